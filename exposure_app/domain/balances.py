@@ -1,0 +1,81 @@
+"""What an exchange reports: wallet balances and API-key permissions.
+
+These are produced by :mod:`exposure_app.exchanges` (after validating the
+exchange's response) and turned into a :class:`~exposure_app.domain.models.Snapshot`
+by the sync service once prices are known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+
+
+@dataclass(frozen=True, slots=True)
+class WalletBalance:
+    """One asset in one wallet (``spot``, ``funding``, ``earn_flexible``, ...).
+
+    ``locked`` is the part that cannot be withdrawn now; ``lock_reason`` says
+    why (``open_orders``, ``locked_earn``, ``staking``, ``margin``...) and
+    ``unlock_at`` (ISO text) when the exchange tells.
+    """
+
+    wallet: str
+    asset: str
+    free: Decimal
+    locked: Decimal
+    total: Decimal
+    lock_reason: str | None = None
+    unlock_at: str | None = None
+
+
+class PermissionLevel(StrEnum):
+    READ_ONLY = "read_only"
+    TRADE = "trade"
+    WITHDRAW = "withdraw"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPermissions:
+    """What an API key may do, as far as the exchange tells.
+
+    ``None`` in a flag means the exchange did not say. ``level`` is
+    ``UNKNOWN`` unless the exchange answered: never guessed as read-only.
+    """
+
+    level: PermissionLevel
+    can_trade: bool | None = None
+    can_withdraw: bool | None = None
+    can_transfer: bool | None = None
+    ip_restricted: bool | None = None
+    source: str = ""
+    detail: str = ""
+
+    @property
+    def is_dangerous(self) -> bool:
+        return self.level in (PermissionLevel.TRADE, PermissionLevel.WITHDRAW)
+
+    @classmethod
+    def unknown(cls, detail: str = "this exchange does not report key permissions") -> KeyPermissions:
+        return cls(PermissionLevel.UNKNOWN, detail=detail)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountReading:
+    """Everything read from one exchange account in one sync.
+
+    ``coverage`` lists the wallets read successfully; ``missing`` maps each
+    wallet that failed to the plain-language reason.
+    """
+
+    balances: tuple[WalletBalance, ...]
+    coverage: tuple[str, ...]
+    missing: Mapping[str, str] = field(default_factory=dict)
+    permissions: KeyPermissions | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "missing", MappingProxyType(dict(self.missing)))

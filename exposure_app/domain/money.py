@@ -1,0 +1,97 @@
+"""Money and amounts as :class:`~decimal.Decimal`.
+
+Amounts cross every boundary (CSV, exchange JSON, SQLite TEXT) as strings and
+are parsed here, strictly: a value that is not a finite decimal number is an
+error, never a silent zero. Formatting for people happens only in the views.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+# Enough precision for 18-decimal tokens times large prices without rounding.
+_CONTEXT = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_EVEN)
+
+
+class AmountError(ValueError):
+    """A value that should be a decimal number is not one."""
+
+
+def parse_decimal(value: object, *, field: str = "amount") -> Decimal:
+    """Parse ``value`` into a finite :class:`Decimal`.
+
+    Accepts ``Decimal``, ``int``, ``str`` (``"1.5"``, ``"1e-8"``, surrounding
+    spaces) and ``float`` (through ``repr`` so ``0.1`` stays ``0.1``). Rejects
+    ``bool``, ``None``, NaN, infinities and anything else with
+    :class:`AmountError` naming ``field``.
+    """
+    if isinstance(value, bool) or value is None:
+        raise AmountError(f"{field}: expected a number, got {value!r}")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip().replace("_", "")
+        if not text:
+            raise AmountError(f"{field}: empty value")
+        try:
+            result = Decimal(text)
+        except decimal.InvalidOperation:
+            raise AmountError(f"{field}: {value!r} is not a number") from None
+    else:
+        raise AmountError(f"{field}: expected a number, got {type(value).__name__}")
+    if not result.is_finite():
+        raise AmountError(f"{field}: {value!r} is not a finite number")
+    return result
+
+
+def mul(a: Decimal, b: Decimal) -> Decimal:
+    """Multiply with the wide context (no silent rounding at 28 digits)."""
+    return _CONTEXT.multiply(a, b)
+
+
+def div(a: Decimal, b: Decimal) -> Decimal:
+    """Divide with the wide context; ``b`` must not be zero."""
+    return _CONTEXT.divide(a, b)
+
+
+def add(*values: Decimal) -> Decimal:
+    total = ZERO
+    for value in values:
+        total = _CONTEXT.add(total, value)
+    return total
+
+
+SHARE_QUANTUM = Decimal("1e-12")
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal:
+    """``part / whole`` as a fraction rounded to 12 places, or zero when ``whole`` is zero.
+
+    Shares are ratios for display and thresholds; 12 places keep them exact
+    enough while their text form stays readable in JSON and CSV.
+    """
+    if whole == 0:
+        return ZERO
+    return _CONTEXT.divide(part, whole).quantize(SHARE_QUANTUM, context=_CONTEXT)
+
+
+def to_text(value: Decimal) -> str:
+    """Canonical TEXT form for storage and JSON: plain notation, no exponent.
+
+    ``normalize`` would turn ``100`` into ``1E+2``; this keeps ``100`` and strips
+    trailing zeros after the point (``1.500`` -> ``1.5``).
+    """
+    if value == 0:
+        return "0"
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

@@ -1,0 +1,206 @@
+"""Typed user preferences, declared once.
+
+Preferences (base currency, thresholds, sync interval, ...) are plain JSON in
+the profile folder (``settings.json``) so the CLI and the GUI share them
+without Qt. Window state (geometry, splitters, header state) is *not* here:
+the GUI keeps it apart in its own QSettings file. Secrets never go here.
+
+Each setting is a :class:`Setting` descriptor on :class:`Settings`: its type,
+default, bounds and a help text in one place. Unknown keys in the file are
+kept as they are (a newer version may have written them); invalid values fall
+back to the default and are reported in :attr:`Settings.problems`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from exposure_app.domain.money import AmountError, parse_decimal, to_text
+
+T = TypeVar("T")
+SETTINGS_NAME = "settings.json"
+BASE_CURRENCIES = ("USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD", "BTC", "ETH", "USDT", "USDC")
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    key: str
+    default: T
+    kind: type
+    help: str
+    minimum: Any = None
+    maximum: Any = None
+    choices: tuple[Any, ...] | None = None
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        owner._declared = {**getattr(owner, "_declared", {}), name: self}  # type: ignore[attr-defined]
+
+    def __get__(self, instance: Settings | None, owner: type) -> T:
+        if instance is None:
+            return self  # type: ignore[return-value]
+        return instance._values.get(self.key, self.default)
+
+    def __set__(self, instance: Settings, value: T) -> None:
+        instance._values[self.key] = self.coerce(value)
+
+    def coerce(self, raw: object) -> T:
+        """Validate ``raw`` (from JSON or a form) into this setting's type."""
+        value: Any
+        if self.kind is Decimal:
+            try:
+                value = parse_decimal(raw, field=self.key)
+            except AmountError as exc:
+                raise ValueError(str(exc)) from None
+        elif self.kind is bool:
+            if not isinstance(raw, bool):
+                raise ValueError(f"{self.key}: expected true or false")
+            value = raw
+        elif self.kind is int:
+            if isinstance(raw, bool) or not isinstance(raw, int):
+                raise ValueError(f"{self.key}: expected a whole number")
+            value = raw
+        elif self.kind is str:
+            if not isinstance(raw, str):
+                raise ValueError(f"{self.key}: expected text")
+            value = raw.strip()
+        else:  # pragma: no cover - declaration error
+            raise TypeError(self.kind)
+        if self.choices is not None and value not in self.choices:
+            raise ValueError(f"{self.key}: {value!r} is not one of {', '.join(map(str, self.choices))}")
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"{self.key}: {value} is below {self.minimum}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"{self.key}: {value} is above {self.maximum}")
+        return value
+
+    def to_json(self, value: T) -> object:
+        return to_text(value) if isinstance(value, Decimal) else value
+
+
+class Settings:
+    """The profile's preferences. Threading: one instance per thread; call
+    :meth:`load` again to see another thread's or process's saved changes."""
+
+    _declared: dict[str, Setting[Any]]
+
+    base_currency = Setting(
+        "base_currency", "USD", str, "Currency all values are shown in.", choices=BASE_CURRENCIES
+    )
+    custodian_share_warning = Setting(
+        "custodian_share_warning",
+        Decimal("0.25"),
+        Decimal,
+        "Warn when one custodian holds more than this share of net worth.",
+        minimum=Decimal(0),
+        maximum=Decimal(1),
+    )
+    custodial_share_warning = Setting(
+        "custodial_share_warning",
+        Decimal("0.50"),
+        Decimal,
+        "Warn when custodians together hold more than this share of net worth.",
+        minimum=Decimal(0),
+        maximum=Decimal(1),
+    )
+    dust_threshold = Setting(
+        "dust_threshold",
+        Decimal("1"),
+        Decimal,
+        "Holdings worth less than this (in the base currency) count as dust.",
+        minimum=Decimal(0),
+    )
+    sync_interval_minutes = Setting(
+        "sync_interval_minutes",
+        60,
+        int,
+        "Sync all accounts automatically every this many minutes (0 = off).",
+        minimum=0,
+        maximum=7 * 24 * 60,
+    )
+    sync_timeout_seconds = Setting(
+        "sync_timeout_seconds", 30, int, "Give up on one account after this long.", 1, 600
+    )
+    proxy = Setting("proxy", "", str, "Default HTTP(S) or SOCKS proxy for exchanges and feeds.")
+    events_feed_url = Setting("events_feed_url", "", str, "URL of an events feed (JSON).")
+    withdrawal_test_interval_days = Setting(
+        "withdrawal_test_interval_days",
+        90,
+        int,
+        "Remind to make a small test withdrawal this often (0 = off).",
+        minimum=0,
+        maximum=3650,
+    )
+    outflow_signals_enabled = Setting(
+        "outflow_signals_enabled", True, bool, "Fetch public reserve data to detect outflow runs."
+    )
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._values: dict[str, Any] = {}
+        self._extra: dict[str, Any] = {}
+        self.problems: list[str] = []
+
+    @classmethod
+    def declared(cls) -> dict[str, Setting[Any]]:
+        return dict(cls._declared)
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Settings:
+        settings = cls(Path(data_dir) / SETTINGS_NAME)
+        if settings.path is not None and settings.path.exists():
+            try:
+                raw = json.loads(settings.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                settings.problems.append(f"{settings.path.name} could not be read ({exc}); "
+                                         "defaults are used and the file is left as it is")
+                raw = {}
+            if not isinstance(raw, dict):
+                settings.problems.append(f"{settings.path.name} is not a JSON object; ignored")
+                raw = {}
+            by_key = {s.key: s for s in cls._declared.values()}
+            for key, value in raw.items():
+                setting = by_key.get(key)
+                if setting is None:
+                    settings._extra[key] = value
+                    continue
+                try:
+                    settings._values[key] = setting.coerce(value)
+                except ValueError as exc:
+                    settings.problems.append(f"{exc}; using the default")
+        return settings
+
+    def set(self, key: str, raw: object) -> None:
+        """Validate and set one setting by its key; raises ``ValueError``."""
+        for setting in self._declared.values():
+            if setting.key == key:
+                self._values[key] = setting.coerce(raw)
+                return
+        raise ValueError(f"unknown setting {key!r}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {s.key: s.to_json(s.__get__(self, type(self))) for s in self._declared.values()}
+
+    def save(self) -> None:
+        """Write atomically (temp file + rename) so a crash never truncates it."""
+        if self.path is None:
+            return
+        data = {**self._extra, **{
+            s.key: s.to_json(self._values[s.key]) for s in self._declared.values()
+            if s.key in self._values
+        }}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=2, sort_keys=True)
+                handle.write("\n")
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

@@ -1,0 +1,23 @@
+"""Ordered schema migrations, tracked with ``PRAGMA user_version``.
+
+Each migration is a function ``migrate(db)`` in its own module, applied in
+list order inside one transaction together with the ``user_version`` bump.
+Never edit a released migration: add a new one. ``MIGRATIONS[i]`` takes the
+schema from version ``i`` to ``i + 1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from exposure_app.storage.migrations import m0001_foundation
+
+Migration = Callable[[Database], None]
+
+MIGRATIONS: list[Migration] = [
+    m0001_foundation.migrate,
+]
+
+LATEST_VERSION = len(MIGRATIONS)

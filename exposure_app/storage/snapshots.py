@@ -1,0 +1,220 @@
+"""Snapshots and their holdings.
+
+A snapshot is written in one transaction with all its holdings, so a crash
+leaves either the whole capture or none of it. Failed captures are recorded
+too (status ``failed``, no holdings) so that the account's last good snapshot
+can be shown as stale with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from exposure_app.domain.models import (
+    Account,
+    AccountState,
+    Holding,
+    Snapshot,
+    SnapshotSource,
+    SnapshotStatus,
+)
+from exposure_app.domain.money import to_text
+from exposure_app.domain.timeutil import from_storage, to_storage
+
+if TYPE_CHECKING:
+    from exposure_app.storage.store import ProfileStore
+
+_SNAPSHOT_COLUMNS = "id, account_id, taken_at, status, source, error, coverage, missing"
+_HOLDING_COLUMNS = (
+    "snapshot_id, wallet, asset, free, locked, total, price, value, price_source, carried_from"
+)
+
+
+def _dec(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _txt(value: Decimal | None) -> str | None:
+    return None if value is None else to_text(value)
+
+
+class SnapshotRepository:
+    """Threading: same as the owning :class:`ProfileStore`."""
+
+    def __init__(self, store: ProfileStore) -> None:
+        self._store = store
+
+    # -- writing ---------------------------------------------------------------
+
+    def save(self, snapshot: Snapshot) -> int:
+        """Store ``snapshot`` and its holdings atomically; returns the new id."""
+        with self._store.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO snapshots (account_id, taken_at, status, usable, source, error, "
+                "coverage, missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    snapshot.account_id,
+                    to_storage(snapshot.taken_at),
+                    snapshot.status.value,
+                    int(snapshot.is_usable),
+                    snapshot.source.value,
+                    snapshot.error,
+                    json.dumps(list(snapshot.coverage)),
+                    json.dumps(dict(snapshot.missing), sort_keys=True),
+                ],
+            )
+            snapshot_id = int(cursor.lastrowid)
+            db.conn.executemany(
+                f"INSERT INTO holdings ({_HOLDING_COLUMNS}, priced) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        snapshot_id,
+                        h.wallet,
+                        h.asset,
+                        to_text(h.free),
+                        to_text(h.locked),
+                        to_text(h.total),
+                        _txt(h.price),
+                        _txt(h.value),
+                        h.price_source,
+                        h.carried_from,
+                        int(h.priced),
+                    )
+                    for h in snapshot.holdings
+                ],
+            )
+        return snapshot_id
+
+    def record_failure(
+        self, account_id: int, taken_at: datetime, error: str, source: SnapshotSource
+    ) -> int:
+        return self.save(
+            Snapshot(
+                id=None,
+                account_id=account_id,
+                taken_at=taken_at,
+                status=SnapshotStatus.FAILED,
+                error=error,
+                source=source,
+            )
+        )
+
+    def delete(self, snapshot_id: int) -> None:
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM snapshots WHERE id = ?", [snapshot_id])
+
+    # -- reading ---------------------------------------------------------------
+
+    def _snapshot_from_row(self, row: Sequence, *, with_holdings: bool = True) -> Snapshot:
+        holdings: tuple[Holding, ...] = ()
+        if with_holdings:
+            holdings = tuple(self.holdings(row[0]))
+        return Snapshot(
+            id=row[0],
+            account_id=row[1],
+            taken_at=from_storage(row[2]),
+            status=SnapshotStatus(row[3]),
+            source=SnapshotSource(row[4]),
+            error=row[5],
+            coverage=tuple(json.loads(row[6])),
+            missing=json.loads(row[7]),
+            holdings=holdings,
+        )
+
+    def holdings(self, snapshot_id: int) -> list[Holding]:
+        rows = self._store.db.execute(
+            f"SELECT {_HOLDING_COLUMNS} FROM holdings WHERE snapshot_id = ? ORDER BY id",
+            [snapshot_id],
+        ).fetchall()
+        return [
+            Holding(
+                wallet=r[1],
+                asset=r[2],
+                free=Decimal(r[3]),
+                locked=Decimal(r[4]),
+                total=Decimal(r[5]),
+                price=_dec(r[6]),
+                value=_dec(r[7]),
+                price_source=r[8],
+                carried_from=r[9],
+            )
+            for r in rows
+        ]
+
+    def get(self, snapshot_id: int) -> Snapshot | None:
+        row = self._store.db.execute(
+            f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE id = ?", [snapshot_id]
+        ).fetchone()
+        return None if row is None else self._snapshot_from_row(row)
+
+    def latest_usable(self, account_id: int, as_of: datetime) -> Snapshot | None:
+        """The newest ok/partial snapshot at or before ``as_of`` (index seek, no scan)."""
+        row = self._store.db.execute(
+            f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots INDEXED BY idx_snapshots_usable "
+            "WHERE account_id = ? AND usable = 1 AND taken_at <= ? "
+            "ORDER BY taken_at DESC, id DESC LIMIT 1",
+            [account_id, to_storage(as_of)],
+        ).fetchone()
+        return None if row is None else self._snapshot_from_row(row)
+
+    def latest_attempt(self, account_id: int, as_of: datetime) -> Snapshot | None:
+        """The newest capture of any status at or before ``as_of``, without holdings."""
+        row = self._store.db.execute(
+            f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots INDEXED BY idx_snapshots_account_time "
+            "WHERE account_id = ? AND taken_at <= ? ORDER BY taken_at DESC, id DESC LIMIT 1",
+            [account_id, to_storage(as_of)],
+        ).fetchone()
+        return None if row is None else self._snapshot_from_row(row, with_holdings=False)
+
+    def state(self, account: Account, as_of: datetime) -> AccountState:
+        """The account as seen at ``as_of``: last good snapshot, stale if a later try failed."""
+        usable = self.latest_usable(account.id, as_of)
+        attempt = self.latest_attempt(account.id, as_of)
+        stale_reason = None
+        last_attempt_at = None
+        if attempt is not None:
+            last_attempt_at = attempt.taken_at
+            newer = usable is None or (attempt.taken_at, attempt.id) > (usable.taken_at, usable.id)
+            if attempt.status is SnapshotStatus.FAILED and newer:
+                stale_reason = attempt.error or "the last capture failed"
+        return AccountState(account, usable, stale_reason, last_attempt_at)
+
+    def states(self, accounts: Iterable[Account], as_of: datetime) -> list[AccountState]:
+        return [self.state(account, as_of) for account in accounts]
+
+    def list_for_account(self, account_id: int, *, limit: int | None = None) -> list[Snapshot]:
+        """Captures of one account, newest first, without holdings."""
+        sql = (
+            f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE account_id = ? "
+            "ORDER BY taken_at DESC, id DESC"
+        )
+        params: list[object] = [account_id]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = self._store.db.execute(sql, params).fetchall()
+        return [self._snapshot_from_row(r, with_holdings=False) for r in rows]
+
+    def find_identical(self, snapshot: Snapshot) -> int | None:
+        """The id of a stored usable snapshot with the same account, time and holdings.
+
+        Lets an import be re-run without duplicating captures.
+        """
+        rows = self._store.db.execute(
+            "SELECT id FROM snapshots WHERE account_id = ? AND taken_at = ? AND usable = 1",
+            [snapshot.account_id, to_storage(snapshot.taken_at)],
+        ).fetchall()
+        wanted = sorted(_holding_key(h) for h in snapshot.holdings)
+        for (snapshot_id,) in rows:
+            if sorted(_holding_key(h) for h in self.holdings(snapshot_id)) == wanted:
+                return snapshot_id
+        return None
+
+
+def _holding_key(h: Holding) -> tuple:
+    return (h.wallet, h.asset, h.free, h.locked, h.total, h.price, h.value)

@@ -1,0 +1,17 @@
+"""Small SQL helpers shared by the store and its migrations."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def execute_statements(db: Database, script: str) -> None:
+    """Run ``;``-separated DDL statements one by one.
+
+    ``sqlite3.executescript`` commits any open transaction first, which would
+    break the rule that a migration and its ``user_version`` bump are one
+    transaction. Statements here never contain ``;`` inside literals.
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
