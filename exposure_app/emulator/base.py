@@ -1,0 +1,258 @@
+"""The emulator framework: accounts, fault injection and the server thread.
+
+An :class:`ExchangeEmulator` subclass adds the exchange's routes and knows how
+that exchange words its errors. The framework handles what is the same
+everywhere: latency, the request log, and faults that do not depend on the
+exchange (timeouts, connection resets, HTML or malformed bodies, 5xx).
+
+Threading: an :class:`EmulatorServer` runs all its emulators on one asyncio
+loop in a daemon thread. Tests and the demo change an emulator's state
+(balances, faults, latency) from other threads; those fields are plain
+attribute writes read by the handlers, which is safe enough for test control
+under the GIL. ``requests`` is appended to from the loop thread only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import ClassVar
+
+from aiohttp import web
+
+
+class FaultKind(StrEnum):
+    AUTH = "auth"                      # wrong key / signature: the exchange's 401-style answer
+    PERMISSION_DENIED = "permission"   # key lacks the read permission for this endpoint
+    IP_NOT_WHITELISTED = "ip"          # key bound to other IPs
+    RATE_LIMIT = "rate_limit"          # 429 with Retry-After
+    BAN = "ban"                        # 418 (binance) / exchange's ban answer, with Retry-After
+    SERVER_ERROR = "server_error"      # 5xx
+    MAINTENANCE = "maintenance"        # the exchange's maintenance answer
+    TIMEOUT = "timeout"                # never answers within the client's timeout
+    CONNECTION_RESET = "reset"         # TCP connection closed without an answer
+    HTML_200 = "html_200"              # captive portal / WAF page with status 200
+    MALFORMED_JSON = "malformed_json"  # status 200, body not JSON
+    EMPTY_BODY = "empty_body"          # status 200, empty body
+    CLOCK_SKEW = "clock_skew"          # server clock far from the client's: timestamp rejected
+
+
+GENERIC_FAULTS = frozenset(
+    {
+        FaultKind.TIMEOUT,
+        FaultKind.CONNECTION_RESET,
+        FaultKind.HTML_200,
+        FaultKind.MALFORMED_JSON,
+        FaultKind.EMPTY_BODY,
+    }
+)
+
+
+@dataclass
+class Fault:
+    """A fault to inject. ``path_prefix`` limits it to matching paths;
+    ``times`` limits how many requests it hits (``None`` = until removed);
+    ``private_only`` spares public endpoints (markets, tickers, time)."""
+
+    kind: FaultKind
+    path_prefix: str = ""
+    times: int | None = None
+    private_only: bool = True
+    retry_after: int = 2
+    skew_ms: int = 120_000
+
+
+@dataclass
+class EmulatedBalance:
+    wallet: str          # the app's wallet name: spot, funding, margin, futures, earn_flexible...
+    asset: str           # the unified code (BTC), emulators translate to native ids (XBT...)
+    free: Decimal
+    locked: Decimal = Decimal(0)
+    unlock_at: str | None = None   # ISO date for locked earn, where the exchange tells
+
+
+@dataclass
+class EmulatedAccount:
+    """The state of one user's account on an emulated exchange."""
+
+    api_key: str
+    secret: str
+    password: str | None = None            # okx, kucoin, bitget passphrase
+    uid: str | None = None
+    balances: list[EmulatedBalance] = field(default_factory=list)
+    permissions: frozenset[str] = frozenset({"read"})   # subset of read, trade, withdraw, transfer
+    ip_whitelist: tuple[str, ...] = ()
+
+    def wallet(self, name: str) -> list[EmulatedBalance]:
+        return [b for b in self.balances if b.wallet == name]
+
+
+HTML_PAGE = (
+    "<!DOCTYPE html><html><head><title>Attention Required</title></head>"
+    "<body><h1>Please wait while we check your browser</h1></body></html>"
+)
+
+
+class ExchangeEmulator:
+    """Base class; subclasses set ``exchange_id`` and implement
+    :meth:`add_routes` and :meth:`fault_response`."""
+
+    exchange_id: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        account: EmulatedAccount,
+        *,
+        tickers: dict[str, Decimal] | None = None,
+        latency: float = 0.0,
+    ) -> None:
+        self.account = account
+        self.tickers = dict(tickers or {})   # "BTC/USDT" -> last price
+        self.latency = latency
+        self.faults: list[Fault] = []
+        self.requests: list[tuple[str, str]] = []
+        self.base_url: str | None = None
+
+    # -- to implement ----------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
+        """The exchange's own answer for a non-generic fault kind."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    def is_private(self, request: web.Request) -> bool:
+        """Whether ``request`` is a signed endpoint (faults default to those)."""
+        return True
+
+    # -- helpers for subclasses -----------------------------------------------
+
+    def server_time_ms(self) -> int:
+        """The server clock, shifted while a CLOCK_SKEW fault is active."""
+        skew = sum(f.skew_ms for f in self.faults if f.kind is FaultKind.CLOCK_SKEW)
+        return int(time.time() * 1000) + skew
+
+    def clock_skew_active(self) -> bool:
+        return any(f.kind is FaultKind.CLOCK_SKEW for f in self.faults)
+
+    def inject(self, kind: FaultKind, **kwargs) -> Fault:
+        fault = Fault(kind, **kwargs)
+        self.faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    # -- framework -------------------------------------------------------------
+
+    def _matching_fault(self, request: web.Request) -> Fault | None:
+        for fault in list(self.faults):
+            if fault.kind is FaultKind.CLOCK_SKEW:
+                continue  # applied by the subclass's timestamp check
+            if fault.path_prefix and not request.path.startswith(fault.path_prefix):
+                continue
+            if fault.private_only and not self.is_private(request):
+                continue
+            if fault.times is not None:
+                if fault.times <= 0:
+                    continue
+                fault.times -= 1
+            return fault
+        return None
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler):
+        self.requests.append((request.method, request.path))
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        fault = self._matching_fault(request)
+        if fault is None:
+            return await handler(request)
+        if fault.kind is FaultKind.TIMEOUT:
+            await asyncio.sleep(3600)
+        if fault.kind is FaultKind.CONNECTION_RESET:
+            if request.transport is not None:
+                request.transport.abort()
+            raise ConnectionResetError("fault injected: connection reset")
+        if fault.kind is FaultKind.HTML_200:
+            return web.Response(text=HTML_PAGE, content_type="text/html")
+        if fault.kind is FaultKind.MALFORMED_JSON:
+            return web.Response(text='{"code": 0, "data": [', content_type="application/json")
+        if fault.kind is FaultKind.EMPTY_BODY:
+            return web.Response(text="", content_type="application/json")
+        if fault.kind is FaultKind.SERVER_ERROR:
+            return web.Response(
+                status=503,
+                text="<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
+                content_type="text/html",
+            )
+        return self.fault_response(fault, request)
+
+    def build_app(self) -> web.Application:
+        app = web.Application(middlewares=[self._middleware])
+        self.add_routes(app)
+        return app
+
+
+class EmulatorServer:
+    """Runs emulators on 127.0.0.1 (one port each) on a private loop thread."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="exchange-emulators", daemon=True
+        )
+        self._runners: list[web.AppRunner] = []
+        self.emulators: dict[str, ExchangeEmulator] = {}
+        self._thread.start()
+
+    def add(self, emulator: ExchangeEmulator, *, key: str | None = None, port: int = 0) -> str:
+        """Serve ``emulator``; returns its base URL (``http://127.0.0.1:PORT``)."""
+        future = asyncio.run_coroutine_threadsafe(self._serve(emulator, port), self._loop)
+        emulator.base_url = future.result(timeout=10)
+        self.emulators[key or emulator.exchange_id] = emulator
+        return emulator.base_url
+
+    async def _serve(self, emulator: ExchangeEmulator, port: int) -> str:
+        runner = web.AppRunner(emulator.build_app(), access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", port, shutdown_timeout=0.1)
+        await site.start()
+        self._runners.append(runner)
+        sockets = site._server.sockets  # type: ignore[union-attr]
+        return f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
+
+    def stop(self) -> None:
+        if not self._thread.is_alive():
+            return
+
+        async def _cleanup() -> None:
+            for runner in self._runners:
+                await runner.cleanup()
+
+        try:
+            asyncio.run_coroutine_threadsafe(_cleanup(), self._loop).result(timeout=10)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=10)
+            self._loop.close()
+
+    def __enter__(self) -> EmulatorServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_emulators(emulators: Iterable[ExchangeEmulator]) -> EmulatorServer:
+    """Start ``emulators`` on loopback; each gets ``base_url`` set."""
+    server = EmulatorServer()
+    for emulator in emulators:
+        server.add(emulator)
+    return server

@@ -1,0 +1,1 @@
+"""Per-exchange adapters; :func:`adapter_for` picks one by ccxt id."""
