@@ -76,6 +76,15 @@ class AccountReading:
     coverage: tuple[str, ...]
     missing: Mapping[str, str] = field(default_factory=dict)
     permissions: KeyPermissions | None = None
+    skipped: Mapping[str, str] = field(default_factory=dict)
+    """Wallets not read because the exchange says they do not apply to this
+    account (not opened, not offered); unlike ``missing`` they leave the
+    snapshot complete."""
+    coverage_note: str = ""
+    """How complete ``coverage`` is, e.g. for the generic fallback adapter."""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "balances", tuple(self.balances))
+        object.__setattr__(self, "coverage", tuple(self.coverage))
         object.__setattr__(self, "missing", MappingProxyType(dict(self.missing)))
+        object.__setattr__(self, "skipped", MappingProxyType(dict(self.skipped)))

@@ -209,12 +209,16 @@ class SnapshotRepository:
             "SELECT id FROM snapshots WHERE account_id = ? AND taken_at = ? AND usable = 1",
             [snapshot.account_id, to_storage(snapshot.taken_at)],
         ).fetchall()
-        wanted = sorted(_holding_key(h) for h in snapshot.holdings)
+        wanted = sorted(holding_key(h) for h in snapshot.holdings)
         for (snapshot_id,) in rows:
-            if sorted(_holding_key(h) for h in self.holdings(snapshot_id)) == wanted:
+            if sorted(holding_key(h) for h in self.holdings(snapshot_id)) == wanted:
                 return snapshot_id
         return None
 
 
-def _holding_key(h: Holding) -> tuple:
-    return (h.wallet, h.asset, h.free, h.locked, h.total, h.price, h.value)
+def holding_key(h: Holding) -> tuple[str, ...]:
+    """A comparable identity of a holding's figures (canonical decimal text)."""
+    return tuple(
+        "" if v is None else (to_text(v) if isinstance(v, Decimal) else str(v))
+        for v in (h.wallet, h.asset, h.free, h.locked, h.total, h.price, h.value)
+    )

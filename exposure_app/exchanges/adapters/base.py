@@ -7,18 +7,42 @@ call failed goes into ``AccountReading.missing`` with the reason, and a
 response without the expected structure raises
 :class:`~exposure_app.exchanges.errors.BadResponseError` rather than reading
 as an empty wallet.
+
+Subclasses implement :meth:`ExchangeAdapter.wallets` (one
+:class:`WalletSpec` per wallet, each reader validating its response through
+:mod:`exposure_app.exchanges.validation`) and, where the exchange tells,
+:meth:`ExchangeAdapter.read_permissions`. The framework here reads all wallets
+concurrently, classifies failures, retries once after clock skew (turning on
+ccxt's time-difference adjustment) and once after a short Retry-After.
+
+Threading: every coroutine runs on the sync service's loop, with a client
+created on that loop.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
+from exposure_app.exchanges.errors import (
+    ErrorKind,
+    SyncError,
+    describe_exception,
+)
 
 # A wallet reader takes the ccxt client and returns the wallet's rows.
 WalletReader = Callable[[Any], Awaitable[list[WalletBalance]]]
+
+# Facts cached per account between syncs (see ExchangeAdapter.detected_facts).
+ADJUST_TIME_FACT = "adjust_for_time_difference"
+
+# Longest Retry-After the adapter waits for within one sync; longer ones fail
+# the account with the wait in the message (the service then backs off).
+MAX_INLINE_RETRY_WAIT = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +54,39 @@ class WalletSpec:
     required: bool = True   # a required wallet failing makes the snapshot partial
 
 
+def credential_values(client: Any) -> list[str]:
+    """The client's credentials, so error texts can be scrubbed of them."""
+    values = []
+    for attr in ("apiKey", "secret", "password", "uid", "privateKey", "walletAddress", "token"):
+        value = getattr(client, attr, None)
+        if isinstance(value, str) and value:
+            values.append(value)
+    return values
+
+
+def retry_after_seconds(client: Any) -> float | None:
+    """The ``Retry-After`` header of the client's last response, if any."""
+    headers = getattr(client, "last_response_headers", None) or {}
+    with contextlib.suppress(AttributeError):
+        for key, value in headers.items():
+            if key.lower() == "retry-after":
+                try:
+                    return max(0.0, float(value))
+                except (TypeError, ValueError):
+                    return None
+    return None
+
+
 class ExchangeAdapter:
-    """Base class; subclasses set ``exchange_id`` and implement the readers."""
+    """Base class; subclasses set ``exchange_id`` and implement the readers.
+
+    ``sibling_ids`` are other ccxt ids of the same venue (binanceus is *not* a
+    sibling of binance: different company) that this adapter also serves.
+    """
 
     exchange_id: ClassVar[str] = ""
+    sibling_ids: ClassVar[tuple[str, ...]] = ()
+    max_inline_retry_wait: float = MAX_INLINE_RETRY_WAIT
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         """ccxt ``options`` that avoid needless pre-calls (markets, account mode).
@@ -43,12 +96,127 @@ class ExchangeAdapter:
         """
         return {}
 
+    def client_options(self, cached: dict[str, Any]) -> dict[str, Any]:
+        """``ccxt_options`` plus the framework's cached facts (time adjustment)."""
+        options = dict(self.ccxt_options(cached))
+        if cached.get(ADJUST_TIME_FACT):
+            options["adjustForTimeDifference"] = True
+        return options
+
+    def detected_facts(self, client: Any) -> dict[str, Any]:
+        """Facts learned during this sync worth caching for the next one.
+
+        Subclasses extend this (e.g. bybit's unified-account flag) by calling
+        ``super().detected_facts(client)`` and adding keys.
+        """
+        facts: dict[str, Any] = {}
+        if client.options.get("adjustForTimeDifference"):
+            facts[ADJUST_TIME_FACT] = True
+        return facts
+
     def wallets(self) -> list[WalletSpec]:  # pragma: no cover - abstract
         raise NotImplementedError
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
         return KeyPermissions.unknown()
 
-    async def read_balances(self, client: Any) -> AccountReading:  # pragma: no cover
-        """Read every wallet; implemented once in the sync layer for all adapters."""
-        raise NotImplementedError
+    def classify(self, exc: BaseException, client: Any) -> SyncError:
+        """Turn any exception from a reader into a :class:`SyncError`.
+
+        Subclasses may refine it for exchange-specific codes, then fall back
+        to ``super().classify``.
+        """
+        return describe_exception(
+            exc, self.exchange_id,
+            retry_after=retry_after_seconds(client),
+            secrets=credential_values(client),
+        )
+
+    @property
+    def coverage_note(self) -> str:
+        return ""
+
+    # -- the framework ---------------------------------------------------------
+
+    async def read_balances(self, client: Any) -> AccountReading:
+        """Read every wallet concurrently; see the module docstring for the rules.
+
+        Raises :class:`SyncError` when the account as a whole failed: a
+        key-level failure (auth, IP, clock skew) on any wallet, or no wallet
+        read at all (the primary wallet's error is raised).
+        """
+        specs = self.wallets()
+        results = await asyncio.gather(
+            *(spec.read(client) for spec in specs), return_exceptions=True
+        )
+        rows: list[WalletBalance] = []
+        coverage: list[str] = []
+        missing: dict[str, str] = {}
+        skipped: dict[str, str] = {}
+        errors: list[SyncError] = []
+        for spec, result in zip(specs, results, strict=True):
+            if isinstance(result, asyncio.CancelledError):
+                raise result
+            if isinstance(result, BaseException):
+                if not isinstance(result, Exception):
+                    raise result
+                error = self.classify(result, client)
+                if not spec.required and error.kind is ErrorKind.NOT_SUPPORTED:
+                    skipped[spec.name] = error.message
+                    continue
+                errors.append(error)
+                missing[spec.name] = error.message
+                continue
+            for row in result:
+                if row.wallet != spec.name:
+                    row = replace(row, wallet=spec.name)
+                rows.append(row)
+            coverage.append(spec.name)
+        for error in errors:
+            if error.account_level:
+                raise error
+        if errors and not coverage:
+            raise errors[0]
+        return AccountReading(
+            balances=tuple(rows), coverage=tuple(coverage), missing=missing,
+            skipped=skipped, coverage_note=self.coverage_note,
+        )
+
+    async def read_permissions_safely(self, client: Any) -> KeyPermissions:
+        """Permissions, or ``unknown`` with the reason when they cannot be read."""
+        try:
+            return await self.read_permissions(client)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - classified, never fatal to the sync
+            error = self.classify(exc, client)
+            return KeyPermissions.unknown(f"the key's permissions could not be read: {error}")
+
+    async def read_account(self, client: Any) -> AccountReading:
+        """Balances and key permissions, with one retry for clock skew or a short ban."""
+        retried = False
+        while True:
+            try:
+                reading = await self.read_balances(client)
+                break
+            except SyncError as error:
+                if retried:
+                    raise
+                if error.kind is ErrorKind.CLOCK_SKEW and not client.options.get(
+                    "adjustForTimeDifference"
+                ):
+                    client.options["adjustForTimeDifference"] = True
+                    try:
+                        await client.load_time_difference()
+                    except Exception as exc:  # noqa: BLE001
+                        raise self.classify(exc, client) from None
+                    retried = True
+                    continue
+                if (error.kind is ErrorKind.RATE_LIMIT and error.retry_after is not None
+                        and error.retry_after <= self.max_inline_retry_wait):
+                    await asyncio.sleep(error.retry_after)
+                    retried = True
+                    continue
+                raise
+        permissions = await self.read_permissions_safely(client)
+        return replace(reading, permissions=permissions)

@@ -1,0 +1,1 @@
+"""The command-line interface: the same engine as the GUI, for scripting."""

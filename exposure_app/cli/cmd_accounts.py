@@ -1,0 +1,106 @@
+"""``accounts list | add-manual | add-wallet | remove``."""
+
+from __future__ import annotations
+
+import argparse
+
+from exposure_app.cli.context import CliContext, UserError
+from exposure_app.domain.models import AccountKind
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.risk.catalog import load_directory
+from exposure_app.services.accounts import remove_account_everywhere
+from exposure_app.storage.errors import ConflictError, NotFoundError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("accounts", help="list, add and remove accounts")
+    sub = parser.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
+
+    p = sub.add_parser("list", help="list accounts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=list_accounts)
+
+    p = sub.add_parser("add-manual", help="a custodial account whose balances you record yourself")
+    p.add_argument("name")
+    p.add_argument("--custodian", required=True, metavar="ID",
+                   help="custodian id: a ccxt exchange id (binance) or a slug (celsius)")
+    p.set_defaults(handler=add_manual)
+
+    p = sub.add_parser("add-wallet", help="a self-custody wallet (hardware, software, paper)")
+    p.add_argument("name")
+    p.set_defaults(handler=add_wallet)
+
+    p = sub.add_parser("remove", help="remove an account and its history")
+    p.add_argument("name")
+    p.set_defaults(handler=remove_account)
+
+
+def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = ctx.store
+    now = utc_now()
+    rows = []
+    for account in store.accounts.list():
+        state = store.snapshots.state(account, now)
+        rows.append(
+            {
+                "name": account.name,
+                "kind": account.kind.value,
+                "counterparty": account.counterparty,
+                "exchange": account.exchange_id,
+                "last_snapshot": state.snapshot.taken_at if state.snapshot else None,
+                "status": state.snapshot.status.value if state.snapshot else None,
+                "stale": state.is_stale,
+                "stale_reason": state.stale_reason,
+            }
+        )
+    if args.json:
+        ctx.emit_json(rows)
+        return 0
+    if not rows:
+        ctx.out("No accounts yet. Add one with 'accounts add-manual', 'accounts add-wallet' "
+                "or 'accounts add-exchange'.")
+        return 0
+    for row in rows:
+        where = row["counterparty"] or "self-custody"
+        when = row["last_snapshot"].strftime("%Y-%m-%d %H:%M UTC") if row["last_snapshot"] else "never"
+        stale = f"  STALE: {row['stale_reason']}" if row["stale"] else ""
+        ctx.out(f"{row['name']:<24} {row['kind']:<17} {where:<14} last: {when}{stale}")
+    return 0
+
+
+def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None) -> int:
+    ctx.lock_for_writing()
+    counterparty = None
+    if custodian is not None:
+        custodian = custodian.strip()
+        if not custodian or any(ch.isspace() for ch in custodian):
+            raise UserError(f"{custodian!r} is not a custodian id (use e.g. binance, kraken, celsius)")
+        counterparty = load_directory().resolve(custodian)
+    try:
+        account = ctx.store.accounts.add(name, kind, counterparty=counterparty)
+    except ConflictError as exc:
+        raise UserError(str(exc)) from None
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    where = f" at {load_directory().name(counterparty)}" if counterparty else ""
+    ctx.warn(f"Added {kind.value.replace('_', ' ')} account {account.name!r}{where}.")
+    return 0
+
+
+def add_manual(args: argparse.Namespace, ctx: CliContext) -> int:
+    return _add(ctx, args.name, AccountKind.MANUAL_CUSTODIAL, args.custodian)
+
+
+def add_wallet(args: argparse.Namespace, ctx: CliContext) -> int:
+    return _add(ctx, args.name, AccountKind.SELF_CUSTODY, None)
+
+
+def remove_account(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    try:
+        account = ctx.store.accounts.by_name(args.name)
+    except NotFoundError as exc:
+        raise UserError(str(exc)) from None
+    remove_account_everywhere(ctx.store, account)
+    ctx.warn(f"Removed account {account.name!r} and its history.")
+    return 0

@@ -1,0 +1,40 @@
+"""``import holdings FILE.csv``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from exposure_app.cli.context import CliContext, UserError
+from exposure_app.services.holdings_import import ImportRejected, import_holdings_csv
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("import", help="import data from files")
+    sub = parser.add_subparsers(dest="import_command", metavar="WHAT", required=True)
+    p = sub.add_parser("holdings", help="import holdings from CSV (see README: CSV format)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=import_holdings)
+
+
+def import_holdings(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    try:
+        result = import_holdings_csv(ctx.store, args.file)
+    except ImportRejected as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        ctx.emit_json(
+            {
+                "rows": result.rows,
+                "snapshots_written": result.snapshots_written,
+                "snapshots_unchanged": result.snapshots_unchanged,
+                "accounts": list(result.accounts),
+            }
+        )
+    ctx.warn(
+        f"Imported {result.rows} row(s): {result.snapshots_written} snapshot(s) written, "
+        f"{result.snapshots_unchanged} already present."
+    )
+    return 0

@@ -1,0 +1,50 @@
+"""``settings show | set KEY VALUE``: the profile's typed preferences."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from exposure_app.cli.context import CliContext, UserError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("settings", help="show or change preferences")
+    sub = parser.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
+    p = sub.add_parser("show", help="print every setting")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=show)
+    p = sub.add_parser("set", help="change one setting")
+    p.add_argument("key")
+    p.add_argument("value", help="a JSON value (30, true, \"EUR\") or plain text")
+    p.set_defaults(handler=set_value)
+
+
+def show(args: argparse.Namespace, ctx: CliContext) -> int:
+    values = ctx.settings.as_dict()
+    if args.json:
+        ctx.emit_json(values)
+        return 0
+    declared = {s.key: s for s in ctx.settings.declared().values()}
+    for key, value in values.items():
+        ctx.out(f"{key:<32} {value!s:<12} {declared[key].help}")
+    return 0
+
+
+def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    try:
+        raw = json.loads(args.value)
+    except ValueError:
+        raw = args.value
+    declared = {s.key: s for s in ctx.settings.declared().values()}
+    setting = declared.get(args.key)
+    if setting is not None and setting.kind is str and not isinstance(raw, str):
+        raw = args.value
+    try:
+        ctx.settings.set(args.key, raw)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    ctx.settings.save()
+    ctx.warn(f"{args.key} = {ctx.settings.as_dict()[args.key]}")
+    return 0

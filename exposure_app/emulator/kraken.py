@@ -1,0 +1,291 @@
+"""Kraken spot REST emulator (``/0/public/*``, ``/0/private/*``).
+
+Wire format from docs.kraken.com (REST API): every answer is HTTP 200 with
+``{"error": [...], "result": {...}}``; private calls are form-encoded POSTs
+signed with ``API-Key`` and ``API-Sign`` = base64(HMAC-SHA512(base64-decoded
+secret, path + SHA256(nonce + postdata))). The nonce must increase for each
+key, or the answer is ``EAPI:Invalid nonce``.
+
+Kraken does not compare the nonce with its clock, so a CLOCK_SKEW fault is
+emulated the way it shows up for users: a nonce "from the future" was already
+used with the key (``server_time_ms`` ahead of the client), so the client's
+clock-based nonce is rejected until ccxt adjusts it with ``/0/public/Time``.
+
+Balances: ``BalanceEx`` lists each asset by Kraken's id (``XXBT``, ``ZUSD``,
+``DOT``) and the earn/staking balances as separate ids with a suffix:
+``.F`` flexible earn (wallet ``earn_flexible``), ``.S`` staked (``staking``)
+and ``.B`` bonded earn (``earn_locked``). Open-order holds are ``hold_trade``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from decimal import Decimal
+from email.utils import formatdate
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+
+# unified code -> Kraken's asset id (X/Z-prefixed for the oldest assets)
+_NATIVE_IDS = {
+    "BTC": "XXBT", "ETH": "XETH", "LTC": "XLTC", "XRP": "XXRP", "XLM": "XXLM",
+    "DOGE": "XXDG", "ETC": "XETC", "USD": "ZUSD", "EUR": "ZEUR", "GBP": "ZGBP",
+    "CAD": "ZCAD", "JPY": "ZJPY",
+}
+# unified code -> Kraken's altname (used with suffixes: XBT.F, XDG.S)
+_ALTNAMES = {"BTC": "XBT", "DOGE": "XDG"}
+_WALLET_SUFFIX = {"spot": "", "earn_flexible": ".F", "staking": ".S", "earn_locked": ".B"}
+
+_ERRORS = {
+    FaultKind.AUTH: "EAPI:Invalid key",
+    FaultKind.PERMISSION_DENIED: "EGeneral:Permission denied",
+    FaultKind.IP_NOT_WHITELISTED: "EGeneral:Permission denied",
+    FaultKind.RATE_LIMIT: "EAPI:Rate limit exceeded",
+    FaultKind.BAN: "EGeneral:Temporary lockout",
+    FaultKind.MAINTENANCE: "EService:Unavailable",
+}
+
+
+def kraken_asset_id(code: str, wallet: str = "spot") -> str:
+    suffix = _WALLET_SUFFIX.get(wallet)
+    if suffix is None:
+        raise ValueError(f"Kraken has no wallet called {wallet!r}")
+    if suffix:
+        return _ALTNAMES.get(code, code) + suffix
+    return _NATIVE_IDS.get(code, code)
+
+
+def _text(value: Decimal) -> str:
+    return f"{value:.10f}"
+
+
+class KrakenEmulator(ExchangeEmulator):
+    exchange_id = "kraken"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.last_nonce = 0
+
+    # -- wire helpers ----------------------------------------------------------
+
+    @staticmethod
+    def _answer(result=None, errors: list[str] | None = None, status: int = 200) -> web.Response:
+        body = {"error": errors or []}
+        if result is not None:
+            body["result"] = result
+        return web.json_response(body, status=status)
+
+    def is_private(self, request: web.Request) -> bool:
+        return request.path.startswith("/0/private/")
+
+    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
+        return self._answer(errors=[_ERRORS.get(fault.kind, "EGeneral:Internal error")])
+
+    async def _authenticate(self, request: web.Request) -> tuple[dict[str, str] | None, web.Response | None]:
+        body = await request.text()
+        params = dict(parse_qsl(body, keep_blank_values=True))
+        account = self.account
+        if request.headers.get("API-Key") != account.api_key:
+            return None, self._answer(errors=["EAPI:Invalid key"])
+        nonce = params.get("nonce", "")
+        try:
+            secret = base64.b64decode(account.secret)
+        except ValueError:
+            return None, self._answer(errors=["EAPI:Invalid key"])
+        digest = hashlib.sha256((nonce + body).encode()).digest()
+        expected = base64.b64encode(
+            hmac.new(secret, request.path.encode() + digest, hashlib.sha512).digest()
+        ).decode()
+        if not hmac.compare_digest(expected, request.headers.get("API-Sign", "")):
+            return None, self._answer(errors=["EAPI:Invalid key"])
+        if not nonce.isdigit():
+            return None, self._answer(errors=["EAPI:Invalid nonce"])
+        floor = self.last_nonce
+        if self.clock_skew_active():
+            floor = max(floor, self.server_time_ms() - 5000)
+        if int(nonce) <= floor:
+            return None, self._answer(errors=["EAPI:Invalid nonce"])
+        self.last_nonce = int(nonce)
+        if account.ip_whitelist and request.remote not in account.ip_whitelist:
+            return None, self._answer(errors=["EGeneral:Permission denied"])
+        return params, None
+
+    # -- routes ----------------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/0/public/Time", self.time)
+        app.router.add_get("/0/public/SystemStatus", self.system_status)
+        app.router.add_get("/0/public/Assets", self.assets)
+        app.router.add_get("/0/public/AssetPairs", self.asset_pairs)
+        app.router.add_get("/0/public/Ticker", self.ticker)
+        app.router.add_post("/0/private/BalanceEx", self.balance_ex)
+        app.router.add_post("/0/private/GetApiKeyInfo", self.api_key_info)
+        app.router.add_post("/0/private/Earn/Allocations", self.earn_allocations)
+
+    async def time(self, request: web.Request) -> web.Response:
+        seconds = self.server_time_ms() // 1000
+        return self._answer({"unixtime": seconds, "rfc1123": formatdate(seconds, usegmt=True)})
+
+    async def system_status(self, request: web.Request) -> web.Response:
+        maintenance = any(f.kind is FaultKind.MAINTENANCE for f in self.faults)
+        status = "maintenance" if maintenance else "online"
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        return self._answer({"status": status, "timestamp": stamp})
+
+    def _pairs(self) -> dict[str, dict]:
+        pairs = {}
+        for symbol in self.tickers:
+            base, quote = symbol.split("/")
+            base_id, quote_id = kraken_asset_id(base), kraken_asset_id(quote)
+            alt_base, alt_quote = _ALTNAMES.get(base, base), _ALTNAMES.get(quote, quote)
+            pairs[base_id + quote_id] = {
+                "altname": alt_base + alt_quote,
+                "wsname": f"{alt_base}/{alt_quote}",
+                "aclass_base": "currency",
+                "base": base_id,
+                "aclass_quote": "currency",
+                "quote": quote_id,
+                "lot": "unit",
+                "cost_decimals": 5,
+                "pair_decimals": 1,
+                "lot_decimals": 8,
+                "lot_multiplier": 1,
+                "leverage_buy": [],
+                "leverage_sell": [],
+                "fees": [[0, 0.26]],
+                "fees_maker": [[0, 0.16]],
+                "fee_volume_currency": "ZUSD",
+                "margin_call": 80,
+                "margin_stop": 40,
+                "ordermin": "0.0001",
+                "costmin": "0.5",
+                "tick_size": "0.1",
+                "status": "online",
+            }
+        return pairs
+
+    async def assets(self, request: web.Request) -> web.Response:
+        codes = {b.asset for b in self.account.balances}
+        for symbol in self.tickers:
+            codes.update(symbol.split("/"))
+        result = {
+            kraken_asset_id(code): {
+                "aclass": "currency",
+                "altname": _ALTNAMES.get(code, code),
+                "decimals": 10,
+                "display_decimals": 5,
+                "status": "enabled",
+            }
+            for code in sorted(codes)
+        }
+        return self._answer(result)
+
+    async def asset_pairs(self, request: web.Request) -> web.Response:
+        return self._answer(self._pairs())
+
+    async def ticker(self, request: web.Request) -> web.Response:
+        pairs = self._pairs()
+        wanted = request.query.get("pair")
+        result = {}
+        for (pair_id, pair), price in zip(pairs.items(), self.tickers.values(), strict=True):
+            if wanted and pair_id not in wanted.split(",") and pair["altname"] not in wanted.split(","):
+                continue
+            last = _text(price)
+            result[pair_id] = {
+                "a": [last, "1", "1.000"], "b": [last, "1", "1.000"], "c": [last, "0.1"],
+                "v": ["10.0", "100.0"], "p": [last, last], "t": [10, 100],
+                "l": [last, last], "h": [last, last], "o": last,
+            }
+        if wanted and not result:
+            return self._answer(errors=["EQuery:Unknown asset pair"])
+        return self._answer(result)
+
+    async def balance_ex(self, request: web.Request) -> web.Response:
+        params, error = await self._authenticate(request)
+        if error is not None:
+            return error
+        if "read" not in self.account.permissions:
+            return self._answer(errors=["EGeneral:Permission denied"])
+        result: dict[str, dict[str, str]] = {}
+        for balance in self.account.balances:
+            asset_id = kraken_asset_id(balance.asset, balance.wallet)
+            entry = result.setdefault(asset_id, {"balance": _text(Decimal(0)), "hold_trade": _text(Decimal(0))})
+            total = Decimal(entry["balance"]) + balance.free + balance.locked
+            hold = Decimal(entry["hold_trade"])
+            if balance.wallet == "spot":
+                hold += balance.locked
+            entry["balance"] = _text(total)
+            entry["hold_trade"] = _text(hold)
+        return self._answer(result)
+
+    async def api_key_info(self, request: web.Request) -> web.Response:
+        params, error = await self._authenticate(request)
+        if error is not None:
+            return error
+        granted = self.account.permissions
+        permissions = []
+        if "read" in granted:
+            permissions += ["query-funds", "query-open-trades", "query-closed-trades", "query-ledger"]
+        if "trade" in granted:
+            permissions += ["modify-trades", "cancel-close-trades"]
+        if "transfer" in granted:
+            permissions += ["deposit-funds", "earn-funds"]
+        if "withdraw" in granted:
+            permissions += ["withdraw-funds"]
+        created = str(int(time.time()) - 86400)
+        return self._answer({
+            "apiKeyName": "exposure",
+            "apiKey": self.account.api_key,
+            "nonce": str(self.last_nonce),
+            "nonceWindow": 0,
+            "permissions": permissions,
+            "iban": "AA88 N84G WOAK NMOI",
+            "validUntil": "0",
+            "queryFrom": "0",
+            "queryTo": "0",
+            "createdTime": created,
+            "modifiedTime": created,
+            "ipAllowlist": list(self.account.ip_whitelist),
+            "lastUsed": str(int(time.time())),
+        })
+
+    async def earn_allocations(self, request: web.Request) -> web.Response:
+        params, error = await self._authenticate(request)
+        if error is not None:
+            return error
+        items = []
+        for index, balance in enumerate(self.account.balances):
+            if balance.wallet == "spot":
+                continue
+            native = _text(balance.free + balance.locked)
+            bonding = balance.wallet != "earn_flexible"
+            allocation = {"total": {"native": native, "converted": native}}
+            if bonding and balance.unlock_at:
+                allocation["bonding"] = {
+                    "native": native, "converted": native, "allocation_count": 1,
+                    "allocations": [{
+                        "created_at": "2026-01-01T00:00:00Z", "expires": balance.unlock_at,
+                        "native": native, "converted": native,
+                    }],
+                }
+            items.append({
+                "strategy_id": f"ESTRAT{index:04d}",
+                "native_asset": kraken_asset_id(balance.asset),
+                "amount_allocated": allocation,
+                "total_rewarded": {"native": "0", "converted": "0"},
+            })
+        return self._answer({"converted_asset": "USD", "total_allocated": "0", "total_rewarded": "0",
+                             "next_cursor": None, "items": items})
+
+
+def kraken_secret(seed: str = "exposure") -> str:
+    """A Kraken-style (base64) API secret for tests and the demo."""
+    return base64.b64encode(hashlib.sha512(seed.encode()).digest()).decode()
+
+
+__all__ = ["KrakenEmulator", "kraken_asset_id", "kraken_secret"]

@@ -1,0 +1,300 @@
+"""OKX v5 REST emulator.
+
+Wire format from the OKX v5 API documentation (www.okx.com/docs-v5/en):
+
+* Private requests carry ``OK-ACCESS-KEY``, ``OK-ACCESS-SIGN``,
+  ``OK-ACCESS-TIMESTAMP`` (ISO 8601 with milliseconds, UTC) and
+  ``OK-ACCESS-PASSPHRASE``; the signature is base64(HMAC-SHA256(secret,
+  timestamp + METHOD + requestPath[?query] + body)). A timestamp more than
+  30 seconds from the server clock is rejected with ``50102``.
+* Every answer is ``{"code": "0", "msg": "", "data": [...]}``; errors put the
+  code in ``code`` with the documented HTTP status (401 for the ``501xx``
+  authentication family, 429 for ``50011``, 503 for ``50001``).
+
+Wallet mapping (the app's wallet names -> OKX accounts): ``spot`` is the
+trading account (``/account/balance``, unified), ``funding`` the funding
+account (``/asset/balances``), ``earn_flexible`` Simple Earn Flexible
+(``/finance/savings/balance``) and ``staking`` On-chain Earn orders
+(``/finance/staking-defi/orders-active``; a locked balance becomes a
+fixed-term order ending at ``unlock_at``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import ClassVar
+
+from aiohttp import web
+
+from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.hmac_common import (
+    amount,
+    hmac_sha256_base64,
+    ip_allowed,
+    json_response,
+    same_text,
+    totals_by_asset,
+    unlock_ms,
+)
+
+TIMESTAMP_WINDOW_MS = 30_000
+DAY_MS = 86_400_000
+
+# code -> (HTTP status, message) as documented in OKX's error code table.
+ERRORS: dict[str, tuple[int, str]] = {
+    "50001": (503, "Service temporarily unavailable. Please try again later."),
+    "50011": (429, "Too Many Requests"),
+    "50030": (200, "You don't have permission to use this API endpoint"),
+    "50102": (401, "Timestamp request expired."),
+    "50103": (401, "Request header \"OK-ACCESS-KEY\" cannot be empty."),
+    "50104": (401, "Request header \"OK-ACCESS-PASSPHRASE\" cannot be empty."),
+    "50105": (401, "Request header \"OK-ACCESS-PASSPHRASE\" incorrect."),
+    "50106": (401, "Request header \"OK-ACCESS-SIGN\" cannot be empty."),
+    "50107": (401, "Request header \"OK-ACCESS-TIMESTAMP\" cannot be empty."),
+    "50110": (401, "Your IP {ip} is not included in your API key's IP whitelist."),
+    "50111": (401, "Invalid OK-ACCESS-KEY."),
+    "50112": (401, "Invalid OK-ACCESS-TIMESTAMP."),
+    "50113": (401, "Invalid Sign."),
+}
+
+
+def _iso_ms(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+class OkxEmulator(ExchangeEmulator):
+    """Serves the OKX endpoints the app calls; see the module docstring."""
+
+    exchange_id: ClassVar[str] = "okx"
+
+    # -- errors ------------------------------------------------------------------
+
+    def error(self, code: str, *, headers: dict[str, str] | None = None, **fmt: str) -> web.Response:
+        status, message = ERRORS[code]
+        return json_response(
+            {"code": code, "msg": message.format(**fmt), "data": []}, status=status, headers=headers
+        )
+
+    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
+        retry = {"Retry-After": str(fault.retry_after)}
+        if fault.kind is FaultKind.AUTH:
+            return self.error("50113")
+        if fault.kind is FaultKind.PERMISSION_DENIED:
+            return self.error("50030")
+        if fault.kind is FaultKind.IP_NOT_WHITELISTED:
+            return self.error("50110", ip=request.remote or "")
+        if fault.kind in (FaultKind.RATE_LIMIT, FaultKind.BAN):
+            return self.error("50011", headers=retry)
+        if fault.kind is FaultKind.MAINTENANCE:
+            return self.error("50001", headers=retry)
+        raise ValueError(f"okx emulator has no answer for {fault.kind}")
+
+    def is_private(self, request: web.Request) -> bool:
+        return not request.path.startswith(("/api/v5/public/", "/api/v5/market/"))
+
+    # -- authentication ------------------------------------------------------------
+
+    async def authenticate(self, request: web.Request, *, needs: str = "read") -> web.Response | None:
+        """``None`` when the request is properly signed by the account's key."""
+        headers = request.headers
+        key = headers.get("OK-ACCESS-KEY")
+        passphrase = headers.get("OK-ACCESS-PASSPHRASE")
+        sign = headers.get("OK-ACCESS-SIGN")
+        stamp = headers.get("OK-ACCESS-TIMESTAMP")
+        if not key:
+            return self.error("50103")
+        if not passphrase:
+            return self.error("50104")
+        if not sign:
+            return self.error("50106")
+        if not stamp:
+            return self.error("50107")
+        try:
+            sent = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        except ValueError:
+            return self.error("50112")
+        if abs(self.server_time_ms() - int(sent.timestamp() * 1000)) > TIMESTAMP_WINDOW_MS:
+            return self.error("50102")
+        account = self.account
+        if not same_text(key, account.api_key):
+            return self.error("50111")
+        if not same_text(passphrase, account.password):
+            return self.error("50105")
+        body = await request.text()
+        expected = hmac_sha256_base64(account.secret, stamp + request.method + request.raw_path + body)
+        if not same_text(sign, expected):
+            return self.error("50113")
+        if not ip_allowed(account, request):
+            return self.error("50110", ip=request.remote or "")
+        if needs not in account.permissions:
+            return self.error("50030")
+        return None
+
+    def ok(self, data: list) -> web.Response:
+        return json_response({"code": "0", "msg": "", "data": data})
+
+    # -- routes ----------------------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/api/v5/public/time", self.public_time)
+        app.router.add_get("/api/v5/public/instruments", self.instruments)
+        app.router.add_get("/api/v5/market/tickers", self.market_tickers)
+        app.router.add_get("/api/v5/account/balance", self.trading_balance)
+        app.router.add_get("/api/v5/asset/balances", self.funding_balance)
+        app.router.add_get("/api/v5/finance/savings/balance", self.savings_balance)
+        app.router.add_get("/api/v5/finance/staking-defi/orders-active", self.onchain_orders)
+        app.router.add_get("/api/v5/account/config", self.account_config)
+
+    async def public_time(self, request: web.Request) -> web.Response:
+        return self.ok([{"ts": str(self.server_time_ms())}])
+
+    def _spot_pairs(self) -> list[tuple[str, str, Decimal]]:
+        pairs = []
+        for symbol, price in self.tickers.items():
+            base, quote = symbol.split("/")
+            pairs.append((base, quote, price))
+        return pairs
+
+    async def instruments(self, request: web.Request) -> web.Response:
+        if request.query.get("instType", "SPOT") != "SPOT":
+            return self.ok([])
+        data = [
+            {
+                "alias": "", "baseCcy": base, "category": "1", "ctMult": "", "ctType": "",
+                "ctVal": "", "ctValCcy": "", "expTime": "", "instFamily": "",
+                "instId": f"{base}-{quote}", "instType": "SPOT", "lever": "10",
+                "listTime": "1606468572000", "lotSz": "0.00000001", "maxIcebergSz": "9999999999",
+                "maxLmtAmt": "1000000", "maxLmtSz": "9999999999", "maxMktAmt": "1000000",
+                "maxMktSz": "1000000", "maxStopSz": "1000000", "maxTriggerSz": "9999999999",
+                "maxTwapSz": "9999999999", "minSz": "0.00001", "optType": "", "quoteCcy": quote,
+                "settleCcy": "", "state": "live", "stk": "", "tickSz": "0.01", "uly": "",
+            }
+            for base, quote, _ in self._spot_pairs()
+        ]
+        return self.ok(data)
+
+    async def market_tickers(self, request: web.Request) -> web.Response:
+        now = str(self.server_time_ms())
+        data = []
+        for base, quote, price in self._spot_pairs():
+            last = amount(price)
+            data.append(
+                {
+                    "instType": "SPOT", "instId": f"{base}-{quote}", "last": last, "lastSz": "0.1",
+                    "askPx": last, "askSz": "1", "bidPx": last, "bidSz": "1", "open24h": last,
+                    "high24h": last, "low24h": last, "volCcy24h": "0", "vol24h": "0",
+                    "sodUtc0": last, "sodUtc8": last, "ts": now,
+                }
+            )
+        return self.ok(data)
+
+    async def trading_balance(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        now = str(self.server_time_ms())
+        details = []
+        for row in totals_by_asset(self.account.wallet("spot")):
+            details.append(
+                {
+                    "availBal": amount(row.free), "availEq": amount(row.free),
+                    "cashBal": amount(row.total), "ccy": row.asset, "crossLiab": "0",
+                    "disEq": "0", "eq": amount(row.total), "eqUsd": "0",
+                    "fixedBal": "0", "frozenBal": amount(row.locked), "interest": "0",
+                    "isoEq": "0", "isoLiab": "0", "isoUpl": "0", "liab": "0", "maxLoan": "0",
+                    "mgnRatio": "", "notionalLever": "0", "ordFrozen": amount(row.locked),
+                    "stgyEq": "0", "twap": "0", "uTime": now, "upl": "0", "uplLiab": "0",
+                }
+            )
+        return self.ok(
+            [
+                {
+                    "adjEq": "", "borrowFroz": "", "details": details, "imr": "", "isoEq": "0",
+                    "mgnRatio": "", "mmr": "", "notionalUsd": "", "ordFroz": "",
+                    "totalEq": "0", "uTime": now, "upl": "0",
+                }
+            ]
+        )
+
+    async def funding_balance(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        data = [
+            {
+                "availBal": amount(row.free), "bal": amount(row.total), "ccy": row.asset,
+                "frozenBal": amount(row.locked),
+            }
+            for row in totals_by_asset(self.account.wallet("funding"))
+        ]
+        return self.ok(data)
+
+    async def savings_balance(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        data = [
+            {
+                "ccy": row.asset, "amt": amount(row.total), "earnings": "0",
+                "loanAmt": amount(row.total), "pendingAmt": "0", "rate": "0.01",
+                "redemptAmt": "",
+            }
+            for row in totals_by_asset(self.account.wallet("earn_flexible"))
+        ]
+        return self.ok(data)
+
+    async def onchain_orders(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        now = self.server_time_ms()
+        data = []
+        for number, balance in enumerate(self.account.wallet("staking"), start=1):
+            parts: list[tuple[Decimal, bool]] = [(balance.free, False)] if balance.free else []
+            if balance.locked:
+                parts.append((balance.locked, True))
+            for amt, locked in parts:
+                unlock = unlock_ms(balance) if locked else None
+                if unlock is not None:
+                    term_days = max(1, -(-(unlock - now) // DAY_MS) + 1)
+                    term, purchased = str(term_days), unlock - term_days * DAY_MS
+                elif locked:
+                    term, purchased = "30", now - DAY_MS   # fixed term, end date not given
+                else:
+                    term, purchased = "0", now - DAY_MS    # flexible
+                data.append(
+                    {
+                        "ordId": str(2413000 + number * 10 + len(data)), "ccy": balance.asset,
+                        "productId": "101", "state": "1", "protocol": f"{balance.asset} staking",
+                        "protocolType": "defi", "term": term, "apy": "0.05",
+                        "investData": [{"ccy": balance.asset, "amt": amount(amt)}],
+                        "earningData": [
+                            {"ccy": balance.asset, "earningType": "0", "earnings": "0"}
+                        ],
+                        "purchasedTime": str(purchased), "tag": "", "estSettlementTime": "",
+                        "cancelRedemptionDeadline": "", "fastRedemptionData": [],
+                    }
+                )
+        return self.ok(data)
+
+    async def account_config(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        perms = ["read_only"]
+        if "withdraw" in self.account.permissions:
+            perms.append("withdraw")
+        if "trade" in self.account.permissions:
+            perms.append("trade")
+        return self.ok(
+            [
+                {
+                    "acctLv": "2", "acctStpMode": "cancel_maker", "autoLoan": False,
+                    "ctIsoMode": "automatic", "enableSpotBorrow": False, "greeksType": "PA",
+                    "ip": ",".join(self.account.ip_whitelist), "type": "0", "kycLv": "2",
+                    "label": "exposure", "level": "Lv1", "levelTmp": "", "liquidationGear": "-1",
+                    "mainUid": self.account.uid or "44705892343619584", "mgnIsoMode": "automatic",
+                    "opAuth": "0", "perm": ",".join(perms), "posMode": "net_mode", "roleType": "0",
+                    "spotBorrowAutoRepay": False, "spotOffsetType": "", "spotRoleType": "0",
+                    "spotTraderInsts": [], "traderInsts": [],
+                    "uid": self.account.uid or "44705892343619584", "settleCcy": "USDT",
+                    "settleCcyList": ["USD", "USDC", "USDG"],
+                }
+            ]
+        )

@@ -1,0 +1,124 @@
+"""Small checks shared by the kraken, coinbase, gate and htx adapters.
+
+Each adapter reads raw exchange bodies (not ccxt's float-based unified
+structures) so amounts stay exact ``Decimal``. These helpers make a body
+without the expected structure an error, never an empty wallet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from exposure_app.domain.balances import WalletBalance
+
+try:
+    from exposure_app.exchanges.errors import BadResponseError
+except ImportError:  # pragma: no cover - until the shared error module exists
+
+    class BadResponseError(Exception):  # type: ignore[no-redef]
+        """The exchange answered with something that is not a valid response."""
+
+
+ZERO = Decimal(0)
+
+
+def bad(exchange: str, what: str) -> BadResponseError:
+    return BadResponseError(f"{exchange} sent an unexpected response: {what}")
+
+
+def require_dict(value: Any, exchange: str, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise bad(exchange, f"{what} is not a JSON object ({type(value).__name__})")
+    return value
+
+
+def require_list(value: Any, exchange: str, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise bad(exchange, f"{what} is not a JSON list ({type(value).__name__})")
+    return value
+
+
+def require_key(obj: Mapping[str, Any], key: str, exchange: str, what: str) -> Any:
+    if key not in obj:
+        raise bad(exchange, f"{what} has no {key!r} field")
+    return obj[key]
+
+
+def amount(value: Any, exchange: str, what: str, *, allow_negative: bool = False) -> Decimal:
+    """An amount sent as a JSON string or number, as an exact Decimal."""
+    if isinstance(value, bool) or value is None:
+        raise bad(exchange, f"{what} is not a number ({value!r})")
+    try:
+        result = Decimal(str(value)) if isinstance(value, (int, float)) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise bad(exchange, f"{what} is not a number ({value!r})") from None
+    if not result.is_finite():
+        raise bad(exchange, f"{what} is not a finite number")
+    if result < 0 and not allow_negative:
+        raise bad(exchange, f"{what} is negative ({value!r})")
+    return result
+
+
+def optional_amount(obj: Mapping[str, Any], key: str, exchange: str, what: str) -> Decimal:
+    """``obj[key]`` as an amount; a missing or empty field is zero."""
+    value = obj.get(key)
+    if value is None or value == "":
+        return ZERO
+    return amount(value, exchange, f"{what}.{key}")
+
+
+def merge_rows(rows: Iterable[WalletBalance]) -> list[WalletBalance]:
+    """Adds rows of the same (wallet, asset, lock reason, unlock date).
+
+    Several exchange accounts can hold one asset in one wallet (Coinbase has a
+    wallet per currency plus vaults, Gate isolated margin one per pair), so
+    rows are summed rather than overwritten. Zero rows are dropped.
+    """
+    merged: dict[tuple[str, str, str | None, str | None], list[Decimal]] = {}
+    for row in rows:
+        key = (row.wallet, row.asset, row.lock_reason, row.unlock_at)
+        sums = merged.setdefault(key, [ZERO, ZERO, ZERO])
+        sums[0] += row.free
+        sums[1] += row.locked
+        sums[2] += row.total
+    result = []
+    for (wallet, asset, reason, unlock_at), (free, locked, total) in merged.items():
+        if total == 0 and free == 0 and locked == 0:
+            continue
+        result.append(
+            WalletBalance(
+                wallet=wallet,
+                asset=asset,
+                free=free,
+                locked=locked,
+                total=total,
+                lock_reason=reason if locked else None,
+                unlock_at=unlock_at,
+            )
+        )
+    result.sort(key=lambda r: (r.wallet, r.asset, r.lock_reason or "", r.unlock_at or ""))
+    return result
+
+
+def row(
+    wallet: str,
+    asset: str,
+    *,
+    total: Decimal,
+    locked: Decimal = ZERO,
+    lock_reason: str | None = None,
+    unlock_at: str | None = None,
+) -> WalletBalance:
+    """A row where ``free = total - locked`` (clamped to the total)."""
+    locked = min(max(locked, ZERO), total) if total >= 0 else ZERO
+    return WalletBalance(
+        wallet=wallet,
+        asset=asset,
+        free=total - locked,
+        locked=locked,
+        total=total,
+        lock_reason=lock_reason if locked else None,
+        unlock_at=unlock_at,
+    )

@@ -1,0 +1,47 @@
+"""The ``exposure-app`` entry point: the GUI with no command, else the CLI.
+
+This is the only module outside ``exposure_app.ui`` that may import the ui
+package, and it does so lazily, so the CLI never loads Qt.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+# GUI-only options; --data-dir takes a value.
+GUI_OPTIONS_WITH_VALUE = {"--data-dir"}
+
+
+def _wants_gui(argv: Sequence[str]) -> bool:
+    """No positional word (only options such as --data-dir DIR or --demo) means the GUI.
+
+    Anything else goes to the CLI parser, which reports unknown commands as
+    usage errors (exit status 2) rather than opening a window.
+    """
+    skip_next = False
+    for arg in argv:
+        if skip_next:
+            skip_next = False
+            continue
+        if arg in GUI_OPTIONS_WITH_VALUE:
+            skip_next = True
+            continue
+        if arg in ("-h", "--help", "--version") or not arg.startswith("-"):
+            return False
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if _wants_gui(argv):
+        from exposure_app.ui.app import run_gui
+
+        return run_gui(argv)
+    from exposure_app.cli.main import run_cli
+
+    return run_cli(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Report writers (CSV, Markdown): pure formatting of service results."""

@@ -1,0 +1,104 @@
+"""Recording holdings by hand for manual-custodial and self-custody accounts.
+
+Each change writes a new snapshot (the previous holdings with the one asset
+changed), so history keeps what the user held before the change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from exposure_app.domain.models import (
+    Account,
+    AccountKind,
+    Holding,
+    Snapshot,
+    SnapshotSource,
+    SnapshotStatus,
+)
+from exposure_app.domain.money import ZERO
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.storage.store import ProfileStore
+
+
+class ManualHoldingError(ValueError):
+    """The change cannot be made; the message says why."""
+
+
+def normalise_asset(asset: str) -> str:
+    code = asset.strip().upper()
+    if not code or len(code) > 32 or any(ch.isspace() for ch in code):
+        raise ManualHoldingError(f"{asset!r} is not an asset ticker")
+    return code
+
+
+def _editable(account: Account) -> None:
+    if account.kind is AccountKind.EXCHANGE_API:
+        raise ManualHoldingError(
+            f"{account.name!r} is synced from its exchange; its holdings cannot be set by hand"
+        )
+
+
+def make_holding(
+    asset: str,
+    amount: Decimal,
+    *,
+    price: Decimal | None = None,
+    value: Decimal | None = None,
+    wallet: str = "main",
+) -> Holding:
+    if amount < 0:
+        raise ManualHoldingError("amount must not be negative")
+    if price is not None and value is not None:
+        raise ManualHoldingError("give a price or a value, not both")
+    if (price is not None and price < 0) or (value is not None and value < 0):
+        raise ManualHoldingError("price and value must not be negative")
+    source = "manual" if price is not None or value is not None else None
+    return Holding.simple(
+        normalise_asset(asset), amount, wallet=wallet, price=price, value=value,
+        price_source=source,
+    )
+
+
+def set_holding(
+    store: ProfileStore,
+    account: Account,
+    asset: str,
+    amount: Decimal,
+    *,
+    price: Decimal | None = None,
+    value: Decimal | None = None,
+    when: datetime | None = None,
+) -> Snapshot:
+    """Set ``asset`` to ``amount`` (zero removes it) as of ``when`` (default now)."""
+    _editable(account)
+    when = when or utc_now()
+    new = make_holding(asset, amount, price=price, value=value)
+    with store.transaction():
+        previous = store.snapshots.latest_usable(account.id, when)
+        kept = [
+            h for h in (previous.holdings if previous else ())
+            if not (h.asset == new.asset and h.wallet == new.wallet)
+        ]
+        if amount != ZERO:
+            kept.append(new)
+        snapshot = Snapshot(
+            id=None,
+            account_id=account.id,
+            taken_at=when,
+            status=SnapshotStatus.OK,
+            holdings=tuple(kept),
+            coverage=("main",),
+            source=SnapshotSource.MANUAL,
+        )
+        snapshot_id = store.snapshots.save(snapshot)
+    saved = store.snapshots.get(snapshot_id)
+    assert saved is not None
+    return saved
+
+
+def remove_holding(
+    store: ProfileStore, account: Account, asset: str, *, when: datetime | None = None
+) -> Snapshot:
+    return set_holding(store, account, asset, ZERO, when=when)
