@@ -21,7 +21,7 @@ fixed-term order ending at ``unlock_at``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar
 
@@ -57,10 +57,6 @@ ERRORS: dict[str, tuple[int, str]] = {
     "50112": (401, "Invalid OK-ACCESS-TIMESTAMP."),
     "50113": (401, "Invalid Sign."),
 }
-
-
-def _iso_ms(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
 class OkxEmulator(ExchangeEmulator):
@@ -145,6 +141,7 @@ class OkxEmulator(ExchangeEmulator):
         app.router.add_get("/api/v5/finance/savings/balance", self.savings_balance)
         app.router.add_get("/api/v5/finance/staking-defi/orders-active", self.onchain_orders)
         app.router.add_get("/api/v5/account/config", self.account_config)
+        app.router.add_get("/api/v5/asset/currencies", self.currencies)
 
     async def public_time(self, request: web.Request) -> web.Response:
         return self.ok([{"ts": str(self.server_time_ms())}])
@@ -272,6 +269,23 @@ class OkxEmulator(ExchangeEmulator):
                         "cancelRedemptionDeadline": "", "fastRedemptionData": [],
                     }
                 )
+        return self.ok(data)
+
+    async def currencies(self, request: web.Request) -> web.Response:
+        """Funding currencies (ccxt's load_markets asks for them when keys are set)."""
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        codes = sorted({b.asset for b in self.account.balances}
+                       | {part for symbol in self.tickers for part in symbol.split("/")})
+        data = [
+            {
+                "ccy": code, "name": code, "chain": f"{code}-{code}", "canDep": True,
+                "canWd": True, "canInternal": True, "minDep": "0.00000001", "minWd": "0.001",
+                "maxWd": "1000000", "wdTickSz": "8", "fee": "0.0001", "minFee": "0.0001",
+                "maxFee": "0.0001", "mainNet": True, "logoLink": "",
+            }
+            for code in codes
+        ]
         return self.ok(data)
 
     async def account_config(self, request: web.Request) -> web.Response:

@@ -1,0 +1,175 @@
+"""OKX: trading (unified) account, funding account, Simple Earn and On-chain Earn.
+
+Every wallet is read with ccxt's implicit v5 endpoints rather than the unified
+``fetch_balance``: the raw strings stay exact ``Decimal`` and no market
+loading happens (``fetch_balance`` would first load instruments of four
+types). Endpoints (www.okx.com/docs-v5/en):
+
+* ``spot``: ``GET /api/v5/account/balance``, the trading account. In OKX's
+  unified account this one account holds spot, margin and derivatives
+  collateral; ``eq`` (equity, liabilities and unrealised PnL included) is the
+  total and ``frozenBal`` (open orders and other freezes) the locked part.
+* ``funding``: ``GET /api/v5/asset/balances`` (``bal``, ``frozenBal``).
+* ``earn_flexible``: ``GET /api/v5/finance/savings/balance`` (``amt``, which
+  includes earnings).
+* ``staking``: ``GET /api/v5/finance/staking-defi/orders-active`` (On-chain
+  Earn). A fixed-term order (``term`` > 0) is locked until ``purchasedTime``
+  plus ``term`` days; an order being redeemed (``state`` 2) is locked too.
+
+Not read, on purpose: ETH and SOL staking balances
+(``/finance/staking-defi/eth|sol/balance``) report BETH/OKSOL, which already
+sit in the funding or trading account as tokens; reading them again would
+count them twice.
+
+Key permissions come from ``GET /api/v5/account/config`` (``perm``:
+``read_only``, ``trade``, ``withdraw``; ``ip`` lists bound addresses).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.money import ZERO
+from exposure_app.domain.timeutil import to_storage
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.errors import BadResponseError
+from exposure_app.exchanges.validation import (
+    amount,
+    merge_rows,
+    require_key,
+    require_list,
+    require_mapping,
+)
+
+
+def okx_data(response: Any, what: str) -> list[Any]:
+    """The ``data`` list of a successful OKX envelope (``code`` ``"0"``)."""
+    body = require_mapping(response, what)
+    code = require_key(body, "code", what)
+    if str(code) != "0":
+        raise BadResponseError(f"{what}: the exchange answered code {code}")
+    return require_list(require_key(body, "data", what), f"{what} data")
+
+
+def _asset(client: Any, currency_id: Any, what: str) -> str:
+    if not isinstance(currency_id, str) or not currency_id:
+        raise BadResponseError(f"{what}: a row has no currency")
+    return client.safe_currency_code(currency_id)
+
+
+class OkxAdapter(ExchangeAdapter):
+    """Reads OKX wallets; stateless, runs on the sync service's loop."""
+
+    exchange_id: ClassVar[str] = "okx"
+
+    def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
+        # The readers use implicit endpoints and never load markets; should
+        # anything call load_markets (prices through fetch_tickers), only spot
+        # instruments are fetched, not futures, swaps and two option families.
+        return {"fetchMarkets": {"types": ["spot"]}}
+
+    def wallets(self) -> list[WalletSpec]:
+        return [
+            WalletSpec("spot", self.read_trading),
+            WalletSpec("funding", self.read_funding),
+            WalletSpec("earn_flexible", self.read_savings),
+            WalletSpec("staking", self.read_onchain_earn),
+        ]
+
+    async def read_trading(self, client: Any) -> list[WalletBalance]:
+        what = "OKX trading account balance"
+        data = okx_data(await client.private_get_account_balance(), what)
+        if not data:
+            raise BadResponseError(f"{what}: no account in the answer")
+        rows = []
+        for account in data:
+            details = require_list(require_key(require_mapping(account, what), "details", what),
+                                   f"{what} details")
+            for detail in details:
+                detail = require_mapping(detail, what)
+                asset = _asset(client, detail.get("ccy"), what)
+                total = amount(detail.get("eq"), f"{what} {asset} eq")
+                locked = amount(detail.get("frozenBal"), f"{what} {asset} frozenBal", default=ZERO)
+                rows.append(WalletBalance("spot", asset, total - locked, locked, total,
+                                          "open_orders" if locked else None))
+        return merge_rows(rows)
+
+    async def read_funding(self, client: Any) -> list[WalletBalance]:
+        what = "OKX funding account balance"
+        rows = []
+        for entry in okx_data(await client.private_get_asset_balances(), what):
+            entry = require_mapping(entry, what)
+            asset = _asset(client, entry.get("ccy"), what)
+            total = amount(entry.get("bal"), f"{what} {asset} bal")
+            locked = amount(entry.get("frozenBal"), f"{what} {asset} frozenBal", default=ZERO)
+            rows.append(WalletBalance("funding", asset, total - locked, locked, total,
+                                      "frozen" if locked else None))
+        return merge_rows(rows)
+
+    async def read_savings(self, client: Any) -> list[WalletBalance]:
+        what = "OKX Simple Earn balance"
+        rows = []
+        for entry in okx_data(await client.private_get_finance_savings_balance(), what):
+            entry = require_mapping(entry, what)
+            asset = _asset(client, entry.get("ccy"), what)
+            total = amount(entry.get("amt"), f"{what} {asset} amt")
+            rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
+        return merge_rows(rows)
+
+    async def read_onchain_earn(self, client: Any) -> list[WalletBalance]:
+        what = "OKX On-chain Earn orders"
+        rows = []
+        data = okx_data(await client.private_get_finance_staking_defi_orders_active(), what)
+        for order in data:
+            order = require_mapping(order, what)
+            term = int(amount(order.get("term"), f"{what} term", default=ZERO))
+            redeeming = str(order.get("state")) == "2"
+            unlock_at = None
+            if term > 0:
+                purchased = amount(order.get("purchasedTime"), f"{what} purchasedTime")
+                start = datetime.fromtimestamp(int(purchased) / 1000, UTC)
+                unlock_at = to_storage(start + timedelta(days=term))
+            invested = require_list(require_key(order, "investData", what), f"{what} investData")
+            for leg in invested:
+                leg = require_mapping(leg, what)
+                asset = _asset(client, leg.get("ccy"), what)
+                amt = amount(leg.get("amt"), f"{what} {asset} amt")
+                if term > 0 or redeeming:
+                    reason = "redeeming" if redeeming and term == 0 else "locked_earn"
+                    rows.append(WalletBalance("staking", asset, ZERO, amt, amt, reason, unlock_at))
+                else:
+                    rows.append(WalletBalance("staking", asset, amt, ZERO, amt))
+        return merge_rows(rows)
+
+    async def read_permissions(self, client: Any) -> KeyPermissions:
+        what = "OKX account configuration"
+        data = okx_data(await client.private_get_account_config(), what)
+        if not data:
+            raise BadResponseError(f"{what}: empty")
+        config = require_mapping(data[0], what)
+        perm = require_key(config, "perm", what)
+        if not isinstance(perm, str):
+            raise BadResponseError(f"{what}: 'perm' is not text")
+        granted = {p.strip() for p in perm.split(",") if p.strip()}
+        can_trade = "trade" in granted
+        can_withdraw = "withdraw" in granted
+        if can_withdraw:
+            level = PermissionLevel.WITHDRAW
+        elif can_trade:
+            level = PermissionLevel.TRADE
+        elif granted == {"read_only"}:
+            level = PermissionLevel.READ_ONLY
+        else:
+            level = PermissionLevel.UNKNOWN
+        ip = config.get("ip")
+        return KeyPermissions(
+            level=level,
+            can_trade=can_trade,
+            can_withdraw=can_withdraw,
+            ip_restricted=bool(ip) if isinstance(ip, str) else None,
+            source="GET /api/v5/account/config",
+            detail=f"perm={perm}",
+        )
+

@@ -1,0 +1,67 @@
+"""Test helpers for the OKX, Bybit, Bitget and KuCoin adapter tests.
+
+Each test runs the real ccxt async client, built by the app's client factory
+with the account's API URL override, against the exchange's loopback
+emulator, inside ``asyncio.run`` (the suite has no asyncio plugin).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from exposure_app.domain.balances import WalletBalance
+from exposure_app.emulator.base import EmulatedBalance, ExchangeEmulator, start_emulators
+from exposure_app.exchanges.adapters.base import ExchangeAdapter
+from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
+
+
+def run_client(
+    exchange_id: str,
+    emulator: ExchangeEmulator,
+    adapter: ExchangeAdapter,
+    credentials: dict[str, str],
+    action: Callable[[Any], Awaitable[Any]],
+    *,
+    options: dict[str, Any] | None = None,
+) -> Any:
+    """Starts ``emulator``, runs ``action(client)`` with a real client, closes both."""
+
+    async def main() -> Any:
+        client = build_client(
+            exchange_id,
+            credentials,
+            ConnectionOptions(api_url=emulator.base_url, timeout_seconds=5),
+            options if options is not None else adapter.client_options({}),
+        )
+        try:
+            return await action(client)
+        finally:
+            await client.close()
+
+    with start_emulators([emulator]):
+        return asyncio.run(main())
+
+
+def expected_by_wallet(balances: Iterable[EmulatedBalance]) -> dict[tuple[str, str], tuple]:
+    """(wallet, asset) -> (free, locked) summed over the emulated balances."""
+    result: dict[tuple[str, str], list[Decimal]] = {}
+    for b in balances:
+        sums = result.setdefault((b.wallet, b.asset), [Decimal(0), Decimal(0)])
+        sums[0] += b.free
+        sums[1] += b.locked
+    return {key: (free, locked) for key, (free, locked) in result.items()}
+
+
+def read_by_wallet(rows: Iterable[WalletBalance]) -> dict[tuple[str, str], tuple]:
+    """(wallet, asset) -> (free, locked) summed over the adapter's rows,
+    checking on the way that every row's total is free + locked."""
+    result: dict[tuple[str, str], list[Decimal]] = {}
+    for row in rows:
+        assert row.total == row.free + row.locked, row
+        sums = result.setdefault((row.wallet, row.asset), [Decimal(0), Decimal(0)])
+        sums[0] += row.free
+        sums[1] += row.locked
+    return {key: (free, locked) for key, (free, locked) in result.items()}
