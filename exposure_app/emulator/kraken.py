@@ -66,6 +66,14 @@ def _text(value: Decimal) -> str:
 
 class KrakenEmulator(ExchangeEmulator):
     exchange_id = "kraken"
+    wallet_names = ("spot", "earn_flexible", "staking", "earn_locked")
+
+    @classmethod
+    def sample(cls, *, latency: float = 0.0) -> ExchangeEmulator:
+        emulator = super().sample(latency=latency)
+        # Kraken secrets are base64: the HMAC key is the decoded bytes
+        emulator.account.secret = kraken_secret(emulator.account.secret)
+        return emulator
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -206,7 +214,7 @@ class KrakenEmulator(ExchangeEmulator):
         return self._answer(result)
 
     async def balance_ex(self, request: web.Request) -> web.Response:
-        params, error = await self._authenticate(request)
+        _params, error = await self._authenticate(request)
         if error is not None:
             return error
         if "read" not in self.account.permissions:
@@ -214,7 +222,8 @@ class KrakenEmulator(ExchangeEmulator):
         result: dict[str, dict[str, str]] = {}
         for balance in self.account.balances:
             asset_id = kraken_asset_id(balance.asset, balance.wallet)
-            entry = result.setdefault(asset_id, {"balance": _text(Decimal(0)), "hold_trade": _text(Decimal(0))})
+            zero = _text(Decimal(0))
+            entry = result.setdefault(asset_id, {"balance": zero, "hold_trade": zero})
             total = Decimal(entry["balance"]) + balance.free + balance.locked
             hold = Decimal(entry["hold_trade"])
             if balance.wallet == "spot":
@@ -224,7 +233,7 @@ class KrakenEmulator(ExchangeEmulator):
         return self._answer(result)
 
     async def api_key_info(self, request: web.Request) -> web.Response:
-        params, error = await self._authenticate(request)
+        _params, error = await self._authenticate(request)
         if error is not None:
             return error
         granted = self.account.permissions
@@ -255,7 +264,7 @@ class KrakenEmulator(ExchangeEmulator):
         })
 
     async def earn_allocations(self, request: web.Request) -> web.Response:
-        params, error = await self._authenticate(request)
+        _params, error = await self._authenticate(request)
         if error is not None:
             return error
         items = []

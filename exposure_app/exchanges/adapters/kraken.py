@@ -1,0 +1,196 @@
+"""Kraken: every wallet comes from one ``BalanceEx`` call.
+
+Kraken lists earn and staking balances as separate asset ids with a suffix
+(``XBT.F``, ``DOT.S``, ``USDC.M``, ``SOL.B``, ``DOT.P``, and ``ETH2``/``ETH2.S``
+for staked ether). They are folded into the base asset (``BTC``, ``ETH``) for
+exposure but kept in their own wallet, so the same coin is never counted
+twice and what is staked shows as locked:
+
+========  ===============  ===========================================
+suffix    wallet           locked
+========  ===============  ===========================================
+(none)    spot             ``hold_trade`` (open orders)
+.F, .M    earn_flexible    ``hold_trade`` (flexible: withdrawable)
+.S, .P    staking          all of it (bonded staking)
+.B        earn_locked      all of it (bonded earn)
+ETH2      staking          all of it (ETH waiting to unstake)
+========  ===============  ===========================================
+
+The balance is read with the implicit ``private_post_balanceex`` call and the
+raw body is parsed into exact decimals, so no market or currency list is
+loaded first (ccxt's ``fetch_balance`` would call ``AssetPairs`` and
+``Assets`` before it).
+
+Key permissions come from ``GetApiKeyInfo`` (docs.kraken.com: "API Key
+Permissions Required: None"), whose ``permissions`` list names
+``withdraw-funds``, ``modify-trades``... for the key that signs the request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar
+
+from exposure_app.domain.balances import (
+    AccountReading,
+    KeyPermissions,
+    PermissionLevel,
+    WalletBalance,
+)
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.response_checks import (
+    ZERO,
+    amount,
+    bad,
+    merge_rows,
+    require_dict,
+    require_key,
+    require_list,
+    row,
+)
+from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
+
+_EXCHANGE = "Kraken"
+
+# suffix -> (wallet, everything locked?, lock reason)
+_SUFFIX_WALLETS: dict[str, tuple[str, bool, str]] = {
+    "": ("spot", False, "open_orders"),
+    "F": ("earn_flexible", False, "open_orders"),
+    "M": ("earn_flexible", False, "open_orders"),
+    "S": ("staking", True, "staking"),
+    "P": ("staking", True, "staking"),
+    "B": ("earn_locked", True, "locked_earn"),
+}
+
+_TRADE_PERMISSIONS = frozenset({"modify-trades", "cancel-close-trades"})
+_WITHDRAW_PERMISSIONS = frozenset({"withdraw-funds"})
+_TRANSFER_PERMISSIONS = frozenset({"earn-funds"})
+
+
+def _check_envelope(response: Any, what: str) -> Any:
+    """The ``result`` of a Kraken answer; errors were raised by ccxt already."""
+    body = require_dict(response, _EXCHANGE, what)
+    errors = require_list(require_key(body, "error", _EXCHANGE, what), _EXCHANGE, f"{what}.error")
+    if errors:
+        raise bad(_EXCHANGE, f"{what} reported errors: {', '.join(map(str, errors))}")
+    return require_key(body, "result", _EXCHANGE, what)
+
+
+def split_asset_id(client: Any, asset_id: str) -> tuple[str, str, bool, str]:
+    """``(unified code, wallet, all locked, lock reason)`` for a BalanceEx id."""
+    base_id, _, suffix = asset_id.partition(".")
+    code = client.safe_currency_code(base_id)
+    if code == "ETH2":  # Kraken's staked-ether ids: ETH2 (unstaking) and ETH2.S
+        return "ETH", "staking", True, "staking"
+    if suffix not in _SUFFIX_WALLETS:
+        # An unknown suffix is still an asset the user holds: keep it as
+        # locked earn rather than dropping it or guessing it is spot.
+        return code, "earn_locked", True, "unknown_earn_product"
+    wallet, all_locked, reason = _SUFFIX_WALLETS[suffix]
+    return code, wallet, all_locked, reason
+
+
+def parse_balance_ex(client: Any, response: Any) -> list[WalletBalance]:
+    result = require_dict(_check_envelope(response, "BalanceEx"), _EXCHANGE, "BalanceEx.result")
+    rows = []
+    for asset_id, entry in result.items():
+        what = f"BalanceEx.result[{asset_id!r}]"
+        entry = require_dict(entry, _EXCHANGE, what)
+        total = amount(require_key(entry, "balance", _EXCHANGE, what), _EXCHANGE, f"{what}.balance")
+        hold = entry.get("hold_trade")
+        held = ZERO if hold in (None, "") else amount(hold, _EXCHANGE, f"{what}.hold_trade")
+        code, wallet, all_locked, reason = split_asset_id(client, asset_id)
+        locked = total if all_locked else held
+        rows.append(row(wallet, code, total=total, locked=locked, lock_reason=reason))
+    return merge_rows(rows)
+
+
+def parse_api_key_info(response: Any) -> KeyPermissions:
+    info = require_dict(_check_envelope(response, "GetApiKeyInfo"), _EXCHANGE, "GetApiKeyInfo.result")
+    granted = require_list(
+        require_key(info, "permissions", _EXCHANGE, "GetApiKeyInfo.result"),
+        _EXCHANGE, "GetApiKeyInfo.result.permissions",
+    )
+    names = {str(name) for name in granted}
+    can_trade = bool(names & _TRADE_PERMISSIONS)
+    can_withdraw = bool(names & _WITHDRAW_PERMISSIONS)
+    if can_withdraw:
+        level = PermissionLevel.WITHDRAW
+    elif can_trade:
+        level = PermissionLevel.TRADE
+    else:
+        level = PermissionLevel.READ_ONLY
+    allow_list = info.get("ipAllowlist")
+    return KeyPermissions(
+        level=level,
+        can_trade=can_trade,
+        can_withdraw=can_withdraw,
+        can_transfer=bool(names & _TRANSFER_PERMISSIONS),
+        ip_restricted=bool(allow_list) if isinstance(allow_list, list) else None,
+        source="GetApiKeyInfo",
+        detail=", ".join(sorted(names)),
+    )
+
+
+class KrakenAdapter(ExchangeAdapter):
+    """Reads Kraken's spot, earn and staking wallets (one ``BalanceEx`` call).
+
+    Threading: stateless; its coroutines run on the sync service's loop with
+    the client created there.
+    """
+
+    exchange_id: ClassVar[str] = "kraken"
+
+    def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
+        # The readers call implicit endpoints directly: no markets, currencies
+        # or server time are fetched, so there is nothing to switch off.
+        return {}
+
+    def __init__(self) -> None:
+        # one BalanceEx answer per client per sync, shared by the wallet readers
+        self._balance_ex: dict[int, asyncio.Future[list[WalletBalance]]] = {}
+
+    def wallets(self) -> list[WalletSpec]:
+        # BalanceEx answers for all four wallets at once: each reader takes
+        # its wallet's rows from the one (shared) call.
+        return [
+            WalletSpec("spot", self._reader("spot")),
+            WalletSpec("earn_flexible", self._reader("earn_flexible")),
+            WalletSpec("staking", self._reader("staking")),
+            WalletSpec("earn_locked", self._reader("earn_locked")),
+        ]
+
+    async def read_balances(self, client: Any) -> AccountReading:
+        self._balance_ex.pop(id(client), None)
+        try:
+            return await super().read_balances(client)
+        finally:
+            self._balance_ex.pop(id(client), None)
+
+    def _reader(self, wallet: str):
+        async def read(client: Any) -> list[WalletBalance]:
+            rows = await self._all_rows(client)
+            return [r for r in rows if r.wallet == wallet]
+
+        return read
+
+    async def _all_rows(self, client: Any) -> list[WalletBalance]:
+        pending = self._balance_ex.get(id(client))
+        if pending is None:
+            pending = asyncio.ensure_future(self.read_balance_ex(client))
+            self._balance_ex[id(client)] = pending
+        return await asyncio.shield(pending)
+
+    async def read_balance_ex(self, client: Any) -> list[WalletBalance]:
+        """Every wallet's rows from one ``BalanceEx`` call."""
+        return parse_balance_ex(client, await client.private_post_balanceex())
+
+    def classify(self, exc: BaseException, client: Any) -> SyncError:
+        # "EService:Unavailable" is Kraken's answer while its API is offline
+        # for maintenance (its status page then says "maintenance").
+        if "EService:Unavailable" in str(exc):
+            return make_error(ErrorKind.MAINTENANCE, self.exchange_id)
+        return super().classify(exc, client)
+
+    async def read_permissions(self, client: Any) -> KeyPermissions:
+        return parse_api_key_info(await client.private_post_getapikeyinfo())

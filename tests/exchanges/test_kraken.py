@@ -1,0 +1,197 @@
+"""Kraken: the real ccxt client against the loopback Kraken emulator."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+import ccxt
+import pytest
+
+from exposure_app.domain.balances import PermissionLevel
+from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind, start_emulators
+from exposure_app.emulator.kraken import KrakenEmulator, kraken_secret
+from exposure_app.exchanges.adapters.kraken import KrakenAdapter
+from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
+
+D = Decimal
+SECRET = kraken_secret("kraken-test")
+
+
+def _account(**kwargs) -> EmulatedAccount:
+    balances = [
+        EmulatedBalance("spot", "BTC", D("0.75"), locked=D("0.25")),
+        EmulatedBalance("spot", "USD", D("1500.5")),
+        EmulatedBalance("spot", "DOT", D("10")),
+        EmulatedBalance("earn_flexible", "BTC", D("0.1")),
+        EmulatedBalance("earn_flexible", "USDC", D("300")),
+        EmulatedBalance("staking", "DOT", D("0"), locked=D("120")),
+        EmulatedBalance("earn_locked", "SOL", D("0"), locked=D("42.5"), unlock_at="2027-01-01"),
+    ]
+    return EmulatedAccount(api_key="kraken-key", secret=SECRET, balances=balances, **kwargs)
+
+
+def _emulator(**kwargs) -> KrakenEmulator:
+    tickers = {"BTC/USD": D("60000"), "DOT/USD": D("5"), "SOL/USD": D("150")}
+    return KrakenEmulator(_account(**kwargs), tickers=tickers)
+
+
+def _run(emulator: KrakenEmulator, action, *, secret: str = SECRET, options=None):
+    """Runs ``action(client, adapter)`` with a real ccxt client pointed at the emulator."""
+    adapter = KrakenAdapter()
+
+    async def main():
+        client = build_client(
+            "kraken",
+            {"apiKey": "kraken-key", "secret": secret},
+            ConnectionOptions(api_url=emulator.base_url, timeout_seconds=5),
+            options if options is not None else adapter.ccxt_options({}),
+        )
+        try:
+            return await action(client, adapter)
+        finally:
+            await client.close()
+
+    with start_emulators([emulator]):
+        return asyncio.run(main())
+
+
+async def _read_all(client, adapter):
+    reading = await adapter.read_balances(client)
+    assert set(reading.coverage) == {"spot", "earn_flexible", "staking", "earn_locked"}
+    return list(reading.balances)
+
+
+def _by_key(rows):
+    return {(r.wallet, r.asset): r for r in rows}
+
+
+def test_portfolio_over_every_wallet_folds_suffixes_and_locks_staking():
+    emulator = _emulator()
+    rows = _run(emulator, _read_all)
+    got = _by_key(rows)
+    assert set(got) == {
+        ("spot", "BTC"), ("spot", "USD"), ("spot", "DOT"),
+        ("earn_flexible", "BTC"), ("earn_flexible", "USDC"),
+        ("staking", "DOT"), ("earn_locked", "SOL"),
+    }
+    btc = got[("spot", "BTC")]
+    assert (btc.total, btc.locked, btc.free, btc.lock_reason) == (D("1"), D("0.25"), D("0.75"), "open_orders")
+    assert got[("spot", "USD")].total == D("1500.5")
+    assert got[("earn_flexible", "BTC")].total == D("0.1")
+    assert got[("earn_flexible", "BTC")].locked == 0
+    staked = got[("staking", "DOT")]
+    assert (staked.total, staked.locked, staked.free) == (D("120"), D("120"), 0)
+    assert staked.lock_reason == "staking"
+    assert got[("earn_locked", "SOL")].locked == D("42.5")
+    # BTC held in two wallets is one asset in total, counted once per wallet
+    assert sum(r.total for r in rows if r.asset == "BTC") == D("1.1")
+    # only the balance call was made: no markets, currencies or time
+    assert emulator.requests == [("POST", "/0/private/BalanceEx")]
+
+
+def test_suffix_codes_fold_into_base_asset():
+    from exposure_app.exchanges.adapters.kraken import split_asset_id
+
+    client = ccxt.kraken()
+    assert split_asset_id(client, "XBT.F")[:2] == ("BTC", "earn_flexible")
+    assert split_asset_id(client, "XXBT")[:2] == ("BTC", "spot")
+    assert split_asset_id(client, "ZUSD")[:2] == ("USD", "spot")
+    assert split_asset_id(client, "USDC.M")[:2] == ("USDC", "earn_flexible")
+    assert split_asset_id(client, "DOT.P")[:3] == ("DOT", "staking", True)
+    assert split_asset_id(client, "ETH2.S")[:3] == ("ETH", "staking", True)
+    assert split_asset_id(client, "SOL.B")[:3] == ("SOL", "earn_locked", True)
+    assert split_asset_id(client, "ADA.Q")[:3] == ("ADA", "earn_locked", True)
+
+
+async def _read_raw(client, adapter):
+    return await adapter.read_balance_ex(client)
+
+
+def test_wrong_secret_is_an_authentication_error():
+    emulator = _emulator()
+    with pytest.raises(ccxt.AuthenticationError, match="EAPI:Invalid key"):
+        _run(emulator, _read_raw, secret=kraken_secret("another secret"))
+    with pytest.raises(SyncError) as caught:
+        _run(emulator, _read_all, secret=kraken_secret("another secret"))
+    assert caught.value.kind is ErrorKind.AUTH
+
+
+@pytest.mark.parametrize(
+    ("granted", "level", "can_trade", "can_withdraw"),
+    [
+        (frozenset({"read"}), PermissionLevel.READ_ONLY, False, False),
+        (frozenset({"read", "trade"}), PermissionLevel.TRADE, True, False),
+        (frozenset({"read", "trade", "withdraw"}), PermissionLevel.WITHDRAW, True, True),
+    ],
+)
+def test_key_permissions(granted, level, can_trade, can_withdraw):
+    emulator = _emulator(permissions=granted)
+    permissions = _run(emulator, lambda client, adapter: adapter.read_permissions(client))
+    assert permissions.level is level
+    assert (permissions.can_trade, permissions.can_withdraw) == (can_trade, can_withdraw)
+    assert permissions.is_dangerous is (level is not PermissionLevel.READ_ONLY)
+
+
+@pytest.mark.parametrize("kind", [FaultKind.HTML_200, FaultKind.EMPTY_BODY, FaultKind.MALFORMED_JSON])
+def test_bad_balance_body_is_rejected(kind):
+    emulator = _emulator()
+    emulator.inject(kind)
+    with pytest.raises(BadResponseError):
+        _run(emulator, _read_raw)
+    emulator.inject(kind)
+    with pytest.raises(SyncError) as caught:
+        _run(emulator, _read_all)
+    assert caught.value.kind is ErrorKind.BAD_RESPONSE
+
+
+def test_structure_without_balance_field_is_rejected():
+    from exposure_app.exchanges.adapters.kraken import parse_balance_ex
+
+    client = ccxt.kraken()
+    with pytest.raises(BadResponseError, match="balance"):
+        parse_balance_ex(client, {"error": [], "result": {"XXBT": {"hold_trade": "0"}}})
+    with pytest.raises(BadResponseError):
+        parse_balance_ex(client, {"error": []})
+    with pytest.raises(BadResponseError):
+        parse_balance_ex(client, "<html>captive portal</html>")
+
+
+@pytest.mark.parametrize(
+    ("kind", "error", "error_kind"),
+    [
+        (FaultKind.AUTH, ccxt.AuthenticationError, ErrorKind.AUTH),
+        (FaultKind.PERMISSION_DENIED, ccxt.PermissionDenied, ErrorKind.PERMISSION),
+        (FaultKind.RATE_LIMIT, ccxt.DDoSProtection, ErrorKind.RATE_LIMIT),
+        (FaultKind.BAN, ccxt.DDoSProtection, ErrorKind.RATE_LIMIT),
+        (FaultKind.MAINTENANCE, ccxt.ExchangeNotAvailable, ErrorKind.MAINTENANCE),
+    ],
+)
+def test_faults_use_krakens_words(kind, error, error_kind):
+    emulator = _emulator()
+    emulator.inject(kind)
+    with pytest.raises(error):
+        _run(emulator, _read_raw)
+    with pytest.raises(SyncError) as caught:
+        _run(emulator, _read_all)
+    assert caught.value.kind is error_kind
+
+
+def test_clock_skew_rejects_the_nonce_until_time_difference_is_adjusted():
+    emulator = _emulator()
+    emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=120_000)
+    with pytest.raises(ccxt.InvalidNonce):
+        _run(emulator, _read_raw)
+
+    # the framework's one retry turns on ccxt's time adjustment and succeeds
+    reading = _run(emulator, lambda client, adapter: adapter.read_account(client))
+    assert _by_key(reading.balances)[("spot", "BTC")].total == D("1")
+    assert ("GET", "/0/public/Time") in emulator.requests
+
+
+def test_public_tickers_price_the_holdings():
+    emulator = _emulator()
+    tickers = _run(emulator, lambda client, adapter: client.fetch_tickers())
+    assert tickers["BTC/USD"]["last"] == 60000
+    assert tickers["DOT/USD"]["last"] == 5
