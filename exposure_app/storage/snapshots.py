@@ -22,7 +22,7 @@ from exposure_app.domain.models import (
     SnapshotSource,
     SnapshotStatus,
 )
-from exposure_app.domain.money import to_text
+from exposure_app.domain.money import add, to_text
 from exposure_app.domain.timeutil import from_storage, to_storage
 
 if TYPE_CHECKING:
@@ -43,7 +43,12 @@ def _txt(value: Decimal | None) -> str | None:
 
 
 class SnapshotRepository:
-    """Threading: same as the owning :class:`ProfileStore`."""
+    """Threading: same as the owning :class:`ProfileStore`.
+
+    Each snapshot row also keeps ``total_value`` (the exact Decimal sum of its
+    priced holdings) so that history charts and reports read one row per
+    capture instead of scanning every holding.
+    """
 
     def __init__(self, store: ProfileStore) -> None:
         self._store = store
@@ -55,7 +60,7 @@ class SnapshotRepository:
         with self._store.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO snapshots (account_id, taken_at, status, usable, source, error, "
-                "coverage, missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "coverage, missing, total_value, unpriced_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     snapshot.account_id,
                     to_storage(snapshot.taken_at),
@@ -65,6 +70,8 @@ class SnapshotRepository:
                     snapshot.error,
                     json.dumps(list(snapshot.coverage)),
                     json.dumps(dict(snapshot.missing), sort_keys=True),
+                    to_text(add(*(h.value for h in snapshot.holdings if h.value is not None))),
+                    sum(1 for h in snapshot.holdings if h.value is None and h.total != 0),
                 ],
             )
             snapshot_id = int(cursor.lastrowid)

@@ -37,7 +37,9 @@ def migrate(db: Database) -> None:
             source TEXT NOT NULL,
             error TEXT,
             coverage TEXT NOT NULL DEFAULT '[]',
-            missing TEXT NOT NULL DEFAULT '{}'
+            missing TEXT NOT NULL DEFAULT '{}',
+            total_value TEXT NOT NULL DEFAULT '0',
+            unpriced_count INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX idx_snapshots_account_time ON snapshots (account_id, taken_at);
         CREATE INDEX idx_snapshots_usable ON snapshots (account_id, usable, taken_at);

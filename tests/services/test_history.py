@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from exposure_app.domain.models import AccountKind
+from exposure_app.risk.catalog import load_directory
+from exposure_app.services.history import daily_history, first_snapshot_day
+from exposure_app.services.manual_holdings import set_holding
+
+
+def test_daily_series_carries_last_snapshot_forward_and_never_looks_ahead(store):
+    ftx = store.accounts.add("FTX", AccountKind.MANUAL_CUSTODIAL, counterparty="ftx")
+    wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    set_holding(store, ftx, "USDT", Decimal("1000"), price=Decimal("1"),
+                when=datetime(2022, 11, 1, 12, tzinfo=UTC))
+    set_holding(store, wallet, "BTC", Decimal("1"), price=Decimal("20000"),
+                when=datetime(2022, 11, 2, tzinfo=UTC))
+    set_holding(store, ftx, "USDT", Decimal("1000"), price=Decimal("0.05"),
+                when=datetime(2022, 11, 4, 23, 59, tzinfo=UTC))
+    series = daily_history(store, date(2022, 10, 31), date(2022, 11, 5), load_directory())
+    assert [p.day for p in series][0] == date(2022, 10, 31)
+    by_day = {p.day: p for p in series}
+    assert by_day[date(2022, 10, 31)].net_worth == 0
+    assert by_day[date(2022, 11, 1)].by_counterparty == {"ftx": Decimal("1000")}
+    assert by_day[date(2022, 11, 3)].net_worth == Decimal("21000")
+    assert by_day[date(2022, 11, 3)].custodial_share == Decimal("0.047619047619")
+    assert by_day[date(2022, 11, 4)].by_counterparty["ftx"] == Decimal("50")
+    assert by_day[date(2022, 11, 5)].self_custody == Decimal("20000")
+    assert first_snapshot_day(store) == date(2022, 11, 1)
+
+
+def test_snapshot_total_is_the_exact_sum_of_priced_values(store):
+    wallet = store.accounts.add("W", AccountKind.SELF_CUSTODY)
+    set_holding(store, wallet, "A", Decimal("0.1"), price=Decimal("0.1"), when=datetime(2022, 1, 1, tzinfo=UTC))
+    set_holding(store, wallet, "B", Decimal("0.2"), price=Decimal("0.1"), when=datetime(2022, 1, 1, tzinfo=UTC))
+    set_holding(store, wallet, "C", Decimal("5"), when=datetime(2022, 1, 1, tzinfo=UTC))
+    total, unpriced = store.db.execute(
+        "SELECT total_value, unpriced_count FROM snapshots ORDER BY id DESC LIMIT 1").fetchone()
+    assert (total, unpriced) == ("0.03", 1)
