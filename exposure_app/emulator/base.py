@@ -91,6 +91,40 @@ class EmulatedAccount:
     def wallet(self, name: str) -> list[EmulatedBalance]:
         return [b for b in self.balances if b.wallet == name]
 
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+    def credentials(self) -> dict[str, str]:
+        """The ccxt credential names for this account (apiKey, secret, password, uid)."""
+        creds = {"apiKey": self.api_key, "secret": self.secret}
+        if self.password is not None:
+            creds["password"] = self.password
+        if self.uid is not None:
+            creds["uid"] = self.uid
+        return creds
+
+
+# A portfolio over the usual wallet names; each emulator keeps the wallets it
+# serves (``ExchangeEmulator.wallet_names``) for the demo and smoke tests.
+SAMPLE_BALANCES: tuple[EmulatedBalance, ...] = (
+    EmulatedBalance("spot", "BTC", Decimal("0.5"), Decimal("0.1")),
+    EmulatedBalance("spot", "ETH", Decimal("4")),
+    EmulatedBalance("spot", "USDT", Decimal("1250.5"), Decimal("250")),
+    EmulatedBalance("funding", "USDC", Decimal("800")),
+    EmulatedBalance("margin", "BTC", Decimal("0.05")),
+    EmulatedBalance("futures", "USDT", Decimal("3000")),
+    EmulatedBalance("earn_flexible", "USDT", Decimal("5000")),
+    EmulatedBalance("earn_locked", "ETH", Decimal("0"), Decimal("2"), unlock_at="2027-01-15"),
+    EmulatedBalance("staking", "SOL", Decimal("0"), Decimal("40"), unlock_at="2026-12-31"),
+)
+
+SAMPLE_TICKERS: dict[str, Decimal] = {
+    "BTC/USDT": Decimal("64000"),
+    "ETH/USDT": Decimal("3200"),
+    "SOL/USDT": Decimal("150"),
+    "USDC/USDT": Decimal("1.0001"),
+}
+
 
 HTML_PAGE = (
     "<!DOCTYPE html><html><head><title>Attention Required</title></head>"
@@ -103,6 +137,8 @@ class ExchangeEmulator:
     :meth:`add_routes` and :meth:`fault_response`."""
 
     exchange_id: ClassVar[str] = ""
+    # Wallet names this emulator serves (used to build the sample portfolio).
+    wallet_names: ClassVar[tuple[str, ...]] = ("spot",)
 
     def __init__(
         self,
@@ -131,7 +167,33 @@ class ExchangeEmulator:
         """Whether ``request`` is a signed endpoint (faults default to those)."""
         return True
 
+    # -- construction helpers ---------------------------------------------------
+
+    @classmethod
+    def sample(cls, *, latency: float = 0.0) -> ExchangeEmulator:
+        """An emulator with demo credentials and :data:`SAMPLE_BALANCES` for its wallets."""
+        ex = cls.exchange_id
+        account = EmulatedAccount(
+            api_key=f"demo-{ex}-key",
+            secret=f"demo-{ex}-secret",
+            password=f"demo-{ex}-passphrase" if cls.needs_password else None,
+            uid=f"demo-{ex}-uid" if cls.needs_uid else None,
+            balances=[b for b in SAMPLE_BALANCES if b.wallet in cls.wallet_names],
+        )
+        return cls(account, tickers=SAMPLE_TICKERS, latency=latency)
+
+    needs_password: ClassVar[bool] = False
+    needs_uid: ClassVar[bool] = False
+
     # -- helpers for subclasses -----------------------------------------------
+
+    @staticmethod
+    def json(data: object, *, status: int = 200, headers: dict[str, str] | None = None
+             ) -> web.Response:
+        return web.json_response(data, status=status, headers=headers)
+
+    def ticker_price(self, symbol: str) -> Decimal | None:
+        return self.tickers.get(symbol)
 
     def server_time_ms(self) -> int:
         """The server clock, shifted while a CLOCK_SKEW fault is active."""

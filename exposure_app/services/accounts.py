@@ -15,5 +15,5 @@ def remove_account_everywhere(store: ProfileStore, account: Account) -> None:
     if account.kind is AccountKind.EXCHANGE_API:
         from exposure_app.storage import secrets
 
-        secrets.delete_credentials(account.id)
+        secrets.delete_credentials(account)
     store.accounts.remove(account.id)

@@ -44,6 +44,9 @@ class ProfileStore:
         self.accounts = AccountRepository(self)
         self.snapshots = SnapshotRepository(self)
         self.prices = PriceRepository(self)
+        from exposure_app.storage.exchange_state import ExchangeStateRepository
+
+        self.exchange_state = ExchangeStateRepository(self)
 
     # -- opening ---------------------------------------------------------------
 

@@ -188,7 +188,7 @@ class ExchangeAdapter:
             return await self.read_permissions(client)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - classified, never fatal to the sync
+        except Exception as exc:
             error = self.classify(exc, client)
             return KeyPermissions.unknown(f"the key's permissions could not be read: {error}")
 
@@ -208,7 +208,7 @@ class ExchangeAdapter:
                     client.options["adjustForTimeDifference"] = True
                     try:
                         await client.load_time_difference()
-                    except Exception as exc:  # noqa: BLE001
+                    except Exception as exc:
                         raise self.classify(exc, client) from None
                     retried = True
                     continue

@@ -1,0 +1,150 @@
+"""Picks the adapter for a ccxt exchange id.
+
+Dedicated adapters (binance, okx, bybit, ...) register here by module path so
+that nothing imports them, or ccxt, until an account of that exchange syncs.
+Every other exchange gets :class:`GenericAdapter`: ccxt's unified
+``fetch_balance`` for each wallet type ccxt supports there, with coverage
+reported as such (earn and staking are not in unified balances).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import replace
+from typing import Any
+
+from exposure_app.domain.balances import AccountReading, WalletBalance
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.validation import unified_balance_rows
+
+# ccxt id -> "module:Class". Other developers add one line per exchange.
+DEDICATED: dict[str, str] = {
+    "binance": "exposure_app.exchanges.adapters.binance:BinanceAdapter",
+    "okx": "exposure_app.exchanges.adapters.okx:OkxAdapter",
+    "bybit": "exposure_app.exchanges.adapters.bybit:BybitAdapter",
+    "bitget": "exposure_app.exchanges.adapters.bitget:BitgetAdapter",
+    "kucoin": "exposure_app.exchanges.adapters.kucoin:KucoinAdapter",
+    "kraken": "exposure_app.exchanges.adapters.kraken:KrakenAdapter",
+    "coinbase": "exposure_app.exchanges.adapters.coinbase:CoinbaseAdapter",
+    "gate": "exposure_app.exchanges.adapters.gate:GateAdapter",
+    "htx": "exposure_app.exchanges.adapters.htx:HtxAdapter",
+}
+
+# ccxt ids that speak the same API as a dedicated adapter's exchange (ccxt
+# subclasses with another default market type or regional host). Sibling
+# venues with a different API (krakenfutures, kucoinfutures) use the generic
+# adapter; they still roll up to one custodian through the risk catalogue.
+SIBLINGS: dict[str, str] = {
+    "binanceusdm": "binance",
+    "binancecoinm": "binance",
+    "okxus": "okx",
+    "myokx": "okx",
+}
+
+# Unified fetch_balance types worth trying on an unknown exchange, with the
+# ``has`` flag or ``accountsByType`` key that says the venue offers them.
+_GENERIC_TYPES = (
+    ("funding", "funding"),
+    ("margin", "margin"),
+    ("swap", "swap"),
+    ("future", "future"),
+)
+
+
+def canonical_id(exchange_id: str) -> str:
+    """The dedicated adapter's id for ``exchange_id`` (itself when none)."""
+    return SIBLINGS.get(exchange_id, exchange_id)
+
+
+def _load_dedicated(exchange_id: str) -> ExchangeAdapter | None:
+    target = DEDICATED.get(canonical_id(exchange_id))
+    if target is None:
+        return None
+    module_name, _, class_name = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:   # not written yet: fall back to the generic adapter
+            return None
+        raise
+    return getattr(module, class_name)()
+
+
+def adapter_for(exchange_id: str) -> ExchangeAdapter:
+    """The adapter for ``exchange_id``: dedicated if there is one, else generic."""
+    dedicated = _load_dedicated(exchange_id)   # a sibling id shares its API
+    return dedicated if dedicated is not None else GenericAdapter(exchange_id)
+
+
+def has_dedicated_adapter(exchange_id: str) -> bool:
+    return canonical_id(exchange_id) in DEDICATED
+
+
+class GenericAdapter(ExchangeAdapter):
+    """Unified ``fetch_balance`` per wallet type for exchanges without a dedicated adapter.
+
+    The wallet types are chosen when the first sync builds the wallet list
+    (:meth:`prepare`), from the client's ``has`` flags and ``accountsByType``.
+    A type whose answer is identical to the default wallet's (some venues
+    ignore unknown types and return the spot wallet again) is dropped so it is
+    never counted twice.
+    """
+
+    def __init__(self, exchange_id: str) -> None:
+        self.exchange_id = exchange_id  # type: ignore[misc]
+        self._types: tuple[str, ...] = ()
+        self._prepared = False
+        self._infos: dict[str, Any] = {}
+
+    @property
+    def coverage_note(self) -> str:
+        return (
+            "generic: ccxt unified balances only (earn, staking and savings are not "
+            "covered for this exchange)"
+        )
+
+    def prepare(self, client: Any) -> None:
+        has = getattr(client, "has", {}) or {}
+        by_type = (getattr(client, "options", {}) or {}).get("accountsByType") or {}
+        types = []
+        for wallet_type, flag in _GENERIC_TYPES:
+            if wallet_type in by_type or has.get(flag) is True:
+                types.append(wallet_type)
+        self._types = tuple(types)
+
+    def wallets(self) -> list[WalletSpec]:
+        specs = [WalletSpec("spot", self._reader(None))]
+        specs += [WalletSpec(t, self._reader(t), required=False) for t in self._types]
+        return specs
+
+    def _reader(self, wallet_type: str | None):
+        name = wallet_type or "spot"
+
+        async def read(client: Any) -> list[WalletBalance]:
+            params = {} if wallet_type is None else {"type": wallet_type}
+            balance = await client.fetch_balance(params)
+            rows = unified_balance_rows(balance, name, f"{name} balance")
+            self._infos[name] = balance.get("info")
+            return rows
+
+        return read
+
+    async def read_balances(self, client: Any) -> AccountReading:
+        if not self._prepared:
+            self.prepare(client)
+            self._prepared = True
+        self._infos = {}
+        reading = await super().read_balances(client)
+        # drop a wallet type the venue answered with the default wallet again
+        echoed = {
+            name for name, info in self._infos.items()
+            if name != "spot" and "spot" in self._infos and info == self._infos["spot"]
+        }
+        if not echoed:
+            return reading
+        return replace(
+            reading,
+            balances=tuple(b for b in reading.balances if b.wallet not in echoed),
+            coverage=tuple(c for c in reading.coverage if c not in echoed),
+            skipped={**reading.skipped, **{n: "same answer as the spot wallet" for n in echoed}},
+        )

@@ -1,0 +1,192 @@
+"""Adding an exchange account: credentials to the keyring, options to the database.
+
+The flow for ``accounts add-exchange`` (and later the GUI's dialog):
+
+1. :func:`required_credential_names` says what to ask for (ccxt's
+   ``requiredCredentials``: apiKey, secret, password, uid...).
+2. :func:`check_key` reads one wallet and the key's permissions with a
+   throw-away client, so a wrong key is caught before anything is stored and a
+   key that can trade or withdraw is flagged.
+3. :func:`create_exchange_account` stores the account row (non-secret
+   connection options and a random ``secret_ref``) and the credentials in the
+   keyring. If the keyring refuses, the row is removed again.
+
+Threading: :func:`check_key` runs its own short-lived event loop and must not
+be called on a thread that already runs one (the CLI's main thread is fine;
+the GUI runs it on a worker thread).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel
+from exposure_app.domain.models import Account, AccountKind
+from exposure_app.exchanges.adapters.registry import adapter_for
+from exposure_app.exchanges.client_factory import (
+    ConnectionOptions,
+    build_client,
+    exchange_ids,
+    required_credentials,
+)
+from exposure_app.exchanges.errors import ErrorKind, SyncError
+from exposure_app.risk.catalog import load_directory
+from exposure_app.storage.secrets import (
+    SECRET_REF_OPTION,
+    SecretStore,
+    new_secret_ref,
+    validate_credentials,
+)
+from exposure_app.storage.store import ProfileStore
+
+READ_ONLY_ADVICE = (
+    "This API key can {what}. Exposure only reads balances: create a read-only key "
+    "(reading enabled, trading and withdrawals disabled) and use that instead."
+)
+
+# Key test failures that mean the key itself is unusable (not a passing outage).
+KEY_PROBLEMS = frozenset(
+    {ErrorKind.AUTH, ErrorKind.PERMISSION, ErrorKind.IP_NOT_WHITELISTED, ErrorKind.CONFIG}
+)
+
+
+class ExchangeAccountError(ValueError):
+    """A problem with the requested account; the message says how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCheck:
+    """What testing a key found. ``error`` is set when the test read failed."""
+
+    permissions: KeyPermissions
+    wallet_read: str | None
+    error: SyncError | None = None
+
+    @property
+    def key_unusable(self) -> bool:
+        return self.error is not None and self.error.kind in KEY_PROBLEMS
+
+    @property
+    def warning(self) -> str | None:
+        return permission_warning(self.permissions)
+
+
+def permission_warning(permissions: KeyPermissions | None) -> str | None:
+    """The prominent "use a read-only key" warning, or ``None`` for a safe/unknown key."""
+    if permissions is None:
+        return None
+    if permissions.level is PermissionLevel.WITHDRAW:
+        return "WARNING: " + READ_ONLY_ADVICE.format(what="WITHDRAW funds")
+    if permissions.level is PermissionLevel.TRADE:
+        return "WARNING: " + READ_ONLY_ADVICE.format(what="TRADE")
+    return None
+
+
+def validate_exchange_id(exchange_id: str) -> str:
+    exchange_id = exchange_id.strip().lower()
+    if exchange_id not in exchange_ids():
+        raise ExchangeAccountError(
+            f"{exchange_id!r} is not an exchange ccxt supports (see `accounts add-exchange "
+            "--help` for how to list them)"
+        )
+    return exchange_id
+
+
+def required_credential_names(exchange_id: str) -> list[str]:
+    return required_credentials(validate_exchange_id(exchange_id))
+
+
+def check_credentials(exchange_id: str, credentials: Mapping[str, str]) -> dict[str, str]:
+    """Exactly the credentials the exchange needs: none missing, none unknown."""
+    needed = required_credential_names(exchange_id)
+    clean = validate_credentials(credentials)
+    missing = [name for name in needed if name not in clean]
+    if missing:
+        raise ExchangeAccountError(
+            f"{exchange_id} needs {', '.join(needed)}; missing: {', '.join(missing)}"
+        )
+    extra = [name for name in clean if name not in needed]
+    if extra:
+        raise ExchangeAccountError(
+            f"{exchange_id} does not use {', '.join(extra)} (it needs {', '.join(needed)})"
+        )
+    return clean
+
+
+def check_key(
+    exchange_id: str, credentials: Mapping[str, str], connection: ConnectionOptions
+) -> KeyCheck:
+    """Read the primary wallet and the key's permissions once (a blocking call)."""
+    return asyncio.run(_check_key(exchange_id, dict(credentials), connection))
+
+
+async def _check_key(
+    exchange_id: str, credentials: dict[str, str], connection: ConnectionOptions
+) -> KeyCheck:
+    adapter = adapter_for(exchange_id)
+    client = build_client(exchange_id, credentials, connection, adapter.client_options({}))
+    try:
+        prepare = getattr(adapter, "prepare", None)
+        if prepare is not None:
+            prepare(client)
+        primary = adapter.wallets()[0]
+        try:
+            await primary.read(client)
+        except Exception as exc:
+            error = exc if isinstance(exc, SyncError) else adapter.classify(exc, client)
+            if error.kind is ErrorKind.CLOCK_SKEW:
+                client.options["adjustForTimeDifference"] = True
+                await client.load_time_difference()
+                return await _check_key_once_more(adapter, client, primary)
+            return KeyCheck(KeyPermissions.unknown("the key could not be tested"), None, error)
+        permissions = await adapter.read_permissions_safely(client)
+        return KeyCheck(permissions, primary.name)
+    finally:
+        await client.close()
+
+
+async def _check_key_once_more(adapter, client, primary) -> KeyCheck:
+    try:
+        await primary.read(client)
+    except Exception as exc:
+        error = exc if isinstance(exc, SyncError) else adapter.classify(exc, client)
+        return KeyCheck(KeyPermissions.unknown("the key could not be tested"), None, error)
+    return KeyCheck(await adapter.read_permissions_safely(client), primary.name)
+
+
+def counterparty_for(exchange_id: str) -> str:
+    """The custodian id: sibling ccxt ids (binanceusdm...) roll up to one custodian."""
+    return load_directory().resolve(exchange_id)
+
+
+def create_exchange_account(
+    store: ProfileStore,
+    secret_store: SecretStore,
+    *,
+    name: str,
+    exchange_id: str,
+    credentials: Mapping[str, str],
+    connection: ConnectionOptions,
+) -> Account:
+    """Store the account and its credentials; nothing is left behind on failure."""
+    exchange_id = validate_exchange_id(exchange_id)
+    clean = check_credentials(exchange_id, credentials)
+    secret_store.check_available()
+    ref = new_secret_ref()
+    options = {**connection.to_mapping(), SECRET_REF_OPTION: ref}
+    account = store.accounts.add(
+        name, AccountKind.EXCHANGE_API, counterparty=counterparty_for(exchange_id),
+        exchange_id=exchange_id, options=options,
+    )
+    try:
+        secret_store.save(ref, clean)
+    except BaseException:
+        store.accounts.remove(account.id)
+        raise
+    return account
+
+
+def connection_of(account: Account) -> ConnectionOptions:
+    return ConnectionOptions.from_mapping(account.options)

@@ -1,0 +1,122 @@
+"""Per-account exchange state (cached modes, key permissions, back-off) and cached markets.
+
+Threading: same as the owning :class:`~exposure_app.storage.store.ProfileStore`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel
+from exposure_app.domain.timeutil import from_storage, to_storage
+
+if TYPE_CHECKING:
+    from exposure_app.storage.store import ProfileStore
+
+MARKETS_MAX_AGE = timedelta(days=1)
+
+
+def permissions_to_json(permissions: KeyPermissions) -> str:
+    return json.dumps(asdict(permissions), sort_keys=True)
+
+
+def permissions_from_json(text: str) -> KeyPermissions:
+    data = json.loads(text)
+    data["level"] = PermissionLevel(data["level"])
+    return KeyPermissions(**data)
+
+
+class ExchangeStateRepository:
+    """Threading: same as the owning :class:`ProfileStore`."""
+
+    def __init__(self, store: ProfileStore) -> None:
+        self._store = store
+
+    def _ensure_row(self, db: Any, account_id: int) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO exchange_account_state (account_id) VALUES (?)", [account_id]
+        )
+
+    # -- facts -------------------------------------------------------------------
+
+    def facts(self, account_id: int) -> dict[str, Any]:
+        row = self._store.db.execute(
+            "SELECT facts FROM exchange_account_state WHERE account_id = ?", [account_id]
+        ).fetchone()
+        return {} if row is None else dict(json.loads(row[0]))
+
+    def save_facts(self, account_id: int, facts: dict[str, Any]) -> None:
+        with self._store.transaction() as db:
+            self._ensure_row(db, account_id)
+            db.execute(
+                "UPDATE exchange_account_state SET facts = ? WHERE account_id = ?",
+                [json.dumps(facts, sort_keys=True), account_id],
+            )
+
+    # -- key permissions -------------------------------------------------------------
+
+    def save_permissions(
+        self, account_id: int, permissions: KeyPermissions, checked_at: datetime
+    ) -> None:
+        with self._store.transaction() as db:
+            self._ensure_row(db, account_id)
+            db.execute(
+                "UPDATE exchange_account_state SET permissions = ?, permissions_checked_at = ? "
+                "WHERE account_id = ?",
+                [permissions_to_json(permissions), to_storage(checked_at), account_id],
+            )
+
+    def permissions(self, account_id: int) -> tuple[KeyPermissions, datetime] | None:
+        row = self._store.db.execute(
+            "SELECT permissions, permissions_checked_at FROM exchange_account_state "
+            "WHERE account_id = ?", [account_id],
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return permissions_from_json(row[0]), from_storage(row[1])
+
+    # -- back-off after rate limits and bans -------------------------------------------
+
+    def set_backoff(self, account_id: int, until: datetime | None, reason: str | None) -> None:
+        with self._store.transaction() as db:
+            self._ensure_row(db, account_id)
+            db.execute(
+                "UPDATE exchange_account_state SET backoff_until = ?, backoff_reason = ? "
+                "WHERE account_id = ?",
+                [None if until is None else to_storage(until), reason, account_id],
+            )
+
+    def backoff(self, account_id: int) -> tuple[datetime, str] | None:
+        row = self._store.db.execute(
+            "SELECT backoff_until, backoff_reason FROM exchange_account_state "
+            "WHERE account_id = ?", [account_id],
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return from_storage(row[0]), row[1] or ""
+
+    # -- markets -----------------------------------------------------------------------
+
+    def markets(self, exchange_id: str, now: datetime) -> list[dict[str, Any]] | None:
+        """Cached markets younger than :data:`MARKETS_MAX_AGE`, else ``None``."""
+        row = self._store.db.execute(
+            "SELECT markets, fetched_at FROM exchange_markets WHERE exchange_id = ?",
+            [exchange_id],
+        ).fetchone()
+        if row is None or now - from_storage(row[1]) > MARKETS_MAX_AGE:
+            return None
+        return list(json.loads(row[0]))
+
+    def save_markets(
+        self, exchange_id: str, markets: list[dict[str, Any]], fetched_at: datetime
+    ) -> None:
+        with self._store.transaction() as db:
+            db.execute(
+                "INSERT INTO exchange_markets (exchange_id, markets, fetched_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(exchange_id) DO UPDATE SET markets = excluded.markets, "
+                "fetched_at = excluded.fetched_at",
+                [exchange_id, json.dumps(markets, separators=(",", ":")), to_storage(fetched_at)],
+            )

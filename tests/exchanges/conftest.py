@@ -1,0 +1,128 @@
+"""Fixtures shared by the exchange tests.
+
+* ``memory_keyring``: the process keyring replaced by an in-memory backend
+  (restored afterwards); returns the backend (``.entries`` to inspect).
+* ``secret_store``: a :class:`SecretStore` on that backend.
+* ``emulator_server``: a started :class:`EmulatorServer`; ``server.add(emu)``
+  serves an emulator and sets ``emu.base_url``. Stopped after the test.
+* ``run_adapter``: ``run_adapter(emu, adapter=None, credentials=None, ...)``
+  builds the real ccxt client with ``build_client`` pointed at ``emu`` and
+  runs ``adapter.read_account`` (or ``action(client)``) in ``asyncio.run``.
+* ``add_exchange_account``: ``add_exchange_account(store, name, emu)`` adds an
+  ``exchange_api`` account pointed at ``emu`` with its credentials in the
+  memory keyring, through the same service the CLI uses (no key test).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from exposure_app.emulator.base import EmulatorServer, ExchangeEmulator
+from exposure_app.exchanges.adapters.base import ExchangeAdapter
+from exposure_app.exchanges.adapters.registry import adapter_for
+from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
+from exposure_app.storage.secrets import SecretStore
+from exposure_app.storage.secrets import memory_keyring as new_memory_keyring
+
+
+@pytest.fixture
+def memory_keyring_backend():
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = new_memory_keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring(memory_keyring_backend):
+    return memory_keyring_backend
+
+
+@pytest.fixture
+def secret_store(memory_keyring_backend) -> SecretStore:
+    return SecretStore(memory_keyring_backend)
+
+
+@pytest.fixture
+def emulator_server():
+    server = EmulatorServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def run_adapter_on(
+    emulator: ExchangeEmulator,
+    adapter: ExchangeAdapter | None = None,
+    *,
+    credentials: dict[str, str] | None = None,
+    options: dict[str, Any] | None = None,
+    action: Callable[[Any], Awaitable[Any]] | None = None,
+    timeout_seconds: float = 5.0,
+    exchange_id: str | None = None,
+) -> Any:
+    """Runs ``adapter.read_account(client)`` (or ``action``) against a served emulator."""
+    exchange_id = exchange_id or emulator.exchange_id
+    adapter = adapter or adapter_for(exchange_id)
+    assert emulator.base_url, "serve the emulator first (emulator_server.add(emu))"
+
+    async def main() -> Any:
+        client = build_client(
+            exchange_id,
+            credentials if credentials is not None else emulator.account.credentials(),
+            ConnectionOptions(api_url=emulator.base_url, timeout_seconds=timeout_seconds),
+            options if options is not None else adapter.client_options({}),
+        )
+        try:
+            if action is not None:
+                return await action(client)
+            return await adapter.read_account(client)
+        finally:
+            await client.close()
+
+    return asyncio.run(main())
+
+
+@pytest.fixture
+def run_adapter(emulator_server):
+    """``run_adapter(emu, ...)``: serves ``emu`` if needed, then :func:`run_adapter_on`."""
+
+    def run(emulator: ExchangeEmulator, adapter: ExchangeAdapter | None = None, **kwargs):
+        if emulator.base_url is None:
+            emulator_server.add(emulator, key=f"{emulator.exchange_id}-{id(emulator)}")
+        return run_adapter_on(emulator, adapter, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def add_exchange_account(memory_keyring_backend, emulator_server):
+    """``add(store, name, emu, **options)`` -> Account pointed at ``emu`` (served if needed)."""
+    from exposure_app.services.exchange_accounts import create_exchange_account
+
+    def add(store, name: str, emulator: ExchangeEmulator, *, timeout_seconds: float = 5.0,
+            exchange_id: str | None = None):
+        if emulator.base_url is None:
+            emulator_server.add(emulator, key=f"{name}-{id(emulator)}")
+        return create_exchange_account(
+            store,
+            SecretStore(memory_keyring_backend),
+            name=name,
+            exchange_id=exchange_id or emulator.exchange_id,
+            credentials=emulator.account.credentials(),
+            connection=ConnectionOptions(
+                api_url=emulator.base_url, timeout_seconds=timeout_seconds
+            ),
+        )
+
+    return add
