@@ -1,0 +1,352 @@
+"""A loopback Binance: spot, funding, cross margin, USDⓈ-M and COIN-M futures,
+Simple Earn (flexible and locked), staking, key restrictions, tickers.
+
+Wire format from Binance's public API documentation (developers.binance.com):
+
+* Signed ("USER_DATA") endpoints need the ``X-MBX-APIKEY`` header and a
+  ``signature`` = HMAC-SHA256(secret, totalParams) in hex, where totalParams
+  is the query string (without ``signature``) concatenated with the body.
+  ``timestamp`` must lie within ``recvWindow`` (default 5000 ms) of the server
+  clock and at most 1000 ms ahead of it.
+* Errors are ``{"code": -NNNN, "msg": "..."}``: -2015 invalid key, IP or
+  permissions (HTTP 401), -2014 key format invalid, -1022 bad signature,
+  -1021 timestamp outside recvWindow, -1002 not authorized, -1003 too many
+  requests (HTTP 429, or 418 once banned) with ``Retry-After``.
+* Every answer carries the used-weight headers (``X-MBX-USED-WEIGHT-1M`` on
+  ``/api``, ``X-SAPI-USED-IP-WEIGHT-1M`` on ``/sapi``).
+
+Wallet names in :class:`EmulatedAccount`: spot, funding, margin, futures
+(USDⓈ-M), futures_coinm, earn_flexible, earn_locked, staking. A flexible Simple
+Earn position also shows in the spot account as its ``LD<asset>`` receipt,
+as on the real exchange.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import ClassVar
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from exposure_app.domain.money import to_text
+from exposure_app.domain.timeutil import parse_instant
+from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.signing import hmac_hex, same, strip_param
+
+_PRIVATE_PREFIXES = ("/sapi/", "/fapi/v2/account", "/fapi/v3/account", "/dapi/v1/account",
+                     "/api/v3/account", "/api/v3/openOrders")
+
+MSG_INVALID_KEY = "Invalid API-key, IP, or permissions for action."
+MSG_BAD_SIGNATURE = "Signature for this request is not valid."
+MSG_RECV_WINDOW = "Timestamp for this request is outside of the recvWindow."
+MSG_AHEAD = "Timestamp for this request was 1000ms ahead of the server's time."
+MSG_NOT_AUTHORIZED = "You are not authorized to execute this request."
+
+
+def _t(value: Decimal) -> str:
+    return to_text(value) if value else "0"
+
+
+def _ms(iso_date: str | None) -> int | None:
+    if not iso_date:
+        return None
+    return int(parse_instant(iso_date).timestamp() * 1000)
+
+
+class BinanceEmulator(ExchangeEmulator):
+    exchange_id: ClassVar[str] = "binance"
+    wallet_names: ClassVar[tuple[str, ...]] = (
+        "spot", "funding", "margin", "futures", "futures_coinm",
+        "earn_flexible", "earn_locked", "staking",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.used_weight = 0
+
+    # -- framework hooks ---------------------------------------------------------
+
+    def is_private(self, request: web.Request) -> bool:
+        return request.path.startswith(_PRIVATE_PREFIXES)
+
+    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
+        kind = fault.kind
+        if kind in (FaultKind.AUTH, FaultKind.IP_NOT_WHITELISTED):
+            return self._error(401, -2015, MSG_INVALID_KEY)
+        if kind is FaultKind.PERMISSION_DENIED:
+            return self._error(401, -1002, MSG_NOT_AUTHORIZED)
+        if kind is FaultKind.RATE_LIMIT:
+            return self._error(
+                429, -1003,
+                "Too many requests; current limit of IP(127.0.0.1) is 6000 requests per "
+                "minute. Please use WebSocket Streams for live updates to avoid polling the API.",
+                retry_after=fault.retry_after,
+            )
+        if kind is FaultKind.BAN:
+            until = self.server_time_ms() + fault.retry_after * 1000
+            return self._error(
+                418, -1003,
+                f"Way too much request weight used; IP banned until {until}. Please use "
+                "WebSocket Streams for live updates to avoid bans.",
+                retry_after=fault.retry_after,
+            )
+        if kind is FaultKind.MAINTENANCE:
+            return self._error(503, 1, "System is under maintenance.")
+        raise ValueError(f"unsupported fault {kind}")  # pragma: no cover
+
+    # -- responses -----------------------------------------------------------------
+
+    def _headers(self, path: str, weight: int) -> dict[str, str]:
+        self.used_weight += weight
+        header = "X-SAPI-USED-IP-WEIGHT-1M" if path.startswith("/sapi") else "X-MBX-USED-WEIGHT-1M"
+        return {header: str(self.used_weight)}
+
+    def _ok(self, request: web.Request, data: object, weight: int = 1) -> web.Response:
+        return web.json_response(data, headers=self._headers(request.path, weight))
+
+    def _error(self, status: int, code: int, msg: str, *, retry_after: int | None = None
+               ) -> web.Response:
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return web.json_response({"code": code, "msg": msg}, status=status, headers=headers)
+
+    async def _authenticate(self, request: web.Request) -> tuple[dict[str, str], web.Response | None]:
+        """Checks key, IP, signature and timestamp; returns (params, error response)."""
+        body = await request.text()
+        key = request.headers.get("X-MBX-APIKEY", "")
+        if not key.strip():
+            return {}, self._error(400, -2014, "API-key format invalid.")
+        if key != self.account.api_key:
+            return {}, self._error(401, -2015, MSG_INVALID_KEY)
+        if self.account.ip_whitelist and request.remote not in self.account.ip_whitelist:
+            return {}, self._error(401, -2015, MSG_INVALID_KEY)
+        query, query_sig = strip_param(request.query_string, "signature")
+        body_rest, body_sig = strip_param(body, "signature")
+        signature = query_sig or body_sig
+        if signature is None:
+            return {}, self._error(400, -1102, "Mandatory parameter 'signature' was not sent, "
+                                               "was empty/null, or malformed.")
+        expected = hmac_hex(self.account.secret, query + body_rest)
+        if not same(expected, signature):
+            return {}, self._error(400, -1022, MSG_BAD_SIGNATURE)
+        params = dict(parse_qsl(query)) | dict(parse_qsl(body_rest))
+        try:
+            timestamp = int(params["timestamp"])
+            recv_window = int(params.get("recvWindow", 5000))
+        except (KeyError, ValueError):
+            return {}, self._error(400, -1102, "Mandatory parameter 'timestamp' was not sent, "
+                                               "was empty/null, or malformed.")
+        now = self.server_time_ms()
+        if timestamp > now + 1000:
+            return {}, self._error(400, -1021, MSG_AHEAD)
+        if now - timestamp > recv_window:
+            return {}, self._error(400, -1021, MSG_RECV_WINDOW)
+        if not self.account.can("read"):
+            return {}, self._error(401, -2015, MSG_INVALID_KEY)
+        return params, None
+
+    def _signed(weight: int):  # noqa: N805 - decorator factory used in the class body
+        def wrap(handler):
+            async def run(self: BinanceEmulator, request: web.Request) -> web.StreamResponse:
+                params, error = await self._authenticate(request)
+                if error is not None:
+                    return error
+                return self._ok(request, handler(self, params), weight)
+
+            return run
+
+        return wrap
+
+    # -- routes ------------------------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:
+        r = app.router
+        r.add_get("/api/v3/ping", lambda req: self._ok(req, {}))
+        r.add_get("/api/v3/time", lambda req: self._ok(req, {"serverTime": self.server_time_ms()}))
+        r.add_get("/api/v3/exchangeInfo", self.exchange_info)
+        r.add_get("/api/v3/ticker/24hr", self.ticker_24hr)
+        r.add_get("/api/v3/ticker/price", self.ticker_price_route)
+        r.add_get("/api/v3/account", self.spot_account)
+        r.add_post("/sapi/v1/asset/get-funding-asset", self.funding_assets)
+        r.add_get("/sapi/v1/margin/account", self.margin_account)
+        r.add_get("/fapi/v2/account", self.usdm_account)
+        r.add_get("/fapi/v3/account", self.usdm_account)
+        r.add_get("/dapi/v1/account", self.coinm_account)
+        r.add_get("/sapi/v1/simple-earn/flexible/position", self.flexible_positions)
+        r.add_get("/sapi/v1/simple-earn/locked/position", self.locked_positions)
+        r.add_get("/sapi/v1/staking/position", self.staking_positions)
+        r.add_get("/sapi/v1/account/apiRestrictions", self.api_restrictions)
+
+    # public
+
+    def _symbols(self) -> dict[str, tuple[str, str]]:
+        symbols = {}
+        for unified in self.tickers:
+            base, quote = unified.split("/")
+            symbols[base + quote] = (base, quote)
+        return symbols
+
+    async def exchange_info(self, request: web.Request) -> web.Response:
+        symbols = [
+            {
+                "symbol": sid, "status": "TRADING", "baseAsset": base, "baseAssetPrecision": 8,
+                "quoteAsset": quote, "quotePrecision": 8, "quoteAssetPrecision": 8,
+                "orderTypes": ["LIMIT", "MARKET"], "icebergAllowed": True,
+                "ocoAllowed": True, "isSpotTradingAllowed": True,
+                "isMarginTradingAllowed": True, "filters": [],
+                "permissions": [], "permissionSets": [["SPOT", "MARGIN"]],
+            }
+            for sid, (base, quote) in self._symbols().items()
+        ]
+        return self._ok(request, {
+            "timezone": "UTC", "serverTime": self.server_time_ms(), "rateLimits": [],
+            "exchangeFilters": [], "symbols": symbols,
+        }, weight=20)
+
+    def _ticker_rows(self, request: web.Request, full: bool) -> list[dict[str, object]]:
+        wanted = request.query.get("symbols")
+        ids = set(json.loads(wanted)) if wanted else None
+        now = self.server_time_ms()
+        rows = []
+        for sid, (base, quote) in self._symbols().items():
+            if ids is not None and sid not in ids:
+                continue
+            price = _t(self.tickers[f"{base}/{quote}"])
+            if not full:
+                rows.append({"symbol": sid, "price": price})
+                continue
+            rows.append({
+                "symbol": sid, "priceChange": "0", "priceChangePercent": "0",
+                "weightedAvgPrice": price, "prevClosePrice": price, "lastPrice": price,
+                "lastQty": "1", "bidPrice": price, "bidQty": "1", "askPrice": price,
+                "askQty": "1", "openPrice": price, "highPrice": price, "lowPrice": price,
+                "volume": "100", "quoteVolume": "100", "openTime": now - 86_400_000,
+                "closeTime": now, "firstId": 1, "lastId": 2, "count": 2,
+            })
+        return rows
+
+    async def ticker_24hr(self, request: web.Request) -> web.Response:
+        return self._ok(request, self._ticker_rows(request, True), weight=40)
+
+    async def ticker_price_route(self, request: web.Request) -> web.Response:
+        return self._ok(request, self._ticker_rows(request, False), weight=4)
+
+    # signed
+
+    def _wallet_rows(self, wallet: str) -> dict[str, list[Decimal]]:
+        sums: dict[str, list[Decimal]] = {}
+        for b in self.account.wallet(wallet):
+            entry = sums.setdefault(b.asset, [Decimal(0), Decimal(0)])
+            entry[0] += b.free
+            entry[1] += b.locked
+        return sums
+
+    @_signed(20)
+    def spot_account(self, params: dict[str, str]) -> object:
+        sums = self._wallet_rows("spot")
+        for asset, (free, locked) in self._wallet_rows("earn_flexible").items():
+            receipt = sums.setdefault("LD" + asset, [Decimal(0), Decimal(0)])
+            receipt[0] += free + locked
+        perms = self.account.permissions
+        return {
+            "makerCommission": 10, "takerCommission": 10, "buyerCommission": 0,
+            "sellerCommission": 0, "canTrade": "trade" in perms,
+            "canWithdraw": "withdraw" in perms, "canDeposit": True, "brokered": False,
+            "requireSelfTradePrevention": False, "preventSor": False,
+            "updateTime": self.server_time_ms(), "accountType": "SPOT",
+            "balances": [
+                {"asset": a, "free": _t(f), "locked": _t(lk)} for a, (f, lk) in sums.items()
+            ],
+            "permissions": ["SPOT"], "uid": 354937868,
+        }
+
+    @_signed(1)
+    def funding_assets(self, params: dict[str, str]) -> object:
+        return [
+            {"asset": a, "free": _t(f), "locked": _t(lk), "freeze": "0", "withdrawing": "0",
+             "btcValuation": "0"}
+            for a, (f, lk) in self._wallet_rows("funding").items()
+        ]
+
+    @_signed(10)
+    def margin_account(self, params: dict[str, str]) -> object:
+        assets = [
+            {"asset": a, "borrowed": "0", "free": _t(f), "interest": "0", "locked": _t(lk),
+             "netAsset": _t(f + lk)}
+            for a, (f, lk) in self._wallet_rows("margin").items()
+        ]
+        return {
+            "created": True, "borrowEnabled": True, "marginLevel": "999", "collateralMarginLevel":
+            "999", "totalAssetOfBtc": "0", "totalLiabilityOfBtc": "0", "totalNetAssetOfBtc": "0",
+            "totalCollateralValueInUSDT": "0", "tradeEnabled": True, "transferInEnabled": True,
+            "transferOutEnabled": True, "accountType": "MARGIN_1", "userAssets": assets,
+        }
+
+    def _futures_assets(self, wallet: str) -> list[dict[str, object]]:
+        return [
+            {"asset": a, "walletBalance": _t(f + lk), "unrealizedProfit": "0",
+             "marginBalance": _t(f + lk), "maintMargin": "0", "initialMargin": _t(lk),
+             "positionInitialMargin": _t(lk), "openOrderInitialMargin": "0",
+             "crossWalletBalance": _t(f + lk), "crossUnPnl": "0", "availableBalance": _t(f),
+             "maxWithdrawAmount": _t(f), "updateTime": self.server_time_ms()}
+            for a, (f, lk) in self._wallet_rows(wallet).items()
+        ]
+
+    @_signed(5)
+    def usdm_account(self, params: dict[str, str]) -> object:
+        return {"totalWalletBalance": "0", "availableBalance": "0",
+                "assets": self._futures_assets("futures"), "positions": []}
+
+    @_signed(5)
+    def coinm_account(self, params: dict[str, str]) -> object:
+        return {"canDeposit": True, "canTrade": True, "canWithdraw": True, "feeTier": 0,
+                "updateTime": 0, "assets": self._futures_assets("futures_coinm"),
+                "positions": []}
+
+    @_signed(150)
+    def flexible_positions(self, params: dict[str, str]) -> object:
+        rows = [
+            {"totalAmount": _t(f + lk), "tierAnnualPercentageRate": {}, "latestAnnualPercentageRate":
+             "0.05", "asset": a, "canRedeem": True, "collateralAmount": "0",
+             "productId": f"{a}001", "yesterdayRealTimeRewards": "0", "cumulativeBonusRewards":
+             "0", "cumulativeRealTimeRewards": "0", "cumulativeTotalRewards": "0",
+             "autoSubscribe": True}
+            for a, (f, lk) in self._wallet_rows("earn_flexible").items()
+        ]
+        return {"rows": rows, "total": len(rows)}
+
+    def _locked_rows(self, wallet: str) -> list[dict[str, object]]:
+        rows = []
+        for n, b in enumerate(self.account.wallet(wallet), start=1):
+            rows.append({
+                "positionId": n, "parentPositionId": n, "projectId": f"{b.asset}*120",
+                "asset": b.asset, "amount": _t(b.free + b.locked), "purchaseTime": "1700000000000",
+                "duration": "120", "accrualDays": "4", "rewardAsset": b.asset, "APY": "0.05",
+                "rewardAmt": "0", "nextPay": "0", "nextPayDate": "0", "payPeriod": "1",
+                "rewardsAmt": "0", "redeemDate": str(_ms(b.unlock_at) or 0),
+                "status": "HOLDING", "canRedeemEarly": False, "type": "NORMAL",
+                "isRenewable": False, "isAutoRenew": False,
+            })
+        return rows
+
+    @_signed(150)
+    def locked_positions(self, params: dict[str, str]) -> object:
+        rows = self._locked_rows("earn_locked")
+        return {"rows": rows, "total": len(rows)}
+
+    @_signed(1)
+    def staking_positions(self, params: dict[str, str]) -> object:
+        return self._locked_rows("staking") if params.get("product", "STAKING") == "STAKING" else []
+
+    @_signed(1)
+    def api_restrictions(self, params: dict[str, str]) -> object:
+        perms = self.account.permissions
+        return {
+            "ipRestrict": bool(self.account.ip_whitelist), "createTime": 1700000000000,
+            "enableInternalTransfer": "transfer" in perms,
+            "enableFutures": "trade" in perms, "enablePortfolioMarginTrading": False,
+            "enableVanillaOptions": False, "permitsUniversalTransfer": "transfer" in perms,
+            "enableReading": "read" in perms, "enableSpotAndMarginTrading": "trade" in perms,
+            "enableWithdrawals": "withdraw" in perms, "enableMargin": "trade" in perms,
+        }

@@ -1,0 +1,269 @@
+"""Binance: every wallet a user can hold, read through ccxt's implicit endpoints.
+
+Wallets (stored names): ``spot`` (GET api/v3/account), ``funding`` (POST
+sapi/v1/asset/get-funding-asset), ``margin`` (cross margin, GET
+sapi/v1/margin/account), ``futures`` (USDⓈ-M, GET fapi/v3/account),
+``futures_coinm`` (GET dapi/v1/account), ``earn_flexible`` and ``earn_locked``
+(Simple Earn positions) and ``staking`` (sapi/v1/staking/position).
+
+The implicit endpoints are used rather than unified ``fetch_balance`` because
+they need no market list (no ``exchangeInfo`` pre-call), keep the exchange's
+exact decimal strings, and reach the earn and staking wallets that unified
+balances do not cover. Flexible Simple Earn shows in the spot account as an
+``LD<asset>`` receipt; those receipts are dropped from spot so the position is
+counted once, in ``earn_flexible``.
+
+Key permissions come from GET sapi/v1/account/apiRestrictions.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from exposure_app.domain.balances import (
+    AccountReading,
+    KeyPermissions,
+    PermissionLevel,
+    WalletBalance,
+)
+from exposure_app.domain.money import ZERO
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
+from exposure_app.exchanges.validation import (
+    amount,
+    merge_rows,
+    require_key,
+    require_list,
+    require_mapping,
+)
+
+# Real tokens whose symbol happens to start with "LD" (not earn receipts).
+REAL_LD_TOKENS = frozenset({"LDO"})
+
+MSG_2015 = (
+    "Binance rejected the API key: the key or secret is wrong, this computer's IP address "
+    "is not on the key's IP whitelist, or the key lacks a needed permission. Check the key "
+    "on Binance's API Management page (IP access restrictions and 'Enable Reading')."
+)
+
+PAGE_SIZE = 100
+
+
+def _row(wallet: str, asset: str, free: Decimal, locked: Decimal, *, reason: str | None = None,
+         unlock_at: str | None = None) -> WalletBalance:
+    return WalletBalance(wallet, asset, free, locked, free + locked,
+                         lock_reason=reason if locked else None, unlock_at=unlock_at)
+
+
+def _unlock_date(value: Any) -> str | None:
+    try:
+        ms = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    if ms <= 0:
+        return None
+    return datetime.fromtimestamp(ms / 1000, UTC).date().isoformat()
+
+
+class BinanceAdapter(ExchangeAdapter):
+    exchange_id = "binance"
+    sibling_ids = ("binanceusdm", "binancecoinm")
+
+    def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
+        # markets are only needed for pricing; keep that load to one exchangeInfo call
+        return {
+            "fetchCurrencies": False,
+            "fetchMargins": False,
+            "fetchMarkets": {"types": ["spot"]},
+            "defaultType": "spot",
+        }
+
+    def wallets(self) -> list[WalletSpec]:
+        return [
+            WalletSpec("spot", self.read_spot),
+            WalletSpec("funding", self._guard("funding", self.read_funding)),
+            WalletSpec("margin", self._guard("margin", self.read_margin)),
+            WalletSpec("futures", self._guard("futures", self.read_usdm)),
+            WalletSpec("futures_coinm", self._guard("futures_coinm", self.read_coinm)),
+            WalletSpec("earn_flexible", self._guard("earn_flexible", self.read_flexible)),
+            WalletSpec("earn_locked", self._guard("earn_locked", self.read_locked)),
+            WalletSpec("staking", self._guard("staking", self.read_staking)),
+        ]
+
+    def classify(self, exc: BaseException, client: Any) -> SyncError:
+        text = str(exc)
+        if '"code":-2015' in text.replace(" ", ""):
+            return SyncError(ErrorKind.AUTH, MSG_2015)
+        return super().classify(exc, client)
+
+    def _guard(self, wallet: str, reader):
+        """A -2015 on a secondary wallet means that wallet is not allowed for the
+        key (the spot call tells whether the key as a whole is bad)."""
+
+        async def read(client: Any) -> list[WalletBalance]:
+            try:
+                return await reader(client)
+            except SyncError:
+                raise
+            except Exception as exc:
+                error = self.classify(exc, client)
+                if error.kind is ErrorKind.AUTH:
+                    raise make_error(
+                        ErrorKind.PERMISSION, self.exchange_id,
+                    ) from None
+                raise error from None
+
+        return read
+
+    # -- wallets -----------------------------------------------------------------
+
+    async def read_spot(self, client: Any) -> list[WalletBalance]:
+        data = require_mapping(
+            await client.private_get_account({"omitZeroBalances": "true"}), "spot account"
+        )
+        rows = []
+        for entry in require_list(require_key(data, "balances", "spot account"), "spot balances"):
+            entry = require_mapping(entry, "spot balance")
+            asset = str(require_key(entry, "asset", "spot balance"))
+            free = amount(entry.get("free"), f"spot {asset} free")
+            locked = amount(entry.get("locked"), f"spot {asset} locked")
+            if free or locked:
+                rows.append(_row("spot", asset, free, locked, reason="open_orders"))
+        return rows
+
+    async def read_funding(self, client: Any) -> list[WalletBalance]:
+        data = require_list(await client.sapi_post_asset_get_funding_asset(), "funding wallet")
+        rows = []
+        for entry in data:
+            entry = require_mapping(entry, "funding balance")
+            asset = str(require_key(entry, "asset", "funding balance"))
+            free = amount(entry.get("free"), f"funding {asset} free")
+            locked = sum(
+                (amount(entry.get(k), f"funding {asset} {k}", default=ZERO)
+                 for k in ("locked", "freeze", "withdrawing")), ZERO,
+            )
+            if free or locked:
+                rows.append(_row("funding", asset, free, locked, reason="frozen"))
+        return rows
+
+    async def read_margin(self, client: Any) -> list[WalletBalance]:
+        data = require_mapping(await client.sapi_get_margin_account(), "margin account")
+        rows = []
+        for entry in require_list(require_key(data, "userAssets", "margin account"), "margin"):
+            entry = require_mapping(entry, "margin balance")
+            asset = str(require_key(entry, "asset", "margin balance"))
+            net = amount(entry.get("netAsset"), f"margin {asset} netAsset")
+            locked = min(amount(entry.get("locked"), f"margin {asset} locked", default=ZERO),
+                         max(net, ZERO))
+            if net:
+                rows.append(_row("margin", asset, net - locked, locked, reason="open_orders"))
+        return rows
+
+    async def _futures(self, response: Any, wallet: str) -> list[WalletBalance]:
+        data = require_mapping(response, f"{wallet} account")
+        rows = []
+        for entry in require_list(require_key(data, "assets", f"{wallet} account"), wallet):
+            entry = require_mapping(entry, f"{wallet} balance")
+            asset = str(require_key(entry, "asset", f"{wallet} balance"))
+            total = amount(entry.get("marginBalance"), f"{wallet} {asset} marginBalance")
+            free = amount(entry.get("maxWithdrawAmount"), f"{wallet} {asset} maxWithdrawAmount",
+                          default=total)
+            free = min(max(free, ZERO), total) if total > 0 else total
+            if total:
+                rows.append(_row(wallet, asset, free, total - free, reason="margin"))
+        return rows
+
+    async def read_usdm(self, client: Any) -> list[WalletBalance]:
+        return await self._futures(await client.fapiprivatev3_get_account(), "futures")
+
+    async def read_coinm(self, client: Any) -> list[WalletBalance]:
+        return await self._futures(await client.dapiprivate_get_account(), "futures_coinm")
+
+    async def _paged(self, call, what: str) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            data = require_mapping(await call({"current": page, "size": PAGE_SIZE}), what)
+            batch = require_list(require_key(data, "rows", what), what)
+            rows += [require_mapping(r, what) for r in batch]
+            total = int(amount(data.get("total"), f"{what} total", default=Decimal(len(rows))))
+            if len(batch) < PAGE_SIZE or len(rows) >= total:
+                return rows
+            page += 1
+
+    async def read_flexible(self, client: Any) -> list[WalletBalance]:
+        rows = []
+        for entry in await self._paged(client.sapi_get_simple_earn_flexible_position,
+                                       "flexible earn positions"):
+            asset = str(require_key(entry, "asset", "flexible earn position"))
+            total = amount(entry.get("totalAmount"), f"flexible earn {asset} totalAmount")
+            if total:
+                rows.append(_row("earn_flexible", asset, total, ZERO))
+        return merge_rows(rows)
+
+    def _locked_row(self, wallet: str, entry: dict[str, Any], reason: str) -> WalletBalance:
+        asset = str(require_key(entry, "asset", f"{wallet} position"))
+        total = amount(entry.get("amount"), f"{wallet} {asset} amount")
+        unlock = _unlock_date(entry.get("redeemDate") or entry.get("endTime"))
+        return _row(wallet, asset, ZERO, total, reason=reason, unlock_at=unlock)
+
+    async def read_locked(self, client: Any) -> list[WalletBalance]:
+        entries = await self._paged(client.sapi_get_simple_earn_locked_position,
+                                    "locked earn positions")
+        return merge_rows([self._locked_row("earn_locked", e, "locked_earn") for e in entries])
+
+    async def read_staking(self, client: Any) -> list[WalletBalance]:
+        data = require_list(
+            await client.sapi_get_staking_position({"product": "STAKING", "size": PAGE_SIZE}),
+            "staking positions",
+        )
+        entries = [require_mapping(e, "staking position") for e in data]
+        return merge_rows([self._locked_row("staking", e, "staking") for e in entries])
+
+    # -- receipts ------------------------------------------------------------------
+
+    async def read_balances(self, client: Any) -> AccountReading:
+        reading = await super().read_balances(client)
+
+        def is_receipt(row: WalletBalance) -> bool:
+            # With the flexible wallet read, its positions are the truth; when it
+            # failed, its rows are carried forward from the last snapshot. Either
+            # way a receipt kept in spot would count the position twice.
+            return (row.wallet == "spot" and row.asset.startswith("LD")
+                    and row.asset not in REAL_LD_TOKENS)
+
+        balances = tuple(b for b in reading.balances if not is_receipt(b))
+        return AccountReading(
+            balances=balances, coverage=reading.coverage, missing=reading.missing,
+            permissions=reading.permissions, skipped=reading.skipped,
+            coverage_note=reading.coverage_note,
+        )
+
+    # -- permissions -------------------------------------------------------------------
+
+    async def read_permissions(self, client: Any) -> KeyPermissions:
+        data = require_mapping(await client.sapi_get_account_apirestrictions(),
+                               "API key restrictions")
+        if "enableReading" not in data:
+            raise SyncError(ErrorKind.BAD_RESPONSE, "Binance's key restrictions lack enableReading")
+        trade = any(bool(data.get(k)) for k in (
+            "enableSpotAndMarginTrading", "enableMargin", "enableFutures",
+            "enableVanillaOptions", "enablePortfolioMarginTrading",
+        ))
+        withdraw = bool(data.get("enableWithdrawals"))
+        transfer = bool(data.get("enableInternalTransfer") or data.get("permitsUniversalTransfer"))
+        if withdraw:
+            level = PermissionLevel.WITHDRAW
+        elif trade:
+            level = PermissionLevel.TRADE
+        else:
+            level = PermissionLevel.READ_ONLY
+        enabled = [k for k, v in sorted(data.items()) if k.startswith(("enable", "permits")) and v]
+        return KeyPermissions(
+            level=level, can_trade=trade, can_withdraw=withdraw, can_transfer=transfer,
+            ip_restricted=bool(data.get("ipRestrict")),
+            source="sapi/v1/account/apiRestrictions",
+            detail="enabled: " + (", ".join(enabled) if enabled else "nothing"),
+        )
