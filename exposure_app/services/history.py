@@ -9,7 +9,6 @@ before the end of that day (UTC): the same as-of rule as everywhere else.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,7 +16,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
-from exposure_app.domain.money import ZERO, add, share
+from exposure_app.domain.money import ZERO, share
 from exposure_app.domain.timeutil import from_storage, to_storage
 from exposure_app.storage.store import ProfileStore
 
@@ -64,34 +63,41 @@ def iter_daily_history(
             if account.is_custodial and account.counterparty
             else SELF_CUSTODY
         )
-    cursor = store.db.execute(
-        "SELECT account_id, taken_at, total_value FROM snapshots "
-        "WHERE usable = 1 AND taken_at <= ? ORDER BY taken_at, id",
-        [to_storage(_end_of(end))],
+    rows = iter(
+        store.db.execute(
+            "SELECT account_id, taken_at, total_value FROM snapshots "
+            "WHERE usable = 1 AND taken_at <= ? ORDER BY taken_at, id",
+            [to_storage(_end_of(end))],
+        )
     )
+    # Running totals: each new snapshot replaces its account's contribution,
+    # so a day costs a copy of the per-custodian dict, not a sum over accounts.
     current: dict[int, Decimal] = {}
-    pending = cursor.fetchone()
+    totals: dict[str, Decimal] = {}
+    pending = next(rows, None)
     day = start
+    one_day = timedelta(days=1)
     while day <= end:
         bound = to_storage(_end_of(day))
         while pending is not None and pending[1] <= bound:
-            current[pending[0]] = Decimal(pending[2])
-            pending = cursor.fetchone()
-        per: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        for account_id, value in current.items():
+            account_id, _taken, text = pending
             key = holder.get(account_id)
             if key is not None:
-                per[key] = add(per[key], value)
-        self_custody = per.pop(SELF_CUSTODY, ZERO)
-        custodial = add(*per.values())
+                value = Decimal(text)
+                totals[key] = totals.get(key, ZERO) - current.get(account_id, ZERO) + value
+                current[account_id] = value
+            pending = next(rows, None)
+        per = {k: v for k, v in totals.items() if k != SELF_CUSTODY and v}
+        self_custody = totals.get(SELF_CUSTODY, ZERO)
+        custodial = sum(per.values(), ZERO)
         yield HistoryPoint(
             day=day,
-            by_counterparty=MappingProxyType(dict(per)),
+            by_counterparty=MappingProxyType(per),
             self_custody=self_custody,
             custodial=custodial,
-            net_worth=add(custodial, self_custody),
+            net_worth=custodial + self_custody,
         )
-        day += timedelta(days=1)
+        day += one_day
 
 
 def daily_history(

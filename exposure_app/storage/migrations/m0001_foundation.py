@@ -43,6 +43,7 @@ def migrate(db: Database) -> None:
         );
         CREATE INDEX idx_snapshots_account_time ON snapshots (account_id, taken_at);
         CREATE INDEX idx_snapshots_usable ON snapshots (account_id, usable, taken_at);
+        CREATE INDEX idx_snapshots_time ON snapshots (usable, taken_at, id);
         CREATE TABLE holdings (
             id INTEGER PRIMARY KEY,
             snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
