@@ -32,8 +32,19 @@ def _wants_gui(argv: Sequence[str]) -> bool:
     return True
 
 
+def _self_test() -> int:
+    """``--self-test``: check an installed or frozen app (no window, no profile touched)."""
+    from exposure_app.self_test import run_self_test
+    from exposure_app.ui.self_test_qt import check_qt
+
+    status = run_self_test()
+    return max(status, check_qt())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if "--self-test" in argv:
+        return _self_test()
     if _wants_gui(argv):
         from exposure_app.ui.app import run_gui
 

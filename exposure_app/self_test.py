@@ -1,0 +1,259 @@
+"""``exposure-app --self-test``: prove an installed or frozen app is complete.
+
+The checks answer the questions a packager (and a user filing a bug) needs
+answered without opening the GUI: which versions are inside, which keyring
+backend the app would use and whether the platform's native backend was found
+(frozen apps lose keyring's entry points unless the build keeps them), whether
+the shipped resources load, and whether a database round trip works.
+
+Nothing here writes outside a temporary folder: not next to the code (the app
+must run from a read-only install location) and not in the user's profile or
+keyring. The Qt half of the check lives in ``exposure_app.ui.self_test_qt``
+(only ``ui`` may import Qt); ``exposure_app.main`` runs both.
+
+Threading: runs on the calling thread only; opens and closes its own store.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sqlite3
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from importlib import metadata
+from pathlib import Path
+from typing import TextIO
+
+import exposure_app
+
+#: Icons the GUI relies on; each must ship as a parseable SVG in resources/icons.
+REQUIRED_ICONS: tuple[str, ...] = (
+    "app/exposure.svg",
+    *(
+        f"actions/{name}.svg"
+        for name in (
+            "sync",
+            "add-exchange",
+            "add-wallet",
+            "import",
+            "export",
+            "checklist",
+            "settings",
+        )
+    ),
+    *(f"levels/{level}.svg" for level in ("info", "low", "medium", "high", "critical")),
+)
+
+#: The keyring backend module each platform's users rely on.
+NATIVE_KEYRING_BACKENDS: dict[str, tuple[str, str]] = {
+    "linux": ("SecretService", "keyring.backends.SecretService"),
+    "darwin": ("macOS", "keyring.backends.macOS"),
+    "win32": ("Windows", "keyring.backends.Windows"),
+}
+
+
+@dataclass
+class CheckReport:
+    """Collects ``OK``/``WARN``/``FAIL`` lines; only failures make the exit code 1.
+
+    ``WARN`` is for facts about the environment rather than the build (for
+    example no Secret Service running on a headless CI machine).
+    """
+
+    out: TextIO
+    failures: int = 0
+    warnings: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    def _emit(self, status: str, what: str, detail: str) -> None:
+        line = f"[{status:<4}] {what}: {detail}" if detail else f"[{status:<4}] {what}"
+        self.lines.append(line)
+        print(line, file=self.out, flush=True)
+
+    def info(self, what: str, detail: str) -> None:
+        self._emit("INFO", what, detail)
+
+    def ok(self, what: str, detail: str = "") -> None:
+        self._emit("OK", what, detail)
+
+    def warn(self, what: str, detail: str) -> None:
+        self.warnings += 1
+        self._emit("WARN", what, detail)
+
+    def fail(self, what: str, detail: str) -> None:
+        self.failures += 1
+        self._emit("FAIL", what, detail)
+
+    def run(self, what: str, check: Callable[[CheckReport], None]) -> None:
+        """Run one check; an unexpected exception is a failure, never a crash."""
+        try:
+            check(self)
+        except Exception as exc:
+            self.fail(what, f"{type(exc).__name__}: {exc}")
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+
+def _dist_version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown (no package metadata)"
+
+
+def check_versions(report: CheckReport) -> None:
+    report.info("Exposure", exposure_app.__version__)
+    report.info("Python", f"{platform.python_version()} ({sys.executable})")
+    report.info("Platform", f"{platform.platform()} frozen={bool(getattr(sys, 'frozen', False))}")
+    report.info("SQLite", sqlite3.sqlite_version)
+    import keyring
+
+    report.info("keyring", getattr(keyring, "__version__", None) or _dist_version("keyring"))
+    import ccxt
+
+    report.info("ccxt", ccxt.__version__)
+    import aiohttp
+
+    report.info("aiohttp", aiohttp.__version__)
+    import numpy
+
+    report.info("numpy", numpy.__version__)
+
+
+def check_keyring(report: CheckReport) -> None:
+    """Native backend discoverable (a build property) and usable here (an environment fact)."""
+    import keyring
+    from keyring.backends import fail
+
+    entry_points = {ep.name for ep in metadata.entry_points(group="keyring.backends")}
+    platform_key = "linux" if sys.platform.startswith("linux") else sys.platform
+    native = NATIVE_KEYRING_BACKENDS.get(platform_key)
+    if native is not None:
+        ep_name, module_name = native
+        if ep_name not in entry_points:
+            report.fail(
+                "keyring backends",
+                f"the {ep_name} backend's entry point is missing (found: "
+                f"{', '.join(sorted(entry_points)) or 'none'}); the build lost keyring's metadata",
+            )
+        else:
+            report.ok("keyring backends", f"entry points: {', '.join(sorted(entry_points))}")
+        _check_native_backend_importable(report, module_name)
+
+    ring = keyring.get_keyring()
+    name = f"{type(ring).__module__}.{type(ring).__name__}"
+    backends = getattr(ring, "backends", None)
+    if isinstance(ring, fail.Keyring) or backends == []:
+        report.warn(
+            "keyring in use",
+            f"{name}: no usable keyring here, so API keys cannot be stored "
+            "(start the desktop's keyring service, e.g. GNOME Keyring or KWallet)",
+        )
+    else:
+        inner = f" -> {', '.join(type(b).__name__ for b in backends)}" if backends else ""
+        report.ok("keyring in use", f"{name}{inner} (priority {ring.priority})")
+
+
+def _check_native_backend_importable(report: CheckReport, module_name: str) -> None:
+    import importlib
+
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        report.fail("keyring native backend", f"{module_name} cannot be imported: {exc}")
+        return
+    if module_name.endswith("SecretService"):
+        try:
+            import jeepney  # noqa: F401  (secretstorage's D-Bus transport)
+            import secretstorage  # noqa: F401
+        except ImportError as exc:
+            report.fail("keyring native backend", f"secretstorage/jeepney missing: {exc}")
+            return
+        try:
+            priority = module.Keyring.priority
+        except Exception as exc:
+            report.warn("keyring native backend", f"Secret Service not reachable here: {exc}")
+            return
+        report.ok("keyring native backend", f"Secret Service reachable (priority {priority})")
+        return
+    report.ok("keyring native backend", f"{module_name} imported")
+
+
+def check_resources(report: CheckReport) -> None:
+    from exposure_app.resource_locator import read_resource_text, resource_path, resources_dir
+
+    report.info("resources", str(resources_dir()))
+    catalogue = json.loads(read_resource_text("counterparties.json"))
+    count = len(catalogue.get("counterparties", []))
+    if count == 0:
+        report.fail("counterparties.json", "loaded but lists no counterparties")
+    else:
+        report.ok("counterparties.json", f"{count} counterparties")
+    missing = []
+    for icon in REQUIRED_ICONS:
+        try:
+            path = resource_path("icons", *icon.split("/"))
+            root = ET.fromstring(path.read_bytes())
+        except (FileNotFoundError, ET.ParseError) as exc:
+            missing.append(f"{icon} ({exc})")
+            continue
+        if not root.tag.endswith("svg"):
+            missing.append(f"{icon} (not an SVG document)")
+    if missing:
+        report.fail("icons", "; ".join(missing))
+    else:
+        report.ok("icons", f"{len(REQUIRED_ICONS)} SVG icons parse")
+
+
+def check_database(report: CheckReport) -> None:
+    """Create, write, read back and close a profile database in a temporary folder."""
+    from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotStatus
+    from exposure_app.storage.store import ProfileStore
+
+    taken_at = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    holding = Holding.simple("BTC", Decimal("0.12345678"), price=Decimal("42000.5"))
+    with tempfile.TemporaryDirectory(prefix="exposure-self-test-") as tmp:
+        store = ProfileStore.open(Path(tmp))
+        try:
+            account = store.accounts.add("Self-test", AccountKind.MANUAL_CUSTODIAL, counterparty="binance")
+            snapshot_id = store.snapshots.save(
+                Snapshot(
+                    id=None,
+                    account_id=account.id,
+                    taken_at=taken_at,
+                    status=SnapshotStatus.OK,
+                    holdings=(holding,),
+                    coverage=("main",),
+                )
+            )
+            version = store.user_version
+        finally:
+            store.close()
+        # Read back through a fresh connection, as a restarted app would.
+        store = ProfileStore.open(Path(tmp))
+        try:
+            back = store.snapshots.latest_usable(store.accounts.by_name("Self-test").id, taken_at)
+        finally:
+            store.close()
+    if back is None or back.id != snapshot_id or back.holdings != (holding,):
+        report.fail("database", f"round trip mismatch: wrote {holding!r}, read {back!r}")
+        return
+    report.ok("database", f"schema {version}, account + snapshot written and read back")
+
+
+def run_self_test(out: TextIO | None = None) -> int:
+    """Run the non-Qt checks, print one line per fact, return 0 if none failed."""
+    report = CheckReport(out if out is not None else sys.stdout)
+    report.run("versions", check_versions)
+    report.run("keyring", check_keyring)
+    report.run("resources", check_resources)
+    report.run("database", check_database)
+    return report.exit_code
