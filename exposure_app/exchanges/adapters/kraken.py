@@ -28,7 +28,6 @@ Permissions Required: None"), whose ``permissions`` list names
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import (
@@ -40,6 +39,7 @@ from exposure_app.domain.balances import (
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.adapters.response_checks import (
     ZERO,
+    SharedCall,
     amount,
     bad,
     merge_rows,
@@ -132,6 +132,10 @@ def parse_api_key_info(response: Any) -> KeyPermissions:
     )
 
 
+def _rows_of(wallet: str):
+    return lambda rows: [r for r in rows if r.wallet == wallet]
+
+
 class KrakenAdapter(ExchangeAdapter):
     """Reads Kraken's spot, earn and staking wallets (one ``BalanceEx`` call).
 
@@ -147,39 +151,22 @@ class KrakenAdapter(ExchangeAdapter):
         return {}
 
     def __init__(self) -> None:
-        # one BalanceEx answer per client per sync, shared by the wallet readers
-        self._balance_ex: dict[int, asyncio.Future[list[WalletBalance]]] = {}
+        # BalanceEx answers for all four wallets at once: one call per sync,
+        # each wallet's reader takes its rows from it
+        self._balance_ex = SharedCall(self.read_balance_ex)
 
     def wallets(self) -> list[WalletSpec]:
-        # BalanceEx answers for all four wallets at once: each reader takes
-        # its wallet's rows from the one (shared) call.
         return [
-            WalletSpec("spot", self._reader("spot")),
-            WalletSpec("earn_flexible", self._reader("earn_flexible")),
-            WalletSpec("staking", self._reader("staking")),
-            WalletSpec("earn_locked", self._reader("earn_locked")),
+            WalletSpec(name, self._balance_ex.reader(_rows_of(name)))
+            for name in ("spot", "earn_flexible", "staking", "earn_locked")
         ]
 
     async def read_balances(self, client: Any) -> AccountReading:
-        self._balance_ex.pop(id(client), None)
+        self._balance_ex.reset(client)
         try:
             return await super().read_balances(client)
         finally:
-            self._balance_ex.pop(id(client), None)
-
-    def _reader(self, wallet: str):
-        async def read(client: Any) -> list[WalletBalance]:
-            rows = await self._all_rows(client)
-            return [r for r in rows if r.wallet == wallet]
-
-        return read
-
-    async def _all_rows(self, client: Any) -> list[WalletBalance]:
-        pending = self._balance_ex.get(id(client))
-        if pending is None:
-            pending = asyncio.ensure_future(self.read_balance_ex(client))
-            self._balance_ex[id(client)] = pending
-        return await asyncio.shield(pending)
+            self._balance_ex.reset(client)
 
     async def read_balance_ex(self, client: Any) -> list[WalletBalance]:
         """Every wallet's rows from one ``BalanceEx`` call."""

@@ -7,19 +7,13 @@ without the expected structure an error, never an empty wallet.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from exposure_app.domain.balances import WalletBalance
-
-try:
-    from exposure_app.exchanges.errors import BadResponseError
-except ImportError:  # pragma: no cover - until the shared error module exists
-
-    class BadResponseError(Exception):  # type: ignore[no-redef]
-        """The exchange answered with something that is not a valid response."""
-
+from exposure_app.exchanges.errors import BadResponseError
 
 ZERO = Decimal(0)
 
@@ -122,3 +116,41 @@ def row(
         lock_reason=lock_reason if locked else None,
         unlock_at=unlock_at,
     )
+
+
+class SharedCall:
+    """One exchange call per client per sync, shared by several wallet readers.
+
+    Some exchanges answer for several wallets in one call (Kraken's
+    ``BalanceEx``, Coinbase's account list). Each wallet still gets its own
+    :class:`~exposure_app.exchanges.adapters.base.WalletSpec` (coverage is per
+    wallet), and the readers await one shared future instead of repeating the
+    call. :meth:`reset` is called at the start and end of every
+    ``read_balances`` so a later sync calls the exchange again.
+
+    Threading: used on the sync service's loop only.
+    """
+
+    def __init__(self, fetch) -> None:
+        self._fetch = fetch
+        self._pending: dict[int, asyncio.Future] = {}
+
+    def reset(self, client: Any) -> None:
+        pending = self._pending.pop(id(client), None)
+        if pending is not None and pending.done() and not pending.cancelled():
+            pending.exception()   # mark a failure as retrieved (no "never retrieved" warning)
+
+    async def get(self, client: Any) -> Any:
+        pending = self._pending.get(id(client))
+        if pending is None:
+            pending = asyncio.ensure_future(self._fetch(client))
+            self._pending[id(client)] = pending
+        return await asyncio.shield(pending)
+
+    def reader(self, select):
+        """A wallet reader returning ``select(result)`` of the shared call."""
+
+        async def read(client: Any) -> list[WalletBalance]:
+            return select(await self.get(client))
+
+        return read

@@ -1,0 +1,279 @@
+"""Coinbase (Coinbase App v2 + Advanced Trade v3) REST emulator.
+
+Authentication is checked the three ways ccxt 4.5.90 signs, chosen by the
+shape of the secret exactly as ccxt's ``coinbase.sign()`` chooses:
+
+* CDP ECDSA keys (secret is a PEM EC private key, key name
+  ``organizations/.../apiKeys/...``): ``Authorization: Bearer <JWT>`` signed
+  ES256, ``kid``/``sub`` = key name, ``uri`` = "METHOD host/path", valid
+  between ``nbf`` and ``exp`` (120 s);
+* CDP Ed25519 keys (secret is 64 bytes in base64): a JWT signed EdDSA with
+  ``uris`` instead of ``uri``;
+* legacy keys: ``CB-ACCESS-KEY``, ``CB-ACCESS-TIMESTAMP`` and
+  ``CB-ACCESS-SIGN`` = hex HMAC-SHA256 of timestamp + method + path (+ query
+  for v2) + body, the timestamp within 30 s of the server clock.
+
+Errors use the v2 envelope ``{"errors": [{"id": ..., "message": ...}]}`` with
+the documented ids and statuses (401 ``authentication_error``, 403
+``invalid_scope``, 429 ``rate_limit_exceeded``).
+
+Accounts (GET /v2/accounts) are one per currency wallet plus a "Staked X"
+wallet per staked asset, paginated with ``starting_after``/``next_uri``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from decimal import Decimal
+
+from aiohttp import web
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.signing import hmac_hex, same
+
+_FIAT = frozenset({"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "SGD"})
+
+_FAULTS = {
+    FaultKind.AUTH: (401, "authentication_error", "invalid signature"),
+    FaultKind.PERMISSION_DENIED: (403, "invalid_scope", "Key does not have the required scope"),
+    FaultKind.IP_NOT_WHITELISTED: (401, "unauthorized", "IP address is not allowlisted for this key"),
+    FaultKind.RATE_LIMIT: (429, "rate_limit_exceeded", "Too many requests"),
+    FaultKind.BAN: (429, "rate_limit_exceeded", "Too many requests, try again later"),
+    FaultKind.MAINTENANCE: (503, "internal_server_error", "Coinbase is down for scheduled maintenance"),
+}
+
+
+def _b64url_decode(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def _text(value: Decimal) -> str:
+    return f"{value:.8f}"
+
+
+def new_ec_secret() -> str:
+    """A PEM EC (P-256) private key as a CDP API secret, for tests and the demo."""
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+    )
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    return key.private_bytes(Encoding.PEM, PrivateFormat.TraditionalOpenSSL, NoEncryption()).decode()
+
+
+def new_ed25519_secret() -> str:
+    """A CDP Ed25519 API secret (seed + public key, base64: 88 characters)."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    seed = key.private_bytes_raw()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return base64.b64encode(seed + public).decode()
+
+
+class CoinbaseEmulator(ExchangeEmulator):
+    exchange_id = "coinbase"
+    wallet_names = ("spot", "staking")
+    page_size = 250   # tests lower it to exercise pagination
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.auth_schemes: list[str] = []   # which scheme each private request used
+
+    @classmethod
+    def sample(cls, *, latency: float = 0.0) -> ExchangeEmulator:
+        emulator = super().sample(latency=latency)
+        emulator.account.api_key = "organizations/demo-org/apiKeys/demo-coinbase-key"
+        emulator.account.secret = new_ec_secret()
+        return emulator
+
+    # -- errors -----------------------------------------------------------------
+
+    @staticmethod
+    def _error(status: int, error_id: str, message: str, headers: dict[str, str] | None = None):
+        body = {"errors": [{"id": error_id, "message": message}]}
+        return web.json_response(body, status=status, headers=headers)
+
+    def is_private(self, request: web.Request) -> bool:
+        return request.path.startswith("/v2/accounts") or (request.path.startswith(
+            "/api/v3/brokerage/"
+        ) and not request.path.startswith("/api/v3/brokerage/market/"))
+
+    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
+        status, error_id, message = _FAULTS.get(
+            fault.kind, (500, "internal_server_error", "Internal server error")
+        )
+        headers = {"Retry-After": str(fault.retry_after)} if status == 429 else None
+        return self._error(status, error_id, message, headers)
+
+    # -- authentication ----------------------------------------------------------
+
+    async def _authenticate(self, request: web.Request) -> web.Response | None:
+        account = self.account
+        authorization = request.headers.get("Authorization", "")
+        now = self.server_time_ms() // 1000
+        if authorization.startswith("Bearer "):
+            error = self._check_jwt(request, authorization[len("Bearer "):], now)
+        else:
+            error = await self._check_hmac(request, now)
+        if error is not None:
+            return error
+        if account.ip_whitelist and request.remote not in account.ip_whitelist:
+            return self._error(401, "unauthorized", "IP address is not allowlisted for this key")
+        return None
+
+    def _check_jwt(self, request: web.Request, token: str, now: int) -> web.Response | None:
+        account = self.account
+        invalid = self._error(401, "authentication_error", "invalid signature")
+        try:
+            header_part, payload_part, signature_part = token.split(".")
+            header = json.loads(_b64url_decode(header_part))
+            claims = json.loads(_b64url_decode(payload_part))
+            signature = _b64url_decode(signature_part)
+        except (ValueError, json.JSONDecodeError):
+            return invalid
+        signed = f"{header_part}.{payload_part}".encode()
+        if header.get("kid") != account.api_key or claims.get("sub") != account.api_key:
+            return invalid
+        try:
+            if header.get("alg") == "ES256" and account.secret.startswith("-----BEGIN"):
+                key = load_pem_private_key(account.secret.encode(), password=None)
+                if not isinstance(key, ec.EllipticCurvePrivateKey) or len(signature) != 64:
+                    return invalid
+                der = encode_dss_signature(
+                    int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+                )
+                key.public_key().verify(der, signed, ec.ECDSA(SHA256()))
+                uris = [claims.get("uri")]
+                self.auth_schemes.append("jwt-es256")
+            elif header.get("alg") == "EdDSA":
+                seed = base64.b64decode(account.secret)[:32]
+                key = ed25519.Ed25519PrivateKey.from_private_bytes(seed)
+                key.public_key().verify(signature, signed)
+                uris = claims.get("uris") or []
+                self.auth_schemes.append("jwt-eddsa")
+            else:
+                return invalid
+        except (InvalidSignature, ValueError):
+            return invalid
+        wanted = f"{request.method} "
+        if not any(isinstance(u, str) and u.startswith(wanted) and u.endswith(request.path)
+                   for u in uris):
+            return invalid
+        nbf, exp = claims.get("nbf"), claims.get("exp")
+        if not isinstance(nbf, int) or not isinstance(exp, int) or not nbf - 5 <= now <= exp:
+            return self._error(401, "authentication_error", "request timestamp expired")
+        return None
+
+    async def _check_hmac(self, request: web.Request, now: int) -> web.Response | None:
+        account = self.account
+        if request.headers.get("CB-ACCESS-KEY") != account.api_key:
+            return self._error(401, "authentication_error", "invalid api key")
+        timestamp = request.headers.get("CB-ACCESS-TIMESTAMP", "")
+        body = await request.text()
+        path = request.path
+        if request.path.startswith("/v2/") and request.query_string:
+            path += "?" + request.query_string
+        expected = hmac_hex(account.secret, f"{timestamp}{request.method}{path}{body}")
+        if not same(expected, request.headers.get("CB-ACCESS-SIGN")):
+            return self._error(401, "authentication_error", "invalid signature")
+        if not timestamp.isdigit() or abs(int(timestamp) - now) > 30:
+            return self._error(401, "authentication_error", "request timestamp expired")
+        self.auth_schemes.append("hmac")
+        return None
+
+    # -- routes -------------------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/v2/time", self.time)
+        app.router.add_get("/v2/accounts", self.accounts)
+        app.router.add_get("/api/v3/brokerage/key_permissions", self.key_permissions)
+
+    async def time(self, request: web.Request) -> web.Response:
+        seconds = self.server_time_ms() / 1000
+        iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+        return web.json_response({"data": {"iso": iso, "epoch": int(seconds)}})
+
+    def _account_records(self) -> list[dict]:
+        records = []
+        namespace = uuid.uuid5(uuid.NAMESPACE_URL, self.account.api_key)
+        for index, balance in enumerate(self.account.balances):
+            code = balance.asset
+            staked = balance.wallet == "staking"
+            name = f"Staked {code}" if staked else f"{code} Wallet"
+            account_id = str(uuid.uuid5(namespace, f"{index}:{balance.wallet}:{code}"))
+            records.append({
+                "id": account_id,
+                "name": name,
+                "primary": index == 0,
+                "type": "fiat" if code in _FIAT else "wallet",
+                "currency": {
+                    "code": code, "name": code, "color": "#0052FF", "sort_index": index,
+                    "exponent": 8, "type": "fiat" if code in _FIAT else "crypto",
+                    "address_regex": "", "asset_id": str(uuid.uuid5(namespace, code)),
+                    "slug": code.lower(),
+                },
+                "balance": {"amount": _text(balance.free + balance.locked), "currency": code},
+                "created_at": "2024-01-01T00:00:00Z",
+                "updated_at": "2026-01-01T00:00:00Z",
+                "resource": "account",
+                "resource_path": f"/v2/accounts/{account_id}",
+                "allow_deposits": not staked,
+                "allow_withdrawals": not staked,
+            })
+        return records
+
+    async def accounts(self, request: web.Request) -> web.Response:
+        error = await self._authenticate(request)
+        if error is not None:
+            return error
+        if not self.account.can("read"):
+            return self._error(403, "invalid_scope", "Key does not have the wallet:accounts:read scope")
+        records = self._account_records()
+        try:
+            limit = min(int(request.query.get("limit", "25")), 250, self.page_size)
+        except ValueError:
+            return self._error(400, "invalid_request", "limit must be a number")
+        start = 0
+        after = request.query.get("starting_after")
+        if after:
+            ids = [r["id"] for r in records]
+            if after not in ids:
+                return self._error(404, "not_found", "Not found")
+            start = ids.index(after) + 1
+        page = records[start:start + limit]
+        more = start + limit < len(records)
+        next_after = page[-1]["id"] if more and page else None
+        pagination = {
+            "ending_before": None,
+            "starting_after": after,
+            "previous_ending_before": None,
+            "next_starting_after": next_after,
+            "limit": limit,
+            "order": "desc",
+            "previous_uri": None,
+            "next_uri": f"/v2/accounts?limit={limit}&starting_after={next_after}" if next_after else None,
+        }
+        return web.json_response({"pagination": pagination, "data": page})
+
+    async def key_permissions(self, request: web.Request) -> web.Response:
+        error = await self._authenticate(request)
+        if error is not None:
+            return error
+        return web.json_response({
+            "can_view": self.account.can("read"),
+            "can_trade": self.account.can("trade"),
+            "can_transfer": self.account.can("withdraw") or self.account.can("transfer"),
+            "portfolio_uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, "portfolio:" + self.account.api_key)),
+            "portfolio_type": "DEFAULT",
+        })

@@ -1,0 +1,181 @@
+"""Coinbase: the v2 account list (every wallet, paginated), key permissions from v3.
+
+Coinbase keeps one "account" per currency wallet, plus separate accounts for
+staked assets ("Staked SOL", and the older ``ETH2`` wallet for staked ether)
+and vaults (withdrawals delayed by 48 h). The v2 list is used, not ccxt's
+default-able v3 brokerage list, because staked wallets are missing from v3
+(ccxt issue #23853), and it is paged here with ``starting_after`` until
+``next_starting_after`` is empty: ccxt's own ``fetch_balance`` reads only the
+first 250 accounts.
+
+========================  ===========  ================================
+account                   wallet       locked
+========================  ===========  ================================
+wallet / fiat             spot         nothing (v2 does not report holds)
+"Staked X" / ETH2         staking      all of it (unstaking takes days)
+vault                     vault        all of it (time-delayed withdrawals)
+========================  ===========  ================================
+
+Key permissions: ``GET /api/v3/brokerage/key_permissions`` answers
+``can_view``, ``can_trade`` and ``can_transfer`` for the key that signs it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from exposure_app.domain.balances import (
+    AccountReading,
+    KeyPermissions,
+    PermissionLevel,
+    WalletBalance,
+)
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.response_checks import (
+    ZERO,
+    SharedCall,
+    amount,
+    bad,
+    merge_rows,
+    require_dict,
+    require_key,
+    require_list,
+    row,
+)
+from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
+
+_EXCHANGE = "Coinbase"
+_PAGE_LIMIT = 250
+_MAX_PAGES = 200   # 50,000 accounts: far beyond any real user; stops a cursor loop
+
+
+def classify_account(account: Any, what: str) -> tuple[str, str, bool, str | None]:
+    """``(wallet, currency code, all locked, lock reason)`` for one v2 account."""
+    account = require_dict(account, _EXCHANGE, what)
+    currency = require_key(account, "currency", _EXCHANGE, what)
+    if isinstance(currency, dict):
+        code = require_key(currency, "code", _EXCHANGE, f"{what}.currency")
+    else:
+        code = currency   # very old answers had the bare code here
+    if not isinstance(code, str) or not code:
+        raise bad(_EXCHANGE, f"{what} has no currency code")
+    name = str(account.get("name") or "")
+    kind = str(account.get("type") or "")
+    if code == "ETH2":
+        return "staking", "ETH", True, "staking"
+    if name.lower().startswith("staked "):
+        return "staking", code, True, "staking"
+    if kind == "vault":
+        return "vault", code, True, "vault_withdrawal_delay"
+    return "spot", code, False, None
+
+
+def parse_accounts(accounts: list[Any]) -> list[WalletBalance]:
+    rows = []
+    for index, account in enumerate(accounts):
+        what = f"accounts[{index}]"
+        wallet, code, all_locked, reason = classify_account(account, what)
+        balance = require_dict(require_key(account, "balance", _EXCHANGE, what), _EXCHANGE,
+                               f"{what}.balance")
+        total = amount(require_key(balance, "amount", _EXCHANGE, f"{what}.balance"),
+                       _EXCHANGE, f"{what}.balance.amount")
+        rows.append(row(wallet, code, total=total, locked=total if all_locked else ZERO,
+                        lock_reason=reason))
+    return merge_rows(rows)
+
+
+def parse_key_permissions(response: Any) -> KeyPermissions:
+    body = require_dict(response, _EXCHANGE, "key_permissions")
+    flags = {}
+    for name in ("can_view", "can_trade", "can_transfer"):
+        value = require_key(body, name, _EXCHANGE, "key_permissions")
+        if not isinstance(value, bool):
+            raise bad(_EXCHANGE, f"key_permissions.{name} is not true/false")
+        flags[name] = value
+    if flags["can_transfer"]:
+        level = PermissionLevel.WITHDRAW
+    elif flags["can_trade"]:
+        level = PermissionLevel.TRADE
+    else:
+        level = PermissionLevel.READ_ONLY
+    return KeyPermissions(
+        level=level,
+        can_trade=flags["can_trade"],
+        can_withdraw=flags["can_transfer"],
+        can_transfer=flags["can_transfer"],
+        source="key_permissions",
+        detail=f"portfolio {body.get('portfolio_type', '?')}",
+    )
+
+
+class CoinbaseAdapter(ExchangeAdapter):
+    """Reads every Coinbase wallet from the paginated v2 account list.
+
+    Threading: its coroutines run on the sync service's loop; the one shared
+    account-list call per sync is keyed by client.
+    """
+
+    exchange_id: ClassVar[str] = "coinbase"
+
+    def __init__(self) -> None:
+        self._accounts = SharedCall(self.read_accounts)
+
+    def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
+        # The readers call the implicit endpoints directly, so no markets or
+        # currencies are loaded. ``advanced`` keeps ccxt from rejecting v3
+        # answers (which have no "data" field) as malformed.
+        return {"advanced": True, "fetchBalance": "v2PrivateGetAccounts"}
+
+    def wallets(self) -> list[WalletSpec]:
+        def only(wallet: str):
+            return lambda rows: [r for r in rows if r.wallet == wallet]
+
+        return [
+            WalletSpec("spot", self._accounts.reader(only("spot"))),
+            WalletSpec("staking", self._accounts.reader(only("staking"))),
+            WalletSpec("vault", self._accounts.reader(only("vault"))),
+        ]
+
+    async def read_balances(self, client: Any) -> AccountReading:
+        self._accounts.reset(client)
+        try:
+            return await super().read_balances(client)
+        finally:
+            self._accounts.reset(client)
+
+    async def read_accounts(self, client: Any) -> list[WalletBalance]:
+        """Every account on every page of ``GET /v2/accounts``."""
+        accounts: list[Any] = []
+        cursor: str | None = None
+        seen: set[str] = set()
+        for _ in range(_MAX_PAGES):
+            params: dict[str, Any] = {"limit": _PAGE_LIMIT}
+            if cursor:
+                params["starting_after"] = cursor
+            page = require_dict(await client.v2_private_get_accounts(params), _EXCHANGE, "accounts")
+            accounts += require_list(require_key(page, "data", _EXCHANGE, "accounts"), _EXCHANGE,
+                                     "accounts.data")
+            pagination = page.get("pagination")
+            cursor = pagination.get("next_starting_after") if isinstance(pagination, dict) else None
+            if not cursor:
+                return parse_accounts(accounts)
+            if cursor in seen:
+                raise bad(_EXCHANGE, "the account list's pages repeat (cursor loop)")
+            seen.add(cursor)
+        raise bad(_EXCHANGE, f"the account list has more than {_MAX_PAGES} pages")
+
+    def classify(self, exc: BaseException, client: Any) -> SyncError:
+        # ccxt raises AuthenticationError for the scope error and a plain
+        # ExchangeError for any other "errors" body, maintenance included
+        text = str(exc)
+        if "timestamp expired" in text:
+            # ccxt matches the id (authentication_error) before the message
+            return make_error(ErrorKind.CLOCK_SKEW, self.exchange_id)
+        if "invalid_scope" in text:
+            return make_error(ErrorKind.PERMISSION, self.exchange_id)
+        if "maintenance" in text.lower():
+            return make_error(ErrorKind.MAINTENANCE, self.exchange_id)
+        return super().classify(exc, client)
+
+    async def read_permissions(self, client: Any) -> KeyPermissions:
+        return parse_key_permissions(await client.v3_private_get_brokerage_key_permissions())

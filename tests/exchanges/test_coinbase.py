@@ -1,0 +1,208 @@
+"""Coinbase: the real ccxt client against the loopback Coinbase emulator."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+import ccxt
+import pytest
+
+from exposure_app.domain.balances import PermissionLevel
+from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind, start_emulators
+from exposure_app.emulator.coinbase import CoinbaseEmulator, new_ec_secret, new_ed25519_secret
+from exposure_app.exchanges.adapters.coinbase import CoinbaseAdapter, parse_accounts
+from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
+
+D = Decimal
+KEY_NAME = "organizations/3b910e93-aaaa/apiKeys/41f2-bbbb"
+EC_SECRET = new_ec_secret()
+
+
+def _account(api_key=KEY_NAME, secret=EC_SECRET, **kwargs) -> EmulatedAccount:
+    balances = [
+        EmulatedBalance("spot", "BTC", D("0.4")),
+        EmulatedBalance("spot", "USD", D("2500.25")),
+        EmulatedBalance("spot", "USDC", D("100")),
+        EmulatedBalance("spot", "SOL", D("3")),
+        EmulatedBalance("staking", "SOL", D("0"), locked=D("25")),
+        EmulatedBalance("staking", "ETH", D("0"), locked=D("1.5")),
+        EmulatedBalance("spot", "ETH", D("0.5")),
+    ]
+    return EmulatedAccount(api_key=api_key, secret=secret, balances=balances, **kwargs)
+
+
+def _emulator(page_size: int = 2, **kwargs) -> CoinbaseEmulator:
+    emulator = CoinbaseEmulator(_account(**kwargs), tickers={"BTC/USD": D("60000")})
+    emulator.page_size = page_size
+    return emulator
+
+
+def _run(emulator, action, *, api_key=KEY_NAME, secret=EC_SECRET):
+    adapter = CoinbaseAdapter()
+
+    async def main():
+        client = build_client(
+            "coinbase", {"apiKey": api_key, "secret": secret},
+            ConnectionOptions(api_url=emulator.base_url, timeout_seconds=5),
+            adapter.ccxt_options({}),
+        )
+        try:
+            return await action(client, adapter)
+        finally:
+            await client.close()
+
+    with start_emulators([emulator]):
+        return asyncio.run(main())
+
+
+async def _read_all(client, adapter):
+    reading = await adapter.read_balances(client)
+    assert set(reading.coverage) == {"spot", "staking", "vault"}
+    return list(reading.balances)
+
+
+async def _read_raw(client, adapter):
+    return await adapter.read_accounts(client)
+
+
+def _by_key(rows):
+    return {(r.wallet, r.asset): r for r in rows}
+
+
+def test_portfolio_over_every_page_and_staked_wallets():
+    emulator = _emulator(page_size=2)
+    rows = _run(emulator, _read_all)
+    got = _by_key(rows)
+    assert set(got) == {
+        ("spot", "BTC"), ("spot", "USD"), ("spot", "USDC"), ("spot", "SOL"), ("spot", "ETH"),
+        ("staking", "SOL"), ("staking", "ETH"),
+    }
+    assert got[("spot", "USD")].total == D("2500.25")
+    assert got[("spot", "SOL")].locked == 0
+    staked = got[("staking", "SOL")]
+    assert (staked.total, staked.locked, staked.free, staked.lock_reason) == (D("25"), D("25"), 0, "staking")
+    assert sum(r.total for r in rows if r.asset == "ETH") == D("2")
+    # seven accounts, two per page: four pages, one shared call for all wallets
+    assert emulator.requests == [("GET", "/v2/accounts")] * 4
+    assert emulator.auth_schemes == ["jwt-es256"] * 4
+
+
+@pytest.mark.parametrize("scheme", ["hmac", "jwt-eddsa"])
+def test_other_key_kinds_are_signed_and_checked(scheme):
+    api_key, secret = ("legacy-key", "legacy-secret-abc") if scheme == "hmac" else (
+        "d2efa49a-369c-43d7-a60e-ae26e28853c2", new_ed25519_secret())
+    emulator = _emulator(page_size=250, api_key=api_key, secret=secret)
+    rows = _run(emulator, _read_all, api_key=api_key, secret=secret)
+    assert _by_key(rows)[("spot", "BTC")].total == D("0.4")
+    assert emulator.auth_schemes == [scheme]
+
+
+@pytest.mark.parametrize("kind", ["ec", "hmac"])
+def test_wrong_secret_is_an_authentication_error(kind):
+    if kind == "ec":
+        emulator, wrong, key = _emulator(), new_ec_secret(), KEY_NAME
+    else:
+        emulator = _emulator(api_key="legacy-key", secret="legacy-secret-abc")
+        wrong, key = "another-secret", "legacy-key"
+    with pytest.raises(ccxt.AuthenticationError, match="authentication_error"):
+        _run(emulator, _read_raw, api_key=key, secret=wrong)
+    with pytest.raises(SyncError) as caught:
+        _run(emulator, _read_all, api_key=key, secret=wrong)
+    assert caught.value.kind is ErrorKind.AUTH
+
+
+@pytest.mark.parametrize(
+    ("granted", "level"),
+    [
+        (frozenset({"read"}), PermissionLevel.READ_ONLY),
+        (frozenset({"read", "trade"}), PermissionLevel.TRADE),
+        (frozenset({"read", "trade", "withdraw"}), PermissionLevel.WITHDRAW),
+    ],
+)
+def test_key_permissions(granted, level):
+    emulator = _emulator(permissions=granted)
+    permissions = _run(emulator, lambda client, adapter: adapter.read_permissions(client))
+    assert permissions.level is level
+    assert permissions.can_trade is ("trade" in granted)
+    assert permissions.can_withdraw is ("withdraw" in granted)
+
+
+@pytest.mark.parametrize("kind", [FaultKind.HTML_200, FaultKind.EMPTY_BODY, FaultKind.MALFORMED_JSON])
+def test_bad_balance_body_is_rejected(kind):
+    emulator = _emulator()
+    emulator.inject(kind)
+    with pytest.raises(BadResponseError):
+        _run(emulator, _read_raw)
+
+
+def test_a_bad_later_page_fails_the_whole_list():
+    emulator = _emulator(page_size=2)
+
+    async def action(client, adapter):
+        # pages 1 and 2 answer; page 3 is a captive-portal page
+        original = client.v2_private_get_accounts
+        calls = []
+
+        async def flaky(params):
+            calls.append(params)
+            if len(calls) == 3:
+                emulator.inject(FaultKind.HTML_200, times=1)
+            return await original(params)
+
+        client.v2_private_get_accounts = flaky
+        with pytest.raises(BadResponseError):
+            await adapter.read_accounts(client)
+        return calls
+
+    calls = _run(emulator, action)
+    assert len(calls) == 3
+
+
+def test_structure_without_balance_is_rejected():
+    with pytest.raises(BadResponseError, match="balance"):
+        parse_accounts([{"id": "1", "name": "BTC Wallet", "type": "wallet", "currency": {"code": "BTC"}}])
+    with pytest.raises(BadResponseError, match="not a number"):
+        parse_accounts([{"currency": {"code": "BTC"}, "balance": {"amount": "lots"}}])
+
+
+@pytest.mark.parametrize(
+    ("kind", "error", "error_kind"),
+    [
+        (FaultKind.AUTH, ccxt.AuthenticationError, ErrorKind.AUTH),
+        (FaultKind.PERMISSION_DENIED, ccxt.AuthenticationError, ErrorKind.PERMISSION),
+        (FaultKind.IP_NOT_WHITELISTED, ccxt.AuthenticationError, ErrorKind.IP_NOT_WHITELISTED),
+        (FaultKind.RATE_LIMIT, ccxt.RateLimitExceeded, ErrorKind.RATE_LIMIT),
+        (FaultKind.MAINTENANCE, ccxt.ExchangeError, ErrorKind.MAINTENANCE),
+    ],
+)
+def test_faults_use_coinbases_words(kind, error, error_kind):
+    emulator = _emulator()
+    emulator.inject(kind)
+    with pytest.raises(error):
+        _run(emulator, _read_raw)
+    with pytest.raises(SyncError) as caught:
+        _run(emulator, _read_all)
+    assert caught.value.kind is error_kind
+
+
+def test_clock_skew_with_a_legacy_key_is_fixed_by_the_time_adjustment():
+    emulator = _emulator(page_size=250, api_key="legacy-key", secret="legacy-secret-abc")
+    emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=600_000)
+    with pytest.raises(ccxt.AuthenticationError, match="request timestamp expired"):
+        _run(emulator, _read_raw, api_key="legacy-key", secret="legacy-secret-abc")
+    reading = _run(emulator, lambda client, adapter: adapter.read_account(client),
+                   api_key="legacy-key", secret="legacy-secret-abc")
+    assert _by_key(reading.balances)[("spot", "BTC")].total == D("0.4")
+    assert ("GET", "/v2/time") in emulator.requests
+
+
+def test_clock_skew_with_a_cdp_key_is_reported_as_clock_skew():
+    # ccxt signs CDP JWTs with the local clock (no time-difference adjustment),
+    # so the retry cannot help: the user is told to fix the computer's clock
+    emulator = _emulator(page_size=250)
+    emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=600_000)
+    with pytest.raises(SyncError) as caught:
+        _run(emulator, lambda client, adapter: adapter.read_account(client))
+    assert caught.value.kind is ErrorKind.CLOCK_SKEW
