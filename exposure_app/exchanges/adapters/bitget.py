@@ -1,0 +1,175 @@
+"""Bitget (classic account): spot, futures, cross/isolated margin and Savings.
+
+Read with ccxt's implicit v2 endpoints (exact amounts, no market loading, no
+``/api/v3/account/settings`` probe: ``options.uta`` is set):
+
+* ``spot``: ``GET /api/v2/spot/account/assets``; total = ``available`` +
+  ``frozen`` (open orders, Launchpad) + ``locked`` (e.g. fiat merchant
+  deposit); the last two are locked.
+* ``futures``: ``GET /api/v2/mix/account/accounts`` for each product type
+  (USDT-, USDC- and COIN-FUTURES); per margin coin ``accountEquity`` is the
+  total and what exceeds ``maxTransferOut`` (margin in positions and orders)
+  is locked.
+* ``margin``: ``GET /api/v2/margin/crossed/account/assets`` and
+  ``.../isolated/account/assets``; the total is ``net`` (assets minus debt
+  and interest, negative for a borrowed coin), ``frozen`` is locked.
+* ``earn_flexible`` / ``earn_locked``: ``GET /api/v2/earn/savings/assets``
+  with ``periodType`` flexible / fixed, paged by ``idLessThan``. Bitget gives
+  a fixed product's ``period`` and ``holdDays`` but no end date, so
+  ``unlock_at`` is estimated as the start of today plus the remaining days.
+
+Key permissions: Bitget has no documented endpoint that ccxt exposes to read
+a key's permissions, so they are reported as unknown.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
+from exposure_app.domain.money import ZERO
+from exposure_app.domain.timeutil import start_of_day, to_storage, utc_now
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.errors import BadResponseError
+from exposure_app.exchanges.validation import (
+    amount,
+    merge_rows,
+    require_key,
+    require_list,
+    require_mapping,
+)
+
+PRODUCT_TYPES = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
+SAVINGS_PAGE = 100
+MAX_PAGES = 50
+
+
+def bitget_data(response: Any, what: str) -> Any:
+    """The ``data`` of a successful Bitget envelope (``code`` ``"00000"``)."""
+    body = require_mapping(response, what)
+    code = require_key(body, "code", what)
+    if str(code) != "00000":
+        raise BadResponseError(f"{what}: the exchange answered code {code}")
+    return require_key(body, "data", what)
+
+
+def _asset(client: Any, coin: Any, what: str) -> str:
+    if not isinstance(coin, str) or not coin:
+        raise BadResponseError(f"{what}: a row has no coin")
+    return client.safe_currency_code(coin)
+
+
+def _rows(data: Any, what: str) -> list[dict[str, Any]]:
+    return [require_mapping(item, what) for item in require_list(data, f"{what} data")]
+
+
+class BitgetAdapter(ExchangeAdapter):
+    """Reads Bitget wallets; stateless, runs on the sync service's loop."""
+
+    exchange_id: ClassVar[str] = "bitget"
+
+    def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
+        return {"uta": bool(cached.get("uta", False)), "fetchMarkets": {"types": ["spot"]}}
+
+    def wallets(self) -> list[WalletSpec]:
+        return [
+            WalletSpec("spot", self.read_spot),
+            WalletSpec("futures", self.read_futures),
+            WalletSpec("margin", self.read_margin),
+            WalletSpec("earn_flexible", self.read_flexible_savings),
+            WalletSpec("earn_locked", self.read_fixed_savings),
+        ]
+
+    async def read_spot(self, client: Any) -> list[WalletBalance]:
+        what = "Bitget spot assets"
+        rows = []
+        for entry in _rows(bitget_data(await client.private_spot_get_v2_spot_account_assets(),
+                                       what), what):
+            asset = _asset(client, entry.get("coin"), what)
+            free = amount(entry.get("available"), f"{what} {asset} available")
+            frozen = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
+            locked = frozen + amount(entry.get("locked"), f"{what} {asset} locked", default=ZERO)
+            rows.append(WalletBalance("spot", asset, free, locked, free + locked,
+                                      "open_orders" if locked else None))
+        return merge_rows(rows)
+
+    async def read_futures(self, client: Any) -> list[WalletBalance]:
+        rows = []
+        for product in PRODUCT_TYPES:
+            what = f"Bitget {product} account"
+            response = await client.private_mix_get_v2_mix_account_accounts(
+                {"productType": product}
+            )
+            for entry in _rows(bitget_data(response, what), what):
+                asset = _asset(client, entry.get("marginCoin"), what)
+                total = amount(entry.get("accountEquity"), f"{what} {asset} accountEquity")
+                movable = amount(entry.get("maxTransferOut"), f"{what} {asset} maxTransferOut",
+                                 default=total)
+                locked = min(max(total - movable, ZERO), max(total, ZERO))
+                rows.append(WalletBalance("futures", asset, total - locked, locked, total,
+                                          "margin" if locked else None))
+        return merge_rows(rows)
+
+    async def read_margin(self, client: Any) -> list[WalletBalance]:
+        rows = []
+        sources = (
+            ("Bitget cross margin assets", client.private_margin_get_v2_margin_crossed_account_assets),
+            ("Bitget isolated margin assets",
+             client.private_margin_get_v2_margin_isolated_account_assets),
+        )
+        for what, call in sources:
+            for entry in _rows(bitget_data(await call(), what), what):
+                asset = _asset(client, entry.get("coin"), what)
+                net = amount(entry.get("net"), f"{what} {asset} net")
+                frozen = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
+                locked = min(frozen, net) if net > 0 else ZERO
+                rows.append(WalletBalance("margin", asset, net - locked, locked, net,
+                                          "open_orders" if locked else None))
+        return merge_rows(rows)
+
+    async def _savings(self, client: Any, period_type: str, what: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        params: dict[str, Any] = {"periodType": period_type, "limit": str(SAVINGS_PAGE)}
+        for _ in range(MAX_PAGES):
+            data = require_mapping(
+                bitget_data(await client.private_earn_get_v2_earn_savings_assets(params), what),
+                what,
+            )
+            page = _rows(require_key(data, "resultList", what), what)
+            items += page
+            end_id = data.get("endId")
+            if len(page) < SAVINGS_PAGE or not end_id:
+                return items
+            params = {**params, "idLessThan": str(end_id)}
+        raise BadResponseError(f"{what}: more than {MAX_PAGES} pages")
+
+    async def read_flexible_savings(self, client: Any) -> list[WalletBalance]:
+        what = "Bitget flexible savings"
+        rows = []
+        for item in await self._savings(client, "flexible", what):
+            asset = _asset(client, item.get("productCoin"), what)
+            total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
+            rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
+        return merge_rows(rows)
+
+    async def read_fixed_savings(self, client: Any) -> list[WalletBalance]:
+        what = "Bitget fixed savings"
+        today = start_of_day(utc_now())
+        rows = []
+        for item in await self._savings(client, "fixed", what):
+            asset = _asset(client, item.get("productCoin"), what)
+            total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
+            period = amount(item.get("period"), f"{what} period", default=ZERO)
+            held = amount(item.get("holdDays"), f"{what} holdDays", default=ZERO)
+            unlock_at = None
+            if period > 0:
+                unlock_at = to_storage(today + timedelta(days=int(max(period - held, ZERO))))
+            rows.append(WalletBalance("earn_locked", asset, ZERO, total, total, "locked_earn",
+                                      unlock_at))
+        return merge_rows(rows)
+
+    async def read_permissions(self, client: Any) -> KeyPermissions:
+        return KeyPermissions.unknown(
+            "Bitget does not report an API key's permissions through its API"
+        )

@@ -1,0 +1,143 @@
+"""Bitget: the real ccxt client against the loopback Bitget emulator."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import ccxt
+import pytest
+from signed_venues import expected_by_wallet, read_by_wallet, run_client
+
+from exposure_app.domain.balances import PermissionLevel
+from exposure_app.domain.timeutil import parse_instant
+from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind
+from exposure_app.emulator.bitget import BitgetEmulator
+from exposure_app.exchanges.adapters.bitget import BitgetAdapter
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
+
+D = Decimal
+CREDS = {"apiKey": "bitget-key", "secret": "bitget-secret", "password": "bitget-pass"}
+TICKERS = {"BTC/USDT": D("60000"), "BGB/USDT": D("1.2"), "ETH/USDT": D("3000")}
+
+
+def portfolio() -> list[EmulatedBalance]:
+    return [
+        EmulatedBalance("spot", "BTC", D("0.2"), locked=D("0.02")),
+        EmulatedBalance("spot", "BGB", D("1500")),
+        EmulatedBalance("futures", "USDT", D("700"), locked=D("300")),
+        EmulatedBalance("futures", "BTC", D("0.05")),
+        EmulatedBalance("futures", "USDC", D("50")),
+        EmulatedBalance("margin", "ETH", D("1"), locked=D("0.5")),
+        EmulatedBalance("earn_flexible", "USDT", D("250.5")),
+        EmulatedBalance("earn_locked", "ETH", D("0"), locked=D("3"), unlock_at="2027-04-30"),
+    ]
+
+
+def emulator(permissions=frozenset({"read"}), balances=None, **kwargs) -> BitgetEmulator:
+    account = EmulatedAccount(
+        api_key=CREDS["apiKey"], secret=CREDS["secret"], password=CREDS["password"],
+        balances=portfolio() if balances is None else balances, permissions=permissions, **kwargs,
+    )
+    return BitgetEmulator(account, tickers=TICKERS)
+
+
+def run(emu: BitgetEmulator, action, creds=CREDS, options=None):
+    return run_client("bitget", emu, BitgetAdapter(), creds, action, options=options)
+
+
+def test_every_wallet_is_read_with_exact_totals_and_locks():
+    emu = emulator()
+    reading = run(emu, BitgetAdapter().read_account)
+    assert set(reading.coverage) == {"spot", "futures", "margin", "earn_flexible", "earn_locked"}
+    assert dict(reading.missing) == {}
+    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
+    rows = {(r.wallet, r.asset): r for r in reading.balances}
+    assert rows["futures", "USDT"].lock_reason == "margin"
+    eth = rows["earn_locked", "ETH"]
+    assert parse_instant(eth.unlock_at) == parse_instant("2027-04-30")
+    assert reading.permissions.level is PermissionLevel.UNKNOWN
+    paths = [path for _, path in emu.requests]
+    assert "/api/v3/account/settings" not in paths     # no unified-account probe
+    assert "/api/v2/spot/public/symbols" not in paths  # no market loading
+    assert paths.count("/api/v2/mix/account/accounts") == 3
+
+
+def test_wrong_secret_is_an_authentication_error():
+    emu = emulator()
+    with pytest.raises(ccxt.AuthenticationError, match="40009"):
+        run(emu, BitgetAdapter().read_spot, creds=dict(CREDS, secret="wrong"))
+
+
+def test_wrong_passphrase_is_an_authentication_error():
+    emu = emulator()
+    with pytest.raises(ccxt.AuthenticationError, match="40012"):
+        run(emu, BitgetAdapter().read_spot, creds=dict(CREDS, password="wrong"))
+
+
+def test_permissions_are_unknown_never_read_only_even_for_a_trading_key():
+    emu = emulator(frozenset({"read", "trade", "withdraw"}))
+    perms = run(emu, BitgetAdapter().read_permissions)
+    assert perms.level is PermissionLevel.UNKNOWN
+    assert perms.can_withdraw is None
+
+
+@pytest.mark.parametrize("kind", [FaultKind.HTML_200, FaultKind.MALFORMED_JSON,
+                                  FaultKind.EMPTY_BODY])
+def test_a_broken_balance_body_is_rejected_not_read_as_empty(kind):
+    emu = emulator()
+    emu.inject(kind, path_prefix="/api/v2/spot/account/assets")
+    with pytest.raises(BadResponseError):
+        run(emu, BitgetAdapter().read_spot)
+
+
+def test_a_row_without_amounts_is_rejected():
+    emu = emulator()
+
+    async def action(client):
+        async def fake(params=None):
+            return {"code": "00000", "msg": "success", "data": [{"coin": "BTC"}]}
+        client.private_spot_get_v2_spot_account_assets = fake
+        return await BitgetAdapter().read_spot(client)
+
+    with pytest.raises(BadResponseError, match="available"):
+        run(emu, action)
+
+
+def test_clock_skew_is_recovered_by_time_adjustment():
+    emu = emulator()
+    emu.inject(FaultKind.CLOCK_SKEW, skew_ms=90_000)
+    reading = run(emu, BitgetAdapter().read_account)
+    assert "/api/v2/public/time" in [p for _, p in emu.requests]
+    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
+
+
+@pytest.mark.parametrize(
+    ("kind", "error_kind"),
+    [
+        (FaultKind.AUTH, ErrorKind.AUTH),
+        (FaultKind.IP_NOT_WHITELISTED, ErrorKind.IP_NOT_WHITELISTED),
+        (FaultKind.MAINTENANCE, ErrorKind.MAINTENANCE),
+        (FaultKind.RATE_LIMIT, ErrorKind.RATE_LIMIT),
+    ],
+)
+def test_account_level_faults_fail_the_account_with_the_right_kind(kind, error_kind):
+    emu = emulator()
+    emu.inject(kind, retry_after=30)
+    with pytest.raises(SyncError) as info:
+        run(emu, BitgetAdapter().read_account)
+    assert info.value.kind is error_kind
+
+
+def test_permission_denied_on_margin_is_partial_not_empty():
+    emu = emulator()
+    emu.inject(FaultKind.PERMISSION_DENIED, path_prefix="/api/v2/margin/")
+    reading = run(emu, BitgetAdapter().read_account)
+    assert set(reading.missing) == {"margin"}
+    assert "margin" not in reading.coverage
+    assert not [r for r in reading.balances if r.wallet == "margin"]
+
+
+def test_prices_from_one_tickers_call():
+    emu = emulator()
+    tickers = run(emu, lambda client: client.fetch_tickers())
+    assert tickers["BGB/USDT"]["last"] == 1.2
