@@ -6,6 +6,7 @@ changed), so history keeps what the user held before the change.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -26,10 +27,16 @@ class ManualHoldingError(ValueError):
     """The change cannot be made; the message says why."""
 
 
+# Letters and digits first, then the punctuation real tickers use (BTC.F, USDT-E, 1000SATS).
+_TICKER = re.compile(r"^[A-Z0-9][A-Z0-9._\-/$+]{0,31}$")
+
+
 def normalise_asset(asset: str) -> str:
     code = asset.strip().upper()
-    if not code or len(code) > 32 or any(ch.isspace() for ch in code):
-        raise ManualHoldingError(f"{asset!r} is not an asset ticker")
+    if not _TICKER.match(code):
+        raise ManualHoldingError(
+            f"{asset!r} is not an asset ticker (letters and digits, up to 32 characters)"
+        )
     return code
 
 
