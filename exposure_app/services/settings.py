@@ -139,6 +139,41 @@ class Settings:
     outflow_signals_enabled = Setting(
         "outflow_signals_enabled", True, bool, "Fetch public reserve data to detect outflow runs."
     )
+    # Risk model thresholds (defaults explained in docs/risk-model.md).
+    outflow_threshold_1d = Setting(
+        "outflow_threshold_1d", Decimal("0.05"), Decimal,
+        "Net outflow in 1 day, as a share of clean assets, that counts as a surge.",
+        minimum=Decimal("0.001"), maximum=Decimal(1),
+    )
+    outflow_threshold_7d = Setting(
+        "outflow_threshold_7d", Decimal("0.08"), Decimal,
+        "Net outflow in 7 days, as a share of clean assets, that counts as a surge.",
+        minimum=Decimal("0.001"), maximum=Decimal(1),
+    )
+    outflow_threshold_30d = Setting(
+        "outflow_threshold_30d", Decimal("0.12"), Decimal,
+        "Net outflow in 30 days, as a share of clean assets, that counts as a surge.",
+        minimum=Decimal("0.001"), maximum=Decimal(1),
+    )
+    risk_escalation_window_days = Setting(
+        "risk_escalation_window_days", 30, int,
+        "Outflows together with a halt or hack within this many days escalate a warning.",
+        minimum=1, maximum=365,
+    )
+    risk_minor_exposure_share = Setting(
+        "risk_minor_exposure_share", Decimal("0.01"), Decimal,
+        "Exposure below this share of net worth lowers an event warning by one level.",
+        minimum=Decimal(0), maximum=Decimal(1),
+    )
+    risk_score_low = Setting(
+        "risk_score_low", 10, int, "Event score from which a warning is 'low'.", 1, 1000
+    )
+    risk_score_medium = Setting(
+        "risk_score_medium", 30, int, "Event score from which a warning is 'medium'.", 1, 1000
+    )
+    risk_score_high = Setting(
+        "risk_score_high", 60, int, "Event score from which a warning is 'high'.", 1, 1000
+    )
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path

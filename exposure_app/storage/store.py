@@ -47,6 +47,9 @@ class ProfileStore:
         from exposure_app.storage.exchange_state import ExchangeStateRepository
 
         self.exchange_state = ExchangeStateRepository(self)
+        from exposure_app.storage.events import RiskEventRepository
+
+        self.risk = RiskEventRepository(self)
 
     # -- opening ---------------------------------------------------------------
 

@@ -12,13 +12,19 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from exposure_app.storage.migrations import m0001_foundation, m0002_exchanges, m0004_checklist
+from exposure_app.storage.migrations import (
+    m0001_foundation,
+    m0002_exchanges,
+    m0003_risk,
+    m0004_checklist,
+)
 
 Migration = Callable[[Database], None]
 
 MIGRATIONS: list[Migration] = [
     m0001_foundation.migrate,
     m0002_exchanges.migrate,
+    m0003_risk.migrate,
     m0004_checklist.migrate,
 ]
 

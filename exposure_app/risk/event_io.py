@@ -1,0 +1,203 @@
+"""Reading and writing events as JSON or CSV, in one schema.
+
+JSON: an object ``{"version": 1, "events": [...]}`` or a bare list of event
+objects (fields as in ``resources/events.json``). CSV: a header row with the
+columns in :data:`CSV_COLUMNS`; ``sources`` holds one or more URLs separated
+by spaces, ``resolved_date``/``resolved_note`` the optional resolution.
+
+Every reader validates the whole input and raises
+:class:`~exposure_app.risk.events.EventSetError` naming each failed entry (CSV:
+by line number), so callers can refuse a file without changing anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.resource_locator import read_resource_text
+from exposure_app.risk.catalog import load_directory
+from exposure_app.risk.events import (
+    EntryProblem,
+    EventSetError,
+    Origin,
+    RiskEvent,
+    parse_event_set,
+)
+
+FORMAT_VERSION = 1
+CSV_COLUMNS = (
+    "id", "date", "counterparty", "category", "magnitude_usd", "title", "summary",
+    "sources", "resolved_date", "resolved_note",
+)
+
+
+class EventFileError(ValueError):
+    """The file cannot be read as events at all (not JSON, wrong shape, no header)."""
+
+
+def _json_entries(text: str, what: str) -> list[tuple[int, object]]:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise EventFileError(f"{what}: not valid JSON ({exc})") from None
+    if isinstance(data, Mapping):
+        version = data.get("version", FORMAT_VERSION)
+        if not isinstance(version, int) or version > FORMAT_VERSION:
+            raise EventFileError(
+                f"{what}: format version {version!r} is newer than this app reads "
+                f"({FORMAT_VERSION})"
+            )
+        data = data.get("events")
+    if not isinstance(data, list):
+        raise EventFileError(f"{what}: expected a list of events or {{\"events\": [...]}}")
+    return list(enumerate(data, start=1))
+
+
+def _csv_entries(text: str, what: str) -> list[tuple[int, object]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [c for c in ("id", "date", "counterparty", "category", "title", "summary",
+                           "sources") if c not in header]
+    if missing:
+        raise EventFileError(f"{what}: CSV header lacks column(s) {', '.join(missing)}")
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if unknown:
+        raise EventFileError(f"{what}: unknown CSV column(s) {', '.join(unknown)}")
+    entries: list[tuple[int, object]] = []
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            entries.append((line, {"__bad_row__": "more cells than header columns"}))
+            continue
+        raw: dict[str, object] = {
+            key: (value or "").strip()
+            for key, value in row.items()
+            if key not in ("resolved_date", "resolved_note", "magnitude_usd")
+        }
+        raw["sources"] = (row.get("sources") or "").split()
+        if (row.get("magnitude_usd") or "").strip():
+            raw["magnitude_usd"] = row["magnitude_usd"].strip()
+        if (row.get("resolved_date") or "").strip():
+            raw["resolved"] = {
+                "date": row["resolved_date"].strip(),
+                "note": (row.get("resolved_note") or "").strip(),
+            }
+        entries.append((line, raw))
+    return entries
+
+
+def read_events_text(
+    text: str,
+    *,
+    fmt: str,
+    directory: CounterpartyDirectory,
+    origin: Origin,
+    what: str,
+    today: date | None = None,
+    reserved_ids: Mapping[str, str] | None = None,
+) -> list[RiskEvent]:
+    """Parse and validate ``text`` (``fmt`` is ``"json"`` or ``"csv"``) as a whole."""
+    if fmt == "json":
+        entries = _json_entries(text, what)
+    elif fmt == "csv":
+        entries = _csv_entries(text, what)
+    else:
+        raise EventFileError(f"{what}: unknown format {fmt!r} (use json or csv)")
+    return parse_event_set(
+        entries, directory=directory, origin=origin, what=what, today=today,
+        reserved_ids=reserved_ids,
+    )
+
+
+def format_for(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix == ".json":
+        return "json"
+    raise EventFileError(f"{path.name}: use a .json or .csv file name")
+
+
+def read_events_file(
+    path: Path,
+    *,
+    directory: CounterpartyDirectory,
+    origin: Origin = Origin.USER,
+    today: date | None = None,
+    reserved_ids: Mapping[str, str] | None = None,
+) -> list[RiskEvent]:
+    fmt = format_for(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EventFileError(f"{path}: cannot be read ({exc})") from None
+    return read_events_text(
+        text, fmt=fmt, directory=directory, origin=origin, what=path.name, today=today,
+        reserved_ids=reserved_ids,
+    )
+
+
+def events_to_json(events: Iterable[RiskEvent], *, with_origin: bool = False) -> str:
+    body = {
+        "version": FORMAT_VERSION,
+        "events": [e.to_dict(with_origin=with_origin) for e in events],
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def events_to_csv(events: Iterable[RiskEvent]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in events:
+        d = e.to_dict()
+        resolved = d.get("resolved") or {}
+        writer.writerow([
+            d["id"], d["date"], d["counterparty"], d["category"], d.get("magnitude_usd", ""),
+            d["title"], d["summary"], " ".join(d["sources"]),
+            resolved.get("date", ""), resolved.get("note", ""),
+        ])
+    return out.getvalue()
+
+
+def write_events_file(path: Path, events: Iterable[RiskEvent]) -> None:
+    """Write ``events`` as JSON or CSV (by the file name); atomic replace."""
+    fmt = format_for(path)
+    text = events_to_json(events) if fmt == "json" else events_to_csv(events)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+@cache
+def load_shipped_events() -> tuple[RiskEvent, ...]:
+    """The history shipped in ``resources/events.json``, validated, sorted by date."""
+    events = read_events_text(
+        read_resource_text("events.json"),
+        fmt="json",
+        directory=load_directory(),
+        origin=Origin.SHIPPED,
+        what="resources/events.json",
+    )
+    return tuple(sorted(events, key=lambda e: (e.date, e.id)))
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "EntryProblem",
+    "EventFileError",
+    "EventSetError",
+    "events_to_csv",
+    "events_to_json",
+    "load_shipped_events",
+    "read_events_file",
+    "read_events_text",
+    "write_events_file",
+]

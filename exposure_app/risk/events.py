@@ -1,0 +1,319 @@
+"""Risk events: what has happened to a counterparty, with its sources.
+
+One record type serves the shipped history (``resources/events.json``), the
+user's own events, events from a configured feed and the ``outflow_surge``
+events derived from reserve data. :func:`parse_event` is the single
+validator every path goes through, so an event that loads from the shipped
+file, an import, a feed or the CLI obeys the same rules.
+
+Pure Python: no storage, no network. Threading: all records are frozen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.money import AmountError, parse_decimal, to_text
+
+
+class Category(StrEnum):
+    INSOLVENCY = "insolvency"
+    WITHDRAWAL_HALT = "withdrawal_halt"
+    HACK = "hack"
+    OUTFLOW_SURGE = "outflow_surge"
+    RESERVE_CONCERN = "reserve_concern"
+    REGULATORY = "regulatory"
+    DEPEG = "depeg"
+
+
+class Origin(StrEnum):
+    SHIPPED = "shipped"
+    """Part of the history that ships with the app (read-only)."""
+    USER = "user"
+    """Added, edited or imported by the user."""
+    FEED = "feed"
+    """Fetched from the events feed the user configured."""
+    DERIVED = "derived"
+    """Computed by the app from cached reserve data (``outflow_surge`` only)."""
+
+
+CATEGORIES = tuple(c.value for c in Category)
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,99}$")
+MAX_TITLE = 200
+MAX_SUMMARY = 2000
+MAX_SOURCES = 10
+FIELDS = (
+    "id", "date", "counterparty", "category", "magnitude_usd",
+    "title", "summary", "sources", "resolved",
+)
+
+
+class EventError(ValueError):
+    """One event is invalid; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """When (by which date at the latest) an event stopped being a live problem."""
+
+    date: date
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RiskEvent:
+    """One dated, sourced event about one counterparty.
+
+    ``magnitude_usd`` is the headline figure the sources give (amount stolen,
+    frozen, withdrawn or fined), approximate, in contemporaneous USD.
+    ``data`` carries the figures behind a derived event (window, flow, share).
+    """
+
+    id: str
+    date: date
+    counterparty: str
+    category: Category
+    title: str
+    summary: str
+    sources: tuple[str, ...]
+    magnitude_usd: Decimal | None = None
+    resolved: Resolution | None = None
+    origin: Origin = Origin.SHIPPED
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+
+    @property
+    def is_derived(self) -> bool:
+        return self.origin is Origin.DERIVED
+
+    def resolved_by(self, day: date) -> bool:
+        """True when the event is known to be resolved on ``day`` (no look-ahead)."""
+        return self.resolved is not None and self.resolved.date <= day
+
+    def to_dict(self, *, with_origin: bool = False) -> dict[str, Any]:
+        """The JSON form (same schema as the shipped file)."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "counterparty": self.counterparty,
+            "category": self.category.value,
+            "title": self.title,
+            "summary": self.summary,
+            "sources": list(self.sources),
+        }
+        if self.magnitude_usd is not None:
+            out["magnitude_usd"] = to_text(self.magnitude_usd)
+        if self.resolved is not None:
+            out["resolved"] = {"date": self.resolved.date.isoformat(), "note": self.resolved.note}
+        if with_origin:
+            out["origin"] = self.origin.value
+            if self.data:
+                out["data"] = dict(self.data)
+        return out
+
+
+def valid_url(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text
+
+
+def _parse_date(raw: object, what: str, problems: list[str]) -> date | None:
+    if not isinstance(raw, str) or len(raw.strip()) != 10:
+        problems.append(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}")
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        problems.append(f"{what}: {raw!r} is not a valid date")
+        return None
+
+
+def parse_event(
+    raw: object,
+    *,
+    directory: CounterpartyDirectory,
+    origin: Origin,
+    today: date | None = None,
+) -> RiskEvent:
+    """Validate one event in the shared schema; raises :class:`EventError`.
+
+    The counterparty may be given by any id the catalogue knows (``okex``,
+    ``binanceusdm``) and is stored under its canonical id. Dates after
+    ``today`` are refused (an event cannot have happened in the future).
+    """
+    if not isinstance(raw, Mapping):
+        raise EventError([f"expected an object, got {type(raw).__name__}"])
+    problems: list[str] = []
+    unknown = sorted(set(raw) - set(FIELDS) - {"origin", "data"})
+    if unknown:
+        problems.append(f"unknown field(s): {', '.join(unknown)}")
+
+    event_id = raw.get("id")
+    if not isinstance(event_id, str) or not ID_PATTERN.match(event_id):
+        problems.append(
+            f"id: {event_id!r} must be 3-100 characters of a-z, 0-9, '.', '_' or '-'"
+        )
+    day = _parse_date(raw.get("date"), "date", problems)
+    if day is not None and today is not None and day > today:
+        problems.append(f"date: {day} is in the future")
+
+    counterparty = raw.get("counterparty")
+    canonical = None
+    if not isinstance(counterparty, str) or not counterparty.strip():
+        problems.append("counterparty: missing")
+    elif directory.get(counterparty) is None:
+        problems.append(f"counterparty: {counterparty!r} is not in the catalogue")
+    else:
+        canonical = directory.resolve(counterparty)
+
+    category = raw.get("category")
+    if category not in CATEGORIES:
+        problems.append(f"category: {category!r} is not one of {', '.join(CATEGORIES)}")
+
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
+        problems.append(f"title: required, at most {MAX_TITLE} characters")
+    summary = raw.get("summary")
+    if not isinstance(summary, str) or not summary.strip() or len(summary) > MAX_SUMMARY:
+        problems.append(f"summary: required, at most {MAX_SUMMARY} characters")
+
+    sources = raw.get("sources")
+    if isinstance(sources, str):
+        sources = sources.split()
+    if not isinstance(sources, list | tuple) or not sources:
+        problems.append("sources: at least one source URL is required")
+        sources = []
+    elif len(sources) > MAX_SOURCES:
+        problems.append(f"sources: at most {MAX_SOURCES}")
+    for url in sources:
+        if not isinstance(url, str) or not valid_url(url):
+            problems.append(f"sources: {url!r} is not an http(s) URL")
+
+    magnitude = None
+    raw_magnitude = raw.get("magnitude_usd")
+    if raw_magnitude not in (None, ""):
+        try:
+            magnitude = parse_decimal(raw_magnitude, field="magnitude_usd")
+            if magnitude < 0:
+                problems.append("magnitude_usd: must not be negative")
+        except AmountError as exc:
+            problems.append(str(exc))
+
+    resolution = None
+    raw_resolved = raw.get("resolved")
+    if raw_resolved not in (None, {}):
+        if not isinstance(raw_resolved, Mapping):
+            problems.append("resolved: expected an object with date and note")
+        else:
+            resolved_day = _parse_date(raw_resolved.get("date"), "resolved.date", problems)
+            note = raw_resolved.get("note", "") or ""
+            if not isinstance(note, str):
+                problems.append("resolved.note: expected text")
+                note = ""
+            if resolved_day is not None and day is not None and resolved_day < day:
+                problems.append("resolved.date: before the event's date")
+            if resolved_day is not None and today is not None and resolved_day > today:
+                problems.append("resolved.date: in the future")
+            if resolved_day is not None:
+                resolution = Resolution(resolved_day, note.strip())
+
+    if problems:
+        raise EventError(problems)
+    return RiskEvent(
+        id=event_id,  # type: ignore[arg-type]
+        date=day,  # type: ignore[arg-type]
+        counterparty=canonical,  # type: ignore[arg-type]
+        category=Category(category),
+        title=title.strip(),  # type: ignore[union-attr]
+        summary=summary.strip(),  # type: ignore[union-attr]
+        sources=tuple(s.strip() for s in sources),
+        magnitude_usd=magnitude,
+        resolved=resolution,
+        origin=origin,
+        data=(raw.get("data") or {}) if origin is Origin.DERIVED else {},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EntryProblem:
+    """Why entry number ``index`` (1-based; a line number for CSV) was refused."""
+
+    index: int
+    event_id: str | None
+    problems: tuple[str, ...]
+
+    def __str__(self) -> str:
+        who = f" ({self.event_id})" if self.event_id else ""
+        return f"entry {self.index}{who}: " + "; ".join(self.problems)
+
+
+class EventSetError(ValueError):
+    """A whole set of events was refused; nothing was changed."""
+
+    def __init__(self, what: str, entries: list[EntryProblem]) -> None:
+        lines = [f"{what}: {len(entries)} entr{'y' if len(entries) == 1 else 'ies'} refused"]
+        lines += [f"  {entry}" for entry in entries]
+        super().__init__("\n".join(lines))
+        self.entries = entries
+
+
+def parse_event_set(
+    items: Iterable[tuple[int, object]],
+    *,
+    directory: CounterpartyDirectory,
+    origin: Origin,
+    what: str,
+    today: date | None = None,
+    reserved_ids: Mapping[str, str] | None = None,
+) -> list[RiskEvent]:
+    """Validate numbered entries as a whole; raises :class:`EventSetError` listing all failures.
+
+    ``reserved_ids`` maps ids that may not be used to the reason (for example
+    the shipped history's ids: a user or feed event never replaces them).
+    Duplicate ids inside the set are refused too.
+    """
+    reserved_ids = reserved_ids or {}
+    events: list[RiskEvent] = []
+    failures: list[EntryProblem] = []
+    seen: dict[str, int] = {}
+    for index, raw in items:
+        raw_id = raw.get("id") if isinstance(raw, Mapping) else None
+        raw_id = raw_id if isinstance(raw_id, str) else None
+        problems: list[str] = []
+        try:
+            event = parse_event(raw, directory=directory, origin=origin, today=today)
+        except EventError as exc:
+            problems.extend(exc.problems)
+            event = None
+        if raw_id is not None:
+            if raw_id in reserved_ids:
+                problems.append(f"id {raw_id!r} {reserved_ids[raw_id]}")
+            if raw_id in seen:
+                problems.append(f"id {raw_id!r} repeats entry {seen[raw_id]}")
+            else:
+                seen[raw_id] = index
+        if problems:
+            failures.append(EntryProblem(index, raw_id, tuple(problems)))
+        elif event is not None:
+            events.append(event)
+    if failures:
+        raise EventSetError(what, failures)
+    return events

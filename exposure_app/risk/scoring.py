@@ -1,0 +1,187 @@
+"""The risk model: from dated events to a score and a level per counterparty.
+
+Documented in ``docs/risk-model.md``; the numbers here are the defaults.
+
+* Each event weighs ``severity(category) * size * decay * resolution``, where
+  ``size`` grows from 1 (unknown or up to $1M) to 1.25 (from $10B) with log10
+  of the headline USD figure, and
+  ``decay = 0.5 ** (age_days / half_life(category))``, except that an
+  unresolved insolvency or withdrawal halt does not decay at all, and a
+  resolved event (resolution dated on or before the evaluation day) counts
+  ``resolved_factor`` of its weight.
+* A counterparty's event score is ``max(w) + others_weight * sum(other w)``,
+  plus an escalation bonus when a run signal (outflow surge or anything at
+  least as severe) and a friction signal (withdrawal halt, insolvency, hack)
+  are two different events both inside the last ``escalation_window_days``:
+  ``escalation_bonus * min(w_run, w_friction)`` for the strongest such pair.
+* Score to level: ``>= high`` high, ``>= medium`` medium, ``>= low`` low,
+  ``>= info`` info; ``critical`` is reserved for the rule in
+  :mod:`exposure_app.risk.warnings` (assets held at a custodian that has
+  halted withdrawals or is insolvent).
+
+Every step is monotone: adding an event, making one more recent or replacing
+its category by a more severe one never lowers the score (property-tested).
+Only events dated on or before the evaluation day are ever read.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+
+from exposure_app.risk.events import Category, RiskEvent
+
+
+class Level(StrEnum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def shifted(self, steps: int, *, floor: Level | None = None, cap: Level | None = None
+                ) -> Level:
+        low = (floor or Level.INFO).rank
+        high = (cap or Level.CRITICAL).rank
+        return _BY_RANK[max(low, min(high, self.rank + steps))]
+
+    @staticmethod
+    def highest(*levels: Level) -> Level:
+        return max(levels, key=lambda lv: lv.rank)
+
+
+_RANK = {Level.INFO: 0, Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3, Level.CRITICAL: 4}
+_BY_RANK = {rank: level for level, rank in _RANK.items()}
+
+DEFAULT_SEVERITY: Mapping[Category, float] = MappingProxyType({
+    Category.INSOLVENCY: 100.0,
+    Category.WITHDRAWAL_HALT: 80.0,
+    Category.HACK: 50.0,
+    Category.RESERVE_CONCERN: 40.0,
+    Category.OUTFLOW_SURGE: 35.0,
+    Category.DEPEG: 25.0,
+    Category.REGULATORY: 20.0,
+})
+DEFAULT_HALF_LIFE_DAYS: Mapping[Category, float] = MappingProxyType({
+    Category.INSOLVENCY: 1825.0,
+    Category.WITHDRAWAL_HALT: 365.0,
+    Category.HACK: 365.0,
+    Category.RESERVE_CONCERN: 365.0,
+    Category.OUTFLOW_SURGE: 60.0,
+    Category.DEPEG: 90.0,
+    Category.REGULATORY: 730.0,
+})
+NON_DECAYING_WHEN_UNRESOLVED = frozenset({Category.INSOLVENCY, Category.WITHDRAWAL_HALT})
+FRICTION = frozenset({Category.WITHDRAWAL_HALT, Category.INSOLVENCY, Category.HACK})
+
+
+@dataclass(frozen=True, slots=True)
+class RiskParameters:
+    """Every tunable number of the model (defaults explained in docs/risk-model.md)."""
+
+    severity: Mapping[Category, float] = field(default_factory=lambda: DEFAULT_SEVERITY)
+    half_life_days: Mapping[Category, float] = field(
+        default_factory=lambda: DEFAULT_HALF_LIFE_DAYS
+    )
+    resolved_factor: float = 0.5
+    magnitude_bonus: float = 0.25
+    others_weight: float = 0.15
+    escalation_window_days: int = 30
+    escalation_bonus: float = 0.5
+    score_info: float = 1.0
+    score_low: float = 10.0
+    score_medium: float = 30.0
+    score_high: float = 60.0
+    custodian_share_warning: float = 0.25
+    custodial_share_warning: float = 0.50
+    minor_exposure_share: float = 0.01
+
+    def level_for(self, score: float) -> Level | None:
+        if score >= self.score_high:
+            return Level.HIGH
+        if score >= self.score_medium:
+            return Level.MEDIUM
+        if score >= self.score_low:
+            return Level.LOW
+        if score >= self.score_info:
+            return Level.INFO
+        return None
+
+    def is_run_signal(self, category: Category) -> bool:
+        return self.severity[category] >= self.severity[Category.OUTFLOW_SURGE]
+
+
+def magnitude_factor(event: RiskEvent, params: RiskParameters) -> float:
+    """1.0 up to $1M (or unknown), rising with log10 of the size to ``1 + magnitude_bonus``
+    at $10B and above: a bigger hack, halt or run is a more severe event of its kind."""
+    size = event.magnitude_usd
+    if size is None or size <= 1_000_000:
+        return 1.0
+    steps = min(math.log10(float(size) / 1_000_000) / 4.0, 1.0)
+    return 1.0 + params.magnitude_bonus * steps
+
+
+def is_unresolved_failure(event: RiskEvent, day: date) -> bool:
+    """An insolvency or withdrawal halt not known to be resolved on ``day``."""
+    return event.category in NON_DECAYING_WHEN_UNRESOLVED and not event.resolved_by(day)
+
+
+def event_weight(event: RiskEvent, day: date, params: RiskParameters) -> float:
+    """The event's contribution on ``day``; 0 for an event dated after ``day``."""
+    if event.date > day:
+        return 0.0
+    weight = params.severity[event.category] * magnitude_factor(event, params)
+    if not is_unresolved_failure(event, day):
+        age = (day - event.date).days
+        weight *= 0.5 ** (age / params.half_life_days[event.category])
+    if event.resolved_by(day):
+        weight *= params.resolved_factor
+    return weight
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredEvent:
+    event: RiskEvent
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class EventScore:
+    """The events part of a counterparty's risk on one day."""
+
+    score: float
+    events: tuple[ScoredEvent, ...]
+    """Events dated on or before the day, heaviest first."""
+    escalated: tuple[ScoredEvent, ScoredEvent] | None = None
+
+
+def score_events(events: Iterable[RiskEvent], day: date, params: RiskParameters) -> EventScore:
+    scored = sorted(
+        (ScoredEvent(e, event_weight(e, day, params)) for e in events if e.date <= day),
+        key=lambda s: (-s.weight, s.event.date, s.event.id),
+    )
+    if not scored:
+        return EventScore(0.0, ())
+    weights = [s.weight for s in scored]
+    score = weights[0] + params.others_weight * sum(weights[1:])
+    recent = [s for s in scored if (day - s.event.date).days <= params.escalation_window_days]
+    best_pair = None
+    best_bonus = 0.0
+    for run in recent:
+        if not params.is_run_signal(run.event.category):
+            continue
+        for friction in recent:
+            if friction is run or friction.event.category not in FRICTION:
+                continue
+            bonus = params.escalation_bonus * min(run.weight, friction.weight)
+            if bonus > best_bonus:
+                best_bonus, best_pair = bonus, (run, friction)
+    return EventScore(score + best_bonus, tuple(scored), best_pair)

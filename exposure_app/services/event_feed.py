@@ -1,0 +1,85 @@
+"""Updates events from the feed URL the user configured (``Settings.events_feed_url``).
+
+The feed is a JSON document in the events schema (``{"version": 1, "events":
+[...]}``). It is validated as a whole: if any entry fails, nothing changes and
+the error lists every failed entry. A valid feed replaces the previous feed
+events in one transaction. Feed events may not reuse a shipped id (the shipped
+history is never overwritten) nor one of the user's own ids.
+
+Threading: blocking I/O; call from a worker thread with that thread's store.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.risk.catalog import load_directory
+from exposure_app.risk.event_io import EventFileError, load_shipped_events, read_events_text
+from exposure_app.risk.events import EventSetError, Origin
+from exposure_app.storage.errors import ConflictError
+from exposure_app.storage.store import ProfileStore
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class FeedError(Exception):
+    """The feed could not be used; nothing was changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedUpdate:
+    url: str
+    events: int
+
+
+def _fetch(url: str, timeout: float, proxy: str | None) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", "file") or (parts.scheme != "file"
+                                                          and not parts.netloc):
+        raise FeedError(f"{url!r} is not an http(s) or file URL")
+    handlers: list[urllib.request.BaseHandler] = []
+    if proxy:
+        handlers.append(urllib.request.ProxyHandler({"http": proxy, "https": proxy}))
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    try:
+        with urllib.request.build_opener(*handlers).open(request, timeout=timeout) as response:
+            body = response.read(MAX_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise FeedError(f"{url}: HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise FeedError(f"{url}: {getattr(exc, 'reason', exc)}") from None
+    if len(body) > MAX_BYTES:
+        raise FeedError(f"{url}: feed larger than {MAX_BYTES} bytes")
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FeedError(f"{url}: not UTF-8 text") from None
+
+
+def update_from_feed(store: ProfileStore, url: str, *, timeout: float = 30,
+                     proxy: str | None = None) -> FeedUpdate:
+    """Fetch, validate and store the feed; raises :class:`FeedError` (nothing changed)."""
+    url = url.strip()
+    if not url:
+        raise FeedError("no feed URL: pass one or set events_feed_url in the settings")
+    try:
+        text = _fetch(url, timeout, proxy)
+        reserved = {e.id: "is a shipped event and cannot be replaced by a feed"
+                    for e in load_shipped_events()}
+        reserved.update({e.id: "is one of your own events"
+                         for e in store.risk.list(origin=Origin.USER)})
+        events = read_events_text(
+            text, fmt="json", directory=load_directory(), origin=Origin.FEED,
+            what=f"feed {url}", today=utc_now().date(), reserved_ids=reserved,
+        )
+        count = store.risk.replace_feed(url, events)
+    except (FeedError, EventFileError, EventSetError, ConflictError) as exc:
+        store.risk.record_feed_failure(url, str(exc).splitlines()[0])
+        if isinstance(exc, FeedError):
+            raise
+        raise FeedError(str(exc)) from None
+    return FeedUpdate(url, count)

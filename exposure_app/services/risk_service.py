@@ -1,0 +1,184 @@
+"""Risk use cases: events from every origin, derived outflow signals, warnings as of a date.
+
+* Events = the shipped history + the user's events + feed events + ``outflow_surge``
+  events derived from cached reserve data (recomputed for each "as of", using
+  only data points dated on or before it).
+* :func:`warnings_as_of` is what the CLI, the GUI and the checklist call.
+* User event changes go through :func:`add_user_event`, :func:`edit_user_event`,
+  :func:`remove_user_event` and :func:`import_user_events`; an id used by the
+  shipped history is refused (the shipped history is never overwritten).
+
+Threading: call with the calling thread's own :class:`ProfileStore`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+
+from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.exposure import ExposureReport
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.risk.catalog import load_directory
+from exposure_app.risk.event_io import load_shipped_events, read_events_file
+from exposure_app.risk.events import (
+    EntryProblem,
+    EventError,
+    EventSetError,
+    Origin,
+    RiskEvent,
+    parse_event,
+)
+from exposure_app.risk.outflows import OutflowThresholds, derive_outflow_events
+from exposure_app.risk.scoring import RiskParameters
+from exposure_app.risk.warnings import WarningsReport, build_warnings
+from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.settings import Settings
+from exposure_app.storage.events import ImportOutcome
+from exposure_app.storage.store import ProfileStore
+
+SHIPPED_ID_REASON = "is a shipped event; the shipped history cannot be replaced (use another id)"
+
+
+def risk_parameters(settings: Settings) -> RiskParameters:
+    return RiskParameters(
+        escalation_window_days=settings.risk_escalation_window_days,
+        score_low=float(settings.risk_score_low),
+        score_medium=float(settings.risk_score_medium),
+        score_high=float(settings.risk_score_high),
+        custodian_share_warning=float(settings.custodian_share_warning),
+        custodial_share_warning=float(settings.custodial_share_warning),
+        minor_exposure_share=float(settings.risk_minor_exposure_share),
+    )
+
+
+def outflow_thresholds(settings: Settings) -> OutflowThresholds:
+    return OutflowThresholds(
+        day1=settings.outflow_threshold_1d,
+        day7=settings.outflow_threshold_7d,
+        day30=settings.outflow_threshold_30d,
+    )
+
+
+def held_reserve_slugs(report: ExposureReport, directory: CounterpartyDirectory
+                       ) -> dict[str, str]:
+    """Counterparty id -> reserve slug for custodians holding assets for the user."""
+    out = {}
+    for row in report.counterparties:
+        cp = directory.get(row.counterparty)
+        if row.direct > 0 and cp is not None and cp.reserve_slug:
+            out[cp.id] = cp.reserve_slug
+    return out
+
+
+def derived_events(store: ProfileStore, settings: Settings, slugs: Mapping[str, str],
+                   as_of: datetime, directory: CounterpartyDirectory) -> list[RiskEvent]:
+    events: list[RiskEvent] = []
+    thresholds = outflow_thresholds(settings)
+    for cp_id, slug in sorted(slugs.items()):
+        cached = store.risk.cached_series(slug)
+        if cached is None:
+            continue
+        cp = directory.get(cp_id)
+        events.extend(derive_outflow_events(
+            cached.series, counterparty=cp_id, counterparty_name=directory.name(cp_id),
+            as_of=as_of, exclude=cp.affiliated_tokens if cp else (), thresholds=thresholds,
+        ))
+    return events
+
+
+def stored_and_shipped_events(store: ProfileStore) -> list[RiskEvent]:
+    return [*load_shipped_events(), *store.risk.list()]
+
+
+def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | None = None
+                   ) -> WarningsReport:
+    """Warnings from snapshots and events dated on or before ``as_of`` (default now)."""
+    as_of = as_of or utc_now()
+    directory = load_directory()
+    report = exposure_as_of(store, settings, as_of, directory)
+    events = stored_and_shipped_events(store)
+    if settings.outflow_signals_enabled:
+        events += derived_events(store, settings, held_reserve_slugs(report, directory),
+                                 as_of, directory)
+    return build_warnings(report, events, directory=directory, params=risk_parameters(settings))
+
+
+def list_events(store: ProfileStore, settings: Settings, *, counterparty: str | None = None,
+                since=None, as_of: datetime | None = None) -> list[RiskEvent]:
+    """All events (derived ones for held custodians with cached data), oldest first."""
+    as_of = as_of or utc_now()
+    directory = load_directory()
+    events = stored_and_shipped_events(store)
+    if settings.outflow_signals_enabled:
+        report = exposure_as_of(store, settings, as_of, directory)
+        events += derived_events(store, settings, held_reserve_slugs(report, directory),
+                                 as_of, directory)
+    if counterparty is not None:
+        wanted = directory.resolve(counterparty)
+        events = [e for e in events if e.counterparty == wanted]
+    if since is not None:
+        events = [e for e in events if e.date >= since]
+    return sorted(events, key=lambda e: (e.date, e.id))
+
+
+def _reserved_ids() -> dict[str, str]:
+    return {e.id: SHIPPED_ID_REASON for e in load_shipped_events()}
+
+
+def validate_user_event(raw: Mapping) -> RiskEvent:
+    """Validate one user event; raises :class:`EventError` (shipped ids refused)."""
+    problems: list[str] = []
+    event = None
+    try:
+        event = parse_event(raw, directory=load_directory(), origin=Origin.USER,
+                            today=utc_now().date())
+    except EventError as exc:
+        problems.extend(exc.problems)
+    if raw.get("id") in _reserved_ids():
+        problems.append(f"id {raw.get('id')!r} {SHIPPED_ID_REASON}")
+    if problems or event is None:
+        raise EventError(problems)
+    return event
+
+
+def add_user_event(store: ProfileStore, raw: Mapping) -> RiskEvent:
+    event = validate_user_event(raw)
+    store.risk.add_user(event)
+    return event
+
+
+def edit_user_event(store: ProfileStore, event_id: str, changes: Mapping) -> RiskEvent:
+    """Apply ``changes`` (schema fields) to the user's event ``event_id``."""
+    from exposure_app.storage.errors import NotFoundError
+
+    current = store.risk.get(event_id)
+    if current is None or current.origin is not Origin.USER:
+        raise NotFoundError(f"no event of yours with id {event_id!r} (shipped and feed events "
+                            "cannot be edited)")
+    merged = {**current.to_dict(), **{k: v for k, v in changes.items() if v is not None}}
+    if merged.get("id") != event_id:
+        raise EventError(["id: cannot be changed; remove the event and add a new one"])
+    event = validate_user_event(merged)
+    store.risk.replace_user(event)
+    return event
+
+
+def remove_user_event(store: ProfileStore, event_id: str) -> None:
+    store.risk.remove_user(event_id)
+
+
+def import_user_events(store: ProfileStore, path: Path) -> ImportOutcome:
+    """Validate the whole file, then add/update in one transaction; a bad file changes nothing."""
+    from exposure_app.storage.errors import ConflictError
+
+    reserved = _reserved_ids()
+    reserved.update({e.id: "belongs to a feed event (use another id)"
+                     for e in store.risk.list(origin=Origin.FEED)})
+    events = read_events_file(path, directory=load_directory(), origin=Origin.USER,
+                              today=utc_now().date(), reserved_ids=reserved)
+    try:
+        return store.risk.import_user(events)
+    except ConflictError as exc:  # pragma: no cover - a race with a feed update
+        raise EventSetError(path.name, [EntryProblem(0, None, (str(exc),))]) from None

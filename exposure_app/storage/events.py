@@ -1,0 +1,240 @@
+"""Risk data in the profile: user and feed events, reserve-data cache, feed state.
+
+Events are stored as their JSON form (the shared schema) plus indexed columns.
+Every multi-row change (an import, a feed update) is one transaction, so a
+failure leaves the previous set in place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
+from exposure_app.risk.catalog import load_directory
+from exposure_app.risk.events import EventError, Origin, RiskEvent, parse_event
+from exposure_app.risk.outflows import ReserveSeries
+from exposure_app.risk.reserve_data import ReserveDataError, series_from_json, series_to_json
+from exposure_app.storage.errors import ConflictError, NotFoundError, StorageError
+
+if TYPE_CHECKING:
+    from exposure_app.storage.store import ProfileStore
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    added: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    url: str
+    attempted_at: datetime
+    succeeded_at: datetime | None
+    error: str | None
+    event_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CachedSeries:
+    series: ReserveSeries
+    fetched_at: datetime
+    source_url: str
+
+
+class RiskEventRepository:
+    """Threading: same as the owning :class:`ProfileStore`."""
+
+    def __init__(self, store: ProfileStore) -> None:
+        self._store = store
+
+    # -- events ------------------------------------------------------------------
+
+    def _row_to_event(self, origin: str, body: str) -> RiskEvent:
+        try:
+            return parse_event(json.loads(body), directory=load_directory(), origin=Origin(origin))
+        except (EventError, ValueError) as exc:
+            raise StorageError(f"a stored risk event is damaged: {exc}") from None
+
+    def list(self, *, origin: Origin | None = None, counterparty: str | None = None
+             ) -> list[RiskEvent]:
+        sql = "SELECT origin, body FROM risk_events"
+        where, params = [], []
+        if origin is not None:
+            where.append("origin = ?")
+            params.append(origin.value)
+        if counterparty is not None:
+            where.append("counterparty = ?")
+            params.append(counterparty)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY date, id"
+        rows = self._store.db.execute(sql, params).fetchall()
+        return [self._row_to_event(o, b) for o, b in rows]
+
+    def get(self, event_id: str) -> RiskEvent | None:
+        row = self._store.db.execute(
+            "SELECT origin, body FROM risk_events WHERE id = ?", [event_id]
+        ).fetchone()
+        return None if row is None else self._row_to_event(*row)
+
+    def _write(self, event: RiskEvent, *, now: str, insert: bool) -> None:
+        body = json.dumps(event.to_dict(), sort_keys=True, ensure_ascii=False)
+        db = self._store.db
+        if insert:
+            db.execute(
+                "INSERT INTO risk_events (id, origin, counterparty, date, category, body, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [event.id, event.origin.value, event.counterparty, event.date.isoformat(),
+                 event.category.value, body, now, now],
+            )
+        else:
+            db.execute(
+                "UPDATE risk_events SET counterparty = ?, date = ?, category = ?, body = ?, "
+                "updated_at = ? WHERE id = ?",
+                [event.counterparty, event.date.isoformat(), event.category.value, body, now,
+                 event.id],
+            )
+
+    def add_user(self, event: RiskEvent) -> None:
+        if event.origin is not Origin.USER:
+            raise ValueError("only user events are added this way")
+        with self._store.transaction():
+            if self.get(event.id) is not None:
+                raise ConflictError(f"an event with id {event.id!r} already exists")
+            self._write(event, now=to_storage(utc_now()), insert=True)
+
+    def replace_user(self, event: RiskEvent) -> None:
+        with self._store.transaction():
+            current = self.get(event.id)
+            if current is None or current.origin is not Origin.USER:
+                raise NotFoundError(f"no event of yours with id {event.id!r}")
+            self._write(event, now=to_storage(utc_now()), insert=False)
+
+    def remove_user(self, event_id: str) -> None:
+        with self._store.transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM risk_events WHERE id = ? AND origin = 'user'", [event_id]
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no event of yours with id {event_id!r}")
+
+    def import_user(self, events: Iterable[RiskEvent]) -> ImportOutcome:
+        """Add or update user events in one transaction (ids of feed events are refused)."""
+        added = updated = unchanged = 0
+        now = to_storage(utc_now())
+        with self._store.transaction():
+            for event in events:
+                current = self.get(event.id)
+                if current is None:
+                    self._write(event, now=now, insert=True)
+                    added += 1
+                elif current.origin is not Origin.USER:
+                    raise ConflictError(
+                        f"id {event.id!r} belongs to a feed event; use another id"
+                    )
+                elif current.to_dict() == event.to_dict():
+                    unchanged += 1
+                else:
+                    self._write(event, now=now, insert=False)
+                    updated += 1
+        return ImportOutcome(added, updated, unchanged)
+
+    def replace_feed(self, url: str, events: Iterable[RiskEvent]) -> int:
+        """Make ``events`` the feed's whole set (one transaction) and record success."""
+        events = list(events)
+        now = to_storage(utc_now())
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM risk_events WHERE origin = 'feed'")
+            for event in events:
+                existing = self.get(event.id)
+                if existing is not None:
+                    raise ConflictError(
+                        f"feed event id {event.id!r} is already one of your own events"
+                    )
+                self._write(event, now=now, insert=True)
+            self._record_feed(url, now, succeeded=True, error=None, count=len(events))
+        return len(events)
+
+    # -- feed state ----------------------------------------------------------------
+
+    def _record_feed(self, url: str, now: str, *, succeeded: bool, error: str | None,
+                     count: int | None) -> None:
+        db = self._store.db
+        db.execute(
+            "INSERT INTO event_feed_state (url, attempted_at, succeeded_at, error, event_count) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+            "attempted_at = excluded.attempted_at, error = excluded.error, "
+            "succeeded_at = COALESCE(excluded.succeeded_at, event_feed_state.succeeded_at), "
+            "event_count = CASE WHEN excluded.succeeded_at IS NULL "
+            "THEN event_feed_state.event_count ELSE excluded.event_count END",
+            [url, now, now if succeeded else None, error, count or 0],
+        )
+
+    def record_feed_failure(self, url: str, error: str) -> None:
+        with self._store.transaction():
+            self._record_feed(url, to_storage(utc_now()), succeeded=False, error=error,
+                              count=None)
+
+    def feed_state(self, url: str) -> FeedState | None:
+        row = self._store.db.execute(
+            "SELECT url, attempted_at, succeeded_at, error, event_count FROM event_feed_state "
+            "WHERE url = ?", [url]
+        ).fetchone()
+        if row is None:
+            return None
+        return FeedState(row[0], from_storage(row[1]),
+                         from_storage(row[2]) if row[2] else None, row[3], row[4])
+
+    # -- reserve data cache ----------------------------------------------------------
+
+    def save_series(self, series: ReserveSeries, *, fetched_at: datetime, source_url: str
+                    ) -> None:
+        with self._store.transaction() as db:
+            db.execute(
+                "INSERT INTO reserve_cache (slug, fetched_at, source_url, series) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(slug) DO UPDATE SET "
+                "fetched_at = excluded.fetched_at, source_url = excluded.source_url, "
+                "series = excluded.series",
+                [series.slug, to_storage(fetched_at), source_url,
+                 json.dumps(series_to_json(series), separators=(",", ":"))],
+            )
+            db.execute(
+                "INSERT INTO reserve_fetch_log (slug, attempted_at, error) VALUES (?, ?, NULL) "
+                "ON CONFLICT(slug) DO UPDATE SET attempted_at = excluded.attempted_at, "
+                "error = NULL",
+                [series.slug, to_storage(fetched_at)],
+            )
+
+    def record_series_failure(self, slug: str, error: str) -> None:
+        with self._store.transaction() as db:
+            db.execute(
+                "INSERT INTO reserve_fetch_log (slug, attempted_at, error) VALUES (?, ?, ?) "
+                "ON CONFLICT(slug) DO UPDATE SET attempted_at = excluded.attempted_at, "
+                "error = excluded.error",
+                [slug, to_storage(utc_now()), error],
+            )
+
+    def series_error(self, slug: str) -> str | None:
+        row = self._store.db.execute(
+            "SELECT error FROM reserve_fetch_log WHERE slug = ?", [slug]
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def cached_series(self, slug: str) -> CachedSeries | None:
+        row = self._store.db.execute(
+            "SELECT fetched_at, source_url, series FROM reserve_cache WHERE slug = ?", [slug]
+        ).fetchone()
+        if row is None:
+            return None
+        fetched_at = from_storage(row[0])
+        try:
+            series = series_from_json(json.loads(row[2]), fetched_at)
+        except (ValueError, ReserveDataError):
+            return None
+        return CachedSeries(series, fetched_at, row[1])
