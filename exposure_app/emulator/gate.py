@@ -1,0 +1,255 @@
+"""Gate (API v4) REST emulator.
+
+Signed requests carry ``KEY``, ``Timestamp`` (seconds) and ``SIGN`` = hex
+HMAC-SHA512 of ``METHOD\\n/api/v4/path\\nquery\\nhex(SHA512(body))\\ntimestamp``
+(gate.com/docs/developers/apiv4, "Authentication"). A timestamp more than 60 s
+from the server clock is ``REQUEST_EXPIRED``. Errors are
+``{"label": ..., "message": ...}`` with the documented statuses; every
+private answer has the ``X-Gate-RateLimit-*`` headers.
+
+Wallets (``EmulatedBalance.wallet``): ``spot``; ``margin`` (isolated, one
+pair ``<ASSET>_USDT`` per asset); ``cross_margin``; ``futures`` (perpetual
+account per settle currency: USDT or BTC); ``delivery`` (USDT); ``options``
+(USDT); ``earn_flexible`` (Uni lending); ``staking`` (on-chain earn). A
+futures, delivery or options account the user never funded answers
+``USER_NOT_FOUND``, as Gate does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from decimal import Decimal
+
+from aiohttp import web
+
+from exposure_app.emulator.base import EmulatedBalance, ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.signing import hmac_hex, same, sha512_hex
+
+ZERO = Decimal(0)
+_LIMIT = 200
+
+_FAULTS = {
+    FaultKind.AUTH: (401, "INVALID_KEY", "Invalid key provided"),
+    FaultKind.PERMISSION_DENIED: (403, "FORBIDDEN", "API key lacks the permission for this request"),
+    FaultKind.IP_NOT_WHITELISTED: (403, "IP_FORBIDDEN", "Request IP not in whitelist"),
+    FaultKind.RATE_LIMIT: (429, "TOO_MANY_REQUESTS", "Request Rate Limit Exceeded"),
+    FaultKind.BAN: (429, "TOO_MANY_REQUESTS", "Request Rate Limit Exceeded, banned for a while"),
+    FaultKind.MAINTENANCE: (503, "SERVER_ERROR", "System under maintenance, please retry later"),
+}
+
+
+def _text(value: Decimal) -> str:
+    return f"{value:.8f}"
+
+
+class GateEmulator(ExchangeEmulator):
+    exchange_id = "gate"
+    wallet_names = (
+        "spot", "margin", "cross_margin", "futures", "delivery", "options",
+        "earn_flexible", "staking",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.remaining = _LIMIT
+
+    # -- errors ---------------------------------------------------------------
+
+    def _error(self, status: int, label: str, message: str, headers=None) -> web.Response:
+        return web.json_response({"label": label, "message": message}, status=status,
+                                 headers=headers)
+
+    def is_private(self, request: web.Request) -> bool:
+        return "KEY" in request.headers or not self._is_public_path(request.path)
+
+    @staticmethod
+    def _is_public_path(path: str) -> bool:
+        return path.startswith(("/api/v4/spot/tickers", "/api/v4/spot/currency_pairs",
+                                "/api/v4/spot/time"))
+
+    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
+        status, label, message = _FAULTS.get(fault.kind, (500, "SERVER_ERROR", "Internal error"))
+        headers = {"Retry-After": str(fault.retry_after)} if status == 429 else None
+        return self._error(status, label, message, headers)
+
+    def _rate_headers(self) -> dict[str, str]:
+        self.remaining = self.remaining - 1 if self.remaining > 1 else _LIMIT
+        reset = int(time.time()) + 10
+        return {
+            "X-Gate-RateLimit-Requests-Remain": str(self.remaining),
+            "X-Gate-RateLimit-Limit": str(_LIMIT),
+            "X-Gate-RateLimit-Reset-Timestamp": str(reset),
+        }
+
+    def _ok(self, body) -> web.Response:
+        return web.json_response(body, headers=self._rate_headers())
+
+    async def _authenticate(self, request: web.Request, permission: str = "read"):
+        account = self.account
+        if request.headers.get("KEY") != account.api_key:
+            return self._error(401, "INVALID_KEY", "Invalid key provided")
+        timestamp = request.headers.get("Timestamp", "")
+        body = await request.text()
+        payload = "\n".join([
+            request.method, request.path, request.query_string, sha512_hex(body), timestamp,
+        ])
+        if not same(hmac_hex(account.secret, payload, hashlib.sha512), request.headers.get("SIGN")):
+            return self._error(401, "INVALID_SIGNATURE", "Signature mismatch")
+        now = self.server_time_ms() / 1000
+        try:
+            stamp = float(timestamp)
+        except ValueError:
+            return self._error(401, "MISSING_REQUIRED_HEADER", "Timestamp header is not valid")
+        if abs(stamp - now) > 60:
+            return self._error(401, "REQUEST_EXPIRED",
+                               "Gap between request Timestamp and server time exceeds 60")
+        if account.ip_whitelist and request.remote not in account.ip_whitelist:
+            return self._error(403, "IP_FORBIDDEN", f"Request IP {request.remote} not in whitelist")
+        if not account.can(permission):
+            return self._error(403, "FORBIDDEN", "API key lacks the permission for this request")
+        return None
+
+    # -- routes ---------------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:
+        get = app.router.add_get
+        get("/api/v4/spot/time", self.server_time)
+        get("/api/v4/spot/tickers", self.spot_tickers)
+        get("/api/v4/spot/accounts", self.spot_accounts)
+        get("/api/v4/margin/accounts", self.margin_accounts)
+        get("/api/v4/margin/cross/accounts", self.cross_margin_accounts)
+        get("/api/v4/futures/{settle}/accounts", self.futures_accounts)
+        get("/api/v4/delivery/{settle}/accounts", self.futures_accounts)
+        get("/api/v4/options/accounts", self.options_accounts)
+        get("/api/v4/earn/uni/lends", self.uni_lends)
+        get("/api/v4/earn/staking/assets", self.staking_assets)
+
+    async def server_time(self, request: web.Request) -> web.Response:
+        return web.json_response({"server_time": self.server_time_ms()})
+
+    async def spot_tickers(self, request: web.Request) -> web.Response:
+        wanted = request.query.get("currency_pair")
+        rows = []
+        for symbol, price in self.tickers.items():
+            pair = symbol.replace("/", "_")
+            if wanted and wanted != pair:
+                continue
+            last = _text(price)
+            rows.append({
+                "currency_pair": pair, "last": last, "lowest_ask": last, "highest_bid": last,
+                "change_percentage": "0", "base_volume": "10", "quote_volume": "100",
+                "high_24h": last, "low_24h": last,
+            })
+        if wanted and not rows:
+            return self._error(400, "INVALID_CURRENCY_PAIR", f"Invalid currency pair {wanted}")
+        return web.json_response(rows)
+
+    async def spot_accounts(self, request: web.Request) -> web.Response:
+        if (error := await self._authenticate(request)) is not None:
+            return error
+        rows = [
+            {"currency": b.asset, "available": _text(b.free), "locked": _text(b.locked),
+             "update_id": 1}
+            for b in self.account.wallet("spot")
+        ]
+        return self._ok(rows)
+
+    @staticmethod
+    def _margin_side(currency: str, balance: EmulatedBalance | None) -> dict[str, str]:
+        free = balance.free if balance else ZERO
+        locked = balance.locked if balance else ZERO
+        return {"currency": currency, "available": _text(free), "locked": _text(locked),
+                "borrowed": "0", "interest": "0"}
+
+    async def margin_accounts(self, request: web.Request) -> web.Response:
+        if (error := await self._authenticate(request)) is not None:
+            return error
+        rows = []
+        for b in self.account.wallet("margin"):
+            if b.asset == "USDT":
+                pair, base, quote = "BTC_USDT", self._margin_side("BTC", None), \
+                    self._margin_side("USDT", b)
+            else:
+                pair, base, quote = f"{b.asset}_USDT", self._margin_side(b.asset, b), \
+                    self._margin_side("USDT", None)
+            rows.append({"currency_pair": pair, "account_type": "margin", "leverage": "3",
+                         "locked": False, "risk": "999", "mmr": "999", "base": base,
+                         "quote": quote})
+        return self._ok(rows)
+
+    async def cross_margin_accounts(self, request: web.Request) -> web.Response:
+        if (error := await self._authenticate(request)) is not None:
+            return error
+        balances = {
+            b.asset: {"available": _text(b.free), "freeze": _text(b.locked), "borrowed": "0",
+                      "interest": "0"}
+            for b in self.account.wallet("cross_margin")
+        }
+        return self._ok({"user_id": 10001, "refresh_time": self.server_time_ms(),
+                         "locked": False, "balances": balances, "total": "0",
+                         "borrowed": "0", "interest": "0", "risk": "999"})
+
+    def _contract_account(self, wallet: str, currency: str) -> dict[str, object] | None:
+        held = [b for b in self.account.wallet(wallet) if b.asset == currency]
+        if not held:
+            return None
+        free = sum((b.free for b in held), ZERO)
+        locked = sum((b.locked for b in held), ZERO)
+        return {
+            "total": _text(free + locked), "unrealised_pnl": "0",
+            "position_margin": _text(locked), "order_margin": "0", "available": _text(free),
+            "point": "0", "currency": currency, "in_dual_mode": False, "enable_credit": False,
+            "bonus": "0",
+        }
+
+    async def futures_accounts(self, request: web.Request) -> web.Response:
+        if (error := await self._authenticate(request)) is not None:
+            return error
+        settle = request.match_info["settle"]
+        wallet = "futures" if request.path.startswith("/api/v4/futures/") else "delivery"
+        if settle not in ("usdt", "btc"):
+            return self._error(400, "INVALID_PARAM_VALUE", f"invalid settle {settle}")
+        account = self._contract_account(wallet, settle.upper())
+        if account is None:
+            return self._error(400, "USER_NOT_FOUND",
+                               "please transfer funds first to create futures account")
+        return self._ok(account)
+
+    async def options_accounts(self, request: web.Request) -> web.Response:
+        if (error := await self._authenticate(request)) is not None:
+            return error
+        account = self._contract_account("options", "USDT")
+        if account is None:
+            return self._error(400, "USER_NOT_FOUND", "please open the options account first")
+        return self._ok({"user": 10001, "total": account["total"], "short_enabled": False,
+                         "unrealised_pnl": "0", "init_margin": account["position_margin"],
+                         "maint_margin": "0", "order_margin": "0",
+                         "available": account["available"], "point": "0", "currency": "USDT"})
+
+    async def uni_lends(self, request: web.Request) -> web.Response:
+        if (error := await self._authenticate(request)) is not None:
+            return error
+        now = int(time.time())
+        rows = [
+            {"currency": b.asset, "current_amount": _text(b.free + b.locked),
+             "amount": _text(b.free + b.locked), "lent_amount": _text(b.free),
+             "frozen_amount": _text(b.locked), "min_rate": "0.0001",
+             "interest_status": "interest_dividend", "reinvest_left_amount": "0",
+             "create_time": now - 86400, "update_time": now}
+            for b in self.account.wallet("earn_flexible")
+        ]
+        return self._ok(rows)
+
+    async def staking_assets(self, request: web.Request) -> web.Response:
+        if (error := await self._authenticate(request)) is not None:
+            return error
+        rows = [
+            {"pid": index + 1, "mortgage_coin": b.asset, "mortgage_amount": _text(b.free + b.locked),
+             "createStamp": int(time.time()) - 86400, "extra_income": "0",
+             "freeze_amount": "0", "move_income": "0", "type": 1 if b.locked else 0,
+             "status": 1, "income_total": "0", "yesterday_income_multi": [],
+             "reward_coins": []}
+            for index, b in enumerate(self.account.wallet("staking"))
+        ]
+        return self._ok(rows)

@@ -1,0 +1,226 @@
+"""Gate: spot, isolated and cross margin, perpetual and delivery futures, options, earn.
+
+Each wallet is one signed v4 endpoint, called through ccxt's implicit methods
+(so ccxt's ``fetch_balance`` pre-calls, ``load_markets`` and the
+``/account/detail`` unified-mode check, are never made) and parsed from the
+raw body into exact decimals:
+
+=============  =====================================  ================================
+wallet         endpoint                               locked
+=============  =====================================  ================================
+spot           GET spot/accounts                      ``locked`` (open orders)
+margin         GET margin/accounts (isolated pairs)   ``locked`` (open orders)
+cross_margin   GET margin/cross/accounts              ``freeze``
+futures        GET futures/{usdt,btc}/accounts        position + order margin
+delivery       GET delivery/usdt/accounts             position + order margin
+options        GET options/accounts                   initial + order margin
+earn_flexible  GET earn/uni/lends (Uni lending)       ``frozen_amount`` (redeeming)
+staking        GET earn/staking/assets                all of a locked product (type 1),
+                                                      else ``freeze_amount``
+=============  =====================================  ================================
+
+Margin balances are stored gross (``available + locked``): borrowed amounts
+are a debt to Gate, not a holding, and the wallet rows have no debt column.
+Futures totals include unrealised profit and loss (what closing would leave).
+
+A contract or options account the user never opened answers
+``USER_NOT_FOUND`` ("please transfer funds first"); that is read as an empty
+wallet, since Gate says so explicitly. Gate has no documented call that tells
+a key's permissions, so they are reported as unknown.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from exposure_app.domain.balances import WalletBalance
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.response_checks import (
+    ZERO,
+    amount,
+    bad,
+    merge_rows,
+    optional_amount,
+    require_dict,
+    require_key,
+    require_list,
+    row,
+)
+from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
+
+_EXCHANGE = "Gate"
+
+
+def _code(client: Any, currency_id: Any, what: str) -> str:
+    if not isinstance(currency_id, str) or not currency_id:
+        raise bad(_EXCHANGE, f"{what} has no currency")
+    return client.safe_currency_code(currency_id)
+
+
+def parse_spot(client: Any, response: Any, wallet: str = "spot") -> list[WalletBalance]:
+    rows = []
+    for index, entry in enumerate(require_list(response, _EXCHANGE, f"{wallet} accounts")):
+        what = f"{wallet} accounts[{index}]"
+        entry = require_dict(entry, _EXCHANGE, what)
+        code = _code(client, require_key(entry, "currency", _EXCHANGE, what), what)
+        free = amount(require_key(entry, "available", _EXCHANGE, what), _EXCHANGE, f"{what}.available")
+        locked = amount(require_key(entry, "locked", _EXCHANGE, what), _EXCHANGE, f"{what}.locked")
+        rows.append(row(wallet, code, total=free + locked, locked=locked, lock_reason="open_orders"))
+    return merge_rows(rows)
+
+
+def parse_isolated_margin(client: Any, response: Any) -> list[WalletBalance]:
+    rows = []
+    for index, pair in enumerate(require_list(response, _EXCHANGE, "margin accounts")):
+        what = f"margin accounts[{index}]"
+        pair = require_dict(pair, _EXCHANGE, what)
+        for side in ("base", "quote"):
+            part = require_dict(require_key(pair, side, _EXCHANGE, what), _EXCHANGE, f"{what}.{side}")
+            code = _code(client, require_key(part, "currency", _EXCHANGE, f"{what}.{side}"), what)
+            free = amount(require_key(part, "available", _EXCHANGE, f"{what}.{side}"), _EXCHANGE,
+                          f"{what}.{side}.available")
+            locked = optional_amount(part, "locked", _EXCHANGE, f"{what}.{side}")
+            rows.append(row("margin", code, total=free + locked, locked=locked,
+                            lock_reason="open_orders"))
+    return merge_rows(rows)
+
+
+def parse_cross_margin(client: Any, response: Any) -> list[WalletBalance]:
+    body = require_dict(response, _EXCHANGE, "cross margin account")
+    balances = require_dict(require_key(body, "balances", _EXCHANGE, "cross margin account"),
+                            _EXCHANGE, "cross margin account.balances")
+    rows = []
+    for currency_id, entry in balances.items():
+        what = f"cross margin balances[{currency_id!r}]"
+        entry = require_dict(entry, _EXCHANGE, what)
+        free = amount(require_key(entry, "available", _EXCHANGE, what), _EXCHANGE, f"{what}.available")
+        frozen = optional_amount(entry, "freeze", _EXCHANGE, what)
+        rows.append(row("cross_margin", _code(client, currency_id, what), total=free + frozen,
+                        locked=frozen, lock_reason="open_orders"))
+    return merge_rows(rows)
+
+
+def parse_contract_account(client: Any, response: Any, wallet: str) -> list[WalletBalance]:
+    what = f"{wallet} account"
+    body = require_dict(response, _EXCHANGE, what)
+    code = _code(client, require_key(body, "currency", _EXCHANGE, what), what)
+    balance = amount(require_key(body, "total", _EXCHANGE, what), _EXCHANGE, f"{what}.total")
+    pnl = body.get("unrealised_pnl")
+    if pnl not in (None, ""):
+        balance += amount(pnl, _EXCHANGE, f"{what}.unrealised_pnl", allow_negative=True)
+    margin = ZERO
+    for key in ("position_margin", "order_margin", "init_margin"):
+        margin += optional_amount(body, key, _EXCHANGE, what)
+    total = max(balance, ZERO)
+    return merge_rows([row(wallet, code, total=total, locked=margin, lock_reason="margin")])
+
+
+def parse_uni_lends(client: Any, response: Any) -> list[WalletBalance]:
+    rows = []
+    for index, entry in enumerate(require_list(response, _EXCHANGE, "uni lends")):
+        what = f"uni lends[{index}]"
+        entry = require_dict(entry, _EXCHANGE, what)
+        code = _code(client, require_key(entry, "currency", _EXCHANGE, what), what)
+        total = amount(require_key(entry, "amount", _EXCHANGE, what), _EXCHANGE, f"{what}.amount")
+        frozen = optional_amount(entry, "frozen_amount", _EXCHANGE, what)
+        rows.append(row("earn_flexible", code, total=total, locked=frozen, lock_reason="redeeming"))
+    return merge_rows(rows)
+
+
+def parse_staking_assets(client: Any, response: Any) -> list[WalletBalance]:
+    rows = []
+    for index, entry in enumerate(require_list(response, _EXCHANGE, "staking assets")):
+        what = f"staking assets[{index}]"
+        entry = require_dict(entry, _EXCHANGE, what)
+        code = _code(client, require_key(entry, "mortgage_coin", _EXCHANGE, what), what)
+        staked = amount(require_key(entry, "mortgage_amount", _EXCHANGE, what), _EXCHANGE,
+                        f"{what}.mortgage_amount")
+        frozen = optional_amount(entry, "freeze_amount", _EXCHANGE, what)
+        total = staked + frozen
+        locked_product = str(entry.get("type")) == "1"
+        rows.append(row("staking", code, total=total, locked=total if locked_product else frozen,
+                        lock_reason="staking"))
+    return merge_rows(rows)
+
+
+def _not_opened(exc: Exception) -> bool:
+    return "USER_NOT_FOUND" in str(exc)
+
+
+class GateAdapter(ExchangeAdapter):
+    """Reads every Gate wallet from its own v4 endpoint.
+
+    Threading: stateless; coroutines run on the sync service's loop.
+    """
+
+    exchange_id: ClassVar[str] = "gate"
+
+    def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
+        # the readers use implicit endpoints, so markets and the unified-mode
+        # check are never loaded; nothing else to switch off
+        return {}
+
+    def wallets(self) -> list[WalletSpec]:
+        return [
+            WalletSpec("spot", self.read_spot),
+            WalletSpec("margin", self.read_isolated_margin),
+            WalletSpec("cross_margin", self.read_cross_margin),
+            WalletSpec("futures", self.read_futures),
+            WalletSpec("delivery", self.read_delivery),
+            WalletSpec("options", self.read_options),
+            WalletSpec("earn_flexible", self.read_uni_lends),
+            WalletSpec("staking", self.read_staking),
+        ]
+
+    def classify(self, exc: BaseException, client: Any) -> SyncError:
+        if "REQUEST_EXPIRED" in str(exc):
+            # ccxt raises AuthenticationError; it is the computer's clock
+            return make_error(ErrorKind.CLOCK_SKEW, self.exchange_id)
+        if "IP_FORBIDDEN" in str(exc):
+            return make_error(ErrorKind.IP_NOT_WHITELISTED, self.exchange_id)
+        return super().classify(exc, client)
+
+    async def read_spot(self, client: Any) -> list[WalletBalance]:
+        return parse_spot(client, await client.private_spot_get_accounts())
+
+    async def read_isolated_margin(self, client: Any) -> list[WalletBalance]:
+        return parse_isolated_margin(client, await client.private_margin_get_accounts())
+
+    async def read_cross_margin(self, client: Any) -> list[WalletBalance]:
+        try:
+            response = await client.private_margin_get_cross_accounts()
+        except Exception as exc:
+            if _not_opened(exc):
+                return []
+            raise
+        return parse_cross_margin(client, response)
+
+    async def _contract(self, client: Any, method: str, settle: str | None, wallet: str):
+        call = getattr(client, method)
+        try:
+            response = await (call({"settle": settle}) if settle else call())
+        except Exception as exc:
+            if _not_opened(exc):
+                return []
+            raise
+        return parse_contract_account(client, response, wallet)
+
+    async def read_futures(self, client: Any) -> list[WalletBalance]:
+        rows = []
+        for settle in ("usdt", "btc"):
+            rows += await self._contract(client, "private_futures_get_settle_accounts", settle,
+                                         "futures")
+        return merge_rows(rows)
+
+    async def read_delivery(self, client: Any) -> list[WalletBalance]:
+        return await self._contract(client, "private_delivery_get_settle_accounts", "usdt",
+                                    "delivery")
+
+    async def read_options(self, client: Any) -> list[WalletBalance]:
+        return await self._contract(client, "private_options_get_accounts", None, "options")
+
+    async def read_uni_lends(self, client: Any) -> list[WalletBalance]:
+        return parse_uni_lends(client, await client.private_earn_get_uni_lends())
+
+    async def read_staking(self, client: Any) -> list[WalletBalance]:
+        return parse_staking_assets(client, await client.private_earn_get_staking_assets())

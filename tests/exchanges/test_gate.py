@@ -1,0 +1,161 @@
+"""Gate: the real ccxt client against the loopback Gate emulator."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import ccxt
+import pytest
+
+from exposure_app.domain.balances import PermissionLevel
+from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind
+from exposure_app.emulator.gate import GateEmulator
+from exposure_app.exchanges.adapters.gate import (
+    GateAdapter,
+    parse_contract_account,
+    parse_spot,
+)
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
+
+D = Decimal
+WALLETS = {"spot", "margin", "cross_margin", "futures", "delivery", "options", "earn_flexible",
+           "staking"}
+
+
+def _emulator(**kwargs) -> GateEmulator:
+    balances = [
+        EmulatedBalance("spot", "BTC", D("0.3"), locked=D("0.2")),
+        EmulatedBalance("spot", "USDT", D("1000")),
+        EmulatedBalance("margin", "ETH", D("2"), locked=D("0.5")),
+        EmulatedBalance("margin", "USDT", D("300")),
+        EmulatedBalance("cross_margin", "USDT", D("50"), locked=D("10")),
+        EmulatedBalance("futures", "USDT", D("700"), locked=D("300")),
+        EmulatedBalance("futures", "BTC", D("0.01")),
+        EmulatedBalance("delivery", "USDT", D("40")),
+        EmulatedBalance("options", "USDT", D("20"), locked=D("5")),
+        EmulatedBalance("earn_flexible", "USDT", D("5000"), locked=D("100")),
+        EmulatedBalance("staking", "GT", D("0"), locked=D("111.6")),
+    ]
+    account = EmulatedAccount(api_key="gate-key", secret="gate-secret", balances=balances, **kwargs)
+    return GateEmulator(account, tickers={"BTC/USDT": D("60000"), "GT/USDT": D("20")})
+
+
+def _by_key(rows):
+    return {(r.wallet, r.asset): r for r in rows}
+
+
+def test_portfolio_over_every_wallet_type(run_adapter):
+    emulator = _emulator()
+    reading = run_adapter(emulator, GateAdapter())
+    assert set(reading.coverage) == WALLETS
+    assert not reading.missing
+    got = _by_key(reading.balances)
+    expected = {
+        ("spot", "BTC"): (D("0.5"), D("0.2")),
+        ("spot", "USDT"): (D("1000"), D(0)),
+        ("margin", "ETH"): (D("2.5"), D("0.5")),
+        ("margin", "USDT"): (D("300"), D(0)),
+        ("cross_margin", "USDT"): (D("60"), D("10")),
+        ("futures", "USDT"): (D("1000"), D("300")),
+        ("futures", "BTC"): (D("0.01"), D(0)),
+        ("delivery", "USDT"): (D("40"), D(0)),
+        ("options", "USDT"): (D("25"), D("5")),
+        ("earn_flexible", "USDT"): (D("5100"), D("100")),
+        ("staking", "GT"): (D("111.6"), D("111.6")),
+    }
+    assert {key: (r.total, r.locked) for key, r in got.items()} == expected
+    assert got[("futures", "USDT")].lock_reason == "margin"
+    assert got[("spot", "BTC")].free == D("0.3")
+    # no market, currency or unified-mode pre-call
+    assert not any("account/detail" in path or "currency_pairs" in path
+                   for _, path in emulator.requests)
+    assert reading.permissions is not None
+    assert reading.permissions.level is PermissionLevel.UNKNOWN
+
+
+def test_unopened_contract_accounts_read_as_empty(run_adapter):
+    emulator = _emulator()
+    emulator.account.balances = [b for b in emulator.account.balances
+                                 if b.wallet not in ("futures", "delivery", "options")]
+    reading = run_adapter(emulator, GateAdapter())
+    assert set(reading.coverage) == WALLETS
+    assert not {r.wallet for r in reading.balances} & {"futures", "delivery", "options"}
+
+
+def test_wrong_secret_is_an_authentication_error(run_adapter):
+    emulator = _emulator()
+    adapter = GateAdapter()
+    with pytest.raises(ccxt.AuthenticationError, match="INVALID_SIGNATURE"):
+        run_adapter(emulator, adapter, credentials={"apiKey": "gate-key", "secret": "wrong"},
+                    action=adapter.read_spot)
+    with pytest.raises(SyncError) as caught:
+        run_adapter(emulator, adapter, credentials={"apiKey": "gate-key", "secret": "wrong"})
+    assert caught.value.kind is ErrorKind.AUTH
+
+
+@pytest.mark.parametrize("kind", [FaultKind.HTML_200, FaultKind.EMPTY_BODY, FaultKind.MALFORMED_JSON])
+def test_bad_balance_body_is_rejected(run_adapter, kind):
+    emulator = _emulator()
+    adapter = GateAdapter()
+    emulator.inject(kind, path_prefix="/api/v4/spot/accounts")
+    with pytest.raises(BadResponseError):
+        run_adapter(emulator, adapter, action=adapter.read_spot)
+    # inside a sync the bad wallet is named as missing; the others still count
+    reading = run_adapter(emulator, adapter)
+    assert "spot" in reading.missing
+    assert "spot" not in reading.coverage
+    assert "futures" in reading.coverage
+
+
+def test_structure_without_expected_fields_is_rejected():
+    client = ccxt.gate()
+    with pytest.raises(BadResponseError, match="available"):
+        parse_spot(client, [{"currency": "BTC", "locked": "0"}])
+    with pytest.raises(BadResponseError):
+        parse_spot(client, {"label": "unexpected"})
+    with pytest.raises(BadResponseError, match="total"):
+        parse_contract_account(client, {"currency": "USDT"}, "futures")
+
+
+@pytest.mark.parametrize(
+    ("kind", "error", "error_kind"),
+    [
+        (FaultKind.AUTH, ccxt.AuthenticationError, ErrorKind.AUTH),
+        (FaultKind.PERMISSION_DENIED, ccxt.PermissionDenied, ErrorKind.PERMISSION),
+        (FaultKind.IP_NOT_WHITELISTED, ccxt.AuthenticationError, ErrorKind.IP_NOT_WHITELISTED),
+        (FaultKind.RATE_LIMIT, ccxt.RateLimitExceeded, ErrorKind.RATE_LIMIT),
+        (FaultKind.MAINTENANCE, ccxt.ExchangeNotAvailable, ErrorKind.MAINTENANCE),
+    ],
+)
+def test_faults_use_gates_labels(run_adapter, kind, error, error_kind):
+    emulator = _emulator()
+    adapter = GateAdapter()
+    emulator.inject(kind, retry_after=30)
+    with pytest.raises(error):
+        run_adapter(emulator, adapter, action=adapter.read_spot)
+    with pytest.raises(SyncError) as caught:
+        run_adapter(emulator, adapter)
+    assert caught.value.kind is error_kind
+
+
+def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
+    emulator = _emulator()
+    adapter = GateAdapter()
+    emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=300_000)
+    with pytest.raises(ccxt.AuthenticationError, match="REQUEST_EXPIRED"):
+        run_adapter(emulator, adapter, action=adapter.read_spot)
+    reading = run_adapter(emulator, adapter)
+    assert _by_key(reading.balances)[("spot", "BTC")].total == D("0.5")
+    assert ("GET", "/api/v4/spot/time") in emulator.requests
+
+
+def test_rate_limit_headers_are_sent(run_adapter):
+    emulator = _emulator()
+    adapter = GateAdapter()
+
+    async def action(client):
+        await adapter.read_spot(client)
+        return client.last_response_headers
+
+    headers = run_adapter(emulator, adapter, action=action)
+    assert int(headers["X-Gate-RateLimit-Requests-Remain"]) < int(headers["X-Gate-RateLimit-Limit"])
