@@ -1,0 +1,48 @@
+"""``counterparties list [--json]``: the catalogue of custodians and issuers."""
+
+from __future__ import annotations
+
+import argparse
+
+from exposure_app.cli.context import CliContext
+from exposure_app.risk.catalog import load_details, load_directory
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("counterparties", help="the catalogue of custodians and issuers")
+    sub = p.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
+    lst = sub.add_parser("list", help="list every known counterparty")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.set_defaults(handler=list_cmd)
+
+
+def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    directory = load_directory()
+    details = load_details()
+    rows = sorted(directory, key=lambda c: c.id)
+    if args.json:
+        ctx.emit_json([
+            {
+                "id": c.id, "name": c.name, "kind": c.kind.value,
+                "ccxt_ids": list(c.ccxt_ids), "aliases": list(c.aliases),
+                "affiliated_tokens": list(c.affiliated_tokens),
+                "issued_stablecoins": list(c.issued_stablecoins),
+                "reserve_slug": c.reserve_slug,
+                "status": "active" if c.is_active else "defunct",
+                "defunct_since": c.defunct_since.isoformat() if c.defunct_since else None,
+                "custody": details[c.id].custody,
+            }
+            for c in rows
+        ])
+        return 0
+    for c in rows:
+        status = f"defunct since {c.defunct_since}" if c.defunct_since else "active"
+        extra = []
+        if c.ccxt_ids:
+            extra.append("ccxt: " + ", ".join(c.ccxt_ids))
+        if c.affiliated_tokens:
+            extra.append("tokens: " + ", ".join(c.affiliated_tokens))
+        if c.issued_stablecoins:
+            extra.append("issues: " + ", ".join(c.issued_stablecoins))
+        ctx.out(f"{c.id:<20} {c.name:<28} {c.kind.value:<18} {status:<24} {'; '.join(extra)}")
+    return 0
