@@ -94,11 +94,14 @@ def build_client(
     credentials: Mapping[str, str],
     connection: ConnectionOptions,
     options: Mapping[str, Any] | None = None,
+    extra_config: Mapping[str, Any] | None = None,
 ):
     """A configured ``ccxt.async_support`` client for one account.
 
     ``credentials`` are ccxt credential names (apiKey, secret, password, uid)
     read from the keyring by the caller; they go only into the client.
+    ``extra_config`` adds top-level ccxt settings (e.g. the rate limiter
+    algorithm) chosen by the exchange's adapter.
     """
     ccxt_async = ccxt_async_module()
     try:
@@ -109,6 +112,7 @@ def build_client(
         "enableRateLimit": True,
         "timeout": int(connection.timeout_seconds * 1000),
         "options": dict(options or {}),
+        **dict(extra_config or {}),
         **dict(credentials),
     }
     if connection.proxy:

@@ -126,7 +126,8 @@ async def _check_key(
     exchange_id: str, credentials: dict[str, str], connection: ConnectionOptions
 ) -> KeyCheck:
     adapter = adapter_for(exchange_id)
-    client = build_client(exchange_id, credentials, connection, adapter.client_options({}))
+    client = build_client(exchange_id, credentials, connection, adapter.client_options({}),
+                          adapter.ccxt_config())
     try:
         prepare = getattr(adapter, "prepare", None)
         if prepare is not None:

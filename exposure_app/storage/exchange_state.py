@@ -98,6 +98,22 @@ class ExchangeStateRepository:
             return None
         return from_storage(row[0]), row[1] or ""
 
+    # -- last sync summary -----------------------------------------------------------
+
+    def save_last_sync(self, account_id: int, summary: dict[str, Any]) -> None:
+        with self._store.transaction() as db:
+            self._ensure_row(db, account_id)
+            db.execute(
+                "UPDATE exchange_account_state SET last_sync = ? WHERE account_id = ?",
+                [json.dumps(summary, sort_keys=True, default=str), account_id],
+            )
+
+    def last_sync(self, account_id: int) -> dict[str, Any] | None:
+        row = self._store.db.execute(
+            "SELECT last_sync FROM exchange_account_state WHERE account_id = ?", [account_id]
+        ).fetchone()
+        return None if row is None or row[0] is None else dict(json.loads(row[0]))
+
     # -- markets -----------------------------------------------------------------------
 
     def markets(self, exchange_id: str, now: datetime) -> list[dict[str, Any]] | None:

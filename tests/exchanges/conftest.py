@@ -82,6 +82,7 @@ def run_adapter_on(
             credentials if credentials is not None else emulator.account.credentials(),
             ConnectionOptions(api_url=emulator.base_url, timeout_seconds=timeout_seconds),
             options if options is not None else adapter.client_options({}),
+            adapter.ccxt_config(),
         )
         try:
             if action is not None:

@@ -96,6 +96,11 @@ class ExchangeAdapter:
         """
         return {}
 
+    def ccxt_config(self) -> dict[str, Any]:
+        """Top-level ccxt settings besides ``options`` (passed as ``extra_config``
+        to :func:`~exposure_app.exchanges.client_factory.build_client`)."""
+        return {}
+
     def client_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         """``ccxt_options`` plus the framework's cached facts (time adjustment)."""
         options = dict(self.ccxt_options(cached))

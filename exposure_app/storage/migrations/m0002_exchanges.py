@@ -3,7 +3,8 @@
 ``exchange_account_state`` keeps what a sync learned about an exchange
 account so the next sync makes no needless calls (detected account modes,
 the clock adjustment), the key's permissions as last checked, and a back-off
-time after a rate-limit ban. ``exchange_markets`` caches each exchange's spot
+time after a rate-limit ban, and a summary of the last sync (coverage note,
+timings, pricing notes) for the views. ``exchange_markets`` caches each exchange's spot
 market list (used to map ticker symbols for pricing) for a day.
 Neither table ever holds a credential.
 """
@@ -25,7 +26,8 @@ def migrate(db: Database) -> None:
             permissions TEXT,
             permissions_checked_at TEXT,
             backoff_until TEXT,
-            backoff_reason TEXT
+            backoff_reason TEXT,
+            last_sync TEXT
         );
         CREATE TABLE exchange_markets (
             exchange_id TEXT PRIMARY KEY,

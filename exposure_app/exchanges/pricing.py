@@ -1,0 +1,241 @@
+"""Prices: tickers from the exchanges, and valuing holdings in the base currency.
+
+Order of preference for an asset's price in the profile's base currency:
+
+0. the account's own exchange (one ``fetch_tickers`` call per exchange);
+1. another connected exchange;
+1.5 a live price quoted in a USD stablecoin with that stablecoin taken as
+    1 USD because no market prices it (flagged in the source text);
+2. the last known price (recorded by an earlier sync), with its age;
+3. a USD stablecoin taken as 1 USD with no market at all (flagged).
+
+Anything else is unpriced: the holding stays in the snapshot with no value.
+
+Threading: :func:`fetch_quotes` runs on the sync loop with that loop's
+client; :class:`PriceBook` is plain data used on any one thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from exposure_app.domain.money import ONE, div, mul, parse_decimal
+from exposure_app.exchanges.errors import BadResponseError
+
+USD_STABLECOINS = frozenset({
+    "USDT", "USDC", "DAI", "FDUSD", "TUSD", "USDP", "PYUSD", "BUSD", "GUSD", "USDS", "USDE",
+    "USDD", "RLUSD",
+})
+# Quote currencies worth asking tickers for (besides the base currency).
+REFERENCE_QUOTES = ("USD", "USDT", "USDC", "EUR", "BTC", "ETH", "FDUSD", "DAI", "GBP")
+MAX_TICKERS_ONE_BY_ONE = 25
+
+_MARKET_KEYS = (
+    "id", "symbol", "base", "quote", "baseId", "quoteId", "type", "spot", "margin", "swap",
+    "future", "option", "contract", "active",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PriceQuote:
+    """``1 base = price quote`` at ``taken_at``, from exchange ``source``."""
+
+    base: str
+    quote: str
+    price: Decimal
+    source: str
+    taken_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Valuation:
+    price: Decimal
+    source: str
+    tier: float
+
+    @property
+    def recordable(self) -> bool:
+        """Live-based prices are worth recording as "last known" for later syncs."""
+        return self.tier <= 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPrice:
+    """A price from the store (``prices`` table)."""
+
+    price: Decimal
+    source: str
+    taken_at: datetime
+
+
+def compact_markets(markets: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Spot markets reduced to what ticker symbols need (cached in SQLite)."""
+    result = []
+    for market in (markets or {}).values():
+        if not isinstance(market, dict) or not market.get("spot"):
+            continue
+        result.append({key: market.get(key) for key in _MARKET_KEYS})
+    return result
+
+
+def wanted_symbols(markets: dict[str, Any], assets: Iterable[str], target: str) -> list[str]:
+    """Symbols pricing ``assets`` and the reference quotes in ``target``."""
+    quotes = (target, *[q for q in REFERENCE_QUOTES if q != target])
+    wanted: list[str] = []
+    currencies = [*assets, *quotes]
+    for asset in dict.fromkeys(currencies):
+        for quote in quotes:
+            if quote == asset:
+                continue
+            for symbol in (f"{asset}/{quote}", f"{quote}/{asset}"):
+                market = markets.get(symbol)
+                if market and market.get("spot") and market.get("active") is not False:
+                    wanted.append(symbol)
+    return list(dict.fromkeys(wanted))
+
+
+def _ticker_price(ticker: Any, symbol: str) -> Decimal | None:
+    if not isinstance(ticker, dict):
+        raise BadResponseError(f"ticker {symbol}: not an object")
+    for key in ("last", "close"):
+        if ticker.get(key) is not None:
+            price = parse_decimal(ticker[key], field=f"ticker {symbol}")
+            return price if price > 0 else None
+    bid, ask = ticker.get("bid"), ticker.get("ask")
+    if bid is not None and ask is not None:
+        mid = (parse_decimal(bid, field=symbol) + parse_decimal(ask, field=symbol)) / 2
+        return mid if mid > 0 else None
+    return None
+
+
+async def fetch_quotes(
+    client: Any,
+    exchange_id: str,
+    assets: Iterable[str],
+    target: str,
+    now: datetime,
+    *,
+    cached_markets: list[dict[str, Any]] | None,
+) -> tuple[list[PriceQuote], list[dict[str, Any]] | None]:
+    """Quotes for ``assets`` from one exchange; returns (quotes, markets to cache or None)."""
+    fresh_markets = None
+    if client.markets is None:
+        if cached_markets:
+            client.set_markets(cached_markets)
+        else:
+            await client.load_markets()
+            fresh_markets = compact_markets(client.markets)
+    symbols = wanted_symbols(client.markets or {}, assets, target)
+    if not symbols:
+        return [], fresh_markets
+    if client.has.get("fetchTickers"):
+        tickers = await client.fetch_tickers(symbols)
+    else:
+        tickers = {s: await client.fetch_ticker(s) for s in symbols[:MAX_TICKERS_ONE_BY_ONE]}
+    if not isinstance(tickers, dict):
+        raise BadResponseError("tickers: not an object")
+    quotes = []
+    for symbol in symbols:
+        if symbol not in tickers:
+            continue
+        price = _ticker_price(tickers[symbol], symbol)
+        if price is not None:
+            base, quote = symbol.split("/")
+            quotes.append(PriceQuote(base, quote.split(":")[0], price, exchange_id, now))
+    return quotes, fresh_markets
+
+
+def _age(taken_at: datetime, now: datetime) -> str:
+    seconds = max(0.0, (now - taken_at).total_seconds())
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min old"
+    if seconds < 172800:
+        return f"{int(seconds // 3600)} h old"
+    return f"{int(seconds // 86400)} days old"
+
+
+class PriceBook:
+    """Values assets in ``target`` from live quotes, last known prices and assumptions."""
+
+    def __init__(
+        self,
+        target: str,
+        quotes: Iterable[PriceQuote],
+        last_known: Callable[[str], KnownPrice | None],
+        now: datetime,
+    ) -> None:
+        self.target = target
+        self.now = now
+        self._last_known = last_known
+        self._known_cache: dict[str, KnownPrice | None] = {}
+        self._edges: dict[str, list[tuple[str, Decimal, str, str]]] = {}
+        for q in quotes:
+            label = f"{q.source} {q.base}/{q.quote}"
+            self._edges.setdefault(q.base, []).append((q.quote, q.price, label, q.source))
+            self._edges.setdefault(q.quote, []).append((q.base, div(ONE, q.price), label, q.source))
+
+    def _known(self, asset: str) -> KnownPrice | None:
+        if asset not in self._known_cache:
+            self._known_cache[asset] = self._last_known(asset)
+        return self._known_cache[asset]
+
+    def _direct(self, asset: str, home: str | None) -> tuple[Decimal, str, float] | None:
+        """``asset`` -> target in one live hop, the home exchange first."""
+        best = None
+        for quote, price, label, source in self._edges.get(asset, ()):
+            if quote != self.target:
+                continue
+            tier = 0.0 if source == home else 1.0
+            if best is None or tier < best[2]:
+                best = (price, label, tier)
+        return best
+
+    def _conversion(self, currency: str, home: str | None) -> tuple[Decimal, str, float] | None:
+        """A quote currency in the target: live, else stablecoin = 1 USD, else last known."""
+        if currency == self.target:
+            return ONE, "", 0.0
+        direct = self._direct(currency, home)
+        if direct is not None:
+            return direct
+        if currency in USD_STABLECOINS and self.target == "USD":
+            return ONE, f"{currency} taken as 1 USD (assumed, stablecoin)", 1.5
+        known = self._known(currency)
+        if known is not None:
+            return known.price, f"last known {currency} price ({_age(known.taken_at, self.now)})", 2.0
+        return None
+
+    def value(self, asset: str, home: str | None = None) -> Valuation | None:
+        """The best price of one unit of ``asset`` in the target currency, or ``None``."""
+        if asset == self.target:
+            return Valuation(ONE, "base currency", 0.0)
+        candidates: list[tuple[tuple, Valuation]] = []
+        direct = self._direct(asset, home)
+        if direct is not None:
+            candidates.append(((direct[2], direct[2], 1), Valuation(direct[0], direct[1], direct[2])))
+        for quote, price, label, source in self._edges.get(asset, ()):
+            if quote == self.target:
+                continue
+            first = 0.0 if source == home else 1.0
+            conv = self._conversion(quote, home)
+            if conv is None:
+                continue
+            if asset in USD_STABLECOINS and conv[2] >= 1.5:
+                continue   # one stablecoin through another assumed one is no better
+
+            worst = max(first, conv[2])
+            text = f"{label} × {conv[1]}" if conv[1] else label
+            candidates.append(((worst, first, 2), Valuation(mul(price, conv[0]), text, worst)))
+        known = self._known(asset)
+        if known is not None:
+            text = f"last known price ({_age(known.taken_at, self.now)}; {known.source})"
+            candidates.append(((2.0, 2.0, 1), Valuation(known.price, text, 2.0)))
+        if asset in USD_STABLECOINS and self.target == "USD":
+            text = f"assumed 1 {asset} = 1 USD (stablecoin; no market price found)"
+            candidates.append(((3.0, 3.0, 1), Valuation(ONE, text, 3.0)))
+        if not candidates:
+            return None
+        return min(candidates, key=lambda item: item[0])[1]

@@ -1,0 +1,244 @@
+"""One sync run over several accounts (used by :class:`SyncService` on its loop).
+
+Phase 1 reads every account concurrently, each under its own timeout. Phase 2
+prices all holdings with the quotes every exchange returned plus the last
+known prices, then stores each account's outcome in its own transaction:
+a snapshot (``ok`` or ``partial``) with the permissions, cached facts and
+markets, or a recorded failure that leaves the last good snapshot stale.
+
+Threading: created and executed on the sync loop thread, with that thread's
+store. Cancellation (``task.cancel()``) stops the reads; nothing is stored for
+a cancelled run and every account is reported ``cancelled``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from exposure_app.domain.models import Account, SnapshotSource
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.exchanges.errors import (
+    ConfigurationError,
+    ErrorKind,
+    SyncError,
+    describe_exception,
+    make_error,
+)
+from exposure_app.exchanges.pricing import KnownPrice, PriceBook
+from exposure_app.services.exchange_accounts import permission_warning
+from exposure_app.services.sync_account import AccountSession, ReadOutcome
+from exposure_app.services.sync_events import (
+    AccountSyncFinished,
+    AccountSyncProgress,
+    AccountSyncStarted,
+    AccountSyncStatus,
+    SyncEvent,
+    SyncPhase,
+    SyncReport,
+    SyncTimings,
+)
+from exposure_app.services.sync_snapshot import build_snapshot, save_snapshot, taken_at_text
+from exposure_app.storage.secrets import SecretStore, SecretStoreError, secret_ref_of
+from exposure_app.storage.store import ProfileStore
+
+DEFAULT_BACKOFF = timedelta(seconds=60)
+
+
+@dataclass
+class _Pending:
+    account: Account
+    started_at: datetime
+    started: float
+    outcome: ReadOutcome | None = None
+
+
+class SyncRun:
+    """Threading: sync loop thread only (see module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        store: ProfileStore,
+        secret_store: SecretStore,
+        sessions: dict[int, AccountSession],
+        base_currency: str,
+        account_timeout: float,
+        emit: Callable[[SyncEvent], None],
+    ) -> None:
+        self.store = store
+        self.secret_store = secret_store
+        self.sessions = sessions
+        self.base = base_currency
+        self.timeout = account_timeout
+        self.emit = emit
+        self.started_at = utc_now()
+        self._pending: list[_Pending] = []
+
+    # -- phase 1: reading -------------------------------------------------------------
+
+    async def _credentials(self, account: Account) -> dict[str, str]:
+        ref = secret_ref_of(account)
+        if ref is None:
+            raise ConfigurationError("it has no stored API key; add it again")
+        try:
+            return await asyncio.to_thread(self.secret_store.load, ref)
+        except SecretStoreError as exc:
+            raise SyncError(ErrorKind.CONFIG, str(exc)) from None
+
+    async def _read_one(self, pending: _Pending) -> None:
+        account = pending.account
+        exchange_id = account.exchange_id or ""
+        self.emit(AccountSyncStarted(account.id, account.name, exchange_id, pending.started_at))
+        now = utc_now()
+        backoff = self.store.exchange_state.backoff(account.id)
+        if backoff is not None and backoff[0] > now:
+            message = (f"Skipped: the exchange asked to pause until {taken_at_text(backoff[0])} "
+                       f"after a rate limit or ban. {backoff[1]}").strip()
+            pending.outcome = ReadOutcome(error=SyncError(ErrorKind.RATE_LIMIT, message))
+            return
+        session = self.sessions.get(account.id)
+        if session is None:
+            session = self.sessions[account.id] = AccountSession(account)
+        try:
+            self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.CONNECTING))
+            credentials = await self._credentials(account)
+            facts = self.store.exchange_state.facts(account.id)
+            await session.ensure_client(account, credentials, facts, self.timeout)
+        except Exception as exc:
+            pending.outcome = ReadOutcome(error=describe_exception(exc, exchange_id))
+            return
+        self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.READING))
+        markets = self.store.exchange_state.markets(exchange_id, now)
+        try:
+            pending.outcome = await asyncio.wait_for(
+                session.read(self.base, now, markets), self.timeout
+            )
+        except TimeoutError:
+            await session.close()   # a cancelled request may leave the client mid-flight
+            error = make_error(ErrorKind.TIMEOUT, exchange_id)
+            pending.outcome = ReadOutcome(error=SyncError(
+                error.kind, f"{error.message} (no complete answer within {self.timeout:g} s)"
+            ))
+
+    async def execute(self, accounts: list[Account]) -> SyncReport:
+        self._pending = [_Pending(a, utc_now(), time.perf_counter()) for a in accounts]
+        tasks = [asyncio.ensure_future(self._read_one(p)) for p in self._pending]
+        try:
+            if tasks:
+                await asyncio.gather(*tasks)
+        except asyncio.CancelledError:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            return self.cancelled_report()
+        return self._store_all()
+
+    def cancelled_report(self) -> SyncReport:
+        results = []
+        for p in self._pending:
+            result = AccountSyncFinished(
+                p.account.id, p.account.name, p.account.exchange_id or "",
+                AccountSyncStatus.CANCELLED, self._timings(p, None), self.base,
+                error="Cancelled before it finished; nothing was stored.",
+            )
+            self.emit(result)
+            results.append(result)
+        return SyncReport(self.started_at, utc_now(), tuple(results), cancelled=True)
+
+    # -- phase 2: pricing and storing -------------------------------------------------------
+
+    def _timings(self, p: _Pending, outcome: ReadOutcome | None) -> SyncTimings:
+        return SyncTimings(
+            started_at=p.started_at, finished_at=utc_now(),
+            read_seconds=outcome.read_seconds if outcome else None,
+            pricing_seconds=outcome.pricing_seconds if outcome else None,
+            total_seconds=time.perf_counter() - p.started,
+        )
+
+    def _store_all(self) -> SyncReport:
+        taken_at = utc_now()
+        quotes = [q for p in self._pending if p.outcome for q in p.outcome.quotes]
+
+        def last_known(asset: str) -> KnownPrice | None:
+            record = self.store.prices.latest(asset, self.base, taken_at)
+            return None if record is None else KnownPrice(record.price, record.source,
+                                                          record.taken_at)
+
+        book = PriceBook(self.base, quotes, last_known, taken_at)
+        results = []
+        for p in self._pending:
+            outcome = p.outcome or ReadOutcome(error=SyncError(ErrorKind.EXCHANGE, "no result"))
+            try:
+                result = self._store_one(p, outcome, book, taken_at)
+            except Exception as exc:   # storing failed: report it, keep the others going
+                error = describe_exception(exc, p.account.exchange_id or "")
+                result = AccountSyncFinished(
+                    p.account.id, p.account.name, p.account.exchange_id or "",
+                    AccountSyncStatus.FAILED, self._timings(p, outcome), self.base,
+                    error=f"Could not save the result: {error.message}", error_kind="storage",
+                )
+            self.emit(result)
+            results.append(result)
+        return SyncReport(self.started_at, utc_now(), tuple(results))
+
+    def _store_one(self, p: _Pending, outcome: ReadOutcome, book: PriceBook,
+                   taken_at: datetime) -> AccountSyncFinished:
+        account = p.account
+        exchange_id = account.exchange_id or ""
+        state = self.store.exchange_state
+        last_good = self.store.snapshots.latest_usable(account.id, taken_at)
+        if outcome.error is not None or outcome.reading is None:
+            error = outcome.error or make_error(ErrorKind.EXCHANGE, exchange_id)
+            with self.store.transaction():
+                self.store.snapshots.record_failure(account.id, taken_at, error.message,
+                                                    SnapshotSource.SYNC)
+                if error.kind is ErrorKind.RATE_LIMIT and not error.message.startswith("Skipped"):
+                    wait = (timedelta(seconds=error.retry_after) if error.retry_after
+                            else DEFAULT_BACKOFF)
+                    state.set_backoff(account.id, taken_at + wait, error.message)
+            previous = state.permissions(account.id)
+            return AccountSyncFinished(
+                account.id, account.name, exchange_id, AccountSyncStatus.FAILED,
+                self._timings(p, outcome), self.base, error=error.message,
+                error_kind=error.kind.value,
+                stale_since=last_good.taken_at if last_good else None,
+                permissions=previous[0] if previous else None,
+                permission_warning=permission_warning(previous[0]) if previous else None,
+            )
+        self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.SAVING))
+        reading = outcome.reading
+        built = build_snapshot(account, reading, book, taken_at, last_good)
+        notes = [n for n in (outcome.pricing_error,) if n]
+        if built.assumed:
+            notes.append("priced by assuming a stablecoin is worth 1 USD: "
+                         + ", ".join(built.assumed))
+        timings = self._timings(p, outcome)
+        with self.store.transaction():
+            snapshot_id = save_snapshot(self.store, built)
+            if reading.permissions is not None:
+                state.save_permissions(account.id, reading.permissions, taken_at)
+            state.save_facts(account.id, outcome.facts)
+            state.set_backoff(account.id, None, None)
+            if outcome.fresh_markets:
+                state.save_markets(exchange_id, outcome.fresh_markets, taken_at)
+            state.save_last_sync(account.id, {
+                "status": built.snapshot.status.value, "coverage_note": reading.coverage_note,
+                "skipped": dict(reading.skipped), "notes": notes,
+                "read_seconds": timings.read_seconds, "total_seconds": timings.total_seconds,
+                "unpriced": list(built.unpriced),
+            })
+        status = AccountSyncStatus(built.snapshot.status.value)
+        return AccountSyncFinished(
+            account.id, account.name, exchange_id, status, timings, self.base,
+            coverage=reading.coverage, missing=built.snapshot.missing, skipped=reading.skipped,
+            coverage_note=reading.coverage_note, total_value=built.total_value,
+            wallet_values=built.wallet_values, holdings_count=len(built.snapshot.holdings),
+            unpriced_assets=built.unpriced, assumed_prices=built.assumed,
+            permissions=reading.permissions,
+            permission_warning=permission_warning(reading.permissions),
+            snapshot_id=snapshot_id, notes=tuple(notes),
+        )

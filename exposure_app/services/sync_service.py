@@ -1,0 +1,245 @@
+"""The sync service: one asyncio loop thread that owns every ccxt client.
+
+Threading contract:
+
+* :class:`SyncService` starts one daemon thread running one asyncio loop.
+  That thread creates, reuses and closes every ccxt client (one per account,
+  :class:`~exposure_app.services.sync_account.AccountSession`) and opens its
+  own :class:`~exposure_app.storage.store.ProfileStore` for all writes.
+* The public methods (:meth:`start`, :meth:`sync`, :meth:`cancel`,
+  :meth:`shutdown`, :meth:`add_listener`) may be called from any thread.
+  :meth:`sync` returns a ``concurrent.futures.Future`` of a
+  :class:`~exposure_app.services.sync_events.SyncReport`.
+* Listeners are plain callables invoked **on the sync thread** with frozen
+  event dataclasses; the GUI bridges them to Qt signals, the CLI ignores or
+  prints them. A listener that raises is logged and does not stop the sync.
+
+A run reads all selected accounts concurrently, each bounded by the
+per-account timeout, so the slowest account bounds the wall time. Prices are
+then combined across exchanges and each account's snapshot is written in its
+own transaction. A failed account records the failure (its last good
+snapshot is then shown as stale with the reason); one account failing never
+stops the others. Runs are serialised: a second :meth:`sync` waits for the
+first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+from exposure_app.domain.models import AccountKind
+from exposure_app.services.profile import Profile
+from exposure_app.services.sync_account import AccountSession
+from exposure_app.services.sync_events import SyncEvent, SyncReport, SyncRunFinished
+from exposure_app.services.sync_run import SyncRun
+from exposure_app.storage.secrets import SecretStore
+from exposure_app.storage.store import ProfileStore
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[SyncEvent], None]
+
+
+class SyncService:
+    """See the module docstring for the threading contract.
+
+    ``account_timeout`` overrides the ``sync_timeout_seconds`` setting (tests).
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        secret_store: SecretStore | None = None,
+        account_timeout: float | None = None,
+    ) -> None:
+        self.profile = profile
+        self.secret_store = secret_store or SecretStore()
+        self.account_timeout = account_timeout
+        self._listeners: list[Listener] = []
+        self._listeners_lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._start_error: BaseException | None = None
+        self._store: ProfileStore | None = None
+        self._sessions: dict[int, AccountSession] = {}
+        self._run_lock: asyncio.Lock | None = None
+        self._current: asyncio.Task | None = None
+
+    # -- listeners (any thread) ----------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        with self._listeners_lock:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        with self._listeners_lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def _emit(self, event: SyncEvent) -> None:
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("sync listener failed")
+
+    # -- life cycle (any thread) ---------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        """Start the loop thread and open its store (idempotent)."""
+        if self.running:
+            return
+        self._ready.clear()
+        self._thread = threading.Thread(target=self._thread_main, name="exchange-sync",
+                                        daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._start_error is not None:
+            error, self._start_error = self._start_error, None
+            self._thread.join()
+            raise error
+
+    def _thread_main(self) -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        self._loop = loop
+        try:
+            self._store = self.profile.open_store()
+            self._run_lock = asyncio.Lock()
+        except BaseException as exc:
+            self._start_error = exc
+            self._ready.set()
+            loop.close()
+            return
+        self._ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            try:
+                loop.run_until_complete(self._close_sessions())
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            finally:
+                if self._store is not None:
+                    self._store.close()
+                    self._store = None
+                loop.close()
+                self._loop = None
+
+    def sync(self, account_ids: Iterable[int] | None = None) -> concurrent.futures.Future:
+        """Sync the given exchange accounts (all when ``None``); returns a Future."""
+        if not self.running:
+            self.start()
+        assert self._loop is not None
+        ids = None if account_ids is None else frozenset(account_ids)
+        return asyncio.run_coroutine_threadsafe(self._run(ids), self._loop)
+
+    def cancel(self) -> None:
+        """Cancel the run in progress; cancelled accounts store nothing."""
+        loop = self._loop
+        if loop is None:
+            return
+
+        def _cancel() -> None:
+            if self._current is not None and not self._current.done():
+                self._current.cancel()
+
+        loop.call_soon_threadsafe(_cancel)
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Cancel any run, close every client on the loop and join the thread."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None or not thread.is_alive():
+            return
+
+        async def _finish() -> None:
+            current = self._current
+            if current is not None and not current.done():
+                current.cancel()
+                await asyncio.wait({current}, timeout=timeout / 2)
+            await self._close_sessions()
+
+        try:
+            asyncio.run_coroutine_threadsafe(_finish(), loop).result(timeout)
+        except (concurrent.futures.TimeoutError, RuntimeError):
+            log.warning("sync service: clients not closed within %s s", timeout)
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout)
+
+    def __enter__(self) -> SyncService:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    # -- on the loop -----------------------------------------------------------------
+
+    async def _close_sessions(self) -> None:
+        sessions, self._sessions = self._sessions, {}
+        await asyncio.gather(*(s.close() for s in sessions.values()), return_exceptions=True)
+
+    async def _run(self, ids: frozenset[int] | None) -> SyncReport:
+        assert self._run_lock is not None and self._store is not None
+        async with self._run_lock:
+            store = self._store
+            accounts = [
+                a for a in store.accounts.list()
+                if a.kind is AccountKind.EXCHANGE_API and (ids is None or a.id in ids)
+            ]
+            if ids is not None:
+                unknown = ids - {a.id for a in accounts}
+                if unknown:
+                    raise ValueError(
+                        "not exchange accounts of this profile: "
+                        + ", ".join(str(i) for i in sorted(unknown))
+                    )
+            # drop sessions of accounts that no longer exist
+            known = {a.id for a in store.accounts.list()}
+            for account_id in [i for i in self._sessions if i not in known]:
+                await self._sessions.pop(account_id).close()
+            settings = self.profile.load_settings()
+            timeout = float(self.account_timeout or settings.sync_timeout_seconds)
+            run = SyncRun(
+                store=store, secret_store=self.secret_store, sessions=self._sessions,
+                base_currency=settings.base_currency, account_timeout=timeout, emit=self._emit,
+            )
+            task = asyncio.ensure_future(run.execute(accounts))
+            self._current = task
+            try:
+                report = await task   # execute() turns a cancel into a "cancelled" report
+            finally:
+                self._current = None
+            self._emit(SyncRunFinished(report))
+            return report
+
+
+def sync_blocking(
+    profile: Profile,
+    account_ids: Iterable[int] | None = None,
+    *,
+    secret_store: SecretStore | None = None,
+    account_timeout: float | None = None,
+    listener: Listener | None = None,
+    wait: timedelta | None = None,
+) -> SyncReport:
+    """Start a service, run one sync, shut it down: the CLI's entry point."""
+    service = SyncService(profile, secret_store=secret_store, account_timeout=account_timeout)
+    if listener is not None:
+        service.add_listener(listener)
+    with service:
+        future = service.sync(account_ids)
+        return future.result(None if wait is None else wait.total_seconds())
