@@ -1,0 +1,155 @@
+"""``checklist [COUNTERPARTY | --all] [--json | --csv FILE | --markdown FILE]``.
+
+Builds (or refreshes) the move-to-self-custody plan and prints it; ``--tick``,
+``--untick`` and ``--note`` record progress on one item (by its key, e.g.
+``asset:binance:BTC``, or its position number). The app never withdraws.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from exposure_app.cli.context import CliContext, UserError, format_money
+from exposure_app.domain.checklist import ChecklistRow
+from exposure_app.services.checklist_service import (
+    ALL,
+    ChecklistError,
+    ChecklistView,
+    open_checklist,
+    set_item,
+)
+from exposure_app.services.reports import (
+    ReportError,
+    ReportOptions,
+    write_checklist_markdown,
+    write_report,
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "checklist", help="a step-by-step plan to move assets to self-custody (never withdraws)")
+    p.add_argument("counterparty", nargs="?", help="custodian id (binance, kraken...)")
+    p.add_argument("--all", action="store_true", help="one plan for every custodian")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON")
+    out.add_argument("--csv", type=Path, metavar="FILE", help="write the plan as CSV")
+    out.add_argument("--markdown", type=Path, metavar="FILE", help="write the plan as Markdown")
+    act = p.add_mutually_exclusive_group()
+    act.add_argument("--tick", metavar="ITEM", help="mark an item done (key or position)")
+    act.add_argument("--untick", metavar="ITEM", help="mark an item not done")
+    p.add_argument("--note", metavar="TEXT",
+                   help="with --tick/--untick or alone with --item: a note such as the tx id")
+    p.add_argument("--item", metavar="ITEM", help="the item --note applies to (without --tick)")
+    p.set_defaults(handler=checklist_cmd)
+
+
+def _scope(args: argparse.Namespace) -> str:
+    if args.all and args.counterparty:
+        raise UserError("give a custodian or --all, not both")
+    if not args.all and not args.counterparty:
+        raise UserError("name a custodian (e.g. 'checklist binance') or use --all")
+    return ALL if args.all else args.counterparty
+
+
+def _find(view: ChecklistView, ref: str) -> ChecklistRow:
+    ref = ref.strip()
+    for row in view.rows:
+        if row.item_key == ref or (ref.isdigit() and row.position == int(ref)):
+            return row
+    raise UserError(f"the plan has no item {ref!r} (use a key such as asset:binance:BTC or a "
+                    "position number from the plan)")
+
+
+def row_json(row: ChecklistRow) -> dict:
+    return {
+        "position": row.position, "item": row.item_key, "kind": row.kind,
+        "counterparty": row.counterparty, "level": row.level, "asset": row.asset,
+        "title": row.title, "detail": row.detail, "free": row.free, "locked": row.locked,
+        "total": row.total, "value": row.value, "unlock": row.unlock or None,
+        "networks": row.networks or None, "memo": row.memo or None, "dust": row.dust or None,
+        "listed": row.listed, "done": row.done, "done_at": row.done_at, "done_by": row.done_by,
+        "note": row.note,
+    }
+
+
+def view_json(view: ChecklistView) -> dict:
+    return {
+        "plan_id": view.plan_id, "scope": view.scope, "name": view.scope_name,
+        "as_of": view.as_of, "base_currency": view.base_currency, "notice": view.plan.notice,
+        "remaining_value": view.remaining_value, "done": view.done_count,
+        "custodians": [
+            {"counterparty": s.counterparty, "name": s.name, "level": s.level, "value": s.value,
+             "unpriced_assets": s.unpriced_assets, "withdrawal_info": s.withdrawal_info_note}
+            for s in view.plan.sections
+        ],
+        "items": [row_json(r) for r in view.rows],
+    }
+
+
+def _print(ctx: CliContext, view: ChecklistView) -> None:
+    cur = view.base_currency
+    ctx.out(f"Move to self-custody: {view.scope_name}  (plan as of {view.as_of:%Y-%m-%d %H:%M} UTC)")
+    ctx.out(view.plan.notice)
+    ctx.out(f"Still to move: {format_money(view.remaining_value, cur)}")
+    section = None
+    for r in view.rows:
+        heading = "Before you start" if r.kind == "step" else (r.counterparty_name or "")
+        if heading != section:
+            section = heading
+            level = f"  [{r.level}]" if r.level and r.kind != "step" else ""
+            ctx.out(f"\n{heading}{level}")
+        box = "[x]" if r.done else "[ ]"
+        gone = "" if r.listed else "  (no longer held there)"
+        ctx.out(f" {r.position:>3}. {box} {r.title}{gone}")
+        if r.kind == "asset":
+            ctx.out(f"        {r.total} {r.asset} ({r.free} free, {r.locked} locked), "
+                    f"{format_money(r.value, cur)}")
+            ctx.out(f"        unlock: {r.unlock}")
+            ctx.out(f"        networks: {r.networks}")
+            ctx.out(f"        memo/tag: {r.memo}")
+            if r.dust:
+                ctx.out(f"        {r.dust}")
+        elif r.kind == "affiliated":
+            ctx.out(f"        {r.total} {r.asset}, {format_money(r.value, cur)}: {r.detail}")
+        if r.done and r.done_by == "sync":
+            ctx.out("        done automatically: gone from the custodian at the last sync")
+        if r.note:
+            ctx.out(f"        note: {r.note}")
+    for s in view.plan.sections:
+        if s.withdrawal_info_note:
+            ctx.out(f"\n{s.name}: {s.withdrawal_info_note}")
+
+
+def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    scope = _scope(args)
+    ctx.lock_for_writing()
+    try:
+        view = open_checklist(ctx.store, ctx.settings, scope)
+        ref = args.tick or args.untick or args.item
+        if args.note is not None and ref is None:
+            raise UserError("--note needs --tick ITEM, --untick ITEM or --item ITEM")
+        if ref is not None:
+            if view.plan_id is None:  # pragma: no cover - open_checklist always saves
+                raise UserError("the plan could not be saved")
+            row = _find(view, ref)
+            done = True if args.tick else (False if args.untick else None)
+            set_item(ctx.store, view.plan_id, row.item_key, done=done, note=args.note)
+            view = open_checklist(ctx.store, ctx.settings, scope, now=view.as_of)
+            ctx.warn(f"{row.item_key}: {'done' if done else 'not done' if done is False else 'noted'}")
+        if args.csv is not None:
+            result = write_report(ctx.store, ctx.settings, "checklist", args.csv,
+                                  ReportOptions(as_of=view.as_of, scope=view.scope))
+            ctx.warn(f"Wrote {result.rows} item(s) to {result.path}")
+        elif args.markdown is not None:
+            result = write_checklist_markdown(ctx.store, ctx.settings, args.markdown,
+                                              scope=view.scope, as_of=view.as_of)
+            ctx.warn(f"Wrote the plan to {result.path}")
+        elif args.json:
+            ctx.emit_json(view_json(view))
+        elif ref is None:
+            _print(ctx, view)
+    except (ChecklistError, ReportError) as exc:
+        raise UserError(str(exc)) from None
+    return 0

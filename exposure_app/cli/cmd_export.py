@@ -1,0 +1,43 @@
+"""``export REPORT --out FILE [--as-of DATE]``: CSV reports (columns in docs/reports.md).
+
+The GUI's File → Export calls the same :func:`~exposure_app.services.reports.write_report`,
+so both produce byte-identical files for the same report and "as of".
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from exposure_app.cli.context import CliContext, UserError, parse_as_of
+from exposure_app.services.checklist_service import ALL, ChecklistError
+from exposure_app.services.reports import REPORTS, ReportError, ReportOptions, write_report
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("export", help="write a CSV report (see docs/reports.md)")
+    p.add_argument("report", choices=list(REPORTS), metavar="REPORT",
+                   help="one of: " + ", ".join(REPORTS))
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the CSV file to write")
+    p.add_argument("--as-of", metavar="DATE", help="ISO date or date-time (default now)")
+    p.add_argument("--counterparty", metavar="ID", default=ALL,
+                   help="checklist: the custodian the plan is for (default all)")
+    p.add_argument("--all-snapshots", action="store_true",
+                   help="holdings: every holding of every snapshot, not only the latest")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+    p.set_defaults(handler=export_cmd)
+
+
+def export_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    as_of = parse_as_of(args.as_of)
+    options = ReportOptions(as_of=as_of, scope=args.counterparty, all_snapshots=args.all_snapshots)
+    try:
+        result = write_report(ctx.store, ctx.settings, args.report, args.out, options)
+    except (ReportError, ChecklistError) as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        ctx.emit_json({"report": result.name, "path": str(result.path), "rows": result.rows,
+                       "as_of": result.as_of})
+    else:
+        ctx.warn(f"Wrote {result.rows} row(s) of the {result.name} report to {result.path}")
+    return 0

@@ -1,0 +1,50 @@
+"""The ``checklist`` report: one CSV row per plan item, with its progress.
+
+Threading: pure; run anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from exposure_app.domain.checklist import ChecklistRow
+from exposure_app.reports.csv_safe import Column, Kind
+
+T, D, TM, B, INT = Kind.TEXT, Kind.DECIMAL, Kind.TIME, Kind.BOOL, Kind.INT
+
+CHECKLIST_COLUMNS = (
+    Column("as_of", TM, "when the plan was built from the latest data"),
+    Column("scope", T, "the counterparty the plan is for, or all"),
+    Column("base_currency", T, "currency of the value column"),
+    Column("position", INT, "order to follow"),
+    Column("item", T, "stable item key (step:..., asset:CP:ASSET, affiliated:CP:ASSET)"),
+    Column("kind", T, "step, asset or affiliated"),
+    Column("counterparty", T, "custodian id (empty for general steps)"),
+    Column("level", T, "the custodian's warning level, if any"),
+    Column("asset", T, "asset code"),
+    Column("title", T, "what to do"),
+    Column("detail", T, "where it is (account/wallet amounts) or how to do it"),
+    Column("free", D, "amount withdrawable now"),
+    Column("locked", D, "amount locked"),
+    Column("total", D, "free + locked (affiliated: amount held elsewhere)"),
+    Column("value", D, "value in the base currency; empty when unpriced"),
+    Column("unlock", T, "what unlocks the locked part"),
+    Column("networks", T, "withdrawal networks: enabled, fee, minimum, memo"),
+    Column("memo", T, "whether a memo/tag is needed: required, likely, none or unknown"),
+    Column("dust", T, "why it is not worth moving, if so"),
+    Column("listed", B, "false when the latest data no longer shows the item"),
+    Column("done", B, "ticked off"),
+    Column("done_at", TM, "when it was ticked"),
+    Column("done_by", T, "user, or sync (the asset left the custodian)"),
+    Column("note", T, "your note, e.g. the transaction id"),
+)
+
+
+def checklist_rows(rows: Iterable[ChecklistRow], *, as_of: datetime, scope: str,
+                   base_currency: str) -> Iterator[tuple]:
+    for r in rows:
+        yield (as_of, scope, base_currency, r.position, r.item_key, r.kind, r.counterparty, r.level,
+               r.asset, r.title, r.detail, r.free, r.locked, r.total, r.value, r.unlock or None,
+               r.networks or None, r.memo or None, r.dust or None, r.listed, r.done, r.done_at,
+               r.done_by, r.note or None)

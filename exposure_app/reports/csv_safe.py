@@ -1,0 +1,105 @@
+"""CSV writing that a spreadsheet cannot turn into a formula.
+
+Every report goes through :func:`write_csv`: UTF-8 (no byte-order mark), a
+header row, CRLF line ends (RFC 4180), ``.`` as the decimal point and full
+precision (canonical decimal text, never floats), ISO 8601 times with their
+UTC offset, ``true``/``false`` for flags and an empty cell for "none".
+
+Formula neutralising: a *text* cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return would be run as a formula by Excel,
+LibreOffice or Google Sheets (CSV injection). Such a cell is written with a
+single quote ``'`` in front, which spreadsheets show as text and which
+anyone reading the file can strip. Number, time and flag cells are produced
+by this module from typed values, so they never need it (a negative amount
+stays ``-1.5``, a number).
+
+Threading: pure functions; the caller owns the output stream.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum, StrEnum
+from typing import IO, Any
+
+from exposure_app.domain.money import to_text
+from exposure_app.domain.timeutil import ensure_utc
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    DECIMAL = "decimal"
+    TIME = "time"
+    DATE = "date"
+    BOOL = "bool"
+    INT = "int"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    kind: Kind = Kind.TEXT
+    doc: str = ""
+
+
+def neutralise(text: str) -> str:
+    """``text`` made safe for a spreadsheet: prefixed with ``'`` if it starts like a formula."""
+    if text.startswith(FORMULA_PREFIXES):
+        return QUOTE + text
+    return text
+
+
+def is_safe(text: str) -> bool:
+    """Whether a written text cell cannot be run as a formula."""
+    return not text.startswith(FORMULA_PREFIXES)
+
+
+def format_cell(value: Any, kind: Kind) -> str:
+    """The cell text for ``value`` of column ``kind``; ``None`` is an empty cell."""
+    if value is None:
+        return ""
+    if kind is Kind.DECIMAL:
+        if not isinstance(value, Decimal):
+            raise TypeError(f"expected a Decimal, got {type(value).__name__}")
+        return to_text(value)
+    if kind is Kind.TIME:
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        return ensure_utc(value).isoformat()
+    if kind is Kind.DATE:
+        if isinstance(value, datetime):
+            value = value.date()
+        if not isinstance(value, date):
+            raise TypeError(f"expected a date, got {type(value).__name__}")
+        return value.isoformat()
+    if kind is Kind.BOOL:
+        return "true" if value else "false"
+    if kind is Kind.INT:
+        return str(int(value))
+    if isinstance(value, Enum):
+        value = value.value
+    return neutralise(str(value))
+
+
+def write_csv(out: IO[str], columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> int:
+    """Write the header and ``rows`` (consumed lazily); returns the number of data rows.
+
+    ``out`` must be opened with ``newline=""`` and ``encoding="utf-8"``.
+    """
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.name for c in columns])
+    kinds = [c.kind for c in columns]
+    count = 0
+    for row in rows:
+        if len(row) != len(kinds):
+            raise ValueError(f"row has {len(row)} cells, the report has {len(kinds)} columns")
+        writer.writerow([format_cell(v, k) for v, k in zip(row, kinds, strict=True)])
+        count += 1
+    return count

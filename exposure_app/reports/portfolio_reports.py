@@ -1,0 +1,147 @@
+"""The ``exposure``, ``holdings`` and ``history`` reports: columns and rows.
+
+Each report is a list of :class:`~exposure_app.reports.csv_safe.Column` and a
+generator of rows (typed values; :mod:`csv_safe` formats them). Generators
+never build the whole report in memory: ``holdings`` and ``history`` read
+the store through a cursor, row by row.
+
+Threading: run on the thread that owns the store passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.exposure import ExposureReport
+from exposure_app.domain.money import share
+from exposure_app.domain.timeutil import from_storage, to_storage
+from exposure_app.reports.csv_safe import Column, Kind
+from exposure_app.storage.store import ProfileStore
+
+T, D, TM, B, DT = Kind.TEXT, Kind.DECIMAL, Kind.TIME, Kind.BOOL, Kind.DATE
+
+EXPOSURE_COLUMNS = (
+    Column("as_of", TM, "the instant the figures are for"),
+    Column("base_currency", T, "currency of every value column"),
+    Column("group", T, "custodian, or issuer (stablecoin issuers, exposed through their coins)"),
+    Column("counterparty", T, "counterparty id"),
+    Column("name", T, "display name"),
+    Column("direct", D, "value it holds for you (custodians; empty for issuers)"),
+    Column("affiliated", D, "value of its own tokens held elsewhere (custodians; empty for issuers)"),
+    Column("total", D, "direct + affiliated (issuers: value of their coins held anywhere)"),
+    Column("share", D, "total as a fraction of net worth (0.25 = 25%)"),
+    Column("level", T, "current warning level (info, low, medium, high, critical) or empty"),
+    Column("accounts", T, "your accounts at this custodian, separated by '; '"),
+)
+
+
+def exposure_rows(report: ExposureReport, levels: Mapping[str, str]) -> Iterator[tuple]:
+    for c in report.counterparties:
+        yield (report.as_of, report.base_currency, "custodian", c.counterparty, c.name, c.direct,
+               c.affiliated, c.value, c.share, levels.get(c.counterparty), "; ".join(c.accounts))
+    for i in report.issuers:
+        yield (report.as_of, report.base_currency, "issuer", i.issuer, i.name, None, None, i.value,
+               i.share, levels.get(i.issuer), None)
+
+
+HOLDINGS_COLUMNS = (
+    Column("as_of", TM, "the instant the report is for"),
+    Column("account", T, "account name"),
+    Column("account_kind", T, "exchange_api, manual_custodial or self_custody"),
+    Column("counterparty", T, "custodian id; empty for self-custody"),
+    Column("wallet", T, "wallet at the exchange (spot, funding, earn_locked...) or main"),
+    Column("asset", T, "asset code"),
+    Column("free", D, "amount that can be withdrawn now"),
+    Column("locked", D, "amount locked (open orders, locked earn, staking)"),
+    Column("total", D, "free + locked"),
+    Column("price", D, "price per unit in the base currency; empty when unpriced"),
+    Column("value", D, "total x price; empty when unpriced"),
+    Column("base_currency", T, "currency of price and value"),
+    Column("priced", B, "false when no price was found (the holding is not in the totals)"),
+    Column("price_source", T, "where the price came from"),
+    Column("snapshot_time", TM, "when the snapshot was taken"),
+    Column("snapshot_status", T, "ok or partial"),
+    Column("stale", B, "true when a later sync failed and these are the last good figures"),
+    Column("stale_reason", T, "why the account could not be refreshed"),
+)
+
+_HOLDING_SQL = (
+    "SELECT wallet, asset, free, locked, total, price, value, price_source, priced "
+    "FROM holdings WHERE snapshot_id = ? ORDER BY id"
+)
+
+
+def _dec(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) -> Iterator[tuple]:
+    """Each account's holdings in its latest usable snapshot at or before ``as_of``.
+
+    Streams each snapshot's holdings from a cursor.
+    """
+    for account in store.accounts.list():
+        state = store.snapshots.state(account, as_of)
+        snap = state.snapshot
+        if snap is None or snap.id is None:
+            continue
+        for r in store.db.execute(_HOLDING_SQL, [snap.id]):
+            yield (as_of, account.name, account.kind.value, account.counterparty, r[0], r[1],
+                   Decimal(r[2]), Decimal(r[3]), Decimal(r[4]), _dec(r[5]), _dec(r[6]),
+                   base_currency, bool(r[8]), r[7], snap.taken_at, snap.status.value,
+                   state.is_stale, state.stale_reason)
+
+
+def all_holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) -> Iterator[tuple]:
+    """Every holding of every usable snapshot at or before ``as_of`` (the full history).
+
+    One SQL cursor over the join, oldest first; memory stays flat however long
+    the history. ``stale`` is false here: each row is the capture as taken.
+    """
+    cursor = store.db.execute(
+        "SELECT a.name, a.kind, a.counterparty, h.wallet, h.asset, h.free, h.locked, h.total, "
+        "h.price, h.value, h.priced, h.price_source, s.taken_at, s.status "
+        "FROM snapshots s JOIN accounts a ON a.id = s.account_id "
+        "JOIN holdings h ON h.snapshot_id = s.id "
+        "WHERE s.usable = 1 AND s.taken_at <= ? ORDER BY s.taken_at, s.id, h.id",
+        [to_storage(as_of)],
+    )
+    for r in cursor:
+        yield (as_of, r[0], r[1], r[2], r[3], r[4], Decimal(r[5]), Decimal(r[6]), Decimal(r[7]),
+               _dec(r[8]), _dec(r[9]), base_currency, bool(r[10]), r[11], from_storage(r[12]),
+               r[13], False, None)
+
+
+HISTORY_COLUMNS = (
+    Column("date", DT, "the UTC day; figures are as of the end of that day"),
+    Column("base_currency", T, "currency of every value column"),
+    Column("counterparty", T, "custodian id"),
+    Column("name", T, "display name"),
+    Column("direct", D, "value the custodian held for you at the end of the day"),
+    Column("share", D, "direct as a fraction of that day's net worth"),
+    Column("custodial", D, "value held by all custodians that day"),
+    Column("self_custody", D, "value in self-custody that day"),
+    Column("net_worth", D, "custodial + self_custody"),
+)
+
+
+class HistoryPointLike(Protocol):
+    day: Any
+    by_counterparty: Mapping[str, Decimal]
+    self_custody: Decimal
+    custodial: Decimal
+    net_worth: Decimal
+
+
+def history_rows(points: Iterable[HistoryPointLike], base_currency: str,
+                 directory: CounterpartyDirectory) -> Iterator[tuple]:
+    """One row per day per custodian (sorted by id within a day); ``points`` may be a generator."""
+    for p in points:
+        for cp in sorted(p.by_counterparty):
+            value = p.by_counterparty[cp]
+            yield (p.day, base_currency, cp, directory.name(cp), value, share(value, p.net_worth),
+                   p.custodial, p.self_custody, p.net_worth)

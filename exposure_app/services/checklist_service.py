@@ -1,0 +1,240 @@
+"""The self-custody checklist: build a plan, keep its progress, close what moved.
+
+* :func:`open_checklist` builds the plan for one custodian (or ``"all"``) from
+  the latest data, saves what it lists, and returns it with the stored ticks
+  and notes (a :class:`ChecklistView`). Items listed earlier but no longer
+  shown by the data stay, marked ``listed = False``.
+* :func:`view_checklist` does the same without writing (exports, previews).
+* :func:`set_item` ticks, unticks or annotates one item.
+* :func:`close_moved_items` runs after every sync: an asset that has gone
+  from its custodian is ticked ``done_by = "sync"``; one that came back is
+  reopened (only if the sync had ticked it).
+
+Exposure itself needs no change when an asset moves: it is computed from the
+snapshots, so the next sync's snapshot lowers it; the plan's remaining value
+drops with it.
+
+Threading: every function runs on the thread that owns ``store``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+
+from exposure_app.domain.checklist import (
+    ChecklistPlan,
+    ChecklistRow,
+    build_plan,
+    flatten,
+    held_elsewhere,
+    still_held,
+)
+from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.models import AccountState
+from exposure_app.domain.money import add, to_text
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.risk.catalog import load_directory
+from exposure_app.services.portfolio import account_states
+from exposure_app.services.settings import Settings
+from exposure_app.services.withdrawal_info import networks_for_plan
+from exposure_app.storage.checklist import ChecklistRepository, HoldingLockRepository, StoredItem
+from exposure_app.storage.store import ProfileStore
+
+ALL = "all"
+
+
+class ChecklistError(ValueError):
+    """The plan cannot be made as asked; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistView:
+    """A plan with its progress, ready for a table, CSV, Markdown or print."""
+
+    plan_id: int | None
+    scope: str
+    scope_name: str
+    as_of: datetime
+    base_currency: str
+    plan: ChecklistPlan
+    rows: tuple[ChecklistRow, ...]
+
+    @property
+    def remaining_value(self) -> Decimal:
+        """Value still at the custodian(s): listed, undone asset items."""
+        return add(*(r.value for r in self.rows
+                     if r.kind == "asset" and r.listed and not r.done and r.value is not None))
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for r in self.rows if r.done)
+
+
+def resolve_scope(store: ProfileStore, scope: str, directory: CounterpartyDirectory) -> str:
+    """The canonical scope id; raises :class:`ChecklistError` for an unknown custodian."""
+    scope = (scope or "").strip()
+    if not scope:
+        raise ChecklistError("name a custodian (e.g. binance) or ask for all custodians")
+    if scope.lower() == ALL:
+        return ALL
+    canonical = directory.resolve(scope)
+    held = {directory.resolve(a.counterparty) for a in store.accounts.list()
+            if a.is_custodial and a.counterparty}
+    if canonical not in held and directory.get(canonical) is None:
+        raise ChecklistError(f"{scope!r} is neither a known custodian nor one of your accounts'")
+    return canonical
+
+
+def risk_levels(store: ProfileStore, settings: Settings, as_of: datetime) -> dict[str, str]:
+    """Counterparty -> warning level as of ``as_of``, from the risk engine."""
+    from exposure_app.services.risk_service import warnings_as_of
+
+    out: dict[str, str] = {}
+    for w in warnings_as_of(store, settings, as_of).warnings:
+        out.setdefault(w.counterparty, str(getattr(w.level, "value", w.level)))
+    return out
+
+
+def build_checklist(
+    store: ProfileStore, settings: Settings, scope: str, *, as_of: datetime | None = None,
+    directory: CounterpartyDirectory | None = None, levels: Mapping[str, str] | None = None,
+    states: list[AccountState] | None = None,
+) -> ChecklistPlan:
+    directory = directory or load_directory()
+    as_of = as_of or utc_now()
+    scope = resolve_scope(store, scope, directory)
+    states = states if states is not None else account_states(store, as_of)
+    snapshot_ids = [s.snapshot.id for s in states if s.snapshot is not None and s.snapshot.id]
+    locks = HoldingLockRepository(store).for_snapshots(snapshot_ids)
+    exchange_ids = {s.account.exchange_id for s in states if s.account.exchange_id}
+    networks, notes = networks_for_plan(store, exchange_ids, states, directory)
+    if levels is None:
+        levels = risk_levels(store, settings, as_of)
+    return build_plan(
+        states, scope=scope, as_of=as_of, base_currency=settings.base_currency,
+        directory=directory, networks=networks, locks=locks, levels=levels,
+        dust_threshold=settings.dust_threshold, withdrawal_info_notes=notes,
+    )
+
+
+def _payload(row: ChecklistRow) -> dict:
+    def dec(v: Decimal | None) -> str | None:
+        return None if v is None else to_text(v)
+
+    return {
+        "counterparty_name": row.counterparty_name, "level": row.level, "detail": row.detail,
+        "free": dec(row.free), "locked": dec(row.locked), "total": dec(row.total),
+        "value": dec(row.value), "unlock": row.unlock, "networks": row.networks, "memo": row.memo,
+        "dust": row.dust,
+    }
+
+
+def _row_from_stored(item: StoredItem, position: int) -> ChecklistRow:
+    p = item.payload
+
+    def dec(key: str) -> Decimal | None:
+        return None if p.get(key) is None else Decimal(p[key])
+
+    return ChecklistRow(
+        position, item.item_key, item.kind, item.counterparty, p.get("counterparty_name"),
+        p.get("level"), item.asset, item.title, p.get("detail", ""), dec("free"), dec("locked"),
+        dec("total"), dec("value"), p.get("unlock", ""), p.get("networks", ""), p.get("memo", ""),
+        p.get("dust", ""), listed=False,
+    )
+
+
+def _merge(store: ProfileStore, plan_id: int | None, rows: list[ChecklistRow]) -> tuple[ChecklistRow, ...]:
+    if plan_id is None:
+        return tuple(rows)
+    repo = ChecklistRepository(store)
+    progress = repo.progress(plan_id)
+    listed = {r.item_key for r in rows}
+    merged = list(rows)
+    for item in repo.items(plan_id):
+        if item.item_key not in listed:
+            merged.append(_row_from_stored(item, len(merged) + 1))
+    out = []
+    for row in merged:
+        p = progress.get(row.item_key)
+        out.append(replace(row, done=p.done, done_at=p.done_at, done_by=p.done_by, note=p.note))
+    return tuple(out)
+
+
+def _view(store: ProfileStore, plan: ChecklistPlan, plan_id: int | None,
+          directory: CounterpartyDirectory) -> ChecklistView:
+    name = "all custodians" if plan.scope == ALL else directory.name(plan.scope)
+    return ChecklistView(plan_id, plan.scope, name, plan.as_of, plan.base_currency, plan,
+                         _merge(store, plan_id, flatten(plan)))
+
+
+def view_checklist(store: ProfileStore, settings: Settings, scope: str, *,
+                   as_of: datetime | None = None, directory: CounterpartyDirectory | None = None,
+                   levels: Mapping[str, str] | None = None) -> ChecklistView:
+    """The plan with the stored progress of the scope's active plan; writes nothing."""
+    directory = directory or load_directory()
+    plan = build_checklist(store, settings, scope, as_of=as_of, directory=directory, levels=levels)
+    stored = ChecklistRepository(store).active_plan(plan.scope)
+    return _view(store, plan, stored.id if stored else None, directory)
+
+
+def open_checklist(store: ProfileStore, settings: Settings, scope: str, *,
+                   now: datetime | None = None, directory: CounterpartyDirectory | None = None,
+                   levels: Mapping[str, str] | None = None) -> ChecklistView:
+    """Build the plan from the latest data, save it (keeping progress) and return it."""
+    directory = directory or load_directory()
+    now = now or utc_now()
+    states = account_states(store, now)
+    close_moved_items(store, directory=directory, now=now, states=states)
+    plan = build_checklist(store, settings, scope, as_of=now, directory=directory, levels=levels,
+                           states=states)
+    rows = flatten(plan)
+    items = [StoredItem(0, r.item_key, r.kind, r.counterparty, r.asset, r.position, r.title,
+                        _payload(r)) for r in rows]
+    stored = ChecklistRepository(store).save_plan(plan.scope, plan.base_currency, items, now=now)
+    return _view(store, plan, stored.id, directory)
+
+
+def set_item(store: ProfileStore, plan_id: int, item_key: str, *, done: bool | None = None,
+             note: str | None = None, now: datetime | None = None) -> None:
+    """Tick/untick an item and/or set its note (``None`` keeps the field)."""
+    if note is not None:
+        note = note.strip()
+        if len(note) > 2000:
+            raise ChecklistError("a note can be at most 2000 characters")
+    try:
+        ChecklistRepository(store).set_progress(plan_id, item_key, done=done, note=note, now=now)
+    except KeyError as exc:
+        raise ChecklistError(str(exc.args[0])) from None
+
+
+def close_moved_items(store: ProfileStore, *, directory: CounterpartyDirectory | None = None,
+                      now: datetime | None = None,
+                      states: list[AccountState] | None = None) -> list[tuple[int, str]]:
+    """Tick asset items whose asset has gone from the custodian; reopen sync-ticked ones
+    that came back. Returns the ``(plan_id, item_key)`` pairs that changed."""
+    directory = directory or load_directory()
+    now = now or utc_now()
+    states = states if states is not None else account_states(store, now)
+    repo = ChecklistRepository(store)
+    changed: list[tuple[int, str]] = []
+    with store.transaction():
+        for plan in repo.plans():
+            progress = repo.progress(plan.id)
+            for item in repo.items(plan.id):
+                if item.kind == "step" or not item.counterparty or not item.asset:
+                    continue
+                if item.kind == "asset":
+                    held = still_held(states, directory, item.counterparty, item.asset)
+                else:
+                    held = held_elsewhere(states, directory, item.counterparty, item.asset)
+                p = progress.get(item.item_key)
+                if held is False and not p.done:
+                    repo.set_progress(plan.id, item.item_key, done=True, by="sync", now=now)
+                    changed.append((plan.id, item.item_key))
+                elif held is True and p.done and p.done_by == "sync":
+                    repo.set_progress(plan.id, item.item_key, done=False, now=now)
+                    changed.append((plan.id, item.item_key))
+    return changed
