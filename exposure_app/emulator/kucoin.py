@@ -1,0 +1,328 @@
+"""KuCoin REST emulator (classic account; spot, margin, futures and Earn hosts).
+
+Wire format from KuCoin's API documentation (www.kucoin.com/docs-new):
+
+* Private requests carry ``KC-API-KEY``, ``KC-API-SIGN``, ``KC-API-TIMESTAMP``
+  (ms), ``KC-API-PASSPHRASE`` and ``KC-API-KEY-VERSION``. The signature is
+  base64(HMAC-SHA256(secret, timestamp + METHOD + endpoint[?query] + body));
+  with key version 2 the passphrase header is itself
+  base64(HMAC-SHA256(secret, passphrase)). A timestamp more than 5 seconds
+  from the server clock is ``400002``.
+* Answers are ``{"code": "200000", "data": ...}``; errors are
+  ``{"code": "4000xx", "msg": ...}`` with HTTP 401/403, ``429000`` with 429.
+  Every answer carries the ``gw-ratelimit-limit``, ``gw-ratelimit-remaining``
+  and ``gw-ratelimit-reset`` headers.
+
+The futures host (api-futures.kucoin.com) is served on the same origin: the
+app's URL override points every ``urls['api']`` entry here, and the paths do
+not collide.
+
+Wallet mapping: ``funding`` = main accounts and ``spot`` = trade accounts
+(``/api/v1/accounts``), ``margin`` = cross margin (``/api/v3/margin/accounts``),
+``futures`` = ``/api/v1/account-overview-all``, ``earn_flexible`` /
+``earn_locked`` / ``staking`` = ``/api/v1/earn/hold-assets`` (DEMAND,
+fixed-term and STAKING products; locked ones end at ``unlock_at``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from aiohttp import web
+
+from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.hmac_common import (
+    amount,
+    hmac_sha256_base64,
+    ip_allowed,
+    json_response,
+    same_text,
+    totals_by_asset,
+    unlock_ms,
+)
+
+TIMESTAMP_WINDOW_MS = 5_000
+RATE_LIMIT = 4000
+
+ERRORS: dict[str, tuple[int, str]] = {
+    "400001": (401, "Any of KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, KC-API-PASSPHRASE "
+                    "is missing in your request header."),
+    "400002": (401, "KC-API-TIMESTAMP Invalid -- Time differs from server time by more "
+                    "than 5 seconds"),
+    "400003": (401, "KC-API-KEY not exists"),
+    "400004": (401, "KC-API-PASSPHRASE error"),
+    "400005": (401, "Signature error -- Please check your signature"),
+    "400006": (403, "The IP address is not in the API whitelist"),
+    "400007": (403, "Access Denied -- Your api key does not have sufficient permissions "
+                    "to access the URI"),
+    "429000": (429, "Too Many Requests -- Rate limit exceeded"),
+    "503": (503, "Service Unavailable -- We're temporarily offline for maintenance. "
+                 "Please try again later."),
+}
+
+
+
+class KucoinEmulator(ExchangeEmulator):
+    """Serves the KuCoin endpoints the app calls; see the module docstring."""
+
+    exchange_id: ClassVar[str] = "kucoin"
+
+    def limit_headers(self, remaining: int = RATE_LIMIT - 1) -> dict[str, str]:
+        return {"gw-ratelimit-limit": str(RATE_LIMIT),
+                "gw-ratelimit-remaining": str(remaining), "gw-ratelimit-reset": "30000"}
+
+    def error(self, code: str, *, headers: dict[str, str] | None = None) -> web.Response:
+        status, message = ERRORS[code]
+        return json_response({"code": code, "msg": message}, status=status,
+                             headers={**self.limit_headers(), **(headers or {})})
+
+    def ok(self, data: object) -> web.Response:
+        return json_response({"code": "200000", "data": data}, headers=self.limit_headers())
+
+    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
+        retry = {"Retry-After": str(fault.retry_after)}
+        if fault.kind is FaultKind.AUTH:
+            return self.error("400005")
+        if fault.kind is FaultKind.PERMISSION_DENIED:
+            return self.error("400007")
+        if fault.kind is FaultKind.IP_NOT_WHITELISTED:
+            return self.error("400006")
+        if fault.kind in (FaultKind.RATE_LIMIT, FaultKind.BAN):
+            return self.error("429000", headers={**retry, **self.limit_headers(0)})
+        if fault.kind is FaultKind.MAINTENANCE:
+            return self.error("503", headers=retry)
+        raise ValueError(f"kucoin emulator has no answer for {fault.kind}")
+
+    def is_private(self, request: web.Request) -> bool:
+        public = ("/api/v1/timestamp", "/api/v2/symbols", "/api/v3/currencies",
+                  "/api/v1/market/")
+        return not request.path.startswith(public)
+
+    async def authenticate(self, request: web.Request, *, needs: str = "read") -> web.Response | None:
+        headers = request.headers
+        key = headers.get("KC-API-KEY")
+        sign = headers.get("KC-API-SIGN")
+        stamp = headers.get("KC-API-TIMESTAMP")
+        passphrase = headers.get("KC-API-PASSPHRASE")
+        if not (key and sign and stamp and passphrase):
+            return self.error("400001")
+        try:
+            sent = int(stamp)
+        except ValueError:
+            return self.error("400002")
+        if abs(self.server_time_ms() - sent) > TIMESTAMP_WINDOW_MS:
+            return self.error("400002")
+        account = self.account
+        if not same_text(key, account.api_key):
+            return self.error("400003")
+        expected_passphrase = account.password or ""
+        if headers.get("KC-API-KEY-VERSION", "1") in ("2", "3"):
+            expected_passphrase = hmac_sha256_base64(account.secret, expected_passphrase)
+        if not same_text(passphrase, expected_passphrase):
+            return self.error("400004")
+        body = await request.text()
+        expected = hmac_sha256_base64(account.secret,
+                                      stamp + request.method + request.raw_path + body)
+        if not same_text(sign, expected):
+            return self.error("400005")
+        if not ip_allowed(account, request):
+            return self.error("400006")
+        if needs not in account.permissions:
+            return self.error("400007")
+        return None
+
+    # -- routes ----------------------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/api/v1/timestamp", self.timestamp)
+        app.router.add_get("/api/v2/symbols", self.symbols)
+        app.router.add_get("/api/v3/currencies", self.currencies)
+        app.router.add_get("/api/v1/market/allTickers", self.all_tickers)
+        app.router.add_get("/api/v3/margin/symbols", self.margin_symbols)
+        app.router.add_get("/api/v1/isolated/symbols", self.isolated_symbols)
+        app.router.add_get("/api/v1/hf/accounts/opened", self.hf_opened)
+        app.router.add_get("/api/v1/accounts", self.accounts)
+        app.router.add_get("/api/v3/margin/accounts", self.margin_accounts)
+        app.router.add_get("/api/v3/isolated/accounts", self.isolated_accounts)
+        app.router.add_get("/api/v1/account-overview-all", self.futures_overview)
+        app.router.add_get("/api/v1/earn/hold-assets", self.earn_hold_assets)
+        app.router.add_get("/api/v1/user/api-key", self.api_key_info)
+
+    def _pairs(self):
+        for symbol, price in self.tickers.items():
+            base, quote = symbol.split("/")
+            yield base, quote, price
+
+    def _codes(self) -> list[str]:
+        return sorted({b.asset for b in self.account.balances}
+                      | {c for base, quote, _ in self._pairs() for c in (base, quote)})
+
+    async def timestamp(self, request: web.Request) -> web.Response:
+        return self.ok(self.server_time_ms())
+
+    def _symbol(self, base: str, quote: str) -> dict:
+        return {
+            "symbol": f"{base}-{quote}", "name": f"{base}-{quote}", "baseCurrency": base,
+            "quoteCurrency": quote, "feeCurrency": quote, "market": quote,
+            "baseMinSize": "0.00001", "quoteMinSize": "0.1", "baseMaxSize": "10000000000",
+            "quoteMaxSize": "99999999", "baseIncrement": "0.00000001",
+            "quoteIncrement": "0.000001", "priceIncrement": "0.1", "priceLimitRate": "0.1",
+            "minFunds": "0.1", "isMarginEnabled": True, "enableTrading": True,
+            "feeCategory": 1, "makerFeeCoefficient": "1.00", "takerFeeCoefficient": "1.00",
+            "st": False,
+        }
+
+    async def symbols(self, request: web.Request) -> web.Response:
+        return self.ok([self._symbol(base, quote) for base, quote, _ in self._pairs()])
+
+    async def currencies(self, request: web.Request) -> web.Response:
+        return self.ok([
+            {"currency": c, "name": c, "fullName": c, "precision": 8, "confirms": None,
+             "contractAddress": None, "isMarginEnabled": True, "isDebitEnabled": True,
+             "chains": []}
+            for c in self._codes()
+        ])
+
+    async def all_tickers(self, request: web.Request) -> web.Response:
+        rows = []
+        for base, quote, price in self._pairs():
+            last = amount(price)
+            rows.append(
+                {
+                    "symbol": f"{base}-{quote}", "symbolName": f"{base}-{quote}", "buy": last,
+                    "bestBidSize": "1", "sell": last, "bestAskSize": "1", "changeRate": "0",
+                    "changePrice": "0", "high": last, "low": last, "vol": "0",
+                    "volValue": "0", "last": last, "averagePrice": last,
+                    "takerFeeRate": "0.001", "makerFeeRate": "0.001",
+                    "takerCoefficient": "1", "makerCoefficient": "1",
+                }
+            )
+        return self.ok({"time": self.server_time_ms(), "ticker": rows})
+
+    async def margin_symbols(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        return self.ok({"timestamp": self.server_time_ms(),
+                        "items": [self._symbol(b, q) for b, q, _ in self._pairs()]})
+
+    async def isolated_symbols(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        return self.ok([])
+
+    async def hf_opened(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        return self.ok(False)
+
+    async def accounts(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        wanted = request.query.get("type")
+        data = []
+        for wallet, kind in (("funding", "main"), ("spot", "trade")):
+            if wanted and wanted != kind:
+                continue
+            for row in totals_by_asset(self.account.wallet(wallet)):
+                data.append(
+                    {
+                        "id": f"{kind}-{row.asset}", "currency": row.asset, "type": kind,
+                        "balance": amount(row.total), "available": amount(row.free),
+                        "holds": amount(row.locked),
+                    }
+                )
+        return self.ok(data)
+
+    async def margin_accounts(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        accounts = [
+            {
+                "currency": row.asset, "total": amount(row.total), "available": amount(row.free),
+                "hold": amount(row.locked), "liability": "0", "maxBorrowSize": "0",
+                "borrowEnabled": True, "transferInEnabled": True,
+            }
+            for row in totals_by_asset(self.account.wallet("margin"))
+        ]
+        return self.ok({"totalAssetOfQuoteCurrency": "0", "totalLiabilityOfQuoteCurrency": "0",
+                        "debtRatio": "0", "status": "EFFECTIVE", "accounts": accounts})
+
+    async def isolated_accounts(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        return self.ok({"totalAssetOfQuoteCurrency": "0", "totalLiabilityOfQuoteCurrency": "0",
+                        "timestamp": self.server_time_ms(), "assets": []})
+
+    async def futures_overview(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        accounts = []
+        for row in totals_by_asset(self.account.wallet("futures")):
+            accounts.append(
+                {
+                    "currency": "XBT" if row.asset == "BTC" else row.asset,
+                    "accountEquity": float(row.total), "unrealisedPNL": 0.0,
+                    "marginBalance": float(row.total), "positionMargin": float(row.locked),
+                    "orderMargin": 0.0, "frozenFunds": 0.0,
+                    "availableBalance": float(row.free), "riskRatio": 0.0,
+                }
+            )
+        summary = {"accountEquityTotal": 0.0, "unrealisedPNLTotal": 0.0,
+                   "marginBalanceTotal": 0.0, "positionMarginTotal": 0.0,
+                   "orderMarginTotal": 0.0, "frozenFundsTotal": 0.0,
+                   "availableBalanceTotal": 0.0, "currency": "USDT"}
+        return self.ok({"summary": summary, "accounts": accounts})
+
+    async def earn_hold_assets(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        now = self.server_time_ms()
+        items = []
+        for wallet in ("earn_flexible", "earn_locked", "staking"):
+            for balance in self.account.wallet(wallet):
+                category = "STAKING" if wallet == "staking" else (
+                    "ACTIVITY" if wallet == "earn_locked" else "DEMAND")
+                parts = [(balance.free, None)] if balance.free else []
+                if balance.locked:
+                    parts.append((balance.locked, unlock_ms(balance) or now + 30 * 86_400_000))
+                for amt, lock_end in parts:
+                    n = len(items)
+                    items.append(
+                        {
+                            "orderId": str(2155441 + n), "productId": str(2611 + n),
+                            "productCategory": category,
+                            "productType": "TIME" if lock_end else "DEMAND",
+                            "currency": balance.asset, "incomeCurrency": balance.asset,
+                            "returnRate": "0.05", "holdAmount": amount(amt),
+                            "redeemedAmount": "0", "redeemingAmount": "0",
+                            "lockStartTime": now - 86_400_000,
+                            "lockEndTime": lock_end, "purchaseTime": now - 86_400_000,
+                            "redeemPeriod": 3 if lock_end else 0,
+                            "status": "LOCKED", "earlyRedeemSupported": 0 if lock_end else 1,
+                        }
+                    )
+        page = max(1, int(request.query.get("currentPage", "1")))
+        size = max(1, min(500, int(request.query.get("pageSize", "15"))))
+        pages = max(1, -(-len(items) // size))
+        chunk = items[(page - 1) * size: page * size]
+        return self.ok({"totalNum": len(items), "totalPage": pages, "currentPage": page,
+                        "pageSize": size, "items": chunk})
+
+    async def api_key_info(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        perms = ["General"]
+        if "trade" in self.account.permissions:
+            perms += ["Spot", "Margin", "Futures", "Earn"]
+        if "transfer" in self.account.permissions:
+            perms.append("InnerTransfer")
+        if "withdraw" in self.account.permissions:
+            perms.append("Transfer")
+        return self.ok(
+            {
+                "remark": "exposure", "apiKey": self.account.api_key, "apiVersion": 3,
+                "permission": ",".join(perms),
+                "ipWhitelist": ",".join(self.account.ip_whitelist),
+                "createdAt": 1728443843000, "uid": 165111215, "isMaster": True,
+            }
+        )

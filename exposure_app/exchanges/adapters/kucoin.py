@@ -1,0 +1,280 @@
+"""KuCoin (classic account): funding, trading, margin, futures and Earn.
+
+Read with ccxt's implicit endpoints (exact amounts, no market loading, no
+``/api/ua/v1/account/mode`` probe: ``options.uta`` is set):
+
+* ``spot`` and ``funding``: one ``GET /api/v1/accounts`` (all account types):
+  ``trade`` and ``trade_hf`` accounts are the spot wallet, ``main`` the
+  funding wallet; ``holds`` is locked. (``margin`` accounts listed there are
+  read with their debt below instead.)
+* ``margin``: ``GET /api/v3/margin/accounts`` (cross) and
+  ``GET /api/v3/isolated/accounts``; the total is ``total`` minus
+  ``liability`` (negative for a borrowed coin), ``hold`` is locked.
+* ``futures``: ``GET /api/v1/account-overview-all`` on the futures host
+  through the same client (the ``kucoin`` class has the futures endpoints;
+  no separate ``kucoinfutures`` client is needed). ``accountEquity`` is the
+  total; what exceeds ``availableBalance`` (position and order margin,
+  frozen funds) is locked. ``XBT`` is Bitcoin.
+* ``earn_flexible`` / ``earn_locked`` / ``staking``: ``GET /api/v1/earn/hold-assets``
+  (all pages, read once per sync and split): STAKING, KCS_STAKING and ETH2
+  products are staking; other fixed-term (``productType`` TIME) products are
+  locked earn; the rest flexible. Fixed-term holdings are locked until
+  ``lockEndTime``; amounts being redeemed are locked too.
+
+Key permissions: ``GET /api/v1/user/api-key`` (``permission`` such as
+``General,Spot,Margin,Futures,Earn,InnerTransfer,Transfer``; ``General`` alone
+is read-only, ``Transfer``/``Withdrawal`` allow withdrawals).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.money import ZERO
+from exposure_app.domain.timeutil import to_storage
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.errors import BadResponseError
+from exposure_app.exchanges.validation import (
+    amount,
+    merge_rows,
+    require_key,
+    require_list,
+    require_mapping,
+)
+
+STAKING_CATEGORIES = frozenset({"STAKING", "KCS_STAKING", "ETH2"})
+TRADE_PERMISSIONS = frozenset({"Spot", "Margin", "Futures", "Earn", "LeveragedToken"})
+WITHDRAW_PERMISSIONS = frozenset({"Transfer", "Withdrawal", "Withdraw"})
+TRANSFER_PERMISSIONS = frozenset({"InnerTransfer", "FlexTransfers"})
+EARN_PAGE_SIZE = 500
+MAX_PAGES = 50
+
+
+def kucoin_data(response: Any, what: str) -> Any:
+    """The ``data`` of a successful KuCoin envelope (``code`` ``"200000"``)."""
+    body = require_mapping(response, what)
+    code = require_key(body, "code", what)
+    if str(code) != "200000":
+        raise BadResponseError(f"{what}: the exchange answered code {code}")
+    return require_key(body, "data", what)
+
+
+def _asset(client: Any, currency: Any, what: str) -> str:
+    if not isinstance(currency, str) or not currency:
+        raise BadResponseError(f"{what}: a row has no currency")
+    if currency == "XBT":
+        return "BTC"
+    return client.safe_currency_code(currency)
+
+
+def _mappings(value: Any, what: str) -> list[dict[str, Any]]:
+    return [require_mapping(item, what) for item in require_list(value, f"{what} list")]
+
+
+class KucoinAdapter(ExchangeAdapter):
+    """Reads KuCoin wallets on the sync service's loop.
+
+    Two wallets share one ``/api/v1/accounts`` answer and three share the Earn
+    holdings: each is fetched once per :meth:`read_balances` (a future kept
+    for that call only), so a sync makes one request per endpoint.
+    """
+
+    exchange_id: ClassVar[str] = "kucoin"
+
+    def __init__(self) -> None:
+        self._shared: dict[str, asyncio.Future] = {}
+
+    def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "uta": bool(cached.get("uta", False)),
+            "hf": bool(cached.get("hf", False)),
+            "fetchMarkets": {"types": ["spot"], "fetchTickersFees": False},
+        }
+
+    def wallets(self) -> list[WalletSpec]:
+        return [
+            WalletSpec("spot", self.read_spot),
+            WalletSpec("funding", self.read_funding),
+            WalletSpec("margin", self.read_margin),
+            WalletSpec("futures", self.read_futures),
+            WalletSpec("earn_flexible", self.read_earn_flexible),
+            WalletSpec("earn_locked", self.read_earn_locked),
+            WalletSpec("staking", self.read_staking),
+        ]
+
+    async def read_balances(self, client: Any) -> AccountReading:
+        self._shared = {}
+        try:
+            return await super().read_balances(client)
+        finally:
+            self._shared = {}
+
+    async def _once(self, key: str, fetch) -> Any:
+        future = self._shared.get(key)
+        if future is None:
+            future = asyncio.ensure_future(fetch())
+            self._shared[key] = future
+        return await asyncio.shield(future)
+
+    # -- spot and funding ------------------------------------------------------------
+
+    async def _accounts(self, client: Any) -> list[dict[str, Any]]:
+        what = "KuCoin accounts"
+
+        async def fetch() -> list[dict[str, Any]]:
+            return _mappings(kucoin_data(await client.private_get_accounts(), what), what)
+
+        return await self._once("accounts", fetch)
+
+    def _account_rows(self, client: Any, accounts, types: tuple[str, ...], wallet: str):
+        what = f"KuCoin {wallet} accounts"
+        rows = []
+        for entry in accounts:
+            if entry.get("type") not in types:
+                continue
+            asset = _asset(client, entry.get("currency"), what)
+            total = amount(entry.get("balance"), f"{what} {asset} balance")
+            locked = amount(entry.get("holds"), f"{what} {asset} holds", default=ZERO)
+            rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
+                                      "open_orders" if locked else None))
+        return merge_rows(rows)
+
+    async def read_spot(self, client: Any) -> list[WalletBalance]:
+        return self._account_rows(client, await self._accounts(client), ("trade", "trade_hf"),
+                                  "spot")
+
+    async def read_funding(self, client: Any) -> list[WalletBalance]:
+        return self._account_rows(client, await self._accounts(client), ("main",), "funding")
+
+    # -- margin and futures --------------------------------------------------------------
+
+    def _margin_row(self, client: Any, entry: dict[str, Any], what: str) -> WalletBalance:
+        asset = _asset(client, entry.get("currency"), what)
+        gross = amount(entry.get("total"), f"{what} {asset} total")
+        liability = amount(entry.get("liability"), f"{what} {asset} liability", default=ZERO)
+        net = gross - liability
+        hold = amount(entry.get("hold"), f"{what} {asset} hold", default=ZERO)
+        locked = min(hold, net) if net > 0 else ZERO
+        return WalletBalance("margin", asset, net - locked, locked, net,
+                             "open_orders" if locked else None)
+
+    async def read_margin(self, client: Any) -> list[WalletBalance]:
+        what = "KuCoin cross margin account"
+        cross = require_mapping(kucoin_data(await client.private_get_margin_accounts(), what), what)
+        rows = [self._margin_row(client, entry, what)
+                for entry in _mappings(require_key(cross, "accounts", what), what)]
+        what = "KuCoin isolated margin accounts"
+        isolated = require_mapping(kucoin_data(await client.private_get_isolated_accounts(), what),
+                                   what)
+        for pair in _mappings(require_key(isolated, "assets", what), what):
+            for side in ("baseAsset", "quoteAsset"):
+                rows.append(self._margin_row(
+                    client, require_mapping(require_key(pair, side, what), what), what
+                ))
+        return merge_rows(rows)
+
+    async def read_futures(self, client: Any) -> list[WalletBalance]:
+        what = "KuCoin futures account overview"
+        data = require_mapping(
+            kucoin_data(await client.futuresprivate_get_account_overview_all(), what), what
+        )
+        rows = []
+        for entry in _mappings(require_key(data, "accounts", what), what):
+            asset = _asset(client, entry.get("currency"), what)
+            total = amount(entry.get("accountEquity"), f"{what} {asset} accountEquity")
+            available = amount(entry.get("availableBalance"), f"{what} {asset} availableBalance",
+                               default=total)
+            locked = min(max(total - available, ZERO), max(total, ZERO))
+            rows.append(WalletBalance("futures", asset, total - locked, locked, total,
+                                      "margin" if locked else None))
+        return merge_rows(rows)
+
+    # -- earn ------------------------------------------------------------------------------
+
+    async def _earn_items(self, client: Any) -> list[dict[str, Any]]:
+        what = "KuCoin Earn holdings"
+
+        async def fetch() -> list[dict[str, Any]]:
+            items: list[dict[str, Any]] = []
+            for page in range(1, MAX_PAGES + 1):
+                data = require_mapping(kucoin_data(await client.earn_get_earn_hold_assets(
+                    {"currentPage": page, "pageSize": EARN_PAGE_SIZE}), what), what)
+                items += _mappings(require_key(data, "items", what), what)
+                total_pages = int(amount(data.get("totalPage"), f"{what} totalPage",
+                                         default=ZERO))
+                if page >= total_pages:
+                    return items
+            raise BadResponseError(f"{what}: more than {MAX_PAGES} pages")
+
+        return await self._once("earn", fetch)
+
+    def _earn_rows(self, client: Any, items, wallet: str) -> list[WalletBalance]:
+        what = f"KuCoin Earn holdings ({wallet})"
+        rows = []
+        for item in items:
+            staking = item.get("productCategory") in STAKING_CATEGORIES
+            fixed = item.get("productType") == "TIME"
+            item_wallet = "staking" if staking else ("earn_locked" if fixed else "earn_flexible")
+            if item_wallet != wallet:
+                continue
+            asset = _asset(client, item.get("currency"), what)
+            total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
+            redeeming = amount(item.get("redeemingAmount"), f"{what} redeemingAmount",
+                               default=ZERO)
+            lock_end = item.get("lockEndTime")
+            if fixed or lock_end:
+                unlock = None
+                if lock_end not in (None, ""):
+                    ms = int(amount(lock_end, f"{what} lockEndTime"))
+                    unlock = to_storage(datetime.fromtimestamp(ms / 1000, UTC))
+                rows.append(WalletBalance(wallet, asset, ZERO, total, total, "locked_earn",
+                                          unlock))
+            else:
+                locked = min(redeeming, total)
+                rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
+                                          "redeeming" if locked else None))
+        return merge_rows(rows)
+
+    async def read_earn_flexible(self, client: Any) -> list[WalletBalance]:
+        return self._earn_rows(client, await self._earn_items(client), "earn_flexible")
+
+    async def read_earn_locked(self, client: Any) -> list[WalletBalance]:
+        return self._earn_rows(client, await self._earn_items(client), "earn_locked")
+
+    async def read_staking(self, client: Any) -> list[WalletBalance]:
+        return self._earn_rows(client, await self._earn_items(client), "staking")
+
+    # -- permissions -------------------------------------------------------------------------
+
+    async def read_permissions(self, client: Any) -> KeyPermissions:
+        what = "KuCoin API key information"
+        data = require_mapping(kucoin_data(await client.private_get_user_api_key(), what), what)
+        permission = require_key(data, "permission", what)
+        if not isinstance(permission, str):
+            raise BadResponseError(f"{what}: 'permission' is not text")
+        granted = {p.strip() for p in permission.split(",") if p.strip()}
+        can_trade = bool(granted & TRADE_PERMISSIONS)
+        can_withdraw = bool(granted & WITHDRAW_PERMISSIONS)
+        can_transfer = bool(granted & TRANSFER_PERMISSIONS) or can_withdraw
+        known = {"General"} | TRADE_PERMISSIONS | WITHDRAW_PERMISSIONS | TRANSFER_PERMISSIONS
+        if can_withdraw:
+            level = PermissionLevel.WITHDRAW
+        elif can_trade:
+            level = PermissionLevel.TRADE
+        elif granted == {"General"} or (granted <= known and "General" in granted):
+            level = PermissionLevel.READ_ONLY
+        else:
+            level = PermissionLevel.UNKNOWN   # a permission name we do not know
+        whitelist = data.get("ipWhitelist")
+        return KeyPermissions(
+            level=level,
+            can_trade=can_trade,
+            can_withdraw=can_withdraw,
+            can_transfer=can_transfer,
+            ip_restricted=bool(whitelist) if isinstance(whitelist, str) else None,
+            source="GET /api/v1/user/api-key",
+            detail=f"permission={permission}",
+        )

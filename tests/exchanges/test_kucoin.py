@@ -1,0 +1,189 @@
+"""KuCoin: the real ccxt client against the loopback KuCoin emulator."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import ccxt
+import pytest
+from signed_venues import expected_by_wallet, read_by_wallet, run_client
+
+from exposure_app.domain.balances import PermissionLevel
+from exposure_app.domain.timeutil import parse_instant
+from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind
+from exposure_app.emulator.kucoin import KucoinEmulator
+from exposure_app.exchanges.adapters.kucoin import KucoinAdapter
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
+
+D = Decimal
+CREDS = {"apiKey": "kucoin-key", "secret": "kucoin-secret", "password": "kucoin-pass"}
+TICKERS = {"BTC/USDT": D("60000"), "KCS/USDT": D("10"), "ETH/USDT": D("3000")}
+WALLETS = {"spot", "funding", "margin", "futures", "earn_flexible", "earn_locked", "staking"}
+
+
+def portfolio() -> list[EmulatedBalance]:
+    return [
+        EmulatedBalance("spot", "BTC", D("0.4"), locked=D("0.1")),
+        EmulatedBalance("spot", "KCS", D("55")),
+        EmulatedBalance("funding", "USDT", D("800"), locked=D("20")),
+        EmulatedBalance("margin", "ETH", D("2"), locked=D("0.25")),
+        EmulatedBalance("futures", "USDT", D("400"), locked=D("100")),
+        EmulatedBalance("futures", "BTC", D("0.01")),
+        EmulatedBalance("earn_flexible", "USDT", D("1200")),
+        EmulatedBalance("earn_locked", "USDT", D("0"), locked=D("300"), unlock_at="2027-01-20"),
+        EmulatedBalance("staking", "KCS", D("5"), locked=D("40"), unlock_at="2026-12-31"),
+    ]
+
+
+def emulator(permissions=frozenset({"read"}), balances=None, **kwargs) -> KucoinEmulator:
+    account = EmulatedAccount(
+        api_key=CREDS["apiKey"], secret=CREDS["secret"], password=CREDS["password"],
+        balances=portfolio() if balances is None else balances, permissions=permissions, **kwargs,
+    )
+    return KucoinEmulator(account, tickers=TICKERS)
+
+
+def run(emu: KucoinEmulator, action, creds=CREDS, options=None):
+    return run_client("kucoin", emu, KucoinAdapter(), creds, action, options=options)
+
+
+def test_every_wallet_is_read_with_exact_totals_and_locks():
+    emu = emulator()
+    reading = run(emu, KucoinAdapter().read_account)
+    assert set(reading.coverage) == WALLETS
+    assert dict(reading.missing) == {}
+    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
+    rows = {(r.wallet, r.asset, r.lock_reason): r for r in reading.balances}
+    assert parse_instant(rows["earn_locked", "USDT", "locked_earn"].unlock_at) == \
+        parse_instant("2027-01-20")
+    staked = rows["staking", "KCS", "locked_earn"]
+    assert staked.locked == D("40")
+    assert parse_instant(staked.unlock_at) == parse_instant("2026-12-31")
+    assert rows["staking", "KCS", None].free == D("5")
+    assert rows["futures", "BTC", None].total == D("0.01")     # XBT read as BTC
+    paths = [path for _, path in emu.requests]
+    # shared answers are fetched once; no account-mode probe, no market loading
+    assert paths.count("/api/v1/accounts") == 1
+    assert paths.count("/api/v1/earn/hold-assets") == 1
+    assert "/api/ua/v1/account/mode" not in paths
+    assert "/api/v2/symbols" not in paths
+
+
+def test_earn_pages_are_all_read():
+    many = [EmulatedBalance("earn_flexible", f"C{n}", D(n + 1)) for n in range(7)]
+    emu = emulator(balances=many)
+    adapter = KucoinAdapter()
+
+    async def action(client):
+        import exposure_app.exchanges.adapters.kucoin as module
+        module.EARN_PAGE_SIZE = 3
+        try:
+            return await adapter.read_earn_flexible(client)
+        finally:
+            module.EARN_PAGE_SIZE = 500
+
+    rows = run(emu, action)
+    assert {r.asset: r.total for r in rows} == {f"C{n}": D(n + 1) for n in range(7)}
+    assert [p for _, p in emu.requests].count("/api/v1/earn/hold-assets") == 3
+
+
+def test_wrong_secret_is_an_authentication_error():
+    # with key version 2 the passphrase header is signed with the secret, so a
+    # wrong secret is first caught as a passphrase mismatch
+    emu = emulator()
+    with pytest.raises(ccxt.AuthenticationError, match="400004"):
+        run(emu, KucoinAdapter().read_margin, creds=dict(CREDS, secret="wrong"))
+
+
+def test_wrong_passphrase_is_an_authentication_error():
+    emu = emulator()
+    with pytest.raises(ccxt.AuthenticationError, match="400004"):
+        run(emu, KucoinAdapter().read_margin, creds=dict(CREDS, password="wrong"))
+
+
+@pytest.mark.parametrize(
+    ("permissions", "level", "trade", "withdraw"),
+    [
+        ({"read"}, PermissionLevel.READ_ONLY, False, False),
+        ({"read", "trade"}, PermissionLevel.TRADE, True, False),
+        ({"read", "trade", "withdraw"}, PermissionLevel.WITHDRAW, True, True),
+    ],
+)
+def test_key_permissions(permissions, level, trade, withdraw):
+    emu = emulator(frozenset(permissions))
+    perms = run(emu, KucoinAdapter().read_permissions)
+    assert perms.level is level
+    assert (perms.can_trade, perms.can_withdraw) == (trade, withdraw)
+
+
+@pytest.mark.parametrize("kind", [FaultKind.HTML_200, FaultKind.MALFORMED_JSON,
+                                  FaultKind.EMPTY_BODY])
+def test_a_broken_balance_body_is_rejected_not_read_as_empty(kind):
+    emu = emulator()
+    emu.inject(kind, path_prefix="/api/v1/accounts")
+    with pytest.raises(BadResponseError):
+        run(emu, KucoinAdapter().read_spot)
+
+
+def test_broken_accounts_body_makes_spot_and_funding_missing_not_empty():
+    emu = emulator()
+    emu.inject(FaultKind.HTML_200, path_prefix="/api/v1/accounts")
+    reading = run(emu, KucoinAdapter().read_account)
+    assert set(reading.missing) == {"spot", "funding"}
+    assert not [r for r in reading.balances if r.wallet in ("spot", "funding")]
+    assert {"margin", "futures", "earn_flexible"} <= set(reading.coverage)
+
+
+def test_an_overview_without_accounts_is_rejected():
+    emu = emulator()
+
+    async def action(client):
+        async def fake(params=None):
+            return {"code": "200000", "data": {"summary": {}}}
+        client.futuresprivate_get_account_overview_all = fake
+        return await KucoinAdapter().read_futures(client)
+
+    with pytest.raises(BadResponseError, match="accounts"):
+        run(emu, action)
+
+
+def test_clock_skew_is_recovered_by_time_adjustment():
+    emu = emulator()
+    emu.inject(FaultKind.CLOCK_SKEW, skew_ms=30_000)
+    reading = run(emu, KucoinAdapter().read_account)
+    assert "/api/v1/timestamp" in [p for _, p in emu.requests]
+    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
+
+
+@pytest.mark.parametrize(
+    ("kind", "error_kind"),
+    [
+        (FaultKind.AUTH, ErrorKind.AUTH),
+        (FaultKind.IP_NOT_WHITELISTED, ErrorKind.IP_NOT_WHITELISTED),
+        (FaultKind.MAINTENANCE, ErrorKind.MAINTENANCE),
+        (FaultKind.RATE_LIMIT, ErrorKind.RATE_LIMIT),
+    ],
+)
+def test_account_level_faults_fail_the_account_with_the_right_kind(kind, error_kind):
+    emu = emulator()
+    emu.inject(kind, retry_after=30)
+    with pytest.raises(SyncError) as info:
+        run(emu, KucoinAdapter().read_account)
+    assert info.value.kind is error_kind
+
+
+def test_rate_limit_headers():
+    emu = emulator()
+
+    async def action(client):
+        await client.private_get_accounts()
+        return client.last_response_headers
+
+    headers = run(emu, action)
+    assert headers["gw-ratelimit-limit"] == "4000"
+
+
+def test_prices_from_one_tickers_call():
+    emu = emulator()
+    tickers = run(emu, lambda client: client.fetch_tickers())
+    assert tickers["KCS/USDT"]["last"] == 10
