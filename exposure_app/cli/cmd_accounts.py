@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from exposure_app.cli import cmd_exchange_accounts
 from exposure_app.cli.context import CliContext, UserError
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import utc_now
@@ -29,6 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("add-wallet", help="a self-custody wallet (hardware, software, paper)")
     p.add_argument("name")
     p.set_defaults(handler=add_wallet)
+
+    cmd_exchange_accounts.register_add_exchange(sub)
 
     p = sub.add_parser("remove", help="remove an account and its history")
     p.add_argument("name")

@@ -14,6 +14,7 @@ a cancelled run and every account is reported ``cancelled``.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from exposure_app.storage.secrets import SecretStore, SecretStoreError, secret_r
 from exposure_app.storage.store import ProfileStore
 
 DEFAULT_BACKOFF = timedelta(seconds=60)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -135,7 +137,32 @@ class SyncRun:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             return self.cancelled_report()
-        return self._store_all()
+        report = self._store_all()
+        await self._after_sync(report)
+        return report
+
+    async def _after_sync(self, report: SyncReport) -> None:
+        """The checklist's hook: lock details, withdrawal networks, moved items.
+
+        It never raises and is bounded by the account timeout; the snapshots
+        are already stored, so a failure here changes no sync result.
+        """
+        try:
+            from exposure_app.services.checklist_service import after_sync
+        except ImportError:
+            return
+        accounts = [
+            (p.account,
+             self.sessions[p.account.id].client if p.account.id in self.sessions else None,
+             p.outcome.reading if p.outcome else None)
+            for p in self._pending
+        ]
+        try:
+            await after_sync(self.store, accounts, report, timeout=self.timeout)
+        except asyncio.CancelledError:
+            raise
+        except Exception:   # documented never to raise; belt and braces
+            log.exception("after-sync hook failed")
 
     def cancelled_report(self) -> SyncReport:
         results = []
@@ -185,6 +212,11 @@ class SyncRun:
             results.append(result)
         return SyncReport(self.started_at, utc_now(), tuple(results))
 
+    def _locks_of(self, snapshot_id: int) -> list:
+        from exposure_app.storage.checklist import HoldingLockRepository
+
+        return HoldingLockRepository(self.store).for_snapshots([snapshot_id]).get(snapshot_id, [])
+
     def _store_one(self, p: _Pending, outcome: ReadOutcome, book: PriceBook,
                    taken_at: datetime) -> AccountSyncFinished:
         account = p.account
@@ -211,7 +243,7 @@ class SyncRun:
             )
         self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.SAVING))
         reading = outcome.reading
-        built = build_snapshot(account, reading, book, taken_at, last_good)
+        built = build_snapshot(account, reading, book, taken_at, last_good, self._locks_of)
         notes = [n for n in (outcome.pricing_error,) if n]
         if built.assumed:
             notes.append("priced by assuming a stablecoin is worth 1 USD: "

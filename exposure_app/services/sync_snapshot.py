@@ -12,11 +12,13 @@ Threading: called on the sync thread with that thread's store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from exposure_app.domain.balances import AccountReading
+from exposure_app.domain.checklist import LockDetail
 from exposure_app.domain.models import (
     Account,
     Holding,
@@ -26,6 +28,7 @@ from exposure_app.domain.models import (
 )
 from exposure_app.domain.money import ZERO, add, mul
 from exposure_app.exchanges.pricing import PriceBook, Valuation
+from exposure_app.storage.checklist import HoldingLockRepository
 from exposure_app.storage.prices import PriceRecord
 from exposure_app.storage.store import ProfileStore
 
@@ -39,6 +42,7 @@ class BuiltSnapshot:
     unpriced: tuple[str, ...]
     assumed: tuple[str, ...]
     carried_wallets: tuple[str, ...]
+    carried_locks: tuple[LockDetail, ...] = ()
 
 
 def _holding(wallet: str, asset: str, free: Decimal, locked: Decimal, total: Decimal,
@@ -58,6 +62,7 @@ def build_snapshot(
     book: PriceBook,
     taken_at: datetime,
     last_good: Snapshot | None,
+    locks_of: Callable[[int], list[LockDetail]] = lambda snapshot_id: [],
 ) -> BuiltSnapshot:
     home = account.exchange_id
     holdings: list[Holding] = []
@@ -87,6 +92,11 @@ def build_snapshot(
         for h in rows:
             holdings.append(_holding(h.wallet, h.asset, h.free, h.locked, h.total,
                                      value_of(h.asset), h.carried_from or last_good.id))
+    # lock reasons of the rows read now are recorded by the checklist's after-sync
+    # hook; those of carried rows are copied here, with the rows
+    carried_locks: list[LockDetail] = []
+    if last_good is not None and last_good.id is not None and carried:
+        carried_locks = [k for k in locks_of(last_good.id) if k.wallet in carried]
     status = SnapshotStatus.PARTIAL if missing else SnapshotStatus.OK
     snapshot = Snapshot(
         id=None, account_id=account.id, taken_at=taken_at, status=status,
@@ -111,6 +121,7 @@ def build_snapshot(
         assumed=tuple(sorted(a for a, v in valuations.items()
                              if v is not None and "assumed" in v.source)),
         carried_wallets=tuple(carried),
+        carried_locks=tuple(carried_locks),
     )
 
 
@@ -119,9 +130,12 @@ def taken_at_text(moment: datetime) -> str:
 
 
 def save_snapshot(store: ProfileStore, built: BuiltSnapshot) -> int:
-    """The snapshot, its holdings and the prices it used, in one transaction."""
+    """The snapshot, its holdings, carried lock details and the prices it used,
+    in one transaction."""
     with store.transaction():
         snapshot_id = store.snapshots.save(built.snapshot)
+        if built.carried_locks:
+            HoldingLockRepository(store).record(snapshot_id, built.carried_locks)
         if built.prices:
             store.prices.record(list(built.prices))
     return snapshot_id

@@ -1,0 +1,152 @@
+"""``accounts add-exchange NAME --exchange ID``: connect an exchange with a read-only key.
+
+Secrets are never taken from the command line (argv is visible to every
+process on the machine and lands in shell history): they are read from a
+hidden prompt, or with ``--secrets-stdin`` as one JSON object of ccxt
+credential names on standard input. They go to the OS keyring only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+
+from exposure_app.cli.context import CliContext, UserError
+from exposure_app.exchanges.client_factory import ConnectionOptions
+from exposure_app.services.exchange_accounts import (
+    ExchangeAccountError,
+    check_credentials,
+    check_key,
+    create_exchange_account,
+    required_credential_names,
+)
+from exposure_app.storage.errors import ConflictError
+from exposure_app.storage.secrets import SecretStore
+
+PROMPTS = {
+    "apiKey": "API key",
+    "secret": "API secret",
+    "password": "API passphrase (password)",
+    "uid": "user id (uid)",
+    "login": "login",
+    "privateKey": "private key",
+    "walletAddress": "wallet address",
+    "token": "token",
+    "twofa": "2FA secret",
+    "accountId": "account id",
+}
+
+
+def register_add_exchange(sub: argparse._SubParsersAction) -> None:
+    """Adds the ``add-exchange`` action to the ``accounts`` command."""
+    p = sub.add_parser(
+        "add-exchange",
+        help="connect an exchange account with a read-only API key",
+        description=(
+            "Connect an exchange account through ccxt. Asks for exactly the credentials the "
+            "exchange needs with a hidden prompt (or reads one JSON object such as "
+            '{"apiKey": "...", "secret": "..."} from stdin with --secrets-stdin) and stores '
+            "them in the OS keyring. The key is tested once (a balance read and a permission "
+            "check); use a key that can only read."
+        ),
+    )
+    p.add_argument("name", help="a name for the account, e.g. 'Binance main'")
+    p.add_argument("--exchange", required=True, metavar="ID", help="ccxt exchange id (binance)")
+    p.add_argument("--api-url", metavar="URL",
+                   help="replace the origin of every API URL (regional host, testnet, emulator)")
+    p.add_argument("--sandbox", action="store_true", help="use the exchange's sandbox/testnet")
+    p.add_argument("--proxy", metavar="URL", help="http://, https:// or socks5:// proxy")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                   help="request timeout in seconds (default 30)")
+    p.add_argument("--secrets-stdin", action="store_true",
+                   help="read the credentials as one JSON object from stdin")
+    p.add_argument("--no-check", action="store_true",
+                   help="store the key without testing it (e.g. while the exchange is down)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=add_exchange)
+
+
+def _connection(args: argparse.Namespace) -> ConnectionOptions:
+    if args.api_url and not args.api_url.startswith(("http://", "https://")):
+        raise UserError("--api-url must start with http:// or https://")
+    if args.proxy and not args.proxy.startswith(("http://", "https://", "socks5://", "socks5h://",
+                                                 "socks4://")):
+        raise UserError("--proxy must be an http://, https:// or socks5:// URL")
+    if not 0 < args.timeout <= 600:
+        raise UserError("--timeout must be between 0 and 600 seconds")
+    return ConnectionOptions(api_url=args.api_url, sandbox=args.sandbox, proxy=args.proxy,
+                             timeout_seconds=args.timeout)
+
+
+def _read_secrets(args: argparse.Namespace, needed: list[str]) -> dict[str, str]:
+    if args.secrets_stdin:
+        raw = sys.stdin.read()
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise UserError("--secrets-stdin: stdin is not one JSON object") from None
+        if not isinstance(data, dict):
+            raise UserError("--secrets-stdin: expected one JSON object of credential names")
+        return data
+    if not sys.stdin.isatty():
+        raise UserError("no terminal to ask for the API key; pipe the credentials as JSON "
+                        "with --secrets-stdin")
+    return {name: getpass.getpass(f"{PROMPTS.get(name, name)}: ") for name in needed}
+
+
+def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    connection = _connection(args)
+    try:
+        needed = required_credential_names(args.exchange)
+    except ExchangeAccountError as exc:
+        raise UserError(str(exc)) from None
+    secret_store = SecretStore()
+    secret_store.check_available()          # before asking for anything
+    if ctx.store.accounts.find(args.name) is not None:
+        raise UserError(f"an account named {args.name!r} already exists")
+    exchange_id = args.exchange.strip().lower()
+    try:
+        credentials = check_credentials(exchange_id, _read_secrets(args, needed))
+    except (ExchangeAccountError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    permissions = None
+    warning = None
+    tested = False
+    if not args.no_check:
+        result = check_key(exchange_id, credentials, connection)
+        if result.key_unusable:
+            raise UserError(f"the key was not stored: {result.error}")
+        if result.error is not None:
+            ctx.warn(f"Could not test the key ({result.error}). It is stored anyway; "
+                     "the next sync will tell whether it works.")
+        else:
+            tested = True
+        permissions = result.permissions
+        warning = result.warning
+    try:
+        account = create_exchange_account(
+            ctx.store, secret_store, name=args.name, exchange_id=exchange_id,
+            credentials=credentials, connection=connection,
+        )
+    except (ConflictError, ExchangeAccountError) as exc:
+        raise UserError(str(exc)) from None
+    if warning:
+        ctx.warn("")
+        ctx.warn("!" * 72)
+        ctx.warn(warning)
+        ctx.warn("!" * 72)
+        ctx.warn("")
+    level = permissions.level.value if permissions else "not checked"
+    if args.json:
+        ctx.emit_json({
+            "name": account.name, "exchange": account.exchange_id,
+            "counterparty": account.counterparty, "key_tested": tested,
+            "permissions": level, "warning": warning,
+        })
+    else:
+        ctx.out(f"Added exchange account {account.name!r} ({account.exchange_id}, custodian "
+                f"{account.counterparty}). Key permissions: {level}.")
+    return 0
