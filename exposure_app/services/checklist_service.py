@@ -19,11 +19,15 @@ Threading: every function runs on the thread that owns ``store``.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from exposure_app.domain.balances import AccountReading
 from exposure_app.domain.checklist import (
     ChecklistPlan,
     ChecklistRow,
@@ -33,17 +37,22 @@ from exposure_app.domain.checklist import (
     still_held,
 )
 from exposure_app.domain.counterparties import CounterpartyDirectory
-from exposure_app.domain.models import AccountState
+from exposure_app.domain.models import Account, AccountState
 from exposure_app.domain.money import add, to_text
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.portfolio import account_states
 from exposure_app.services.settings import Settings
-from exposure_app.services.withdrawal_info import networks_for_plan
-from exposure_app.storage.checklist import ChecklistRepository, HoldingLockRepository, StoredItem
+from exposure_app.services.withdrawal_info import (
+    lock_details,
+    networks_for_plan,
+    refresh_after_sync,
+)
+from exposure_app.storage.checklist import ChecklistRepository, StoredItem
 from exposure_app.storage.store import ProfileStore
 
 ALL = "all"
+log = logging.getLogger(__name__)
 
 
 class ChecklistError(ValueError):
@@ -108,7 +117,7 @@ def build_checklist(
     scope = resolve_scope(store, scope, directory)
     states = states if states is not None else account_states(store, as_of)
     snapshot_ids = [s.snapshot.id for s in states if s.snapshot is not None and s.snapshot.id]
-    locks = HoldingLockRepository(store).for_snapshots(snapshot_ids)
+    locks = lock_details(store, snapshot_ids)
     exchange_ids = {s.account.exchange_id for s in states if s.account.exchange_id}
     networks, notes = networks_for_plan(store, exchange_ids, states, directory)
     if levels is None:
@@ -238,3 +247,35 @@ def close_moved_items(store: ProfileStore, *, directory: CounterpartyDirectory |
                     repo.set_progress(plan.id, item.item_key, done=False, now=now)
                     changed.append((plan.id, item.item_key))
     return changed
+
+
+async def after_sync(store: ProfileStore, accounts: list[tuple[Account, Any, AccountReading | None]],
+                     report: Any = None, *, timeout: float) -> None:
+    """The sync service's hook, awaited on its loop after a run's snapshots are stored.
+
+    ``accounts`` holds ``(account, ccxt client or None, reading or None)`` for
+    each account of the run; ``report`` is the run's ``SyncReport``. In order:
+    refresh per-network withdrawal info (once per exchange, at most hourly,
+    bounded by ``timeout``); tick checklist items whose asset left its
+    custodian. Never raises: the sync's own outcome is already saved.
+    """
+    try:
+        seen: set[str] = set()
+        jobs = []
+        for account, client, reading in accounts:
+            if client is None or reading is None or not account.exchange_id:
+                continue
+            if account.exchange_id in seen:
+                continue
+            seen.add(account.exchange_id)
+            jobs.append(refresh_after_sync(store, account, client, reading=reading))
+        if jobs:
+            await asyncio.wait_for(asyncio.gather(*jobs, return_exceptions=True), timeout)
+    except (asyncio.CancelledError, TimeoutError):
+        log.info("withdrawal info refresh cut short; the cached figures stay")
+    except Exception:
+        log.exception("checklist after-sync hook failed (withdrawal info)")
+    try:
+        close_moved_items(store)
+    except Exception:
+        log.exception("checklist after-sync hook failed (closing moved items)")

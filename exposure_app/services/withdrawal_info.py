@@ -32,7 +32,7 @@ from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import Account, AccountState
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.timeutil import utc_now
-from exposure_app.storage.checklist import HoldingLockRepository, WithdrawalNetworkRepository
+from exposure_app.storage.checklist import WithdrawalNetworkRepository
 from exposure_app.storage.store import ProfileStore
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,17 @@ async def fetch_network_infos(client: Any, exchange_id: str, *, assets: Iterable
     has = getattr(client, "has", {}) or {}
     if not has.get("fetchCurrencies"):
         return []
-    currencies = await client.fetch_currencies()
+    options = getattr(client, "options", None)
+    # Binance-family clients are built with options["fetchCurrencies"] = False so
+    # that load_markets skips the private currency call; turn it on for this one call.
+    disabled = isinstance(options, dict) and options.get("fetchCurrencies") is False
+    if disabled:
+        options["fetchCurrencies"] = True
+    try:
+        currencies = await client.fetch_currencies()
+    finally:
+        if disabled:
+            options["fetchCurrencies"] = False
     assets = list(assets) if assets is not None else None
     rows = parse_network_infos(exchange_id, currencies, fetched_at=now, assets=assets)
     if has.get("fetchDepositWithdrawFees") and any(r.fee is None for r in rows):
@@ -157,24 +167,35 @@ def needs_refresh(store: ProfileStore, exchange_id: str, now: datetime) -> bool:
     return last is None or last[1] != "ok" or now - last[0] >= REFRESH_INTERVAL
 
 
-def record_lock_details(store: ProfileStore, snapshot_id: int, reading: AccountReading) -> None:
-    """Keep why locked amounts are locked (the snapshot rows keep only amounts)."""
-    HoldingLockRepository(store).record(snapshot_id, (
-        LockDetail(b.wallet, b.asset, b.lock_reason, b.unlock_at, b.locked)
-        for b in reading.balances if b.locked and (b.lock_reason or b.unlock_at)
-    ))
+def lock_details(store: ProfileStore, snapshot_ids: Iterable[int]) -> dict[int, list[LockDetail]]:
+    """Why locked amounts are locked, per snapshot, as the sync stored them.
+
+    The sync keeps them in ``holding_locks`` through the exchange-state
+    repository; a profile from before that table has none (wallet names then
+    still say what unlocks an asset, without the lock end).
+    """
+    repo = store.exchange_state
+    if not hasattr(repo, "locks") or not store.db["holding_locks"].exists():
+        return {}
+    out: dict[int, list[LockDetail]] = {}
+    for sid in snapshot_ids:
+        rows = [LockDetail(k.wallet, k.asset, k.reason, k.unlock_at, k.amount) for k in repo.locks(sid)]
+        if rows:
+            out[sid] = rows
+    return out
 
 
 async def refresh_after_sync(
-    store: ProfileStore, account: Account, client: Any, *, snapshot_id: int | None = None,
+    store: ProfileStore, account: Account, client: Any, *,
     reading: AccountReading | None = None, now: datetime | None = None, force: bool = False,
 ) -> int | None:
-    """The sync hook: lock details, then withdrawal info if due. Never raises for
-    exchange errors (the sync result must not depend on it); returns the number
-    of network rows stored, or ``None`` when nothing was fetched."""
+    """Refresh the exchange's withdrawal info if due (the sync hook's part).
+
+    Never raises for exchange errors (the sync result must not depend on it);
+    returns the number of network rows stored, or ``None`` when nothing was
+    fetched. Only the assets of ``reading`` are kept when it is given.
+    """
     now = now or utc_now()
-    if snapshot_id is not None and reading is not None:
-        record_lock_details(store, snapshot_id, reading)
     exchange_id = account.exchange_id
     if not exchange_id:
         return None
