@@ -46,6 +46,7 @@ from exposure_app.services.settings import Settings
 from exposure_app.services.withdrawal_info import (
     lock_details,
     networks_for_plan,
+    record_lock_details,
     refresh_after_sync,
 )
 from exposure_app.storage.checklist import ChecklistRepository, StoredItem
@@ -254,12 +255,19 @@ async def after_sync(store: ProfileStore, accounts: list[tuple[Account, Any, Acc
     """The sync service's hook, awaited on its loop after a run's snapshots are stored.
 
     ``accounts`` holds ``(account, ccxt client or None, reading or None)`` for
-    each account of the run; ``report`` is the run's ``SyncReport``. In order:
-    refresh per-network withdrawal info (once per exchange, at most hourly,
-    bounded by ``timeout``); tick checklist items whose asset left its
-    custodian. Never raises: the sync's own outcome is already saved.
+    each account of the run; ``report`` is the run's ``SyncReport`` (its
+    results carry ``snapshot_id``). In order: keep each new snapshot's lock
+    reasons and ends; refresh per-network withdrawal info (once per exchange,
+    at most hourly, bounded by ``timeout``); tick checklist items whose asset
+    left its custodian. Never raises: the sync's own outcome is already saved.
     """
+    snapshot_ids = {getattr(r, "account_id", None): getattr(r, "snapshot_id", None)
+                    for r in getattr(report, "results", ())}
     try:
+        for account, _client, reading in accounts:
+            sid = snapshot_ids.get(account.id)
+            if sid is not None and reading is not None:
+                record_lock_details(store, sid, reading)
         seen: set[str] = set()
         jobs = []
         for account, client, reading in accounts:

@@ -32,7 +32,7 @@ from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import Account, AccountState
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.timeutil import utc_now
-from exposure_app.storage.checklist import WithdrawalNetworkRepository
+from exposure_app.storage.checklist import HoldingLockRepository, WithdrawalNetworkRepository
 from exposure_app.storage.store import ProfileStore
 
 log = logging.getLogger(__name__)
@@ -168,21 +168,16 @@ def needs_refresh(store: ProfileStore, exchange_id: str, now: datetime) -> bool:
 
 
 def lock_details(store: ProfileStore, snapshot_ids: Iterable[int]) -> dict[int, list[LockDetail]]:
-    """Why locked amounts are locked, per snapshot, as the sync stored them.
+    """Why locked amounts are locked, per snapshot (recorded by the sync hook)."""
+    return HoldingLockRepository(store).for_snapshots(snapshot_ids)
 
-    The sync keeps them in ``holding_locks`` through the exchange-state
-    repository; a profile from before that table has none (wallet names then
-    still say what unlocks an asset, without the lock end).
-    """
-    repo = store.exchange_state
-    if not hasattr(repo, "locks") or not store.db["holding_locks"].exists():
-        return {}
-    out: dict[int, list[LockDetail]] = {}
-    for sid in snapshot_ids:
-        rows = [LockDetail(k.wallet, k.asset, k.reason, k.unlock_at, k.amount) for k in repo.locks(sid)]
-        if rows:
-            out[sid] = rows
-    return out
+
+def record_lock_details(store: ProfileStore, snapshot_id: int, reading: AccountReading) -> None:
+    """Keep why locked amounts are locked (the snapshot rows keep only amounts)."""
+    HoldingLockRepository(store).record(snapshot_id, (
+        LockDetail(b.wallet, b.asset, b.lock_reason, b.unlock_at, b.locked)
+        for b in reading.balances if b.locked and (b.lock_reason or b.unlock_at)
+    ))
 
 
 async def refresh_after_sync(

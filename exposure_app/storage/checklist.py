@@ -1,5 +1,5 @@
-"""Checklist plans and progress, the withdrawal-network cache and withdrawal-test
-reminders (tables of migration 4).
+"""Checklist plans and progress, the withdrawal-network cache, lock details and
+withdrawal-test reminders (tables of migration 4).
 
 Threading: every repository here belongs to the thread of the
 :class:`~exposure_app.storage.store.ProfileStore` it was made with.
@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from exposure_app.domain.checklist import ItemProgress, NetworkInfo, PlanProgress
+from exposure_app.domain.checklist import ItemProgress, LockDetail, NetworkInfo, PlanProgress
 from exposure_app.domain.money import to_text
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
 
@@ -220,6 +220,36 @@ class WithdrawalNetworkRepository:
             out.setdefault((r[0], r[1]), []).append(NetworkInfo(
                 r[0], r[1], r[2], r[3], _bool(r[4]), _bool(r[5]), _dec(r[6]), _dec(r[7]), _dec(r[8]),
                 _bool(r[9]), from_storage(r[10])))
+        return out
+
+
+class HoldingLockRepository:
+    """Why locked amounts are locked, per snapshot (written by the sync hook)."""
+
+    def __init__(self, store: ProfileStore) -> None:
+        self._store = store
+
+    def record(self, snapshot_id: int, details: Iterable[LockDetail]) -> None:
+        rows = [(snapshot_id, d.wallet, d.asset, d.lock_reason, d.unlock_at, to_text(d.locked))
+                for d in details if d.lock_reason or d.unlock_at]
+        if not rows:
+            return
+        with self._store.transaction() as db:
+            db.conn.executemany(
+                "INSERT INTO holding_locks (snapshot_id, wallet, asset, lock_reason, unlock_at, locked) "
+                "VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def for_snapshots(self, snapshot_ids: Iterable[int]) -> dict[int, list[LockDetail]]:
+        ids = list(snapshot_ids)
+        out: dict[int, list[LockDetail]] = {}
+        if not ids:
+            return out
+        marks = ",".join("?" for _ in ids)
+        for r in self._store.db.execute(
+            f"SELECT snapshot_id, wallet, asset, lock_reason, unlock_at, locked FROM holding_locks "
+            f"WHERE snapshot_id IN ({marks}) ORDER BY rowid", ids
+        ).fetchall():
+            out.setdefault(r[0], []).append(LockDetail(r[1], r[2], r[3], r[4], Decimal(r[5])))
         return out
 
 

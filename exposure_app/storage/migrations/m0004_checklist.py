@@ -6,6 +6,8 @@
   plan from newer data never loses what the user ticked.
 * ``withdrawal_networks``: per exchange, asset and network, what the exchange
   said about withdrawals (fee, minimum, enabled, memo); NULL = not told.
+* ``holding_locks``: why a holding's locked part is locked and until when,
+  per snapshot (the snapshot rows themselves carry only the amounts).
 * ``withdrawal_test_schedules`` / ``withdrawal_tests``: reminder settings per
   custodian and the results the user recorded.
 
@@ -73,6 +75,15 @@ def migrate(db: Database) -> None:
             status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
             error TEXT
         );
+        CREATE TABLE holding_locks (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            wallet TEXT NOT NULL,
+            asset TEXT NOT NULL,
+            lock_reason TEXT,
+            unlock_at TEXT,
+            locked TEXT NOT NULL
+        );
+        CREATE INDEX idx_holding_locks_snapshot ON holding_locks (snapshot_id);
         CREATE TABLE withdrawal_test_schedules (
             counterparty TEXT PRIMARY KEY,
             interval_days INTEGER CHECK (interval_days IS NULL OR interval_days >= 0),
