@@ -68,6 +68,8 @@ class BitgetEmulator(ExchangeEmulator):
     """Serves the Bitget endpoints the app calls; see the module docstring."""
 
     exchange_id: ClassVar[str] = "bitget"
+    needs_password: ClassVar[bool] = True
+    wallet_names: ClassVar[tuple[str, ...]] = ("spot", "futures", "margin", "earn_flexible", "earn_locked")
 
     def envelope(self, code: str, msg: str, data: object) -> dict:
         return {"code": code, "msg": msg, "requestTime": self.server_time_ms(), "data": data}

@@ -56,6 +56,7 @@ class BybitEmulator(ExchangeEmulator):
     """Serves the Bybit endpoints the app calls; see the module docstring."""
 
     exchange_id: ClassVar[str] = "bybit"
+    wallet_names: ClassVar[tuple[str, ...]] = ("spot", "funding", "earn_flexible", "staking")
 
     def limit_headers(self) -> dict[str, str]:
         return {

@@ -66,6 +66,10 @@ class KucoinEmulator(ExchangeEmulator):
     """Serves the KuCoin endpoints the app calls; see the module docstring."""
 
     exchange_id: ClassVar[str] = "kucoin"
+    needs_password: ClassVar[bool] = True
+    wallet_names: ClassVar[tuple[str, ...]] = (
+        "spot", "funding", "margin", "futures", "earn_flexible", "earn_locked", "staking",
+    )
 
     def limit_headers(self, remaining: int = RATE_LIMIT - 1) -> dict[str, str]:
         return {"gw-ratelimit-limit": str(RATE_LIMIT),

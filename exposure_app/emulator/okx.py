@@ -63,6 +63,8 @@ class OkxEmulator(ExchangeEmulator):
     """Serves the OKX endpoints the app calls; see the module docstring."""
 
     exchange_id: ClassVar[str] = "okx"
+    needs_password: ClassVar[bool] = True
+    wallet_names: ClassVar[tuple[str, ...]] = ("spot", "funding", "earn_flexible", "staking")
 
     # -- errors ------------------------------------------------------------------
 
