@@ -182,8 +182,9 @@ class CoinbaseEmulator(ExchangeEmulator):
         timestamp = request.headers.get("CB-ACCESS-TIMESTAMP", "")
         body = await request.text()
         path = request.path
-        if request.path.startswith("/v2/") and request.query_string:
-            path += "?" + request.query_string
+        raw_query = request.rel_url.raw_query_string   # as sent (query_string is decoded)
+        if request.path.startswith("/v2/") and raw_query:
+            path += "?" + raw_query
         expected = hmac_hex(account.secret, f"{timestamp}{request.method}{path}{body}")
         if not same(expected, request.headers.get("CB-ACCESS-SIGN")):
             return self._error(401, "authentication_error", "invalid signature")

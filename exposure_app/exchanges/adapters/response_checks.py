@@ -64,21 +64,25 @@ def optional_amount(obj: Mapping[str, Any], key: str, exchange: str, what: str) 
 
 
 def merge_rows(rows: Iterable[WalletBalance]) -> list[WalletBalance]:
-    """Adds rows of the same (wallet, asset, lock reason, unlock date).
+    """Adds rows of the same (wallet, asset, unlock date).
 
-    Several exchange accounts can hold one asset in one wallet (Coinbase has a
-    wallet per currency plus vaults, Gate isolated margin one per pair), so
-    rows are summed rather than overwritten. Zero rows are dropped.
+    Several exchange lines can hold one asset in one wallet (Coinbase has a
+    wallet per currency plus vaults, Gate isolated margin one per pair, HTX a
+    ``trade`` and a ``frozen`` line), so rows are summed rather than
+    overwritten; the lock reason is the first one given for a locked part.
+    Zero rows are dropped.
     """
-    merged: dict[tuple[str, str, str | None, str | None], list[Decimal]] = {}
-    for row in rows:
-        key = (row.wallet, row.asset, row.lock_reason, row.unlock_at)
-        sums = merged.setdefault(key, [ZERO, ZERO, ZERO])
-        sums[0] += row.free
-        sums[1] += row.locked
-        sums[2] += row.total
+    merged: dict[tuple[str, str, str | None], list] = {}
+    for item in rows:
+        key = (item.wallet, item.asset, item.unlock_at)
+        sums = merged.setdefault(key, [ZERO, ZERO, ZERO, None])
+        sums[0] += item.free
+        sums[1] += item.locked
+        sums[2] += item.total
+        if item.locked and sums[3] is None:
+            sums[3] = item.lock_reason
     result = []
-    for (wallet, asset, reason, unlock_at), (free, locked, total) in merged.items():
+    for (wallet, asset, unlock_at), (free, locked, total, reason) in merged.items():
         if total == 0 and free == 0 and locked == 0:
             continue
         result.append(
@@ -92,7 +96,7 @@ def merge_rows(rows: Iterable[WalletBalance]) -> list[WalletBalance]:
                 unlock_at=unlock_at,
             )
         )
-    result.sort(key=lambda r: (r.wallet, r.asset, r.lock_reason or "", r.unlock_at or ""))
+    result.sort(key=lambda r: (r.wallet, r.asset, r.unlock_at or ""))
     return result
 
 

@@ -1,0 +1,266 @@
+"""HTX: spot, funding (OTC), earn, isolated and cross margin, USDT-M futures.
+
+HTX's spot API keeps one account id per account type; ``GET
+/v1/account/accounts`` lists them (ccxt's ``fetch_balance`` calls it before
+every spot balance). The adapter reads that list once, caches the ids as an
+account fact (:meth:`HtxAdapter.detected_facts`) and, on later syncs, goes
+straight to the balances.
+
+==============  ================================================  =====================
+wallet          endpoint                                          locked
+==============  ================================================  =====================
+spot            GET v1/account/accounts/{spot id}/balance         ``frozen`` + ``lock``
+funding         same, for the ``otc`` account (if any)            ``frozen`` + ``lock``
+earn_flexible   same, for the ``deposit-earning`` account         ``frozen`` + ``lock``
+margin          GET v1/margin/accounts/balance (isolated)         ``frozen``
+cross_margin    GET v1/cross-margin/accounts/balance              ``frozen``
+futures         GET v5/account/balance (USDT-M unified account)   ``initial_margin``
+==============  ================================================  =====================
+
+Balance lists carry ``trade``, ``frozen``, ``lock`` and ``bank`` lines per
+currency (all held by HTX, summed) and ``loan``/``interest`` lines (debts,
+not holdings, left out). HTX's fixed-term earn products have no public API
+ccxt exposes; ``deposit-earning`` is the flexible earn account.
+
+Key permissions: ``GET v2/user/uid`` then ``GET v2/user/api-key`` for this
+key, whose ``permission`` field lists ``readOnly``, ``trade``, ``withdraw``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from exposure_app.domain.balances import (
+    AccountReading,
+    KeyPermissions,
+    PermissionLevel,
+    WalletBalance,
+)
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.response_checks import (
+    ZERO,
+    SharedCall,
+    amount,
+    bad,
+    merge_rows,
+    require_dict,
+    require_key,
+    require_list,
+    row,
+)
+from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
+
+_EXCHANGE = "HTX"
+ACCOUNT_IDS_FACT = "htx_account_ids"
+_OPTION = "exposureAccountIds"
+_HELD = {"trade": False, "frozen": True, "lock": True, "bank": False}
+_DEBTS = frozenset({"loan", "interest"})
+
+
+def _data(response: Any, what: str) -> Any:
+    body = require_dict(response, _EXCHANGE, what)
+    status = require_key(body, "status", _EXCHANGE, what)
+    if status != "ok":
+        raise bad(_EXCHANGE, f"{what} has status {status!r}")
+    return require_key(body, "data", _EXCHANGE, what)
+
+
+def parse_account_ids(response: Any) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for index, entry in enumerate(require_list(_data(response, "accounts"), _EXCHANGE,
+                                               "accounts.data")):
+        entry = require_dict(entry, _EXCHANGE, f"accounts[{index}]")
+        kind = require_key(entry, "type", _EXCHANGE, f"accounts[{index}]")
+        account_id = require_key(entry, "id", _EXCHANGE, f"accounts[{index}]")
+        if not isinstance(account_id, int) or isinstance(account_id, bool):
+            raise bad(_EXCHANGE, f"accounts[{index}].id is not a number")
+        if kind in ("spot", "otc", "deposit-earning") and kind not in ids:
+            ids[str(kind)] = account_id
+    if "spot" not in ids:
+        raise bad(_EXCHANGE, "the account list has no spot account")
+    return ids
+
+
+def parse_balance_list(client: Any, entries: Any, wallet: str, what: str) -> list[WalletBalance]:
+    rows = []
+    for index, entry in enumerate(require_list(entries, _EXCHANGE, what)):
+        line = f"{what}[{index}]"
+        entry = require_dict(entry, _EXCHANGE, line)
+        currency = require_key(entry, "currency", _EXCHANGE, line)
+        kind = require_key(entry, "type", _EXCHANGE, line)
+        if not isinstance(currency, str) or not currency:
+            raise bad(_EXCHANGE, f"{line} has no currency")
+        value = amount(require_key(entry, "balance", _EXCHANGE, line), _EXCHANGE, f"{line}.balance")
+        if kind in _DEBTS:
+            continue
+        held = _HELD.get(str(kind))
+        if held is None:
+            # an unknown line type is still money HTX holds: count it, locked
+            held = True
+        code = client.safe_currency_code(currency.upper())
+        rows.append(row(wallet, code, total=value, locked=value if held else ZERO,
+                        lock_reason="open_orders"))
+    return merge_rows(rows)
+
+
+def parse_contract_balance(client: Any, response: Any) -> list[WalletBalance]:
+    body = require_dict(response, _EXCHANGE, "contract balance")
+    code = require_key(body, "code", _EXCHANGE, "contract balance")
+    if str(code) != "200":
+        raise bad(_EXCHANGE, f"contract balance has code {code!r}")
+    data = require_dict(require_key(body, "data", _EXCHANGE, "contract balance"), _EXCHANGE,
+                        "contract balance.data")
+    rows = []
+    for index, entry in enumerate(require_list(require_key(data, "details", _EXCHANGE,
+                                                           "contract balance.data"),
+                                               _EXCHANGE, "contract balance.details")):
+        what = f"contract balance.details[{index}]"
+        entry = require_dict(entry, _EXCHANGE, what)
+        currency = require_key(entry, "currency", _EXCHANGE, what)
+        equity = amount(require_key(entry, "equity", _EXCHANGE, what), _EXCHANGE,
+                        f"{what}.equity", allow_negative=True)
+        margin = entry.get("initial_margin")
+        locked = ZERO if margin in (None, "") else amount(margin, _EXCHANGE,
+                                                          f"{what}.initial_margin")
+        rows.append(row("futures", client.safe_currency_code(str(currency).upper()),
+                        total=max(equity, ZERO), locked=locked, lock_reason="margin"))
+    return merge_rows(rows)
+
+
+def parse_api_key(response: Any, access_key: str) -> KeyPermissions:
+    body = require_dict(response, _EXCHANGE, "api-key")
+    if str(body.get("code")) != "200":
+        raise bad(_EXCHANGE, f"api-key answered code {body.get('code')!r}")
+    keys = require_list(require_key(body, "data", _EXCHANGE, "api-key"), _EXCHANGE, "api-key.data")
+    for entry in keys:
+        if isinstance(entry, dict) and entry.get("accessKey") == access_key:
+            granted = {p.strip() for p in str(require_key(entry, "permission", _EXCHANGE,
+                                                            "api-key")).split(",") if p.strip()}
+            can_trade, can_withdraw = "trade" in granted, "withdraw" in granted
+            level = (PermissionLevel.WITHDRAW if can_withdraw
+                     else PermissionLevel.TRADE if can_trade else PermissionLevel.READ_ONLY)
+            return KeyPermissions(
+                level=level, can_trade=can_trade, can_withdraw=can_withdraw,
+                ip_restricted=bool(entry.get("ipAddresses")), source="v2/user/api-key",
+                detail=",".join(sorted(granted)),
+            )
+    raise bad(_EXCHANGE, "api-key did not list this key")
+
+
+def _never_opened(exc: Exception) -> bool:
+    """HTX's explicit answers for an account the user never opened."""
+    text = str(exc)
+    return "AccountNotEnabled" in {c.__name__ for c in type(exc).__mro__} or \
+        "inexistent" in text
+
+
+class HtxAdapter(ExchangeAdapter):
+    """Reads HTX's spot-host accounts and the USDT-M contract account.
+
+    Threading: coroutines run on the sync service's loop; the account-id list
+    is fetched at most once per client per sync (shared by the readers).
+    """
+
+    exchange_id: ClassVar[str] = "htx"
+
+    def __init__(self) -> None:
+        self._ids = SharedCall(self._account_ids)
+
+    def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
+        ids = cached.get(ACCOUNT_IDS_FACT)
+        return {_OPTION: dict(ids)} if isinstance(ids, dict) and ids.get("spot") else {}
+
+    def detected_facts(self, client: Any) -> dict[str, Any]:
+        facts = super().detected_facts(client)
+        ids = client.options.get(_OPTION)
+        if isinstance(ids, dict) and ids.get("spot"):
+            facts[ACCOUNT_IDS_FACT] = dict(ids)
+        return facts
+
+    def wallets(self) -> list[WalletSpec]:
+        return [
+            WalletSpec("spot", self._account_reader("spot", "spot")),
+            WalletSpec("funding", self._account_reader("otc", "funding")),
+            WalletSpec("earn_flexible", self._account_reader("deposit-earning", "earn_flexible")),
+            WalletSpec("margin", self.read_isolated_margin),
+            WalletSpec("cross_margin", self.read_cross_margin),
+            WalletSpec("futures", self.read_futures),
+        ]
+
+    def classify(self, exc: BaseException, client: Any) -> SyncError:
+        if "Timestamp expired" in str(exc):
+            return make_error(ErrorKind.CLOCK_SKEW, self.exchange_id)
+        return super().classify(exc, client)
+
+    async def read_balances(self, client: Any) -> AccountReading:
+        self._ids.reset(client)
+        try:
+            return await super().read_balances(client)
+        finally:
+            self._ids.reset(client)
+
+    async def _account_ids(self, client: Any) -> dict[str, int]:
+        cached = client.options.get(_OPTION)
+        if isinstance(cached, dict) and cached.get("spot"):
+            return cached
+        ids = parse_account_ids(await client.spot_private_get_v1_account_accounts())
+        client.options[_OPTION] = ids
+        return ids
+
+    def _account_reader(self, kind: str, wallet: str):
+        async def read(client: Any) -> list[WalletBalance]:
+            ids = await self._ids.get(client)
+            if kind not in ids:
+                return []   # the user has no such account: nothing held there
+            response = await client.spot_private_get_v1_account_accounts_account_id_balance(
+                {"account-id": ids[kind]})
+            data = require_dict(_data(response, f"{wallet} balance"), _EXCHANGE,
+                                f"{wallet} balance.data")
+            return parse_balance_list(client, require_key(data, "list", _EXCHANGE,
+                                                          f"{wallet} balance"),
+                                      wallet, f"{wallet} balance.list")
+
+        return read
+
+    async def read_isolated_margin(self, client: Any) -> list[WalletBalance]:
+        data = require_list(_data(await client.spot_private_get_v1_margin_accounts_balance(),
+                                  "margin balance"), _EXCHANGE, "margin balance.data")
+        rows = []
+        for index, pair in enumerate(data):
+            pair = require_dict(pair, _EXCHANGE, f"margin balance[{index}]")
+            rows += parse_balance_list(client, require_key(pair, "list", _EXCHANGE,
+                                                           f"margin balance[{index}]"),
+                                       "margin", f"margin balance[{index}].list")
+        return merge_rows(rows)
+
+    async def read_cross_margin(self, client: Any) -> list[WalletBalance]:
+        try:
+            response = await client.spot_private_get_v1_cross_margin_accounts_balance()
+        except Exception as exc:
+            if _never_opened(exc):
+                return []
+            raise
+        data = require_dict(_data(response, "cross margin balance"), _EXCHANGE,
+                            "cross margin balance.data")
+        return parse_balance_list(client, require_key(data, "list", _EXCHANGE,
+                                                      "cross margin balance"),
+                                  "cross_margin", "cross margin balance.list")
+
+    async def read_futures(self, client: Any) -> list[WalletBalance]:
+        try:
+            response = await client.contract_private_get_v5_account_balance()
+        except Exception as exc:
+            # {"err_code": 1010, "err_msg": "Account doesnt exist."}: never opened
+            if _never_opened(exc):
+                return []
+            raise
+        return parse_contract_balance(client, response)
+
+    async def read_permissions(self, client: Any) -> KeyPermissions:
+        uid_body = require_dict(await client.v2private_get_user_uid(), _EXCHANGE, "uid")
+        uid = require_key(uid_body, "data", _EXCHANGE, "uid")
+        if not isinstance(uid, int) or isinstance(uid, bool):
+            raise bad(_EXCHANGE, "uid is not a number")
+        response = await client.v2private_get_user_api_key(
+            {"uid": str(uid), "accessKey": client.apiKey})
+        return parse_api_key(response, client.apiKey)
