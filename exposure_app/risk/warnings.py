@@ -9,9 +9,10 @@
 2. Level from the event score (see :mod:`exposure_app.risk.scoring`), one step
    up when the exposure is at least ``custodian_share_warning`` of net worth,
    one step down when it is under ``minor_exposure_share``.
-3. Concentration alone warns: a custodian holding more than
-   ``custodian_share_warning`` of net worth is at least ``low`` (``medium`` at
-   twice that), with or without events.
+3. Concentration alone warns: exposure to one counterparty (direct plus
+   affiliated) above ``custodian_share_warning`` of net worth is at least
+   ``low`` (``medium`` at twice that), with or without events. The exposure,
+   not the direct share, is used so that more exposure never lowers a level.
 4. ``critical`` when the user still holds assets directly at a custodian that
    has an unresolved withdrawal halt or insolvency, or is defunct, as of the day.
 5. A portfolio-wide warning (counterparty ``all-custodians``) when custodians
@@ -166,12 +167,13 @@ def build_warnings(
                                "events weigh more.")
             elif float(value_share) < params.minor_exposure_share:
                 level = level.shifted(-1)
-        if float(direct_share) > params.custodian_share_warning:
-            concentration = (Level.MEDIUM if float(direct_share) >= 2 * params.custodian_share_warning
+        if float(value_share) > params.custodian_share_warning:
+            concentration = (Level.MEDIUM if float(value_share) >= 2 * params.custodian_share_warning
                              else Level.LOW)
             level = concentration if level is None else Level.highest(level, concentration)
-            reasons.append(f"{name} holds {_pct(direct_share)} of your net worth, above your "
-                           f"{_pct(params.custodian_share_warning)} limit for one custodian.")
+            reasons.append(f"Your exposure to {name} is {_pct(value_share)} of your net worth, "
+                           f"above your {_pct(params.custodian_share_warning)} limit for one "
+                           "counterparty.")
         failures = [s.event for s in scored.events if is_unresolved_failure(s.event, day)]
         defunct = cp is not None and cp.defunct_since is not None and cp.defunct_since <= day
         if d > 0 and (failures or defunct):
