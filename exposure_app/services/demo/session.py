@@ -1,0 +1,228 @@
+"""The demo session: a throw-away profile, an in-memory keyring and live emulators.
+
+``exposure-app --demo`` calls :func:`start_demo_session` before it opens the
+window and :meth:`DemoSession.close` when it quits. In between:
+
+* the profile is a fresh folder under the system's temporary directory, so
+  the user's own profile, settings and logs are never opened;
+* the process's keyring is an in-memory backend (set with
+  ``keyring.set_keyring`` before anything asked for the platform keyring, so
+  the real one is never even discovered in this process); the demo keys live
+  there and vanish with the process;
+* the loopback emulators of at least three exchanges serve the demo
+  portfolios, and the demo's exchange accounts are created through the same
+  service as a user's (:func:`~exposure_app.services.exchange_accounts.create_exchange_account`)
+  with their API URL pointed at the emulators, so "Sync" runs the real ccxt
+  path;
+* the generated history (:mod:`exposure_app.services.demo.history`) is
+  written into the profile.
+
+Threading: :func:`start_demo_session` and :meth:`DemoSession.close` run on
+the caller's thread (the GUI thread, before the window exists and after it
+is gone). The emulators run on their own loop thread
+(:class:`~exposure_app.emulator.base.EmulatorServer`). ``close`` also runs at
+interpreter exit if the caller never got to it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.emulator.base import EmulatorServer, ExchangeEmulator, start_emulators
+from exposure_app.emulator.demo_portfolio import build_demo_emulator, pick_demo_exchanges
+from exposure_app.emulator.registry import available as available_emulators
+from exposure_app.services.demo.history import (
+    DEFAULT_SEED,
+    DemoHistory,
+    add_manual_accounts,
+    generate_demo_history,
+    write_demo_history,
+)
+from exposure_app.services.demo.portfolio import EXCHANGE_NAMES
+from exposure_app.services.profile import Profile
+from exposure_app.storage.secrets import SecretStore, memory_keyring
+
+MIN_EXCHANGES = 3
+TEMP_PREFIX = "exposure-demo-"
+DEMO_TIMEOUT_SECONDS = 10.0
+
+
+class DemoError(RuntimeError):
+    """The demo could not be set up; the message says why."""
+
+
+class _ProcessKeyring:
+    """Swaps the process's keyring backend and puts the previous one back.
+
+    ``keyring.core`` keeps the backend in a module global that is ``None``
+    until the first ``keyring.get_keyring()`` discovers the platform's
+    backend. Reading the global (rather than calling ``get_keyring``) is what
+    keeps the real keyring from ever being loaded in a demo process; putting
+    it back as it was (even ``None``) leaves a test process as it found it.
+    """
+
+    def __init__(self, backend: Any) -> None:
+        from keyring import core
+
+        self._core = core
+        self.previous = core._keyring_backend
+        core.set_keyring(backend)
+        self.backend = backend
+
+    def restore(self) -> None:
+        if self._core._keyring_backend is self.backend:
+            self._core._keyring_backend = self.previous
+
+
+@dataclass
+class DemoSession:
+    """A running demo. ``profile`` is what the app opens; :meth:`close` undoes it all."""
+
+    profile: Profile
+    temp_dir: Path
+    server: EmulatorServer
+    keyring_backend: Any
+    history: DemoHistory
+    account_ids: dict[str, int]
+    _keyring: _ProcessKeyring = field(repr=False)
+    closed: bool = False
+
+    @property
+    def emulators(self) -> dict[str, ExchangeEmulator]:
+        return dict(self.server.emulators)
+
+    @property
+    def exchanges(self) -> tuple[str, ...]:
+        return tuple(self.server.emulators)
+
+    @property
+    def secret_store(self) -> SecretStore:
+        return SecretStore(self.keyring_backend)
+
+    def close(self) -> None:
+        """Stop the emulators, restore the keyring and delete the temporary folder.
+
+        Idempotent. The app must have closed its own stores and released the
+        profile lock first (it does so when its window closes).
+        """
+        if self.closed:
+            return
+        self.closed = True
+        atexit.unregister(self.close)
+        try:
+            self.server.stop()
+        finally:
+            self._keyring.restore()
+            shutil.rmtree(self.temp_dir, ignore_errors=True)
+
+    def __enter__(self) -> DemoSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_demo_session(
+    *,
+    seed: int = DEFAULT_SEED,
+    now: datetime | None = None,
+    exchanges: Sequence[str] | None = None,
+    temp_root: Path | None = None,
+) -> DemoSession:
+    """Set up the demo (see the module docstring); raises :class:`DemoError`.
+
+    ``exchanges`` limits the emulated exchanges (default: every demo exchange
+    with an emulator); at least :data:`MIN_EXCHANGES` are needed. ``now`` and
+    ``temp_root`` are for tests. Anything set up before a failure is undone.
+    """
+    chosen = pick_demo_exchanges(available_emulators())
+    if exchanges is not None:
+        chosen = [ex for ex in chosen if ex in set(exchanges)]
+    if len(chosen) < MIN_EXCHANGES:
+        raise DemoError(
+            f"the demo needs emulators for at least {MIN_EXCHANGES} exchanges; "
+            f"only {', '.join(chosen) or 'none'} are available"
+        )
+    now = now or utc_now()
+    history = generate_demo_history(seed, now=now, exchanges=chosen)
+
+    backend = memory_keyring()
+    process_keyring = _ProcessKeyring(backend)
+    temp_dir = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=temp_root))
+    server: EmulatorServer | None = None
+    try:
+        today = history.end
+        prices = history.prices.on(today)
+        server = start_emulators(
+            build_demo_emulator(available_emulators()[ex], prices, today) for ex in chosen
+        )
+        profile = Profile(temp_dir / "profile")
+        account_ids = _populate(profile, history, server, SecretStore(backend))
+    except BaseException:
+        if server is not None:
+            server.stop()
+        process_keyring.restore()
+        shutil.rmtree(temp_dir, ignore_errors=True)
+        raise
+    session = DemoSession(
+        profile=profile, temp_dir=temp_dir, server=server, keyring_backend=backend,
+        history=history, account_ids=account_ids, _keyring=process_keyring,
+    )
+    atexit.register(session.close)
+    return session
+
+
+def _complete_credentials(emulator: ExchangeEmulator) -> None:
+    """Give the emulated key a passphrase or uid if ccxt requires one and the sample lacks it.
+
+    (An emulator class that does not declare ``needs_password`` still checks
+    the passphrase it is given, so a demo value works like a real one.)
+    """
+    from exposure_app.exchanges.client_factory import required_credentials
+
+    account = emulator.account
+    needed = set(required_credentials(emulator.exchange_id))
+    if "password" in needed and account.password is None:
+        account.password = f"demo-{emulator.exchange_id}-passphrase"
+    if "uid" in needed and account.uid is None:
+        account.uid = f"demo-{emulator.exchange_id}-uid"
+
+
+def _populate(
+    profile: Profile, history: DemoHistory, server: EmulatorServer, secrets: SecretStore
+) -> dict[str, int]:
+    """Create the accounts (exchange ones through the app's own service) and the history."""
+    from exposure_app.exchanges.client_factory import ConnectionOptions
+    from exposure_app.services.exchange_accounts import create_exchange_account
+
+    store = profile.open_store()
+    try:
+        ids = add_manual_accounts(store, history.specs)
+        for spec in history.specs:
+            if spec.exchange_id is None:
+                continue
+            emulator = server.emulators[spec.exchange_id]
+            _complete_credentials(emulator)
+            account = create_exchange_account(
+                store,
+                secrets,
+                name=EXCHANGE_NAMES[spec.exchange_id],
+                exchange_id=spec.exchange_id,
+                credentials=emulator.account.credentials(),
+                connection=ConnectionOptions(
+                    api_url=emulator.base_url, timeout_seconds=DEMO_TIMEOUT_SECONDS
+                ),
+            )
+            ids[spec.key] = account.id
+        write_demo_history(store, history, ids)
+    finally:
+        store.close()
+    return ids
