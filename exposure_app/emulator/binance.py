@@ -162,8 +162,8 @@ class BinanceEmulator(ExchangeEmulator):
 
     def add_routes(self, app: web.Application) -> None:
         r = app.router
-        r.add_get("/api/v3/ping", lambda req: self._ok(req, {}))
-        r.add_get("/api/v3/time", lambda req: self._ok(req, {"serverTime": self.server_time_ms()}))
+        r.add_get("/api/v3/ping", self.ping)
+        r.add_get("/api/v3/time", self.time)
         r.add_get("/api/v3/exchangeInfo", self.exchange_info)
         r.add_get("/api/v3/ticker/24hr", self.ticker_24hr)
         r.add_get("/api/v3/ticker/price", self.ticker_price_route)
@@ -177,6 +177,7 @@ class BinanceEmulator(ExchangeEmulator):
         r.add_get("/sapi/v1/simple-earn/locked/position", self.locked_positions)
         r.add_get("/sapi/v1/staking/position", self.staking_positions)
         r.add_get("/sapi/v1/account/apiRestrictions", self.api_restrictions)
+        r.add_get("/sapi/v1/capital/config/getall", self.capital_config)
 
     # public
 
@@ -186,6 +187,12 @@ class BinanceEmulator(ExchangeEmulator):
             base, quote = unified.split("/")
             symbols[base + quote] = (base, quote)
         return symbols
+
+    async def ping(self, request: web.Request) -> web.Response:
+        return self._ok(request, {})
+
+    async def time(self, request: web.Request) -> web.Response:
+        return self._ok(request, {"serverTime": self.server_time_ms()})
 
     async def exchange_info(self, request: web.Request) -> web.Response:
         symbols = [
@@ -350,3 +357,60 @@ class BinanceEmulator(ExchangeEmulator):
             "enableReading": "read" in perms, "enableSpotAndMarginTrading": "trade" in perms,
             "enableWithdrawals": "withdraw" in perms, "enableMargin": "trade" in perms,
         }
+
+    # withdrawal networks (GET /sapi/v1/capital/config/getall, "All Coins' Information")
+
+    @_signed(10)
+    def capital_config(self, params: dict[str, str]) -> object:
+        """Per-coin network list; ``coin_networks`` overrides the defaults per test."""
+        table = getattr(self, "coin_networks", None) or DEFAULT_COIN_NETWORKS
+        held: dict[str, list[Decimal]] = {}
+        for b in self.account.balances:
+            entry = held.setdefault(b.asset, [Decimal(0), Decimal(0)])
+            entry[0] += b.free
+            entry[1] += b.locked
+        coins = []
+        for coin, networks in table.items():
+            free, locked = held.get(coin, [Decimal(0), Decimal(0)])
+            coins.append({
+                "coin": coin, "depositAllEnable": any(n.get("deposit", True) for n in networks),
+                "withdrawAllEnable": any(n.get("withdraw", True) for n in networks),
+                "name": coin, "free": _t(free), "locked": _t(locked), "freeze": "0",
+                "withdrawing": "0", "ipoing": "0", "ipoable": "0", "storage": "0",
+                "isLegalMoney": False, "trading": True,
+                "networkList": [_network_entry(coin, i, n) for i, n in enumerate(networks)],
+            })
+        return coins
+
+
+def _network_entry(coin: str, index: int, n: dict) -> dict[str, object]:
+    memo = bool(n.get("memo", False))
+    return {
+        "network": n["network"], "coin": coin, "withdrawIntegerMultiple": "0.00000001",
+        "isDefault": index == 0, "depositEnable": n.get("deposit", True),
+        "withdrawEnable": n.get("withdraw", True), "depositDesc": "", "withdrawDesc": "",
+        "specialTips": "", "specialWithdrawTips": "", "name": n.get("name", n["network"]),
+        "resetAddressStatus": False, "addressRegex": "^.+$",
+        "memoRegex": "^[0-9A-Za-z\\-_]{1,120}$" if memo else "", "withdrawFee": n["fee"],
+        "withdrawMin": n["min"], "withdrawMax": n.get("max", "9999999999"), "depositDust": "0",
+        "minConfirm": 1, "unLockConfirm": 0, "sameAddress": memo,
+        "estimatedArrivalTime": 5, "busy": False, "contractAddressUrl": "",
+        "contractAddress": "",
+    }
+
+
+# Network ids, fees and minimums in the shape Binance documents (figures illustrative).
+DEFAULT_COIN_NETWORKS: dict[str, list[dict]] = {
+    "BTC": [{"network": "BTC", "fee": "0.0002", "min": "0.001"},
+            {"network": "BSC", "fee": "0.0000051", "min": "0.00001", "withdraw": False}],
+    "ETH": [{"network": "ETH", "fee": "0.0012", "min": "0.005"},
+            {"network": "ARBITRUM", "fee": "0.0001", "min": "0.0008"}],
+    "USDT": [{"network": "ETH", "fee": "4.5", "min": "10"},
+             {"network": "TRX", "fee": "1", "min": "10"},
+             {"network": "BSC", "fee": "0.01", "min": "0.02"}],
+    "USDC": [{"network": "ETH", "fee": "5", "min": "10"}, {"network": "BSC", "fee": "0", "min": "10"}],
+    "SOL": [{"network": "SOL", "fee": "0.008", "min": "0.1"}],
+    "XRP": [{"network": "XRP", "fee": "0.2", "min": "25", "memo": True}],
+    "BNB": [{"network": "BSC", "fee": "0.0005", "min": "0.01"},
+            {"network": "BNB", "fee": "0.002", "min": "0.01", "memo": True, "withdraw": False}],
+}
