@@ -65,3 +65,31 @@ def read_by_wallet(rows: Iterable[WalletBalance]) -> dict[tuple[str, str], tuple
         sums[0] += row.free
         sums[1] += row.locked
     return {key: (free, locked) for key, (free, locked) in result.items()}
+
+
+def sync_through_service(data_dir, store, secret_store, account_id: int):
+    """Runs the real sync service on ``account_id`` and returns (result, snapshot).
+
+    The service opens its own store on the profile's SQLite file in its loop
+    thread; the snapshot is then read back through the test's own store.
+    """
+    from exposure_app.domain.timeutil import utc_now
+    from exposure_app.services.profile import Profile
+    from exposure_app.services.sync_service import SyncService
+
+    with SyncService(Profile(data_dir), secret_store=secret_store, account_timeout=20) as service:
+        report = service.sync([account_id]).result(timeout=60)
+    result = report.result_for(account_id)
+    snapshot = store.snapshots.latest_usable(account_id, utc_now())
+    return result, snapshot
+
+
+def holdings_by_wallet(snapshot) -> dict[tuple[str, str], tuple]:
+    """(wallet, asset) -> (free, locked) over a stored snapshot's holdings."""
+    result: dict[tuple[str, str], list[Decimal]] = {}
+    for holding in snapshot.holdings:
+        assert holding.total == holding.free + holding.locked, holding
+        sums = result.setdefault((holding.wallet, holding.asset), [Decimal(0), Decimal(0)])
+        sums[0] += holding.free
+        sums[1] += holding.locked
+    return {key: (free, locked) for key, (free, locked) in result.items()}

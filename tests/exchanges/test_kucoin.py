@@ -6,7 +6,13 @@ from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import expected_by_wallet, read_by_wallet, run_client
+from signed_venues import (
+    expected_by_wallet,
+    holdings_by_wallet,
+    read_by_wallet,
+    run_client,
+    sync_through_service,
+)
 
 from exposure_app.domain.balances import PermissionLevel
 from exposure_app.domain.timeutil import parse_instant
@@ -187,3 +193,17 @@ def test_prices_from_one_tickers_call():
     emu = emulator()
     tickers = run(emu, lambda client: client.fetch_tickers())
     assert tickers["KCS/USDT"]["last"] == 10
+
+
+def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_store,
+                                                        add_exchange_account):
+    emu = emulator()
+    account = add_exchange_account(store, "my KuCoin", emu)
+    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    assert result.status.value == "ok", result
+    assert set(result.coverage) == set(tuple(sorted(WALLETS)))
+    assert snapshot is not None and snapshot.status.value == "ok"
+    assert holdings_by_wallet(snapshot) == expected_by_wallet(emu.account.balances)
+    assert result.unpriced_assets == ()
+    btc = [h for h in snapshot.holdings if h.asset == "BTC"]
+    assert btc and all(h.price == D("60000") for h in btc)
