@@ -282,9 +282,10 @@ class EmulatorServer:
         return emulator.base_url
 
     async def _serve(self, emulator: ExchangeEmulator, port: int) -> str:
-        runner = web.AppRunner(emulator.build_app(), access_log=None, handle_signals=False)
+        runner = web.AppRunner(emulator.build_app(), access_log=None, handle_signals=False,
+                               shutdown_timeout=0.1)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", port, shutdown_timeout=0.1)
+        site = web.TCPSite(runner, "127.0.0.1", port)
         await site.start()
         self._runners.append(runner)
         sockets = site._server.sockets  # type: ignore[union-attr]

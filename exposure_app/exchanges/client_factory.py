@@ -66,6 +66,36 @@ def rewrite_api_urls(urls: Any, base_url: str, implode_hostname) -> Any:
     return walk(urls)
 
 
+def _retry_after_value(headers: Any) -> float | None:
+    for key, value in (headers or {}).items():
+        if str(key).lower() == "retry-after":
+            try:
+                return max(0.0, float(value))
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def _record_retry_after(client: Any) -> None:
+    """Keep the ``Retry-After`` of a 418/429/503 answer on ``client.exposure_retry_after``.
+
+    ccxt raises before the caller could look at the answer's headers, and
+    ``last_response_headers`` is overwritten by concurrent requests, so the
+    value is captured in ccxt's per-response hook as the answer arrives.
+    """
+    client.exposure_retry_after = None
+    original = client.on_rest_response
+
+    def on_rest_response(code, reason, url, method, headers, body, *rest):
+        if code in (418, 429, 503):
+            value = _retry_after_value(headers)
+            if value is not None:
+                client.exposure_retry_after = max(value, client.exposure_retry_after or 0.0)
+        return original(code, reason, url, method, headers, body, *rest)
+
+    client.on_rest_response = on_rest_response
+
+
 def ccxt_async_module():
     """``ccxt.async_support``, imported on first use."""
     import ccxt.async_support as ccxt_async
@@ -123,6 +153,7 @@ def build_client(
         else:
             config["httpProxy"] = connection.proxy
     client = cls(config)
+    _record_retry_after(client)
     if connection.sandbox:
         client.set_sandbox_mode(True)
     if connection.api_url:

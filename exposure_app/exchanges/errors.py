@@ -34,17 +34,15 @@ class ErrorKind(StrEnum):
     CONFIG = "config"
 
 
-# Kinds that concern the whole account (the key, the connection), as opposed
-# to one wallet endpoint: if one wallet call fails with one of these, the others
-# will too, so the account fails rather than being stored as partial.
+# Kinds that concern the whole account (the key, the address, the clock), as
+# opposed to one wallet endpoint: if one wallet call fails with one of these,
+# the account fails rather than being stored as partial. A timeout, outage or
+# bad answer on one endpoint while others answered makes a partial snapshot.
 ACCOUNT_LEVEL = frozenset(
     {
         ErrorKind.AUTH,
         ErrorKind.IP_NOT_WHITELISTED,
         ErrorKind.RATE_LIMIT,
-        ErrorKind.MAINTENANCE,
-        ErrorKind.TIMEOUT,
-        ErrorKind.NETWORK,
         ErrorKind.CLOCK_SKEW,
         ErrorKind.CONFIG,
     }

@@ -65,7 +65,14 @@ def credential_values(client: Any) -> list[str]:
 
 
 def retry_after_seconds(client: Any) -> float | None:
-    """The ``Retry-After`` header of the client's last response, if any."""
+    """The ``Retry-After`` the exchange asked for during this read, if any.
+
+    Recorded per answer by the client factory's hook (concurrent requests make
+    ``last_response_headers`` unreliable); falls back to the last headers.
+    """
+    recorded = getattr(client, "exposure_retry_after", None)
+    if recorded is not None:
+        return recorded
     headers = getattr(client, "last_response_headers", None) or {}
     with contextlib.suppress(AttributeError):
         for key, value in headers.items():
@@ -201,6 +208,7 @@ class ExchangeAdapter:
         """Balances and key permissions, with one retry for clock skew or a short ban."""
         retried = False
         while True:
+            client.exposure_retry_after = None
             try:
                 reading = await self.read_balances(client)
                 break
