@@ -139,6 +139,7 @@ def test_permission_denied_on_margin_is_partial_not_empty():
     emu.inject(FaultKind.PERMISSION_DENIED, path_prefix="/api/v2/margin/")
     reading = run(emu, BitgetAdapter().read_account)
     assert set(reading.missing) == {"margin"}
+    assert "permission" in reading.missing["margin"]
     assert "margin" not in reading.coverage
     assert not [r for r in reading.balances if r.wallet == "margin"]
 

@@ -156,6 +156,7 @@ def test_permission_denied_on_one_wallet_is_partial():
     emu.inject(FaultKind.PERMISSION_DENIED, path_prefix="/v5/earn/")
     reading = run(emu, BybitAdapter().read_account)
     assert set(reading.missing) == {"earn_flexible", "staking"}
+    assert "permission" in reading.missing["earn_flexible"]
     assert set(reading.coverage) == {"spot", "funding"}
 
 

@@ -195,3 +195,12 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_
     assert result.unpriced_assets == ()
     btc = [h for h in snapshot.holdings if h.asset == "BTC"]
     assert btc and all(h.price == D("60000") for h in btc)
+
+
+def test_permission_denied_on_earn_is_a_missing_wallet_with_the_reason():
+    emu = emulator()
+    emu.inject(FaultKind.PERMISSION_DENIED, path_prefix="/api/v5/finance/")
+    reading = run(emu, OkxAdapter().read_account)
+    assert set(reading.missing) == {"earn_flexible", "staking"}
+    assert "permission" in reading.missing["staking"]
+    assert set(reading.coverage) == {"spot", "funding"}

@@ -34,7 +34,7 @@ from exposure_app.domain.balances import KeyPermissions, PermissionLevel, Wallet
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import BadResponseError
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
 from exposure_app.exchanges.validation import (
     amount,
     merge_rows,
@@ -69,6 +69,13 @@ class OkxAdapter(ExchangeAdapter):
         # anything call load_markets (prices through fetch_tickers), only spot
         # instruments are fetched, not futures, swaps and two option families.
         return {"fetchMarkets": {"types": ["spot"]}}
+
+    def classify(self, exc: BaseException, client: Any) -> SyncError:
+        # 50030 "You don't have permission to use this API endpoint" is not in
+        # ccxt's OKX error map, so it arrives as a plain ExchangeError.
+        if '"code":"50030"' in str(exc).replace(" ", ""):
+            return make_error(ErrorKind.PERMISSION, self.exchange_id)
+        return super().classify(exc, client)
 
     def wallets(self) -> list[WalletSpec]:
         return [
