@@ -6,7 +6,7 @@ import argparse
 
 from exposure_app.cli.context import CliContext, format_money, format_share, parse_as_of
 from exposure_app.risk.warnings import WarningsReport
-from exposure_app.services.risk_service import warnings_as_of
+from exposure_app.services.risk_service import refresh_held_reserves, warnings_as_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -14,6 +14,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", metavar="DATE", help="ISO date or date-time (default now); only "
                    "snapshots and events dated on or before it count")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--refresh", action="store_true",
+                   help="first fetch public reserve data for your custodians (network)")
     p.set_defaults(handler=warnings_cmd)
 
 
@@ -47,7 +49,16 @@ def warnings_to_json(report: WarningsReport) -> dict:
 
 
 def warnings_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    report = warnings_as_of(ctx.store, ctx.settings, parse_as_of(args.as_of))
+    as_of = parse_as_of(args.as_of)
+    if args.refresh:
+        ctx.lock_for_writing()
+        for result in refresh_held_reserves(ctx.store, ctx.settings):
+            if result.ok:
+                ctx.warn(f"reserve data {result.slug}: {result.points} points")
+            else:
+                ctx.warn(f"reserve data {result.slug}: not updated, using the cached copy "
+                         f"({result.error})")
+    report = warnings_as_of(ctx.store, ctx.settings, as_of)
     if args.json:
         ctx.emit_json(warnings_to_json(report))
         return 0

@@ -88,6 +88,24 @@ def derived_events(store: ProfileStore, settings: Settings, slugs: Mapping[str, 
     return events
 
 
+def refresh_held_reserves(store: ProfileStore, settings: Settings,
+                          as_of: datetime | None = None) -> list:
+    """Fetch reserve data for the custodians holding the user's assets (network).
+
+    Returns one :class:`~exposure_app.services.reserve_feed.FetchResult` per slug;
+    failures are recorded and leave the cache as it was.
+    """
+    from exposure_app.services.reserve_feed import refresh_slugs
+
+    if not settings.outflow_signals_enabled:
+        return []
+    directory = load_directory()
+    report = exposure_as_of(store, settings, as_of or utc_now(), directory)
+    slugs = held_reserve_slugs(report, directory).values()
+    return refresh_slugs(store, slugs, base_url=settings.reserve_data_url,
+                         proxy=settings.proxy or None, timeout=settings.sync_timeout_seconds)
+
+
 def stored_and_shipped_events(store: ProfileStore) -> list[RiskEvent]:
     return [*load_shipped_events(), *store.risk.list()]
 

@@ -139,6 +139,10 @@ class Settings:
     outflow_signals_enabled = Setting(
         "outflow_signals_enabled", True, bool, "Fetch public reserve data to detect outflow runs."
     )
+    reserve_data_url = Setting(
+        "reserve_data_url", "https://api.llama.fi", str,
+        "Base URL of the public reserve data (DefiLlama API: /protocol/<slug>).",
+    )
     # Risk model thresholds (defaults explained in docs/risk-model.md).
     outflow_threshold_1d = Setting(
         "outflow_threshold_1d", Decimal("0.05"), Decimal,

@@ -172,3 +172,28 @@ def test_usage_and_user_errors(run_cli):
     assert run_cli("events", "list", "--counterparty", "atlantis").returncode == 1
     assert run_cli("events", "add", "x-1").returncode == 2
     assert run_cli("events", "list", "--since", "soon").returncode == 2
+
+
+def test_warnings_refresh_reads_reserve_data_and_works_offline_from_the_cache(run_cli, tmp_path):
+    from .helpers import protocol_payload
+    from .test_reserve_feed import kucoin_like_series
+
+    ok(run_cli("accounts", "add-manual", "KuCoin main", "--custodian", "kucoinfutures"))
+    path = tmp_path / "h.csv"
+    path.write_text("date,account,asset,amount,price\n2024-03-01,KuCoin main,USDT,1000,1\n")
+    ok(run_cli("import", "holdings", str(path)))
+    routes = {"/protocol/kucoin": (200, as_json_bytes(protocol_payload(kucoin_like_series())))}
+    with loopback_server(routes) as base:
+        ok(run_cli("settings", "set", "reserve_data_url", base))
+        first = ok(run_cli("warnings", "--refresh", "--as-of", "2024-03-27", "--json"))
+        assert "reserve data kucoin: 43 points" in first.stderr
+    data = json.loads(first.stdout)
+    kucoin = next(w for w in data["warnings"] if w["counterparty"] == "kucoin")
+    assert "derived-kucoin-2024-03-27" in {e["id"] for e in kucoin["events"]}
+
+    offline = ok(run_cli("warnings", "--refresh", "--as-of", "2024-03-27", "--json"))
+    assert "using the cached copy" in offline.stderr
+    assert json.loads(offline.stdout) == data
+    earlier = json.loads(ok(run_cli("warnings", "--as-of", "2024-03-26", "--json")).stdout)
+    ids = {e["id"] for w in earlier["warnings"] for e in w["events"]}
+    assert not any(i.startswith("derived-") for i in ids)
