@@ -1,0 +1,97 @@
+"""Withdrawal-test reminders on a fixed clock; failed or delayed tests become user events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from exposure_app.services.reminders import (
+    ReminderError,
+    due_reminders,
+    record_test,
+    reminders,
+    set_interval,
+)
+from exposure_app.services.risk_service import list_events, warnings_as_of
+from exposure_app.services.settings import Settings
+from tests.checklist.helpers import T0, populate
+
+DAY = timedelta(days=1)
+
+
+def by_cp(rows):
+    return {r.counterparty: r for r in rows}
+
+
+def test_first_test_falls_due_interval_days_after_holdings_first_appear(store):
+    populate(store)                                   # snapshots at T0 (binance, kraken)
+    settings = Settings()
+    assert settings.withdrawal_test_interval_days == 90
+    early = by_cp(reminders(store, settings, now=T0 + 89 * DAY))
+    assert set(early) == {"binance", "kraken"}        # self-custody gets no reminder
+    assert not early["binance"].is_due and early["binance"].due_at == T0 + 90 * DAY
+    assert due_reminders(store, settings, now=T0 + 89 * DAY) == []
+    due = due_reminders(store, settings, now=T0 + 91 * DAY)
+    assert {r.counterparty for r in due} == {"binance", "kraken"}
+    assert due[0].overdue_days == 1 and "never tested" in due[0].message
+
+
+def test_a_recorded_test_restarts_the_clock(store):
+    populate(store)
+    settings = Settings()
+    tested = T0 + 60 * DAY
+    record_test(store, "binance", "worked", tested_at=tested, now=tested)
+    rows = by_cp(reminders(store, settings, now=T0 + 100 * DAY))
+    assert not rows["binance"].is_due and rows["binance"].due_at == tested + 90 * DAY
+    assert rows["kraken"].is_due
+    assert rows["binance"].last_test.result == "worked"
+
+
+def test_per_custodian_interval_off_and_global_off(store):
+    populate(store)
+    settings = Settings()
+    set_interval(store, "kraken", 30)
+    set_interval(store, "binanceusdm", 0)             # a sibling id: binance, off
+    rows = by_cp(reminders(store, settings, now=T0 + 31 * DAY))
+    assert rows["kraken"].is_due and rows["kraken"].custom_interval
+    assert not rows["binance"].enabled and not rows["binance"].is_due
+    set_interval(store, "kraken", None)               # back to the default
+    assert not by_cp(reminders(store, settings, now=T0 + 31 * DAY))["kraken"].is_due
+    settings.set("withdrawal_test_interval_days", 0)
+    assert due_reminders(store, settings, now=T0 + 1000 * DAY) == []
+    with pytest.raises(ReminderError):
+        set_interval(store, "kraken", -1)
+
+
+def test_failed_and_delayed_tests_become_user_events_that_feed_the_risk_engine(store):
+    populate(store)
+    settings = Settings()
+    day = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    before = {w.counterparty: w.level for w in warnings_as_of(store, settings, day).warnings}
+    failed = record_test(store, "kraken", "failed", tested_at=day, asset="ETH", note="stuck", now=day)
+    assert failed.event_id == f"user.withdrawal-test.kraken.{failed.id}"
+    events = {e.id: e for e in list_events(store, settings, counterparty="kraken", as_of=day)}
+    event = events[failed.event_id]
+    assert event.category.value == "withdrawal_halt" and event.resolved is None
+    assert event.origin.value == "user" and "failed" in event.title
+    after = {w.counterparty: w for w in warnings_as_of(store, settings, day).warnings}
+    assert after["kraken"].level.value == "critical"            # unresolved halt while held
+    assert before.get("kraken") != after["kraken"].level
+    assert failed.event_id in [e.id for e in after["kraken"].events]
+
+    delayed = record_test(store, "binance", "delayed", tested_at=day, now=day)
+    event = {e.id: e for e in list_events(store, settings, as_of=day)}[delayed.event_id]
+    assert event.category.value == "withdrawal_halt" and event.resolved.date == day.date()
+
+    worked = record_test(store, "binance", "worked", tested_at=day, now=day)
+    assert worked.event_id is None
+
+
+def test_bad_results_are_refused_and_change_nothing(store):
+    populate(store)
+    with pytest.raises(ReminderError):
+        record_test(store, "binance", "maybe")
+    with pytest.raises(ReminderError, match="future"):
+        record_test(store, "binance", "worked", tested_at=T0 + DAY, now=T0)
+    assert store.db.execute("SELECT count(*) FROM withdrawal_tests").fetchone()[0] == 0

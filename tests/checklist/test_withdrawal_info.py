@@ -1,0 +1,123 @@
+"""Per-network withdrawal info: ccxt's structures parsed, and the real ccxt client
+syncing the Binance emulator (capital/config/getall) through the sync service."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from exposure_app.domain.checklist import Memo
+from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
+from exposure_app.emulator.binance import BinanceEmulator
+from exposure_app.services.checklist_service import build_checklist, open_checklist
+from exposure_app.services.profile import Profile
+from exposure_app.services.settings import Settings
+from exposure_app.services.sync_service import sync_blocking
+from exposure_app.services.withdrawal_info import DEFAULT_NETWORK, parse_network_infos
+from exposure_app.storage.checklist import WithdrawalNetworkRepository
+from exposure_app.storage.secrets import SecretStore
+
+D = Decimal
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+
+# The structure ccxt 4.5.90 returns (research notes, section 5: LINK on binance).
+LINK = {
+    "id": "LINK", "code": "LINK", "active": True, "deposit": True, "withdraw": True,
+    "fee": 0.012, "fees": {"BEP20": 0.012, "ERC20": 0.55},
+    "limits": {"withdraw": {"min": 0.024, "max": 1e10}},
+    "networks": {
+        "BEP20": {"id": "BSC", "network": "BEP20", "deposit": True, "withdraw": True, "fee": 0.012,
+                  "limits": {"withdraw": {"min": 0.024, "max": 1e10}},
+                  "info": {"sameAddress": False}},
+        "ERC20": {"id": "ETH", "network": "ERC20", "deposit": True, "withdraw": False, "fee": 0.55,
+                  "limits": {"withdraw": {"min": 1.1, "max": None}}, "info": {}},
+    },
+}
+
+
+def test_per_network_values_are_taken_not_the_currency_level_ones():
+    rows = {r.network: r for r in parse_network_infos("binance", {"LINK": LINK}, fetched_at=NOW)}
+    assert rows["BEP20"].fee == D("0.012") and rows["BEP20"].minimum == D("0.024")
+    assert rows["BEP20"].network_id == "BSC" and rows["BEP20"].memo_required is False
+    # currency-level withdraw stayed True, the network says False: the network wins
+    assert rows["ERC20"].withdraw_enabled is False and rows["ERC20"].fee == D("0.55")
+    assert rows["ERC20"].minimum == D("1.1") and rows["ERC20"].maximum is None
+    assert rows["ERC20"].memo_required is None               # not told: unknown
+
+
+def test_fees_filled_from_deposit_withdraw_fees_and_currency_level_fallback():
+    no_fee = {"networks": {"TRC20": {"id": "TRX", "withdraw": True, "fee": None,
+                                     "limits": {"withdraw": {"min": "10"}}, "info": {"needTag": "false"}}}}
+    fees = {"USDT": {"withdraw": {"fee": 1}, "networks": {"TRC20": {"withdraw": {"fee": "1.5"}}}}}
+    [row] = parse_network_infos("okx", {"USDT": no_fee}, fees, fetched_at=NOW)
+    assert row.fee == D("1.5") and row.memo_required is False and row.minimum == D("10")
+    # kraken-like: no networks, currency-level figures only
+    [flat] = parse_network_infos("kraken", {"XRP": {"withdraw": True, "fee": "0.02",
+                                                    "limits": {"withdraw": {"min": "1"}}}},
+                                 fetched_at=NOW)
+    assert flat.network == DEFAULT_NETWORK and flat.fee == D("0.02") and flat.withdraw_enabled
+
+
+def test_malformed_figures_stay_unknown_and_assets_are_filtered():
+    weird = {"networks": {"X": {"withdraw": "maybe", "fee": "abc", "limits": {"withdraw": {"min": -1}}},
+                          "Y": "not a mapping"}}
+    rows = parse_network_infos("gate", {"FOO": weird, "BAR": LINK}, fetched_at=NOW, assets=["foo"])
+    assert len(rows) == 1
+    assert (rows[0].withdraw_enabled, rows[0].fee, rows[0].minimum) == (None, None, None)
+
+
+def test_binance_emulator_sync_fills_the_checklist(store, data_dir, add_exchange_account,
+                                                   memory_keyring):
+    balances = [
+        EmulatedBalance("spot", "BTC", D("0.5"), D("0.1")),
+        EmulatedBalance("spot", "XRP", D("300")),
+        EmulatedBalance("earn_locked", "ETH", D("0"), D("2"), unlock_at="2027-01-15"),
+        EmulatedBalance("staking", "SOL", D("0"), D("40"), unlock_at="2026-12-31"),
+        EmulatedBalance("spot", "BNB", D("0.001")),
+    ]
+    emu = BinanceEmulator(EmulatedAccount("k", "s", balances=balances),
+                          tickers={"BTC/USDT": D("60000"), "ETH/USDT": D("3000"),
+                                   "SOL/USDT": D("150"), "XRP/USDT": D("0.5"), "BNB/USDT": D("600")})
+    add_exchange_account(store, "Binance", emu)
+    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring))
+    assert all(r.status.value == "ok" for r in report.results), [r.error for r in report.results]
+    assert "/sapi/v1/capital/config/getall" in [p for _, p in emu.requests]
+
+    cached = WithdrawalNetworkRepository(store).for_exchange("binance")
+    assert set(a for _, a in cached) == {"BTC", "XRP", "ETH", "SOL", "BNB"}   # held assets only
+
+    plan = build_checklist(store, Settings(), "binance", levels={})
+    items = {a.asset: a for a in plan.sections[0].assets}
+    btc = {o.network: o for o in items["BTC"].networks}
+    assert btc["BTC"].fee == D("0.0002") and btc["BTC"].minimum == D("0.001")
+    assert btc["BTC"].withdraw_enabled is True and btc["BEP20"].withdraw_enabled is False
+    assert items["XRP"].memo is Memo.REQUIRED                  # Binance's sameAddress flag
+    bnb = {o.network: o for o in items["BNB"].networks}
+    assert bnb["BEP2"].memo is Memo.REQUIRED and bnb["BEP2"].withdraw_enabled is False
+    assert "dust threshold" in items["BNB"].dust_reason        # 0.001 BNB = 0.60 USD
+    # locked amounts and lock ends from the emulator's earn and staking positions
+    assert items["ETH"].locked == D("2") and "2027-01-15" in items["ETH"].unlock_steps[0]
+    assert items["SOL"].locked == D("40") and "2026-12-31" in items["SOL"].unlock_steps[0]
+    assert items["BTC"].locked == D("0.1") and "Cancel open orders" in items["BTC"].unlock_steps[0]
+
+    # the next sync within the hour makes no second currency call
+    emu.requests.clear()
+    sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring))
+    assert "/sapi/v1/capital/config/getall" not in [p for _, p in emu.requests]
+
+
+def test_sync_closes_items_of_withdrawn_assets(store, data_dir, add_exchange_account, memory_keyring):
+    emu = BinanceEmulator(EmulatedAccount("k", "s", balances=[
+        EmulatedBalance("spot", "BTC", D("0.5")), EmulatedBalance("spot", "ETH", D("1"))]),
+        tickers={"BTC/USDT": D("60000"), "ETH/USDT": D("3000")})
+    add_exchange_account(store, "Binance", emu)
+    profile = Profile(data_dir)
+    sync_blocking(profile, secret_store=SecretStore(memory_keyring))
+    view = open_checklist(store, Settings(), "binance", levels={})
+    emu.account.balances = [EmulatedBalance("spot", "ETH", D("1"))]     # the user withdrew BTC
+    sync_blocking(profile, secret_store=SecretStore(memory_keyring))
+    progress = store.db.execute(
+        "SELECT item_key, done, done_by FROM checklist_progress WHERE plan_id = ?", [view.plan_id]
+    ).fetchall()
+    assert ("asset:binance:BTC", 1, "sync") in progress
+    assert all(key != "asset:binance:ETH" for key, _, _ in progress)
