@@ -159,6 +159,24 @@ def _class_names(exc: BaseException) -> set[str]:
     return {cls.__name__ for cls in type(exc).__mro__}
 
 
+_CONNECTION_CAUSES = frozenset({
+    "ClientConnectionError", "ServerDisconnectedError", "ClientOSError", "ConnectionError",
+    "ClientConnectorError", "gaierror",
+})
+
+
+def _caused_by_connection(exc: BaseException) -> bool:
+    """Whether ccxt wrapped a dropped or refused connection (it reports those as
+    ExchangeNotAvailable, like a 5xx answer)."""
+    cause = exc.__cause__
+    depth = 0
+    while cause is not None and depth < 5:
+        if _class_names(cause) & _CONNECTION_CAUSES:
+            return True
+        cause, depth = cause.__cause__, depth + 1
+    return False
+
+
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every credential value (and any ``signature=...``) removed."""
     for secret in secrets:
@@ -205,7 +223,7 @@ def describe_exception(
     if names & {"BadResponse", "NullResponse"}:
         return make_error(ErrorKind.BAD_RESPONSE, exchange_id, detail="malformed answer")
     if "ExchangeNotAvailable" in names:
-        if _looks_unreachable(raw):
+        if _caused_by_connection(exc) or _looks_unreachable(raw):
             return make_error(ErrorKind.NETWORK, exchange_id)
         return make_error(ErrorKind.UNAVAILABLE, exchange_id)
     if "NetworkError" in names or names & {"ClientConnectorError", "ConnectionError", "OSError"}:

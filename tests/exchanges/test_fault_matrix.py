@@ -1,0 +1,133 @@
+"""The fault matrix: one account meets each fault while healthy accounts sync beside it.
+
+Three Binance accounts on three emulators sync once cleanly; then one of them
+gets a fault and all three sync concurrently again. The healthy ones must
+store new good snapshots; the faulty one keeps its last good snapshot, shown
+as stale with a plain-language reason, and nothing invalid is stored.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from exposure_app.domain.models import SnapshotStatus
+from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind
+from exposure_app.emulator.binance import BinanceEmulator
+from exposure_app.services.profile import Profile
+from exposure_app.services.sync_service import sync_blocking
+from exposure_app.storage.secrets import SecretStore
+
+D = Decimal
+TICKERS = {"BTC/USDT": D("60000"), "ETH/USDT": D("3000")}
+
+# fault -> (error kind, words the message must contain)
+MATRIX = {
+    FaultKind.AUTH: ("auth", "rejected the API key"),
+    FaultKind.PERMISSION_DENIED: ("permission", "read permission"),
+    FaultKind.IP_NOT_WHITELISTED: ("auth", "IP address"),
+    FaultKind.RATE_LIMIT: ("rate_limit", "rate-limiting"),
+    FaultKind.BAN: ("rate_limit", "temporarily banning"),
+    FaultKind.SERVER_ERROR: ("unavailable", "not available right now"),
+    FaultKind.MAINTENANCE: ("maintenance", "under maintenance"),
+    FaultKind.TIMEOUT: ("timeout", "did not answer in time"),
+    FaultKind.CONNECTION_RESET: ("network", "Could not reach"),
+    FaultKind.HTML_200: ("bad_response", "web page (HTML)"),
+    FaultKind.MALFORMED_JSON: ("bad_response", "not valid JSON"),
+    FaultKind.EMPTY_BODY: ("bad_response", "empty answer"),
+}
+
+
+def make(n: int) -> BinanceEmulator:
+    balances = [EmulatedBalance("spot", "BTC", D(n) / 10, D("0.01")),
+                EmulatedBalance("funding", "ETH", D(n)),
+                EmulatedBalance("earn_flexible", "USDT", D(100 * n))]
+    account = EmulatedAccount(f"key-{n}", f"secret-{n}", balances=balances)
+    return BinanceEmulator(account, tickers=TICKERS)
+
+
+def rows(snapshot):
+    return sorted((h.wallet, h.asset, h.free, h.locked, h.total) for h in snapshot.holdings)
+
+
+@pytest.fixture
+def three_accounts(store, data_dir, add_exchange_account, memory_keyring):
+    emus = [make(n) for n in (1, 2, 3)]
+    accounts = [add_exchange_account(store, f"Binance {n}", e, timeout_seconds=1.0)
+                for n, e in zip((1, 2, 3), emus, strict=True)]
+    profile = Profile(data_dir)
+
+    def sync():
+        return sync_blocking(profile, secret_store=SecretStore(memory_keyring),
+                             account_timeout=4.0)
+
+    first = sync()
+    assert all(r.status.value == "ok" for r in first.results), first.results
+    return emus, accounts, sync, first
+
+
+@pytest.mark.parametrize("fault", list(MATRIX), ids=[f.value for f in MATRIX])
+def test_one_faulty_account_never_stops_the_others(store, three_accounts, fault):
+    emus, accounts, sync, first = three_accounts
+    faulty_emu, faulty = emus[2], accounts[2]
+    last_good = store.snapshots.latest_usable(faulty.id, first.finished_at)
+    faulty_emu.inject(fault, retry_after=30)
+    report = sync()
+    kind, words = MATRIX[fault]
+    for account in accounts[:2]:
+        result = report.result_for(account.id)
+        assert result.status.value == "ok", (fault, result.error)
+        new = store.snapshots.get(result.snapshot_id)
+        assert new.taken_at > first.finished_at
+        before = store.snapshots.get(first.result_for(account.id).snapshot_id)
+        assert rows(new) == rows(before) and len(new.holdings) == 3
+    result = report.result_for(faulty.id)
+    assert result.status.value == "failed"
+    assert result.error_kind == kind
+    assert words in result.error
+    assert result.stale_since == last_good.taken_at
+    # nothing invalid stored: the last good snapshot is still the latest usable one
+    now = report.finished_at
+    assert store.snapshots.latest_usable(faulty.id, now).id == last_good.id
+    state = store.snapshots.state(faulty, now)
+    assert state.is_stale and state.stale_reason == result.error
+    assert rows(state.snapshot) == rows(last_good)
+    # no credential in the message
+    assert "secret-3" not in result.error and "key-3" not in result.error
+
+
+def test_healthy_accounts_are_stored_with_their_figures(store, three_accounts):
+    emus, accounts, sync, _first = three_accounts
+    emus[0].account.balances[1] = EmulatedBalance("funding", "ETH", D("7.5"))
+    emus[2].inject(FaultKind.TIMEOUT)
+    report = sync()
+    snap = store.snapshots.get(report.result_for(accounts[0].id).snapshot_id)
+    assert ("funding", "ETH", D("7.5"), D(0), D("7.5")) in rows(snap)
+    assert report.result_for(accounts[2].id).status.value == "failed"
+
+
+def test_rate_limited_account_backs_off_until_retry_after(store, three_accounts):
+    emus, accounts, sync, _first = three_accounts
+    emus[2].inject(FaultKind.BAN, retry_after=120)
+    report = sync()
+    assert report.result_for(accounts[2].id).error_kind == "rate_limit"
+    until, _reason = store.exchange_state.backoff(accounts[2].id)
+    assert 100 < (until - report.finished_at).total_seconds() <= 121
+    emus[2].clear_faults()
+    emus[2].requests.clear()
+    again = sync()
+    result = again.result_for(accounts[2].id)
+    assert result.status.value == "failed" and result.error.startswith("Skipped")
+    assert emus[2].requests == []     # no request while backing off
+    assert again.result_for(accounts[0].id).status.value == "ok"
+
+
+def test_clock_skew_recovers_and_is_remembered(store, three_accounts):
+    emus, accounts, sync, _first = three_accounts
+    emus[2].inject(FaultKind.CLOCK_SKEW, skew_ms=60_000)
+    report = sync()
+    result = report.result_for(accounts[2].id)
+    assert result.status.value == "ok", result.error
+    assert store.exchange_state.facts(accounts[2].id).get("adjust_for_time_difference") is True
+    assert store.snapshots.get(result.snapshot_id).status is SnapshotStatus.OK
