@@ -1,0 +1,79 @@
+"""One test against a real Secret Service (gnome-keyring on a private D-Bus).
+
+Needs ``dbus-run-session`` and ``gnome-keyring-daemon`` (Debian/Ubuntu
+packages: dbus, gnome-keyring, dbus-x11). Skipped when they are missing,
+except when ``EXPOSURE_REQUIRE_SECRET_SERVICE=1`` (CI): then it fails.
+The keyring files go to a temporary ``XDG_DATA_HOME``; the user's own
+keyring is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, start_emulators
+from exposure_app.emulator.binance import BinanceEmulator
+from tests.conftest import REPO_ROOT, cli_env
+
+pytestmark = pytest.mark.secret_service
+
+API_KEY = "ss-key-5d1f0c2a9e"
+SECRET = "ss-secret-8b7e6a5d4c3b2a19"
+
+
+def _require_tools() -> None:
+    missing = [t for t in ("dbus-run-session", "gnome-keyring-daemon") if not shutil.which(t)]
+    if not missing:
+        return
+    message = (f"Secret Service tools missing: {', '.join(missing)} "
+               "(install: apt-get install -y dbus gnome-keyring dbus-x11)")
+    if os.environ.get("EXPOSURE_REQUIRE_SECRET_SERVICE") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def test_add_sync_remove_with_a_real_secret_service(tmp_path: Path):
+    _require_tools()
+    emu = BinanceEmulator(
+        EmulatedAccount(API_KEY, SECRET, balances=[EmulatedBalance("spot", "BTC", 1)]),
+        tickers={"BTC/USDT": 50000},
+    )
+    data_dir = tmp_path / "profile"
+    home = tmp_path / "home"
+    home.mkdir()
+    env = cli_env(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
+                  XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"))
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    with start_emulators([emu]):
+        proc = subprocess.run(
+            ["dbus-run-session", "--", sys.executable,
+             str(REPO_ROOT / "tests" / "secret_service_helper.py"), str(data_dir),
+             str(emu.base_url)],
+            input=json.dumps({"apiKey": API_KEY, "secret": SECRET}),
+            capture_output=True, text=True, env=env, timeout=240, cwd=REPO_ROOT,
+        )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["backend"] == "keyring.backends.SecretService.Keyring"
+    assert out["add"][0] == 0, out["add"]
+    assert json.loads(out["stored"]) == {"apiKey": API_KEY, "secret": SECRET}
+    assert out["sync"][0] == 0, out["sync"]
+    report = json.loads(out["sync"][1])
+    assert report["accounts"][0]["status"] == "ok"
+    assert report["accounts"][0]["total_value"] == "50000"
+    assert out["remove"][0] == 0, out["remove"]
+    assert out["after_remove"] is None
+    # the secret went to the keyring only: not in the profile or any output
+    for part in ("add", "sync", "remove"):
+        assert SECRET not in "".join(out[part][1:])
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
