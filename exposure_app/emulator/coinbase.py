@@ -199,11 +199,86 @@ class CoinbaseEmulator(ExchangeEmulator):
         app.router.add_get("/v2/time", self.time)
         app.router.add_get("/v2/accounts", self.accounts)
         app.router.add_get("/api/v3/brokerage/key_permissions", self.key_permissions)
+        app.router.add_get("/api/v3/brokerage/transaction_summary", self.transaction_summary)
+        app.router.add_get("/api/v3/brokerage/market/products", self.market_products)
+        app.router.add_get("/v2/currencies", self.fiat_currencies)
+        app.router.add_get("/v2/currencies/crypto", self.crypto_currencies)
+        app.router.add_get("/v2/exchange-rates", self.exchange_rates)
 
     async def time(self, request: web.Request) -> web.Response:
         seconds = self.server_time_ms() / 1000
         iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
         return web.json_response({"data": {"iso": iso, "epoch": int(seconds)}})
+
+    # -- public market data (what ccxt's load_markets and fetch_tickers read) ----
+
+    def _codes(self) -> set[str]:
+        codes = {b.asset for b in self.account.balances}
+        for symbol in self.tickers:
+            codes.update(symbol.split("/"))
+        return codes
+
+    async def fiat_currencies(self, request: web.Request) -> web.Response:
+        fiat = sorted(self._codes() & _FIAT) or ["USD"]
+        return web.json_response({"data": [{"id": code, "name": code, "min_size": "0.01"}
+                                           for code in fiat]})
+
+    async def crypto_currencies(self, request: web.Request) -> web.Response:
+        crypto = sorted(self._codes() - _FIAT)
+        return web.json_response({"data": [
+            {"code": code, "name": code, "color": "#0052FF", "sort_index": index,
+             "exponent": 8, "type": "crypto", "address_regex": "", "asset_id": code.lower()}
+            for index, code in enumerate(crypto)
+        ]})
+
+    async def exchange_rates(self, request: web.Request) -> web.Response:
+        rates = {"USD": "1"}
+        for symbol, price in self.tickers.items():
+            base, quote = symbol.split("/")
+            if quote == "USD" and price:
+                rates[base] = f"{Decimal(1) / price:.12f}"
+        return web.json_response({"data": {"currency": "USD", "rates": rates}})
+
+    async def market_products(self, request: web.Request) -> web.Response:
+        if request.query.get("product_type", "SPOT") != "SPOT":
+            return web.json_response({"products": [], "num_products": 0})
+        wanted = set(request.query.getall("product_ids", []))
+        products = []
+        for symbol, price in self.tickers.items():
+            base, quote = symbol.split("/")
+            product_id = f"{base}-{quote}"
+            if wanted and product_id not in wanted:
+                continue
+            products.append({
+                "product_id": product_id, "price": _text(price),
+                "price_percentage_change_24h": "0", "volume_24h": "10",
+                "volume_percentage_change_24h": "0", "base_increment": "0.00000001",
+                "quote_increment": "0.01", "quote_min_size": "1", "quote_max_size": "10000000",
+                "base_min_size": "0.00000001", "base_max_size": "1000", "base_name": base,
+                "quote_name": quote, "watched": False, "is_disabled": False, "new": False,
+                "status": "online", "cancel_only": False, "limit_only": False,
+                "post_only": False, "trading_disabled": False, "auction_mode": False,
+                "product_type": "SPOT", "quote_currency_id": quote, "base_currency_id": base,
+                "fcm_trading_session_details": None, "mid_market_price": "", "alias": "",
+                "alias_to": [], "base_display_symbol": base, "quote_display_symbol": quote,
+                "view_only": False, "price_increment": "0.01", "display_name": product_id,
+                "product_venue": "CBE",
+            })
+        return web.json_response({"products": products, "num_products": len(products)})
+
+    async def transaction_summary(self, request: web.Request) -> web.Response:
+        error = await self._authenticate(request)
+        if error is not None:
+            return error
+        return web.json_response({
+            "total_volume": 0, "total_fees": 0,
+            "fee_tier": {"pricing_tier": "Advanced 1", "usd_from": "0", "usd_to": "10000",
+                         "taker_fee_rate": "0.012", "maker_fee_rate": "0.006",
+                         "aop_from": "", "aop_to": ""},
+            "margin_rate": None, "goods_and_services_tax": None,
+            "advanced_trade_only_volume": 0, "advanced_trade_only_fees": 0,
+            "coinbase_pro_volume": 0, "coinbase_pro_fees": 0,
+        })
 
     def _account_records(self) -> list[dict]:
         records = []

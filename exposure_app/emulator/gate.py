@@ -66,6 +66,7 @@ class GateEmulator(ExchangeEmulator):
     @staticmethod
     def _is_public_path(path: str) -> bool:
         return path.startswith(("/api/v4/spot/tickers", "/api/v4/spot/currency_pairs",
+                                "/api/v4/spot/currencies", "/api/v4/margin/currency_pairs",
                                 "/api/v4/spot/time"))
 
     def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
@@ -116,6 +117,9 @@ class GateEmulator(ExchangeEmulator):
         get = app.router.add_get
         get("/api/v4/spot/time", self.server_time)
         get("/api/v4/spot/tickers", self.spot_tickers)
+        get("/api/v4/spot/currencies", self.spot_currencies)
+        get("/api/v4/spot/currency_pairs", self.spot_currency_pairs)
+        get("/api/v4/margin/currency_pairs", self.margin_currency_pairs)
         get("/api/v4/spot/accounts", self.spot_accounts)
         get("/api/v4/margin/accounts", self.margin_accounts)
         get("/api/v4/margin/cross/accounts", self.cross_margin_accounts)
@@ -144,6 +148,35 @@ class GateEmulator(ExchangeEmulator):
         if wanted and not rows:
             return self._error(400, "INVALID_CURRENCY_PAIR", f"Invalid currency pair {wanted}")
         return web.json_response(rows)
+
+    def _codes(self) -> list[str]:
+        codes = {b.asset for b in self.account.balances}
+        for symbol in self.tickers:
+            codes.update(symbol.split("/"))
+        return sorted(codes)
+
+    async def spot_currencies(self, request: web.Request) -> web.Response:
+        return web.json_response([
+            {"currency": code, "name": code, "delisted": False, "withdraw_disabled": False,
+             "withdraw_delayed": False, "deposit_disabled": False, "trade_disabled": False,
+             "chains": [{"name": code, "addr": "", "withdraw_disabled": False,
+                         "withdraw_delayed": False, "deposit_disabled": False}]}
+            for code in self._codes()
+        ])
+
+    async def spot_currency_pairs(self, request: web.Request) -> web.Response:
+        return web.json_response([
+            {"id": symbol.replace("/", "_"), "base": symbol.split("/")[0],
+             "base_name": symbol.split("/")[0], "quote": symbol.split("/")[1],
+             "quote_name": symbol.split("/")[1], "fee": "0.2", "min_base_amount": "0.0001",
+             "min_quote_amount": "1", "max_quote_amount": "5000000", "amount_precision": 4,
+             "precision": 2, "trade_status": "tradable", "sell_start": 0, "buy_start": 0,
+             "type": "normal"}
+            for symbol in self.tickers
+        ])
+
+    async def margin_currency_pairs(self, request: web.Request) -> web.Response:
+        return web.json_response([])
 
     async def spot_accounts(self, request: web.Request) -> web.Response:
         if (error := await self._authenticate(request)) is not None:

@@ -135,6 +135,8 @@ class HtxEmulator(ExchangeEmulator):
         get = app.router.add_get
         get("/v1/common/timestamp", self.timestamp)
         get("/market/tickers", self.market_tickers)
+        get("/v1/common/symbols", self.common_symbols)
+        get("/v2/reference/currencies", self.reference_currencies)
         get("/v1/account/accounts", self.accounts)
         get("/v1/account/accounts/{account_id}/balance", self.account_balance)
         get("/v1/margin/accounts/balance", self.isolated_margin)
@@ -154,6 +156,38 @@ class HtxEmulator(ExchangeEmulator):
                          "low": last, "close": last, "amount": 10.0, "vol": 10 * last,
                          "count": 100, "bid": last, "bidSize": 1.0, "ask": last, "askSize": 1.0})
         return web.json_response({"status": "ok", "ts": int(time.time() * 1000), "data": rows})
+
+    async def common_symbols(self, request: web.Request) -> web.Response:
+        rows = []
+        for symbol in self.tickers:
+            base, quote = (part.lower() for part in symbol.split("/"))
+            rows.append({
+                "base-currency": base, "quote-currency": quote, "price-precision": 2,
+                "amount-precision": 6, "symbol-partition": "main", "symbol": base + quote,
+                "state": "online", "value-precision": 8, "min-order-amt": 0.0001,
+                "max-order-amt": 1000, "min-order-value": 5, "limit-order-min-order-amt": 0.0001,
+                "limit-order-max-order-amt": 1000, "sell-market-min-order-amt": 0.0001,
+                "sell-market-max-order-amt": 100, "buy-market-max-order-value": 1000000,
+                "api-trading": "enabled",
+            })
+        return self._ok(rows)
+
+    async def reference_currencies(self, request: web.Request) -> web.Response:
+        codes = {b.asset for b in self.account.balances}
+        for symbol in self.tickers:
+            codes.update(symbol.split("/"))
+        data = [{
+            "currency": code.lower(), "assetType": 1, "instStatus": "normal",
+            "chains": [{
+                "chain": code.lower(), "displayName": code, "baseChain": code,
+                "baseChainProtocol": "", "isDynamic": False, "numOfConfirmations": 12,
+                "numOfFastConfirmations": 6, "depositStatus": "allowed",
+                "minDepositAmt": "0.0001", "withdrawStatus": "allowed", "minWithdrawAmt": "0.001",
+                "withdrawPrecision": 8, "maxWithdrawAmt": "1000", "withdrawQuotaPerDay": "1000",
+                "withdrawFeeType": "fixed", "transactFeeWithdraw": "0.0005",
+            }],
+        } for code in sorted(codes)]
+        return web.json_response({"code": 200, "data": data})
 
     async def accounts(self, request: web.Request) -> web.Response:
         if (error := self._authenticate(request)) is not None:

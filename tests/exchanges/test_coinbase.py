@@ -206,3 +206,35 @@ def test_clock_skew_with_a_cdp_key_is_reported_as_clock_skew():
     with pytest.raises(SyncError) as caught:
         _run(emulator, lambda client, adapter: adapter.read_account(client))
     assert caught.value.kind is ErrorKind.CLOCK_SKEW
+
+
+def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_keyring,
+                                                        add_exchange_account):
+    from exposure_app.services.profile import Profile
+    from exposure_app.services.sync_service import sync_blocking
+    from exposure_app.storage.secrets import SecretStore
+
+    emulator = _emulator(page_size=3)
+    emulator.tickers = {"BTC/USD": D("60000"), "SOL/USD": D("150"), "ETH/USD": D("3000")}
+    account = add_exchange_account(store, "Coinbase", emulator)
+    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring),
+                           account_timeout=20)
+    result = report.result_for(account.id)
+    assert result.status.value == "ok", result.error
+    assert set(result.coverage) == {"spot", "staking", "vault"}
+    snapshot = store.snapshots.latest_usable(account.id, report.finished_at)
+    assert snapshot is not None and snapshot.id == result.snapshot_id
+    held = {(h.wallet, h.asset): (h.total, h.locked) for h in snapshot.holdings}
+    assert held == {
+        ("spot", "BTC"): (D("0.4"), 0), ("spot", "USD"): (D("2500.25"), 0),
+        ("spot", "USDC"): (D("100"), 0), ("spot", "SOL"): (D("3"), 0),
+        ("spot", "ETH"): (D("0.5"), 0), ("staking", "SOL"): (D("25"), D("25")),
+        ("staking", "ETH"): (D("1.5"), D("1.5")),
+    }
+    values = {(h.wallet, h.asset): h.value for h in snapshot.holdings}
+    assert values[("staking", "SOL")] == D("3750")
+    assert values[("spot", "BTC")] == D("24000")
+    assert values[("spot", "USD")] == D("2500.25")
+    assert result.permissions is not None
+    assert result.permissions.level is PermissionLevel.READ_ONLY
+    assert result.permission_warning is None

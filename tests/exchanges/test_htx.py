@@ -168,3 +168,35 @@ def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
     reading = run_adapter(emulator, adapter)
     assert _by_key(reading.balances)[("futures", "USDT")].total == D("500")
     assert ("GET", "/v1/common/timestamp") in emulator.requests
+
+
+def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_keyring,
+                                                        add_exchange_account):
+    from exposure_app.services.profile import Profile
+    from exposure_app.services.sync_service import sync_blocking
+    from exposure_app.storage.secrets import SecretStore
+
+    emulator = _emulator()
+    account = add_exchange_account(store, "HTX", emulator)
+    profile = Profile(data_dir)
+    report = sync_blocking(profile, secret_store=SecretStore(memory_keyring), account_timeout=20)
+    result = report.result_for(account.id)
+    assert result.status.value == "ok", result.error
+    assert result.permissions is not None
+    assert result.permissions.level is PermissionLevel.READ_ONLY
+    assert set(result.coverage) == WALLETS
+    snapshot = store.snapshots.latest_usable(account.id, report.finished_at)
+    assert snapshot is not None and snapshot.id == result.snapshot_id
+    held = {(h.wallet, h.asset): (h.total, h.locked) for h in snapshot.holdings}
+    assert held[("spot", "BTC")] == (D("0.25"), D("0.05"))
+    assert held[("earn_flexible", "TRX")] == (D("10000"), 0)
+    assert held[("futures", "USDT")] == (D("500"), D("100"))
+    assert len(held) == 8
+    values = {(h.wallet, h.asset): h.value for h in snapshot.holdings}
+    assert values[("spot", "BTC")] == D("15000")
+    assert values[("earn_flexible", "TRX")] == D("1200")
+    # a second sync reuses the cached account ids: no account-list call
+    emulator.requests.clear()
+    again = sync_blocking(profile, secret_store=SecretStore(memory_keyring), account_timeout=20)
+    assert again.result_for(account.id).status.value == "ok"
+    assert ("GET", "/v1/account/accounts") not in emulator.requests

@@ -195,3 +195,33 @@ def test_public_tickers_price_the_holdings():
     tickers = _run(emulator, lambda client, adapter: client.fetch_tickers())
     assert tickers["BTC/USD"]["last"] == 60000
     assert tickers["DOT/USD"]["last"] == 5
+
+
+def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_keyring,
+                                                        add_exchange_account):
+    from exposure_app.services.profile import Profile
+    from exposure_app.services.sync_service import sync_blocking
+    from exposure_app.storage.secrets import SecretStore
+
+    emulator = _emulator()
+    account = add_exchange_account(store, "Kraken", emulator)
+    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring),
+                           account_timeout=20)
+    result = report.result_for(account.id)
+    assert result.status.value == "ok", result.error
+    assert result.permissions is not None
+    assert result.permissions.level is PermissionLevel.READ_ONLY
+    assert set(result.coverage) == {"spot", "earn_flexible", "staking", "earn_locked"}
+    snapshot = store.snapshots.latest_usable(account.id, report.finished_at)
+    assert snapshot is not None and snapshot.id == result.snapshot_id
+    held = {(h.wallet, h.asset): (h.total, h.locked) for h in snapshot.holdings}
+    assert held == {
+        ("spot", "BTC"): (D("1"), D("0.25")), ("spot", "USD"): (D("1500.5"), 0),
+        ("spot", "DOT"): (D("10"), 0), ("earn_flexible", "BTC"): (D("0.1"), 0),
+        ("earn_flexible", "USDC"): (D("300"), 0), ("staking", "DOT"): (D("120"), D("120")),
+        ("earn_locked", "SOL"): (D("42.5"), D("42.5")),
+    }
+    values = {(h.wallet, h.asset): h.value for h in snapshot.holdings}
+    assert values[("spot", "BTC")] == D("60000")
+    assert values[("staking", "DOT")] == D("600")
+    assert values[("earn_locked", "SOL")] == D("6375")

@@ -156,9 +156,10 @@ class GateAdapter(ExchangeAdapter):
     exchange_id: ClassVar[str] = "gate"
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
-        # the readers use implicit endpoints, so markets and the unified-mode
-        # check are never loaded; nothing else to switch off
-        return {}
+        # The readers use implicit endpoints and never load markets. Prices do
+        # (fetch_tickers): spot markets only, and no /account/detail
+        # unified-mode check, which only ccxt's own fetch_balance would use.
+        return {"fetchMarkets": {"types": ["spot"]}, "unifiedAccount": False}
 
     def wallets(self) -> list[WalletSpec]:
         return [

@@ -167,8 +167,15 @@ class HtxAdapter(ExchangeAdapter):
         self._ids = SharedCall(self._account_ids)
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
+        # Prices load markets (fetch_tickers): spot ones only. Cached account
+        # ids spare the account list call.
+        options: dict[str, Any] = {
+            "fetchMarkets": {"types": {"spot": True, "linear": False, "inverse": False}},
+        }
         ids = cached.get(ACCOUNT_IDS_FACT)
-        return {_OPTION: dict(ids)} if isinstance(ids, dict) and ids.get("spot") else {}
+        if isinstance(ids, dict) and ids.get("spot"):
+            options[_OPTION] = dict(ids)
+        return options
 
     def detected_facts(self, client: Any) -> dict[str, Any]:
         facts = super().detected_facts(client)
