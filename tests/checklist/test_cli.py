@@ -1,0 +1,51 @@
+"""``checklist`` and ``reminders`` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+
+from exposure_app.storage.store import ProfileStore
+from tests.checklist.helpers import populate
+
+
+def test_checklist_json_tick_note_and_reminders(data_dir, run_cli):
+    store = ProfileStore.open(data_dir)
+    populate(store)
+    store.close()
+
+    shown = run_cli("checklist", "binance")
+    assert shown.returncode == 0, shown.stderr
+    assert "never withdraws" in shown.stdout and "Withdraw XRP from Binance" in shown.stdout
+    assert "memo/tag: required: destination tag" in shown.stdout
+
+    ticked = run_cli("checklist", "binance", "--tick", "asset:binance:XRP", "--note", "tx 0xabc")
+    assert ticked.returncode == 0, ticked.stderr
+    by_position = run_cli("checklist", "binance", "--tick", "1")
+    assert by_position.returncode == 0, by_position.stderr
+
+    data = json.loads(run_cli("checklist", "binance", "--json").stdout)
+    items = {i["item"]: i for i in data["items"]}
+    assert items["asset:binance:XRP"]["done"] and items["asset:binance:XRP"]["note"] == "tx 0xabc"
+    assert items["step:wallet"]["done"] and items["step:wallet"]["done_by"] == "user"
+    assert items["asset:binance:BTC"]["locked"] == "0.1"                     # decimals as strings
+    assert data["scope"] == "binance" and "never withdraws" in data["notice"]
+
+    bad = run_cli("checklist", "binance", "--tick", "asset:binance:NOPE")
+    assert bad.returncode == 1 and "no item" in bad.stderr
+
+    everything = json.loads(run_cli("checklist", "--all", "--json").stdout)
+    assert {c["counterparty"] for c in everything["custodians"]} == {"binance", "kraken"}
+
+    rem = json.loads(run_cli("reminders", "list", "--json").stdout)
+    assert {r["counterparty"] for r in rem} == {"binance", "kraken"}
+    assert all(r["due"] for r in rem)                  # the fixture's snapshots are from March
+    assert run_cli("reminders", "set", "kraken", "off").returncode == 0
+    recorded = run_cli("reminders", "record", "binance", "worked", "--note", "0.001 BTC arrived",
+                       "--json")
+    assert recorded.returncode == 0, recorded.stderr
+    assert json.loads(recorded.stdout)["event_id"] is None
+    rem = {r["counterparty"]: r for r in json.loads(run_cli("reminders", "list", "--json").stdout)}
+    assert not rem["binance"]["due"] and not rem["kraken"]["enabled"]
+    history = json.loads(run_cli("reminders", "history", "--json").stdout)
+    assert [t["result"] for t in history] == ["worked"]
+    assert run_cli("reminders", "set", "kraken", "soon").returncode == 1
