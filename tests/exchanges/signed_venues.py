@@ -35,7 +35,12 @@ def run_client(
             credentials,
             ConnectionOptions(api_url=emulator.base_url, timeout_seconds=5),
             options if options is not None else adapter.client_options({}),
+            adapter.ccxt_config(),
         )
+        # ccxt's per-client throttle (OKX: 110 ms x endpoint cost) is not under
+        # test here and would make each read take about a second; the sync
+        # service tests keep it on.
+        client.enableRateLimit = False
         try:
             return await action(client)
         finally:
