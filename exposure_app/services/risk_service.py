@@ -125,10 +125,13 @@ def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | No
 
 def list_events(store: ProfileStore, settings: Settings, *, counterparty: str | None = None,
                 since=None, as_of: datetime | None = None) -> list[RiskEvent]:
-    """All events (derived ones for held custodians with cached data), oldest first."""
+    """All events dated on or before ``as_of`` (default now), oldest first.
+
+    Derived outflow events are included for held custodians with cached data.
+    """
     as_of = as_of or utc_now()
     directory = load_directory()
-    events = stored_and_shipped_events(store)
+    events = [e for e in stored_and_shipped_events(store) if e.date <= as_of.date()]
     if settings.outflow_signals_enabled:
         report = exposure_as_of(store, settings, as_of, directory)
         events += derived_events(store, settings, held_reserve_slugs(report, directory),
