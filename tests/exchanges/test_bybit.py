@@ -20,6 +20,7 @@ from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKi
 from exposure_app.emulator.bybit import BybitEmulator
 from exposure_app.exchanges.adapters.bybit import BybitAdapter
 from exposure_app.exchanges.errors import BadResponseError
+from exposure_app.storage.checklist import HoldingLockRepository
 
 D = Decimal
 CREDS = {"apiKey": "bybit-key", "secret": "bybit-secret"}
@@ -180,3 +181,6 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_
     assert [(h.total, h.price) for h in mnt] == [(D("333"), None)]
     btc = [h for h in snapshot.holdings if h.asset == "BTC"]
     assert btc and all(h.price == D("60000") for h in btc)
+    locks = HoldingLockRepository(store).for_snapshots([snapshot.id])[snapshot.id]
+    dated = [lock for lock in locks if (lock.wallet, lock.asset) == ("staking", "ETH")]
+    assert [parse_instant(lock.unlock_at) for lock in dated] == [parse_instant("2027-02-15")]

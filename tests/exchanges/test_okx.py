@@ -20,6 +20,7 @@ from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKi
 from exposure_app.emulator.okx import OkxEmulator
 from exposure_app.exchanges.adapters.okx import OkxAdapter
 from exposure_app.exchanges.errors import BadResponseError
+from exposure_app.storage.checklist import HoldingLockRepository
 
 D = Decimal
 CREDS = {"apiKey": "okx-key", "secret": "okx-secret", "password": "okx-pass"}
@@ -177,6 +178,9 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_
     assert result.unpriced_assets == ()
     btc = [h for h in snapshot.holdings if h.asset == "BTC"]
     assert btc and all(h.price == D("60000") for h in btc)
+    locks = HoldingLockRepository(store).for_snapshots([snapshot.id])[snapshot.id]
+    dated = [lock for lock in locks if (lock.wallet, lock.asset) == ("staking", "ETH")]
+    assert [parse_instant(lock.unlock_at) for lock in dated] == [parse_instant("2027-03-01")]
 
 
 def test_permission_denied_on_earn_is_a_missing_wallet_with_the_reason():
