@@ -1,0 +1,155 @@
+"""The live demo session: emulators, the real sync path, isolation and clean-up."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from keyring import core as keyring_core
+
+from exposure_app.domain.models import AccountKind
+from exposure_app.services.demo import DemoError, start_demo_session
+from exposure_app.services.demo.session import TEMP_PREFIX
+from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.sync_events import AccountSyncStatus
+from exposure_app.services.sync_service import sync_blocking
+
+from .tripwire_keyring import TripwireKeyring
+
+
+@pytest.fixture
+def isolated_home(tmp_path, monkeypatch):
+    """HOME and the XDG folders point at empty folders that must stay empty."""
+    dirs = {}
+    for var in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        path = tmp_path / var.lower()
+        path.mkdir()
+        monkeypatch.setenv(var, str(path))
+        dirs[var] = path
+    monkeypatch.delenv("EXPOSURE_APP_DATA_DIR", raising=False)
+    return dirs
+
+
+@pytest.fixture
+def real_keyring(monkeypatch):
+    """Stands in for the user's keyring, already loaded in this process; refuses every call."""
+    tripwire = TripwireKeyring()
+    monkeypatch.setattr(keyring_core, "_keyring_backend", tripwire)
+    return tripwire
+
+
+def _port_open(url: str) -> bool:
+    parsed = urlparse(url)
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex((parsed.hostname, parsed.port)) == 0
+
+
+def _files_under(path: Path) -> list[Path]:
+    return [p for p in path.rglob("*") if p.is_file()]
+
+
+def test_demo_session_syncs_live_and_cleans_up(tmp_path, isolated_home, real_keyring):
+    temp_root = tmp_path / "tmp"
+    temp_root.mkdir()
+    threads_before = set(threading.enumerate())
+
+    session = start_demo_session(temp_root=temp_root)
+    try:
+        assert len(session.exchanges) >= 3 and "binance" in session.exchanges
+        assert session.temp_dir.parent == temp_root and session.temp_dir.name.startswith(TEMP_PREFIX)
+        assert session.profile.data_dir.is_relative_to(session.temp_dir)
+        # the process keyring is the demo's in-memory one while the session runs
+        assert keyring_core._keyring_backend is session.keyring_backend
+
+        store = session.profile.open_store()
+        try:
+            accounts = {a.name: a for a in store.accounts.list()}
+            exchange_accounts = [a for a in accounts.values() if a.kind is AccountKind.EXCHANGE_API]
+            assert {a.exchange_id for a in exchange_accounts} == set(session.exchanges)
+            for account in exchange_accounts:
+                emulator = session.emulators[account.exchange_id]
+                assert account.options["api_url"] == emulator.base_url
+                assert urlparse(emulator.base_url).hostname == "127.0.0.1"
+            assert accounts["Ledger hardware wallet"].kind is AccountKind.SELF_CUSTODY
+            assert accounts["Nexo savings"].kind is AccountKind.MANUAL_CUSTODIAL
+            before = {a.id: store.snapshots.latest_usable(a.id, session.history.now)
+                      for a in exchange_accounts}
+        finally:
+            store.close()
+        # one keyring entry per exchange account, in memory only
+        assert len(session.keyring_backend.entries) == len(exchange_accounts)
+
+        report = sync_blocking(session.profile, account_timeout=60)
+        results = {r.account_id: r for r in report.results}
+        assert set(results) == {a.id for a in exchange_accounts}
+        for account in exchange_accounts:
+            result = results[account.id]
+            assert result.status is AccountSyncStatus.OK, (account.name, result.error)
+            assert not result.unpriced_assets, account.name
+            generated = sum(h.value for h in before[account.id].holdings)
+            # the live read continues the generated history (same balances, same prices)
+            assert abs(result.total_value - generated) < generated * Decimal("0.01"), account.name
+
+        store = session.profile.open_store()
+        try:
+            exposure = exposure_as_of(store, session.profile.load_settings())
+            assert not exposure.unpriced
+            assert {"binance", "ftx", "nexo"} <= {c.counterparty for c in exposure.counterparties}
+            assert exposure.self_custody.value > 0
+        finally:
+            store.close()
+
+        secrets = [e.account.secret for e in session.emulators.values()]
+        for path in _files_under(session.temp_dir):
+            data = path.read_bytes()
+            assert not any(secret.encode() in data for secret in secrets), path
+        urls = [e.base_url for e in session.emulators.values()]
+        temp_dir = session.temp_dir
+    finally:
+        session.close()
+
+    assert not temp_dir.exists()
+    assert list(temp_root.iterdir()) == []
+    assert not any(_port_open(url) for url in urls)
+    assert keyring_core._keyring_backend is real_keyring
+    assert real_keyring.calls == []
+    for path in isolated_home.values():
+        assert list(path.iterdir()) == [], path
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and set(threading.enumerate()) - threads_before:
+        time.sleep(0.05)
+    assert set(threading.enumerate()) - threads_before == set()
+    session.close()  # idempotent
+
+
+def test_a_failed_start_leaves_nothing_behind(tmp_path, real_keyring):
+    temp_root = tmp_path / "tmp"
+    temp_root.mkdir()
+    with pytest.raises(DemoError, match="at least 3 exchanges"):
+        start_demo_session(exchanges=["binance", "okx"], temp_root=temp_root)
+    assert list(temp_root.iterdir()) == []
+    assert keyring_core._keyring_backend is real_keyring
+
+
+def test_a_failure_after_the_emulators_started_undoes_everything(tmp_path, real_keyring, monkeypatch):
+    from exposure_app.services.demo import session as session_module
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(session_module, "write_demo_history", broken)
+    temp_root = tmp_path / "tmp"
+    temp_root.mkdir()
+    threads_before = set(threading.enumerate())
+    with pytest.raises(OSError, match="disk full"):
+        start_demo_session(exchanges=["binance", "okx", "bybit"], temp_root=temp_root)
+    assert list(temp_root.iterdir()) == []
+    assert keyring_core._keyring_backend is real_keyring
+    assert real_keyring.calls == []
+    assert not [t for t in set(threading.enumerate()) - threads_before if t.is_alive()]
