@@ -50,6 +50,18 @@ DEFAULT_BACKOFF = timedelta(seconds=60)
 log = logging.getLogger(__name__)
 
 
+def markets_key(account: Account) -> str:
+    """Markets are cached per venue: the exchange plus any API URL override or
+    sandbox (a testnet or regional host lists other markets)."""
+    options = account.options
+    key = account.exchange_id or ""
+    if options.get("api_url"):
+        key += f"@{options['api_url']}"
+    if options.get("sandbox"):
+        key += "#sandbox"
+    return key
+
+
 @dataclass
 class _Pending:
     account: Account
@@ -114,7 +126,7 @@ class SyncRun:
             pending.outcome = ReadOutcome(error=describe_exception(exc, exchange_id))
             return
         self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.READING))
-        markets = self.store.exchange_state.markets(exchange_id, now)
+        markets = self.store.exchange_state.markets(markets_key(account), now)
         try:
             pending.outcome = await asyncio.wait_for(
                 session.read(self.base, now, markets), self.timeout
@@ -256,7 +268,7 @@ class SyncRun:
             state.save_facts(account.id, outcome.facts)
             state.set_backoff(account.id, None, None)
             if outcome.fresh_markets:
-                state.save_markets(exchange_id, outcome.fresh_markets, taken_at)
+                state.save_markets(markets_key(account), outcome.fresh_markets, taken_at)
             state.save_last_sync(account.id, {
                 "status": built.snapshot.status.value, "coverage_note": reading.coverage_note,
                 "skipped": dict(reading.skipped), "notes": notes,
