@@ -96,8 +96,8 @@ class BitgetEmulator(ExchangeEmulator):
         raise ValueError(f"bitget emulator has no answer for {fault.kind}")
 
     def is_private(self, request: web.Request) -> bool:
-        return not (request.path.startswith("/api/v2/public/")
-                    or "/market/" in request.path or "/public/" in request.path)
+        return not ("/market/" in request.path or "/public/" in request.path
+                    or request.path == "/api/v2/margin/currencies")
 
     async def authenticate(self, request: web.Request, *, needs: str = "read") -> web.Response | None:
         headers = request.headers

@@ -85,7 +85,8 @@ class KucoinAdapter(ExchangeAdapter):
     exchange_id: ClassVar[str] = "kucoin"
 
     def __init__(self) -> None:
-        self._shared: dict[str, asyncio.Future] = {}
+        # set only while read_balances runs, so answers never outlive one sync
+        self._shared: dict[str, asyncio.Future] | None = None
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -110,9 +111,11 @@ class KucoinAdapter(ExchangeAdapter):
         try:
             return await super().read_balances(client)
         finally:
-            self._shared = {}
+            self._shared = None
 
     async def _once(self, key: str, fetch) -> Any:
+        if self._shared is None:      # a reader called on its own: no sharing
+            return await fetch()
         future = self._shared.get(key)
         if future is None:
             future = asyncio.ensure_future(fetch())
