@@ -199,6 +199,7 @@ class CoinbaseEmulator(ExchangeEmulator):
         app.router.add_get("/v2/time", self.time)
         app.router.add_get("/v2/accounts", self.accounts)
         app.router.add_get("/api/v3/brokerage/key_permissions", self.key_permissions)
+        app.router.add_get("/api/v3/brokerage/accounts", self.brokerage_accounts)
         app.router.add_get("/api/v3/brokerage/transaction_summary", self.transaction_summary)
         app.router.add_get("/api/v3/brokerage/market/products", self.market_products)
         app.router.add_get("/v2/currencies", self.fiat_currencies)
@@ -299,6 +300,7 @@ class CoinbaseEmulator(ExchangeEmulator):
                     "address_regex": "", "asset_id": str(uuid.uuid5(namespace, code)),
                     "slug": code.lower(),
                 },
+                # v2 reports the whole wallet, holds for open orders included
                 "balance": {"amount": _text(balance.free + balance.locked), "currency": code},
                 "created_at": "2024-01-01T00:00:00Z",
                 "updated_at": "2026-01-01T00:00:00Z",
@@ -341,6 +343,44 @@ class CoinbaseEmulator(ExchangeEmulator):
             "next_uri": f"/v2/accounts?limit={limit}&starting_after={next_after}" if next_after else None,
         }
         return web.json_response({"pagination": pagination, "data": page})
+
+    async def brokerage_accounts(self, request: web.Request) -> web.Response:
+        """Advanced Trade accounts: ``available_balance`` and ``hold`` (open orders).
+
+        Staked wallets are not listed here (ccxt issue #23853), only trading
+        wallets; cursor pagination with ``has_next``/``cursor``.
+        """
+        error = await self._authenticate(request)
+        if error is not None:
+            return error
+        if not self.account.can("read"):
+            return self._error(403, "invalid_scope", "Key does not have the view permission")
+        namespace = uuid.uuid5(uuid.NAMESPACE_URL, "v3:" + self.account.api_key)
+        records = []
+        for index, balance in enumerate(self.account.balances):
+            if balance.wallet != "spot":
+                continue
+            code = balance.asset
+            records.append({
+                "uuid": str(uuid.uuid5(namespace, f"{index}:{code}")),
+                "name": f"{code} Wallet", "currency": code,
+                "available_balance": {"value": _text(balance.free), "currency": code},
+                "default": True, "active": True, "created_at": "2024-01-01T00:00:00.000Z",
+                "updated_at": "2026-01-01T00:00:00.000Z", "deleted_at": None,
+                "type": "ACCOUNT_TYPE_FIAT" if code in _FIAT else "ACCOUNT_TYPE_CRYPTO",
+                "ready": True, "hold": {"value": _text(balance.locked), "currency": code},
+                "retail_portfolio_id": "", "platform": "ACCOUNT_PLATFORM_CONSUMER",
+            })
+        try:
+            limit = min(int(request.query.get("limit", "49")), 250, self.page_size)
+            start = int(request.query.get("cursor") or 0)
+        except ValueError:
+            return self._error(400, "INVALID_ARGUMENT", "invalid limit or cursor")
+        page = records[start:start + limit]
+        more = start + limit < len(records)
+        return web.json_response({"accounts": page, "has_next": more,
+                                  "cursor": str(start + limit) if more else "",
+                                  "size": len(page)})
 
     async def key_permissions(self, request: web.Request) -> web.Response:
         error = await self._authenticate(request)

@@ -22,7 +22,7 @@ EC_SECRET = new_ec_secret()
 
 def _account(api_key=KEY_NAME, secret=EC_SECRET, **kwargs) -> EmulatedAccount:
     balances = [
-        EmulatedBalance("spot", "BTC", D("0.4")),
+        EmulatedBalance("spot", "BTC", D("0.3"), locked=D("0.1")),   # 0.1 in open orders
         EmulatedBalance("spot", "USD", D("2500.25")),
         EmulatedBalance("spot", "USDC", D("100")),
         EmulatedBalance("spot", "SOL", D("3")),
@@ -80,13 +80,18 @@ def test_portfolio_over_every_page_and_staked_wallets():
         ("staking", "SOL"), ("staking", "ETH"),
     }
     assert got[("spot", "USD")].total == D("2500.25")
+    btc = got[("spot", "BTC")]
+    assert (btc.total, btc.locked, btc.free, btc.lock_reason) == (
+        D("0.4"), D("0.1"), D("0.3"), "open_orders")
     assert got[("spot", "SOL")].locked == 0
     staked = got[("staking", "SOL")]
     assert (staked.total, staked.locked, staked.free, staked.lock_reason) == (D("25"), D("25"), 0, "staking")
     assert sum(r.total for r in rows if r.asset == "ETH") == D("2")
-    # seven accounts, two per page: four pages, one shared call for all wallets
-    assert emulator.requests == [("GET", "/v2/accounts")] * 4
-    assert emulator.auth_schemes == ["jwt-es256"] * 4
+    # seven v2 accounts and five v3 trading accounts, two per page: four and
+    # three pages, read once for all wallets
+    assert emulator.requests == [("GET", "/v2/accounts")] * 4 + [
+        ("GET", "/api/v3/brokerage/accounts")] * 3
+    assert emulator.auth_schemes == ["jwt-es256"] * 7
 
 
 @pytest.mark.parametrize("scheme", ["hmac", "jwt-eddsa"])
@@ -96,7 +101,7 @@ def test_other_key_kinds_are_signed_and_checked(scheme):
     emulator = _emulator(page_size=250, api_key=api_key, secret=secret)
     rows = _run(emulator, _read_all, api_key=api_key, secret=secret)
     assert _by_key(rows)[("spot", "BTC")].total == D("0.4")
-    assert emulator.auth_schemes == [scheme]
+    assert emulator.auth_schemes == [scheme] * 2
 
 
 @pytest.mark.parametrize("kind", ["ec", "hmac"])
@@ -226,7 +231,7 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_
     assert snapshot is not None and snapshot.id == result.snapshot_id
     held = {(h.wallet, h.asset): (h.total, h.locked) for h in snapshot.holdings}
     assert held == {
-        ("spot", "BTC"): (D("0.4"), 0), ("spot", "USD"): (D("2500.25"), 0),
+        ("spot", "BTC"): (D("0.4"), D("0.1")), ("spot", "USD"): (D("2500.25"), 0),
         ("spot", "USDC"): (D("100"), 0), ("spot", "SOL"): (D("3"), 0),
         ("spot", "ETH"): (D("0.5"), 0), ("staking", "SOL"): (D("25"), D("25")),
         ("staking", "ETH"): (D("1.5"), D("1.5")),

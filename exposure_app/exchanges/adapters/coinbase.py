@@ -11,10 +11,15 @@ first 250 accounts.
 ========================  ===========  ================================
 account                   wallet       locked
 ========================  ===========  ================================
-wallet / fiat             spot         nothing (v2 does not report holds)
+wallet / fiat             spot         the v3 ``hold`` (open orders)
 "Staked X" / ETH2         staking      all of it (unstaking takes days)
 vault                     vault        all of it (time-delayed withdrawals)
 ========================  ===========  ================================
+
+v2 does not report what open orders hold, so the spot wallet's locked part
+comes from the Advanced Trade list (``GET /api/v3/brokerage/accounts``,
+cursor-paged), whose ``hold`` is summed per currency. Both lists are read
+once per sync and shared by the three wallet readers.
 
 Key permissions: ``GET /api/v3/brokerage/key_permissions`` answers
 ``can_view``, ``can_trade`` and ``can_transfer`` for the key that signs it.
@@ -22,6 +27,7 @@ Key permissions: ``GET /api/v3/brokerage/key_permissions`` answers
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import (
@@ -68,6 +74,35 @@ def classify_account(account: Any, what: str) -> tuple[str, str, bool, str | Non
     if kind == "vault":
         return "vault", code, True, "vault_withdrawal_delay"
     return "spot", code, False, None
+
+
+def parse_holds(accounts: list[Any]) -> dict[str, Decimal]:
+    """Currency -> amount held for open orders, from v3 brokerage accounts."""
+    holds: dict[str, Decimal] = {}
+    for index, account in enumerate(accounts):
+        what = f"brokerage accounts[{index}]"
+        account = require_dict(account, _EXCHANGE, what)
+        hold = require_dict(require_key(account, "hold", _EXCHANGE, what), _EXCHANGE,
+                            f"{what}.hold")
+        value = amount(require_key(hold, "value", _EXCHANGE, f"{what}.hold"), _EXCHANGE,
+                       f"{what}.hold.value")
+        currency = hold.get("currency") or account.get("currency")
+        if not isinstance(currency, str) or not currency:
+            raise bad(_EXCHANGE, f"{what} has no currency")
+        holds[currency] = holds.get(currency, ZERO) + value
+    return holds
+
+
+def apply_holds(rows: list[WalletBalance], holds: dict[str, Decimal]) -> list[WalletBalance]:
+    """The spot rows with what open orders hold marked as locked."""
+    result = []
+    for item in rows:
+        held = holds.get(item.asset, ZERO)
+        if item.wallet == "spot" and held > 0:
+            item = row("spot", item.asset, total=item.total, locked=held,
+                       lock_reason="open_orders")
+        result.append(item)
+    return result
 
 
 def parse_accounts(accounts: list[Any]) -> list[WalletBalance]:
@@ -144,6 +179,31 @@ class CoinbaseAdapter(ExchangeAdapter):
             self._accounts.reset(client)
 
     async def read_accounts(self, client: Any) -> list[WalletBalance]:
+        """Every wallet's rows: the v2 account list with the v3 holds applied."""
+        rows = await self.read_v2_accounts(client)
+        return apply_holds(rows, await self.read_holds(client))
+
+    async def read_holds(self, client: Any) -> dict[str, Decimal]:
+        """Open-order holds per currency from every page of the v3 account list."""
+        accounts: list[Any] = []
+        cursor: str | None = None
+        for _ in range(_MAX_PAGES):
+            params: dict[str, Any] = {"limit": _PAGE_LIMIT}
+            if cursor:
+                params["cursor"] = cursor
+            page = require_dict(await client.v3_private_get_brokerage_accounts(params),
+                                _EXCHANGE, "brokerage accounts")
+            accounts += require_list(require_key(page, "accounts", _EXCHANGE, "brokerage accounts"),
+                                     _EXCHANGE, "brokerage accounts.accounts")
+            next_cursor = page.get("cursor")
+            if not page.get("has_next") or not next_cursor:
+                return parse_holds(accounts)
+            if next_cursor == cursor:
+                raise bad(_EXCHANGE, "the brokerage account list's pages repeat (cursor loop)")
+            cursor = str(next_cursor)
+        raise bad(_EXCHANGE, f"the brokerage account list has more than {_MAX_PAGES} pages")
+
+    async def read_v2_accounts(self, client: Any) -> list[WalletBalance]:
         """Every account on every page of ``GET /v2/accounts``."""
         accounts: list[Any] = []
         cursor: str | None = None
