@@ -1,0 +1,173 @@
+"""File → Export: write one CSV report (the same code path as ``export`` in the CLI).
+
+The dialog collects the report, the "as of" instant and the file, then runs
+:func:`exposure_app.services.reports.write_report` on a worker thread with its
+own store (a long history must not freeze the window). For the same report
+and instant the file is byte-identical to the CLI's.
+
+Threading: widgets on the GUI thread; the export on a :class:`BackgroundCall`
+thread that opens and closes its own :class:`ProfileStore`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.domain.timeutil import ensure_utc, utc_now
+from exposure_app.services.checklist_service import ALL
+from exposure_app.services.profile import Profile
+from exposure_app.services.reports import REPORTS, ReportOptions, ReportResult, write_report
+from exposure_app.ui.background import BackgroundCall
+
+
+def export_in_own_store(profile: Profile, name: str, path: Path, options: ReportOptions
+                        ) -> ReportResult:
+    """Runs on the worker thread: its own store and settings, closed afterwards."""
+    store = profile.open_store()
+    try:
+        return write_report(store, profile.load_settings(), name, path, options)
+    finally:
+        store.close()
+
+
+class ExportDialog(QDialog):
+    exported = Signal(object)   # ReportResult
+    failed = Signal(str)
+
+    def __init__(self, state, parent: QWidget | None = None, *, report: str = "exposure",
+                 scope: str = ALL) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("Export a report")
+        self._call: BackgroundCall | None = None
+        self.result: ReportResult | None = None
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.report = QComboBox()
+        self.report.setAccessibleName("Report")
+        for key, text in REPORTS.items():
+            self.report.addItem(f"{key}: {text}", key)
+        self.report.setCurrentIndex(max(0, self.report.findData(report)))
+        self.now = QCheckBox("Latest figures (now)")
+        self.when = QDateTimeEdit()
+        self.when.setCalendarPopup(True)
+        self.when.setAccessibleName("As of")
+        as_of = getattr(state, "as_of", None)
+        self.now.setChecked(as_of is None)
+        self.when.setDateTime(QDateTime.fromSecsSinceEpoch(int((as_of or utc_now()).timestamp())))
+        self.when.setEnabled(as_of is not None)
+        self.now.toggled.connect(lambda checked: self.when.setEnabled(not checked))
+        when_row = QHBoxLayout()
+        when_row.addWidget(self.now)
+        when_row.addWidget(self.when, 1)
+        self.scope = QComboBox()
+        self.scope.setAccessibleName("Custodian")
+        self.scope.addItem("All custodians", ALL)
+        data = getattr(state, "data", None)
+        for row in getattr(getattr(data, "report", None), "counterparties", ()):
+            if row.direct > 0 or row.affiliated > 0:
+                self.scope.addItem(row.name, row.counterparty)
+        self.scope.setCurrentIndex(max(0, self.scope.findData(scope)))
+        self.all_snapshots = QCheckBox("Every snapshot, not only the latest of each account")
+        self.path = QLineEdit()
+        self.path.setAccessibleName("File")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self.choose_file)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        form.addRow("Report", self.report)
+        form.addRow("As of", when_row)
+        form.addRow("Plan for", self.scope)
+        form.addRow("Holdings", self.all_snapshots)
+        form.addRow("File", path_row)
+        layout.addLayout(form)
+        note = QLabel("CSV, UTF-8, one header row; columns are described in docs/reports.md. "
+                      "Text that a spreadsheet would run as a formula starts with a quote (').")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Close)
+        self.buttons.accepted.connect(self.start_export)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.report.currentIndexChanged.connect(self._update_fields)
+        self._update_fields()
+
+    def _update_fields(self) -> None:
+        name = self.report.currentData()
+        self.scope.setEnabled(name == "checklist")
+        self.all_snapshots.setEnabled(name == "holdings")
+        if not self.path.text() or Path(self.path.text()).stem in REPORTS:
+            folder = Path(self.path.text()).parent if self.path.text() else Path.home()
+            self.path.setText(str(folder / f"{name}.csv"))
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export report", self.path.text(),
+                                              "CSV files (*.csv)")
+        if path:
+            self.path.setText(path)
+
+    def options(self) -> ReportOptions:
+        as_of: datetime | None = None
+        if not self.now.isChecked():
+            as_of = ensure_utc(self.when.dateTime().toUTC().toPython())
+        return ReportOptions(as_of=as_of or utc_now(), scope=self.scope.currentData() or ALL,
+                             all_snapshots=self.all_snapshots.isChecked())
+
+    def start_export(self, options: ReportOptions | None = None) -> BackgroundCall | None:
+        """Start writing on a worker; ``options`` (tests) overrides the form."""
+        text = self.path.text().strip()
+        if not text:
+            self.status.setText("Choose a file to write.")
+            return None
+        if self._call is not None and self._call.is_running():
+            return self._call
+        name = self.report.currentData()
+        opts = options if isinstance(options, ReportOptions) else self.options()
+        profile = self.state.profile
+        self.status.setText(f"Writing the {name} report…")
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+        call = BackgroundCall(lambda: export_in_own_store(profile, name, Path(text), opts),
+                              name="export", parent=self)
+        call.done.connect(self._done)
+        call.failed.connect(self._failed)
+        self._call = call.start()
+        return call
+
+    def _done(self, result: ReportResult) -> None:
+        self.result = result
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
+        self.status.setText(f"Wrote {result.rows} row(s) to {result.path}.")
+        self.exported.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
+        self.status.setText(f"The report was not written: {exc}")
+        self.failed.emit(str(exc))
+
+    def done(self, code: int) -> None:   # Qt override: never leave the worker running
+        if self._call is not None:
+            self._call.wait(30)
+        super().done(code)

@@ -1,0 +1,120 @@
+"""Record the result of a small test withdrawal (worked, delayed, failed).
+
+A failed or delayed test becomes one of the user's events and feeds the risk
+engine (see :mod:`exposure_app.services.reminders`).
+
+Threading: GUI thread only; writes through the GUI thread's store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.domain.timeutil import ensure_utc, utc_now
+from exposure_app.services.reminders import ReminderError, record_test
+from exposure_app.storage.checklist import TEST_RESULTS
+from exposure_app.storage.store import ProfileStore
+
+RESULT_LABELS = {
+    "worked": "Worked: it arrived as expected",
+    "delayed": "Delayed: it arrived late",
+    "failed": "Failed: it did not arrive or was refused",
+}
+
+
+class WithdrawalTestDialog(QDialog):
+    recorded = Signal(object)   # the WithdrawalTest
+
+    def __init__(self, store: ProfileStore, custodians: Sequence[tuple[str, str]],
+                 parent: QWidget | None = None, *, counterparty: str | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("Record a test withdrawal")
+        layout = QVBoxLayout(self)
+        intro = QLabel("A small withdrawal now and then proves the custodian still pays out. "
+                       "A failed or delayed test is added to your events and raises the "
+                       "custodian's warning level.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.custodian = QComboBox()
+        self.custodian.setAccessibleName("Custodian")
+        for cp, name in custodians:
+            self.custodian.addItem(name, cp)
+        if counterparty is not None:
+            index = self.custodian.findData(counterparty)
+            if index >= 0:
+                self.custodian.setCurrentIndex(index)
+        self.result = QComboBox()
+        self.result.setAccessibleName("Result")
+        for result in TEST_RESULTS:
+            self.result.addItem(RESULT_LABELS[result], result)
+        self.when = QDateTimeEdit(QDateTime.currentDateTimeUtc().toLocalTime())
+        self.when.setCalendarPopup(True)
+        self.when.setAccessibleName("When")
+        self.asset = QLineEdit()
+        self.asset.setPlaceholderText("e.g. USDT (optional)")
+        self.asset.setAccessibleName("Asset")
+        self.network = QLineEdit()
+        self.network.setPlaceholderText("e.g. TRC20 (optional)")
+        self.network.setAccessibleName("Network")
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("transaction id, how long it took… (optional)")
+        self.note.setAccessibleName("Note")
+        form.addRow("Custodian", self.custodian)
+        form.addRow("Result", self.result)
+        form.addRow("When", self.when)
+        form.addRow("Asset", self.asset)
+        form.addRow("Network", self.network)
+        form.addRow("Note", self.note)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: palette(highlight);")
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.test = None
+
+    def tested_at(self):
+        moment = self.when.dateTime().toUTC().toPython()
+        return ensure_utc(moment)
+
+    def save(self) -> None:
+        cp = self.custodian.currentData()
+        if not cp:
+            self._fail("There is no custodian to test.")
+            return
+        try:
+            self.test = record_test(
+                self.store, cp, self.result.currentData(), tested_at=self.tested_at(),
+                asset=self.asset.text().strip().upper() or None,
+                network=self.network.text().strip() or None, note=self.note.text(), now=utc_now(),
+            )
+        except ReminderError as exc:
+            self._fail(str(exc))
+            return
+        self.recorded.emit(self.test)
+        self.accept()
+
+    def _fail(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+        self.error.setFocus(Qt.FocusReason.OtherFocusReason)

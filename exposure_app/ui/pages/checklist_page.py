@@ -1,0 +1,409 @@
+"""The self-custody checklist page: make a plan, tick it off, export or print it.
+
+One click makes a plan for one custodian or all of them (from a warning, a
+custodian's row in the overview — :meth:`ChecklistPage.open_for` — or here).
+Ticks and notes are saved in the profile at once and survive restarts; an
+asset that a later sync shows gone is ticked automatically. The plan can be
+exported as CSV or Markdown (the same writers as the CLI) and printed or
+saved as PDF through Qt's print support. The app never withdraws.
+
+Also lists the withdrawal-test reminders with a button to record a result.
+
+Threading: GUI thread only; reads and writes through the GUI thread's store.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+from typing import ClassVar
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.domain.checklist import NEVER_WITHDRAWS, ChecklistRow
+from exposure_app.domain.money import to_text
+from exposure_app.reports.markdown import plan_markdown
+from exposure_app.services.checklist_service import (
+    ALL,
+    ChecklistError,
+    ChecklistView,
+    open_checklist,
+    set_item,
+    view_checklist,
+)
+from exposure_app.services.reminders import due_reminders, reminders
+from exposure_app.services.reports import ReportError, ReportOptions, write_report
+from exposure_app.ui.formatting import format_money
+from exposure_app.ui.models.table_model import RowTableModel
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Col(IntEnum):
+    DONE = 0
+    CUSTODIAN = 1
+    ITEM = 2
+    AMOUNT = 3
+    VALUE = 4
+    UNLOCK = 5
+    NETWORKS = 6
+    MEMO = 7
+    DUST = 8
+    NOTE = 9
+
+
+class ChecklistModel(RowTableModel):
+    """Rows are :class:`ChecklistRow`; the Done column is checkable, Note editable.
+
+    Edits call ``on_edit(row, done, note)``, which saves them and reloads.
+    """
+
+    Columns = Col
+    HEADERS: ClassVar[dict[int, str]] = {Col.DONE: "Done", Col.CUSTODIAN: "Custodian", Col.ITEM: "What to do",
+               Col.AMOUNT: "Amount", Col.VALUE: "Value", Col.UNLOCK: "Unlock first",
+               Col.NETWORKS: "Withdrawal networks", Col.MEMO: "Memo/tag", Col.DUST: "Dust",
+               Col.NOTE: "Note (e.g. tx id)"}
+    NUMERIC = frozenset({Col.AMOUNT, Col.VALUE})
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.currency = "USD"
+        self.on_edit = None
+
+    def display(self, r: ChecklistRow, c: Col):
+        if c is Col.DONE:
+            return ("by sync" if r.done_by == "sync" else "") if r.done else ""
+        if c is Col.CUSTODIAN:
+            return r.counterparty_name or ("Before you start" if r.kind == "step" else "")
+        if c is Col.ITEM:
+            return r.title + ("" if r.listed else " (no longer held there)")
+        if c is Col.AMOUNT:
+            return "" if r.total is None else f"{to_text(r.total)} {r.asset or ''}".strip()
+        if c is Col.VALUE:
+            if r.kind == "step":
+                return ""
+            return format_money(r.value, self.currency) if r.value is not None else "unpriced"
+        return {Col.UNLOCK: r.unlock, Col.NETWORKS: r.networks, Col.MEMO: r.memo,
+                Col.DUST: r.dust, Col.NOTE: r.note}[c]
+
+    def raw(self, r: ChecklistRow, c: Col):
+        if c is Col.VALUE:
+            return float(r.value) if r.value is not None else -1.0
+        if c is Col.AMOUNT:
+            return float(r.total) if r.total is not None else -1.0
+        if c is Col.DONE:
+            return int(r.done)
+        return str(self.display(r, c)).lower()
+
+    def tooltip(self, r: ChecklistRow, c: Col):
+        if c is Col.ITEM:
+            return r.detail
+        if c is Col.AMOUNT and r.total is not None and r.kind == "asset":
+            return f"{to_text(r.free or 0)} free, {to_text(r.locked or 0)} locked"
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if index.isValid() and index.row() < len(self.rows):
+            r = self.rows[index.row()]
+            if role == Qt.ItemDataRole.CheckStateRole and index.column() == Col.DONE:
+                return Qt.CheckState.Checked if r.done else Qt.CheckState.Unchecked
+            if role == Qt.ItemDataRole.EditRole and index.column() == Col.NOTE:
+                return r.note
+            if role == Qt.ItemDataRole.FontRole and r.kind == "step" and index.column() == Col.ITEM:
+                font = QFont()
+                font.setBold(True)
+                return font
+        return super().data(index, role)
+
+    def flags(self, index: Index):
+        base = super().flags(index)
+        if not index.isValid():
+            return base
+        if index.column() == Col.DONE:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        if index.column() == Col.NOTE:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.row() >= len(self.rows) or self.on_edit is None:
+            return False
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.CheckStateRole and index.column() == Col.DONE:
+            checked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) \
+                else value
+            return bool(self.on_edit(r, checked, None))
+        if role == Qt.ItemDataRole.EditRole and index.column() == Col.NOTE:
+            return bool(self.on_edit(r, None, str(value)))
+        return False
+
+
+class ChecklistPage(QWidget):
+    title = "Checklist"
+    message = Signal(str, str)   # text, kind
+
+    def __init__(self, state, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.view: ChecklistView | None = None
+        self._stale = True
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        heading = QLabel("Move to self-custody")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        heading.setFont(font)
+        layout.addWidget(heading)
+        notice = QLabel(NEVER_WITHDRAWS)
+        notice.setWordWrap(True)
+        notice.setAccessibleName("Notice")
+        layout.addWidget(notice)
+
+        bar = QHBoxLayout()
+        self.scope = QComboBox()
+        self.scope.setAccessibleName("Plan for")
+        self.scope.setMinimumWidth(200)
+        self.make_button = QPushButton("Make plan")
+        self.make_button.setAccessibleName("Make plan")
+        self.make_button.clicked.connect(lambda: self.open_for(self.scope.currentData()))
+        self.csv_button = QPushButton("Export CSV…")
+        self.csv_button.clicked.connect(lambda: self.export_csv())
+        self.md_button = QPushButton("Export Markdown…")
+        self.md_button.clicked.connect(lambda: self.export_markdown())
+        self.print_button = QPushButton("Print…")
+        self.print_button.clicked.connect(self.print_plan)
+        self.pdf_button = QPushButton("Save as PDF…")
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        bar.addWidget(QLabel("Plan for"))
+        bar.addWidget(self.scope)
+        bar.addWidget(self.make_button)
+        bar.addStretch(1)
+        for button in (self.csv_button, self.md_button, self.print_button, self.pdf_button):
+            bar.addWidget(button)
+        layout.addLayout(bar)
+
+        self.summary = QLabel("Choose a custodian (or all) and make a plan.")
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Plan summary")
+        layout.addWidget(self.summary)
+        self.model = ChecklistModel(self)
+        self.model.on_edit = self._edit
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Checklist items")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+
+        rem = QHBoxLayout()
+        self.reminder_label = QLabel()
+        self.reminder_label.setWordWrap(True)
+        self.reminder_label.setAccessibleName("Withdrawal-test reminders")
+        self.test_button = QPushButton("Record a test withdrawal…")
+        self.test_button.clicked.connect(lambda: self.record_test())
+        rem.addWidget(self.reminder_label, 1)
+        rem.addWidget(self.test_button)
+        layout.addLayout(rem)
+        self._set_export_enabled(False)
+
+    # -- data ------------------------------------------------------------------------
+
+    def show_data(self, data) -> None:
+        """Called by the window after each refresh: custodians and reminders; plan reload."""
+        current = self.scope.currentData()
+        self.scope.blockSignals(True)
+        self.scope.clear()
+        self.scope.addItem("All custodians", ALL)
+        for row in data.report.counterparties:
+            if row.direct > 0 or row.affiliated > 0:
+                self.scope.addItem(row.name, row.counterparty)
+        self.scope.setCurrentIndex(max(0, self.scope.findData(current or ALL)))
+        self.scope.blockSignals(False)
+        self.model.currency = data.report.base_currency
+        self._show_reminders()
+        if self.view is not None:
+            self._reload()
+
+    def _levels(self) -> dict[str, str]:
+        data = getattr(self.state, "_data", None)
+        levels = getattr(data, "levels", None) if data is not None else None
+        return dict(levels) if levels is not None else {}
+
+    def open_for(self, counterparty_id: str | None) -> None:
+        """Make (or refresh) the plan for ``counterparty_id`` (``None``/"all": every custodian)."""
+        scope = counterparty_id or ALL
+        index = self.scope.findData(scope)
+        if index >= 0:
+            self.scope.setCurrentIndex(index)
+        try:
+            self.view = open_checklist(self.state.store, self.state.settings, scope,
+                                       levels=self._levels())
+        except ChecklistError as exc:
+            self.summary.setText(str(exc))
+            self.message.emit(str(exc), "error")
+            return
+        if index < 0:
+            self.scope.addItem(self.view.scope_name, self.view.scope)
+            self.scope.setCurrentIndex(self.scope.count() - 1)
+        self._show_view()
+
+    def _reload(self) -> None:
+        if self.view is None:
+            return
+        self.view = view_checklist(self.state.store, self.state.settings, self.view.scope,
+                                   levels=self._levels())
+        self._show_view()
+
+    def _show_view(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        self.model.currency = view.base_currency
+        self.model.set_rows(view.rows)
+        total = len(view.rows)
+        notes = "; ".join(f"{s.name}: {s.withdrawal_info_note}" for s in view.plan.sections
+                          if s.withdrawal_info_note)
+        self.summary.setText(
+            f"Plan for {view.scope_name}: {view.done_count} of {total} done; still to move "
+            f"{format_money(view.remaining_value, view.base_currency)}."
+            + (f" {notes}." if notes else ""))
+        self.table.resizeColumnsToContents()
+        for col, width in ((Col.ITEM, 320), (Col.UNLOCK, 260), (Col.NETWORKS, 300)):
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), width))
+        self._set_export_enabled(True)
+
+    def _edit(self, row: ChecklistRow, done: bool | None, note: str | None) -> bool:
+        if self.view is None or self.view.plan_id is None:
+            return False
+        try:
+            set_item(self.state.store, self.view.plan_id, row.item_key, done=done, note=note)
+        except ChecklistError as exc:
+            self.message.emit(str(exc), "error")
+            return False
+        self._reload()
+        return True
+
+    def _set_export_enabled(self, enabled: bool) -> None:
+        for button in (self.csv_button, self.md_button, self.print_button, self.pdf_button):
+            button.setEnabled(enabled)
+
+    # -- reminders -------------------------------------------------------------------
+
+    def _show_reminders(self) -> None:
+        due = due_reminders(self.state.store, self.state.settings)
+        if due:
+            self.reminder_label.setText("Withdrawal tests due: " + "; ".join(r.message for r in due))
+        else:
+            upcoming = [r for r in reminders(self.state.store, self.state.settings) if r.enabled]
+            self.reminder_label.setText(
+                "No withdrawal test is due." + (f" Next: {upcoming[0].message}." if upcoming else ""))
+
+    def record_test(self, counterparty: str | None = None):
+        from exposure_app.ui.dialogs.withdrawal_test_dialog import WithdrawalTestDialog
+
+        custodians = [(r.counterparty, r.name)
+                      for r in reminders(self.state.store, self.state.settings)]
+        dialog = WithdrawalTestDialog(self.state.store, custodians, self, counterparty=counterparty)
+        dialog.recorded.connect(lambda _t: self._after_test())
+        dialog.open()
+        return dialog
+
+    def _after_test(self) -> None:
+        self._show_reminders()
+        mark = getattr(self.state, "mark_dirty", None)
+        if mark is not None:
+            mark()           # a failed test is a new event: warnings change
+
+    # -- export and print ----------------------------------------------------------------
+
+    def _ask_path(self, title: str, suffix: str, filter_: str) -> Path | None:
+        name = f"checklist-{self.view.scope if self.view else ALL}{suffix}"
+        path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filter_)
+        return Path(path) if path else None
+
+    def export_csv(self, path: Path | None = None) -> Path | None:
+        if self.view is None:
+            return None
+        path = path or self._ask_path("Export the plan as CSV", ".csv", "CSV files (*.csv)")
+        if path is None:
+            return None
+        try:
+            write_report(self.state.store, self.state.settings, "checklist", path,
+                         ReportOptions(as_of=self.view.as_of, scope=self.view.scope))
+        except ReportError as exc:
+            self.message.emit(str(exc), "error")
+            return None
+        self.message.emit(f"Saved the plan to {path}.", "info")
+        return path
+
+    def markdown(self) -> str:
+        assert self.view is not None
+        return plan_markdown(self.view.rows, as_of=self.view.as_of, scope_name=self.view.scope_name,
+                             base_currency=self.view.base_currency)
+
+    def export_markdown(self, path: Path | None = None) -> Path | None:
+        if self.view is None:
+            return None
+        path = path or self._ask_path("Export the plan as Markdown", ".md", "Markdown (*.md)")
+        if path is None:
+            return None
+        from exposure_app.services.reports import write_checklist_markdown
+
+        try:
+            write_checklist_markdown(self.state.store, self.state.settings, path,
+                                     scope=self.view.scope, as_of=self.view.as_of)
+        except ReportError as exc:
+            self.message.emit(str(exc), "error")
+            return None
+        self.message.emit(f"Saved the plan to {path}.", "info")
+        return path
+
+    def document(self) -> QTextDocument:
+        doc = QTextDocument(self)
+        doc.setMarkdown(self.markdown())
+        return doc
+
+    def print_plan(self) -> None:
+        if self.view is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print the plan")
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            self.document().print_(printer)
+
+    def save_pdf(self, path: Path | None = None) -> Path | None:
+        if self.view is None:
+            return None
+        path = path or self._ask_path("Save the plan as PDF", ".pdf", "PDF (*.pdf)")
+        if path is None:
+            return None
+        from PySide6.QtGui import QPageSize, QPdfWriter
+
+        writer = QPdfWriter(str(path))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setTitle(f"Move to self-custody: {self.view.scope_name}")
+        self.document().print_(writer)
+        self.message.emit(f"Saved the plan to {path}.", "info")
+        return path
+
