@@ -165,6 +165,11 @@ class BinanceEmulator(ExchangeEmulator):
         r.add_get("/api/v3/ping", self.ping)
         r.add_get("/api/v3/time", self.time)
         r.add_get("/api/v3/exchangeInfo", self.exchange_info)
+        # what ccxt's default load_markets also asks for (the generic adapter's path)
+        r.add_get("/fapi/v1/exchangeInfo", self.derivatives_info)
+        r.add_get("/dapi/v1/exchangeInfo", self.derivatives_info)
+        r.add_get("/sapi/v1/margin/allPairs", self.margin_pairs)
+        r.add_get("/sapi/v1/margin/isolated/allPairs", self.margin_pairs)
         r.add_get("/api/v3/ticker/24hr", self.ticker_24hr)
         r.add_get("/api/v3/ticker/price", self.ticker_price_route)
         r.add_get("/api/v3/account", self.spot_account)
@@ -210,6 +215,14 @@ class BinanceEmulator(ExchangeEmulator):
             "timezone": "UTC", "serverTime": self.server_time_ms(), "rateLimits": [],
             "exchangeFilters": [], "symbols": symbols,
         }, weight=20)
+
+    async def derivatives_info(self, request: web.Request) -> web.Response:
+        return self._ok(request, {"timezone": "UTC", "serverTime": self.server_time_ms(),
+                                  "rateLimits": [], "exchangeFilters": [], "assets": [],
+                                  "symbols": []}, weight=1)
+
+    async def margin_pairs(self, request: web.Request) -> web.Response:
+        return self._ok(request, [], weight=1)
 
     def _ticker_rows(self, request: web.Request, full: bool) -> list[dict[str, object]]:
         wanted = request.query.get("symbols")

@@ -230,6 +230,11 @@ def describe_exception(
         return make_error(ErrorKind.NETWORK, exchange_id)
     if names & {"NotSupported", "BadRequest"}:
         return make_error(ErrorKind.NOT_SUPPORTED, exchange_id, detail=_short(raw, secrets))
+    if names & {"AttributeError", "TypeError", "KeyError", "IndexError", "ValueError"}:
+        # ccxt's parsers assume the documented shape; a different body (an HTML
+        # page where markets were expected...) breaks them with a Python error
+        return make_error(ErrorKind.BAD_RESPONSE, exchange_id,
+                          detail=f"unexpected structure ({type(exc).__name__})")
     if "ExchangeError" in names:
         return make_error(ErrorKind.EXCHANGE, exchange_id, detail=_short(raw, secrets))
     return make_error(ErrorKind.EXCHANGE, exchange_id,

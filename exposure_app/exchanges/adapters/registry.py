@@ -85,8 +85,9 @@ class GenericAdapter(ExchangeAdapter):
 
     The wallet types are chosen when the first sync builds the wallet list
     (:meth:`prepare`), from the client's ``has`` flags and ``accountsByType``.
-    A type whose answer is identical to the default wallet's (some venues
-    ignore unknown types and return the spot wallet again) is dropped so it is
+    A type whose balances are identical to an earlier wallet's (some venues
+    ignore unknown types and return the spot wallet again; binance maps
+    ``future`` and ``swap`` to the same USDⓈ-M account) is dropped so it is
     never counted twice.
     """
 
@@ -124,7 +125,8 @@ class GenericAdapter(ExchangeAdapter):
             params = {} if wallet_type is None else {"type": wallet_type}
             balance = await client.fetch_balance(params)
             rows = unified_balance_rows(balance, name, f"{name} balance")
-            self._infos[name] = balance.get("info")
+            # what identifies the answer: its balances (bodies carry timestamps)
+            self._infos[name] = sorted((r.asset, r.free, r.locked, r.total) for r in rows)
             return rows
 
         return read
@@ -135,16 +137,27 @@ class GenericAdapter(ExchangeAdapter):
             self._prepared = True
         self._infos = {}
         reading = await super().read_balances(client)
-        # drop a wallet type the venue answered with the default wallet again
-        echoed = {
-            name for name, info in self._infos.items()
-            if name != "spot" and "spot" in self._infos and info == self._infos["spot"]
-        }
+        # drop a wallet type answered with the same balances as an earlier one
+        # (venues that ignore an unknown type, or map two types to one endpoint);
+        # it is listed in ``skipped`` so the user sees why
+        echoed: dict[str, str] = {}
+        seen: list[tuple[str, Any]] = []
+        for name in ("spot", *self._types):
+            if name not in self._infos:
+                continue
+            info = self._infos[name]
+            if not info:
+                continue
+            twin = next((other for other, earlier in seen if earlier == info), None)
+            if twin is not None:
+                echoed[name] = f"same answer as the {twin} wallet (not counted twice)"
+            else:
+                seen.append((name, info))
         if not echoed:
             return reading
         return replace(
             reading,
             balances=tuple(b for b in reading.balances if b.wallet not in echoed),
             coverage=tuple(c for c in reading.coverage if c not in echoed),
-            skipped={**reading.skipped, **{n: "same answer as the spot wallet" for n in echoed}},
+            skipped={**reading.skipped, **echoed},
         )
