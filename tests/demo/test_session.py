@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -153,3 +154,27 @@ def test_a_failure_after_the_emulators_started_undoes_everything(tmp_path, real_
     assert keyring_core._keyring_backend is real_keyring
     assert real_keyring.calls == []
     assert not [t for t in set(threading.enumerate()) - threads_before if t.is_alive()]
+
+
+def test_stale_demo_folders_are_swept_but_running_ones_kept(tmp_path):
+    from exposure_app.services.demo.session import STALE_AFTER_SECONDS, remove_stale_demo_folders
+    from exposure_app.storage.profile_lock import ProfileLock
+
+    old = time.time() - STALE_AFTER_SECONDS - 60
+    crashed, running, fresh, other = (
+        tmp_path / f"{TEMP_PREFIX}crashed", tmp_path / f"{TEMP_PREFIX}running",
+        tmp_path / f"{TEMP_PREFIX}fresh", tmp_path / "someone-elses",
+    )
+    for folder in (crashed, running, fresh, other):
+        (folder / "profile").mkdir(parents=True)
+        (folder / "profile" / "exposure.sqlite3").write_bytes(b"x")
+    held = ProfileLock(running / "profile")
+    held.acquire()
+    try:
+        for folder in (crashed, running, other):
+            os.utime(folder, (old, old))
+        assert remove_stale_demo_folders(tmp_path) == [crashed]
+    finally:
+        held.release()
+    assert not crashed.exists()
+    assert running.exists() and fresh.exists() and other.exists()

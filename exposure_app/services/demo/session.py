@@ -29,6 +29,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,11 +49,14 @@ from exposure_app.services.demo.history import (
 )
 from exposure_app.services.demo.portfolio import EXCHANGE_NAMES
 from exposure_app.services.profile import Profile
+from exposure_app.storage.errors import ProfileLockedError
+from exposure_app.storage.profile_lock import ProfileLock
 from exposure_app.storage.secrets import SecretStore, memory_keyring
 
 MIN_EXCHANGES = 3
 TEMP_PREFIX = "exposure-demo-"
 DEMO_TIMEOUT_SECONDS = 10.0
+STALE_AFTER_SECONDS = 600.0
 
 
 class DemoError(RuntimeError):
@@ -110,8 +114,9 @@ class DemoSession:
     def close(self) -> None:
         """Stop the emulators, restore the keyring and delete the temporary folder.
 
-        Idempotent. The app must have closed its own stores and released the
-        profile lock first (it does so when its window closes).
+        Idempotent. The app must have closed its own stores first (it does so
+        when its window closes); the profile lock, taken when the session
+        started, is released here.
         """
         if self.closed:
             return
@@ -121,6 +126,7 @@ class DemoSession:
             self.server.stop()
         finally:
             self._keyring.restore()
+            self.profile.lock.release()
             shutil.rmtree(self.temp_dir, ignore_errors=True)
 
     def __enter__(self) -> DemoSession:
@@ -153,23 +159,29 @@ def start_demo_session(
         )
     now = now or utc_now()
     history = generate_demo_history(seed, now=now, exchanges=chosen)
+    remove_stale_demo_folders(temp_root)
 
     backend = memory_keyring()
     process_keyring = _ProcessKeyring(backend)
     temp_dir = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=temp_root))
     server: EmulatorServer | None = None
+    profile: Profile | None = None
     try:
         today = history.end
         prices = history.prices.on(today)
         server = start_emulators(
             build_demo_emulator(available_emulators()[ex], prices, today) for ex in chosen
         )
+        # Held from the start, so a sweep by another demo never takes this folder.
         profile = Profile(temp_dir / "profile")
+        profile.lock.acquire()
         account_ids = _populate(profile, history, server, SecretStore(backend))
     except BaseException:
         if server is not None:
             server.stop()
         process_keyring.restore()
+        if profile is not None:
+            profile.lock.release()
         shutil.rmtree(temp_dir, ignore_errors=True)
         raise
     session = DemoSession(
@@ -178,6 +190,34 @@ def start_demo_session(
     )
     atexit.register(session.close)
     return session
+
+
+def remove_stale_demo_folders(temp_root: Path | None = None) -> list[Path]:
+    """Delete demo folders that a demo process left behind when it was killed.
+
+    A folder is stale when it is older than :data:`STALE_AFTER_SECONDS` and
+    its profile lock is free (the OS drops the lock when its process dies; a
+    running demo holds it from the start). Problems are skipped, never raised:
+    the sweep must not stop a demo from starting.
+    """
+    root = Path(temp_root or tempfile.gettempdir())
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    removed = []
+    for folder in root.glob(f"{TEMP_PREFIX}*"):
+        try:
+            if not folder.is_dir() or folder.stat().st_mtime > cutoff:
+                continue
+            lock = ProfileLock(folder / "profile")
+            try:
+                lock.acquire()
+            except ProfileLockedError:
+                continue  # a running demo
+            lock.release()
+            shutil.rmtree(folder)
+            removed.append(folder)
+        except OSError:
+            continue
+    return removed
 
 
 def _complete_credentials(emulator: ExchangeEmulator) -> None:
