@@ -14,11 +14,19 @@ Threading: GUI thread only; reads and writes through the GUI thread's store.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal
 from enum import IntEnum
 from pathlib import Path
 from typing import ClassVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,10 +54,22 @@ from exposure_app.services.checklist_service import (
 )
 from exposure_app.services.reminders import due_reminders, reminders
 from exposure_app.services.reports import ReportError, ReportOptions, write_report
-from exposure_app.ui.formatting import format_money
-from exposure_app.ui.models.table_model import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def format_money(value: Decimal | None, currency: str) -> str:
+    """Money for the table: grouped, 2 places (8 for BTC/ETH); ``None`` -> "unpriced"."""
+    if value is None:
+        return "unpriced"
+    places = 8 if currency in ("BTC", "ETH") else 2
+    quantum = Decimal(1).scaleb(-places)
+    text = QLocale().toString(float(value.quantize(quantum, rounding=ROUND_HALF_EVEN)), "f", places)
+    return f"{text} {currency}"
 
 
 class Col(IntEnum):
@@ -65,13 +85,12 @@ class Col(IntEnum):
     NOTE = 9
 
 
-class ChecklistModel(RowTableModel):
+class ChecklistModel(QAbstractTableModel):
     """Rows are :class:`ChecklistRow`; the Done column is checkable, Note editable.
 
     Edits call ``on_edit(row, done, note)``, which saves them and reloads.
     """
 
-    Columns = Col
     HEADERS: ClassVar[dict[int, str]] = {Col.DONE: "Done", Col.CUSTODIAN: "Custodian", Col.ITEM: "What to do",
                Col.AMOUNT: "Amount", Col.VALUE: "Value", Col.UNLOCK: "Unlock first",
                Col.NETWORKS: "Withdrawal networks", Col.MEMO: "Memo/tag", Col.DUST: "Dust",
@@ -82,6 +101,34 @@ class ChecklistModel(RowTableModel):
         super().__init__(parent)
         self.currency = "USD"
         self.on_edit = None
+        self._rows: tuple[ChecklistRow, ...] = ()
+
+    @property
+    def rows(self) -> tuple[ChecklistRow, ...]:
+        return self._rows
+
+    def set_rows(self, rows) -> None:
+        rows = tuple(rows)
+        if rows == self._rows:
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(Col)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Col):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if section in self.NUMERIC else _LEFT
+        return None
 
     def display(self, r: ChecklistRow, c: Col):
         if c is Col.DONE:
@@ -116,22 +163,34 @@ class ChecklistModel(RowTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if index.isValid() and index.row() < len(self.rows):
-            r = self.rows[index.row()]
-            if role == Qt.ItemDataRole.CheckStateRole and index.column() == Col.DONE:
-                return Qt.CheckState.Checked if r.done else Qt.CheckState.Unchecked
-            if role == Qt.ItemDataRole.EditRole and index.column() == Col.NOTE:
-                return r.note
-            if role == Qt.ItemDataRole.FontRole and r.kind == "step" and index.column() == Col.ITEM:
-                font = QFont()
-                font.setBold(True)
-                return font
-        return super().data(index, role)
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        r = self._rows[index.row()]
+        c = Col(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(r, c)
+        if role == Qt.ItemDataRole.CheckStateRole and c is Col.DONE:
+            return Qt.CheckState.Checked if r.done else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.EditRole and c is Col.NOTE:
+            return r.note
+        if role == Qt.ItemDataRole.FontRole and r.kind == "step" and c is Col.ITEM:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(r, c)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if c in self.NUMERIC else _LEFT
+        if role == SORT_ROLE:
+            return self.raw(r, c)
+        if role == ROW_ROLE:
+            return r
+        return None
 
     def flags(self, index: Index):
-        base = super().flags(index)
         if not index.isValid():
-            return base
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() == Col.DONE:
             return base | Qt.ItemFlag.ItemIsUserCheckable
         if index.column() == Col.NOTE:
@@ -139,9 +198,9 @@ class ChecklistModel(RowTableModel):
         return base
 
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or index.row() >= len(self.rows) or self.on_edit is None:
+        if not index.isValid() or index.row() >= len(self._rows) or self.on_edit is None:
             return False
-        r = self.rows[index.row()]
+        r = self._rows[index.row()]
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == Col.DONE:
             checked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) \
                 else value
@@ -222,7 +281,16 @@ class ChecklistPage(QWidget):
         rem.addWidget(self.reminder_label, 1)
         rem.addWidget(self.test_button)
         layout.addLayout(rem)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Status")
+        layout.addWidget(self.status)
+        self.message.connect(lambda text, _kind: self._status(text))
         self._set_export_enabled(False)
+
+    def _status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     # -- data ------------------------------------------------------------------------
 
@@ -239,6 +307,7 @@ class ChecklistPage(QWidget):
         self.scope.blockSignals(False)
         self.model.currency = data.report.base_currency
         self._show_reminders()
+        self._status("")
         if self.view is not None:
             self._reload()
 
