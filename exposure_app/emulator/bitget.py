@@ -17,6 +17,11 @@ coin); ``margin`` -> cross margin ``/api/v2/margin/crossed/account/assets``;
 ``earn_flexible`` / ``earn_locked`` -> Savings ``/api/v2/earn/savings/assets``
 with ``periodType`` flexible / fixed (a fixed product's ``period`` and
 ``holdDays`` put its end at ``unlock_at``).
+
+``unified=True`` emulates a Unified Trading Account: ``spot`` is then the
+unified account (``/api/v3/account/assets``) and ``funding`` the funding
+account (``/api/v3/account/funding-assets``); the classic v2 account
+endpoints answer ``40085`` and, on a classic account, the v3 ones ``40084``.
 """
 
 from __future__ import annotations
@@ -51,6 +56,10 @@ ERRORS: dict[str, tuple[int, str]] = {
     "40012": (401, "apikey/password is incorrect"),
     "40014": (403, "Incorrect permissions"),
     "40018": (403, "Invalid IP"),
+    "40084": (400, "You are in Classic Account mode, and the Unified Account API is not "
+                   "supported at this time"),
+    "40085": (400, "You are in Unified Account mode, and the Classic Account API is not "
+                   "supported at this time"),
     "40200": (503, "Server upgrade, please try again later"),
     "429": (429, "Too Many Requests"),
 }
@@ -70,6 +79,20 @@ class BitgetEmulator(ExchangeEmulator):
     exchange_id: ClassVar[str] = "bitget"
     needs_password: ClassVar[bool] = True
     wallet_names: ClassVar[tuple[str, ...]] = ("spot", "futures", "margin", "earn_flexible", "earn_locked")
+
+    def __init__(self, *args, unified: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unified = unified
+
+    async def guard(self, request: web.Request, *, unified_api: bool) -> web.Response | None:
+        """Authentication, then the account-mode check for v2 classic / v3 unified APIs."""
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        if unified_api and not self.unified:
+            return self.error("40084")
+        if not unified_api and self.unified:
+            return self.error("40085")
+        return None
 
     def envelope(self, code: str, msg: str, data: object) -> dict:
         return {"code": code, "msg": msg, "requestTime": self.server_time_ms(), "data": data}
@@ -145,6 +168,9 @@ class BitgetEmulator(ExchangeEmulator):
         app.router.add_get("/api/v2/margin/crossed/account/assets", self.crossed_assets)
         app.router.add_get("/api/v2/margin/isolated/account/assets", self.isolated_assets)
         app.router.add_get("/api/v2/earn/savings/assets", self.savings_assets)
+        app.router.add_get("/api/v3/account/settings", self.uta_settings)
+        app.router.add_get("/api/v3/account/assets", self.uta_assets)
+        app.router.add_get("/api/v3/account/funding-assets", self.uta_funding_assets)
 
     def _pairs(self):
         for symbol, price in self.tickers.items():
@@ -208,7 +234,7 @@ class BitgetEmulator(ExchangeEmulator):
         return self.ok(data)
 
     async def spot_assets(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
+        if (denied := await self.guard(request, unified_api=False)) is not None:
             return denied
         now = str(self.server_time_ms())
         data = [
@@ -221,7 +247,7 @@ class BitgetEmulator(ExchangeEmulator):
         return self.ok(data)
 
     async def mix_accounts(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
+        if (denied := await self.guard(request, unified_api=False)) is not None:
             return denied
         wanted = request.query.get("productType", "")
         data = []
@@ -245,7 +271,7 @@ class BitgetEmulator(ExchangeEmulator):
         return self.ok(data)
 
     async def crossed_assets(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
+        if (denied := await self.guard(request, unified_api=False)) is not None:
             return denied
         now = str(self.server_time_ms())
         data = [
@@ -260,7 +286,7 @@ class BitgetEmulator(ExchangeEmulator):
         return self.ok(data)
 
     async def isolated_assets(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
+        if (denied := await self.guard(request, unified_api=False)) is not None:
             return denied
         return self.ok([])
 
@@ -297,3 +323,36 @@ class BitgetEmulator(ExchangeEmulator):
             "apy": [{"rateLevel": "0", "minApy": "1", "maxApy": "5", "currentApy": "3"}],
         }
 
+
+    # -- unified trading account (v3) ---------------------------------------------------
+
+    async def uta_settings(self, request: web.Request) -> web.Response:
+        if (denied := await self.guard(request, unified_api=True)) is not None:
+            return denied
+        return self.ok({"assetMode": "union", "holdMode": "one_way_mode",
+                        "stpMode": "none", "symbolConfigList": [], "coinConfigList": []})
+
+    async def uta_assets(self, request: web.Request) -> web.Response:
+        if (denied := await self.guard(request, unified_api=True)) is not None:
+            return denied
+        assets = [
+            {
+                "coin": row.asset, "equity": amount(row.total), "usdValue": "0",
+                "balance": amount(row.total), "available": amount(row.free), "debt": "0",
+                "locked": amount(row.locked),
+            }
+            for row in totals_by_asset(self.account.wallet("spot"))
+        ]
+        return self.ok({"accountEquity": "0", "usdtEquity": "0", "btcEquity": "0",
+                        "unrealisedPnl": "0", "usdtUnrealisedPnl": "0", "btcUnrealizedPnl": "0",
+                        "effEquity": "0", "mmr": "0", "imr": "0", "mgnRatio": "0",
+                        "positionMgnRatio": "0", "assets": assets})
+
+    async def uta_funding_assets(self, request: web.Request) -> web.Response:
+        if (denied := await self.guard(request, unified_api=True)) is not None:
+            return denied
+        return self.ok([
+            {"coin": row.asset, "available": amount(row.free), "frozen": amount(row.locked),
+             "balance": amount(row.total)}
+            for row in totals_by_asset(self.account.wallet("funding"))
+        ])

@@ -24,6 +24,7 @@ from exposure_app.storage.checklist import HoldingLockRepository
 
 D = Decimal
 CREDS = {"apiKey": "bitget-key", "secret": "bitget-secret", "password": "bitget-pass"}
+WALLETS = {"spot", "funding", "futures", "margin", "earn_flexible", "earn_locked"}
 TICKERS = {"BTC/USDT": D("60000"), "BGB/USDT": D("1.2"), "ETH/USDT": D("3000")}
 
 
@@ -40,12 +41,23 @@ def portfolio() -> list[EmulatedBalance]:
     ]
 
 
-def emulator(permissions=frozenset({"read"}), balances=None, **kwargs) -> BitgetEmulator:
+def emulator(permissions=frozenset({"read"}), balances=None, unified=False,
+             **kwargs) -> BitgetEmulator:
     account = EmulatedAccount(
         api_key=CREDS["apiKey"], secret=CREDS["secret"], password=CREDS["password"],
         balances=portfolio() if balances is None else balances, permissions=permissions, **kwargs,
     )
-    return BitgetEmulator(account, tickers=TICKERS)
+    return BitgetEmulator(account, tickers=TICKERS, unified=unified)
+
+
+def uta_portfolio() -> list[EmulatedBalance]:
+    return [
+        EmulatedBalance("spot", "BTC", D("0.7"), locked=D("0.1")),
+        EmulatedBalance("spot", "USDT", D("9000.5")),
+        EmulatedBalance("funding", "BGB", D("12"), locked=D("2")),
+        EmulatedBalance("earn_flexible", "USDT", D("10")),
+        EmulatedBalance("earn_locked", "ETH", D("0"), locked=D("1"), unlock_at="2027-05-05"),
+    ]
 
 
 def run(emu: BitgetEmulator, action, creds=CREDS, options=None):
@@ -55,7 +67,7 @@ def run(emu: BitgetEmulator, action, creds=CREDS, options=None):
 def test_every_wallet_is_read_with_exact_totals_and_locks():
     emu = emulator()
     reading = run(emu, BitgetAdapter().read_account)
-    assert set(reading.coverage) == {"spot", "futures", "margin", "earn_flexible", "earn_locked"}
+    assert set(reading.coverage) == WALLETS
     assert dict(reading.missing) == {}
     assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
     rows = {(r.wallet, r.asset): r for r in reading.balances}
@@ -64,7 +76,7 @@ def test_every_wallet_is_read_with_exact_totals_and_locks():
     assert parse_instant(eth.unlock_at) == parse_instant("2027-04-30")
     assert reading.permissions.level is PermissionLevel.UNKNOWN
     paths = [path for _, path in emu.requests]
-    assert "/api/v3/account/settings" not in paths     # no unified-account probe
+    assert paths.count("/api/v3/account/settings") == 1   # the mode is probed once
     assert "/api/v2/spot/public/symbols" not in paths  # no market loading
     assert paths.count("/api/v2/mix/account/accounts") == 3
 
@@ -138,7 +150,7 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_
     account = add_exchange_account(store, "my Bitget", emu)
     result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
     assert result.status.value == "ok", result
-    assert set(result.coverage) == set(("spot", "futures", "margin", "earn_flexible", "earn_locked"))
+    assert set(result.coverage) == WALLETS
     assert snapshot is not None and snapshot.status.value == "ok"
     assert holdings_by_wallet(snapshot) == expected_by_wallet(emu.account.balances)
     assert result.unpriced_assets == ()
@@ -147,3 +159,51 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_
     locks = HoldingLockRepository(store).for_snapshots([snapshot.id])[snapshot.id]
     dated = [lock for lock in locks if (lock.wallet, lock.asset) == ("earn_locked", "ETH")]
     assert [parse_instant(lock.unlock_at) for lock in dated] == [parse_instant("2027-04-30")]
+
+
+def test_a_unified_trading_account_is_detected_and_read_through_v3():
+    emu = emulator(balances=uta_portfolio(), unified=True)
+    adapter = BitgetAdapter()
+
+    async def action(client):
+        reading = await adapter.read_account(client)
+        return reading, adapter.detected_facts(client)
+
+    reading, facts = run(emu, action)
+    assert set(reading.coverage) == WALLETS and dict(reading.missing) == {}
+    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
+    assert facts["bitget_uta"] is True
+    paths = [p for _, p in emu.requests]
+    assert paths.count("/api/v3/account/settings") == 1
+    assert not [p for p in paths if p.startswith(("/api/v2/spot/", "/api/v2/mix/",
+                                                  "/api/v2/margin/"))]
+
+
+def test_a_cached_mode_needs_no_probe():
+    emu = emulator()
+    adapter = BitgetAdapter()
+    options = adapter.client_options({"bitget_uta": False})
+    reading = run(emu, adapter.read_account, options=options)
+    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
+    assert "/api/v3/account/settings" not in [p for _, p in emu.requests]
+
+
+def test_a_stale_cached_mode_is_learnt_again_from_40085():
+    emu = emulator(balances=uta_portfolio(), unified=True)
+    adapter = BitgetAdapter()
+
+    async def action(client):
+        reading = await adapter.read_account(client)
+        return reading, adapter.detected_facts(client)
+
+    reading, facts = run(emu, action, options=adapter.client_options({"bitget_uta": False}))
+    assert dict(reading.missing) == {}
+    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
+    assert facts["bitget_uta"] is True
+
+
+def test_a_failed_mode_probe_is_not_taken_for_classic():
+    emu = emulator()
+    emu.inject(FaultKind.AUTH, path_prefix="/api/v3/account/settings")
+    with pytest.raises(ccxt.AuthenticationError):
+        run(emu, BitgetAdapter().read_spot)

@@ -18,16 +18,28 @@ Read with ccxt's implicit v2 endpoints (exact amounts, no market loading, no
   a fixed product's ``period`` and ``holdDays`` but no end date, so
   ``unlock_at`` is estimated as the start of today plus the remaining days.
 
+Unified Trading Account (UTA): Bitget answers the classic v2 account
+endpoints of a UTA account with ``40085`` and the v3 ones of a classic account
+with ``40084``. The mode is learnt once from ``GET /api/v3/account/settings``
+(success: unified; ``40084``: classic; any other failure is raised, never
+guessed) and cached as a fact, so later syncs make no probe. In a UTA account
+``spot`` is the unified account (``/api/v3/account/assets``: spot, margin and
+futures collateral together; ``equity`` total, ``locked`` locked) and
+``funding`` the funding account (``/api/v3/account/funding-assets``); the
+classic ``futures`` and ``margin`` wallets then hold nothing of their own and
+read as empty. A classic account has no separate funding wallet.
+
 Key permissions: Bitget has no documented endpoint that ccxt exposes to read
 a key's permissions, so they are reported as unknown.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import KeyPermissions, WalletBalance
+from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import start_of_day, to_storage, utc_now
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
@@ -40,6 +52,7 @@ from exposure_app.exchanges.validation import (
     require_mapping,
 )
 
+UTA_FACT = "bitget_uta"
 PRODUCT_TYPES = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
 SAVINGS_PAGE = 100
 MAX_PAGES = 50
@@ -60,6 +73,10 @@ def _asset(client: Any, coin: Any, what: str) -> str:
     return client.safe_currency_code(coin)
 
 
+async def _nothing(client: Any) -> list[WalletBalance]:
+    return []
+
+
 def _rows(data: Any, what: str) -> list[dict[str, Any]]:
     return [require_mapping(item, what) for item in require_list(data, f"{what} data")]
 
@@ -69,19 +86,96 @@ class BitgetAdapter(ExchangeAdapter):
 
     exchange_id: ClassVar[str] = "bitget"
 
+    def __init__(self) -> None:
+        self._mode_probe: asyncio.Future | None = None
+
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
-        return {"uta": bool(cached.get("uta", False)), "fetchMarkets": {"types": ["spot"]}}
+        options: dict[str, Any] = {"fetchMarkets": {"types": ["spot"]}}
+        if isinstance(cached.get(UTA_FACT), bool):
+            options["uta"] = cached[UTA_FACT]   # ccxt then never probes the mode itself
+        return options
+
+    def detected_facts(self, client: Any) -> dict[str, Any]:
+        facts = super().detected_facts(client)
+        if isinstance(client.options.get("uta"), bool):
+            facts[UTA_FACT] = client.options["uta"]
+        return facts
 
     def wallets(self) -> list[WalletSpec]:
         return [
             WalletSpec("spot", self.read_spot),
+            WalletSpec("funding", self.read_funding),
             WalletSpec("futures", self.read_futures),
             WalletSpec("margin", self.read_margin),
             WalletSpec("earn_flexible", self.read_flexible_savings),
             WalletSpec("earn_locked", self.read_fixed_savings),
         ]
 
+    async def read_balances(self, client: Any) -> AccountReading:
+        # If a cached mode proved stale during the read (one reader got 40084 or
+        # 40085 and learnt the mode again), wallets read under the old mode are
+        # wrong: read everything once more under the new one.
+        before = client.options.get("uta")
+        reading = await super().read_balances(client)
+        after = client.options.get("uta")
+        if isinstance(before, bool) and isinstance(after, bool) and after != before:
+            reading = await super().read_balances(client)
+        return reading
+
+    async def is_unified(self, client: Any) -> bool:
+        """The account mode: cached in ``client.options['uta']``, else probed once."""
+        known = client.options.get("uta")
+        if isinstance(known, bool):
+            return known
+        probe = self._mode_probe
+        # a finished probe with no mode set means it failed or the mode was reset
+        if probe is None or probe.done():
+            probe = self._mode_probe = asyncio.ensure_future(self._probe_mode(client))
+        return await asyncio.shield(probe)
+
+    async def _probe_mode(self, client: Any) -> bool:
+        try:
+            bitget_data(await client.private_uta_get_v3_account_settings(),
+                        "Bitget account settings")
+            unified = True
+        except Exception as exc:
+            if '"40084"' not in str(exc):
+                raise
+            unified = False
+        client.options["uta"] = unified
+        return unified
+
+    async def _by_mode(self, client: Any, classic, unified) -> list[WalletBalance]:
+        """Runs the reader for the account's mode; if Bitget says the mode changed
+        (``40084``/``40085``), learns the mode again and retries once."""
+        for attempt in (1, 2):
+            reader = unified if await self.is_unified(client) else classic
+            try:
+                return await reader(client)
+            except Exception as exc:
+                text = str(exc)
+                if attempt == 1 and ('"40084"' in text or '"40085"' in text):
+                    client.options["uta"] = None
+                    continue
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
     async def read_spot(self, client: Any) -> list[WalletBalance]:
+        return await self._by_mode(client, self._classic_spot, self._unified_spot)
+
+    async def read_funding(self, client: Any) -> list[WalletBalance]:
+        # classic accounts keep funding in the spot account
+        return await self._by_mode(client, _nothing, self._unified_funding)
+
+    async def read_futures(self, client: Any) -> list[WalletBalance]:
+        # in a unified account futures collateral is part of the unified wallet
+        return await self._by_mode(client, self._classic_futures, _nothing)
+
+    async def read_margin(self, client: Any) -> list[WalletBalance]:
+        # in a unified account margin balances are part of the unified wallet
+        return await self._by_mode(client, self._classic_margin, _nothing)
+
+    async def _classic_spot(self, client: Any) -> list[WalletBalance]:
         what = "Bitget spot assets"
         rows = []
         for entry in _rows(bitget_data(await client.private_spot_get_v2_spot_account_assets(),
@@ -94,7 +188,34 @@ class BitgetAdapter(ExchangeAdapter):
                                       "open_orders" if locked else None))
         return merge_rows(rows)
 
-    async def read_futures(self, client: Any) -> list[WalletBalance]:
+    async def _unified_spot(self, client: Any) -> list[WalletBalance]:
+        what = "Bitget unified account assets"
+        data = require_mapping(
+            bitget_data(await client.private_uta_get_v3_account_assets(), what), what
+        )
+        rows = []
+        for entry in _rows(require_key(data, "assets", what), what):
+            asset = _asset(client, entry.get("coin"), what)
+            total = amount(entry.get("equity"), f"{what} {asset} equity")
+            locked = amount(entry.get("locked"), f"{what} {asset} locked", default=ZERO)
+            locked = min(max(locked, ZERO), max(total, ZERO))
+            rows.append(WalletBalance("spot", asset, total - locked, locked, total,
+                                      "open_orders" if locked else None))
+        return merge_rows(rows)
+
+    async def _unified_funding(self, client: Any) -> list[WalletBalance]:
+        what = "Bitget funding assets"
+        rows = []
+        data = bitget_data(await client.private_uta_get_v3_account_funding_assets(), what)
+        for entry in _rows(data, what):
+            asset = _asset(client, entry.get("coin"), what)
+            total = amount(entry.get("balance"), f"{what} {asset} balance")
+            locked = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
+            rows.append(WalletBalance("funding", asset, total - locked, locked, total,
+                                      "frozen" if locked else None))
+        return merge_rows(rows)
+
+    async def _classic_futures(self, client: Any) -> list[WalletBalance]:
         rows = []
         for product in PRODUCT_TYPES:
             what = f"Bitget {product} account"
@@ -111,7 +232,7 @@ class BitgetAdapter(ExchangeAdapter):
                                           "margin" if locked else None))
         return merge_rows(rows)
 
-    async def read_margin(self, client: Any) -> list[WalletBalance]:
+    async def _classic_margin(self, client: Any) -> list[WalletBalance]:
         rows = []
         sources = (
             ("Bitget cross margin assets", client.private_margin_get_v2_margin_crossed_account_assets),
