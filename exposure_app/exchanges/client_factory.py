@@ -11,6 +11,7 @@ thread; the client binds to that loop on first request and must be closed
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -100,7 +101,17 @@ def ccxt_async_module():
     """``ccxt.async_support``, imported on first use."""
     import ccxt.async_support as ccxt_async
 
+    _quiet_ccxt_debug_logs()
     return ccxt_async
+
+
+def _quiet_ccxt_debug_logs() -> None:
+    """ccxt logs every request and response at DEBUG, headers included, and the
+    headers carry API keys (``X-MBX-APIKEY``, ``OK-ACCESS-KEY``...). Keep its
+    loggers at INFO or above so a debug log file can never receive a key."""
+    logger = logging.getLogger("ccxt")
+    if logger.getEffectiveLevel() < logging.INFO:
+        logger.setLevel(logging.INFO)
 
 
 def exchange_ids() -> list[str]:

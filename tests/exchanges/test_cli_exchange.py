@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import sys
 from decimal import Decimal
 
@@ -54,10 +55,30 @@ def cli(data_dir, monkeypatch, memory_keyring):
     return Cli(data_dir, monkeypatch)
 
 
+@pytest.fixture
+def debug_log_file(data_dir):
+    """Everything logged at DEBUG into the profile's logs folder during the test."""
+    log_dir = data_dir / "logs"
+    log_dir.mkdir()
+    handler = logging.FileHandler(log_dir / "exposure.log", encoding="utf-8")
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield log_dir / "exposure.log"
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+        handler.close()
+
+
 def test_add_then_sync_and_the_secret_is_nowhere_but_the_keyring(
-        cli, data_dir, emulator_server, memory_keyring):
+        cli, data_dir, emulator_server, memory_keyring, debug_log_file):
     emu = make_emulator()
     emulator_server.add(emu)
+    assert cli("settings", "set", "base_currency", "USD")[0] == 0
     code, out, err = cli.add(emu)
     assert code == 0, err
     assert "Key permissions: read_only" in out and "WARNING" not in err
@@ -75,8 +96,12 @@ def test_add_then_sync_and_the_secret_is_nowhere_but_the_keyring(
     code, _, _ = cli("accounts", "list", "--json")
     assert code == 0
     # the known secret (and key) appear in no file of the profile and no output
+    emu.inject(FaultKind.AUTH)            # an error path too: its message is logged/stored
+    assert cli("sync")[0] == 1
     files = [p for p in data_dir.rglob("*") if p.is_file()]
-    assert any(p.name.endswith("-wal") or p.suffix == ".sqlite3" for p in files)
+    names = {p.name for p in files}
+    assert {"exposure.sqlite3", "settings.json", "exposure.log"} <= names
+    assert debug_log_file.stat().st_size > 0
     for path in files:
         data = path.read_bytes()
         assert SECRET.encode() not in data, path
