@@ -110,7 +110,7 @@ def _quiet_ccxt_debug_logs() -> None:
     headers carry API keys (``X-MBX-APIKEY``, ``OK-ACCESS-KEY``...). Keep its
     loggers at INFO or above so a debug log file can never receive a key."""
     logger = logging.getLogger("ccxt")
-    if logger.getEffectiveLevel() < logging.INFO:
+    if logger.level < logging.INFO:   # NOTSET (0) would inherit a DEBUG root later
         logger.setLevel(logging.INFO)
 
 
