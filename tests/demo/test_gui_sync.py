@@ -1,0 +1,46 @@
+"""In the demo window, "Sync all" reads the emulated exchanges through the real path."""
+
+from __future__ import annotations
+
+import pytest
+from keyring import core as keyring_core
+
+from exposure_app.domain.models import AccountKind, SnapshotSource
+from exposure_app.services.demo import start_demo_session
+from exposure_app.services.sync_events import AccountSyncStatus
+
+from .tripwire_keyring import TripwireKeyring
+
+pytest.importorskip("pytestqt")
+
+
+def test_sync_all_in_the_demo_window(qtbot, tmp_path, monkeypatch):
+    from exposure_app.ui.app import build_window
+
+    tripwire = TripwireKeyring()
+    monkeypatch.setattr(keyring_core, "_keyring_backend", tripwire)
+    session = start_demo_session(exchanges=("binance", "okx", "bybit"), temp_root=tmp_path)
+    try:
+        window = build_window(session.profile, secret_store=session.secret_store, tray=False)
+        qtbot.addWidget(window)
+        try:
+            window.show()
+            controller = window.sync
+            assert controller.sync_all()
+            qtbot.waitUntil(lambda: not controller.is_running, timeout=90_000)
+            results = controller.last_results
+            store = window.state.store
+            exchange_ids = {a.id for a in store.accounts.list()
+                            if a.kind is AccountKind.EXCHANGE_API}
+            assert set(results) == exchange_ids
+            assert all(r.status is AccountSyncStatus.OK for r in results.values()), results
+            for account_id in exchange_ids:
+                latest = store.snapshots.list_for_account(account_id, limit=1)[0]
+                assert latest.source is SnapshotSource.SYNC
+        finally:
+            window.shutdown()
+            window.error_reporter.uninstall()
+    finally:
+        session.close()
+    assert tripwire.calls == []
+    assert keyring_core._keyring_backend is tripwire
