@@ -264,6 +264,8 @@ class KrakenEmulator(ExchangeEmulator):
         })
 
     async def earn_allocations(self, request: web.Request) -> web.Response:
+        """Allocations per strategy; a staked balance with ``unlock_at`` is
+        shown as unbonding until then (its ``expires``)."""
         _params, error = await self._authenticate(request)
         if error is not None:
             return error
@@ -272,24 +274,24 @@ class KrakenEmulator(ExchangeEmulator):
             if balance.wallet == "spot":
                 continue
             native = _text(balance.free + balance.locked)
-            bonding = balance.wallet != "earn_flexible"
-            allocation = {"total": {"native": native, "converted": native}}
-            if bonding and balance.unlock_at:
-                allocation["bonding"] = {
-                    "native": native, "converted": native, "allocation_count": 1,
+            allocation: dict[str, object] = {"total": {"native": native, "converted": native}}
+            if balance.wallet != "earn_flexible" and balance.unlock_at and balance.locked:
+                locked = _text(balance.locked)
+                allocation["unbonding"] = {
+                    "native": locked, "converted": locked, "allocation_count": 1,
                     "allocations": [{
                         "created_at": "2026-01-01T00:00:00Z", "expires": balance.unlock_at,
-                        "native": native, "converted": native,
+                        "native": locked, "converted": locked,
                     }],
                 }
             items.append({
-                "strategy_id": f"ESTRAT{index:04d}",
-                "native_asset": kraken_asset_id(balance.asset),
+                "strategy_id": f"ESTRAT-{index:04d}",
+                "native_asset": _ALTNAMES.get(balance.asset, balance.asset),
                 "amount_allocated": allocation,
                 "total_rewarded": {"native": "0", "converted": "0"},
             })
-        return self._answer({"converted_asset": "USD", "total_allocated": "0", "total_rewarded": "0",
-                             "next_cursor": None, "items": items})
+        return self._answer({"converted_asset": "USD", "total_allocated": "0",
+                             "total_rewarded": "0", "items": items})
 
 
 def kraken_secret(seed: str = "exposure") -> str:

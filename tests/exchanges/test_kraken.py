@@ -48,6 +48,9 @@ def _run(emulator: KrakenEmulator, action, *, secret: str = SECRET, options=None
             ConnectionOptions(api_url=emulator.base_url, timeout_seconds=5),
             options if options is not None else adapter.ccxt_options({}),
         )
+        # ccxt's throttle (Kraken: 1 s x cost 3 per private call) is the
+        # client's own pacing, not under test here; the sync test keeps it
+        client.enableRateLimit = False
         try:
             return await action(client, adapter)
         finally:
@@ -84,11 +87,41 @@ def test_portfolio_over_every_wallet_folds_suffixes_and_locks_staking():
     staked = got[("staking", "DOT")]
     assert (staked.total, staked.locked, staked.free) == (D("120"), D("120"), 0)
     assert staked.lock_reason == "staking"
-    assert got[("earn_locked", "SOL")].locked == D("42.5")
+    sol = got[("earn_locked", "SOL")]
+    assert (sol.locked, sol.unlock_at, sol.lock_reason) == (D("42.5"), "2027-01-01", "unbonding")
+    assert staked.unlock_at is None
     # BTC held in two wallets is one asset in total, counted once per wallet
     assert sum(r.total for r in rows if r.asset == "BTC") == D("1.1")
-    # only the balance call was made: no markets, currencies or time
-    assert emulator.requests == [("POST", "/0/private/BalanceEx")]
+    # the balance and the unlock dates only: no markets, currencies or time
+    assert emulator.requests == [("POST", "/0/private/BalanceEx"),
+                                 ("POST", "/0/private/Earn/Allocations")]
+
+
+def test_unlock_dates_are_an_enrichment_that_may_fail():
+    emulator = _emulator()
+    emulator.inject(FaultKind.SERVER_ERROR, path_prefix="/0/private/Earn/Allocations")
+    rows = _run(emulator, _read_all)
+    sol = _by_key(rows)[("earn_locked", "SOL")]
+    assert (sol.total, sol.locked, sol.unlock_at) == (D("42.5"), D("42.5"), None)
+
+
+def test_unbonding_part_is_split_into_a_dated_row():
+    from exposure_app.exchanges.adapters.kraken import apply_unlock_dates
+    from exposure_app.exchanges.adapters.response_checks import row
+
+    rows = [row("staking", "DOT", total=D("100"), locked=D("100"), lock_reason="staking"),
+            row("spot", "DOT", total=D("5"))]
+    split = apply_unlock_dates(rows, {"DOT": [(D("30"), "2026-12-24T10:00:00Z")]})
+    dated = [r for r in split if r.unlock_at]
+    undated = [r for r in split if r.wallet == "staking" and not r.unlock_at]
+    assert [(r.total, r.locked, r.unlock_at) for r in dated] == [
+        (D("30"), D("30"), "2026-12-24T10:00:00Z")]
+    assert [(r.total, r.locked, r.lock_reason) for r in undated] == [(D("70"), D("70"), "staking")]
+    assert sum(r.total for r in split if r.asset == "DOT") == D("105")
+    # more unbonding than staked: the dates are not trusted, the row stays whole
+    kept = apply_unlock_dates(rows, {"DOT": [(D("300"), "2026-12-24")]})
+    assert [(r.wallet, r.total, r.unlock_at) for r in kept] == [
+        ("spot", D("5"), None), ("staking", D("100"), None)]
 
 
 def test_suffix_codes_fold_into_base_asset():

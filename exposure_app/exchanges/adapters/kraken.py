@@ -21,6 +21,13 @@ raw body is parsed into exact decimals, so no market or currency list is
 loaded first (ccxt's ``fetch_balance`` would call ``AssetPairs`` and
 ``Assets`` before it).
 
+Unlock dates: when something is staked, ``Earn/Allocations`` tells what is
+*unbonding* (on its way back to spot) and when it ``expires``. That part of
+the staking or bonded-earn row gets its own row with ``unlock_at``; the rest
+stays locked with no date (it is locked until the user deallocates). The
+dates are an enrichment: if the allocations call fails, the balances are
+still stored, without dates.
+
 Key permissions come from ``GetApiKeyInfo`` (docs.kraken.com: "API Key
 Permissions Required: None"), whose ``permissions`` list names
 ``withdraw-funds``, ``modify-trades``... for the key that signs the request.
@@ -28,6 +35,9 @@ Permissions Required: None"), whose ``permissions`` list names
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import (
@@ -51,6 +61,7 @@ from exposure_app.exchanges.adapters.response_checks import (
 from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
 
 _EXCHANGE = "Kraken"
+log = logging.getLogger(__name__)
 
 # suffix -> (wallet, everything locked?, lock reason)
 _SUFFIX_WALLETS: dict[str, tuple[str, bool, str]] = {
@@ -103,6 +114,60 @@ def parse_balance_ex(client: Any, response: Any) -> list[WalletBalance]:
         locked = total if all_locked else held
         rows.append(row(wallet, code, total=total, locked=locked, lock_reason=reason))
     return merge_rows(rows)
+
+
+def parse_unbonding(client: Any, response: Any) -> dict[str, list[tuple[Decimal, str]]]:
+    """Unified code -> [(amount, unlock date)] of what is unbonding."""
+    result = require_dict(_check_envelope(response, "Earn/Allocations"), _EXCHANGE,
+                          "Earn/Allocations.result")
+    items = require_list(require_key(result, "items", _EXCHANGE, "Earn/Allocations.result"),
+                         _EXCHANGE, "Earn/Allocations.result.items")
+    unbonding: dict[str, list[tuple[Decimal, str]]] = {}
+    for index, item in enumerate(items):
+        what = f"Earn/Allocations.items[{index}]"
+        item = require_dict(item, _EXCHANGE, what)
+        code = client.safe_currency_code(str(require_key(item, "native_asset", _EXCHANGE, what)))
+        allocated = require_dict(require_key(item, "amount_allocated", _EXCHANGE, what),
+                                 _EXCHANGE, f"{what}.amount_allocated")
+        for state in ("unbonding", "exit_queue"):
+            part = allocated.get(state)
+            if not isinstance(part, dict):
+                continue
+            for entry in part.get("allocations") or []:
+                entry = require_dict(entry, _EXCHANGE, f"{what}.{state}.allocations[]")
+                native = amount(require_key(entry, "native", _EXCHANGE, f"{what}.{state}"),
+                                _EXCHANGE, f"{what}.{state}.native")
+                expires = entry.get("expires")
+                if native > 0 and isinstance(expires, str) and expires:
+                    unbonding.setdefault(code, []).append((native, expires))
+    return unbonding
+
+
+def apply_unlock_dates(rows: list[WalletBalance],
+                       unbonding: dict[str, list[tuple[Decimal, str]]]) -> list[WalletBalance]:
+    """Splits the unbonding part of a staked asset into dated rows.
+
+    Only when the asset is staked in exactly one wallet (the allocation does
+    not say which suffix it belongs to) and the dated amounts fit in it.
+    """
+    locked_wallets = {"staking", "earn_locked"}
+    result: list[WalletBalance] = []
+    for item in rows:
+        dated = unbonding.get(item.asset, [])
+        same_asset = [r for r in rows if r.asset == item.asset and r.wallet in locked_wallets]
+        dated_total = sum((amount for amount, _ in dated), ZERO)
+        if (item.wallet not in locked_wallets or not dated or len(same_asset) != 1
+                or dated_total > item.total):
+            result.append(item)
+            continue
+        for native, expires in dated:
+            result.append(row(item.wallet, item.asset, total=native, locked=native,
+                              lock_reason="unbonding", unlock_at=expires))
+        rest = item.total - dated_total
+        if rest > 0:
+            result.append(row(item.wallet, item.asset, total=rest, locked=rest,
+                              lock_reason=item.lock_reason))
+    return merge_rows(result)
 
 
 def parse_api_key_info(response: Any) -> KeyPermissions:
@@ -169,8 +234,19 @@ class KrakenAdapter(ExchangeAdapter):
             self._balance_ex.reset(client)
 
     async def read_balance_ex(self, client: Any) -> list[WalletBalance]:
-        """Every wallet's rows from one ``BalanceEx`` call."""
-        return parse_balance_ex(client, await client.private_post_balanceex())
+        """Every wallet's rows from one ``BalanceEx`` call, with unlock dates."""
+        rows = parse_balance_ex(client, await client.private_post_balanceex())
+        if not any(r.wallet in ("staking", "earn_locked") for r in rows):
+            return rows
+        try:
+            response = await client.private_post_earn_allocations({"hide_zero_allocations": True})
+            unbonding = parse_unbonding(client, response)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:   # dates are an enrichment; the balances stand
+            log.info("Kraken unlock dates unavailable: %s", type(exc).__name__)
+            return rows
+        return apply_unlock_dates(rows, unbonding)
 
     def classify(self, exc: BaseException, client: Any) -> SyncError:
         # "EService:Unavailable" is Kraken's answer while its API is offline
