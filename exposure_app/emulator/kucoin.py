@@ -22,6 +22,12 @@ Wallet mapping: ``funding`` = main accounts and ``spot`` = trade accounts
 ``futures`` = ``/api/v1/account-overview-all``, ``earn_flexible`` /
 ``earn_locked`` / ``staking`` = ``/api/v1/earn/hold-assets`` (DEMAND,
 fixed-term and STAKING products; locked ones end at ``unlock_at``).
+
+``unified=True`` emulates a Unified Trading Account (``/api/ua/v1/account/mode``
+says ``UNIFIED``): ``spot`` is then the unified account
+(``/api/ua/v1/unified/account/balance``) and ``funding`` the FUNDING account
+(``/api/ua/v1/account/balance?accountType=FUNDING``). A classic account asking
+the unified balance gets ``112010`` "Invalid Unified Account user.".
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "400006": (403, "The IP address is not in the API whitelist"),
     "400007": (403, "Access Denied -- Your api key does not have sufficient permissions "
                     "to access the URI"),
+    "112010": (400, "Invalid Unified Account user."),
     "429000": (429, "Too Many Requests -- Rate limit exceeded"),
     "503": (503, "Service Unavailable -- We're temporarily offline for maintenance. "
                  "Please try again later."),
@@ -70,6 +77,10 @@ class KucoinEmulator(ExchangeEmulator):
     wallet_names: ClassVar[tuple[str, ...]] = (
         "spot", "funding", "margin", "futures", "earn_flexible", "earn_locked", "staking",
     )
+
+    def __init__(self, *args, unified: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unified = unified
 
     def limit_headers(self, remaining: int = RATE_LIMIT - 1) -> dict[str, str]:
         return {"gw-ratelimit-limit": str(RATE_LIMIT),
@@ -151,6 +162,9 @@ class KucoinEmulator(ExchangeEmulator):
         app.router.add_get("/api/v1/account-overview-all", self.futures_overview)
         app.router.add_get("/api/v1/earn/hold-assets", self.earn_hold_assets)
         app.router.add_get("/api/v1/user/api-key", self.api_key_info)
+        app.router.add_get("/api/ua/v1/account/mode", self.account_mode)
+        app.router.add_get("/api/ua/v1/{mode}/account/balance", self.uta_mode_balance)
+        app.router.add_get("/api/ua/v1/account/balance", self.uta_account_balance)
 
     def _pairs(self):
         for symbol, price in self.tickers.items():
@@ -330,3 +344,39 @@ class KucoinEmulator(ExchangeEmulator):
                 "createdAt": 1728443843000, "uid": 165111215, "isMaster": True,
             }
         )
+
+    # -- unified trading account ------------------------------------------------------
+
+    async def account_mode(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        uid = "165111215"
+        return self.ok({
+            "selfAccountMode": "UNIFIED" if self.unified else "CLASSIC",
+            "unifiedSubAccount": [uid] if self.unified else [],
+            "classicSubAccount": [] if self.unified else [uid],
+        })
+
+    def _uta_currencies(self, wallet: str) -> list[dict]:
+        return [
+            {"currency": row.asset, "equity": amount(row.total), "hold": amount(row.locked),
+             "balance": amount(row.total), "available": amount(row.free), "liability": "0"}
+            for row in totals_by_asset(self.account.wallet(wallet))
+        ]
+
+    async def uta_mode_balance(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        if not self.unified or request.match_info["mode"] != "unified":
+            return self.error("112010")
+        return self.ok({"accountType": "UNIFIED", "ts": self.server_time_ms(),
+                        "accounts": [{"currencies": self._uta_currencies("spot")}]})
+
+    async def uta_account_balance(self, request: web.Request) -> web.Response:
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        kind = request.query.get("accountType", "")
+        wallet = {"FUNDING": "funding"}.get(kind)
+        currencies = self._uta_currencies(wallet) if wallet else []
+        return self.ok({"accountType": kind, "ts": self.server_time_ms(),
+                        "accounts": [{"currencies": currencies}]})

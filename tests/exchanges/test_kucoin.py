@@ -42,12 +42,13 @@ def portfolio() -> list[EmulatedBalance]:
     ]
 
 
-def emulator(permissions=frozenset({"read"}), balances=None, **kwargs) -> KucoinEmulator:
+def emulator(permissions=frozenset({"read"}), balances=None, unified=False,
+             **kwargs) -> KucoinEmulator:
     account = EmulatedAccount(
         api_key=CREDS["apiKey"], secret=CREDS["secret"], password=CREDS["password"],
         balances=portfolio() if balances is None else balances, permissions=permissions, **kwargs,
     )
-    return KucoinEmulator(account, tickers=TICKERS)
+    return KucoinEmulator(account, tickers=TICKERS, unified=unified)
 
 
 def run(emu: KucoinEmulator, action, creds=CREDS, options=None):
@@ -72,7 +73,7 @@ def test_every_wallet_is_read_with_exact_totals_and_locks():
     # shared answers are fetched once; no account-mode probe, no market loading
     assert paths.count("/api/v1/accounts") == 1
     assert paths.count("/api/v1/earn/hold-assets") == 1
-    assert "/api/ua/v1/account/mode" not in paths
+    assert paths.count("/api/ua/v1/account/mode") == 1    # the mode is read once
     assert "/api/v2/symbols" not in paths
 
 
@@ -201,3 +202,42 @@ def test_permission_denied_on_futures_is_a_missing_wallet_with_the_reason():
     assert set(reading.missing) == {"futures"}
     assert "permission" in reading.missing["futures"]
     assert set(reading.coverage) == WALLETS - {"futures"}
+
+
+def test_a_unified_trading_account_is_detected_and_read():
+    balances = [
+        EmulatedBalance("spot", "BTC", D("0.25"), locked=D("0.05")),
+        EmulatedBalance("spot", "USDT", D("700")),
+        EmulatedBalance("funding", "KCS", D("9"), locked=D("1")),
+        EmulatedBalance("earn_flexible", "USDT", D("50")),
+        EmulatedBalance("staking", "KCS", D("0"), locked=D("3"), unlock_at="2027-02-01"),
+    ]
+    emu = emulator(balances=balances, unified=True)
+    adapter = KucoinAdapter()
+
+    async def action(client):
+        return await adapter.read_account(client), adapter.detected_facts(client)
+
+    reading, facts = run(emu, action)
+    assert set(reading.coverage) == WALLETS and dict(reading.missing) == {}
+    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
+    assert facts["kucoin_uta"] is True
+    paths = [p for _, p in emu.requests]
+    assert paths.count("/api/ua/v1/account/mode") == 1
+    assert "/api/v1/accounts" not in paths and "/api/v1/account-overview-all" not in paths
+
+
+def test_a_cached_mode_needs_no_probe():
+    emu = emulator()
+    adapter = KucoinAdapter()
+    reading = run(emu, adapter.read_account,
+                  options=adapter.client_options({"kucoin_uta": False}))
+    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
+    assert "/api/ua/v1/account/mode" not in [p for _, p in emu.requests]
+
+
+def test_a_classic_account_asking_the_unified_balance_is_refused():
+    emu = emulator()
+    with pytest.raises(ccxt.PermissionDenied, match="112010"):
+        run(emu, lambda client: client.utaprivate_get_accountmode_account_balance(
+            {"accountMode": "unified"}))

@@ -21,6 +21,15 @@ Read with ccxt's implicit endpoints (exact amounts, no market loading, no
   locked earn; the rest flexible. Fixed-term holdings are locked until
   ``lockEndTime``; amounts being redeemed are locked too.
 
+Unified Trading Account (UTA): the mode is read once from
+``GET /api/ua/v1/account/mode`` (``selfAccountMode``) and cached as a fact. In
+a UTA account ``spot`` is the unified account
+(``GET /api/ua/v1/unified/account/balance``: ``equity`` total, ``hold``
+locked) and ``funding`` the FUNDING account
+(``GET /api/ua/v1/account/balance?accountType=FUNDING``); margin and futures
+collateral live in the unified account, so those wallets hold nothing of
+their own. Earn is read the same way in both modes.
+
 Key permissions: ``GET /api/v1/user/api-key`` (``permission`` such as
 ``General,Spot,Margin,Futures,Earn,InnerTransfer,Transfer``; ``General`` alone
 is read-only, ``Transfer``/``Withdrawal`` allow withdrawals).
@@ -45,6 +54,7 @@ from exposure_app.exchanges.validation import (
     require_mapping,
 )
 
+UTA_FACT = "kucoin_uta"
 STAKING_CATEGORIES = frozenset({"STAKING", "KCS_STAKING", "ETH2"})
 TRADE_PERMISSIONS = frozenset({"Spot", "Margin", "Futures", "Earn", "LeveragedToken"})
 WITHDRAW_PERMISSIONS = frozenset({"Transfer", "Withdrawal", "Withdraw"})
@@ -87,13 +97,42 @@ class KucoinAdapter(ExchangeAdapter):
     def __init__(self) -> None:
         # set only while read_balances runs, so answers never outlive one sync
         self._shared: dict[str, asyncio.Future] | None = None
+        self._mode_probe: asyncio.Future | None = None
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "uta": bool(cached.get("uta", False)),
-            "hf": bool(cached.get("hf", False)),
+        options: dict[str, Any] = {
+            "hf": False,   # our readers list every account type; skips ccxt's hf probe
             "fetchMarkets": {"types": ["spot"], "fetchTickersFees": False},
         }
+        if isinstance(cached.get(UTA_FACT), bool):
+            options["uta"] = cached[UTA_FACT]   # ccxt then never probes the mode itself
+        return options
+
+    def detected_facts(self, client: Any) -> dict[str, Any]:
+        facts = super().detected_facts(client)
+        if isinstance(client.options.get("uta"), bool):
+            facts[UTA_FACT] = client.options["uta"]
+        return facts
+
+    async def is_unified(self, client: Any) -> bool:
+        """The account mode: cached in ``client.options['uta']``, else read once."""
+        known = client.options.get("uta")
+        if isinstance(known, bool):
+            return known
+        probe = self._mode_probe
+        if probe is None or probe.done():
+            probe = self._mode_probe = asyncio.ensure_future(self._probe_mode(client))
+        return await asyncio.shield(probe)
+
+    async def _probe_mode(self, client: Any) -> bool:
+        what = "KuCoin account mode"
+        data = require_mapping(kucoin_data(await client.utaprivate_get_account_mode(), what),
+                               what)
+        mode = require_key(data, "selfAccountMode", what)
+        if mode not in ("UNIFIED", "CLASSIC"):
+            raise BadResponseError(f"{what}: unknown mode {mode!r}")
+        client.options["uta"] = mode == "UNIFIED"
+        return client.options["uta"]
 
     def wallets(self) -> list[WalletSpec]:
         return [
@@ -146,11 +185,34 @@ class KucoinAdapter(ExchangeAdapter):
         return merge_rows(rows)
 
     async def read_spot(self, client: Any) -> list[WalletBalance]:
+        if await self.is_unified(client):
+            what = "KuCoin unified account balance"
+            response = await client.utaprivate_get_accountmode_account_balance(
+                {"accountMode": "unified"}
+            )
+            return self._uta_rows(client, response, "spot", what)
         return self._account_rows(client, await self._accounts(client), ("trade", "trade_hf"),
                                   "spot")
 
     async def read_funding(self, client: Any) -> list[WalletBalance]:
+        if await self.is_unified(client):
+            what = "KuCoin funding account balance"
+            response = await client.utaprivate_get_account_balance({"accountType": "FUNDING"})
+            return self._uta_rows(client, response, "funding", what)
         return self._account_rows(client, await self._accounts(client), ("main",), "funding")
+
+    def _uta_rows(self, client: Any, response: Any, wallet: str, what: str):
+        data = require_mapping(kucoin_data(response, what), what)
+        rows = []
+        for account in _mappings(require_key(data, "accounts", what), what):
+            for entry in _mappings(require_key(account, "currencies", what), what):
+                asset = _asset(client, entry.get("currency"), what)
+                total = amount(entry.get("equity", entry.get("balance")), f"{what} {asset} equity")
+                hold = amount(entry.get("hold"), f"{what} {asset} hold", default=ZERO)
+                locked = min(max(hold, ZERO), max(total, ZERO))
+                rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
+                                          "open_orders" if locked else None))
+        return merge_rows(rows)
 
     # -- margin and futures --------------------------------------------------------------
 
@@ -165,6 +227,8 @@ class KucoinAdapter(ExchangeAdapter):
                              "open_orders" if locked else None)
 
     async def read_margin(self, client: Any) -> list[WalletBalance]:
+        if await self.is_unified(client):
+            return []   # cross margin is part of the unified account
         what = "KuCoin cross margin account"
         cross = require_mapping(kucoin_data(await client.private_get_margin_accounts(), what), what)
         rows = [self._margin_row(client, entry, what)
@@ -180,6 +244,8 @@ class KucoinAdapter(ExchangeAdapter):
         return merge_rows(rows)
 
     async def read_futures(self, client: Any) -> list[WalletBalance]:
+        if await self.is_unified(client):
+            return []   # futures collateral is part of the unified account
         what = "KuCoin futures account overview"
         data = require_mapping(
             kucoin_data(await client.futuresprivate_get_account_overview_all(), what), what
