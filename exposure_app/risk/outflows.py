@@ -12,6 +12,11 @@ The share reported here is that net flow divided by the *clean assets* at the
 window's start valued at the end prices (own tokens excluded), i.e. the
 fraction of the custodian's token balances that left, independent of prices.
 
+Reserve figures are third-party estimates used as signals, not the user's
+money: they are held as binary floats (a large custodian's history is
+hundreds of thousands of numbers), and the USD figures of derived events are
+rounded to whole dollars and converted to ``Decimal`` at the boundary.
+
 Everything here is pure; no look-ahead: functions only read points dated at
 or before the instant they are asked about.
 """
@@ -25,7 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from types import MappingProxyType
 
-from exposure_app.domain.money import ZERO, add, div, mul, to_text
+from exposure_app.domain.money import to_text
 from exposure_app.risk.events import Category, Origin, RiskEvent
 
 WINDOWS_DAYS = (1, 7, 30)
@@ -38,19 +43,21 @@ class TokenPoint:
     """Token amounts and their USD values at one instant (one DefiLlama row)."""
 
     at: datetime
-    amounts: Mapping[str, Decimal]
-    usd: Mapping[str, Decimal]
+    amounts: Mapping[str, float]
+    usd: Mapping[str, float]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "amounts", MappingProxyType(dict(self.amounts)))
-        object.__setattr__(self, "usd", MappingProxyType(dict(self.usd)))
+        object.__setattr__(self, "amounts", MappingProxyType(
+            {t: float(v) for t, v in self.amounts.items()}))
+        object.__setattr__(self, "usd", MappingProxyType(
+            {t: float(v) for t, v in self.usd.items()}))
 
-    def price(self, token: str) -> Decimal | None:
+    def price(self, token: str) -> float | None:
         amount = self.amounts.get(token)
         value = self.usd.get(token)
         if amount is None or value is None or amount == 0:
             return None
-        return div(value, amount)
+        return value / amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +100,9 @@ class FlowWindow:
     days: int
     start_at: datetime
     end_at: datetime
-    net_flow: Decimal
-    clean_assets: Decimal
-    share: Decimal
+    net_flow: float
+    clean_assets: float
+    share: float
     """``net_flow / clean_assets``; negative means net outflow."""
 
 
@@ -103,38 +110,37 @@ def _excluded(token: str, exclude: frozenset[str]) -> bool:
     return token.upper() in exclude
 
 
-def net_flow(old: TokenPoint, new: TokenPoint, exclude: Iterable[str] = ()) -> Decimal:
+def net_flow(old: TokenPoint, new: TokenPoint, exclude: Iterable[str] = ()) -> float:
     """Sum over tokens of ``(amount_new - amount_old) * price_new`` (DefiLlama's rule)."""
     skip = frozenset(t.upper() for t in exclude)
-    total = ZERO
+    total = 0.0
     for token, amount in new.amounts.items():
         if _excluded(token, skip):
             continue
         price = new.price(token)
         if price is None:
             continue
-        diff = amount - old.amounts.get(token, ZERO)
-        total = add(total, mul(diff, price))
+        total += (amount - old.amounts.get(token, 0.0)) * price
     return total
 
 
 def clean_assets_at_end_prices(old: TokenPoint, new: TokenPoint,
-                               exclude: Iterable[str] = ()) -> Decimal:
+                               exclude: Iterable[str] = ()) -> float:
     """The older point's token amounts valued at the newer point's prices, own tokens out."""
     skip = frozenset(t.upper() for t in exclude)
-    total = ZERO
+    total = 0.0
     for token, amount in old.amounts.items():
         if _excluded(token, skip):
             continue
         price = new.price(token)
         if price is not None:
-            total = add(total, mul(amount, price))
+            total += amount * price
     return total
 
 
-def clean_assets(point: TokenPoint, exclude: Iterable[str] = ()) -> Decimal:
+def clean_assets(point: TokenPoint, exclude: Iterable[str] = ()) -> float:
     skip = frozenset(t.upper() for t in exclude)
-    return add(*(v for t, v in point.usd.items() if not _excluded(t, skip)))
+    return sum(v for t, v in point.usd.items() if not _excluded(t, skip))
 
 
 def flow_windows(
@@ -162,7 +168,7 @@ def flow_windows(
             continue
         base = clean_assets_at_end_prices(start, end, exclude)
         flow = net_flow(start, end, exclude)
-        share = div(flow, base) if base > 0 else ZERO
+        share = flow / base if base > 0 else 0.0
         out.append(FlowWindow(days, start.at, end.at, flow, base, share))
     return out
 
@@ -183,8 +189,8 @@ class OutflowThresholds:
     day30: Decimal = Decimal("0.12")
     min_clean_assets_usd: Decimal = Decimal("1000000")
 
-    def for_days(self, days: int) -> Decimal:
-        return {1: self.day1, 7: self.day7, 30: self.day30}[days]
+    def for_days(self, days: int) -> float:
+        return float({1: self.day1, 7: self.day7, 30: self.day30}[days])
 
 
 def _day_end(day: date) -> datetime:
@@ -220,7 +226,7 @@ def derive_outflow_events(
         moment = min(_day_end(day), as_of)
         worst: FlowWindow | None = None
         for window in flow_windows(series, moment, exclude):
-            if window.clean_assets < thresholds.min_clean_assets_usd:
+            if window.clean_assets < float(thresholds.min_clean_assets_usd):
                 continue
             if -window.share >= thresholds.for_days(window.days) and (
                 worst is None or window.share < worst.share
@@ -238,7 +244,8 @@ def derive_outflow_events(
     for episode in episodes:
         start_day = episode[0][0]
         peak_day, peak = min(episode, key=lambda item: item[1].share)
-        pct = (-peak.share * 100).quantize(Decimal("0.1"))
+        pct = f"{-peak.share * 100:.1f}"
+        outflow_usd = Decimal(round(-peak.net_flow))
         events.append(
             RiskEvent(
                 id=f"derived-{counterparty}-{start_day.isoformat()}",
@@ -249,23 +256,23 @@ def derive_outflow_events(
                       f"day{'s' if peak.days > 1 else ''}",
                 summary=(
                     f"Public reserve data ({series.slug}) shows a net outflow of about "
-                    f"${to_text(-peak.net_flow.quantize(Decimal(1)))} over the {peak.days} "
+                    f"${to_text(outflow_usd)} over the {peak.days} "
                     f"day(s) to {peak.end_at.date()}, {pct}% of the clean assets at the start "
                     "(price-neutral: token amount changes valued at end prices, own tokens "
                     f"excluded). Derived by Exposure, not reported by a source."
                 ),
                 sources=(DEFILLAMA_PAGE.format(slug=series.slug),
                          DEFILLAMA_API.format(slug=series.slug)),
-                magnitude_usd=-peak.net_flow.quantize(Decimal(1)),
+                magnitude_usd=max(outflow_usd, Decimal(0)),
                 origin=Origin.DERIVED,
                 data={
                     "slug": series.slug,
                     "window_days": peak.days,
                     "window_start": peak.start_at.isoformat(),
                     "window_end": peak.end_at.isoformat(),
-                    "net_flow_usd": to_text(peak.net_flow.quantize(Decimal(1))),
-                    "clean_assets_usd": to_text(peak.clean_assets.quantize(Decimal(1))),
-                    "share": to_text(peak.share.quantize(Decimal("0.0001"))),
+                    "net_flow_usd": to_text(Decimal(round(peak.net_flow))),
+                    "clean_assets_usd": to_text(Decimal(round(peak.clean_assets))),
+                    "share": f"{peak.share:.4f}",
                     "peak_day": peak_day.isoformat(),
                 },
             )

@@ -8,6 +8,7 @@ failure leaves the previous set in place.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +23,11 @@ from exposure_app.storage.errors import ConflictError, NotFoundError, StorageErr
 
 if TYPE_CHECKING:
     from exposure_app.storage.store import ProfileStore
+
+# Parsed reserve series keyed by (database path, slug, fetched_at). The records
+# are immutable, so threads may share them; the lock guards the dict itself.
+_PARSED: dict[tuple[str, str, str], CachedSeries] = {}
+_PARSED_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,14 +233,28 @@ class RiskEventRepository:
         return None if row is None else row[0]
 
     def cached_series(self, slug: str) -> CachedSeries | None:
+        """The cached series (parsed once per fetch and process: parsing is the slow part)."""
         row = self._store.db.execute(
-            "SELECT fetched_at, source_url, series FROM reserve_cache WHERE slug = ?", [slug]
+            "SELECT fetched_at, source_url FROM reserve_cache WHERE slug = ?", [slug]
         ).fetchone()
         if row is None:
             return None
+        where = str(self._store.path) if self._store.path else f"memory-{id(self._store)}"
+        key = (where, slug, row[0])
+        cached = _PARSED.get(key)
+        if cached is not None:
+            return cached
+        body = self._store.db.execute(
+            "SELECT series FROM reserve_cache WHERE slug = ?", [slug]
+        ).fetchone()[0]
         fetched_at = from_storage(row[0])
         try:
-            series = series_from_json(json.loads(row[2]), fetched_at)
+            series = series_from_json(json.loads(body), fetched_at)
         except (ValueError, ReserveDataError):
             return None
-        return CachedSeries(series, fetched_at, row[1])
+        result = CachedSeries(series, fetched_at, row[1])
+        with _PARSED_LOCK:
+            if len(_PARSED) >= 16:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[key] = result
+        return result

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 
-from exposure_app.domain.money import div
 from exposure_app.risk.outflows import (
     OutflowThresholds,
     TokenPoint,
@@ -33,21 +32,21 @@ def test_net_flow_values_amount_changes_at_end_prices():
     old = point(0, {"BTC": 10, "ETH": 100}, {"BTC": 40000, "ETH": 2000})
     new = point(1, {"BTC": 8, "ETH": 110}, {"BTC": 50000, "ETH": 1000})
     # BTC: -2 * 50000, ETH: +10 * 1000
-    assert net_flow(old, new) == Decimal("-90000")
+    assert net_flow(old, new) == pytest.approx(-90000)
 
 
 def test_price_moves_alone_are_not_flows():
     old = point(0, {"BTC": 10, "USDT": 5000}, {"BTC": 40000, "USDT": 1})
     new = point(1, {"BTC": 10, "USDT": 5000}, {"BTC": 20000, "USDT": Decimal("0.97")})
-    assert net_flow(old, new) == 0
+    assert net_flow(old, new) == pytest.approx(0, abs=1e-6)
 
 
 def test_own_tokens_are_excluded_and_new_or_dropped_tokens_follow_defillama():
     old = point(0, {"BTC": 10, "BNB": 1000, "OLD": 5}, {"BTC": 100, "BNB": 10, "OLD": 1})
     new = point(1, {"BTC": 9, "BNB": 0.5, "NEW": 3}, {"BTC": 100, "BNB": 10, "NEW": 2})
     # BNB excluded; NEW counts fully (+6); OLD missing from the newer point is skipped.
-    assert net_flow(old, new, exclude=["bnb"]) == Decimal("-100") + Decimal("6")
-    assert clean_assets(new, exclude=["BNB"]) == Decimal("906")
+    assert net_flow(old, new, exclude=["bnb"]) == pytest.approx(-100 + 6)
+    assert clean_assets(new, exclude=["BNB"]) == pytest.approx(906)
 
 
 def test_flow_windows_share_of_clean_assets():
@@ -57,10 +56,10 @@ def test_flow_windows_share_of_clean_assets():
                           {"BTC": 1000, "BNB": 300})
     windows = {w.days: w for w in flow_windows(series, datetime(2024, 2, 1, tzinfo=UTC),
                                                exclude=["BNB"])}
-    assert windows[1].share == div(Decimal("-10"), Decimal("90"))
-    assert windows[7].net_flow == Decimal("-20000")
-    assert windows[7].share == Decimal("-0.2")
-    assert windows[30].clean_assets == Decimal("100000")
+    assert windows[1].share == pytest.approx(-10 / 90)
+    assert windows[7].net_flow == pytest.approx(-20000)
+    assert windows[7].share == pytest.approx(-0.2)
+    assert windows[30].clean_assets == pytest.approx(100000)
 
 
 def test_no_window_without_a_start_point():
@@ -184,5 +183,4 @@ def test_thresholds_are_configurable():
 
 @pytest.mark.parametrize("days", [1, 7, 30])
 def test_default_thresholds_match_the_documentation(days):
-    assert OutflowThresholds().for_days(days) == {1: Decimal("0.05"), 7: Decimal("0.08"),
-                                                  30: Decimal("0.12")}[days]
+    assert OutflowThresholds().for_days(days) == {1: 0.05, 7: 0.08, 30: 0.12}[days]
