@@ -207,3 +207,17 @@ def test_a_failed_mode_probe_is_not_taken_for_classic():
     emu.inject(FaultKind.AUTH, path_prefix="/api/v3/account/settings")
     with pytest.raises(ccxt.AuthenticationError):
         run(emu, BitgetAdapter().read_spot)
+
+
+def test_the_account_mode_is_cached_between_syncs(data_dir, store, secret_store,
+                                                  add_exchange_account):
+    emu = emulator()
+    account = add_exchange_account(store, "mode cache", emu)
+    first, _ = sync_through_service(data_dir, store, secret_store, account.id)
+    assert first.status.value == "ok"
+    assert [p for _, p in emu.requests].count("/api/v3/account/settings") == 1
+    emu.requests.clear()
+    second, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    assert second.status.value == "ok"
+    assert "/api/v3/account/settings" not in [p for _, p in emu.requests]
+    assert holdings_by_wallet(snapshot) == expected_by_wallet(emu.account.balances)

@@ -241,3 +241,17 @@ def test_a_classic_account_asking_the_unified_balance_is_refused():
     with pytest.raises(ccxt.PermissionDenied, match="112010"):
         run(emu, lambda client: client.utaprivate_get_accountmode_account_balance(
             {"accountMode": "unified"}))
+
+
+def test_the_account_mode_is_cached_between_syncs(data_dir, store, secret_store,
+                                                  add_exchange_account):
+    emu = emulator()
+    account = add_exchange_account(store, "mode cache", emu)
+    first, _ = sync_through_service(data_dir, store, secret_store, account.id)
+    assert first.status.value == "ok"
+    assert [p for _, p in emu.requests].count("/api/ua/v1/account/mode") == 1
+    emu.requests.clear()
+    second, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    assert second.status.value == "ok"
+    assert "/api/ua/v1/account/mode" not in [p for _, p in emu.requests]
+    assert holdings_by_wallet(snapshot) == expected_by_wallet(emu.account.balances)
