@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
-from exposure_app.domain.timeutil import ensure_utc, from_storage, utc_now
+from exposure_app.domain.timeutil import ensure_utc, from_storage, to_storage, utc_now
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.settings import Settings
 from exposure_app.storage.checklist import TEST_RESULTS, ReminderRepository, WithdrawalTest
@@ -91,7 +91,7 @@ def _held_custodians(store: ProfileStore, directory: CounterpartyDirectory,
         row = store.db.execute(
             "SELECT min(s.taken_at) FROM snapshots s WHERE s.account_id = ? AND s.usable = 1 "
             "AND s.taken_at <= ? AND EXISTS (SELECT 1 FROM holdings h WHERE h.snapshot_id = s.id)",
-            [account.id, now.isoformat(timespec="microseconds")],
+            [account.id, to_storage(now)],
         ).fetchone()
         first = from_storage(row[0]) if row and row[0] else state.snapshot.taken_at
         out[cp] = min(out.get(cp, first), first)

@@ -163,8 +163,13 @@ async def fetch_network_infos(client: Any, exchange_id: str, *, assets: Iterable
 
 
 def needs_refresh(store: ProfileStore, exchange_id: str, now: datetime) -> bool:
+    """Due when never fetched, or the last try (good or failed) is older than the interval.
+
+    A failed try also waits the interval: an exchange that refuses the call
+    (or an endpoint it does not offer) costs one request an hour, not one per sync.
+    """
     last = WithdrawalNetworkRepository(store).last_fetch(exchange_id)
-    return last is None or last[1] != "ok" or now - last[0] >= REFRESH_INTERVAL
+    return last is None or now - last[0] >= REFRESH_INTERVAL
 
 
 def lock_details(store: ProfileStore, snapshot_ids: Iterable[int]) -> dict[int, list[LockDetail]]:

@@ -121,3 +121,45 @@ def test_sync_closes_items_of_withdrawn_assets(store, data_dir, add_exchange_acc
     ).fetchall()
     assert ("asset:binance:BTC", 1, "sync") in progress
     assert all(key != "asset:binance:ETH" for key, _, _ in progress)
+
+
+def test_refresh_is_hourly_and_a_failure_keeps_the_cache(store):
+    import asyncio
+    from datetime import timedelta
+
+    from exposure_app.domain.models import AccountKind
+    from exposure_app.services.withdrawal_info import refresh_after_sync
+
+    account = store.accounts.add("X", AccountKind.EXCHANGE_API, counterparty="binance",
+                                 exchange_id="binance")
+
+    class Client:
+        """A stand-in for a ccxt client: only the call and the option under test."""
+
+        calls = 0
+        fail = False
+
+        def __init__(self) -> None:
+            self.has = {"fetchCurrencies": True}
+            self.options = {"fetchCurrencies": False}
+
+        async def fetch_currencies(self):
+            Client.calls += 1
+            assert self.options["fetchCurrencies"] is True      # turned on for this call only
+            if Client.fail:
+                raise ConnectionError("secret-free failure")
+            return {"LINK": LINK}
+
+    client = Client()
+    run = asyncio.run
+    assert run(refresh_after_sync(store, account, client, now=NOW)) == 2
+    assert client.options["fetchCurrencies"] is False
+    assert run(refresh_after_sync(store, account, client, now=NOW + timedelta(minutes=59))) is None
+    Client.fail = True
+    later = NOW + timedelta(hours=2)
+    assert run(refresh_after_sync(store, account, client, now=later)) is None
+    repo = WithdrawalNetworkRepository(store)
+    assert repo.last_fetch("binance")[1] == "failed"
+    assert len(repo.for_exchange("binance")[("binance", "LINK")]) == 2   # last good rows kept
+    assert run(refresh_after_sync(store, account, client, now=later + timedelta(minutes=5))) is None
+    assert Client.calls == 2                                   # the failure waits the hour too
