@@ -14,8 +14,12 @@ null}``, contracts the same with ``err_code``/``err_msg``; v2 ``{"code": ...,
 
 Wallets: ``spot``, ``funding`` (the OTC account), ``earn_flexible`` (the
 ``deposit-earning`` account), ``margin`` (isolated, ``<asset>usdt``),
-``cross_margin`` (``super-margin``) and ``futures`` (USDT-M unified account,
-``/v5/account/balance``).
+``cross_margin`` (``super-margin``), ``futures`` (USDT-M unified account,
+``/v5/account/balance``) and ``futures_coinm`` (coin-margined swaps; the
+coin-margined delivery account answers with no positions).
+
+Rate-limit headers ``X-HB-RateLimit-Requests-Remain`` and
+``X-HB-RateLimit-Requests-Expire`` come with every signed answer.
 """
 
 from __future__ import annotations
@@ -64,8 +68,13 @@ def _is_contract(path: str) -> bool:
 
 class HtxEmulator(ExchangeEmulator):
     exchange_id = "htx"
-    wallet_names = ("spot", "funding", "earn_flexible", "margin", "cross_margin", "futures")
+    wallet_names = ("spot", "funding", "earn_flexible", "margin", "cross_margin", "futures",
+                    "futures_coinm")
     uid = 55501234
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.remaining = 100
 
     # -- errors ---------------------------------------------------------------
 
@@ -125,9 +134,13 @@ class HtxEmulator(ExchangeEmulator):
                                "Signature not valid: API key has no permission [API Key没有权限]")
         return None
 
-    @staticmethod
-    def _ok(data) -> web.Response:
-        return web.json_response({"status": "ok", "data": data})
+    def _rate_headers(self) -> dict[str, str]:
+        self.remaining = self.remaining - 1 if self.remaining > 1 else 100
+        return {"X-HB-RateLimit-Requests-Remain": str(self.remaining),
+                "X-HB-RateLimit-Requests-Expire": str(int(time.time() * 1000) + 3000)}
+
+    def _ok(self, data) -> web.Response:
+        return web.json_response({"status": "ok", "data": data}, headers=self._rate_headers())
 
     # -- routes ---------------------------------------------------------------
 
@@ -142,6 +155,8 @@ class HtxEmulator(ExchangeEmulator):
         get("/v1/margin/accounts/balance", self.isolated_margin)
         get("/v1/cross-margin/accounts/balance", self.cross_margin)
         get("/v5/account/balance", self.contract_balance)
+        app.router.add_post("/swap-api/v1/swap_account_info", self.coin_margined_swap)
+        app.router.add_post("/api/v1/contract_account_info", self.coin_margined_delivery)
         get("/v2/user/uid", self.user_uid)
         get("/v2/user/api-key", self.user_api_key)
 
@@ -267,11 +282,35 @@ class HtxEmulator(ExchangeEmulator):
                 "created_time": now, "updated_time": now, "isolated_equity": "0",
                 "isolated_profit_unreal": "0",
             })
-        return web.json_response({"code": 200, "message": "Success", "data": {
+        body = {"code": 200, "message": "Success", "data": {
             "state": "normal", "equity": "0", "details": details, "initial_margin": "0",
             "maintenance_margin": "0", "profit_unreal": "0", "available_margin": "0",
             "voucher_value": "0", "created_time": now, "updated_time": now,
-        }, "ts": now})
+        }, "ts": now}
+        return web.json_response(body, headers=self._rate_headers())
+
+    async def coin_margined_swap(self, request: web.Request) -> web.Response:
+        if (error := self._authenticate(request)) is not None:
+            return error
+        rows = []
+        for b in self.account.wallet("futures_coinm"):
+            rows.append({
+                "symbol": b.asset, "margin_balance": _text(b.free + b.locked),
+                "margin_position": _text(b.locked), "margin_frozen": "0",
+                "margin_available": _text(b.free), "profit_real": "0", "profit_unreal": "0",
+                "risk_rate": None, "withdraw_available": _text(b.free),
+                "liquidation_price": None, "lever_rate": 5, "adjust_factor": "0.025",
+                "margin_static": _text(b.free + b.locked), "contract_code": f"{b.asset}-USD",
+                "transfer_profit_ratio": None,
+            })
+        return web.json_response({"status": "ok", "data": rows, "ts": int(time.time() * 1000)},
+                                 headers=self._rate_headers())
+
+    async def coin_margined_delivery(self, request: web.Request) -> web.Response:
+        if (error := self._authenticate(request)) is not None:
+            return error
+        return web.json_response({"status": "ok", "data": [], "ts": int(time.time() * 1000)},
+                                 headers=self._rate_headers())
 
     async def user_uid(self, request: web.Request) -> web.Response:
         if (error := self._authenticate(request)) is not None:

@@ -19,7 +19,8 @@ from exposure_app.exchanges.adapters.htx import (
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
 
 D = Decimal
-WALLETS = {"spot", "funding", "earn_flexible", "margin", "cross_margin", "futures"}
+WALLETS = {"spot", "funding", "earn_flexible", "margin", "cross_margin", "futures",
+           "futures_coinm"}
 
 
 def _emulator(**kwargs) -> HtxEmulator:
@@ -32,6 +33,7 @@ def _emulator(**kwargs) -> HtxEmulator:
         EmulatedBalance("margin", "ETH", D("1"), locked=D("0.25")),
         EmulatedBalance("cross_margin", "USDT", D("75"), locked=D("25")),
         EmulatedBalance("futures", "USDT", D("400"), locked=D("100")),
+        EmulatedBalance("futures_coinm", "BTC", D("0.03"), locked=D("0.01")),
     ]
     account = EmulatedAccount(api_key="htx-access-key", secret="htx-secret-key",
                               balances=balances, **kwargs)
@@ -58,6 +60,7 @@ def test_portfolio_over_every_wallet_type(run_adapter):
         ("margin", "ETH"): (D("1.25"), D("0.25")),
         ("cross_margin", "USDT"): (D("100"), D("25")),
         ("futures", "USDT"): (D("500"), D("100")),
+        ("futures_coinm", "BTC"): (D("0.04"), D("0.01")),
     }
     # the account-id list was fetched once, for all three account readers
     assert emulator.requests.count(("GET", "/v1/account/accounts")) == 1
@@ -83,7 +86,7 @@ def test_cached_account_ids_skip_the_account_list(run_adapter):
 def test_accounts_never_opened_read_as_empty(run_adapter):
     emulator = _emulator()
     emulator.account.balances = [b for b in emulator.account.balances
-                                 if b.wallet not in ("cross_margin", "futures")]
+                                 if b.wallet not in ("cross_margin", "futures", "futures_coinm")]
     reading = run_adapter(emulator, HtxAdapter())
     assert set(reading.coverage) == WALLETS
     assert {r.wallet for r in reading.balances} == {"spot", "funding", "earn_flexible", "margin"}
@@ -191,7 +194,7 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_
     assert held[("spot", "BTC")] == (D("0.25"), D("0.05"))
     assert held[("earn_flexible", "TRX")] == (D("10000"), 0)
     assert held[("futures", "USDT")] == (D("500"), D("100"))
-    assert len(held) == 8
+    assert len(held) == 9
     values = {(h.wallet, h.asset): h.value for h in snapshot.holdings}
     assert values[("spot", "BTC")] == D("15000")
     assert values[("earn_flexible", "TRX")] == D("1200")

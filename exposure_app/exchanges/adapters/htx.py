@@ -15,6 +15,8 @@ earn_flexible   same, for the ``deposit-earning`` account         ``frozen`` + `
 margin          GET v1/margin/accounts/balance (isolated)         ``frozen``
 cross_margin    GET v1/cross-margin/accounts/balance              ``frozen``
 futures         GET v5/account/balance (USDT-M unified account)   ``initial_margin``
+futures_coinm   POST swap-api/v1/swap_account_info and            position + frozen margin
+                api/v1/contract_account_info (coin-margined)
 ==============  ================================================  =====================
 
 Balance lists carry ``trade``, ``frozen``, ``lock`` and ``bank`` lines per
@@ -127,6 +129,27 @@ def parse_contract_balance(client: Any, response: Any) -> list[WalletBalance]:
     return merge_rows(rows)
 
 
+def parse_coin_margined(client: Any, response: Any) -> list[WalletBalance]:
+    rows = []
+    for index, entry in enumerate(require_list(_data(response, "coin-margined account"),
+                                               _EXCHANGE, "coin-margined account.data")):
+        what = f"coin-margined account[{index}]"
+        entry = require_dict(entry, _EXCHANGE, what)
+        symbol = require_key(entry, "symbol", _EXCHANGE, what)
+        if not isinstance(symbol, str) or not symbol:
+            raise bad(_EXCHANGE, f"{what} has no symbol")
+        balance = amount(require_key(entry, "margin_balance", _EXCHANGE, what), _EXCHANGE,
+                         f"{what}.margin_balance", allow_negative=True)
+        margin = ZERO
+        for key in ("margin_position", "margin_frozen"):
+            value = entry.get(key)
+            if value not in (None, ""):
+                margin += amount(value, _EXCHANGE, f"{what}.{key}")
+        rows.append(row("futures_coinm", client.safe_currency_code(symbol.upper()),
+                        total=max(balance, ZERO), locked=margin, lock_reason="margin"))
+    return merge_rows(rows)
+
+
 def parse_api_key(response: Any, access_key: str) -> KeyPermissions:
     body = require_dict(response, _EXCHANGE, "api-key")
     if str(body.get("code")) != "200":
@@ -192,6 +215,7 @@ class HtxAdapter(ExchangeAdapter):
             WalletSpec("margin", self.read_isolated_margin),
             WalletSpec("cross_margin", self.read_cross_margin),
             WalletSpec("futures", self.read_futures),
+            WalletSpec("futures_coinm", self.read_coin_margined),
         ]
 
     def classify(self, exc: BaseException, client: Any) -> SyncError:
@@ -262,6 +286,20 @@ class HtxAdapter(ExchangeAdapter):
                 return []
             raise
         return parse_contract_balance(client, response)
+
+    async def read_coin_margined(self, client: Any) -> list[WalletBalance]:
+        """Coin-margined perpetual swaps and delivery futures, summed per coin."""
+        rows: list[WalletBalance] = []
+        for method in ("contract_private_post_swap_api_v1_swap_account_info",
+                       "contract_private_post_api_v1_contract_account_info"):
+            try:
+                response = await getattr(client, method)()
+            except Exception as exc:
+                if _never_opened(exc):
+                    continue
+                raise
+            rows += parse_coin_margined(client, response)
+        return merge_rows(rows)
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
         uid_body = require_dict(await client.v2private_get_user_uid(), _EXCHANGE, "uid")
