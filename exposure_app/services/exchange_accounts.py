@@ -21,9 +21,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from exposure_app.domain.balances import KeyPermissions, PermissionLevel
 from exposure_app.domain.models import Account, AccountKind
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.adapters.registry import adapter_for
 from exposure_app.exchanges.client_factory import (
     ConnectionOptions,
@@ -31,7 +33,7 @@ from exposure_app.exchanges.client_factory import (
     exchange_ids,
     required_credentials,
 )
-from exposure_app.exchanges.errors import ErrorKind, SyncError
+from exposure_app.exchanges.errors import ErrorKind, SyncError, describe_exception
 from exposure_app.risk.catalog import load_directory
 from exposure_app.storage.secrets import (
     SECRET_REF_OPTION,
@@ -126,35 +128,40 @@ async def _check_key(
     exchange_id: str, credentials: dict[str, str], connection: ConnectionOptions
 ) -> KeyCheck:
     adapter = adapter_for(exchange_id)
-    client = build_client(exchange_id, credentials, connection, adapter.client_options({}),
-                          adapter.ccxt_config())
+    try:
+        client = build_client(exchange_id, credentials, connection,
+                              adapter.client_options({}), adapter.ccxt_config())
+    except Exception as exc:
+        return KeyCheck(KeyPermissions.unknown("the key could not be tested"), None,
+                        describe_exception(exc, exchange_id))
     try:
         prepare = getattr(adapter, "prepare", None)
         if prepare is not None:
             prepare(client)
         primary = adapter.wallets()[0]
-        try:
-            await primary.read(client)
-        except Exception as exc:
-            error = exc if isinstance(exc, SyncError) else adapter.classify(exc, client)
-            if error.kind is ErrorKind.CLOCK_SKEW:
-                client.options["adjustForTimeDifference"] = True
+        error = await _read_primary(adapter, client, primary)
+        if error is not None and error.kind is ErrorKind.CLOCK_SKEW:
+            # as a sync would: turn on ccxt's time adjustment and try once more
+            client.options["adjustForTimeDifference"] = True
+            try:
                 await client.load_time_difference()
-                return await _check_key_once_more(adapter, client, primary)
+                error = await _read_primary(adapter, client, primary)
+            except Exception as exc:
+                error = adapter.classify(exc, client)
+        if error is not None:
             return KeyCheck(KeyPermissions.unknown("the key could not be tested"), None, error)
-        permissions = await adapter.read_permissions_safely(client)
-        return KeyCheck(permissions, primary.name)
+        return KeyCheck(await adapter.read_permissions_safely(client), primary.name)
     finally:
         await client.close()
 
 
-async def _check_key_once_more(adapter, client, primary) -> KeyCheck:
+async def _read_primary(adapter: ExchangeAdapter, client: Any, primary: WalletSpec
+                        ) -> SyncError | None:
     try:
         await primary.read(client)
     except Exception as exc:
-        error = exc if isinstance(exc, SyncError) else adapter.classify(exc, client)
-        return KeyCheck(KeyPermissions.unknown("the key could not be tested"), None, error)
-    return KeyCheck(await adapter.read_permissions_safely(client), primary.name)
+        return exc if isinstance(exc, SyncError) else adapter.classify(exc, client)
+    return None
 
 
 def counterparty_for(exchange_id: str) -> str:
