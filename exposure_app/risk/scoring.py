@@ -103,6 +103,7 @@ class RiskParameters:
     custodian_share_warning: float = 0.25
     custodial_share_warning: float = 0.50
     minor_exposure_share: float = 0.01
+    hhi_warning: float = 0.5
 
     def level_for(self, score: float) -> Level | None:
         if score >= self.score_high:

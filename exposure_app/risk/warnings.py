@@ -16,7 +16,9 @@
 4. ``critical`` when the user still holds assets directly at a custodian that
    has an unresolved withdrawal halt or insolvency, or is defunct, as of the day.
 5. A portfolio-wide warning (counterparty ``all-custodians``) when custodians
-   together hold more than ``custodial_share_warning`` of net worth.
+   together hold more than ``custodial_share_warning`` of net worth: ``low``,
+   ``medium`` from 90% or when the Herfindahl index over custodians is at
+   least ``hhi_warning`` (custody concentrated in one or two places).
 
 Warnings are frozen dataclasses (the GUI shows them); sorted most severe first.
 """
@@ -213,7 +215,8 @@ def build_warnings(
 
     if float(report.custodial.share) > params.custodial_share_warning:
         custodial_share = report.custodial.share
-        level = (Level.MEDIUM if float(custodial_share) >= 0.9 else Level.LOW)
+        concentrated = float(report.hhi) >= params.hhi_warning
+        level = (Level.MEDIUM if float(custodial_share) >= 0.9 or concentrated else Level.LOW)
         warnings.append(RiskWarning(
             counterparty=PORTFOLIO_ID, name="All custodians combined", level=level,
             score=0.0,

@@ -214,6 +214,12 @@ def test_concentration_alone_warns():
     assert result.for_counterparty("kraken").level is Level.MEDIUM
     portfolio = result.for_counterparty(PORTFOLIO_ID)
     assert portfolio is not None and portfolio.exposure.share == Decimal("0.6")
+    assert portfolio.level is Level.MEDIUM            # one custodian: HHI 1.0
+    assert any("Herfindahl" in r for r in portfolio.reasons)
+    four = {cp: {"BTC": Decimal(15)} for cp in ("kraken", "bitstamp", "coinbase", "gemini")}
+    four["self"] = {"BTC": Decimal(40)}
+    spread_custody = build_warnings(report(four, as_of), [], directory=DIRECTORY)
+    assert spread_custody.for_counterparty(PORTFOLIO_ID).level is Level.LOW   # HHI 0.25
     spread = {"kraken": {"BTC": Decimal(10)}, "self": {"BTC": Decimal(90)}}
     assert build_warnings(report(spread, as_of), [], directory=DIRECTORY).warnings == ()
 
