@@ -17,6 +17,12 @@ Wallet mapping: ``spot`` is the UNIFIED account (``/v5/account/wallet-balance``)
 ``earn_flexible`` Flexible Savings and ``staking`` On-chain Earn positions
 (``/v5/earn/position``; a locked balance is a fixed product settling at
 ``unlock_at``).
+
+``unified=False`` emulates a classic (pre-UTA) account: ``/v5/user/query-api``
+says ``uta: 0`` and the wallet balance is asked per account type, ``SPOT``
+(the ``spot`` wallet) and ``CONTRACT`` (the ``futures`` wallet). A unified
+account asked for another account type answers ``10001`` "accountType only
+support UNIFIED.".
 """
 
 from __future__ import annotations
@@ -57,6 +63,10 @@ class BybitEmulator(ExchangeEmulator):
 
     exchange_id: ClassVar[str] = "bybit"
     wallet_names: ClassVar[tuple[str, ...]] = ("spot", "funding", "earn_flexible", "staking")
+
+    def __init__(self, *args, unified: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unified = unified
 
     def limit_headers(self) -> dict[str, str]:
         return {
@@ -192,16 +202,25 @@ class BybitEmulator(ExchangeEmulator):
     async def wallet_balance(self, request: web.Request) -> web.Response:
         if (denied := await self.authenticate(request)) is not None:
             return denied
-        if request.query.get("accountType") != "UNIFIED":
+        account_type = request.query.get("accountType")
+        if self.unified and account_type != "UNIFIED":
             return json_response(self.envelope(10001, "accountType only support UNIFIED.", {}))
+        classic_wallets = {"SPOT": "spot", "CONTRACT": "futures"}
+        if not self.unified and account_type not in classic_wallets:
+            return json_response(self.envelope(10001, "accountType only support SPOT, CONTRACT.",
+                                               {}))
+        wallet = "spot" if self.unified else classic_wallets[account_type]
         coins = []
-        for row in totals_by_asset(self.account.wallet("spot")):
+        for row in totals_by_asset(self.account.wallet(wallet)):
             total = amount(row.total)
             coins.append(
                 {
                     "coin": row.asset, "equity": total, "usdValue": "0", "walletBalance": total,
-                    "free": "", "locked": amount(row.locked), "spotHedgingQty": "0",
-                    "borrowAmount": "0", "availableToWithdraw": "", "accruedInterest": "0",
+                    "free": amount(row.free) if account_type == "SPOT" else "",
+                    "locked": amount(row.locked) if wallet == "spot" else "0",
+                    "spotHedgingQty": "0", "borrowAmount": "0",
+                    "availableToWithdraw": amount(row.free) if account_type == "CONTRACT" else "",
+                    "accruedInterest": "0",
                     "totalOrderIM": "0", "totalPositionIM": "0", "totalPositionMM": "0",
                     "unrealisedPnl": "0", "cumRealisedPnl": "0", "bonus": "0",
                     "marginCollateral": True, "collateralSwitch": True,
@@ -209,7 +228,7 @@ class BybitEmulator(ExchangeEmulator):
                 }
             )
         account = {
-            "accountType": "UNIFIED", "accountIMRate": "0", "accountMMRate": "0",
+            "accountType": account_type, "accountIMRate": "0", "accountMMRate": "0",
             "accountLTV": "0", "totalEquity": "0", "totalWalletBalance": "0",
             "totalMarginBalance": "0", "totalAvailableBalance": "0", "totalPerpUPL": "0",
             "totalInitialMargin": "0", "totalMaintenanceMargin": "0", "coin": coins,
@@ -285,7 +304,8 @@ class BybitEmulator(ExchangeEmulator):
             },
             "ips": list(self.account.ip_whitelist) or ["*"], "type": 1, "deadlineDay": 66,
             "expiredAt": "2027-01-01T00:00:00Z", "createdAt": "2026-01-01T00:00:00Z",
-            "unified": 0, "uta": 1, "userID": 24617703, "inviterID": 0, "vipLevel": "No VIP",
+            "unified": 0, "uta": 1 if self.unified else 0, "userID": 24617703,
+            "inviterID": 0, "vipLevel": "No VIP",
             "mktMakerLevel": "0", "affiliateID": 0, "rsaPublicKey": "", "isMaster": True,
             "parentUid": "0", "kycLevel": "LEVEL_1", "kycRegion": "",
         }

@@ -24,6 +24,7 @@ from exposure_app.storage.checklist import HoldingLockRepository
 
 D = Decimal
 CREDS = {"apiKey": "bybit-key", "secret": "bybit-secret"}
+WALLETS = {"spot", "futures", "funding", "earn_flexible", "staking"}
 TICKERS = {"BTC/USDT": D("60000"), "SOL/USDT": D("150"), "ETH/USDT": D("3000")}
 
 
@@ -40,12 +41,13 @@ def portfolio() -> list[EmulatedBalance]:
     ]
 
 
-def emulator(permissions=frozenset({"read"}), balances=None, **kwargs) -> BybitEmulator:
+def emulator(permissions=frozenset({"read"}), balances=None, unified=True,
+             **kwargs) -> BybitEmulator:
     account = EmulatedAccount(
         api_key=CREDS["apiKey"], secret=CREDS["secret"],
         balances=portfolio() if balances is None else balances, permissions=permissions, **kwargs,
     )
-    return BybitEmulator(account, tickers=TICKERS)
+    return BybitEmulator(account, tickers=TICKERS, unified=unified)
 
 
 def run(emu: BybitEmulator, action, creds=CREDS, options=None):
@@ -55,7 +57,7 @@ def run(emu: BybitEmulator, action, creds=CREDS, options=None):
 def test_every_wallet_is_read_with_exact_totals_and_locks():
     emu = emulator()
     reading = run(emu, BybitAdapter().read_account)
-    assert set(reading.coverage) == {"spot", "funding", "earn_flexible", "staking"}
+    assert set(reading.coverage) == WALLETS
     assert dict(reading.missing) == {}
     assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
     rows = {(r.wallet, r.asset): r for r in reading.balances}
@@ -75,7 +77,7 @@ def test_every_wallet_is_read_with_exact_totals_and_locks():
 def test_wrong_secret_is_an_authentication_error():
     emu = emulator()
     with pytest.raises(ccxt.AuthenticationError, match="10004"):
-        run(emu, BybitAdapter().read_unified, creds=dict(CREDS, secret="wrong"))
+        run(emu, BybitAdapter().read_spot, creds=dict(CREDS, secret="wrong"))
 
 
 def test_unknown_key_is_an_authentication_error():
@@ -109,7 +111,7 @@ def test_an_html_page_with_status_200_is_rejected_not_read_as_empty():
     emu = emulator()
     emu.inject(FaultKind.HTML_200, path_prefix="/v5/account/wallet-balance")
     with pytest.raises(BadResponseError):
-        run(emu, BybitAdapter().read_unified)
+        run(emu, BybitAdapter().read_spot)
 
 
 def test_a_result_without_coins_is_rejected():
@@ -119,7 +121,7 @@ def test_a_result_without_coins_is_rejected():
         async def fake(params=None):
             return {"retCode": 0, "retMsg": "OK", "result": {"list": [{"accountType": "UNIFIED"}]}}
         client.private_get_v5_account_wallet_balance = fake
-        return await BybitAdapter().read_unified(client)
+        return await BybitAdapter().read_spot(client)
 
     with pytest.raises(BadResponseError, match="coin"):
         run(emu, action)
@@ -139,7 +141,7 @@ def test_permission_denied_on_one_wallet_is_partial():
     reading = run(emu, BybitAdapter().read_account)
     assert set(reading.missing) == {"earn_flexible", "staking"}
     assert "permission" in reading.missing["earn_flexible"]
-    assert set(reading.coverage) == {"spot", "funding"}
+    assert set(reading.coverage) == {"spot", "futures", "funding"}
 
 
 def test_rate_limit_answers_429_with_retry_after_and_limit_headers():
@@ -172,7 +174,7 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_
     account = add_exchange_account(store, "my Bybit", emu)
     result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
     assert result.status.value == "ok", result
-    assert set(result.coverage) == set(("spot", "funding", "earn_flexible", "staking"))
+    assert set(result.coverage) == WALLETS
     assert snapshot is not None and snapshot.status.value == "ok"
     assert holdings_by_wallet(snapshot) == expected_by_wallet(emu.account.balances)
     # MNT has no market on the emulated exchange: kept, unpriced, never dropped
@@ -184,3 +186,62 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_
     locks = HoldingLockRepository(store).for_snapshots([snapshot.id])[snapshot.id]
     dated = [lock for lock in locks if (lock.wallet, lock.asset) == ("staking", "ETH")]
     assert [parse_instant(lock.unlock_at) for lock in dated] == [parse_instant("2027-02-15")]
+
+
+def test_a_classic_account_is_detected_and_read_per_account_type():
+    balances = [
+        EmulatedBalance("spot", "BTC", D("0.1"), locked=D("0.02")),
+        EmulatedBalance("futures", "USDT", D("300"), locked=D("200")),
+        EmulatedBalance("funding", "USDT", D("5")),
+        EmulatedBalance("earn_flexible", "ETH", D("1")),
+    ]
+    emu = emulator(balances=balances, unified=False)
+    adapter = BybitAdapter()
+
+    async def action(client):
+        return await adapter.read_account(client), adapter.detected_facts(client)
+
+    reading, facts = run(emu, action)
+    assert set(reading.coverage) == WALLETS and dict(reading.missing) == {}
+    assert read_by_wallet(reading.balances) == expected_by_wallet(balances)
+    assert facts["bybit_uta"] is False
+    assert reading.permissions.level is PermissionLevel.READ_ONLY
+    # the mode came from the same key-information answer the permissions use
+    assert [p for _, p in emu.requests].count("/v5/user/query-api") == 1
+
+
+def test_a_stale_classic_mode_is_learnt_again_on_a_unified_account():
+    emu = emulator()
+    adapter = BybitAdapter()
+
+    async def action(client):
+        return await adapter.read_account(client), adapter.detected_facts(client)
+
+    reading, facts = run(emu, action, options=adapter.client_options({"bybit_uta": False}))
+    assert dict(reading.missing) == {}
+    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
+    assert facts["bybit_uta"] is True
+
+
+def test_a_cached_mode_needs_no_probe():
+    emu = emulator()
+    adapter = BybitAdapter()
+    reading = run(emu, adapter.read_account, options=adapter.client_options({"bybit_uta": True}))
+    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
+    paths = [p for _, p in emu.requests]
+    assert paths.count("/v5/user/query-api") == 1   # the permission check only
+    assert len(paths) == 5
+
+
+def test_the_account_mode_is_cached_between_syncs(data_dir, store, secret_store,
+                                                  add_exchange_account):
+    emu = emulator()
+    account = add_exchange_account(store, "mode cache", emu)
+    first, _ = sync_through_service(data_dir, store, secret_store, account.id)
+    assert first.status.value == "ok"
+    emu.requests.clear()
+    second, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    assert second.status.value == "ok"
+    # only the permission check asks for the key information now
+    assert [p for _, p in emu.requests].count("/v5/user/query-api") == 1
+    assert holdings_by_wallet(snapshot) == expected_by_wallet(emu.account.balances)

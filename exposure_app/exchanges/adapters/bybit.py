@@ -15,9 +15,14 @@ loaded first (``fetch_balance`` would call ``/v5/user/query-api`` and
   ``settlementTime`` is a fixed-term product, locked until then; one still
   ``Processing`` is locked too.
 
-Classic (non-unified) Bybit accounts are not read here: Bybit upgraded them
-to the unified account, and the unified endpoint answers them with an error,
-which the sync reports as a failed ``spot`` wallet rather than an empty one.
+Classic (pre-UTA) accounts: the mode is learnt once from ``uta`` in
+``GET /v5/user/query-api`` and cached as a fact. A classic account's wallet
+balance is read per account type: ``SPOT`` is the ``spot`` wallet and
+``CONTRACT`` the ``futures`` wallet (locked: what exceeds
+``availableToWithdraw``). In a unified account futures collateral is part of
+the unified wallet, so ``futures`` holds nothing of its own. A cached
+"classic" that proved stale (Bybit: ``10001`` "accountType only support
+UNIFIED") is learnt again and the account read once more.
 
 Key permissions: ``GET /v5/user/query-api`` (``readOnly``, ``permissions``,
 ``ips``; "any permission can access this endpoint").
@@ -25,10 +30,16 @@ Key permissions: ``GET /v5/user/query-api`` (``readOnly``, ``permissions``,
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import (
+    AccountReading,
+    KeyPermissions,
+    PermissionLevel,
+    WalletBalance,
+)
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
@@ -41,6 +52,7 @@ from exposure_app.exchanges.validation import (
     require_mapping,
 )
 
+UTA_FACT = "bybit_uta"
 TRADE_GROUPS = ("ContractTrade", "Spot", "Options", "Derivatives", "Exchange", "CopyTrading",
                 "BlockTrade", "Earn")
 
@@ -65,18 +77,29 @@ class BybitAdapter(ExchangeAdapter):
 
     exchange_id: ClassVar[str] = "bybit"
 
+    def __init__(self) -> None:
+        self._mode_probe: asyncio.Future | None = None
+        self._key_info: dict[str, Any] | None = None
+
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
-        # Set the account mode so ccxt never probes it; should anything load
+        # With the account mode set ccxt never probes it; should anything load
         # markets (prices through fetch_tickers), only spot instruments.
-        return {
-            "enableUnifiedAccount": True,
-            "enableUnifiedMargin": False,
-            "fetchMarkets": {"types": ["spot"]},
-        }
+        options: dict[str, Any] = {"enableUnifiedMargin": False,
+                                   "fetchMarkets": {"types": ["spot"]}}
+        if isinstance(cached.get(UTA_FACT), bool):
+            options["enableUnifiedAccount"] = cached[UTA_FACT]
+        return options
+
+    def detected_facts(self, client: Any) -> dict[str, Any]:
+        facts = super().detected_facts(client)
+        if isinstance(client.options.get("enableUnifiedAccount"), bool):
+            facts[UTA_FACT] = client.options["enableUnifiedAccount"]
+        return facts
 
     def wallets(self) -> list[WalletSpec]:
         return [
-            WalletSpec("spot", self.read_unified),
+            WalletSpec("spot", self.read_spot),
+            WalletSpec("futures", self.read_futures),
             WalletSpec("funding", self.read_funding),
             WalletSpec("earn_flexible", self.read_flexible_saving),
             WalletSpec("staking", self.read_onchain_earn),
@@ -89,11 +112,77 @@ class BybitAdapter(ExchangeAdapter):
             return make_error(ErrorKind.MAINTENANCE, self.exchange_id)
         return super().classify(exc, client)
 
-    async def read_unified(self, client: Any) -> list[WalletBalance]:
-        what = "Bybit unified account balance"
-        result = bybit_result(
-            await client.private_get_v5_account_wallet_balance({"accountType": "UNIFIED"}), what
-        )
+    async def read_balances(self, client: Any) -> AccountReading:
+        # a cached mode that proved stale during the read: read again under the new one
+        before = client.options.get("enableUnifiedAccount")
+        reading = await super().read_balances(client)
+        after = client.options.get("enableUnifiedAccount")
+        if isinstance(before, bool) and isinstance(after, bool) and after != before:
+            reading = await super().read_balances(client)
+        return reading
+
+    async def is_unified(self, client: Any) -> bool:
+        """The account mode: cached in the client's options, else learnt once."""
+        known = client.options.get("enableUnifiedAccount")
+        if isinstance(known, bool):
+            return known
+        probe = self._mode_probe
+        if probe is None or probe.done():
+            probe = self._mode_probe = asyncio.ensure_future(self._probe_mode(client))
+        return await asyncio.shield(probe)
+
+    async def _probe_mode(self, client: Any) -> bool:
+        what = "Bybit API key information"
+        result = bybit_result(await client.private_get_v5_user_query_api(), what)
+        self._key_info = result   # read_permissions uses it instead of asking again
+        uta = require_key(result, "uta", what)
+        if str(uta) not in ("0", "1"):
+            raise BadResponseError(f"{what}: unknown uta value {uta!r}")
+        client.options["enableUnifiedAccount"] = str(uta) == "1"
+        client.options["enableUnifiedMargin"] = False
+        return client.options["enableUnifiedAccount"]
+
+    async def _wallet_balance(self, client: Any, account_type: str) -> list[WalletBalance]:
+        """Rows of one wallet-balance account type; re-learns a stale cached mode."""
+        try:
+            response = await client.private_get_v5_account_wallet_balance(
+                {"accountType": account_type}
+            )
+        except Exception as exc:
+            text = str(exc).replace(" ", "")
+            if account_type != "UNIFIED" and '"retCode":10001' in text and "UNIFIED" in text:
+                client.options["enableUnifiedAccount"] = None   # stale: learn it again
+                self._mode_probe = None
+            raise
+        wallet = "futures" if account_type == "CONTRACT" else "spot"
+        return self._coin_rows(client, response, wallet, f"Bybit {account_type} wallet balance")
+
+    async def read_spot(self, client: Any) -> list[WalletBalance]:
+        account_type = "UNIFIED" if await self.is_unified(client) else "SPOT"
+        try:
+            return await self._wallet_balance(client, account_type)
+        except Exception:
+            if client.options.get("enableUnifiedAccount") is None:   # mode was stale
+                return await self._wallet_balance(
+                    client, "UNIFIED" if await self.is_unified(client) else "SPOT"
+                )
+            raise
+
+    async def read_futures(self, client: Any) -> list[WalletBalance]:
+        if await self.is_unified(client):
+            return []   # futures collateral is part of the unified account
+        try:
+            return await self._wallet_balance(client, "CONTRACT")
+        except Exception:
+            if client.options.get("enableUnifiedAccount") is None and await self.is_unified(
+                client
+            ):
+                return []
+            raise
+
+    def _coin_rows(self, client: Any, response: Any, wallet: str,
+                   what: str) -> list[WalletBalance]:
+        result = bybit_result(response, what)
         accounts = require_list(require_key(result, "list", what), f"{what} list")
         if not accounts:
             raise BadResponseError(f"{what}: no account in the answer")
@@ -105,9 +194,16 @@ class BybitAdapter(ExchangeAdapter):
                 coin = require_mapping(coin, what)
                 asset = _asset(client, coin.get("coin"), what)
                 total = amount(coin.get("equity"), f"{what} {asset} equity")
-                locked = amount(coin.get("locked"), f"{what} {asset} locked", default=ZERO)
-                rows.append(WalletBalance("spot", asset, total - locked, locked, total,
-                                          "open_orders" if locked else None))
+                if wallet == "futures":
+                    movable = amount(coin.get("availableToWithdraw"),
+                                     f"{what} {asset} availableToWithdraw", default=total)
+                    locked = min(max(total - movable, ZERO), max(total, ZERO))
+                    reason = "margin"
+                else:
+                    locked = amount(coin.get("locked"), f"{what} {asset} locked", default=ZERO)
+                    reason = "open_orders"
+                rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
+                                          reason if locked else None))
         return merge_rows(rows)
 
     async def read_funding(self, client: Any) -> list[WalletBalance]:
@@ -165,7 +261,9 @@ class BybitAdapter(ExchangeAdapter):
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
         what = "Bybit API key information"
-        result = bybit_result(await client.private_get_v5_user_query_api(), what)
+        result, self._key_info = self._key_info, None
+        if result is None:
+            result = bybit_result(await client.private_get_v5_user_query_api(), what)
         read_only = require_key(result, "readOnly", what)
         permissions = require_mapping(require_key(result, "permissions", what),
                                       f"{what} permissions")
