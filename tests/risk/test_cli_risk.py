@@ -66,6 +66,12 @@ def test_warnings_before_and_after_the_ftx_halt(run_cli, tmp_path):
     text = ok(run_cli("warnings", "--as-of", "2022-11-12")).stdout
     assert "[CRITICAL] FTX" in text and "exposure-app checklist ftx" in text
 
+    # The exposure view uses the same semantics: direct and affiliated apart, issuers apart.
+    exposure = json.loads(ok(run_cli("exposure", "--as-of", "2022-11-12", "--json")).stdout)
+    ftx = next(c for c in exposure["counterparties"] if c["counterparty"] == "ftx")
+    assert (ftx["direct"], ftx["affiliated"], ftx["value"]) == ("25000", "2500", "27500")
+    assert [(i["issuer"], i["value"]) for i in exposure["issuers"]] == [("tether", "5000")]
+
 
 def test_only_snapshots_up_to_the_as_of_date_count(run_cli, tmp_path):
     setup_ftx(run_cli, tmp_path)
