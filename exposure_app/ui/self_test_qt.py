@@ -93,11 +93,12 @@ def _check_chart(report: CheckReport) -> None:
     try:
         widget.resize(200, 120)
         widget.addItem(pg.BarGraphItem(x0=0, y=np.arange(3), height=0.6, width=[3, 2, 1]))
+        widget.plot(np.arange(3), np.array([1.0, 3.0, 2.0]))
         image = widget.grab().toImage()
         if image.isNull():
             report.fail("pyqtgraph", "the plot rendered to an empty image")
         else:
-            report.ok("pyqtgraph", f"bar chart rendered ({image.width()}x{image.height()})")
+            report.ok("pyqtgraph", f"bar chart and curve rendered ({image.width()}x{image.height()})")
     finally:
         widget.deleteLater()
 

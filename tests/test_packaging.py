@@ -1,0 +1,132 @@
+"""Packaging: the committed icon renderings, and (marked ``packaging``) the frozen build.
+
+The fast tests check what the build consumes: PNG sizes, the Windows .ico and
+macOS .icns containers, the dark action icons. The ``packaging`` test runs the
+real build script (PyInstaller plus the frozen ``--self-test`` from a
+read-only bundle); it takes a few minutes, so it only runs with ``-m packaging``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGING = REPO_ROOT / "packaging"
+ICONS = REPO_ROOT / "resources" / "icons"
+
+#: The issue's target for the Linux one-folder bundle.
+LINUX_SIZE_TARGET_MB = 150
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"exposure_{name}", PACKAGING / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_app_icon_pngs_have_their_nominal_sizes() -> None:
+    render = _load("render_icons")
+    for size in render.APP_SIZES:
+        assert _png_size((ICONS / "app" / f"exposure-{size}.png").read_bytes()) == (size, size)
+
+
+def test_dark_action_icons_are_the_light_ones_recoloured() -> None:
+    render = _load("render_icons")
+    light = sorted(p.name for p in (ICONS / "actions").glob("*.svg"))
+    dark = sorted(p.name for p in (ICONS / "actions-dark").glob("*.svg"))
+    assert light == dark and light
+    for name in light:
+        source = (ICONS / "actions" / name).read_text(encoding="utf-8")
+        assert (ICONS / "actions-dark" / name).read_text(encoding="utf-8") == (render.dark_variant(source)), (
+            f"run packaging/render_icons.py: actions-dark/{name} is stale"
+        )
+
+
+def test_windows_ico_holds_png_images_up_to_256() -> None:
+    data = (PACKAGING / "windows" / "exposure.ico").read_bytes()
+    reserved, kind, count = struct.unpack("<HHH", data[:6])
+    assert (reserved, kind) == (0, 1)
+    sizes = []
+    for index in range(count):
+        width, height, _, _, planes, bpp, length, offset = struct.unpack(
+            "<BBBBHHII", data[6 + 16 * index : 22 + 16 * index]
+        )
+        nominal = width or 256
+        assert width == height
+        assert (planes, bpp) == (1, 32)
+        assert _png_size(data[offset : offset + length]) == (nominal, nominal)
+        sizes.append(nominal)
+    assert sizes == [16, 24, 32, 48, 64, 128, 256]
+
+
+def test_macos_icns_is_well_formed() -> None:
+    data = (PACKAGING / "macos" / "exposure.icns").read_bytes()
+    assert data[:4] == b"icns"
+    assert struct.unpack(">I", data[4:8])[0] == len(data)
+    kinds, pos = {}, 8
+    while pos < len(data):
+        kind, length = data[pos : pos + 4], struct.unpack(">I", data[pos + 4 : pos + 8])[0]
+        kinds[kind] = _png_size(data[pos + 8 : pos + length])
+        pos += length
+    assert pos == len(data)
+    assert kinds[b"ic10"] == (1024, 1024)
+    assert kinds[b"icp4"] == (16, 16)
+
+
+def test_ico_builder_round_trips_entries() -> None:
+    render = _load("render_icons")
+    fake = {16: b"\x89PNG\r\n\x1a\n" + b"\0" * 8 + struct.pack(">II", 16, 16)}
+    data = render.build_ico(fake)
+    assert struct.unpack("<HHH", data[:6]) == (0, 1, 1)
+    offset = struct.unpack("<I", data[18:22])[0]
+    assert data[offset:] == fake[16]
+
+
+@pytest.mark.packaging
+def test_frozen_bundle_builds_and_passes_its_self_test(tmp_path) -> None:
+    pytest.importorskip("PyInstaller")
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, str(PACKAGING / "build.py"),
+         "--dist", str(tmp_path / "dist"), "--work", str(tmp_path / "work")],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    elapsed = time.monotonic() - started
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-8000:]
+    assert "[FAIL]" not in output
+    assert "[OK  ] keyring backends:" in output  # entry points survived freezing
+    assert "[OK  ] icons render:" in output  # the SVG icon engine was bundled
+    assert "frozen=True" in output
+    bundle = tmp_path / "dist" / "exposure-app"
+    files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()]
+    size_mb = sum(p.stat().st_size for p in files) / 1_000_000
+    print(f"\nbundle size: {size_mb:.1f} MB, build and self-test: {elapsed:.0f} s")
+    if sys.platform.startswith("linux"):
+        assert (bundle / "share" / "applications" / "io.github.exposure_app.Exposure.desktop").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG layout is Linux's")
+def test_profile_folder_follows_the_xdg_convention(monkeypatch, tmp_path) -> None:
+    """The frozen app keeps data in the user's data folder, never next to the code."""
+    from exposure_app.services.profile import ENV_DATA_DIR, default_data_dir
+
+    monkeypatch.delenv(ENV_DATA_DIR, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_data_dir() == tmp_path / "xdg" / "Exposure"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_data_dir() == tmp_path / "home" / ".local" / "share" / "Exposure"

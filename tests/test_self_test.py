@@ -1,0 +1,155 @@
+"""``exposure-app --self-test``: every check reports, and a broken part fails the run.
+
+The end-to-end test runs the real entry point from a read-only copy of the
+package and resources and proves nothing was written next to the code.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from exposure_app import self_test
+from exposure_app.self_test import CheckReport, run_self_test
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_self_test_reports_versions_resources_and_database() -> None:
+    out = io.StringIO()
+    assert run_self_test(out) == 0, out.getvalue()
+    text = out.getvalue()
+    for fact in ("Exposure", "Python", "SQLite", "keyring", "ccxt"):
+        assert f"[INFO] {fact}:" in text
+    assert "[OK  ] counterparties.json:" in text
+    assert f"[OK  ] icons: {len(self_test.REQUIRED_ICONS)} SVG icons parse" in text
+    assert "[OK  ] database: schema" in text
+    assert "[OK  ] keyring backends:" in text
+    assert "[FAIL]" not in text
+
+
+def test_qt_half_renders_icons_and_a_chart(qapp) -> None:
+    from exposure_app.ui.self_test_qt import check_qt
+
+    out = io.StringIO()
+    assert check_qt(out) == 0, out.getvalue()
+    text = out.getvalue()
+    assert "[OK  ] Qt platform plugin: offscreen" in text
+    assert "[OK  ] icons render:" in text
+    assert "[OK  ] Qt print support:" in text
+    assert "[OK  ] pyqtgraph: bar chart and curve rendered" in text
+
+
+def test_a_missing_icon_fails_the_run(monkeypatch) -> None:
+    monkeypatch.setattr(self_test, "REQUIRED_ICONS", (*self_test.REQUIRED_ICONS, "actions/no-such.svg"))
+    out = io.StringIO()
+    assert run_self_test(out) == 1
+    assert "[FAIL] icons: actions/no-such.svg" in out.getvalue()
+
+
+def test_lost_keyring_entry_points_fail_the_run(monkeypatch) -> None:
+    """What a frozen app without keyring's dist-info looks like."""
+    real = metadata.entry_points
+
+    def without_keyring_backends(**params):
+        if params.get("group") == "keyring.backends":
+            return metadata.EntryPoints(())
+        return real(**params)
+
+    monkeypatch.setattr(metadata, "entry_points", without_keyring_backends)
+    report = CheckReport(io.StringIO())
+    self_test.check_keyring(report)
+    assert report.exit_code == 1
+    assert "entry point is missing" in report.out.getvalue()
+
+
+def test_an_unexpected_exception_is_a_failure_not_a_crash() -> None:
+    report = CheckReport(io.StringIO())
+
+    def broken(_: CheckReport) -> None:
+        raise OSError("disk on fire")
+
+    report.run("disk", broken)
+    report.ok("next check still runs")
+    assert report.exit_code == 1
+    assert report.lines[0] == "[FAIL] disk: OSError: disk on fire"
+    assert report.lines[1] == "[OK  ] next check still runs"
+
+
+def test_environment_warnings_do_not_fail_the_run() -> None:
+    report = CheckReport(io.StringIO())
+    report.warn("keyring in use", "no Secret Service here")
+    assert report.exit_code == 0
+    assert report.warnings == 1
+
+
+def _tree_state(root: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(root)): (p.lstat().st_size, p.lstat().st_mtime_ns) for p in sorted(root.rglob("*"))
+    }
+
+
+def _make_read_only(root: Path, read_only: bool) -> None:
+    for p in [root, *root.rglob("*")]:
+        mode = p.stat().st_mode
+        mode = mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) if read_only else mode | 0o200
+        os.chmod(p, mode)
+
+
+def test_self_test_runs_from_a_read_only_install_and_writes_nothing_there(tmp_path) -> None:
+    install = tmp_path / "install"
+    shutil.copytree(
+        REPO_ROOT / "exposure_app", install / "exposure_app",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )  # fmt: skip
+    shutil.copytree(REPO_ROOT / "resources", install / "resources")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "EXPOSURE_", "XDG_"))
+    }
+    env.update(
+        PYTHONPATH=str(install),
+        # As root the chmod does not stop writes; keep Python's own bytecode
+        # cache out of the comparison so any change is the app's doing.
+        PYTHONDONTWRITEBYTECODE="1",
+        QT_QPA_PLATFORM="offscreen",
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+    )
+    before = _tree_state(install)
+    _make_read_only(install, True)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", "import sys, exposure_app.main as m; sys.exit(m.main())",
+             "--self-test"],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240,
+        )  # fmt: skip
+    finally:
+        _make_read_only(install, False)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert f"[INFO] resources: {install / 'resources'}" in output
+    assert "[OK  ] database:" in output
+    after = _tree_state(install)
+    assert sorted({k for k, v in after.items() if before.get(k) != v}) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_read_only_copy_helper_really_blocks_writes(tmp_path) -> None:
+    """Guards the test above: for a non-root user the tree is truly read-only."""
+    (tmp_path / "f").write_text("x")
+    _make_read_only(tmp_path, True)
+    try:
+        assert not os.stat(tmp_path / "f").st_mode & 0o222
+    finally:
+        _make_read_only(tmp_path, False)
