@@ -131,3 +131,31 @@ def test_clock_skew_recovers_and_is_remembered(store, three_accounts):
     assert result.status.value == "ok", result.error
     assert store.exchange_state.facts(accounts[2].id).get("adjust_for_time_difference") is True
     assert store.snapshots.get(result.snapshot_id).status is SnapshotStatus.OK
+
+
+def test_network_down_and_the_account_deadline(store, data_dir, add_exchange_account,
+                                               memory_keyring, emulator_server):
+    import socket
+
+    healthy = make(1)
+    add_exchange_account(store, "Healthy", healthy)
+    # a port with nothing listening: connection refused
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        free_port = sock.getsockname()[1]
+    down = make(2)
+    down.base_url = f"http://127.0.0.1:{free_port}"
+    unreachable = add_exchange_account(store, "Down", down)
+    # every answer within the request timeout, but reading, then pricing (markets,
+    # tickers) one after the other take longer than the account's deadline
+    slow = make(3)
+    slow.latency = 0.6
+    slow_account = add_exchange_account(store, "Slow", slow, timeout_seconds=30)
+    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring),
+                           account_timeout=1.5)
+    assert {r.account_name: r.status.value for r in report.results}["Healthy"] == "ok"
+    down_result = report.result_for(unreachable.id)
+    assert down_result.error_kind == "network" and "Could not reach" in down_result.error
+    slow_result = report.result_for(slow_account.id)
+    assert slow_result.error_kind == "timeout"
+    assert "within 1.5 s" in slow_result.error
