@@ -85,9 +85,9 @@ DEMO_BALANCES: dict[str, tuple[DemoBalance, ...]] = {
     "kraken": (
         DemoBalance("spot", "BTC", _d("0.21")),
         DemoBalance("spot", "ETH", _d("0.8"), _d("0.2")),
-        DemoBalance("spot", "USDC", _d("3100")),
+        DemoBalance("spot", "USDC", _d("7100")),
         DemoBalance("spot", "USDT", _d("450")),
-        DemoBalance("earn_flexible", "USDC", _d("2000")),
+        DemoBalance("earn_flexible", "USDC", _d("10000")),
         DemoBalance("staking", "ETH", _d("2.5")),
         DemoBalance("earn_locked", "SOL", _d("0"), _d("30"), unlock_in_days=33),
     ),

@@ -64,8 +64,9 @@ def test_same_seed_same_profile_and_another_seed_differs(tmp_path, demo_history,
 
 
 def test_every_capture_is_priced_and_consistent(demo_history):
+    empty = [c for c in demo_history.captures if not c.holdings]
+    assert [(c.account, c.taken_at.date()) for c in empty] == [("ftx", date(2025, 2, 18))]
     for capture in demo_history.captures:
-        assert capture.holdings
         for h in capture.holdings:
             assert h.value is not None and h.price is not None, (capture.account, h)
             assert h.free + h.locked == h.total and h.free >= 0 and h.locked >= 0
@@ -109,6 +110,19 @@ def test_ftx_is_frozen_into_a_claim_after_the_halt(demo_store):
     assert value(after) < value(before) * Decimal("0.15")
     assert value(later) > value(after)  # the recovery estimate rose in 2023
     assert recovery_estimate(date(2022, 11, 20)) < Decimal("0.1")
+
+
+def test_the_ftx_claim_is_paid_out_through_kraken(demo_store):
+    ftx = demo_store.accounts.by_name("FTX")
+    claim = demo_store.snapshots.latest_usable(ftx.id, as_of("2025-02-17"))
+    paid = demo_store.snapshots.latest_usable(ftx.id, as_of("2025-02-18"))
+    assert claim.holdings and paid.holdings == ()
+    assert demo_store.snapshots.latest_usable(ftx.id, as_of("2026-01-01")).id == paid.id
+    claim_value = sum(h.value for h in claim.holdings)
+    settings = Settings()
+    kraken = lambda day: exposure_as_of(demo_store, settings, as_of(day)).counterparty("kraken")  # noqa: E731
+    gained = kraken("2025-02-18").direct - kraken("2025-02-17").direct
+    assert claim_value * Decimal("0.3") < gained < claim_value
 
 
 def test_exposure_before_and_after_the_ftx_collapse(demo_store):

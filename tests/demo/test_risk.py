@@ -40,6 +40,9 @@ def test_binance_is_raised_by_the_december_2022_outflows(demo_store):
     assert not any(e.category == "outflow_surge" for e in calm.events)
 
 
-def test_the_stuck_ftx_claim_stays_critical_today(demo_store):
-    today = warning(demo_store, "2026-11-23", "ftx")
-    assert today.level is Level.CRITICAL
+def test_ftx_stays_critical_until_the_claim_is_paid_out(demo_store):
+    assert warning(demo_store, "2025-02-17", "ftx").level is Level.CRITICAL
+    after = warning(demo_store, "2025-03-01", "ftx")
+    # nothing is held at FTX any more; the FTT in the wallet still ties the user to it
+    assert after.level.rank < Level.CRITICAL.rank
+    assert after.exposure.direct == 0 and after.exposure.affiliated > 0

@@ -11,7 +11,9 @@ the FTX collapse and the Binance run show day by day, on every day an
 account's holdings change, and once today. FTX captures from its halt on
 are a stuck claim: the same coins, all locked in a ``claim`` wallet, valued
 at their price on the halt day times an illustrative recovery estimate that
-starts near a few cents on the dollar, as FTX claims traded then.
+starts near a few cents on the dollar, as FTX claims traded then, and ends
+near the 119% the estate's first distribution paid small claims on
+18 February 2025; from that day the FTX account is empty.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ AMOUNT_QUANTUM = Decimal("1e-8")
 FTX_RECOVERY: tuple[tuple[date, float], ...] = (
     (date(2022, 11, 8), 0.10), (date(2022, 11, 14), 0.04), (date(2022, 12, 31), 0.06),
     (date(2023, 3, 31), 0.15), (date(2023, 6, 30), 0.35), (date(2023, 12, 31), 0.60),
-    (date(2024, 6, 30), 0.90), (date(2024, 12, 31), 1.00),
+    (date(2024, 6, 30), 0.90), (date(2024, 12, 31), 1.00), (date(2025, 2, 18), 1.19),
 )
 
 
@@ -105,7 +107,11 @@ def capture_days(spec: DemoAccountSpec, end: date) -> list[date]:
     days.update(p.start for p in spec.periods)
     if spec.halted_on is not None:
         days.add(spec.halted_on)
-    return sorted(d for d in days if spec.opened <= d <= end)
+    last = end
+    if spec.paid_out_on is not None and spec.paid_out_on <= end:
+        days.add(spec.paid_out_on)
+        last = spec.paid_out_on
+    return sorted(d for d in days if spec.opened <= d <= last)
 
 
 def _period_at(spec: DemoAccountSpec, day: date, end: date) -> tuple[Period, date]:
@@ -152,6 +158,9 @@ def _captures(
     for day in capture_days(spec, end):
         period, until = _period_at(spec, day, end)
         taken_at = today_at if day == end else datetime.combine(day, CAPTURE_TIME)
+        if spec.paid_out_on is not None and day >= spec.paid_out_on:
+            out.append(DemoCapture(spec.key, taken_at, (), ("claim",), spec.source))
+            continue
         if spec.halted_on is not None and day >= spec.halted_on:
             holdings = tuple(_claim(line, path, spec.halted_on, day) for line in period.lines)
             out.append(DemoCapture(spec.key, taken_at, holdings, ("claim",), spec.source))

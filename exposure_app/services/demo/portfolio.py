@@ -4,10 +4,11 @@ The story, mid-2022 to today: the investor holds coins on FTX (including
 FTT) and Binance (including BNB and BUSD), lends stablecoins to a lender
 (Nexo) and keeps a hardware wallet. In the week of 8 November 2022 they pull
 part of their BTC off FTX the day before it halts withdrawals; the rest is
-stuck and becomes a claim. They also move coins from Binance to the wallet,
-again during the December 2022 outflow run, open a Kraken account, swap BUSD
-for USDT when Paxos stops minting it, and later add OKX (and Bybit, Coinbase
-when the demo serves them). Each exchange account's last period is exactly
+stuck and becomes a claim, paid out in USDC through Kraken in February 2025
+(half of it then goes to the wallet). They also move coins from Binance to
+the wallet, again during the December 2022 outflow run, open a Kraken
+account, swap BUSD for USDT when Paxos stops minting it, and later add OKX
+(and Bybit, Coinbase when the demo serves them). Each exchange account's last period is exactly
 its emulated portfolio (:mod:`exposure_app.emulator.demo_portfolio`), so the
 first live sync continues the history.
 
@@ -27,6 +28,8 @@ from exposure_app.emulator.demo_portfolio import DEMO_BALANCES
 START = date(2022, 7, 1)
 FTX_HALT = date(2022, 11, 8)
 """FTX stopped processing withdrawals on 8 November 2022."""
+FTX_PAYOUT = date(2025, 2, 18)
+"""The FTX estate's first distribution (claims up to $50,000), paid through Kraken and BitGo."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,7 @@ class DemoAccountSpec:
     periods: tuple[Period, ...]
     exchange_id: str | None = None
     halted_on: date | None = None
+    paid_out_on: date | None = None
 
     @property
     def opened(self) -> date:
@@ -106,6 +110,7 @@ FTX = DemoAccountSpec(
            _l("main", "USD", "5000"), _l("main", "USDT", "2000"), _l("staking", "FTT", "150")),
     ),
     halted_on=FTX_HALT,
+    paid_out_on=FTX_PAYOUT,
 )
 
 LEDGER = DemoAccountSpec(
@@ -125,6 +130,9 @@ LEDGER = DemoAccountSpec(
            _l("main", "FTT", "100"), _l("main", "USDC", "6000")),
         _p("2025-02-01", _l("main", "BTC", "1.1"), _l("main", "ETH", "4.4"),
            _l("main", "FTT", "100"), _l("main", "USDC", "4000")),
+        # half of the FTX payout, moved on from Kraken
+        _p("2025-02-20", _l("main", "BTC", "1.1"), _l("main", "ETH", "4.4"),
+           _l("main", "FTT", "100"), _l("main", "USDC", "16000")),
     ),
 )
 
@@ -178,7 +186,12 @@ EXCHANGE_HISTORY: dict[str, tuple[Period, ...]] = {
         _p("2023-06-10", _l("spot", "BTC", "0.18"), _l("spot", "ETH", "1", in_orders=0.2),
            _l("spot", "USDC", "2400"), _l("earn_flexible", "USDC", "1900", apy=0.04),
            _l("staking", "ETH", "2")),
-        _final("kraken", "2024-05-02"),
+        _p("2024-05-02", _l("spot", "BTC", "0.21"), _l("spot", "ETH", "1", locked="0.2"),
+           _l("spot", "USDC", "3100"), _l("spot", "USDT", "450"),
+           _l("earn_flexible", "USDC", "2000", apy=0.04), _l("staking", "ETH", "2.5"),
+           _l("earn_locked", "SOL", "30", locked="30")),
+        # the FTX claim is paid out in USDC through Kraken (half moves on to the wallet)
+        _final("kraken", "2025-02-18"),
     ),
     "okx": (
         _p("2023-03-20", _l("spot", "BTC", "0.08"), _l("spot", "OKB", "30"),
