@@ -1,7 +1,10 @@
 """GUI start-up: parse GUI options, open the profile, show the main window.
 
-The store is read before ccxt is ever imported, and the window is shown
-before any network work starts.
+Order matters for a fast, calm start: the store is read (and the window
+built from it) before ccxt is ever imported, and the window is shown before
+any network work starts. The sync service and ccxt load on the first sync.
+
+Threading: runs on the main (GUI) thread.
 """
 
 from __future__ import annotations
@@ -21,22 +24,55 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def run_gui(argv: Sequence[str]) -> int:
-    args = parse_gui_args(argv)
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
-    from exposure_app.services.profile import Profile
-    from exposure_app.storage.errors import StorageError
-    from exposure_app.ui.main_window import MainWindow
+def create_application():
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
+    return app
+
+
+def build_window(profile, *, secret_store=None, tray: bool = True):
+    """The main window with its error reporter and (where available) tray icon."""
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from exposure_app.ui.errors import install_excepthook
+    from exposure_app.ui.main_window import MainWindow
+
+    window = MainWindow(profile, secret_store=secret_store)
+    window.error_reporter = install_excepthook(window, profile.log_dir)
+    window.tray = None
+    if tray and QSystemTrayIcon.isSystemTrayAvailable():
+        from exposure_app.ui.tray import TrayIcon
+
+        window.tray = TrayIcon(window)
+        window.tray.show_data(window.state.data)
+        window.tray.show()
+    return window
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = parse_gui_args(argv)
+    from PySide6.QtWidgets import QMessageBox
+
+    from exposure_app.services.profile import Profile
+    from exposure_app.storage.errors import StorageError
+
+    app = create_application()
+    if args.demo:
+        try:
+            from exposure_app.ui.demo import open_demo_profile
+        except ModuleNotFoundError:
+            QMessageBox.information(None, APP_NAME, "The demo is not available in this build.")
+            return 1
+        return open_demo_profile(app, args)
     profile = Profile.resolve(args.data_dir)
     try:
         profile.lock.acquire()
-        window = MainWindow(profile)
+        window = build_window(profile)
     except StorageError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
@@ -44,5 +80,6 @@ def run_gui(argv: Sequence[str]) -> int:
     try:
         return app.exec()
     finally:
-        window.close()
+        window.shutdown()
+        window.error_reporter.uninstall()
         profile.lock.release()

@@ -1,118 +1,415 @@
-"""A minimal main window: the exposure per custodian, read from the store.
+"""The main window: navigation, pages, menus, the as-of indicator and sync.
 
-Threading: GUI thread only. It owns its own read-only use of the profile's
-store (opened on the GUI thread).
+Pages are registered in a small page registry (:meth:`MainWindow.add_page`)
+so optional pages, such as the checklist, plug in without touching the rest:
+a page is a ``QWidget`` with a ``title`` and, optionally,
+``show_data(ViewData)`` (called after every refresh) and
+``open_for(counterparty_id)`` (called by :meth:`open_checklist`).
+
+Threading: GUI thread only. Network work happens in the sync service's own
+thread (see :mod:`exposure_app.ui.sync_controller`); the window only reacts
+to its signals.
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
+import logging
+import subprocess
+import sys
+from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from exposure_app.domain.exposure import CounterpartyExposure, ExposureReport
-from exposure_app.services.portfolio import exposure_as_of
+from exposure_app import APP_NAME
 from exposure_app.services.profile import Profile
+from exposure_app.ui.icons import action_icon, app_icon, level_icon
+from exposure_app.ui.levels import level_label, level_rank
+from exposure_app.ui.pages.accounts_page import AccountsPage
+from exposure_app.ui.pages.events_page import EventsPage
+from exposure_app.ui.pages.history_page import HistoryPage
+from exposure_app.ui.pages.holdings_page import HoldingsPage
+from exposure_app.ui.pages.overview_page import OverviewPage
+from exposure_app.ui.pages.settings_page import SettingsPage
+from exposure_app.ui.pages.welcome_page import WelcomePage
+from exposure_app.ui.view_state import ViewData, ViewState
+from exposure_app.ui.widgets.banner import MessageBanner
+from exposure_app.ui.window_state import WindowState
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class ExposureColumn(IntEnum):
-    NAME = 0
-    DIRECT = 1
-    AFFILIATED = 2
-    TOTAL = 3
-    SHARE = 4
-
-
-_HEADERS = {
-    ExposureColumn.NAME: "Custodian",
-    ExposureColumn.DIRECT: "Direct",
-    ExposureColumn.AFFILIATED: "Affiliated",
-    ExposureColumn.TOTAL: "Total",
-    ExposureColumn.SHARE: "Share",
-}
+log = logging.getLogger(__name__)
 
 
-class ExposureTableModel(QAbstractTableModel):
-    """Rows are :class:`CounterpartyExposure`; raw Decimals under ``SORT_ROLE``."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[CounterpartyExposure, ...] = ()
-        self.currency = "USD"
-
-    def set_report(self, report: ExposureReport) -> None:
-        self.beginResetModel()
-        self._rows = report.counterparties
-        self.currency = report.base_currency
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(ExposureColumn)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[ExposureColumn(section)]
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = ExposureColumn(index.column())
-        raw = {
-            ExposureColumn.NAME: row.name,
-            ExposureColumn.DIRECT: row.direct,
-            ExposureColumn.AFFILIATED: row.affiliated,
-            ExposureColumn.TOTAL: row.value,
-            ExposureColumn.SHARE: row.share,
-        }[column]
-        if role == SORT_ROLE:
-            return raw if column is ExposureColumn.NAME else float(raw)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column is ExposureColumn.NAME:
-                return raw
-            if column is ExposureColumn.SHARE:
-                return f"{raw * 100:.1f}%"
-            return f"{raw:,.2f} {self.currency}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column is not ExposureColumn.NAME:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+@dataclass
+class PageEntry:
+    key: str
+    widget: QWidget
+    item: QListWidgetItem
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, profile: Profile) -> None:
+    checklist_requested = Signal(str)   # counterparty id ("" = all custodians)
+    level_changed = Signal(str, str)    # counterparty name, new level (when it rose)
+
+    def __init__(self, profile: Profile, *, state: ViewState | None = None,
+                 secret_store=None) -> None:
         super().__init__()
         self.profile = profile
-        self.store = profile.open_store()
-        self.settings = profile.load_settings()
-        self.setWindowTitle("Exposure")
-        self.summary = QLabel()
-        self.model = ExposureTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Exposure per custodian")
+        self.state = state or ViewState(profile, parent=self)
+        self.secret_store = secret_store
+        self.window_state = WindowState(profile.data_dir)
+        self.setWindowIcon(app_icon())
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(900, 600)
+        self._pages: dict[str, PageEntry] = {}
+        self._levels_seen: dict[str, str] | None = None
+
         central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Pages")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(170)
+        self.nav.setFrameShape(QListWidget.Shape.NoFrame)
+        self.nav.setStyleSheet("QListWidget#navigation { background: palette(window); }"
+                               "QListWidget#navigation::item { padding: 8px 10px; }")
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        self.banner = MessageBanner()
+        banner_box = QHBoxLayout()
+        banner_box.setContentsMargins(12, 8, 12, 0)
+        banner_box.addWidget(self.banner)
+        self.stack = QStackedWidget()
+        right.addLayout(banner_box)
+        right.addWidget(self.stack, 1)
+        layout.addWidget(self.nav)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
-        self.resize(900, 600)
-        self.refresh()
 
-    def refresh(self) -> None:
-        report = exposure_as_of(self.store, self.settings)
-        self.model.set_report(report)
-        self.summary.setText(
-            f"Net worth {report.net_worth:,.2f} {report.base_currency} — custodial "
-            f"{report.custodial.share * 100:.1f}%"
-        )
+        self.welcome = WelcomePage()
+        self.stack.addWidget(self.welcome)
+        self.overview = OverviewPage()
+        self.holdings = HoldingsPage()
+        self.history = HistoryPage(self.state)
+        self.accounts = AccountsPage(self.state, secret_store=secret_store)
+        self.events = EventsPage(self.state)
+        self.settings_page = SettingsPage(self.state)
+        for key, page, icon in (
+            ("overview", self.overview, "checklist"),
+            ("holdings", self.holdings, "import"),
+            ("history", self.history, "sync"),
+            ("accounts", self.accounts, "add-exchange"),
+            ("events", self.events, "export"),
+        ):
+            self.add_page(key, page, icon)
+        self._add_optional_pages()
+        self.add_page("settings", self.settings_page, "settings")
+        self.nav.currentRowChanged.connect(self._on_nav_changed)
 
-    def closeEvent(self, event) -> None:
-        self.store.close()
+        self._build_actions()
+        self._build_toolbar()
+        self.statusBar().setSizeGripEnabled(True)
+        from exposure_app.ui.sync_controller import SyncController
+
+        self.sync = SyncController(self)
+        self._connect()
+        self.state.refreshed.connect(self._on_refreshed)
+        self.state.as_of_changed.connect(self._on_as_of_changed)
+        if not self.window_state.restore_window(self):
+            self.resize(1280, 820)
+        self.restore_headers()
+        self._on_as_of_changed(self.state.as_of)
+        self.state.refresh_now()
+        page = str(self.window_state.value("window/page", "overview"))
+        self.show_page(page if page in self._pages else "overview")
+
+    # -- page registry ---------------------------------------------------------------
+
+    def add_page(self, key: str, widget: QWidget, icon: str = "checklist") -> None:
+        title = getattr(widget, "title", key.capitalize())
+        item = QListWidgetItem(action_icon(icon), title)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setToolTip(f"{title} (Ctrl+{self.nav.count() + 1})")
+        self.nav.addItem(item)
+        self.stack.addWidget(widget)
+        self._pages[key] = PageEntry(key, widget, item)
+        request = getattr(widget, "checklist_requested", None)
+        if request is not None and key != "checklist":
+            request.connect(self.open_checklist)
+        message = getattr(widget, "message", None)
+        if message is not None:
+            message.connect(self.banner.show_message)
+
+    def _add_optional_pages(self) -> None:
+        try:
+            from exposure_app.ui.pages.checklist_page import ChecklistPage
+        except ModuleNotFoundError as exc:
+            if exc.name != "exposure_app.ui.pages.checklist_page":
+                raise
+            return
+        self.add_page("checklist", ChecklistPage(self.state), "checklist")
+
+    def page(self, key: str) -> QWidget:
+        return self._pages[key].widget
+
+    def page_keys(self) -> list[str]:
+        return list(self._pages)
+
+    def show_page(self, key: str) -> None:
+        entry = self._pages[key]
+        self.nav.setCurrentItem(entry.item)
+        self._show_current()
+
+    def current_page_key(self) -> str:
+        item = self.nav.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else "overview"
+
+    def _on_nav_changed(self, _row: int) -> None:
+        self._show_current()
+
+    def _show_current(self) -> None:
+        key = self.current_page_key()
+        empty = self.state.data.is_empty and key in ("overview", "holdings", "history")
+        self.stack.setCurrentWidget(self.welcome if empty else self._pages[key].widget)
+
+    def open_checklist(self, counterparty_id: str = "") -> None:
+        """Show the move-to-self-custody checklist for ``counterparty_id`` ("" = all)."""
+        self.checklist_requested.emit(counterparty_id)
+        entry = self._pages.get("checklist")
+        if entry is None:
+            self.banner.show_message("The self-custody checklist is not available in this "
+                                     "version.", "info", key="checklist")
+            return
+        opener = getattr(entry.widget, "open_for", None)
+        if opener is not None:
+            opener(counterparty_id or None)
+        self.show_page("checklist")
+
+    # -- actions ---------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, icon: str | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if icon:
+            action.setIcon(action_icon(icon))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{tip or text.replace('…', '')}"
+                          + (f" ({action.shortcut().toString()})" if shortcut else ""))
+        action.setStatusTip(tip or text)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.sync_all_action = a("&Sync all", lambda: self.sync.sync_all(), "Ctrl+R", "sync",
+                                 "Sync every exchange account now")
+        self.sync_one_action = a("Sync this &account", lambda: self.sync_selected_account(),
+                                 "Ctrl+Shift+R", None, "Sync the account selected in Accounts")
+        self.cancel_action = a("&Cancel sync", lambda: self.sync.cancel(), "Ctrl+.", None,
+                               "Stop the sync that is running")
+        self.cancel_action.setEnabled(False)
+        self.add_exchange_action = a("Add &exchange…", lambda: self.accounts.add_exchange(),
+                                     "Ctrl+Shift+E", "add-exchange",
+                                     "Connect an exchange with a read-only API key")
+        self.add_wallet_action = a("Add &wallet or custodian…", lambda: self.accounts.add_manual(),
+                                   "Ctrl+Shift+W", "add-wallet",
+                                   "Record a wallet or a custodian by hand")
+        self.import_action = a("&Import holdings CSV…", lambda: self.accounts.import_csv(),
+                               "Ctrl+I", "import", "Import dated holdings from a CSV file")
+        self.export_action = a("E&xport…", lambda: self.open_export(), "Ctrl+E", "export",
+                               "Export reports as CSV")
+        self.checklist_action = a("Self-custody &checklist", lambda: self.open_checklist(""),
+                                  "Ctrl+L", "checklist", "Plan moving assets to self-custody")
+        self.today_action = a("Back to &today", lambda: self.state.set_as_of(None), "Ctrl+T",
+                              None, "Show the latest figures")
+        self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.page_actions = []
+        for i, key in enumerate(self._pages):
+            title = self._pages[key].item.text()
+            action = a(title, lambda _=False, k=key: self.show_page(k), f"Ctrl+{i + 1}")
+            self.page_actions.append(action)
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        for action in (self.add_exchange_action, self.add_wallet_action, self.import_action,
+                       self.export_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = menus.addMenu("&View")
+        for action in self.page_actions:
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.today_action)
+        sync_menu = menus.addMenu("&Sync")
+        for action in (self.sync_all_action, self.sync_one_action, self.cancel_action):
+            sync_menu.addAction(action)
+        tools = menus.addMenu("&Tools")
+        tools.addAction(self.checklist_action)
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self._action("Open the &log folder", self._open_logs))
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(20, 20))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.sync_all_action, self.cancel_action):
+            bar.addAction(action)
+        bar.addSeparator()
+        for action in (self.add_exchange_action, self.add_wallet_action, self.import_action,
+                       self.export_action):
+            bar.addAction(action)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy().Preferred)
+        bar.addWidget(spacer)
+        self.as_of_label = QLabel()
+        self.as_of_label.setAccessibleName("As-of date")
+        self.as_of_reset = QToolButton()
+        self.as_of_reset.setDefaultAction(self.today_action)
+        self.level_label = QLabel()
+        self.level_label.setAccessibleName("Highest warning level")
+        bar.addWidget(self.as_of_label)
+        bar.addWidget(self.as_of_reset)
+        bar.addWidget(self.level_label)
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    def _connect(self) -> None:
+        self.welcome.add_exchange_requested.connect(self.accounts.add_exchange)
+        self.welcome.add_wallet_requested.connect(self.accounts.add_manual)
+        self.welcome.demo_requested.connect(self.start_demo)
+        self.accounts.changed.connect(self.state.mark_dirty)
+        self.accounts.sync_requested.connect(lambda ids: self.sync.sync(ids))
+        self.events.changed.connect(self.state.mark_dirty)
+        self.settings_page.saved.connect(lambda _s: self.sync.apply_interval())
+
+    def sync_selected_account(self) -> None:
+        ids = self.accounts.selected_account_ids()
+        if not ids:
+            self.show_page("accounts")
+            self.banner.show_message("Select an account in Accounts first.", "info",
+                                     key="select-account")
+            return
+        self.sync.sync(ids)
+
+    def open_export(self) -> None:
+        try:
+            from exposure_app.ui.dialogs.export_dialog import ExportDialog
+        except ModuleNotFoundError as exc:
+            if exc.name != "exposure_app.ui.dialogs.export_dialog":
+                raise
+            self.banner.show_message("Exporting reports is not available in this version.",
+                                     "info", key="export")
+            return
+        dialog = ExportDialog(self.state, self)
+        dialog.open()
+
+    def start_demo(self) -> None:
+        """Open the demo profile in a separate process (this profile stays as it is)."""
+        try:
+            subprocess.Popen([sys.executable, "-m", "exposure_app", "--demo"],
+                             start_new_session=True)
+        except OSError as exc:
+            self.banner.show_message(f"The demo could not be started: {exc.strerror}.")
+            return
+        self.statusBar().showMessage("Opening the demo in a new window…", 8000)
+
+    def _open_logs(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        self.profile.log_dir.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.profile.log_dir)))
+
+    # -- refresh -----------------------------------------------------------------------
+
+    def _on_refreshed(self, data: ViewData) -> None:
+        for entry in self._pages.values():
+            show = getattr(entry.widget, "show_data", None)
+            if show is not None:
+                show(data)
+        self._show_current()
+        for problem in data.problems:
+            self.banner.show_message(problem, "warning", key=problem)
+        top = data.highest_level
+        title = APP_NAME if data.live else f"{APP_NAME} — as of {data.as_of:%Y-%m-%d}"
+        if data.warnings:
+            title += f" — {level_label(top)}"
+            self.level_label.setPixmap(level_icon(top).pixmap(QSize(18, 18)))
+            self.level_label.setToolTip(f"Highest warning: {level_label(top)}")
+        else:
+            self.level_label.clear()
+        self.setWindowTitle(title)
+        self._check_rising_levels(data)
+
+    def _check_rising_levels(self, data: ViewData) -> None:
+        if not data.live:
+            return
+        seen = self._levels_seen
+        self._levels_seen = dict(data.levels)
+        if seen is None:
+            return
+        names = {c.counterparty: c.name for c in data.report.counterparties}
+        for cp, level in data.levels.items():
+            if level_rank(level) > level_rank(seen.get(cp)):
+                self.level_changed.emit(names.get(cp, cp), level)
+
+    def _on_as_of_changed(self, moment) -> None:
+        if moment is None:
+            self.as_of_label.setText("")
+            self.as_of_reset.setVisible(False)
+        else:
+            self.as_of_label.setText(f"Showing {moment:%Y-%m-%d} ")
+            self.as_of_reset.setVisible(True)
+        self.today_action.setEnabled(moment is not None)
+
+    # -- state -------------------------------------------------------------------------
+
+    def restore_headers(self) -> None:
+        """Restore column widths and order; a restored page keeps them (no auto-size)."""
+        for key, page in (("holdings", self.holdings), ("accounts", self.accounts),
+                          ("events", self.events)):
+            if self.window_state.restore_header(key, page.view.horizontalHeader()):
+                page._sized = True
+
+    def save_state(self) -> None:
+        self.window_state.save_window(self)
+        self.window_state.save_header("holdings", self.holdings.view.horizontalHeader())
+        self.window_state.save_header("accounts", self.accounts.view.horizontalHeader())
+        self.window_state.save_header("events", self.events.view.horizontalHeader())
+        self.window_state.set_value("window/page", self.current_page_key())
+        self.window_state.sync()
+
+    def shutdown(self) -> None:
+        """Stop the sync thread and timers, save state, close the store (idempotent)."""
+        if getattr(self, "_shut", False):
+            return
+        self._shut = True
+        self.sync.shutdown()
+        self.save_state()
+        self.state.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
         super().closeEvent(event)
+
+

@@ -1,0 +1,53 @@
+"""One blocking call on a short-lived worker thread, its result back as a signal.
+
+For the few blocking calls the GUI makes outside the sync service (testing a
+new API key, loading ccxt's exchange list): the call runs on a plain thread,
+and :attr:`BackgroundCall.done` / :attr:`failed` are emitted from it and
+delivered queued to the GUI thread. :meth:`wait` joins the thread (dialogs
+call it when they close, so no thread outlives its dialog).
+
+Threading: create and connect on the GUI thread; ``fn`` runs on the worker
+and must not touch widgets.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundCall(QObject):
+    done = Signal(object)
+    failed = Signal(object)   # the exception
+
+    def __init__(self, fn: Callable[[], object], name: str = "background-call",
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._fn = fn
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def start(self) -> BackgroundCall:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            result = self._fn()
+        except Exception as exc:  # reported to the GUI, which words it for people
+            log.debug("background call failed", exc_info=True)
+            self.failed.emit(exc)
+            return
+        self.done.emit(result)
+
+    def is_running(self) -> bool:
+        return self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self._thread.ident is not None:
+            self._thread.join(timeout)
+        return not self._thread.is_alive()

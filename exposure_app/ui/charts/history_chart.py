@@ -1,0 +1,160 @@
+"""Value per custodian over time as stacked areas, custodial share as a line.
+
+Areas are stacked cumulative curves filled pairwise with
+``pg.FillBetweenItem`` on a ``pg.DateAxisItem`` time axis; self-custody is
+the top band, so the top edge is net worth. The custodial share (0-100 %)
+is a line on its own right-hand axis (a second ``ViewBox`` linked on x).
+A draggable vertical line marks the window's "as of" day and emits
+:attr:`HistoryChart.as_of_dragged` when the user lets it go.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+
+from exposure_app.services.history import HistoryPoint
+from exposure_app.ui.charts import theme
+
+MAX_SERIES = 8
+DAY_SECONDS = 86400
+
+
+def day_to_ts(day: date) -> float:
+    return datetime.combine(day, time(12), tzinfo=UTC).timestamp()
+
+
+def ts_to_day(ts: float) -> date:
+    return datetime.fromtimestamp(ts, UTC).date()
+
+
+class HistoryChart(pg.PlotWidget):
+    as_of_dragged = Signal(object)  # datetime.date
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent, axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.setAccessibleName("Value per custodian over time chart")
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(x=True, y=False)
+        self.showGrid(x=False, y=True, alpha=0.15)
+        plot = self.getPlotItem()
+        plot.showAxis("right")
+        plot.getAxis("left").setLabel("Value")
+        plot.getAxis("right").setLabel("Custodial share", units="%")
+        self.share_view = pg.ViewBox()
+        self.share_view.setMouseEnabled(False, False)
+        plot.scene().addItem(self.share_view)
+        plot.getAxis("right").linkToView(self.share_view)
+        self.share_view.setXLink(plot)
+        self.share_view.setYRange(0, 100, padding=0.02)
+        plot.getViewBox().sigResized.connect(self._sync_views)
+        theme.style_plot(self)
+        # note: a pg.LegendItem with FillBetweenItem samples crashed PySide6 at exit;
+        # the page draws the legend as a label from ``legend_entries`` instead.
+        self.legend_entries: list[tuple[str, QColor]] = []
+        self.as_of_line = pg.InfiniteLine(
+            angle=90, movable=True,
+            pen=pg.mkPen(theme.foreground(), width=1.5, style=Qt.PenStyle.DashLine),
+            hoverPen=pg.mkPen("#d93025", width=2),
+        )
+        # note: InfiniteLine's own label (InfLineLabel.setFormat) crashed PySide6 at exit,
+        # so the day is drawn by a plain TextItem that follows the line.
+        self.as_of_text = pg.TextItem("", color=theme.foreground(), anchor=(-0.05, 0))
+        self.as_of_line.sigPositionChangeFinished.connect(self._on_line_moved)
+        self.as_of_line.sigPositionChanged.connect(self._on_line_moving)
+        self.points: list[HistoryPoint] = []
+        self.curves: list[pg.PlotDataItem] = []
+        self.fills: list[pg.FillBetweenItem] = []
+        self.share_curve: pg.PlotDataItem | None = None
+
+    def _sync_views(self) -> None:
+        self.share_view.setGeometry(self.getPlotItem().getViewBox().sceneBoundingRect())
+        self.share_view.linkedViewChanged(self.getPlotItem().getViewBox(), self.share_view.XAxis)
+
+    def set_series(self, points: list[HistoryPoint], names: dict[str, str]) -> None:
+        """Draw ``points`` (one per day); ``names`` maps custodian ids to display names."""
+        self.points = points
+        plot = self.getPlotItem()
+        for item in [*self.curves, *self.fills]:
+            plot.removeItem(item)
+        self.curves.clear()
+        self.fills.clear()
+        self.legend_entries = []
+        if self.share_curve is not None:
+            self.share_view.removeItem(self.share_curve)
+            self.share_curve = None
+        if self.as_of_line.scene() is not None:
+            plot.removeItem(self.as_of_line)
+            plot.removeItem(self.as_of_text)
+        if not points:
+            return
+        x = np.array([day_to_ts(p.day) for p in points])
+        last = points[-1].by_counterparty
+        ids = {cp for p in points for cp in p.by_counterparty}
+        ordered = sorted(ids, key=lambda cp: (-float(last.get(cp, 0)), cp))
+        bands: list[tuple[str, np.ndarray, QColor]] = []
+        for i, cp in enumerate(ordered[:MAX_SERIES]):
+            values = np.array([float(p.by_counterparty.get(cp, 0)) for p in points])
+            bands.append((names.get(cp, cp), values, theme.series_colour(i)))
+        rest = ordered[MAX_SERIES:]
+        if rest:
+            other = np.array([float(sum(p.by_counterparty.get(cp, 0) for cp in rest))
+                              for p in points])
+            bands.append((f"Other custodians ({len(rest)})", other, QColor("#999999")))
+        bands.append(("Self-custody", np.array([float(p.self_custody) for p in points]),
+                      QColor(theme.SELF_CUSTODY_COLOUR)))
+        lower_values = np.zeros(len(x))
+        lower = pg.PlotDataItem(x, lower_values, pen=None)
+        plot.addItem(lower)
+        self.curves.append(lower)
+        for name, values, colour in bands:
+            upper_values = lower_values + values
+            edge = QColor(colour)
+            upper = pg.PlotDataItem(x, upper_values, pen=pg.mkPen(edge.darker(110), width=1))
+            plot.addItem(upper)
+            fill_colour = QColor(colour)
+            fill_colour.setAlpha(170)
+            fill = pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(fill_colour))
+            fill.setZValue(-10)
+            plot.addItem(fill)
+            self.legend_entries.append((name, QColor(colour)))
+            self.curves.append(upper)
+            self.fills.append(fill)
+            lower, lower_values = upper, upper_values
+        share = np.array([float(p.custodial_share) * 100 for p in points])
+        self.share_curve = pg.PlotDataItem(
+            x, share, pen=pg.mkPen(theme.foreground(), width=2, style=Qt.PenStyle.DotLine))
+        self.share_view.addItem(self.share_curve)
+        top = float(lower_values.max()) if len(lower_values) else 1.0
+        plot.setYRange(0, top * 1.08 if top > 0 else 1, padding=0)
+        plot.setXRange(x[0] - DAY_SECONDS / 2, x[-1] + DAY_SECONDS / 2, padding=0.01)
+        plot.setLimits(xMin=x[0] - DAY_SECONDS * 3, xMax=x[-1] + DAY_SECONDS * 3)
+        self.as_of_line.setBounds((x[0], x[-1]))
+        plot.addItem(self.as_of_line)
+        plot.addItem(self.as_of_text, ignoreBounds=True)
+        self._sync_views()
+
+    def set_as_of(self, day: date) -> None:
+        self.as_of_line.blockSignals(True)
+        self.as_of_line.setValue(day_to_ts(day))
+        self.as_of_line.blockSignals(False)
+        self._place_text(day)
+
+    def _place_text(self, day: date) -> None:
+        self.as_of_text.setText(f"as of {day.isoformat()}")
+        top = self.getPlotItem().getViewBox().viewRange()[1][1]
+        self.as_of_text.setPos(day_to_ts(day), top)
+
+    def _on_line_moving(self) -> None:
+        self._place_text(ts_to_day(self.as_of_line.value()))
+
+    def _on_line_moved(self) -> None:
+        day = ts_to_day(self.as_of_line.value())
+        self.set_as_of(day)
+        self.as_of_dragged.emit(day)

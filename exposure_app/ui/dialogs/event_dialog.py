@@ -1,0 +1,113 @@
+"""Add one of your own risk events (validated by the risk service).
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.risk.catalog import load_directory
+from exposure_app.risk.events import CATEGORIES, EventError, RiskEvent
+from exposure_app.storage.errors import StorageError
+from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.models.events_model import CATEGORY_LABELS
+
+
+def suggested_id(counterparty: str, day: str, title: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "event"
+    return f"user-{counterparty}-{day}-{slug}"[:100]
+
+
+class EventDialog(QDialog):
+    def __init__(self, store: ProfileStore, parent: QWidget | None = None,
+                 counterparty: str | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.event: RiskEvent | None = None
+        self.setWindowTitle("Add an event")
+        self.resize(560, 480)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.counterparty = QComboBox()
+        for cp in sorted(load_directory(), key=lambda c: c.name.casefold()):
+            self.counterparty.addItem(cp.name, cp.id)
+        if counterparty:
+            index = self.counterparty.findData(counterparty)
+            self.counterparty.setCurrentIndex(max(index, 0))
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setMaximumDate(QDate.currentDate())
+        self.category = QComboBox()
+        for category in CATEGORIES:
+            self.category.addItem(CATEGORY_LABELS.get(category, category), category)
+        self.title_edit = QLineEdit()
+        self.summary = QPlainTextEdit()
+        self.summary.setPlaceholderText("What happened, in your words.")
+        self.sources = QPlainTextEdit()
+        self.sources.setPlaceholderText("One source URL per line (https://…)")
+        self.sources.setMaximumHeight(70)
+        self.magnitude = QLineEdit()
+        self.magnitude.setPlaceholderText("optional, USD")
+        for label, widget in (("Counterparty", self.counterparty), ("Date", self.date),
+                              ("Category", self.category), ("Title", self.title_edit),
+                              ("Summary", self.summary), ("Sources", self.sources),
+                              ("Magnitude", self.magnitude)):
+            widget.setAccessibleName(label)
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #d93025;")
+        self.error.setAccessibleName("Problems")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def raw(self) -> dict:
+        cp = self.counterparty.currentData() or ""
+        day = self.date.date().toString("yyyy-MM-dd")
+        raw = {
+            "id": suggested_id(cp, day, self.title_edit.text()),
+            "date": day,
+            "counterparty": cp,
+            "category": self.category.currentData(),
+            "title": self.title_edit.text(),
+            "summary": self.summary.toPlainText(),
+            "sources": self.sources.toPlainText().split(),
+        }
+        if self.magnitude.text().strip():
+            raw["magnitude_usd"] = self.magnitude.text().strip()
+        return raw
+
+    def save(self) -> bool:
+        from exposure_app.services.risk_service import add_user_event
+
+        try:
+            self.event = add_user_event(self.store, self.raw())
+        except EventError as exc:
+            self.error.setText("Not saved:\n• " + "\n• ".join(exc.problems))
+            return False
+        except StorageError as exc:
+            self.error.setText(f"Not saved: {exc}")
+            return False
+        self.accept()
+        return True

@@ -1,0 +1,314 @@
+"""Connect an exchange account with an API key.
+
+* A searchable list of every exchange ccxt supports (loaded on a worker
+  thread: importing ccxt takes most of a second, the window must not stall).
+* Exactly the credential fields that exchange needs (ccxt's
+  ``requiredCredentials``), secrets masked.
+* "Test key" reads one wallet and the key's permissions on a worker thread
+  before anything is saved; a key that can trade or withdraw gets a
+  prominent warning. Saving tests first if the current key was not tested.
+* Advanced options (API URL override, sandbox, proxy, timeout) are folded
+  away under a toggle.
+
+Credentials go to the OS keyring only (``create_exchange_account``); they are
+never logged or shown again.
+
+Threading: GUI thread; blocking calls run in :class:`BackgroundCall` threads
+that :meth:`done` joins before the dialog closes.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QSortFilterProxyModel, QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.domain.models import Account
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.background import BackgroundCall
+from exposure_app.ui.widgets.cards import muted
+
+CREDENTIAL_LABELS = {
+    "apiKey": "API key", "secret": "API secret", "password": "Passphrase", "uid": "User ID",
+    "login": "Login", "privateKey": "Private key", "walletAddress": "Wallet address",
+    "token": "Token", "twofa": "2FA secret", "accountId": "Account ID",
+}
+SECRET_FIELDS = {"secret", "password", "privateKey", "twofa"}
+POPULAR = ("binance", "coinbase", "kraken", "okx", "bybit", "kucoin", "gate", "bitget", "htx")
+
+
+def _load_exchange_ids() -> list[str]:
+    from exposure_app.exchanges.client_factory import exchange_ids
+
+    ids = exchange_ids()
+    popular = [e for e in POPULAR if e in ids]
+    return popular + sorted(e for e in ids if e not in popular)
+
+
+class ExchangeAccountDialog(QDialog):
+    account_created = Signal(object)   # Account
+
+    def __init__(self, store: ProfileStore, secret_store=None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.secret_store = secret_store
+        self.account: Account | None = None
+        self.check = None               # the last KeyCheck
+        self._checked_values: tuple | None = None
+        self._save_after_test = False
+        self._calls: list[BackgroundCall] = []
+        self.setWindowTitle("Add an exchange account")
+        self.resize(760, 520)
+        outer = QHBoxLayout(self)
+        left = QVBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search exchanges…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search exchanges")
+        self.ids_model = QStringListModel(self)
+        self.ids_proxy = QSortFilterProxyModel(self)
+        self.ids_proxy.setSourceModel(self.ids_model)
+        self.ids_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.list = QListView()
+        self.list.setModel(self.ids_proxy)
+        self.list.setAccessibleName("Exchanges")
+        self.list.setMinimumWidth(200)
+        left.addWidget(self.search)
+        left.addWidget(self.list, 1)
+        self.loading = muted("Loading the list of exchanges…")
+        left.addWidget(self.loading)
+        outer.addLayout(left)
+
+        right = QVBoxLayout()
+        self.form = QFormLayout()
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Account name")
+        self.name.setPlaceholderText("e.g. Binance main")
+        self.exchange_label = QLabel("Choose an exchange on the left.")
+        self.form.addRow("Exchange", self.exchange_label)
+        self.form.addRow("Name", self.name)
+        right.addLayout(self.form)
+        self.credentials_form = QFormLayout()
+        right.addLayout(self.credentials_form)
+        self.credential_edits: dict[str, QLineEdit] = {}
+        right.addWidget(muted("Use a read-only key: Exposure only reads balances and never "
+                              "trades or withdraws. Keys are stored in your system keyring."))
+        self.advanced_toggle = QToolButton()
+        self.advanced_toggle.setText("Advanced options")
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setAutoRaise(True)
+        self.advanced_toggle.toggled.connect(self._toggle_advanced)
+        right.addWidget(self.advanced_toggle)
+        self.advanced = QWidget()
+        adv = QFormLayout(self.advanced)
+        self.api_url = QLineEdit()
+        self.api_url.setPlaceholderText("https://api.example.com (regional host, testnet…)")
+        self.sandbox = QCheckBox("Use the exchange's sandbox / testnet")
+        self.proxy = QLineEdit()
+        self.proxy.setPlaceholderText("http://, https:// or socks5:// URL")
+        self.timeout = QDoubleSpinBox()
+        self.timeout.setRange(1, 600)
+        self.timeout.setValue(30)
+        self.timeout.setSuffix(" s")
+        for label, widget in (("API URL", self.api_url), ("Sandbox", self.sandbox),
+                              ("Proxy", self.proxy), ("Timeout", self.timeout)):
+            widget.setAccessibleName(label)
+            adv.addRow(label, widget)
+        self.advanced.setVisible(False)
+        right.addWidget(self.advanced)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextFormat(Qt.TextFormat.RichText)
+        self.result_label.setAccessibleName("Key test result")
+        right.addWidget(self.result_label)
+        right.addStretch(1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.test_button = QPushButton("Test key")
+        self.save_button = QPushButton("Save")
+        self.save_button.setDefault(True)
+        self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.rejected.connect(self.reject)
+        self.test_button.clicked.connect(lambda: self.test_key())
+        self.save_button.clicked.connect(self.save)
+        right.addWidget(self.buttons)
+        outer.addLayout(right, 1)
+        self.exchange_id: str | None = None
+        self._set_busy(False)
+        self.search.textChanged.connect(self.ids_proxy.setFilterFixedString)
+        self.list.selectionModel().currentChanged.connect(
+            lambda current, _prev: self.select_exchange(current.data()) if current.isValid()
+            else None)
+        loader = BackgroundCall(_load_exchange_ids, "load-exchange-ids", self)
+        loader.done.connect(self._on_ids_loaded, Qt.ConnectionType.QueuedConnection)
+        loader.failed.connect(lambda exc: self._show_error(f"The exchange list could not be "
+                                                          f"loaded: {exc}"),
+                              Qt.ConnectionType.QueuedConnection)
+        self._calls.append(loader.start())
+
+    # -- exchange choice -------------------------------------------------------------
+
+    def _on_ids_loaded(self, ids: list[str]) -> None:
+        self.ids_model.setStringList(ids)
+        self.loading.setText(f"{len(ids)} exchanges")
+
+    def exchanges_loaded(self) -> bool:
+        return self.ids_model.rowCount() > 0
+
+    def select_exchange(self, exchange_id: str) -> None:
+        from exposure_app.services.exchange_accounts import required_credential_names
+
+        try:
+            names = required_credential_names(exchange_id)
+        except Exception as exc:
+            self._show_error(str(exc))
+            return
+        self.exchange_id = exchange_id
+        self.exchange_label.setText(f"<b>{html.escape(exchange_id)}</b>")
+        if not self.name.text().strip() or self.name.property("auto"):
+            self.name.setText(exchange_id.capitalize())
+            self.name.setProperty("auto", True)
+        while self.credentials_form.rowCount():
+            self.credentials_form.removeRow(0)
+        self.credential_edits.clear()
+        for name in names:
+            edit = QLineEdit()
+            label = CREDENTIAL_LABELS.get(name, name)
+            edit.setAccessibleName(label)
+            if name in SECRET_FIELDS:
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+            self.credentials_form.addRow(label, edit)
+            self.credential_edits[name] = edit
+        self.check = None
+        self.result_label.setText("")
+        self._set_busy(False)
+
+    def _toggle_advanced(self, shown: bool) -> None:
+        self.advanced.setVisible(shown)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if shown
+                                          else Qt.ArrowType.RightArrow)
+
+    # -- values ------------------------------------------------------------------------
+
+    def credentials(self) -> dict[str, str]:
+        return {name: edit.text().strip() for name, edit in self.credential_edits.items()}
+
+    def connection(self):
+        from exposure_app.exchanges.client_factory import ConnectionOptions
+
+        return ConnectionOptions(api_url=self.api_url.text().strip() or None,
+                                 sandbox=self.sandbox.isChecked(),
+                                 proxy=self.proxy.text().strip() or None,
+                                 timeout_seconds=self.timeout.value())
+
+    def _values(self) -> tuple:
+        return (self.exchange_id, tuple(sorted(self.credentials().items())), self.connection())
+
+    # -- test and save -----------------------------------------------------------------
+
+    def _set_busy(self, busy: bool) -> None:
+        ready = self.exchange_id is not None and not busy
+        self.test_button.setEnabled(ready)
+        self.save_button.setEnabled(ready)
+        self.list.setEnabled(not busy)
+
+    def _show_error(self, text: str) -> None:
+        self.result_label.setText(f"<span style='color:#d93025'>{html.escape(text)}</span>")
+
+    def test_key(self, then_save: bool = False) -> bool:
+        if self.exchange_id is None:
+            return False
+        missing = [CREDENTIAL_LABELS.get(n, n) for n, v in self.credentials().items() if not v]
+        if missing:
+            self._show_error(f"Fill in: {', '.join(missing)}.")
+            return False
+        from exposure_app.services.exchange_accounts import check_key
+
+        values = self._values()
+        exchange_id, credentials, connection = values[0], self.credentials(), values[2]
+        self._save_after_test = then_save
+        self.result_label.setText("Testing the key…")
+        self._set_busy(True)
+        call = BackgroundCall(lambda: check_key(exchange_id, credentials, connection),
+                              "test-api-key", self)
+        call.done.connect(lambda result: self._on_tested(values, result),
+                          Qt.ConnectionType.QueuedConnection)
+        call.failed.connect(self._on_test_failed, Qt.ConnectionType.QueuedConnection)
+        self._calls.append(call.start())
+        return True
+
+    def _on_test_failed(self, exc: Exception) -> None:
+        self._set_busy(False)
+        self._show_error(f"The key could not be tested: {exc}")
+
+    def _on_tested(self, values: tuple, check) -> None:
+        self._set_busy(False)
+        self.check = check
+        self._checked_values = values
+        if check.error is not None:
+            self._show_error(f"The test failed: {check.error}")
+            if check.key_unusable:
+                return
+            self.result_label.setText(self.result_label.text() + "<br>This may be a passing "
+                                      "problem; you can save the account and sync later.")
+        else:
+            level = check.permissions.level.value.replace("_", "-")
+            self.result_label.setText(f"<span style='color:#2e9d5b'>✔ The key works</span> "
+                                      f"(read the {check.wallet_read} wallet; permissions: "
+                                      f"{level}).")
+        if check.warning:
+            self.result_label.setText(self.result_label.text() + "<br><b style='color:#d93025'>"
+                                      f"{html.escape(check.warning)}</b>")
+        if self._save_after_test and check.warning is None:
+            self.save()
+
+    def save(self) -> bool:
+        if self.exchange_id is None:
+            return False
+        if self.check is None or self._checked_values != self._values():
+            return self.test_key(then_save=True) and False
+        if self.check.key_unusable:
+            self._show_error(f"Not saved: {self.check.error}")
+            return False
+        from exposure_app.services.exchange_accounts import create_exchange_account
+        from exposure_app.storage.secrets import SecretStore
+
+        try:
+            account = create_exchange_account(
+                self.store, self.secret_store or SecretStore(), name=self.name.text(),
+                exchange_id=self.exchange_id, credentials=self.credentials(),
+                connection=self.connection())
+        except Exception as exc:   # keyring missing, duplicate name...: shown, nothing kept
+            self._show_error(f"Not saved: {exc}")
+            return False
+        if self.check.error is None:
+            self.store.exchange_state.save_permissions(account.id, self.check.permissions,
+                                                       utc_now())
+        self.account = account
+        self.account_created.emit(account)
+        self.accept()
+        return True
+
+    def done(self, result: int) -> None:
+        for call in self._calls:
+            call.wait(30)
+        super().done(result)

@@ -1,0 +1,144 @@
+"""Edit the holdings of a manual or self-custody account.
+
+Every change writes a new snapshot (the previous holdings with one asset
+changed), so the history keeps what was held before. A price or a total value
+in the base currency may be given; without one the asset is kept, unpriced.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.domain.models import Account
+from exposure_app.domain.money import AmountError, parse_decimal
+from exposure_app.services.manual_holdings import ManualHoldingError, remove_holding, set_holding
+from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.formatting import format_amount, format_money
+from exposure_app.ui.models import RIGHT
+
+
+class HoldingsEditorDialog(QDialog):
+    def __init__(self, store: ProfileStore, account: Account, currency: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.account = account
+        self.currency = currency
+        self.changed = False
+        self.setWindowTitle(f"Holdings of {account.name}")
+        self.resize(640, 460)
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Asset", "Amount", "Price", "Value"])
+        self.table.setAccessibleName("Current holdings")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._on_selected)
+        layout.addWidget(self.table, 1)
+        form = QFormLayout()
+        self.asset = QLineEdit()
+        self.asset.setPlaceholderText("BTC")
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("0.5")
+        self.price = QLineEdit()
+        self.price.setPlaceholderText(f"optional, in {currency}")
+        self.value = QLineEdit()
+        self.value.setPlaceholderText(f"optional total, in {currency} (instead of a price)")
+        for label, edit in (("Asset", self.asset), ("Amount", self.amount),
+                            ("Price", self.price), ("Value", self.value)):
+            edit.setAccessibleName(label)
+            form.addRow(label, edit)
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        self.set_button = QPushButton("Set holding")
+        self.remove_button = QPushButton("Remove selected")
+        self.set_button.clicked.connect(self.apply)
+        self.remove_button.clicked.connect(self.remove_selected)
+        row.addWidget(self.set_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #d93025;")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.accept)
+        layout.addWidget(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        from exposure_app.domain.timeutil import utc_now
+
+        snapshot = self.store.snapshots.latest_usable(self.account.id, utc_now())
+        holdings = snapshot.holdings if snapshot else ()
+        self.table.setRowCount(len(holdings))
+        for i, h in enumerate(holdings):
+            cells = [h.asset, format_amount(h.total),
+                     format_money(h.price, self.currency, with_currency=False),
+                     format_money(h.value, self.currency) if h.value is not None else "unpriced"]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j:
+                    item.setTextAlignment(RIGHT)
+                self.table.setItem(i, j, item)
+        self.remove_button.setEnabled(False)
+
+    def _on_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self.remove_button.setEnabled(bool(rows))
+        if rows:
+            self.asset.setText(self.table.item(rows[0].row(), 0).text())
+
+    @staticmethod
+    def _optional(edit: QLineEdit, name: str) -> Decimal | None:
+        text = edit.text().strip()
+        return parse_decimal(text, field=name) if text else None
+
+    def apply(self) -> bool:
+        try:
+            amount = parse_decimal(self.amount.text(), field="amount")
+            price = self._optional(self.price, "price")
+            value = self._optional(self.value, "value")
+            set_holding(self.store, self.account, self.asset.text(), amount, price=price,
+                        value=value)
+        except (AmountError, ManualHoldingError) as exc:
+            self.error.setText(f"Not saved: {exc}.")
+            return False
+        self.error.setText("")
+        self.changed = True
+        for edit in (self.asset, self.amount, self.price, self.value):
+            edit.clear()
+        self.reload()
+        return True
+
+    def remove_selected(self) -> None:
+        for index in self.table.selectionModel().selectedRows():
+            asset = self.table.item(index.row(), 0).text()
+            try:
+                remove_holding(self.store, self.account, asset)
+            except ManualHoldingError as exc:
+                self.error.setText(f"Not removed: {exc}.")
+                return
+        self.changed = True
+        self.reload()

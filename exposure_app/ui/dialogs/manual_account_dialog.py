@@ -1,0 +1,96 @@
+"""Add a self-custody wallet or a custodian whose balances the user records by hand.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.domain.counterparties import CounterpartyKind
+from exposure_app.domain.models import Account, AccountKind
+from exposure_app.risk.catalog import load_directory
+from exposure_app.storage.errors import StorageError
+from exposure_app.storage.store import ProfileStore
+
+
+class ManualAccountDialog(QDialog):
+    def __init__(self, store: ProfileStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.account: Account | None = None
+        self.setWindowTitle("Add a wallet or custodian")
+        layout = QVBoxLayout(self)
+        self.self_custody = QRadioButton("Self-custody wallet (hardware, software or paper)")
+        self.custodial = QRadioButton("Held by a custodian I record by hand (exchange, lender…)")
+        self.self_custody.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.self_custody)
+        group.addButton(self.custodial)
+        layout.addWidget(self.self_custody)
+        layout.addWidget(self.custodial)
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Ledger, Cold storage, Celsius")
+        self.name.setAccessibleName("Account name")
+        self.counterparty = QComboBox()
+        self.counterparty.setEditable(True)
+        self.counterparty.setAccessibleName("Custodian")
+        directory = load_directory()
+        for cp in sorted(directory, key=lambda c: c.name.casefold()):
+            if cp.kind is not CounterpartyKind.STABLECOIN_ISSUER:
+                self.counterparty.addItem(cp.name, cp.id)
+        self.counterparty.setCurrentIndex(-1)
+        self.counterparty.lineEdit().setPlaceholderText("Choose or type a custodian")
+        form.addRow("Name", self.name)
+        form.addRow("Custodian", self.counterparty)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #d93025;")
+        self.error.setAccessibleName("Error")
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.self_custody.toggled.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        self.counterparty.setEnabled(self.custodial.isChecked())
+
+    def counterparty_id(self) -> str | None:
+        text = self.counterparty.currentText().strip()
+        if not text:
+            return None
+        index = self.counterparty.findText(text)
+        if index >= 0 and self.counterparty.itemData(index):
+            return str(self.counterparty.itemData(index))
+        return load_directory().resolve(text.replace(" ", "_"))
+
+    def save(self) -> None:
+        kind = AccountKind.SELF_CUSTODY if self.self_custody.isChecked() \
+            else AccountKind.MANUAL_CUSTODIAL
+        cp = None if kind is AccountKind.SELF_CUSTODY else self.counterparty_id()
+        if kind is AccountKind.MANUAL_CUSTODIAL and not cp:
+            self.error.setText("Choose the custodian that holds these assets.")
+            return
+        try:
+            self.account = self.store.accounts.add(self.name.text(), kind, counterparty=cp)
+        except (ValueError, StorageError) as exc:
+            self.error.setText(str(exc).capitalize() + ".")
+            return
+        self.accept()

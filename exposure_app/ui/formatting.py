@@ -1,0 +1,96 @@
+"""Number, money, share and time formatting for people (views only).
+
+Money stays :class:`~decimal.Decimal` everywhere else; only here is it
+turned into text, with the separators of the user's locale (``QLocale``).
+Amounts keep their full precision (trailing zeros trimmed), money values
+are shown with two decimals (eight for BTC/ETH bases).
+
+Threading: pure functions; ``QLocale()`` is read on the calling thread.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from PySide6.QtCore import QLocale
+
+from exposure_app.domain.timeutil import ensure_utc, utc_now
+
+_CRYPTO_BASES = {"BTC": 8, "ETH": 6}
+
+
+def _localise(text: str, locale: QLocale | None = None) -> str:
+    """Swap Python's ``,`` / ``.`` for the locale's group and decimal characters."""
+    locale = locale or QLocale()
+    group = locale.groupSeparator() or ","
+    point = locale.decimalPoint() or "."
+    if group == "," and point == ".":
+        return text
+    return text.replace(",", "\x00").replace(".", point).replace("\x00", group)
+
+
+def money_places(currency: str) -> int:
+    return _CRYPTO_BASES.get(currency.upper(), 2)
+
+
+def format_money(value: Decimal | None, currency: str = "", *, with_currency: bool = True,
+                 locale: QLocale | None = None) -> str:
+    """``12,345.68 USD``; ``—`` for no value (unpriced)."""
+    if value is None:
+        return "—"
+    places = money_places(currency)
+    quantum = Decimal(1).scaleb(-places)
+    text = _localise(f"{value.quantize(quantum, rounding=ROUND_HALF_EVEN):,.{places}f}", locale)
+    return f"{text} {currency}" if with_currency and currency else text
+
+
+def format_compact_money(value: Decimal | float, currency: str = "") -> str:
+    """Short form for chart labels: ``12.3k``, ``4.56M``."""
+    number = float(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(number) >= limit:
+            text = f"{number / limit:.3g}{suffix}"
+            break
+    else:
+        text = f"{number:,.0f}" if abs(number) >= 1 else f"{number:.2g}"
+    text = _localise(text)
+    return f"{text} {currency}".strip()
+
+
+def format_amount(value: Decimal | None, *, locale: QLocale | None = None) -> str:
+    """A token amount at full precision, trailing zeros trimmed, grouped."""
+    if value is None:
+        return "—"
+    text = f"{value:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return _localise(text, locale)
+
+
+def format_share(value: Decimal | float | None, *, places: int = 1) -> str:
+    if value is None:
+        return "—"
+    return _localise(f"{float(value) * 100:.{places}f}") + "%"
+
+
+def format_time(moment: datetime | None) -> str:
+    """Local date and time, short form; ``never`` when there is none."""
+    if moment is None:
+        return "never"
+    local = ensure_utc(moment).astimezone()
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def format_age(moment: datetime | None, now: datetime | None = None) -> str:
+    """``5 min ago``, ``3 h ago``, ``2 days ago``."""
+    if moment is None:
+        return "never"
+    seconds = (ensure_utc(now or utc_now()) - ensure_utc(moment)).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400 * 2:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{int(seconds // 86400)} days ago"

@@ -1,0 +1,122 @@
+"""Accounts with their kind, custodian, status, last sync, coverage and key permissions.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+from typing import ClassVar
+
+from PySide6.QtGui import QBrush, QColor
+
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel
+from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.exposure import ExposureReport
+from exposure_app.domain.models import AccountKind
+from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.formatting import format_age, format_time
+from exposure_app.ui.models.freshness_model import (
+    KIND_LABELS,
+    STATE_COLOURS,
+    STATE_LABELS,
+    freshness_rows,
+)
+from exposure_app.ui.models.table_model import RowTableModel
+
+PERMISSION_TEXT = {
+    PermissionLevel.READ_ONLY: "Read-only",
+    PermissionLevel.TRADE: "Can trade!",
+    PermissionLevel.WITHDRAW: "Can withdraw!",
+    PermissionLevel.UNKNOWN: "Unknown",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    account_id: int
+    name: str
+    kind: AccountKind
+    counterparty: str
+    exchange_id: str
+    state: str
+    detail: str
+    last_sync: datetime | None
+    coverage: tuple[str, ...]
+    permissions: KeyPermissions | None
+
+
+def account_rows(store: ProfileStore, report: ExposureReport, directory: CounterpartyDirectory,
+                 live_status: dict[int, str] | None = None) -> list[AccountRow]:
+    fresh = {r.account_id: r for r in freshness_rows(report, live_status)}
+    rows = []
+    for state in report.accounts:
+        account = state.account
+        f = fresh[account.id]
+        permissions = None
+        repo = getattr(store, "exchange_state", None)
+        if account.kind is AccountKind.EXCHANGE_API and repo is not None:
+            found = repo.permissions(account.id)
+            permissions = found[0] if found else None
+        rows.append(AccountRow(
+            account.id, account.name, account.kind,
+            directory.name(account.counterparty) if account.counterparty else "—",
+            account.exchange_id or "", f.state, f.detail, f.last_good,
+            state.snapshot.coverage if state.snapshot else (), permissions,
+        ))
+    return rows
+
+
+class AccountsModel(RowTableModel):
+    class Columns(IntEnum):
+        NAME = 0
+        KIND = 1
+        COUNTERPARTY = 2
+        STATUS = 3
+        LAST_SYNC = 4
+        COVERAGE = 5
+        PERMISSIONS = 6
+
+    HEADERS: ClassVar[dict[int, str]] = {
+        0: "Account", 1: "Kind", 2: "Custodian", 3: "Status", 4: "Last good data",
+               5: "Coverage", 6: "Key permissions"}
+
+    def display(self, r: AccountRow, c) -> str:
+        col = self.Columns
+        if c == col.LAST_SYNC:
+            return f"{format_time(r.last_sync)} ({format_age(r.last_sync)})" if r.last_sync \
+                else "never"
+        if c == col.PERMISSIONS:
+            if r.kind is not AccountKind.EXCHANGE_API:
+                return "—"
+            return PERMISSION_TEXT[r.permissions.level] if r.permissions else "Not checked yet"
+        return {
+            col.NAME: r.name, col.KIND: KIND_LABELS[r.kind], col.COUNTERPARTY: r.counterparty,
+            col.STATUS: STATE_LABELS[r.state] if r.state != "syncing" else f"Syncing: {r.detail}",
+            col.COVERAGE: ", ".join(r.coverage) if r.coverage else "—",
+        }[c]
+
+    def raw(self, r: AccountRow, c):
+        if c == self.Columns.LAST_SYNC:
+            return r.last_sync.timestamp() if r.last_sync else 0.0
+        return self.display(r, c).casefold()
+
+    def foreground(self, r: AccountRow, c):
+        if c == self.Columns.STATUS:
+            return QBrush(QColor(STATE_COLOURS[r.state]))
+        if c == self.Columns.PERMISSIONS and r.permissions is not None and \
+                r.permissions.is_dangerous:
+            return QBrush(QColor("#d93025"))
+        return None
+
+    def tooltip(self, r: AccountRow, c):
+        if c == self.Columns.PERMISSIONS and r.permissions is not None:
+            if r.permissions.is_dangerous:
+                return ("This key can move funds. Exposure only reads balances: replace it with a "
+                        "read-only key.")
+            return r.permissions.detail or None
+        if c == self.Columns.STATUS:
+            return r.detail or None
+        return None

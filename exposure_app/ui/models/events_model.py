@@ -1,0 +1,108 @@
+"""Risk events (shipped, yours, feed, derived) with a filter proxy.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import IntEnum
+from typing import ClassVar
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtGui import QBrush, QColor
+
+from exposure_app.risk.events import RiskEvent
+from exposure_app.ui.formatting import format_compact_money
+from exposure_app.ui.models import SORT_ROLE, change_filter
+from exposure_app.ui.models.table_model import RowTableModel
+
+CATEGORY_LABELS = {
+    "insolvency": "Insolvency", "withdrawal_halt": "Withdrawal halt", "hack": "Hack",
+    "outflow_surge": "Outflow surge", "reserve_concern": "Reserve concern",
+    "regulatory": "Regulatory", "depeg": "Depeg",
+}
+ORIGIN_LABELS = {"shipped": "History", "user": "Yours", "feed": "Feed", "derived": "Signal"}
+
+
+class EventsModel(RowTableModel):
+    class Columns(IntEnum):
+        DATE = 0
+        COUNTERPARTY = 1
+        CATEGORY = 2
+        TITLE = 3
+        MAGNITUDE = 4
+        ORIGIN = 5
+        SOURCES = 6
+
+    HEADERS: ClassVar[dict[int, str]] = {
+        0: "Date", 1: "Counterparty", 2: "Category", 3: "Title", 4: "Magnitude",
+               5: "Origin", 6: "Sources"}
+    NUMERIC = frozenset({4})
+
+    def __init__(self, names: dict[str, str] | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.names = dict(names or {})
+
+    def display(self, e: RiskEvent, c) -> str:
+        col = self.Columns
+        return {
+            col.DATE: e.date.isoformat(),
+            col.COUNTERPARTY: self.names.get(e.counterparty, e.counterparty),
+            col.CATEGORY: CATEGORY_LABELS.get(e.category.value, e.category.value),
+            col.TITLE: e.title,
+            col.MAGNITUDE: format_compact_money(e.magnitude_usd, "USD") if e.magnitude_usd
+            is not None else "",
+            col.ORIGIN: ORIGIN_LABELS.get(e.origin.value, e.origin.value),
+            col.SOURCES: str(len(e.sources)),
+        }[c]
+
+    def raw(self, e: RiskEvent, c):
+        col = self.Columns
+        if c == col.DATE:
+            return e.date.toordinal()
+        if c == col.MAGNITUDE:
+            return float(e.magnitude_usd) if e.magnitude_usd is not None else -1.0
+        if c == col.SOURCES:
+            return len(e.sources)
+        return self.display(e, c).casefold()
+
+    def tooltip(self, e: RiskEvent, c):
+        return e.summary or None
+
+    def foreground(self, e: RiskEvent, c):
+        if e.is_derived and c == self.Columns.ORIGIN:
+            return QBrush(QColor("#e8710a"))
+        return None
+
+
+class EventsFilter(QSortFilterProxyModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.counterparty = ""
+        self.category = ""
+        self.since: date | None = None
+        self.until: date | None = None
+        self.text = ""
+
+    def set_filter(self, *, counterparty: str = "", category: str = "",
+                   since: date | None = None, until: date | None = None, text: str = "") -> None:
+        def apply() -> None:
+            self.counterparty, self.category = counterparty, category
+            self.since, self.until, self.text = since, until, text.strip().casefold()
+
+        change_filter(self, apply)
+
+    def filterAcceptsRow(self, source_row: int,
+                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        e: RiskEvent = self.sourceModel().row_at(source_row)
+        if self.counterparty and e.counterparty != self.counterparty:
+            return False
+        if self.category and e.category.value != self.category:
+            return False
+        if self.since and e.date < self.since:
+            return False
+        if self.until and e.date > self.until:
+            return False
+        return not (self.text and self.text not in f"{e.title} {e.summary}".casefold())

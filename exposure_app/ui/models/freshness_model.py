@@ -1,0 +1,103 @@
+"""Per-account freshness for the overview: last good sync, stale or failed, why.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+from typing import ClassVar
+
+from PySide6.QtGui import QBrush, QColor
+
+from exposure_app.domain.exposure import ExposureReport
+from exposure_app.domain.models import AccountKind, SnapshotStatus
+from exposure_app.ui.formatting import format_age, format_time
+from exposure_app.ui.models.table_model import RowTableModel
+
+KIND_LABELS = {
+    AccountKind.EXCHANGE_API: "Exchange (API)",
+    AccountKind.MANUAL_CUSTODIAL: "Custodian (manual)",
+    AccountKind.SELF_CUSTODY: "Self-custody",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FreshnessRow:
+    account_id: int
+    account: str
+    kind: AccountKind
+    state: str          # ok, partial, stale, failed, never, syncing
+    last_good: datetime | None
+    detail: str
+
+
+def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = None,
+                   ) -> list[FreshnessRow]:
+    live_status = live_status or {}
+    rows = []
+    for state in report.accounts:
+        account = state.account
+        snapshot = state.snapshot
+        detail = ""
+        if snapshot is None:
+            status = "failed" if state.stale_reason else "never"
+            detail = state.stale_reason or (
+                "not synced yet" if account.kind is AccountKind.EXCHANGE_API else "no holdings yet")
+        elif state.is_stale:
+            status = "stale"
+            detail = f"last sync failed: {state.stale_reason}"
+        elif snapshot.status is SnapshotStatus.PARTIAL:
+            status = "partial"
+            detail = "missing: " + "; ".join(f"{w} ({why})" for w, why in snapshot.missing.items())
+        else:
+            status = "ok"
+            if snapshot.coverage:
+                detail = "wallets: " + ", ".join(snapshot.coverage)
+        if account.id in live_status:
+            status, detail = "syncing", live_status[account.id]
+        rows.append(FreshnessRow(account.id, account.name, account.kind, status,
+                                 snapshot.taken_at if snapshot else None, detail))
+    return rows
+
+
+STATE_COLOURS = {"ok": "#2e9d5b", "partial": "#d49a00", "stale": "#e8710a", "failed": "#d93025",
+                 "never": "#8a94a6", "syncing": "#5b7fa6"}
+STATE_LABELS = {"ok": "Up to date", "partial": "Partial", "stale": "Stale", "failed": "Failed",
+                "never": "Never synced", "syncing": "Syncing…"}
+
+
+class FreshnessModel(RowTableModel):
+    class Columns(IntEnum):
+        ACCOUNT = 0
+        KIND = 1
+        STATE = 2
+        LAST_GOOD = 3
+        DETAIL = 4
+
+    HEADERS: ClassVar[dict[int, str]] = {
+        0: "Account", 1: "Kind", 2: "Status", 3: "Last good data", 4: "Detail"}
+
+    def display(self, r: FreshnessRow, c) -> str:
+        col = self.Columns
+        if c == col.LAST_GOOD:
+            return f"{format_time(r.last_good)} ({format_age(r.last_good)})" if r.last_good \
+                else "never"
+        return {col.ACCOUNT: r.account, col.KIND: KIND_LABELS[r.kind],
+                col.STATE: STATE_LABELS[r.state], col.DETAIL: r.detail}[c]
+
+    def raw(self, r: FreshnessRow, c):
+        col = self.Columns
+        if c == col.LAST_GOOD:
+            return r.last_good.timestamp() if r.last_good else 0.0
+        return self.display(r, c).casefold()
+
+    def foreground(self, r: FreshnessRow, c):
+        if c == self.Columns.STATE:
+            return QBrush(QColor(STATE_COLOURS[r.state]))
+        return None
+
+    def tooltip(self, r: FreshnessRow, c):
+        return r.detail or None

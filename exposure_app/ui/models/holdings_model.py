@@ -1,0 +1,166 @@
+"""Holdings of every account as of the window's date, one row per wallet and asset.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import IntEnum
+from typing import ClassVar
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtGui import QBrush, QColor
+
+from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.exposure import ExposureReport
+from exposure_app.domain.money import share
+from exposure_app.ui.formatting import format_amount, format_money, format_share
+from exposure_app.ui.models import SORT_ROLE, change_filter
+from exposure_app.ui.models.table_model import RowTableModel
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingRow:
+    account: str
+    counterparty: str          # display name; "Self-custody" for wallets
+    counterparty_id: str
+    wallet: str
+    asset: str
+    free: Decimal
+    locked: Decimal
+    total: Decimal
+    price: Decimal | None
+    value: Decimal | None
+    share: Decimal | None
+    currency: str
+    taken_at: datetime | None
+    stale: bool
+
+
+def holding_rows(report: ExposureReport, directory: CounterpartyDirectory) -> list[HoldingRow]:
+    rows = []
+    for state in report.accounts:
+        snapshot = state.snapshot
+        if snapshot is None:
+            continue
+        account = state.account
+        cp_id = directory.resolve(account.counterparty) if account.counterparty else ""
+        cp_name = directory.name(cp_id) if cp_id else "Self-custody"
+        for h in snapshot.holdings:
+            rows.append(HoldingRow(
+                account.name, cp_name, cp_id, h.wallet, h.asset, h.free, h.locked, h.total,
+                h.price, h.value,
+                share(h.value, report.net_worth) if h.value is not None else None,
+                report.base_currency, snapshot.taken_at, state.is_stale,
+            ))
+    rows.sort(key=lambda r: (-(r.value or Decimal(-1)), r.account, r.asset))
+    return rows
+
+
+class HoldingsModel(RowTableModel):
+    class Columns(IntEnum):
+        ACCOUNT = 0
+        COUNTERPARTY = 1
+        WALLET = 2
+        ASSET = 3
+        FREE = 4
+        LOCKED = 5
+        TOTAL = 6
+        PRICE = 7
+        VALUE = 8
+        SHARE = 9
+
+    HEADERS: ClassVar[dict[int, str]] = {
+        0: "Account", 1: "Custodian", 2: "Wallet", 3: "Asset", 4: "Free", 5: "Locked",
+        6: "Total", 7: "Price", 8: "Value", 9: "Share"}
+    NUMERIC = frozenset({4, 5, 6, 7, 8, 9})
+
+    def display(self, r: HoldingRow, c) -> str:
+        col = self.Columns
+        return {
+            col.ACCOUNT: r.account, col.COUNTERPARTY: r.counterparty, col.WALLET: r.wallet,
+            col.ASSET: r.asset, col.FREE: format_amount(r.free), col.LOCKED: format_amount(r.locked),
+            col.TOTAL: format_amount(r.total),
+            col.PRICE: format_money(r.price, r.currency, with_currency=False) if r.price is not None
+            else "unpriced",
+            col.VALUE: format_money(r.value, r.currency) if r.value is not None else "unpriced",
+            col.SHARE: format_share(r.share, places=2),
+        }[c]
+
+    def raw(self, r: HoldingRow, c):
+        col = self.Columns
+        value = {
+            col.ACCOUNT: r.account.casefold(), col.COUNTERPARTY: r.counterparty.casefold(),
+            col.WALLET: r.wallet.casefold(), col.ASSET: r.asset.casefold(), col.FREE: r.free,
+            col.LOCKED: r.locked, col.TOTAL: r.total, col.PRICE: r.price, col.VALUE: r.value,
+            col.SHARE: r.share,
+        }[c]
+        if isinstance(value, Decimal):
+            return float(value)
+        return -1.0 if value is None else value
+
+    def foreground(self, r: HoldingRow, c):
+        if r.value is None and c in (self.Columns.PRICE, self.Columns.VALUE):
+            return QBrush(QColor("#e8710a"))
+        return None
+
+    def tooltip(self, r: HoldingRow, c):
+        if r.value is None:
+            return "No price was found for this asset: it is not in the totals."
+        if r.stale:
+            return "The last sync of this account failed: these are its last good figures."
+        return None
+
+    def copy_text(self, rows: list[int]) -> str:
+        """Tab-separated text of ``rows`` with a header, for the clipboard."""
+        lines = ["\t".join(self.HEADERS[c] for c in self.Columns)]
+        for row in rows:
+            record = self._rows[row]
+            lines.append("\t".join(self.display(record, c) for c in self.Columns))
+        return "\n".join(lines) + "\n"
+
+
+class HoldingsFilter(QSortFilterProxyModel):
+    """Text filter over account, custodian, wallet and asset; plus account and custodian."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+        self._text = ""
+        self._account = ""
+        self._counterparty = ""
+
+    def set_text(self, text: str) -> None:
+        change_filter(self, lambda: setattr(self, "_text", text.strip().casefold()))
+
+    def set_account(self, name: str) -> None:
+        change_filter(self, lambda: setattr(self, "_account", name))
+
+    def set_counterparty(self, name: str) -> None:
+        change_filter(self, lambda: setattr(self, "_counterparty", name))
+
+    def filterAcceptsRow(self, source_row: int,
+                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        r: HoldingRow = model.row_at(source_row)
+        if self._account and r.account != self._account:
+            return False
+        if self._counterparty and r.counterparty != self._counterparty:
+            return False
+        if self._text:
+            haystack = f"{r.account} {r.counterparty} {r.wallet} {r.asset}".casefold()
+            return all(word in haystack for word in self._text.split())
+        return True
+
+    def lessThan(self, left, right) -> bool:
+        a = left.data(SORT_ROLE)
+        b = right.data(SORT_ROLE)
+        if type(a) is not type(b):
+            return str(a) < str(b)
+        return a < b
+
+

@@ -1,0 +1,241 @@
+"""Accounts: list, add (exchange, wallet, manual custodian), edit holdings, import, remove.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.domain.models import AccountKind
+from exposure_app.risk.catalog import load_directory
+from exposure_app.services.accounts import remove_account_everywhere
+from exposure_app.storage.errors import StorageError
+from exposure_app.ui.icons import action_icon
+from exposure_app.ui.models import SORT_ROLE
+from exposure_app.ui.models.accounts_model import AccountRow, AccountsModel, account_rows
+from exposure_app.ui.view_state import ViewData, ViewState
+from exposure_app.ui.widgets.cards import heading, muted
+
+
+class AccountsPage(QWidget):
+    title = "Accounts"
+    changed = Signal()
+    sync_requested = Signal(object)   # list of account ids
+    message = Signal(str, str)        # text, kind
+
+    def __init__(self, state: ViewState, secret_store=None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.secret_store = secret_store
+        self.setAccessibleName("Accounts")
+        self.live_status: dict[int, str] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.addWidget(heading("Accounts"))
+        bar = QHBoxLayout()
+        self.add_exchange_button = self._button("add-exchange", "Add exchange…", self.add_exchange)
+        self.add_wallet_button = self._button("add-wallet", "Add wallet or custodian…",
+                                              self.add_manual)
+        self.holdings_button = self._button("edit", "Edit holdings…", self.edit_holdings)
+        self.import_button = self._button("import", "Import CSV…", self.import_csv)
+        self.rename_button = self._button("edit", "Rename…", self.rename_selected)
+        self.sync_button = self._button("sync", "Sync this account",
+                                        lambda: self.sync_requested.emit(
+                                            self.selected_account_ids()))
+        self.remove_button = self._button("remove", "Remove…", self.remove_selected)
+        for b in (self.add_exchange_button, self.add_wallet_button, self.holdings_button,
+                  self.import_button, self.rename_button, self.sync_button):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        bar.addWidget(self.remove_button)
+        layout.addLayout(bar)
+        self.model = AccountsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setAccessibleName("Accounts table")
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.view.doubleClicked.connect(lambda _i: self.edit_holdings())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        layout.addWidget(self.view, 1)
+        layout.addWidget(muted(
+            "Exchange accounts sync with a read-only API key kept in your system keyring. "
+            "Wallets and custodians you record by hand keep the holdings you enter or import."))
+        self.data: ViewData | None = None
+        self._results: dict = {}
+        self._update_buttons()
+
+    @staticmethod
+    def _button(icon: str, text: str, slot) -> QPushButton:
+        button = QPushButton(action_icon(icon), text)
+        button.setAccessibleName(text.rstrip("…"))
+        button.clicked.connect(slot)
+        return button
+
+    # -- data --------------------------------------------------------------------------
+
+    def show_data(self, data: ViewData) -> None:
+        self.data = data
+        self._reload()
+
+    def set_live_status(self, live: dict[int, str], results: dict) -> None:
+        self.live_status = dict(live)
+        self._results = dict(results)
+        self._reload()
+
+    def _reload(self) -> None:
+        if self.data is None:
+            return
+        selected = self.selected_account_ids()
+        self.model.set_rows(account_rows(self.state.store, self.data.report, load_directory(),
+                                         self.live_status))
+        if selected:
+            self.select_account(selected[0])
+        self._update_buttons()
+
+    def selected_rows(self) -> list[AccountRow]:
+        return [self.model.row_at(self.proxy.mapToSource(i).row())
+                for i in self.view.selectionModel().selectedRows()]
+
+    def selected_account_ids(self) -> list[int]:
+        return [r.account_id for r in self.selected_rows()]
+
+    def select_account(self, account_id: int) -> None:
+        for row, record in enumerate(self.model.rows):
+            if record.account_id == account_id:
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                self.view.selectRow(index.row())
+                return
+
+    def _update_buttons(self) -> None:
+        rows = self.selected_rows()
+        manual = bool(rows) and rows[0].kind is not AccountKind.EXCHANGE_API
+        self.holdings_button.setEnabled(manual)
+        self.sync_button.setEnabled(bool(rows) and not manual)
+        self.rename_button.setEnabled(bool(rows))
+        self.remove_button.setEnabled(bool(rows))
+
+    # -- commands ------------------------------------------------------------------------
+
+    def add_exchange(self):
+        from exposure_app.ui.dialogs.exchange_account_dialog import ExchangeAccountDialog
+
+        dialog = ExchangeAccountDialog(self.state.store, self.secret_store, self)
+        dialog.account_created.connect(self._on_exchange_added)
+        dialog.open()
+        return dialog
+
+    def _on_exchange_added(self, account) -> None:
+        self.changed.emit()
+        self.message.emit(f"{account.name} was added. Syncing it now…", "info")
+        self.sync_requested.emit([account.id])
+
+    def add_manual(self):
+        from exposure_app.ui.dialogs.manual_account_dialog import ManualAccountDialog
+
+        dialog = ManualAccountDialog(self.state.store, self)
+        dialog.accepted.connect(lambda: self._on_manual_added(dialog))
+        dialog.open()
+        return dialog
+
+    def _on_manual_added(self, dialog) -> None:
+        self.changed.emit()
+        self.state.refresh_now()
+        if dialog.account is not None:
+            self.select_account(dialog.account.id)
+            self.edit_holdings()
+
+    def edit_holdings(self):
+        rows = self.selected_rows()
+        if not rows or rows[0].kind is AccountKind.EXCHANGE_API:
+            return None
+        from exposure_app.ui.dialogs.holdings_editor_dialog import HoldingsEditorDialog
+
+        account = self.state.store.accounts.get(rows[0].account_id)
+        dialog = HoldingsEditorDialog(self.state.store, account,
+                                      self.state.settings.base_currency, self)
+        dialog.finished.connect(lambda _r: self.changed.emit() if dialog.changed else None)
+        dialog.open()
+        return dialog
+
+    def import_csv(self):
+        from exposure_app.ui.dialogs.csv_import_dialog import CsvImportDialog
+
+        dialog = CsvImportDialog(self.state.store, self)
+        dialog.accepted.connect(lambda: self._on_imported(dialog))
+        dialog.open()
+        return dialog
+
+    def _on_imported(self, dialog) -> None:
+        result = dialog.result
+        if result is not None:
+            self.message.emit(f"Imported {result.snapshots_written} snapshot(s) "
+                              f"({result.rows} rows); {result.snapshots_unchanged} were already "
+                              "there.", "info")
+        self.changed.emit()
+
+    def rename_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        name, ok = QInputDialog.getText(self, "Rename account", "New name", text=rows[0].name)
+        if not ok or not name.strip():
+            return
+        try:
+            self.state.store.accounts.rename(rows[0].account_id, name)
+        except StorageError as exc:
+            self.message.emit(str(exc), "error")
+            return
+        self.changed.emit()
+
+    def remove_selected(self, *, confirm: bool = True) -> bool:
+        rows = self.selected_rows()
+        if not rows:
+            return False
+        row = rows[0]
+        if confirm:
+            answer = QMessageBox.question(
+                self, "Remove account",
+                f"Remove {row.name} and its whole history from this profile?"
+                + (" Its API key is deleted from the keyring." if row.kind is
+                   AccountKind.EXCHANGE_API else ""))
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        account = self.state.store.accounts.get(row.account_id)
+        try:
+            if account.kind is AccountKind.EXCHANGE_API and self.secret_store is not None:
+                from exposure_app.storage.secrets import delete_credentials
+
+                delete_credentials(account, self.secret_store)
+                self.state.store.accounts.remove(account.id)
+            else:
+                remove_account_everywhere(self.state.store, account)
+        except StorageError as exc:
+            self.message.emit(f"{row.name} was not removed: {exc}", "error")
+            return False
+        self.changed.emit()
+        return True

@@ -1,0 +1,365 @@
+"""Events: the sourced history per counterparty, your own events, the feed, outflow signals.
+
+Filters (counterparty, category, date, text) act on one list of every event
+(shipped, yours, feed, derived). Selecting an event shows its summary and
+clickable sources; derived outflow signals show their figures. When the
+window shows a past date, only events up to that date are listed.
+
+Network work (feed update, reserve data) runs on a worker thread with its
+own store; the list refreshes when it is done.
+
+Threading: GUI thread only (workers open their own ProfileStore).
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.risk.catalog import load_directory
+from exposure_app.risk.events import CATEGORIES, Origin, RiskEvent
+from exposure_app.ui.background import BackgroundCall
+from exposure_app.ui.formatting import format_share
+from exposure_app.ui.icons import action_icon
+from exposure_app.ui.models.events_model import CATEGORY_LABELS, EventsFilter, EventsModel
+from exposure_app.ui.view_state import ViewData, ViewState
+from exposure_app.ui.widgets.cards import Card, muted
+
+EARLIEST = QDate(2010, 1, 1)
+
+
+def describe_event(event: RiskEvent, name: str) -> str:
+    """Rich text for the details panel: title, summary, figures, source links."""
+    parts = [f"<b>{html.escape(event.title)}</b>",
+             f"<span style='color:palette(placeholder-text)'>{event.date.isoformat()} · "
+             f"{html.escape(name)} · {CATEGORY_LABELS.get(event.category.value, '')}</span>",
+             html.escape(event.summary)]
+    if event.is_derived and event.data:
+        d = event.data
+        parts.append(
+            f"Net flow {html.escape(str(d.get('net_flow_usd', '?')))} USD over "
+            f"{d.get('window_days', '?')} day(s) to {html.escape(str(d.get('window_end', ''))[:10])}"
+            f" = {format_share(float(d['share']) if 'share' in d else None)} of clean assets "
+            f"({html.escape(str(d.get('clean_assets_usd', '?')))} USD).")
+    if event.resolved is not None:
+        parts.append(f"Resolved by {event.resolved.date.isoformat()}"
+                     f"{': ' + html.escape(event.resolved.note) if event.resolved.note else ''}")
+    links = " · ".join(f'<a href="{html.escape(u)}">{html.escape(u)}</a>' for u in event.sources)
+    parts.append(f"Sources: {links}")
+    return "<br>".join(parts)
+
+
+class EventsPage(QWidget):
+    title = "Events"
+    changed = Signal()
+    message = Signal(str, str)
+
+    def __init__(self, state: ViewState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setAccessibleName("Events")
+        directory = load_directory()
+        self.names = {cp.id: cp.name for cp in directory}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        bar = QHBoxLayout()
+        self.counterparty = QComboBox()
+        self.counterparty.setAccessibleName("Counterparty filter")
+        self.counterparty.addItem("All counterparties", "")
+        for cp in sorted(directory, key=lambda c: c.name.casefold()):
+            self.counterparty.addItem(cp.name, cp.id)
+        self.category = QComboBox()
+        self.category.setAccessibleName("Category filter")
+        self.category.addItem("All categories", "")
+        for category in CATEGORIES:
+            self.category.addItem(CATEGORY_LABELS.get(category, category), category)
+        self.since = QDateEdit(EARLIEST)
+        self.since.setCalendarPopup(True)
+        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.since.setAccessibleName("Events since")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search titles and summaries…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search events")
+        bar.addWidget(self.counterparty)
+        bar.addWidget(self.category)
+        bar.addWidget(QLabel("since"))
+        bar.addWidget(self.since)
+        bar.addWidget(self.search, 1)
+        layout.addLayout(bar)
+        actions = QHBoxLayout()
+        self.add_button = self._button("add-exchange", "Add event…", self.add_event)
+        self.import_button = self._button("import", "Import…", self.import_events)
+        self.export_button = self._button("export", "Export…", self.export_events)
+        self.feed_button = self._button("sync", "Update from feed", self.update_feed)
+        self.reserve_button = self._button("sync", "Refresh outflow data", self.refresh_reserves)
+        self.remove_button = self._button("remove", "Remove mine", self.remove_selected)
+        for b in (self.add_button, self.import_button, self.export_button, self.feed_button,
+                  self.reserve_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        actions.addWidget(self.remove_button)
+        layout.addLayout(actions)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter
+        self.model = EventsModel(self.names, self)
+        self.proxy = EventsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setAccessibleName("Events table")
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(EventsModel.Columns.DATE, Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(EventsModel.Columns.TITLE, QHeaderView.ResizeMode.Stretch)
+        splitter.addWidget(self.view)
+        lower = QWidget()
+        lower_layout = QHBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 8, 0, 0)
+        self.details = QLabel("Select an event to see its summary and sources.")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setOpenExternalLinks(True)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setAccessibleName("Event details")
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        details_card = Card("Details")
+        details_card.body.addWidget(self.details, 1)
+        self.signals_card = Card("Live outflow signals")
+        self.signals_text = QLabel()
+        self.signals_text.setWordWrap(True)
+        self.signals_text.setTextFormat(Qt.TextFormat.RichText)
+        self.signals_text.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.signals_card.body.addWidget(self.signals_text, 1)
+        lower_layout.addWidget(details_card, 3)
+        lower_layout.addWidget(self.signals_card, 2)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
+        self.count = muted()
+        layout.addWidget(self.count)
+        self._calls: list[BackgroundCall] = []
+        for widget in (self.counterparty, self.category):
+            widget.currentIndexChanged.connect(self._apply_filter)
+        self.since.dateChanged.connect(self._apply_filter)
+        self.search.textChanged.connect(self._apply_filter)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        self.data: ViewData | None = None
+        self._sized = False
+
+    @staticmethod
+    def _button(icon: str, text: str, slot) -> QPushButton:
+        button = QPushButton(action_icon(icon), text)
+        button.setAccessibleName(text.rstrip("…"))
+        button.clicked.connect(slot)
+        return button
+
+    # -- data ------------------------------------------------------------------------
+
+    def show_data(self, data: ViewData) -> None:
+        self.data = data
+        self.reload()
+
+    def reload(self) -> None:
+        from exposure_app.services.risk_service import list_events
+
+        as_of = self.data.as_of if self.data else None
+        try:
+            events = list_events(self.state.store, self.state.settings, as_of=as_of)
+        except Exception as exc:   # a damaged user event must not blank the page
+            self.message.emit(f"Events could not be read: {exc}", "error")
+            events = []
+        if self.data is not None and not self.data.live:
+            events = [e for e in events if e.date <= self.data.as_of.date()]
+        self.model.set_rows(events)
+        if not self._sized and events:
+            self.view.resizeColumnsToContents()
+            self.view.horizontalHeader().setSectionResizeMode(
+                EventsModel.Columns.TITLE, QHeaderView.ResizeMode.Stretch)
+            self._sized = True
+        self._show_signals(events)
+        self._apply_filter()
+
+    def _show_signals(self, events: list[RiskEvent]) -> None:
+        derived = sorted((e for e in events if e.is_derived), key=lambda e: e.date, reverse=True)
+        if not derived:
+            enabled = self.state.settings.outflow_signals_enabled
+            self.signals_text.setText(
+                "No outflow signal for the custodians you use." if enabled else
+                "Outflow signals are off (Settings → Outflow signals).")
+            return
+        lines = []
+        for e in derived[:6]:
+            share = e.data.get("share")
+            lines.append(f"<b>{html.escape(self.names.get(e.counterparty, e.counterparty))}</b> "
+                         f"{e.date.isoformat()}: {format_share(float(share)) if share else '?'} "
+                         f"in {e.data.get('window_days', '?')} day(s), net "
+                         f"{html.escape(str(e.data.get('net_flow_usd', '?')))} USD")
+        self.signals_text.setText("<br>".join(lines))
+
+    def _apply_filter(self) -> None:
+        qdate = self.since.date()
+        since = None if qdate <= EARLIEST else date(qdate.year(), qdate.month(), qdate.day())
+        self.proxy.set_filter(counterparty=self.counterparty.currentData() or "",
+                              category=self.category.currentData() or "", since=since,
+                              text=self.search.text())
+        self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} events")
+
+    def set_counterparty(self, counterparty_id: str) -> None:
+        index = self.counterparty.findData(counterparty_id)
+        self.counterparty.setCurrentIndex(max(index, 0))
+
+    def selected_event(self) -> RiskEvent | None:
+        index = self.view.selectionModel().currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(self.proxy.mapToSource(index).row())
+
+    def _show_selected(self) -> None:
+        event = self.selected_event()
+        self.remove_button.setEnabled(event is not None and event.origin is Origin.USER)
+        if event is not None:
+            self.details.setText(describe_event(event, self.names.get(event.counterparty,
+                                                                      event.counterparty)))
+
+    # -- commands --------------------------------------------------------------------
+
+    def add_event(self):
+        from exposure_app.ui.dialogs.event_dialog import EventDialog
+
+        dialog = EventDialog(self.state.store, self, self.counterparty.currentData() or None)
+        dialog.accepted.connect(self._after_change)
+        dialog.open()
+        return dialog
+
+    def _after_change(self) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def import_events(self, path: str | None = None) -> bool:
+        from exposure_app.services.risk_service import import_user_events
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import events", "",
+                                                  "Events (*.json *.csv);;All files (*)")
+            if not path:
+                return False
+        try:
+            outcome = import_user_events(self.state.store, Path(path))
+        except (ValueError, OSError) as exc:   # EventSetError / EventFileError: nothing changed
+            self.message.emit(f"Nothing was imported. {exc}", "error")
+            return False
+        self.message.emit(f"Imported events from {Path(path).name} ({outcome}).", "info")
+        self._after_change()
+        return True
+
+    def export_events(self, path: str | None = None) -> bool:
+        from exposure_app.risk.event_io import write_events_file
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export events", "events.json",
+                                                  "JSON (*.json);;CSV (*.csv)")
+            if not path:
+                return False
+        shown = [self.model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
+                 for i in range(self.proxy.rowCount())]
+        try:
+            write_events_file(Path(path), [e for e in shown if not e.is_derived])
+        except (OSError, ValueError) as exc:
+            self.message.emit(f"The events could not be exported: {exc}", "error")
+            return False
+        self.message.emit(f"Exported {len(shown)} event(s) to {path}.", "info")
+        return True
+
+    def remove_selected(self) -> None:
+        from exposure_app.services.risk_service import remove_user_event
+
+        event = self.selected_event()
+        if event is None or event.origin is not Origin.USER:
+            return
+        remove_user_event(self.state.store, event.id)
+        self._after_change()
+
+    def _run_network(self, fn, done_text, name: str) -> None:
+        profile = self.state.profile
+
+        def work():
+            store = profile.open_store()
+            try:
+                return fn(store)
+            finally:
+                store.close()
+
+        for b in (self.feed_button, self.reserve_button):
+            b.setEnabled(False)
+        call = BackgroundCall(work, name, self)
+        call.done.connect(lambda result: self._network_done(done_text(result), "info"),
+                          Qt.ConnectionType.QueuedConnection)
+        call.failed.connect(lambda exc: self._network_done(str(exc), "error"),
+                            Qt.ConnectionType.QueuedConnection)
+        self._calls.append(call.start())
+
+    def _network_done(self, text: str, kind: str) -> None:
+        for b in (self.feed_button, self.reserve_button):
+            b.setEnabled(True)
+        self._calls = [c for c in self._calls if c.is_running()]
+        self.message.emit(text, kind)
+        self._after_change()
+
+    def update_feed(self) -> None:
+        from exposure_app.services.event_feed import update_from_feed
+
+        url = self.state.settings.events_feed_url
+        if not url:
+            self.message.emit("No events feed is set: add its URL in Settings.", "info")
+            return
+        proxy = self.state.settings.proxy or None
+        self._run_network(lambda store: update_from_feed(store, url, proxy=proxy),
+                          lambda r: f"The feed gave {r.events} event(s).", "events-feed")
+
+    def refresh_reserves(self) -> None:
+        from exposure_app.services.reserve_feed import refresh_slugs
+        from exposure_app.services.risk_service import held_reserve_slugs
+
+        if self.data is None:
+            return
+        slugs = sorted(set(held_reserve_slugs(self.data.report, load_directory()).values()))
+        if not slugs:
+            self.message.emit("None of your custodians publishes reserve data.", "info")
+            return
+        proxy = self.state.settings.proxy or None
+        self._run_network(lambda store: refresh_slugs(store, slugs, proxy=proxy),
+                          lambda r: f"Reserve data refreshed for {sum(1 for x in r if not x.error)}"
+                          f" of {len(r)} custodian(s)."
+                          + "".join(f" {x.slug}: {x.error}." for x in r if x.error),
+                          "reserve-data")
+
+    def wait_for_workers(self, timeout: float = 30) -> None:
+        for call in self._calls:
+            call.wait(timeout)

@@ -1,0 +1,145 @@
+"""History: value per custodian over time, and the window-wide "as of" date.
+
+The date picker and the draggable line on the chart both set the as-of date
+of the whole window (:meth:`ViewState.set_as_of`): the overview, holdings and
+warnings then show that day, using only what was known by its end.
+
+The series is read only when this page is shown and the data changed (it is
+the one query that walks the whole history).
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, date, datetime, time
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.risk.catalog import load_directory
+from exposure_app.services.history import HistoryPoint, daily_history, first_snapshot_day
+from exposure_app.ui.charts.history_chart import HistoryChart
+from exposure_app.ui.view_state import ViewData, ViewState
+from exposure_app.ui.widgets.cards import muted
+
+
+def end_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+class HistoryPage(QWidget):
+    title = "History"
+
+    def __init__(self, state: ViewState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setAccessibleName("History")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show the whole window as of"))
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setAccessibleName("As-of date")
+        self.date_edit.setToolTip("Overview, holdings and warnings show this day, without "
+                                  "anything learned later")
+        self.today_button = QPushButton("Today")
+        self.today_button.setAccessibleName("Show today")
+        bar.addWidget(self.date_edit)
+        bar.addWidget(self.today_button)
+        bar.addStretch(1)
+        self.note = muted()
+        bar.addWidget(self.note)
+        layout.addLayout(bar)
+        self.chart = HistoryChart()
+        layout.addWidget(self.chart, 1)
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        self.legend.setAccessibleName("Chart legend")
+        layout.addWidget(self.legend)
+        self.empty = muted("No history yet: sync an account or import dated holdings.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.empty)
+        self.points: list[HistoryPoint] = []
+        self._stale = True
+        self.date_edit.setDate(QDate.currentDate())
+        self.date_edit.dateChanged.connect(self._on_date_edited)
+        self.today_button.clicked.connect(lambda: self.state.set_as_of(None))
+        self.chart.as_of_dragged.connect(self._on_line_dragged)
+        state.as_of_changed.connect(self._on_as_of_changed)
+
+    def show_data(self, data: ViewData) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def reload(self) -> None:
+        self._stale = False
+        directory = load_directory()
+        first = first_snapshot_day(self.state.store)
+        today = utc_now().date()
+        self.points = daily_history(self.state.store, first, today, directory) if first else []
+        names = {cp.id: cp.name for cp in directory}
+        for point in self.points:
+            for cp in point.by_counterparty:
+                names.setdefault(cp, directory.name(cp))
+        self.chart.set_series(self.points, names)
+        entries = [f"<span style='color:{c.name()}'>■</span>&nbsp;{html.escape(n)}"
+                   for n, c in self.chart.legend_entries]
+        if entries:
+            entries.append("<b>┈</b>&nbsp;Custodial share (right axis)")
+        self.legend.setText(" &nbsp;&nbsp; ".join(entries))
+        self.empty.setVisible(not self.points)
+        self.chart.setVisible(bool(self.points))
+        if self.points:
+            first_day, last_day = self.points[0].day, self.points[-1].day
+            self.date_edit.blockSignals(True)
+            self.date_edit.setDateRange(QDate(first_day.year, first_day.month, first_day.day),
+                                        QDate(last_day.year, last_day.month, last_day.day))
+            self.date_edit.blockSignals(False)
+            self.note.setText(f"{len(self.points)} days · drag the dashed line to move "
+                              "the as-of date")
+        self._on_as_of_changed(self.state.as_of)
+
+    def _current_day(self) -> date:
+        moment = self.state.as_of
+        return (moment or utc_now()).date()
+
+    def _on_as_of_changed(self, moment) -> None:
+        day = (moment or utc_now()).date()
+        self.date_edit.blockSignals(True)
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.date_edit.blockSignals(False)
+        if self.points:
+            self.chart.set_as_of(min(max(day, self.points[0].day), self.points[-1].day))
+        self.today_button.setEnabled(moment is not None)
+
+    def set_day(self, day: date) -> None:
+        """Set the window's as-of date to the end of ``day`` (today means live)."""
+        if day >= utc_now().date():
+            self.state.set_as_of(None)
+        else:
+            self.state.set_as_of(end_of_day(day))
+
+    def _on_date_edited(self, qdate: QDate) -> None:
+        self.set_day(date(qdate.year(), qdate.month(), qdate.day()))
+
+    def _on_line_dragged(self, day: date) -> None:
+        self.set_day(day)

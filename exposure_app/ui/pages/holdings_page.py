@@ -1,0 +1,142 @@
+"""Holdings: every asset in every wallet, filterable, sortable, copyable.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.risk.catalog import load_directory
+from exposure_app.ui.formatting import format_money
+from exposure_app.ui.models.holdings_model import HoldingsFilter, HoldingsModel, holding_rows
+from exposure_app.ui.view_state import ViewData
+
+ALL = "All"
+
+
+class HoldingsPage(QWidget):
+    title = "Holdings"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Holdings")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter by asset, account, wallet or custodian…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Filter holdings")
+        self.account_box = QComboBox()
+        self.account_box.setAccessibleName("Account filter")
+        self.counterparty_box = QComboBox()
+        self.counterparty_box.setAccessibleName("Custodian filter")
+        self.account_box.setMinimumContentsLength(14)
+        self.counterparty_box.setMinimumContentsLength(14)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(QLabel("Account"))
+        bar.addWidget(self.account_box)
+        bar.addWidget(QLabel("Custodian"))
+        bar.addWidget(self.counterparty_box)
+        layout.addLayout(bar)
+
+        self.model = HoldingsModel(self)
+        self.proxy = HoldingsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setObjectName("holdingsTable")
+        self.view.setModel(self.proxy)
+        self.view.setAccessibleName("Holdings table")
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(HoldingsModel.Columns.VALUE, Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.setShowGrid(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        layout.addWidget(self.view, 1)
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Holdings summary")
+        layout.addWidget(self.summary)
+
+        self.copy_action = QAction("Copy selected rows", self)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.copy_action.triggered.connect(self.copy_selection)
+        self.view.addAction(self.copy_action)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+        self.search.textChanged.connect(self._on_filter_changed)
+        self.account_box.currentTextChanged.connect(self._on_filter_changed)
+        self.counterparty_box.currentTextChanged.connect(self._on_filter_changed)
+        self._sized = False
+        self.data: ViewData | None = None
+
+    def show_data(self, data: ViewData) -> None:
+        self.data = data
+        changed = self.model.set_rows(holding_rows(data.report, load_directory()))
+        if changed:
+            self._refill(self.account_box, sorted({r.account for r in self.model.rows}))
+            self._refill(self.counterparty_box, sorted({r.counterparty for r in self.model.rows}))
+        if changed and not self._sized and self.model.rowCount():
+            self.view.resizeColumnsToContents()
+            self._sized = True
+        self._update_summary()
+
+    @staticmethod
+    def _refill(box: QComboBox, items: list[str]) -> None:
+        current = box.currentText()
+        box.blockSignals(True)
+        box.clear()
+        box.addItems([ALL, *items])
+        index = box.findText(current)
+        box.setCurrentIndex(index if index >= 0 else 0)
+        box.blockSignals(False)
+
+    def _on_filter_changed(self) -> None:
+        self.proxy.set_text(self.search.text())
+        account = self.account_box.currentText()
+        cp = self.counterparty_box.currentText()
+        self.proxy.set_account("" if account == ALL else account)
+        self.proxy.set_counterparty("" if cp == ALL else cp)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        shown = self.proxy.rowCount()
+        total = self.model.rowCount()
+        rows = [self.model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
+                for i in range(shown)]
+        value = sum((r.value for r in rows if r.value is not None), start=0)
+        unpriced = sum(1 for r in rows if r.value is None)
+        cur = self.data.report.base_currency if self.data else ""
+        text = f"{shown} of {total} holdings · {format_money(value, cur) if rows else '—'}"
+        if unpriced:
+            text += f" · {unpriced} unpriced (not in the total)"
+        self.summary.setText(text)
+
+    def selected_source_rows(self) -> list[int]:
+        rows = {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
+        return sorted(rows)
+
+    def copy_selection(self) -> None:
+        rows = self.selected_source_rows()
+        if rows:
+            QApplication.clipboard().setText(self.model.copy_text(rows))

@@ -1,0 +1,175 @@
+"""Overview: net worth, custodial share, exposure per custodian, warnings, freshness.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.ui.charts import theme
+from exposure_app.ui.charts.donut import DonutChart
+from exposure_app.ui.charts.exposure_bars import BarRow, ExposureBarChart
+from exposure_app.ui.formatting import format_amount, format_money, format_share
+from exposure_app.ui.levels import level_colour, level_label
+from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_rows
+from exposure_app.ui.view_state import ViewData
+from exposure_app.ui.widgets.cards import Card, StatCard, muted
+from exposure_app.ui.widgets.warning_card import WarningCard
+
+
+class OverviewPage(QScrollArea):
+    title = "Overview"
+    checklist_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setAccessibleName("Overview")
+        self.live_status: dict[int, str] = {}
+        content = QWidget()
+        self.setWidget(content)
+        grid = QGridLayout(content)
+        grid.setContentsMargins(16, 16, 16, 16)
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(14)
+
+        self.net_worth = StatCard("Net worth")
+        self.split_card = Card("Custodial vs self-custody")
+        split_row = QHBoxLayout()
+        self.donut = DonutChart()
+        self.split_text = QLabel()
+        self.split_text.setTextFormat(Qt.TextFormat.RichText)
+        split_row.addWidget(self.donut)
+        split_row.addWidget(self.split_text, 1)
+        self.split_card.body.addLayout(split_row)
+        self.risk_card = StatCard("Highest warning")
+        for i, card in enumerate((self.net_worth, self.split_card, self.risk_card)):
+            grid.addWidget(card, 0, i)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(2, 1)
+
+        self.bars_card = Card("Exposure per custodian")
+        self.bars = ExposureBarChart()
+        self.bars.counterparty_clicked.connect(self.checklist_requested)
+        self.bars_legend = muted(
+            "Solid: held by the custodian. Hatched: its own tokens held elsewhere (affiliated). "
+            "Colour: warning level.")
+        self.bars_card.body.addWidget(self.bars, 1)
+        self.bars_card.body.addWidget(self.bars_legend)
+        grid.addWidget(self.bars_card, 1, 0, 1, 2)
+
+        self.warnings_card = Card("Warnings")
+        self.warnings_box = QVBoxLayout()
+        self.warnings_box.setSpacing(8)
+        self.warnings_card.body.addLayout(self.warnings_box)
+        self.warnings_card.body.addStretch(1)
+        grid.addWidget(self.warnings_card, 1, 2, 2, 1)
+
+        self.unpriced_card = Card("Unpriced holdings")
+        self.unpriced_text = QLabel()
+        self.unpriced_text.setWordWrap(True)
+        self.unpriced_card.body.addWidget(self.unpriced_text)
+        grid.addWidget(self.unpriced_card, 3, 0, 1, 3)
+
+        self.fresh_card = Card("Accounts")
+        self.fresh_model = FreshnessModel(self)
+        self.fresh_view = QTableView()
+        self.fresh_view.setModel(self.fresh_model)
+        self.fresh_view.setAccessibleName("Account freshness")
+        self.fresh_view.verticalHeader().hide()
+        self.fresh_view.setShowGrid(False)
+        self.fresh_view.setAlternatingRowColors(True)
+        self.fresh_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.fresh_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = self.fresh_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.fresh_card.body.addWidget(self.fresh_view)
+        grid.addWidget(self.fresh_card, 2, 0, 1, 2)
+        grid.setRowStretch(4, 1)
+        self.data: ViewData | None = None
+
+    def show_data(self, data: ViewData) -> None:
+        self.data = data
+        report = data.report
+        cur = report.base_currency
+        when = "now" if data.live else f"as of {data.as_of:%Y-%m-%d} (end of day, UTC)"
+        accounts = len(data.accounts)
+        self.net_worth.set(format_money(report.net_worth, cur),
+                           f"{when} · {accounts} account{'s' if accounts != 1 else ''}"
+                           + (f" · HHI {float(report.hhi):.2f}" if report.counterparties else ""))
+        custodial = QColor(theme.CUSTODIAL_COLOUR)
+        self_colour = QColor(theme.SELF_CUSTODY_COLOUR)
+        self.donut.set_slices(
+            [(float(report.custodial.value), custodial), (float(report.self_custody.value),
+                                                         self_colour)],
+            format_share(report.custodial.share, places=0))
+        self.split_text.setText(
+            f"<span style='color:{custodial.name()}'>■</span> Custodial<br>"
+            f"<b>{format_money(report.custodial.value, cur)}</b> · "
+            f"{format_share(report.custodial.share)}<br><br>"
+            f"<span style='color:{self_colour.name()}'>■</span> Self-custody<br>"
+            f"<b>{format_money(report.self_custody.value, cur)}</b> · "
+            f"{format_share(report.self_custody.share)}")
+        top = data.highest_level
+        count = len(data.warnings)
+        self.risk_card.set(level_label(top) if count else "None",
+                           f"{count} warning{'s' if count != 1 else ''}" if count
+                           else "No custodian is flagged for this date.")
+        self.risk_card.value.setStyleSheet(f"color: {level_colour(top).name()};" if count else "")
+        self.bars.set_rows([
+            BarRow(c.counterparty, c.name, c.direct, c.affiliated,
+                   data.levels.get(c.counterparty, "none"))
+            for c in report.counterparties
+        ], cur)
+        self._show_warnings(data)
+        if report.unpriced:
+            lines = [f"{u.account} · {u.wallet}: {format_amount(u.amount)} {u.asset}"
+                     for u in report.unpriced[:12]]
+            more = len(report.unpriced) - 12
+            self.unpriced_text.setText(
+                "No price was found for these; they are <b>not</b> in the totals above:<br>"
+                + "<br>".join(lines) + (f"<br>… and {more} more" if more > 0 else ""))
+        self.unpriced_card.setVisible(bool(report.unpriced))
+        self.refresh_freshness()
+
+    def refresh_freshness(self) -> None:
+        if self.data is None:
+            return
+        self.fresh_model.set_rows(freshness_rows(self.data.report, self.live_status))
+        rows = self.fresh_model.rowCount()
+        height = self.fresh_view.horizontalHeader().height() + 4
+        height += sum(self.fresh_view.rowHeight(r) for r in range(rows)) or 28
+        self.fresh_view.setFixedHeight(min(height, 320))
+
+    def _show_warnings(self, data: ViewData) -> None:
+        while self.warnings_box.count():
+            item = self.warnings_box.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        if not data.warnings:
+            self.warnings_box.addWidget(muted(
+                "No warnings for this date. Warnings appear when a custodian you use has a "
+                "record of trouble, or when too much sits with one custodian."))
+            return
+        for warning in data.warnings[:8]:
+            card = WarningCard(warning, data.report.base_currency)
+            card.checklist_requested.connect(self.checklist_requested)
+            self.warnings_box.addWidget(card)
+        if len(data.warnings) > 8:
+            self.warnings_box.addWidget(muted(f"… and {len(data.warnings) - 8} more."))

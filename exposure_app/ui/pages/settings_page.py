@@ -1,0 +1,195 @@
+"""Settings: a form generated from the typed declarations in :class:`Settings`.
+
+Each :class:`Setting` (type, default, bounds, help) becomes one editor, so a
+setting added to ``services/settings.py`` appears here with no GUI change.
+Fractions bounded to 0..1 are edited as percentages. Saving validates every
+field first; an invalid value is named and nothing is saved.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.domain.money import to_text
+from exposure_app.services.settings import Setting, Settings
+from exposure_app.ui.view_state import ViewState
+from exposure_app.ui.widgets.cards import Card, heading, muted
+
+_LABELS = {
+    "base_currency": "Base currency",
+    "custodian_share_warning": "Warn when one custodian holds more than",
+    "custodial_share_warning": "Warn when custodians together hold more than",
+    "dust_threshold": "Dust threshold",
+    "sync_interval_minutes": "Sync automatically every",
+    "sync_timeout_seconds": "Give up on one account after",
+    "proxy": "Proxy",
+    "events_feed_url": "Events feed URL",
+    "withdrawal_test_interval_days": "Withdrawal-test reminder every",
+    "outflow_signals_enabled": "Outflow signals",
+}
+_SUFFIX = {"sync_interval_minutes": " min", "sync_timeout_seconds": " s",
+           "withdrawal_test_interval_days": " days"}
+
+
+def _is_fraction(setting: Setting) -> bool:
+    return setting.kind is Decimal and setting.minimum == 0 and setting.maximum == 1
+
+
+class SettingsPage(QScrollArea):
+    title = "Settings"
+    saved = Signal(object)  # Settings
+
+    def __init__(self, state: ViewState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setAccessibleName("Settings")
+        content = QWidget()
+        self.setWidget(content)
+        outer = QVBoxLayout(content)
+        outer.setContentsMargins(16, 16, 16, 16)
+        outer.addWidget(heading("Settings"))
+        card = Card("Preferences")
+        self.form = QFormLayout()
+        self.form.setHorizontalSpacing(16)
+        self.form.setVerticalSpacing(10)
+        card.body.addLayout(self.form)
+        outer.addWidget(card)
+        self.editors: dict[str, QWidget] = {}
+        for setting in Settings.declared().values():
+            editor = self._editor(setting)
+            self.editors[setting.key] = editor
+            label = _LABELS.get(setting.key, setting.key.replace("_", " ").capitalize())
+            editor.setAccessibleName(label)
+            editor.setToolTip(setting.help)
+            self.form.addRow(label, editor)
+        folder_card = Card("Data folder")
+        row = QHBoxLayout()
+        self.folder = QLineEdit(str(state.profile.data_dir))
+        self.folder.setReadOnly(True)
+        self.folder.setAccessibleName("Data folder")
+        open_button = QPushButton("Open folder")
+        open_button.clicked.connect(lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(state.profile.data_dir))))
+        row.addWidget(self.folder, 1)
+        row.addWidget(open_button)
+        folder_card.body.addLayout(row)
+        folder_card.body.addWidget(muted(
+            "The database, settings, window layout and logs of this profile live here. Start "
+            "Exposure with --data-dir FOLDER (or EXPOSURE_APP_DATA_DIR) to use another folder. "
+            "API keys are never stored here: they stay in the system keyring."))
+        outer.addWidget(folder_card)
+        buttons = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Settings status")
+        self.save_button = QPushButton("Save")
+        self.save_button.setAccessibleName("Save settings")
+        self.revert_button = QPushButton("Revert")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.load)
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+        outer.addStretch(1)
+        self.load()
+
+    @staticmethod
+    def _editor(setting: Setting) -> QWidget:
+        if setting.choices is not None:
+            box = QComboBox()
+            box.addItems([str(c) for c in setting.choices])
+            return box
+        if setting.kind is bool:
+            return QCheckBox(setting.help)
+        if setting.kind is int:
+            spin = QSpinBox()
+            spin.setRange(setting.minimum if setting.minimum is not None else 0,
+                          setting.maximum if setting.maximum is not None else 10**9)
+            spin.setSuffix(_SUFFIX.get(setting.key, ""))
+            if setting.minimum == 0:
+                spin.setSpecialValueText("off")
+            return spin
+        if _is_fraction(setting):
+            spin = QDoubleSpinBox()
+            spin.setRange(0, 100)
+            spin.setDecimals(1)
+            spin.setSuffix(" %")
+            return spin
+        edit = QLineEdit()
+        edit.setClearButtonEnabled(True)
+        return edit
+
+    def load(self) -> None:
+        settings = self.state.settings
+        for setting in Settings.declared().values():
+            editor = self.editors[setting.key]
+            value = setting.__get__(settings, Settings)
+            if isinstance(editor, QComboBox):
+                editor.setCurrentText(str(value))
+            elif isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, QDoubleSpinBox):
+                editor.setValue(float(value) * 100)
+            elif isinstance(editor, QSpinBox):
+                editor.setValue(int(value))
+            elif isinstance(editor, QLineEdit):
+                editor.setText(to_text(value) if isinstance(value, Decimal) else str(value))
+        self.status.setText("")
+
+    def _raw(self, setting: Setting) -> object:
+        editor = self.editors[setting.key]
+        if isinstance(editor, QComboBox):
+            return editor.currentText()
+        if isinstance(editor, QCheckBox):
+            return editor.isChecked()
+        if isinstance(editor, QDoubleSpinBox):
+            return (Decimal(str(round(editor.value(), 1))) / 100).normalize()
+        if isinstance(editor, QSpinBox):
+            return editor.value()
+        return editor.text()  # type: ignore[attr-defined]
+
+    def save(self) -> bool:
+        fresh = self.state.profile.load_settings()
+        errors = []
+        for setting in Settings.declared().values():
+            try:
+                fresh.set(setting.key, self._raw(setting))
+            except ValueError as exc:
+                errors.append(f"{_LABELS.get(setting.key, setting.key)}: {exc}")
+        if errors:
+            self.status.setText("Not saved. " + " ".join(errors))
+            self.status.setStyleSheet("color: #d93025;")
+            return False
+        try:
+            fresh.save()
+        except OSError as exc:
+            self.status.setText(f"Not saved: the settings file could not be written ({exc}).")
+            self.status.setStyleSheet("color: #d93025;")
+            return False
+        self.status.setText("Saved.")
+        self.status.setStyleSheet("")
+        self.state.apply_settings(fresh)
+        self.saved.emit(fresh)
+        return True

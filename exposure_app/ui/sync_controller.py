@@ -1,0 +1,210 @@
+"""Runs syncs from the window: buttons, progress, cancel, the automatic interval.
+
+The :class:`~exposure_app.services.sync_service.SyncService` (its own thread,
+its own asyncio loop, every ccxt client) is created on the first sync, not at
+start-up, so opening the window never imports ccxt or touches the network.
+Its events arrive through a :class:`SyncBridge` as queued signals; this
+controller keeps per-account live status, marks the view dirty (one refresh
+per burst, see :class:`ViewState`) and reports failures once per account in
+the window's banner, never as dialogs.
+
+Threading: GUI thread only, except the service's own thread behind it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from concurrent.futures import Future
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QProgressBar
+
+from exposure_app.domain.models import AccountKind
+from exposure_app.services.sync_events import (
+    AccountSyncFinished,
+    AccountSyncProgress,
+    AccountSyncStarted,
+    AccountSyncStatus,
+    SyncRunFinished,
+)
+from exposure_app.ui.sync_bridge import SyncBridge
+
+log = logging.getLogger(__name__)
+
+PHASE_TEXT = {"connecting": "connecting…", "reading": "reading balances…",
+              "pricing": "pricing…", "saving": "saving…"}
+
+
+class SyncController(QObject):
+    running_changed = Signal(bool)
+    account_status_changed = Signal()
+
+    def __init__(self, window, service_factory=None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.state = window.state
+        self.service_factory = service_factory
+        self.service = None
+        self.bridge = SyncBridge(self)
+        q = Qt.ConnectionType.QueuedConnection
+        self.bridge.account_started.connect(self._on_started, q)
+        self.bridge.account_progress.connect(self._on_progress, q)
+        self.bridge.account_finished.connect(self._on_finished, q)
+        self.bridge.run_finished.connect(self._on_run_finished, q)
+        self.live_status: dict[int, str] = {}
+        self.last_results: dict[int, AccountSyncFinished] = {}
+        self._future: Future | None = None
+        self._total = 0
+        self._done = 0
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Sync progress")
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.setVisible(False)
+        window.statusBar().addPermanentWidget(self.progress)
+        self.auto_timer = QTimer(self)
+        self.auto_timer.timeout.connect(self._on_auto_timer)
+        self.apply_interval()
+
+    # -- the service ---------------------------------------------------------------
+
+    def _ensure_service(self):
+        if self.service is None:
+            if self.service_factory is not None:
+                self.service = self.service_factory(self.window.profile)
+            else:
+                from exposure_app.services.sync_service import SyncService
+
+                self.service = SyncService(self.window.profile,
+                                           secret_store=self.window.secret_store)
+            self.service.add_listener(self.bridge.deliver)
+            self.service.start()
+        return self.service
+
+    @property
+    def is_running(self) -> bool:
+        return self._future is not None and not self._future.done()
+
+    def exchange_account_ids(self) -> list[int]:
+        return [a.id for a in self.state.store.accounts.list()
+                if a.kind is AccountKind.EXCHANGE_API]
+
+    # -- commands --------------------------------------------------------------------
+
+    def sync_all(self) -> bool:
+        ids = self.exchange_account_ids()
+        if not ids:
+            self.window.statusBar().showMessage(
+                "No exchange account to sync: add one with File → Add exchange.", 6000)
+            return False
+        return self.sync(None)
+
+    def sync(self, account_ids: Iterable[int] | None) -> bool:
+        if self.is_running:
+            self.window.statusBar().showMessage("A sync is already running.", 4000)
+            return False
+        ids = list(account_ids) if account_ids is not None else None
+        exchange_ids = set(self.exchange_account_ids())
+        if ids is not None:
+            ids = [i for i in ids if i in exchange_ids]
+            if not ids:
+                self.window.statusBar().showMessage(
+                    "Only exchange accounts sync; edit manual accounts' holdings instead.", 6000)
+                return False
+        try:
+            service = self._ensure_service()
+            self._future = service.sync(ids)
+        except Exception as exc:
+            log.exception("starting a sync failed")
+            self.window.banner.show_message(f"Syncing could not start: {exc}", key="sync-start")
+            return False
+        self._total = len(ids) if ids is not None else len(exchange_ids)
+        self._done = 0
+        self.progress.setRange(0, max(self._total, 1))
+        self.progress.setValue(0)
+        self.progress.setFormat(f"Syncing 0/{self._total}")
+        self.progress.setVisible(True)
+        self._set_running(True)
+        return True
+
+    def cancel(self) -> None:
+        if self.service is not None and self.is_running:
+            self.service.cancel()
+            self.window.statusBar().showMessage("Cancelling the sync…", 4000)
+
+    def apply_interval(self) -> None:
+        minutes = int(self.state.settings.sync_interval_minutes)
+        if minutes > 0:
+            self.auto_timer.start(minutes * 60_000)
+        else:
+            self.auto_timer.stop()
+
+    def _on_auto_timer(self) -> None:
+        if not self.is_running and self.state.as_of is None and self.exchange_account_ids():
+            self.sync(None)
+
+    def shutdown(self) -> None:
+        self.auto_timer.stop()
+        if self.service is not None:
+            try:
+                self.service.shutdown()
+            finally:
+                self.service = None
+
+    # -- events (GUI thread, queued) -------------------------------------------------
+
+    def _set_running(self, running: bool) -> None:
+        self.window.cancel_action.setEnabled(running)
+        self.window.sync_all_action.setEnabled(not running)
+        self.window.sync_one_action.setEnabled(not running)
+        self.running_changed.emit(running)
+
+    def _publish_status(self) -> None:
+        self.window.overview.live_status = dict(self.live_status)
+        self.window.overview.refresh_freshness()
+        self.window.accounts.set_live_status(self.live_status, self.last_results)
+        self.account_status_changed.emit()
+
+    def _on_started(self, event: AccountSyncStarted) -> None:
+        self.live_status[event.account_id] = "connecting…"
+        self._publish_status()
+
+    def _on_progress(self, event: AccountSyncProgress) -> None:
+        phase = getattr(event.phase, "value", str(event.phase))
+        self.live_status[event.account_id] = PHASE_TEXT.get(phase, phase) + (
+            f" {event.detail}" if event.detail else "")
+        self._publish_status()
+
+    def _on_finished(self, event: AccountSyncFinished) -> None:
+        self.live_status.pop(event.account_id, None)
+        self.last_results[event.account_id] = event
+        self._done += 1
+        self.progress.setValue(min(self._done, self._total))
+        self.progress.setFormat(f"Syncing {self._done}/{self._total}")
+        key = f"sync-{event.account_id}"
+        if event.status is AccountSyncStatus.FAILED:
+            stale = " Its last good figures are shown, marked stale." if event.stale_since else ""
+            self.window.banner.show_message(
+                f"{event.account_name}: {event.error or 'the sync failed'}.{stale}", key=key)
+        else:
+            self.window.banner.dismiss(key)
+        if event.permission_warning:
+            self.window.banner.show_message(f"{event.account_name}: {event.permission_warning}",
+                                            "warning", key=f"perm-{event.account_id}")
+        self._publish_status()
+        self.state.mark_dirty()
+
+    def _on_run_finished(self, event: SyncRunFinished) -> None:
+        report = event.report
+        self.live_status.clear()
+        self.progress.setVisible(False)
+        self._set_running(False)
+        self._future = None
+        failed = sum(1 for r in report.results if r.status is AccountSyncStatus.FAILED)
+        text = "Sync cancelled." if report.cancelled else (
+            f"Synced {len(report.results)} account(s)" + (f", {failed} failed." if failed
+                                                           else "."))
+        self.window.statusBar().showMessage(text, 8000)
+        self._publish_status()
+        self.state.mark_dirty()

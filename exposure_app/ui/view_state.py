@@ -1,0 +1,161 @@
+"""What the window shows: the profile's figures as of one instant, refreshed lazily.
+
+:class:`ViewState` is the GUI's single source of truth. It owns the GUI
+thread's read-only :class:`ProfileStore`, the loaded :class:`Settings` and
+the window-wide "as of" instant (``None`` means *now*, following the clock).
+
+Refreshing is coalesced: anything that may change the figures (a finished
+sync, an import, a settings change, a new as-of date) calls
+:meth:`mark_dirty`; a short single-shot ``QTimer`` then recomputes once and
+emits :attr:`refreshed` with an immutable :class:`ViewData`. Twenty sync
+events in a burst cost one recomputation, and pages never reset their models
+per event.
+
+Threading: GUI thread only. The store is opened on the GUI thread and used
+only there; the sync service writes through its own store (WAL).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from exposure_app.domain.exposure import ExposureReport
+from exposure_app.domain.models import Account
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.profile import Profile
+from exposure_app.services.settings import Settings
+from exposure_app.storage.store import ProfileStore
+from exposure_app.ui import risk_source
+from exposure_app.ui.levels import highest_level, level_name
+
+log = logging.getLogger(__name__)
+REFRESH_DELAY_MS = 120
+
+
+@dataclass(frozen=True)
+class ViewData:
+    """One consistent picture for every page (immutable, cheap to pass around)."""
+
+    as_of: datetime
+    live: bool
+    report: ExposureReport
+    warnings: tuple = ()
+    levels: Mapping[str, str] = field(default_factory=dict)
+    accounts: tuple[Account, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def highest_level(self) -> str:
+        return highest_level(self.levels.values())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.accounts
+
+
+class ViewState(QObject):
+    """See the module docstring. Signals are emitted on the GUI thread."""
+
+    refreshed = Signal(object)        # ViewData
+    as_of_changed = Signal(object)    # datetime | None
+    settings_changed = Signal(object)  # Settings
+
+    def __init__(self, profile: Profile, store: ProfileStore | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.profile = profile
+        self.store = store or profile.open_store()
+        self.settings: Settings = profile.load_settings()
+        self._as_of: datetime | None = None
+        self._dirty = True
+        self._data: ViewData | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh_now)
+
+    # -- as of ---------------------------------------------------------------
+
+    @property
+    def as_of(self) -> datetime | None:
+        return self._as_of
+
+    def set_as_of(self, moment: datetime | None) -> None:
+        """Show the window as of ``moment`` (``None``: now). No look-ahead past it."""
+        if moment == self._as_of:
+            return
+        self._as_of = moment
+        self.as_of_changed.emit(moment)
+        self.refresh_now()
+
+    # -- settings ------------------------------------------------------------
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.settings_changed.emit(settings)
+        self.mark_dirty()
+
+    # -- refreshing ----------------------------------------------------------
+
+    @property
+    def data(self) -> ViewData:
+        if self._data is None or self._dirty:
+            self.refresh_now()
+        assert self._data is not None
+        return self._data
+
+    def mark_dirty(self) -> None:
+        """Something changed; recompute once, shortly (coalesces bursts)."""
+        self._dirty = True
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def refresh_now(self) -> None:
+        self._timer.stop()
+        self._dirty = False
+        self._data = self._compute()
+        self.refreshed.emit(self._data)
+
+    def _compute(self) -> ViewData:
+        live = self._as_of is None
+        moment = utc_now() if live else self._as_of
+        report = exposure_as_of(self.store, self.settings, moment)
+        problems = list(self.settings.problems)
+        warnings: tuple = ()
+        try:
+            warnings = tuple(risk_source.warnings_as_of(self.store, self.settings, moment))
+        except Exception as exc:  # a bad event file must not blank the window
+            log.exception("computing warnings failed")
+            problems.append(f"Warnings could not be computed: {exc}")
+        levels: dict[str, str] = {}
+        for warning in warnings:
+            cp = risk_source.warning_counterparty(warning)
+            name = level_name(risk_source.warning_level(warning))
+            if cp and (cp not in levels or _rank(name) > _rank(levels[cp])):
+                levels[cp] = name
+        return ViewData(
+            as_of=moment,
+            live=live,
+            report=report,
+            warnings=warnings,
+            levels=MappingProxyType(levels),
+            accounts=tuple(s.account for s in report.accounts),
+            problems=tuple(problems),
+        )
+
+    def close(self) -> None:
+        self._timer.stop()
+        self.store.close()
+
+
+def _rank(name: str) -> int:
+    from exposure_app.ui.levels import level_rank
+
+    return level_rank(name)

@@ -1,0 +1,1 @@
+"""Small reusable widgets (cards, badges, the message banner)."""

@@ -1,0 +1,67 @@
+"""Headline cards and section frames used across pages.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+
+def heading(text: str, *, level: int = 2) -> QLabel:
+    """A bold section heading, scaled from the application font."""
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * {1: 1.6, 2: 1.2, 3: 1.0}[level])
+    label.setFont(font)
+    label.setAccessibleName(text)
+    return label
+
+
+def muted(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setForegroundRole(label.foregroundRole())
+    label.setStyleSheet("color: palette(placeholder-text);")
+    return label
+
+
+class Card(QFrame):
+    """A framed panel with a title; add content to :attr:`body`."""
+
+    def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(14, 12, 14, 12)
+        self.body.setSpacing(8)
+        if title:
+            self.title = heading(title, level=3)
+            self.body.addWidget(self.title)
+        self.setAccessibleName(title)
+
+
+class StatCard(Card):
+    """A card with one big figure and a line of detail under it."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.value = QLabel("—")
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.9)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.value.setAccessibleName(title)
+        self.detail = muted()
+        self.body.addWidget(self.value)
+        self.body.addWidget(self.detail)
+        self.body.addStretch(1)
+
+    def set(self, value: str, detail: str = "") -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+        self.value.setAccessibleDescription(detail)

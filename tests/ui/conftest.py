@@ -1,0 +1,110 @@
+"""Fixtures for the GUI tests (pytest-qt, ``QT_QPA_PLATFORM=offscreen``).
+
+* ``no_leaks`` (autouse, napari style): fails a test that leaves a thread it
+  started (the sync loop, emulators, key tests), a ``QTimer`` it started, or
+  the global ``QThreadPool`` busy, once its widgets are closed.
+* ``memory_keyring``: the process keyring is an in-memory backend; the real
+  one is never touched.
+* ``make_window(data_dir)``: a shown :class:`MainWindow` on that profile,
+  closed (sync thread joined) at teardown.
+* ``emulators``: a started loopback emulator server, stopped at teardown.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+import pytest
+
+from exposure_app.storage.secrets import SecretStore
+from exposure_app.storage.secrets import memory_keyring as new_memory_keyring
+
+
+@pytest.fixture(autouse=True)
+def no_leaks(request, monkeypatch):
+    """Fail the test if it leaves threads, timers or thread-pool work running."""
+    from PySide6.QtCore import QThreadPool, QTimer
+
+    before = set(threading.enumerate())
+    started: list[tuple[weakref.ref, str]] = []
+    original_start = QTimer.start
+
+    def recording_start(self, *args):
+        started.append((weakref.ref(self), request.node.name))
+        return original_start(self, *args)
+
+    monkeypatch.setattr(QTimer, "start", recording_start)
+    yield
+    monkeypatch.setattr(QTimer, "start", original_start)
+    leaked_threads = []
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=5)
+        if thread.is_alive():
+            leaked_threads.append(thread.name)
+    active = []
+    for ref, _name in started:
+        timer = ref()
+        try:
+            if timer is not None and timer.isActive():
+                active.append(timer.objectName() or repr(timer))
+                timer.stop()
+        except RuntimeError:   # the C++ timer is already deleted: fine
+            pass
+    pool_busy = QThreadPool.globalInstance().activeThreadCount()
+    assert not leaked_threads, f"threads left running: {leaked_threads}"
+    assert not active, f"timers left running: {active}"
+    assert pool_busy == 0, "QThreadPool work left running"
+
+
+@pytest.fixture
+def memory_keyring():
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = new_memory_keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def secret_store(memory_keyring) -> SecretStore:
+    return SecretStore(memory_keyring)
+
+
+@pytest.fixture
+def make_window(qtbot, secret_store):
+    from PySide6.QtWidgets import QApplication
+
+    from exposure_app.services.profile import Profile
+    from exposure_app.ui.main_window import MainWindow
+
+    windows = []
+
+    def make(data_dir, **kwargs):
+        window = MainWindow(Profile(data_dir), secret_store=secret_store, **kwargs)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()   # shortcuts need the active window
+        QApplication.processEvents()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+
+
+@pytest.fixture
+def emulators():
+    from exposure_app.emulator.base import EmulatorServer
+
+    server = EmulatorServer()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,147 @@
+"""The main window: first run, fast start, shortcuts, state, settings, errors."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+
+from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotStatus
+from exposure_app.services.settings import Settings
+from exposure_app.storage.store import ProfileStore
+
+
+def _populate(data_dir):
+    store = ProfileStore.open(data_dir)
+    try:
+        binance = store.accounts.add("Binance main", AccountKind.MANUAL_CUSTODIAL,
+                                     counterparty="binance")
+        ledger = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+        now = datetime.now(UTC)
+        for days in (30, 10, 0):
+            store.snapshots.save(Snapshot(None, binance.id, now - timedelta(days=days),
+                                          SnapshotStatus.OK, (
+                Holding.simple("BTC", Decimal("1"), price=Decimal(50000 + days)),), ("spot",)))
+        store.snapshots.save(Snapshot(None, ledger.id, now - timedelta(days=30),
+                                      SnapshotStatus.OK, (
+            Holding.simple("BTC", Decimal("0.25"), price=Decimal(50000)),), ("main",)))
+    finally:
+        store.close()
+
+
+def test_empty_profile_shows_the_welcome_state(make_window, data_dir):
+    window = make_window(data_dir)
+    assert window.stack.currentWidget() is window.welcome
+    texts = {b.text() for b in (window.welcome.add_exchange, window.welcome.add_wallet,
+                                window.welcome.try_demo)}
+    assert texts == {"Add exchange", "Add wallet", "Try the demo"}
+    window.show_page("settings")
+    assert window.stack.currentWidget() is window.settings_page
+
+
+def test_window_opens_without_ccxt_and_shows_the_figures(make_window, data_dir):
+    _populate(data_dir)
+    for name in [m for m in sys.modules if m == "ccxt" or m.startswith("ccxt.")]:
+        del sys.modules[name]
+    window = make_window(data_dir)
+    assert window.isVisible()
+    assert "ccxt" not in sys.modules, "the window must open before ccxt is imported"
+    assert window.stack.currentWidget() is window.overview
+    assert window.overview.net_worth.value.text() == "62,500.00 USD"
+    assert "80.0%" in window.overview.split_text.text()
+    names = [row.name for row in window.overview.bars.rows]
+    assert names == ["Binance"]
+    # a concentration warning: Binance holds 80% of net worth
+    assert any(w.counterparty == "binance" for w in window.state.data.warnings)
+    assert "ccxt" not in sys.modules
+
+
+def test_keyboard_shortcuts_switch_pages_and_sync(qtbot, make_window, data_dir):
+    _populate(data_dir)
+    window = make_window(data_dir)
+    for i, key in enumerate(window.page_keys()):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + i), Qt.KeyboardModifier.ControlModifier)
+        assert window.current_page_key() == key
+    # Ctrl+R with no exchange account says so instead of starting a sync thread
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert "No exchange account" in window.statusBar().currentMessage()
+    assert window.sync.service is None
+    assert window.sync_all_action.shortcut().toString() == "Ctrl+R"
+    assert window.cancel_action.shortcut().toString() == "Ctrl+."
+
+
+def test_as_of_moves_the_whole_window_without_look_ahead(make_window, data_dir):
+    _populate(data_dir)
+    window = make_window(data_dir)
+    window.show_page("history")
+    history = window.history
+    assert len(history.points) == 31
+    before = (datetime.now(UTC) - timedelta(days=20)).date()
+    history.set_day(before)
+    data = window.state.data
+    assert not data.live and data.as_of.date() == before
+    # only the first snapshots existed then: 1 BTC at 50030 + 0.25 BTC in the Ledger
+    assert data.report.net_worth == Decimal("62530")
+    assert window.overview.net_worth.value.text() == "62,530.00 USD"
+    assert "as of" in window.windowTitle()
+    assert window.today_action.isEnabled()
+    window.today_action.trigger()
+    assert window.state.as_of is None
+    assert window.state.data.report.net_worth == Decimal("62500")
+
+
+def test_window_state_and_page_are_restored(make_window, data_dir):
+    _populate(data_dir)
+    window = make_window(data_dir)
+    window.show_page("holdings")
+    window.holdings.view.horizontalHeader().resizeSection(0, 211)
+    window.close()
+    ini = (data_dir / "window-state.ini").read_text(encoding="utf-8")
+    assert "geometry=" in ini and "holdings=" in ini
+    # preferences are not in the window-state file, and window state is not in settings
+    assert "base_currency" not in ini
+    assert not (data_dir / "settings.json").exists() or "geometry" not in (
+        data_dir / "settings.json").read_text(encoding="utf-8")
+    again = make_window(data_dir)
+    assert again.current_page_key() == "holdings"
+    assert again.holdings.view.horizontalHeader().sectionSize(0) == 211
+
+
+def test_settings_page_saves_typed_settings(make_window, data_dir):
+    window = make_window(data_dir)
+    page = window.settings_page
+    page.editors["base_currency"].setCurrentText("EUR")
+    page.editors["custodian_share_warning"].setValue(40.0)
+    page.editors["sync_interval_minutes"].setValue(15)
+    assert page.save()
+    saved = Settings.load(data_dir)
+    assert saved.base_currency == "EUR"
+    assert saved.custodian_share_warning == Decimal("0.4")
+    assert saved.sync_interval_minutes == 15
+    assert window.state.settings.base_currency == "EUR"
+    assert window.sync.auto_timer.interval() == 15 * 60_000
+
+
+def test_unexpected_errors_are_logged_and_reported_once(make_window, data_dir):
+    from exposure_app.ui.errors import install_excepthook
+
+    window = make_window(data_dir)
+    reporter = install_excepthook(window, data_dir / "logs")
+    try:
+        for _ in range(3):
+            try:
+                raise RuntimeError("boom in a slot")
+            except RuntimeError:
+                reporter.handle(*sys.exc_info())
+    finally:
+        reporter.uninstall()
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    messages = window.banner.messages()
+    assert len(messages) == 1 and "Something went wrong" in messages[0]
+    assert "Traceback" not in messages[0]
+    log = (data_dir / "logs" / "exposure.log").read_text(encoding="utf-8")
+    assert log.count("RuntimeError: boom in a slot") == 3
