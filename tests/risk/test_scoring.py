@@ -243,3 +243,19 @@ def test_warnings_are_sorted_most_severe_first_and_cite_their_sources():
     assert result.warnings[0].counterparty == "binance"
     assert result.warnings[0].events[0].sources
     assert "checklist binance" in result.warnings[0].action
+
+
+def test_shipped_history_binance_december_2022_warns_without_critical():
+    from exposure_app.risk.event_io import load_shipped_events
+
+    as_of = datetime(2022, 12, 20, 23, 59, tzinfo=UTC)
+    holdings = {"binance": {"BTC": Decimal(300)}, "self": {"BTC": Decimal(700)}}
+    result = build_warnings(report(holdings, as_of), load_shipped_events(), directory=DIRECTORY)
+    binance = result.for_counterparty("binance")
+    assert binance.level in (Level.MEDIUM, Level.HIGH)
+    ids = {e.id for e in binance.events}
+    assert {"2022-12-16-binance-auditor-pause", "2022-12-13-binance-weekly-net-outflow",
+            "2022-12-13-binance-one-day-net-withdrawals",
+            "2022-12-07-binance-por-omits-liabilities"} <= ids
+    assert all(e.date <= as_of.date() for e in binance.events)
+    assert "2023-01-04-binance-two-month-net-outflow" not in ids
