@@ -39,3 +39,11 @@ def test_demo_gui_starts_and_quits_cleanly(tmp_path):
     leftovers = {var: sorted(p.relative_to(path) for p in path.rglob("*"))
                  for var, path in home.items()}
     assert all(not files for files in leftovers.values()), leftovers
+
+
+def test_demo_command_runs_this_interpreter_or_the_frozen_app(monkeypatch):
+    from exposure_app.ui.demo import demo_command
+
+    assert demo_command() == [sys.executable, "-m", "exposure_app", "--demo"]
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert demo_command() == [sys.executable, "--demo"]
