@@ -178,3 +178,21 @@ def test_stale_demo_folders_are_swept_but_running_ones_kept(tmp_path):
         held.release()
     assert not crashed.exists()
     assert running.exists() and fresh.exists() and other.exists()
+
+
+def test_an_account_the_exchange_would_refuse_is_a_demo_error(tmp_path, real_keyring, monkeypatch):
+    from exposure_app.services.demo import session as session_module
+
+    real_build = session_module.build_demo_emulator
+
+    def without_passphrase(cls, prices, today):
+        emulator = real_build(cls, prices, today)
+        if emulator.exchange_id == "okx":
+            emulator.account.password = None
+        return emulator
+
+    monkeypatch.setattr(session_module, "build_demo_emulator", without_passphrase)
+    with pytest.raises(DemoError, match=r"OKX account could not be added: .*password"):
+        start_demo_session(exchanges=["binance", "okx", "bybit"], temp_root=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    assert keyring_core._keyring_backend is real_keyring

@@ -220,28 +220,15 @@ def remove_stale_demo_folders(temp_root: Path | None = None) -> list[Path]:
     return removed
 
 
-def _complete_credentials(emulator: ExchangeEmulator) -> None:
-    """Give the emulated key a passphrase or uid if ccxt requires one and the sample lacks it.
-
-    (An emulator class that does not declare ``needs_password`` still checks
-    the passphrase it is given, so a demo value works like a real one.)
-    """
-    from exposure_app.exchanges.client_factory import required_credentials
-
-    account = emulator.account
-    needed = set(required_credentials(emulator.exchange_id))
-    if "password" in needed and account.password is None:
-        account.password = f"demo-{emulator.exchange_id}-passphrase"
-    if "uid" in needed and account.uid is None:
-        account.uid = f"demo-{emulator.exchange_id}-uid"
-
-
 def _populate(
     profile: Profile, history: DemoHistory, server: EmulatorServer, secrets: SecretStore
 ) -> dict[str, int]:
     """Create the accounts (exchange ones through the app's own service) and the history."""
     from exposure_app.exchanges.client_factory import ConnectionOptions
-    from exposure_app.services.exchange_accounts import create_exchange_account
+    from exposure_app.services.exchange_accounts import (
+        ExchangeAccountError,
+        create_exchange_account,
+    )
 
     store = profile.open_store()
     try:
@@ -250,17 +237,19 @@ def _populate(
             if spec.exchange_id is None:
                 continue
             emulator = server.emulators[spec.exchange_id]
-            _complete_credentials(emulator)
-            account = create_exchange_account(
-                store,
-                secrets,
-                name=EXCHANGE_NAMES[spec.exchange_id],
-                exchange_id=spec.exchange_id,
-                credentials=emulator.account.credentials(),
-                connection=ConnectionOptions(
-                    api_url=emulator.base_url, timeout_seconds=DEMO_TIMEOUT_SECONDS
-                ),
-            )
+            try:
+                account = create_exchange_account(
+                    store,
+                    secrets,
+                    name=EXCHANGE_NAMES[spec.exchange_id],
+                    exchange_id=spec.exchange_id,
+                    credentials=emulator.account.credentials(),
+                    connection=ConnectionOptions(
+                        api_url=emulator.base_url, timeout_seconds=DEMO_TIMEOUT_SECONDS
+                    ),
+                )
+            except ExchangeAccountError as exc:
+                raise DemoError(f"the demo's {spec.name} account could not be added: {exc}") from None
             ids[spec.key] = account.id
         write_demo_history(store, history, ids)
     finally:
