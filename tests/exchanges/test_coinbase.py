@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from decimal import Decimal
 
 import ccxt
@@ -137,11 +138,15 @@ def test_key_permissions(granted, level):
     assert permissions.can_withdraw is ("withdraw" in granted)
 
 
-@pytest.mark.parametrize("kind", [FaultKind.HTML_200, FaultKind.EMPTY_BODY, FaultKind.MALFORMED_JSON])
-def test_bad_balance_body_is_rejected(kind):
+@pytest.mark.parametrize(("kind", "words"), [
+    (FaultKind.HTML_200, "web page (HTML)"),
+    (FaultKind.EMPTY_BODY, "empty answer"),
+    (FaultKind.MALFORMED_JSON, "not valid JSON"),
+])
+def test_bad_balance_body_is_rejected(kind, words):
     emulator = _emulator()
     emulator.inject(kind)
-    with pytest.raises(BadResponseError):
+    with pytest.raises(BadResponseError, match=re.escape(words)):
         _run(emulator, _read_raw)
 
 

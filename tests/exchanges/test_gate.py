@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import ccxt
@@ -93,12 +94,16 @@ def test_wrong_secret_is_an_authentication_error(run_adapter):
     assert caught.value.kind is ErrorKind.AUTH
 
 
-@pytest.mark.parametrize("kind", [FaultKind.HTML_200, FaultKind.EMPTY_BODY, FaultKind.MALFORMED_JSON])
-def test_bad_balance_body_is_rejected(run_adapter, kind):
+@pytest.mark.parametrize(("kind", "words"), [
+    (FaultKind.HTML_200, "web page (HTML)"),
+    (FaultKind.EMPTY_BODY, "empty answer"),
+    (FaultKind.MALFORMED_JSON, "not valid JSON"),
+])
+def test_bad_balance_body_is_rejected(run_adapter, kind, words):
     emulator = _emulator()
     adapter = GateAdapter()
     emulator.inject(kind, path_prefix="/api/v4/spot/accounts")
-    with pytest.raises(BadResponseError):
+    with pytest.raises(BadResponseError, match=re.escape(words)):
         run_adapter(emulator, adapter, action=adapter.read_spot)
     # inside a sync the bad wallet is named as missing; the others still count
     reading = run_adapter(emulator, adapter)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import ccxt
@@ -119,12 +120,16 @@ def test_key_permissions(run_adapter, granted, level):
     assert permissions.can_withdraw is ("withdraw" in granted)
 
 
-@pytest.mark.parametrize("kind", [FaultKind.HTML_200, FaultKind.EMPTY_BODY, FaultKind.MALFORMED_JSON])
-def test_bad_balance_body_is_rejected(run_adapter, kind):
+@pytest.mark.parametrize(("kind", "words"), [
+    (FaultKind.HTML_200, "web page (HTML)"),
+    (FaultKind.EMPTY_BODY, "empty answer"),
+    (FaultKind.MALFORMED_JSON, "not valid JSON"),
+])
+def test_bad_balance_body_is_rejected(run_adapter, kind, words):
     emulator = _emulator()
     adapter = HtxAdapter()
     emulator.inject(kind, path_prefix="/v5/account/balance")
-    with pytest.raises(BadResponseError):
+    with pytest.raises(BadResponseError, match=re.escape(words)):
         run_adapter(emulator, adapter, action=adapter.read_futures)
     reading = run_adapter(emulator, adapter)
     assert "futures" in reading.missing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from decimal import Decimal
 
 import ccxt
@@ -167,11 +168,15 @@ def test_key_permissions(granted, level, can_trade, can_withdraw):
     assert permissions.is_dangerous is (level is not PermissionLevel.READ_ONLY)
 
 
-@pytest.mark.parametrize("kind", [FaultKind.HTML_200, FaultKind.EMPTY_BODY, FaultKind.MALFORMED_JSON])
-def test_bad_balance_body_is_rejected(kind):
+@pytest.mark.parametrize(("kind", "words"), [
+    (FaultKind.HTML_200, "web page (HTML)"),
+    (FaultKind.EMPTY_BODY, "empty answer"),
+    (FaultKind.MALFORMED_JSON, "not valid JSON"),
+])
+def test_bad_balance_body_is_rejected(kind, words):
     emulator = _emulator()
     emulator.inject(kind)
-    with pytest.raises(BadResponseError):
+    with pytest.raises(BadResponseError, match=re.escape(words)):
         _run(emulator, _read_raw)
     emulator.inject(kind)
     with pytest.raises(SyncError) as caught:

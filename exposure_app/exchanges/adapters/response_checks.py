@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from exposure_app.domain.balances import WalletBalance
+from exposure_app.exchanges import validation
 from exposure_app.exchanges.errors import BadResponseError
 
 ZERO = Decimal(0)
@@ -23,15 +24,16 @@ def bad(exchange: str, what: str) -> BadResponseError:
 
 
 def require_dict(value: Any, exchange: str, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise bad(exchange, f"{what} is not a JSON object ({type(value).__name__})")
-    return value
+    """``value`` as an object; an HTML page, empty or broken body is named as such."""
+    if isinstance(value, Mapping):
+        return value
+    return validation.require_mapping(value, f"{exchange} {what}")
 
 
 def require_list(value: Any, exchange: str, what: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise bad(exchange, f"{what} is not a JSON list ({type(value).__name__})")
-    return value
+    if isinstance(value, list):
+        return value
+    return validation.require_list(value, f"{exchange} {what}")
 
 
 def require_key(obj: Mapping[str, Any], key: str, exchange: str, what: str) -> Any:
