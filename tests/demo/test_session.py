@@ -196,3 +196,9 @@ def test_an_account_the_exchange_would_refuse_is_a_demo_error(tmp_path, real_key
         start_demo_session(exchanges=["binance", "okx", "bybit"], temp_root=tmp_path)
     assert list(tmp_path.iterdir()) == []
     assert keyring_core._keyring_backend is real_keyring
+
+
+def test_no_temporary_folder_means_no_demo_and_the_keyring_back(tmp_path, real_keyring):
+    with pytest.raises(OSError):
+        start_demo_session(exchanges=["binance", "okx", "bybit"], temp_root=tmp_path / "missing")
+    assert keyring_core._keyring_backend is real_keyring

@@ -122,12 +122,7 @@ class DemoSession:
             return
         self.closed = True
         atexit.unregister(self.close)
-        try:
-            self.server.stop()
-        finally:
-            self._keyring.restore()
-            self.profile.lock.release()
-            shutil.rmtree(self.temp_dir, ignore_errors=True)
+        _undo(self.server, self._keyring, self.profile, self.temp_dir)
 
     def __enter__(self) -> DemoSession:
         return self
@@ -163,10 +158,11 @@ def start_demo_session(
 
     backend = memory_keyring()
     process_keyring = _ProcessKeyring(backend)
-    temp_dir = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=temp_root))
+    temp_dir: Path | None = None
     server: EmulatorServer | None = None
     profile: Profile | None = None
     try:
+        temp_dir = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=temp_root))
         today = history.end
         prices = history.prices.on(today)
         server = start_emulators(
@@ -177,12 +173,7 @@ def start_demo_session(
         profile.lock.acquire()
         account_ids = _populate(profile, history, server, SecretStore(backend))
     except BaseException:
-        if server is not None:
-            server.stop()
-        process_keyring.restore()
-        if profile is not None:
-            profile.lock.release()
-        shutil.rmtree(temp_dir, ignore_errors=True)
+        _undo(server, process_keyring, profile, temp_dir)
         raise
     session = DemoSession(
         profile=profile, temp_dir=temp_dir, server=server, keyring_backend=backend,
@@ -190,6 +181,28 @@ def start_demo_session(
     )
     atexit.register(session.close)
     return session
+
+
+def _undo(
+    server: EmulatorServer | None,
+    process_keyring: _ProcessKeyring,
+    profile: Profile | None,
+    temp_dir: Path | None,
+) -> None:
+    """Stop, restore, unlock and delete, each even if an earlier step failed."""
+    try:
+        if server is not None:
+            server.stop()
+    finally:
+        try:
+            process_keyring.restore()
+        finally:
+            try:
+                if profile is not None:
+                    profile.lock.release()
+            finally:
+                if temp_dir is not None:
+                    shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 def remove_stale_demo_folders(temp_root: Path | None = None) -> list[Path]:
