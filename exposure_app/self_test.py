@@ -17,7 +17,9 @@ Threading: runs on the calling thread only; opens and closes its own store.
 from __future__ import annotations
 
 import json
+import os
 import platform
+import secrets
 import sqlite3
 import sys
 import tempfile
@@ -49,6 +51,9 @@ REQUIRED_ICONS: tuple[str, ...] = (
     ),
     *(f"levels/{level}.svg" for level in ("info", "low", "medium", "high", "critical")),
 )
+
+#: Set to "1" to also store, read and delete a throw-away secret in the keyring.
+ENV_KEYRING_WRITE = "EXPOSURE_SELF_TEST_KEYRING_WRITE"
 
 #: The keyring backend module each platform's users rely on.
 NATIVE_KEYRING_BACKENDS: dict[str, tuple[str, str]] = {
@@ -160,6 +165,27 @@ def check_keyring(report: CheckReport) -> None:
     else:
         inner = f" -> {', '.join(type(b).__name__ for b in backends)}" if backends else ""
         report.ok("keyring in use", f"{name}{inner} (priority {ring.priority})")
+        if os.environ.get(ENV_KEYRING_WRITE) == "1":
+            _keyring_round_trip(report, ring)
+
+
+def _keyring_round_trip(report: CheckReport, ring: object) -> None:
+    """Store, read back and delete a throw-away secret (opt-in: it writes to the keyring).
+
+    Proves more than discovery: on Linux the Secret Service session is
+    encrypted with ``cryptography``, which a frozen app must also carry.
+    """
+    service = f"{exposure_app.APP_ID}.self-test"
+    token = secrets.token_hex(16)
+    ring.set_password(service, "self-test", token)  # type: ignore[attr-defined]
+    try:
+        back = ring.get_password(service, "self-test")  # type: ignore[attr-defined]
+    finally:
+        ring.delete_password(service, "self-test")  # type: ignore[attr-defined]
+    if back != token:
+        report.fail("keyring round trip", "the secret read back differs from the one stored")
+    else:
+        report.ok("keyring round trip", "a throw-away secret was stored, read back and deleted")
 
 
 def _check_native_backend_importable(report: CheckReport, module_name: str) -> None:

@@ -71,6 +71,39 @@ def test_lost_keyring_entry_points_fail_the_run(monkeypatch) -> None:
     assert "entry point is missing" in report.out.getvalue()
 
 
+class _DictRing:
+    """Duck-typed keyring (not a KeyringBackend subclass, which would register globally)."""
+
+    def __init__(self, *, garble: bool = False) -> None:
+        self.entries: dict[tuple[str, str], str] = {}
+        self.garble = garble
+
+    def set_password(self, service: str, user: str, password: str) -> None:
+        self.entries[(service, user)] = password[::-1] if self.garble else password
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self.entries.get((service, user))
+
+    def delete_password(self, service: str, user: str) -> None:
+        del self.entries[(service, user)]
+
+
+def test_keyring_round_trip_stores_reads_and_deletes() -> None:
+    ring, report = _DictRing(), CheckReport(io.StringIO())
+    self_test._keyring_round_trip(report, ring)
+    assert report.exit_code == 0
+    assert ring.entries == {}  # the throw-away secret is gone
+    assert "[OK  ] keyring round trip" in report.out.getvalue()
+
+
+def test_keyring_round_trip_fails_when_the_secret_comes_back_different() -> None:
+    ring, report = _DictRing(garble=True), CheckReport(io.StringIO())
+    self_test._keyring_round_trip(report, ring)
+    assert report.exit_code == 1
+    assert ring.entries == {}
+    assert "[FAIL] keyring round trip" in report.out.getvalue()
+
+
 def test_an_unexpected_exception_is_a_failure_not_a_crash() -> None:
     report = CheckReport(io.StringIO())
 
