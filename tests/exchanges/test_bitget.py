@@ -221,3 +221,15 @@ def test_the_account_mode_is_cached_between_syncs(data_dir, store, secret_store,
     assert second.status.value == "ok"
     assert "/api/v3/account/settings" not in [p for _, p in emu.requests]
     assert holdings_by_wallet(snapshot) == expected_by_wallet(emu.account.balances)
+
+
+def test_a_unified_account_syncs_with_prices(data_dir, store, secret_store,
+                                             add_exchange_account):
+    emu = emulator(balances=uta_portfolio(), unified=True)
+    account = add_exchange_account(store, "bitget uta", emu)
+    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    assert result.status.value == "ok", result
+    assert holdings_by_wallet(snapshot) == expected_by_wallet(emu.account.balances)
+    assert result.unpriced_assets == ()
+    assert all(h.price is not None for h in snapshot.holdings)
+    assert "/api/v2/spot/market/tickers" in [p for _, p in emu.requests]   # priced by this exchange

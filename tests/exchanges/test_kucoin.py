@@ -255,3 +255,17 @@ def test_the_account_mode_is_cached_between_syncs(data_dir, store, secret_store,
     assert second.status.value == "ok"
     assert "/api/ua/v1/account/mode" not in [p for _, p in emu.requests]
     assert holdings_by_wallet(snapshot) == expected_by_wallet(emu.account.balances)
+
+
+def test_a_unified_account_syncs_with_prices(data_dir, store, secret_store,
+                                             add_exchange_account):
+    balances = [EmulatedBalance("spot", "BTC", D("0.25"), locked=D("0.05")),
+                EmulatedBalance("funding", "KCS", D("9"))]
+    emu = emulator(balances=balances, unified=True)
+    account = add_exchange_account(store, "kucoin uta", emu)
+    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    assert result.status.value == "ok", result
+    assert holdings_by_wallet(snapshot) == expected_by_wallet(balances)
+    assert result.unpriced_assets == ()
+    assert all(h.price is not None for h in snapshot.holdings)
+    assert "/api/v1/market/allTickers" in [p for _, p in emu.requests]   # priced by this exchange

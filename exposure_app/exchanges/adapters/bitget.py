@@ -52,6 +52,10 @@ from exposure_app.exchanges.validation import (
     require_mapping,
 )
 
+# The account mode is kept under our own option name: ccxt's ``uta`` option
+# is pinned to False so that ccxt neither probes the mode nor switches its
+# public market-data calls (used for prices) to the unified-account API.
+MODE_OPTION = "exposureUnifiedAccount"
 UTA_FACT = "bitget_uta"
 PRODUCT_TYPES = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
 SAVINGS_PAGE = 100
@@ -90,15 +94,15 @@ class BitgetAdapter(ExchangeAdapter):
         self._mode_probe: asyncio.Future | None = None
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
-        options: dict[str, Any] = {"fetchMarkets": {"types": ["spot"]}}
+        options: dict[str, Any] = {"uta": False, "fetchMarkets": {"types": ["spot"]}}
         if isinstance(cached.get(UTA_FACT), bool):
-            options["uta"] = cached[UTA_FACT]   # ccxt then never probes the mode itself
+            options[MODE_OPTION] = cached[UTA_FACT]
         return options
 
     def detected_facts(self, client: Any) -> dict[str, Any]:
         facts = super().detected_facts(client)
-        if isinstance(client.options.get("uta"), bool):
-            facts[UTA_FACT] = client.options["uta"]
+        if isinstance(client.options.get(MODE_OPTION), bool):
+            facts[UTA_FACT] = client.options[MODE_OPTION]
         return facts
 
     def wallets(self) -> list[WalletSpec]:
@@ -115,16 +119,16 @@ class BitgetAdapter(ExchangeAdapter):
         # If a cached mode proved stale during the read (one reader got 40084 or
         # 40085 and learnt the mode again), wallets read under the old mode are
         # wrong: read everything once more under the new one.
-        before = client.options.get("uta")
+        before = client.options.get(MODE_OPTION)
         reading = await super().read_balances(client)
-        after = client.options.get("uta")
+        after = client.options.get(MODE_OPTION)
         if isinstance(before, bool) and isinstance(after, bool) and after != before:
             reading = await super().read_balances(client)
         return reading
 
     async def is_unified(self, client: Any) -> bool:
-        """The account mode: cached in ``client.options['uta']``, else probed once."""
-        known = client.options.get("uta")
+        """The account mode: cached in ``client.options[MODE_OPTION]``, else probed once."""
+        known = client.options.get(MODE_OPTION)
         if isinstance(known, bool):
             return known
         probe = self._mode_probe
@@ -142,7 +146,7 @@ class BitgetAdapter(ExchangeAdapter):
             if '"40084"' not in str(exc):
                 raise
             unified = False
-        client.options["uta"] = unified
+        client.options[MODE_OPTION] = unified
         return unified
 
     async def _by_mode(self, client: Any, classic, unified) -> list[WalletBalance]:
@@ -155,7 +159,7 @@ class BitgetAdapter(ExchangeAdapter):
             except Exception as exc:
                 text = str(exc)
                 if attempt == 1 and ('"40084"' in text or '"40085"' in text):
-                    client.options["uta"] = None
+                    client.options[MODE_OPTION] = None
                     continue
                 raise
         raise AssertionError("unreachable")  # pragma: no cover

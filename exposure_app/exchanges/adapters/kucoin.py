@@ -54,6 +54,10 @@ from exposure_app.exchanges.validation import (
     require_mapping,
 )
 
+# The account mode is kept under our own option name: ccxt's ``uta`` option
+# is pinned to False so that ccxt neither probes the mode nor switches its
+# public market-data calls (used for prices) to the unified-account API.
+MODE_OPTION = "exposureUnifiedAccount"
 UTA_FACT = "kucoin_uta"
 STAKING_CATEGORIES = frozenset({"STAKING", "KCS_STAKING", "ETH2"})
 TRADE_PERMISSIONS = frozenset({"Spot", "Margin", "Futures", "Earn", "LeveragedToken"})
@@ -101,22 +105,23 @@ class KucoinAdapter(ExchangeAdapter):
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         options: dict[str, Any] = {
+            "uta": False,
             "hf": False,   # our readers list every account type; skips ccxt's hf probe
             "fetchMarkets": {"types": ["spot"], "fetchTickersFees": False},
         }
         if isinstance(cached.get(UTA_FACT), bool):
-            options["uta"] = cached[UTA_FACT]   # ccxt then never probes the mode itself
+            options[MODE_OPTION] = cached[UTA_FACT]
         return options
 
     def detected_facts(self, client: Any) -> dict[str, Any]:
         facts = super().detected_facts(client)
-        if isinstance(client.options.get("uta"), bool):
-            facts[UTA_FACT] = client.options["uta"]
+        if isinstance(client.options.get(MODE_OPTION), bool):
+            facts[UTA_FACT] = client.options[MODE_OPTION]
         return facts
 
     async def is_unified(self, client: Any) -> bool:
-        """The account mode: cached in ``client.options['uta']``, else read once."""
-        known = client.options.get("uta")
+        """The account mode: cached in ``client.options[MODE_OPTION]``, else read once."""
+        known = client.options.get(MODE_OPTION)
         if isinstance(known, bool):
             return known
         probe = self._mode_probe
@@ -131,8 +136,8 @@ class KucoinAdapter(ExchangeAdapter):
         mode = require_key(data, "selfAccountMode", what)
         if mode not in ("UNIFIED", "CLASSIC"):
             raise BadResponseError(f"{what}: unknown mode {mode!r}")
-        client.options["uta"] = mode == "UNIFIED"
-        return client.options["uta"]
+        client.options[MODE_OPTION] = mode == "UNIFIED"
+        return client.options[MODE_OPTION]
 
     def wallets(self) -> list[WalletSpec]:
         return [
