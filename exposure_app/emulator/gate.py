@@ -128,6 +128,7 @@ class GateEmulator(ExchangeEmulator):
         get("/api/v4/options/accounts", self.options_accounts)
         get("/api/v4/earn/uni/lends", self.uni_lends)
         get("/api/v4/earn/staking/assets", self.staking_assets)
+        get("/api/v4/wallet/total_balance", self.total_balance)
 
     async def server_time(self, request: web.Request) -> web.Response:
         return web.json_response({"server_time": self.server_time_ms()})
@@ -273,6 +274,31 @@ class GateEmulator(ExchangeEmulator):
             for b in self.account.wallet("earn_flexible")
         ]
         return self._ok(rows)
+
+    async def total_balance(self, request: web.Request) -> web.Response:
+        """Gate's own valuation of each account, in USDT (approximate).
+
+        Wallets map to Gate's account names; a balance in a wallet Gate has
+        but the app does not read (``quant`` bots, say) shows up here only.
+        """
+        if (error := await self._authenticate(request)) is not None:
+            return error
+        names = {"spot": "spot", "margin": "margin", "cross_margin": "cross_margin",
+                 "futures": "futures", "delivery": "delivery", "options": "options",
+                 "earn_flexible": "finance", "staking": "finance"}
+        details: dict[str, Decimal] = {name: ZERO for name in set(names.values())}
+        for b in self.account.balances:
+            price = Decimal(1) if b.asset == "USDT" else self.tickers.get(f"{b.asset}/USDT", ZERO)
+            name = names.get(b.wallet, b.wallet)
+            details[name] = details.get(name, ZERO) + (b.free + b.locked) * price
+        total = sum(details.values(), ZERO)
+        return self._ok({
+            "total": {"currency": "USDT", "amount": _text(total), "unrealised_pnl": "0",
+                      "borrowed": "0"},
+            "details": {name: {"currency": "USDT", "amount": _text(value),
+                               "unrealised_pnl": "0", "borrowed": "0"}
+                        for name, value in sorted(details.items())},
+        })
 
     async def staking_assets(self, request: web.Request) -> web.Response:
         if (error := await self._authenticate(request)) is not None:

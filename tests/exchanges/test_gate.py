@@ -74,6 +74,24 @@ def test_portfolio_over_every_wallet_type(run_adapter):
     assert reading.permissions.level is PermissionLevel.UNKNOWN
 
 
+def test_an_account_gate_values_but_no_wallet_reads_is_named_missing(run_adapter):
+    emulator = _emulator()
+    emulator.account.balances.append(EmulatedBalance("quant", "USDT", D("250")))
+    reading = run_adapter(emulator, GateAdapter())
+    assert set(reading.coverage) == WALLETS
+    assert set(reading.missing) == {"quant"}
+    assert "250" in reading.missing["quant"] and "quant" in reading.missing["quant"]
+    # the wallets read are all still there
+    assert _by_key(reading.balances)[("spot", "BTC")].total == D("0.5")
+
+
+def test_the_cross_check_failing_leaves_the_wallets_read(run_adapter):
+    emulator = _emulator()
+    emulator.inject(FaultKind.SERVER_ERROR, path_prefix="/api/v4/wallet/total_balance")
+    reading = run_adapter(emulator, GateAdapter())
+    assert set(reading.coverage) == WALLETS and not reading.missing
+
+
 def test_unopened_contract_accounts_read_as_empty(run_adapter):
     emulator = _emulator()
     emulator.account.balances = [b for b in emulator.account.balances
@@ -190,3 +208,22 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_
     values = {(h.wallet, h.asset): h.value for h in snapshot.holdings}
     assert values[("spot", "BTC")] == D("30000")
     assert values[("staking", "GT")] == D("2232")
+
+
+def test_sync_service_stores_a_partial_snapshot_naming_the_unread_account(
+        data_dir, store, memory_keyring, add_exchange_account):
+    from exposure_app.services.profile import Profile
+    from exposure_app.services.sync_service import sync_blocking
+    from exposure_app.storage.secrets import SecretStore
+
+    emulator = _emulator()
+    emulator.account.balances.append(EmulatedBalance("quant", "USDT", D("250")))
+    account = add_exchange_account(store, "Gate with bots", emulator)
+    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring),
+                           account_timeout=20)
+    result = report.result_for(account.id)
+    assert result.status.value == "partial", result
+    assert "quant" in result.missing
+    snapshot = store.snapshots.latest_usable(account.id, report.finished_at)
+    assert snapshot is not None and snapshot.status.value == "partial"
+    assert {h.wallet for h in snapshot.holdings} >= {"spot", "futures", "staking"}
