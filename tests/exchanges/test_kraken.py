@@ -137,6 +137,18 @@ def test_suffix_codes_fold_into_base_asset():
     assert split_asset_id(client, "ETH2.S")[:3] == ("ETH", "staking", True)
     assert split_asset_id(client, "SOL.B")[:3] == ("SOL", "earn_locked", True)
     assert split_asset_id(client, "ADA.Q")[:3] == ("ADA", "earn_locked", True)
+    assert split_asset_id(client, "USD.HOLD")[:3] == ("USD", "spot", True)
+
+
+def test_held_cash_joins_the_spot_row_as_locked():
+    from exposure_app.exchanges.adapters.kraken import parse_balance_ex
+
+    rows = parse_balance_ex(ccxt.kraken(), {"error": [], "result": {
+        "ZUSD": {"balance": "100.5", "hold_trade": "0"},
+        "USD.HOLD": {"balance": "20", "hold_trade": "0"},
+    }})
+    assert [(r.wallet, r.asset, r.total, r.locked, r.lock_reason) for r in rows] == [
+        ("spot", "USD", D("120.5"), D("20"), "held")]
 
 
 async def _read_raw(client, adapter):

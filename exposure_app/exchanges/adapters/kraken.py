@@ -14,6 +14,7 @@ suffix    wallet           locked
 .S, .P    staking          all of it (bonded staking)
 .B        earn_locked      all of it (bonded earn)
 ETH2      staking          all of it (ETH waiting to unstake)
+.HOLD     spot             all of it (held, e.g. pending fiat)
 ========  ===============  ===========================================
 
 The balance is read with the implicit ``private_post_balanceex`` call and the
@@ -71,6 +72,7 @@ _SUFFIX_WALLETS: dict[str, tuple[str, bool, str]] = {
     "S": ("staking", True, "staking"),
     "P": ("staking", True, "staking"),
     "B": ("earn_locked", True, "locked_earn"),
+    "HOLD": ("spot", True, "held"),   # e.g. USD.HOLD: cash held pending settlement
 }
 
 _TRADE_PERMISSIONS = frozenset({"modify-trades", "cancel-close-trades"})
