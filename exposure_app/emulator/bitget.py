@@ -16,7 +16,9 @@ Wallet mapping: ``spot`` -> ``/api/v2/spot/account/assets``; ``futures`` ->
 coin); ``margin`` -> cross margin ``/api/v2/margin/crossed/account/assets``;
 ``earn_flexible`` / ``earn_locked`` -> Savings ``/api/v2/earn/savings/assets``
 with ``periodType`` flexible / fixed (a fixed product's ``period`` and
-``holdDays`` put its end at ``unlock_at``).
+``holdDays`` put its end at ``unlock_at``); an ``earn_locked`` balance without
+``unlock_at`` stands for another Earn product (Shark Fin...) and shows only in
+the Earn account totals (``/api/v2/earn/account/assets``).
 
 ``unified=True`` emulates a Unified Trading Account: ``spot`` is then the
 unified account (``/api/v3/account/assets``) and ``funding`` the funding
@@ -168,6 +170,7 @@ class BitgetEmulator(ExchangeEmulator):
         app.router.add_get("/api/v2/margin/crossed/account/assets", self.crossed_assets)
         app.router.add_get("/api/v2/margin/isolated/account/assets", self.isolated_assets)
         app.router.add_get("/api/v2/earn/savings/assets", self.savings_assets)
+        app.router.add_get("/api/v2/earn/account/assets", self.earn_account_assets)
         app.router.add_get("/api/v3/account/settings", self.uta_settings)
         app.router.add_get("/api/v3/account/assets", self.uta_assets)
         app.router.add_get("/api/v3/account/funding-assets", self.uta_funding_assets)
@@ -304,13 +307,23 @@ class BitgetEmulator(ExchangeEmulator):
                 rows.append(self._asset_row(n, row.asset, amount(row.total), "flexible", "", "3"))
         else:
             for n, balance in enumerate(self.account.wallet("earn_locked")):
-                unlock = unlock_ms(balance) or now + 30 * DAY_MS
+                unlock = unlock_ms(balance)
+                if unlock is None:
+                    continue   # not a savings product (Shark Fin...): earn account only
                 hold_days = 1
                 remaining = max(1, -(-(unlock - now) // DAY_MS))
                 rows.append(self._asset_row(100 + n, balance.asset,
                                             amount(balance.locked + balance.free), "fixed",
                                             str(remaining + hold_days), str(hold_days)))
         return self.ok({"resultList": rows, "endId": rows[-1]["orderId"] if rows else ""})
+
+    async def earn_account_assets(self, request: web.Request) -> web.Response:
+        """Everything in the Earn account per coin (savings and other products)."""
+        if (denied := await self.authenticate(request)) is not None:
+            return denied
+        balances = self.account.wallet("earn_flexible") + self.account.wallet("earn_locked")
+        return self.ok([{"coin": row.asset, "amount": amount(row.total)}
+                        for row in totals_by_asset(balances)])
 
     def _asset_row(self, n: int, coin: str, amt: str, period_type: str, period: str,
                    hold_days: str) -> dict:

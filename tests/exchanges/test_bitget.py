@@ -233,3 +233,15 @@ def test_a_unified_account_syncs_with_prices(data_dir, store, secret_store,
     assert result.unpriced_assets == ()
     assert all(h.price is not None for h in snapshot.holdings)
     assert "/api/v2/spot/market/tickers" in [p for _, p in emu.requests]   # priced by this exchange
+
+
+def test_other_earn_products_are_found_by_difference_with_the_earn_account():
+    balances = [*portfolio(), EmulatedBalance("earn_locked", "USDT", D("0"), locked=D("77"))]
+    emu = emulator(balances=balances)
+    reading = run(emu, BitgetAdapter().read_account)
+    assert read_by_wallet(reading.balances) == expected_by_wallet(balances)
+    other = [r for r in reading.balances if r.lock_reason == "earn_other_products"]
+    assert [(r.wallet, r.asset, r.locked, r.unlock_at) for r in other] == \
+        [("earn_locked", "USDT", D("77"), None)]
+    # the flexible savings answer is shared by the two earn wallets
+    assert [p for _, p in emu.requests].count("/api/v2/earn/savings/assets") == 2

@@ -17,6 +17,10 @@ Read with ccxt's implicit v2 endpoints (exact amounts, no market loading, no
   with ``periodType`` flexible / fixed, paged by ``idLessThan``. Bitget gives
   a fixed product's ``period`` and ``holdDays`` but no end date, so
   ``unlock_at`` is estimated as the start of today plus the remaining days.
+  Other Earn products (Shark Fin, ...) are found by difference: what the Earn
+  account holds per coin (``GET /api/v2/earn/account/assets``) beyond both
+  savings is added to ``earn_locked`` as ``earn_other_products`` (locked, end
+  date unknown), so no Earn holding is left out.
 
 Unified Trading Account (UTA): Bitget answers the classic v2 account
 endpoints of a UTA account with ``40085`` and the v3 ones of a classic account
@@ -37,6 +41,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
@@ -92,6 +97,8 @@ class BitgetAdapter(ExchangeAdapter):
 
     def __init__(self) -> None:
         self._mode_probe: asyncio.Future | None = None
+        # answers shared between wallets, only while read_balances runs
+        self._shared: dict[str, asyncio.Future] | None = None
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         options: dict[str, Any] = {"uta": False, "fetchMarkets": {"types": ["spot"]}}
@@ -120,11 +127,18 @@ class BitgetAdapter(ExchangeAdapter):
         # 40085 and learnt the mode again), wallets read under the old mode are
         # wrong: read everything once more under the new one.
         before = client.options.get(MODE_OPTION)
-        reading = await super().read_balances(client)
+        reading = await self._read_all(client)
         after = client.options.get(MODE_OPTION)
         if isinstance(before, bool) and isinstance(after, bool) and after != before:
-            reading = await super().read_balances(client)
+            reading = await self._read_all(client)
         return reading
+
+    async def _read_all(self, client: Any) -> AccountReading:
+        self._shared = {}
+        try:
+            return await super().read_balances(client)
+        finally:
+            self._shared = None
 
     async def is_unified(self, client: Any) -> bool:
         """The account mode: cached in ``client.options[MODE_OPTION]``, else probed once."""
@@ -253,7 +267,21 @@ class BitgetAdapter(ExchangeAdapter):
                                           "open_orders" if locked else None))
         return merge_rows(rows)
 
+    async def _once(self, key: str, fetch) -> Any:
+        """``fetch()`` once per :meth:`read_balances` (shared by the wallets that need it)."""
+        if self._shared is None:
+            return await fetch()
+        future = self._shared.get(key)
+        if future is None:
+            future = self._shared[key] = asyncio.ensure_future(fetch())
+        return await asyncio.shield(future)
+
     async def _savings(self, client: Any, period_type: str, what: str) -> list[dict[str, Any]]:
+        return await self._once(f"savings-{period_type}",
+                                lambda: self._fetch_savings(client, period_type, what))
+
+    async def _fetch_savings(self, client: Any, period_type: str,
+                             what: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         params: dict[str, Any] = {"periodType": period_type, "limit": str(SAVINGS_PAGE)}
         for _ in range(MAX_PAGES):
@@ -292,6 +320,19 @@ class BitgetAdapter(ExchangeAdapter):
                 unlock_at = to_storage(today + timedelta(days=int(max(period - held, ZERO))))
             rows.append(WalletBalance("earn_locked", asset, ZERO, total, total, "locked_earn",
                                       unlock_at))
+        # whatever else the Earn account holds (Shark Fin and other products)
+        savings: dict[str, Decimal] = {}
+        for row in rows + await self.read_flexible_savings(client):
+            savings[row.asset] = savings.get(row.asset, ZERO) + row.total
+        what = "Bitget Earn account assets"
+        response = await client.private_earn_get_v2_earn_account_assets()
+        for entry in _rows(bitget_data(response, what), what):
+            asset = _asset(client, entry.get("coin"), what)
+            held = amount(entry.get("amount"), f"{what} {asset} amount")
+            other = held - savings.get(asset, ZERO)
+            if other > 0:
+                rows.append(WalletBalance("earn_locked", asset, ZERO, other, other,
+                                          "earn_other_products"))
         return merge_rows(rows)
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
