@@ -110,10 +110,12 @@ def all_holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) 
         "WHERE s.usable = 1 AND s.taken_at <= ? ORDER BY s.taken_at, s.id, h.id",
         [to_storage(as_of)],
     )
+    taken_text, taken = None, None
     for r in cursor:
+        if r[12] != taken_text:          # rows of one snapshot share its time
+            taken_text, taken = r[12], from_storage(r[12])
         yield (as_of, r[0], r[1], r[2], r[3], r[4], Decimal(r[5]), Decimal(r[6]), Decimal(r[7]),
-               _dec(r[8]), _dec(r[9]), base_currency, bool(r[10]), r[11], from_storage(r[12]),
-               r[13], False, None)
+               _dec(r[8]), _dec(r[9]), base_currency, bool(r[10]), r[11], taken, r[13], False, None)
 
 
 HISTORY_COLUMNS = (
