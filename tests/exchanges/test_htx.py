@@ -12,6 +12,7 @@ from exposure_app.domain.balances import PermissionLevel
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind
 from exposure_app.emulator.htx import HtxEmulator
 from exposure_app.exchanges.adapters.htx import (
+    ACCOUNT_IDS_CHECKED_FACT,
     ACCOUNT_IDS_FACT,
     HtxAdapter,
     parse_balance_list,
@@ -82,6 +83,10 @@ def test_cached_account_ids_skip_the_account_list(run_adapter):
     reading = run_adapter(emulator, adapter, options=adapter.client_options(facts))
     assert ("GET", "/v1/account/accounts") not in emulator.requests
     assert _by_key(reading.balances)[("spot", "BTC")].total == D("0.25")
+    # a day later the list is read again (an account may have been opened)
+    stale = {**facts, ACCOUNT_IDS_CHECKED_FACT: facts[ACCOUNT_IDS_CHECKED_FACT] - 90_000}
+    run_adapter(emulator, adapter, options=adapter.client_options(stale))
+    assert emulator.requests.count(("GET", "/v1/account/accounts")) == 1
 
 
 def test_accounts_never_opened_read_as_empty(run_adapter):

@@ -3,8 +3,9 @@
 HTX's spot API keeps one account id per account type; ``GET
 /v1/account/accounts`` lists them (ccxt's ``fetch_balance`` calls it before
 every spot balance). The adapter reads that list once, caches the ids as an
-account fact (:meth:`HtxAdapter.detected_facts`) and, on later syncs, goes
-straight to the balances.
+account fact (:meth:`HtxAdapter.detected_facts`) and, on later syncs within a
+day, goes straight to the balances (after a day the list is read again, so
+an account opened since is not left out).
 
 ==============  ================================================  =====================
 wallet          endpoint                                          locked
@@ -30,6 +31,7 @@ key, whose ``permission`` field lists ``readOnly``, ``trade``, ``withdraw``.
 
 from __future__ import annotations
 
+import time
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import (
@@ -54,7 +56,12 @@ from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
 
 _EXCHANGE = "HTX"
 ACCOUNT_IDS_FACT = "htx_account_ids"
+ACCOUNT_IDS_CHECKED_FACT = "htx_account_ids_checked_at"
+# An account opened later (OTC, earn) must not stay unread for long: the
+# cached list is trusted for a day, then fetched again.
+ACCOUNT_IDS_MAX_AGE_SECONDS = 86_400
 _OPTION = "exposureAccountIds"
+_OPTION_CHECKED = "exposureAccountIdsCheckedAt"
 _HELD = {"trade": False, "frozen": True, "lock": True, "bank": False}
 _DEBTS = frozenset({"loan", "interest"})
 
@@ -196,15 +203,21 @@ class HtxAdapter(ExchangeAdapter):
             "fetchMarkets": {"types": {"spot": True, "linear": False, "inverse": False}},
         }
         ids = cached.get(ACCOUNT_IDS_FACT)
-        if isinstance(ids, dict) and ids.get("spot"):
+        checked = cached.get(ACCOUNT_IDS_CHECKED_FACT)
+        fresh = (isinstance(checked, int | float)
+                 and 0 <= time.time() - checked < ACCOUNT_IDS_MAX_AGE_SECONDS)
+        if isinstance(ids, dict) and ids.get("spot") and fresh:
             options[_OPTION] = dict(ids)
+            options[_OPTION_CHECKED] = checked
         return options
 
     def detected_facts(self, client: Any) -> dict[str, Any]:
         facts = super().detected_facts(client)
         ids = client.options.get(_OPTION)
-        if isinstance(ids, dict) and ids.get("spot"):
+        checked = client.options.get(_OPTION_CHECKED)
+        if isinstance(ids, dict) and ids.get("spot") and isinstance(checked, int | float):
             facts[ACCOUNT_IDS_FACT] = dict(ids)
+            facts[ACCOUNT_IDS_CHECKED_FACT] = checked
         return facts
 
     def wallets(self) -> list[WalletSpec]:
@@ -236,6 +249,7 @@ class HtxAdapter(ExchangeAdapter):
             return cached
         ids = parse_account_ids(await client.spot_private_get_v1_account_accounts())
         client.options[_OPTION] = ids
+        client.options[_OPTION_CHECKED] = int(time.time())
         return ids
 
     def _account_reader(self, kind: str, wallet: str):
