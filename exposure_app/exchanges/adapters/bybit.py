@@ -113,6 +113,7 @@ class BybitAdapter(ExchangeAdapter):
         return super().classify(exc, client)
 
     async def read_balances(self, client: Any) -> AccountReading:
+        self._key_info = None   # only an answer from this read may stand in for the key check
         # a cached mode that proved stale during the read: read again under the new one
         before = client.options.get("enableUnifiedAccount")
         reading = await super().read_balances(client)
