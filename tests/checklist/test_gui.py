@@ -52,7 +52,11 @@ def test_checklist_page_on_its_own(qtbot, qtmodeltester, page_state, tmp_path):
 
     page = ChecklistPage(page_state)
     qtbot.addWidget(page)
-    page.show_data(page_state.data)
+    with qtbot.waitSignal(page.reminders_due, timeout=2000) as due:
+        page.show_data(page_state.data)
+    assert {r.counterparty for r in due.args[0]} == {"binance", "kraken"}
+    with qtbot.assertNotEmitted(page.reminders_due):
+        page.show_data(page_state.data)                 # notified once per due date
     assert [page.scope.itemData(i) for i in range(page.scope.count())] == ["all", "binance", "kraken"]
     assert "due" in page.reminder_label.text()          # the fixture's holdings are from March
     assert not page.csv_button.isEnabled()              # nothing to export before a plan

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QTextDocument
@@ -56,6 +57,7 @@ from exposure_app.services.reminders import due_reminders, reminders
 from exposure_app.services.reports import ReportError, ReportOptions, write_report
 
 Index = QModelIndex | QPersistentModelIndex
+TRAY_RETRY_MS = 3000
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -211,14 +213,23 @@ class ChecklistModel(QAbstractTableModel):
 
 
 class ChecklistPage(QWidget):
+    """See the module docstring.
+
+    ``reminders_due`` is emitted (once per custodian and due date in a session)
+    when withdrawal tests fall due; the page also shows them as a tray
+    notification when the window has a visible ``tray`` icon.
+    """
+
     title = "Checklist"
     message = Signal(str, str)   # text, kind
+    reminders_due = Signal(object)   # tuple[Reminder, ...] newly due
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.view: ChecklistView | None = None
-        self._stale = True
+        self._notified: set[tuple[str, object]] = set()
+        self._pending_tray: list = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         heading = QLabel("Move to self-custody")
@@ -378,12 +389,38 @@ class ChecklistPage(QWidget):
 
     def _show_reminders(self) -> None:
         due = due_reminders(self.state.store, self.state.settings)
+        self._notify(due)
         if due:
             self.reminder_label.setText("Withdrawal tests due: " + "; ".join(r.message for r in due))
         else:
             upcoming = [r for r in reminders(self.state.store, self.state.settings) if r.enabled]
             self.reminder_label.setText(
                 "No withdrawal test is due." + (f" Next: {upcoming[0].message}." if upcoming else ""))
+
+    def _notify(self, due) -> None:
+        new = tuple(r for r in due if (r.counterparty, r.due_at) not in self._notified)
+        if not new:
+            return
+        self._notified.update((r.counterparty, r.due_at) for r in new)
+        self.reminders_due.emit(new)
+        self._pending_tray.extend(new)
+        if not self._deliver_to_tray():
+            # the tray icon is created after the window's first refresh: try again shortly
+            QTimer.singleShot(TRAY_RETRY_MS, self, self._deliver_to_tray)
+
+    def _deliver_to_tray(self) -> bool:
+        tray = getattr(self.window(), "tray", None)
+        if not self._pending_tray:
+            return True
+        if tray is None or not tray.isVisible() or not tray.supportsMessages():
+            return False
+        names = ", ".join(r.name for r in self._pending_tray)
+        self._pending_tray.clear()
+        tray.showMessage("Time for a test withdrawal",
+                         f"{names}: a small test withdrawal proves withdrawals still work. "
+                         "Record the result on the Checklist page.",
+                         tray.MessageIcon.Information, 10_000)
+        return True
 
     def record_test(self, counterparty: str | None = None):
         from exposure_app.ui.dialogs.withdrawal_test_dialog import WithdrawalTestDialog
