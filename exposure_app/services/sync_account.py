@@ -23,7 +23,7 @@ from exposure_app.domain.models import Account
 from exposure_app.exchanges.adapters.base import ExchangeAdapter
 from exposure_app.exchanges.adapters.registry import adapter_for
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
-from exposure_app.exchanges.errors import SyncError, describe_exception
+from exposure_app.exchanges.errors import ConfigurationError, SyncError, describe_exception
 from exposure_app.exchanges.pricing import PriceQuote, fetch_quotes
 
 
@@ -75,10 +75,13 @@ class AccountSession:
             api_url=connection.api_url, sandbox=connection.sandbox, proxy=connection.proxy,
             timeout_seconds=min(connection.timeout_seconds, request_timeout),
         )
-        self.client = build_client(
-            account.exchange_id or "", credentials, connection,
-            self.adapter.client_options(facts), self.adapter.ccxt_config(),
-        )
+        try:
+            self.client = build_client(
+                account.exchange_id or "", credentials, connection,
+                self.adapter.client_options(facts), self.adapter.ccxt_config(),
+            )
+        except ValueError as exc:    # an exchange this ccxt does not know
+            raise ConfigurationError(str(exc)) from None
         self._fingerprint = fingerprint
         return self.client
 

@@ -132,3 +132,23 @@ def test_importing_the_service_does_not_import_ccxt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True, cwd=REPO_ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_an_exchange_ccxt_no_longer_knows_fails_that_account_clearly(store, service,
+                                                                    add_exchange_account,
+                                                                    secret_store):
+    from exposure_app.domain.models import AccountKind
+
+    good = add_exchange_account(store, "B1", make(1))
+    ref = "account-gone"
+    secret_store.save(ref, {"apiKey": "a", "secret": "b"})
+    gone = store.accounts.add("Gone", AccountKind.EXCHANGE_API, counterparty="goneex",
+                              exchange_id="goneex", options={"secret_ref": ref})
+    missing_key = store.accounts.add("NoKey", AccountKind.EXCHANGE_API, counterparty="binance",
+                                     exchange_id="binance", options={"secret_ref": "account-x"})
+    report = service.sync().result(60)
+    assert report.result_for(good.id).status is AccountSyncStatus.OK
+    gone_result = report.result_for(gone.id)
+    assert gone_result.error_kind == "config" and "goneex" in gone_result.error
+    no_key = report.result_for(missing_key.id)
+    assert no_key.error_kind == "config" and "not in the keyring" in no_key.error
