@@ -269,3 +269,36 @@ def test_a_unified_account_syncs_with_prices(data_dir, store, secret_store,
     assert result.unpriced_assets == ()
     assert all(h.price is not None for h in snapshot.holdings)
     assert "/api/v1/market/allTickers" in [p for _, p in emu.requests]   # priced by this exchange
+
+
+def test_a_bad_signature_with_the_right_passphrase_is_400005():
+    """Signed by hand: the passphrase header is right, the request signature is not."""
+    import asyncio
+    import time
+
+    import aiohttp
+
+    from exposure_app.emulator.base import start_emulators
+    from exposure_app.emulator.hmac_common import hmac_sha256_base64
+
+    emu = emulator()
+
+    async def call(signature_secret: str):
+        stamp = str(int(time.time() * 1000))
+        path = "/api/v1/accounts"
+        headers = {
+            "KC-API-KEY": CREDS["apiKey"],
+            "KC-API-KEY-VERSION": "2",
+            "KC-API-TIMESTAMP": stamp,
+            "KC-API-PASSPHRASE": hmac_sha256_base64(CREDS["secret"], CREDS["password"]),
+            "KC-API-SIGN": hmac_sha256_base64(signature_secret, stamp + "GET" + path),
+        }
+        async with aiohttp.ClientSession() as session, \
+                session.get(emu.base_url + path, headers=headers) as response:
+            return response.status, await response.json()
+
+    with start_emulators([emu]):
+        bad = asyncio.run(call("not-the-secret"))
+        good = asyncio.run(call(CREDS["secret"]))
+    assert bad[0] == 401 and bad[1]["code"] == "400005"
+    assert good[0] == 200 and good[1]["code"] == "200000"
