@@ -19,7 +19,10 @@ types). Endpoints (www.okx.com/docs-v5/en):
 Not read, on purpose: ETH and SOL staking balances
 (``/finance/staking-defi/eth|sol/balance``) report BETH/OKSOL, which already
 sit in the funding or trading account as tokens; reading them again would
-count them twice.
+count them twice. Likewise Stable Rewards (``/finance/stable-rewards/balance``)
+reports stablecoins held "across the account (trading account, funding
+account, and in-progress redemptions combined)". OKX Simple Earn Fixed
+(fixed-term lending) has no read endpoint in ccxt 4.5.90 and is not covered.
 
 Key permissions come from ``GET /api/v5/account/config`` (``perm``:
 ``read_only``, ``trade``, ``withdraw``; ``ip`` lists bound addresses).
