@@ -200,6 +200,13 @@ def test_faults_use_coinbases_words(kind, error, error_kind):
     assert caught.value.kind is error_kind
 
 
+def test_a_key_bound_to_other_ips_is_refused():
+    emulator = _emulator(ip_whitelist=("10.1.2.3",))
+    with pytest.raises(SyncError) as caught:
+        _run(emulator, _read_all)
+    assert caught.value.kind is ErrorKind.IP_NOT_WHITELISTED
+
+
 def test_clock_skew_with_a_legacy_key_is_fixed_by_the_time_adjustment():
     emulator = _emulator(page_size=250, api_key="legacy-key", secret="legacy-secret-abc")
     emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=600_000)

@@ -161,6 +161,20 @@ def test_faults_use_gates_labels(run_adapter, kind, error, error_kind):
     assert caught.value.kind is error_kind
 
 
+def test_a_key_bound_to_other_ips_is_refused(run_adapter):
+    emulator = _emulator(ip_whitelist=("10.1.2.3",))
+    with pytest.raises(SyncError) as caught:
+        run_adapter(emulator, GateAdapter())
+    assert caught.value.kind is ErrorKind.IP_NOT_WHITELISTED
+
+
+def test_a_key_without_read_permission_is_refused(run_adapter):
+    emulator = _emulator(permissions=frozenset())
+    adapter = GateAdapter()
+    with pytest.raises(ccxt.PermissionDenied, match="FORBIDDEN"):
+        run_adapter(emulator, adapter, action=adapter.read_spot)
+
+
 def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
     emulator = _emulator()
     adapter = GateAdapter()

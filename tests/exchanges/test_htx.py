@@ -172,6 +172,13 @@ def test_faults_use_htxs_codes(run_adapter, kind, error, error_kind):
     assert caught.value.kind is error_kind
 
 
+def test_a_key_bound_to_other_ips_is_refused(run_adapter):
+    emulator = _emulator(ip_whitelist=("10.1.2.3",))
+    with pytest.raises(SyncError) as caught:
+        run_adapter(emulator, HtxAdapter())
+    assert caught.value.kind is ErrorKind.IP_NOT_WHITELISTED
+
+
 def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
     emulator = _emulator()
     adapter = HtxAdapter()

@@ -213,6 +213,8 @@ def test_structure_without_balance_field_is_rejected():
     [
         (FaultKind.AUTH, ccxt.AuthenticationError, ErrorKind.AUTH),
         (FaultKind.PERMISSION_DENIED, ccxt.PermissionDenied, ErrorKind.PERMISSION),
+        # Kraken words a key used from another IP as a permission denial
+        (FaultKind.IP_NOT_WHITELISTED, ccxt.PermissionDenied, ErrorKind.PERMISSION),
         (FaultKind.RATE_LIMIT, ccxt.DDoSProtection, ErrorKind.RATE_LIMIT),
         (FaultKind.BAN, ccxt.DDoSProtection, ErrorKind.RATE_LIMIT),
         (FaultKind.MAINTENANCE, ccxt.ExchangeNotAvailable, ErrorKind.MAINTENANCE),
