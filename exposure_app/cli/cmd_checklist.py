@@ -18,6 +18,7 @@ from exposure_app.services.checklist_service import (
     ChecklistView,
     open_checklist,
     set_item,
+    start_over,
 )
 from exposure_app.services.reports import (
     ReportError,
@@ -42,6 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--note", metavar="TEXT",
                    help="with --tick/--untick or alone with --item: a note such as the tx id")
     p.add_argument("--item", metavar="ITEM", help="the item --note applies to (without --tick)")
+    p.add_argument("--new", action="store_true",
+                   help="start a fresh plan (the current one and its ticks are archived)")
     p.set_defaults(handler=checklist_cmd)
 
 
@@ -126,6 +129,8 @@ def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     scope = _scope(args)
     ctx.lock_for_writing()
     try:
+        if args.new and start_over(ctx.store, scope):
+            ctx.warn("Archived the previous plan; starting a fresh one.")
         view = open_checklist(ctx.store, ctx.settings, scope)
         ref = args.tick or args.untick or args.item
         if args.note is not None and ref is None:

@@ -207,6 +207,19 @@ def open_checklist(store: ProfileStore, settings: Settings, scope: str, *,
     return _view(store, plan, stored.id, directory)
 
 
+def start_over(store: ProfileStore, scope: str, *,
+               directory: CounterpartyDirectory | None = None) -> bool:
+    """Archive the scope's active plan (its ticks stay in the archive); the next
+    :func:`open_checklist` starts a fresh one. Returns whether there was one."""
+    directory = directory or load_directory()
+    repo = ChecklistRepository(store)
+    active = repo.active_plan(resolve_scope(store, scope, directory))
+    if active is None:
+        return False
+    repo.archive(active.id)
+    return True
+
+
 def set_item(store: ProfileStore, plan_id: int, item_key: str, *, done: bool | None = None,
              note: str | None = None, now: datetime | None = None) -> None:
     """Tick/untick an item and/or set its note (``None`` keeps the field)."""

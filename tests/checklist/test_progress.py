@@ -13,6 +13,7 @@ from exposure_app.services.checklist_service import (
     close_moved_items,
     open_checklist,
     set_item,
+    start_over,
     view_checklist,
 )
 from exposure_app.services.portfolio import exposure_as_of
@@ -119,3 +120,13 @@ def test_affiliated_item_closes_when_the_token_is_no_longer_held_elsewhere(store
 
     store.snapshots.save(snapshot(ids["ledger"], [h("main", "BTC", "1", price="60000")], taken_at=T2))
     assert (view.plan_id, "affiliated:binance:BNB") in close_moved_items(store, now=T2)
+
+
+def test_start_over_archives_the_plan_and_its_ticks(store):
+    populate(store)
+    first = open_checklist(store, Settings(), "binance", now=T1, levels={})
+    set_item(store, first.plan_id, "step:wallet", done=True, now=T1)
+    assert start_over(store, "binance")
+    fresh = open_checklist(store, Settings(), "binance", now=T1, levels={})
+    assert fresh.plan_id != first.plan_id and fresh.done_count == 0
+    assert not start_over(store, "kraken")                 # no plan yet: nothing archived
