@@ -10,7 +10,8 @@ private answer has the ``X-Gate-RateLimit-*`` headers.
 Wallets (``EmulatedBalance.wallet``): ``spot``; ``margin`` (isolated, one
 pair ``<ASSET>_USDT`` per asset); ``cross_margin``; ``futures`` (perpetual
 account per settle currency: USDT or BTC); ``delivery`` (USDT); ``options``
-(USDT); ``earn_flexible`` (Uni lending); ``staking`` (on-chain earn). A
+(USDT); ``earn_flexible`` (Uni lending); ``earn_locked`` (dual investment
+orders, settled at ``unlock_at``); ``staking`` (on-chain earn). A
 futures, delivery or options account the user never funded answers
 ``USER_NOT_FOUND``, as Gate does.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from aiohttp import web
@@ -47,7 +49,7 @@ class GateEmulator(ExchangeEmulator):
     exchange_id = "gate"
     wallet_names = (
         "spot", "margin", "cross_margin", "futures", "delivery", "options",
-        "earn_flexible", "staking",
+        "earn_flexible", "earn_locked", "staking",
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -128,6 +130,7 @@ class GateEmulator(ExchangeEmulator):
         get("/api/v4/options/accounts", self.options_accounts)
         get("/api/v4/earn/uni/lends", self.uni_lends)
         get("/api/v4/earn/staking/assets", self.staking_assets)
+        get("/api/v4/earn/dual/orders", self.dual_orders)
         get("/api/v4/wallet/total_balance", self.total_balance)
 
     async def server_time(self, request: web.Request) -> web.Response:
@@ -285,7 +288,7 @@ class GateEmulator(ExchangeEmulator):
             return error
         names = {"spot": "spot", "margin": "margin", "cross_margin": "cross_margin",
                  "futures": "futures", "delivery": "delivery", "options": "options",
-                 "earn_flexible": "finance", "staking": "finance"}
+                 "earn_flexible": "finance", "earn_locked": "finance", "staking": "finance"}
         details: dict[str, Decimal] = {name: ZERO for name in set(names.values())}
         for b in self.account.balances:
             price = Decimal(1) if b.asset == "USDT" else self.tickers.get(f"{b.asset}/USDT", ZERO)
@@ -299,6 +302,39 @@ class GateEmulator(ExchangeEmulator):
                                "unrealised_pnl": "0", "borrowed": "0"}
                         for name, value in sorted(details.items())},
         })
+
+    async def dual_orders(self, request: web.Request) -> web.Response:
+        """Dual investment orders, paged with ``page``/``limit``; a settled one
+        stays in the list (the adapter must skip it)."""
+        if (error := await self._authenticate(request)) is not None:
+            return error
+        now = int(time.time())
+        orders = [{
+            "id": 9000, "plan_id": 1, "copies": "1", "invest_amount": "100",
+            "settlement_amount": "101", "create_time": now - 86400 * 30,
+            "complete_time": now - 86400 * 23, "status": "SETTLEMENT_SUCCESS",
+            "invest_currency": "USDT", "exercise_currency": "BTC", "exercise_price": "50000",
+            "settlement_price": "51000", "settlement_currency": "USDT", "apy_display": "0.2",
+            "apy_settlement": "0.2", "delivery_time": now - 86400 * 23, "text": "",
+        }]
+        for index, b in enumerate(self.account.wallet("earn_locked")):
+            due = b.unlock_at or "2027-01-01"
+            delivery = int(datetime.fromisoformat(due).replace(tzinfo=UTC).timestamp())
+            orders.append({
+                "id": 9001 + index, "plan_id": 2, "copies": "1",
+                "invest_amount": _text(b.free + b.locked), "settlement_amount": "",
+                "create_time": now - 86400, "complete_time": 0, "status": "INIT",
+                "invest_currency": b.asset, "exercise_currency": "USDT",
+                "exercise_price": "1", "settlement_price": "", "settlement_currency": "",
+                "apy_display": "0.3", "apy_settlement": "", "delivery_time": delivery,
+                "text": "",
+            })
+        try:
+            page = max(1, int(request.query.get("page", "1")))
+            limit = max(1, min(100, int(request.query.get("limit", "100"))))
+        except ValueError:
+            return self._error(400, "INVALID_PARAM_VALUE", "invalid page or limit")
+        return self._ok(orders[(page - 1) * limit: page * limit])
 
     async def staking_assets(self, request: web.Request) -> web.Response:
         if (error := await self._authenticate(request)) is not None:

@@ -20,7 +20,7 @@ from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
 
 D = Decimal
 WALLETS = {"spot", "margin", "cross_margin", "futures", "delivery", "options", "earn_flexible",
-           "staking"}
+           "earn_locked", "staking"}
 
 
 def _emulator(**kwargs) -> GateEmulator:
@@ -36,6 +36,7 @@ def _emulator(**kwargs) -> GateEmulator:
         EmulatedBalance("options", "USDT", D("20"), locked=D("5")),
         EmulatedBalance("earn_flexible", "USDT", D("5000"), locked=D("100")),
         EmulatedBalance("staking", "GT", D("0"), locked=D("111.6")),
+        EmulatedBalance("earn_locked", "BTC", D("0"), locked=D("0.02"), unlock_at="2027-01-15"),
     ]
     account = EmulatedAccount(api_key="gate-key", secret="gate-secret", balances=balances, **kwargs)
     return GateEmulator(account, tickers={"BTC/USDT": D("60000"), "GT/USDT": D("20")})
@@ -63,9 +64,12 @@ def test_portfolio_over_every_wallet_type(run_adapter):
         ("options", "USDT"): (D("25"), D("5")),
         ("earn_flexible", "USDT"): (D("5100"), D("100")),
         ("staking", "GT"): (D("111.6"), D("111.6")),
+        ("earn_locked", "BTC"): (D("0.02"), D("0.02")),   # the settled order is left out
     }
     assert {key: (r.total, r.locked) for key, r in got.items()} == expected
     assert got[("futures", "USDT")].lock_reason == "margin"
+    dual = got[("earn_locked", "BTC")]
+    assert (dual.lock_reason, dual.unlock_at) == ("dual_investment", "2027-01-15T00:00:00+00:00")
     assert got[("spot", "BTC")].free == D("0.3")
     # no market, currency or unified-mode pre-call
     assert not any("account/detail" in path or "currency_pairs" in path
@@ -218,7 +222,7 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_
     assert held[("futures", "USDT")] == (D("1000"), D("300"))
     assert held[("staking", "GT")] == (D("111.6"), D("111.6"))
     assert held[("earn_flexible", "USDT")] == (D("5100"), D("100"))
-    assert len(held) == 11
+    assert len(held) == 12
     values = {(h.wallet, h.asset): h.value for h in snapshot.holdings}
     assert values[("spot", "BTC")] == D("30000")
     assert values[("staking", "GT")] == D("2232")
@@ -241,3 +245,18 @@ def test_sync_service_stores_a_partial_snapshot_naming_the_unread_account(
     snapshot = store.snapshots.latest_usable(account.id, report.finished_at)
     assert snapshot is not None and snapshot.status.value == "partial"
     assert {h.wallet for h in snapshot.holdings} >= {"spot", "futures", "staking"}
+
+
+def test_dual_orders_are_read_over_every_page(run_adapter, monkeypatch):
+    import exposure_app.exchanges.adapters.gate as gate_adapter
+
+    monkeypatch.setattr(gate_adapter, "DUAL_PAGE_LIMIT", 1)
+    emulator = _emulator()
+    emulator.account.balances.append(
+        EmulatedBalance("earn_locked", "ETH", D("0"), locked=D("1.5"), unlock_at="2027-02-01"))
+    adapter = GateAdapter()
+    rows = run_adapter(emulator, adapter, action=adapter.read_dual_orders)
+    assert {(r.asset, r.total, r.unlock_at[:10]) for r in rows} == {
+        ("BTC", D("0.02"), "2027-01-15"), ("ETH", D("1.5"), "2027-02-01")}
+    # three orders (one settled), one per page, then an empty page
+    assert emulator.requests.count(("GET", "/api/v4/earn/dual/orders")) == 4

@@ -15,6 +15,8 @@ futures        GET futures/{usdt,btc}/accounts        position + order margin
 delivery       GET delivery/usdt/accounts             position + order margin
 options        GET options/accounts                   initial + order margin
 earn_flexible  GET earn/uni/lends (Uni lending)       ``frozen_amount`` (redeeming)
+earn_locked    GET earn/dual/orders (dual investment) all of an open order, until its
+                                                      ``delivery_time``
 staking        GET earn/staking/assets                all of a locked product (type 1),
                                                       else ``freeze_amount``
 =============  =====================================  ================================
@@ -41,6 +43,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -176,6 +179,35 @@ def unread_accounts(response: Any) -> dict[str, Decimal]:
     return unread
 
 
+_DUAL_DONE = frozenset({"SETTLEMENT_SUCCESS", "CANCELED", "FAILED", "REFUND_SUCCESS"})
+DUAL_PAGE_LIMIT = 100
+_MAX_PAGES = 100
+
+
+def parse_dual_orders(client: Any, orders: list[Any]) -> list[WalletBalance]:
+    """Open dual-investment orders as locked earn, dated by settlement time.
+
+    Settled, cancelled and failed orders are history; any other status
+    (created, settling, or one Gate adds later) still holds the funds.
+    """
+    rows = []
+    for index, order in enumerate(orders):
+        what = f"dual orders[{index}]"
+        order = require_dict(order, _EXCHANGE, what)
+        if require_key(order, "status", _EXCHANGE, what) in _DUAL_DONE:
+            continue
+        code = _code(client, require_key(order, "invest_currency", _EXCHANGE, what), what)
+        invested = amount(require_key(order, "invest_amount", _EXCHANGE, what), _EXCHANGE,
+                          f"{what}.invest_amount")
+        delivery = order.get("delivery_time")
+        unlock_at = None
+        if isinstance(delivery, int) and not isinstance(delivery, bool) and delivery > 0:
+            unlock_at = datetime.fromtimestamp(delivery, UTC).isoformat(timespec="seconds")
+        rows.append(row("earn_locked", code, total=invested, locked=invested,
+                        lock_reason="dual_investment", unlock_at=unlock_at))
+    return merge_rows(rows)
+
+
 def _not_opened(exc: Exception) -> bool:
     return "USER_NOT_FOUND" in str(exc)
 
@@ -203,6 +235,7 @@ class GateAdapter(ExchangeAdapter):
             WalletSpec("delivery", self.read_delivery),
             WalletSpec("options", self.read_options),
             WalletSpec("earn_flexible", self.read_uni_lends),
+            WalletSpec("earn_locked", self.read_dual_orders),
             WalletSpec("staking", self.read_staking),
         ]
 
@@ -275,6 +308,18 @@ class GateAdapter(ExchangeAdapter):
 
     async def read_uni_lends(self, client: Any) -> list[WalletBalance]:
         return parse_uni_lends(client, await client.private_earn_get_uni_lends())
+
+    async def read_dual_orders(self, client: Any) -> list[WalletBalance]:
+        orders: list[Any] = []
+        for page in range(1, _MAX_PAGES + 1):
+            batch = require_list(
+                await client.private_earn_get_dual_orders({"page": page,
+                                                           "limit": DUAL_PAGE_LIMIT}),
+                _EXCHANGE, "dual orders")
+            orders += batch
+            if len(batch) < DUAL_PAGE_LIMIT:
+                return parse_dual_orders(client, orders)
+        raise bad(_EXCHANGE, f"the dual investment order list has more than {_MAX_PAGES} pages")
 
     async def read_staking(self, client: Any) -> list[WalletBalance]:
         return parse_staking_assets(client, await client.private_earn_get_staking_assets())
