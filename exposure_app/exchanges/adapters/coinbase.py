@@ -155,6 +155,11 @@ class CoinbaseAdapter(ExchangeAdapter):
     def __init__(self) -> None:
         self._accounts = SharedCall(self.read_accounts)
 
+    @property
+    def coverage_note(self) -> str:
+        return ("Coinbase: the wallets this API key can see (Coinbase ties each key to "
+                "one portfolio)")
+
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         # The readers call the implicit endpoints directly, so no markets or
         # currencies are loaded. ``advanced`` keeps ccxt from rejecting v3

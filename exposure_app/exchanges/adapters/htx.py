@@ -1,4 +1,4 @@
-"""HTX: spot, funding (OTC), earn, isolated and cross margin, USDT-M futures.
+"""HTX: spot, funding (OTC), earn, isolated and cross margin, USDT-M and coin-M futures.
 
 HTX's spot API keeps one account id per account type; ``GET
 /v1/account/accounts`` lists them (ccxt's ``fetch_balance`` calls it before
@@ -195,6 +195,11 @@ class HtxAdapter(ExchangeAdapter):
 
     def __init__(self) -> None:
         self._ids = SharedCall(self._account_ids)
+
+    @property
+    def coverage_note(self) -> str:
+        return ("HTX fixed-term earn and staking products have no API; only the flexible "
+                "earn (deposit-earning) account is read")
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         # Prices load markets (fetch_tickers): spot ones only. Cached account
