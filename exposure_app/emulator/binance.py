@@ -15,8 +15,9 @@ Wire format from Binance's public API documentation (developers.binance.com):
 * Every answer carries the used-weight headers (``X-MBX-USED-WEIGHT-1M`` on
   ``/api``, ``X-SAPI-USED-IP-WEIGHT-1M`` on ``/sapi``).
 
-Wallet names in :class:`EmulatedAccount`: spot, funding, margin, futures
-(USDⓈ-M), futures_coinm, earn_flexible, earn_locked, staking. A flexible Simple
+Wallet names in :class:`EmulatedAccount`: spot, funding, margin,
+margin_isolated (asset written "BTC/USDT:BTC": the pair, then the asset),
+futures (USDⓈ-M), futures_coinm, earn_flexible, earn_locked, staking. A flexible Simple
 Earn position also shows in the spot account as its ``LD<asset>`` receipt,
 as on the real exchange.
 """
@@ -30,9 +31,15 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from exposure_app.domain.money import to_text
-from exposure_app.domain.timeutil import parse_instant
 from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.binance_bodies import (
+    DEFAULT_COIN_NETWORKS,
+    margin_asset,
+    ms,
+    network_entry,
+    page,
+    t,
+)
 from exposure_app.emulator.signing import hmac_hex, same, strip_param
 
 _PRIVATE_PREFIXES = ("/sapi/", "/fapi/v2/account", "/fapi/v3/account", "/dapi/v1/account",
@@ -45,20 +52,10 @@ MSG_AHEAD = "Timestamp for this request was 1000ms ahead of the server's time."
 MSG_NOT_AUTHORIZED = "You are not authorized to execute this request."
 
 
-def _t(value: Decimal) -> str:
-    return to_text(value) if value else "0"
-
-
-def _ms(iso_date: str | None) -> int | None:
-    if not iso_date:
-        return None
-    return int(parse_instant(iso_date).timestamp() * 1000)
-
-
 class BinanceEmulator(ExchangeEmulator):
     exchange_id: ClassVar[str] = "binance"
     wallet_names: ClassVar[tuple[str, ...]] = (
-        "spot", "funding", "margin", "futures", "futures_coinm",
+        "spot", "funding", "margin", "margin_isolated", "futures", "futures_coinm",
         "earn_flexible", "earn_locked", "staking",
     )
 
@@ -175,6 +172,7 @@ class BinanceEmulator(ExchangeEmulator):
         r.add_get("/api/v3/account", self.spot_account)
         r.add_post("/sapi/v1/asset/get-funding-asset", self.funding_assets)
         r.add_get("/sapi/v1/margin/account", self.margin_account)
+        r.add_get("/sapi/v1/margin/isolated/account", self.isolated_margin_account)
         r.add_get("/fapi/v2/account", self.usdm_account)
         r.add_get("/fapi/v3/account", self.usdm_account)
         r.add_get("/dapi/v1/account", self.coinm_account)
@@ -232,7 +230,7 @@ class BinanceEmulator(ExchangeEmulator):
         for sid, (base, quote) in self._symbols().items():
             if ids is not None and sid not in ids:
                 continue
-            price = _t(self.tickers[f"{base}/{quote}"])
+            price = t(self.tickers[f"{base}/{quote}"])
             if not full:
                 rows.append({"symbol": sid, "price": price})
                 continue
@@ -276,7 +274,7 @@ class BinanceEmulator(ExchangeEmulator):
             "requireSelfTradePrevention": False, "preventSor": False,
             "updateTime": self.server_time_ms(), "accountType": "SPOT",
             "balances": [
-                {"asset": a, "free": _t(f), "locked": _t(lk)} for a, (f, lk) in sums.items()
+                {"asset": a, "free": t(f), "locked": t(lk)} for a, (f, lk) in sums.items()
             ],
             "permissions": ["SPOT"], "uid": 354937868,
         }
@@ -284,7 +282,7 @@ class BinanceEmulator(ExchangeEmulator):
     @_signed(1)
     def funding_assets(self, params: dict[str, str]) -> object:
         return [
-            {"asset": a, "free": _t(f), "locked": _t(lk), "freeze": "0", "withdrawing": "0",
+            {"asset": a, "free": t(f), "locked": t(lk), "freeze": "0", "withdrawing": "0",
              "btcValuation": "0"}
             for a, (f, lk) in self._wallet_rows("funding").items()
         ]
@@ -292,8 +290,8 @@ class BinanceEmulator(ExchangeEmulator):
     @_signed(10)
     def margin_account(self, params: dict[str, str]) -> object:
         assets = [
-            {"asset": a, "borrowed": "0", "free": _t(f), "interest": "0", "locked": _t(lk),
-             "netAsset": _t(f + lk)}
+            {"asset": a, "borrowed": "0", "free": t(f), "interest": "0", "locked": t(lk),
+             "netAsset": t(f + lk)}
             for a, (f, lk) in self._wallet_rows("margin").items()
         ]
         return {
@@ -303,13 +301,29 @@ class BinanceEmulator(ExchangeEmulator):
             "transferOutEnabled": True, "accountType": "MARGIN_1", "userAssets": assets,
         }
 
+    @_signed(10)
+    def isolated_margin_account(self, params: dict[str, str]) -> object:
+        """One pair per balance; ``asset`` is "BASE/QUOTE:ASSET" (e.g. "BTC/USDT:USDT")."""
+        pairs: dict[str, dict[str, dict[str, str]]] = {}
+        for b in self.account.wallet("margin_isolated"):
+            pair, _, asset = b.asset.partition(":")
+            base, quote = pair.split("/")
+            sides = pairs.setdefault(pair, {a: margin_asset(a, 0, 0) for a in (base, quote)})
+            sides[asset] = margin_asset(asset, b.free, b.locked)
+        assets = [{"symbol": pair.replace("/", ""), "isolatedCreated": True, "enabled": True,
+                   "marginLevel": "999", "marginRatio": "5", "tradeEnabled": True,
+                   "baseAsset": sides[pair.split("/")[0]],
+                   "quoteAsset": sides[pair.split("/")[1]]} for pair, sides in pairs.items()]
+        return {"assets": assets, "totalAssetOfBtc": "0", "totalLiabilityOfBtc": "0",
+                "totalNetAssetOfBtc": "0"}
+
     def _futures_assets(self, wallet: str) -> list[dict[str, object]]:
         return [
-            {"asset": a, "walletBalance": _t(f + lk), "unrealizedProfit": "0",
-             "marginBalance": _t(f + lk), "maintMargin": "0", "initialMargin": _t(lk),
-             "positionInitialMargin": _t(lk), "openOrderInitialMargin": "0",
-             "crossWalletBalance": _t(f + lk), "crossUnPnl": "0", "availableBalance": _t(f),
-             "maxWithdrawAmount": _t(f), "updateTime": self.server_time_ms()}
+            {"asset": a, "walletBalance": t(f + lk), "unrealizedProfit": "0",
+             "marginBalance": t(f + lk), "maintMargin": "0", "initialMargin": t(lk),
+             "positionInitialMargin": t(lk), "openOrderInitialMargin": "0",
+             "crossWalletBalance": t(f + lk), "crossUnPnl": "0", "availableBalance": t(f),
+             "maxWithdrawAmount": t(f), "updateTime": self.server_time_ms()}
             for a, (f, lk) in self._wallet_rows(wallet).items()
         ]
 
@@ -327,24 +341,24 @@ class BinanceEmulator(ExchangeEmulator):
     @_signed(150)
     def flexible_positions(self, params: dict[str, str]) -> object:
         rows = [
-            {"totalAmount": _t(f + lk), "tierAnnualPercentageRate": {}, "latestAnnualPercentageRate":
+            {"totalAmount": t(f + lk), "tierAnnualPercentageRate": {}, "latestAnnualPercentageRate":
              "0.05", "asset": a, "canRedeem": True, "collateralAmount": "0",
              "productId": f"{a}001", "yesterdayRealTimeRewards": "0", "cumulativeBonusRewards":
              "0", "cumulativeRealTimeRewards": "0", "cumulativeTotalRewards": "0",
              "autoSubscribe": True}
             for a, (f, lk) in self._wallet_rows("earn_flexible").items()
         ]
-        return {"rows": rows, "total": len(rows)}
+        return page(rows, params)
 
     def _locked_rows(self, wallet: str) -> list[dict[str, object]]:
         rows = []
         for n, b in enumerate(self.account.wallet(wallet), start=1):
             rows.append({
                 "positionId": n, "parentPositionId": n, "projectId": f"{b.asset}*120",
-                "asset": b.asset, "amount": _t(b.free + b.locked), "purchaseTime": "1700000000000",
+                "asset": b.asset, "amount": t(b.free + b.locked), "purchaseTime": "1700000000000",
                 "duration": "120", "accrualDays": "4", "rewardAsset": b.asset, "APY": "0.05",
                 "rewardAmt": "0", "nextPay": "0", "nextPayDate": "0", "payPeriod": "1",
-                "rewardsAmt": "0", "redeemDate": str(_ms(b.unlock_at) or 0),
+                "rewardsAmt": "0", "redeemDate": str(ms(b.unlock_at) or 0),
                 "status": "HOLDING", "canRedeemEarly": False, "type": "NORMAL",
                 "isRenewable": False, "isAutoRenew": False,
             })
@@ -352,8 +366,7 @@ class BinanceEmulator(ExchangeEmulator):
 
     @_signed(150)
     def locked_positions(self, params: dict[str, str]) -> object:
-        rows = self._locked_rows("earn_locked")
-        return {"rows": rows, "total": len(rows)}
+        return page(self._locked_rows("earn_locked"), params)
 
     @_signed(1)
     def staking_positions(self, params: dict[str, str]) -> object:
@@ -388,42 +401,9 @@ class BinanceEmulator(ExchangeEmulator):
             coins.append({
                 "coin": coin, "depositAllEnable": any(n.get("deposit", True) for n in networks),
                 "withdrawAllEnable": any(n.get("withdraw", True) for n in networks),
-                "name": coin, "free": _t(free), "locked": _t(locked), "freeze": "0",
+                "name": coin, "free": t(free), "locked": t(locked), "freeze": "0",
                 "withdrawing": "0", "ipoing": "0", "ipoable": "0", "storage": "0",
                 "isLegalMoney": False, "trading": True,
-                "networkList": [_network_entry(coin, i, n) for i, n in enumerate(networks)],
+                "networkList": [network_entry(coin, i, n) for i, n in enumerate(networks)],
             })
         return coins
-
-
-def _network_entry(coin: str, index: int, n: dict) -> dict[str, object]:
-    memo = bool(n.get("memo", False))
-    return {
-        "network": n["network"], "coin": coin, "withdrawIntegerMultiple": "0.00000001",
-        "isDefault": index == 0, "depositEnable": n.get("deposit", True),
-        "withdrawEnable": n.get("withdraw", True), "depositDesc": "", "withdrawDesc": "",
-        "specialTips": "", "specialWithdrawTips": "", "name": n.get("name", n["network"]),
-        "resetAddressStatus": False, "addressRegex": "^.+$",
-        "memoRegex": "^[0-9A-Za-z\\-_]{1,120}$" if memo else "", "withdrawFee": n["fee"],
-        "withdrawMin": n["min"], "withdrawMax": n.get("max", "9999999999"), "depositDust": "0",
-        "minConfirm": 1, "unLockConfirm": 0, "sameAddress": memo,
-        "estimatedArrivalTime": 5, "busy": False, "contractAddressUrl": "",
-        "contractAddress": "",
-    }
-
-
-# Network ids, fees and minimums in the shape Binance documents (figures illustrative).
-DEFAULT_COIN_NETWORKS: dict[str, list[dict]] = {
-    "BTC": [{"network": "BTC", "fee": "0.0002", "min": "0.001"},
-            {"network": "BSC", "fee": "0.0000051", "min": "0.00001", "withdraw": False}],
-    "ETH": [{"network": "ETH", "fee": "0.0012", "min": "0.005"},
-            {"network": "ARBITRUM", "fee": "0.0001", "min": "0.0008"}],
-    "USDT": [{"network": "ETH", "fee": "4.5", "min": "10"},
-             {"network": "TRX", "fee": "1", "min": "10"},
-             {"network": "BSC", "fee": "0.01", "min": "0.02"}],
-    "USDC": [{"network": "ETH", "fee": "5", "min": "10"}, {"network": "BSC", "fee": "0", "min": "10"}],
-    "SOL": [{"network": "SOL", "fee": "0.008", "min": "0.1"}],
-    "XRP": [{"network": "XRP", "fee": "0.2", "min": "25", "memo": True}],
-    "BNB": [{"network": "BSC", "fee": "0.0005", "min": "0.01"},
-            {"network": "BNB", "fee": "0.002", "min": "0.01", "memo": True, "withdraw": False}],
-}

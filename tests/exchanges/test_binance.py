@@ -26,6 +26,9 @@ PORTFOLIO = [
     EmulatedBalance("spot", "PEPE", D("1000000")),               # no market: stays unpriced
     EmulatedBalance("funding", "USDC", D("800"), D("50")),
     EmulatedBalance("margin", "BTC", D("0.05")),
+    EmulatedBalance("margin_isolated", "ETH/USDT:ETH", D("0.4"), D("0.1")),
+    EmulatedBalance("margin_isolated", "ETH/USDT:USDT", D("150")),
+    EmulatedBalance("margin_isolated", "BTC/USDT:USDT", D("50")),
     EmulatedBalance("futures", "USDT", D("3000"), D("500")),
     EmulatedBalance("futures_coinm", "BTC", D("0.2")),
     EmulatedBalance("earn_flexible", "USDT", D("5000")),         # also shows as LDUSDT in spot
@@ -47,6 +50,8 @@ EXPECTED = {
     ("spot", "PEPE"): (D("1000000"), D("0")),
     ("funding", "USDC"): (D("800"), D("50")),
     ("margin", "BTC"): (D("0.05"), D("0")),
+    ("margin_isolated", "ETH"): (D("0.4"), D("0.1")),
+    ("margin_isolated", "USDT"): (D("200"), D("0")),
     ("futures", "USDT"): (D("3000"), D("500")),
     ("futures_coinm", "BTC"): (D("0.2"), D("0")),
     ("earn_flexible", "USDT"): (D("5000"), D("0")),
@@ -54,7 +59,7 @@ EXPECTED = {
     ("earn_locked", "ETH"): (D("0"), D("3")),
     ("staking", "SOL"): (D("0"), D("40")),
 }
-ALL_WALLETS = ("spot", "funding", "margin", "futures", "futures_coinm", "earn_flexible",
+ALL_WALLETS = ("spot", "funding", "margin", "margin_isolated", "futures", "futures_coinm", "earn_flexible",
                "earn_locked", "staking")
 
 
@@ -126,6 +131,7 @@ def test_second_sync_reuses_cached_markets_and_makes_no_needless_calls(
     second = sorted(path for _, path in emu.requests)
     assert second == sorted([
         "/api/v3/account", "/sapi/v1/asset/get-funding-asset", "/sapi/v1/margin/account",
+        "/sapi/v1/margin/isolated/account",
         "/fapi/v3/account", "/dapi/v1/account", "/sapi/v1/simple-earn/flexible/position",
         "/sapi/v1/simple-earn/locked/position", "/sapi/v1/staking/position",
         "/sapi/v1/account/apiRestrictions", "/api/v3/ticker/24hr",
@@ -237,3 +243,14 @@ def test_a_wallet_failing_leaves_a_partial_snapshot_with_carried_rows(
     locks = HoldingLockRepository(store).for_snapshots([snapshot.id])[snapshot.id]
     assert {(k.wallet, k.unlock_at) for k in locks if k.wallet == "earn_locked"} == {
         ("earn_locked", "2027-01-15"), ("earn_locked", "2027-03-01")}
+
+
+def test_simple_earn_positions_are_read_across_pages(run_adapter):
+    locked = [EmulatedBalance("earn_locked", "DOT", D(0), D(1), unlock_at=f"2027-01-{d:02d}")
+              for d in range(1, 29)] * 5          # 140 positions: two pages of 100
+    emu = BinanceEmulator(EmulatedAccount("k", "s", balances=locked), tickers=TICKERS)
+    reading = run_adapter(emu)
+    total = sum(b.total for b in reading.balances if b.wallet == "earn_locked")
+    assert total == 140
+    assert len([p for _, p in emu.requests if p.endswith("locked/position")]) == 2
+    assert {b.unlock_at for b in reading.balances} == {f"2027-01-{d:02d}" for d in range(1, 29)}

@@ -2,7 +2,8 @@
 
 Wallets (stored names): ``spot`` (GET api/v3/account), ``funding`` (POST
 sapi/v1/asset/get-funding-asset), ``margin`` (cross margin, GET
-sapi/v1/margin/account), ``futures`` (USDⓈ-M, GET fapi/v3/account),
+sapi/v1/margin/account), ``margin_isolated`` (GET sapi/v1/margin/isolated/account,
+every pair's base and quote summed per asset), ``futures`` (USDⓈ-M, GET fapi/v3/account),
 ``futures_coinm`` (GET dapi/v1/account), ``earn_flexible`` and ``earn_locked``
 (Simple Earn positions) and ``staking`` (sapi/v1/staking/position).
 
@@ -92,6 +93,7 @@ class BinanceAdapter(ExchangeAdapter):
             WalletSpec("spot", self.read_spot),
             WalletSpec("funding", self._guard("funding", self.read_funding)),
             WalletSpec("margin", self._guard("margin", self.read_margin)),
+            WalletSpec("margin_isolated", self._guard("margin_isolated", self.read_isolated)),
             WalletSpec("futures", self._guard("futures", self.read_usdm)),
             WalletSpec("futures_coinm", self._guard("futures_coinm", self.read_coinm)),
             WalletSpec("earn_flexible", self._guard("earn_flexible", self.read_flexible)),
@@ -167,6 +169,24 @@ class BinanceAdapter(ExchangeAdapter):
             if net:
                 rows.append(_row("margin", asset, net - locked, locked, reason="open_orders"))
         return rows
+
+    async def read_isolated(self, client: Any) -> list[WalletBalance]:
+        data = require_mapping(await client.sapi_get_margin_isolated_account(),
+                               "isolated margin account")
+        rows = []
+        for pair in require_list(require_key(data, "assets", "isolated margin"), "isolated"):
+            pair = require_mapping(pair, "isolated margin pair")
+            for side in ("baseAsset", "quoteAsset"):
+                entry = require_mapping(require_key(pair, side, "isolated margin pair"),
+                                        "isolated margin asset")
+                asset = str(require_key(entry, "asset", "isolated margin asset"))
+                net = amount(entry.get("netAsset"), f"isolated margin {asset} netAsset")
+                locked = min(amount(entry.get("locked"), f"isolated {asset} locked",
+                                    default=ZERO), max(net, ZERO))
+                if net:
+                    rows.append(_row("margin_isolated", asset, net - locked, locked,
+                                     reason="open_orders"))
+        return merge_rows(rows)
 
     async def _futures(self, response: Any, wallet: str) -> list[WalletBalance]:
         data = require_mapping(response, f"{wallet} account")
