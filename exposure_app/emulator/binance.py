@@ -39,6 +39,7 @@ from exposure_app.emulator.binance_bodies import (
     network_entry,
     page,
     t,
+    wallet_overview,
 )
 from exposure_app.emulator.signing import hmac_hex, same, strip_param
 
@@ -180,6 +181,7 @@ class BinanceEmulator(ExchangeEmulator):
         r.add_get("/sapi/v1/simple-earn/locked/position", self.locked_positions)
         r.add_get("/sapi/v1/staking/position", self.staking_positions)
         r.add_get("/sapi/v1/account/apiRestrictions", self.api_restrictions)
+        r.add_get("/sapi/v1/asset/wallet/balance", self.wallet_balance)
         r.add_get("/sapi/v1/capital/config/getall", self.capital_config)
 
     # public
@@ -371,6 +373,10 @@ class BinanceEmulator(ExchangeEmulator):
     @_signed(1)
     def staking_positions(self, params: dict[str, str]) -> object:
         return self._locked_rows("staking") if params.get("product", "STAKING") == "STAKING" else []
+
+    @_signed(60)
+    def wallet_balance(self, params: dict[str, str]) -> object:
+        return wallet_overview(self.account.balances, self.tickers)
 
     @_signed(1)
     def api_restrictions(self, params: dict[str, str]) -> object:

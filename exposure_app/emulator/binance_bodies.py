@@ -65,3 +65,26 @@ DEFAULT_COIN_NETWORKS: dict[str, list[dict]] = {
     "BNB": [{"network": "BSC", "fee": "0.0005", "min": "0.01"},
             {"network": "BNB", "fee": "0.002", "min": "0.01", "memo": True, "withdraw": False}],
 }
+
+
+# The app's wallet names -> Binance's names in sapi/v1/asset/wallet/balance.
+WALLET_NAMES = {
+    "spot": "Spot", "funding": "Funding", "margin": "Cross Margin",
+    "margin_isolated": "Isolated Margin", "futures": "USDⓈ-M Futures",
+    "futures_coinm": "COIN-M Futures", "earn_flexible": "Earn", "earn_locked": "Earn",
+    "staking": "Earn",
+}
+
+
+def wallet_overview(balances, tickers: dict[str, Decimal]) -> list[dict[str, object]]:
+    """Per-wallet BTC valuation. A balance whose wallet is not one of the app's
+    names is listed under that name (``EmulatedBalance("Trading Bots", ...)``)."""
+    btc_usdt = tickers.get("BTC/USDT") or D(1)
+    values: dict[str, Decimal] = {name: D(0) for name in WALLET_NAMES.values()}
+    for b in balances:
+        asset = b.asset.rpartition(":")[2]
+        usdt = D(1) if asset == "USDT" else tickers.get(f"{asset}/USDT", D(0))
+        name = WALLET_NAMES.get(b.wallet, b.wallet)
+        values[name] = values.get(name, D(0)) + (b.free + b.locked) * usdt / btc_usdt
+    return [{"activate": True, "balance": t(v.quantize(D("1e-8"))), "walletName": n}
+            for n, v in values.items()]

@@ -134,7 +134,8 @@ def test_second_sync_reuses_cached_markets_and_makes_no_needless_calls(
         "/sapi/v1/margin/isolated/account",
         "/fapi/v3/account", "/dapi/v1/account", "/sapi/v1/simple-earn/flexible/position",
         "/sapi/v1/simple-earn/locked/position", "/sapi/v1/staking/position",
-        "/sapi/v1/account/apiRestrictions", "/api/v3/ticker/24hr",
+        "/sapi/v1/account/apiRestrictions", "/sapi/v1/asset/wallet/balance",
+        "/api/v3/ticker/24hr",
     ])
 
 
@@ -254,3 +255,15 @@ def test_simple_earn_positions_are_read_across_pages(run_adapter):
     assert total == 140
     assert len([p for _, p in emu.requests if p.endswith("locked/position")]) == 2
     assert {b.unlock_at for b in reading.balances} == {f"2027-01-{d:02d}" for d in range(1, 29)}
+
+
+def test_a_wallet_binance_values_but_nobody_reads_makes_the_snapshot_partial(run_adapter):
+    emu = emulator()
+    emu.account.balances.append(EmulatedBalance("Trading Bots", "USDT", D("640")))
+    reading = run_adapter(emu)
+    assert set(reading.coverage) == set(ALL_WALLETS)
+    assert "0.01 BTC in its 'Trading Bots' wallet" in reading.missing["other:Trading Bots"]
+    # the wallets Exposure reads are not reported as gaps
+    assert list(reading.missing) == ["other:Trading Bots"]
+    emu.inject(FaultKind.HTML_200, path_prefix="/sapi/v1/asset/wallet/balance")
+    assert dict(run_adapter(emu).missing) == {}   # the check failing never fails the read

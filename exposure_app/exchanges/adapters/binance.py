@@ -10,15 +10,21 @@ every pair's base and quote summed per asset), ``futures`` (USDⓈ-M, GET fapi/v
 The implicit endpoints are used rather than unified ``fetch_balance`` because
 they need no market list (no ``exchangeInfo`` pre-call), keep the exchange's
 exact decimal strings, and reach the earn and staking wallets that unified
-balances do not cover. Flexible Simple Earn shows in the spot account as an
-``LD<asset>`` receipt; those receipts are dropped from spot so the position is
-counted once, in ``earn_flexible``.
+balances do not cover. Binance's own per-wallet valuation
+(sapi/v1/asset/wallet/balance) is read alongside: a wallet it lists with value
+that none of the above reads (Options, Trading Bots, Copy Trading...) makes the
+snapshot partial, naming it, so the total is never silently short.
+
+Flexible Simple Earn shows in the spot account as an ``LD<asset>`` receipt;
+those receipts are dropped from spot so the position is counted once, in
+``earn_flexible``.
 
 Key permissions come from GET sapi/v1/account/apiRestrictions.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -39,6 +45,13 @@ from exposure_app.exchanges.validation import (
     require_list,
     require_mapping,
 )
+
+# Binance's wallet names in sapi/v1/asset/wallet/balance that the wallets above
+# read; any other wallet holding value is reported as not covered.
+OVERVIEW_WALLETS = frozenset({
+    "Spot", "Funding", "Cross Margin", "Isolated Margin", "USDⓈ-M Futures", "COIN-M Futures",
+    "Earn",
+})
 
 # Real tokens whose symbol happens to start with "LD" (not earn receipts).
 REAL_LD_TOKENS = frozenset({"LDO"})
@@ -251,8 +264,34 @@ class BinanceAdapter(ExchangeAdapter):
 
     # -- receipts ------------------------------------------------------------------
 
+    async def wallet_overview(self, client: Any) -> dict[str, Decimal] | None:
+        """Binance's own per-wallet BTC valuation (sapi/v1/asset/wallet/balance), or
+        ``None`` when it cannot be read (it only cross-checks; never fails a sync)."""
+        try:
+            data = require_list(await client.sapi_get_asset_wallet_balance(), "wallet overview")
+            return {
+                str(require_key(e, "walletName", "wallet overview")):
+                    amount(e.get("balance"), "wallet overview balance", default=ZERO)
+                for e in (require_mapping(x, "wallet overview") for x in data)
+            }
+        except Exception:   # the wallets themselves were read; this is only a check
+            return None
+
     async def read_balances(self, client: Any) -> AccountReading:
-        reading = await super().read_balances(client)
+        results = await asyncio.gather(
+            super().read_balances(client), self.wallet_overview(client), return_exceptions=True
+        )
+        if isinstance(results[0], BaseException):
+            raise results[0]
+        reading: AccountReading = results[0]
+        overview = results[1] if isinstance(results[1], dict) else None
+        missing = dict(reading.missing)
+        for name, btc in sorted((overview or {}).items()):
+            if name not in OVERVIEW_WALLETS and btc > 0:
+                missing[f"other:{name}"] = (
+                    f"Binance reports about {btc.normalize():f} BTC in its '{name}' wallet, "
+                    "which Exposure cannot read; it is not in the total."
+                )
 
         def is_receipt(row: WalletBalance) -> bool:
             # With the flexible wallet read, its positions are the truth; when it
@@ -263,7 +302,7 @@ class BinanceAdapter(ExchangeAdapter):
 
         balances = tuple(b for b in reading.balances if not is_receipt(b))
         return AccountReading(
-            balances=balances, coverage=reading.coverage, missing=reading.missing,
+            balances=balances, coverage=reading.coverage, missing=missing,
             permissions=reading.permissions, skipped=reading.skipped,
             coverage_note=reading.coverage_note,
         )
