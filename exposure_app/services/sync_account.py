@@ -23,7 +23,7 @@ from exposure_app.domain.models import Account
 from exposure_app.exchanges.adapters.base import ExchangeAdapter
 from exposure_app.exchanges.adapters.registry import adapter_for
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
-from exposure_app.exchanges.errors import ConfigurationError, SyncError, describe_exception
+from exposure_app.exchanges.errors import ConfigurationError, SyncError
 from exposure_app.exchanges.pricing import PriceQuote, fetch_quotes
 
 
@@ -109,7 +109,7 @@ class AccountSession:
                 cached_markets=cached_markets,
             )
         except Exception as exc:
-            error = describe_exception(exc, self.account.exchange_id or "")
+            error = self.adapter.classify(exc, client)   # scrubbed of the credentials
             outcome.pricing_error = f"prices from this exchange unavailable: {error.message}"
         outcome.pricing_seconds = time.perf_counter() - started
         return outcome
