@@ -54,6 +54,17 @@ def build_window(profile, *, secret_store=None, tray: bool = True):
     return window
 
 
+def settle_heap() -> None:
+    """Freeze the objects made at start-up (Qt, pyqtgraph, numpy modules...).
+
+    The garbage collector then never rescans them, so its full collections
+    stay short enough not to be felt in the window.
+    """
+    import gc
+
+    gc.freeze()
+
+
 def run_gui(argv: Sequence[str]) -> int:
     args = parse_gui_args(argv)
     from PySide6.QtWidgets import QMessageBox
@@ -77,6 +88,7 @@ def run_gui(argv: Sequence[str]) -> int:
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
     window.show()
+    settle_heap()
     try:
         return app.exec()
     finally:

@@ -12,9 +12,11 @@ and must not touch widgets.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, Signal
 
@@ -29,6 +31,7 @@ class BackgroundCall(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._fn = fn
+        self.result: object = None
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> BackgroundCall:
@@ -42,6 +45,7 @@ class BackgroundCall(QObject):
             log.debug("background call failed", exc_info=True)
             self.failed.emit(exc)
             return
+        self.result = result
         self.done.emit(result)
 
     def is_running(self) -> bool:
@@ -51,3 +55,29 @@ class BackgroundCall(QObject):
         if self._thread.ident is not None:
             self._thread.join(timeout)
         return not self._thread.is_alive()
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause automatic garbage collection, then freeze what was allocated meanwhile.
+
+    For big one-off imports on worker threads (ccxt allocates millions of
+    objects): a full collection over them holds the GIL for a quarter of a
+    second, which the GUI thread feels as a freeze. Frozen (``gc.freeze``),
+    they are never scanned again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def import_ccxt() -> None:
+    """Import ccxt (sync and async) off the GUI thread without GC pauses."""
+    with paused_gc():
+        import ccxt
+        import ccxt.async_support  # noqa: F401

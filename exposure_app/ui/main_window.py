@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(900, 600)
         self._pages: dict[str, PageEntry] = {}
+        self._latest: ViewData | None = None
+        self._stale_pages: set[str] = set()
         self._levels_seen: dict[str, str] | None = None
 
         central = QWidget()
@@ -182,8 +185,18 @@ class MainWindow(QMainWindow):
     def _on_nav_changed(self, _row: int) -> None:
         self._show_current()
 
+    def update_page(self, key: str) -> None:
+        """Give page ``key`` the latest data if it has not seen it yet."""
+        if key not in self._stale_pages or self._latest is None:
+            return
+        self._stale_pages.discard(key)
+        show = getattr(self._pages[key].widget, "show_data", None)
+        if show is not None:
+            show(self._latest)
+
     def _show_current(self) -> None:
         key = self.current_page_key()
+        self.update_page(key)
         empty = self.state.data.is_empty and key in ("overview", "holdings", "history")
         self.stack.setCurrentWidget(self.welcome if empty else self._pages[key].widget)
 
@@ -195,6 +208,7 @@ class MainWindow(QMainWindow):
             self.banner.show_message("The self-custody checklist is not available in this "
                                      "version.", "info", key="checklist")
             return
+        self.update_page("checklist")
         opener = getattr(entry.widget, "open_for", None)
         if opener is not None:
             opener(counterparty_id or None)
@@ -343,10 +357,10 @@ class MainWindow(QMainWindow):
     # -- refresh -----------------------------------------------------------------------
 
     def _on_refreshed(self, data: ViewData) -> None:
-        for entry in self._pages.values():
-            show = getattr(entry.widget, "show_data", None)
-            if show is not None:
-                show(data)
+        # Only the page on screen is updated now; the others when they are shown, so a
+        # refresh costs one page's work, not all of them (the window stays responsive).
+        self._latest = data
+        self._stale_pages = set(self._pages)
         self._show_current()
         for problem in data.problems:
             self.banner.show_message(problem, "warning", key=problem)
@@ -404,6 +418,10 @@ class MainWindow(QMainWindow):
         if getattr(self, "_shut", False):
             return
         self._shut = True
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        self.events.wait_for_workers()
         self.sync.shutdown()
         self.save_state()
         self.state.close()

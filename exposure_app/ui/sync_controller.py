@@ -28,6 +28,7 @@ from exposure_app.services.sync_events import (
     AccountSyncStatus,
     SyncRunFinished,
 )
+from exposure_app.ui.background import BackgroundCall, import_ccxt, paused_gc
 from exposure_app.ui.sync_bridge import SyncBridge
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ class SyncController(QObject):
         self.live_status: dict[int, str] = {}
         self.last_results: dict[int, AccountSyncFinished] = {}
         self._future: Future | None = None
+        self._starter: BackgroundCall | None = None
+        self._pending: tuple[list[int] | None] | None = None
         self._total = 0
         self._done = 0
         self.progress = QProgressBar()
@@ -69,22 +72,31 @@ class SyncController(QObject):
 
     # -- the service ---------------------------------------------------------------
 
-    def _ensure_service(self):
-        if self.service is None:
-            if self.service_factory is not None:
-                self.service = self.service_factory(self.window.profile)
-            else:
-                from exposure_app.services.sync_service import SyncService
+    def _create_service(self):
+        """Import, build and start the service (worker thread: the imports take a
+        second or two, which must not stall the window).
 
-                self.service = SyncService(self.window.profile,
-                                           secret_store=self.window.secret_store)
-            self.service.add_listener(self.bridge.deliver)
-            self.service.start()
-        return self.service
+        ccxt is imported here, with the garbage collector paused and the result frozen
+        (``gc.freeze``): importing it allocates millions of objects, and a full
+        collection over them holds the GIL for a quarter of a second, which the GUI
+        thread would feel as a freeze. Frozen, they are never scanned again.
+        """
+        with paused_gc():
+            from exposure_app.services.sync_service import SyncService
+        import_ccxt()
+        if self.service_factory is not None:
+            service = self.service_factory(self.window.profile)
+        else:
+            service = SyncService(self.window.profile, secret_store=self.window.secret_store)
+        service.add_listener(self.bridge.deliver)
+        service.start()
+        return service
 
     @property
     def is_running(self) -> bool:
-        return self._future is not None and not self._future.done()
+        starting = self._starter is not None and self._starter.is_running()
+        return starting or self._pending is not None or (
+            self._future is not None and not self._future.done())
 
     def exchange_account_ids(self) -> list[int]:
         return [a.id for a in self.state.store.accounts.list()
@@ -112,13 +124,15 @@ class SyncController(QObject):
                 self.window.statusBar().showMessage(
                     "Only exchange accounts sync; edit manual accounts' holdings instead.", 6000)
                 return False
-        try:
-            service = self._ensure_service()
-            self._future = service.sync(ids)
-        except Exception as exc:
-            log.exception("starting a sync failed")
-            self.window.banner.show_message(f"Syncing could not start: {exc}", key="sync-start")
-            return False
+        self._pending = (ids,)
+        if self.service is None:
+            self._starter = BackgroundCall(self._create_service, "start-sync-service", self)
+            self._starter.done.connect(self._on_service_ready, Qt.ConnectionType.QueuedConnection)
+            self._starter.failed.connect(self._on_service_failed,
+                                         Qt.ConnectionType.QueuedConnection)
+            self._starter.start()
+        else:
+            self._start_pending()
         self._total = len(ids) if ids is not None else len(exchange_ids)
         self._done = 0
         self.progress.setRange(0, max(self._total, 1))
@@ -127,6 +141,30 @@ class SyncController(QObject):
         self.progress.setVisible(True)
         self._set_running(True)
         return True
+
+    def _on_service_ready(self, service) -> None:
+        self.service = service
+        self._start_pending()
+
+    def _on_service_failed(self, exc: Exception) -> None:
+        log.error("the sync service could not start: %s", exc)
+        self._pending = None
+        self._finish_ui(f"Syncing could not start: {exc}")
+
+    def _start_pending(self) -> None:
+        if self._pending is None or self.service is None:
+            return
+        (ids,), self._pending = self._pending, None
+        try:
+            self._future = self.service.sync(ids)
+        except Exception as exc:
+            log.exception("starting a sync failed")
+            self._finish_ui(f"Syncing could not start: {exc}")
+
+    def _finish_ui(self, error: str) -> None:
+        self.progress.setVisible(False)
+        self._set_running(False)
+        self.window.banner.show_message(error, key="sync-start")
 
     def cancel(self) -> None:
         if self.service is not None and self.is_running:
@@ -146,6 +184,11 @@ class SyncController(QObject):
 
     def shutdown(self) -> None:
         self.auto_timer.stop()
+        self._pending = None
+        if self._starter is not None:
+            self._starter.wait(60)
+            if self.service is None and self._starter.result is not None:
+                self.service = self._starter.result
         if self.service is not None:
             try:
                 self.service.shutdown()

@@ -84,6 +84,7 @@ def test_as_of_moves_the_whole_window_without_look_ahead(make_window, data_dir):
     assert not data.live and data.as_of.date() == before
     # only the first snapshots existed then: 1 BTC at 50030 + 0.25 BTC in the Ledger
     assert data.report.net_worth == Decimal("62530")
+    window.show_page("overview")   # pages are brought up to date when shown
     assert window.overview.net_worth.value.text() == "62,530.00 USD"
     assert "as of" in window.windowTitle()
     assert window.today_action.isEnabled()

@@ -73,7 +73,13 @@ class CsvImportDialog(QDialog):
         self.buttons.accepted.connect(self.do_import)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.path.editingFinished.connect(lambda: self.check(self.path.text()))
+        self._checked_path: str | None = None
+        self.path.editingFinished.connect(self._on_path_edited)
+
+    def _on_path_edited(self) -> None:
+        # note: editingFinished also fires on focus loss after the dialog closed
+        if self.isVisible() and self.path.text() != self._checked_path:
+            self.check(self.path.text())
 
     def browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Import holdings", "",
@@ -86,6 +92,7 @@ class CsvImportDialog(QDialog):
         """Validate the file without writing; fills the report. True if importable."""
         self.import_button.setEnabled(False)
         self.errors = []
+        self._checked_path = path
         if not path.strip():
             return False
         try:

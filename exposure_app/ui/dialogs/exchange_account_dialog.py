@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.storage.store import ProfileStore
-from exposure_app.ui.background import BackgroundCall
+from exposure_app.ui.background import BackgroundCall, import_ccxt
 from exposure_app.ui.widgets.cards import muted
 
 CREDENTIAL_LABELS = {
@@ -55,6 +55,8 @@ POPULAR = ("binance", "coinbase", "kraken", "okx", "bybit", "kucoin", "gate", "b
 
 def _load_exchange_ids() -> list[str]:
     from exposure_app.exchanges.client_factory import exchange_ids
+
+    import_ccxt()   # once, off the GUI thread and without GC pauses
 
     ids = exchange_ids()
     popular = [e for e in POPULAR if e in ids]

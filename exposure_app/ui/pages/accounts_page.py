@@ -165,6 +165,7 @@ class AccountsPage(QWidget):
     def _on_manual_added(self, dialog) -> None:
         self.changed.emit()
         self.state.refresh_now()
+        self.show_data(self.state.data)   # this page may not be the one on screen
         if dialog.account is not None:
             self.select_account(dialog.account.id)
             self.edit_holdings()

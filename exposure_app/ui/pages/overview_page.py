@@ -29,6 +29,8 @@ from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.cards import Card, StatCard, muted
 from exposure_app.ui.widgets.warning_card import WarningCard
 
+MAX_CARDS = 8
+
 
 class OverviewPage(QScrollArea):
     title = "Overview"
@@ -59,32 +61,27 @@ class OverviewPage(QScrollArea):
         self.risk_card = StatCard("Highest warning")
         for i, card in enumerate((self.net_worth, self.split_card, self.risk_card)):
             grid.addWidget(card, 0, i)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 2)
-        grid.setColumnStretch(2, 1)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
+        left = QVBoxLayout()
+        left.setSpacing(14)
         self.bars_card = Card("Exposure per custodian")
         self.bars = ExposureBarChart()
         self.bars.counterparty_clicked.connect(self.checklist_requested)
         self.bars_legend = muted(
             "Solid: held by the custodian. Hatched: its own tokens held elsewhere (affiliated). "
-            "Colour: warning level.")
-        self.bars_card.body.addWidget(self.bars, 1)
+            "Colour: warning level. Click a bar for its self-custody checklist.")
+        self.bars_card.body.addWidget(self.bars)
         self.bars_card.body.addWidget(self.bars_legend)
-        grid.addWidget(self.bars_card, 1, 0, 1, 2)
-
-        self.warnings_card = Card("Warnings")
-        self.warnings_box = QVBoxLayout()
-        self.warnings_box.setSpacing(8)
-        self.warnings_card.body.addLayout(self.warnings_box)
-        self.warnings_card.body.addStretch(1)
-        grid.addWidget(self.warnings_card, 1, 2, 2, 1)
+        left.addWidget(self.bars_card)
 
         self.unpriced_card = Card("Unpriced holdings")
         self.unpriced_text = QLabel()
         self.unpriced_text.setWordWrap(True)
         self.unpriced_card.body.addWidget(self.unpriced_text)
-        grid.addWidget(self.unpriced_card, 3, 0, 1, 3)
+        left.addWidget(self.unpriced_card)
 
         self.fresh_card = Card("Accounts")
         self.fresh_model = FreshnessModel(self)
@@ -94,14 +91,37 @@ class OverviewPage(QScrollArea):
         self.fresh_view.verticalHeader().hide()
         self.fresh_view.setShowGrid(False)
         self.fresh_view.setAlternatingRowColors(True)
+        self.fresh_view.setWordWrap(False)
         self.fresh_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.fresh_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = self.fresh_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.fresh_card.body.addWidget(self.fresh_view)
-        grid.addWidget(self.fresh_card, 2, 0, 1, 2)
-        grid.setRowStretch(4, 1)
+        left.addWidget(self.fresh_card)
+        left.addStretch(1)
+        grid.addLayout(left, 1, 0, 1, 2)
+
+        # The warnings scroll on their own, so rebuilding them relayouts only this column.
+        self.warnings_card = Card("Warnings")
+        self.warnings_area = QScrollArea()
+        self.warnings_area.setWidgetResizable(True)
+        self.warnings_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.warnings_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.warnings_area.setAccessibleName("Warnings")
+        holder = QWidget()
+        self.warnings_box = QVBoxLayout(holder)
+        self.warnings_box.setContentsMargins(0, 0, 4, 0)
+        self.warnings_box.setSpacing(8)
+        self.warnings_box.addStretch(1)
+        self.warnings_area.setWidget(holder)
+        self.warnings_area.setMinimumHeight(360)
+        self.warnings_card.body.addWidget(self.warnings_area, 1)
+        grid.addWidget(self.warnings_card, 1, 2)
+        grid.setRowStretch(1, 1)
+        self._shown_warnings: tuple | None = None
+        self._shown_bars: list | None = None
+        self._shown_split: tuple | None = None
         self.data: ViewData | None = None
 
     def show_data(self, data: ViewData) -> None:
@@ -115,10 +135,12 @@ class OverviewPage(QScrollArea):
                            + (f" · HHI {float(report.hhi):.2f}" if report.counterparties else ""))
         custodial = QColor(theme.CUSTODIAL_COLOUR)
         self_colour = QColor(theme.SELF_CUSTODY_COLOUR)
-        self.donut.set_slices(
-            [(float(report.custodial.value), custodial), (float(report.self_custody.value),
-                                                         self_colour)],
-            format_share(report.custodial.share, places=0))
+        split = (report.custodial.value, report.self_custody.value)
+        if split != self._shown_split:   # unchanged figures: leave the chart alone
+            self._shown_split = split
+            self.donut.set_slices(
+                [(float(split[0]), custodial), (float(split[1]), self_colour)],
+                format_share(report.custodial.share, places=0) if report.net_worth else "—")
         self.split_text.setText(
             f"<span style='color:{custodial.name()}'>■</span> Custodial<br>"
             f"<b>{format_money(report.custodial.value, cur)}</b> · "
@@ -132,12 +154,15 @@ class OverviewPage(QScrollArea):
                            f"{count} warning{'s' if count != 1 else ''}" if count
                            else "No custodian is flagged for this date.")
         self.risk_card.value.setStyleSheet(f"color: {level_colour(top).name()};" if count else "")
-        self.bars.set_rows([
-            BarRow(c.counterparty, c.name, c.direct, c.affiliated,
-                   data.levels.get(c.counterparty, "none"))
-            for c in report.counterparties
-        ], cur)
-        self._show_warnings(data)
+        bars = [BarRow(c.counterparty, c.name, c.direct, c.affiliated,
+                       data.levels.get(c.counterparty, "none"))
+                for c in report.counterparties]
+        if (bars, cur) != self._shown_bars:
+            self._shown_bars = (bars, cur)
+            self.bars.set_rows(bars, cur)
+        if (data.warnings, cur) != self._shown_warnings:
+            self._shown_warnings = (data.warnings, cur)
+            self._show_warnings(data)
         if report.unpriced:
             lines = [f"{u.account} · {u.wallet}: {format_amount(u.amount)} {u.asset}"
                      for u in report.unpriced[:12]]
@@ -156,20 +181,25 @@ class OverviewPage(QScrollArea):
         height = self.fresh_view.horizontalHeader().height() + 4
         height += sum(self.fresh_view.rowHeight(r) for r in range(rows)) or 28
         self.fresh_view.setFixedHeight(min(height, 320))
+        self.fresh_card.setVisible(bool(rows))
 
     def _show_warnings(self, data: ViewData) -> None:
-        while self.warnings_box.count():
+        while self.warnings_box.count() > 1:   # the last item is the stretch
             item = self.warnings_box.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()
                 item.widget().deleteLater()
+        widgets: list[QWidget] = []
         if not data.warnings:
-            self.warnings_box.addWidget(muted(
+            widgets.append(muted(
                 "No warnings for this date. Warnings appear when a custodian you use has a "
                 "record of trouble, or when too much sits with one custodian."))
-            return
-        for warning in data.warnings[:8]:
+        for warning in data.warnings[:MAX_CARDS]:
             card = WarningCard(warning, data.report.base_currency)
             card.checklist_requested.connect(self.checklist_requested)
-            self.warnings_box.addWidget(card)
-        if len(data.warnings) > 8:
-            self.warnings_box.addWidget(muted(f"… and {len(data.warnings) - 8} more."))
+            widgets.append(card)
+        if len(data.warnings) > MAX_CARDS:
+            widgets.append(muted(f"… and {len(data.warnings) - MAX_CARDS} more, with lower "
+                                 "levels."))
+        for i, widget in enumerate(widgets):
+            self.warnings_box.insertWidget(i, widget)

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from exposure_app.ui import risk_source
 from exposure_app.ui.formatting import format_money, format_share
 from exposure_app.ui.icons import action_icon, level_icon
 from exposure_app.ui.levels import level_colour, level_label, level_name
+
+MAX_REASONS = 4
+MAX_EVENTS = 3
 
 
 def _event_line(event: object) -> str:
@@ -42,11 +46,10 @@ class WarningCard(QFrame):
         colour = level_colour(level).name()
         counterparty = risk_source.warning_counterparty(warning)
         self.setObjectName("warningCard")
-        self.setStyleSheet(
-            f"QFrame#warningCard {{ border: 1px solid palette(mid); border-left: 5px solid {colour};"
-            " border-radius: 4px; }")
+        self.setAccessibleName(f"{risk_source.warning_name(warning)}: {level_label(level)}")
+        self._colour = level_colour(level)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(12, 8, 12, 8)
+        outer.setContentsMargins(16, 8, 12, 8)
         outer.setSpacing(4)
         top = QHBoxLayout()
         badge = QLabel()
@@ -72,13 +75,17 @@ class WarningCard(QFrame):
         outer.addLayout(top)
         reasons = risk_source.warning_reasons(warning)
         if reasons:
-            label = QLabel("<br>".join(f"• {html.escape(r)}" for r in reasons))
+            shown_reasons = reasons[:MAX_REASONS]
+            more = len(reasons) - len(shown_reasons)
+            label = QLabel("<br>".join(f"• {html.escape(r)}" for r in shown_reasons)
+                           + (f"<br>• … {more} more in Events" if more > 0 else ""))
+            label.setToolTip("\n".join(reasons))
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
             outer.addWidget(label)
         events = risk_source.warning_events(warning)
         if events:
-            shown = events[:4]
+            shown = events[:MAX_EVENTS]
             text = "<br>".join(_event_line(e) for e in shown)
             if len(events) > len(shown):
                 text += f"<br>… and {len(events) - len(shown)} more in Events"
@@ -89,7 +96,22 @@ class WarningCard(QFrame):
             cited.setAccessibleName("Cited events")
             outer.addWidget(cited)
         action = risk_source.warning_action(warning)
+        self._action_text = action
         if action:
             hint = QLabel(f"<i>{html.escape(action)}</i>")
             hint.setWordWrap(True)
             outer.addWidget(hint)
+
+    def paintEvent(self, event) -> None:
+        # note: painted rather than styled: a style sheet per card re-polishes the
+        # whole subtree on every refresh, which made rebuilding the list slow.
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Mid), 1))
+        painter.setBrush(self.palette().color(QPalette.ColorRole.Base))
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._colour)
+        painter.drawRoundedRect(QRectF(0, 0, 5, self.height()), 2, 2)
+        painter.end()

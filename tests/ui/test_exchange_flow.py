@@ -1,0 +1,122 @@
+"""Add an exchange account against a loopback emulator, sync, see the exposure and a
+warning, move the as-of date, see the warnings change; and the trade-key warning."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from exposure_app.emulator.registry import emulator_class
+from exposure_app.ui.models.accounts_model import AccountsModel
+
+
+def _choose(qtbot, dialog, exchange_id: str) -> None:
+    qtbot.waitUntil(dialog.exchanges_loaded, timeout=30000)
+    dialog.search.setText(exchange_id)
+    proxy = dialog.ids_proxy
+    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data() == exchange_id)
+    dialog.list.setCurrentIndex(proxy.index(row, 0))
+    assert dialog.exchange_id == exchange_id
+
+
+def _fill(dialog, emulator) -> None:
+    for name, value in emulator.account.credentials().items():
+        dialog.credential_edits[name].setText(value)
+    dialog.advanced_toggle.setChecked(True)
+    dialog.api_url.setText(emulator.base_url)
+    dialog.timeout.setValue(10)
+
+
+@pytest.mark.slow
+def test_add_exchange_sync_and_see_exposure_and_warnings(qtbot, make_window, data_dir,
+                                                         emulators, memory_keyring):
+    emulator = emulator_class("binance").sample()
+    emulators.add(emulator)
+    window = make_window(data_dir)
+    assert window.stack.currentWidget() is window.welcome
+
+    dialog = window.accounts.add_exchange()
+    _choose(qtbot, dialog, "binance")
+    # exactly the credentials binance needs, the secret masked, advanced options folded
+    assert list(dialog.credential_edits) == ["apiKey", "secret"]
+    assert dialog.credential_edits["secret"].echoMode() == dialog.credential_edits[
+        "secret"].echoMode().Password
+    assert not dialog.advanced.isVisibleTo(dialog)
+    _fill(dialog, emulator)
+    dialog.name.setText("Binance main")
+    with qtbot.waitSignal(window.sync.bridge.run_finished, timeout=60000) as finished:
+        dialog.save_button.click()   # tests the key, saves, then the account syncs
+    report = finished.args[0].report
+    assert [r.status.value for r in report.results] == ["ok"]
+    assert dialog.account is not None and dialog.result() == dialog.DialogCode.Accepted
+    # the secret went to the keyring only
+    assert any(emulator.account.secret in v for v in memory_keyring.entries.values())
+
+    window.state.refresh_now()
+    data = window.state.data
+    binance = data.report.counterparty("binance")
+    assert binance is not None and binance.direct > 0
+    assert window.stack.currentWidget() is window.overview
+    assert [r.counterparty for r in window.overview.bars.rows] == ["binance"]
+    warned = {w.counterparty: w for w in data.warnings}
+    assert "binance" in warned, "all of the net worth is with one custodian"
+    assert window.overview.risk_card.value.text() != "None"
+    # the accounts page shows status, coverage and the key's permissions
+    window.show_page("accounts")
+    accounts = window.accounts.model
+    row = accounts.rows[0]
+    assert row.state == "ok" and "spot" in row.coverage
+    assert accounts.index(0, AccountsModel.Columns.PERMISSIONS).data() == "Read-only"
+
+    # the day before the account existed: no exposure, so no warning for Binance
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).date()
+    window.history.set_day(yesterday)
+    past = window.state.data
+    assert not past.live and past.report.counterparty("binance") is None
+    assert "binance" not in {w.counterparty for w in past.warnings}
+    window.show_page("overview")
+    assert window.overview.net_worth.value.text().startswith("0.00")
+    window.state.set_as_of(None)
+    assert "binance" in {w.counterparty for w in window.state.data.warnings}
+
+
+@pytest.mark.slow
+def test_a_key_that_can_trade_is_flagged_before_saving(qtbot, make_window, data_dir, emulators,
+                                                       memory_keyring):
+    emulator = emulator_class("binance").sample()
+    emulator.account.permissions = frozenset({"read", "trade"})
+    emulators.add(emulator)
+    window = make_window(data_dir)
+    dialog = window.accounts.add_exchange()
+    _choose(qtbot, dialog, "binance")
+    _fill(dialog, emulator)
+    dialog.test_key()
+    qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
+    text = dialog.result_label.text()
+    assert "TRADE" in text and "read-only key" in text
+    assert dialog.account is None, "testing never saves"
+    assert not memory_keyring.entries
+    dialog.reject()
+
+
+@pytest.mark.slow
+def test_a_wrong_secret_is_refused_and_nothing_is_stored(qtbot, make_window, data_dir,
+                                                         emulators, memory_keyring):
+    emulator = emulator_class("binance").sample()
+    emulators.add(emulator)
+    window = make_window(data_dir)
+    dialog = window.accounts.add_exchange()
+    _choose(qtbot, dialog, "binance")
+    _fill(dialog, emulator)
+    dialog.credential_edits["secret"].setText("not-the-secret")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
+    assert dialog.check.key_unusable
+    assert "test failed" in dialog.result_label.text()
+    assert "not-the-secret" not in dialog.result_label.text()
+    assert dialog.account is None and not memory_keyring.entries
+    assert window.state.store.accounts.list() == []
+    dialog.reject()
+
+
