@@ -226,7 +226,10 @@ def describe_exception(
         if _caused_by_connection(exc) or _looks_unreachable(raw):
             return make_error(ErrorKind.NETWORK, exchange_id)
         return make_error(ErrorKind.UNAVAILABLE, exchange_id)
-    if "NetworkError" in names or names & {"ClientConnectorError", "ConnectionError", "OSError"}:
+    if "NetworkError" in names or names & {
+        "ClientConnectorError", "ConnectionError", "OSError", "ProxyError",
+        "ProxyConnectionError", "ProxyTimeoutError",
+    }:
         return make_error(ErrorKind.NETWORK, exchange_id)
     if names & {"NotSupported", "BadRequest"}:
         return make_error(ErrorKind.NOT_SUPPORTED, exchange_id, detail=_short(raw, secrets))
