@@ -182,10 +182,15 @@ def _view(store: ProfileStore, plan: ChecklistPlan, plan_id: int | None,
 
 def view_checklist(store: ProfileStore, settings: Settings, scope: str, *,
                    as_of: datetime | None = None, directory: CounterpartyDirectory | None = None,
-                   levels: Mapping[str, str] | None = None) -> ChecklistView:
-    """The plan with the stored progress of the scope's active plan; writes nothing."""
+                   levels: Mapping[str, str] | None = None,
+                   states: list[AccountState] | None = None) -> ChecklistView:
+    """The plan with the stored progress of the scope's active plan; writes nothing.
+
+    ``states``: the accounts as of ``as_of`` if the caller has them already.
+    """
     directory = directory or load_directory()
-    plan = build_checklist(store, settings, scope, as_of=as_of, directory=directory, levels=levels)
+    plan = build_checklist(store, settings, scope, as_of=as_of, directory=directory, levels=levels,
+                           states=states)
     stored = ChecklistRepository(store).active_plan(plan.scope)
     return _view(store, plan, stored.id if stored else None, directory)
 

@@ -21,10 +21,12 @@ Threading: every function runs on the thread that owns ``store``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.models import AccountState
 from exposure_app.domain.timeutil import ensure_utc, from_storage, to_storage, utc_now
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.settings import Settings
@@ -77,14 +79,21 @@ class Reminder:
         return f"{self.name}: next test withdrawal due {self.due_at:%Y-%m-%d} ({last})"
 
 
-def _held_custodians(store: ProfileStore, directory: CounterpartyDirectory,
-                     now: datetime) -> dict[str, datetime]:
-    """Custodians holding something now -> first time a snapshot showed holdings there."""
+def _held_custodians(store: ProfileStore, directory: CounterpartyDirectory, now: datetime,
+                     states: Iterable[AccountState] | None = None) -> dict[str, datetime]:
+    """Custodians holding something now -> first time a snapshot showed holdings there.
+
+    ``states`` (the as-of view the caller already has, e.g. the GUI's) saves
+    reading every account's snapshot again; only one index query per account
+    is left.
+    """
+    if states is None:
+        states = store.snapshots.states(store.accounts.list(), now)
     out: dict[str, datetime] = {}
-    for account in store.accounts.list():
+    for state in states:
+        account = state.account
         if not account.is_custodial or not account.counterparty:
             continue
-        state = store.snapshots.state(account, now)
         if state.snapshot is None or not any(h.total > 0 for h in state.snapshot.holdings):
             continue
         cp = directory.resolve(account.counterparty)
@@ -99,8 +108,12 @@ def _held_custodians(store: ProfileStore, directory: CounterpartyDirectory,
 
 
 def reminders(store: ProfileStore, settings: Settings, *, now: datetime | None = None,
-              directory: CounterpartyDirectory | None = None) -> list[Reminder]:
-    """Every held custodian's schedule, due ones first (most overdue first), then by name."""
+              directory: CounterpartyDirectory | None = None,
+              states: Iterable[AccountState] | None = None) -> list[Reminder]:
+    """Every held custodian's schedule, due ones first (most overdue first), then by name.
+
+    ``states``: the accounts as of ``now`` if the caller has them already.
+    """
     now = ensure_utc(now or utc_now())
     directory = directory or load_directory()
     repo = ReminderRepository(store)
@@ -108,7 +121,7 @@ def reminders(store: ProfileStore, settings: Settings, *, now: datetime | None =
     last_tests = repo.last_tests()
     default = settings.withdrawal_test_interval_days
     out = []
-    for cp, first_held in _held_custodians(store, directory, now).items():
+    for cp, first_held in _held_custodians(store, directory, now, states).items():
         custom = overrides.get(cp)
         interval = default if custom is None else custom
         last = last_tests.get(cp)
@@ -124,9 +137,11 @@ def reminders(store: ProfileStore, settings: Settings, *, now: datetime | None =
 
 
 def due_reminders(store: ProfileStore, settings: Settings, *, now: datetime | None = None,
-                  directory: CounterpartyDirectory | None = None) -> list[Reminder]:
+                  directory: CounterpartyDirectory | None = None,
+                  states: Iterable[AccountState] | None = None) -> list[Reminder]:
     """The reminders due now (for the overview and the tray notification)."""
-    return [r for r in reminders(store, settings, now=now, directory=directory) if r.is_due]
+    return [r for r in reminders(store, settings, now=now, directory=directory, states=states)
+            if r.is_due]
 
 
 def set_interval(store: ProfileStore, counterparty: str, days: int | None, *,

@@ -53,7 +53,7 @@ from exposure_app.services.checklist_service import (
     set_item,
     view_checklist,
 )
-from exposure_app.services.reminders import due_reminders, reminders
+from exposure_app.services.reminders import reminders
 from exposure_app.services.reports import ReportError, ReportOptions, write_report
 
 Index = QModelIndex | QPersistentModelIndex
@@ -317,10 +317,11 @@ class ChecklistPage(QWidget):
         self.scope.setCurrentIndex(max(0, self.scope.findData(current or ALL)))
         self.scope.blockSignals(False)
         self.model.currency = data.report.base_currency
-        self._show_reminders()
+        self._show_reminders(data)
         self._status("")
         if self.view is not None:
-            self._reload()
+            live = getattr(data, "live", True)
+            self._reload(list(data.report.accounts) if live else None, data.report.as_of)
 
     def _levels(self) -> dict[str, str]:
         data = getattr(self.state, "_data", None)
@@ -345,11 +346,13 @@ class ChecklistPage(QWidget):
             self.scope.setCurrentIndex(self.scope.count() - 1)
         self._show_view()
 
-    def _reload(self) -> None:
+    def _reload(self, states=None, as_of=None) -> None:
+        """Rebuild the shown plan from the latest data (the window's states when given)."""
         if self.view is None:
             return
         self.view = view_checklist(self.state.store, self.state.settings, self.view.scope,
-                                   levels=self._levels())
+                                   levels=self._levels(), states=states,
+                                   as_of=as_of if states is not None else None)
         self._show_view()
 
     def _show_view(self) -> None:
@@ -387,13 +390,18 @@ class ChecklistPage(QWidget):
 
     # -- reminders -------------------------------------------------------------------
 
-    def _show_reminders(self) -> None:
-        due = due_reminders(self.state.store, self.state.settings)
+    def _show_reminders(self, data=None) -> None:
+        """Reminders as of now; reuses the window's account states when they are live."""
+        report = getattr(data, "report", None)
+        live = data is not None and getattr(data, "live", True) and report is not None
+        states = report.accounts if live else None
+        every = reminders(self.state.store, self.state.settings, states=states)
+        due = [r for r in every if r.is_due]
         self._notify(due)
         if due:
             self.reminder_label.setText("Withdrawal tests due: " + "; ".join(r.message for r in due))
         else:
-            upcoming = [r for r in reminders(self.state.store, self.state.settings) if r.enabled]
+            upcoming = [r for r in every if r.enabled]
             self.reminder_label.setText(
                 "No withdrawal test is due." + (f" Next: {upcoming[0].message}." if upcoming else ""))
 
