@@ -79,6 +79,15 @@ def test_checklist_page_on_its_own(qtbot, qtmodeltester, page_state, tmp_path):
     other.state.store.close()
     assert page.export_csv(tmp_path / "p.csv").read_bytes().startswith(b"as_of,scope,")
     assert page.save_pdf(tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
+    # per-custodian interval: kraken off, then back to the default
+    page.interval_custodian.setCurrentIndex(page.interval_custodian.findData("kraken"))
+    assert page.interval_days.value() == 90 and "Kraken" in page.reminder_label.text()
+    page.interval_days.setValue(0)
+    qtbot.mouseClick(page.interval_apply, Qt.MouseButton.LeftButton)
+    assert "Kraken" not in page.reminder_label.text().split("due:")[-1]
+    assert page.interval_days.text() == "off"
+    qtbot.mouseClick(page.interval_default, Qt.MouseButton.LeftButton)
+    assert page.interval_days.value() == 90
     dialog = page.record_test("binance")
     dialog.result.setCurrentIndex(dialog.result.findData("delayed"))
     with qtbot.waitSignal(dialog.recorded, timeout=5000):

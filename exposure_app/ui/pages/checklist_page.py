@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -53,7 +54,7 @@ from exposure_app.services.checklist_service import (
     set_item,
     view_checklist,
 )
-from exposure_app.services.reminders import reminders
+from exposure_app.services.reminders import ReminderError, reminders, set_interval
 from exposure_app.services.reports import ReportError, ReportOptions, write_report
 
 Index = QModelIndex | QPersistentModelIndex
@@ -292,6 +293,28 @@ class ChecklistPage(QWidget):
         rem.addWidget(self.reminder_label, 1)
         rem.addWidget(self.test_button)
         layout.addLayout(rem)
+        interval = QHBoxLayout()
+        self.interval_custodian = QComboBox()
+        self.interval_custodian.setAccessibleName("Reminder custodian")
+        self.interval_days = QSpinBox()
+        self.interval_days.setRange(0, 3650)
+        self.interval_days.setSuffix(" days")
+        self.interval_days.setSpecialValueText("off")
+        self.interval_days.setAccessibleName("Reminder interval")
+        self.interval_apply = QPushButton("Set")
+        self.interval_apply.clicked.connect(lambda: self.apply_interval())
+        self.interval_default = QPushButton("Use the default")
+        self.interval_default.clicked.connect(lambda: self.apply_interval(default=True))
+        self.interval_custodian.currentIndexChanged.connect(lambda _i: self._show_interval())
+        interval.addWidget(QLabel("Test reminder for"))
+        interval.addWidget(self.interval_custodian)
+        interval.addWidget(QLabel("every"))
+        interval.addWidget(self.interval_days)
+        interval.addWidget(self.interval_apply)
+        interval.addWidget(self.interval_default)
+        interval.addStretch(1)
+        layout.addLayout(interval)
+        self._reminders: list = []
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Status")
@@ -396,6 +419,15 @@ class ChecklistPage(QWidget):
         live = data is not None and getattr(data, "live", True) and report is not None
         states = report.accounts if live else None
         every = reminders(self.state.store, self.state.settings, states=states)
+        self._reminders = every
+        current = self.interval_custodian.currentData()
+        self.interval_custodian.blockSignals(True)
+        self.interval_custodian.clear()
+        for r in sorted(every, key=lambda r: r.name.lower()):
+            self.interval_custodian.addItem(r.name, r.counterparty)
+        self.interval_custodian.setCurrentIndex(max(0, self.interval_custodian.findData(current)))
+        self.interval_custodian.blockSignals(False)
+        self._show_interval()
         due = [r for r in every if r.is_due]
         self._notify(due)
         if due:
@@ -404,6 +436,28 @@ class ChecklistPage(QWidget):
             upcoming = [r for r in every if r.enabled]
             self.reminder_label.setText(
                 "No withdrawal test is due." + (f" Next: {upcoming[0].message}." if upcoming else ""))
+
+    def _show_interval(self) -> None:
+        cp = self.interval_custodian.currentData()
+        current = next((r for r in self._reminders if r.counterparty == cp), None)
+        enabled = current is not None
+        for widget in (self.interval_days, self.interval_apply, self.interval_default):
+            widget.setEnabled(enabled)
+        if current is not None:
+            self.interval_days.setValue(current.interval_days)
+
+    def apply_interval(self, *, default: bool = False) -> None:
+        """Save the selected custodian's reminder interval (0 = off, or back to the default)."""
+        cp = self.interval_custodian.currentData()
+        if not cp:
+            return
+        try:
+            set_interval(self.state.store, cp, None if default else self.interval_days.value())
+        except ReminderError as exc:
+            self.message.emit(str(exc), "error")
+            return
+        self._show_reminders()
+        self.message.emit("Reminder saved.", "info")
 
     def _notify(self, due) -> None:
         new = tuple(r for r in due if (r.counterparty, r.due_at) not in self._notified)
