@@ -258,3 +258,20 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_
     assert result.permissions is not None
     assert result.permissions.level is PermissionLevel.READ_ONLY
     assert result.permission_warning is None
+
+
+def test_vaults_and_the_old_eth2_wallet_are_locked_wallets():
+    accounts = [
+        {"name": "BTC Vault", "type": "vault", "currency": {"code": "BTC"},
+         "balance": {"amount": "0.5", "currency": "BTC"}},
+        {"name": "ETH2 Wallet", "type": "wallet", "currency": {"code": "ETH2"},
+         "balance": {"amount": "3.2", "currency": "ETH2"}},
+        {"name": "BTC Wallet", "type": "wallet", "currency": {"code": "BTC"},
+         "balance": {"amount": "0.1", "currency": "BTC"}},
+    ]
+    rows = {(r.wallet, r.asset): (r.total, r.locked, r.lock_reason) for r in parse_accounts(accounts)}
+    assert rows == {
+        ("vault", "BTC"): (D("0.5"), D("0.5"), "vault_withdrawal_delay"),
+        ("staking", "ETH"): (D("3.2"), D("3.2"), "staking"),
+        ("spot", "BTC"): (D("0.1"), D("0"), None),
+    }
