@@ -21,7 +21,6 @@ from typing import ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -71,8 +70,7 @@ def format_money(value: Decimal | None, currency: str) -> str:
         return "unpriced"
     places = 8 if currency in ("BTC", "ETH") else 2
     quantum = Decimal(1).scaleb(-places)
-    text = QLocale().toString(float(value.quantize(quantum, rounding=ROUND_HALF_EVEN)), "f", places)
-    return f"{text} {currency}"
+    return f"{value.quantize(quantum, rounding=ROUND_HALF_EVEN):,.{places}f} {currency}"
 
 
 class Col(IntEnum):
@@ -394,6 +392,7 @@ class ChecklistPage(QWidget):
         self.table.resizeColumnsToContents()
         for col, width in ((Col.ITEM, 320), (Col.UNLOCK, 260), (Col.NETWORKS, 300)):
             self.table.setColumnWidth(col, min(self.table.columnWidth(col), width))
+        self.table.resizeRowsToContents()
         self._set_export_enabled(True)
 
     def _edit(self, row: ChecklistRow, done: bool | None, note: str | None) -> bool:
