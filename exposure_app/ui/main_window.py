@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app import APP_NAME
+from exposure_app.risk.warnings import PORTFOLIO_ID
 from exposure_app.services.profile import Profile
 from exposure_app.ui.icons import action_icon, app_icon, level_icon
 from exposure_app.ui.levels import level_label, level_rank
@@ -202,6 +203,8 @@ class MainWindow(QMainWindow):
 
     def open_checklist(self, counterparty_id: str = "") -> None:
         """Show the move-to-self-custody checklist for ``counterparty_id`` ("" = all)."""
+        if counterparty_id == PORTFOLIO_ID:   # the "all custodians combined" warning
+            counterparty_id = ""
         self.checklist_requested.emit(counterparty_id)
         entry = self._pages.get("checklist")
         if entry is None:
@@ -301,8 +304,8 @@ class MainWindow(QMainWindow):
         self.as_of_reset.setDefaultAction(self.today_action)
         self.level_label = QLabel()
         self.level_label.setAccessibleName("Highest warning level")
-        bar.addWidget(self.as_of_label)
-        bar.addWidget(self.as_of_reset)
+        self.as_of_label_action = bar.addWidget(self.as_of_label)
+        self.as_of_reset_action = bar.addWidget(self.as_of_reset)
         bar.addWidget(self.level_label)
         self.addToolBar(bar)
         self.toolbar = bar
@@ -388,12 +391,13 @@ class MainWindow(QMainWindow):
                 self.level_changed.emit(names.get(cp, cp), level)
 
     def _on_as_of_changed(self, moment) -> None:
+        # note: a widget in a toolbar is shown and hidden through its action
         if moment is None:
             self.as_of_label.setText("")
-            self.as_of_reset.setVisible(False)
         else:
-            self.as_of_label.setText(f"Showing {moment:%Y-%m-%d} ")
-            self.as_of_reset.setVisible(True)
+            self.as_of_label.setText(f"Showing {moment:%Y-%m-%d} (end of day, UTC) ")
+        self.as_of_label_action.setVisible(moment is not None)
+        self.as_of_reset_action.setVisible(moment is not None)
         self.today_action.setEnabled(moment is not None)
 
     # -- state -------------------------------------------------------------------------

@@ -83,7 +83,9 @@ def test_numbers_are_right_aligned_and_locale_formatted(report):
         model.set_rows(holding_rows(report, load_directory()))
         row = next(i for i, r in enumerate(model.rows) if r.account == "Ledger" and r.asset == "BTC")
         value = model.index(row, HoldingsModel.Columns.VALUE)
-        assert value.data() == "120.000,00 USD"
+        assert value.data() == "120.000,00"
+        assert model.headerData(HoldingsModel.Columns.VALUE, Qt.Orientation.Horizontal) \
+            == "Value (USD)"
         amount = model.index(row, HoldingsModel.Columns.TOTAL)
         assert amount.data() == "2"
         assert value.data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
@@ -113,7 +115,7 @@ def test_set_rows_resets_only_on_change(qtbot, report):
 def test_freshness_and_accounts_models(qtmodeltester, store, report):
     rows = freshness_rows(report)
     states = {r.account: r.state for r in rows}
-    assert states == {"Binance main": "ok", "Ledger": "ok", "Kraken": "stale"}
+    assert states == {"Binance main": "manual", "Ledger": "manual", "Kraken": "stale"}
     kraken = next(r for r in rows if r.account == "Kraken")
     assert "API key was rejected" in kraken.detail
     fresh = FreshnessModel()

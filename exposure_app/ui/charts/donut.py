@@ -56,7 +56,7 @@ class DonutItem(pg.GraphicsObject):
             painter.drawPath(self.segment_path(90, -359.999, RADIUS * self.hole, RADIUS))
         else:
             start = 90.0
-            edge = QPen(theme.background(), 0)
+            edge = QPen(theme.panel(), 0)
             edge.setCosmetic(True)
             edge.setWidthF(2)
             for value, colour in self.slices:
@@ -94,7 +94,7 @@ class DonutChart(pg.PlotWidget):
         for axis in ("left", "bottom"):
             self.getPlotItem().hideAxis(axis)
         self.setAspectLocked(True)
-        theme.style_plot(self)
+        theme.style_plot(self, on_panel=True)
         self.item: DonutItem | None = None
         self.caption = pg.TextItem("", color=theme.foreground(), anchor=(0.5, 0.5))
         self.setFixedSize(150, 150)

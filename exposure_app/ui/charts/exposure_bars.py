@@ -50,7 +50,7 @@ class ExposureBarChart(pg.PlotWidget):
         self.getPlotItem().hideAxis("bottom")
         self.getPlotItem().getViewBox().setDefaultPadding(0.0)
         self.getAxis("left").setStyle(tickLength=0)
-        theme.style_plot(self)
+        theme.style_plot(self, on_panel=True)
         self._ids: list[str] = []
         self._labels: list[pg.TextItem] = []
         self.rows: tuple[BarRow, ...] = ()

@@ -46,6 +46,7 @@ class HistoryChart(pg.PlotWidget):
         plot = self.getPlotItem()
         plot.showAxis("right")
         plot.getAxis("left").setLabel("Value")
+        plot.getAxis("left").enableAutoSIPrefix(True)
         plot.getAxis("right").setLabel("Custodial share", units="%")
         self.share_view = pg.ViewBox()
         self.share_view.setMouseEnabled(False, False)
@@ -110,7 +111,8 @@ class HistoryChart(pg.PlotWidget):
         bands.append(("Self-custody", np.array([float(p.self_custody) for p in points]),
                       QColor(theme.SELF_CUSTODY_COLOUR)))
         lower_values = np.zeros(len(x))
-        lower = pg.PlotDataItem(x, lower_values, pen=None)
+        # note: a curve without a pen has no path, so FillBetweenItem would fill nothing
+        lower = pg.PlotDataItem(x, lower_values, pen=pg.mkPen(0, 0, 0, 0))
         plot.addItem(lower)
         self.curves.append(lower)
         for name, values, colour in bands:

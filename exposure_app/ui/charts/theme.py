@@ -27,6 +27,11 @@ def background() -> QColor:
     return palette().color(QPalette.ColorRole.Base)
 
 
+def panel() -> QColor:
+    """The window colour: compact charts sit on their card without a box."""
+    return palette().color(QPalette.ColorRole.Window)
+
+
 def foreground() -> QColor:
     return palette().color(QPalette.ColorRole.Text)
 
@@ -51,9 +56,9 @@ def series_colour(index: int) -> QColor:
     return QColor(SERIES_COLOURS[index % len(SERIES_COLOURS)])
 
 
-def style_plot(widget) -> None:
+def style_plot(widget, *, on_panel: bool = False) -> None:
     """Apply palette colours to a ``pg.PlotWidget``'s background and axes."""
-    widget.setBackground(background())
+    widget.setBackground(panel() if on_panel else background())
     for name in ("left", "bottom", "right", "top"):
         axis = widget.getPlotItem().getAxis(name)
         if axis is None:

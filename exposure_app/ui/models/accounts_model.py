@@ -76,12 +76,12 @@ class AccountsModel(RowTableModel):
         COUNTERPARTY = 2
         STATUS = 3
         LAST_SYNC = 4
-        COVERAGE = 5
-        PERMISSIONS = 6
+        PERMISSIONS = 5
+        COVERAGE = 6
 
     HEADERS: ClassVar[dict[int, str]] = {
         0: "Account", 1: "Kind", 2: "Custodian", 3: "Status", 4: "Last good data",
-               5: "Coverage", 6: "Key permissions"}
+        5: "Key permissions", 6: "Coverage (wallets read)"}
 
     def display(self, r: AccountRow, c) -> str:
         col = self.Columns
@@ -119,4 +119,6 @@ class AccountsModel(RowTableModel):
             return r.permissions.detail or None
         if c == self.Columns.STATUS:
             return r.detail or None
+        if c == self.Columns.COVERAGE and r.coverage:
+            return ", ".join(r.coverage)
         return None

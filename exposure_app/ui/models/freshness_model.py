@@ -53,7 +53,7 @@ def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = 
             status = "partial"
             detail = "missing: " + "; ".join(f"{w} ({why})" for w, why in snapshot.missing.items())
         else:
-            status = "ok"
+            status = "ok" if account.kind is AccountKind.EXCHANGE_API else "manual"
             if snapshot.coverage:
                 detail = "wallets: " + ", ".join(snapshot.coverage)
         if account.id in live_status:
@@ -63,10 +63,11 @@ def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = 
     return rows
 
 
-STATE_COLOURS = {"ok": "#2e9d5b", "partial": "#d49a00", "stale": "#e8710a", "failed": "#d93025",
-                 "never": "#8a94a6", "syncing": "#5b7fa6"}
-STATE_LABELS = {"ok": "Up to date", "partial": "Partial", "stale": "Stale", "failed": "Failed",
-                "never": "Never synced", "syncing": "Syncing…"}
+STATE_COLOURS = {"ok": "#2e9d5b", "manual": "#5b7fa6", "partial": "#d49a00", "stale": "#e8710a",
+                 "failed": "#d93025", "never": "#8a94a6", "syncing": "#5b7fa6"}
+STATE_LABELS = {"ok": "Up to date", "manual": "Recorded by hand", "partial": "Partial",
+                "stale": "Stale", "failed": "Failed", "never": "Never synced",
+                "syncing": "Syncing…"}
 
 
 class FreshnessModel(RowTableModel):

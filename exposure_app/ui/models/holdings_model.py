@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import IntEnum
 from typing import ClassVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
@@ -77,6 +77,21 @@ class HoldingsModel(RowTableModel):
         0: "Account", 1: "Custodian", 2: "Wallet", 3: "Asset", 4: "Free", 5: "Locked",
         6: "Total", 7: "Price", 8: "Value", 9: "Share"}
     NUMERIC = frozenset({4, 5, 6, 7, 8, 9})
+    currency = ""
+
+    def set_rows(self, rows) -> bool:
+        rows = tuple(rows)
+        currency = rows[0].currency if rows else self.currency
+        if currency != self.currency:
+            self.currency = currency
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 7, 8)
+        return super().set_rows(rows)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        text = super().headerData(section, orientation, role)
+        if role == Qt.ItemDataRole.DisplayRole and section in (7, 8) and self.currency:
+            return f"{text} ({self.currency})"
+        return text
 
     def display(self, r: HoldingRow, c) -> str:
         col = self.Columns
@@ -86,7 +101,8 @@ class HoldingsModel(RowTableModel):
             col.TOTAL: format_amount(r.total),
             col.PRICE: format_money(r.price, r.currency, with_currency=False) if r.price is not None
             else "unpriced",
-            col.VALUE: format_money(r.value, r.currency) if r.value is not None else "unpriced",
+            col.VALUE: format_money(r.value, r.currency, with_currency=False)
+            if r.value is not None else "unpriced",
             col.SHARE: format_share(r.share, places=2),
         }[c]
 

@@ -60,6 +60,7 @@ class HistoryPage(QWidget):
         bar.addWidget(self.today_button)
         bar.addStretch(1)
         self.note = muted()
+        self.note.setWordWrap(False)
         bar.addWidget(self.note)
         layout.addLayout(bar)
         self.chart = HistoryChart()
@@ -101,6 +102,8 @@ class HistoryPage(QWidget):
             for cp in point.by_counterparty:
                 names.setdefault(cp, directory.name(cp))
         self.chart.set_series(self.points, names)
+        self.chart.getPlotItem().getAxis("left").setLabel(
+            "Value", units=self.state.settings.base_currency)
         entries = [f"<span style='color:{c.name()}'>■</span>&nbsp;{html.escape(n)}"
                    for n, c in self.chart.legend_entries]
         if entries:

@@ -70,7 +70,7 @@ class HoldingsPage(QWidget):
         self.view.setShowGrid(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setHighlightSections(False)
         layout.addWidget(self.view, 1)
         self.summary = QLabel()
@@ -98,6 +98,9 @@ class HoldingsPage(QWidget):
             self._refill(self.counterparty_box, sorted({r.counterparty for r in self.model.rows}))
         if changed and not self._sized and self.model.rowCount():
             self.view.resizeColumnsToContents()
+            header = self.view.horizontalHeader()
+            for column in range(self.model.columnCount()):   # breathing room
+                header.resizeSection(column, header.sectionSize(column) + 16)
             self._sized = True
         self._update_summary()
 

@@ -5,6 +5,8 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -19,11 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exposure_app.ui import risk_source
 from exposure_app.ui.charts import theme
 from exposure_app.ui.charts.donut import DonutChart
 from exposure_app.ui.charts.exposure_bars import BarRow, ExposureBarChart
 from exposure_app.ui.formatting import format_amount, format_money, format_share
-from exposure_app.ui.levels import level_colour, level_label
+from exposure_app.ui.levels import LEVELS, level_colour, level_label, level_name
 from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_rows
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.cards import Card, StatCard, muted
@@ -130,9 +133,17 @@ class OverviewPage(QScrollArea):
         cur = report.base_currency
         when = "now" if data.live else f"as of {data.as_of:%Y-%m-%d} (end of day, UTC)"
         accounts = len(data.accounts)
-        self.net_worth.set(format_money(report.net_worth, cur),
-                           f"{when} · {accounts} account{'s' if accounts != 1 else ''}"
-                           + (f" · HHI {float(report.hhi):.2f}" if report.counterparties else ""))
+        lines = [f"{when} · {accounts} account{'s' if accounts != 1 else ''}"]
+        if report.counterparties:
+            top = report.counterparties[0]
+            lines.append(f"Largest custodian: {top.name}, {format_share(top.share)}")
+            lines.append(f"Concentration (HHI): {float(report.hhi):.2f}")
+        stale = sum(1 for s in report.accounts if s.is_stale)
+        if stale:
+            lines.append(f"{stale} account{'s' if stale != 1 else ''} stale: see below")
+        if report.unpriced:
+            lines.append(f"{len(report.unpriced)} holding(s) without a price: not counted")
+        self.net_worth.set(format_money(report.net_worth, cur), "\n".join(lines))
         custodial = QColor(theme.CUSTODIAL_COLOUR)
         self_colour = QColor(theme.SELF_CUSTODY_COLOUR)
         split = (report.custodial.value, report.self_custody.value)
@@ -150,9 +161,13 @@ class OverviewPage(QScrollArea):
             f"{format_share(report.self_custody.share)}")
         top = data.highest_level
         count = len(data.warnings)
+        by_level = Counter(level_name(risk_source.warning_level(w)) for w in data.warnings)
+        counts = " · ".join(f"{by_level[name]} {name}" for name in reversed(LEVELS)
+                            if by_level[name])
         self.risk_card.set(level_label(top) if count else "None",
-                           f"{count} warning{'s' if count != 1 else ''}" if count
-                           else "No custodian is flagged for this date.")
+                           f"{count} warning{'s' if count != 1 else ''}: {counts}\n"
+                           "Details on the right; each has a self-custody checklist."
+                           if count else "No custodian is flagged for this date.")
         self.risk_card.value.setStyleSheet(f"color: {level_colour(top).name()};" if count else "")
         bars = [BarRow(c.counterparty, c.name, c.direct, c.affiliated,
                        data.levels.get(c.counterparty, "none"))

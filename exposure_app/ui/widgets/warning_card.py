@@ -60,12 +60,6 @@ class WarningCard(QFrame):
         title.setTextFormat(Qt.TextFormat.RichText)
         top.addWidget(badge)
         top.addWidget(title, 1)
-        exposure = getattr(warning, "exposure", None)
-        if exposure is not None and getattr(exposure, "value", None) is not None:
-            figure = QLabel(f"{format_money(exposure.value, currency)} · "
-                            f"{format_share(getattr(exposure, 'share', None))}")
-            figure.setAccessibleName("Exposure")
-            top.addWidget(figure)
         if counterparty:
             button = QPushButton(action_icon("checklist"), "Checklist")
             button.setAccessibleName(f"Open the self-custody checklist for {counterparty}")
@@ -73,6 +67,12 @@ class WarningCard(QFrame):
             button.clicked.connect(lambda: self.checklist_requested.emit(counterparty))
             top.addWidget(button)
         outer.addLayout(top)
+        exposure = getattr(warning, "exposure", None)
+        if exposure is not None and getattr(exposure, "value", None) is not None:
+            figure = QLabel(f"<b>{format_money(exposure.value, currency)}</b> · "
+                            f"{format_share(getattr(exposure, 'share', None))} of net worth")
+            figure.setAccessibleName("Exposure")
+            outer.addWidget(figure)
         reasons = risk_source.warning_reasons(warning)
         if reasons:
             shown_reasons = reasons[:MAX_REASONS]
