@@ -89,6 +89,23 @@ def test_cached_account_ids_skip_the_account_list(run_adapter):
     assert emulator.requests.count(("GET", "/v1/account/accounts")) == 1
 
 
+def test_a_stale_cached_account_id_is_forgotten(run_adapter):
+    emulator = _emulator()
+    adapter = HtxAdapter()
+    import time
+
+    stale = {ACCOUNT_IDS_FACT: {"spot": 777}, ACCOUNT_IDS_CHECKED_FACT: int(time.time())}
+
+    async def action(client):
+        reading = await adapter.read_balances(client)
+        return reading, adapter.detected_facts(client)
+
+    reading, facts = run_adapter(emulator, adapter, options=adapter.client_options(stale),
+                                 action=action)
+    assert "spot" in reading.missing and "futures" in reading.coverage
+    assert ACCOUNT_IDS_FACT not in facts   # the next sync reads the account list again
+
+
 def test_accounts_never_opened_read_as_empty(run_adapter):
     emulator = _emulator()
     emulator.account.balances = [b for b in emulator.account.balances

@@ -262,8 +262,16 @@ class HtxAdapter(ExchangeAdapter):
             ids = await self._ids.get(client)
             if kind not in ids:
                 return []   # the user has no such account: nothing held there
-            response = await client.spot_private_get_v1_account_accounts_account_id_balance(
-                {"account-id": ids[kind]})
+            try:
+                response = await client.spot_private_get_v1_account_accounts_account_id_balance(
+                    {"account-id": ids[kind]})
+            except Exception as exc:
+                if "inexistent" in str(exc):
+                    # a cached id HTX no longer knows: forget the cache so the
+                    # next sync reads the account list again
+                    client.options.pop(_OPTION, None)
+                    client.options.pop(_OPTION_CHECKED, None)
+                raise
             data = require_dict(_data(response, f"{wallet} balance"), _EXCHANGE,
                                 f"{wallet} balance.data")
             return parse_balance_list(client, require_key(data, "list", _EXCHANGE,
