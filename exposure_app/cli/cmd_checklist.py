@@ -19,6 +19,7 @@ from exposure_app.services.checklist_service import (
     open_checklist,
     set_item,
     start_over,
+    view_checklist,
 )
 from exposure_app.services.reports import (
     ReportError,
@@ -26,6 +27,7 @@ from exposure_app.services.reports import (
     write_checklist_markdown,
     write_report,
 )
+from exposure_app.storage.errors import ProfileLockedError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -127,12 +129,24 @@ def _print(ctx: CliContext, view: ChecklistView) -> None:
 
 def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     scope = _scope(args)
-    ctx.lock_for_writing()
+    ref = args.tick or args.untick or args.item
+    writing = ref is not None or args.note is not None or args.new
+    try:
+        ctx.lock_for_writing()
+        locked = True
+    except ProfileLockedError:
+        if writing:
+            raise
+        locked = False   # the app has the profile open: show the plan without saving it
+        ctx.warn("The profile is open in another Exposure process: showing the plan without "
+                 "saving it (ticks shown are the saved ones).")
     try:
         if args.new and start_over(ctx.store, scope):
             ctx.warn("Archived the previous plan; starting a fresh one.")
-        view = open_checklist(ctx.store, ctx.settings, scope)
-        ref = args.tick or args.untick or args.item
+        if locked:
+            view = open_checklist(ctx.store, ctx.settings, scope)
+        else:
+            view = view_checklist(ctx.store, ctx.settings, scope)
         if args.note is not None and ref is None:
             raise UserError("--note needs --tick ITEM, --untick ITEM or --item ITEM")
         if ref is not None:

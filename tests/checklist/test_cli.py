@@ -49,3 +49,18 @@ def test_checklist_json_tick_note_and_reminders(data_dir, run_cli):
     history = json.loads(run_cli("reminders", "history", "--json").stdout)
     assert [t["result"] for t in history] == ["worked"]
     assert run_cli("reminders", "set", "kraken", "soon").returncode == 1
+
+
+def test_checklist_reads_while_the_app_holds_the_profile(data_dir, run_cli):
+    from exposure_app.storage.profile_lock import ProfileLock
+
+    store = ProfileStore.open(data_dir)
+    populate(store)
+    store.close()
+    with ProfileLock(data_dir):
+        shown = run_cli("checklist", "binance", "--json")
+        assert shown.returncode == 0, shown.stderr
+        assert "without saving" in shown.stderr
+        assert json.loads(shown.stdout)["plan_id"] is None
+        ticked = run_cli("checklist", "binance", "--tick", "1")
+        assert ticked.returncode == 1 and "in use" in ticked.stderr
