@@ -127,11 +127,15 @@ def parse_network_infos(
             fee = _dec(currency.get("fee"))
             if fee is None and isinstance(fee_entry.get("withdraw"), Mapping):
                 fee = _dec(fee_entry["withdraw"].get("fee"))
-            rows.append(NetworkInfo(
+            row = NetworkInfo(
                 exchange_id, code, DEFAULT_NETWORK, None, _flag(currency.get("withdraw")),
                 _flag(currency.get("deposit")), fee, _limit(currency, "min"), _limit(currency, "max"),
                 _memo_flag(currency.get("info")), fetched_at,
-            ))
+            )
+            told = (row.withdraw_enabled, row.deposit_enabled, row.fee, row.minimum, row.maximum,
+                    row.memo_required)
+            if any(v is not None for v in told):   # a row that says nothing stays "unknown"
+                rows.append(row)
     return rows
 
 

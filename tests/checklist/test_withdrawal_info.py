@@ -163,3 +163,8 @@ def test_refresh_is_hourly_and_a_failure_keeps_the_cache(store):
     assert len(repo.for_exchange("binance")[("binance", "LINK")]) == 2   # last good rows kept
     assert run(refresh_after_sync(store, account, client, now=later + timedelta(minutes=5))) is None
     assert Client.calls == 2                                   # the failure waits the hour too
+
+
+def test_a_currency_that_says_nothing_gives_no_row():
+    assert parse_network_infos("bybit", {"BTC": {"networks": {}, "info": {"chains": []}}},
+                               fetched_at=NOW) == []
