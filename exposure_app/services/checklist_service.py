@@ -243,13 +243,16 @@ def close_moved_items(store: ProfileStore, *, directory: CounterpartyDirectory |
                       states: list[AccountState] | None = None) -> list[tuple[int, str]]:
     """Tick asset items whose asset has gone from the custodian; reopen sync-ticked ones
     that came back. Returns the ``(plan_id, item_key)`` pairs that changed."""
+    repo = ChecklistRepository(store)
+    plans = repo.plans()
+    if not plans:
+        return []            # nothing to close: skip reading the accounts
     directory = directory or load_directory()
     now = now or utc_now()
     states = states if states is not None else account_states(store, now)
-    repo = ChecklistRepository(store)
     changed: list[tuple[int, str]] = []
     with store.transaction():
-        for plan in repo.plans():
+        for plan in plans:
             progress = repo.progress(plan.id)
             for item in repo.items(plan.id):
                 if item.kind == "step" or not item.counterparty or not item.asset:
