@@ -207,3 +207,31 @@ def test_sync_rejects_non_exchange_accounts(cli):
     assert code == 1 and "not an exchange account" in err
     code, _, err = cli("sync")
     assert code == 1 and "no exchange accounts" in err
+
+
+def test_hidden_prompt_asks_for_exactly_the_needed_credentials(cli, emulator_server,
+                                                               monkeypatch, memory_keyring):
+    import getpass
+
+    emu = make_emulator()
+    emulator_server.add(emu)
+    asked: list[str] = []
+    answers = {"API key: ": API_KEY, "API secret: ": SECRET}
+
+    def fake_getpass(prompt: str = "") -> str:
+        asked.append(prompt)
+        return answers[prompt]
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(getpass, "getpass", fake_getpass)
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdin", Tty(""))
+    code = run_cli(["--data-dir", str(cli.data_dir), "accounts", "add-exchange", "Binance",
+                    "--exchange", "binance", "--api-url", emu.base_url], stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
+    assert asked == ["API key: ", "API secret: "]
+    assert SECRET not in out.getvalue() + err.getvalue()
+    assert len(memory_keyring.entries) == 1
