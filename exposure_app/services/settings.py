@@ -96,7 +96,8 @@ class Settings:
         "custodian_share_warning",
         Decimal("0.25"),
         Decimal,
-        "Warn when one custodian holds more than this share of net worth.",
+        "Warn when exposure to one counterparty (what it holds plus its tokens) exceeds this "
+        "share of net worth.",
         minimum=Decimal(0),
         maximum=Decimal(1),
     )
