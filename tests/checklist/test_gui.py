@@ -88,6 +88,18 @@ def test_checklist_page_on_its_own(qtbot, qtmodeltester, page_state, tmp_path):
     assert page.interval_days.text() == "off"
     qtbot.mouseClick(page.interval_default, Qt.MouseButton.LeftButton)
     assert page.interval_days.value() == 90
+    # a hand edit that removes an asset (manual account) ticks its item on the next refresh
+    from exposure_app.services.manual_holdings import remove_holding
+    from exposure_app.services.portfolio import exposure_as_of
+
+    page.open_for("kraken")
+    kraken = page_state.store.accounts.by_name("Kraken manual")
+    remove_holding(page_state.store, kraken, "ETH")
+    page_state.data = SimpleNamespace(
+        report=exposure_as_of(page_state.store, page_state.settings), levels={}, live=True)
+    page.show_data(page_state.data)
+    eth = next(r for r in page.model.rows if r.item_key == "asset:kraken:ETH")
+    assert eth.done and eth.done_by == "sync" and not eth.listed
     dialog = page.record_test("binance")
     dialog.result.setCurrentIndex(dialog.result.findData("delayed"))
     with qtbot.waitSignal(dialog.recorded, timeout=5000):

@@ -49,6 +49,7 @@ from exposure_app.services.checklist_service import (
     ALL,
     ChecklistError,
     ChecklistView,
+    close_moved_items,
     open_checklist,
     set_item,
     view_checklist,
@@ -371,6 +372,9 @@ class ChecklistPage(QWidget):
         """Rebuild the shown plan from the latest data (the window's states when given)."""
         if self.view is None:
             return
+        if states is not None:
+            # hand-edited holdings (manual accounts) close items too, not only a sync
+            close_moved_items(self.state.store, states=states)
         self.view = view_checklist(self.state.store, self.state.settings, self.view.scope,
                                    levels=self._levels(), states=states,
                                    as_of=as_of if states is not None else None)
