@@ -343,8 +343,13 @@ class MainWindow(QMainWindow):
     def start_demo(self) -> None:
         """Open the demo profile in a separate process (this profile stays as it is)."""
         try:
-            subprocess.Popen([sys.executable, "-m", "exposure_app", "--demo"],
-                             start_new_session=True)
+            from exposure_app.ui.demo import demo_command
+
+            command = demo_command()
+        except ModuleNotFoundError:
+            command = [sys.executable, "-m", "exposure_app", "--demo"]
+        try:
+            subprocess.Popen(command, start_new_session=True)
         except OSError as exc:
             self.banner.show_message(f"The demo could not be started: {exc.strerror}.")
             return

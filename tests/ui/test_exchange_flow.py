@@ -120,3 +120,69 @@ def test_a_wrong_secret_is_refused_and_nothing_is_stored(qtbot, make_window, dat
     dialog.reject()
 
 
+
+
+@pytest.mark.slow
+def test_sync_this_account_shows_progress_and_can_be_cancelled(qtbot, make_window, data_dir,
+                                                                emulators, secret_store):
+    from PySide6.QtCore import Qt
+
+    from exposure_app.exchanges.client_factory import ConnectionOptions
+    from exposure_app.services.exchange_accounts import create_exchange_account
+    from exposure_app.storage.store import ProfileStore
+
+    emulator = emulator_class("binance").sample(latency=0.5)
+    emulators.add(emulator)
+    store = ProfileStore.open(data_dir)
+    try:
+        account = create_exchange_account(
+            store, secret_store, name="Slow Binance", exchange_id="binance",
+            credentials=emulator.account.credentials(),
+            connection=ConnectionOptions(api_url=emulator.base_url, timeout_seconds=20))
+    finally:
+        store.close()
+    window = make_window(data_dir)
+    window.show_page("accounts")
+    window.accounts.select_account(account.id)
+    with qtbot.waitSignal(window.sync.bridge.account_started, timeout=60000):
+        qtbot.keyClick(window, Qt.Key.Key_R,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.sync.is_running and window.cancel_action.isEnabled()
+    assert not window.sync_all_action.isEnabled()
+    qtbot.waitUntil(lambda: window.accounts.model.rows[0].state == "syncing", timeout=10000)
+    assert window.sync.progress.isVisible()
+    with qtbot.waitSignal(window.sync.bridge.run_finished, timeout=60000) as finished:
+        window.cancel_action.trigger()
+    report = finished.args[0].report
+    assert report.cancelled
+    assert [r.status.value for r in report.results] == ["cancelled"]
+    assert window.statusBar().currentMessage() == "Sync cancelled."
+    assert not window.cancel_action.isEnabled() and window.sync_all_action.isEnabled()
+    assert window.state.store.snapshots.latest_usable(account.id, report.finished_at) is None
+
+
+@pytest.mark.slow
+def test_automatic_sync_runs_on_the_interval(qtbot, make_window, data_dir, emulators,
+                                             secret_store):
+    from exposure_app.exchanges.client_factory import ConnectionOptions
+    from exposure_app.services.exchange_accounts import create_exchange_account
+    from exposure_app.storage.store import ProfileStore
+
+    emulator = emulator_class("kraken").sample()
+    emulators.add(emulator)
+    store = ProfileStore.open(data_dir)
+    try:
+        create_exchange_account(
+            store, secret_store, name="Kraken", exchange_id="kraken",
+            credentials=emulator.account.credentials(),
+            connection=ConnectionOptions(api_url=emulator.base_url, timeout_seconds=20))
+    finally:
+        store.close()
+    window = make_window(data_dir)
+    assert window.sync.auto_timer.isActive()
+    assert window.sync.auto_timer.interval() == 60 * 60_000   # the default setting
+    window.sync.auto_timer.setInterval(50)                     # let it fire now
+    with qtbot.waitSignal(window.sync.bridge.run_finished, timeout=60000) as finished:
+        pass
+    assert [r.status.value for r in finished.args[0].report.results] == ["ok"]
+    window.sync.auto_timer.stop()

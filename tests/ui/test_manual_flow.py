@@ -84,6 +84,6 @@ def test_csv_import_with_a_bad_line_is_rejected_with_a_report(qtbot, make_window
     assert dialog.import_button.isEnabled()
     with qtbot.waitSignal(dialog.accepted):
         dialog.import_button.click()
-    assert dialog.result.snapshots_written == 1 and dialog.result.rows == 2
+    assert dialog.import_result.snapshots_written == 1 and dialog.import_result.rows == 2
     assert store.db.execute("SELECT count(*) FROM snapshots").fetchone()[0] == before + 1
     assert any("Imported 1 snapshot" in m for m in window.banner.messages())

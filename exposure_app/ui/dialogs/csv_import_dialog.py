@@ -42,7 +42,7 @@ class CsvImportDialog(QDialog):
     def __init__(self, store: ProfileStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self.errors: list[str] = []
         self.setWindowTitle("Import holdings from CSV")
         self.resize(640, 420)
@@ -116,7 +116,7 @@ class CsvImportDialog(QDialog):
     def do_import(self) -> None:
         path = Path(self.path.text())
         try:
-            self.result = import_holdings_csv(self.store, path)
+            self.import_result = import_holdings_csv(self.store, path)
         except ImportRejected as exc:   # the file changed since the check
             self.errors = [str(e) for e in exc.errors]
             self.report.setPlainText("\n".join(self.errors))

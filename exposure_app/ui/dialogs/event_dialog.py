@@ -38,7 +38,7 @@ class EventDialog(QDialog):
                  counterparty: str | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.event: RiskEvent | None = None
+        self.created: RiskEvent | None = None
         self.setWindowTitle("Add an event")
         self.resize(560, 480)
         layout = QVBoxLayout(self)
@@ -102,7 +102,7 @@ class EventDialog(QDialog):
         from exposure_app.services.risk_service import add_user_event
 
         try:
-            self.event = add_user_event(self.store, self.raw())
+            self.created = add_user_event(self.store, self.raw())
         except EventError as exc:
             self.error.setText("Not saved:\n• " + "\n• ".join(exc.problems))
             return False

@@ -194,7 +194,7 @@ class AccountsPage(QWidget):
         return dialog
 
     def _on_imported(self, dialog) -> None:
-        result = dialog.result
+        result = dialog.import_result
         if result is not None:
             self.message.emit(f"Imported {result.snapshots_written} snapshot(s) "
                               f"({result.rows} rows); {result.snapshots_unchanged} were already "

@@ -1,0 +1,107 @@
+"""Events page (add, import, export, filter) and alerts (tray notice when a level rises,
+highest level in the title)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotStatus
+from exposure_app.storage.store import ProfileStore
+
+
+def _hold(data_dir, counterparty="binance", days_ago=1):
+    store = ProfileStore.open(data_dir)
+    try:
+        account = store.accounts.add(f"{counterparty} account", AccountKind.MANUAL_CUSTODIAL,
+                                     counterparty=counterparty)
+        store.snapshots.save(Snapshot(None, account.id,
+                                      datetime.now(UTC) - timedelta(days=days_ago),
+                                      SnapshotStatus.OK,
+                                      (Holding.simple("BTC", Decimal("1"), price=Decimal(1000)),),
+                                      ("main",)))
+    finally:
+        store.close()
+
+
+def test_add_your_own_event_and_see_it_listed(qtbot, make_window, data_dir):
+    _hold(data_dir)
+    window = make_window(data_dir)
+    window.show_page("events")
+    page = window.events
+    before = page.model.rowCount()
+    dialog = page.add_event()
+    dialog.counterparty.setCurrentIndex(dialog.counterparty.findData("binance"))
+    dialog.category.setCurrentIndex(dialog.category.findData("withdrawal_halt"))
+    dialog.title_edit.setText("My withdrawal is stuck")
+    dialog.summary.setPlainText("A small test withdrawal has been pending for three days.")
+    dialog.sources.setPlainText("not a url")
+    assert not dialog.save()
+    assert "sources" in dialog.error.text()
+    dialog.sources.setPlainText("https://example.org/my-ticket")
+    with qtbot.waitSignal(dialog.accepted):
+        assert dialog.save()
+    assert page.model.rowCount() == before + 1
+    mine = [e for e in page.model.rows if e.title == "My withdrawal is stuck"]
+    assert mine and mine[0].origin.value == "user"
+    # a withdrawal halt where the user holds assets is a critical warning
+    window.state.refresh_now()
+    levels = {w.counterparty: w.level.value for w in window.state.data.warnings}
+    assert levels.get("binance") == "critical"
+    assert "Critical" in window.windowTitle()
+    # filters and the details panel with clickable sources
+    page.set_counterparty("binance")
+    assert all(page.model.row_at(page.proxy.mapToSource(page.proxy.index(r, 0)).row())
+               .counterparty == "binance" for r in range(page.proxy.rowCount()))
+    page.search.setText("stuck")
+    assert page.proxy.rowCount() == 1
+    page.view.selectRow(0)
+    page._show_selected()
+    assert 'href="https://example.org/my-ticket"' in page.details.text()
+    assert page.remove_button.isEnabled()
+
+
+def test_import_rejects_a_bad_file_and_export_writes_the_list(qtbot, make_window, data_dir,
+                                                              tmp_path):
+    window = make_window(data_dir)
+    window.show_page("events")
+    page = window.events
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"version": 1, "events": [
+        {"id": "mine-1", "date": "2024-01-01", "counterparty": "binance", "category": "hack",
+         "title": "ok", "summary": "ok", "sources": ["https://example.org/a"]},
+        {"id": "mine-2", "date": "2024-01-02", "counterparty": "nobody-known",
+         "category": "hack", "title": "x", "summary": "x", "sources": ["https://e.org/b"]},
+    ]}), encoding="utf-8")
+    before = page.model.rowCount()
+    assert not page.import_events(str(bad))
+    assert any("Nothing was imported" in m for m in window.banner.messages())
+    assert page.model.rowCount() == before
+    out = tmp_path / "events.csv"
+    page.set_counterparty("ftx")
+    assert page.export_events(str(out))
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == page.proxy.rowCount() + 1 and all(",ftx," in line for line in lines[1:])
+
+
+def test_a_rising_level_is_notified_once(qtbot, make_window, data_dir):
+    from exposure_app.services.risk_service import add_user_event
+    from exposure_app.ui.tray import TrayIcon
+
+    _hold(data_dir, "kraken")
+    window = make_window(data_dir)
+    tray = TrayIcon(window)
+    start = window.state.data.levels.get("kraken")
+    add_user_event(window.state.store, {
+        "id": "user-kraken-halt", "date": datetime.now(UTC).date().isoformat(),
+        "counterparty": "kraken", "category": "withdrawal_halt", "title": "Withdrawals halted",
+        "summary": "Kraken paused withdrawals.", "sources": ["https://example.org/k"]})
+    with qtbot.waitSignal(window.level_changed) as rose:
+        window.state.refresh_now()
+    assert rose.args == ["Kraken", "critical"] and start != "critical"
+    assert tray.notices and "Kraken" in tray.notices[0][0]
+    assert "Critical" in tray.toolTip()
+    with qtbot.assertNotEmitted(window.level_changed):
+        window.state.refresh_now()   # unchanged: no second notice
+    tray.hide()
