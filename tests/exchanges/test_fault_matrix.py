@@ -81,7 +81,7 @@ def test_one_faulty_account_never_stops_the_others(store, three_accounts, fault)
         new = store.snapshots.get(result.snapshot_id)
         assert new.taken_at > first.finished_at
         before = store.snapshots.get(first.result_for(account.id).snapshot_id)
-        assert rows(new) == rows(before) and len(new.holdings) == 3
+        assert rows(new) == rows(before) and new.holdings
     result = report.result_for(faulty.id)
     assert result.status.value == "failed"
     assert result.error_kind == kind
@@ -159,3 +159,22 @@ def test_network_down_and_the_account_deadline(store, data_dir, add_exchange_acc
     slow_result = report.result_for(slow_account.id)
     assert slow_result.error_kind == "timeout"
     assert "within 1.5 s" in slow_result.error
+
+
+def test_a_failing_binance_account_beside_other_exchanges(store, data_dir, add_exchange_account,
+                                                         memory_keyring):
+    from exposure_app.emulator.registry import emulator_class
+
+    others = [emulator_class(e).sample() for e in ("okx", "kraken")]
+    healthy = [add_exchange_account(store, e.exchange_id, e) for e in others]
+    faulty_emu = make(9)
+    faulty = add_exchange_account(store, "Binance", faulty_emu)
+    faulty_emu.inject(FaultKind.AUTH)
+    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring))
+    for account in healthy:
+        result = report.result_for(account.id)
+        assert result.status.value == "ok", (account.exchange_id, result.error)
+        assert store.snapshots.get(result.snapshot_id).holdings
+    result = report.result_for(faulty.id)
+    assert result.status.value == "failed" and result.error_kind == "auth"
+    assert store.snapshots.latest_usable(faulty.id, report.finished_at) is None
