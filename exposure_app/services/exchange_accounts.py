@@ -88,11 +88,14 @@ def permission_warning(permissions: KeyPermissions | None) -> str | None:
 
 def validate_exchange_id(exchange_id: str) -> str:
     exchange_id = exchange_id.strip().lower()
-    if exchange_id not in exchange_ids():
-        raise ExchangeAccountError(
-            f"{exchange_id!r} is not an exchange ccxt supports (see `accounts add-exchange "
-            "--help` for how to list them)"
-        )
+    known = exchange_ids()
+    if exchange_id not in known:
+        import difflib
+
+        close = difflib.get_close_matches(exchange_id, known, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else (
+            "; use the ccxt id, e.g. binance, kraken, coinbase, okx")
+        raise ExchangeAccountError(f"{exchange_id!r} is not an exchange ccxt supports{hint}")
     return exchange_id
 
 

@@ -41,6 +41,8 @@ def test_required_credentials_follow_ccxt():
     assert required_credential_names("okx") == ["apiKey", "secret", "password"]
     with pytest.raises(ExchangeAccountError):
         required_credential_names("not-an-exchange")
+    with pytest.raises(ExchangeAccountError, match="did you mean kraken"):
+        required_credential_names("krakn")
 
 
 def test_sibling_ids_roll_up_to_one_custodian():
