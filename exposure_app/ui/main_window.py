@@ -19,17 +19,14 @@ import sys
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +45,7 @@ from exposure_app.ui.pages.settings_page import SettingsPage
 from exposure_app.ui.pages.welcome_page import WelcomePage
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.banner import MessageBanner
+from exposure_app.ui.window_actions import build_actions, build_toolbar
 from exposure_app.ui.window_state import WindowState
 
 log = logging.getLogger(__name__)
@@ -125,8 +123,8 @@ class MainWindow(QMainWindow):
         self.add_page("settings", self.settings_page, "settings")
         self.nav.currentRowChanged.connect(self._on_nav_changed)
 
-        self._build_actions()
-        self._build_toolbar()
+        build_actions(self)
+        build_toolbar(self)
         self.statusBar().setSizeGripEnabled(True)
         from exposure_app.ui.sync_controller import SyncController
 
@@ -218,97 +216,6 @@ class MainWindow(QMainWindow):
         self.show_page("checklist")
 
     # -- actions ---------------------------------------------------------------------
-
-    def _action(self, text: str, slot, shortcut=None, icon: str | None = None,
-                tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if icon:
-            action.setIcon(action_icon(icon))
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(f"{tip or text.replace('…', '')}"
-                          + (f" ({action.shortcut().toString()})" if shortcut else ""))
-        action.setStatusTip(tip or text)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        a = self._action
-        self.sync_all_action = a("&Sync all", lambda: self.sync.sync_all(), "Ctrl+R", "sync",
-                                 "Sync every exchange account now")
-        self.sync_one_action = a("Sync this &account", lambda: self.sync_selected_account(),
-                                 "Ctrl+Shift+R", None, "Sync the account selected in Accounts")
-        self.cancel_action = a("&Cancel sync", lambda: self.sync.cancel(), "Ctrl+.", None,
-                               "Stop the sync that is running")
-        self.cancel_action.setEnabled(False)
-        self.add_exchange_action = a("Add &exchange…", lambda: self.accounts.add_exchange(),
-                                     "Ctrl+Shift+E", "add-exchange",
-                                     "Connect an exchange with a read-only API key")
-        self.add_wallet_action = a("Add &wallet or custodian…", lambda: self.accounts.add_manual(),
-                                   "Ctrl+Shift+W", "add-wallet",
-                                   "Record a wallet or a custodian by hand")
-        self.import_action = a("&Import holdings CSV…", lambda: self.accounts.import_csv(),
-                               "Ctrl+I", "import", "Import dated holdings from a CSV file")
-        self.export_action = a("E&xport…", lambda: self.open_export(), "Ctrl+E", "export",
-                               "Export reports as CSV")
-        self.checklist_action = a("Self-custody &checklist", lambda: self.open_checklist(""),
-                                  "Ctrl+L", "checklist", "Plan moving assets to self-custody")
-        self.today_action = a("Back to &today", lambda: self.state.set_as_of(None), "Ctrl+T",
-                              None, "Show the latest figures")
-        self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.page_actions = []
-        for i, key in enumerate(self._pages):
-            title = self._pages[key].item.text()
-            action = a(title, lambda _=False, k=key: self.show_page(k), f"Ctrl+{i + 1}")
-            self.page_actions.append(action)
-        menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        for action in (self.add_exchange_action, self.add_wallet_action, self.import_action,
-                       self.export_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        view_menu = menus.addMenu("&View")
-        for action in self.page_actions:
-            view_menu.addAction(action)
-        view_menu.addSeparator()
-        view_menu.addAction(self.today_action)
-        sync_menu = menus.addMenu("&Sync")
-        for action in (self.sync_all_action, self.sync_one_action, self.cancel_action):
-            sync_menu.addAction(action)
-        tools = menus.addMenu("&Tools")
-        tools.addAction(self.checklist_action)
-        help_menu = menus.addMenu("&Help")
-        help_menu.addAction(self._action("Open the &log folder", self._open_logs))
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Main")
-        bar.setObjectName("mainToolbar")
-        bar.setMovable(False)
-        bar.setIconSize(QSize(20, 20))
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.sync_all_action, self.cancel_action):
-            bar.addAction(action)
-        bar.addSeparator()
-        for action in (self.add_exchange_action, self.add_wallet_action, self.import_action,
-                       self.export_action):
-            bar.addAction(action)
-        spacer = QWidget()
-        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
-                             spacer.sizePolicy().verticalPolicy().Preferred)
-        bar.addWidget(spacer)
-        self.as_of_label = QLabel()
-        self.as_of_label.setAccessibleName("As-of date")
-        self.as_of_reset = QToolButton()
-        self.as_of_reset.setDefaultAction(self.today_action)
-        self.level_label = QLabel()
-        self.level_label.setAccessibleName("Highest warning level")
-        self.as_of_label_action = bar.addWidget(self.as_of_label)
-        self.as_of_reset_action = bar.addWidget(self.as_of_reset)
-        bar.addWidget(self.level_label)
-        self.addToolBar(bar)
-        self.toolbar = bar
 
     def _connect(self) -> None:
         self.welcome.add_exchange_requested.connect(self.accounts.add_exchange)

@@ -186,3 +186,34 @@ def test_automatic_sync_runs_on_the_interval(qtbot, make_window, data_dir, emula
         pass
     assert [r.status.value for r in finished.args[0].report.results] == ["ok"]
     window.sync.auto_timer.stop()
+
+
+def test_edit_an_exchange_accounts_connection(qtbot, make_window, data_dir, secret_store):
+    from exposure_app.exchanges.client_factory import ConnectionOptions
+    from exposure_app.services.exchange_accounts import create_exchange_account
+    from exposure_app.storage.secrets import SECRET_REF_OPTION
+    from exposure_app.storage.store import ProfileStore
+
+    store = ProfileStore.open(data_dir)
+    try:
+        account = create_exchange_account(
+            store, secret_store, name="Kraken", exchange_id="kraken",
+            credentials={"apiKey": "k", "secret": "c2VjcmV0"},
+            connection=ConnectionOptions(timeout_seconds=30))
+    finally:
+        store.close()
+    window = make_window(data_dir)
+    window.show_page("accounts")
+    window.accounts.select_account(account.id)
+    dialog = window.accounts.edit_selected()
+    dialog.proxy.setText("ftp://nope")
+    assert not dialog.save() and "proxy" in dialog.error.text()
+    dialog.proxy.setText("socks5://127.0.0.1:9050")
+    dialog.api_url.setText("https://api.example.org")
+    dialog.timeout.setValue(12)
+    with qtbot.waitSignal(dialog.accepted):
+        assert dialog.save()
+    saved = window.state.store.accounts.get(account.id).options
+    assert saved["proxy"] == "socks5://127.0.0.1:9050" and saved["timeout_seconds"] == 12
+    assert saved["api_url"] == "https://api.example.org"
+    assert saved[SECRET_REF_OPTION] == account.options[SECRET_REF_OPTION]

@@ -50,6 +50,7 @@ class AccountsPage(QWidget):
         self.add_wallet_button = self._button("add-wallet", "Add wallet or custodian…",
                                               self.add_manual)
         self.holdings_button = self._button("edit", "Edit holdings…", self.edit_holdings)
+        self.connection_button = self._button("settings", "Connection…", self.edit_connection)
         self.import_button = self._button("import", "Import CSV…", self.import_csv)
         self.rename_button = self._button("edit", "Rename…", self.rename_selected)
         self.sync_button = self._button("sync", "Sync this account",
@@ -57,7 +58,8 @@ class AccountsPage(QWidget):
                                             self.selected_account_ids()))
         self.remove_button = self._button("remove", "Remove…", self.remove_selected)
         for b in (self.add_exchange_button, self.add_wallet_button, self.holdings_button,
-                  self.import_button, self.rename_button, self.sync_button):
+                  self.connection_button, self.import_button, self.rename_button,
+                  self.sync_button):
             bar.addWidget(b)
         bar.addStretch(1)
         bar.addWidget(self.remove_button)
@@ -81,7 +83,7 @@ class AccountsPage(QWidget):
         header.setSectionResizeMode(AccountsModel.Columns.COVERAGE, QHeaderView.ResizeMode.Stretch)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setWordWrap(False)
-        self.view.doubleClicked.connect(lambda _i: self.edit_holdings())
+        self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.view, 1)
         layout.addWidget(muted(
@@ -137,6 +139,7 @@ class AccountsPage(QWidget):
         rows = self.selected_rows()
         manual = bool(rows) and rows[0].kind is not AccountKind.EXCHANGE_API
         self.holdings_button.setEnabled(manual)
+        self.connection_button.setEnabled(bool(rows) and not manual)
         self.sync_button.setEnabled(bool(rows) and not manual)
         self.rename_button.setEnabled(bool(rows))
         self.remove_button.setEnabled(bool(rows))
@@ -182,6 +185,27 @@ class AccountsPage(QWidget):
         dialog = HoldingsEditorDialog(self.state.store, account,
                                       self.state.settings.base_currency, self)
         dialog.finished.connect(lambda _r: self.changed.emit() if dialog.changed else None)
+        dialog.open()
+        return dialog
+
+    def edit_selected(self):
+        """Double-click: holdings for manual accounts, connection for exchange accounts."""
+        rows = self.selected_rows()
+        if not rows:
+            return None
+        if rows[0].kind is AccountKind.EXCHANGE_API:
+            return self.edit_connection()
+        return self.edit_holdings()
+
+    def edit_connection(self):
+        rows = self.selected_rows()
+        if not rows or rows[0].kind is not AccountKind.EXCHANGE_API:
+            return None
+        from exposure_app.ui.dialogs.connection_dialog import ConnectionDialog
+
+        dialog = ConnectionDialog(self.state.store, self.state.store.accounts.get(
+            rows[0].account_id), self)
+        dialog.accepted.connect(self.changed.emit)
         dialog.open()
         return dialog
 

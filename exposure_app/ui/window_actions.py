@@ -1,0 +1,110 @@
+"""The main window's actions, menus and toolbar (one place for every shortcut).
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
+
+from exposure_app.ui.icons import action_icon
+
+
+def _action(window, text: str, slot, shortcut=None, icon: str | None = None,
+            tip: str = "") -> QAction:
+    action = QAction(text, window)
+    if icon:
+        action.setIcon(action_icon(icon))
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.setToolTip(f"{tip or text.replace('…', '')}"
+                      + (f" ({action.shortcut().toString()})" if shortcut else ""))
+    action.setStatusTip(tip or text)
+    action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
+def build_actions(window) -> None:
+    """The window's actions (with shortcuts), its menus."""
+    def a(*args, **kwargs):
+        return _action(window, *args, **kwargs)
+
+    window.sync_all_action = a("&Sync all", lambda: window.sync.sync_all(), "Ctrl+R", "sync",
+                             "Sync every exchange account now")
+    window.sync_one_action = a("Sync this &account", lambda: window.sync_selected_account(),
+                             "Ctrl+Shift+R", None, "Sync the account selected in Accounts")
+    window.cancel_action = a("&Cancel sync", lambda: window.sync.cancel(), "Ctrl+.", None,
+                           "Stop the sync that is running")
+    window.cancel_action.setEnabled(False)
+    window.add_exchange_action = a("Add &exchange…", lambda: window.accounts.add_exchange(),
+                                 "Ctrl+Shift+E", "add-exchange",
+                                 "Connect an exchange with a read-only API key")
+    window.add_wallet_action = a("Add &wallet or custodian…",
+                                 lambda: window.accounts.add_manual(), "Ctrl+Shift+W",
+                                 "add-wallet", "Record a wallet or a custodian by hand")
+    window.import_action = a("&Import holdings CSV…", lambda: window.accounts.import_csv(),
+                           "Ctrl+I", "import", "Import dated holdings from a CSV file")
+    window.export_action = a("E&xport…", lambda: window.open_export(), "Ctrl+E", "export",
+                           "Export reports as CSV")
+    window.checklist_action = a("Self-custody &checklist", lambda: window.open_checklist(""),
+                              "Ctrl+L", "checklist", "Plan moving assets to self-custody")
+    window.today_action = a("Back to &today", lambda: window.state.set_as_of(None), "Ctrl+T",
+                          None, "Show the latest figures")
+    window.quit_action = a("&Quit", window.close, QKeySequence.StandardKey.Quit)
+    window.page_actions = []
+    for i, key in enumerate(window._pages):
+        title = window._pages[key].item.text()
+        action = a(title, lambda _=False, k=key: window.show_page(k), f"Ctrl+{i + 1}")
+        window.page_actions.append(action)
+    menus = window.menuBar()
+    file_menu = menus.addMenu("&File")
+    for action in (window.add_exchange_action, window.add_wallet_action, window.import_action,
+                   window.export_action):
+        file_menu.addAction(action)
+    file_menu.addSeparator()
+    file_menu.addAction(window.quit_action)
+    view_menu = menus.addMenu("&View")
+    for action in window.page_actions:
+        view_menu.addAction(action)
+    view_menu.addSeparator()
+    view_menu.addAction(window.today_action)
+    sync_menu = menus.addMenu("&Sync")
+    for action in (window.sync_all_action, window.sync_one_action, window.cancel_action):
+        sync_menu.addAction(action)
+    tools = menus.addMenu("&Tools")
+    tools.addAction(window.checklist_action)
+    help_menu = menus.addMenu("&Help")
+    help_menu.addAction(_action(window, "Open the &log folder", window._open_logs))
+
+
+def build_toolbar(window) -> None:
+    """The main toolbar, with the as-of indicator and the highest level on the right."""
+    bar = QToolBar("Main")
+    bar.setObjectName("mainToolbar")
+    bar.setMovable(False)
+    bar.setIconSize(QSize(20, 20))
+    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    for action in (window.sync_all_action, window.cancel_action):
+        bar.addAction(action)
+    bar.addSeparator()
+    for action in (window.add_exchange_action, window.add_wallet_action, window.import_action,
+                   window.export_action):
+        bar.addAction(action)
+    spacer = QWidget()
+    spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    bar.addWidget(spacer)
+    window.as_of_label = QLabel()
+    window.as_of_label.setAccessibleName("As-of date")
+    window.as_of_reset = QToolButton()
+    window.as_of_reset.setDefaultAction(window.today_action)
+    window.level_label = QLabel()
+    window.level_label.setAccessibleName("Highest warning level")
+    window.as_of_label_action = bar.addWidget(window.as_of_label)
+    window.as_of_reset_action = bar.addWidget(window.as_of_reset)
+    bar.addWidget(window.level_label)
+    window.addToolBar(bar)
+    window.toolbar = bar
+
