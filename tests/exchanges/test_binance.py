@@ -267,3 +267,18 @@ def test_a_wallet_binance_values_but_nobody_reads_makes_the_snapshot_partial(run
     assert list(reading.missing) == ["other:Trading Bots"]
     emu.inject(FaultKind.HTML_200, path_prefix="/sapi/v1/asset/wallet/balance")
     assert dict(run_adapter(emu).missing) == {}   # the check failing never fails the read
+
+
+def test_a_refused_wallet_that_binance_reports_empty_is_not_a_gap(run_adapter):
+    # keys made before the futures account existed get -2015 on fapi (ccxt#7822)
+    emu = emulator()
+    emu.account.balances = [b for b in emu.account.balances if b.wallet != "futures"]
+    emu.inject(FaultKind.AUTH, path_prefix="/fapi/")
+    reading = run_adapter(emu)
+    assert "futures" not in reading.missing and "futures" not in reading.coverage
+    assert "'USDⓈ-M Futures' empty" in reading.skipped["futures"]
+    # with money in it, the same refusal is a gap: the snapshot will be partial
+    emu = emulator()
+    emu.inject(FaultKind.AUTH, path_prefix="/fapi/")
+    reading = run_adapter(emu)
+    assert "read permission" in reading.missing["futures"]

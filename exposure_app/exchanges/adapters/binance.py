@@ -53,6 +53,13 @@ OVERVIEW_WALLETS = frozenset({
     "Earn",
 })
 
+# Our wallet -> its line in that overview ("Earn" covers all three earn wallets).
+OVERVIEW_NAMES = {
+    "funding": "Funding", "margin": "Cross Margin", "margin_isolated": "Isolated Margin",
+    "futures": "USDⓈ-M Futures", "futures_coinm": "COIN-M Futures",
+    "earn_flexible": "Earn", "earn_locked": "Earn", "staking": "Earn",
+}
+
 # Real tokens whose symbol happens to start with "LD" (not earn receipts).
 REAL_LD_TOKENS = frozenset({"LDO"})
 
@@ -286,6 +293,15 @@ class BinanceAdapter(ExchangeAdapter):
         reading: AccountReading = results[0]
         overview = results[1] if isinstance(results[1], dict) else None
         missing = dict(reading.missing)
+        skipped = dict(reading.skipped)
+        for wallet in list(missing):
+            # Binance answers -2015 for wallets a key may not open (futures on keys
+            # made before the futures account existed...). Its own overview tells
+            # whether such a wallet holds anything: if it is empty, nothing is missing.
+            name = OVERVIEW_NAMES.get(wallet)
+            if overview is not None and name in overview and overview[name] == 0:
+                skipped[wallet] = (f"not readable with this key ({missing.pop(wallet)}); "
+                                   f"Binance's wallet overview shows '{name}' empty")
         for name, btc in sorted((overview or {}).items()):
             if name not in OVERVIEW_WALLETS and btc > 0:
                 missing[f"other:{name}"] = (
@@ -303,7 +319,7 @@ class BinanceAdapter(ExchangeAdapter):
         balances = tuple(b for b in reading.balances if not is_receipt(b))
         return AccountReading(
             balances=balances, coverage=reading.coverage, missing=missing,
-            permissions=reading.permissions, skipped=reading.skipped,
+            permissions=reading.permissions, skipped=skipped,
             coverage_note=reading.coverage_note,
         )
 
