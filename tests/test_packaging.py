@@ -202,3 +202,48 @@ def _frozen_app_uses_a_real_secret_service(exe: Path, home: Path) -> None:
     assert report["accounts"][0]["status"] == "ok", report
     assert report["accounts"][0]["total_value"] == "50000"
     assert secret not in output
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG layout is Linux's")
+def test_profile_folder_follows_the_xdg_convention(monkeypatch, tmp_path) -> None:
+    """The frozen app keeps data in the user's data folder, never next to the code."""
+    from exposure_app.services.profile import ENV_DATA_DIR, default_data_dir
+
+    monkeypatch.delenv(ENV_DATA_DIR, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_data_dir() == tmp_path / "xdg" / "Exposure"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_data_dir() == tmp_path / "home" / ".local" / "share" / "Exposure"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF libraries")
+def test_elf_needed_reads_the_link_map_of_a_real_library() -> None:
+    numpy_core = pytest.importorskip("numpy._core._multiarray_umath")
+    needed = _load("bundle_prune").elf_needed(numpy_core.__file__)
+    assert "libc.so.6" in needed
+    assert any("openblas" in name for name in needed)
+    assert _load("bundle_prune").elf_needed(PACKAGING / "build.py") == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF libraries")
+def test_prune_keeps_what_roots_link_to_and_drops_the_rest() -> None:
+    import numpy._core._multiarray_umath as core
+
+    prune = _load("bundle_prune")
+    libs = Path(core.__file__).resolve().parents[2] / "numpy.libs"
+    openblas = next(libs.glob("libscipy_openblas*.so"))
+    gfortran = next(libs.glob("libgfortran*"))
+    entries = [
+        ("numpy/_core/_multiarray_umath.so", core.__file__, "EXTENSION"),
+        (f"numpy.libs/{openblas.name}", str(openblas), "BINARY"),
+        (f"numpy.libs/{gfortran.name}", str(gfortran), "BINARY"),  # openblas links it
+        ("libgtk-like-orphan.so.0", str(openblas), "BINARY"),  # nothing links this name
+    ]
+    kept, dropped = prune.prune_unreferenced(entries)
+    assert [e[0] for e in kept] == [e[0] for e in entries[:3]]
+    assert dropped == ["libgtk-like-orphan.so.0"]
+    # dlopen()ed by name, so kept even though nothing links them:
+    assert prune.is_root("libpython3.11.so.1.0", "BINARY")
+    assert prune.is_root("PySide6/Qt/plugins/platforms/libqxcb.so", "BINARY")
+    assert not prune.is_root("libcairo.so.2", "BINARY")
