@@ -47,6 +47,15 @@ REQUIRED_ICONS: tuple[str, ...] = (
             "export",
             "checklist",
             "settings",
+            "cancel",
+            "edit",
+            "remove",
+            # navigation pages
+            "overview",
+            "holdings",
+            "history",
+            "accounts",
+            "events",
         )
     ),
     *(f"levels/{level}.svg" for level in ("info", "low", "medium", "high", "critical")),
