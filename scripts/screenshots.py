@@ -49,13 +49,35 @@ def _settle(app, ms: int = 400) -> None:
         app.processEvents()
 
 
-def render(out: Path, size: tuple[int, int]) -> list[Path]:
+def _dark_palette(app) -> None:
+    """A dark Fusion palette, to check the pages as a dark-desktop user sees them."""
+    from PySide6.QtGui import QColor, QPalette
+
+    app.setStyle("Fusion")
+    palette = QPalette()
+    role = QPalette.ColorRole
+    for r, colour in ((role.Window, "#2b2d31"), (role.WindowText, "#e6e6e6"),
+                      (role.Base, "#1e1f22"), (role.AlternateBase, "#26282c"),
+                      (role.Text, "#e6e6e6"), (role.Button, "#34363b"),
+                      (role.ButtonText, "#e6e6e6"), (role.Highlight, "#3d6fb6"),
+                      (role.HighlightedText, "#ffffff"), (role.Mid, "#4a4d52"),
+                      (role.PlaceholderText, "#9a9da3"), (role.Link, "#7fb0ff"),
+                      (role.ToolTipBase, "#34363b"), (role.ToolTipText, "#e6e6e6")):
+        palette.setColor(r, QColor(colour))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, r, QColor("#6d7076"))
+    app.setPalette(palette)
+
+
+def render(out: Path, size: tuple[int, int], *, dark: bool = False) -> list[Path]:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     from exposure_app.services.demo import start_demo_session
     from exposure_app.ui.app import build_window, create_application
 
     app = create_application()
+    if dark:
+        _dark_palette(app)
     session = start_demo_session()
     written: list[Path] = []
     try:
@@ -106,11 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--dark", action="store_true", help="use a dark palette")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("EXPOSURE_SCREENSHOTS_CHILD"):
         return _reexec_under_xvfb(args.size)
     width, height = (int(v) for v in args.size.lower().split("x"))
-    written = render(args.out, (width, height))
+    written = render(args.out, (width, height), dark=args.dark)
     return 0 if written else 1
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from exposure_app.resource_locator import resource_path
@@ -40,11 +41,38 @@ def _svg(*parts: str) -> QIcon | None:
     return None if icon.isNull() else icon
 
 
-@cache
+def _is_dark() -> bool:
+    app = QApplication.instance()
+    return app is not None and app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def _tinted(icon: QIcon, colour: QColor) -> QIcon:
+    """The icon recoloured (its shape kept): dark line icons stay visible on dark themes."""
+    tinted = QIcon()
+    for size in (16, 20, 24, 32, 48):
+        pixmap = icon.pixmap(QSize(size, size))
+        painter = QPainter(pixmap)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(pixmap.rect(), colour)
+        painter.end()
+        tinted.addPixmap(pixmap)
+    return tinted
+
+
 def action_icon(name: str) -> QIcon:
-    """``resources/icons/actions/<name>.svg`` or the style's closest standard icon."""
+    """``resources/icons/actions/<name>.svg`` or the style's closest standard icon.
+
+    On a dark palette the line icons are drawn in the palette's text colour.
+    """
+    return _action_icon(name, _is_dark())
+
+
+@cache
+def _action_icon(name: str, dark: bool) -> QIcon:
     icon = _svg("actions", f"{name}.svg")
     if icon is not None:
+        if dark:
+            return _tinted(icon, QApplication.palette().color(QPalette.ColorRole.ButtonText))
         return icon
     style = QApplication.style()
     pixmap = _FALLBACK.get(name, QStyle.StandardPixmap.SP_FileIcon)

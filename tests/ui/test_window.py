@@ -146,3 +146,18 @@ def test_unexpected_errors_are_logged_and_reported_once(make_window, data_dir):
     assert "Traceback" not in messages[0]
     log = (data_dir / "logs" / "exposure.log").read_text(encoding="utf-8")
     assert log.count("RuntimeError: boom in a slot") == 3
+
+
+def test_dragging_the_as_of_line_moves_the_window(make_window, data_dir):
+    from exposure_app.ui.charts.history_chart import day_to_ts
+
+    _populate(data_dir)
+    window = make_window(data_dir)
+    window.show_page("history")
+    chart = window.history.chart
+    day = (datetime.now(UTC) - timedelta(days=15)).date()
+    chart.as_of_line.setValue(day_to_ts(day))
+    chart.as_of_line.sigPositionChangeFinished.emit(chart.as_of_line)
+    assert window.state.as_of is not None and window.state.as_of.date() == day
+    assert window.history.date_edit.date().toPython() == day
+    assert window.as_of_reset_action.isVisible()

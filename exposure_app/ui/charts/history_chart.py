@@ -51,6 +51,10 @@ class HistoryChart(pg.PlotWidget):
         self.share_view = pg.ViewBox()
         self.share_view.setMouseEnabled(False, False)
         plot.scene().addItem(self.share_view)
+        # the share line is drawn over the areas, and lets the mouse through to them
+        self.share_view.setZValue(plot.zValue() + 1)
+        self.share_view.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.share_view.setAcceptHoverEvents(False)
         plot.getAxis("right").linkToView(self.share_view)
         self.share_view.setXLink(plot)
         self.share_view.setYRange(0, 100, padding=0.02)
