@@ -26,8 +26,11 @@ def test_sync_all_in_the_demo_window(qtbot, tmp_path, monkeypatch):
         try:
             window.show()
             controller = window.sync
-            assert controller.sync_all()
-            qtbot.waitUntil(lambda: not controller.is_running, timeout=90_000)
+            # wait for the run-finished event to reach the window, not just the service
+            with qtbot.waitSignal(controller.running_changed, timeout=90_000,
+                                  check_params_cb=lambda running: not running):
+                assert controller.sync_all()
+            qtbot.wait(200)  # let the queued refresh of the pages run before shutting down
             results = controller.last_results
             store = window.state.store
             exchange_ids = {a.id for a in store.accounts.list()
