@@ -105,3 +105,32 @@ def test_a_rising_level_is_notified_once(qtbot, make_window, data_dir):
     with qtbot.assertNotEmitted(window.level_changed):
         window.state.refresh_now()   # unchanged: no second notice
     tray.hide()
+
+
+def test_live_outflow_signal_is_shown_with_its_figures(make_window, data_dir):
+    from datetime import date
+
+    from tests.risk.helpers import daily_series
+
+    _hold(data_dir, "binance", days_ago=10)
+    today = datetime.now(UTC).date()
+    start = today - timedelta(days=9)
+    amounts = [{"BTC": 10000.0}] * 8 + [{"BTC": 7000.0}] * 2   # 30% leaves in one day
+    series = daily_series("binance-cex", start, amounts, {"BTC": 1000.0})
+    store = ProfileStore.open(data_dir)
+    try:
+        store.risk.save_series(series, fetched_at=datetime.now(UTC),
+                               source_url="http://127.0.0.1/protocol/binance-cex")
+    finally:
+        store.close()
+    window = make_window(data_dir)
+    window.show_page("events")
+    signals = window.events.signals_text.text()
+    assert "Binance" in signals and "30.0%" in signals and "1 day" in signals
+    assert "3000000" in signals or "3,000,000" in signals
+    derived = [e for e in window.events.model.rows if e.is_derived]
+    assert derived and derived[0].date == start + timedelta(days=8)
+    assert isinstance(derived[0].date, date)
+    # the signal feeds the warnings too
+    assert any(ev.is_derived for w in window.state.data.warnings
+               if w.counterparty == "binance" for ev in w.events)

@@ -161,3 +161,26 @@ def test_dragging_the_as_of_line_moves_the_window(make_window, data_dir):
     assert window.state.as_of is not None and window.state.as_of.date() == day
     assert window.history.date_edit.date().toPython() == day
     assert window.as_of_reset_action.isVisible()
+
+
+def test_holdings_filter_and_copy_selected_rows(qtbot, make_window, data_dir):
+    from PySide6.QtWidgets import QApplication
+
+    _populate(data_dir)
+    window = make_window(data_dir)
+    window.show_page("holdings")
+    page = window.holdings
+    assert page.proxy.rowCount() == 2
+    page.account_box.setCurrentText("Ledger")
+    assert page.proxy.rowCount() == 1
+    assert page.summary.text().startswith("1 of 2 holdings")
+    page.account_box.setCurrentIndex(0)
+    page.search.setText("btc binance")
+    assert page.proxy.rowCount() == 1
+    page.view.selectAll()
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    lines = QApplication.clipboard().text().splitlines()
+    assert lines[0].startswith("Account\tCustodian\tWallet\tAsset")
+    assert lines[1].split("\t")[:4] == ["Binance main", "Binance", "main", "BTC"]
+    assert len(lines) == 2
