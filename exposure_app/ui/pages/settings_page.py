@@ -45,7 +45,29 @@ _LABELS = {
     "events_feed_url": "Events feed URL",
     "withdrawal_test_interval_days": "Withdrawal-test reminder every",
     "outflow_signals_enabled": "Outflow signals",
+    "reserve_data_url": "Reserve data address",
+    "outflow_threshold_1d": "Outflow alert, 1 day (share)",
+    "outflow_threshold_7d": "Outflow alert, 7 days (share)",
+    "outflow_threshold_30d": "Outflow alert, 30 days (share)",
+    "risk_escalation_window_days": "Signals escalate within (days)",
+    "risk_minor_exposure_share": "Ignore events below this share",
+    "risk_score_low": "Score for a low warning",
+    "risk_score_medium": "Score for a medium warning",
+    "risk_score_high": "Score for a high warning",
 }
+# Sections of the form; a setting not listed here goes to "Other".
+_GROUPS = (
+    ("General", ("base_currency", "dust_threshold")),
+    ("Warnings", ("custodian_share_warning", "custodial_share_warning",
+                  "withdrawal_test_interval_days")),
+    ("Sync", ("sync_interval_minutes", "sync_timeout_seconds")),
+    ("Network", ("proxy", "events_feed_url", "outflow_signals_enabled", "reserve_data_url")),
+    ("Risk model (advanced)", ("outflow_threshold_1d", "outflow_threshold_7d",
+                               "outflow_threshold_30d", "risk_escalation_window_days",
+                               "risk_minor_exposure_share", "risk_score_low",
+                               "risk_score_medium", "risk_score_high")),
+)
+EDITOR_WIDTH = 380
 _SUFFIX = {"sync_interval_minutes": " min", "sync_timeout_seconds": " s",
            "withdrawal_test_interval_days": " days"}
 
@@ -68,21 +90,38 @@ class SettingsPage(QScrollArea):
         self.setWidget(content)
         outer = QVBoxLayout(content)
         outer.setContentsMargins(16, 16, 16, 16)
-        outer.addWidget(heading("Settings"))
-        card = Card("Preferences")
-        self.form = QFormLayout()
-        self.form.setHorizontalSpacing(16)
-        self.form.setVerticalSpacing(10)
-        card.body.addLayout(self.form)
-        outer.addWidget(card)
+        top = QHBoxLayout()
+        top.addWidget(heading("Settings"))
+        outer.addLayout(top)
         self.editors: dict[str, QWidget] = {}
-        for setting in Settings.declared().values():
-            editor = self._editor(setting)
-            self.editors[setting.key] = editor
-            label = _LABELS.get(setting.key, setting.key.replace("_", " ").capitalize())
-            editor.setAccessibleName(label)
-            editor.setToolTip(setting.help)
-            self.form.addRow(label, editor)
+        declared = {s.key: s for s in Settings.declared().values()}
+        listed = {key for _title, keys in _GROUPS for key in keys}
+        groups = [*_GROUPS, ("Other", tuple(k for k in declared if k not in listed))]
+        labels = {k: _LABELS.get(k, k.replace("_", " ").capitalize()) for k in declared}
+        # one label column width for every section, so the editors line up
+        label_width = max(self.fontMetrics().horizontalAdvance(t) for t in labels.values()) + 12
+        for title, keys in groups:
+            keys = [k for k in keys if k in declared]
+            if not keys:
+                continue
+            card = Card(title)
+            form = QFormLayout()
+            form.setHorizontalSpacing(16)
+            form.setVerticalSpacing(8)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+            card.body.addLayout(form)
+            outer.addWidget(card)
+            for key in keys:
+                setting = declared[key]
+                editor = self._editor(setting)
+                editor.setMinimumWidth(EDITOR_WIDTH)
+                self.editors[key] = editor
+                label = QLabel(labels[key])
+                label.setMinimumWidth(label_width)
+                label.setBuddy(editor)
+                editor.setAccessibleName(labels[key])
+                editor.setToolTip(setting.help)
+                form.addRow(label, editor)
         folder_card = Card("Data folder")
         row = QHBoxLayout()
         self.folder = QLineEdit(str(state.profile.data_dir))
@@ -99,7 +138,6 @@ class SettingsPage(QScrollArea):
             "Exposure with --data-dir FOLDER (or EXPOSURE_APP_DATA_DIR) to use another folder. "
             "API keys are never stored here: they stay in the system keyring."))
         outer.addWidget(folder_card)
-        buttons = QHBoxLayout()
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Settings status")
@@ -108,10 +146,11 @@ class SettingsPage(QScrollArea):
         self.revert_button = QPushButton("Revert")
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.load)
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        outer.addLayout(buttons)
+        # at the top, next to the heading: visible without scrolling
+        top.addSpacing(16)
+        top.addWidget(self.status, 1)
+        top.addWidget(self.revert_button)
+        top.addWidget(self.save_button)
         outer.addStretch(1)
         self.load()
 

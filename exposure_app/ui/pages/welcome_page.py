@@ -32,11 +32,11 @@ class WelcomePage(QWidget):
         outer.addWidget(title)
         text = muted(
             "Exposure shows how much of what you own sits with each exchange, lender or "
-            "stablecoin issuer, what has happened to them, and how to move to self-custody.\n"
+            "stablecoin issuer, what has happened to them, and how to move to self\u2011custody.\n"
             "Connect an exchange with a read-only API key, record a wallet or a custodian by "
             "hand, or look around a demo first.")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setMaximumWidth(620)
+        text.setMaximumWidth(700)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(text)
