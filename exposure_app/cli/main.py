@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     add_global_options(parser)
+    app = parser.add_argument_group("desktop app (used without a COMMAND)")
+    app.add_argument("--demo", action="store_true",
+                     help="open the app on a throw-away demo profile with emulated exchanges")
+    app.add_argument("--self-test", action="store_true",
+                     help="check the installation (versions, keyring, resources, database, Qt)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)
@@ -66,6 +71,8 @@ def run_cli(argv: Sequence[str], *, stdout=None, stderr=None) -> int:
     parser = build_parser()
     args = parser.parse_args(list(argv))
     handler = getattr(args, "handler", None)
+    if args.demo or args.self_test:
+        parser.error("--demo and --self-test are used without a COMMAND")
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
