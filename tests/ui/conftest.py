@@ -21,10 +21,32 @@ from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.secrets import memory_keyring as new_memory_keyring
 
 
+def find_leaks(before: set, started: list, *, join_timeout: float = 5) -> list[str]:
+    """What a test left running: new threads, started QTimers still active, pool work."""
+    from PySide6.QtCore import QThreadPool
+
+    problems = []
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=join_timeout)
+        if thread.is_alive():
+            problems.append(f"thread {thread.name!r} still running")
+    for ref, _name in started:
+        timer = ref()
+        try:
+            if timer is not None and timer.isActive():
+                problems.append(f"timer {timer.objectName() or timer!r} still active")
+                timer.stop()
+        except RuntimeError:   # the C++ timer is already deleted: fine
+            pass
+    if QThreadPool.globalInstance().activeThreadCount():
+        problems.append("QThreadPool work still running")
+    return problems
+
+
 @pytest.fixture(autouse=True)
 def no_leaks(request, monkeypatch):
     """Fail the test if it leaves threads, timers or thread-pool work running."""
-    from PySide6.QtCore import QThreadPool, QTimer
+    from PySide6.QtCore import QTimer
 
     before = set(threading.enumerate())
     started: list[tuple[weakref.ref, str]] = []
@@ -37,24 +59,8 @@ def no_leaks(request, monkeypatch):
     monkeypatch.setattr(QTimer, "start", recording_start)
     yield
     monkeypatch.setattr(QTimer, "start", original_start)
-    leaked_threads = []
-    for thread in set(threading.enumerate()) - before:
-        thread.join(timeout=5)
-        if thread.is_alive():
-            leaked_threads.append(thread.name)
-    active = []
-    for ref, _name in started:
-        timer = ref()
-        try:
-            if timer is not None and timer.isActive():
-                active.append(timer.objectName() or repr(timer))
-                timer.stop()
-        except RuntimeError:   # the C++ timer is already deleted: fine
-            pass
-    pool_busy = QThreadPool.globalInstance().activeThreadCount()
-    assert not leaked_threads, f"threads left running: {leaked_threads}"
-    assert not active, f"timers left running: {active}"
-    assert pool_busy == 0, "QThreadPool work left running"
+    problems = find_leaks(before, started)
+    assert not problems, "the test left work running: " + "; ".join(problems)
 
 
 @pytest.fixture
