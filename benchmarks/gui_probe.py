@@ -1,0 +1,109 @@
+"""Child process for the start-up and memory benchmarks.
+
+``python -m benchmarks.gui_probe app DIR`` starts the real GUI start-up path
+(application, main window built from the profile, shown) and prints
+``shown`` once the event loop has painted the window; with ``--sync`` it then
+syncs every exchange account of the profile through the window's sync
+controller and prints the peak RSS in kB. ``bare`` does the same with a
+plain QMainWindow holding one pyqtgraph plot: the floor any Qt + pyqtgraph
+app pays.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+
+
+def _peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def main(argv: list[str]) -> int:
+    mode = argv[0]
+    from PySide6.QtCore import QTimer
+
+    if mode == "bare":
+        import pyqtgraph as pg
+        from PySide6.QtWidgets import QApplication, QMainWindow
+
+        app = QApplication([sys.argv[0]])
+        window = QMainWindow()
+        window.setCentralWidget(pg.PlotWidget())
+        window.resize(1280, 820)
+        window.show()
+
+        def done() -> None:
+            print("shown", flush=True)
+            print(f"rss {_peak_rss_kb()}", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, done)
+        return app.exec()
+
+    from exposure_app.services.profile import Profile
+    from exposure_app.ui.app import build_window, create_application
+
+    app = create_application()
+    profile = Profile.resolve(argv[1])
+    profile.lock.acquire()
+    sync = "--sync" in argv
+    secret_store = server = None
+    if sync:
+        secret_store, server = _emulated_exchange_account(profile)
+    window = build_window(profile, secret_store=secret_store, tray=False)
+    window.show()
+
+    def shown() -> None:
+        print("shown", flush=True)
+        if not sync:
+            print(f"rss {_peak_rss_kb()}", flush=True)
+            app.quit()
+            return
+        window.sync.sync_all()
+        poll()
+
+    def poll() -> None:
+        if window.sync.is_running:
+            QTimer.singleShot(100, poll)
+            return
+        app.processEvents()
+        print(f"rss {_peak_rss_kb()}", flush=True)
+        app.quit()
+
+    QTimer.singleShot(0, shown)
+    try:
+        return app.exec()
+    finally:
+        window.shutdown()
+        profile.lock.release()
+        if server is not None:
+            server.stop()
+
+
+def _emulated_exchange_account(profile):
+    """A Binance account on an in-process emulator, its key in a memory keyring."""
+    from exposure_app.emulator.base import EmulatorServer
+    from exposure_app.emulator.registry import emulator_class
+    from exposure_app.exchanges.client_factory import ConnectionOptions
+    from exposure_app.services.exchange_accounts import create_exchange_account
+    from exposure_app.storage.secrets import SecretStore, memory_keyring
+
+    secrets = SecretStore(memory_keyring())
+    server = EmulatorServer()
+    emulator = emulator_class("binance").sample()
+    server.add(emulator)
+    with profile.open_store() as store:
+        for account in store.accounts.list():
+            if account.name == "Benchmark Binance":
+                store.accounts.remove(account.id)
+        create_exchange_account(
+            store, secrets, name="Benchmark Binance", exchange_id="binance",
+            credentials=emulator.account.credentials(),
+            connection=ConnectionOptions(api_url=emulator.base_url),
+        )
+    return secrets, server
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,42 @@
+"""Profiles shared by several benchmarks in one run (built once, removed at exit)."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from functools import cache
+from pathlib import Path
+
+from benchmarks.profile_factory import build_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@cache
+def million_row_profile() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="exposure-bench-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return build_profile(folder / "profile", holding_rows=1_000_000)
+
+
+def run_probe(*args: str, timeout: float = 300) -> tuple[float, int]:
+    """Run benchmarks.gui_probe; returns (seconds until 'shown', peak RSS kB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "benchmarks.gui_probe", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    shown_at = None
+    rss = None
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip() == "shown" and shown_at is None:
+            shown_at = time.perf_counter() - start
+        elif line.startswith("rss "):
+            rss = int(line.split()[1])
+    proc.wait(timeout)
+    if proc.returncode != 0 or shown_at is None or rss is None:
+        raise RuntimeError(f"probe {args} failed: {proc.stderr.read()[-2000:] if proc.stderr else ''}")
+    return shown_at, rss
