@@ -44,6 +44,7 @@ from exposure_app.risk.catalog import load_directory
 from exposure_app.services.portfolio import account_states
 from exposure_app.services.settings import Settings
 from exposure_app.services.withdrawal_info import (
+    held_assets,
     lock_details,
     networks_for_plan,
     record_lock_details,
@@ -278,9 +279,9 @@ async def after_sync(store: ProfileStore, accounts: list[tuple[Account, Any, Acc
     ``accounts`` holds ``(account, ccxt client or None, reading or None)`` for
     each account of the run; ``report`` is the run's ``SyncReport`` (its
     results carry ``snapshot_id``). In order: keep each new snapshot's lock
-    reasons and ends; refresh per-network withdrawal info (once per exchange,
-    at most hourly, bounded by ``timeout``); tick checklist items whose asset
-    left its custodian. Never raises: the sync's own outcome is already saved.
+    reasons and ends; tick checklist items whose asset left its custodian;
+    refresh per-network withdrawal info (once per exchange, at most hourly,
+    bounded by ``timeout``). Never raises: the sync's own outcome is already saved.
     """
     snapshot_ids = {getattr(r, "account_id", None): getattr(r, "snapshot_id", None)
                     for r in getattr(report, "results", ())}
@@ -289,22 +290,28 @@ async def after_sync(store: ProfileStore, accounts: list[tuple[Account, Any, Acc
             sid = snapshot_ids.get(account.id)
             if sid is not None and reading is not None:
                 record_lock_details(store, sid, reading)
-        seen: set[str] = set()
-        jobs = []
+    except Exception:
+        log.exception("checklist after-sync hook failed (lock details)")
+    try:
+        close_moved_items(store)
+    except Exception:
+        log.exception("checklist after-sync hook failed (closing moved items)")
+    try:
+        read: dict[str, set[str]] = {}
+        clients: dict[str, tuple[Account, Any]] = {}
         for account, client, reading in accounts:
             if client is None or reading is None or not account.exchange_id:
                 continue
-            if account.exchange_id in seen:
-                continue
-            seen.add(account.exchange_id)
-            jobs.append(refresh_after_sync(store, account, client, reading=reading))
+            read.setdefault(account.exchange_id, set()).update(b.asset for b in reading.balances)
+            clients.setdefault(account.exchange_id, (account, client))
+        jobs = [
+            refresh_after_sync(store, account, client,
+                               assets=read[exchange_id] | held_assets(store, exchange_id))
+            for exchange_id, (account, client) in clients.items()
+        ]
         if jobs:
             await asyncio.wait_for(asyncio.gather(*jobs, return_exceptions=True), timeout)
     except (asyncio.CancelledError, TimeoutError):
         log.info("withdrawal info refresh cut short; the cached figures stay")
     except Exception:
         log.exception("checklist after-sync hook failed (withdrawal info)")
-    try:
-        close_moved_items(store)
-    except Exception:
-        log.exception("checklist after-sync hook failed (closing moved items)")

@@ -176,6 +176,17 @@ def needs_refresh(store: ProfileStore, exchange_id: str, now: datetime) -> bool:
     return last is None or now - last[0] >= REFRESH_INTERVAL
 
 
+def held_assets(store: ProfileStore, exchange_id: str) -> set[str]:
+    """Assets in the latest usable snapshot of every account on ``exchange_id``."""
+    rows = store.db.execute(
+        "SELECT DISTINCT h.asset FROM accounts a JOIN snapshots s ON s.id = ("
+        "  SELECT s2.id FROM snapshots s2 WHERE s2.account_id = a.id AND s2.usable = 1"
+        "  ORDER BY s2.taken_at DESC, s2.id DESC LIMIT 1) "
+        "JOIN holdings h ON h.snapshot_id = s.id WHERE a.exchange_id = ?", [exchange_id]
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
 def lock_details(store: ProfileStore, snapshot_ids: Iterable[int]) -> dict[int, list[LockDetail]]:
     """Why locked amounts are locked, per snapshot (recorded by the sync hook)."""
     return HoldingLockRepository(store).for_snapshots(snapshot_ids)
@@ -191,20 +202,21 @@ def record_lock_details(store: ProfileStore, snapshot_id: int, reading: AccountR
 
 async def refresh_after_sync(
     store: ProfileStore, account: Account, client: Any, *,
-    reading: AccountReading | None = None, now: datetime | None = None, force: bool = False,
+    assets: Iterable[str] | None = None, now: datetime | None = None, force: bool = False,
 ) -> int | None:
     """Refresh the exchange's withdrawal info if due (the sync hook's part).
 
     Never raises for exchange errors (the sync result must not depend on it);
     returns the number of network rows stored, or ``None`` when nothing was
-    fetched. Only the assets of ``reading`` are kept when it is given.
+    fetched. Only ``assets`` are kept when given (every asset held at that
+    exchange, so the cache stays small).
     """
     now = now or utc_now()
     exchange_id = account.exchange_id
     if not exchange_id:
         return None
     repo = WithdrawalNetworkRepository(store)
-    assets = sorted({b.asset for b in reading.balances}) if reading is not None else None
+    assets = sorted(set(assets)) if assets is not None else None
     if not (force or needs_refresh(store, exchange_id, now)):
         return None
     try:

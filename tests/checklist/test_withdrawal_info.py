@@ -168,3 +168,33 @@ def test_refresh_is_hourly_and_a_failure_keeps_the_cache(store):
 def test_a_currency_that_says_nothing_gives_no_row():
     assert parse_network_infos("bybit", {"BTC": {"networks": {}, "info": {"chains": []}}},
                                fetched_at=NOW) == []
+
+
+def test_the_cache_keeps_assets_of_every_account_on_the_exchange(store):
+    """Syncing one of two Binance accounts must not drop the other account's assets."""
+    import asyncio
+
+    from exposure_app.domain.balances import AccountReading, WalletBalance
+    from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotStatus
+    from exposure_app.services.checklist_service import after_sync
+
+    a = store.accounts.add("A", AccountKind.EXCHANGE_API, counterparty="binance", exchange_id="binance")
+    b = store.accounts.add("B", AccountKind.EXCHANGE_API, counterparty="binance", exchange_id="binance")
+    store.snapshots.save(Snapshot(None, b.id, NOW, SnapshotStatus.OK,
+                                  (Holding.simple("SOL", D(3)),)))
+    net = {"networks": {"X": {"withdraw": True, "fee": "0.1", "limits": {"withdraw": {"min": "1"}}}}}
+
+    class Client:
+        """A stand-in for a ccxt client: only fetch_currencies."""
+
+        def __init__(self) -> None:
+            self.has = {"fetchCurrencies": True}
+            self.options = {}
+
+        async def fetch_currencies(self):
+            return {"BTC": net, "SOL": net, "ETH": net}
+
+    reading = AccountReading((WalletBalance("spot", "BTC", D(1), D(0), D(1)),), ("spot",))
+    asyncio.run(after_sync(store, [(a, Client(), reading)], None, timeout=5))
+    cached = WithdrawalNetworkRepository(store).for_exchange("binance")
+    assert {asset for _, asset in cached} == {"BTC", "SOL"}
