@@ -16,9 +16,6 @@ from exposure_app.storage.store import ProfileStore
 from tests.checklist.helpers import populate
 from tests.reports import profile as golden_profile
 
-# Another page of the window calls a Qt API deprecated in this PySide6 (not ours to change).
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 
 class PageState:
     """What the checklist page and the export dialog need from the window's view state."""
