@@ -1,0 +1,50 @@
+"""Runs the real ``exposure-app`` entry point and answers its modal dialogs.
+
+Usage: ``python -m tests.hardening.gui_dialog_probe ARGS...`` (the app's own
+arguments). Once the QApplication exists, a timer checks for a modal dialog
+every 100 ms; each one is reported on stdout as a JSON line
+(``{"dialog": class, "title": ..., "text": ..., "main_windows": [...]}``,
+``main_windows`` being the QMainWindows that exist at that moment) and then
+closed, so a test can read what a user would have seen. Not a test module.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def main() -> int:
+    import exposure_app.ui.app as app_module
+
+    original = app_module.create_application
+
+    def create_application():
+        app = original()
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+
+        def answer() -> None:
+            dialog = QApplication.activeModalWidget()
+            if dialog is None:
+                return
+            windows = [type(w).__name__ for w in QApplication.topLevelWidgets()
+                       if isinstance(w, QMainWindow)]
+            text = dialog.text() if isinstance(dialog, QMessageBox) else ""
+            print(json.dumps({"dialog": type(dialog).__name__, "title": dialog.windowTitle(),
+                              "text": text, "main_windows": windows}), flush=True)
+            dialog.close()
+
+        timer = QTimer(app)
+        timer.timeout.connect(answer)
+        timer.start(100)
+        return app
+
+    app_module.create_application = create_application
+    from exposure_app.main import main as app_main
+
+    return app_main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
