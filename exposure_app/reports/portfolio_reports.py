@@ -19,7 +19,7 @@ from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.money import share
 from exposure_app.domain.timeutil import from_storage, to_storage
-from exposure_app.reports.csv_safe import Column, Kind
+from exposure_app.reports.csv_safe import Column, Kind, PreformattedRows, format_cell, neutralise
 from exposure_app.storage.store import ProfileStore
 
 T, D, TM, B, DT = Kind.TEXT, Kind.DECIMAL, Kind.TIME, Kind.BOOL, Kind.DATE
@@ -116,6 +116,40 @@ def all_holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) 
             taken_text, taken = r[12], from_storage(r[12])
         yield (as_of, r[0], r[1], r[2], r[3], r[4], Decimal(r[5]), Decimal(r[6]), Decimal(r[7]),
                _dec(r[8]), _dec(r[9]), base_currency, bool(r[10]), r[11], taken, r[13], False, None)
+
+
+def _sql_text_cell(expr: str) -> str:
+    """SQL giving :func:`csv_safe.neutralise` of a text column."""
+    prefixes = "'=', '+', '-', '@', char(9), char(13)"
+    return f"CASE WHEN substr({expr}, 1, 1) IN ({prefixes}) THEN char(39) || {expr} ELSE {expr} END"
+
+
+# Stored times are fixed-width ``...HH:MM:SS.ffffff+00:00``; ``datetime.isoformat``
+# leaves out a zero fraction, so the report does too.
+_SQL_TIME = ("CASE WHEN substr(s.taken_at, 20, 7) = '.000000' "
+             "THEN substr(s.taken_at, 1, 19) || substr(s.taken_at, 27) ELSE s.taken_at END")
+
+
+def all_holdings_cells(store: ProfileStore, as_of: datetime, base_currency: str) -> PreformattedRows:
+    """:func:`all_holdings_rows` formatted by SQLite: the same cells at a fraction of the cost.
+
+    Stored amounts are already canonical decimal text (what ``to_text``
+    writes), so they pass through untouched; text cells are neutralised and
+    times trimmed in SQL. ``tests/reports/test_fast_holdings.py`` checks that
+    both paths write identical files.
+    """
+    t = _sql_text_cell
+    cursor = store.db.execute(
+        f"SELECT ?, {t('a.name')}, a.kind, {t('a.counterparty')}, {t('h.wallet')}, {t('h.asset')}, "
+        "h.free, h.locked, h.total, h.price, h.value, ?, "
+        f"CASE WHEN h.priced THEN 'true' ELSE 'false' END, {t('h.price_source')}, {_SQL_TIME}, "
+        "s.status, 'false', NULL "
+        "FROM snapshots s JOIN accounts a ON a.id = s.account_id "
+        "JOIN holdings h ON h.snapshot_id = s.id "
+        "WHERE s.usable = 1 AND s.taken_at <= ? ORDER BY s.taken_at, s.id, h.id",
+        [format_cell(as_of, Kind.TIME), neutralise(base_currency), to_storage(as_of)],
+    )
+    return PreformattedRows(cursor)
 
 
 HISTORY_COLUMNS = (

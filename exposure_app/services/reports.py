@@ -32,7 +32,7 @@ from exposure_app.reports.portfolio_reports import (
     EXPOSURE_COLUMNS,
     HISTORY_COLUMNS,
     HOLDINGS_COLUMNS,
-    all_holdings_rows,
+    all_holdings_cells,
     exposure_rows,
     history_rows,
     holdings_rows,
@@ -104,7 +104,7 @@ def report_table(store: ProfileStore, settings: Settings, name: str, options: Re
         report = exposure_as_of(store, settings, as_of, directory)
         return EXPOSURE_COLUMNS, exposure_rows(report, _levels(store, settings, as_of)), as_of
     if name == "holdings":
-        rows = (all_holdings_rows if options.all_snapshots else holdings_rows)(store, as_of, base)
+        rows = (all_holdings_cells if options.all_snapshots else holdings_rows)(store, as_of, base)
         return HOLDINGS_COLUMNS, rows, as_of
     if name == "history":
         first = first_snapshot_day(store)
