@@ -103,12 +103,12 @@ class ExchangeAccountDialog(QDialog):
         self.name = QLineEdit()
         self.name.setAccessibleName("Account name")
         self.name.setPlaceholderText("e.g. Binance main")
+        # a name typed by the user is kept when another exchange is chosen
+        self.name.textEdited.connect(lambda _text: self.name.setProperty("auto", False))
         self.exchange_label = QLabel("Choose an exchange on the left.")
         self.form.addRow("Exchange", self.exchange_label)
         self.form.addRow("Name", self.name)
         right.addLayout(self.form)
-        self.credentials_form = QFormLayout()
-        right.addLayout(self.credentials_form)
         self.credential_edits: dict[str, QLineEdit] = {}
         right.addWidget(muted("Use a read-only key: Exposure only reads balances and never "
                               "trades or withdraws. Keys are stored in your system keyring."))
@@ -187,10 +187,13 @@ class ExchangeAccountDialog(QDialog):
         self.exchange_id = exchange_id
         self.exchange_label.setText(f"<b>{html.escape(exchange_id)}</b>")
         if not self.name.text().strip() or self.name.property("auto"):
-            self.name.setText(exchange_id.capitalize())
+            from exposure_app.exchanges.errors import friendly_name
+
+            self.name.setText(friendly_name(exchange_id))
             self.name.setProperty("auto", True)
-        while self.credentials_form.rowCount():
-            self.credentials_form.removeRow(0)
+        # one form for name and credentials, so the fields line up
+        for edit in self.credential_edits.values():
+            self.form.removeRow(edit)
         self.credential_edits.clear()
         for name in names:
             edit = QLineEdit()
@@ -198,7 +201,7 @@ class ExchangeAccountDialog(QDialog):
             edit.setAccessibleName(label)
             if name in SECRET_FIELDS:
                 edit.setEchoMode(QLineEdit.EchoMode.Password)
-            self.credentials_form.addRow(label, edit)
+            self.form.addRow(label, edit)
             self.credential_edits[name] = edit
         self.check = None
         self.result_label.setText("")
