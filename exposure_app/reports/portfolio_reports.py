@@ -120,8 +120,8 @@ def all_holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) 
 
 def _sql_text_cell(expr: str) -> str:
     """SQL giving :func:`csv_safe.neutralise` of a text column."""
-    prefixes = "'=', '+', '-', '@', char(9), char(13)"
-    return f"CASE WHEN substr({expr}, 1, 1) IN ({prefixes}) THEN char(39) || {expr} ELSE {expr} END"
+    # unicode() is the code of the first character: = + - @ tab CR
+    return f"CASE WHEN unicode({expr}) IN (61, 43, 45, 64, 9, 13) THEN char(39) || {expr} ELSE {expr} END"
 
 
 # Stored times are fixed-width ``...HH:MM:SS.ffffff+00:00``; ``datetime.isoformat``
@@ -139,12 +139,15 @@ def all_holdings_cells(store: ProfileStore, as_of: datetime, base_currency: str)
     both paths write identical files.
     """
     t = _sql_text_cell
+    # Account cells are formatted once per account, not once per holding.
     cursor = store.db.execute(
-        f"SELECT ?, {t('a.name')}, a.kind, {t('a.counterparty')}, {t('h.wallet')}, {t('h.asset')}, "
+        f"WITH a AS MATERIALIZED (SELECT id, {t('name')} AS name, kind, {t('counterparty')} AS cp "
+        "FROM accounts) "
+        f"SELECT ?, a.name, a.kind, a.cp, {t('h.wallet')}, {t('h.asset')}, "
         "h.free, h.locked, h.total, h.price, h.value, ?, "
         f"CASE WHEN h.priced THEN 'true' ELSE 'false' END, {t('h.price_source')}, {_SQL_TIME}, "
         "s.status, 'false', NULL "
-        "FROM snapshots s JOIN accounts a ON a.id = s.account_id "
+        "FROM snapshots s JOIN a ON a.id = s.account_id "
         "JOIN holdings h ON h.snapshot_id = s.id "
         "WHERE s.usable = 1 AND s.taken_at <= ? ORDER BY s.taken_at, s.id, h.id",
         [format_cell(as_of, Kind.TIME), neutralise(base_currency), to_storage(as_of)],
