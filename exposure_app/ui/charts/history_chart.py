@@ -23,6 +23,7 @@ from exposure_app.services.history import HistoryPoint
 from exposure_app.ui.charts import theme
 
 MAX_SERIES = 8
+MAX_POINTS = 600
 DAY_SECONDS = 86400
 
 
@@ -83,8 +84,16 @@ class HistoryChart(pg.PlotWidget):
         self.share_view.linkedViewChanged(self.getPlotItem().getViewBox(), self.share_view.XAxis)
 
     def set_series(self, points: list[HistoryPoint], names: dict[str, str]) -> None:
-        """Draw ``points`` (one per day); ``names`` maps custodian ids to display names."""
+        """Draw ``points`` (one per day); ``names`` maps custodian ids to display names.
+
+        Long histories are thinned to at most :data:`MAX_POINTS` evenly spaced days
+        (the last day always kept): more than one point per pixel column adds
+        nothing to see but makes every redraw slower.
+        """
         self.points = points
+        if len(points) > MAX_POINTS:
+            step = -(-len(points) // MAX_POINTS)
+            points = [*points[: -1 : step], points[-1]]
         plot = self.getPlotItem()
         for item in [*self.curves, *self.fills]:
             plot.removeItem(item)

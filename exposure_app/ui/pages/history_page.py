@@ -74,6 +74,7 @@ class HistoryPage(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty)
         self.points: list[HistoryPoint] = []
+        self._loaded_key: tuple | None = None
         self._stale = True
         self.date_edit.setDate(QDate.currentDate())
         self.date_edit.dateChanged.connect(self._on_date_edited)
@@ -91,8 +92,19 @@ class HistoryPage(QWidget):
         if self._stale:
             self.reload()
 
-    def reload(self) -> None:
+    def _data_key(self) -> tuple:
+        """Changes whenever a capture is added or removed (one cheap index read)."""
+        row = self.state.store.db.execute(
+            "SELECT count(*), max(id) FROM snapshots WHERE usable = 1").fetchone()
+        return (tuple(row), utc_now().date(), self.state.settings.base_currency)
+
+    def reload(self, *, force: bool = False) -> None:
         self._stale = False
+        key = self._data_key()
+        if key == self._loaded_key and not force:
+            self._on_as_of_changed(self.state.as_of)
+            return
+        self._loaded_key = key
         directory = load_directory()
         first = first_snapshot_day(self.state.store)
         today = utc_now().date()
