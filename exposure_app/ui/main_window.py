@@ -18,8 +18,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from exposure_app import APP_NAME
 from exposure_app.risk.warnings import PORTFOLIO_ID
 from exposure_app.services.profile import Profile
+from exposure_app.ui.charts import theme
 from exposure_app.ui.icons import action_icon, app_icon, level_icon
 from exposure_app.ui.levels import level_label, level_rank
 from exposure_app.ui.pages.accounts_page import AccountsPage
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         title = getattr(widget, "title", key.capitalize())
         item = QListWidgetItem(action_icon(icon), title)
         item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setData(Qt.ItemDataRole.UserRole + 1, icon)
         item.setToolTip(f"{title} (Ctrl+{self.nav.count() + 1})")
         self.nav.addItem(item)
         self.stack.addWidget(widget)
@@ -341,6 +343,30 @@ class MainWindow(QMainWindow):
         self.sync.shutdown()
         self.save_state()
         self.state.close()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a light/dark palette switch while running: icons and charts redraw."""
+        super().changeEvent(event)
+        if getattr(self, "_shut", False):   # closed: its store is closed too
+            return
+        if event.type() == QEvent.Type.PaletteChange and self._latest is not None:
+            self.apply_palette()
+
+    def apply_palette(self) -> None:
+        for action in self.findChildren(QAction):
+            name = action.property("icon_name")
+            if name:
+                action.setIcon(action_icon(name))
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            item.setIcon(action_icon(item.data(Qt.ItemDataRole.UserRole + 1)))
+        for chart in (self.overview.bars, self.overview.donut):
+            theme.style_plot(chart, on_panel=True)
+        theme.style_plot(self.history.chart)
+        self.overview.forget_drawn()
+        self.history._loaded_key = None
+        self._stale_pages = set(self._pages)
+        self._show_current()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

@@ -17,6 +17,7 @@ def _action(window, text: str, slot, shortcut=None, icon: str | None = None,
     action = QAction(text, window)
     if icon:
         action.setIcon(action_icon(icon))
+        action.setProperty("icon_name", icon)   # to redraw it when the palette changes
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     action.setToolTip(f"{tip or text.replace('…', '')}"

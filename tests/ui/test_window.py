@@ -184,3 +184,31 @@ def test_holdings_filter_and_copy_selected_rows(qtbot, make_window, data_dir):
     assert lines[0].startswith("Account\tCustodian\tWallet\tAsset")
     assert lines[1].split("\t")[:4] == ["Binance main", "Binance", "main", "BTC"]
     assert len(lines) == 2
+
+
+def test_a_dark_palette_switch_redraws_icons_and_charts(make_window, data_dir):
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    _populate(data_dir)
+    window = make_window(data_dir)
+    app = QApplication.instance()
+    light = app.palette()
+    before = window.sync_all_action.icon().pixmap(24, 24).toImage()
+    dark = QPalette(light)
+    for role, colour in ((QPalette.ColorRole.Window, "#2b2d31"),
+                         (QPalette.ColorRole.Base, "#1e1f22"),
+                         (QPalette.ColorRole.Text, "#e6e6e6"),
+                         (QPalette.ColorRole.ButtonText, "#e6e6e6")):
+        dark.setColor(role, QColor(colour))
+    try:
+        app.setPalette(dark)
+        QApplication.processEvents()
+        window.apply_palette()   # what the PaletteChange event runs
+        after = window.sync_all_action.icon().pixmap(24, 24).toImage()
+        assert after != before, "line icons are redrawn in the light text colour"
+        background = window.overview.bars.backgroundBrush().color()
+        assert background.lightness() < 128
+    finally:
+        app.setPalette(light)
+        window.apply_palette()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -176,8 +176,14 @@ class OverviewPage(QScrollArea):
             self._shown_bars = (bars, cur)
             self.bars.set_rows(bars, cur)
         if (data.warnings, cur) != self._shown_warnings:
+            first = self._shown_warnings is None
             self._shown_warnings = (data.warnings, cur)
-            self._show_warnings(data)
+            if first:
+                self._show_warnings(data)
+            else:
+                # rebuilding the cards is the costliest part of a refresh: do it in the
+                # next turn of the event loop, so no single turn keeps the window busy long
+                QTimer.singleShot(0, self, lambda: self._show_latest_warnings(data))
         if report.unpriced:
             lines = [f"{u.account} · {u.wallet}: {format_amount(u.amount)} {u.asset}"
                      for u in report.unpriced[:12]]
@@ -187,6 +193,14 @@ class OverviewPage(QScrollArea):
                 + "<br>".join(lines) + (f"<br>… and {more} more" if more > 0 else ""))
         self.unpriced_card.setVisible(bool(report.unpriced))
         self.refresh_freshness()
+
+    def _show_latest_warnings(self, data: ViewData) -> None:
+        if self.data is data:   # a newer refresh will draw its own
+            self._show_warnings(data)
+
+    def forget_drawn(self) -> None:
+        """Draw everything again on the next data (after a palette change)."""
+        self._shown_warnings = self._shown_bars = self._shown_split = None
 
     def refresh_freshness(self) -> None:
         if self.data is None:
