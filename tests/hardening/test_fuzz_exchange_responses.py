@@ -1,0 +1,162 @@
+"""Generated exchange answers fed to every wallet reader of every dedicated adapter.
+
+A loopback server answers each request with a generated body (JSON of any
+shape with the field names the exchanges use, numbers as strings, huge
+numbers, NaN/Infinity, nested garbage, HTML, truncated JSON, error statuses);
+the real ccxt client of the exchange sends the signed request and parses the
+answer, and the app's wallet reader validates it. The reader either returns
+well-formed rows (finite Decimal amounts, text asset codes) or raises; what it
+raises is the app's own error (``SyncError``/``BadResponseError``) or ccxt's,
+never a Python error from the app's code, and the classification the sync
+applies to it (``adapter.classify``) always gives a clear message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import traceback
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exposure_app.exchanges.adapters.registry import adapter_for
+from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
+from exposure_app.exchanges.errors import BadResponseError, SyncError
+from tests.hardening.fuzz_server import FuzzServer
+
+EXCHANGES = ("binance", "kraken", "okx", "bybit", "coinbase", "kucoin", "gate", "htx", "bitget")
+CREDENTIALS = {"apiKey": "fuzz-key", "secret": "ZnV6ei1zZWNyZXQtZnV6ei1zZWNyZXQ=",
+               "password": "fuzz-pass", "uid": "12345"}
+APP_ROOT = str(Path(__import__("exposure_app").__file__).parent)
+
+FIELD_NAMES = [
+    "balances", "asset", "free", "locked", "data", "result", "error", "code", "msg", "retCode",
+    "retMsg", "list", "coin", "walletBalance", "equity", "ccy", "availBal", "frozenBal", "bal",
+    "cashBal", "details", "amount", "total", "rows", "currency", "available", "hold", "balance",
+    "type", "accounts", "available_balance", "value", "status", "ok", "success", "info",
+    "totalAmount", "collateral", "spot", "funding", "state", "id", "uid", "assets",
+]
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["1.5", "0", "-1", "1e400", "-1e-400", "NaN", "Infinity", "", " ", "abc",
+                     "BTC", "USDT", "XXBT", "0x10", "1,5", "１", "9" * 80, "1_000", "<b>1</b>"]),
+    st.text(max_size=10),
+)
+json_values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=6)), children,
+                        max_size=5),
+    ),
+    max_leaves=25,
+)
+raw_texts = st.sampled_from([
+    b"", b"<!DOCTYPE html><html><body>Checking your browser</body></html>", b"{", b"[1,2",
+    b"null", b"\xff\xfe\x00", b'{"balances": [{"asset": "BTC", "free": "1"', b"OK",
+])
+
+
+
+# Documented answer shapes with generated values, so the readers get past the envelope.
+assets = st.one_of(st.sampled_from(["BTC", "XXBT", "ETH", "USDT", "LDUSDT", ""]), scalars)
+values = st.one_of(scalars, json_values)
+shaped = st.one_of(
+    st.builds(lambda rows: {"balances": rows}, st.lists(st.fixed_dictionaries(
+        {"asset": assets, "free": values, "locked": values}), max_size=3)),
+    st.builds(lambda rows: {"code": "0", "msg": "", "data": [{"details": rows}]}, st.lists(
+        st.fixed_dictionaries({"ccy": assets, "availBal": values, "frozenBal": values,
+                               "cashBal": values, "eq": values}), max_size=3)),
+    st.builds(lambda rows: {"error": [], "result": rows}, st.dictionaries(
+        st.sampled_from(["XXBT", "XETH", "USDT", "ETH2.S", "DOT.B", "ZUSD"]),
+        st.fixed_dictionaries({"balance": values, "hold_trade": values}), max_size=3)),
+    st.builds(lambda rows: {"retCode": 0, "retMsg": "OK", "result": {"list": [{"coin": rows}]}},
+              st.lists(st.fixed_dictionaries({"coin": assets, "walletBalance": values,
+                                               "locked": values, "equity": values}), max_size=3)),
+    st.builds(lambda rows: {"code": "200000", "data": rows}, st.lists(st.fixed_dictionaries(
+        {"currency": assets, "type": st.sampled_from(["trade", "main", "margin"]),
+         "balance": values, "available": values, "holds": values}), max_size=3)),
+)
+
+
+@st.composite
+def answers(draw):
+    status = draw(st.sampled_from([200] * 6 + [400, 401, 403, 404, 500, 503]))
+    kind = draw(st.integers(0, 9))
+    if kind == 0:
+        return status, draw(raw_texts)
+    if kind <= 5:
+        return 200, json.dumps(draw(shaped)).encode()
+    return status, json.dumps(draw(json_values)).encode()
+
+
+@pytest.fixture(scope="module")
+def clients():
+    """One real ccxt client per exchange, all pointed at the fuzz server, on one loop."""
+    server = FuzzServer()
+    loop = asyncio.new_event_loop()
+    made = {}
+    for exchange_id in EXCHANGES:
+        adapter = adapter_for(exchange_id)
+        from exposure_app.exchanges.client_factory import required_credentials
+
+        creds = {k: CREDENTIALS[k] for k in required_credentials(exchange_id)}
+        made[exchange_id] = loop.run_until_complete(_build(exchange_id, adapter, creds, server))
+    yield server, loop, made
+    for client in made.values():
+        loop.run_until_complete(client.close())
+    loop.close()
+    server.stop()
+
+
+async def _build(exchange_id, adapter, creds, server):
+    client = build_client(exchange_id, creds,
+                          ConnectionOptions(api_url=server.base_url, timeout_seconds=3),
+                          adapter.client_options({}), adapter.ccxt_config())
+    client.enableRateLimit = False   # the throttle only adds waiting against loopback
+    return client
+
+
+def _raised_in_app_code(exc: BaseException) -> bool:
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and frames[-1].filename.startswith(APP_ROOT)
+
+
+@settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(exchange_id=st.sampled_from(EXCHANGES), wallet=st.integers(0, 20), answer=answers())
+def test_every_wallet_reader_rejects_bad_answers_clearly(clients, exchange_id, wallet, answer):
+    import ccxt
+
+    server, loop, made = clients
+    client = made[exchange_id]
+    adapter = adapter_for(exchange_id)          # a fresh adapter: no shared call cached
+    specs = adapter.wallets()
+    spec = specs[wallet % len(specs)]
+    server.answer(*answer)
+    try:
+        rows = loop.run_until_complete(asyncio.wait_for(spec.read(client), 10))
+    except (SyncError, BadResponseError) as exc:
+        assert str(exc).strip()
+        assert str(adapter.classify(exc, client)).strip()
+        return
+    except ccxt.BaseError as exc:
+        error = adapter.classify(exc, client)
+        assert isinstance(error, SyncError) and str(error).strip()
+        return
+    except Exception as exc:  # a Python error: only acceptable from inside ccxt's parsers
+        assert not _raised_in_app_code(exc), (
+            f"{exchange_id} {spec.name}: {type(exc).__name__} from app code on {answer!r}:\n"
+            + "".join(traceback.format_exception(exc)))
+        error = adapter.classify(exc, client)
+        assert isinstance(error, SyncError) and str(error).strip()
+        return
+    assert isinstance(rows, list)
+    for row in rows:
+        assert isinstance(row.asset, str) and row.asset
+        for value in (row.free, row.locked, row.total):
+            assert isinstance(value, Decimal) and value.is_finite(), (exchange_id, spec.name, row)
