@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import traceback
 from decimal import Decimal
 from pathlib import Path
@@ -160,3 +161,84 @@ def test_every_wallet_reader_rejects_bad_answers_clearly(clients, exchange_id, w
         assert isinstance(row.asset, str) and row.asset
         for value in (row.free, row.locked, row.total):
             assert isinstance(value, Decimal) and value.is_finite(), (exchange_id, spec.name, row)
+
+
+# -- through the whole sync: a rejected answer changes nothing stored --------------------------
+
+@pytest.fixture(scope="module")
+def synced_profile(tmp_path_factory):
+    """A profile whose Binance account synced once against the emulator, then re-pointed
+    at the fuzz server (so every later sync reads generated answers)."""
+    import keyring
+
+    from exposure_app.emulator.base import EmulatorServer
+    from exposure_app.services.exchange_accounts import create_exchange_account
+    from exposure_app.services.profile import Profile
+    from exposure_app.services.sync_service import sync_blocking
+    from exposure_app.storage.secrets import SecretStore, memory_keyring
+    from exposure_app.storage.store import ProfileStore
+    from tests.hardening.sync_fixtures import big_binance
+
+    previous = keyring.get_keyring()
+    backend = memory_keyring()
+    keyring.set_keyring(backend)
+    emulators = EmulatorServer()
+    fuzz = FuzzServer()
+    try:
+        emulator = big_binance(4)
+        emulators.add(emulator)
+        profile = Profile.resolve(tmp_path_factory.mktemp("sync-fuzz") / "profile")
+        secrets = SecretStore(backend)
+        with profile.open_store() as store:
+            account = create_exchange_account(
+                store, secrets, name="Binance", exchange_id="binance",
+                credentials=emulator.account.credentials(),
+                connection=ConnectionOptions(api_url=emulator.base_url, timeout_seconds=3))
+        report = sync_blocking(profile, secret_store=secrets)
+        assert report.results[0].status.value == "ok"
+        with ProfileStore.open(profile.data_dir) as store:
+            options = dict(store.accounts.get(account.id).options, api_url=fuzz.base_url)
+            store.accounts.update_options(account.id, options)
+        yield profile, secrets, fuzz
+    finally:
+        fuzz.stop()
+        emulators.stop()
+        keyring.set_keyring(previous)
+
+
+def _stored(profile):
+    conn = sqlite3.connect(profile.data_dir / "exposure.sqlite3")
+    try:
+        snapshots = conn.execute(
+            "SELECT id, status, usable, total_value, error FROM snapshots ORDER BY id").fetchall()
+        holdings = conn.execute(
+            "SELECT snapshot_id, asset, total, value FROM holdings ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    return snapshots, holdings
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answer=answers())
+def test_a_sync_on_generated_answers_keeps_the_last_good_snapshot(synced_profile, answer):
+    from exposure_app.services.sync_service import sync_blocking
+
+    profile, secrets, fuzz = synced_profile
+    fuzz.answer(*answer)
+    snapshots_before, holdings_before = _stored(profile)
+    result = sync_blocking(profile, secret_store=secrets, account_timeout=15).results[0]
+    snapshots, holdings = _stored(profile)
+    # Everything stored before is untouched (the good snapshot stays the last usable one).
+    assert snapshots[: len(snapshots_before)] == snapshots_before
+    assert holdings[: len(holdings_before)] == holdings_before
+    new = snapshots[len(snapshots_before):]
+    assert len(new) == 1
+    _, status, usable, total, error = new[0]
+    assert status == result.status.value
+    if status == "failed":
+        assert not usable and error and str(result.error).strip()
+        assert result.stale_since is not None
+        assert holdings == holdings_before
+    else:  # an answer that happened to be valid: a whole, consistent snapshot
+        values = [Decimal(v) for sid, _, _, v in holdings if sid == new[0][0] and v is not None]
+        assert sum(values, Decimal(0)) == Decimal(total)
