@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshots package clean
+.PHONY: run test lint bench screenshots package package-test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ screenshots: $(STAMP)
 package: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,packaging]"
 	$(BIN)/python packaging/build.py
+
+package-test: $(STAMP)
+	scripts/install-system-deps.sh test
+	$(BIN)/python -m pip install --quiet -e ".[test,packaging]"
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m packaging -o faulthandler_timeout=0 tests/test_packaging.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -100,7 +100,8 @@ def test_ico_builder_round_trips_entries() -> None:
 
 @pytest.mark.packaging
 def test_frozen_bundle_builds_and_passes_its_self_test(tmp_path) -> None:
-    pytest.importorskip("PyInstaller")
+    import PyInstaller  # noqa: F401 - `make package-test` installs it; a missing one is a failure
+
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, str(PACKAGING / "build.py"),
