@@ -3,8 +3,9 @@
 Pages are registered in a small page registry (:meth:`MainWindow.add_page`)
 so optional pages, such as the checklist, plug in without touching the rest:
 a page is a ``QWidget`` with a ``title`` and, optionally,
-``show_data(ViewData)`` (called after every refresh) and
-``open_for(counterparty_id)`` (called by :meth:`open_checklist`).
+``show_data(ViewData)`` (called after every refresh),
+``open_for(counterparty_id)`` (called by :meth:`open_checklist`) and an
+``export_requested(report)`` signal (opens File → Export with that report).
 
 Threading: GUI thread only. Network work happens in the sync service's own
 thread (see :mod:`exposure_app.ui.sync_controller`); the window only reacts
@@ -155,6 +156,9 @@ class MainWindow(QMainWindow):
         request = getattr(widget, "checklist_requested", None)
         if request is not None and key != "checklist":
             request.connect(self.open_checklist)
+        export = getattr(widget, "export_requested", None)
+        if export is not None:
+            export.connect(self.open_export)
         message = getattr(widget, "message", None)
         if message is not None:
             message.connect(self.banner.show_message)
@@ -223,6 +227,7 @@ class MainWindow(QMainWindow):
         self.welcome.add_exchange_requested.connect(self.accounts.add_exchange)
         self.welcome.add_wallet_requested.connect(self.accounts.add_manual)
         self.welcome.demo_requested.connect(self.start_demo)
+        self.overview.test_withdrawal_requested.connect(self.record_test_withdrawal)
         self.accounts.changed.connect(self.state.mark_dirty)
         self.accounts.sync_requested.connect(lambda ids: self.sync.sync(ids))
         self.events.changed.connect(self.state.mark_dirty)
@@ -237,7 +242,8 @@ class MainWindow(QMainWindow):
             return
         self.sync.sync(ids)
 
-    def open_export(self) -> None:
+    def open_export(self, report: str = "exposure") -> QDialog | None:
+        """File → Export (and each page's Export… button) with ``report`` preselected."""
         try:
             from exposure_app.ui.dialogs.export_dialog import ExportDialog
         except ModuleNotFoundError as exc:
@@ -245,9 +251,21 @@ class MainWindow(QMainWindow):
                 raise
             self.banner.show_message("Exporting reports is not available in this version.",
                                      "info", key="export")
-            return
-        dialog = ExportDialog(self.state, self)
+            return None
+        dialog = ExportDialog(self.state, self, report=report or "exposure")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+        return dialog
+
+    def record_test_withdrawal(self, counterparty_id: str = "") -> QDialog | None:
+        """The checklist page's "Record a test withdrawal…" dialog (from the overview)."""
+        entry = self._pages.get("checklist")
+        record = getattr(entry.widget, "record_test", None) if entry is not None else None
+        if record is None:
+            self.banner.show_message("Recording test withdrawals is not available in this "
+                                     "version.", "info", key="checklist")
+            return None
+        return record(counterparty_id or None)
 
     def start_demo(self) -> None:
         """Open the demo profile in a separate process (this profile stays as it is)."""

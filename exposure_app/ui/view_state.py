@@ -30,6 +30,7 @@ from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.profile import Profile
+from exposure_app.services.reminders import due_reminders
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui import risk_source
@@ -50,6 +51,8 @@ class ViewData:
     levels: Mapping[str, str] = field(default_factory=dict)
     accounts: tuple[Account, ...] = ()
     problems: tuple[str, ...] = ()
+    #: withdrawal tests due as of ``as_of`` (``services.reminders.Reminder``), most overdue first
+    due_reminders: tuple = ()
 
     @property
     def highest_level(self) -> str:
@@ -134,6 +137,14 @@ class ViewState(QObject):
         except Exception as exc:  # a bad event file must not blank the window
             log.exception("computing warnings failed")
             problems.append(f"Warnings could not be computed: {exc}")
+        due: tuple = ()
+        try:
+            # as of the window's instant, from the accounts already read for the report
+            due = tuple(due_reminders(self.store, self.settings, now=moment,
+                                      states=report.accounts))
+        except Exception as exc:  # reminders are advice: they must not blank the window
+            log.exception("computing withdrawal-test reminders failed")
+            problems.append(f"Withdrawal-test reminders could not be computed: {exc}")
         levels: dict[str, str] = {}
         for warning in warnings:
             cp = risk_source.warning_counterparty(warning)
@@ -148,6 +159,7 @@ class ViewState(QObject):
             levels=MappingProxyType(levels),
             accounts=tuple(s.account for s in report.accounts),
             problems=tuple(problems),
+            due_reminders=due,
         )
 
     def close(self) -> None:

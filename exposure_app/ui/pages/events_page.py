@@ -42,6 +42,7 @@ from exposure_app.ui.icons import action_icon
 from exposure_app.ui.models.events_model import CATEGORY_LABELS, EventsFilter, EventsModel
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.cards import Card, muted
+from exposure_app.ui.widgets.export_button import export_button
 
 EARLIEST = QDate(2010, 1, 1)
 
@@ -70,6 +71,7 @@ def describe_event(event: RiskEvent, name: str) -> str:
 class EventsPage(QWidget):
     title = "Events"
     changed = Signal()
+    export_requested = Signal(str)   # report name: File → Export with it preselected
     message = Signal(str, str)
 
     def __init__(self, state: ViewState, parent: QWidget | None = None) -> None:
@@ -108,12 +110,17 @@ class EventsPage(QWidget):
         actions = QHBoxLayout()
         self.add_button = self._button("add-exchange", "Add event…", self.add_event)
         self.import_button = self._button("import", "Import…", self.import_events)
-        self.export_button = self._button("export", "Export…", self.export_events)
+        # the events file (the format Import reads, the listed events) vs the events CSV
+        # report (File → Export: every event known as of a date, not the filtered list)
+        self.export_button = self._button("export", "Save events file…", self.export_events)
+        self.export_button.setToolTip("Save the listed events (not derived signals) as an "
+                                      "events file that Import reads back (JSON or CSV)")
+        self.report_button = export_button("events", self.export_requested.emit)
         self.feed_button = self._button("sync", "Update from feed", self.update_feed)
         self.reserve_button = self._button("sync", "Refresh outflow data", self.refresh_reserves)
         self.remove_button = self._button("remove", "Remove mine", self.remove_selected)
-        for b in (self.add_button, self.import_button, self.export_button, self.feed_button,
-                  self.reserve_button):
+        for b in (self.add_button, self.import_button, self.export_button, self.report_button,
+                  self.feed_button, self.reserve_button):
             actions.addWidget(b)
         actions.addStretch(1)
         actions.addWidget(self.remove_button)

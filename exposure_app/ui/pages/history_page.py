@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, date, datetime, time
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from exposure_app.services.history import HistoryPoint, daily_history, first_sna
 from exposure_app.ui.charts.history_chart import HistoryChart
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.cards import muted
+from exposure_app.ui.widgets.export_button import export_button
 
 
 def end_of_day(day: date) -> datetime:
@@ -39,6 +40,7 @@ def end_of_day(day: date) -> datetime:
 
 class HistoryPage(QWidget):
     title = "History"
+    export_requested = Signal(str)   # report name: File → Export with it preselected
 
     def __init__(self, state: ViewState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +64,8 @@ class HistoryPage(QWidget):
         self.note = muted()
         self.note.setWordWrap(False)
         bar.addWidget(self.note)
+        self.export_button = export_button("history", self.export_requested.emit)
+        bar.addWidget(self.export_button)
         layout.addLayout(bar)
         self.chart = HistoryChart()
         layout.addWidget(self.chart, 1)

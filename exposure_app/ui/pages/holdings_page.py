@@ -5,7 +5,7 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,12 +24,14 @@ from exposure_app.risk.catalog import load_directory
 from exposure_app.ui.formatting import format_money
 from exposure_app.ui.models.holdings_model import HoldingsFilter, HoldingsModel, holding_rows
 from exposure_app.ui.view_state import ViewData
+from exposure_app.ui.widgets.export_button import export_button
 
 ALL = "All"
 
 
 class HoldingsPage(QWidget):
     title = "Holdings"
+    export_requested = Signal(str)   # report name: File → Export with it preselected
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +54,8 @@ class HoldingsPage(QWidget):
         bar.addWidget(self.account_box)
         bar.addWidget(QLabel("Custodian"))
         bar.addWidget(self.counterparty_box)
+        self.export_button = export_button("holdings", self.export_requested.emit)
+        bar.addWidget(self.export_button)
         layout.addLayout(bar)
 
         self.model = HoldingsModel(self)

@@ -1,10 +1,16 @@
 """Overview: net worth, custodial share, exposure per custodian, warnings, freshness.
 
+Under the warnings, the withdrawal tests that are due as of the window's date
+(computed with the other figures in :class:`ViewState`, never while painting),
+with a button to record one. "Export…" buttons open File → Export with the
+exposure or warnings report preselected.
+
 Threading: GUI thread only.
 """
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -15,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QScrollArea,
     QTableView,
     QVBoxLayout,
@@ -30,6 +37,7 @@ from exposure_app.ui.levels import LEVELS, level_colour, level_label, level_name
 from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_rows
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.cards import Card, StatCard, muted
+from exposure_app.ui.widgets.export_button import export_button
 from exposure_app.ui.widgets.warning_card import WarningCard
 
 MAX_CARDS = 8
@@ -38,6 +46,8 @@ MAX_CARDS = 8
 class OverviewPage(QScrollArea):
     title = "Overview"
     checklist_requested = Signal(str)
+    export_requested = Signal(str)              # report name (services.reports.REPORTS)
+    test_withdrawal_requested = Signal(str)     # counterparty id of the first due test
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +86,8 @@ class OverviewPage(QScrollArea):
         self.bars_legend = muted(
             "Solid: held by the custodian. Hatched: its own tokens held elsewhere (affiliated). "
             "Colour: warning level. Click a bar for its self-custody checklist.")
+        self.export_button = export_button("exposure", self.export_requested.emit)
+        _add_header_button(self.bars_card, self.export_button)
         self.bars_card.body.addWidget(self.bars)
         self.bars_card.body.addWidget(self.bars_legend)
         left.addWidget(self.bars_card)
@@ -120,11 +132,31 @@ class OverviewPage(QScrollArea):
         self.warnings_area.setWidget(holder)
         self.warnings_area.setMinimumHeight(360)
         self.warnings_card.body.addWidget(self.warnings_area, 1)
-        grid.addWidget(self.warnings_card, 1, 2)
+        self.warnings_export_button = export_button("warnings", self.export_requested.emit)
+        _add_header_button(self.warnings_card, self.warnings_export_button)
+
+        self.reminders_card = Card("Withdrawal tests due")
+        self.reminders_text = QLabel()
+        self.reminders_text.setWordWrap(True)
+        self.reminders_text.setTextFormat(Qt.TextFormat.RichText)
+        self.reminders_text.setAccessibleName("Withdrawal tests due")
+        self.record_test_button = QPushButton("Record a test withdrawal…")
+        self.record_test_button.setAccessibleName("Record a test withdrawal")
+        self.record_test_button.clicked.connect(self._request_test)
+        self.reminders_card.body.addWidget(self.reminders_text)
+        self.reminders_card.body.addWidget(self.record_test_button, 0,
+                                           Qt.AlignmentFlag.AlignRight)
+        self.reminders_card.setVisible(False)
+        right = QVBoxLayout()
+        right.setSpacing(14)
+        right.addWidget(self.warnings_card, 1)
+        right.addWidget(self.reminders_card)
+        grid.addLayout(right, 1, 2)
         grid.setRowStretch(1, 1)
         self._shown_warnings: tuple | None = None
         self._shown_bars: list | None = None
         self._shown_split: tuple | None = None
+        self._shown_reminders: tuple | None = None
         self.data: ViewData | None = None
 
     def show_data(self, data: ViewData) -> None:
@@ -192,7 +224,30 @@ class OverviewPage(QScrollArea):
                 "No price was found for these; they are <b>not</b> in the totals above:<br>"
                 + "<br>".join(lines) + (f"<br>… and {more} more" if more > 0 else ""))
         self.unpriced_card.setVisible(bool(report.unpriced))
+        self._show_reminders(data)
         self.refresh_freshness()
+
+    def _show_reminders(self, data: ViewData) -> None:
+        due = tuple(getattr(data, "due_reminders", ()))
+        if due == self._shown_reminders:
+            return
+        self._shown_reminders = due
+        lines = []
+        for r in due:
+            last = ("never tested" if r.last_test is None else
+                    f"last test {r.last_test.tested_at:%Y-%m-%d}: {r.last_test.result}")
+            late = f", {r.overdue_days} day{'s' if r.overdue_days != 1 else ''} ago" \
+                if r.overdue_days else ""
+            lines.append(f"<b>{html.escape(r.name)}</b>: due {r.due_at:%Y-%m-%d}{late} "
+                         f"({html.escape(last)})")
+        self.reminders_text.setText(
+            "<br>".join(lines) + "<br><span style='color:palette(placeholder-text)'>A small "
+            "test withdrawal proves the custodian still pays out.</span>" if lines else "")
+        self.reminders_card.setVisible(bool(due))
+
+    def _request_test(self) -> None:
+        due = self._shown_reminders or ()
+        self.test_withdrawal_requested.emit(due[0].counterparty if due else "")
 
     def _show_latest_warnings(self, data: ViewData) -> None:
         if self.data is data:   # a newer refresh will draw its own
@@ -201,6 +256,7 @@ class OverviewPage(QScrollArea):
     def forget_drawn(self) -> None:
         """Draw everything again on the next data (after a palette change)."""
         self._shown_warnings = self._shown_bars = self._shown_split = None
+        self._shown_reminders = None
 
     def refresh_freshness(self) -> None:
         if self.data is None:
@@ -232,3 +288,13 @@ class OverviewPage(QScrollArea):
                                  "levels."))
         for i, widget in enumerate(widgets):
             self.warnings_box.insertWidget(i, widget)
+
+
+def _add_header_button(card: Card, button: QWidget) -> None:
+    """Put ``button`` at the right of ``card``'s title row."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    card.body.removeWidget(card.title)
+    row.addWidget(card.title, 1)
+    row.addWidget(button)
+    card.body.insertLayout(0, row)
