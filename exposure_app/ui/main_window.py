@@ -309,6 +309,14 @@ class MainWindow(QMainWindow):
             self.level_label.clear()
         self.setWindowTitle(title)
         self._check_rising_levels(data)
+        self._notify_due_tests(data)
+
+    def _notify_due_tests(self, data: ViewData) -> None:
+        """Withdrawal tests due now: a tray notice without waiting for the checklist page."""
+        entry = self._pages.get("checklist")
+        notify = getattr(entry.widget, "notify_due", None) if entry is not None else None
+        if data.live and data.due_reminders and notify is not None:
+            notify(data.due_reminders)
 
     def _check_rising_levels(self, data: ViewData) -> None:
         if not data.live:

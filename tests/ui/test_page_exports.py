@@ -8,6 +8,8 @@
   fixed date and fixed data: due when the custodian held the money longer than
   the interval, not due before that (no look-ahead), none when the interval is
   off; its button opens the checklist page's "Record a test withdrawal" dialog.
+* Tests due now are announced (tray notice) after a live refresh, without
+  the checklist page having been shown.
 """
 
 from __future__ import annotations
@@ -142,3 +144,34 @@ def test_overview_button_opens_the_record_a_test_dialog(qtbot, window):
         dialog.save()
     window.state.refresh_now()   # the page marks the view dirty; refresh without waiting
     assert first not in {r.counterparty for r in window.state.data.due_reminders}
+
+
+def test_due_tests_are_announced_without_visiting_the_checklist_page(qtbot, make_window,
+                                                                     data_dir, monkeypatch):
+    # held since 2026-03-01: due on 2026-05-30, so due now on a live view
+    store = ProfileStore.open(data_dir)
+    try:
+        populate(store)
+    finally:
+        store.close()
+    from exposure_app.ui.pages.checklist_page import ChecklistPage
+
+    announced = []
+    original = ChecklistPage.notify_due
+
+    def spy(page, due):
+        announced.append(tuple(due))
+        return original(page, due)
+
+    monkeypatch.setattr(ChecklistPage, "notify_due", spy)
+    window = make_window(data_dir)
+    page = window.page("checklist")
+    assert window.current_page_key() == "overview"
+    assert announced and {r.counterparty for r in announced[0]} == {"binance", "kraken"}
+    assert {cp for cp, _due in page._notified} == {"binance", "kraken"}
+    with qtbot.assertNotEmitted(page.reminders_due):   # once per custodian and due date
+        window.state.refresh_now()
+    # a past date is history, not a reminder: nothing is announced for it
+    page._notified.clear()
+    with qtbot.assertNotEmitted(page.reminders_due):
+        window.state.set_as_of(AFTER_DUE)

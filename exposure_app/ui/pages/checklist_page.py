@@ -462,6 +462,15 @@ class ChecklistPage(QWidget):
         self._show_reminders()
         self.message.emit("Reminder saved.", "info")
 
+    def notify_due(self, due) -> None:
+        """Tray notice for reminders due now, even before this page is shown.
+
+        The window calls it after each live refresh with ``ViewData.due_reminders``;
+        a custodian and due date is announced once per session, whichever of this
+        and :meth:`show_data` sees it first.
+        """
+        self._notify([r for r in due if r.is_due])
+
     def _notify(self, due) -> None:
         new = tuple(r for r in due if (r.counterparty, r.due_at) not in self._notified)
         if not new:
