@@ -110,7 +110,6 @@ def window(qtbot, data_dir, monkeypatch):
     store = ProfileStore.open(data_dir)
     populate(store)
     store.close()
-    pytest.importorskip("exposure_app.ui.widgets.warning_card")
     from exposure_app.ui.main_window import MainWindow
 
     win = MainWindow(Profile(data_dir))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from keyring import core as keyring_core
 
 from exposure_app.domain.models import AccountKind, SnapshotSource
@@ -10,8 +9,6 @@ from exposure_app.services.demo import start_demo_session
 from exposure_app.services.sync_events import AccountSyncStatus
 
 from .tripwire_keyring import TripwireKeyring
-
-pytest.importorskip("pytestqt")
 
 
 def test_sync_all_in_the_demo_window(qtbot, tmp_path, monkeypatch):
