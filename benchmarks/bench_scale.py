@@ -14,16 +14,13 @@ from benchmarks.profile_factory import build_profile
 from benchmarks.result import Figure
 from benchmarks.timing import best_of
 from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.risk_service import warnings_as_of
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
 
 
 def _overview(store: ProfileStore, settings: Settings) -> None:
     exposure_as_of(store, settings)
-    try:
-        from exposure_app.services.risk_service import warnings_as_of
-    except ImportError:  # risk engine not installed in this tree
-        return
     warnings_as_of(store, settings)
 
 
