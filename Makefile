@@ -33,11 +33,12 @@ screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
 
 package: $(STAMP)
+	scripts/install-system-deps.sh package
 	$(BIN)/python -m pip install --quiet -e ".[test,packaging]"
 	$(BIN)/python packaging/build.py
 
 package-test: $(STAMP)
-	scripts/install-system-deps.sh test
+	scripts/install-system-deps.sh package
 	$(BIN)/python -m pip install --quiet -e ".[test,packaging]"
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m packaging -o faulthandler_timeout=0 tests/test_packaging.py
 

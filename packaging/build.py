@@ -14,7 +14,11 @@ Steps:
    must run from a read-only install location);
 4. the bundle's size and the build time printed.
 
-Usage: ``python packaging/build.py [--dist DIR] [--work DIR] [--no-self-test]``
+On Linux, step 1 also rebuilds ICU's data library without the data Qt
+never reads (``icu_trim.py``, needs ``icupkg``); without ``icupkg`` the build
+stops with a message, unless ``--full-icu`` asks for the untrimmed library.
+
+Usage: ``python packaging/build.py [--dist DIR] [--work DIR] [--no-self-test] [--full-icu]``
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ SPEC = PACKAGING / "exposure-app.spec"
 APP_ID = "io.github.exposure_app.Exposure"
 BUNDLE_NAME = "exposure-app"
 HICOLOR_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+#: Set to "1" (``--full-icu``) to bundle ICU's data library untrimmed (see icu_trim.py).
+FULL_ICU_ENV = "EXPOSURE_FULL_ICU"
 
 
 class BuildError(RuntimeError):
@@ -59,13 +65,17 @@ def tree_state(path: Path) -> dict[str, tuple[int, int]]:
     return state
 
 
-def run_pyinstaller(dist: Path, work: Path) -> None:
+def run_pyinstaller(dist: Path, work: Path, *, full_icu: bool = False) -> None:
     command = [
         sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
         "--distpath", str(dist), "--workpath", str(work), str(SPEC),
     ]  # fmt: skip
+    env = dict(os.environ)
+    env.pop(FULL_ICU_ENV, None)
+    if full_icu:
+        env[FULL_ICU_ENV] = "1"
     print("+", " ".join(command), flush=True)
-    subprocess.run(command, cwd=ROOT, check=True)
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
 
 
 def strip_linux_binaries(bundle: Path) -> int:
@@ -184,9 +194,9 @@ def self_test(bundle: Path) -> str:
     return output
 
 
-def build(dist: Path, work: Path, *, run_self_test: bool = True) -> Path:
+def build(dist: Path, work: Path, *, run_self_test: bool = True, full_icu: bool = False) -> Path:
     started = time.monotonic()
-    run_pyinstaller(dist, work)
+    run_pyinstaller(dist, work, full_icu=full_icu)
     bundle = dist / BUNDLE_NAME
     built = time.monotonic() - started
     if sys.platform.startswith("linux"):
@@ -205,9 +215,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller", help="scratch folder")
     parser.add_argument("--no-self-test", action="store_true", help="skip the self-test")
+    parser.add_argument(
+        "--full-icu",
+        action="store_true",
+        help="Linux: bundle ICU's data library untrimmed (for build machines without icupkg)",
+    )
     args = parser.parse_args(argv)
     try:
-        build(args.dist.resolve(), args.work.resolve(), run_self_test=not args.no_self_test)
+        build(
+            args.dist.resolve(),
+            args.work.resolve(),
+            run_self_test=not args.no_self_test,
+            full_icu=args.full_icu,
+        )
     except (BuildError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system libraries Exposure needs on Debian/Ubuntu (Qt's runtime
 # libraries, a Secret Service keyring for the keyring tests, the desktop-file
-# validators). Other systems: install the equivalents by hand (see README).
-# Usage: scripts/install-system-deps.sh [run|test]
+# validators, and for building the bundle ICU's icupkg). Other systems: install
+# the equivalents by hand (see README).
+# Usage: scripts/install-system-deps.sh [run|test|package]
 set -euo pipefail
 what="${1:-run}"
 
@@ -10,10 +11,15 @@ RUN_PACKAGES=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
   libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 fonts-dejavu-core)
 TEST_PACKAGES=(dbus dbus-x11 gnome-keyring desktop-file-utils appstream xvfb xauth binutils)
+# Building the bundle (packaging/build.py) also trims ICU's data with icupkg.
+PACKAGE_PACKAGES=(icu-devtools)
 
 packages=("${RUN_PACKAGES[@]}")
-if [ "$what" = "test" ]; then
+if [ "$what" = "test" ] || [ "$what" = "package" ]; then
   packages+=("${TEST_PACKAGES[@]}")
+fi
+if [ "$what" = "package" ]; then
+  packages+=("${PACKAGE_PACKAGES[@]}")
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

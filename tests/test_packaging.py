@@ -248,3 +248,202 @@ def test_prune_keeps_what_roots_link_to_and_drops_the_rest() -> None:
     assert prune.is_root("libpython3.11.so.1.0", "BINARY")
     assert prune.is_root("PySide6/Qt/plugins/platforms/libqxcb.so", "BINARY")
     assert not prune.is_root("libcairo.so.2", "BINARY")
+
+
+# -- ICU data trimming (icu_trim.py) ------------------------------------------------
+
+
+def _pyside_icu_data() -> Path:
+    import PySide6
+
+    found = sorted((Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*"))
+    if not found:
+        pytest.skip("this PySide6 ships no ICU (Qt uses the system's services)")
+    return found[0]
+
+
+def test_icu_version_and_symbol_come_from_the_library_name() -> None:
+    icu = _load("icu_trim")
+    assert icu.icu_version("libicudata.so.73") == "73"
+    assert icu.icu_version("libicudata.so.74.2") == "74"
+    assert icu.is_icu_data_library("libicudata.so.73")
+    assert not icu.is_icu_data_library("libicuuc.so.73")
+    assert not icu.is_icu_data_library("libicudata.so")
+    with pytest.raises(icu.IcuTrimError, match="not named like ICU"):
+        icu.icu_version("libicui18n.so.73")
+
+
+def test_removable_items_are_whole_unused_trees_only() -> None:
+    icu = _load("icu_trim")
+    items = [
+        "root.res", "de.res", "supplementalData.res", "zoneinfo64.res", "ibm-943_P15A-2003.cnv",
+        "cnvalias.icu", "nfkc.nrm", "coll/de.res", "coll/ucadata.icu", "zone/de.res", "region/de.res",
+        "brkitr/char.brk", "curr/de.res", "lang/de.res", "rbnf/de.res", "translit/root.res",
+        "unit/de.res", "unit.res", "currencyNumericCodes.res",
+    ]  # fmt: skip
+    assert icu.removable_items(items) == [
+        "brkitr/char.brk", "curr/de.res", "lang/de.res", "rbnf/de.res", "translit/root.res", "unit/de.res",
+    ]  # fmt: skip
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF libraries")
+def test_elf_symbol_bytes_reads_the_icu_package_and_ignores_imports() -> None:
+    icu = _load("icu_trim")
+    data_lib = _pyside_icu_data()
+    version = icu.icu_version(data_lib.name)
+    package = icu.elf_symbol_bytes(data_lib.read_bytes(), f"icudt{version}_dat")
+    assert package[2:4] == b"\xda\x27"  # ICU data magic
+    assert package[12:16] == b"CmnD"  # a common data package
+    assert f"icudt{version}l/coll/".encode() in package
+    assert icu.package_type_letter(package) == ("l" if sys.byteorder == "little" else "b")
+    # libicuuc imports the same symbol: an undefined entry has no bytes.
+    with pytest.raises(icu.IcuTrimError, match="no defined symbol"):
+        icu.elf_symbol_bytes((data_lib.parent / f"libicuuc.so.{version}").read_bytes(), f"icudt{version}_dat")
+    with pytest.raises(icu.IcuTrimError, match="not an ELF"):
+        icu.elf_symbol_bytes(b"#!/bin/sh\n", "x")
+
+
+def test_a_missing_icupkg_is_a_clear_error(monkeypatch, tmp_path) -> None:
+    icu = _load("icu_trim")
+    monkeypatch.setattr(icu.shutil, "which", lambda name: None)
+    with pytest.raises(icu.IcuTrimError, match=r"icupkg not found.*icu-devtools"):
+        icu.trim_icu_data(tmp_path / "libicudata.so.73", tmp_path / "work")
+
+
+_ICU_PROBE = """
+import sys
+from exposure_app.ui.self_test_qt import _icu_problems
+from PySide6.QtCore import QCoreApplication
+app = QCoreApplication([])
+problems, note = _icu_problems()
+maps = [line.split()[-1] for line in open("/proc/self/maps") if "libicudata" in line]
+print(sorted(set(maps)))
+print("PROBLEMS:" + "; ".join(problems))
+"""
+
+
+def _icu_problems_with(library_dir: Path) -> tuple[str, str]:
+    """Run the self-test's ICU probe with ``library_dir``'s libicudata loaded first."""
+    env = dict(os.environ, LD_LIBRARY_PATH=str(library_dir), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", _ICU_PROBE], cwd=REPO_ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    loaded, problems = result.stdout.strip().splitlines()[-2:]
+    return loaded, problems.removeprefix("PROBLEMS:")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF libraries")
+@pytest.mark.skipif(shutil.which("icupkg") is None, reason="icupkg (icu-devtools) not installed")
+def test_trimmed_icu_data_serves_everything_qt_asks_icu_for(tmp_path) -> None:
+    icu = _load("icu_trim")
+    original = _pyside_icu_data()
+    trimmed, figures = icu.trim_icu_data(original, tmp_path / "work")
+    assert trimmed.name == original.name
+    assert figures["before"] == original.stat().st_size
+    assert figures["after"] < figures["before"] - 10_000_000  # the six trees are most of 14 MB
+    loaded, problems = _icu_problems_with(trimmed.parent)
+    assert str(trimmed) in loaded  # the probe really ran on the rebuilt library
+    assert problems == ""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF libraries")
+@pytest.mark.skipif(shutil.which("icupkg") is None, reason="icupkg (icu-devtools) not installed")
+def test_the_self_test_probe_notices_icu_data_without_collation_or_zones(monkeypatch, tmp_path) -> None:
+    """The check the frozen self-test runs fails on an over-trimmed library."""
+    icu = _load("icu_trim")
+    monkeypatch.setattr(icu, "REMOVED_TREES", (*icu.REMOVED_TREES, "coll", "zone"))
+    with pytest.raises(icu.IcuTrimError, match="lost the coll/ tree"):
+        icu.trim_icu_data(_pyside_icu_data(), tmp_path / "guarded")
+    monkeypatch.setattr(icu, "REQUIRED_TREES", ())
+    broken, _ = icu.trim_icu_data(_pyside_icu_data(), tmp_path / "work")
+    loaded, problems = _icu_problems_with(broken.parent)
+    assert str(broken) in loaded
+    assert "sv_SE collation" in problems
+    assert "German name of Europe/Berlin" in problems
+
+
+# -- what the spec leaves out ------------------------------------------------------
+
+
+def test_ccxt_signs_secp256k1_the_same_without_coincurve(monkeypatch) -> None:
+    """The bundle leaves coincurve out; ccxt's fallback gives the same signatures."""
+    pytest.importorskip("coincurve")
+    from ccxt.base.exchange import Exchange
+
+    secret = "1f" * 32
+    digest = "ab" * 32
+    with_coincurve = Exchange.ecdsa(digest, secret, "secp256k1")
+    public_with = Exchange.secp256k1_uncompressed_public_key(bytes.fromhex(secret))
+    monkeypatch.setitem(sys.modules, "coincurve", None)  # `import coincurve` now fails
+    with pytest.raises(ImportError):
+        import coincurve  # noqa: F401
+    assert Exchange.ecdsa(digest, secret, "secp256k1") == with_coincurve
+    assert Exchange.secp256k1_uncompressed_public_key(bytes.fromhex(secret)) == public_with
+
+
+_APP_IMPORTS = """
+import importlib, pkgutil, sys
+import exposure_app
+for info in pkgutil.walk_packages(exposure_app.__path__, "exposure_app."):
+    if not info.name.endswith("__main__"):
+        importlib.import_module(info.name)
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+import pyqtgraph as pg
+charts = [cls for module in list(sys.modules.values())
+          if getattr(module, "__name__", "").startswith("exposure_app.ui")
+          for cls in vars(module).values()
+          if isinstance(cls, type) and issubclass(cls, pg.PlotWidget) and cls.__module__ == module.__name__]
+print("CHARTS:" + " ".join(sorted(f"{c.__name__}={c().getPlotItem().menuEnabled()}" for c in charts)))
+left_out = ("numpy.random", "numpy.fft", "numpy._core._multiarray_tests", "coincurve", "readline")
+print("LOADED:" + " ".join(name for name in left_out if name in sys.modules))
+print("OPENGL:" + " ".join(f"{n}={pg.getConfigOption(n)}" for n in ("useOpenGL", "enableExperimental")))
+"""
+
+
+def test_the_app_never_loads_what_the_bundle_leaves_out() -> None:
+    """numpy.random/fft, coincurve and readline are not imported by any app module.
+
+    pyqtgraph reaches numpy.fft only through the FFT transform in a chart's
+    context menu, so every chart of the app must disable that menu; it
+    reaches PySide6.QtOpenGL's classes only with its OpenGL options on.
+    """
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", _APP_IMPORTS], cwd=REPO_ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = dict(line.split(":", 1) for line in result.stdout.splitlines() if ":" in line)
+    charts = lines["CHARTS"].split()
+    assert len(charts) >= 3, charts  # history, donut, exposure bars at least
+    assert all(chart.endswith("=False") for chart in charts), charts
+    assert lines["LOADED"] == ""
+    assert lines["OPENGL"] == "useOpenGL=False enableExperimental=False"
+
+
+def test_qtopengl_placeholder_lets_pyqtgraph_import_and_draw() -> None:
+    """The runtime hook the Linux bundle uses, run against the real pyqtgraph and self-test."""
+    hook = PACKAGING / "rthooks" / "qtopengl_placeholder.py"
+    script = f"""
+import runpy, sys
+runpy.run_path({str(hook)!r})
+import io
+from exposure_app.ui.self_test_qt import check_qt
+out = io.StringIO()
+code = check_qt(out)
+print(out.getvalue())
+module = sys.modules["PySide6.QtOpenGL"]
+print("PLACEHOLDER:", getattr(module, "EXPOSURE_PLACEHOLDER", False), hasattr(module, "QOpenGLBuffer"))
+try:
+    module.QOpenGLBuffer
+except AttributeError as exc:
+    print("ERROR:", exc)
+sys.exit(code)
+"""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[OK  ] pyqtgraph: bar chart and curve rendered" in result.stdout
+    assert "[OK  ] pyqtgraph OpenGL: off (PySide6.QtOpenGL not bundled)" in result.stdout
+    assert "PLACEHOLDER: True False" in result.stdout
+    assert "QOpenGLBuffer is not available" in result.stdout

@@ -46,6 +46,51 @@ def test_qt_half_renders_icons_and_a_chart(qapp) -> None:
     assert "[OK  ] icons render:" in text
     assert "[OK  ] Qt print support:" in text
     assert "[OK  ] pyqtgraph: bar chart and curve rendered" in text
+    assert "[OK  ] pyqtgraph OpenGL: off" in text
+    if sys.platform.startswith("linux"):  # PySide6's Qt uses ICU here
+        assert "[OK  ] ICU: collation (sv, de)" in text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Qt uses ICU on Linux")
+def test_icu_check_fails_on_a_wrong_collation_or_a_missing_converter(qapp, monkeypatch) -> None:
+    """What a bundle whose ICU data lost coll/ or the .cnv tables looks like."""
+    from exposure_app.ui import self_test_qt
+
+    # The real ICU sorts Swedish å before ä: expecting the reverse must fail.
+    monkeypatch.setattr(self_test_qt, "COLLATION_SAMPLES", (("sv_SE", ("ä", "å"), ("ä", "å")),))
+    monkeypatch.setattr(self_test_qt, "ICU_CODECS", ("Shift_JIS", "x-no-such-codec"))
+    report = CheckReport(io.StringIO())
+    report.run("ICU", self_test_qt._check_icu)
+    assert report.exit_code == 1
+    line = report.out.getvalue()
+    assert line.startswith("[FAIL] ICU: sv_SE collation sorts å ä; no x-no-such-codec converter"), line
+    assert "Shift_JIS" not in line
+
+
+def test_opengl_check_fails_when_charts_need_the_missing_qtopengl(qapp, monkeypatch) -> None:
+    """The Linux bundle's QtOpenGL placeholder plus pyqtgraph's OpenGL drawing on is a failure."""
+    import types
+
+    import pyqtgraph as pg
+
+    from exposure_app.ui import self_test_qt
+
+    placeholder = types.ModuleType("PySide6.QtOpenGL")
+    placeholder.EXPOSURE_PLACEHOLDER = True
+    monkeypatch.setitem(sys.modules, "PySide6.QtOpenGL", placeholder)
+    report = CheckReport(io.StringIO())
+    report.run("pyqtgraph OpenGL", self_test_qt._check_chart_opengl)
+    assert report.lines == ["[OK  ] pyqtgraph OpenGL: off (PySide6.QtOpenGL not bundled)"]
+
+    previous = pg.getConfigOption("useOpenGL")
+    pg.setConfigOptions(useOpenGL=True)
+    try:
+        report = CheckReport(io.StringIO())
+        report.run("pyqtgraph OpenGL", self_test_qt._check_chart_opengl)
+    finally:
+        pg.setConfigOptions(useOpenGL=previous)
+    assert report.exit_code == 1
+    assert report.lines == ["[FAIL] pyqtgraph OpenGL: useOpenGL on, but PySide6.QtOpenGL is not bundled"]
 
 
 def test_a_missing_icon_fails_the_run(monkeypatch) -> None:

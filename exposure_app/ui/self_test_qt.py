@@ -4,7 +4,8 @@ Proves the Qt parts a frozen app most often loses are present: a platform
 plugin that can start a ``QApplication`` (``offscreen`` is enough on a
 headless build machine), the SVG icon engine and image plugin (without them
 every ``QIcon`` built from our SVGs is silently empty), print support for the
-checklist, and pyqtgraph drawing a chart.
+checklist, pyqtgraph drawing a chart, and the ICU features Qt relies on
+(collation, time-zone names, legacy codecs, locale-aware case mapping).
 
 Threading: GUI thread only; creates the ``QApplication`` if none exists and
 leaves it for the caller (``exposure_app.main`` exits right after).
@@ -103,6 +104,95 @@ def _check_chart(report: CheckReport) -> None:
         widget.deleteLater()
 
 
+#: pyqtgraph options under which it draws through PySide6.QtOpenGL.
+PYQTGRAPH_OPENGL_OPTIONS = ("useOpenGL", "enableExperimental")
+
+
+def _check_chart_opengl(report: CheckReport) -> None:
+    """pyqtgraph's OpenGL drawing stays off where the build leaves PySide6.QtOpenGL out.
+
+    The Linux bundle replaces the QtOpenGL binding with a placeholder
+    (packaging/rthooks/qtopengl_placeholder.py); pyqtgraph needs the real one
+    only for the options above, so the app's chart configuration must not
+    turn them on.
+    """
+    import pyqtgraph as pg
+
+    import exposure_app.ui.charts  # noqa: F401 - applies the app's pyqtgraph options
+
+    module = sys.modules.get("PySide6.QtOpenGL")
+    placeholder = bool(getattr(module, "EXPOSURE_PLACEHOLDER", False)) if module is not None else False
+    enabled = [name for name in PYQTGRAPH_OPENGL_OPTIONS if pg.getConfigOption(name)]
+    if enabled and placeholder:
+        report.fail("pyqtgraph OpenGL", f"{', '.join(enabled)} on, but PySide6.QtOpenGL is not bundled")
+    elif enabled:
+        report.ok("pyqtgraph OpenGL", f"{', '.join(enabled)} on, PySide6.QtOpenGL present")
+    else:
+        report.ok("pyqtgraph OpenGL", "off" + (" (PySide6.QtOpenGL not bundled)" if placeholder else ""))
+
+
+#: Orders that only real ICU collation data produce: Swedish sorts å, ä, ö
+#: after z (code-point order would put ä before å), German sorts ä with a.
+COLLATION_SAMPLES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("sv_SE", ("ö", "z", "å", "a", "ä"), ("a", "z", "å", "ä", "ö")),
+    ("de_DE", ("z", "ä", "a"), ("a", "ä", "z")),
+)
+#: Legacy encodings whose converters live in ICU's data (.cnv tables).
+ICU_CODECS = ("Shift_JIS", "windows-1251")
+
+
+def _icu_problems() -> tuple[list[str], str | None]:
+    """What Qt's ICU-backed features get wrong, and an environment note (not a failure)."""
+    import functools
+
+    from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QStringEncoder, QTimeZone
+
+    problems: list[str] = []
+    for locale, words, expected in COLLATION_SAMPLES:
+        collator = QCollator(QLocale(locale))
+        got = tuple(sorted(words, key=functools.cmp_to_key(collator.compare)))
+        if got != expected:
+            problems.append(f"{locale} collation sorts {' '.join(got)}")
+    note = None
+    berlin = QTimeZone(b"Europe/Berlin")
+    if not berlin.isValid():
+        note = "no time-zone database on this system (Europe/Berlin unknown)"
+    else:
+        standard, long_name = QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName
+        name = berlin.displayName(standard, long_name, QLocale("de_DE"))
+        if "Mitteleurop" not in name:
+            problems.append(f"German name of Europe/Berlin is {name!r}")
+    for codec in ICU_CODECS:
+        if not (QStringDecoder(codec).isValid() and QStringEncoder(codec).isValid()):
+            problems.append(f"no {codec} converter")
+    turkish = QLocale("tr_TR")
+    if (turkish.toUpper("i"), turkish.toLower("I")) != ("\u0130", "\u0131"):
+        problems.append(f"Turkish case mapping gives {turkish.toUpper('i')!r}, {turkish.toLower('I')!r}")
+    return problems, note
+
+
+def _check_icu(report: CheckReport) -> None:
+    """Collation, time-zone names, legacy codecs and Turkish case mapping.
+
+    Qt uses ICU for these on Linux, where the bundle ships ICU with its data
+    trimmed to what Qt reads (packaging/icu_trim.py): a data library that ICU
+    cannot use, or that lost a tree Qt needs, fails here. Elsewhere Qt may
+    use the system's own services instead of ICU, which can lack the legacy
+    codecs, so a problem there is a warning.
+    """
+    problems, note = _icu_problems()
+    if problems:
+        detail = "; ".join(problems)
+        if sys.platform.startswith("linux"):
+            report.fail("ICU", detail)
+        else:
+            report.warn("ICU", f"{detail} (this platform's Qt may not use ICU)")
+        return
+    if note is not None:
+        report.warn("ICU time zones", note)
+    report.ok("ICU", "collation (sv, de), time-zone names (de), Shift_JIS and windows-1251, Turkish case")
+
+
 def check_qt(out: TextIO | None = None) -> int:
     """Run the Qt checks; 0 if none failed, else 1."""
     report = CheckReport(out if out is not None else sys.stdout)
@@ -111,4 +201,6 @@ def check_qt(out: TextIO | None = None) -> int:
     report.run("icons render", _check_icons)
     report.run("Qt print support", _check_print_support)
     report.run("pyqtgraph", _check_chart)
+    report.run("pyqtgraph OpenGL", _check_chart_opengl)
+    report.run("ICU", _check_icu)
     return report.exit_code
