@@ -17,6 +17,7 @@ from exposure_app.storage.migrations import (
     m0002_exchanges,
     m0003_risk,
     m0004_checklist,
+    m0005_history_index,
 )
 
 Migration = Callable[[Database], None]
@@ -26,6 +27,7 @@ MIGRATIONS: list[Migration] = [
     m0002_exchanges.migrate,
     m0003_risk.migrate,
     m0004_checklist.migrate,
+    m0005_history_index.migrate,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
