@@ -1,11 +1,20 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from exposure_app.domain.models import AccountKind
+from exposure_app.domain.timeutil import to_storage
 from exposure_app.risk.catalog import load_directory
-from exposure_app.services.history import daily_history, first_snapshot_day
+from exposure_app.services.history import (
+    HISTORY_WALK_SQL,
+    daily_history,
+    end_of_day_bound,
+    first_snapshot_day,
+)
 from exposure_app.services.manual_holdings import set_holding
 
 
@@ -38,3 +47,23 @@ def test_snapshot_total_is_the_exact_sum_of_priced_values(store):
     total, unpriced = store.db.execute(
         "SELECT total_value, unpriced_count FROM snapshots ORDER BY id DESC LIMIT 1").fetchone()
     assert (total, unpriced) == ("0.03", 1)
+
+
+@given(st.dates())
+def test_end_of_day_bound_is_the_stored_form_of_the_last_instant(day):
+    assert end_of_day_bound(day) == to_storage(datetime.combine(day, time.max, tzinfo=UTC))
+
+
+def test_a_capture_at_the_last_microsecond_counts_for_that_day(store):
+    wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    set_holding(store, wallet, "BTC", Decimal("1"), price=Decimal("100"),
+                when=datetime(2022, 11, 4, 23, 59, 59, 999999, tzinfo=UTC))
+    series = daily_history(store, date(2022, 11, 4), date(2022, 11, 5), load_directory())
+    assert [p.self_custody for p in series] == [Decimal("100"), Decimal("100")]
+
+
+def test_the_history_walk_reads_only_its_covering_index(store):
+    plan = store.db.execute(f"EXPLAIN QUERY PLAN {HISTORY_WALK_SQL}", ["9999"]).fetchall()
+    detail = " ".join(str(row[-1]) for row in plan)
+    assert "COVERING INDEX idx_snapshots_history" in detail
+    assert "TEMP B-TREE" not in detail
