@@ -1,8 +1,9 @@
 """Value per custodian over time as stacked areas, custodial share as a line.
 
-Areas are stacked cumulative curves filled pairwise with
-``pg.FillBetweenItem`` on a ``pg.DateAxisItem`` time axis; self-custody is
-the top band, so the top edge is net worth. The custodial share (0-100 %)
+Areas are stacked cumulative bands drawn by one
+:class:`~exposure_app.ui.charts.stacked_areas.StackedAreasItem` on a
+``pg.DateAxisItem`` time axis; self-custody is the top band, so the top edge
+is net worth. The custodial share (0-100 %)
 is a line on its own right-hand axis (a second ``ViewBox`` linked on x).
 A draggable vertical line marks the window's "as of" day and emits
 :attr:`HistoryChart.as_of_dragged` when the user lets it go.
@@ -21,6 +22,7 @@ from PySide6.QtGui import QColor
 
 from exposure_app.services.history import HistoryPoint
 from exposure_app.ui.charts import theme
+from exposure_app.ui.charts.stacked_areas import StackedAreasItem
 
 MAX_SERIES = 8
 MAX_POINTS = 600
@@ -33,6 +35,32 @@ def day_to_ts(day: date) -> float:
 
 def ts_to_day(ts: float) -> date:
     return datetime.fromtimestamp(ts, UTC).date()
+
+
+def stacked_values(
+    points: list[HistoryPoint], names: dict[str, str]
+) -> tuple[list[tuple[str, QColor]], np.ndarray]:
+    """Bands bottom to top, and their values (bands x days) as floats.
+
+    The custodians largest on the last day come first, up to
+    :data:`MAX_SERIES`; the rest are summed into one grey band, and
+    self-custody is always the top band, so the stack's top is net worth.
+    Floats are for drawing only: the exact figures stay in ``points``.
+    """
+    last = points[-1].by_counterparty
+    ids = {cp for p in points for cp in p.by_counterparty}
+    ordered = sorted(ids, key=lambda cp: (-last.get(cp, 0), cp))
+    shown, rest = ordered[:MAX_SERIES], ordered[MAX_SERIES:]
+    rows = [[float(p.by_counterparty.get(cp, 0)) for cp in shown] for p in points]
+    columns: list[np.ndarray] = [np.array(rows, dtype=float).reshape(len(points), len(shown)).T]
+    bands = [(names.get(cp, cp), theme.series_colour(i)) for i, cp in enumerate(shown)]
+    if rest:
+        other = [float(sum(p.by_counterparty.get(cp, 0) for cp in rest)) for p in points]
+        columns.append(np.array([other]))
+        bands.append((f"Other custodians ({len(rest)})", QColor("#999999")))
+    columns.append(np.array([[float(p.self_custody) for p in points]]))
+    bands.append(("Self-custody", QColor(theme.SELF_CUSTODY_COLOUR)))
+    return bands, np.vstack(columns)
 
 
 class HistoryChart(pg.PlotWidget):
@@ -75,8 +103,9 @@ class HistoryChart(pg.PlotWidget):
         self.as_of_line.sigPositionChangeFinished.connect(self._on_line_moved)
         self.as_of_line.sigPositionChanged.connect(self._on_line_moving)
         self.points: list[HistoryPoint] = []
-        self.curves: list[pg.PlotDataItem] = []
-        self.fills: list[pg.FillBetweenItem] = []
+        self.areas = StackedAreasItem()
+        self.areas.setZValue(-10)
+        plot.addItem(self.areas)
         self.share_curve: pg.PlotDataItem | None = None
 
     def _sync_views(self) -> None:
@@ -95,10 +124,6 @@ class HistoryChart(pg.PlotWidget):
             step = -(-len(points) // MAX_POINTS)
             points = [*points[: -1 : step], points[-1]]
         plot = self.getPlotItem()
-        for item in [*self.curves, *self.fills]:
-            plot.removeItem(item)
-        self.curves.clear()
-        self.fills.clear()
         self.legend_entries = []
         if self.share_curve is not None:
             self.share_view.removeItem(self.share_curve)
@@ -107,46 +132,19 @@ class HistoryChart(pg.PlotWidget):
             plot.removeItem(self.as_of_line)
             plot.removeItem(self.as_of_text)
         if not points:
+            self.areas.set_bands(np.zeros(0), np.zeros((0, 0)), [])
             return
         x = np.array([day_to_ts(p.day) for p in points])
-        last = points[-1].by_counterparty
-        ids = {cp for p in points for cp in p.by_counterparty}
-        ordered = sorted(ids, key=lambda cp: (-float(last.get(cp, 0)), cp))
-        bands: list[tuple[str, np.ndarray, QColor]] = []
-        for i, cp in enumerate(ordered[:MAX_SERIES]):
-            values = np.array([float(p.by_counterparty.get(cp, 0)) for p in points])
-            bands.append((names.get(cp, cp), values, theme.series_colour(i)))
-        rest = ordered[MAX_SERIES:]
-        if rest:
-            other = np.array([float(sum(p.by_counterparty.get(cp, 0) for cp in rest))
-                              for p in points])
-            bands.append((f"Other custodians ({len(rest)})", other, QColor("#999999")))
-        bands.append(("Self-custody", np.array([float(p.self_custody) for p in points]),
-                      QColor(theme.SELF_CUSTODY_COLOUR)))
-        lower_values = np.zeros(len(x))
-        # note: a curve without a pen has no path, so FillBetweenItem would fill nothing
-        lower = pg.PlotDataItem(x, lower_values, pen=pg.mkPen(0, 0, 0, 0))
-        plot.addItem(lower)
-        self.curves.append(lower)
-        for name, values, colour in bands:
-            upper_values = lower_values + values
-            edge = QColor(colour)
-            upper = pg.PlotDataItem(x, upper_values, pen=pg.mkPen(edge.darker(110), width=1))
-            plot.addItem(upper)
-            fill_colour = QColor(colour)
-            fill_colour.setAlpha(170)
-            fill = pg.FillBetweenItem(lower, upper, brush=pg.mkBrush(fill_colour))
-            fill.setZValue(-10)
-            plot.addItem(fill)
-            self.legend_entries.append((name, QColor(colour)))
-            self.curves.append(upper)
-            self.fills.append(fill)
-            lower, lower_values = upper, upper_values
+        names_and_colours, values = stacked_values(points, names)
+        tops = np.cumsum(values, axis=0)
+        self.areas.set_bands(x, tops, [colour for _name, colour in names_and_colours])
+        self.legend_entries = [(name, QColor(colour)) for name, colour in names_and_colours]
+        net_worth = tops[-1]
         share = np.array([float(p.custodial_share) * 100 for p in points])
         self.share_curve = pg.PlotDataItem(
             x, share, pen=pg.mkPen(theme.foreground(), width=2, style=Qt.PenStyle.DotLine))
         self.share_view.addItem(self.share_curve)
-        top = float(lower_values.max()) if len(lower_values) else 1.0
+        top = float(net_worth.max())
         plot.setYRange(0, top * 1.08 if top > 0 else 1, padding=0)
         plot.setXRange(x[0] - DAY_SECONDS / 2, x[-1] + DAY_SECONDS / 2, padding=0.01)
         plot.setLimits(xMin=x[0] - DAY_SECONDS * 3, xMax=x[-1] + DAY_SECONDS * 3)
