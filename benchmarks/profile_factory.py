@@ -2,6 +2,11 @@
 
 The rows go through the real schema (migrations applied by ProfileStore), so
 the benchmarks measure the real queries and indexes.
+
+Amounts and prices follow random walks (about 1 % and 3 % a day, with a rare
+jump), as balances and prices do, so a chart of the history looks like a
+real portfolio's rather than white noise; the history benchmark also draws
+a white-noise series separately, as the worst case for painting.
 """
 
 from __future__ import annotations
@@ -27,8 +32,14 @@ def build_profile(
     assets_per_snapshot: int = 50,
     seed: int = 7,
     start: datetime = datetime(2021, 1, 1, tzinfo=UTC),
+    white_noise: bool = False,
 ) -> Path:
-    """A profile with about ``holding_rows`` holdings spread over daily snapshots."""
+    """A profile with about ``holding_rows`` holdings spread over daily snapshots.
+
+    ``white_noise`` draws every amount and price independently each day
+    (values jumping over five orders of magnitude from one day to the next)
+    instead of following random walks.
+    """
     rng = random.Random(seed)
     snapshots_per_account = max(1, holding_rows // (accounts * assets_per_snapshot))
     with ProfileStore.open(data_dir) as store:
@@ -45,13 +56,21 @@ def build_profile(
         db = store.db
         with store.transaction():
             for account_id in ids:
+                # amounts in thousandths and prices in cents, as integers
+                milli = [rng.randint(1, 10**6) for _ in range(assets_per_snapshot)]
+                cents = [rng.randint(1, 10**5) for _ in range(assets_per_snapshot)]
                 for day in range(snapshots_per_account):
                     taken = to_storage(start + timedelta(days=day))
                     rows = []
                     total = Decimal(0)
                     for a in range(assets_per_snapshot):
-                        amount = Decimal(rng.randint(1, 10**6)) / 1000
-                        price = Decimal(rng.randint(1, 10**5)) / 100
+                        if white_noise:
+                            milli[a], cents[a] = rng.randint(1, 10**6), rng.randint(1, 10**5)
+                        else:
+                            milli[a] = _walk(rng, milli[a], 0.01)
+                            cents[a] = _walk(rng, cents[a], 0.03)
+                        amount = Decimal(milli[a]) / 1000
+                        price = Decimal(cents[a]) / 100
                         value = amount * price
                         total += value
                         rows.append((f"A{a}", to_text(amount), to_text(price), to_text(value)))
@@ -68,3 +87,11 @@ def build_profile(
                         [(sid, asset, amount, amount, price, value) for asset, amount, price, value in rows],
                     )
     return data_dir
+
+
+def _walk(rng: random.Random, value: int, daily: float) -> int:
+    """One day of a multiplicative random walk, with a rare jump up or down."""
+    factor = 1 + rng.gauss(0, daily)
+    if rng.random() < 0.002:
+        factor *= rng.choice((0.2, 3.0))
+    return max(1, round(value * factor))
