@@ -76,7 +76,7 @@ class ProfileStore:
                     "please upgrade Exposure to open it."
                 )
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-        store = cls(Database(conn), path)
+        store = cls(_database(conn), path)
         store._configure()
         store.migrate(target_version)
         return store
@@ -84,7 +84,7 @@ class ProfileStore:
     @classmethod
     def in_memory(cls) -> ProfileStore:
         conn = sqlite3.connect(":memory:", isolation_level=None)
-        store = cls(Database(conn), None)
+        store = cls(_database(conn), None)
         store._configure()
         store.migrate()
         return store
@@ -159,3 +159,15 @@ class ProfileStore:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [key, value],
             )
+
+
+def _database(conn: sqlite3.Connection) -> Database:
+    """sqlite-utils' wrapper without its plugins.
+
+    sqlite-utils plugins are whatever packages in the environment declare the
+    ``sqlite_utils`` entry point; their ``prepare_connection`` hooks would run
+    on the connection to the user's portfolio. Nothing here needs them, and
+    finding them means reading the metadata of every installed package, which
+    was a tenth of the app's start-up.
+    """
+    return Database(conn, execute_plugins=False)

@@ -102,3 +102,31 @@ def test_newer_schema_is_refused_and_left_untouched(tmp_path):
     with pytest.raises(SchemaTooNewError, match="newer version of Exposure"):
         ProfileStore.open(folder)
     assert path.read_bytes() == before
+
+
+class _ConnectionHookPlugin:
+    """An installed sqlite-utils plugin that adds an SQL function to every connection."""
+
+    def __init__(self) -> None:
+        from sqlite_utils import hookimpl
+
+        def prepare_connection(conn):
+            conn.create_function("plugin_was_here", 0, lambda: 1)
+
+        self.prepare_connection = hookimpl(prepare_connection)
+
+
+def test_sqlite_utils_plugins_never_run_on_the_profile_database(tmp_path):
+    from sqlite_utils import Database
+    from sqlite_utils.plugins import pm
+
+    pm.register(_ConnectionHookPlugin(), name="test-connection-hook")
+    try:
+        # the plugin is live: a plain sqlite-utils Database runs its hook
+        plain = Database(sqlite3.connect(":memory:"))
+        assert plain.execute("SELECT plugin_was_here()").fetchone() == (1,)
+        with ProfileStore.open(tmp_path / "p") as store, pytest.raises(
+                sqlite3.OperationalError, match="no such function"):
+            store.db.execute("SELECT plugin_was_here()")
+    finally:
+        pm.unregister(name="test-connection-hook")
