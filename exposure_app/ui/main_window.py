@@ -1,9 +1,9 @@
 """The main window: navigation, pages, menus, the as-of indicator and sync.
 
-Pages are registered in a small page registry (:meth:`MainWindow.add_page`)
-so optional pages, such as the checklist, plug in without touching the rest:
-a page is a ``QWidget`` with a ``title`` and, optionally,
-``show_data(ViewData)`` (called after every refresh),
+Pages are registered in a :class:`~exposure_app.ui.page_registry.PageRegistry`
+and built the first time they are shown or asked for, so a page nobody opens
+costs nothing at start-up. A page is a ``QWidget`` with, optionally,
+``show_data(ViewData)`` (called when it is shown after a refresh),
 ``open_for(counterparty_id)`` (called by :meth:`open_checklist`) and an
 ``export_requested(report)`` signal (opens File → Export with that report).
 
@@ -17,15 +17,13 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
-from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QStackedWidget,
     QVBoxLayout,
@@ -38,26 +36,18 @@ from exposure_app.services.profile import Profile
 from exposure_app.ui.charts import theme
 from exposure_app.ui.icons import action_icon, app_icon, level_icon
 from exposure_app.ui.levels import level_label, level_rank
-from exposure_app.ui.pages.accounts_page import AccountsPage
-from exposure_app.ui.pages.events_page import EventsPage
-from exposure_app.ui.pages.history_page import HistoryPage
-from exposure_app.ui.pages.holdings_page import HoldingsPage
-from exposure_app.ui.pages.overview_page import OverviewPage
-from exposure_app.ui.pages.settings_page import SettingsPage
+from exposure_app.ui.page_registry import PageRegistry
 from exposure_app.ui.pages.welcome_page import WelcomePage
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.banner import MessageBanner
 from exposure_app.ui.window_actions import build_actions, build_toolbar
+from exposure_app.ui.window_pages import register_pages, wire_page
 from exposure_app.ui.window_state import WindowState
 
 log = logging.getLogger(__name__)
 
-
-@dataclass
-class PageEntry:
-    key: str
-    widget: QWidget
-    item: QListWidgetItem
+# pages whose table header layout (column widths and order) is saved
+HEADER_PAGES = ("holdings", "accounts", "events")
 
 
 class MainWindow(QMainWindow):
@@ -74,7 +64,6 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(900, 600)
-        self._pages: dict[str, PageEntry] = {}
         self._latest: ViewData | None = None
         self._stale_pages: set[str] = set()
         self._levels_seen: dict[str, str] | None = None
@@ -107,22 +96,8 @@ class MainWindow(QMainWindow):
 
         self.welcome = WelcomePage()
         self.stack.addWidget(self.welcome)
-        self.overview = OverviewPage()
-        self.holdings = HoldingsPage()
-        self.history = HistoryPage(self.state)
-        self.accounts = AccountsPage(self.state, secret_store=secret_store)
-        self.events = EventsPage(self.state)
-        self.settings_page = SettingsPage(self.state)
-        for key, page, icon in (
-            ("overview", self.overview, "checklist"),
-            ("holdings", self.holdings, "import"),
-            ("history", self.history, "sync"),
-            ("accounts", self.accounts, "add-exchange"),
-            ("events", self.events, "export"),
-        ):
-            self.add_page(key, page, icon)
-        self._add_optional_pages()
-        self.add_page("settings", self.settings_page, "settings")
+        self.pages = PageRegistry(self.nav, self.stack, self._on_page_built)
+        register_pages(self)
         self.nav.currentRowChanged.connect(self._on_nav_changed)
 
         build_actions(self)
@@ -136,51 +111,52 @@ class MainWindow(QMainWindow):
         self.state.as_of_changed.connect(self._on_as_of_changed)
         if not self.window_state.restore_window(self):
             self.resize(1280, 820)
-        self.restore_headers()
         self._on_as_of_changed(self.state.as_of)
         self.state.refresh_now()
         page = str(self.window_state.value("window/page", "overview"))
-        self.show_page(page if page in self._pages else "overview")
+        self.show_page(page if page in self.pages else "overview")
 
-    # -- page registry ---------------------------------------------------------------
+    # -- pages -----------------------------------------------------------------------
 
-    def add_page(self, key: str, widget: QWidget, icon: str = "checklist") -> None:
-        title = getattr(widget, "title", key.capitalize())
-        item = QListWidgetItem(action_icon(icon), title)
-        item.setData(Qt.ItemDataRole.UserRole, key)
-        item.setData(Qt.ItemDataRole.UserRole + 1, icon)
-        item.setToolTip(f"{title} (Ctrl+{self.nav.count() + 1})")
-        self.nav.addItem(item)
-        self.stack.addWidget(widget)
-        self._pages[key] = PageEntry(key, widget, item)
-        request = getattr(widget, "checklist_requested", None)
-        if request is not None and key != "checklist":
-            request.connect(self.open_checklist)
-        export = getattr(widget, "export_requested", None)
-        if export is not None:
-            export.connect(self.open_export)
-        message = getattr(widget, "message", None)
-        if message is not None:
-            message.connect(self.banner.show_message)
+    def _on_page_built(self, key: str, page: QWidget) -> None:
+        wire_page(self, key, page)
+        if key in HEADER_PAGES and self.window_state.restore_header(
+                key, page.view.horizontalHeader()):
+            page._sized = True   # a restored layout is kept, not auto-sized
+        self._stale_pages.add(key)
 
-    def _add_optional_pages(self) -> None:
-        try:
-            from exposure_app.ui.pages.checklist_page import ChecklistPage
-        except ModuleNotFoundError as exc:
-            if exc.name != "exposure_app.ui.pages.checklist_page":
-                raise
-            return
-        self.add_page("checklist", ChecklistPage(self.state), "checklist")
+    @property
+    def overview(self) -> QWidget:
+        return self.pages.get("overview")
+
+    @property
+    def holdings(self) -> QWidget:
+        return self.pages.get("holdings")
+
+    @property
+    def history(self) -> QWidget:
+        return self.pages.get("history")
+
+    @property
+    def accounts(self) -> QWidget:
+        return self.pages.get("accounts")
+
+    @property
+    def events(self) -> QWidget:
+        return self.pages.get("events")
+
+    @property
+    def settings_page(self) -> QWidget:
+        return self.pages.get("settings")
 
     def page(self, key: str) -> QWidget:
-        return self._pages[key].widget
+        return self.pages.get(key)
 
     def page_keys(self) -> list[str]:
-        return list(self._pages)
+        return self.pages.keys()
 
     def show_page(self, key: str) -> None:
-        entry = self._pages[key]
-        self.nav.setCurrentItem(entry.item)
+        self.nav.setCurrentItem(self.pages.item(key))
         self._show_current()
 
     def current_page_key(self) -> str:
@@ -195,43 +171,36 @@ class MainWindow(QMainWindow):
         if key not in self._stale_pages or self._latest is None:
             return
         self._stale_pages.discard(key)
-        show = getattr(self._pages[key].widget, "show_data", None)
+        show = getattr(self.pages.get(key), "show_data", None)
         if show is not None:
             show(self._latest)
 
     def _show_current(self) -> None:
         key = self.current_page_key()
+        if self.state.data.is_empty and key in ("overview", "holdings", "history"):
+            self.stack.setCurrentWidget(self.welcome)   # the page itself is not needed yet
+            return
+        page = self.pages.get(key)
         self.update_page(key)
-        empty = self.state.data.is_empty and key in ("overview", "holdings", "history")
-        self.stack.setCurrentWidget(self.welcome if empty else self._pages[key].widget)
+        self.stack.setCurrentWidget(page)
 
     def open_checklist(self, counterparty_id: str = "") -> None:
         """Show the move-to-self-custody checklist for ``counterparty_id`` ("" = all)."""
         if counterparty_id == PORTFOLIO_ID:   # the "all custodians combined" warning
             counterparty_id = ""
         self.checklist_requested.emit(counterparty_id)
-        entry = self._pages.get("checklist")
-        if entry is None:
-            self.banner.show_message("The self-custody checklist is not available in this "
-                                     "version.", "info", key="checklist")
-            return
+        page = self.pages.get("checklist")
         self.update_page("checklist")
-        opener = getattr(entry.widget, "open_for", None)
-        if opener is not None:
-            opener(counterparty_id or None)
+        page.open_for(counterparty_id or None)
         self.show_page("checklist")
 
     # -- actions ---------------------------------------------------------------------
 
     def _connect(self) -> None:
-        self.welcome.add_exchange_requested.connect(self.accounts.add_exchange)
-        self.welcome.add_wallet_requested.connect(self.accounts.add_manual)
+        # the pages' own signals are wired in _on_page_built, when each page is built
+        self.welcome.add_exchange_requested.connect(lambda: self.accounts.add_exchange())
+        self.welcome.add_wallet_requested.connect(lambda: self.accounts.add_manual())
         self.welcome.demo_requested.connect(self.start_demo)
-        self.overview.test_withdrawal_requested.connect(self.record_test_withdrawal)
-        self.accounts.changed.connect(self.state.mark_dirty)
-        self.accounts.sync_requested.connect(lambda ids: self.sync.sync(ids))
-        self.events.changed.connect(self.state.mark_dirty)
-        self.settings_page.saved.connect(lambda _s: self.sync.apply_interval())
 
     def sync_selected_account(self) -> None:
         ids = self.accounts.selected_account_ids()
@@ -259,13 +228,7 @@ class MainWindow(QMainWindow):
 
     def record_test_withdrawal(self, counterparty_id: str = "") -> QDialog | None:
         """The checklist page's "Record a test withdrawal…" dialog (from the overview)."""
-        entry = self._pages.get("checklist")
-        record = getattr(entry.widget, "record_test", None) if entry is not None else None
-        if record is None:
-            self.banner.show_message("Recording test withdrawals is not available in this "
-                                     "version.", "info", key="checklist")
-            return None
-        return record(counterparty_id or None)
+        return self.pages.get("checklist").record_test(counterparty_id or None)
 
     def start_demo(self) -> None:
         """Open the demo profile in a separate process (this profile stays as it is)."""
@@ -295,7 +258,7 @@ class MainWindow(QMainWindow):
         # Only the page on screen is updated now; the others when they are shown, so a
         # refresh costs one page's work, not all of them (the window stays responsive).
         self._latest = data
-        self._stale_pages = set(self._pages)
+        self._stale_pages = set(self.pages.keys())
         self._show_current()
         for problem in data.problems:
             self.banner.show_message(problem, "warning", key=problem)
@@ -312,11 +275,22 @@ class MainWindow(QMainWindow):
         self._notify_due_tests(data)
 
     def _notify_due_tests(self, data: ViewData) -> None:
-        """Withdrawal tests due now: a tray notice without waiting for the checklist page."""
-        entry = self._pages.get("checklist")
-        notify = getattr(entry.widget, "notify_due", None) if entry is not None else None
-        if data.live and data.due_reminders and notify is not None:
-            notify(data.due_reminders)
+        """Withdrawal tests due now: a tray notice without waiting for the checklist page.
+
+        The checklist page keeps which reminders were announced; if it does not
+        exist yet it is built once the event loop runs, not while the window is
+        still being put on screen.
+        """
+        if not (data.live and data.due_reminders):
+            return
+        if self.pages.built("checklist") is not None:
+            self.pages.get("checklist").notify_due(data.due_reminders)
+        else:
+            QTimer.singleShot(0, self, lambda: self._notify_due_later(data.due_reminders))
+
+    def _notify_due_later(self, due) -> None:
+        if not getattr(self, "_shut", False):
+            self.pages.get("checklist").notify_due(due)
 
     def _check_rising_levels(self, data: ViewData) -> None:
         if not data.live:
@@ -342,18 +316,12 @@ class MainWindow(QMainWindow):
 
     # -- state -------------------------------------------------------------------------
 
-    def restore_headers(self) -> None:
-        """Restore column widths and order; a restored page keeps them (no auto-size)."""
-        for key, page in (("holdings", self.holdings), ("accounts", self.accounts),
-                          ("events", self.events)):
-            if self.window_state.restore_header(key, page.view.horizontalHeader()):
-                page._sized = True
-
     def save_state(self) -> None:
+        """Window geometry, page and header layouts (pages never built keep theirs)."""
         self.window_state.save_window(self)
-        self.window_state.save_header("holdings", self.holdings.view.horizontalHeader())
-        self.window_state.save_header("accounts", self.accounts.view.horizontalHeader())
-        self.window_state.save_header("events", self.events.view.horizontalHeader())
+        for key, page in self.pages.built_pages():
+            if key in HEADER_PAGES:
+                self.window_state.save_header(key, page.view.horizontalHeader())
         self.window_state.set_value("window/page", self.current_page_key())
         self.window_state.sync()
 
@@ -365,7 +333,9 @@ class MainWindow(QMainWindow):
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.reject()
-        self.events.wait_for_workers()
+        events = self.pages.built("events")
+        if events is not None:
+            events.wait_for_workers()
         self.sync.shutdown()
         self.save_state()
         self.state.close()
@@ -386,12 +356,17 @@ class MainWindow(QMainWindow):
         for row in range(self.nav.count()):
             item = self.nav.item(row)
             item.setIcon(action_icon(item.data(Qt.ItemDataRole.UserRole + 1)))
-        for chart in (self.overview.bars, self.overview.donut):
-            theme.style_plot(chart, on_panel=True)
-        theme.style_plot(self.history.chart)
-        self.overview.forget_drawn()
-        self.history._loaded_key = None
-        self._stale_pages = set(self._pages)
+        # pages not built yet are styled from the palette when they are
+        overview = self.pages.built("overview")
+        if overview is not None:
+            for chart in (overview.bars, overview.donut):
+                theme.style_plot(chart, on_panel=True)
+            overview.forget_drawn()
+        history = self.pages.built("history")
+        if history is not None:
+            theme.style_plot(history.chart)
+            history._loaded_key = None
+        self._stale_pages = set(self.pages.keys())
         self._show_current()
 
     def closeEvent(self, event: QCloseEvent) -> None:

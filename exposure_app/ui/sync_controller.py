@@ -204,9 +204,14 @@ class SyncController(QObject):
         self.running_changed.emit(running)
 
     def _publish_status(self) -> None:
-        self.window.overview.live_status = dict(self.live_status)
-        self.window.overview.refresh_freshness()
-        self.window.accounts.set_live_status(self.live_status, self.last_results)
+        # pages not built yet take the status from here when they are
+        overview = self.window.pages.built("overview")
+        if overview is not None:
+            overview.live_status = dict(self.live_status)
+            overview.refresh_freshness()
+        accounts = self.window.pages.built("accounts")
+        if accounts is not None:
+            accounts.set_live_status(self.live_status, self.last_results)
         self.account_status_changed.emit()
 
     def _on_started(self, event: AccountSyncStarted) -> None:

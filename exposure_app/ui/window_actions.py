@@ -56,8 +56,8 @@ def build_actions(window) -> None:
                           None, "Show the latest figures")
     window.quit_action = a("&Quit", window.close, QKeySequence.StandardKey.Quit)
     window.page_actions = []
-    for i, key in enumerate(window._pages):
-        title = window._pages[key].item.text()
+    for i, key in enumerate(window.pages.keys()):
+        title = window.pages.item(key).text()
         action = a(title, lambda _=False, k=key: window.show_page(k), f"Ctrl+{i + 1}")
         window.page_actions.append(action)
     menus = window.menuBar()

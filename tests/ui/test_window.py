@@ -110,6 +110,35 @@ def test_window_state_and_page_are_restored(make_window, data_dir):
     assert again.holdings.view.horizontalHeader().sectionSize(0) == 211
 
 
+def test_pages_are_built_when_first_needed_and_get_the_latest_data(make_window, data_dir):
+    _populate(data_dir)
+    window = make_window(data_dir)
+    assert window.pages.built("overview") is not None
+    for key in ("holdings", "history", "accounts", "events", "checklist", "settings"):
+        assert window.pages.built(key) is None, key
+    assert len(window.nav.findItems("History", Qt.MatchFlag.MatchExactly)) == 1
+    window.show_page("holdings")
+    holdings = window.pages.built("holdings")
+    assert window.stack.currentWidget() is holdings
+    assert holdings.proxy.rowCount() == 2   # the data of the refresh before it existed
+    assert window.pages.built("history") is None
+
+
+def test_header_layouts_survive_sessions_that_never_open_the_page(make_window, data_dir):
+    _populate(data_dir)
+    first = make_window(data_dir)
+    first.show_page("holdings")
+    first.holdings.view.horizontalHeader().resizeSection(0, 233)
+    first.show_page("overview")
+    first.close()
+    second = make_window(data_dir)   # holdings never shown: its saved layout is kept
+    assert second.pages.built("holdings") is None
+    second.close()
+    third = make_window(data_dir)
+    third.show_page("holdings")
+    assert third.holdings.view.horizontalHeader().sectionSize(0) == 233
+
+
 def test_settings_page_saves_typed_settings(make_window, data_dir):
     window = make_window(data_dir)
     page = window.settings_page

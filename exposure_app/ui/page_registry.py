@@ -1,0 +1,84 @@
+"""The main window's pages, each built the first time it is needed.
+
+A page is registered with its key, title, icon and a factory; its
+navigation entry exists at once, the widget only when the page is first
+shown or asked for (:meth:`PageRegistry.get`). Why: building all pages
+(three pyqtgraph plots, the checklist, the events and settings forms)
+before the window appears was a third of the time from launch to a usable
+window, and a page nobody opens in a session should cost nothing.
+
+``on_built(key, widget)`` lets the window wire a page's signals and restore
+its saved state at the moment it comes into being, wherever that happens.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStackedWidget, QWidget
+
+from exposure_app.ui.icons import action_icon
+
+PageFactory = Callable[[], QWidget]
+
+
+@dataclass
+class PageEntry:
+    key: str
+    item: QListWidgetItem
+    factory: PageFactory
+    widget: QWidget | None = None
+
+
+class PageRegistry:
+    """Navigation entries and lazily built page widgets, in registration order."""
+
+    def __init__(self, nav: QListWidget, stack: QStackedWidget,
+                 on_built: Callable[[str, QWidget], None]) -> None:
+        self._nav = nav
+        self._stack = stack
+        self._on_built = on_built
+        self._entries: dict[str, PageEntry] = {}
+
+    def add(self, key: str, title: str, icon: str, factory: PageFactory) -> None:
+        if key in self._entries:
+            raise ValueError(f"page {key!r} is registered twice")
+        item = QListWidgetItem(action_icon(icon), title)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setData(Qt.ItemDataRole.UserRole + 1, icon)
+        item.setToolTip(f"{title} (Ctrl+{self._nav.count() + 1})")
+        self._nav.addItem(item)
+        self._entries[key] = PageEntry(key, item, factory)
+
+    def get(self, key: str) -> QWidget:
+        """The page's widget, built now if this is the first time it is needed."""
+        entry = self._entries[key]
+        if entry.widget is None:
+            widget = entry.factory()
+            entry.widget = widget
+            self._stack.addWidget(widget)
+            self._on_built(key, widget)
+        return entry.widget
+
+    def built(self, key: str) -> QWidget | None:
+        """The page's widget if it exists, without building it."""
+        entry = self._entries.get(key)
+        return entry.widget if entry is not None else None
+
+    def built_pages(self) -> Iterator[tuple[str, QWidget]]:
+        for key, entry in self._entries.items():
+            if entry.widget is not None:
+                yield key, entry.widget
+
+    def item(self, key: str) -> QListWidgetItem:
+        return self._entries[key].item
+
+    def keys(self) -> list[str]:
+        return list(self._entries)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
