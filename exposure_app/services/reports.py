@@ -47,17 +47,9 @@ from exposure_app.risk.catalog import load_directory
 from exposure_app.services.checklist_service import ALL, risk_levels, view_checklist
 from exposure_app.services.history import first_snapshot_day, iter_daily_history
 from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.report_names import REPORTS
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
-
-REPORTS: dict[str, str] = {
-    "exposure": "per counterparty: direct, affiliated, total, share, level",
-    "holdings": "every holding of each account's latest snapshot (or all snapshots)",
-    "history": "one row per day per custodian",
-    "warnings": "the current warnings with cited events and sources",
-    "checklist": "the self-custody plan with progress",
-    "events": "the risk event history (shipped, yours, derived)",
-}
 
 
 class ReportError(ValueError):

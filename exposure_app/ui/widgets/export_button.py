@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from exposure_app.services.reports import REPORTS
+from exposure_app.services.report_names import REPORTS
 from exposure_app.ui.icons import action_icon
 
 
