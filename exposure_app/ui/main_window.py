@@ -46,6 +46,8 @@ from exposure_app.ui.window_state import WindowState
 
 log = logging.getLogger(__name__)
 
+# how long a due-test tray notice waits for the checklist page to be built
+DUE_NOTICE_DELAY_MS = 2000
 # pages whose table header layout (column widths and order) is saved
 HEADER_PAGES = ("holdings", "accounts", "events")
 
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
         self._latest: ViewData | None = None
         self._stale_pages: set[str] = set()
         self._levels_seen: dict[str, str] | None = None
+        self._pending_due: tuple = ()   # due reminders waiting for the checklist page
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -123,6 +126,9 @@ class MainWindow(QMainWindow):
         if key in HEADER_PAGES and self.window_state.restore_header(
                 key, page.view.horizontalHeader()):
             page._sized = True   # a restored layout is kept, not auto-sized
+        if key == "checklist" and self._pending_due:
+            page.notify_due(self._pending_due)
+            self._pending_due = ()
         self._stale_pages.add(key)
 
     @property
@@ -277,20 +283,23 @@ class MainWindow(QMainWindow):
     def _notify_due_tests(self, data: ViewData) -> None:
         """Withdrawal tests due now: a tray notice without waiting for the checklist page.
 
-        The checklist page keeps which reminders were announced; if it does not
-        exist yet it is built once the event loop runs, not while the window is
-        still being put on screen.
+        The checklist page keeps which reminders were announced. If it does not
+        exist yet, it is built (and told) a little later or when it is first
+        needed, whichever comes first: a tray notice can wait two seconds, the
+        window's first paint should not wait for the checklist.
         """
         if not (data.live and data.due_reminders):
             return
-        if self.pages.built("checklist") is not None:
-            self.pages.get("checklist").notify_due(data.due_reminders)
-        else:
-            QTimer.singleShot(0, self, lambda: self._notify_due_later(data.due_reminders))
+        checklist = self.pages.built("checklist")
+        if checklist is not None:
+            checklist.notify_due(data.due_reminders)
+            return
+        self._pending_due = data.due_reminders
+        QTimer.singleShot(DUE_NOTICE_DELAY_MS, self, self._deliver_pending_due)
 
-    def _notify_due_later(self, due) -> None:
-        if not getattr(self, "_shut", False):
-            self.pages.get("checklist").notify_due(due)
+    def _deliver_pending_due(self) -> None:
+        if self._pending_due and not getattr(self, "_shut", False):
+            self.pages.get("checklist")   # _on_page_built hands it the pending reminders
 
     def _check_rising_levels(self, data: ViewData) -> None:
         if not data.live:

@@ -146,6 +146,24 @@ def test_overview_button_opens_the_record_a_test_dialog(qtbot, window):
     assert first not in {r.counterparty for r in window.state.data.due_reminders}
 
 
+def test_due_tests_are_announced_soon_after_start_not_during_it(qtbot, make_window, data_dir,
+                                                              monkeypatch):
+    from exposure_app.ui import main_window
+
+    store = ProfileStore.open(data_dir)
+    try:
+        populate(store)
+    finally:
+        store.close()
+    monkeypatch.setattr(main_window, "DUE_NOTICE_DELAY_MS", 300)
+    window = make_window(data_dir)
+    assert window.state.data.due_reminders
+    assert window.pages.built("checklist") is None   # not built while the window opens
+    qtbot.waitUntil(lambda: window.pages.built("checklist") is not None, timeout=5000)
+    page = window.pages.built("checklist")
+    assert {cp for cp, _due in page._notified} == {"binance", "kraken"}
+
+
 def test_due_tests_are_announced_without_visiting_the_checklist_page(qtbot, make_window,
                                                                      data_dir, monkeypatch):
     # held since 2026-03-01: due on 2026-05-30, so due now on a live view
