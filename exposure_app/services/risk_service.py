@@ -110,12 +110,19 @@ def stored_and_shipped_events(store: ProfileStore) -> list[RiskEvent]:
     return [*load_shipped_events(), *store.risk.list()]
 
 
-def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | None = None
-                   ) -> WarningsReport:
-    """Warnings from snapshots and events dated on or before ``as_of`` (default now)."""
+def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | None = None,
+                   *, report: ExposureReport | None = None) -> WarningsReport:
+    """Warnings from snapshots and events dated on or before ``as_of`` (default now).
+
+    ``report`` is the exposure as of the same instant if the caller already
+    has it (the window computes it for the overview), so it is not read twice.
+    """
     as_of = as_of or utc_now()
+    if report is not None and report.as_of != as_of:
+        raise ValueError(f"the exposure report is as of {report.as_of}, not {as_of}")
     directory = load_directory()
-    report = exposure_as_of(store, settings, as_of, directory)
+    if report is None:
+        report = exposure_as_of(store, settings, as_of, directory)
     events = stored_and_shipped_events(store)
     if settings.outflow_signals_enabled:
         events += derived_events(store, settings, held_reserve_slugs(report, directory),

@@ -25,12 +25,16 @@ def _risk_service():
     return risk_service
 
 
-def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime) -> Sequence[object]:
-    """The warnings as of ``as_of``, most severe first (empty without an engine)."""
+def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime,
+                   report: object | None = None) -> Sequence[object]:
+    """The warnings as of ``as_of``, most severe first (empty without an engine).
+
+    ``report``: the exposure report as of ``as_of``, if already computed.
+    """
     service = _risk_service()
     if service is None:
         return ()
-    result = service.warnings_as_of(store, settings, as_of)
+    result = service.warnings_as_of(store, settings, as_of, report=report)
     return tuple(getattr(result, "warnings", result))
 
 

@@ -133,7 +133,8 @@ class ViewState(QObject):
         problems = list(self.settings.problems)
         warnings: tuple = ()
         try:
-            warnings = tuple(risk_source.warnings_as_of(self.store, self.settings, moment))
+            warnings = tuple(risk_source.warnings_as_of(self.store, self.settings, moment,
+                                                        report=report))
         except Exception as exc:  # a bad event file must not blank the window
             log.exception("computing warnings failed")
             problems.append(f"Warnings could not be computed: {exc}")

@@ -95,3 +95,17 @@ def test_bad_results_are_refused_and_change_nothing(store):
     with pytest.raises(ReminderError, match="future"):
         record_test(store, "binance", "worked", tested_at=T0 + DAY, now=T0)
     assert store.db.execute("SELECT count(*) FROM withdrawal_tests").fetchone()[0] == 0
+
+
+def test_warnings_reuse_a_report_of_the_same_instant_and_refuse_another(store):
+    from exposure_app.services.portfolio import exposure_as_of
+
+    populate(store)
+    settings = Settings()
+    day = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    report = exposure_as_of(store, settings, day)
+    fresh = warnings_as_of(store, settings, day)
+    reused = warnings_as_of(store, settings, day, report=report)
+    assert fresh.warnings and reused.warnings == fresh.warnings
+    with pytest.raises(ValueError, match="as of"):
+        warnings_as_of(store, settings, day + DAY, report=report)
