@@ -368,8 +368,8 @@ class MainWindow(QMainWindow):
         # pages not built yet are styled from the palette when they are
         overview = self.pages.built("overview")
         if overview is not None:
-            for chart in (overview.bars, overview.donut):
-                theme.style_plot(chart, on_panel=True)
+            theme.style_plot(overview.bars, on_panel=True)
+            overview.donut.update()   # it takes its colours from the palette when painting
             overview.forget_drawn()
         history = self.pages.built("history")
         if history is not None:
