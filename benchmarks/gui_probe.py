@@ -41,8 +41,11 @@ def main(argv: list[str]) -> int:
         QTimer.singleShot(0, done)
         return app.exec()
 
+    import gc
+
+    gc.disable()   # as exposure_app.main does before the GUI's imports
     from exposure_app.services.profile import Profile
-    from exposure_app.ui.app import build_window, create_application
+    from exposure_app.ui.app import build_window, create_application, settle_heap
 
     app = create_application()
     profile = Profile.resolve(argv[1])
@@ -53,6 +56,7 @@ def main(argv: list[str]) -> int:
         secret_store, server = _emulated_exchange_account(profile)
     window = build_window(profile, secret_store=secret_store, tray=False)
     window.show()
+    settle_heap()
 
     def shown() -> None:
         print("shown", flush=True)

@@ -55,14 +55,18 @@ def build_window(profile, *, secret_store=None, tray: bool = True):
 
 
 def settle_heap() -> None:
-    """Freeze the objects made at start-up (Qt, pyqtgraph, numpy modules...).
+    """Freeze the objects made at start-up (Qt, pyqtgraph, numpy modules...), collect again.
 
     The garbage collector then never rescans them, so its full collections
-    stay short enough not to be felt in the window.
+    stay short enough not to be felt in the window. Collection is switched off
+    by :func:`exposure_app.main.main` while the window is built; this turns it
+    back on, so call it once the window is shown on every path that runs the
+    event loop.
     """
     import gc
 
     gc.freeze()
+    gc.enable()
 
 
 def run_gui(argv: Sequence[str]) -> int:

@@ -57,7 +57,7 @@ def open_demo_profile(app: QApplication, args: argparse.Namespace) -> int:
     """Run the app on a demo session; returns the exit status."""
     from exposure_app.services.demo import DemoError, start_demo_session
     from exposure_app.storage.errors import StorageError
-    from exposure_app.ui.app import build_window
+    from exposure_app.ui.app import build_window, settle_heap
 
     # Setting up takes a few seconds (history, emulators, ccxt): say so at once.
     splash = _splash()
@@ -76,6 +76,7 @@ def open_demo_profile(app: QApplication, args: argparse.Namespace) -> int:
         try:
             window = build_window(profile, secret_store=session.secret_store)
             window.show()
+            settle_heap()
             splash.finish(window)
             quit_after = _quit_after_ms()
             if quit_after is not None:

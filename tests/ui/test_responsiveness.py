@@ -61,3 +61,15 @@ def test_no_gap_above_100_ms_while_syncing_slow_exchanges(qtbot, make_window, da
           f"{worst * 1000:.1f} ms")
     assert worst <= MAX_GAP, f"the GUI thread stalled for {worst * 1000:.0f} ms"
     assert len(window.state.data.report.counterparties) == len(EXCHANGES)
+
+
+def test_settling_the_heap_turns_collection_back_on():
+    import gc
+
+    gc.disable()   # as exposure_app.main does while the window is built
+    try:
+        settle_heap()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
