@@ -14,11 +14,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from exposure_app.domain.checklist import ItemProgress, LockDetail, NetworkInfo, PlanProgress
 from exposure_app.domain.money import to_text
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
 
 if TYPE_CHECKING:
+    # Imported where the rows are built: the window reads reminders from this
+    # module while it opens, and the checklist domain (a dozen dataclasses) is
+    # only needed once the checklist itself is used.
+    from exposure_app.domain.checklist import LockDetail, NetworkInfo, PlanProgress
     from exposure_app.storage.store import ProfileStore
 
 TEST_RESULTS = ("worked", "delayed", "failed")
@@ -135,6 +138,8 @@ class ChecklistRepository:
             "SELECT item_key, done, done_at, done_by, note FROM checklist_progress WHERE plan_id = ?",
             [plan_id],
         ).fetchall()
+        from exposure_app.domain.checklist import ItemProgress, PlanProgress
+
         return PlanProgress(plan_id, {
             r[0]: ItemProgress(r[0], bool(r[1]), from_storage(r[2]) if r[2] else None, r[3], r[4])
             for r in rows
@@ -211,6 +216,8 @@ class WithdrawalNetworkRepository:
         return None if row is None else (from_storage(row[0]), row[1], row[2])
 
     def for_exchange(self, exchange_id: str) -> dict[tuple[str, str], list[NetworkInfo]]:
+        from exposure_app.domain.checklist import NetworkInfo
+
         rows = self._store.db.execute(
             "SELECT exchange_id, asset, network, network_id, withdraw_enabled, deposit_enabled, fee, "
             "min_amount, max_amount, memo_required, fetched_at FROM withdrawal_networks "
@@ -240,6 +247,8 @@ class HoldingLockRepository:
                 "VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def for_snapshots(self, snapshot_ids: Iterable[int]) -> dict[int, list[LockDetail]]:
+        from exposure_app.domain.checklist import LockDetail
+
         ids = list(snapshot_ids)
         out: dict[int, list[LockDetail]] = {}
         if not ids:
