@@ -15,8 +15,7 @@ to its signals.
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
@@ -40,12 +39,17 @@ from exposure_app.ui.page_registry import PageRegistry
 from exposure_app.ui.pages.welcome_page import WelcomePage
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.banner import MessageBanner
-from exposure_app.ui.window_actions import build_actions, build_toolbar
+from exposure_app.ui.window_actions import build_actions, build_toolbar, start_demo
 from exposure_app.ui.window_pages import register_pages, wire_page
 from exposure_app.ui.window_state import WindowState
 
+if TYPE_CHECKING:
+    from exposure_app.ui.sync_controller import SyncController
+
 log = logging.getLogger(__name__)
 
+# how long after the window is built its sync controller is made (auto-sync timer)
+SYNC_CONTROLLER_DELAY_MS = 250
 # how long a due-test tray notice waits for the checklist page to be built
 DUE_NOTICE_DELAY_MS = 2000
 # pages whose table header layout (column widths and order) is saved
@@ -106,9 +110,10 @@ class MainWindow(QMainWindow):
         build_actions(self)
         build_toolbar(self)
         self.statusBar().setSizeGripEnabled(True)
-        from exposure_app.ui.sync_controller import SyncController
-
-        self.sync = SyncController(self)
+        # The sync controller (and the modules it needs) is made just after the
+        # window is shown, or at once if something asks for it before then.
+        self._sync = None
+        QTimer.singleShot(SYNC_CONTROLLER_DELAY_MS, self, self._start_sync_controller)
         self._connect()
         self.state.refreshed.connect(self._on_refreshed)
         self.state.as_of_changed.connect(self._on_as_of_changed)
@@ -130,6 +135,23 @@ class MainWindow(QMainWindow):
             page.notify_due(self._pending_due)
             self._pending_due = ()
         self._stale_pages.add(key)
+
+    @property
+    def sync(self) -> SyncController:
+        """The sync controller, made on first use."""
+        if self._sync is None:
+            from exposure_app.ui.sync_controller import SyncController
+
+            self._sync = SyncController(self)
+        return self._sync
+
+    def sync_if_started(self) -> SyncController | None:
+        """The sync controller if it exists, without making it."""
+        return self._sync
+
+    def _start_sync_controller(self) -> None:
+        if not getattr(self, "_shut", False):
+            _ = self.sync
 
     @property
     def overview(self) -> QWidget:
@@ -206,7 +228,7 @@ class MainWindow(QMainWindow):
         # the pages' own signals are wired in _on_page_built, when each page is built
         self.welcome.add_exchange_requested.connect(lambda: self.accounts.add_exchange())
         self.welcome.add_wallet_requested.connect(lambda: self.accounts.add_manual())
-        self.welcome.demo_requested.connect(self.start_demo)
+        self.welcome.demo_requested.connect(lambda: start_demo(self))
 
     def sync_selected_account(self) -> None:
         ids = self.accounts.selected_account_ids()
@@ -235,28 +257,6 @@ class MainWindow(QMainWindow):
     def record_test_withdrawal(self, counterparty_id: str = "") -> QDialog | None:
         """The checklist page's "Record a test withdrawal…" dialog (from the overview)."""
         return self.pages.get("checklist").record_test(counterparty_id or None)
-
-    def start_demo(self) -> None:
-        """Open the demo profile in a separate process (this profile stays as it is)."""
-        try:
-            from exposure_app.ui.demo import demo_command
-
-            command = demo_command()
-        except ModuleNotFoundError:
-            command = [sys.executable, "-m", "exposure_app", "--demo"]
-        try:
-            subprocess.Popen(command, start_new_session=True)
-        except OSError as exc:
-            self.banner.show_message(f"The demo could not be started: {exc.strerror}.")
-            return
-        self.statusBar().showMessage("Opening the demo in a new window…", 8000)
-
-    def _open_logs(self) -> None:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
-        self.profile.log_dir.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.profile.log_dir)))
 
     # -- refresh -----------------------------------------------------------------------
 
@@ -345,7 +345,8 @@ class MainWindow(QMainWindow):
         events = self.pages.built("events")
         if events is not None:
             events.wait_for_workers()
-        self.sync.shutdown()
+        if self._sync is not None:
+            self._sync.shutdown()
         self.save_state()
         self.state.close()
 

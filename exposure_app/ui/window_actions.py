@@ -5,6 +5,9 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
@@ -78,7 +81,7 @@ def build_actions(window) -> None:
     tools = menus.addMenu("&Tools")
     tools.addAction(window.checklist_action)
     help_menu = menus.addMenu("&Help")
-    help_menu.addAction(_action(window, "Open the &log folder", window._open_logs))
+    help_menu.addAction(_action(window, "Open the &log folder", lambda: open_logs(window)))
 
 
 def build_toolbar(window) -> None:
@@ -109,3 +112,27 @@ def build_toolbar(window) -> None:
     window.addToolBar(bar)
     window.toolbar = bar
 
+
+def start_demo(window) -> None:
+    """Open the demo profile in a separate process (this profile stays as it is)."""
+    try:
+        from exposure_app.ui.demo import demo_command
+
+        command = demo_command()
+    except ModuleNotFoundError:
+        command = [sys.executable, "-m", "exposure_app", "--demo"]
+    try:
+        subprocess.Popen(command, start_new_session=True)
+    except OSError as exc:
+        window.banner.show_message(f"The demo could not be started: {exc.strerror}.")
+        return
+    window.statusBar().showMessage("Opening the demo in a new window…", 8000)
+
+
+def open_logs(window) -> None:
+    """Show the profile's log folder in the file manager."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    window.profile.log_dir.mkdir(parents=True, exist_ok=True)
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(window.profile.log_dir)))

@@ -74,9 +74,7 @@ def wire_page(window: MainWindow, key: str, page: QWidget) -> None:
     message = getattr(page, "message", None)
     if message is not None:
         message.connect(window.banner.show_message)
-    # the sync controller exists unless the page is built while the window is
-    # still being constructed
-    sync = getattr(window, "sync", None)
+    sync = window.sync_if_started()   # not made yet: it has no status to hand over
     if key == "overview":
         page.test_withdrawal_requested.connect(window.record_test_withdrawal)
         if sync is not None:

@@ -41,6 +41,26 @@ def test_empty_profile_shows_the_welcome_state(make_window, data_dir):
     assert window.stack.currentWidget() is window.settings_page
 
 
+def test_try_the_demo_opens_it_in_another_process_or_says_why_not(make_window, data_dir,
+                                                                   monkeypatch):
+    from exposure_app.ui import window_actions
+
+    launched = []
+    monkeypatch.setattr(window_actions.subprocess, "Popen",
+                        lambda command, **kw: launched.append((command, kw)))
+    window = make_window(data_dir)
+    window.welcome.try_demo.click()
+    assert launched and launched[0][0][-1] == "--demo"
+    assert launched[0][1] == {"start_new_session": True}
+
+    def refuse(command, **kw):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(window_actions.subprocess, "Popen", refuse)
+    window.welcome.try_demo.click()
+    assert any("could not be started: Permission denied" in m for m in window.banner.messages())
+
+
 def test_window_opens_without_ccxt_and_shows_the_figures(make_window, data_dir):
     _populate(data_dir)
     for name in [m for m in sys.modules if m == "ccxt" or m.startswith("ccxt.")]:
@@ -122,6 +142,18 @@ def test_pages_are_built_when_first_needed_and_get_the_latest_data(make_window, 
     assert window.stack.currentWidget() is holdings
     assert holdings.proxy.rowCount() == 2   # the data of the refresh before it existed
     assert window.pages.built("history") is None
+
+
+def test_the_sync_controller_starts_just_after_the_window_shows(qtbot, make_window, data_dir):
+    settings = Settings.load(data_dir)
+    settings.set("sync_interval_minutes", 30)
+    settings.save()
+    window = make_window(data_dir)
+    qtbot.waitUntil(lambda: window.sync_if_started() is not None, timeout=5000)
+    controller = window.sync_if_started()
+    assert window.sync is controller                     # one controller, made once
+    assert controller.auto_timer.isActive()              # the auto-sync interval is running
+    assert controller.auto_timer.interval() == 30 * 60 * 1000
 
 
 def test_header_layouts_survive_sessions_that_never_open_the_page(make_window, data_dir):
