@@ -17,28 +17,19 @@ import struct
 from collections.abc import Sequence
 from pathlib import Path
 
+from elf_sections import read_elf
+
 SHT_DYNAMIC = 6
 DT_NEEDED = 1
 
 
 def elf_needed(path: str | Path) -> list[str]:
     """The ``DT_NEEDED`` sonames of an ELF file (empty for anything that is not ELF)."""
-    data = Path(path).read_bytes()
-    if data[:4] != b"\x7fELF":
+    image = read_elf(Path(path).read_bytes())
+    if image is None:
         return []
-    is64 = data[4] == 2
-    endian = "<" if data[5] == 1 else ">"
-    if is64:
-        (shoff,) = struct.unpack_from(endian + "Q", data, 0x28)
-        shentsize, shnum = struct.unpack_from(endian + "HH", data, 0x3A)
-        section = endian + "IIQQQQIIQQ"
-        dyn, dynsize = endian + "qQ", 16
-    else:
-        (shoff,) = struct.unpack_from(endian + "I", data, 0x20)
-        shentsize, shnum = struct.unpack_from(endian + "HH", data, 0x2E)
-        section = endian + "IIIIIIIIII"
-        dyn, dynsize = endian + "iI", 8
-    sections = [struct.unpack_from(section, data, shoff + i * shentsize) for i in range(shnum)]
+    data, sections = image.data, image.sections
+    dyn, dynsize = (image.endian + "qQ", 16) if image.is64 else (image.endian + "iI", 8)
     needed: list[str] = []
     for _name, sh_type, _flags, _addr, offset, size, link, *_ in sections:
         if sh_type != SHT_DYNAMIC:

@@ -51,6 +51,8 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from elf_sections import read_elf
+
 #: Top-level trees of the ICU data package that Qt's ICU calls never open.
 REMOVED_TREES = ("brkitr", "curr", "lang", "rbnf", "translit", "unit")
 
@@ -88,21 +90,12 @@ def elf_symbol_bytes(data: bytes, symbol: str) -> bytes:
     The symbol is looked up in ``.symtab`` and ``.dynsym``; its address is
     mapped to a file offset through the section it is defined in.
     """
-    if data[:4] != b"\x7fELF":
+    image = read_elf(data)
+    if image is None:
         raise IcuTrimError("not an ELF file")
-    is64 = data[4] == 2
-    endian = "<" if data[5] == 1 else ">"
-    if is64:
-        (shoff,) = struct.unpack_from(endian + "Q", data, 0x28)
-        shentsize, shnum = struct.unpack_from(endian + "HH", data, 0x3A)
-        section_format = endian + "IIQQQQIIQQ"
-        symbol_format = endian + "IBBHQQ"  # name, info, other, shndx, value, size
-    else:
-        (shoff,) = struct.unpack_from(endian + "I", data, 0x20)
-        shentsize, shnum = struct.unpack_from(endian + "HH", data, 0x2E)
-        section_format = endian + "IIIIIIIIII"
-        symbol_format = endian + "IIIBBH"  # name, value, size, info, other, shndx
-    sections = [struct.unpack_from(section_format, data, shoff + i * shentsize) for i in range(shnum)]
+    is64, sections = image.is64, image.sections
+    symbol_format = image.endian + ("IBBHQQ"    # name, info, other, shndx, value, size
+                                    if is64 else "IIIBBH")  # name, value, size, info, other, shndx
     wanted = symbol.encode()
     for _name, sh_type, _flags, _addr, offset, size, link, _info, _align, entsize in sections:
         if sh_type not in (SHT_SYMTAB, SHT_DYNSYM) or not entsize:

@@ -29,6 +29,8 @@ LINUX_SIZE_TARGET_MB = 150
 
 
 def _load(name: str):
+    if str(PACKAGING) not in sys.path:   # the scripts import their sibling elf_sections
+        sys.path.insert(0, str(PACKAGING))
     spec = importlib.util.spec_from_file_location(f"exposure_{name}", PACKAGING / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
