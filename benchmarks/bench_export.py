@@ -2,7 +2,7 @@
 
 Both write every holding of every snapshot (1,000,000 rows) from the same
 query; the app adds Decimal parsing, ISO 8601 times and formula
-neutralising. Goal: ratio <= 1.5.
+neutralising. Best of two runs each, in turns. Goal: ratio <= 1.5.
 """
 
 from __future__ import annotations
@@ -49,16 +49,21 @@ def run(rows: int = 1_000_000) -> list[Figure]:
         as_of = utc_now()
         from exposure_app.domain.timeutil import to_storage
 
-        start = time.perf_counter()
-        plain_rows = _plain(folder / DB_NAME, Path(tmp) / "plain.csv", to_storage(as_of))
-        plain = time.perf_counter() - start
-        with ProfileStore.open(folder) as store:
+        plain = app = float("inf")
+        plain_rows = app_rows = 0
+        # twice each, in turns, so a slower spell of a shared machine hits both alike
+        for _ in range(2):
             start = time.perf_counter()
-            result = write_report(store, Settings(), "holdings", Path(tmp) / "app.csv",
-                                  ReportOptions(as_of=as_of, all_snapshots=True))
-            app = time.perf_counter() - start
-        if result.rows != plain_rows:
-            raise RuntimeError(f"row counts differ: {result.rows} vs {plain_rows}")
+            plain_rows = _plain(folder / DB_NAME, Path(tmp) / "plain.csv", to_storage(as_of))
+            plain = min(plain, time.perf_counter() - start)
+            with ProfileStore.open(folder) as store:
+                start = time.perf_counter()
+                result = write_report(store, Settings(), "holdings", Path(tmp) / "app.csv",
+                                      ReportOptions(as_of=as_of, all_snapshots=True))
+                app = min(app, time.perf_counter() - start)
+                app_rows = result.rows
+        if app_rows != plain_rows:
+            raise RuntimeError(f"row counts differ: {app_rows} vs {plain_rows}")
     ratio = app / plain
     return [Figure("5. holdings history export vs sqlite3+csv", ratio, "x", "<= 1.5", ratio <= 1.5,
                    f"{plain_rows:,} rows: {app:.2f} s vs {plain:.2f} s")]

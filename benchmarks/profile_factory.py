@@ -40,7 +40,6 @@ def build_profile(
     (values jumping over five orders of magnitude from one day to the next)
     instead of following random walks.
     """
-    rng = random.Random(seed)
     snapshots_per_account = max(1, holding_rows // (accounts * assets_per_snapshot))
     with ProfileStore.open(data_dir) as store:
         ids = []
@@ -55,20 +54,14 @@ def build_profile(
             ids.append(account.id)
         db = store.db
         with store.transaction():
-            for account_id in ids:
-                # amounts in thousandths and prices in cents, as integers
-                milli = [rng.randint(1, 10**6) for _ in range(assets_per_snapshot)]
-                cents = [rng.randint(1, 10**5) for _ in range(assets_per_snapshot)]
-                for day in range(snapshots_per_account):
+            for index, account_id in enumerate(ids):
+                days = _daily_values(random.Random(f"{seed}-{index}"), snapshots_per_account,
+                                     assets_per_snapshot, white_noise)
+                for day, (milli, cents) in enumerate(days):
                     taken = to_storage(start + timedelta(days=day))
                     rows = []
                     total = Decimal(0)
                     for a in range(assets_per_snapshot):
-                        if white_noise:
-                            milli[a], cents[a] = rng.randint(1, 10**6), rng.randint(1, 10**5)
-                        else:
-                            milli[a] = _walk(rng, milli[a], 0.01)
-                            cents[a] = _walk(rng, cents[a], 0.03)
                         amount = Decimal(milli[a]) / 1000
                         price = Decimal(cents[a]) / 100
                         value = amount * price
@@ -87,6 +80,29 @@ def build_profile(
                         [(sid, asset, amount, amount, price, value) for asset, amount, price, value in rows],
                     )
     return data_dir
+
+
+def _daily_values(rng: random.Random, days: int, assets: int,
+                  white_noise: bool) -> list[tuple[list[int], list[int]]]:
+    """Per day, oldest first: (amounts in thousandths, prices in cents) of each asset.
+
+    The walk is drawn from the last day backwards, so the latest snapshot is
+    the same whatever the length of the history: profiles of 10,000 and
+    1,000,000 rows then differ in history only, as the scale benchmark needs.
+    """
+    milli = [rng.randint(1, 10**6) for _ in range(assets)]
+    cents = [rng.randint(1, 10**5) for _ in range(assets)]
+    out = []
+    for _ in range(days):
+        out.append((list(milli), list(cents)))
+        for a in range(assets):
+            if white_noise:
+                milli[a], cents[a] = rng.randint(1, 10**6), rng.randint(1, 10**5)
+            else:
+                milli[a] = _walk(rng, milli[a], 0.01)
+                cents[a] = _walk(rng, cents[a], 0.03)
+    out.reverse()
+    return out
 
 
 def _walk(rng: random.Random, value: int, daily: float) -> int:
