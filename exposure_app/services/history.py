@@ -82,24 +82,27 @@ def iter_daily_history(
             if account.is_custodial and account.counterparty
             else SELF_CUSTODY
         )
-    rows = iter(store.db.execute(HISTORY_WALK_SQL, [end_of_day_bound(end)]))
+    # One row per capture (not per holding), so even a long history is small.
+    rows = store.db.execute(HISTORY_WALK_SQL, [end_of_day_bound(end)]).fetchall()
+    count, i = len(rows), 0
     # Running totals: each new snapshot replaces its account's contribution,
     # so a day costs a copy of the per-custodian dict, not a sum over accounts.
     current: dict[int, Decimal] = {}
     totals: dict[str, Decimal] = {}
-    pending = next(rows, None)
     day = start
     one_day = timedelta(days=1)
     while day <= end:
-        bound = end_of_day_bound(day)
-        while pending is not None and pending[1] <= bound:
-            account_id, _taken, text = pending
+        # Stored times are fixed-width UTC text that starts with the UTC day, so
+        # "taken by the end of this day" is "its first ten characters <= the day".
+        day_text = day.isoformat()
+        while i < count and rows[i][1][:10] <= day_text:
+            account_id, _taken, text = rows[i]
+            i += 1
             key = holder.get(account_id)
             if key is not None:
                 value = Decimal(text)
                 totals[key] = totals.get(key, ZERO) - current.get(account_id, ZERO) + value
                 current[account_id] = value
-            pending = next(rows, None)
         per = {k: v for k, v in totals.items() if k != SELF_CUSTODY and v}
         self_custody = totals.get(SELF_CUSTODY, ZERO)
         custodial = sum(per.values(), ZERO)
