@@ -17,6 +17,7 @@ from exposure_app.reports.csv_safe import (
     QUOTE,
     Column,
     Kind,
+    PreformattedLines,
     format_cell,
     neutralise,
     write_csv,
@@ -89,3 +90,14 @@ def test_exported_account_names_and_event_titles_never_become_formulas(tmp_path_
                 assert safe(cell), cell
     finally:
         store.close()
+
+
+def test_preformatted_lines_are_written_as_they_are_with_the_header():
+    out = io.StringIO(newline="")
+    columns = (Column("a", Kind.TEXT, ""), Column("b, c", Kind.TEXT, ""))
+    count = write_csv(out, columns, PreformattedLines([("x,1",), ('"y, z",2',)]))
+    assert count == 2
+    assert out.getvalue() == 'a,"b, c"\r\nx,1\r\n"y, z",2\r\n'
+    empty = io.StringIO(newline="")
+    assert write_csv(empty, columns, PreformattedLines([])) == 0
+    assert empty.getvalue() == 'a,"b, c"\r\n'
