@@ -369,8 +369,8 @@ class MainWindow(QMainWindow):
         # pages not built yet are styled from the palette when they are
         overview = self.pages.built("overview")
         if overview is not None:
-            theme.style_plot(overview.bars, on_panel=True)
-            overview.donut.update()   # it takes its colours from the palette when painting
+            overview.bars.update()    # painted widgets: they take their colours
+            overview.donut.update()   # from the palette when they paint
             overview.forget_drawn()
         history = self.pages.built("history")
         if history is not None:

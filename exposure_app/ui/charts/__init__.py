@@ -1,8 +1,3 @@
-"""pyqtgraph charts. PySide6 is imported first so pyqtgraph binds to it."""
-
-from __future__ import annotations
-
-import pyqtgraph as pg
-import PySide6.QtCore  # noqa: F401  (binding choice for pyqtgraph)
-
-pg.setConfigOptions(antialias=True, foreground="k", background="w")
+"""Charts. The history chart uses pyqtgraph (``history_chart`` configures it on
+import); the overview's donut and bars are painted widgets, so opening the
+window does not load pyqtgraph."""

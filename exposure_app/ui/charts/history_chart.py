@@ -24,6 +24,9 @@ from exposure_app.services.history import HistoryPoint
 from exposure_app.ui.charts import theme
 from exposure_app.ui.charts.stacked_areas import StackedAreasItem
 
+# pyqtgraph picks the Qt binding already loaded: the app has imported PySide6 by now.
+pg.setConfigOptions(antialias=True, foreground="k", background="w")
+
 MAX_SERIES = 8
 MAX_POINTS = 600
 DAY_SECONDS = 86400
