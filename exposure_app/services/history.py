@@ -71,8 +71,17 @@ def iter_daily_history(
     start: date,
     end: date,
     directory: CounterpartyDirectory,
+    *,
+    every: int = 1,
 ) -> Iterator[HistoryPoint]:
-    """Yield one :class:`HistoryPoint` per day from ``start`` to ``end`` inclusive."""
+    """Yield one :class:`HistoryPoint` per day from ``start`` to ``end`` inclusive.
+
+    ``every`` > 1 yields only every ``every``-th day from ``start``, and always
+    ``end``: a chart that cannot show more points than it has pixels asks for
+    no more. Every capture is still read, so each yielded day is exact.
+    """
+    if every < 1:
+        raise ValueError(f"every must be at least 1, not {every}")
     if end < start:
         return
     holder: dict[int, str] = {}
@@ -103,6 +112,10 @@ def iter_daily_history(
                 value = Decimal(text)
                 totals[key] = totals.get(key, ZERO) - current.get(account_id, ZERO) + value
                 current[account_id] = value
+        skipped = every > 1 and (day - start).days % every and day != end
+        if skipped:
+            day += one_day
+            continue
         per = {k: v for k, v in totals.items() if k != SELF_CUSTODY and v}
         self_custody = totals.get(SELF_CUSTODY, ZERO)
         custodial = sum(per.values(), ZERO)
@@ -117,6 +130,7 @@ def iter_daily_history(
 
 
 def daily_history(
-    store: ProfileStore, start: date, end: date, directory: CounterpartyDirectory
+    store: ProfileStore, start: date, end: date, directory: CounterpartyDirectory,
+    *, every: int = 1,
 ) -> list[HistoryPoint]:
-    return list(iter_daily_history(store, start, end, directory))
+    return list(iter_daily_history(store, start, end, directory, every=every))

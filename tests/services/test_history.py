@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -67,3 +68,18 @@ def test_the_history_walk_reads_only_its_covering_index(store):
     detail = " ".join(str(row[-1]) for row in plan)
     assert "COVERING INDEX idx_snapshots_history" in detail
     assert "TEMP B-TREE" not in detail
+
+
+def test_a_thinned_series_is_exact_on_the_days_it_keeps_and_ends_on_the_last(store):
+    wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    for day in range(1, 11):
+        set_holding(store, wallet, "BTC", Decimal(day), price=Decimal("100"),
+                    when=datetime(2022, 11, day, 12, tzinfo=UTC))
+    start, end = date(2022, 11, 1), date(2022, 11, 10)
+    full = daily_history(store, start, end, load_directory())
+    thinned = daily_history(store, start, end, load_directory(), every=4)
+    assert [p.day.day for p in thinned] == [1, 5, 9, 10]
+    by_day = {p.day: p for p in full}
+    assert all(p == by_day[p.day] for p in thinned)
+    with pytest.raises(ValueError, match="at least 1"):
+        daily_history(store, start, end, load_directory(), every=0)

@@ -147,3 +147,13 @@ def test_each_band_is_painted_in_its_colour_where_its_values_are(qtbot):
         assert all(abs(g - e) <= 3 for g, e in zip(
             (got.red(), got.green(), got.blue()), blended(colour), strict=True)), (name, got.name())
     assert pixel(1040) == background   # above net worth: nothing drawn
+
+
+def test_the_thinning_step_keeps_at_most_max_points_plus_the_last_day():
+    from exposure_app.ui.charts.history_chart import MAX_POINTS, thinning_step
+
+    for days in (1, MAX_POINTS, MAX_POINTS + 1, 1826, 10 * 365):
+        step = thinning_step(days)
+        kept = len(range(0, days, step)) + (0 if (days - 1) % step == 0 else 1)
+        assert kept <= MAX_POINTS + 1
+        assert step == 1 or len(range(0, days, step - 1)) > MAX_POINTS   # no coarser than needed

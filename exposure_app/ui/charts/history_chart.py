@@ -32,6 +32,11 @@ MAX_POINTS = 600
 DAY_SECONDS = 86400
 
 
+def thinning_step(days: int) -> int:
+    """Keep every n-th day so that ``days`` days make at most :data:`MAX_POINTS` points."""
+    return max(1, -(-days // MAX_POINTS))
+
+
 def day_to_ts(day: date) -> float:
     return datetime.combine(day, time(12), tzinfo=UTC).timestamp()
 
@@ -116,15 +121,16 @@ class HistoryChart(pg.PlotWidget):
         self.share_view.linkedViewChanged(self.getPlotItem().getViewBox(), self.share_view.XAxis)
 
     def set_series(self, points: list[HistoryPoint], names: dict[str, str]) -> None:
-        """Draw ``points`` (one per day); ``names`` maps custodian ids to display names.
+        """Draw ``points`` (days in order); ``names`` maps custodian ids to display names.
 
-        Long histories are thinned to at most :data:`MAX_POINTS` evenly spaced days
+        Long histories are thinned to about :data:`MAX_POINTS` evenly spaced days
         (the last day always kept): more than one point per pixel column adds
-        nothing to see but makes every redraw slower.
+        nothing to see but makes every redraw slower. The history page already
+        loads only those days (:func:`thinning_step`); a longer list is thinned here.
         """
         self.points = points
-        if len(points) > MAX_POINTS:
-            step = -(-len(points) // MAX_POINTS)
+        if len(points) > MAX_POINTS + 1:   # already thinned by the loader: leave it
+            step = thinning_step(len(points))
             points = [*points[: -1 : step], points[-1]]
         plot = self.getPlotItem()
         self.legend_entries = []

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.history import HistoryPoint, daily_history, first_snapshot_day
-from exposure_app.ui.charts.history_chart import HistoryChart
+from exposure_app.ui.charts.history_chart import HistoryChart, thinning_step
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.cards import muted
 from exposure_app.ui.widgets.export_button import export_button
@@ -112,7 +112,10 @@ class HistoryPage(QWidget):
         directory = load_directory()
         first = first_snapshot_day(self.state.store)
         today = utc_now().date()
-        self.points = daily_history(self.state.store, first, today, directory) if first else []
+        # only the days the chart can show: it draws at most MAX_POINTS of them
+        days = (today - first).days + 1 if first else 0
+        self.points = daily_history(self.state.store, first, today, directory,
+                                    every=thinning_step(days)) if first else []
         names = {cp.id: cp.name for cp in directory}
         for point in self.points:
             for cp in point.by_counterparty:
@@ -133,7 +136,7 @@ class HistoryPage(QWidget):
             self.date_edit.setDateRange(QDate(first_day.year, first_day.month, first_day.day),
                                         QDate(last_day.year, last_day.month, last_day.day))
             self.date_edit.blockSignals(False)
-            self.note.setText(f"{len(self.points)} days · drag the dashed line to move "
+            self.note.setText(f"{days} days · drag the dashed line to move "
                               "the as-of date")
         self._on_as_of_changed(self.state.as_of)
 
