@@ -10,16 +10,13 @@ what="${1:-run}"
 RUN_PACKAGES=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 fonts-dejavu-core)
-TEST_PACKAGES=(dbus dbus-x11 gnome-keyring desktop-file-utils appstream xvfb xauth binutils)
-# Building the bundle (packaging/build.py) also trims ICU's data with icupkg.
-PACKAGE_PACKAGES=(icu-devtools)
+# icu-devtools: icupkg, with which the bundle build trims ICU's data (its tests run it too).
+TEST_PACKAGES=(dbus dbus-x11 gnome-keyring desktop-file-utils appstream xvfb xauth binutils
+  icu-devtools)
 
 packages=("${RUN_PACKAGES[@]}")
 if [ "$what" = "test" ] || [ "$what" = "package" ]; then
   packages+=("${TEST_PACKAGES[@]}")
-fi
-if [ "$what" = "package" ]; then
-  packages+=("${PACKAGE_PACKAGES[@]}")
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
