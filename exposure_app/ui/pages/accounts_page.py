@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QMessageBox,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -22,10 +21,10 @@ from exposure_app.domain.models import AccountKind
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.accounts import remove_account_everywhere
 from exposure_app.storage.errors import StorageError
-from exposure_app.ui.icons import action_icon
 from exposure_app.ui.models import SORT_ROLE
 from exposure_app.ui.models.accounts_model import AccountRow, AccountsModel, account_rows
 from exposure_app.ui.view_state import ViewData, ViewState
+from exposure_app.ui.widgets.action_button import action_button
 from exposure_app.ui.widgets.cards import heading, muted
 
 
@@ -46,17 +45,17 @@ class AccountsPage(QWidget):
         layout.setContentsMargins(16, 16, 16, 16)
         layout.addWidget(heading("Accounts"))
         bar = QHBoxLayout()
-        self.add_exchange_button = self._button("add-exchange", "Add exchange…", self.add_exchange)
-        self.add_wallet_button = self._button("add-wallet", "Add wallet or custodian…",
+        self.add_exchange_button = action_button("add-exchange", "Add exchange…", self.add_exchange)
+        self.add_wallet_button = action_button("add-wallet", "Add wallet or custodian…",
                                               self.add_manual)
-        self.holdings_button = self._button("edit", "Edit holdings…", self.edit_holdings)
-        self.connection_button = self._button("settings", "Connection…", self.edit_connection)
-        self.import_button = self._button("import", "Import CSV…", self.import_csv)
-        self.rename_button = self._button("edit", "Rename…", self.rename_selected)
-        self.sync_button = self._button("sync", "Sync this account",
+        self.holdings_button = action_button("edit", "Edit holdings…", self.edit_holdings)
+        self.connection_button = action_button("settings", "Connection…", self.edit_connection)
+        self.import_button = action_button("import", "Import CSV…", self.import_csv)
+        self.rename_button = action_button("edit", "Rename…", self.rename_selected)
+        self.sync_button = action_button("sync", "Sync this account",
                                         lambda: self.sync_requested.emit(
                                             self.selected_account_ids()))
-        self.remove_button = self._button("remove", "Remove…", self.remove_selected)
+        self.remove_button = action_button("remove", "Remove…", self.remove_selected)
         for b in (self.add_exchange_button, self.add_wallet_button, self.holdings_button,
                   self.connection_button, self.import_button, self.rename_button,
                   self.sync_button):
@@ -92,13 +91,6 @@ class AccountsPage(QWidget):
         self.data: ViewData | None = None
         self._results: dict = {}
         self._update_buttons()
-
-    @staticmethod
-    def _button(icon: str, text: str, slot) -> QPushButton:
-        button = QPushButton(action_icon(icon), text)
-        button.setAccessibleName(text.rstrip("…"))
-        button.clicked.connect(slot)
-        return button
 
     # -- data --------------------------------------------------------------------------
 

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -38,9 +37,9 @@ from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.events import CATEGORIES, Origin, RiskEvent
 from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.formatting import format_share
-from exposure_app.ui.icons import action_icon
 from exposure_app.ui.models.events_model import CATEGORY_LABELS, EventsFilter, EventsModel
 from exposure_app.ui.view_state import ViewData, ViewState
+from exposure_app.ui.widgets.action_button import action_button
 from exposure_app.ui.widgets.cards import Card, muted
 from exposure_app.ui.widgets.export_button import export_button
 
@@ -108,17 +107,17 @@ class EventsPage(QWidget):
         bar.addWidget(self.search, 1)
         layout.addLayout(bar)
         actions = QHBoxLayout()
-        self.add_button = self._button("add-exchange", "Add event…", self.add_event)
-        self.import_button = self._button("import", "Import…", self.import_events)
+        self.add_button = action_button("add-exchange", "Add event…", self.add_event)
+        self.import_button = action_button("import", "Import…", self.import_events)
         # the events file (the format Import reads, the listed events) vs the events CSV
         # report (File → Export: every event known as of a date, not the filtered list)
-        self.export_button = self._button("export", "Save events file…", self.export_events)
+        self.export_button = action_button("export", "Save events file…", self.export_events)
         self.export_button.setToolTip("Save the listed events (not derived signals) as an "
                                       "events file that Import reads back (JSON or CSV)")
         self.report_button = export_button("events", self.export_requested.emit)
-        self.feed_button = self._button("sync", "Update from feed", self.update_feed)
-        self.reserve_button = self._button("sync", "Refresh outflow data", self.refresh_reserves)
-        self.remove_button = self._button("remove", "Remove mine", self.remove_selected)
+        self.feed_button = action_button("sync", "Update from feed", self.update_feed)
+        self.reserve_button = action_button("sync", "Refresh outflow data", self.refresh_reserves)
+        self.remove_button = action_button("remove", "Remove mine", self.remove_selected)
         for b in (self.add_button, self.import_button, self.export_button, self.report_button,
                   self.feed_button, self.reserve_button):
             actions.addWidget(b)
@@ -179,13 +178,6 @@ class EventsPage(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
         self.data: ViewData | None = None
         self._sized = False
-
-    @staticmethod
-    def _button(icon: str, text: str, slot) -> QPushButton:
-        button = QPushButton(action_icon(icon), text)
-        button.setAccessibleName(text.rstrip("…"))
-        button.clicked.connect(slot)
-        return button
 
     # -- data ------------------------------------------------------------------------
 
