@@ -11,11 +11,10 @@ and closes its own :class:`ProfileStore`.
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QObject, Signal
+from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,38 +35,7 @@ from exposure_app.domain.timeutil import ensure_utc, utc_now
 from exposure_app.services.checklist_service import ALL
 from exposure_app.services.profile import Profile
 from exposure_app.services.reports import REPORTS, ReportOptions, ReportResult, write_report
-
-
-class _ExportWorker(QObject):
-    """Runs one export on a plain thread; ``done``/``failed`` arrive queued on the GUI thread."""
-
-    done = Signal(object)
-    failed = Signal(object)
-
-    def __init__(self, fn, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._fn = fn
-        self._thread = threading.Thread(target=self._run, name="export", daemon=True)
-
-    def start(self) -> _ExportWorker:
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        try:
-            result = self._fn()
-        except Exception as exc:   # shown in the dialog in plain words
-            self.failed.emit(exc)
-            return
-        self.done.emit(result)
-
-    def is_running(self) -> bool:
-        return self._thread.is_alive()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        if self._thread.ident is not None:
-            self._thread.join(timeout)
-        return not self._thread.is_alive()
+from exposure_app.ui.background import BackgroundCall
 
 
 def export_in_own_store(profile: Profile, name: str, path: Path, options: ReportOptions
@@ -89,7 +57,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.state = state
         self.setWindowTitle("Export a report")
-        self._call: _ExportWorker | None = None
+        self._call: BackgroundCall | None = None
         self.result: ReportResult | None = None
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -168,7 +136,7 @@ class ExportDialog(QDialog):
         return ReportOptions(as_of=as_of or utc_now(), scope=self.scope.currentData() or ALL,
                              all_snapshots=self.all_snapshots.isChecked())
 
-    def start_export(self, options: ReportOptions | None = None) -> _ExportWorker | None:
+    def start_export(self, options: ReportOptions | None = None) -> BackgroundCall | None:
         """Start writing on a worker; ``options`` (tests) overrides the form."""
         text = self.path.text().strip()
         if not text:
@@ -181,8 +149,8 @@ class ExportDialog(QDialog):
         profile = self.state.profile
         self.status.setText(f"Writing the {name} report…")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
-        call = _ExportWorker(lambda: export_in_own_store(profile, name, Path(text), opts),
-                             parent=self)
+        call = BackgroundCall(lambda: export_in_own_store(profile, name, Path(text), opts),
+                              name="export", parent=self)
         call.done.connect(self._done)
         call.failed.connect(self._failed)
         self._call = call.start()
