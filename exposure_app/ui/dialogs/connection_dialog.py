@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from exposure_app.domain.models import Account
 from exposure_app.storage.store import ProfileStore
-from exposure_app.ui.widgets.cards import muted
+from exposure_app.ui.widgets.cards import error_label, muted
 
 OPTION_KEYS = ("api_url", "sandbox", "proxy", "timeout_seconds")
 
@@ -62,9 +61,7 @@ class ConnectionDialog(QDialog):
             widget.setAccessibleName(label)
             form.addRow(label, widget)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #d93025;")
+        self.error = error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)

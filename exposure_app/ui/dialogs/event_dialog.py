@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from exposure_app.risk.events import CATEGORIES, EventError, RiskEvent
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.models.events_model import CATEGORY_LABELS
+from exposure_app.ui.widgets.cards import error_label
 
 
 def suggested_id(counterparty: str, day: str, title: str) -> str:
@@ -71,10 +71,7 @@ class EventDialog(QDialog):
             widget.setAccessibleName(label)
             form.addRow(label, widget)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #d93025;")
-        self.error.setAccessibleName("Problems")
+        self.error = error_label("Problems")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)

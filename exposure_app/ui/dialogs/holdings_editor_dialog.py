@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -33,6 +32,7 @@ from exposure_app.services.manual_holdings import ManualHoldingError, remove_hol
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.formatting import format_amount, format_money
 from exposure_app.ui.models import RIGHT
+from exposure_app.ui.widgets.cards import error_label
 
 
 class HoldingsEditorDialog(QDialog):
@@ -78,9 +78,7 @@ class HoldingsEditorDialog(QDialog):
         row.addWidget(self.remove_button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #d93025;")
+        self.error = error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.accept)

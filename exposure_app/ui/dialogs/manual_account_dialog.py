@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QRadioButton,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from exposure_app.domain.models import Account, AccountKind
 from exposure_app.risk.catalog import load_directory
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.widgets.cards import error_label
 
 
 class ManualAccountDialog(QDialog):
@@ -56,10 +56,7 @@ class ManualAccountDialog(QDialog):
         form.addRow("Name", self.name)
         form.addRow("Custodian", self.counterparty)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #d93025;")
-        self.error.setAccessibleName("Error")
+        self.error = error_label()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from exposure_app.domain.money import to_text
 from exposure_app.services.settings import Setting, Settings
 from exposure_app.ui.view_state import ViewState
-from exposure_app.ui.widgets.cards import Card, heading, muted
+from exposure_app.ui.widgets.cards import ERROR_COLOUR, Card, heading, muted
 
 _LABELS = {
     "base_currency": "Base currency",
@@ -219,13 +219,13 @@ class SettingsPage(QScrollArea):
                 errors.append(f"{_LABELS.get(setting.key, setting.key)}: {exc}")
         if errors:
             self.status.setText("Not saved. " + " ".join(errors))
-            self.status.setStyleSheet("color: #d93025;")
+            self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
             return False
         try:
             fresh.save()
         except OSError as exc:
             self.status.setText(f"Not saved: the settings file could not be written ({exc}).")
-            self.status.setStyleSheet("color: #d93025;")
+            self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
             return False
         self.status.setText("Saved.")
         self.status.setStyleSheet("")

@@ -20,6 +20,18 @@ def heading(text: str, *, level: int = 2) -> QLabel:
     return label
 
 
+ERROR_COLOUR = "#d93025"
+
+
+def error_label(accessible_name: str = "Error") -> QLabel:
+    """A wrapped, red label where a dialog says what is wrong with the input."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.setAccessibleName(accessible_name)
+    return label
+
+
 def muted(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
