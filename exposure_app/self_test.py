@@ -142,6 +142,34 @@ def check_versions(report: CheckReport) -> None:
     report.info("numpy", numpy.__version__)
 
 
+def check_numpy(report: CheckReport) -> None:
+    """numpy's arithmetic and linear algebra give exact answers, whichever BLAS it has.
+
+    The Linux bundle ships a numpy built without BLAS (its own loops and
+    ``lapack_lite``); this proves that numpy's linear-algebra module loads
+    and computes, and names the BLAS in use.
+    """
+    import numpy as np
+
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]["name"]
+    except (KeyError, TypeError, ValueError):
+        blas = "unknown"
+    try:
+        a = np.array([[2.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 4.0]])
+        x = np.array([1.0, -2.0, 3.0])
+        product = a @ x
+        solved = np.linalg.solve(a, product)
+        inverse_ok = np.allclose(np.linalg.inv(a) @ a, np.eye(3))
+    except Exception as exc:  # any failure here is the finding
+        report.fail("numpy", f"linear algebra failed: {type(exc).__name__}: {exc}")
+        return
+    if product.tolist() != [0.0, -2.0, 10.0] or not np.allclose(solved, x) or not inverse_ok:
+        report.fail("numpy", f"wrong answers: A@x={product.tolist()}, solve={solved.tolist()}")
+        return
+    report.ok("numpy", f"matrix product, solve and inverse correct (BLAS: {blas})")
+
+
 def check_keyring(report: CheckReport) -> None:
     """Native backend discoverable (a build property) and usable here (an environment fact)."""
     import keyring
@@ -291,4 +319,5 @@ def run_self_test(out: TextIO | None = None) -> int:
     report.run("keyring", check_keyring)
     report.run("resources", check_resources)
     report.run("database", check_database)
+    report.run("numpy", check_numpy)
     return report.exit_code

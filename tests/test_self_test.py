@@ -33,6 +33,7 @@ def test_self_test_reports_versions_resources_and_database() -> None:
     assert f"[OK  ] icons: {len(self_test.REQUIRED_ICONS)} SVG icons parse" in text
     assert "[OK  ] database: schema" in text
     assert "[OK  ] keyring backends:" in text
+    assert "[OK  ] numpy: matrix product, solve and inverse correct (BLAS: " in text
     assert "[FAIL]" not in text
 
 
@@ -91,6 +92,26 @@ def test_opengl_check_fails_when_charts_need_the_missing_qtopengl(qapp, monkeypa
         pg.setConfigOptions(useOpenGL=previous)
     assert report.exit_code == 1
     assert report.lines == ["[FAIL] pyqtgraph OpenGL: useOpenGL on, but PySide6.QtOpenGL is not bundled"]
+
+
+def test_numpy_check_fails_when_linear_algebra_breaks_or_lies(monkeypatch) -> None:
+    import numpy as np
+
+    def broken(*args, **kwargs):
+        raise np.linalg.LinAlgError("lapack_lite missing")
+
+    monkeypatch.setattr(np.linalg, "solve", broken)
+    report = CheckReport(io.StringIO())
+    self_test.check_numpy(report)
+    assert report.exit_code == 1
+    assert "[FAIL] numpy: linear algebra failed: LinAlgError: lapack_lite missing" in report.out.getvalue()
+
+    monkeypatch.undo()
+    monkeypatch.setattr(np.linalg, "inv", lambda a: np.zeros_like(a))
+    report = CheckReport(io.StringIO())
+    self_test.check_numpy(report)
+    assert report.exit_code == 1
+    assert "[FAIL] numpy: wrong answers" in report.out.getvalue()
 
 
 def test_a_missing_icon_fails_the_run(monkeypatch) -> None:
