@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system libraries Exposure needs on Debian/Ubuntu (Qt's runtime
 # libraries, a Secret Service keyring for the keyring tests, the desktop-file
-# validators, and for building the bundle ICU's icupkg). Other systems: install
-# the equivalents by hand (see README).
+# validators, and for building the bundle ICU's icupkg and a C/C++ compiler).
+# Other systems: install the equivalents by hand (see README).
 # Usage: scripts/install-system-deps.sh [run|test|package]
 set -euo pipefail
 what="${1:-run}"
@@ -13,10 +13,15 @@ RUN_PACKAGES=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 lib
 # icu-devtools: icupkg, with which the bundle build trims ICU's data (its tests run it too).
 TEST_PACKAGES=(dbus dbus-x11 gnome-keyring desktop-file-utils appstream xvfb xauth binutils
   icu-devtools)
+# gcc, g++: the Linux bundle's numpy is compiled without BLAS (packaging/bundle_env.py).
+PACKAGE_PACKAGES=(gcc g++)
 
 packages=("${RUN_PACKAGES[@]}")
 if [ "$what" = "test" ] || [ "$what" = "package" ]; then
   packages+=("${TEST_PACKAGES[@]}")
+fi
+if [ "$what" = "package" ]; then
+  packages+=("${PACKAGE_PACKAGES[@]}")
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -121,6 +121,11 @@ def test_frozen_bundle_builds_and_passes_its_self_test(tmp_path) -> None:
     files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()]
     size_mb = sum(p.stat().st_size for p in files) / 1_000_000
     print(f"\nbundle size: {size_mb:.1f} MB, build and self-test: {elapsed:.0f} s")
+    if sys.platform.startswith("linux"):
+        # numpy built without BLAS (packaging/bundle_env.py): no OpenBLAS inside, linalg still right.
+        assert "[OK  ] numpy: matrix product, solve and inverse correct (BLAS: none)" in output
+        assert not [p.name for p in files if "openblas" in p.name.lower()]
+        assert size_mb < LINUX_SIZE_TARGET_MB, f"bundle is {size_mb:.1f} MB"
     exe = bundle / ("exposure-app.exe" if sys.platform == "win32" else "exposure-app")
     _frozen_cli_and_gui_start(exe, tmp_path / "smoke")
     if sys.platform.startswith("linux"):

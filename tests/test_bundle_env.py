@@ -1,0 +1,121 @@
+"""The Linux bundle's build environment (``packaging/bundle_env.py``).
+
+What is checked here without compiling anything: which versions the bundle
+environment pins (those of the environment the tests run in, numpy's included
+but built from source), how the numpy wheel is built and reused, and the
+error a build machine without a compiler gets. The real compile, install and
+bundle run in the ``packaging`` test of ``tests/test_packaging.py``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bundle_env():
+    spec = importlib.util.spec_from_file_location("bundle_env", REPO_ROOT / "packaging" / "bundle_env.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_requirements_are_the_runtime_dependencies_and_the_packaging_extra() -> None:
+    env = _bundle_env()
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    requirements = env.project_requirements()
+    assert requirements == [*project["dependencies"], *project["optional-dependencies"]["packaging"]]
+    assert any(r.startswith("numpy") for r in requirements)
+    assert any(r.startswith("pyinstaller") for r in requirements)
+    assert not any(r.startswith("pytest") for r in requirements)  # the test extra stays out
+
+
+def test_constraints_pin_what_the_tests_ran_with_except_numpy_and_the_project() -> None:
+    env = _bundle_env()
+    versions = env.installed_versions()
+    pins = env.constraints(versions)
+    pinned = dict(line.split("==") for line in pins)
+    assert pinned["pyside6-essentials"] == metadata.version("PySide6-Essentials")
+    assert pinned["ccxt"] == metadata.version("ccxt")
+    assert pinned["keyring"] == metadata.version("keyring")
+    assert "numpy" not in pinned  # installed from the wheel built without BLAS instead
+    assert "exposure-app" not in pinned  # the spec imports the source tree
+    names = [line.split("==")[0] for line in pins]
+    assert names == sorted(names)
+
+
+def test_names_are_compared_in_their_canonical_form() -> None:
+    env = _bundle_env()
+    pins = env.constraints({"Foo_Bar": "1", "numpy": "2.4.6", "exposure-app": "0.1", "a.b": "3"})
+    assert pins == ["Foo_Bar==1", "a.b==3"]
+    assert env.canonical_name("PySide6_Essentials") == "pyside6-essentials"
+    assert env.canonical_name("zope.interface") == "zope-interface"
+
+
+def test_a_cached_numpy_wheel_is_reused_without_compiling(monkeypatch, tmp_path) -> None:
+    env = _bundle_env()
+    cached = tmp_path / "numpy-2.4.6-noblas" / "numpy-2.4.6-cp311-cp311-linux_x86_64.whl"
+    cached.parent.mkdir()
+    cached.write_bytes(b"wheel")
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError(f"compiled although a wheel was cached: {args}")
+
+    monkeypatch.setattr(env.subprocess, "run", no_compiling)
+    assert env.numpy_wheel("2.4.6", tmp_path) == cached
+
+
+def test_numpy_is_compiled_from_source_without_blas_or_lapack(monkeypatch, tmp_path) -> None:
+    env = _bundle_env()
+    commands: list[list[str]] = []
+
+    def fake_pip(command, check):
+        commands.append(command)
+        out = Path(command[command.index("--wheel-dir") + 1])
+        (out / "numpy-2.4.6-cp311-cp311-linux_x86_64.whl").write_bytes(b"wheel")
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(env, "_check_compiler", lambda: None)
+    monkeypatch.setattr(env.subprocess, "run", fake_pip)
+    wheel = env.numpy_wheel("2.4.6", tmp_path)
+    assert wheel.parent == tmp_path / "numpy-2.4.6-noblas"
+    (command,) = commands
+    assert command[:4] == [sys.executable, "-m", "pip", "wheel"]
+    assert "numpy==2.4.6" in command
+    assert command[command.index("--no-binary") + 1] == "numpy"  # from source, never the PyPI wheel
+    for arg in ("-Dblas=none", "-Dlapack=none", "-Dallow-noblas=true"):
+        assert f"--config-settings=setup-args={arg}" in command
+
+
+def test_pip_building_nothing_is_an_error(monkeypatch, tmp_path) -> None:
+    env = _bundle_env()
+    monkeypatch.setattr(env, "_check_compiler", lambda: None)
+    monkeypatch.setattr(env.subprocess, "run", lambda command, check: subprocess.CompletedProcess(command, 0))
+    with pytest.raises(env.BundleEnvError, match="no numpy wheel"):
+        env.numpy_wheel("2.4.6", tmp_path)
+
+
+def test_a_build_machine_without_a_compiler_gets_told_what_to_install(monkeypatch) -> None:
+    env = _bundle_env()
+    monkeypatch.setattr(env.shutil, "which", lambda tool: None if tool == "c++" else f"/usr/bin/{tool}")
+    with pytest.raises(env.BundleEnvError) as raised:
+        env._check_compiler()
+    message = str(raised.value)
+    assert "c++" in message and "g++" in message
+    assert "--numpy-with-blas" in message
+
+
+def test_missing_python_headers_are_named(monkeypatch, tmp_path) -> None:
+    env = _bundle_env()
+    monkeypatch.setattr(env.shutil, "which", lambda tool: f"/usr/bin/{tool}")
+    monkeypatch.setattr(env.sysconfig, "get_paths", lambda: {"include": str(tmp_path)})
+    with pytest.raises(env.BundleEnvError, match=r"Python\.h"):
+        env._check_compiler()
