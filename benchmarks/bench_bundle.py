@@ -1,7 +1,8 @@
 """7. Bundle size: the one-folder PyInstaller build for this platform.
 
 Uses ``dist/exposure-app`` if a build is there (``make package``), else builds
-it (about two minutes). Goal on Linux: under 150 MB.
+it (about two minutes; ten the first time on Linux, which compiles numpy without
+BLAS). Goal on Linux: under 150 MB.
 """
 
 from __future__ import annotations
