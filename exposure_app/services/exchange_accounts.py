@@ -11,6 +11,9 @@ The flow for ``accounts add-exchange`` (and later the GUI's dialog):
    connection options and a random ``secret_ref``) and the credentials in the
    keyring. If the keyring refuses, the row is removed again.
 
+:func:`replace_credentials` puts a new key on an existing account (a rotated
+key, or a keyring that lost its entry), keeping the account's history.
+
 Threading: :func:`check_key` runs its own short-lived event loop and must not
 be called on a thread that already runs one (the CLI's main thread is fine;
 the GUI runs it on a worker thread).
@@ -196,6 +199,42 @@ def create_exchange_account(
     except BaseException:
         store.accounts.remove(account.id)
         raise
+    return account
+
+
+def replace_credentials(
+    store: ProfileStore,
+    secret_store: SecretStore,
+    account: Account,
+    credentials: Mapping[str, str],
+) -> Account:
+    """Give an exchange account a new API key; its history and options stay.
+
+    The new key is written over the account's keyring entry in one
+    ``set_password`` call, so a refusal leaves the old key in place and the
+    database untouched. An account whose entry reference is missing (a damaged
+    or hand-edited profile) gets a new reference, stored only after the
+    keyring has accepted the key. What was learnt through the old key (its
+    permissions, the account facts) is forgotten: it described another key.
+    """
+    if account.kind is not AccountKind.EXCHANGE_API or not account.exchange_id:
+        raise ExchangeAccountError(f"{account.name!r} is not an exchange account; it has no API key")
+    clean = check_credentials(account.exchange_id, credentials)
+    secret_store.check_available()
+    ref = account.options.get(SECRET_REF_OPTION)
+    if isinstance(ref, str) and ref:
+        secret_store.save(ref, clean)
+    else:
+        ref = new_secret_ref()
+        secret_store.save(ref, clean)
+        try:
+            account = store.accounts.update_options(
+                account.id, {**account.options, SECRET_REF_OPTION: ref}
+            )
+        except BaseException:
+            secret_store.delete(ref)
+            raise
+    store.exchange_state.forget_key_state(account.id)
     return account
 
 

@@ -78,6 +78,20 @@ class ExchangeStateRepository:
             return None
         return permissions_from_json(row[0]), from_storage(row[1])
 
+    def forget_key_state(self, account_id: int) -> None:
+        """Drop what was learnt through the account's previous API key.
+
+        The permissions described that key, and the facts (account mode,
+        wallets found) what it could see; a new key may see another
+        sub-account or have other rights, so the next sync learns them again.
+        """
+        with self._store.transaction() as db:
+            db.execute(
+                "UPDATE exchange_account_state SET permissions = NULL, "
+                "permissions_checked_at = NULL, facts = '{}' WHERE account_id = ?",
+                [account_id],
+            )
+
     # -- back-off after rate limits and bans -------------------------------------------
 
     def set_backoff(self, account_id: int, until: datetime | None, reason: str | None) -> None:

@@ -139,7 +139,7 @@ class SecretStore:
             raise SecretNotFound(
                 "The API credentials for this account are not in the keyring (it may have "
                 "been reset or the account was copied from another computer). Enter the key "
-                "again with `accounts add-exchange` or in the account settings."
+                "again with Accounts > Replace API key…, or `accounts set-key NAME`."
             )
         try:
             data = json.loads(raw)

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from exposure_app.domain.balances import PermissionLevel
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel
+from exposure_app.domain.timeutil import utc_now
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind
 from exposure_app.emulator.binance import BinanceEmulator
 from exposure_app.exchanges.client_factory import ConnectionOptions
@@ -17,6 +18,7 @@ from exposure_app.services.exchange_accounts import (
     check_key,
     counterparty_for,
     create_exchange_account,
+    replace_credentials,
     required_credential_names,
 )
 from exposure_app.storage.secrets import SERVICE_NAME, SecretStore, SecretStoreError
@@ -101,3 +103,81 @@ def test_a_keyring_failure_leaves_no_account_behind(store, memory_keyring, emula
         create_exchange_account(store, SecretStore(Refusing()), name="B", exchange_id="binance",
                                 credentials=CREDS, connection=conn(emu))
     assert store.accounts.list() == []
+
+
+NEW_CREDS = {"apiKey": "acc-key-2", "secret": "acc-secret-2"}
+
+
+def _refusing(memory_keyring):
+    class Refusing(type(memory_keyring)):
+        def set_password(self, service, username, password):
+            raise OSError("locked")
+
+    refusing = Refusing()
+    refusing.entries = memory_keyring.entries      # the same entries, read-only now
+    return refusing
+
+
+def test_replacing_a_key_overwrites_its_entry_and_forgets_what_the_old_key_taught(
+        store, secret_store, memory_keyring, emulator_server):
+    emu = served(emulator_server)
+    account = create_exchange_account(store, secret_store, name="B", exchange_id="binance",
+                                      credentials=CREDS, connection=conn(emu))
+    store.exchange_state.save_permissions(account.id, KeyPermissions.unknown("old"), utc_now())
+    store.exchange_state.save_facts(account.id, {"unified": True})
+    after = replace_credentials(store, secret_store, account, NEW_CREDS)
+    assert after.options == account.options                       # same ref, same options
+    ref = account.options["secret_ref"]
+    assert json.loads(memory_keyring.entries[(SERVICE_NAME, ref)]) == NEW_CREDS
+    assert len(memory_keyring.entries) == 1
+    assert store.exchange_state.permissions(account.id) is None
+    assert store.exchange_state.facts(account.id) == {}
+
+
+def test_a_refused_replacement_changes_nothing(store, secret_store, memory_keyring,
+                                               emulator_server):
+    emu = served(emulator_server)
+    account = create_exchange_account(store, secret_store, name="B", exchange_id="binance",
+                                      credentials=CREDS, connection=conn(emu))
+    store.exchange_state.save_permissions(account.id, KeyPermissions.unknown("old"), utc_now())
+    before = dict(memory_keyring.entries)
+    with pytest.raises(SecretStoreError):
+        replace_credentials(store, SecretStore(_refusing(memory_keyring)), account, NEW_CREDS)
+    assert memory_keyring.entries == before
+    assert store.exchange_state.permissions(account.id) is not None
+    assert store.accounts.get(account.id).options == account.options
+
+
+def test_an_account_without_a_keyring_reference_gets_one_only_once_the_key_is_stored(
+        store, secret_store, memory_keyring, emulator_server):
+    emu = served(emulator_server)
+    account = create_exchange_account(store, secret_store, name="B", exchange_id="binance",
+                                      credentials=CREDS, connection=conn(emu))
+    damaged = store.accounts.update_options(
+        account.id, {k: v for k, v in account.options.items() if k != "secret_ref"})
+    memory_keyring.entries.clear()
+    with pytest.raises(SecretStoreError):
+        replace_credentials(store, SecretStore(_refusing(memory_keyring)), damaged, NEW_CREDS)
+    assert "secret_ref" not in store.accounts.get(account.id).options
+    assert memory_keyring.entries == {}
+    repaired = replace_credentials(store, secret_store, damaged, NEW_CREDS)
+    ref = repaired.options["secret_ref"]
+    assert ref != account.options["secret_ref"]
+    assert store.accounts.get(account.id).options["secret_ref"] == ref
+    assert json.loads(memory_keyring.entries[(SERVICE_NAME, ref)]) == NEW_CREDS
+
+
+def test_only_exchange_accounts_take_a_key_and_only_the_credentials_they_need(
+        store, secret_store, memory_keyring, emulator_server):
+    from exposure_app.domain.models import AccountKind
+
+    wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    with pytest.raises(ExchangeAccountError, match="not an exchange account"):
+        replace_credentials(store, secret_store, wallet, NEW_CREDS)
+    emu = served(emulator_server)
+    account = create_exchange_account(store, secret_store, name="B", exchange_id="binance",
+                                      credentials=CREDS, connection=conn(emu))
+    with pytest.raises(ExchangeAccountError, match="missing: secret"):
+        replace_credentials(store, secret_store, account, {"apiKey": "x"})
+    ref = account.options["secret_ref"]
+    assert json.loads(memory_keyring.entries[(SERVICE_NAME, ref)]) == CREDS
