@@ -32,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=add_wallet)
 
     cmd_exchange_accounts.register_add_exchange(sub)
+    cmd_exchange_accounts.register_set_key(sub)
 
     p = sub.add_parser("remove", help="remove an account and its history")
     p.add_argument("name")

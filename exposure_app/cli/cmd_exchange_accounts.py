@@ -1,4 +1,5 @@
-"""``accounts add-exchange NAME --exchange ID``: connect an exchange with a read-only key.
+"""``accounts add-exchange NAME --exchange ID``: connect an exchange with a read-only key;
+``accounts set-key NAME``: give an exchange account a new key, keeping its history.
 
 Secrets are never taken from the command line (argv is visible to every
 process on the machine and lands in shell history): they are read from a
@@ -14,12 +15,17 @@ import json
 import sys
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.domain.models import AccountKind
+from exposure_app.domain.timeutil import utc_now
 from exposure_app.exchanges.client_factory import ConnectionOptions
 from exposure_app.services.exchange_accounts import (
     ExchangeAccountError,
+    KeyCheck,
     check_credentials,
     check_key,
+    connection_of,
     create_exchange_account,
+    replace_credentials,
     required_credential_names,
 )
 from exposure_app.storage.errors import ConflictError
@@ -68,6 +74,27 @@ def register_add_exchange(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=add_exchange)
 
 
+def register_set_key(sub: argparse._SubParsersAction) -> None:
+    """Adds the ``set-key`` action to the ``accounts`` command."""
+    p = sub.add_parser(
+        "set-key",
+        help="give an exchange account a new API key (its history stays)",
+        description=(
+            "Replace the API key of an exchange account, for a rotated key or a keyring that "
+            "lost its entry. Asks for the credentials the way add-exchange does, tests the new "
+            "key with the account's connection options, and only then writes it over the old "
+            "one in the OS keyring. The account's snapshots and settings are kept."
+        ),
+    )
+    p.add_argument("name", help="the account's name")
+    p.add_argument("--secrets-stdin", action="store_true",
+                   help="read the credentials as one JSON object from stdin")
+    p.add_argument("--no-check", action="store_true",
+                   help="store the key without testing it (e.g. while the exchange is down)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=set_key)
+
+
 def _connection(args: argparse.Namespace) -> ConnectionOptions:
     if args.api_url and not args.api_url.startswith(("http://", "https://")):
         raise UserError("--api-url must start with http:// or https://")
@@ -96,6 +123,27 @@ def _read_secrets(args: argparse.Namespace, needed: list[str]) -> dict[str, str]
     return {name: getpass.getpass(f"{PROMPTS.get(name, name)}: ") for name in needed}
 
 
+def _test_key(ctx: CliContext, exchange_id: str, credentials: dict[str, str],
+              connection: ConnectionOptions) -> KeyCheck:
+    """Test the key once; an unusable key stops the command before anything is stored."""
+    result = check_key(exchange_id, credentials, connection)
+    if result.key_unusable:
+        raise UserError(f"the key was not stored: {result.error}")
+    if result.error is not None:
+        ctx.warn(f"Could not test the key ({result.error}). It is stored anyway; "
+                 "the next sync will tell whether it works.")
+    return result
+
+
+def _shout(ctx: CliContext, warning: str | None) -> None:
+    if warning:
+        ctx.warn("")
+        ctx.warn("!" * 72)
+        ctx.warn(warning)
+        ctx.warn("!" * 72)
+        ctx.warn("")
+
+
 def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     connection = _connection(args)
@@ -116,14 +164,8 @@ def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
     warning = None
     tested = False
     if not args.no_check:
-        result = check_key(exchange_id, credentials, connection)
-        if result.key_unusable:
-            raise UserError(f"the key was not stored: {result.error}")
-        if result.error is not None:
-            ctx.warn(f"Could not test the key ({result.error}). It is stored anyway; "
-                     "the next sync will tell whether it works.")
-        else:
-            tested = True
+        result = _test_key(ctx, exchange_id, credentials, connection)
+        tested = result.error is None
         permissions = result.permissions
         warning = result.warning
     try:
@@ -133,12 +175,7 @@ def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
         )
     except (ConflictError, ExchangeAccountError) as exc:
         raise UserError(str(exc)) from None
-    if warning:
-        ctx.warn("")
-        ctx.warn("!" * 72)
-        ctx.warn(warning)
-        ctx.warn("!" * 72)
-        ctx.warn("")
+    _shout(ctx, warning)
     level = permissions.level.value if permissions else "not checked"
     if args.json:
         ctx.emit_json({
@@ -149,4 +186,40 @@ def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         ctx.out(f"Added exchange account {account.name!r} ({account.exchange_id}, custodian "
                 f"{account.counterparty}). Key permissions: {level}.")
+    return 0
+
+
+def set_key(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    account = ctx.store.accounts.find(args.name)
+    if account is None:
+        raise UserError(f"no account named {args.name!r}")
+    if account.kind is not AccountKind.EXCHANGE_API or not account.exchange_id:
+        raise UserError(f"{account.name!r} is not an exchange account; it has no API key")
+    secret_store = SecretStore()
+    secret_store.check_available()          # before asking for anything
+    needed = required_credential_names(account.exchange_id)
+    try:
+        credentials = check_credentials(account.exchange_id, _read_secrets(args, needed))
+    except (ExchangeAccountError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    result = None
+    if not args.no_check:
+        result = _test_key(ctx, account.exchange_id, credentials, connection_of(account))
+    try:
+        account = replace_credentials(ctx.store, secret_store, account, credentials)
+    except ExchangeAccountError as exc:
+        raise UserError(str(exc)) from None
+    tested = result is not None and result.error is None
+    if tested:
+        ctx.store.exchange_state.save_permissions(account.id, result.permissions, utc_now())
+    warning = result.warning if result is not None else None
+    _shout(ctx, warning)
+    level = result.permissions.level.value if result is not None else "not checked"
+    if args.json:
+        ctx.emit_json({"name": account.name, "exchange": account.exchange_id,
+                       "key_tested": tested, "permissions": level, "warning": warning})
+    else:
+        ctx.out(f"Replaced the API key of {account.name!r} ({account.exchange_id}); its history "
+                f"is kept. Key permissions: {level}.")
     return 0

@@ -3,6 +3,7 @@ so the in-memory keyring applies), against the Binance emulator."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import logging
@@ -235,3 +236,97 @@ def test_hidden_prompt_asks_for_exactly_the_needed_credentials(cli, emulator_ser
     assert asked == ["API key: ", "API secret: "]
     assert SECRET not in out.getvalue() + err.getvalue()
     assert len(memory_keyring.entries) == 1
+
+
+# -- accounts set-key: a new key on an existing account ------------------------------------
+
+NEW_KEY = "cli-key-rotated-5e6f7a8b"
+NEW_SECRET = "cli-secret-rotated-0c1d2e3f4a5b"
+
+
+def _rotate_at_the_exchange(emu: BinanceEmulator) -> None:
+    """The user made a new key on the exchange and revoked the old one."""
+    emu.account = dataclasses.replace(emu.account, api_key=NEW_KEY, secret=NEW_SECRET)
+
+
+def _snapshot_count(data_dir) -> int:
+    with ProfileStore.open(data_dir) as store:
+        return store.db.execute("SELECT count(*) FROM snapshots").fetchone()[0]
+
+
+def test_a_rotated_key_replaces_the_old_one_and_the_history_stays(cli, data_dir, emulator_server,
+                                                                   memory_keyring):
+    emu = make_emulator()
+    emulator_server.add(emu)
+    assert cli.add(emu)[0] == 0
+    assert cli("sync")[0] == 0
+    (ref,) = memory_keyring.entries
+    _rotate_at_the_exchange(emu)
+    code, out, _ = cli("sync", "Binance")
+    assert code == 1 and "rejected the API key" in out and "(stale)" in out
+    history = _snapshot_count(data_dir)
+
+    # a wrong replacement is tested first and refused: the old entry stays as it was
+    before = dict(memory_keyring.entries)
+    code, _, err = cli("accounts", "set-key", "Binance", "--secrets-stdin",
+                       stdin=json.dumps({"apiKey": NEW_KEY, "secret": "not-the-secret"}))
+    assert code == 1 and "the key was not stored" in err and "not-the-secret" not in err
+    assert memory_keyring.entries == before
+
+    code, out, err = cli("accounts", "set-key", "Binance", "--secrets-stdin", "--json",
+                         stdin=json.dumps({"apiKey": NEW_KEY, "secret": NEW_SECRET}))
+    assert code == 0, err
+    result = json.loads(out)
+    assert result == {"name": "Binance", "exchange": "binance", "key_tested": True,
+                      "permissions": "read_only", "warning": None}
+    assert list(memory_keyring.entries) == [ref]             # the same entry, overwritten
+    stored = json.loads(next(iter(memory_keyring.entries.values())))
+    assert stored == {"apiKey": NEW_KEY, "secret": NEW_SECRET}
+    with ProfileStore.open(data_dir) as store:
+        (account,) = store.accounts.list()
+        assert store.exchange_state.permissions(account.id)[0].level.value == "read_only"
+    assert _snapshot_count(data_dir) == history                # nothing of the history went
+    code, out, _ = cli("sync", "Binance")
+    assert code == 0 and "Binance (binance): OK" in out
+    assert _snapshot_count(data_dir) == history + 1
+    for text in cli.outputs:
+        assert NEW_SECRET not in text and NEW_KEY not in text
+
+
+def test_set_key_brings_back_an_account_whose_keyring_entry_was_lost(cli, emulator_server,
+                                                                     memory_keyring):
+    emu = make_emulator()
+    emulator_server.add(emu)
+    assert cli.add(emu)[0] == 0
+    memory_keyring.entries.clear()                         # a reset keyring
+    code, out, _ = cli("sync", "Binance")
+    assert code == 1 and "accounts set-key NAME" in out
+    code, out, err = cli("accounts", "set-key", "Binance", "--secrets-stdin",
+                         stdin=json.dumps({"apiKey": API_KEY, "secret": SECRET}))
+    assert code == 0, err
+    assert "Replaced the API key of 'Binance' (binance); its history is kept" in out
+    assert cli("sync", "Binance")[0] == 0
+
+
+def test_set_key_refuses_accounts_without_a_key_and_unknown_names(cli, memory_keyring):
+    assert cli("accounts", "add-wallet", "Ledger")[0] == 0
+    code, _, err = cli("accounts", "set-key", "Ledger", "--secrets-stdin",
+                       stdin=json.dumps({"apiKey": "k", "secret": "s"}))
+    assert code == 1 and "'Ledger' is not an exchange account" in err
+    code, _, err = cli("accounts", "set-key", "Nope", "--secrets-stdin", stdin="{}")
+    assert code == 1 and "no account named 'Nope'" in err
+    assert memory_keyring.entries == {}
+
+
+def test_set_key_asks_for_exactly_what_the_exchange_needs(cli, emulator_server, memory_keyring):
+    emu = make_emulator()
+    emulator_server.add(emu)
+    assert cli.add(emu)[0] == 0
+    before = dict(memory_keyring.entries)
+    code, _, err = cli("accounts", "set-key", "Binance", "--secrets-stdin",
+                       stdin=json.dumps({"apiKey": NEW_KEY}))
+    assert code == 1 and "missing: secret" in err
+    code, _, err = cli("accounts", "set-key", "Binance", "--secrets-stdin",
+                       stdin=json.dumps({"apiKey": NEW_KEY, "secret": NEW_SECRET, "uid": "7"}))
+    assert code == 1 and "does not use uid" in err
+    assert memory_keyring.entries == before
