@@ -49,6 +49,7 @@ REQUIRED_ICONS: tuple[str, ...] = (
             "settings",
             "cancel",
             "edit",
+            "key",
             "remove",
             # navigation pages
             "overview",

@@ -1,7 +1,7 @@
 """Edit an exchange account's connection options (API URL, sandbox, proxy, timeout).
 
 The key itself stays in the keyring untouched (its ``secret_ref`` is kept);
-to use another key, remove the account and add it again. The options are
+another key goes in through ``replace_key_dialog.py``. The options are
 validated here the same way the exchange dialog builds them.
 
 Threading: GUI thread only.

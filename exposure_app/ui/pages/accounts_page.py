@@ -1,4 +1,5 @@
-"""Accounts: list, add (exchange, wallet, manual custodian), edit holdings, import, remove.
+"""Accounts: list, add (exchange, wallet, manual custodian), edit holdings, replace an
+API key, import, remove.
 
 Threading: GUI thread only.
 """
@@ -50,6 +51,7 @@ class AccountsPage(QWidget):
                                               self.add_manual)
         self.holdings_button = action_button("edit", "Edit holdings…", self.edit_holdings)
         self.connection_button = action_button("settings", "Connection…", self.edit_connection)
+        self.key_button = action_button("key", "Replace API key…", self.replace_key)
         self.import_button = action_button("import", "Import CSV…", self.import_csv)
         self.rename_button = action_button("edit", "Rename…", self.rename_selected)
         self.sync_button = action_button("sync", "Sync this account",
@@ -57,8 +59,8 @@ class AccountsPage(QWidget):
                                             self.selected_account_ids()))
         self.remove_button = action_button("remove", "Remove…", self.remove_selected)
         for b in (self.add_exchange_button, self.add_wallet_button, self.holdings_button,
-                  self.connection_button, self.import_button, self.rename_button,
-                  self.sync_button):
+                  self.connection_button, self.key_button, self.import_button,
+                  self.rename_button, self.sync_button):
             bar.addWidget(b)
         bar.addStretch(1)
         bar.addWidget(self.remove_button)
@@ -132,6 +134,7 @@ class AccountsPage(QWidget):
         manual = bool(rows) and rows[0].kind is not AccountKind.EXCHANGE_API
         self.holdings_button.setEnabled(manual)
         self.connection_button.setEnabled(bool(rows) and not manual)
+        self.key_button.setEnabled(bool(rows) and not manual)
         self.sync_button.setEnabled(bool(rows) and not manual)
         self.rename_button.setEnabled(bool(rows))
         self.remove_button.setEnabled(bool(rows))
@@ -200,6 +203,23 @@ class AccountsPage(QWidget):
         dialog.accepted.connect(self.changed.emit)
         dialog.open()
         return dialog
+
+    def replace_key(self):
+        rows = self.selected_rows()
+        if not rows or rows[0].kind is not AccountKind.EXCHANGE_API:
+            return None
+        from exposure_app.ui.dialogs.replace_key_dialog import ReplaceKeyDialog
+
+        dialog = ReplaceKeyDialog(self.state.store, self.state.store.accounts.get(
+            rows[0].account_id), self.secret_store, self)
+        dialog.key_replaced.connect(self._on_key_replaced)
+        dialog.open()
+        return dialog
+
+    def _on_key_replaced(self, account) -> None:
+        self.changed.emit()
+        self.message.emit(f"The API key of {account.name} was replaced. Syncing it now…", "info")
+        self.sync_requested.emit([account.id])
 
     def import_csv(self):
         from exposure_app.ui.dialogs.csv_import_dialog import CsvImportDialog

@@ -1,0 +1,136 @@
+"""Accounts > Replace API key…: a rotated key goes in, the history stays, a bad key changes
+nothing; through the real dialog, ccxt and the Binance emulator."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from exposure_app.emulator.registry import emulator_class
+from exposure_app.exchanges.client_factory import ConnectionOptions
+from exposure_app.services.exchange_accounts import create_exchange_account
+from exposure_app.storage.store import ProfileStore
+
+NEW_KEY = "gui-rotated-key-7c1e"
+NEW_SECRET = "gui-rotated-secret-93ab5d"
+
+
+def _account_on(emulator, data_dir, secret_store):
+    store = ProfileStore.open(data_dir)
+    try:
+        return create_exchange_account(
+            store, secret_store, name="Binance main", exchange_id="binance",
+            credentials=emulator.account.credentials(),
+            connection=ConnectionOptions(api_url=emulator.base_url, timeout_seconds=10))
+    finally:
+        store.close()
+
+
+def _open_dialog(qtbot, window, account):
+    window.show_page("accounts")
+    window.accounts.select_account(account.id)
+    assert window.accounts.key_button.isEnabled()
+    dialog = window.accounts.replace_key()
+    qtbot.waitUntil(dialog.fields_loaded, timeout=30000)
+    return dialog
+
+
+def _stored(memory_keyring, account) -> dict:
+    return json.loads(memory_keyring.entries[("io.github.exposure_app.Exposure",
+                                              account.options["secret_ref"])])
+
+
+def _snapshots(window) -> int:
+    return window.state.store.db.execute("SELECT count(*) FROM snapshots").fetchone()[0]
+
+
+@pytest.mark.slow
+def test_a_rotated_key_replaces_the_old_one_and_the_account_syncs_again(
+        qtbot, make_window, data_dir, emulators, memory_keyring, secret_store):
+    emulator = emulator_class("binance").sample()
+    emulators.add(emulator)
+    account = _account_on(emulator, data_dir, secret_store)
+    window = make_window(data_dir)
+    with qtbot.waitSignal(window.sync.bridge.run_finished, timeout=60000):
+        window.sync.sync_all()
+    history = _snapshots(window)
+    old = _stored(memory_keyring, account)
+    emulator.account.api_key, emulator.account.secret = NEW_KEY, NEW_SECRET  # rotated there
+
+    dialog = _open_dialog(qtbot, window, account)
+    assert list(dialog.credential_edits) == ["apiKey", "secret"]
+    assert dialog.credential_edits["secret"].echoMode() == dialog.credential_edits[
+        "secret"].echoMode().Password
+    # a wrong secret: tested, refused, nothing written
+    dialog.credential_edits["apiKey"].setText(NEW_KEY)
+    dialog.credential_edits["secret"].setText("not-the-secret")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
+    assert dialog.check.key_unusable
+    assert "old one was kept" in dialog.result_label.text()
+    assert "not-the-secret" not in dialog.result_label.text()
+    assert dialog.isVisible() and _stored(memory_keyring, account) == old
+
+    dialog.credential_edits["secret"].setText(NEW_SECRET)
+    with qtbot.waitSignal(window.sync.bridge.run_finished, timeout=60000) as finished:
+        dialog.save_button.click()   # tests, replaces, then the account syncs
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert [r.status.value for r in finished.args[0].report.results] == ["ok"]
+    assert _stored(memory_keyring, account) == {"apiKey": NEW_KEY, "secret": NEW_SECRET}
+    assert len(memory_keyring.entries) == 1
+    assert _snapshots(window) == history + 1          # the history stayed, one more snapshot
+    assert window.state.store.exchange_state.permissions(account.id)[0].level.value == "read_only"
+
+
+def test_a_key_that_can_trade_needs_a_second_deliberate_click(
+        qtbot, make_window, data_dir, emulators, memory_keyring, secret_store):
+    emulator = emulator_class("binance").sample()
+    emulators.add(emulator)
+    account = _account_on(emulator, data_dir, secret_store)
+    window = make_window(data_dir)
+    old = _stored(memory_keyring, account)
+    emulator.account.permissions = frozenset({"read", "trade"})
+    dialog = _open_dialog(qtbot, window, account)
+    for name, value in emulator.account.credentials().items():
+        dialog.credential_edits[name].setText(value)
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
+    assert "TRADE" in dialog.result_label.text() and "read-only key" in dialog.result_label.text()
+    assert dialog.save_button.text() == "Replace anyway"
+    assert dialog.isVisible() and _stored(memory_keyring, account) == old
+    with qtbot.waitSignal(dialog.key_replaced):
+        dialog.save_button.click()
+    assert window.state.store.exchange_state.permissions(account.id)[0].level.value == "trade"
+    # editing a field after a test means testing again before anything is stored
+    dialog2 = _open_dialog(qtbot, window, account)
+    dialog2.credential_edits["apiKey"].setText("x")
+    dialog2.credential_edits["secret"].setText("y")
+    assert not dialog2.save()
+    qtbot.waitUntil(lambda: dialog2.check is not None, timeout=30000)
+    dialog2.credential_edits["secret"].setText("z")
+    assert dialog2.save_button.text() == "Test and replace"
+    assert not dialog2.save()                           # a new test, not a replacement
+    dialog2.reject()
+
+
+def test_only_exchange_accounts_offer_a_key_and_empty_fields_are_named(
+        qtbot, make_window, data_dir, emulators, memory_keyring, secret_store):
+    from exposure_app.domain.models import AccountKind
+
+    emulator = emulator_class("binance").sample()
+    emulators.add(emulator)
+    account = _account_on(emulator, data_dir, secret_store)
+    with ProfileStore.open(data_dir) as store:
+        wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    window = make_window(data_dir)
+    window.show_page("accounts")
+    window.accounts.select_account(wallet.id)
+    assert not window.accounts.key_button.isEnabled()
+    assert window.accounts.replace_key() is None
+    dialog = _open_dialog(qtbot, window, account)
+    dialog.credential_edits["apiKey"].setText("only-the-key")
+    assert not dialog.save()
+    assert "Fill in: API secret." in dialog.result_label.text()
+    assert dialog.check is None                          # nothing was sent anywhere
+    dialog.reject()
