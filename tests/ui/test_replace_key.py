@@ -30,7 +30,7 @@ def _account_on(emulator, data_dir, secret_store):
 def _open_dialog(qtbot, window, account):
     window.show_page("accounts")
     window.accounts.select_account(account.id)
-    assert window.accounts.key_button.isEnabled()
+    assert window.accounts.key_action.isEnabled()
     dialog = window.accounts.replace_key()
     qtbot.waitUntil(dialog.fields_loaded, timeout=30000)
     return dialog
@@ -114,6 +114,16 @@ def test_a_key_that_can_trade_needs_a_second_deliberate_click(
     dialog2.reject()
 
 
+def _menu_texts(page, account_id) -> list[str]:
+    page.select_account(account_id)
+    row = page.view.selectionModel().selectedRows()[0].row()
+    pos = page.view.visualRect(page.proxy.index(row, 0)).center()
+    menu = page._context_menu(pos)
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    menu.close()
+    return texts
+
+
 def test_only_exchange_accounts_offer_a_key_and_empty_fields_are_named(
         qtbot, make_window, data_dir, emulators, memory_keyring, secret_store):
     from exposure_app.domain.models import AccountKind
@@ -125,9 +135,19 @@ def test_only_exchange_accounts_offer_a_key_and_empty_fields_are_named(
         wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
     window = make_window(data_dir)
     window.show_page("accounts")
-    window.accounts.select_account(wallet.id)
-    assert not window.accounts.key_button.isEnabled()
-    assert window.accounts.replace_key() is None
+    page = window.accounts
+    page.view.clearSelection()
+    assert not page.more_button.isEnabled()               # nothing selected, nothing to do
+    # the context menu offers what applies to the account under the mouse, and only that
+    assert _menu_texts(page, wallet.id) == ["Edit holdings…", "Rename…", "Remove…"]
+    assert _menu_texts(page, account.id) == [
+        "Sync this account", "Connection…", "Replace API key…", "Rename…", "Remove…"]
+    assert page.more_button.isEnabled()
+    assert [a.text() for a in page.more_button.menu().actions()] == [
+        "Connection…", "Replace API key…", "Rename…"]
+    page.select_account(wallet.id)
+    assert not page.key_action.isEnabled() and page.more_button.isEnabled()   # rename
+    assert page.replace_key() is None
     dialog = _open_dialog(qtbot, window, account)
     dialog.credential_edits["apiKey"].setText("only-the-key")
     assert not dialog.save()

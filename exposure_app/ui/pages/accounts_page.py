@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
+    QMenu,
     QMessageBox,
     QTableView,
     QVBoxLayout,
@@ -25,7 +26,7 @@ from exposure_app.storage.errors import StorageError
 from exposure_app.ui.models import SORT_ROLE
 from exposure_app.ui.models.accounts_model import AccountRow, AccountsModel, account_rows
 from exposure_app.ui.view_state import ViewData, ViewState
-from exposure_app.ui.widgets.action_button import action_button
+from exposure_app.ui.widgets.action_button import action_tool_button, icon_action, menu_button
 from exposure_app.ui.widgets.cards import heading, muted
 
 
@@ -45,25 +46,35 @@ class AccountsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.addWidget(heading("Accounts"))
+        # Each command is one QAction, shown as a button or in the "More" menu and in the
+        # table's context menu; the selection enables it once for all of them.
+        self.add_exchange_action = icon_action("add-exchange", "Add exchange…",
+                                               self.add_exchange, self)
+        self.add_wallet_action = icon_action("add-wallet", "Add wallet or custodian…",
+                                             self.add_manual, self)
+        self.import_action = icon_action("import", "Import CSV…", self.import_csv, self)
+        self.holdings_action = icon_action("edit", "Edit holdings…", self.edit_holdings, self)
+        self.sync_action = icon_action("sync", "Sync this account",
+                                       lambda: self.sync_requested.emit(
+                                           self.selected_account_ids()), self)
+        self.connection_action = icon_action("settings", "Connection…", self.edit_connection,
+                                             self)
+        self.key_action = icon_action("key", "Replace API key…", self.replace_key, self)
+        self.rename_action = icon_action("edit", "Rename…", self.rename_selected, self)
+        self.remove_action = icon_action("remove", "Remove…", self.remove_selected, self)
+        self.selection_actions = (self.holdings_action, self.sync_action, self.connection_action,
+                                  self.key_action, self.rename_action, self.remove_action)
         bar = QHBoxLayout()
-        self.add_exchange_button = action_button("add-exchange", "Add exchange…", self.add_exchange)
-        self.add_wallet_button = action_button("add-wallet", "Add wallet or custodian…",
-                                              self.add_manual)
-        self.holdings_button = action_button("edit", "Edit holdings…", self.edit_holdings)
-        self.connection_button = action_button("settings", "Connection…", self.edit_connection)
-        self.key_button = action_button("key", "Replace API key…", self.replace_key)
-        self.import_button = action_button("import", "Import CSV…", self.import_csv)
-        self.rename_button = action_button("edit", "Rename…", self.rename_selected)
-        self.sync_button = action_button("sync", "Sync this account",
-                                        lambda: self.sync_requested.emit(
-                                            self.selected_account_ids()))
-        self.remove_button = action_button("remove", "Remove…", self.remove_selected)
-        for b in (self.add_exchange_button, self.add_wallet_button, self.holdings_button,
-                  self.connection_button, self.key_button, self.import_button,
-                  self.rename_button, self.sync_button):
-            bar.addWidget(b)
+        for action in (self.add_exchange_action, self.add_wallet_action, self.import_action):
+            bar.addWidget(action_tool_button(action))
+        bar.addSpacing(16)
+        for action in (self.holdings_action, self.sync_action):
+            bar.addWidget(action_tool_button(action))
+        self.more_button = menu_button(
+            "More", (self.connection_action, self.key_action, self.rename_action), self)
+        bar.addWidget(self.more_button)
         bar.addStretch(1)
-        bar.addWidget(self.remove_button)
+        bar.addWidget(action_tool_button(self.remove_action))
         layout.addLayout(bar)
         self.model = AccountsModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -85,6 +96,8 @@ class AccountsPage(QWidget):
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setWordWrap(False)
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.view, 1)
         layout.addWidget(muted(
@@ -131,13 +144,27 @@ class AccountsPage(QWidget):
 
     def _update_buttons(self) -> None:
         rows = self.selected_rows()
-        manual = bool(rows) and rows[0].kind is not AccountKind.EXCHANGE_API
-        self.holdings_button.setEnabled(manual)
-        self.connection_button.setEnabled(bool(rows) and not manual)
-        self.key_button.setEnabled(bool(rows) and not manual)
-        self.sync_button.setEnabled(bool(rows) and not manual)
-        self.rename_button.setEnabled(bool(rows))
-        self.remove_button.setEnabled(bool(rows))
+        exchange = bool(rows) and rows[0].kind is AccountKind.EXCHANGE_API
+        self.holdings_action.setEnabled(bool(rows) and not exchange)
+        for action in (self.sync_action, self.connection_action, self.key_action):
+            action.setEnabled(exchange)
+        self.rename_action.setEnabled(bool(rows))
+        self.remove_action.setEnabled(bool(rows))
+
+    def _context_menu(self, pos) -> QMenu | None:
+        """The selected account's commands (only those that apply to it) at ``pos``."""
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            return None
+        self.view.selectRow(index.row())
+        menu = QMenu(self)
+        for action in self.selection_actions:
+            if action is self.remove_action:
+                menu.addSeparator()
+            if action.isEnabled():
+                menu.addAction(action)
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+        return menu
 
     # -- commands ------------------------------------------------------------------------
 

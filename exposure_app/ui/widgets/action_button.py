@@ -1,13 +1,14 @@
-"""A push button with one of the app's line icons, its accessible name and its slot.
+"""Buttons with the app's line icons: a push button, a button for a QAction, a menu button.
 
 Threading: GUI thread only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QPushButton, QToolButton, QWidget
 
 from exposure_app.ui.icons import action_icon
 
@@ -17,4 +18,43 @@ def action_button(icon: str, text: str, slot: Callable[[], object]) -> QPushButt
     button = QPushButton(action_icon(icon), text)
     button.setAccessibleName(text.rstrip("…"))
     button.clicked.connect(slot)
+    return button
+
+
+def icon_action(icon: str, text: str, slot: Callable[[], object], parent: QWidget) -> QAction:
+    """A QAction for a command shown in several places (a button, a menu, a context menu).
+
+    The places share the action's enabled state, so it is set once.
+    """
+    action = QAction(action_icon(icon), text, parent)
+    action.triggered.connect(lambda _checked=False: slot())
+    return action
+
+
+def action_tool_button(action: QAction) -> QToolButton:
+    """A framed button that shows ``action`` (text beside the icon) and follows its state."""
+    button = QToolButton()
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(button.toolButtonStyle().ToolButtonTextBesideIcon)
+    button.setAccessibleName(action.text().rstrip("…"))
+    return button
+
+
+def menu_button(text: str, actions: Iterable[QAction], parent: QWidget) -> QToolButton:
+    """A button opening a menu of less frequent commands; disabled when all of them are."""
+    menu = QMenu(parent)
+    actions = list(actions)
+    menu.addActions(actions)
+    button = QToolButton()
+    button.setText(text)
+    button.setAccessibleName(text)
+    button.setMenu(menu)
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+
+    def follow() -> None:
+        button.setEnabled(any(a.isEnabled() for a in actions))
+
+    for action in actions:
+        action.changed.connect(follow)
+    follow()
     return button
