@@ -42,6 +42,8 @@ class SnapshotSource(StrEnum):
     MANUAL = "manual"
     IMPORT = "import"
     DEMO = "demo"
+    REVALUED = "revalued"
+    """Hand-recorded holdings re-valued at a sync's market prices (same amounts)."""
 
 
 def _frozen_mapping(value: Mapping[str, object] | None) -> Mapping[str, object]:

@@ -61,3 +61,13 @@ def start_of_day(moment: datetime) -> datetime:
 
 def days_between(earlier: datetime, later: datetime) -> float:
     return (ensure_utc(later) - ensure_utc(earlier)) / timedelta(days=1)
+
+
+def describe_age(taken_at: datetime, now: datetime) -> str:
+    """How old a figure is, for labels: "12 min old", "5 h old", "3 days old"."""
+    seconds = max(0.0, (now - taken_at).total_seconds())
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min old"
+    if seconds < 172800:
+        return f"{int(seconds // 3600)} h old"
+    return f"{int(seconds // 86400)} days old"

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from exposure_app.domain.money import ONE, div, mul, parse_decimal
+from exposure_app.domain.timeutil import describe_age
 from exposure_app.exchanges.errors import BadResponseError
 
 USD_STABLECOINS = frozenset({
@@ -149,15 +150,6 @@ async def fetch_quotes(
     return quotes, fresh_markets
 
 
-def _age(taken_at: datetime, now: datetime) -> str:
-    seconds = max(0.0, (now - taken_at).total_seconds())
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min old"
-    if seconds < 172800:
-        return f"{int(seconds // 3600)} h old"
-    return f"{int(seconds // 86400)} days old"
-
-
 class PriceBook:
     """Values assets in ``target`` from live quotes, last known prices and assumptions."""
 
@@ -205,7 +197,7 @@ class PriceBook:
             return ONE, f"{currency} taken as 1 USD (assumed, stablecoin)", 1.5
         known = self._known(currency)
         if known is not None:
-            return known.price, f"last known {currency} price ({_age(known.taken_at, self.now)})", 2.0
+            return known.price, f"last known {currency} price ({describe_age(known.taken_at, self.now)})", 2.0
         return None
 
     def value(self, asset: str, home: str | None = None) -> Valuation | None:
@@ -231,7 +223,7 @@ class PriceBook:
             candidates.append(((worst, first, 2), Valuation(mul(price, conv[0]), text, worst)))
         known = self._known(asset)
         if known is not None:
-            text = f"last known price ({_age(known.taken_at, self.now)}; {known.source})"
+            text = f"last known price ({describe_age(known.taken_at, self.now)}; {known.source})"
             candidates.append(((2.0, 2.0, 1), Valuation(known.price, text, 2.0)))
         if asset in USD_STABLECOINS and self.target == "USD":
             text = f"assumed 1 {asset} = 1 USD (stablecoin; no market price found)"
