@@ -20,8 +20,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("asset")
     p.add_argument("amount")
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--price", help="price per unit in the base currency")
-    group.add_argument("--value", help="total value in the base currency")
+    group.add_argument("--price", help="price per unit in the base currency (kept as given; "
+                       "without --price or --value the asset follows the market prices "
+                       "that syncs read)")
+    group.add_argument("--value", help="total value in the base currency (kept as given)")
     p.add_argument("--date", help="ISO 8601 date or date-time of the balance (default now)")
     p.set_defaults(handler=set_cmd)
 
@@ -75,6 +77,7 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             price=_decimal(args.price, "price"),
             value=_decimal(args.value, "value"),
             when=_date(args.date),
+            base=ctx.settings.base_currency,
         )
     except ManualHoldingError as exc:
         raise UserError(str(exc)) from None

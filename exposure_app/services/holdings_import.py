@@ -22,6 +22,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from exposure_app.domain.market_valuation import without_market_price
 from exposure_app.domain.models import (
     AccountKind,
     Holding,
@@ -224,9 +225,15 @@ def import_holdings_csv(store: ProfileStore, source: Path | str) -> ImportResult
 def _same_as_latest(store: ProfileStore, snapshot: Snapshot) -> bool:
     """Whether the account already holds exactly this at that instant.
 
-    Makes re-importing a file whose rows have no date (meaning "now") a no-op.
+    Makes re-importing a file whose rows have no date (meaning "now") a no-op,
+    also after a sync has re-valued those holdings at market prices: a price
+    the app filled in is not part of what the file says.
     """
     latest = store.snapshots.latest_usable(snapshot.account_id, snapshot.taken_at)
     if latest is None:
         return False
-    return sorted(map(holding_key, latest.holdings)) == sorted(map(holding_key, snapshot.holdings))
+
+    def recorded(holdings) -> list[tuple[str, ...]]:
+        return sorted(holding_key(without_market_price(h)) for h in holdings)
+
+    return recorded(latest.holdings) == recorded(snapshot.holdings)

@@ -2,6 +2,12 @@
 
 Each change writes a new snapshot (the previous holdings with the one asset
 changed), so history keeps what the user held before the change.
+
+A holding given without a price or value follows the market
+(``domain.market_valuation``): it is valued at once from the last price a
+sync stored (when ``base`` is given and one exists), and re-valued by every
+later sync (``services.manual_revaluation``). A price or value the user gives
+is kept as it is.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from exposure_app.domain.models import (
 )
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import utc_now
+from exposure_app.services.manual_revaluation import price_from_records
 from exposure_app.storage.store import ProfileStore
 
 
@@ -77,11 +84,18 @@ def set_holding(
     price: Decimal | None = None,
     value: Decimal | None = None,
     when: datetime | None = None,
+    base: str | None = None,
 ) -> Snapshot:
-    """Set ``asset`` to ``amount`` (zero removes it) as of ``when`` (default now)."""
+    """Set ``asset`` to ``amount`` (zero removes it) as of ``when`` (default now).
+
+    ``base`` is the profile's base currency: with it, a holding without a price
+    of the user's own is valued at the last price stored for it.
+    """
     _editable(account)
     when = when or utc_now()
     new = make_holding(asset, amount, price=price, value=value)
+    if base is not None:
+        new = price_from_records(store, new, base, when)
     with store.transaction():
         previous = store.snapshots.latest_usable(account.id, when)
         kept = [

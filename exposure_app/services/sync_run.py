@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from exposure_app.domain.models import Account, SnapshotSource
 from exposure_app.domain.timeutil import utc_now
@@ -31,6 +32,7 @@ from exposure_app.exchanges.errors import (
 )
 from exposure_app.exchanges.pricing import KnownPrice, PriceBook
 from exposure_app.services.exchange_accounts import permission_warning
+from exposure_app.services.manual_revaluation import revalue_manual_accounts
 from exposure_app.services.sync_account import AccountSession, ReadOutcome
 from exposure_app.services.sync_events import (
     AccountSyncFinished,
@@ -222,7 +224,25 @@ class SyncRun:
                 )
             self.emit(result)
             results.append(result)
+        self._revalue_manual_accounts(book, taken_at)
         return SyncReport(self.started_at, utc_now(), tuple(results))
+
+    def _revalue_manual_accounts(self, book: PriceBook, taken_at: datetime) -> None:
+        """Hand-recorded holdings follow this sync's live prices (manual_revaluation)."""
+
+        def live_price(asset: str) -> tuple[Decimal, str] | None:
+            valuation = book.value(asset)
+            if valuation is None or not valuation.recordable:
+                return None
+            return valuation.price, valuation.source
+
+        try:
+            changed = revalue_manual_accounts(self.store, live_price, taken_at)
+        except Exception:   # the exchange snapshots are stored; this must not undo a sync
+            log.exception("re-valuing hand-recorded holdings failed")
+            return
+        if changed:
+            log.info("re-valued %d hand-recorded account(s) at this sync's prices", len(changed))
 
     def _locks_of(self, snapshot_id: int) -> list:
         from exposure_app.storage.checklist import HoldingLockRepository

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from exposure_app.domain.timeutil import utc_now
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind
 from exposure_app.emulator.binance import BinanceEmulator
 from exposure_app.services.profile import Profile
@@ -152,3 +153,30 @@ def test_an_exchange_ccxt_no_longer_knows_fails_that_account_clearly(store, serv
     assert gone_result.error_kind == "config" and "goneex" in gone_result.error
     no_key = report.result_for(missing_key.id)
     assert no_key.error_kind == "config" and "not in the keyring" in no_key.error
+
+
+def test_a_sync_revalues_a_wallet_recorded_by_hand(store, service, add_exchange_account):
+    """The wallet's BTC has no price of its own; the sync's live quote values it."""
+    from exposure_app.domain.models import AccountKind, SnapshotSource
+    from exposure_app.services.manual_holdings import set_holding
+
+    emu = BinanceEmulator(
+        EmulatedAccount("svc-key-w", "svc-secret-w", balances=[EmulatedBalance("spot", "ETH", D(1))]),
+        tickers={"ETH/USDT": D("2500"), "BTC/USDT": D("60000")},
+    )
+    add_exchange_account(store, "Binance", emu)
+    ledger = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    set_holding(store, ledger, "BTC", D("0.5"), base="USD")
+    assert not store.snapshots.latest_usable(ledger.id, utc_now()).holdings[0].priced
+    report = service.sync().result(60)
+    assert [r.status for r in report.results] == [AccountSyncStatus.OK]
+    latest = store.snapshots.latest_usable(ledger.id, utc_now())
+    assert latest.source is SnapshotSource.REVALUED
+    (btc,) = latest.holdings
+    assert btc.total == D("0.5") and btc.value == D(30000)
+    assert btc.price_source.startswith("market: binance BTC/USDT")
+    # a second sync at the same prices writes nothing more for the wallet
+    service.sync().result(60)
+    count = store.db.execute("SELECT count(*) FROM snapshots WHERE account_id = ?",
+                             [ledger.id]).fetchone()[0]
+    assert count == 2

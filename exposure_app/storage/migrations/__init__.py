@@ -18,6 +18,7 @@ from exposure_app.storage.migrations import (
     m0003_risk,
     m0004_checklist,
     m0005_history_index,
+    m0006_revalued_snapshots,
 )
 
 Migration = Callable[[Database], None]
@@ -28,6 +29,7 @@ MIGRATIONS: list[Migration] = [
     m0003_risk.migrate,
     m0004_checklist.migrate,
     m0005_history_index.migrate,
+    m0006_revalued_snapshots.migrate,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -2,7 +2,9 @@
 
 Every change writes a new snapshot (the previous holdings with one asset
 changed), so the history keeps what was held before. A price or a total value
-in the base currency may be given; without one the asset is kept, unpriced.
+in the base currency may be given and is kept as given; without one the asset
+follows the market: valued at the last price a sync stored, re-valued by each
+sync, and unpriced until a price is known.
 
 Threading: GUI thread only.
 """
@@ -119,7 +121,7 @@ class HoldingsEditorDialog(QDialog):
             price = self._optional(self.price, "price")
             value = self._optional(self.value, "value")
             set_holding(self.store, self.account, self.asset.text(), amount, price=price,
-                        value=value)
+                        value=value, base=self.currency)
         except (AmountError, ManualHoldingError) as exc:
             self.error.setText(f"Not saved: {exc}.")
             return False
