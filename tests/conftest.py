@@ -2,6 +2,8 @@
 
 * ``data_dir``: an empty profile folder in tmp_path.
 * ``store``: a migrated ProfileStore on a real SQLite file in ``data_dir``.
+* ``isolated_config_dir`` (automatic): ``EXPOSURE_APP_CONFIG_DIR`` points at a
+  scratch folder, so the chosen data folder of the machine is never used.
 * ``run_cli``: runs ``python -m exposure_app --data-dir DIR ...`` in a
   subprocess (the real entry point) and returns the CompletedProcess.
 """
@@ -29,6 +31,14 @@ def cli_env(**extra: str) -> dict[str, str]:
     env.pop("EXPOSURE_APP_DATA_DIR", None)
     env.update(extra)
     return env
+
+
+@pytest.fixture(autouse=True)
+def isolated_config_dir(tmp_path_factory, monkeypatch) -> Path:
+    """A scratch config folder: no test reads or writes the developer's chosen data folder."""
+    path = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("EXPOSURE_APP_CONFIG_DIR", str(path))
+    return path
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """A profile: one folder with the database, settings, logs and the lock.
 
 The folder is chosen by ``--data-dir``, else ``EXPOSURE_APP_DATA_DIR``, else
-the platform's per-user data location (platformdirs: XDG on Linux,
+the folder chosen in Settings (``services.profile_location``), else the
+platform's per-user data location (platformdirs: XDG on Linux,
 ``~/Library/Application Support`` on macOS, ``%LOCALAPPDATA%`` on Windows).
 """
 
@@ -22,6 +23,11 @@ def default_data_dir() -> Path:
     env = os.environ.get(ENV_DATA_DIR, "").strip()
     if env:
         return Path(env).expanduser()
+    from exposure_app.services.profile_location import chosen_data_dir
+
+    chosen = chosen_data_dir()
+    if chosen is not None:
+        return chosen
     import platformdirs
 
     return Path(platformdirs.user_data_dir("Exposure", appauthor=False, roaming=False))
@@ -36,6 +42,8 @@ class Profile:
     """
 
     data_dir: Path
+    temporary: bool = False
+    """A throw-away profile (the demo's): it is never moved or chosen as the default."""
     lock: ProfileLock = field(init=False)
 
     def __post_init__(self) -> None:

@@ -65,6 +65,7 @@ def test_demo_session_syncs_live_and_cleans_up(tmp_path, isolated_home, real_key
         assert len(session.exchanges) >= 3 and "binance" in session.exchanges
         assert session.temp_dir.parent == temp_root and session.temp_dir.name.startswith(TEMP_PREFIX)
         assert session.profile.data_dir.is_relative_to(session.temp_dir)
+        assert session.profile.temporary          # never moved, never made the default
         # the process keyring is the demo's in-memory one while the session runs
         assert keyring_core._keyring_backend is session.keyring_backend
 

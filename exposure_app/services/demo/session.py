@@ -169,7 +169,7 @@ def start_demo_session(
             build_demo_emulator(available_emulators()[ex], prices, today) for ex in chosen
         )
         # Held from the start, so a sweep by another demo never takes this folder.
-        profile = Profile(temp_dir / "profile")
+        profile = Profile(temp_dir / "profile", temporary=True)
         profile.lock.acquire()
         account_ids = _populate(profile, history, server, SecretStore(backend))
     except BaseException:
