@@ -23,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "exposure_app.cli.cmd_import",
     "exposure_app.cli.cmd_exposure",
     "exposure_app.cli.cmd_settings",
+    "exposure_app.cli.cmd_data_folder",
     "exposure_app.cli.cmd_warnings",
     "exposure_app.cli.cmd_events",
     "exposure_app.cli.cmd_counterparties",

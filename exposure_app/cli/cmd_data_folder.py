@@ -1,0 +1,79 @@
+"""``data-folder show | move DIR | reset``: where the profile lives by default.
+
+``move`` prepares DIR (copies this profile into an empty folder, or checks the
+profile already there) and records it as the default for the next start of
+the GUI and the CLI; ``--data-dir`` and ``EXPOSURE_APP_DATA_DIR`` still win.
+The current folder is left as it was. See ``services.profile_location``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from exposure_app.cli.context import CliContext, UserError
+from exposure_app.services.profile import ENV_DATA_DIR
+from exposure_app.services.profile_location import (
+    ProfileLocationError,
+    chosen_data_dir,
+    move_profile,
+    record_choice,
+)
+
+SAME_KEYS_NOTE = (
+    "The old folder was left as it was. It refers to the same API keys in your keyring: "
+    "delete it when you no longer need it, rather than opening it to remove accounts."
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("data-folder", help="where the profile lives by default")
+    sub = parser.add_subparsers(dest="data_folder_command", metavar="ACTION", required=True)
+    p = sub.add_parser("show", help="the folder in use, and the chosen default")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=show)
+    p = sub.add_parser("move", help="copy this profile to DIR (or use the profile there) and "
+                                    "make DIR the default from the next start")
+    p.add_argument("folder", metavar="DIR")
+    p.set_defaults(handler=move)
+    p = sub.add_parser("reset", help="make the platform's data folder the default again")
+    p.set_defaults(handler=reset)
+
+
+def show(args: argparse.Namespace, ctx: CliContext) -> int:
+    chosen = chosen_data_dir()
+    data = {"in_use": str(ctx.profile.data_dir), "chosen_default": str(chosen) if chosen else None}
+    if args.json:
+        ctx.emit_json(data)
+        return 0
+    ctx.out(f"in use:         {data['in_use']}")
+    ctx.out(f"chosen default: {data['chosen_default'] or '(none: the platform data folder)'}")
+    return 0
+
+
+def move(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()     # no other process writes while the copy is taken
+    _ = ctx.store              # opens (and if needed creates and migrates) the database
+    try:
+        result = move_profile(ctx.profile.data_dir, Path(args.folder))
+    except ProfileLocationError as exc:
+        raise UserError(str(exc)) from None
+    what = "copied this profile to" if result.copied else "will use the profile already in"
+    ctx.out(f"Exposure {what} {result.data_dir}; it is the default from the next start.")
+    if result.copied:
+        ctx.warn(SAME_KEYS_NOTE)
+    _warn_overrides(ctx)
+    return 0
+
+
+def reset(args: argparse.Namespace, ctx: CliContext) -> int:
+    record_choice(None)
+    ctx.out("The platform's data folder is the default again from the next start.")
+    _warn_overrides(ctx)
+    return 0
+
+
+def _warn_overrides(ctx: CliContext) -> None:
+    if os.environ.get(ENV_DATA_DIR, "").strip():
+        ctx.warn(f"Note: {ENV_DATA_DIR} is set, and it wins over the chosen default.")

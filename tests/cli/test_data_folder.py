@@ -1,0 +1,49 @@
+"""``data-folder show | move | reset`` through the real CLI entry, and the next start
+(no ``--data-dir``) opening the moved profile."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from exposure_app.cli.main import run_cli
+from exposure_app.services.profile import ENV_DATA_DIR
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run_cli(list(args), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_move_then_the_next_start_opens_the_new_folder(data_dir, tmp_path, monkeypatch):
+    monkeypatch.delenv(ENV_DATA_DIR, raising=False)
+    assert _cli("--data-dir", str(data_dir), "accounts", "add-wallet", "Ledger")[0] == 0
+    target = tmp_path / "moved"
+    code, out, err = _cli("--data-dir", str(data_dir), "data-folder", "move", str(target))
+    assert code == 0, err
+    assert f"copied this profile to {target}" in out
+    assert "same API keys" in err
+    code, out, _ = _cli("data-folder", "show", "--json")           # no --data-dir: the choice
+    assert json.loads(out) == {"in_use": str(target), "chosen_default": str(target)}
+    code, out, _ = _cli("accounts", "list", "--json")
+    assert code == 0 and [a["name"] for a in json.loads(out)] == ["Ledger"]
+    # the environment variable still wins, and says so
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "env"))
+    code, out, _ = _cli("data-folder", "show", "--json")
+    assert json.loads(out)["in_use"] == str(tmp_path / "env")
+    monkeypatch.delenv(ENV_DATA_DIR)
+    code, out, _ = _cli("data-folder", "reset")
+    assert code == 0 and "platform's data folder is the default again" in out
+    code, out, _ = _cli("data-folder", "show", "--json")
+    assert json.loads(out)["chosen_default"] is None
+
+
+def test_a_folder_that_cannot_take_the_profile_is_a_clear_error(data_dir, tmp_path):
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine")
+    code, _, err = _cli("--data-dir", str(data_dir), "data-folder", "move", str(busy))
+    assert code == 1 and "not empty and holds no Exposure profile" in err
+    code, out, _ = _cli("--data-dir", str(data_dir), "data-folder", "show", "--json")
+    assert json.loads(out)["chosen_default"] is None
