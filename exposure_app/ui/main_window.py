@@ -345,6 +345,9 @@ class MainWindow(QMainWindow):
         events = self.pages.built("events")
         if events is not None:
             events.wait_for_workers()
+        settings = self.pages.built("settings")
+        if settings is not None:
+            settings.folder_card.shutdown()   # a profile copy in progress finishes first
         if self._sync is not None:
             self._sync.shutdown()
         self.save_state()

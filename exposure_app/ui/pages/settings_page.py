@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,7 +31,8 @@ from PySide6.QtWidgets import (
 from exposure_app.domain.money import to_text
 from exposure_app.services.settings import Setting, Settings
 from exposure_app.ui.view_state import ViewState
-from exposure_app.ui.widgets.cards import ERROR_COLOUR, Card, heading, muted
+from exposure_app.ui.widgets.cards import ERROR_COLOUR, Card, heading
+from exposure_app.ui.widgets.data_folder_card import DataFolderCard
 
 _LABELS = {
     "base_currency": "Base currency",
@@ -122,22 +122,8 @@ class SettingsPage(QScrollArea):
                 editor.setAccessibleName(labels[key])
                 editor.setToolTip(setting.help)
                 form.addRow(label, editor)
-        folder_card = Card("Data folder")
-        row = QHBoxLayout()
-        self.folder = QLineEdit(str(state.profile.data_dir))
-        self.folder.setReadOnly(True)
-        self.folder.setAccessibleName("Data folder")
-        open_button = QPushButton("Open folder")
-        open_button.clicked.connect(lambda: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(state.profile.data_dir))))
-        row.addWidget(self.folder, 1)
-        row.addWidget(open_button)
-        folder_card.body.addLayout(row)
-        folder_card.body.addWidget(muted(
-            "The database, settings, window layout and logs of this profile live here. Start "
-            "Exposure with --data-dir FOLDER (or EXPOSURE_APP_DATA_DIR) to use another folder. "
-            "API keys are never stored here: they stay in the system keyring."))
-        outer.addWidget(folder_card)
+        self.folder_card = DataFolderCard(state.profile)
+        outer.addWidget(self.folder_card)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Settings status")
