@@ -81,6 +81,7 @@ class DataFolderCard(Card):
             message = f"From the next start Exposure opens {chosen}."
         self.status.setStyleSheet(f"color: {ERROR_COLOUR}" if error else "")
         self.status.setText(message)
+        self.status.setVisible(bool(message))
 
     def busy(self) -> bool:
         return self._call is not None and self._call.is_running()
@@ -101,6 +102,7 @@ class DataFolderCard(Card):
         self._call.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
         self._call.start()
         self.status.setText(f"Copying the profile to {folder}…")
+        self.status.setVisible(True)
         self.move_button.setEnabled(False)
         self.default_button.setEnabled(False)
         return self._call
