@@ -38,7 +38,7 @@ def test_round_trip_one_entry_per_account_under_the_service_name():
     assert store.delete(a) is False
     with pytest.raises(SecretNotFound) as info:
         store.load(a)
-    assert "add-exchange" in str(info.value)
+    assert "accounts set-key" in str(info.value) and "Replace API key" in str(info.value)
     assert store.load(b)["apiKey"] == "other"
 
 

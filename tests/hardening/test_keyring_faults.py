@@ -120,7 +120,7 @@ def test_one_missing_keyring_entry_fails_only_that_account(profile):
     assert results["Second"]["status"] == "ok"
     assert results["First"]["status"] == "failed"
     assert "not in the keyring" in results["First"]["error"]
-    assert "add-exchange" in results["First"]["error"]
+    assert "accounts set-key" in results["First"]["error"]   # the way back, history kept
     assert account_names(data_dir) == ["Celsius", "First", "Second"]
     assert_no_plaintext(data_dir, done.stdout, done.stderr)
 
