@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QHBoxLayout,
     QListWidget,
@@ -362,10 +363,11 @@ class MainWindow(QMainWindow):
             self.apply_palette()
 
     def apply_palette(self) -> None:
-        for action in self.findChildren(QAction):
-            name = action.property("icon_name")
+        # actions and page buttons made with an icon name (window_actions, action_button)
+        for item in (*self.findChildren(QAction), *self.findChildren(QAbstractButton)):
+            name = item.property("icon_name")
             if name:
-                action.setIcon(action_icon(name))
+                item.setIcon(action_icon(name))
         for row in range(self.nav.count()):
             item = self.nav.item(row)
             item.setIcon(action_icon(item.data(Qt.ItemDataRole.UserRole + 1)))

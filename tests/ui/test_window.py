@@ -255,7 +255,17 @@ def test_a_dark_palette_switch_redraws_icons_and_charts(make_window, data_dir):
     window = make_window(data_dir)
     app = QApplication.instance()
     light = app.palette()
-    before = window.sync_all_action.icon().pixmap(24, 24).toImage()
+    window.show_page("events")
+    window.show_page("accounts")
+
+    def drawn():
+        return [icon.pixmap(24, 24).toImage() for icon in (
+            window.sync_all_action.icon(),
+            window.events.add_button.icon(),          # a page's push button
+            window.accounts.key_action.icon(),        # a page's action (button, menus)
+        )]
+
+    before = drawn()
     dark = QPalette(light)
     for role, colour in ((QPalette.ColorRole.Window, "#2b2d31"),
                          (QPalette.ColorRole.Base, "#1e1f22"),
@@ -266,8 +276,9 @@ def test_a_dark_palette_switch_redraws_icons_and_charts(make_window, data_dir):
         app.setPalette(dark)
         QApplication.processEvents()
         window.apply_palette()   # what the PaletteChange event runs
-        after = window.sync_all_action.icon().pixmap(24, 24).toImage()
-        assert after != before, "line icons are redrawn in the light text colour"
+        after = drawn()
+        for was, now in zip(before, after, strict=True):
+            assert now != was, "line icons are redrawn in the light text colour"
         bars = window.overview.bars.grab().toImage()
         assert bars.pixelColor(2, 2).lightness() < 128   # the chart paints the dark window colour
     finally:

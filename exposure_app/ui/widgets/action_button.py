@@ -17,6 +17,7 @@ def action_button(icon: str, text: str, slot: Callable[[], object]) -> QPushButt
     """``text`` may end in "…" (opens a dialog); the accessible name leaves it out."""
     button = QPushButton(action_icon(icon), text)
     button.setAccessibleName(text.rstrip("…"))
+    button.setProperty("icon_name", icon)   # the window redraws it when the palette changes
     button.clicked.connect(slot)
     return button
 
@@ -27,6 +28,7 @@ def icon_action(icon: str, text: str, slot: Callable[[], object], parent: QWidge
     The places share the action's enabled state, so it is set once.
     """
     action = QAction(action_icon(icon), text, parent)
+    action.setProperty("icon_name", icon)   # the window redraws it when the palette changes
     action.triggered.connect(lambda _checked=False: slot())
     return action
 
