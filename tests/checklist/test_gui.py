@@ -119,6 +119,39 @@ def window(qtbot, data_dir, monkeypatch):
     win.close()
 
 
+def test_print_opens_the_real_print_dialog_and_prints_only_on_ok(qtbot, page_state, tmp_path):
+    """Qt's own print dialog, driven as a user would; the printer writes a PDF file here."""
+    from PySide6.QtWidgets import QComboBox, QLineEdit
+
+    from exposure_app.ui.pages.checklist_page import ChecklistPage
+
+    page = ChecklistPage(page_state)
+    qtbot.addWidget(page)
+    page.show_data(page_state.data)
+    assert page.print_plan() is None                     # no plan yet: nothing to print
+    page.open_for("binance")
+
+    def to_file(dialog, name):
+        """Pick "Print to File (PDF)" and type a file name, in the dialog's own widgets."""
+        printers = dialog.findChild(QComboBox, "printers")
+        printers.setCurrentIndex(printers.findText("Print to File (PDF)"))
+        dialog.findChild(QLineEdit, "filename").setText(str(tmp_path / name))
+
+    cancelled = page.print_plan()
+    assert cancelled.isVisible() and cancelled.windowTitle() == "Print the plan"
+    assert cancelled.isModal()
+    to_file(cancelled, "cancelled.pdf")
+    cancelled.reject()
+    assert not (tmp_path / "cancelled.pdf").exists()
+
+    dialog = page.print_plan()
+    to_file(dialog, "printed.pdf")
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.accept()
+    printed = (tmp_path / "printed.pdf").read_bytes()
+    assert printed.startswith(b"%PDF") and len(printed) > 1000
+
+
 def test_from_a_warning_to_an_exported_plan(qtbot, window, tmp_path):
     from exposure_app.ui.pages.checklist_page import Col
     from exposure_app.ui.widgets.warning_card import WarningCard

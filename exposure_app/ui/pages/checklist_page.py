@@ -31,6 +31,7 @@ from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -503,7 +504,7 @@ class ChecklistPage(QWidget):
                       for r in reminders(self.state.store, self.state.settings)]
         dialog = WithdrawalTestDialog(self.state.store, custodians, self, counterparty=counterparty)
         dialog.recorded.connect(lambda _t: self._after_test())
-        dialog.open()
+        QDialog.open(dialog)   # QPrintDialog.open() takes a receiver in PySide6
         return dialog
 
     def _after_test(self) -> None:
@@ -561,16 +562,20 @@ class ChecklistPage(QWidget):
         doc.setMarkdown(self.markdown())
         return doc
 
-    def print_plan(self) -> None:
+    def print_plan(self):
+        """Open the system's print dialog (window-modal, no nested event loop); print on OK."""
         if self.view is None:
-            return
+            return None
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print the plan")
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            self.document().print_(printer)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # the printer must outlive this call: the dialog keeps it until it closes
+        dialog.accepted.connect(lambda: self.document().print_(printer))
+        QDialog.open(dialog)   # QPrintDialog.open() takes a receiver in PySide6
+        return dialog
 
     def save_pdf(self, path: Path | None = None) -> Path | None:
         if self.view is None:
