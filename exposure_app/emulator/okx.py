@@ -279,15 +279,20 @@ class OkxEmulator(ExchangeEmulator):
             return denied
         codes = sorted({b.asset for b in self.account.balances}
                        | {part for symbol in self.tickers for part in symbol.split("/")})
-        data = [
-            {
-                "ccy": code, "name": code, "chain": f"{code}-{code}", "canDep": True,
-                "canWd": True, "canInternal": True, "minDep": "0.00000001", "minWd": "0.001",
-                "maxWd": "1000000", "wdTickSz": "8", "fee": "0.0001", "minFee": "0.0001",
-                "maxFee": "0.0001", "mainNet": True, "logoLink": "",
-            }
-            for code in codes
-        ]
+        table = getattr(self, "coin_networks", None) or {}
+        data = []
+        for code in codes:
+            # one row per chain, as OKX documents for GET /api/v5/asset/currencies
+            for chain in table.get(code) or [{"chain": code}]:
+                data.append({
+                    "ccy": code, "name": code, "chain": f"{code}-{chain['chain']}",
+                    "canDep": chain.get("deposit", True), "canWd": chain.get("withdraw", True),
+                    "canInternal": True, "minDep": "0.00000001",
+                    "minWd": chain.get("min", "0.001"), "maxWd": "1000000", "wdTickSz": "8",
+                    "fee": chain.get("fee", "0.0001"), "minFee": chain.get("fee", "0.0001"),
+                    "maxFee": chain.get("fee", "0.0001"), "mainNet": chain.get("main", True),
+                    "needTag": chain.get("tag", False), "logoLink": "",
+                })
         return self.ok(data)
 
     async def account_config(self, request: web.Request) -> web.Response:

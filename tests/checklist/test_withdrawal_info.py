@@ -198,3 +198,32 @@ def test_the_cache_keeps_assets_of_every_account_on_the_exchange(store):
     asyncio.run(after_sync(store, [(a, Client(), reading)], None, timeout=5))
     cached = WithdrawalNetworkRepository(store).for_exchange("binance")
     assert {asset for _, asset in cached} == {"BTC", "SOL"}
+
+
+def test_okx_emulator_sync_fills_the_checklist_from_its_chains(store, data_dir, add_exchange_account,
+                                                               memory_keyring):
+    """OKX lists one row per chain (GET /api/v5/asset/currencies); ccxt groups them per asset."""
+    from exposure_app.emulator.okx import OkxEmulator
+
+    balances = [EmulatedBalance("spot", "USDT", D("250")), EmulatedBalance("funding", "XRP", D("80"))]
+    emu = OkxEmulator(EmulatedAccount("okx-k", "okx-s", password="okx-p", balances=balances),
+                      tickers={"XRP/USDT": D("0.5")})
+    emu.coin_networks = {
+        "USDT": [{"chain": "ERC20", "fee": "3", "min": "10"},
+                 {"chain": "TRC20", "fee": "1", "min": "2", "withdraw": False}],
+        "XRP": [{"chain": "Ripple", "fee": "0.2", "min": "20", "tag": True}],
+    }
+    add_exchange_account(store, "OKX", emu)
+    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring))
+    assert all(r.status.value == "ok" for r in report.results), [r.error for r in report.results]
+    assert "/api/v5/asset/currencies" in [p for _, p in emu.requests]
+
+    plan = build_checklist(store, Settings(), "okx", levels={})
+    items = {a.asset: a for a in plan.sections[0].assets}
+    usdt = {o.network: o for o in items["USDT"].networks}
+    assert set(usdt) == {"ERC20", "TRC20"}
+    assert usdt["ERC20"].fee == D("3") and usdt["ERC20"].minimum == D("10")
+    assert usdt["ERC20"].withdraw_enabled is True and usdt["TRC20"].withdraw_enabled is False
+    assert items["XRP"].memo is Memo.REQUIRED                  # OKX's needTag flag
+    (xrp,) = items["XRP"].networks
+    assert xrp.fee == D("0.2") and xrp.minimum == D("20")
