@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def import_holdings(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     try:
-        result = import_holdings_csv(ctx.store, args.file)
+        result = import_holdings_csv(ctx.store, args.file, base=ctx.settings.base_currency)
     except ImportRejected as exc:
         raise UserError(str(exc)) from None
     if args.json:

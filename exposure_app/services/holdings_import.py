@@ -33,6 +33,7 @@ from exposure_app.domain.models import (
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
 from exposure_app.services.manual_holdings import ManualHoldingError, make_holding, normalise_asset
+from exposure_app.services.manual_revaluation import price_from_records
 from exposure_app.storage.snapshots import holding_key
 from exposure_app.storage.store import ProfileStore
 
@@ -192,13 +193,23 @@ def parse_holdings_csv(store: ProfileStore, source: Path | str) -> list[_Row]:
     return rows
 
 
-def import_holdings_csv(store: ProfileStore, source: Path | str) -> ImportResult:
-    """Validate then write; one snapshot per (account, date), all in one transaction."""
+def import_holdings_csv(
+    store: ProfileStore, source: Path | str, *, base: str | None = None
+) -> ImportResult:
+    """Validate then write; one snapshot per (account, date), all in one transaction.
+
+    With ``base`` (the profile's base currency), a row without a price or value
+    is valued at the last price stored for its asset at the row's date, as
+    the holdings editor does; the next sync re-values it in any case.
+    """
     rows = parse_holdings_csv(store, source)
     groups: dict[tuple[int, datetime], list[Holding]] = defaultdict(list)
     names: dict[int, str] = {}
     for row in rows:
-        groups[(row.account_id, row.taken_at)].append(row.holding)
+        holding = row.holding
+        if base is not None:
+            holding = price_from_records(store, holding, base, row.taken_at)
+        groups[(row.account_id, row.taken_at)].append(holding)
         names[row.account_id] = row.account_name
     written = unchanged = 0
     with store.transaction():

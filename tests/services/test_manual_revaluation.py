@@ -79,3 +79,29 @@ def test_reimporting_after_a_revaluation_changes_nothing(store, tmp_path):
     assert again.snapshots_written == 0 and again.snapshots_unchanged == 1
     csv.write_text("account,asset,amount\nLedger,BTC,0.7\n", encoding="utf-8")
     assert import_holdings_csv(store, csv).snapshots_written == 1   # a real change still lands
+
+
+def test_an_import_with_the_base_currency_prices_rows_at_their_date(store, tmp_path):
+    ledger = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    t = utc_now()
+    store.prices.record([
+        PriceRecord("BTC", "USD", D(20000), "binance BTC/USDT", t - timedelta(days=400)),
+        PriceRecord("BTC", "USD", D(60000), "binance BTC/USDT", t - timedelta(hours=1)),
+    ])
+    old_day = (t - timedelta(days=399)).date().isoformat()
+    csv = tmp_path / "holdings.csv"
+    csv.write_text(f"date,account,asset,amount,price\n{old_day},Ledger,BTC,1,\n"
+                   f"{old_day},Ledger,ETH,2,1500\n", encoding="utf-8")
+    assert import_holdings_csv(store, csv, base="USD").snapshots_written == 1
+    first = store.snapshots.latest_usable(ledger.id, t)
+    by_asset = {h.asset: h for h in first.holdings}
+    assert by_asset["BTC"].value == D(20000)               # the price known at that date
+    assert by_asset["BTC"].price_source.startswith("market: last known price")
+    assert by_asset["ETH"].value == D(3000) and by_asset["ETH"].price_source == "manual"
+    again = import_holdings_csv(store, csv, base="USD")
+    assert again.snapshots_written == 0                     # the same file, the same snapshot
+    # without the base currency (as before) the row stays unpriced
+    other = store.accounts.add("Paper", AccountKind.SELF_CUSTODY)
+    csv.write_text("account,asset,amount\nPaper,BTC,1\n", encoding="utf-8")
+    import_holdings_csv(store, csv)
+    assert not store.snapshots.latest_usable(other.id, utc_now()).holdings[0].priced

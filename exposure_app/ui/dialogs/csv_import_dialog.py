@@ -39,9 +39,11 @@ FORMAT_HELP = ("Columns: account, asset, amount, and optionally date, price or v
 
 
 class CsvImportDialog(QDialog):
-    def __init__(self, store: ProfileStore, parent: QWidget | None = None) -> None:
+    def __init__(self, store: ProfileStore, parent: QWidget | None = None, *,
+                 base: str | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.base = base
         self.import_result: ImportResult | None = None
         self.errors: list[str] = []
         self.setWindowTitle("Import holdings from CSV")
@@ -116,7 +118,7 @@ class CsvImportDialog(QDialog):
     def do_import(self) -> None:
         path = Path(self.path.text())
         try:
-            self.import_result = import_holdings_csv(self.store, path)
+            self.import_result = import_holdings_csv(self.store, path, base=self.base)
         except ImportRejected as exc:   # the file changed since the check
             self.errors = [str(e) for e in exc.errors]
             self.report.setPlainText("\n".join(self.errors))

@@ -251,7 +251,8 @@ class AccountsPage(QWidget):
     def import_csv(self):
         from exposure_app.ui.dialogs.csv_import_dialog import CsvImportDialog
 
-        dialog = CsvImportDialog(self.state.store, self)
+        dialog = CsvImportDialog(self.state.store, self,
+                                 base=self.state.settings.base_currency)
         dialog.accepted.connect(lambda: self._on_imported(dialog))
         dialog.open()
         return dialog
