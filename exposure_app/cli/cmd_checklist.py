@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from exposure_app.cli.context import CliContext, UserError, format_money
-from exposure_app.domain.checklist import ChecklistRow
+from exposure_app.domain.checklist_rows import ChecklistRow
 from exposure_app.services.checklist_service import (
     ALL,
     ChecklistError,

@@ -13,17 +13,15 @@ Rules (documented in ``docs/reports.md`` and the plan text itself):
 * **Unlocking.** Derived from the wallet name and the locked amount: open
   orders in spot, margin and futures positions, flexible and locked earn,
   staking; the lock end is shown where the exchange told it.
-* **Networks.** Per network: fee, minimum, withdrawal enabled; ``None``
-  means the exchange did not say and is shown as "unknown".
-* **Memo or tag.** The exchange's own flag when it gives one; otherwise the
-  documented :data:`MEMO_NETWORKS` list (networks whose deposit addresses
-  are shared and told apart by a memo, tag or comment).
+* **Networks and memo or tag**: see :mod:`exposure_app.domain.withdrawal_networks`.
 * **Dust.** A holding worth less than the dust threshold, below every
   enabled network's minimum, or worth no more than the cheapest fee.
 * **Affiliated tokens** of the custodian held elsewhere (self-custody
   included) are a separate exposure: listed apart, to reduce by other means.
 
 The app never withdraws: it only plans. Keys are read-only by design.
+Progress on a plan is in :mod:`~exposure_app.domain.checklist_progress`; the
+plan as rows for tables and exports in :mod:`~exposure_app.domain.checklist_rows`.
 
 Threading: pure functions over frozen dataclasses; safe anywhere.
 """
@@ -32,84 +30,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import AccountState
 from exposure_app.domain.money import ZERO, add, mul, to_text
+from exposure_app.domain.withdrawal_networks import (
+    Memo,
+    NetworkInfo,
+    NetworkOption,
+    asset_memo,
+    network_options,
+)
 
 NEVER_WITHDRAWS = (
     "Exposure never withdraws or moves funds: it only plans. Your exchange keys are "
     "read-only by design; every withdrawal below is made by you, on the exchange."
 )
 
-# Networks whose deposit addresses are shared by many users on an exchange and
-# told apart by a memo, tag or comment. Keys are ccxt unified network codes and
-# the chain's native code. A withdrawal to an exchange without it is lost or
-# needs a support ticket; a withdrawal to your own wallet usually needs none,
-# but some wallets (hardware XRP and XLM accounts) still show one.
-MEMO_NETWORKS: Mapping[str, str] = {
-    "XRP": "destination tag",
-    "XLM": "memo",
-    "EOS": "memo",
-    "ATOM": "memo",
-    "HBAR": "memo",
-    "TON": "memo (comment)",
-    "BEP2": "memo",          # BNB Beacon Chain
-    "BNB": "memo",           # BNB Beacon Chain's native code on some exchanges
-    "KAVA": "memo",
-    "IOST": "memo",
-    "STX": "memo",
-    "XEM": "message",
-    "LUNA": "memo",
-    "LUNC": "memo",
-    "OSMO": "memo",
-    "INJ": "memo",
-    "SEI": "memo",
-    "TIA": "memo",
-    "ALGO": "note (only some exchanges)",
-    "XMR": "payment id (legacy exchanges)",
-}
-
-# Assets that, when the exchange does not list its networks, most likely
-# travel on a memo network (their native chain).
-MEMO_ASSETS: Mapping[str, str] = {
-    "XRP": "XRP", "XLM": "XLM", "EOS": "EOS", "ATOM": "ATOM", "HBAR": "HBAR", "TON": "TON",
-    "KAVA": "KAVA", "IOST": "IOST", "STX": "STX", "XEM": "XEM", "LUNC": "LUNC", "OSMO": "OSMO",
-}
-
-
-class Memo(StrEnum):
-    REQUIRED = "required"     # the exchange says so
-    LIKELY = "likely"         # from MEMO_NETWORKS / MEMO_ASSETS
-    NONE = "none"             # the exchange says none is used, or not a memo network
-    UNKNOWN = "unknown"
-
-
 LEVEL_RANK: Mapping[str, int] = {"critical": 5, "high": 4, "medium": 3, "low": 2, "info": 1}
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkInfo:
-    """What an exchange says about withdrawing ``asset`` over ``network``.
-
-    ``None`` in any field means the exchange did not say ("unknown").
-    """
-
-    exchange_id: str
-    asset: str
-    network: str
-    network_id: str | None = None
-    withdraw_enabled: bool | None = None
-    deposit_enabled: bool | None = None
-    fee: Decimal | None = None
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
-    memo_required: bool | None = None
-    fetched_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,28 +62,6 @@ class LockDetail:
     lock_reason: str | None
     unlock_at: str | None
     locked: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkOption:
-    network: str
-    network_id: str | None
-    withdraw_enabled: bool | None
-    fee: Decimal | None
-    minimum: Decimal | None
-    memo: Memo
-    memo_label: str | None
-
-    def describe(self) -> str:
-        enabled = {True: "enabled", False: "DISABLED", None: "enabled: unknown"}[self.withdraw_enabled]
-        fee = "fee unknown" if self.fee is None else f"fee {_num(self.fee)}"
-        minimum = "min unknown" if self.minimum is None else f"min {_num(self.minimum)}"
-        memo = ""
-        if self.memo is Memo.REQUIRED:
-            memo = f", needs {self.memo_label or 'memo'}"
-        elif self.memo is Memo.LIKELY:
-            memo = f", may need {self.memo_label or 'memo'}"
-        return f"{self.network} ({enabled}, {fee}, {minimum}{memo})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,40 +223,6 @@ def unlock_steps(parts: Iterable[WalletPart]) -> tuple[str, ...]:
     return tuple(steps)
 
 
-def memo_for(asset: str, network: str, exchange_flag: bool | None) -> tuple[Memo, str | None]:
-    label = MEMO_NETWORKS.get(network.upper())
-    if exchange_flag is True:
-        return Memo.REQUIRED, label or "memo"
-    if exchange_flag is False:
-        return Memo.NONE, None
-    if label is not None:
-        return Memo.LIKELY, label
-    return Memo.NONE, None   # a known network that is not a memo network
-
-
-def network_options(asset: str, infos: Iterable[NetworkInfo]) -> tuple[NetworkOption, ...]:
-    options = []
-    for info in sorted(infos, key=lambda i: i.network):
-        memo, label = memo_for(asset, info.network, info.memo_required)
-        options.append(NetworkOption(info.network, info.network_id, info.withdraw_enabled,
-                                     info.fee, info.minimum, memo, label))
-    return tuple(options)
-
-
-def asset_memo(asset: str, options: tuple[NetworkOption, ...]) -> tuple[Memo, str | None]:
-    """The asset's memo flag: required if any usable network needs one, else likely..."""
-    usable = [o for o in options if o.withdraw_enabled is not False] or list(options)
-    for wanted in (Memo.REQUIRED, Memo.LIKELY):
-        for o in usable:
-            if o.memo is wanted:
-                return wanted, o.memo_label
-    if options and all(o.memo is Memo.NONE for o in usable):
-        return Memo.NONE, None
-    if not options and asset.upper() in MEMO_ASSETS:
-        return Memo.LIKELY, MEMO_NETWORKS[MEMO_ASSETS[asset.upper()]]
-    return Memo.UNKNOWN, None
-
-
 def dust_reason(
     total: Decimal, value: Decimal | None, price: Decimal | None,
     options: tuple[NetworkOption, ...], dust_threshold: Decimal,
@@ -486,143 +371,3 @@ def _asset_order(item: AssetItem) -> tuple:
 
 def _num(value: Decimal) -> str:
     return to_text(value)
-
-
-@dataclass(frozen=True, slots=True)
-class ItemProgress:
-    """A tick and note on one plan item; ``done_by`` is ``user`` or ``sync``."""
-
-    item_key: str
-    done: bool
-    done_at: datetime | None = None
-    done_by: str | None = None
-    note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PlanProgress:
-    plan_id: int
-    items: Mapping[str, ItemProgress] = field(default_factory=dict)
-
-    def get(self, key: str) -> ItemProgress:
-        return self.items.get(key) or ItemProgress(key, False)
-
-
-def still_held(states: Iterable[AccountState], directory: CounterpartyDirectory,
-               counterparty: str, asset: str) -> bool | None:
-    """Whether ``counterparty`` still holds ``asset`` in the latest snapshots.
-
-    ``None`` when no account of that custodian has a usable snapshot (nothing
-    to judge from: the item stays as it is).
-    """
-    seen = False
-    for state in states:
-        account = state.account
-        if not account.is_custodial or not account.counterparty:
-            continue
-        if directory.resolve(account.counterparty) != counterparty or state.snapshot is None:
-            continue
-        seen = True
-        if any(h.asset == asset and h.total > 0 for h in state.snapshot.holdings):
-            return True
-    return False if seen else None
-
-
-def held_elsewhere(states: Iterable[AccountState], directory: CounterpartyDirectory,
-                   owner: str, asset: str) -> bool:
-    """Whether the affiliated ``asset`` of ``owner`` is still held outside ``owner``."""
-    for state in states:
-        if state.snapshot is None:
-            continue
-        account = state.account
-        holder = directory.resolve(account.counterparty) if account.counterparty else None
-        if holder == owner:
-            continue
-        if any(h.asset.upper() == asset and h.total > 0 for h in state.snapshot.holdings):
-            return True
-    return False
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistRow:
-    """One tickable line of a plan, flattened for tables, CSV and Markdown.
-
-    Text fields are already worded for people; amounts stay Decimal.
-    ``done``/``done_at``/``done_by``/``note`` come from the stored progress.
-    ``listed`` is false for an item the plan listed earlier but the latest
-    data no longer shows (the asset has gone from the custodian).
-    """
-
-    position: int
-    item_key: str
-    kind: str                     # step, asset or affiliated
-    counterparty: str | None
-    counterparty_name: str | None
-    level: str | None
-    asset: str | None
-    title: str
-    detail: str
-    free: Decimal | None = None
-    locked: Decimal | None = None
-    total: Decimal | None = None
-    value: Decimal | None = None
-    unlock: str = ""
-    networks: str = ""
-    memo: str = ""
-    dust: str = ""
-    done: bool = False
-    done_at: datetime | None = None
-    done_by: str | None = None
-    note: str = ""
-    listed: bool = True
-
-
-def _asset_detail(item: AssetItem) -> str:
-    parts = "; ".join(
-        f"{p.account}/{p.wallet}: {_num(p.free)} free, {_num(p.locked)} locked" for p in item.parts
-    )
-    extra = []
-    if item.value is None:
-        extra.append("unpriced (not in the totals)")
-    if item.stale_reason:
-        extra.append(f"figures may be out of date: {item.stale_reason}")
-    return parts + ("; " + "; ".join(extra) if extra else "")
-
-
-def flatten(plan: ChecklistPlan) -> list[ChecklistRow]:
-    """The plan as rows, in plan order (positions from 1)."""
-    rows: list[ChecklistRow] = []
-    for step in plan.steps:
-        rows.append(ChecklistRow(len(rows) + 1, step.key, "step", None, None, None, None,
-                                 step.title, step.detail))
-    for section in plan.sections:
-        for a in section.assets:
-            if a.networks:
-                networks = "; ".join(o.describe() for o in a.networks)
-            else:
-                networks = "unknown (the exchange did not say)"
-            memo = {
-                Memo.REQUIRED: f"required: {a.memo_label}",
-                Memo.LIKELY: f"likely: {a.memo_label}",
-                Memo.NONE: "none",
-                Memo.UNKNOWN: "unknown",
-            }[a.memo]
-            title = f"Withdraw {a.asset} from {section.name}"
-            if a.own_token:
-                title += f" ({section.name}'s own token: falls with it)"
-            rows.append(ChecklistRow(
-                len(rows) + 1, a.key, "asset", section.counterparty, section.name, section.level,
-                a.asset, title, _asset_detail(a), a.free, a.locked, a.total, a.value,
-                unlock="; ".join(a.unlock_steps) or "nothing locked", networks=networks, memo=memo,
-                dust=a.dust_reason or "",
-            ))
-        for f in section.affiliated:
-            rows.append(ChecklistRow(
-                len(rows) + 1, f.key, "affiliated", section.counterparty, section.name,
-                section.level, f.asset,
-                f"Reduce {f.asset} held outside {section.name} (separate exposure)",
-                f"{f.asset} is {section.name}'s own token; its value depends on {section.name} even "
-                f"in self-custody. Held in: {', '.join(f.held_at)}.",
-                None, None, f.amount, f.value,
-            ))
-    return rows

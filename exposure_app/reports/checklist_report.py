@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from exposure_app.domain.checklist import ChecklistRow
+from exposure_app.domain.checklist_rows import ChecklistRow
 from exposure_app.reports.csv_safe import Column, Kind
 
 T, D, TM, B, INT = Kind.TEXT, Kind.DECIMAL, Kind.TIME, Kind.BOOL, Kind.INT

@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from exposure_app.domain.checklist import NEVER_WITHDRAWS, ChecklistRow
+from exposure_app.domain.checklist import NEVER_WITHDRAWS
+from exposure_app.domain.checklist_rows import ChecklistRow
 from exposure_app.domain.money import to_text
 from exposure_app.domain.timeutil import ensure_utc
 

@@ -28,14 +28,9 @@ from decimal import Decimal
 from typing import Any
 
 from exposure_app.domain.balances import AccountReading
-from exposure_app.domain.checklist import (
-    ChecklistPlan,
-    ChecklistRow,
-    build_plan,
-    flatten,
-    held_elsewhere,
-    still_held,
-)
+from exposure_app.domain.checklist import ChecklistPlan, build_plan
+from exposure_app.domain.checklist_progress import held_elsewhere, still_held
+from exposure_app.domain.checklist_rows import ChecklistRow, flatten
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import Account, AccountState
 from exposure_app.domain.money import add, to_text

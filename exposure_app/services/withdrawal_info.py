@@ -27,11 +27,12 @@ from decimal import Decimal
 from typing import Any
 
 from exposure_app.domain.balances import AccountReading
-from exposure_app.domain.checklist import LockDetail, NetworkInfo
+from exposure_app.domain.checklist import LockDetail
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import Account, AccountState
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.timeutil import utc_now
+from exposure_app.domain.withdrawal_networks import NetworkInfo
 from exposure_app.storage.checklist import HoldingLockRepository, WithdrawalNetworkRepository
 from exposure_app.storage.store import ProfileStore
 

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     # Imported where the rows are built: the window reads reminders from this
     # module while it opens, and the checklist domain (a dozen dataclasses) is
     # only needed once the checklist itself is used.
-    from exposure_app.domain.checklist import LockDetail, NetworkInfo, PlanProgress
+    from exposure_app.domain.checklist import LockDetail
+    from exposure_app.domain.checklist_progress import PlanProgress
+    from exposure_app.domain.withdrawal_networks import NetworkInfo
     from exposure_app.storage.store import ProfileStore
 
 TEST_RESULTS = ("worked", "delayed", "failed")
@@ -138,7 +140,7 @@ class ChecklistRepository:
             "SELECT item_key, done, done_at, done_by, note FROM checklist_progress WHERE plan_id = ?",
             [plan_id],
         ).fetchall()
-        from exposure_app.domain.checklist import ItemProgress, PlanProgress
+        from exposure_app.domain.checklist_progress import ItemProgress, PlanProgress
 
         return PlanProgress(plan_id, {
             r[0]: ItemProgress(r[0], bool(r[1]), from_storage(r[2]) if r[2] else None, r[3], r[4])
@@ -216,7 +218,7 @@ class WithdrawalNetworkRepository:
         return None if row is None else (from_storage(row[0]), row[1], row[2])
 
     def for_exchange(self, exchange_id: str) -> dict[tuple[str, str], list[NetworkInfo]]:
-        from exposure_app.domain.checklist import NetworkInfo
+        from exposure_app.domain.withdrawal_networks import NetworkInfo
 
         rows = self._store.db.execute(
             "SELECT exchange_id, asset, network, network_id, withdraw_enabled, deposit_enabled, fee, "

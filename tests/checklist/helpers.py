@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from exposure_app.domain.checklist import LockDetail, NetworkInfo
+from exposure_app.domain.checklist import LockDetail
 from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotSource, SnapshotStatus
+from exposure_app.domain.withdrawal_networks import NetworkInfo
 from exposure_app.storage.checklist import HoldingLockRepository, WithdrawalNetworkRepository
 from exposure_app.storage.store import ProfileStore
 

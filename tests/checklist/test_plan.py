@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from exposure_app.domain.checklist import (
-    NEVER_WITHDRAWS,
-    Memo,
-    NetworkInfo,
-    build_plan,
-    dust_reason,
-    memo_for,
-    network_options,
-)
+from exposure_app.domain.checklist import NEVER_WITHDRAWS, build_plan, dust_reason
 from exposure_app.domain.models import SnapshotSource
+from exposure_app.domain.withdrawal_networks import Memo, NetworkInfo, memo_for, network_options
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.checklist_service import build_checklist, view_checklist
 from exposure_app.services.portfolio import account_states

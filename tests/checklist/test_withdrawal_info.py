@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from exposure_app.domain.checklist import Memo
+from exposure_app.domain.withdrawal_networks import Memo
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
 from exposure_app.emulator.binance import BinanceEmulator
 from exposure_app.services.checklist_service import build_checklist, open_checklist

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from exposure_app.domain.checklist import LockDetail, NetworkInfo
+from exposure_app.domain.checklist import LockDetail
 from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotSource, SnapshotStatus
+from exposure_app.domain.withdrawal_networks import NetworkInfo
 from exposure_app.risk.events import Category, Origin, Resolution, RiskEvent
 from exposure_app.risk.scoring import Level
 from exposure_app.risk.warnings import RiskWarning, WarningExposure

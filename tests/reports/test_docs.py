@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exposure_app.domain.checklist import MEMO_NETWORKS
+from exposure_app.domain.withdrawal_networks import MEMO_NETWORKS
 from exposure_app.reports.checklist_report import CHECKLIST_COLUMNS
 from exposure_app.reports.portfolio_reports import EXPOSURE_COLUMNS, HISTORY_COLUMNS, HOLDINGS_COLUMNS
 from exposure_app.reports.risk_reports import EVENTS_COLUMNS, WARNINGS_COLUMNS

@@ -43,7 +43,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exposure_app.domain.checklist import NEVER_WITHDRAWS, ChecklistRow
+from exposure_app.domain.checklist import NEVER_WITHDRAWS
+from exposure_app.domain.checklist_rows import ChecklistRow
 from exposure_app.domain.money import to_text
 from exposure_app.reports.markdown import plan_markdown
 from exposure_app.services.checklist_service import (
