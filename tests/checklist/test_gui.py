@@ -45,7 +45,8 @@ def page_state(data_dir):
 
 
 def test_checklist_page_on_its_own(qtbot, qtmodeltester, page_state, tmp_path):
-    from exposure_app.ui.pages.checklist_page import ChecklistPage, Col
+    from exposure_app.ui.models.checklist_model import Col
+    from exposure_app.ui.pages.checklist_page import ChecklistPage
 
     page = ChecklistPage(page_state)
     qtbot.addWidget(page)
@@ -153,7 +154,7 @@ def test_print_opens_the_real_print_dialog_and_prints_only_on_ok(qtbot, page_sta
 
 
 def test_from_a_warning_to_an_exported_plan(qtbot, window, tmp_path):
-    from exposure_app.ui.pages.checklist_page import Col
+    from exposure_app.ui.models.checklist_model import Col
     from exposure_app.ui.widgets.warning_card import WarningCard
 
     cards = [c for c in window.overview.findChildren(WarningCard)

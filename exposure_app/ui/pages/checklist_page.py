@@ -14,20 +14,14 @@ Threading: GUI thread only; reads and writes through the GUI thread's store.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
-from enum import IntEnum
 from pathlib import Path
-from typing import ClassVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QTextDocument
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,7 +39,6 @@ from PySide6.QtWidgets import (
 
 from exposure_app.domain.checklist import NEVER_WITHDRAWS
 from exposure_app.domain.checklist_rows import ChecklistRow
-from exposure_app.domain.money import to_text
 from exposure_app.reports.markdown import plan_markdown
 from exposure_app.services.checklist_service import (
     ALL,
@@ -58,160 +51,9 @@ from exposure_app.services.checklist_service import (
 )
 from exposure_app.services.reminders import ReminderError, reminders, set_interval
 from exposure_app.services.reports import ReportError, ReportOptions, write_report
+from exposure_app.ui.models.checklist_model import ChecklistModel, Col, format_money
 
-Index = QModelIndex | QPersistentModelIndex
 TRAY_RETRY_MS = 3000
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-
-
-def format_money(value: Decimal | None, currency: str) -> str:
-    """Money for the table: grouped, 2 places (8 for BTC/ETH); ``None`` -> "unpriced"."""
-    if value is None:
-        return "unpriced"
-    places = 8 if currency in ("BTC", "ETH") else 2
-    quantum = Decimal(1).scaleb(-places)
-    return f"{value.quantize(quantum, rounding=ROUND_HALF_EVEN):,.{places}f} {currency}"
-
-
-class Col(IntEnum):
-    DONE = 0
-    CUSTODIAN = 1
-    ITEM = 2
-    AMOUNT = 3
-    VALUE = 4
-    UNLOCK = 5
-    NETWORKS = 6
-    MEMO = 7
-    DUST = 8
-    NOTE = 9
-
-
-class ChecklistModel(QAbstractTableModel):
-    """Rows are :class:`ChecklistRow`; the Done column is checkable, Note editable.
-
-    Edits call ``on_edit(row, done, note)``, which saves them and reloads.
-    """
-
-    HEADERS: ClassVar[dict[int, str]] = {Col.DONE: "Done", Col.CUSTODIAN: "Custodian", Col.ITEM: "What to do",
-               Col.AMOUNT: "Amount", Col.VALUE: "Value", Col.UNLOCK: "Unlock first",
-               Col.NETWORKS: "Withdrawal networks", Col.MEMO: "Memo/tag", Col.DUST: "Dust",
-               Col.NOTE: "Note (e.g. tx id)"}
-    NUMERIC = frozenset({Col.AMOUNT, Col.VALUE})
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.currency = "USD"
-        self.on_edit = None
-        self._rows: tuple[ChecklistRow, ...] = ()
-
-    @property
-    def rows(self) -> tuple[ChecklistRow, ...]:
-        return self._rows
-
-    def set_rows(self, rows) -> None:
-        rows = tuple(rows)
-        if rows == self._rows:
-            return
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Col)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Col):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if section in self.NUMERIC else _LEFT
-        return None
-
-    def display(self, r: ChecklistRow, c: Col):
-        if c is Col.DONE:
-            return ("by sync" if r.done_by == "sync" else "") if r.done else ""
-        if c is Col.CUSTODIAN:
-            return r.counterparty_name or ("Before you start" if r.kind == "step" else "")
-        if c is Col.ITEM:
-            return r.title + ("" if r.listed else " (no longer held there)")
-        if c is Col.AMOUNT:
-            return "" if r.total is None else f"{to_text(r.total)} {r.asset or ''}".strip()
-        if c is Col.VALUE:
-            if r.kind == "step":
-                return ""
-            return format_money(r.value, self.currency) if r.value is not None else "unpriced"
-        return {Col.UNLOCK: r.unlock, Col.NETWORKS: r.networks, Col.MEMO: r.memo,
-                Col.DUST: r.dust, Col.NOTE: r.note}[c]
-
-    def raw(self, r: ChecklistRow, c: Col):
-        if c is Col.VALUE:
-            return float(r.value) if r.value is not None else -1.0
-        if c is Col.AMOUNT:
-            return float(r.total) if r.total is not None else -1.0
-        if c is Col.DONE:
-            return int(r.done)
-        return str(self.display(r, c)).lower()
-
-    def tooltip(self, r: ChecklistRow, c: Col):
-        if c is Col.ITEM:
-            return r.detail
-        if c is Col.AMOUNT and r.total is not None and r.kind == "asset":
-            return f"{to_text(r.free or 0)} free, {to_text(r.locked or 0)} locked"
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        c = Col(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(r, c)
-        if role == Qt.ItemDataRole.CheckStateRole and c is Col.DONE:
-            return Qt.CheckState.Checked if r.done else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.EditRole and c is Col.NOTE:
-            return r.note
-        if role == Qt.ItemDataRole.FontRole and r.kind == "step" and c is Col.ITEM:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip(r, c)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if c in self.NUMERIC else _LEFT
-        if role == SORT_ROLE:
-            return self.raw(r, c)
-        if role == ROW_ROLE:
-            return r
-        return None
-
-    def flags(self, index: Index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == Col.DONE:
-            return base | Qt.ItemFlag.ItemIsUserCheckable
-        if index.column() == Col.NOTE:
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
-
-    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or index.row() >= len(self._rows) or self.on_edit is None:
-            return False
-        r = self._rows[index.row()]
-        if role == Qt.ItemDataRole.CheckStateRole and index.column() == Col.DONE:
-            checked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) \
-                else value
-            return bool(self.on_edit(r, checked, None))
-        if role == Qt.ItemDataRole.EditRole and index.column() == Col.NOTE:
-            return bool(self.on_edit(r, None, str(value)))
-        return False
 
 
 class ChecklistPage(QWidget):
