@@ -13,7 +13,7 @@ Threading: call with the calling thread's own :class:`ProfileStore`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -177,8 +177,16 @@ def add_user_event(store: ProfileStore, raw: Mapping) -> RiskEvent:
     return event
 
 
-def edit_user_event(store: ProfileStore, event_id: str, changes: Mapping) -> RiskEvent:
-    """Apply ``changes`` (schema fields) to the user's event ``event_id``."""
+def edit_user_event(
+    store: ProfileStore, event_id: str, changes: Mapping, *, clear: Iterable[str] = ()
+) -> RiskEvent:
+    """Apply ``changes`` (schema fields) to the user's event ``event_id``.
+
+    A ``None`` in ``changes`` leaves that field as it is (the CLI's "not
+    given"); the optional fields named in ``clear`` are removed (the GUI's
+    emptied magnitude). The result is validated as a whole before it replaces
+    the stored event; a rejected edit changes nothing.
+    """
     from exposure_app.storage.errors import NotFoundError
 
     current = store.risk.get(event_id)
@@ -186,6 +194,8 @@ def edit_user_event(store: ProfileStore, event_id: str, changes: Mapping) -> Ris
         raise NotFoundError(f"no event of yours with id {event_id!r} (shipped and feed events "
                             "cannot be edited)")
     merged = {**current.to_dict(), **{k: v for k, v in changes.items() if v is not None}}
+    for name in clear:
+        merged.pop(name, None)
     if merged.get("id") != event_id:
         raise EventError(["id: cannot be changed; remove the event and add a new one"])
     event = validate_user_event(merged)

@@ -59,7 +59,38 @@ def test_add_your_own_event_and_see_it_listed(qtbot, make_window, data_dir):
     page.view.selectRow(0)
     page._show_selected()
     assert 'href="https://example.org/my-ticket"' in page.details.text()
-    assert page.remove_button.isEnabled()
+    assert page.remove_button.isEnabled() and page.edit_button.isEnabled()
+    # edit it: the fields start with its values, a broken edit changes nothing
+    event_id = mine[0].id
+    edit = page.edit_selected()
+    assert edit.windowTitle() == "Edit your event"
+    assert edit.title_edit.text() == "My withdrawal is stuck"
+    assert edit.sources.toPlainText() == "https://example.org/my-ticket"
+    edit.sources.setPlainText("")
+    assert not edit.save() and "sources" in edit.error.text()
+    assert window.state.store.risk.get(event_id).sources == ("https://example.org/my-ticket",)
+    edit.sources.setPlainText("https://example.org/my-ticket\nhttps://example.org/update")
+    edit.title_edit.setText("My withdrawal is still stuck")
+    edit.magnitude.setText("2500")
+    with qtbot.waitSignal(edit.accepted):
+        assert edit.save()
+    stored = window.state.store.risk.get(event_id)           # same id, new content
+    assert stored.title == "My withdrawal is still stuck" and len(stored.sources) == 2
+    assert stored.magnitude_usd == 2500
+    page.view.selectRow(0)
+    page._show_selected()
+    again = page.edit_selected()
+    again.magnitude.setText("")                               # emptied: removed
+    with qtbot.waitSignal(again.accepted):
+        assert again.save()
+    assert window.state.store.risk.get(event_id).magnitude_usd is None
+    # shipped events are not the user's to edit
+    page.search.setText("")
+    page.set_counterparty("ftx")
+    page.view.selectRow(0)
+    page._show_selected()
+    assert page.selected_event().origin.value != "user"
+    assert not page.edit_button.isEnabled() and page.edit_selected() is None
 
 
 def test_import_rejects_a_bad_file_and_export_writes_the_list(qtbot, make_window, data_dir,

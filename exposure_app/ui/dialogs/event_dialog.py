@@ -1,4 +1,9 @@
-"""Add one of your own risk events (validated by the risk service).
+"""Add one of your own risk events, or edit one (validated by the risk service).
+
+In edit mode (``editing=`` one of the user's events) the fields start with the
+event's values and its id stays; saving replaces the event only if the whole
+result is valid. Fields the dialog does not show (a resolution recorded with
+the CLI) are kept.
 
 Threading: GUI thread only.
 """
@@ -35,11 +40,14 @@ def suggested_id(counterparty: str, day: str, title: str) -> str:
 
 class EventDialog(QDialog):
     def __init__(self, store: ProfileStore, parent: QWidget | None = None,
-                 counterparty: str | None = None) -> None:
+                 counterparty: str | None = None, *, editing: RiskEvent | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.editing = editing
         self.created: RiskEvent | None = None
-        self.setWindowTitle("Add an event")
+        self.setWindowTitle("Edit your event" if editing else "Add an event")
+        if editing is not None:
+            counterparty = editing.counterparty
         self.resize(560, 480)
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -71,6 +79,8 @@ class EventDialog(QDialog):
             widget.setAccessibleName(label)
             form.addRow(label, widget)
         layout.addLayout(form)
+        if editing is not None:
+            self._fill(editing)
         self.error = error_label("Problems")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -79,11 +89,20 @@ class EventDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _fill(self, event: RiskEvent) -> None:
+        self.date.setDate(QDate(event.date.year, event.date.month, event.date.day))
+        self.category.setCurrentIndex(max(self.category.findData(str(event.category)), 0))
+        self.title_edit.setText(event.title)
+        self.summary.setPlainText(event.summary)
+        self.sources.setPlainText("\n".join(event.sources))
+        if event.magnitude_usd is not None:
+            self.magnitude.setText(str(event.magnitude_usd))
+
     def raw(self) -> dict:
         cp = self.counterparty.currentData() or ""
         day = self.date.date().toString("yyyy-MM-dd")
         raw = {
-            "id": suggested_id(cp, day, self.title_edit.text()),
+            "id": self.editing.id if self.editing else suggested_id(cp, day, self.title_edit.text()),
             "date": day,
             "counterparty": cp,
             "category": self.category.currentData(),
@@ -96,10 +115,15 @@ class EventDialog(QDialog):
         return raw
 
     def save(self) -> bool:
-        from exposure_app.services.risk_service import add_user_event
+        from exposure_app.services.risk_service import add_user_event, edit_user_event
 
         try:
-            self.created = add_user_event(self.store, self.raw())
+            if self.editing is None:
+                self.created = add_user_event(self.store, self.raw())
+            else:
+                raw = self.raw()
+                clear = () if "magnitude_usd" in raw else ("magnitude_usd",)
+                self.created = edit_user_event(self.store, self.editing.id, raw, clear=clear)
         except EventError as exc:
             self.error.setText("Not saved:\n• " + "\n• ".join(exc.problems))
             return False

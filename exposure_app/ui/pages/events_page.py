@@ -117,11 +117,15 @@ class EventsPage(QWidget):
         self.report_button = export_button("events", self.export_requested.emit)
         self.feed_button = action_button("sync", "Update from feed", self.update_feed)
         self.reserve_button = action_button("sync", "Refresh outflow data", self.refresh_reserves)
+        self.edit_button = action_button("edit", "Edit mine…", self.edit_selected)
         self.remove_button = action_button("remove", "Remove mine", self.remove_selected)
+        for b in (self.edit_button, self.remove_button):
+            b.setEnabled(False)          # until one of the user's events is selected
         for b in (self.add_button, self.import_button, self.export_button, self.report_button,
                   self.feed_button, self.reserve_button):
             actions.addWidget(b)
         actions.addStretch(1)
+        actions.addWidget(self.edit_button)
         actions.addWidget(self.remove_button)
         layout.addLayout(actions)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -242,7 +246,9 @@ class EventsPage(QWidget):
 
     def _show_selected(self) -> None:
         event = self.selected_event()
-        self.remove_button.setEnabled(event is not None and event.origin is Origin.USER)
+        mine = event is not None and event.origin is Origin.USER
+        self.edit_button.setEnabled(mine)
+        self.remove_button.setEnabled(mine)
         if event is not None:
             self.details.setText(describe_event(event, self.names.get(event.counterparty,
                                                                       event.counterparty)))
@@ -253,6 +259,18 @@ class EventsPage(QWidget):
         from exposure_app.ui.dialogs.event_dialog import EventDialog
 
         dialog = EventDialog(self.state.store, self, self.counterparty.currentData() or None)
+        dialog.accepted.connect(self._after_change)
+        dialog.open()
+        return dialog
+
+    def edit_selected(self):
+        """Edit the selected event if it is one of the user's own (others are read-only)."""
+        event = self.selected_event()
+        if event is None or event.origin is not Origin.USER:
+            return None
+        from exposure_app.ui.dialogs.event_dialog import EventDialog
+
+        dialog = EventDialog(self.state.store, self, editing=event)
         dialog.accepted.connect(self._after_change)
         dialog.open()
         return dialog
