@@ -76,7 +76,12 @@ class CliContext:
         return self._settings
 
     def lock_for_writing(self) -> None:
-        """Take the profile's write lock (raises ProfileLockedError if held elsewhere)."""
+        """Take the profile's write lock (raises ProfileLockedError if held elsewhere).
+
+        A chosen data folder without a profile is refused first: the lock file
+        would be the first thing written there.
+        """
+        self.profile.check_present()
         self.profile.lock.acquire()
 
     def out(self, text: str = "") -> None:

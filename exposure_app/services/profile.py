@@ -13,24 +13,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exposure_app.services.settings import Settings
+from exposure_app.storage.errors import StorageError
 from exposure_app.storage.profile_lock import ProfileLock
-from exposure_app.storage.store import ProfileStore
+from exposure_app.storage.store import DB_NAME, ProfileStore
 
 ENV_DATA_DIR = "EXPOSURE_APP_DATA_DIR"
 
 
-def default_data_dir() -> Path:
+class ChosenFolderMissingError(StorageError):
+    """The data folder chosen in Settings holds no profile (a drive not connected?)."""
+
+
+def locate_data_dir() -> tuple[Path, bool]:
+    """The default profile folder, and whether it is the one chosen in Settings."""
     env = os.environ.get(ENV_DATA_DIR, "").strip()
     if env:
-        return Path(env).expanduser()
+        return Path(env).expanduser(), False
     from exposure_app.services.profile_location import chosen_data_dir
 
     chosen = chosen_data_dir()
     if chosen is not None:
-        return chosen
+        return chosen, True
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("Exposure", appauthor=False, roaming=False))
+    return Path(platformdirs.user_data_dir("Exposure", appauthor=False, roaming=False)), False
+
+
+def default_data_dir() -> Path:
+    return locate_data_dir()[0]
 
 
 @dataclass
@@ -44,6 +54,8 @@ class Profile:
     data_dir: Path
     temporary: bool = False
     """A throw-away profile (the demo's): it is never moved or chosen as the default."""
+    chosen: bool = False
+    """The folder came from the choice made in Settings (``services.profile_location``)."""
     lock: ProfileLock = field(init=False)
 
     def __post_init__(self) -> None:
@@ -52,13 +64,36 @@ class Profile:
 
     @classmethod
     def resolve(cls, data_dir: str | os.PathLike[str] | None = None) -> Profile:
-        return cls(Path(data_dir) if data_dir else default_data_dir())
+        if data_dir:
+            return cls(Path(data_dir))
+        folder, chosen = locate_data_dir()
+        return cls(folder, chosen=chosen)
+
+    @property
+    def missing(self) -> bool:
+        """The chosen folder holds no profile: its drive may not be connected.
+
+        A new profile is never created there on its own: an empty app would
+        look like lost data, and it would write to the mount point of a drive
+        that is not there.
+        """
+        return self.chosen and not (self.data_dir / DB_NAME).exists()
+
+    def check_present(self) -> None:
+        """Raise :class:`ChosenFolderMissingError` (with the way out) when :attr:`missing`."""
+        if self.missing:
+            raise ChosenFolderMissingError(
+                f"The data folder chosen in Settings, {self.data_dir}, holds no Exposure profile "
+                "(is its drive connected?). Nothing was created there. Connect it, go back to the "
+                "default folder with `exposure-app data-folder reset`, or start with --data-dir."
+            )
 
     @property
     def log_dir(self) -> Path:
         return self.data_dir / "logs"
 
     def open_store(self) -> ProfileStore:
+        self.check_present()
         return ProfileStore.open(self.data_dir)
 
     def load_settings(self) -> Settings:

@@ -47,3 +47,20 @@ def test_a_folder_that_cannot_take_the_profile_is_a_clear_error(data_dir, tmp_pa
     assert code == 1 and "not empty and holds no Exposure profile" in err
     code, out, _ = _cli("--data-dir", str(data_dir), "data-folder", "show", "--json")
     assert json.loads(out)["chosen_default"] is None
+
+
+def test_a_chosen_folder_whose_drive_is_gone_stops_commands_but_not_reset(tmp_path, monkeypatch):
+    from exposure_app.services.profile_location import record_choice
+
+    monkeypatch.delenv(ENV_DATA_DIR, raising=False)
+    gone = tmp_path / "vault"
+    gone.mkdir()
+    record_choice(gone)
+    code, _, err = _cli("accounts", "add-wallet", "Ledger")
+    assert code == 1 and "holds no Exposure profile" in err and "data-folder reset" in err
+    code, _, err = _cli("accounts", "list")
+    assert code == 1 and "is its drive connected" in err
+    assert list(gone.iterdir()) == []
+    code, out, _ = _cli("data-folder", "show", "--json")
+    assert code == 0 and json.loads(out)["chosen_default"] == str(gone)
+    assert _cli("data-folder", "reset")[0] == 0

@@ -127,3 +127,22 @@ def test_folders_that_cannot_take_the_profile_change_nothing(data_dir, tmp_path,
         assert sorted(p.name for p in target.iterdir()) == ["cat.jpg"]
     if case == "inside":
         assert not target.exists()
+
+
+def test_a_chosen_folder_without_a_profile_is_refused_and_left_empty(tmp_path, monkeypatch):
+    from exposure_app.services.profile import ChosenFolderMissingError, Profile
+
+    monkeypatch.delenv(ENV_DATA_DIR, raising=False)
+    unplugged = tmp_path / "media" / "vault"          # a drive's mount point, drive not there
+    unplugged.mkdir(parents=True)
+    record_choice(unplugged)
+    profile = Profile.resolve()
+    assert profile.data_dir == unplugged and profile.chosen and profile.missing
+    with pytest.raises(ChosenFolderMissingError, match="is its drive connected"):
+        profile.open_store()
+    assert list(unplugged.iterdir()) == []            # nothing created there
+    # once the profile is there again, it opens
+    ProfileStore.open(unplugged).close()
+    assert not Profile.resolve().missing
+    # an explicit --data-dir is never "missing": a new profile may start there
+    assert not Profile.resolve(tmp_path / "fresh").missing
