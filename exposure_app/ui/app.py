@@ -85,6 +85,13 @@ def run_gui(argv: Sequence[str]) -> int:
             return 1
         return open_demo_profile(app, args)
     profile = Profile.resolve(args.data_dir)
+    if profile.missing:
+        from exposure_app.ui.missing_folder_prompt import resolve_present_profile
+
+        found = resolve_present_profile(profile)
+        if found is None:
+            return 1
+        profile = found
     try:
         profile.lock.acquire()
         window = build_window(profile)
