@@ -58,6 +58,9 @@ class WarningCard(QFrame):
         title = QLabel(f"<b>{html.escape(risk_source.warning_name(warning))}</b>"
                        f" &nbsp;<span style='color:{colour}'><b>{level_label(level)}</b></span>")
         title.setTextFormat(Qt.TextFormat.RichText)
+        # wraps rather than widening the card: a long name must not push the
+        # Checklist button out of a narrow warnings column
+        title.setWordWrap(True)
         top.addWidget(badge)
         top.addWidget(title, 1)
         if counterparty:
