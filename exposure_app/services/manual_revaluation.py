@@ -8,6 +8,13 @@ re-valued at this sync's live prices. When a value changes, a new snapshot
 the overview, the history chart and every report see the same figures, and
 the history keeps what the holdings were worth before.
 
+A re-valued snapshot replaces an earlier one of the same UTC day instead of
+piling up beside it: the history walks days and keeps each day's last
+snapshot, so the earlier ones of that day would never be read again, while an
+hourly auto-sync of a few dozen wallet holdings would add hundreds of
+thousands of rows a year. Snapshots the user wrote (``manual``, ``import``)
+are never replaced.
+
 Only live prices from this sync are used (ccxt quotes, or a conversion through
 a stablecoin taken at 1 USD), never an older "last known" price: a re-valuation
 must not be staler than the snapshot it replaces. Holdings priced by the user
@@ -23,7 +30,7 @@ GUI/CLI thread for :func:`price_from_records`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from exposure_app.domain.market_valuation import follows_market, revalued, with_market_price
@@ -51,6 +58,8 @@ def revalue_manual_accounts(store: ProfileStore, price_of: PriceOf, taken_at: da
             holdings = revalued(latest.holdings, price_of)
             if holdings is None:
                 continue
+            if _same_day_revaluation(latest, taken_at):
+                store.snapshots.delete(latest.id)
             store.snapshots.save(Snapshot(
                 id=None, account_id=account.id, taken_at=taken_at, status=latest.status,
                 holdings=holdings, coverage=latest.coverage, missing=latest.missing,
@@ -58,6 +67,11 @@ def revalue_manual_accounts(store: ProfileStore, price_of: PriceOf, taken_at: da
             ))
             changed.append(account.id)
     return changed
+
+
+def _same_day_revaluation(latest: Snapshot, taken_at: datetime) -> bool:
+    return (latest.source is SnapshotSource.REVALUED and latest.id is not None
+            and latest.taken_at.astimezone(UTC).date() == taken_at.astimezone(UTC).date())
 
 
 def price_from_records(store: ProfileStore, holding: Holding, base: str, when: datetime) -> Holding:

@@ -105,3 +105,30 @@ def test_an_import_with_the_base_currency_prices_rows_at_their_date(store, tmp_p
     csv.write_text("account,asset,amount\nPaper,BTC,1\n", encoding="utf-8")
     import_holdings_csv(store, csv)
     assert not store.snapshots.latest_usable(other.id, utc_now()).holdings[0].priced
+
+
+def test_a_days_revaluations_keep_only_its_last_and_never_replace_the_users_own(store):
+    from datetime import UTC, datetime
+
+    ledger = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    day = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+    set_holding(store, ledger, "BTC", D("0.5"), when=day - timedelta(days=1))
+    for hour, price in enumerate((60000, 61000, 62000)):
+        assert revalue_manual_accounts(store, {"BTC": (D(price), "x")}.get,
+                                       day + timedelta(hours=hour)) == [ledger.id]
+    # the entry the user made stays; of the day's three re-valuations only the last is kept
+    assert [r[0] for r in _snapshots(store, ledger.id)] == ["manual", "revalued"]
+    latest = store.snapshots.latest_usable(ledger.id, day + timedelta(hours=5))
+    assert latest.taken_at == day + timedelta(hours=2)
+    assert latest.holdings[0].value == D(31000)
+    # the next UTC day starts a snapshot of its own; the day before keeps its last value
+    next_day = datetime(2026, 3, 11, 0, 5, tzinfo=UTC)
+    revalue_manual_accounts(store, {"BTC": (D(50000), "x")}.get, next_day)
+    assert [r[0] for r in _snapshots(store, ledger.id)] == ["manual", "revalued", "revalued"]
+    assert store.snapshots.latest_usable(ledger.id, next_day - timedelta(minutes=10)
+                                         ).holdings[0].value == D(31000)
+    # an entry by hand later that day is the user's: a re-valuation after it adds, never replaces
+    set_holding(store, ledger, "BTC", D("0.6"), when=next_day + timedelta(hours=1))
+    revalue_manual_accounts(store, {"BTC": (D(51000), "x")}.get, next_day + timedelta(hours=2))
+    assert [r[0] for r in _snapshots(store, ledger.id)] == [
+        "manual", "revalued", "revalued", "manual", "revalued"]
