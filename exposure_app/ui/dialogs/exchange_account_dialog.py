@@ -42,14 +42,9 @@ from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
-from exposure_app.ui.widgets.cards import muted
+from exposure_app.ui.widgets.cards import ERROR_COLOUR, muted
+from exposure_app.ui.widgets.credential_fields import CredentialFields, start_key_check
 
-CREDENTIAL_LABELS = {
-    "apiKey": "API key", "secret": "API secret", "password": "Passphrase", "uid": "User ID",
-    "login": "Login", "privateKey": "Private key", "walletAddress": "Wallet address",
-    "token": "Token", "twofa": "2FA secret", "accountId": "Account ID",
-}
-SECRET_FIELDS = {"secret", "password", "privateKey", "twofa"}
 POPULAR = ("binance", "coinbase", "kraken", "okx", "bybit", "kucoin", "gate", "bitget", "htx")
 
 
@@ -109,7 +104,7 @@ class ExchangeAccountDialog(QDialog):
         self.form.addRow("Exchange", self.exchange_label)
         self.form.addRow("Name", self.name)
         right.addLayout(self.form)
-        self.credential_edits: dict[str, QLineEdit] = {}
+        self.fields = CredentialFields(self.form)
         right.addWidget(muted("Use a read-only key: Exposure only reads balances and never "
                               "trades or withdraws. Keys are stored in your system keyring."))
         self.advanced_toggle = QToolButton()
@@ -191,18 +186,7 @@ class ExchangeAccountDialog(QDialog):
 
             self.name.setText(friendly_name(exchange_id))
             self.name.setProperty("auto", True)
-        # one form for name and credentials, so the fields line up
-        for edit in self.credential_edits.values():
-            self.form.removeRow(edit)
-        self.credential_edits.clear()
-        for name in names:
-            edit = QLineEdit()
-            label = CREDENTIAL_LABELS.get(name, name)
-            edit.setAccessibleName(label)
-            if name in SECRET_FIELDS:
-                edit.setEchoMode(QLineEdit.EchoMode.Password)
-            self.form.addRow(label, edit)
-            self.credential_edits[name] = edit
+        self.fields.set_names(names)        # in the name's form, so the fields line up
         self.check = None
         self.result_label.setText("")
         self._set_busy(False)
@@ -214,8 +198,12 @@ class ExchangeAccountDialog(QDialog):
 
     # -- values ------------------------------------------------------------------------
 
+    @property
+    def credential_edits(self) -> dict[str, QLineEdit]:
+        return self.fields.edits
+
     def credentials(self) -> dict[str, str]:
-        return {name: edit.text().strip() for name, edit in self.credential_edits.items()}
+        return self.fields.values()
 
     def connection(self):
         from exposure_app.exchanges.client_factory import ConnectionOptions
@@ -237,24 +225,20 @@ class ExchangeAccountDialog(QDialog):
         self.list.setEnabled(not busy)
 
     def _show_error(self, text: str) -> None:
-        self.result_label.setText(f"<span style='color:#d93025'>{html.escape(text)}</span>")
+        self.result_label.setText(f"<span style='color:{ERROR_COLOUR}'>{html.escape(text)}</span>")
 
     def test_key(self, then_save: bool = False) -> bool:
         if self.exchange_id is None:
             return False
-        missing = [CREDENTIAL_LABELS.get(n, n) for n, v in self.credentials().items() if not v]
+        missing = self.fields.missing()
         if missing:
             self._show_error(f"Fill in: {', '.join(missing)}.")
             return False
-        from exposure_app.services.exchange_accounts import check_key
-
         values = self._values()
-        exchange_id, credentials, connection = values[0], self.credentials(), values[2]
         self._save_after_test = then_save
         self.result_label.setText("Testing the key…")
         self._set_busy(True)
-        call = BackgroundCall(lambda: check_key(exchange_id, credentials, connection),
-                              "test-api-key", self)
+        call = start_key_check(self, self.exchange_id, self.credentials(), values[2])
         call.done.connect(lambda result: self._on_tested(values, result),
                           Qt.ConnectionType.QueuedConnection)
         call.failed.connect(self._on_test_failed, Qt.ConnectionType.QueuedConnection)
@@ -281,7 +265,7 @@ class ExchangeAccountDialog(QDialog):
                                       f"(read the {check.wallet_read} wallet; permissions: "
                                       f"{level}).")
         if check.warning:
-            self.result_label.setText(self.result_label.text() + "<br><b style='color:#d93025'>"
+            self.result_label.setText(self.result_label.text() + "<br><b style='color:{ERROR_COLOUR}'>"
                                       f"{html.escape(check.warning)}</b>")
         if self._save_after_test and check.warning is None:
             self.save()

@@ -37,8 +37,8 @@ from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
-from exposure_app.ui.dialogs.exchange_account_dialog import CREDENTIAL_LABELS, SECRET_FIELDS
 from exposure_app.ui.widgets.cards import ERROR_COLOUR, muted
+from exposure_app.ui.widgets.credential_fields import CredentialFields, start_key_check
 
 
 def _credential_names(exchange_id: str) -> list[str]:
@@ -60,7 +60,6 @@ class ReplaceKeyDialog(QDialog):
         self.check = None                  # the KeyCheck of the values in _checked_values
         self._checked_values: tuple | None = None
         self._calls: list[BackgroundCall] = []
-        self.credential_edits: dict[str, QLineEdit] = {}
         self.setWindowTitle(f"Replace the API key of {account.name}")
         self.resize(520, 300)
         layout = QVBoxLayout(self)
@@ -70,6 +69,7 @@ class ReplaceKeyDialog(QDialog):
             "account's history stays. Use a read-only key."))
         self.form = QFormLayout()
         layout.addLayout(self.form)
+        self.fields = CredentialFields(self.form)
         self.result_label = QLabel("Loading the fields this exchange needs…")
         self.result_label.setWordWrap(True)
         self.result_label.setTextFormat(Qt.TextFormat.RichText)
@@ -92,25 +92,20 @@ class ReplaceKeyDialog(QDialog):
         self._calls.append(loader.start())
 
     def _on_names_loaded(self, names: list[str]) -> None:
-        for name in names:
-            edit = QLineEdit()
-            label = CREDENTIAL_LABELS.get(name, name)
-            edit.setAccessibleName(label)
-            if name in SECRET_FIELDS:
-                edit.setEchoMode(QLineEdit.EchoMode.Password)
-            edit.textChanged.connect(self._values_changed)
-            self.form.addRow(label, edit)
-            self.credential_edits[name] = edit
+        self.fields.set_names(names, on_edit=self._values_changed)
         self.result_label.setText("")
         self.save_button.setEnabled(True)
-        if self.credential_edits:
-            next(iter(self.credential_edits.values())).setFocus()
+        self.fields.focus_first()
 
     def fields_loaded(self) -> bool:
-        return bool(self.credential_edits)
+        return bool(self.fields.edits)
+
+    @property
+    def credential_edits(self) -> dict[str, QLineEdit]:
+        return self.fields.edits
 
     def credentials(self) -> dict[str, str]:
-        return {name: edit.text().strip() for name, edit in self.credential_edits.items()}
+        return self.fields.values()
 
     def _values(self) -> tuple:
         return tuple(sorted(self.credentials().items()))
@@ -125,9 +120,9 @@ class ReplaceKeyDialog(QDialog):
 
     def save(self) -> bool:
         """Test the key if these values were not tested yet; replace it if the test allows."""
-        if not self.credential_edits:
+        if not self.fields_loaded():
             return False
-        missing = [CREDENTIAL_LABELS.get(n, n) for n, v in self.credentials().items() if not v]
+        missing = self.fields.missing()
         if missing:
             self._show_error(f"Fill in: {', '.join(missing)}.")
             return False
@@ -140,15 +135,13 @@ class ReplaceKeyDialog(QDialog):
         return self._replace()
 
     def _test(self) -> None:
-        from exposure_app.services.exchange_accounts import check_key, connection_of
+        from exposure_app.services.exchange_accounts import connection_of
 
         values = self._values()
-        exchange_id, credentials = self.account.exchange_id or "", self.credentials()
-        connection = connection_of(self.account)
         self.result_label.setText("Testing the key…")
         self.save_button.setEnabled(False)
-        call = BackgroundCall(lambda: check_key(exchange_id, credentials, connection),
-                              "test-api-key", self)
+        call = start_key_check(self, self.account.exchange_id or "", self.credentials(),
+                               connection_of(self.account))
         call.done.connect(lambda result: self._on_tested(values, result),
                           Qt.ConnectionType.QueuedConnection)
         call.failed.connect(self._on_test_failed, Qt.ConnectionType.QueuedConnection)
