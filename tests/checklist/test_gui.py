@@ -56,7 +56,8 @@ def test_checklist_page_on_its_own(qtbot, qtmodeltester, page_state, tmp_path):
     with qtbot.assertNotEmitted(page.reminders_due):
         page.show_data(page_state.data)                 # notified once per due date
     assert [page.scope.itemData(i) for i in range(page.scope.count())] == ["all", "binance", "kraken"]
-    assert "due" in page.reminder_label.text()          # the fixture's holdings are from March
+    reminders = page.reminders
+    assert "due" in reminders.reminder_label.text()     # the fixture's holdings are from March
     assert not page.csv_button.isEnabled()              # nothing to export before a plan
     page.scope.setCurrentIndex(page.scope.findData("binance"))
     qtbot.mouseClick(page.make_button, Qt.MouseButton.LeftButton)
@@ -78,14 +79,14 @@ def test_checklist_page_on_its_own(qtbot, qtmodeltester, page_state, tmp_path):
     assert page.export_csv(tmp_path / "p.csv").read_bytes().startswith(b"as_of,scope,")
     assert page.save_pdf(tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
     # per-custodian interval: kraken off, then back to the default
-    page.interval_custodian.setCurrentIndex(page.interval_custodian.findData("kraken"))
-    assert page.interval_days.value() == 90 and "Kraken" in page.reminder_label.text()
-    page.interval_days.setValue(0)
-    qtbot.mouseClick(page.interval_apply, Qt.MouseButton.LeftButton)
-    assert "Kraken" not in page.reminder_label.text().split("due:")[-1]
-    assert page.interval_days.text() == "off"
-    qtbot.mouseClick(page.interval_default, Qt.MouseButton.LeftButton)
-    assert page.interval_days.value() == 90
+    reminders.interval_custodian.setCurrentIndex(reminders.interval_custodian.findData("kraken"))
+    assert reminders.interval_days.value() == 90 and "Kraken" in reminders.reminder_label.text()
+    reminders.interval_days.setValue(0)
+    qtbot.mouseClick(reminders.interval_apply, Qt.MouseButton.LeftButton)
+    assert "Kraken" not in reminders.reminder_label.text().split("due:")[-1]
+    assert reminders.interval_days.text() == "off"
+    qtbot.mouseClick(reminders.interval_default, Qt.MouseButton.LeftButton)
+    assert reminders.interval_days.value() == 90
     # a hand edit that removes an asset (manual account) ticks its item on the next refresh
     from exposure_app.services.manual_holdings import remove_holding
     from exposure_app.services.portfolio import exposure_as_of

@@ -161,7 +161,7 @@ def test_due_tests_are_announced_soon_after_start_not_during_it(qtbot, make_wind
     assert window.pages.built("checklist") is None   # not built while the window opens
     qtbot.waitUntil(lambda: window.pages.built("checklist") is not None, timeout=5000)
     page = window.pages.built("checklist")
-    assert {cp for cp, _due in page._notified} == {"binance", "kraken"}
+    assert {cp for cp, _due in page.reminders._notified} == {"binance", "kraken"}
 
 
 def test_due_tests_are_announced_without_visiting_the_checklist_page(qtbot, make_window,
@@ -186,10 +186,10 @@ def test_due_tests_are_announced_without_visiting_the_checklist_page(qtbot, make
     page = window.page("checklist")
     assert window.current_page_key() == "overview"
     assert announced and {r.counterparty for r in announced[0]} == {"binance", "kraken"}
-    assert {cp for cp, _due in page._notified} == {"binance", "kraken"}
+    assert {cp for cp, _due in page.reminders._notified} == {"binance", "kraken"}
     with qtbot.assertNotEmitted(page.reminders_due):   # once per custodian and due date
         window.state.refresh_now()
     # a past date is history, not a reminder: nothing is announced for it
-    page._notified.clear()
+    page.reminders._notified.clear()
     with qtbot.assertNotEmitted(page.reminders_due):
         window.state.set_as_of(AFTER_DUE)

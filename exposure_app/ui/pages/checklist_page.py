@@ -7,7 +7,8 @@ asset that a later sync shows gone is ticked automatically. The plan can be
 exported as CSV or Markdown (the same writers as the CLI) and printed or
 saved as PDF through Qt's print support. The app never withdraws.
 
-Also lists the withdrawal-test reminders with a button to record a result.
+Below the plan sit the withdrawal-test reminders
+(:class:`WithdrawalTestReminders`), with a button to record a result.
 
 Threading: GUI thread only; reads and writes through the GUI thread's store.
 """
@@ -18,7 +19,6 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QTextDocument
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -49,19 +48,17 @@ from exposure_app.services.checklist_service import (
     set_item,
     view_checklist,
 )
-from exposure_app.services.reminders import ReminderError, reminders, set_interval
 from exposure_app.services.reports import ReportError, ReportOptions, write_report
 from exposure_app.ui.models.checklist_model import ChecklistModel, Col, format_money
-
-TRAY_RETRY_MS = 3000
+from exposure_app.ui.widgets.withdrawal_test_reminders import WithdrawalTestReminders
 
 
 class ChecklistPage(QWidget):
     """See the module docstring.
 
     ``reminders_due`` is emitted (once per custodian and due date in a session)
-    when withdrawal tests fall due; the page also shows them as a tray
-    notification when the window has a visible ``tray`` icon.
+    when withdrawal tests fall due; they are also shown as a tray notification
+    when the window has a visible ``tray`` icon.
     """
 
     title = "Checklist"
@@ -72,8 +69,6 @@ class ChecklistPage(QWidget):
         super().__init__(parent)
         self.state = state
         self.view: ChecklistView | None = None
-        self._notified: set[tuple[str, object]] = set()
-        self._pending_tray: list = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         heading = QLabel("Move to self-custody")
@@ -127,37 +122,10 @@ class ChecklistPage(QWidget):
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
 
-        rem = QHBoxLayout()
-        self.reminder_label = QLabel()
-        self.reminder_label.setWordWrap(True)
-        self.reminder_label.setAccessibleName("Withdrawal-test reminders")
-        self.test_button = QPushButton("Record a test withdrawal…")
-        self.test_button.clicked.connect(lambda: self.record_test())
-        rem.addWidget(self.reminder_label, 1)
-        rem.addWidget(self.test_button)
-        layout.addLayout(rem)
-        interval = QHBoxLayout()
-        self.interval_custodian = QComboBox()
-        self.interval_custodian.setAccessibleName("Reminder custodian")
-        self.interval_days = QSpinBox()
-        self.interval_days.setRange(0, 3650)
-        self.interval_days.setSuffix(" days")
-        self.interval_days.setSpecialValueText("off")
-        self.interval_days.setAccessibleName("Reminder interval")
-        self.interval_apply = QPushButton("Set")
-        self.interval_apply.clicked.connect(lambda: self.apply_interval())
-        self.interval_default = QPushButton("Use the default")
-        self.interval_default.clicked.connect(lambda: self.apply_interval(default=True))
-        self.interval_custodian.currentIndexChanged.connect(lambda _i: self._show_interval())
-        interval.addWidget(QLabel("Test reminder for"))
-        interval.addWidget(self.interval_custodian)
-        interval.addWidget(QLabel("every"))
-        interval.addWidget(self.interval_days)
-        interval.addWidget(self.interval_apply)
-        interval.addWidget(self.interval_default)
-        interval.addStretch(1)
-        layout.addLayout(interval)
-        self._reminders: list = []
+        self.reminders = WithdrawalTestReminders(state, self)
+        self.reminders.message.connect(self.message)
+        self.reminders.reminders_due.connect(self.reminders_due)
+        layout.addWidget(self.reminders)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Status")
@@ -183,7 +151,7 @@ class ChecklistPage(QWidget):
         self.scope.setCurrentIndex(max(0, self.scope.findData(current or ALL)))
         self.scope.blockSignals(False)
         self.model.currency = data.report.base_currency
-        self._show_reminders(data)
+        self.reminders.show_reminders(data)
         self._status("")
         if self.view is not None:
             live = getattr(data, "live", True)
@@ -260,52 +228,6 @@ class ChecklistPage(QWidget):
 
     # -- reminders -------------------------------------------------------------------
 
-    def _show_reminders(self, data=None) -> None:
-        """Reminders as of now; reuses the window's account states when they are live."""
-        report = getattr(data, "report", None)
-        live = data is not None and getattr(data, "live", True) and report is not None
-        states = report.accounts if live else None
-        every = reminders(self.state.store, self.state.settings, states=states)
-        self._reminders = every
-        current = self.interval_custodian.currentData()
-        self.interval_custodian.blockSignals(True)
-        self.interval_custodian.clear()
-        for r in sorted(every, key=lambda r: r.name.lower()):
-            self.interval_custodian.addItem(r.name, r.counterparty)
-        self.interval_custodian.setCurrentIndex(max(0, self.interval_custodian.findData(current)))
-        self.interval_custodian.blockSignals(False)
-        self._show_interval()
-        due = [r for r in every if r.is_due]
-        self._notify(due)
-        if due:
-            self.reminder_label.setText("Withdrawal tests due: " + "; ".join(r.message for r in due))
-        else:
-            upcoming = [r for r in every if r.enabled]
-            self.reminder_label.setText(
-                "No withdrawal test is due." + (f" Next: {upcoming[0].message}." if upcoming else ""))
-
-    def _show_interval(self) -> None:
-        cp = self.interval_custodian.currentData()
-        current = next((r for r in self._reminders if r.counterparty == cp), None)
-        enabled = current is not None
-        for widget in (self.interval_days, self.interval_apply, self.interval_default):
-            widget.setEnabled(enabled)
-        if current is not None:
-            self.interval_days.setValue(current.interval_days)
-
-    def apply_interval(self, *, default: bool = False) -> None:
-        """Save the selected custodian's reminder interval (0 = off, or back to the default)."""
-        cp = self.interval_custodian.currentData()
-        if not cp:
-            return
-        try:
-            set_interval(self.state.store, cp, None if default else self.interval_days.value())
-        except ReminderError as exc:
-            self.message.emit(str(exc), "error")
-            return
-        self._show_reminders()
-        self.message.emit("Reminder saved.", "info")
-
     def notify_due(self, due) -> None:
         """Tray notice for reminders due now, even before this page is shown.
 
@@ -313,48 +235,10 @@ class ChecklistPage(QWidget):
         a custodian and due date is announced once per session, whichever of this
         and :meth:`show_data` sees it first.
         """
-        self._notify([r for r in due if r.is_due])
-
-    def _notify(self, due) -> None:
-        new = tuple(r for r in due if (r.counterparty, r.due_at) not in self._notified)
-        if not new:
-            return
-        self._notified.update((r.counterparty, r.due_at) for r in new)
-        self.reminders_due.emit(new)
-        self._pending_tray.extend(new)
-        if not self._deliver_to_tray():
-            # the tray icon is created after the window's first refresh: try again shortly
-            QTimer.singleShot(TRAY_RETRY_MS, self, self._deliver_to_tray)
-
-    def _deliver_to_tray(self) -> bool:
-        tray = getattr(self.window(), "tray", None)
-        if not self._pending_tray:
-            return True
-        if tray is None or not tray.isVisible() or not tray.supportsMessages():
-            return False
-        names = ", ".join(r.name for r in self._pending_tray)
-        self._pending_tray.clear()
-        tray.showMessage("Time for a test withdrawal",
-                         f"{names}: a small test withdrawal proves withdrawals still work. "
-                         "Record the result on the Checklist page.",
-                         tray.MessageIcon.Information, 10_000)
-        return True
+        self.reminders.notify([r for r in due if r.is_due])
 
     def record_test(self, counterparty: str | None = None):
-        from exposure_app.ui.dialogs.withdrawal_test_dialog import WithdrawalTestDialog
-
-        custodians = [(r.counterparty, r.name)
-                      for r in reminders(self.state.store, self.state.settings)]
-        dialog = WithdrawalTestDialog(self.state.store, custodians, self, counterparty=counterparty)
-        dialog.recorded.connect(lambda _t: self._after_test())
-        QDialog.open(dialog)   # QPrintDialog.open() takes a receiver in PySide6
-        return dialog
-
-    def _after_test(self) -> None:
-        self._show_reminders()
-        mark = getattr(self.state, "mark_dirty", None)
-        if mark is not None:
-            mark()           # a failed test is a new event: warnings change
+        return self.reminders.record_test(counterparty)
 
     # -- export and print ----------------------------------------------------------------
 
