@@ -1,4 +1,6 @@
-"""Test helpers for the OKX, Bybit, Bitget and KuCoin adapter tests.
+"""Test helpers for the per-exchange adapter tests (OKX, Bybit, Bitget and KuCoin
+run their adapters through :func:`run_client`; every exchange checks its sync
+through :func:`sync_through_service` and :func:`assert_complete_sync`).
 
 Each test runs the real ccxt async client, built by the app's client factory
 with the account's API URL override, against the exchange's loopback
@@ -98,3 +100,30 @@ def holdings_by_wallet(snapshot) -> dict[tuple[str, str], tuple]:
         sums[0] += holding.free
         sums[1] += holding.locked
     return {key: (free, locked) for key, (free, locked) in result.items()}
+
+
+def assert_complete_sync(result, snapshot, *, coverage: Iterable[str],
+                         emulator: ExchangeEmulator | None = None) -> dict[tuple[str, str], tuple]:
+    """An ``ok`` result that read exactly the ``coverage`` wallets, and its stored ``ok``
+    snapshot; with ``emulator``, the snapshot holds exactly the emulated balances.
+
+    Returns (wallet, asset) -> (total, locked) of the snapshot, for the exchange's own
+    checks.
+    """
+    assert result.status.value == "ok", result.error
+    assert set(result.coverage) == set(coverage)
+    assert snapshot is not None and snapshot.status.value == "ok"
+    assert snapshot.id == result.snapshot_id
+    if emulator is not None:
+        assert holdings_by_wallet(snapshot) == expected_by_wallet(emulator.account.balances)
+    return {(h.wallet, h.asset): (h.total, h.locked) for h in snapshot.holdings}
+
+
+def unlock_dates(store, snapshot, wallet: str, asset: str) -> list:
+    """The unlock instants stored with ``snapshot`` for one wallet's asset."""
+    from exposure_app.domain.timeutil import parse_instant
+    from exposure_app.storage.checklist import HoldingLockRepository
+
+    locks = HoldingLockRepository(store).for_snapshots([snapshot.id])[snapshot.id]
+    return [parse_instant(lock.unlock_at) for lock in locks
+            if (lock.wallet, lock.asset) == (wallet, asset)]

@@ -7,11 +7,13 @@ from decimal import Decimal
 import ccxt
 import pytest
 from signed_venues import (
+    assert_complete_sync,
     expected_by_wallet,
     holdings_by_wallet,
     read_by_wallet,
     run_client,
     sync_through_service,
+    unlock_dates,
 )
 
 from exposure_app.domain.balances import PermissionLevel
@@ -20,7 +22,6 @@ from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKi
 from exposure_app.emulator.bybit import BybitEmulator
 from exposure_app.exchanges.adapters.bybit import BybitAdapter
 from exposure_app.exchanges.errors import BadResponseError
-from exposure_app.storage.checklist import HoldingLockRepository
 
 D = Decimal
 CREDS = {"apiKey": "bybit-key", "secret": "bybit-secret"}
@@ -173,19 +174,14 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_
     emu = emulator()
     account = add_exchange_account(store, "my Bybit", emu)
     result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
-    assert result.status.value == "ok", result
-    assert set(result.coverage) == WALLETS
-    assert snapshot is not None and snapshot.status.value == "ok"
-    assert holdings_by_wallet(snapshot) == expected_by_wallet(emu.account.balances)
+    assert_complete_sync(result, snapshot, coverage=WALLETS, emulator=emu)
     # MNT has no market on the emulated exchange: kept, unpriced, never dropped
     assert result.unpriced_assets == ("MNT",)
     mnt = [h for h in snapshot.holdings if h.asset == "MNT"]
     assert [(h.total, h.price) for h in mnt] == [(D("333"), None)]
     btc = [h for h in snapshot.holdings if h.asset == "BTC"]
     assert btc and all(h.price == D("60000") for h in btc)
-    locks = HoldingLockRepository(store).for_snapshots([snapshot.id])[snapshot.id]
-    dated = [lock for lock in locks if (lock.wallet, lock.asset) == ("staking", "ETH")]
-    assert [parse_instant(lock.unlock_at) for lock in dated] == [parse_instant("2027-02-15")]
+    assert unlock_dates(store, snapshot, "staking", "ETH") == [parse_instant("2027-02-15")]
 
 
 def test_a_classic_account_is_detected_and_read_per_account_type():

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import ccxt
 import pytest
+from signed_venues import assert_complete_sync, sync_through_service
 
 from exposure_app.domain.balances import PermissionLevel
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind, start_emulators
@@ -228,23 +229,13 @@ def test_clock_skew_with_a_cdp_key_is_reported_as_clock_skew():
     assert caught.value.kind is ErrorKind.CLOCK_SKEW
 
 
-def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_keyring,
+def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_store,
                                                         add_exchange_account):
-    from exposure_app.services.profile import Profile
-    from exposure_app.services.sync_service import sync_blocking
-    from exposure_app.storage.secrets import SecretStore
-
     emulator = _emulator(page_size=3)
     emulator.tickers = {"BTC/USD": D("60000"), "SOL/USD": D("150"), "ETH/USD": D("3000")}
     account = add_exchange_account(store, "Coinbase", emulator)
-    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring),
-                           account_timeout=20)
-    result = report.result_for(account.id)
-    assert result.status.value == "ok", result.error
-    assert set(result.coverage) == {"spot", "staking", "vault"}
-    snapshot = store.snapshots.latest_usable(account.id, report.finished_at)
-    assert snapshot is not None and snapshot.id == result.snapshot_id
-    held = {(h.wallet, h.asset): (h.total, h.locked) for h in snapshot.holdings}
+    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    held = assert_complete_sync(result, snapshot, coverage={"spot", "staking", "vault"})
     assert held == {
         ("spot", "BTC"): (D("0.4"), D("0.1")), ("spot", "USD"): (D("2500.25"), 0),
         ("spot", "USDC"): (D("100"), 0), ("spot", "SOL"): (D("3"), 0),

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import ccxt
 import pytest
+from signed_venues import assert_complete_sync, sync_through_service
 
 from exposure_app.domain.balances import PermissionLevel
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind
@@ -202,22 +203,12 @@ def test_rate_limit_headers_are_sent(run_adapter):
     assert int(headers["X-Gate-RateLimit-Requests-Remain"]) < int(headers["X-Gate-RateLimit-Limit"])
 
 
-def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_keyring,
+def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_store,
                                                         add_exchange_account):
-    from exposure_app.services.profile import Profile
-    from exposure_app.services.sync_service import sync_blocking
-    from exposure_app.storage.secrets import SecretStore
-
     emulator = _emulator()
     account = add_exchange_account(store, "Gate", emulator)
-    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring),
-                           account_timeout=20)
-    result = report.result_for(account.id)
-    assert result.status.value == "ok", result.error
-    assert set(result.coverage) == WALLETS
-    snapshot = store.snapshots.latest_usable(account.id, report.finished_at)
-    assert snapshot is not None and snapshot.id == result.snapshot_id
-    held = {(h.wallet, h.asset): (h.total, h.locked) for h in snapshot.holdings}
+    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    held = assert_complete_sync(result, snapshot, coverage=WALLETS)
     assert held[("spot", "BTC")] == (D("0.5"), D("0.2"))
     assert held[("futures", "USDT")] == (D("1000"), D("300"))
     assert held[("staking", "GT")] == (D("111.6"), D("111.6"))

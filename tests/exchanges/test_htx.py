@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import ccxt
 import pytest
+from signed_venues import assert_complete_sync, sync_through_service
 
 from exposure_app.domain.balances import PermissionLevel
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind
@@ -207,24 +208,14 @@ def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
     assert ("GET", "/v1/common/timestamp") in emulator.requests
 
 
-def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_keyring,
+def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_store,
                                                         add_exchange_account):
-    from exposure_app.services.profile import Profile
-    from exposure_app.services.sync_service import sync_blocking
-    from exposure_app.storage.secrets import SecretStore
-
     emulator = _emulator()
     account = add_exchange_account(store, "HTX", emulator)
-    profile = Profile(data_dir)
-    report = sync_blocking(profile, secret_store=SecretStore(memory_keyring), account_timeout=20)
-    result = report.result_for(account.id)
-    assert result.status.value == "ok", result.error
+    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    held = assert_complete_sync(result, snapshot, coverage=WALLETS)
     assert result.permissions is not None
     assert result.permissions.level is PermissionLevel.READ_ONLY
-    assert set(result.coverage) == WALLETS
-    snapshot = store.snapshots.latest_usable(account.id, report.finished_at)
-    assert snapshot is not None and snapshot.id == result.snapshot_id
-    held = {(h.wallet, h.asset): (h.total, h.locked) for h in snapshot.holdings}
     assert held[("spot", "BTC")] == (D("0.25"), D("0.05"))
     assert held[("earn_flexible", "TRX")] == (D("10000"), 0)
     assert held[("futures", "USDT")] == (D("500"), D("100"))
@@ -234,6 +225,6 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_
     assert values[("earn_flexible", "TRX")] == D("1200")
     # a second sync reuses the cached account ids: no account-list call
     emulator.requests.clear()
-    again = sync_blocking(profile, secret_store=SecretStore(memory_keyring), account_timeout=20)
-    assert again.result_for(account.id).status.value == "ok"
+    again, _ = sync_through_service(data_dir, store, secret_store, account.id)
+    assert again.status.value == "ok"
     assert ("GET", "/v1/account/accounts") not in emulator.requests

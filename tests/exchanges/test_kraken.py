@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import ccxt
 import pytest
+from signed_venues import assert_complete_sync, sync_through_service
 
 from exposure_app.domain.balances import PermissionLevel
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind, start_emulators
@@ -249,24 +250,15 @@ def test_public_tickers_price_the_holdings():
     assert tickers["DOT/USD"]["last"] == 5
 
 
-def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, memory_keyring,
+def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_store,
                                                         add_exchange_account):
-    from exposure_app.services.profile import Profile
-    from exposure_app.services.sync_service import sync_blocking
-    from exposure_app.storage.secrets import SecretStore
-
     emulator = _emulator()
     account = add_exchange_account(store, "Kraken", emulator)
-    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring),
-                           account_timeout=20)
-    result = report.result_for(account.id)
-    assert result.status.value == "ok", result.error
+    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    held = assert_complete_sync(result, snapshot,
+                                coverage={"spot", "earn_flexible", "staking", "earn_locked"})
     assert result.permissions is not None
     assert result.permissions.level is PermissionLevel.READ_ONLY
-    assert set(result.coverage) == {"spot", "earn_flexible", "staking", "earn_locked"}
-    snapshot = store.snapshots.latest_usable(account.id, report.finished_at)
-    assert snapshot is not None and snapshot.id == result.snapshot_id
-    held = {(h.wallet, h.asset): (h.total, h.locked) for h in snapshot.holdings}
     assert held == {
         ("spot", "BTC"): (D("1"), D("0.25")), ("spot", "USD"): (D("1500.5"), 0),
         ("spot", "DOT"): (D("10"), 0), ("earn_flexible", "BTC"): (D("0.1"), 0),
