@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.storage.store import ProfileStore
 
 
-def remove_account_everywhere(store: ProfileStore, account: Account) -> None:
+@dataclass(frozen=True, slots=True)
+class Removal:
+    key_kept_for: Path | None = None
+    """Another copy of this profile that still uses the account's keyring entry, which
+    was therefore kept; ``None`` when the entry was deleted (or there was none)."""
+
+
+def remove_account_everywhere(store: ProfileStore, account: Account,
+                              secret_store=None) -> Removal:
     """Remove the account's keyring entry (exchange accounts), then its rows.
 
     The keyring entry goes first: if the keyring refuses, the account stays
     and the error says why, rather than leaving an orphaned secret behind.
+    The entry is kept when another copy of this profile (made by moving the
+    data folder, see ``services.profile_location``) still refers to it, so
+    removing an account in one copy never breaks the other.
     """
+    kept_for = None
     if account.kind is AccountKind.EXCHANGE_API:
+        from exposure_app.services.profile_location import other_copy_using
         from exposure_app.storage import secrets
 
-        secrets.delete_credentials(account)
+        ref = secrets.secret_ref_of(account)
+        if ref is not None and store.path is not None:
+            kept_for = other_copy_using(ref, store.path.parent)
+        if kept_for is None:
+            secrets.delete_credentials(account, secret_store)
     store.accounts.remove(account.id)
+    return Removal(kept_for)

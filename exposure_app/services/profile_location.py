@@ -23,8 +23,11 @@ records the choice; the app uses it from its next start:
 * any other folder is refused: the profile's files must not mix with others.
 
 The old folder is left exactly as it was; deleting it is the user's decision.
-Both copies refer to the same API keys in the keyring (by reference), so the
-old copy must not be used to remove accounts; the messages say so.
+Both copies refer to the same API keys in the keyring (by reference). So that
+removing an account in one copy cannot take the key from under the other, the
+folders of every copy made are remembered in the same file
+(:func:`profile_copies`) and :func:`other_copy_using` tells whether another
+one still refers to a keyring entry.
 
 Threading: any thread; it opens its own read-only connection to copy from, so
 the GUI runs :func:`move_profile` on a worker thread.
@@ -40,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exposure_app.storage.migrations import LATEST_VERSION
+from exposure_app.storage.secrets import SECRET_REF_OPTION
 from exposure_app.storage.store import DB_NAME, read_user_version
 
 LOCATION_FILE = "profile-location.json"
@@ -69,14 +73,29 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir("Exposure", appauthor=False, roaming=False))
 
 
+def _read_location_file(config: Path | None = None) -> dict:
+    try:
+        data = json.loads(((config or config_dir()) / LOCATION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_location_file(data: dict, config: Path | None = None) -> None:
+    config = config or config_dir()
+    path = config / LOCATION_FILE
+    if not data:
+        path.unlink(missing_ok=True)
+        return
+    config.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def chosen_data_dir(config: Path | None = None) -> Path | None:
     """The folder chosen in Settings, or ``None`` (never chosen, or the file is unreadable)."""
-    path = (config or config_dir()) / LOCATION_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    folder = data.get("data_dir") if isinstance(data, dict) else None
+    folder = _read_location_file(config).get("data_dir")
     if not isinstance(folder, str) or not os.path.isabs(folder):
         return None
     return Path(folder)
@@ -84,15 +103,55 @@ def chosen_data_dir(config: Path | None = None) -> Path | None:
 
 def record_choice(folder: Path | None, config: Path | None = None) -> None:
     """Remember ``folder`` for the next start; ``None`` goes back to the platform default."""
-    config = config or config_dir()
-    path = config / LOCATION_FILE
+    data = _read_location_file(config)
     if folder is None:
-        path.unlink(missing_ok=True)
-        return
-    config.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"data_dir": str(folder)}, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+        data.pop("data_dir", None)
+    else:
+        data["data_dir"] = str(folder)
+    _write_location_file(data, config)
+
+
+def profile_copies(config: Path | None = None) -> list[Path]:
+    """The folders of every copy :func:`move_profile` has made, and the folders copied from."""
+    copies = _read_location_file(config).get("copies")
+    if not isinstance(copies, list):
+        return []
+    return [Path(c) for c in copies if isinstance(c, str) and os.path.isabs(c)]
+
+
+def _record_copy(source_dir: Path, folder: Path, config: Path | None = None) -> None:
+    data = _read_location_file(config)
+    known = [str(p) for p in profile_copies(config)]
+    data["copies"] = known + [str(p) for p in (source_dir, folder) if str(p) not in known]
+    _write_location_file(data, config)
+
+
+def other_copy_using(secret_ref: str, data_dir: Path, config: Path | None = None) -> Path | None:
+    """Another copy of this profile whose accounts refer to ``secret_ref``, if any.
+
+    A copy whose database is gone (the folder was deleted) uses nothing. One
+    that is there but cannot be read is taken to use it: keeping a keyring
+    entry that may be unused is better than breaking a copy's account.
+    """
+    here = Path(data_dir).resolve()
+    for folder in profile_copies(config):
+        if folder.resolve() == here or not (folder / DB_NAME).is_file():
+            continue
+        try:
+            conn = sqlite3.connect(f"file:{folder / DB_NAME}?mode=ro", uri=True)
+            try:
+                rows = conn.execute("SELECT options FROM accounts").fetchall()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return folder
+        for (options,) in rows:
+            try:
+                if json.loads(options or "{}").get(SECRET_REF_OPTION) == secret_ref:
+                    return folder
+            except (ValueError, AttributeError):
+                continue
+    return None
 
 
 def _check_copy(copy: Path, version: int) -> None:
@@ -177,5 +236,6 @@ def move_profile(source_dir: Path, folder: Path, *, config: Path | None = None) 
             raise ProfileLocationError(f"the profile could not be copied to {folder}: "
                                        f"{reason}") from None
         copied = True
+        _record_copy(source_dir, folder, config)
     record_choice(folder, config)
     return MoveResult(folder, copied)

@@ -146,3 +146,80 @@ def test_a_chosen_folder_without_a_profile_is_refused_and_left_empty(tmp_path, m
     assert not Profile.resolve().missing
     # an explicit --data-dir is never "missing": a new profile may start there
     assert not Profile.resolve(tmp_path / "fresh").missing
+
+
+def _exchange_account(store, secret_store, name="Binance"):
+    from exposure_app.storage.secrets import new_secret_ref
+
+    ref = new_secret_ref()
+    secret_store.save(ref, {"apiKey": f"{name}-key", "secret": f"{name}-secret"})
+    return store.accounts.add(name, AccountKind.EXCHANGE_API, counterparty="binance",
+                              exchange_id="binance", options={"secret_ref": ref}), ref
+
+
+def test_a_key_both_copies_use_stays_until_the_last_copy_removes_its_account(data_dir, tmp_path):
+    from exposure_app.services.accounts import remove_account_everywhere
+    from exposure_app.services.profile_location import profile_copies
+    from exposure_app.storage.secrets import SERVICE_NAME, SecretStore, memory_keyring
+
+    backend = memory_keyring()
+    secrets = SecretStore(backend)
+    store = ProfileStore.open(data_dir)
+    try:
+        account, ref = _exchange_account(store, secrets)
+        target = tmp_path / "vault"
+        move_profile(data_dir, target)
+        assert profile_copies() == [data_dir.resolve(), target.resolve()]
+        # removed in the old copy: the new one still refers to the key, so it stays
+        removal = remove_account_everywhere(store, account, secrets)
+        assert removal.key_kept_for == target.resolve()
+        assert (SERVICE_NAME, ref) in backend.entries
+        assert store.accounts.find("Binance") is None
+    finally:
+        store.close()
+    copy = ProfileStore.open(target)
+    try:
+        moved = copy.accounts.by_name("Binance")
+        assert secrets.load(ref)["apiKey"] == "Binance-key"      # the copy's account still works
+        # removed in the last copy that uses it: the entry goes
+        assert remove_account_everywhere(copy, moved, secrets).key_kept_for is None
+        assert (SERVICE_NAME, ref) not in backend.entries
+    finally:
+        copy.close()
+
+
+def test_a_deleted_copy_uses_nothing_and_an_unreadable_one_keeps_the_key(data_dir, tmp_path):
+    from exposure_app.services.accounts import remove_account_everywhere
+    from exposure_app.storage.secrets import SERVICE_NAME, SecretStore, memory_keyring
+
+    backend = memory_keyring()
+    secrets = SecretStore(backend)
+    store = ProfileStore.open(data_dir)
+    try:
+        first, first_ref = _exchange_account(store, secrets, "First")
+        second, second_ref = _exchange_account(store, secrets, "Second")
+        target = tmp_path / "vault"
+        move_profile(data_dir, target)
+        (target / DB_NAME).write_bytes(b"not a database, " * 512)
+        assert remove_account_everywhere(store, first, secrets).key_kept_for == target.resolve()
+        assert (SERVICE_NAME, first_ref) in backend.entries
+        import shutil
+
+        shutil.rmtree(target)                                 # the user deleted the copy
+        assert remove_account_everywhere(store, second, secrets).key_kept_for is None
+        assert (SERVICE_NAME, second_ref) not in backend.entries
+    finally:
+        store.close()
+
+
+def test_going_back_to_the_default_keeps_the_list_of_copies(data_dir, tmp_path):
+    from exposure_app.services.profile_location import profile_copies
+
+    _populated(data_dir).close()
+    move_profile(data_dir, tmp_path / "a")
+    record_choice(None)
+    assert chosen_data_dir() is None
+    assert profile_copies() == [data_dir.resolve(), (tmp_path / "a").resolve()]
+    move_profile(tmp_path / "a", tmp_path / "b")              # a second move adds only the new one
+    assert profile_copies() == [data_dir.resolve(), (tmp_path / "a").resolve(),
+                                (tmp_path / "b").resolve()]
