@@ -105,6 +105,9 @@ def remove_account(args: argparse.Namespace, ctx: CliContext) -> int:
         account = ctx.store.accounts.by_name(args.name)
     except NotFoundError as exc:
         raise UserError(str(exc)) from None
-    remove_account_everywhere(ctx.store, account)
+    removal = remove_account_everywhere(ctx.store, account)
     ctx.warn(f"Removed account {account.name!r} and its history.")
+    if removal.key_kept_for is not None:
+        ctx.warn(f"Its API key stays in the keyring: the copy of this profile in "
+                 f"{removal.key_kept_for} still uses it.")
     return 0

@@ -22,8 +22,9 @@ from exposure_app.services.profile_location import (
 )
 
 SAME_KEYS_NOTE = (
-    "The old folder was left as it was. It refers to the same API keys in your keyring: "
-    "delete it when you no longer need it, rather than opening it to remove accounts."
+    "The old folder was left as it was; delete it when you no longer need it. Both copies "
+    "use the same API keys in your keyring: removing an account in one keeps a key the "
+    "other still uses."
 )
 
 

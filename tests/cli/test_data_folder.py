@@ -64,3 +64,28 @@ def test_a_chosen_folder_whose_drive_is_gone_stops_commands_but_not_reset(tmp_pa
     code, out, _ = _cli("data-folder", "show", "--json")
     assert code == 0 and json.loads(out)["chosen_default"] == str(gone)
     assert _cli("data-folder", "reset")[0] == 0
+
+
+def test_removing_an_account_in_the_old_copy_keeps_the_key_without_touching_the_keyring(
+        data_dir, tmp_path, monkeypatch):
+    import keyring
+    from keyring.backends import fail
+
+    from exposure_app.domain.models import AccountKind
+    from exposure_app.storage.store import ProfileStore
+
+    with ProfileStore.open(data_dir) as store:
+        store.accounts.add("Binance", AccountKind.EXCHANGE_API, counterparty="binance",
+                           exchange_id="binance", options={"secret_ref": "shared-ref"})
+    target = tmp_path / "moved"
+    assert _cli("--data-dir", str(data_dir), "data-folder", "move", str(target))[0] == 0
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())       # any keyring call would fail the removal
+    try:
+        code, _, err = _cli("--data-dir", str(data_dir), "accounts", "remove", "Binance")
+    finally:
+        keyring.set_keyring(previous)
+    assert code == 0, err
+    assert f"stays in the keyring: the copy of this profile in {target.resolve()}" in err
+    code, out, _ = _cli("--data-dir", str(target), "accounts", "list", "--json")
+    assert [a["name"] for a in json.loads(out)] == ["Binance"]

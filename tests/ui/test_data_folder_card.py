@@ -53,3 +53,24 @@ def test_the_demos_temporary_profile_cannot_be_moved(qtbot, tmp_path):
     assert "temporary" in card.status.text()
     assert card.move_to(tmp_path / "elsewhere") is None
     assert chosen_data_dir() is None and not (tmp_path / "elsewhere").exists()
+
+
+def test_removing_an_account_whose_key_a_copy_uses_says_the_key_stays(
+        qtbot, make_window, data_dir, tmp_path, secret_store, memory_keyring):
+    from exposure_app.domain.models import AccountKind
+    from exposure_app.services.profile_location import move_profile
+
+    with ProfileStore.open(data_dir) as store:
+        secret_store.save("shared-ref", {"apiKey": "k", "secret": "s"})
+        account = store.accounts.add("Binance", AccountKind.EXCHANGE_API, counterparty="binance",
+                                     exchange_id="binance", options={"secret_ref": "shared-ref"})
+    target = tmp_path / "moved"
+    move_profile(data_dir, target)
+    window = make_window(data_dir)
+    window.show_page("accounts")
+    window.accounts.select_account(account.id)
+    with qtbot.waitSignal(window.accounts.message) as shown:
+        assert window.accounts.remove_selected(confirm=False)
+    assert "stays in the keyring" in shown.args[0] and str(target.resolve()) in shown.args[0]
+    assert len(memory_keyring.entries) == 1
+    assert window.state.store.accounts.find("Binance") is None

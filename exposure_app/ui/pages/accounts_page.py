@@ -294,15 +294,12 @@ class AccountsPage(QWidget):
                 return False
         account = self.state.store.accounts.get(row.account_id)
         try:
-            if account.kind is AccountKind.EXCHANGE_API and self.secret_store is not None:
-                from exposure_app.storage.secrets import delete_credentials
-
-                delete_credentials(account, self.secret_store)
-                self.state.store.accounts.remove(account.id)
-            else:
-                remove_account_everywhere(self.state.store, account)
+            removal = remove_account_everywhere(self.state.store, account, self.secret_store)
         except StorageError as exc:
             self.message.emit(f"{row.name} was not removed: {exc}", "error")
             return False
+        if removal.key_kept_for is not None:
+            self.message.emit(f"Removed {row.name}. Its API key stays in the keyring: the copy "
+                              f"of this profile in {removal.key_kept_for} still uses it.", "info")
         self.changed.emit()
         return True
