@@ -136,3 +136,17 @@ def test_delete_credentials_without_a_ref_does_nothing():
 
     no_ref = SimpleNamespace(options={})
     assert delete_credentials(no_ref, SecretStore(memory_keyring())) is False
+
+
+def test_a_pem_key_copied_out_of_a_json_file_gets_its_line_breaks_back():
+    from exposure_app.storage.secrets import tidy_credential
+
+    pem = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\nAwEHoUQD\n-----END EC PRIVATE KEY-----"
+    escaped = pem.replace("\n", "\\n") + "\\n"            # as in Coinbase's cdp_api_key.json
+    assert tidy_credential(escaped) == pem
+    assert tidy_credential(f'  "{escaped}" ') == pem        # with the JSON string's quotes
+    assert tidy_credential(pem + "\n") == pem               # a real PEM is left as it is
+    assert validate_credentials({"apiKey": "k", "secret": escaped})["secret"] == pem
+    # anything that is not a PEM block keeps its characters, backslashes and quotes too
+    for text in ('abc\\ndef', '"quoted-secret"', "-----BEGIN but one line"):
+        assert tidy_credential(text) == text

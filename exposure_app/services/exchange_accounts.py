@@ -42,6 +42,7 @@ from exposure_app.storage.secrets import (
     SECRET_REF_OPTION,
     SecretStore,
     new_secret_ref,
+    tidy_credential,
     validate_credentials,
 )
 from exposure_app.storage.store import ProfileStore
@@ -126,8 +127,14 @@ def check_credentials(exchange_id: str, credentials: Mapping[str, str]) -> dict[
 def check_key(
     exchange_id: str, credentials: Mapping[str, str], connection: ConnectionOptions
 ) -> KeyCheck:
-    """Read the primary wallet and the key's permissions once (a blocking call)."""
-    return asyncio.run(_check_key(exchange_id, dict(credentials), connection))
+    """Read the primary wallet and the key's permissions once (a blocking call).
+
+    The key is tested as it would be stored (``tidy_credential``), so a test
+    that passes is a test of the stored key.
+    """
+    tidy = {name: tidy_credential(value) if isinstance(value, str) else value
+            for name, value in credentials.items()}
+    return asyncio.run(_check_key(exchange_id, tidy, connection))
 
 
 async def _check_key(

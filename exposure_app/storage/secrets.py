@@ -176,8 +176,25 @@ def validate_credentials(credentials: Mapping[str, Any]) -> dict[str, str]:
             )
         if not isinstance(value, str) or not value.strip():
             raise SecretStoreError(f"the credential {name!r} is empty or not text")
-        clean[name] = value.strip()
+        clean[name] = tidy_credential(value)
     return clean
+
+
+def tidy_credential(value: str) -> str:
+    """The credential as the signing code needs it: no surrounding white space, and a PEM
+    private key with real line breaks.
+
+    Coinbase hands out its CDP keys as a JSON file in which the PEM key's line
+    breaks are written as the two characters ``\\n``; a user who copies the
+    value out of that file (perhaps with its quotes) would otherwise store a
+    key that can never sign. Nothing else is changed.
+    """
+    text = value.strip()
+    if len(text) > 1 and text[0] == text[-1] == '"' and text[1:].lstrip().startswith("-----BEGIN"):
+        text = text[1:-1].strip()
+    if text.startswith("-----BEGIN") and "\n" not in text and "\\n" in text:
+        text = text.replace("\\n", "\n").strip()
+    return text
 
 
 def _memory_backend_class():
