@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from exposure_app.exchanges.errors import UnusableSecretError
+
 _ORIGIN = re.compile(r"^(https?|wss?)://[^/]+")
 
 
@@ -97,6 +99,28 @@ def _record_retry_after(client: Any) -> None:
     client.on_rest_response = on_rest_response
 
 
+def _guard_signing(client: Any) -> None:
+    """Raise :class:`UnusableSecretError` when the secret itself cannot sign.
+
+    ccxt signs inside ``sign()`` before anything is sent; a malformed secret
+    fails there with a plain Python error. ccxt's own errors (a missing
+    credential) pass through unchanged.
+    """
+    from ccxt.base.errors import BaseError
+
+    original = client.sign
+
+    def sign(*args, **kwargs):
+        try:
+            return original(*args, **kwargs)
+        except BaseError:
+            raise
+        except Exception as exc:
+            raise UnusableSecretError(type(exc).__name__) from None
+
+    client.sign = sign
+
+
 def ccxt_async_module():
     """``ccxt.async_support``, imported on first use."""
     import ccxt.async_support as ccxt_async
@@ -165,6 +189,7 @@ def build_client(
             config["httpProxy"] = connection.proxy
     client = cls(config)
     _record_retry_after(client)
+    _guard_signing(client)
     if connection.sandbox:
         client.set_sandbox_mode(True)
     if connection.api_url:

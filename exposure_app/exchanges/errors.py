@@ -125,6 +125,26 @@ class ConfigurationError(Exception):
     """The account cannot be synced as configured (unknown exchange, no credentials)."""
 
 
+class UnusableSecretError(Exception):
+    """The key's secret could not sign a request, so nothing was sent.
+
+    Raised in place of the plain Python error (``ValueError`` for a PEM block
+    cut short, ``binascii.Error`` for a secret that is not base64) that ccxt's
+    signing code throws; that error would otherwise read as a garbled answer
+    from the exchange. The message holds only the error's class name: the
+    original text may quote the secret. It is reported as an ``auth`` problem:
+    the key is unusable as entered.
+    """
+
+
+UNUSABLE_SECRET = (
+    "The API secret for {name} cannot sign requests: it is not in the form {name} issues, "
+    "so nothing was sent. Copy it again exactly (for a key given as a PEM block, every line "
+    "from -----BEGIN to -----END) and enter it again; for an account already added, use "
+    "Replace API key… (or `accounts set-key`)."
+)
+
+
 def friendly_name(exchange_id: str) -> str:
     special = {"htx": "HTX", "okx": "OKX", "kucoin": "KuCoin", "bitget": "Bitget"}
     return special.get(exchange_id, exchange_id[:1].upper() + exchange_id[1:])
@@ -199,6 +219,8 @@ def describe_exception(
         return make_error(ErrorKind.BAD_RESPONSE, exchange_id, detail=scrub(str(exc), secrets))
     if isinstance(exc, ConfigurationError):
         return make_error(ErrorKind.CONFIG, exchange_id, detail=scrub(str(exc), secrets))
+    if isinstance(exc, UnusableSecretError):
+        return SyncError(ErrorKind.AUTH, UNUSABLE_SECRET.format(name=friendly_name(exchange_id)))
     names = _class_names(exc)
     raw = str(exc)
     if "TimeoutError" in names or "RequestTimeout" in names:

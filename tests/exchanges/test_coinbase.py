@@ -266,3 +266,33 @@ def test_vaults_and_the_old_eth2_wallet_are_locked_wallets():
         ("staking", "ETH"): (D("3.2"), D("3.2"), "staking"),
         ("spot", "BTC"): (D("0.1"), D("0"), None),
     }
+
+
+def test_a_cdp_key_copied_with_escaped_line_breaks_is_tested_as_it_will_be_stored():
+    from exposure_app.services.exchange_accounts import check_key
+
+    emulator = _emulator()
+    escaped = '"' + EC_SECRET.strip().replace("\n", "\\n") + '\\n"'
+    with start_emulators([emulator]):
+        check = check_key("coinbase", {"apiKey": KEY_NAME, "secret": escaped},
+                          ConnectionOptions(api_url=emulator.base_url, timeout_seconds=5))
+    assert check.error is None and check.wallet_read == "spot"
+    assert emulator.auth_schemes and set(emulator.auth_schemes) == {"jwt-es256"}
+
+
+@pytest.mark.parametrize("secret", ["first-line", "not-base64"])
+def test_a_secret_that_cannot_sign_is_a_key_problem_and_nothing_is_sent(secret):
+    from exposure_app.services.exchange_accounts import check_key
+
+    emulator = _emulator()
+    broken = EC_SECRET.strip().splitlines()[0] if secret == "first-line" else "%%%not base64%%%"
+    with start_emulators([emulator]):
+        check = check_key("coinbase", {"apiKey": KEY_NAME, "secret": broken},
+                          ConnectionOptions(api_url=emulator.base_url, timeout_seconds=5))
+    assert check.key_unusable and check.error.kind is ErrorKind.AUTH
+    assert "cannot sign requests" in check.error.message
+    assert broken not in check.error.message
+    private = [path for _, path in emulator.requests
+               if path.startswith(("/v2/accounts", "/api/v3/brokerage/"))
+               and not path.startswith("/api/v3/brokerage/market/")]
+    assert private == [] and emulator.auth_schemes == []

@@ -269,3 +269,23 @@ def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_
     assert values[("spot", "BTC")] == D("60000")
     assert values[("staking", "DOT")] == D("600")
     assert values[("earn_locked", "SOL")] == D("6375")
+
+
+def test_a_stored_secret_that_cannot_sign_fails_the_sync_with_what_to_do(
+        data_dir, store, secret_store, add_exchange_account):
+    from exposure_app.storage.secrets import secret_ref_of
+
+    emulator = _emulator()
+    account = add_exchange_account(store, "Kraken", emulator)
+    first, _ = sync_through_service(data_dir, store, secret_store, account.id)
+    assert first.status.value == "ok"
+    # the keyring entry is overwritten with a secret that is not base64 (a bad paste)
+    secret_store.save(secret_ref_of(account), {"apiKey": emulator.account.api_key,
+                                               "secret": "not base64 at all!"})
+    emulator.requests.clear()
+    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    assert result.status.value == "failed"
+    assert result.error_kind == ErrorKind.AUTH.value
+    assert "cannot sign requests" in result.error and "set-key" in result.error
+    assert not [path for _, path in emulator.requests if path.startswith("/0/private/")]
+    assert snapshot.id == first.snapshot_id          # the last good snapshot stays
