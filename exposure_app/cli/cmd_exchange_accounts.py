@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 
 from exposure_app.cli.context import CliContext, UserError
@@ -31,6 +32,7 @@ from exposure_app.services.exchange_accounts import (
 from exposure_app.storage.errors import ConflictError
 from exposure_app.storage.secrets import SecretStore
 
+MAX_PEM_LINES = 100
 PROMPTS = {
     "apiKey": "API key",
     "secret": "API secret",
@@ -120,7 +122,57 @@ def _read_secrets(args: argparse.Namespace, needed: list[str]) -> dict[str, str]
     if not sys.stdin.isatty():
         raise UserError("no terminal to ask for the API key; pipe the credentials as JSON "
                         "with --secrets-stdin")
-    return {name: getpass.getpass(f"{PROMPTS.get(name, name)}: ") for name in needed}
+    return {name: _ask_hidden(PROMPTS.get(name, name)) for name in needed}
+
+
+def _ask_hidden(label: str) -> str:
+    """One hidden answer; a pasted multi-line PEM key (Coinbase CDP) is read to its END line.
+
+    ``getpass`` keeps one line and, when it turns echo off and on, discards
+    whatever else was typed ahead (``TCSAFLUSH``), so the rest of a pasted PEM
+    key would be lost and the stored key could never sign. On a POSIX terminal
+    the answer is therefore read here: echo off once, lines read until a line
+    that starts a PEM block reaches its END line, echo back on. Elsewhere
+    (Windows) it is ``getpass``, and a PEM key goes through ``--secrets-stdin``.
+    """
+    try:
+        import termios
+        tty = open("/dev/tty", "r+b", buffering=0)  # noqa: SIM115 - closed below
+    except (ImportError, OSError):
+        return getpass.getpass(f"{label}: ")
+    with tty:
+        fd = tty.fileno()
+        saved = termios.tcgetattr(fd)
+        quiet = termios.tcgetattr(fd)
+        quiet[3] &= ~termios.ECHO
+        termios.tcsetattr(fd, termios.TCSADRAIN, quiet)   # not TCSAFLUSH: keep a paste's lines
+        try:
+            tty.write(f"{label}: ".encode())
+            lines = [_read_line(fd)]
+            if lines[0].startswith("-----BEGIN"):
+                while "-----END" not in lines[-1]:
+                    if len(lines) >= MAX_PEM_LINES:
+                        raise UserError(f"{label}: no END line after {MAX_PEM_LINES} lines "
+                                        "of a PEM key")
+                    line = _read_line(fd)
+                    if not line:
+                        raise UserError(f"{label}: the PEM key ended before its END line")
+                    lines.append(line)
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+            tty.write(b"\n")
+    return "\n".join(lines)
+
+
+def _read_line(fd: int) -> str:
+    """One line from the terminal (canonical mode hands over a line per read)."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode("utf-8", errors="replace").strip()
 
 
 def _test_key(ctx: CliContext, exchange_id: str, credentials: dict[str, str],
