@@ -217,3 +217,29 @@ def test_edit_an_exchange_accounts_connection(qtbot, make_window, data_dir, secr
     assert saved["proxy"] == "socks5://127.0.0.1:9050" and saved["timeout_seconds"] == 12
     assert saved["api_url"] == "https://api.example.org"
     assert saved[SECRET_REF_OPTION] == account.options[SECRET_REF_OPTION]
+
+
+def test_a_coinbase_pem_secret_pasted_from_the_clipboard_is_tested_and_stored_whole(
+        qtbot, make_window, data_dir, emulators, memory_keyring):
+    import json
+
+    from PySide6.QtWidgets import QApplication
+
+    emulator = emulator_class("coinbase").sample()
+    emulators.add(emulator)
+    pem = emulator.account.secret.strip()
+    window = make_window(data_dir)
+    dialog = window.accounts.add_exchange()
+    _choose(qtbot, dialog, "coinbase")
+    dialog.credential_edits["apiKey"].setText(emulator.account.api_key)
+    QApplication.clipboard().setText(pem + "\n")            # copied from the key file
+    dialog.credential_edits["secret"].paste()
+    dialog.advanced_toggle.setChecked(True)
+    dialog.api_url.setText(emulator.base_url)
+    with qtbot.waitSignal(window.sync.bridge.run_finished, timeout=60000) as finished:
+        dialog.save_button.click()
+    assert [r.status.value for r in finished.args[0].report.results] == ["ok"]
+    assert emulator.auth_schemes and set(emulator.auth_schemes) == {"jwt-es256"}
+    (stored,) = [json.loads(v) for v in memory_keyring.entries.values()]
+    assert stored["secret"] == pem and stored["secret"].count("\n") >= 3
+    QApplication.clipboard().clear()
