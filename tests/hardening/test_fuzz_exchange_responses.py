@@ -133,6 +133,23 @@ def _raised_in_app_code(exc: BaseException) -> bool:
     return bool(frames) and frames[-1].filename.startswith(APP_ROOT)
 
 
+@pytest.mark.parametrize("exchange_id", EXCHANGES)
+def test_every_wallet_reader_sends_its_request_so_the_fuzzing_reaches_the_parsers(
+        clients, exchange_id):
+    """The premise of the fuzz test below: a reader that failed before sending (a key
+    that cannot sign, say) would pass it without parsing a single answer."""
+    server, loop, made = clients
+    server.answer(200, b"{}")
+    for index in range(len(adapter_for(exchange_id).wallets())):
+        spec = adapter_for(exchange_id).wallets()[index]   # a fresh adapter: no shared call
+        before = server.requests
+        try:
+            loop.run_until_complete(asyncio.wait_for(spec.read(made[exchange_id]), 10))
+        except Exception as exc:   # "{}" is a bad answer for most readers
+            assert type(exc).__name__ != "UnusableSecretError", (exchange_id, spec.name)
+        assert server.requests > before, (exchange_id, spec.name)
+
+
 @settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(exchange_id=st.sampled_from(EXCHANGES), wallet=st.integers(0, 20), answer=answers())
 def test_every_wallet_reader_rejects_bad_answers_clearly(clients, exchange_id, wallet, answer):
