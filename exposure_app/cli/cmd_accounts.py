@@ -87,7 +87,8 @@ def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None) -
     except ValueError as exc:
         raise UserError(str(exc)) from None
     where = f" at {load_directory().name(counterparty)}" if counterparty else ""
-    ctx.warn(f"Added {kind.value.replace('_', ' ')} account {account.name!r}{where}.")
+    what = "self-custody wallet" if kind is AccountKind.SELF_CUSTODY else "custodian account"
+    ctx.warn(f"Added {what} {account.name!r}{where}.")
     return 0
 
 

@@ -74,8 +74,8 @@ def row_json(row: ChecklistRow) -> dict:
         "title": row.title, "detail": row.detail, "free": row.free, "locked": row.locked,
         "total": row.total, "value": row.value, "unlock": row.unlock or None,
         "networks": row.networks or None, "memo": row.memo or None, "dust": row.dust or None,
-        "listed": row.listed, "done": row.done, "done_at": row.done_at, "done_by": row.done_by,
-        "note": row.note,
+        "withdrawals_blocked": row.blocked, "listed": row.listed, "done": row.done,
+        "done_at": row.done_at, "done_by": row.done_by, "note": row.note,
     }
 
 
@@ -86,7 +86,8 @@ def view_json(view: ChecklistView) -> dict:
         "remaining_value": view.remaining_value, "done": view.done_count,
         "custodians": [
             {"counterparty": s.counterparty, "name": s.name, "level": s.level, "value": s.value,
-             "unpriced_assets": s.unpriced_assets, "withdrawal_info": s.withdrawal_info_note}
+             "unpriced_assets": s.unpriced_assets, "withdrawal_info": s.withdrawal_info_note,
+             "withdrawals_blocked": s.withdrawals_blocked or None}
             for s in view.plan.sections
         ],
         "items": [row_json(r) for r in view.rows],
@@ -111,7 +112,7 @@ def _print(ctx: CliContext, view: ChecklistView) -> None:
         if r.kind == "asset":
             ctx.out(f"        {r.total} {r.asset} ({r.free} free, {r.locked} locked), "
                     f"{format_money(r.value, cur)}")
-            ctx.out(f"        unlock: {r.unlock}")
+            ctx.out(f"        {'blocked' if r.blocked else 'unlock'}: {r.unlock}")
             ctx.out(f"        networks: {r.networks}")
             ctx.out(f"        memo/tag: {r.memo}")
             if r.dust:

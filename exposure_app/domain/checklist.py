@@ -133,6 +133,9 @@ class CustodianSection:
     assets: tuple[AssetItem, ...]
     affiliated: tuple[AffiliatedItem, ...]
     withdrawal_info_note: str = ""
+    withdrawals_blocked: str = ""
+    """Why withdrawals there cannot be expected to work (an unresolved halt or
+    insolvency, or the custodian is defunct); empty when nothing is known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,12 +261,15 @@ def build_plan(
     levels: Mapping[str, str] | None = None,
     dust_threshold: Decimal = Decimal(1),
     withdrawal_info_notes: Mapping[str, str] | None = None,
+    withdrawals_blocked: Mapping[str, str] | None = None,
 ) -> ChecklistPlan:
     """Build the plan for one custodian (``scope`` = its id) or all (``"all"``).
 
     ``networks`` maps ``(exchange_id, asset)`` to what that exchange said;
     ``locks`` maps a snapshot id to its lock details; ``levels`` maps a
-    counterparty id to its current warning level.
+    counterparty id to its current warning level; ``withdrawals_blocked``
+    maps a counterparty id to why its withdrawals cannot be expected to work
+    (its items then ask for a claim, not a withdrawal).
     """
     states = tuple(states)
     networks = networks or {}
@@ -357,6 +363,7 @@ def build_plan(
             value=priced_value, unpriced_assets=sum(1 for a in assets if a.value is None),
             assets=tuple(assets), affiliated=tuple(affiliated),
             withdrawal_info_note=notes.get(cp, ""),
+            withdrawals_blocked=(withdrawals_blocked or {}).get(cp, ""),
         ))
     sections.sort(key=lambda s: (-LEVEL_RANK.get(s.level or "", 0), -s.value, s.counterparty))
     return ChecklistPlan(

@@ -21,7 +21,9 @@ class ChecklistRow:
     Text fields are already worded for people; amounts stay Decimal.
     ``done``/``done_at``/``done_by``/``note`` come from the stored progress.
     ``listed`` is false for an item the plan listed earlier but the latest
-    data no longer shows (the asset has gone from the custodian).
+    data no longer shows (the asset has gone from the custodian). ``blocked``
+    marks an asset at a custodian whose withdrawals are blocked; its
+    ``unlock`` then says what to do instead of withdrawing.
     """
 
     position: int
@@ -46,6 +48,8 @@ class ChecklistRow:
     done_by: str | None = None
     note: str = ""
     listed: bool = True
+    blocked: bool = False
+    """The custodian's withdrawals are blocked: ``unlock`` says what to do instead."""
 
 
 def _asset_detail(item: AssetItem) -> str:
@@ -58,6 +62,13 @@ def _asset_detail(item: AssetItem) -> str:
     if item.stale_reason:
         extra.append(f"figures may be out of date: {item.stale_reason}")
     return parts + ("; " + "; ".join(extra) if extra else "")
+
+
+def blocked_advice(name: str, why: str) -> str:
+    """What to do about an asset at a custodian whose withdrawals are blocked."""
+    return (f"Withdrawals are blocked: {why}. Keep records of this balance (statements, "
+            f"screenshots), file or follow your claim in {name}'s claims process, and withdraw "
+            "as soon as withdrawals reopen.")
 
 
 def flatten(plan: ChecklistPlan) -> list[ChecklistRow]:
@@ -78,14 +89,19 @@ def flatten(plan: ChecklistPlan) -> list[ChecklistRow]:
                 Memo.NONE: "none",
                 Memo.UNKNOWN: "unknown",
             }[a.memo]
-            title = f"Withdraw {a.asset} from {section.name}"
+            if section.withdrawals_blocked:
+                title = f"Claim {a.asset} from {section.name} (withdrawals blocked)"
+                unlock = blocked_advice(section.name, section.withdrawals_blocked)
+            else:
+                title = f"Withdraw {a.asset} from {section.name}"
+                unlock = "; ".join(a.unlock_steps) or "nothing locked"
             if a.own_token:
                 title += f" ({section.name}'s own token: falls with it)"
             rows.append(ChecklistRow(
                 len(rows) + 1, a.key, "asset", section.counterparty, section.name, section.level,
                 a.asset, title, _asset_detail(a), a.free, a.locked, a.total, a.value,
-                unlock="; ".join(a.unlock_steps) or "nothing locked", networks=networks, memo=memo,
-                dust=a.dust_reason or "",
+                unlock=unlock, networks=networks, memo=memo, dust=a.dust_reason or "",
+                blocked=bool(section.withdrawals_blocked),
             ))
         for f in section.affiliated:
             rows.append(ChecklistRow(

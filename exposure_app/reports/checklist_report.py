@@ -29,7 +29,10 @@ CHECKLIST_COLUMNS = (
     Column("locked", D, "amount locked"),
     Column("total", D, "free + locked (affiliated: amount held elsewhere)"),
     Column("value", D, "value in the base currency; empty when unpriced"),
-    Column("unlock", T, "what unlocks the locked part"),
+    Column("unlock", T, "what unlocks the locked part; when withdrawals are blocked, what to do "
+                        "instead"),
+    Column("withdrawals_blocked", B, "the custodian's withdrawals are blocked (an unresolved "
+                                     "halt or insolvency, or it is defunct)"),
     Column("networks", T, "withdrawal networks: enabled, fee, minimum, memo"),
     Column("memo", T, "whether a memo/tag is needed: required, likely, none or unknown"),
     Column("dust", T, "why it is not worth moving, if so"),
@@ -46,5 +49,5 @@ def checklist_rows(rows: Iterable[ChecklistRow], *, as_of: datetime, scope: str,
     for r in rows:
         yield (as_of, scope, base_currency, r.position, r.item_key, r.kind, r.counterparty, r.level,
                r.asset, r.title, r.detail, r.free, r.locked, r.total, r.value, r.unlock or None,
-               r.networks or None, r.memo or None, r.dust or None, r.listed, r.done, r.done_at,
+               r.blocked, r.networks or None, r.memo or None, r.dust or None, r.listed, r.done, r.done_at,
                r.done_by, r.note or None)

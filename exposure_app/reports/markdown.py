@@ -63,7 +63,8 @@ def plan_markdown(rows: Iterable[ChecklistRow], *, as_of: datetime, scope_name: 
                 lines.append(f"  - Amount: {_amount(row.total)} ({_amount(row.free)} free, "
                              f"{_amount(row.locked)} locked); value {_amount(row.value, base_currency)}")
                 lines.append(f"  - Where: {escape(row.detail)}")
-                lines.append(f"  - Unlock: {escape(row.unlock)}")
+                label = "Blocked" if row.blocked else "Unlock"
+                lines.append(f"  - {label}: {escape(row.unlock)}")
                 lines.append(f"  - Networks: {escape(row.networks)}")
                 lines.append(f"  - Memo/tag: {escape(row.memo)}")
                 if row.dust:

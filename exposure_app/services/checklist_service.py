@@ -23,7 +23,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -123,7 +123,19 @@ def build_checklist(
         states, scope=scope, as_of=as_of, base_currency=settings.base_currency,
         directory=directory, networks=networks, locks=locks, levels=levels,
         dust_threshold=settings.dust_threshold, withdrawal_info_notes=notes,
+        withdrawals_blocked=withdrawals_blocked(store, directory, as_of),
     )
+
+
+def withdrawals_blocked(store: ProfileStore, directory: CounterpartyDirectory,
+                        as_of: datetime) -> dict[str, str]:
+    """Custodians whose withdrawals cannot be expected to work as of ``as_of``
+    (``risk.withdrawal_blocks``), from the shipped, feed and user events."""
+    from exposure_app.risk.withdrawal_blocks import blocked_withdrawals
+    from exposure_app.services.risk_service import stored_and_shipped_events
+
+    return blocked_withdrawals(stored_and_shipped_events(store), directory,
+                               as_of.astimezone(UTC).date())
 
 
 def _payload(row: ChecklistRow) -> dict:
@@ -134,7 +146,7 @@ def _payload(row: ChecklistRow) -> dict:
         "counterparty_name": row.counterparty_name, "level": row.level, "detail": row.detail,
         "free": dec(row.free), "locked": dec(row.locked), "total": dec(row.total),
         "value": dec(row.value), "unlock": row.unlock, "networks": row.networks, "memo": row.memo,
-        "dust": row.dust,
+        "dust": row.dust, "blocked": row.blocked,
     }
 
 
@@ -148,7 +160,7 @@ def _row_from_stored(item: StoredItem, position: int) -> ChecklistRow:
         position, item.item_key, item.kind, item.counterparty, p.get("counterparty_name"),
         p.get("level"), item.asset, item.title, p.get("detail", ""), dec("free"), dec("locked"),
         dec("total"), dec("value"), p.get("unlock", ""), p.get("networks", ""), p.get("memo", ""),
-        p.get("dust", ""), listed=False,
+        p.get("dust", ""), listed=False, blocked=bool(p.get("blocked", False)),
     )
 
 
