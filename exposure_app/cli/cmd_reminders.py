@@ -56,7 +56,7 @@ def _reminder_json(r) -> dict:
         "due_at": r.due_at, "overdue_days": r.overdue_days,
         "last_test": None if r.last_test is None else {
             "tested_at": r.last_test.tested_at, "result": r.last_test.result},
-        "message": r.message,
+        "withdrawals_blocked": r.withdrawals_blocked or None, "message": r.message,
     }
 
 

@@ -23,7 +23,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +37,7 @@ from exposure_app.domain.money import add, to_text
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.portfolio import account_states
+from exposure_app.services.risk_service import withdrawals_blocked
 from exposure_app.services.settings import Settings
 from exposure_app.services.withdrawal_info import (
     held_assets,
@@ -123,19 +124,8 @@ def build_checklist(
         states, scope=scope, as_of=as_of, base_currency=settings.base_currency,
         directory=directory, networks=networks, locks=locks, levels=levels,
         dust_threshold=settings.dust_threshold, withdrawal_info_notes=notes,
-        withdrawals_blocked=withdrawals_blocked(store, directory, as_of),
+        withdrawals_blocked=withdrawals_blocked(store, as_of, directory),
     )
-
-
-def withdrawals_blocked(store: ProfileStore, directory: CounterpartyDirectory,
-                        as_of: datetime) -> dict[str, str]:
-    """Custodians whose withdrawals cannot be expected to work as of ``as_of``
-    (``risk.withdrawal_blocks``), from the shipped, feed and user events."""
-    from exposure_app.risk.withdrawal_blocks import blocked_withdrawals
-    from exposure_app.services.risk_service import stored_and_shipped_events
-
-    return blocked_withdrawals(stored_and_shipped_events(store), directory,
-                               as_of.astimezone(UTC).date())
 
 
 def _payload(row: ChecklistRow) -> dict:

@@ -11,8 +11,14 @@ Rules (also in ``docs/reports.md``):
 * The user records the result: ``worked``, ``delayed`` or ``failed``. A
   ``failed`` test becomes an unresolved ``withdrawal_halt`` user event; a
   ``delayed`` one a ``withdrawal_halt`` event resolved on the day of the test
-  (the money arrived, late). Both feed the risk engine like any user event;
-  ``worked`` records only the test.
+  (the money arrived, late). Both feed the risk engine like any user event.
+  A ``worked`` test resolves, on its day, the events of earlier failed tests
+  at that custodian: withdrawals work again, as far as the user can tell.
+* A custodian whose withdrawals are blocked (an unresolved halt or
+  insolvency, or defunct: ``risk.withdrawal_blocks``) is never due: no test
+  can be made there, and its checklist items ask for a claim instead. Its
+  reminder says why. The user's own failed test does not count here: trying
+  again is how the user learns that withdrawals work again.
 * Time comes from an injectable clock (``now``) so tests use a fixed one.
 
 Threading: every function runs on the thread that owns ``store``.
@@ -23,7 +29,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import AccountState
@@ -34,6 +40,9 @@ from exposure_app.storage.checklist import TEST_RESULTS, ReminderRepository, Wit
 from exposure_app.storage.store import ProfileStore
 
 log = logging.getLogger(__name__)
+
+#: Ids of the events made from the user's failed or delayed test withdrawals.
+TEST_EVENT_PREFIX = "user.withdrawal-test."
 
 
 class ReminderError(ValueError):
@@ -52,6 +61,8 @@ class Reminder:
     anchor: datetime
     due_at: datetime | None
     now: datetime
+    withdrawals_blocked: str = ""
+    """Why no test can be made there now (empty when withdrawals are expected to work)."""
 
     @property
     def enabled(self) -> bool:
@@ -59,7 +70,8 @@ class Reminder:
 
     @property
     def is_due(self) -> bool:
-        return self.due_at is not None and self.due_at <= self.now
+        return (not self.withdrawals_blocked and self.due_at is not None
+                and self.due_at <= self.now)
 
     @property
     def overdue_days(self) -> int:
@@ -71,6 +83,9 @@ class Reminder:
     def message(self) -> str:
         last = ("never tested" if self.last_test is None else
                 f"last test {self.last_test.tested_at:%Y-%m-%d} ({self.last_test.result})")
+        if self.withdrawals_blocked:
+            return (f"{self.name}: no test withdrawal is possible; withdrawals are blocked: "
+                    f"{self.withdrawals_blocked}")
         if not self.enabled:
             return f"{self.name}: withdrawal-test reminder off ({last})"
         if self.is_due:
@@ -120,8 +135,10 @@ def reminders(store: ProfileStore, settings: Settings, *, now: datetime | None =
     overrides = repo.intervals()
     last_tests = repo.last_tests()
     default = settings.withdrawal_test_interval_days
+    held = _held_custodians(store, directory, now, states)
+    blocked = _blocked_by_others(store, now, directory) if held else {}
     out = []
-    for cp, first_held in _held_custodians(store, directory, now, states).items():
+    for cp, first_held in held.items():
         custom = overrides.get(cp)
         interval = default if custom is None else custom
         last = last_tests.get(cp)
@@ -130,7 +147,7 @@ def reminders(store: ProfileStore, settings: Settings, *, now: datetime | None =
         anchor = last.tested_at if last is not None else first_held
         due_at = anchor + timedelta(days=interval) if interval > 0 else None
         out.append(Reminder(cp, directory.name(cp), interval, custom is not None, last, anchor,
-                            due_at, now))
+                            due_at, now, blocked.get(cp, "")))
     out.sort(key=lambda r: (not r.is_due, r.due_at or datetime.max.replace(tzinfo=now.tzinfo),
                             r.name.lower()))
     return out
@@ -180,10 +197,34 @@ def record_test(
             event_id = _record_event(store, directory, cp, test_id, tested_at, result, asset, note)
             if event_id is not None:
                 repo.set_event_id(test_id, event_id)
+        else:
+            _resolve_failed_tests(store, cp, tested_at)
     for test in repo.tests(cp):
         if test.id == test_id:
             return test
     raise AssertionError("recorded test not found")  # pragma: no cover
+
+
+def _blocked_by_others(store: ProfileStore, now: datetime,
+                       directory: CounterpartyDirectory) -> dict[str, str]:
+    """Blocked custodians, leaving out the user's own failed tests (see the module doc)."""
+    from exposure_app.risk.withdrawal_blocks import blocked_withdrawals
+    from exposure_app.services.risk_service import stored_and_shipped_events
+
+    events = [e for e in stored_and_shipped_events(store) if not e.id.startswith(TEST_EVENT_PREFIX)]
+    return blocked_withdrawals(events, directory, now.astimezone(UTC).date())
+
+
+def _resolve_failed_tests(store: ProfileStore, cp: str, tested_at: datetime) -> None:
+    """A test that worked resolves the open events of earlier failed tests at ``cp``."""
+    from exposure_app.services.risk_service import edit_user_event
+
+    day = tested_at.astimezone(UTC).date()
+    for event in store.risk.list(counterparty=cp):
+        if (event.id.startswith(f"{TEST_EVENT_PREFIX}{cp}.") and event.resolved is None
+                and event.date <= day):
+            edit_user_event(store, event.id, {"resolved": {
+                "date": day.isoformat(), "note": "a later test withdrawal worked"}})
 
 
 def event_for_test(directory: CounterpartyDirectory, cp: str, test_id: int, tested_at: datetime,
@@ -193,7 +234,7 @@ def event_for_test(directory: CounterpartyDirectory, cp: str, test_id: int, test
     what = f"{asset} " if asset else ""
     day = tested_at.date().isoformat()
     event = {
-        "id": f"user.withdrawal-test.{cp}.{test_id}",
+        "id": f"{TEST_EVENT_PREFIX}{cp}.{test_id}",
         "date": day,
         "counterparty": cp,
         "category": "withdrawal_halt",

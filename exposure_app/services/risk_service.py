@@ -14,7 +14,7 @@ Threading: call with the calling thread's own :class:`ProfileStore`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
@@ -108,6 +108,16 @@ def refresh_held_reserves(store: ProfileStore, settings: Settings,
 
 def stored_and_shipped_events(store: ProfileStore) -> list[RiskEvent]:
     return [*load_shipped_events(), *store.risk.list()]
+
+
+def withdrawals_blocked(store: ProfileStore, as_of: datetime,
+                        directory: CounterpartyDirectory | None = None) -> dict[str, str]:
+    """Custodians whose withdrawals cannot be expected to work as of ``as_of``
+    (``risk.withdrawal_blocks``), from the shipped, feed and user events."""
+    from exposure_app.risk.withdrawal_blocks import blocked_withdrawals
+
+    return blocked_withdrawals(stored_and_shipped_events(store), directory or load_directory(),
+                               as_of.astimezone(UTC).date())
 
 
 def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | None = None,

@@ -109,3 +109,51 @@ def test_warnings_reuse_a_report_of_the_same_instant_and_refuse_another(store):
     assert fresh.warnings and reused.warnings == fresh.warnings
     with pytest.raises(ValueError, match="as of"):
         warnings_as_of(store, settings, day + DAY, report=report)
+
+
+def test_a_custodian_with_blocked_withdrawals_is_never_due_and_says_why(store):
+    from decimal import Decimal
+
+    from exposure_app.domain.models import AccountKind
+    from exposure_app.services.manual_holdings import set_holding
+
+    populate(store)
+    celsius = store.accounts.add("Celsius", AccountKind.MANUAL_CUSTODIAL, counterparty="celsius")
+    set_holding(store, celsius, "USDC", Decimal(2500), value=Decimal(300), when=T0)
+    rows = by_cp(reminders(store, Settings(), now=T0 + 200 * DAY))
+    assert rows["binance"].is_due                                # the others are due as usual
+    blocked = rows["celsius"]
+    assert not blocked.is_due and blocked.due_at == T0 + 90 * DAY
+    assert blocked.withdrawals_blocked.startswith("insolvency since 2022-07-13")
+    assert "no test withdrawal is possible" in blocked.message
+    assert "celsius" not in {r.counterparty for r in due_reminders(store, Settings(),
+                                                                   now=T0 + 200 * DAY)}
+
+
+def test_a_worked_test_resolves_an_earlier_failed_one_and_the_plan_withdraws_again(store):
+    from exposure_app.domain.checklist_rows import flatten
+    from exposure_app.services.checklist_service import build_checklist
+
+    populate(store)
+    settings = Settings()
+    failed_day = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    failed = record_test(store, "kraken", "failed", tested_at=failed_day, now=failed_day)
+
+    def kraken_eth(now):
+        plan = build_checklist(store, settings, "kraken", as_of=now, levels={})
+        return next(r for r in flatten(plan) if r.item_key == "asset:kraken:ETH")
+
+    # the failed test blocks the plan's withdrawal, but the reminder keeps asking to retry
+    assert kraken_eth(failed_day).blocked
+    assert "My test withdrawal from Kraken failed" in kraken_eth(failed_day).unlock
+    retry = by_cp(reminders(store, settings, now=failed_day + 100 * DAY))["kraken"]
+    assert not retry.withdrawals_blocked and retry.is_due
+    worked_day = failed_day + 20 * DAY
+    record_test(store, "kraken", "worked", tested_at=worked_day, now=worked_day)
+    event = {e.id: e for e in list_events(store, settings, as_of=worked_day)}[failed.event_id]
+    assert event.resolved is not None and event.resolved.date == worked_day.date()
+    assert not kraken_eth(worked_day).blocked
+    assert kraken_eth(failed_day).blocked                        # the past stays as it was
+    levels = {w.counterparty: w.level.value for w in warnings_as_of(store, settings,
+                                                                     worked_day).warnings}
+    assert levels.get("kraken") != "critical"

@@ -96,7 +96,7 @@ class WithdrawalTestReminders(QWidget):
         if due:
             self.reminder_label.setText("Withdrawal tests due: " + "; ".join(r.message for r in due))
         else:
-            upcoming = [r for r in every if r.enabled]
+            upcoming = [r for r in every if r.enabled and not r.withdrawals_blocked]
             self.reminder_label.setText(
                 "No withdrawal test is due." + (f" Next: {upcoming[0].message}." if upcoming else ""))
 
