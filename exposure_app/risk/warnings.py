@@ -200,7 +200,11 @@ def build_warnings(
             )
         shown = [s.event for s in scored.events if s.weight >= params.score_info][:max_events]
         reasons.extend(_event_reason(e, day) for e in shown)
-        if d > 0:
+        if d > 0 and (failures or defunct):
+            action = (f"Withdrawals at {name} are blocked: keep records of your balance there "
+                      f"and follow its claims process; see the self-custody checklist: "
+                      f"exposure-app checklist {cp_id}")
+        elif d > 0:
             action = (f"Withdraw what you can to a wallet you control; see the self-custody "
                       f"checklist: exposure-app checklist {cp_id}")
         elif cp is not None and cp.kind is CounterpartyKind.STABLECOIN_ISSUER:

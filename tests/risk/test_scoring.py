@@ -259,3 +259,15 @@ def test_shipped_history_binance_december_2022_warns_without_critical():
             "2022-12-07-binance-por-omits-liabilities"} <= ids
     assert all(e.date <= as_of.date() for e in binance.events)
     assert "2023-01-04-binance-two-month-net-outflow" not in ids
+
+
+def test_the_action_at_a_blocked_custodian_is_a_claim_not_a_withdrawal():
+    halt = event("binance", DAY - timedelta(days=10), "withdrawal_halt")
+    holdings = {"binance": {"BTC": Decimal(10)}, "self": {"BTC": Decimal(1000)}}
+    blocked = build_warnings(report(holdings), [halt], directory=DIRECTORY)
+    action = blocked.for_counterparty("binance").action
+    assert action.startswith("Withdrawals at Binance are blocked") and "claims process" in action
+    lifted = replace(halt, resolved=replace(event(resolved=DAY.isoformat()).resolved))
+    hack = event("binance", DAY - timedelta(days=3), "hack", magnitude="500000000")
+    open_again = build_warnings(report(holdings), [lifted, hack], directory=DIRECTORY)
+    assert open_again.for_counterparty("binance").action.startswith("Withdraw what you can")
