@@ -237,3 +237,38 @@ def test_export_dialog_writes_the_same_bytes_as_the_cli(qtbot, data_dir, tmp_pat
     finally:
         state.store.close()
     assert Settings.load(data_dir).base_currency == "USD"
+
+
+def test_a_blocked_custodians_items_stand_apart_on_the_page(qtbot, qtmodeltester, data_dir):
+    from decimal import Decimal
+
+    from exposure_app.domain.models import AccountKind
+    from exposure_app.services.manual_holdings import set_holding
+    from exposure_app.ui.models.checklist_model import BLOCKED_COLOUR, Col
+    from exposure_app.ui.pages.checklist_page import ChecklistPage
+
+    store = ProfileStore.open(data_dir)
+    populate(store)
+    celsius = store.accounts.add("Celsius", AccountKind.MANUAL_CUSTODIAL, counterparty="celsius")
+    set_holding(store, celsius, "USDC", Decimal(2500), value=Decimal(300))
+    store.close()
+    state = PageState(data_dir)
+    try:
+        page = ChecklistPage(state)
+        qtbot.addWidget(page)
+        page.show_data(state.data)
+        page.open_for("all")
+        qtmodeltester.check(page.model)
+        keys = [r.item_key for r in page.model.rows]
+        claim = page.model.index(keys.index("asset:celsius:USDC"), Col.ITEM)
+        plain = page.model.index(keys.index("asset:kraken:ETH"), Col.ITEM)
+        assert claim.data() == "Claim USDC from Celsius Network (withdrawals blocked)"
+        assert claim.data(Qt.ItemDataRole.ForegroundRole).color().name() == BLOCKED_COLOUR
+        assert "claims process" in claim.data(Qt.ItemDataRole.ToolTipRole)
+        assert plain.data(Qt.ItemDataRole.ForegroundRole) is None
+        unlock = page.model.index(keys.index("asset:celsius:USDC"), Col.UNLOCK).data()
+        assert unlock.startswith("Withdrawals are blocked: insolvency since 2022-07-13")
+        # the blocked custodian's reminder is not due and says why
+        assert "Celsius Network: no test withdrawal" not in page.reminders.reminder_label.text()
+    finally:
+        state.store.close()

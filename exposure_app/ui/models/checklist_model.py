@@ -13,11 +13,13 @@ from enum import IntEnum
 from typing import ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from exposure_app.domain.checklist_rows import ChecklistRow
 from exposure_app.domain.money import to_text
 from exposure_app.ui.models import ROW_ROLE, SORT_ROLE
+
+BLOCKED_COLOUR = "#d93025"
 
 Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -118,7 +120,7 @@ class ChecklistModel(QAbstractTableModel):
 
     def tooltip(self, r: ChecklistRow, c: Col):
         if c is Col.ITEM:
-            return r.detail
+            return f"{r.detail}\n\n{r.unlock}" if r.blocked else r.detail
         if c is Col.AMOUNT and r.total is not None and r.kind == "asset":
             return f"{to_text(r.free or 0)} free, {to_text(r.locked or 0)} locked"
         return None
@@ -138,6 +140,8 @@ class ChecklistModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
+        if role == Qt.ItemDataRole.ForegroundRole and r.blocked and c in (Col.ITEM, Col.UNLOCK):
+            return QBrush(QColor(BLOCKED_COLOUR))   # a claim, not a withdrawal: set it apart
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(r, c)
         if role == Qt.ItemDataRole.TextAlignmentRole:
