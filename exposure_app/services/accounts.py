@@ -26,15 +26,22 @@ def remove_account_everywhere(store: ProfileStore, account: Account,
     data folder, see ``services.profile_location``) still refers to it, so
     removing an account in one copy never breaks the other.
     """
-    kept_for = None
-    if account.kind is AccountKind.EXCHANGE_API:
-        from exposure_app.services.profile_location import other_copy_using
+    kept_for = key_shared_with(store, account)
+    if account.kind is AccountKind.EXCHANGE_API and kept_for is None:
         from exposure_app.storage import secrets
 
-        ref = secrets.secret_ref_of(account)
-        if ref is not None and store.path is not None:
-            kept_for = other_copy_using(ref, store.path.parent)
-        if kept_for is None:
-            secrets.delete_credentials(account, secret_store)
+        secrets.delete_credentials(account, secret_store)
     store.accounts.remove(account.id)
     return Removal(kept_for)
+
+
+def key_shared_with(store: ProfileStore, account: Account) -> Path | None:
+    """Another copy of this profile that uses the account's keyring entry, if any
+    (so the entry must stay when the account is removed here)."""
+    if account.kind is not AccountKind.EXCHANGE_API or store.path is None:
+        return None
+    from exposure_app.services.profile_location import other_copy_using
+    from exposure_app.storage.secrets import secret_ref_of
+
+    ref = secret_ref_of(account)
+    return None if ref is None else other_copy_using(ref, store.path.parent)

@@ -1,6 +1,9 @@
-"""Settings > Data folder: moving the profile from the GUI, and the demo that cannot move."""
+"""Settings > Data folder: moving the profile from the GUI, the demo that cannot move, and
+removing an account whose API key another copy of the profile still uses."""
 
 from __future__ import annotations
+
+from PySide6.QtCore import QTimer
 
 from exposure_app.services.profile import Profile
 from exposure_app.services.profile_location import chosen_data_dir
@@ -69,6 +72,23 @@ def test_removing_an_account_whose_key_a_copy_uses_says_the_key_stays(
     window = make_window(data_dir)
     window.show_page("accounts")
     window.accounts.select_account(account.id)
+    # the real confirmation says so before anything is removed; answered No, nothing changes
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    asked: list[str] = []
+
+    def answer_no() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer_no)
+            return
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.No).click()
+
+    QTimer.singleShot(0, answer_no)
+    assert not window.accounts.remove_selected()
+    assert "stays in the keyring" in asked[0] and str(target.resolve()) in asked[0]
+    assert window.state.store.accounts.find("Binance") is not None
     with qtbot.waitSignal(window.accounts.message) as shown:
         assert window.accounts.remove_selected(confirm=False)
     assert "stays in the keyring" in shown.args[0] and str(target.resolve()) in shown.args[0]

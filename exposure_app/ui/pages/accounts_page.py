@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from exposure_app.domain.models import AccountKind
 from exposure_app.risk.catalog import load_directory
-from exposure_app.services.accounts import remove_account_everywhere
+from exposure_app.services.accounts import key_shared_with, remove_account_everywhere
 from exposure_app.storage.errors import StorageError
 from exposure_app.ui.models import SORT_ROLE
 from exposure_app.ui.models.accounts_model import AccountRow, AccountsModel, account_rows
@@ -284,15 +284,18 @@ class AccountsPage(QWidget):
         if not rows:
             return False
         row = rows[0]
+        account = self.state.store.accounts.get(row.account_id)
         if confirm:
+            key = ""
+            if row.kind is AccountKind.EXCHANGE_API:
+                shared = key_shared_with(self.state.store, account)
+                key = (f" Its API key stays in the keyring: the copy of this profile in {shared} "
+                       "still uses it." if shared else " Its API key is deleted from the keyring.")
             answer = QMessageBox.question(
                 self, "Remove account",
-                f"Remove {row.name} and its whole history from this profile?"
-                + (" Its API key is deleted from the keyring." if row.kind is
-                   AccountKind.EXCHANGE_API else ""))
+                f"Remove {row.name} and its whole history from this profile?{key}")
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        account = self.state.store.accounts.get(row.account_id)
         try:
             removal = remove_account_everywhere(self.state.store, account, self.secret_store)
         except StorageError as exc:
