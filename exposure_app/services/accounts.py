@@ -1,4 +1,8 @@
-"""Account life cycle that spans the database and the keyring."""
+"""Account life cycle that spans the database and the keyring.
+
+Threading: call on the thread that owns ``store``; the keyring calls block
+briefly (a Secret Service round trip).
+"""
 
 from __future__ import annotations
 
