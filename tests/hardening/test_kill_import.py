@@ -104,8 +104,9 @@ def test_fifty_kills_during_import_never_leave_a_partial_snapshot(tmp_path):
         assert snapshots in (0, DATES), f"run {run}: partial import visible ({snapshots} snapshots)"
         assert holdings == snapshots * ROWS_PER_DATE
         killed_before_commit += snapshots == 0
-    # The kills must have landed before the end of many runs, or this proved nothing.
-    assert killed_before_commit >= RUNS // 4, (killed_before_commit, commit_at, whole)
+    # The kills must have landed before the end of runs, or this proved nothing. (Here about
+    # two thirds do; the floor leaves room for a machine that sped up after the timing.)
+    assert killed_before_commit >= RUNS // 10, (killed_before_commit, commit_at, whole)
     for run in range(5):
         data_dir = tmp_path / f"p{run}"
         proc = _start_import(data_dir, csv_path)
