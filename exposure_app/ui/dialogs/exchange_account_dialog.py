@@ -265,7 +265,8 @@ class ExchangeAccountDialog(QDialog):
                                       f"(read the {check.wallet_read} wallet; permissions: "
                                       f"{level}).")
         if check.warning:
-            self.result_label.setText(self.result_label.text() + "<br><b style='color:{ERROR_COLOUR}'>"
+            self.result_label.setText(self.result_label.text()
+                                      + f"<br><b style='color:{ERROR_COLOUR}'>"
                                       f"{html.escape(check.warning)}</b>")
         if self._save_after_test and check.warning is None:
             self.save()
