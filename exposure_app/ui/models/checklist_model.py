@@ -17,9 +17,11 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from exposure_app.domain.checklist_rows import ChecklistRow
 from exposure_app.domain.money import to_text
+from exposure_app.ui.levels import LEVEL_COLOURS
 from exposure_app.ui.models import ROW_ROLE, SORT_ROLE
 
-BLOCKED_COLOUR = "#d93025"
+#: A claim at a custodian with blocked withdrawals: the colour of a critical warning.
+BLOCKED_COLOUR = LEVEL_COLOURS["critical"]
 
 Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
