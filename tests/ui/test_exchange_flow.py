@@ -22,7 +22,7 @@ def _choose(qtbot, dialog, exchange_id: str) -> None:
 
 def _fill(dialog, emulator) -> None:
     for name, value in emulator.account.credentials().items():
-        dialog.credential_edits[name].setText(value)
+        dialog.fields.edits[name].setText(value)
     dialog.advanced_toggle.setChecked(True)
     dialog.api_url.setText(emulator.base_url)
     dialog.timeout.setValue(10)
@@ -39,8 +39,8 @@ def test_add_exchange_sync_and_see_exposure_and_warnings(qtbot, make_window, dat
     dialog = window.accounts.add_exchange()
     _choose(qtbot, dialog, "binance")
     # exactly the credentials binance needs, the secret masked, advanced options folded
-    assert list(dialog.credential_edits) == ["apiKey", "secret"]
-    assert dialog.credential_edits["secret"].echoMode() == dialog.credential_edits[
+    assert list(dialog.fields.edits) == ["apiKey", "secret"]
+    assert dialog.fields.edits["secret"].echoMode() == dialog.fields.edits[
         "secret"].echoMode().Password
     assert not dialog.advanced.isVisibleTo(dialog)
     _fill(dialog, emulator)
@@ -112,7 +112,7 @@ def test_a_wrong_secret_is_refused_and_nothing_is_stored(qtbot, make_window, dat
     dialog = window.accounts.add_exchange()
     _choose(qtbot, dialog, "binance")
     _fill(dialog, emulator)
-    dialog.credential_edits["secret"].setText("not-the-secret")
+    dialog.fields.edits["secret"].setText("not-the-secret")
     dialog.save_button.click()
     qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
     assert dialog.check.key_unusable
@@ -234,9 +234,9 @@ def test_a_coinbase_pem_secret_pasted_from_the_clipboard_is_tested_and_stored_wh
     window = make_window(data_dir)
     dialog = window.accounts.add_exchange()
     _choose(qtbot, dialog, "coinbase")
-    dialog.credential_edits["apiKey"].setText(emulator.account.api_key)
+    dialog.fields.edits["apiKey"].setText(emulator.account.api_key)
     QApplication.clipboard().setText(pem + "\n")            # copied from the key file
-    dialog.credential_edits["secret"].paste()
+    dialog.fields.edits["secret"].paste()
     dialog.advanced_toggle.setChecked(True)
     dialog.api_url.setText(emulator.base_url)
     with qtbot.waitSignal(window.sync.bridge.run_finished, timeout=60000) as finished:

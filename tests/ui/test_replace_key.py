@@ -59,12 +59,12 @@ def test_a_rotated_key_replaces_the_old_one_and_the_account_syncs_again(
     emulator.account.api_key, emulator.account.secret = NEW_KEY, NEW_SECRET  # rotated there
 
     dialog = _open_dialog(qtbot, window, account)
-    assert list(dialog.credential_edits) == ["apiKey", "secret"]
-    assert dialog.credential_edits["secret"].echoMode() == dialog.credential_edits[
+    assert list(dialog.fields.edits) == ["apiKey", "secret"]
+    assert dialog.fields.edits["secret"].echoMode() == dialog.fields.edits[
         "secret"].echoMode().Password
     # a wrong secret: tested, refused, nothing written
-    dialog.credential_edits["apiKey"].setText(NEW_KEY)
-    dialog.credential_edits["secret"].setText("not-the-secret")
+    dialog.fields.edits["apiKey"].setText(NEW_KEY)
+    dialog.fields.edits["secret"].setText("not-the-secret")
     dialog.save_button.click()
     qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
     assert dialog.check.key_unusable
@@ -72,7 +72,7 @@ def test_a_rotated_key_replaces_the_old_one_and_the_account_syncs_again(
     assert "not-the-secret" not in dialog.result_label.text()
     assert dialog.isVisible() and _stored(memory_keyring, account) == old
 
-    dialog.credential_edits["secret"].setText(NEW_SECRET)
+    dialog.fields.edits["secret"].setText(NEW_SECRET)
     with qtbot.waitSignal(window.sync.bridge.run_finished, timeout=60000) as finished:
         dialog.save_button.click()   # tests, replaces, then the account syncs
     assert dialog.result() == dialog.DialogCode.Accepted
@@ -93,7 +93,7 @@ def test_a_key_that_can_trade_needs_a_second_deliberate_click(
     emulator.account.permissions = frozenset({"read", "trade"})
     dialog = _open_dialog(qtbot, window, account)
     for name, value in emulator.account.credentials().items():
-        dialog.credential_edits[name].setText(value)
+        dialog.fields.edits[name].setText(value)
     dialog.save_button.click()
     qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
     assert "TRADE" in dialog.result_label.text() and "read-only key" in dialog.result_label.text()
@@ -104,11 +104,11 @@ def test_a_key_that_can_trade_needs_a_second_deliberate_click(
     assert window.state.store.exchange_state.permissions(account.id)[0].level.value == "trade"
     # editing a field after a test means testing again before anything is stored
     dialog2 = _open_dialog(qtbot, window, account)
-    dialog2.credential_edits["apiKey"].setText("x")
-    dialog2.credential_edits["secret"].setText("y")
+    dialog2.fields.edits["apiKey"].setText("x")
+    dialog2.fields.edits["secret"].setText("y")
     assert not dialog2.save()
     qtbot.waitUntil(lambda: dialog2.check is not None, timeout=30000)
-    dialog2.credential_edits["secret"].setText("z")
+    dialog2.fields.edits["secret"].setText("z")
     assert dialog2.save_button.text() == "Test and replace"
     assert not dialog2.save()                           # a new test, not a replacement
     dialog2.reject()
@@ -149,7 +149,7 @@ def test_only_exchange_accounts_offer_a_key_and_empty_fields_are_named(
     assert not page.key_action.isEnabled() and page.more_button.isEnabled()   # rename
     assert page.replace_key() is None
     dialog = _open_dialog(qtbot, window, account)
-    dialog.credential_edits["apiKey"].setText("only-the-key")
+    dialog.fields.edits["apiKey"].setText("only-the-key")
     assert not dialog.save()
     assert "Fill in: API secret." in dialog.result_label.text()
     assert dialog.check is None                          # nothing was sent anywhere

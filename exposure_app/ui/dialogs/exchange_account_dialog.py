@@ -198,10 +198,6 @@ class ExchangeAccountDialog(QDialog):
 
     # -- values ------------------------------------------------------------------------
 
-    @property
-    def credential_edits(self) -> dict[str, QLineEdit]:
-        return self.fields.edits
-
     def credentials(self) -> dict[str, str]:
         return self.fields.values()
 

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -99,10 +98,6 @@ class ReplaceKeyDialog(QDialog):
 
     def fields_loaded(self) -> bool:
         return bool(self.fields.edits)
-
-    @property
-    def credential_edits(self) -> dict[str, QLineEdit]:
-        return self.fields.edits
 
     def credentials(self) -> dict[str, str]:
         return self.fields.values()
