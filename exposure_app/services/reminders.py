@@ -35,6 +35,7 @@ from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import AccountState
 from exposure_app.domain.timeutil import ensure_utc, from_storage, to_storage, utc_now
 from exposure_app.risk.catalog import load_directory
+from exposure_app.services.risk_service import withdrawals_blocked
 from exposure_app.services.settings import Settings
 from exposure_app.storage.checklist import TEST_RESULTS, ReminderRepository, WithdrawalTest
 from exposure_app.storage.store import ProfileStore
@@ -136,7 +137,9 @@ def reminders(store: ProfileStore, settings: Settings, *, now: datetime | None =
     last_tests = repo.last_tests()
     default = settings.withdrawal_test_interval_days
     held = _held_custodians(store, directory, now, states)
-    blocked = _blocked_by_others(store, now, directory) if held else {}
+    # the user's own failed tests do not count: trying again is how they learn (module doc)
+    blocked = (withdrawals_blocked(store, now, directory, ignore_ids_starting=TEST_EVENT_PREFIX)
+               if held else {})
     out = []
     for cp, first_held in held.items():
         custom = overrides.get(cp)
@@ -203,16 +206,6 @@ def record_test(
         if test.id == test_id:
             return test
     raise AssertionError("recorded test not found")  # pragma: no cover
-
-
-def _blocked_by_others(store: ProfileStore, now: datetime,
-                       directory: CounterpartyDirectory) -> dict[str, str]:
-    """Blocked custodians, leaving out the user's own failed tests (see the module doc)."""
-    from exposure_app.risk.withdrawal_blocks import blocked_withdrawals
-    from exposure_app.services.risk_service import stored_and_shipped_events
-
-    events = [e for e in stored_and_shipped_events(store) if not e.id.startswith(TEST_EVENT_PREFIX)]
-    return blocked_withdrawals(events, directory, now.astimezone(UTC).date())
 
 
 def _resolve_failed_tests(store: ProfileStore, cp: str, tested_at: datetime) -> None:

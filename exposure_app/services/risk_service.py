@@ -111,12 +111,17 @@ def stored_and_shipped_events(store: ProfileStore) -> list[RiskEvent]:
 
 
 def withdrawals_blocked(store: ProfileStore, as_of: datetime,
-                        directory: CounterpartyDirectory | None = None) -> dict[str, str]:
+                        directory: CounterpartyDirectory | None = None, *,
+                        ignore_ids_starting: str | None = None) -> dict[str, str]:
     """Custodians whose withdrawals cannot be expected to work as of ``as_of``
-    (``risk.withdrawal_blocks``), from the shipped, feed and user events."""
+    (``risk.withdrawal_blocks``), from the shipped, feed and user events; events
+    whose id starts with ``ignore_ids_starting`` are left out."""
     from exposure_app.risk.withdrawal_blocks import blocked_withdrawals
 
-    return blocked_withdrawals(stored_and_shipped_events(store), directory or load_directory(),
+    events = stored_and_shipped_events(store)
+    if ignore_ids_starting:
+        events = [e for e in events if not e.id.startswith(ignore_ids_starting)]
+    return blocked_withdrawals(events, directory or load_directory(),
                                as_of.astimezone(UTC).date())
 
 
