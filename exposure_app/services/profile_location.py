@@ -111,17 +111,21 @@ def record_choice(folder: Path | None, config: Path | None = None) -> None:
     _write_location_file(data, config)
 
 
-def profile_copies(config: Path | None = None) -> list[Path]:
-    """The folders of every copy :func:`move_profile` has made, and the folders copied from."""
-    copies = _read_location_file(config).get("copies")
+def _copies_in(data: dict) -> list[str]:
+    copies = data.get("copies")
     if not isinstance(copies, list):
         return []
-    return [Path(c) for c in copies if isinstance(c, str) and os.path.isabs(c)]
+    return [c for c in copies if isinstance(c, str) and os.path.isabs(c)]
+
+
+def profile_copies(config: Path | None = None) -> list[Path]:
+    """The folders of every copy :func:`move_profile` has made, and the folders copied from."""
+    return [Path(c) for c in _copies_in(_read_location_file(config))]
 
 
 def _record_copy(source_dir: Path, folder: Path, config: Path | None = None) -> None:
     data = _read_location_file(config)
-    known = [str(p) for p in profile_copies(config)]
+    known = _copies_in(data)
     data["copies"] = known + [str(p) for p in (source_dir, folder) if str(p) not in known]
     _write_location_file(data, config)
 
