@@ -35,7 +35,11 @@ from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import AccountState
 from exposure_app.domain.timeutil import ensure_utc, from_storage, to_storage, utc_now
 from exposure_app.risk.catalog import load_directory
-from exposure_app.services.risk_service import withdrawals_blocked
+from exposure_app.services.risk_service import (
+    add_user_event,
+    edit_user_event,
+    withdrawals_blocked,
+)
 from exposure_app.services.settings import Settings
 from exposure_app.storage.checklist import TEST_RESULTS, ReminderRepository, WithdrawalTest
 from exposure_app.storage.store import ProfileStore
@@ -210,8 +214,6 @@ def record_test(
 
 def _resolve_failed_tests(store: ProfileStore, cp: str, tested_at: datetime) -> None:
     """A test that worked resolves the open events of earlier failed tests at ``cp``."""
-    from exposure_app.services.risk_service import edit_user_event
-
     day = tested_at.astimezone(UTC).date()
     for event in store.risk.list(counterparty=cp):
         if (event.id.startswith(f"{TEST_EVENT_PREFIX}{cp}.") and event.resolved is None
@@ -257,6 +259,4 @@ def _record_event(store: ProfileStore, directory: CounterpartyDirectory, cp: str
         log.warning("no website for %s: the %s withdrawal test is recorded without an event", cp, result)
         return None
     event["sources"] = [counterparty.website]
-    from exposure_app.services.risk_service import add_user_event
-
     return add_user_event(store, event).id
