@@ -36,6 +36,7 @@ FORMAT_VERSION = 1
 CSV_COLUMNS = (
     "id", "date", "counterparty", "category", "magnitude_usd", "title", "summary",
     "sources", "resolved_date", "resolved_note", "published", "scheduled",
+    "published_note",
 )
 
 
@@ -81,8 +82,10 @@ def _csv_entries(text: str, what: str) -> list[tuple[int, object]]:
             key: (value or "").strip()
             for key, value in row.items()
             if key not in ("resolved_date", "resolved_note", "magnitude_usd", "published",
-                           "scheduled")
+                           "scheduled", "published_note")
         }
+        if (row.get("published_note") or "").strip():
+            raw["published_note"] = row["published_note"].strip()
         if (row.get("published") or "").strip():
             raw["published"] = row["published"].strip()
         flag = (row.get("scheduled") or "").strip().lower()
@@ -175,7 +178,7 @@ def events_to_csv(events: Iterable[RiskEvent]) -> str:
             d["id"], d["date"], d["counterparty"], d["category"], d.get("magnitude_usd", ""),
             d["title"], d["summary"], " ".join(d["sources"]),
             resolved.get("date", ""), resolved.get("note", ""),
-            d["published"], "true" if d.get("scheduled") else "",
+            d["published"], "true" if d.get("scheduled") else "", d.get("published_note", ""),
         ])
     return out.getvalue()
 

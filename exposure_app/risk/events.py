@@ -60,7 +60,7 @@ MAX_TITLE = 200
 MAX_SUMMARY = 2000
 MAX_SOURCES = 10
 FIELDS = (
-    "id", "date", "published", "scheduled", "counterparty", "category", "magnitude_usd",
+    "id", "date", "published", "published_note", "scheduled", "counterparty", "category", "magnitude_usd",
     "title", "summary", "sources", "resolved",
 )
 
@@ -108,6 +108,8 @@ class RiskEvent:
     data: Mapping[str, Any] = field(default_factory=dict)
     published: datetime = None  # type: ignore[assignment]  # filled in __post_init__
     scheduled: bool = False
+    published_note: str = ""
+    """How ``published`` was established, where the sources alone do not show it."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
@@ -147,6 +149,8 @@ class RiskEvent:
             "summary": self.summary,
             "sources": list(self.sources),
         }
+        if self.published_note:
+            out["published_note"] = self.published_note
         if self.scheduled:
             out["scheduled"] = True
         if self.magnitude_usd is not None:
@@ -250,6 +254,10 @@ def parse_event(
             published = parse_published(raw_published)
         except ValueError as exc:
             problems.append(f"published: {exc}")
+    published_note = raw.get("published_note") or ""
+    if not isinstance(published_note, str) or len(published_note) > MAX_SUMMARY:
+        problems.append(f"published_note: text of at most {MAX_SUMMARY} characters")
+        published_note = ""
     if published is not None:
         if today is not None and published.date() > today:
             problems.append(f"published: {format_published(published)} is in the future")
@@ -334,6 +342,7 @@ def parse_event(
         data=(raw.get("data") or {}) if origin is Origin.DERIVED else {},
         published=published,  # type: ignore[arg-type]  # None: midnight of date
         scheduled=scheduled,
+        published_note=published_note.strip(),
     )
 
 
