@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """The ``exposure-app`` entry point: the GUI with no command, else the CLI.
 
 This is the only module outside ``exposure_app.ui`` that may import the ui
@@ -6,6 +7,7 @@ package, and it does so lazily, so the CLI never loads Qt.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -43,6 +45,11 @@ def _self_test() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if os.environ.get("_ARGCOMPLETE"):
+        # the shell asks for completions (argcomplete): the CLI parser answers, never the GUI
+        from exposure_app.cli.main import run_cli
+
+        return run_cli(argv)
     if "--self-test" in argv:
         return _self_test()
     if _wants_gui(argv):

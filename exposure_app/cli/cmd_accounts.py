@@ -6,36 +6,45 @@ import argparse
 
 from exposure_app.cli import cmd_exchange_accounts
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.options import ACTION, add_json, examples
+from exposure_app.cli.style import paint
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.accounts import remove_account_everywhere
-from exposure_app.storage.errors import ConflictError, NotFoundError
+from exposure_app.storage.errors import ConflictError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("accounts", help="list, add and remove accounts")
-    sub = parser.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
+    sub = parser.add_subparsers(dest="accounts_command", metavar=ACTION, required=True)
 
     p = sub.add_parser("list", help="list accounts")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    add_json(p, "the accounts")
+    examples(p, "accounts list", "accounts list --json")
     p.set_defaults(handler=list_accounts)
 
     p = sub.add_parser("add-manual", help="a custodial account whose balances you record yourself")
-    p.add_argument("name")
+    p.add_argument("name", help="a name for the account, e.g. 'Celsius'")
     p.add_argument("--custodian", required=True, metavar="ID",
-                   help="custodian id: a ccxt exchange id (binance) or a slug (celsius)")
+                   help="custodian id: a ccxt exchange id (binance) or a slug (celsius); "
+                        "see 'counterparties list'")
+    examples(p, 'accounts add-manual "Celsius" --custodian celsius')
     p.set_defaults(handler=add_manual)
 
     p = sub.add_parser("add-wallet", help="a self-custody wallet (hardware, software, paper)")
-    p.add_argument("name")
+    p.add_argument("name", help="a name for the wallet, e.g. 'Ledger'")
+    examples(p, 'accounts add-wallet "Ledger"')
     p.set_defaults(handler=add_wallet)
 
     cmd_exchange_accounts.register_add_exchange(sub)
     cmd_exchange_accounts.register_set_key(sub)
 
-    p = sub.add_parser("remove", help="remove an account and its history")
-    p.add_argument("name")
+    p = sub.add_parser("remove", help="remove an account and its history (asks first)")
+    p.add_argument("name", help="the account's name (see 'accounts list')")
+    p.add_argument("--yes", action="store_true",
+                   help="do not ask (scripts): without a terminal to ask on, --yes is required")
+    examples(p, 'accounts remove "Old exchange"', 'accounts remove "Old exchange" --yes')
     p.set_defaults(handler=remove_account)
 
 
@@ -47,28 +56,29 @@ def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
         state = store.snapshots.state(account, now)
         rows.append(
             {
-                "name": account.name,
+                "account": account.name,
                 "kind": account.kind.value,
                 "counterparty": account.counterparty,
                 "exchange": account.exchange_id,
-                "last_snapshot": state.snapshot.taken_at if state.snapshot else None,
+                "snapshot_at": state.snapshot.taken_at if state.snapshot else None,
                 "status": state.snapshot.status.value if state.snapshot else None,
                 "stale": state.is_stale,
                 "stale_reason": state.stale_reason,
             }
         )
     if args.json:
-        ctx.emit_json(rows)
+        ctx.emit_json({"accounts": rows})
         return 0
     if not rows:
         ctx.out("No accounts yet. Add one with 'accounts add-manual', 'accounts add-wallet' "
                 "or 'accounts add-exchange'.")
         return 0
+    ctx.out(f"{'ACCOUNT':<24} {'KIND':<17} {'CUSTODIAN':<14} LAST SNAPSHOT")
     for row in rows:
         where = row["counterparty"] or "self-custody"
-        when = row["last_snapshot"].strftime("%Y-%m-%d %H:%M UTC") if row["last_snapshot"] else "never"
-        stale = f"  STALE: {row['stale_reason']}" if row["stale"] else ""
-        ctx.out(f"{row['name']:<24} {row['kind']:<17} {where:<14} last: {when}{stale}")
+        when = row["snapshot_at"].strftime("%Y-%m-%d %H:%M UTC") if row["snapshot_at"] else "never"
+        stale = paint(f"  STALE: {row['stale_reason']}", "warn", ctx.stdout) if row["stale"] else ""
+        ctx.out(f"{row['account']:<24} {row['kind']:<17} {where:<14} {when}{stale}")
     return 0
 
 
@@ -102,10 +112,8 @@ def add_wallet(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def remove_account(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
-        account = ctx.store.accounts.by_name(args.name)
-    except NotFoundError as exc:
-        raise UserError(str(exc)) from None
+    account = ctx.account(args.name)
+    ctx.confirm(f"Remove the account {account.name!r} and its whole history?", yes=args.yes)
     removal = remove_account_everywhere(ctx.store, account)
     ctx.warn(f"Removed account {account.name!r} and its history.")
     if removal.key_kept_for is not None:

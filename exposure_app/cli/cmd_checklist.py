@@ -1,4 +1,4 @@
-"""``checklist [COUNTERPARTY | --all] [--json | --csv FILE | --markdown FILE]``.
+"""``checklist [COUNTERPARTY | --all] [--json | --out FILE [--format csv|markdown]]``.
 
 Builds (or refreshes) the move-to-self-custody plan and prints it; ``--tick``,
 ``--untick`` and ``--note`` record progress on one item (by its key, e.g.
@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from exposure_app.cli.context import CliContext, UserError, format_money
+from exposure_app.cli.context import CliContext, UsageError, UserError, format_money
+from exposure_app.cli.options import add_json, examples, to_file_or_stdout
+from exposure_app.domain.checklist import AssetItem
 from exposure_app.domain.checklist_rows import ChecklistRow
 from exposure_app.services.checklist_service import (
     ALL,
@@ -33,12 +35,19 @@ from exposure_app.storage.errors import ProfileLockedError
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "checklist", help="a step-by-step plan to move assets to self-custody (never withdraws)")
-    p.add_argument("counterparty", nargs="?", help="custodian id (binance, kraken...)")
-    p.add_argument("--all", action="store_true", help="one plan for every custodian")
+    p.add_argument("counterparty", nargs="?",
+                   help="custodian id, e.g. binance (default: every custodian, like --all)")
+    p.add_argument("--all", action="store_true",
+                   help="one plan for every custodian (the default without a custodian)")
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print JSON")
-    out.add_argument("--csv", type=Path, metavar="FILE", help="write the plan as CSV")
-    out.add_argument("--markdown", type=Path, metavar="FILE", help="write the plan as Markdown")
+    add_json(out, "the plan")
+    out.add_argument("--out", type=Path, metavar="FILE",
+                     help="write the plan to FILE ('-' for standard output): CSV, or Markdown "
+                          "for a .md name or --format markdown, e.g. --out plan.md")
+    out.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
+    out.add_argument("--markdown", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--format", choices=("csv", "markdown"), metavar="FORMAT",
+                   help="the format of --out: csv or markdown (default: from the file name)")
     act = p.add_mutually_exclusive_group()
     act.add_argument("--tick", metavar="ITEM", help="mark an item done (key or position)")
     act.add_argument("--untick", metavar="ITEM", help="mark an item not done")
@@ -47,15 +56,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--item", metavar="ITEM", help="the item --note applies to (without --tick)")
     p.add_argument("--new", action="store_true",
                    help="start a fresh plan (the current one and its ticks are archived)")
+    examples(p, "checklist", "checklist binance --json", "checklist --tick 3 --note 'tx 0xabc'",
+             "checklist --out plan.md")
     p.set_defaults(handler=checklist_cmd)
 
 
-def _scope(args: argparse.Namespace) -> str:
+def _scope(args: argparse.Namespace, ctx: CliContext) -> str:
     if args.all and args.counterparty:
-        raise UserError("give a custodian or --all, not both")
-    if not args.all and not args.counterparty:
-        raise UserError("name a custodian (e.g. 'checklist binance') or use --all")
-    return ALL if args.all else args.counterparty
+        raise UsageError("give a custodian or --all, not both")
+    if args.all or not args.counterparty:
+        return ALL
+    return ctx.counterparty(args.counterparty)
+
+
+def _output(args: argparse.Namespace) -> tuple[Path | None, str]:
+    """The file to write and its format, from --out/--format (or the older --csv/--markdown)."""
+    if args.csv is not None:
+        return args.csv, "csv"
+    if args.markdown is not None:
+        return args.markdown, "markdown"
+    if args.out is None:
+        if args.format:
+            raise UsageError("--format goes with --out FILE")
+        return None, ""
+    fmt = args.format or ("markdown" if args.out.suffix.lower() in (".md", ".markdown") else "csv")
+    return args.out, fmt
 
 
 def _find(view: ChecklistView, ref: str) -> ChecklistRow:
@@ -67,30 +92,46 @@ def _find(view: ChecklistView, ref: str) -> ChecklistRow:
                     "position number from the plan)")
 
 
-def row_json(row: ChecklistRow) -> dict:
+def _networks_json(item: AssetItem | None) -> list[dict] | None:
+    """The withdrawal networks as data; ``None`` when the exchange did not say."""
+    if item is None or not item.networks:
+        return None
+    return [{"network": o.network, "network_id": o.network_id,
+             "withdraw_enabled": o.withdraw_enabled, "fee": o.fee, "minimum": o.minimum,
+             "memo": {"needed": o.memo.value, "label": o.memo_label}}
+            for o in item.networks]
+
+
+def row_json(row: ChecklistRow, item: AssetItem | None = None) -> dict:
+    """One item; ``item`` (the plan's asset item) gives the structured networks and memo."""
     return {
         "position": row.position, "item": row.item_key, "kind": row.kind,
         "counterparty": row.counterparty, "level": row.level, "asset": row.asset,
         "title": row.title, "detail": row.detail, "free": row.free, "locked": row.locked,
         "total": row.total, "value": row.value, "unlock": row.unlock or None,
-        "networks": row.networks or None, "memo": row.memo or None, "dust": row.dust or None,
+        "networks": _networks_json(item),
+        "memo": None if item is None else {"needed": item.memo.value, "label": item.memo_label},
+        "dust": row.dust or None,
         "withdrawals_blocked": row.blocked, "listed": row.listed, "done": row.done,
-        "done_at": row.done_at, "done_by": row.done_by, "note": row.note,
+        "done_at": row.done_at, "done_by": row.done_by, "note": row.note or None,
     }
 
 
 def view_json(view: ChecklistView) -> dict:
+    items = {a.key: a for s in view.plan.sections for a in s.assets}
     return {
         "plan_id": view.plan_id, "scope": view.scope, "name": view.scope_name,
         "as_of": view.as_of, "base_currency": view.base_currency, "notice": view.plan.notice,
         "remaining_value": view.remaining_value, "done": view.done_count,
         "custodians": [
             {"counterparty": s.counterparty, "name": s.name, "level": s.level, "value": s.value,
-             "unpriced_assets": s.unpriced_assets, "withdrawal_info": s.withdrawal_info_note,
-             "withdrawals_blocked": s.withdrawals_blocked or None}
+             "unpriced_assets": sorted(a.asset for a in s.assets if a.value is None),
+             "withdrawal_info": s.withdrawal_info_note or None,
+             "withdrawals_blocked": bool(s.withdrawals_blocked),
+             "withdrawals_blocked_reason": s.withdrawals_blocked or None}
             for s in view.plan.sections
         ],
-        "items": [row_json(r) for r in view.rows],
+        "items": [row_json(r, items.get(r.item_key)) for r in view.rows],
     }
 
 
@@ -129,7 +170,8 @@ def _print(ctx: CliContext, view: ChecklistView) -> None:
 
 
 def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    scope = _scope(args)
+    scope = _scope(args, ctx)
+    out_path, out_format = _output(args)
     ref = args.tick or args.untick or args.item
     writing = ref is not None or args.note is not None or args.new
     try:
@@ -158,14 +200,16 @@ def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             set_item(ctx.store, view.plan_id, row.item_key, done=done, note=args.note)
             view = open_checklist(ctx.store, ctx.settings, scope, now=view.as_of)
             ctx.warn(f"{row.item_key}: {'done' if done else 'not done' if done is False else 'noted'}")
-        if args.csv is not None:
-            result = write_report(ctx.store, ctx.settings, "checklist", args.csv,
-                                  ReportOptions(as_of=view.as_of, scope=view.scope))
-            ctx.warn(f"Wrote {result.rows} item(s) to {result.path}")
-        elif args.markdown is not None:
-            result = write_checklist_markdown(ctx.store, ctx.settings, args.markdown,
-                                              scope=view.scope, as_of=view.as_of)
-            ctx.warn(f"Wrote the plan to {result.path}")
+        if out_path is not None and out_format == "csv":
+            with to_file_or_stdout(out_path, ctx, ".csv") as path:
+                result = write_report(ctx.store, ctx.settings, "checklist", path,
+                                      ReportOptions(as_of=view.as_of, scope=view.scope))
+            ctx.warn(f"Wrote {result.rows} item(s) to {out_path}")
+        elif out_path is not None:
+            with to_file_or_stdout(out_path, ctx, ".md") as path:
+                write_checklist_markdown(ctx.store, ctx.settings, path,
+                                         scope=view.scope, as_of=view.as_of)
+            ctx.warn(f"Wrote the plan to {out_path}")
         elif args.json:
             ctx.emit_json(view_json(view))
         elif ref is None:

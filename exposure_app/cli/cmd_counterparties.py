@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.context import CliContext
+from exposure_app.cli.options import ACTION, add_json, examples
 from exposure_app.risk.catalog import load_details, load_directory
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("counterparties", help="the catalogue of custodians and issuers")
-    sub = p.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
+    sub = p.add_subparsers(dest="subcommand", metavar=ACTION, required=True)
     lst = sub.add_parser("list", help="list every known counterparty")
-    lst.add_argument("--json", action="store_true", help="print JSON")
+    add_json(lst, "the catalogue")
+    examples(lst, "counterparties list", "counterparties list --json")
     lst.set_defaults(handler=list_cmd)
 
 
@@ -21,9 +23,9 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     details = load_details()
     rows = sorted(directory, key=lambda c: c.id)
     if args.json:
-        ctx.emit_json([
+        ctx.emit_json({"counterparties": [
             {
-                "id": c.id, "name": c.name, "kind": c.kind.value,
+                "counterparty": c.id, "name": c.name, "kind": c.kind.value,
                 "ccxt_ids": list(c.ccxt_ids), "aliases": list(c.aliases),
                 "affiliated_tokens": list(c.affiliated_tokens),
                 "issued_stablecoins": list(c.issued_stablecoins),
@@ -33,8 +35,9 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
                 "custody": details[c.id].custody,
             }
             for c in rows
-        ])
+        ]})
         return 0
+    ctx.out(f"{'COUNTERPARTY':<20} {'NAME':<28} {'KIND':<18} {'STATUS':<24} DETAILS")
     for c in rows:
         status = f"defunct since {c.defunct_since}" if c.defunct_since else "active"
         extra = []

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.options import ACTION, add_json, examples
 from exposure_app.services.profile import ENV_DATA_DIR
 from exposure_app.services.profile_location import (
     ProfileLocationError,
@@ -30,15 +31,19 @@ SAME_KEYS_NOTE = (
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("data-folder", help="where the profile lives by default")
-    sub = parser.add_subparsers(dest="data_folder_command", metavar="ACTION", required=True)
+    sub = parser.add_subparsers(dest="data_folder_command", metavar=ACTION, required=True)
     p = sub.add_parser("show", help="the folder in use, and the chosen default")
-    p.add_argument("--json", action="store_true")
+    add_json(p, "both folders")
+    examples(p, "data-folder show")
     p.set_defaults(handler=show)
     p = sub.add_parser("move", help="copy this profile to DIR (or use the profile there) and "
                                     "make DIR the default from the next start")
-    p.add_argument("folder", metavar="DIR")
+    p.add_argument("folder", metavar="DIR",
+                   help="an empty folder, or one that holds an Exposure profile already")
+    examples(p, "data-folder move /media/vault/Exposure")
     p.set_defaults(handler=move)
     p = sub.add_parser("reset", help="make the platform's data folder the default again")
+    examples(p, "data-folder reset")
     p.set_defaults(handler=reset)
 
 

@@ -9,77 +9,103 @@ file changes nothing and every failed entry is listed.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
-from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.cmd_warnings import event_json
+from exposure_app.cli.context import CliContext, UsageError, UserError, parse_as_of
+from exposure_app.cli.options import (
+    ACTION,
+    add_as_of,
+    add_json,
+    day_arg,
+    examples,
+    is_stdout,
+    published_arg,
+    to_file_or_stdout,
+)
 from exposure_app.risk.event_io import EventFileError, load_shipped_events, write_events_file
 from exposure_app.risk.events import CATEGORIES, EventError, EventSetError, Origin
 from exposure_app.services import risk_service
 from exposure_app.services.event_feed import FeedError, update_from_feed
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None
-
-
 def _event_fields(p: argparse.ArgumentParser, *, required: bool) -> None:
-    p.add_argument("--date", type=_date, required=required, help="YYYY-MM-DD (when it happened)")
-    p.add_argument("--published", metavar="WHEN",
+    p.add_argument("--date", type=day_arg, required=required, metavar="DAY",
+                   help="when it happened, e.g. --date 2022-11-08")
+    p.add_argument("--published", metavar="WHEN", type=published_arg,
                    help="when it became public: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ "
                         "(default: now, when it is added)")
     p.add_argument("--scheduled", action="store_true", default=None,
                    help="announced in advance (allows --published before --date)")
-    p.add_argument("--counterparty", required=required, help="counterparty id (see counterparties list)")
-    p.add_argument("--category", choices=CATEGORIES, required=required)
-    p.add_argument("--title", required=required)
-    p.add_argument("--summary", required=required)
+    p.add_argument("--counterparty", required=required, metavar="ID",
+                   help="counterparty id (see counterparties list), e.g. --counterparty ftx")
+    p.add_argument("--category", choices=CATEGORIES, required=required, metavar="CATEGORY",
+                   help="one of: " + ", ".join(CATEGORIES))
+    p.add_argument("--title", required=required, metavar="TEXT",
+                   help="a short title, e.g. --title 'Withdrawals paused'")
+    p.add_argument("--summary", required=required, metavar="TEXT",
+                   help="what happened, in a sentence or two")
     p.add_argument("--source", action="append", dest="sources", required=required,
-                   metavar="URL", help="source URL (repeat for several)")
-    p.add_argument("--magnitude-usd", metavar="AMOUNT")
-    p.add_argument("--resolved", type=_date, metavar="DATE", help="date it was resolved")
-    p.add_argument("--resolved-note", metavar="TEXT", default="")
+                   metavar="URL", help="source URL (repeat for several), e.g. --source https://...")
+    p.add_argument("--magnitude-usd", metavar="AMOUNT",
+                   help="headline amount in USD, e.g. --magnitude-usd 1500000")
+    p.add_argument("--resolved", type=day_arg, metavar="DAY",
+                   help="the day it was resolved, e.g. --resolved 2022-12-01")
+    p.add_argument("--resolved-note", metavar="TEXT", default="",
+                   help="how it was resolved, e.g. --resolved-note 'withdrawals reopened'")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("events", help="the history of counterparty events")
-    sub = p.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
+    sub = p.add_subparsers(dest="subcommand", metavar=ACTION, required=True)
 
     lst = sub.add_parser("list", help="list events (shipped, yours, feed and derived)")
-    lst.add_argument("--counterparty", metavar="ID")
-    lst.add_argument("--since", type=_date, metavar="DATE")
-    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.add_argument("--counterparty", metavar="ID",
+                     help="only this counterparty's events, e.g. --counterparty ftx")
+    lst.add_argument("--since", type=day_arg, metavar="DAY",
+                     help="only events that happened on or after this day, e.g. --since 2022-01-01")
+    add_as_of(lst, "events published")
+    add_json(lst, "the events")
+    examples(lst, "events list --counterparty ftx", "events list --as-of 2022-11-10 --json")
     lst.set_defaults(handler=list_cmd)
 
     add = sub.add_parser("add", help="add an event of your own")
-    add.add_argument("id", help="a new id (a-z, 0-9, '.', '_' or '-')")
+    add.add_argument("id", help="a new id (a-z, 0-9, '.', '_' or '-'), e.g. 2024-05-01-mybroker-halt")
     _event_fields(add, required=True)
+    examples(add, "events add 2024-05-01-mybroker-halt --date 2024-05-01 --counterparty mybroker "
+                  "--category withdrawal_halt --title 'Withdrawals paused' --summary '...' "
+                  "--source https://example.com/notice")
     add.set_defaults(handler=add_cmd)
 
     edit = sub.add_parser("edit", help="change an event of your own")
-    edit.add_argument("id")
+    edit.add_argument("id", help="the id of one of your events (see events list)")
     _event_fields(edit, required=False)
+    examples(edit, "events edit 2024-05-01-mybroker-halt --resolved 2024-05-20")
     edit.set_defaults(handler=edit_cmd)
 
     rm = sub.add_parser("remove", help="remove an event of your own")
-    rm.add_argument("id")
+    rm.add_argument("id", help="the id of one of your events (see events list)")
+    examples(rm, "events remove 2024-05-01-mybroker-halt")
     rm.set_defaults(handler=remove_cmd)
 
     imp = sub.add_parser("import", help="import events from a .json or .csv file")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, metavar="FILE",
+                     help="a file written by 'events export' or 'export events' (.json or .csv)")
+    examples(imp, "events import my-events.csv")
     imp.set_defaults(handler=import_cmd)
 
     exp = sub.add_parser("export", help="export events to a .json or .csv file")
-    exp.add_argument("file", type=Path)
+    exp.add_argument("file", type=Path, nargs="?", help=argparse.SUPPRESS)
+    exp.add_argument("--out", type=Path, metavar="FILE",
+                     help="the .json or .csv file to write ('-' for JSON on standard output)")
     exp.add_argument("--all", action="store_true",
                      help="include shipped and feed events, not just yours")
+    examples(exp, "events export --out my-events.csv", "events export --all --out -")
     exp.set_defaults(handler=export_cmd)
 
     upd = sub.add_parser("update", help="update events from the feed URL")
     upd.add_argument("url", nargs="?", help="feed URL (default: the events_feed_url setting)")
+    examples(upd, "events update", "events update https://example.com/events.json")
     upd.set_defaults(handler=update_cmd)
 
 
@@ -102,16 +128,17 @@ def _raw(args: argparse.Namespace) -> dict:
 
 
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    counterparty = None
     if args.counterparty is not None:
-        from exposure_app.risk.catalog import load_directory
-
-        if load_directory().get(args.counterparty) is None:
-            raise UserError(f"unknown counterparty {args.counterparty!r} (see counterparties list)")
-    events = risk_service.list_events(ctx.store, ctx.settings, counterparty=args.counterparty,
-                                      since=args.since)
+        counterparty = ctx.counterparty(args.counterparty, what="counterparty")
+    as_of = parse_as_of(args.as_of)
+    events = risk_service.list_events(ctx.store, ctx.settings, counterparty=counterparty,
+                                      since=args.since, as_of=as_of)
     if args.json:
-        ctx.emit_json([e.to_dict(with_origin=True) for e in events])
+        ctx.emit_json({"as_of": as_of, "events": [_listed(e, as_of) for e in events]})
         return 0
+    if events:
+        ctx.out(f"{'DATE':<10}  {'COUNTERPARTY':<14} {'CATEGORY':<16} TITLE")
     for e in events:
         mark = "" if e.origin is Origin.SHIPPED else f" [{e.origin.value}]"
         if e.published_day != e.date:
@@ -120,6 +147,14 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if not events:
         ctx.out("No events.")
     return 0
+
+
+def _listed(e, as_of) -> dict:
+    """An event in ``events list --json``: the warnings' event fields plus the rest."""
+    data = event_json(e, as_of.date())
+    data.update({"summary": e.summary, "origin": e.origin.value, "scheduled": bool(e.scheduled),
+                 "magnitude_usd": e.magnitude_usd})
+    return data
 
 
 def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -166,8 +201,16 @@ def import_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def export_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    target = args.out or args.file
+    if target is None:
+        raise UsageError("give the file to write with --out FILE ('-' for standard output)")
     events = (risk_service.stored_and_shipped_events(ctx.store) if args.all
               else ctx.store.risk.list(origin=Origin.USER))
+    if is_stdout(target):
+        with to_file_or_stdout(target, ctx, ".json") as path:
+            write_events_file(path, sorted(events, key=lambda e: (e.date, e.id)))
+        return 0
+    args.file = target
     try:
         write_events_file(args.file, sorted(events, key=lambda e: (e.date, e.id)))
     except EventFileError as exc:

@@ -16,6 +16,7 @@ import os
 import sys
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.options import add_json, examples
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.exchanges.client_factory import ConnectionOptions
@@ -72,7 +73,11 @@ def register_add_exchange(sub: argparse._SubParsersAction) -> None:
                    help="read the credentials as one JSON object from stdin")
     p.add_argument("--no-check", action="store_true",
                    help="store the key without testing it (e.g. while the exchange is down)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_json(p)
+    examples(p, 'accounts add-exchange "Binance main" --exchange binance',
+             "echo '{\"apiKey\": \"...\", \"secret\": \"...\"}' | exposure-app accounts "
+             'add-exchange "Kraken" --exchange kraken --secrets-stdin',
+             'accounts add-exchange "Emulated" --exchange binance --api-url http://127.0.0.1:8801')
     p.set_defaults(handler=add_exchange)
 
 
@@ -88,12 +93,13 @@ def register_set_key(sub: argparse._SubParsersAction) -> None:
             "one in the OS keyring. The account's snapshots and settings are kept."
         ),
     )
-    p.add_argument("name", help="the account's name")
+    p.add_argument("name", help="the account's name (see 'accounts list')")
     p.add_argument("--secrets-stdin", action="store_true",
                    help="read the credentials as one JSON object from stdin")
     p.add_argument("--no-check", action="store_true",
                    help="store the key without testing it (e.g. while the exchange is down)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_json(p)
+    examples(p, 'accounts set-key "Binance main"')
     p.set_defaults(handler=set_key)
 
 
@@ -231,7 +237,7 @@ def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
     level = permissions.level.value if permissions else "not checked"
     if args.json:
         ctx.emit_json({
-            "name": account.name, "exchange": account.exchange_id,
+            "account": account.name, "exchange": account.exchange_id,
             "counterparty": account.counterparty, "key_tested": tested,
             "permissions": level, "warning": warning,
         })
@@ -243,9 +249,7 @@ def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def set_key(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    account = ctx.store.accounts.find(args.name)
-    if account is None:
-        raise UserError(f"no account named {args.name!r}")
+    account = ctx.account(args.name)
     if account.kind is not AccountKind.EXCHANGE_API or not account.exchange_id:
         raise UserError(f"{account.name!r} is not an exchange account; it has no API key")
     secret_store = SecretStore()
@@ -269,7 +273,7 @@ def set_key(args: argparse.Namespace, ctx: CliContext) -> int:
     _shout(ctx, warning)
     level = result.permissions.level.value if result is not None else "not checked"
     if args.json:
-        ctx.emit_json({"name": account.name, "exchange": account.exchange_id,
+        ctx.emit_json({"account": account.name, "exchange": account.exchange_id,
                        "key_tested": tested, "permissions": level, "warning": warning})
     else:
         ctx.out(f"Replaced the API key of {account.name!r} ({account.exchange_id}); its history "

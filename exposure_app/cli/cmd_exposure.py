@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.context import CliContext, format_money, format_share, parse_as_of
+from exposure_app.cli.options import add_as_of, add_json, examples
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.services.portfolio import exposure_as_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("exposure", help="net worth and exposure per custodian and asset")
-    p.add_argument("--as-of", metavar="DATE", help="ISO date or date-time (default now)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    add_as_of(p, "snapshots")
+    add_json(p, "the exposure")
+    examples(p, "exposure", "exposure --as-of 2022-11-10 --json")
     p.set_defaults(handler=exposure_cmd)
 
 
@@ -48,7 +50,7 @@ def exposure_to_json(report: ExposureReport) -> dict:
         ],
         "accounts": [
             {
-                "name": s.account.name,
+                "account": s.account.name,
                 "kind": s.account.kind.value,
                 "counterparty": s.account.counterparty,
                 "snapshot_at": s.snapshot.taken_at if s.snapshot else None,

@@ -5,38 +5,46 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.context import CliContext, UserError, format_money, parse_as_of
+from exposure_app.cli.options import ACTION, add_as_of, add_json, examples, instant_arg
 from exposure_app.domain.money import AmountError, parse_decimal
-from exposure_app.domain.timeutil import DateError, parse_instant
+from exposure_app.domain.suggest import did_you_mean
+from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.manual_holdings import ManualHoldingError, remove_holding, set_holding
-from exposure_app.storage.errors import NotFoundError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("holdings", help="set and list holdings")
-    sub = parser.add_subparsers(dest="holdings_command", metavar="ACTION", required=True)
+    sub = parser.add_subparsers(dest="holdings_command", metavar=ACTION, required=True)
 
     p = sub.add_parser("set", help="set the amount of one asset in a manual or wallet account")
-    p.add_argument("account")
-    p.add_argument("asset")
-    p.add_argument("amount")
+    p.add_argument("account", help="the account's name (see 'accounts list')")
+    p.add_argument("asset", help="ticker, case-insensitive, e.g. BTC")
+    p.add_argument("amount", help="the amount held, a decimal with '.' (e.g. 0.5)")
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--price", help="price per unit in the base currency (kept as given; "
-                       "without --price or --value the asset follows the market prices "
-                       "that syncs read)")
-    group.add_argument("--value", help="total value in the base currency (kept as given)")
-    p.add_argument("--date", help="ISO 8601 date or date-time of the balance (default now)")
+    group.add_argument("--price", metavar="AMOUNT",
+                       help="price per unit in the base currency (kept as given; without --price "
+                            "or --value the asset follows the market prices that syncs read)")
+    group.add_argument("--value", metavar="AMOUNT",
+                       help="total value in the base currency (kept as given), e.g. --value 2500")
+    p.add_argument("--date", type=instant_arg, metavar="WHEN",
+                   help="date or date-time of the balance (default now), e.g. --date 2022-06-01")
+    examples(p, "holdings set Ledger BTC 0.5", "holdings set Ledger ETH 2 --price 3000",
+             "holdings set Celsius USDC 2500 --value 2500 --date 2022-06-01")
     p.set_defaults(handler=set_cmd)
 
     p = sub.add_parser("remove", help="remove one asset from a manual or wallet account")
-    p.add_argument("account")
-    p.add_argument("asset")
-    p.add_argument("--date", help="ISO 8601 date or date-time (default now)")
+    p.add_argument("account", help="the account's name (see 'accounts list')")
+    p.add_argument("asset", help="ticker of an asset the account holds, e.g. DOGE")
+    p.add_argument("--date", type=instant_arg, metavar="WHEN",
+                   help="date or date-time it was gone (default now), e.g. --date 2023-01-31")
+    examples(p, "holdings remove Ledger DOGE")
     p.set_defaults(handler=remove_cmd)
 
     p = sub.add_parser("list", help="list holdings (latest snapshot of each account)")
-    p.add_argument("account", nargs="?")
-    p.add_argument("--as-of", metavar="DATE")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("account", nargs="?", help="only this account (default: every account)")
+    add_as_of(p, "snapshots")
+    add_json(p, "the holdings")
+    examples(p, "holdings list", "holdings list Ledger --as-of 2022-11-10 --json")
     p.set_defaults(handler=list_cmd)
 
 
@@ -49,25 +57,9 @@ def _decimal(text: str | None, name: str):
         raise UserError(str(exc)) from None
 
 
-def _date(text: str | None):
-    if text is None:
-        return None
-    try:
-        return parse_instant(text)
-    except DateError as exc:
-        raise UserError(f"--date: {exc}") from None
-
-
-def _account(ctx: CliContext, name: str):
-    try:
-        return ctx.store.accounts.by_name(name)
-    except NotFoundError as exc:
-        raise UserError(str(exc)) from None
-
-
 def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    account = _account(ctx, args.account)
+    account = ctx.account(args.account)
     try:
         snapshot = set_holding(
             ctx.store,
@@ -76,7 +68,7 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             _decimal(args.amount, "amount"),
             price=_decimal(args.price, "price"),
             value=_decimal(args.value, "value"),
-            when=_date(args.date),
+            when=args.date,
             base=ctx.settings.base_currency,
         )
     except ManualHoldingError as exc:
@@ -88,18 +80,24 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def remove_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    account = _account(ctx, args.account)
+    account = ctx.account(args.account)
+    asset = args.asset.strip().upper()
+    state = ctx.store.snapshots.state(account, args.date or utc_now())
+    held = sorted({h.asset for h in (state.snapshot.holdings if state.snapshot else ())
+                   if h.total != 0})
+    if asset not in held:
+        holds = f"it holds {', '.join(held)}" if held else "it holds nothing"
+        raise UserError(f"{account.name} does not hold {asset}{did_you_mean(asset, held)}; "
+                        f"{holds}; nothing changed", code="not_found")
     try:
-        remove_holding(ctx.store, account, args.asset, when=_date(args.date))
+        remove_holding(ctx.store, account, asset, when=args.date)
     except ManualHoldingError as exc:
         raise UserError(str(exc)) from None
-    ctx.warn(f"{account.name}: {args.asset.upper()} removed.")
+    ctx.warn(f"{account.name}: {asset} removed.")
     return 0
 
 
-def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    as_of = parse_as_of(args.as_of)
-    accounts = [_account(ctx, args.account)] if args.account else ctx.store.accounts.list()
+def holding_rows(ctx: CliContext, accounts, as_of) -> list[dict]:
     rows = []
     for account in accounts:
         state = ctx.store.snapshots.state(account, as_of)
@@ -123,12 +121,21 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
                     "stale": state.is_stale,
                 }
             )
-    if args.json:
-        ctx.emit_json(rows)
-        return 0
+    return rows
+
+
+def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    as_of = parse_as_of(args.as_of)
+    accounts = [ctx.account(args.account)] if args.account else ctx.store.accounts.list()
+    rows = holding_rows(ctx, accounts, as_of)
     currency = ctx.settings.base_currency
+    if args.json:
+        ctx.emit_json({"as_of": as_of, "base_currency": currency, "holdings": rows})
+        return 0
     if not rows:
         ctx.out("No holdings recorded.")
+        return 0
+    ctx.out(f"{'ACCOUNT':<22} {'WALLET':<14} {'ASSET':<8} {'AMOUNT':>20}  VALUE")
     for r in rows:
         ctx.out(f"{r['account']:<22} {r['wallet']:<14} {r['asset']:<8} {r['total']:>20}  "
                 f"{format_money(r['value'], currency)}")

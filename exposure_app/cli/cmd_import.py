@@ -6,15 +6,18 @@ import argparse
 from pathlib import Path
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.options import add_json, examples
 from exposure_app.services.holdings_import import ImportRejected, import_holdings_csv
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("import", help="import data from files")
-    sub = parser.add_subparsers(dest="import_command", metavar="WHAT", required=True)
+    sub = parser.add_subparsers(dest="import_command", metavar="ACTION", required=True)
     p = sub.add_parser("holdings", help="import holdings from CSV (see README: CSV format)")
-    p.add_argument("file", type=Path)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("file", type=Path, metavar="FILE",
+                   help="a UTF-8 CSV file with a header row: date,account,asset,amount[,price|value]")
+    add_json(p, "a summary")
+    examples(p, "import holdings holdings.csv")
     p.set_defaults(handler=import_holdings)
 
 

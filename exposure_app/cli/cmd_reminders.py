@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.context import CliContext, UserError
-from exposure_app.domain.timeutil import DateError, parse_instant
+from exposure_app.cli.options import ACTION, add_json, examples, instant_arg
 from exposure_app.services.reminders import (
     ReminderError,
     record_test,
@@ -21,31 +21,37 @@ from exposure_app.storage.checklist import TEST_RESULTS, ReminderRepository
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("reminders", help="withdrawal-test reminders and results")
-    sub = parser.add_subparsers(dest="reminders_command", metavar="ACTION", required=True)
+    sub = parser.add_subparsers(dest="reminders_command", metavar=ACTION, required=True)
 
     p = sub.add_parser("list", help="each custodian's next test (due ones first)")
     p.add_argument("--due", action="store_true", help="only the ones due now")
-    p.add_argument("--json", action="store_true")
+    add_json(p, "the reminders")
+    examples(p, "reminders list", "reminders list --due --json")
     p.set_defaults(handler=list_cmd)
 
     p = sub.add_parser("set", help="set a custodian's interval: DAYS, off, or default")
-    p.add_argument("counterparty")
-    p.add_argument("interval", help="days between tests, 'off', or 'default'")
+    p.add_argument("counterparty", help="custodian id of one of your accounts, e.g. binance")
+    p.add_argument("interval", help="days between tests, 'off', or 'default', e.g. 30")
+    examples(p, "reminders set binance 30", "reminders set kraken off")
     p.set_defaults(handler=set_cmd)
 
     p = sub.add_parser("record", help="record a test withdrawal's result")
-    p.add_argument("counterparty")
-    p.add_argument("result", choices=TEST_RESULTS)
-    p.add_argument("--date", help="when the test was made (ISO 8601; default now)")
-    p.add_argument("--asset")
-    p.add_argument("--network")
-    p.add_argument("--note", default="", help="e.g. the transaction id")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("counterparty", help="custodian id of one of your accounts, e.g. binance")
+    p.add_argument("result", choices=TEST_RESULTS, metavar="RESULT",
+                   help="one of: " + ", ".join(TEST_RESULTS))
+    p.add_argument("--date", type=instant_arg, metavar="WHEN",
+                   help="when the test was made (default now), e.g. --date 2024-05-01T10:00Z")
+    p.add_argument("--asset", metavar="TICKER", help="what was withdrawn, e.g. --asset USDT")
+    p.add_argument("--network", metavar="NETWORK", help="the network used, e.g. --network TRC20")
+    p.add_argument("--note", default="", metavar="TEXT", help="e.g. the transaction id")
+    add_json(p, "the recorded test")
+    examples(p, "reminders record binance worked --asset USDT --network TRC20 --note 0xabc")
     p.set_defaults(handler=record_cmd)
 
     p = sub.add_parser("history", help="recorded test results")
-    p.add_argument("counterparty", nargs="?")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("counterparty", nargs="?", help="only this custodian, e.g. binance")
+    add_json(p, "the recorded tests")
+    examples(p, "reminders history", "reminders history binance --json")
     p.set_defaults(handler=history_cmd)
 
 
@@ -56,7 +62,8 @@ def _reminder_json(r) -> dict:
         "due_at": r.due_at, "overdue_days": r.overdue_days,
         "last_test": None if r.last_test is None else {
             "tested_at": r.last_test.tested_at, "result": r.last_test.result},
-        "withdrawals_blocked": r.withdrawals_blocked or None, "message": r.message,
+        "withdrawals_blocked": bool(r.withdrawals_blocked),
+        "withdrawals_blocked_reason": r.withdrawals_blocked or None, "message": r.message,
     }
 
 
@@ -65,7 +72,7 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.due:
         rows = [r for r in rows if r.is_due]
     if args.json:
-        ctx.emit_json([_reminder_json(r) for r in rows])
+        ctx.emit_json({"reminders": [_reminder_json(r) for r in rows]})
         return 0
     if ctx.settings.withdrawal_test_interval_days == 0:
         ctx.warn("Reminders are off by default (settings: withdrawal_test_interval_days = 0).")
@@ -89,7 +96,7 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         except ValueError:
             raise UserError(f"{args.interval!r}: give a number of days, 'off' or 'default'") from None
     try:
-        cp = set_interval(ctx.store, args.counterparty, days)
+        cp = set_interval(ctx.store, ctx.counterparty(args.counterparty), days)
     except ReminderError as exc:
         raise UserError(str(exc)) from None
     what = "the default interval" if days is None else ("off" if days == 0 else f"every {days} days")
@@ -99,14 +106,9 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def record_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    tested_at = None
-    if args.date:
-        try:
-            tested_at = parse_instant(args.date)
-        except DateError as exc:
-            raise UserError(f"--date: {exc}") from None
+    counterparty = ctx.counterparty(args.counterparty)
     try:
-        test = record_test(ctx.store, args.counterparty, args.result, tested_at=tested_at,
+        test = record_test(ctx.store, counterparty, args.result, tested_at=args.date,
                            asset=args.asset, network=args.network, note=args.note)
     except ReminderError as exc:
         raise UserError(str(exc)) from None
@@ -120,16 +122,12 @@ def record_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def history_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    cp = None
-    if args.counterparty:
-        from exposure_app.risk.catalog import load_directory
-
-        cp = load_directory().resolve(args.counterparty)
+    cp = ctx.counterparty(args.counterparty) if args.counterparty else None
     tests = ReminderRepository(ctx.store).tests(cp)
     if args.json:
-        ctx.emit_json([{"id": t.id, "counterparty": t.counterparty, "tested_at": t.tested_at,
+        ctx.emit_json({"tests": [{"id": t.id, "counterparty": t.counterparty, "tested_at": t.tested_at,
                         "result": t.result, "asset": t.asset, "network": t.network, "note": t.note,
-                        "event_id": t.event_id} for t in tests])
+                        "event_id": t.event_id} for t in tests]})
         return 0
     if not tests:
         ctx.out("No test withdrawals recorded.")

@@ -6,17 +6,22 @@ import argparse
 import json
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.options import ACTION, add_json, examples
+from exposure_app.domain.suggest import did_you_mean
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("settings", help="show or change preferences")
-    sub = parser.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
+    sub = parser.add_subparsers(dest="settings_command", metavar=ACTION, required=True)
     p = sub.add_parser("show", help="print every setting")
-    p.add_argument("--json", action="store_true")
+    add_json(p, "the settings")
+    examples(p, "settings show", "settings show --json")
     p.set_defaults(handler=show)
     p = sub.add_parser("set", help="change one setting")
-    p.add_argument("key")
-    p.add_argument("value", help="a JSON value (30, true, \"EUR\") or plain text")
+    p.add_argument("key", help="the setting's name (see 'settings show'), e.g. base_currency")
+    p.add_argument("value", help="a JSON value (30, true, \"EUR\") or plain text; currency "
+                                 "codes are case-insensitive")
+    examples(p, "settings set base_currency EUR", "settings set withdrawal_test_interval_days 90")
     p.set_defaults(handler=set_value)
 
 
@@ -26,6 +31,7 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.emit_json(values)
         return 0
     declared = {s.key: s for s in ctx.settings.declared().values()}
+    ctx.out(f"{'SETTING':<32} {'VALUE':<12} MEANING")
     for key, value in values.items():
         ctx.out(f"{key:<32} {value!s:<12} {declared[key].help}")
     return 0
@@ -39,8 +45,16 @@ def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
         raw = args.value
     declared = {s.key: s for s in ctx.settings.declared().values()}
     setting = declared.get(args.key)
-    if setting is not None and setting.kind is str and not isinstance(raw, str):
+    if setting is None:
+        raise UserError(f"unknown setting {args.key!r}{did_you_mean(args.key, declared)}; "
+                        "see 'settings show'", code="not_found")
+    if setting.kind is str and not isinstance(raw, str):
         raw = args.value
+    choices = getattr(setting, "choices", None)
+    if choices and isinstance(raw, str):
+        # tickers and codes are case-insensitive everywhere else: usd is USD
+        raw = next((c for c in choices if isinstance(c, str) and c.casefold() == raw.strip()
+                    .casefold()), raw)
     try:
         ctx.settings.set(args.key, raw)
     except ValueError as exc:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.context import CliContext, UserError, format_money
+from exposure_app.cli.options import add_json, examples
+from exposure_app.cli.style import paint
 from exposure_app.domain.models import AccountKind
 from exposure_app.services.sync_events import AccountSyncFinished, AccountSyncStatus, SyncReport
 from exposure_app.services.sync_service import sync_blocking
-from exposure_app.storage.errors import NotFoundError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,8 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "named) concurrently, price the holdings and store a snapshot per account. "
                     "Exit status 1 if any account failed.",
     )
-    p.add_argument("accounts", nargs="*", metavar="ACCOUNT", help="account names (default: all)")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("accounts", nargs="*", metavar="ACCOUNT",
+                   help="exchange account names (default: all), e.g. 'Binance main'")
+    add_json(p, "the report")
+    examples(p, "sync", 'sync "Binance main" --json')
     p.set_defaults(handler=sync_accounts)
 
 
@@ -39,10 +42,7 @@ def _select(ctx: CliContext, names: list[str]) -> list[int] | None:
         return None
     ids = []
     for name in names:
-        try:
-            account = ctx.store.accounts.by_name(name)
-        except NotFoundError as exc:
-            raise UserError(str(exc)) from None
+        account = ctx.account(name)
         if account.kind is not AccountKind.EXCHANGE_API:
             raise UserError(f"{account.name!r} is not an exchange account; its balances are "
                             "entered by hand or imported")
@@ -51,7 +51,8 @@ def _select(ctx: CliContext, names: list[str]) -> list[int] | None:
 
 
 def result_to_json(r: AccountSyncFinished) -> dict[str, object]:
-    perms = r.permissions
+    # after a failed read the key was not checked: an earlier check is not shown as current
+    perms = None if r.status is AccountSyncStatus.FAILED else r.permissions
     return {
         "account": r.account_name,
         "exchange": r.exchange_id,
@@ -61,7 +62,7 @@ def result_to_json(r: AccountSyncFinished) -> dict[str, object]:
         "missing": dict(r.missing),
         "skipped": dict(r.skipped),
         "base_currency": r.base_currency,
-        "total_value": r.total_value,
+        "value": r.total_value,
         "wallet_values": dict(r.wallet_values),
         "holdings": r.holdings_count,
         "unpriced_assets": list(r.unpriced_assets),
@@ -72,7 +73,7 @@ def result_to_json(r: AccountSyncFinished) -> dict[str, object]:
             "ip_restricted": perms.ip_restricted, "source": perms.source,
             "detail": perms.detail,
         },
-        "warning": r.permission_warning,
+        "warning": None if perms is None else r.permission_warning,
         "error": r.error,
         "error_kind": r.error_kind,
         "stale_since": r.stale_since,
@@ -101,14 +102,15 @@ def _print_result(ctx: CliContext, r: AccountSyncFinished) -> None:
         ctx.out(f"  unpriced (kept without a value): {', '.join(r.unpriced_assets)}")
     for note in r.notes:
         ctx.out(f"  note: {note}")
-    if r.permissions is not None:
+    failed = r.status is AccountSyncStatus.FAILED
+    if r.permissions is not None and not failed:
         p = r.permissions
         ctx.out(f"  key permissions: {p.level.value.replace('_', '-')}"
                 + (f" ({p.detail})" if p.detail else ""))
-    if r.permission_warning:
-        ctx.out(f"  !!! {r.permission_warning}")
-    if r.status is AccountSyncStatus.FAILED:
-        ctx.out(f"  FAILED: {r.error}")
+        if r.permission_warning:
+            ctx.out(paint(f"  !!! {r.permission_warning}", "warn", ctx.stdout))
+    if failed:
+        ctx.out(paint(f"  FAILED: {r.error}", "high", ctx.stdout))
         if r.stale_since is not None:
             ctx.out(f"  showing the last good snapshot from "
                     f"{r.stale_since.strftime('%Y-%m-%d %H:%M UTC')} (stale)")

@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 
 from exposure_app.cli.context import CliContext, format_money, format_share, parse_as_of
+from exposure_app.cli.options import add_as_of, add_json, examples
+from exposure_app.cli.style import paint
+from exposure_app.risk.events import RiskEvent, format_published
 from exposure_app.risk.warnings import WarningsReport
 from exposure_app.services.risk_service import refresh_held_reserves, warnings_as_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("warnings", help="risk warnings for the custodians you use")
-    p.add_argument("--as-of", metavar="DATE", help="ISO date or date-time (default now); only "
-                   "snapshots and events dated on or before it count")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    add_as_of(p, "snapshots, and events published,")
+    add_json(p, "the warnings")
     p.add_argument("--refresh", action="store_true",
                    help="first fetch public reserve data for your custodians (network)")
+    examples(p, "warnings", "warnings --as-of 2022-11-12 --json", "warnings --refresh")
     p.set_defaults(handler=warnings_cmd)
+
+
+def event_json(e: RiskEvent, as_of_day: date) -> dict:
+    """One event inside a warning: ``resolved`` only if it was resolved by the as-of day."""
+    resolved = e.resolved if e.resolved_by(as_of_day) else None
+    return {"id": e.id, "counterparty": e.counterparty, "date": e.date.isoformat(),
+            "published": format_published(e.published), "category": e.category.value,
+            "title": e.title, "sources": list(e.sources),
+            "resolved": None if resolved is None else {"date": resolved.date.isoformat(),
+                                                       "note": resolved.note}}
 
 
 def warnings_to_json(report: WarningsReport) -> dict:
@@ -37,11 +51,7 @@ def warnings_to_json(report: WarningsReport) -> dict:
                     "affiliated": w.exposure.affiliated,
                 },
                 "reasons": list(w.reasons),
-                "events": [
-                    {"id": e.id, "date": e.date.isoformat(), "category": e.category.value,
-                     "title": e.title, "sources": list(e.sources)}
-                    for e in w.events
-                ],
+                "events": [event_json(e, report.as_of.date()) for e in w.events],
             }
             for w in report.warnings
         ],
@@ -52,9 +62,16 @@ def warnings_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     as_of = parse_as_of(args.as_of)
     if args.refresh:
         ctx.lock_for_writing()
-        for result in refresh_held_reserves(ctx.store, ctx.settings):
+        results = refresh_held_reserves(ctx.store, ctx.settings)
+        if not results:
+            ctx.warn("reserve data: nothing to refresh (outflow signals are off, or no custodian "
+                     "you use publishes reserve data)")
+        for result in results:
             if result.ok:
                 ctx.warn(f"reserve data {result.slug}: {result.points} points")
+            elif ctx.store.risk.cached_series(result.slug) is None:
+                ctx.warn(f"reserve data {result.slug}: not fetched ({result.error}); there is no "
+                         "cached copy yet, so no outflow signal for it")
             else:
                 ctx.warn(f"reserve data {result.slug}: not updated, using the cached copy "
                          f"({result.error})")
@@ -70,7 +87,8 @@ def warnings_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     for w in report.warnings:
         e = w.exposure
-        ctx.out(f"\n[{w.level.value.upper()}] {w.name} ({w.counterparty}): "
+        label = paint(f"[{w.level.value.upper()}]", w.level.value, ctx.stdout)
+        ctx.out(f"\n{label} {w.name} ({w.counterparty}): "
                 f"{format_money(e.value, cur)} = {format_share(e.share)} of net worth "
                 f"(direct {format_money(e.direct, cur)}, affiliated "
                 f"{format_money(e.affiliated, cur)})")

@@ -1,8 +1,12 @@
 """What every CLI command handler gets: the profile, its store and settings.
 
 Handlers are ``handler(args, ctx) -> int``. User mistakes raise
-:class:`UserError` (printed on stderr, exit status 1, no traceback). Output
-for scripts goes to stdout as JSON with ``--json``; messages go to stderr.
+:class:`UserError` (printed on stderr, exit status 1, no traceback);
+:class:`UsageError` is a wrongly formed command (exit status 2). Output for
+scripts goes to stdout as JSON with ``--json``: every document starts with
+``"schema": JSON_SCHEMA_VERSION`` (docs/json.md), and under ``--json`` an
+error is printed as ``{"schema": 1, "error": {"code", "message"}}`` on stdout
+with the same exit status. Messages for people go to stderr.
 """
 
 from __future__ import annotations
@@ -16,14 +20,41 @@ from enum import Enum
 from typing import IO, Any
 
 from exposure_app.domain.money import to_text
+from exposure_app.domain.suggest import unknown
 from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
 from exposure_app.services.profile import Profile
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
 
+JSON_SCHEMA_VERSION = 1
+"""Raised only when a field changes meaning or goes away; new fields may appear any time."""
+
 
 class UserError(Exception):
-    """A problem the user can fix; the message says how. Exit status 1."""
+    """A problem the user can fix; the message says how. Exit status 1.
+
+    ``code`` is the machine-readable kind shown in JSON errors (docs/json.md).
+    """
+
+    exit_status = 1
+
+    def __init__(self, message: str, *, code: str = "error") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class UsageError(UserError):
+    """The command line itself is wrong (a missing or malformed argument). Exit status 2."""
+
+    exit_status = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="usage")
+
+
+def error_document(code: str, message: str) -> dict:
+    """The JSON printed instead of a result when a ``--json`` command fails."""
+    return {"schema": JSON_SCHEMA_VERSION, "error": {"code": code, "message": message}}
 
 
 def to_json_value(value: Any) -> Any:
@@ -41,14 +72,16 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
-def parse_as_of(text: str | None) -> datetime:
-    """``--as-of``: a date means the end of that UTC day; default now."""
-    if not text:
+def parse_as_of(value: datetime | str | None) -> datetime:
+    """``--as-of`` (already parsed by :func:`options.as_of_arg`, or text): default now."""
+    if value is None or value == "":
         return utc_now()
+    if isinstance(value, datetime):
+        return value
     try:
-        return parse_instant(text, end_of_day=True)
+        return parse_instant(value, end_of_day=True)
     except DateError as exc:
-        raise UserError(f"--as-of: {exc}") from None
+        raise UsageError(f"--as-of: {exc}") from None
 
 
 @dataclass
@@ -90,9 +123,50 @@ class CliContext:
     def warn(self, text: str) -> None:
         print(text, file=self.stderr)
 
-    def emit_json(self, data: Any) -> None:
-        json.dump(to_json_value(data), self.stdout, indent=2, ensure_ascii=False)
+    def emit_json(self, data: Any, *, key: str = "items") -> None:
+        """Print one JSON document, ``"schema"`` first. A list is wrapped as ``{key: [...]}``."""
+        if not isinstance(data, dict):
+            data = {key: data}
+        document = {"schema": JSON_SCHEMA_VERSION, **data}
+        json.dump(to_json_value(document), self.stdout, indent=2, ensure_ascii=False)
         self.stdout.write("\n")
+
+    def account(self, name: str):
+        """The account named ``name`` (case-insensitive), or a did-you-mean error."""
+        account = self.store.accounts.find(name)
+        if account is None:
+            raise UserError(unknown("account", name, [a.name for a in self.store.accounts.list()],
+                                    listing="see 'accounts list'"), code="not_found")
+        return account
+
+    def counterparty(self, name: str, *, what: str = "custodian") -> str:
+        """The canonical id of a catalogue counterparty, or of one an account of yours uses.
+
+        Anything else is refused with the closest known ids, so a typo never
+        becomes a new, silently empty name.
+        """
+        from exposure_app.risk.catalog import load_directory
+
+        directory = load_directory()
+        cp = directory.resolve(name)
+        own = {a.counterparty for a in self.store.accounts.list() if a.counterparty}
+        if directory.get(cp) is not None or cp in own:
+            return cp
+        known = [c.id for c in directory] + sorted(own)
+        raise UserError(unknown(what, name, known, listing="see 'counterparties list'"),
+                        code="not_found")
+
+    def confirm(self, question: str, *, yes: bool) -> None:
+        """Ask on a terminal; without one, ``--yes`` is required (scripts say so explicitly)."""
+        if yes:
+            return
+        if not (sys.stdin.isatty() and self.stderr.isatty()):
+            raise UsageError(f"{question} Give --yes to confirm (no terminal to ask on).")
+        self.stderr.write(f"{question} [y/N] ")
+        self.stderr.flush()
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("y", "yes"):
+            raise UserError("nothing changed", code="cancelled")
 
     def close(self) -> None:
         if self._store is not None:

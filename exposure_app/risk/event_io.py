@@ -33,6 +33,7 @@ from exposure_app.risk.events import (
 )
 
 FORMAT_VERSION = 1
+REPORT_ORIGIN_COLUMN = "origin"
 CSV_COLUMNS = (
     "id", "date", "counterparty", "category", "magnitude_usd", "title", "summary",
     "sources", "resolved_date", "resolved_note", "published", "scheduled",
@@ -69,7 +70,10 @@ def _csv_entries(text: str, what: str) -> list[tuple[int, object]]:
                            "sources") if c not in header]
     if missing:
         raise EventFileError(f"{what}: CSV header lacks column(s) {', '.join(missing)}")
-    unknown = [c for c in header if c not in CSV_COLUMNS]
+    # the ``events`` CSV report (``export events``) is read too: it adds ``origin`` and
+    # separates sources with " | "; its rows that are not the user's own are skipped
+    # (shipped, feed and derived events come back on their own)
+    unknown = [c for c in header if c not in (*CSV_COLUMNS, REPORT_ORIGIN_COLUMN)]
     if unknown:
         raise EventFileError(f"{what}: unknown CSV column(s) {', '.join(unknown)}")
     entries: list[tuple[int, object]] = []
@@ -77,6 +81,8 @@ def _csv_entries(text: str, what: str) -> list[tuple[int, object]]:
         line = reader.line_num
         if None in row:
             entries.append((line, {"__bad_row__": "more cells than header columns"}))
+            continue
+        if (row.pop(REPORT_ORIGIN_COLUMN, None) or "user").strip() != "user":
             continue
         raw: dict[str, object] = {
             key: (value or "").strip()
@@ -91,7 +97,7 @@ def _csv_entries(text: str, what: str) -> list[tuple[int, object]]:
         flag = (row.get("scheduled") or "").strip().lower()
         if flag:
             raw["scheduled"] = {"true": True, "false": False}.get(flag, flag)
-        raw["sources"] = (row.get("sources") or "").split()
+        raw["sources"] = (row.get("sources") or "").replace(" | ", " ").split()
         if (row.get("magnitude_usd") or "").strip():
             raw["magnitude_usd"] = row["magnitude_usd"].strip()
         if (row.get("resolved_date") or "").strip():

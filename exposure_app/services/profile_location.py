@@ -197,6 +197,9 @@ def _copy_profile(source_dir: Path, folder: Path) -> None:
         try:
             version = int(source.execute("PRAGMA user_version").fetchone()[0])
             source.backup(dest)
+            # the copy keeps the source's WAL flag; opening it for the check (read-only)
+            # would then leave .partial-wal/.partial-shm files behind: make it a plain file
+            dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
             source.close()
@@ -205,6 +208,9 @@ def _copy_profile(source_dir: Path, folder: Path) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    finally:
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
     for name in PROFILE_FILES:
         if (source_dir / name).is_file():
             shutil.copy2(source_dir / name, folder / name)

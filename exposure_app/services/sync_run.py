@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from exposure_app.domain.models import Account, SnapshotSource
+from exposure_app.domain.models import Account, Holding, SnapshotSource
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.exchanges.errors import (
     ConfigurationError,
@@ -277,9 +278,7 @@ class SyncRun:
         reading = outcome.reading
         built = build_snapshot(account, reading, book, taken_at, last_good, self._locks_of)
         notes = [n for n in (outcome.pricing_error,) if n]
-        if built.assumed:
-            notes.append("priced by assuming a stablecoin is worth 1 USD: "
-                         + ", ".join(built.assumed))
+        notes += [assumed_price_note(asset, built.snapshot.holdings) for asset in built.assumed]
         timings = self._timings(p, outcome)
         with self.store.transaction():
             snapshot_id = save_snapshot(self.store, built)
@@ -306,3 +305,21 @@ class SyncRun:
             permission_warning=permission_warning(reading.permissions),
             snapshot_id=snapshot_id, notes=tuple(notes),
         )
+
+
+_ASSUMED_QUOTE = re.compile(r"\b([A-Z0-9]+) taken as 1 USD")
+
+
+def assumed_price_note(asset: str, holdings: Iterable[Holding]) -> str:
+    """Say per asset what an assumed stablecoin price means for it.
+
+    "BTC priced through BTC/USDT, with USDT assumed worth 1 USD" (BTC was not
+    assumed to be worth 1 USD: its USDT quote was converted at 1), or, for a
+    stablecoin without any market price, "USDC assumed worth 1 USD".
+    """
+    source = next((h.price_source for h in holdings if h.asset == asset and h.price_source), "")
+    quote = _ASSUMED_QUOTE.search(source or "")
+    if quote is not None and quote.group(1) != asset:
+        stable = quote.group(1)
+        return f"{asset} priced through {asset}/{stable}, with {stable} assumed worth 1 USD"
+    return f"{asset} assumed worth 1 USD (a stablecoin with no market price found)"

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from exposure_app.domain.models import Account, AccountKind
+from exposure_app.domain.suggest import did_you_mean
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
 from exposure_app.storage.errors import ConflictError, NotFoundError
 
@@ -87,7 +88,8 @@ class AccountRepository:
     def by_name(self, name: str) -> Account:
         account = self.find(name)
         if account is None:
-            raise NotFoundError(f"no account named {name!r}")
+            known = [a.name for a in self.list()]
+            raise NotFoundError(f"no account named {name!r}{did_you_mean(name, known)}")
         return account
 
     def list(self) -> list[Account]:
