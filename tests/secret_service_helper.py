@@ -58,7 +58,7 @@ def main() -> int:
         out["stored"] = backend.get_password(SERVICE_NAME, ref)
         sync = cli("sync", "--json")
         out["sync"] = [sync.returncode, sync.stdout, sync.stderr]
-        remove = cli("accounts", "remove", "Binance SS")
+        remove = cli("accounts", "remove", "Binance SS", "--yes")
         out["remove"] = [remove.returncode, remove.stdout, remove.stderr]
         out["after_remove"] = backend.get_password(SERVICE_NAME, ref)
         out["backend"] = f"{type(backend).__module__}.{type(backend).__name__}"

@@ -50,14 +50,18 @@ class _Parser(argparse.ArgumentParser):
 
     json_errors = False
     """Set by :func:`run_cli` when ``--json`` is on the command line."""
+    streams: tuple | None = None
+    """(stdout, stderr) of the running :func:`run_cli` call; ``None``: the process's."""
 
     def error(self, message: str):  # type: ignore[override]
         message += _suggest_choice(message)
+        out, err = _Parser.streams or (sys.stdout, sys.stderr)
         if _Parser.json_errors:
-            print(json.dumps(error_document("usage", message)), file=sys.stdout)
-            self.exit(2)
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+            print(json.dumps(error_document("usage", message)), file=out)
+        else:
+            self.print_usage(err)
+            print(f"{self.prog}: error: {message}", file=err)
+        raise SystemExit(2)
 
 
 def _suggest_choice(message: str) -> str:
@@ -147,7 +151,13 @@ def run_cli(argv: Sequence[str], *, stdout=None, stderr=None) -> int:
     _complete(parser)
     argv = list(argv)
     _Parser.json_errors = "--json" in argv
-    args = parser.parse_args(argv)
+    _Parser.streams = (stdout or sys.stdout, stderr or sys.stderr)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:     # usage error (2), or --help/--version (0)
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    finally:
+        _Parser.streams = None
     handler = getattr(args, "handler", None)
     if args.demo or args.self_test:
         parser.error("--demo and --self-test are used without a COMMAND")

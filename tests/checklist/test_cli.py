@@ -36,7 +36,7 @@ def test_checklist_json_tick_note_and_reminders(data_dir, run_cli):
     everything = json.loads(run_cli("checklist", "--all", "--json").stdout)
     assert {c["counterparty"] for c in everything["custodians"]} == {"binance", "kraken"}
 
-    rem = json.loads(run_cli("reminders", "list", "--json").stdout)
+    rem = json.loads(run_cli("reminders", "list", "--json").stdout)["reminders"]
     assert {r["counterparty"] for r in rem} == {"binance", "kraken"}
     assert all(r["due"] for r in rem)                  # the fixture's snapshots are from March
     assert run_cli("reminders", "set", "kraken", "off").returncode == 0
@@ -44,9 +44,9 @@ def test_checklist_json_tick_note_and_reminders(data_dir, run_cli):
                        "--json")
     assert recorded.returncode == 0, recorded.stderr
     assert json.loads(recorded.stdout)["event_id"] is None
-    rem = {r["counterparty"]: r for r in json.loads(run_cli("reminders", "list", "--json").stdout)}
+    rem = {r["counterparty"]: r for r in json.loads(run_cli("reminders", "list", "--json").stdout)["reminders"]}
     assert not rem["binance"]["due"] and not rem["kraken"]["enabled"]
-    history = json.loads(run_cli("reminders", "history", "--json").stdout)
+    history = json.loads(run_cli("reminders", "history", "--json").stdout)["tests"]
     assert [t["result"] for t in history] == ["worked"]
     assert run_cli("reminders", "set", "kraken", "soon").returncode == 1
 

@@ -53,7 +53,7 @@ def test_import_csv_end_to_end_and_rejection_report(run_cli, tmp_path):
     assert rejected.returncode == 1
     assert "line 2" in rejected.stderr and "line 3" in rejected.stderr
     assert "Traceback" not in rejected.stderr
-    rows = json.loads(ok(run_cli("holdings", "list", "--json")).stdout)
+    rows = json.loads(ok(run_cli("holdings", "list", "--json")).stdout)["holdings"]
     assert [(r["asset"], r["total"]) for r in rows] == [("ETH", "3")]
 
 
@@ -68,8 +68,8 @@ def test_exit_codes_usage_and_user_errors(run_cli):
     ok(run_cli("accounts", "add-wallet", "W"))
     dup = run_cli("accounts", "add-wallet", "w")
     assert dup.returncode == 1 and "already exists" in dup.stderr
-    ok(run_cli("accounts", "remove", "W"))
-    assert json.loads(ok(run_cli("accounts", "list", "--json")).stdout) == []
+    ok(run_cli("accounts", "remove", "W", "--yes"))
+    assert json.loads(ok(run_cli("accounts", "list", "--json")).stdout) == {"schema": 1, "accounts": []}
 
 
 def test_data_dir_from_environment(run_cli, tmp_path):

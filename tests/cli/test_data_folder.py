@@ -25,9 +25,9 @@ def test_move_then_the_next_start_opens_the_new_folder(data_dir, tmp_path, monke
     assert f"copied this profile to {target}" in out
     assert "same API keys" in err
     code, out, _ = _cli("data-folder", "show", "--json")           # no --data-dir: the choice
-    assert json.loads(out) == {"in_use": str(target), "chosen_default": str(target)}
+    assert json.loads(out) == {"schema": 1, "in_use": str(target), "chosen_default": str(target)}
     code, out, _ = _cli("accounts", "list", "--json")
-    assert code == 0 and [a["name"] for a in json.loads(out)] == ["Ledger"]
+    assert code == 0 and [a["account"] for a in json.loads(out)["accounts"]] == ["Ledger"]
     # the environment variable still wins, and says so
     monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "env"))
     code, out, _ = _cli("data-folder", "show", "--json")
@@ -82,10 +82,10 @@ def test_removing_an_account_in_the_old_copy_keeps_the_key_without_touching_the_
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())       # any keyring call would fail the removal
     try:
-        code, _, err = _cli("--data-dir", str(data_dir), "accounts", "remove", "Binance")
+        code, _, err = _cli("--data-dir", str(data_dir), "accounts", "remove", "Binance", "--yes")
     finally:
         keyring.set_keyring(previous)
     assert code == 0, err
     assert f"stays in the keyring: the copy of this profile in {target.resolve()}" in err
     code, out, _ = _cli("--data-dir", str(target), "accounts", "list", "--json")
-    assert [a["name"] for a in json.loads(out)] == ["Binance"]
+    assert [a["account"] for a in json.loads(out)["accounts"]] == ["Binance"]

@@ -89,7 +89,7 @@ def test_add_then_sync_and_the_secret_is_nowhere_but_the_keyring(
     report = json.loads(out)["accounts"][0]
     assert report["status"] == "ok"
     assert report["coverage"][0] == "spot" and "earn_locked" in report["coverage"]
-    assert report["total_value"] == "21000"          # 0.3 BTC x 60000 + 1 ETH x 3000
+    assert report["value"] == "21000"          # 0.3 BTC x 60000 + 1 ETH x 3000
     assert report["permissions"]["level"] == "read_only"
     assert report["timings"]["read_seconds"] > 0
     code, text, _ = cli("sync")
@@ -277,7 +277,7 @@ def test_a_rotated_key_replaces_the_old_one_and_the_history_stays(cli, data_dir,
                          stdin=json.dumps({"apiKey": NEW_KEY, "secret": NEW_SECRET}))
     assert code == 0, err
     result = json.loads(out)
-    assert result == {"name": "Binance", "exchange": "binance", "key_tested": True,
+    assert result == {"schema": 1, "account": "Binance", "exchange": "binance", "key_tested": True,
                       "permissions": "read_only", "warning": None}
     assert list(memory_keyring.entries) == [ref]             # the same entry, overwritten
     stored = json.loads(next(iter(memory_keyring.entries.values())))

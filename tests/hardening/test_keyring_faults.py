@@ -161,12 +161,12 @@ def test_keyring_refusing_the_write_after_the_key_check_leaves_no_orphan(tmp_pat
 
 def test_removing_an_account_while_the_keyring_is_locked_keeps_it(profile):
     data_dir, keyring_file, _ = profile
-    done = cli(data_dir, "accounts", "remove", "First", env=keyring_env(keyring_file, fail="set"))
+    done = cli(data_dir, "accounts", "remove", "First", "--yes", env=keyring_env(keyring_file, fail="set"))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "keyring" in done.stderr.lower()
     # Kept rather than leaving its secret orphaned in the keyring; it still syncs.
     assert account_names(data_dir) == ["Celsius", "First", "Second"]
     assert run_sync(data_dir, keyring_file).returncode == 0
-    assert cli(data_dir, "accounts", "remove", "First",
+    assert cli(data_dir, "accounts", "remove", "First", "--yes",
                env=keyring_env(keyring_file)).returncode == 0
     assert len(json.loads(keyring_file.read_text())) == 1

@@ -40,7 +40,7 @@ def test_warnings_before_and_after_the_ftx_halt(run_cli, tmp_path):
     early = warnings_json(run_cli, "2022-11-05")
     late = warnings_json(run_cli, "2022-11-12")
 
-    assert set(late) == {"as_of", "base_currency", "net_worth", "warnings"}
+    assert set(late) == {"schema", "as_of", "base_currency", "net_worth", "warnings"}
     assert late["base_currency"] == "USD" and late["net_worth"] == "47500"
     ftx_late = late["warnings"][0]
     assert set(ftx_late) == {"counterparty", "name", "level", "exposure", "reasons", "events"}
@@ -50,7 +50,8 @@ def test_warnings_before_and_after_the_ftx_halt(run_cli, tmp_path):
     ids = {e["id"] for e in ftx_late["events"]}
     assert {"2022-11-08-ftx-withdrawal-halt", "2022-11-11-ftx-insolvency"} <= ids
     for e in ftx_late["events"]:
-        assert set(e) == {"id", "date", "category", "title", "sources"}
+        assert set(e) == {"id", "counterparty", "date", "published", "category", "title",
+                          "sources", "resolved"}
         assert e["date"] <= "2022-11-12" and e["sources"]
     assert any("unresolved" in r for r in ftx_late["reasons"])
 
@@ -93,7 +94,7 @@ def test_events_add_edit_list_export_remove(run_cli, tmp_path):
                "krakenfutures", "--category", "withdrawal_halt", "--title", "My test halt",
                "--summary", "Withdrawals stuck for me.", "--source", "https://example.org/1"))
     listed = json.loads(ok(run_cli("events", "list", "--counterparty", "kraken",
-                                   "--since", "2024-01-01", "--json")).stdout)
+                                   "--since", "2024-01-01", "--json")).stdout)["events"]
     mine = [e for e in listed if e["id"] == "my-halt-1"]
     assert mine and mine[0]["origin"] == "user" and mine[0]["counterparty"] == "kraken"
     assert all(e["date"] >= "2024-01-01" for e in listed)
@@ -120,7 +121,8 @@ def test_events_add_edit_list_export_remove(run_cli, tmp_path):
 
     ok(run_cli("events", "remove", "my-halt-1"))
     ok(run_cli("events", "import", str(out_csv)))
-    again = json.loads(ok(run_cli("events", "list", "--counterparty", "kraken", "--json")).stdout)
+    again = json.loads(ok(run_cli("events", "list", "--counterparty", "kraken",
+                                  "--json")).stdout)["events"]
     assert any(e["id"] == "my-halt-1" for e in again)
 
     everything = tmp_path / "all.json"
@@ -153,19 +155,19 @@ def test_events_update_from_a_feed(run_cli):
         ok(run_cli("settings", "set", "events_feed_url", f"{base}/events.json"))
         ok(run_cli("events", "update"))
         listed = json.loads(ok(run_cli("events", "list", "--counterparty", "bybit",
-                                       "--json")).stdout)
+                                       "--json")).stdout)["events"]
         assert any(e["id"] == "feed-a" and e["origin"] == "feed" for e in listed)
         routes["/events.json"] = (200, b'{"events": [{"id": "x"}]}')
         failed = run_cli("events", "update")
         assert failed.returncode == 1 and "nothing changed" in failed.stderr
     listed = json.loads(ok(run_cli("events", "list", "--counterparty", "bybit",
-                                   "--json")).stdout)
+                                   "--json")).stdout)["events"]
     assert any(e["id"] == "feed-a" for e in listed)
 
 
 def test_counterparties_list(run_cli):
     data = json.loads(ok(run_cli("counterparties", "list", "--json")).stdout)
-    by_id = {c["id"]: c for c in data}
+    by_id = {c["counterparty"]: c for c in data["counterparties"]}
     assert by_id["binance"]["ccxt_ids"] == ["binance", "binanceusdm", "binancecoinm"]
     assert by_id["ftx"]["status"] == "defunct" and by_id["ftx"]["defunct_since"] == "2022-11-11"
     assert "okex" in by_id["okx"]["aliases"]
