@@ -64,7 +64,7 @@ def test_exit_codes_usage_and_user_errors(run_cli):
     assert missing.returncode == 1 and "no account named 'Nobody'" in missing.stderr
     assert "Traceback" not in missing.stderr
     bad_date = run_cli("exposure", "--as-of", "yesterday")
-    assert bad_date.returncode == 1 and "--as-of" in bad_date.stderr
+    assert bad_date.returncode == 2 and "--as-of" in bad_date.stderr and "YYYY-MM-DD" in bad_date.stderr
     ok(run_cli("accounts", "add-wallet", "W"))
     dup = run_cli("accounts", "add-wallet", "w")
     assert dup.returncode == 1 and "already exists" in dup.stderr

@@ -20,6 +20,7 @@ import pytest
 from exposure_app.cli.main import run_cli
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
 from exposure_app.emulator.binance import BinanceEmulator
+from exposure_app.services.checklist_service import ALL
 
 from .json_schemas import SCHEMAS
 
@@ -116,9 +117,10 @@ def test_every_command_prints_its_documented_json(cli, binance, tmp_path):
     assert any(c["counterparty"] == "binance" for c in catalogue)
 
     plan = cli.json("checklist", "checklist")                 # no argument: every custodian
-    assert plan["scope"] == "all" or plan["scope"] == "__all__" or plan["name"]
-    binance_items = [i for i in plan["items"] if i["counterparty"] == "binance"]
-    assert any(isinstance(i["networks"], list) or i["networks"] is None for i in binance_items)
+    assert plan["scope"] == ALL
+    btc = next(i for i in plan["items"] if i["item"] == "asset:binance:BTC")
+    assert btc["networks"] is None or all(isinstance(n["memo"], dict) for n in btc["networks"])
+    assert btc["memo"]["needed"] in ("required", "likely", "none", "unknown")
     assert all(isinstance(c["withdrawals_blocked"], bool) for c in plan["custodians"])
     assert all(isinstance(c["unpriced_assets"], list) for c in plan["custodians"])
 
