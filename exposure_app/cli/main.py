@@ -54,6 +54,10 @@ class _Parser(argparse.ArgumentParser):
     """(stdout, stderr) of the running :func:`run_cli` call; ``None``: the process's."""
 
     def error(self, message: str):  # type: ignore[override]
+        if message.startswith("unrecognized arguments: "):
+            # name the unknown options only: a value typed after one may be a secret
+            words = [w for w in message.split(": ", 1)[1].split() if w.startswith("-")]
+            message = "unrecognized arguments: " + (" ".join(words) or "(extra values)")
         message += _suggest_choice(message)
         out, err = _Parser.streams or (sys.stdout, sys.stderr)
         if _Parser.json_errors:

@@ -134,7 +134,7 @@ def test_a_rejected_import_changes_nothing(run_cli, tmp_path):
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"events": [raw_event("keep-me")]}))
     ok(run_cli("events", "import", str(good)))
-    before = ok(run_cli("events", "list", "--json")).stdout
+    before = json.loads(ok(run_cli("events", "list", "--json")).stdout)["events"]
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"events": [raw_event("new-one"),
                                           raw_event("broken", counterparty="atlantis"),
@@ -143,7 +143,7 @@ def test_a_rejected_import_changes_nothing(run_cli, tmp_path):
     assert result.returncode == 1
     assert "entry 2 (broken)" in result.stderr and "entry 3" in result.stderr
     assert "Traceback" not in result.stderr
-    assert ok(run_cli("events", "list", "--json")).stdout == before
+    assert json.loads(ok(run_cli("events", "list", "--json")).stdout)["events"] == before
     missing = run_cli("events", "import", str(tmp_path / "nope.json"))
     assert missing.returncode == 1 and "cannot be read" in missing.stderr
 
@@ -176,7 +176,7 @@ def test_counterparties_list(run_cli):
 
 
 def test_usage_and_user_errors(run_cli):
-    assert run_cli("warnings", "--as-of", "yesterday").returncode == 1
+    assert run_cli("warnings", "--as-of", "yesterday").returncode == 2
     assert run_cli("events", "list", "--counterparty", "atlantis").returncode == 1
     assert run_cli("events", "add", "x-1").returncode == 2
     assert run_cli("events", "list", "--since", "soon").returncode == 2
