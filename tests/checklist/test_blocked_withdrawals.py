@@ -73,4 +73,5 @@ def test_csv_markdown_and_json_carry_the_block(store, data_dir, tmp_path):
     (usdc_row,) = [r for r in plan["items"] if r["item"] == "asset:ftx:USDC"]
     assert usdc_row["withdrawals_blocked"] is True      # FTX is still in bankruptcy today
     (section,) = plan["custodians"]
-    assert section["withdrawals_blocked"].startswith("insolvency since 2022-11-11")
+    assert section["withdrawals_blocked"] is True
+    assert section["withdrawals_blocked_reason"].startswith("insolvency since 2022-11-11")

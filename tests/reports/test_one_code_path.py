@@ -53,7 +53,7 @@ def test_cli_errors_are_plain(built, run_cli, tmp_path):
     assert missing.returncode == 1 and "does not exist" in missing.stderr
     assert "Traceback" not in missing.stderr
     date = run_cli("export", "holdings", "--out", str(tmp_path / "x.csv"), "--as-of", "yesterday")
-    assert date.returncode == 1 and "--as-of" in date.stderr
-    assert run_cli("checklist").returncode == 1
+    assert date.returncode == 2 and "--as-of" in date.stderr
+    assert run_cli("checklist").returncode == 0          # no custodian named: every custodian
     unknown = run_cli("checklist", "nosuchexchange")
-    assert unknown.returncode == 1 and "neither a known custodian" in unknown.stderr
+    assert unknown.returncode == 1 and "no custodian named 'nosuchexchange'" in unknown.stderr
