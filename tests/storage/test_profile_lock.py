@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -45,4 +46,4 @@ def test_cli_write_while_profile_locked_fails_cleanly(data_dir, run_cli):
     assert "in use by another Exposure process" in result.stderr
     assert "Traceback" not in result.stderr
     listed = run_cli("accounts", "list", "--json")
-    assert listed.returncode == 0 and listed.stdout.strip() == "[]"
+    assert listed.returncode == 0 and json.loads(listed.stdout)["accounts"] == []
