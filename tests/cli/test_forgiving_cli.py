@@ -247,3 +247,18 @@ def test_refresh_without_a_cached_copy_says_there_is_none(cli):
     code, _, err = cli("warnings", "--refresh")
     assert code == 0 and "reserve data" in err
     assert "no cached copy yet" in err and "using the cached copy" not in err
+
+
+def test_shell_completion_answers_from_the_cli_parser(tmp_path):
+    """argcomplete's protocol: the entry point answers with the CLI's words, never the GUI."""
+    import subprocess
+
+    from tests.conftest import REPO_ROOT, cli_env
+
+    answer = tmp_path / "completions"
+    env = cli_env(_ARGCOMPLETE="1", _ARGCOMPLETE_IFS="\n", COMP_LINE="exposure-app accounts re",
+                  COMP_POINT="24", _ARGCOMPLETE_STDOUT_FILENAME=str(answer))
+    done = subprocess.run([sys.executable, "-m", "exposure_app"], env=env, cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert answer.read_text().split() == ["remove"]
