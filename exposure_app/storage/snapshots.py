@@ -28,7 +28,9 @@ from exposure_app.domain.timeutil import from_storage, to_storage
 if TYPE_CHECKING:
     from exposure_app.storage.store import ProfileStore
 
-_SNAPSHOT_COLUMNS = "id, account_id, taken_at, status, source, error, coverage, missing"
+_SNAPSHOT_COLUMNS = (
+    "id, account_id, taken_at, status, source, error, coverage, missing, currency"
+)
 _HOLDING_COLUMNS = (
     "snapshot_id, wallet, asset, free, locked, total, price, value, price_source, carried_from"
 )
@@ -60,7 +62,8 @@ class SnapshotRepository:
         with self._store.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO snapshots (account_id, taken_at, status, usable, source, error, "
-                "coverage, missing, total_value, unpriced_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "coverage, missing, total_value, unpriced_count, currency) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     snapshot.account_id,
                     to_storage(snapshot.taken_at),
@@ -72,6 +75,7 @@ class SnapshotRepository:
                     json.dumps(dict(snapshot.missing), sort_keys=True),
                     to_text(add(*(h.value for h in snapshot.holdings if h.value is not None))),
                     sum(1 for h in snapshot.holdings if h.value is None and h.total != 0),
+                    snapshot.currency or self._store.value_currency,
                 ],
             )
             snapshot_id = int(cursor.lastrowid)
@@ -131,6 +135,7 @@ class SnapshotRepository:
             coverage=tuple(json.loads(row[6])),
             missing=json.loads(row[7]),
             holdings=holdings,
+            currency=row[8],
         )
 
     def holdings(self, snapshot_id: int) -> list[Holding]:
