@@ -24,10 +24,10 @@ import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from exposure_app.domain.market_valuation import follows_market
+from exposure_app.domain.market_valuation import follows_market, with_market_price
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import describe_age, utc_now
 from exposure_app.exchanges.errors import describe_exception
@@ -145,7 +145,7 @@ async def refresh_prices(
     timeout = float(timeout or settings.sync_timeout_seconds)
     sources = parse_price_sources(settings.price_sources)
     base = settings.base_currency
-    wanted = sorted({*held_assets(store, now), *WATCHED_ASSETS, *extra_assets,
+    wanted = sorted({*held_assets(store, utc_now()), *WATCHED_ASSETS, *extra_assets,
                      *([base] if base != "USD" else [])} - {"USD"})[:MAX_ASSETS]
     first = history_start or min(filter(None, [first_snapshot_day(store),
                                                now.date() - timedelta(days=DEFAULT_HISTORY_DAYS)]))
@@ -184,7 +184,9 @@ async def refresh_prices(
         now,
     )
     revalued = revalue_from_cache(store, base, now) if gathered.quotes else []
-    held = held_assets(store, now)
+    if gathered.closes:
+        price_dated_records(store, now)
+    held = held_assets(store, utc_now())
     return PriceRefreshReport(
         started_at=now, sources=tuple(gathered.outcomes), tickers=len(gathered.quotes),
         closes=len(gathered.closes), unpriced=tuple(a for a in remaining if a in held),
@@ -201,6 +203,49 @@ def revalue_from_cache(store: ProfileStore, base: str, now: datetime) -> list[in
         return None if point is None else (point.price, point.label)
 
     return revalue_manual_accounts(store, price_of, now)
+
+
+_UNPRICED_RECORDS_SQL = (
+    "SELECT DISTINCT s.id FROM snapshots s JOIN accounts a ON a.id = s.account_id "
+    "JOIN holdings h ON h.snapshot_id = s.id WHERE s.usable = 1 AND a.kind != 'exchange_api' "
+    "AND s.source IN ('manual', 'import') AND h.price_source IS NULL AND h.total != '0' "
+    "ORDER BY s.id"
+)
+
+
+def price_dated_records(store: ProfileStore, now: datetime) -> int:
+    """Holdings recorded by hand or imported without a price, valued at their date's close.
+
+    A record made before its asset's closes were cached stays unpriced until
+    they are; this fills in each such holding from the close of the record's
+    own day (in the snapshot's currency). Returns how many snapshots changed.
+    """
+    ids = [r[0] for r in store.db.execute(_UNPRICED_RECORDS_SQL)]
+    if not ids:
+        return 0
+    prices = MarketPrices.load(store, now)
+    changed = 0
+    with store.transaction():
+        for snapshot_id in ids:
+            snapshot = store.snapshots.get(snapshot_id)
+            if snapshot is None:
+                continue
+            day = snapshot.taken_at.astimezone(UTC).date()
+            currency = snapshot.currency or store.value_currency
+
+            def price_of(asset: str, day=day, currency=currency) -> tuple[Decimal, str] | None:
+                point = prices.price(asset, currency, day if day < now.date() else None)
+                return None if point is None else (point.price, point.label)
+
+            holdings = tuple(
+                with_market_price(h, *found) if h.price_source is None and h.total
+                and (found := price_of(h.asset)) is not None else h
+                for h in snapshot.holdings
+            )
+            if holdings != snapshot.holdings:
+                store.snapshots.reprice(snapshot_id, holdings)
+                changed += 1
+    return changed
 
 
 def cache_age_text(store: ProfileStore, now: datetime | None = None) -> str:

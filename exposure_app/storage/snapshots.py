@@ -115,6 +115,26 @@ class SnapshotRepository:
             )
         )
 
+    def reprice(self, snapshot_id: int, holdings: Sequence[Holding]) -> None:
+        """Set the prices and values of a stored snapshot's holdings (same amounts, same
+        order as :meth:`holdings` returns them) and its totals, in one transaction."""
+        with self._store.transaction() as db:
+            ids = [r[0] for r in db.execute(
+                "SELECT id FROM holdings WHERE snapshot_id = ? ORDER BY id", [snapshot_id])]
+            if len(ids) != len(holdings):
+                raise ValueError("reprice: the holdings do not match the snapshot")
+            db.conn.executemany(
+                "UPDATE holdings SET price = ?, value = ?, price_source = ?, priced = ? "
+                "WHERE id = ?",
+                [(_txt(h.price), _txt(h.value), h.price_source, int(h.priced), row_id)
+                 for h, row_id in zip(holdings, ids, strict=True)],
+            )
+            db.execute(
+                "UPDATE snapshots SET total_value = ?, unpriced_count = ? WHERE id = ?",
+                [to_text(add(*(h.value for h in holdings if h.value is not None))),
+                 sum(1 for h in holdings if h.value is None and h.total != 0), snapshot_id],
+            )
+
     def delete(self, snapshot_id: int) -> None:
         with self._store.transaction() as db:
             db.execute("DELETE FROM snapshots WHERE id = ?", [snapshot_id])
