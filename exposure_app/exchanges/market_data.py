@@ -193,8 +193,11 @@ def _day_ms(day: date) -> int:
 class MarketDataClient:
     """Public market data from one source. Threading: sync loop thread only."""
 
-    def __init__(self, source: PriceSource, *, proxy: str | None, timeout: float) -> None:
+    def __init__(self, source: PriceSource, *, proxy: str | None, timeout: float,
+                 throttle: bool = True) -> None:
+        """``throttle=False`` (tests on loopback only) turns ccxt's rate limiter off."""
         self.source = source
+        self._throttle = throttle
         self._connection = ConnectionOptions(api_url=source.api_url, proxy=proxy or None,
                                              timeout_seconds=timeout)
         self._client: Any = None
@@ -204,12 +207,14 @@ class MarketDataClient:
             self._client = build_client(
                 self.source.exchange_id, {}, self._connection,
                 options=_SPOT_ONLY.get(self.source.exchange_id),
+                extra_config=None if self._throttle else {"enableRateLimit": False},
             )
         if self._client.markets is None:
             await self._client.load_markets()
         markets = self._client.markets
-        if not isinstance(markets, dict):
-            raise BadResponseError("markets: not an object")
+        if not isinstance(markets, dict) or not markets:
+            # ccxt turns some unreadable answers (an HTML page) into an empty list
+            raise BadResponseError("the exchange listed no markets")
         return markets
 
     async def tickers(self, symbols: Sequence[str], now: datetime,

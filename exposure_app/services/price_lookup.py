@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from exposure_app.domain.money import ONE, div, mul
@@ -81,17 +81,21 @@ class MarketPrices:
                 return found, day - timedelta(days=back)
         return None
 
-    def _raw(self, asset: str, quote: str, day: date | None) -> tuple[Decimal, str, date] | None:
-        """``asset/quote`` now (ticker, else the latest close) or on ``day``."""
+    def _raw(self, asset: str, quote: str, day: date | None
+             ) -> tuple[Decimal, str, date, datetime] | None:
+        """``asset/quote`` now (ticker, else the latest close) or on ``day``, with when
+        it was known (the ticker's time, or the end of the close's day)."""
         if day is None:
             ticker = self._tickers.get((asset, quote))
             if ticker is not None:
-                return ticker.price, f"{ticker.source} {asset}/{quote}", ticker.taken_at.date()
+                return (ticker.price, f"{ticker.source} {asset}/{quote}", ticker.taken_at.date(),
+                        ticker.taken_at)
             day = self.today
         found = self._close(asset, quote, day)
         if found is None:
             return None
-        return found[0], f"{asset}/{quote} close {found[1].isoformat()}", found[1]
+        known = datetime.combine(found[1], time.max, tzinfo=UTC)
+        return found[0], f"{asset}/{quote} close {found[1].isoformat()}", found[1], known
 
     # -- USD --------------------------------------------------------------------------------
 
@@ -103,29 +107,44 @@ class MarketPrices:
         return PricePoint(ONE, f"{coin} taken as 1 USD", day or self.today, assumed=True)
 
     def usd(self, asset: str, day: date | None = None) -> PricePoint | None:
-        """One unit of ``asset`` in USD now (``day`` ``None``) or at ``day``'s close."""
+        """One unit of ``asset`` in USD now (``day`` ``None``) or at ``day``'s close.
+
+        On a day, the first route in the module docstring's order that has a
+        close wins. Now, the route with the freshest ticker wins (a source that
+        stopped answering leaves an older ticker behind), in that order on a tie.
+        """
         if asset == "USD":
             return PricePoint(ONE, "USD", day or self.today)
+        routes = self._routes(asset, day)
+        if routes:
+            if day is not None:
+                return routes[0][1]
+            return max(routes, key=lambda r: (r[0], -routes.index(r)))[1]
+        if asset in USD_STABLECOINS:
+            return PricePoint(ONE, f"assumed 1 {asset} = 1 USD (no market price; as of today)",
+                              self.today, assumed=True)
+        return None
+
+    def _routes(self, asset: str, day: date | None) -> list[tuple[datetime, PricePoint]]:
+        found: list[tuple[datetime, PricePoint]] = []
         direct = self._raw(asset, "USD", day)
         if direct is not None:
-            return PricePoint(direct[0], direct[1], direct[2])
+            found.append((direct[3], PricePoint(direct[0], direct[1], direct[2])))
         for quote in _STABLE_QUOTES:
             if quote == asset:
                 continue
             via = self._raw(asset, quote, day)
             if via is not None:
                 conv = self._stable_usd(quote, day)
-                return PricePoint(mul(via[0], conv.price), f"{via[1]} × {conv.label}", via[2])
+                found.append((via[3], PricePoint(mul(via[0], conv.price),
+                                                 f"{via[1]} × {conv.label}", via[2])))
             if asset in FIAT:
                 inverted = self._raw(quote, asset, day)
                 if inverted is not None:
                     conv = self._stable_usd(quote, day)
-                    return PricePoint(div(conv.price, inverted[0]), f"1 / {inverted[1]}",
-                                      inverted[2])
-        if asset in USD_STABLECOINS:
-            return PricePoint(ONE, f"assumed 1 {asset} = 1 USD (no market price; as of today)",
-                              self.today, assumed=True)
-        return None
+                    found.append((inverted[3], PricePoint(
+                        div(conv.price, inverted[0]), f"1 / {inverted[1]}", inverted[2])))
+        return found
 
     def price(self, asset: str, currency: str, day: date | None = None) -> PricePoint | None:
         """One unit of ``asset`` in ``currency`` (USD or another through USD)."""

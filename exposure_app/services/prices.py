@@ -139,8 +139,13 @@ async def refresh_prices(
     extra_assets: Iterable[str] = (),
     history_start: date | None = None,
     timeout: float | None = None,
+    throttle: bool = True,
 ) -> PriceRefreshReport:
-    """Fetch and cache prices (see the module docstring); never raises for a source failing."""
+    """Fetch and cache prices (see the module docstring); never raises for a source failing.
+
+    ``throttle=False`` drops ccxt's client-side rate limiting: for loopback
+    emulators in tests and the demo only, never for real venues.
+    """
     now = now or utc_now()
     timeout = float(timeout or settings.sync_timeout_seconds)
     sources = parse_price_sources(settings.price_sources)
@@ -160,7 +165,8 @@ async def refresh_prices(
     for source in sources:
         if not remaining:
             break
-        client = MarketDataClient(source, proxy=settings.proxy, timeout=timeout)
+        client = MarketDataClient(source, proxy=settings.proxy, timeout=timeout,
+                                  throttle=throttle)
         try:
             priced = await asyncio.wait_for(
                 _from_source(client, remaining, start, now, rejected, gathered), timeout * 4)

@@ -30,7 +30,7 @@ def market():
 
 
 def _refresh(store, settings, **kwargs):
-    return asyncio.run(refresh_prices(store, settings, **kwargs))
+    return asyncio.run(refresh_prices(store, settings, throttle=False, **kwargs))
 
 
 def _noon(day):
