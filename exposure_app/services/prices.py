@@ -32,6 +32,7 @@ from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import describe_age, utc_now
 from exposure_app.exchanges.errors import describe_exception
 from exposure_app.exchanges.market_data import (
+    FIAT,
     DailyClose,
     MarketDataClient,
     MarketQuote,
@@ -150,8 +151,9 @@ async def refresh_prices(
     timeout = float(timeout or settings.sync_timeout_seconds)
     sources = parse_price_sources(settings.price_sources)
     base = settings.base_currency
-    wanted = sorted({*held_assets(store, utc_now()), *WATCHED_ASSETS, *extra_assets,
-                     *([base] if base != "USD" else [])} - {"USD"})[:MAX_ASSETS]
+    # the fiat currencies too: a change of base currency converts stored figures at them
+    wanted = sorted({*held_assets(store, utc_now()), *WATCHED_ASSETS, *extra_assets, *FIAT,
+                     base} - {"USD"})[:MAX_ASSETS]
     first = history_start or min(filter(None, [first_snapshot_day(store),
                                                now.date() - timedelta(days=DEFAULT_HISTORY_DAYS)]))
     start: dict[str, date] = {}

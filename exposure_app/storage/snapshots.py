@@ -115,9 +115,11 @@ class SnapshotRepository:
             )
         )
 
-    def reprice(self, snapshot_id: int, holdings: Sequence[Holding]) -> None:
+    def reprice(self, snapshot_id: int, holdings: Sequence[Holding],
+                currency: str | None = None) -> None:
         """Set the prices and values of a stored snapshot's holdings (same amounts, same
-        order as :meth:`holdings` returns them) and its totals, in one transaction."""
+        order as :meth:`holdings` returns them) and its totals, in one transaction;
+        with ``currency``, the figures are now in that currency."""
         with self._store.transaction() as db:
             ids = [r[0] for r in db.execute(
                 "SELECT id FROM holdings WHERE snapshot_id = ? ORDER BY id", [snapshot_id])]
@@ -134,6 +136,9 @@ class SnapshotRepository:
                 [to_text(add(*(h.value for h in holdings if h.value is not None))),
                  sum(1 for h in holdings if h.value is None and h.total != 0), snapshot_id],
             )
+            if currency is not None:
+                db.execute("UPDATE snapshots SET currency = ? WHERE id = ?",
+                           [currency, snapshot_id])
 
     def delete(self, snapshot_id: int) -> None:
         with self._store.transaction() as db:
