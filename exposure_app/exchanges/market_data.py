@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlparse
 
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
 from exposure_app.exchanges.errors import BadResponseError
@@ -186,6 +187,11 @@ def symbols_for(markets: Mapping[str, Any], asset: str) -> list[str]:
     return found
 
 
+def is_loopback(url: str | None) -> bool:
+    host = urlparse(url).hostname if url else None
+    return host in ("127.0.0.1", "localhost", "::1")
+
+
 def _day_ms(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000)
 
@@ -194,10 +200,11 @@ class MarketDataClient:
     """Public market data from one source. Threading: sync loop thread only."""
 
     def __init__(self, source: PriceSource, *, proxy: str | None, timeout: float,
-                 throttle: bool = True) -> None:
-        """``throttle=False`` (tests on loopback only) turns ccxt's rate limiter off."""
+                 throttle: bool | None = None) -> None:
+        """``throttle`` is ccxt's client-side rate limiter: on, except for a loopback
+        origin (the emulators of the tests and the demo) unless given."""
         self.source = source
-        self._throttle = throttle
+        self._throttle = throttle if throttle is not None else not is_loopback(source.api_url)
         self._connection = ConnectionOptions(api_url=source.api_url, proxy=proxy or None,
                                              timeout_seconds=timeout)
         self._client: Any = None

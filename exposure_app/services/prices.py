@@ -140,12 +140,12 @@ async def refresh_prices(
     extra_assets: Iterable[str] = (),
     history_start: date | None = None,
     timeout: float | None = None,
-    throttle: bool = True,
+    throttle: bool | None = None,
 ) -> PriceRefreshReport:
     """Fetch and cache prices (see the module docstring); never raises for a source failing.
 
-    ``throttle=False`` drops ccxt's client-side rate limiting: for loopback
-    emulators in tests and the demo only, never for real venues.
+    ``throttle`` overrides ccxt's client-side rate limiting (default: on, off
+    for loopback origins, see ``MarketDataClient``).
     """
     now = now or utc_now()
     timeout = float(timeout or settings.sync_timeout_seconds)
