@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.context import CliContext, UserError, format_money, parse_as_of
-from exposure_app.domain.timeutil import utc_now
+from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
 from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.services.prices import cache_age_text
 
@@ -25,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "the daily closes missing from the cache, for every held asset, the "
                     "custodians' own tokens and the stablecoins. Exit status 1 if no source "
                     "answered.")
+    p.add_argument("--since", metavar="DATE",
+                   help="fetch daily closes back to this date (default: the first snapshot, "
+                        "at least 400 days; at most 5 years per market and update)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(handler=update)
     p = sub.add_parser("show", help="one asset's cached price, now or at a date's close")
@@ -38,8 +41,16 @@ def update(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     from exposure_app.services.sync_service import SyncService
 
+    since = None
+    if args.since:
+        try:
+            since = parse_instant(args.since).date()
+        except DateError as exc:
+            raise UserError(f"--since: {exc}") from None
+    if since is not None and since >= utc_now().date():
+        raise UserError("--since: give a date before today")
     with SyncService(ctx.profile) as service:
-        report = service.refresh_prices().result()
+        report = service.refresh_prices(since).result()
     if args.json:
         ctx.emit_json(report.as_json())
     else:
