@@ -217,6 +217,8 @@ class SyncController(QObject):
     def _on_auto_timer(self) -> None:
         if not self.is_running and self.state.as_of is None and self.exchange_account_ids():
             self.sync(None)
+        elif self.state.as_of is None and self._has_hand_recorded_accounts():
+            self.refresh_prices()   # wallets only: nothing to sync, but prices move
 
     def shutdown(self) -> None:
         self.auto_timer.stop()
