@@ -34,6 +34,7 @@ from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
 from exposure_app.services.manual_holdings import ManualHoldingError, make_holding, normalise_asset
 from exposure_app.services.manual_revaluation import price_from_records
+from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.storage.snapshots import holding_key
 from exposure_app.storage.store import ProfileStore
 
@@ -205,10 +206,11 @@ def import_holdings_csv(
     rows = parse_holdings_csv(store, source)
     groups: dict[tuple[int, datetime], list[Holding]] = defaultdict(list)
     names: dict[int, str] = {}
+    market = MarketPrices.load(store, utc_now()) if base is not None and rows else None
     for row in rows:
         holding = row.holding
         if base is not None:
-            holding = price_from_records(store, holding, base, row.taken_at)
+            holding = price_from_records(store, holding, base, row.taken_at, market)
         groups[(row.account_id, row.taken_at)].append(holding)
         names[row.account_id] = row.account_name
     written = unchanged = 0

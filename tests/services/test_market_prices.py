@@ -158,3 +158,18 @@ def test_base_currency_converts_through_the_same_source(store, market):
     eur = prices.price("BTC", "EUR", day)
     expected = market.tape.close("BTC/USD", day) / market.tape.close("EUR/USD", day)
     assert abs(eur.price - expected) < Decimal("1e-12")
+
+
+def test_an_imported_dated_holding_is_valued_at_that_days_close(store, market, tmp_path):
+    from exposure_app.services.holdings_import import import_holdings_csv
+
+    store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    store.accounts.add("Trezor", AccountKind.SELF_CUSTODY)
+    set_holding(store, store.accounts.by_name("Trezor"), "ETH", Decimal("1"), base="USD")
+    _refresh(store, market.settings(), history_start=market.today - timedelta(days=30))
+    day = market.today - timedelta(days=9)
+    f = tmp_path / "h.csv"
+    f.write_text(f"date,account,asset,amount\n{day.isoformat()},Ledger,ETH,3\n", encoding="utf-8")
+    import_holdings_csv(store, f, base="USD")
+    snap = store.snapshots.latest_usable(store.accounts.by_name("Ledger").id, utc_now())
+    assert snap.holdings[0].value == 3 * market.tape.close("ETH/USD", day)
