@@ -92,3 +92,19 @@ def change_base_currency(store: ProfileStore, settings: Settings, new: str,
     settings.base_currency = new
     settings.save()
     return CurrencyChange(old, new, len(rows))
+
+
+def currency_mismatch(store: ProfileStore, base: str) -> str | None:
+    """Why figures would be shown under the wrong label, or ``None``.
+
+    A profile whose base currency was changed before snapshots recorded their
+    currency holds USD figures under another setting; this says so, and how
+    to convert them, instead of relabelling them silently.
+    """
+    stored = [r[0] for r in store.db.execute(
+        "SELECT DISTINCT currency FROM snapshots WHERE usable = 1 AND currency != ?", [base])]
+    if not stored:
+        return None
+    return (f"Some stored figures are in {', '.join(sorted(stored))}, not {base}: they are "
+            f"not comparable until converted. Set the base currency to {base} again to convert "
+            "them at each day's cached rate (a price update fetches the rates).")
