@@ -123,12 +123,12 @@ async def _from_source(client: MarketDataClient, assets: list[str], start: dict[
         if symbols:
             chosen[asset] = symbols[0]
     quotes = await client.tickers(list(chosen.values()), now, rejected)
-    closes: list[DailyClose] = []
+    into.quotes.extend(quotes)   # kept as it arrives: a source that times out later
+    answered = {f"{q.asset}/{q.quote}" for q in quotes}   # still gave what it gave
     for asset, symbol in chosen.items():
-        closes.extend(await client.daily_closes(symbol, start[asset], now.date(), rejected))
-    into.quotes.extend(quotes)
-    into.closes.extend(closes)
-    answered = {f"{q.asset}/{q.quote}" for q in quotes} | {f"{c.asset}/{c.quote}" for c in closes}
+        closes = await client.daily_closes(symbol, start[asset], now.date(), rejected)
+        into.closes.extend(closes)
+        answered.update(f"{c.asset}/{c.quote}" for c in closes)
     return {asset for asset, symbol in chosen.items() if symbol in answered}
 
 
