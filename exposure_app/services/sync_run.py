@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from exposure_app.domain.models import Account, SnapshotSource
@@ -33,6 +33,7 @@ from exposure_app.exchanges.errors import (
 from exposure_app.exchanges.pricing import KnownPrice, PriceBook
 from exposure_app.services.exchange_accounts import permission_warning
 from exposure_app.services.manual_revaluation import revalue_manual_accounts
+from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.services.sync_account import AccountSession, ReadOutcome
 from exposure_app.services.sync_events import (
     AccountSyncFinished,
@@ -204,10 +205,20 @@ class SyncRun:
         taken_at = utc_now()
         quotes = [q for p in self._pending if p.outcome for q in p.outcome.quotes]
 
+        market = MarketPrices.load(self.store, taken_at)
+
         def last_known(asset: str) -> KnownPrice | None:
+            """The newer of the last price a sync recorded and the market price cache."""
             record = self.store.prices.latest(asset, self.base, taken_at)
-            return None if record is None else KnownPrice(record.price, record.source,
-                                                          record.taken_at)
+            known = None if record is None else KnownPrice(record.price, record.source,
+                                                           record.taken_at)
+            point = market.price(asset, self.base)
+            if point is not None and not point.assumed:
+                cached = KnownPrice(point.price, f"market price cache: {point.label}",
+                                    datetime.combine(point.day, datetime.min.time(), tzinfo=UTC))
+                if known is None or cached.taken_at > known.taken_at:
+                    known = cached
+            return known
 
         book = PriceBook(self.base, quotes, last_known, taken_at)
         results = []
