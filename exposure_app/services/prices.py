@@ -85,6 +85,11 @@ class PriceRefreshReport:
     def ok(self) -> bool:
         return any(s.ok for s in self.sources)
 
+    @classmethod
+    def failed(cls, started_at: datetime, message: str) -> PriceRefreshReport:
+        """A refresh that stopped before any source was asked or its answer stored."""
+        return cls(started_at, (SourceOutcome("price update", False, message),), 0, 0, (), ())
+
     def as_json(self) -> dict[str, object]:
         return {
             "started_at": self.started_at.isoformat(), "ok": self.ok,

@@ -162,14 +162,22 @@ class SyncService:
         return asyncio.run_coroutine_threadsafe(self._refresh_prices(history_start), self._loop)
 
     async def _refresh_prices(self, history_start: date | None = None):
-        from exposure_app.services.prices import refresh_prices
+        from exposure_app.domain.timeutil import utc_now
+        from exposure_app.services.prices import PriceRefreshReport, refresh_prices
 
         assert self._run_lock is not None and self._store is not None
         async with self._run_lock:
-            settings = self.profile.load_settings()
-            timeout = float(self.account_timeout or settings.sync_timeout_seconds)
-            report = await refresh_prices(self._store, settings, timeout=timeout,
-                                          history_start=history_start)
+            started = utc_now()
+            try:
+                settings = self.profile.load_settings()
+                timeout = float(self.account_timeout or settings.sync_timeout_seconds)
+                report = await refresh_prices(self._store, settings, timeout=timeout,
+                                              history_start=history_start)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:   # storing failed: the cached prices stay as they were
+                log.exception("the price update failed")
+                report = PriceRefreshReport.failed(started, f"could not be stored ({exc})")
         self._emit(PricesRefreshed(report))
         return report
 
