@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from exposure_app.cli import cmd_exchange_accounts
+from exposure_app.cli import cmd_exchange_accounts, cmd_watch_accounts
 from exposure_app.cli.context import CliContext, UserError
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import utc_now
@@ -33,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     cmd_exchange_accounts.register_add_exchange(sub)
     cmd_exchange_accounts.register_set_key(sub)
+    cmd_watch_accounts.register_add_address(sub)
 
     p = sub.add_parser("remove", help="remove an account and its history")
     p.add_argument("name")

@@ -48,6 +48,8 @@ class ReadOutcome:
     facts: dict[str, Any] = field(default_factory=dict)
     read_seconds: float | None = None
     pricing_seconds: float | None = None
+    receipts: tuple = ()
+    """Incoming transactions of a watch-only account (``domain.watch_only.Receipt``)."""
 
 
 class AccountSession:

@@ -37,6 +37,7 @@ from exposure_app.services.profile import Profile
 from exposure_app.services.sync_account import AccountSession
 from exposure_app.services.sync_events import SyncEvent, SyncReport, SyncRunFinished
 from exposure_app.services.sync_run import SyncRun
+from exposure_app.services.sync_watch import is_watch_only
 from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.store import ProfileStore
 
@@ -198,13 +199,14 @@ class SyncService:
             store = self._store
             accounts = [
                 a for a in store.accounts.list()
-                if a.kind is AccountKind.EXCHANGE_API and (ids is None or a.id in ids)
+                if (a.kind is AccountKind.EXCHANGE_API or is_watch_only(a))
+                and (ids is None or a.id in ids)
             ]
             if ids is not None:
                 unknown = ids - {a.id for a in accounts}
                 if unknown:
                     raise ValueError(
-                        "not exchange accounts of this profile: "
+                        "not exchange or watch-only accounts of this profile: "
                         + ", ".join(str(i) for i in sorted(unknown))
                     )
             # drop sessions of accounts that no longer exist

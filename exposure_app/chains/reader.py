@@ -1,0 +1,67 @@
+"""Read one watch-only target into the same :class:`AccountReading` exchanges produce.
+
+The holdings sit in one wallet named after the chain (``bitcoin``,
+``ethereum``…), whose coverage is that chain; the coverage note says how many
+addresses were scanned. A failure anywhere fails the whole read (a balance
+missing some addresses would be wrong, not partial).
+
+Threading: sync loop only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from exposure_app.chains.esplora import MAX_RECEIPT_ADDRESSES, SATS, EsploraClient
+from exposure_app.chains.evm import EvmRpcClient
+from exposure_app.chains.pool import ChainPool
+from exposure_app.domain.balances import AccountReading, WalletBalance
+from exposure_app.domain.chains import ChainFamily, chain_spec
+from exposure_app.domain.watch_only import GAP_LIMIT, Receipt, TargetKind, WatchTarget
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReading:
+    reading: AccountReading
+    receipts: tuple[Receipt, ...] = ()
+
+
+def server_name(chain: str, url: str) -> str:
+    """How error messages name the server: ``Bitcoin server blockstream.info``."""
+    return f"{chain_spec(chain).name} server {urlsplit(url).netloc or url}"
+
+
+def api_url_of(target: WatchTarget, options) -> str:
+    url = options.get("api_url")
+    return str(url) if url else chain_spec(target.chain).default_api_url
+
+
+async def read_target(pool: ChainPool, target: WatchTarget, api_url: str, now: datetime,
+                      *, want_receipts: bool = False) -> ChainReading:
+    spec = chain_spec(target.chain)
+    name = server_name(spec.id, api_url)
+    wallet = spec.id
+    if spec.family is ChainFamily.BITCOIN:
+        client = EsploraClient(pool, api_url, name)
+        balance = await client.balance(target)
+        receipts: list[Receipt] = []
+        if want_receipts:
+            for address in balance.used_addresses[:MAX_RECEIPT_ADDRESSES]:
+                receipts += await client.receipts(address, now)
+        amount = Decimal(balance.sats) / SATS
+        balances = [WalletBalance(wallet, "BTC", amount, Decimal(0), amount)] if balance.sats else []
+        if target.kind is TargetKind.XPUB:
+            note = (f"{len(balance.used_addresses)} used of {balance.scanned} addresses scanned "
+                    f"(receive and change, gap limit {GAP_LIMIT})")
+        else:
+            note = "one address"
+        reading = AccountReading(tuple(balances), (wallet,), coverage_note=note)
+        return ChainReading(reading, tuple(receipts))
+    client_evm = EvmRpcClient(pool, api_url, spec, name)
+    found = await client_evm.balances(target.value)
+    balances = [WalletBalance(wallet, b.asset, b.amount, Decimal(0), b.amount) for b in found]
+    note = f"native {spec.native_symbol} and {len(spec.tokens)} listed tokens"
+    return ChainReading(AccountReading(tuple(balances), (wallet,), coverage_note=note))

@@ -1,0 +1,62 @@
+"""``accounts add-address NAME --chain CHAIN ADDRESS_OR_XPUB [--api-url URL]``.
+
+The address or extended public key may be given as ``-`` to read it from
+standard input (kept out of the shell history). Words after the name are
+joined, so a seed phrase pasted without quotes is recognised and refused
+like any other secret, without being repeated in the message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from exposure_app.cli.context import CliContext, UserError
+from exposure_app.domain.chains import CHAINS, chain_spec
+from exposure_app.domain.watch_only import watch_target_of
+from exposure_app.services.watch_accounts import (
+    PRIVACY_NOTE,
+    SecretMaterialError,
+    WatchInputError,
+    add_watch_account,
+)
+
+
+def register_add_address(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "add-address", help="watch a self-custody address or xpub/ypub/zpub (read-only)",
+        description="Watch an address or an account's extended PUBLIC key on a chain; its "
+                    "balances sync with the other accounts and count as self-custody. "
+                    "Never give a private key or seed phrase: it is refused. " + PRIVACY_NOTE,
+    )
+    p.add_argument("name")
+    p.add_argument("--chain", required=True, choices=sorted(CHAINS), metavar="CHAIN",
+                   help="one of: " + ", ".join(CHAINS))
+    p.add_argument("target", nargs="+", metavar="ADDRESS_OR_XPUB",
+                   help="the address or xpub/ypub/zpub; '-' reads it from standard input")
+    p.add_argument("--api-url", metavar="URL",
+                   help="Esplora API (Bitcoin) or JSON-RPC URL (EVM); default: a public server")
+    p.set_defaults(handler=add_address)
+
+
+def add_address(args: argparse.Namespace, ctx: CliContext) -> int:
+    text = " ".join(args.target)
+    if text == "-":
+        text = sys.stdin.read(4096)
+    ctx.lock_for_writing()
+    try:
+        account = add_watch_account(ctx.store, args.name, args.chain, text, args.api_url)
+    except SecretMaterialError as exc:
+        raise UserError(str(exc)) from None
+    except WatchInputError as exc:
+        raise UserError(str(exc)) from None
+    target = watch_target_of(account.options)
+    assert target is not None
+    spec = chain_spec(target.chain)
+    what = "extended public key" if target.kind.value == "xpub" else "address"
+    server = account.options.get("api_url") or spec.default_api_url
+    ctx.warn(f"Watching {spec.name} {what} {target.short} as {account.name!r} (self-custody); "
+             f"balances from {server}. Run 'sync' to read them.")
+    if not account.options.get("api_url"):
+        ctx.warn(PRIVACY_NOTE)
+    return 0

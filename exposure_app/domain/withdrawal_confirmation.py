@@ -1,0 +1,45 @@
+"""Whether a watched address received what a checklist withdrawal sent.
+
+A withdrawal item is confirmed by a *confirmed* transaction to the chosen
+address, of the item's asset, at or after the moment the plan was made, whose
+amount is the item's amount within the network fee (an exchange deducts its
+withdrawal fee from what arrives). When the fee is unknown,
+:data:`DEFAULT_TOLERANCE` of the amount is allowed.
+
+The custodian's side is confirmed when, at a sync after the arrival, what the
+custodian still holds of the asset has fallen by at least the amount received.
+
+Pure functions; no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from exposure_app.domain.watch_only import Receipt
+
+DEFAULT_TOLERANCE = Decimal("0.01")
+"""Share of the amount allowed as the network fee when the exchange's fee is unknown."""
+
+
+def tolerance_for(amount: Decimal, fee: Decimal | None) -> Decimal:
+    return fee if fee is not None and fee >= 0 else abs(amount) * DEFAULT_TOLERANCE
+
+
+def matching_arrival(receipts: Iterable[Receipt], *, address: str, asset: str,
+                     amount: Decimal, fee: Decimal | None, after: datetime) -> Receipt | None:
+    """The earliest confirmed receipt that completes the withdrawal, or ``None``."""
+    tolerance = tolerance_for(amount, fee)
+    candidates = [
+        r for r in receipts
+        if r.confirmed and r.address == address and r.asset == asset and r.at >= after
+        and abs(r.amount - amount) <= tolerance
+    ]
+    return min(candidates, key=lambda r: r.at) if candidates else None
+
+
+def custodian_side_done(planned: Decimal, held_now: Decimal | None, received: Decimal) -> bool:
+    """Whether the custodian's balance fell by at least what arrived (it sent that plus its fee)."""
+    return held_now is not None and planned - held_now >= received

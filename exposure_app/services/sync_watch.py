@@ -1,0 +1,62 @@
+"""A watch-only account's read inside a sync run.
+
+The sync run treats a watch-only account like an exchange account: it is read
+concurrently with the others under the same per-account timeout, its result is
+a :class:`~exposure_app.services.sync_account.ReadOutcome` priced and stored
+the same way (coverage, staleness with the reason, rate-limit back-off), and a
+failure is a classified :class:`~exposure_app.exchanges.errors.SyncError`
+that leaves its last good snapshot stale and the other accounts untouched.
+
+Receipts (incoming transactions) are read for single Bitcoin addresses always
+(one more request) and for extended keys only when a checklist withdrawal is
+waiting on the account, since they cost a request per used address.
+
+Threading: sync loop only.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from exposure_app.chains.pool import ChainPool
+from exposure_app.chains.reader import api_url_of, read_target
+from exposure_app.domain.models import Account
+from exposure_app.domain.watch_only import TargetKind, WatchTarget, watch_target_of
+from exposure_app.exchanges.errors import SyncError, describe_exception
+from exposure_app.services.sync_account import ReadOutcome
+
+
+def source_id(account: Account) -> str:
+    """What results name as the account's source: the exchange id, or the chain."""
+    if account.exchange_id:
+        return account.exchange_id
+    target = watch_target_of(account.options)
+    return target.chain if target is not None else ""
+
+
+def is_watch_only(account: Account) -> bool:
+    return watch_target_of(account.options) is not None
+
+
+async def read_watch(pool: ChainPool, account: Account, target: WatchTarget, now: datetime,
+                     *, awaited: bool) -> ReadOutcome:
+    """Read ``account``'s target; never raises (the error is in the outcome).
+
+    ``awaited``: a checklist withdrawal waits for coins at this account.
+    """
+    started = time.perf_counter()
+    url = api_url_of(target, account.options)
+    want = awaited or (target.chain == "bitcoin" and target.kind is TargetKind.ADDRESS)
+    outcome = ReadOutcome()
+    try:
+        chain_reading = await read_target(pool, target, url, now, want_receipts=want)
+    except SyncError as error:
+        outcome.error = error
+    except Exception as exc:
+        outcome.error = describe_exception(exc, target.chain)
+    else:
+        outcome.reading = chain_reading.reading
+        outcome.receipts = chain_reading.receipts
+    outcome.read_seconds = time.perf_counter() - started
+    return outcome

@@ -1,0 +1,175 @@
+"""Checklist withdrawals sent to a watched address, confirmed from the chain.
+
+A withdrawal item (an asset at a custodian) can be given a destination: a
+watch-only account of this profile and one of its addresses, whose format is
+checked for the account's chain. After each sync, :func:`confirm_withdrawals`
+looks at the receipts the sync stored for that account; a confirmed incoming
+transaction of the item's amount (within the network fee, see
+``domain.withdrawal_confirmation``) made after the plan ticks the item (done by
+``sync``) with the transaction id, its time and the amount as evidence. Once
+the custodian's own balance of the asset, at a sync after the arrival, has
+fallen by what arrived, the other side is recorded too.
+
+Arrival is detected from Esplora transaction lists, so on Bitcoin; EVM
+destinations can be set and are shown, but standard JSON-RPC has no incoming
+transfer list, so they are not confirmed automatically.
+
+Threading: the thread that owns ``store`` (the sync thread after a sync, or the
+GUI/CLI thread when a destination is set).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from exposure_app.domain.chains import ChainFamily, chain_spec
+from exposure_app.domain.money import ZERO
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.domain.watch_only import TargetKind, derive_addresses, watch_target_of
+from exposure_app.domain.withdrawal_confirmation import custodian_side_done, matching_arrival
+from exposure_app.services.portfolio import account_states
+from exposure_app.storage.checklist import ChecklistRepository, WithdrawalNetworkRepository
+from exposure_app.storage.errors import NotFoundError
+from exposure_app.storage.store import ProfileStore
+from exposure_app.storage.watch import Destination, WatchRepository
+
+
+class DestinationError(ValueError):
+    """A destination that cannot be used; the message says why in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    txid: str
+    at: datetime
+    amount: Decimal
+    custodian_confirmed_at: datetime | None
+
+
+def awaited_accounts(store: ProfileStore) -> frozenset[int]:
+    """Watch-only accounts a checklist withdrawal is still waiting on."""
+    return frozenset(d.account_id for d in WatchRepository(store).destinations()
+                     if d.account_id is not None and not d.confirmed)
+
+
+def destinations_of(store: ProfileStore, plan_id: int | None) -> dict[str, Destination]:
+    if plan_id is None:
+        return {}
+    return {d.item_key: d for d in WatchRepository(store).destinations(plan_id)}
+
+
+def confirmation_of(destination: Destination | None) -> Confirmation | None:
+    if destination is None or destination.txid is None or destination.received_at is None:
+        return None
+    return Confirmation(destination.txid, destination.received_at, destination.amount or ZERO,
+                        destination.custodian_confirmed_at)
+
+
+def set_destination(store: ProfileStore, plan_id: int, item_key: str, account_name: str,
+                    address: str | None = None, *, now: datetime | None = None) -> Destination:
+    """Send the item to the watch-only account ``account_name`` (at ``address``, or its own).
+
+    For an extended key, ``address`` must be one of its first receive addresses;
+    without it the first receive address is used.
+    """
+    checklist = ChecklistRepository(store)
+    items = {i.item_key: i for i in checklist.items(plan_id)}
+    item = items.get(item_key)
+    if item is None or item.kind != "asset":
+        raise DestinationError(f"{item_key!r} is not a withdrawal item of this plan")
+    try:
+        account = store.accounts.by_name(account_name)
+    except NotFoundError as exc:
+        raise DestinationError(str(exc)) from None
+    target = watch_target_of(account.options)
+    if target is None:
+        raise DestinationError(f"{account.name!r} is not a watch-only address; add one with "
+                               "'accounts add-address'")
+    spec = chain_spec(target.chain)
+    if item.asset not in {spec.native_symbol, *(t.symbol for t in spec.tokens)}:
+        raise DestinationError(f"{item.asset} cannot be received on {spec.name} as Exposure "
+                               "watches it; choose an address on the asset's network")
+    if target.kind is TargetKind.ADDRESS:
+        chosen = target.value
+        if address is not None and _normal(spec.family, address) != chosen:
+            raise DestinationError("that address is not the one this account watches")
+    else:
+        receive = derive_addresses(target, 0, 0, 20)
+        chosen = receive[0] if address is None else _normal(spec.family, address)
+        if chosen not in receive:
+            raise DestinationError("that address is not among the first 20 receive addresses "
+                                   "of this extended key")
+    repo = WatchRepository(store)
+    repo.set_destination(plan_id, item_key, account.id, spec.id, chosen, now or utc_now())
+    return destinations_of(store, plan_id)[item_key]
+
+
+def _normal(family: ChainFamily, address: str) -> str:
+    address = address.strip()
+    return address.lower() if family is ChainFamily.EVM or address.lower().startswith("bc1") \
+        else address
+
+
+def _fee(store: ProfileStore, counterparty: str | None, asset: str, chain: str) -> Decimal | None:
+    """The custodian's withdrawal fee for ``asset`` on the destination's network, if cached."""
+    if not counterparty:
+        return None
+    fees = [info.fee for (a, _network), infos in
+            WithdrawalNetworkRepository(store).for_exchange(counterparty).items()
+            if a == asset for info in infos if info.fee is not None]
+    return max(fees) if fees else None
+
+
+def _held_at(store: ProfileStore, counterparty: str, asset: str, since: datetime,
+             now: datetime) -> Decimal | None:
+    """What the custodian's accounts hold of ``asset``, if all were captured after ``since``."""
+    total = ZERO
+    found = False
+    for state in account_states(store, now):
+        if state.account.counterparty != counterparty:
+            continue
+        if state.snapshot is None or state.snapshot.taken_at < since:
+            return None
+        found = True
+        total += sum((h.total for h in state.snapshot.holdings if h.asset == asset), ZERO)
+    return total if found else None
+
+
+def confirm_withdrawals(store: ProfileStore, report: object = None, *,
+                        now: datetime | None = None) -> list[tuple[int, str]]:
+    """Tick withdrawal items whose coins arrived; returns the ``(plan_id, item_key)`` ticked."""
+    repo = WatchRepository(store)
+    destinations = [d for d in repo.destinations() if d.account_id is not None]
+    if not destinations:
+        return []
+    now = now or utc_now()
+    checklist = ChecklistRepository(store)
+    ticked: list[tuple[int, str]] = []
+    for d in destinations:
+        plan = checklist.get_plan(d.plan_id)
+        item = {i.item_key: i for i in checklist.items(d.plan_id)}.get(d.item_key)
+        if plan is None or item is None or item.asset is None or not item.payload.get("total"):
+            continue
+        amount = Decimal(item.payload["total"])
+        fee = _fee(store, item.counterparty, item.asset, d.chain)
+        received, arrived_at = d.amount, d.received_at
+        if not d.confirmed:
+            assert d.account_id is not None
+            receipt = matching_arrival(repo.receipts(d.account_id), address=d.address,
+                                       asset=item.asset, amount=amount, fee=fee,
+                                       after=plan.created_at)
+            if receipt is None:
+                continue
+            repo.record_arrival(d.plan_id, d.item_key, receipt, now)
+            if not checklist.progress(d.plan_id).get(d.item_key).done:
+                checklist.set_progress(d.plan_id, d.item_key, done=True, by="sync", now=now)
+            ticked.append((d.plan_id, d.item_key))
+            received, arrived_at = receipt.amount, receipt.at
+        if d.custodian_confirmed_at is None and item.counterparty and received is not None \
+                and arrived_at is not None:
+            held = _held_at(store, item.counterparty, item.asset, arrived_at, now)
+            if custodian_side_done(amount, held, received):
+                repo.record_custodian_side(d.plan_id, d.item_key, now)
+    return ticked
