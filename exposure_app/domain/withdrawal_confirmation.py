@@ -15,6 +15,7 @@ Pure functions; no I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -43,3 +44,25 @@ def matching_arrival(receipts: Iterable[Receipt], *, address: str, asset: str,
 def custodian_side_done(planned: Decimal, held_now: Decimal | None, received: Decimal) -> bool:
     """Whether the custodian's balance fell by at least what arrived (it sent that plus its fee)."""
     return held_now is not None and planned - held_now >= received
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalEvidence:
+    """A withdrawal item's destination and, once it arrived, the chain's evidence."""
+
+    chain: str
+    address: str
+    account_name: str | None
+    txid: str | None = None
+    received_at: datetime | None = None
+    amount: Decimal | None = None
+    custodian_confirmed_at: datetime | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.txid is not None
+
+    @property
+    def destination_text(self) -> str:
+        named = f" ({self.account_name})" if self.account_name else ""
+        return f"{self.chain}:{self.address}{named}"

@@ -20,7 +20,6 @@ GUI/CLI thread when a destination is set).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -28,7 +27,11 @@ from exposure_app.domain.chains import ChainFamily, chain_spec
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.domain.watch_only import TargetKind, derive_addresses, watch_target_of
-from exposure_app.domain.withdrawal_confirmation import custodian_side_done, matching_arrival
+from exposure_app.domain.withdrawal_confirmation import (
+    WithdrawalEvidence,
+    custodian_side_done,
+    matching_arrival,
+)
 from exposure_app.services.portfolio import account_states
 from exposure_app.storage.checklist import ChecklistRepository, WithdrawalNetworkRepository
 from exposure_app.storage.errors import NotFoundError
@@ -40,31 +43,23 @@ class DestinationError(ValueError):
     """A destination that cannot be used; the message says why in one line."""
 
 
-@dataclass(frozen=True, slots=True)
-class Confirmation:
-    txid: str
-    at: datetime
-    amount: Decimal
-    custodian_confirmed_at: datetime | None
-
-
 def awaited_accounts(store: ProfileStore) -> frozenset[int]:
     """Watch-only accounts a checklist withdrawal is still waiting on."""
     return frozenset(d.account_id for d in WatchRepository(store).destinations()
                      if d.account_id is not None and not d.confirmed)
 
 
-def destinations_of(store: ProfileStore, plan_id: int | None) -> dict[str, Destination]:
+def evidence_by_item(store: ProfileStore, plan_id: int | None) -> dict[str, WithdrawalEvidence]:
+    """Each item's destination and arrival evidence, for the checklist rows."""
     if plan_id is None:
         return {}
-    return {d.item_key: d for d in WatchRepository(store).destinations(plan_id)}
-
-
-def confirmation_of(destination: Destination | None) -> Confirmation | None:
-    if destination is None or destination.txid is None or destination.received_at is None:
-        return None
-    return Confirmation(destination.txid, destination.received_at, destination.amount or ZERO,
-                        destination.custodian_confirmed_at)
+    names = {a.id: a.name for a in store.accounts.list()}
+    return {
+        d.item_key: WithdrawalEvidence(
+            d.chain, d.address, names.get(d.account_id) if d.account_id is not None else None,
+            d.txid, d.received_at, d.amount, d.custodian_confirmed_at)
+        for d in WatchRepository(store).destinations(plan_id)
+    }
 
 
 def set_destination(store: ProfileStore, plan_id: int, item_key: str, account_name: str,
@@ -103,7 +98,7 @@ def set_destination(store: ProfileStore, plan_id: int, item_key: str, account_na
                                    "of this extended key")
     repo = WatchRepository(store)
     repo.set_destination(plan_id, item_key, account.id, spec.id, chosen, now or utc_now())
-    return destinations_of(store, plan_id)[item_key]
+    return next(d for d in repo.destinations(plan_id) if d.item_key == item_key)
 
 
 def _normal(family: ChainFamily, address: str) -> str:
