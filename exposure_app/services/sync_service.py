@@ -206,7 +206,7 @@ class SyncService:
                 unknown = ids - {a.id for a in accounts}
                 if unknown:
                     raise ValueError(
-                        "not exchange or watch-only accounts of this profile: "
+                        "not exchange accounts or watched addresses of this profile: "
                         + ", ".join(str(i) for i in sorted(unknown))
                     )
             # drop sessions of accounts that no longer exist
