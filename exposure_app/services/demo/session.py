@@ -48,6 +48,7 @@ from exposure_app.services.demo.history import (
     write_demo_history,
 )
 from exposure_app.services.demo.portfolio import EXCHANGE_NAMES
+from exposure_app.services.demo.watch_demo import add_demo_wallet
 from exposure_app.services.profile import Profile
 from exposure_app.storage.errors import ProfileLockedError
 from exposure_app.storage.profile_lock import ProfileLock
@@ -98,6 +99,8 @@ class DemoSession:
     account_ids: dict[str, int]
     _keyring: _ProcessKeyring = field(repr=False)
     closed: bool = False
+    chain_server: EmulatorServer | None = None
+    """The loopback chain servers of the demo's watch-only wallet (``demo.watch_demo``)."""
 
     @property
     def emulators(self) -> dict[str, ExchangeEmulator]:
@@ -122,6 +125,8 @@ class DemoSession:
             return
         self.closed = True
         atexit.unregister(self.close)
+        if self.chain_server is not None:
+            self.chain_server.stop()
         _undo(self.server, self._keyring, self.profile, self.temp_dir)
 
     def __enter__(self) -> DemoSession:
@@ -161,6 +166,7 @@ def start_demo_session(
     temp_dir: Path | None = None
     server: EmulatorServer | None = None
     profile: Profile | None = None
+    chain_server: EmulatorServer | None = None
     try:
         temp_dir = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=temp_root))
         today = history.end
@@ -172,12 +178,17 @@ def start_demo_session(
         profile = Profile(temp_dir / "profile", temporary=True)
         profile.lock.acquire()
         account_ids = _populate(profile, history, server, SecretStore(backend))
+        chain_server = EmulatorServer()
+        account_ids["watch-only"] = add_demo_wallet(profile, chain_server, server.emulators)
     except BaseException:
+        if chain_server is not None:
+            chain_server.stop()
         _undo(server, process_keyring, profile, temp_dir)
         raise
     session = DemoSession(
         profile=profile, temp_dir=temp_dir, server=server, keyring_backend=backend,
         history=history, account_ids=account_ids, _keyring=process_keyring,
+        chain_server=chain_server,
     )
     atexit.register(session.close)
     return session
