@@ -137,6 +137,11 @@ class Settings:
         minimum=0,
         maximum=3650,
     )
+    proof_of_keys_reminder = Setting(
+        "proof_of_keys_reminder", False, bool,
+        "Each year on 3 January (Proof of Keys day) prompt to withdraw what you can and "
+        "verify it arrived.",
+    )
     outflow_signals_enabled = Setting(
         "outflow_signals_enabled", True, bool, "Fetch public reserve data to detect outflow runs."
     )

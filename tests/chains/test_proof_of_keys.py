@@ -1,0 +1,20 @@
+"""Proof of Keys day: an optional prompt from 3 to 9 January each year."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from exposure_app.services.reminders import proof_of_keys_prompt
+from exposure_app.services.settings import Settings
+
+
+def test_prompt_only_when_switched_on_and_in_its_week():
+    settings = Settings()
+    jan3 = datetime(2027, 1, 3, 9, tzinfo=UTC)
+    assert proof_of_keys_prompt(settings, now=jan3) is None       # off by default
+    settings.set("proof_of_keys_reminder", True)
+    prompt = proof_of_keys_prompt(settings, now=jan3)
+    assert prompt is not None and "03 January 2027" in prompt
+    assert proof_of_keys_prompt(settings, now=datetime(2027, 1, 9, 23, tzinfo=UTC))
+    assert proof_of_keys_prompt(settings, now=datetime(2027, 1, 10, tzinfo=UTC)) is None
+    assert proof_of_keys_prompt(settings, now=datetime(2027, 1, 2, 23, tzinfo=UTC)) is None
