@@ -103,6 +103,13 @@ class Receipt:
     confirmed: bool
 
 
+def is_watch_only(account: object) -> bool:
+    """Whether ``account`` (a ``domain.models.Account``) watches an address on a chain;
+    such an account is synced from its chain, never edited by hand."""
+    options = getattr(account, "options", None)
+    return isinstance(options, Mapping) and watch_target_of(options) is not None
+
+
 # -- secret material -------------------------------------------------------------------
 
 _REFUSED = ("Refused: this looks like {what}, which gives full control of the coins. "

@@ -22,7 +22,14 @@ from datetime import datetime
 from exposure_app.chains.pool import ChainPool
 from exposure_app.chains.reader import api_url_of, read_target
 from exposure_app.domain.models import Account
-from exposure_app.domain.watch_only import TargetKind, WatchTarget, watch_target_of
+from exposure_app.domain.watch_only import (
+    TargetKind,
+    WatchTarget,
+    is_watch_only,
+    watch_target_of,
+)
+
+__all__ = ["is_watch_only", "read_watch", "source_id"]
 from exposure_app.exchanges.errors import SyncError, describe_exception
 from exposure_app.services.sync_account import ReadOutcome
 
@@ -33,10 +40,6 @@ def source_id(account: Account) -> str:
         return account.exchange_id
     target = watch_target_of(account.options)
     return target.chain if target is not None else ""
-
-
-def is_watch_only(account: Account) -> bool:
-    return watch_target_of(account.options) is not None
 
 
 async def read_watch(pool: ChainPool, account: Account, target: WatchTarget, now: datetime,
