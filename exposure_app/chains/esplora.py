@@ -120,14 +120,16 @@ def parse_receipts(address: str, body: Any, seen_at: datetime) -> list[Receipt]:
 class EsploraClient:
     """Threading: sync loop only."""
 
-    def __init__(self, pool: ChainPool, base_url: str, name: str) -> None:
+    def __init__(self, pool: ChainPool, base_url: str, name: str,
+                 proxy: str | None = None) -> None:
         self.pool = pool
         self.base_url = base_url.rstrip("/")
         self.name = name
+        self.proxy = proxy
 
     async def address_stats(self, address: str) -> AddressStats:
         body = await self.pool.request_json("GET", f"{self.base_url}/address/{address}",
-                                            name=self.name)
+                                            name=self.name, proxy=self.proxy)
         try:
             return parse_address_stats(address, body)
         except BadResponseError as exc:
@@ -135,7 +137,7 @@ class EsploraClient:
 
     async def receipts(self, address: str, seen_at: datetime) -> list[Receipt]:
         body = await self.pool.request_json("GET", f"{self.base_url}/address/{address}/txs",
-                                            name=self.name)
+                                            name=self.name, proxy=self.proxy)
         try:
             return parse_receipts(address, body, seen_at)
         except BadResponseError as exc:

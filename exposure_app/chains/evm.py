@@ -53,8 +53,10 @@ def _quantity(value: Any, name: str) -> int:
 class EvmRpcClient:
     """Threading: sync loop only."""
 
-    def __init__(self, pool: ChainPool, url: str, spec: ChainSpec, name: str) -> None:
+    def __init__(self, pool: ChainPool, url: str, spec: ChainSpec, name: str,
+                 proxy: str | None = None) -> None:
         self.pool = pool
+        self.proxy = proxy
         self.url = url
         self.spec = spec
         self.name = name
@@ -63,7 +65,8 @@ class EvmRpcClient:
     async def _batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
         requests = [{"jsonrpc": "2.0", "id": next(self._ids), "method": m, "params": p}
                     for m, p in calls]
-        body = await self.pool.request_json("POST", self.url, name=self.name, payload=requests)
+        body = await self.pool.request_json("POST", self.url, name=self.name, payload=requests,
+                                            proxy=self.proxy)
         if not isinstance(body, list) or len(body) != len(requests):
             raise make_error(ErrorKind.BAD_RESPONSE, self.name,
                              detail="the batch answer does not match the batch")

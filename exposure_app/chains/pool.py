@@ -40,6 +40,16 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def check_proxy_url(url: str) -> str:
+    """``url`` if it is an http, https or socks5 proxy URL; ``ValueError`` otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https", "socks5", "socks5h") or not parts.hostname:
+        raise ValueError("the proxy must be an http://, https:// or socks5:// URL")
+    if parts.username or parts.password:
+        raise ValueError("the proxy URL must not contain a user name or password")
+    return url.strip()
+
+
 def check_api_url(url: str) -> str:
     """``url`` if it is a plain http(s) URL without credentials; ``ValueError`` otherwise."""
     parts = urlsplit(url.strip())
@@ -57,41 +67,52 @@ class ChainPool:
                  request_timeout: float = REQUEST_TIMEOUT) -> None:
         self.concurrency = concurrency
         self.request_timeout = request_timeout
-        self._session: aiohttp.ClientSession | None = None
+        self._sessions: dict[str | None, aiohttp.ClientSession] = {}
         self._limits: dict[str, asyncio.Semaphore] = {}
 
-    def _client(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.request_timeout),
-                connector=aiohttp.TCPConnector(limit=self.concurrency * 4),
-            )
-        return self._session
+    def _client(self, proxy: str | None) -> aiohttp.ClientSession:
+        """One session per proxy: a SOCKS proxy lives in the connector, HTTP ones per request."""
+        key = proxy if proxy and proxy.startswith("socks") else None
+        session = self._sessions.get(key)
+        if session is None:
+            if key is not None:
+                from aiohttp_socks import ProxyConnector
+
+                connector: aiohttp.BaseConnector = ProxyConnector.from_url(
+                    key, limit=self.concurrency * 4)
+            else:
+                connector = aiohttp.TCPConnector(limit=self.concurrency * 4)
+            session = self._sessions[key] = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.request_timeout), connector=connector)
+        return session
 
     async def close(self) -> None:
-        session, self._session = self._session, None
-        if session is not None:
+        sessions, self._sessions = self._sessions, {}
+        for session in sessions.values():
             await session.close()
 
     async def request_json(self, method: str, url: str, *, name: str,
-                           payload: Any = None) -> Any:
+                           payload: Any = None, proxy: str | None = None) -> Any:
         """The JSON body of one request; :class:`SyncError` for any failure."""
         origin = origin_of(url)
         limit = self._limits.setdefault(origin, asyncio.Semaphore(self.concurrency))
         async with limit:
             try:
-                return await self._request(method, url, name, payload)
+                return await self._request(method, url, name, payload, proxy)
             except SyncError:
                 raise
             except Exception as exc:
                 raise describe_exception(exc, name) from None
 
-    async def _request(self, method: str, url: str, name: str, payload: Any) -> Any:
+    async def _request(self, method: str, url: str, name: str, payload: Any,
+                       proxy: str | None) -> Any:
         kwargs: dict[str, Any] = {"allow_redirects": False,
                                   "headers": {"Accept": "application/json"}}
         if payload is not None:
             kwargs["json"] = payload
-        async with self._client().request(method, url, **kwargs) as response:
+        if proxy and not proxy.startswith("socks"):
+            kwargs["proxy"] = proxy
+        async with self._client(proxy).request(method, url, **kwargs) as response:
             if response.status == 429:
                 retry = _retry_after(response.headers.get("Retry-After"))
                 raise make_error(ErrorKind.RATE_LIMIT, name, retry_after=retry)

@@ -40,12 +40,12 @@ def api_url_of(target: WatchTarget, options) -> str:
 
 
 async def read_target(pool: ChainPool, target: WatchTarget, api_url: str, now: datetime,
-                      *, want_receipts: bool = False) -> ChainReading:
+                      *, want_receipts: bool = False, proxy: str | None = None) -> ChainReading:
     spec = chain_spec(target.chain)
     name = server_name(spec.id, api_url)
     wallet = spec.id
     if spec.family is ChainFamily.BITCOIN:
-        client = EsploraClient(pool, api_url, name)
+        client = EsploraClient(pool, api_url, name, proxy)
         balance = await client.balance(target)
         receipts: list[Receipt] = []
         if want_receipts:
@@ -60,7 +60,7 @@ async def read_target(pool: ChainPool, target: WatchTarget, api_url: str, now: d
             note = "one address"
         reading = AccountReading(tuple(balances), (wallet,), coverage_note=note)
         return ChainReading(reading, tuple(receipts))
-    client_evm = EvmRpcClient(pool, api_url, spec, name)
+    client_evm = EvmRpcClient(pool, api_url, spec, name, proxy)
     found = await client_evm.balances(target.value)
     balances = [WalletBalance(wallet, b.asset, b.amount, Decimal(0), b.amount) for b in found]
     note = f"native {spec.native_symbol} and {len(spec.tokens)} listed tokens"

@@ -36,6 +36,8 @@ def register_add_address(sub: argparse._SubParsersAction) -> None:
                    help="the address or xpub/ypub/zpub; '-' reads it from standard input")
     p.add_argument("--api-url", metavar="URL",
                    help="Esplora API (Bitcoin) or JSON-RPC URL (EVM); default: a public server")
+    p.add_argument("--proxy", metavar="URL",
+                   help="http://, https:// or socks5:// proxy for this server (e.g. Tor)")
     p.set_defaults(handler=add_address)
 
 
@@ -45,7 +47,8 @@ def add_address(args: argparse.Namespace, ctx: CliContext) -> int:
         text = sys.stdin.read(4096)
     ctx.lock_for_writing()
     try:
-        account = add_watch_account(ctx.store, args.name, args.chain, text, args.api_url)
+        account = add_watch_account(ctx.store, args.name, args.chain, text, args.api_url,
+                                    args.proxy)
     except SecretMaterialError as exc:
         raise UserError(str(exc)) from None
     except WatchInputError as exc:

@@ -1,7 +1,8 @@
 """Whether a watched address received what a checklist withdrawal sent.
 
 A withdrawal item is confirmed by a *confirmed* transaction to the chosen
-address, of the item's asset, at or after the moment the plan was made, whose
+address, of the item's asset, in a block timed after the plan was made (less
+:data:`BLOCK_TIME_SLACK`, block times being loose), whose
 amount is the item's amount within the network fee (an exchange deducts its
 withdrawal fee from what arrives). When the fee is unknown,
 :data:`DEFAULT_TOLERANCE` of the amount is allowed.
@@ -16,11 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from exposure_app.domain.watch_only import Receipt
 
+BLOCK_TIME_SLACK = timedelta(hours=2)
+"""Block timestamps are loose (a block may carry a time up to two hours off the real
+one), so a transaction counts if its block time is no earlier than this before the plan."""
 DEFAULT_TOLERANCE = Decimal("0.01")
 """Share of the amount allowed as the network fee when the exchange's fee is unknown."""
 
@@ -35,7 +39,8 @@ def matching_arrival(receipts: Iterable[Receipt], *, address: str, asset: str,
     tolerance = tolerance_for(amount, fee)
     candidates = [
         r for r in receipts
-        if r.confirmed and r.address == address and r.asset == asset and r.at >= after
+        if r.confirmed and r.address == address and r.asset == asset
+        and r.at >= after - BLOCK_TIME_SLACK
         and abs(r.amount - amount) <= tolerance
     ]
     return min(candidates, key=lambda r: r.at) if candidates else None

@@ -53,7 +53,9 @@ async def read_watch(pool: ChainPool, account: Account, target: WatchTarget, now
     want = awaited or (target.chain == "bitcoin" and target.kind is TargetKind.ADDRESS)
     outcome = ReadOutcome()
     try:
-        chain_reading = await read_target(pool, target, url, now, want_receipts=want)
+        proxy = account.options.get("proxy")
+        chain_reading = await read_target(pool, target, url, now, want_receipts=want,
+                                          proxy=str(proxy) if proxy else None)
     except SyncError as error:
         outcome.error = error
     except Exception as exc:

@@ -12,7 +12,7 @@ Threading: the thread that owns ``store``.
 
 from __future__ import annotations
 
-from exposure_app.chains.pool import check_api_url
+from exposure_app.chains.pool import check_api_url, check_proxy_url
 from exposure_app.domain.chains import chain_spec
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.watch_only import SecretMaterialError, parse_watch_input, watch_target_of
@@ -33,7 +33,7 @@ class WatchInputError(ValueError):
 
 
 def add_watch_account(store: ProfileStore, name: str, chain: str, text: str,
-                      api_url: str | None = None) -> Account:
+                      api_url: str | None = None, proxy: str | None = None) -> Account:
     """Validate and store a watch-only account; raises :class:`SecretMaterialError`
     (a secret was pasted) or :class:`WatchInputError` and then writes nothing."""
     try:
@@ -46,6 +46,11 @@ def add_watch_account(store: ProfileStore, name: str, chain: str, text: str,
     if api_url:
         try:
             options["api_url"] = check_api_url(api_url)
+        except ValueError as exc:
+            raise WatchInputError(str(exc)) from None
+    if proxy:
+        try:
+            options["proxy"] = check_proxy_url(proxy)
         except ValueError as exc:
             raise WatchInputError(str(exc)) from None
     for account in store.accounts.list():
