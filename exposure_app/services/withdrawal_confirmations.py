@@ -101,6 +101,24 @@ def set_destination(store: ProfileStore, plan_id: int, item_key: str, account_na
     return next(d for d in repo.destinations(plan_id) if d.item_key == item_key)
 
 
+def clear_destination(store: ProfileStore, plan_id: int, item_key: str) -> None:
+    """The item no longer waits on a watched address (its evidence, if any, goes too)."""
+    WatchRepository(store).clear_destination(plan_id, item_key)
+
+
+def destination_choices(store: ProfileStore, asset: str) -> list[str]:
+    """Names of the watch-only accounts whose chain can receive ``asset``."""
+    names = []
+    for account in store.accounts.list():
+        target = watch_target_of(account.options)
+        if target is None:
+            continue
+        spec = chain_spec(target.chain)
+        if asset in {spec.native_symbol, *(t.symbol for t in spec.tokens)}:
+            names.append(account.name)
+    return names
+
+
 def _normal(family: ChainFamily, address: str) -> str:
     address = address.strip()
     return address.lower() if family is ChainFamily.EVM or address.lower().startswith("bc1") \

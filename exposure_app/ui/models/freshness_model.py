@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import AccountKind, SnapshotStatus
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.ui.formatting import format_age, format_time
 from exposure_app.ui.models.table_model import RowTableModel
 
@@ -34,6 +35,11 @@ class FreshnessRow:
     detail: str
 
 
+def _synced(account) -> bool:
+    """Read by a sync (an exchange account or a watched address), not recorded by hand."""
+    return account.kind is AccountKind.EXCHANGE_API or is_watch_only(account)
+
+
 def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = None,
                    ) -> list[FreshnessRow]:
     live_status = live_status or {}
@@ -45,7 +51,7 @@ def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = 
         if snapshot is None:
             status = "failed" if state.stale_reason else "never"
             detail = state.stale_reason or (
-                "not synced yet" if account.kind is AccountKind.EXCHANGE_API else "no holdings yet")
+                "not synced yet" if _synced(account) else "no holdings yet")
         elif state.is_stale:
             status = "stale"
             detail = f"last sync failed: {state.stale_reason}"
@@ -53,7 +59,7 @@ def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = 
             status = "partial"
             detail = "missing: " + "; ".join(f"{w} ({why})" for w, why in snapshot.missing.items())
         else:
-            status = "ok" if account.kind is AccountKind.EXCHANGE_API else "manual"
+            status = "ok" if _synced(account) else "manual"
             if snapshot.coverage:
                 detail = "wallets: " + ", ".join(snapshot.coverage)
         if account.id in live_status:
