@@ -107,7 +107,8 @@ def parse_receipts(address: str, body: Any, seen_at: datetime) -> list[Receipt]:
                        if isinstance(o, dict) and o.get("scriptpubkey_address") == address)
         if received <= 0:
             continue
-        status = tx.get("status") if isinstance(tx.get("status"), dict) else {}
+        raw_status = tx.get("status")
+        status: dict[str, Any] = raw_status if isinstance(raw_status, dict) else {}
         confirmed = status.get("confirmed") is True
         block_time = status.get("block_time")
         at = seen_at

@@ -66,11 +66,12 @@ class WatchTarget:
     """The address (EVM: lower case) or the extended public key as given."""
     script: ScriptType | None = None
 
-    def to_options(self) -> dict[str, str]:
+    def to_options(self) -> dict[str, object]:
+        """The account options that store this target (see :func:`watch_target_of`)."""
         option = {"chain": self.chain, "kind": self.kind.value, "value": self.value}
         if self.script is not None:
             option["script"] = self.script.value
-        return {_WATCH_OPTION: option}   # type: ignore[dict-item]
+        return {_WATCH_OPTION: option}
 
     @property
     def short(self) -> str:
