@@ -44,7 +44,7 @@ def balance_of_data(address: str) -> str:
     return BALANCE_OF + address.lower().removeprefix("0x").rjust(64, "0")
 
 
-def _quantity(value: Any, name: str) -> int:
+def quantity(value: Any, name: str) -> int:
     if not isinstance(value, str) or not _HEX_QUANTITY.fullmatch(value):
         raise make_error(ErrorKind.BAD_RESPONSE, name, detail="result is not a 256-bit hex number")
     return int(value, 16) if len(value) > 2 else 0
@@ -62,7 +62,8 @@ class EvmRpcClient:
         self.name = name
         self._ids = itertools.count(1)
 
-    async def _batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
+    async def batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
+        """The results of ``calls`` (at most :data:`MAX_BATCH`), in order; any error fails all."""
         requests = [{"jsonrpc": "2.0", "id": next(self._ids), "method": m, "params": p}
                     for m, p in calls]
         body = await self.pool.request_json("POST", self.url, name=self.name, payload=requests,
@@ -88,9 +89,9 @@ class EvmRpcClient:
         calls += [("eth_call", [{"to": t.contract.lower(), "data": balance_of_data(address)},
                                 "latest"]) for t in self.spec.tokens]
         chunks = [calls[i:i + MAX_BATCH] for i in range(0, len(calls), MAX_BATCH)]
-        answers = await asyncio.gather(*(self._batch(c) for c in chunks))
+        answers = await asyncio.gather(*(self.batch(c) for c in chunks))
         results = [r for chunk in answers for r in chunk]
-        chain_id = _quantity(results[0], self.name)
+        chain_id = quantity(results[0], self.name)
         if chain_id != self.spec.chain_id:
             raise SyncError(ErrorKind.CONFIG, (
                 f"The RPC URL for {self.spec.name} serves chain id {chain_id}, not "
@@ -100,7 +101,7 @@ class EvmRpcClient:
                                                              strict=True)]
         balances = []
         for symbol, decimals, raw in amounts:
-            units = _quantity(raw, self.name)
+            units = quantity(raw, self.name)
             if units:
                 balances.append(EvmBalance(symbol, Decimal(units).scaleb(-decimals)))
         return balances

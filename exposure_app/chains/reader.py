@@ -17,10 +17,12 @@ from urllib.parse import urlsplit
 
 from exposure_app.chains.esplora import MAX_RECEIPT_ADDRESSES, SATS, EsploraClient
 from exposure_app.chains.evm import EvmRpcClient
+from exposure_app.chains.evm_transfers import token_receipts
 from exposure_app.chains.pool import ChainPool
 from exposure_app.domain.balances import AccountReading, WalletBalance
 from exposure_app.domain.chains import ChainFamily, chain_spec
 from exposure_app.domain.watch_only import GAP_LIMIT, Receipt, TargetKind, WatchTarget
+from exposure_app.exchanges.errors import SyncError
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +50,13 @@ async def read_target(pool: ChainPool, target: WatchTarget, api_url: str, now: d
         client = EsploraClient(pool, api_url, name, proxy)
         balance = await client.balance(target)
         receipts: list[Receipt] = []
+        unread = ""
         if want_receipts:
-            for address in balance.used_addresses[:MAX_RECEIPT_ADDRESSES]:
-                receipts += await client.receipts(address, now)
+            try:
+                for address in balance.used_addresses[:MAX_RECEIPT_ADDRESSES]:
+                    receipts += await client.receipts(address, now)
+            except SyncError as error:   # the balance stands; only the evidence is missing
+                unread = f"; incoming transactions not read: {error.message}"
         amount = Decimal(balance.sats) / SATS
         balances = [WalletBalance(wallet, "BTC", amount, Decimal(0), amount)] if balance.sats else []
         if target.kind is TargetKind.XPUB:
@@ -58,10 +64,18 @@ async def read_target(pool: ChainPool, target: WatchTarget, api_url: str, now: d
                     f"(receive and change, gap limit {GAP_LIMIT})")
         else:
             note = "one address"
+        note += unread
         reading = AccountReading(tuple(balances), (wallet,), coverage_note=note)
         return ChainReading(reading, tuple(receipts))
     client_evm = EvmRpcClient(pool, api_url, spec, name, proxy)
     found = await client_evm.balances(target.value)
     balances = [WalletBalance(wallet, b.asset, b.amount, Decimal(0), b.amount) for b in found]
     note = f"native {spec.native_symbol} and {len(spec.tokens)} listed tokens"
-    return ChainReading(AccountReading(tuple(balances), (wallet,), coverage_note=note))
+    token_receipts_found: list[Receipt] = []
+    if want_receipts and spec.tokens:
+        try:
+            token_receipts_found = await token_receipts(client_evm, target.value)
+        except SyncError as error:
+            note += f"; incoming token transfers not read: {error.message}"
+    return ChainReading(AccountReading(tuple(balances), (wallet,), coverage_note=note),
+                        tuple(token_receipts_found))

@@ -10,9 +10,10 @@ transaction of the item's amount (within the network fee, see
 the custodian's own balance of the asset, at a sync after the arrival, has
 fallen by what arrived, the other side is recorded too.
 
-Arrival is detected from Esplora transaction lists, so on Bitcoin; EVM
-destinations can be set and are shown, but standard JSON-RPC has no incoming
-transfer list, so they are not confirmed automatically.
+Arrivals come from Esplora transaction lists on Bitcoin and from ERC-20
+``Transfer`` logs on EVM chains (``chains.evm_transfers``); a native coin sent
+to an EVM address (ETH, POL, BNB) leaves no log, so such items are not
+confirmed automatically.
 
 Threading: the thread that owns ``store`` (the sync thread after a sync, or the
 GUI/CLI thread when a destination is set).

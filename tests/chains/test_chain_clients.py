@@ -125,3 +125,27 @@ def test_balance_of_call_data():
 def test_server_url_checked(url):
     with pytest.raises(ValueError):
         check_api_url(url)
+
+
+def test_evm_token_receipts_from_transfer_logs(chain_server):
+    rpc = EvmRpcEmulator(chain_id=1, max_batch=10)
+    url = chain_server.add(rpc, key="rpc")
+    usdt = next(t for t in CHAINS["ethereum"].tokens if t.symbol == "USDT")
+    txid = rpc.transfer_token(usdt.contract, HOLDER, 2_500_000_000, when=1_798_000_000)
+    rpc.transfer_token(usdt.contract, "0x" + "99" * 20, 7)          # to someone else
+    result = read(parse_watch_input("ethereum", HOLDER), url, want_receipts=True)
+    assert {b.asset: b.total for b in result.reading.balances} == {"USDT": D(2500)}
+    [receipt] = result.receipts
+    assert (receipt.txid, receipt.asset, receipt.amount, receipt.confirmed) == (
+        txid, "USDT", D(2500), True)
+    assert int(receipt.at.timestamp()) == 1_798_000_000 and receipt.address == HOLDER
+
+
+def test_evm_receipts_failing_keeps_the_balance(chain_server):
+    rpc = EvmRpcEmulator(chain_id=1)
+    url = chain_server.add(rpc, key="rpc")
+    rpc.set_native(HOLDER, 10 ** 18)
+    rpc.block_number = -1             # eth_blockNumber answers "-0x1": not a quantity
+    result = read(parse_watch_input("ethereum", HOLDER), url, want_receipts=True)
+    assert result.reading.balances[0].total == D(1) and result.receipts == ()
+    assert "incoming token transfers not read" in result.reading.coverage_note

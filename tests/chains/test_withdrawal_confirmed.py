@@ -96,3 +96,33 @@ def test_withdrawal_to_a_watched_address_is_confirmed(store, data_dir, chain_ser
 
 def _row(store, settings):
     return next(r for r in view_checklist(store, settings, "binance").rows if r.item_key == KEY)
+
+
+def test_token_withdrawal_to_an_evm_address_is_confirmed(store, data_dir, chain_server):
+    from exposure_app.domain.chains import CHAINS
+    from exposure_app.emulator.evm_rpc import EvmRpcEmulator
+
+    rpc = EvmRpcEmulator(chain_id=1)
+    url = chain_server.add(rpc, key="rpc")
+    holder = "0x" + "cd" * 20
+    usdt = next(t for t in CHAINS["ethereum"].tokens if t.symbol == "USDT")
+    profile = Profile(data_dir)
+    settings = profile.load_settings()
+    account = store.accounts.add("Binance", AccountKind.MANUAL_CUSTODIAL, counterparty="binance")
+    store.snapshots.save(Snapshot(None, account.id, utc_now() - timedelta(minutes=5),
+                                  SnapshotStatus.OK, (Holding.simple("USDT", D(1000)),),
+                                  source=SnapshotSource.MANUAL))
+    add_watch_account(store, "Ledger ETH", "ethereum", holder, url)
+    view = open_checklist(store, settings, "binance")
+    set_destination(store, view.plan_id, "asset:binance:USDT", "Ledger ETH")
+    txid = rpc.transfer_token(usdt.contract, holder, 999_000_000,   # 1000 USDT less a 1 USDT fee
+                              when=int((utc_now() + timedelta(seconds=5)).timestamp()))
+    service = SyncService(profile, secret_store=SecretStore(memory_keyring()), account_timeout=10)
+    try:
+        service.sync().result(60)
+    finally:
+        service.shutdown()
+    row = next(r for r in view_checklist(store, settings, "binance").rows
+               if r.item_key == "asset:binance:USDT")
+    assert row.done and row.withdrawal is not None
+    assert (row.withdrawal.txid, row.withdrawal.amount) == (txid, D(999))
