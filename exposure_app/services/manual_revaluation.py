@@ -36,6 +36,7 @@ from decimal import Decimal
 from exposure_app.domain.market_valuation import follows_market, revalued, with_market_price
 from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotSource
 from exposure_app.domain.timeutil import describe_age
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.storage.store import ProfileStore
 
 PriceOf = Callable[[str], "tuple[Decimal, str] | None"]
@@ -50,8 +51,8 @@ def revalue_manual_accounts(store: ProfileStore, price_of: PriceOf, taken_at: da
     changed: list[int] = []
     with store.transaction():
         for account in store.accounts.list():
-            if account.kind is AccountKind.EXCHANGE_API:
-                continue
+            if account.kind is AccountKind.EXCHANGE_API or is_watch_only(account):
+                continue   # read by the sync itself (a failed read must stay stale)
             latest = store.snapshots.latest_usable(account.id, taken_at)
             if latest is None or latest.taken_at >= taken_at:
                 continue

@@ -17,7 +17,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -47,7 +47,7 @@ from exposure_app.services.sync_events import (
     SyncTimings,
 )
 from exposure_app.services.sync_snapshot import build_snapshot, save_snapshot, taken_at_text
-from exposure_app.services.sync_watch import read_watch, source_id
+from exposure_app.services.sync_watch import is_watch_only, market_valued, read_watch, source_id
 from exposure_app.services.withdrawal_confirmations import awaited_accounts, confirm_withdrawals
 from exposure_app.storage.secrets import SecretStore, SecretStoreError, secret_ref_of
 from exposure_app.storage.store import ProfileStore
@@ -311,6 +311,8 @@ class SyncRun:
         self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.SAVING))
         reading = outcome.reading
         built = build_snapshot(account, reading, book, taken_at, last_good, self._locks_of)
+        if is_watch_only(account):
+            built = replace(built, snapshot=market_valued(built.snapshot))
         notes = [n for n in (outcome.pricing_error,) if n]
         if built.assumed:
             notes.append("priced by assuming a stablecoin is worth 1 USD: "

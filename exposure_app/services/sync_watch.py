@@ -17,11 +17,13 @@ Threading: sync loop only.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import datetime
 
 from exposure_app.chains.pool import ChainPool
 from exposure_app.chains.reader import api_url_of, read_target
-from exposure_app.domain.models import Account
+from exposure_app.domain.market_valuation import with_market_price
+from exposure_app.domain.models import Account, Snapshot
 from exposure_app.domain.watch_only import (
     TargetKind,
     WatchTarget,
@@ -29,9 +31,19 @@ from exposure_app.domain.watch_only import (
     watch_target_of,
 )
 
-__all__ = ["is_watch_only", "read_watch", "source_id"]
+__all__ = ["is_watch_only", "market_valued", "read_watch", "source_id"]
 from exposure_app.exchanges.errors import SyncError, describe_exception
 from exposure_app.services.sync_account import ReadOutcome
+
+
+def market_valued(snapshot: Snapshot) -> Snapshot:
+    """The snapshot's holdings valued the way hand-recorded self-custody holdings are:
+    ``price_source`` ``"market: …"`` (``domain.market_valuation``), so every valuation of
+    market-following holdings (dated closes, the history) treats watched ones alike."""
+    holdings = tuple(
+        with_market_price(h, h.price, h.price_source or "sync") if h.price is not None else h
+        for h in snapshot.holdings)
+    return replace(snapshot, holdings=holdings)
 
 
 def source_id(account: Account) -> str:

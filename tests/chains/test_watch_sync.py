@@ -70,6 +70,9 @@ def test_wallet_only_profile_syncs_addresses_as_self_custody(store, service, cha
     state = store.snapshots.state(store.accounts.get(btc.id), utc_now())
     assert state.is_stale and "not available" in (state.stale_reason or "")
     assert state.snapshot is not None and state.snapshot.holdings[0].total == D("0.25")
+    # valued like hand-recorded self-custody holdings that follow the market
+    assert state.snapshot.holdings[0].price_source.startswith("market: ")
+    assert state.snapshot.source.value == "sync"     # not re-valued over a failed read
 
 
 def test_the_same_target_cannot_be_added_twice(store):
