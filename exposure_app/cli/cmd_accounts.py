@@ -75,14 +75,6 @@ def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _watch_json(account) -> dict | None:
-    target = watch_target_of(account.options)
-    if target is None:
-        return None
-    return {"chain": target.chain, "kind": target.kind.value, "value": target.value,
-            "api_url": account.options.get("api_url")}
-
-
 def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None) -> int:
     ctx.lock_for_writing()
     counterparty = None
@@ -123,3 +115,11 @@ def remove_account(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.warn(f"Its API key stays in the keyring: the copy of this profile in "
                  f"{removal.key_kept_for} still uses it.")
     return 0
+
+
+def _watch_json(account) -> dict | None:
+    target = watch_target_of(account.options)
+    if target is None:
+        return None
+    return {"chain": target.chain, "kind": target.kind.value, "value": target.value,
+            "api_url": account.options.get("api_url")}

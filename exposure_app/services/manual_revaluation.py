@@ -36,7 +36,6 @@ from decimal import Decimal
 from exposure_app.domain.market_valuation import follows_market, revalued, with_market_price
 from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotSource
 from exposure_app.domain.timeutil import describe_age
-from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.storage.store import ProfileStore
 
 PriceOf = Callable[[str], "tuple[Decimal, str] | None"]
@@ -48,6 +47,8 @@ def revalue_manual_accounts(store: ProfileStore, price_of: PriceOf, taken_at: da
     Returns the ids of the accounts that got one. All in one transaction:
     either every re-valuation of this sync is stored or none is.
     """
+    from exposure_app.domain.watch_only import is_watch_only
+
     changed: list[int] = []
     with store.transaction():
         for account in store.accounts.list():

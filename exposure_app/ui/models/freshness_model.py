@@ -51,7 +51,7 @@ def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = 
         if snapshot is None:
             status = "failed" if state.stale_reason else "never"
             detail = state.stale_reason or (
-                "not synced yet" if _synced(account) else "no holdings yet")
+                "not synced yet" if account.kind is AccountKind.EXCHANGE_API else "no holdings yet")
         elif state.is_stale:
             status = "stale"
             detail = f"last sync failed: {state.stale_reason}"
