@@ -9,7 +9,6 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from exposure_app.domain.checklist_rows import ChecklistRow
-from exposure_app.domain.withdrawal_confirmation import WithdrawalEvidence
 from exposure_app.reports.csv_safe import Column, Kind
 
 T, D, TM, B, INT = Kind.TEXT, Kind.DECIMAL, Kind.TIME, Kind.BOOL, Kind.INT
@@ -56,10 +55,12 @@ def checklist_rows(rows: Iterable[ChecklistRow], *, as_of: datetime, scope: str,
         yield (as_of, scope, base_currency, r.position, r.item_key, r.kind, r.counterparty, r.level,
                r.asset, r.title, r.detail, r.free, r.locked, r.total, r.value, r.unlock or None,
                r.blocked, r.networks or None, r.memo or None, r.dust or None, r.listed, r.done, r.done_at,
-               r.done_by, r.note or None, *_evidence(r.withdrawal))
+               r.done_by, r.note or None, *_evidence(r))
 
 
-def _evidence(w: WithdrawalEvidence | None) -> tuple:
+def _evidence(r: ChecklistRow) -> tuple:
+    """The withdrawal's destination and on-chain evidence (empty cells without one)."""
+    w = r.withdrawal
     if w is None:
         return (None, None, None, None, None)
     return (f"{w.chain}:{w.address}", w.txid, w.received_at, w.amount, w.custodian_confirmed_at)

@@ -166,7 +166,6 @@ def start_demo_session(
     temp_dir: Path | None = None
     server: EmulatorServer | None = None
     profile: Profile | None = None
-    chain_server: EmulatorServer | None = None
     try:
         temp_dir = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=temp_root))
         today = history.end
@@ -178,19 +177,21 @@ def start_demo_session(
         profile = Profile(temp_dir / "profile", temporary=True)
         profile.lock.acquire()
         account_ids = _populate(profile, history, server, SecretStore(backend))
-        chain_server = EmulatorServer()
-        account_ids["watch-only"] = add_demo_wallet(profile, chain_server, server.emulators)
     except BaseException:
-        if chain_server is not None:
-            chain_server.stop()
         _undo(server, process_keyring, profile, temp_dir)
         raise
     session = DemoSession(
         profile=profile, temp_dir=temp_dir, server=server, keyring_backend=backend,
         history=history, account_ids=account_ids, _keyring=process_keyring,
-        chain_server=chain_server,
     )
     atexit.register(session.close)
+    try:   # the watched wallet and its withdrawal (services.demo.watch_demo)
+        session.chain_server = EmulatorServer()
+        session.account_ids["watch-only"] = add_demo_wallet(
+            profile, session.chain_server, server.emulators)
+    except BaseException:
+        session.close()
+        raise
     return session
 
 
