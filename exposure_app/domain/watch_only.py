@@ -126,10 +126,14 @@ def secret_kind(text: str) -> str | None:
     stripped = text.strip()
     words = stripped.split()
     if len(words) >= 12 and all(w.isalpha() for w in words):
-        # a checksum-valid BIP39 phrase, or a mistyped one: words are never an address
-        if Bip39MnemonicValidator().IsValid(" ".join(words).lower()):
-            return "a seed phrase (recovery words)"
-        return "what looks like a seed phrase (recovery words)"
+        # a checksum-valid BIP39 phrase, or a mistyped one: words are never an address,
+        # so the refusal never depends on the validator (it reads word lists from disk)
+        try:
+            valid = Bip39MnemonicValidator().IsValid(" ".join(words).lower())
+        except Exception:
+            valid = False
+        return ("a seed phrase (recovery words)" if valid
+                else "what looks like a seed phrase (recovery words)")
     compact = stripped.removeprefix("0x").removeprefix("0X")
     if re.fullmatch(r"[0-9a-fA-F]{64}", compact):
         return "a private key (64 hexadecimal digits)"
