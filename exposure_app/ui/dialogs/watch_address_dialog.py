@@ -10,11 +10,16 @@ A private key, xprv or seed phrase typed or pasted into the field is
 recognised at once: the field is cleared, a warning says what it looked like
 (never the text itself), and nothing is saved or logged.
 
-Threading: GUI thread only; the checks are pure computation (milliseconds)
-and the save is one row in the GUI's store.
+Threading: GUI thread, except that bip-utils (about a second to import) is
+imported on a plain thread when the dialog opens, so the
+first keystroke does not stall the window; :meth:`done` joins it. The checks
+themselves are pure computation (milliseconds) and the save is one row in the
+GUI's store.
 """
 
 from __future__ import annotations
+
+import threading
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -33,7 +38,23 @@ from exposure_app.domain.models import Account
 from exposure_app.domain.watch_only import SecretMaterialError, secret_kind
 from exposure_app.services.watch_accounts import PRIVACY_NOTE, WatchInputError, add_watch_account
 from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.background import paused_gc
 from exposure_app.ui.widgets.cards import ERROR_COLOUR, muted
+
+
+def _import_key_library() -> None:
+    with paused_gc():
+        import bip_utils  # noqa: F401
+
+
+def warm_key_library() -> threading.Thread:
+    """Import bip-utils off the GUI thread; join the returned thread before closing.
+
+    A plain thread: it reports nothing back, so no QObject has to outlive the dialog.
+    """
+    thread = threading.Thread(target=_import_key_library, name="import-bip-utils", daemon=True)
+    thread.start()
+    return thread
 
 
 class WatchAddressDialog(QDialog):
@@ -80,6 +101,11 @@ class WatchAddressDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._chain_changed()
+        self._warm = warm_key_library()
+
+    def done(self, result: int) -> None:
+        self._warm.join(30)
+        super().done(result)
 
     def _chain_changed(self) -> None:
         spec = CHAINS[self.chain_combo.currentData()]

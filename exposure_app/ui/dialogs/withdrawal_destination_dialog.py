@@ -6,7 +6,8 @@ address among its first 20 receive addresses may be given (default: the
 first). Once set, the next sync that sees the amount arrive ticks the item
 with the transaction id. "No destination" removes it.
 
-Threading: GUI thread only; everything here is one or two rows in the GUI's store.
+Threading: GUI thread; bip-utils is imported on a background thread when the
+dialog opens (joined in :meth:`done`); the rest is one or two rows in the GUI's store.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from exposure_app.services.withdrawal_confirmations import (
     set_destination,
 )
 from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.dialogs.watch_address_dialog import warm_key_library
 from exposure_app.ui.widgets.cards import ERROR_COLOUR, muted
 
 NONE = "(no destination)"
@@ -77,6 +79,11 @@ class WithdrawalDestinationDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self._warm = warm_key_library()   # an xpub's addresses are derived on Save
+
+    def done(self, result: int) -> None:
+        self._warm.join(30)
+        super().done(result)
 
     def save(self) -> None:
         name = self.account_combo.currentText()
