@@ -10,6 +10,7 @@ Threading: sync loop only.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -52,9 +53,11 @@ async def read_target(pool: ChainPool, target: WatchTarget, api_url: str, now: d
         receipts: list[Receipt] = []
         unread = ""
         if want_receipts:
-            try:
-                for address in balance.used_addresses[:MAX_RECEIPT_ADDRESSES]:
-                    receipts += await client.receipts(address, now)
+            try:   # concurrently, within the pool's per-server limit
+                lists = await asyncio.gather(*(
+                    client.receipts(address, now)
+                    for address in balance.used_addresses[:MAX_RECEIPT_ADDRESSES]))
+                receipts = [r for found in lists for r in found]
             except SyncError as error:   # the balance stands; only the evidence is missing
                 unread = f"; incoming transactions not read: {error.message}"
         amount = Decimal(balance.sats) / SATS

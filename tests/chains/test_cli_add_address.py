@@ -62,3 +62,20 @@ def test_bad_address_is_one_clear_line(run_cli):
                    "0xdAC17F958D2ee523a2206206994597C13D831Ec7")
     assert done.returncode != 0 and "EIP-55" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_sync_reads_watched_addresses_from_the_cli(run_cli, chain_server):
+    from exposure_app.emulator.esplora import EsploraEmulator
+
+    esplora = EsploraEmulator()
+    url = chain_server.add(esplora, key="esplora")
+    esplora.receive("bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu", 12_345_678)
+    assert run_cli("accounts", "add-address", "Cold", "--chain", "bitcoin",
+                   "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu", "--api-url", url).returncode == 0
+    done = run_cli("sync", "--json")
+    assert done.returncode == 0, done.stderr
+    [result] = json.loads(done.stdout)["accounts"]
+    assert (result["account"], result["exchange"], result["status"]) == ("Cold", "bitcoin", "ok")
+    assert result["coverage"] == ["bitcoin"] and result["coverage_note"] == "one address"
+    holdings = json.loads(run_cli("holdings", "list", "Cold", "--json").stdout)
+    assert [(h["asset"], h["total"]) for h in holdings] == [("BTC", "0.12345678")]
