@@ -37,8 +37,9 @@ def server_name(chain: str, url: str) -> str:
     return f"{chain_spec(chain).name} server {urlsplit(url).netloc or url}"
 
 
-def api_url_of(target: WatchTarget, options) -> str:
-    url = options.get("api_url")
+def api_url_of(target: WatchTarget, options, defaults: dict[str, str] | None = None) -> str:
+    """The account's own server, else the profile's for the chain, else the table's."""
+    url = options.get("api_url") or (defaults or {}).get(target.chain)
     return str(url) if url else chain_spec(target.chain).default_api_url
 
 

@@ -19,6 +19,8 @@ from exposure_app.services.watch_accounts import (
     SecretMaterialError,
     WatchInputError,
     add_watch_account,
+    api_url_of,
+    chain_api_urls,
 )
 
 
@@ -57,9 +59,14 @@ def add_address(args: argparse.Namespace, ctx: CliContext) -> int:
     assert target is not None
     spec = chain_spec(target.chain)
     what = "extended public key" if target.kind.value == "xpub" else "address"
-    server = account.options.get("api_url") or spec.default_api_url
+    try:
+        profile_urls = chain_api_urls(ctx.settings.chain_api_urls)
+    except ValueError as exc:
+        profile_urls = {}
+        ctx.warn(f"The setting {exc}: this address will not sync until it is fixed.")
+    server = api_url_of(target, account.options, profile_urls)
     ctx.warn(f"Watching {spec.name} {what} {target.short} as {account.name!r} (self-custody); "
              f"balances from {server}. Run 'sync' to read them.")
-    if not account.options.get("api_url"):
+    if server == spec.default_api_url:
         ctx.warn(PRIVACY_NOTE)
     return 0

@@ -80,6 +80,11 @@ class _Pending:
 class SyncRun:
     """Threading: sync loop thread only (see module docstring)."""
 
+    chain_api_urls: dict[str, str] = {}   # noqa: RUF012 - replaced, never mutated
+    """The profile's server per chain for watched addresses without their own."""
+    chain_api_urls_problem: str | None = None
+    """Why that setting could not be read; such addresses then fail rather than go public."""
+
     def __init__(
         self,
         *,
@@ -155,12 +160,18 @@ class SyncRun:
         """A watch-only account: its chain server instead of a ccxt client."""
         account = pending.account
         self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.READING))
+        if self.chain_api_urls_problem and not account.options.get("api_url"):
+            pending.outcome = ReadOutcome(error=SyncError(ErrorKind.CONFIG, (
+                f"The setting {self.chain_api_urls_problem}. Fix it (settings set chain_api_urls "
+                "…) or give this address its own server URL.")))
+            return
         if self._chain_pool is None:
             self._chain_pool = ChainPool(request_timeout=self.timeout)
         try:
             pending.outcome = await asyncio.wait_for(
                 read_watch(self._chain_pool, account, target, now,
-                           awaited=account.id in self._awaited), self.timeout)
+                           awaited=account.id in self._awaited,
+                           default_urls=self.chain_api_urls), self.timeout)
         except TimeoutError:
             error = make_error(ErrorKind.TIMEOUT, target.chain)
             pending.outcome = ReadOutcome(error=SyncError(

@@ -38,6 +38,7 @@ from exposure_app.services.sync_account import AccountSession
 from exposure_app.services.sync_events import SyncEvent, SyncReport, SyncRunFinished
 from exposure_app.services.sync_run import SyncRun
 from exposure_app.services.sync_watch import is_watch_only
+from exposure_app.services.watch_accounts import chain_api_urls
 from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.store import ProfileStore
 
@@ -219,6 +220,10 @@ class SyncService:
                 store=store, secret_store=self.secret_store, sessions=self._sessions,
                 base_currency=settings.base_currency, account_timeout=timeout, emit=self._emit,
             )
+            try:
+                run.chain_api_urls = chain_api_urls(settings.chain_api_urls)
+            except ValueError as exc:   # fail closed: never fall back to a public server
+                run.chain_api_urls_problem = str(exc)
             task = asyncio.ensure_future(run.execute(accounts))
             self._current = task
             try:

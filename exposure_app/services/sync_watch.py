@@ -55,13 +55,14 @@ def source_id(account: Account) -> str:
 
 
 async def read_watch(pool: ChainPool, account: Account, target: WatchTarget, now: datetime,
-                     *, awaited: bool) -> ReadOutcome:
+                     *, awaited: bool, default_urls: dict[str, str] | None = None) -> ReadOutcome:
     """Read ``account``'s target; never raises (the error is in the outcome).
 
     ``awaited``: a checklist withdrawal waits for coins at this account.
+    ``default_urls``: the profile's server per chain (``chain_api_urls`` setting).
     """
     started = time.perf_counter()
-    url = api_url_of(target, account.options)
+    url = api_url_of(target, account.options, default_urls)
     want = awaited or (target.chain == "bitcoin" and target.kind is TargetKind.ADDRESS)
     outcome = ReadOutcome()
     try:

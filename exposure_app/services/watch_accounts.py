@@ -13,19 +13,33 @@ Threading: the thread that owns ``store``.
 from __future__ import annotations
 
 from exposure_app.chains.pool import check_api_url, check_proxy_url
+from exposure_app.chains.reader import api_url_of
 from exposure_app.domain.chains import chain_spec
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.watch_only import SecretMaterialError, parse_watch_input, watch_target_of
 from exposure_app.storage.errors import ConflictError
 from exposure_app.storage.store import ProfileStore
 
-__all__ = ["PRIVACY_NOTE", "SecretMaterialError", "WatchInputError", "add_watch_account"]
+__all__ = ["PRIVACY_NOTE", "SecretMaterialError", "WatchInputError", "add_watch_account",
+           "api_url_of", "chain_api_urls"]
 
 PRIVACY_NOTE = (
     "Balances are read from the server URL. A public server learns which addresses you "
     "ask about and from which IP address; your own node (electrs/Esplora for Bitcoin, "
     "an Ethereum node for EVM chains) keeps that private."
 )
+
+
+def chain_api_urls(text: str) -> dict[str, str]:
+    """The ``chain_api_urls`` setting as ``{chain: url}``; ``ValueError`` names a bad entry."""
+    urls: dict[str, str] = {}
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        chain, sep, url = entry.partition("=")
+        if not sep:
+            raise ValueError(f"chain_api_urls: {entry!r} is not CHAIN=URL")
+        spec = chain_spec(chain)
+        urls[spec.id] = check_api_url(url)
+    return urls
 
 
 class WatchInputError(ValueError):

@@ -86,3 +86,24 @@ def test_the_same_target_cannot_be_added_twice(store):
 
 def _settings(service):
     return service.profile.load_settings()
+
+
+def test_profile_server_per_chain_and_failing_closed(store, data_dir, service, chain_server):
+    from exposure_app.services.settings import Settings
+
+    esplora = EsploraEmulator()
+    url = chain_server.add(esplora, key="esplora")
+    esplora.receive(BTC_ADDRESS, 1_000)
+    account = add_watch_account(store, "Cold", "bitcoin", BTC_ADDRESS)   # no URL of its own
+    settings = Settings.load(data_dir)
+    settings.set("chain_api_urls", f"bitcoin={url}")
+    settings.save()
+    [result] = service.sync().result(60).results
+    assert result.status is AccountSyncStatus.OK and result.total_value is not None
+    assert esplora.requests                      # read from the profile's own server
+    settings.set("chain_api_urls", "bitcoin=ftp://nope")
+    settings.save()
+    esplora.requests.clear()
+    [result] = service.sync([account.id]).result(60).results
+    assert result.status is AccountSyncStatus.FAILED and result.error_kind == "config"
+    assert "chain_api_urls" in (result.error or "") and not esplora.requests
