@@ -10,7 +10,7 @@ XPRV = ("xprv9xpXFhFpqdQK3TmytPBqXtGSwS3DLjojFhTGht8gwAAii8py5X6pxeBnQ6ehJiyJ6nD
         "xByFXVkDxHXrqu53WCRGypk2ttuqncb")
 
 
-def test_pasted_private_key_is_cleared_and_nothing_saved(qtbot, store):
+def test_pasted_private_key_is_cleared_and_nothing_saved(qtbot, store, data_dir):
     dialog = WatchAddressDialog(store)
     qtbot.addWidget(dialog)
     dialog.name_edit.setText("Oops")
@@ -20,6 +20,9 @@ def test_pasted_private_key_is_cleared_and_nothing_saved(qtbot, store):
     dialog.save()
     assert store.accounts.list() == []
     assert dialog.result() != WatchAddressDialog.DialogCode.Accepted
+    store.db.conn.commit()
+    for path in data_dir.rglob("*"):       # the database, its WAL, settings, logs
+        assert not path.is_file() or XPRV[:40].encode() not in path.read_bytes(), path
 
 
 def test_address_saved_with_own_server(qtbot, store):
