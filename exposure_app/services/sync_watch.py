@@ -30,10 +30,10 @@ from exposure_app.domain.watch_only import (
     is_watch_only,
     watch_target_of,
 )
-
-__all__ = ["is_watch_only", "market_valued", "read_watch", "source_id"]
 from exposure_app.exchanges.errors import SyncError, describe_exception
 from exposure_app.services.sync_account import ReadOutcome
+
+__all__ = ["is_watch_only", "market_valued", "read_watch", "source_id"]
 
 
 def market_valued(snapshot: Snapshot) -> Snapshot:
