@@ -13,7 +13,7 @@ import sys
 
 from exposure_app.cli.context import CliContext, UserError
 from exposure_app.domain.chains import CHAINS, chain_spec
-from exposure_app.domain.watch_only import watch_target_of
+from exposure_app.domain.watch_only import ScriptType, watch_target_of
 from exposure_app.services.watch_accounts import (
     PRIVACY_NOTE,
     SecretMaterialError,
@@ -38,6 +38,9 @@ def register_add_address(sub: argparse._SubParsersAction) -> None:
                    help="the address or xpub/ypub/zpub; '-' reads it from standard input")
     p.add_argument("--api-url", metavar="URL",
                    help="Esplora API (Bitcoin) or JSON-RPC URL (EVM); default: a public server")
+    p.add_argument("--script", choices=[s.value for s in ScriptType],
+                   help="address type of an extended key when its prefix does not say it "
+                        "(e.g. an 'xpub' exported for a native segwit account: p2wpkh)")
     p.add_argument("--proxy", metavar="URL",
                    help="http://, https:// or socks5:// proxy for this server (e.g. Tor)")
     p.set_defaults(handler=add_address)
@@ -50,7 +53,7 @@ def add_address(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     try:
         account = add_watch_account(ctx.store, args.name, args.chain, text, args.api_url,
-                                    args.proxy)
+                                    args.proxy, args.script)
     except SecretMaterialError as exc:
         raise UserError(str(exc)) from None
     except WatchInputError as exc:
@@ -58,7 +61,8 @@ def add_address(args: argparse.Namespace, ctx: CliContext) -> int:
     target = watch_target_of(account.options)
     assert target is not None
     spec = chain_spec(target.chain)
-    what = "extended public key" if target.kind.value == "xpub" else "address"
+    what = ("extended public key" if target.kind.value == "xpub" else "address") + (
+        f" ({target.script.value} addresses)" if target.script else "")
     try:
         profile_urls = chain_api_urls(ctx.settings.chain_api_urls)
     except ValueError as exc:

@@ -156,12 +156,14 @@ def refuse_secrets(text: str) -> None:
 
 # -- parsing ---------------------------------------------------------------------------
 
-def parse_watch_input(chain: str, text: str) -> WatchTarget:
+def parse_watch_input(chain: str, text: str, script: ScriptType | str | None = None) -> WatchTarget:
     """The target ``text`` names on ``chain``.
 
-    Raises :class:`SecretMaterialError` for secret material and ``ValueError``
-    with a one-line reason for anything else that is not a valid address or
-    extended public key of that chain.
+    ``script`` overrides the address type an extended key's prefix names
+    (xpub: P2PKH, ypub: P2SH-P2WPKH, zpub: P2WPKH): some wallets export a plain
+    ``xpub`` for a native segwit account. Raises :class:`SecretMaterialError`
+    for secret material and ``ValueError`` with a one-line reason for anything
+    else that is not a valid address or extended public key of that chain.
     """
     refuse_secrets(text)
     spec = chain_spec(chain)
@@ -172,11 +174,13 @@ def parse_watch_input(chain: str, text: str) -> WatchTarget:
         return WatchTarget(spec.id, TargetKind.ADDRESS, evm_address(value))
     prefix = value[:4]
     if prefix in _XPUB_SCRIPTS:
-        script = _XPUB_SCRIPTS[prefix]
-        _bip_account(value, script)   # raises ValueError when it is not usable
-        return WatchTarget(spec.id, TargetKind.XPUB, value, script)
+        _account_key(value)   # raises ValueError when it is not usable
+        chosen = ScriptType(script) if script else _XPUB_SCRIPTS[prefix]
+        return WatchTarget(spec.id, TargetKind.XPUB, value, chosen)
     if prefix[:1].isalpha() and value[1:4] in ("pub",):
         raise ValueError("only mainnet xpub, ypub and zpub extended keys are supported")
+    if script:
+        raise ValueError("an address type applies to an extended public key only")
     return WatchTarget(spec.id, TargetKind.ADDRESS, bitcoin_address(value))
 
 
@@ -218,31 +222,44 @@ def bitcoin_address(value: str) -> str:
 
 # -- extended public keys ---------------------------------------------------------------
 
-def _bip_account(xpub: str, script: ScriptType):
-    from bip_utils import Bip44, Bip44Coins, Bip44Levels, Bip49, Bip49Coins, Bip84, Bip84Coins
+def _account_key(xpub: str):
+    """The account-level BIP32 public key of ``xpub`` (SLIP-132 version by its prefix)."""
+    from bip_utils import Bip32Slip10Secp256k1, Bip44Conf, Bip49Conf, Bip84Conf
 
-    cls, coin = {ScriptType.P2PKH: (Bip44, Bip44Coins.BITCOIN),
-                 ScriptType.P2SH_P2WPKH: (Bip49, Bip49Coins.BITCOIN),
-                 ScriptType.P2WPKH: (Bip84, Bip84Coins.BITCOIN)}[script]
+    versions = {"xpub": Bip44Conf, "ypub": Bip49Conf, "zpub": Bip84Conf}[xpub[:4]]
     try:
-        account = cls.FromExtendedKey(xpub, coin)
+        key = Bip32Slip10Secp256k1.FromExtendedKey(xpub, versions.BitcoinMainNet.KeyNetVersions())
     except Exception:
         raise ValueError("not a valid extended public key (checksum or format wrong)") from None
-    if account.Level() != Bip44Levels.ACCOUNT:
+    if key.Depth().ToInt() != 3:
         raise ValueError("give the account's extended public key (depth 3, as wallets export "
                          "it), not a master or address-level key")
-    return account
+    return key
+
+
+def _encoder(script: ScriptType):
+    """``pubkey -> address`` for ``script`` on Bitcoin mainnet."""
+    from bip_utils import CoinsConf, P2PKHAddrEncoder, P2SHAddrEncoder, P2WPKHAddrEncoder
+
+    conf = CoinsConf.BitcoinMainNet
+    if script is ScriptType.P2PKH:
+        net_ver = conf.ParamByKey("p2pkh_net_ver")
+        return lambda pub: P2PKHAddrEncoder.EncodeKey(pub, net_ver=net_ver)
+    if script is ScriptType.P2SH_P2WPKH:
+        net_ver = conf.ParamByKey("p2sh_net_ver")
+        return lambda pub: P2SHAddrEncoder.EncodeKey(pub, net_ver=net_ver)
+    hrp, wit_ver = conf.ParamByKey("p2wpkh_hrp"), conf.ParamByKey("p2wpkh_wit_ver")
+    return lambda pub: P2WPKHAddrEncoder.EncodeKey(pub, hrp=hrp, wit_ver=wit_ver)
 
 
 def derive_addresses(target: WatchTarget, change: int, start: int, count: int) -> list[str]:
-    """Addresses ``start`` .. ``start + count - 1`` of the receive (0) or change (1) chain."""
-    from bip_utils import Bip44Changes
-
+    """Addresses ``start`` .. ``start + count - 1`` of the receive (0) or change (1) chain,
+    in the target's script type (by default the one its prefix names)."""
     if target.kind is not TargetKind.XPUB or target.script is None:
         raise ValueError("only an extended public key derives addresses")
-    account = _bip_account(target.value, target.script)
-    branch = account.Change(Bip44Changes.CHAIN_EXT if change == 0 else Bip44Changes.CHAIN_INT)
-    return [branch.AddressIndex(i).PublicKey().ToAddress() for i in range(start, start + count)]
+    branch = _account_key(target.value).ChildKey(change)
+    encode = _encoder(target.script)
+    return [encode(branch.ChildKey(i).PublicKey().KeyObject()) for i in range(start, start + count)]
 
 
 def address_format_ok(chain: str, address: str) -> bool:

@@ -47,11 +47,13 @@ class WatchInputError(ValueError):
 
 
 def add_watch_account(store: ProfileStore, name: str, chain: str, text: str,
-                      api_url: str | None = None, proxy: str | None = None) -> Account:
+                      api_url: str | None = None, proxy: str | None = None,
+                      script: str | None = None) -> Account:
     """Validate and store a watch-only account; raises :class:`SecretMaterialError`
-    (a secret was pasted) or :class:`WatchInputError` and then writes nothing."""
+    (a secret was pasted) or :class:`WatchInputError` and then writes nothing.
+    ``script``: an extended key's address type when its prefix does not say it."""
     try:
-        target = parse_watch_input(chain, text)
+        target = parse_watch_input(chain, text, script)
     except SecretMaterialError:
         raise
     except ValueError as exc:

@@ -121,3 +121,19 @@ def test_public_input_is_not_mistaken_for_a_secret():
     for text in (XPUB_44, ZPUB_84, "1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA",
                  "0xdAC17F958D2ee523a2206206994597C13D831ec7"):
         assert secret_kind(text) is None
+
+
+def test_an_xpub_exported_for_a_native_segwit_account_takes_an_address_type():
+    # the BIP84 account key with the plain "xpub" version bytes, as some wallets export it
+    from bip_utils import Base58Decoder, Base58Encoder
+
+    payload = Base58Decoder.CheckDecode(ZPUB_84)
+    as_xpub = Base58Encoder.CheckEncode(bytes.fromhex("0488b21e") + payload[4:])
+    assert as_xpub.startswith("xpub")
+    legacy = parse_watch_input("bitcoin", as_xpub)
+    assert legacy.script is ScriptType.P2PKH
+    assert derive_addresses(legacy, 0, 0, 1) != ["bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"]
+    segwit = parse_watch_input("bitcoin", as_xpub, "p2wpkh")
+    assert derive_addresses(segwit, 0, 0, 1) == ["bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"]
+    with pytest.raises(ValueError, match="extended public key only"):
+        parse_watch_input("bitcoin", "1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA", "p2wpkh")

@@ -85,6 +85,15 @@ class WatchAddressDialog(QDialog):
         self.target_edit.setPlaceholderText("address, or xpub/ypub/zpub")
         self.target_edit.textChanged.connect(self._target_changed)
         form.addRow("Address or xpub", self.target_edit)
+        self.script_combo = QComboBox(self)
+        self.script_combo.addItem("as the key's prefix says (xpub, ypub, zpub)", None)
+        for label, script in (("legacy (1…, BIP44)", "p2pkh"),
+                              ("nested segwit (3…, BIP49)", "p2sh-p2wpkh"),
+                              ("native segwit (bc1q…, BIP84)", "p2wpkh")):
+            self.script_combo.addItem(label, script)
+        self.script_combo.setToolTip("Some wallets export a plain xpub for a native segwit "
+                                     "account: choose its address type here")
+        form.addRow("Address type", self.script_combo)
         self.url_edit = QLineEdit(self)
         form.addRow("Server URL", self.url_edit)
         layout.addLayout(form)
@@ -109,6 +118,9 @@ class WatchAddressDialog(QDialog):
 
     def _chain_changed(self) -> None:
         spec = CHAINS[self.chain_combo.currentData()]
+        self.script_combo.setEnabled(spec.family.value == "bitcoin")
+        if not self.script_combo.isEnabled():
+            self.script_combo.setCurrentIndex(0)
         kind = "Esplora API" if spec.family.value == "bitcoin" else "JSON-RPC"
         self.url_edit.setPlaceholderText(f"{spec.default_api_url}  ({kind}; your own node is best)")
 
@@ -134,7 +146,8 @@ class WatchAddressDialog(QDialog):
         try:
             self.account = add_watch_account(
                 self.store, self.name_edit.text(), self.chain_combo.currentData(),
-                self.target_edit.text(), self.url_edit.text().strip() or None)
+                self.target_edit.text(), self.url_edit.text().strip() or None,
+                script=self.script_combo.currentData())
         except SecretMaterialError as exc:
             self._refuse(exc)
             return
