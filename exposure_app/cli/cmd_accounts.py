@@ -35,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cmd_exchange_accounts.register_add_exchange(sub)
     cmd_exchange_accounts.register_set_key(sub)
     cmd_watch_accounts.register_add_address(sub)
+    cmd_watch_accounts.register_set_server(sub)
 
     p = sub.add_parser("remove", help="remove an account and its history")
     p.add_argument("name")

@@ -1,4 +1,5 @@
-"""``accounts add-address NAME --chain CHAIN ADDRESS_OR_XPUB [--api-url URL]``.
+"""``accounts add-address NAME --chain CHAIN ADDRESS_OR_XPUB [--api-url URL]`` and
+``accounts set-server NAME [URL] [--proxy URL]``.
 
 The address or extended public key may be given as ``-`` to read it from
 standard input (kept out of the shell history). Words after the name are
@@ -21,6 +22,7 @@ from exposure_app.services.watch_accounts import (
     add_watch_account,
     api_url_of,
     chain_api_urls,
+    set_watch_server,
 )
 
 
@@ -44,6 +46,34 @@ def register_add_address(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--proxy", metavar="URL",
                    help="http://, https:// or socks5:// proxy for this server (e.g. Tor)")
     p.set_defaults(handler=add_address)
+
+
+def register_set_server(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("set-server", help="change the server a watched address is read from",
+                       description="Point a watch-only account at another Esplora or JSON-RPC "
+                                   "server; without URL it goes back to the profile's server "
+                                   "for its chain (chain_api_urls) or the public default.")
+    p.add_argument("name")
+    p.add_argument("url", nargs="?", metavar="URL")
+    p.add_argument("--proxy", metavar="URL", help="http://, https:// or socks5:// proxy")
+    p.set_defaults(handler=set_server)
+
+
+def set_server(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    try:
+        account = set_watch_server(ctx.store, args.name, args.url, args.proxy)
+    except WatchInputError as exc:
+        raise UserError(str(exc)) from None
+    target = watch_target_of(account.options)
+    assert target is not None
+    try:
+        profile_urls = chain_api_urls(ctx.settings.chain_api_urls)
+    except ValueError:
+        profile_urls = {}
+    ctx.warn(f"{account.name!r} is read from {api_url_of(target, account.options, profile_urls)}"
+             + (f" through {account.options['proxy']}" if account.options.get("proxy") else ""))
+    return 0
 
 
 def add_address(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -17,11 +17,11 @@ from exposure_app.chains.reader import api_url_of
 from exposure_app.domain.chains import chain_spec
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.watch_only import SecretMaterialError, parse_watch_input, watch_target_of
-from exposure_app.storage.errors import ConflictError
+from exposure_app.storage.errors import ConflictError, NotFoundError
 from exposure_app.storage.store import ProfileStore
 
 __all__ = ["PRIVACY_NOTE", "SecretMaterialError", "WatchInputError", "add_watch_account",
-           "api_url_of", "chain_api_urls"]
+           "api_url_of", "chain_api_urls", "set_watch_server"]
 
 PRIVACY_NOTE = (
     "Balances are read from the server URL. A public server learns which addresses you "
@@ -79,3 +79,24 @@ def add_watch_account(store: ProfileStore, name: str, chain: str, text: str,
         return store.accounts.add(name, AccountKind.SELF_CUSTODY, options=options)
     except (ValueError, ConflictError) as exc:   # empty or taken name
         raise WatchInputError(str(exc)) from None
+
+
+def set_watch_server(store: ProfileStore, name: str, api_url: str | None,
+                     proxy: str | None = None) -> Account:
+    """Point a watch-only account at another server (``None``: the profile's or the default)
+    and proxy (``None`` or empty: none); :class:`WatchInputError` changes nothing."""
+    try:
+        account = store.accounts.by_name(name)
+    except NotFoundError as exc:
+        raise WatchInputError(str(exc)) from None
+    if watch_target_of(account.options) is None:
+        raise WatchInputError(f"{account.name!r} is not a watch-only address")
+    options = {k: v for k, v in account.options.items() if k not in ("api_url", "proxy")}
+    try:
+        if api_url:
+            options["api_url"] = check_api_url(api_url)
+        if proxy:
+            options["proxy"] = check_proxy_url(proxy)
+    except ValueError as exc:
+        raise WatchInputError(str(exc)) from None
+    return store.accounts.update_options(account.id, options)

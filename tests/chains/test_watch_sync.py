@@ -107,3 +107,18 @@ def test_profile_server_per_chain_and_failing_closed(store, data_dir, service, c
     [result] = service.sync([account.id]).result(60).results
     assert result.status is AccountSyncStatus.FAILED and result.error_kind == "config"
     assert "chain_api_urls" in (result.error or "") and not esplora.requests
+
+
+def test_set_server_changes_only_the_connection(store):
+    from exposure_app.services.watch_accounts import set_watch_server
+
+    add_watch_account(store, "Cold", "bitcoin", BTC_ADDRESS, "http://127.0.0.1:1/api")
+    moved = set_watch_server(store, "Cold", "http://node.local:3006/api", "socks5://127.0.0.1:9050")
+    assert (moved.options["api_url"], moved.options["proxy"]) == (
+        "http://node.local:3006/api", "socks5://127.0.0.1:9050")
+    assert moved.options["watch"]["value"] == BTC_ADDRESS
+    with pytest.raises(WatchInputError):
+        set_watch_server(store, "Cold", "gopher://x")
+    assert store.accounts.by_name("Cold").options["api_url"] == "http://node.local:3006/api"
+    reset = set_watch_server(store, "Cold", None)
+    assert "api_url" not in reset.options and "proxy" not in reset.options
