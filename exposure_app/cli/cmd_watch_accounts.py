@@ -55,7 +55,8 @@ def register_set_server(sub: argparse._SubParsersAction) -> None:
                                    "for its chain (chain_api_urls) or the public default.")
     p.add_argument("name")
     p.add_argument("url", nargs="?", metavar="URL")
-    p.add_argument("--proxy", metavar="URL", help="http://, https:// or socks5:// proxy")
+    p.add_argument("--proxy", metavar="URL",
+                   help="http://, https:// or socks5:// proxy (none when left out)")
     p.set_defaults(handler=set_server)
 
 
