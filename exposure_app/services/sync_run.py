@@ -17,7 +17,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -323,7 +323,7 @@ class SyncRun:
         reading = outcome.reading
         built = build_snapshot(account, reading, book, taken_at, last_good, self._locks_of)
         if is_watch_only(account):
-            built = replace(built, snapshot=market_valued(built.snapshot))
+            built = market_valued(built)
         notes = [n for n in (outcome.pricing_error,) if n]
         if built.assumed:
             notes.append("priced by assuming a stablecoin is worth 1 USD: "

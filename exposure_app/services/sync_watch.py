@@ -23,7 +23,7 @@ from datetime import datetime
 from exposure_app.chains.pool import ChainPool
 from exposure_app.chains.reader import api_url_of, read_target
 from exposure_app.domain.market_valuation import with_market_price
-from exposure_app.domain.models import Account, Snapshot
+from exposure_app.domain.models import Account
 from exposure_app.domain.watch_only import (
     TargetKind,
     WatchTarget,
@@ -32,18 +32,19 @@ from exposure_app.domain.watch_only import (
 )
 from exposure_app.exchanges.errors import SyncError, describe_exception
 from exposure_app.services.sync_account import ReadOutcome
+from exposure_app.services.sync_snapshot import BuiltSnapshot
 
 __all__ = ["is_watch_only", "market_valued", "read_watch", "source_id"]
 
 
-def market_valued(snapshot: Snapshot) -> Snapshot:
+def market_valued(built: BuiltSnapshot) -> BuiltSnapshot:
     """The snapshot's holdings valued the way hand-recorded self-custody holdings are:
     ``price_source`` ``"market: …"`` (``domain.market_valuation``), so every valuation of
     market-following holdings (dated closes, the history) treats watched ones alike."""
     holdings = tuple(
         with_market_price(h, h.price, h.price_source or "sync") if h.price is not None else h
-        for h in snapshot.holdings)
-    return replace(snapshot, holdings=holdings)
+        for h in built.snapshot.holdings)
+    return replace(built, snapshot=replace(built.snapshot, holdings=holdings))
 
 
 def source_id(account: Account) -> str:
