@@ -178,8 +178,9 @@ def read_feed(url: str, *, proxy: str | None = None, allowed_origins: tuple[str,
     except FetchError as exc:
         raise ArticleError(str(exc)) from None
     parsed = feedparser.parse(answer.body)
-    if (parsed.get("bozo") and not parsed.entries) or not parsed.get("version"):
-        raise ArticleError(f"{url}: not an RSS or Atom feed")
+    not_a_feed = ArticleError(f"{url}: not an RSS or Atom feed")
+    if not parsed.get("version"):
+        raise not_a_feed
     entries: list[FeedEntry] = []
     for entry in parsed.entries[:MAX_FEED_ENTRIES]:
         link = entry.get("link") or ""
@@ -191,4 +192,6 @@ def read_feed(url: str, *, proxy: str | None = None, allowed_origins: tuple[str,
         source = link if re.match(r"https?://", link) else url
         entries.append(FeedEntry(str(key)[:500], ArticleText(text, source, title,
                                                              _entry_date(entry))))
+    if parsed.get("bozo") and not entries:
+        raise not_a_feed   # broken XML with nothing usable in it
     return entries
