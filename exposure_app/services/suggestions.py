@@ -3,9 +3,10 @@
 * :func:`suggest_from_article` reads an article (``risk.news``) and stores each
   reading as a *pending* suggestion. A reading of an episode already suggested
   (same custodian and category within a few days, similar figure) is merged
-  into that suggestion, which gains the new source; one matching a rejected
-  suggestion is dropped (a rejection is remembered, so feeds do not bring it
-  back); one matching a known event gets ``duplicate_of`` = that event's id.
+  into that suggestion, which gains the new source; one matching a suggestion
+  the user already reviewed is dropped (a rejection is remembered, so feeds do
+  not bring it back; an accepted one is already an event); one matching a
+  known event gets ``duplicate_of`` = that event's id.
 * Pending and rejected suggestions are not events: nothing in the risk engine
   reads this table, so they never move a warning.
 * :func:`accept` turns a suggestion (optionally edited) into one of the user's
@@ -46,11 +47,11 @@ class SuggestionError(Exception):
 @dataclass(frozen=True, slots=True)
 class SuggestOutcome:
     """What reading one article did: new suggestions, ones it added a source to, and
-    readings dropped because the user had rejected that episode."""
+    readings dropped because the user had already accepted or rejected that episode."""
 
     added: tuple[Suggestion, ...]
     merged: tuple[Suggestion, ...]
-    already_rejected: int
+    already_reviewed: int
 
     @property
     def suggestions(self) -> tuple[Suggestion, ...]:
@@ -84,14 +85,14 @@ def suggest_from_article(store: ProfileStore, article: ArticleText, *,
     known = risk_service.stored_and_shipped_events(store)
     added: list[Suggestion] = []
     merged: dict[int, Suggestion] = {}
-    rejected_count = 0
+    reviewed_count = 0
     with store.transaction():
         pending = repo.list(Status.PENDING)
-        rejected = repo.list(Status.REJECTED)
+        reviewed = repo.list(Status.REJECTED) + repo.list(Status.ACCEPTED)
         for candidate in candidates:
             suggestion = Suggestion.from_candidate(candidate, article.source)
-            if any(matches(suggestion, r) for r in rejected):
-                rejected_count += 1
+            if any(matches(suggestion, r) for r in reviewed):
+                reviewed_count += 1
                 continue
             target = next((p for p in pending if matches(suggestion, p)), None)
             if target is not None:
@@ -108,7 +109,7 @@ def suggest_from_article(store: ProfileStore, article: ArticleText, *,
             added.append(stored)
     return SuggestOutcome(tuple(added), tuple(m for m in merged.values()
                                               if m.id not in {a.id for a in added}),
-                          rejected_count)
+                          reviewed_count)
 
 
 def pending(store: ProfileStore) -> list[Suggestion]:

@@ -78,7 +78,7 @@ def test_a_rejected_episode_is_not_suggested_again(store):
     suggestions.reject(store, hack.id)
     assert suggestions.repository(store).get(hack.id).status is Status.REJECTED
     again = suggestions.suggest_from_article(store, corpus_article("27-poloniex-hack"))
-    assert again.added == () and again.already_rejected == 1
+    assert again.added == () and again.already_reviewed == 1
     with pytest.raises(SuggestionError, match="already rejected"):
         suggestions.accept(store, hack.id)
 
