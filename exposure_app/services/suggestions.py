@@ -10,7 +10,8 @@
 * Pending and rejected suggestions are not events: nothing in the risk engine
   reads this table, so they never move a warning.
 * :func:`accept` turns a suggestion (optionally edited) into one of the user's
-  events, validated like any other, with its source URLs; :func:`reject`
+  events, validated like any other, with its source URLs and ``published`` (the
+  earliest article's date, so warnings move from then on); :func:`reject`
   marks it rejected.
 
 Threading: call with the calling thread's own :class:`ProfileStore`.
@@ -166,6 +167,9 @@ def accept(store: ProfileStore, suggestion_id: int, *, day: date | None = None,
         "id": _event_id(store, edited), "date": edited.date.isoformat(),
         "counterparty": edited.counterparty, "category": edited.category.value,
         "title": edited.title, "summary": summary[:MAX_SUMMARY], "sources": urls[:10],
+        # Warnings move from when the news became public, not from the event's date.
+        "published": edited.published.isoformat(),
+        "published_note": "publication date of the earliest article it was read from",
     }
     if edited.amount_usd is not None:
         raw["magnitude_usd"] = str(edited.amount_usd)

@@ -120,25 +120,29 @@ def test_an_article_without_a_date_needs_one(store):
     assert suggestions.pending(store) == []
 
 
-def test_suggestions_never_move_a_warning_until_accepted(store):
-    hold_at(store, "wazirx", "2024-07-01")
+def test_suggestions_never_move_a_warning_until_accepted_then_from_publication(store):
+    hold_at(store, "dmmbitcoin", "2024-05-01")
     settings = Settings()
-    as_of = datetime(2024, 7, 25, 12, tzinfo=UTC)
+    as_of = datetime(2024, 6, 10, 12, tzinfo=UTC)
 
-    def user_events():
-        warning = risk_service.warnings_as_of(store, settings, as_of).for_counterparty("wazirx")
-        return [e.id for e in warning.events if e.origin is Origin.USER]
+    def user_events(moment):
+        warning = risk_service.warnings_as_of(store, settings, moment).for_counterparty(
+            "dmmbitcoin")
+        return [] if warning is None else [e.id for e in warning.events
+                                           if e.origin is Origin.USER]
 
     before = risk_service.warnings_as_of(store, settings, as_of)
-    outcome = suggestions.suggest_from_article(store, corpus_article("18-wazirx-hack"))
-    pending = risk_service.warnings_as_of(store, settings, as_of)
-    assert pending == before
+    outcome = suggestions.suggest_from_article(store, corpus_article("19-dmm-bitcoin-hack"))
+    assert risk_service.warnings_as_of(store, settings, as_of) == before
     hack = next(s for s in outcome.added if s.category is Category.HACK)
-    suggestions.reject(store, next(s.id for s in outcome.added if s.id != hack.id))
+    others = [s for s in outcome.added if s.id != hack.id]
+    for other in others:
+        suggestions.reject(store, other.id)
     assert risk_service.warnings_as_of(store, settings, as_of) == before
 
+    # The theft happened on Friday 31 May; the article came out on Saturday 1 June.
     event = suggestions.accept(store, hack.id)
-    assert user_events() == [event.id]
-    day_before = datetime(2024, 7, 17, 12, tzinfo=UTC)
-    warning = risk_service.warnings_as_of(store, settings, day_before).for_counterparty("wazirx")
-    assert warning is None or event.id not in [e.id for e in warning.events]
+    assert (event.date, event.published_day) == (date(2024, 5, 31), date(2024, 6, 1))
+    assert user_events(as_of) == [event.id]
+    assert user_events(datetime(2024, 6, 1, 0, 30, tzinfo=UTC)) == [event.id]
+    assert user_events(datetime(2024, 5, 31, 23, 0, tzinfo=UTC)) == []
