@@ -45,6 +45,9 @@ class TriggerHit:
     end: int
     category: Category
     strong: bool
+    exclude_subject: bool = False
+    """The custodian named just before the trigger is the one that failed, not the one
+    the event is about (a borrower that defaulted on the custodian)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,7 @@ class _Rule:
     category: Category
     patterns: tuple[re.Pattern[str], ...]
     requires: tuple[re.Pattern[str], ...]
+    exclude_subject: bool = False
 
 
 def _split_name(name: str) -> list[str]:
@@ -126,6 +130,7 @@ class Lexicon:
                     Category(category),
                     tuple(re.compile(p, re.I) for p in spec.get("patterns", [])),
                     tuple(re.compile(p, re.I) for p in spec.get("requires", [])),
+                    bool(spec.get("exclude_subject", False)),
                 )
             except re.error as exc:
                 raise LexiconError(f"news_lexicon.json: {key}: {exc}") from None
@@ -166,7 +171,8 @@ class Lexicon:
                               if not self._negated(sentence, m.start())), None)
                 if match is not None:
                     found[rule.category] = TriggerHit(
-                        match.start(), match.end(), rule.category, strong=not rule.requires
+                        match.start(), match.end(), rule.category, strong=not rule.requires,
+                        exclude_subject=rule.exclude_subject,
                     )
                     break
         return sorted(found.values(), key=lambda h: h.start)

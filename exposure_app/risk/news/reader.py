@@ -47,6 +47,15 @@ TITLES = {
     Category.REGULATORY: "Regulatory action against {name}",
     Category.DEPEG: "{name}'s stablecoin loses its peg",
 }
+OTHER_TITLES = {
+    "withdrawal_friction": "{name} limits or slows withdrawals",
+    "own_token_reliance": "{name}'s balance sheet rests on its own token",
+    "unusual_yield": "{name} advertises unusually high yields",
+    "key_person": "Key person leaves or is detained at {name}",
+    "counterparty_default": "A partner of {name} defaults or fails",
+    "asset_freeze": "Funds of {name} frozen by authorities or a bank",
+    "token_drawdown": "{name}'s own token falls sharply",
+}
 
 
 class NewsError(ValueError):
@@ -146,7 +155,13 @@ def _main_custodian(sentences: Sequence[_Sentence]) -> str | None:
     return max(scores, key=lambda cp: (scores[cp], -first[cp]))
 
 
-def _nearest(names: Sequence[NameHit], trigger: TriggerHit) -> NameHit | None:
+_ASIDE = re.compile(r",\s(?:which|who|whose|a|an|the)\b[^,]{0,120},")
+
+
+def _nearest(names: Sequence[NameHit], trigger: TriggerHit, sentence: str) -> NameHit | None:
+    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence)
+              if not m.start() <= trigger.start < m.end()]
+
     def distance(hit: NameHit) -> float:
         if hit.end <= trigger.start:
             gap = float(trigger.start - hit.end)
@@ -156,8 +171,15 @@ def _nearest(names: Sequence[NameHit], trigger: TriggerHit) -> NameHit | None:
             gap = 0.0
         if hit.ticker and trigger.category is not Category.DEPEG:
             gap += 40   # a token named is weaker evidence than the firm named
+        if any(s <= hit.start < e for s, e in asides):
+            gap += 60   # named in an aside (", which relies on Genesis,"): not the subject
         return gap
 
+    if trigger.exclude_subject:
+        before = [h for h in names if h.end <= trigger.start]
+        if before:
+            subject = max(before, key=lambda h: h.end)
+            names = [h for h in names if h.counterparty != subject.counterparty]
     return min(names, key=distance) if names else None
 
 
@@ -169,7 +191,8 @@ def _amount_text(value: Decimal) -> str:
 
 
 def _title(name: str, category: Category, amount: Decimal | None, period: int | None) -> str:
-    title = TITLES[category].format(name=name)
+    template = TITLES.get(category) or OTHER_TITLES.get(category.value, "{name}: " + category.value)
+    title = template.format(name=name)
     if amount is not None:
         title += f": {_amount_text(amount)}"
     if period is not None:
@@ -199,7 +222,7 @@ def read_article(text: str, *, published: date, title: str | None = None,
     found: list[Candidate] = []
     for index, sentence in enumerate(sentences):
         for trigger in lexicon.find_triggers(sentence.text):
-            hit = _nearest(sentence.names, trigger)
+            hit = _nearest(sentence.names, trigger, sentence.text)
             if hit is None and main is None:
                 continue
             counterparty = hit.counterparty if hit is not None else main
