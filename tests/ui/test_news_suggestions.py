@@ -154,3 +154,35 @@ def test_pasting_an_address_anywhere_on_the_page_fetches_it_off_the_gui_thread(
         ("coinex", "hack"), ("coinex", "withdrawal_halt")}
     assert all(s.published.isoformat() == "2023-09-13" for s in panel.rows)
     assert all(s.sources == (f"{site.url}/coinex.html",) for s in panel.rows)
+
+
+def test_feeds_are_read_after_a_sync_only_when_enabled(qtbot, make_window, data_dir):
+    from exposure_app.emulator.news_server import NewsItem, NewsServer, rss_feed
+    from exposure_app.services.settings import Settings
+
+    with NewsServer() as site:
+        site.pages["/rss.xml"] = ("application/rss+xml", rss_feed([NewsItem(
+            "Hackers drain CoinEx hot wallets", "https://www.bleepingcomputer.com/news/security/"
+            "hackers-steal-53-million-worth-of-cryptocurrency-from-coinex/",
+            datetime(2023, 9, 13, 8, tzinfo=UTC), " ".join(
+                p for p in body("28-coinex-hack").split("\n\n") if not p.startswith("#")))]))
+        settings = Settings.load(data_dir)
+        settings.news_feeds = f"{site.url}/rss.xml"
+        settings.save()
+        window = make_window(data_dir)
+        if getattr(window, "news_poller", None) is None:
+            window._start_sync_controller()
+        poller = window.news_poller
+        assert not poller.timer.isActive() and not poller.poll_now()
+        window.sync.running_changed.emit(False)      # a sync run ended
+        assert site.paths == []                      # feeds are off: nothing fetched
+
+        window.state.settings.news_feeds_enabled = True
+        window.state.apply_settings(window.state.settings)
+        assert poller.timer.isActive()
+        with qtbot.waitSignal(poller.polled, timeout=20_000) as polled:
+            window.sync.running_changed.emit(False)
+        (result,) = polled.args[0]
+        assert result.ok and result.added == 2 and site.paths == ["/rss.xml"]
+        poller.shutdown()
+        assert not poller.timer.isActive()
