@@ -19,33 +19,26 @@ import html
 import re
 import unicodedata
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QWidget,
 )
 
-from exposure_app.risk.events import CATEGORIES
 from exposure_app.risk.news.suggestion import Suggestion
 from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.view_state import ViewState
 from exposure_app.ui.widgets.action_button import action_button
-from exposure_app.ui.widgets.cards import Card, error_label, muted
+from exposure_app.ui.widgets.cards import Card, muted
 
 _URL = re.compile(r"^\s*https?://\S+\s*$", re.I)
 
@@ -87,71 +80,6 @@ def describe(s: Suggestion, names: dict[str, str]) -> str:
     if s.duplicate_of:
         parts.append(f"Looks like a known event: {html.escape(s.duplicate_of)}")
     return "<br>".join(parts)
-
-
-class SuggestionDialog(QDialog):
-    """Edit a suggestion's fields before accepting it."""
-
-    def __init__(self, suggestion: Suggestion, names: dict[str, str], store,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Edit and accept the suggestion")
-        self.suggestion = suggestion
-        self.store = store
-        form = QFormLayout(self)
-        self.day = QDateEdit(QDate(suggestion.date.year, suggestion.date.month,
-                                   suggestion.date.day))
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        self.counterparty = QComboBox()
-        for cp_id, name in sorted(names.items(), key=lambda kv: kv[1].casefold()):
-            self.counterparty.addItem(name, cp_id)
-        self.counterparty.setCurrentIndex(max(0, self.counterparty.findData(
-            suggestion.counterparty)))
-        self.category = QComboBox()
-        for category in CATEGORIES:
-            self.category.addItem(category.replace("_", " "), category)
-        self.category.setCurrentIndex(self.category.findData(suggestion.category.value))
-        self.amount = QLineEdit("" if suggestion.amount_usd is None
-                                else f"{suggestion.amount_usd:f}")
-        self.amount.setPlaceholderText("US dollars (optional)")
-        self.title_edit = QLineEdit(suggestion.title)
-        self.sources = QPlainTextEdit("\n".join(s for s in suggestion.sources if _URL.match(s)))
-        self.sources.setPlaceholderText("The article's web address (one per line)")
-        self.error = error_label("Suggestion error")
-        for label, widget in (("Date", self.day), ("Custodian", self.counterparty),
-                              ("Category", self.category), ("Amount (USD)", self.amount),
-                              ("Title", self.title_edit), ("Sources", self.sources)):
-            form.addRow(label, widget)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Accept")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def save(self) -> bool:
-        from exposure_app.services.suggestions import SuggestionError, accept
-
-        text = self.amount.text().strip().replace(",", "").lstrip("$")
-        try:
-            amount = Decimal(text) if text else None
-        except ArithmeticError:
-            self.error.setText("The amount is not a number.")
-            return False
-        qd = self.day.date()
-        try:
-            accept(self.store, self.suggestion.id, day=date(qd.year(), qd.month(), qd.day()),
-                   category=self.category.currentData(), amount_usd=amount,
-                   counterparty=self.counterparty.currentData(),
-                   title=self.title_edit.text(),
-                   sources=tuple(self.sources.toPlainText().split()))
-        except SuggestionError as exc:
-            self.error.setText(str(exc))
-            return False
-        self.accept()
-        return True
 
 
 class SuggestionsPanel(Card):
@@ -269,10 +197,12 @@ class SuggestionsPanel(Card):
         self._after_change()
         return True
 
-    def edit_selected(self) -> SuggestionDialog | None:
+    def edit_selected(self):
         s = self.selected()
         if s is None:
             return None
+        from exposure_app.ui.dialogs.suggestion_dialog import SuggestionDialog
+
         dialog = SuggestionDialog(s, self.names, self.state.store, self)
         dialog.accepted.connect(self._after_change)
         dialog.open()
