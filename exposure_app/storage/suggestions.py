@@ -78,7 +78,7 @@ class SuggestionRepository:
                  json.dumps(suggestion.body(), ensure_ascii=False), suggestion.event_id,
                  to_storage(utc_now())],
             )
-            return replace(suggestion, id=int(cursor.lastrowid))
+            return replace(suggestion, id=int(cursor.lastrowid or 0))
 
     def update(self, suggestion: Suggestion) -> None:
         """Write a changed suggestion back (status, fields, sources)."""

@@ -30,7 +30,8 @@ NUMBER_WORDS = {
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "fourteen": 14, "thirty": 30,
 }
-UNIT_DAYS = {"hour": Decimal(1) / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+UNIT_DAYS: dict[str, Decimal] = {"hour": Decimal(1) / 24, "day": Decimal(1), "week": Decimal(7),
+                                  "month": Decimal(30), "year": Decimal(365)}
 MIN_EVENT_USD = Decimal(100_000)
 """Smaller dollar figures in a news sentence are prices or limits, not an event's size."""
 
@@ -144,7 +145,7 @@ def _days(n: str | None, unit: str) -> int:
     count = Decimal(1)
     if n:
         count = Decimal(n) if n.isdigit() else Decimal(NUMBER_WORDS[n.lower()])
-    days = count * Decimal(UNIT_DAYS[unit.lower()])
+    days = count * UNIT_DAYS[unit.lower()]
     return max(1, int(days.to_integral_value(rounding="ROUND_CEILING")))
 
 

@@ -57,6 +57,9 @@ OTHER_TITLES = {
     "token_drawdown": "{name}'s own token falls sharply",
 }
 
+Day = date
+"""A calendar day (an alias: records have a field named ``date``)."""
+
 
 class NewsError(ValueError):
     """The text cannot be read as a news article; the message says why (one line)."""
@@ -73,8 +76,8 @@ class Candidate:
 
     counterparty: str
     category: Category
-    date: date
-    published: date
+    date: Day
+    published: Day
     title: str
     evidence: str
     confidence: float

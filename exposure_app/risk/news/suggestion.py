@@ -28,6 +28,9 @@ AMOUNT_RATIO = Decimal("1.35")
 """Two figures within this ratio of each other are "similar" (sources round differently)."""
 MAX_SOURCES = 10
 
+Day = date
+"""A calendar day (an alias: records have a field named ``date``)."""
+
 
 class Status(StrEnum):
     PENDING = "pending"
@@ -43,8 +46,8 @@ class Suggestion:
     status: Status
     counterparty: str
     category: Category
-    date: date
-    published: date
+    date: Day
+    published: Day
     title: str
     evidence: str
     sources: tuple[str, ...]
