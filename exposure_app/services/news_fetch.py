@@ -55,17 +55,15 @@ class FeedEntry:
 
 
 def _decode(data: bytes, what: str) -> str:
-    if b"\x00" in data[:8192]:
-        raise ArticleError(f"{what} is a binary file, not an article")
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            break
-        return text
-    raise ArticleError(f"{what} is not UTF-8 text")
+    """UTF-8 (with or without a byte-order mark) or UTF-16 with one; anything else refused."""
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        if b"\x00" in data[:8192]:
+            raise ArticleError(f"{what} is a binary file, not an article")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ArticleError(f"{what} is not UTF-8 text") from None
 
 
 def _paragraphs(text: str) -> str:
