@@ -146,3 +146,19 @@ def test_suggestions_never_move_a_warning_until_accepted_then_from_publication(s
     assert user_events(as_of) == [event.id]
     assert user_events(datetime(2024, 6, 1, 0, 30, tzinfo=UTC)) == [event.id]
     assert user_events(datetime(2024, 5, 31, 23, 0, tzinfo=UTC)) == []
+
+
+def test_the_suggestions_report_neutralises_article_text(store, tmp_path):
+    import csv
+
+    from exposure_app.services.reports import write_report
+
+    text = ("=HYPERLINK(\"http://evil.example\") Binance halted withdrawals on Monday after "
+            "a hot wallet breach, the exchange said.")
+    suggestions.suggest_from_article(store, ArticleText(text, "@pasted.txt"),
+                                     published=date(2024, 7, 18))
+    path = tmp_path / "suggestions.csv"
+    write_report(store, Settings(), "suggestions", path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    assert rows and all(r["evidence"].startswith("'=HYPERLINK") for r in rows)
+    assert all(r["sources"] == "'@pasted.txt" and r["status"] == "pending" for r in rows)
