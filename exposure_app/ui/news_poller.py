@@ -54,9 +54,10 @@ class NewsPoller(QObject):
         from exposure_app.services.news_feeds import poll_all
 
         profile = self.state.profile
-        settings = self.state.settings
 
         def work():
+            # The worker reads its own copy of the settings (one Settings per thread).
+            settings = profile.load_settings()
             store = profile.open_store()
             try:
                 return poll_all(store, settings)

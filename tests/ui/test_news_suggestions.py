@@ -178,6 +178,7 @@ def test_feeds_are_read_after_a_sync_only_when_enabled(qtbot, make_window, data_
         assert site.paths == []                      # feeds are off: nothing fetched
 
         window.state.settings.news_feeds_enabled = True
+        window.state.settings.save()                 # as the Settings page does
         window.state.apply_settings(window.state.settings)
         assert poller.timer.isActive()
         with qtbot.waitSignal(poller.polled, timeout=20_000) as polled:

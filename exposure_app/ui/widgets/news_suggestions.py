@@ -161,12 +161,12 @@ class SuggestionsPanel(Card):
             self.list.addItem(item)
         self.badge.setText(str(len(self.rows)))
         self.badge.setVisible(bool(self.rows))
-        self.setTitle(f"Suggestions ({len(self.rows)})" if self.rows else "Suggestions")
+        self._set_title(f"Suggestions ({len(self.rows)})" if self.rows else "Suggestions")
         if self.rows:
             self.list.setCurrentRow(min(max(current, 0), len(self.rows) - 1))
         self._show_selected()
 
-    def setTitle(self, text: str) -> None:
+    def _set_title(self, text: str) -> None:
         self.title.setText(text)
 
     def selected(self) -> Suggestion | None:
