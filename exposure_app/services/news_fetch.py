@@ -159,7 +159,11 @@ def _entry_text(entry) -> str:
     parts.append(entry.get("summary", "") or "")
     raw = max(parts, key=len)
     if "<" in raw:
-        raw = trafilatura.html2txt(raw) or ""
+        # feedparser has already sanitised the markup (no scripts); trafilatura wants a
+        # whole document, and keeps one paragraph per line.
+        page = f"<html><body>{raw}</body></html>"
+        raw = (trafilatura.extract(page, favor_recall=True, include_comments=False)
+               or trafilatura.html2txt(page) or "")
     return _paragraphs(raw)
 
 

@@ -136,3 +136,19 @@ def test_a_page_that_is_not_an_article_is_refused(site):
     site.pages["/empty.html"] = ("text/html", b"<html><script>var a=1;</script></html>")
     with pytest.raises(ArticleError, match="no article text"):
         read_url(f"{site.url}/empty.html")
+
+
+def test_feed_entries_written_in_html_are_read_as_text(store, site):
+    paragraphs = _paragraphs(corpus_article("28-coinex-hack").text)
+    summary = ("".join(f"<p>{p}</p>" for p in paragraphs)
+               + "<script>document.write('Kraken files for bankruptcy')</script>")
+    site.pages["/html.xml"] = ("application/rss+xml", rss_feed([NewsItem(
+        "CoinEx suspends deposits and withdrawals after hot wallet hack",
+        "https://www.bleepingcomputer.com/news/security/hackers-steal-53-million-worth-of-"
+        "cryptocurrency-from-coinex/", datetime(2023, 9, 13, 8, tzinfo=UTC), summary)]))
+    poll = news_feeds.poll_feed(store, f"{site.url}/html.xml")
+    assert poll.ok and poll.entries == 1 and poll.added == 2
+    found = {(s.counterparty, s.category) for s in suggestions.pending(store)}
+    assert found == {("coinex", Category.HACK), ("coinex", Category.WITHDRAWAL_HALT)}
+    hack = next(s for s in suggestions.pending(store) if s.category is Category.HACK)
+    assert hack.amount_usd is not None and "<" not in hack.evidence
