@@ -159,23 +159,24 @@ class Lexicon:
         return self._negations.search(window) is not None
 
     def find_triggers(self, sentence: str) -> list[TriggerHit]:
-        """Category triggers in ``sentence`` (one hit per category, the first)."""
-        found: dict[Category, TriggerHit] = {}
+        """Every category trigger in ``sentence``, in order (overlapping matches of one
+        category keep the first). A sentence may report one kind of event about two
+        custodians ("sues Coinbase a day after suing Binance"); the reader decides."""
+        found: list[TriggerHit] = []
         for rule in self._rules:
-            if rule.category in found:
-                continue
             if rule.requires and not any(r.search(sentence) for r in rule.requires):
                 continue
             for pattern in rule.patterns:
-                match = next((m for m in pattern.finditer(sentence)
-                              if not self._negated(sentence, m.start())), None)
-                if match is not None:
-                    found[rule.category] = TriggerHit(
+                for match in pattern.finditer(sentence):
+                    if self._negated(sentence, match.start()) or any(
+                            h.category is rule.category and h.start < match.end()
+                            and match.start() < h.end for h in found):
+                        continue
+                    found.append(TriggerHit(
                         match.start(), match.end(), rule.category, strong=not rule.requires,
                         exclude_subject=rule.exclude_subject,
-                    )
-                    break
-        return sorted(found.values(), key=lambda h: h.start)
+                    ))
+        return sorted(found, key=lambda h: h.start)
 
 
 @cache
