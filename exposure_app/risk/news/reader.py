@@ -227,13 +227,16 @@ def read_article(text: str, *, published: date, title: str | None = None,
         seen: set[tuple[str, Category]] = set()
         for trigger in lexicon.find_triggers(sentence.text):
             hit = _nearest(sentence.names, trigger, sentence.text)
-            if hit is None and main is None:
-                continue
-            counterparty = hit.counterparty if hit is not None else main
+            if hit is not None:
+                counterparty = hit.counterparty
+            elif main is not None:
+                counterparty = main
+            else:
+                continue   # nobody named anywhere: nothing to suggest
             if (counterparty, trigger.category) in seen:
                 continue   # one reading per custodian and category in a sentence
-            seen.add((counterparty, trigger.category))  # type: ignore[arg-type]
-            found.append(_candidate(sentences, index, trigger, hit, counterparty,  # type: ignore[arg-type]
+            seen.add((counterparty, trigger.category))
+            found.append(_candidate(sentences, index, trigger, hit, counterparty,
                                     published, names or {}, lexicon, main))
     return _merge(found)
 
