@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.events import valid_url
@@ -67,6 +68,10 @@ def add_feed(settings: Settings, url: str) -> list[str]:
     url = url.strip()
     if not valid_url(url):
         raise ValueError(f"{url!r} is not an http(s) URL")
+    if "@" in urlsplit(url).netloc:
+        # Settings are plain JSON; a password in a URL would be a secret outside the keyring.
+        raise ValueError("a feed address with a user name or password is not stored; "
+                         "use a feed that needs no login")
     urls = feed_urls(settings)
     if url in urls:
         raise ValueError(f"{url} is already in the list")

@@ -152,3 +152,17 @@ def test_feed_entries_written_in_html_are_read_as_text(store, site):
     assert found == {("coinex", Category.HACK), ("coinex", Category.WITHDRAWAL_HALT)}
     hack = next(s for s in suggestions.pending(store) if s.category is Category.HACK)
     assert hack.amount_usd is not None and "<" not in hack.evidence
+
+
+def test_feed_addresses_are_checked_and_never_hold_credentials(tmp_path):
+    settings = Settings(tmp_path / "settings.json")
+    for bad, message in [("ftp://example.org/feed", "not an http"),
+                         ("https://me:secret@example.org/feed.xml", "user name or password"),
+                         ("not a url", "not an http")]:
+        with pytest.raises(ValueError, match=message):
+            news_feeds.add_feed(settings, bad)
+    news_feeds.add_feed(settings, "https://example.org/feed.xml")
+    with pytest.raises(ValueError, match="already"):
+        news_feeds.add_feed(settings, "https://example.org/feed.xml")
+    assert "secret" not in (tmp_path / "settings.json").read_text()
+    assert Settings.load(tmp_path).news_feeds == "https://example.org/feed.xml"
