@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from exposure_app.services.http_fetch import FetchError, fetch
 
@@ -64,6 +65,14 @@ def _decode(data: bytes, what: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ArticleError(f"{what} is not UTF-8 text") from None
+
+
+def public_url(url: str) -> str:
+    """``url`` without any user:password part: what may be stored as a source."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]).geturl()
 
 
 def _paragraphs(text: str) -> str:
@@ -139,9 +148,10 @@ def read_url(url: str, *, proxy: str | None = None, allowed_origins: tuple[str, 
     if kind and not (kind.startswith("text/") or kind in ("application/xhtml+xml", "")):
         raise ArticleError(f"{url}: the page is {kind}, not an article")
     text = _decode(page.body, url)
+    source = public_url(page.final_url)
     if kind == "text/plain" and not _looks_like_html(text):
-        return ArticleText(text, page.final_url)
-    return from_html(text, page.final_url)
+        return ArticleText(text, source)
+    return from_html(text, source)
 
 
 def _entry_date(entry) -> date | None:
@@ -191,7 +201,7 @@ def read_feed(url: str, *, proxy: str | None = None, allowed_origins: tuple[str,
         text = _entry_text(entry)
         if not key or not (text or title):
             continue
-        source = link if re.match(r"https?://", link) else url
+        source = public_url(link if re.match(r"https?://", link) else url)
         entries.append(FeedEntry(str(key)[:500], ArticleText(text, source, title,
                                                              _entry_date(entry))))
     if parsed.get("bozo") and not entries:

@@ -166,3 +166,9 @@ def test_feed_addresses_are_checked_and_never_hold_credentials(tmp_path):
         news_feeds.add_feed(settings, "https://example.org/feed.xml")
     assert "secret" not in (tmp_path / "settings.json").read_text()
     assert Settings.load(tmp_path).news_feeds == "https://example.org/feed.xml"
+
+
+def test_a_page_address_with_credentials_is_stored_without_them(site):
+    url = site.url.replace("http://", "http://reader:pw@") + "/articles/wazirx.html"
+    article = read_url(url)
+    assert article.source == f"{site.url}/articles/wazirx.html"
