@@ -144,6 +144,16 @@ class Settings:
         check=_check_price_sources,
     )
     events_feed_url = Setting("events_feed_url", "", str, "URL of an events feed (JSON).")
+    news_feeds = Setting(
+        "news_feeds", "", str,
+        "News feeds (RSS or Atom) read for suggested events, separated by spaces.")
+    news_feeds_enabled = Setting(
+        "news_feeds_enabled", False, bool,
+        "Read the news feeds on a timer and after each sync (nothing is fetched when off).")
+    news_poll_minutes = Setting(
+        "news_poll_minutes", 60, int,
+        "While the app runs, read the news feeds this often (0 = only after a sync).",
+        minimum=0, maximum=7 * 24 * 60)
     withdrawal_test_interval_days = Setting(
         "withdrawal_test_interval_days",
         90,
@@ -151,6 +161,16 @@ class Settings:
         "Remind to make a small test withdrawal this often (0 = off).",
         minimum=0,
         maximum=3650,
+    )
+    chain_api_urls = Setting(
+        "chain_api_urls", "", str,
+        "Servers for watched addresses per chain, when an address has none of its own, e.g. "
+        "'bitcoin=http://umbrel.local:3006/api, ethereum=http://node.local:8545'.",
+    )
+    proof_of_keys_reminder = Setting(
+        "proof_of_keys_reminder", False, bool,
+        "Each year on 3 January (Proof of Keys day) prompt to withdraw what you can and "
+        "verify it arrived.",
     )
     outflow_signals_enabled = Setting(
         "outflow_signals_enabled", True, bool, "Fetch public reserve data to detect outflow runs."
