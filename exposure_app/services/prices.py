@@ -184,7 +184,8 @@ async def refresh_prices(
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            message = describe_exception(exc, source.exchange_id).message
+            message = describe_exception(exc, source.exchange_id).message.replace(
+                "the account's API URL", "the price source's URL (setting price_sources)")
             gathered.outcomes.append(SourceOutcome(source.label, False, message))
             continue
         finally:
