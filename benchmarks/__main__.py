@@ -11,12 +11,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 BENCHMARKS = [
     "benchmarks.bench_sync",
+    "benchmarks.bench_xpub",
     "benchmarks.bench_startup",
     "benchmarks.bench_scale",
     "benchmarks.bench_history",
     "benchmarks.bench_export",
     "benchmarks.bench_memory",
     "benchmarks.bench_bundle",
+    "benchmarks.bench_news",
 ]
 
 

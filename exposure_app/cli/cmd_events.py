@@ -108,6 +108,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     examples(upd, "events update", "events update https://example.com/events.json")
     upd.set_defaults(handler=update_cmd)
 
+    from exposure_app.cli import cmd_suggestions
+
+    cmd_suggestions.register(sub)
+
 
 def _raw(args: argparse.Namespace) -> dict:
     raw: dict = {}

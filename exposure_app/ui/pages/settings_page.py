@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.domain.money import to_text
+from exposure_app.services.base_currency import change_base_currency
 from exposure_app.services.settings import Setting, Settings
 from exposure_app.ui.view_state import ViewState
 from exposure_app.ui.widgets.cards import ERROR_COLOUR, Card, heading
@@ -42,6 +43,7 @@ _LABELS = {
     "sync_interval_minutes": "Sync automatically every",
     "sync_timeout_seconds": "Give up on one account after",
     "proxy": "Proxy",
+    "price_sources": "Price sources",
     "events_feed_url": "Events feed URL",
     "withdrawal_test_interval_days": "Withdrawal-test reminder every",
     "outflow_signals_enabled": "Outflow signals",
@@ -61,7 +63,8 @@ _GROUPS = (
     ("Warnings", ("custodian_share_warning", "custodial_share_warning",
                   "withdrawal_test_interval_days")),
     ("Sync", ("sync_interval_minutes", "sync_timeout_seconds")),
-    ("Network", ("proxy", "events_feed_url", "outflow_signals_enabled", "reserve_data_url")),
+    ("Network", ("proxy", "price_sources", "events_feed_url", "outflow_signals_enabled",
+                 "reserve_data_url")),
     ("Risk model (advanced)", ("outflow_threshold_1d", "outflow_threshold_7d",
                                "outflow_threshold_30d", "risk_escalation_window_days",
                                "risk_minor_exposure_share", "risk_score_low",
@@ -207,6 +210,16 @@ class SettingsPage(QScrollArea):
             self.status.setText("Not saved. " + " ".join(errors))
             self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
             return False
+        new_base, old_base = fresh.base_currency, self.state.settings.base_currency
+        if new_base != old_base:
+            # stored figures are converted at each day's cached rate, or nothing changes
+            fresh.base_currency = old_base
+            try:
+                change_base_currency(self.state.store, fresh, new_base)
+            except (ValueError, OSError) as exc:
+                self.status.setText(f"Not saved. {exc}")
+                self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
+                return False
         try:
             fresh.save()
         except OSError as exc:
