@@ -10,24 +10,29 @@ import argparse
 
 from exposure_app.cli.cmd_suggestions import terminal_safe
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.options import ACTION, add_json, examples
 from exposure_app.services import news_feeds
 from exposure_app.services.suggestions import repository
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("feeds", help="news feeds (RSS/Atom) read for suggested events")
-    sub = p.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
+    sub = p.add_subparsers(dest="subcommand", metavar=ACTION, required=True)
     add = sub.add_parser("add", help="add a feed")
-    add.add_argument("url")
+    add.add_argument("url", metavar="URL", help="an RSS or Atom feed's https:// address")
+    examples(add, "feeds add https://example.com/news/rss.xml")
     add.set_defaults(handler=add_cmd)
     lst = sub.add_parser("list", help="list the feeds and when each was last read")
-    lst.add_argument("--json", action="store_true", help="print JSON")
+    add_json(lst, "the feeds")
+    examples(lst, "feeds list", "feeds list --json")
     lst.set_defaults(handler=list_cmd)
     rm = sub.add_parser("remove", help="remove a feed")
-    rm.add_argument("url")
+    rm.add_argument("url", metavar="URL", help="the feed's address as listed by 'feeds list'")
+    examples(rm, "feeds remove https://example.com/news/rss.xml")
     rm.set_defaults(handler=remove_cmd)
     poll = sub.add_parser("poll", help="read the feeds now (when feeds are enabled)")
-    poll.add_argument("--json", action="store_true", help="print JSON")
+    add_json(poll, "what each feed gave")
+    examples(poll, "feeds poll", "feeds poll --json")
     poll.set_defaults(handler=poll_cmd)
 
 
@@ -84,7 +89,7 @@ def poll_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     except news_feeds.FeedsOff as exc:
         raise UserError(str(exc)) from None
     if args.json:
-        ctx.emit_json([p.to_dict() for p in polls])
+        ctx.emit_json({"polls": [p.to_dict() for p in polls]})
     for p in polls:
         if p.ok:
             ctx.warn(terminal_safe(f"{p.url}: {p.entries} new entr{'y' if p.entries == 1 else 'ies'}, "

@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.context import CliContext, UserError, format_money, parse_as_of
-from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
+from exposure_app.cli.options import add_as_of, add_json, day_arg, examples
+from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.services.prices import cache_age_text
 
@@ -25,15 +26,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "the daily closes missing from the cache, for every held asset, the "
                     "custodians' own tokens and the stablecoins. Exit status 1 if no source "
                     "answered.")
-    p.add_argument("--since", metavar="DATE",
+    p.add_argument("--since", metavar="DAY", type=day_arg,
                    help="fetch daily closes back to this date (default: the first snapshot, "
                         "at least 400 days; at most 5 years per market and update)")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_json(p, "the report")
+    examples(p, "prices update", "prices update --since 2022-01-01 --json")
     p.set_defaults(handler=update)
     p = sub.add_parser("show", help="one asset's cached price, now or at a date's close")
-    p.add_argument("asset")
-    p.add_argument("--as-of", metavar="DATE", help="that date's close (default: now)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("asset", help="ticker, case-insensitive, e.g. BTC")
+    add_as_of(p, "closes")
+    add_json(p, "the price")
+    examples(p, "prices show BTC", "prices show eth --as-of 2022-11-10 --json")
     p.set_defaults(handler=show)
 
 
@@ -41,12 +44,7 @@ def update(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     from exposure_app.services.sync_service import SyncService
 
-    since = None
-    if args.since:
-        try:
-            since = parse_instant(args.since).date()
-        except DateError as exc:
-            raise UserError(f"--since: {exc}") from None
+    since = args.since
     if since is not None and since >= utc_now().date():
         raise UserError("--since: give a date before today")
     with SyncService(ctx.profile) as service:
@@ -90,7 +88,7 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
                         "run 'prices update' while online")
     if args.json:
         ctx.emit_json({
-            "asset": asset, "currency": base, "price": point.price,
+            "asset": asset, "base_currency": base, "price": point.price,
             "usd_price": usd.price if usd else None, "source": point.label,
             "day": point.day.isoformat(), "assumed": point.assumed,
             "as_of": day.isoformat() if day else None, "cache": age,

@@ -13,11 +13,11 @@ import argparse
 import re
 import sys
 import unicodedata
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.options import add_json, day_arg, examples
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.risk.events import CATEGORIES
 from exposure_app.risk.news.suggestion import Suggestion
@@ -45,13 +45,6 @@ def terminal_safe(text: str) -> str:
     return "".join(out).replace("\n", " ")
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None
-
-
 def _amount(text: str) -> Decimal:
     try:
         value = parse_decimal(text.replace(",", "").lstrip("$"), field="--amount")
@@ -74,28 +67,38 @@ def register(sub: argparse._SubParsersAction) -> None:
     sug = sub.add_parser("suggest", help="read a news article and suggest events from it")
     sug.add_argument("source", metavar="FILE|URL|-",
                      help="a .txt/.md/.html file, a web address, or - to read stdin")
-    sug.add_argument("--published", type=_date, metavar="DATE",
-                     help="when the article was published (if the page does not say)")
-    sug.add_argument("--json", action="store_true", help="print JSON")
+    sug.add_argument("--published", type=day_arg, metavar="DAY",
+                     help="when the article was published (if the page does not say), "
+                          "e.g. --published 2022-11-08")
+    add_json(sug, "the suggestions")
+    examples(sug, "events suggest article.html", "events suggest https://example.com/news/1",
+             "pbpaste | exposure-app events suggest - --published 2022-11-08")
     sug.set_defaults(handler=suggest_cmd)
 
     lst = sub.add_parser("suggestions", help="list suggested events waiting for review")
-    lst.add_argument("--json", action="store_true", help="print JSON")
+    add_json(lst, "the suggestions")
+    examples(lst, "events suggestions", "events suggestions --json")
     lst.set_defaults(handler=suggestions_cmd)
 
     acc = sub.add_parser("accept", help="make a suggestion one of your events (optionally edited)")
-    acc.add_argument("id", type=_suggestion_id)
-    acc.add_argument("--date", type=_date, metavar="D", help="the event's date")
-    acc.add_argument("--category", choices=CATEGORIES)
-    acc.add_argument("--amount", type=_amount, metavar="USD", help="size in US dollars")
-    acc.add_argument("--counterparty", metavar="ID")
-    acc.add_argument("--title")
+    acc.add_argument("id", type=_suggestion_id, help="the suggestion's number, e.g. 12 or #12")
+    acc.add_argument("--date", type=day_arg, metavar="DAY",
+                     help="the event's date, e.g. --date 2022-11-08")
+    acc.add_argument("--category", choices=CATEGORIES, metavar="CATEGORY",
+                     help="one of: " + ", ".join(CATEGORIES))
+    acc.add_argument("--amount", type=_amount, metavar="USD",
+                     help="size in US dollars, e.g. --amount 6000000000")
+    acc.add_argument("--counterparty", metavar="ID",
+                     help="the counterparty id (see counterparties list), e.g. --counterparty ftx")
+    acc.add_argument("--title", metavar="TEXT", help="a short title for the event")
     acc.add_argument("--source", action="append", default=[], metavar="URL",
                      help="the article's web address (needed for pasted text or files)")
+    examples(acc, "events accept 12", "events accept 12 --category withdrawal_halt --date 2022-11-08")
     acc.set_defaults(handler=accept_cmd)
 
     rej = sub.add_parser("reject", help="reject a suggestion (it will not come back)")
-    rej.add_argument("id", type=_suggestion_id)
+    rej.add_argument("id", type=_suggestion_id, help="the suggestion's number, e.g. 12 or #12")
+    examples(rej, "events reject 12")
     rej.set_defaults(handler=reject_cmd)
 
 
@@ -135,7 +138,7 @@ def suggest_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     except SuggestionError as exc:
         raise UserError(f"article not read (nothing stored): {exc}") from None
     if args.json:
-        ctx.emit_json([s.to_dict() for s in outcome.suggestions])
+        ctx.emit_json({"suggestions": [s.to_dict() for s in outcome.suggestions]})
     else:
         for s in outcome.added:
             _print(ctx, s)
@@ -152,7 +155,7 @@ def suggest_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 def suggestions_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     pending = suggestions.pending(ctx.store)
     if args.json:
-        ctx.emit_json([s.to_dict() for s in pending])
+        ctx.emit_json({"suggestions": [s.to_dict() for s in pending]})
         return 0
     for s in pending:
         _print(ctx, s)

@@ -27,8 +27,8 @@ def test_add_address_then_listed_as_self_custody(run_cli):
                    "--api-url", "http://127.0.0.1:3002/api")
     assert done.returncode == 0, done.stderr
     assert "extended public key" in done.stderr and "Cold" in done.stderr
-    listed = json.loads(run_cli("accounts", "list", "--json").stdout)
-    assert [(a["name"], a["kind"], a["counterparty"]) for a in listed] == [
+    listed = json.loads(run_cli("accounts", "list", "--json").stdout)["accounts"]
+    assert [(a["account"], a["kind"], a["counterparty"]) for a in listed] == [
         ("Cold", "self_custody", None)]
 
 
@@ -45,7 +45,7 @@ def test_a_pasted_secret_is_refused_and_absent_from_disk(run_cli, data_dir, isol
     assert done.returncode != 0
     assert "Refused" in done.stderr and "Traceback" not in done.stderr
     assert secret not in done.stderr + done.stdout
-    assert json.loads(run_cli("accounts", "list", "--json").stdout) == []
+    assert json.loads(run_cli("accounts", "list", "--json").stdout)["accounts"] == []
     assert _files_containing([data_dir, isolated_config_dir], secret) == []
     assert _files_containing([data_dir, isolated_config_dir], secret[-20:]) == []
 
@@ -77,5 +77,5 @@ def test_sync_reads_watched_addresses_from_the_cli(run_cli, chain_server):
     [result] = json.loads(done.stdout)["accounts"]
     assert (result["account"], result["exchange"], result["status"]) == ("Cold", "bitcoin", "ok")
     assert result["coverage"] == ["bitcoin"] and result["coverage_note"] == "one address"
-    holdings = json.loads(run_cli("holdings", "list", "Cold", "--json").stdout)
+    holdings = json.loads(run_cli("holdings", "list", "Cold", "--json").stdout)["holdings"]
     assert [(h["asset"], h["total"]) for h in holdings] == [("BTC", "0.12345678")]

@@ -43,7 +43,9 @@ ERROR = document(error=obj(code=STR, message=STR))
 FRESHNESS = dict(kind=STR, counterparty=null(STR), snapshot_at=null(TIME), status=null(STR),
                  stale=BOOL, stale_reason=null(STR))
 
-ACCOUNTS_LIST = document(accounts=arr(obj(account=STR, exchange=null(STR), **FRESHNESS)))
+WATCH = obj(chain=STR, kind=STR, value=STR, api_url=null(STR))
+ACCOUNTS_LIST = document(accounts=arr(obj(account=STR, exchange=null(STR), watch=null(WATCH),
+                                          **FRESHNESS)))
 
 VALUE_SHARE = obj(value=DEC, share=DEC)
 EXPOSURE = document(
@@ -101,7 +103,10 @@ CHECKLIST = document(
                   detail=STR, free=null(DEC), locked=null(DEC), total=null(DEC),
                   value=null(DEC), unlock=null(STR), networks=null(arr(NETWORK)),
                   memo=null(MEMO), dust=null(STR), withdrawals_blocked=BOOL, listed=BOOL,
-                  done=BOOL, done_at=null(TIME), done_by=null(STR), note=null(STR))),
+                  done=BOOL, done_at=null(TIME), done_by=null(STR), note=null(STR),
+                  destination=null(obj(chain=STR, address=null(STR), account=STR)),
+                  confirmation=null(obj(txid=null(STR), at=null(TIME), amount=null(DEC),
+                                        custodian_confirmed_at=null(TIME))))),
 )
 
 REMINDERS_LIST = document(
@@ -144,6 +149,22 @@ IMPORT_HOLDINGS = document(rows=INT, snapshots_written=INT, snapshots_unchanged=
                            accounts=arr(STR))
 EXPORT = document(report=STR, path=STR, rows=INT, as_of=TIME)
 DATA_FOLDER = document(in_use=STR, chosen_default=null(STR))
+SUGGESTIONS = document(
+    suggestions=arr(obj(id=INT, status=STR, counterparty=STR, category=STR, date=DAY,
+                        published=DAY, title=STR, evidence=STR, sources=arr(STR), confidence=NUM,
+                        amount_usd=null(DEC), period_days=null(INT), duplicate_of=null(STR),
+                        event_id=STR)),
+)
+SUGGESTIONS["properties"]["suggestions"]["items"]["required"].remove("event_id")
+FEEDS_LIST = document(enabled=BOOL, feeds=arr(obj(url=STR, last_read=null(TIME), error=null(STR))))
+FEEDS_POLL = document(polls=arr({"type": "object"}))
+PRICES_UPDATE = document(
+    started_at=TIME, ok=BOOL, tickers=INT, closes=INT, unpriced=arr(STR), rejected=arr(STR),
+    revalued_accounts=INT,
+    sources=arr(obj(source=STR, ok=BOOL, message=STR, assets=arr(STR))),
+)
+PRICES_SHOW = document(asset=STR, base_currency=STR, price=DEC, usd_price=null(DEC), source=STR,
+                       day=DAY, assumed=BOOL, as_of=null(DAY), cache=STR)
 SETTINGS = {"type": "object", "properties": {"schema": {"const": 1}}, "required": ["schema"]}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
@@ -164,5 +185,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "export": EXPORT,
     "data-folder show": DATA_FOLDER,
     "settings show": SETTINGS,
+    "events suggest": SUGGESTIONS,
+    "events suggestions": SUGGESTIONS,
+    "feeds list": FEEDS_LIST,
+    "feeds poll": FEEDS_POLL,
+    "prices update": PRICES_UPDATE,
+    "prices show": PRICES_SHOW,
     "error": ERROR,
 }

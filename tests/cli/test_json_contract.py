@@ -135,6 +135,10 @@ def test_every_command_prints_its_documented_json(cli, binance, tmp_path):
     assert cli.json("export", "export", "exposure", "--out", str(out))["rows"] > 0
     cli.json("data-folder show", "data-folder", "show")
     assert cli.json("settings show", "settings", "show")["base_currency"] == "USD"
+    assert cli.json("events suggestions", "events", "suggestions")["suggestions"] == []
+    assert cli.json("feeds list", "feeds", "list")["feeds"] == []
+    usdc = cli.json("prices show", "prices", "show", "usdc")
+    assert usdc["asset"] == "USDC" and usdc["assumed"] is True
 
 
 def test_errors_under_json_are_json_with_the_same_exit_status(cli):

@@ -19,7 +19,7 @@ def test_suggest_accept_reject_round_trip(run_cli, tmp_path):
     article.write_text(body("18-wazirx-hack"), encoding="utf-8")
     done = run_cli("events", "suggest", str(article), "--published", "2024-07-18", "--json")
     assert done.returncode == 0, done.stderr
-    found = {(s["counterparty"], s["category"]): s for s in json.loads(done.stdout)}
+    found = {(s["counterparty"], s["category"]): s for s in json.loads(done.stdout)["suggestions"]}
     hack = found[("wazirx", "hack")]
     halt = found[("wazirx", "withdrawal_halt")]
     assert {"id", "counterparty", "category", "date", "published", "amount_usd", "period_days",
@@ -28,7 +28,7 @@ def test_suggest_accept_reject_round_trip(run_cli, tmp_path):
     assert hack["sources"] == ["wazirx.md"] and hack["duplicate_of"] == "2024-07-18-wazirx-hack"
 
     listed = run_cli("events", "suggestions", "--json")
-    assert sorted(s["id"] for s in json.loads(listed.stdout)) == sorted([hack["id"], halt["id"]])
+    assert sorted(s["id"] for s in json.loads(listed.stdout)["suggestions"]) == sorted([hack["id"], halt["id"]])
 
     refused = run_cli("events", "accept", str(hack["id"]))
     assert refused.returncode == 1 and "give the article's URL" in refused.stderr
@@ -36,15 +36,16 @@ def test_suggest_accept_reject_round_trip(run_cli, tmp_path):
     accepted = run_cli("events", "accept", str(hack["id"]), "--source", url,
                        "--amount", "234900000", "--category", "hack")
     assert accepted.returncode == 0, accepted.stderr
-    events = json.loads(run_cli("events", "list", "--counterparty", "wazirx", "--json").stdout)
+    events = json.loads(run_cli("events", "list", "--counterparty", "wazirx",
+                                "--json").stdout)["events"]
     mine = [e for e in events if e["origin"] == "user"]
     assert len(mine) == 1 and mine[0]["magnitude_usd"] == "234900000"
     assert mine[0]["sources"] == [url] and mine[0]["date"] == "2024-07-18"
 
     assert run_cli("events", "reject", f"#{halt['id']}").returncode == 0
-    assert json.loads(run_cli("events", "suggestions", "--json").stdout) == []
+    assert json.loads(run_cli("events", "suggestions", "--json").stdout)["suggestions"] == []
     again = run_cli("events", "suggest", str(article), "--published", "2024-07-18", "--json")
-    assert json.loads(again.stdout) == [] and "accepted or rejected that episode" in again.stderr
+    assert json.loads(again.stdout)["suggestions"] == [] and "accepted or rejected that episode" in again.stderr
     twice = run_cli("events", "accept", str(hack["id"]))
     assert twice.returncode == 1 and "already accepted" in twice.stderr
 
@@ -64,7 +65,7 @@ def test_bad_articles_are_refused_with_one_line_and_nothing_stored(run_cli, tmp_
         assert done.returncode == 1
         assert done.stderr.startswith("error: article not read (nothing stored)")
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
-    assert json.loads(run_cli("events", "suggestions", "--json").stdout) == []
+    assert json.loads(run_cli("events", "suggestions", "--json").stdout)["suggestions"] == []
 
 
 def test_article_text_cannot_drive_the_terminal(run_cli):
@@ -88,7 +89,7 @@ def test_pages_and_feeds_from_the_loopback_server(run_cli):
             "Poloniex said its hot wallets were emptied.")]))
         page = run_cli("events", "suggest", f"{site.url}/poloniex.html", "--json")
         assert page.returncode == 0, page.stderr
-        (hack,) = json.loads(page.stdout)
+        (hack,) = json.loads(page.stdout)["suggestions"]
         assert (hack["counterparty"], hack["category"], hack["amount_usd"]) == (
             "poloniex", "hack", "123000000")
         assert hack["published"] == "2023-11-10" and hack["sources"] == [f"{site.url}/poloniex.html"]
@@ -101,7 +102,7 @@ def test_pages_and_feeds_from_the_loopback_server(run_cli):
         assert run_cli("settings", "set", "news_feeds_enabled", "true").returncode == 0
         polled = run_cli("feeds", "poll", "--json")
         assert polled.returncode == 0, polled.stderr
-        (result,) = json.loads(polled.stdout)
+        (result,) = json.loads(polled.stdout)["polls"]
         assert result["ok"] and result["entries"] == 1 and result["added"] == 0
         listed = json.loads(run_cli("feeds", "list", "--json").stdout)
         assert listed["enabled"] and listed["feeds"][0]["last_read"] is not None
