@@ -93,6 +93,8 @@ class CliContext:
     stderr: IO[str] = field(default_factory=lambda: sys.stderr)
     _store: ProfileStore | None = None
     _settings: Settings | None = None
+    writing: bool = False
+    """The command took the write lock (it means to change the profile)."""
 
     @property
     def store(self) -> ProfileStore:
@@ -116,6 +118,7 @@ class CliContext:
         """
         self.profile.check_present()
         self.profile.lock.acquire()
+        self.writing = True
 
     def out(self, text: str = "") -> None:
         print(text, file=self.stdout)

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from exposure_app import __version__
-from exposure_app.cli.context import CliContext, UserError, error_document
+from exposure_app.cli.context import CliContext, UsageError, UserError, error_document
 from exposure_app.domain.suggest import did_you_mean
 from exposure_app.services.profile import Profile
 from exposure_app.storage.errors import ProfileLockedError, StorageError
@@ -116,8 +116,7 @@ def _print_help(parser: argparse.ArgumentParser, words: list[str], ctx: CliConte
         subs = [a for a in target._actions if isinstance(a, argparse._SubParsersAction)]
         if not subs or word not in subs[0].choices:
             known = list(subs[0].choices) if subs else []
-            raise UserError(f"no command {' '.join(words)!r}{did_you_mean(word, known)}",
-                            code="usage")
+            raise UsageError(f"no command {' '.join(words)!r}{did_you_mean(word, known)}")
         target = subs[0].choices[word]
     ctx.out(target.format_help().rstrip())
     return 0
@@ -177,8 +176,10 @@ def run_cli(argv: Sequence[str], *, stdout=None, stderr=None) -> int:
         ctx.stderr = stderr
     as_json = bool(getattr(args, "json", False))
     existed = (ctx.profile.data_dir / DB_NAME).exists()
+    status = 1
     try:
-        return int(handler(args, ctx) or 0)
+        status = int(handler(args, ctx) or 0)
+        return status
     except UserError as exc:
         return _fail(ctx, as_json, exc.code, str(exc), exc.exit_status)
     except ProfileLockedError as exc:
@@ -194,7 +195,10 @@ def run_cli(argv: Sequence[str], *, stdout=None, stderr=None) -> int:
         return 130
     finally:
         ctx.close()
-        if not existed and (ctx.profile.data_dir / DB_NAME).exists():
+        # a command that only reads, run on a folder without a profile: most likely a
+        # mistyped --data-dir (it would show an empty portfolio as if the data were gone)
+        if (status == 0 and not ctx.writing and not existed
+                and (ctx.profile.data_dir / DB_NAME).exists()):
             print(f"note: created a new, empty profile in {ctx.profile.data_dir} (if you expected "
                   "your data, check --data-dir or EXPOSURE_APP_DATA_DIR)",
                   file=ctx.stderr)

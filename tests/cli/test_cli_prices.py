@@ -39,4 +39,4 @@ def test_prices_update_and_show_current_and_dated(run_cli, data_dir):
     missing = run_cli("prices", "show", "NOSUCHCOIN")
     assert missing.returncode == 1 and "no cached market price for NOSUCHCOIN" in missing.stderr
     bad = run_cli("prices", "update", "--since", "yesterday-ish")
-    assert bad.returncode == 1 and "--since" in bad.stderr
+    assert bad.returncode == 2 and "--since" in bad.stderr

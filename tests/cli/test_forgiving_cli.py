@@ -158,7 +158,7 @@ def test_help_command_and_every_argument_explained_with_examples(cli):
     code, out, _ = cli("help", "accounts", "remove")
     assert code == 0 and "--yes" in out and "examples:" in out
     code, _, err = cli("help", "acounts")
-    assert code == 1 and "did you mean 'accounts'" in err
+    assert code == 2 and "did you mean 'accounts'" in err
     parser = build_parser()
     missing = []
     for path, sub in _leaves(parser, ()):
