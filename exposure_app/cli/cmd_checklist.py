@@ -14,6 +14,7 @@ from exposure_app.cli.context import CliContext, UsageError, UserError, format_m
 from exposure_app.cli.options import add_json, examples, to_file_or_stdout
 from exposure_app.domain.checklist import AssetItem
 from exposure_app.domain.checklist_rows import ChecklistRow
+from exposure_app.domain.suggest import did_you_mean
 from exposure_app.services.checklist_service import (
     ALL,
     ChecklistError,
@@ -94,8 +95,9 @@ def _find(view: ChecklistView, ref: str) -> ChecklistRow:
     for row in view.rows:
         if row.item_key == ref or (ref.isdigit() and row.position == int(ref)):
             return row
-    raise UserError(f"the plan has no item {ref!r} (use a key such as asset:binance:BTC or a "
-                    "position number from the plan)")
+    raise UserError(f"the plan has no item {ref!r}"
+                    f"{did_you_mean(ref, [row.item_key for row in view.rows])} (use a key such "
+                    "as asset:binance:BTC or a position number from the plan)", code="not_found")
 
 
 def _networks_json(item: AssetItem | None) -> list[dict] | None:

@@ -163,6 +163,7 @@ def _listed(e, as_of) -> dict:
 
 def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
+    args.counterparty = ctx.counterparty(args.counterparty, what="counterparty")
     try:
         event = risk_service.add_user_event(ctx.store, {"id": args.id, **_raw(args)})
     except EventError as exc:
@@ -172,6 +173,8 @@ def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def edit_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.counterparty is not None:
+        args.counterparty = ctx.counterparty(args.counterparty, what="counterparty")
     changes = _raw(args)
     if not changes:
         raise UserError("nothing to change: give at least one field (--title, --date, ...)")

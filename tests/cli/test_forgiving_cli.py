@@ -65,6 +65,12 @@ def test_typed_names_get_the_closest_matches_and_change_nothing(cli):
     assert code == 2 and "did you mean 'list'" in err
     code, _, err = cli("events", "list", "--counterparty", "ftxx")
     assert code == 1 and "did you mean 'ftx'" in err
+    code, _, err = cli("events", "add", "x-1", "--date", "2024-01-01", "--counterparty", "krakn",
+                       "--category", "hack", "--title", "t", "--summary", "s",
+                       "--source", "https://example.org/1")
+    assert code == 1 and "did you mean 'kraken'" in err
+    code, _, err = cli("checklist", "--tick", "asset:ftx:BTX")
+    assert code == 1 and "did you mean 'asset:ftx:BTC'" in err
     # holdings remove of something not held is an error, and nothing is written
     before = json.loads(cli("holdings", "list", "--json")[1])["holdings"]
     code, _, err = cli("holdings", "remove", "Ledger", "DOGE")
