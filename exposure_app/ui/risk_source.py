@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
@@ -60,3 +61,41 @@ def warning_events(warning: object) -> tuple[object, ...]:
 
 def warning_action(warning: object) -> str:
     return str(getattr(warning, "action", "") or getattr(warning, "suggested_action", "") or "")
+
+
+def warning_at_stake(warning: object) -> Decimal:
+    """What the user stands to lose with this warning: its exposure value (zero if none)."""
+    exposure = getattr(warning, "exposure", None)
+    value = getattr(exposure, "value", None) if exposure is not None else None
+    return value if isinstance(value, Decimal) else Decimal(0)
+
+
+def warning_share(warning: object) -> Decimal | None:
+    exposure = getattr(warning, "exposure", None)
+    value = getattr(exposure, "share", None) if exposure is not None else None
+    return Decimal(str(value)) if value is not None else None
+
+
+def _level_rank(warning: object) -> int:
+    rank = getattr(warning_level(warning), "rank", 0)
+    return rank if isinstance(rank, int) else 0
+
+
+def by_value_at_stake(warnings: Sequence[object]) -> tuple[object, ...]:
+    """Warnings ordered by what the user stands to lose, most first.
+
+    Why: a ``medium`` warning about 119 USD must not sit above a ``high`` or
+    ``low`` one about a quarter of the net worth. Equal values keep the more
+    severe level first, then the name.
+    """
+    return tuple(sorted(warnings, key=lambda w: (-warning_at_stake(w), -_level_rank(w),
+                                                  warning_name(w))))
+
+
+TINY_SHARE = Decimal("0.01")
+"""Below this share of net worth an exposure is worded as tiny on the warning cards."""
+
+
+def is_tiny_exposure(warning: object) -> bool:
+    share = warning_share(warning)
+    return share is not None and warning_at_stake(warning) > 0 and share < TINY_SHARE

@@ -9,6 +9,9 @@
   prominent warning. Saving tests first if the current key was not tested.
 * Advanced options (API URL override, sandbox, proxy, timeout) are folded
   away under a toggle.
+* A failed test keeps the dialog open so the URL or key can be corrected in
+  place; an account whose test failed is saved only through the explicit
+  "Save anyway" button (never by "Save").
 
 Credentials go to the OS keyring only (``create_exchange_account``); they are
 never logged or shown again.
@@ -142,11 +145,17 @@ class ExchangeAccountDialog(QDialog):
         self.test_button = QPushButton("Test key")
         self.save_button = QPushButton("Save")
         self.save_button.setDefault(True)
+        self.save_anyway_button = QPushButton("Save anyway")
+        self.save_anyway_button.setToolTip("Save the account although its key test failed; "
+                                           "it will be synced later")
+        self.save_anyway_button.setVisible(False)
         self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.save_anyway_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
         self.test_button.clicked.connect(lambda: self.test_key())
         self.save_button.clicked.connect(self.save)
+        self.save_anyway_button.clicked.connect(self.save_anyway)
         right.addWidget(self.buttons)
         outer.addLayout(right, 1)
         self.exchange_id: str | None = None
@@ -218,6 +227,7 @@ class ExchangeAccountDialog(QDialog):
         ready = self.exchange_id is not None and not busy
         self.test_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
+        self.save_anyway_button.setEnabled(ready)
         self.list.setEnabled(not busy)
 
     def _show_error(self, text: str) -> None:
@@ -232,6 +242,7 @@ class ExchangeAccountDialog(QDialog):
             return False
         values = self._values()
         self._save_after_test = then_save
+        self.save_anyway_button.setVisible(False)
         self.result_label.setText("Testing the key…")
         self._set_busy(True)
         call = start_key_check(self, self.exchange_id, self.credentials(), values[2])
@@ -253,8 +264,12 @@ class ExchangeAccountDialog(QDialog):
             self._show_error(f"The test failed: {check.error}")
             if check.key_unusable:
                 return
-            self.result_label.setText(self.result_label.text() + "<br>This may be a passing "
-                                      "problem; you can save the account and sync later.")
+            self.result_label.setText(self.result_label.text() + "<br>Correct the API URL or "
+                                      "the key and test again. If the exchange is only "
+                                      "unreachable for now, use \u201cSave anyway\u201d and "
+                                      "sync later.")
+            self.save_anyway_button.setVisible(True)
+            return
         else:
             level = check.permissions.level.value.replace("_", "-")
             self.result_label.setText(f"<span style='color:#2e9d5b'>✔ The key works</span> "
@@ -267,13 +282,20 @@ class ExchangeAccountDialog(QDialog):
         if self._save_after_test and check.warning is None:
             self.save()
 
-    def save(self) -> bool:
+    def save_anyway(self) -> bool:
+        """Save although the last test of these exact values failed (not for a refused key)."""
+        return self.save(anyway=True)
+
+    def save(self, anyway: bool = False) -> bool:
+        """Save after a passing test; a failed test saves only with ``anyway`` (its own button)."""
         if self.exchange_id is None:
             return False
         if self.check is None or self._checked_values != self._values():
             return self.test_key(then_save=True) and False
         if self.check.key_unusable:
             self._show_error(f"Not saved: {self.check.error}")
+            return False
+        if self.check.error is not None and not anyway:
             return False
         from exposure_app.services.exchange_accounts import create_exchange_account
         from exposure_app.storage.secrets import SecretStore

@@ -124,6 +124,8 @@ class HoldingsModel(RowTableModel):
         return None
 
     def tooltip(self, r: HoldingRow, c):
+        if c == self.Columns.ACCOUNT:
+            return r.account     # the full name of an elided one
         if r.value is None:
             return "No price was found for this asset: it is not in the totals."
         if r.stale:

@@ -28,6 +28,7 @@ from exposure_app.ui.models.accounts_model import AccountRow, AccountsModel, acc
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_tool_button, icon_action, menu_button
 from exposure_app.ui.widgets.cards import heading, muted
+from exposure_app.ui.widgets.table_columns import fit_columns
 
 
 class AccountsPage(QWidget):
@@ -91,7 +92,6 @@ class AccountsPage(QWidget):
         self.view.setShowGrid(False)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(AccountsModel.Columns.COVERAGE, QHeaderView.ResizeMode.Stretch)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setWordWrap(False)
@@ -124,6 +124,8 @@ class AccountsPage(QWidget):
         selected = self.selected_account_ids()
         self.model.set_rows(account_rows(self.state.store, self.data.report, load_directory(),
                                          self.live_status))
+        fit_columns(self.view, elided=(AccountsModel.Columns.NAME,),
+                    stretch=AccountsModel.Columns.COVERAGE)
         if selected:
             self.select_account(selected[0])
         self._update_buttons()

@@ -25,6 +25,7 @@ from exposure_app.ui.formatting import format_money
 from exposure_app.ui.models.holdings_model import HoldingsFilter, HoldingsModel, holding_rows
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.export_button import export_button
+from exposure_app.ui.widgets.table_columns import fit_columns
 
 ALL = "All"
 
@@ -101,10 +102,8 @@ class HoldingsPage(QWidget):
             self._refill(self.account_box, sorted({r.account for r in self.model.rows}))
             self._refill(self.counterparty_box, sorted({r.counterparty for r in self.model.rows}))
         if changed and not self._sized and self.model.rowCount():
-            self.view.resizeColumnsToContents()
-            header = self.view.horizontalHeader()
-            for column in range(self.model.columnCount()):   # breathing room
-                header.resizeSection(column, header.sectionSize(column) + 16)
+            columns = HoldingsModel.Columns
+            fit_columns(self.view, elided=(columns.ACCOUNT, columns.COUNTERPARTY))
             self._sized = True
         self._update_summary()
 

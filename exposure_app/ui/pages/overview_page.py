@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -38,6 +37,7 @@ from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_row
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.cards import Card, StatCard, muted
 from exposure_app.ui.widgets.export_button import export_button
+from exposure_app.ui.widgets.table_columns import fit_columns
 from exposure_app.ui.widgets.warning_card import WarningCard
 
 MAX_CARDS = 8
@@ -109,9 +109,8 @@ class OverviewPage(QScrollArea):
         self.fresh_view.setWordWrap(False)
         self.fresh_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.fresh_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        header = self.fresh_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.fresh_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fresh_view.horizontalHeader().setStretchLastSection(True)
         self.fresh_card.body.addWidget(self.fresh_view)
         left.addWidget(self.fresh_card)
         left.addStretch(1)
@@ -261,11 +260,16 @@ class OverviewPage(QScrollArea):
     def refresh_freshness(self) -> None:
         if self.data is None:
             return
+        self.fresh_model.as_of = None if self.data.live else self.data.as_of
         self.fresh_model.set_rows(freshness_rows(self.data.report, self.live_status))
+        fit_columns(self.fresh_view, elided=(FreshnessModel.Columns.ACCOUNT,),
+                    stretch=FreshnessModel.Columns.DETAIL)
         rows = self.fresh_model.rowCount()
-        height = self.fresh_view.horizontalHeader().height() + 4
+        # every row shown: the page scrolls, so the table must not scroll inside it
+        self.fresh_view.resizeRowsToContents()
+        height = self.fresh_view.horizontalHeader().sizeHint().height() + 4
         height += sum(self.fresh_view.rowHeight(r) for r in range(rows)) or 28
-        self.fresh_view.setFixedHeight(min(height, 320))
+        self.fresh_view.setFixedHeight(height)
         self.fresh_card.setVisible(bool(rows))
 
     def _show_warnings(self, data: ViewData) -> None:
@@ -279,13 +283,13 @@ class OverviewPage(QScrollArea):
             widgets.append(muted(
                 "No warnings for this date. Warnings appear when a custodian you use has a "
                 "record of trouble, or when too much sits with one custodian."))
-        for warning in data.warnings[:MAX_CARDS]:
+        for warning in risk_source.by_value_at_stake(data.warnings)[:MAX_CARDS]:
             card = WarningCard(warning, data.report.base_currency)
             card.checklist_requested.connect(self.checklist_requested)
             widgets.append(card)
         if len(data.warnings) > MAX_CARDS:
-            widgets.append(muted(f"… and {len(data.warnings) - MAX_CARDS} more, with lower "
-                                 "levels."))
+            widgets.append(muted(f"… and {len(data.warnings) - MAX_CARDS} more, with less "
+                                 "at stake."))
         for i, widget in enumerate(widgets):
             self.warnings_box.insertWidget(i, widget)
 

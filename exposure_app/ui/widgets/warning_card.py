@@ -72,8 +72,16 @@ class WarningCard(QFrame):
         outer.addLayout(top)
         exposure = getattr(warning, "exposure", None)
         if exposure is not None and getattr(exposure, "value", None) is not None:
-            figure = QLabel(f"<b>{format_money(exposure.value, currency)}</b> · "
-                            f"{format_share(getattr(exposure, 'share', None))} of net worth")
+            share = getattr(exposure, "share", None)
+            if risk_source.is_tiny_exposure(warning):
+                # "0.0% of net worth" reads like nothing is at stake, or like an error
+                shown = format_share(share)
+                part = ("less than 0.1%" if shown in ("0.0%", "0,0%") else shown)
+                figure = QLabel(f"<b>{format_money(exposure.value, currency)}</b> · "
+                                f"a small exposure ({part} of net worth)")
+            else:
+                figure = QLabel(f"<b>{format_money(exposure.value, currency)}</b> · "
+                                f"{format_share(share)} of net worth")
             figure.setAccessibleName("Exposure")
             outer.addWidget(figure)
         reasons = risk_source.warning_reasons(warning)
