@@ -91,3 +91,11 @@ def format_age(moment: datetime | None, now: datetime | None = None) -> str:
     if seconds < 86400 * 2:
         return f"{int(seconds // 3600)} h {ago}"
     return f"{int(seconds // 86400)} days {ago}"
+
+
+def sentence(text: str) -> str:
+    """``text`` ending in exactly one full stop (an error that ends in "." gets no "..")."""
+    text = text.strip()
+    if text.endswith(("?", "!", "…")):
+        return text
+    return text.rstrip(".").rstrip() + "."

@@ -8,6 +8,7 @@ Threading: GUI thread (reads the GUI's store).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -59,8 +60,23 @@ def warning_events(warning: object) -> tuple[object, ...]:
     return tuple(getattr(warning, "events", ()) or ())
 
 
+# "see the self-custody checklist: exposure-app checklist binance" (the engine's words
+# for the CLI); in the window the card's own Checklist button opens that plan.
+_CLI_CHECKLIST = re.compile(
+    r"\s*[;:,]?\s*(?:see the self-custody checklist:?\s*)?`?exposure-app checklist"
+    r"(?: [\w.-]+)?`?", re.IGNORECASE)
+
+
+def gui_words(text: str) -> str:
+    """Engine text fit for the window: no CLI commands (the GUI links to its pages)."""
+    if not _CLI_CHECKLIST.search(text):
+        return text.strip()
+    return _CLI_CHECKLIST.sub("; the Checklist button opens the plan", text).strip() + "."
+
+
 def warning_action(warning: object) -> str:
-    return str(getattr(warning, "action", "") or getattr(warning, "suggested_action", "") or "")
+    action = str(getattr(warning, "action", "") or getattr(warning, "suggested_action", "") or "")
+    return gui_words(action)
 
 
 def warning_at_stake(warning: object) -> Decimal:
