@@ -371,6 +371,13 @@ class MainWindow(QMainWindow):
             self.apply_palette()
 
     def apply_palette(self) -> None:
+        # style sheets resolve palette(...) when set: set them again so muted labels and
+        # the navigation take the new palette's colours
+        for widget in (self, *self.findChildren(QWidget)):
+            sheet = widget.styleSheet()
+            if "palette(" in sheet:
+                widget.setStyleSheet("")
+                widget.setStyleSheet(sheet)
         # actions and page buttons made with an icon name (window_actions, action_button)
         for item in (*self.findChildren(QAction), *self.findChildren(QAbstractButton)):
             name = item.property("icon_name")

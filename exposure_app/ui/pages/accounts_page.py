@@ -65,10 +65,12 @@ class AccountsPage(QWidget):
         self.remove_action = icon_action("remove", "Remove…", self.remove_selected, self)
         self.selection_actions = (self.holdings_action, self.sync_action, self.connection_action,
                                   self.key_action, self.rename_action, self.remove_action)
+        self.sync_action.setIconText("Sync")        # short on the button: fits 1024 px
+        self.sync_action.setToolTip("Sync this account")
         bar = QHBoxLayout()
         for action in (self.add_exchange_action, self.add_wallet_action, self.import_action):
             bar.addWidget(action_tool_button(action))
-        bar.addSpacing(16)
+        bar.addSpacing(8)
         for action in (self.holdings_action, self.sync_action):
             bar.addWidget(action_tool_button(action))
         self.more_button = menu_button(

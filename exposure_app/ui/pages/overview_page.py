@@ -110,6 +110,7 @@ class OverviewPage(QScrollArea):
         self.fresh_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.fresh_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.fresh_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fresh_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fresh_view.horizontalHeader().setStretchLastSection(True)
         self.fresh_card.body.addWidget(self.fresh_view)
         left.addWidget(self.fresh_card)
@@ -267,7 +268,8 @@ class OverviewPage(QScrollArea):
         rows = self.fresh_model.rowCount()
         # every row shown: the page scrolls, so the table must not scroll inside it
         self.fresh_view.resizeRowsToContents()
-        height = self.fresh_view.horizontalHeader().sizeHint().height() + 4
+        height = (self.fresh_view.horizontalHeader().sizeHint().height()
+                  + 2 * self.fresh_view.frameWidth() + 2)
         height += sum(self.fresh_view.rowHeight(r) for r in range(rows)) or 28
         self.fresh_view.setFixedHeight(height)
         self.fresh_card.setVisible(bool(rows))

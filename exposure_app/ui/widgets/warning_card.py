@@ -83,6 +83,7 @@ class WarningCard(QFrame):
                 figure = QLabel(f"<b>{format_money(exposure.value, currency)}</b> · "
                                 f"{format_share(share)} of net worth")
             figure.setAccessibleName("Exposure")
+            figure.setWordWrap(True)   # a narrow warnings column wraps it, never clips it
             outer.addWidget(figure)
         reasons = risk_source.warning_reasons(warning)
         if reasons:
