@@ -94,8 +94,11 @@ def format_age(moment: datetime | None, now: datetime | None = None) -> str:
 
 
 def sentence(text: str) -> str:
-    """``text`` ending in exactly one full stop (an error that ends in "." gets no "..")."""
+    """``text`` as a sentence: its first letter upper case (the rest untouched, so a
+    name keeps its case) and exactly one full stop at the end (never "..")."""
     text = text.strip()
+    if text:
+        text = text[0].upper() + text[1:]
     if text.endswith(("?", "!", "…")):
         return text
     return text.rstrip(".").rstrip() + "."

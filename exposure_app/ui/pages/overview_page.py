@@ -90,6 +90,9 @@ class OverviewPage(QScrollArea):
         _add_header_button(self.bars_card, self.export_button)
         self.bars_card.body.addWidget(self.bars)
         self.bars_card.body.addWidget(self.bars_legend)
+        self.bars_empty = muted()
+        self.bars_empty.setAccessibleName("Exposure per custodian, empty")
+        self.bars_card.body.addWidget(self.bars_empty)
         left.addWidget(self.bars_card)
 
         self.unpriced_card = Card("Unpriced holdings")
@@ -207,6 +210,16 @@ class OverviewPage(QScrollArea):
         if (bars, cur) != self._shown_bars:
             self._shown_bars = (bars, cur)
             self.bars.set_rows(bars, cur)
+        # an empty chart says why rather than showing a blank card
+        if not bars and report.net_worth > 0:
+            self.bars_empty.setText("No custodian holds anything for you: all your holdings "
+                                    "are in self-custody, so there is no custodial exposure.")
+        elif not bars:
+            self.bars_empty.setText("No holdings yet. Add an exchange account, or record a "
+                                    "wallet or custodian by hand (Accounts page).")
+        self.bars.setVisible(bool(bars))
+        self.bars_legend.setVisible(bool(bars))
+        self.bars_empty.setVisible(not bars)
         if (data.warnings, cur) != self._shown_warnings:
             first = self._shown_warnings is None
             self._shown_warnings = (data.warnings, cur)
