@@ -126,8 +126,11 @@ class AccountsPage(QWidget):
         selected = self.selected_account_ids()
         self.model.set_rows(account_rows(self.state.store, self.data.report, load_directory(),
                                          self.live_status))
-        fit_columns(self.view, elided=(AccountsModel.Columns.NAME,),
-                    stretch=AccountsModel.Columns.COVERAGE)
+        names = tuple(r.name for r in self.model.rows)
+        if names != getattr(self, "_fitted", None):   # not on every sync status change
+            self._fitted = names
+            fit_columns(self.view, elided=(AccountsModel.Columns.NAME,),
+                        stretch=AccountsModel.Columns.COVERAGE)
         if selected:
             self.select_account(selected[0])
         self._update_buttons()

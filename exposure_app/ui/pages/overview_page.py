@@ -160,6 +160,7 @@ class OverviewPage(QScrollArea):
         self._shown_bars: list | None = None
         self._shown_split: tuple | None = None
         self._shown_reminders: tuple | None = None
+        self._fitted: tuple | None = None
         self.data: ViewData | None = None
 
     def show_data(self, data: ViewData) -> None:
@@ -270,15 +271,20 @@ class OverviewPage(QScrollArea):
         """Draw everything again on the next data (after a palette change)."""
         self._shown_warnings = self._shown_bars = self._shown_split = None
         self._shown_reminders = None
+        self._fitted = None
 
     def refresh_freshness(self) -> None:
         if self.data is None:
             return
         self.fresh_model.as_of = None if self.data.live else self.data.as_of
         self.fresh_model.set_rows(freshness_rows(self.data.report, self.live_status))
+        rows = self.fresh_model.rowCount()
+        names = tuple(self.fresh_model.index(r, 0).data() for r in range(rows))
+        if names == self._fitted:   # a status change only: the layout stays
+            return
+        self._fitted = names
         fit_columns(self.fresh_view, elided=(FreshnessModel.Columns.ACCOUNT,),
                     stretch=FreshnessModel.Columns.DETAIL)
-        rows = self.fresh_model.rowCount()
         # every row shown: the page scrolls, so the table must not scroll inside it
         self.fresh_view.resizeRowsToContents()
         height = (self.fresh_view.horizontalHeader().sizeHint().height()
