@@ -156,3 +156,33 @@ def test_plans_share_ticks_count_affiliated_value_and_a_blocked_plan_has_no_with
     assert shared.done and shared.note == "tx 1"
     assert page.summary.text().startswith(f"Plan for all custodians: {page.view.done_count} of")
     assert page.view.done_count >= 1
+
+
+def test_an_export_from_the_window_rounds_values_to_cents_and_keeps_amounts(
+        qtbot, make_window, data_dir, tmp_path):
+    import csv
+    from decimal import Decimal
+
+    from exposure_app.domain.models import AccountKind
+    from exposure_app.services.manual_holdings import set_holding
+    from exposure_app.storage.store import ProfileStore
+
+    store = ProfileStore.open(data_dir)
+    account = store.accounts.add("Binance", AccountKind.MANUAL_CUSTODIAL, counterparty="binance")
+    set_holding(store, account, "BTC", Decimal("0.779263911111111111"),
+                price=Decimal("91116.600000000204"))
+    store.close()
+    window = make_window(data_dir)
+    for report in ("exposure", "holdings"):
+        dialog = window.open_export(report)
+        out = tmp_path / f"{report}.csv"
+        dialog.path.setText(str(out))
+        with qtbot.waitSignal(dialog.exported, timeout=10000):
+            dialog.start_export()
+        rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+        dialog.reject()
+        value = rows[0]["total" if report == "exposure" else "value"]
+        # 0.779263911111111111 x 91116.600000000204 = 71003.8836...: cents, not 60 digits
+        assert value == "71003.88", value
+        if report == "holdings":
+            assert rows[0]["total"] == "0.779263911111111111"   # amounts stay exact
