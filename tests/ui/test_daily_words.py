@@ -146,3 +146,26 @@ def test_the_theme_setting_switches_light_and_dark(qtbot, make_window, data_dir)
         assert window.state.profile.load_settings().theme == "light"
     finally:
         apply_theme("system")
+
+
+def test_no_page_quotes_a_cli_command_or_a_file_path(qtbot, make_window, data_dir):
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from tests.checklist.helpers import populate
+
+    store = ProfileStore.open(data_dir)
+    populate(store)
+    store.close()
+    window = make_window(data_dir)
+    pattern = re.compile(r"exposure-app |docs/|\.md\b|--[a-z]")
+    for key in window.page_keys():
+        window.show_page(key)
+        page = window.page(key)
+        if key == "checklist":
+            page.open_for("binance")
+        qtbot.wait(10)
+        for widget in (*page.findChildren(QLabel), *page.findChildren(QAbstractButton)):
+            for text in (widget.text(), widget.toolTip()):
+                assert not pattern.search(text or ""), f"{key}: {text!r}"
