@@ -146,3 +146,20 @@ def test_an_existing_file_is_replaced_only_when_the_user_agrees(qtbot, export_di
         export_dialog.start_export()
     assert target.read_text(encoding="utf-8").startswith("as_of,")
     assert len(asked) == 2
+
+
+def test_history_imported_after_the_page_was_shown_is_all_shown(qtbot, make_window, data_dir):
+    """The chart kept the x limits of the first week it drew, so a 2022 import showed
+    only that week; the new limits are set before the new range."""
+    today = datetime.now(UTC).date()
+    _holdings(data_dir, [today - timedelta(days=6), today])
+    window = make_window(data_dir)
+    page = _history(window)
+    assert page.chart.visible_days()[0] == today - timedelta(days=6)
+    store = window.state.store
+    account = next(a for a in store.accounts.list() if a.name == "Binance")
+    when = datetime(2022, 3, 1, 12, tzinfo=UTC)
+    set_holding(store, account, "BTC", Decimal(1), value=Decimal(40000), when=when)
+    page.reload()
+    start, end = page.chart.visible_days()
+    assert start <= date(2022, 3, 1) and end == today

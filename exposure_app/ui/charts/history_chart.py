@@ -185,7 +185,8 @@ class HistoryChart(pg.PlotWidget):
         self.share_view.addItem(self.share_curve)
         top = float(net_worth.max())
         plot.setYRange(0, top * 1.08 if top > 0 else 1, padding=0)
-        # all the data, and never a day after the last one
+        # all the data, and never a day after the last one. note: the limits first: the
+        # old ones (a week of data) would clamp the new range to that week
         self._x_span = (float(x[0]) - DAY_SECONDS / 2, float(x[-1]) + DAY_SECONDS / 2)
         plot.setLimits(xMin=self._x_span[0], xMax=self._x_span[1])
         plot.setXRange(*self._x_span, padding=0)
