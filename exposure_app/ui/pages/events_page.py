@@ -183,6 +183,9 @@ class EventsPage(QWidget):
         splitter.addWidget(self.suggestions)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 1)
+        # the table first: at 1024x640 the details and the suggestions took all but two rows
+        splitter.setSizes([600, 150, 150])
         layout.addWidget(splitter, 1)
         self.count = muted()
         layout.addWidget(self.count)
