@@ -52,8 +52,14 @@ def warning_level(warning: object) -> object:
     return getattr(warning, "level", None)
 
 
+_ZERO_SHARE = re.compile(r"(?<![\d.])0\.0%")
+
+
 def warning_reasons(warning: object) -> tuple[str, ...]:
-    return tuple(str(r) for r in getattr(warning, "reasons", ()) or ())
+    """The engine's reasons; a share that rounds to "0.0%" reads "less than 0.1%" (a tiny
+    exposure is said to be tiny, not shown as nothing)."""
+    return tuple(_ZERO_SHARE.sub("less than 0.1%", str(r))
+                 for r in getattr(warning, "reasons", ()) or ())
 
 
 def warning_events(warning: object) -> tuple[object, ...]:
