@@ -70,6 +70,7 @@ class HistoryPage(QWidget):
         self.range_buttons: dict[str, QPushButton] = {}
         for label, days in RANGE_PRESETS:
             button = QPushButton(label)
+            button.setFixedWidth(button.fontMetrics().horizontalAdvance("All") * 3 + 12)
             button.setCheckable(True)
             button.setAutoExclusive(True)
             button.setAccessibleName(f"Show {RANGE_NAMES[label]}")
@@ -79,12 +80,12 @@ class HistoryPage(QWidget):
             bar.addWidget(button)
         self.range_buttons["All"].setChecked(True)
         bar.addStretch(1)
-        self.note = muted()
-        self.note.setWordWrap(False)
-        bar.addWidget(self.note)
         self.export_button = export_button("history", self.export_requested.emit)
         bar.addWidget(self.export_button)
         layout.addLayout(bar)
+        # on its own line: at 1024 px it does not fit beside the date, presets and Export
+        self.note = muted()
+        layout.addWidget(self.note)
         self.chart = HistoryChart()
         layout.addWidget(self.chart, 1)
         self.legend = QLabel()
