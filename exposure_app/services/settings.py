@@ -101,6 +101,10 @@ class Settings:
     base_currency = Setting(
         "base_currency", "USD", str, "Currency all values are shown in.", choices=BASE_CURRENCIES
     )
+    theme = Setting(
+        "theme", "system", str, "Light or dark windows; system follows the desktop.",
+        choices=("system", "light", "dark"),
+    )
     custodian_share_warning = Setting(
         "custodian_share_warning",
         Decimal("0.25"),
