@@ -93,3 +93,18 @@ def test_cli_refuses_a_long_or_look_alike_name(run_cli):
                          ("LEDGER", "already exists")):
         result = run_cli("accounts", "add-wallet", name)
         assert result.returncode == 1 and reason in result.stderr, result.stderr
+
+
+def test_an_unknown_custodian_is_refused_with_the_closest_matches(run_cli):
+    result = run_cli("accounts", "add-manual", "Foo", "--custodian", "celsus")
+    assert result.returncode == 1
+    assert "did you mean celsius?" in result.stderr and "--new-custodian" in result.stderr
+    assert "Foo" not in run_cli("accounts", "list").stdout
+    made = run_cli("accounts", "add-manual", "Foo", "--new-custodian", "Celsus Lend")
+    assert made.returncode == 0 and "new custodian" in made.stderr
+    again = run_cli("accounts", "add-manual", "Bar", "--new-custodian", "Celsius")
+    assert again.returncode == 1 and "--custodian celsius" in again.stderr
+    # a custodian created before is known from then on
+    assert run_cli("accounts", "add-manual", "Baz", "--custodian", "celsus_lend").returncode == 0
+    listed = run_cli("accounts", "list", "--json").stdout
+    assert listed.count('"celsus_lend"') == 2
