@@ -203,6 +203,7 @@ class SettingsPage(QScrollArea):
                 fresh.set(setting.key, self._raw(setting))
             except ValueError as exc:
                 errors.append(f"{_LABELS.get(setting.key, setting.key)}: {exc}")
+        errors += fresh.inconsistencies()   # settings that depend on each other
         if errors:
             self.status.setText("Not saved. " + " ".join(errors))
             self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
