@@ -16,6 +16,7 @@ import os
 import sys
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.domain.account_names import clean_account_name
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.exchanges.client_factory import ConnectionOptions
@@ -214,8 +215,12 @@ def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UserError(str(exc)) from None
     secret_store = SecretStore()
     secret_store.check_available()          # before asking for anything
-    if ctx.store.accounts.find(args.name) is not None:
-        raise UserError(f"an account named {args.name!r} already exists")
+    try:
+        name = clean_account_name(args.name)   # before asking for anything
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if ctx.store.accounts.find(name) is not None:
+        raise UserError(f"an account named {name!r} already exists")
     exchange_id = args.exchange.strip().lower()
     try:
         credentials = check_credentials(exchange_id, _read_secrets(args, needed))
@@ -231,10 +236,10 @@ def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
         warning = result.warning
     try:
         account = create_exchange_account(
-            ctx.store, secret_store, name=args.name, exchange_id=exchange_id,
+            ctx.store, secret_store, name=name, exchange_id=exchange_id,
             credentials=credentials, connection=connection,
         )
-    except (ConflictError, ExchangeAccountError) as exc:
+    except (ConflictError, ExchangeAccountError, ValueError) as exc:
         raise UserError(str(exc)) from None
     _shout(ctx, warning)
     level = permissions.level.value if permissions else "not checked"

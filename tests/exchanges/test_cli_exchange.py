@@ -351,3 +351,10 @@ def test_an_unreachable_exchange_is_refused_unless_no_check(cli, data_dir, memor
     code, out, err = cli(*args, "--no-check", stdin=creds)
     assert code == 0, err
     assert "Key permissions: not checked" in out
+
+
+def test_an_unusable_account_name_is_refused_before_anything_is_asked(cli, memory_keyring):
+    code, _out, err = cli("accounts", "add-exchange", "B" * 100, "--exchange", "binance",
+                          "--no-check", "--secrets-stdin", stdin="not even JSON")
+    assert code == 1 and "at most 64 characters" in err and "Traceback" not in err
+    assert memory_keyring.entries == {}
