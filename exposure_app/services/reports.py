@@ -78,11 +78,11 @@ def _warnings(store: ProfileStore, settings: Settings, as_of: datetime) -> list[
 
 
 def _events(store: ProfileStore, settings: Settings, as_of: datetime) -> list[Any]:
-    """Every event dated on or before ``as_of`` (no look-ahead), oldest first."""
+    """Every event published on or before ``as_of`` (no look-ahead), oldest first."""
     from exposure_app.services.risk_service import list_events
 
     day = as_of.date()
-    return [e for e in list_events(store, settings, as_of=as_of) if e.date <= day]
+    return [e for e in list_events(store, settings, as_of=as_of) if e.known_on(day)]
 
 
 def report_table(store: ProfileStore, settings: Settings, name: str, options: ReportOptions,
@@ -106,6 +106,11 @@ def report_table(store: ProfileStore, settings: Settings, name: str, options: Re
         return WARNINGS_COLUMNS, warnings_rows(_warnings(store, settings, as_of), as_of, base), as_of
     if name == "events":
         return EVENTS_COLUMNS, events_rows(_events(store, settings, as_of)), as_of
+    if name == "suggestions":
+        from exposure_app.reports.news_reports import SUGGESTIONS_COLUMNS, suggestions_rows
+        from exposure_app.storage.suggestions import SuggestionRepository
+
+        return SUGGESTIONS_COLUMNS, suggestions_rows(SuggestionRepository(store).list()), as_of
     if name == "checklist":
         view = view_checklist(store, settings, options.scope, as_of=as_of, directory=directory)
         rows = checklist_rows(view.rows, as_of=as_of, scope=view.scope, base_currency=base)
