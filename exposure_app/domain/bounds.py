@@ -98,18 +98,20 @@ def check_holding_time(moment: datetime, now: datetime) -> None:
 
 
 def reported_balance_problem(wallet: str, asset: str, free: Decimal, locked: Decimal,
-                             total: Decimal) -> str | None:
+                             total: Decimal, *, may_owe: bool = False) -> str | None:
     """Why a balance an exchange reported cannot be right, or ``None``.
 
     Non-finite figures and figures beyond :data:`MAX_UNITS` are never right;
-    a negative total only in :data:`WALLETS_THAT_MAY_OWE`.
+    a negative total only in :data:`WALLETS_THAT_MAY_OWE`, or where the
+    adapter declares that the wallet nets debts (``may_owe``: a unified
+    trading account's equity).
     """
     for name, figure in (("total", total), ("free", free), ("locked", locked)):
         if not figure.is_finite():
             return f"{asset} {name} is not a finite number"
         if abs(figure) > MAX_UNITS:
             return f"{asset} {name} {_short(figure)} is beyond any real holding"
-    if total < 0 and wallet not in WALLETS_THAT_MAY_OWE:
+    if total < 0 and not may_owe and wallet not in WALLETS_THAT_MAY_OWE:
         return f"{asset} total {to_text(total)} is negative in the {wallet} wallet"
     return None
 

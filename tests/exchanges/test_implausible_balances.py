@@ -57,3 +57,20 @@ def test_a_negative_margin_line_is_a_debt_and_is_kept(run_adapter):
     reading = run_adapter(emu)
     assert "margin" in reading.coverage, reading.missing
     assert ("margin", "ETH", D("-2")) in {(b.wallet, b.asset, b.total) for b in reading.balances}
+
+
+def test_a_unified_account_may_report_a_borrowed_coin_below_zero():
+    from exposure_app.exchanges.adapters.okx import OkxAdapter
+    from exposure_app.exchanges.errors import ErrorKind
+
+    okx = OkxAdapter()
+    spot = next(spec for spec in okx.wallets() if spec.name == "spot")
+    assert spot.may_owe
+    from exposure_app.domain.balances import WalletBalance
+
+    borrowed = [WalletBalance("spot", "USDT", D(0), D(0), D("-120"))]
+    assert okx.implausible_balance("spot", borrowed, may_owe=True) is None
+    error = okx.implausible_balance("funding", [WalletBalance("funding", "USDT", D(0), D(0),
+                                                              D("-120"))])
+    assert error is not None and error.kind is ErrorKind.BAD_RESPONSE
+    assert "negative in the funding wallet" in error.message

@@ -54,6 +54,11 @@ class WalletSpec:
     name: str
     read: WalletReader
     required: bool = True   # a required wallet failing makes the snapshot partial
+    may_owe: bool = False
+    """Whether a coin's total may be negative here besides the borrowing and
+    derivatives wallets (``domain.bounds.WALLETS_THAT_MAY_OWE``): a unified
+    trading account read as ``spot`` (OKX, Bybit, Bitget UTA) reports equity
+    net of what is borrowed."""
 
 
 def credential_values(client: Any) -> list[str]:
@@ -183,7 +188,8 @@ class ExchangeAdapter:
                 continue
             wallet_rows = [row if row.wallet == spec.name else replace(row, wallet=spec.name)
                            for row in result]
-            implausible = self.implausible_balance(spec.name, wallet_rows)
+            implausible = self.implausible_balance(spec.name, wallet_rows,
+                                                   may_owe=spec.may_owe)
             if implausible is not None:
                 errors.append(implausible)
                 missing[spec.name] = implausible.message
@@ -200,7 +206,8 @@ class ExchangeAdapter:
             skipped=skipped, coverage_note=self.coverage_note,
         )
 
-    def implausible_balance(self, wallet: str, rows: list[WalletBalance]) -> SyncError | None:
+    def implausible_balance(self, wallet: str, rows: list[WalletBalance], *,
+                            may_owe: bool = False) -> SyncError | None:
         """The error for a wallet whose answer holds a balance that cannot be right.
 
         A negative total outside a borrowing or derivatives wallet, a
@@ -210,7 +217,8 @@ class ExchangeAdapter:
         wallet, so its last good figures are carried forward with this reason.
         """
         for row in rows:
-            problem = reported_balance_problem(wallet, row.asset, row.free, row.locked, row.total)
+            problem = reported_balance_problem(wallet, row.asset, row.free, row.locked, row.total,
+                                               may_owe=may_owe)
             if problem is not None:
                 return SyncError(ErrorKind.BAD_RESPONSE, (
                     f"{friendly_name(self.exchange_id)} reported a balance that cannot be "
