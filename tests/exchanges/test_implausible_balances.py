@@ -8,8 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from exposure_app.domain.balances import WalletBalance
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
 from exposure_app.emulator.binance import BinanceEmulator
+from exposure_app.exchanges.adapters.okx import OkxAdapter
+from exposure_app.exchanges.errors import ErrorKind
 from exposure_app.services.profile import Profile
 from exposure_app.services.sync_service import sync_blocking
 from exposure_app.storage.secrets import SecretStore
@@ -60,14 +63,9 @@ def test_a_negative_margin_line_is_a_debt_and_is_kept(run_adapter):
 
 
 def test_a_unified_account_may_report_a_borrowed_coin_below_zero():
-    from exposure_app.exchanges.adapters.okx import OkxAdapter
-    from exposure_app.exchanges.errors import ErrorKind
-
     okx = OkxAdapter()
     spot = next(spec for spec in okx.wallets() if spec.name == "spot")
     assert spot.may_owe
-    from exposure_app.domain.balances import WalletBalance
-
     borrowed = [WalletBalance("spot", "USDT", D(0), D(0), D("-120"))]
     assert okx.implausible_balance("spot", borrowed, may_owe=True) is None
     error = okx.implausible_balance("funding", [WalletBalance("funding", "USDT", D(0), D(0),
