@@ -4,8 +4,9 @@ ccxt's source documents each exchange's balance endpoint with an example
 answer in a comment inside ``fetch_balance`` / ``parse_balance``
 (``#     {"BTC": {"available": "0.123", "freeze": "1"}}``). These are read
 from the installed ccxt (nothing is copied into this repository), cleaned of
-the JavaScript comment style (trailing commas, ``//`` remarks, ``...``) and
-parsed as JSON; examples that are not complete JSON are left out.
+the JavaScript comment style (trailing commas, ``//`` remarks, bare keys,
+single quotes) and parsed as JSON; examples that are still not complete JSON,
+or that elide parts with ``...``, are left out.
 
 :class:`ReplayServer` answers every request with one such body, so ccxt's own
 ``fetch_balance`` and the generic adapter can be run on the same answer.
@@ -25,6 +26,8 @@ from aiohttp import web
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _LINE_REMARK = re.compile(r"(^|\s)//.*$")
 _OPENERS = {"{": "}", "[": "]"}
+_SINGLE_QUOTED = re.compile(r"'([^'\"\n]*)'")
+_BARE_KEY = re.compile(r"([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:")
 
 
 def _comment_blocks(source: str) -> Iterator[str]:
@@ -61,8 +64,17 @@ def _json_values(text: str) -> Iterator[Any]:
             start = None
             if "..." in chunk or "…" in chunk:
                 continue
+            text = _TRAILING_COMMA.sub(r"\1", chunk)
             try:
-                yield json.loads(_TRAILING_COMMA.sub(r"\1", chunk))
+                yield json.loads(text)
+                continue
+            except ValueError:
+                pass
+            # JavaScript object style: bare keys and single-quoted strings
+            text = _SINGLE_QUOTED.sub(lambda m: json.dumps(m.group(1)), text)
+            text = _BARE_KEY.sub(r'\1"\2":', text)
+            try:
+                yield json.loads(text)
             except ValueError:
                 continue
 
