@@ -79,5 +79,22 @@ def plan_markdown(rows: Iterable[ChecklistRow], *, as_of: datetime, scope_name: 
                 lines.append(f"  - Done{who}{when}")
             if row.note:
                 lines.append(f"  - Note: {escape(row.note)}")
+            lines += _withdrawal_lines(row)
     lines.append("")
     return "\n".join(lines)
+
+
+def _withdrawal_lines(row: ChecklistRow) -> list[str]:
+    w = row.withdrawal
+    if w is None:
+        return []
+    lines = [f"  - Destination: `{escape(w.destination_text)}`"]
+    if w.confirmed and w.received_at is not None:
+        lines.append(f"  - Arrived: {_amount(w.amount)} {escape(row.asset or '')} in transaction "
+                     f"`{escape(w.txid or '')}`, confirmed {ensure_utc(w.received_at).isoformat()}")
+    else:
+        lines.append("  - Arrival: not seen yet on chain")
+    if w.custodian_confirmed_at is not None:
+        lines.append(f"  - Custodian's balance fell accordingly (sync of "
+                     f"{ensure_utc(w.custodian_confirmed_at).date().isoformat()})")
+    return lines

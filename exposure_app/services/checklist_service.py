@@ -39,6 +39,7 @@ from exposure_app.risk.catalog import load_directory
 from exposure_app.services.portfolio import account_states
 from exposure_app.services.risk_service import withdrawals_blocked
 from exposure_app.services.settings import Settings
+from exposure_app.services.withdrawal_confirmations import evidence_by_item
 from exposure_app.services.withdrawal_info import (
     held_assets,
     lock_details,
@@ -164,10 +165,12 @@ def _merge(store: ProfileStore, plan_id: int | None, rows: list[ChecklistRow]) -
     for item in repo.items(plan_id):
         if item.item_key not in listed:
             merged.append(_row_from_stored(item, len(merged) + 1))
+    evidence = evidence_by_item(store, plan_id)
     out = []
     for row in merged:
         p = progress.get(row.item_key)
-        out.append(replace(row, done=p.done, done_at=p.done_at, done_by=p.done_by, note=p.note))
+        out.append(replace(row, done=p.done, done_at=p.done_at, done_by=p.done_by, note=p.note,
+                           withdrawal=evidence.get(row.item_key)))
     return tuple(out)
 
 

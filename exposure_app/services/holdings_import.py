@@ -34,6 +34,7 @@ from exposure_app.domain.models import (
 )
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.services.manual_holdings import ManualHoldingError, make_holding, normalise_asset
 from exposure_app.services.manual_revaluation import price_from_records
 from exposure_app.storage.snapshots import holding_key
@@ -142,6 +143,8 @@ def parse_holdings_csv(store: ProfileStore, source: Path | str) -> list[_Row]:
                 row_errors.append(f"unknown account {cells['account']!r}")
             elif account.kind is AccountKind.EXCHANGE_API:
                 row_errors.append(f"account {account.name!r} is synced from its exchange")
+            elif is_watch_only(account):
+                row_errors.append(f"account {account.name!r} watches an address on a chain")
             taken_at = now
             if cells.get("date"):
                 try:

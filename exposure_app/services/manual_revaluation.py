@@ -47,11 +47,13 @@ def revalue_manual_accounts(store: ProfileStore, price_of: PriceOf, taken_at: da
     Returns the ids of the accounts that got one. All in one transaction:
     either every re-valuation of this sync is stored or none is.
     """
+    from exposure_app.domain.watch_only import is_watch_only
+
     changed: list[int] = []
     with store.transaction():
         for account in store.accounts.list():
-            if account.kind is AccountKind.EXCHANGE_API:
-                continue
+            if account.kind is AccountKind.EXCHANGE_API or is_watch_only(account):
+                continue   # read by the sync itself (a failed read must stay stale)
             latest = store.snapshots.latest_usable(account.id, taken_at)
             if latest is None or latest.taken_at >= taken_at:
                 continue

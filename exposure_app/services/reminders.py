@@ -19,6 +19,10 @@ Rules (also in ``docs/reports.md``):
   can be made there, and its checklist items ask for a claim instead. Its
   reminder says why. The user's own failed test does not count here: trying
   again is how the user learns that withdrawals work again.
+* Proof of Keys day (3 January, the anniversary of Bitcoin's genesis block): when the
+  ``proof_of_keys_reminder`` setting is on, :func:`proof_of_keys_prompt` offers, from
+  3 to 9 January each year, to withdraw what can be withdrawn and verify it arrived
+  (a checklist withdrawal with a watched destination is ticked when it does).
 * Time comes from an injectable clock (``now``) so tests use a fixed one.
 
 Threading: every function runs on the thread that owns ``store``.
@@ -262,3 +266,20 @@ def _record_event(store: ProfileStore, directory: CounterpartyDirectory, cp: str
         return None
     event["sources"] = [counterparty.website]
     return add_user_event(store, event).id
+
+
+PROOF_OF_KEYS_DAYS = 7
+"""How many days from 3 January the Proof of Keys prompt stays up."""
+
+
+def proof_of_keys_prompt(settings: Settings, *, now: datetime | None = None) -> str | None:
+    """The yearly Proof of Keys prompt, if the setting is on and it is that week."""
+    if not settings.proof_of_keys_reminder:
+        return None
+    today = ensure_utc(now or utc_now()).date()
+    start = today.replace(month=1, day=3)
+    if not start <= today < start + timedelta(days=PROOF_OF_KEYS_DAYS):
+        return None
+    return (f"Proof of Keys day ({start:%d %B %Y}): withdraw what you can from custodians to a "
+            "wallet whose keys you hold, and verify it arrived (give the checklist item a "
+            "watched destination and a sync ticks it).")

@@ -148,6 +148,16 @@ class Settings:
         minimum=0,
         maximum=3650,
     )
+    chain_api_urls = Setting(
+        "chain_api_urls", "", str,
+        "Servers for watched addresses per chain, when an address has none of its own, e.g. "
+        "'bitcoin=http://umbrel.local:3006/api, ethereum=http://node.local:8545'.",
+    )
+    proof_of_keys_reminder = Setting(
+        "proof_of_keys_reminder", False, bool,
+        "Each year on 3 January (Proof of Keys day) prompt to withdraw what you can and "
+        "verify it arrived.",
+    )
     outflow_signals_enabled = Setting(
         "outflow_signals_enabled", True, bool, "Fetch public reserve data to detect outflow runs."
     )

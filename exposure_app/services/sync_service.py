@@ -37,6 +37,8 @@ from exposure_app.services.profile import Profile
 from exposure_app.services.sync_account import AccountSession
 from exposure_app.services.sync_events import SyncEvent, SyncReport, SyncRunFinished
 from exposure_app.services.sync_run import SyncRun
+from exposure_app.services.sync_watch import is_watch_only
+from exposure_app.services.watch_accounts import chain_api_urls
 from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.store import ProfileStore
 
@@ -198,13 +200,14 @@ class SyncService:
             store = self._store
             accounts = [
                 a for a in store.accounts.list()
-                if a.kind is AccountKind.EXCHANGE_API and (ids is None or a.id in ids)
+                if (a.kind is AccountKind.EXCHANGE_API or is_watch_only(a))
+                and (ids is None or a.id in ids)
             ]
             if ids is not None:
                 unknown = ids - {a.id for a in accounts}
                 if unknown:
                     raise ValueError(
-                        "not exchange accounts of this profile: "
+                        "not exchange accounts or watched addresses of this profile: "
                         + ", ".join(str(i) for i in sorted(unknown))
                     )
             # drop sessions of accounts that no longer exist
@@ -217,6 +220,10 @@ class SyncService:
                 store=store, secret_store=self.secret_store, sessions=self._sessions,
                 base_currency=settings.base_currency, account_timeout=timeout, emit=self._emit,
             )
+            try:
+                run.chain_api_urls = chain_api_urls(settings.chain_api_urls)
+            except ValueError as exc:   # fail closed: never fall back to a public server
+                run.chain_api_urls_problem = str(exc)
             task = asyncio.ensure_future(run.execute(accounts))
             self._current = task
             try:

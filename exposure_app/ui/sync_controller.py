@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressBar
 
 from exposure_app.domain.models import AccountKind
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.services.sync_events import (
     AccountSyncFinished,
     AccountSyncProgress,
@@ -99,8 +100,9 @@ class SyncController(QObject):
             self._future is not None and not self._future.done())
 
     def exchange_account_ids(self) -> list[int]:
+        """Accounts a sync reads: exchange accounts and watched addresses."""
         return [a.id for a in self.state.store.accounts.list()
-                if a.kind is AccountKind.EXCHANGE_API]
+                if a.kind is AccountKind.EXCHANGE_API or is_watch_only(a)]
 
     # -- commands --------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import AccountKind, SnapshotStatus
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.ui.formatting import format_age, format_time
 from exposure_app.ui.models.table_model import RowTableModel
 
@@ -32,6 +33,11 @@ class FreshnessRow:
     state: str          # ok, partial, stale, failed, never, syncing
     last_good: datetime | None
     detail: str
+
+
+def _synced(account) -> bool:
+    """Read by a sync (an exchange account or a watched address), not recorded by hand."""
+    return account.kind is AccountKind.EXCHANGE_API or is_watch_only(account)
 
 
 def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = None,
@@ -53,7 +59,7 @@ def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = 
             status = "partial"
             detail = "missing: " + "; ".join(f"{w} ({why})" for w, why in snapshot.missing.items())
         else:
-            status = "ok" if account.kind is AccountKind.EXCHANGE_API else "manual"
+            status = "ok" if _synced(account) else "manual"
             if snapshot.coverage:
                 detail = "wallets: " + ", ".join(snapshot.coverage)
         if account.id in live_status:

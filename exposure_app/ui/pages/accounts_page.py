@@ -50,6 +50,8 @@ class AccountsPage(QWidget):
         # table's context menu; the selection enables it once for all of them.
         self.add_exchange_action = icon_action("add-exchange", "Add exchange…",
                                                self.add_exchange, self)
+        self.add_address_action = icon_action("add-wallet", "Add watch-only address…",
+                                              self.add_address, self)
         self.add_wallet_action = icon_action("add-wallet", "Add wallet or custodian…",
                                              self.add_manual, self)
         self.import_action = icon_action("import", "Import CSV…", self.import_csv, self)
@@ -65,7 +67,8 @@ class AccountsPage(QWidget):
         self.selection_actions = (self.holdings_action, self.sync_action, self.connection_action,
                                   self.key_action, self.rename_action, self.remove_action)
         bar = QHBoxLayout()
-        for action in (self.add_exchange_action, self.add_wallet_action, self.import_action):
+        for action in (self.add_exchange_action, self.add_address_action, self.add_wallet_action,
+                       self.import_action):
             bar.addWidget(action_tool_button(action))
         bar.addSpacing(16)
         for action in (self.holdings_action, self.sync_action):
@@ -180,6 +183,14 @@ class AccountsPage(QWidget):
         self.changed.emit()
         self.message.emit(f"{account.name} was added. Syncing it now…", "info")
         self.sync_requested.emit([account.id])
+
+    def add_address(self):
+        from exposure_app.ui.dialogs.watch_address_dialog import WatchAddressDialog
+
+        dialog = WatchAddressDialog(self.state.store, self)
+        dialog.account_created.connect(self._on_exchange_added)   # same: refresh, then sync it
+        dialog.open()
+        return dialog
 
     def add_manual(self):
         from exposure_app.ui.dialogs.manual_account_dialog import ManualAccountDialog
