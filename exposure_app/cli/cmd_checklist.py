@@ -220,10 +220,10 @@ def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         else:
             view = view_checklist(ctx.store, ctx.settings, scope)
         if args.note is not None and ref is None:
-            raise UserError("--note needs --tick ITEM, --untick ITEM or --item ITEM")
+            raise UsageError("--note needs --tick ITEM, --untick ITEM or --item ITEM")
         if args.destination is not None or args.address is not None:
             if args.item is None or args.destination is None:
-                raise UserError("--destination ACCOUNT needs --item ITEM (and --address only "
+                raise UsageError("--destination ACCOUNT needs --item ITEM (and --address only "
                                 "with --destination)")
             row = _find(view, args.item)
             assert view.plan_id is not None

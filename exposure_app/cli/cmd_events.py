@@ -177,7 +177,7 @@ def edit_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         args.counterparty = ctx.counterparty(args.counterparty, what="counterparty")
     changes = _raw(args)
     if not changes:
-        raise UserError("nothing to change: give at least one field (--title, --date, ...)")
+        raise UsageError("nothing to change: give at least one field (--title, --date, ...)")
     ctx.lock_for_writing()
     try:
         risk_service.edit_user_event(ctx.store, args.id, changes)

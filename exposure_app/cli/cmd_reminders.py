@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.context import CliContext, UsageError, UserError
 from exposure_app.cli.options import ACTION, add_json, examples, instant_arg
 from exposure_app.services.reminders import (
     ReminderError,
@@ -98,7 +98,7 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         try:
             days = int(text)
         except ValueError:
-            raise UserError(f"{args.interval!r}: give a number of days, 'off' or 'default'") from None
+            raise UsageError(f"{args.interval!r}: give a number of days, 'off' or 'default'") from None
     try:
         cp = set_interval(ctx.store, ctx.counterparty(args.counterparty), days)
     except ReminderError as exc:

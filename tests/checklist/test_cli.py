@@ -48,7 +48,7 @@ def test_checklist_json_tick_note_and_reminders(data_dir, run_cli):
     assert not rem["binance"]["due"] and not rem["kraken"]["enabled"]
     history = json.loads(run_cli("reminders", "history", "--json").stdout)["tests"]
     assert [t["result"] for t in history] == ["worked"]
-    assert run_cli("reminders", "set", "kraken", "soon").returncode == 1
+    assert run_cli("reminders", "set", "kraken", "soon").returncode == 2
 
 
 def test_checklist_reads_while_the_app_holds_the_profile(data_dir, run_cli):
