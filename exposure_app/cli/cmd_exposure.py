@@ -14,7 +14,7 @@ from exposure_app.services.prices import cache_age_text
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("exposure", help="net worth and exposure per custodian and asset")
-    add_as_of(p, "snapshots")
+    add_as_of(p, "snapshots taken")
     add_json(p, "the exposure")
     examples(p, "exposure", "exposure --as-of 2022-11-10 --json")
     p.set_defaults(handler=exposure_cmd)

@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("list", help="list holdings (latest snapshot of each account)")
     p.add_argument("account", nargs="?", help="only this account (default: every account)")
-    add_as_of(p, "snapshots")
+    add_as_of(p, "snapshots taken")
     add_json(p, "the holdings")
     examples(p, "holdings list", "holdings list Ledger --as-of 2022-11-10 --json")
     p.set_defaults(handler=list_cmd)

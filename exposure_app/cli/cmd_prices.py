@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=update)
     p = sub.add_parser("show", help="one asset's cached price, now or at a date's close")
     p.add_argument("asset", help="ticker, case-insensitive, e.g. BTC")
-    add_as_of(p, "closes")
+    add_as_of(p, "daily closes")
     add_json(p, "the price")
     examples(p, "prices show BTC", "prices show eth --as-of 2022-11-10 --json")
     p.set_defaults(handler=show)

@@ -15,7 +15,7 @@ from exposure_app.services.risk_service import refresh_held_reserves, warnings_a
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("warnings", help="risk warnings for the custodians you use")
-    add_as_of(p, "snapshots, and events published,")
+    add_as_of(p)
     add_json(p, "the warnings")
     p.add_argument("--refresh", action="store_true",
                    help="first fetch public reserve data for your custodians (network)")

@@ -74,9 +74,10 @@ def as_of_or_now(value: datetime | str | None) -> datetime:
     return value
 
 
-def add_as_of(p: argparse.ArgumentParser, what: str = "snapshots and events") -> None:
+def add_as_of(p: argparse.ArgumentParser,
+              what: str = "snapshots taken and events published") -> None:
     p.add_argument("--as-of", type=as_of_arg, metavar="WHEN",
-                   help=f"look back to this date or date-time (default now): only {what} dated "
+                   help=f"look back to this date or date-time (default now): only {what} "
                         "on or before it count; a date means the end of that UTC day, "
                         "e.g. --as-of 2022-11-10")
 
