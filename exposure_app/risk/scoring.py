@@ -91,6 +91,12 @@ class RiskParameters:
     custodial_share_warning: float = 0.50
     minor_exposure_share: float = 0.01
     hhi_warning: float = 0.5
+    concentration_cap: Level = Level.MEDIUM
+    """The highest level concentration alone reaches (info, low or medium)."""
+
+    def __post_init__(self) -> None:
+        if self.concentration_cap.rank > Level.MEDIUM.rank:
+            raise ValueError("concentration_cap must be info, low or medium")
 
     def level_for(self, score: float) -> Level | None:
         if score >= self.score_high:

@@ -30,6 +30,7 @@ from exposure_app.risk.events import (
     RiskEvent,
     parse_event,
 )
+from exposure_app.risk.links import Link, load_shipped_links
 from exposure_app.risk.outflows import OutflowThresholds, derive_outflow_events
 from exposure_app.risk.scoring import RiskParameters
 from exposure_app.risk.warnings import WarningsReport, build_warnings
@@ -106,6 +107,11 @@ def refresh_held_reserves(store: ProfileStore, settings: Settings,
                          proxy=settings.proxy or None, timeout=settings.sync_timeout_seconds)
 
 
+def all_links(store: ProfileStore) -> list[Link]:
+    """The shipped links and the user's own (``risk.links``)."""
+    return [*load_shipped_links(), *store.risk.user_links()]
+
+
 def stored_and_shipped_events(store: ProfileStore) -> list[RiskEvent]:
     return [*load_shipped_events(), *store.risk.list()]
 
@@ -142,7 +148,8 @@ def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | No
     if settings.outflow_signals_enabled:
         events += derived_events(store, settings, held_reserve_slugs(report, directory),
                                  as_of, directory)
-    return build_warnings(report, events, directory=directory, params=risk_parameters(settings))
+    return build_warnings(report, events, directory=directory, params=risk_parameters(settings),
+                          links=all_links(store))
 
 
 def list_events(store: ProfileStore, settings: Settings, *, counterparty: str | None = None,

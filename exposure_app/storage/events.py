@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
 from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.events import EventError, Origin, RiskEvent, parse_event
+from exposure_app.risk.links import Link, LinkError, parse_link
 from exposure_app.risk.outflows import ReserveSeries
 from exposure_app.risk.reserve_data import ReserveDataError, series_from_json, series_to_json
 from exposure_app.storage.errors import ConflictError, NotFoundError, StorageError
@@ -167,6 +168,45 @@ class RiskEventRepository:
                 self._write(event, now=now, insert=True)
             self._record_feed(url, now, succeeded=True, error=None, count=len(events))
         return len(events)
+
+    # -- the user's links ------------------------------------------------------------
+
+    def user_links(self) -> list[Link]:
+        rows = self._store.db.execute(
+            "SELECT body, created_at FROM user_links ORDER BY id").fetchall()
+        out = []
+        for body, created_at in rows:
+            try:
+                out.append(parse_link(json.loads(body), directory=load_directory(),
+                                      origin=Origin.USER, added_at=from_storage(created_at)))
+            except (LinkError, ValueError) as exc:
+                raise StorageError(f"a stored link is damaged: {exc}") from None
+        return out
+
+    def import_user_links(self, links: Iterable[Link]) -> ImportOutcome:
+        """Add or update the user's links in one transaction."""
+        added = updated = unchanged = 0
+        now = to_storage(utc_now())
+        with self._store.transaction() as db:
+            for link in links:
+                body = json.dumps(link.to_dict(), sort_keys=True, ensure_ascii=False)
+                row = db.execute("SELECT body FROM user_links WHERE id = ?", [link.id]).fetchone()
+                if row is None:
+                    db.execute("INSERT INTO user_links (id, body, created_at, updated_at) "
+                               "VALUES (?, ?, ?, ?)", [link.id, body, now, now])
+                    added += 1
+                elif row[0] == body:
+                    unchanged += 1
+                else:
+                    db.execute("UPDATE user_links SET body = ?, updated_at = ? WHERE id = ?",
+                               [body, now, link.id])
+                    updated += 1
+        return ImportOutcome(added, updated, unchanged)
+
+    def remove_user_link(self, link_id: str) -> None:
+        with self._store.transaction() as db:
+            if db.execute("DELETE FROM user_links WHERE id = ?", [link_id]).rowcount == 0:
+                raise NotFoundError(f"no link of yours with id {link_id!r}")
 
     # -- feed state ----------------------------------------------------------------
 
