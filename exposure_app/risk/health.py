@@ -94,6 +94,17 @@ def combine(evidence: list[Evidence], day: date, params: RiskParameters
     return score + best_bonus, best_pair
 
 
+def health_state(score: float, failed: bool, params: RiskParameters) -> HealthState:
+    """The state for a score (``failed``: an unresolved failure or defunct)."""
+    if failed:
+        return HealthState.FAILED
+    if score >= params.score_high:
+        return HealthState.DISTRESSED
+    if score >= params.score_medium:
+        return HealthState.WATCH
+    return HealthState.NORMAL
+
+
 def assess_health(counterparty: str, day: date, inputs: RiskInputs,
                   params: RiskParameters) -> Health:
     """The counterparty's health on ``day`` from what was public by then."""
@@ -107,13 +118,6 @@ def assess_health(counterparty: str, day: date, inputs: RiskInputs,
     cp = inputs.directory.get(counterparty)
     defunct = cp.defunct_since if cp is not None and cp.defunct_since is not None \
         and cp.defunct_since <= day else None
-    if failures or defunct:
-        state = HealthState.FAILED
-    elif score >= params.score_high:
-        state = HealthState.DISTRESSED
-    elif score >= params.score_medium:
-        state = HealthState.WATCH
-    else:
-        state = HealthState.NORMAL
+    state = health_state(score, bool(failures or defunct), params)
     return Health(counterparty, day, state, round(score, 3), tuple(evidence), failures,
                   defunct, pair)

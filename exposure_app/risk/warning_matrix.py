@@ -10,7 +10,7 @@ anywhere, stablecoins it issues):
 | health \\ exposure | minor  | ordinary | large        | very large   |
 |---|---|---|---|---|
 | normal            | -      | -        | low (≤ cap)  | cap (medium) |
-| watch             | info   | low      | medium       | medium       |
+| watch             | info   | medium   | medium       | medium       |
 | distressed        | medium | high     | high         | high         |
 | failed            | high   | high     | high         | high         |
 
@@ -50,10 +50,10 @@ def exposure_band(share: float, params: RiskParameters) -> Band:
     return Band.MINOR
 
 
-_I, _L, _M, _H = Level.INFO, Level.LOW, Level.MEDIUM, Level.HIGH
+_L, _M, _H = Level.LOW, Level.MEDIUM, Level.HIGH
 MATRIX: dict[HealthState, tuple[Level | None, ...]] = {
     HealthState.NORMAL: (None, None, _L, _M),
-    HealthState.WATCH: (_I, _L, _M, _M),
+    HealthState.WATCH: (Level.INFO, _M, _M, _M),
     HealthState.DISTRESSED: (_M, _H, _H, _H),
     HealthState.FAILED: (_H, _H, _H, _H),
 }
@@ -62,15 +62,22 @@ MATRIX: dict[HealthState, tuple[Level | None, ...]] = {
 def warning_level(health: Health, band: Band, *, holds_directly: bool,
                   params: RiskParameters) -> Level | None:
     """The level for a custodian in ``health`` with exposure in ``band`` (None: no warning)."""
-    if health.state is HealthState.FAILED and holds_directly:
+    return matrix_level(health.state, health.score, band, holds_directly=holds_directly,
+                        params=params)
+
+
+def matrix_level(state: HealthState, score: float, band: Band, *, holds_directly: bool,
+                 params: RiskParameters) -> Level | None:
+    """:func:`warning_level` from the state and score alone (the backtest's fast path)."""
+    if state is HealthState.FAILED and holds_directly:
         return Level.CRITICAL
-    level = MATRIX[health.state][band]
-    if health.state is HealthState.NORMAL:
+    level = MATRIX[state][band]
+    if state is HealthState.NORMAL:
         if level is not None and level.rank > params.concentration_cap.rank:
             level = params.concentration_cap
-        if health.score >= params.score_low and band >= Band.ORDINARY:
+        if score >= params.score_low and band >= Band.ORDINARY:
             level = Level.LOW if level is None else Level.highest(level, Level.LOW)
-        elif (health.score >= params.score_info and band >= Band.ORDINARY) or (
-                health.score >= params.score_low):
+        elif (score >= params.score_info and band >= Band.ORDINARY) or (
+                score >= params.score_low):
             level = Level.INFO if level is None else level
     return level
