@@ -331,3 +331,57 @@ def run_backtest(events: Sequence[RiskEvent], links: Sequence[Link],
     if calibrated:
         params = calibrate(prepared, share=share, params=params)
     return evaluate(prepared, share=share, params=params)
+
+
+def _lead_cell(lead: FailureLead) -> str:
+    before = lead.level_day_before.value if lead.level_day_before else "none"
+    return (f"| {lead.failure.name} | {lead.failure.day.isoformat()} | {lead.lead_medium} | "
+            f"{lead.lead_high} | {before} |")
+
+
+def to_markdown(result: BacktestResult) -> str:
+    """The record as Markdown tables (``docs/risk-model.md`` embeds this output)."""
+    lines = [
+        f"Replay {result.start.isoformat()} to {result.end.isoformat()}, {result.custodians} "
+        f"custodians, a holding of {result.share * 100:g}% of net worth at each; "
+        f"`score_high` (distressed) {result.score_high:g}, `score_medium` (watch) "
+        f"{result.score_medium:g}; control days end {result.horizon_days} days before a "
+        "failure.",
+        "",
+        "| period | failures | high >= 3 days before | median lead at high (days) | "
+        "control days | at high or above | false-alarm share |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for period in result.periods:
+        lines.append(
+            f"| {period.label} | {period.failures} | {period.warned_high} "
+            f"({period.warned_share * 100:.0f}%) | {period.median_lead_high:g} | "
+            f"{period.control_days} | {period.false_alarm_days} | "
+            f"{period.false_alarm_share * 100:.2f}% |")
+    lines += ["", "| failure | first halt or insolvency | lead at medium (days) | "
+              "lead at high (days) | level the day before |", "|---|---|---|---|---|"]
+    lines += [_lead_cell(lead) for lead in result.periods[-1].leads]
+    return "\n".join(lines)
+
+
+def to_json(result: BacktestResult) -> dict:
+    def period(p: PeriodRecord) -> dict:
+        return {
+            "label": p.label, "failures": p.failures, "warned_high_3_days": p.warned_high,
+            "warned_share": round(p.warned_share, 4), "median_lead_high": p.median_lead_high,
+            "control_days": p.control_days, "false_alarm_days": p.false_alarm_days,
+            "false_alarm_share": round(p.false_alarm_share, 6),
+            "leads": [{"counterparty": x.failure.counterparty, "name": x.failure.name,
+                       "failure_day": x.failure.day.isoformat(), "event": x.failure.event_id,
+                       "lead_medium": x.lead_medium, "lead_high": x.lead_high,
+                       "level_day_before": x.level_day_before.value if x.level_day_before
+                       else None} for x in p.leads],
+        }
+    return {
+        "from": result.start.isoformat(), "to": result.end.isoformat(), "share": result.share,
+        "score_high": result.score_high, "score_medium": result.score_medium,
+        "horizon_days": result.horizon_days, "custodians": result.custodians,
+        "targets": {"lead_days_at_high": LEAD_TARGET_DAYS,
+                    "false_alarm_share": FALSE_ALARM_TARGET},
+        "periods": [period(p) for p in result.periods],
+    }

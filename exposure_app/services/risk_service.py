@@ -14,7 +14,7 @@ Threading: call with the calling thread's own :class:`ProfileStore`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
@@ -244,3 +244,17 @@ def import_user_events(store: ProfileStore, path: Path) -> ImportOutcome:
         return store.risk.import_user(events)
     except ConflictError as exc:  # pragma: no cover - a race with a feed update
         raise EventSetError(path.name, [EntryProblem(0, None, (str(exc),))]) from None
+
+
+def catalogue_backtest(settings: Settings, *, start: date | None = None, end: date | None = None,
+                       share: float = 0.2, calibrated: bool = True):
+    """``risk.backtest`` over the shipped catalogue and links, every custodial counterparty,
+    with the user's risk settings as the starting parameters (no profile data is read)."""
+    from exposure_app.risk.backtest import DEFAULT_END, DEFAULT_START, run_backtest
+    from exposure_app.risk.catalog import load_details
+
+    custodial = [cp for cp, details in load_details().items() if details.custody == "custodial"]
+    return run_backtest(load_shipped_events(), load_shipped_links(), load_directory(),
+                        start=start or DEFAULT_START, end=end or DEFAULT_END, share=share,
+                        params=risk_parameters(settings), calibrated=calibrated,
+                        custodians=custodial)
