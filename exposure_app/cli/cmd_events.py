@@ -162,6 +162,9 @@ def import_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UserError(f"nothing imported. {exc}") from None
     ctx.warn(f"imported {args.file.name}: {outcome.added} added, {outcome.updated} updated, "
              f"{outcome.unchanged} unchanged")
+    if outcome.links is not None:
+        ctx.warn(f"links: {outcome.links.added} added, {outcome.links.updated} updated, "
+                 f"{outcome.links.unchanged} unchanged")
     return 0
 
 
@@ -169,7 +172,8 @@ def export_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     events = (risk_service.stored_and_shipped_events(ctx.store) if args.all
               else ctx.store.risk.list(origin=Origin.USER))
     try:
-        write_events_file(args.file, sorted(events, key=lambda e: (e.date, e.id)))
+        write_events_file(args.file, sorted(events, key=lambda e: (e.date, e.id)),
+                          links=ctx.store.risk.user_links())
     except EventFileError as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:

@@ -1,7 +1,9 @@
 """Reading and writing events as JSON or CSV, in one schema.
 
 JSON: an object ``{"version": 1, "events": [...]}`` or a bare list of event
-objects (fields as in ``resources/events.json``). CSV: a header row with the
+objects (fields as in ``resources/events.json``); the object may also carry
+``"links": [...]`` (the schema of ``resources/links.json``, read by
+:func:`exposure_app.risk.links.link_entries`). CSV: a header row with the
 columns in :data:`CSV_COLUMNS`; ``published`` is optional (empty: when the
 event is added), ``scheduled`` is ``true`` or empty; ``sources`` holds one or more URLs separated
 by spaces, ``resolved_date``/``resolved_note`` the optional resolution.
@@ -31,6 +33,7 @@ from exposure_app.risk.events import (
     RiskEvent,
     parse_event_set,
 )
+from exposure_app.risk.links import Link
 
 FORMAT_VERSION = 1
 CSV_COLUMNS = (
@@ -56,7 +59,7 @@ def _json_entries(text: str, what: str) -> list[tuple[int, object]]:
                 f"{what}: format version {version!r} is newer than this app reads "
                 f"({FORMAT_VERSION})"
             )
-        data = data.get("events")
+        data = data.get("events", [] if "links" in data else None)
     if not isinstance(data, list):
         raise EventFileError(f"{what}: expected a list of events or {{\"events\": [...]}}")
     return list(enumerate(data, start=1))
@@ -159,11 +162,15 @@ def read_events_file(
     )
 
 
-def events_to_json(events: Iterable[RiskEvent], *, with_origin: bool = False) -> str:
-    body = {
+def events_to_json(events: Iterable[RiskEvent], *, with_origin: bool = False,
+                   links: Iterable[Link] = ()) -> str:
+    body: dict[str, object] = {
         "version": FORMAT_VERSION,
         "events": [e.to_dict(with_origin=with_origin) for e in events],
     }
+    link_list = [link.to_dict() for link in links]
+    if link_list:
+        body["links"] = link_list
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -183,10 +190,11 @@ def events_to_csv(events: Iterable[RiskEvent]) -> str:
     return out.getvalue()
 
 
-def write_events_file(path: Path, events: Iterable[RiskEvent]) -> None:
-    """Write ``events`` as JSON or CSV (by the file name); atomic replace."""
+def write_events_file(path: Path, events: Iterable[RiskEvent], links: Iterable[Link] = ()
+                      ) -> None:
+    """Write ``events`` (and, in JSON only, ``links``) by the file name; atomic replace."""
     fmt = format_for(path)
-    text = events_to_json(events) if fmt == "json" else events_to_csv(events)
+    text = events_to_json(events, links=links) if fmt == "json" else events_to_csv(events)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)

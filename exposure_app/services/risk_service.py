@@ -13,7 +13,9 @@ Threading: call with the calling thread's own :class:`ProfileStore`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,7 +23,12 @@ from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.catalog import load_directory
-from exposure_app.risk.event_io import load_shipped_events, read_events_file
+from exposure_app.risk.event_io import (
+    EventFileError,
+    format_for,
+    load_shipped_events,
+    read_events_file,
+)
 from exposure_app.risk.events import (
     EntryProblem,
     EventError,
@@ -30,7 +37,13 @@ from exposure_app.risk.events import (
     RiskEvent,
     parse_event,
 )
-from exposure_app.risk.links import Link, load_shipped_links
+from exposure_app.risk.links import (
+    Link,
+    LinkFileError,
+    link_entries,
+    load_shipped_links,
+    parse_link_set,
+)
 from exposure_app.risk.outflows import OutflowThresholds, derive_outflow_events
 from exposure_app.risk.scoring import RiskParameters
 from exposure_app.risk.warnings import WarningsReport, build_warnings
@@ -240,10 +253,35 @@ def import_user_events(store: ProfileStore, path: Path) -> ImportOutcome:
     now = utc_now()
     events = read_events_file(path, directory=load_directory(), origin=Origin.USER,
                               today=now.date(), reserved_ids=reserved, added_at=now)
+    links = _links_in(path, now)
     try:
-        return store.risk.import_user(events)
+        with store.transaction():
+            outcome = store.risk.import_user(events)
+            if links is None:
+                return outcome
+            return replace(outcome, links=store.risk.import_user_links(links))
     except ConflictError as exc:  # pragma: no cover - a race with a feed update
         raise EventSetError(path.name, [EntryProblem(0, None, (str(exc),))]) from None
+
+
+def _links_in(path: Path, now: datetime) -> list[Link] | None:
+    """The ``links`` of a JSON events file, validated as a whole (None: the file has none)."""
+    if format_for(path) != "json":
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None   # read_events_file has already refused such a file
+    if not isinstance(data, Mapping) or "links" not in data:
+        return None
+    reserved = {link.id: "is a shipped link; use another id" for link in load_shipped_links()}
+    try:
+        entries = link_entries(data, path.name)
+    except LinkFileError as exc:
+        raise EventFileError(str(exc)) from None
+    return parse_link_set(entries, directory=load_directory(),
+                          origin=Origin.USER, what=path.name, today=now.date(), added_at=now,
+                          reserved_ids=reserved)
 
 
 def catalogue_backtest(settings: Settings, *, start: date | None = None, end: date | None = None,

@@ -36,6 +36,8 @@ class ImportOutcome:
     added: int
     updated: int
     unchanged: int
+    links: ImportOutcome | None = None
+    """The links the same file carried, if any."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,3 +85,43 @@ def test_bounds_size_depth_and_shape():
 def test_shipped_links_if_present_are_valid_and_public():
     for link in load_shipped_links():
         assert link.sources and link.published_day <= date.today()
+
+
+def test_links_import_with_events_as_a_whole_and_export_again(store, tmp_path):
+    from exposure_app.risk.event_io import write_events_file
+    from exposure_app.services import risk_service
+
+    from .helpers import raw_event
+
+    good = tmp_path / "mine.json"
+    good.write_text(json.dumps({"version": 1, "events": [raw_event("mine-e1")],
+                                "links": [raw_link("my-link-1", published=None)]}))
+    outcome = risk_service.import_user_events(store, good)
+    assert outcome.added == 1 and outcome.links.added == 1
+    (mine,) = store.risk.user_links()
+    assert mine.origin is Origin.USER and mine.published_day == date.today()
+    assert mine in risk_service.all_links(store)
+    again = risk_service.import_user_events(store, good)
+    assert again.links.unchanged == 1
+
+    before = ([e.to_dict() for e in store.risk.list()],
+              [link.to_dict() for link in store.risk.user_links()])
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"version": 1, "events": [raw_event("mine-e2")],
+                               "links": [raw_link("my-link-2"), raw_link("x", type="nope")]}))
+    with pytest.raises(EventSetError) as info:
+        risk_service.import_user_events(store, bad)
+    assert "entry 2" in str(info.value)
+    shipped_id = tmp_path / "shipped.json"
+    shipped_id.write_text(json.dumps({"links": [raw_link("ftx-alameda")]}))
+    if load_shipped_links():
+        with pytest.raises(EventSetError, match="shipped link"):
+            risk_service.import_user_events(store, shipped_id)
+    after = ([e.to_dict() for e in store.risk.list()],
+             [link.to_dict() for link in store.risk.user_links()])
+    assert after == before
+
+    out = tmp_path / "out.json"
+    write_events_file(out, store.risk.list(), links=store.risk.user_links())
+    exported = json.loads(out.read_text())
+    assert [x["id"] for x in exported["links"]] == ["my-link-1"]
