@@ -45,6 +45,7 @@ from exposure_app.risk.links import (
     parse_link_set,
 )
 from exposure_app.risk.outflows import OutflowThresholds, derive_outflow_events
+from exposure_app.risk.price_signals import ClosesSource, price_events
 from exposure_app.risk.scoring import RiskParameters
 from exposure_app.risk.warnings import WarningsReport, build_warnings
 from exposure_app.services.portfolio import exposure_as_of
@@ -145,11 +146,14 @@ def withdrawals_blocked(store: ProfileStore, as_of: datetime,
 
 
 def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | None = None,
-                   *, report: ExposureReport | None = None) -> WarningsReport:
+                   *, report: ExposureReport | None = None,
+                   closes: ClosesSource | None = None) -> WarningsReport:
     """Warnings from snapshots and events dated on or before ``as_of`` (default now).
 
     ``report`` is the exposure as of the same instant if the caller already
     has it (the window computes it for the overview), so it is not read twice.
+    ``closes`` (cached daily closes) adds own-token drawdown and depeg signals
+    for the counterparties the user is exposed to; without it there are none.
     """
     as_of = as_of or utc_now()
     if report is not None and report.as_of != as_of:
@@ -161,6 +165,11 @@ def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | No
     if settings.outflow_signals_enabled:
         events += derived_events(store, settings, held_reserve_slugs(report, directory),
                                  as_of, directory)
+    if closes is not None:
+        exposed = {row.counterparty for row in report.counterparties}
+        exposed |= {issuer.issuer for issuer in report.issuers}
+        events += price_events(closes, [cp for cp in directory if cp.id in exposed],
+                               as_of.astimezone(UTC).date())
     return build_warnings(report, events, directory=directory, params=risk_parameters(settings),
                           links=all_links(store))
 
