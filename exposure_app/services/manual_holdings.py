@@ -112,6 +112,7 @@ def set_holding(
             holdings=tuple(kept),
             coverage=("main",),
             source=SnapshotSource.MANUAL,
+            currency=base,
         )
         snapshot_id = store.snapshots.save(snapshot)
     saved = store.snapshots.get(snapshot_id)

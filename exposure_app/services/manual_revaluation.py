@@ -20,8 +20,10 @@ a stablecoin taken at 1 USD), never an older "last known" price: a re-valuation
 must not be staler than the snapshot it replaces. Holdings priced by the user
 (claims, illiquid tokens) keep their price.
 
-:func:`price_from_records` values a holding the user has just recorded from
-the last price the app stored, so it is not unpriced until the next sync.
+:func:`price_from_records` values a holding the user has just recorded at
+its date's market close (today: the cached ticker) from the market price
+cache (``services.price_lookup``), else from the last price a sync stored,
+so it is not unpriced until the next sync.
 
 Threading: runs on the thread that owns ``store`` (the sync thread, or the
 GUI/CLI thread for :func:`price_from_records`).
@@ -35,7 +37,7 @@ from decimal import Decimal
 
 from exposure_app.domain.market_valuation import follows_market, revalued, with_market_price
 from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotSource
-from exposure_app.domain.timeutil import describe_age
+from exposure_app.domain.timeutil import describe_age, utc_now
 from exposure_app.storage.store import ProfileStore
 
 PriceOf = Callable[[str], "tuple[Decimal, str] | None"]
@@ -63,7 +65,7 @@ def revalue_manual_accounts(store: ProfileStore, price_of: PriceOf, taken_at: da
             store.snapshots.save(Snapshot(
                 id=None, account_id=account.id, taken_at=taken_at, status=latest.status,
                 holdings=holdings, coverage=latest.coverage, missing=latest.missing,
-                source=SnapshotSource.REVALUED,
+                source=SnapshotSource.REVALUED, currency=latest.currency,
             ))
             changed.append(account.id)
     return changed
@@ -75,9 +77,17 @@ def _same_day_revaluation(latest: Snapshot, taken_at: datetime) -> bool:
 
 
 def price_from_records(store: ProfileStore, holding: Holding, base: str, when: datetime) -> Holding:
-    """``holding`` valued at the last price stored for its asset, if it follows the market."""
+    """``holding`` valued at ``when``'s close (or the last stored price), if it follows the market."""
     if not follows_market(holding) or holding.priced:
         return holding
+    from exposure_app.services.price_lookup import MarketPrices
+
+    now = utc_now()
+    market = MarketPrices.load(store, now, [holding.asset, base])
+    day = None if when.astimezone(UTC).date() >= now.date() else when.astimezone(UTC).date()
+    point = market.price(holding.asset, base, day)
+    if point is not None:
+        return with_market_price(holding, point.price, point.label)
     record = store.prices.latest(holding.asset, base, when)
     if record is None:
         return holding

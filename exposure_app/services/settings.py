@@ -22,8 +22,14 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
+from exposure_app.exchanges.market_data import parse_price_sources
 
 T = TypeVar("T")
+
+
+def _check_price_sources(value: str) -> None:
+    if not parse_price_sources(value):
+        raise ValueError("price_sources: name at least one exchange (e.g. kraken)")
 SETTINGS_NAME = "settings.json"
 BASE_CURRENCIES = ("USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD", "BTC", "ETH", "USDT", "USDC")
 
@@ -37,6 +43,7 @@ class Setting(Generic[T]):
     minimum: Any = None
     maximum: Any = None
     choices: tuple[Any, ...] | None = None
+    check: Any = None   # optional callable(value) raising ValueError with the reason
 
     def __set_name__(self, owner: type, name: str) -> None:
         owner._declared = {**getattr(owner, "_declared", {}), name: self}  # type: ignore[attr-defined]
@@ -73,6 +80,8 @@ class Setting(Generic[T]):
             raise TypeError(self.kind)
         if self.choices is not None and value not in self.choices:
             raise ValueError(f"{self.key}: {value!r} is not one of {', '.join(map(str, self.choices))}")
+        if self.check is not None:
+            self.check(value)
         if self.minimum is not None and value < self.minimum:
             raise ValueError(f"{self.key}: {value} is below {self.minimum}")
         if self.maximum is not None and value > self.maximum:
@@ -128,6 +137,12 @@ class Settings:
         "sync_timeout_seconds", 30, int, "Give up on one account after this long.", 1, 600
     )
     proxy = Setting("proxy", "", str, "Default HTTP(S) or SOCKS proxy for exchanges and feeds.")
+    price_sources = Setting(
+        "price_sources", "kraken, binance", str,
+        "Exchanges asked for public market prices, in order (fallbacks after the first); "
+        "EXCHANGE=URL points one at another origin, e.g. binance=http://127.0.0.1:9000.",
+        check=_check_price_sources,
+    )
     events_feed_url = Setting("events_feed_url", "", str, "URL of an events feed (JSON).")
     withdrawal_test_interval_days = Setting(
         "withdrawal_test_interval_days",

@@ -30,12 +30,17 @@ import concurrent.futures
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from exposure_app.domain.models import AccountKind
 from exposure_app.services.profile import Profile
 from exposure_app.services.sync_account import AccountSession
-from exposure_app.services.sync_events import SyncEvent, SyncReport, SyncRunFinished
+from exposure_app.services.sync_events import (
+    PricesRefreshed,
+    SyncEvent,
+    SyncReport,
+    SyncRunFinished,
+)
 from exposure_app.services.sync_run import SyncRun
 from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.store import ProfileStore
@@ -145,6 +150,28 @@ class SyncService:
         assert self._loop is not None
         ids = None if account_ids is None else frozenset(account_ids)
         return asyncio.run_coroutine_threadsafe(self._run(ids), self._loop)
+
+    def refresh_prices(self, history_start: date | None = None) -> concurrent.futures.Future:
+        """Refresh the market price cache on the loop (after any run in progress);
+        the Future gives a ``PriceRefreshReport``, also emitted as ``PricesRefreshed``.
+        ``history_start``: fetch daily closes back to that day (default: see
+        ``services.prices``)."""
+        if not self.running:
+            self.start()
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(self._refresh_prices(history_start), self._loop)
+
+    async def _refresh_prices(self, history_start: date | None = None):
+        from exposure_app.services.prices import refresh_prices
+
+        assert self._run_lock is not None and self._store is not None
+        async with self._run_lock:
+            settings = self.profile.load_settings()
+            timeout = float(self.account_timeout or settings.sync_timeout_seconds)
+            report = await refresh_prices(self._store, settings, timeout=timeout,
+                                          history_start=history_start)
+        self._emit(PricesRefreshed(report))
+        return report
 
     def cancel(self) -> None:
         """Cancel the run in progress; cancelled accounts store nothing."""

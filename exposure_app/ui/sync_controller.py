@@ -53,6 +53,8 @@ class SyncController(QObject):
         self.bridge.account_progress.connect(self._on_progress, q)
         self.bridge.account_finished.connect(self._on_finished, q)
         self.bridge.run_finished.connect(self._on_run_finished, q)
+        self.bridge.prices_refreshed.connect(self._on_prices_refreshed, q)
+        self._prices_pending = False
         self.live_status: dict[int, str] = {}
         self.last_results: dict[int, AccountSyncFinished] = {}
         self._future: Future | None = None
@@ -112,6 +114,37 @@ class SyncController(QObject):
             return False
         return self.sync(None)
 
+    def _has_hand_recorded_accounts(self) -> bool:
+        return any(a.kind is not AccountKind.EXCHANGE_API
+                   for a in self.state.store.accounts.list())
+
+    def refresh_prices(self) -> None:
+        """Update the market price cache on the sync thread (after any sync running)."""
+        if self.service is None:
+            self._prices_pending = True
+            if self._starter is None or not self._starter.is_running():
+                self._starter = BackgroundCall(self._create_service, "start-sync-service", self)
+                self._starter.done.connect(self._on_service_ready,
+                                           Qt.ConnectionType.QueuedConnection)
+                self._starter.failed.connect(self._on_service_failed,
+                                             Qt.ConnectionType.QueuedConnection)
+                self._starter.start()
+            return
+        try:
+            self.service.refresh_prices()   # the result arrives as PricesRefreshed
+        except Exception:
+            log.exception("starting a price update failed")
+
+    def _on_prices_refreshed(self, event) -> None:
+        report = event.report
+        if report.ok or not report.sources:
+            text = f"Market prices updated ({report.tickers} prices, {report.closes} closes)."
+        else:
+            reasons = "; ".join(s.message for s in report.sources if not s.ok)[:200]
+            text = f"Market prices could not be updated ({reasons}); cached prices kept."
+        self.window.statusBar().showMessage(text, 8000)
+        self.state.mark_dirty()
+
     def sync(self, account_ids: Iterable[int] | None) -> bool:
         if self.is_running:
             self.window.statusBar().showMessage("A sync is already running.", 4000)
@@ -145,6 +178,9 @@ class SyncController(QObject):
     def _on_service_ready(self, service) -> None:
         self.service = service
         self._start_pending()
+        if self._prices_pending:
+            self._prices_pending = False
+            self.refresh_prices()
 
     def _on_service_failed(self, exc: Exception) -> None:
         log.error("the sync service could not start: %s", exc)
@@ -256,3 +292,7 @@ class SyncController(QObject):
         self.window.statusBar().showMessage(text, 8000)
         self._publish_status()
         self.state.mark_dirty()
+        if not report.cancelled and self._has_hand_recorded_accounts():
+            # wallets and unconnected custodians are valued at the market's prices
+            # (exchange accounts were just priced by their own exchanges' tickers)
+            self.refresh_prices()

@@ -29,6 +29,7 @@ from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.prices import cache_age_text
 from exposure_app.services.profile import Profile
 from exposure_app.services.reminders import due_reminders
 from exposure_app.services.settings import Settings
@@ -53,6 +54,8 @@ class ViewData:
     problems: tuple[str, ...] = ()
     #: withdrawal tests due as of ``as_of`` (``services.reminders.Reminder``), most overdue first
     due_reminders: tuple = ()
+    #: "prices as of … (N h old)": the age of the cached market prices
+    prices_age: str = ""
 
     @property
     def highest_level(self) -> str:
@@ -161,6 +164,7 @@ class ViewState(QObject):
             accounts=tuple(s.account for s in report.accounts),
             problems=tuple(problems),
             due_reminders=due,
+            prices_age=cache_age_text(self.store),
         )
 
     def close(self) -> None:

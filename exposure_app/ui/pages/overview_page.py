@@ -175,6 +175,8 @@ class OverviewPage(QScrollArea):
             lines.append(f"{stale} account{'s' if stale != 1 else ''} stale: see below")
         if report.unpriced:
             lines.append(f"{len(report.unpriced)} holding(s) without a price: not counted")
+        if data.prices_age:
+            lines.append(data.prices_age[0].upper() + data.prices_age[1:])
         self.net_worth.set(format_money(report.net_worth, cur), "\n".join(lines))
         custodial = QColor(theme.CUSTODIAL_COLOUR)
         self_colour = QColor(theme.SELF_CUSTODY_COLOUR)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.domain.money import to_text
+from exposure_app.services.base_currency import change_base_currency
 from exposure_app.services.settings import Setting, Settings
 from exposure_app.ui.view_state import ViewState
 from exposure_app.ui.widgets.cards import ERROR_COLOUR, Card, heading
@@ -207,6 +208,16 @@ class SettingsPage(QScrollArea):
             self.status.setText("Not saved. " + " ".join(errors))
             self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
             return False
+        new_base, old_base = fresh.base_currency, self.state.settings.base_currency
+        if new_base != old_base:
+            # stored figures are converted at each day's cached rate, or nothing changes
+            fresh.base_currency = old_base
+            try:
+                change_base_currency(self.state.store, fresh, new_base)
+            except (ValueError, OSError) as exc:
+                self.status.setText(f"Not saved. {exc}")
+                self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
+                return False
         try:
             fresh.save()
         except OSError as exc:
