@@ -86,7 +86,9 @@ class RiskParameters:
     score_info: float = 1.0
     score_low: float = 10.0
     score_medium: float = 30.0
-    score_high: float = 60.0
+    score_high: float = 45.0
+    """From here a custodian is ``distressed``: calibrated on the catalogue before 2022
+    (``exposure-app risk backtest``; docs/risk-model.md)."""
     custodian_share_warning: float = 0.25
     custodial_share_warning: float = 0.50
     minor_exposure_share: float = 0.01

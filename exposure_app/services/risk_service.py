@@ -46,7 +46,7 @@ from exposure_app.risk.links import (
 )
 from exposure_app.risk.outflows import OutflowThresholds, derive_outflow_events
 from exposure_app.risk.price_signals import ClosesSource, price_events
-from exposure_app.risk.scoring import RiskParameters
+from exposure_app.risk.scoring import Level, RiskParameters
 from exposure_app.risk.warnings import WarningsReport, build_warnings
 from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.settings import Settings
@@ -62,6 +62,7 @@ def risk_parameters(settings: Settings) -> RiskParameters:
         score_low=float(settings.risk_score_low),
         score_medium=float(settings.risk_score_medium),
         score_high=float(settings.risk_score_high),
+        concentration_cap=Level(settings.risk_concentration_cap),
         custodian_share_warning=float(settings.custodian_share_warning),
         custodial_share_warning=float(settings.custodial_share_warning),
         minor_exposure_share=float(settings.risk_minor_exposure_share),

@@ -180,6 +180,10 @@ class Settings:
         "Outflows together with a halt or hack within this many days escalate a warning.",
         minimum=1, maximum=365,
     )
+    risk_concentration_cap = Setting(
+        "risk_concentration_cap", "medium", str,
+        "Highest warning level concentration alone reaches.", choices=("info", "low", "medium"),
+    )
     risk_minor_exposure_share = Setting(
         "risk_minor_exposure_share", Decimal("0.01"), Decimal,
         "Exposure below this share of net worth lowers an event warning by one level.",
@@ -192,7 +196,9 @@ class Settings:
         "risk_score_medium", 30, int, "Event score from which a warning is 'medium'.", 1, 1000
     )
     risk_score_high = Setting(
-        "risk_score_high", 60, int, "Event score from which a warning is 'high'.", 1, 1000
+        "risk_score_high", 45, int,
+        "Health score from which a custodian is 'distressed' (calibrated: docs/risk-model.md).",
+        1, 1000
     )
 
     def __init__(self, path: Path | None = None) -> None:
