@@ -18,6 +18,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from exposure_app.resource_locator import read_resource_text
+from exposure_app.risk.event_io import load_shipped_events
+from exposure_app.risk.events import Category
+from exposure_app.risk.links import LinkType, Strength, load_shipped_links
 
 EVENTS = json.loads(read_resource_text("events.json"))["events"]
 LINKS = json.loads(read_resource_text("links.json"))["links"]
@@ -117,3 +120,17 @@ def test_link_ids_and_pairs_are_unique():
     assert len(ids) == len(set(ids))
     triples = [(link["counterparty"], link["exposed_to"], link["type"]) for link in LINKS]
     assert len(triples) == len(set(triples))
+
+
+def test_contract_values_are_the_apps():
+    assert {c.value for c in Category} == CATEGORIES
+    assert {t.value for t in LinkType} == LINK_TYPES
+    assert {s.value for s in Strength} == STRENGTHS
+
+
+def test_the_apps_loaders_accept_the_files_unchanged():
+    shipped = {event.id: event for event in load_shipped_events()}
+    assert set(shipped) == set(event_ids())
+    for raw in EVENTS:
+        assert shipped[raw["id"]].published.date() == published_day(raw["published"]), raw["id"]
+    assert {link.id for link in load_shipped_links()} == {link["id"] for link in LINKS}
