@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
@@ -122,6 +122,33 @@ def refresh_held_reserves(store: ProfileStore, settings: Settings,
                          proxy=settings.proxy or None, timeout=settings.sync_timeout_seconds)
 
 
+def friction_derived_events(store: ProfileStore, report: ExposureReport, as_of: datetime,
+                            directory: CounterpartyDirectory) -> list[RiskEvent]:
+    """``withdrawal_friction`` events from the withdrawal status recorded at each sync, for
+    exchanges holding the user's assets as of ``as_of`` (only records up to it)."""
+    from exposure_app.risk.withdrawal_friction import friction_events
+    from exposure_app.storage.withdrawal_history import WithdrawalHistoryRepository
+
+    held_at = {row.counterparty for row in report.counterparties if row.direct > 0}
+    history = WithdrawalHistoryRepository(store)
+    held: dict[str, set[str]] = {}
+    for account in store.accounts.list():
+        if not account.exchange_id or directory.resolve(account.exchange_id) not in held_at:
+            continue
+        state = store.snapshots.state(account, as_of)
+        assets = held.setdefault(account.exchange_id, set())
+        if state.snapshot is not None:
+            assets.update(h.asset for h in state.snapshot.holdings)
+    events: list[RiskEvent] = []
+    for exchange_id, assets in sorted(held.items()):
+        cp = directory.get(exchange_id)
+        if cp is None:
+            continue
+        snaps = history.snapshots(exchange_id, since=as_of - timedelta(days=60), until=as_of)
+        events += friction_events(snaps, counterparty=cp, held=assets, as_of=as_of)
+    return events
+
+
 def all_links(store: ProfileStore) -> list[Link]:
     """The shipped links and the user's own (``risk.links``)."""
     return [*load_shipped_links(), *store.risk.user_links()]
@@ -166,6 +193,7 @@ def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | No
     if settings.outflow_signals_enabled:
         events += derived_events(store, settings, held_reserve_slugs(report, directory),
                                  as_of, directory)
+    events += friction_derived_events(store, report, as_of, directory)
     if closes is not None:
         exposed = {row.counterparty for row in report.counterparties}
         exposed |= {issuer.issuer for issuer in report.issuers}
