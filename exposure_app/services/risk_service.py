@@ -122,18 +122,22 @@ def refresh_held_reserves(store: ProfileStore, settings: Settings,
                          proxy=settings.proxy or None, timeout=settings.sync_timeout_seconds)
 
 
-def friction_derived_events(store: ProfileStore, report: ExposureReport, as_of: datetime,
-                            directory: CounterpartyDirectory) -> list[RiskEvent]:
+def friction_derived_events(store: ProfileStore, report: ExposureReport | None,
+                            as_of: datetime, directory: CounterpartyDirectory
+                            ) -> list[RiskEvent]:
     """``withdrawal_friction`` events from the withdrawal status recorded at each sync, for
-    exchanges holding the user's assets as of ``as_of`` (only records up to it)."""
+    exchanges holding the user's assets as of ``as_of`` (every exchange account when
+    ``report`` is None); only records up to ``as_of`` are read."""
     from exposure_app.risk.withdrawal_friction import friction_events
     from exposure_app.storage.withdrawal_history import WithdrawalHistoryRepository
 
-    held_at = {row.counterparty for row in report.counterparties if row.direct > 0}
+    held_at = None if report is None else {
+        row.counterparty for row in report.counterparties if row.direct > 0}
     history = WithdrawalHistoryRepository(store)
     held: dict[str, set[str]] = {}
     for account in store.accounts.list():
-        if not account.exchange_id or directory.resolve(account.exchange_id) not in held_at:
+        if not account.exchange_id or (
+                held_at is not None and directory.resolve(account.exchange_id) not in held_at):
             continue
         state = store.snapshots.state(account, as_of)
         assets = held.setdefault(account.exchange_id, set())
@@ -147,6 +151,20 @@ def friction_derived_events(store: ProfileStore, report: ExposureReport, as_of: 
         snaps = history.snapshots(exchange_id, since=as_of - timedelta(days=60), until=as_of)
         events += friction_events(snaps, counterparty=cp, held=assets, as_of=as_of)
     return events
+
+
+def friction_notes(store: ProfileStore, as_of: datetime,
+                   directory: CounterpartyDirectory) -> dict[str, str]:
+    """Counterparty -> a line on current withdrawal friction (for the checklist items)."""
+    notes: dict[str, str] = {}
+    day = as_of.astimezone(UTC).date()
+    for event in friction_derived_events(store, None, as_of, directory):
+        last = date.fromisoformat(event.data.get("last_day", event.date.isoformat()))
+        if (day - last).days <= 7:
+            findings = "; ".join(event.data.get("findings", [])[:3])
+            notes[event.counterparty] = (f"withdrawal friction since {event.date.isoformat()}: "
+                                         f"{findings}")
+    return notes
 
 
 def all_links(store: ProfileStore) -> list[Link]:

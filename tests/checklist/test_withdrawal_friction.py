@@ -97,3 +97,8 @@ def test_each_sync_records_status_and_a_pause_reaches_the_warning(
     derived = [e for e in okx.events if e.category is Category.WITHDRAWAL_FRICTION]
     assert derived and "4 of 5 networks" in derived[0].summary
     assert any("withdrawal friction" in r.lower() for r in okx.reasons)
+    from exposure_app.services.checklist_service import build_checklist
+
+    plan = build_checklist(store, Settings(), "okx", levels={})
+    notes = [getattr(section, "withdrawal_info_note", "") for section in plan.sections]
+    assert any("withdrawal friction since" in n and "4 of 5 networks" in n for n in notes)
