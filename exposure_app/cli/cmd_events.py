@@ -162,6 +162,10 @@ def import_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UserError(f"nothing imported. {exc}") from None
     ctx.warn(f"imported {args.file.name}: {outcome.added} added, {outcome.updated} updated, "
              f"{outcome.unchanged} unchanged")
+    if outcome.counterparties is not None:
+        ctx.warn(f"counterparties: {outcome.counterparties.added} added, "
+                 f"{outcome.counterparties.updated} updated, "
+                 f"{outcome.counterparties.unchanged} unchanged")
     if outcome.links is not None:
         ctx.warn(f"links: {outcome.links.added} added, {outcome.links.updated} updated, "
                  f"{outcome.links.unchanged} unchanged")
@@ -173,7 +177,8 @@ def export_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
               else ctx.store.risk.list(origin=Origin.USER))
     try:
         write_events_file(args.file, sorted(events, key=lambda e: (e.date, e.id)),
-                          links=ctx.store.risk.user_links())
+                          links=ctx.store.risk.user_links(),
+                          counterparties=ctx.store.risk.user_counterparty_entries())
     except EventFileError as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:

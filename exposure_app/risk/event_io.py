@@ -163,7 +163,7 @@ def read_events_file(
 
 
 def events_to_json(events: Iterable[RiskEvent], *, with_origin: bool = False,
-                   links: Iterable[Link] = ()) -> str:
+                   links: Iterable[Link] = (), counterparties: Iterable[dict] = ()) -> str:
     body: dict[str, object] = {
         "version": FORMAT_VERSION,
         "events": [e.to_dict(with_origin=with_origin) for e in events],
@@ -171,6 +171,9 @@ def events_to_json(events: Iterable[RiskEvent], *, with_origin: bool = False,
     link_list = [link.to_dict() for link in links]
     if link_list:
         body["links"] = link_list
+    own = list(counterparties)
+    if own:
+        body["counterparties"] = own
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -190,11 +193,13 @@ def events_to_csv(events: Iterable[RiskEvent]) -> str:
     return out.getvalue()
 
 
-def write_events_file(path: Path, events: Iterable[RiskEvent], links: Iterable[Link] = ()
-                      ) -> None:
-    """Write ``events`` (and, in JSON only, ``links``) by the file name; atomic replace."""
+def write_events_file(path: Path, events: Iterable[RiskEvent], links: Iterable[Link] = (),
+                      counterparties: Iterable[dict] = ()) -> None:
+    """Write ``events`` (and, in JSON only, ``links`` and the user's ``counterparties``)
+    by the file name; atomic replace."""
     fmt = format_for(path)
-    text = events_to_json(events, links=links) if fmt == "json" else events_to_csv(events)
+    text = (events_to_json(events, links=links, counterparties=counterparties)
+            if fmt == "json" else events_to_csv(events))
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)

@@ -45,6 +45,7 @@ from exposure_app.risk.links import (
     parse_link_set,
 )
 from exposure_app.risk.outflows import OutflowThresholds, derive_outflow_events
+from exposure_app.risk.own_counterparties import parse_own_counterparties
 from exposure_app.risk.price_signals import ClosesSource, price_events
 from exposure_app.risk.scoring import Level, RiskParameters
 from exposure_app.risk.warnings import WarningsReport, build_warnings
@@ -115,7 +116,7 @@ def refresh_held_reserves(store: ProfileStore, settings: Settings,
 
     if not settings.outflow_signals_enabled:
         return []
-    directory = load_directory()
+    directory = store.risk.directory()
     report = exposure_as_of(store, settings, as_of or utc_now(), directory)
     slugs = held_reserve_slugs(report, directory).values()
     return refresh_slugs(store, slugs, base_url=settings.reserve_data_url,
@@ -187,7 +188,7 @@ def withdrawals_blocked(store: ProfileStore, as_of: datetime,
     events = stored_and_shipped_events(store)
     if ignore_ids_starting:
         events = [e for e in events if not e.id.startswith(ignore_ids_starting)]
-    return blocked_withdrawals(events, directory or load_directory(),
+    return blocked_withdrawals(events, directory or store.risk.directory(),
                                as_of.astimezone(UTC).date())
 
 
@@ -204,7 +205,7 @@ def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | No
     as_of = as_of or utc_now()
     if report is not None and report.as_of != as_of:
         raise ValueError(f"the exposure report is as of {report.as_of}, not {as_of}")
-    directory = load_directory()
+    directory = store.risk.directory()
     if report is None:
         report = exposure_as_of(store, settings, as_of, directory)
     events = stored_and_shipped_events(store)
@@ -228,7 +229,7 @@ def list_events(store: ProfileStore, settings: Settings, *, counterparty: str | 
     Derived outflow events are included for held custodians with cached data.
     """
     as_of = as_of or utc_now()
-    directory = load_directory()
+    directory = store.risk.directory()
     events = [e for e in stored_and_shipped_events(store) if e.known_on(as_of.date())]
     if settings.outflow_signals_enabled:
         report = exposure_as_of(store, settings, as_of, directory)
@@ -246,13 +247,17 @@ def _reserved_ids() -> dict[str, str]:
     return {e.id: SHIPPED_ID_REASON for e in load_shipped_events()}
 
 
-def validate_user_event(raw: Mapping) -> RiskEvent:
-    """Validate one user event; raises :class:`EventError` (shipped ids refused)."""
+def validate_user_event(raw: Mapping, directory: CounterpartyDirectory | None = None
+                        ) -> RiskEvent:
+    """Validate one user event; raises :class:`EventError` (shipped ids refused).
+
+    ``directory``: the profile's (``store.risk.directory()``: the catalogue and the
+    user's own counterparties); the shipped catalogue when not given."""
     problems: list[str] = []
     event = None
     try:
         now = utc_now()
-        event = parse_event(raw, directory=load_directory(), origin=Origin.USER,
+        event = parse_event(raw, directory=directory or load_directory(), origin=Origin.USER,
                             today=now.date(), added_at=now)
     except EventError as exc:
         problems.extend(exc.problems)
@@ -264,7 +269,7 @@ def validate_user_event(raw: Mapping) -> RiskEvent:
 
 
 def add_user_event(store: ProfileStore, raw: Mapping) -> RiskEvent:
-    event = validate_user_event(raw)
+    event = validate_user_event(raw, store.risk.directory())
     store.risk.add_user(event)
     return event
 
@@ -290,7 +295,7 @@ def edit_user_event(
         merged.pop(name, None)
     if merged.get("id") != event_id:
         raise EventError(["id: cannot be changed; remove the event and add a new one"])
-    event = validate_user_event(merged)
+    event = validate_user_event(merged, store.risk.directory())
     store.risk.replace_user(event)
     return event
 
@@ -300,44 +305,72 @@ def remove_user_event(store: ProfileStore, event_id: str) -> None:
 
 
 def import_user_events(store: ProfileStore, path: Path) -> ImportOutcome:
-    """Validate the whole file, then add/update in one transaction; a bad file changes nothing."""
+    """Validate the whole file (counterparties, events, links), then add/update in one
+    transaction; a bad file changes nothing."""
     from exposure_app.storage.errors import ConflictError
 
     reserved = _reserved_ids()
     reserved.update({e.id: "belongs to a feed event (use another id)"
                      for e in store.risk.list(origin=Origin.FEED)})
     now = utc_now()
-    events = read_events_file(path, directory=load_directory(), origin=Origin.USER,
+    data = _json_object(path)
+    own, directory = _own_counterparties_in(store, data, path.name)
+    events = read_events_file(path, directory=directory, origin=Origin.USER,
                               today=now.date(), reserved_ids=reserved, added_at=now)
-    links = _links_in(path, now)
+    links = _links_in(data, path.name, now, directory)
     try:
         with store.transaction():
-            outcome = store.risk.import_user(events)
-            if links is None:
-                return outcome
-            return replace(outcome, links=store.risk.import_user_links(links))
+            counterparties = None if own is None else store.risk.import_user_counterparties(own)
+            outcome = store.risk.import_user(events, defaulted_at=now)
+            return replace(
+                outcome, counterparties=counterparties,
+                links=None if links is None else store.risk.import_user_links(
+                    links, defaulted_at=now))
     except ConflictError as exc:  # pragma: no cover - a race with a feed update
         raise EventSetError(path.name, [EntryProblem(0, None, (str(exc),))]) from None
 
 
-def _links_in(path: Path, now: datetime) -> list[Link] | None:
-    """The ``links`` of a JSON events file, validated as a whole (None: the file has none)."""
+def _json_object(path: Path) -> Mapping | None:
+    """The top-level object of a JSON events file (None for CSV, a bare list or bad JSON,
+    which :func:`read_events_file` reports)."""
     if format_for(path) != "json":
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-        return None   # read_events_file has already refused such a file
-    if not isinstance(data, Mapping) or "links" not in data:
+        return None
+    return data if isinstance(data, Mapping) else None
+
+
+def _own_counterparties_in(store: ProfileStore, data: Mapping | None, what: str
+                           ) -> tuple[list[dict] | None, CounterpartyDirectory]:
+    """The file's ``counterparties`` validated against the catalogue and the user's other
+    counterparties, and the directory events and links of the file are read with."""
+    if data is None or "counterparties" not in data:
+        return None, store.risk.directory()
+    items = data["counterparties"]
+    if not isinstance(items, list):
+        raise EventFileError(f"{what}: \"counterparties\" must be a list")
+    new_ids = {i.get("id") for i in items if isinstance(i, Mapping)}
+    kept = [e for e in store.risk.user_counterparty_entries() if e.get("id") not in new_ids]
+    _, base = parse_own_counterparties(enumerate(kept, start=1), base=load_directory(),
+                                       what="stored counterparties")
+    return parse_own_counterparties(enumerate(items, start=1), base=base,
+                                    what=f"{what} (counterparties)")
+
+
+def _links_in(data: Mapping | None, what: str, now: datetime,
+              directory: CounterpartyDirectory) -> list[Link] | None:
+    """The ``links`` of a JSON events file, validated as a whole (None: the file has none)."""
+    if data is None or "links" not in data:
         return None
     reserved = {link.id: "is a shipped link; use another id" for link in load_shipped_links()}
     try:
-        entries = link_entries(data, path.name)
+        entries = link_entries(data, what)
     except LinkFileError as exc:
         raise EventFileError(str(exc)) from None
-    return parse_link_set(entries, directory=load_directory(),
-                          origin=Origin.USER, what=path.name, today=now.date(), added_at=now,
-                          reserved_ids=reserved)
+    return parse_link_set(entries, directory=directory, origin=Origin.USER, what=what,
+                          today=now.date(), added_at=now, reserved_ids=reserved)
 
 
 def catalogue_backtest(settings: Settings, *, start: date | None = None, end: date | None = None,

@@ -125,3 +125,45 @@ def test_links_import_with_events_as_a_whole_and_export_again(store, tmp_path):
     write_events_file(out, store.risk.list(), links=store.risk.user_links())
     exported = json.loads(out.read_text())
     assert [x["id"] for x in exported["links"]] == ["my-link-1"]
+
+
+def test_own_counterparties_events_and_links_in_one_file(store, tmp_path):
+    from exposure_app.risk.event_io import write_events_file
+    from exposure_app.services import risk_service
+
+    from .helpers import raw_event
+
+    mine = {"id": "my-local-exchange", "name": "My Local Exchange", "kind": "exchange",
+            "website": "https://example.org/mle"}
+    path = tmp_path / "own.json"
+    path.write_text(json.dumps({
+        "version": 1, "counterparties": [mine],
+        "events": [raw_event("mle-halt", counterparty="my-local-exchange",
+                             category="withdrawal_halt")],
+        "links": [raw_link("mle-kraken", counterparty="my-local-exchange",
+                           exposed_to="kraken", published=None)]}))
+    outcome = risk_service.import_user_events(store, path)
+    assert (outcome.counterparties.added, outcome.added, outcome.links.added) == (1, 1, 1)
+    assert store.risk.directory().name("my-local-exchange") == "My Local Exchange"
+    assert store.risk.get("mle-halt").counterparty == "my-local-exchange"
+    again = risk_service.import_user_events(store, path)
+    assert (again.counterparties.unchanged, again.unchanged) == (1, 1)
+    listed = risk_service.list_events(store, __import__(
+        "exposure_app.services.settings", fromlist=["Settings"]).Settings(),
+        counterparty="my-local-exchange")
+    assert [e.id for e in listed] == ["mle-halt"]
+
+    before = store.risk.user_counterparty_entries()
+    clash = tmp_path / "clash.json"
+    clash.write_text(json.dumps({"counterparties": [{**mine, "id": "kraken"},
+                                                    {"id": "x-y-z", "name": "X"}],
+                                 "events": [raw_event("e-9", counterparty="x-y-z")]}))
+    with pytest.raises(EventSetError) as info:
+        risk_service.import_user_events(store, clash)
+    assert "already in the catalogue" in str(info.value) and "entry 2" in str(info.value)
+    assert store.risk.user_counterparty_entries() == before and store.risk.get("e-9") is None
+
+    out = tmp_path / "out.json"
+    write_events_file(out, store.risk.list(), links=store.risk.user_links(),
+                      counterparties=store.risk.user_counterparty_entries())
+    assert json.loads(out.read_text())["counterparties"] == [mine]
