@@ -35,8 +35,9 @@ from exposure_app.exchanges.errors import BadResponseError
 MIN_PRICE = Decimal("1e-12")
 MAX_PRICE = Decimal("1e12")
 MAX_SOURCES = 5
-MAX_CANDLES = 5 * 366          # the longest history asked for one market at once
-MAX_PAGES = 8                  # requests per market and refresh
+MAX_CANDLES = 5 * 366          # rows read from one answer (venues send up to 1000)
+MAX_PAGES = 8                  # requests per market and refresh (the size bound)
+EARLIEST_DAY = date(2009, 1, 3)
 # Quote currencies that give a USD value, in order of preference.
 USD_QUOTES = ("USD", "USDT", "USDC")
 FIAT = frozenset({"USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD"})
@@ -255,7 +256,7 @@ class MarketDataClient:
     async def daily_closes(self, symbol: str, start: date, today: date,
                            rejected: Rejected) -> list[DailyClose]:
         """Closes of ``symbol`` from ``start`` to yesterday, in a bounded number of pages."""
-        start = max(start, today - timedelta(days=MAX_CANDLES))
+        start = max(start, EARLIEST_DAY)
         asset, quote = symbol.split(":")[0].split("/")
         closes: list[DailyClose] = []
         since = start

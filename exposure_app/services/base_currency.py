@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 
 from exposure_app.domain.money import mul
 from exposure_app.domain.timeutil import utc_now
-from exposure_app.services.price_lookup import MarketPrices
+from exposure_app.services.price_lookup import MarketPrices, PricePoint
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
 
@@ -45,14 +45,14 @@ def _rate_day(taken_at: datetime, today: date) -> date | None:
 def change_base_currency(store: ProfileStore, settings: Settings, new: str,
                          *, now: datetime | None = None) -> CurrencyChange:
     """Convert every stored figure to ``new`` and save it as the base currency."""
-    settings.__class__.base_currency.coerce(new)   # an unknown currency is refused first
+    Settings.declared()["base_currency"].coerce(new)   # an unknown currency is refused first
     now = now or utc_now()
     old = settings.base_currency
     rows = store.db.execute(
         "SELECT id, taken_at, currency FROM snapshots WHERE usable = 1 AND currency != ?", [new]
     ).fetchall()
     prices = MarketPrices.load(store, now, {c for _i, _t, c in rows} | {new})
-    rates: dict[tuple[str, date | None], object] = {}
+    rates: dict[tuple[str, date | None], PricePoint | None] = {}
     missing: dict[str, set[date]] = defaultdict(set)
     for _id, taken_at, currency in rows:
         day = _rate_day(datetime.fromisoformat(taken_at), now.date())
@@ -76,7 +76,8 @@ def change_base_currency(store: ProfileStore, settings: Settings, new: str,
     with store.transaction():
         for snapshot_id, taken_at, currency in rows:
             rate = rates[(currency, _rate_day(datetime.fromisoformat(taken_at), now.date()))]
-            factor = rate.price  # type: ignore[attr-defined]
+            assert rate is not None
+            factor = rate.price
             snapshot = store.snapshots.get(snapshot_id)
             assert snapshot is not None
             holdings = [
@@ -91,3 +92,19 @@ def change_base_currency(store: ProfileStore, settings: Settings, new: str,
     settings.base_currency = new
     settings.save()
     return CurrencyChange(old, new, len(rows))
+
+
+def currency_mismatch(store: ProfileStore, base: str) -> str | None:
+    """Why figures would be shown under the wrong label, or ``None``.
+
+    A profile whose base currency was changed before snapshots recorded their
+    currency holds USD figures under another setting; this says so, and how
+    to convert them, instead of relabelling them silently.
+    """
+    stored = [r[0] for r in store.db.execute(
+        "SELECT DISTINCT currency FROM snapshots WHERE usable = 1 AND currency != ?", [base])]
+    if not stored:
+        return None
+    return (f"Some stored figures are in {', '.join(sorted(stored))}, not {base}: they are "
+            f"not comparable until converted. Set the base currency to {base} again to convert "
+            "them at each day's cached rate (a price update fetches the rates).")

@@ -6,20 +6,24 @@ the error lists every failed entry. A valid feed replaces the previous feed
 events in one transaction. Feed events may not reuse a shipped id (the shipped
 history is never overwritten) nor one of the user's own ids.
 
+Downloads are bounded as a whole (``timeout`` covers the entire download,
+:data:`MAX_BYTES` the body) by :mod:`exposure_app.services.http_fetch`.
+
 Threading: blocking I/O; call from a worker thread with that thread's store.
 """
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.event_io import EventFileError, load_shipped_events, read_events_text
 from exposure_app.risk.events import EventSetError, Origin
+from exposure_app.services.http_fetch import FetchError, fetch
 from exposure_app.storage.errors import ConflictError
 from exposure_app.storage.store import ProfileStore
 
@@ -37,23 +41,25 @@ class FeedUpdate:
 
 
 def _fetch(url: str, timeout: float, proxy: str | None) -> str:
+    """The feed's text: a local ``file:`` URL read up to the cap, anything else
+    through :func:`~exposure_app.services.http_fetch.fetch` (whole-download
+    deadline, size cap, https-only redirects, the proxy)."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https", "file") or (parts.scheme != "file"
-                                                          and not parts.netloc):
-        raise FeedError(f"{url!r} is not an http(s) or file URL")
-    handlers: list[urllib.request.BaseHandler] = []
-    if proxy:
-        handlers.append(urllib.request.ProxyHandler({"http": proxy, "https": proxy}))
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
-    try:
-        with urllib.request.build_opener(*handlers).open(request, timeout=timeout) as response:
-            body = response.read(MAX_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise FeedError(f"{url}: HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise FeedError(f"{url}: {getattr(exc, 'reason', exc)}") from None
-    if len(body) > MAX_BYTES:
-        raise FeedError(f"{url}: feed larger than {MAX_BYTES} bytes")
+    if parts.scheme == "file":
+        path = Path(url2pathname(parts.path))
+        try:
+            with path.open("rb") as handle:
+                body = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise FeedError(f"{url}: {exc.strerror or exc}") from None
+        if len(body) > MAX_BYTES:
+            raise FeedError(f"{url}: feed larger than {MAX_BYTES} bytes")
+    else:
+        try:
+            body = fetch(url, max_bytes=MAX_BYTES, total_timeout=timeout, proxy=proxy,
+                         accept="application/json").body
+        except FetchError as exc:
+            raise FeedError(str(exc)) from None
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError:

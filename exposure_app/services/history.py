@@ -20,6 +20,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.models import AccountKind
 from exposure_app.domain.money import ZERO, share
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
 from exposure_app.services.price_lookup import MarketPrices
@@ -62,9 +63,9 @@ HISTORY_WALK_SQL = (
 
 # Hand-recorded holdings that follow the market (no price of the user's own).
 _MARKET_HOLDINGS_SQL = (
-    "SELECT h.snapshot_id, h.asset, h.total, h.value FROM holdings h "
-    "JOIN snapshots s ON s.id = h.snapshot_id JOIN accounts a ON a.id = s.account_id "
-    "WHERE s.usable = 1 AND s.taken_at <= ? AND a.kind != 'exchange_api' "
+    "SELECT h.snapshot_id, h.asset, h.total, h.value FROM snapshots s "
+    "JOIN holdings h ON h.snapshot_id = s.id "
+    "WHERE s.account_id = ? AND s.usable = 1 AND s.taken_at <= ? "
     "AND (h.price_source IS NULL OR h.price_source LIKE 'market: %') AND h.total != '0'"
 )
 
@@ -84,15 +85,19 @@ class _MarketSnapshot:
         return total
 
 
-def _market_snapshots(store: ProfileStore, end: date
+def _market_snapshots(store: ProfileStore, account_ids: list[int], end: date
                       ) -> tuple[dict[int, list[tuple[str, Decimal, Decimal]]], set[str]]:
+    """Market-following holdings of the hand-recorded accounts' captures (exchange
+    accounts are priced by their syncs and never read here)."""
     by_snapshot: dict[int, list[tuple[str, Decimal, Decimal]]] = {}
     assets: set[str] = set()
-    for snapshot_id, asset, total, value in store.db.execute(
-            _MARKET_HOLDINGS_SQL, [end_of_day_bound(end)]):
-        by_snapshot.setdefault(snapshot_id, []).append(
-            (asset, Decimal(total), Decimal(value) if value is not None else ZERO))
-        assets.add(asset)
+    bound = end_of_day_bound(end)
+    for account_id in account_ids:
+        for snapshot_id, asset, total, value in store.db.execute(
+                _MARKET_HOLDINGS_SQL, [account_id, bound]):
+            by_snapshot.setdefault(snapshot_id, []).append(
+                (asset, Decimal(total), Decimal(value) if value is not None else ZERO))
+            assets.add(asset)
     return by_snapshot, assets
 
 
@@ -125,7 +130,10 @@ def iter_daily_history(
     if end < start:
         return
     holder: dict[int, str] = {}
+    hand_recorded: list[int] = []
     for account in store.accounts.list():
+        if account.kind is not AccountKind.EXCHANGE_API:
+            hand_recorded.append(account.id)
         holder[account.id] = (
             directory.resolve(account.counterparty)
             if account.is_custodial and account.counterparty
@@ -135,7 +143,7 @@ def iter_daily_history(
     rows = store.db.execute(HISTORY_WALK_SQL, [end_of_day_bound(end)]).fetchall()
     # Wallets recorded by hand move with the market between records: their
     # market-following holdings are valued at each day's cached close.
-    market_holdings, market_assets = _market_snapshots(store, end)
+    market_holdings, market_assets = _market_snapshots(store, hand_recorded, end)
     currency = store.value_currency
     today = utc_now().date()
     prices = MarketPrices.load(store, utc_now(), market_assets) if market_assets else None

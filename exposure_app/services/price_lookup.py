@@ -109,17 +109,16 @@ class MarketPrices:
     def usd(self, asset: str, day: date | None = None) -> PricePoint | None:
         """One unit of ``asset`` in USD now (``day`` ``None``) or at ``day``'s close.
 
-        On a day, the first route in the module docstring's order that has a
-        close wins. Now, the route with the freshest ticker wins (a source that
-        stopped answering leaves an older ticker behind), in that order on a tie.
+        The freshest route wins: now, the newest ticker (a source that stopped
+        answering leaves an older one behind); on a day, the close nearest the
+        day (within the lookback). Ties go in the module docstring's order.
         """
         if asset == "USD":
             return PricePoint(ONE, "USD", day or self.today)
         routes = self._routes(asset, day)
         if routes:
-            if day is not None:
-                return routes[0][1]
-            return max(routes, key=lambda r: (r[0], -routes.index(r)))[1]
+            ranked = [(known, -rank, point) for rank, (known, point) in enumerate(routes)]
+            return max(ranked, key=lambda r: (r[0], r[1]))[2]
         if asset in USD_STABLECOINS:
             return PricePoint(ONE, f"assumed 1 {asset} = 1 USD (no market price; as of today)",
                               self.today, assumed=True)

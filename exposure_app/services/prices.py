@@ -27,8 +27,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from exposure_app.domain.market_valuation import follows_market, with_market_price
-from exposure_app.domain.models import AccountKind
+from exposure_app.domain.market_valuation import (
+    MARKET_PREFIX,
+    follows_market,
+    with_market_price,
+)
+from exposure_app.domain.models import AccountKind, Holding
 from exposure_app.domain.timeutil import describe_age, utc_now
 from exposure_app.exchanges.errors import describe_exception
 from exposure_app.exchanges.market_data import (
@@ -81,6 +85,11 @@ class PriceRefreshReport:
     def ok(self) -> bool:
         return any(s.ok for s in self.sources)
 
+    @classmethod
+    def failed(cls, started_at: datetime, message: str) -> PriceRefreshReport:
+        """A refresh that stopped before any source was asked or its answer stored."""
+        return cls(started_at, (SourceOutcome("price update", False, message),), 0, 0, (), ())
+
     def as_json(self) -> dict[str, object]:
         return {
             "started_at": self.started_at.isoformat(), "ok": self.ok,
@@ -123,12 +132,12 @@ async def _from_source(client: MarketDataClient, assets: list[str], start: dict[
         if symbols:
             chosen[asset] = symbols[0]
     quotes = await client.tickers(list(chosen.values()), now, rejected)
-    closes: list[DailyClose] = []
+    into.quotes.extend(quotes)   # kept as it arrives: a source that times out later
+    answered = {f"{q.asset}/{q.quote}" for q in quotes}   # still gave what it gave
     for asset, symbol in chosen.items():
-        closes.extend(await client.daily_closes(symbol, start[asset], now.date(), rejected))
-    into.quotes.extend(quotes)
-    into.closes.extend(closes)
-    answered = {f"{q.asset}/{q.quote}" for q in quotes} | {f"{c.asset}/{c.quote}" for c in closes}
+        closes = await client.daily_closes(symbol, start[asset], now.date(), rejected)
+        into.closes.extend(closes)
+        answered.update(f"{c.asset}/{c.quote}" for c in closes)
     return {asset for asset, symbol in chosen.items() if symbol in answered}
 
 
@@ -175,7 +184,8 @@ async def refresh_prices(
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            message = describe_exception(exc, source.exchange_id).message
+            message = describe_exception(exc, source.exchange_id).message.replace(
+                "the account's API URL", "the price source's URL (setting price_sources)")
             gathered.outcomes.append(SourceOutcome(source.label, False, message))
             continue
         finally:
@@ -216,17 +226,24 @@ def revalue_from_cache(store: ProfileStore, base: str, now: datetime) -> list[in
 _UNPRICED_RECORDS_SQL = (
     "SELECT DISTINCT s.id FROM snapshots s JOIN accounts a ON a.id = s.account_id "
     "JOIN holdings h ON h.snapshot_id = s.id WHERE s.usable = 1 AND a.kind != 'exchange_api' "
-    "AND s.source IN ('manual', 'import') AND h.price_source IS NULL AND h.total != '0' "
+    "AND s.source IN ('manual', 'import') AND h.total != '0' "
+    "AND (h.price_source IS NULL OR h.price_source LIKE 'market: assumed%') "
     "ORDER BY s.id"
 )
+
+
+def _unpriced_or_assumed(holding: Holding) -> bool:
+    source = holding.price_source
+    return source is None or source.startswith(MARKET_PREFIX + "assumed")
 
 
 def price_dated_records(store: ProfileStore, now: datetime) -> int:
     """Holdings recorded by hand or imported without a price, valued at their date's close.
 
-    A record made before its asset's closes were cached stays unpriced until
-    they are; this fills in each such holding from the close of the record's
-    own day (in the snapshot's currency). Returns how many snapshots changed.
+    A record made before its asset's closes were cached stays unpriced (or,
+    for a stablecoin, assumed at 1) until they are; this fills in each such
+    holding from the market close of the record's own day (in the snapshot's
+    currency). Returns how many snapshots changed.
     """
     ids = [r[0] for r in store.db.execute(_UNPRICED_RECORDS_SQL)]
     if not ids:
@@ -243,10 +260,12 @@ def price_dated_records(store: ProfileStore, now: datetime) -> int:
 
             def price_of(asset: str, day=day, currency=currency) -> tuple[Decimal, str] | None:
                 point = prices.price(asset, currency, day if day < now.date() else None)
-                return None if point is None else (point.price, point.label)
+                if point is None or point.assumed:
+                    return None
+                return point.price, point.label
 
             holdings = tuple(
-                with_market_price(h, *found) if h.price_source is None and h.total
+                with_market_price(h, *found) if _unpriced_or_assumed(h) and h.total
                 and (found := price_of(h.asset)) is not None else h
                 for h in snapshot.holdings
             )

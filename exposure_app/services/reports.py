@@ -106,11 +106,29 @@ def report_table(store: ProfileStore, settings: Settings, name: str, options: Re
         return WARNINGS_COLUMNS, warnings_rows(_warnings(store, settings, as_of), as_of, base), as_of
     if name == "events":
         return EVENTS_COLUMNS, events_rows(_events(store, settings, as_of)), as_of
+    if name == "suggestions":
+        from exposure_app.reports.news_reports import SUGGESTIONS_COLUMNS, suggestions_rows
+        from exposure_app.storage.suggestions import SuggestionRepository
+
+        return SUGGESTIONS_COLUMNS, suggestions_rows(SuggestionRepository(store).list()), as_of
     if name == "checklist":
         view = view_checklist(store, settings, options.scope, as_of=as_of, directory=directory)
         rows = checklist_rows(view.rows, as_of=as_of, scope=view.scope, base_currency=base)
         return CHECKLIST_COLUMNS, rows, as_of
     raise ReportError(f"unknown report {name!r}; one of: {', '.join(REPORTS)}")
+
+
+REPORT_COLUMNS = {
+    "exposure": EXPOSURE_COLUMNS, "holdings": HOLDINGS_COLUMNS, "history": HISTORY_COLUMNS,
+    "warnings": WARNINGS_COLUMNS, "events": EVENTS_COLUMNS, "checklist": CHECKLIST_COLUMNS,
+}
+
+
+def report_columns(name: str) -> tuple[tuple[str, str], ...]:
+    """``(column, what it holds)`` for each column of report ``name`` (the in-app help)."""
+    if name not in REPORT_COLUMNS:
+        raise ReportError(f"unknown report {name!r}; one of: {', '.join(REPORTS)}")
+    return tuple((c.name, c.doc) for c in REPORT_COLUMNS[name])
 
 
 def _levels(store: ProfileStore, settings: Settings, as_of: datetime) -> dict[str, str]:

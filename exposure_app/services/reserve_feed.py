@@ -6,26 +6,28 @@ validated as a whole; a failure (network, HTTP status, bad JSON, wrong shape)
 is recorded with its reason and the previous cache stays as it was, so the
 app works offline from the last good copy.
 
-Threading: blocking ``urllib`` calls; run on a worker thread (the GUI uses
+Each download is bounded as a whole in time and size
+(:mod:`exposure_app.services.http_fetch`).
+
+Threading: blocking calls; run on a worker thread (the GUI uses
 its task runner), each thread with its own :class:`ProfileStore`.
 """
 
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.reserve_data import ReserveDataError, parse_protocol_payload
+from exposure_app.services.http_fetch import FetchError, fetch
 from exposure_app.storage.store import ProfileStore
 
 DEFAULT_BASE_URL = "https://api.llama.fi"
 MAX_BYTES = 200 * 1024 * 1024
-USER_AGENT = "Exposure (https://github.com/exposure-app) reserve-data client"
 
 
 class ReserveFetchError(Exception):
@@ -41,32 +43,19 @@ class FetchResult:
     fetched_at: datetime | None = None
 
 
-def _opener(proxy: str | None) -> urllib.request.OpenerDirector:
-    handlers: list[urllib.request.BaseHandler] = []
-    if proxy:
-        handlers.append(urllib.request.ProxyHandler({"http": proxy, "https": proxy}))
-    return urllib.request.build_opener(*handlers)
-
-
 def fetch_protocol_json(slug: str, *, base_url: str = DEFAULT_BASE_URL, timeout: float = 30,
                         proxy: str | None = None) -> object:
-    url = f"{base_url.rstrip('/')}/protocol/{urllib.request.quote(slug, safe='.-_')}"
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT,
-                                                   "Accept": "application/json"})
+    """The parsed reply for one slug; ``timeout`` bounds the whole download."""
+    url = f"{base_url.rstrip('/')}/protocol/{quote(slug, safe='.-_')}"
     try:
-        with _opener(proxy).open(request, timeout=timeout) as response:
-            body = response.read(MAX_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise ReserveFetchError(f"{url}: HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise ReserveFetchError(f"{url}: {reason}") from None
-    if len(body) > MAX_BYTES:
-        raise ReserveFetchError(f"{url}: reply larger than {MAX_BYTES} bytes")
+        body = fetch(url, max_bytes=MAX_BYTES, total_timeout=timeout, proxy=proxy,
+                     accept="application/json").body
+    except FetchError as exc:
+        raise ReserveFetchError(str(exc)) from None
     try:
         return json.loads(body)
-    except ValueError as exc:
-        raise ReserveFetchError(f"{url}: not JSON ({exc})") from None
+    except (ValueError, RecursionError) as exc:
+        raise ReserveFetchError(f"{url}: not JSON ({str(exc)[:120]})") from None
 
 
 def refresh_slug(store: ProfileStore, slug: str, *, base_url: str = DEFAULT_BASE_URL,

@@ -18,6 +18,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -101,6 +102,10 @@ class Settings:
     base_currency = Setting(
         "base_currency", "USD", str, "Currency all values are shown in.", choices=BASE_CURRENCIES
     )
+    theme = Setting(
+        "theme", "system", str, "Light or dark windows; system follows the desktop.",
+        choices=("system", "light", "dark"),
+    )
     custodian_share_warning = Setting(
         "custodian_share_warning",
         Decimal("0.25"),
@@ -144,6 +149,16 @@ class Settings:
         check=_check_price_sources,
     )
     events_feed_url = Setting("events_feed_url", "", str, "URL of an events feed (JSON).")
+    news_feeds = Setting(
+        "news_feeds", "", str,
+        "News feeds (RSS or Atom) read for suggested events, separated by spaces.")
+    news_feeds_enabled = Setting(
+        "news_feeds_enabled", False, bool,
+        "Read the news feeds on a timer and after each sync (nothing is fetched when off).")
+    news_poll_minutes = Setting(
+        "news_poll_minutes", 60, int,
+        "While the app runs, read the news feeds this often (0 = only after a sync).",
+        minimum=0, maximum=7 * 24 * 60)
     withdrawal_test_interval_days = Setting(
         "withdrawal_test_interval_days",
         90,
@@ -151,6 +166,16 @@ class Settings:
         "Remind to make a small test withdrawal this often (0 = off).",
         minimum=0,
         maximum=3650,
+    )
+    chain_api_urls = Setting(
+        "chain_api_urls", "", str,
+        "Servers for watched addresses per chain, when an address has none of its own, e.g. "
+        "'bitcoin=http://umbrel.local:3006/api, ethereum=http://node.local:8545'.",
+    )
+    proof_of_keys_reminder = Setting(
+        "proof_of_keys_reminder", False, bool,
+        "Each year on 3 January (Proof of Keys day) prompt to withdraw what you can and "
+        "verify it arrived.",
     )
     outflow_signals_enabled = Setting(
         "outflow_signals_enabled", True, bool, "Fetch public reserve data to detect outflow runs."
@@ -201,6 +226,14 @@ class Settings:
         1, 1000
     )
 
+    # Settings that depend on each other: each group must rise in this order
+    # (strictly for the score levels; a longer outflow window needs at least the
+    # shorter one's share). Checked by :meth:`inconsistencies` before saving.
+    ORDERED_GROUPS: tuple[tuple[tuple[str, ...], bool], ...] = (
+        (("risk_score_low", "risk_score_medium", "risk_score_high"), True),
+        (("outflow_threshold_1d", "outflow_threshold_7d", "outflow_threshold_30d"), False),
+    )
+
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._values: dict[str, Any] = {}
@@ -234,6 +267,10 @@ class Settings:
                     settings._values[key] = setting.coerce(value)
                 except ValueError as exc:
                     settings.problems.append(f"{exc}; using the default")
+            for keys, problem in settings._group_problems():
+                settings.problems.append(f"{problem}; the defaults of {', '.join(keys)} are used")
+                for key in keys:
+                    settings._values.pop(key, None)
         return settings
 
     def set(self, key: str, raw: object) -> None:
@@ -244,11 +281,34 @@ class Settings:
                 return
         raise ValueError(f"unknown setting {key!r}")
 
+    def inconsistencies(self) -> list[str]:
+        """Why the current values contradict each other (empty when they do not)."""
+        return [problem for _keys, problem in self._group_problems()]
+
+    def _group_problems(self) -> list[tuple[tuple[str, ...], str]]:
+        values = self.as_dict()
+        found = []
+        for keys, strict in self.ORDERED_GROUPS:
+            for lower, upper in pairwise(keys):
+                a, b = values[lower], values[upper]
+                if (a >= b) if strict else (a > b):   # type: ignore[operator]
+                    relation = "below" if strict else "at most"
+                    found.append((keys, f"{lower} ({a}) must be {relation} {upper} ({b})"))
+                    break
+        return found
+
     def as_dict(self) -> dict[str, object]:
         return {s.key: s.to_json(s.__get__(self, type(self))) for s in self._declared.values()}
 
     def save(self) -> None:
-        """Write atomically (temp file + rename) so a crash never truncates it."""
+        """Write atomically (temp file + rename) so a crash never truncates it.
+
+        Raises ``ValueError`` (nothing written) when settings contradict each
+        other (:meth:`inconsistencies`), e.g. a low risk score above the high one.
+        """
+        problems = self.inconsistencies()
+        if problems:
+            raise ValueError("; ".join(problems))
         if self.path is None:
             return
         data = {**self._extra, **{

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressBar
 
 from exposure_app.domain.models import AccountKind
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.services.sync_events import (
     AccountSyncFinished,
     AccountSyncProgress,
@@ -29,6 +30,7 @@ from exposure_app.services.sync_events import (
     SyncRunFinished,
 )
 from exposure_app.ui.background import BackgroundCall, import_ccxt, paused_gc
+from exposure_app.ui.formatting import sentence
 from exposure_app.ui.sync_bridge import SyncBridge
 
 log = logging.getLogger(__name__)
@@ -101,8 +103,9 @@ class SyncController(QObject):
             self._future is not None and not self._future.done())
 
     def exchange_account_ids(self) -> list[int]:
+        """Accounts a sync reads: exchange accounts and watched addresses."""
         return [a.id for a in self.state.store.accounts.list()
-                if a.kind is AccountKind.EXCHANGE_API]
+                if a.kind is AccountKind.EXCHANGE_API or is_watch_only(a)]
 
     # -- commands --------------------------------------------------------------------
 
@@ -217,6 +220,8 @@ class SyncController(QObject):
     def _on_auto_timer(self) -> None:
         if not self.is_running and self.state.as_of is None and self.exchange_account_ids():
             self.sync(None)
+        elif self.state.as_of is None and self._has_hand_recorded_accounts():
+            self.refresh_prices()   # wallets only: nothing to sync, but prices move
 
     def shutdown(self) -> None:
         self.auto_timer.stop()
@@ -270,7 +275,8 @@ class SyncController(QObject):
         if event.status is AccountSyncStatus.FAILED:
             stale = " Its last good figures are shown, marked stale." if event.stale_since else ""
             self.window.banner.show_message(
-                f"{event.account_name}: {event.error or 'the sync failed'}.{stale}", key=key)
+                f"{event.account_name}: {sentence(event.error or 'the sync failed')}{stale}",
+                key=key)
         else:
             self.window.banner.dismiss(key)
         if event.permission_warning:

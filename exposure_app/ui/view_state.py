@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
+from exposure_app.services.base_currency import currency_mismatch
 from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.prices import cache_age_text
 from exposure_app.services.profile import Profile
@@ -136,6 +137,9 @@ class ViewState(QObject):
         moment = utc_now() if live else self._as_of
         report = exposure_as_of(self.store, self.settings, moment)
         problems = list(self.settings.problems)
+        mismatch = currency_mismatch(self.store, self.settings.base_currency)
+        if mismatch:
+            problems.append(mismatch)
         warnings: tuple = ()
         try:
             warnings = tuple(risk_source.warnings_as_of(self.store, self.settings, moment,

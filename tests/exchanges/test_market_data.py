@@ -29,7 +29,8 @@ from tests.services.market_fixtures import start_market
 DAY_MS = 86_400_000
 
 
-@pytest.mark.parametrize("raw", [float("nan"), float("inf"), -5, 0, "1e20", "abc", True,
+@pytest.mark.parametrize("raw", [float("nan"), "NaN", float("inf"), "-Infinity", -5, 0, "1e20",
+                                 "abc", True,
                                  {"price": 1}, None, "1e-20"])
 def test_unusable_prices_are_refused(raw):
     with pytest.raises(BadResponseError):

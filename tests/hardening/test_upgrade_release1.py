@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,11 @@ def test_release1_profile_migrates_with_its_data_intact(release1_profile):
     currencies: list[str] = []
     _snapshot_currencies(observed, currencies)
     assert currencies and set(currencies) == {"USD"}   # release 1 stored USD figures
+    # migration 7 gives release-1 user events a publication time: when they were added
+    for event in observed["user_events"]:
+        published = datetime.fromisoformat(event.pop("published"))
+        assert published.tzinfo is not None and published.date() >= date.fromisoformat(event["date"])
+        assert event.pop("scheduled") is False and event.pop("published_note") == ""
     for key in STORED:
         assert observed[key] == before[key], key
     for key in EXPOSURE_FIGURES:

@@ -70,3 +70,21 @@ def test_the_cli_refuses_to_relabel(run_cli, data_dir):
     assert result.returncode == 1
     assert "base currency not changed to EUR" in result.stderr
     assert Settings.load(data_dir).base_currency == "USD"
+
+
+def test_figures_relabelled_by_an_older_version_are_flagged_then_converted(store, data_dir,
+                                                                          market):
+    from exposure_app.services.base_currency import currency_mismatch
+
+    day = market.today - timedelta(days=2)
+    snap = _usd_wallet(store, datetime.combine(day, time(12), tzinfo=UTC))
+    settings = Settings.load(data_dir)
+    settings.base_currency = "EUR"          # what `settings set` used to do: a relabel
+    settings.price_sources = market.settings().price_sources
+    settings.save()
+    assert "in USD, not EUR" in currency_mismatch(store, "EUR")
+    asyncio.run(refresh_prices(store, settings, history_start=day - timedelta(days=3)))
+    change_base_currency(store, settings, "EUR")
+    assert currency_mismatch(store, "EUR") is None
+    value = store.snapshots.get(snap.id).holdings[0].value
+    assert abs(value - Decimal("13900") / market.tape.close("EUR/USD", day)) < Decimal("1e-9")

@@ -56,6 +56,10 @@ def test_current_and_dated_prices_come_from_the_sources_in_order(store, market):
 
 def test_a_depegged_stablecoin_is_valued_below_one(store, market):
     wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    # recorded on the depeg day before any price was cached: assumed at 1, flagged
+    dated = set_holding(store, wallet, "USDC", Decimal("500"), base="USD",
+                        when=_noon(market.depeg_day))
+    assert dated.holdings[0].value == 500 and "assumed" in dated.holdings[0].price_source
     set_holding(store, wallet, "USDC", Decimal("500"), base="USD")
     _refresh(store, market.settings(), history_start=market.today - timedelta(days=20))
     prices = MarketPrices.load(store, utc_now())
@@ -66,6 +70,9 @@ def test_a_depegged_stablecoin_is_valued_below_one(store, market):
     assert depeg.price < Decimal("0.9") and not depeg.assumed
     normal = prices.usd("USDC", market.depeg_day - timedelta(days=1))
     assert Decimal("0.99") < normal.price < Decimal("1.01")
+    # once the market is known, the assumption in the dated record gives way to the close
+    record = store.snapshots.get(dated.id).holdings[0]
+    assert record.value == 500 * depeg.price and "assumed" not in record.price_source
 
 
 def test_an_unlisted_stablecoin_is_assumed_at_one_and_flagged(store, market):
@@ -158,3 +165,18 @@ def test_base_currency_converts_through_the_same_source(store, market):
     eur = prices.price("BTC", "EUR", day)
     expected = market.tape.close("BTC/USD", day) / market.tape.close("EUR/USD", day)
     assert abs(eur.price - expected) < Decimal("1e-12")
+
+
+def test_an_imported_dated_holding_is_valued_at_that_days_close(store, market, tmp_path):
+    from exposure_app.services.holdings_import import import_holdings_csv
+
+    store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    store.accounts.add("Trezor", AccountKind.SELF_CUSTODY)
+    set_holding(store, store.accounts.by_name("Trezor"), "ETH", Decimal("1"), base="USD")
+    _refresh(store, market.settings(), history_start=market.today - timedelta(days=30))
+    day = market.today - timedelta(days=9)
+    f = tmp_path / "h.csv"
+    f.write_text(f"date,account,asset,amount\n{day.isoformat()},Ledger,ETH,3\n", encoding="utf-8")
+    import_holdings_csv(store, f, base="USD")
+    snap = store.snapshots.latest_usable(store.accounts.by_name("Ledger").id, utc_now())
+    assert snap.holdings[0].value == 3 * market.tape.close("ETH/USD", day)

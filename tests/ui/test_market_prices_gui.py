@@ -58,3 +58,25 @@ def test_base_currency_change_with_rates_converts_in_settings(make_window, data_
                                              datetime.now(UTC))
         assert snap.currency == "EUR" and snap.holdings[0].value == Decimal("11120")
     assert window.state.settings.base_currency == "EUR"
+
+
+def test_a_wallet_only_profile_gets_market_prices_on_the_timer(qtbot, make_window, data_dir):
+    from tests.services.market_fixtures import start_market
+
+    market = start_market()
+    try:
+        settings = Settings.load(data_dir)
+        settings.price_sources = market.settings().price_sources
+        settings.save()
+        with ProfileStore.open(data_dir) as store:
+            wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+            set_holding(store, wallet, "BTC", Decimal("2"), base="USD")
+        window = make_window(data_dir)
+        assert "without a price" in window.overview.net_worth.detail.text()
+        window.sync._on_auto_timer()     # no exchange account: prices only
+        expected = f"{2 * market.tape.last('BTC/USD'):,.2f} USD"
+        qtbot.waitUntil(lambda: window.overview.net_worth.value.text() == expected,
+                        timeout=30_000)
+        assert "min old" in window.overview.net_worth.detail.text()
+    finally:
+        market.server.stop()

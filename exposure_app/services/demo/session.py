@@ -51,6 +51,7 @@ from exposure_app.services.demo.history import (
     write_demo_history,
 )
 from exposure_app.services.demo.portfolio import EXCHANGE_NAMES
+from exposure_app.services.demo.watch_demo import add_demo_wallet
 from exposure_app.services.profile import Profile
 from exposure_app.storage.errors import ProfileLockedError
 from exposure_app.storage.profile_lock import ProfileLock
@@ -101,6 +102,8 @@ class DemoSession:
     account_ids: dict[str, int]
     _keyring: _ProcessKeyring = field(repr=False)
     closed: bool = False
+    chain_server: EmulatorServer | None = None
+    """The loopback chain servers of the demo's watch-only wallet (``demo.watch_demo``)."""
 
     @property
     def emulators(self) -> dict[str, ExchangeEmulator]:
@@ -125,6 +128,8 @@ class DemoSession:
             return
         self.closed = True
         atexit.unregister(self.close)
+        if self.chain_server is not None:
+            self.chain_server.stop()
         _undo(self.server, self._keyring, self.profile, self.temp_dir)
 
     def __enter__(self) -> DemoSession:
@@ -187,6 +192,13 @@ def start_demo_session(
         history=history, account_ids=account_ids, _keyring=process_keyring,
     )
     atexit.register(session.close)
+    try:   # the watched wallet and its withdrawal (services.demo.watch_demo)
+        session.chain_server = EmulatorServer()
+        session.account_ids["watch-only"] = add_demo_wallet(
+            profile, session.chain_server, server.emulators)
+    except BaseException:
+        session.close()
+        raise
     return session
 
 
