@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from exposure_app.cli.context import CliContext, UserError
-from exposure_app.risk.event_io import EventFileError, load_shipped_events, write_events_file
+from exposure_app.reports.event_files import write_events_file
+from exposure_app.risk.event_io import EventFileError, load_shipped_events
 from exposure_app.risk.events import CATEGORIES, EventError, EventSetError, Origin
 from exposure_app.services import risk_service
 from exposure_app.services.event_feed import FeedError, update_from_feed

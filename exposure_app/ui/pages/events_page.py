@@ -297,7 +297,7 @@ class EventsPage(QWidget):
         return True
 
     def export_events(self, path: str | None = None) -> bool:
-        from exposure_app.risk.event_io import write_events_file
+        from exposure_app.reports.event_files import write_events_file
 
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Export events", "events.json",
