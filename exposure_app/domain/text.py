@@ -20,42 +20,42 @@ Pure functions, no I/O.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 
 # Bidi embeddings/overrides/isolates can reorder what a terminal or a table shows.
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-
-
-def _is_control(ch: str) -> bool:
-    return unicodedata.category(ch) == "Cc" or ch in _BIDI
+# Unicode category Cc (C0, DEL, C1) plus the bidi controls.
+_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+_SHOWN_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")   # not \t, \n
 
 
 def clean_line(text: str) -> str:
     """One line with no control characters; whitespace runs become one space."""
-    cleaned = "".join(" " if ch in "\t\r\n" else ("" if _is_control(ch) else ch) for ch in text)
+    cleaned = _CONTROLS.sub("", re.sub(r"[\t\r\n]", " ", text))
     return re.sub(r" {2,}", " ", cleaned).strip()
 
 
 def clean_text(text: str) -> str:
     """Multi-line text: control characters removed except line breaks and tabs."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in text if ch in "\n\t" or not _is_control(ch)).strip()
+    return _SHOWN_CONTROLS.sub("", text).strip()
 
 
 def terminal_safe(text: str, *, keep_newlines: bool = True) -> str:
     """``text`` with every control character shown as an escape (``\\x1b``, ``\\r``...)."""
-    out = []
-    for ch in text:
-        if ch == "\n" and keep_newlines:
-            out.append(ch)
-        elif _is_control(ch):
-            out.append(ch.encode("unicode_escape").decode("ascii"))
-        else:
-            out.append(ch)
-    return "".join(out)
+    pattern = _SHOWN_CONTROLS if keep_newlines else _CONTROLS
+    return pattern.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def json_terminal_safe(json_text: str) -> str:
+    """JSON text with every remaining control character (C1, bidi) as a ``\\uXXXX`` escape.
+
+    Only valid on the output of ``json.dumps``, where such characters can only
+    occur inside strings, so the result is the same JSON value.
+    """
+    return _SHOWN_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
 def neutralise_cell(text: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from exposure_app.domain.models import Account, AccountKind
+from exposure_app.domain.text import clean_line
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
 from exposure_app.storage.errors import ConflictError, NotFoundError
 
@@ -44,7 +45,7 @@ class AccountRepository:
         exchange_id: str | None = None,
         options: Mapping[str, object] | None = None,
     ) -> Account:
-        name = name.strip()
+        name = clean_line(name)   # no ESC, CR, LF or other control characters in a name
         if not name:
             raise ValueError("an account needs a name")
         if kind is AccountKind.SELF_CUSTODY and counterparty:
@@ -80,7 +81,7 @@ class AccountRepository:
 
     def find(self, name: str) -> Account | None:
         row = self._store.db.execute(
-            f"SELECT {_COLUMNS} FROM accounts WHERE name = ? COLLATE NOCASE", [name.strip()]
+            f"SELECT {_COLUMNS} FROM accounts WHERE name = ? COLLATE NOCASE", [clean_line(name)]
         ).fetchone()
         return None if row is None else _row_to_account(row)
 
@@ -105,10 +106,13 @@ class AccountRepository:
         return self.get(account_id)
 
     def rename(self, account_id: int, new_name: str) -> Account:
+        new_name = clean_line(new_name)
+        if not new_name:
+            raise ValueError("an account needs a name")
         try:
             with self._store.transaction() as db:
                 db.execute(
-                    "UPDATE accounts SET name = ? WHERE id = ?", [new_name.strip(), account_id]
+                    "UPDATE accounts SET name = ? WHERE id = ?", [new_name, account_id]
                 )
         except sqlite3.IntegrityError:
             raise ConflictError(f"an account named {new_name!r} already exists") from None
