@@ -29,6 +29,7 @@ from exposure_app.services.exchange_accounts import (
     replace_credentials,
     required_credential_names,
 )
+from exposure_app.services.network_proxy import connection_with_default_proxy, proxy_for_requests
 from exposure_app.storage.errors import ConflictError
 from exposure_app.storage.secrets import SecretStore
 
@@ -98,15 +99,16 @@ def register_set_key(sub: argparse._SubParsersAction) -> None:
 
 
 def _connection(args: argparse.Namespace) -> ConnectionOptions:
-    if args.api_url and not args.api_url.startswith(("http://", "https://")):
-        raise UserError("--api-url must start with http:// or https://")
-    if args.proxy and not args.proxy.startswith(("http://", "https://", "socks5://", "socks5h://",
-                                                 "socks4://")):
-        raise UserError("--proxy must be an http://, https:// or socks5:// URL")
+    """The options as typed (a login inside a URL is kept here, in memory, for the key
+    test; storing the account moves it to the keyring)."""
     if not 0 < args.timeout <= 600:
         raise UserError("--timeout must be between 0 and 600 seconds")
-    return ConnectionOptions(api_url=args.api_url, sandbox=args.sandbox, proxy=args.proxy,
-                             timeout_seconds=args.timeout)
+    try:
+        return ConnectionOptions(api_url=args.api_url, sandbox=args.sandbox, proxy=args.proxy,
+                                 timeout_seconds=args.timeout).validated()
+    except ValueError as exc:
+        raise UserError(str(exc).replace("API URL:", "--api-url:").replace("proxy:", "--proxy:",
+                                                                          1)) from None
 
 
 def _read_secrets(args: argparse.Namespace, needed: list[str]) -> dict[str, str]:
@@ -178,7 +180,12 @@ def _read_line(fd: int) -> str:
 def _test_key(ctx: CliContext, exchange_id: str, credentials: dict[str, str],
               connection: ConnectionOptions) -> KeyCheck:
     """Test the key once; an unusable key stops the command before anything is stored."""
-    result = check_key(exchange_id, credentials, connection)
+    try:
+        default_proxy = proxy_for_requests(ctx.settings)
+    except ValueError as exc:
+        raise UserError(f"the key was not stored: {exc}") from None
+    result = check_key(exchange_id, credentials,
+                       connection_with_default_proxy(connection, default_proxy))
     if result.key_unusable:
         raise UserError(f"the key was not stored: {result.error}")
     if result.error is not None:

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.services.network_proxy import set_proxy
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,7 +43,10 @@ def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
     if setting is not None and setting.kind is str and not isinstance(raw, str):
         raw = args.value
     try:
-        ctx.settings.set(args.key, raw)
+        if args.key == "proxy":    # a login in the URL goes to the keyring
+            set_proxy(ctx.settings, args.value)
+        else:
+            ctx.settings.set(args.key, raw)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     ctx.settings.save()

@@ -16,6 +16,10 @@ PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 API_SCHEMES = ("http", "https")
 MAX_URL_LENGTH = 2048
 
+# Keyring names of credentials taken out of a URL option, by the option they came from.
+# They are stored beside an account's API key (or a settings entry) as "user:password".
+URL_CREDENTIAL_NAMES = {"api_url": "api_url_credentials", "proxy": "proxy_credentials"}
+
 
 class ProxyUrlError(ValueError):
     """The proxy URL is not usable; ``str(exc)`` says why in one line."""
@@ -27,8 +31,21 @@ class UrlError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class UrlCredentials:
+    """``user:password`` taken out of a URL. :meth:`to_text` is the keyring form."""
+
     username: str
     password: str
+
+    def to_text(self) -> str:
+        return f"{quote(self.username, safe='')}:{quote(self.password, safe='')}"
+
+    @classmethod
+    def from_text(cls, text: str) -> UrlCredentials:
+        user, _, password = text.partition(":")
+        return cls(unquote(user), unquote(password))
+
+    def __repr__(self) -> str:   # never print the password
+        return f"UrlCredentials(username={self.username!r}, password=***)"
 
 
 def _checked(url: str, schemes: tuple[str, ...], what: str, error: type[ValueError]) -> str:

@@ -16,12 +16,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
+from exposure_app.domain.urls import split_credentials, validate_proxy_url
 
 T = TypeVar("T")
 SETTINGS_NAME = "settings.json"
@@ -37,6 +39,8 @@ class Setting(Generic[T]):
     minimum: Any = None
     maximum: Any = None
     choices: tuple[Any, ...] | None = None
+    check: Callable[[Any], Any] | None = None   # further validation; returns the value to keep
+    internal: bool = False     # kept by the app itself, not shown as an editable preference
 
     def __set_name__(self, owner: type, name: str) -> None:
         owner._declared = {**getattr(owner, "_declared", {}), name: self}  # type: ignore[attr-defined]
@@ -77,10 +81,22 @@ class Setting(Generic[T]):
             raise ValueError(f"{self.key}: {value} is below {self.minimum}")
         if self.maximum is not None and value > self.maximum:
             raise ValueError(f"{self.key}: {value} is above {self.maximum}")
+        if self.check is not None and value != "":
+            value = self.check(value)
         return value
 
     def to_json(self, value: T) -> object:
         return to_text(value) if isinstance(value, Decimal) else value
+
+
+def check_bare_proxy_url(value: str) -> str:
+    """A valid proxy URL without a user name or password (those belong in the keyring:
+    :func:`exposure_app.services.network_proxy.set_proxy` puts them there)."""
+    url = validate_proxy_url(value) or ""
+    if split_credentials(url)[1] is not None:
+        raise ValueError("proxy: a user name or password does not belong in settings.json; "
+                         "set the proxy with `settings set proxy URL` to keep them in the keyring")
+    return url
 
 
 class Settings:
@@ -127,7 +143,17 @@ class Settings:
     sync_timeout_seconds = Setting(
         "sync_timeout_seconds", 30, int, "Give up on one account after this long.", 1, 600
     )
-    proxy = Setting("proxy", "", str, "Default HTTP(S) or SOCKS proxy for exchanges and feeds.")
+    proxy = Setting(
+        "proxy", "", str,
+        "Proxy for every request (exchanges, feeds, reserve data, prices): http://, https:// or "
+        "socks5:// URL; a user name and password in it are kept in the keyring.",
+        check=check_bare_proxy_url,
+    )
+    proxy_keyring_entry = Setting(
+        "proxy_keyring_entry", "", str,
+        "Name of the keyring entry holding the proxy's user name and password (not the secret).",
+        internal=True,
+    )
     events_feed_url = Setting("events_feed_url", "", str, "URL of an events feed (JSON).")
     withdrawal_test_interval_days = Setting(
         "withdrawal_test_interval_days",
@@ -185,6 +211,9 @@ class Settings:
         self._values: dict[str, Any] = {}
         self._extra: dict[str, Any] = {}
         self.problems: list[str] = []
+        # Settings whose stored value was refused, with why: a refused proxy must not
+        # silently become "no proxy" (see exposure_app.services.network_proxy).
+        self.refused: dict[str, str] = {}
 
     @classmethod
     def declared(cls) -> dict[str, Setting[Any]]:
@@ -213,6 +242,7 @@ class Settings:
                     settings._values[key] = setting.coerce(value)
                 except ValueError as exc:
                     settings.problems.append(f"{exc}; using the default")
+                    settings.refused[key] = str(exc)
         return settings
 
     def set(self, key: str, raw: object) -> None:
@@ -220,6 +250,7 @@ class Settings:
         for setting in self._declared.values():
             if setting.key == key:
                 self._values[key] = setting.coerce(raw)
+                self.refused.pop(key, None)
                 return
         raise ValueError(f"unknown setting {key!r}")
 

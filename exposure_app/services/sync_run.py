@@ -84,7 +84,14 @@ class SyncRun:
         base_currency: str,
         account_timeout: float,
         emit: Callable[[SyncEvent], None],
+        default_proxy: str | None = None,
+        proxy_problem: str | None = None,
     ) -> None:
+        """``default_proxy`` is the profile's proxy, used by accounts without their own;
+        ``proxy_problem`` (the proxy setting is unusable) fails every account with it
+        rather than letting a request go out directly."""
+        self.default_proxy = default_proxy
+        self.proxy_problem = proxy_problem
         self.store = store
         self.secret_store = secret_store
         self.sessions = sessions
@@ -121,9 +128,12 @@ class SyncRun:
             session = self.sessions[account.id] = AccountSession(account)
         try:
             self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.CONNECTING))
+            if self.proxy_problem is not None:
+                raise ConfigurationError(self.proxy_problem)
             credentials = await self._credentials(account)
             facts = self.store.exchange_state.facts(account.id)
-            await session.ensure_client(account, credentials, facts, self.timeout)
+            await session.ensure_client(account, credentials, facts, self.timeout,
+                                        self.default_proxy)
         except Exception as exc:
             pending.outcome = ReadOutcome(error=describe_exception(exc, exchange_id))
             return

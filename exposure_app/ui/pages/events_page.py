@@ -351,16 +351,19 @@ class EventsPage(QWidget):
 
     def update_feed(self) -> None:
         from exposure_app.services.event_feed import update_from_feed
+        from exposure_app.services.network_proxy import proxy_for_requests
 
         url = self.state.settings.events_feed_url
         if not url:
             self.message.emit("No events feed is set: add its URL in Settings.", "info")
             return
-        proxy = self.state.settings.proxy or None
-        self._run_network(lambda store: update_from_feed(store, url, proxy=proxy),
+        settings = self.state.settings
+        self._run_network(lambda store: update_from_feed(store, url,
+                                                         proxy=proxy_for_requests(settings)),
                           lambda r: f"The feed gave {r.events} event(s).", "events-feed")
 
     def refresh_reserves(self) -> None:
+        from exposure_app.services.network_proxy import proxy_for_requests
         from exposure_app.services.reserve_feed import refresh_slugs
         from exposure_app.services.risk_service import held_reserve_slugs
 
@@ -370,8 +373,10 @@ class EventsPage(QWidget):
         if not slugs:
             self.message.emit("None of your custodians publishes reserve data.", "info")
             return
-        proxy = self.state.settings.proxy or None
-        self._run_network(lambda store: refresh_slugs(store, slugs, proxy=proxy),
+        settings = self.state.settings
+        self._run_network(lambda store: refresh_slugs(store, slugs,
+                                                      base_url=settings.reserve_data_url,
+                                                      proxy=proxy_for_requests(settings)),
                           lambda r: f"Reserve data refreshed for {sum(1 for x in r if not x.error)}"
                           f" of {len(r)} custodian(s)."
                           + "".join(f" {x.slug}: {x.error}." for x in r if x.error),

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from exposure_app.domain.money import to_text
 from exposure_app.services.settings import Setting, Settings
+from exposure_app.storage.errors import StorageError
 from exposure_app.ui.view_state import ViewState
 from exposure_app.ui.widgets.cards import ERROR_COLOUR, Card, heading
 from exposure_app.ui.widgets.data_folder_card import DataFolderCard
@@ -96,7 +97,8 @@ class SettingsPage(QScrollArea):
         self.editors: dict[str, QWidget] = {}
         declared = {s.key: s for s in Settings.declared().values()}
         listed = {key for _title, keys in _GROUPS for key in keys}
-        groups = [*_GROUPS, ("Other", tuple(k for k in declared if k not in listed))]
+        groups = [*_GROUPS, ("Other", tuple(k for k in declared
+                                            if k not in listed and not declared[k].internal))]
         labels = {k: _LABELS.get(k, k.replace("_", " ").capitalize()) for k in declared}
         # one label column width for every section, so the editors line up
         label_width = max(self.fontMetrics().horizontalAdvance(t) for t in labels.values()) + 12
@@ -169,7 +171,9 @@ class SettingsPage(QScrollArea):
     def load(self) -> None:
         settings = self.state.settings
         for setting in Settings.declared().values():
-            editor = self.editors[setting.key]
+            editor = self.editors.get(setting.key)
+            if editor is None:
+                continue
             value = setting.__get__(settings, Settings)
             if isinstance(editor, QComboBox):
                 editor.setCurrentText(str(value))
@@ -199,9 +203,17 @@ class SettingsPage(QScrollArea):
         fresh = self.state.profile.load_settings()
         errors = []
         for setting in Settings.declared().values():
+            if setting.key not in self.editors:
+                continue
             try:
-                fresh.set(setting.key, self._raw(setting))
-            except ValueError as exc:
+                if setting.key == "proxy":   # a login in the URL goes to the keyring
+                    from exposure_app.services.network_proxy import set_proxy
+
+                    if self._raw(setting) != fresh.proxy:
+                        set_proxy(fresh, str(self._raw(setting)))
+                else:
+                    fresh.set(setting.key, self._raw(setting))
+            except (ValueError, StorageError) as exc:
                 errors.append(f"{_LABELS.get(setting.key, setting.key)}: {exc}")
         if errors:
             self.status.setText("Not saved. " + " ".join(errors))
