@@ -49,6 +49,9 @@ def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.settings.set(args.key, raw)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    ctx.settings.save()
+    moved = ctx.settings.save()
+    if moved is not None:
+        ctx.warn(f"settings.json could not be read, so it was kept as {moved} and a new "
+                 "settings.json was written; copy any other settings back from that file")
     ctx.warn(f"{args.key} = {ctx.settings.as_dict()[args.key]}")
     return 0

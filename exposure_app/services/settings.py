@@ -18,6 +18,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -214,6 +215,8 @@ class Settings:
         # Settings whose stored value was refused, with why: a refused proxy must not
         # silently become "no proxy" (see exposure_app.services.network_proxy).
         self.refused: dict[str, str] = {}
+        self._unreadable = False    # the file exists but could not be read: never write over it
+        self.moved_aside: Path | None = None
 
     @classmethod
     def declared(cls) -> dict[str, Setting[Any]]:
@@ -227,10 +230,14 @@ class Settings:
                 raw = json.loads(settings.path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 settings.problems.append(f"{settings.path.name} could not be read ({exc}); "
-                                         "defaults are used and the file is left as it is")
+                                         "defaults are used and the file is left as it is "
+                                         "until a setting is saved (it is then kept as a "
+                                         "dated copy beside it)")
+                settings._unreadable = True
                 raw = {}
             if not isinstance(raw, dict):
                 settings.problems.append(f"{settings.path.name} is not a JSON object; ignored")
+                settings._unreadable = True
                 raw = {}
             by_key = {s.key: s for s in cls._declared.values()}
             for key, value in raw.items():
@@ -257,15 +264,27 @@ class Settings:
     def as_dict(self) -> dict[str, object]:
         return {s.key: s.to_json(s.__get__(self, type(self))) for s in self._declared.values()}
 
-    def save(self) -> None:
-        """Write atomically (temp file + rename) so a crash never truncates it."""
+    def save(self) -> Path | None:
+        """Write atomically (temp file + rename) so a crash never truncates it.
+
+        A file that could not be read when loaded (a syntax error, not an
+        object) is first moved aside as ``settings.json.unreadable-<UTC time>``
+        so the settings it held are not lost; that path is returned (and kept
+        in :attr:`moved_aside`) for the caller to tell the user.
+        """
         if self.path is None:
-            return
+            return None
         data = {**self._extra, **{
             s.key: s.to_json(self._values[s.key]) for s in self._declared.values()
             if s.key in self._values
         }}
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self._unreadable and self.path.exists():
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            aside = self.path.with_name(f"{self.path.name}.unreadable-{stamp}")
+            os.replace(self.path, aside)
+            self.moved_aside = aside
+        self._unreadable = False
         fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -275,3 +294,4 @@ class Settings:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        return self.moved_aside

@@ -220,12 +220,14 @@ class SettingsPage(QScrollArea):
             self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
             return False
         try:
-            fresh.save()
+            moved = fresh.save()
         except OSError as exc:
             self.status.setText(f"Not saved: the settings file could not be written ({exc}).")
             self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
             return False
-        self.status.setText("Saved.")
+        self.status.setText("Saved." if moved is None else
+                            f"Saved. The old settings file could not be read; it was kept as "
+                            f"{moved.name} beside the new one.")
         self.status.setStyleSheet("")
         self.state.apply_settings(fresh)
         self.saved.emit(fresh)
