@@ -39,7 +39,7 @@ class ProfileLock:
             handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open on purpose
         except OSError as exc:
             raise ReadOnlyProfileError(
-                f"The profile at {self.path.parent} cannot be changed: its lock file cannot be "
+                f"The profile at {self.path.parent} is read-only: its lock file cannot be "
                 f"written ({exc.strerror or exc}). It can still be read; nothing was changed."
             ) from None
         try:

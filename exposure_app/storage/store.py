@@ -32,12 +32,37 @@ DB_NAME = "exposure.sqlite3"
 
 
 def read_user_version(path: Path) -> int:
-    """The schema version of the file at ``path`` without changing the file."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    """The schema version of the file at ``path`` without changing the file.
+
+    A WAL database in a folder that cannot be written has no ``-shm`` file for
+    a reader; it is then read as immutable (nothing else can be writing it).
+    """
     try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+        return _read_only_query(f"file:{path}?mode=ro", "PRAGMA user_version")
+    except sqlite3.OperationalError:
+        if os.access(path.parent, os.W_OK):
+            raise
+        return _read_only_query(f"file:{path}?mode=ro&immutable=1", "PRAGMA user_version")
+
+
+def _read_only_query(uri: str, sql: str) -> int:
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        return int(conn.execute(sql).fetchone()[0])
     finally:
         conn.close()
+
+
+def _check_after_unclean_shutdown(path: Path) -> None:
+    """``PRAGMA quick_check`` on a read-only connection, which (unlike a writer's close)
+    never checkpoints the left-over ``-wal`` into a file that may be damaged."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        problem = quick_check(conn)
+    finally:
+        conn.close()
+    if problem is not None:
+        raise DamagedDatabaseError(path, f"quick_check: {problem}")
 
 
 class ProfileStore:
@@ -105,14 +130,11 @@ class ProfileStore:
         writable = os.access(data_dir, os.W_OK) and (not exists or os.access(path, os.W_OK))
         if not writable:
             return cls._open_read_only(path, exists, version, target_version)
-        check_after_crash = exists and unclean_shutdown(path)
+        if exists and unclean_shutdown(path):
+            _check_after_unclean_shutdown(path)
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         store = cls(_database(conn), path)
         try:
-            if check_after_crash:
-                problem = quick_check(conn)
-                if problem is not None:
-                    raise DamagedDatabaseError(path, f"quick_check: {problem}")
             store._configure()
             make_owner_only(data_dir, path)
             store.migrate(target_version)
