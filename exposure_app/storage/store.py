@@ -53,6 +53,31 @@ def _read_only_query(uri: str, sql: str) -> int:
         conn.close()
 
 
+def check_existing_database(data_dir: Path) -> int:
+    """Check the existing database file of a profile without writing to it; its schema version.
+
+    Raises :class:`DamagedDatabaseError` for an empty, foreign or unreadable
+    file, or one that fails ``PRAGMA quick_check`` after an unclean shutdown,
+    and :class:`SchemaTooNewError` for a newer schema. Cheap enough for
+    start-up (the GUI calls it before building its window).
+    """
+    path = Path(data_dir) / DB_NAME
+    check_file(path)
+    try:
+        version = read_user_version(path)
+    except sqlite3.DatabaseError as exc:
+        raise DamagedDatabaseError(path, str(exc)) from None
+    if version > LATEST_VERSION:
+        raise SchemaTooNewError(
+            f"{path} was written by a newer version of Exposure (schema {version}; "
+            f"this version knows up to {LATEST_VERSION}). It was left untouched: "
+            "please upgrade Exposure to open it."
+        )
+    if unclean_shutdown(path):
+        _check_after_unclean_shutdown(path)
+    return version
+
+
 def _check_after_unclean_shutdown(path: Path) -> None:
     """``PRAGMA quick_check`` on a read-only connection, which (unlike a writer's close)
     never checkpoints the left-over ``-wal`` into a file that may be damaged."""
@@ -114,24 +139,10 @@ class ProfileStore:
             raise ReadOnlyProfileError(f"The profile folder {data_dir} cannot be created "
                                        f"({exc.strerror or exc}).") from None
         exists = path.exists()
-        version = 0
-        if exists:
-            check_file(path)
-            try:
-                version = read_user_version(path)
-            except sqlite3.DatabaseError as exc:
-                raise DamagedDatabaseError(path, str(exc)) from None
-            if version > LATEST_VERSION:
-                raise SchemaTooNewError(
-                    f"{path} was written by a newer version of Exposure (schema {version}; "
-                    f"this version knows up to {LATEST_VERSION}). It was left untouched: "
-                    "please upgrade Exposure to open it."
-                )
+        version = check_existing_database(data_dir) if exists else 0
         writable = os.access(data_dir, os.W_OK) and (not exists or os.access(path, os.W_OK))
         if not writable:
             return cls._open_read_only(path, exists, version, target_version)
-        if exists and unclean_shutdown(path):
-            _check_after_unclean_shutdown(path)
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         store = cls(_database(conn), path)
         try:
@@ -161,9 +172,6 @@ class ProfileStore:
                                isolation_level=None, timeout=30)
         store = cls(_database(conn), path, read_only=True)
         try:
-            problem = quick_check(conn) if unclean_shutdown(path) else None
-            if problem is not None:
-                raise DamagedDatabaseError(path, f"quick_check: {problem}")
             store.db.execute("PRAGMA foreign_keys = ON")
         except BaseException:
             conn.close()
