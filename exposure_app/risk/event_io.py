@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.json_limits import JsonError, loads_bounded
 from exposure_app.domain.text import restore_cell
 from exposure_app.resource_locator import read_resource_text
 from exposure_app.risk.catalog import load_directory
@@ -47,9 +48,9 @@ class EventFileError(ValueError):
 
 def _json_entries(text: str, what: str) -> list[tuple[int, object]]:
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise EventFileError(f"{what}: not valid JSON ({exc})") from None
+        data = loads_bounded(text, what=what)
+    except JsonError as exc:
+        raise EventFileError(str(exc)) from None
     if isinstance(data, Mapping):
         version = data.get("version", FORMAT_VERSION)
         if not isinstance(version, int) or version > FORMAT_VERSION:

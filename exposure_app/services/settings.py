@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
 from exposure_app.domain.urls import split_credentials, validate_proxy_url
 
@@ -227,7 +228,8 @@ class Settings:
         settings = cls(Path(data_dir) / SETTINGS_NAME)
         if settings.path is not None and settings.path.exists():
             try:
-                raw = json.loads(settings.path.read_text(encoding="utf-8"))
+                raw = loads_bounded(settings.path.read_text(encoding="utf-8"),
+                                    what=settings.path.name, max_depth=8)
             except (OSError, ValueError) as exc:
                 settings.problems.append(f"{settings.path.name} could not be read ({exc}); "
                                          "defaults are used and the file is left as it is "
