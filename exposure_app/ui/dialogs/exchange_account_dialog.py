@@ -234,7 +234,8 @@ class ExchangeAccountDialog(QDialog):
         self._save_after_test = then_save
         self.result_label.setText("Testing the key…")
         self._set_busy(True)
-        call = start_key_check(self, self.exchange_id, self.credentials(), values[2])
+        call = start_key_check(self, self.exchange_id, self.credentials(), values[2],
+                               self.store, self.secret_store)
         call.done.connect(lambda result: self._on_tested(values, result),
                           Qt.ConnectionType.QueuedConnection)
         call.failed.connect(self._on_test_failed, Qt.ConnectionType.QueuedConnection)
