@@ -305,6 +305,20 @@ def set_connection(store: ProfileStore, secret_store: SecretStore, account: Acco
     return store.accounts.update_options(account.id, options)
 
 
+def move_url_logins(store: ProfileStore, secret_store: SecretStore, account: Account) -> Account:
+    """Move a login an older version stored inside the account's API URL or proxy URL
+    into its keyring entry; the database keeps the bare URL (with ``secure_delete`` on,
+    so the old text is overwritten, not just unlinked). A no-op without such a login."""
+    connection = connection_of(account)
+    if not connection.without_credentials()[1]:
+        return account
+    store.db.execute("PRAGMA secure_delete = ON")
+    try:
+        return set_connection(store, secret_store, account, connection)
+    finally:
+        store.db.execute("PRAGMA secure_delete = OFF")
+
+
 def found_fields(url_secrets: Mapping[str, str]) -> set[str]:
     """The option names (``api_url``, ``proxy``) whose login is in ``url_secrets``."""
     return {_field_of(name) for name in url_secrets}

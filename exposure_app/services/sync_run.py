@@ -31,7 +31,7 @@ from exposure_app.exchanges.errors import (
     make_error,
 )
 from exposure_app.exchanges.pricing import KnownPrice, PriceBook
-from exposure_app.services.exchange_accounts import permission_warning
+from exposure_app.services.exchange_accounts import move_url_logins, permission_warning
 from exposure_app.services.manual_revaluation import revalue_manual_accounts
 from exposure_app.services.sync_account import AccountSession, ReadOutcome
 from exposure_app.services.sync_events import (
@@ -130,6 +130,7 @@ class SyncRun:
             self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.CONNECTING))
             if self.proxy_problem is not None:
                 raise ConfigurationError(self.proxy_problem)
+            account = pending.account = move_url_logins(self.store, self.secret_store, account)
             credentials = await self._credentials(account)
             facts = self.store.exchange_state.facts(account.id)
             await session.ensure_client(account, credentials, facts, self.timeout,

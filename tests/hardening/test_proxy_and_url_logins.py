@@ -115,3 +115,27 @@ def test_url_logins_go_to_the_keyring_and_the_profile_is_owner_only(
     assert "apipass-9f2" in json.dumps(stored) and "setpass-3z" in json.dumps(stored)
     assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(data_dir / DB_NAME).st_mode) == 0o600
+
+
+def test_a_login_stored_in_the_database_by_an_older_version_moves_to_the_keyring(
+        tmp_path, data_dir, emulator_server):
+    keyring_file = tmp_path / "keyring.json"
+    emulator = big_binance(2)
+    emulator_server.add(emulator)
+    account_id = add_account(data_dir, keyring_file, "Binance", emulator)
+    with CountingHttpProxy() as proxy:
+        old_style = proxy.url.replace("http://", "http://olduser:oldpass-8q@")
+        db = sqlite3.connect(data_dir / DB_NAME)
+        with db:
+            options = json.loads(db.execute("SELECT options FROM accounts").fetchone()[0])
+            db.execute("UPDATE accounts SET options = ? WHERE id = ?",
+                       [json.dumps({**options, "proxy": old_style}), account_id])
+        db.close()
+        synced = run_sync(data_dir, keyring_file)
+        assert synced.returncode == 0, synced.stderr
+        assert set(proxy.logins) == {"olduser:oldpass-8q"}
+    db = sqlite3.connect(data_dir / DB_NAME)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    assert b"oldpass-8q" not in (data_dir / DB_NAME).read_bytes()
+    assert "oldpass-8q" in keyring_file.read_text()
