@@ -38,6 +38,7 @@ from exposure_app.storage.snapshots import holding_key
 from exposure_app.storage.store import ProfileStore
 
 REQUIRED = ("account", "asset", "amount")
+REPLACEABLE = "already has other holdings recorded"   # the refusal --replace overrides
 OPTIONAL = ("date", "price", "value")
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -242,9 +243,9 @@ def import_holdings_csv(
             existing = store.snapshots.ids_at(account_id, taken_at)
             if existing and not replace:
                 conflicts.append(LineError(lines[key][0], (
-                    f"{names[account_id]!r} already has other holdings recorded at "
-                    f"{taken_at.isoformat()} (lines {_ranges(lines[key])} of this file); "
-                    "import with --replace to replace them")))
+                    f"{names[account_id]!r} {REPLACEABLE} at {taken_at.isoformat()} "
+                    f"(lines {_ranges(lines[key])} of this file); import with replace "
+                    "(--replace) to replace them")))
                 continue
             plan.append((snapshot, existing))
         if conflicts:
