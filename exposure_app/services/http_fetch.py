@@ -103,7 +103,9 @@ async def _download(url: str, max_bytes: int, proxy: str | None, accept: str,
     if proxy and proxy.startswith("socks"):
         from aiohttp_socks import ProxyConnector
 
-        connector = ProxyConnector.from_url(proxy.replace("socks5h://", "socks5://", 1), rdns=True)
+        remote_dns = proxy.startswith("socks5h://")    # socks5h: the proxy resolves names
+        connector = ProxyConnector.from_url(proxy.replace("socks5h://", "socks5://", 1),
+                                            rdns=remote_dns)
     else:
         request_proxy = proxy
     headers = {"User-Agent": USER_AGENT, "Accept": accept}
