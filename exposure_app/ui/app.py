@@ -109,12 +109,24 @@ def run_gui(argv: Sequence[str]) -> int:
         quitter.uninstall()
 
 
+def _open_read_only(error) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME,
+                      f"{error}\n\nOpen it to look at? Nothing can be changed or synced.")
+    box.setObjectName("read-only-profile")
+    open_button = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is open_button
+
+
 def _open_window(profile):
     """The main window, after the damaged-database prompt if needed; ``None`` to quit."""
     from PySide6.QtWidgets import QMessageBox
 
     from exposure_app.storage.database_file import DamagedDatabaseError
-    from exposure_app.storage.errors import StorageError
+    from exposure_app.storage.errors import ReadOnlyProfileError, StorageError
     from exposure_app.storage.store import DB_NAME, check_existing_database
     from exposure_app.ui.damaged_database_prompt import resolve_damaged_database
 
@@ -128,6 +140,13 @@ def _open_window(profile):
             if not resolve_damaged_database(exc):
                 profile.lock.release()
                 return None
+        except ReadOnlyProfileError as exc:
+            # the folder cannot be written (not even the lock file): offer to look only
+            if not _open_read_only(exc):
+                return None
+            window = build_window(profile)
+            window.setWindowTitle(f"{APP_NAME} (read-only)")
+            return window
         except StorageError as exc:
             QMessageBox.critical(None, APP_NAME, str(exc))
             profile.lock.release()

@@ -34,15 +34,19 @@ log = logging.getLogger("exposure_app")
 def setup_logging(log_dir: Path) -> logging.Handler | None:
     """Log INFO and above to ``log_dir/exposure.log`` (1 MiB x 3 files).
 
-    Returns the handler it added (``None`` if one for that file exists).
+    Returns the handler it added (``None`` if one for that file exists, or the
+    profile folder cannot be written).
     """
-    log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / LOG_NAME
     root = logging.getLogger("exposure_app")
     if any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         return None
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1 << 20, backupCount=3,
-                                                   encoding="utf-8")
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1 << 20, backupCount=3,
+                                                       encoding="utf-8")
+    except OSError:     # a read-only profile: no log file, the window still opens
+        return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)

@@ -230,3 +230,33 @@ def test_a_read_only_profile_opens_for_reading_and_refuses_changes(run_cli, shar
     os.chmod(profile, 0o700)
     os.chmod(profile / DB_NAME, 0o600)
     assert json.loads(run_cli("holdings", "list", "--json", data=profile).stdout) == expected
+
+
+def test_the_desktop_app_opens_a_read_only_profile_to_look_at(run_cli, shared_profile):
+    profile = shared_profile
+    assert run_cli("accounts", "add-manual", "Kept", "--custodian", "kraken",
+                   data=profile).returncode == 0
+    assert run_cli("holdings", "set", "Kept", "BTC", "2", "--price", "100", "--date",
+                   "2024-01-01", data=profile).returncode == 0
+    before = (profile / DB_NAME).read_bytes()
+    os.chmod(profile, 0o555)
+    os.chmod(profile / DB_NAME, 0o444)
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        pytest.skip("needs root and setpriv to run the app as an unprivileged user")
+    env = cli_env(HOME=str(profile.parent), QT_QPA_PLATFORM="offscreen",
+                  EXPOSURE_APP_CONFIG_DIR=str(profile.parent / "cfg"),
+                  XDG_RUNTIME_DIR=str(profile.parent / "run"))
+    result = subprocess.run(
+        [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m",
+         "tests.hardening.gui_read_only_probe", "--data-dir", str(profile)],
+        capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    seen = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert "read-only" in seen[0]["dialog"]
+    assert seen[-1]["window"].endswith("(read-only)")
+    assert seen[-1]["accounts"] == ["Kept"] and seen[-1]["holdings"] == 1
+    os.chmod(profile, 0o700)
+    os.chmod(profile / DB_NAME, 0o600)
+    assert (profile / DB_NAME).read_bytes() == before
