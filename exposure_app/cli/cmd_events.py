@@ -177,7 +177,8 @@ def update_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     except ValueError as exc:
         raise UserError(f"feed not fetched (nothing changed): {exc}") from None
     try:
-        result = update_from_feed(ctx.store, url, proxy=proxy)
+        result = update_from_feed(ctx.store, url, proxy=proxy,
+                                  timeout=ctx.settings.sync_timeout_seconds)
     except FeedError as exc:
         raise UserError(f"feed not applied (nothing changed): {exc}") from None
     ctx.warn(f"feed {result.url}: {result.events} event(s)")

@@ -23,7 +23,7 @@ from urllib.parse import quote
 from exposure_app.domain.json_limits import JsonError, loads_bounded
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.reserve_data import ReserveDataError, parse_protocol_payload
-from exposure_app.services.http_fetch import FetchError, fetch
+from exposure_app.services.http_fetch import FetchError, fetch, origin_of
 from exposure_app.storage.store import ProfileStore
 
 DEFAULT_BASE_URL = "https://api.llama.fi"
@@ -49,7 +49,7 @@ def fetch_protocol_json(slug: str, *, base_url: str = DEFAULT_BASE_URL, timeout:
     url = f"{base_url.rstrip('/')}/protocol/{quote(slug, safe='.-_')}"
     try:
         body = fetch(url, max_bytes=MAX_BYTES, total_timeout=timeout, proxy=proxy,
-                     accept="application/json").body
+                     accept="application/json", allowed_origins=(origin_of(url),)).body
     except FetchError as exc:
         raise ReserveFetchError(str(exc)) from None
     try:

@@ -358,8 +358,9 @@ class EventsPage(QWidget):
             self.message.emit("No events feed is set: add its URL in Settings.", "info")
             return
         settings = self.state.settings
-        self._run_network(lambda store: update_from_feed(store, url,
-                                                         proxy=proxy_for_requests(settings)),
+        self._run_network(lambda store: update_from_feed(
+            store, url, proxy=proxy_for_requests(settings),
+            timeout=settings.sync_timeout_seconds),
                           lambda r: f"The feed gave {r.events} event(s).", "events-feed")
 
     def refresh_reserves(self) -> None:
@@ -376,7 +377,8 @@ class EventsPage(QWidget):
         settings = self.state.settings
         self._run_network(lambda store: refresh_slugs(store, slugs,
                                                       base_url=settings.reserve_data_url,
-                                                      proxy=proxy_for_requests(settings)),
+                                                      proxy=proxy_for_requests(settings),
+                                                      timeout=settings.sync_timeout_seconds),
                           lambda r: f"Reserve data refreshed for {sum(1 for x in r if not x.error)}"
                           f" of {len(r)} custodian(s)."
                           + "".join(f" {x.slug}: {x.error}." for x in r if x.error),
