@@ -29,7 +29,12 @@ def _date(text: str) -> date:
 
 
 def _event_fields(p: argparse.ArgumentParser, *, required: bool) -> None:
-    p.add_argument("--date", type=_date, required=required, help="YYYY-MM-DD")
+    p.add_argument("--date", type=_date, required=required, help="YYYY-MM-DD (when it happened)")
+    p.add_argument("--published", metavar="WHEN",
+                   help="when it became public: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ "
+                        "(default: now, when it is added)")
+    p.add_argument("--scheduled", action="store_true", default=None,
+                   help="announced in advance (allows --published before --date)")
     p.add_argument("--counterparty", required=required, help="counterparty id (see counterparties list)")
     p.add_argument("--category", choices=CATEGORIES, required=required)
     p.add_argument("--title", required=required)
@@ -89,6 +94,10 @@ def _raw(args: argparse.Namespace) -> dict:
             raw[key] = getattr(args, key)
     if args.magnitude_usd is not None:
         raw["magnitude_usd"] = args.magnitude_usd
+    if args.published is not None:
+        raw["published"] = args.published.strip()
+    if args.scheduled:
+        raw["scheduled"] = True
     if args.resolved is not None:
         raw["resolved"] = {"date": args.resolved.isoformat(), "note": args.resolved_note}
     return raw
@@ -107,6 +116,8 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     for e in events:
         mark = "" if e.origin is Origin.SHIPPED else f" [{e.origin.value}]"
+        if e.published_day != e.date:
+            mark += f" (public {e.published_day})"
         ctx.out(f"{e.date}  {e.counterparty:<14} {e.category.value:<16} {e.title}{mark}")
     if not events:
         ctx.out("No events.")

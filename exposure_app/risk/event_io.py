@@ -2,7 +2,8 @@
 
 JSON: an object ``{"version": 1, "events": [...]}`` or a bare list of event
 objects (fields as in ``resources/events.json``). CSV: a header row with the
-columns in :data:`CSV_COLUMNS`; ``sources`` holds one or more URLs separated
+columns in :data:`CSV_COLUMNS`; ``published`` is optional (empty: when the
+event is added), ``scheduled`` is ``true`` or empty; ``sources`` holds one or more URLs separated
 by spaces, ``resolved_date``/``resolved_note`` the optional resolution. Cells
 the CSV writer neutralised against spreadsheet formulas (a leading ``'``) are
 read back without it. Files are written by :mod:`exposure_app.reports.event_files`.
@@ -18,7 +19,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -38,7 +39,8 @@ from exposure_app.risk.events import (
 FORMAT_VERSION = 1
 CSV_COLUMNS = (
     "id", "date", "counterparty", "category", "magnitude_usd", "title", "summary",
-    "sources", "resolved_date", "resolved_note",
+    "sources", "resolved_date", "resolved_note", "published", "scheduled",
+    "published_note",
 )
 
 
@@ -84,8 +86,16 @@ def _csv_entries(text: str, what: str) -> list[tuple[int, object]]:
         raw: dict[str, object] = {
             key: value.strip()
             for key, value in row.items()
-            if key not in ("resolved_date", "resolved_note", "magnitude_usd")
+            if key not in ("resolved_date", "resolved_note", "magnitude_usd", "published",
+                           "scheduled", "published_note")
         }
+        if (row.get("published_note") or "").strip():
+            raw["published_note"] = row["published_note"].strip()
+        if (row.get("published") or "").strip():
+            raw["published"] = row["published"].strip()
+        flag = (row.get("scheduled") or "").strip().lower()
+        if flag:
+            raw["scheduled"] = {"true": True, "false": False}.get(flag, flag)
         raw["sources"] = (row.get("sources") or "").split()
         if (row.get("magnitude_usd") or "").strip():
             raw["magnitude_usd"] = row["magnitude_usd"].strip()
@@ -107,8 +117,12 @@ def read_events_text(
     what: str,
     today: date | None = None,
     reserved_ids: Mapping[str, str] | None = None,
+    added_at: datetime | None = None,
 ) -> list[RiskEvent]:
-    """Parse and validate ``text`` (``fmt`` is ``"json"`` or ``"csv"``) as a whole."""
+    """Parse and validate ``text`` (``fmt`` is ``"json"`` or ``"csv"``) as a whole.
+
+    ``added_at`` is the ``published`` of entries that do not give one (not
+    allowed for shipped events)."""
     if fmt == "json":
         entries = _json_entries(text, what)
     elif fmt == "csv":
@@ -117,7 +131,7 @@ def read_events_text(
         raise EventFileError(f"{what}: unknown format {fmt!r} (use json or csv)")
     return parse_event_set(
         entries, directory=directory, origin=origin, what=what, today=today,
-        reserved_ids=reserved_ids,
+        reserved_ids=reserved_ids, added_at=added_at,
     )
 
 
@@ -137,6 +151,7 @@ def read_events_file(
     origin: Origin = Origin.USER,
     today: date | None = None,
     reserved_ids: Mapping[str, str] | None = None,
+    added_at: datetime | None = None,
 ) -> list[RiskEvent]:
     fmt = format_for(path)
     try:
@@ -145,7 +160,7 @@ def read_events_file(
         raise EventFileError(f"{path}: cannot be read ({exc})") from None
     return read_events_text(
         text, fmt=fmt, directory=directory, origin=origin, what=path.name, today=today,
-        reserved_ids=reserved_ids,
+        reserved_ids=reserved_ids, added_at=added_at,
     )
 
 
@@ -166,12 +181,15 @@ def event_csv_row(event: RiskEvent) -> list[str]:
         d["id"], d["date"], d["counterparty"], d["category"], d.get("magnitude_usd", ""),
         d["title"], d["summary"], " ".join(d["sources"]),
         resolved.get("date", ""), resolved.get("note", ""),
+        d["published"], "true" if d.get("scheduled") else "", d.get("published_note", ""),
     ]
 
 
 @cache
 def load_shipped_events() -> tuple[RiskEvent, ...]:
-    """The history shipped in ``resources/events.json``, validated, sorted by date."""
+    """The history shipped in ``resources/events.json``, validated, sorted by date.
+
+    Every shipped event must say when it became public (``published``)."""
     events = read_events_text(
         read_resource_text("events.json"),
         fmt="json",

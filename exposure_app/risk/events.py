@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
@@ -34,6 +34,14 @@ class Category(StrEnum):
     RESERVE_CONCERN = "reserve_concern"
     REGULATORY = "regulatory"
     DEPEG = "depeg"
+    WITHDRAWAL_FRICTION = "withdrawal_friction"
+    OWN_TOKEN_RELIANCE = "own_token_reliance"
+    UNUSUAL_YIELD = "unusual_yield"
+    KEY_PERSON = "key_person"
+    COUNTERPARTY_DEFAULT = "counterparty_default"
+    ASSET_FREEZE = "asset_freeze"
+    TOKEN_DRAWDOWN = "token_drawdown"
+    """Derived from prices only: the custodian's own token fell sharply."""
 
 
 class Origin(StrEnum):
@@ -44,7 +52,7 @@ class Origin(StrEnum):
     FEED = "feed"
     """Fetched from the events feed the user configured."""
     DERIVED = "derived"
-    """Computed by the app from cached reserve data (``outflow_surge`` only)."""
+    """Computed by the app from cached data (reserve flows, prices, withdrawal status)."""
 
 
 CATEGORIES = tuple(c.value for c in Category)
@@ -53,7 +61,7 @@ MAX_TITLE = 200
 MAX_SUMMARY = 2000
 MAX_SOURCES = 10
 FIELDS = (
-    "id", "date", "counterparty", "category", "magnitude_usd",
+    "id", "date", "published", "published_note", "scheduled", "counterparty", "category", "magnitude_usd",
     "title", "summary", "sources", "resolved",
 )
 
@@ -78,6 +86,11 @@ class Resolution:
 class RiskEvent:
     """One dated, sourced event about one counterparty.
 
+    ``date`` is when it happened; ``published`` (aware UTC) when it became
+    public, the earliest source's publication. As-of evaluation reads
+    ``published``: the event counts on day D only if ``published_day <= D``.
+    ``published`` before ``date`` only when ``scheduled`` (announced ahead).
+    Left out (``None``) it becomes midnight UTC of ``date``.
     ``magnitude_usd`` is the headline figure the sources give (amount stolen,
     frozen, withdrawn or fined), approximate, in contemporaneous USD.
     ``data`` carries the figures behind a derived event (window, flow, share).
@@ -94,9 +107,28 @@ class RiskEvent:
     resolved: Resolution | None = None
     origin: Origin = Origin.SHIPPED
     data: Mapping[str, Any] = field(default_factory=dict)
+    published: datetime = None  # type: ignore[assignment]  # filled in __post_init__
+    scheduled: bool = False
+    published_note: str = ""
+    """How ``published`` was established, where the sources alone do not show it."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+        if self.published is None:
+            object.__setattr__(self, "published", datetime.combine(self.date, time.min, UTC))
+        elif self.published.tzinfo is None:
+            raise ValueError("published must be an aware UTC datetime")
+        else:
+            object.__setattr__(self, "published", self.published.astimezone(UTC))
+
+    @property
+    def published_day(self) -> date:
+        """The UTC day the event became public (the as-of test uses this)."""
+        return self.published.date()
+
+    def known_on(self, day: date) -> bool:
+        """True when the event was public on ``day`` (no look-ahead)."""
+        return self.published_day <= day
 
     @property
     def is_derived(self) -> bool:
@@ -111,12 +143,17 @@ class RiskEvent:
         out: dict[str, Any] = {
             "id": self.id,
             "date": self.date.isoformat(),
+            "published": format_published(self.published),
             "counterparty": self.counterparty,
             "category": self.category.value,
             "title": self.title,
             "summary": self.summary,
             "sources": list(self.sources),
         }
+        if self.published_note:
+            out["published_note"] = self.published_note
+        if self.scheduled:
+            out["scheduled"] = True
         if self.magnitude_usd is not None:
             out["magnitude_usd"] = to_text(self.magnitude_usd)
         if self.resolved is not None:
@@ -126,6 +163,26 @@ class RiskEvent:
             if self.data:
                 out["data"] = dict(self.data)
         return out
+
+
+def format_published(moment: datetime) -> str:
+    """``YYYY-MM-DD`` for midnight UTC, else ``YYYY-MM-DDTHH:MM:SSZ``."""
+    moment = moment.astimezone(UTC)
+    if moment.time() == time.min:
+        return moment.date().isoformat()
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_published(raw: object) -> datetime:
+    """``YYYY-MM-DD`` (midnight UTC) or ``YYYY-MM-DDTHH:MM:SSZ``; raises ``ValueError``."""
+    if not isinstance(raw, str):
+        raise ValueError(f"expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, got {raw!r}")
+    text = raw.strip()
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), time.min, UTC)
+    if len(text) == 20 and text.endswith("Z") and text[10] == "T":
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    raise ValueError(f"expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, got {raw!r}")
 
 
 def valid_url(text: str) -> bool:
@@ -153,12 +210,19 @@ def parse_event(
     directory: CounterpartyDirectory,
     origin: Origin,
     today: date | None = None,
+    added_at: datetime | None = None,
 ) -> RiskEvent:
     """Validate one event in the shared schema; raises :class:`EventError`.
 
     The counterparty may be given by any id the catalogue knows (``okex``,
     ``binanceusdm``) and is stored under its canonical id. Dates after
     ``today`` are refused (an event cannot have happened in the future).
+
+    ``published`` is required for shipped events. For any other origin a
+    missing ``published`` becomes ``added_at`` (when the event was added or
+    fetched), or midnight of ``date`` when no ``added_at`` is given (derived
+    events, which are published the day their data was known).
+    ``published`` may precede ``date`` only with ``"scheduled": true``.
     """
     if not isinstance(raw, Mapping):
         raise EventError([f"expected an object, got {type(raw).__name__}"])
@@ -175,6 +239,33 @@ def parse_event(
     day = _parse_date(raw.get("date"), "date", problems)
     if day is not None and today is not None and day > today:
         problems.append(f"date: {day} is in the future")
+    scheduled = raw.get("scheduled", False)
+    if not isinstance(scheduled, bool):
+        problems.append(f"scheduled: expected true or false, got {scheduled!r}")
+        scheduled = False
+    published: datetime | None = None
+    raw_published = raw.get("published")
+    if raw_published in (None, ""):
+        if origin is Origin.SHIPPED:
+            problems.append("published: required (when the event became public)")
+        elif added_at is not None:
+            published = added_at.astimezone(UTC).replace(microsecond=0)
+    else:
+        try:
+            published = parse_published(raw_published)
+        except ValueError as exc:
+            problems.append(f"published: {exc}")
+    published_note = raw.get("published_note") or ""
+    if not isinstance(published_note, str) or len(published_note) > MAX_SUMMARY:
+        problems.append(f"published_note: text of at most {MAX_SUMMARY} characters")
+        published_note = ""
+    if published is not None:
+        if today is not None and published.date() > today:
+            problems.append(f"published: {format_published(published)} is in the future")
+        if day is not None and published.date() < day and not scheduled:
+            problems.append(f"published: {format_published(published)} is before the date "
+                            f"{day}; only an event announced in advance (\"scheduled\": "
+                            "true) may be published before it happened")
 
     counterparty = raw.get("counterparty")
     canonical = None
@@ -250,6 +341,9 @@ def parse_event(
         resolved=resolution,
         origin=origin,
         data=(raw.get("data") or {}) if origin is Origin.DERIVED else {},
+        published=published,  # type: ignore[arg-type]  # None: midnight of date
+        scheduled=scheduled,
+        published_note=published_note.strip(),
     )
 
 
@@ -284,6 +378,7 @@ def parse_event_set(
     what: str,
     today: date | None = None,
     reserved_ids: Mapping[str, str] | None = None,
+    added_at: datetime | None = None,
 ) -> list[RiskEvent]:
     """Validate numbered entries as a whole; raises :class:`EventSetError` listing all failures.
 
@@ -300,7 +395,8 @@ def parse_event_set(
         raw_id = raw_id if isinstance(raw_id, str) else None
         problems: list[str] = []
         try:
-            event = parse_event(raw, directory=directory, origin=origin, today=today)
+            event = parse_event(raw, directory=directory, origin=origin, today=today,
+                                added_at=added_at)
         except EventError as exc:
             problems.extend(exc.problems)
             event = None

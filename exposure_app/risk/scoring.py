@@ -5,7 +5,9 @@ Documented in ``docs/risk-model.md``; the numbers here are the defaults.
 * Each event weighs ``severity(category) * size * decay * resolution``, where
   ``size`` grows from 1 (unknown or up to $1M) to 1.25 (from $10B) with log10
   of the headline USD figure, and
-  ``decay = 0.5 ** (age_days / half_life(category))``, except that an
+  ``decay = 0.5 ** (age_days / half_life(category))`` (age counted from the
+  day the event was published; severity and half-life per category in
+  :mod:`exposure_app.risk.categories`), except that an
   unresolved insolvency or withdrawal halt does not decay at all, and a
   resolved event (resolution dated on or before the evaluation day) counts
   ``resolved_factor`` of its weight.
@@ -21,7 +23,7 @@ Documented in ``docs/risk-model.md``; the numbers here are the defaults.
 
 Every step is monotone: adding an event, making one more recent or replacing
 its category by a more severe one never lowers the score (property-tested).
-Only events dated on or before the evaluation day are ever read.
+Only events *published* on or before the evaluation day are ever read.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from types import MappingProxyType
 
+from exposure_app.risk.categories import FAILURES, HALF_LIFE_DAYS, SEVERITY
 from exposure_app.risk.events import Category, RiskEvent
 
 
@@ -61,26 +63,11 @@ class Level(StrEnum):
 _RANK = {Level.INFO: 0, Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3, Level.CRITICAL: 4}
 _BY_RANK = {rank: level for level, rank in _RANK.items()}
 
-DEFAULT_SEVERITY: Mapping[Category, float] = MappingProxyType({
-    Category.INSOLVENCY: 100.0,
-    Category.WITHDRAWAL_HALT: 80.0,
-    Category.HACK: 50.0,
-    Category.RESERVE_CONCERN: 40.0,
-    Category.OUTFLOW_SURGE: 35.0,
-    Category.DEPEG: 25.0,
-    Category.REGULATORY: 20.0,
-})
-DEFAULT_HALF_LIFE_DAYS: Mapping[Category, float] = MappingProxyType({
-    Category.INSOLVENCY: 1825.0,
-    Category.WITHDRAWAL_HALT: 365.0,
-    Category.HACK: 365.0,
-    Category.RESERVE_CONCERN: 365.0,
-    Category.OUTFLOW_SURGE: 60.0,
-    Category.DEPEG: 90.0,
-    Category.REGULATORY: 730.0,
-})
-NON_DECAYING_WHEN_UNRESOLVED = frozenset({Category.INSOLVENCY, Category.WITHDRAWAL_HALT})
-FRICTION = frozenset({Category.WITHDRAWAL_HALT, Category.INSOLVENCY, Category.HACK})
+DEFAULT_SEVERITY: Mapping[Category, float] = SEVERITY
+DEFAULT_HALF_LIFE_DAYS: Mapping[Category, float] = HALF_LIFE_DAYS
+NON_DECAYING_WHEN_UNRESOLVED = FAILURES
+FRICTION = frozenset({Category.WITHDRAWAL_HALT, Category.INSOLVENCY, Category.HACK,
+                      Category.WITHDRAWAL_FRICTION, Category.ASSET_FREEZE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,12 +123,12 @@ def is_unresolved_failure(event: RiskEvent, day: date) -> bool:
 
 
 def event_weight(event: RiskEvent, day: date, params: RiskParameters) -> float:
-    """The event's contribution on ``day``; 0 for an event dated after ``day``."""
-    if event.date > day:
+    """The event's contribution on ``day``; 0 for an event published after ``day``."""
+    if not event.known_on(day):
         return 0.0
     weight = params.severity[event.category] * magnitude_factor(event, params)
     if not is_unresolved_failure(event, day):
-        age = (day - event.date).days
+        age = (day - event.published_day).days
         weight *= 0.5 ** (age / params.half_life_days[event.category])
     if event.resolved_by(day):
         weight *= params.resolved_factor
@@ -160,20 +147,21 @@ class EventScore:
 
     score: float
     events: tuple[ScoredEvent, ...]
-    """Events dated on or before the day, heaviest first."""
+    """Events published on or before the day, heaviest first."""
     escalated: tuple[ScoredEvent, ScoredEvent] | None = None
 
 
 def score_events(events: Iterable[RiskEvent], day: date, params: RiskParameters) -> EventScore:
     scored = sorted(
-        (ScoredEvent(e, event_weight(e, day, params)) for e in events if e.date <= day),
+        (ScoredEvent(e, event_weight(e, day, params)) for e in events if e.known_on(day)),
         key=lambda s: (-s.weight, s.event.date, s.event.id),
     )
     if not scored:
         return EventScore(0.0, ())
     weights = [s.weight for s in scored]
     score = weights[0] + params.others_weight * sum(weights[1:])
-    recent = [s for s in scored if (day - s.event.date).days <= params.escalation_window_days]
+    recent = [s for s in scored
+              if (day - s.event.published_day).days <= params.escalation_window_days]
     best_pair = None
     best_bonus = 0.0
     for run in recent:

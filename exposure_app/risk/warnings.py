@@ -33,7 +33,8 @@ from decimal import Decimal
 from exposure_app.domain.counterparties import CounterpartyDirectory, CounterpartyKind
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.money import ZERO, add, share
-from exposure_app.risk.events import Category, RiskEvent
+from exposure_app.risk.categories import WORDS
+from exposure_app.risk.events import RiskEvent
 from exposure_app.risk.scoring import (
     Level,
     RiskParameters,
@@ -42,15 +43,7 @@ from exposure_app.risk.scoring import (
 )
 
 PORTFOLIO_ID = "all-custodians"
-CATEGORY_WORDS = {
-    Category.INSOLVENCY: "insolvency",
-    Category.WITHDRAWAL_HALT: "withdrawal halt",
-    Category.HACK: "hack",
-    Category.OUTFLOW_SURGE: "outflow surge",
-    Category.RESERVE_CONCERN: "reserve concern",
-    Category.REGULATORY: "regulatory action",
-    Category.DEPEG: "depeg",
-}
+CATEGORY_WORDS = WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,14 +106,14 @@ def build_warnings(
     params: RiskParameters | None = None,
     max_events: int = 8,
 ) -> WarningsReport:
-    """Warnings as of ``report.as_of``; events dated after its day are ignored."""
+    """Warnings as of ``report.as_of``; events published after its day are ignored."""
     params = params or RiskParameters()
     day = report.as_of.date()
     currency = report.base_currency
     net_worth = report.net_worth
     by_cp: dict[str, list[RiskEvent]] = {}
     for event in events:
-        if event.date <= day:
+        if event.known_on(day):
             by_cp.setdefault(directory.resolve(event.counterparty), []).append(event)
 
     direct: dict[str, Decimal] = {}

@@ -37,7 +37,7 @@ def blocked_withdrawals(events: Iterable[RiskEvent], directory: CounterpartyDire
     """
     reasons: dict[str, str] = {}
     for event in sorted(events, key=lambda e: (e.date, e.id)):
-        if event.date > day or not is_unresolved_failure(event, day):
+        if not event.known_on(day) or not is_unresolved_failure(event, day):
             continue
         reasons[directory.resolve(event.counterparty)] = (
             f"{CATEGORY_WORDS[event.category]} since {event.date.isoformat()}, not resolved "

@@ -82,6 +82,7 @@ def update_from_feed(store: ProfileStore, url: str, *, timeout: float = 30,
         events = read_events_text(
             text, fmt="json", directory=load_directory(), origin=Origin.FEED,
             what=f"feed {url}", today=utc_now().date(), reserved_ids=reserved,
+            added_at=utc_now(),
         )
         count = store.risk.replace_feed(url, events)
     except (FeedError, EventFileError, EventSetError, ConflictError) as exc:

@@ -35,6 +35,7 @@ from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import AccountState
 from exposure_app.domain.timeutil import ensure_utc, from_storage, to_storage, utc_now
 from exposure_app.risk.catalog import load_directory
+from exposure_app.risk.events import format_published
 from exposure_app.services.risk_service import (
     add_user_event,
     edit_user_event,
@@ -231,6 +232,7 @@ def event_for_test(directory: CounterpartyDirectory, cp: str, test_id: int, test
     event = {
         "id": f"{TEST_EVENT_PREFIX}{cp}.{test_id}",
         "date": day,
+        "published": format_published(tested_at.astimezone(UTC).replace(microsecond=0)),
         "counterparty": cp,
         "category": "withdrawal_halt",
         "title": (f"My test withdrawal {what}from {name} failed" if result == "failed"

@@ -78,11 +78,11 @@ def _warnings(store: ProfileStore, settings: Settings, as_of: datetime) -> list[
 
 
 def _events(store: ProfileStore, settings: Settings, as_of: datetime) -> list[Any]:
-    """Every event dated on or before ``as_of`` (no look-ahead), oldest first."""
+    """Every event published on or before ``as_of`` (no look-ahead), oldest first."""
     from exposure_app.services.risk_service import list_events
 
     day = as_of.date()
-    return [e for e in list_events(store, settings, as_of=as_of) if e.date <= day]
+    return [e for e in list_events(store, settings, as_of=as_of) if e.known_on(day)]
 
 
 def report_table(store: ProfileStore, settings: Settings, name: str, options: ReportOptions,

@@ -151,13 +151,13 @@ def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | No
 
 def list_events(store: ProfileStore, settings: Settings, *, counterparty: str | None = None,
                 since=None, as_of: datetime | None = None) -> list[RiskEvent]:
-    """All events dated on or before ``as_of`` (default now), oldest first.
+    """All events published on or before ``as_of`` (default now), oldest first.
 
     Derived outflow events are included for held custodians with cached data.
     """
     as_of = as_of or utc_now()
     directory = load_directory()
-    events = [e for e in stored_and_shipped_events(store) if e.date <= as_of.date()]
+    events = [e for e in stored_and_shipped_events(store) if e.known_on(as_of.date())]
     if settings.outflow_signals_enabled:
         report = exposure_as_of(store, settings, as_of, directory)
         events += derived_events(store, settings, held_reserve_slugs(report, directory),
@@ -179,8 +179,9 @@ def validate_user_event(raw: Mapping) -> RiskEvent:
     problems: list[str] = []
     event = None
     try:
+        now = utc_now()
         event = parse_event(raw, directory=load_directory(), origin=Origin.USER,
-                            today=utc_now().date())
+                            today=now.date(), added_at=now)
     except EventError as exc:
         problems.extend(exc.problems)
     if raw.get("id") in _reserved_ids():
@@ -233,8 +234,9 @@ def import_user_events(store: ProfileStore, path: Path) -> ImportOutcome:
     reserved = _reserved_ids()
     reserved.update({e.id: "belongs to a feed event (use another id)"
                      for e in store.risk.list(origin=Origin.FEED)})
+    now = utc_now()
     events = read_events_file(path, directory=load_directory(), origin=Origin.USER,
-                              today=utc_now().date(), reserved_ids=reserved)
+                              today=now.date(), reserved_ids=reserved, added_at=now)
     try:
         return store.risk.import_user(events)
     except ConflictError as exc:  # pragma: no cover - a race with a feed update

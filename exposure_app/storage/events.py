@@ -61,15 +61,16 @@ class RiskEventRepository:
 
     # -- events ------------------------------------------------------------------
 
-    def _row_to_event(self, origin: str, body: str) -> RiskEvent:
+    def _row_to_event(self, origin: str, body: str, created_at: str) -> RiskEvent:
         try:
-            return parse_event(json.loads(body), directory=load_directory(), origin=Origin(origin))
+            return parse_event(json.loads(body), directory=load_directory(),
+                               origin=Origin(origin), added_at=from_storage(created_at))
         except (EventError, ValueError) as exc:
             raise StorageError(f"a stored risk event is damaged: {exc}") from None
 
     def list(self, *, origin: Origin | None = None, counterparty: str | None = None
              ) -> list[RiskEvent]:
-        sql = "SELECT origin, body FROM risk_events"
+        sql = "SELECT origin, body, created_at FROM risk_events"
         where, params = [], []
         if origin is not None:
             where.append("origin = ?")
@@ -81,11 +82,11 @@ class RiskEventRepository:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY date, id"
         rows = self._store.db.execute(sql, params).fetchall()
-        return [self._row_to_event(o, b) for o, b in rows]
+        return [self._row_to_event(*row) for row in rows]
 
     def get(self, event_id: str) -> RiskEvent | None:
         row = self._store.db.execute(
-            "SELECT origin, body FROM risk_events WHERE id = ?", [event_id]
+            "SELECT origin, body, created_at FROM risk_events WHERE id = ?", [event_id]
         ).fetchone()
         return None if row is None else self._row_to_event(*row)
 
@@ -95,16 +96,16 @@ class RiskEventRepository:
         if insert:
             db.execute(
                 "INSERT INTO risk_events (id, origin, counterparty, date, category, body, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at, updated_at, published) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [event.id, event.origin.value, event.counterparty, event.date.isoformat(),
-                 event.category.value, body, now, now],
+                 event.category.value, body, now, now, to_storage(event.published)],
             )
         else:
             db.execute(
                 "UPDATE risk_events SET counterparty = ?, date = ?, category = ?, body = ?, "
-                "updated_at = ? WHERE id = ?",
+                "updated_at = ?, published = ? WHERE id = ?",
                 [event.counterparty, event.date.isoformat(), event.category.value, body, now,
-                 event.id],
+                 to_storage(event.published), event.id],
             )
 
     def add_user(self, event: RiskEvent) -> None:

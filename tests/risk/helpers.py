@@ -17,8 +17,9 @@ from exposure_app.risk.outflows import ReserveSeries, TokenPoint
 def event(
     cp: str = "binance", day: str | date = "2022-01-01", category: str = "hack", *,
     eid: str | None = None, magnitude: str | None = None, resolved: str | None = None,
-    origin: Origin = Origin.USER,
+    origin: Origin = Origin.USER, published: str | None = None,
 ) -> RiskEvent:
+    """A test event; ``published`` (YYYY-MM-DD) defaults to the event's own date."""
     day = date.fromisoformat(day) if isinstance(day, str) else day
     return RiskEvent(
         id=eid or f"t-{cp}-{day}-{category}",
@@ -28,6 +29,8 @@ def event(
         magnitude_usd=Decimal(magnitude) if magnitude else None,
         resolved=Resolution(date.fromisoformat(resolved), "") if resolved else None,
         origin=origin,
+        published=(datetime.combine(date.fromisoformat(published), datetime.min.time(), UTC)
+                   if published else None),  # type: ignore[arg-type]
     )
 
 

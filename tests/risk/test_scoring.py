@@ -113,7 +113,8 @@ def test_a_more_recent_event_never_lowers_the_level(specs, which, shift, h):
     which %= len(events)
     e = events[which]
     newer_day = min(DAY, e.date + timedelta(days=shift))
-    moved = replace(e, date=newer_day, resolved=None if e.resolved is None else replace(
+    moved = replace(e, date=newer_day, published=e.published + (newer_day - e.date),
+                    resolved=None if e.resolved is None else replace(
         e.resolved, date=e.resolved.date + (newer_day - e.date)))
     newer = [*events[:which], moved, *events[which + 1:]]
     assert level_of(newer, holdings_of(h)) >= level_of(events, holdings_of(h))

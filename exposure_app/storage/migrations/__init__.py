@@ -19,6 +19,7 @@ from exposure_app.storage.migrations import (
     m0004_checklist,
     m0005_history_index,
     m0006_revalued_snapshots,
+    m0007_risk_published_links,
 )
 
 Migration = Callable[[Database], None]
@@ -30,6 +31,7 @@ MIGRATIONS: list[Migration] = [
     m0004_checklist.migrate,
     m0005_history_index.migrate,
     m0006_revalued_snapshots.migrate,
+    m0007_risk_published_links.migrate,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

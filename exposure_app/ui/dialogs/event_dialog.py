@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.risk.catalog import load_directory
-from exposure_app.risk.events import CATEGORIES, EventError, RiskEvent
+from exposure_app.risk.events import CATEGORIES, EventError, RiskEvent, format_published
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.models.events_model import CATEGORY_LABELS
@@ -72,7 +72,10 @@ class EventDialog(QDialog):
         self.sources.setMaximumHeight(70)
         self.magnitude = QLineEdit()
         self.magnitude.setPlaceholderText("optional, USD")
+        self.published = QLineEdit()
+        self.published.setPlaceholderText("when it became public, YYYY-MM-DD (empty: now)")
         for label, widget in (("Counterparty", self.counterparty), ("Date", self.date),
+                              ("Published", self.published),
                               ("Category", self.category), ("Title", self.title_edit),
                               ("Summary", self.summary), ("Sources", self.sources),
                               ("Magnitude", self.magnitude)):
@@ -97,6 +100,7 @@ class EventDialog(QDialog):
         self.sources.setPlainText("\n".join(event.sources))
         if event.magnitude_usd is not None:
             self.magnitude.setText(str(event.magnitude_usd))
+        self.published.setText(format_published(event.published))
 
     def raw(self) -> dict:
         cp = self.counterparty.currentData() or ""
@@ -112,6 +116,8 @@ class EventDialog(QDialog):
         }
         if self.magnitude.text().strip():
             raw["magnitude_usd"] = self.magnitude.text().strip()
+        if self.published.text().strip():
+            raw["published"] = self.published.text().strip()
         return raw
 
     def save(self) -> bool:
