@@ -66,7 +66,11 @@ def neutralise_cell(text: str) -> str:
 
 
 def restore_cell(text: str) -> str:
-    """Undo :func:`neutralise_cell` for a cell read back from one of our CSV files."""
+    """Undo :func:`neutralise_cell` for a cell read back from one of our CSV files.
+
+    The rule is the reports' (their SQL-built lines must match it byte for
+    byte), so one text does not survive the trip: one that itself began with
+    ``'`` and a formula character loses that quote."""
     if text.startswith(QUOTE) and text[1:].startswith(FORMULA_PREFIXES):
         return text[1:]
     return text

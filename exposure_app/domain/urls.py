@@ -52,8 +52,7 @@ def _checked(url: str, schemes: tuple[str, ...], what: str, error: type[ValueErr
     text = url.strip()
     if len(text) > MAX_URL_LENGTH:
         raise error(f"{what}: longer than {MAX_URL_LENGTH} characters")
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch.isspace() for ch in text):
-        raise error(f"{what}: {strip_credentials(text)!r} contains spaces or control characters")
+    names = ", ".join(f"{s}://" for s in schemes if s != "socks5h")
     try:
         parts = urlsplit(text)
         port = parts.port
@@ -61,8 +60,9 @@ def _checked(url: str, schemes: tuple[str, ...], what: str, error: type[ValueErr
         raise error(f"{what}: {strip_credentials(text)!r} is not a valid URL") from None
     del port
     if parts.scheme.lower() not in schemes or not parts.hostname:
-        names = ", ".join(f"{s}://" for s in schemes if s != "socks5h")
         raise error(f"{what}: {strip_credentials(text)!r} is not a URL of the form {names}")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch.isspace() for ch in text):
+        raise error(f"{what}: {strip_credentials(text)!r} contains spaces or control characters")
     return text
 
 
