@@ -230,6 +230,11 @@ class ExchangeAccountDialog(QDialog):
         if missing:
             self._show_error(f"Fill in: {', '.join(missing)}.")
             return False
+        try:
+            self.connection().validated()    # the API URL and proxy, before any request
+        except ValueError as exc:
+            self._show_error(str(exc))
+            return False
         values = self._values()
         self._save_after_test = then_save
         self.result_label.setText("Testing the key…")
