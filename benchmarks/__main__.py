@@ -17,6 +17,7 @@ BENCHMARKS = [
     "benchmarks.bench_export",
     "benchmarks.bench_memory",
     "benchmarks.bench_bundle",
+    "benchmarks.bench_news",
 ]
 
 

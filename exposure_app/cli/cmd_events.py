@@ -84,6 +84,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     upd.add_argument("url", nargs="?", help="feed URL (default: the events_feed_url setting)")
     upd.set_defaults(handler=update_cmd)
 
+    from exposure_app.cli import cmd_suggestions
+
+    cmd_suggestions.register(sub)
+
 
 def _raw(args: argparse.Namespace) -> dict:
     raw: dict = {}

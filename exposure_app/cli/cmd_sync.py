@@ -134,5 +134,17 @@ def sync_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
         })
     else:
         print_report(ctx, report)
+    _read_news_feeds(ctx)
     failed = [r for r in report.results if r.status is AccountSyncStatus.FAILED]
     return 1 if failed else 0
+
+
+def _read_news_feeds(ctx: CliContext) -> None:
+    """After a sync, the news feeds are read too, when the user enabled them."""
+    from exposure_app.services import news_feeds
+
+    if not (ctx.settings.news_feeds_enabled and news_feeds.feed_urls(ctx.settings)):
+        return
+    for poll in news_feeds.poll_all(ctx.store, ctx.settings):
+        ctx.warn(f"news feed {poll.url}: " + (f"{poll.added} new suggestion(s)" if poll.ok
+                                               else f"not read, kept as it was ({poll.error})"))

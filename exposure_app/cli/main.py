@@ -28,6 +28,7 @@ COMMAND_MODULES: list[str] = [
     "exposure_app.cli.cmd_data_folder",
     "exposure_app.cli.cmd_warnings",
     "exposure_app.cli.cmd_events",
+    "exposure_app.cli.cmd_feeds",
     "exposure_app.cli.cmd_counterparties",
     "exposure_app.cli.cmd_checklist",
     "exposure_app.cli.cmd_export",

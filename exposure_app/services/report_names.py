@@ -14,4 +14,5 @@ REPORTS: dict[str, str] = {
     "warnings": "the current warnings with cited events and sources",
     "checklist": "the self-custody plan with progress",
     "events": "the risk event history (shipped, yours, derived)",
+    "suggestions": "events suggested from news, with their evidence and review status",
 }

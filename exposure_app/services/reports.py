@@ -106,6 +106,11 @@ def report_table(store: ProfileStore, settings: Settings, name: str, options: Re
         return WARNINGS_COLUMNS, warnings_rows(_warnings(store, settings, as_of), as_of, base), as_of
     if name == "events":
         return EVENTS_COLUMNS, events_rows(_events(store, settings, as_of)), as_of
+    if name == "suggestions":
+        from exposure_app.reports.news_reports import SUGGESTIONS_COLUMNS, suggestions_rows
+        from exposure_app.storage.suggestions import SuggestionRepository
+
+        return SUGGESTIONS_COLUMNS, suggestions_rows(SuggestionRepository(store).list()), as_of
     if name == "checklist":
         view = view_checklist(store, settings, options.scope, as_of=as_of, directory=directory)
         rows = checklist_rows(view.rows, as_of=as_of, scope=view.scope, base_currency=base)

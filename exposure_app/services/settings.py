@@ -157,6 +157,16 @@ class Settings:
         internal=True,
     )
     events_feed_url = Setting("events_feed_url", "", str, "URL of an events feed (JSON).")
+    news_feeds = Setting(
+        "news_feeds", "", str,
+        "News feeds (RSS or Atom) read for suggested events, separated by spaces.")
+    news_feeds_enabled = Setting(
+        "news_feeds_enabled", False, bool,
+        "Read the news feeds on a timer and after each sync (nothing is fetched when off).")
+    news_poll_minutes = Setting(
+        "news_poll_minutes", 60, int,
+        "While the app runs, read the news feeds this often (0 = only after a sync).",
+        minimum=0, maximum=7 * 24 * 60)
     withdrawal_test_interval_days = Setting(
         "withdrawal_test_interval_days",
         90,

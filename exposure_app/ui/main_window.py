@@ -154,6 +154,17 @@ class MainWindow(QMainWindow):
         # a read-only profile is only looked at: no automatic sync could store anything
         if not getattr(self, "_shut", False) and not self.state.store.read_only:
             _ = self.sync
+            self._start_news_poller()
+
+    def _start_news_poller(self) -> None:
+        """News feeds read on a timer and after each sync, when the user enabled them."""
+        from exposure_app.ui.news_poller import NewsPoller
+
+        self.news_poller = NewsPoller(self.state, self)
+        self.news_poller.attach_sync(self.sync)
+        self.news_poller.polled.connect(lambda polls: self.statusBar().showMessage(
+            f"News feeds read: {sum(p.added for p in polls)} new suggestion(s)"
+            + "".join(f"; {p.url} failed ({p.error})" for p in polls if not p.ok), 8000))
 
     @property
     def overview(self) -> QWidget:
@@ -350,6 +361,8 @@ class MainWindow(QMainWindow):
         settings = self.pages.built("settings")
         if settings is not None:
             settings.folder_card.shutdown()   # a profile copy in progress finishes first
+        if getattr(self, "news_poller", None) is not None:
+            self.news_poller.shutdown()
         if self._sync is not None:
             self._sync.shutdown()
         self.save_state()

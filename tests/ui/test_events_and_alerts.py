@@ -54,7 +54,7 @@ def test_add_your_own_event_and_see_it_listed(qtbot, make_window, data_dir):
     page.set_counterparty("binance")
     assert all(page.model.row_at(page.proxy.mapToSource(page.proxy.index(r, 0)).row())
                .counterparty == "binance" for r in range(page.proxy.rowCount()))
-    page.search.setText("stuck")
+    page.search.setText("my withdrawal")
     assert page.proxy.rowCount() == 1
     page.view.selectRow(0)
     page._show_selected()

@@ -20,6 +20,7 @@ from exposure_app.storage.migrations import (
     m0005_history_index,
     m0006_revalued_snapshots,
     m0007_risk_published_links,
+    m0008_news_suggestions,
 )
 
 Migration = Callable[[Database], None]
@@ -32,6 +33,7 @@ MIGRATIONS: list[Migration] = [
     m0005_history_index.migrate,
     m0006_revalued_snapshots.migrate,
     m0007_risk_published_links.migrate,
+    m0008_news_suggestions.migrate,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

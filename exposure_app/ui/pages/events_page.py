@@ -169,6 +169,13 @@ class EventsPage(QWidget):
         lower_layout.addWidget(details_card, 3)
         lower_layout.addWidget(self.signals_card, 2)
         splitter.addWidget(lower)
+        from exposure_app.ui.widgets.news_suggestions import SuggestionsPanel
+
+        self.suggestions = SuggestionsPanel(state, self.names)
+        self.suggestions.changed.connect(self._after_change)
+        self.suggestions.message.connect(self.message)
+        self.suggestions.install_on(self)
+        splitter.addWidget(self.suggestions)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
@@ -201,6 +208,7 @@ class EventsPage(QWidget):
         if self.data is not None and not self.data.live:
             events = [e for e in events if e.date <= self.data.as_of.date()]
         self.model.set_rows(events)
+        self.suggestions.reload()
         if not self._sized and events:
             self.view.resizeColumnsToContents()
             self.view.horizontalHeader().setSectionResizeMode(
@@ -387,3 +395,4 @@ class EventsPage(QWidget):
     def wait_for_workers(self, timeout: float = 30) -> None:
         for call in self._calls:
             call.wait(timeout)
+        self.suggestions.wait_for_workers(timeout)

@@ -1,0 +1,97 @@
+"""``feeds add URL | list | remove URL | poll``: the news feeds read for suggested events.
+
+The list lives in the settings (``news_feeds``); ``poll`` reads them only when
+``news_feeds_enabled`` is on (nothing is fetched otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from exposure_app.cli.cmd_suggestions import terminal_safe
+from exposure_app.cli.context import CliContext, UserError
+from exposure_app.services import news_feeds
+from exposure_app.services.suggestions import repository
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("feeds", help="news feeds (RSS/Atom) read for suggested events")
+    sub = p.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
+    add = sub.add_parser("add", help="add a feed")
+    add.add_argument("url")
+    add.set_defaults(handler=add_cmd)
+    lst = sub.add_parser("list", help="list the feeds and when each was last read")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.set_defaults(handler=list_cmd)
+    rm = sub.add_parser("remove", help="remove a feed")
+    rm.add_argument("url")
+    rm.set_defaults(handler=remove_cmd)
+    poll = sub.add_parser("poll", help="read the feeds now (when feeds are enabled)")
+    poll.add_argument("--json", action="store_true", help="print JSON")
+    poll.set_defaults(handler=poll_cmd)
+
+
+def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    try:
+        news_feeds.add_feed(ctx.settings, args.url)
+    except ValueError as exc:
+        raise UserError(f"feed not added: {exc}") from None
+    ctx.warn(f"added {args.url}")
+    if not ctx.settings.news_feeds_enabled:
+        ctx.warn("news feeds are off: nothing is fetched until you run "
+                 "`settings set news_feeds_enabled true`")
+    return 0
+
+
+def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    repo = repository(ctx.store)
+    rows = []
+    for url in news_feeds.feed_urls(ctx.settings):
+        state = repo.feed_state(url)
+        rows.append({
+            "url": url,
+            "last_read": state.succeeded_at.isoformat() if state and state.succeeded_at else None,
+            "error": state.error if state else None,
+        })
+    if args.json:
+        ctx.emit_json({"enabled": ctx.settings.news_feeds_enabled, "feeds": rows})
+        return 0
+    ctx.out(f"News feeds are {'on' if ctx.settings.news_feeds_enabled else 'off'}.")
+    for row in rows:
+        when = row["last_read"] or "never read"
+        stale = f"  STALE: {row['error']}" if row["error"] else ""
+        ctx.out(terminal_safe(f"{row['url']}  (last read: {when}){stale}"))
+    if not rows:
+        ctx.out("No feeds. Add one with `feeds add URL`.")
+    return 0
+
+
+def remove_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    try:
+        news_feeds.remove_feed(ctx.settings, ctx.store, args.url)
+    except ValueError as exc:
+        raise UserError(f"feed not removed: {exc}") from None
+    ctx.warn(f"removed {args.url}")
+    return 0
+
+
+def poll_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    try:
+        polls = news_feeds.poll_all(ctx.store, ctx.settings)
+    except news_feeds.FeedsOff as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        ctx.emit_json([p.to_dict() for p in polls])
+    for p in polls:
+        if p.ok:
+            ctx.warn(terminal_safe(f"{p.url}: {p.entries} new entr{'y' if p.entries == 1 else 'ies'}, "
+                                   f"{p.added} new suggestion(s), {p.merged} merged"
+                                   + (f", {p.unreadable} unreadable" if p.unreadable else "")))
+        else:
+            ctx.warn(terminal_safe(f"{p.url}: not read, kept as it was ({p.error})"))
+    if not polls:
+        ctx.warn("no feeds: add one with `feeds add URL`")
+    return 0 if all(p.ok for p in polls) else 1

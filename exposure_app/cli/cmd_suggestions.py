@@ -1,0 +1,183 @@
+"""``events suggest|suggestions|accept|reject``: suggested events read from news.
+
+``suggest`` reads one article (a file, a URL, or stdin with ``-``), stores what
+it finds as pending suggestions and prints them; nothing counts in a warning
+until ``accept`` makes it one of the user's events. Article text printed here
+has terminal control characters escaped (an article must not be able to drive
+the terminal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from exposure_app.cli.context import CliContext, UserError
+from exposure_app.domain.money import AmountError, parse_decimal
+from exposure_app.risk.events import CATEGORIES
+from exposure_app.risk.news.suggestion import Suggestion
+from exposure_app.services import suggestions
+from exposure_app.services.news_fetch import (
+    MAX_FILE_BYTES,
+    ArticleError,
+    ArticleText,
+    read_bytes,
+    read_file,
+    read_url,
+)
+from exposure_app.services.suggestions import SuggestionError
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control and format characters (escape sequences, bidi overrides)
+    shown as ``\\x1b``-style escapes instead of acting on the terminal."""
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf") and ch != "\n":
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out).replace("\n", " ")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        value = parse_decimal(text.replace(",", "").lstrip("$"), field="--amount")
+    except AmountError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("--amount must not be negative")
+    return value
+
+
+def _suggestion_id(text: str) -> int:
+    match = re.fullmatch(r"#?(\d{1,12})", text.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a suggestion id (see events suggestions)")
+    return int(match.group(1))
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Adds the suggestion commands to ``events`` (called by ``cmd_events.register``)."""
+    sug = sub.add_parser("suggest", help="read a news article and suggest events from it")
+    sug.add_argument("source", metavar="FILE|URL|-",
+                     help="a .txt/.md/.html file, a web address, or - to read stdin")
+    sug.add_argument("--published", type=_date, metavar="DATE",
+                     help="when the article was published (if the page does not say)")
+    sug.add_argument("--json", action="store_true", help="print JSON")
+    sug.set_defaults(handler=suggest_cmd)
+
+    lst = sub.add_parser("suggestions", help="list suggested events waiting for review")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.set_defaults(handler=suggestions_cmd)
+
+    acc = sub.add_parser("accept", help="make a suggestion one of your events (optionally edited)")
+    acc.add_argument("id", type=_suggestion_id)
+    acc.add_argument("--date", type=_date, metavar="D", help="the event's date")
+    acc.add_argument("--category", choices=CATEGORIES)
+    acc.add_argument("--amount", type=_amount, metavar="USD", help="size in US dollars")
+    acc.add_argument("--counterparty", metavar="ID")
+    acc.add_argument("--title")
+    acc.add_argument("--source", action="append", default=[], metavar="URL",
+                     help="the article's web address (needed for pasted text or files)")
+    acc.set_defaults(handler=accept_cmd)
+
+    rej = sub.add_parser("reject", help="reject a suggestion (it will not come back)")
+    rej.add_argument("id", type=_suggestion_id)
+    rej.set_defaults(handler=reject_cmd)
+
+
+def _read(source: str, ctx: CliContext) -> ArticleText:
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        return read_bytes(data, "pasted text")
+    if re.match(r"(?i)https?://", source):
+        return read_url(source, proxy=ctx.settings.proxy or None)
+    return read_file(Path(source))
+
+
+def _money(value: Decimal) -> str:
+    return f"${value:,.0f}"
+
+
+def _print(ctx: CliContext, s: Suggestion, note: str = "") -> None:
+    amount = f"  {_money(s.amount_usd)}" if s.amount_usd is not None else ""
+    period = f" over {s.period_days} d" if s.period_days else ""
+    ctx.out(terminal_safe(
+        f"#{s.id}  {s.date}  {s.counterparty:<12} {s.category.value:<16}{amount}{period}  "
+        f"{s.title}  (confidence {s.confidence:.2f}){note}"))
+    ctx.out("      " + terminal_safe(f"evidence: {s.evidence}"))
+    ctx.out("      " + terminal_safe(f"published {s.published}; sources: {' '.join(s.sources)}"))
+    if s.duplicate_of:
+        ctx.out("      " + terminal_safe(f"duplicate of known event {s.duplicate_of}"))
+
+
+def suggest_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        article = _read(args.source, ctx)
+    except ArticleError as exc:
+        raise UserError(f"article not read (nothing stored): {exc}") from None
+    ctx.lock_for_writing()
+    try:
+        outcome = suggestions.suggest_from_article(ctx.store, article, published=args.published)
+    except SuggestionError as exc:
+        raise UserError(f"article not read (nothing stored): {exc}") from None
+    if args.json:
+        ctx.emit_json([s.to_dict() for s in outcome.suggestions])
+    else:
+        for s in outcome.added:
+            _print(ctx, s)
+        for s in outcome.merged:
+            _print(ctx, s, "  [added this source to an earlier suggestion]")
+    if outcome.already_reviewed:
+        ctx.warn(f"{outcome.already_reviewed} reading(s) left out: you accepted or rejected "
+                 "that episode before")
+    if not outcome.suggestions:
+        ctx.warn("no event found in this article; nothing stored")
+    return 0
+
+
+def suggestions_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    pending = suggestions.pending(ctx.store)
+    if args.json:
+        ctx.emit_json([s.to_dict() for s in pending])
+        return 0
+    for s in pending:
+        _print(ctx, s)
+    if not pending:
+        ctx.out("No suggestions waiting for review.")
+    return 0
+
+
+def accept_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    try:
+        event = suggestions.accept(
+            ctx.store, args.id, day=args.date, category=args.category, amount_usd=args.amount,
+            counterparty=args.counterparty, title=args.title, sources=tuple(args.source))
+    except SuggestionError as exc:
+        raise UserError(str(exc)) from None
+    ctx.warn(terminal_safe(f"accepted #{args.id} as your event {event.id}: {event.title}"))
+    return 0
+
+
+def reject_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    try:
+        suggestions.reject(ctx.store, args.id)
+    except SuggestionError as exc:
+        raise UserError(str(exc)) from None
+    ctx.warn(f"rejected #{args.id}; that episode will not be suggested again")
+    return 0

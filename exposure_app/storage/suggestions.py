@@ -1,0 +1,143 @@
+"""Suggested events and news-feed state in the profile (tables of migration 8).
+
+Threading: same as the owning :class:`ProfileStore` (its thread only). Every
+change that touches several rows runs in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
+from exposure_app.risk.news.suggestion import Status, Suggestion
+from exposure_app.storage.errors import NotFoundError, StorageError
+
+if TYPE_CHECKING:
+    from exposure_app.storage.store import ProfileStore
+
+_COLUMNS = "id, status, counterparty, category, date, published, body, event_id"
+
+
+@dataclass(frozen=True, slots=True)
+class NewsFeedState:
+    url: str
+    attempted_at: datetime
+    succeeded_at: datetime | None
+    error: str | None
+    entry_count: int
+
+
+class SuggestionRepository:
+    """Threading: same as the owning :class:`ProfileStore`."""
+
+    def __init__(self, store: ProfileStore) -> None:
+        self._store = store
+
+    def _from_row(self, row: tuple) -> Suggestion:
+        keys = ("id", "status", "counterparty", "category", "date", "published", "body",
+                "event_id")
+        values = dict(zip(keys, row, strict=True))
+        try:
+            return Suggestion.from_row(values, json.loads(values["body"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StorageError(f"stored suggestion {values['id']} is damaged: {exc}") from None
+
+    def list(self, status: Status | None = None) -> list[Suggestion]:
+        sql = f"SELECT {_COLUMNS} FROM news_suggestions"
+        params: list[str] = []
+        if status is not None:
+            sql += " WHERE status = ?"
+            params.append(status.value)
+        rows = self._store.db.execute(sql + " ORDER BY date DESC, id", params).fetchall()
+        return [self._from_row(r) for r in rows]
+
+    def count(self, status: Status = Status.PENDING) -> int:
+        return self._store.db.execute(
+            "SELECT COUNT(*) FROM news_suggestions WHERE status = ?", [status.value]
+        ).fetchone()[0]
+
+    def get(self, suggestion_id: int) -> Suggestion:
+        row = self._store.db.execute(
+            f"SELECT {_COLUMNS} FROM news_suggestions WHERE id = ?", [suggestion_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no suggestion with id {suggestion_id}")
+        return self._from_row(row)
+
+    def add(self, suggestion: Suggestion) -> Suggestion:
+        with self._store.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO news_suggestions (status, counterparty, category, date, "
+                "published, body, event_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [suggestion.status.value, suggestion.counterparty, suggestion.category.value,
+                 suggestion.date.isoformat(), suggestion.published.isoformat(),
+                 json.dumps(suggestion.body(), ensure_ascii=False), suggestion.event_id,
+                 to_storage(utc_now())],
+            )
+            return replace(suggestion, id=int(cursor.lastrowid or 0))
+
+    def update(self, suggestion: Suggestion) -> None:
+        """Write a changed suggestion back (status, fields, sources)."""
+        decided = None if suggestion.status is Status.PENDING else to_storage(utc_now())
+        with self._store.transaction() as db:
+            cursor = db.execute(
+                "UPDATE news_suggestions SET status = ?, counterparty = ?, category = ?, "
+                "date = ?, published = ?, body = ?, event_id = ?, "
+                "decided_at = COALESCE(decided_at, ?) WHERE id = ?",
+                [suggestion.status.value, suggestion.counterparty, suggestion.category.value,
+                 suggestion.date.isoformat(), suggestion.published.isoformat(),
+                 json.dumps(suggestion.body(), ensure_ascii=False), suggestion.event_id,
+                 decided, suggestion.id],
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no suggestion with id {suggestion.id}")
+
+    # -- feeds ---------------------------------------------------------------------
+
+    def seen_entries(self, feed_url: str) -> set[str]:
+        rows = self._store.db.execute(
+            "SELECT entry_key FROM news_feed_entries WHERE feed_url = ?", [feed_url]
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def record_poll(self, feed_url: str, *, entries: Iterable[str], error: str | None) -> None:
+        """Record one poll: the entries read (on success) and the outcome.
+
+        A failure keeps the last success time and entry count, so the feed
+        shows as stale with the reason instead of losing what it had.
+        """
+        now = to_storage(utc_now())
+        entries = list(entries)
+        with self._store.transaction() as db:
+            for key in entries:
+                db.execute(
+                    "INSERT OR IGNORE INTO news_feed_entries (feed_url, entry_key, seen_at) "
+                    "VALUES (?, ?, ?)", [feed_url, key, now])
+            ok = error is None
+            db.execute(
+                "INSERT INTO news_feed_state (url, attempted_at, succeeded_at, error, "
+                "entry_count) VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+                "attempted_at = excluded.attempted_at, error = excluded.error, "
+                "succeeded_at = COALESCE(excluded.succeeded_at, news_feed_state.succeeded_at), "
+                "entry_count = CASE WHEN excluded.succeeded_at IS NULL "
+                "THEN news_feed_state.entry_count ELSE excluded.entry_count END",
+                [feed_url, now, now if ok else None, error, len(entries)],
+            )
+
+    def feed_state(self, feed_url: str) -> NewsFeedState | None:
+        row = self._store.db.execute(
+            "SELECT url, attempted_at, succeeded_at, error, entry_count FROM news_feed_state "
+            "WHERE url = ?", [feed_url]).fetchone()
+        if row is None:
+            return None
+        return NewsFeedState(row[0], from_storage(row[1]),
+                             from_storage(row[2]) if row[2] else None, row[3], row[4])
+
+    def forget_feed(self, feed_url: str) -> None:
+        with self._store.transaction() as db:
+            db.execute("DELETE FROM news_feed_entries WHERE feed_url = ?", [feed_url])
+            db.execute("DELETE FROM news_feed_state WHERE url = ?", [feed_url])
