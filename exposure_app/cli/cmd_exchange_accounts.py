@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.exchanges.client_factory import ConnectionOptions
@@ -113,9 +113,9 @@ def _connection(args: argparse.Namespace) -> ConnectionOptions:
 
 def _read_secrets(args: argparse.Namespace, needed: list[str]) -> dict[str, str]:
     if args.secrets_stdin:
-        raw = sys.stdin.read()
+        raw = sys.stdin.read(1 << 20)
         try:
-            data = json.loads(raw)
+            data = loads_bounded(raw, what="--secrets-stdin", max_depth=2)
         except ValueError:
             raise UserError("--secrets-stdin: stdin is not one JSON object") from None
         if not isinstance(data, dict):

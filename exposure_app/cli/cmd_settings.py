@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.services.network_proxy import set_proxy
 
 
@@ -35,8 +35,8 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
 def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     try:
-        raw = json.loads(args.value)
-    except ValueError:
+        raw = loads_bounded(args.value, what=args.key, max_depth=2)
+    except ValueError:   # plain text (or JSON nested deeper than any setting is)
         raw = args.value
     declared = {s.key: s for s in ctx.settings.declared().values()}
     setting = declared.get(args.key)

@@ -52,3 +52,12 @@ def test_a_deep_settings_file_is_reported_not_a_crash(run_cli, data_dir):
     result = run_cli("settings", "show")
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "nested too deeply" in result.stderr
+
+
+def test_deep_json_on_the_command_line_and_stdin_is_not_a_crash(run_cli):
+    deep = "[" * 5000 + "]" * 5000
+    result = run_cli("settings", "set", "base_currency", deep)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    added = run_cli("accounts", "add-exchange", "X", "--exchange", "binance", "--secrets-stdin",
+                    "--no-check", input=deep)
+    assert added.returncode == 1 and "Traceback" not in added.stderr
