@@ -34,6 +34,7 @@ def test_self_test_reports_versions_resources_and_database() -> None:
     assert "[OK  ] database: schema" in text
     assert "[OK  ] keyring backends:" in text
     assert "[OK  ] numpy: matrix product, solve and inverse correct (BLAS: " in text
+    assert "[OK  ] watch-only keys: BIP84 vector derived; BIP39 word lists present" in text
     assert "[FAIL]" not in text
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from exposure_app.cli import cmd_exchange_accounts
+from exposure_app.cli import cmd_exchange_accounts, cmd_watch_accounts
 from exposure_app.cli.context import CliContext, UserError
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import utc_now
+from exposure_app.domain.watch_only import watch_target_of
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.accounts import remove_account_everywhere
 from exposure_app.storage.errors import ConflictError, NotFoundError
@@ -33,6 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     cmd_exchange_accounts.register_add_exchange(sub)
     cmd_exchange_accounts.register_set_key(sub)
+    cmd_watch_accounts.register_add_address(sub)
+    cmd_watch_accounts.register_set_server(sub)
 
     p = sub.add_parser("remove", help="remove an account and its history")
     p.add_argument("name")
@@ -51,6 +54,7 @@ def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
                 "kind": account.kind.value,
                 "counterparty": account.counterparty,
                 "exchange": account.exchange_id,
+                "watch": _watch_json(account),
                 "last_snapshot": state.snapshot.taken_at if state.snapshot else None,
                 "status": state.snapshot.status.value if state.snapshot else None,
                 "stale": state.is_stale,
@@ -65,7 +69,7 @@ def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
                 "or 'accounts add-exchange'.")
         return 0
     for row in rows:
-        where = row["counterparty"] or "self-custody"
+        where = row["counterparty"] or ("watch-only" if row["watch"] else "self-custody")
         when = row["last_snapshot"].strftime("%Y-%m-%d %H:%M UTC") if row["last_snapshot"] else "never"
         stale = f"  STALE: {row['stale_reason']}" if row["stale"] else ""
         ctx.out(f"{row['name']:<24} {row['kind']:<17} {where:<14} last: {when}{stale}")
@@ -112,3 +116,11 @@ def remove_account(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.warn(f"Its API key stays in the keyring: the copy of this profile in "
                  f"{removal.key_kept_for} still uses it.")
     return 0
+
+
+def _watch_json(account) -> dict | None:
+    target = watch_target_of(account.options)
+    if target is None:
+        return None
+    return {"chain": target.chain, "kind": target.kind.value, "value": target.value,
+            "api_url": account.options.get("api_url")}

@@ -42,6 +42,8 @@ def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
     setting = declared.get(args.key)
     if setting is not None and setting.kind is str and not isinstance(raw, str):
         raw = args.value
+    if args.key == "base_currency":
+        return _change_base_currency(ctx, str(raw))
     try:
         if args.key == "proxy":    # a login in the URL goes to the keyring
             set_proxy(ctx.settings, args.value)
@@ -54,4 +56,18 @@ def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.warn(f"settings.json could not be read, so it was kept as {moved} and a new "
                  "settings.json was written; copy any other settings back from that file")
     ctx.warn(f"{args.key} = {ctx.settings.as_dict()[args.key]}")
+    return 0
+
+
+def _change_base_currency(ctx: CliContext, new: str) -> int:
+    """Stored figures are converted through cached rates, or nothing changes (issue: a
+    change used to relabel USD figures as the new currency)."""
+    from exposure_app.services.base_currency import change_base_currency
+
+    try:
+        change = change_base_currency(ctx.store, ctx.settings, new.strip().upper())
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    ctx.warn(f"base_currency = {change.new} ({change.converted_snapshots} stored snapshot(s) "
+             f"converted from {change.old})")
     return 0

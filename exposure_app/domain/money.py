@@ -132,3 +132,48 @@ def to_text(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+#: Decimal places of a value in each base currency ("cents"); others have 2.
+#: JPY has no minor unit in use; BTC and ETH values keep satoshi / gwei-ish detail.
+CURRENCY_PLACES = {"JPY": 0, "BTC": 8, "ETH": 6}
+
+
+def money_places(currency: str) -> int:
+    """How many decimals a value in ``currency`` is rounded to (2 unless listed)."""
+    return CURRENCY_PLACES.get(currency.upper(), 2)
+
+
+def round_money(value: Decimal, currency: str) -> Decimal:
+    """``value`` in ``currency`` rounded half-even to its cents, for reports.
+
+    Values (amount x price) carry up to 60 digits in the domain; a report
+    shows what a statement would. Amounts are never passed here: they keep
+    their exact decimals.
+    """
+    quantum = Decimal(1).scaleb(-money_places(currency))
+    return _CONTEXT.add(_CONTEXT.quantize(value, quantum), ZERO)   # no "-0.00"
+
+
+def significant_digits(value: Decimal) -> int:
+    """How many significant digits ``value`` is written with (``0.9996`` -> 4, ``100`` -> 1)."""
+    if value == 0:
+        return 1
+    return len(value.normalize(_CONTEXT).as_tuple().digits)
+
+
+def derived_price(value: Decimal, *inputs: Decimal, minimum: int = 12) -> Decimal:
+    """A price computed from quoted prices (a product or an inverse), kept to the precision
+    its inputs carry: as many significant digits as the most precise input (at least
+    ``minimum``).
+
+    Why: ``91153.06122449`` (BTC/USDT) x ``0.9996`` (USDT/USD) is exactly
+    ``91116.600000000204``; the trailing ``204`` is an artefact of the quotes'
+    own rounding, not information, and would show up in every report.
+    """
+    if value == 0:
+        return value
+    digits = max([minimum, *(significant_digits(i) for i in inputs)])
+    exponent = value.adjusted() - digits + 1
+    rounded = _CONTEXT.quantize(value, Decimal(1).scaleb(exponent))
+    return Decimal(to_text(rounded))

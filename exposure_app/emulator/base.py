@@ -25,6 +25,8 @@ from typing import ClassVar
 
 from aiohttp import web
 
+from exposure_app.emulator.market_tape import MarketTape
+
 
 class FaultKind(StrEnum):
     AUTH = "auth"                      # wrong key / signature: the exchange's 401-style answer
@@ -153,6 +155,23 @@ class ExchangeEmulator:
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
         self.base_url: str | None = None
+        self.market: MarketTape | None = None
+        self.market_symbols: tuple[str, ...] = ()
+
+    def use_market(self, tape: MarketTape, symbols: Iterable[str]) -> None:
+        """Serve ``symbols`` from ``tape``: tickers at its latest close, daily OHLCV
+        from its closes. The tickers follow later changes to the tape."""
+        self.market = tape
+        self.market_symbols = tuple(symbols)
+        self._refresh_market_tickers()
+
+    def _refresh_market_tickers(self) -> None:
+        if self.market is None:
+            return
+        for symbol in self.market_symbols:
+            last = self.market.last(symbol)
+            if last is not None:
+                self.tickers[symbol] = last
 
     # -- to implement ----------------------------------------------------------
 
@@ -231,6 +250,7 @@ class ExchangeEmulator:
     @web.middleware
     async def _middleware(self, request: web.Request, handler):
         self.requests.append((request.method, request.path))
+        self._refresh_market_tickers()
         if self.latency:
             await asyncio.sleep(self.latency)
         fault = self._matching_fault(request)

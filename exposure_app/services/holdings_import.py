@@ -32,8 +32,10 @@ from exposure_app.domain.models import (
 )
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.services.manual_holdings import ManualHoldingError, make_holding, normalise_asset
 from exposure_app.services.manual_revaluation import price_from_records
+from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.storage.snapshots import holding_key
 from exposure_app.storage.store import ProfileStore
 
@@ -141,6 +143,8 @@ def parse_holdings_csv(store: ProfileStore, source: Path | str) -> list[_Row]:
                 row_errors.append(f"unknown account {cells['account']!r}")
             elif account.kind is AccountKind.EXCHANGE_API:
                 row_errors.append(f"account {account.name!r} is synced from its exchange")
+            elif is_watch_only(account):
+                row_errors.append(f"account {account.name!r} watches an address on a chain")
             taken_at = now
             if cells.get("date"):
                 try:
@@ -213,10 +217,11 @@ def import_holdings_csv(
     groups: dict[tuple[int, datetime], list[Holding]] = defaultdict(list)
     lines: dict[tuple[int, datetime], list[int]] = defaultdict(list)
     names: dict[int, str] = {}
+    market = MarketPrices.load(store, utc_now()) if base is not None and rows else None
     for row in rows:
         holding = row.holding
         if base is not None:
-            holding = price_from_records(store, holding, base, row.taken_at)
+            holding = price_from_records(store, holding, base, row.taken_at, market)
         groups[(row.account_id, row.taken_at)].append(holding)
         lines[(row.account_id, row.taken_at)].append(row.line)
         names[row.account_id] = row.account_name

@@ -26,6 +26,7 @@ from exposure_app.domain.models import (
 )
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import utc_now
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.services.manual_revaluation import price_from_records
 from exposure_app.storage.store import ProfileStore
 
@@ -51,6 +52,10 @@ def _editable(account: Account) -> None:
     if account.kind is AccountKind.EXCHANGE_API:
         raise ManualHoldingError(
             f"{account.name!r} is synced from its exchange; its holdings cannot be set by hand"
+        )
+    if is_watch_only(account):
+        raise ManualHoldingError(
+            f"{account.name!r} watches an address; its holdings are read from the chain"
         )
 
 
@@ -112,6 +117,7 @@ def set_holding(
             holdings=tuple(kept),
             coverage=("main",),
             source=SnapshotSource.MANUAL,
+            currency=base,
         )
         snapshot_id = store.snapshots.save(snapshot)
     saved = store.snapshots.get(snapshot_id)

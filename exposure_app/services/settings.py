@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -26,8 +25,14 @@ from typing import Any, Generic, TypeVar
 from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
 from exposure_app.domain.urls import split_credentials, validate_proxy_url
+from exposure_app.exchanges.market_data import parse_price_sources
 
 T = TypeVar("T")
+
+
+def _check_price_sources(value: str) -> None:
+    if not parse_price_sources(value):
+        raise ValueError("price_sources: name at least one exchange (e.g. kraken)")
 SETTINGS_NAME = "settings.json"
 BASE_CURRENCIES = ("USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD", "BTC", "ETH", "USDT", "USDC")
 
@@ -41,7 +46,7 @@ class Setting(Generic[T]):
     minimum: Any = None
     maximum: Any = None
     choices: tuple[Any, ...] | None = None
-    check: Callable[[Any], Any] | None = None   # further validation; returns the value to keep
+    check: Any = None   # optional callable(value) raising ValueError with the reason
     internal: bool = False     # kept by the app itself, not shown as an editable preference
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -79,26 +84,25 @@ class Setting(Generic[T]):
             raise TypeError(self.kind)
         if self.choices is not None and value not in self.choices:
             raise ValueError(f"{self.key}: {value!r} is not one of {', '.join(map(str, self.choices))}")
+        if self.check is not None:
+            self.check(value)
         if self.minimum is not None and value < self.minimum:
             raise ValueError(f"{self.key}: {value} is below {self.minimum}")
         if self.maximum is not None and value > self.maximum:
             raise ValueError(f"{self.key}: {value} is above {self.maximum}")
-        if self.check is not None and value != "":
-            value = self.check(value)
         return value
 
     def to_json(self, value: T) -> object:
         return to_text(value) if isinstance(value, Decimal) else value
 
 
-def check_bare_proxy_url(value: str) -> str:
-    """A valid proxy URL without a user name or password (those belong in the keyring:
-    :func:`exposure_app.services.network_proxy.set_proxy` puts them there)."""
+def check_bare_proxy_url(value: str) -> None:
+    """A valid proxy URL (or none) without a user name or password (those belong in the
+    keyring: :func:`exposure_app.services.network_proxy.set_proxy` puts them there)."""
     url = validate_proxy_url(value) or ""
     if split_credentials(url)[1] is not None:
         raise ValueError("proxy: a user name or password does not belong in settings.json; "
                          "set the proxy with `settings set proxy URL` to keep them in the keyring")
-    return url
 
 
 class Settings:
@@ -109,6 +113,10 @@ class Settings:
 
     base_currency = Setting(
         "base_currency", "USD", str, "Currency all values are shown in.", choices=BASE_CURRENCIES
+    )
+    theme = Setting(
+        "theme", "system", str, "Light or dark windows; system follows the desktop.",
+        choices=("system", "light", "dark"),
     )
     custodian_share_warning = Setting(
         "custodian_share_warning",
@@ -156,6 +164,12 @@ class Settings:
         "Name of the keyring entry holding the proxy's user name and password (not the secret).",
         internal=True,
     )
+    price_sources = Setting(
+        "price_sources", "kraken, binance", str,
+        "Exchanges asked for public market prices, in order (fallbacks after the first); "
+        "EXCHANGE=URL points one at another origin, e.g. binance=http://127.0.0.1:9000.",
+        check=_check_price_sources,
+    )
     events_feed_url = Setting("events_feed_url", "", str, "URL of an events feed (JSON).")
     news_feeds = Setting(
         "news_feeds", "", str,
@@ -174,6 +188,16 @@ class Settings:
         "Remind to make a small test withdrawal this often (0 = off).",
         minimum=0,
         maximum=3650,
+    )
+    chain_api_urls = Setting(
+        "chain_api_urls", "", str,
+        "Servers for watched addresses per chain, when an address has none of its own, e.g. "
+        "'bitcoin=http://umbrel.local:3006/api, ethereum=http://node.local:8545'.",
+    )
+    proof_of_keys_reminder = Setting(
+        "proof_of_keys_reminder", False, bool,
+        "Each year on 3 January (Proof of Keys day) prompt to withdraw what you can and "
+        "verify it arrived.",
     )
     outflow_signals_enabled = Setting(
         "outflow_signals_enabled", True, bool, "Fetch public reserve data to detect outflow runs."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from exposure_app.domain.models import Account, AccountKind
@@ -44,7 +45,9 @@ class AccountRepository:
         counterparty: str | None = None,
         exchange_id: str | None = None,
         options: Mapping[str, object] | None = None,
+        created_at: datetime | None = None,
     ) -> Account:
+        """Add an account; ``created_at`` (default now) is when it was added to Exposure."""
         name = clean_line(name)   # no ESC, CR, LF or other control characters in a name
         if not name:
             raise ValueError("an account needs a name")
@@ -63,13 +66,19 @@ class AccountRepository:
                         counterparty,
                         exchange_id,
                         json.dumps(dict(options or {}), sort_keys=True),
-                        to_storage(utc_now()),
+                        to_storage(created_at or utc_now()),
                     ],
                 )
                 account_id = cursor.lastrowid
         except sqlite3.IntegrityError:
             raise ConflictError(f"an account named {name!r} already exists") from None
         return self.get(account_id)
+
+    def set_created_at(self, account_id: int, when: datetime) -> None:
+        """When the account was added (the demo backdates it to its first recorded holdings)."""
+        with self._store.transaction() as db:
+            db.execute("UPDATE accounts SET created_at = ? WHERE id = ?",
+                       [to_storage(when), account_id])
 
     def get(self, account_id: int) -> Account:
         row = self._store.db.execute(

@@ -22,6 +22,7 @@ from exposure_app.domain.models import Account, AccountKind
 from exposure_app.risk.catalog import load_directory
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.formatting import sentence
 from exposure_app.ui.widgets.cards import error_label
 
 
@@ -88,6 +89,6 @@ class ManualAccountDialog(QDialog):
         try:
             self.account = self.store.accounts.add(self.name.text(), kind, counterparty=cp)
         except (ValueError, StorageError) as exc:
-            self.error.setText(str(exc).capitalize() + ".")
+            self.error.setText(sentence(str(exc)))   # the name keeps its case
             return
         self.accept()
