@@ -71,3 +71,15 @@ def test_a_login_typed_into_settings_json_is_refused_not_used(data_dir):
     settings = Settings.load(data_dir)
     with pytest.raises(ValueError, match="proxy"):
         proxy_for_requests(settings)
+
+
+def test_prices_never_go_out_directly_when_the_proxy_setting_is_unusable(store, data_dir):
+    import asyncio
+
+    from exposure_app.services.prices import refresh_prices
+
+    (data_dir / "settings.json").write_text('{"proxy": "file:///etc/passwd", '
+                                            '"price_sources": "binance=http://127.0.0.1:9"}')
+    settings = Settings.load(data_dir)
+    report = asyncio.run(refresh_prices(store, settings, timeout=2))
+    assert report.sources and all(not o.ok and "proxy" in o.message for o in report.sources)
