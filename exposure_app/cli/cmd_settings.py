@@ -49,9 +49,9 @@ def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
             set_proxy(ctx.settings, args.value)
         else:
             ctx.settings.set(args.key, raw)
+        moved = ctx.settings.save()   # refuses settings that contradict each other
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    moved = ctx.settings.save()
     if moved is not None:
         ctx.warn(f"settings.json could not be read, so it was kept as {moved} and a new "
                  "settings.json was written; copy any other settings back from that file")

@@ -26,6 +26,7 @@ from exposure_app.domain.urls import (
     validate_proxy_url,
 )
 from exposure_app.exchanges.errors import UnusableSecretError
+from exposure_app.exchanges.validation import note_answer
 
 _ORIGIN = re.compile(r"^(https?|wss?)://[^/]+")
 
@@ -135,6 +136,7 @@ def _record_retry_after(client: Any) -> None:
     original = client.on_rest_response
 
     def on_rest_response(code, reason, url, method, headers, body, *rest):
+        note_answer(body)   # for readers that check raw answers (validation.answers_received)
         if code in (418, 429, 503):
             value = _retry_after_value(headers)
             if value is not None:

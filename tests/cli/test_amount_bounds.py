@@ -26,7 +26,7 @@ def test_zero_with_a_huge_exponent_is_plain_zero():
     assert to_text(parse_decimal("0E-9999")) == "0"
 
 
-@pytest.mark.parametrize("text", ["1e100", "1e-100", "0.000000000000000001", "123456789.123456789"])
+@pytest.mark.parametrize("text", ["1e60", "1e-60", "0.000000000000000001", "123456789.123456789"])
 def test_values_inside_the_bounds_still_parse(text):
     assert parse_decimal(text) == __import__("decimal").Decimal(text)
 

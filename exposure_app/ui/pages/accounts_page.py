@@ -292,7 +292,7 @@ class AccountsPage(QWidget):
             return
         try:
             self.state.store.accounts.rename(rows[0].account_id, name)
-        except StorageError as exc:
+        except (StorageError, ValueError) as exc:   # taken, too long, look-alike scripts
             self.message.emit(str(exc), "error")
             return
         self.changed.emit()

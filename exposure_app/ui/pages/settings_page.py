@@ -236,6 +236,7 @@ class SettingsPage(QScrollArea):
                 errors.append(f"{self._label_text(setting.key)}: {exc}")
             except ValueError as exc:
                 errors.append(f"{self._label_text(setting.key)}: {_plain_error(setting, exc)}.")
+        errors += fresh.inconsistencies()   # settings that depend on each other
         if errors:
             self.status.setText("Not saved. " + " ".join(errors))
             self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
