@@ -13,10 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from exposure_app.cli.context import CliContext, UserError
-from exposure_app.risk.event_io import EventFileError, load_shipped_events, write_events_file
+from exposure_app.reports.event_files import write_events_file
+from exposure_app.risk.event_io import EventFileError, load_shipped_events
 from exposure_app.risk.events import CATEGORIES, EventError, EventSetError, Origin
 from exposure_app.services import risk_service
 from exposure_app.services.event_feed import FeedError, update_from_feed
+from exposure_app.services.network_proxy import proxy_for_requests
 
 
 def _date(text: str) -> date:
@@ -195,7 +197,12 @@ def update_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     url = args.url or ctx.settings.events_feed_url
     ctx.lock_for_writing()
     try:
-        result = update_from_feed(ctx.store, url, proxy=ctx.settings.proxy or None)
+        proxy = proxy_for_requests(ctx.settings)
+    except ValueError as exc:
+        raise UserError(f"feed not fetched (nothing changed): {exc}") from None
+    try:
+        result = update_from_feed(ctx.store, url, proxy=proxy,
+                                  timeout=ctx.settings.sync_timeout_seconds)
     except FeedError as exc:
         raise UserError(f"feed not applied (nothing changed): {exc}") from None
     ctx.warn(f"feed {result.url}: {result.events} event(s)")

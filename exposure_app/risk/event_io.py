@@ -6,7 +6,9 @@ objects (fields as in ``resources/events.json``); the object may also carry
 :func:`exposure_app.risk.links.link_entries`). CSV: a header row with the
 columns in :data:`CSV_COLUMNS`; ``published`` is optional (empty: when the
 event is added), ``scheduled`` is ``true`` or empty; ``sources`` holds one or more URLs separated
-by spaces, ``resolved_date``/``resolved_note`` the optional resolution.
+by spaces, ``resolved_date``/``resolved_note`` the optional resolution. Cells
+the CSV writer neutralised against spreadsheet formulas (a leading ``'``) are
+read back without it. Files are written by :mod:`exposure_app.reports.event_files`.
 
 Every reader validates the whole input and raises
 :class:`~exposure_app.risk.events.EventSetError` naming each failed entry (CSV:
@@ -24,6 +26,8 @@ from functools import cache
 from pathlib import Path
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.json_limits import JsonError, loads_bounded
+from exposure_app.domain.text import restore_cell
 from exposure_app.resource_locator import read_resource_text
 from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.events import (
@@ -49,9 +53,9 @@ class EventFileError(ValueError):
 
 def _json_entries(text: str, what: str) -> list[tuple[int, object]]:
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise EventFileError(f"{what}: not valid JSON ({exc})") from None
+        data = loads_bounded(text, what=what)
+    except JsonError as exc:
+        raise EventFileError(str(exc)) from None
     if isinstance(data, Mapping):
         version = data.get("version", FORMAT_VERSION)
         if not isinstance(version, int) or version > FORMAT_VERSION:
@@ -81,8 +85,9 @@ def _csv_entries(text: str, what: str) -> list[tuple[int, object]]:
         if None in row:
             entries.append((line, {"__bad_row__": "more cells than header columns"}))
             continue
+        row = {key: restore_cell(value or "") for key, value in row.items()}
         raw: dict[str, object] = {
-            key: (value or "").strip()
+            key: value.strip()
             for key, value in row.items()
             if key not in ("resolved_date", "resolved_note", "magnitude_usd", "published",
                            "scheduled", "published_note")
@@ -177,32 +182,17 @@ def events_to_json(events: Iterable[RiskEvent], *, with_origin: bool = False,
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
-def events_to_csv(events: Iterable[RiskEvent]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for e in events:
-        d = e.to_dict()
-        resolved = d.get("resolved") or {}
-        writer.writerow([
-            d["id"], d["date"], d["counterparty"], d["category"], d.get("magnitude_usd", ""),
-            d["title"], d["summary"], " ".join(d["sources"]),
-            resolved.get("date", ""), resolved.get("note", ""),
-            d["published"], "true" if d.get("scheduled") else "", d.get("published_note", ""),
-        ])
-    return out.getvalue()
-
-
-def write_events_file(path: Path, events: Iterable[RiskEvent], links: Iterable[Link] = (),
-                      counterparties: Iterable[dict] = ()) -> None:
-    """Write ``events`` (and, in JSON only, ``links`` and the user's ``counterparties``)
-    by the file name; atomic replace."""
-    fmt = format_for(path)
-    text = (events_to_json(events, links=links, counterparties=counterparties)
-            if fmt == "json" else events_to_csv(events))
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+def event_csv_row(event: RiskEvent) -> list[str]:
+    """One event as the cells of :data:`CSV_COLUMNS` (written by
+    :mod:`exposure_app.reports.event_files` through the one CSV writer)."""
+    d = event.to_dict()
+    resolved = d.get("resolved") or {}
+    return [
+        d["id"], d["date"], d["counterparty"], d["category"], d.get("magnitude_usd", ""),
+        d["title"], d["summary"], " ".join(d["sources"]),
+        resolved.get("date", ""), resolved.get("note", ""),
+        d["published"], "true" if d.get("scheduled") else "", d.get("published_note", ""),
+    ]
 
 
 @cache
@@ -225,10 +215,9 @@ __all__ = [
     "EntryProblem",
     "EventFileError",
     "EventSetError",
-    "events_to_csv",
+    "event_csv_row",
     "events_to_json",
     "load_shipped_events",
     "read_events_file",
     "read_events_text",
-    "write_events_file",
 ]

@@ -110,17 +110,21 @@ def refresh_held_reserves(store: ProfileStore, settings: Settings,
     """Fetch reserve data for the custodians holding the user's assets (network).
 
     Returns one :class:`~exposure_app.services.reserve_feed.FetchResult` per slug;
-    failures are recorded and leave the cache as it was.
+    failures are recorded and leave the cache as it was. Goes through the
+    profile's proxy; raises ``ValueError`` (nothing fetched) when the proxy
+    setting is unusable.
     """
+    from exposure_app.services.network_proxy import proxy_for_requests
     from exposure_app.services.reserve_feed import refresh_slugs
 
     if not settings.outflow_signals_enabled:
         return []
+    proxy = proxy_for_requests(settings)   # ValueError when the proxy setting is unusable
     directory = store.risk.directory()
     report = exposure_as_of(store, settings, as_of or utc_now(), directory)
     slugs = held_reserve_slugs(report, directory).values()
     return refresh_slugs(store, slugs, base_url=settings.reserve_data_url,
-                         proxy=settings.proxy or None, timeout=settings.sync_timeout_seconds)
+                         proxy=proxy, timeout=settings.sync_timeout_seconds)
 
 
 def friction_derived_events(store: ProfileStore, report: ExposureReport | None,

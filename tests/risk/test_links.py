@@ -88,7 +88,7 @@ def test_shipped_links_if_present_are_valid_and_public():
 
 
 def test_links_import_with_events_as_a_whole_and_export_again(store, tmp_path):
-    from exposure_app.risk.event_io import write_events_file
+    from exposure_app.reports.event_files import write_events_file
     from exposure_app.services import risk_service
 
     from .helpers import raw_event
@@ -128,7 +128,7 @@ def test_links_import_with_events_as_a_whole_and_export_again(store, tmp_path):
 
 
 def test_own_counterparties_events_and_links_in_one_file(store, tmp_path):
-    from exposure_app.risk.event_io import write_events_file
+    from exposure_app.reports.event_files import write_events_file
     from exposure_app.services import risk_service
 
     from .helpers import raw_event
