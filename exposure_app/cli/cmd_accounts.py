@@ -7,7 +7,6 @@ import argparse
 from exposure_app.cli import cmd_exchange_accounts, cmd_watch_accounts
 from exposure_app.cli.context import CliContext, UserError
 from exposure_app.cli.options import ACTION, add_json, examples
-from exposure_app.cli.style import paint
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.domain.watch_only import watch_target_of
@@ -86,8 +85,9 @@ def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
     for row in rows:
         where = row["counterparty"] or ("watch-only" if row["watch"] else "self-custody")
         when = row["snapshot_at"].strftime("%Y-%m-%d %H:%M UTC") if row["snapshot_at"] else "never"
-        stale = paint(f"  STALE: {row['stale_reason']}", "warn", ctx.stdout) if row["stale"] else ""
-        ctx.out(f"{row['account']:<24} {row['kind']:<17} {where:<14} {when}{stale}")
+        stale = f"  STALE: {row['stale_reason']}" if row["stale"] else ""
+        ctx.out_painted(f"{row['account']:<24} {row['kind']:<17} {where:<14} {when}{stale}",
+                        "warn" if row["stale"] else None)
     return 0
 
 

@@ -16,15 +16,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser("holdings", help="import holdings from CSV (see README: CSV format)")
     p.add_argument("file", type=Path, metavar="FILE",
                    help="a UTF-8 CSV file with a header row: date,account,asset,amount[,price|value]")
+    p.add_argument("--replace", action="store_true",
+                   help="replace holdings already recorded for an account at a date in the file "
+                        "(otherwise such a file is refused)")
     add_json(p, "a summary")
-    examples(p, "import holdings holdings.csv")
+    examples(p, "import holdings holdings.csv", "import holdings corrected.csv --replace")
     p.set_defaults(handler=import_holdings)
 
 
 def import_holdings(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     try:
-        result = import_holdings_csv(ctx.store, args.file, base=ctx.settings.base_currency)
+        result = import_holdings_csv(ctx.store, args.file, base=ctx.settings.base_currency,
+                                     replace=args.replace)
     except ImportRejected as exc:
         raise UserError(str(exc)) from None
     if args.json:

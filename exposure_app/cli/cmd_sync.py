@@ -12,7 +12,6 @@ import argparse
 
 from exposure_app.cli.context import CliContext, UserError, format_money
 from exposure_app.cli.options import add_json, examples
-from exposure_app.cli.style import paint
 from exposure_app.domain.models import AccountKind
 from exposure_app.services.sync_events import AccountSyncFinished, AccountSyncStatus, SyncReport
 from exposure_app.services.sync_service import sync_blocking
@@ -110,9 +109,9 @@ def _print_result(ctx: CliContext, r: AccountSyncFinished) -> None:
         ctx.out(f"  key permissions: {p.level.value.replace('_', '-')}"
                 + (f" ({p.detail})" if p.detail else ""))
         if r.permission_warning:
-            ctx.out(paint(f"  !!! {r.permission_warning}", "warn", ctx.stdout))
+            ctx.out_painted(f"  !!! {r.permission_warning}", "warn")
     if failed:
-        ctx.out(paint(f"  FAILED: {r.error}", "high", ctx.stdout))
+        ctx.out_painted(f"  FAILED: {r.error}", "high")
         if r.stale_since is not None:
             ctx.out(f"  showing the last good snapshot from "
                     f"{r.stale_since.strftime('%Y-%m-%d %H:%M UTC')} (stale)")
@@ -149,6 +148,11 @@ def _read_news_feeds(ctx: CliContext) -> None:
 
     if not (ctx.settings.news_feeds_enabled and news_feeds.feed_urls(ctx.settings)):
         return
-    for poll in news_feeds.poll_all(ctx.store, ctx.settings):
+    try:
+        polls = news_feeds.poll_all(ctx.store, ctx.settings)
+    except ValueError as exc:     # the proxy setting is unusable: nothing was fetched
+        ctx.warn(f"news feeds not read: {exc}")
+        return
+    for poll in polls:
         ctx.warn(f"news feed {poll.url}: " + (f"{poll.added} new suggestion(s)" if poll.ok
                                                else f"not read, kept as it was ({poll.error})"))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from exposure_app.cli.context import CliContext, format_money, format_share, parse_as_of
+from exposure_app.cli.context import CliContext, UserError, format_money, format_share, parse_as_of
 from exposure_app.cli.options import add_as_of, add_json, examples
-from exposure_app.cli.style import paint
 from exposure_app.risk.events import RiskEvent, format_published
 from exposure_app.risk.warnings import WarningsReport
 from exposure_app.services.risk_service import refresh_held_reserves, warnings_as_of
@@ -51,6 +50,11 @@ def warnings_to_json(report: WarningsReport) -> dict:
                     "affiliated": w.exposure.affiliated,
                 },
                 "reasons": list(w.reasons),
+                "health": None if w.health is None else {
+                    "state": w.health.state.value,
+                    "score": w.health.score,
+                    "reasons": list(w.health.reasons()),
+                },
                 "events": [event_json(e, report.as_of.date()) for e in w.events],
             }
             for w in report.warnings
@@ -62,7 +66,10 @@ def warnings_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     as_of = parse_as_of(args.as_of)
     if args.refresh:
         ctx.lock_for_writing()
-        results = refresh_held_reserves(ctx.store, ctx.settings)
+        try:
+            results = refresh_held_reserves(ctx.store, ctx.settings)
+        except ValueError as exc:
+            raise UserError(f"reserve data not refreshed: {exc}") from None
         if not results:
             ctx.warn("reserve data: nothing to refresh (outflow signals are off, or no custodian "
                      "you use publishes reserve data)")
@@ -87,11 +94,11 @@ def warnings_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     for w in report.warnings:
         e = w.exposure
-        label = paint(f"[{w.level.value.upper()}]", w.level.value, ctx.stdout)
-        ctx.out(f"\n{label} {w.name} ({w.counterparty}): "
-                f"{format_money(e.value, cur)} = {format_share(e.share)} of net worth "
-                f"(direct {format_money(e.direct, cur)}, affiliated "
-                f"{format_money(e.affiliated, cur)})")
+        ctx.out()
+        ctx.out_painted(f"[{w.level.value.upper()}] {w.name} ({w.counterparty}): "
+                        f"{format_money(e.value, cur)} = {format_share(e.share)} of net worth "
+                        f"(direct {format_money(e.direct, cur)}, affiliated "
+                        f"{format_money(e.affiliated, cur)})", w.level.value)
         for reason in w.reasons:
             ctx.out(f"  - {reason}")
         for event in w.events:

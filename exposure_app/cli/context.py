@@ -7,6 +7,8 @@ scripts goes to stdout as JSON with ``--json``: every document starts with
 ``"schema": JSON_SCHEMA_VERSION`` (docs/json.md), and under ``--json`` an
 error is printed as ``{"schema": 1, "error": {"code", "message"}}`` on stdout
 with the same exit status. Messages for people go to stderr.
+Everything printed passes :func:`~exposure_app.domain.text.terminal_safe`:
+a name, title or error text cannot send escape sequences to the terminal.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import IO, Any
 
 from exposure_app.domain.money import to_text
 from exposure_app.domain.suggest import unknown
+from exposure_app.domain.text import json_terminal_safe, terminal_safe
 from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
 from exposure_app.services.profile import Profile
 from exposure_app.services.settings import Settings
@@ -121,17 +124,31 @@ class CliContext:
         self.writing = True
 
     def out(self, text: str = "") -> None:
-        print(text, file=self.stdout)
+        """Print to stdout; control characters show as escapes (``\\x1b``), never act."""
+        print(terminal_safe(text), file=self.stdout)
 
     def warn(self, text: str) -> None:
-        print(text, file=self.stderr)
+        """Print to stderr, escaped like :meth:`out`."""
+        print(terminal_safe(text), file=self.stderr)
+
+    def out_painted(self, text: str, kind: str | None) -> None:
+        """One line on stdout, escaped like :meth:`out`, then coloured for ``kind`` (a warning
+        level or 'warn') when stdout is a terminal and NO_COLOR is unset (``cli.style``)."""
+        from exposure_app.cli.style import paint
+
+        line = terminal_safe(text)
+        print(paint(line, kind, self.stdout) if kind else line, file=self.stdout)
 
     def emit_json(self, data: Any, *, key: str = "items") -> None:
-        """Print one JSON document, ``"schema"`` first. A list is wrapped as ``{key: [...]}``."""
+        """Print one JSON document, ``"schema"`` first. A list is wrapped as ``{key: [...]}``.
+
+        ``json`` escapes C0 controls itself; C1 controls and bidi overrides (which it
+        leaves raw) are written as ``\\uXXXX`` escapes too."""
         if not isinstance(data, dict):
             data = {key: data}
         document = {"schema": JSON_SCHEMA_VERSION, **data}
-        json.dump(to_json_value(document), self.stdout, indent=2, ensure_ascii=False)
+        text = json.dumps(to_json_value(document), indent=2, ensure_ascii=False)
+        self.stdout.write(json_terminal_safe(text))
         self.stdout.write("\n")
 
     def account(self, name: str):

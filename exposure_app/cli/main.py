@@ -16,13 +16,16 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from exposure_app import __version__
 from exposure_app.cli.context import CliContext, UsageError, UserError, error_document
 from exposure_app.domain.suggest import did_you_mean
+from exposure_app.domain.text import json_terminal_safe
 from exposure_app.services.profile import Profile
+from exposure_app.storage.database_file import explain_error
 from exposure_app.storage.errors import ProfileLockedError, StorageError
 from exposure_app.storage.store import DB_NAME
 
@@ -41,6 +44,7 @@ COMMAND_MODULES: list[str] = [
     "exposure_app.cli.cmd_export",
     "exposure_app.cli.cmd_reminders",
     "exposure_app.cli.cmd_sync",
+    "exposure_app.cli.cmd_risk",
     "exposure_app.cli.cmd_prices",
 ]
 
@@ -186,6 +190,12 @@ def run_cli(argv: Sequence[str], *, stdout=None, stderr=None) -> int:
         return _fail(ctx, as_json, "locked", str(exc), 1)
     except StorageError as exc:
         return _fail(ctx, as_json, "storage", str(exc), 1)
+    except (sqlite3.Error, OSError) as exc:
+        # a full disk, a read-only profile or a damaged file, met in the middle of a command
+        explained = explain_error(exc, ctx.profile.data_dir)
+        if explained is None:
+            raise
+        return _fail(ctx, as_json, "storage", explained, 1)
     except BrokenPipeError:
         # The reader (``| head``) went away: not an error worth a traceback.
         sys.stderr.close()
@@ -207,8 +217,8 @@ def run_cli(argv: Sequence[str], *, stdout=None, stderr=None) -> int:
 def _fail(ctx: CliContext, as_json: bool, code: str, message: str, status: int) -> int:
     """One error, one line: JSON on stdout under ``--json``, else ``error: ...`` on stderr."""
     if as_json:
-        json.dump(error_document(code, message), ctx.stdout, ensure_ascii=False)
-        ctx.stdout.write("\n")
+        ctx.stdout.write(json_terminal_safe(json.dumps(error_document(code, message),
+                                                       ensure_ascii=False)) + "\n")
     else:
         ctx.warn(f"{'usage error' if status == 2 else 'error'}: {message}")
     return status

@@ -73,7 +73,9 @@ WARNINGS = document(
     as_of=TIME, base_currency=STR, net_worth=DEC,
     warnings=arr(obj(counterparty=STR, name=STR, level=STR,
                      exposure=obj(value=DEC, share=DEC, direct=DEC, affiliated=DEC),
-                     reasons=arr(STR), events=arr(obj(**EVENT_FIELDS)))),
+                     reasons=arr(STR),
+                     health=null(obj(state=STR, score=NUM, reasons=arr(STR))),
+                     events=arr(obj(**EVENT_FIELDS)))),
 )
 
 EVENTS_LIST = document(
