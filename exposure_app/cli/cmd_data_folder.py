@@ -53,14 +53,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     examples(p, "data-folder reset")
     p.set_defaults(handler=reset)
     p = sub.add_parser("backups", help="list the database backups (newest first)")
-    p.add_argument("--json", action="store_true")
+    add_json(p, "the backups' paths")
+    examples(p, "data-folder backups", "data-folder backups --json")
     p.set_defaults(handler=backups)
     p = sub.add_parser("restore", help="replace the database with a backup (the current file "
                                        "is kept beside it)")
     p.add_argument("backup", metavar="BACKUP", help="a file listed by `data-folder backups`")
+    examples(p, "data-folder restore BACKUP")
     p.set_defaults(handler=restore)
     p = sub.add_parser("start-anew", help="set a damaged database aside (kept) and start with "
                                           "an empty one")
+    examples(p, "data-folder start-anew")
     p.set_defaults(handler=start_anew_cmd)
 
 
@@ -100,7 +103,7 @@ def reset(args: argparse.Namespace, ctx: CliContext) -> int:
 def backups(args: argparse.Namespace, ctx: CliContext) -> int:
     found = list_backups(ctx.profile.data_dir)
     if args.json:
-        ctx.emit_json([str(p) for p in found])
+        ctx.emit_json({"backups": [str(p) for p in found]})
         return 0
     for path in found:
         ctx.out(str(path))

@@ -12,6 +12,7 @@ import argparse
 from datetime import date
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.options import ACTION, examples
 from exposure_app.risk.backtest import to_json, to_markdown
 from exposure_app.services.risk_service import catalogue_backtest
 
@@ -35,7 +36,7 @@ def _share(text: str) -> float:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     risk = subparsers.add_parser("risk", help="the risk model's own record")
-    sub = risk.add_subparsers(dest="risk_command", required=True)
+    sub = risk.add_subparsers(dest="risk_command", metavar=ACTION, required=True)
     p = sub.add_parser("backtest", help="replay the catalogue and print the warnings' record")
     p.add_argument("--from", dest="start", type=_date, metavar="DATE",
                    help="first day replayed (default 2014-01-01)")
@@ -49,6 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    examples(p, "risk backtest", "risk backtest --from 2020-01-01 --exposure 0.3 --json")
     p.set_defaults(handler=backtest_cmd)
 
 

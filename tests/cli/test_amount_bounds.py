@@ -43,4 +43,4 @@ def test_csv_import_of_hostile_amounts_is_refused_with_line_numbers(run_cli, tmp
     assert "Traceback" not in result.stderr
     for line in range(2, 2 + len(HOSTILE)):
         assert f"line {line}:" in result.stderr
-    assert json.loads(run_cli("holdings", "list", "--json").stdout) == []
+    assert json.loads(run_cli("holdings", "list", "--json").stdout)["holdings"] == []

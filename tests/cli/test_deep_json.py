@@ -37,7 +37,7 @@ def test_events_import_and_feed_refuse_a_deep_file(run_cli, tmp_path):
     with FaultServer(body=DEEP.encode(), content_type="application/json") as server:
         line = _one_error_line(run_cli("events", "update", server.url + "/feed.json"))
     assert "nested too deeply" in line and "nothing changed" in line
-    assert [e for e in json.loads(run_cli("events", "list", "--json").stdout)
+    assert [e for e in json.loads(run_cli("events", "list", "--json").stdout)["events"]
             if e.get("origin") != "shipped"] == []
 
 

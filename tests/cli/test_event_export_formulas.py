@@ -26,5 +26,5 @@ def test_event_export_csv_neutralises_formulas_and_reads_back(run_cli, tmp_path)
     listed = run_cli("events", "list", "--json")
     import json
 
-    mine = [e for e in json.loads(listed.stdout) if e["id"] == "mine-1"]
+    mine = [e for e in json.loads(listed.stdout)["events"] if e["id"] == "mine-1"]
     assert mine[0]["title"] == FORMULA and mine[0]["summary"] == "@SUM(A1:A9)"

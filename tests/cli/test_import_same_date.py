@@ -13,7 +13,7 @@ def _write(path, rows: str):
 
 def _holdings(run_cli):
     return sorted((r["asset"], r["total"])
-                  for r in json.loads(run_cli("holdings", "list", "--json").stdout))
+                  for r in json.loads(run_cli("holdings", "list", "--json").stdout)["holdings"])
 
 
 def test_second_file_for_the_same_date_is_refused_then_replaces_on_request(run_cli, tmp_path,

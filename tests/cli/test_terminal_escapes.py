@@ -29,12 +29,12 @@ def test_names_and_titles_are_cleaned_on_input_and_output_is_escaped(run_cli, da
         "sources": ["https://example.org/a"]}]}), encoding="utf-8")
     ok(run_cli("events", "import", str(events)))
 
-    listed = json.loads(ok(run_cli("events", "list", "--json")).stdout)
+    listed = json.loads(ok(run_cli("events", "list", "--json")).stdout)["events"]
     mine = next(e for e in listed if e["id"] == "mine-esc")
     assert mine["title"] == "Hack]0;pwned[2J safe line"
     assert mine["summary"] == "Body[1m with escapes"
-    accounts = json.loads(ok(run_cli("accounts", "list", "--json")).stdout)
-    assert [a["name"] for a in accounts] == ["Main[31m red"]
+    accounts = json.loads(ok(run_cli("accounts", "list", "--json")).stdout)["accounts"]
+    assert [a["account"] for a in accounts] == ["Main[31m red"]
 
     for args in (("events", "list"), ("accounts", "list"), ("warnings", "--as-of", "2024-01-05")):
         result = ok(run_cli(*args))
@@ -52,7 +52,7 @@ def test_control_characters_already_stored_are_escaped_when_printed(run_cli, dat
     assert "Evil\\x1b]2;title\\x07" in human.stdout
     as_json = ok(run_cli("accounts", "list", "--json"))
     _no_controls(as_json.stdout)
-    assert json.loads(as_json.stdout)[0]["name"] == "Evil\x1b]2;title\x07\x1b[2J\u202eX\x9b"
+    assert json.loads(as_json.stdout)["accounts"][0]["account"] == "Evil\x1b]2;title\x07\x1b[2J\u202eX\x9b"
     missing = run_cli("holdings", "set", "Nobody\x1b[2J", "BTC", "1")
     assert missing.returncode == 1
     _no_controls(missing.stderr)

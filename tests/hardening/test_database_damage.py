@@ -113,19 +113,19 @@ def test_restore_a_backup_or_start_anew(run_cli, data_dir):
     assert restored.returncode == 0, restored.stderr
     kept = list(data_dir.glob(f"{DB_NAME}.damaged-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == b""
-    rows = json.loads(run_cli("holdings", "list", "--json").stdout)
+    rows = json.loads(run_cli("holdings", "list", "--json").stdout)["holdings"]
     assert [(r["account"], r["asset"], r["total"]) for r in rows] == [("Kept", "BTC", "2")]
     # a damaged backup is refused and changes nothing
     bad = data_dir / "backups" / "bad.sqlite3"
     bad.write_bytes(b"garbage" * 1000)
     refused = run_cli("data-folder", "restore", str(bad))
     assert "damaged" in _one_error_line(refused)
-    assert json.loads(run_cli("holdings", "list", "--json").stdout) == rows
+    assert json.loads(run_cli("holdings", "list", "--json").stdout)["holdings"] == rows
     # starting anew keeps the old file too
     started = run_cli("data-folder", "start-anew")
     assert started.returncode == 0, started.stderr
     assert len(list(data_dir.glob(f"{DB_NAME}.damaged-*"))) == 2
-    assert json.loads(run_cli("accounts", "list", "--json").stdout) == []
+    assert json.loads(run_cli("accounts", "list", "--json").stdout)["accounts"] == []
 
 
 # -- 12: flipped bytes ---------------------------------------------------------------------------
@@ -218,12 +218,12 @@ def test_a_read_only_profile_opens_for_reading_and_refuses_changes(run_cli, shar
                    data=profile).returncode == 0
     assert run_cli("holdings", "set", "Kept", "BTC", "2", "--price", "100", "--date",
                    "2024-01-01", data=profile).returncode == 0
-    expected = json.loads(run_cli("holdings", "list", "--json", data=profile).stdout)
+    expected = json.loads(run_cli("holdings", "list", "--json", data=profile).stdout)["holdings"]
     os.chmod(profile, 0o555)            # read-only to everyone but root
     os.chmod(profile / DB_NAME, 0o444)
     read = _as_nobody(["holdings", "list", "--json"], profile)
     assert read.returncode == 0, read.stderr
-    assert json.loads(read.stdout) == expected
+    assert json.loads(read.stdout)["holdings"] == expected
     write = _as_nobody(["holdings", "set", "Kept", "ETH", "1"], profile)
     line = _one_error_line(write)
     assert "read-only" in line and "nothing was changed" in line
