@@ -171,7 +171,7 @@ def _limit_file_size(limit: int):
 
 def test_a_full_disk_is_one_line_and_loses_nothing(run_cli, data_dir, tmp_path):
     _profile_with_an_account(run_cli)
-    before = run_cli("holdings", "list", "--json").stdout
+    before = json.loads(run_cli("holdings", "list", "--json").stdout)["holdings"]
     rows = "".join(f"2024-02-01,Kept,T{i},{i + 1}\n" for i in range(3000))
     big = tmp_path / "big.csv"
     big.write_text("date,account,asset,amount\n" + rows, encoding="utf-8")
@@ -181,7 +181,7 @@ def test_a_full_disk_is_one_line_and_loses_nothing(run_cli, data_dir, tmp_path):
         preexec_fn=_limit_file_size(64 * 1024))
     line = _one_error_line(result)
     assert "full" in line and "nothing stored before was lost" in line
-    assert run_cli("holdings", "list", "--json").stdout == before
+    assert json.loads(run_cli("holdings", "list", "--json").stdout)["holdings"] == before
     conn = sqlite3.connect(data_dir / DB_NAME)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
@@ -229,7 +229,8 @@ def test_a_read_only_profile_opens_for_reading_and_refuses_changes(run_cli, shar
     assert "read-only" in line and "nothing was changed" in line
     os.chmod(profile, 0o700)
     os.chmod(profile / DB_NAME, 0o600)
-    assert json.loads(run_cli("holdings", "list", "--json", data=profile).stdout) == expected
+    assert json.loads(run_cli("holdings", "list", "--json",
+                              data=profile).stdout)["holdings"] == expected
 
 
 def test_the_desktop_app_opens_a_read_only_profile_to_look_at(run_cli, shared_profile):
