@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
 from exposure_app.storage.errors import ConflictError, NotFoundError
+from exposure_app.storage.sql import inserted_id
 
 if TYPE_CHECKING:
     from exposure_app.storage.store import ProfileStore
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 _COLUMNS = "id, name, kind, counterparty, exchange_id, options, created_at"
 
 
-def _row_to_account(row: tuple) -> Account:
+def _row_to_account(row: tuple[Any, ...]) -> Account:
     return Account(
         id=row[0],
         name=row[1],
@@ -65,7 +66,7 @@ class AccountRepository:
                         to_storage(utc_now()),
                     ],
                 )
-                account_id = cursor.lastrowid
+                account_id = inserted_id(cursor)
         except sqlite3.IntegrityError:
             raise ConflictError(f"an account named {name!r} already exists") from None
         return self.get(account_id)

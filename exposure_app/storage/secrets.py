@@ -197,7 +197,7 @@ def tidy_credential(value: str) -> str:
     return text
 
 
-def _memory_backend_class():
+def _memory_backend_class() -> type[Any]:  # a keyring.backend.KeyringBackend subclass
     from keyring.backend import KeyringBackend
 
     class MemoryKeyring(KeyringBackend):
@@ -206,10 +206,10 @@ def _memory_backend_class():
         Nothing is written anywhere; entries vanish when the process ends.
         """
 
-        priority = 1  # type: ignore[assignment]
+        priority = 1
 
         def __init__(self) -> None:
-            super().__init__()
+            super().__init__()  # type: ignore[no-untyped-call]  # keyring leaves it unannotated
             self.entries: dict[tuple[str, str], str] = {}
 
         def get_password(self, service: str, username: str) -> str | None:
