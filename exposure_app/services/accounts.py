@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exposure_app.domain.models import Account, AccountKind
+from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.store import ProfileStore
 
 
@@ -21,7 +22,7 @@ class Removal:
 
 
 def remove_account_everywhere(store: ProfileStore, account: Account,
-                              secret_store=None) -> Removal:
+                              secret_store: SecretStore | None = None) -> Removal:
     """Remove the account's keyring entry (exchange accounts), then its rows.
 
     The keyring entry goes first: if the keyring refuses, the account stays

@@ -14,8 +14,9 @@ Threading: call with the calling thread's own :class:`ProfileStore`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
@@ -37,6 +38,9 @@ from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.settings import Settings
 from exposure_app.storage.events import ImportOutcome
 from exposure_app.storage.store import ProfileStore
+
+if TYPE_CHECKING:
+    from exposure_app.services.reserve_feed import FetchResult
 
 SHIPPED_ID_REASON = "is a shipped event; the shipped history cannot be replaced (use another id)"
 
@@ -89,7 +93,7 @@ def derived_events(store: ProfileStore, settings: Settings, slugs: Mapping[str, 
 
 
 def refresh_held_reserves(store: ProfileStore, settings: Settings,
-                          as_of: datetime | None = None) -> list:
+                          as_of: datetime | None = None) -> list[FetchResult]:
     """Fetch reserve data for the custodians holding the user's assets (network).
 
     Returns one :class:`~exposure_app.services.reserve_feed.FetchResult` per slug;
@@ -146,7 +150,7 @@ def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | No
 
 
 def list_events(store: ProfileStore, settings: Settings, *, counterparty: str | None = None,
-                since=None, as_of: datetime | None = None) -> list[RiskEvent]:
+                since: date | None = None, as_of: datetime | None = None) -> list[RiskEvent]:
     """All events published on or before ``as_of`` (default now), oldest first.
 
     Derived outflow events are included for held custodians with cached data.
@@ -170,7 +174,7 @@ def _reserved_ids() -> dict[str, str]:
     return {e.id: SHIPPED_ID_REASON for e in load_shipped_events()}
 
 
-def validate_user_event(raw: Mapping) -> RiskEvent:
+def validate_user_event(raw: Mapping[str, Any]) -> RiskEvent:
     """Validate one user event; raises :class:`EventError` (shipped ids refused)."""
     problems: list[str] = []
     event = None
@@ -187,14 +191,14 @@ def validate_user_event(raw: Mapping) -> RiskEvent:
     return event
 
 
-def add_user_event(store: ProfileStore, raw: Mapping) -> RiskEvent:
+def add_user_event(store: ProfileStore, raw: Mapping[str, Any]) -> RiskEvent:
     event = validate_user_event(raw)
     store.risk.add_user(event)
     return event
 
 
 def edit_user_event(
-    store: ProfileStore, event_id: str, changes: Mapping, *, clear: Iterable[str] = ()
+    store: ProfileStore, event_id: str, changes: Mapping[str, Any], *, clear: Iterable[str] = ()
 ) -> RiskEvent:
     """Apply ``changes`` (schema fields) to the user's event ``event_id``.
 

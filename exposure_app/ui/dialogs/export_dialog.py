@@ -63,8 +63,8 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         self.report = QComboBox()
         self.report.setAccessibleName("Report")
-        for key, text in REPORTS.items():
-            self.report.addItem(f"{key}: {text}", key)
+        for spec in REPORTS.values():
+            self.report.addItem(f"{spec.name}: {spec.description}", spec.name)
         self.report.setCurrentIndex(max(0, self.report.findData(report)))
         self.now = QCheckBox("Latest figures (now)")
         self.when = QDateTimeEdit()
