@@ -136,8 +136,10 @@ class BitgetEmulator(ExchangeEmulator):
             return self.error("40003")
         if not passphrase:
             return self.error("40011")
+        if not stamp:
+            return self.error("40005")
         try:
-            sent = int(stamp or "")
+            sent = int(stamp)
         except ValueError:
             return self.error("40005")
         if abs(self.server_time_ms() - sent) > TIMESTAMP_WINDOW_MS:
@@ -217,8 +219,9 @@ class BitgetEmulator(ExchangeEmulator):
     async def coins(self, request: web.Request) -> web.Response:
         codes = sorted({b.asset for b in self.account.balances}
                        | {c for base, quote, _ in self._pairs() for c in (base, quote)})
-        data = [{"coinId": str(n), "coin": c, "transfer": "true", "areaCoin": "no", "chains": []}
-                for n, c in enumerate(codes, start=1)]
+        data: list[dict[str, object]] = [
+            {"coinId": str(n), "coin": c, "transfer": "true", "areaCoin": "no", "chains": []}
+            for n, c in enumerate(codes, start=1)]
         return self.ok(data)
 
     async def tickers_route(self, request: web.Request) -> web.Response:

@@ -196,7 +196,8 @@ class BybitEmulator(ExchangeEmulator):
             return denied
         coins = sorted({b.asset for b in self.account.balances}
                        | {c for base, quote, _ in self._pairs() for c in (base, quote)})
-        rows = [{"name": c, "coin": c, "remainAmount": "1000000", "chains": []} for c in coins]
+        rows: list[dict[str, object]] = [
+            {"name": c, "coin": c, "remainAmount": "1000000", "chains": []} for c in coins]
         return self.ok({"rows": rows})
 
     async def wallet_balance(self, request: web.Request) -> web.Response:
@@ -209,7 +210,7 @@ class BybitEmulator(ExchangeEmulator):
         if not self.unified and account_type not in classic_wallets:
             return json_response(self.envelope(10001, "accountType only support SPOT, CONTRACT.",
                                                {}))
-        wallet = "spot" if self.unified else classic_wallets[account_type]
+        wallet = "spot" if self.unified else classic_wallets[account_type or ""]
         coins = []
         for row in totals_by_asset(self.account.wallet(wallet)):
             total = amount(row.total)

@@ -32,6 +32,7 @@ the unified balance gets ``112010`` "Invalid Unified Account user.".
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from aiohttp import web
@@ -295,12 +296,12 @@ class KucoinEmulator(ExchangeEmulator):
         if (denied := await self.authenticate(request)) is not None:
             return denied
         now = self.server_time_ms()
-        items = []
+        items: list[dict[str, object]] = []
         for wallet in ("earn_flexible", "earn_locked", "staking"):
             for balance in self.account.wallet(wallet):
                 category = "STAKING" if wallet == "staking" else (
                     "ACTIVITY" if wallet == "earn_locked" else "DEMAND")
-                parts = [(balance.free, None)] if balance.free else []
+                parts: list[tuple[Decimal, int | None]] = [(balance.free, None)] if balance.free else []
                 if balance.locked:
                     parts.append((balance.locked, unlock_ms(balance) or now + 30 * 86_400_000))
                 for amt, lock_end in parts:

@@ -244,7 +244,7 @@ class OkxEmulator(ExchangeEmulator):
         if (denied := await self.authenticate(request)) is not None:
             return denied
         now = self.server_time_ms()
-        data = []
+        data: list[dict[str, object]] = []
         for number, balance in enumerate(self.account.wallet("staking"), start=1):
             parts: list[tuple[Decimal, bool]] = [(balance.free, False)] if balance.free else []
             if balance.locked:
