@@ -73,6 +73,23 @@ NATIVE_KEYRING_BACKENDS: dict[str, tuple[str, str]] = {
 }
 
 
+def headless_fallback(environ: dict[str, str] | os._Environ, platform_name: str) -> str | None:
+    """Why the Qt checks must use the ``offscreen`` platform, or ``None``.
+
+    On Linux and the BSDs without ``DISPLAY`` or ``WAYLAND_DISPLAY`` (a build
+    machine, an SSH session) Qt's default platform plugin cannot connect and
+    aborts the process (SIGABRT, exit 134) before any check could report. A
+    platform chosen explicitly in ``QT_QPA_PLATFORM`` is left alone.
+    """
+    if environ.get("QT_QPA_PLATFORM"):
+        return None
+    if platform_name.startswith(("win", "darwin", "cygwin")):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return "no display was found (DISPLAY and WAYLAND_DISPLAY are not set)"
+
+
 @dataclass
 class CheckReport:
     """Collects ``OK``/``WARN``/``FAIL`` lines; only failures make the exit code 1.

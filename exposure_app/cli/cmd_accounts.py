@@ -12,7 +12,7 @@ from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.domain.watch_only import watch_target_of
 from exposure_app.risk.catalog import load_directory
-from exposure_app.services.accounts import remove_account_everywhere
+from exposure_app.services.accounts import custodian_for_account, remove_account_everywhere
 from exposure_app.storage.errors import ConflictError, NotFoundError
 
 
@@ -26,8 +26,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("add-manual", help="a custodial account whose balances you record yourself")
     p.add_argument("name")
-    p.add_argument("--custodian", required=True, metavar="ID",
-                   help="custodian id: a ccxt exchange id (binance) or a slug (celsius)")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--custodian", metavar="ID",
+                       help="custodian id from the catalogue: a ccxt exchange id (binance) "
+                            "or a slug (celsius)")
+    which.add_argument("--new-custodian", metavar="NAME",
+                       help="create a custodian that is not in the catalogue (it has no "
+                            "risk history)")
     p.set_defaults(handler=add_manual)
 
     p = sub.add_parser("add-wallet", help="a self-custody wallet (hardware, software, paper)")
@@ -92,14 +97,16 @@ def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None) -> int:
+def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None,
+         new_custodian: str | None = None) -> int:
     ctx.lock_for_writing()
     counterparty = None
-    if custodian is not None:
-        custodian = custodian.strip()
-        if not custodian or any(ch.isspace() for ch in custodian):
-            raise UserError(f"{custodian!r} is not a custodian id (use e.g. binance, kraken, celsius)")
-        counterparty = load_directory().resolve(custodian)
+    try:
+        if kind is not AccountKind.SELF_CUSTODY:
+            counterparty = custodian_for_account(ctx.store, custodian,
+                                                 new_custodian=new_custodian)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     try:
         account = ctx.store.accounts.add(name, kind, counterparty=counterparty)
     except ConflictError as exc:
@@ -107,13 +114,15 @@ def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None) -
     except ValueError as exc:
         raise UserError(str(exc)) from None
     where = f" at {load_directory().name(counterparty)}" if counterparty else ""
+    if new_custodian is not None:
+        where += " (a new custodian, not in the catalogue: no risk history)"
     what = "self-custody wallet" if kind is AccountKind.SELF_CUSTODY else "custodian account"
     ctx.warn(f"Added {what} {account.name!r}{where}.")
     return 0
 
 
 def add_manual(args: argparse.Namespace, ctx: CliContext) -> int:
-    return _add(ctx, args.name, AccountKind.MANUAL_CUSTODIAL, args.custodian)
+    return _add(ctx, args.name, AccountKind.MANUAL_CUSTODIAL, args.custodian, args.new_custodian)
 
 
 def add_wallet(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -45,9 +45,9 @@ def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
         return _change_base_currency(ctx, str(raw))
     try:
         ctx.settings.set(args.key, raw)
+        ctx.settings.save()   # refuses settings that contradict each other
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    ctx.settings.save()
     ctx.warn(f"{args.key} = {ctx.settings.as_dict()[args.key]}")
     return 0
 

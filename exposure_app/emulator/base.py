@@ -42,6 +42,7 @@ class FaultKind(StrEnum):
     MALFORMED_JSON = "malformed_json"  # status 200, body not JSON
     EMPTY_BODY = "empty_body"          # status 200, empty body
     CLOCK_SKEW = "clock_skew"          # server clock far from the client's: timestamp rejected
+    NOT_FOUND = "not_found"            # 404 with a plain-text body (a proxy's or web server's)
 
 
 GENERIC_FAULTS = frozenset(
@@ -51,6 +52,7 @@ GENERIC_FAULTS = frozenset(
         FaultKind.HTML_200,
         FaultKind.MALFORMED_JSON,
         FaultKind.EMPTY_BODY,
+        FaultKind.NOT_FOUND,
     }
 )
 
@@ -268,6 +270,8 @@ class ExchangeEmulator:
             return web.Response(text='{"code": 0, "data": [', content_type="application/json")
         if fault.kind is FaultKind.EMPTY_BODY:
             return web.Response(text="", content_type="application/json")
+        if fault.kind is FaultKind.NOT_FOUND:
+            return web.Response(status=404, text="404 page not found", content_type="text/plain")
         if fault.kind is FaultKind.SERVER_ERROR:
             return web.Response(
                 status=503,

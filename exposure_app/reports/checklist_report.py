@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from exposure_app.domain.checklist_rows import ChecklistRow
-from exposure_app.reports.csv_safe import Column, Kind
+from exposure_app.reports.csv_safe import Column, Kind, money_or_none
 
 T, D, TM, B, INT = Kind.TEXT, Kind.DECIMAL, Kind.TIME, Kind.BOOL, Kind.INT
 
@@ -53,7 +53,8 @@ def checklist_rows(rows: Iterable[ChecklistRow], *, as_of: datetime, scope: str,
                    base_currency: str) -> Iterator[tuple]:
     for r in rows:
         yield (as_of, scope, base_currency, r.position, r.item_key, r.kind, r.counterparty, r.level,
-               r.asset, r.title, r.detail, r.free, r.locked, r.total, r.value, r.unlock or None,
+               r.asset, r.title, r.detail, r.free, r.locked, r.total,
+               money_or_none(r.value, base_currency), r.unlock or None,
                r.blocked, r.networks or None, r.memo or None, r.dust or None, r.listed, r.done, r.done_at,
                r.done_by, r.note or None, *_evidence(r))
 

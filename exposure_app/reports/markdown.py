@@ -14,7 +14,7 @@ from datetime import datetime
 
 from exposure_app.domain.checklist import NEVER_WITHDRAWS
 from exposure_app.domain.checklist_rows import ChecklistRow
-from exposure_app.domain.money import to_text
+from exposure_app.domain.money import round_money, to_text
 from exposure_app.domain.timeutil import ensure_utc
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -32,7 +32,9 @@ def _box(row: ChecklistRow) -> str:
 def _amount(value, currency: str | None = None) -> str:
     if value is None:
         return "unpriced" if currency else "?"
-    return to_text(value) + (f" {currency}" if currency else "")
+    if currency:   # a value: rounded to the currency's cents; an amount stays exact
+        return to_text(round_money(value, currency)) + f" {currency}"
+    return to_text(value)
 
 
 def plan_markdown(rows: Iterable[ChecklistRow], *, as_of: datetime, scope_name: str,

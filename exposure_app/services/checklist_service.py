@@ -72,9 +72,14 @@ class ChecklistView:
 
     @property
     def remaining_value(self) -> Decimal:
-        """Value still at the custodian(s): listed, undone asset items."""
+        """Value still exposed: listed, undone asset items and affiliated tokens held elsewhere.
+
+        Affiliated rows count: a plan whose only row is FTT held in a wallet
+        must not say "still to move 0.00".
+        """
         return add(*(r.value for r in self.rows
-                     if r.kind == "asset" and r.listed and not r.done and r.value is not None))
+                     if r.kind in ("asset", "affiliated") and r.listed and not r.done
+                     and r.value is not None))
 
     @property
     def done_count(self) -> int:
@@ -159,7 +164,7 @@ def _merge(store: ProfileStore, plan_id: int | None, rows: list[ChecklistRow]) -
     if plan_id is None:
         return tuple(rows)
     repo = ChecklistRepository(store)
-    progress = repo.progress(plan_id)
+    progress = repo.shared_progress()
     listed = {r.item_key for r in rows}
     merged = list(rows)
     for item in repo.items(plan_id):

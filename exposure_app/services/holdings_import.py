@@ -23,6 +23,8 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from exposure_app.domain.account_names import name_key
+from exposure_app.domain.bounds import BoundsError, check_holding_time
 from exposure_app.domain.market_valuation import without_market_price
 from exposure_app.domain.models import (
     AccountKind,
@@ -124,7 +126,7 @@ def parse_holdings_csv(store: ProfileStore, source: Path | str) -> list[_Row]:
         raise ImportRejected(errors)
 
     now = utc_now()
-    accounts = {a.name.lower(): a for a in store.accounts.list()}
+    accounts = {name_key(a.name): a for a in store.accounts.list()}
     rows: list[_Row] = []
     seen: dict[tuple[int, datetime, str], int] = {}
     line = 1
@@ -138,7 +140,7 @@ def parse_holdings_csv(store: ProfileStore, source: Path | str) -> list[_Row]:
                 continue
             cells = {c: v.strip() for c, v in zip(columns, record, strict=True)}
             row_errors: list[str] = []
-            account = accounts.get(cells["account"].lower())
+            account = accounts.get(name_key(cells["account"]))
             if account is None:
                 row_errors.append(f"unknown account {cells['account']!r}")
             elif account.kind is AccountKind.EXCHANGE_API:
@@ -149,7 +151,8 @@ def parse_holdings_csv(store: ProfileStore, source: Path | str) -> list[_Row]:
             if cells.get("date"):
                 try:
                     taken_at = parse_instant(cells["date"])
-                except DateError as exc:
+                    check_holding_time(taken_at, now)
+                except (DateError, BoundsError) as exc:
                     row_errors.append(f"bad date: {exc}")
             amounts: dict[str, Decimal | None] = {}
             for name in ("amount", "price", "value"):

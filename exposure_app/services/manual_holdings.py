@@ -16,6 +16,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
+from exposure_app.domain.bounds import BoundsError, check_entered_holding, check_holding_time
 from exposure_app.domain.models import (
     Account,
     AccountKind,
@@ -73,6 +74,10 @@ def make_holding(
         raise ManualHoldingError("give a price or a value, not both")
     if (price is not None and price < 0) or (value is not None and value < 0):
         raise ManualHoldingError("price and value must not be negative")
+    try:
+        check_entered_holding(amount, price, value)
+    except BoundsError as exc:
+        raise ManualHoldingError(str(exc)) from None
     source = "manual" if price is not None or value is not None else None
     return Holding.simple(
         normalise_asset(asset), amount, wallet=wallet, price=price, value=value,
@@ -97,7 +102,12 @@ def set_holding(
     of the user's own is valued at the last price stored for it.
     """
     _editable(account)
-    when = when or utc_now()
+    now = utc_now()
+    when = when or now
+    try:
+        check_holding_time(when, now)
+    except BoundsError as exc:
+        raise ManualHoldingError(str(exc)) from None
     new = make_holding(asset, amount, price=price, value=value)
     if base is not None:
         new = price_from_records(store, new, base, when)

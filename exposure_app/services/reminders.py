@@ -6,8 +6,10 @@ Rules (also in ``docs/reports.md``):
   ``Settings.withdrawal_test_interval_days`` days (default 90; 0 turns all
   reminders off), or a per-custodian interval (0 = off for that custodian).
 * The next test is due ``interval`` days after the last recorded test, or,
-  if none was ever recorded, after the first snapshot that showed holdings
-  there (so a new account is not nagged on day one).
+  if none was ever recorded, after the account was added to Exposure (or the
+  first snapshot that showed holdings there, if that is later). Why the
+  added-at time: history imported back to 2022 does not mean the user has
+  owed a test since 2022; and a new account is not nagged on day one.
 * The user records the result: ``worked``, ``delayed`` or ``failed``. A
   ``failed`` test becomes an unresolved ``withdrawal_halt`` user event; a
   ``delayed`` one a ``withdrawal_halt`` event resolved on the day of the test
@@ -107,7 +109,11 @@ class Reminder:
 
 def _held_custodians(store: ProfileStore, directory: CounterpartyDirectory, now: datetime,
                      states: Iterable[AccountState] | None = None) -> dict[str, datetime]:
-    """Custodians holding something now -> first time a snapshot showed holdings there.
+    """Custodians holding something now -> when the reminder clock starts there.
+
+    Per account: the first snapshot that showed holdings, or when the account
+    was added if that is later (imported history is older than the account);
+    per custodian the earliest of its accounts.
 
     ``states`` (the as-of view the caller already has, e.g. the GUI's) saves
     reading every account's snapshot again; only one index query per account
@@ -129,6 +135,8 @@ def _held_custodians(store: ProfileStore, directory: CounterpartyDirectory, now:
             [account.id, to_storage(now)],
         ).fetchone()
         first = from_storage(row[0]) if row and row[0] else state.snapshot.taken_at
+        if account.created_at is not None:
+            first = max(first, min(ensure_utc(account.created_at), now))
         out[cp] = min(out.get(cp, first), first)
     return out
 

@@ -18,6 +18,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
@@ -100,6 +101,10 @@ class Settings:
 
     base_currency = Setting(
         "base_currency", "USD", str, "Currency all values are shown in.", choices=BASE_CURRENCIES
+    )
+    theme = Setting(
+        "theme", "system", str, "Light or dark windows; system follows the desktop.",
+        choices=("system", "light", "dark"),
     )
     custodian_share_warning = Setting(
         "custodian_share_warning",
@@ -215,6 +220,14 @@ class Settings:
         "risk_score_high", 60, int, "Event score from which a warning is 'high'.", 1, 1000
     )
 
+    # Settings that depend on each other: each group must rise in this order
+    # (strictly for the score levels; a longer outflow window needs at least the
+    # shorter one's share). Checked by :meth:`inconsistencies` before saving.
+    ORDERED_GROUPS: tuple[tuple[tuple[str, ...], bool], ...] = (
+        (("risk_score_low", "risk_score_medium", "risk_score_high"), True),
+        (("outflow_threshold_1d", "outflow_threshold_7d", "outflow_threshold_30d"), False),
+    )
+
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._values: dict[str, Any] = {}
@@ -248,6 +261,10 @@ class Settings:
                     settings._values[key] = setting.coerce(value)
                 except ValueError as exc:
                     settings.problems.append(f"{exc}; using the default")
+            for keys, problem in settings._group_problems():
+                settings.problems.append(f"{problem}; the defaults of {', '.join(keys)} are used")
+                for key in keys:
+                    settings._values.pop(key, None)
         return settings
 
     def set(self, key: str, raw: object) -> None:
@@ -258,11 +275,34 @@ class Settings:
                 return
         raise ValueError(f"unknown setting {key!r}")
 
+    def inconsistencies(self) -> list[str]:
+        """Why the current values contradict each other (empty when they do not)."""
+        return [problem for _keys, problem in self._group_problems()]
+
+    def _group_problems(self) -> list[tuple[tuple[str, ...], str]]:
+        values = self.as_dict()
+        found = []
+        for keys, strict in self.ORDERED_GROUPS:
+            for lower, upper in pairwise(keys):
+                a, b = values[lower], values[upper]
+                if (a >= b) if strict else (a > b):   # type: ignore[operator]
+                    relation = "below" if strict else "at most"
+                    found.append((keys, f"{lower} ({a}) must be {relation} {upper} ({b})"))
+                    break
+        return found
+
     def as_dict(self) -> dict[str, object]:
         return {s.key: s.to_json(s.__get__(self, type(self))) for s in self._declared.values()}
 
     def save(self) -> None:
-        """Write atomically (temp file + rename) so a crash never truncates it."""
+        """Write atomically (temp file + rename) so a crash never truncates it.
+
+        Raises ``ValueError`` (nothing written) when settings contradict each
+        other (:meth:`inconsistencies`), e.g. a low risk score above the high one.
+        """
+        problems = self.inconsistencies()
+        if problems:
+            raise ValueError("; ".join(problems))
         if self.path is None:
             return
         data = {**self._extra, **{

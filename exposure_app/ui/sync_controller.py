@@ -30,6 +30,7 @@ from exposure_app.services.sync_events import (
     SyncRunFinished,
 )
 from exposure_app.ui.background import BackgroundCall, import_ccxt, paused_gc
+from exposure_app.ui.formatting import sentence
 from exposure_app.ui.sync_bridge import SyncBridge
 
 log = logging.getLogger(__name__)
@@ -274,7 +275,8 @@ class SyncController(QObject):
         if event.status is AccountSyncStatus.FAILED:
             stale = " Its last good figures are shown, marked stale." if event.stale_since else ""
             self.window.banner.show_message(
-                f"{event.account_name}: {event.error or 'the sync failed'}.{stale}", key=key)
+                f"{event.account_name}: {sentence(event.error or 'the sync failed')}{stale}",
+                key=key)
         else:
             self.window.banner.dismiss(key)
         if event.permission_warning:

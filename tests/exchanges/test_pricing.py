@@ -45,7 +45,15 @@ def test_inverse_markets_price_the_quote_currency():
     b = book([q("EUR", "USDT", "1.08", "binance"), q("BTC", "EUR", "55000", "binance")],
              target="EUR")
     assert b.value("BTC", "binance").price == D("55000")
-    assert abs(b.value("USDT", "binance").price - D(1) / D("1.08")) < D("1e-20")
+    # an inverse keeps 12 significant digits: exact to a cent on 10 billion
+    assert b.value("USDT", "binance").price == D("0.925925925926")
+
+
+def test_a_converted_price_has_no_digits_its_quotes_do_not_carry():
+    """BTC/USDT (itself rounded to 8 decimals) x USDT/USD is 91116.600000000204 exactly;
+    the price shown and exported is 91116.6."""
+    b = book([q("BTC", "USDT", "91153.06122449", "binance"), q("USDT", "USD", "0.9996", "kraken")])
+    assert b.value("BTC", "binance").price == D("91116.6")
 
 
 def test_last_known_price_before_stablecoin_assumption_and_with_its_age():

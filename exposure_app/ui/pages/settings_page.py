@@ -37,6 +37,7 @@ from exposure_app.ui.widgets.data_folder_card import DataFolderCard
 
 _LABELS = {
     "base_currency": "Base currency",
+    "theme": "Theme",
     "custodian_share_warning": "Warn when one custodian holds more than",
     "custodial_share_warning": "Warn when custodians together hold more than",
     "dust_threshold": "Dust threshold",
@@ -59,7 +60,7 @@ _LABELS = {
 }
 # Sections of the form; a setting not listed here goes to "Other".
 _GROUPS = (
-    ("General", ("base_currency", "dust_threshold")),
+    ("General", ("base_currency", "dust_threshold", "theme")),
     ("Warnings", ("custodian_share_warning", "custodial_share_warning",
                   "withdrawal_test_interval_days")),
     ("Sync", ("sync_interval_minutes", "sync_timeout_seconds")),
@@ -76,7 +77,14 @@ _SUFFIX = {"sync_interval_minutes": " min", "sync_timeout_seconds": " s",
 
 
 def _is_fraction(setting: Setting) -> bool:
-    return setting.kind is Decimal and setting.minimum == 0 and setting.maximum == 1
+    """A share (0..1, e.g. 0.05): edited as a percentage like every other share."""
+    return (setting.kind is Decimal and setting.minimum is not None and setting.minimum >= 0
+            and setting.maximum == 1)
+
+
+def _plain_error(setting: Setting, exc: ValueError) -> str:
+    """The validation message without the internal key it starts with."""
+    return str(exc).removeprefix(f"{setting.key}: ")
 
 
 class SettingsPage(QScrollArea):
@@ -97,6 +105,7 @@ class SettingsPage(QScrollArea):
         top.addWidget(heading("Settings"))
         outer.addLayout(top)
         self.editors: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
         declared = {s.key: s for s in Settings.declared().values()}
         listed = {key for _title, keys in _GROUPS for key in keys}
         groups = [*_GROUPS, ("Other", tuple(k for k in declared if k not in listed))]
@@ -120,6 +129,7 @@ class SettingsPage(QScrollArea):
                 editor.setMinimumWidth(EDITOR_WIDTH)
                 self.editors[key] = editor
                 label = QLabel(labels[key])
+                self.labels[key] = label
                 label.setMinimumWidth(label_width)
                 label.setBuddy(editor)
                 editor.setAccessibleName(labels[key])
@@ -161,7 +171,7 @@ class SettingsPage(QScrollArea):
             return spin
         if _is_fraction(setting):
             spin = QDoubleSpinBox()
-            spin.setRange(0, 100)
+            spin.setRange(float(setting.minimum) * 100, 100)
             spin.setDecimals(1)
             spin.setSuffix(" %")
             return spin
@@ -184,7 +194,13 @@ class SettingsPage(QScrollArea):
                 editor.setValue(int(value))
             elif isinstance(editor, QLineEdit):
                 editor.setText(to_text(value) if isinstance(value, Decimal) else str(value))
+        # the dust threshold is a value in the base currency: say which
+        self.labels["dust_threshold"].setText(f"Dust threshold ({settings.base_currency})")
         self.status.setText("")
+
+    def _label_text(self, key: str) -> str:
+        label = self.labels.get(key)
+        return label.text() if label is not None else _LABELS.get(key, key)
 
     def _raw(self, setting: Setting) -> object:
         editor = self.editors[setting.key]
@@ -205,7 +221,8 @@ class SettingsPage(QScrollArea):
             try:
                 fresh.set(setting.key, self._raw(setting))
             except ValueError as exc:
-                errors.append(f"{_LABELS.get(setting.key, setting.key)}: {exc}")
+                errors.append(f"{self._label_text(setting.key)}: {_plain_error(setting, exc)}.")
+        errors += fresh.inconsistencies()   # settings that depend on each other
         if errors:
             self.status.setText("Not saved. " + " ".join(errors))
             self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
