@@ -78,11 +78,8 @@ def run_gui(argv: Sequence[str]) -> int:
 
     app = create_application()
     if args.demo:
-        try:
-            from exposure_app.ui.demo import open_demo_profile
-        except ModuleNotFoundError:
-            QMessageBox.information(None, APP_NAME, "The demo is not available in this build.")
-            return 1
+        from exposure_app.ui.demo import open_demo_profile
+
         return open_demo_profile(app, args)
     profile = Profile.resolve(args.data_dir)
     if profile.missing:

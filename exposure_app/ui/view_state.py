@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
+from exposure_app.risk.warnings import RiskWarning
 from exposure_app.services.base_currency import currency_mismatch
 from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.prices import cache_age_text
@@ -49,7 +50,7 @@ class ViewData:
     as_of: datetime
     live: bool
     report: ExposureReport
-    warnings: tuple = ()
+    warnings: tuple[RiskWarning, ...] = ()
     levels: Mapping[str, str] = field(default_factory=dict)
     accounts: tuple[Account, ...] = ()
     problems: tuple[str, ...] = ()
@@ -132,13 +133,13 @@ class ViewState(QObject):
 
     def _compute(self) -> ViewData:
         live = self._as_of is None
-        moment = utc_now() if live else self._as_of
+        moment = self._as_of or utc_now()
         report = exposure_as_of(self.store, self.settings, moment)
         problems = list(self.settings.problems)
         mismatch = currency_mismatch(self.store, self.settings.base_currency)
         if mismatch:
             problems.append(mismatch)
-        warnings: tuple = ()
+        warnings: tuple[RiskWarning, ...] = ()
         try:
             warnings = tuple(risk_source.warnings_as_of(self.store, self.settings, moment,
                                                         report=report))

@@ -14,6 +14,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from exposure_app.risk.warnings import RiskWarning
 from exposure_app.ui import risk_source
 from exposure_app.ui.formatting import format_money, format_share
 from exposure_app.ui.icons import action_icon, level_icon
@@ -38,7 +39,7 @@ def _event_line(event: object) -> str:
 class WarningCard(QFrame):
     checklist_requested = Signal(str)
 
-    def __init__(self, warning: object, currency: str, parent: QWidget | None = None) -> None:
+    def __init__(self, warning: RiskWarning, currency: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.warning = warning
         level = risk_source.warning_level(warning)
