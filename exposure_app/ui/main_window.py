@@ -47,6 +47,7 @@ from exposure_app.ui.window_state import WindowState
 
 if TYPE_CHECKING:
     from exposure_app.services.settings import Settings
+    from exposure_app.ui.errors import ErrorReporter
     from exposure_app.ui.news_poller import NewsPoller
     from exposure_app.ui.pages.accounts_page import AccountsPage
     from exposure_app.ui.pages.checklist_page import ChecklistPage
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from exposure_app.ui.pages.overview_page import OverviewPage
     from exposure_app.ui.pages.settings_page import SettingsPage
     from exposure_app.ui.sync_controller import SyncController
+    from exposure_app.ui.tray import TrayIcon
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,9 @@ class MainWindow(QMainWindow):
     as_of_reset_action: QAction
     level_label: QLabel
     news_poller: NewsPoller
+    # set by ui.app.build_window
+    error_reporter: ErrorReporter
+    tray: TrayIcon | None
 
     def __init__(self, profile: Profile, *, state: ViewState | None = None,
                  secret_store=None) -> None:

@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exposure_app.domain.timeutil import ensure_utc, utc_now
+from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.checklist_service import ALL
 from exposure_app.services.profile import Profile
 from exposure_app.services.reports import REPORTS, ReportOptions, ReportResult, write_report
 from exposure_app.ui.background import BackgroundCall
-from exposure_app.ui.formatting import sentence
+from exposure_app.ui.formatting import sentence, utc_datetime
 from exposure_app.ui.widgets.cards import ERROR_COLOUR
 
 
@@ -63,7 +63,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export a report")
         self._call: BackgroundCall | None = None
         self._replace_confirmed = ""
-        self.result: ReportResult | None = None
+        self.written: ReportResult | None = None
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.report = QComboBox()
@@ -144,7 +144,7 @@ class ExportDialog(QDialog):
     def options(self) -> ReportOptions:
         as_of: datetime | None = None
         if not self.now.isChecked():
-            as_of = ensure_utc(self.when.dateTime().toUTC().toPython())
+            as_of = utc_datetime(self.when.dateTime())
         return ReportOptions(as_of=as_of or utc_now(), scope=self.scope.currentData() or ALL,
                              all_snapshots=self.all_snapshots.isChecked())
 
@@ -176,7 +176,7 @@ class ExportDialog(QDialog):
         return call
 
     def _done(self, result: ReportResult) -> None:
-        self.result = result
+        self.written = result
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
         self._show_info(f"Wrote {result.rows} row(s) to {result.path}.")
         self.exported.emit(result)
