@@ -94,7 +94,7 @@ class ReportRequest:
 @dataclass(frozen=True, slots=True)
 class ReportSpec:
     """One report: its name (CLI argument, file stem), a one-line description
-    (CLI help, export dialog, page buttons), its columns and its lazy rows."""
+    (export dialog, page buttons), its columns and its lazy rows."""
 
     name: str
     description: str
