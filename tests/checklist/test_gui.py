@@ -28,7 +28,8 @@ class PageState:
         self.settings = self.profile.load_settings()
         self.as_of = None
         self.dirty = 0
-        self.data = SimpleNamespace(report=exposure_as_of(self.store, self.settings), levels={})
+        self.data = SimpleNamespace(report=exposure_as_of(self.store, self.settings), levels={},
+                                    live=True)
 
     def mark_dirty(self) -> None:
         self.dirty += 1
