@@ -29,7 +29,6 @@ from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.reports.checklist_report import CHECKLIST_COLUMNS, checklist_rows
 from exposure_app.reports.csv_safe import Column, PreformattedLines, write_csv
-from exposure_app.reports.markdown import plan_markdown
 from exposure_app.reports.news_reports import SUGGESTIONS_COLUMNS, suggestions_rows
 from exposure_app.reports.portfolio_reports import (
     EXPOSURE_COLUMNS,
@@ -47,9 +46,6 @@ from exposure_app.reports.risk_reports import (
     warnings_rows,
 )
 from exposure_app.risk.catalog import load_directory
-from exposure_app.services.checklist_service import ALL, risk_levels, view_checklist
-from exposure_app.services.history import first_snapshot_day, iter_daily_history
-from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
 
@@ -61,7 +57,7 @@ class ReportError(ValueError):
 @dataclass(frozen=True, slots=True)
 class ReportOptions:
     as_of: datetime | None = None
-    scope: str = ALL                # checklist: a counterparty id or "all"
+    scope: str = "all"              # checklist: a counterparty id or "all" (checklist_service.ALL)
     all_snapshots: bool = False     # holdings: every snapshot, not only the latest
 
 
@@ -102,7 +98,13 @@ class ReportSpec:
     rows: Callable[[ReportRequest], Rows]
 
 
+# The row functions import what they compute from when a report is written: the
+# table itself stays light, as the Export… button on the first page reads it at start-up.
+
 def _exposure_rows(r: ReportRequest) -> Rows:
+    from exposure_app.services.checklist_service import risk_levels
+    from exposure_app.services.portfolio import exposure_as_of
+
     report = exposure_as_of(r.store, r.settings, r.as_of, r.directory)
     return exposure_rows(report, risk_levels(r.store, r.settings, r.as_of))
 
@@ -112,6 +114,8 @@ def _holdings_rows(r: ReportRequest) -> Rows:
 
 
 def _history_rows(r: ReportRequest) -> Rows:
+    from exposure_app.services.history import first_snapshot_day, iter_daily_history
+
     first = first_snapshot_day(r.store)
     points = iter_daily_history(r.store, first, r.as_of.date(), r.directory) if first else iter(())
     return history_rows(points, r.base, r.directory)
@@ -125,6 +129,8 @@ def _warnings_rows(r: ReportRequest) -> Rows:
 
 
 def _checklist_rows(r: ReportRequest) -> Rows:
+    from exposure_app.services.checklist_service import view_checklist
+
     view = view_checklist(r.store, r.settings, r.options.scope, as_of=r.as_of, directory=r.directory)
     return checklist_rows(view.rows, as_of=r.as_of, scope=view.scope, base_currency=r.base)
 
@@ -218,9 +224,12 @@ def write_report(store: ProfileStore, settings: Settings, name: str, path: Path,
 
 
 def write_checklist_markdown(store: ProfileStore, settings: Settings, path: Path, *,
-                             scope: str = ALL, as_of: datetime | None = None,
+                             scope: str = "all", as_of: datetime | None = None,
                              directory: CounterpartyDirectory | None = None) -> ReportResult:
     """The plan (with progress) as Markdown, written atomically."""
+    from exposure_app.reports.markdown import plan_markdown
+    from exposure_app.services.checklist_service import view_checklist
+
     view = view_checklist(store, settings, scope, as_of=as_of, directory=directory)
     text = plan_markdown(view.rows, as_of=view.as_of, scope_name=view.scope_name,
                          base_currency=view.base_currency)
