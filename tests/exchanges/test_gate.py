@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 import ccxt
@@ -238,14 +239,12 @@ def test_sync_service_stores_a_partial_snapshot_naming_the_unread_account(
     assert {h.wallet for h in snapshot.holdings} >= {"spot", "futures", "staking"}
 
 
-def test_dual_orders_are_read_over_every_page(run_adapter, monkeypatch):
-    import exposure_app.exchanges.adapters.gate as gate_adapter
-
-    monkeypatch.setattr(gate_adapter, "DUAL_PAGE_LIMIT", 1)
+def test_dual_orders_are_read_over_every_page(run_adapter):
     emulator = _emulator()
     emulator.account.balances.append(
         EmulatedBalance("earn_locked", "ETH", D("0"), locked=D("1.5"), unlock_at="2027-02-01"))
     adapter = GateAdapter()
+    adapter.envelope = replace(adapter.envelope, page_size=1)
     rows = run_adapter(emulator, adapter, action=adapter.read_dual_orders)
     assert {(r.asset, r.total, r.unlock_at[:10]) for r in rows} == {
         ("BTC", D("0.02"), "2027-01-15"), ("ETH", D("1.5"), "2027-02-01")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import ccxt
@@ -82,14 +83,10 @@ def test_earn_pages_are_all_read():
     many = [EmulatedBalance("earn_flexible", f"C{n}", D(n + 1)) for n in range(7)]
     emu = emulator(balances=many)
     adapter = KucoinAdapter()
+    adapter.envelope = replace(adapter.envelope, page_size=3)
 
     async def action(client):
-        import exposure_app.exchanges.adapters.kucoin as module
-        module.EARN_PAGE_SIZE = 3
-        try:
-            return await adapter.read_earn_flexible(client)
-        finally:
-            module.EARN_PAGE_SIZE = 500
+        return await adapter.read_earn_flexible(client)
 
     rows = run(emu, action)
     assert {r.asset: r.total for r in rows} == {f"C{n}": D(n + 1) for n in range(7)}

@@ -32,7 +32,9 @@ from exposure_app.exchanges.errors import (
     ErrorKind,
     SyncError,
     describe_exception,
+    make_error,
 )
+from exposure_app.exchanges.validation import Envelope
 
 # A wallet reader takes the ccxt client and returns the wallet's rows.
 WalletReader = Callable[[Any], Awaitable[list[WalletBalance]]]
@@ -84,6 +86,44 @@ def retry_after_seconds(client: Any) -> float | None:
     return None
 
 
+class SharedCall:
+    """One exchange call per client per sync, shared by several wallet readers.
+
+    Some exchanges answer for several wallets in one call (Kraken's
+    ``BalanceEx``, Coinbase's account list). Each wallet still gets its own
+    :class:`~exposure_app.exchanges.adapters.base.WalletSpec` (coverage is per
+    wallet), and the readers await one shared future instead of repeating the
+    call. :meth:`reset` is called at the start and end of every
+    ``read_balances`` so a later sync calls the exchange again.
+
+    Threading: used on the sync service's loop only.
+    """
+
+    def __init__(self, fetch) -> None:
+        self._fetch = fetch
+        self._pending: dict[int, asyncio.Future] = {}
+
+    def reset(self, client: Any) -> None:
+        pending = self._pending.pop(id(client), None)
+        if pending is not None and pending.done() and not pending.cancelled():
+            pending.exception()   # mark a failure as retrieved (no "never retrieved" warning)
+
+    async def get(self, client: Any) -> Any:
+        pending = self._pending.get(id(client))
+        if pending is None:
+            pending = asyncio.ensure_future(self._fetch(client))
+            self._pending[id(client)] = pending
+        return await asyncio.shield(pending)
+
+    def reader(self, select):
+        """A wallet reader returning ``select(result)`` of the shared call."""
+
+        async def read(client: Any) -> list[WalletBalance]:
+            return select(await self.get(client))
+
+        return read
+
+
 class ExchangeAdapter:
     """Base class; subclasses set ``exchange_id`` and implement the readers.
 
@@ -93,6 +133,8 @@ class ExchangeAdapter:
 
     exchange_id: ClassVar[str] = ""
     sibling_ids: ClassVar[tuple[str, ...]] = ()
+    # the exchange's answer envelope, declared as data (see validation.Envelope)
+    envelope: ClassVar[Envelope | None] = None
     max_inline_retry_wait: float = MAX_INLINE_RETRY_WAIT
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
@@ -135,9 +177,14 @@ class ExchangeAdapter:
     def classify(self, exc: BaseException, client: Any) -> SyncError:
         """Turn any exception from a reader into a :class:`SyncError`.
 
-        Subclasses may refine it for exchange-specific codes, then fall back
-        to ``super().classify``.
+        An error code listed in the adapter's :attr:`envelope` wins; subclasses
+        may refine further for exchange-specific texts, then fall back to
+        ``super().classify``.
         """
+        if self.envelope is not None:
+            kind = self.envelope.error_kind(exc)
+            if kind is not None:
+                return make_error(kind, self.exchange_id)
         return describe_exception(
             exc, self.exchange_id,
             retry_after=retry_after_seconds(client),

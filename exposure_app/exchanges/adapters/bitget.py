@@ -48,9 +48,10 @@ from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletB
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import start_of_day, to_storage, utc_now
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.validation import (
+    Envelope,
     amount,
+    asset_code,
     merge_rows,
     require_key,
     require_list,
@@ -63,23 +64,9 @@ from exposure_app.exchanges.validation import (
 MODE_OPTION = "exposureUnifiedAccount"
 UTA_FACT = "bitget_uta"
 PRODUCT_TYPES = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
-SAVINGS_PAGE = 100
-MAX_PAGES = 50
-
-
-def bitget_data(response: Any, what: str) -> Any:
-    """The ``data`` of a successful Bitget envelope (``code`` ``"00000"``)."""
-    body = require_mapping(response, what)
-    code = require_key(body, "code", what)
-    if str(code) != "00000":
-        raise BadResponseError(f"{what}: the exchange answered code {code}")
-    return require_key(body, "data", what)
-
-
-def _asset(client: Any, coin: Any, what: str) -> str:
-    if not isinstance(coin, str) or not coin:
-        raise BadResponseError(f"{what}: a row has no coin")
-    return client.safe_currency_code(coin)
+# Every answer: {"code": "00000", "msg": "success", "data": ...}; savings in pages of 100.
+ENVELOPE = Envelope("Bitget", success=("00000",), page_size=100, max_pages=50)
+bitget_data = ENVELOPE.data
 
 
 async def _nothing(client: Any) -> list[WalletBalance]:
@@ -94,6 +81,7 @@ class BitgetAdapter(ExchangeAdapter):
     """Reads Bitget wallets; stateless, runs on the sync service's loop."""
 
     exchange_id: ClassVar[str] = "bitget"
+    envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
         self._mode_probe: asyncio.Future | None = None
@@ -198,7 +186,7 @@ class BitgetAdapter(ExchangeAdapter):
         rows = []
         for entry in _rows(bitget_data(await client.private_spot_get_v2_spot_account_assets(),
                                        what), what):
-            asset = _asset(client, entry.get("coin"), what)
+            asset = asset_code(client, entry.get("coin"), what)
             free = amount(entry.get("available"), f"{what} {asset} available")
             frozen = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
             locked = frozen + amount(entry.get("locked"), f"{what} {asset} locked", default=ZERO)
@@ -213,7 +201,7 @@ class BitgetAdapter(ExchangeAdapter):
         )
         rows = []
         for entry in _rows(require_key(data, "assets", what), what):
-            asset = _asset(client, entry.get("coin"), what)
+            asset = asset_code(client, entry.get("coin"), what)
             total = amount(entry.get("equity"), f"{what} {asset} equity")
             locked = amount(entry.get("locked"), f"{what} {asset} locked", default=ZERO)
             locked = min(max(locked, ZERO), max(total, ZERO))
@@ -226,7 +214,7 @@ class BitgetAdapter(ExchangeAdapter):
         rows = []
         data = bitget_data(await client.private_uta_get_v3_account_funding_assets(), what)
         for entry in _rows(data, what):
-            asset = _asset(client, entry.get("coin"), what)
+            asset = asset_code(client, entry.get("coin"), what)
             total = amount(entry.get("balance"), f"{what} {asset} balance")
             locked = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
             rows.append(WalletBalance("funding", asset, total - locked, locked, total,
@@ -241,7 +229,7 @@ class BitgetAdapter(ExchangeAdapter):
                 {"productType": product}
             )
             for entry in _rows(bitget_data(response, what), what):
-                asset = _asset(client, entry.get("marginCoin"), what)
+                asset = asset_code(client, entry.get("marginCoin"), what)
                 total = amount(entry.get("accountEquity"), f"{what} {asset} accountEquity")
                 movable = amount(entry.get("maxTransferOut"), f"{what} {asset} maxTransferOut",
                                  default=total)
@@ -259,7 +247,7 @@ class BitgetAdapter(ExchangeAdapter):
         )
         for what, call in sources:
             for entry in _rows(bitget_data(await call(), what), what):
-                asset = _asset(client, entry.get("coin"), what)
+                asset = asset_code(client, entry.get("coin"), what)
                 net = amount(entry.get("net"), f"{what} {asset} net")
                 frozen = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
                 locked = min(frozen, net) if net > 0 else ZERO
@@ -283,8 +271,9 @@ class BitgetAdapter(ExchangeAdapter):
     async def _fetch_savings(self, client: Any, period_type: str,
                              what: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
-        params: dict[str, Any] = {"periodType": period_type, "limit": str(SAVINGS_PAGE)}
-        for _ in range(MAX_PAGES):
+        page_size = self.envelope.page_size
+        params: dict[str, Any] = {"periodType": period_type, "limit": str(page_size)}
+        for _ in range(self.envelope.max_pages):
             data = require_mapping(
                 bitget_data(await client.private_earn_get_v2_earn_savings_assets(params), what),
                 what,
@@ -292,16 +281,16 @@ class BitgetAdapter(ExchangeAdapter):
             page = _rows(require_key(data, "resultList", what), what)
             items += page
             end_id = data.get("endId")
-            if len(page) < SAVINGS_PAGE or not end_id:
+            if len(page) < page_size or not end_id:
                 return items
             params = {**params, "idLessThan": str(end_id)}
-        raise BadResponseError(f"{what}: more than {MAX_PAGES} pages")
+        raise self.envelope.too_many_pages(what)
 
     async def read_flexible_savings(self, client: Any) -> list[WalletBalance]:
         what = "Bitget flexible savings"
         rows = []
         for item in await self._savings(client, "flexible", what):
-            asset = _asset(client, item.get("productCoin"), what)
+            asset = asset_code(client, item.get("productCoin"), what)
             total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
             rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
         return merge_rows(rows)
@@ -311,7 +300,7 @@ class BitgetAdapter(ExchangeAdapter):
         today = start_of_day(utc_now())
         rows = []
         for item in await self._savings(client, "fixed", what):
-            asset = _asset(client, item.get("productCoin"), what)
+            asset = asset_code(client, item.get("productCoin"), what)
             total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
             period = amount(item.get("period"), f"{what} period", default=ZERO)
             held = amount(item.get("holdDays"), f"{what} holdDays", default=ZERO)
@@ -327,7 +316,7 @@ class BitgetAdapter(ExchangeAdapter):
         what = "Bitget Earn account assets"
         response = await client.private_earn_get_v2_earn_account_assets()
         for entry in _rows(bitget_data(response, what), what):
-            asset = _asset(client, entry.get("coin"), what)
+            asset = asset_code(client, entry.get("coin"), what)
             held = amount(entry.get("amount"), f"{what} {asset} amount")
             other = held - savings.get(asset, ZERO)
             if other > 0:

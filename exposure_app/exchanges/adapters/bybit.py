@@ -43,9 +43,11 @@ from exposure_app.domain.balances import (
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
+    Envelope,
     amount,
+    asset_code,
     merge_rows,
     require_key,
     require_list,
@@ -57,25 +59,19 @@ TRADE_GROUPS = ("ContractTrade", "Spot", "Options", "Derivatives", "Exchange", "
                 "BlockTrade", "Earn")
 
 
-def bybit_result(response: Any, what: str) -> dict[str, Any]:
-    """The ``result`` object of a successful Bybit envelope (``retCode`` 0)."""
-    body = require_mapping(response, what)
-    code = require_key(body, "retCode", what)
-    if str(code) != "0":
-        raise BadResponseError(f"{what}: the exchange answered retCode {code}")
-    return require_mapping(require_key(body, "result", what), f"{what} result")
-
-
-def _asset(client: Any, coin: Any, what: str) -> str:
-    if not isinstance(coin, str) or not coin:
-        raise BadResponseError(f"{what}: a row has no coin")
-    return client.safe_currency_code(coin)
+# Every v5 answer: {"retCode": 0, "retMsg": "OK", "result": {...}}. 10016
+# "Service is restarting" is Bybit's answer while it is down for an upgrade;
+# ccxt maps it to a plain ExchangeError.
+ENVELOPE = Envelope("Bybit", code_key="retCode", success=("0",), data_key="result",
+                    error_codes={"10016": ErrorKind.MAINTENANCE})
+bybit_result = ENVELOPE.data_mapping
 
 
 class BybitAdapter(ExchangeAdapter):
     """Reads Bybit wallets; stateless, runs on the sync service's loop."""
 
     exchange_id: ClassVar[str] = "bybit"
+    envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
         self._mode_probe: asyncio.Future | None = None
@@ -104,13 +100,6 @@ class BybitAdapter(ExchangeAdapter):
             WalletSpec("earn_flexible", self.read_flexible_saving),
             WalletSpec("staking", self.read_onchain_earn),
         ]
-
-    def classify(self, exc: BaseException, client: Any) -> SyncError:
-        # 10016 "Service is restarting" is Bybit's answer while it is down for
-        # an upgrade; ccxt maps it to a plain ExchangeError.
-        if '"retCode":10016' in str(exc).replace(" ", ""):
-            return make_error(ErrorKind.MAINTENANCE, self.exchange_id)
-        return super().classify(exc, client)
 
     async def read_balances(self, client: Any) -> AccountReading:
         self._key_info = None   # only an answer from this read may stand in for the key check
@@ -193,7 +182,7 @@ class BybitAdapter(ExchangeAdapter):
                                  f"{what} coins")
             for coin in coins:
                 coin = require_mapping(coin, what)
-                asset = _asset(client, coin.get("coin"), what)
+                asset = asset_code(client, coin.get("coin"), what)
                 total = amount(coin.get("equity"), f"{what} {asset} equity")
                 if wallet == "futures":
                     movable = amount(coin.get("availableToWithdraw"),
@@ -218,7 +207,7 @@ class BybitAdapter(ExchangeAdapter):
         rows = []
         for coin in require_list(require_key(result, "balance", what), f"{what} balance"):
             coin = require_mapping(coin, what)
-            asset = _asset(client, coin.get("coin"), what)
+            asset = asset_code(client, coin.get("coin"), what)
             total = amount(coin.get("walletBalance"), f"{what} {asset} walletBalance")
             movable = amount(coin.get("transferBalance"), f"{what} {asset} transferBalance",
                              default=total)
@@ -237,7 +226,7 @@ class BybitAdapter(ExchangeAdapter):
         what = "Bybit Flexible Savings positions"
         rows = []
         for position in await self._positions(client, "FlexibleSaving", what):
-            asset = _asset(client, position.get("coin"), what)
+            asset = asset_code(client, position.get("coin"), what)
             total = amount(position.get("amount"), f"{what} {asset} amount")
             rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
         return merge_rows(rows)
@@ -246,7 +235,7 @@ class BybitAdapter(ExchangeAdapter):
         what = "Bybit On-chain Earn positions"
         rows = []
         for position in await self._positions(client, "OnChain", what):
-            asset = _asset(client, position.get("coin"), what)
+            asset = asset_code(client, position.get("coin"), what)
             total = amount(position.get("amount"), f"{what} {asset} amount")
             settlement = position.get("settlementTime")
             if settlement not in (None, ""):

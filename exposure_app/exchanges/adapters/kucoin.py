@@ -47,7 +47,9 @@ from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.validation import (
+    Envelope,
     amount,
+    asset_code,
     merge_rows,
     require_key,
     require_list,
@@ -63,25 +65,11 @@ STAKING_CATEGORIES = frozenset({"STAKING", "KCS_STAKING", "ETH2"})
 TRADE_PERMISSIONS = frozenset({"Spot", "Margin", "Futures", "Earn", "LeveragedToken"})
 WITHDRAW_PERMISSIONS = frozenset({"Transfer", "Withdrawal", "Withdraw"})
 TRANSFER_PERMISSIONS = frozenset({"InnerTransfer", "FlexTransfers"})
-EARN_PAGE_SIZE = 500
-MAX_PAGES = 50
-
-
-def kucoin_data(response: Any, what: str) -> Any:
-    """The ``data`` of a successful KuCoin envelope (``code`` ``"200000"``)."""
-    body = require_mapping(response, what)
-    code = require_key(body, "code", what)
-    if str(code) != "200000":
-        raise BadResponseError(f"{what}: the exchange answered code {code}")
-    return require_key(body, "data", what)
-
-
-def _asset(client: Any, currency: Any, what: str) -> str:
-    if not isinstance(currency, str) or not currency:
-        raise BadResponseError(f"{what}: a row has no currency")
-    if currency == "XBT":
-        return "BTC"
-    return client.safe_currency_code(currency)
+# Every answer: {"code": "200000", "data": ...}; Earn holdings come in pages of 500.
+ENVELOPE = Envelope("KuCoin", success=("200000",), page_size=500, max_pages=50)
+kucoin_data = ENVELOPE.data
+# the futures host names Bitcoin XBT
+ALIASES = {"XBT": "BTC"}
 
 
 def _mappings(value: Any, what: str) -> list[dict[str, Any]]:
@@ -97,6 +85,7 @@ class KucoinAdapter(ExchangeAdapter):
     """
 
     exchange_id: ClassVar[str] = "kucoin"
+    envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
         # set only while read_balances runs, so answers never outlive one sync
@@ -182,7 +171,7 @@ class KucoinAdapter(ExchangeAdapter):
         for entry in accounts:
             if entry.get("type") not in types:
                 continue
-            asset = _asset(client, entry.get("currency"), what)
+            asset = asset_code(client, entry.get("currency"), what, ALIASES)
             total = amount(entry.get("balance"), f"{what} {asset} balance")
             locked = amount(entry.get("holds"), f"{what} {asset} holds", default=ZERO)
             rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
@@ -211,7 +200,7 @@ class KucoinAdapter(ExchangeAdapter):
         rows = []
         for account in _mappings(require_key(data, "accounts", what), what):
             for entry in _mappings(require_key(account, "currencies", what), what):
-                asset = _asset(client, entry.get("currency"), what)
+                asset = asset_code(client, entry.get("currency"), what, ALIASES)
                 total = amount(entry.get("equity", entry.get("balance")), f"{what} {asset} equity")
                 hold = amount(entry.get("hold"), f"{what} {asset} hold", default=ZERO)
                 locked = min(max(hold, ZERO), max(total, ZERO))
@@ -222,7 +211,7 @@ class KucoinAdapter(ExchangeAdapter):
     # -- margin and futures --------------------------------------------------------------
 
     def _margin_row(self, client: Any, entry: dict[str, Any], what: str) -> WalletBalance:
-        asset = _asset(client, entry.get("currency"), what)
+        asset = asset_code(client, entry.get("currency"), what, ALIASES)
         gross = amount(entry.get("total"), f"{what} {asset} total")
         liability = amount(entry.get("liability"), f"{what} {asset} liability", default=ZERO)
         net = gross - liability
@@ -257,7 +246,7 @@ class KucoinAdapter(ExchangeAdapter):
         )
         rows = []
         for entry in _mappings(require_key(data, "accounts", what), what):
-            asset = _asset(client, entry.get("currency"), what)
+            asset = asset_code(client, entry.get("currency"), what, ALIASES)
             total = amount(entry.get("accountEquity"), f"{what} {asset} accountEquity")
             available = amount(entry.get("availableBalance"), f"{what} {asset} availableBalance",
                                default=total)
@@ -273,15 +262,15 @@ class KucoinAdapter(ExchangeAdapter):
 
         async def fetch() -> list[dict[str, Any]]:
             items: list[dict[str, Any]] = []
-            for page in range(1, MAX_PAGES + 1):
-                data = require_mapping(kucoin_data(await client.earn_get_earn_hold_assets(
-                    {"currentPage": page, "pageSize": EARN_PAGE_SIZE}), what), what)
+            for page in range(1, self.envelope.max_pages + 1):
+                data = self.envelope.data_mapping(await client.earn_get_earn_hold_assets(
+                    {"currentPage": page, "pageSize": self.envelope.page_size}), what)
                 items += _mappings(require_key(data, "items", what), what)
                 total_pages = int(amount(data.get("totalPage"), f"{what} totalPage",
                                          default=ZERO))
                 if page >= total_pages:
                     return items
-            raise BadResponseError(f"{what}: more than {MAX_PAGES} pages")
+            raise self.envelope.too_many_pages(what)
 
         return await self._once("earn", fetch)
 
@@ -294,7 +283,7 @@ class KucoinAdapter(ExchangeAdapter):
             item_wallet = "staking" if staking else ("earn_locked" if fixed else "earn_flexible")
             if item_wallet != wallet:
                 continue
-            asset = _asset(client, item.get("currency"), what)
+            asset = asset_code(client, item.get("currency"), what, ALIASES)
             total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
             redeeming = amount(item.get("redeemingAmount"), f"{what} redeemingAmount",
                                default=ZERO)
