@@ -30,10 +30,12 @@ from signed_venues import (
     holdings_by_wallet,
     read_by_wallet,
     sync_through_service,
+    unlock_dates,
 )
 from venues import Venue, venue_params
 
 from exposure_app.domain.balances import PermissionLevel
+from exposure_app.domain.timeutil import parse_instant
 from exposure_app.emulator.base import FaultKind
 from exposure_app.exchanges.errors import ErrorKind, SyncError
 
@@ -92,6 +94,9 @@ def test_sync_service_stores_a_complete_priced_snapshot(venue, data_dir, store, 
     if venue.reads_permissions:
         assert result.permissions.level is PermissionLevel.READ_ONLY
         assert result.permission_warning is None
+    if venue.unlock is not None:
+        wallet, asset, day = venue.unlock
+        assert unlock_dates(store, snapshot, wallet, asset) == [parse_instant(day)]
 
 
 # -- credentials and permissions ---------------------------------------------------------------
@@ -131,6 +136,7 @@ def test_key_permissions(venue, granted, level, run_adapter):
     if not venue.reads_permissions:
         # no documented call tells the key's rights: unknown, never "read only"
         assert permissions.level is PermissionLevel.UNKNOWN
+        assert permissions.can_withdraw is None
         return
     assert permissions.level is level
     assert permissions.can_trade is ("trade" in granted)
@@ -295,4 +301,6 @@ def test_every_page_of_a_paged_list_is_read(venue, run_adapter):
     rows = [r for r in reading.balances if r.wallet == paging.wallet]
     expected = expected_by_wallet(paging.balances)
     assert read_by_wallet(rows) == expected
+    assert {r.unlock_at[:10] for r in rows if r.unlock_at} == {
+        b.unlock_at for b in paging.balances if b.unlock_at}
     assert len([p for _, p in emulator.requests if p.endswith(paging.path)]) == paging.requests

@@ -3,40 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import assert_complete_sync, sync_through_service
+from signed_venues import sync_through_service
+from venues import VENUES
 
-from exposure_app.domain.balances import PermissionLevel
-from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind, start_emulators
-from exposure_app.emulator.kraken import KrakenEmulator, kraken_secret
+from exposure_app.emulator.base import FaultKind, start_emulators
+from exposure_app.emulator.kraken import KrakenEmulator
 from exposure_app.exchanges.adapters.kraken import KrakenAdapter
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
 
 D = Decimal
-SECRET = kraken_secret("kraken-test")
+SECRET = VENUES["kraken"].secret
 
 
-def _account(**kwargs) -> EmulatedAccount:
-    balances = [
-        EmulatedBalance("spot", "BTC", D("0.75"), locked=D("0.25")),
-        EmulatedBalance("spot", "USD", D("1500.5")),
-        EmulatedBalance("spot", "DOT", D("10")),
-        EmulatedBalance("earn_flexible", "BTC", D("0.1")),
-        EmulatedBalance("earn_flexible", "USDC", D("300")),
-        EmulatedBalance("staking", "DOT", D("0"), locked=D("120")),
-        EmulatedBalance("earn_locked", "SOL", D("0"), locked=D("42.5"), unlock_at="2027-01-01"),
-    ]
-    return EmulatedAccount(api_key="kraken-key", secret=SECRET, balances=balances, **kwargs)
+VENUE = VENUES["kraken"]
 
 
 def _emulator(**kwargs) -> KrakenEmulator:
-    tickers = {"BTC/USD": D("60000"), "DOT/USD": D("5"), "SOL/USD": D("150")}
-    return KrakenEmulator(_account(**kwargs), tickers=tickers)
+    return VENUE.emulator(**kwargs)
 
 
 def _run(emulator: KrakenEmulator, action, *, secret: str = SECRET, options=None):
@@ -156,47 +144,6 @@ async def _read_raw(client, adapter):
     return await adapter.read_balance_ex(client)
 
 
-def test_wrong_secret_is_an_authentication_error():
-    emulator = _emulator()
-    with pytest.raises(ccxt.AuthenticationError, match="EAPI:Invalid key"):
-        _run(emulator, _read_raw, secret=kraken_secret("another secret"))
-    with pytest.raises(SyncError) as caught:
-        _run(emulator, _read_all, secret=kraken_secret("another secret"))
-    assert caught.value.kind is ErrorKind.AUTH
-
-
-@pytest.mark.parametrize(
-    ("granted", "level", "can_trade", "can_withdraw"),
-    [
-        (frozenset({"read"}), PermissionLevel.READ_ONLY, False, False),
-        (frozenset({"read", "trade"}), PermissionLevel.TRADE, True, False),
-        (frozenset({"read", "trade", "withdraw"}), PermissionLevel.WITHDRAW, True, True),
-    ],
-)
-def test_key_permissions(granted, level, can_trade, can_withdraw):
-    emulator = _emulator(permissions=granted)
-    permissions = _run(emulator, lambda client, adapter: adapter.read_permissions(client))
-    assert permissions.level is level
-    assert (permissions.can_trade, permissions.can_withdraw) == (can_trade, can_withdraw)
-    assert permissions.is_dangerous is (level is not PermissionLevel.READ_ONLY)
-
-
-@pytest.mark.parametrize(("kind", "words"), [
-    (FaultKind.HTML_200, "web page (HTML)"),
-    (FaultKind.EMPTY_BODY, "empty answer"),
-    (FaultKind.MALFORMED_JSON, "not valid JSON"),
-])
-def test_bad_balance_body_is_rejected(kind, words):
-    emulator = _emulator()
-    emulator.inject(kind)
-    with pytest.raises(BadResponseError, match=re.escape(words)):
-        _run(emulator, _read_raw)
-    emulator.inject(kind)
-    with pytest.raises(SyncError) as caught:
-        _run(emulator, _read_all)
-    assert caught.value.kind is ErrorKind.BAD_RESPONSE
-
-
 def test_structure_without_balance_field_is_rejected():
     from exposure_app.exchanges.adapters.kraken import parse_balance_ex
 
@@ -248,27 +195,6 @@ def test_public_tickers_price_the_holdings():
     tickers = _run(emulator, lambda client, adapter: client.fetch_tickers())
     assert tickers["BTC/USD"]["last"] == 60000
     assert tickers["DOT/USD"]["last"] == 5
-
-
-def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_store,
-                                                        add_exchange_account):
-    emulator = _emulator()
-    account = add_exchange_account(store, "Kraken", emulator)
-    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
-    held = assert_complete_sync(result, snapshot,
-                                coverage={"spot", "earn_flexible", "staking", "earn_locked"})
-    assert result.permissions is not None
-    assert result.permissions.level is PermissionLevel.READ_ONLY
-    assert held == {
-        ("spot", "BTC"): (D("1"), D("0.25")), ("spot", "USD"): (D("1500.5"), 0),
-        ("spot", "DOT"): (D("10"), 0), ("earn_flexible", "BTC"): (D("0.1"), 0),
-        ("earn_flexible", "USDC"): (D("300"), 0), ("staking", "DOT"): (D("120"), D("120")),
-        ("earn_locked", "SOL"): (D("42.5"), D("42.5")),
-    }
-    values = {(h.wallet, h.asset): h.value for h in snapshot.holdings}
-    assert values[("spot", "BTC")] == D("60000")
-    assert values[("staking", "DOT")] == D("600")
-    assert values[("earn_locked", "SOL")] == D("6375")
 
 
 def test_a_stored_secret_that_cannot_sign_fails_the_sync_with_what_to_do(

@@ -59,6 +59,7 @@ class Venue:
     values: Mapping[tuple[str, str], Decimal]   # a few holdings' values once priced
     password: str | None = None
     unpriced: tuple[str, ...] = ()
+    unlock: tuple[str, str, str] | None = None   # (wallet, asset, date) stored with its lock
     # (path prefix, wallets it serves): a fault there leaves the other wallets read;
     # None where one answer serves every wallet (the whole account then fails)
     one_wallet: tuple[str, frozenset[str]] | None = None
@@ -174,6 +175,7 @@ BYBIT = Venue(
     api_key="bybit-key", secret="bybit-secret", wrong_secret="not-the-secret",
     auth_words="10004",
     values={("spot", "BTC"): D("21000"), ("staking", "ETH"): D("2400")},
+    unlock=("staking", "ETH", "2027-02-15"),
     unpriced=("MNT",),
     one_wallet=("/v5/earn/", frozenset({"earn_flexible", "staking"})),
     emulator_kwargs={"unified": True},
@@ -195,6 +197,7 @@ OKX = Venue(
     api_key="okx-key", secret="okx-secret", password="okx-pass", wrong_secret="not-the-secret",
     auth_words="50113",
     values={("spot", "BTC"): D("37500"), ("staking", "DOT"): D("100")},
+    unlock=("staking", "ETH", "2027-03-01"),
     one_wallet=("/api/v5/finance/", frozenset({"earn_flexible", "staking"})),
 )
 
@@ -217,6 +220,7 @@ KUCOIN = Venue(
     # wrong secret is first caught as a passphrase mismatch
     wrong_secret="not-the-secret", auth_words="400004",
     values={("spot", "BTC"): D("30000"), ("staking", "KCS"): D("450")},
+    unlock=("earn_locked", "USDT", "2027-01-20"),
     one_wallet=("/api/v1/account-overview-all", frozenset({"futures"})),
     emulator_kwargs={"unified": False},
     mode=ModeSpec("kucoin_uta", "/api/ua/v1/account/mode"),
@@ -241,6 +245,7 @@ BITGET = Venue(
     api_key="bitget-key", secret="bitget-secret", password="bitget-pass",
     wrong_secret="not-the-secret", auth_words="40009",
     values={("spot", "BTC"): D("13200"), ("earn_locked", "ETH"): D("9000")},
+    unlock=("earn_locked", "ETH", "2027-04-30"),
     one_wallet=("/api/v2/margin/", frozenset({"margin"})),
     reads_permissions=False,
     emulator_kwargs={"unified": False},
