@@ -15,9 +15,10 @@ under the GIL. ``requests`` is appended to from the loop thread only.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -132,6 +133,28 @@ HTML_PAGE = (
 )
 
 
+@dataclass(frozen=True)
+class ErrorSpec:
+    """How an emulated exchange words its errors, declared once per venue.
+
+    ``errors`` maps the exchange's code to (HTTP status, message; ``{name}``
+    fields are filled from the call); ``faults`` says which code answers each
+    injected fault; the ``retry_faults`` answers carry ``Retry-After``.
+    """
+
+    errors: Mapping[str | int, tuple[int, str]]
+    faults: Mapping[FaultKind, str | int]
+    retry_faults: frozenset[FaultKind] = frozenset(
+        {FaultKind.RATE_LIMIT, FaultKind.BAN, FaultKind.MAINTENANCE})
+
+
+def json_response(body: object, *, status: int = 200,
+                  headers: Mapping[str, str] | None = None) -> web.Response:
+    """Compact JSON, as the exchanges send it."""
+    return web.Response(status=status, text=json.dumps(body, separators=(",", ":")),
+                        content_type="application/json", headers=dict(headers or {}))
+
+
 class ExchangeEmulator:
     """Base class; subclasses set ``exchange_id`` and implement
     :meth:`add_routes` and :meth:`fault_response`."""
@@ -159,9 +182,34 @@ class ExchangeEmulator:
     def add_routes(self, app: web.Application) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    # the venue's error table; with it, error() and fault_response() need no code of their own
+    error_spec: ClassVar[ErrorSpec | None] = None
+
+    def error_body(self, code: str | int, message: str) -> object:  # pragma: no cover - abstract
+        """The exchange's error envelope (for :attr:`error_spec` venues)."""
+        raise NotImplementedError
+
+    def error_headers(self, fault: Fault | None) -> dict[str, str]:
+        """Headers every error answer carries (rate-limit counters); ``fault`` when injected."""
+        return {}
+
+    def error(self, code: str | int, *, headers: Mapping[str, str] | None = None,
+              fault: Fault | None = None, **fields: str) -> web.Response:
+        """The answer for ``code`` of :attr:`error_spec`, worded as the exchange words it."""
+        assert self.error_spec is not None, f"{self.exchange_id} declares no error_spec"
+        status, message = self.error_spec.errors[code]
+        return json_response(self.error_body(code, message.format(**fields)), status=status,
+                             headers={**self.error_headers(fault), **(headers or {})})
+
     def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
-        """The exchange's own answer for a non-generic fault kind."""
-        raise NotImplementedError  # pragma: no cover - abstract
+        """The exchange's own answer for a non-generic fault kind, from :attr:`error_spec`."""
+        spec = self.error_spec
+        if spec is None or fault.kind not in spec.faults:
+            raise ValueError(f"{self.exchange_id} emulator has no answer for {fault.kind}")
+        retry = ({"Retry-After": str(fault.retry_after)} if fault.kind in spec.retry_faults
+                 else {})
+        return self.error(spec.faults[fault.kind], headers=retry, fault=fault,
+                          ip=request.remote or "")
 
     def is_private(self, request: web.Request) -> bool:
         """Whether ``request`` is a signed endpoint (faults default to those)."""

@@ -6,19 +6,12 @@ from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import (
-    expected_by_wallet,
-    holdings_by_wallet,
-    read_by_wallet,
-    run_client,
-    sync_through_service,
-)
+from signed_venues import expected_by_wallet, holdings_by_wallet, read_by_wallet, sync_through_service
 from venues import VENUES
 
 from exposure_app.domain.balances import PermissionLevel
 from exposure_app.domain.timeutil import parse_instant
 from exposure_app.emulator.base import EmulatedBalance, FaultKind
-from exposure_app.emulator.bitget import BitgetEmulator
 from exposure_app.exchanges.adapters.bitget import BitgetAdapter
 from exposure_app.exchanges.errors import BadResponseError
 
@@ -28,9 +21,8 @@ CREDS = VENUE.credentials()
 WALLETS = VENUE.wallets
 
 
-def emulator(permissions=frozenset({"read"}), balances=None, unified=False,
-             **kwargs) -> BitgetEmulator:
-    return VENUE.emulator(permissions=permissions, balances=balances, unified=unified, **kwargs)
+emulator = VENUE.emulator
+run = VENUE.run
 
 
 def uta_portfolio() -> list[EmulatedBalance]:
@@ -41,10 +33,6 @@ def uta_portfolio() -> list[EmulatedBalance]:
         EmulatedBalance("earn_flexible", "USDT", D("10")),
         EmulatedBalance("earn_locked", "ETH", D("0"), locked=D("1"), unlock_at="2027-05-05"),
     ]
-
-
-def run(emu: BitgetEmulator, action, creds=CREDS, options=None):
-    return run_client("bitget", emu, BitgetAdapter(), creds, action, options=options)
 
 
 def test_every_wallet_is_read_with_exact_totals_and_locks():

@@ -6,17 +6,12 @@ from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import (
-    expected_by_wallet,
-    read_by_wallet,
-    run_client,
-)
+from signed_venues import expected_by_wallet, read_by_wallet
 from venues import VENUES
 
 from exposure_app.domain.balances import PermissionLevel
 from exposure_app.domain.timeutil import parse_instant
 from exposure_app.emulator.base import EmulatedBalance, FaultKind
-from exposure_app.emulator.bybit import BybitEmulator
 from exposure_app.exchanges.adapters.bybit import BybitAdapter
 from exposure_app.exchanges.errors import BadResponseError
 
@@ -26,13 +21,8 @@ CREDS = VENUE.credentials()
 WALLETS = VENUE.wallets
 
 
-def emulator(permissions=frozenset({"read"}), balances=None, unified=True,
-             **kwargs) -> BybitEmulator:
-    return VENUE.emulator(permissions=permissions, balances=balances, unified=unified, **kwargs)
-
-
-def run(emu: BybitEmulator, action, creds=CREDS, options=None):
-    return run_client("bybit", emu, BybitAdapter(), creds, action, options=options)
+emulator = VENUE.emulator
+run = VENUE.run
 
 
 def test_every_wallet_is_read_with_exact_totals_and_locks():

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import ccxt
 import pytest
+from signed_venues import by_key
 from venues import VENUES
 
 from exposure_app.emulator.base import EmulatedAccount, FaultKind, start_emulators
@@ -63,14 +64,11 @@ async def _read_raw(client, adapter):
     return await adapter.read_accounts(client)
 
 
-def _by_key(rows):
-    return {(r.wallet, r.asset): r for r in rows}
-
 
 def test_portfolio_over_every_page_and_staked_wallets():
     emulator = _emulator(page_size=2)
     rows = _run(emulator, _read_all)
-    got = _by_key(rows)
+    got = by_key(rows)
     assert set(got) == {
         ("spot", "BTC"), ("spot", "USD"), ("spot", "USDC"), ("spot", "SOL"), ("spot", "ETH"),
         ("staking", "SOL"), ("staking", "ETH"),
@@ -96,7 +94,7 @@ def test_other_key_kinds_are_signed_and_checked(scheme):
         "d2efa49a-369c-43d7-a60e-ae26e28853c2", new_ed25519_secret())
     emulator = _emulator(page_size=250, api_key=api_key, secret=secret)
     rows = _run(emulator, _read_all, api_key=api_key, secret=secret)
-    assert _by_key(rows)[("spot", "BTC")].total == D("0.4")
+    assert by_key(rows)[("spot", "BTC")].total == D("0.4")
     assert emulator.auth_schemes == [scheme] * 2
 
 
@@ -171,7 +169,7 @@ def test_clock_skew_with_a_legacy_key_is_fixed_by_the_time_adjustment():
         _run(emulator, _read_raw, api_key="legacy-key", secret="legacy-secret-abc")
     reading = _run(emulator, lambda client, adapter: adapter.read_account(client),
                    api_key="legacy-key", secret="legacy-secret-abc")
-    assert _by_key(reading.balances)[("spot", "BTC")].total == D("0.4")
+    assert by_key(reading.balances)[("spot", "BTC")].total == D("0.4")
     assert ("GET", "/v2/time") in emulator.requests
 
 

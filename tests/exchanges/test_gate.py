@@ -7,16 +7,12 @@ from decimal import Decimal
 
 import ccxt
 import pytest
+from signed_venues import by_key
 from venues import VENUES
 
 from exposure_app.domain.balances import PermissionLevel
 from exposure_app.emulator.base import EmulatedBalance, FaultKind
-from exposure_app.emulator.gate import GateEmulator
-from exposure_app.exchanges.adapters.gate import (
-    GateAdapter,
-    parse_contract_account,
-    parse_spot,
-)
+from exposure_app.exchanges.adapters.gate import GateAdapter, parse_contract_account, parse_spot
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
 
 D = Decimal
@@ -26,12 +22,8 @@ VENUE = VENUES["gate"]
 WALLETS = VENUE.wallets
 
 
-def _emulator(**kwargs) -> GateEmulator:
-    return VENUE.emulator(**kwargs)
+_emulator = VENUE.emulator
 
-
-def _by_key(rows):
-    return {(r.wallet, r.asset): r for r in rows}
 
 
 def test_portfolio_over_every_wallet_type(run_adapter):
@@ -39,7 +31,7 @@ def test_portfolio_over_every_wallet_type(run_adapter):
     reading = run_adapter(emulator, GateAdapter())
     assert set(reading.coverage) == WALLETS
     assert not reading.missing
-    got = _by_key(reading.balances)
+    got = by_key(reading.balances)
     expected = {
         ("spot", "BTC"): (D("0.5"), D("0.2")),
         ("spot", "USDT"): (D("1000"), D(0)),
@@ -74,7 +66,7 @@ def test_an_account_gate_values_but_no_wallet_reads_is_named_missing(run_adapter
     assert set(reading.missing) == {"quant"}
     assert "250" in reading.missing["quant"] and "quant" in reading.missing["quant"]
     # the wallets read are all still there
-    assert _by_key(reading.balances)[("spot", "BTC")].total == D("0.5")
+    assert by_key(reading.balances)[("spot", "BTC")].total == D("0.5")
 
 
 def test_the_cross_check_failing_leaves_the_wallets_read(run_adapter):
@@ -138,7 +130,7 @@ def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
     with pytest.raises(ccxt.AuthenticationError, match="REQUEST_EXPIRED"):
         run_adapter(emulator, adapter, action=adapter.read_spot)
     reading = run_adapter(emulator, adapter)
-    assert _by_key(reading.balances)[("spot", "BTC")].total == D("0.5")
+    assert by_key(reading.balances)[("spot", "BTC")].total == D("0.5")
     assert ("GET", "/api/v4/spot/time") in emulator.requests
 
 

@@ -6,12 +6,11 @@ from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import assert_complete_sync, sync_through_service
+from signed_venues import assert_complete_sync, by_key, sync_through_service
 from venues import VENUES
 
 from exposure_app.domain.balances import PermissionLevel
 from exposure_app.emulator.base import FaultKind
-from exposure_app.emulator.htx import HtxEmulator
 from exposure_app.exchanges.adapters.htx import (
     ACCOUNT_IDS_CHECKED_FACT,
     ACCOUNT_IDS_FACT,
@@ -28,12 +27,8 @@ VENUE = VENUES["htx"]
 WALLETS = VENUE.wallets
 
 
-def _emulator(**kwargs) -> HtxEmulator:
-    return VENUE.emulator(**kwargs)
+_emulator = VENUE.emulator
 
-
-def _by_key(rows):
-    return {(r.wallet, r.asset): r for r in rows}
 
 
 def test_portfolio_over_every_wallet_type(run_adapter):
@@ -42,7 +37,7 @@ def test_portfolio_over_every_wallet_type(run_adapter):
     reading = run_adapter(emulator, adapter)
     assert set(reading.coverage) == WALLETS
     assert not reading.missing
-    got = {key: (r.total, r.locked) for key, r in _by_key(reading.balances).items()}
+    got = {key: (r.total, r.locked) for key, r in by_key(reading.balances).items()}
     assert got == {
         ("spot", "BTC"): (D("0.25"), D("0.05")),
         ("spot", "USDT"): (D("900"), D(0)),
@@ -72,7 +67,7 @@ def test_cached_account_ids_skip_the_account_list(run_adapter):
     emulator.requests.clear()
     reading = run_adapter(emulator, adapter, options=adapter.client_options(facts))
     assert ("GET", "/v1/account/accounts") not in emulator.requests
-    assert _by_key(reading.balances)[("spot", "BTC")].total == D("0.25")
+    assert by_key(reading.balances)[("spot", "BTC")].total == D("0.25")
     # a day later the list is read again (an account may have been opened)
     stale = {**facts, ACCOUNT_IDS_CHECKED_FACT: facts[ACCOUNT_IDS_CHECKED_FACT] - 90_000}
     run_adapter(emulator, adapter, options=adapter.client_options(stale))
@@ -143,7 +138,7 @@ def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
     with pytest.raises(ccxt.AuthenticationError, match="Timestamp expired"):
         run_adapter(emulator, adapter, action=adapter.read_isolated_margin)
     reading = run_adapter(emulator, adapter)
-    assert _by_key(reading.balances)[("futures", "USDT")].total == D("500")
+    assert by_key(reading.balances)[("futures", "USDT")].total == D("500")
     assert ("GET", "/v1/common/timestamp") in emulator.requests
 
 

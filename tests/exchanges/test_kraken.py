@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import sync_through_service
+from signed_venues import by_key, sync_through_service
 from venues import VENUES
 
 from exposure_app.emulator.base import FaultKind, start_emulators
@@ -23,8 +23,7 @@ SECRET = VENUES["kraken"].secret
 VENUE = VENUES["kraken"]
 
 
-def _emulator(**kwargs) -> KrakenEmulator:
-    return VENUE.emulator(**kwargs)
+_emulator = VENUE.emulator
 
 
 def _run(emulator: KrakenEmulator, action, *, secret: str = SECRET, options=None):
@@ -56,14 +55,11 @@ async def _read_all(client, adapter):
     return list(reading.balances)
 
 
-def _by_key(rows):
-    return {(r.wallet, r.asset): r for r in rows}
-
 
 def test_portfolio_over_every_wallet_folds_suffixes_and_locks_staking():
     emulator = _emulator()
     rows = _run(emulator, _read_all)
-    got = _by_key(rows)
+    got = by_key(rows)
     assert set(got) == {
         ("spot", "BTC"), ("spot", "USD"), ("spot", "DOT"),
         ("earn_flexible", "BTC"), ("earn_flexible", "USDC"),
@@ -91,7 +87,7 @@ def test_unlock_dates_are_an_enrichment_that_may_fail():
     emulator = _emulator()
     emulator.inject(FaultKind.SERVER_ERROR, path_prefix="/0/private/Earn/Allocations")
     rows = _run(emulator, _read_all)
-    sol = _by_key(rows)[("earn_locked", "SOL")]
+    sol = by_key(rows)[("earn_locked", "SOL")]
     assert (sol.total, sol.locked, sol.unlock_at) == (D("42.5"), D("42.5"), None)
 
 
@@ -186,7 +182,7 @@ def test_clock_skew_rejects_the_nonce_until_time_difference_is_adjusted():
 
     # the framework's one retry turns on ccxt's time adjustment and succeeds
     reading = _run(emulator, lambda client, adapter: adapter.read_account(client))
-    assert _by_key(reading.balances)[("spot", "BTC")].total == D("1")
+    assert by_key(reading.balances)[("spot", "BTC")].total == D("1")
     assert ("GET", "/0/public/Time") in emulator.requests
 
 

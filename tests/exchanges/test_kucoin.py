@@ -6,18 +6,11 @@ from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import (
-    expected_by_wallet,
-    holdings_by_wallet,
-    read_by_wallet,
-    run_client,
-    sync_through_service,
-)
+from signed_venues import expected_by_wallet, holdings_by_wallet, read_by_wallet, sync_through_service
 from venues import VENUES
 
 from exposure_app.domain.timeutil import parse_instant
 from exposure_app.emulator.base import EmulatedBalance, FaultKind
-from exposure_app.emulator.kucoin import KucoinEmulator
 from exposure_app.exchanges.adapters.kucoin import KucoinAdapter
 from exposure_app.exchanges.errors import BadResponseError
 
@@ -27,13 +20,8 @@ CREDS = VENUE.credentials()
 WALLETS = VENUE.wallets
 
 
-def emulator(permissions=frozenset({"read"}), balances=None, unified=False,
-             **kwargs) -> KucoinEmulator:
-    return VENUE.emulator(permissions=permissions, balances=balances, unified=unified, **kwargs)
-
-
-def run(emu: KucoinEmulator, action, creds=CREDS, options=None):
-    return run_client("kucoin", emu, KucoinAdapter(), creds, action, options=options)
+emulator = VENUE.emulator
+run = VENUE.run
 
 
 def test_every_wallet_is_read_with_exact_totals_and_locks():
@@ -155,7 +143,7 @@ def test_a_bad_signature_with_the_right_passphrase_is_400005():
     import aiohttp
 
     from exposure_app.emulator.base import start_emulators
-    from exposure_app.emulator.hmac_common import hmac_sha256_base64
+    from exposure_app.emulator.signing import hmac_b64
 
     emu = emulator()
 
@@ -166,8 +154,8 @@ def test_a_bad_signature_with_the_right_passphrase_is_400005():
             "KC-API-KEY": CREDS["apiKey"],
             "KC-API-KEY-VERSION": "2",
             "KC-API-TIMESTAMP": stamp,
-            "KC-API-PASSPHRASE": hmac_sha256_base64(CREDS["secret"], CREDS["password"]),
-            "KC-API-SIGN": hmac_sha256_base64(signature_secret, stamp + "GET" + path),
+            "KC-API-PASSPHRASE": hmac_b64(CREDS["secret"], CREDS["password"]),
+            "KC-API-SIGN": hmac_b64(signature_secret, stamp + "GET" + path),
         }
         async with aiohttp.ClientSession() as session, \
                 session.get(emu.base_url + path, headers=headers) as response:

@@ -6,16 +6,11 @@ from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import (
-    expected_by_wallet,
-    read_by_wallet,
-    run_client,
-)
+from signed_venues import expected_by_wallet, read_by_wallet
 from venues import VENUES
 
 from exposure_app.domain.timeutil import parse_instant
 from exposure_app.emulator.base import FaultKind
-from exposure_app.emulator.okx import OkxEmulator
 from exposure_app.exchanges.adapters.okx import OkxAdapter
 from exposure_app.exchanges.errors import BadResponseError
 
@@ -24,12 +19,8 @@ VENUE = VENUES["okx"]
 CREDS = VENUE.credentials()
 
 
-def emulator(permissions=frozenset({"read"}), balances=None, **kwargs) -> OkxEmulator:
-    return VENUE.emulator(permissions=permissions, balances=balances, **kwargs)
-
-
-def run(emu: OkxEmulator, action, creds=CREDS, options=None):
-    return run_client("okx", emu, OkxAdapter(), creds, action, options=options)
+emulator = VENUE.emulator
+run = VENUE.run
 
 
 def test_every_wallet_is_read_with_exact_totals_and_locks():

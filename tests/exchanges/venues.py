@@ -101,6 +101,14 @@ class Venue:
     def adapter(self) -> ExchangeAdapter:
         return adapter_for(self.exchange_id)
 
+    def run(self, emulator: ExchangeEmulator, action, creds: dict[str, str] | None = None,
+            options: dict[str, Any] | None = None) -> Any:
+        """Serves ``emulator`` and runs ``action(client)`` with a real, unthrottled client."""
+        from signed_venues import run_client
+
+        return run_client(self.exchange_id, emulator, self.adapter(),
+                          self.credentials() if creds is None else creds, action, options=options)
+
     @property
     def wallets(self) -> frozenset[str]:
         return frozenset(spec.name for spec in self.adapter().wallets())

@@ -28,12 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
-from exposure_app.exchanges.errors import (
-    ErrorKind,
-    SyncError,
-    describe_exception,
-    make_error,
-)
+from exposure_app.exchanges.errors import ErrorKind, SyncError, describe_exception, make_error
 from exposure_app.exchanges.validation import Envelope
 
 # A wallet reader takes the ccxt client and returns the wallet's rows.

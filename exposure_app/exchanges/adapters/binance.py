@@ -29,12 +29,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import (
-    AccountReading,
-    KeyPermissions,
-    PermissionLevel,
-    WalletBalance,
-)
+from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error

@@ -34,12 +34,7 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import (
-    AccountReading,
-    KeyPermissions,
-    PermissionLevel,
-    WalletBalance,
-)
+from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec

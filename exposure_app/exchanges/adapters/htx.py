@@ -34,12 +34,7 @@ from __future__ import annotations
 import time
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import (
-    AccountReading,
-    KeyPermissions,
-    PermissionLevel,
-    WalletBalance,
-)
+from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, SharedCall, WalletSpec
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
