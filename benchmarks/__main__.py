@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 BENCHMARKS = [
     "benchmarks.bench_sync",
+    "benchmarks.bench_xpub",
     "benchmarks.bench_startup",
     "benchmarks.bench_scale",
     "benchmarks.bench_history",

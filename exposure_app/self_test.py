@@ -73,6 +73,23 @@ NATIVE_KEYRING_BACKENDS: dict[str, tuple[str, str]] = {
 }
 
 
+def headless_fallback(environ: dict[str, str] | os._Environ, platform_name: str) -> str | None:
+    """Why the Qt checks must use the ``offscreen`` platform, or ``None``.
+
+    On Linux and the BSDs without ``DISPLAY`` or ``WAYLAND_DISPLAY`` (a build
+    machine, an SSH session) Qt's default platform plugin cannot connect and
+    aborts the process (SIGABRT, exit 134) before any check could report. A
+    platform chosen explicitly in ``QT_QPA_PLATFORM`` is left alone.
+    """
+    if environ.get("QT_QPA_PLATFORM"):
+        return None
+    if platform_name.startswith(("win", "darwin", "cygwin")):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return "no display was found (DISPLAY and WAYLAND_DISPLAY are not set)"
+
+
 @dataclass
 class CheckReport:
     """Collects ``OK``/``WARN``/``FAIL`` lines; only failures make the exit code 1.
@@ -321,4 +338,23 @@ def run_self_test(out: TextIO | None = None) -> int:
     report.run("resources", check_resources)
     report.run("database", check_database)
     report.run("numpy", check_numpy)
+    report.run("watch-only keys", check_watch_only)
     return report.exit_code
+
+
+def check_watch_only(report: CheckReport) -> None:
+    """bip-utils derives BIP84's published first address and knows the BIP39 word lists
+    (data files a bundle must carry, or a pasted seed phrase would not be recognised)."""
+    from exposure_app.domain.watch_only import derive_addresses, parse_watch_input, secret_kind
+
+    zpub = ("zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868"
+            "RvUUkgDKf31mGDtKsAYz2oz2AGutZYs")
+    first = derive_addresses(parse_watch_input("bitcoin", zpub), 0, 0, 1)[0]
+    if first != "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu":
+        report.fail("watch-only keys", f"BIP84 test vector derived {first}")
+        return
+    if secret_kind("abandon " * 11 + "about") != "a seed phrase (recovery words)":
+        report.fail("watch-only keys", "the BIP39 word lists are missing: seed phrases would "
+                                       "only be refused by their shape")
+        return
+    report.ok("watch-only keys", "BIP84 vector derived; BIP39 word lists present")

@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
-"""Render each page of a populated profile to PNG, in a real window under Xvfb.
+"""Render every page of a populated profile to PNG, in a real window under Xvfb.
 
-    python scripts/screenshots.py [--out docs/screenshots] [--size 1440x900]
+    python scripts/screenshots.py                 # the full set + the README's pictures
+    python scripts/screenshots.py --sizes 1024x640 --themes dark --out /tmp/shots
+
+The full set is every page at 1024x640 and 1920x1080, in the light and the
+dark theme (Settings -> Theme), written to ``screenshots-tmp/<theme>-<size>/``
+(ignored by git). The README's pictures (``docs/screenshots/*.png``, light,
+1440x900) are written too unless ``--no-docs`` is given.
 
 The profile is the demo's (a seeded history from mid-2022 through the FTX
 collapse, served by the loopback exchange emulators, in a throw-away folder
 with an in-memory keyring), so the pictures show what a user of the demo
 sees and nothing of the developer's own profile. Without a ``DISPLAY`` the
 script re-runs itself under ``xvfb-run`` (Debian: ``apt-get install xvfb
-xauth``). Writes overview, holdings, history, accounts, events and (when the
-page exists) checklist PNGs.
+xauth``).
 """
 
 from __future__ import annotations
@@ -23,19 +28,24 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ("overview", "holdings", "history", "accounts", "events", "checklist")
-# The history picture shows the window moved back to the week of the FTX collapse.
+PAGES = ("overview", "holdings", "history", "accounts", "events", "checklist", "settings")
+SIZES = ((1024, 640), (1920, 1080))
+THEMES = ("light", "dark")
+FULL_SET = ROOT / "screenshots-tmp"
+DOCS = ROOT / "docs" / "screenshots"
+DOCS_SIZE = (1440, 900)
+DOCS_PAGES = ("overview", "holdings", "history", "accounts", "events", "checklist")
+# The README's history picture shows the window moved back to the week of the FTX collapse.
 HISTORY_AS_OF = "2022-11-14"
 
 
-def _reexec_under_xvfb(size: str) -> int:
+def _reexec_under_xvfb(width: int, height: int) -> int:
     xvfb = shutil.which("xvfb-run")
     if xvfb is None:
         print("No DISPLAY and no xvfb-run: install Xvfb (apt-get install xvfb xauth).",
               file=sys.stderr)
         return 1
-    width, height = size.split("x")
-    command = [xvfb, "-a", "-s", f"-screen 0 {int(width) + 200}x{int(height) + 200}x24",
+    command = [xvfb, "-a", "-s", f"-screen 0 {width + 200}x{height + 200}x24",
                sys.executable, *sys.argv]
     return subprocess.call(command, env={**os.environ, "EXPOSURE_SCREENSHOTS_CHILD": "1"})
 
@@ -49,41 +59,42 @@ def _settle(app, ms: int = 400) -> None:
         app.processEvents()
 
 
-def _dark_palette(app) -> None:
-    """A dark Fusion palette, to check the pages as a dark-desktop user sees them."""
-    from PySide6.QtGui import QColor, QPalette
+def _shoot(app, window, key: str, path: Path, *, history_as_of: bool) -> Path:
+    if key == "history" and history_as_of:
+        day = datetime.fromisoformat(HISTORY_AS_OF).date()
+        window.state.set_as_of(datetime.combine(day, time.max, tzinfo=UTC))
+    window.show_page(key)
+    if key == "checklist":
+        top = window.state.data.report.counterparties
+        if top:
+            window.page("checklist").open_for(top[0].counterparty)
+    if key == "events":
+        window.events.view.selectRow(0)
+    _settle(app, 500)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    if key == "history" and history_as_of:
+        window.state.set_as_of(None)
+    return path
 
-    app.setStyle("Fusion")
-    palette = QPalette()
-    role = QPalette.ColorRole
-    for r, colour in ((role.Window, "#2b2d31"), (role.WindowText, "#e6e6e6"),
-                      (role.Base, "#1e1f22"), (role.AlternateBase, "#26282c"),
-                      (role.Text, "#e6e6e6"), (role.Button, "#34363b"),
-                      (role.ButtonText, "#e6e6e6"), (role.Highlight, "#3d6fb6"),
-                      (role.HighlightedText, "#ffffff"), (role.Mid, "#4a4d52"),
-                      (role.PlaceholderText, "#9a9da3"), (role.Link, "#7fb0ff"),
-                      (role.ToolTipBase, "#34363b"), (role.ToolTipText, "#e6e6e6")):
-        palette.setColor(r, QColor(colour))
-    for r in (role.WindowText, role.Text, role.ButtonText):
-        palette.setColor(QPalette.ColorGroup.Disabled, r, QColor("#6d7076"))
-    app.setPalette(palette)
 
-
-def render(out: Path, size: tuple[int, int], *, dark: bool = False) -> list[Path]:
+def render(out: Path, sizes=SIZES, themes=THEMES, *, docs: Path | None = None,
+           pages=PAGES) -> list[Path]:
+    """Every page in every size and theme under ``out``; the README set in ``docs``."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     from exposure_app.services.demo import start_demo_session
     from exposure_app.ui.app import build_window, create_application
+    from exposure_app.ui.theme_mode import apply_theme
 
     app = create_application()
-    if dark:
-        _dark_palette(app)
     session = start_demo_session()
     written: list[Path] = []
     try:
         window = build_window(session.profile, secret_store=session.secret_store, tray=False)
         try:
-            window.resize(*size)
+            window.resize(*sizes[0])
             window.show()
             _settle(app, 800)
             # fresh figures from the emulators, as after pressing Sync all
@@ -92,29 +103,23 @@ def render(out: Path, size: tuple[int, int], *, dark: bool = False) -> list[Path
                     _settle(app, 100)
                 _settle(app, 600)
             window.banner.setVisible(False)
-            out.mkdir(parents=True, exist_ok=True)
-            for key in PAGES:
-                if key not in window.page_keys():
-                    continue
-                if key == "history":
-                    day = datetime.fromisoformat(HISTORY_AS_OF).date()
-                    window.state.set_as_of(datetime.combine(day, time.max, tzinfo=UTC))
-                window.show_page(key)
-                if key == "checklist":
-                    page = window.page("checklist")
-                    opener = getattr(page, "open_for", None)
-                    top = window.state.data.report.counterparties
-                    if opener is not None and top:
-                        opener(top[0].counterparty)
-                if key == "events":
-                    window.events.view.selectRow(0)
-                _settle(app, 700)
-                path = out / f"{key}.png"
-                window.grab().save(str(path))
-                written.append(path)
-                print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-                if key == "history":
-                    window.state.set_as_of(None)
+            for theme in themes:
+                apply_theme(theme, app)
+                _settle(app, 300)
+                for width, height in sizes:
+                    window.resize(width, height)
+                    _settle(app, 300)
+                    for key in pages:
+                        if key in window.page_keys():
+                            path = out / f"{theme}-{width}x{height}" / f"{key}.png"
+                            written.append(_shoot(app, window, key, path, history_as_of=False))
+            if docs is not None:
+                apply_theme("light", app)
+                window.resize(*DOCS_SIZE)
+                _settle(app, 400)
+                for key in DOCS_PAGES:
+                    written.append(_shoot(app, window, key, docs / f"{key}.png",
+                                          history_as_of=True))
         finally:
             window.close()
             window.shutdown()
@@ -124,16 +129,25 @@ def render(out: Path, size: tuple[int, int], *, dark: bool = False) -> list[Path
     return written
 
 
+def _size(text: str) -> tuple[int, int]:
+    width, height = (int(v) for v in text.lower().split("x"))
+    return width, height
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
-    parser.add_argument("--dark", action="store_true", help="use a dark palette")
+    parser.add_argument("--out", type=Path, default=FULL_SET)
+    parser.add_argument("--sizes", type=_size, nargs="+", default=list(SIZES),
+                        help="window sizes, WIDTHxHEIGHT")
+    parser.add_argument("--themes", nargs="+", default=list(THEMES), choices=THEMES)
+    parser.add_argument("--no-docs", action="store_true",
+                        help="do not rewrite the README's pictures in docs/screenshots")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("EXPOSURE_SCREENSHOTS_CHILD"):
-        return _reexec_under_xvfb(args.size)
-    width, height = (int(v) for v in args.size.lower().split("x"))
-    written = render(args.out, (width, height), dark=args.dark)
+        largest = max([*args.sizes, DOCS_SIZE])
+        return _reexec_under_xvfb(*largest)
+    written = render(args.out, args.sizes, args.themes,
+                     docs=None if args.no_docs else DOCS)
     return 0 if written else 1
 
 

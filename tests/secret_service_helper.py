@@ -17,9 +17,9 @@ import subprocess
 import sys
 
 
-def main() -> int:
-    data_dir, base_url = sys.argv[1], sys.argv[2]
-    credentials = sys.stdin.read()
+def start_secret_service() -> subprocess.Popen:
+    """An unlocked gnome-keyring on this session bus; its control variable is set
+    in ``os.environ``. The caller terminates the returned daemon."""
     daemon = subprocess.Popen(
         ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -27,12 +27,19 @@ def main() -> int:
     assert daemon.stdin is not None and daemon.stdout is not None
     daemon.stdin.write(b"exposure-test-login\n")
     daemon.stdin.close()
+    line = daemon.stdout.readline().decode().strip()
+    key, _, value = line.partition("=")
+    if key:
+        os.environ[key] = value
+    return daemon
+
+
+def main() -> int:
+    data_dir, base_url = sys.argv[1], sys.argv[2]
+    credentials = sys.stdin.read()
+    daemon = start_secret_service()
     out: dict[str, object] = {}
     try:
-        line = daemon.stdout.readline().decode().strip()
-        key, _, value = line.partition("=")
-        if key:
-            os.environ[key] = value
         env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.SecretService.Keyring")
 
         def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

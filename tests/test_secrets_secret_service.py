@@ -77,3 +77,37 @@ def test_add_sync_remove_with_a_real_secret_service(tmp_path: Path):
     for path in data_dir.rglob("*"):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_many_accounts_sync_at_once_on_a_real_secret_service(tmp_path: Path):
+    """Issue 15, point 20: keyring reads from several sync threads at once.
+
+    keyring's first backend discovery is not thread-safe ("Set changed size
+    during iteration"); unserialised, about one fresh process in six lost one
+    account's credentials ("No usable keyring was found") with 12 accounts.
+    """
+    _require_tools()
+    accounts, rounds = 12, 4
+    emu = BinanceEmulator(
+        EmulatedAccount(API_KEY, SECRET, balances=[EmulatedBalance("spot", "BTC", 1)]),
+        tickers={"BTC/USDT": 50000},
+    )
+    home = tmp_path / "home"
+    home.mkdir()
+    env = cli_env(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
+                  XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"))
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    with start_emulators([emu]):
+        proc = subprocess.run(
+            ["dbus-run-session", "--", sys.executable,
+             str(REPO_ROOT / "tests" / "secret_service_sync_helper.py"),
+             str(tmp_path / "profile"), str(emu.base_url), str(accounts), str(rounds)],
+            input=json.dumps({"apiKey": API_KEY, "secret": SECRET}),
+            capture_output=True, text=True, env=env, timeout=500, cwd=REPO_ROOT,
+        )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["backend"] == "keyring.backends.SecretService.Keyring"
+    assert out["errors"] == [] and out["load_failures"] == []
+    assert out["statuses"] == ["ok"] * (accounts * rounds)

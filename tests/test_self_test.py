@@ -34,6 +34,7 @@ def test_self_test_reports_versions_resources_and_database() -> None:
     assert "[OK  ] database: schema" in text
     assert "[OK  ] keyring backends:" in text
     assert "[OK  ] numpy: matrix product, solve and inverse correct (BLAS: " in text
+    assert "[OK  ] watch-only keys: BIP84 vector derived; BIP39 word lists present" in text
     assert "[FAIL]" not in text
 
 
@@ -252,3 +253,27 @@ def test_read_only_copy_helper_really_blocks_writes(tmp_path) -> None:
         assert not os.stat(tmp_path / "f").st_mode & 0o222
     finally:
         _make_read_only(tmp_path, False)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland display variables")
+def test_self_test_without_a_display_falls_back_to_offscreen_and_says_so(tmp_path) -> None:
+    """Issue 15, point 24: no DISPLAY and no QT_QPA_PLATFORM used to abort in Qt (134)."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    env["HOME"] = str(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "exposure_app", "--self-test"],
+                          capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]   # never a signal (134)
+    assert "[INFO] display: no display was found" in proc.stdout
+    assert "[OK  ] Qt platform plugin: offscreen" in proc.stdout
+
+
+def test_a_chosen_platform_or_a_display_is_left_alone() -> None:
+    assert self_test.headless_fallback({"DISPLAY": ":0"}, "linux") is None
+    assert self_test.headless_fallback({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert self_test.headless_fallback({"QT_QPA_PLATFORM": "xcb"}, "linux") is None
+    assert self_test.headless_fallback({}, "darwin") is None
+    assert self_test.headless_fallback({}, "win32") is None
+    assert "no display" in self_test.headless_fallback({}, "linux")

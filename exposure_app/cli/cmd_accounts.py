@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from exposure_app.cli import cmd_exchange_accounts
+from exposure_app.cli import cmd_exchange_accounts, cmd_watch_accounts
 from exposure_app.cli.context import CliContext, UserError
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import utc_now
+from exposure_app.domain.watch_only import watch_target_of
 from exposure_app.risk.catalog import load_directory
-from exposure_app.services.accounts import remove_account_everywhere
+from exposure_app.services.accounts import custodian_for_account, remove_account_everywhere
 from exposure_app.storage.errors import ConflictError, NotFoundError
 
 
@@ -23,8 +24,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("add-manual", help="a custodial account whose balances you record yourself")
     p.add_argument("name")
-    p.add_argument("--custodian", required=True, metavar="ID",
-                   help="custodian id: a ccxt exchange id (binance) or a slug (celsius)")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--custodian", metavar="ID",
+                       help="custodian id from the catalogue: a ccxt exchange id (binance) "
+                            "or a slug (celsius)")
+    which.add_argument("--new-custodian", metavar="NAME",
+                       help="create a custodian that is not in the catalogue (it has no "
+                            "risk history)")
     p.set_defaults(handler=add_manual)
 
     p = sub.add_parser("add-wallet", help="a self-custody wallet (hardware, software, paper)")
@@ -33,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     cmd_exchange_accounts.register_add_exchange(sub)
     cmd_exchange_accounts.register_set_key(sub)
+    cmd_watch_accounts.register_add_address(sub)
+    cmd_watch_accounts.register_set_server(sub)
 
     p = sub.add_parser("remove", help="remove an account and its history")
     p.add_argument("name")
@@ -51,6 +59,7 @@ def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
                 "kind": account.kind.value,
                 "counterparty": account.counterparty,
                 "exchange": account.exchange_id,
+                "watch": _watch_json(account),
                 "last_snapshot": state.snapshot.taken_at if state.snapshot else None,
                 "status": state.snapshot.status.value if state.snapshot else None,
                 "stale": state.is_stale,
@@ -65,21 +74,23 @@ def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
                 "or 'accounts add-exchange'.")
         return 0
     for row in rows:
-        where = row["counterparty"] or "self-custody"
+        where = row["counterparty"] or ("watch-only" if row["watch"] else "self-custody")
         when = row["last_snapshot"].strftime("%Y-%m-%d %H:%M UTC") if row["last_snapshot"] else "never"
         stale = f"  STALE: {row['stale_reason']}" if row["stale"] else ""
         ctx.out(f"{row['name']:<24} {row['kind']:<17} {where:<14} last: {when}{stale}")
     return 0
 
 
-def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None) -> int:
+def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None,
+         new_custodian: str | None = None) -> int:
     ctx.lock_for_writing()
     counterparty = None
-    if custodian is not None:
-        custodian = custodian.strip()
-        if not custodian or any(ch.isspace() for ch in custodian):
-            raise UserError(f"{custodian!r} is not a custodian id (use e.g. binance, kraken, celsius)")
-        counterparty = load_directory().resolve(custodian)
+    try:
+        if kind is not AccountKind.SELF_CUSTODY:
+            counterparty = custodian_for_account(ctx.store, custodian,
+                                                 new_custodian=new_custodian)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     try:
         account = ctx.store.accounts.add(name, kind, counterparty=counterparty)
     except ConflictError as exc:
@@ -87,13 +98,15 @@ def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None) -
     except ValueError as exc:
         raise UserError(str(exc)) from None
     where = f" at {load_directory().name(counterparty)}" if counterparty else ""
+    if new_custodian is not None:
+        where += " (a new custodian, not in the catalogue: no risk history)"
     what = "self-custody wallet" if kind is AccountKind.SELF_CUSTODY else "custodian account"
     ctx.warn(f"Added {what} {account.name!r}{where}.")
     return 0
 
 
 def add_manual(args: argparse.Namespace, ctx: CliContext) -> int:
-    return _add(ctx, args.name, AccountKind.MANUAL_CUSTODIAL, args.custodian)
+    return _add(ctx, args.name, AccountKind.MANUAL_CUSTODIAL, args.custodian, args.new_custodian)
 
 
 def add_wallet(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -112,3 +125,11 @@ def remove_account(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.warn(f"Its API key stays in the keyring: the copy of this profile in "
                  f"{removal.key_kept_for} still uses it.")
     return 0
+
+
+def _watch_json(account) -> dict | None:
+    target = watch_target_of(account.options)
+    if target is None:
+        return None
+    return {"chain": target.chain, "kind": target.kind.value, "value": target.value,
+            "api_url": account.options.get("api_url")}

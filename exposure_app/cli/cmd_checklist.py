@@ -27,6 +27,7 @@ from exposure_app.services.reports import (
     write_checklist_markdown,
     write_report,
 )
+from exposure_app.services.withdrawal_confirmations import DestinationError, set_destination
 from exposure_app.storage.errors import ProfileLockedError
 
 
@@ -45,6 +46,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--note", metavar="TEXT",
                    help="with --tick/--untick or alone with --item: a note such as the tx id")
     p.add_argument("--item", metavar="ITEM", help="the item --note applies to (without --tick)")
+    p.add_argument("--destination", metavar="ACCOUNT",
+                   help="with --item: the watch-only account the withdrawal is sent to; a sync "
+                        "ticks the item when the amount arrives there")
+    p.add_argument("--address", metavar="ADDRESS",
+                   help="with --destination on an xpub account: which receive address")
     p.add_argument("--new", action="store_true",
                    help="start a fresh plan (the current one and its ticks are archived)")
     p.set_defaults(handler=checklist_cmd)
@@ -76,6 +82,19 @@ def row_json(row: ChecklistRow) -> dict:
         "networks": row.networks or None, "memo": row.memo or None, "dust": row.dust or None,
         "withdrawals_blocked": row.blocked, "listed": row.listed, "done": row.done,
         "done_at": row.done_at, "done_by": row.done_by, "note": row.note,
+        **withdrawal_json(row),
+    }
+
+
+def withdrawal_json(row: ChecklistRow) -> dict:
+    w = row.withdrawal
+    if w is None:
+        return {"destination": None, "confirmation": None}
+    return {
+        "destination": {"chain": w.chain, "address": w.address, "account": w.account_name},
+        "confirmation": None if not w.confirmed else {
+            "txid": w.txid, "at": w.received_at, "amount": w.amount,
+            "custodian_confirmed_at": w.custodian_confirmed_at},
     }
 
 
@@ -123,6 +142,14 @@ def _print(ctx: CliContext, view: ChecklistView) -> None:
             ctx.out("        done automatically: gone from the custodian at the last sync")
         if r.note:
             ctx.out(f"        note: {r.note}")
+        if r.withdrawal is not None:
+            w = r.withdrawal
+            ctx.out(f"        destination: {w.destination_text}")
+            if w.confirmed and w.received_at is not None:
+                ctx.out(f"        arrived: {w.amount} {r.asset} in {w.txid} "
+                        f"({w.received_at:%Y-%m-%d %H:%M} UTC)")
+            if w.custodian_confirmed_at is not None:
+                ctx.out("        the custodian's balance fell accordingly")
     for s in view.plan.sections:
         if s.withdrawal_info_note:
             ctx.out(f"\n{s.name}: {s.withdrawal_info_note}")
@@ -131,7 +158,7 @@ def _print(ctx: CliContext, view: ChecklistView) -> None:
 def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     scope = _scope(args)
     ref = args.tick or args.untick or args.item
-    writing = ref is not None or args.note is not None or args.new
+    writing = ref is not None or args.note is not None or args.new or args.destination
     try:
         ctx.lock_for_writing()
         locked = True
@@ -150,6 +177,21 @@ def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             view = view_checklist(ctx.store, ctx.settings, scope)
         if args.note is not None and ref is None:
             raise UserError("--note needs --tick ITEM, --untick ITEM or --item ITEM")
+        if args.destination is not None or args.address is not None:
+            if args.item is None or args.destination is None:
+                raise UserError("--destination ACCOUNT needs --item ITEM (and --address only "
+                                "with --destination)")
+            row = _find(view, args.item)
+            assert view.plan_id is not None
+            try:
+                chosen = set_destination(ctx.store, view.plan_id, row.item_key, args.destination,
+                                         args.address)
+            except DestinationError as exc:
+                raise UserError(str(exc)) from None
+            ctx.warn(f"{row.item_key}: send to {chosen.chain}:{chosen.address}; a sync will tick "
+                     "it when the amount arrives")
+            view = open_checklist(ctx.store, ctx.settings, scope, now=view.as_of)
+            ref = None if args.note is None else ref
         if ref is not None:
             if view.plan_id is None:  # pragma: no cover - open_checklist always saves
                 raise UserError("the plan could not be saved")
@@ -168,7 +210,7 @@ def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.warn(f"Wrote the plan to {result.path}")
         elif args.json:
             ctx.emit_json(view_json(view))
-        elif ref is None:
+        elif ref is None and args.destination is None:
             _print(ctx, view)
     except (ChecklistError, ReportError) as exc:
         raise UserError(str(exc)) from None

@@ -16,6 +16,7 @@ import os
 import sys
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.domain.account_names import clean_account_name
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.exchanges.client_factory import ConnectionOptions
@@ -57,7 +58,8 @@ def register_add_exchange(sub: argparse._SubParsersAction) -> None:
             "exchange needs with a hidden prompt (or reads one JSON object such as "
             '{"apiKey": "...", "secret": "..."} from stdin with --secrets-stdin) and stores '
             "them in the OS keyring. The key is tested once (a balance read and a permission "
-            "check); use a key that can only read."
+            "check) and nothing is stored if the test fails, unless --no-check is given; "
+            "use a key that can only read."
         ),
     )
     p.add_argument("name", help="a name for the account, e.g. 'Binance main'")
@@ -71,7 +73,8 @@ def register_add_exchange(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--secrets-stdin", action="store_true",
                    help="read the credentials as one JSON object from stdin")
     p.add_argument("--no-check", action="store_true",
-                   help="store the key without testing it (e.g. while the exchange is down)")
+                   help="store the key without testing it (e.g. while the exchange is down); "
+                        "without it an exchange that cannot be reached is refused")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=add_exchange)
 
@@ -177,13 +180,20 @@ def _read_line(fd: int) -> str:
 
 def _test_key(ctx: CliContext, exchange_id: str, credentials: dict[str, str],
               connection: ConnectionOptions) -> KeyCheck:
-    """Test the key once; an unusable key stops the command before anything is stored."""
+    """Test the key once; nothing is stored unless the test read succeeded.
+
+    An unusable key is refused outright; an exchange that could not be reached
+    (or answered with an error) is refused with the reason and the way to
+    store the key untested, ``--no-check``, so a mistyped API URL or proxy
+    does not leave an account that never syncs.
+    """
     result = check_key(exchange_id, credentials, connection)
     if result.key_unusable:
         raise UserError(f"the key was not stored: {result.error}")
     if result.error is not None:
-        ctx.warn(f"Could not test the key ({result.error}). It is stored anyway; "
-                 "the next sync will tell whether it works.")
+        raise UserError(f"the key was not stored, it could not be tested: {result.error} "
+                        "To store it untested (e.g. while the exchange is down), "
+                        "run the command again with --no-check.")
     return result
 
 
@@ -205,8 +215,12 @@ def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UserError(str(exc)) from None
     secret_store = SecretStore()
     secret_store.check_available()          # before asking for anything
-    if ctx.store.accounts.find(args.name) is not None:
-        raise UserError(f"an account named {args.name!r} already exists")
+    try:
+        name = clean_account_name(args.name)   # before asking for anything
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if ctx.store.accounts.find(name) is not None:
+        raise UserError(f"an account named {name!r} already exists")
     exchange_id = args.exchange.strip().lower()
     try:
         credentials = check_credentials(exchange_id, _read_secrets(args, needed))
@@ -222,10 +236,10 @@ def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
         warning = result.warning
     try:
         account = create_exchange_account(
-            ctx.store, secret_store, name=args.name, exchange_id=exchange_id,
+            ctx.store, secret_store, name=name, exchange_id=exchange_id,
             credentials=credentials, connection=connection,
         )
-    except (ConflictError, ExchangeAccountError) as exc:
+    except (ConflictError, ExchangeAccountError, ValueError) as exc:
         raise UserError(str(exc)) from None
     _shout(ctx, warning)
     level = permissions.level.value if permissions else "not checked"

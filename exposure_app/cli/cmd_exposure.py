@@ -6,7 +6,9 @@ import argparse
 
 from exposure_app.cli.context import CliContext, format_money, format_share, parse_as_of
 from exposure_app.domain.exposure import ExposureReport
+from exposure_app.services.base_currency import currency_mismatch
 from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.prices import cache_age_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -63,6 +65,9 @@ def exposure_to_json(report: ExposureReport) -> dict:
 
 def exposure_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     report = exposure_as_of(ctx.store, ctx.settings, parse_as_of(args.as_of))
+    mismatch = currency_mismatch(ctx.store, ctx.settings.base_currency)
+    if mismatch:
+        ctx.warn(mismatch)
     if args.json:
         ctx.emit_json(exposure_to_json(report))
         return 0
@@ -74,6 +79,7 @@ def exposure_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.out(f"Self-custody   {format_money(report.self_custody.value, cur)}  "
             f"({format_share(report.self_custody.share)})")
     ctx.out(f"Concentration  HHI {report.hhi:.3f} over custodians")
+    ctx.out(f"Market         {cache_age_text(ctx.store)}")
     if report.counterparties:
         ctx.out("\nCustodians                     direct          affiliated      share")
         for c in report.counterparties:

@@ -12,6 +12,7 @@ from exposure_app.cli.context import CliContext, UserError
 from exposure_app.domain.timeutil import DateError, parse_instant
 from exposure_app.services.reminders import (
     ReminderError,
+    proof_of_keys_prompt,
     record_test,
     reminders,
     set_interval,
@@ -69,6 +70,9 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     if ctx.settings.withdrawal_test_interval_days == 0:
         ctx.warn("Reminders are off by default (settings: withdrawal_test_interval_days = 0).")
+    prompt = proof_of_keys_prompt(ctx.settings)
+    if prompt:
+        ctx.out("DUE  " + prompt)
     if not rows:
         ctx.out("No reminders." if args.due else "No custodian holds anything for you.")
     for r in rows:

@@ -41,10 +41,26 @@ def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
     setting = declared.get(args.key)
     if setting is not None and setting.kind is str and not isinstance(raw, str):
         raw = args.value
+    if args.key == "base_currency":
+        return _change_base_currency(ctx, str(raw))
     try:
         ctx.settings.set(args.key, raw)
+        ctx.settings.save()   # refuses settings that contradict each other
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    ctx.settings.save()
     ctx.warn(f"{args.key} = {ctx.settings.as_dict()[args.key]}")
+    return 0
+
+
+def _change_base_currency(ctx: CliContext, new: str) -> int:
+    """Stored figures are converted through cached rates, or nothing changes (issue: a
+    change used to relabel USD figures as the new currency)."""
+    from exposure_app.services.base_currency import change_base_currency
+
+    try:
+        change = change_base_currency(ctx.store, ctx.settings, new.strip().upper())
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    ctx.warn(f"base_currency = {change.new} ({change.converted_snapshots} stored snapshot(s) "
+             f"converted from {change.old})")
     return 0

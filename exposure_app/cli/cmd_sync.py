@@ -14,12 +14,13 @@ from exposure_app.cli.context import CliContext, UserError, format_money
 from exposure_app.domain.models import AccountKind
 from exposure_app.services.sync_events import AccountSyncFinished, AccountSyncStatus, SyncReport
 from exposure_app.services.sync_service import sync_blocking
+from exposure_app.services.sync_watch import is_watch_only
 from exposure_app.storage.errors import NotFoundError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "sync", help="read balances from connected exchange accounts now",
+        "sync", help="read balances from connected exchange accounts and watched addresses now",
         description="Read every wallet of the named exchange accounts (all when none is "
                     "named) concurrently, price the holdings and store a snapshot per account. "
                     "Exit status 1 if any account failed.",
@@ -31,11 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _select(ctx: CliContext, names: list[str]) -> list[int] | None:
     exchange_accounts = [a for a in ctx.store.accounts.list()
-                         if a.kind is AccountKind.EXCHANGE_API]
+                         if a.kind is AccountKind.EXCHANGE_API or is_watch_only(a)]
     if not names:
         if not exchange_accounts:
-            raise UserError("no exchange accounts to sync; add one with "
-                            "'accounts add-exchange NAME --exchange ID'")
+            raise UserError("no exchange accounts or watched addresses to sync; add one with "
+                            "'accounts add-exchange NAME --exchange ID' or "
+                            "'accounts add-address NAME --chain CHAIN ADDRESS'")
         return None
     ids = []
     for name in names:
@@ -43,7 +45,7 @@ def _select(ctx: CliContext, names: list[str]) -> list[int] | None:
             account = ctx.store.accounts.by_name(name)
         except NotFoundError as exc:
             raise UserError(str(exc)) from None
-        if account.kind is not AccountKind.EXCHANGE_API:
+        if account.kind is not AccountKind.EXCHANGE_API and not is_watch_only(account):
             raise UserError(f"{account.name!r} is not an exchange account; its balances are "
                             "entered by hand or imported")
         ids.append(account.id)

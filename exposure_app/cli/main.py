@@ -32,6 +32,7 @@ COMMAND_MODULES: list[str] = [
     "exposure_app.cli.cmd_export",
     "exposure_app.cli.cmd_reminders",
     "exposure_app.cli.cmd_sync",
+    "exposure_app.cli.cmd_prices",
 ]
 
 

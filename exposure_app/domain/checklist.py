@@ -190,6 +190,26 @@ GENERAL_STEPS: tuple[GeneralStep, ...] = (
 )
 
 
+CLAIM_STEPS: tuple[GeneralStep, ...] = (
+    GeneralStep(
+        "step:claim-records", "Keep records of what the custodian owes you",
+        "Save statements, balance screenshots and the account's transaction history now, while "
+        "the account can still be opened; a claim rests on them.",
+    ),
+    GeneralStep(
+        "step:claim", "Follow the official claims process",
+        "Claims go through the administrator or court named in the custodian's official "
+        "announcements. Ignore messages offering to speed up or buy your claim unless you "
+        "verified the sender.",
+    ),
+    GeneralStep(
+        "step:wallet", "Set up a self-custody wallet for what is paid back",
+        "Use a hardware wallet if you can. Write the recovery phrase on paper or metal, keep it "
+        "offline and private; never type it into a website or a computer.",
+    ),
+)
+
+
 def unlock_steps(parts: Iterable[WalletPart]) -> tuple[str, ...]:
     """What to do before the asset can be withdrawn, from wallet names and locks."""
     steps: list[str] = []
@@ -368,8 +388,21 @@ def build_plan(
     sections.sort(key=lambda s: (-LEVEL_RANK.get(s.level or "", 0), -s.value, s.counterparty))
     return ChecklistPlan(
         scope=wanted or "all", as_of=as_of, base_currency=base_currency,
-        steps=GENERAL_STEPS, sections=tuple(sections),
+        steps=general_steps(sections), sections=tuple(sections),
     )
+
+
+def general_steps(sections: Iterable[CustodianSection]) -> tuple[GeneralStep, ...]:
+    """The general steps that apply: withdrawing ones only where a withdrawal is possible.
+
+    A plan whose every custodian with assets has blocked withdrawals (an
+    insolvent or halted one) gets the claim step instead: a whitelist or a test
+    withdrawal cannot be used there.
+    """
+    with_assets = [s for s in sections if s.assets]
+    if with_assets and all(s.withdrawals_blocked for s in with_assets):
+        return CLAIM_STEPS
+    return GENERAL_STEPS
 
 
 def _asset_order(item: AssetItem) -> tuple:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from exposure_app.domain.checklist import AssetItem, ChecklistPlan
 from exposure_app.domain.money import to_text
+from exposure_app.domain.withdrawal_confirmation import WithdrawalEvidence
 from exposure_app.domain.withdrawal_networks import Memo
 
 
@@ -50,6 +51,8 @@ class ChecklistRow:
     listed: bool = True
     blocked: bool = False
     """The custodian's withdrawals are blocked: ``unlock`` says what to do instead."""
+    withdrawal: WithdrawalEvidence | None = None
+    """Where the withdrawal is sent (a watched address) and the on-chain evidence of arrival."""
 
 
 def _asset_detail(item: AssetItem) -> str:

@@ -86,6 +86,29 @@ class CounterpartyDirectory:
         key = any_id.strip().lower()
         return self._alias.get(key, key)
 
+    def knows(self, any_id: str) -> bool:
+        """Whether ``any_id`` is a catalogue id, ccxt id or alias."""
+        return any_id.strip().lower() in self._alias
+
+    def closest(self, text: str, extra_ids: Iterable[str] = (), limit: int = 3) -> list[str]:
+        """Up to ``limit`` ids whose id, alias or name is spelt like ``text``, best first.
+
+        ``extra_ids`` are ids known besides the catalogue (custodians the user
+        created). For "did you mean ...?" when an id is not known.
+        """
+        import difflib
+
+        spellings: dict[str, str] = {key: owner for key, owner in self._alias.items()}
+        for cp in self._by_id.values():
+            spellings.setdefault(cp.name.lower(), cp.id)
+        for other in extra_ids:
+            spellings.setdefault(other.lower(), other)
+        found: list[str] = []
+        for key in difflib.get_close_matches(text.strip().lower(), spellings, n=10, cutoff=0.6):
+            if spellings[key] not in found:
+                found.append(spellings[key])
+        return found[:limit]
+
     def get(self, any_id: str) -> Counterparty | None:
         return self._by_id.get(self.resolve(any_id))
 

@@ -140,6 +140,9 @@ class Snapshot:
     missing: Mapping[str, str] = field(default_factory=dict)
     error: str | None = None
     source: SnapshotSource = SnapshotSource.MANUAL
+    currency: str | None = None
+    """The currency of its prices and values; ``None`` when written: the profile's
+    value currency (``ProfileStore.value_currency``)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "holdings", tuple(self.holdings))

@@ -1,7 +1,9 @@
 """``python -m exposure_app.emulator``: serve every emulated exchange on loopback.
 
 Each registered emulator starts with a sample portfolio spread over its
-wallets and demo credentials (not secrets: they only open these loopback
+wallets and demo credentials; Binance and Kraken also serve a made-up demo
+price path (``emulator.market_tape``; not market data) as tickers and daily
+candles, for use as price sources (not secrets: they only open these loopback
 servers). The base URLs, credentials and an ``accounts add-exchange`` command
 line for each are printed; Ctrl-C stops them.
 """
@@ -13,9 +15,15 @@ import json
 import signal
 import sys
 import threading
+from datetime import UTC, datetime, timedelta
 
 from exposure_app.emulator.base import EmulatorServer
+from exposure_app.emulator.market_tape import demo_tape
 from exposure_app.emulator.registry import available
+
+# Emulators that also serve the made-up demo price path as public market data.
+MARKET_EMULATORS = ("binance", "kraken")
+MARKET_DAYS = 730
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,8 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     server = EmulatorServer()
     endpoints = []
     try:
+        today = datetime.now(UTC).date()
+        tape = demo_tape(today - timedelta(days=MARKET_DAYS), today)
         for offset, exchange_id in enumerate(wanted):
             emulator = classes[exchange_id].sample(latency=args.latency)
+            if exchange_id in MARKET_EMULATORS:   # public tickers and daily OHLCV (demo data)
+                emulator.use_market(tape, tuple(emulator.tickers))
             port = args.port + offset if args.port else 0
             url = server.add(emulator, port=port)
             endpoints.append({"exchange": exchange_id, "base_url": url,
@@ -54,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  echo '{json.dumps(e['credentials'])}' | exposure-app accounts "
                       f"add-exchange 'Demo {e['exchange']}' --exchange {e['exchange']} "
                       f"--api-url {e['base_url']} --secrets-stdin")
+                if e["exchange"] in MARKET_EMULATORS:
+                    print(f"  as a price source (made-up demo prices): exposure-app settings "
+                          f"set price_sources '{e['exchange']}={e['base_url']}'")
             print("Serving; press Ctrl-C to stop.")
         sys.stdout.flush()
         stop = threading.Event()

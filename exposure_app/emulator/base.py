@@ -26,6 +26,8 @@ from typing import ClassVar
 
 from aiohttp import web
 
+from exposure_app.emulator.market_tape import MarketTape
+
 
 class FaultKind(StrEnum):
     AUTH = "auth"                      # wrong key / signature: the exchange's 401-style answer
@@ -41,6 +43,7 @@ class FaultKind(StrEnum):
     MALFORMED_JSON = "malformed_json"  # status 200, body not JSON
     EMPTY_BODY = "empty_body"          # status 200, empty body
     CLOCK_SKEW = "clock_skew"          # server clock far from the client's: timestamp rejected
+    NOT_FOUND = "not_found"            # 404 with a plain-text body (a proxy's or web server's)
 
 
 GENERIC_FAULTS = frozenset(
@@ -50,6 +53,7 @@ GENERIC_FAULTS = frozenset(
         FaultKind.HTML_200,
         FaultKind.MALFORMED_JSON,
         FaultKind.EMPTY_BODY,
+        FaultKind.NOT_FOUND,
     }
 )
 
@@ -176,6 +180,23 @@ class ExchangeEmulator:
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
         self.base_url: str | None = None
+        self.market: MarketTape | None = None
+        self.market_symbols: tuple[str, ...] = ()
+
+    def use_market(self, tape: MarketTape, symbols: Iterable[str]) -> None:
+        """Serve ``symbols`` from ``tape``: tickers at its latest close, daily OHLCV
+        from its closes. The tickers follow later changes to the tape."""
+        self.market = tape
+        self.market_symbols = tuple(symbols)
+        self._refresh_market_tickers()
+
+    def _refresh_market_tickers(self) -> None:
+        if self.market is None:
+            return
+        for symbol in self.market_symbols:
+            last = self.market.last(symbol)
+            if last is not None:
+                self.tickers[symbol] = last
 
     # -- to implement ----------------------------------------------------------
 
@@ -279,6 +300,7 @@ class ExchangeEmulator:
     @web.middleware
     async def _middleware(self, request: web.Request, handler):
         self.requests.append((request.method, request.path))
+        self._refresh_market_tickers()
         if self.latency:
             await asyncio.sleep(self.latency)
         fault = self._matching_fault(request)
@@ -296,6 +318,8 @@ class ExchangeEmulator:
             return web.Response(text='{"code": 0, "data": [', content_type="application/json")
         if fault.kind is FaultKind.EMPTY_BODY:
             return web.Response(text="", content_type="application/json")
+        if fault.kind is FaultKind.NOT_FOUND:
+            return web.Response(status=404, text="404 page not found", content_type="text/plain")
         if fault.kind is FaultKind.SERVER_ERROR:
             return web.Response(
                 status=503,

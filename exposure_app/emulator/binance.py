@@ -25,6 +25,7 @@ as on the real exchange.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 from typing import ClassVar
 from urllib.parse import parse_qsl
@@ -41,6 +42,7 @@ from exposure_app.emulator.binance_bodies import (
     t,
     wallet_overview,
 )
+from exposure_app.emulator.market_tape import day_of_ms, day_start_ms
 from exposure_app.emulator.signing import hmac_hex, same, strip_param
 
 _PRIVATE_PREFIXES = ("/sapi/", "/fapi/v2/account", "/fapi/v3/account", "/dapi/v1/account",
@@ -170,6 +172,7 @@ class BinanceEmulator(ExchangeEmulator):
         r.add_get("/sapi/v1/margin/isolated/allPairs", self.margin_pairs)
         r.add_get("/api/v3/ticker/24hr", self.ticker_24hr)
         r.add_get("/api/v3/ticker/price", self.ticker_price_route)
+        r.add_get("/api/v3/klines", self.klines)
         r.add_get("/api/v3/account", self.spot_account)
         r.add_post("/sapi/v1/asset/get-funding-asset", self.funding_assets)
         r.add_get("/sapi/v1/margin/account", self.margin_account)
@@ -251,6 +254,30 @@ class BinanceEmulator(ExchangeEmulator):
 
     async def ticker_price_route(self, request: web.Request) -> web.Response:
         return self._ok(request, self._ticker_rows(request, False), weight=4)
+
+    async def klines(self, request: web.Request) -> web.Response:
+        """Daily candles of the attached market tape (only ``interval=1d``), in the
+        documented row shape: open time, OHLC, volume, close time, quote volume,
+        trades, taker volumes, ignore."""
+        symbols = self._symbols()
+        sid = request.query.get("symbol", "")
+        if sid not in symbols:
+            return self._error(400, -1121, "Invalid symbol.")
+        if request.query.get("interval") != "1d" or self.market is None:
+            return self._ok(request, [], weight=2)
+        limit = min(int(request.query.get("limit", "500")), 1000)
+        start_ms = int(request.query.get("startTime", "0"))
+        start = day_of_ms(start_ms) if start_ms else self.market.today - timedelta(days=limit - 1)
+        if start_ms and day_start_ms(start) < start_ms:
+            start += timedelta(days=1)
+        base, quote = symbols[sid]
+        rows = []
+        for day, open_, close in self.market.candles(f"{base}/{quote}", start, limit):
+            opened = day_start_ms(day)
+            high, low = t(max(open_, close)), t(min(open_, close))
+            rows.append([opened, t(open_), high, low, t(close), "100", opened + 86_399_999,
+                         "100", 10, "50", "50", "0"])
+        return self._ok(request, rows, weight=2)
 
     # signed
 

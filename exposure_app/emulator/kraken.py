@@ -23,6 +23,7 @@ import base64
 import hashlib
 import hmac
 import time
+from datetime import timedelta
 from decimal import Decimal
 from email.utils import formatdate
 from urllib.parse import parse_qsl
@@ -30,6 +31,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.market_tape import day_of_ms, day_start_ms
 
 # unified code -> Kraken's asset id (X/Z-prefixed for the oldest assets)
 _NATIVE_IDS = {
@@ -131,6 +133,7 @@ class KrakenEmulator(ExchangeEmulator):
         app.router.add_get("/0/public/Assets", self.assets)
         app.router.add_get("/0/public/AssetPairs", self.asset_pairs)
         app.router.add_get("/0/public/Ticker", self.ticker)
+        app.router.add_get("/0/public/OHLC", self.ohlc)
         app.router.add_post("/0/private/BalanceEx", self.balance_ex)
         app.router.add_post("/0/private/GetApiKeyInfo", self.api_key_info)
         app.router.add_post("/0/private/Earn/Allocations", self.earn_allocations)
@@ -212,6 +215,31 @@ class KrakenEmulator(ExchangeEmulator):
         if wanted and not result:
             return self._answer(errors=["EQuery:Unknown asset pair"])
         return self._answer(result)
+
+    async def ohlc(self, request: web.Request) -> web.Response:
+        """Daily candles (``interval=1440``) of the attached market tape, newer than
+        ``since`` (seconds), at most 720, as Kraken documents: rows of time, open,
+        high, low, close, vwap, volume, count, and ``last``."""
+        wanted = request.query.get("pair", "")
+        pairs = self._pairs()
+        found = [(pid, p) for pid, p in pairs.items() if wanted in (pid, p["altname"])]
+        if not found:
+            return self._answer(errors=["EQuery:Unknown asset pair"])
+        pair_id = found[0][0]
+        rows: list[list[object]] = []
+        if request.query.get("interval", "1") == "1440" and self.market is not None:
+            since = int(request.query.get("since", "0"))
+            start = (day_of_ms(since * 1000) + timedelta(days=1) if since
+                     else self.market.today - timedelta(days=719))
+            symbol = next(s for s in self.tickers if
+                          kraken_asset_id(s.split("/")[0]) + kraken_asset_id(s.split("/")[1])
+                          == pair_id)
+            for day, open_, close in self.market.candles(symbol, start, 720):
+                rows.append([day_start_ms(day) // 1000, _text(open_), _text(max(open_, close)),
+                             _text(min(open_, close)), _text(close), _text(close),
+                             "10.00000000", 5])
+        last = rows[-1][0] if rows else int(time.time()) // 86400 * 86400
+        return self._answer({pair_id: rows, "last": last})
 
     async def balance_ex(self, request: web.Request) -> web.Response:
         _params, error = await self._authenticate(request)

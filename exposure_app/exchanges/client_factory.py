@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exposure_app.exchanges.errors import UnusableSecretError
+from exposure_app.exchanges.validation import note_answer
 
 _ORIGIN = re.compile(r"^(https?|wss?)://[^/]+")
 
@@ -90,6 +91,7 @@ def _record_retry_after(client: Any) -> None:
     original = client.on_rest_response
 
     def on_rest_response(code, reason, url, method, headers, body, *rest):
+        note_answer(body)   # for readers that check raw answers (validation.answers_received)
         if code in (418, 429, 503):
             value = _retry_after_value(headers)
             if value is not None:

@@ -172,6 +172,8 @@ _PERMISSION_PATTERNS = re.compile(
     r"permission|not authori[sz]ed|no operation privilege|forbidden|access denied",
     re.IGNORECASE,
 )
+# ccxt's HTTP-status errors read "<id> GET <url> 404 Not Found <body>"
+_NOT_FOUND_STATUS = re.compile(r"\s404\s+Not Found\b", re.IGNORECASE)
 _MAINTENANCE_PATTERNS = re.compile(r"maintenance|upgrad|cancel_only|post_only", re.IGNORECASE)
 
 
@@ -244,6 +246,10 @@ def describe_exception(
         return make_error(ErrorKind.AUTH, exchange_id)
     if names & {"BadResponse", "NullResponse"}:
         return make_error(ErrorKind.BAD_RESPONSE, exchange_id, detail="malformed answer")
+    if "ExchangeNotAvailable" in names and _NOT_FOUND_STATUS.search(raw):
+        # ccxt files a 404 under ExchangeNotAvailable like a 5xx; it is no server error
+        return make_error(ErrorKind.NOT_SUPPORTED, exchange_id,
+                          detail="this endpoint was not found (HTTP 404)")
     if "ExchangeNotAvailable" in names:
         if _caused_by_connection(exc) or _looks_unreachable(raw):
             return make_error(ErrorKind.NETWORK, exchange_id)

@@ -23,7 +23,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from exposure_app.domain.money import ONE, div, mul, parse_decimal
+from exposure_app.domain.money import ONE, derived_price, div, mul, parse_decimal
 from exposure_app.domain.timeutil import describe_age
 from exposure_app.exchanges.errors import BadResponseError
 
@@ -168,7 +168,8 @@ class PriceBook:
         for q in quotes:
             label = f"{q.source} {q.base}/{q.quote}"
             self._edges.setdefault(q.base, []).append((q.quote, q.price, label, q.source))
-            self._edges.setdefault(q.quote, []).append((q.base, div(ONE, q.price), label, q.source))
+            inverse = derived_price(div(ONE, q.price), q.price)
+            self._edges.setdefault(q.quote, []).append((q.base, inverse, label, q.source))
 
     def _known(self, asset: str) -> KnownPrice | None:
         if asset not in self._known_cache:
@@ -220,7 +221,8 @@ class PriceBook:
 
             worst = max(first, conv[2])
             text = f"{label} × {conv[1]}" if conv[1] else label
-            candidates.append(((worst, first, 2), Valuation(mul(price, conv[0]), text, worst)))
+            converted = derived_price(mul(price, conv[0]), price, conv[0])
+            candidates.append(((worst, first, 2), Valuation(converted, text, worst)))
         known = self._known(asset)
         if known is not None:
             text = f"last known price ({describe_age(known.taken_at, self.now)}; {known.source})"

@@ -18,8 +18,11 @@ error codes mean what, page limits) is declared once per adapter as an
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -41,6 +44,51 @@ def _describe_non_json(value: Any) -> str:
             return "a web page (HTML) instead of data"
         return "malformed data (not valid JSON)"
     return f"a {type(value).__name__} where an object was expected"
+
+
+# The raw bodies of the answers received by the current task while it is inside
+# :func:`answers_received` (``None`` elsewhere). ccxt's per-answer hook, set up
+# by the client factory, calls :func:`note_answer`; each wallet reader runs in
+# its own asyncio task, so concurrent readers on one client see only their own.
+_ANSWERS: ContextVar[list[str] | None] = ContextVar("exposure_answers", default=None)
+
+
+def note_answer(body: Any) -> None:
+    """Record one raw answer body for the task collecting them, if any."""
+    answers = _ANSWERS.get()
+    if answers is not None and len(answers) < 64:
+        answers.append(body if isinstance(body, str) else "" if body is None else str(body)[:64])
+
+
+@contextlib.contextmanager
+def answers_received() -> Iterator[list[str]]:
+    """The raw bodies of the answers received inside the ``with`` block (this task)."""
+    answers: list[str] = []
+    token = _ANSWERS.set(answers)
+    try:
+        yield answers
+    finally:
+        _ANSWERS.reset(token)
+
+
+def require_json_answers(answers: list[str], what: str) -> None:
+    """:class:`BadResponseError` unless every answer body is a JSON object or array.
+
+    For ccxt methods whose result does not keep the raw answer (a balance
+    parsed without ``info``): a captive portal's HTML page must not read as
+    an empty wallet.
+    """
+    for body in answers:
+        text = body.strip()
+        if text[:1] in ("{", "["):
+            continue
+        if text and len(text) <= 64:   # a bare JSON value (a server time, "ok")
+            try:
+                json.loads(text)
+                continue
+            except ValueError:
+                pass
+        raise BadResponseError(f"{what}: {_describe_non_json(body)}")
 
 
 def require_mapping(value: Any, what: str) -> dict[str, Any]:
@@ -178,12 +226,15 @@ def unified_balance_rows(balance: Any, wallet: str, what: str) -> list[WalletBal
     """Rows from a ccxt unified balance (``fetch_balance``), after validating it.
 
     A balance whose ``info`` is text (an HTML page or broken JSON parsed as a
-    string) or that lacks the ``total`` mapping is rejected. Zero rows are
-    dropped (ccxt lists every currency the exchange knows on some venues).
+    string) or that lacks the ``total`` mapping is rejected. Some exchanges'
+    parsers keep no ``info`` at all (whitebit, backpack, krakenfutures in ccxt
+    4.5.90); their raw answers are checked with :func:`require_json_answers`
+    by the caller instead. Zero rows are dropped (ccxt lists every currency
+    the exchange knows on some venues).
     """
     data = require_mapping(balance, what)
     info = data.get("info")
-    if info is None or isinstance(info, str | bytes):
+    if isinstance(info, str | bytes) or ("info" in data and info is None):
         raise BadResponseError(f"{what}: {_describe_non_json(info)}")
     totals = data.get("total")
     if not isinstance(totals, dict):

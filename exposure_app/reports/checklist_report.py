@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from exposure_app.domain.checklist_rows import ChecklistRow
-from exposure_app.reports.csv_safe import Column, Kind
+from exposure_app.reports.csv_safe import Column, Kind, money_or_none
 
 T, D, TM, B, INT = Kind.TEXT, Kind.DECIMAL, Kind.TIME, Kind.BOOL, Kind.INT
 
@@ -41,6 +41,11 @@ CHECKLIST_COLUMNS = (
     Column("done_at", TM, "when it was ticked"),
     Column("done_by", T, "user, or sync (the asset left the custodian)"),
     Column("note", T, "your note, e.g. the transaction id"),
+    Column("destination", T, "the watched address the withdrawal is sent to (chain:address)"),
+    Column("confirmed_txid", T, "the transaction that brought the amount to the destination"),
+    Column("confirmed_at", TM, "when that transaction was confirmed on chain"),
+    Column("confirmed_amount", D, "the amount it brought"),
+    Column("custodian_confirmed_at", TM, "when a sync saw the custodian's balance fall by it"),
 )
 
 
@@ -48,6 +53,15 @@ def checklist_rows(rows: Iterable[ChecklistRow], *, as_of: datetime, scope: str,
                    base_currency: str) -> Iterator[tuple]:
     for r in rows:
         yield (as_of, scope, base_currency, r.position, r.item_key, r.kind, r.counterparty, r.level,
-               r.asset, r.title, r.detail, r.free, r.locked, r.total, r.value, r.unlock or None,
+               r.asset, r.title, r.detail, r.free, r.locked, r.total,
+               money_or_none(r.value, base_currency), r.unlock or None,
                r.blocked, r.networks or None, r.memo or None, r.dust or None, r.listed, r.done, r.done_at,
-               r.done_by, r.note or None)
+               r.done_by, r.note or None, *_evidence(r))
+
+
+def _evidence(r: ChecklistRow) -> tuple:
+    """The withdrawal's destination and on-chain evidence (empty cells without one)."""
+    w = r.withdrawal
+    if w is None:
+        return (None, None, None, None, None)
+    return (f"{w.chain}:{w.address}", w.txid, w.received_at, w.amount, w.custodian_confirmed_at)

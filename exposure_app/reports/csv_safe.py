@@ -26,7 +26,7 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import IO, Any
 
-from exposure_app.domain.money import to_text
+from exposure_app.domain.money import round_money, to_text
 from exposure_app.domain.timeutil import ensure_utc
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -47,6 +47,14 @@ class Column:
     name: str
     kind: Kind = Kind.TEXT
     doc: str = ""
+
+
+def money_or_none(value: Decimal | None, currency: str) -> Decimal | None:
+    """A value column's cell: rounded to ``currency``'s cents (``round_money``), or empty.
+
+    Every report's value columns go through here; amount and price columns do not.
+    """
+    return None if value is None else round_money(value, currency)
 
 
 def neutralise(text: str) -> str:

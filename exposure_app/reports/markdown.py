@@ -14,7 +14,7 @@ from datetime import datetime
 
 from exposure_app.domain.checklist import NEVER_WITHDRAWS
 from exposure_app.domain.checklist_rows import ChecklistRow
-from exposure_app.domain.money import to_text
+from exposure_app.domain.money import round_money, to_text
 from exposure_app.domain.timeutil import ensure_utc
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -32,7 +32,9 @@ def _box(row: ChecklistRow) -> str:
 def _amount(value, currency: str | None = None) -> str:
     if value is None:
         return "unpriced" if currency else "?"
-    return to_text(value) + (f" {currency}" if currency else "")
+    if currency:   # a value: rounded to the currency's cents; an amount stays exact
+        return to_text(round_money(value, currency)) + f" {currency}"
+    return to_text(value)
 
 
 def plan_markdown(rows: Iterable[ChecklistRow], *, as_of: datetime, scope_name: str,
@@ -79,5 +81,22 @@ def plan_markdown(rows: Iterable[ChecklistRow], *, as_of: datetime, scope_name: 
                 lines.append(f"  - Done{who}{when}")
             if row.note:
                 lines.append(f"  - Note: {escape(row.note)}")
+            lines += _withdrawal_lines(row)
     lines.append("")
     return "\n".join(lines)
+
+
+def _withdrawal_lines(row: ChecklistRow) -> list[str]:
+    w = row.withdrawal
+    if w is None:
+        return []
+    lines = [f"  - Destination: `{escape(w.destination_text)}`"]
+    if w.confirmed and w.received_at is not None:
+        lines.append(f"  - Arrived: {_amount(w.amount)} {escape(row.asset or '')} in transaction "
+                     f"`{escape(w.txid or '')}`, confirmed {ensure_utc(w.received_at).isoformat()}")
+    else:
+        lines.append("  - Arrival: not seen yet on chain")
+    if w.custodian_confirmed_at is not None:
+        lines.append(f"  - Custodian's balance fell accordingly (sync of "
+                     f"{ensure_utc(w.custodian_confirmed_at).date().isoformat()})")
+    return lines

@@ -19,9 +19,16 @@ from typing import Any, Protocol
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
-from exposure_app.domain.money import share
+from exposure_app.domain.money import round_money, share, to_text
 from exposure_app.domain.timeutil import from_storage, to_storage
-from exposure_app.reports.csv_safe import Column, Kind, PreformattedLines, format_cell, neutralise
+from exposure_app.reports.csv_safe import (
+    Column,
+    Kind,
+    PreformattedLines,
+    format_cell,
+    money_or_none,
+    neutralise,
+)
 from exposure_app.storage.store import ProfileStore
 
 T, D, TM, B, DT = Kind.TEXT, Kind.DECIMAL, Kind.TIME, Kind.BOOL, Kind.DATE
@@ -42,12 +49,14 @@ EXPOSURE_COLUMNS = (
 
 
 def exposure_rows(report: ExposureReport, levels: Mapping[str, str]) -> Iterator[tuple]:
+    cur = report.base_currency
     for c in report.counterparties:
-        yield (report.as_of, report.base_currency, "custodian", c.counterparty, c.name, c.direct,
-               c.affiliated, c.value, c.share, levels.get(c.counterparty), "; ".join(c.accounts))
+        yield (report.as_of, cur, "custodian", c.counterparty, c.name, money_or_none(c.direct, cur),
+               money_or_none(c.affiliated, cur), money_or_none(c.value, cur), c.share,
+               levels.get(c.counterparty), "; ".join(c.accounts))
     for i in report.issuers:
-        yield (report.as_of, report.base_currency, "issuer", i.issuer, i.name, None, None, i.value,
-               i.share, levels.get(i.issuer), None)
+        yield (report.as_of, cur, "issuer", i.issuer, i.name, None, None,
+               money_or_none(i.value, cur), i.share, levels.get(i.issuer), None)
 
 
 HOLDINGS_COLUMNS = (
@@ -93,9 +102,9 @@ def holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) -> I
             continue
         for r in store.db.execute(_HOLDING_SQL, [snap.id]):
             yield (as_of, account.name, account.kind.value, account.counterparty, r[0], r[1],
-                   Decimal(r[2]), Decimal(r[3]), Decimal(r[4]), _dec(r[5]), _dec(r[6]),
-                   base_currency, bool(r[8]), r[7], snap.taken_at, snap.status.value,
-                   state.is_stale, state.stale_reason)
+                   Decimal(r[2]), Decimal(r[3]), Decimal(r[4]), _dec(r[5]),
+                   money_or_none(_dec(r[6]), base_currency), base_currency, bool(r[8]), r[7],
+                   snap.taken_at, snap.status.value, state.is_stale, state.stale_reason)
 
 
 def all_holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) -> Iterator[tuple]:
@@ -117,7 +126,8 @@ def all_holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) 
         if r[12] != taken_text:          # rows of one snapshot share its time
             taken_text, taken = r[12], from_storage(r[12])
         yield (as_of, r[0], r[1], r[2], r[3], r[4], Decimal(r[5]), Decimal(r[6]), Decimal(r[7]),
-               _dec(r[8]), _dec(r[9]), base_currency, bool(r[10]), r[11], taken, r[13], False, None)
+               _dec(r[8]), money_or_none(_dec(r[9]), base_currency), base_currency, bool(r[10]),
+               r[11], taken, r[13], False, None)
 
 
 # Stored times are fixed-width ``...HH:MM:SS.ffffff+00:00``; ``datetime.isoformat``
@@ -163,9 +173,15 @@ def all_holdings_cells(store: ProfileStore, as_of: datetime, base_currency: str)
     identical files.
     """
     q = _sql_csv_field
+
+    def money_cell(text: str | None) -> str:   # the value column, rounded like money_or_none
+        return "" if text is None else to_text(round_money(Decimal(text), base_currency))
+
+    store.db.conn.create_function(_MONEY_SQL_FUNCTION, 1, money_cell, deterministic=True)
     fields = [
         "?", "a.name", "a.kind", "a.cp", q("h.wallet"), q("h.asset"),
-        "h.free", "h.locked", "h.total", "coalesce(h.price, '')", "coalesce(h.value, '')", "?",
+        "h.free", "h.locked", "h.total", "coalesce(h.price, '')",
+        f"{_MONEY_SQL_FUNCTION}(h.value)", "?",
         "CASE WHEN h.priced THEN 'true' ELSE 'false' END", q("h.price_source"), _SQL_TIME,
         q("s.status", text=False), "'false'", "''",
     ]
@@ -182,6 +198,10 @@ def all_holdings_cells(store: ProfileStore, as_of: datetime, base_currency: str)
          to_storage(as_of)],
     )
     return PreformattedLines(cursor)
+
+
+_MONEY_SQL_FUNCTION = "exposure_report_money"
+"""SQLite function (registered per report) rounding a stored value to the base currency's cents."""
 
 
 def _csv_text(cell: str) -> str:
@@ -215,8 +235,10 @@ class HistoryPointLike(Protocol):
 def history_rows(points: Iterable[HistoryPointLike], base_currency: str,
                  directory: CounterpartyDirectory) -> Iterator[tuple]:
     """One row per day per custodian (sorted by id within a day); ``points`` may be a generator."""
+    cur = base_currency
     for p in points:
         for cp in sorted(p.by_counterparty):
             value = p.by_counterparty[cp]
-            yield (p.day, base_currency, cp, directory.name(cp), value, share(value, p.net_worth),
-                   p.custodial, p.self_custody, p.net_worth)
+            yield (p.day, cur, cp, directory.name(cp), money_or_none(value, cur),
+                   share(value, p.net_worth), money_or_none(p.custodial, cur),
+                   money_or_none(p.self_custody, cur), money_or_none(p.net_worth, cur))

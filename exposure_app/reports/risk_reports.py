@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from exposure_app.reports.csv_safe import Column, Kind
+from exposure_app.reports.csv_safe import Column, Kind, money_or_none
 
 T, D, TM, DT, INT = Kind.TEXT, Kind.DECIMAL, Kind.TIME, Kind.DATE, Kind.INT
 
@@ -74,8 +74,10 @@ def warnings_rows(warnings: Iterable[Any], as_of: datetime, base_currency: str) 
                     sources.append(str(url))
         yield (
             as_of, base_currency, rank, _text(_get(w, "counterparty")), _text(_get(w, "name")),
-            _text(_get(w, "level")), _dec(value), _dec(_get(exposure, "share")),
-            _dec(_get(exposure, "direct")), _dec(_get(exposure, "affiliated")),
+            _text(_get(w, "level")), money_or_none(_dec(value), base_currency),
+            _dec(_get(exposure, "share")),
+            money_or_none(_dec(_get(exposure, "direct")), base_currency),
+            money_or_none(_dec(_get(exposure, "affiliated")), base_currency),
             LIST_SEPARATOR.join(str(r) for r in _get(w, "reasons") or ()),
             LIST_SEPARATOR.join(str(_get(e, "id")) for e in events),
             LIST_SEPARATOR.join(sources),

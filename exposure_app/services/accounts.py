@@ -6,11 +6,67 @@ briefly (a Secret Service round trip).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from exposure_app.domain.models import Account, AccountKind
+from exposure_app.risk.catalog import load_directory
 from exposure_app.storage.store import ProfileStore
+
+
+class UnknownCustodianError(ValueError):
+    """A custodian id that is neither in the catalogue nor already in use; the
+    message names the closest known ids. ``suggestions`` holds them."""
+
+    def __init__(self, message: str, suggestions: list[str]) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def custodian_slug(name: str) -> str:
+    """The id a new custodian named ``name`` gets (``Acme Lend`` -> ``acme_lend``)."""
+    return _SLUG.sub("_", name.strip().lower()).strip("_")[:64]
+
+
+def custodian_for_account(store: ProfileStore, custodian: str | None = None, *,
+                          new_custodian: str | None = None) -> str:
+    """The counterparty id for a new custodial account.
+
+    ``custodian`` must be known: a catalogue id, ccxt id or alias, or the
+    custodian of an existing account. An unknown one (a typo such as
+    ``celsus``) raises :class:`UnknownCustodianError` with the closest
+    matches, because a new custodian has no history and would read as
+    low-risk where the intended one may be critical. Creating one is an
+    explicit choice: ``new_custodian`` (a name) gives its id, refused when
+    that id is already known (then the known one is meant).
+    """
+    directory = load_directory()
+    in_use = {a.counterparty for a in store.accounts.list() if a.counterparty}
+    if new_custodian is not None:
+        slug = custodian_slug(new_custodian)
+        if not slug:
+            raise ValueError(f"{new_custodian!r} cannot name a custodian (use letters or digits)")
+        if directory.knows(slug) or slug in in_use:
+            known = directory.resolve(slug)
+            raise ValueError(f"{directory.name(known)} is already known as {known!r}; "
+                             f"use --custodian {known}")
+        return slug
+    text = (custodian or "").strip()
+    if not text or any(ch.isspace() for ch in text):
+        raise ValueError(f"{custodian!r} is not a custodian id (use e.g. binance, kraken, celsius)")
+    if directory.knows(text):
+        return directory.resolve(text)
+    if text.lower() in in_use:
+        return text.lower()
+    close = directory.closest(text, extra_ids=in_use)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise UnknownCustodianError(
+        f"unknown custodian {text!r}: {hint}To record one that is not in the catalogue, "
+        "create it with --new-custodian NAME", close)
 
 
 @dataclass(frozen=True, slots=True)

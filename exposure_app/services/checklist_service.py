@@ -39,6 +39,7 @@ from exposure_app.risk.catalog import load_directory
 from exposure_app.services.portfolio import account_states
 from exposure_app.services.risk_service import withdrawals_blocked
 from exposure_app.services.settings import Settings
+from exposure_app.services.withdrawal_confirmations import evidence_by_item
 from exposure_app.services.withdrawal_info import (
     held_assets,
     lock_details,
@@ -71,9 +72,14 @@ class ChecklistView:
 
     @property
     def remaining_value(self) -> Decimal:
-        """Value still at the custodian(s): listed, undone asset items."""
+        """Value still exposed: listed, undone asset items and affiliated tokens held elsewhere.
+
+        Affiliated rows count: a plan whose only row is FTT held in a wallet
+        must not say "still to move 0.00".
+        """
         return add(*(r.value for r in self.rows
-                     if r.kind == "asset" and r.listed and not r.done and r.value is not None))
+                     if r.kind in ("asset", "affiliated") and r.listed and not r.done
+                     and r.value is not None))
 
     @property
     def done_count(self) -> int:
@@ -158,16 +164,18 @@ def _merge(store: ProfileStore, plan_id: int | None, rows: list[ChecklistRow]) -
     if plan_id is None:
         return tuple(rows)
     repo = ChecklistRepository(store)
-    progress = repo.progress(plan_id)
+    progress = repo.shared_progress()
     listed = {r.item_key for r in rows}
     merged = list(rows)
     for item in repo.items(plan_id):
         if item.item_key not in listed:
             merged.append(_row_from_stored(item, len(merged) + 1))
+    evidence = evidence_by_item(store, plan_id)
     out = []
     for row in merged:
         p = progress.get(row.item_key)
-        out.append(replace(row, done=p.done, done_at=p.done_at, done_by=p.done_by, note=p.note))
+        out.append(replace(row, done=p.done, done_at=p.done_at, done_by=p.done_by, note=p.note,
+                           withdrawal=evidence.get(row.item_key)))
     return tuple(out)
 
 

@@ -22,6 +22,8 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from exposure_app.domain.account_names import name_key
+from exposure_app.domain.bounds import BoundsError, check_holding_time
 from exposure_app.domain.market_valuation import without_market_price
 from exposure_app.domain.models import (
     AccountKind,
@@ -32,8 +34,10 @@ from exposure_app.domain.models import (
 )
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.services.manual_holdings import ManualHoldingError, make_holding, normalise_asset
 from exposure_app.services.manual_revaluation import price_from_records
+from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.storage.snapshots import holding_key
 from exposure_app.storage.store import ProfileStore
 
@@ -121,7 +125,7 @@ def parse_holdings_csv(store: ProfileStore, source: Path | str) -> list[_Row]:
         raise ImportRejected(errors)
 
     now = utc_now()
-    accounts = {a.name.lower(): a for a in store.accounts.list()}
+    accounts = {name_key(a.name): a for a in store.accounts.list()}
     rows: list[_Row] = []
     seen: dict[tuple[int, datetime, str], int] = {}
     line = 1
@@ -135,16 +139,19 @@ def parse_holdings_csv(store: ProfileStore, source: Path | str) -> list[_Row]:
                 continue
             cells = {c: v.strip() for c, v in zip(columns, record, strict=True)}
             row_errors: list[str] = []
-            account = accounts.get(cells["account"].lower())
+            account = accounts.get(name_key(cells["account"]))
             if account is None:
                 row_errors.append(f"unknown account {cells['account']!r}")
             elif account.kind is AccountKind.EXCHANGE_API:
                 row_errors.append(f"account {account.name!r} is synced from its exchange")
+            elif is_watch_only(account):
+                row_errors.append(f"account {account.name!r} watches an address on a chain")
             taken_at = now
             if cells.get("date"):
                 try:
                     taken_at = parse_instant(cells["date"])
-                except DateError as exc:
+                    check_holding_time(taken_at, now)
+                except (DateError, BoundsError) as exc:
                     row_errors.append(f"bad date: {exc}")
             amounts: dict[str, Decimal | None] = {}
             for name in ("amount", "price", "value"):
@@ -205,10 +212,11 @@ def import_holdings_csv(
     rows = parse_holdings_csv(store, source)
     groups: dict[tuple[int, datetime], list[Holding]] = defaultdict(list)
     names: dict[int, str] = {}
+    market = MarketPrices.load(store, utc_now()) if base is not None and rows else None
     for row in rows:
         holding = row.holding
         if base is not None:
-            holding = price_from_records(store, holding, base, row.taken_at)
+            holding = price_from_records(store, holding, base, row.taken_at, market)
         groups[(row.account_id, row.taken_at)].append(holding)
         names[row.account_id] = row.account_name
     written = unchanged = 0

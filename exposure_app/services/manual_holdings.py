@@ -16,6 +16,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
+from exposure_app.domain.bounds import BoundsError, check_entered_holding, check_holding_time
 from exposure_app.domain.models import (
     Account,
     AccountKind,
@@ -26,6 +27,7 @@ from exposure_app.domain.models import (
 )
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import utc_now
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.services.manual_revaluation import price_from_records
 from exposure_app.storage.store import ProfileStore
 
@@ -52,6 +54,10 @@ def _editable(account: Account) -> None:
         raise ManualHoldingError(
             f"{account.name!r} is synced from its exchange; its holdings cannot be set by hand"
         )
+    if is_watch_only(account):
+        raise ManualHoldingError(
+            f"{account.name!r} watches an address; its holdings are read from the chain"
+        )
 
 
 def make_holding(
@@ -68,6 +74,10 @@ def make_holding(
         raise ManualHoldingError("give a price or a value, not both")
     if (price is not None and price < 0) or (value is not None and value < 0):
         raise ManualHoldingError("price and value must not be negative")
+    try:
+        check_entered_holding(amount, price, value)
+    except BoundsError as exc:
+        raise ManualHoldingError(str(exc)) from None
     source = "manual" if price is not None or value is not None else None
     return Holding.simple(
         normalise_asset(asset), amount, wallet=wallet, price=price, value=value,
@@ -92,7 +102,12 @@ def set_holding(
     of the user's own is valued at the last price stored for it.
     """
     _editable(account)
-    when = when or utc_now()
+    now = utc_now()
+    when = when or now
+    try:
+        check_holding_time(when, now)
+    except BoundsError as exc:
+        raise ManualHoldingError(str(exc)) from None
     new = make_holding(asset, amount, price=price, value=value)
     if base is not None:
         new = price_from_records(store, new, base, when)
@@ -112,6 +127,7 @@ def set_holding(
             holdings=tuple(kept),
             coverage=("main",),
             source=SnapshotSource.MANUAL,
+            currency=base,
         )
         snapshot_id = store.snapshots.save(snapshot)
     saved = store.snapshots.get(snapshot_id)

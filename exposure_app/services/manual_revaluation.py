@@ -20,8 +20,10 @@ a stablecoin taken at 1 USD), never an older "last known" price: a re-valuation
 must not be staler than the snapshot it replaces. Holdings priced by the user
 (claims, illiquid tokens) keep their price.
 
-:func:`price_from_records` values a holding the user has just recorded from
-the last price the app stored, so it is not unpriced until the next sync.
+:func:`price_from_records` values a holding the user has just recorded at
+its date's market close (today: the cached ticker) from the market price
+cache (``services.price_lookup``), else from the last price a sync stored,
+so it is not unpriced until the next sync.
 
 Threading: runs on the thread that owns ``store`` (the sync thread, or the
 GUI/CLI thread for :func:`price_from_records`).
@@ -35,7 +37,8 @@ from decimal import Decimal
 
 from exposure_app.domain.market_valuation import follows_market, revalued, with_market_price
 from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotSource
-from exposure_app.domain.timeutil import describe_age
+from exposure_app.domain.timeutil import describe_age, utc_now
+from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.storage.store import ProfileStore
 
 PriceOf = Callable[[str], "tuple[Decimal, str] | None"]
@@ -47,11 +50,13 @@ def revalue_manual_accounts(store: ProfileStore, price_of: PriceOf, taken_at: da
     Returns the ids of the accounts that got one. All in one transaction:
     either every re-valuation of this sync is stored or none is.
     """
+    from exposure_app.domain.watch_only import is_watch_only
+
     changed: list[int] = []
     with store.transaction():
         for account in store.accounts.list():
-            if account.kind is AccountKind.EXCHANGE_API:
-                continue
+            if account.kind is AccountKind.EXCHANGE_API or is_watch_only(account):
+                continue   # read by the sync itself (a failed read must stay stale)
             latest = store.snapshots.latest_usable(account.id, taken_at)
             if latest is None or latest.taken_at >= taken_at:
                 continue
@@ -63,7 +68,7 @@ def revalue_manual_accounts(store: ProfileStore, price_of: PriceOf, taken_at: da
             store.snapshots.save(Snapshot(
                 id=None, account_id=account.id, taken_at=taken_at, status=latest.status,
                 holdings=holdings, coverage=latest.coverage, missing=latest.missing,
-                source=SnapshotSource.REVALUED,
+                source=SnapshotSource.REVALUED, currency=latest.currency,
             ))
             changed.append(account.id)
     return changed
@@ -74,10 +79,20 @@ def _same_day_revaluation(latest: Snapshot, taken_at: datetime) -> bool:
             and latest.taken_at.astimezone(UTC).date() == taken_at.astimezone(UTC).date())
 
 
-def price_from_records(store: ProfileStore, holding: Holding, base: str, when: datetime) -> Holding:
-    """``holding`` valued at the last price stored for its asset, if it follows the market."""
+def price_from_records(store: ProfileStore, holding: Holding, base: str, when: datetime,
+                       market: MarketPrices | None = None) -> Holding:
+    """``holding`` valued at ``when``'s close (or the last stored price), if it follows the market.
+
+    ``market``: the cache already loaded (an import values many rows with one).
+    """
     if not follows_market(holding) or holding.priced:
         return holding
+    now = utc_now()
+    market = market or MarketPrices.load(store, now, [holding.asset, base])
+    day = None if when.astimezone(UTC).date() >= now.date() else when.astimezone(UTC).date()
+    point = market.price(holding.asset, base, day)
+    if point is not None:
+        return with_market_price(holding, point.price, point.label)
     record = store.prices.latest(holding.asset, base, when)
     if record is None:
         return holding

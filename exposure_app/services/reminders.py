@@ -6,8 +6,10 @@ Rules (also in ``docs/reports.md``):
   ``Settings.withdrawal_test_interval_days`` days (default 90; 0 turns all
   reminders off), or a per-custodian interval (0 = off for that custodian).
 * The next test is due ``interval`` days after the last recorded test, or,
-  if none was ever recorded, after the first snapshot that showed holdings
-  there (so a new account is not nagged on day one).
+  if none was ever recorded, after the account was added to Exposure (or the
+  first snapshot that showed holdings there, if that is later). Why the
+  added-at time: history imported back to 2022 does not mean the user has
+  owed a test since 2022; and a new account is not nagged on day one.
 * The user records the result: ``worked``, ``delayed`` or ``failed``. A
   ``failed`` test becomes an unresolved ``withdrawal_halt`` user event; a
   ``delayed`` one a ``withdrawal_halt`` event resolved on the day of the test
@@ -19,6 +21,10 @@ Rules (also in ``docs/reports.md``):
   can be made there, and its checklist items ask for a claim instead. Its
   reminder says why. The user's own failed test does not count here: trying
   again is how the user learns that withdrawals work again.
+* Proof of Keys day (3 January, the anniversary of Bitcoin's genesis block): when the
+  ``proof_of_keys_reminder`` setting is on, :func:`proof_of_keys_prompt` offers, from
+  3 to 9 January each year, to withdraw what can be withdrawn and verify it arrived
+  (a checklist withdrawal with a watched destination is ticked when it does).
 * Time comes from an injectable clock (``now``) so tests use a fixed one.
 
 Threading: every function runs on the thread that owns ``store``.
@@ -102,7 +108,11 @@ class Reminder:
 
 def _held_custodians(store: ProfileStore, directory: CounterpartyDirectory, now: datetime,
                      states: Iterable[AccountState] | None = None) -> dict[str, datetime]:
-    """Custodians holding something now -> first time a snapshot showed holdings there.
+    """Custodians holding something now -> when the reminder clock starts there.
+
+    Per account: the first snapshot that showed holdings, or when the account
+    was added if that is later (imported history is older than the account);
+    per custodian the earliest of its accounts.
 
     ``states`` (the as-of view the caller already has, e.g. the GUI's) saves
     reading every account's snapshot again; only one index query per account
@@ -124,6 +134,8 @@ def _held_custodians(store: ProfileStore, directory: CounterpartyDirectory, now:
             [account.id, to_storage(now)],
         ).fetchone()
         first = from_storage(row[0]) if row and row[0] else state.snapshot.taken_at
+        if account.created_at is not None:
+            first = max(first, min(ensure_utc(account.created_at), now))
         out[cp] = min(out.get(cp, first), first)
     return out
 
@@ -262,3 +274,20 @@ def _record_event(store: ProfileStore, directory: CounterpartyDirectory, cp: str
         return None
     event["sources"] = [counterparty.website]
     return add_user_event(store, event).id
+
+
+PROOF_OF_KEYS_DAYS = 7
+"""How many days from 3 January the Proof of Keys prompt stays up."""
+
+
+def proof_of_keys_prompt(settings: Settings, *, now: datetime | None = None) -> str | None:
+    """The yearly Proof of Keys prompt, if the setting is on and it is that week."""
+    if not settings.proof_of_keys_reminder:
+        return None
+    today = ensure_utc(now or utc_now()).date()
+    start = today.replace(month=1, day=3)
+    if not start <= today < start + timedelta(days=PROOF_OF_KEYS_DAYS):
+        return None
+    return (f"Proof of Keys day ({start:%d %B %Y}): withdraw what you can from custodians to a "
+            "wallet whose keys you hold, and verify it arrived (give the checklist item a "
+            "watched destination and a sync ticks it).")

@@ -118,6 +118,19 @@ def report_table(store: ProfileStore, settings: Settings, name: str, options: Re
     raise ReportError(f"unknown report {name!r}; one of: {', '.join(REPORTS)}")
 
 
+REPORT_COLUMNS = {
+    "exposure": EXPOSURE_COLUMNS, "holdings": HOLDINGS_COLUMNS, "history": HISTORY_COLUMNS,
+    "warnings": WARNINGS_COLUMNS, "events": EVENTS_COLUMNS, "checklist": CHECKLIST_COLUMNS,
+}
+
+
+def report_columns(name: str) -> tuple[tuple[str, str], ...]:
+    """``(column, what it holds)`` for each column of report ``name`` (the in-app help)."""
+    if name not in REPORT_COLUMNS:
+        raise ReportError(f"unknown report {name!r}; one of: {', '.join(REPORTS)}")
+    return tuple((c.name, c.doc) for c in REPORT_COLUMNS[name])
+
+
 def _levels(store: ProfileStore, settings: Settings, as_of: datetime) -> dict[str, str]:
     return risk_levels(store, settings, as_of)
 

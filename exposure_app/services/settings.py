@@ -18,12 +18,19 @@ import os
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
+from exposure_app.exchanges.market_data import parse_price_sources
 
 T = TypeVar("T")
+
+
+def _check_price_sources(value: str) -> None:
+    if not parse_price_sources(value):
+        raise ValueError("price_sources: name at least one exchange (e.g. kraken)")
 SETTINGS_NAME = "settings.json"
 BASE_CURRENCIES = ("USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD", "BTC", "ETH", "USDT", "USDC")
 
@@ -37,6 +44,7 @@ class Setting(Generic[T]):
     minimum: Any = None
     maximum: Any = None
     choices: tuple[Any, ...] | None = None
+    check: Any = None   # optional callable(value) raising ValueError with the reason
 
     def __set_name__(self, owner: type, name: str) -> None:
         owner._declared = {**getattr(owner, "_declared", {}), name: self}  # type: ignore[attr-defined]
@@ -73,6 +81,8 @@ class Setting(Generic[T]):
             raise TypeError(self.kind)
         if self.choices is not None and value not in self.choices:
             raise ValueError(f"{self.key}: {value!r} is not one of {', '.join(map(str, self.choices))}")
+        if self.check is not None:
+            self.check(value)
         if self.minimum is not None and value < self.minimum:
             raise ValueError(f"{self.key}: {value} is below {self.minimum}")
         if self.maximum is not None and value > self.maximum:
@@ -91,6 +101,10 @@ class Settings:
 
     base_currency = Setting(
         "base_currency", "USD", str, "Currency all values are shown in.", choices=BASE_CURRENCIES
+    )
+    theme = Setting(
+        "theme", "system", str, "Light or dark windows; system follows the desktop.",
+        choices=("system", "light", "dark"),
     )
     custodian_share_warning = Setting(
         "custodian_share_warning",
@@ -128,6 +142,12 @@ class Settings:
         "sync_timeout_seconds", 30, int, "Give up on one account after this long.", 1, 600
     )
     proxy = Setting("proxy", "", str, "Default HTTP(S) or SOCKS proxy for exchanges and feeds.")
+    price_sources = Setting(
+        "price_sources", "kraken, binance", str,
+        "Exchanges asked for public market prices, in order (fallbacks after the first); "
+        "EXCHANGE=URL points one at another origin, e.g. binance=http://127.0.0.1:9000.",
+        check=_check_price_sources,
+    )
     events_feed_url = Setting("events_feed_url", "", str, "URL of an events feed (JSON).")
     news_feeds = Setting(
         "news_feeds", "", str,
@@ -146,6 +166,16 @@ class Settings:
         "Remind to make a small test withdrawal this often (0 = off).",
         minimum=0,
         maximum=3650,
+    )
+    chain_api_urls = Setting(
+        "chain_api_urls", "", str,
+        "Servers for watched addresses per chain, when an address has none of its own, e.g. "
+        "'bitcoin=http://umbrel.local:3006/api, ethereum=http://node.local:8545'.",
+    )
+    proof_of_keys_reminder = Setting(
+        "proof_of_keys_reminder", False, bool,
+        "Each year on 3 January (Proof of Keys day) prompt to withdraw what you can and "
+        "verify it arrived.",
     )
     outflow_signals_enabled = Setting(
         "outflow_signals_enabled", True, bool, "Fetch public reserve data to detect outflow runs."
@@ -190,6 +220,14 @@ class Settings:
         "risk_score_high", 60, int, "Event score from which a warning is 'high'.", 1, 1000
     )
 
+    # Settings that depend on each other: each group must rise in this order
+    # (strictly for the score levels; a longer outflow window needs at least the
+    # shorter one's share). Checked by :meth:`inconsistencies` before saving.
+    ORDERED_GROUPS: tuple[tuple[tuple[str, ...], bool], ...] = (
+        (("risk_score_low", "risk_score_medium", "risk_score_high"), True),
+        (("outflow_threshold_1d", "outflow_threshold_7d", "outflow_threshold_30d"), False),
+    )
+
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._values: dict[str, Any] = {}
@@ -223,6 +261,10 @@ class Settings:
                     settings._values[key] = setting.coerce(value)
                 except ValueError as exc:
                     settings.problems.append(f"{exc}; using the default")
+            for keys, problem in settings._group_problems():
+                settings.problems.append(f"{problem}; the defaults of {', '.join(keys)} are used")
+                for key in keys:
+                    settings._values.pop(key, None)
         return settings
 
     def set(self, key: str, raw: object) -> None:
@@ -233,11 +275,34 @@ class Settings:
                 return
         raise ValueError(f"unknown setting {key!r}")
 
+    def inconsistencies(self) -> list[str]:
+        """Why the current values contradict each other (empty when they do not)."""
+        return [problem for _keys, problem in self._group_problems()]
+
+    def _group_problems(self) -> list[tuple[tuple[str, ...], str]]:
+        values = self.as_dict()
+        found = []
+        for keys, strict in self.ORDERED_GROUPS:
+            for lower, upper in pairwise(keys):
+                a, b = values[lower], values[upper]
+                if (a >= b) if strict else (a > b):   # type: ignore[operator]
+                    relation = "below" if strict else "at most"
+                    found.append((keys, f"{lower} ({a}) must be {relation} {upper} ({b})"))
+                    break
+        return found
+
     def as_dict(self) -> dict[str, object]:
         return {s.key: s.to_json(s.__get__(self, type(self))) for s in self._declared.values()}
 
     def save(self) -> None:
-        """Write atomically (temp file + rename) so a crash never truncates it."""
+        """Write atomically (temp file + rename) so a crash never truncates it.
+
+        Raises ``ValueError`` (nothing written) when settings contradict each
+        other (:meth:`inconsistencies`), e.g. a low risk score above the high one.
+        """
+        problems = self.inconsistencies()
+        if problems:
+            raise ValueError("; ".join(problems))
         if self.path is None:
             return
         data = {**self._extra, **{

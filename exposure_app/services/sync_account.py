@@ -20,6 +20,7 @@ from typing import Any
 
 from exposure_app.domain.balances import AccountReading
 from exposure_app.domain.models import Account
+from exposure_app.domain.watch_only import Receipt
 from exposure_app.exchanges.adapters.base import ExchangeAdapter
 from exposure_app.exchanges.adapters.registry import adapter_for
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
@@ -48,6 +49,8 @@ class ReadOutcome:
     facts: dict[str, Any] = field(default_factory=dict)
     read_seconds: float | None = None
     pricing_seconds: float | None = None
+    receipts: tuple[Receipt, ...] = ()
+    """Incoming transactions of a watch-only account."""
 
 
 class AccountSession:

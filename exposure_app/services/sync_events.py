@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from exposure_app.domain.balances import KeyPermissions
 
@@ -117,4 +118,12 @@ class SyncRunFinished:
     report: SyncReport
 
 
-SyncEvent = AccountSyncStarted | AccountSyncProgress | AccountSyncFinished | SyncRunFinished
+@dataclass(frozen=True, slots=True)
+class PricesRefreshed:
+    """A market price refresh ended (``services.prices.PriceRefreshReport``)."""
+
+    report: Any
+
+
+SyncEvent = (AccountSyncStarted | AccountSyncProgress | AccountSyncFinished | SyncRunFinished
+             | PricesRefreshed)

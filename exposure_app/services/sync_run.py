@@ -18,11 +18,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from exposure_app.chains.pool import ChainPool
 from exposure_app.domain.models import Account, SnapshotSource
 from exposure_app.domain.timeutil import utc_now
+from exposure_app.domain.watch_only import WatchTarget, watch_target_of
 from exposure_app.exchanges.errors import (
     ConfigurationError,
     ErrorKind,
@@ -33,6 +35,7 @@ from exposure_app.exchanges.errors import (
 from exposure_app.exchanges.pricing import KnownPrice, PriceBook
 from exposure_app.services.exchange_accounts import permission_warning
 from exposure_app.services.manual_revaluation import revalue_manual_accounts
+from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.services.sync_account import AccountSession, ReadOutcome
 from exposure_app.services.sync_events import (
     AccountSyncFinished,
@@ -45,8 +48,11 @@ from exposure_app.services.sync_events import (
     SyncTimings,
 )
 from exposure_app.services.sync_snapshot import build_snapshot, save_snapshot, taken_at_text
+from exposure_app.services.sync_watch import is_watch_only, market_valued, read_watch, source_id
+from exposure_app.services.withdrawal_confirmations import awaited_accounts, confirm_withdrawals
 from exposure_app.storage.secrets import SecretStore, SecretStoreError, secret_ref_of
 from exposure_app.storage.store import ProfileStore
+from exposure_app.storage.watch import WatchRepository
 
 DEFAULT_BACKOFF = timedelta(seconds=60)
 log = logging.getLogger(__name__)
@@ -75,6 +81,11 @@ class _Pending:
 class SyncRun:
     """Threading: sync loop thread only (see module docstring)."""
 
+    chain_api_urls: dict[str, str] = {}   # noqa: RUF012 - replaced, never mutated
+    """The profile's server per chain for watched addresses without their own."""
+    chain_api_urls_problem: str | None = None
+    """Why that setting could not be read; such addresses then fail rather than go public."""
+
     def __init__(
         self,
         *,
@@ -93,6 +104,8 @@ class SyncRun:
         self.emit = emit
         self.started_at = utc_now()
         self._pending: list[_Pending] = []
+        self._chain_pool: ChainPool | None = None
+        self._awaited: frozenset[int] = frozenset()
 
     # -- phase 1: reading -------------------------------------------------------------
 
@@ -107,7 +120,7 @@ class SyncRun:
 
     async def _read_one(self, pending: _Pending) -> None:
         account = pending.account
-        exchange_id = account.exchange_id or ""
+        exchange_id = source_id(account)
         self.emit(AccountSyncStarted(account.id, account.name, exchange_id, pending.started_at))
         now = utc_now()
         backoff = self.store.exchange_state.backoff(account.id)
@@ -115,6 +128,10 @@ class SyncRun:
             message = (f"Skipped: the exchange asked to pause until {taken_at_text(backoff[0])} "
                        f"after a rate limit or ban. {backoff[1]}").strip()
             pending.outcome = ReadOutcome(error=SyncError(ErrorKind.RATE_LIMIT, message))
+            return
+        target = watch_target_of(account.options)
+        if target is not None:
+            await self._read_watch(pending, target, now)
             return
         session = self.sessions.get(account.id)
         if session is None:
@@ -140,8 +157,30 @@ class SyncRun:
                 error.kind, f"{error.message} (no complete answer within {self.timeout:g} s)"
             ))
 
+    async def _read_watch(self, pending: _Pending, target: WatchTarget, now: datetime) -> None:
+        """A watch-only account: its chain server instead of a ccxt client."""
+        account = pending.account
+        self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.READING))
+        if self.chain_api_urls_problem and not account.options.get("api_url"):
+            pending.outcome = ReadOutcome(error=SyncError(ErrorKind.CONFIG, (
+                f"The setting {self.chain_api_urls_problem}. Fix it (settings set chain_api_urls "
+                "…) or give this address its own server URL.")))
+            return
+        if self._chain_pool is None:
+            self._chain_pool = ChainPool(request_timeout=self.timeout)
+        try:
+            pending.outcome = await asyncio.wait_for(
+                read_watch(self._chain_pool, account, target, now,
+                           awaited=account.id in self._awaited,
+                           default_urls=self.chain_api_urls), self.timeout)
+        except TimeoutError:
+            error = make_error(ErrorKind.TIMEOUT, target.chain)
+            pending.outcome = ReadOutcome(error=SyncError(
+                error.kind, f"{error.message} (no complete answer within {self.timeout:g} s)"))
+
     async def execute(self, accounts: list[Account]) -> SyncReport:
         self._pending = [_Pending(a, utc_now(), time.perf_counter()) for a in accounts]
+        self._awaited = awaited_accounts(self.store)
         tasks = [asyncio.ensure_future(self._read_one(p)) for p in self._pending]
         try:
             if tasks:
@@ -151,6 +190,10 @@ class SyncRun:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             return self.cancelled_report()
+        finally:
+            if self._chain_pool is not None:
+                await self._chain_pool.close()
+                self._chain_pool = None
         report = self._store_all()
         await self._after_sync(report)
         return report
@@ -177,12 +220,16 @@ class SyncRun:
             raise
         except Exception:   # documented never to raise; belt and braces
             log.exception("after-sync hook failed")
+        try:
+            confirm_withdrawals(self.store, report)
+        except Exception:   # same contract: the sync's own outcome is already saved
+            log.exception("withdrawal confirmation failed")
 
     def cancelled_report(self) -> SyncReport:
         results = []
         for p in self._pending:
             result = AccountSyncFinished(
-                p.account.id, p.account.name, p.account.exchange_id or "",
+                p.account.id, p.account.name, source_id(p.account),
                 AccountSyncStatus.CANCELLED, self._timings(p, None), self.base,
                 error="Cancelled before it finished; nothing was stored.",
             )
@@ -204,10 +251,20 @@ class SyncRun:
         taken_at = utc_now()
         quotes = [q for p in self._pending if p.outcome for q in p.outcome.quotes]
 
+        market = MarketPrices.load(self.store, taken_at)
+
         def last_known(asset: str) -> KnownPrice | None:
+            """The newer of the last price a sync recorded and the market price cache."""
             record = self.store.prices.latest(asset, self.base, taken_at)
-            return None if record is None else KnownPrice(record.price, record.source,
-                                                          record.taken_at)
+            known = None if record is None else KnownPrice(record.price, record.source,
+                                                           record.taken_at)
+            point = market.price(asset, self.base)
+            if point is not None and not point.assumed:
+                cached = KnownPrice(point.price, f"market price cache: {point.label}",
+                                    datetime.combine(point.day, datetime.min.time(), tzinfo=UTC))
+                if known is None or cached.taken_at > known.taken_at:
+                    known = cached
+            return known
 
         book = PriceBook(self.base, quotes, last_known, taken_at)
         results = []
@@ -216,9 +273,9 @@ class SyncRun:
             try:
                 result = self._store_one(p, outcome, book, taken_at)
             except Exception as exc:   # storing failed: report it, keep the others going
-                error = describe_exception(exc, p.account.exchange_id or "")
+                error = describe_exception(exc, source_id(p.account))
                 result = AccountSyncFinished(
-                    p.account.id, p.account.name, p.account.exchange_id or "",
+                    p.account.id, p.account.name, source_id(p.account),
                     AccountSyncStatus.FAILED, self._timings(p, outcome), self.base,
                     error=f"Could not save the result: {error.message}", error_kind="storage",
                 )
@@ -252,7 +309,7 @@ class SyncRun:
     def _store_one(self, p: _Pending, outcome: ReadOutcome, book: PriceBook,
                    taken_at: datetime) -> AccountSyncFinished:
         account = p.account
-        exchange_id = account.exchange_id or ""
+        exchange_id = source_id(account)
         state = self.store.exchange_state
         last_good = self.store.snapshots.latest_usable(account.id, taken_at)
         if outcome.error is not None or outcome.reading is None:
@@ -276,6 +333,8 @@ class SyncRun:
         self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.SAVING))
         reading = outcome.reading
         built = build_snapshot(account, reading, book, taken_at, last_good, self._locks_of)
+        if is_watch_only(account):
+            built = market_valued(built)
         notes = [n for n in (outcome.pricing_error,) if n]
         if built.assumed:
             notes.append("priced by assuming a stablecoin is worth 1 USD: "
@@ -283,6 +342,8 @@ class SyncRun:
         timings = self._timings(p, outcome)
         with self.store.transaction():
             snapshot_id = save_snapshot(self.store, built)
+            if outcome.receipts:
+                WatchRepository(self.store).save_receipts(account.id, outcome.receipts, taken_at)
             if reading.permissions is not None:
                 state.save_permissions(account.id, reading.permissions, taken_at)
             state.save_facts(account.id, outcome.facts)

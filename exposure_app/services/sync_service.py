@@ -30,13 +30,20 @@ import concurrent.futures
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from exposure_app.domain.models import AccountKind
 from exposure_app.services.profile import Profile
 from exposure_app.services.sync_account import AccountSession
-from exposure_app.services.sync_events import SyncEvent, SyncReport, SyncRunFinished
+from exposure_app.services.sync_events import (
+    PricesRefreshed,
+    SyncEvent,
+    SyncReport,
+    SyncRunFinished,
+)
 from exposure_app.services.sync_run import SyncRun
+from exposure_app.services.sync_watch import is_watch_only
+from exposure_app.services.watch_accounts import chain_api_urls
 from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.store import ProfileStore
 
@@ -146,6 +153,36 @@ class SyncService:
         ids = None if account_ids is None else frozenset(account_ids)
         return asyncio.run_coroutine_threadsafe(self._run(ids), self._loop)
 
+    def refresh_prices(self, history_start: date | None = None) -> concurrent.futures.Future:
+        """Refresh the market price cache on the loop (after any run in progress);
+        the Future gives a ``PriceRefreshReport``, also emitted as ``PricesRefreshed``.
+        ``history_start``: fetch daily closes back to that day (default: see
+        ``services.prices``)."""
+        if not self.running:
+            self.start()
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(self._refresh_prices(history_start), self._loop)
+
+    async def _refresh_prices(self, history_start: date | None = None):
+        from exposure_app.domain.timeutil import utc_now
+        from exposure_app.services.prices import PriceRefreshReport, refresh_prices
+
+        assert self._run_lock is not None and self._store is not None
+        async with self._run_lock:
+            started = utc_now()
+            try:
+                settings = self.profile.load_settings()
+                timeout = float(self.account_timeout or settings.sync_timeout_seconds)
+                report = await refresh_prices(self._store, settings, timeout=timeout,
+                                              history_start=history_start)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:   # storing failed: the cached prices stay as they were
+                log.exception("the price update failed")
+                report = PriceRefreshReport.failed(started, f"could not be stored ({exc})")
+        self._emit(PricesRefreshed(report))
+        return report
+
     def cancel(self) -> None:
         """Cancel the run in progress; cancelled accounts store nothing."""
         loop = self._loop
@@ -198,13 +235,14 @@ class SyncService:
             store = self._store
             accounts = [
                 a for a in store.accounts.list()
-                if a.kind is AccountKind.EXCHANGE_API and (ids is None or a.id in ids)
+                if (a.kind is AccountKind.EXCHANGE_API or is_watch_only(a))
+                and (ids is None or a.id in ids)
             ]
             if ids is not None:
                 unknown = ids - {a.id for a in accounts}
                 if unknown:
                     raise ValueError(
-                        "not exchange accounts of this profile: "
+                        "not exchange accounts or watched addresses of this profile: "
                         + ", ".join(str(i) for i in sorted(unknown))
                     )
             # drop sessions of accounts that no longer exist
@@ -217,6 +255,10 @@ class SyncService:
                 store=store, secret_store=self.secret_store, sessions=self._sessions,
                 base_currency=settings.base_currency, account_timeout=timeout, emit=self._emit,
             )
+            try:
+                run.chain_api_urls = chain_api_urls(settings.chain_api_urls)
+            except ValueError as exc:   # fail closed: never fall back to a public server
+                run.chain_api_urls_problem = str(exc)
             task = asyncio.ensure_future(run.execute(accounts))
             self._current = task
             try:

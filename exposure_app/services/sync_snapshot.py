@@ -101,7 +101,7 @@ def build_snapshot(
     snapshot = Snapshot(
         id=None, account_id=account.id, taken_at=taken_at, status=status,
         holdings=tuple(holdings), coverage=reading.coverage, missing=missing,
-        source=SnapshotSource.SYNC,
+        source=SnapshotSource.SYNC, currency=book.target,
     )
     wallet_values: dict[str, Decimal] = {}
     for h in holdings:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from exposure_app.domain.account_names import clean_account_name, name_key
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
 from exposure_app.storage.errors import ConflictError, NotFoundError
@@ -30,10 +32,23 @@ def _row_to_account(row: tuple) -> Account:
 
 
 class AccountRepository:
-    """Threading: same as the owning :class:`ProfileStore`."""
+    """Threading: same as the owning :class:`ProfileStore`.
+
+    Names are stored in their clean form and compared by
+    :func:`~exposure_app.domain.account_names.name_key` (case- and
+    look-alike-insensitive); :class:`~exposure_app.domain.account_names.AccountNameError`
+    (a ``ValueError``) rejects a name that cannot be used.
+    """
 
     def __init__(self, store: ProfileStore) -> None:
         self._store = store
+
+    def _clash(self, name: str, *, except_id: int | None = None) -> None:
+        key = name_key(name)
+        for other_id, other in self._store.db.execute("SELECT id, name FROM accounts"):
+            if other_id != except_id and name_key(other) == key:
+                shown = "" if other == name else f" ({other!r} looks the same)"
+                raise ConflictError(f"an account named {name!r} already exists{shown}")
 
     def add(
         self,
@@ -43,16 +58,17 @@ class AccountRepository:
         counterparty: str | None = None,
         exchange_id: str | None = None,
         options: Mapping[str, object] | None = None,
+        created_at: datetime | None = None,
     ) -> Account:
-        name = name.strip()
-        if not name:
-            raise ValueError("an account needs a name")
+        """Add an account; ``created_at`` (default now) is when it was added to Exposure."""
+        name = clean_account_name(name)
         if kind is AccountKind.SELF_CUSTODY and counterparty:
             raise ValueError("a self-custody account has no custodian")
         if kind is not AccountKind.SELF_CUSTODY and not counterparty:
             raise ValueError("a custodial account needs a custodian id")
         try:
             with self._store.transaction() as db:
+                self._clash(name)
                 cursor = db.execute(
                     "INSERT INTO accounts (name, kind, counterparty, exchange_id, options, "
                     "created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -62,13 +78,19 @@ class AccountRepository:
                         counterparty,
                         exchange_id,
                         json.dumps(dict(options or {}), sort_keys=True),
-                        to_storage(utc_now()),
+                        to_storage(created_at or utc_now()),
                     ],
                 )
                 account_id = cursor.lastrowid
         except sqlite3.IntegrityError:
             raise ConflictError(f"an account named {name!r} already exists") from None
         return self.get(account_id)
+
+    def set_created_at(self, account_id: int, when: datetime) -> None:
+        """When the account was added (the demo backdates it to its first recorded holdings)."""
+        with self._store.transaction() as db:
+            db.execute("UPDATE accounts SET created_at = ? WHERE id = ?",
+                       [to_storage(when), account_id])
 
     def get(self, account_id: int) -> Account:
         row = self._store.db.execute(
@@ -79,10 +101,12 @@ class AccountRepository:
         return _row_to_account(row)
 
     def find(self, name: str) -> Account | None:
-        row = self._store.db.execute(
-            f"SELECT {_COLUMNS} FROM accounts WHERE name = ? COLLATE NOCASE", [name.strip()]
-        ).fetchone()
-        return None if row is None else _row_to_account(row)
+        """The account whose name has the same key as ``name`` (see the class docstring)."""
+        key = name_key(name)
+        for row in self._store.db.execute(f"SELECT {_COLUMNS} FROM accounts"):
+            if name_key(row[1]) == key:
+                return _row_to_account(row)
+        return None
 
     def by_name(self, name: str) -> Account:
         account = self.find(name)
@@ -105,10 +129,12 @@ class AccountRepository:
         return self.get(account_id)
 
     def rename(self, account_id: int, new_name: str) -> Account:
+        new_name = clean_account_name(new_name)
         try:
             with self._store.transaction() as db:
+                self._clash(new_name, except_id=account_id)
                 db.execute(
-                    "UPDATE accounts SET name = ? WHERE id = ?", [new_name.strip(), account_id]
+                    "UPDATE accounts SET name = ? WHERE id = ?", [new_name, account_id]
                 )
         except sqlite3.IntegrityError:
             raise ConflictError(f"an account named {new_name!r} already exists") from None

@@ -147,6 +147,25 @@ class ChecklistRepository:
             for r in rows
         })
 
+    def shared_progress(self) -> PlanProgress:
+        """The latest tick and note of each item across every active plan.
+
+        An item (``asset:binance:BTC``) is the same task in the Binance plan
+        and in "all custodians": a tick in one shows in the other. The most
+        recently updated record of an item wins.
+        """
+        rows = self._store.db.execute(
+            "SELECT p.item_key, p.done, p.done_at, p.done_by, p.note FROM checklist_progress p "
+            "JOIN checklist_plans c ON c.id = p.plan_id WHERE c.archived = 0 "
+            "ORDER BY p.updated_at, p.plan_id",
+        ).fetchall()
+        from exposure_app.domain.checklist_progress import ItemProgress, PlanProgress
+
+        return PlanProgress(0, {
+            r[0]: ItemProgress(r[0], bool(r[1]), from_storage(r[2]) if r[2] else None, r[3], r[4])
+            for r in rows
+        })
+
     def set_progress(self, plan_id: int, item_key: str, *, done: bool | None = None,
                      note: str | None = None, by: str = "user", now: datetime | None = None) -> None:
         """Tick or untick an item and/or set its note; ``None`` leaves a field as it is."""

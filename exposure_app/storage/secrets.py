@@ -13,14 +13,24 @@ self-custody accounts never touch this module, so they keep working.
 
 Messages raised here never contain credential values.
 
-Threading: keyring backends are thread-safe enough for one call at a time per
-thread; the Secret Service backend opens its own D-Bus connection per call.
+Threading: every keyring call in this process goes through one lock
+(:data:`_KEYRING_LOCK`). keyring's backend discovery is not thread-safe: when
+several sync threads first read credentials at once, its one-time scan of the
+backend classes can run in two threads together and fail with "Set changed
+size during iteration" (keyring 25.7, ``backend.get_all_keyring``), which made
+one account of a multi-account sync report "No usable keyring was found" while
+the others read fine. Serialising discovery and every get/set/delete also keeps
+the Secret Service from being asked to unlock the same collection by several
+D-Bus connections at once; a read that still fails is retried once after a
+short pause before it is reported.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -34,6 +44,12 @@ CREDENTIAL_NAMES = (
     "apiKey", "secret", "password", "uid", "login", "privateKey", "walletAddress", "token",
     "twofa", "accountId",
 )
+
+
+# One keyring call at a time in this process (see the module docstring).
+_KEYRING_LOCK = threading.RLock()
+# Pause before the one retry of a failed read (a D-Bus hiccup, a busy daemon).
+READ_RETRY_PAUSE = 0.2
 
 
 class SecretStoreError(StorageError):
@@ -91,9 +107,11 @@ class SecretStore:
     @property
     def backend(self) -> Any:
         if self._backend is None:
-            import keyring
+            with _KEYRING_LOCK:
+                if self._backend is None:
+                    import keyring
 
-            self._backend = keyring.get_keyring()
+                    self._backend = keyring.get_keyring()
         return self._backend
 
     def check_available(self) -> None:
@@ -104,7 +122,9 @@ class SecretStore:
             raise SecretStoreUnavailable(
                 f"No usable keyring was found ({type(exc).__name__}). {install_hint()}"
             ) from None
-        if _is_unusable(backend):
+        with _KEYRING_LOCK:
+            unusable = _is_unusable(backend)
+        if unusable:
             raise SecretStoreUnavailable(
                 "No usable keyring was found, so API keys cannot be stored safely (Exposure "
                 f"never writes them to disk in plain text). {install_hint()}"
@@ -119,7 +139,8 @@ class SecretStore:
         self.check_available()
         clean = validate_credentials(credentials)
         try:
-            self.backend.set_password(self.service, ref, json.dumps(clean, sort_keys=True))
+            with _KEYRING_LOCK:
+                self.backend.set_password(self.service, ref, json.dumps(clean, sort_keys=True))
         except Exception as exc:
             raise SecretStoreError(
                 f"The keyring refused to store the credentials ({type(exc).__name__}). "
@@ -129,7 +150,7 @@ class SecretStore:
     def load(self, ref: str) -> dict[str, str]:
         self.check_available()
         try:
-            raw = self.backend.get_password(self.service, ref)
+            raw = self._read(ref)
         except Exception as exc:
             raise SecretStoreError(
                 f"The keyring could not be read ({type(exc).__name__}); it may be locked. "
@@ -149,13 +170,24 @@ class SecretStore:
             raise SecretStoreError("The keyring entry for this account is damaged.")
         return data
 
+    def _read(self, ref: str) -> str | None:
+        """``get_password`` under the lock, retried once after a short pause."""
+        try:
+            with _KEYRING_LOCK:
+                return self.backend.get_password(self.service, ref)
+        except Exception:
+            time.sleep(READ_RETRY_PAUSE)
+            with _KEYRING_LOCK:
+                return self.backend.get_password(self.service, ref)
+
     def delete(self, ref: str) -> bool:
         """Remove the entry; ``False`` if there was none."""
         self.check_available()
         from keyring.errors import PasswordDeleteError
 
         try:
-            self.backend.delete_password(self.service, ref)
+            with _KEYRING_LOCK:
+                self.backend.delete_password(self.service, ref)
         except PasswordDeleteError:
             return False
         except Exception as exc:

@@ -28,7 +28,9 @@ from exposure_app.domain.timeutil import from_storage, to_storage
 if TYPE_CHECKING:
     from exposure_app.storage.store import ProfileStore
 
-_SNAPSHOT_COLUMNS = "id, account_id, taken_at, status, source, error, coverage, missing"
+_SNAPSHOT_COLUMNS = (
+    "id, account_id, taken_at, status, source, error, coverage, missing, currency"
+)
 _HOLDING_COLUMNS = (
     "snapshot_id, wallet, asset, free, locked, total, price, value, price_source, carried_from"
 )
@@ -60,7 +62,8 @@ class SnapshotRepository:
         with self._store.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO snapshots (account_id, taken_at, status, usable, source, error, "
-                "coverage, missing, total_value, unpriced_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "coverage, missing, total_value, unpriced_count, currency) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     snapshot.account_id,
                     to_storage(snapshot.taken_at),
@@ -72,6 +75,7 @@ class SnapshotRepository:
                     json.dumps(dict(snapshot.missing), sort_keys=True),
                     to_text(add(*(h.value for h in snapshot.holdings if h.value is not None))),
                     sum(1 for h in snapshot.holdings if h.value is None and h.total != 0),
+                    snapshot.currency or self._store.value_currency,
                 ],
             )
             snapshot_id = int(cursor.lastrowid)
@@ -111,6 +115,31 @@ class SnapshotRepository:
             )
         )
 
+    def reprice(self, snapshot_id: int, holdings: Sequence[Holding],
+                currency: str | None = None) -> None:
+        """Set the prices and values of a stored snapshot's holdings (same amounts, same
+        order as :meth:`holdings` returns them) and its totals, in one transaction;
+        with ``currency``, the figures are now in that currency."""
+        with self._store.transaction() as db:
+            ids = [r[0] for r in db.execute(
+                "SELECT id FROM holdings WHERE snapshot_id = ? ORDER BY id", [snapshot_id])]
+            if len(ids) != len(holdings):
+                raise ValueError("reprice: the holdings do not match the snapshot")
+            db.conn.executemany(
+                "UPDATE holdings SET price = ?, value = ?, price_source = ?, priced = ? "
+                "WHERE id = ?",
+                [(_txt(h.price), _txt(h.value), h.price_source, int(h.priced), row_id)
+                 for h, row_id in zip(holdings, ids, strict=True)],
+            )
+            db.execute(
+                "UPDATE snapshots SET total_value = ?, unpriced_count = ? WHERE id = ?",
+                [to_text(add(*(h.value for h in holdings if h.value is not None))),
+                 sum(1 for h in holdings if h.value is None and h.total != 0), snapshot_id],
+            )
+            if currency is not None:
+                db.execute("UPDATE snapshots SET currency = ? WHERE id = ?",
+                           [currency, snapshot_id])
+
     def delete(self, snapshot_id: int) -> None:
         with self._store.transaction() as db:
             db.execute("DELETE FROM snapshots WHERE id = ?", [snapshot_id])
@@ -131,6 +160,7 @@ class SnapshotRepository:
             coverage=tuple(json.loads(row[6])),
             missing=json.loads(row[7]),
             holdings=holdings,
+            currency=row[8],
         )
 
     def holdings(self, snapshot_id: int) -> list[Holding]:

@@ -50,6 +50,9 @@ class ProfileStore:
         from exposure_app.storage.events import RiskEventRepository
 
         self.risk = RiskEventRepository(self)
+        from exposure_app.storage.market_cache import MarketCacheRepository
+
+        self.market = MarketCacheRepository(self)
 
     # -- opening ---------------------------------------------------------------
 
@@ -147,6 +150,16 @@ class ProfileStore:
         self.db.execute("COMMIT")
 
     # -- meta ------------------------------------------------------------------
+
+    VALUE_CURRENCY_KEY = "value_currency"
+
+    @property
+    def value_currency(self) -> str:
+        """The currency stored values are in (snapshots written without one get it).
+
+        Changed only together with every stored value (``services.base_currency``).
+        """
+        return self.get_meta(self.VALUE_CURRENCY_KEY) or "USD"
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()

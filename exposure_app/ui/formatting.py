@@ -15,9 +15,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from PySide6.QtCore import QLocale
 
+from exposure_app.domain.money import money_places
 from exposure_app.domain.timeutil import ensure_utc, utc_now
-
-_CRYPTO_BASES = {"BTC": 8, "ETH": 6}
 
 
 def _localise(text: str, locale: QLocale | None = None) -> str:
@@ -28,10 +27,6 @@ def _localise(text: str, locale: QLocale | None = None) -> str:
     if group == "," and point == ".":
         return text
     return text.replace(",", "\x00").replace(".", point).replace("\x00", group)
-
-
-def money_places(currency: str) -> int:
-    return _CRYPTO_BASES.get(currency.upper(), 2)
 
 
 def format_money(value: Decimal | None, currency: str = "", *, with_currency: bool = True,
@@ -83,14 +78,27 @@ def format_time(moment: datetime | None) -> str:
 
 
 def format_age(moment: datetime | None, now: datetime | None = None) -> str:
-    """``5 min ago``, ``3 h ago``, ``2 days ago``."""
+    """``5 min ago``, ``3 h ago``, ``2 days ago``; with ``now`` (an as-of date),
+    counted from it and worded ``before``: ``2 days before``."""
     if moment is None:
         return "never"
+    ago = "ago" if now is None else "before"
     seconds = (ensure_utc(now or utc_now()) - ensure_utc(moment)).total_seconds()
     if seconds < 60:
-        return "just now"
+        return "just now" if now is None else "at that time"
     if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
+        return f"{int(seconds // 60)} min {ago}"
     if seconds < 86400 * 2:
-        return f"{int(seconds // 3600)} h ago"
-    return f"{int(seconds // 86400)} days ago"
+        return f"{int(seconds // 3600)} h {ago}"
+    return f"{int(seconds // 86400)} days {ago}"
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence: its first letter upper case (the rest untouched, so a
+    name keeps its case) and exactly one full stop at the end (never "..")."""
+    text = text.strip()
+    if text:
+        text = text[0].upper() + text[1:]
+    if text.endswith(("?", "!", "…")):
+        return text
+    return text.rstrip(".").rstrip() + "."

@@ -117,6 +117,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(SYNC_CONTROLLER_DELAY_MS, self, self._start_sync_controller)
         self._connect()
         self.state.refreshed.connect(self._on_refreshed)
+        self.state.settings_changed.connect(self._apply_theme)
+        if self.state.settings.theme != "system":   # the default leaves the palette alone
+            self._apply_theme(self.state.settings)
         self.state.as_of_changed.connect(self._on_as_of_changed)
         if not self.window_state.restore_window(self):
             self.resize(1280, 820)
@@ -367,6 +370,11 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.state.close()
 
+    def _apply_theme(self, settings) -> None:
+        from exposure_app.ui.theme_mode import apply_theme
+
+        apply_theme(settings.theme)
+
     def changeEvent(self, event: QEvent) -> None:
         """Follow a light/dark palette switch while running: icons and charts redraw."""
         super().changeEvent(event)
@@ -376,6 +384,13 @@ class MainWindow(QMainWindow):
             self.apply_palette()
 
     def apply_palette(self) -> None:
+        # style sheets resolve palette(...) when set: set them again so muted labels and
+        # the navigation take the new palette's colours
+        for widget in (self, *self.findChildren(QWidget)):
+            sheet = widget.styleSheet()
+            if "palette(" in sheet:
+                widget.setStyleSheet("")
+                widget.setStyleSheet(sheet)
         # actions and page buttons made with an icon name (window_actions, action_button)
         for item in (*self.findChildren(QAction), *self.findChildren(QAbstractButton)):
             name = item.property("icon_name")

@@ -13,10 +13,11 @@ leaves it for the caller (``exposure_app.main`` exits right after).
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
-from exposure_app.self_test import REQUIRED_ICONS, CheckReport
+from exposure_app.self_test import REQUIRED_ICONS, CheckReport, headless_fallback
 
 
 def _check_versions(report: CheckReport) -> None:
@@ -196,6 +197,11 @@ def _check_icu(report: CheckReport) -> None:
 def check_qt(out: TextIO | None = None) -> int:
     """Run the Qt checks; 0 if none failed, else 1."""
     report = CheckReport(out if out is not None else sys.stdout)
+    reason = headless_fallback(os.environ, sys.platform)
+    if reason is not None:
+        # before the QApplication exists: Qt reads the platform once, at start-up
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        report.info("display", f"{reason}; the Qt checks use the offscreen platform")
     report.run("Qt versions", _check_versions)
     report.run("Qt platform plugin", _check_platform)
     report.run("icons render", _check_icons)

@@ -18,6 +18,7 @@ from exposure_app.services.sync_events import (
     AccountSyncFinished,
     AccountSyncProgress,
     AccountSyncStarted,
+    PricesRefreshed,
     SyncRunFinished,
 )
 
@@ -27,6 +28,7 @@ class SyncBridge(QObject):
     account_progress = Signal(object)   # AccountSyncProgress
     account_finished = Signal(object)   # AccountSyncFinished
     run_finished = Signal(object)       # SyncRunFinished
+    prices_refreshed = Signal(object)   # PricesRefreshed
 
     def deliver(self, event: object) -> None:
         if isinstance(event, AccountSyncStarted):
@@ -37,3 +39,5 @@ class SyncBridge(QObject):
             self.account_finished.emit(event)
         elif isinstance(event, SyncRunFinished):
             self.run_finished.emit(event)
+        elif isinstance(event, PricesRefreshed):
+            self.prices_refreshed.emit(event)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressBar
 
 from exposure_app.domain.models import AccountKind
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.services.sync_events import (
     AccountSyncFinished,
     AccountSyncProgress,
@@ -29,6 +30,7 @@ from exposure_app.services.sync_events import (
     SyncRunFinished,
 )
 from exposure_app.ui.background import BackgroundCall, import_ccxt, paused_gc
+from exposure_app.ui.formatting import sentence
 from exposure_app.ui.sync_bridge import SyncBridge
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,8 @@ class SyncController(QObject):
         self.bridge.account_progress.connect(self._on_progress, q)
         self.bridge.account_finished.connect(self._on_finished, q)
         self.bridge.run_finished.connect(self._on_run_finished, q)
+        self.bridge.prices_refreshed.connect(self._on_prices_refreshed, q)
+        self._prices_pending = False
         self.live_status: dict[int, str] = {}
         self.last_results: dict[int, AccountSyncFinished] = {}
         self._future: Future | None = None
@@ -99,8 +103,9 @@ class SyncController(QObject):
             self._future is not None and not self._future.done())
 
     def exchange_account_ids(self) -> list[int]:
+        """Accounts a sync reads: exchange accounts and watched addresses."""
         return [a.id for a in self.state.store.accounts.list()
-                if a.kind is AccountKind.EXCHANGE_API]
+                if a.kind is AccountKind.EXCHANGE_API or is_watch_only(a)]
 
     # -- commands --------------------------------------------------------------------
 
@@ -111,6 +116,37 @@ class SyncController(QObject):
                 "No exchange account to sync: add one with File → Add exchange.", 6000)
             return False
         return self.sync(None)
+
+    def _has_hand_recorded_accounts(self) -> bool:
+        return any(a.kind is not AccountKind.EXCHANGE_API
+                   for a in self.state.store.accounts.list())
+
+    def refresh_prices(self) -> None:
+        """Update the market price cache on the sync thread (after any sync running)."""
+        if self.service is None:
+            self._prices_pending = True
+            if self._starter is None or not self._starter.is_running():
+                self._starter = BackgroundCall(self._create_service, "start-sync-service", self)
+                self._starter.done.connect(self._on_service_ready,
+                                           Qt.ConnectionType.QueuedConnection)
+                self._starter.failed.connect(self._on_service_failed,
+                                             Qt.ConnectionType.QueuedConnection)
+                self._starter.start()
+            return
+        try:
+            self.service.refresh_prices()   # the result arrives as PricesRefreshed
+        except Exception:
+            log.exception("starting a price update failed")
+
+    def _on_prices_refreshed(self, event) -> None:
+        report = event.report
+        if report.ok or not report.sources:
+            text = f"Market prices updated ({report.tickers} prices, {report.closes} closes)."
+        else:
+            reasons = "; ".join(s.message for s in report.sources if not s.ok)[:200]
+            text = f"Market prices could not be updated ({reasons}); cached prices kept."
+        self.window.statusBar().showMessage(text, 8000)
+        self.state.mark_dirty()
 
     def sync(self, account_ids: Iterable[int] | None) -> bool:
         if self.is_running:
@@ -145,6 +181,9 @@ class SyncController(QObject):
     def _on_service_ready(self, service) -> None:
         self.service = service
         self._start_pending()
+        if self._prices_pending:
+            self._prices_pending = False
+            self.refresh_prices()
 
     def _on_service_failed(self, exc: Exception) -> None:
         log.error("the sync service could not start: %s", exc)
@@ -181,6 +220,8 @@ class SyncController(QObject):
     def _on_auto_timer(self) -> None:
         if not self.is_running and self.state.as_of is None and self.exchange_account_ids():
             self.sync(None)
+        elif self.state.as_of is None and self._has_hand_recorded_accounts():
+            self.refresh_prices()   # wallets only: nothing to sync, but prices move
 
     def shutdown(self) -> None:
         self.auto_timer.stop()
@@ -234,7 +275,8 @@ class SyncController(QObject):
         if event.status is AccountSyncStatus.FAILED:
             stale = " Its last good figures are shown, marked stale." if event.stale_since else ""
             self.window.banner.show_message(
-                f"{event.account_name}: {event.error or 'the sync failed'}.{stale}", key=key)
+                f"{event.account_name}: {sentence(event.error or 'the sync failed')}{stale}",
+                key=key)
         else:
             self.window.banner.dismiss(key)
         if event.permission_warning:
@@ -256,3 +298,7 @@ class SyncController(QObject):
         self.window.statusBar().showMessage(text, 8000)
         self._publish_status()
         self.state.mark_dirty()
+        if not report.cancelled and self._has_hand_recorded_accounts():
+            # wallets and unconnected custodians are valued at the market's prices
+            # (exchange accounts were just priced by their own exchanges' tickers)
+            self.refresh_prices()

@@ -28,7 +28,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
+from exposure_app.services.base_currency import currency_mismatch
 from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.prices import cache_age_text
 from exposure_app.services.profile import Profile
 from exposure_app.services.reminders import due_reminders
 from exposure_app.services.settings import Settings
@@ -53,6 +55,8 @@ class ViewData:
     problems: tuple[str, ...] = ()
     #: withdrawal tests due as of ``as_of`` (``services.reminders.Reminder``), most overdue first
     due_reminders: tuple = ()
+    #: "prices as of … (N h old)": the age of the cached market prices
+    prices_age: str = ""
 
     @property
     def highest_level(self) -> str:
@@ -131,6 +135,9 @@ class ViewState(QObject):
         moment = utc_now() if live else self._as_of
         report = exposure_as_of(self.store, self.settings, moment)
         problems = list(self.settings.problems)
+        mismatch = currency_mismatch(self.store, self.settings.base_currency)
+        if mismatch:
+            problems.append(mismatch)
         warnings: tuple = ()
         try:
             warnings = tuple(risk_source.warnings_as_of(self.store, self.settings, moment,
@@ -161,6 +168,7 @@ class ViewState(QObject):
             accounts=tuple(s.account for s in report.accounts),
             problems=tuple(problems),
             due_reminders=due,
+            prices_age=cache_age_text(self.store),
         )
 
     def close(self) -> None:

@@ -52,11 +52,12 @@ def register_pages(window: MainWindow) -> None:
         return SettingsPage(state)
 
     for key, title, icon, factory in (
-        ("overview", "Overview", "checklist", overview),
-        ("holdings", "Holdings", "import", holdings),
-        ("history", "History", "sync", history),
-        ("accounts", "Accounts", "add-exchange", accounts),
-        ("events", "Events", "export", events),
+        # each page its own icon (resources/icons/actions/<page>.svg), none shared with an action
+        ("overview", "Overview", "overview", overview),
+        ("holdings", "Holdings", "holdings", holdings),
+        ("history", "History", "history", history),
+        ("accounts", "Accounts", "accounts", accounts),
+        ("events", "Events", "events", events),
         ("checklist", "Checklist", "checklist", checklist),
         ("settings", "Settings", "settings", settings),
     ):

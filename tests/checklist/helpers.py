@@ -43,10 +43,12 @@ def snapshot(account_id: int, holdings, taken_at=T0, status=SnapshotStatus.OK) -
 
 def populate(store: ProfileStore) -> dict[str, int]:
     """Accounts: Binance (exchange API), Kraken (manual), Ledger (self-custody)."""
+    # added when their first holdings were recorded, as a user's would be
     binance = store.accounts.add("Binance main", AccountKind.EXCHANGE_API, counterparty="binance",
-                                 exchange_id="binance")
-    kraken = store.accounts.add("Kraken manual", AccountKind.MANUAL_CUSTODIAL, counterparty="kraken")
-    ledger = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+                                 exchange_id="binance", created_at=T0)
+    kraken = store.accounts.add("Kraken manual", AccountKind.MANUAL_CUSTODIAL, counterparty="kraken",
+                                created_at=T0)
+    ledger = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY, created_at=T0)
     sid = store.snapshots.save(snapshot(binance.id, BINANCE_HOLDINGS))
     save_locks(store, sid)
     store.snapshots.save(snapshot(kraken.id, [h("main", "ETH", "1", price="3000")]))

@@ -118,7 +118,8 @@ def test_a_custodian_with_blocked_withdrawals_is_never_due_and_says_why(store):
     from exposure_app.services.manual_holdings import set_holding
 
     populate(store)
-    celsius = store.accounts.add("Celsius", AccountKind.MANUAL_CUSTODIAL, counterparty="celsius")
+    celsius = store.accounts.add("Celsius", AccountKind.MANUAL_CUSTODIAL, counterparty="celsius",
+                                 created_at=T0)
     set_holding(store, celsius, "USDC", Decimal(2500), value=Decimal(300), when=T0)
     rows = by_cp(reminders(store, Settings(), now=T0 + 200 * DAY))
     assert rows["binance"].is_due                                # the others are due as usual

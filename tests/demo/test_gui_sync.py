@@ -1,10 +1,12 @@
-"""In the demo window, "Sync all" reads the emulated exchanges through the real path."""
+"""In the demo window, "Sync all" reads the emulated exchanges and the watched wallet
+through the real path."""
 
 from __future__ import annotations
 
 from keyring import core as keyring_core
 
 from exposure_app.domain.models import AccountKind, SnapshotSource
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.services.demo import start_demo_session
 from exposure_app.services.sync_events import AccountSyncStatus
 
@@ -31,7 +33,8 @@ def test_sync_all_in_the_demo_window(qtbot, tmp_path, monkeypatch):
             results = controller.last_results
             store = window.state.store
             exchange_ids = {a.id for a in store.accounts.list()
-                            if a.kind is AccountKind.EXCHANGE_API}
+                            if a.kind is AccountKind.EXCHANGE_API or is_watch_only(a)}
+            assert session.account_ids["watch-only"] in exchange_ids   # the watched wallet too
             assert set(results) == exchange_ids
             assert all(r.status is AccountSyncStatus.OK for r in results.values()), results
             for account_id in exchange_ids:

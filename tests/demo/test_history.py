@@ -195,3 +195,17 @@ def test_nothing_is_dated_after_now(demo_history):
 def test_a_date_before_the_history_is_refused():
     with pytest.raises(ValueError):
         generate_demo_history(now=datetime(2022, 6, 1, tzinfo=UTC))
+
+
+def test_the_demos_reminders_look_like_a_careful_users(demo_store):
+    """Accounts added when first recorded, tests about every quarter: one test due a week
+    ago, none "due 2022, 1500 days ago"."""
+    from exposure_app.services.reminders import due_reminders, reminders
+    from exposure_app.services.settings import Settings
+
+    assert all(a.created_at is not None and a.created_at.year <= 2023
+               for a in demo_store.accounts.list())
+    due = due_reminders(demo_store, Settings(), now=NOW)
+    assert [r.overdue_days for r in due] == [7]
+    assert all(r.last_test is not None for r in reminders(demo_store, Settings(), now=NOW)
+               if not r.withdrawals_blocked)

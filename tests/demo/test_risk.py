@@ -21,7 +21,8 @@ def test_ftx_warned_before_the_halt_and_is_critical_after(demo_store):
     before = warning(demo_store, "2022-11-05", "ftx")
     assert before is not None
     assert Level.MEDIUM.rank <= before.level.rank < Level.CRITICAL.rank
-    assert any(e.category == "reserve_concern" for e in before.events)
+    # the report on Alameda's FTT-heavy balance sheet (published 2022-11-02) is the precursor
+    assert any(e.category == "own_token_reliance" for e in before.events)
 
     after = warning(demo_store, "2022-11-09", "ftx")
     assert after.level is Level.CRITICAL

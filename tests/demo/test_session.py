@@ -14,11 +14,14 @@ import pytest
 from keyring import core as keyring_core
 
 from exposure_app.domain.models import AccountKind
+from exposure_app.services.checklist_service import view_checklist
 from exposure_app.services.demo import DemoError, start_demo_session
 from exposure_app.services.demo.session import TEMP_PREFIX
 from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.sync_events import AccountSyncStatus
 from exposure_app.services.sync_service import sync_blocking
+from exposure_app.storage.checklist import ChecklistRepository
+from exposure_app.storage.watch import WatchRepository
 
 from .tripwire_keyring import TripwireKeyring
 
@@ -87,20 +90,40 @@ def test_demo_session_syncs_live_and_cleans_up(tmp_path, isolated_home, real_key
         # one keyring entry per exchange account, in memory only
         assert len(session.keyring_backend.entries) == len(exchange_accounts)
 
+        store = session.profile.open_store()
+        try:
+            [waiting] = WatchRepository(store).destinations()
+            withdrawn_from = ChecklistRepository(store).get_plan(waiting.plan_id).scope
+        finally:
+            store.close()
+        assert not waiting.confirmed     # the demo's withdrawal waits for the first sync
+
         report = sync_blocking(session.profile, account_timeout=60)
         results = {r.account_id: r for r in report.results}
-        assert set(results) == {a.id for a in exchange_accounts}
+        wallet_id = session.account_ids["watch-only"]
+        assert set(results) == {a.id for a in exchange_accounts} | {wallet_id}
+        assert results[wallet_id].status is AccountSyncStatus.OK, results[wallet_id].error
+        assert results[wallet_id].total_value > 0 and not results[wallet_id].unpriced_assets
         for account in exchange_accounts:
             result = results[account.id]
             assert result.status is AccountSyncStatus.OK, (account.name, result.error)
             assert not result.unpriced_assets, account.name
+            if account.exchange_id == withdrawn_from:
+                continue    # its BTC went to the watched wallet (checked below)
             generated = sum(h.value for h in before[account.id].holdings)
             # the live read continues the generated history (same balances, same prices)
             assert abs(result.total_value - generated) < generated * Decimal("0.01"), account.name
 
         store = session.profile.open_store()
         try:
-            exposure = exposure_as_of(store, session.profile.load_settings())
+            settings = session.profile.load_settings()
+            row = next(r for r in view_checklist(store, settings, withdrawn_from).rows
+                       if r.item_key == waiting.item_key)
+            # the withdrawal arrived at the watched address: ticked with the chain's evidence
+            assert row.done and row.done_by == "sync"
+            assert row.withdrawal is not None and row.withdrawal.txid
+            assert row.withdrawal.custodian_confirmed_at is not None
+            exposure = exposure_as_of(store, settings)
             assert not exposure.unpriced
             assert {"binance", "ftx", "nexo"} <= {c.counterparty for c in exposure.counterparties}
             assert exposure.self_custody.value > 0

@@ -330,3 +330,31 @@ def test_set_key_asks_for_exactly_what_the_exchange_needs(cli, emulator_server, 
                        stdin=json.dumps({"apiKey": NEW_KEY, "secret": NEW_SECRET, "uid": "7"}))
     assert code == 1 and "does not use uid" in err
     assert memory_keyring.entries == before
+
+
+def test_an_unreachable_exchange_is_refused_unless_no_check(cli, data_dir, memory_keyring):
+    import socket
+
+    with socket.socket() as probe:   # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    args = ("accounts", "add-exchange", "Binance", "--exchange", "binance", "--api-url", dead,
+            "--timeout", "3", "--secrets-stdin")
+    creds = json.dumps({"apiKey": API_KEY, "secret": SECRET})
+    code, _out, err = cli(*args, stdin=creds)
+    assert code == 1
+    assert "could not be tested" in err and "Could not reach Binance" in err
+    assert "--no-check" in err and "Traceback" not in err
+    assert memory_keyring.entries == {}
+    with ProfileStore.open(data_dir) as store:
+        assert store.accounts.list() == []
+    code, out, err = cli(*args, "--no-check", stdin=creds)
+    assert code == 0, err
+    assert "Key permissions: not checked" in out
+
+
+def test_an_unusable_account_name_is_refused_before_anything_is_asked(cli, memory_keyring):
+    code, _out, err = cli("accounts", "add-exchange", "B" * 100, "--exchange", "binance",
+                          "--no-check", "--secrets-stdin", stdin="not even JSON")
+    assert code == 1 and "at most 64 characters" in err and "Traceback" not in err
+    assert memory_keyring.entries == {}

@@ -62,7 +62,10 @@ BAD_BODIES = {
 
 
 def expected_holdings(venue: Venue, emulator) -> dict:
-    return dict(venue.expected) if venue.expected else expected_by_wallet(emulator.account.balances)
+    if venue.expected:
+        return dict(venue.expected)
+    return {(venue.stored_in.get(key, key[0]), key[1]): value
+            for key, value in expected_by_wallet(emulator.account.balances).items()}
 
 
 def fast(client):

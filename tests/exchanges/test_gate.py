@@ -39,7 +39,7 @@ def test_portfolio_over_every_wallet_type(run_adapter):
         ("margin", "USDT"): (D("300"), D(0)),
         ("cross_margin", "USDT"): (D("60"), D("10")),
         ("futures", "USDT"): (D("1000"), D("300")),
-        ("futures", "BTC"): (D("0.01"), D(0)),
+        ("futures_coinm", "BTC"): (D("0.01"), D(0)),
         ("delivery", "USDT"): (D("40"), D(0)),
         ("options", "USDT"): (D("25"), D("5")),
         ("earn_flexible", "USDT"): (D("5100"), D("100")),
@@ -176,3 +176,18 @@ def test_dual_orders_are_read_over_every_page(run_adapter):
         ("BTC", D("0.02"), "2027-01-15"), ("ETH", D("1.5"), "2027-02-01")}
     # three orders (one settled), one per page, then an empty page
     assert emulator.requests.count(("GET", "/api/v4/earn/dual/orders")) == 4
+
+
+def test_one_settle_currency_failing_keeps_the_other(run_adapter):
+    """Issue 15, point 27: BTC-settled futures answering 404 keeps the USDT-settled
+    account, names only the failed one, and a 404 is not called a server error."""
+    emulator = _emulator()
+    emulator.inject(FaultKind.NOT_FOUND, path_prefix="/api/v4/futures/btc/accounts")
+    reading = run_adapter(emulator, GateAdapter())
+    assert set(reading.coverage) == WALLETS - {"futures_coinm"}
+    assert set(reading.missing) == {"futures_coinm"}
+    reason = reading.missing["futures_coinm"]
+    assert "404" in reason and "server error" not in reason
+    got = by_key(reading.balances)
+    assert got[("futures", "USDT")].total == D("1000")
+    assert ("futures_coinm", "BTC") not in got

@@ -45,7 +45,15 @@ def test_inverse_markets_price_the_quote_currency():
     b = book([q("EUR", "USDT", "1.08", "binance"), q("BTC", "EUR", "55000", "binance")],
              target="EUR")
     assert b.value("BTC", "binance").price == D("55000")
-    assert abs(b.value("USDT", "binance").price - D(1) / D("1.08")) < D("1e-20")
+    # an inverse keeps 12 significant digits: exact to a cent on 10 billion
+    assert b.value("USDT", "binance").price == D("0.925925925926")
+
+
+def test_a_converted_price_has_no_digits_its_quotes_do_not_carry():
+    """BTC/USDT (itself rounded to 8 decimals) x USDT/USD is 91116.600000000204 exactly;
+    the price shown and exported is 91116.6."""
+    b = book([q("BTC", "USDT", "91153.06122449", "binance"), q("USDT", "USD", "0.9996", "kraken")])
+    assert b.value("BTC", "binance").price == D("91116.6")
 
 
 def test_last_known_price_before_stablecoin_assumption_and_with_its_age():
@@ -100,3 +108,19 @@ def test_prices_from_another_connected_exchange_and_last_known(
     # the other account's markets were cached apart (another API URL): BTC still live
     btc = next(h for h in snap.holdings if h.asset == "BTC")
     assert btc.price_source == "binance BTC/USDT × binance USDT/USD"
+
+
+def test_an_asset_the_exchange_cannot_price_is_valued_from_the_market_cache(
+        store, data_dir, add_exchange_account, memory_keyring):
+    from exposure_app.storage.market_cache import CachedTicker
+
+    a = _emulator("a", {"BTC/USDT": "64000"},
+                  [EmulatedBalance("spot", "BTC", D(1)), EmulatedBalance("spot", "FTT", D(100))])
+    acc = add_exchange_account(store, "A", a)
+    fetched = utc_now() - timedelta(hours=2)
+    store.market.save([], [CachedTicker("FTT", "USD", D("1.5"), "kraken", fetched)], fetched)
+    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring))
+    snap = store.snapshots.get(report.result_for(acc.id).snapshot_id)
+    ftt = next(h for h in snap.holdings if h.asset == "FTT")
+    assert ftt.price == D("1.5") and ftt.value == D("150")
+    assert "market price cache: kraken FTT/USD" in ftt.price_source

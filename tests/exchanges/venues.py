@@ -66,6 +66,8 @@ class Venue:
     reads_permissions: bool = True           # False: the exchange has no key-permission call
     # (wallet, asset) -> (free, locked) when the emulator's names are not the stored ones
     expected: Mapping[tuple[str, str], tuple[Decimal, Decimal]] | None = None
+    # (emulated wallet, asset) -> the wallet the adapter stores it in, where they differ
+    stored_in: Mapping[tuple[str, str], str] = field(default_factory=dict)
     emulator_kwargs: Mapping[str, Any] = field(default_factory=dict)
     emulator_attributes: Mapping[str, Any] = field(default_factory=dict)
     fault_kinds: Mapping[FaultKind, str] = field(default_factory=dict)   # matrix overrides
@@ -282,6 +284,8 @@ GATE = Venue(
     values={("spot", "BTC"): D("30000"), ("staking", "GT"): D("2232")},
     unpriced=("ETH",),
     one_wallet=("/api/v4/spot/accounts", frozenset({"spot"})),
+    # the emulator serves BTC-settled perpetuals from its futures wallet
+    stored_in={("futures", "BTC"): "futures_coinm"},
     reads_permissions=False,
 )
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,18 @@ def _user_event_ids(warnings: dict) -> dict[str, set[str]]:
             for w in warnings["warnings"]}
 
 
+def _snapshot_currencies(node, found: list[str]):
+    """Remove ``currency`` (added by migration 11) from every snapshot, collecting it."""
+    if isinstance(node, dict):
+        if "account_id" in node and "taken_at" in node and "currency" in node:
+            found.append(node.pop("currency"))
+        for value in node.values():
+            _snapshot_currencies(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _snapshot_currencies(value, found)
+
+
 def test_release1_profile_migrates_with_its_data_intact(release1_profile):
     data_dir, expected = release1_profile
     with ProfileStore.open(data_dir) as store:
@@ -66,6 +79,14 @@ def test_release1_profile_migrates_with_its_data_intact(release1_profile):
         assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
         observed = json.loads(json.dumps(observe(store, Settings.load(data_dir), expected["as_of"])))
     before = expected["observed"]
+    currencies: list[str] = []
+    _snapshot_currencies(observed, currencies)
+    assert currencies and set(currencies) == {"USD"}   # release 1 stored USD figures
+    # migration 7 gives release-1 user events a publication time: when they were added
+    for event in observed["user_events"]:
+        published = datetime.fromisoformat(event.pop("published"))
+        assert published.tzinfo is not None and published.date() >= date.fromisoformat(event["date"])
+        assert event.pop("scheduled") is False and event.pop("published_note") == ""
     for key in STORED:
         assert observed[key] == before[key], key
     for key in EXPOSURE_FIGURES:

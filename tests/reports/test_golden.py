@@ -83,14 +83,15 @@ def test_checklist_markdown_matches_golden(golden_store, tmp_path):
 
 
 def test_format_rules(golden_store, tmp_path):
-    """UTF-8, header, ISO times with offset, '.' decimals at full precision, currency column."""
+    """UTF-8, header, ISO times with offset, '.' decimals: amounts and prices at full
+    precision, values rounded to the base currency's cents; currency column."""
     out = tmp_path / "h.csv"
     write_report(golden_store, Settings(), "holdings", out, ReportOptions(as_of=profile.AS_OF))
     raw = out.read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
     bgb = next(r for r in rows if r["asset"] == "BGB")
-    assert bgb["price"] == "1.2345678901234567" and bgb["value"] == "123.45678901234567"
+    assert bgb["price"] == "1.2345678901234567" and bgb["value"] == "123.46"
     assert bgb["base_currency"] == "USD" and bgb["snapshot_time"] == "2026-03-01T10:30:00+00:00"
     assert rows[0]["as_of"] == "2026-03-03T23:59:59.999999+00:00"
     assert rows[0]["account"] == "'=Bitget main"                  # neutralised
@@ -117,3 +118,37 @@ def test_as_of_before_any_data_gives_a_header_only(golden_store, tmp_path):
     result = write_report(golden_store, Settings(), "holdings", out,
                           ReportOptions(as_of=datetime(2020, 1, 1, tzinfo=UTC)))
     assert result.rows == 0 and out.read_bytes().count(b"\r\n") == 1
+
+
+def test_values_are_rounded_to_the_base_currencys_cents_and_amounts_stay_exact(golden_store,
+                                                                               tmp_path):
+    import re
+
+    out = tmp_path / "e.csv"
+    for report in ("exposure", "holdings", "history", "checklist"):
+        write_report(golden_store, Settings(), report, out, ReportOptions(as_of=profile.AS_OF))
+        rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+        for row in rows:
+            for column in ("direct", "affiliated", "value", "custodial", "self_custody",
+                           "net_worth"):
+                cell = row.get(column) or ""
+                assert not re.search(r"\.\d{3,}$", cell), (report, column, cell)
+    rows = list(csv.DictReader(io.StringIO(
+        (GOLDEN / "holdings.csv").read_text(encoding="utf-8"), newline="")))
+    assert next(r for r in rows if r["asset"] == "BGB")["price"] == "1.2345678901234567"
+    md = tmp_path / "plan.md"
+    write_checklist_markdown(golden_store, Settings(), md, scope="all", as_of=profile.AS_OF)
+    assert "value 123.46 USD" in md.read_text(encoding="utf-8")
+
+
+def test_round_money_uses_each_currencys_cents():
+    from decimal import Decimal
+
+    from exposure_app.domain.money import round_money
+
+    value = Decimal("71004.5979999180236307444307623787064940540414671297569594952")
+    assert round_money(value, "USD") == Decimal("71004.60")
+    assert round_money(value, "JPY") == Decimal("71005")
+    assert round_money(Decimal("-0.001"), "EUR") == Decimal("0.00")
+    assert str(round_money(Decimal("-0.001"), "EUR")) == "0.00"
+    assert round_money(Decimal("1.123456789"), "BTC") == Decimal("1.12345679")

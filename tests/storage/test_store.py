@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotSource, SnapshotStatus
+from exposure_app.domain.timeutil import to_storage
 from exposure_app.storage.errors import ConflictError, SchemaTooNewError
 from exposure_app.storage.migrations import LATEST_VERSION, MIGRATIONS
 from exposure_app.storage.store import DB_NAME, ProfileStore
@@ -82,12 +83,19 @@ def test_every_earlier_schema_version_migrates_with_data(tmp_path):
         old = ProfileStore.open(folder, target_version=version)
         assert old.user_version == version
         a = old.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
-        old.snapshots.save(snap(a.id, T0, btc("1.25")))
+        # written with the version-1 columns: today's repository writes newer ones
+        old.db.execute(
+            "INSERT INTO snapshots (account_id, taken_at, status, usable, source) "
+            "VALUES (?, ?, 'ok', 1, 'manual')", [a.id, to_storage(T0)])
+        old.db.execute(
+            "INSERT INTO holdings (snapshot_id, wallet, asset, free, locked, total, priced) "
+            "VALUES (last_insert_rowid(), 'main', 'BTC', '1.25', '0', '1.25', 0)")
         old.close()
         new = ProfileStore.open(folder)
         assert new.user_version == LATEST_VERSION == len(MIGRATIONS)
         state = new.snapshots.state(new.accounts.by_name("Ledger"), T0)
         assert state.snapshot.holdings[0].total == Decimal("1.25")
+        assert state.snapshot.currency == "USD"   # rows from before m0011 are USD
         new.close()
 
 

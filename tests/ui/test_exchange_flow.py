@@ -14,10 +14,7 @@ from exposure_app.ui.models.accounts_model import AccountsModel
 def _choose(qtbot, dialog, exchange_id: str) -> None:
     qtbot.waitUntil(dialog.exchanges_loaded, timeout=30000)
     dialog.search.setText(exchange_id)
-    proxy = dialog.ids_proxy
-    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data() == exchange_id)
-    dialog.list.setCurrentIndex(proxy.index(row, 0))
-    assert dialog.exchange_id == exchange_id
+    assert dialog.choose(exchange_id)
 
 
 def _fill(dialog, emulator) -> None:

@@ -87,3 +87,16 @@ def test_csv_import_with_a_bad_line_is_rejected_with_a_report(qtbot, make_window
     assert dialog.import_result.snapshots_written == 1 and dialog.import_result.rows == 2
     assert store.db.execute("SELECT count(*) FROM snapshots").fetchone()[0] == before + 1
     assert any("Imported 1 snapshot" in m for m in window.banner.messages())
+
+
+def test_an_unknown_custodian_is_refused_with_the_closest_one(qtbot, make_window, data_dir):
+    window = make_window(data_dir)
+    dialog = window.accounts.add_manual()
+    dialog.name.setText("Savings")
+    dialog.custodial.setChecked(True)
+    dialog.counterparty.setCurrentText("celsus")
+    dialog.save()
+    assert "did you mean celsius?" in dialog.error.text() and dialog.account is None
+    dialog.new_custodian.setChecked(True)
+    dialog.save()
+    assert dialog.account is not None and dialog.account.counterparty == "celsus"

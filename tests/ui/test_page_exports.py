@@ -155,11 +155,12 @@ def test_due_tests_are_announced_soon_after_start_not_during_it(qtbot, make_wind
         populate(store)
     finally:
         store.close()
-    monkeypatch.setattr(main_window, "DUE_NOTICE_DELAY_MS", 300)
+    # long enough that a loaded machine still opens the window well before it fires
+    monkeypatch.setattr(main_window, "DUE_NOTICE_DELAY_MS", 3000)
     window = make_window(data_dir)
     assert window.state.data.due_reminders
     assert window.pages.built("checklist") is None   # not built while the window opens
-    qtbot.waitUntil(lambda: window.pages.built("checklist") is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.pages.built("checklist") is not None, timeout=20000)
     page = window.pages.built("checklist")
     assert {cp for cp, _due in page.reminders._notified} == {"binance", "kraken"}
 

@@ -28,7 +28,14 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
-from exposure_app.exchanges.errors import ErrorKind, SyncError, describe_exception, make_error
+from exposure_app.domain.bounds import reported_balance_problem
+from exposure_app.exchanges.errors import (
+    ErrorKind,
+    SyncError,
+    describe_exception,
+    friendly_name,
+    make_error,
+)
 from exposure_app.exchanges.validation import Envelope
 
 # A wallet reader takes the ccxt client and returns the wallet's rows.
@@ -49,6 +56,11 @@ class WalletSpec:
     name: str
     read: WalletReader
     required: bool = True   # a required wallet failing makes the snapshot partial
+    may_owe: bool = False
+    """Whether a coin's total may be negative here besides the borrowing and
+    derivatives wallets (``domain.bounds.WALLETS_THAT_MAY_OWE``): a unified
+    trading account read as ``spot`` (OKX, Bybit, Bitget UTA) reports equity
+    net of what is borrowed."""
 
 
 def credential_values(client: Any) -> list[str]:
@@ -221,10 +233,15 @@ class ExchangeAdapter:
                 errors.append(error)
                 missing[spec.name] = error.message
                 continue
-            for row in result:
-                if row.wallet != spec.name:
-                    row = replace(row, wallet=spec.name)
-                rows.append(row)
+            wallet_rows = [row if row.wallet == spec.name else replace(row, wallet=spec.name)
+                           for row in result]
+            implausible = self.implausible_balance(spec.name, wallet_rows,
+                                                   may_owe=spec.may_owe)
+            if implausible is not None:
+                errors.append(implausible)
+                missing[spec.name] = implausible.message
+                continue
+            rows.extend(wallet_rows)
             coverage.append(spec.name)
         for error in errors:
             if error.account_level:
@@ -235,6 +252,26 @@ class ExchangeAdapter:
             balances=tuple(rows), coverage=tuple(coverage), missing=missing,
             skipped=skipped, coverage_note=self.coverage_note,
         )
+
+    def implausible_balance(self, wallet: str, rows: list[WalletBalance], *,
+                            may_owe: bool = False) -> SyncError | None:
+        """The error for a wallet whose answer holds a balance that cannot be right.
+
+        A negative total outside a borrowing or derivatives wallet, a
+        non-finite figure or one beyond any real holding
+        (:func:`~exposure_app.domain.bounds.reported_balance_problem`) makes
+        the whole wallet's reading invalid: it is reported like a failed
+        wallet, so its last good figures are carried forward with this reason.
+        """
+        for row in rows:
+            problem = reported_balance_problem(wallet, row.asset, row.free, row.locked, row.total,
+                                               may_owe=may_owe)
+            if problem is not None:
+                return SyncError(ErrorKind.BAD_RESPONSE, (
+                    f"{friendly_name(self.exchange_id)} reported a balance that cannot be "
+                    f"right ({problem}); nothing was stored from the {wallet} wallet."
+                ))
+        return None
 
     async def read_permissions_safely(self, client: Any) -> KeyPermissions:
         """Permissions, or ``unknown`` with the reason when they cannot be read."""

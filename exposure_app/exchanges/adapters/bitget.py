@@ -102,7 +102,7 @@ class BitgetAdapter(ExchangeAdapter):
 
     def wallets(self) -> list[WalletSpec]:
         return [
-            WalletSpec("spot", self.read_spot),
+            WalletSpec("spot", self.read_spot, may_owe=True),   # UTA equity
             WalletSpec("funding", self.read_funding),
             WalletSpec("futures", self.read_futures),
             WalletSpec("margin", self.read_margin),

@@ -89,7 +89,7 @@ class BybitAdapter(ExchangeAdapter):
 
     def wallets(self) -> list[WalletSpec]:
         return [
-            WalletSpec("spot", self.read_spot),
+            WalletSpec("spot", self.read_spot, may_owe=True),   # unified equity
             WalletSpec("futures", self.read_futures),
             WalletSpec("funding", self.read_funding),
             WalletSpec("earn_flexible", self.read_flexible_saving),

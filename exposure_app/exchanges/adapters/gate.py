@@ -11,7 +11,8 @@ wallet         endpoint                               locked
 spot           GET spot/accounts                      ``locked`` (open orders)
 margin         GET margin/accounts (isolated pairs)   ``locked`` (open orders)
 cross_margin   GET margin/cross/accounts              ``freeze``
-futures        GET futures/{usdt,btc}/accounts        position + order margin
+futures        GET futures/usdt/accounts              position + order margin
+futures_coinm  GET futures/btc/accounts               position + order margin
 delivery       GET delivery/usdt/accounts             position + order margin
 options        GET options/accounts                   initial + order margin
 earn_flexible  GET earn/uni/lends (Uni lending)       ``frozen_amount`` (redeeming)
@@ -24,6 +25,9 @@ staking        GET earn/staking/assets                all of a locked product (t
 Margin balances are stored gross (``available + locked``): borrowed amounts
 are a debt to Gate, not a holding, and the wallet rows have no debt column.
 Futures totals include unrealised profit and loss (what closing would leave).
+The USDT-settled and the BTC-settled (coin-margined) perpetual accounts are
+two wallets, read by two calls, so one settle currency's endpoint failing
+keeps what the other answered and names only the failed one in ``missing``.
 
 After the wallets are read, Gate's own valuation of every account
 (``GET wallet/total_balance``) is checked for accounts this adapter does not
@@ -224,6 +228,7 @@ class GateAdapter(ExchangeAdapter):
             WalletSpec("margin", self.read_isolated_margin),
             WalletSpec("cross_margin", self.read_cross_margin),
             WalletSpec("futures", self.read_futures),
+            WalletSpec("futures_coinm", self.read_coin_margined_futures),
             WalletSpec("delivery", self.read_delivery),
             WalletSpec("options", self.read_options),
             WalletSpec("earn_flexible", self.read_uni_lends),
@@ -285,11 +290,12 @@ class GateAdapter(ExchangeAdapter):
         return parse_contract_account(client, response, wallet)
 
     async def read_futures(self, client: Any) -> list[WalletBalance]:
-        rows = []
-        for settle in ("usdt", "btc"):
-            rows += await self._contract(client, "private_futures_get_settle_accounts", settle,
-                                         "futures")
-        return sum_rows(rows)
+        return await self._contract(client, "private_futures_get_settle_accounts", "usdt",
+                                    "futures")
+
+    async def read_coin_margined_futures(self, client: Any) -> list[WalletBalance]:
+        return await self._contract(client, "private_futures_get_settle_accounts", "btc",
+                                    "futures_coinm")
 
     async def read_delivery(self, client: Any) -> list[WalletBalance]:
         return await self._contract(client, "private_delivery_get_settle_accounts", "usdt",

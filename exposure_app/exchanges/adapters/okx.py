@@ -69,7 +69,7 @@ class OkxAdapter(ExchangeAdapter):
 
     def wallets(self) -> list[WalletSpec]:
         return [
-            WalletSpec("spot", self.read_trading),
+            WalletSpec("spot", self.read_trading, may_owe=True),   # eq nets liabilities
             WalletSpec("funding", self.read_funding),
             WalletSpec("earn_flexible", self.read_savings),
             WalletSpec("staking", self.read_onchain_earn),

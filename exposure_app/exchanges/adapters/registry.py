@@ -15,7 +15,12 @@ from typing import Any
 
 from exposure_app.domain.balances import AccountReading, WalletBalance
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.validation import unified_balance_rows
+from exposure_app.exchanges.errors import ErrorKind, SyncError, friendly_name
+from exposure_app.exchanges.validation import (
+    answers_received,
+    require_json_answers,
+    unified_balance_rows,
+)
 
 # ccxt id -> "module:Class". Other developers add one line per exchange.
 DEDICATED: dict[str, str] = {
@@ -49,6 +54,12 @@ _GENERIC_TYPES = (
     ("swap", "swap"),
     ("future", "future"),
 )
+
+
+def _needs_arguments(exc: BaseException) -> bool:
+    """ccxt refused the call before sending it: the method needs an argument
+    (a symbol) to list this wallet (``ArgumentsRequired``)."""
+    return any(cls.__name__ == "ArgumentsRequired" for cls in type(exc).__mro__)
 
 
 def canonical_id(exchange_id: str) -> str:
@@ -96,13 +107,20 @@ class GenericAdapter(ExchangeAdapter):
         self._types: tuple[str, ...] = ()
         self._prepared = False
         self._infos: dict[str, Any] = {}
+        # wallet types ccxt lists only with extra arguments (mexc's margin wallet
+        # needs a market symbol): learnt once, then never asked for again
+        self._unlistable: dict[str, str] = {}
 
     @property
     def coverage_note(self) -> str:
-        return (
+        note = (
             "generic: ccxt unified balances only (earn, staking and savings are not "
             "covered for this exchange)"
         )
+        if self._unlistable:
+            note += (f"; not read: {', '.join(sorted(self._unlistable))} (listed only "
+                     "market by market)")
+        return note
 
     def prepare(self, client: Any) -> None:
         has = getattr(client, "has", {}) or {}
@@ -115,7 +133,8 @@ class GenericAdapter(ExchangeAdapter):
 
     def wallets(self) -> list[WalletSpec]:
         specs = [WalletSpec("spot", self._reader(None))]
-        specs += [WalletSpec(t, self._reader(t), required=False) for t in self._types]
+        specs += [WalletSpec(t, self._reader(t), required=False) for t in self._types
+                  if t not in self._unlistable]
         return specs
 
     def _reader(self, wallet_type: str | None):
@@ -123,7 +142,17 @@ class GenericAdapter(ExchangeAdapter):
 
         async def read(client: Any) -> list[WalletBalance]:
             params = {} if wallet_type is None else {"type": wallet_type}
-            balance = await client.fetch_balance(params)
+            with answers_received() as answers:
+                try:
+                    balance = await client.fetch_balance(params)
+                except Exception as exc:
+                    if wallet_type is None or not _needs_arguments(exc):
+                        raise
+                    reason = (f"{friendly_name(self.exchange_id)} lists its {name} wallet "
+                              "only market by market (ccxt needs a symbol), so it is not read")
+                    self._unlistable[name] = reason
+                    raise SyncError(ErrorKind.NOT_SUPPORTED, reason) from None
+            require_json_answers(answers, f"{name} balance")
             rows = unified_balance_rows(balance, name, f"{name} balance")
             # what identifies the answer: its balances (bodies carry timestamps)
             self._infos[name] = sorted((r.asset, r.free, r.locked, r.total) for r in rows)
@@ -137,6 +166,8 @@ class GenericAdapter(ExchangeAdapter):
             self._prepared = True
         self._infos = {}
         reading = await super().read_balances(client)
+        reading = replace(reading, skipped={**self._unlistable, **reading.skipped},
+                          coverage_note=self.coverage_note)
         # drop a wallet type answered with the same balances as an earlier one
         # (venues that ignore an unknown type, or map two types to one endpoint);
         # it is listed in ``skipped`` so the user sees why

@@ -35,6 +35,7 @@ from exposure_app.services.demo.portfolio import (
     demo_specs,
 )
 from exposure_app.services.demo.prices import PricePath, generate_price_path
+from exposure_app.storage.checklist import ReminderRepository
 from exposure_app.storage.prices import PriceRecord
 from exposure_app.storage.store import ProfileStore
 
@@ -243,7 +244,42 @@ def write_demo_history(
                 )
             )
         store.prices.record(list(price_records(history)))
+        first_seen: dict[str, datetime] = {}
+        for capture in history.captures:
+            first_seen.setdefault(capture.account, capture.taken_at)
+        for key, taken_at in first_seen.items():   # added when first recorded, like a user's
+            store.accounts.set_created_at(account_ids[key], taken_at)
+        tests = ReminderRepository(store)
+        for counterparty, tested_at in demo_withdrawal_tests(history):
+            tests.record_test(counterparty, tested_at, "worked", note="demo test withdrawal",
+                              now=tested_at)
     return len(history.captures)
+
+
+# The demo user stopped testing FTX when its withdrawals halted.
+_TESTS_UNTIL = {"ftx": date(2022, 11, 7)}
+
+
+def demo_withdrawal_tests(history: DemoHistory) -> list[tuple[str, datetime]]:
+    """Test withdrawals a careful user would have made: about every 91 days per custodian.
+
+    The largest custodian's last test is 97 days old (so one reminder is due a
+    week ago, as in daily use); the others were tested within the last three months.
+    """
+    first: dict[str, date] = {}
+    keys = {s.key: s for s in history.specs}
+    for capture in history.captures:
+        spec = keys[capture.account]
+        if spec.counterparty and capture.holdings:
+            first.setdefault(spec.counterparty, capture.taken_at.date())
+    out = []
+    for index, (cp, since) in enumerate(sorted(first.items(), key=lambda kv: kv[1])):
+        last = history.end - timedelta(days=97 if index == 0 else 20 + (index * 23) % 60)
+        day = min(last, _TESTS_UNTIL.get(cp, last))
+        while day >= since + timedelta(days=14):
+            out.append((cp, datetime.combine(day, time(10, 0), tzinfo=UTC)))
+            day -= timedelta(days=91)
+    return sorted(out, key=lambda t: t[1])
 
 
 def add_manual_accounts(store: ProfileStore, specs: Iterable[DemoAccountSpec]) -> dict[str, int]:

@@ -15,7 +15,9 @@ window and :meth:`DemoSession.close` when it quits. In between:
   with their API URL pointed at the emulators, so "Sync" runs the real ccxt
   path;
 * the generated history (:mod:`exposure_app.services.demo.history`) is
-  written into the profile.
+  written into the profile;
+* the Kraken and Binance emulators serve the demo's price path as public
+  tickers and daily candles, and the profile's price sources point at them.
 
 Threading: :func:`start_demo_session` and :meth:`DemoSession.close` run on
 the caller's thread (the GUI thread, before the window exists and after it
@@ -39,6 +41,7 @@ from typing import Any
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.emulator.base import EmulatorServer, ExchangeEmulator, start_emulators
 from exposure_app.emulator.demo_portfolio import build_demo_emulator, pick_demo_exchanges
+from exposure_app.emulator.market_tape import MarketTape
 from exposure_app.emulator.registry import available as available_emulators
 from exposure_app.services.demo.history import (
     DEFAULT_SEED,
@@ -48,6 +51,7 @@ from exposure_app.services.demo.history import (
     write_demo_history,
 )
 from exposure_app.services.demo.portfolio import EXCHANGE_NAMES
+from exposure_app.services.demo.watch_demo import add_demo_wallet
 from exposure_app.services.profile import Profile
 from exposure_app.storage.errors import ProfileLockedError
 from exposure_app.storage.profile_lock import ProfileLock
@@ -98,6 +102,8 @@ class DemoSession:
     account_ids: dict[str, int]
     _keyring: _ProcessKeyring = field(repr=False)
     closed: bool = False
+    chain_server: EmulatorServer | None = None
+    """The loopback chain servers of the demo's watch-only wallet (``demo.watch_demo``)."""
 
     @property
     def emulators(self) -> dict[str, ExchangeEmulator]:
@@ -122,6 +128,8 @@ class DemoSession:
             return
         self.closed = True
         atexit.unregister(self.close)
+        if self.chain_server is not None:
+            self.chain_server.stop()
         _undo(self.server, self._keyring, self.profile, self.temp_dir)
 
     def __enter__(self) -> DemoSession:
@@ -168,10 +176,14 @@ def start_demo_session(
         server = start_emulators(
             build_demo_emulator(available_emulators()[ex], prices, today) for ex in chosen
         )
+        price_sources = _serve_demo_market(server, history)
         # Held from the start, so a sweep by another demo never takes this folder.
         profile = Profile(temp_dir / "profile", temporary=True)
         profile.lock.acquire()
         account_ids = _populate(profile, history, server, SecretStore(backend))
+        settings = profile.load_settings()
+        settings.price_sources = price_sources
+        settings.save()
     except BaseException:
         _undo(server, process_keyring, profile, temp_dir)
         raise
@@ -180,7 +192,40 @@ def start_demo_session(
         history=history, account_ids=account_ids, _keyring=process_keyring,
     )
     atexit.register(session.close)
+    try:   # the watched wallet and its withdrawal (services.demo.watch_demo)
+        session.chain_server = EmulatorServer()
+        session.account_ids["watch-only"] = add_demo_wallet(
+            profile, session.chain_server, server.emulators)
+    except BaseException:
+        session.close()
+        raise
     return session
+
+
+# Emulators whose public market routes (tickers and daily OHLCV) ccxt reads for prices.
+DEMO_PRICE_SOURCES = ("kraken", "binance")
+
+
+def _serve_demo_market(server: EmulatorServer, history: DemoHistory) -> str:
+    """Serve the demo's price path as the market of the price-source emulators.
+
+    Their tickers and daily candles then come from the same seeded path the
+    generated history was priced with (``services.demo.prices``; illustrative,
+    not market data), and the demo profile's price sources point at them, so a
+    price update in the demo reads its market through ccxt like a real one.
+    Returns the ``price_sources`` setting.
+    """
+    tape = MarketTape(today=history.end)
+    for asset, series in history.prices.prices.items():
+        tape.set(asset, series)
+    sources = []
+    for exchange_id in DEMO_PRICE_SOURCES:
+        emulator = server.emulators.get(exchange_id)
+        if emulator is None:
+            continue
+        emulator.use_market(tape, tuple(emulator.tickers))
+        sources.append(f"{exchange_id}={emulator.base_url}")
+    return ", ".join(sources) or "kraken"
 
 
 def _undo(

@@ -21,6 +21,8 @@ from exposure_app.storage.migrations import (
     m0006_revalued_snapshots,
     m0007_risk_published_links,
     m0008_news_suggestions,
+    m0011_market_prices,
+    m0012_watch_only,
 )
 
 Migration = Callable[[Database], None]
@@ -34,6 +36,8 @@ MIGRATIONS: list[Migration] = [
     m0006_revalued_snapshots.migrate,
     m0007_risk_published_links.migrate,
     m0008_news_suggestions.migrate,
+    m0011_market_prices.migrate,
+    m0012_watch_only.migrate,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -8,12 +8,20 @@ is a line on its own right-hand axis (a second ``ViewBox`` linked on x).
 A draggable vertical line marks the window's "as of" day and emits
 :attr:`HistoryChart.as_of_dragged` when the user lets it go.
 
+The x axis never reaches past the last day (no future days); a single day of
+data is drawn one day wide rather than as an invisible zero-width area. Under
+the mouse, a crosshair and a read-out give the day, each band's value and the
+custodial share (:meth:`HistoryChart.readout_at`). :meth:`show_last_days`
+zooms to the last N days (the page's 1M/3M/1Y/All presets).
+
 Threading: GUI thread only.
 """
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,6 +31,7 @@ from PySide6.QtGui import QColor
 from exposure_app.services.history import HistoryPoint
 from exposure_app.ui.charts import theme
 from exposure_app.ui.charts.stacked_areas import StackedAreasItem
+from exposure_app.ui.formatting import format_money, format_share
 
 # pyqtgraph picks the Qt binding already loaded: the app has imported PySide6 by now.
 pg.setConfigOptions(antialias=True, foreground="k", background="w")
@@ -115,6 +124,21 @@ class HistoryChart(pg.PlotWidget):
         self.areas.setZValue(-10)
         plot.addItem(self.areas)
         self.share_curve: pg.PlotDataItem | None = None
+        self.currency = ""
+        self._drawn: list[HistoryPoint] = []
+        self._band_values = np.zeros((0, 0))
+        self._x = np.zeros(0)
+        self.crosshair = pg.InfiniteLine(angle=90, movable=False,
+                                         pen=pg.mkPen(theme.foreground(), width=1))
+        self.readout = pg.TextItem("", color=theme.foreground(), anchor=(0, 0),
+                                   fill=pg.mkBrush(theme.background()),
+                                   border=pg.mkPen(theme.foreground()))
+        self.readout.setZValue(100)
+        self.crosshair.setVisible(False)
+        self.readout.setVisible(False)
+        plot.addItem(self.crosshair, ignoreBounds=True)
+        plot.addItem(self.readout, ignoreBounds=True)
+        plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     def _sync_views(self) -> None:
         self.share_view.setGeometry(self.getPlotItem().getViewBox().sceneBoundingRect())
@@ -145,22 +169,96 @@ class HistoryChart(pg.PlotWidget):
             return
         x = np.array([day_to_ts(p.day) for p in points])
         names_and_colours, values = stacked_values(points, names)
+        self._drawn, self._band_values, self._x = list(points), values, x
+        if len(points) == 1:   # one day of data: a band one day wide, not an invisible line
+            x = np.array([x[0] - DAY_SECONDS / 2, x[0] + DAY_SECONDS / 2])
+            values = np.repeat(values, 2, axis=1)
         tops = np.cumsum(values, axis=0)
         self.areas.set_bands(x, tops, [colour for _name, colour in names_and_colours])
         self.legend_entries = [(name, QColor(colour)) for name, colour in names_and_colours]
         net_worth = tops[-1]
         share = np.array([float(p.custodial_share) * 100 for p in points])
+        if len(points) == 1:
+            share = np.repeat(share, 2)
         self.share_curve = pg.PlotDataItem(
             x, share, pen=pg.mkPen(theme.foreground(), width=2, style=Qt.PenStyle.DotLine))
         self.share_view.addItem(self.share_curve)
         top = float(net_worth.max())
         plot.setYRange(0, top * 1.08 if top > 0 else 1, padding=0)
-        plot.setXRange(x[0] - DAY_SECONDS / 2, x[-1] + DAY_SECONDS / 2, padding=0.01)
-        plot.setLimits(xMin=x[0] - DAY_SECONDS * 3, xMax=x[-1] + DAY_SECONDS * 3)
-        self.as_of_line.setBounds((x[0], x[-1]))
+        # all the data, and never a day after the last one. note: the limits first: the
+        # old ones (a week of data) would clamp the new range to that week
+        self._x_span = (float(x[0]) - DAY_SECONDS / 2, float(x[-1]) + DAY_SECONDS / 2)
+        plot.setLimits(xMin=self._x_span[0], xMax=self._x_span[1])
+        plot.setXRange(*self._x_span, padding=0)
+        self.as_of_line.setBounds((float(self._x[0]), float(self._x[-1])))
         plot.addItem(self.as_of_line)
         plot.addItem(self.as_of_text, ignoreBounds=True)
         self._sync_views()
+
+    def show_last_days(self, days: int | None) -> None:
+        """Zoom to the last ``days`` days of the data (``None``: all of it)."""
+        if not self._drawn:
+            return
+        start, end = self._x_span
+        if days is not None:
+            start = max(start, end - days * DAY_SECONDS)
+        self.getPlotItem().setXRange(start, end, padding=0)
+
+    def visible_days(self) -> tuple[date, date]:
+        """The first and last day the x axis shows now."""
+        low, high = self.getPlotItem().getViewBox().viewRange()[0]
+        return ts_to_day(low + DAY_SECONDS / 2), ts_to_day(high - DAY_SECONDS / 2)
+
+    def readout_at(self, ts: float) -> str:
+        """The read-out for the drawn day nearest ``ts``: date, each band's value, share."""
+        if not self._drawn:
+            return ""
+        i = int(np.abs(self._x - ts).argmin())
+        point = self._drawn[i]
+        lines = [f"<b>{point.day.isoformat()}</b>"]
+        for (name, colour), value in zip(self.legend_entries, self._band_values[:, i],
+                                         strict=True):
+            lines.append(f"<span style='color:{colour.name()}'>■</span> {html.escape(name)}: "
+                         f"{format_money(Decimal(str(round(value, 2))), self.currency)}")
+        lines.append(f"Net worth: {format_money(point.net_worth, self.currency)}")
+        lines.append(f"Custodial share: {format_share(point.custodial_share)}")
+        return "<br>".join(lines)
+
+    def show_readout(self, ts: float) -> None:
+        """Crosshair and read-out at ``ts`` (a time on the x axis)."""
+        if not self._drawn:
+            return
+        i = int(np.abs(self._x - ts).argmin())
+        x = float(self._x[i])
+        # the palette may have changed since the chart was made (light/dark)
+        self.crosshair.setPen(pg.mkPen(theme.foreground(), width=1))
+        self.readout.setColor(theme.foreground())
+        self.readout.fill = pg.mkBrush(theme.background())
+        self.readout.border = pg.mkPen(theme.foreground())
+        self.crosshair.setValue(x)
+        self.readout.setHtml(f"<div style='padding:2px'>{self.readout_at(ts)}</div>")
+        view = self.getPlotItem().getViewBox()
+        (low, high), (_bottom, top) = view.viewRange()
+        # on the side of the cursor with more room, at the top of the plot
+        self.readout.setAnchor((1, 0) if x > (low + high) / 2 else (0, 0))
+        self.readout.setPos(x, top)
+        self.crosshair.setVisible(True)
+        self.readout.setVisible(True)
+
+    def hide_readout(self) -> None:
+        self.crosshair.setVisible(False)
+        self.readout.setVisible(False)
+
+    def _on_mouse_moved(self, pos) -> None:
+        view = self.getPlotItem().getViewBox()
+        if not self._drawn or not view.sceneBoundingRect().contains(pos):
+            self.hide_readout()
+            return
+        self.show_readout(view.mapSceneToView(pos).x())
+
+    def leaveEvent(self, event) -> None:
+        self.hide_readout()
+        super().leaveEvent(event)
 
     def set_as_of(self, day: date) -> None:
         self.as_of_line.blockSignals(True)

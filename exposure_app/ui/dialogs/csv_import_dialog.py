@@ -1,5 +1,9 @@
 """Import dated holdings from a CSV file, with a clear report of rejected lines.
 
+Two kinds of file: Exposure's own holdings CSV (any manual account, any dates),
+or an exchange's own export (Binance, Kraken, Coinbase; see
+``services.exchange_csv_import``) into one custodian account recorded by hand.
+
 The file is checked as a whole first (nothing is written): either every row
 is fine and the dialog says what will be imported, or the report lists each
 rejected line with its reason and the Import button stays disabled.
@@ -12,9 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exposure_app.domain.models import AccountKind
+from exposure_app.services.exchange_csv_import import import_exchange_csv, parse_exchange_csv
 from exposure_app.services.holdings_import import (
     ImportRejected,
     ImportResult,
@@ -33,6 +41,11 @@ from exposure_app.services.holdings_import import (
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.widgets.cards import muted
 
+HOLDINGS, EXCHANGE = "holdings", "exchange"
+EXCHANGE_HELP = ("The file the exchange itself exports: Binance \u201cExport Transaction "
+                 "Records\u201d (its whole history), the Kraken ledger export, or the Coinbase "
+                 "transaction history. The balances it adds up to become the account's "
+                 "holdings as of the file's last row.")
 FORMAT_HELP = ("Columns: account, asset, amount, and optionally date, price or value (in the "
                "base currency). Rows with the same account and date are that account's full "
                "holdings on that date. Accounts must exist and must not be exchange accounts.")
@@ -49,7 +62,21 @@ class CsvImportDialog(QDialog):
         self.setWindowTitle("Import holdings from CSV")
         self.resize(640, 420)
         layout = QVBoxLayout(self)
-        layout.addWidget(muted(FORMAT_HELP))
+        kinds = QFormLayout()
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind of file")
+        self.kind.addItem("Exposure holdings CSV", HOLDINGS)
+        self.kind.addItem("An exchange's own export (Binance, Kraken, Coinbase)", EXCHANGE)
+        self.account = QComboBox()
+        self.account.setAccessibleName("Into account")
+        for account in store.accounts.list():
+            if account.kind is AccountKind.MANUAL_CUSTODIAL:
+                self.account.addItem(account.name, account.id)
+        kinds.addRow("File", self.kind)
+        kinds.addRow("Into", self.account)
+        layout.addLayout(kinds)
+        self.help = muted(FORMAT_HELP)
+        layout.addWidget(self.help)
         row = QHBoxLayout()
         self.path = QLineEdit()
         self.path.setPlaceholderText("Choose a .csv file…")
@@ -77,6 +104,22 @@ class CsvImportDialog(QDialog):
         layout.addWidget(self.buttons)
         self._checked_path: str | None = None
         self.path.editingFinished.connect(self._on_path_edited)
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.account.currentIndexChanged.connect(lambda _i: self._recheck())
+        self._on_kind_changed()
+
+    def _exchange_file(self) -> bool:
+        return self.kind.currentData() == EXCHANGE
+
+    def _on_kind_changed(self) -> None:
+        exchange = self._exchange_file()
+        self.account.setEnabled(exchange)
+        self.help.setText(EXCHANGE_HELP if exchange else FORMAT_HELP)
+        self._recheck()
+
+    def _recheck(self) -> None:
+        if self.path.text().strip():
+            self.check(self.path.text())
 
     def _on_path_edited(self) -> None:
         # note: editingFinished also fires on focus loss after the dialog closed
@@ -98,6 +141,8 @@ class CsvImportDialog(QDialog):
         if not path.strip():
             return False
         try:
+            if self._exchange_file():
+                return self._check_export(Path(path))
             rows = parse_holdings_csv(self.store, Path(path))
         except ImportRejected as exc:
             self.errors = [str(e) for e in exc.errors]
@@ -115,9 +160,34 @@ class CsvImportDialog(QDialog):
         self.import_button.setEnabled(True)
         return True
 
+    def _check_export(self, path: Path) -> bool:
+        if self.account.currentData() is None:
+            self.summary.setText("<b style='color:#d93025'>No account to import into.</b> "
+                                 "Add the exchange as a custodian recorded by hand first "
+                                 "(Accounts → Add wallet or custodian).")
+            self.report.setVisible(False)
+            return False
+        parsed = parse_exchange_csv(path)   # ImportRejected: shown by check()
+        assets = sorted({asset for (_wallet, asset), amount in parsed.balances.items()
+                         if amount})
+        self.summary.setText(
+            f"Ready: a {parsed.exchange.capitalize()} export of {parsed.rows} row(s): "
+            f"balances of {len(assets)} asset(s) ({', '.join(assets[:8])}"
+            f"{'…' if len(assets) > 8 else ''}) as of {parsed.taken_at:%Y-%m-%d %H:%M} UTC, "
+            f"into {self.account.currentText()}.")
+        self.report.setVisible(False)
+        self.import_button.setEnabled(True)
+        return True
+
     def do_import(self) -> None:
         path = Path(self.path.text())
         try:
+            if self._exchange_file():
+                account = self.store.accounts.get(int(self.account.currentData()))
+                self.import_result = import_exchange_csv(self.store, account, path,
+                                                         base=self.base)
+                self.accept()
+                return
             self.import_result = import_holdings_csv(self.store, path, base=self.base)
         except ImportRejected as exc:   # the file changed since the check
             self.errors = [str(e) for e in exc.errors]

@@ -1,7 +1,9 @@
 """Connect an exchange account with an API key.
 
-* A searchable list of every exchange ccxt supports (loaded on a worker
-  thread: importing ccxt takes most of a second, the window must not stall).
+* A searchable list of every exchange ccxt supports, by name, each custodian's
+  other APIs (futures, regional entities) grouped under it
+  (``services.exchange_choices``; loaded on a worker thread: importing ccxt
+  takes most of a second, the window must not stall).
 * Exactly the credential fields that exchange needs (ccxt's
   ``requiredCredentials``), secrets masked.
 * "Test key" reads one wallet and the key's permissions on a worker thread
@@ -9,6 +11,9 @@
   prominent warning. Saving tests first if the current key was not tested.
 * Advanced options (API URL override, sandbox, proxy, timeout) are folded
   away under a toggle.
+* A failed test keeps the dialog open so the URL or key can be corrected in
+  place; an account whose test failed is saved only through the explicit
+  "Save anyway" button (never by "Save").
 
 Credentials go to the OS keyring only (``create_exchange_account``); they are
 never logged or shown again.
@@ -21,7 +26,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QSortFilterProxyModel, QStringListModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -31,9 +37,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QPushButton,
     QToolButton,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -45,17 +51,26 @@ from exposure_app.ui.background import BackgroundCall, import_ccxt
 from exposure_app.ui.widgets.cards import ERROR_COLOUR, muted
 from exposure_app.ui.widgets.credential_fields import CredentialFields, start_key_check
 
-POPULAR = ("binance", "coinbase", "kraken", "okx", "bybit", "kucoin", "gate", "bitget", "htx")
+ID_ROLE = Qt.ItemDataRole.UserRole + 1        # the ccxt id of a row (None: a group heading)
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2    # name, id and custodian: what the search matches
 
 
-def _load_exchange_ids() -> list[str]:
-    from exposure_app.exchanges.client_factory import exchange_ids
+def _load_exchange_groups() -> list:
+    from exposure_app.services.exchange_choices import exchange_choices, grouped
 
     import_ccxt()   # once, off the GUI thread and without GC pauses
+    return grouped(exchange_choices())
 
-    ids = exchange_ids()
-    popular = [e for e in POPULAR if e in ids]
-    return popular + sorted(e for e in ids if e not in popular)
+
+def _item(text: str, exchange_id: str | None, search: str) -> QStandardItem:
+    item = QStandardItem(text)
+    item.setEditable(False)
+    item.setData(exchange_id, ID_ROLE)
+    item.setData(search, SEARCH_ROLE)
+    item.setToolTip(exchange_id or "")
+    if exchange_id is None:
+        item.setSelectable(False)
+    return item
 
 
 class ExchangeAccountDialog(QDialog):
@@ -79,11 +94,16 @@ class ExchangeAccountDialog(QDialog):
         self.search.setPlaceholderText("Search exchanges…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search exchanges")
-        self.ids_model = QStringListModel(self)
+        self.ids_model = QStandardItemModel(self)
         self.ids_proxy = QSortFilterProxyModel(self)
         self.ids_proxy.setSourceModel(self.ids_model)
         self.ids_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.list = QListView()
+        self.ids_proxy.setFilterRole(SEARCH_ROLE)
+        self.ids_proxy.setRecursiveFilteringEnabled(True)   # a match shows its group too
+        self.list = QTreeView()
+        self.list.setHeaderHidden(True)
+        self.list.setRootIsDecorated(True)
+        self.list.setUniformRowHeights(True)
         self.list.setModel(self.ids_proxy)
         self.list.setAccessibleName("Exchanges")
         self.list.setMinimumWidth(200)
@@ -142,20 +162,26 @@ class ExchangeAccountDialog(QDialog):
         self.test_button = QPushButton("Test key")
         self.save_button = QPushButton("Save")
         self.save_button.setDefault(True)
+        self.save_anyway_button = QPushButton("Save anyway")
+        self.save_anyway_button.setToolTip("Save the account although its key test failed; "
+                                           "it will be synced later")
+        self.save_anyway_button.setVisible(False)
         self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.save_anyway_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
         self.test_button.clicked.connect(lambda: self.test_key())
         self.save_button.clicked.connect(self.save)
+        self.save_anyway_button.clicked.connect(self.save_anyway)
         right.addWidget(self.buttons)
         outer.addLayout(right, 1)
         self.exchange_id: str | None = None
         self._set_busy(False)
         self.search.textChanged.connect(self.ids_proxy.setFilterFixedString)
         self.list.selectionModel().currentChanged.connect(
-            lambda current, _prev: self.select_exchange(current.data()) if current.isValid()
-            else None)
-        loader = BackgroundCall(_load_exchange_ids, "load-exchange-ids", self)
+            lambda current, _prev: self.select_exchange(current.data(ID_ROLE))
+            if current.isValid() and current.data(ID_ROLE) else None)
+        loader = BackgroundCall(_load_exchange_groups, "load-exchange-ids", self)
         loader.done.connect(self._on_ids_loaded, Qt.ConnectionType.QueuedConnection)
         loader.failed.connect(lambda exc: self._show_error(f"The exchange list could not be "
                                                           f"loaded: {exc}"),
@@ -164,12 +190,43 @@ class ExchangeAccountDialog(QDialog):
 
     # -- exchange choice -------------------------------------------------------------
 
-    def _on_ids_loaded(self, ids: list[str]) -> None:
-        self.ids_model.setStringList(ids)
-        self.loading.setText(f"{len(ids)} exchanges")
+    def _on_ids_loaded(self, groups: list) -> None:
+        self.names: dict[str, str] = {}
+        root = self.ids_model.invisibleRootItem()
+        count = 0
+        for group in groups:
+            members = ([group.main] if group.main else []) + list(group.siblings)
+            search = " ".join([group.name, *(f"{m.name} {m.exchange_id}" for m in members)])
+            main = group.main
+            parent = _item(main.name if main else group.name,
+                           main.exchange_id if main else None, search)
+            for sibling in group.siblings:
+                parent.appendRow(_item(sibling.name, sibling.exchange_id,
+                                       f"{group.name} {sibling.name} {sibling.exchange_id}"))
+            root.appendRow(parent)
+            for m in members:
+                self.names[m.exchange_id] = m.name
+            count += len(members)
+        self.list.expandAll()
+        self.loading.setText(f"{count} exchanges; an exchange's other APIs (futures, "
+                             "regional sites) are listed under it")
 
     def exchanges_loaded(self) -> bool:
         return self.ids_model.rowCount() > 0
+
+    def index_of(self, exchange_id: str):
+        """The list's (proxy) index of ``exchange_id``, or an invalid index."""
+        matches = self.ids_proxy.match(self.ids_proxy.index(0, 0), ID_ROLE, exchange_id, 1,
+                                       Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
+        return matches[0] if matches else self.ids_proxy.index(-1, 0)
+
+    def choose(self, exchange_id: str) -> bool:
+        """Select ``exchange_id`` in the list (as a click would)."""
+        index = self.index_of(exchange_id)
+        if not index.isValid():
+            return False
+        self.list.setCurrentIndex(index)
+        return self.exchange_id == exchange_id
 
     def select_exchange(self, exchange_id: str) -> None:
         from exposure_app.services.exchange_accounts import required_credential_names
@@ -180,11 +237,15 @@ class ExchangeAccountDialog(QDialog):
             self._show_error(str(exc))
             return
         self.exchange_id = exchange_id
-        self.exchange_label.setText(f"<b>{html.escape(exchange_id)}</b>")
-        if not self.name.text().strip() or self.name.property("auto"):
+        name = getattr(self, "names", {}).get(exchange_id)
+        if name is None:
             from exposure_app.exchanges.errors import friendly_name
 
-            self.name.setText(friendly_name(exchange_id))
+            name = friendly_name(exchange_id)
+        self.exchange_label.setText(f"<b>{html.escape(name)}</b>")
+        self.exchange_label.setToolTip(f"ccxt id: {exchange_id}")
+        if not self.name.text().strip() or self.name.property("auto"):
+            self.name.setText(name)
             self.name.setProperty("auto", True)
         self.fields.set_names(names)        # in the name's form, so the fields line up
         self.check = None
@@ -218,6 +279,7 @@ class ExchangeAccountDialog(QDialog):
         ready = self.exchange_id is not None and not busy
         self.test_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
+        self.save_anyway_button.setEnabled(ready)
         self.list.setEnabled(not busy)
 
     def _show_error(self, text: str) -> None:
@@ -232,6 +294,7 @@ class ExchangeAccountDialog(QDialog):
             return False
         values = self._values()
         self._save_after_test = then_save
+        self.save_anyway_button.setVisible(False)
         self.result_label.setText("Testing the key…")
         self._set_busy(True)
         call = start_key_check(self, self.exchange_id, self.credentials(), values[2])
@@ -253,8 +316,12 @@ class ExchangeAccountDialog(QDialog):
             self._show_error(f"The test failed: {check.error}")
             if check.key_unusable:
                 return
-            self.result_label.setText(self.result_label.text() + "<br>This may be a passing "
-                                      "problem; you can save the account and sync later.")
+            self.result_label.setText(self.result_label.text() + "<br>Correct the API URL or "
+                                      "the key and test again. If the exchange is only "
+                                      "unreachable for now, use \u201cSave anyway\u201d and "
+                                      "sync later.")
+            self.save_anyway_button.setVisible(True)
+            return
         else:
             level = check.permissions.level.value.replace("_", "-")
             self.result_label.setText(f"<span style='color:#2e9d5b'>✔ The key works</span> "
@@ -267,13 +334,20 @@ class ExchangeAccountDialog(QDialog):
         if self._save_after_test and check.warning is None:
             self.save()
 
-    def save(self) -> bool:
+    def save_anyway(self) -> bool:
+        """Save although the last test of these exact values failed (not for a refused key)."""
+        return self.save(anyway=True)
+
+    def save(self, anyway: bool = False) -> bool:
+        """Save after a passing test; a failed test saves only with ``anyway`` (its own button)."""
         if self.exchange_id is None:
             return False
         if self.check is None or self._checked_values != self._values():
             return self.test_key(then_save=True) and False
         if self.check.key_unusable:
             self._show_error(f"Not saved: {self.check.error}")
+            return False
+        if self.check.error is not None and not anyway:
             return False
         from exposure_app.services.exchange_accounts import create_exchange_account
         from exposure_app.storage.secrets import SecretStore

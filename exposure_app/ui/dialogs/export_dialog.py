@@ -11,10 +11,11 @@ and closes its own :class:`ProfileStore`.
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -36,6 +38,8 @@ from exposure_app.services.checklist_service import ALL
 from exposure_app.services.profile import Profile
 from exposure_app.services.reports import REPORTS, ReportOptions, ReportResult, write_report
 from exposure_app.ui.background import BackgroundCall
+from exposure_app.ui.formatting import sentence
+from exposure_app.ui.widgets.cards import ERROR_COLOUR
 
 
 def export_in_own_store(profile: Profile, name: str, path: Path, options: ReportOptions
@@ -58,6 +62,7 @@ class ExportDialog(QDialog):
         self.state = state
         self.setWindowTitle("Export a report")
         self._call: BackgroundCall | None = None
+        self._replace_confirmed = ""
         self.result: ReportResult | None = None
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -69,6 +74,7 @@ class ExportDialog(QDialog):
         self.now = QCheckBox("Latest figures (now)")
         self.when = QDateTimeEdit()
         self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")   # ISO, never "2 12 2026 13:20"
         self.when.setAccessibleName("As of")
         as_of = getattr(state, "as_of", None)
         self.now.setChecked(as_of is None)
@@ -100,12 +106,17 @@ class ExportDialog(QDialog):
         form.addRow("Holdings", self.all_snapshots)
         form.addRow("File", path_row)
         layout.addLayout(form)
-        note = QLabel("CSV, UTF-8, one header row; columns are described in docs/reports.md. "
-                      "Text that a spreadsheet would run as a formula starts with a quote (').")
+        note = QLabel("CSV, UTF-8, one header row (<a href='#columns'>what each column "
+                      "means</a>). Text that a spreadsheet would run as a formula starts with "
+                      "a quote (').")
         note.setWordWrap(True)
+        note.setTextFormat(Qt.TextFormat.RichText)
+        note.linkActivated.connect(lambda _link: self.show_columns())
+        self.note = note
         layout.addWidget(note)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setAccessibleName("Export status")
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Close)
@@ -128,6 +139,7 @@ class ExportDialog(QDialog):
                                               "CSV files (*.csv)")
         if path:
             self.path.setText(path)
+            self._replace_confirmed = path   # the file dialog asked already
 
     def options(self) -> ReportOptions:
         as_of: datetime | None = None
@@ -140,14 +152,21 @@ class ExportDialog(QDialog):
         """Start writing on a worker; ``options`` (tests) overrides the form."""
         text = self.path.text().strip()
         if not text:
-            self.status.setText("Choose a file to write.")
+            self._show_error("Choose a file to write.")
             return None
         if self._call is not None and self._call.is_running():
             return self._call
+        if Path(text).is_dir():
+            self._show_error(f"{text} is a folder: choose a file name.")
+            return None
+        if (Path(text).exists() and text != self._replace_confirmed
+                and not self.confirm_replace(Path(text))):
+            self._show_info("Not written: the existing file was kept.")
+            return None
         name = self.report.currentData()
         opts = options if isinstance(options, ReportOptions) else self.options()
         profile = self.state.profile
-        self.status.setText(f"Writing the {name} report…")
+        self._show_info(f"Writing the {name} report…")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
         call = BackgroundCall(lambda: export_in_own_store(profile, name, Path(text), opts),
                               name="export", parent=self)
@@ -159,13 +178,45 @@ class ExportDialog(QDialog):
     def _done(self, result: ReportResult) -> None:
         self.result = result
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
-        self.status.setText(f"Wrote {result.rows} row(s) to {result.path}.")
+        self._show_info(f"Wrote {result.rows} row(s) to {result.path}.")
         self.exported.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
-        self.status.setText(f"The report was not written: {exc}")
+        self._show_error(f"The report was not written: {sentence(str(exc))}")
         self.failed.emit(str(exc))
+
+    def confirm_replace(self, path: Path) -> bool:
+        """Ask before overwriting an existing file (typed paths; the file dialog asks itself)."""
+        answer = QMessageBox.question(
+            self, "Replace the file?", f"{path.name} already exists in {path.parent}. "
+            "Replace it?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _show_error(self, text: str) -> None:
+        self.status.setText(f"<span style='color:{ERROR_COLOUR}'><b>Error:</b> "
+                            f"{html.escape(text)}</span>")
+        self.status.setProperty("kind", "error")
+
+    def _show_info(self, text: str) -> None:
+        self.status.setText(html.escape(text))
+        self.status.setProperty("kind", "info")
+
+    def show_columns(self) -> QMessageBox:
+        """The selected report's columns and what each holds (the in-app help)."""
+        from exposure_app.services.reports import report_columns
+
+        name = self.report.currentData()
+        rows = "".join(f"<tr><td><b>{html.escape(c)}</b></td><td>{html.escape(doc)}</td></tr>"
+                       for c, doc in report_columns(name))
+        box = QMessageBox(QMessageBox.Icon.Information, f"The {name} report's columns",
+                          f"<table cellspacing='4'>{rows}</table>",
+                          QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setModal(False)
+        box.show()
+        return box
 
     def done(self, code: int) -> None:   # Qt override: never leave the worker running
         if self._call is not None:

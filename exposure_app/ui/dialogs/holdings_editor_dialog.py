@@ -6,15 +6,23 @@ in the base currency may be given and is kept as given; without one the asset
 follows the market: valued at the last price a sync stored, re-valued by each
 sync, and unpriced until a price is known.
 
+"As of" dates the change (like the CLI's ``--date``): a balance recorded
+late goes into the history on the day it was true, never in the future.
+Selecting a row fills the whole form with that holding (asset, amount, and
+the price or value the user gave), so changing one figure is one edit.
+
 Threading: GUI thread only.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,7 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.domain.models import Account
-from exposure_app.domain.money import AmountError, parse_decimal
+from exposure_app.domain.money import AmountError, parse_decimal, to_text
+from exposure_app.domain.timeutil import ensure_utc, utc_now
 from exposure_app.services.manual_holdings import ManualHoldingError, remove_holding, set_holding
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.formatting import format_amount, format_money
@@ -70,6 +79,13 @@ class HoldingsEditorDialog(QDialog):
                             ("Price", self.price), ("Value", self.value)):
             edit.setAccessibleName(label)
             form.addRow(label, edit)
+        self.when = QDateTimeEdit(QDateTime.currentDateTime())
+        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when.setCalendarPopup(True)
+        self.when.setMaximumDateTime(QDateTime.currentDateTime().addSecs(60))
+        self.when.setAccessibleName("As of")
+        self.when.setToolTip("When the account held this amount (now, or an earlier date)")
+        form.addRow("As of", self.when)
         layout.addLayout(form)
         row = QHBoxLayout()
         self.set_button = QPushButton("Set holding")
@@ -88,10 +104,9 @@ class HoldingsEditorDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        from exposure_app.domain.timeutil import utc_now
-
         snapshot = self.store.snapshots.latest_usable(self.account.id, utc_now())
         holdings = snapshot.holdings if snapshot else ()
+        self._holdings = list(holdings)
         self.table.setRowCount(len(holdings))
         for i, h in enumerate(holdings):
             cells = [h.asset, format_amount(h.total),
@@ -107,8 +122,14 @@ class HoldingsEditorDialog(QDialog):
     def _on_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         self.remove_button.setEnabled(bool(rows))
-        if rows:
-            self.asset.setText(self.table.item(rows[0].row(), 0).text())
+        if not rows:
+            return
+        h = self._holdings[rows[0].row()]
+        self.asset.setText(h.asset)
+        self.amount.setText(to_text(h.total))
+        given = h.price_source == "manual"    # a price of the user's own, not the market's
+        self.price.setText(to_text(h.price) if given and h.price is not None else "")
+        self.value.setText("")
 
     @staticmethod
     def _optional(edit: QLineEdit, name: str) -> Decimal | None:
@@ -120,8 +141,11 @@ class HoldingsEditorDialog(QDialog):
             amount = parse_decimal(self.amount.text(), field="amount")
             price = self._optional(self.price, "price")
             value = self._optional(self.value, "value")
+            when = ensure_utc(self.when.dateTime().toUTC().toPython())
+            if when > utc_now() + timedelta(minutes=5):
+                raise ManualHoldingError("the date is in the future")
             set_holding(self.store, self.account, self.asset.text(), amount, price=price,
-                        value=value, base=self.currency)
+                        value=value, base=self.currency, when=when)
         except (AmountError, ManualHoldingError) as exc:
             self.error.setText(f"Not saved: {exc}.")
             return False

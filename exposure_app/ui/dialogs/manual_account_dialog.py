@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -20,8 +21,10 @@ from PySide6.QtWidgets import (
 from exposure_app.domain.counterparties import CounterpartyKind
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.risk.catalog import load_directory
+from exposure_app.services.accounts import custodian_for_account
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.formatting import sentence
 from exposure_app.ui.widgets.cards import error_label
 
 
@@ -55,6 +58,9 @@ class ManualAccountDialog(QDialog):
         self.counterparty.lineEdit().setPlaceholderText("Choose or type a custodian")
         form.addRow("Name", self.name)
         form.addRow("Custodian", self.counterparty)
+        self.new_custodian = QCheckBox(
+            "Create a new custodian with this name (not in the catalogue: no risk history)")
+        form.addRow("", self.new_custodian)
         layout.addLayout(form)
         self.error = error_label()
         layout.addWidget(self.error)
@@ -68,6 +74,7 @@ class ManualAccountDialog(QDialog):
 
     def _update(self) -> None:
         self.counterparty.setEnabled(self.custodial.isChecked())
+        self.new_custodian.setEnabled(self.custodial.isChecked())
 
     def counterparty_id(self) -> str | None:
         text = self.counterparty.currentText().strip()
@@ -76,18 +83,25 @@ class ManualAccountDialog(QDialog):
         index = self.counterparty.findText(text)
         if index >= 0 and self.counterparty.itemData(index):
             return str(self.counterparty.itemData(index))
-        return load_directory().resolve(text.replace(" ", "_"))
+        if self.new_custodian.isChecked():
+            return custodian_for_account(self.store, new_custodian=text)
+        return custodian_for_account(self.store, text.replace(" ", "_"))
 
     def save(self) -> None:
         kind = AccountKind.SELF_CUSTODY if self.self_custody.isChecked() \
             else AccountKind.MANUAL_CUSTODIAL
-        cp = None if kind is AccountKind.SELF_CUSTODY else self.counterparty_id()
+        try:
+            cp = None if kind is AccountKind.SELF_CUSTODY else self.counterparty_id()
+        except ValueError as exc:   # unknown custodian: the closest ones are named
+            self.error.setText(str(exc).replace("--new-custodian NAME", "the box below")
+                               .capitalize())
+            return
         if kind is AccountKind.MANUAL_CUSTODIAL and not cp:
             self.error.setText("Choose the custodian that holds these assets.")
             return
         try:
             self.account = self.store.accounts.add(self.name.text(), kind, counterparty=cp)
         except (ValueError, StorageError) as exc:
-            self.error.setText(str(exc).capitalize() + ".")
+            self.error.setText(sentence(str(exc)))   # the name keeps its case
             return
         self.accept()

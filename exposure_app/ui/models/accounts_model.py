@@ -112,6 +112,8 @@ class AccountsModel(RowTableModel):
         return None
 
     def tooltip(self, r: AccountRow, c):
+        if c == self.Columns.NAME:
+            return r.name        # the full name of an elided one
         if c == self.Columns.PERMISSIONS and r.permissions is not None:
             if r.permissions.is_dangerous:
                 return ("This key can move funds. Exposure only reads balances: replace it with a "

@@ -8,7 +8,7 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from enum import IntEnum
 from typing import ClassVar
 
@@ -16,7 +16,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from exposure_app.domain.checklist_rows import ChecklistRow
-from exposure_app.domain.money import to_text
+from exposure_app.ui.formatting import format_amount
+from exposure_app.ui.formatting import format_money as _format_money
 from exposure_app.ui.levels import LEVEL_COLOURS
 from exposure_app.ui.models import ROW_ROLE, SORT_ROLE
 
@@ -29,12 +30,11 @@ _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 def format_money(value: Decimal | None, currency: str) -> str:
-    """Money for the table: grouped, 2 places (8 for BTC/ETH); ``None`` -> "unpriced"."""
+    """Money for the table: the app's money format (grouped, the currency's cents);
+    ``None`` -> "unpriced"."""
     if value is None:
         return "unpriced"
-    places = 8 if currency in ("BTC", "ETH") else 2
-    quantum = Decimal(1).scaleb(-places)
-    return f"{value.quantize(quantum, rounding=ROUND_HALF_EVEN):,.{places}f} {currency}"
+    return _format_money(value, currency)
 
 
 class Col(IntEnum):
@@ -103,7 +103,7 @@ class ChecklistModel(QAbstractTableModel):
         if c is Col.ITEM:
             return r.title + ("" if r.listed else " (no longer held there)")
         if c is Col.AMOUNT:
-            return "" if r.total is None else f"{to_text(r.total)} {r.asset or ''}".strip()
+            return "" if r.total is None else f"{format_amount(r.total)} {r.asset or ''}".strip()
         if c is Col.VALUE:
             if r.kind == "step":
                 return ""
@@ -124,7 +124,10 @@ class ChecklistModel(QAbstractTableModel):
         if c is Col.ITEM:
             return f"{r.detail}\n\n{r.unlock}" if r.blocked else r.detail
         if c is Col.AMOUNT and r.total is not None and r.kind == "asset":
-            return f"{to_text(r.free or 0)} free, {to_text(r.locked or 0)} locked"
+            return (f"{format_amount(r.free or Decimal(0))} free, "
+                    f"{format_amount(r.locked or Decimal(0))} locked")
+        if c is Col.NETWORKS and r.networks:
+            return r.networks.replace("; ", "\n")   # the whole list, however narrow the column
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):

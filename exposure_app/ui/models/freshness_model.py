@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import AccountKind, SnapshotStatus
+from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.ui.formatting import format_age, format_time
 from exposure_app.ui.models.table_model import RowTableModel
 
@@ -34,6 +35,11 @@ class FreshnessRow:
     detail: str
 
 
+def _synced(account) -> bool:
+    """Read by a sync (an exchange account or a watched address), not recorded by hand."""
+    return account.kind is AccountKind.EXCHANGE_API or is_watch_only(account)
+
+
 def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = None,
                    ) -> list[FreshnessRow]:
     live_status = live_status or {}
@@ -43,9 +49,13 @@ def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = 
         snapshot = state.snapshot
         detail = ""
         if snapshot is None:
-            status = "failed" if state.stale_reason else "never"
+            if state.stale_reason:
+                status = "failed"
+            else:   # a hand-recorded account is never "synced": it is just empty
+                status = "never" if account.kind is AccountKind.EXCHANGE_API else "empty"
             detail = state.stale_reason or (
-                "not synced yet" if account.kind is AccountKind.EXCHANGE_API else "no holdings yet")
+                "not synced yet" if account.kind is AccountKind.EXCHANGE_API else
+                "no holdings recorded yet: add them on the Holdings page")
         elif state.is_stale:
             status = "stale"
             detail = f"last sync failed: {state.stale_reason}"
@@ -53,7 +63,7 @@ def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = 
             status = "partial"
             detail = "missing: " + "; ".join(f"{w} ({why})" for w, why in snapshot.missing.items())
         else:
-            status = "ok" if account.kind is AccountKind.EXCHANGE_API else "manual"
+            status = "ok" if _synced(account) else "manual"
             if snapshot.coverage:
                 detail = "wallets: " + ", ".join(snapshot.coverage)
         if account.id in live_status:
@@ -64,10 +74,13 @@ def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = 
 
 
 STATE_COLOURS = {"ok": "#2e9d5b", "manual": "#5b7fa6", "partial": "#d49a00", "stale": "#e8710a",
-                 "failed": "#d93025", "never": "#8a94a6", "syncing": "#5b7fa6"}
+                 "failed": "#d93025", "never": "#8a94a6", "empty": "#8a94a6",
+                 "syncing": "#5b7fa6"}
 STATE_LABELS = {"ok": "Up to date", "manual": "Recorded by hand", "partial": "Partial",
                 "stale": "Stale", "failed": "Failed", "never": "Never synced",
-                "syncing": "Syncing…"}
+                "empty": "Nothing recorded yet", "syncing": "Syncing…"}
+AS_OF_LABELS = {"ok": "Synced", "syncing": "Synced"}
+"""In an as-of view "Up to date" would be a claim about today; the state is the capture's."""
 
 
 class FreshnessModel(RowTableModel):
@@ -81,13 +94,18 @@ class FreshnessModel(RowTableModel):
     HEADERS: ClassVar[dict[int, str]] = {
         0: "Account", 1: "Kind", 2: "Status", 3: "Last good data", 4: "Detail"}
 
+    #: the instant ages count from: ``None`` for now (live), else the window's as-of date
+    as_of: datetime | None = None
+
     def display(self, r: FreshnessRow, c) -> str:
         col = self.Columns
         if c == col.LAST_GOOD:
-            return f"{format_time(r.last_good)} ({format_age(r.last_good)})" if r.last_good \
-                else "never"
+            if r.last_good is None:
+                return "never"
+            return f"{format_time(r.last_good)} ({format_age(r.last_good, self.as_of)})"
+        labels = STATE_LABELS if self.as_of is None else {**STATE_LABELS, **AS_OF_LABELS}
         return {col.ACCOUNT: r.account, col.KIND: KIND_LABELS[r.kind],
-                col.STATE: STATE_LABELS[r.state], col.DETAIL: r.detail}[c]
+                col.STATE: labels[r.state], col.DETAIL: r.detail}[c]
 
     def raw(self, r: FreshnessRow, c):
         col = self.Columns
@@ -101,4 +119,6 @@ class FreshnessModel(RowTableModel):
         return None
 
     def tooltip(self, r: FreshnessRow, c):
+        if c == self.Columns.ACCOUNT:
+            return r.account   # the full name of an elided one
         return r.detail or None

@@ -16,10 +16,13 @@ from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
+from exposure_app.domain.models import AccountKind
 from exposure_app.domain.money import share
 from exposure_app.ui.formatting import format_amount, format_money, format_share
 from exposure_app.ui.models import SORT_ROLE, change_filter
 from exposure_app.ui.models.table_model import RowTableModel
+
+MANUAL_WALLET = "main"   # services.manual_holdings.make_holding's wallet
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +53,12 @@ def holding_rows(report: ExposureReport, directory: CounterpartyDirectory) -> li
         cp_id = directory.resolve(account.counterparty) if account.counterparty else ""
         cp_name = directory.name(cp_id) if cp_id else "Self-custody"
         for h in snapshot.holdings:
+            # "main" is the one wallet of a hand-recorded account: not a wallet the user
+            # made, so it is not shown as one
+            wallet = ("" if account.kind is not AccountKind.EXCHANGE_API
+                      and h.wallet == MANUAL_WALLET else h.wallet)
             rows.append(HoldingRow(
-                account.name, cp_name, cp_id, h.wallet, h.asset, h.free, h.locked, h.total,
+                account.name, cp_name, cp_id, wallet, h.asset, h.free, h.locked, h.total,
                 h.price, h.value,
                 share(h.value, report.net_worth) if h.value is not None else None,
                 report.base_currency, snapshot.taken_at, state.is_stale,
@@ -124,6 +131,8 @@ class HoldingsModel(RowTableModel):
         return None
 
     def tooltip(self, r: HoldingRow, c):
+        if c == self.Columns.ACCOUNT:
+            return r.account     # the full name of an elided one
         if r.value is None:
             return "No price was found for this asset: it is not in the totals."
         if r.stale:

@@ -28,6 +28,7 @@ from exposure_app.ui.models.accounts_model import AccountRow, AccountsModel, acc
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_tool_button, icon_action, menu_button
 from exposure_app.ui.widgets.cards import heading, muted
+from exposure_app.ui.widgets.table_columns import fit_columns
 
 
 class AccountsPage(QWidget):
@@ -50,6 +51,8 @@ class AccountsPage(QWidget):
         # table's context menu; the selection enables it once for all of them.
         self.add_exchange_action = icon_action("add-exchange", "Add exchange…",
                                                self.add_exchange, self)
+        self.add_address_action = icon_action("add-wallet", "Add watch-only address…",
+                                              self.add_address, self)
         self.add_wallet_action = icon_action("add-wallet", "Add wallet or custodian…",
                                              self.add_manual, self)
         self.import_action = icon_action("import", "Import CSV…", self.import_csv, self)
@@ -64,10 +67,13 @@ class AccountsPage(QWidget):
         self.remove_action = icon_action("remove", "Remove…", self.remove_selected, self)
         self.selection_actions = (self.holdings_action, self.sync_action, self.connection_action,
                                   self.key_action, self.rename_action, self.remove_action)
+        self.sync_action.setIconText("Sync")        # short on the button: fits 1024 px
+        self.sync_action.setToolTip("Sync this account")
         bar = QHBoxLayout()
-        for action in (self.add_exchange_action, self.add_wallet_action, self.import_action):
+        for action in (self.add_exchange_action, self.add_address_action, self.add_wallet_action,
+                       self.import_action):
             bar.addWidget(action_tool_button(action))
-        bar.addSpacing(16)
+        bar.addSpacing(8)
         for action in (self.holdings_action, self.sync_action):
             bar.addWidget(action_tool_button(action))
         self.more_button = menu_button(
@@ -91,7 +97,6 @@ class AccountsPage(QWidget):
         self.view.setShowGrid(False)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(AccountsModel.Columns.COVERAGE, QHeaderView.ResizeMode.Stretch)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setWordWrap(False)
@@ -124,6 +129,11 @@ class AccountsPage(QWidget):
         selected = self.selected_account_ids()
         self.model.set_rows(account_rows(self.state.store, self.data.report, load_directory(),
                                          self.live_status))
+        names = tuple(r.name for r in self.model.rows)
+        if names != getattr(self, "_fitted", None):   # not on every sync status change
+            self._fitted = names
+            fit_columns(self.view, elided=(AccountsModel.Columns.NAME,),
+                        stretch=AccountsModel.Columns.COVERAGE)
         if selected:
             self.select_account(selected[0])
         self._update_buttons()
@@ -180,6 +190,14 @@ class AccountsPage(QWidget):
         self.changed.emit()
         self.message.emit(f"{account.name} was added. Syncing it now…", "info")
         self.sync_requested.emit([account.id])
+
+    def add_address(self):
+        from exposure_app.ui.dialogs.watch_address_dialog import WatchAddressDialog
+
+        dialog = WatchAddressDialog(self.state.store, self)
+        dialog.account_created.connect(self._on_exchange_added)   # same: refresh, then sync it
+        dialog.open()
+        return dialog
 
     def add_manual(self):
         from exposure_app.ui.dialogs.manual_account_dialog import ManualAccountDialog
@@ -274,7 +292,7 @@ class AccountsPage(QWidget):
             return
         try:
             self.state.store.accounts.rename(rows[0].account_id, name)
-        except StorageError as exc:
+        except (StorageError, ValueError) as exc:   # taken, too long, look-alike scripts
             self.message.emit(str(exc), "error")
             return
         self.changed.emit()

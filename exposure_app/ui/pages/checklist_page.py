@@ -97,9 +97,14 @@ class ChecklistPage(QWidget):
         self.print_button.clicked.connect(self.print_plan)
         self.pdf_button = QPushButton("Save as PDF…")
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        self.destination_button = QPushButton("Send to watched address…")
+        self.destination_button.setToolTip("Choose the watch-only address this withdrawal goes "
+                                           "to; a sync ticks it when the coins arrive")
+        self.destination_button.clicked.connect(lambda: self.choose_destination())
         bar.addWidget(QLabel("Plan for"))
         bar.addWidget(self.scope)
         bar.addWidget(self.make_button)
+        bar.addWidget(self.destination_button)
         bar.addStretch(1)
         for button in (self.csv_button, self.md_button, self.print_button, self.pdf_button):
             bar.addWidget(button)
@@ -221,6 +226,24 @@ class ChecklistPage(QWidget):
             return False
         self._reload()
         return True
+
+    def choose_destination(self, row: ChecklistRow | None = None):
+        """The selected withdrawal item's destination (``withdrawal_destination_dialog``)."""
+        from exposure_app.ui.dialogs.withdrawal_destination_dialog import (
+            WithdrawalDestinationDialog,
+        )
+
+        if row is None:
+            selected = self.table.selectionModel().selectedRows()
+            rows = self.model.rows
+            row = rows[selected[0].row()] if selected and selected[0].row() < len(rows) else None
+        if self.view is None or self.view.plan_id is None or row is None or row.kind != "asset":
+            self.message.emit("Select a withdrawal (an asset) in the plan first.", "info")
+            return None
+        dialog = WithdrawalDestinationDialog(self.state.store, self.view.plan_id, row, self)
+        dialog.accepted.connect(lambda: self._reload())
+        dialog.open()
+        return dialog
 
     def _set_export_enabled(self, enabled: bool) -> None:
         for button in (self.csv_button, self.md_button, self.print_button, self.pdf_button):

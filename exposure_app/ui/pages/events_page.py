@@ -39,7 +39,7 @@ from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.formatting import format_share
 from exposure_app.ui.models.events_model import CATEGORY_LABELS, EventsFilter, EventsModel
 from exposure_app.ui.view_state import ViewData, ViewState
-from exposure_app.ui.widgets.action_button import action_button
+from exposure_app.ui.widgets.action_button import action_button, icon_action, menu_button
 from exposure_app.ui.widgets.cards import Card, muted
 from exposure_app.ui.widgets.export_button import export_button
 
@@ -106,23 +106,28 @@ class EventsPage(QWidget):
         bar.addWidget(self.since)
         bar.addWidget(self.search, 1)
         layout.addLayout(bar)
+        # One row that fits 1024 px: the everyday actions as buttons, the rare ones
+        # (saving the events file, refreshing outflow data) under "More".
         actions = QHBoxLayout()
         self.add_button = action_button("add-exchange", "Add event…", self.add_event)
         self.import_button = action_button("import", "Import…", self.import_events)
         # the events file (the format Import reads, the listed events) vs the events CSV
         # report (File → Export: every event known as of a date, not the filtered list)
-        self.export_button = action_button("export", "Save events file…", self.export_events)
-        self.export_button.setToolTip("Save the listed events (not derived signals) as an "
-                                      "events file that Import reads back (JSON or CSV)")
+        self.save_file_action = icon_action("export", "Save events file…", self.export_events,
+                                            self)
+        self.save_file_action.setToolTip("Save the listed events (not derived signals) as an "
+                                         "events file that Import reads back (JSON or CSV)")
         self.report_button = export_button("events", self.export_requested.emit)
         self.feed_button = action_button("sync", "Update from feed", self.update_feed)
-        self.reserve_button = action_button("sync", "Refresh outflow data", self.refresh_reserves)
+        self.reserve_action = icon_action("sync", "Refresh outflow data", self.refresh_reserves,
+                                          self)
+        self.more_button = menu_button("More", (self.save_file_action, self.reserve_action), self)
         self.edit_button = action_button("edit", "Edit mine…", self.edit_selected)
         self.remove_button = action_button("remove", "Remove mine", self.remove_selected)
         for b in (self.edit_button, self.remove_button):
             b.setEnabled(False)          # until one of the user's events is selected
-        for b in (self.add_button, self.import_button, self.export_button, self.report_button,
-                  self.feed_button, self.reserve_button):
+        for b in (self.add_button, self.import_button, self.report_button, self.feed_button,
+                  self.more_button):
             actions.addWidget(b)
         actions.addStretch(1)
         actions.addWidget(self.edit_button)
@@ -178,6 +183,9 @@ class EventsPage(QWidget):
         splitter.addWidget(self.suggestions)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 1)
+        # the table first: at 1024x640 the details and the suggestions took all but two rows
+        splitter.setSizes([600, 150, 150])
         layout.addWidget(splitter, 1)
         self.count = muted()
         layout.addWidget(self.count)
@@ -341,7 +349,7 @@ class EventsPage(QWidget):
             finally:
                 store.close()
 
-        for b in (self.feed_button, self.reserve_button):
+        for b in (self.feed_button, self.reserve_action):
             b.setEnabled(False)
         call = BackgroundCall(work, name, self)
         call.done.connect(lambda result: self._network_done(done_text(result), "info"),
@@ -351,7 +359,7 @@ class EventsPage(QWidget):
         self._calls.append(call.start())
 
     def _network_done(self, text: str, kind: str) -> None:
-        for b in (self.feed_button, self.reserve_button):
+        for b in (self.feed_button, self.reserve_action):
             b.setEnabled(True)
         self._calls = [c for c in self._calls if c.is_running()]
         self.message.emit(text, kind)

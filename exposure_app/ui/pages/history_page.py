@@ -33,6 +33,11 @@ from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.cards import muted
 from exposure_app.ui.widgets.export_button import export_button
 
+RANGE_PRESETS = (("1M", 31), ("3M", 92), ("1Y", 366), ("All", None))
+RANGE_NAMES = {"1M": "the last month", "3M": "the last three months", "1Y": "the last year",
+               "All": "all the history"}
+EARLIEST_DAY = QDate(2009, 1, 3)   # nothing crypto before Bitcoin's first block
+
 
 def end_of_day(day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=UTC)
@@ -60,13 +65,27 @@ class HistoryPage(QWidget):
         self.today_button.setAccessibleName("Show today")
         bar.addWidget(self.date_edit)
         bar.addWidget(self.today_button)
+        bar.addSpacing(12)
+        # zoom presets: the x range only, the as-of date stays where it is
+        self.range_buttons: dict[str, QPushButton] = {}
+        for label, days in RANGE_PRESETS:
+            button = QPushButton(label)
+            button.setFixedWidth(button.fontMetrics().horizontalAdvance("All") * 3 + 12)
+            button.setCheckable(True)
+            button.setAutoExclusive(True)
+            button.setAccessibleName(f"Show {RANGE_NAMES[label]}")
+            button.setToolTip(f"Show {RANGE_NAMES[label]}")
+            button.clicked.connect(lambda _checked=False, d=days: self.chart.show_last_days(d))
+            self.range_buttons[label] = button
+            bar.addWidget(button)
+        self.range_buttons["All"].setChecked(True)
         bar.addStretch(1)
-        self.note = muted()
-        self.note.setWordWrap(False)
-        bar.addWidget(self.note)
         self.export_button = export_button("history", self.export_requested.emit)
         bar.addWidget(self.export_button)
         layout.addLayout(bar)
+        # on its own line: at 1024 px it does not fit beside the date, presets and Export
+        self.note = muted()
+        layout.addWidget(self.note)
         self.chart = HistoryChart()
         layout.addWidget(self.chart, 1)
         self.legend = QLabel()
@@ -120,7 +139,9 @@ class HistoryPage(QWidget):
         for point in self.points:
             for cp in point.by_counterparty:
                 names.setdefault(cp, directory.name(cp))
+        self.chart.currency = self.state.settings.base_currency
         self.chart.set_series(self.points, names)
+        self.range_buttons["All"].setChecked(True)   # new data: all of it is shown
         self.chart.getPlotItem().getAxis("left").setLabel(
             "Value", units=self.state.settings.base_currency)
         entries = [f"<span style='color:{c.name()}'>■</span>&nbsp;{html.escape(n)}"
@@ -131,13 +152,12 @@ class HistoryPage(QWidget):
         self.empty.setVisible(not self.points)
         self.chart.setVisible(bool(self.points))
         if self.points:
-            first_day, last_day = self.points[0].day, self.points[-1].day
+            last_day = self.points[-1].day
             self.date_edit.blockSignals(True)
-            self.date_edit.setDateRange(QDate(first_day.year, first_day.month, first_day.day),
+            # any day up to the last: a day before the data is allowed and said so
+            self.date_edit.setDateRange(EARLIEST_DAY,
                                         QDate(last_day.year, last_day.month, last_day.day))
             self.date_edit.blockSignals(False)
-            self.note.setText(f"{days} days · drag the dashed line to move "
-                              "the as-of date")
         self._on_as_of_changed(self.state.as_of)
 
     def _current_day(self) -> date:
@@ -150,7 +170,18 @@ class HistoryPage(QWidget):
         self.date_edit.setDate(QDate(day.year, day.month, day.day))
         self.date_edit.blockSignals(False)
         if self.points:
-            self.chart.set_as_of(min(max(day, self.points[0].day), self.points[-1].day))
+            first = self.points[0].day
+            self.chart.set_as_of(min(max(day, first), self.points[-1].day))
+            days = (self.points[-1].day - first).days + 1
+            if day < first:
+                # the line stops at the first day; the text says the date is earlier
+                self.note.setText(f"{day.isoformat()} is before your first data "
+                                  f"({first.isoformat()}): nothing was recorded then")
+                self.note.setStyleSheet("color: #d93025;")
+            else:
+                self.note.setText(f"{days} day{'s' if days != 1 else ''} · drag the dashed "
+                                  "line to move the as-of date")
+                self.note.setStyleSheet("color: palette(placeholder-text);")
         self.today_button.setEnabled(moment is not None)
 
     def set_day(self, day: date) -> None:

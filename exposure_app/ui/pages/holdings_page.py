@@ -5,7 +5,7 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,16 +15,22 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from exposure_app.domain.asset_totals import asset_totals
 from exposure_app.risk.catalog import load_directory
 from exposure_app.ui.formatting import format_money
+from exposure_app.ui.models import SORT_ROLE
+from exposure_app.ui.models.asset_totals_model import AssetTotalsModel
 from exposure_app.ui.models.holdings_model import HoldingsFilter, HoldingsModel, holding_rows
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.export_button import export_button
+from exposure_app.ui.widgets.table_columns import fit_columns
 
 ALL = "All"
 
@@ -39,6 +45,15 @@ class HoldingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         bar = QHBoxLayout()
+        # each holding, or each asset's total across all accounts (and where it is)
+        self.each_button = QPushButton("Each holding")
+        self.per_asset_button = QPushButton("Per asset")
+        for button in (self.each_button, self.per_asset_button):
+            button.setCheckable(True)
+            button.setAutoExclusive(True)
+            bar.addWidget(button)
+        self.each_button.setChecked(True)
+        self.per_asset_button.setToolTip("How much of each asset you hold in all, and where")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter by asset, account, wallet or custodian…")
         self.search.setClearButtonEnabled(True)
@@ -76,7 +91,27 @@ class HoldingsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
-        layout.addWidget(self.view, 1)
+        self.assets_model = AssetTotalsModel(self)
+        self.assets_proxy = QSortFilterProxyModel(self)
+        self.assets_proxy.setSourceModel(self.assets_model)
+        self.assets_proxy.setSortRole(SORT_ROLE)
+        self.assets_proxy.setFilterKeyColumn(-1)
+        self.assets_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.assets_view = QTableView()
+        self.assets_view.setModel(self.assets_proxy)
+        self.assets_view.setAccessibleName("Totals per asset")
+        self.assets_view.setSortingEnabled(True)
+        self.assets_view.sortByColumn(AssetTotalsModel.Columns.VALUE,
+                                      Qt.SortOrder.DescendingOrder)
+        self.assets_view.setAlternatingRowColors(True)
+        self.assets_view.verticalHeader().hide()
+        self.assets_view.setShowGrid(False)
+        self.assets_view.setWordWrap(False)
+        self.views = QStackedWidget()
+        self.views.addWidget(self.view)
+        self.views.addWidget(self.assets_view)
+        self.per_asset_button.toggled.connect(self._show_per_asset)
+        layout.addWidget(self.views, 1)
         self.summary = QLabel()
         self.summary.setAccessibleName("Holdings summary")
         layout.addWidget(self.summary)
@@ -94,17 +129,24 @@ class HoldingsPage(QWidget):
         self._sized = False
         self.data: ViewData | None = None
 
+    def _show_per_asset(self, on: bool) -> None:
+        self.views.setCurrentWidget(self.assets_view if on else self.view)
+        for widget in (self.account_box, self.counterparty_box):
+            widget.setEnabled(not on)   # totals are across every account
+        self._update_summary()
+
     def show_data(self, data: ViewData) -> None:
         self.data = data
+        self.assets_model.currency = data.report.base_currency
+        if self.assets_model.set_rows(asset_totals(data.report.accounts, data.report.net_worth)):
+            fit_columns(self.assets_view, stretch=AssetTotalsModel.Columns.WHERE)
         changed = self.model.set_rows(holding_rows(data.report, load_directory()))
         if changed:
             self._refill(self.account_box, sorted({r.account for r in self.model.rows}))
             self._refill(self.counterparty_box, sorted({r.counterparty for r in self.model.rows}))
         if changed and not self._sized and self.model.rowCount():
-            self.view.resizeColumnsToContents()
-            header = self.view.horizontalHeader()
-            for column in range(self.model.columnCount()):   # breathing room
-                header.resizeSection(column, header.sectionSize(column) + 16)
+            columns = HoldingsModel.Columns
+            fit_columns(self.view, elided=(columns.ACCOUNT, columns.COUNTERPARTY))
             self._sized = True
         self._update_summary()
 
@@ -120,6 +162,7 @@ class HoldingsPage(QWidget):
 
     def _on_filter_changed(self) -> None:
         self.proxy.set_text(self.search.text())
+        self.assets_proxy.setFilterFixedString(self.search.text().strip())
         account = self.account_box.currentText()
         cp = self.counterparty_box.currentText()
         self.proxy.set_account("" if account == ALL else account)
@@ -127,6 +170,11 @@ class HoldingsPage(QWidget):
         self._update_summary()
 
     def _update_summary(self) -> None:
+        if self.per_asset_button.isChecked():
+            shown, total = self.assets_proxy.rowCount(), self.assets_model.rowCount()
+            self.summary.setText(f"{shown} of {total} assets, each added up across all "
+                                 "your accounts")
+            return
         shown = self.proxy.rowCount()
         total = self.model.rowCount()
         rows = [self.model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())

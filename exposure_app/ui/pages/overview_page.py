@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -38,6 +37,7 @@ from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_row
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.cards import Card, StatCard, muted
 from exposure_app.ui.widgets.export_button import export_button
+from exposure_app.ui.widgets.table_columns import fit_columns
 from exposure_app.ui.widgets.warning_card import WarningCard
 
 MAX_CARDS = 8
@@ -90,6 +90,9 @@ class OverviewPage(QScrollArea):
         _add_header_button(self.bars_card, self.export_button)
         self.bars_card.body.addWidget(self.bars)
         self.bars_card.body.addWidget(self.bars_legend)
+        self.bars_empty = muted()
+        self.bars_empty.setAccessibleName("Exposure per custodian, empty")
+        self.bars_card.body.addWidget(self.bars_empty)
         left.addWidget(self.bars_card)
 
         self.unpriced_card = Card("Unpriced holdings")
@@ -109,9 +112,9 @@ class OverviewPage(QScrollArea):
         self.fresh_view.setWordWrap(False)
         self.fresh_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.fresh_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        header = self.fresh_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.fresh_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fresh_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fresh_view.horizontalHeader().setStretchLastSection(True)
         self.fresh_card.body.addWidget(self.fresh_view)
         left.addWidget(self.fresh_card)
         left.addStretch(1)
@@ -157,6 +160,7 @@ class OverviewPage(QScrollArea):
         self._shown_bars: list | None = None
         self._shown_split: tuple | None = None
         self._shown_reminders: tuple | None = None
+        self._fitted: tuple | None = None
         self.data: ViewData | None = None
 
     def show_data(self, data: ViewData) -> None:
@@ -175,6 +179,8 @@ class OverviewPage(QScrollArea):
             lines.append(f"{stale} account{'s' if stale != 1 else ''} stale: see below")
         if report.unpriced:
             lines.append(f"{len(report.unpriced)} holding(s) without a price: not counted")
+        if data.prices_age:
+            lines.append(data.prices_age[0].upper() + data.prices_age[1:])
         self.net_worth.set(format_money(report.net_worth, cur), "\n".join(lines))
         custodial = QColor(theme.CUSTODIAL_COLOUR)
         self_colour = QColor(theme.SELF_CUSTODY_COLOUR)
@@ -207,6 +213,16 @@ class OverviewPage(QScrollArea):
         if (bars, cur) != self._shown_bars:
             self._shown_bars = (bars, cur)
             self.bars.set_rows(bars, cur)
+        # an empty chart says why rather than showing a blank card
+        if not bars and report.net_worth > 0:
+            self.bars_empty.setText("No custodian holds anything for you: all your holdings "
+                                    "are in self-custody, so there is no custodial exposure.")
+        elif not bars:
+            self.bars_empty.setText("No holdings yet. Add an exchange account, or record a "
+                                    "wallet or custodian by hand (Accounts page).")
+        self.bars.setVisible(bool(bars))
+        self.bars_legend.setVisible(bool(bars))
+        self.bars_empty.setVisible(not bars)
         if (data.warnings, cur) != self._shown_warnings:
             first = self._shown_warnings is None
             self._shown_warnings = (data.warnings, cur)
@@ -257,15 +273,26 @@ class OverviewPage(QScrollArea):
         """Draw everything again on the next data (after a palette change)."""
         self._shown_warnings = self._shown_bars = self._shown_split = None
         self._shown_reminders = None
+        self._fitted = None
 
     def refresh_freshness(self) -> None:
         if self.data is None:
             return
+        self.fresh_model.as_of = None if self.data.live else self.data.as_of
         self.fresh_model.set_rows(freshness_rows(self.data.report, self.live_status))
         rows = self.fresh_model.rowCount()
-        height = self.fresh_view.horizontalHeader().height() + 4
+        names = tuple(self.fresh_model.index(r, 0).data() for r in range(rows))
+        if names == self._fitted:   # a status change only: the layout stays
+            return
+        self._fitted = names
+        fit_columns(self.fresh_view, elided=(FreshnessModel.Columns.ACCOUNT,),
+                    stretch=FreshnessModel.Columns.DETAIL)
+        # every row shown: the page scrolls, so the table must not scroll inside it
+        self.fresh_view.resizeRowsToContents()
+        height = (self.fresh_view.horizontalHeader().sizeHint().height()
+                  + 2 * self.fresh_view.frameWidth() + 2)
         height += sum(self.fresh_view.rowHeight(r) for r in range(rows)) or 28
-        self.fresh_view.setFixedHeight(min(height, 320))
+        self.fresh_view.setFixedHeight(height)
         self.fresh_card.setVisible(bool(rows))
 
     def _show_warnings(self, data: ViewData) -> None:
@@ -279,13 +306,13 @@ class OverviewPage(QScrollArea):
             widgets.append(muted(
                 "No warnings for this date. Warnings appear when a custodian you use has a "
                 "record of trouble, or when too much sits with one custodian."))
-        for warning in data.warnings[:MAX_CARDS]:
+        for warning in risk_source.by_value_at_stake(data.warnings)[:MAX_CARDS]:
             card = WarningCard(warning, data.report.base_currency)
             card.checklist_requested.connect(self.checklist_requested)
             widgets.append(card)
         if len(data.warnings) > MAX_CARDS:
-            widgets.append(muted(f"… and {len(data.warnings) - MAX_CARDS} more, with lower "
-                                 "levels."))
+            widgets.append(muted(f"… and {len(data.warnings) - MAX_CARDS} more, with less "
+                                 "at stake."))
         for i, widget in enumerate(widgets):
             self.warnings_box.insertWidget(i, widget)
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.domain.money import to_text
+from exposure_app.services.base_currency import change_base_currency
 from exposure_app.services.settings import Setting, Settings
 from exposure_app.ui.view_state import ViewState
 from exposure_app.ui.widgets.cards import ERROR_COLOUR, Card, heading
@@ -36,12 +37,14 @@ from exposure_app.ui.widgets.data_folder_card import DataFolderCard
 
 _LABELS = {
     "base_currency": "Base currency",
+    "theme": "Theme",
     "custodian_share_warning": "Warn when one custodian holds more than",
     "custodial_share_warning": "Warn when custodians together hold more than",
     "dust_threshold": "Dust threshold",
     "sync_interval_minutes": "Sync automatically every",
     "sync_timeout_seconds": "Give up on one account after",
     "proxy": "Proxy",
+    "price_sources": "Price sources",
     "events_feed_url": "Events feed URL",
     "withdrawal_test_interval_days": "Withdrawal-test reminder every",
     "outflow_signals_enabled": "Outflow signals",
@@ -57,11 +60,12 @@ _LABELS = {
 }
 # Sections of the form; a setting not listed here goes to "Other".
 _GROUPS = (
-    ("General", ("base_currency", "dust_threshold")),
+    ("General", ("base_currency", "dust_threshold", "theme")),
     ("Warnings", ("custodian_share_warning", "custodial_share_warning",
                   "withdrawal_test_interval_days")),
     ("Sync", ("sync_interval_minutes", "sync_timeout_seconds")),
-    ("Network", ("proxy", "events_feed_url", "outflow_signals_enabled", "reserve_data_url")),
+    ("Network", ("proxy", "price_sources", "events_feed_url", "outflow_signals_enabled",
+                 "reserve_data_url")),
     ("Risk model (advanced)", ("outflow_threshold_1d", "outflow_threshold_7d",
                                "outflow_threshold_30d", "risk_escalation_window_days",
                                "risk_minor_exposure_share", "risk_score_low",
@@ -73,7 +77,14 @@ _SUFFIX = {"sync_interval_minutes": " min", "sync_timeout_seconds": " s",
 
 
 def _is_fraction(setting: Setting) -> bool:
-    return setting.kind is Decimal and setting.minimum == 0 and setting.maximum == 1
+    """A share (0..1, e.g. 0.05): edited as a percentage like every other share."""
+    return (setting.kind is Decimal and setting.minimum is not None and setting.minimum >= 0
+            and setting.maximum == 1)
+
+
+def _plain_error(setting: Setting, exc: ValueError) -> str:
+    """The validation message without the internal key it starts with."""
+    return str(exc).removeprefix(f"{setting.key}: ")
 
 
 class SettingsPage(QScrollArea):
@@ -94,6 +105,7 @@ class SettingsPage(QScrollArea):
         top.addWidget(heading("Settings"))
         outer.addLayout(top)
         self.editors: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
         declared = {s.key: s for s in Settings.declared().values()}
         listed = {key for _title, keys in _GROUPS for key in keys}
         groups = [*_GROUPS, ("Other", tuple(k for k in declared if k not in listed))]
@@ -117,6 +129,7 @@ class SettingsPage(QScrollArea):
                 editor.setMinimumWidth(EDITOR_WIDTH)
                 self.editors[key] = editor
                 label = QLabel(labels[key])
+                self.labels[key] = label
                 label.setMinimumWidth(label_width)
                 label.setBuddy(editor)
                 editor.setAccessibleName(labels[key])
@@ -158,7 +171,7 @@ class SettingsPage(QScrollArea):
             return spin
         if _is_fraction(setting):
             spin = QDoubleSpinBox()
-            spin.setRange(0, 100)
+            spin.setRange(float(setting.minimum) * 100, 100)
             spin.setDecimals(1)
             spin.setSuffix(" %")
             return spin
@@ -181,7 +194,13 @@ class SettingsPage(QScrollArea):
                 editor.setValue(int(value))
             elif isinstance(editor, QLineEdit):
                 editor.setText(to_text(value) if isinstance(value, Decimal) else str(value))
+        # the dust threshold is a value in the base currency: say which
+        self.labels["dust_threshold"].setText(f"Dust threshold ({settings.base_currency})")
         self.status.setText("")
+
+    def _label_text(self, key: str) -> str:
+        label = self.labels.get(key)
+        return label.text() if label is not None else _LABELS.get(key, key)
 
     def _raw(self, setting: Setting) -> object:
         editor = self.editors[setting.key]
@@ -202,11 +221,22 @@ class SettingsPage(QScrollArea):
             try:
                 fresh.set(setting.key, self._raw(setting))
             except ValueError as exc:
-                errors.append(f"{_LABELS.get(setting.key, setting.key)}: {exc}")
+                errors.append(f"{self._label_text(setting.key)}: {_plain_error(setting, exc)}.")
+        errors += fresh.inconsistencies()   # settings that depend on each other
         if errors:
             self.status.setText("Not saved. " + " ".join(errors))
             self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
             return False
+        new_base, old_base = fresh.base_currency, self.state.settings.base_currency
+        if new_base != old_base:
+            # stored figures are converted at each day's cached rate, or nothing changes
+            fresh.base_currency = old_base
+            try:
+                change_base_currency(self.state.store, fresh, new_base)
+            except (ValueError, OSError) as exc:
+                self.status.setText(f"Not saved. {exc}")
+                self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
+                return False
         try:
             fresh.save()
         except OSError as exc:

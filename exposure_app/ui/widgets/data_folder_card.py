@@ -65,8 +65,8 @@ class DataFolderCard(Card):
         self.body.addWidget(muted(
             "The database, settings, window layout and logs of this profile live here. "
             "Move… copies the profile to an empty folder (or uses the profile already in the "
-            "folder you pick) and opens it from the next start. --data-dir FOLDER and "
-            "EXPOSURE_APP_DATA_DIR still win. API keys are never stored here: they stay in the "
+            "folder you pick) and opens it from the next start. A folder named when the app is "
+            "started still comes first. API keys are never stored here: they stay in the "
             "system keyring."))
         self._refresh()
 

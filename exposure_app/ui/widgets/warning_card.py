@@ -63,18 +63,30 @@ class WarningCard(QFrame):
         title.setWordWrap(True)
         top.addWidget(badge)
         top.addWidget(title, 1)
+        outer.addLayout(top)
+        # the Checklist button sits under the text, not beside the title: a narrow
+        # warnings column (1024 px windows) must not cut it or the figures off
+        self.checklist_button = None
         if counterparty:
             button = QPushButton(action_icon("checklist"), "Checklist")
             button.setAccessibleName(f"Open the self-custody checklist for {counterparty}")
             button.setToolTip("Plan moving these assets to self-custody")
             button.clicked.connect(lambda: self.checklist_requested.emit(counterparty))
-            top.addWidget(button)
-        outer.addLayout(top)
+            self.checklist_button = button
         exposure = getattr(warning, "exposure", None)
         if exposure is not None and getattr(exposure, "value", None) is not None:
-            figure = QLabel(f"<b>{format_money(exposure.value, currency)}</b> · "
-                            f"{format_share(getattr(exposure, 'share', None))} of net worth")
+            share = getattr(exposure, "share", None)
+            if risk_source.is_tiny_exposure(warning):
+                # "0.0% of net worth" reads like nothing is at stake, or like an error
+                shown = format_share(share)
+                part = ("less than 0.1%" if shown in ("0.0%", "0,0%") else shown)
+                figure = QLabel(f"<b>{format_money(exposure.value, currency)}</b> · "
+                                f"a small exposure ({part} of net worth)")
+            else:
+                figure = QLabel(f"<b>{format_money(exposure.value, currency)}</b> · "
+                                f"{format_share(share)} of net worth")
             figure.setAccessibleName("Exposure")
+            figure.setWordWrap(True)   # a narrow warnings column wraps it, never clips it
             outer.addWidget(figure)
         reasons = risk_source.warning_reasons(warning)
         if reasons:
@@ -104,6 +116,8 @@ class WarningCard(QFrame):
             hint = QLabel(f"<i>{html.escape(action)}</i>")
             hint.setWordWrap(True)
             outer.addWidget(hint)
+        if self.checklist_button is not None:
+            outer.addWidget(self.checklist_button, 0, Qt.AlignmentFlag.AlignRight)
 
     def paintEvent(self, event) -> None:
         # note: painted rather than styled: a style sheet per card re-polishes the

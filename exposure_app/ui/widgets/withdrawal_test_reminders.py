@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exposure_app.services.reminders import ReminderError, reminders, set_interval
+from exposure_app.services.reminders import ReminderError, proof_of_keys_prompt, reminders, set_interval
 
 TRAY_RETRY_MS = 3000
 
@@ -99,6 +99,9 @@ class WithdrawalTestReminders(QWidget):
             upcoming = [r for r in every if r.enabled and not r.withdrawals_blocked]
             self.reminder_label.setText(
                 "No withdrawal test is due." + (f" Next: {upcoming[0].message}." if upcoming else ""))
+        prompt = proof_of_keys_prompt(self.state.settings)   # optional, 3-9 January
+        if prompt:
+            self.reminder_label.setText(f"{self.reminder_label.text()} {prompt}")
 
     def _show_interval(self) -> None:
         cp = self.interval_custodian.currentData()

@@ -1,0 +1,140 @@
+"""One HTTP session for a sync run's chain reads, with a concurrency limit per server.
+
+Every answer is bounded: a whole-request timeout, a size cap on the body, JSON
+only. Failures become :class:`~exposure_app.exchanges.errors.SyncError` with
+the same kinds and messages exchanges get (rate limit with its Retry-After,
+server error, timeout, unreachable, bad answer), named after the server.
+
+Requests to one origin (scheme, host and port) share one semaphore, so a
+large extended key cannot flood the user's node or a public server beyond
+:data:`DEFAULT_CONCURRENCY` requests in flight.
+
+Threading: created, used and closed on the sync loop (an aiohttp session is
+bound to its loop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from exposure_app.exchanges.errors import (
+    BadResponseError,
+    ErrorKind,
+    SyncError,
+    describe_exception,
+    make_error,
+)
+
+DEFAULT_CONCURRENCY = 16
+MAX_BODY_BYTES = 2 * 1024 * 1024
+REQUEST_TIMEOUT = 20.0
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def check_proxy_url(url: str) -> str:
+    """``url`` if it is an http, https or socks5 proxy URL; ``ValueError`` otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https", "socks5", "socks5h") or not parts.hostname:
+        raise ValueError("the proxy must be an http://, https:// or socks5:// URL")
+    if parts.username or parts.password:
+        raise ValueError("the proxy URL must not contain a user name or password")
+    return url.strip()
+
+
+def check_api_url(url: str) -> str:
+    """``url`` if it is a plain http(s) URL without credentials; ``ValueError`` otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("the server URL must start with http:// or https://")
+    if parts.username or parts.password:
+        raise ValueError("the server URL must not contain a user name or password")
+    return url.strip().rstrip("/")
+
+
+class ChainPool:
+    """Threading: sync loop only (see module docstring)."""
+
+    def __init__(self, *, concurrency: int = DEFAULT_CONCURRENCY,
+                 request_timeout: float = REQUEST_TIMEOUT) -> None:
+        self.concurrency = concurrency
+        self.request_timeout = request_timeout
+        self._sessions: dict[str | None, aiohttp.ClientSession] = {}
+        self._limits: dict[str, asyncio.Semaphore] = {}
+
+    def _client(self, proxy: str | None) -> aiohttp.ClientSession:
+        """One session per proxy: a SOCKS proxy lives in the connector, HTTP ones per request."""
+        key = proxy if proxy and proxy.startswith("socks") else None
+        session = self._sessions.get(key)
+        if session is None:
+            if key is not None:
+                from aiohttp_socks import ProxyConnector
+
+                connector: aiohttp.BaseConnector = ProxyConnector.from_url(
+                    key, limit=self.concurrency * 4)
+            else:
+                connector = aiohttp.TCPConnector(limit=self.concurrency * 4)
+            session = self._sessions[key] = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.request_timeout), connector=connector)
+        return session
+
+    async def close(self) -> None:
+        sessions, self._sessions = self._sessions, {}
+        for session in sessions.values():
+            await session.close()
+
+    async def request_json(self, method: str, url: str, *, name: str,
+                           payload: Any = None, proxy: str | None = None) -> Any:
+        """The JSON body of one request; :class:`SyncError` for any failure."""
+        origin = origin_of(url)
+        limit = self._limits.setdefault(origin, asyncio.Semaphore(self.concurrency))
+        async with limit:
+            try:
+                return await self._request(method, url, name, payload, proxy)
+            except SyncError:
+                raise
+            except Exception as exc:
+                raise describe_exception(exc, name) from None
+
+    async def _request(self, method: str, url: str, name: str, payload: Any,
+                       proxy: str | None) -> Any:
+        kwargs: dict[str, Any] = {"allow_redirects": False,
+                                  "headers": {"Accept": "application/json"}}
+        if payload is not None:
+            kwargs["json"] = payload
+        if proxy and not proxy.startswith("socks"):
+            kwargs["proxy"] = proxy
+        async with self._client(proxy).request(method, url, **kwargs) as response:
+            if response.status == 429:
+                retry = _retry_after(response.headers.get("Retry-After"))
+                raise make_error(ErrorKind.RATE_LIMIT, name, retry_after=retry)
+            if response.status >= 500:
+                raise make_error(ErrorKind.UNAVAILABLE, name)
+            if response.status == 404 or response.status == 400:
+                raise make_error(ErrorKind.BAD_RESPONSE, name,
+                                 detail=f"HTTP {response.status} for this request")
+            if response.status != 200:
+                raise make_error(ErrorKind.BAD_RESPONSE, name, detail=f"HTTP {response.status}")
+            body = await response.content.read(MAX_BODY_BYTES + 1)
+        if len(body) > MAX_BODY_BYTES:
+            raise BadResponseError(f"answer larger than {MAX_BODY_BYTES // 1024} KiB")
+        try:
+            return json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise BadResponseError("not JSON") from None
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        seconds = float(value) if value else None
+    except ValueError:
+        return None
+    return None if seconds is None or seconds < 0 else min(seconds, 3600.0)

@@ -1,0 +1,107 @@
+"""``accounts add-address NAME --chain CHAIN ADDRESS_OR_XPUB [--api-url URL]`` and
+``accounts set-server NAME [URL] [--proxy URL]``.
+
+The address or extended public key may be given as ``-`` to read it from
+standard input (kept out of the shell history). Words after the name are
+joined, so a seed phrase pasted without quotes is recognised and refused
+like any other secret, without being repeated in the message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from exposure_app.cli.context import CliContext, UserError
+from exposure_app.domain.chains import CHAINS, chain_spec
+from exposure_app.domain.watch_only import ScriptType, watch_target_of
+from exposure_app.services.watch_accounts import (
+    PRIVACY_NOTE,
+    SecretMaterialError,
+    WatchInputError,
+    add_watch_account,
+    api_url_of,
+    chain_api_urls,
+    set_watch_server,
+)
+
+
+def register_add_address(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "add-address", help="watch a self-custody address or xpub/ypub/zpub (read-only)",
+        description="Watch an address or an account's extended PUBLIC key on a chain; its "
+                    "balances sync with the other accounts and count as self-custody. "
+                    "Never give a private key or seed phrase: it is refused. " + PRIVACY_NOTE,
+    )
+    p.add_argument("name")
+    p.add_argument("--chain", required=True, choices=sorted(CHAINS), metavar="CHAIN",
+                   help="one of: " + ", ".join(CHAINS))
+    p.add_argument("target", nargs="+", metavar="ADDRESS_OR_XPUB",
+                   help="the address or xpub/ypub/zpub; '-' reads it from standard input")
+    p.add_argument("--api-url", metavar="URL",
+                   help="Esplora API (Bitcoin) or JSON-RPC URL (EVM); default: a public server")
+    p.add_argument("--script", choices=[s.value for s in ScriptType],
+                   help="address type of an extended key when its prefix does not say it "
+                        "(e.g. an 'xpub' exported for a native segwit account: p2wpkh)")
+    p.add_argument("--proxy", metavar="URL",
+                   help="http://, https:// or socks5:// proxy for this server (e.g. Tor)")
+    p.set_defaults(handler=add_address)
+
+
+def register_set_server(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("set-server", help="change the server a watched address is read from",
+                       description="Point a watch-only account at another Esplora or JSON-RPC "
+                                   "server; without URL it goes back to the profile's server "
+                                   "for its chain (chain_api_urls) or the public default.")
+    p.add_argument("name")
+    p.add_argument("url", nargs="?", metavar="URL")
+    p.add_argument("--proxy", metavar="URL",
+                   help="http://, https:// or socks5:// proxy (none when left out)")
+    p.set_defaults(handler=set_server)
+
+
+def set_server(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    try:
+        account = set_watch_server(ctx.store, args.name, args.url, args.proxy)
+    except WatchInputError as exc:
+        raise UserError(str(exc)) from None
+    target = watch_target_of(account.options)
+    assert target is not None
+    try:
+        profile_urls = chain_api_urls(ctx.settings.chain_api_urls)
+    except ValueError:
+        profile_urls = {}
+    ctx.warn(f"{account.name!r} is read from {api_url_of(target, account.options, profile_urls)}"
+             + (f" through {account.options['proxy']}" if account.options.get("proxy") else ""))
+    return 0
+
+
+def add_address(args: argparse.Namespace, ctx: CliContext) -> int:
+    text = " ".join(args.target)
+    if text == "-":
+        text = sys.stdin.read(4096)
+    ctx.lock_for_writing()
+    try:
+        account = add_watch_account(ctx.store, args.name, args.chain, text, args.api_url,
+                                    args.proxy, args.script)
+    except SecretMaterialError as exc:
+        raise UserError(str(exc)) from None
+    except WatchInputError as exc:
+        raise UserError(str(exc)) from None
+    target = watch_target_of(account.options)
+    assert target is not None
+    spec = chain_spec(target.chain)
+    what = ("extended public key" if target.kind.value == "xpub" else "address") + (
+        f" ({target.script.value} addresses)" if target.script else "")
+    try:
+        profile_urls = chain_api_urls(ctx.settings.chain_api_urls)
+    except ValueError as exc:
+        profile_urls = {}
+        ctx.warn(f"The setting {exc}: this address will not sync until it is fixed.")
+    server = api_url_of(target, account.options, profile_urls)
+    ctx.warn(f"Watching {spec.name} {what} {target.short} as {account.name!r} (self-custody); "
+             f"balances from {server}. Run 'sync' to read them.")
+    if server == spec.default_api_url:
+        ctx.warn(PRIVACY_NOTE)
+    return 0
