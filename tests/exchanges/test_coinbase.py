@@ -142,26 +142,6 @@ def test_structure_without_balance_is_rejected():
         parse_accounts([{"currency": {"code": "BTC"}, "balance": {"amount": "lots"}}])
 
 
-@pytest.mark.parametrize(
-    ("kind", "error", "error_kind"),
-    [
-        (FaultKind.AUTH, ccxt.AuthenticationError, ErrorKind.AUTH),
-        (FaultKind.PERMISSION_DENIED, ccxt.AuthenticationError, ErrorKind.PERMISSION),
-        (FaultKind.IP_NOT_WHITELISTED, ccxt.AuthenticationError, ErrorKind.IP_NOT_WHITELISTED),
-        (FaultKind.RATE_LIMIT, ccxt.RateLimitExceeded, ErrorKind.RATE_LIMIT),
-        (FaultKind.MAINTENANCE, ccxt.ExchangeError, ErrorKind.MAINTENANCE),
-    ],
-)
-def test_faults_use_coinbases_words(kind, error, error_kind):
-    emulator = _emulator()
-    emulator.inject(kind)
-    with pytest.raises(error):
-        _run(emulator, _read_raw)
-    with pytest.raises(SyncError) as caught:
-        _run(emulator, _read_all)
-    assert caught.value.kind is error_kind
-
-
 def test_clock_skew_with_a_legacy_key_is_fixed_by_the_time_adjustment():
     emulator = _emulator(page_size=250, api_key="legacy-key", secret="legacy-secret-abc")
     emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=600_000)

@@ -32,7 +32,7 @@ from signed_venues import (
     sync_through_service,
     unlock_dates,
 )
-from venues import Venue, venue_params
+from venues import VENUES, Venue, venue_params
 
 from exposure_app.domain.balances import PermissionLevel
 from exposure_app.domain.timeutil import parse_instant
@@ -197,6 +197,19 @@ def test_each_fault_fails_the_account_with_its_kind_then_recovers(venue, run_ada
         assert adjusted is True
     else:
         assert isinstance(skewed, SyncError) and skewed.kind is ErrorKind.CLOCK_SKEW
+
+
+def _venue_faults() -> list:
+    return [pytest.param(venue, fault, id=f"{venue.exchange_id}-{fault.value}")
+            for venue in VENUES.values() for fault in venue.ccxt_errors]
+
+
+@pytest.mark.parametrize(("venue", "fault"), _venue_faults())
+def test_a_fault_arrives_as_the_exchanges_own_ccxt_error(venue, fault, run_adapter):
+    emulator = venue.emulator()
+    emulator.inject(fault, retry_after=30)
+    with pytest.raises(venue.ccxt_errors[fault]):
+        run_adapter(emulator, action=lambda client: _raise_first_error(venue, fast(client)))
 
 
 # -- bad bodies and partial coverage ---------------------------------------------------------------

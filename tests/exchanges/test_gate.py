@@ -13,7 +13,7 @@ from venues import VENUES
 from exposure_app.domain.balances import PermissionLevel
 from exposure_app.emulator.base import EmulatedBalance, FaultKind
 from exposure_app.exchanges.adapters.gate import GateAdapter, parse_contract_account, parse_spot
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
+from exposure_app.exchanges.errors import BadResponseError
 
 D = Decimal
 
@@ -93,27 +93,6 @@ def test_structure_without_expected_fields_is_rejected():
         parse_spot(client, {"label": "unexpected"})
     with pytest.raises(BadResponseError, match="total"):
         parse_contract_account(client, {"currency": "USDT"}, "futures")
-
-
-@pytest.mark.parametrize(
-    ("kind", "error", "error_kind"),
-    [
-        (FaultKind.AUTH, ccxt.AuthenticationError, ErrorKind.AUTH),
-        (FaultKind.PERMISSION_DENIED, ccxt.PermissionDenied, ErrorKind.PERMISSION),
-        (FaultKind.IP_NOT_WHITELISTED, ccxt.AuthenticationError, ErrorKind.IP_NOT_WHITELISTED),
-        (FaultKind.RATE_LIMIT, ccxt.RateLimitExceeded, ErrorKind.RATE_LIMIT),
-        (FaultKind.MAINTENANCE, ccxt.ExchangeNotAvailable, ErrorKind.MAINTENANCE),
-    ],
-)
-def test_faults_use_gates_labels(run_adapter, kind, error, error_kind):
-    emulator = _emulator()
-    adapter = GateAdapter()
-    emulator.inject(kind, retry_after=30)
-    with pytest.raises(error):
-        run_adapter(emulator, adapter, action=adapter.read_spot)
-    with pytest.raises(SyncError) as caught:
-        run_adapter(emulator, adapter)
-    assert caught.value.kind is error_kind
 
 
 def test_a_key_without_read_permission_is_refused(run_adapter):

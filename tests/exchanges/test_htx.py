@@ -18,7 +18,7 @@ from exposure_app.exchanges.adapters.htx import (
     parse_balance_list,
     parse_contract_balance,
 )
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
+from exposure_app.exchanges.errors import BadResponseError
 
 D = Decimal
 
@@ -108,27 +108,6 @@ def test_structure_without_expected_fields_is_rejected():
         parse_contract_balance(client, {"code": 200, "data": {"state": "normal"}})
     with pytest.raises(BadResponseError):
         parse_contract_balance(client, "<html></html>")
-
-
-@pytest.mark.parametrize(
-    ("kind", "error", "error_kind"),
-    [
-        (FaultKind.AUTH, ccxt.AuthenticationError, ErrorKind.AUTH),
-        (FaultKind.PERMISSION_DENIED, ccxt.PermissionDenied, ErrorKind.PERMISSION),
-        (FaultKind.IP_NOT_WHITELISTED, ccxt.AuthenticationError, ErrorKind.IP_NOT_WHITELISTED),
-        (FaultKind.RATE_LIMIT, ccxt.RateLimitExceeded, ErrorKind.RATE_LIMIT),
-        (FaultKind.MAINTENANCE, ccxt.OnMaintenance, ErrorKind.MAINTENANCE),
-    ],
-)
-def test_faults_use_htxs_codes(run_adapter, kind, error, error_kind):
-    emulator = _emulator()
-    adapter = HtxAdapter()
-    emulator.inject(kind, retry_after=30)
-    with pytest.raises(error):
-        run_adapter(emulator, adapter, action=adapter.read_isolated_margin)
-    with pytest.raises(SyncError) as caught:
-        run_adapter(emulator, adapter)
-    assert caught.value.kind is error_kind
 
 
 def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):

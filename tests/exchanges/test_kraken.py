@@ -14,7 +14,7 @@ from exposure_app.emulator.base import FaultKind, start_emulators
 from exposure_app.emulator.kraken import KrakenEmulator
 from exposure_app.exchanges.adapters.kraken import KrakenAdapter
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 
 D = Decimal
 SECRET = VENUES["kraken"].secret
@@ -150,28 +150,6 @@ def test_structure_without_balance_field_is_rejected():
         parse_balance_ex(client, {"error": []})
     with pytest.raises(BadResponseError):
         parse_balance_ex(client, "<html>captive portal</html>")
-
-
-@pytest.mark.parametrize(
-    ("kind", "error", "error_kind"),
-    [
-        (FaultKind.AUTH, ccxt.AuthenticationError, ErrorKind.AUTH),
-        (FaultKind.PERMISSION_DENIED, ccxt.PermissionDenied, ErrorKind.PERMISSION),
-        # Kraken words a key used from another IP as a permission denial
-        (FaultKind.IP_NOT_WHITELISTED, ccxt.PermissionDenied, ErrorKind.PERMISSION),
-        (FaultKind.RATE_LIMIT, ccxt.DDoSProtection, ErrorKind.RATE_LIMIT),
-        (FaultKind.BAN, ccxt.DDoSProtection, ErrorKind.RATE_LIMIT),
-        (FaultKind.MAINTENANCE, ccxt.ExchangeNotAvailable, ErrorKind.MAINTENANCE),
-    ],
-)
-def test_faults_use_krakens_words(kind, error, error_kind):
-    emulator = _emulator()
-    emulator.inject(kind)
-    with pytest.raises(error):
-        _run(emulator, _read_raw)
-    with pytest.raises(SyncError) as caught:
-        _run(emulator, _read_all)
-    assert caught.value.kind is error_kind
 
 
 def test_clock_skew_rejects_the_nonce_until_time_difference_is_adjusted():

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import ccxt
+
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, ExchangeEmulator, FaultKind
 from exposure_app.emulator.coinbase import new_ec_secret
 from exposure_app.emulator.kraken import kraken_secret
@@ -74,6 +76,8 @@ class Venue:
     # False where ccxt signs with the local clock only (Coinbase CDP keys): the
     # skew is then reported as such, since a retry cannot help
     recovers_clock_skew: bool = True
+    # fault -> the ccxt error the exchange's own answer is raised as
+    ccxt_errors: Mapping[FaultKind, type[Exception]] = field(default_factory=dict)
     mode: ModeSpec | None = None
     paging: PagingSpec | None = None
 
@@ -286,6 +290,11 @@ GATE = Venue(
     one_wallet=("/api/v4/spot/accounts", frozenset({"spot"})),
     # the emulator serves BTC-settled perpetuals from its futures wallet
     stored_in={("futures", "BTC"): "futures_coinm"},
+    ccxt_errors={FaultKind.AUTH: ccxt.AuthenticationError,
+                 FaultKind.PERMISSION_DENIED: ccxt.PermissionDenied,
+                 FaultKind.IP_NOT_WHITELISTED: ccxt.AuthenticationError,
+                 FaultKind.RATE_LIMIT: ccxt.RateLimitExceeded,
+                 FaultKind.MAINTENANCE: ccxt.ExchangeNotAvailable},
     reads_permissions=False,
 )
 
@@ -308,6 +317,11 @@ HTX = Venue(
     values={("spot", "BTC"): D("15000"), ("earn_flexible", "TRX"): D("1200")},
     unpriced=("ETH",),
     one_wallet=("/v5/account/balance", frozenset({"futures"})),
+    ccxt_errors={FaultKind.AUTH: ccxt.AuthenticationError,
+                 FaultKind.PERMISSION_DENIED: ccxt.PermissionDenied,
+                 FaultKind.IP_NOT_WHITELISTED: ccxt.AuthenticationError,
+                 FaultKind.RATE_LIMIT: ccxt.RateLimitExceeded,
+                 FaultKind.MAINTENANCE: ccxt.OnMaintenance},
 )
 
 COINBASE_KEY = "organizations/3b910e93-aaaa/apiKeys/41f2-bbbb"
@@ -328,6 +342,11 @@ COINBASE = Venue(
     values={("staking", "SOL"): D("3750"), ("spot", "BTC"): D("24000"),
             ("spot", "USD"): D("2500.25")},
     emulator_attributes={"page_size": 3},
+    ccxt_errors={FaultKind.AUTH: ccxt.AuthenticationError,
+                 FaultKind.PERMISSION_DENIED: ccxt.AuthenticationError,
+                 FaultKind.IP_NOT_WHITELISTED: ccxt.AuthenticationError,
+                 FaultKind.RATE_LIMIT: ccxt.RateLimitExceeded,
+                 FaultKind.MAINTENANCE: ccxt.ExchangeError},
     paging=PagingSpec("spot", "/api/v3/brokerage/accounts",
                       tuple(B("spot", f"C{n}", D(n + 1)) for n in range(5)),
                       requests=3, emulator_page_size=2),
@@ -351,6 +370,12 @@ KRAKEN = Venue(
             ("earn_locked", "SOL"): D("6375")},
     # Kraken words a key used from another IP as a permission denial
     fault_kinds={FaultKind.IP_NOT_WHITELISTED: "permission"},
+    ccxt_errors={FaultKind.AUTH: ccxt.AuthenticationError,
+                 FaultKind.PERMISSION_DENIED: ccxt.PermissionDenied,
+                 FaultKind.IP_NOT_WHITELISTED: ccxt.PermissionDenied,
+                 FaultKind.RATE_LIMIT: ccxt.DDoSProtection,
+                 FaultKind.BAN: ccxt.DDoSProtection,
+                 FaultKind.MAINTENANCE: ccxt.ExchangeNotAvailable},
 )
 
 VENUES: dict[str, Venue] = {v.exchange_id: v for v in (
