@@ -47,6 +47,7 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import start_of_day, to_storage, utc_now
+from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -84,21 +85,16 @@ class BitgetAdapter(ExchangeAdapter):
     envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
-        self._mode_probe: asyncio.Future | None = None
+        self.mode = AccountMode(MODE_OPTION, UTA_FACT, self._probe_mode)
         # answers shared between wallets, only while read_balances runs
         self._shared: dict[str, asyncio.Future] | None = None
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         options: dict[str, Any] = {"uta": False, "fetchMarkets": {"types": ["spot"]}}
-        if isinstance(cached.get(UTA_FACT), bool):
-            options[MODE_OPTION] = cached[UTA_FACT]
-        return options
+        return {**options, **self.mode.ccxt_options(cached)}
 
     def detected_facts(self, client: Any) -> dict[str, Any]:
-        facts = super().detected_facts(client)
-        if isinstance(client.options.get(MODE_OPTION), bool):
-            facts[UTA_FACT] = client.options[MODE_OPTION]
-        return facts
+        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
 
     def wallets(self) -> list[WalletSpec]:
         return [
@@ -129,15 +125,7 @@ class BitgetAdapter(ExchangeAdapter):
             self._shared = None
 
     async def is_unified(self, client: Any) -> bool:
-        """The account mode: cached in ``client.options[MODE_OPTION]``, else probed once."""
-        known = client.options.get(MODE_OPTION)
-        if isinstance(known, bool):
-            return known
-        probe = self._mode_probe
-        # a finished probe with no mode set means it failed or the mode was reset
-        if probe is None or probe.done():
-            probe = self._mode_probe = asyncio.ensure_future(self._probe_mode(client))
-        return await asyncio.shield(probe)
+        return await self.mode.is_unified(client)
 
     async def _probe_mode(self, client: Any) -> bool:
         try:
@@ -148,7 +136,6 @@ class BitgetAdapter(ExchangeAdapter):
             if '"40084"' not in str(exc):
                 raise
             unified = False
-        client.options[MODE_OPTION] = unified
         return unified
 
     async def _by_mode(self, client: Any, classic, unified) -> list[WalletBalance]:
@@ -161,7 +148,7 @@ class BitgetAdapter(ExchangeAdapter):
             except Exception as exc:
                 text = str(exc)
                 if attempt == 1 and ('"40084"' in text or '"40085"' in text):
-                    client.options[MODE_OPTION] = None
+                    self.mode.forget(client)
                     continue
                 raise
         raise AssertionError("unreachable")  # pragma: no cover

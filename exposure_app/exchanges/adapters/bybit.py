@@ -30,13 +30,13 @@ Key permissions: ``GET /v5/user/query-api`` (``readOnly``, ``permissions``,
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
+from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
@@ -69,7 +69,8 @@ class BybitAdapter(ExchangeAdapter):
     envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
-        self._mode_probe: asyncio.Future | None = None
+        # ccxt's own option: with it set, ccxt never probes the mode itself
+        self.mode = AccountMode("enableUnifiedAccount", UTA_FACT, self._probe_mode)
         self._key_info: dict[str, Any] | None = None
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
@@ -77,15 +78,10 @@ class BybitAdapter(ExchangeAdapter):
         # markets (prices through fetch_tickers), only spot instruments.
         options: dict[str, Any] = {"enableUnifiedMargin": False,
                                    "fetchMarkets": {"types": ["spot"]}}
-        if isinstance(cached.get(UTA_FACT), bool):
-            options["enableUnifiedAccount"] = cached[UTA_FACT]
-        return options
+        return {**options, **self.mode.ccxt_options(cached)}
 
     def detected_facts(self, client: Any) -> dict[str, Any]:
-        facts = super().detected_facts(client)
-        if isinstance(client.options.get("enableUnifiedAccount"), bool):
-            facts[UTA_FACT] = client.options["enableUnifiedAccount"]
-        return facts
+        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
 
     def wallets(self) -> list[WalletSpec]:
         return [
@@ -107,14 +103,7 @@ class BybitAdapter(ExchangeAdapter):
         return reading
 
     async def is_unified(self, client: Any) -> bool:
-        """The account mode: cached in the client's options, else learnt once."""
-        known = client.options.get("enableUnifiedAccount")
-        if isinstance(known, bool):
-            return known
-        probe = self._mode_probe
-        if probe is None or probe.done():
-            probe = self._mode_probe = asyncio.ensure_future(self._probe_mode(client))
-        return await asyncio.shield(probe)
+        return await self.mode.is_unified(client)
 
     async def _probe_mode(self, client: Any) -> bool:
         what = "Bybit API key information"
@@ -123,9 +112,8 @@ class BybitAdapter(ExchangeAdapter):
         uta = require_key(result, "uta", what)
         if str(uta) not in ("0", "1"):
             raise BadResponseError(f"{what}: unknown uta value {uta!r}")
-        client.options["enableUnifiedAccount"] = str(uta) == "1"
         client.options["enableUnifiedMargin"] = False
-        return client.options["enableUnifiedAccount"]
+        return str(uta) == "1"
 
     async def _wallet_balance(self, client: Any, account_type: str) -> list[WalletBalance]:
         """Rows of one wallet-balance account type; re-learns a stale cached mode."""
@@ -136,8 +124,7 @@ class BybitAdapter(ExchangeAdapter):
         except Exception as exc:
             text = str(exc).replace(" ", "")
             if account_type != "UNIFIED" and '"retCode":10001' in text and "UNIFIED" in text:
-                client.options["enableUnifiedAccount"] = None   # stale: learn it again
-                self._mode_probe = None
+                self.mode.forget(client)   # stale: learn it again
             raise
         wallet = "futures" if account_type == "CONTRACT" else "spot"
         return self._coin_rows(client, response, wallet, f"Bybit {account_type} wallet balance")

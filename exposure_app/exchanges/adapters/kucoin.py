@@ -44,6 +44,7 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
+from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.validation import (
@@ -90,7 +91,7 @@ class KucoinAdapter(ExchangeAdapter):
     def __init__(self) -> None:
         # set only while read_balances runs, so answers never outlive one sync
         self._shared: dict[str, asyncio.Future] | None = None
-        self._mode_probe: asyncio.Future | None = None
+        self.mode = AccountMode(MODE_OPTION, UTA_FACT, self._probe_mode)
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         options: dict[str, Any] = {
@@ -98,25 +99,13 @@ class KucoinAdapter(ExchangeAdapter):
             "hf": False,   # our readers list every account type; skips ccxt's hf probe
             "fetchMarkets": {"types": ["spot"], "fetchTickersFees": False},
         }
-        if isinstance(cached.get(UTA_FACT), bool):
-            options[MODE_OPTION] = cached[UTA_FACT]
-        return options
+        return {**options, **self.mode.ccxt_options(cached)}
 
     def detected_facts(self, client: Any) -> dict[str, Any]:
-        facts = super().detected_facts(client)
-        if isinstance(client.options.get(MODE_OPTION), bool):
-            facts[UTA_FACT] = client.options[MODE_OPTION]
-        return facts
+        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
 
     async def is_unified(self, client: Any) -> bool:
-        """The account mode: cached in ``client.options[MODE_OPTION]``, else read once."""
-        known = client.options.get(MODE_OPTION)
-        if isinstance(known, bool):
-            return known
-        probe = self._mode_probe
-        if probe is None or probe.done():
-            probe = self._mode_probe = asyncio.ensure_future(self._probe_mode(client))
-        return await asyncio.shield(probe)
+        return await self.mode.is_unified(client)
 
     async def _probe_mode(self, client: Any) -> bool:
         what = "KuCoin account mode"
@@ -125,8 +114,7 @@ class KucoinAdapter(ExchangeAdapter):
         mode = require_key(data, "selfAccountMode", what)
         if mode not in ("UNIFIED", "CLASSIC"):
             raise BadResponseError(f"{what}: unknown mode {mode!r}")
-        client.options[MODE_OPTION] = mode == "UNIFIED"
-        return client.options[MODE_OPTION]
+        return mode == "UNIFIED"
 
     def wallets(self) -> list[WalletSpec]:
         return [
