@@ -150,6 +150,7 @@ class ErrorSpec:
     faults: Mapping[FaultKind, str | int]
     retry_faults: frozenset[FaultKind] = frozenset(
         {FaultKind.RATE_LIMIT, FaultKind.BAN, FaultKind.MAINTENANCE})
+    bad_signature: str | int | None = None   # when not the AUTH fault's code
 
 
 def json_response(body: object, *, status: int = 200,
@@ -221,6 +222,23 @@ class ExchangeEmulator:
         status, message = self.error_spec.errors[code]
         return json_response(self.error_body(code, message.format(**fields)), status=status,
                              headers={**self.error_headers(fault), **(headers or {})})
+
+    def refusal(self, request: web.Request, *, signed: bool,
+                needs: str = "read") -> web.Response | None:
+        """The last checks of a signed request, in the order the exchanges make them:
+        the signature (``signed``), the key's IP whitelist, then the permission
+        ``needs``; the refusal worded from :attr:`error_spec`, or ``None``."""
+        assert self.error_spec is not None, f"{self.exchange_id} declares no error_spec"
+        spec = self.error_spec
+        if not signed:
+            code = spec.faults[FaultKind.AUTH] if spec.bad_signature is None else spec.bad_signature
+            return self.error(code)
+        whitelist = self.account.ip_whitelist
+        if whitelist and (request.remote or "") not in whitelist:
+            return self.error(spec.faults[FaultKind.IP_NOT_WHITELISTED], ip=request.remote or "")
+        if needs not in self.account.permissions:
+            return self.error(spec.faults[FaultKind.PERMISSION_DENIED])
+        return None
 
     def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
         """The exchange's own answer for a non-generic fault kind, from :attr:`error_spec`."""

@@ -33,7 +33,7 @@ from typing import ClassVar
 from aiohttp import web
 
 from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, FaultKind, json_response
-from exposure_app.emulator.hmac_common import amount, ip_allowed, totals_by_asset, unlock_ms
+from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
 from exposure_app.emulator.signing import hmac_b64, same
 
 TIMESTAMP_WINDOW_MS = 30_000
@@ -132,13 +132,7 @@ class BitgetEmulator(ExchangeEmulator):
         body = await request.text()
         expected = hmac_b64(self.account.secret,
                                       stamp + request.method + request.raw_path + body)
-        if not same(sign, expected):
-            return self.error("40009")
-        if not ip_allowed(self.account, request):
-            return self.error("40018")
-        if needs not in self.account.permissions:
-            return self.error("40014")
-        return None
+        return self.refusal(request, signed=same(sign, expected), needs=needs)
 
     # -- routes ----------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from typing import ClassVar
 from aiohttp import web
 
 from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, Fault, FaultKind, json_response
-from exposure_app.emulator.hmac_common import amount, ip_allowed, totals_by_asset, unlock_ms
+from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
 from exposure_app.emulator.signing import hmac_hex, same
 
 RATE_LIMIT = 50
@@ -59,7 +59,7 @@ class BybitEmulator(ExchangeEmulator):
     error_spec: ClassVar[ErrorSpec] = ErrorSpec(ERRORS, {
         FaultKind.AUTH: 10003, FaultKind.PERMISSION_DENIED: 10005,
         FaultKind.IP_NOT_WHITELISTED: 10010, FaultKind.RATE_LIMIT: 10006,
-        FaultKind.BAN: 10018, FaultKind.MAINTENANCE: 10016})
+        FaultKind.BAN: 10018, FaultKind.MAINTENANCE: 10016}, bad_signature=10004)
 
     def __init__(self, *args, unified: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -110,13 +110,8 @@ class BybitEmulator(ExchangeEmulator):
             return self.error(10002, ts=stamp, server=str(server), window=window_text)
         payload = stamp + key + window_text + (request.raw_path.partition("?")[2] if request.method == "GET"
                                                else await request.text())
-        if not same(sign, hmac_hex(self.account.secret, payload)):
-            return self.error(10004)
-        if not ip_allowed(self.account, request):
-            return self.error(10010)
-        if needs not in self.account.permissions:
-            return self.error(10005)
-        return None
+        return self.refusal(request, signed=same(sign, hmac_hex(self.account.secret, payload)),
+                            needs=needs)
 
     # -- routes ----------------------------------------------------------------------
 

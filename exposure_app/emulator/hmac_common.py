@@ -15,11 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from aiohttp import web
-
 from exposure_app.domain.money import to_text
 from exposure_app.domain.timeutil import parse_instant
-from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
+from exposure_app.emulator.base import EmulatedBalance
 
 
 def amount(value: Decimal) -> str:
@@ -27,11 +25,6 @@ def amount(value: Decimal) -> str:
     return to_text(value)
 
 
-def ip_allowed(account: EmulatedAccount, request: web.Request) -> bool:
-    """Whether the request's source address is on the key's whitelist (if any)."""
-    if not account.ip_whitelist:
-        return True
-    return (request.remote or "") in account.ip_whitelist
 
 
 def unlock_ms(balance: EmulatedBalance) -> int | None:

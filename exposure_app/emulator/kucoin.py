@@ -37,7 +37,7 @@ from typing import ClassVar
 from aiohttp import web
 
 from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, Fault, FaultKind, json_response
-from exposure_app.emulator.hmac_common import amount, ip_allowed, totals_by_asset, unlock_ms
+from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
 from exposure_app.emulator.signing import hmac_b64, same
 
 TIMESTAMP_WINDOW_MS = 5_000
@@ -124,13 +124,7 @@ class KucoinEmulator(ExchangeEmulator):
         body = await request.text()
         expected = hmac_b64(account.secret,
                                       stamp + request.method + request.raw_path + body)
-        if not same(sign, expected):
-            return self.error("400005")
-        if not ip_allowed(account, request):
-            return self.error("400006")
-        if needs not in account.permissions:
-            return self.error("400007")
-        return None
+        return self.refusal(request, signed=same(sign, expected), needs=needs)
 
     # -- routes ----------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from typing import ClassVar
 from aiohttp import web
 
 from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, FaultKind, json_response
-from exposure_app.emulator.hmac_common import amount, ip_allowed, totals_by_asset, unlock_ms
+from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
 from exposure_app.emulator.signing import hmac_b64, same
 
 TIMESTAMP_WINDOW_MS = 30_000
@@ -101,13 +101,7 @@ class OkxEmulator(ExchangeEmulator):
             return self.error("50105")
         body = await request.text()
         expected = hmac_b64(account.secret, stamp + request.method + request.raw_path + body)
-        if not same(sign, expected):
-            return self.error("50113")
-        if not ip_allowed(account, request):
-            return self.error("50110", ip=request.remote or "")
-        if needs not in account.permissions:
-            return self.error("50030")
-        return None
+        return self.refusal(request, signed=same(sign, expected), needs=needs)
 
     def ok(self, data: list) -> web.Response:
         return json_response({"code": "0", "msg": "", "data": data})
