@@ -143,6 +143,8 @@ class ExchangeAdapter:
     # the exchange's answer envelope, declared as data (see validation.Envelope)
     envelope: ClassVar[Envelope | None] = None
     max_inline_retry_wait: float = MAX_INLINE_RETRY_WAIT
+    # answers shared between wallets, only while read_balances runs (once_per_read)
+    _answers: dict[str, asyncio.Future] | None = None
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         """ccxt ``options`` that avoid needless pre-calls (markets, account mode).
@@ -211,6 +213,25 @@ class ExchangeAdapter:
         key-level failure (auth, IP, clock skew) on any wallet, or no wallet
         read at all (the primary wallet's error is raised).
         """
+        self._answers = {}
+        try:
+            return await self._read_wallets(client)
+        finally:
+            self._answers = None
+
+    async def once_per_read(self, key: str, fetch: Callable[[], Awaitable[Any]]) -> Any:
+        """``fetch()`` once per :meth:`read_balances`, shared by the wallets that need
+        the same answer (KuCoin's account list, Bitget's savings); a reader called on
+        its own fetches for itself, so no answer outlives one read."""
+        answers = self._answers
+        if answers is None:
+            return await fetch()
+        future = answers.get(key)
+        if future is None:
+            future = answers[key] = asyncio.ensure_future(fetch())
+        return await asyncio.shield(future)
+
+    async def _read_wallets(self, client: Any) -> AccountReading:
         specs = self.wallets()
         results = await asyncio.gather(
             *(spec.read(client) for spec in specs), return_exceptions=True

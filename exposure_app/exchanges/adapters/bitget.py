@@ -39,7 +39,6 @@ a key's permissions, so they are reported as unknown.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -86,8 +85,6 @@ class BitgetAdapter(ExchangeAdapter):
 
     def __init__(self) -> None:
         self.mode = AccountMode(MODE_OPTION, UTA_FACT, self._probe_mode)
-        # answers shared between wallets, only while read_balances runs
-        self._shared: dict[str, asyncio.Future] | None = None
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         options: dict[str, Any] = {"uta": False, "fetchMarkets": {"types": ["spot"]}}
@@ -118,11 +115,7 @@ class BitgetAdapter(ExchangeAdapter):
         return reading
 
     async def _read_all(self, client: Any) -> AccountReading:
-        self._shared = {}
-        try:
-            return await super().read_balances(client)
-        finally:
-            self._shared = None
+        return await super().read_balances(client)
 
     async def is_unified(self, client: Any) -> bool:
         return await self.mode.is_unified(client)
@@ -242,17 +235,8 @@ class BitgetAdapter(ExchangeAdapter):
                                           "open_orders" if locked else None))
         return merge_rows(rows)
 
-    async def _once(self, key: str, fetch) -> Any:
-        """``fetch()`` once per :meth:`read_balances` (shared by the wallets that need it)."""
-        if self._shared is None:
-            return await fetch()
-        future = self._shared.get(key)
-        if future is None:
-            future = self._shared[key] = asyncio.ensure_future(fetch())
-        return await asyncio.shield(future)
-
     async def _savings(self, client: Any, period_type: str, what: str) -> list[dict[str, Any]]:
-        return await self._once(f"savings-{period_type}",
+        return await self.once_per_read(f"savings-{period_type}",
                                 lambda: self._fetch_savings(client, period_type, what))
 
     async def _fetch_savings(self, client: Any, period_type: str,

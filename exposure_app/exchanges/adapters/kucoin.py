@@ -37,11 +37,10 @@ is read-only, ``Transfer``/``Withdrawal`` allow withdrawals).
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.account_mode import AccountMode
@@ -89,8 +88,6 @@ class KucoinAdapter(ExchangeAdapter):
     envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
-        # set only while read_balances runs, so answers never outlive one sync
-        self._shared: dict[str, asyncio.Future] | None = None
         self.mode = AccountMode(MODE_OPTION, UTA_FACT, self._probe_mode)
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
@@ -127,22 +124,6 @@ class KucoinAdapter(ExchangeAdapter):
             WalletSpec("staking", self.read_staking),
         ]
 
-    async def read_balances(self, client: Any) -> AccountReading:
-        self._shared = {}
-        try:
-            return await super().read_balances(client)
-        finally:
-            self._shared = None
-
-    async def _once(self, key: str, fetch) -> Any:
-        if self._shared is None:      # a reader called on its own: no sharing
-            return await fetch()
-        future = self._shared.get(key)
-        if future is None:
-            future = asyncio.ensure_future(fetch())
-            self._shared[key] = future
-        return await asyncio.shield(future)
-
     # -- spot and funding ------------------------------------------------------------
 
     async def _accounts(self, client: Any) -> list[dict[str, Any]]:
@@ -151,7 +132,7 @@ class KucoinAdapter(ExchangeAdapter):
         async def fetch() -> list[dict[str, Any]]:
             return _mappings(kucoin_data(await client.private_get_accounts(), what), what)
 
-        return await self._once("accounts", fetch)
+        return await self.once_per_read("accounts", fetch)
 
     def _account_rows(self, client: Any, accounts, types: tuple[str, ...], wallet: str):
         what = f"KuCoin {wallet} accounts"
@@ -260,7 +241,7 @@ class KucoinAdapter(ExchangeAdapter):
                     return items
             raise self.envelope.too_many_pages(what)
 
-        return await self._once("earn", fetch)
+        return await self.once_per_read("earn", fetch)
 
     def _earn_rows(self, client: Any, items, wallet: str) -> list[WalletBalance]:
         what = f"KuCoin Earn holdings ({wallet})"
