@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from decimal import Decimal
 
 import ccxt
@@ -13,7 +12,7 @@ from venues import VENUES
 from exposure_app.emulator.base import EmulatedAccount, FaultKind, start_emulators
 from exposure_app.emulator.coinbase import CoinbaseEmulator, new_ec_secret, new_ed25519_secret
 from exposure_app.exchanges.adapters.coinbase import CoinbaseAdapter, parse_accounts
-from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
+from exposure_app.exchanges.client_factory import ConnectionOptions
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
 
 D = Decimal
@@ -34,24 +33,10 @@ def _emulator(page_size: int = 2, **kwargs) -> CoinbaseEmulator:
 
 
 def _run(emulator, action, *, api_key=KEY_NAME, secret=EC_SECRET):
+    """Runs ``action(client, adapter)`` with a real, unthrottled client on ``emulator``."""
     adapter = CoinbaseAdapter()
-
-    async def main():
-        client = build_client(
-            "coinbase", {"apiKey": api_key, "secret": secret},
-            ConnectionOptions(api_url=emulator.base_url, timeout_seconds=5),
-            adapter.ccxt_options({}),
-        )
-        # ccxt's throttle (Kraken: 1 s x cost 3 per private call) is the
-        # client's own pacing, not under test here; the sync test keeps it
-        client.enableRateLimit = False
-        try:
-            return await action(client, adapter)
-        finally:
-            await client.close()
-
-    with start_emulators([emulator]):
-        return asyncio.run(main())
+    return VENUE.run(emulator, lambda client: action(client, adapter),
+                     {"apiKey": api_key, "secret": secret})
 
 
 async def _read_all(client, adapter):

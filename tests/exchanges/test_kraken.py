@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from decimal import Decimal
 
 import ccxt
@@ -10,10 +9,9 @@ import pytest
 from signed_venues import by_key, sync_through_service
 from venues import VENUES
 
-from exposure_app.emulator.base import FaultKind, start_emulators
+from exposure_app.emulator.base import FaultKind
 from exposure_app.emulator.kraken import KrakenEmulator
 from exposure_app.exchanges.adapters.kraken import KrakenAdapter
-from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 
 D = Decimal
@@ -27,26 +25,10 @@ _emulator = VENUE.emulator
 
 
 def _run(emulator: KrakenEmulator, action, *, secret: str = SECRET, options=None):
-    """Runs ``action(client, adapter)`` with a real ccxt client pointed at the emulator."""
+    """Runs ``action(client, adapter)`` with a real, unthrottled client on ``emulator``."""
     adapter = KrakenAdapter()
-
-    async def main():
-        client = build_client(
-            "kraken",
-            {"apiKey": "kraken-key", "secret": secret},
-            ConnectionOptions(api_url=emulator.base_url, timeout_seconds=5),
-            options if options is not None else adapter.ccxt_options({}),
-        )
-        # ccxt's throttle (Kraken: 1 s x cost 3 per private call) is the
-        # client's own pacing, not under test here; the sync test keeps it
-        client.enableRateLimit = False
-        try:
-            return await action(client, adapter)
-        finally:
-            await client.close()
-
-    with start_emulators([emulator]):
-        return asyncio.run(main())
+    return VENUE.run(emulator, lambda client: action(client, adapter),
+                     VENUE.credentials(secret=secret), options)
 
 
 async def _read_all(client, adapter):
