@@ -93,44 +93,6 @@ def retry_after_seconds(client: Any) -> float | None:
     return None
 
 
-class SharedCall:
-    """One exchange call per client per sync, shared by several wallet readers.
-
-    Some exchanges answer for several wallets in one call (Kraken's
-    ``BalanceEx``, Coinbase's account list). Each wallet still gets its own
-    :class:`~exposure_app.exchanges.adapters.base.WalletSpec` (coverage is per
-    wallet), and the readers await one shared future instead of repeating the
-    call. :meth:`reset` is called at the start and end of every
-    ``read_balances`` so a later sync calls the exchange again.
-
-    Threading: used on the sync service's loop only.
-    """
-
-    def __init__(self, fetch) -> None:
-        self._fetch = fetch
-        self._pending: dict[int, asyncio.Future] = {}
-
-    def reset(self, client: Any) -> None:
-        pending = self._pending.pop(id(client), None)
-        if pending is not None and pending.done() and not pending.cancelled():
-            pending.exception()   # mark a failure as retrieved (no "never retrieved" warning)
-
-    async def get(self, client: Any) -> Any:
-        pending = self._pending.get(id(client))
-        if pending is None:
-            pending = asyncio.ensure_future(self._fetch(client))
-            self._pending[id(client)] = pending
-        return await asyncio.shield(pending)
-
-    def reader(self, select):
-        """A wallet reader returning ``select(result)`` of the shared call."""
-
-        async def read(client: Any) -> list[WalletBalance]:
-            return select(await self.get(client))
-
-        return read
-
-
 class ExchangeAdapter:
     """Base class; subclasses set ``exchange_id`` and implement the readers.
 
@@ -230,6 +192,17 @@ class ExchangeAdapter:
         if future is None:
             future = answers[key] = asyncio.ensure_future(fetch())
         return await asyncio.shield(future)
+
+    def shared_wallet(self, key: str, fetch: Callable[[Any], Awaitable[Any]],
+                      select: Callable[[Any], list[WalletBalance]]) -> WalletReader:
+        """A wallet reader taking ``select(answer)`` of one call several wallets share
+        (Kraken's ``BalanceEx``, Coinbase's account list): each wallet keeps its own
+        :class:`WalletSpec` (coverage is per wallet), the call is made once per read."""
+
+        async def read(client: Any) -> list[WalletBalance]:
+            return select(await self.once_per_read(key, lambda: fetch(client)))
+
+        return read
 
     async def _read_wallets(self, client: Any) -> AccountReading:
         specs = self.wallets()

@@ -30,9 +30,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, SharedCall, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -144,9 +144,6 @@ class CoinbaseAdapter(ExchangeAdapter):
     exchange_id: ClassVar[str] = "coinbase"
     envelope: ClassVar[Envelope] = ENVELOPE
 
-    def __init__(self) -> None:
-        self._accounts = SharedCall(self.read_accounts)
-
     @property
     def coverage_note(self) -> str:
         return ("Coinbase: the wallets this API key can see (Coinbase ties each key to "
@@ -163,17 +160,9 @@ class CoinbaseAdapter(ExchangeAdapter):
             return lambda rows: [r for r in rows if r.wallet == wallet]
 
         return [
-            WalletSpec("spot", self._accounts.reader(only("spot"))),
-            WalletSpec("staking", self._accounts.reader(only("staking"))),
-            WalletSpec("vault", self._accounts.reader(only("vault"))),
+            WalletSpec(wallet, self.shared_wallet("accounts", self.read_accounts, only(wallet)))
+            for wallet in ("spot", "staking", "vault")
         ]
-
-    async def read_balances(self, client: Any) -> AccountReading:
-        self._accounts.reset(client)
-        try:
-            return await super().read_balances(client)
-        finally:
-            self._accounts.reset(client)
 
     async def read_accounts(self, client: Any) -> list[WalletBalance]:
         """Every wallet's rows: the v2 account list with the v3 holds applied."""

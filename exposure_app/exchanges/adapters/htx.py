@@ -34,9 +34,9 @@ from __future__ import annotations
 import time
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, SharedCall, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -175,14 +175,11 @@ class HtxAdapter(ExchangeAdapter):
     """Reads HTX's spot-host accounts and the USDT-M contract account.
 
     Threading: coroutines run on the sync service's loop; the account-id list
-    is fetched at most once per client per sync (shared by the readers).
+    is fetched at most once per read (shared by the readers).
     """
 
     exchange_id: ClassVar[str] = "htx"
     envelope: ClassVar[Envelope] = ENVELOPE
-
-    def __init__(self) -> None:
-        self._ids = SharedCall(self._account_ids)
 
     @property
     def coverage_note(self) -> str:
@@ -229,13 +226,6 @@ class HtxAdapter(ExchangeAdapter):
             return make_error(ErrorKind.CLOCK_SKEW, self.exchange_id)
         return super().classify(exc, client)
 
-    async def read_balances(self, client: Any) -> AccountReading:
-        self._ids.reset(client)
-        try:
-            return await super().read_balances(client)
-        finally:
-            self._ids.reset(client)
-
     async def _account_ids(self, client: Any) -> dict[str, int]:
         cached = client.options.get(_OPTION)
         if isinstance(cached, dict) and cached.get("spot"):
@@ -247,7 +237,7 @@ class HtxAdapter(ExchangeAdapter):
 
     def _account_reader(self, kind: str, wallet: str):
         async def read(client: Any) -> list[WalletBalance]:
-            ids = await self._ids.get(client)
+            ids = await self.once_per_read("account-ids", lambda: self._account_ids(client))
             if kind not in ids:
                 return []   # the user has no such account: nothing held there
             try:

@@ -41,9 +41,9 @@ import logging
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, SharedCall, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -211,23 +211,13 @@ class KrakenAdapter(ExchangeAdapter):
         # or server time are fetched, so there is nothing to switch off.
         return {}
 
-    def __init__(self) -> None:
+    def wallets(self) -> list[WalletSpec]:
         # BalanceEx answers for all four wallets at once: one call per sync,
         # each wallet's reader takes its rows from it
-        self._balance_ex = SharedCall(self.read_balance_ex)
-
-    def wallets(self) -> list[WalletSpec]:
         return [
-            WalletSpec(name, self._balance_ex.reader(_rows_of(name)))
+            WalletSpec(name, self.shared_wallet("BalanceEx", self.read_balance_ex, _rows_of(name)))
             for name in ("spot", "earn_flexible", "staking", "earn_locked")
         ]
-
-    async def read_balances(self, client: Any) -> AccountReading:
-        self._balance_ex.reset(client)
-        try:
-            return await super().read_balances(client)
-        finally:
-            self._balance_ex.reset(client)
 
     async def read_balance_ex(self, client: Any) -> list[WalletBalance]:
         """Every wallet's rows from one ``BalanceEx`` call, with unlock dates."""
