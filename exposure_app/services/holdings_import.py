@@ -42,6 +42,7 @@ from exposure_app.storage.snapshots import holding_key
 from exposure_app.storage.store import ProfileStore
 
 REQUIRED = ("account", "asset", "amount")
+REPLACEABLE = "already has other holdings recorded"   # the refusal --replace overrides
 OPTIONAL = ("date", "price", "value")
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -201,16 +202,23 @@ def parse_holdings_csv(store: ProfileStore, source: Path | str) -> list[_Row]:
 
 
 def import_holdings_csv(
-    store: ProfileStore, source: Path | str, *, base: str | None = None
+    store: ProfileStore, source: Path | str, *, base: str | None = None, replace: bool = False
 ) -> ImportResult:
     """Validate then write; one snapshot per (account, date), all in one transaction.
 
     With ``base`` (the profile's base currency), a row without a price or value
     is valued at the last price stored for its asset at the row's date, as
     the holdings editor does; the next sync re-values it in any case.
+
+    An account holds one snapshot per instant. When the file gives other
+    holdings for an account and date that already has a snapshot (an earlier
+    import, the holdings editor), the file is refused naming its lines,
+    unless ``replace`` is true: then the file's snapshot replaces the stored
+    one. The same holdings again are recognised and skipped either way.
     """
     rows = parse_holdings_csv(store, source)
     groups: dict[tuple[int, datetime], list[Holding]] = defaultdict(list)
+    lines: dict[tuple[int, datetime], list[int]] = defaultdict(list)
     names: dict[int, str] = {}
     market = MarketPrices.load(store, utc_now()) if base is not None and rows else None
     for row in rows:
@@ -218,10 +226,14 @@ def import_holdings_csv(
         if base is not None:
             holding = price_from_records(store, holding, base, row.taken_at, market)
         groups[(row.account_id, row.taken_at)].append(holding)
+        lines[(row.account_id, row.taken_at)].append(row.line)
         names[row.account_id] = row.account_name
     written = unchanged = 0
     with store.transaction():
-        for (account_id, taken_at), holdings in sorted(groups.items(), key=lambda kv: kv[0][1]):
+        plan: list[tuple[Snapshot, list[int]]] = []
+        conflicts: list[LineError] = []
+        for key, holdings in sorted(groups.items(), key=lambda kv: kv[0][1]):
+            account_id, taken_at = key
             snapshot = Snapshot(
                 id=None,
                 account_id=account_id,
@@ -236,9 +248,36 @@ def import_holdings_csv(
             ):
                 unchanged += 1
                 continue
+            existing = store.snapshots.ids_at(account_id, taken_at)
+            if existing and not replace:
+                conflicts.append(LineError(lines[key][0], (
+                    f"{names[account_id]!r} {REPLACEABLE} at {taken_at.isoformat()} "
+                    f"(lines {_ranges(lines[key])} of this file); import with replace "
+                    "(--replace) to replace them")))
+                continue
+            plan.append((snapshot, existing))
+        if conflicts:
+            raise ImportRejected(conflicts)
+        for snapshot, existing in plan:
+            for snapshot_id in existing:
+                store.snapshots.delete(snapshot_id)
             store.snapshots.save(snapshot)
             written += 1
     return ImportResult(written, unchanged, len(rows), tuple(sorted(set(names.values()))))
+
+
+def _ranges(numbers: list[int]) -> str:
+    """``[2, 3, 4, 7]`` -> ``"2-4, 7"``."""
+    out: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(out)
 
 
 def _same_as_latest(store: ProfileStore, snapshot: Snapshot) -> bool:
