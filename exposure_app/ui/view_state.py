@@ -86,6 +86,7 @@ class ViewState(QObject):
         self._as_of: datetime | None = None
         self._dirty = True
         self._data: ViewData | None = None
+        self._closed = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DELAY_MS)
@@ -122,13 +123,18 @@ class ViewState(QObject):
         return self._data
 
     def mark_dirty(self) -> None:
-        """Something changed; recompute once, shortly (coalesces bursts)."""
+        """Something changed; recompute once, shortly (coalesces bursts).
+
+        After :meth:`close` nothing is recomputed: a signal queued by a worker may still
+        arrive once the store is closed, and must not reopen work on it."""
         self._dirty = True
-        if not self._timer.isActive():
+        if not self._closed and not self._timer.isActive():
             self._timer.start()
 
     def refresh_now(self) -> None:
         self._timer.stop()
+        if self._closed:
+            return
         self._dirty = False
         self._data = self._compute()
         self.refreshed.emit(self._data)
@@ -178,6 +184,7 @@ class ViewState(QObject):
         )
 
     def close(self) -> None:
+        self._closed = True
         self._timer.stop()
         self.store.close()
 
