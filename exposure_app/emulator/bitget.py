@@ -39,7 +39,7 @@ from exposure_app.emulator.signing import hmac_b64, same
 TIMESTAMP_WINDOW_MS = 30_000
 DAY_MS = 86_400_000
 
-ERRORS: dict[str, tuple[int, str]] = {
+ERRORS: dict[str | int, tuple[int, str]] = {
     "40001": (401, "ACCESS_KEY cannot be empty"),
     "40002": (401, "SECRET_KEY cannot be empty"),
     "40003": (401, "Signature cannot be empty"),

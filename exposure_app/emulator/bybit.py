@@ -38,7 +38,7 @@ from exposure_app.emulator.signing import hmac_hex, same
 RATE_LIMIT = 50
 
 # retCode -> (HTTP status, retMsg), wording from Bybit's v5 error code table.
-ERRORS: dict[int, tuple[int, str]] = {
+ERRORS: dict[str | int, tuple[int, str]] = {
     10002: (200, "invalid request, please check your server timestamp or recv_window param. "
                  "req_timestamp[{ts}],server_timestamp[{server}],recv_window[{window}]"),
     10003: (200, "API key is invalid."),

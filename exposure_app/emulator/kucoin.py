@@ -44,7 +44,7 @@ from exposure_app.emulator.signing import hmac_b64, same
 TIMESTAMP_WINDOW_MS = 5_000
 RATE_LIMIT = 4000
 
-ERRORS: dict[str, tuple[int, str]] = {
+ERRORS: dict[str | int, tuple[int, str]] = {
     "400001": (401, "Any of KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, KC-API-PASSPHRASE "
                     "is missing in your request header."),
     "400002": (401, "KC-API-TIMESTAMP Invalid -- Time differs from server time by more "

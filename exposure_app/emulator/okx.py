@@ -35,7 +35,7 @@ TIMESTAMP_WINDOW_MS = 30_000
 DAY_MS = 86_400_000
 
 # code -> (HTTP status, message) as documented in OKX's error code table.
-ERRORS: dict[str, tuple[int, str]] = {
+ERRORS: dict[str | int, tuple[int, str]] = {
     "50001": (503, "Service temporarily unavailable. Please try again later."),
     "50011": (429, "Too Many Requests"),
     "50030": (200, "You don't have permission to use this API endpoint"),
