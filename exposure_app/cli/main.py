@@ -19,6 +19,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from exposure_app import __version__
 from exposure_app.cli.context import CliContext, UsageError, UserError, error_document
@@ -59,7 +60,7 @@ class _Parser(argparse.ArgumentParser):
     streams: tuple | None = None
     """(stdout, stderr) of the running :func:`run_cli` call; ``None``: the process's."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         if message.startswith("unrecognized arguments: "):
             # name the unknown options only: a value typed after one may be a secret
             words = [w for w in message.split(": ", 1)[1].split() if w.startswith("-")]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -291,7 +292,7 @@ def _same_as_latest(store: ProfileStore, snapshot: Snapshot) -> bool:
     if latest is None:
         return False
 
-    def recorded(holdings) -> list[tuple[str, ...]]:
+    def recorded(holdings: Iterable[Holding]) -> list[tuple[str, ...]]:
         return sorted(holding_key(without_market_price(h)) for h in holdings)
 
     return recorded(latest.holdings) == recorded(snapshot.holdings)
