@@ -60,12 +60,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 class AccountRow(TypedDict):
     """One account in ``accounts list`` (and its ``--json`` output)."""
 
-    name: str
+    account: str
     kind: str
     counterparty: str | None
     exchange: str | None
     watch: dict[str, Any] | None
-    last_snapshot: datetime | None
+    snapshot_at: datetime | None
     status: str | None
     stale: bool
     stale_reason: str | None

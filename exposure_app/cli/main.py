@@ -196,7 +196,7 @@ def run_cli(argv: Sequence[str], *, stdout=None, stderr=None) -> int:
         explained = explain_error(exc, ctx.profile.data_dir)
         if explained is None:
             raise
-        return _fail(ctx, as_json, "storage", explained, 1)
+        return _fail(ctx, as_json, "storage", str(explained), 1)
     except BrokenPipeError:
         # The reader (``| head``) went away: not an error worth a traceback.
         sys.stderr.close()
