@@ -191,16 +191,16 @@ def run_cli(argv: Sequence[str], *, stdout=None, stderr=None) -> int:
         return _fail(ctx, as_json, "locked", str(exc), 1)
     except StorageError as exc:
         return _fail(ctx, as_json, "storage", str(exc), 1)
+    except BrokenPipeError:
+        # The reader (``| head``) went away: not an error worth a traceback.
+        sys.stderr.close()
+        return 0
     except (sqlite3.Error, OSError) as exc:
         # a full disk, a read-only profile or a damaged file, met in the middle of a command
         explained = explain_error(exc, ctx.profile.data_dir)
         if explained is None:
             raise
         return _fail(ctx, as_json, "storage", str(explained), 1)
-    except BrokenPipeError:
-        # The reader (``| head``) went away: not an error worth a traceback.
-        sys.stderr.close()
-        return 0
     except KeyboardInterrupt:
         ctx.warn("interrupted")
         return 130
