@@ -19,6 +19,7 @@ BENCHMARKS = [
     "benchmarks.bench_memory",
     "benchmarks.bench_bundle",
     "benchmarks.bench_news",
+    "benchmarks.bench_import",
 ]
 
 
