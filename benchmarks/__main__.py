@@ -18,6 +18,7 @@ BENCHMARKS = [
     "benchmarks.bench_export",
     "benchmarks.bench_memory",
     "benchmarks.bench_bundle",
+    "benchmarks.bench_backtest",
     "benchmarks.bench_news",
     "benchmarks.bench_import",
 ]

@@ -1,4 +1,9 @@
-"""``data-folder show | move DIR | reset``: where the profile lives by default.
+"""``data-folder show | move DIR | reset | backups | restore BACKUP | start-anew``.
+
+``show``/``move``/``reset``: where the profile lives by default.
+``backups`` lists the database copies taken before each schema upgrade;
+``restore BACKUP`` puts one back and ``start-anew`` sets a damaged database
+aside — neither deletes the file it replaces.
 
 ``move`` prepares DIR (copies this profile into an empty folder, or checks the
 profile already there) and records it as the default for the next start of
@@ -20,6 +25,8 @@ from exposure_app.services.profile_location import (
     move_profile,
     record_choice,
 )
+from exposure_app.storage.database_file import list_backups, restore_backup, start_anew
+from exposure_app.storage.store import DB_NAME
 
 SAME_KEYS_NOTE = (
     "The old folder was left as it was; delete it when you no longer need it. Both copies "
@@ -40,6 +47,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=move)
     p = sub.add_parser("reset", help="make the platform's data folder the default again")
     p.set_defaults(handler=reset)
+    p = sub.add_parser("backups", help="list the database backups (newest first)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=backups)
+    p = sub.add_parser("restore", help="replace the database with a backup (the current file "
+                                       "is kept beside it)")
+    p.add_argument("backup", metavar="BACKUP", help="a file listed by `data-folder backups`")
+    p.set_defaults(handler=restore)
+    p = sub.add_parser("start-anew", help="set a damaged database aside (kept) and start with "
+                                          "an empty one")
+    p.set_defaults(handler=start_anew_cmd)
 
 
 def show(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -72,6 +89,41 @@ def reset(args: argparse.Namespace, ctx: CliContext) -> int:
     record_choice(None)
     ctx.out("The platform's data folder is the default again from the next start.")
     _warn_overrides(ctx)
+    return 0
+
+
+def backups(args: argparse.Namespace, ctx: CliContext) -> int:
+    found = list_backups(ctx.profile.data_dir)
+    if args.json:
+        ctx.emit_json([str(p) for p in found])
+        return 0
+    for path in found:
+        ctx.out(str(path))
+    if not found:
+        ctx.out(f"No backups in {ctx.profile.data_dir / 'backups'}.")
+    return 0
+
+
+def restore(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Never opens the current database: it may be the damaged one."""
+    ctx.lock_for_writing()
+    backup = Path(args.backup)
+    if not backup.is_absolute() and not backup.exists():
+        backup = ctx.profile.data_dir / "backups" / backup
+    result = restore_backup(ctx.profile.data_dir / DB_NAME, backup)
+    ctx.out(f"Restored the database from {result.backup}.")
+    if result.kept_as is not None:
+        ctx.warn(f"The file it replaced was kept as {result.kept_as}.")
+    return 0
+
+
+def start_anew_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    ctx.lock_for_writing()
+    kept = start_anew(ctx.profile.data_dir / DB_NAME)
+    if kept is None:
+        raise UserError(f"there is no database in {ctx.profile.data_dir} to set aside")
+    ctx.out(f"The database was kept as {kept}; the next command starts an empty profile "
+            "(settings and API keys stay).")
     return 0
 
 

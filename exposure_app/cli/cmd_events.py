@@ -13,10 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from exposure_app.cli.context import CliContext, UserError
-from exposure_app.risk.event_io import EventFileError, load_shipped_events, write_events_file
+from exposure_app.reports.event_files import write_events_file
+from exposure_app.risk.event_io import EventFileError, load_shipped_events
 from exposure_app.risk.events import CATEGORIES, EventError, EventSetError, Origin
 from exposure_app.services import risk_service
 from exposure_app.services.event_feed import FeedError, update_from_feed
+from exposure_app.services.network_proxy import proxy_for_requests
 
 
 def _date(text: str) -> date:
@@ -166,6 +168,13 @@ def import_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UserError(f"nothing imported. {exc}") from None
     ctx.warn(f"imported {args.file.name}: {outcome.added} added, {outcome.updated} updated, "
              f"{outcome.unchanged} unchanged")
+    if outcome.counterparties is not None:
+        ctx.warn(f"counterparties: {outcome.counterparties.added} added, "
+                 f"{outcome.counterparties.updated} updated, "
+                 f"{outcome.counterparties.unchanged} unchanged")
+    if outcome.links is not None:
+        ctx.warn(f"links: {outcome.links.added} added, {outcome.links.updated} updated, "
+                 f"{outcome.links.unchanged} unchanged")
     return 0
 
 
@@ -173,7 +182,9 @@ def export_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     events = (risk_service.stored_and_shipped_events(ctx.store) if args.all
               else ctx.store.risk.list(origin=Origin.USER))
     try:
-        write_events_file(args.file, sorted(events, key=lambda e: (e.date, e.id)))
+        write_events_file(args.file, sorted(events, key=lambda e: (e.date, e.id)),
+                          links=ctx.store.risk.user_links(),
+                          counterparties=ctx.store.risk.user_counterparty_entries())
     except EventFileError as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:
@@ -186,7 +197,12 @@ def update_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     url = args.url or ctx.settings.events_feed_url
     ctx.lock_for_writing()
     try:
-        result = update_from_feed(ctx.store, url, proxy=ctx.settings.proxy or None)
+        proxy = proxy_for_requests(ctx.settings)
+    except ValueError as exc:
+        raise UserError(f"feed not fetched (nothing changed): {exc}") from None
+    try:
+        result = update_from_feed(ctx.store, url, proxy=proxy,
+                                  timeout=ctx.settings.sync_timeout_seconds)
     except FeedError as exc:
         raise UserError(f"feed not applied (nothing changed): {exc}") from None
     ctx.warn(f"feed {result.url}: {result.events} event(s)")

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 
 from exposure_app.cli.context import CliContext, UserError
 from exposure_app.domain.account_names import clean_account_name
+from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.exchanges.client_factory import ConnectionOptions
@@ -30,6 +30,7 @@ from exposure_app.services.exchange_accounts import (
     replace_credentials,
     required_credential_names,
 )
+from exposure_app.services.network_proxy import connection_with_default_proxy, proxy_for_requests
 from exposure_app.storage.errors import ConflictError
 from exposure_app.storage.secrets import SecretStore
 
@@ -101,22 +102,23 @@ def register_set_key(sub: argparse._SubParsersAction) -> None:
 
 
 def _connection(args: argparse.Namespace) -> ConnectionOptions:
-    if args.api_url and not args.api_url.startswith(("http://", "https://")):
-        raise UserError("--api-url must start with http:// or https://")
-    if args.proxy and not args.proxy.startswith(("http://", "https://", "socks5://", "socks5h://",
-                                                 "socks4://")):
-        raise UserError("--proxy must be an http://, https:// or socks5:// URL")
+    """The options as typed (a login inside a URL is kept here, in memory, for the key
+    test; storing the account moves it to the keyring)."""
     if not 0 < args.timeout <= 600:
         raise UserError("--timeout must be between 0 and 600 seconds")
-    return ConnectionOptions(api_url=args.api_url, sandbox=args.sandbox, proxy=args.proxy,
-                             timeout_seconds=args.timeout)
+    try:
+        return ConnectionOptions(api_url=args.api_url, sandbox=args.sandbox, proxy=args.proxy,
+                                 timeout_seconds=args.timeout).validated()
+    except ValueError as exc:
+        raise UserError(str(exc).replace("API URL:", "--api-url:").replace("proxy:", "--proxy:",
+                                                                          1)) from None
 
 
 def _read_secrets(args: argparse.Namespace, needed: list[str]) -> dict[str, str]:
     if args.secrets_stdin:
-        raw = sys.stdin.read()
+        raw = sys.stdin.read(1 << 20)
         try:
-            data = json.loads(raw)
+            data = loads_bounded(raw, what="--secrets-stdin", max_depth=2)
         except ValueError:
             raise UserError("--secrets-stdin: stdin is not one JSON object") from None
         if not isinstance(data, dict):
@@ -185,9 +187,15 @@ def _test_key(ctx: CliContext, exchange_id: str, credentials: dict[str, str],
     An unusable key is refused outright; an exchange that could not be reached
     (or answered with an error) is refused with the reason and the way to
     store the key untested, ``--no-check``, so a mistyped API URL or proxy
-    does not leave an account that never syncs.
+    does not leave an account that never syncs. An account without a proxy of
+    its own is tested through the profile's proxy, as its syncs will be.
     """
-    result = check_key(exchange_id, credentials, connection)
+    try:
+        default_proxy = proxy_for_requests(ctx.settings)
+    except ValueError as exc:
+        raise UserError(f"the key was not stored: {exc}") from None
+    result = check_key(exchange_id, credentials,
+                       connection_with_default_proxy(connection, default_proxy))
     if result.key_unusable:
         raise UserError(f"the key was not stored: {result.error}")
     if result.error is not None:

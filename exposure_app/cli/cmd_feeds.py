@@ -81,7 +81,7 @@ def poll_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     try:
         polls = news_feeds.poll_all(ctx.store, ctx.settings)
-    except news_feeds.FeedsOff as exc:
+    except (news_feeds.FeedsOff, ValueError) as exc:   # ValueError: the proxy setting
         raise UserError(str(exc)) from None
     if args.json:
         ctx.emit_json([p.to_dict() for p in polls])

@@ -14,6 +14,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(dest="import_command", metavar="WHAT", required=True)
     p = sub.add_parser("holdings", help="import holdings from CSV (see README: CSV format)")
     p.add_argument("file", type=Path)
+    p.add_argument("--replace", action="store_true",
+                   help="replace holdings already recorded for an account at a date in the file "
+                        "(otherwise such a file is refused)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=import_holdings)
 
@@ -21,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def import_holdings(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     try:
-        result = import_holdings_csv(ctx.store, args.file, base=ctx.settings.base_currency)
+        result = import_holdings_csv(ctx.store, args.file, base=ctx.settings.base_currency,
+                                     replace=args.replace)
     except ImportRejected as exc:
         raise UserError(str(exc)) from None
     if args.json:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from exposure_app.cli.context import CliContext, UserError
+from exposure_app.domain.json_limits import loads_bounded
+from exposure_app.services.network_proxy import set_proxy
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,8 +35,8 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
 def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     try:
-        raw = json.loads(args.value)
-    except ValueError:
+        raw = loads_bounded(args.value, what=args.key, max_depth=2)
+    except ValueError:   # plain text (or JSON nested deeper than any setting is)
         raw = args.value
     declared = {s.key: s for s in ctx.settings.declared().values()}
     setting = declared.get(args.key)
@@ -44,10 +45,16 @@ def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.key == "base_currency":
         return _change_base_currency(ctx, str(raw))
     try:
-        ctx.settings.set(args.key, raw)
-        ctx.settings.save()   # refuses settings that contradict each other
+        if args.key == "proxy":    # a login in the URL goes to the keyring
+            set_proxy(ctx.settings, args.value)
+        else:
+            ctx.settings.set(args.key, raw)
+        moved = ctx.settings.save()   # refuses settings that contradict each other
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    if moved is not None:
+        ctx.warn(f"settings.json could not be read, so it was kept as {moved} and a new "
+                 "settings.json was written; copy any other settings back from that file")
     ctx.warn(f"{args.key} = {ctx.settings.as_dict()[args.key]}")
     return 0
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import unicodedata
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from exposure_app.cli.context import CliContext, UserError
 from exposure_app.domain.money import AmountError, parse_decimal
+from exposure_app.domain.text import terminal_safe as escape_controls
 from exposure_app.risk.events import CATEGORIES
 from exposure_app.risk.news.suggestion import Suggestion
 from exposure_app.services import suggestions
+from exposure_app.services.network_proxy import proxy_for_requests
 from exposure_app.services.news_fetch import (
     MAX_FILE_BYTES,
     ArticleError,
@@ -34,15 +35,9 @@ from exposure_app.services.suggestions import SuggestionError
 
 
 def terminal_safe(text: str) -> str:
-    """``text`` with control and format characters (escape sequences, bidi overrides)
-    shown as ``\\x1b``-style escapes instead of acting on the terminal."""
-    out = []
-    for ch in text:
-        if unicodedata.category(ch) in ("Cc", "Cf") and ch != "\n":
-            out.append(ch.encode("unicode_escape").decode("ascii"))
-        else:
-            out.append(ch)
-    return "".join(out).replace("\n", " ")
+    """``text`` on one line, with control characters (escape sequences, bidi overrides)
+    shown as ``\\x1b``-style escapes (:func:`exposure_app.domain.text.terminal_safe`)."""
+    return escape_controls(text.replace("\n", " "))
 
 
 def _date(text: str) -> date:
@@ -104,7 +99,11 @@ def _read(source: str, ctx: CliContext) -> ArticleText:
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         return read_bytes(data, "pasted text")
     if re.match(r"(?i)https?://", source):
-        return read_url(source, proxy=ctx.settings.proxy or None)
+        try:
+            proxy = proxy_for_requests(ctx.settings)
+        except ValueError as exc:
+            raise UserError(f"not read: {exc}") from None
+        return read_url(source, proxy=proxy)
     return read_file(Path(source))
 
 

@@ -147,6 +147,11 @@ def _read_news_feeds(ctx: CliContext) -> None:
 
     if not (ctx.settings.news_feeds_enabled and news_feeds.feed_urls(ctx.settings)):
         return
-    for poll in news_feeds.poll_all(ctx.store, ctx.settings):
+    try:
+        polls = news_feeds.poll_all(ctx.store, ctx.settings)
+    except ValueError as exc:     # the proxy setting is unusable: nothing was fetched
+        ctx.warn(f"news feeds not read: {exc}")
+        return
+    for poll in polls:
         ctx.warn(f"news feed {poll.url}: " + (f"{poll.added} new suggestion(s)" if poll.ok
                                                else f"not read, kept as it was ({poll.error})"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from exposure_app.cli.context import CliContext, format_money, format_share, parse_as_of
+from exposure_app.cli.context import CliContext, UserError, format_money, format_share, parse_as_of
+from exposure_app.risk.events import format_published
 from exposure_app.risk.warnings import WarningsReport
 from exposure_app.services.risk_service import refresh_held_reserves, warnings_as_of
 
@@ -37,9 +38,16 @@ def warnings_to_json(report: WarningsReport) -> dict:
                     "affiliated": w.exposure.affiliated,
                 },
                 "reasons": list(w.reasons),
+                "health": None if w.health is None else {
+                    "state": w.health.state.value,
+                    "score": w.health.score,
+                    "reasons": list(w.health.reasons()),
+                },
                 "events": [
-                    {"id": e.id, "date": e.date.isoformat(), "category": e.category.value,
-                     "title": e.title, "sources": list(e.sources)}
+                    {"id": e.id, "counterparty": e.counterparty, "date": e.date.isoformat(),
+                     "published": format_published(e.published),
+                     "category": e.category.value, "title": e.title,
+                     "sources": list(e.sources)}
                     for e in w.events
                 ],
             }
@@ -52,7 +60,11 @@ def warnings_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     as_of = parse_as_of(args.as_of)
     if args.refresh:
         ctx.lock_for_writing()
-        for result in refresh_held_reserves(ctx.store, ctx.settings):
+        try:
+            results = refresh_held_reserves(ctx.store, ctx.settings)
+        except ValueError as exc:
+            raise UserError(f"reserve data not refreshed: {exc}") from None
+        for result in results:
             if result.ok:
                 ctx.warn(f"reserve data {result.slug}: {result.points} points")
             else:

@@ -3,6 +3,8 @@
 Handlers are ``handler(args, ctx) -> int``. User mistakes raise
 :class:`UserError` (printed on stderr, exit status 1, no traceback). Output
 for scripts goes to stdout as JSON with ``--json``; messages go to stderr.
+Everything printed passes :func:`~exposure_app.domain.text.terminal_safe`:
+a name, title or error text cannot send escape sequences to the terminal.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from enum import Enum
 from typing import IO, Any
 
 from exposure_app.domain.money import to_text
+from exposure_app.domain.text import json_terminal_safe, terminal_safe
 from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
 from exposure_app.services.profile import Profile
 from exposure_app.services.settings import Settings
@@ -85,13 +88,18 @@ class CliContext:
         self.profile.lock.acquire()
 
     def out(self, text: str = "") -> None:
-        print(text, file=self.stdout)
+        """Print to stdout; control characters show as escapes (``\\x1b``), never act."""
+        print(terminal_safe(text), file=self.stdout)
 
     def warn(self, text: str) -> None:
-        print(text, file=self.stderr)
+        """Print to stderr, escaped like :meth:`out`."""
+        print(terminal_safe(text), file=self.stderr)
 
     def emit_json(self, data: Any) -> None:
-        json.dump(to_json_value(data), self.stdout, indent=2, ensure_ascii=False)
+        """JSON on stdout. ``json`` escapes C0 controls itself; C1 controls and bidi
+        overrides (which it leaves raw) are written as ``\\uXXXX`` escapes too."""
+        text = json.dumps(to_json_value(data), indent=2, ensure_ascii=False)
+        self.stdout.write(json_terminal_safe(text))
         self.stdout.write("\n")
 
     def close(self) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from exposure_app import __version__
 from exposure_app.cli.context import CliContext, UserError
 from exposure_app.services.profile import Profile
+from exposure_app.storage.database_file import explain_error
 from exposure_app.storage.errors import StorageError
 
 COMMAND_MODULES: list[str] = [
@@ -32,6 +34,7 @@ COMMAND_MODULES: list[str] = [
     "exposure_app.cli.cmd_export",
     "exposure_app.cli.cmd_reminders",
     "exposure_app.cli.cmd_sync",
+    "exposure_app.cli.cmd_risk",
     "exposure_app.cli.cmd_prices",
 ]
 
@@ -88,6 +91,13 @@ def run_cli(argv: Sequence[str], *, stdout=None, stderr=None) -> int:
         return int(handler(args, ctx) or 0)
     except (UserError, StorageError) as exc:
         ctx.warn(f"error: {exc}")
+        return 1
+    except (sqlite3.Error, OSError) as exc:
+        # a full disk, a read-only profile or a damaged file, met in the middle of a command
+        explained = explain_error(exc, ctx.profile.data_dir)
+        if explained is None:
+            raise
+        ctx.warn(f"error: {explained}")
         return 1
     except BrokenPipeError:
         # The reader (``| head``) went away: not an error worth a traceback.

@@ -48,6 +48,9 @@ def parse_decimal(value: object, *, field: str = "amount") -> Decimal:
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
+        if value.bit_length() > 4 * MAX_NUMBER_TEXT:   # before building a Decimal of it
+            raise AmountError(f"{field}: a number of more than {MAX_NUMBER_TEXT} digits is "
+                              "too long")
         result = Decimal(value)
     elif isinstance(value, float):
         result = Decimal(repr(value))
@@ -66,7 +69,9 @@ def parse_decimal(value: object, *, field: str = "amount") -> Decimal:
         raise AmountError(f"{field}: expected a number, got {type(value).__name__}")
     if not result.is_finite():
         raise AmountError(f"{field}: {value!r} is not a finite number")
-    if result and abs(result.adjusted()) > MAX_EXPONENT:
+    if not result:
+        return ZERO     # 0E-999999 is zero: its exponent must not reach plain-text formatting
+    if abs(result.adjusted()) > MAX_EXPONENT:
         raise AmountError(f"{field}: {_clip(value)} is out of range "
                           f"(beyond 10^{MAX_EXPONENT} or below 10^-{MAX_EXPONENT})")
     return result

@@ -16,6 +16,10 @@ PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 API_SCHEMES = ("http", "https")
 MAX_URL_LENGTH = 2048
 
+# Keyring names of credentials taken out of a URL option, by the option they came from.
+# They are stored beside an account's API key (or a settings entry) as "user:password".
+URL_CREDENTIAL_NAMES = {"api_url": "api_url_credentials", "proxy": "proxy_credentials"}
+
 
 class ProxyUrlError(ValueError):
     """The proxy URL is not usable; ``str(exc)`` says why in one line."""
@@ -27,16 +31,28 @@ class UrlError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class UrlCredentials:
+    """``user:password`` taken out of a URL. :meth:`to_text` is the keyring form."""
+
     username: str
     password: str
+
+    def to_text(self) -> str:
+        return f"{quote(self.username, safe='')}:{quote(self.password, safe='')}"
+
+    @classmethod
+    def from_text(cls, text: str) -> UrlCredentials:
+        user, _, password = text.partition(":")
+        return cls(unquote(user), unquote(password))
+
+    def __repr__(self) -> str:   # never print the password
+        return f"UrlCredentials(username={self.username!r}, password=***)"
 
 
 def _checked(url: str, schemes: tuple[str, ...], what: str, error: type[ValueError]) -> str:
     text = url.strip()
     if len(text) > MAX_URL_LENGTH:
         raise error(f"{what}: longer than {MAX_URL_LENGTH} characters")
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch.isspace() for ch in text):
-        raise error(f"{what}: {strip_credentials(text)!r} contains spaces or control characters")
+    names = ", ".join(f"{s}://" for s in schemes if s != "socks5h")
     try:
         parts = urlsplit(text)
         port = parts.port
@@ -44,8 +60,9 @@ def _checked(url: str, schemes: tuple[str, ...], what: str, error: type[ValueErr
         raise error(f"{what}: {strip_credentials(text)!r} is not a valid URL") from None
     del port
     if parts.scheme.lower() not in schemes or not parts.hostname:
-        names = ", ".join(f"{s}://" for s in schemes if s != "socks5h")
         raise error(f"{what}: {strip_credentials(text)!r} is not a URL of the form {names}")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch.isspace() for ch in text):
+        raise error(f"{what}: {strip_credentials(text)!r} contains spaces or control characters")
     return text
 
 

@@ -15,9 +15,10 @@ under the GIL. ``requests`` is appended to from the loop thread only.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -136,6 +137,29 @@ HTML_PAGE = (
 )
 
 
+@dataclass(frozen=True)
+class ErrorSpec:
+    """How an emulated exchange words its errors, declared once per venue.
+
+    ``errors`` maps the exchange's code to (HTTP status, message; ``{name}``
+    fields are filled from the call); ``faults`` says which code answers each
+    injected fault; the ``retry_faults`` answers carry ``Retry-After``.
+    """
+
+    errors: Mapping[str | int, tuple[int, str]]
+    faults: Mapping[FaultKind, str | int]
+    retry_faults: frozenset[FaultKind] = frozenset(
+        {FaultKind.RATE_LIMIT, FaultKind.BAN, FaultKind.MAINTENANCE})
+    bad_signature: str | int | None = None   # when not the AUTH fault's code
+
+
+def json_response(body: object, *, status: int = 200,
+                  headers: Mapping[str, str] | None = None) -> web.Response:
+    """Compact JSON, as the exchanges send it."""
+    return web.Response(status=status, text=json.dumps(body, separators=(",", ":")),
+                        content_type="application/json", headers=dict(headers or {}))
+
+
 class ExchangeEmulator:
     """Base class; subclasses set ``exchange_id`` and implement
     :meth:`add_routes` and :meth:`fault_response`."""
@@ -180,9 +204,51 @@ class ExchangeEmulator:
     def add_routes(self, app: web.Application) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    # the venue's error table; with it, error() and fault_response() need no code of their own
+    error_spec: ClassVar[ErrorSpec | None] = None
+
+    def error_body(self, code: str | int, message: str) -> object:  # pragma: no cover - abstract
+        """The exchange's error envelope (for :attr:`error_spec` venues)."""
+        raise NotImplementedError
+
+    def error_headers(self, fault: Fault | None) -> dict[str, str]:
+        """Headers every error answer carries (rate-limit counters); ``fault`` when injected."""
+        return {}
+
+    def error(self, code: str | int, *, headers: Mapping[str, str] | None = None,
+              fault: Fault | None = None, **fields: str) -> web.Response:
+        """The answer for ``code`` of :attr:`error_spec`, worded as the exchange words it."""
+        assert self.error_spec is not None, f"{self.exchange_id} declares no error_spec"
+        status, message = self.error_spec.errors[code]
+        return json_response(self.error_body(code, message.format(**fields)), status=status,
+                             headers={**self.error_headers(fault), **(headers or {})})
+
+    def refusal(self, request: web.Request, *, signed: bool,
+                needs: str = "read") -> web.Response | None:
+        """The last checks of a signed request, in the order the exchanges make them:
+        the signature (``signed``), the key's IP whitelist, then the permission
+        ``needs``; the refusal worded from :attr:`error_spec`, or ``None``."""
+        assert self.error_spec is not None, f"{self.exchange_id} declares no error_spec"
+        spec = self.error_spec
+        if not signed:
+            code = spec.faults[FaultKind.AUTH] if spec.bad_signature is None else spec.bad_signature
+            return self.error(code)
+        whitelist = self.account.ip_whitelist
+        if whitelist and (request.remote or "") not in whitelist:
+            return self.error(spec.faults[FaultKind.IP_NOT_WHITELISTED], ip=request.remote or "")
+        if needs not in self.account.permissions:
+            return self.error(spec.faults[FaultKind.PERMISSION_DENIED])
+        return None
+
     def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
-        """The exchange's own answer for a non-generic fault kind."""
-        raise NotImplementedError  # pragma: no cover - abstract
+        """The exchange's own answer for a non-generic fault kind, from :attr:`error_spec`."""
+        spec = self.error_spec
+        if spec is None or fault.kind not in spec.faults:
+            raise ValueError(f"{self.exchange_id} emulator has no answer for {fault.kind}")
+        retry = ({"Retry-After": str(fault.retry_after)} if fault.kind in spec.retry_faults
+                 else {})
+        return self.error(spec.faults[fault.kind], headers=retry, fault=fault,
+                          ip=request.remote or "")
 
     def is_private(self, request: web.Request) -> bool:
         """Whether ``request`` is a signed endpoint (faults default to those)."""

@@ -32,16 +32,9 @@ from typing import ClassVar
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
-from exposure_app.emulator.hmac_common import (
-    amount,
-    hmac_sha256_base64,
-    ip_allowed,
-    json_response,
-    same_text,
-    totals_by_asset,
-    unlock_ms,
-)
+from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, FaultKind, json_response
+from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
+from exposure_app.emulator.signing import hmac_b64, same
 
 TIMESTAMP_WINDOW_MS = 30_000
 DAY_MS = 86_400_000
@@ -79,6 +72,10 @@ class BitgetEmulator(ExchangeEmulator):
     """Serves the Bitget endpoints the app calls; see the module docstring."""
 
     exchange_id: ClassVar[str] = "bitget"
+    error_spec: ClassVar[ErrorSpec] = ErrorSpec(ERRORS, {
+        FaultKind.AUTH: "40009", FaultKind.PERMISSION_DENIED: "40014",
+        FaultKind.IP_NOT_WHITELISTED: "40018", FaultKind.RATE_LIMIT: "429",
+        FaultKind.BAN: "429", FaultKind.MAINTENANCE: "40200"})
     needs_password: ClassVar[bool] = True
     wallet_names: ClassVar[tuple[str, ...]] = ("spot", "futures", "margin", "earn_flexible", "earn_locked")
 
@@ -99,26 +96,12 @@ class BitgetEmulator(ExchangeEmulator):
     def envelope(self, code: str, msg: str, data: object) -> dict:
         return {"code": code, "msg": msg, "requestTime": self.server_time_ms(), "data": data}
 
-    def error(self, code: str, *, headers: dict[str, str] | None = None) -> web.Response:
-        status, message = ERRORS[code]
-        return json_response(self.envelope(code, message, None), status=status, headers=headers)
+    def error_body(self, code: str | int, message: str) -> object:
+        return self.envelope(str(code), message, None)
 
     def ok(self, data: object) -> web.Response:
         return json_response(self.envelope("00000", "success", data))
 
-    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
-        retry = {"Retry-After": str(fault.retry_after)}
-        if fault.kind is FaultKind.AUTH:
-            return self.error("40009")
-        if fault.kind is FaultKind.PERMISSION_DENIED:
-            return self.error("40014")
-        if fault.kind is FaultKind.IP_NOT_WHITELISTED:
-            return self.error("40018")
-        if fault.kind in (FaultKind.RATE_LIMIT, FaultKind.BAN):
-            return self.error("429", headers=retry)
-        if fault.kind is FaultKind.MAINTENANCE:
-            return self.error("40200", headers=retry)
-        raise ValueError(f"bitget emulator has no answer for {fault.kind}")
 
     def is_private(self, request: web.Request) -> bool:
         return not ("/market/" in request.path or "/public/" in request.path
@@ -142,20 +125,14 @@ class BitgetEmulator(ExchangeEmulator):
             return self.error("40005")
         if abs(self.server_time_ms() - sent) > TIMESTAMP_WINDOW_MS:
             return self.error("40008")
-        if not same_text(key, self.account.api_key):
+        if not same(key, self.account.api_key):
             return self.error("40006")
-        if not same_text(passphrase, self.account.password):
+        if not same(passphrase, self.account.password):
             return self.error("40012")
         body = await request.text()
-        expected = hmac_sha256_base64(self.account.secret,
+        expected = hmac_b64(self.account.secret,
                                       stamp + request.method + request.raw_path + body)
-        if not same_text(sign, expected):
-            return self.error("40009")
-        if not ip_allowed(self.account, request):
-            return self.error("40018")
-        if needs not in self.account.permissions:
-            return self.error("40014")
-        return None
+        return self.refusal(request, signed=same(sign, expected), needs=needs)
 
     # -- routes ----------------------------------------------------------------------
 

@@ -31,16 +31,9 @@ from typing import ClassVar
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
-from exposure_app.emulator.hmac_common import (
-    amount,
-    hmac_sha256_hex,
-    ip_allowed,
-    json_response,
-    same_text,
-    totals_by_asset,
-    unlock_ms,
-)
+from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, Fault, FaultKind, json_response
+from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
+from exposure_app.emulator.signing import hmac_hex, same
 
 RATE_LIMIT = 50
 
@@ -63,6 +56,10 @@ class BybitEmulator(ExchangeEmulator):
 
     exchange_id: ClassVar[str] = "bybit"
     wallet_names: ClassVar[tuple[str, ...]] = ("spot", "funding", "earn_flexible", "staking")
+    error_spec: ClassVar[ErrorSpec] = ErrorSpec(ERRORS, {
+        FaultKind.AUTH: 10003, FaultKind.PERMISSION_DENIED: 10005,
+        FaultKind.IP_NOT_WHITELISTED: 10010, FaultKind.RATE_LIMIT: 10006,
+        FaultKind.BAN: 10018, FaultKind.MAINTENANCE: 10016}, bad_signature=10004)
 
     def __init__(self, *args, unified: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -79,31 +76,19 @@ class BybitEmulator(ExchangeEmulator):
         return {"retCode": code, "retMsg": message, "result": result, "retExtInfo": {},
                 "time": self.server_time_ms()}
 
-    def error(self, code: int, *, headers: dict[str, str] | None = None, **fmt: str) -> web.Response:
-        status, message = ERRORS[code]
-        return json_response(self.envelope(code, message.format(**fmt), {}), status=status,
-                             headers=headers)
+    def error_body(self, code: str | int, message: str) -> object:
+        return self.envelope(int(code), message, {})
+
+    def error_headers(self, fault: Fault | None) -> dict[str, str]:
+        # an injected retry fault also carries the rate-limit counters (spent on RATE_LIMIT)
+        if fault is None or fault.kind not in self.error_spec.retry_faults:
+            return {}
+        exhausted = {"X-Bapi-Limit-Status": "0"} if fault.kind is FaultKind.RATE_LIMIT else {}
+        return {**self.limit_headers(), **exhausted}
 
     def ok(self, result: object, *, private: bool = True) -> web.Response:
         return json_response(self.envelope(0, "OK", result),
                              headers=self.limit_headers() if private else None)
-
-    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
-        retry = {"Retry-After": str(fault.retry_after), **self.limit_headers()}
-        if fault.kind is FaultKind.AUTH:
-            return self.error(10003)
-        if fault.kind is FaultKind.PERMISSION_DENIED:
-            return self.error(10005)
-        if fault.kind is FaultKind.IP_NOT_WHITELISTED:
-            return self.error(10010)
-        if fault.kind is FaultKind.RATE_LIMIT:
-            retry["X-Bapi-Limit-Status"] = "0"
-            return self.error(10006, headers=retry)
-        if fault.kind is FaultKind.BAN:
-            return self.error(10018, headers=retry)
-        if fault.kind is FaultKind.MAINTENANCE:
-            return self.error(10016, headers=retry)
-        raise ValueError(f"bybit emulator has no answer for {fault.kind}")
 
     def is_private(self, request: web.Request) -> bool:
         return not request.path.startswith("/v5/market/")
@@ -114,7 +99,7 @@ class BybitEmulator(ExchangeEmulator):
         stamp = headers.get("X-BAPI-TIMESTAMP", "")
         window_text = headers.get("X-BAPI-RECV-WINDOW", "5000")
         sign = headers.get("X-BAPI-SIGN", "")
-        if not same_text(key, self.account.api_key):
+        if not same(key, self.account.api_key):
             return self.error(10003)
         try:
             sent, window = int(stamp), int(window_text)
@@ -125,13 +110,8 @@ class BybitEmulator(ExchangeEmulator):
             return self.error(10002, ts=stamp, server=str(server), window=window_text)
         payload = stamp + key + window_text + (request.raw_path.partition("?")[2] if request.method == "GET"
                                                else await request.text())
-        if not same_text(sign, hmac_sha256_hex(self.account.secret, payload)):
-            return self.error(10004)
-        if not ip_allowed(self.account, request):
-            return self.error(10010)
-        if needs not in self.account.permissions:
-            return self.error(10005)
-        return None
+        return self.refusal(request, signed=same(sign, hmac_hex(self.account.secret, payload)),
+                            needs=needs)
 
     # -- routes ----------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ bound to 127.0.0.1 on a free port; use them as context managers.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import select
 import socket
@@ -127,11 +128,13 @@ def _pipe(a: socket.socket, b: socket.socket) -> None:
 
 
 class CountingHttpProxy(_Background):
-    """Counts requests (``requests``) and lists their targets (``targets``)."""
+    """Counts requests (``requests``), lists their targets (``targets``) and the
+    ``user:password`` of each request's Basic ``Proxy-Authorization`` (``logins``)."""
 
     def __init__(self) -> None:
         outer = self
         self.targets: list[str] = []
+        self.logins: list[str | None] = []
         self._lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
@@ -141,7 +144,7 @@ class CountingHttpProxy(_Background):
                 pass
 
             def do_CONNECT(self) -> None:
-                outer._count(f"CONNECT {self.path}")
+                outer._count(f"CONNECT {self.path}", self.headers)
                 host, _, port = self.path.rpartition(":")
                 try:
                     upstream = socket.create_connection((host, int(port)), timeout=10)
@@ -155,7 +158,7 @@ class CountingHttpProxy(_Background):
                 self.close_connection = True
 
             def _forward(self) -> None:
-                outer._count(f"{self.command} {self.path}")
+                outer._count(f"{self.command} {self.path}", self.headers)
                 parts = urlsplit(self.path)
                 if parts.scheme != "http" or not parts.hostname:
                     self.send_error(400, "absolute http URL expected")
@@ -191,9 +194,14 @@ class CountingHttpProxy(_Background):
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
 
-    def _count(self, target: str) -> None:
+    def _count(self, target: str, headers) -> None:
+        auth = headers.get("Proxy-Authorization") or ""
+        login = None
+        if auth.lower().startswith("basic "):
+            login = base64.b64decode(auth[6:].strip()).decode("utf-8", "replace")
         with self._lock:
             self.targets.append(target)
+            self.logins.append(login)
 
     @property
     def requests(self) -> int:

@@ -36,16 +36,9 @@ from typing import ClassVar
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
-from exposure_app.emulator.hmac_common import (
-    amount,
-    hmac_sha256_base64,
-    ip_allowed,
-    json_response,
-    same_text,
-    totals_by_asset,
-    unlock_ms,
-)
+from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, Fault, FaultKind, json_response
+from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
+from exposure_app.emulator.signing import hmac_b64, same
 
 TIMESTAMP_WINDOW_MS = 5_000
 RATE_LIMIT = 4000
@@ -73,6 +66,10 @@ class KucoinEmulator(ExchangeEmulator):
     """Serves the KuCoin endpoints the app calls; see the module docstring."""
 
     exchange_id: ClassVar[str] = "kucoin"
+    error_spec: ClassVar[ErrorSpec] = ErrorSpec(ERRORS, {
+        FaultKind.AUTH: "400005", FaultKind.PERMISSION_DENIED: "400007",
+        FaultKind.IP_NOT_WHITELISTED: "400006", FaultKind.RATE_LIMIT: "429000",
+        FaultKind.BAN: "429000", FaultKind.MAINTENANCE: "503"})
     needs_password: ClassVar[bool] = True
     wallet_names: ClassVar[tuple[str, ...]] = (
         "spot", "funding", "margin", "futures", "earn_flexible", "earn_locked", "staking",
@@ -86,27 +83,16 @@ class KucoinEmulator(ExchangeEmulator):
         return {"gw-ratelimit-limit": str(RATE_LIMIT),
                 "gw-ratelimit-remaining": str(remaining), "gw-ratelimit-reset": "30000"}
 
-    def error(self, code: str, *, headers: dict[str, str] | None = None) -> web.Response:
-        status, message = ERRORS[code]
-        return json_response({"code": code, "msg": message}, status=status,
-                             headers={**self.limit_headers(), **(headers or {})})
+    def error_body(self, code: str | int, message: str) -> object:
+        return {"code": code, "msg": message}
+
+    def error_headers(self, fault: Fault | None) -> dict[str, str]:
+        limited = fault is not None and fault.kind in (FaultKind.RATE_LIMIT, FaultKind.BAN)
+        return self.limit_headers(0) if limited else self.limit_headers()
 
     def ok(self, data: object) -> web.Response:
         return json_response({"code": "200000", "data": data}, headers=self.limit_headers())
 
-    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
-        retry = {"Retry-After": str(fault.retry_after)}
-        if fault.kind is FaultKind.AUTH:
-            return self.error("400005")
-        if fault.kind is FaultKind.PERMISSION_DENIED:
-            return self.error("400007")
-        if fault.kind is FaultKind.IP_NOT_WHITELISTED:
-            return self.error("400006")
-        if fault.kind in (FaultKind.RATE_LIMIT, FaultKind.BAN):
-            return self.error("429000", headers={**retry, **self.limit_headers(0)})
-        if fault.kind is FaultKind.MAINTENANCE:
-            return self.error("503", headers=retry)
-        raise ValueError(f"kucoin emulator has no answer for {fault.kind}")
 
     def is_private(self, request: web.Request) -> bool:
         public = ("/api/v1/timestamp", "/api/v2/symbols", "/api/v3/currencies",
@@ -128,23 +114,17 @@ class KucoinEmulator(ExchangeEmulator):
         if abs(self.server_time_ms() - sent) > TIMESTAMP_WINDOW_MS:
             return self.error("400002")
         account = self.account
-        if not same_text(key, account.api_key):
+        if not same(key, account.api_key):
             return self.error("400003")
         expected_passphrase = account.password or ""
         if headers.get("KC-API-KEY-VERSION", "1") in ("2", "3"):
-            expected_passphrase = hmac_sha256_base64(account.secret, expected_passphrase)
-        if not same_text(passphrase, expected_passphrase):
+            expected_passphrase = hmac_b64(account.secret, expected_passphrase)
+        if not same(passphrase, expected_passphrase):
             return self.error("400004")
         body = await request.text()
-        expected = hmac_sha256_base64(account.secret,
+        expected = hmac_b64(account.secret,
                                       stamp + request.method + request.raw_path + body)
-        if not same_text(sign, expected):
-            return self.error("400005")
-        if not ip_allowed(account, request):
-            return self.error("400006")
-        if needs not in account.permissions:
-            return self.error("400007")
-        return None
+        return self.refusal(request, signed=same(sign, expected), needs=needs)
 
     # -- routes ----------------------------------------------------------------------
 

@@ -27,16 +27,9 @@ from typing import ClassVar
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
-from exposure_app.emulator.hmac_common import (
-    amount,
-    hmac_sha256_base64,
-    ip_allowed,
-    json_response,
-    same_text,
-    totals_by_asset,
-    unlock_ms,
-)
+from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, FaultKind, json_response
+from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
+from exposure_app.emulator.signing import hmac_b64, same
 
 TIMESTAMP_WINDOW_MS = 30_000
 DAY_MS = 86_400_000
@@ -63,30 +56,17 @@ class OkxEmulator(ExchangeEmulator):
     """Serves the OKX endpoints the app calls; see the module docstring."""
 
     exchange_id: ClassVar[str] = "okx"
+    error_spec: ClassVar[ErrorSpec] = ErrorSpec(ERRORS, {
+        FaultKind.AUTH: "50113", FaultKind.PERMISSION_DENIED: "50030",
+        FaultKind.IP_NOT_WHITELISTED: "50110", FaultKind.RATE_LIMIT: "50011",
+        FaultKind.BAN: "50011", FaultKind.MAINTENANCE: "50001"})
     needs_password: ClassVar[bool] = True
     wallet_names: ClassVar[tuple[str, ...]] = ("spot", "funding", "earn_flexible", "staking")
 
     # -- errors ------------------------------------------------------------------
 
-    def error(self, code: str, *, headers: dict[str, str] | None = None, **fmt: str) -> web.Response:
-        status, message = ERRORS[code]
-        return json_response(
-            {"code": code, "msg": message.format(**fmt), "data": []}, status=status, headers=headers
-        )
-
-    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
-        retry = {"Retry-After": str(fault.retry_after)}
-        if fault.kind is FaultKind.AUTH:
-            return self.error("50113")
-        if fault.kind is FaultKind.PERMISSION_DENIED:
-            return self.error("50030")
-        if fault.kind is FaultKind.IP_NOT_WHITELISTED:
-            return self.error("50110", ip=request.remote or "")
-        if fault.kind in (FaultKind.RATE_LIMIT, FaultKind.BAN):
-            return self.error("50011", headers=retry)
-        if fault.kind is FaultKind.MAINTENANCE:
-            return self.error("50001", headers=retry)
-        raise ValueError(f"okx emulator has no answer for {fault.kind}")
+    def error_body(self, code: str | int, message: str) -> object:
+        return {"code": code, "msg": message, "data": []}
 
     def is_private(self, request: web.Request) -> bool:
         return not request.path.startswith(("/api/v5/public/", "/api/v5/market/"))
@@ -115,19 +95,13 @@ class OkxEmulator(ExchangeEmulator):
         if abs(self.server_time_ms() - int(sent.timestamp() * 1000)) > TIMESTAMP_WINDOW_MS:
             return self.error("50102")
         account = self.account
-        if not same_text(key, account.api_key):
+        if not same(key, account.api_key):
             return self.error("50111")
-        if not same_text(passphrase, account.password):
+        if not same(passphrase, account.password):
             return self.error("50105")
         body = await request.text()
-        expected = hmac_sha256_base64(account.secret, stamp + request.method + request.raw_path + body)
-        if not same_text(sign, expected):
-            return self.error("50113")
-        if not ip_allowed(account, request):
-            return self.error("50110", ip=request.remote or "")
-        if needs not in account.permissions:
-            return self.error("50030")
-        return None
+        expected = hmac_b64(account.secret, stamp + request.method + request.raw_path + body)
+        return self.refusal(request, signed=same(sign, expected), needs=needs)
 
     def ok(self, data: list) -> web.Response:
         return json_response({"code": "0", "msg": "", "data": data})

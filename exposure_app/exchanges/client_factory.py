@@ -17,6 +17,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from exposure_app.domain.urls import (
+    URL_CREDENTIAL_NAMES,
+    UrlCredentials,
+    join_credentials,
+    split_credentials,
+    validate_api_url,
+    validate_proxy_url,
+)
 from exposure_app.exchanges.errors import UnusableSecretError
 from exposure_app.exchanges.validation import note_answer
 
@@ -40,6 +48,43 @@ class ConnectionOptions:
             proxy=raw.get("proxy") or None,
             timeout_seconds=float(raw.get("timeout_seconds", 30.0)),
         )
+
+    def validated(self) -> ConnectionOptions:
+        """The same options with the API URL and proxy checked (``ValueError``, one line)."""
+        return ConnectionOptions(api_url=validate_api_url(self.api_url), sandbox=self.sandbox,
+                                 proxy=validate_proxy_url(self.proxy),
+                                 timeout_seconds=self.timeout_seconds)
+
+    def without_credentials(self) -> tuple[ConnectionOptions, dict[str, str]]:
+        """``(options with bare URLs, {credential name: "user:password"})``.
+
+        The options are what may be stored in the database; the credentials
+        go into the account's keyring entry beside its API key, under the
+        names in :data:`URL_CREDENTIAL_NAMES`.
+        """
+        secrets: dict[str, str] = {}
+        urls: dict[str, str | None] = {}
+        for field_name, secret_name in URL_CREDENTIAL_NAMES.items():
+            url = getattr(self, field_name)
+            if url:
+                url, found = split_credentials(url)
+                if found is not None:
+                    secrets[secret_name] = found.to_text()
+            urls[field_name] = url
+        return (ConnectionOptions(api_url=urls["api_url"], sandbox=self.sandbox,
+                                  proxy=urls["proxy"], timeout_seconds=self.timeout_seconds),
+                secrets)
+
+    def with_credentials(self, credentials: Mapping[str, str]) -> ConnectionOptions:
+        """The options with any stored URL credentials put back (for the client only)."""
+        urls: dict[str, str | None] = {}
+        for field_name, secret_name in URL_CREDENTIAL_NAMES.items():
+            url = getattr(self, field_name)
+            text = credentials.get(secret_name)
+            urls[field_name] = (join_credentials(url, UrlCredentials.from_text(text))
+                                if url and text else url)
+        return ConnectionOptions(api_url=urls["api_url"], sandbox=self.sandbox,
+                                 proxy=urls["proxy"], timeout_seconds=self.timeout_seconds)
 
     def to_mapping(self) -> dict[str, Any]:
         data: dict[str, Any] = {"sandbox": self.sandbox, "timeout_seconds": self.timeout_seconds}
@@ -166,7 +211,11 @@ def build_client(
     """A configured ``ccxt.async_support`` client for one account.
 
     ``credentials`` are ccxt credential names (apiKey, secret, password, uid)
-    read from the keyring by the caller; they go only into the client.
+    read from the keyring by the caller; they go only into the client. URL
+    credentials among them (:data:`URL_CREDENTIAL_NAMES`) are put back into
+    the API URL and proxy. The API URL and the proxy are validated (http,
+    https, socks5 proxies only); a bad one raises ``ValueError``. Every
+    request of the client goes through the proxy when one is set.
     ``extra_config`` adds top-level ccxt settings (e.g. the rate limiter
     algorithm) chosen by the exchange's adapter.
     """
@@ -175,12 +224,14 @@ def build_client(
         cls = getattr(ccxt_async, exchange_id)
     except AttributeError:
         raise ValueError(f"ccxt does not support an exchange called {exchange_id!r}") from None
+    url_secrets = set(URL_CREDENTIAL_NAMES.values())
+    connection = connection.validated().with_credentials(credentials)
     config: dict[str, Any] = {
         "enableRateLimit": True,
         "timeout": int(connection.timeout_seconds * 1000),
         "options": dict(options or {}),
         **dict(extra_config or {}),
-        **dict(credentials),
+        **{name: value for name, value in credentials.items() if name not in url_secrets},
     }
     if connection.proxy:
         if connection.proxy.startswith("socks"):

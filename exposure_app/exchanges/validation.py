@@ -1,24 +1,35 @@
-"""Checks every exchange response before anything is read from it.
+"""The adapter toolkit: checks every exchange response before anything is read from it.
 
 ccxt does not raise for a 200 answer whose body is an HTML page (captive
 portal, WAF) or broken JSON: the implicit methods return the raw string and
 ``fetch_balance`` returns an empty balance. Reading that as "the wallet is
 empty" would store a false zero, so every reader goes through these helpers,
 which raise :class:`~exposure_app.exchanges.errors.BadResponseError` instead.
+
+Every helper takes ``what``: the whole description of the part being read,
+exchange name first ("OKX funding account balance", "HTX accounts[2]"), which
+the error message begins with. Adapters read raw exchange bodies (not ccxt's
+float-based unified structures) so amounts stay exact ``Decimal``.
+
+An exchange's answer envelope (the success code, where the data sits, which
+error codes mean what, page limits) is declared once per adapter as an
+:class:`Envelope`, the way a ccxt exchange class declares ``describe()``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from exposure_app.domain.balances import WalletBalance
 from exposure_app.domain.money import ZERO, AmountError, parse_decimal
-from exposure_app.exchanges.errors import BadResponseError
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 
 
 def _describe_non_json(value: Any) -> str:
@@ -81,7 +92,10 @@ def require_json_answers(answers: list[str], what: str) -> None:
 
 
 def require_mapping(value: Any, what: str) -> dict[str, Any]:
-    """``value`` as a dict, or :class:`BadResponseError` naming ``what``."""
+    """``value`` as a dict, or :class:`BadResponseError` naming ``what``.
+
+    An HTML page, an empty or a broken body is named as such.
+    """
     if isinstance(value, dict):
         return value
     raise BadResponseError(f"{what}: {_describe_non_json(value)}")
@@ -101,8 +115,26 @@ def require_key(mapping: Mapping[str, Any], key: str, what: str) -> Any:
     return mapping[key]
 
 
+def mapping_at(obj: Mapping[str, Any], key: str, what: str) -> dict[str, Any]:
+    """``obj[key]`` as a dict (``what`` names ``obj``)."""
+    return require_mapping(require_key(obj, key, what), f"{what}.{key}")
+
+
+def list_at(obj: Mapping[str, Any], key: str, what: str) -> list[Any]:
+    """``obj[key]`` as a list (``what`` names ``obj``)."""
+    return require_list(require_key(obj, key, what), f"{what}.{key}")
+
+
+def quantity_at(obj: Mapping[str, Any], key: str, what: str) -> Decimal:
+    """``obj[key]``, present, as a :func:`quantity` (``what`` names ``obj``)."""
+    return quantity(require_key(obj, key, what), f"{what}.{key}")
+
+
 def amount(value: Any, what: str, *, default: Decimal | None = None) -> Decimal:
-    """A strict decimal from an exchange field; missing only if ``default`` is given."""
+    """A strict decimal from an exchange field; missing only if ``default`` is given.
+
+    Negative values are allowed (equity, a net margin balance with debt).
+    """
     if value is None or value == "":
         if default is not None:
             return default
@@ -111,6 +143,83 @@ def amount(value: Any, what: str, *, default: Decimal | None = None) -> Decimal:
         return parse_decimal(value, field=what)
     except AmountError as exc:
         raise BadResponseError(str(exc)) from None
+
+
+def quantity(value: Any, what: str) -> Decimal:
+    """An amount that must be present and not negative (a balance, a hold)."""
+    if value is None or value == "":
+        raise BadResponseError(f"{what}: is not a number ({value!r})")
+    result = amount(value, what)
+    if result < 0:
+        raise BadResponseError(f"{what}: is negative ({value!r})")
+    return result
+
+
+def optional_quantity(obj: Mapping[str, Any], key: str, what: str) -> Decimal:
+    """``obj[key]`` as a :func:`quantity`; a missing or empty field is zero."""
+    value = obj.get(key)
+    if value is None or value == "":
+        return ZERO
+    return quantity(value, f"{what}.{key}")
+
+
+def asset_code(client: Any, currency_id: Any, what: str,
+               aliases: Mapping[str, str] | None = None) -> str:
+    """The unified code of an exchange's currency id (``aliases`` first, then ccxt's)."""
+    if not isinstance(currency_id, str) or not currency_id:
+        raise BadResponseError(f"{what}: a row has no currency")
+    if aliases and currency_id in aliases:
+        return aliases[currency_id]
+    return client.safe_currency_code(currency_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """How one exchange wraps its answers, declared on its adapter.
+
+    ``code_key``/``success``: the field telling success and its value(s)
+    (compared as text); ``data_key``: where the payload sits; ``error_codes``:
+    exchange codes ccxt does not map, read from an error's text, with the kind
+    they mean; ``page_size``/``max_pages``: the page limits of its paged lists
+    (``max_pages`` stops a cursor loop). An exchange answering bare bodies
+    (Binance, Gate, Coinbase) declares ``code_key`` and ``data_key`` None.
+    """
+
+    exchange: str
+    code_key: str | None = "code"
+    success: tuple[str, ...] = ()
+    data_key: str | None = "data"
+    error_codes: Mapping[str, ErrorKind] = field(default_factory=dict)
+    page_size: int = 100
+    max_pages: int = 50
+
+    def data(self, response: Any, what: str) -> Any:
+        """The payload of a successful answer; anything else is a bad response."""
+        body = require_mapping(response, what)
+        if self.code_key is not None:
+            code = require_key(body, self.code_key, what)
+            if str(code) not in self.success:
+                raise BadResponseError(f"{what}: the exchange answered {self.code_key} {code}")
+        return body if self.data_key is None else require_key(body, self.data_key, what)
+
+    def data_mapping(self, response: Any, what: str) -> dict[str, Any]:
+        return require_mapping(self.data(response, what), f"{what} {self.data_key}")
+
+    def data_list(self, response: Any, what: str) -> list[Any]:
+        return require_list(self.data(response, what), f"{what} {self.data_key}")
+
+    def error_kind(self, exc: BaseException) -> ErrorKind | None:
+        """The kind of an error whose text carries one of ``error_codes``."""
+        if self.code_key is None:
+            return None
+        text = str(exc).replace(" ", "")
+        for code, kind in self.error_codes.items():
+            if re.search(rf'"{re.escape(self.code_key)}":"?{re.escape(code)}(?!\d)', text):
+                return kind
+        return None
+
+    def too_many_pages(self, what: str) -> BadResponseError:
+        return BadResponseError(f"{what}: more than {self.max_pages} pages")
 
 
 def unified_balance_rows(balance: Any, wallet: str, what: str) -> list[WalletBalance]:
@@ -148,7 +257,7 @@ def unified_balance_rows(balance: Any, wallet: str, what: str) -> list[WalletBal
 
 
 def merge_rows(rows: list[WalletBalance]) -> list[WalletBalance]:
-    """Sum rows with the same (wallet, asset, lock_reason, unlock_at)."""
+    """Sum rows with the same (wallet, asset, lock_reason, unlock_at), in first-seen order."""
     merged: dict[tuple, WalletBalance] = {}
     for row in rows:
         key = (row.wallet, row.asset, row.lock_reason, row.unlock_at)
@@ -161,3 +270,40 @@ def merge_rows(rows: list[WalletBalance]) -> list[WalletBalance]:
                 prev.total + row.total, row.lock_reason, row.unlock_at,
             )
     return list(merged.values())
+
+
+def sum_rows(rows: Iterable[WalletBalance]) -> list[WalletBalance]:
+    """Adds rows of the same (wallet, asset, unlock date), sorted; zero rows dropped.
+
+    Several exchange lines can hold one asset in one wallet (Coinbase has a
+    wallet per currency plus vaults, Gate isolated margin one per pair, HTX a
+    ``trade`` and a ``frozen`` line), so rows are summed rather than
+    overwritten; the lock reason is the first one given for a locked part.
+    """
+    merged: dict[tuple[str, str, str | None], list] = {}
+    for item in rows:
+        key = (item.wallet, item.asset, item.unlock_at)
+        sums = merged.setdefault(key, [ZERO, ZERO, ZERO, None])
+        sums[0] += item.free
+        sums[1] += item.locked
+        sums[2] += item.total
+        if item.locked and sums[3] is None:
+            sums[3] = item.lock_reason
+    result = []
+    for (wallet, asset, unlock_at), (free, locked, total, reason) in merged.items():
+        if total == 0 and free == 0 and locked == 0:
+            continue
+        result.append(WalletBalance(wallet=wallet, asset=asset, free=free, locked=locked,
+                                    total=total, lock_reason=reason if locked else None,
+                                    unlock_at=unlock_at))
+    result.sort(key=lambda r: (r.wallet, r.asset, r.unlock_at or ""))
+    return result
+
+
+def row(wallet: str, asset: str, *, total: Decimal, locked: Decimal = ZERO,
+        lock_reason: str | None = None, unlock_at: str | None = None) -> WalletBalance:
+    """A row where ``free = total - locked`` (the locked part clamped to the total)."""
+    locked = min(max(locked, ZERO), total) if total >= 0 else ZERO
+    return WalletBalance(wallet=wallet, asset=asset, free=total - locked, locked=locked,
+                         total=total, lock_reason=lock_reason if locked else None,
+                         unlock_at=unlock_at)

@@ -1,9 +1,10 @@
 """CSV writing that a spreadsheet cannot turn into a formula.
 
-Every report goes through :func:`write_csv`: UTF-8 (no byte-order mark), a
-header row, CRLF line ends (RFC 4180), ``.`` as the decimal point and full
-precision (canonical decimal text, never floats), ISO 8601 times with their
-UTC offset, ``true``/``false`` for flags and an empty cell for "none".
+Every CSV the app writes (reports, event exports) goes through
+:func:`write_csv`: UTF-8 (no byte-order mark), a header row, CRLF line
+ends (RFC 4180), ``.`` as the decimal point and full precision (canonical
+decimal text, never floats), ISO 8601 times with their UTC offset,
+``true``/``false`` for flags and an empty cell for "none".
 
 Formula neutralising: a *text* cell that starts with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return would be run as a formula by Excel,
@@ -27,10 +28,8 @@ from enum import Enum, StrEnum
 from typing import IO, Any
 
 from exposure_app.domain.money import round_money, to_text
+from exposure_app.domain.text import FORMULA_PREFIXES, QUOTE, neutralise_cell
 from exposure_app.domain.timeutil import ensure_utc
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-QUOTE = "'"
 
 
 class Kind(StrEnum):
@@ -57,11 +56,7 @@ def money_or_none(value: Decimal | None, currency: str) -> Decimal | None:
     return None if value is None else round_money(value, currency)
 
 
-def neutralise(text: str) -> str:
-    """``text`` made safe for a spreadsheet: prefixed with ``'`` if it starts like a formula."""
-    if text.startswith(FORMULA_PREFIXES):
-        return QUOTE + text
-    return text
+neutralise = neutralise_cell   # the rule lives in domain.text, beside its reader
 
 
 def is_safe(text: str) -> bool:

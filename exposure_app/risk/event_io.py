@@ -1,10 +1,14 @@
 """Reading and writing events as JSON or CSV, in one schema.
 
 JSON: an object ``{"version": 1, "events": [...]}`` or a bare list of event
-objects (fields as in ``resources/events.json``). CSV: a header row with the
+objects (fields as in ``resources/events.json``); the object may also carry
+``"links": [...]`` (the schema of ``resources/links.json``, read by
+:func:`exposure_app.risk.links.link_entries`). CSV: a header row with the
 columns in :data:`CSV_COLUMNS`; ``published`` is optional (empty: when the
 event is added), ``scheduled`` is ``true`` or empty; ``sources`` holds one or more URLs separated
-by spaces, ``resolved_date``/``resolved_note`` the optional resolution.
+by spaces, ``resolved_date``/``resolved_note`` the optional resolution. Cells
+the CSV writer neutralised against spreadsheet formulas (a leading ``'``) are
+read back without it. Files are written by :mod:`exposure_app.reports.event_files`.
 
 Every reader validates the whole input and raises
 :class:`~exposure_app.risk.events.EventSetError` naming each failed entry (CSV:
@@ -22,6 +26,8 @@ from functools import cache
 from pathlib import Path
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.json_limits import JsonError, loads_bounded
+from exposure_app.domain.text import restore_cell
 from exposure_app.resource_locator import read_resource_text
 from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.events import (
@@ -31,6 +37,7 @@ from exposure_app.risk.events import (
     RiskEvent,
     parse_event_set,
 )
+from exposure_app.risk.links import Link
 
 FORMAT_VERSION = 1
 CSV_COLUMNS = (
@@ -46,9 +53,9 @@ class EventFileError(ValueError):
 
 def _json_entries(text: str, what: str) -> list[tuple[int, object]]:
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise EventFileError(f"{what}: not valid JSON ({exc})") from None
+        data = loads_bounded(text, what=what)
+    except JsonError as exc:
+        raise EventFileError(str(exc)) from None
     if isinstance(data, Mapping):
         version = data.get("version", FORMAT_VERSION)
         if not isinstance(version, int) or version > FORMAT_VERSION:
@@ -56,7 +63,7 @@ def _json_entries(text: str, what: str) -> list[tuple[int, object]]:
                 f"{what}: format version {version!r} is newer than this app reads "
                 f"({FORMAT_VERSION})"
             )
-        data = data.get("events")
+        data = data.get("events", [] if "links" in data else None)
     if not isinstance(data, list):
         raise EventFileError(f"{what}: expected a list of events or {{\"events\": [...]}}")
     return list(enumerate(data, start=1))
@@ -78,8 +85,9 @@ def _csv_entries(text: str, what: str) -> list[tuple[int, object]]:
         if None in row:
             entries.append((line, {"__bad_row__": "more cells than header columns"}))
             continue
+        row = {key: restore_cell(value or "") for key, value in row.items()}
         raw: dict[str, object] = {
-            key: (value or "").strip()
+            key: value.strip()
             for key, value in row.items()
             if key not in ("resolved_date", "resolved_note", "magnitude_usd", "published",
                            "scheduled", "published_note")
@@ -159,37 +167,32 @@ def read_events_file(
     )
 
 
-def events_to_json(events: Iterable[RiskEvent], *, with_origin: bool = False) -> str:
-    body = {
+def events_to_json(events: Iterable[RiskEvent], *, with_origin: bool = False,
+                   links: Iterable[Link] = (), counterparties: Iterable[dict] = ()) -> str:
+    body: dict[str, object] = {
         "version": FORMAT_VERSION,
         "events": [e.to_dict(with_origin=with_origin) for e in events],
     }
+    link_list = [link.to_dict() for link in links]
+    if link_list:
+        body["links"] = link_list
+    own = list(counterparties)
+    if own:
+        body["counterparties"] = own
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
-def events_to_csv(events: Iterable[RiskEvent]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for e in events:
-        d = e.to_dict()
-        resolved = d.get("resolved") or {}
-        writer.writerow([
-            d["id"], d["date"], d["counterparty"], d["category"], d.get("magnitude_usd", ""),
-            d["title"], d["summary"], " ".join(d["sources"]),
-            resolved.get("date", ""), resolved.get("note", ""),
-            d["published"], "true" if d.get("scheduled") else "", d.get("published_note", ""),
-        ])
-    return out.getvalue()
-
-
-def write_events_file(path: Path, events: Iterable[RiskEvent]) -> None:
-    """Write ``events`` as JSON or CSV (by the file name); atomic replace."""
-    fmt = format_for(path)
-    text = events_to_json(events) if fmt == "json" else events_to_csv(events)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+def event_csv_row(event: RiskEvent) -> list[str]:
+    """One event as the cells of :data:`CSV_COLUMNS` (written by
+    :mod:`exposure_app.reports.event_files` through the one CSV writer)."""
+    d = event.to_dict()
+    resolved = d.get("resolved") or {}
+    return [
+        d["id"], d["date"], d["counterparty"], d["category"], d.get("magnitude_usd", ""),
+        d["title"], d["summary"], " ".join(d["sources"]),
+        resolved.get("date", ""), resolved.get("note", ""),
+        d["published"], "true" if d.get("scheduled") else "", d.get("published_note", ""),
+    ]
 
 
 @cache
@@ -212,10 +215,9 @@ __all__ = [
     "EntryProblem",
     "EventFileError",
     "EventSetError",
-    "events_to_csv",
+    "event_csv_row",
     "events_to_json",
     "load_shipped_events",
     "read_events_file",
     "read_events_text",
-    "write_events_file",
 ]

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
+from exposure_app.domain.text import clean_line, clean_text
 
 
 class Category(StrEnum):
@@ -280,10 +281,10 @@ def parse_event(
         problems.append(f"category: {category!r} is not one of {', '.join(CATEGORIES)}")
 
     title = raw.get("title")
-    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
+    if not isinstance(title, str) or not clean_line(title) or len(title) > MAX_TITLE:
         problems.append(f"title: required, at most {MAX_TITLE} characters")
     summary = raw.get("summary")
-    if not isinstance(summary, str) or not summary.strip() or len(summary) > MAX_SUMMARY:
+    if not isinstance(summary, str) or not clean_text(summary) or len(summary) > MAX_SUMMARY:
         problems.append(f"summary: required, at most {MAX_SUMMARY} characters")
 
     sources = raw.get("sources")
@@ -324,7 +325,7 @@ def parse_event(
             if resolved_day is not None and today is not None and resolved_day > today:
                 problems.append("resolved.date: in the future")
             if resolved_day is not None:
-                resolution = Resolution(resolved_day, note.strip())
+                resolution = Resolution(resolved_day, clean_text(note))
 
     if problems:
         raise EventError(problems)
@@ -333,8 +334,8 @@ def parse_event(
         date=day,  # type: ignore[arg-type]
         counterparty=canonical,  # type: ignore[arg-type]
         category=Category(category),
-        title=title.strip(),  # type: ignore[union-attr]
-        summary=summary.strip(),  # type: ignore[union-attr]
+        title=clean_line(title),  # type: ignore[arg-type]
+        summary=clean_text(summary),  # type: ignore[arg-type]
         sources=tuple(s.strip() for s in sources),
         magnitude_usd=magnitude,
         resolved=resolution,

@@ -86,11 +86,19 @@ class RiskParameters:
     score_info: float = 1.0
     score_low: float = 10.0
     score_medium: float = 30.0
-    score_high: float = 60.0
+    score_high: float = 45.0
+    """From here a custodian is ``distressed``: calibrated on the catalogue before 2022
+    (``exposure-app risk backtest``; docs/risk-model.md)."""
     custodian_share_warning: float = 0.25
     custodial_share_warning: float = 0.50
     minor_exposure_share: float = 0.01
     hhi_warning: float = 0.5
+    concentration_cap: Level = Level.MEDIUM
+    """The highest level concentration alone reaches (info, low or medium)."""
+
+    def __post_init__(self) -> None:
+        if self.concentration_cap.rank > Level.MEDIUM.rank:
+            raise ValueError("concentration_cap must be info, low or medium")
 
     def level_for(self, score: float) -> Level | None:
         if score >= self.score_high:

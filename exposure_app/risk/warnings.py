@@ -1,25 +1,23 @@
-"""Warnings: the user's exposure weighed by what happened to each counterparty.
+"""Warnings: the user's exposure weighed by each counterparty's health.
 
 :func:`build_warnings` combines an :class:`~exposure_app.domain.exposure.ExposureReport`
-(already the as-of view) with events (shipped, user, feed and derived) and the
-:class:`~exposure_app.risk.scoring.RiskParameters`. Rules, in order:
+(already the as-of view) with events (shipped, user, feed and derived) and links:
 
-1. Only counterparties the user is exposed to (direct custody, affiliated
-   tokens held anywhere, or stablecoins they issue) get a warning.
-2. Level from the event score (see :mod:`exposure_app.risk.scoring`), one step
-   up when the exposure is at least ``custodian_share_warning`` of net worth,
-   one step down when it is under ``minor_exposure_share``.
-3. Concentration alone warns: exposure to one counterparty (direct plus
-   affiliated) above ``custodian_share_warning`` of net worth is at least
-   ``low`` (``medium`` at twice that), with or without events. The exposure,
-   not the direct share, is used so that more exposure never lowers a level.
-4. ``critical`` when the user still holds assets directly at a custodian that
-   has an unresolved withdrawal halt or insolvency, or is defunct, as of the day.
-5. A portfolio-wide warning (counterparty ``all-custodians``) when custodians
-   together hold more than ``custodial_share_warning`` of net worth: ``low``,
-   ``medium`` from 90% or when the Herfindahl index over custodians is at
-   least ``hhi_warning`` (custody concentrated in one or two places).
+* Only counterparties the user is exposed to (direct custody, affiliated tokens
+  held anywhere, or stablecoins they issue) get a warning.
+* Each one's health comes from :func:`exposure_app.risk.health.assess_health`,
+  which iterates the registered signals (:mod:`exposure_app.risk.signals`) and
+  never looks at holdings.
+* The level is :func:`exposure_app.risk.warning_matrix.warning_level` of health
+  and exposure band (the documented matrix: concentration alone at most
+  ``concentration_cap``, ``high`` needs distress, ``critical`` a failure while
+  the user still holds assets there).
+* A portfolio-wide warning (counterparty ``all-custodians``) when custodians
+  together hold more than ``custodial_share_warning`` of net worth: ``low``,
+  ``medium`` from 90% or when the Herfindahl index over custodians is at least
+  ``hhi_warning`` (custody concentrated in one or two places).
 
+Only events and links published on or before the as-of day are read.
 Warnings are frozen dataclasses (the GUI shows them); sorted most severe first.
 """
 
@@ -27,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from exposure_app.domain.counterparties import CounterpartyDirectory, CounterpartyKind
@@ -35,12 +33,11 @@ from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.money import ZERO, add, share
 from exposure_app.risk.categories import WORDS
 from exposure_app.risk.events import RiskEvent
-from exposure_app.risk.scoring import (
-    Level,
-    RiskParameters,
-    is_unresolved_failure,
-    score_events,
-)
+from exposure_app.risk.health import Health, assess_health
+from exposure_app.risk.links import Link
+from exposure_app.risk.scoring import Level, RiskParameters
+from exposure_app.risk.signals import RiskInputs
+from exposure_app.risk.warning_matrix import Band, exposure_band, warning_level
 
 PORTFOLIO_ID = "all-custodians"
 CATEGORY_WORDS = WORDS
@@ -65,6 +62,8 @@ class RiskWarning:
     reasons: tuple[str, ...]
     events: tuple[RiskEvent, ...]
     action: str
+    health: Health | None = None
+    """None only for the portfolio-wide warning."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +85,6 @@ def _pct(fraction: Decimal | float) -> str:
     return f"{float(fraction) * 100:.1f}%"
 
 
-def _event_reason(event: RiskEvent, day: date) -> str:
-    what = CATEGORY_WORDS[event.category]
-    text = f"{what.capitalize()} on {event.date.isoformat()}: {event.title}"
-    if event.is_derived:
-        text += " (derived from public reserve data)"
-    if event.resolved_by(day):
-        text += f" (resolved by {event.resolved.date.isoformat()})"  # type: ignore[union-attr]
-    elif is_unresolved_failure(event, day):
-        text += " (not resolved)"
-    return text
-
-
 def build_warnings(
     report: ExposureReport,
     events: Iterable[RiskEvent],
@@ -105,16 +92,14 @@ def build_warnings(
     directory: CounterpartyDirectory,
     params: RiskParameters | None = None,
     max_events: int = 8,
+    links: Iterable[Link] = (),
 ) -> WarningsReport:
-    """Warnings as of ``report.as_of``; events published after its day are ignored."""
+    """Warnings as of ``report.as_of``; events and links published after its day are ignored."""
     params = params or RiskParameters()
     day = report.as_of.date()
     currency = report.base_currency
     net_worth = report.net_worth
-    by_cp: dict[str, list[RiskEvent]] = {}
-    for event in events:
-        if event.known_on(day):
-            by_cp.setdefault(directory.resolve(event.counterparty), []).append(event)
+    inputs = RiskInputs.build(events, links, directory)
 
     direct: dict[str, Decimal] = {}
     affiliated: dict[str, Decimal] = {}
@@ -138,8 +123,23 @@ def build_warnings(
         name = directory.name(cp_id)
         value_share = share(value, net_worth)
         direct_share = share(d, net_worth)
-        scored = score_events(by_cp.get(cp_id, ()), day, params)
+        health = assess_health(cp_id, day, inputs, params)
+        band = exposure_band(float(value_share), params)
+        level = warning_level(health, band, holds_directly=d > 0, params=params)
+        if level is None:
+            continue
         reasons: list[str] = []
+        if level is Level.CRITICAL:
+            if health.failures:
+                worst = health.failures[0]
+                reasons.append(f"{name} has an unresolved {CATEGORY_WORDS[worst.category]} "
+                               f"(since {worst.date.isoformat()}, public "
+                               f"{worst.published_day.isoformat()}) while you still hold "
+                               "assets there.")
+            else:
+                reasons.append(f"{name} has been defunct since "
+                               f"{health.defunct_since.isoformat()} while you still hold "  # type: ignore[union-attr]
+                               "assets there.")
         if d > 0:
             reasons.append(f"You hold {_money(d, currency)} at {name} "
                            f"({_pct(direct_share)} of your net worth).")
@@ -153,47 +153,23 @@ def build_warnings(
                                    if t in held_assets) or "its tokens"
                 reasons.append(f"You hold {_money(a, currency)} of its own tokens ({tokens}) "
                                "outside it; their value depends on it.")
-
-        level = params.level_for(scored.score)
-        if level is not None:
-            if float(value_share) >= params.custodian_share_warning:
-                level = level.shifted(+1, cap=Level.HIGH)
-                reasons.append("A large share of your net worth is exposed to it, so its "
-                               "events weigh more.")
-            elif float(value_share) < params.minor_exposure_share:
-                level = level.shifted(-1)
-        if float(value_share) > params.custodian_share_warning:
-            concentration = (Level.MEDIUM if float(value_share) >= 2 * params.custodian_share_warning
-                             else Level.LOW)
-            level = concentration if level is None else Level.highest(level, concentration)
+        reasons.append(f"Health: {health.state.value} (score {health.score:.1f}, from public "
+                       "events and signals only, whatever you hold).")
+        if band >= Band.LARGE:
             reasons.append(f"Your exposure to {name} is {_pct(value_share)} of your net worth, "
                            f"above your {_pct(params.custodian_share_warning)} limit for one "
                            "counterparty.")
-        failures = [s.event for s in scored.events if is_unresolved_failure(s.event, day)]
-        defunct = cp is not None and cp.defunct_since is not None and cp.defunct_since <= day
-        if d > 0 and (failures or defunct):
-            level = Level.CRITICAL
-            if failures:
-                worst = failures[0]
-                reasons.insert(0, f"{name} has an unresolved "
-                               f"{CATEGORY_WORDS[worst.category]} (since "
-                               f"{worst.date.isoformat()}) while you still hold assets there.")
-            else:
-                reasons.insert(0, f"{name} has been defunct since "
-                               f"{cp.defunct_since.isoformat()} while you still hold assets "  # type: ignore[union-attr]
-                               "there.")
-        if level is None:
-            continue
-        if scored.escalated is not None:
-            run, friction = scored.escalated
+        if health.escalated is not None:
+            run, friction = health.escalated
             reasons.append(
-                f"Signals compound: {CATEGORY_WORDS[run.event.category]} "
-                f"({run.event.date}) and {CATEGORY_WORDS[friction.event.category]} "
-                f"({friction.event.date}) within {params.escalation_window_days} days."
+                f"Signals compound: {CATEGORY_WORDS[run.category]} ({run.published}) and "
+                f"{CATEGORY_WORDS[friction.category]} ({friction.published}) within "
+                f"{params.escalation_window_days} days."
             )
-        shown = [s.event for s in scored.events if s.weight >= params.score_info][:max_events]
-        reasons.extend(_event_reason(e, day) for e in shown)
-        if d > 0 and (failures or defunct):
+        cited = [e for e in health.evidence if e.weight >= params.score_info][:max_events]
+        reasons.extend(e.reason for e in cited)
+        shown = tuple({e.event.id: e.event for e in cited if e.event is not None}.values())
+        if d > 0 and level is Level.CRITICAL:
             action = (f"Withdrawals at {name} are blocked: keep records of your balance there "
                       f"and follow its claims process; see the self-custody checklist: "
                       f"exposure-app checklist {cp_id}")
@@ -205,11 +181,10 @@ def build_warnings(
         else:
             action = f"Consider reducing your holdings of tokens tied to {name}."
         warnings.append(RiskWarning(
-            counterparty=cp_id, name=name, level=level, score=round(scored.score, 3),
+            counterparty=cp_id, name=name, level=level, score=health.score,
             exposure=WarningExposure(value, value_share, d, a),
-            reasons=tuple(reasons), events=tuple(shown), action=action,
+            reasons=tuple(reasons), events=shown, action=action, health=health,
         ))
-
     if float(report.custodial.share) > params.custodial_share_warning:
         custodial_share = report.custodial.share
         concentrated = float(report.hhi) >= params.hhi_warning

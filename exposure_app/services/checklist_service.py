@@ -37,7 +37,7 @@ from exposure_app.domain.money import add, to_text
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.portfolio import account_states
-from exposure_app.services.risk_service import withdrawals_blocked
+from exposure_app.services.risk_service import friction_notes, withdrawals_blocked
 from exposure_app.services.settings import Settings
 from exposure_app.services.withdrawal_confirmations import evidence_by_item
 from exposure_app.services.withdrawal_info import (
@@ -124,6 +124,8 @@ def build_checklist(
     locks = lock_details(store, snapshot_ids)
     exchange_ids = {s.account.exchange_id for s in states if s.account.exchange_id}
     networks, notes = networks_for_plan(store, exchange_ids, states, directory)
+    for cp, friction in friction_notes(store, as_of, directory).items():
+        notes[cp] = f"{notes[cp]}; {friction}" if notes.get(cp) else friction
     if levels is None:
         levels = risk_levels(store, settings, as_of)
     return build_plan(

@@ -23,7 +23,7 @@ from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.event_io import EventFileError, load_shipped_events, read_events_text
 from exposure_app.risk.events import EventSetError, Origin
-from exposure_app.services.http_fetch import FetchError, fetch
+from exposure_app.services.http_fetch import FetchError, fetch, origin_of
 from exposure_app.storage.errors import ConflictError
 from exposure_app.storage.store import ProfileStore
 
@@ -56,8 +56,9 @@ def _fetch(url: str, timeout: float, proxy: str | None) -> str:
             raise FeedError(f"{url}: feed larger than {MAX_BYTES} bytes")
     else:
         try:
+            # redirects: to https, or within the feed's own origin (a plain-http feed)
             body = fetch(url, max_bytes=MAX_BYTES, total_timeout=timeout, proxy=proxy,
-                         accept="application/json").body
+                         accept="application/json", allowed_origins=(origin_of(url),)).body
         except FetchError as exc:
             raise FeedError(str(exc)) from None
     try:

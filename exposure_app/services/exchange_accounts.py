@@ -28,6 +28,7 @@ from typing import Any
 
 from exposure_app.domain.balances import KeyPermissions, PermissionLevel
 from exposure_app.domain.models import Account, AccountKind
+from exposure_app.domain.urls import URL_CREDENTIAL_NAMES
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.adapters.registry import adapter_for
 from exposure_app.exchanges.client_factory import (
@@ -40,8 +41,10 @@ from exposure_app.exchanges.errors import ErrorKind, SyncError, describe_excepti
 from exposure_app.risk.catalog import load_directory
 from exposure_app.storage.secrets import (
     SECRET_REF_OPTION,
+    SecretNotFound,
     SecretStore,
     new_secret_ref,
+    secret_ref_of,
     tidy_credential,
     validate_credentials,
 )
@@ -194,9 +197,16 @@ def create_exchange_account(
     """Store the account and its credentials; nothing is left behind on failure."""
     exchange_id = validate_exchange_id(exchange_id)
     clean = check_credentials(exchange_id, credentials)
+    try:
+        connection, url_secrets = connection.validated().without_credentials()
+    except ValueError as exc:
+        raise ExchangeAccountError(str(exc)) from None
+    clean.update(url_secrets)     # user:password of the API URL or proxy: keyring only
     secret_store.check_available()
     ref = new_secret_ref()
     options = {**connection.to_mapping(), SECRET_REF_OPTION: ref}
+    if url_secrets:
+        options[URL_LOGINS_OPTION] = sorted(found_fields(url_secrets))
     account = store.accounts.add(
         name, AccountKind.EXCHANGE_API, counterparty=counterparty_for(exchange_id),
         exchange_id=exchange_id, options=options,
@@ -230,6 +240,7 @@ def replace_credentials(
     secret_store.check_available()
     ref = account.options.get(SECRET_REF_OPTION)
     if isinstance(ref, str) and ref:
+        clean.update(_url_secrets_in(secret_store, account, ref))   # the key changes, the URLs' logins stay
         secret_store.save(ref, clean)
     else:
         ref = new_secret_ref()
@@ -243,6 +254,82 @@ def replace_credentials(
             raise
     store.exchange_state.forget_key_state(account.id)
     return account
+
+
+def _url_secrets_in(secret_store: SecretStore, account: Account, ref: str) -> dict[str, str]:
+    if not account.options.get(URL_LOGINS_OPTION):
+        return {}
+    try:
+        stored = secret_store.load(ref)
+    except SecretNotFound:
+        return {}
+    return {k: v for k, v in stored.items() if k in URL_CREDENTIAL_NAMES.values()}
+
+
+def set_connection(store: ProfileStore, secret_store: SecretStore, account: Account,
+                   connection: ConnectionOptions) -> Account:
+    """Change an exchange account's connection options (API URL, sandbox, proxy, timeout).
+
+    The URLs are validated (``ExchangeAccountError``, nothing changed). A
+    user name and password inside a URL go into the account's keyring entry
+    beside its API key; the database keeps the bare URL and, under
+    ``url_logins``, only which URLs have a login. A bare URL equal to the
+    stored one keeps its login; another URL drops it. The keyring is touched
+    only when a login is added or dropped.
+    """
+    try:
+        bare, found = connection.validated().without_credentials()
+    except ValueError as exc:
+        raise ExchangeAccountError(str(exc)) from None
+    old = connection_of(account)
+    had = set(account.options.get(URL_LOGINS_OPTION) or ())
+    keep = {f for f in had if f not in found_fields(found)
+            and getattr(bare, f) == getattr(old, f)}
+    logins = keep | found_fields(found)
+    if logins != had or found:
+        ref = secret_ref_of(account)
+        if ref is None:
+            raise ExchangeAccountError("this account has no keyring entry to keep the URL's "
+                                       "user name and password in; set its API key first")
+        stored = secret_store.load(ref)
+        updated = {k: v for k, v in stored.items()
+                   if k not in URL_CREDENTIAL_NAMES.values()
+                   or _field_of(k) in keep}
+        updated.update(found)
+        secret_store.save(ref, updated)
+    options = {k: v for k, v in account.options.items()
+               if k not in (*CONNECTION_KEYS, URL_LOGINS_OPTION)}
+    options.update(bare.to_mapping())
+    if logins:
+        options[URL_LOGINS_OPTION] = sorted(logins)
+    return store.accounts.update_options(account.id, options)
+
+
+def move_url_logins(store: ProfileStore, secret_store: SecretStore, account: Account) -> Account:
+    """Move a login an older version stored inside the account's API URL or proxy URL
+    into its keyring entry; the database keeps the bare URL (with ``secure_delete`` on,
+    so the old text is overwritten, not just unlinked). A no-op without such a login."""
+    connection = connection_of(account)
+    if not connection.without_credentials()[1]:
+        return account
+    store.db.execute("PRAGMA secure_delete = ON")
+    try:
+        return set_connection(store, secret_store, account, connection)
+    finally:
+        store.db.execute("PRAGMA secure_delete = OFF")
+
+
+def found_fields(url_secrets: Mapping[str, str]) -> set[str]:
+    """The option names (``api_url``, ``proxy``) whose login is in ``url_secrets``."""
+    return {_field_of(name) for name in url_secrets}
+
+
+def _field_of(secret_name: str) -> str:
+    return next(f for f, s in URL_CREDENTIAL_NAMES.items() if s == secret_name)
+
+
+URL_LOGINS_OPTION = "url_logins"
+CONNECTION_KEYS = ("api_url", "sandbox", "proxy", "timeout_seconds")
 
 
 def connection_of(account: Account) -> ConnectionOptions:

@@ -37,7 +37,7 @@ from exposure_app.domain.bounds import BoundsError, check_holding_time
 from exposure_app.domain.market_valuation import follows_market
 from exposure_app.domain.models import Account, AccountKind, Holding, SnapshotSource
 from exposure_app.domain.money import AmountError, add, parse_decimal, to_text
-from exposure_app.domain.timeutil import DateError, parse_instant, to_storage, utc_now
+from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
 from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.services.manual_holdings import ManualHoldingError, make_holding, normalise_asset
 from exposure_app.services.manual_revaluation import price_from_records
@@ -47,6 +47,7 @@ from exposure_app.storage.snapshots import holding_key
 from exposure_app.storage.store import ProfileStore
 
 REQUIRED = ("account", "asset", "amount")
+REPLACEABLE = "already has other holdings recorded"   # the refusal --replace overrides
 OPTIONAL = ("date", "price", "value")
 MAX_BYTES = 64 * 1024 * 1024
 _BLOCK_CHARS = 1 << 20   # characters read at a time
@@ -390,13 +391,21 @@ def check_holdings_csv(store: ProfileStore, source: Path | str) -> CheckResult:
 
 
 def import_holdings_csv(
-    store: ProfileStore, source: Path | str, *, base: str | None = None
+    store: ProfileStore, source: Path | str, *, base: str | None = None, replace: bool = False
 ) -> ImportResult:
     """Validate and write in one pass; one snapshot per (account, date), one transaction.
 
     With ``base`` (the profile's base currency), a row without a price or value
     is valued at the last price stored for its asset at the row's date, as
     the holdings editor does; the next sync re-values it in any case.
+
+    An account holds one snapshot per instant. When the file gives other
+    holdings for an account and date that already has a snapshot (an earlier
+    import, the holdings editor), the file is refused naming its lines,
+    unless ``replace`` is true: then the file's snapshot replaces the stored
+    one. The same holdings again are recognised and skipped either way.
+    Every snapshot of the file is compared with what the profile held before
+    the import, not with the file's other snapshots.
     """
     check = _FileCheck(store)
     market: MarketPrices | None = None
@@ -413,7 +422,7 @@ def import_holdings_csv(
         if check.errors:
             raise ImportRejected(check.errors)
         writer.flush()
-        written, unchanged = _settle(store, writer, check.groups.values())
+        written, unchanged = _settle(store, writer, check.groups.values(), replace)
     names = tuple(sorted({g.account.name for g in check.groups.values()}))
     return ImportResult(written, unchanged, check.rows, names)
 
@@ -451,23 +460,53 @@ def _stored_key(h: Holding) -> tuple[str, str, str, str, str, str, str]:
             "" if h.value is None else to_text(h.value))
 
 
-def _settle(store: ProfileStore, writer: SnapshotBatchWriter,
-            groups: Iterable[_Group]) -> tuple[int, int]:
-    """Keep each written snapshot that says something new, drop the others (oldest first)."""
-    written = unchanged = 0
-    latest: dict[int, _Group] = {}   # per account: the newest snapshot kept so far
+def _settle(store: ProfileStore, writer: SnapshotBatchWriter, groups: Iterable[_Group],
+            replace: bool) -> tuple[int, int]:
+    """Keep each written snapshot that says something new, drop the others (oldest first).
+
+    Raises :class:`ImportRejected` (the caller's transaction rolls back) when
+    a snapshot would sit beside another one of its account and instant and
+    ``replace`` is false.
+    """
+    unchanged: list[_Group] = []
+    plan: list[tuple[_Group, list[int]]] = []
+    conflicts: list[LineError] = []
     for group in sorted(groups, key=lambda g: (g.taken_at, g.first_line)):
-        assert group.snapshot_id is not None
-        if _identical_before(store, writer, group) or _same_as_latest(
-            store, writer, group, latest.get(group.account.id)
-        ):
-            writer.drop(group.snapshot_id)
-            unchanged += 1
+        if _identical_before(store, writer, group) or _same_as_latest(store, writer, group):
+            unchanged.append(group)
             continue
-        writer.finish(group.snapshot_id, to_text(group.total), group.unpriced)
-        latest[group.account.id] = group
-        written += 1
-    return written, unchanged
+        existing = writer.ids_at_before(group.account.id, group.taken_at)
+        if existing and not replace:
+            lines = list(group.assets.values())
+            conflicts.append(LineError(lines[0], (
+                f"{group.account.name!r} {REPLACEABLE} at {group.taken_at.isoformat()} "
+                f"(lines {_ranges(lines)} of this file); import with replace "
+                "(--replace) to replace them")))
+            continue
+        plan.append((group, existing))
+    if conflicts:
+        raise ImportRejected(conflicts)
+    for group in unchanged:
+        writer.drop(group.snapshot_id)  # type: ignore[arg-type]
+    for group, existing in plan:
+        for snapshot_id in existing:
+            store.snapshots.delete(snapshot_id)
+        writer.finish(group.snapshot_id, to_text(group.total), group.unpriced)  # type: ignore[arg-type]
+    return len(plan), len(unchanged)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """``[2, 3, 4, 7]`` -> ``"2-4, 7"``."""
+    out: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(out)
 
 
 def _keys(holdings: list[Holding], *, recorded: bool) -> list[tuple[str, ...]]:
@@ -491,25 +530,17 @@ def _identical_before(store: ProfileStore, writer: SnapshotBatchWriter, group: _
     return False
 
 
-def _same_as_latest(store: ProfileStore, writer: SnapshotBatchWriter, group: _Group,
-                    kept: _Group | None) -> bool:
+def _same_as_latest(store: ProfileStore, writer: SnapshotBatchWriter, group: _Group) -> bool:
     """Whether the account already holds exactly this at that instant.
 
     Makes re-importing a file whose rows have no date (meaning "now") a no-op,
     also after a sync has re-valued those holdings at market prices: a price
-    the app filled in is not part of what the file says. The latest snapshot
-    is either one stored before the import or one this import keeps.
+    the app filled in is not part of what the file says.
     """
     before = writer.latest_usable_before(group.account.id, group.taken_at)
-    if kept is not None and (before is None or to_storage(kept.taken_at) >= before[1]):
-        if kept.recorded_digest != group.recorded_digest:
-            return False
-        latest_id = kept.snapshot_id
-    elif before is not None:
-        latest_id = before[0]
-    else:
+    if before is None:
         return False
-    theirs = store.snapshots.holdings(latest_id)  # type: ignore[arg-type]
+    theirs = store.snapshots.holdings(before[0])
     if _digests(theirs)[1] != group.recorded_digest:
         return False
     mine = store.snapshots.holdings(group.snapshot_id)  # type: ignore[arg-type]

@@ -28,7 +28,8 @@ from urllib.parse import urljoin, urlsplit
 
 from exposure_app.domain.urls import ProxyUrlError, validate_proxy_url
 
-__all__ = ["MAX_REDIRECTS", "FetchError", "Fetched", "fetch", "fetch_async", "validate_proxy_url"]
+__all__ = ["MAX_REDIRECTS", "FetchError", "Fetched", "fetch", "fetch_async", "origin_of",
+           "validate_proxy_url"]
 
 MAX_REDIRECTS = 5
 USER_AGENT = "Exposure (https://github.com/exposure-app)"
@@ -49,7 +50,8 @@ class Fetched:
     body: bytes
 
 
-def _origin(url: str) -> str:
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of ``url`` (lower case, without a login), for ``allowed_origins``."""
     parts = urlsplit(url)
     return f"{parts.scheme.lower()}://{(parts.netloc.rsplit('@', 1)[-1]).lower()}"
 
@@ -71,7 +73,7 @@ def _check_start(url: str) -> None:
 def _check_redirect(source: str, target: str, allowed_origins: tuple[str, ...]) -> None:
     parts = urlsplit(target)
     scheme = parts.scheme.lower()
-    if _origin(target) in {o.rstrip("/").lower() for o in allowed_origins}:
+    if origin_of(target) in {o.rstrip("/").lower() for o in allowed_origins}:
         return
     if scheme == "https" and parts.hostname:
         return
@@ -103,7 +105,9 @@ async def _download(url: str, max_bytes: int, proxy: str | None, accept: str,
     if proxy and proxy.startswith("socks"):
         from aiohttp_socks import ProxyConnector
 
-        connector = ProxyConnector.from_url(proxy.replace("socks5h://", "socks5://", 1), rdns=True)
+        remote_dns = proxy.startswith("socks5h://")    # socks5h: the proxy resolves names
+        connector = ProxyConnector.from_url(proxy.replace("socks5h://", "socks5://", 1),
+                                            rdns=remote_dns)
     else:
         request_proxy = proxy
     headers = {"User-Agent": USER_AGENT, "Accept": accept}

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.events import valid_url
+from exposure_app.services.network_proxy import proxy_for_requests
 from exposure_app.services.news_fetch import (
     FETCH_TIMEOUT,
     ArticleError,
@@ -142,6 +143,6 @@ def poll_all(store: ProfileStore, settings: Settings, *, allowed_origins: tuple[
     if not settings.news_feeds_enabled:
         raise FeedsOff("news feeds are off; turn them on with "
                        "`settings set news_feeds_enabled true` (or in Settings)")
-    proxy = settings.proxy or None
+    proxy = proxy_for_requests(settings)   # ValueError when the proxy setting is unusable
     return [poll_feed(store, url, proxy=proxy, allowed_origins=allowed_origins, timeout=timeout)
             for url in feed_urls(settings)]

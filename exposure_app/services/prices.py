@@ -46,6 +46,7 @@ from exposure_app.exchanges.market_data import (
 )
 from exposure_app.exchanges.pricing import USD_STABLECOINS
 from exposure_app.services.manual_revaluation import revalue_manual_accounts
+from exposure_app.services.network_proxy import proxy_for_requests
 from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.services.settings import Settings
 from exposure_app.storage.market_cache import CachedClose, CachedTicker
@@ -159,6 +160,10 @@ async def refresh_prices(
     now = now or utc_now()
     timeout = float(timeout or settings.sync_timeout_seconds)
     sources = parse_price_sources(settings.price_sources)
+    try:   # the profile's proxy, its login from the keyring (off the loop: it may block)
+        proxy, proxy_problem = await asyncio.to_thread(proxy_for_requests, settings), None
+    except ValueError as exc:
+        proxy, proxy_problem = None, str(exc)
     base = settings.base_currency
     # the fiat currencies too: a change of base currency converts stored figures at them
     wanted = sorted({*held_assets(store, utc_now()), *WATCHED_ASSETS, *extra_assets, *FIAT,
@@ -176,8 +181,10 @@ async def refresh_prices(
     for source in sources:
         if not remaining:
             break
-        client = MarketDataClient(source, proxy=settings.proxy, timeout=timeout,
-                                  throttle=throttle)
+        if proxy_problem is not None:   # never go out directly instead
+            gathered.outcomes.append(SourceOutcome(source.label, False, proxy_problem))
+            continue
+        client = MarketDataClient(source, proxy=proxy, timeout=timeout, throttle=throttle)
         try:
             priced = await asyncio.wait_for(
                 _from_source(client, remaining, start, now, rejected, gathered), timeout * 4)

@@ -42,6 +42,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.storage.migrations import LATEST_VERSION
 from exposure_app.storage.secrets import SECRET_REF_OPTION
 from exposure_app.storage.store import DB_NAME, read_user_version
@@ -75,7 +76,8 @@ def config_dir() -> Path:
 
 def _read_location_file(config: Path | None = None) -> dict:
     try:
-        data = json.loads(((config or config_dir()) / LOCATION_FILE).read_text(encoding="utf-8"))
+        data = loads_bounded(((config or config_dir()) / LOCATION_FILE).read_text(
+            encoding="utf-8"), what=LOCATION_FILE, max_depth=8)
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

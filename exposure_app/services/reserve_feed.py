@@ -15,15 +15,15 @@ its task runner), each thread with its own :class:`ProfileStore`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
+from exposure_app.domain.json_limits import JsonError, loads_bounded
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.reserve_data import ReserveDataError, parse_protocol_payload
-from exposure_app.services.http_fetch import FetchError, fetch
+from exposure_app.services.http_fetch import FetchError, fetch, origin_of
 from exposure_app.storage.store import ProfileStore
 
 DEFAULT_BASE_URL = "https://api.llama.fi"
@@ -49,13 +49,13 @@ def fetch_protocol_json(slug: str, *, base_url: str = DEFAULT_BASE_URL, timeout:
     url = f"{base_url.rstrip('/')}/protocol/{quote(slug, safe='.-_')}"
     try:
         body = fetch(url, max_bytes=MAX_BYTES, total_timeout=timeout, proxy=proxy,
-                     accept="application/json").body
+                     accept="application/json", allowed_origins=(origin_of(url),)).body
     except FetchError as exc:
         raise ReserveFetchError(str(exc)) from None
     try:
-        return json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        raise ReserveFetchError(f"{url}: not JSON ({str(exc)[:120]})") from None
+        return loads_bounded(body, what=url)
+    except JsonError as exc:
+        raise ReserveFetchError(str(exc)) from None
 
 
 def refresh_slug(store: ProfileStore, slug: str, *, base_url: str = DEFAULT_BASE_URL,

@@ -17,12 +17,15 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
+from exposure_app.domain.urls import split_credentials, validate_proxy_url
 from exposure_app.exchanges.market_data import parse_price_sources
 
 T = TypeVar("T")
@@ -45,6 +48,7 @@ class Setting(Generic[T]):
     maximum: Any = None
     choices: tuple[Any, ...] | None = None
     check: Any = None   # optional callable(value) raising ValueError with the reason
+    internal: bool = False     # kept by the app itself, not shown as an editable preference
 
     def __set_name__(self, owner: type, name: str) -> None:
         owner._declared = {**getattr(owner, "_declared", {}), name: self}  # type: ignore[attr-defined]
@@ -91,6 +95,15 @@ class Setting(Generic[T]):
 
     def to_json(self, value: T) -> object:
         return to_text(value) if isinstance(value, Decimal) else value
+
+
+def check_bare_proxy_url(value: str) -> None:
+    """A valid proxy URL (or none) without a user name or password (those belong in the
+    keyring: :func:`exposure_app.services.network_proxy.set_proxy` puts them there)."""
+    url = validate_proxy_url(value) or ""
+    if split_credentials(url)[1] is not None:
+        raise ValueError("proxy: a user name or password does not belong in settings.json; "
+                         "set the proxy with `settings set proxy URL` to keep them in the keyring")
 
 
 class Settings:
@@ -141,7 +154,17 @@ class Settings:
     sync_timeout_seconds = Setting(
         "sync_timeout_seconds", 30, int, "Give up on one account after this long.", 1, 600
     )
-    proxy = Setting("proxy", "", str, "Default HTTP(S) or SOCKS proxy for exchanges and feeds.")
+    proxy = Setting(
+        "proxy", "", str,
+        "Proxy for every request (exchanges, feeds, reserve data, prices): http://, https:// or "
+        "socks5:// URL; a user name and password in it are kept in the keyring.",
+        check=check_bare_proxy_url,
+    )
+    proxy_keyring_entry = Setting(
+        "proxy_keyring_entry", "", str,
+        "Name of the keyring entry holding the proxy's user name and password (not the secret).",
+        internal=True,
+    )
     price_sources = Setting(
         "price_sources", "kraken, binance", str,
         "Exchanges asked for public market prices, in order (fallbacks after the first); "
@@ -205,6 +228,10 @@ class Settings:
         "Outflows together with a halt or hack within this many days escalate a warning.",
         minimum=1, maximum=365,
     )
+    risk_concentration_cap = Setting(
+        "risk_concentration_cap", "medium", str,
+        "Highest warning level concentration alone reaches.", choices=("info", "low", "medium"),
+    )
     risk_minor_exposure_share = Setting(
         "risk_minor_exposure_share", Decimal("0.01"), Decimal,
         "Exposure below this share of net worth lowers an event warning by one level.",
@@ -217,7 +244,9 @@ class Settings:
         "risk_score_medium", 30, int, "Event score from which a warning is 'medium'.", 1, 1000
     )
     risk_score_high = Setting(
-        "risk_score_high", 60, int, "Event score from which a warning is 'high'.", 1, 1000
+        "risk_score_high", 45, int,
+        "Health score from which a custodian is 'distressed' (calibrated: docs/risk-model.md).",
+        1, 1000
     )
 
     # Settings that depend on each other: each group must rise in this order
@@ -233,6 +262,11 @@ class Settings:
         self._values: dict[str, Any] = {}
         self._extra: dict[str, Any] = {}
         self.problems: list[str] = []
+        # Settings whose stored value was refused, with why: a refused proxy must not
+        # silently become "no proxy" (see exposure_app.services.network_proxy).
+        self.refused: dict[str, str] = {}
+        self._unreadable = False    # the file exists but could not be read: never write over it
+        self.moved_aside: Path | None = None
 
     @classmethod
     def declared(cls) -> dict[str, Setting[Any]]:
@@ -243,13 +277,18 @@ class Settings:
         settings = cls(Path(data_dir) / SETTINGS_NAME)
         if settings.path is not None and settings.path.exists():
             try:
-                raw = json.loads(settings.path.read_text(encoding="utf-8"))
+                raw = loads_bounded(settings.path.read_text(encoding="utf-8"),
+                                    what=settings.path.name, max_depth=8)
             except (OSError, ValueError) as exc:
                 settings.problems.append(f"{settings.path.name} could not be read ({exc}); "
-                                         "defaults are used and the file is left as it is")
+                                         "defaults are used and the file is left as it is "
+                                         "until a setting is saved (it is then kept as a "
+                                         "dated copy beside it)")
+                settings._unreadable = True
                 raw = {}
             if not isinstance(raw, dict):
                 settings.problems.append(f"{settings.path.name} is not a JSON object; ignored")
+                settings._unreadable = True
                 raw = {}
             by_key = {s.key: s for s in cls._declared.values()}
             for key, value in raw.items():
@@ -261,6 +300,7 @@ class Settings:
                     settings._values[key] = setting.coerce(value)
                 except ValueError as exc:
                     settings.problems.append(f"{exc}; using the default")
+                    settings.refused[key] = str(exc)
             for keys, problem in settings._group_problems():
                 settings.problems.append(f"{problem}; the defaults of {', '.join(keys)} are used")
                 for key in keys:
@@ -272,6 +312,7 @@ class Settings:
         for setting in self._declared.values():
             if setting.key == key:
                 self._values[key] = setting.coerce(raw)
+                self.refused.pop(key, None)
                 return
         raise ValueError(f"unknown setting {key!r}")
 
@@ -294,22 +335,32 @@ class Settings:
     def as_dict(self) -> dict[str, object]:
         return {s.key: s.to_json(s.__get__(self, type(self))) for s in self._declared.values()}
 
-    def save(self) -> None:
+    def save(self) -> Path | None:
         """Write atomically (temp file + rename) so a crash never truncates it.
 
         Raises ``ValueError`` (nothing written) when settings contradict each
         other (:meth:`inconsistencies`), e.g. a low risk score above the high one.
+        A file that could not be read when loaded (a syntax error, not an
+        object) is first moved aside as ``settings.json.unreadable-<UTC time>``
+        so the settings it held are not lost; that path is returned (and kept
+        in :attr:`moved_aside`) for the caller to tell the user.
         """
         problems = self.inconsistencies()
         if problems:
             raise ValueError("; ".join(problems))
         if self.path is None:
-            return
+            return None
         data = {**self._extra, **{
             s.key: s.to_json(self._values[s.key]) for s in self._declared.values()
             if s.key in self._values
         }}
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self._unreadable and self.path.exists():
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            aside = self.path.with_name(f"{self.path.name}.unreadable-{stamp}")
+            os.replace(self.path, aside)
+            self.moved_aside = aside
+        self._unreadable = False
         fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -319,3 +370,4 @@ class Settings:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        return self.moved_aside

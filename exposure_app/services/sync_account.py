@@ -29,10 +29,11 @@ from exposure_app.exchanges.pricing import PriceQuote, fetch_quotes
 
 
 def _fingerprint(account: Account, credentials: dict[str, str], facts: dict[str, Any],
-                 request_timeout: float) -> str:
+                 request_timeout: float, default_proxy: str | None) -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps([account.exchange_id, dict(account.options), facts,
-                              request_timeout], sort_keys=True, default=str).encode())
+                              request_timeout, default_proxy], sort_keys=True,
+                             default=str).encode())
     digest.update(json.dumps(credentials, sort_keys=True).encode())
     return digest.hexdigest()
 
@@ -64,9 +65,11 @@ class AccountSession:
 
     async def ensure_client(
         self, account: Account, credentials: dict[str, str], facts: dict[str, Any],
-        request_timeout: float,
+        request_timeout: float, default_proxy: str | None = None,
     ) -> Any:
-        fingerprint = _fingerprint(account, credentials, facts, request_timeout)
+        """The account's client, rebuilt when anything it was built from changed.
+        ``default_proxy`` (the profile's) is used when the account has no proxy of its own."""
+        fingerprint = _fingerprint(account, credentials, facts, request_timeout, default_proxy)
         if self.client is not None and fingerprint == self._fingerprint:
             return self.client
         await self.close()
@@ -75,7 +78,8 @@ class AccountSession:
         self.account = account
         connection = ConnectionOptions.from_mapping(account.options)
         connection = ConnectionOptions(
-            api_url=connection.api_url, sandbox=connection.sandbox, proxy=connection.proxy,
+            api_url=connection.api_url, sandbox=connection.sandbox,
+            proxy=connection.proxy or default_proxy,
             timeout_seconds=min(connection.timeout_seconds, request_timeout),
         )
         try:

@@ -33,7 +33,7 @@ from exposure_app.exchanges.errors import (
     make_error,
 )
 from exposure_app.exchanges.pricing import KnownPrice, PriceBook
-from exposure_app.services.exchange_accounts import permission_warning
+from exposure_app.services.exchange_accounts import move_url_logins, permission_warning
 from exposure_app.services.manual_revaluation import revalue_manual_accounts
 from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.services.sync_account import AccountSession, ReadOutcome
@@ -95,7 +95,14 @@ class SyncRun:
         base_currency: str,
         account_timeout: float,
         emit: Callable[[SyncEvent], None],
+        default_proxy: str | None = None,
+        proxy_problem: str | None = None,
     ) -> None:
+        """``default_proxy`` is the profile's proxy, used by accounts without their own;
+        ``proxy_problem`` (the proxy setting is unusable) fails every account with it
+        rather than letting a request go out directly."""
+        self.default_proxy = default_proxy
+        self.proxy_problem = proxy_problem
         self.store = store
         self.secret_store = secret_store
         self.sessions = sessions
@@ -138,9 +145,13 @@ class SyncRun:
             session = self.sessions[account.id] = AccountSession(account)
         try:
             self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.CONNECTING))
+            if self.proxy_problem is not None:
+                raise ConfigurationError(self.proxy_problem)
+            account = pending.account = move_url_logins(self.store, self.secret_store, account)
             credentials = await self._credentials(account)
             facts = self.store.exchange_state.facts(account.id)
-            await session.ensure_client(account, credentials, facts, self.timeout)
+            await session.ensure_client(account, credentials, facts, self.timeout,
+                                        self.default_proxy)
         except Exception as exc:
             pending.outcome = ReadOutcome(error=describe_exception(exc, exchange_id))
             return
@@ -161,6 +172,9 @@ class SyncRun:
         """A watch-only account: its chain server instead of a ccxt client."""
         account = pending.account
         self.emit(AccountSyncProgress(account.id, account.name, SyncPhase.READING))
+        if self.proxy_problem is not None:
+            pending.outcome = ReadOutcome(error=SyncError(ErrorKind.CONFIG, self.proxy_problem))
+            return
         if self.chain_api_urls_problem and not account.options.get("api_url"):
             pending.outcome = ReadOutcome(error=SyncError(ErrorKind.CONFIG, (
                 f"The setting {self.chain_api_urls_problem}. Fix it (settings set chain_api_urls "
@@ -172,7 +186,8 @@ class SyncRun:
             pending.outcome = await asyncio.wait_for(
                 read_watch(self._chain_pool, account, target, now,
                            awaited=account.id in self._awaited,
-                           default_urls=self.chain_api_urls), self.timeout)
+                           default_urls=self.chain_api_urls,
+                           default_proxy=self.default_proxy), self.timeout)
         except TimeoutError:
             error = make_error(ErrorKind.TIMEOUT, target.chain)
             pending.outcome = ReadOutcome(error=SyncError(

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from exposure_app.domain.models import AccountKind
+from exposure_app.services.network_proxy import proxy_for_requests
 from exposure_app.services.profile import Profile
 from exposure_app.services.sync_account import AccountSession
 from exposure_app.services.sync_events import (
@@ -251,9 +252,15 @@ class SyncService:
                 await self._sessions.pop(account_id).close()
             settings = self.profile.load_settings()
             timeout = float(self.account_timeout or settings.sync_timeout_seconds)
+            try:   # the profile's proxy (a keyring read when it has a login)
+                proxy, proxy_problem = await asyncio.to_thread(
+                    proxy_for_requests, settings, self.secret_store), None
+            except ValueError as exc:
+                proxy, proxy_problem = None, str(exc)
             run = SyncRun(
                 store=store, secret_store=self.secret_store, sessions=self._sessions,
                 base_currency=settings.base_currency, account_timeout=timeout, emit=self._emit,
+                default_proxy=proxy, proxy_problem=proxy_problem,
             )
             try:
                 run.chain_api_urls = chain_api_urls(settings.chain_api_urls)

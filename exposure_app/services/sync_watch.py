@@ -56,18 +56,20 @@ def source_id(account: Account) -> str:
 
 
 async def read_watch(pool: ChainPool, account: Account, target: WatchTarget, now: datetime,
-                     *, awaited: bool, default_urls: dict[str, str] | None = None) -> ReadOutcome:
+                     *, awaited: bool, default_urls: dict[str, str] | None = None,
+                     default_proxy: str | None = None) -> ReadOutcome:
     """Read ``account``'s target; never raises (the error is in the outcome).
 
     ``awaited``: a checklist withdrawal waits for coins at this account.
     ``default_urls``: the profile's server per chain (``chain_api_urls`` setting).
+    ``default_proxy``: the profile's proxy, for an account without one of its own.
     """
     started = time.perf_counter()
     url = api_url_of(target, account.options, default_urls)
     want = awaited or (target.chain == "bitcoin" and target.kind is TargetKind.ADDRESS)
     outcome = ReadOutcome()
     try:
-        proxy = account.options.get("proxy")
+        proxy = account.options.get("proxy") or default_proxy
         chain_reading = await read_target(pool, target, url, now, want_receipts=want,
                                           proxy=str(proxy) if proxy else None)
     except SyncError as error:

@@ -35,6 +35,7 @@ from exposure_app.domain.timeutil import utc_now
 from exposure_app.domain.withdrawal_networks import NetworkInfo
 from exposure_app.storage.checklist import HoldingLockRepository, WithdrawalNetworkRepository
 from exposure_app.storage.store import ProfileStore
+from exposure_app.storage.withdrawal_history import WithdrawalHistoryRepository
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +228,10 @@ async def refresh_after_sync(
         log.info("withdrawal info for %s not refreshed (%s)", exchange_id, type(exc).__name__)
         repo.record_failure(exchange_id, now, reason)
         return None
-    return repo.replace_exchange(exchange_id, rows, now)
+    with store.transaction():
+        count = repo.replace_exchange(exchange_id, rows, now)
+        WithdrawalHistoryRepository(store).record(exchange_id, rows, now)
+    return count
 
 
 def networks_for_plan(

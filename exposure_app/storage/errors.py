@@ -15,6 +15,14 @@ class ProfileLockedError(StorageError):
     """Another process holds the profile's write lock."""
 
 
+class ReadOnlyProfileError(StorageError):
+    """The profile cannot be written (read-only folder or file); it can still be read."""
+
+
+class DiskFullError(StorageError):
+    """A write failed for lack of space; the transaction was rolled back."""
+
+
 class NotFoundError(StorageError):
     """A named record does not exist."""
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
-from exposure_app.risk.catalog import load_directory
-from exposure_app.risk.events import EventError, Origin, RiskEvent, parse_event
+from exposure_app.risk.catalog import CatalogError, load_directory, parse_counterparty
+from exposure_app.risk.events import EventError, Origin, RiskEvent, parse_event, parse_published
+from exposure_app.risk.links import Link, LinkError, parse_link
 from exposure_app.risk.outflows import ReserveSeries
 from exposure_app.risk.reserve_data import ReserveDataError, series_from_json, series_to_json
 from exposure_app.storage.errors import ConflictError, NotFoundError, StorageError
@@ -35,6 +37,10 @@ class ImportOutcome:
     added: int
     updated: int
     unchanged: int
+    links: ImportOutcome | None = None
+    """The links the same file carried, if any."""
+    counterparties: ImportOutcome | None = None
+    """The user's own counterparties the same file carried, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +67,49 @@ class RiskEventRepository:
 
     # -- events ------------------------------------------------------------------
 
-    def _row_to_event(self, origin: str, body: str, created_at: str) -> RiskEvent:
+    # -- the user's counterparties (custodians the catalogue lacks) ---------------
+
+    def user_counterparty_entries(self) -> list[dict]:
+        """The stored entries (catalogue schema), by id."""
+        rows = self._store.db.execute("SELECT body FROM user_counterparties ORDER BY id")
+        return [json.loads(body) for (body,) in rows.fetchall()]
+
+    def directory(self) -> CounterpartyDirectory:
+        """The shipped catalogue plus the user's own counterparties."""
+        entries = self.user_counterparty_entries()
+        if not entries:
+            return load_directory()
         try:
-            return parse_event(json.loads(body), directory=load_directory(),
+            own = [parse_counterparty(entry) for entry in entries]
+            return CounterpartyDirectory([*load_directory(), *own])
+        except (CatalogError, ValueError) as exc:
+            raise StorageError(f"a stored counterparty is damaged: {exc}") from None
+
+    def import_user_counterparties(self, entries: Iterable[dict]) -> ImportOutcome:
+        """Add or update the user's counterparties (already validated) in one transaction."""
+        added = updated = unchanged = 0
+        now = to_storage(utc_now())
+        with self._store.transaction() as db:
+            for entry in entries:
+                body = json.dumps(entry, sort_keys=True, ensure_ascii=False)
+                row = db.execute("SELECT body FROM user_counterparties WHERE id = ?",
+                                 [entry["id"]]).fetchone()
+                if row is None:
+                    db.execute("INSERT INTO user_counterparties (id, body, created_at, "
+                               "updated_at) VALUES (?, ?, ?, ?)", [entry["id"], body, now, now])
+                    added += 1
+                elif row[0] == body:
+                    unchanged += 1
+                else:
+                    db.execute("UPDATE user_counterparties SET body = ?, updated_at = ? "
+                               "WHERE id = ?", [body, now, entry["id"]])
+                    updated += 1
+        return ImportOutcome(added, updated, unchanged)
+
+    def _row_to_event(self, origin: str, body: str, created_at: str,
+                      directory: CounterpartyDirectory | None = None) -> RiskEvent:
+        try:
+            return parse_event(json.loads(body), directory=directory or self.directory(),
                                origin=Origin(origin), added_at=from_storage(created_at))
         except (EventError, ValueError) as exc:
             raise StorageError(f"a stored risk event is damaged: {exc}") from None
@@ -82,7 +128,8 @@ class RiskEventRepository:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY date, id"
         rows = self._store.db.execute(sql, params).fetchall()
-        return [self._row_to_event(*row) for row in rows]
+        directory = self.directory()
+        return [self._row_to_event(*row, directory=directory) for row in rows]
 
     def get(self, event_id: str) -> RiskEvent | None:
         row = self._store.db.execute(
@@ -131,13 +178,21 @@ class RiskEventRepository:
             if cursor.rowcount == 0:
                 raise NotFoundError(f"no event of yours with id {event_id!r}")
 
-    def import_user(self, events: Iterable[RiskEvent]) -> ImportOutcome:
-        """Add or update user events in one transaction (ids of feed events are refused)."""
+    def import_user(self, events: Iterable[RiskEvent], *,
+                    defaulted_at: datetime | None = None) -> ImportOutcome:
+        """Add or update user events in one transaction (ids of feed events are refused).
+
+        ``defaulted_at``: the ``published`` given to entries without one; such an entry
+        keeps the ``published`` of the event it updates (re-importing a file does not
+        move when the event became known)."""
         added = updated = unchanged = 0
         now = to_storage(utc_now())
         with self._store.transaction():
             for event in events:
                 current = self.get(event.id)
+                if (current is not None and defaulted_at is not None
+                        and event.published == defaulted_at.replace(microsecond=0)):
+                    event = replace(event, published=current.published)
                 if current is None:
                     self._write(event, now=now, insert=True)
                     added += 1
@@ -167,6 +222,53 @@ class RiskEventRepository:
                 self._write(event, now=now, insert=True)
             self._record_feed(url, now, succeeded=True, error=None, count=len(events))
         return len(events)
+
+    # -- the user's links ------------------------------------------------------------
+
+    def user_links(self) -> list[Link]:
+        rows = self._store.db.execute(
+            "SELECT body, created_at FROM user_links ORDER BY id").fetchall()
+        out = []
+        directory = self.directory()
+        for body, created_at in rows:
+            try:
+                out.append(parse_link(json.loads(body), directory=directory,
+                                      origin=Origin.USER, added_at=from_storage(created_at)))
+            except (LinkError, ValueError) as exc:
+                raise StorageError(f"a stored link is damaged: {exc}") from None
+        return out
+
+    def import_user_links(self, links: Iterable[Link], *,
+                          defaulted_at: datetime | None = None) -> ImportOutcome:
+        """Add or update the user's links in one transaction (``defaulted_at``: as for
+        :meth:`import_user`)."""
+        added = updated = unchanged = 0
+        now = to_storage(utc_now())
+        with self._store.transaction() as db:
+            for link in links:
+                row = db.execute("SELECT body FROM user_links WHERE id = ?", [link.id]).fetchone()
+                if (row is not None and defaulted_at is not None
+                        and link.published == defaulted_at.replace(microsecond=0)):
+                    old = json.loads(row[0]).get("published")
+                    if old:
+                        link = replace(link, published=parse_published(old))
+                body = json.dumps(link.to_dict(), sort_keys=True, ensure_ascii=False)
+                if row is None:
+                    db.execute("INSERT INTO user_links (id, body, created_at, updated_at) "
+                               "VALUES (?, ?, ?, ?)", [link.id, body, now, now])
+                    added += 1
+                elif row[0] == body:
+                    unchanged += 1
+                else:
+                    db.execute("UPDATE user_links SET body = ?, updated_at = ? WHERE id = ?",
+                               [body, now, link.id])
+                    updated += 1
+        return ImportOutcome(added, updated, unchanged)
+
+    def remove_user_link(self, link_id: str) -> None:
+        with self._store.transaction() as db:
+            if db.execute("DELETE FROM user_links WHERE id = ?", [link_id]).rowcount == 0:
+                raise NotFoundError(f"no link of yours with id {link_id!r}")
 
     # -- feed state ----------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from exposure_app.storage.errors import ProfileLockedError
+from exposure_app.storage.errors import ProfileLockedError, ReadOnlyProfileError
 
 LOCK_NAME = "profile.lock"
 
@@ -34,8 +34,14 @@ class ProfileLock:
         """Take the lock or raise :class:`ProfileLockedError` at once (never waits)."""
         if self._handle is not None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open on purpose
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open on purpose
+        except OSError as exc:
+            raise ReadOnlyProfileError(
+                f"The profile at {self.path.parent} is read-only: its lock file cannot be "
+                f"written ({exc.strerror or exc}). It can still be read; nothing was changed."
+            ) from None
         try:
             _lock_file(handle)
         except OSError:

@@ -4,7 +4,9 @@ One keyring entry per exchange account under the service name
 :data:`SERVICE_NAME`; the entry's user name is the account's ``secret_ref``
 (a random id kept in the account's options, so two profiles never collide)
 and its password is a JSON object of ccxt credential names
-(``{"apiKey": ..., "secret": ..., "password": ...}``).
+(``{"apiKey": ..., "secret": ..., "password": ...}``), plus the user name and
+password of the account's API URL or proxy URL when they had one
+(``api_url_credentials``, ``proxy_credentials``), which never reach the database.
 
 There is no plaintext fallback: when the platform has no usable keyring
 (keyring's ``fail`` or ``null`` backend, or a chainer with nothing in it),
@@ -35,6 +37,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from exposure_app.domain.urls import URL_CREDENTIAL_NAMES
 from exposure_app.storage.errors import StorageError
 
 SERVICE_NAME = "io.github.exposure_app.Exposure"
@@ -198,9 +201,13 @@ class SecretStore:
 
 
 def validate_credentials(credentials: Mapping[str, Any]) -> dict[str, str]:
-    """Only known ccxt credential names with non-empty text values."""
+    """Only known ccxt credential names (and the ``user:password`` taken out of
+    an API URL or proxy URL, :data:`URL_CREDENTIAL_NAMES`) with non-empty text values."""
     clean: dict[str, str] = {}
     for name, value in credentials.items():
+        if name in URL_CREDENTIAL_NAMES.values() and isinstance(value, str) and value:
+            clean[name] = value
+            continue
         if name not in CREDENTIAL_NAMES:
             raise SecretStoreError(
                 f"{name!r} is not a ccxt credential name (expected one of "

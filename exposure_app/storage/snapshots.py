@@ -237,6 +237,14 @@ class SnapshotRepository:
         rows = self._store.db.execute(sql, params).fetchall()
         return [self._snapshot_from_row(r, with_holdings=False) for r in rows]
 
+    def ids_at(self, account_id: int, taken_at: datetime) -> list[int]:
+        """The usable snapshots of an account taken at exactly ``taken_at``."""
+        rows = self._store.db.execute(
+            "SELECT id FROM snapshots WHERE account_id = ? AND taken_at = ? AND usable = 1 "
+            "ORDER BY id", [account_id, to_storage(taken_at)],
+        ).fetchall()
+        return [row[0] for row in rows]
+
     def find_identical(self, snapshot: Snapshot) -> int | None:
         """The id of a stored usable snapshot with the same account, time and holdings.
 

@@ -74,7 +74,7 @@ def run_gui(argv: Sequence[str]) -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from exposure_app.services.profile import Profile
-    from exposure_app.storage.errors import StorageError
+    from exposure_app.ui.quit_on_signals import install_quit_on_signals
 
     app = create_application()
     if args.demo:
@@ -92,17 +92,62 @@ def run_gui(argv: Sequence[str]) -> int:
         if found is None:
             return 1
         profile = found
+    quitter = install_quit_on_signals(app)   # Ctrl+C / SIGTERM quit like closing the window
     try:
-        profile.lock.acquire()
-        window = build_window(profile)
-    except StorageError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
-        return 1
-    window.show()
-    settle_heap()
-    try:
-        return app.exec()
+        window = _open_window(profile)
+        if window is None:
+            return 1
+        window.show()
+        settle_heap()
+        try:
+            return app.exec()
+        finally:
+            window.shutdown()
+            window.error_reporter.uninstall()
+            profile.lock.release()
     finally:
-        window.shutdown()
-        window.error_reporter.uninstall()
-        profile.lock.release()
+        quitter.uninstall()
+
+
+def _open_read_only(error) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME,
+                      f"{error}\n\nOpen it to look at? Nothing can be changed or synced.")
+    box.setObjectName("read-only-profile")
+    open_button = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is open_button
+
+
+def _open_window(profile):
+    """The main window, after the damaged-database prompt if needed; ``None`` to quit."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from exposure_app.storage.database_file import DamagedDatabaseError
+    from exposure_app.storage.errors import ReadOnlyProfileError, StorageError
+    from exposure_app.storage.store import DB_NAME, check_existing_database
+    from exposure_app.ui.damaged_database_prompt import resolve_damaged_database
+
+    while True:
+        try:
+            profile.lock.acquire()
+            if (profile.data_dir / DB_NAME).exists():
+                check_existing_database(profile.data_dir)   # before any window is built
+            return build_window(profile)
+        except DamagedDatabaseError as exc:
+            if not resolve_damaged_database(exc):
+                profile.lock.release()
+                return None
+        except ReadOnlyProfileError as exc:
+            # the folder cannot be written (not even the lock file): offer to look only
+            if not _open_read_only(exc):
+                return None
+            window = build_window(profile)
+            window.setWindowTitle(f"{APP_NAME} (read-only)")
+            return window
+        except StorageError as exc:
+            QMessageBox.critical(None, APP_NAME, str(exc))
+            profile.lock.release()
+            return None

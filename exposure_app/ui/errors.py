@@ -3,7 +3,8 @@
 :func:`install_excepthook` replaces ``sys.excepthook`` (and the threading
 hook) for the GUI. A traceback goes to ``<profile>/logs/exposure.log``
 (rotated); the user sees one plain sentence in the window's banner, not a
-traceback and not one dialog per error. Repeats of the same error are
+traceback and not one dialog per error. A full disk, a read-only profile and a
+damaged database are named as such (``storage.database_file.explain_error``). Repeats of the same error are
 counted, not shown again.
 
 Secrets: exception messages from the services never contain credentials
@@ -24,6 +25,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from exposure_app.storage.database_file import explain_error
+
 LOG_NAME = "exposure.log"
 log = logging.getLogger("exposure_app")
 
@@ -31,15 +34,19 @@ log = logging.getLogger("exposure_app")
 def setup_logging(log_dir: Path) -> logging.Handler | None:
     """Log INFO and above to ``log_dir/exposure.log`` (1 MiB x 3 files).
 
-    Returns the handler it added (``None`` if one for that file exists).
+    Returns the handler it added (``None`` if one for that file exists, or the
+    profile folder cannot be written).
     """
-    log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / LOG_NAME
     root = logging.getLogger("exposure_app")
     if any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
         return None
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1 << 20, backupCount=3,
-                                                   encoding="utf-8")
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1 << 20, backupCount=3,
+                                                       encoding="utf-8")
+    except OSError:     # a read-only profile: no log file, the window still opens
+        return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
@@ -67,7 +74,10 @@ class ErrorReporter(QObject):
         log.error("unexpected error\n%s", text)
         key = f"{exc_type.__name__}:{traceback.extract_tb(tb)[-1][:3] if tb else ''}"
         self.seen[key] = self.seen.get(key, 0) + 1
-        if self.seen[key] == 1:
+        explained = explain_error(exc, self.log_path.parent.parent) if exc is not None else None
+        if explained is not None and self.seen[key] == 1:    # full disk, read-only, damaged
+            self.report.emit(str(explained))
+        elif self.seen[key] == 1:
             self.report.emit(
                 f"Something went wrong ({exc_type.__name__}). Your data is safe; the details "
                 f"were written to {self.log_path}. If it keeps happening, please report it "

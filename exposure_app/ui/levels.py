@@ -25,6 +25,17 @@ LEVEL_COLOURS: dict[str, str] = {
 }
 
 
+HEALTH_COLOUR_KEYS: dict[str, str] = {
+    "normal": "low", "watch": "medium", "distressed": "high", "failed": "critical",
+}
+"""A custodian's health state drawn in the colour of the level it most resembles."""
+
+
+def health_colour_key(state: str | None) -> str:
+    """The :data:`LEVEL_COLOURS` key for a health state (``none`` when unknown)."""
+    return HEALTH_COLOUR_KEYS.get(str(state or ""), NO_LEVEL)
+
+
 def level_name(level: object) -> str:
     """The lower-case name of ``level`` (an enum member, its value or a string)."""
     if level is None:

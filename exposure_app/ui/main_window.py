@@ -154,7 +154,8 @@ class MainWindow(QMainWindow):
         return self._sync
 
     def _start_sync_controller(self) -> None:
-        if not getattr(self, "_shut", False):
+        # a read-only profile is only looked at: no automatic sync could store anything
+        if not getattr(self, "_shut", False) and not self.state.store.read_only:
             _ = self.sync
             self._start_news_poller()
 

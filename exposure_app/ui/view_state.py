@@ -51,6 +51,8 @@ class ViewData:
     report: ExposureReport
     warnings: tuple = ()
     levels: Mapping[str, str] = field(default_factory=dict)
+    health: Mapping[str, str] = field(default_factory=dict)
+    """Counterparty id -> health state (``normal`` ... ``failed``) of those with a warning."""
     accounts: tuple[Account, ...] = ()
     problems: tuple[str, ...] = ()
     #: withdrawal tests due as of ``as_of`` (``services.reminders.Reminder``), most overdue first
@@ -159,12 +161,15 @@ class ViewState(QObject):
             name = level_name(risk_source.warning_level(warning))
             if cp and (cp not in levels or _rank(name) > _rank(levels[cp])):
                 levels[cp] = name
+        health = {risk_source.warning_counterparty(w): w.health.state.value
+                  for w in warnings if getattr(w, "health", None) is not None}
         return ViewData(
             as_of=moment,
             live=live,
             report=report,
             warnings=warnings,
             levels=MappingProxyType(levels),
+            health=MappingProxyType(health),
             accounts=tuple(s.account for s in report.accounts),
             problems=tuple(problems),
             due_reminders=due,

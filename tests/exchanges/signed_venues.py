@@ -74,6 +74,11 @@ def read_by_wallet(rows: Iterable[WalletBalance]) -> dict[tuple[str, str], tuple
     return {key: (free, locked) for key, (free, locked) in result.items()}
 
 
+def by_key(rows: Iterable[WalletBalance]) -> dict[tuple[str, str], WalletBalance]:
+    """(wallet, asset) -> row, for rows known to be one per wallet and asset."""
+    return {(r.wallet, r.asset): r for r in rows}
+
+
 def sync_through_service(data_dir, store, secret_store, account_id: int):
     """Runs the real sync service on ``account_id`` and returns (result, snapshot).
 

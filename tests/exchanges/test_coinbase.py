@@ -2,37 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
-import re
 from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import assert_complete_sync, sync_through_service
+from signed_venues import by_key
+from venues import VENUES
 
-from exposure_app.domain.balances import PermissionLevel
-from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind, start_emulators
+from exposure_app.emulator.base import EmulatedAccount, FaultKind, start_emulators
 from exposure_app.emulator.coinbase import CoinbaseEmulator, new_ec_secret, new_ed25519_secret
 from exposure_app.exchanges.adapters.coinbase import CoinbaseAdapter, parse_accounts
-from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
+from exposure_app.exchanges.client_factory import ConnectionOptions
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
 
 D = Decimal
-KEY_NAME = "organizations/3b910e93-aaaa/apiKeys/41f2-bbbb"
-EC_SECRET = new_ec_secret()
+VENUE = VENUES["coinbase"]
+KEY_NAME = VENUE.api_key
+EC_SECRET = VENUE.secret
 
 
 def _account(api_key=KEY_NAME, secret=EC_SECRET, **kwargs) -> EmulatedAccount:
-    balances = [
-        EmulatedBalance("spot", "BTC", D("0.3"), locked=D("0.1")),   # 0.1 in open orders
-        EmulatedBalance("spot", "USD", D("2500.25")),
-        EmulatedBalance("spot", "USDC", D("100")),
-        EmulatedBalance("spot", "SOL", D("3")),
-        EmulatedBalance("staking", "SOL", D("0"), locked=D("25")),
-        EmulatedBalance("staking", "ETH", D("0"), locked=D("1.5")),
-        EmulatedBalance("spot", "ETH", D("0.5")),
-    ]
-    return EmulatedAccount(api_key=api_key, secret=secret, balances=balances, **kwargs)
+    return EmulatedAccount(api_key=api_key, secret=secret, balances=list(VENUE.portfolio),
+                           **kwargs)
 
 
 def _emulator(page_size: int = 2, **kwargs) -> CoinbaseEmulator:
@@ -42,24 +33,10 @@ def _emulator(page_size: int = 2, **kwargs) -> CoinbaseEmulator:
 
 
 def _run(emulator, action, *, api_key=KEY_NAME, secret=EC_SECRET):
+    """Runs ``action(client, adapter)`` with a real, unthrottled client on ``emulator``."""
     adapter = CoinbaseAdapter()
-
-    async def main():
-        client = build_client(
-            "coinbase", {"apiKey": api_key, "secret": secret},
-            ConnectionOptions(api_url=emulator.base_url, timeout_seconds=5),
-            adapter.ccxt_options({}),
-        )
-        # ccxt's throttle (Kraken: 1 s x cost 3 per private call) is the
-        # client's own pacing, not under test here; the sync test keeps it
-        client.enableRateLimit = False
-        try:
-            return await action(client, adapter)
-        finally:
-            await client.close()
-
-    with start_emulators([emulator]):
-        return asyncio.run(main())
+    return VENUE.run(emulator, lambda client: action(client, adapter),
+                     {"apiKey": api_key, "secret": secret})
 
 
 async def _read_all(client, adapter):
@@ -72,14 +49,11 @@ async def _read_raw(client, adapter):
     return await adapter.read_accounts(client)
 
 
-def _by_key(rows):
-    return {(r.wallet, r.asset): r for r in rows}
-
 
 def test_portfolio_over_every_page_and_staked_wallets():
     emulator = _emulator(page_size=2)
     rows = _run(emulator, _read_all)
-    got = _by_key(rows)
+    got = by_key(rows)
     assert set(got) == {
         ("spot", "BTC"), ("spot", "USD"), ("spot", "USDC"), ("spot", "SOL"), ("spot", "ETH"),
         ("staking", "SOL"), ("staking", "ETH"),
@@ -105,7 +79,7 @@ def test_other_key_kinds_are_signed_and_checked(scheme):
         "d2efa49a-369c-43d7-a60e-ae26e28853c2", new_ed25519_secret())
     emulator = _emulator(page_size=250, api_key=api_key, secret=secret)
     rows = _run(emulator, _read_all, api_key=api_key, secret=secret)
-    assert _by_key(rows)[("spot", "BTC")].total == D("0.4")
+    assert by_key(rows)[("spot", "BTC")].total == D("0.4")
     assert emulator.auth_schemes == [scheme] * 2
 
 
@@ -121,34 +95,6 @@ def test_wrong_secret_is_an_authentication_error(kind):
     with pytest.raises(SyncError) as caught:
         _run(emulator, _read_all, api_key=key, secret=wrong)
     assert caught.value.kind is ErrorKind.AUTH
-
-
-@pytest.mark.parametrize(
-    ("granted", "level"),
-    [
-        (frozenset({"read"}), PermissionLevel.READ_ONLY),
-        (frozenset({"read", "trade"}), PermissionLevel.TRADE),
-        (frozenset({"read", "trade", "withdraw"}), PermissionLevel.WITHDRAW),
-    ],
-)
-def test_key_permissions(granted, level):
-    emulator = _emulator(permissions=granted)
-    permissions = _run(emulator, lambda client, adapter: adapter.read_permissions(client))
-    assert permissions.level is level
-    assert permissions.can_trade is ("trade" in granted)
-    assert permissions.can_withdraw is ("withdraw" in granted)
-
-
-@pytest.mark.parametrize(("kind", "words"), [
-    (FaultKind.HTML_200, "web page (HTML)"),
-    (FaultKind.EMPTY_BODY, "empty answer"),
-    (FaultKind.MALFORMED_JSON, "not valid JSON"),
-])
-def test_bad_balance_body_is_rejected(kind, words):
-    emulator = _emulator()
-    emulator.inject(kind)
-    with pytest.raises(BadResponseError, match=re.escape(words)):
-        _run(emulator, _read_raw)
 
 
 def test_a_bad_later_page_fails_the_whole_list():
@@ -181,33 +127,6 @@ def test_structure_without_balance_is_rejected():
         parse_accounts([{"currency": {"code": "BTC"}, "balance": {"amount": "lots"}}])
 
 
-@pytest.mark.parametrize(
-    ("kind", "error", "error_kind"),
-    [
-        (FaultKind.AUTH, ccxt.AuthenticationError, ErrorKind.AUTH),
-        (FaultKind.PERMISSION_DENIED, ccxt.AuthenticationError, ErrorKind.PERMISSION),
-        (FaultKind.IP_NOT_WHITELISTED, ccxt.AuthenticationError, ErrorKind.IP_NOT_WHITELISTED),
-        (FaultKind.RATE_LIMIT, ccxt.RateLimitExceeded, ErrorKind.RATE_LIMIT),
-        (FaultKind.MAINTENANCE, ccxt.ExchangeError, ErrorKind.MAINTENANCE),
-    ],
-)
-def test_faults_use_coinbases_words(kind, error, error_kind):
-    emulator = _emulator()
-    emulator.inject(kind)
-    with pytest.raises(error):
-        _run(emulator, _read_raw)
-    with pytest.raises(SyncError) as caught:
-        _run(emulator, _read_all)
-    assert caught.value.kind is error_kind
-
-
-def test_a_key_bound_to_other_ips_is_refused():
-    emulator = _emulator(ip_whitelist=("10.1.2.3",))
-    with pytest.raises(SyncError) as caught:
-        _run(emulator, _read_all)
-    assert caught.value.kind is ErrorKind.IP_NOT_WHITELISTED
-
-
 def test_clock_skew_with_a_legacy_key_is_fixed_by_the_time_adjustment():
     emulator = _emulator(page_size=250, api_key="legacy-key", secret="legacy-secret-abc")
     emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=600_000)
@@ -215,7 +134,7 @@ def test_clock_skew_with_a_legacy_key_is_fixed_by_the_time_adjustment():
         _run(emulator, _read_raw, api_key="legacy-key", secret="legacy-secret-abc")
     reading = _run(emulator, lambda client, adapter: adapter.read_account(client),
                    api_key="legacy-key", secret="legacy-secret-abc")
-    assert _by_key(reading.balances)[("spot", "BTC")].total == D("0.4")
+    assert by_key(reading.balances)[("spot", "BTC")].total == D("0.4")
     assert ("GET", "/v2/time") in emulator.requests
 
 
@@ -227,28 +146,6 @@ def test_clock_skew_with_a_cdp_key_is_reported_as_clock_skew():
     with pytest.raises(SyncError) as caught:
         _run(emulator, lambda client, adapter: adapter.read_account(client))
     assert caught.value.kind is ErrorKind.CLOCK_SKEW
-
-
-def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_store,
-                                                        add_exchange_account):
-    emulator = _emulator(page_size=3)
-    emulator.tickers = {"BTC/USD": D("60000"), "SOL/USD": D("150"), "ETH/USD": D("3000")}
-    account = add_exchange_account(store, "Coinbase", emulator)
-    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
-    held = assert_complete_sync(result, snapshot, coverage={"spot", "staking", "vault"})
-    assert held == {
-        ("spot", "BTC"): (D("0.4"), D("0.1")), ("spot", "USD"): (D("2500.25"), 0),
-        ("spot", "USDC"): (D("100"), 0), ("spot", "SOL"): (D("3"), 0),
-        ("spot", "ETH"): (D("0.5"), 0), ("staking", "SOL"): (D("25"), D("25")),
-        ("staking", "ETH"): (D("1.5"), D("1.5")),
-    }
-    values = {(h.wallet, h.asset): h.value for h in snapshot.holdings}
-    assert values[("staking", "SOL")] == D("3750")
-    assert values[("spot", "BTC")] == D("24000")
-    assert values[("spot", "USD")] == D("2500.25")
-    assert result.permissions is not None
-    assert result.permissions.level is PermissionLevel.READ_ONLY
-    assert result.permission_warning is None
 
 
 def test_vaults_and_the_old_eth2_wallet_are_locked_wallets():

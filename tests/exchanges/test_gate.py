@@ -2,49 +2,28 @@
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import assert_complete_sync, sync_through_service
+from signed_venues import by_key
+from venues import VENUES
 
 from exposure_app.domain.balances import PermissionLevel
-from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind
-from exposure_app.emulator.gate import GateEmulator
-from exposure_app.exchanges.adapters.gate import (
-    GateAdapter,
-    parse_contract_account,
-    parse_spot,
-)
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
+from exposure_app.emulator.base import EmulatedBalance, FaultKind
+from exposure_app.exchanges.adapters.gate import GateAdapter, parse_contract_account, parse_spot
+from exposure_app.exchanges.errors import BadResponseError
 
 D = Decimal
-WALLETS = {"spot", "margin", "cross_margin", "futures", "futures_coinm", "delivery", "options", "earn_flexible",
-           "earn_locked", "staking"}
 
 
-def _emulator(**kwargs) -> GateEmulator:
-    balances = [
-        EmulatedBalance("spot", "BTC", D("0.3"), locked=D("0.2")),
-        EmulatedBalance("spot", "USDT", D("1000")),
-        EmulatedBalance("margin", "ETH", D("2"), locked=D("0.5")),
-        EmulatedBalance("margin", "USDT", D("300")),
-        EmulatedBalance("cross_margin", "USDT", D("50"), locked=D("10")),
-        EmulatedBalance("futures", "USDT", D("700"), locked=D("300")),
-        EmulatedBalance("futures", "BTC", D("0.01")),
-        EmulatedBalance("delivery", "USDT", D("40")),
-        EmulatedBalance("options", "USDT", D("20"), locked=D("5")),
-        EmulatedBalance("earn_flexible", "USDT", D("5000"), locked=D("100")),
-        EmulatedBalance("staking", "GT", D("0"), locked=D("111.6")),
-        EmulatedBalance("earn_locked", "BTC", D("0"), locked=D("0.02"), unlock_at="2027-01-15"),
-    ]
-    account = EmulatedAccount(api_key="gate-key", secret="gate-secret", balances=balances, **kwargs)
-    return GateEmulator(account, tickers={"BTC/USDT": D("60000"), "GT/USDT": D("20")})
+VENUE = VENUES["gate"]
+WALLETS = VENUE.wallets
 
 
-def _by_key(rows):
-    return {(r.wallet, r.asset): r for r in rows}
+_emulator = VENUE.emulator
+
 
 
 def test_portfolio_over_every_wallet_type(run_adapter):
@@ -52,7 +31,7 @@ def test_portfolio_over_every_wallet_type(run_adapter):
     reading = run_adapter(emulator, GateAdapter())
     assert set(reading.coverage) == WALLETS
     assert not reading.missing
-    got = _by_key(reading.balances)
+    got = by_key(reading.balances)
     expected = {
         ("spot", "BTC"): (D("0.5"), D("0.2")),
         ("spot", "USDT"): (D("1000"), D(0)),
@@ -87,7 +66,7 @@ def test_an_account_gate_values_but_no_wallet_reads_is_named_missing(run_adapter
     assert set(reading.missing) == {"quant"}
     assert "250" in reading.missing["quant"] and "quant" in reading.missing["quant"]
     # the wallets read are all still there
-    assert _by_key(reading.balances)[("spot", "BTC")].total == D("0.5")
+    assert by_key(reading.balances)[("spot", "BTC")].total == D("0.5")
 
 
 def test_the_cross_check_failing_leaves_the_wallets_read(run_adapter):
@@ -106,35 +85,6 @@ def test_unopened_contract_accounts_read_as_empty(run_adapter):
     assert not {r.wallet for r in reading.balances} & {"futures", "delivery", "options"}
 
 
-def test_wrong_secret_is_an_authentication_error(run_adapter):
-    emulator = _emulator()
-    adapter = GateAdapter()
-    with pytest.raises(ccxt.AuthenticationError, match="INVALID_SIGNATURE"):
-        run_adapter(emulator, adapter, credentials={"apiKey": "gate-key", "secret": "wrong"},
-                    action=adapter.read_spot)
-    with pytest.raises(SyncError) as caught:
-        run_adapter(emulator, adapter, credentials={"apiKey": "gate-key", "secret": "wrong"})
-    assert caught.value.kind is ErrorKind.AUTH
-
-
-@pytest.mark.parametrize(("kind", "words"), [
-    (FaultKind.HTML_200, "web page (HTML)"),
-    (FaultKind.EMPTY_BODY, "empty answer"),
-    (FaultKind.MALFORMED_JSON, "not valid JSON"),
-])
-def test_bad_balance_body_is_rejected(run_adapter, kind, words):
-    emulator = _emulator()
-    adapter = GateAdapter()
-    emulator.inject(kind, path_prefix="/api/v4/spot/accounts")
-    with pytest.raises(BadResponseError, match=re.escape(words)):
-        run_adapter(emulator, adapter, action=adapter.read_spot)
-    # inside a sync the bad wallet is named as missing; the others still count
-    reading = run_adapter(emulator, adapter)
-    assert "spot" in reading.missing
-    assert "spot" not in reading.coverage
-    assert "futures" in reading.coverage
-
-
 def test_structure_without_expected_fields_is_rejected():
     client = ccxt.gate()
     with pytest.raises(BadResponseError, match="available"):
@@ -143,34 +93,6 @@ def test_structure_without_expected_fields_is_rejected():
         parse_spot(client, {"label": "unexpected"})
     with pytest.raises(BadResponseError, match="total"):
         parse_contract_account(client, {"currency": "USDT"}, "futures")
-
-
-@pytest.mark.parametrize(
-    ("kind", "error", "error_kind"),
-    [
-        (FaultKind.AUTH, ccxt.AuthenticationError, ErrorKind.AUTH),
-        (FaultKind.PERMISSION_DENIED, ccxt.PermissionDenied, ErrorKind.PERMISSION),
-        (FaultKind.IP_NOT_WHITELISTED, ccxt.AuthenticationError, ErrorKind.IP_NOT_WHITELISTED),
-        (FaultKind.RATE_LIMIT, ccxt.RateLimitExceeded, ErrorKind.RATE_LIMIT),
-        (FaultKind.MAINTENANCE, ccxt.ExchangeNotAvailable, ErrorKind.MAINTENANCE),
-    ],
-)
-def test_faults_use_gates_labels(run_adapter, kind, error, error_kind):
-    emulator = _emulator()
-    adapter = GateAdapter()
-    emulator.inject(kind, retry_after=30)
-    with pytest.raises(error):
-        run_adapter(emulator, adapter, action=adapter.read_spot)
-    with pytest.raises(SyncError) as caught:
-        run_adapter(emulator, adapter)
-    assert caught.value.kind is error_kind
-
-
-def test_a_key_bound_to_other_ips_is_refused(run_adapter):
-    emulator = _emulator(ip_whitelist=("10.1.2.3",))
-    with pytest.raises(SyncError) as caught:
-        run_adapter(emulator, GateAdapter())
-    assert caught.value.kind is ErrorKind.IP_NOT_WHITELISTED
 
 
 def test_a_key_without_read_permission_is_refused(run_adapter):
@@ -187,7 +109,7 @@ def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
     with pytest.raises(ccxt.AuthenticationError, match="REQUEST_EXPIRED"):
         run_adapter(emulator, adapter, action=adapter.read_spot)
     reading = run_adapter(emulator, adapter)
-    assert _by_key(reading.balances)[("spot", "BTC")].total == D("0.5")
+    assert by_key(reading.balances)[("spot", "BTC")].total == D("0.5")
     assert ("GET", "/api/v4/spot/time") in emulator.requests
 
 
@@ -201,22 +123,6 @@ def test_rate_limit_headers_are_sent(run_adapter):
 
     headers = run_adapter(emulator, adapter, action=action)
     assert int(headers["X-Gate-RateLimit-Requests-Remain"]) < int(headers["X-Gate-RateLimit-Limit"])
-
-
-def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_store,
-                                                        add_exchange_account):
-    emulator = _emulator()
-    account = add_exchange_account(store, "Gate", emulator)
-    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
-    held = assert_complete_sync(result, snapshot, coverage=WALLETS)
-    assert held[("spot", "BTC")] == (D("0.5"), D("0.2"))
-    assert held[("futures", "USDT")] == (D("1000"), D("300"))
-    assert held[("staking", "GT")] == (D("111.6"), D("111.6"))
-    assert held[("earn_flexible", "USDT")] == (D("5100"), D("100"))
-    assert len(held) == 12
-    values = {(h.wallet, h.asset): h.value for h in snapshot.holdings}
-    assert values[("spot", "BTC")] == D("30000")
-    assert values[("staking", "GT")] == D("2232")
 
 
 def test_sync_service_stores_a_partial_snapshot_naming_the_unread_account(
@@ -238,14 +144,12 @@ def test_sync_service_stores_a_partial_snapshot_naming_the_unread_account(
     assert {h.wallet for h in snapshot.holdings} >= {"spot", "futures", "staking"}
 
 
-def test_dual_orders_are_read_over_every_page(run_adapter, monkeypatch):
-    import exposure_app.exchanges.adapters.gate as gate_adapter
-
-    monkeypatch.setattr(gate_adapter, "DUAL_PAGE_LIMIT", 1)
+def test_dual_orders_are_read_over_every_page(run_adapter):
     emulator = _emulator()
     emulator.account.balances.append(
         EmulatedBalance("earn_locked", "ETH", D("0"), locked=D("1.5"), unlock_at="2027-02-01"))
     adapter = GateAdapter()
+    adapter.envelope = replace(adapter.envelope, page_size=1)
     rows = run_adapter(emulator, adapter, action=adapter.read_dual_orders)
     assert {(r.asset, r.total, r.unlock_at[:10]) for r in rows} == {
         ("BTC", D("0.02"), "2027-01-15"), ("ETH", D("1.5"), "2027-02-01")}
@@ -263,6 +167,6 @@ def test_one_settle_currency_failing_keeps_the_other(run_adapter):
     assert set(reading.missing) == {"futures_coinm"}
     reason = reading.missing["futures_coinm"]
     assert "404" in reason and "server error" not in reason
-    got = _by_key(reading.balances)
+    got = by_key(reading.balances)
     assert got[("futures", "USDT")].total == D("1000")
     assert ("futures_coinm", "BTC") not in got

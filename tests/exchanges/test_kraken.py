@@ -2,64 +2,33 @@
 
 from __future__ import annotations
 
-import asyncio
-import re
 from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import assert_complete_sync, sync_through_service
+from signed_venues import by_key, sync_through_service
+from venues import VENUES
 
-from exposure_app.domain.balances import PermissionLevel
-from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind, start_emulators
-from exposure_app.emulator.kraken import KrakenEmulator, kraken_secret
+from exposure_app.emulator.base import FaultKind
+from exposure_app.emulator.kraken import KrakenEmulator
 from exposure_app.exchanges.adapters.kraken import KrakenAdapter
-from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 
 D = Decimal
-SECRET = kraken_secret("kraken-test")
+SECRET = VENUES["kraken"].secret
 
 
-def _account(**kwargs) -> EmulatedAccount:
-    balances = [
-        EmulatedBalance("spot", "BTC", D("0.75"), locked=D("0.25")),
-        EmulatedBalance("spot", "USD", D("1500.5")),
-        EmulatedBalance("spot", "DOT", D("10")),
-        EmulatedBalance("earn_flexible", "BTC", D("0.1")),
-        EmulatedBalance("earn_flexible", "USDC", D("300")),
-        EmulatedBalance("staking", "DOT", D("0"), locked=D("120")),
-        EmulatedBalance("earn_locked", "SOL", D("0"), locked=D("42.5"), unlock_at="2027-01-01"),
-    ]
-    return EmulatedAccount(api_key="kraken-key", secret=SECRET, balances=balances, **kwargs)
+VENUE = VENUES["kraken"]
 
 
-def _emulator(**kwargs) -> KrakenEmulator:
-    tickers = {"BTC/USD": D("60000"), "DOT/USD": D("5"), "SOL/USD": D("150")}
-    return KrakenEmulator(_account(**kwargs), tickers=tickers)
+_emulator = VENUE.emulator
 
 
 def _run(emulator: KrakenEmulator, action, *, secret: str = SECRET, options=None):
-    """Runs ``action(client, adapter)`` with a real ccxt client pointed at the emulator."""
+    """Runs ``action(client, adapter)`` with a real, unthrottled client on ``emulator``."""
     adapter = KrakenAdapter()
-
-    async def main():
-        client = build_client(
-            "kraken",
-            {"apiKey": "kraken-key", "secret": secret},
-            ConnectionOptions(api_url=emulator.base_url, timeout_seconds=5),
-            options if options is not None else adapter.ccxt_options({}),
-        )
-        # ccxt's throttle (Kraken: 1 s x cost 3 per private call) is the
-        # client's own pacing, not under test here; the sync test keeps it
-        client.enableRateLimit = False
-        try:
-            return await action(client, adapter)
-        finally:
-            await client.close()
-
-    with start_emulators([emulator]):
-        return asyncio.run(main())
+    return VENUE.run(emulator, lambda client: action(client, adapter),
+                     VENUE.credentials(secret=secret), options)
 
 
 async def _read_all(client, adapter):
@@ -68,14 +37,11 @@ async def _read_all(client, adapter):
     return list(reading.balances)
 
 
-def _by_key(rows):
-    return {(r.wallet, r.asset): r for r in rows}
-
 
 def test_portfolio_over_every_wallet_folds_suffixes_and_locks_staking():
     emulator = _emulator()
     rows = _run(emulator, _read_all)
-    got = _by_key(rows)
+    got = by_key(rows)
     assert set(got) == {
         ("spot", "BTC"), ("spot", "USD"), ("spot", "DOT"),
         ("earn_flexible", "BTC"), ("earn_flexible", "USDC"),
@@ -103,13 +69,13 @@ def test_unlock_dates_are_an_enrichment_that_may_fail():
     emulator = _emulator()
     emulator.inject(FaultKind.SERVER_ERROR, path_prefix="/0/private/Earn/Allocations")
     rows = _run(emulator, _read_all)
-    sol = _by_key(rows)[("earn_locked", "SOL")]
+    sol = by_key(rows)[("earn_locked", "SOL")]
     assert (sol.total, sol.locked, sol.unlock_at) == (D("42.5"), D("42.5"), None)
 
 
 def test_unbonding_part_is_split_into_a_dated_row():
     from exposure_app.exchanges.adapters.kraken import apply_unlock_dates
-    from exposure_app.exchanges.adapters.response_checks import row
+    from exposure_app.exchanges.validation import row
 
     rows = [row("staking", "DOT", total=D("100"), locked=D("100"), lock_reason="staking"),
             row("spot", "DOT", total=D("5"))]
@@ -156,47 +122,6 @@ async def _read_raw(client, adapter):
     return await adapter.read_balance_ex(client)
 
 
-def test_wrong_secret_is_an_authentication_error():
-    emulator = _emulator()
-    with pytest.raises(ccxt.AuthenticationError, match="EAPI:Invalid key"):
-        _run(emulator, _read_raw, secret=kraken_secret("another secret"))
-    with pytest.raises(SyncError) as caught:
-        _run(emulator, _read_all, secret=kraken_secret("another secret"))
-    assert caught.value.kind is ErrorKind.AUTH
-
-
-@pytest.mark.parametrize(
-    ("granted", "level", "can_trade", "can_withdraw"),
-    [
-        (frozenset({"read"}), PermissionLevel.READ_ONLY, False, False),
-        (frozenset({"read", "trade"}), PermissionLevel.TRADE, True, False),
-        (frozenset({"read", "trade", "withdraw"}), PermissionLevel.WITHDRAW, True, True),
-    ],
-)
-def test_key_permissions(granted, level, can_trade, can_withdraw):
-    emulator = _emulator(permissions=granted)
-    permissions = _run(emulator, lambda client, adapter: adapter.read_permissions(client))
-    assert permissions.level is level
-    assert (permissions.can_trade, permissions.can_withdraw) == (can_trade, can_withdraw)
-    assert permissions.is_dangerous is (level is not PermissionLevel.READ_ONLY)
-
-
-@pytest.mark.parametrize(("kind", "words"), [
-    (FaultKind.HTML_200, "web page (HTML)"),
-    (FaultKind.EMPTY_BODY, "empty answer"),
-    (FaultKind.MALFORMED_JSON, "not valid JSON"),
-])
-def test_bad_balance_body_is_rejected(kind, words):
-    emulator = _emulator()
-    emulator.inject(kind)
-    with pytest.raises(BadResponseError, match=re.escape(words)):
-        _run(emulator, _read_raw)
-    emulator.inject(kind)
-    with pytest.raises(SyncError) as caught:
-        _run(emulator, _read_all)
-    assert caught.value.kind is ErrorKind.BAD_RESPONSE
-
-
 def test_structure_without_balance_field_is_rejected():
     from exposure_app.exchanges.adapters.kraken import parse_balance_ex
 
@@ -209,28 +134,6 @@ def test_structure_without_balance_field_is_rejected():
         parse_balance_ex(client, "<html>captive portal</html>")
 
 
-@pytest.mark.parametrize(
-    ("kind", "error", "error_kind"),
-    [
-        (FaultKind.AUTH, ccxt.AuthenticationError, ErrorKind.AUTH),
-        (FaultKind.PERMISSION_DENIED, ccxt.PermissionDenied, ErrorKind.PERMISSION),
-        # Kraken words a key used from another IP as a permission denial
-        (FaultKind.IP_NOT_WHITELISTED, ccxt.PermissionDenied, ErrorKind.PERMISSION),
-        (FaultKind.RATE_LIMIT, ccxt.DDoSProtection, ErrorKind.RATE_LIMIT),
-        (FaultKind.BAN, ccxt.DDoSProtection, ErrorKind.RATE_LIMIT),
-        (FaultKind.MAINTENANCE, ccxt.ExchangeNotAvailable, ErrorKind.MAINTENANCE),
-    ],
-)
-def test_faults_use_krakens_words(kind, error, error_kind):
-    emulator = _emulator()
-    emulator.inject(kind)
-    with pytest.raises(error):
-        _run(emulator, _read_raw)
-    with pytest.raises(SyncError) as caught:
-        _run(emulator, _read_all)
-    assert caught.value.kind is error_kind
-
-
 def test_clock_skew_rejects_the_nonce_until_time_difference_is_adjusted():
     emulator = _emulator()
     emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=120_000)
@@ -239,7 +142,7 @@ def test_clock_skew_rejects_the_nonce_until_time_difference_is_adjusted():
 
     # the framework's one retry turns on ccxt's time adjustment and succeeds
     reading = _run(emulator, lambda client, adapter: adapter.read_account(client))
-    assert _by_key(reading.balances)[("spot", "BTC")].total == D("1")
+    assert by_key(reading.balances)[("spot", "BTC")].total == D("1")
     assert ("GET", "/0/public/Time") in emulator.requests
 
 
@@ -248,27 +151,6 @@ def test_public_tickers_price_the_holdings():
     tickers = _run(emulator, lambda client, adapter: client.fetch_tickers())
     assert tickers["BTC/USD"]["last"] == 60000
     assert tickers["DOT/USD"]["last"] == 5
-
-
-def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_store,
-                                                        add_exchange_account):
-    emulator = _emulator()
-    account = add_exchange_account(store, "Kraken", emulator)
-    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
-    held = assert_complete_sync(result, snapshot,
-                                coverage={"spot", "earn_flexible", "staking", "earn_locked"})
-    assert result.permissions is not None
-    assert result.permissions.level is PermissionLevel.READ_ONLY
-    assert held == {
-        ("spot", "BTC"): (D("1"), D("0.25")), ("spot", "USD"): (D("1500.5"), 0),
-        ("spot", "DOT"): (D("10"), 0), ("earn_flexible", "BTC"): (D("0.1"), 0),
-        ("earn_flexible", "USDC"): (D("300"), 0), ("staking", "DOT"): (D("120"), D("120")),
-        ("earn_locked", "SOL"): (D("42.5"), D("42.5")),
-    }
-    values = {(h.wallet, h.asset): h.value for h in snapshot.holdings}
-    assert values[("spot", "BTC")] == D("60000")
-    assert values[("staking", "DOT")] == D("600")
-    assert values[("earn_locked", "SOL")] == D("6375")
 
 
 def test_a_stored_secret_that_cannot_sign_fails_the_sync_with_what_to_do(

@@ -6,54 +6,22 @@ from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import (
-    assert_complete_sync,
-    expected_by_wallet,
-    holdings_by_wallet,
-    read_by_wallet,
-    run_client,
-    sync_through_service,
-    unlock_dates,
-)
+from signed_venues import expected_by_wallet, holdings_by_wallet, read_by_wallet, sync_through_service
+from venues import VENUES
 
-from exposure_app.domain.balances import PermissionLevel
 from exposure_app.domain.timeutil import parse_instant
-from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind
-from exposure_app.emulator.kucoin import KucoinEmulator
+from exposure_app.emulator.base import EmulatedBalance, FaultKind
 from exposure_app.exchanges.adapters.kucoin import KucoinAdapter
 from exposure_app.exchanges.errors import BadResponseError
 
 D = Decimal
-CREDS = {"apiKey": "kucoin-key", "secret": "kucoin-secret", "password": "kucoin-pass"}
-TICKERS = {"BTC/USDT": D("60000"), "KCS/USDT": D("10"), "ETH/USDT": D("3000")}
-WALLETS = {"spot", "funding", "margin", "futures", "earn_flexible", "earn_locked", "staking"}
+VENUE = VENUES["kucoin"]
+CREDS = VENUE.credentials()
+WALLETS = VENUE.wallets
 
 
-def portfolio() -> list[EmulatedBalance]:
-    return [
-        EmulatedBalance("spot", "BTC", D("0.4"), locked=D("0.1")),
-        EmulatedBalance("spot", "KCS", D("55")),
-        EmulatedBalance("funding", "USDT", D("800"), locked=D("20")),
-        EmulatedBalance("margin", "ETH", D("2"), locked=D("0.25")),
-        EmulatedBalance("futures", "USDT", D("400"), locked=D("100")),
-        EmulatedBalance("futures", "BTC", D("0.01")),
-        EmulatedBalance("earn_flexible", "USDT", D("1200")),
-        EmulatedBalance("earn_locked", "USDT", D("0"), locked=D("300"), unlock_at="2027-01-20"),
-        EmulatedBalance("staking", "KCS", D("5"), locked=D("40"), unlock_at="2026-12-31"),
-    ]
-
-
-def emulator(permissions=frozenset({"read"}), balances=None, unified=False,
-             **kwargs) -> KucoinEmulator:
-    account = EmulatedAccount(
-        api_key=CREDS["apiKey"], secret=CREDS["secret"], password=CREDS["password"],
-        balances=portfolio() if balances is None else balances, permissions=permissions, **kwargs,
-    )
-    return KucoinEmulator(account, tickers=TICKERS, unified=unified)
-
-
-def run(emu: KucoinEmulator, action, creds=CREDS, options=None):
-    return run_client("kucoin", emu, KucoinAdapter(), creds, action, options=options)
+emulator = VENUE.emulator
+run = VENUE.run
 
 
 def test_every_wallet_is_read_with_exact_totals_and_locks():
@@ -78,58 +46,10 @@ def test_every_wallet_is_read_with_exact_totals_and_locks():
     assert "/api/v2/symbols" not in paths
 
 
-def test_earn_pages_are_all_read():
-    many = [EmulatedBalance("earn_flexible", f"C{n}", D(n + 1)) for n in range(7)]
-    emu = emulator(balances=many)
-    adapter = KucoinAdapter()
-
-    async def action(client):
-        import exposure_app.exchanges.adapters.kucoin as module
-        module.EARN_PAGE_SIZE = 3
-        try:
-            return await adapter.read_earn_flexible(client)
-        finally:
-            module.EARN_PAGE_SIZE = 500
-
-    rows = run(emu, action)
-    assert {r.asset: r.total for r in rows} == {f"C{n}": D(n + 1) for n in range(7)}
-    assert [p for _, p in emu.requests].count("/api/v1/earn/hold-assets") == 3
-
-
-def test_wrong_secret_is_an_authentication_error():
-    # with key version 2 the passphrase header is signed with the secret, so a
-    # wrong secret is first caught as a passphrase mismatch
-    emu = emulator()
-    with pytest.raises(ccxt.AuthenticationError, match="400004"):
-        run(emu, KucoinAdapter().read_margin, creds=dict(CREDS, secret="wrong"))
-
-
 def test_wrong_passphrase_is_an_authentication_error():
     emu = emulator()
     with pytest.raises(ccxt.AuthenticationError, match="400004"):
         run(emu, KucoinAdapter().read_margin, creds=dict(CREDS, password="wrong"))
-
-
-@pytest.mark.parametrize(
-    ("permissions", "level", "trade", "withdraw"),
-    [
-        ({"read"}, PermissionLevel.READ_ONLY, False, False),
-        ({"read", "trade"}, PermissionLevel.TRADE, True, False),
-        ({"read", "trade", "withdraw"}, PermissionLevel.WITHDRAW, True, True),
-    ],
-)
-def test_key_permissions(permissions, level, trade, withdraw):
-    emu = emulator(frozenset(permissions))
-    perms = run(emu, KucoinAdapter().read_permissions)
-    assert perms.level is level
-    assert (perms.can_trade, perms.can_withdraw) == (trade, withdraw)
-
-
-def test_an_html_page_with_status_200_is_rejected_not_read_as_empty():
-    emu = emulator()
-    emu.inject(FaultKind.HTML_200, path_prefix="/api/v1/accounts")
-    with pytest.raises(BadResponseError):
-        run(emu, KucoinAdapter().read_spot)
 
 
 def test_broken_accounts_body_makes_spot_and_funding_missing_not_empty():
@@ -154,14 +74,6 @@ def test_an_overview_without_accounts_is_rejected():
         run(emu, action)
 
 
-def test_clock_skew_is_recovered_by_time_adjustment():
-    emu = emulator()
-    emu.inject(FaultKind.CLOCK_SKEW, skew_ms=30_000)
-    reading = run(emu, KucoinAdapter().read_account)
-    assert "/api/v1/timestamp" in [p for _, p in emu.requests]
-    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
-
-
 def test_rate_limit_headers():
     emu = emulator()
 
@@ -177,27 +89,6 @@ def test_prices_from_one_tickers_call():
     emu = emulator()
     tickers = run(emu, lambda client: client.fetch_tickers())
     assert tickers["KCS/USDT"]["last"] == 10
-
-
-def test_sync_service_stores_a_complete_priced_snapshot(data_dir, store, secret_store,
-                                                        add_exchange_account):
-    emu = emulator()
-    account = add_exchange_account(store, "my KuCoin", emu)
-    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
-    assert_complete_sync(result, snapshot, coverage=WALLETS, emulator=emu)
-    assert result.unpriced_assets == ()
-    btc = [h for h in snapshot.holdings if h.asset == "BTC"]
-    assert btc and all(h.price == D("60000") for h in btc)
-    assert unlock_dates(store, snapshot, "earn_locked", "USDT") == [parse_instant("2027-01-20")]
-
-
-def test_permission_denied_on_futures_is_a_missing_wallet_with_the_reason():
-    emu = emulator()
-    emu.inject(FaultKind.PERMISSION_DENIED, path_prefix="/api/v1/account-overview-all")
-    reading = run(emu, KucoinAdapter().read_account)
-    assert set(reading.missing) == {"futures"}
-    assert "permission" in reading.missing["futures"]
-    assert set(reading.coverage) == WALLETS - {"futures"}
 
 
 def test_a_unified_trading_account_is_detected_and_read():
@@ -223,34 +114,11 @@ def test_a_unified_trading_account_is_detected_and_read():
     assert "/api/v1/accounts" not in paths and "/api/v1/account-overview-all" not in paths
 
 
-def test_a_cached_mode_needs_no_probe():
-    emu = emulator()
-    adapter = KucoinAdapter()
-    reading = run(emu, adapter.read_account,
-                  options=adapter.client_options({"kucoin_uta": False}))
-    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
-    assert "/api/ua/v1/account/mode" not in [p for _, p in emu.requests]
-
-
 def test_a_classic_account_asking_the_unified_balance_is_refused():
     emu = emulator()
     with pytest.raises(ccxt.PermissionDenied, match="112010"):
         run(emu, lambda client: client.utaprivate_get_accountmode_account_balance(
             {"accountMode": "unified"}))
-
-
-def test_the_account_mode_is_cached_between_syncs(data_dir, store, secret_store,
-                                                  add_exchange_account):
-    emu = emulator()
-    account = add_exchange_account(store, "mode cache", emu)
-    first, _ = sync_through_service(data_dir, store, secret_store, account.id)
-    assert first.status.value == "ok"
-    assert [p for _, p in emu.requests].count("/api/ua/v1/account/mode") == 1
-    emu.requests.clear()
-    second, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
-    assert second.status.value == "ok"
-    assert "/api/ua/v1/account/mode" not in [p for _, p in emu.requests]
-    assert holdings_by_wallet(snapshot) == expected_by_wallet(emu.account.balances)
 
 
 def test_a_unified_account_syncs_with_prices(data_dir, store, secret_store,
@@ -275,7 +143,7 @@ def test_a_bad_signature_with_the_right_passphrase_is_400005():
     import aiohttp
 
     from exposure_app.emulator.base import start_emulators
-    from exposure_app.emulator.hmac_common import hmac_sha256_base64
+    from exposure_app.emulator.signing import hmac_b64
 
     emu = emulator()
 
@@ -286,8 +154,8 @@ def test_a_bad_signature_with_the_right_passphrase_is_400005():
             "KC-API-KEY": CREDS["apiKey"],
             "KC-API-KEY-VERSION": "2",
             "KC-API-TIMESTAMP": stamp,
-            "KC-API-PASSPHRASE": hmac_sha256_base64(CREDS["secret"], CREDS["password"]),
-            "KC-API-SIGN": hmac_sha256_base64(signature_secret, stamp + "GET" + path),
+            "KC-API-PASSPHRASE": hmac_b64(CREDS["secret"], CREDS["password"]),
+            "KC-API-SIGN": hmac_b64(signature_secret, stamp + "GET" + path),
         }
         async with aiohttp.ClientSession() as session, \
                 session.get(emu.base_url + path, headers=headers) as response:

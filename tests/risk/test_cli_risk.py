@@ -43,20 +43,24 @@ def test_warnings_before_and_after_the_ftx_halt(run_cli, tmp_path):
     assert set(late) == {"as_of", "base_currency", "net_worth", "warnings"}
     assert late["base_currency"] == "USD" and late["net_worth"] == "47500"
     ftx_late = late["warnings"][0]
-    assert set(ftx_late) == {"counterparty", "name", "level", "exposure", "reasons", "events"}
+    assert set(ftx_late) == {"counterparty", "name", "level", "exposure", "reasons", "events",
+                             "health"}
+    assert ftx_late["health"]["state"] == "failed" and ftx_late["health"]["reasons"]
     assert ftx_late["counterparty"] == "ftx" and ftx_late["level"] == "critical"
     assert ftx_late["exposure"] == {"value": "27500", "share": "0.578947368421",
                                     "direct": "25000", "affiliated": "2500"}
     ids = {e["id"] for e in ftx_late["events"]}
     assert {"2022-11-08-ftx-withdrawal-halt", "2022-11-11-ftx-insolvency"} <= ids
     for e in ftx_late["events"]:
-        assert set(e) == {"id", "date", "category", "title", "sources"}
-        assert e["date"] <= "2022-11-12" and e["sources"]
+        assert set(e) == {"id", "counterparty", "date", "published", "category", "title",
+                          "sources"}
+        assert e["published"] <= "2022-11-12" and e["sources"]
     assert any("unresolved" in r for r in ftx_late["reasons"])
 
     ftx_early = next(w for w in early["warnings"] if w["counterparty"] == "ftx")
     assert ftx_early["level"] in ("medium", "high")
-    assert all(e["date"] <= "2022-11-05" for e in ftx_early["events"])
+    assert all(e["published"] <= "2022-11-05" for e in ftx_early["events"])
+    assert ftx_early["health"]["state"] in ("watch", "distressed")
     assert "2022-11-08-ftx-withdrawal-halt" not in {e["id"] for e in ftx_early["events"]}
     ranks = ["info", "low", "medium", "high", "critical"]
     for report in (early, late):

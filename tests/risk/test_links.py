@@ -85,3 +85,85 @@ def test_bounds_size_depth_and_shape():
 def test_shipped_links_if_present_are_valid_and_public():
     for link in load_shipped_links():
         assert link.sources and link.published_day <= date.today()
+
+
+def test_links_import_with_events_as_a_whole_and_export_again(store, tmp_path):
+    from exposure_app.reports.event_files import write_events_file
+    from exposure_app.services import risk_service
+
+    from .helpers import raw_event
+
+    good = tmp_path / "mine.json"
+    good.write_text(json.dumps({"version": 1, "events": [raw_event("mine-e1")],
+                                "links": [raw_link("my-link-1", published=None)]}))
+    outcome = risk_service.import_user_events(store, good)
+    assert outcome.added == 1 and outcome.links.added == 1
+    (mine,) = store.risk.user_links()
+    assert mine.origin is Origin.USER and mine.published_day == date.today()
+    assert mine in risk_service.all_links(store)
+    again = risk_service.import_user_events(store, good)
+    assert again.links.unchanged == 1
+
+    before = ([e.to_dict() for e in store.risk.list()],
+              [link.to_dict() for link in store.risk.user_links()])
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"version": 1, "events": [raw_event("mine-e2")],
+                               "links": [raw_link("my-link-2"), raw_link("x", type="nope")]}))
+    with pytest.raises(EventSetError) as info:
+        risk_service.import_user_events(store, bad)
+    assert "entry 2" in str(info.value)
+    shipped_id = tmp_path / "shipped.json"
+    shipped_id.write_text(json.dumps({"links": [raw_link("ftx-alameda")]}))
+    if load_shipped_links():
+        with pytest.raises(EventSetError, match="shipped link"):
+            risk_service.import_user_events(store, shipped_id)
+    after = ([e.to_dict() for e in store.risk.list()],
+             [link.to_dict() for link in store.risk.user_links()])
+    assert after == before
+
+    out = tmp_path / "out.json"
+    write_events_file(out, store.risk.list(), links=store.risk.user_links())
+    exported = json.loads(out.read_text())
+    assert [x["id"] for x in exported["links"]] == ["my-link-1"]
+
+
+def test_own_counterparties_events_and_links_in_one_file(store, tmp_path):
+    from exposure_app.reports.event_files import write_events_file
+    from exposure_app.services import risk_service
+
+    from .helpers import raw_event
+
+    mine = {"id": "my-local-exchange", "name": "My Local Exchange", "kind": "exchange",
+            "website": "https://example.org/mle"}
+    path = tmp_path / "own.json"
+    path.write_text(json.dumps({
+        "version": 1, "counterparties": [mine],
+        "events": [raw_event("mle-halt", counterparty="my-local-exchange",
+                             category="withdrawal_halt")],
+        "links": [raw_link("mle-kraken", counterparty="my-local-exchange",
+                           exposed_to="kraken", published=None)]}))
+    outcome = risk_service.import_user_events(store, path)
+    assert (outcome.counterparties.added, outcome.added, outcome.links.added) == (1, 1, 1)
+    assert store.risk.directory().name("my-local-exchange") == "My Local Exchange"
+    assert store.risk.get("mle-halt").counterparty == "my-local-exchange"
+    again = risk_service.import_user_events(store, path)
+    assert (again.counterparties.unchanged, again.unchanged) == (1, 1)
+    listed = risk_service.list_events(store, __import__(
+        "exposure_app.services.settings", fromlist=["Settings"]).Settings(),
+        counterparty="my-local-exchange")
+    assert [e.id for e in listed] == ["mle-halt"]
+
+    before = store.risk.user_counterparty_entries()
+    clash = tmp_path / "clash.json"
+    clash.write_text(json.dumps({"counterparties": [{**mine, "id": "kraken"},
+                                                    {"id": "x-y-z", "name": "X"}],
+                                 "events": [raw_event("e-9", counterparty="x-y-z")]}))
+    with pytest.raises(EventSetError) as info:
+        risk_service.import_user_events(store, clash)
+    assert "already in the catalogue" in str(info.value) and "entry 2" in str(info.value)
+    assert store.risk.user_counterparty_entries() == before and store.risk.get("e-9") is None
+
+    out = tmp_path / "out.json"
+    write_events_file(out, store.risk.list(), links=store.risk.user_links(),
+                      counterparties=store.risk.user_counterparty_entries())
+    assert json.loads(out.read_text())["counterparties"] == [mine]

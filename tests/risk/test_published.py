@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from exposure_app.reports.event_files import events_to_csv
 from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.categories import CATEGORY_TABLE, markdown_table
 from exposure_app.risk.event_io import (
-    events_to_csv,
     events_to_json,
     load_shipped_events,
     read_events_text,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from exposure_app.risk.event_io import events_to_csv, load_shipped_events
+from exposure_app.reports.event_files import events_to_csv
+from exposure_app.risk.event_io import load_shipped_events
 from exposure_app.risk.events import EventError, EventSetError, Origin
 from exposure_app.services import risk_service
 from exposure_app.services.event_feed import FeedError, update_from_feed

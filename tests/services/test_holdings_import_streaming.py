@@ -98,18 +98,40 @@ def test_a_large_file_imports_whole_and_again_changes_nothing(accounts, tmp_path
     assert counts(accounts) == (2 * DAYS, len(lines) - 1)
 
 
-def test_consecutive_days_holding_the_same_are_one_snapshot(accounts, tmp_path):
+def test_each_snapshot_is_compared_with_what_the_profile_held_before(accounts, tmp_path):
+    first = tmp_path / "first.csv"
+    first.write_text("account,asset,amount,date\nLedger,BTC,1,2022-01-01\n", encoding="utf-8")
+    assert import_holdings_csv(accounts, first).snapshots_written == 1
     f = tmp_path / "h.csv"
     f.write_text("account,asset,amount,date,value\n"
-                 "Ledger,BTC,1,2022-01-03,\n"
-                 "Ledger,BTC,1,2022-01-01,\n"
-                 "Ledger,BTC,1,2022-01-02,\n"
-                 "Ledger,BTC,2,2022-01-04,\n", encoding="utf-8")
+                 "Ledger,BTC,1,2022-01-03,\n"     # what the profile already holds: skipped
+                 "Ledger,BTC,1,2022-01-02,\n"     # the same: skipped
+                 "Ledger,BTC,2,2022-01-04,\n"
+                 "Ledger,BTC,2,2022-01-05,\n", encoding="utf-8")   # same as the file's 01-04
     result = import_holdings_csv(accounts, f)
     assert (result.snapshots_written, result.snapshots_unchanged) == (2, 2)
     taken = [r[0][:10] for r in accounts.db.execute(
         "SELECT taken_at FROM snapshots ORDER BY taken_at")]
-    assert taken == ["2022-01-01", "2022-01-04"]
+    assert taken == ["2022-01-01", "2022-01-04", "2022-01-05"]
+
+
+def test_a_date_already_recorded_is_refused_unless_replace(accounts, tmp_path):
+    f = tmp_path / "h.csv"
+    f.write_text("account,asset,amount,date\n" + "".join(
+        f"Ledger,A{i},1,2022-01-01\n" for i in range(BATCH_ROWS + 10)), encoding="utf-8")
+    import_holdings_csv(accounts, f)
+    f.write_text("account,asset,amount,date\n" + "".join(
+        f"Ledger,A{i},2,2022-01-01\n" for i in range(BATCH_ROWS + 10)), encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_holdings_csv(accounts, f)
+    (error,) = caught.value.errors
+    assert error.line == 2 and f"(lines 2-{BATCH_ROWS + 11} of this file)" in error.reason
+    assert counts(accounts) == (1, BATCH_ROWS + 10)
+    result = import_holdings_csv(accounts, f, replace=True)
+    assert (result.snapshots_written, result.snapshots_unchanged) == (1, 0)
+    assert counts(accounts) == (1, BATCH_ROWS + 10)
+    (total,) = {r[0] for r in accounts.db.execute("SELECT total FROM holdings")}
+    assert total == "2"
 
 
 def test_nul_bytes_and_bad_utf8_past_the_first_block_reject_the_file(accounts, tmp_path):

@@ -67,3 +67,15 @@ def test_the_other_row_and_empty_space_are_not_clickable(qtbot):
     with qtbot.assertNotEmitted(chart.counterparty_clicked):
         qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=other)
         qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=below)
+
+
+def test_bars_are_coloured_by_health_and_labelled_by_share():
+    from decimal import Decimal
+
+    from exposure_app.ui.charts.exposure_bars import BarRow, value_label
+    from exposure_app.ui.levels import health_colour_key
+
+    assert [health_colour_key(s) for s in ("normal", "watch", "distressed", "failed", None)] == [
+        "low", "medium", "high", "critical", "none"]
+    row = BarRow("ftx", "FTX", Decimal(200), Decimal(0), health_colour_key("failed"), 0.2)
+    assert value_label(row, "USD").startswith("20.0% · ")

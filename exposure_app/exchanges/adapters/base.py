@@ -34,7 +34,9 @@ from exposure_app.exchanges.errors import (
     SyncError,
     describe_exception,
     friendly_name,
+    make_error,
 )
+from exposure_app.exchanges.validation import Envelope
 
 # A wallet reader takes the ccxt client and returns the wallet's rows.
 WalletReader = Callable[[Any], Awaitable[list[WalletBalance]]]
@@ -100,7 +102,11 @@ class ExchangeAdapter:
 
     exchange_id: ClassVar[str] = ""
     sibling_ids: ClassVar[tuple[str, ...]] = ()
+    # the exchange's answer envelope, declared as data (see validation.Envelope)
+    envelope: ClassVar[Envelope | None] = None
     max_inline_retry_wait: float = MAX_INLINE_RETRY_WAIT
+    # answers shared between wallets, only while read_balances runs (once_per_read)
+    _answers: dict[str, asyncio.Future] | None = None
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         """ccxt ``options`` that avoid needless pre-calls (markets, account mode).
@@ -142,9 +148,14 @@ class ExchangeAdapter:
     def classify(self, exc: BaseException, client: Any) -> SyncError:
         """Turn any exception from a reader into a :class:`SyncError`.
 
-        Subclasses may refine it for exchange-specific codes, then fall back
-        to ``super().classify``.
+        An error code listed in the adapter's :attr:`envelope` wins; subclasses
+        may refine further for exchange-specific texts, then fall back to
+        ``super().classify``.
         """
+        if self.envelope is not None:
+            kind = self.envelope.error_kind(exc)
+            if kind is not None:
+                return make_error(kind, self.exchange_id)
         return describe_exception(
             exc, self.exchange_id,
             retry_after=retry_after_seconds(client),
@@ -164,6 +175,36 @@ class ExchangeAdapter:
         key-level failure (auth, IP, clock skew) on any wallet, or no wallet
         read at all (the primary wallet's error is raised).
         """
+        self._answers = {}
+        try:
+            return await self._read_wallets(client)
+        finally:
+            self._answers = None
+
+    async def once_per_read(self, key: str, fetch: Callable[[], Awaitable[Any]]) -> Any:
+        """``fetch()`` once per :meth:`read_balances`, shared by the wallets that need
+        the same answer (KuCoin's account list, Bitget's savings); a reader called on
+        its own fetches for itself, so no answer outlives one read."""
+        answers = self._answers
+        if answers is None:
+            return await fetch()
+        future = answers.get(key)
+        if future is None:
+            future = answers[key] = asyncio.ensure_future(fetch())
+        return await asyncio.shield(future)
+
+    def shared_wallet(self, key: str, fetch: Callable[[Any], Awaitable[Any]],
+                      select: Callable[[Any], list[WalletBalance]]) -> WalletReader:
+        """A wallet reader taking ``select(answer)`` of one call several wallets share
+        (Kraken's ``BalanceEx``, Coinbase's account list): each wallet keeps its own
+        :class:`WalletSpec` (coverage is per wallet), the call is made once per read."""
+
+        async def read(client: Any) -> list[WalletBalance]:
+            return select(await self.once_per_read(key, lambda: fetch(client)))
+
+        return read
+
+    async def _read_wallets(self, client: Any) -> AccountReading:
         specs = self.wallets()
         results = await asyncio.gather(
             *(spec.read(client) for spec in specs), return_exceptions=True

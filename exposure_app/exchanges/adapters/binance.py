@@ -27,18 +27,14 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
-from exposure_app.domain.balances import (
-    AccountReading,
-    KeyPermissions,
-    PermissionLevel,
-    WalletBalance,
-)
+from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
 from exposure_app.exchanges.validation import (
+    Envelope,
     amount,
     merge_rows,
     require_key,
@@ -69,7 +65,9 @@ MSG_2015 = (
     "on Binance's API Management page (IP access restrictions and 'Enable Reading')."
 )
 
-PAGE_SIZE = 100
+# Bare JSON bodies (errors: {"code": -2015, "msg": ...}, mapped by ccxt); Simple
+# Earn and staking positions in pages of 100.
+ENVELOPE = Envelope("Binance", code_key=None, data_key=None, page_size=100)
 
 
 def _row(wallet: str, asset: str, free: Decimal, locked: Decimal, *, reason: str | None = None,
@@ -90,6 +88,7 @@ def _unlock_date(value: Any) -> str | None:
 
 class BinanceAdapter(ExchangeAdapter):
     exchange_id = "binance"
+    envelope: ClassVar[Envelope] = ENVELOPE
     sibling_ids = ("binanceusdm", "binancecoinm")
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
@@ -230,15 +229,15 @@ class BinanceAdapter(ExchangeAdapter):
 
     async def _paged(self, call, what: str) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            data = require_mapping(await call({"current": page, "size": PAGE_SIZE}), what)
+        size = self.envelope.page_size
+        for page in range(1, self.envelope.max_pages + 1):
+            data = require_mapping(await call({"current": page, "size": size}), what)
             batch = require_list(require_key(data, "rows", what), what)
             rows += [require_mapping(r, what) for r in batch]
             total = int(amount(data.get("total"), f"{what} total", default=Decimal(len(rows))))
-            if len(batch) < PAGE_SIZE or len(rows) >= total:
+            if len(batch) < size or len(rows) >= total:
                 return rows
-            page += 1
+        raise self.envelope.too_many_pages(what)
 
     async def read_flexible(self, client: Any) -> list[WalletBalance]:
         rows = []
@@ -263,7 +262,8 @@ class BinanceAdapter(ExchangeAdapter):
 
     async def read_staking(self, client: Any) -> list[WalletBalance]:
         data = require_list(
-            await client.sapi_get_staking_position({"product": "STAKING", "size": PAGE_SIZE}),
+            await client.sapi_get_staking_position({"product": "STAKING",
+                                                    "size": self.envelope.page_size}),
             "staking positions",
         )
         entries = [require_mapping(e, "staking position") for e in data]

@@ -39,7 +39,6 @@ a key's permissions, so they are reported as unknown.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -47,10 +46,12 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import start_of_day, to_storage, utc_now
+from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.validation import (
+    Envelope,
     amount,
+    asset_code,
     merge_rows,
     require_key,
     require_list,
@@ -63,23 +64,9 @@ from exposure_app.exchanges.validation import (
 MODE_OPTION = "exposureUnifiedAccount"
 UTA_FACT = "bitget_uta"
 PRODUCT_TYPES = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
-SAVINGS_PAGE = 100
-MAX_PAGES = 50
-
-
-def bitget_data(response: Any, what: str) -> Any:
-    """The ``data`` of a successful Bitget envelope (``code`` ``"00000"``)."""
-    body = require_mapping(response, what)
-    code = require_key(body, "code", what)
-    if str(code) != "00000":
-        raise BadResponseError(f"{what}: the exchange answered code {code}")
-    return require_key(body, "data", what)
-
-
-def _asset(client: Any, coin: Any, what: str) -> str:
-    if not isinstance(coin, str) or not coin:
-        raise BadResponseError(f"{what}: a row has no coin")
-    return client.safe_currency_code(coin)
+# Every answer: {"code": "00000", "msg": "success", "data": ...}; savings in pages of 100.
+ENVELOPE = Envelope("Bitget", success=("00000",), page_size=100, max_pages=50)
+bitget_data = ENVELOPE.data
 
 
 async def _nothing(client: Any) -> list[WalletBalance]:
@@ -94,23 +81,17 @@ class BitgetAdapter(ExchangeAdapter):
     """Reads Bitget wallets; stateless, runs on the sync service's loop."""
 
     exchange_id: ClassVar[str] = "bitget"
+    envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
-        self._mode_probe: asyncio.Future | None = None
-        # answers shared between wallets, only while read_balances runs
-        self._shared: dict[str, asyncio.Future] | None = None
+        self.mode = AccountMode(MODE_OPTION, UTA_FACT, self._probe_mode)
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         options: dict[str, Any] = {"uta": False, "fetchMarkets": {"types": ["spot"]}}
-        if isinstance(cached.get(UTA_FACT), bool):
-            options[MODE_OPTION] = cached[UTA_FACT]
-        return options
+        return {**options, **self.mode.ccxt_options(cached)}
 
     def detected_facts(self, client: Any) -> dict[str, Any]:
-        facts = super().detected_facts(client)
-        if isinstance(client.options.get(MODE_OPTION), bool):
-            facts[UTA_FACT] = client.options[MODE_OPTION]
-        return facts
+        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
 
     def wallets(self) -> list[WalletSpec]:
         return [
@@ -134,22 +115,10 @@ class BitgetAdapter(ExchangeAdapter):
         return reading
 
     async def _read_all(self, client: Any) -> AccountReading:
-        self._shared = {}
-        try:
-            return await super().read_balances(client)
-        finally:
-            self._shared = None
+        return await super().read_balances(client)
 
     async def is_unified(self, client: Any) -> bool:
-        """The account mode: cached in ``client.options[MODE_OPTION]``, else probed once."""
-        known = client.options.get(MODE_OPTION)
-        if isinstance(known, bool):
-            return known
-        probe = self._mode_probe
-        # a finished probe with no mode set means it failed or the mode was reset
-        if probe is None or probe.done():
-            probe = self._mode_probe = asyncio.ensure_future(self._probe_mode(client))
-        return await asyncio.shield(probe)
+        return await self.mode.is_unified(client)
 
     async def _probe_mode(self, client: Any) -> bool:
         try:
@@ -160,7 +129,6 @@ class BitgetAdapter(ExchangeAdapter):
             if '"40084"' not in str(exc):
                 raise
             unified = False
-        client.options[MODE_OPTION] = unified
         return unified
 
     async def _by_mode(self, client: Any, classic, unified) -> list[WalletBalance]:
@@ -173,7 +141,7 @@ class BitgetAdapter(ExchangeAdapter):
             except Exception as exc:
                 text = str(exc)
                 if attempt == 1 and ('"40084"' in text or '"40085"' in text):
-                    client.options[MODE_OPTION] = None
+                    self.mode.forget(client)
                     continue
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
@@ -198,7 +166,7 @@ class BitgetAdapter(ExchangeAdapter):
         rows = []
         for entry in _rows(bitget_data(await client.private_spot_get_v2_spot_account_assets(),
                                        what), what):
-            asset = _asset(client, entry.get("coin"), what)
+            asset = asset_code(client, entry.get("coin"), what)
             free = amount(entry.get("available"), f"{what} {asset} available")
             frozen = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
             locked = frozen + amount(entry.get("locked"), f"{what} {asset} locked", default=ZERO)
@@ -213,7 +181,7 @@ class BitgetAdapter(ExchangeAdapter):
         )
         rows = []
         for entry in _rows(require_key(data, "assets", what), what):
-            asset = _asset(client, entry.get("coin"), what)
+            asset = asset_code(client, entry.get("coin"), what)
             total = amount(entry.get("equity"), f"{what} {asset} equity")
             locked = amount(entry.get("locked"), f"{what} {asset} locked", default=ZERO)
             locked = min(max(locked, ZERO), max(total, ZERO))
@@ -226,7 +194,7 @@ class BitgetAdapter(ExchangeAdapter):
         rows = []
         data = bitget_data(await client.private_uta_get_v3_account_funding_assets(), what)
         for entry in _rows(data, what):
-            asset = _asset(client, entry.get("coin"), what)
+            asset = asset_code(client, entry.get("coin"), what)
             total = amount(entry.get("balance"), f"{what} {asset} balance")
             locked = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
             rows.append(WalletBalance("funding", asset, total - locked, locked, total,
@@ -241,7 +209,7 @@ class BitgetAdapter(ExchangeAdapter):
                 {"productType": product}
             )
             for entry in _rows(bitget_data(response, what), what):
-                asset = _asset(client, entry.get("marginCoin"), what)
+                asset = asset_code(client, entry.get("marginCoin"), what)
                 total = amount(entry.get("accountEquity"), f"{what} {asset} accountEquity")
                 movable = amount(entry.get("maxTransferOut"), f"{what} {asset} maxTransferOut",
                                  default=total)
@@ -259,7 +227,7 @@ class BitgetAdapter(ExchangeAdapter):
         )
         for what, call in sources:
             for entry in _rows(bitget_data(await call(), what), what):
-                asset = _asset(client, entry.get("coin"), what)
+                asset = asset_code(client, entry.get("coin"), what)
                 net = amount(entry.get("net"), f"{what} {asset} net")
                 frozen = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
                 locked = min(frozen, net) if net > 0 else ZERO
@@ -267,24 +235,16 @@ class BitgetAdapter(ExchangeAdapter):
                                           "open_orders" if locked else None))
         return merge_rows(rows)
 
-    async def _once(self, key: str, fetch) -> Any:
-        """``fetch()`` once per :meth:`read_balances` (shared by the wallets that need it)."""
-        if self._shared is None:
-            return await fetch()
-        future = self._shared.get(key)
-        if future is None:
-            future = self._shared[key] = asyncio.ensure_future(fetch())
-        return await asyncio.shield(future)
-
     async def _savings(self, client: Any, period_type: str, what: str) -> list[dict[str, Any]]:
-        return await self._once(f"savings-{period_type}",
+        return await self.once_per_read(f"savings-{period_type}",
                                 lambda: self._fetch_savings(client, period_type, what))
 
     async def _fetch_savings(self, client: Any, period_type: str,
                              what: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
-        params: dict[str, Any] = {"periodType": period_type, "limit": str(SAVINGS_PAGE)}
-        for _ in range(MAX_PAGES):
+        page_size = self.envelope.page_size
+        params: dict[str, Any] = {"periodType": period_type, "limit": str(page_size)}
+        for _ in range(self.envelope.max_pages):
             data = require_mapping(
                 bitget_data(await client.private_earn_get_v2_earn_savings_assets(params), what),
                 what,
@@ -292,16 +252,16 @@ class BitgetAdapter(ExchangeAdapter):
             page = _rows(require_key(data, "resultList", what), what)
             items += page
             end_id = data.get("endId")
-            if len(page) < SAVINGS_PAGE or not end_id:
+            if len(page) < page_size or not end_id:
                 return items
             params = {**params, "idLessThan": str(end_id)}
-        raise BadResponseError(f"{what}: more than {MAX_PAGES} pages")
+        raise self.envelope.too_many_pages(what)
 
     async def read_flexible_savings(self, client: Any) -> list[WalletBalance]:
         what = "Bitget flexible savings"
         rows = []
         for item in await self._savings(client, "flexible", what):
-            asset = _asset(client, item.get("productCoin"), what)
+            asset = asset_code(client, item.get("productCoin"), what)
             total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
             rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
         return merge_rows(rows)
@@ -311,7 +271,7 @@ class BitgetAdapter(ExchangeAdapter):
         today = start_of_day(utc_now())
         rows = []
         for item in await self._savings(client, "fixed", what):
-            asset = _asset(client, item.get("productCoin"), what)
+            asset = asset_code(client, item.get("productCoin"), what)
             total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
             period = amount(item.get("period"), f"{what} period", default=ZERO)
             held = amount(item.get("holdDays"), f"{what} holdDays", default=ZERO)
@@ -327,7 +287,7 @@ class BitgetAdapter(ExchangeAdapter):
         what = "Bitget Earn account assets"
         response = await client.private_earn_get_v2_earn_account_assets()
         for entry in _rows(bitget_data(response, what), what):
-            asset = _asset(client, entry.get("coin"), what)
+            asset = asset_code(client, entry.get("coin"), what)
             held = amount(entry.get("amount"), f"{what} {asset} amount")
             other = held - savings.get(asset, ZERO)
             if other > 0:

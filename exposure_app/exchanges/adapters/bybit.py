@@ -30,22 +30,19 @@ Key permissions: ``GET /v5/user/query-api`` (``readOnly``, ``permissions``,
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import (
-    AccountReading,
-    KeyPermissions,
-    PermissionLevel,
-    WalletBalance,
-)
+from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
+from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
+    Envelope,
     amount,
+    asset_code,
     merge_rows,
     require_key,
     require_list,
@@ -57,28 +54,23 @@ TRADE_GROUPS = ("ContractTrade", "Spot", "Options", "Derivatives", "Exchange", "
                 "BlockTrade", "Earn")
 
 
-def bybit_result(response: Any, what: str) -> dict[str, Any]:
-    """The ``result`` object of a successful Bybit envelope (``retCode`` 0)."""
-    body = require_mapping(response, what)
-    code = require_key(body, "retCode", what)
-    if str(code) != "0":
-        raise BadResponseError(f"{what}: the exchange answered retCode {code}")
-    return require_mapping(require_key(body, "result", what), f"{what} result")
-
-
-def _asset(client: Any, coin: Any, what: str) -> str:
-    if not isinstance(coin, str) or not coin:
-        raise BadResponseError(f"{what}: a row has no coin")
-    return client.safe_currency_code(coin)
+# Every v5 answer: {"retCode": 0, "retMsg": "OK", "result": {...}}. 10016
+# "Service is restarting" is Bybit's answer while it is down for an upgrade;
+# ccxt maps it to a plain ExchangeError.
+ENVELOPE = Envelope("Bybit", code_key="retCode", success=("0",), data_key="result",
+                    error_codes={"10016": ErrorKind.MAINTENANCE})
+bybit_result = ENVELOPE.data_mapping
 
 
 class BybitAdapter(ExchangeAdapter):
     """Reads Bybit wallets; stateless, runs on the sync service's loop."""
 
     exchange_id: ClassVar[str] = "bybit"
+    envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
-        self._mode_probe: asyncio.Future | None = None
+        # ccxt's own option: with it set, ccxt never probes the mode itself
+        self.mode = AccountMode("enableUnifiedAccount", UTA_FACT, self._probe_mode)
         self._key_info: dict[str, Any] | None = None
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
@@ -86,15 +78,10 @@ class BybitAdapter(ExchangeAdapter):
         # markets (prices through fetch_tickers), only spot instruments.
         options: dict[str, Any] = {"enableUnifiedMargin": False,
                                    "fetchMarkets": {"types": ["spot"]}}
-        if isinstance(cached.get(UTA_FACT), bool):
-            options["enableUnifiedAccount"] = cached[UTA_FACT]
-        return options
+        return {**options, **self.mode.ccxt_options(cached)}
 
     def detected_facts(self, client: Any) -> dict[str, Any]:
-        facts = super().detected_facts(client)
-        if isinstance(client.options.get("enableUnifiedAccount"), bool):
-            facts[UTA_FACT] = client.options["enableUnifiedAccount"]
-        return facts
+        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
 
     def wallets(self) -> list[WalletSpec]:
         return [
@@ -104,13 +91,6 @@ class BybitAdapter(ExchangeAdapter):
             WalletSpec("earn_flexible", self.read_flexible_saving),
             WalletSpec("staking", self.read_onchain_earn),
         ]
-
-    def classify(self, exc: BaseException, client: Any) -> SyncError:
-        # 10016 "Service is restarting" is Bybit's answer while it is down for
-        # an upgrade; ccxt maps it to a plain ExchangeError.
-        if '"retCode":10016' in str(exc).replace(" ", ""):
-            return make_error(ErrorKind.MAINTENANCE, self.exchange_id)
-        return super().classify(exc, client)
 
     async def read_balances(self, client: Any) -> AccountReading:
         self._key_info = None   # only an answer from this read may stand in for the key check
@@ -123,14 +103,7 @@ class BybitAdapter(ExchangeAdapter):
         return reading
 
     async def is_unified(self, client: Any) -> bool:
-        """The account mode: cached in the client's options, else learnt once."""
-        known = client.options.get("enableUnifiedAccount")
-        if isinstance(known, bool):
-            return known
-        probe = self._mode_probe
-        if probe is None or probe.done():
-            probe = self._mode_probe = asyncio.ensure_future(self._probe_mode(client))
-        return await asyncio.shield(probe)
+        return await self.mode.is_unified(client)
 
     async def _probe_mode(self, client: Any) -> bool:
         what = "Bybit API key information"
@@ -139,9 +112,8 @@ class BybitAdapter(ExchangeAdapter):
         uta = require_key(result, "uta", what)
         if str(uta) not in ("0", "1"):
             raise BadResponseError(f"{what}: unknown uta value {uta!r}")
-        client.options["enableUnifiedAccount"] = str(uta) == "1"
         client.options["enableUnifiedMargin"] = False
-        return client.options["enableUnifiedAccount"]
+        return str(uta) == "1"
 
     async def _wallet_balance(self, client: Any, account_type: str) -> list[WalletBalance]:
         """Rows of one wallet-balance account type; re-learns a stale cached mode."""
@@ -152,8 +124,7 @@ class BybitAdapter(ExchangeAdapter):
         except Exception as exc:
             text = str(exc).replace(" ", "")
             if account_type != "UNIFIED" and '"retCode":10001' in text and "UNIFIED" in text:
-                client.options["enableUnifiedAccount"] = None   # stale: learn it again
-                self._mode_probe = None
+                self.mode.forget(client)   # stale: learn it again
             raise
         wallet = "futures" if account_type == "CONTRACT" else "spot"
         return self._coin_rows(client, response, wallet, f"Bybit {account_type} wallet balance")
@@ -193,7 +164,7 @@ class BybitAdapter(ExchangeAdapter):
                                  f"{what} coins")
             for coin in coins:
                 coin = require_mapping(coin, what)
-                asset = _asset(client, coin.get("coin"), what)
+                asset = asset_code(client, coin.get("coin"), what)
                 total = amount(coin.get("equity"), f"{what} {asset} equity")
                 if wallet == "futures":
                     movable = amount(coin.get("availableToWithdraw"),
@@ -218,7 +189,7 @@ class BybitAdapter(ExchangeAdapter):
         rows = []
         for coin in require_list(require_key(result, "balance", what), f"{what} balance"):
             coin = require_mapping(coin, what)
-            asset = _asset(client, coin.get("coin"), what)
+            asset = asset_code(client, coin.get("coin"), what)
             total = amount(coin.get("walletBalance"), f"{what} {asset} walletBalance")
             movable = amount(coin.get("transferBalance"), f"{what} {asset} transferBalance",
                              default=total)
@@ -237,7 +208,7 @@ class BybitAdapter(ExchangeAdapter):
         what = "Bybit Flexible Savings positions"
         rows = []
         for position in await self._positions(client, "FlexibleSaving", what):
-            asset = _asset(client, position.get("coin"), what)
+            asset = asset_code(client, position.get("coin"), what)
             total = amount(position.get("amount"), f"{what} {asset} amount")
             rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
         return merge_rows(rows)
@@ -246,7 +217,7 @@ class BybitAdapter(ExchangeAdapter):
         what = "Bybit On-chain Earn positions"
         rows = []
         for position in await self._positions(client, "OnChain", what):
-            asset = _asset(client, position.get("coin"), what)
+            asset = asset_code(client, position.get("coin"), what)
             total = amount(position.get("amount"), f"{what} {asset} amount")
             settlement = position.get("settlementTime")
             if settlement not in (None, ""):

@@ -30,41 +30,36 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import (
-    AccountReading,
-    KeyPermissions,
-    PermissionLevel,
-    WalletBalance,
-)
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.adapters.response_checks import (
-    ZERO,
-    SharedCall,
-    amount,
-    bad,
-    merge_rows,
-    require_dict,
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
+from exposure_app.exchanges.validation import (
+    Envelope,
+    list_at,
+    mapping_at,
+    quantity_at,
     require_key,
-    require_list,
+    require_mapping,
     row,
+    sum_rows,
 )
-from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
 
-_EXCHANGE = "Coinbase"
-_PAGE_LIMIT = 250
-_MAX_PAGES = 200   # 50,000 accounts: far beyond any real user; stops a cursor loop
+# Bare JSON bodies; account lists in pages of 250, at most 200 pages (50,000
+# accounts: far beyond any real user; stops a cursor loop).
+ENVELOPE = Envelope("Coinbase", code_key=None, data_key=None, page_size=250, max_pages=200)
 
 
 def classify_account(account: Any, what: str) -> tuple[str, str, bool, str | None]:
     """``(wallet, currency code, all locked, lock reason)`` for one v2 account."""
-    account = require_dict(account, _EXCHANGE, what)
-    currency = require_key(account, "currency", _EXCHANGE, what)
+    account = require_mapping(account, f"Coinbase {what}")
+    currency = require_key(account, "currency", f"Coinbase {what}")
     if isinstance(currency, dict):
-        code = require_key(currency, "code", _EXCHANGE, f"{what}.currency")
+        code = require_key(currency, "code", f"Coinbase {what}.currency")
     else:
         code = currency   # very old answers had the bare code here
     if not isinstance(code, str) or not code:
-        raise bad(_EXCHANGE, f"{what} has no currency code")
+        raise BadResponseError(f"Coinbase: {what} has no currency code")
     name = str(account.get("name") or "")
     kind = str(account.get("type") or "")
     if code == "ETH2":
@@ -81,14 +76,12 @@ def parse_holds(accounts: list[Any]) -> dict[str, Decimal]:
     holds: dict[str, Decimal] = {}
     for index, account in enumerate(accounts):
         what = f"brokerage accounts[{index}]"
-        account = require_dict(account, _EXCHANGE, what)
-        hold = require_dict(require_key(account, "hold", _EXCHANGE, what), _EXCHANGE,
-                            f"{what}.hold")
-        value = amount(require_key(hold, "value", _EXCHANGE, f"{what}.hold"), _EXCHANGE,
-                       f"{what}.hold.value")
+        account = require_mapping(account, f"Coinbase {what}")
+        hold = mapping_at(account, "hold", f"Coinbase {what}")
+        value = quantity_at(hold, "value", f"Coinbase {what}.hold")
         currency = hold.get("currency") or account.get("currency")
         if not isinstance(currency, str) or not currency:
-            raise bad(_EXCHANGE, f"{what} has no currency")
+            raise BadResponseError(f"Coinbase: {what} has no currency")
         holds[currency] = holds.get(currency, ZERO) + value
     return holds
 
@@ -110,22 +103,20 @@ def parse_accounts(accounts: list[Any]) -> list[WalletBalance]:
     for index, account in enumerate(accounts):
         what = f"accounts[{index}]"
         wallet, code, all_locked, reason = classify_account(account, what)
-        balance = require_dict(require_key(account, "balance", _EXCHANGE, what), _EXCHANGE,
-                               f"{what}.balance")
-        total = amount(require_key(balance, "amount", _EXCHANGE, f"{what}.balance"),
-                       _EXCHANGE, f"{what}.balance.amount")
+        balance = mapping_at(account, "balance", f"Coinbase {what}")
+        total = quantity_at(balance, "amount", f"Coinbase {what}.balance")
         rows.append(row(wallet, code, total=total, locked=total if all_locked else ZERO,
                         lock_reason=reason))
-    return merge_rows(rows)
+    return sum_rows(rows)
 
 
 def parse_key_permissions(response: Any) -> KeyPermissions:
-    body = require_dict(response, _EXCHANGE, "key_permissions")
+    body = require_mapping(response, "Coinbase key_permissions")
     flags = {}
     for name in ("can_view", "can_trade", "can_transfer"):
-        value = require_key(body, name, _EXCHANGE, "key_permissions")
+        value = require_key(body, name, "Coinbase key_permissions")
         if not isinstance(value, bool):
-            raise bad(_EXCHANGE, f"key_permissions.{name} is not true/false")
+            raise BadResponseError(f"Coinbase: key_permissions.{name} is not true/false")
         flags[name] = value
     if flags["can_transfer"]:
         level = PermissionLevel.WITHDRAW
@@ -151,9 +142,7 @@ class CoinbaseAdapter(ExchangeAdapter):
     """
 
     exchange_id: ClassVar[str] = "coinbase"
-
-    def __init__(self) -> None:
-        self._accounts = SharedCall(self.read_accounts)
+    envelope: ClassVar[Envelope] = ENVELOPE
 
     @property
     def coverage_note(self) -> str:
@@ -171,17 +160,9 @@ class CoinbaseAdapter(ExchangeAdapter):
             return lambda rows: [r for r in rows if r.wallet == wallet]
 
         return [
-            WalletSpec("spot", self._accounts.reader(only("spot"))),
-            WalletSpec("staking", self._accounts.reader(only("staking"))),
-            WalletSpec("vault", self._accounts.reader(only("vault"))),
+            WalletSpec(wallet, self.shared_wallet("accounts", self.read_accounts, only(wallet)))
+            for wallet in ("spot", "staking", "vault")
         ]
-
-    async def read_balances(self, client: Any) -> AccountReading:
-        self._accounts.reset(client)
-        try:
-            return await super().read_balances(client)
-        finally:
-            self._accounts.reset(client)
 
     async def read_accounts(self, client: Any) -> list[WalletBalance]:
         """Every wallet's rows: the v2 account list with the v3 holds applied."""
@@ -192,42 +173,40 @@ class CoinbaseAdapter(ExchangeAdapter):
         """Open-order holds per currency from every page of the v3 account list."""
         accounts: list[Any] = []
         cursor: str | None = None
-        for _ in range(_MAX_PAGES):
-            params: dict[str, Any] = {"limit": _PAGE_LIMIT}
+        for _ in range(self.envelope.max_pages):
+            params: dict[str, Any] = {"limit": self.envelope.page_size}
             if cursor:
                 params["cursor"] = cursor
-            page = require_dict(await client.v3_private_get_brokerage_accounts(params),
-                                _EXCHANGE, "brokerage accounts")
-            accounts += require_list(require_key(page, "accounts", _EXCHANGE, "brokerage accounts"),
-                                     _EXCHANGE, "brokerage accounts.accounts")
+            page = require_mapping(await client.v3_private_get_brokerage_accounts(params),
+                                   "Coinbase brokerage accounts")
+            accounts += list_at(page, "accounts", "Coinbase brokerage accounts")
             next_cursor = page.get("cursor")
             if not page.get("has_next") or not next_cursor:
                 return parse_holds(accounts)
             if next_cursor == cursor:
-                raise bad(_EXCHANGE, "the brokerage account list's pages repeat (cursor loop)")
+                raise BadResponseError("Coinbase: the brokerage account list's pages repeat (cursor loop)")
             cursor = str(next_cursor)
-        raise bad(_EXCHANGE, f"the brokerage account list has more than {_MAX_PAGES} pages")
+        raise self.envelope.too_many_pages("Coinbase brokerage accounts")
 
     async def read_v2_accounts(self, client: Any) -> list[WalletBalance]:
         """Every account on every page of ``GET /v2/accounts``."""
         accounts: list[Any] = []
         cursor: str | None = None
         seen: set[str] = set()
-        for _ in range(_MAX_PAGES):
-            params: dict[str, Any] = {"limit": _PAGE_LIMIT}
+        for _ in range(self.envelope.max_pages):
+            params: dict[str, Any] = {"limit": self.envelope.page_size}
             if cursor:
                 params["starting_after"] = cursor
-            page = require_dict(await client.v2_private_get_accounts(params), _EXCHANGE, "accounts")
-            accounts += require_list(require_key(page, "data", _EXCHANGE, "accounts"), _EXCHANGE,
-                                     "accounts.data")
+            page = require_mapping(await client.v2_private_get_accounts(params), "Coinbase accounts")
+            accounts += list_at(page, "data", "Coinbase accounts")
             pagination = page.get("pagination")
             cursor = pagination.get("next_starting_after") if isinstance(pagination, dict) else None
             if not cursor:
                 return parse_accounts(accounts)
             if cursor in seen:
-                raise bad(_EXCHANGE, "the account list's pages repeat (cursor loop)")
+                raise BadResponseError("Coinbase: the account list's pages repeat (cursor loop)")
             seen.add(cursor)
-        raise bad(_EXCHANGE, f"the account list has more than {_MAX_PAGES} pages")
+        raise self.envelope.too_many_pages("Coinbase accounts")
 
     def classify(self, exc: BaseException, client: Any) -> SyncError:
         # ccxt raises AuthenticationError for the scope error and a plain

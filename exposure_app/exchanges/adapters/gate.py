@@ -52,114 +52,107 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, WalletBalance
+from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.adapters.response_checks import (
-    ZERO,
+from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
+from exposure_app.exchanges.validation import (
+    Envelope,
     amount,
-    bad,
-    merge_rows,
-    optional_amount,
-    require_dict,
+    asset_code,
+    mapping_at,
+    optional_quantity,
+    quantity_at,
     require_key,
     require_list,
+    require_mapping,
     row,
+    sum_rows,
 )
-from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
 
-_EXCHANGE = "Gate"
 log = logging.getLogger(__name__)
-
-
-def _code(client: Any, currency_id: Any, what: str) -> str:
-    if not isinstance(currency_id, str) or not currency_id:
-        raise bad(_EXCHANGE, f"{what} has no currency")
-    return client.safe_currency_code(currency_id)
 
 
 def parse_spot(client: Any, response: Any, wallet: str = "spot") -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(response, _EXCHANGE, f"{wallet} accounts")):
+    for index, entry in enumerate(require_list(response, f"Gate {wallet} accounts")):
         what = f"{wallet} accounts[{index}]"
-        entry = require_dict(entry, _EXCHANGE, what)
-        code = _code(client, require_key(entry, "currency", _EXCHANGE, what), what)
-        free = amount(require_key(entry, "available", _EXCHANGE, what), _EXCHANGE, f"{what}.available")
-        locked = amount(require_key(entry, "locked", _EXCHANGE, what), _EXCHANGE, f"{what}.locked")
+        entry = require_mapping(entry, f"Gate {what}")
+        code = asset_code(client, require_key(entry, "currency", f"Gate {what}"), what)
+        free = quantity_at(entry, "available", f"Gate {what}")
+        locked = quantity_at(entry, "locked", f"Gate {what}")
         rows.append(row(wallet, code, total=free + locked, locked=locked, lock_reason="open_orders"))
-    return merge_rows(rows)
+    return sum_rows(rows)
 
 
 def parse_isolated_margin(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
-    for index, pair in enumerate(require_list(response, _EXCHANGE, "margin accounts")):
+    for index, pair in enumerate(require_list(response, "Gate margin accounts")):
         what = f"margin accounts[{index}]"
-        pair = require_dict(pair, _EXCHANGE, what)
+        pair = require_mapping(pair, f"Gate {what}")
         for side in ("base", "quote"):
-            part = require_dict(require_key(pair, side, _EXCHANGE, what), _EXCHANGE, f"{what}.{side}")
-            code = _code(client, require_key(part, "currency", _EXCHANGE, f"{what}.{side}"), what)
-            free = amount(require_key(part, "available", _EXCHANGE, f"{what}.{side}"), _EXCHANGE,
-                          f"{what}.{side}.available")
-            locked = optional_amount(part, "locked", _EXCHANGE, f"{what}.{side}")
+            part = require_mapping(require_key(pair, side, f"Gate {what}"), f"Gate {what}.{side}")
+            code = asset_code(client, require_key(part, "currency", f"Gate {what}.{side}"), what)
+            free = quantity_at(part, "available", f"Gate {what}.{side}")
+            locked = optional_quantity(part, "locked", f"Gate {what}.{side}")
             rows.append(row("margin", code, total=free + locked, locked=locked,
                             lock_reason="open_orders"))
-    return merge_rows(rows)
+    return sum_rows(rows)
 
 
 def parse_cross_margin(client: Any, response: Any) -> list[WalletBalance]:
-    body = require_dict(response, _EXCHANGE, "cross margin account")
-    balances = require_dict(require_key(body, "balances", _EXCHANGE, "cross margin account"),
-                            _EXCHANGE, "cross margin account.balances")
+    body = require_mapping(response, "Gate cross margin account")
+    balances = mapping_at(body, "balances", "Gate cross margin account")
     rows = []
     for currency_id, entry in balances.items():
         what = f"cross margin balances[{currency_id!r}]"
-        entry = require_dict(entry, _EXCHANGE, what)
-        free = amount(require_key(entry, "available", _EXCHANGE, what), _EXCHANGE, f"{what}.available")
-        frozen = optional_amount(entry, "freeze", _EXCHANGE, what)
-        rows.append(row("cross_margin", _code(client, currency_id, what), total=free + frozen,
+        entry = require_mapping(entry, f"Gate {what}")
+        free = quantity_at(entry, "available", f"Gate {what}")
+        frozen = optional_quantity(entry, "freeze", f"Gate {what}")
+        rows.append(row("cross_margin", asset_code(client, currency_id, what), total=free + frozen,
                         locked=frozen, lock_reason="open_orders"))
-    return merge_rows(rows)
+    return sum_rows(rows)
 
 
 def parse_contract_account(client: Any, response: Any, wallet: str) -> list[WalletBalance]:
     what = f"{wallet} account"
-    body = require_dict(response, _EXCHANGE, what)
-    code = _code(client, require_key(body, "currency", _EXCHANGE, what), what)
-    balance = amount(require_key(body, "total", _EXCHANGE, what), _EXCHANGE, f"{what}.total")
+    body = require_mapping(response, f"Gate {what}")
+    code = asset_code(client, require_key(body, "currency", f"Gate {what}"), what)
+    balance = quantity_at(body, "total", f"Gate {what}")
     pnl = body.get("unrealised_pnl")
     if pnl not in (None, ""):
-        balance += amount(pnl, _EXCHANGE, f"{what}.unrealised_pnl", allow_negative=True)
+        balance += amount(pnl, f"Gate {what}.unrealised_pnl")
     margin = ZERO
     for key in ("position_margin", "order_margin", "init_margin"):
-        margin += optional_amount(body, key, _EXCHANGE, what)
+        margin += optional_quantity(body, key, f"Gate {what}")
     total = max(balance, ZERO)
-    return merge_rows([row(wallet, code, total=total, locked=margin, lock_reason="margin")])
+    return sum_rows([row(wallet, code, total=total, locked=margin, lock_reason="margin")])
 
 
 def parse_uni_lends(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(response, _EXCHANGE, "uni lends")):
+    for index, entry in enumerate(require_list(response, "Gate uni lends")):
         what = f"uni lends[{index}]"
-        entry = require_dict(entry, _EXCHANGE, what)
-        code = _code(client, require_key(entry, "currency", _EXCHANGE, what), what)
-        total = amount(require_key(entry, "amount", _EXCHANGE, what), _EXCHANGE, f"{what}.amount")
-        frozen = optional_amount(entry, "frozen_amount", _EXCHANGE, what)
+        entry = require_mapping(entry, f"Gate {what}")
+        code = asset_code(client, require_key(entry, "currency", f"Gate {what}"), what)
+        total = quantity_at(entry, "amount", f"Gate {what}")
+        frozen = optional_quantity(entry, "frozen_amount", f"Gate {what}")
         rows.append(row("earn_flexible", code, total=total, locked=frozen, lock_reason="redeeming"))
-    return merge_rows(rows)
+    return sum_rows(rows)
 
 
 def parse_staking_assets(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(response, _EXCHANGE, "staking assets")):
+    for index, entry in enumerate(require_list(response, "Gate staking assets")):
         what = f"staking assets[{index}]"
-        entry = require_dict(entry, _EXCHANGE, what)
-        code = _code(client, require_key(entry, "mortgage_coin", _EXCHANGE, what), what)
-        staked = amount(require_key(entry, "mortgage_amount", _EXCHANGE, what), _EXCHANGE,
-                        f"{what}.mortgage_amount")
-        frozen = optional_amount(entry, "freeze_amount", _EXCHANGE, what)
+        entry = require_mapping(entry, f"Gate {what}")
+        code = asset_code(client, require_key(entry, "mortgage_coin", f"Gate {what}"), what)
+        staked = quantity_at(entry, "mortgage_amount", f"Gate {what}")
+        frozen = optional_quantity(entry, "freeze_amount", f"Gate {what}")
         total = staked + frozen
         locked_product = str(entry.get("type")) == "1"
         rows.append(row("staking", code, total=total, locked=total if locked_product else frozen,
                         lock_reason="staking"))
-    return merge_rows(rows)
+    return sum_rows(rows)
 
 
 # Gate's account names (wallet/total_balance "details") that the wallets above read
@@ -170,22 +163,21 @@ _READ_ACCOUNTS = frozenset({
 
 def unread_accounts(response: Any) -> dict[str, Decimal]:
     """Gate accounts with a value that no wallet reader covers: name -> value."""
-    body = require_dict(response, _EXCHANGE, "total balance")
-    details = require_dict(require_key(body, "details", _EXCHANGE, "total balance"),
-                           _EXCHANGE, "total balance.details")
+    body = require_mapping(response, "Gate total balance")
+    details = mapping_at(body, "details", "Gate total balance")
     unread = {}
     for name, entry in details.items():
-        entry = require_dict(entry, _EXCHANGE, f"total balance.details[{name!r}]")
-        value = amount(require_key(entry, "amount", _EXCHANGE, f"total balance.{name}"),
-                       _EXCHANGE, f"total balance.{name}.amount", allow_negative=True)
+        entry = require_mapping(entry, f"Gate total balance.details[{name!r}]")
+        value = amount(require_key(entry, "amount", f"Gate total balance.{name}"),
+                       f"Gate total balance.{name}.amount")
         if name not in _READ_ACCOUNTS and value > 0:
             unread[str(name)] = value
     return unread
 
 
 _DUAL_DONE = frozenset({"SETTLEMENT_SUCCESS", "CANCELED", "FAILED", "REFUND_SUCCESS"})
-DUAL_PAGE_LIMIT = 100
-_MAX_PAGES = 100
+# Bare JSON bodies (errors carry a "label"); dual investment orders in pages of 100.
+ENVELOPE = Envelope("Gate", code_key=None, data_key=None, page_size=100, max_pages=100)
 
 
 def parse_dual_orders(client: Any, orders: list[Any]) -> list[WalletBalance]:
@@ -197,19 +189,18 @@ def parse_dual_orders(client: Any, orders: list[Any]) -> list[WalletBalance]:
     rows = []
     for index, order in enumerate(orders):
         what = f"dual orders[{index}]"
-        order = require_dict(order, _EXCHANGE, what)
-        if require_key(order, "status", _EXCHANGE, what) in _DUAL_DONE:
+        order = require_mapping(order, f"Gate {what}")
+        if require_key(order, "status", f"Gate {what}") in _DUAL_DONE:
             continue
-        code = _code(client, require_key(order, "invest_currency", _EXCHANGE, what), what)
-        invested = amount(require_key(order, "invest_amount", _EXCHANGE, what), _EXCHANGE,
-                          f"{what}.invest_amount")
+        code = asset_code(client, require_key(order, "invest_currency", f"Gate {what}"), what)
+        invested = quantity_at(order, "invest_amount", f"Gate {what}")
         delivery = order.get("delivery_time")
         unlock_at = None
         if isinstance(delivery, int) and not isinstance(delivery, bool) and delivery > 0:
             unlock_at = datetime.fromtimestamp(delivery, UTC).isoformat(timespec="seconds")
         rows.append(row("earn_locked", code, total=invested, locked=invested,
                         lock_reason="dual_investment", unlock_at=unlock_at))
-    return merge_rows(rows)
+    return sum_rows(rows)
 
 
 def _not_opened(exc: Exception) -> bool:
@@ -223,6 +214,7 @@ class GateAdapter(ExchangeAdapter):
     """
 
     exchange_id: ClassVar[str] = "gate"
+    envelope: ClassVar[Envelope] = ENVELOPE
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         # The readers use implicit endpoints and never load markets. Prices do
@@ -317,15 +309,14 @@ class GateAdapter(ExchangeAdapter):
 
     async def read_dual_orders(self, client: Any) -> list[WalletBalance]:
         orders: list[Any] = []
-        for page in range(1, _MAX_PAGES + 1):
-            batch = require_list(
-                await client.private_earn_get_dual_orders({"page": page,
-                                                           "limit": DUAL_PAGE_LIMIT}),
-                _EXCHANGE, "dual orders")
+        page_size = self.envelope.page_size
+        for page in range(1, self.envelope.max_pages + 1):
+            batch = require_list(await client.private_earn_get_dual_orders({"page": page,
+                                                           "limit": page_size}), "Gate dual orders")
             orders += batch
-            if len(batch) < DUAL_PAGE_LIMIT:
+            if len(batch) < page_size:
                 return parse_dual_orders(client, orders)
-        raise bad(_EXCHANGE, f"the dual investment order list has more than {_MAX_PAGES} pages")
+        raise self.envelope.too_many_pages("Gate dual investment orders")
 
     async def read_staking(self, client: Any) -> list[WalletBalance]:
         return parse_staking_assets(client, await client.private_earn_get_staking_assets())

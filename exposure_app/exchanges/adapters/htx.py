@@ -34,27 +34,24 @@ from __future__ import annotations
 import time
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import (
-    AccountReading,
-    KeyPermissions,
-    PermissionLevel,
-    WalletBalance,
-)
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.adapters.response_checks import (
-    ZERO,
-    SharedCall,
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
+from exposure_app.exchanges.validation import (
+    Envelope,
     amount,
-    bad,
-    merge_rows,
-    require_dict,
+    list_at,
+    mapping_at,
+    quantity,
+    quantity_at,
     require_key,
     require_list,
+    require_mapping,
     row,
+    sum_rows,
 )
-from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
 
-_EXCHANGE = "HTX"
 ACCOUNT_IDS_FACT = "htx_account_ids"
 ACCOUNT_IDS_CHECKED_FACT = "htx_account_ids_checked_at"
 # An account opened later (OTC, earn) must not stay unread for long: the
@@ -66,40 +63,35 @@ _HELD = {"trade": False, "frozen": True, "lock": True, "bank": False}
 _DEBTS = frozenset({"loan", "interest"})
 
 
-def _data(response: Any, what: str) -> Any:
-    body = require_dict(response, _EXCHANGE, what)
-    status = require_key(body, "status", _EXCHANGE, what)
-    if status != "ok":
-        raise bad(_EXCHANGE, f"{what} has status {status!r}")
-    return require_key(body, "data", _EXCHANGE, what)
+# Spot-host answers: {"status": "ok", "data": ...}; "error" with err-code otherwise.
+ENVELOPE = Envelope("HTX", code_key="status", success=("ok",))
 
 
 def parse_account_ids(response: Any) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for index, entry in enumerate(require_list(_data(response, "accounts"), _EXCHANGE,
-                                               "accounts.data")):
-        entry = require_dict(entry, _EXCHANGE, f"accounts[{index}]")
-        kind = require_key(entry, "type", _EXCHANGE, f"accounts[{index}]")
-        account_id = require_key(entry, "id", _EXCHANGE, f"accounts[{index}]")
+    for index, entry in enumerate(ENVELOPE.data_list(response, "HTX accounts")):
+        entry = require_mapping(entry, f"HTX accounts[{index}]")
+        kind = require_key(entry, "type", f"HTX accounts[{index}]")
+        account_id = require_key(entry, "id", f"HTX accounts[{index}]")
         if not isinstance(account_id, int) or isinstance(account_id, bool):
-            raise bad(_EXCHANGE, f"accounts[{index}].id is not a number")
+            raise BadResponseError(f"HTX: accounts[{index}].id is not a number")
         if kind in ("spot", "otc", "deposit-earning") and kind not in ids:
             ids[str(kind)] = account_id
     if "spot" not in ids:
-        raise bad(_EXCHANGE, "the account list has no spot account")
+        raise BadResponseError("HTX: the account list has no spot account")
     return ids
 
 
 def parse_balance_list(client: Any, entries: Any, wallet: str, what: str) -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(entries, _EXCHANGE, what)):
+    for index, entry in enumerate(require_list(entries, f"HTX {what}")):
         line = f"{what}[{index}]"
-        entry = require_dict(entry, _EXCHANGE, line)
-        currency = require_key(entry, "currency", _EXCHANGE, line)
-        kind = require_key(entry, "type", _EXCHANGE, line)
+        entry = require_mapping(entry, f"HTX {line}")
+        currency = require_key(entry, "currency", f"HTX {line}")
+        kind = require_key(entry, "type", f"HTX {line}")
         if not isinstance(currency, str) or not currency:
-            raise bad(_EXCHANGE, f"{line} has no currency")
-        value = amount(require_key(entry, "balance", _EXCHANGE, line), _EXCHANGE, f"{line}.balance")
+            raise BadResponseError(f"HTX: {line} has no currency")
+        value = quantity_at(entry, "balance", f"HTX {line}")
         if kind in _DEBTS:
             continue
         held = _HELD.get(str(kind))
@@ -109,63 +101,58 @@ def parse_balance_list(client: Any, entries: Any, wallet: str, what: str) -> lis
         code = client.safe_currency_code(currency.upper())
         rows.append(row(wallet, code, total=value, locked=value if held else ZERO,
                         lock_reason="open_orders"))
-    return merge_rows(rows)
+    return sum_rows(rows)
 
 
 def parse_contract_balance(client: Any, response: Any) -> list[WalletBalance]:
-    body = require_dict(response, _EXCHANGE, "contract balance")
-    code = require_key(body, "code", _EXCHANGE, "contract balance")
+    body = require_mapping(response, "HTX contract balance")
+    code = require_key(body, "code", "HTX contract balance")
     if str(code) != "200":
-        raise bad(_EXCHANGE, f"contract balance has code {code!r}")
-    data = require_dict(require_key(body, "data", _EXCHANGE, "contract balance"), _EXCHANGE,
-                        "contract balance.data")
+        raise BadResponseError(f"HTX: contract balance has code {code!r}")
+    data = mapping_at(body, "data", "HTX contract balance")
     rows = []
-    for index, entry in enumerate(require_list(require_key(data, "details", _EXCHANGE,
-                                                           "contract balance.data"),
-                                               _EXCHANGE, "contract balance.details")):
+    details = require_list(require_key(data, "details", "HTX contract balance.data"),
+                           "HTX contract balance.details")
+    for index, entry in enumerate(details):
         what = f"contract balance.details[{index}]"
-        entry = require_dict(entry, _EXCHANGE, what)
-        currency = require_key(entry, "currency", _EXCHANGE, what)
-        equity = amount(require_key(entry, "equity", _EXCHANGE, what), _EXCHANGE,
-                        f"{what}.equity", allow_negative=True)
+        entry = require_mapping(entry, f"HTX {what}")
+        currency = require_key(entry, "currency", f"HTX {what}")
+        equity = amount(require_key(entry, "equity", f"HTX {what}"), f"HTX {what}.equity")
         margin = entry.get("initial_margin")
-        locked = ZERO if margin in (None, "") else amount(margin, _EXCHANGE,
-                                                          f"{what}.initial_margin")
+        locked = ZERO if margin in (None, "") else quantity(margin, f"HTX {what}.initial_margin")
         rows.append(row("futures", client.safe_currency_code(str(currency).upper()),
                         total=max(equity, ZERO), locked=locked, lock_reason="margin"))
-    return merge_rows(rows)
+    return sum_rows(rows)
 
 
 def parse_coin_margined(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(_data(response, "coin-margined account"),
-                                               _EXCHANGE, "coin-margined account.data")):
+    for index, entry in enumerate(ENVELOPE.data_list(response, "HTX coin-margined account")):
         what = f"coin-margined account[{index}]"
-        entry = require_dict(entry, _EXCHANGE, what)
-        symbol = require_key(entry, "symbol", _EXCHANGE, what)
+        entry = require_mapping(entry, f"HTX {what}")
+        symbol = require_key(entry, "symbol", f"HTX {what}")
         if not isinstance(symbol, str) or not symbol:
-            raise bad(_EXCHANGE, f"{what} has no symbol")
-        balance = amount(require_key(entry, "margin_balance", _EXCHANGE, what), _EXCHANGE,
-                         f"{what}.margin_balance", allow_negative=True)
+            raise BadResponseError(f"HTX: {what} has no symbol")
+        balance = amount(require_key(entry, "margin_balance", f"HTX {what}"), f"HTX {what}.margin_balance")
         margin = ZERO
         for key in ("margin_position", "margin_frozen"):
             value = entry.get(key)
             if value not in (None, ""):
-                margin += amount(value, _EXCHANGE, f"{what}.{key}")
+                margin += quantity(value, f"HTX {what}.{key}")
         rows.append(row("futures_coinm", client.safe_currency_code(symbol.upper()),
                         total=max(balance, ZERO), locked=margin, lock_reason="margin"))
-    return merge_rows(rows)
+    return sum_rows(rows)
 
 
 def parse_api_key(response: Any, access_key: str) -> KeyPermissions:
-    body = require_dict(response, _EXCHANGE, "api-key")
+    body = require_mapping(response, "HTX api-key")
     if str(body.get("code")) != "200":
-        raise bad(_EXCHANGE, f"api-key answered code {body.get('code')!r}")
-    keys = require_list(require_key(body, "data", _EXCHANGE, "api-key"), _EXCHANGE, "api-key.data")
+        raise BadResponseError(f"HTX: api-key answered code {body.get('code')!r}")
+    keys = list_at(body, "data", "HTX api-key")
     for entry in keys:
         if isinstance(entry, dict) and entry.get("accessKey") == access_key:
-            granted = {p.strip() for p in str(require_key(entry, "permission", _EXCHANGE,
-                                                            "api-key")).split(",") if p.strip()}
+            permission = str(require_key(entry, "permission", "HTX api-key"))
+            granted = {p.strip() for p in permission.split(",") if p.strip()}
             can_trade, can_withdraw = "trade" in granted, "withdraw" in granted
             level = (PermissionLevel.WITHDRAW if can_withdraw
                      else PermissionLevel.TRADE if can_trade else PermissionLevel.READ_ONLY)
@@ -174,7 +161,7 @@ def parse_api_key(response: Any, access_key: str) -> KeyPermissions:
                 ip_restricted=bool(entry.get("ipAddresses")), source="v2/user/api-key",
                 detail=",".join(sorted(granted)),
             )
-    raise bad(_EXCHANGE, "api-key did not list this key")
+    raise BadResponseError("HTX: api-key did not list this key")
 
 
 def _never_opened(exc: Exception) -> bool:
@@ -188,13 +175,11 @@ class HtxAdapter(ExchangeAdapter):
     """Reads HTX's spot-host accounts and the USDT-M contract account.
 
     Threading: coroutines run on the sync service's loop; the account-id list
-    is fetched at most once per client per sync (shared by the readers).
+    is fetched at most once per read (shared by the readers).
     """
 
     exchange_id: ClassVar[str] = "htx"
-
-    def __init__(self) -> None:
-        self._ids = SharedCall(self._account_ids)
+    envelope: ClassVar[Envelope] = ENVELOPE
 
     @property
     def coverage_note(self) -> str:
@@ -241,13 +226,6 @@ class HtxAdapter(ExchangeAdapter):
             return make_error(ErrorKind.CLOCK_SKEW, self.exchange_id)
         return super().classify(exc, client)
 
-    async def read_balances(self, client: Any) -> AccountReading:
-        self._ids.reset(client)
-        try:
-            return await super().read_balances(client)
-        finally:
-            self._ids.reset(client)
-
     async def _account_ids(self, client: Any) -> dict[str, int]:
         cached = client.options.get(_OPTION)
         if isinstance(cached, dict) and cached.get("spot"):
@@ -259,7 +237,7 @@ class HtxAdapter(ExchangeAdapter):
 
     def _account_reader(self, kind: str, wallet: str):
         async def read(client: Any) -> list[WalletBalance]:
-            ids = await self._ids.get(client)
+            ids = await self.once_per_read("account-ids", lambda: self._account_ids(client))
             if kind not in ids:
                 return []   # the user has no such account: nothing held there
             try:
@@ -272,24 +250,21 @@ class HtxAdapter(ExchangeAdapter):
                     client.options.pop(_OPTION, None)
                     client.options.pop(_OPTION_CHECKED, None)
                 raise
-            data = require_dict(_data(response, f"{wallet} balance"), _EXCHANGE,
-                                f"{wallet} balance.data")
-            return parse_balance_list(client, require_key(data, "list", _EXCHANGE,
-                                                          f"{wallet} balance"),
+            data = ENVELOPE.data_mapping(response, f"HTX {wallet} balance")
+            return parse_balance_list(client, require_key(data, "list", f"HTX {wallet} balance"),
                                       wallet, f"{wallet} balance.list")
 
         return read
 
     async def read_isolated_margin(self, client: Any) -> list[WalletBalance]:
-        data = require_list(_data(await client.spot_private_get_v1_margin_accounts_balance(),
-                                  "margin balance"), _EXCHANGE, "margin balance.data")
+        data = ENVELOPE.data_list(await client.spot_private_get_v1_margin_accounts_balance(),
+                                  "HTX margin balance")
         rows = []
         for index, pair in enumerate(data):
-            pair = require_dict(pair, _EXCHANGE, f"margin balance[{index}]")
-            rows += parse_balance_list(client, require_key(pair, "list", _EXCHANGE,
-                                                           f"margin balance[{index}]"),
+            pair = require_mapping(pair, f"HTX margin balance[{index}]")
+            rows += parse_balance_list(client, require_key(pair, "list", f"HTX margin balance[{index}]"),
                                        "margin", f"margin balance[{index}].list")
-        return merge_rows(rows)
+        return sum_rows(rows)
 
     async def read_cross_margin(self, client: Any) -> list[WalletBalance]:
         try:
@@ -298,10 +273,8 @@ class HtxAdapter(ExchangeAdapter):
             if _never_opened(exc):
                 return []
             raise
-        data = require_dict(_data(response, "cross margin balance"), _EXCHANGE,
-                            "cross margin balance.data")
-        return parse_balance_list(client, require_key(data, "list", _EXCHANGE,
-                                                      "cross margin balance"),
+        data = ENVELOPE.data_mapping(response, "HTX cross margin balance")
+        return parse_balance_list(client, require_key(data, "list", "HTX cross margin balance"),
                                   "cross_margin", "cross margin balance.list")
 
     async def read_futures(self, client: Any) -> list[WalletBalance]:
@@ -326,13 +299,13 @@ class HtxAdapter(ExchangeAdapter):
                     continue
                 raise
             rows += parse_coin_margined(client, response)
-        return merge_rows(rows)
+        return sum_rows(rows)
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
-        uid_body = require_dict(await client.v2private_get_user_uid(), _EXCHANGE, "uid")
-        uid = require_key(uid_body, "data", _EXCHANGE, "uid")
+        uid_body = require_mapping(await client.v2private_get_user_uid(), "HTX uid")
+        uid = require_key(uid_body, "data", "HTX uid")
         if not isinstance(uid, int) or isinstance(uid, bool):
-            raise bad(_EXCHANGE, "uid is not a number")
+            raise BadResponseError("HTX: uid is not a number")
         response = await client.v2private_get_user_api_key(
             {"uid": str(uid), "accessKey": client.apiKey})
         return parse_api_key(response, client.apiKey)

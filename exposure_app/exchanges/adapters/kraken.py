@@ -41,27 +41,22 @@ import logging
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import (
-    AccountReading,
-    KeyPermissions,
-    PermissionLevel,
-    WalletBalance,
-)
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.adapters.response_checks import (
-    ZERO,
-    SharedCall,
-    amount,
-    bad,
-    merge_rows,
-    require_dict,
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
+from exposure_app.exchanges.validation import (
+    Envelope,
+    list_at,
+    mapping_at,
+    quantity,
+    quantity_at,
     require_key,
-    require_list,
+    require_mapping,
     row,
+    sum_rows,
 )
-from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
 
-_EXCHANGE = "Kraken"
 log = logging.getLogger(__name__)
 
 # suffix -> (wallet, everything locked?, lock reason)
@@ -80,13 +75,18 @@ _WITHDRAW_PERMISSIONS = frozenset({"withdraw-funds"})
 _TRANSFER_PERMISSIONS = frozenset({"earn-funds"})
 
 
+# Every answer: {"error": [], "result": {...}}; a non-empty error list is a
+# failure (ccxt has raised for the ones it knows already).
+ENVELOPE = Envelope("Kraken", code_key=None, data_key="result")
+
+
 def _check_envelope(response: Any, what: str) -> Any:
-    """The ``result`` of a Kraken answer; errors were raised by ccxt already."""
-    body = require_dict(response, _EXCHANGE, what)
-    errors = require_list(require_key(body, "error", _EXCHANGE, what), _EXCHANGE, f"{what}.error")
+    """The ``result`` of a Kraken answer whose error list is empty."""
+    body = require_mapping(response, f"Kraken {what}")
+    errors = list_at(body, "error", f"Kraken {what}")
     if errors:
-        raise bad(_EXCHANGE, f"{what} reported errors: {', '.join(map(str, errors))}")
-    return require_key(body, "result", _EXCHANGE, what)
+        raise BadResponseError(f"Kraken: {what} reported errors: {', '.join(map(str, errors))}")
+    return ENVELOPE.data(body, f"Kraken {what}")
 
 
 def split_asset_id(client: Any, asset_id: str) -> tuple[str, str, bool, str]:
@@ -104,41 +104,37 @@ def split_asset_id(client: Any, asset_id: str) -> tuple[str, str, bool, str]:
 
 
 def parse_balance_ex(client: Any, response: Any) -> list[WalletBalance]:
-    result = require_dict(_check_envelope(response, "BalanceEx"), _EXCHANGE, "BalanceEx.result")
+    result = require_mapping(_check_envelope(response, "BalanceEx"), "Kraken BalanceEx.result")
     rows = []
     for asset_id, entry in result.items():
         what = f"BalanceEx.result[{asset_id!r}]"
-        entry = require_dict(entry, _EXCHANGE, what)
-        total = amount(require_key(entry, "balance", _EXCHANGE, what), _EXCHANGE, f"{what}.balance")
+        entry = require_mapping(entry, f"Kraken {what}")
+        total = quantity_at(entry, "balance", f"Kraken {what}")
         hold = entry.get("hold_trade")
-        held = ZERO if hold in (None, "") else amount(hold, _EXCHANGE, f"{what}.hold_trade")
+        held = ZERO if hold in (None, "") else quantity(hold, f"Kraken {what}.hold_trade")
         code, wallet, all_locked, reason = split_asset_id(client, asset_id)
         locked = total if all_locked else held
         rows.append(row(wallet, code, total=total, locked=locked, lock_reason=reason))
-    return merge_rows(rows)
+    return sum_rows(rows)
 
 
 def parse_unbonding(client: Any, response: Any) -> dict[str, list[tuple[Decimal, str]]]:
     """Unified code -> [(amount, unlock date)] of what is unbonding."""
-    result = require_dict(_check_envelope(response, "Earn/Allocations"), _EXCHANGE,
-                          "Earn/Allocations.result")
-    items = require_list(require_key(result, "items", _EXCHANGE, "Earn/Allocations.result"),
-                         _EXCHANGE, "Earn/Allocations.result.items")
+    result = require_mapping(_check_envelope(response, "Earn/Allocations"), "Kraken Earn/Allocations.result")
+    items = list_at(result, "items", "Kraken Earn/Allocations.result")
     unbonding: dict[str, list[tuple[Decimal, str]]] = {}
     for index, item in enumerate(items):
         what = f"Earn/Allocations.items[{index}]"
-        item = require_dict(item, _EXCHANGE, what)
-        code = client.safe_currency_code(str(require_key(item, "native_asset", _EXCHANGE, what)))
-        allocated = require_dict(require_key(item, "amount_allocated", _EXCHANGE, what),
-                                 _EXCHANGE, f"{what}.amount_allocated")
+        item = require_mapping(item, f"Kraken {what}")
+        code = client.safe_currency_code(str(require_key(item, "native_asset", f"Kraken {what}")))
+        allocated = mapping_at(item, "amount_allocated", f"Kraken {what}")
         for state in ("unbonding", "exit_queue"):
             part = allocated.get(state)
             if not isinstance(part, dict):
                 continue
             for entry in part.get("allocations") or []:
-                entry = require_dict(entry, _EXCHANGE, f"{what}.{state}.allocations[]")
-                native = amount(require_key(entry, "native", _EXCHANGE, f"{what}.{state}"),
-                                _EXCHANGE, f"{what}.{state}.native")
+                entry = require_mapping(entry, f"Kraken {what}.{state}.allocations[]")
+                native = quantity_at(entry, "native", f"Kraken {what}.{state}")
                 expires = entry.get("expires")
                 if native > 0 and isinstance(expires, str) and expires:
                     unbonding.setdefault(code, []).append((native, expires))
@@ -169,15 +165,12 @@ def apply_unlock_dates(rows: list[WalletBalance],
         if rest > 0:
             result.append(row(item.wallet, item.asset, total=rest, locked=rest,
                               lock_reason=item.lock_reason))
-    return merge_rows(result)
+    return sum_rows(result)
 
 
 def parse_api_key_info(response: Any) -> KeyPermissions:
-    info = require_dict(_check_envelope(response, "GetApiKeyInfo"), _EXCHANGE, "GetApiKeyInfo.result")
-    granted = require_list(
-        require_key(info, "permissions", _EXCHANGE, "GetApiKeyInfo.result"),
-        _EXCHANGE, "GetApiKeyInfo.result.permissions",
-    )
+    info = require_mapping(_check_envelope(response, "GetApiKeyInfo"), "Kraken GetApiKeyInfo.result")
+    granted = list_at(info, "permissions", "Kraken GetApiKeyInfo.result")
     names = {str(name) for name in granted}
     can_trade = bool(names & _TRADE_PERMISSIONS)
     can_withdraw = bool(names & _WITHDRAW_PERMISSIONS)
@@ -211,29 +204,20 @@ class KrakenAdapter(ExchangeAdapter):
     """
 
     exchange_id: ClassVar[str] = "kraken"
+    envelope: ClassVar[Envelope] = ENVELOPE
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         # The readers call implicit endpoints directly: no markets, currencies
         # or server time are fetched, so there is nothing to switch off.
         return {}
 
-    def __init__(self) -> None:
+    def wallets(self) -> list[WalletSpec]:
         # BalanceEx answers for all four wallets at once: one call per sync,
         # each wallet's reader takes its rows from it
-        self._balance_ex = SharedCall(self.read_balance_ex)
-
-    def wallets(self) -> list[WalletSpec]:
         return [
-            WalletSpec(name, self._balance_ex.reader(_rows_of(name)))
+            WalletSpec(name, self.shared_wallet("BalanceEx", self.read_balance_ex, _rows_of(name)))
             for name in ("spot", "earn_flexible", "staking", "earn_locked")
         ]
-
-    async def read_balances(self, client: Any) -> AccountReading:
-        self._balance_ex.reset(client)
-        try:
-            return await super().read_balances(client)
-        finally:
-            self._balance_ex.reset(client)
 
     async def read_balance_ex(self, client: Any) -> list[WalletBalance]:
         """Every wallet's rows from one ``BalanceEx`` call, with unlock dates."""

@@ -37,17 +37,19 @@ is read-only, ``Transfer``/``Withdrawal`` allow withdrawals).
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
+from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.validation import (
+    Envelope,
     amount,
+    asset_code,
     merge_rows,
     require_key,
     require_list,
@@ -63,25 +65,11 @@ STAKING_CATEGORIES = frozenset({"STAKING", "KCS_STAKING", "ETH2"})
 TRADE_PERMISSIONS = frozenset({"Spot", "Margin", "Futures", "Earn", "LeveragedToken"})
 WITHDRAW_PERMISSIONS = frozenset({"Transfer", "Withdrawal", "Withdraw"})
 TRANSFER_PERMISSIONS = frozenset({"InnerTransfer", "FlexTransfers"})
-EARN_PAGE_SIZE = 500
-MAX_PAGES = 50
-
-
-def kucoin_data(response: Any, what: str) -> Any:
-    """The ``data`` of a successful KuCoin envelope (``code`` ``"200000"``)."""
-    body = require_mapping(response, what)
-    code = require_key(body, "code", what)
-    if str(code) != "200000":
-        raise BadResponseError(f"{what}: the exchange answered code {code}")
-    return require_key(body, "data", what)
-
-
-def _asset(client: Any, currency: Any, what: str) -> str:
-    if not isinstance(currency, str) or not currency:
-        raise BadResponseError(f"{what}: a row has no currency")
-    if currency == "XBT":
-        return "BTC"
-    return client.safe_currency_code(currency)
+# Every answer: {"code": "200000", "data": ...}; Earn holdings come in pages of 500.
+ENVELOPE = Envelope("KuCoin", success=("200000",), page_size=500, max_pages=50)
+kucoin_data = ENVELOPE.data
+# the futures host names Bitcoin XBT
+ALIASES = {"XBT": "BTC"}
 
 
 def _mappings(value: Any, what: str) -> list[dict[str, Any]]:
@@ -97,11 +85,10 @@ class KucoinAdapter(ExchangeAdapter):
     """
 
     exchange_id: ClassVar[str] = "kucoin"
+    envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
-        # set only while read_balances runs, so answers never outlive one sync
-        self._shared: dict[str, asyncio.Future] | None = None
-        self._mode_probe: asyncio.Future | None = None
+        self.mode = AccountMode(MODE_OPTION, UTA_FACT, self._probe_mode)
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         options: dict[str, Any] = {
@@ -109,25 +96,13 @@ class KucoinAdapter(ExchangeAdapter):
             "hf": False,   # our readers list every account type; skips ccxt's hf probe
             "fetchMarkets": {"types": ["spot"], "fetchTickersFees": False},
         }
-        if isinstance(cached.get(UTA_FACT), bool):
-            options[MODE_OPTION] = cached[UTA_FACT]
-        return options
+        return {**options, **self.mode.ccxt_options(cached)}
 
     def detected_facts(self, client: Any) -> dict[str, Any]:
-        facts = super().detected_facts(client)
-        if isinstance(client.options.get(MODE_OPTION), bool):
-            facts[UTA_FACT] = client.options[MODE_OPTION]
-        return facts
+        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
 
     async def is_unified(self, client: Any) -> bool:
-        """The account mode: cached in ``client.options[MODE_OPTION]``, else read once."""
-        known = client.options.get(MODE_OPTION)
-        if isinstance(known, bool):
-            return known
-        probe = self._mode_probe
-        if probe is None or probe.done():
-            probe = self._mode_probe = asyncio.ensure_future(self._probe_mode(client))
-        return await asyncio.shield(probe)
+        return await self.mode.is_unified(client)
 
     async def _probe_mode(self, client: Any) -> bool:
         what = "KuCoin account mode"
@@ -136,8 +111,7 @@ class KucoinAdapter(ExchangeAdapter):
         mode = require_key(data, "selfAccountMode", what)
         if mode not in ("UNIFIED", "CLASSIC"):
             raise BadResponseError(f"{what}: unknown mode {mode!r}")
-        client.options[MODE_OPTION] = mode == "UNIFIED"
-        return client.options[MODE_OPTION]
+        return mode == "UNIFIED"
 
     def wallets(self) -> list[WalletSpec]:
         return [
@@ -150,22 +124,6 @@ class KucoinAdapter(ExchangeAdapter):
             WalletSpec("staking", self.read_staking),
         ]
 
-    async def read_balances(self, client: Any) -> AccountReading:
-        self._shared = {}
-        try:
-            return await super().read_balances(client)
-        finally:
-            self._shared = None
-
-    async def _once(self, key: str, fetch) -> Any:
-        if self._shared is None:      # a reader called on its own: no sharing
-            return await fetch()
-        future = self._shared.get(key)
-        if future is None:
-            future = asyncio.ensure_future(fetch())
-            self._shared[key] = future
-        return await asyncio.shield(future)
-
     # -- spot and funding ------------------------------------------------------------
 
     async def _accounts(self, client: Any) -> list[dict[str, Any]]:
@@ -174,7 +132,7 @@ class KucoinAdapter(ExchangeAdapter):
         async def fetch() -> list[dict[str, Any]]:
             return _mappings(kucoin_data(await client.private_get_accounts(), what), what)
 
-        return await self._once("accounts", fetch)
+        return await self.once_per_read("accounts", fetch)
 
     def _account_rows(self, client: Any, accounts, types: tuple[str, ...], wallet: str):
         what = f"KuCoin {wallet} accounts"
@@ -182,7 +140,7 @@ class KucoinAdapter(ExchangeAdapter):
         for entry in accounts:
             if entry.get("type") not in types:
                 continue
-            asset = _asset(client, entry.get("currency"), what)
+            asset = asset_code(client, entry.get("currency"), what, ALIASES)
             total = amount(entry.get("balance"), f"{what} {asset} balance")
             locked = amount(entry.get("holds"), f"{what} {asset} holds", default=ZERO)
             rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
@@ -211,7 +169,7 @@ class KucoinAdapter(ExchangeAdapter):
         rows = []
         for account in _mappings(require_key(data, "accounts", what), what):
             for entry in _mappings(require_key(account, "currencies", what), what):
-                asset = _asset(client, entry.get("currency"), what)
+                asset = asset_code(client, entry.get("currency"), what, ALIASES)
                 total = amount(entry.get("equity", entry.get("balance")), f"{what} {asset} equity")
                 hold = amount(entry.get("hold"), f"{what} {asset} hold", default=ZERO)
                 locked = min(max(hold, ZERO), max(total, ZERO))
@@ -222,7 +180,7 @@ class KucoinAdapter(ExchangeAdapter):
     # -- margin and futures --------------------------------------------------------------
 
     def _margin_row(self, client: Any, entry: dict[str, Any], what: str) -> WalletBalance:
-        asset = _asset(client, entry.get("currency"), what)
+        asset = asset_code(client, entry.get("currency"), what, ALIASES)
         gross = amount(entry.get("total"), f"{what} {asset} total")
         liability = amount(entry.get("liability"), f"{what} {asset} liability", default=ZERO)
         net = gross - liability
@@ -257,7 +215,7 @@ class KucoinAdapter(ExchangeAdapter):
         )
         rows = []
         for entry in _mappings(require_key(data, "accounts", what), what):
-            asset = _asset(client, entry.get("currency"), what)
+            asset = asset_code(client, entry.get("currency"), what, ALIASES)
             total = amount(entry.get("accountEquity"), f"{what} {asset} accountEquity")
             available = amount(entry.get("availableBalance"), f"{what} {asset} availableBalance",
                                default=total)
@@ -273,17 +231,17 @@ class KucoinAdapter(ExchangeAdapter):
 
         async def fetch() -> list[dict[str, Any]]:
             items: list[dict[str, Any]] = []
-            for page in range(1, MAX_PAGES + 1):
-                data = require_mapping(kucoin_data(await client.earn_get_earn_hold_assets(
-                    {"currentPage": page, "pageSize": EARN_PAGE_SIZE}), what), what)
+            for page in range(1, self.envelope.max_pages + 1):
+                data = self.envelope.data_mapping(await client.earn_get_earn_hold_assets(
+                    {"currentPage": page, "pageSize": self.envelope.page_size}), what)
                 items += _mappings(require_key(data, "items", what), what)
                 total_pages = int(amount(data.get("totalPage"), f"{what} totalPage",
                                          default=ZERO))
                 if page >= total_pages:
                     return items
-            raise BadResponseError(f"{what}: more than {MAX_PAGES} pages")
+            raise self.envelope.too_many_pages(what)
 
-        return await self._once("earn", fetch)
+        return await self.once_per_read("earn", fetch)
 
     def _earn_rows(self, client: Any, items, wallet: str) -> list[WalletBalance]:
         what = f"KuCoin Earn holdings ({wallet})"
@@ -294,7 +252,7 @@ class KucoinAdapter(ExchangeAdapter):
             item_wallet = "staking" if staking else ("earn_locked" if fixed else "earn_flexible")
             if item_wallet != wallet:
                 continue
-            asset = _asset(client, item.get("currency"), what)
+            asset = asset_code(client, item.get("currency"), what, ALIASES)
             total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
             redeeming = amount(item.get("redeemingAmount"), f"{what} redeemingAmount",
                                default=ZERO)

@@ -37,48 +37,35 @@ from exposure_app.domain.balances import KeyPermissions, PermissionLevel, Wallet
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
+    Envelope,
     amount,
+    asset_code,
     merge_rows,
     require_key,
     require_list,
     require_mapping,
 )
 
-
-def okx_data(response: Any, what: str) -> list[Any]:
-    """The ``data`` list of a successful OKX envelope (``code`` ``"0"``)."""
-    body = require_mapping(response, what)
-    code = require_key(body, "code", what)
-    if str(code) != "0":
-        raise BadResponseError(f"{what}: the exchange answered code {code}")
-    return require_list(require_key(body, "data", what), f"{what} data")
-
-
-def _asset(client: Any, currency_id: Any, what: str) -> str:
-    if not isinstance(currency_id, str) or not currency_id:
-        raise BadResponseError(f"{what}: a row has no currency")
-    return client.safe_currency_code(currency_id)
+# Every v5 answer: {"code": "0", "msg": "", "data": [...]}. 50030 "You don't
+# have permission to use this API endpoint" is not in ccxt's OKX error map, so
+# it arrives as a plain ExchangeError.
+ENVELOPE = Envelope("OKX", success=("0",), error_codes={"50030": ErrorKind.PERMISSION})
+okx_data = ENVELOPE.data_list
 
 
 class OkxAdapter(ExchangeAdapter):
     """Reads OKX wallets; stateless, runs on the sync service's loop."""
 
     exchange_id: ClassVar[str] = "okx"
+    envelope: ClassVar[Envelope] = ENVELOPE
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         # The readers use implicit endpoints and never load markets; should
         # anything call load_markets (prices through fetch_tickers), only spot
         # instruments are fetched, not futures, swaps and two option families.
         return {"fetchMarkets": {"types": ["spot"]}}
-
-    def classify(self, exc: BaseException, client: Any) -> SyncError:
-        # 50030 "You don't have permission to use this API endpoint" is not in
-        # ccxt's OKX error map, so it arrives as a plain ExchangeError.
-        if '"code":"50030"' in str(exc).replace(" ", ""):
-            return make_error(ErrorKind.PERMISSION, self.exchange_id)
-        return super().classify(exc, client)
 
     def wallets(self) -> list[WalletSpec]:
         return [
@@ -99,7 +86,7 @@ class OkxAdapter(ExchangeAdapter):
                                    f"{what} details")
             for detail in details:
                 detail = require_mapping(detail, what)
-                asset = _asset(client, detail.get("ccy"), what)
+                asset = asset_code(client, detail.get("ccy"), what)
                 total = amount(detail.get("eq"), f"{what} {asset} eq")
                 locked = amount(detail.get("frozenBal"), f"{what} {asset} frozenBal", default=ZERO)
                 rows.append(WalletBalance("spot", asset, total - locked, locked, total,
@@ -111,7 +98,7 @@ class OkxAdapter(ExchangeAdapter):
         rows = []
         for entry in okx_data(await client.private_get_asset_balances(), what):
             entry = require_mapping(entry, what)
-            asset = _asset(client, entry.get("ccy"), what)
+            asset = asset_code(client, entry.get("ccy"), what)
             total = amount(entry.get("bal"), f"{what} {asset} bal")
             locked = amount(entry.get("frozenBal"), f"{what} {asset} frozenBal", default=ZERO)
             rows.append(WalletBalance("funding", asset, total - locked, locked, total,
@@ -123,7 +110,7 @@ class OkxAdapter(ExchangeAdapter):
         rows = []
         for entry in okx_data(await client.private_get_finance_savings_balance(), what):
             entry = require_mapping(entry, what)
-            asset = _asset(client, entry.get("ccy"), what)
+            asset = asset_code(client, entry.get("ccy"), what)
             total = amount(entry.get("amt"), f"{what} {asset} amt")
             rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
         return merge_rows(rows)
@@ -144,7 +131,7 @@ class OkxAdapter(ExchangeAdapter):
             invested = require_list(require_key(order, "investData", what), f"{what} investData")
             for leg in invested:
                 leg = require_mapping(leg, what)
-                asset = _asset(client, leg.get("ccy"), what)
+                asset = asset_code(client, leg.get("ccy"), what)
                 amt = amount(leg.get("amt"), f"{what} {asset} amt")
                 if term > 0 or redeeming:
                     reason = "redeeming" if redeeming and term == 0 else "locked_earn"

@@ -43,6 +43,9 @@ class BarRow:
     direct: Decimal
     affiliated: Decimal
     level: str
+    """Colour key (``ui.levels.LEVEL_COLOURS``): the overview passes the custodian's health."""
+    share: float | None = None
+    """Share of net worth, shown first in the label."""
 
 
 def fold_rows(rows: list[BarRow]) -> list[BarRow]:
@@ -53,11 +56,14 @@ def fold_rows(rows: list[BarRow]) -> list[BarRow]:
     rest = rows[MAX_ROWS - 1 :]
     return [*rows[: MAX_ROWS - 1], BarRow(
         "", f"Other ({len(rest)})", sum((r.direct for r in rest), Decimal(0)),
-        sum((r.affiliated for r in rest), Decimal(0)), "none")]
+        sum((r.affiliated for r in rest), Decimal(0)), "none",
+        sum(r.share for r in rest) if all(r.share is not None for r in rest) else None)]  # type: ignore[misc]
 
 
 def value_label(row: BarRow, currency: str) -> str:
     text = format_compact_money(row.direct + row.affiliated, currency)
+    if row.share is not None:
+        text = f"{row.share * 100:.1f}% · {text}"
     if row.affiliated:
         text += f"  (incl. {format_compact_money(row.affiliated)} affiliated)"
     return text

@@ -9,8 +9,6 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -23,22 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.domain.models import Account
+from exposure_app.exchanges.client_factory import ConnectionOptions
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.widgets.cards import error_label, muted
-
-OPTION_KEYS = ("api_url", "sandbox", "proxy", "timeout_seconds")
-
-
-def _valid_url(text: str, schemes: tuple[str, ...]) -> bool:
-    parts = urlsplit(text)
-    return parts.scheme in schemes and bool(parts.netloc)
 
 
 class ConnectionDialog(QDialog):
     def __init__(self, store: ProfileStore, account: Account,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, secret_store=None) -> None:
         super().__init__(parent)
         self.store = store
+        self.secret_store = secret_store
         self.account = account
         self.setWindowTitle(f"Connection of {account.name}")
         options = dict(account.options)
@@ -70,21 +63,21 @@ class ConnectionDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> bool:
-        api_url = self.api_url.text().strip()
-        proxy = self.proxy.text().strip()
-        if api_url and not _valid_url(api_url, ("http", "https")):
-            self.error.setText("The API URL must be an http:// or https:// address.")
+        """Validate and store through the service: a user name and password in
+        a URL go to the keyring, the database keeps the bare URL."""
+        from exposure_app.services.exchange_accounts import ExchangeAccountError, set_connection
+        from exposure_app.storage.errors import StorageError
+        from exposure_app.storage.secrets import SecretStore
+
+        connection = ConnectionOptions(api_url=self.api_url.text().strip() or None,
+                                       sandbox=self.sandbox.isChecked(),
+                                       proxy=self.proxy.text().strip() or None,
+                                       timeout_seconds=self.timeout.value())
+        try:
+            self.account = set_connection(self.store, self.secret_store or SecretStore(),
+                                          self.account, connection)
+        except (ExchangeAccountError, StorageError) as exc:
+            self.error.setText(str(exc))
             return False
-        if proxy and not _valid_url(proxy, ("http", "https", "socks5", "socks5h", "socks4")):
-            self.error.setText("The proxy must be an http://, https:// or socks5:// URL.")
-            return False
-        options = {k: v for k, v in self.account.options.items() if k not in OPTION_KEYS}
-        options.update({"sandbox": self.sandbox.isChecked(),
-                        "timeout_seconds": self.timeout.value()})
-        if api_url:
-            options["api_url"] = api_url
-        if proxy:
-            options["proxy"] = proxy
-        self.account = self.store.accounts.update_options(self.account.id, options)
         self.accept()
         return True

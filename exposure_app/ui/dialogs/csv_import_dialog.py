@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 from exposure_app.domain.models import AccountKind
 from exposure_app.services.exchange_csv_import import import_exchange_csv, parse_exchange_csv
 from exposure_app.services.holdings_import import (
+    REPLACEABLE,
     ImportRejected,
     ImportResult,
     check_holdings_csv,
@@ -95,6 +97,11 @@ class CsvImportDialog(QDialog):
         self.report.setAccessibleName("Rejected lines")
         self.report.setVisible(False)
         layout.addWidget(self.report, 1)
+        self.replace = QCheckBox("Replace holdings already recorded for an account on a date "
+                                 "in this file")
+        self.replace.setToolTip("Otherwise a file with other holdings for an account and date "
+                                "already recorded is refused, naming its lines.")
+        layout.addWidget(self.replace)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton("Import",
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
@@ -186,11 +193,13 @@ class CsvImportDialog(QDialog):
                                                          base=self.base)
                 self.accept()
                 return
-            self.import_result = import_holdings_csv(self.store, path, base=self.base)
-        except ImportRejected as exc:   # the file changed since the check
+            self.import_result = import_holdings_csv(self.store, path, base=self.base,
+                                                     replace=self.replace.isChecked())
+        except ImportRejected as exc:   # dates already recorded, or the file changed
             self.errors = [str(e) for e in exc.errors]
             self.report.setPlainText("\n".join(self.errors))
             self.report.setVisible(True)
-            self.import_button.setEnabled(False)
+            # only "already recorded" problems can be solved here, by ticking Replace
+            self.import_button.setEnabled(all(REPLACEABLE in e.reason for e in exc.errors))
             return
         self.accept()

@@ -292,12 +292,18 @@ class ExchangeAccountDialog(QDialog):
         if missing:
             self._show_error(f"Fill in: {', '.join(missing)}.")
             return False
+        try:
+            self.connection().validated()    # the API URL and proxy, before any request
+        except ValueError as exc:
+            self._show_error(str(exc))
+            return False
         values = self._values()
         self._save_after_test = then_save
         self.save_anyway_button.setVisible(False)
         self.result_label.setText("Testing the key…")
         self._set_busy(True)
-        call = start_key_check(self, self.exchange_id, self.credentials(), values[2])
+        call = start_key_check(self, self.exchange_id, self.credentials(), values[2],
+                               self.store, self.secret_store)
         call.done.connect(lambda result: self._on_tested(values, result),
                           Qt.ConnectionType.QueuedConnection)
         call.failed.connect(self._on_test_failed, Qt.ConnectionType.QueuedConnection)

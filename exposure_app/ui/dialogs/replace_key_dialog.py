@@ -136,7 +136,7 @@ class ReplaceKeyDialog(QDialog):
         self.result_label.setText("Testing the key…")
         self.save_button.setEnabled(False)
         call = start_key_check(self, self.account.exchange_id or "", self.credentials(),
-                               connection_of(self.account))
+                               connection_of(self.account), self.store, self.secret_store)
         call.done.connect(lambda result: self._on_tested(values, result),
                           Qt.ConnectionType.QueuedConnection)
         call.failed.connect(self._on_test_failed, Qt.ConnectionType.QueuedConnection)

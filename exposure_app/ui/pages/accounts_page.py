@@ -244,7 +244,7 @@ class AccountsPage(QWidget):
         from exposure_app.ui.dialogs.connection_dialog import ConnectionDialog
 
         dialog = ConnectionDialog(self.state.store, self.state.store.accounts.get(
-            rows[0].account_id), self)
+            rows[0].account_id), self, secret_store=self.secret_store)
         dialog.accepted.connect(self.changed.emit)
         dialog.open()
         return dialog

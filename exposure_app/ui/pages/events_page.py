@@ -313,7 +313,7 @@ class EventsPage(QWidget):
         return True
 
     def export_events(self, path: str | None = None) -> bool:
-        from exposure_app.risk.event_io import write_events_file
+        from exposure_app.reports.event_files import write_events_file
 
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Export events", "events.json",
@@ -367,16 +367,20 @@ class EventsPage(QWidget):
 
     def update_feed(self) -> None:
         from exposure_app.services.event_feed import update_from_feed
+        from exposure_app.services.network_proxy import proxy_for_requests
 
         url = self.state.settings.events_feed_url
         if not url:
             self.message.emit("No events feed is set: add its URL in Settings.", "info")
             return
-        proxy = self.state.settings.proxy or None
-        self._run_network(lambda store: update_from_feed(store, url, proxy=proxy),
+        settings = self.state.settings
+        self._run_network(lambda store: update_from_feed(
+            store, url, proxy=proxy_for_requests(settings),
+            timeout=settings.sync_timeout_seconds),
                           lambda r: f"The feed gave {r.events} event(s).", "events-feed")
 
     def refresh_reserves(self) -> None:
+        from exposure_app.services.network_proxy import proxy_for_requests
         from exposure_app.services.reserve_feed import refresh_slugs
         from exposure_app.services.risk_service import held_reserve_slugs
 
@@ -386,8 +390,11 @@ class EventsPage(QWidget):
         if not slugs:
             self.message.emit("None of your custodians publishes reserve data.", "info")
             return
-        proxy = self.state.settings.proxy or None
-        self._run_network(lambda store: refresh_slugs(store, slugs, proxy=proxy),
+        settings = self.state.settings
+        self._run_network(lambda store: refresh_slugs(store, slugs,
+                                                      base_url=settings.reserve_data_url,
+                                                      proxy=proxy_for_requests(settings),
+                                                      timeout=settings.sync_timeout_seconds),
                           lambda r: f"Reserve data refreshed for {sum(1 for x in r if not x.error)}"
                           f" of {len(r)} custodian(s)."
                           + "".join(f" {x.slug}: {x.error}." for x in r if x.error),

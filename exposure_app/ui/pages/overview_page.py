@@ -32,7 +32,13 @@ from exposure_app.ui.charts import theme
 from exposure_app.ui.charts.donut import DonutChart
 from exposure_app.ui.charts.exposure_bars import BarRow, ExposureBarChart
 from exposure_app.ui.formatting import format_amount, format_money, format_share
-from exposure_app.ui.levels import LEVELS, level_colour, level_label, level_name
+from exposure_app.ui.levels import (
+    LEVELS,
+    health_colour_key,
+    level_colour,
+    level_label,
+    level_name,
+)
 from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_rows
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.cards import Card, StatCard, muted
@@ -85,7 +91,9 @@ class OverviewPage(QScrollArea):
         self.bars.counterparty_clicked.connect(self.checklist_requested)
         self.bars_legend = muted(
             "Solid: held by the custodian. Hatched: its own tokens held elsewhere (affiliated). "
-            "Colour: warning level. Click a bar for its self-custody checklist.")
+            "Colour: the custodian's health (green normal, amber watch, orange distressed, "
+            "red failed). Label: share of your net worth. Click a bar for its self-custody "
+            "checklist.")
         self.export_button = export_button("exposure", self.export_requested.emit)
         _add_header_button(self.bars_card, self.export_button)
         self.bars_card.body.addWidget(self.bars)
@@ -208,7 +216,8 @@ class OverviewPage(QScrollArea):
                            if count else "No custodian is flagged for this date.")
         self.risk_card.value.setStyleSheet(f"color: {level_colour(top).name()};" if count else "")
         bars = [BarRow(c.counterparty, c.name, c.direct, c.affiliated,
-                       data.levels.get(c.counterparty, "none"))
+                       health_colour_key(data.health.get(c.counterparty, "normal")),
+                       float(c.share))
                 for c in report.counterparties]
         if (bars, cur) != self._shown_bars:
             self._shown_bars = (bars, cur)

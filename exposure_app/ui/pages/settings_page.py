@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from exposure_app.domain.money import to_text
 from exposure_app.services.base_currency import change_base_currency
 from exposure_app.services.settings import Setting, Settings
+from exposure_app.storage.errors import StorageError
 from exposure_app.ui.view_state import ViewState
 from exposure_app.ui.widgets.cards import ERROR_COLOUR, Card, heading
 from exposure_app.ui.widgets.data_folder_card import DataFolderCard
@@ -108,7 +109,8 @@ class SettingsPage(QScrollArea):
         self.labels: dict[str, QLabel] = {}
         declared = {s.key: s for s in Settings.declared().values()}
         listed = {key for _title, keys in _GROUPS for key in keys}
-        groups = [*_GROUPS, ("Other", tuple(k for k in declared if k not in listed))]
+        groups = [*_GROUPS, ("Other", tuple(k for k in declared
+                                            if k not in listed and not declared[k].internal))]
         labels = {k: _LABELS.get(k, k.replace("_", " ").capitalize()) for k in declared}
         # one label column width for every section, so the editors line up
         label_width = max(self.fontMetrics().horizontalAdvance(t) for t in labels.values()) + 12
@@ -182,7 +184,9 @@ class SettingsPage(QScrollArea):
     def load(self) -> None:
         settings = self.state.settings
         for setting in Settings.declared().values():
-            editor = self.editors[setting.key]
+            editor = self.editors.get(setting.key)
+            if editor is None:
+                continue
             value = setting.__get__(settings, Settings)
             if isinstance(editor, QComboBox):
                 editor.setCurrentText(str(value))
@@ -218,8 +222,18 @@ class SettingsPage(QScrollArea):
         fresh = self.state.profile.load_settings()
         errors = []
         for setting in Settings.declared().values():
+            if setting.key not in self.editors:
+                continue
             try:
-                fresh.set(setting.key, self._raw(setting))
+                if setting.key == "proxy":   # a login in the URL goes to the keyring
+                    from exposure_app.services.network_proxy import set_proxy
+
+                    if self._raw(setting) != fresh.proxy:
+                        set_proxy(fresh, str(self._raw(setting)))
+                else:
+                    fresh.set(setting.key, self._raw(setting))
+            except StorageError as exc:    # the keyring refused the proxy's login
+                errors.append(f"{self._label_text(setting.key)}: {exc}")
             except ValueError as exc:
                 errors.append(f"{self._label_text(setting.key)}: {_plain_error(setting, exc)}.")
         errors += fresh.inconsistencies()   # settings that depend on each other
@@ -238,12 +252,14 @@ class SettingsPage(QScrollArea):
                 self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
                 return False
         try:
-            fresh.save()
+            moved = fresh.save()
         except OSError as exc:
             self.status.setText(f"Not saved: the settings file could not be written ({exc}).")
             self.status.setStyleSheet(f"color: {ERROR_COLOUR};")
             return False
-        self.status.setText("Saved.")
+        self.status.setText("Saved." if moved is None else
+                            f"Saved. The old settings file could not be read; it was kept as "
+                            f"{moved.name} beside the new one.")
         self.status.setStyleSheet("")
         self.state.apply_settings(fresh)
         self.saved.emit(fresh)

@@ -68,9 +68,27 @@ class CredentialFields:
 
 
 def start_key_check(parent: QWidget, exchange_id: str, credentials: dict[str, str],
-                    connection) -> BackgroundCall:
-    """``check_key`` on a worker thread; connect to ``done``/``failed``, then ``start()``."""
+                    connection, store=None, secret_store=None) -> BackgroundCall:
+    """``check_key`` on a worker thread; connect to ``done``/``failed``, then ``start()``.
+
+    With the profile's ``store``, an account without a proxy of its own is
+    tested through the profile's proxy, as its syncs will be (the proxy's
+    login is read from the keyring on the worker thread)."""
     from exposure_app.services.exchange_accounts import check_key
 
-    return BackgroundCall(lambda: check_key(exchange_id, credentials, connection),
-                          "test-api-key", parent)
+    data_dir = store.path.parent if store is not None and store.path is not None else None
+
+    def work():
+        tested = connection
+        if data_dir is not None:
+            from exposure_app.services.network_proxy import (
+                connection_with_default_proxy,
+                proxy_for_requests,
+            )
+            from exposure_app.services.settings import Settings
+
+            proxy = proxy_for_requests(Settings.load(data_dir), secret_store)
+            tested = connection_with_default_proxy(connection, proxy)
+        return check_key(exchange_id, credentials, tested)
+
+    return BackgroundCall(work, "test-api-key", parent)

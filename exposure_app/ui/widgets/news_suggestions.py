@@ -245,12 +245,14 @@ class SuggestionsPanel(Card):
 
     def read_text(self, text: str) -> None:
         """A pasted URL is fetched; other pasted text is read as the article."""
+        from exposure_app.services.network_proxy import proxy_for_requests
         from exposure_app.services.news_fetch import read_bytes, read_url
 
-        proxy = self.state.settings.proxy or None
+        settings = self.state.settings
         if _URL.match(text):
             url = text.strip()
-            self._read(lambda: read_url(url, proxy=proxy), url)
+            # the proxy (and its login, from the keyring) is read on the worker
+            self._read(lambda: read_url(url, proxy=proxy_for_requests(settings)), url)
         else:
             data = text.encode("utf-8")
             self._read(lambda: read_bytes(data, "pasted text"), "pasted text")
