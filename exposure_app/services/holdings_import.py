@@ -23,7 +23,6 @@ snapshot, not with the file.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -39,6 +38,13 @@ from exposure_app.domain.models import Account, AccountKind, Holding, SnapshotSo
 from exposure_app.domain.money import AmountError, add, parse_decimal, to_text
 from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
 from exposure_app.domain.watch_only import is_watch_only
+from exposure_app.services.csv_text import (
+    ImportRejected,
+    LineError,
+    drain,
+    guarded_lines,
+    open_text,
+)
 from exposure_app.services.manual_holdings import ManualHoldingError, make_holding, normalise_asset
 from exposure_app.services.manual_revaluation import price_from_records
 from exposure_app.services.price_lookup import MarketPrices
@@ -49,28 +55,7 @@ from exposure_app.storage.store import ProfileStore
 REQUIRED = ("account", "asset", "amount")
 REPLACEABLE = "already has other holdings recorded"   # the refusal --replace overrides
 OPTIONAL = ("date", "price", "value")
-MAX_BYTES = 64 * 1024 * 1024
-_BLOCK_CHARS = 1 << 20   # characters read at a time
 _CACHE_LIMIT = 10_000   # distinct date / asset cells remembered while reading
-
-
-@dataclass(frozen=True, slots=True)
-class LineError:
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}" if self.line else self.reason
-
-
-class ImportRejected(ValueError):
-    """The file was rejected; ``errors`` lists every problem. Nothing was written."""
-
-    def __init__(self, errors: list[LineError]) -> None:
-        self.errors = errors
-        shown = "\n".join(f"  {e}" for e in errors[:50])
-        more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
-        super().__init__(f"the file was rejected, nothing was imported:\n{shown}{more}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +138,11 @@ class _FileCheck:
 
     def rows_of(self, source: Path | str) -> Iterator[tuple[_Group, Holding]]:
         with ExitStack() as stack:
-            stream = _open_text(source, stack)
+            stream = open_text(source, stack)
             yield from self._read(source, stream)
 
     def _read(self, source: Path | str, stream: TextIO) -> Iterator[tuple[_Group, Holding]]:
-        lines = _guarded_lines(source, stream)
+        lines = guarded_lines(source, stream)
         reader = csv.reader(lines)
         errors = self.errors
         try:
@@ -165,7 +150,7 @@ class _FileCheck:
         except StopIteration:
             raise ImportRejected([LineError(0, "the file is empty")]) from None
         except csv.Error as exc:
-            _drain(lines)
+            drain(lines)
             raise ImportRejected([LineError(1, f"unreadable header: {exc}")]) from None
         columns = [h.strip().lower() for h in header]
         unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
@@ -177,7 +162,7 @@ class _FileCheck:
         if len(set(columns)) != len(columns):
             errors.append(LineError(1, "a column appears twice"))
         if errors:
-            _drain(lines)
+            drain(lines)
             raise ImportRejected(errors)
 
         width = len(columns)
@@ -302,78 +287,6 @@ class _FileCheck:
         except ManualHoldingError as exc:
             return str(exc)
         return None
-
-
-def _read_text(source: Path | str) -> str:
-    """The whole text of a small file (an exchange's export), checked as UTF-8 and bounded."""
-    if isinstance(source, Path):
-        try:
-            if source.stat().st_size > MAX_BYTES:
-                raise ImportRejected([LineError(0, f"{source.name} is larger than 64 MiB")])
-            data = source.read_bytes()
-        except OSError as exc:
-            raise ImportRejected([LineError(0, f"cannot read {source}: {exc.strerror}")]) from None
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportRejected(
-                [LineError(0, f"{source.name} is not UTF-8 text (byte {exc.start})")]
-            ) from None
-    return source.removeprefix("\ufeff")
-
-
-def _open_text(source: Path | str, stack: ExitStack) -> TextIO:
-    if not isinstance(source, Path):
-        return io.StringIO(source.removeprefix("\ufeff"), newline="")
-    try:
-        if source.stat().st_size > MAX_BYTES:
-            raise ImportRejected([LineError(0, f"{source.name} is larger than 64 MiB")])
-        return stack.enter_context(source.open(encoding="utf-8-sig", newline=""))
-    except OSError as exc:
-        raise ImportRejected([LineError(0, f"cannot read {source}: {exc.strerror}")]) from None
-
-
-def _guarded_lines(source: Path | str, stream: TextIO) -> Iterator[str]:
-    """The stream's lines; a NUL byte or bad UTF-8 anywhere rejects the whole file.
-
-    As when the file was read whole: bad UTF-8 is named (with its byte
-    offset) before NUL bytes, and both before any line's problems. Read in
-    blocks of whole lines, so the checks run once per block, not per line.
-    """
-    nul = False
-    try:
-        while block := stream.read(_BLOCK_CHARS):
-            block += stream.readline()   # end the block at a line's end
-            if "\x00" in block:
-                nul = True
-                _drain(stream)
-                break
-            yield from io.StringIO(block, newline="")
-    except UnicodeDecodeError:
-        raise _undecodable(source) from None
-    except OSError as exc:
-        raise ImportRejected([LineError(0, f"cannot read {source}: {exc.strerror}")]) from None
-    if nul:
-        raise ImportRejected([LineError(0, "the file contains NUL bytes: not a CSV text file")])
-
-
-def _undecodable(source: Path | str) -> ImportRejected:
-    """The error for a file that is not UTF-8, naming the first bad byte (a rare path)."""
-    name = source.name if isinstance(source, Path) else "the file"
-    try:
-        data = source.read_bytes() if isinstance(source, Path) else b""
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return ImportRejected([LineError(0, f"{name} is not UTF-8 text (byte {exc.start})")])
-    except OSError:
-        pass
-    return ImportRejected([LineError(0, f"{name} is not UTF-8 text")])
-
-
-def _drain(lines: Iterator[str] | TextIO) -> None:
-    """Read to the end, so that an encoding problem further on is still found."""
-    for _ in lines:
-        pass
 
 
 def check_holdings_csv(store: ProfileStore, source: Path | str) -> CheckResult:
