@@ -1,4 +1,4 @@
-"""The layer contracts (import-linter) and the lint rules (ruff) hold."""
+"""The layer contracts (import-linter), the lint rules (ruff) and the type checker (mypy) hold."""
 
 from __future__ import annotations
 
@@ -25,6 +25,14 @@ def test_ruff_is_clean():
     result = subprocess.run([_tool("ruff"), "check", "exposure_app", "tests"], cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_is_clean():
+    """mypy with the configuration in pyproject.toml: strict on domain, risk, services and
+    storage, the rest checked too. A type error fails the test command."""
+    result = subprocess.run([_tool("mypy")], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
 
 
 def test_domain_imports_without_qt_or_ccxt():

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
+from typing import Any, TypedDict
 
 from exposure_app.cli import cmd_exchange_accounts, cmd_watch_accounts
 from exposure_app.cli.context import CliContext, UserError
-from exposure_app.domain.models import AccountKind
+from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.domain.watch_only import watch_target_of
 from exposure_app.risk.catalog import load_directory
@@ -47,10 +49,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=remove_account)
 
 
+class AccountRow(TypedDict):
+    """One account in ``accounts list`` (and its ``--json`` output)."""
+
+    name: str
+    kind: str
+    counterparty: str | None
+    exchange: str | None
+    watch: dict[str, Any] | None
+    last_snapshot: datetime | None
+    status: str | None
+    stale: bool
+    stale_reason: str | None
+
+
 def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store
     now = utc_now()
-    rows = []
+    rows: list[AccountRow] = []
     for account in store.accounts.list():
         state = store.snapshots.state(account, now)
         rows.append(
@@ -127,7 +143,7 @@ def remove_account(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _watch_json(account) -> dict | None:
+def _watch_json(account: Account) -> dict[str, Any] | None:
     target = watch_target_of(account.options)
     if target is None:
         return None

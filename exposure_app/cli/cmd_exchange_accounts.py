@@ -285,7 +285,7 @@ def set_key(args: argparse.Namespace, ctx: CliContext) -> int:
     except ExchangeAccountError as exc:
         raise UserError(str(exc)) from None
     tested = result is not None and result.error is None
-    if tested:
+    if result is not None and tested:
         ctx.store.exchange_state.save_permissions(account.id, result.permissions, utc_now())
     warning = result.warning if result is not None else None
     _shout(ctx, warning)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
+from decimal import Decimal
+from typing import TypedDict
 
 from exposure_app.cli.context import CliContext, UserError, format_money, parse_as_of
 from exposure_app.domain.money import AmountError, parse_decimal
@@ -97,10 +100,28 @@ def remove_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+class HoldingRow(TypedDict):
+    """One holding in ``holdings list`` (and its ``--json`` output)."""
+
+    account: str
+    counterparty: str | None
+    wallet: str
+    asset: str
+    free: Decimal
+    locked: Decimal
+    total: Decimal
+    price: Decimal | None
+    value: Decimal | None
+    priced: bool
+    price_source: str | None
+    snapshot_at: datetime
+    stale: bool
+
+
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     as_of = parse_as_of(args.as_of)
     accounts = [_account(ctx, args.account)] if args.account else ctx.store.accounts.list()
-    rows = []
+    rows: list[HoldingRow] = []
     for account in accounts:
         state = ctx.store.snapshots.state(account, as_of)
         if state.snapshot is None:

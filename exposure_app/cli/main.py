@@ -12,6 +12,7 @@ import importlib
 import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from exposure_app import __version__
 from exposure_app.cli.context import CliContext, UserError
@@ -42,7 +43,7 @@ COMMAND_MODULES: list[str] = [
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors exit 2 with the message on stderr (as documented)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
 

@@ -70,7 +70,8 @@ def _ascii_lookalike(char: str) -> str:
     for entry in found or ():
         for glyph in entry.get("homoglyphs", ()):
             candidate = glyph.get("c", "")
-            if len(candidate) == 1 and candidate.isascii() and candidate.isalnum():
+            if isinstance(candidate, str) and len(candidate) == 1 and candidate.isascii() \
+                    and candidate.isalnum():
                 return candidate
     return char
 

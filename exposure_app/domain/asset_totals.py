@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from exposure_app.domain.models import AccountState
 from exposure_app.domain.money import ZERO, add, share
@@ -40,7 +41,7 @@ class AssetTotal:
 
 def asset_totals(states: Iterable[AccountState], net_worth: Decimal) -> list[AssetTotal]:
     """One :class:`AssetTotal` per asset held anywhere, largest value first."""
-    amounts: dict[str, dict[str, list]] = {}
+    amounts: dict[str, dict[str, list[Any]]] = {}   # asset -> account -> [amount, custodial]
     values: dict[str, list[Decimal]] = {}
     unpriced: set[str] = set()
     for state in states:

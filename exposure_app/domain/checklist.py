@@ -313,8 +313,8 @@ def build_plan(
         holder = directory.resolve(account.counterparty) if account.counterparty else None
         lock_index: dict[tuple[str, str], LockDetail] = {}
         if snap.id is not None:
-            for lock in locks.get(snap.id, ()):
-                lock_index[(lock.wallet, lock.asset)] = lock
+            for detail in locks.get(snap.id, ()):
+                lock_index[(detail.wallet, detail.asset)] = detail
         for h in snap.holdings:
             if h.total == 0:
                 continue
@@ -405,7 +405,7 @@ def general_steps(sections: Iterable[CustodianSection]) -> tuple[GeneralStep, ..
     return GENERAL_STEPS
 
 
-def _asset_order(item: AssetItem) -> tuple:
+def _asset_order(item: AssetItem) -> tuple[bool, bool, Decimal, str]:
     return (not item.own_token, item.value is None, -(item.value or ZERO), item.asset)
 
 

@@ -8,7 +8,7 @@ catalogue.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -75,7 +75,7 @@ class CounterpartyDirectory:
             for coin in cp.issued_stablecoins:
                 self._stable_issuer.setdefault(coin.upper(), cp.id)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Counterparty]:
         return iter(self._by_id.values())
 
     def __len__(self) -> int:

@@ -20,10 +20,11 @@ Definitions (also in the README):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import AccountState
@@ -94,12 +95,19 @@ class ExposureReport:
         return None
 
 
-def _sorted_desc(items, key):
+_Row = TypeVar("_Row", "CounterpartyExposure", "IssuerExposure", "AssetExposure")
+
+
+def _sorted_desc(items: Iterable[_Row], key: Callable[[_Row], Decimal]) -> tuple[_Row, ...]:
     return tuple(sorted(items, key=lambda item: (-key(item), _name_key(item))))
 
 
-def _name_key(item) -> str:
-    return getattr(item, "counterparty", None) or getattr(item, "asset", None) or item.issuer
+def _name_key(item: CounterpartyExposure | IssuerExposure | AssetExposure) -> str:
+    if isinstance(item, CounterpartyExposure):
+        return item.counterparty
+    if isinstance(item, AssetExposure):
+        return item.asset
+    return item.issuer
 
 
 def compute_exposure(

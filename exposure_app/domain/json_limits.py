@@ -13,6 +13,7 @@ Pure functions, no I/O.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 MAX_DEPTH = 64
 
@@ -38,6 +39,7 @@ def depth_exceeds(data: object, max_depth: int) -> bool:
     stack: list[tuple[object, int]] = [(data, 1)]
     while stack:
         node, depth = stack.pop()
+        children: Iterable[object]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):

@@ -24,11 +24,12 @@ Pure functions (bip-utils is pure computation); no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from exposure_app.domain.chains import ChainFamily, chain_spec
 
@@ -222,7 +223,7 @@ def bitcoin_address(value: str) -> str:
 
 # -- extended public keys ---------------------------------------------------------------
 
-def _account_key(xpub: str):
+def _account_key(xpub: str) -> Any:  # a bip_utils Bip32Slip10Secp256k1 (bip_utils is untyped)
     """The account-level BIP32 public key of ``xpub`` (SLIP-132 version by its prefix)."""
     from bip_utils import Bip32Slip10Secp256k1, Bip44Conf, Bip49Conf, Bip84Conf
 
@@ -237,7 +238,7 @@ def _account_key(xpub: str):
     return key
 
 
-def _encoder(script: ScriptType):
+def _encoder(script: ScriptType) -> Callable[[Any], str]:
     """``pubkey -> address`` for ``script`` on Bitcoin mainnet."""
     from bip_utils import CoinsConf, P2PKHAddrEncoder, P2SHAddrEncoder, P2WPKHAddrEncoder
 

@@ -25,9 +25,10 @@ as on the real exchange.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
 from aiohttp import web
@@ -44,6 +45,9 @@ from exposure_app.emulator.binance_bodies import (
 )
 from exposure_app.emulator.market_tape import day_of_ms, day_start_ms
 from exposure_app.emulator.signing import hmac_hex, same, strip_param
+
+# A signed endpoint's body: (emulator, the request's parameters) -> the JSON answer.
+Handler = Callable[[Any, dict[str, str]], object]
 
 _PRIVATE_PREFIXES = ("/sapi/", "/fapi/v2/account", "/fapi/v3/account", "/dapi/v1/account",
                      "/api/v3/account", "/api/v3/openOrders")
@@ -146,8 +150,10 @@ class BinanceEmulator(ExchangeEmulator):
             return {}, self._error(401, -2015, MSG_INVALID_KEY)
         return params, None
 
-    def _signed(weight: int):  # noqa: N805 - decorator factory used in the class body
-        def wrap(handler):
+    @staticmethod
+    def _signed(weight: int) -> Callable[[Handler], Callable[..., Awaitable[web.StreamResponse]]]:
+        """Decorator factory used in the class body: a signed, weighted endpoint."""
+        def wrap(handler: Handler) -> Callable[..., Awaitable[web.StreamResponse]]:
             async def run(self: BinanceEmulator, request: web.Request) -> web.StreamResponse:
                 params, error = await self._authenticate(request)
                 if error is not None:
@@ -231,7 +237,7 @@ class BinanceEmulator(ExchangeEmulator):
         wanted = request.query.get("symbols")
         ids = set(json.loads(wanted)) if wanted else None
         now = self.server_time_ms()
-        rows = []
+        rows: list[dict[str, object]] = []
         for sid, (base, quote) in self._symbols().items():
             if ids is not None and sid not in ids:
                 continue
@@ -333,7 +339,7 @@ class BinanceEmulator(ExchangeEmulator):
     @_signed(10)
     def isolated_margin_account(self, params: dict[str, str]) -> object:
         """One pair per balance; ``asset`` is "BASE/QUOTE:ASSET" (e.g. "BTC/USDT:USDT")."""
-        pairs: dict[str, dict[str, dict[str, str]]] = {}
+        pairs: dict[str, dict[str, dict[str, str | bool]]] = {}
         for b in self.account.wallet("margin_isolated"):
             pair, _, asset = b.asset.partition(":")
             base, quote = pair.split("/")

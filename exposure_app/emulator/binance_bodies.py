@@ -15,7 +15,7 @@ def t(value: Decimal) -> str:
     return to_text(value) if value else "0"
 
 
-def margin_asset(asset: str, free: Decimal | int, locked: Decimal | int) -> dict[str, str]:
+def margin_asset(asset: str, free: Decimal | int, locked: Decimal | int) -> dict[str, str | bool]:
     return {"asset": asset, "borrowEnabled": True, "borrowed": "0", "free": t(D(free)),
             "interest": "0", "locked": t(D(locked)), "netAsset": t(D(free) + D(locked)),
             "netAssetOfBtc": "0", "repayEnabled": True, "totalAsset": t(D(free) + D(locked))}

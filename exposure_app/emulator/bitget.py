@@ -39,7 +39,7 @@ from exposure_app.emulator.signing import hmac_b64, same
 TIMESTAMP_WINDOW_MS = 30_000
 DAY_MS = 86_400_000
 
-ERRORS: dict[str, tuple[int, str]] = {
+ERRORS: dict[str | int, tuple[int, str]] = {
     "40001": (401, "ACCESS_KEY cannot be empty"),
     "40002": (401, "SECRET_KEY cannot be empty"),
     "40003": (401, "Signature cannot be empty"),
@@ -119,8 +119,10 @@ class BitgetEmulator(ExchangeEmulator):
             return self.error("40003")
         if not passphrase:
             return self.error("40011")
+        if not stamp:
+            return self.error("40005")
         try:
-            sent = int(stamp or "")
+            sent = int(stamp)
         except ValueError:
             return self.error("40005")
         if abs(self.server_time_ms() - sent) > TIMESTAMP_WINDOW_MS:
@@ -194,8 +196,9 @@ class BitgetEmulator(ExchangeEmulator):
     async def coins(self, request: web.Request) -> web.Response:
         codes = sorted({b.asset for b in self.account.balances}
                        | {c for base, quote, _ in self._pairs() for c in (base, quote)})
-        data = [{"coinId": str(n), "coin": c, "transfer": "true", "areaCoin": "no", "chains": []}
-                for n, c in enumerate(codes, start=1)]
+        data: list[dict[str, object]] = [
+            {"coinId": str(n), "coin": c, "transfer": "true", "areaCoin": "no", "chains": []}
+            for n, c in enumerate(codes, start=1)]
         return self.ok(data)
 
     async def tickers_route(self, request: web.Request) -> web.Response:

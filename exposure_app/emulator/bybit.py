@@ -38,7 +38,7 @@ from exposure_app.emulator.signing import hmac_hex, same
 RATE_LIMIT = 50
 
 # retCode -> (HTTP status, retMsg), wording from Bybit's v5 error code table.
-ERRORS: dict[int, tuple[int, str]] = {
+ERRORS: dict[str | int, tuple[int, str]] = {
     10002: (200, "invalid request, please check your server timestamp or recv_window param. "
                  "req_timestamp[{ts}],server_timestamp[{server}],recv_window[{window}]"),
     10003: (200, "API key is invalid."),
@@ -176,7 +176,8 @@ class BybitEmulator(ExchangeEmulator):
             return denied
         coins = sorted({b.asset for b in self.account.balances}
                        | {c for base, quote, _ in self._pairs() for c in (base, quote)})
-        rows = [{"name": c, "coin": c, "remainAmount": "1000000", "chains": []} for c in coins]
+        rows: list[dict[str, object]] = [
+            {"name": c, "coin": c, "remainAmount": "1000000", "chains": []} for c in coins]
         return self.ok({"rows": rows})
 
     async def wallet_balance(self, request: web.Request) -> web.Response:
@@ -189,7 +190,7 @@ class BybitEmulator(ExchangeEmulator):
         if not self.unified and account_type not in classic_wallets:
             return json_response(self.envelope(10001, "accountType only support SPOT, CONTRACT.",
                                                {}))
-        wallet = "spot" if self.unified else classic_wallets[account_type]
+        wallet = "spot" if self.unified else classic_wallets[account_type or ""]
         coins = []
         for row in totals_by_asset(self.account.wallet(wallet)):
             total = amount(row.total)

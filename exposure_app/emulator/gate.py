@@ -339,7 +339,7 @@ class GateEmulator(ExchangeEmulator):
     async def staking_assets(self, request: web.Request) -> web.Response:
         if (error := await self._authenticate(request)) is not None:
             return error
-        rows = [
+        rows: list[dict[str, object]] = [
             {"pid": index + 1, "mortgage_coin": b.asset, "mortgage_amount": _text(b.free + b.locked),
              "createStamp": int(time.time()) - 86400, "extra_income": "0",
              "freeze_amount": "0", "move_income": "0", "type": 1 if b.locked else 0,

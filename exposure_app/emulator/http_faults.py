@@ -42,7 +42,9 @@ class _Background:
 
     @property
     def port(self) -> int:
-        return self.server.server_address[1]
+        address = self.server.server_address
+        assert isinstance(address, tuple)   # an IPv4 (host, port)
+        return int(address[1])
 
     @property
     def url(self) -> str:

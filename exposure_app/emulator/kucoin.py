@@ -32,6 +32,7 @@ the unified balance gets ``112010`` "Invalid Unified Account user.".
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from aiohttp import web
@@ -43,7 +44,7 @@ from exposure_app.emulator.signing import hmac_b64, same
 TIMESTAMP_WINDOW_MS = 5_000
 RATE_LIMIT = 4000
 
-ERRORS: dict[str, tuple[int, str]] = {
+ERRORS: dict[str | int, tuple[int, str]] = {
     "400001": (401, "Any of KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, KC-API-PASSPHRASE "
                     "is missing in your request header."),
     "400002": (401, "KC-API-TIMESTAMP Invalid -- Time differs from server time by more "
@@ -275,12 +276,12 @@ class KucoinEmulator(ExchangeEmulator):
         if (denied := await self.authenticate(request)) is not None:
             return denied
         now = self.server_time_ms()
-        items = []
+        items: list[dict[str, object]] = []
         for wallet in ("earn_flexible", "earn_locked", "staking"):
             for balance in self.account.wallet(wallet):
                 category = "STAKING" if wallet == "staking" else (
                     "ACTIVITY" if wallet == "earn_locked" else "DEMAND")
-                parts = [(balance.free, None)] if balance.free else []
+                parts: list[tuple[Decimal, int | None]] = [(balance.free, None)] if balance.free else []
                 if balance.locked:
                     parts.append((balance.locked, unlock_ms(balance) or now + 30 * 86_400_000))
                 for amt, lock_end in parts:

@@ -35,7 +35,7 @@ TIMESTAMP_WINDOW_MS = 30_000
 DAY_MS = 86_400_000
 
 # code -> (HTTP status, message) as documented in OKX's error code table.
-ERRORS: dict[str, tuple[int, str]] = {
+ERRORS: dict[str | int, tuple[int, str]] = {
     "50001": (503, "Service temporarily unavailable. Please try again later."),
     "50011": (429, "Too Many Requests"),
     "50030": (200, "You don't have permission to use this API endpoint"),
@@ -218,7 +218,7 @@ class OkxEmulator(ExchangeEmulator):
         if (denied := await self.authenticate(request)) is not None:
             return denied
         now = self.server_time_ms()
-        data = []
+        data: list[dict[str, object]] = []
         for number, balance in enumerate(self.account.wallet("staking"), start=1):
             parts: list[tuple[Decimal, bool]] = [(balance.free, False)] if balance.free else []
             if balance.locked:

@@ -225,11 +225,18 @@ HISTORY_COLUMNS = (
 
 
 class HistoryPointLike(Protocol):
-    day: Any
-    by_counterparty: Mapping[str, Decimal]
-    self_custody: Decimal
-    custodial: Decimal
-    net_worth: Decimal
+    """One day of history (``services.history.HistoryPoint``); read-only."""
+
+    @property
+    def day(self) -> Any: ...
+    @property
+    def by_counterparty(self) -> Mapping[str, Decimal]: ...
+    @property
+    def self_custody(self) -> Decimal: ...
+    @property
+    def custodial(self) -> Decimal: ...
+    @property
+    def net_worth(self) -> Decimal: ...
 
 
 def history_rows(points: Iterable[HistoryPointLike], base_currency: str,

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from statistics import median
+from typing import Any
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.risk.categories import FAILURES
@@ -301,7 +302,7 @@ def calibrate(prepared: Prepared, *, share: float, params: RiskParameters,
     (fewer alarms). If none meets the false-alarm target, the one with the
     fewest false alarms. ``score_medium`` stays below it.
     """
-    best: tuple[tuple, RiskParameters] | None = None
+    best: tuple[tuple[bool, int, float], RiskParameters] | None = None
     for candidate in candidates:
         trial = replace(params, score_high=candidate,
                         score_medium=min(params.score_medium, candidate))
@@ -364,8 +365,8 @@ def to_markdown(result: BacktestResult) -> str:
     return "\n".join(lines)
 
 
-def to_json(result: BacktestResult) -> dict:
-    def period(p: PeriodRecord) -> dict:
+def to_json(result: BacktestResult) -> dict[str, Any]:
+    def period(p: PeriodRecord) -> dict[str, Any]:
         return {
             "label": p.label, "failures": p.failures, "warned_high_3_days": p.warned_high,
             "warned_share": round(p.warned_share, 4), "median_lead_high": p.median_lead_high,

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 from exposure_app.domain.counterparties import (
     Counterparty,
@@ -42,14 +43,14 @@ class CatalogDetails:
     note: str | None = None
 
 
-def _str_list(raw: dict, key: str) -> tuple[str, ...]:
+def _str_list(raw: dict[str, Any], key: str) -> tuple[str, ...]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise CatalogError(f"counterparty {raw.get('id', '?')!r}: {key} must be a list of ids")
     return tuple(value)
 
 
-def parse_counterparty(raw: dict) -> Counterparty:
+def parse_counterparty(raw: dict[str, Any]) -> Counterparty:
     try:
         unknown = set(raw) - KNOWN_FIELDS
         if unknown:
@@ -78,7 +79,7 @@ def parse_counterparty(raw: dict) -> Counterparty:
         raise CatalogError(f"counterparty {raw.get('id', '?')!r}: {exc}") from None
 
 
-def _raw_catalog() -> list[dict]:
+def _raw_catalog() -> list[dict[str, Any]]:
     data = json.loads(read_resource_text("counterparties.json"))
     items = data.get("counterparties") if isinstance(data, dict) else None
     if not isinstance(items, list):

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.json_limits import JsonError, loads_bounded
@@ -168,7 +169,8 @@ def read_events_file(
 
 
 def events_to_json(events: Iterable[RiskEvent], *, with_origin: bool = False,
-                   links: Iterable[Link] = (), counterparties: Iterable[dict] = ()) -> str:
+                   links: Iterable[Link] = (),
+                   counterparties: Iterable[dict[str, Any]] = ()) -> str:
     body: dict[str, object] = {
         "version": FORMAT_VERSION,
         "events": [e.to_dict(with_origin=with_origin) for e in events],

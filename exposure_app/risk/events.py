@@ -11,6 +11,7 @@ Pure Python: no storage, no network. Threading: all records are frozen.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -122,11 +123,11 @@ class RiskEvent:
             object.__setattr__(self, "published", self.published.astimezone(UTC))
 
     @property
-    def published_day(self) -> date:
+    def published_day(self) -> dt.date:  # `date` in this class body is the field
         """The UTC day the event became public (the as-of test uses this)."""
         return self.published.date()
 
-    def known_on(self, day: date) -> bool:
+    def known_on(self, day: dt.date) -> bool:
         """True when the event was public on ``day`` (no look-ahead)."""
         return self.published_day <= day
 
@@ -134,7 +135,7 @@ class RiskEvent:
     def is_derived(self) -> bool:
         return self.origin is Origin.DERIVED
 
-    def resolved_by(self, day: date) -> bool:
+    def resolved_by(self, day: dt.date) -> bool:
         """True when the event is known to be resolved on ``day`` (no look-ahead)."""
         return self.resolved is not None and self.resolved.date <= day
 
@@ -333,7 +334,7 @@ def parse_event(
         id=event_id,  # type: ignore[arg-type]
         date=day,  # type: ignore[arg-type]
         counterparty=canonical,  # type: ignore[arg-type]
-        category=Category(category),
+        category=Category(str(category)),
         title=clean_line(title),  # type: ignore[arg-type]
         summary=clean_text(summary),  # type: ignore[arg-type]
         sources=tuple(s.strip() for s in sources),

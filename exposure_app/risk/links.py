@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.resource_locator import read_resource_text
@@ -106,7 +107,7 @@ class Link:
 
     def directions(self) -> tuple[tuple[str, str], ...]:
         """``(exposed, source)`` pairs: who is raised when whom fails."""
-        pairs = ((self.counterparty, self.exposed_to),)
+        pairs: tuple[tuple[str, str], ...] = ((self.counterparty, self.exposed_to),)
         if self.type in SYMMETRIC:
             pairs += ((self.exposed_to, self.counterparty),)
         return pairs
@@ -134,7 +135,7 @@ def _date_or_none(raw: object, what: str, problems: list[str]) -> date | None:
     return None
 
 
-def _text(raw: Mapping, key: str, limit: int, problems: list[str]) -> str:
+def _text(raw: Mapping[str, Any], key: str, limit: int, problems: list[str]) -> str:
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
         problems.append(f"{key}: required text, at most {limit} characters")
@@ -142,7 +143,7 @@ def _text(raw: Mapping, key: str, limit: int, problems: list[str]) -> str:
     return value.strip()
 
 
-def _party(raw: Mapping, key: str, directory: CounterpartyDirectory,
+def _party(raw: Mapping[str, Any], key: str, directory: CounterpartyDirectory,
            problems: list[str]) -> str:
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip():
@@ -210,7 +211,7 @@ def parse_link(raw: object, *, directory: CounterpartyDirectory, origin: Origin,
         raise LinkError(problems)
     return Link(
         id=link_id, counterparty=counterparty, exposed_to=exposed_to,  # type: ignore[arg-type]
-        type=LinkType(link_type), strength=Strength(strength),
+        type=LinkType(str(link_type)), strength=Strength(str(strength)),
         published=published,  # type: ignore[arg-type]
         title=title, summary=summary, sources=tuple(s.strip() for s in sources),
         since=since, until=until, origin=origin,

@@ -52,10 +52,10 @@ def parse_own_counterparties(items: Iterable[tuple[int, object]], *,
                 parsed.append(parse_counterparty(dict(raw)))
             except CatalogError as exc:
                 problems.append(str(exc))
-        if problems:
+        if problems or not isinstance(raw, Mapping):   # no problems: it is a Mapping
             failures.append(EntryProblem(index, cp_id, tuple(problems)))
         else:
-            entries.append(dict(raw))  # type: ignore[arg-type]
+            entries.append(dict(raw))
     if failures:
         raise EventSetError(what, failures)
     try:

@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from exposure_app.risk.outflows import ReserveSeries, TokenPoint
 
@@ -107,7 +108,7 @@ def parse_protocol_payload(payload: object, slug: str,
     return ReserveSeries(slug=slug, points=tuple(points), fetched_at=fetched_at)
 
 
-def series_to_json(series: ReserveSeries) -> dict:
+def series_to_json(series: ReserveSeries) -> dict[str, Any]:
     """A compact columnar JSON form for the cache.
 
     ``{"slug", "tokens": [names], "points": [[unix, [amounts], [usd]], ...]}``
@@ -125,7 +126,7 @@ def series_to_json(series: ReserveSeries) -> dict:
     }
 
 
-def series_from_json(data: Mapping, fetched_at: datetime | None = None) -> ReserveSeries:
+def series_from_json(data: Mapping[str, Any], fetched_at: datetime | None = None) -> ReserveSeries:
     try:
         tokens = list(data["tokens"])
         points = []

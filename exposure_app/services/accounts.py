@@ -12,6 +12,7 @@ from pathlib import Path
 
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.risk.catalog import load_directory
+from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.store import ProfileStore
 
 
@@ -77,7 +78,7 @@ class Removal:
 
 
 def remove_account_everywhere(store: ProfileStore, account: Account,
-                              secret_store=None) -> Removal:
+                              secret_store: SecretStore | None = None) -> Removal:
     """Remove the account's keyring entry (exchange accounts), then its rows.
 
     The keyring entry goes first: if the keyring refuses, the account stays

@@ -136,7 +136,7 @@ def build_checklist(
     )
 
 
-def _payload(row: ChecklistRow) -> dict:
+def _payload(row: ChecklistRow) -> dict[str, Any]:
     def dec(v: Decimal | None) -> str | None:
         return None if v is None else to_text(v)
 

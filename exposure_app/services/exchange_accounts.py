@@ -282,7 +282,8 @@ def set_connection(store: ProfileStore, secret_store: SecretStore, account: Acco
     except ValueError as exc:
         raise ExchangeAccountError(str(exc)) from None
     old = connection_of(account)
-    had = set(account.options.get(URL_LOGINS_OPTION) or ())
+    stored = account.options.get(URL_LOGINS_OPTION)   # the URL fields whose login is kept
+    had = {str(f) for f in stored} if isinstance(stored, list | tuple) else set()
     keep = {f for f in had if f not in found_fields(found)
             and getattr(bare, f) == getattr(old, f)}
     logins = keep | found_fields(found)

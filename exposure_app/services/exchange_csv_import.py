@@ -95,10 +95,15 @@ def _asset(text: str, line: int, errors: list[LineError]) -> str | None:
 
 # -- Binance -------------------------------------------------------------------------------
 
+# (line number, the row by column name); and what a format's parser makes of them:
+# the latest row's time and each (wallet, asset)'s balance.
+Rows = list[tuple[int, dict[str, str]]]
+Parsed = tuple[datetime | None, dict[tuple[str, str], Decimal]]
+
 BINANCE_COLUMNS = ("User_ID", "UTC_Time", "Account", "Operation", "Coin", "Change")
 
 
-def _binance(rows: list[tuple[int, dict[str, str]]], errors: list[LineError]):
+def _binance(rows: Rows, errors: list[LineError]) -> Parsed:
     balances: dict[tuple[str, str], Decimal] = {}
     latest = None
     for line, r in rows:
@@ -144,7 +149,7 @@ def kraken_asset(code: str) -> tuple[str, str | None]:
     return _KRAKEN_NAMES.get(code, code), wallet
 
 
-def _kraken(rows: list[tuple[int, dict[str, str]]], errors: list[LineError]):
+def _kraken(rows: Rows, errors: list[LineError]) -> Parsed:
     latest_row: dict[tuple[str, str], tuple[datetime, Decimal]] = {}
     latest = None
     for line, r in rows:
@@ -181,7 +186,7 @@ _CONVERTED = re.compile(r"Converted\s+[\d.,]+\s+\S+\s+to\s+(?P<amount>[\d.,]+)\s
                         re.IGNORECASE)
 
 
-def _coinbase(rows: list[tuple[int, dict[str, str]]], errors: list[LineError]):
+def _coinbase(rows: Rows, errors: list[LineError]) -> Parsed:
     balances: dict[tuple[str, str], Decimal] = {}
     latest = None
 
@@ -226,7 +231,7 @@ class ExchangeFormat:
     exchange: str
     label: str
     columns: tuple[str, ...]
-    parse: Callable
+    parse: Callable[[Rows, list[LineError]], Parsed]
 
 
 FORMATS = (
@@ -270,7 +275,7 @@ def parse_exchange_csv(source: Path | str) -> ExchangeBalances:
     latest, balances = fmt.parse(rows, errors)
     if not errors and latest is None:
         errors.append(LineError(0, "the file has no rows"))
-    if errors:
+    if errors or latest is None:
         raise ImportRejected(errors[:MAX_LINE_ERRORS])
     return ExchangeBalances(fmt.exchange, latest, balances, len(rows))
 

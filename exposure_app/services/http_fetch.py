@@ -163,11 +163,14 @@ def fetch(url: str, *, max_bytes: int, total_timeout: float, proxy: str | None =
     network failure, an HTTP error status, a refused redirect, a body over
     the cap or the deadline passing.
     """
-    coro_args = dict(max_bytes=max_bytes, total_timeout=total_timeout, proxy=proxy,
-                     accept=accept, allowed_origins=tuple(allowed_origins))
+    def run() -> Fetched:
+        return asyncio.run(fetch_async(url, max_bytes=max_bytes, total_timeout=total_timeout,
+                                       proxy=proxy, accept=accept,
+                                       allowed_origins=tuple(allowed_origins)))
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(fetch_async(url, **coro_args))
+        return run()
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(fetch_async(url, **coro_args))).result()
+        return pool.submit(run).result()

@@ -63,7 +63,7 @@ def revalue_manual_accounts(store: ProfileStore, price_of: PriceOf, taken_at: da
             holdings = revalued(latest.holdings, price_of)
             if holdings is None:
                 continue
-            if _same_day_revaluation(latest, taken_at):
+            if _same_day_revaluation(latest, taken_at) and latest.id is not None:
                 store.snapshots.delete(latest.id)
             store.snapshots.save(Snapshot(
                 id=None, account_id=account.id, taken_at=taken_at, status=latest.status,

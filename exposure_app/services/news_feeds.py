@@ -55,7 +55,7 @@ class FeedPoll:
     def ok(self) -> bool:
         return self.error is None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"url": self.url, "ok": self.ok, "entries": self.entries, "added": self.added,
                 "merged": self.merged, "unreadable": self.unreadable, "error": self.error}
 

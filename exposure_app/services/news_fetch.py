@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from exposure_app.services.http_fetch import FetchError, fetch
@@ -154,7 +156,7 @@ def read_url(url: str, *, proxy: str | None = None, allowed_origins: tuple[str, 
     return from_html(text, source)
 
 
-def _entry_date(entry) -> date | None:
+def _entry_date(entry: Mapping[str, Any]) -> date | None:  # a feedparser entry
     for key in ("published_parsed", "updated_parsed"):
         parsed = entry.get(key)
         if parsed:
@@ -162,7 +164,7 @@ def _entry_date(entry) -> date | None:
     return None
 
 
-def _entry_text(entry) -> str:
+def _entry_text(entry: Mapping[str, Any]) -> str:
     import trafilatura
 
     parts = [c.get("value", "") for c in entry.get("content", []) or []]

@@ -265,7 +265,8 @@ def price_dated_records(store: ProfileStore, now: datetime) -> int:
             day = snapshot.taken_at.astimezone(UTC).date()
             currency = snapshot.currency or store.value_currency
 
-            def price_of(asset: str, day=day, currency=currency) -> tuple[Decimal, str] | None:
+            def price_of(asset: str, day: date = day,
+                         currency: str = currency) -> tuple[Decimal, str] | None:
                 point = prices.price(asset, currency, day if day < now.date() else None)
                 if point is None or point.assumed:
                     return None

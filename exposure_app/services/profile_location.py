@@ -41,6 +41,7 @@ import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.storage.migrations import LATEST_VERSION
@@ -74,7 +75,7 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir("Exposure", appauthor=False, roaming=False))
 
 
-def _read_location_file(config: Path | None = None) -> dict:
+def _read_location_file(config: Path | None = None) -> dict[str, Any]:
     try:
         data = loads_bounded(((config or config_dir()) / LOCATION_FILE).read_text(
             encoding="utf-8"), what=LOCATION_FILE, max_depth=8)
@@ -83,7 +84,7 @@ def _read_location_file(config: Path | None = None) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _write_location_file(data: dict, config: Path | None = None) -> None:
+def _write_location_file(data: dict[str, Any], config: Path | None = None) -> None:
     config = config or config_dir()
     path = config / LOCATION_FILE
     if not data:
@@ -113,7 +114,7 @@ def record_choice(folder: Path | None, config: Path | None = None) -> None:
     _write_location_file(data, config)
 
 
-def _copies_in(data: dict) -> list[str]:
+def _copies_in(data: dict[str, Any]) -> list[str]:
     copies = data.get("copies")
     if not isinstance(copies, list):
         return []

@@ -36,6 +36,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import AccountState
@@ -236,12 +237,12 @@ def _resolve_failed_tests(store: ProfileStore, cp: str, tested_at: datetime) -> 
 
 
 def event_for_test(directory: CounterpartyDirectory, cp: str, test_id: int, tested_at: datetime,
-                   result: str, asset: str | None, note: str) -> dict:
+                   result: str, asset: str | None, note: str) -> dict[str, Any]:
     """The user event (in the shared events schema) for a failed or delayed test."""
     name = directory.name(cp)
     what = f"{asset} " if asset else ""
     day = tested_at.date().isoformat()
-    event = {
+    event: dict[str, Any] = {
         "id": f"{TEST_EVENT_PREFIX}{cp}.{test_id}",
         "date": day,
         "published": format_published(tested_at.astimezone(UTC).replace(microsecond=0)),

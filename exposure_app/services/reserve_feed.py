@@ -73,5 +73,7 @@ def refresh_slug(store: ProfileStore, slug: str, *, base_url: str = DEFAULT_BASE
     return FetchResult(slug, True, points=len(series.points), fetched_at=fetched_at)
 
 
-def refresh_slugs(store: ProfileStore, slugs: Iterable[str], **kwargs) -> list[FetchResult]:
-    return [refresh_slug(store, slug, **kwargs) for slug in sorted(set(slugs))]
+def refresh_slugs(store: ProfileStore, slugs: Iterable[str], *, base_url: str = DEFAULT_BASE_URL,
+                  timeout: float = 30, proxy: str | None = None) -> list[FetchResult]:
+    return [refresh_slug(store, slug, base_url=base_url, timeout=timeout, proxy=proxy)
+            for slug in sorted(set(slugs))]

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
@@ -53,6 +54,10 @@ from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.settings import Settings
 from exposure_app.storage.events import ImportOutcome
 from exposure_app.storage.store import ProfileStore
+
+if TYPE_CHECKING:
+    from exposure_app.risk.backtest import BacktestResult
+    from exposure_app.services.reserve_feed import FetchResult
 
 SHIPPED_ID_REASON = "is a shipped event; the shipped history cannot be replaced (use another id)"
 
@@ -106,7 +111,7 @@ def derived_events(store: ProfileStore, settings: Settings, slugs: Mapping[str, 
 
 
 def refresh_held_reserves(store: ProfileStore, settings: Settings,
-                          as_of: datetime | None = None) -> list:
+                          as_of: datetime | None = None) -> list[FetchResult]:
     """Fetch reserve data for the custodians holding the user's assets (network).
 
     Returns one :class:`~exposure_app.services.reserve_feed.FetchResult` per slug;
@@ -227,7 +232,7 @@ def warnings_as_of(store: ProfileStore, settings: Settings, as_of: datetime | No
 
 
 def list_events(store: ProfileStore, settings: Settings, *, counterparty: str | None = None,
-                since=None, as_of: datetime | None = None) -> list[RiskEvent]:
+                since: date | None = None, as_of: datetime | None = None) -> list[RiskEvent]:
     """All events published on or before ``as_of`` (default now), oldest first.
 
     Derived outflow events are included for held custodians with cached data.
@@ -251,7 +256,7 @@ def _reserved_ids() -> dict[str, str]:
     return {e.id: SHIPPED_ID_REASON for e in load_shipped_events()}
 
 
-def validate_user_event(raw: Mapping, directory: CounterpartyDirectory | None = None
+def validate_user_event(raw: Mapping[str, Any], directory: CounterpartyDirectory | None = None
                         ) -> RiskEvent:
     """Validate one user event; raises :class:`EventError` (shipped ids refused).
 
@@ -272,14 +277,14 @@ def validate_user_event(raw: Mapping, directory: CounterpartyDirectory | None = 
     return event
 
 
-def add_user_event(store: ProfileStore, raw: Mapping) -> RiskEvent:
+def add_user_event(store: ProfileStore, raw: Mapping[str, Any]) -> RiskEvent:
     event = validate_user_event(raw, store.risk.directory())
     store.risk.add_user(event)
     return event
 
 
 def edit_user_event(
-    store: ProfileStore, event_id: str, changes: Mapping, *, clear: Iterable[str] = ()
+    store: ProfileStore, event_id: str, changes: Mapping[str, Any], *, clear: Iterable[str] = ()
 ) -> RiskEvent:
     """Apply ``changes`` (schema fields) to the user's event ``event_id``.
 
@@ -334,7 +339,7 @@ def import_user_events(store: ProfileStore, path: Path) -> ImportOutcome:
         raise EventSetError(path.name, [EntryProblem(0, None, (str(exc),))]) from None
 
 
-def _json_object(path: Path) -> Mapping | None:
+def _json_object(path: Path) -> Mapping[str, Any] | None:
     """The top-level object of a JSON events file (None for CSV, a bare list or bad JSON,
     which :func:`read_events_file` reports)."""
     if format_for(path) != "json":
@@ -346,8 +351,8 @@ def _json_object(path: Path) -> Mapping | None:
     return data if isinstance(data, Mapping) else None
 
 
-def _own_counterparties_in(store: ProfileStore, data: Mapping | None, what: str
-                           ) -> tuple[list[dict] | None, CounterpartyDirectory]:
+def _own_counterparties_in(store: ProfileStore, data: Mapping[str, Any] | None, what: str
+                           ) -> tuple[list[dict[str, Any]] | None, CounterpartyDirectory]:
     """The file's ``counterparties`` validated against the catalogue and the user's other
     counterparties, and the directory events and links of the file are read with."""
     if data is None or "counterparties" not in data:
@@ -363,7 +368,7 @@ def _own_counterparties_in(store: ProfileStore, data: Mapping | None, what: str
                                     what=f"{what} (counterparties)")
 
 
-def _links_in(data: Mapping | None, what: str, now: datetime,
+def _links_in(data: Mapping[str, Any] | None, what: str, now: datetime,
               directory: CounterpartyDirectory) -> list[Link] | None:
     """The ``links`` of a JSON events file, validated as a whole (None: the file has none)."""
     if data is None or "links" not in data:
@@ -378,7 +383,7 @@ def _links_in(data: Mapping | None, what: str, now: datetime,
 
 
 def catalogue_backtest(settings: Settings, *, start: date | None = None, end: date | None = None,
-                       share: float = 0.2, calibrated: bool = True):
+                       share: float = 0.2, calibrated: bool = True) -> BacktestResult:
     """``risk.backtest`` over the shipped catalogue and links, every custodial counterparty,
     with the user's risk settings as the starting parameters (no profile data is read)."""
     from exposure_app.risk.backtest import DEFAULT_END, DEFAULT_START, run_backtest

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
@@ -56,7 +56,7 @@ class Setting(Generic[T]):
     def __get__(self, instance: Settings | None, owner: type) -> T:
         if instance is None:
             return self  # type: ignore[return-value]
-        return instance._values.get(self.key, self.default)
+        return cast(T, instance._values.get(self.key, self.default))
 
     def __set__(self, instance: Settings, value: T) -> None:
         instance._values[self.key] = self.coerce(value)
@@ -91,7 +91,7 @@ class Setting(Generic[T]):
             raise ValueError(f"{self.key}: {value} is below {self.minimum}")
         if self.maximum is not None and value > self.maximum:
             raise ValueError(f"{self.key}: {value} is above {self.maximum}")
-        return value
+        return cast(T, value)   # checked against self.kind above
 
     def to_json(self, value: T) -> object:
         return to_text(value) if isinstance(value, Decimal) else value

@@ -16,6 +16,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from exposure_app.domain.balances import AccountReading
@@ -92,7 +93,8 @@ class AccountSession:
         self._fingerprint = fingerprint
         return self.client
 
-    async def read(self, base_currency: str, now, cached_markets) -> ReadOutcome:
+    async def read(self, base_currency: str, now: datetime,
+                   cached_markets: list[dict[str, Any]] | None) -> ReadOutcome:
         """Balances and permissions, then this exchange's prices (pricing never fails the read)."""
         outcome = ReadOutcome()
         client = self.client
@@ -116,8 +118,8 @@ class AccountSession:
                 cached_markets=cached_markets,
             )
         except Exception as exc:
-            error = self.adapter.classify(exc, client)   # scrubbed of the credentials
-            outcome.pricing_error = f"prices from this exchange unavailable: {error.message}"
+            failure = self.adapter.classify(exc, client)   # scrubbed of the credentials
+            outcome.pricing_error = f"prices from this exchange unavailable: {failure.message}"
         outcome.pricing_seconds = time.perf_counter() - started
         return outcome
 

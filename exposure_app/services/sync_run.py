@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from exposure_app.chains.pool import ChainPool
 from exposure_app.domain.models import Account, SnapshotSource
@@ -53,6 +54,9 @@ from exposure_app.services.withdrawal_confirmations import awaited_accounts, con
 from exposure_app.storage.secrets import SecretStore, SecretStoreError, secret_ref_of
 from exposure_app.storage.store import ProfileStore
 from exposure_app.storage.watch import WatchRepository
+
+if TYPE_CHECKING:
+    from exposure_app.domain.checklist import LockDetail
 
 DEFAULT_BACKOFF = timedelta(seconds=60)
 log = logging.getLogger(__name__)
@@ -316,7 +320,7 @@ class SyncRun:
         if changed:
             log.info("re-valued %d hand-recorded account(s) at this sync's prices", len(changed))
 
-    def _locks_of(self, snapshot_id: int) -> list:
+    def _locks_of(self, snapshot_id: int) -> list[LockDetail]:
         from exposure_app.storage.checklist import HoldingLockRepository
 
         return HoldingLockRepository(self.store).for_snapshots([snapshot_id]).get(snapshot_id, [])

@@ -31,6 +31,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from exposure_app.domain.models import AccountKind
 from exposure_app.services.network_proxy import proxy_for_requests
@@ -47,6 +48,9 @@ from exposure_app.services.sync_watch import is_watch_only
 from exposure_app.services.watch_accounts import chain_api_urls
 from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.store import ProfileStore
+
+if TYPE_CHECKING:
+    from exposure_app.services.prices import PriceRefreshReport
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +82,7 @@ class SyncService:
         self._store: ProfileStore | None = None
         self._sessions: dict[int, AccountSession] = {}
         self._run_lock: asyncio.Lock | None = None
-        self._current: asyncio.Task | None = None
+        self._current: asyncio.Task[SyncReport] | None = None
 
     # -- listeners (any thread) ----------------------------------------------------
 
@@ -146,7 +150,7 @@ class SyncService:
                 loop.close()
                 self._loop = None
 
-    def sync(self, account_ids: Iterable[int] | None = None) -> concurrent.futures.Future:
+    def sync(self, account_ids: Iterable[int] | None = None) -> concurrent.futures.Future[SyncReport]:
         """Sync the given exchange accounts (all when ``None``); returns a Future."""
         if not self.running:
             self.start()
@@ -154,7 +158,8 @@ class SyncService:
         ids = None if account_ids is None else frozenset(account_ids)
         return asyncio.run_coroutine_threadsafe(self._run(ids), self._loop)
 
-    def refresh_prices(self, history_start: date | None = None) -> concurrent.futures.Future:
+    def refresh_prices(self, history_start: date | None = None,
+                       ) -> concurrent.futures.Future[PriceRefreshReport]:
         """Refresh the market price cache on the loop (after any run in progress);
         the Future gives a ``PriceRefreshReport``, also emitted as ``PricesRefreshed``.
         ``history_start``: fetch daily closes back to that day (default: see
@@ -164,7 +169,7 @@ class SyncService:
         assert self._loop is not None
         return asyncio.run_coroutine_threadsafe(self._refresh_prices(history_start), self._loop)
 
-    async def _refresh_prices(self, history_start: date | None = None):
+    async def _refresh_prices(self, history_start: date | None = None) -> PriceRefreshReport:
         from exposure_app.domain.timeutil import utc_now
         from exposure_app.services.prices import PriceRefreshReport, refresh_prices
 

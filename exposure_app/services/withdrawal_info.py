@@ -78,7 +78,7 @@ def _memo_flag(info: Any) -> bool | None:
     return None
 
 
-def _limit(entry: Mapping, which: str) -> Decimal | None:
+def _limit(entry: Mapping[str, Any], which: str) -> Decimal | None:
     limits = entry.get("limits")
     if not isinstance(limits, Mapping):
         return None
@@ -107,8 +107,10 @@ def parse_network_infos(
             continue
         if wanted is not None and code.upper() not in wanted:
             continue
-        fee_entry = fee_map.get(code) if isinstance(fee_map.get(code), Mapping) else {}
-        fee_networks = fee_entry.get("networks") if isinstance(fee_entry.get("networks"), Mapping) else {}
+        raw_fee = fee_map.get(code)
+        fee_entry: Mapping[str, Any] = raw_fee if isinstance(raw_fee, Mapping) else {}
+        raw_fee_networks = fee_entry.get("networks")
+        fee_networks: Mapping[str, Any] = raw_fee_networks if isinstance(raw_fee_networks, Mapping) else {}
         networks = currency.get("networks")
         if isinstance(networks, Mapping) and networks:
             for net_code, net in networks.items():
@@ -148,7 +150,7 @@ async def fetch_network_infos(client: Any, exchange_id: str, *, assets: Iterable
     has = getattr(client, "has", {}) or {}
     if not has.get("fetchCurrencies"):
         return []
-    options = getattr(client, "options", None)
+    options: Any = getattr(client, "options", None)   # ccxt is untyped
     # Binance-family clients are built with options["fetchCurrencies"] = False so
     # that load_markets skips the private currency call; turn it on for this one call.
     disabled = isinstance(options, dict) and options.get("fetchCurrencies") is False

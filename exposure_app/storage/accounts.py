@@ -6,12 +6,13 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from exposure_app.domain.account_names import clean_account_name, name_key
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
 from exposure_app.storage.errors import ConflictError, NotFoundError
+from exposure_app.storage.sql import inserted_id
 
 if TYPE_CHECKING:
     from exposure_app.storage.store import ProfileStore
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 _COLUMNS = "id, name, kind, counterparty, exchange_id, options, created_at"
 
 
-def _row_to_account(row: tuple) -> Account:
+def _row_to_account(row: tuple[Any, ...]) -> Account:
     return Account(
         id=row[0],
         name=row[1],
@@ -81,7 +82,7 @@ class AccountRepository:
                         to_storage(created_at or utc_now()),
                     ],
                 )
-                account_id = cursor.lastrowid
+                account_id = inserted_id(cursor)
         except sqlite3.IntegrityError:
             raise ConflictError(f"an account named {name!r} already exists") from None
         return self.get(account_id)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from exposure_app.domain.money import to_text
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
+from exposure_app.storage.sql import inserted_id
 
 if TYPE_CHECKING:
     # Imported where the rows are built: the window reads reminders from this
@@ -107,7 +108,7 @@ class ChecklistRepository:
                 cursor = db.execute(
                     "INSERT INTO checklist_plans (scope, base_currency, created_at, updated_at) "
                     "VALUES (?, ?, ?, ?)", [scope, base_currency, to_storage(now), to_storage(now)])
-                plan_id = int(cursor.lastrowid)
+                plan_id = inserted_id(cursor)
             else:
                 plan_id = plan.id
                 db.execute("UPDATE checklist_plans SET updated_at = ?, base_currency = ? WHERE id = ?",
@@ -189,7 +190,7 @@ class ChecklistRepository:
                            [note, to_storage(now), plan_id, item_key])
 
 
-def _plan(row: tuple) -> StoredPlan:
+def _plan(row: tuple[Any, ...]) -> StoredPlan:
     return StoredPlan(row[0], row[1], row[2], from_storage(row[3]), from_storage(row[4]))
 
 
@@ -332,7 +333,7 @@ class ReminderRepository:
                 "event_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [counterparty, to_storage(tested_at), result, asset, network, note, event_id,
                  to_storage(now or utc_now())])
-            return int(cursor.lastrowid)
+            return inserted_id(cursor)
 
     def set_event_id(self, test_id: int, event_id: str) -> None:
         with self._store.transaction() as db:

@@ -7,12 +7,13 @@ failure leaves the previous set in place.
 
 from __future__ import annotations
 
+import builtins
 import json
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
@@ -69,7 +70,7 @@ class RiskEventRepository:
 
     # -- the user's counterparties (custodians the catalogue lacks) ---------------
 
-    def user_counterparty_entries(self) -> list[dict]:
+    def user_counterparty_entries(self) -> builtins.list[dict[str, Any]]:
         """The stored entries (catalogue schema), by id."""
         rows = self._store.db.execute("SELECT body FROM user_counterparties ORDER BY id")
         return [json.loads(body) for (body,) in rows.fetchall()]
@@ -85,7 +86,7 @@ class RiskEventRepository:
         except (CatalogError, ValueError) as exc:
             raise StorageError(f"a stored counterparty is damaged: {exc}") from None
 
-    def import_user_counterparties(self, entries: Iterable[dict]) -> ImportOutcome:
+    def import_user_counterparties(self, entries: Iterable[dict[str, Any]]) -> ImportOutcome:
         """Add or update the user's counterparties (already validated) in one transaction."""
         added = updated = unchanged = 0
         now = to_storage(utc_now())
@@ -129,7 +130,8 @@ class RiskEventRepository:
         sql += " ORDER BY date, id"
         rows = self._store.db.execute(sql, params).fetchall()
         directory = self.directory()
-        return [self._row_to_event(*row, directory=directory) for row in rows]
+        return [self._row_to_event(origin, body, created_at, directory=directory)
+                for origin, body, created_at in rows]
 
     def get(self, event_id: str) -> RiskEvent | None:
         row = self._store.db.execute(
@@ -225,7 +227,7 @@ class RiskEventRepository:
 
     # -- the user's links ------------------------------------------------------------
 
-    def user_links(self) -> list[Link]:
+    def user_links(self) -> builtins.list[Link]:   # `list` here is the method above
         rows = self._store.db.execute(
             "SELECT body, created_at FROM user_links ORDER BY id").fetchall()
         out = []

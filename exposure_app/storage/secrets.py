@@ -177,11 +177,13 @@ class SecretStore:
         """``get_password`` under the lock, retried once after a short pause."""
         try:
             with _KEYRING_LOCK:
-                return self.backend.get_password(self.service, ref)
+                value: str | None = self.backend.get_password(self.service, ref)
+                return value
         except Exception:
             time.sleep(READ_RETRY_PAUSE)
             with _KEYRING_LOCK:
-                return self.backend.get_password(self.service, ref)
+                retried: str | None = self.backend.get_password(self.service, ref)
+                return retried
 
     def delete(self, ref: str) -> bool:
         """Remove the entry; ``False`` if there was none."""
@@ -236,7 +238,7 @@ def tidy_credential(value: str) -> str:
     return text
 
 
-def _memory_backend_class():
+def _memory_backend_class() -> type[Any]:  # a keyring.backend.KeyringBackend subclass
     from keyring.backend import KeyringBackend
 
     class MemoryKeyring(KeyringBackend):
@@ -245,10 +247,10 @@ def _memory_backend_class():
         Nothing is written anywhere; entries vanish when the process ends.
         """
 
-        priority = 1  # type: ignore[assignment]
+        priority = 1
 
         def __init__(self) -> None:
-            super().__init__()
+            super().__init__()  # type: ignore[no-untyped-call]  # keyring leaves it unannotated
             self.entries: dict[tuple[str, str], str] = {}
 
         def get_password(self, service: str, username: str) -> str | None:

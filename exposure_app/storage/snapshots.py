@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from exposure_app.domain.models import (
     Account,
@@ -24,6 +24,7 @@ from exposure_app.domain.models import (
 )
 from exposure_app.domain.money import add, to_text
 from exposure_app.domain.timeutil import from_storage, to_storage
+from exposure_app.storage.sql import inserted_id
 
 if TYPE_CHECKING:
     from exposure_app.storage.store import ProfileStore
@@ -78,7 +79,7 @@ class SnapshotRepository:
                     snapshot.currency or self._store.value_currency,
                 ],
             )
-            snapshot_id = int(cursor.lastrowid)
+            snapshot_id = inserted_id(cursor)
             db.conn.executemany(
                 f"INSERT INTO holdings ({_HOLDING_COLUMNS}, priced) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -146,7 +147,7 @@ class SnapshotRepository:
 
     # -- reading ---------------------------------------------------------------
 
-    def _snapshot_from_row(self, row: Sequence, *, with_holdings: bool = True) -> Snapshot:
+    def _snapshot_from_row(self, row: Sequence[Any], *, with_holdings: bool = True) -> Snapshot:
         holdings: tuple[Holding, ...] = ()
         if with_holdings:
             holdings = tuple(self.holdings(row[0]))
@@ -257,7 +258,7 @@ class SnapshotRepository:
         wanted = sorted(holding_key(h) for h in snapshot.holdings)
         for (snapshot_id,) in rows:
             if sorted(holding_key(h) for h in self.holdings(snapshot_id)) == wanted:
-                return snapshot_id
+                return int(snapshot_id)
         return None
 
 

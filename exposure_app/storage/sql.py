@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid of the row an ``INSERT`` on ``cursor`` just added."""
+    if cursor.lastrowid is None:
+        raise sqlite3.DatabaseError("the INSERT added no row")
+    return cursor.lastrowid
 
 
 def execute_statements(db: Database, script: str) -> None:

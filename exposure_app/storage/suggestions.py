@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
 from exposure_app.risk.news.suggestion import Status, Suggestion
@@ -37,7 +37,7 @@ class SuggestionRepository:
     def __init__(self, store: ProfileStore) -> None:
         self._store = store
 
-    def _from_row(self, row: tuple) -> Suggestion:
+    def _from_row(self, row: tuple[Any, ...]) -> Suggestion:
         keys = ("id", "status", "counterparty", "category", "date", "published", "body",
                 "event_id")
         values = dict(zip(keys, row, strict=True))
@@ -56,9 +56,9 @@ class SuggestionRepository:
         return [self._from_row(r) for r in rows]
 
     def count(self, status: Status = Status.PENDING) -> int:
-        return self._store.db.execute(
+        return int(self._store.db.execute(
             "SELECT COUNT(*) FROM news_suggestions WHERE status = ?", [status.value]
-        ).fetchone()[0]
+        ).fetchone()[0])
 
     def get(self, suggestion_id: int) -> Suggestion:
         row = self._store.db.execute(

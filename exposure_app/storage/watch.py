@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from exposure_app.domain.money import to_text
 from exposure_app.domain.timeutil import from_storage, to_storage
@@ -44,7 +44,7 @@ _DEST_COLUMNS = ("plan_id, item_key, account_id, chain, address, set_at, txid, r
                  "amount, confirmed_at, custodian_confirmed_at")
 
 
-def _destination(row: tuple) -> Destination:
+def _destination(row: tuple[Any, ...]) -> Destination:
     return Destination(row[0], row[1], row[2], row[3], row[4], from_storage(row[5]), row[6],
                        from_storage(row[7]) if row[7] else None,
                        Decimal(row[8]) if row[8] is not None else None,

@@ -27,7 +27,8 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
 def create_application():
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
@@ -71,18 +72,14 @@ def settle_heap() -> None:
 
 def run_gui(argv: Sequence[str]) -> int:
     args = parse_gui_args(argv)
-    from PySide6.QtWidgets import QMessageBox
 
     from exposure_app.services.profile import Profile
     from exposure_app.ui.quit_on_signals import install_quit_on_signals
 
     app = create_application()
     if args.demo:
-        try:
-            from exposure_app.ui.demo import open_demo_profile
-        except ModuleNotFoundError:
-            QMessageBox.information(None, APP_NAME, "The demo is not available in this build.")
-            return 1
+        from exposure_app.ui.demo import open_demo_profile
+
         return open_demo_profile(app, args)
     profile = Profile.resolve(args.data_dir)
     if profile.missing:

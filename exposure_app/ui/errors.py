@@ -21,6 +21,7 @@ import logging.handlers
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -64,8 +65,8 @@ class ErrorReporter(QObject):
         self.log_path = log_path
         self.handler = handler
         self.seen: dict[str, int] = {}
-        self._previous_hook = None
-        self._previous_thread_hook = None
+        self._previous_hook: Callable[..., object] | None = None
+        self._previous_thread_hook: Callable[[threading.ExceptHookArgs], object] | None = None
 
     def handle(self, exc_type, exc, tb) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
@@ -91,7 +92,7 @@ class ErrorReporter(QObject):
                                                         args.exc_traceback)
 
     def uninstall(self) -> None:
-        if self._previous_hook is not None:
+        if self._previous_hook is not None and self._previous_thread_hook is not None:
             sys.excepthook = self._previous_hook
             threading.excepthook = self._previous_thread_hook
             self._previous_hook = None

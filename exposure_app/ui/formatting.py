@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QDateTime, QLocale
 
 from exposure_app.domain.money import money_places
 from exposure_app.domain.timeutil import ensure_utc, utc_now
@@ -102,3 +102,11 @@ def sentence(text: str) -> str:
     if text.endswith(("?", "!", "…")):
         return text
     return text.rstrip(".").rstrip() + "."
+
+
+def utc_datetime(moment: QDateTime) -> datetime:
+    """A date-time edit's value as an aware UTC ``datetime``."""
+    value = moment.toUTC().toPython()
+    if not isinstance(value, datetime):
+        raise TypeError(f"not a date-time: {value!r}")
+    return ensure_utc(value)

@@ -43,7 +43,7 @@ def _svg(*parts: str) -> QIcon | None:
 
 def _is_dark() -> bool:
     app = QApplication.instance()
-    return app is not None and app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return isinstance(app, QApplication) and app.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def _tinted(icon: QIcon, colour: QColor) -> QIcon:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QMainWindow,
     QStackedWidget,
@@ -41,11 +42,22 @@ from exposure_app.ui.pages.welcome_page import WelcomePage
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.banner import MessageBanner
 from exposure_app.ui.window_actions import build_actions, build_toolbar, start_demo
-from exposure_app.ui.window_pages import register_pages, wire_page
+from exposure_app.ui.window_pages import AutoSizedTable, ShowsData, TablePage, register_pages, wire_page
 from exposure_app.ui.window_state import WindowState
 
 if TYPE_CHECKING:
+    from exposure_app.services.settings import Settings
+    from exposure_app.ui.errors import ErrorReporter
+    from exposure_app.ui.news_poller import NewsPoller
+    from exposure_app.ui.pages.accounts_page import AccountsPage
+    from exposure_app.ui.pages.checklist_page import ChecklistPage
+    from exposure_app.ui.pages.events_page import EventsPage
+    from exposure_app.ui.pages.history_page import HistoryPage
+    from exposure_app.ui.pages.holdings_page import HoldingsPage
+    from exposure_app.ui.pages.overview_page import OverviewPage
+    from exposure_app.ui.pages.settings_page import SettingsPage
     from exposure_app.ui.sync_controller import SyncController
+    from exposure_app.ui.tray import TrayIcon
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +72,17 @@ HEADER_PAGES = ("holdings", "accounts", "events")
 class MainWindow(QMainWindow):
     checklist_requested = Signal(str)   # counterparty id ("" = all custodians)
     level_changed = Signal(str, str)    # counterparty name, new level (when it rose)
+
+    # made by window_actions.build_actions / build_toolbar
+    today_action: QAction
+    as_of_label: QLabel
+    as_of_label_action: QAction
+    as_of_reset_action: QAction
+    level_label: QLabel
+    news_poller: NewsPoller
+    # set by ui.app.build_window
+    error_reporter: ErrorReporter
+    tray: TrayIcon | None
 
     def __init__(self, profile: Profile, *, state: ViewState | None = None,
                  secret_store=None) -> None:
@@ -113,7 +136,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(True)
         # The sync controller (and the modules it needs) is made just after the
         # window is shown, or at once if something asks for it before then.
-        self._sync = None
+        self._sync: SyncController | None = None
         QTimer.singleShot(SYNC_CONTROLLER_DELAY_MS, self, self._start_sync_controller)
         self._connect()
         self.state.refreshed.connect(self._on_refreshed)
@@ -132,11 +155,12 @@ class MainWindow(QMainWindow):
 
     def _on_page_built(self, key: str, page: QWidget) -> None:
         wire_page(self, key, page)
-        if key in HEADER_PAGES and self.window_state.restore_header(
-                key, page.view.horizontalHeader()):
+        restored = (key in HEADER_PAGES and isinstance(page, TablePage)
+                    and self.window_state.restore_header(key, page.view.horizontalHeader()))
+        if restored and isinstance(page, AutoSizedTable):
             page._sized = True   # a restored layout is kept, not auto-sized
         if key == "checklist" and self._pending_due:
-            page.notify_due(self._pending_due)
+            self.checklist_page.notify_due(self._pending_due)
             self._pending_due = ()
         self._stale_pages.add(key)
 
@@ -169,29 +193,43 @@ class MainWindow(QMainWindow):
             f"News feeds read: {sum(p.added for p in polls)} new suggestion(s)"
             + "".join(f"; {p.url} failed ({p.error})" for p in polls if not p.ok), 8000))
 
-    @property
-    def overview(self) -> QWidget:
-        return self.pages.get("overview")
+    # Typed page accessors: each builds its page on first use; the import is of a
+    # module the page's factory loads anyway.
 
     @property
-    def holdings(self) -> QWidget:
-        return self.pages.get("holdings")
+    def overview(self) -> OverviewPage:
+        from exposure_app.ui.pages.overview_page import OverviewPage
+        return self.pages.get_as("overview", OverviewPage)
 
     @property
-    def history(self) -> QWidget:
-        return self.pages.get("history")
+    def holdings(self) -> HoldingsPage:
+        from exposure_app.ui.pages.holdings_page import HoldingsPage
+        return self.pages.get_as("holdings", HoldingsPage)
 
     @property
-    def accounts(self) -> QWidget:
-        return self.pages.get("accounts")
+    def history(self) -> HistoryPage:
+        from exposure_app.ui.pages.history_page import HistoryPage
+        return self.pages.get_as("history", HistoryPage)
 
     @property
-    def events(self) -> QWidget:
-        return self.pages.get("events")
+    def accounts(self) -> AccountsPage:
+        from exposure_app.ui.pages.accounts_page import AccountsPage
+        return self.pages.get_as("accounts", AccountsPage)
 
     @property
-    def settings_page(self) -> QWidget:
-        return self.pages.get("settings")
+    def events(self) -> EventsPage:
+        from exposure_app.ui.pages.events_page import EventsPage
+        return self.pages.get_as("events", EventsPage)
+
+    @property
+    def checklist_page(self) -> ChecklistPage:
+        from exposure_app.ui.pages.checklist_page import ChecklistPage
+        return self.pages.get_as("checklist", ChecklistPage)
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        from exposure_app.ui.pages.settings_page import SettingsPage
+        return self.pages.get_as("settings", SettingsPage)
 
     def page(self, key: str) -> QWidget:
         return self.pages.get(key)
@@ -215,9 +253,9 @@ class MainWindow(QMainWindow):
         if key not in self._stale_pages or self._latest is None:
             return
         self._stale_pages.discard(key)
-        show = getattr(self.pages.get(key), "show_data", None)
-        if show is not None:
-            show(self._latest)
+        page = self.pages.get(key)
+        if isinstance(page, ShowsData):
+            page.show_data(self._latest)
 
     def _show_current(self) -> None:
         key = self.current_page_key()
@@ -233,7 +271,7 @@ class MainWindow(QMainWindow):
         if counterparty_id == PORTFOLIO_ID:   # the "all custodians combined" warning
             counterparty_id = ""
         self.checklist_requested.emit(counterparty_id)
-        page = self.pages.get("checklist")
+        page = self.checklist_page
         self.update_page("checklist")
         page.open_for(counterparty_id or None)
         self.show_page("checklist")
@@ -257,14 +295,8 @@ class MainWindow(QMainWindow):
 
     def open_export(self, report: str = "exposure") -> QDialog | None:
         """File → Export (and each page's Export… button) with ``report`` preselected."""
-        try:
-            from exposure_app.ui.dialogs.export_dialog import ExportDialog
-        except ModuleNotFoundError as exc:
-            if exc.name != "exposure_app.ui.dialogs.export_dialog":
-                raise
-            self.banner.show_message("Exporting reports is not available in this version.",
-                                     "info", key="export")
-            return None
+        from exposure_app.ui.dialogs.export_dialog import ExportDialog
+
         dialog = ExportDialog(self.state, self, report=report or "exposure")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -272,7 +304,7 @@ class MainWindow(QMainWindow):
 
     def record_test_withdrawal(self, counterparty_id: str = "") -> QDialog | None:
         """The checklist page's "Record a test withdrawal…" dialog (from the overview)."""
-        return self.pages.get("checklist").record_test(counterparty_id or None)
+        return self.checklist_page.record_test(counterparty_id or None)
 
     # -- refresh -----------------------------------------------------------------------
 
@@ -306,9 +338,8 @@ class MainWindow(QMainWindow):
         """
         if not (data.live and data.due_reminders):
             return
-        checklist = self.pages.built("checklist")
-        if checklist is not None:
-            checklist.notify_due(data.due_reminders)
+        if self.pages.built("checklist") is not None:
+            self.checklist_page.notify_due(data.due_reminders)
             return
         self._pending_due = data.due_reminders
         QTimer.singleShot(DUE_NOTICE_DELAY_MS, self, self._deliver_pending_due)
@@ -345,7 +376,7 @@ class MainWindow(QMainWindow):
         """Window geometry, page and header layouts (pages never built keep theirs)."""
         self.window_state.save_window(self)
         for key, page in self.pages.built_pages():
-            if key in HEADER_PAGES:
+            if key in HEADER_PAGES and isinstance(page, TablePage):
                 self.window_state.save_header(key, page.view.horizontalHeader())
         self.window_state.set_value("window/page", self.current_page_key())
         self.window_state.sync()
@@ -358,12 +389,10 @@ class MainWindow(QMainWindow):
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.reject()
-        events = self.pages.built("events")
-        if events is not None:
-            events.wait_for_workers()
-        settings = self.pages.built("settings")
-        if settings is not None:
-            settings.folder_card.shutdown()   # a profile copy in progress finishes first
+        if self.pages.built("events") is not None:
+            self.events.wait_for_workers()
+        if self.pages.built("settings") is not None:
+            self.settings_page.folder_card.shutdown()   # a profile copy in progress finishes first
         if getattr(self, "news_poller", None) is not None:
             self.news_poller.shutdown()
         if self._sync is not None:
@@ -371,7 +400,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.state.close()
 
-    def _apply_theme(self, settings) -> None:
+    def _apply_theme(self, settings: Settings) -> None:
         from exposure_app.ui.theme_mode import apply_theme
 
         apply_theme(settings.theme)
@@ -393,21 +422,23 @@ class MainWindow(QMainWindow):
                 widget.setStyleSheet("")
                 widget.setStyleSheet(sheet)
         # actions and page buttons made with an icon name (window_actions, action_button)
-        for item in (*self.findChildren(QAction), *self.findChildren(QAbstractButton)):
+        iconed: list[QAction | QAbstractButton] = [*self.findChildren(QAction),
+                                                   *self.findChildren(QAbstractButton)]
+        for item in iconed:
             name = item.property("icon_name")
             if name:
                 item.setIcon(action_icon(name))
         for row in range(self.nav.count()):
-            item = self.nav.item(row)
-            item.setIcon(action_icon(item.data(Qt.ItemDataRole.UserRole + 1)))
+            entry = self.nav.item(row)
+            entry.setIcon(action_icon(entry.data(Qt.ItemDataRole.UserRole + 1)))
         # pages not built yet are styled from the palette when they are
-        overview = self.pages.built("overview")
-        if overview is not None:
+        if self.pages.built("overview") is not None:
+            overview = self.overview
             overview.bars.update()    # painted widgets: they take their colours
             overview.donut.update()   # from the palette when they paint
             overview.forget_drawn()
-        history = self.pages.built("history")
-        if history is not None:
+        if self.pages.built("history") is not None:
+            history = self.history
             theme.style_plot(history.chart)
             history._loaded_key = None
         self._stale_pages = set(self.pages.keys())

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStackedWidget, QWidget
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStackedWidget, QWid
 from exposure_app.ui.icons import action_icon
 
 PageFactory = Callable[[], QWidget]
+P = TypeVar("P", bound=QWidget)
 
 
 @dataclass
@@ -64,6 +66,15 @@ class PageRegistry:
             self._on_built(key, widget)
         return entry.widget
 
+    def get_as(self, key: str, kind: type[P]) -> P:
+        """:meth:`get`, checked to be a ``kind`` (the page class registered for ``key``)."""
+        return _checked(key, self.get(key), kind)
+
+    def built_as(self, key: str, kind: type[P]) -> P | None:
+        """:meth:`built`, checked to be a ``kind``."""
+        widget = self.built(key)
+        return None if widget is None else _checked(key, widget, kind)
+
     def built(self, key: str) -> QWidget | None:
         """The page's widget if it exists, without building it."""
         entry = self._entries.get(key)
@@ -82,3 +93,9 @@ class PageRegistry:
 
     def __contains__(self, key: object) -> bool:
         return key in self._entries
+
+
+def _checked(key: str, widget: QWidget, kind: type[P]) -> P:
+    if not isinstance(widget, kind):
+        raise TypeError(f"page {key!r} is a {type(widget).__name__}, not a {kind.__name__}")
+    return widget

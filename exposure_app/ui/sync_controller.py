@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from concurrent.futures import Future
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressBar
@@ -33,6 +34,9 @@ from exposure_app.ui.background import BackgroundCall, import_ccxt, paused_gc
 from exposure_app.ui.formatting import sentence
 from exposure_app.ui.sync_bridge import SyncBridge
 
+if TYPE_CHECKING:
+    from exposure_app.services.sync_service import SyncService
+
 log = logging.getLogger(__name__)
 
 PHASE_TEXT = {"connecting": "connecting…", "reading": "reading balances…",
@@ -48,7 +52,7 @@ class SyncController(QObject):
         self.window = window
         self.state = window.state
         self.service_factory = service_factory
-        self.service = None
+        self.service: SyncService | None = None
         self.bridge = SyncBridge(self)
         q = Qt.ConnectionType.QueuedConnection
         self.bridge.account_started.connect(self._on_started, q)
@@ -229,7 +233,8 @@ class SyncController(QObject):
         if self._starter is not None:
             self._starter.wait(60)
             if self.service is None and self._starter.result is not None:
-                self.service = self._starter.result
+                # what _create_service returned (BackgroundCall keeps results untyped)
+                self.service = cast("SyncService", self._starter.result)
         if self.service is not None:
             try:
                 self.service.shutdown()
@@ -246,13 +251,12 @@ class SyncController(QObject):
 
     def _publish_status(self) -> None:
         # pages not built yet take the status from here when they are
-        overview = self.window.pages.built("overview")
-        if overview is not None:
+        if self.window.pages.built("overview") is not None:
+            overview = self.window.overview
             overview.live_status = dict(self.live_status)
             overview.refresh_freshness()
-        accounts = self.window.pages.built("accounts")
-        if accounts is not None:
-            accounts.set_live_status(self.live_status, self.last_results)
+        if self.window.pages.built("accounts") is not None:
+            self.window.accounts.set_live_status(self.live_status, self.last_results)
         self.account_status_changed.emit()
 
     def _on_started(self, event: AccountSyncStarted) -> None:

@@ -53,7 +53,7 @@ def apply_theme(theme: str, app: QApplication | None = None) -> str:
     not stop the window from opening).
     """
     global _original
-    app = app or QApplication.instance()
+    app = app or _gui_app()
     if app is None:
         return "system"
     if _original is None:
@@ -73,6 +73,11 @@ def apply_theme(theme: str, app: QApplication | None = None) -> str:
     return theme
 
 
+def _gui_app() -> QApplication | None:
+    app = QApplication.instance()
+    return app if isinstance(app, QApplication) else None
+
+
 def is_dark(app: QApplication | None = None) -> bool:
-    app = app or QApplication.instance()
+    app = app or _gui_app()
     return app is not None and app.palette().color(QPalette.ColorRole.Window).lightness() < 128

@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
+from exposure_app.risk.warnings import RiskWarning
 from exposure_app.services.base_currency import currency_mismatch
 from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.prices import cache_age_text
@@ -49,7 +50,7 @@ class ViewData:
     as_of: datetime
     live: bool
     report: ExposureReport
-    warnings: tuple = ()
+    warnings: tuple[RiskWarning, ...] = ()
     levels: Mapping[str, str] = field(default_factory=dict)
     health: Mapping[str, str] = field(default_factory=dict)
     """Counterparty id -> health state (``normal`` ... ``failed``) of those with a warning."""
@@ -85,6 +86,7 @@ class ViewState(QObject):
         self._as_of: datetime | None = None
         self._dirty = True
         self._data: ViewData | None = None
+        self._closed = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DELAY_MS)
@@ -121,26 +123,31 @@ class ViewState(QObject):
         return self._data
 
     def mark_dirty(self) -> None:
-        """Something changed; recompute once, shortly (coalesces bursts)."""
+        """Something changed; recompute once, shortly (coalesces bursts).
+
+        After :meth:`close` nothing is recomputed: a signal queued by a worker may still
+        arrive once the store is closed, and must not reopen work on it."""
         self._dirty = True
-        if not self._timer.isActive():
+        if not self._closed and not self._timer.isActive():
             self._timer.start()
 
     def refresh_now(self) -> None:
         self._timer.stop()
+        if self._closed:
+            return
         self._dirty = False
         self._data = self._compute()
         self.refreshed.emit(self._data)
 
     def _compute(self) -> ViewData:
         live = self._as_of is None
-        moment = utc_now() if live else self._as_of
+        moment = self._as_of or utc_now()
         report = exposure_as_of(self.store, self.settings, moment)
         problems = list(self.settings.problems)
         mismatch = currency_mismatch(self.store, self.settings.base_currency)
         if mismatch:
             problems.append(mismatch)
-        warnings: tuple = ()
+        warnings: tuple[RiskWarning, ...] = ()
         try:
             warnings = tuple(risk_source.warnings_as_of(self.store, self.settings, moment,
                                                         report=report))
@@ -162,7 +169,7 @@ class ViewState(QObject):
             if cp and (cp not in levels or _rank(name) > _rank(levels[cp])):
                 levels[cp] = name
         health = {risk_source.warning_counterparty(w): w.health.state.value
-                  for w in warnings if getattr(w, "health", None) is not None}
+                  for w in warnings if w.health is not None}
         return ViewData(
             as_of=moment,
             live=live,
@@ -177,6 +184,7 @@ class ViewState(QObject):
         )
 
     def close(self) -> None:
+        self._closed = True
         self._timer.stop()
         self.store.close()
 

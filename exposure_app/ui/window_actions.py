@@ -6,7 +6,6 @@ Threading: GUI thread only.
 from __future__ import annotations
 
 import subprocess
-import sys
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -115,12 +114,9 @@ def build_toolbar(window) -> None:
 
 def start_demo(window) -> None:
     """Open the demo profile in a separate process (this profile stays as it is)."""
-    try:
-        from exposure_app.ui.demo import demo_command
+    from exposure_app.ui.demo import demo_command
 
-        command = demo_command()
-    except ModuleNotFoundError:
-        command = [sys.executable, "-m", "exposure_app", "--demo"]
+    command = demo_command()
     try:
         subprocess.Popen(command, start_new_session=True)
     except OSError as exc:

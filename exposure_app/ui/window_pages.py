@@ -11,12 +11,62 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QTableView, QWidget
 
 if TYPE_CHECKING:
     from exposure_app.ui.main_window import MainWindow
+    from exposure_app.ui.view_state import ViewData
+
+
+# What a page may offer the window; each page class has the members it needs.
+
+@runtime_checkable
+class ShowsData(Protocol):
+    """A page that shows the latest figures (called when it is shown after a refresh)."""
+
+    def show_data(self, data: ViewData) -> None: ...
+
+
+@runtime_checkable
+class RequestsChecklist(Protocol):
+    """A page with links to a custodian's checklist (``""`` = all custodians)."""
+
+    @property
+    def checklist_requested(self) -> SignalInstance: ...
+
+
+@runtime_checkable
+class RequestsExport(Protocol):
+    """A page with an Export… button: the report name (``services.reports.REPORTS``)."""
+
+    @property
+    def export_requested(self) -> SignalInstance: ...
+
+
+@runtime_checkable
+class PostsMessages(Protocol):
+    """A page that shows messages in the window's banner: ``(text, kind)``."""
+
+    @property
+    def message(self) -> SignalInstance: ...
+
+
+@runtime_checkable
+class TablePage(Protocol):
+    """A page whose main table's header layout (widths, order) the window saves."""
+
+    @property
+    def view(self) -> QTableView: ...
+
+
+@runtime_checkable
+class AutoSizedTable(Protocol):
+    """A table page that sizes its columns to the first data unless a layout was restored."""
+
+    _sized: bool
 
 
 def register_pages(window: MainWindow) -> None:
@@ -66,26 +116,26 @@ def register_pages(window: MainWindow) -> None:
 
 def wire_page(window: MainWindow, key: str, page: QWidget) -> None:
     """Connect a page that has just been built, and give it what it missed."""
-    request = getattr(page, "checklist_requested", None)
-    if request is not None and key != "checklist":
-        request.connect(window.open_checklist)
-    export = getattr(page, "export_requested", None)
-    if export is not None:
-        export.connect(window.open_export)
-    message = getattr(page, "message", None)
-    if message is not None:
-        message.connect(window.banner.show_message)
+    if isinstance(page, RequestsChecklist) and key != "checklist":
+        page.checklist_requested.connect(window.open_checklist)
+    if isinstance(page, RequestsExport):
+        page.export_requested.connect(window.open_export)
+    if isinstance(page, PostsMessages):
+        page.message.connect(window.banner.show_message)
     sync = window.sync_if_started()   # not made yet: it has no status to hand over
+    # the page-specific signals, through the window's typed page accessors
     if key == "overview":
-        page.test_withdrawal_requested.connect(window.record_test_withdrawal)
+        overview = window.overview
+        overview.test_withdrawal_requested.connect(window.record_test_withdrawal)
         if sync is not None:
-            page.live_status = dict(sync.live_status)
+            overview.live_status = dict(sync.live_status)
     elif key == "accounts":
-        page.changed.connect(window.state.mark_dirty)
-        page.sync_requested.connect(lambda ids: window.sync.sync(ids))
+        accounts = window.accounts
+        accounts.changed.connect(window.state.mark_dirty)
+        accounts.sync_requested.connect(lambda ids: window.sync.sync(ids))
         if sync is not None:
-            page.set_live_status(sync.live_status, sync.last_results)
+            accounts.set_live_status(sync.live_status, sync.last_results)
     elif key == "events":
-        page.changed.connect(window.state.mark_dirty)
+        window.events.changed.connect(window.state.mark_dirty)
     elif key == "settings":
-        page.saved.connect(lambda _s: window.sync.apply_interval())
+        window.settings_page.saved.connect(lambda _s: window.sync.apply_interval())

@@ -28,7 +28,8 @@ class PageState:
         self.settings = self.profile.load_settings()
         self.as_of = None
         self.dirty = 0
-        self.data = SimpleNamespace(report=exposure_as_of(self.store, self.settings), levels={})
+        self.data = SimpleNamespace(report=exposure_as_of(self.store, self.settings), levels={},
+                                    live=True)
 
     def mark_dirty(self) -> None:
         self.dirty += 1
@@ -100,7 +101,7 @@ def test_checklist_page_on_its_own(qtbot, qtmodeltester, page_state, tmp_path):
     eth = next(r for r in page.model.rows if r.item_key == "asset:kraken:ETH")
     assert eth.done and eth.done_by == "sync" and not eth.listed
     dialog = page.record_test("binance")
-    dialog.result.setCurrentIndex(dialog.result.findData("delayed"))
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("delayed"))
     with qtbot.waitSignal(dialog.recorded, timeout=5000):
         dialog.save()
     assert page_state.dirty == 1 and dialog.test.event_id
@@ -204,7 +205,7 @@ def test_checklist_model_passes_the_model_tester(qtbot, qtmodeltester, window):
 def test_withdrawal_test_dialog_records_a_failed_test(qtbot, window):
     page = window.page("checklist")
     dialog = page.record_test("kraken")
-    dialog.result.setCurrentIndex(dialog.result.findData("failed"))
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("failed"))
     dialog.note.setText("stuck for two days")
     with qtbot.waitSignal(dialog.recorded, timeout=5000):
         dialog.save()
@@ -232,7 +233,7 @@ def test_export_dialog_writes_the_same_bytes_as_the_cli(qtbot, data_dir, tmp_pat
                            golden_profile.AS_OF_TEXT)
             assert done.returncode == 0, done.stderr
             assert gui_path.read_bytes() == cli_path.read_bytes()
-            assert dialog.result.rows > 0
+            assert dialog.written.rows > 0
             dialog.done(0)
     finally:
         state.store.close()

@@ -69,8 +69,15 @@ def test_numbers_times_and_flags_are_not_text():
         write_csv(io.StringIO(), (Column("a"),), [("x", "y")])
 
 
+# Account names are cleaned and bounded on input (control characters, mixed scripts,
+# length), so the names drawn here are printable ASCII, with and without formula starts.
+PRINTABLE = st.characters(min_codepoint=0x20, max_codepoint=0x7E)
+ACCOUNT = st.one_of(st.text(PRINTABLE, max_size=30),
+                    st.builds(lambda p, s: p + s, FORMULA_START, st.text(PRINTABLE, max_size=20)))
+
+
 @settings(max_examples=25, deadline=None)
-@given(account=TEXT.filter(lambda s: s.strip() and "\x00" not in s), title=TEXT, summary=TEXT)
+@given(account=ACCOUNT.filter(lambda s: s.strip() != ""), title=TEXT, summary=TEXT)
 def test_exported_account_names_and_event_titles_never_become_formulas(tmp_path_factory, account,
                                                                        title, summary):
     store = ProfileStore.open(tmp_path_factory.mktemp("p"))

@@ -18,7 +18,8 @@ from exposure_app.reports.portfolio_reports import (
 )
 from exposure_app.storage.store import ProfileStore
 
-names = st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),
+# printable ASCII: account names are cleaned and bounded on input (control characters, mixed scripts)
+names = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E),
                 min_size=1, max_size=12).map(str.strip).filter(bool)
 amounts = st.decimals(min_value=0, max_value=10**12, places=8, allow_nan=False, allow_infinity=False)
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-LONG = "My very long savings account name at the exchange, kept for the family trust fund"
+LONG = "My very long savings account name at the family trust exchange"   # 62 of 64
 
 
 def _accounts(data_dir, count: int = 1) -> None:

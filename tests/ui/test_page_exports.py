@@ -78,7 +78,7 @@ def test_page_export_button_opens_the_dialog_on_its_report(qtbot, window, tmp_pa
     service_path = tmp_path / f"service-{report}.csv"
     write_report(window.state.store, window.state.settings, report, service_path, options)
     assert gui_path.read_bytes() == service_path.read_bytes()
-    assert dialog.result.rows > 0 or report == "warnings"
+    assert dialog.written.rows > 0 or report == "warnings"
     dialog.done(0)
 
 
@@ -138,7 +138,7 @@ def test_overview_button_opens_the_record_a_test_dialog(qtbot, window):
     assert len(dialogs) == 1
     dialog = dialogs[0]
     assert dialog.custodian.currentData() == first
-    dialog.result.setCurrentIndex(dialog.result.findData("worked"))
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("worked"))
     dialog.when.setDateTime(QDateTime(QDate(2026, 6, 15), QTime(12, 0), QTimeZone.utc()))
     with qtbot.waitSignal(dialog.recorded, timeout=5000):
         dialog.save()

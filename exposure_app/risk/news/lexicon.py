@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.resource_locator import read_resource_text
@@ -67,7 +68,7 @@ def _split_name(name: str) -> list[str]:
 class Lexicon:
     """Name and trigger matchers built from the catalogue and the lexicon data."""
 
-    def __init__(self, data: dict, directory: CounterpartyDirectory) -> None:
+    def __init__(self, data: dict[str, Any], directory: CounterpartyDirectory) -> None:
         if not isinstance(data, dict) or data.get("version") != 1:
             raise LexiconError("news_lexicon.json: expected version 1")
         skip = set(data.get("skip_names", []))
@@ -119,7 +120,7 @@ class Lexicon:
         return re.compile(rf"(?<![\w.-])(?:{body})(?![\w-]|\.\w)")
 
     @staticmethod
-    def _rules_from(raw: dict) -> Iterator[_Rule]:
+    def _rules_from(raw: dict[str, Any]) -> Iterator[_Rule]:
         for key, spec in raw.items():
             category = spec.get("category", key)
             if category not in CATEGORIES:

@@ -22,9 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from exposure_app.risk.events import Category
-from exposure_app.risk.news.dates import find_dates
+from exposure_app.risk.news.dates import DateHit, find_dates
 from exposure_app.risk.news.lexicon import Lexicon, NameHit, TriggerHit, load_lexicon
 from exposure_app.risk.news.quantities import Amount, event_amount, find_period_days
 
@@ -96,7 +97,7 @@ class _Sentence:
     paragraph: int
     headline: bool
     names: list[NameHit] = field(default_factory=list)
-    dates: list = field(default_factory=list)
+    dates: list[DateHit] = field(default_factory=list)
 
 
 def check_text(text: str) -> str:
@@ -323,7 +324,7 @@ def _merge(found: Sequence[Candidate]) -> list[Candidate]:
             continue
         i = same[0]
         current = merged[i]
-        changes: dict = {"confidence": max(current.confidence, candidate.confidence)}
+        changes: dict[str, Any] = {"confidence": max(current.confidence, candidate.confidence)}
         better_figure = ((current.from_headline or current.amount_is_floor)
                          and not candidate.from_headline and not candidate.amount_is_floor
                          and candidate.period_days in (None, current.period_days))

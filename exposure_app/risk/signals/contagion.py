@@ -90,7 +90,7 @@ def contagion_evidence(counterparty: str, day: date, inputs: RiskInputs,
 
 class Contagion:
     name = "contagion"
-    categories = (Category.COUNTERPARTY_DEFAULT,)
+    categories: tuple[Category, ...] = (Category.COUNTERPARTY_DEFAULT,)
 
     def evidence(self, counterparty: str, day: date, inputs: RiskInputs,
                  params: RiskParameters) -> list[Evidence]:

@@ -166,7 +166,7 @@ def _captures(
             holdings = tuple(_claim(line, path, spec.halted_on, day) for line in period.lines)
             out.append(DemoCapture(spec.key, taken_at, holdings, ("claim",), spec.source))
             continue
-        holdings = []
+        drawn: list[Holding] = []
         for line in period.lines:
             amount = _amount(line, day, until)
             orders = Decimal(0)
@@ -174,8 +174,8 @@ def _captures(
             hit, fraction = rng.random(), rng.uniform(0.05, line.in_orders or 0.05)
             if line.in_orders and day != end and hit < 0.6:
                 orders = (amount * Decimal(f"{fraction:.4f}")).quantize(AMOUNT_QUANTUM)
-            holdings.append(_holding(line, amount, orders, path, day))
-        out.append(DemoCapture(spec.key, taken_at, tuple(holdings), coverage, spec.source))
+            drawn.append(_holding(line, amount, orders, path, day))
+        out.append(DemoCapture(spec.key, taken_at, tuple(drawn), coverage, spec.source))
     return out
 
 

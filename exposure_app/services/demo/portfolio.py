@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from exposure_app.domain.models import AccountKind, SnapshotSource
 from exposure_app.emulator.demo_portfolio import DEMO_BALANCES
@@ -75,7 +76,7 @@ class DemoAccountSpec:
         return self.periods[0].start
 
 
-def _l(wallet: str, asset: str, amount: str, **kw) -> Line:
+def _l(wallet: str, asset: str, amount: str, **kw: Any) -> Line:
     if "locked" in kw:
         kw["locked"] = Decimal(kw["locked"])
     return Line(wallet, asset, Decimal(amount), **kw)

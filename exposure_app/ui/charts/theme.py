@@ -20,7 +20,7 @@ CUSTODIAL_COLOUR = "#5B6B8C"
 
 def palette() -> QPalette:
     app = QApplication.instance()
-    return app.palette() if app is not None else QPalette()
+    return app.palette() if isinstance(app, QApplication) else QPalette()
 
 
 def background() -> QColor:

@@ -48,7 +48,7 @@ class ConnectionDialog(QDialog):
         self.timeout = QDoubleSpinBox()
         self.timeout.setRange(1, 600)
         self.timeout.setSuffix(" s")
-        self.timeout.setValue(float(options.get("timeout_seconds", 30.0)))
+        self.timeout.setValue(float(str(options.get("timeout_seconds", 30.0))))
         for label, widget in (("API URL", self.api_url), ("Sandbox", self.sandbox),
                               ("Proxy", self.proxy), ("Timeout", self.timeout)):
             widget.setAccessibleName(label)

@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exposure_app.domain.timeutil import ensure_utc, utc_now
+from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.checklist_service import ALL
 from exposure_app.services.profile import Profile
 from exposure_app.services.reports import REPORTS, ReportOptions, ReportResult, write_report
 from exposure_app.ui.background import BackgroundCall
-from exposure_app.ui.formatting import sentence
+from exposure_app.ui.formatting import sentence, utc_datetime
 from exposure_app.ui.widgets.cards import ERROR_COLOUR
 
 
@@ -63,13 +63,13 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export a report")
         self._call: BackgroundCall | None = None
         self._replace_confirmed = ""
-        self.result: ReportResult | None = None
+        self.written: ReportResult | None = None
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.report = QComboBox()
         self.report.setAccessibleName("Report")
-        for key, text in REPORTS.items():
-            self.report.addItem(f"{key}: {text}", key)
+        for spec in REPORTS.values():
+            self.report.addItem(f"{spec.name}: {spec.description}", spec.name)
         self.report.setCurrentIndex(max(0, self.report.findData(report)))
         self.now = QCheckBox("Latest figures (now)")
         self.when = QDateTimeEdit()
@@ -144,7 +144,7 @@ class ExportDialog(QDialog):
     def options(self) -> ReportOptions:
         as_of: datetime | None = None
         if not self.now.isChecked():
-            as_of = ensure_utc(self.when.dateTime().toUTC().toPython())
+            as_of = utc_datetime(self.when.dateTime())
         return ReportOptions(as_of=as_of or utc_now(), scope=self.scope.currentData() or ALL,
                              all_snapshots=self.all_snapshots.isChecked())
 
@@ -176,7 +176,7 @@ class ExportDialog(QDialog):
         return call
 
     def _done(self, result: ReportResult) -> None:
-        self.result = result
+        self.written = result
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
         self._show_info(f"Wrote {result.rows} row(s) to {result.path}.")
         self.exported.emit(result)
@@ -205,11 +205,9 @@ class ExportDialog(QDialog):
 
     def show_columns(self) -> QMessageBox:
         """The selected report's columns and what each holds (the in-app help)."""
-        from exposure_app.services.reports import report_columns
-
         name = self.report.currentData()
-        rows = "".join(f"<tr><td><b>{html.escape(c)}</b></td><td>{html.escape(doc)}</td></tr>"
-                       for c, doc in report_columns(name))
+        rows = "".join(f"<tr><td><b>{html.escape(c.name)}</b></td><td>{html.escape(c.doc)}</td></tr>"
+                       for c in REPORTS[name].columns)
         box = QMessageBox(QMessageBox.Icon.Information, f"The {name} report's columns",
                           f"<table cellspacing='4'>{rows}</table>",
                           QMessageBox.StandardButton.Close, self)

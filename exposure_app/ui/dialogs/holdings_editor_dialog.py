@@ -38,10 +38,10 @@ from PySide6.QtWidgets import (
 
 from exposure_app.domain.models import Account
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
-from exposure_app.domain.timeutil import ensure_utc, utc_now
+from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.manual_holdings import ManualHoldingError, remove_holding, set_holding
 from exposure_app.storage.store import ProfileStore
-from exposure_app.ui.formatting import format_amount, format_money
+from exposure_app.ui.formatting import format_amount, format_money, utc_datetime
 from exposure_app.ui.models import RIGHT
 from exposure_app.ui.widgets.cards import error_label
 
@@ -141,7 +141,7 @@ class HoldingsEditorDialog(QDialog):
             amount = parse_decimal(self.amount.text(), field="amount")
             price = self._optional(self.price, "price")
             value = self._optional(self.value, "value")
-            when = ensure_utc(self.when.dateTime().toUTC().toPython())
+            when = utc_datetime(self.when.dateTime())
             if when > utc_now() + timedelta(minutes=5):
                 raise ManualHoldingError("the date is in the future")
             set_holding(self.store, self.account, self.asset.text(), amount, price=price,
@@ -158,7 +158,10 @@ class HoldingsEditorDialog(QDialog):
 
     def remove_selected(self) -> None:
         for index in self.table.selectionModel().selectedRows():
-            asset = self.table.item(index.row(), 0).text()
+            item = self.table.item(index.row(), 0)
+            if item is None:
+                continue
+            asset = item.text()
             try:
                 remove_holding(self.store, self.account, asset)
             except ManualHoldingError as exc:

@@ -55,7 +55,9 @@ class ManualAccountDialog(QDialog):
             if cp.kind is not CounterpartyKind.STABLECOIN_ISSUER:
                 self.counterparty.addItem(cp.name, cp.id)
         self.counterparty.setCurrentIndex(-1)
-        self.counterparty.lineEdit().setPlaceholderText("Choose or type a custodian")
+        typed = self.counterparty.lineEdit()   # it exists: the box is editable
+        if typed is not None:
+            typed.setPlaceholderText("Choose or type a custodian")
         form.addRow("Name", self.name)
         form.addRow("Custodian", self.counterparty)
         self.new_custodian = QCheckBox(

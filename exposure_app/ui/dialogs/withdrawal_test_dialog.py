@@ -9,6 +9,7 @@ Threading: GUI thread only; writes through the GUI thread's store.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exposure_app.domain.timeutil import ensure_utc, utc_now
+from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.reminders import ReminderError, record_test
-from exposure_app.storage.checklist import TEST_RESULTS
+from exposure_app.storage.checklist import TEST_RESULTS, WithdrawalTest
 from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.formatting import utc_datetime
 
 RESULT_LABELS = {
     "worked": "Worked: it arrived as expected",
@@ -58,10 +60,10 @@ class WithdrawalTestDialog(QDialog):
             index = self.custodian.findData(counterparty)
             if index >= 0:
                 self.custodian.setCurrentIndex(index)
-        self.result = QComboBox()
-        self.result.setAccessibleName("Result")
+        self.outcome = QComboBox()
+        self.outcome.setAccessibleName("Result")
         for result in TEST_RESULTS:
-            self.result.addItem(RESULT_LABELS[result], result)
+            self.outcome.addItem(RESULT_LABELS[result], result)
         self.when = QDateTimeEdit(QDateTime.currentDateTimeUtc().toLocalTime())
         self.when.setCalendarPopup(True)
         self.when.setAccessibleName("When")
@@ -75,7 +77,7 @@ class WithdrawalTestDialog(QDialog):
         self.note.setPlaceholderText("transaction id, how long it took… (optional)")
         self.note.setAccessibleName("Note")
         form.addRow("Custodian", self.custodian)
-        form.addRow("Result", self.result)
+        form.addRow("Result", self.outcome)
         form.addRow("When", self.when)
         form.addRow("Asset", self.asset)
         form.addRow("Network", self.network)
@@ -91,11 +93,10 @@ class WithdrawalTestDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.test = None
+        self.test: WithdrawalTest | None = None
 
-    def tested_at(self):
-        moment = self.when.dateTime().toUTC().toPython()
-        return ensure_utc(moment)
+    def tested_at(self) -> datetime:
+        return utc_datetime(self.when.dateTime())
 
     def save(self) -> None:
         cp = self.custodian.currentData()
@@ -104,7 +105,7 @@ class WithdrawalTestDialog(QDialog):
             return
         try:
             self.test = record_test(
-                self.store, cp, self.result.currentData(), tested_at=self.tested_at(),
+                self.store, cp, self.outcome.currentData(), tested_at=self.tested_at(),
                 asset=self.asset.text().strip().upper() or None,
                 network=self.network.text().strip() or None, note=self.note.text(), now=utc_now(),
             )

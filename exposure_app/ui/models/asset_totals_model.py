@@ -5,6 +5,7 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import IntEnum
 from typing import ClassVar
 
@@ -48,9 +49,10 @@ class AssetTotalsModel(RowTableModel):
 
     def raw(self, r: AssetTotal, c):
         col = self.Columns
-        value = {col.ASSET: r.asset, col.AMOUNT: r.amount, col.VALUE: r.value,
-                 col.SHARE: r.share, col.CUSTODIAL: r.custodial_fraction,
-                 col.WHERE: where_text(r)}[c]
+        cells: dict[object, str | Decimal | None] = {
+            col.ASSET: r.asset, col.AMOUNT: r.amount, col.VALUE: r.value,
+            col.SHARE: r.share, col.CUSTODIAL: r.custodial_fraction, col.WHERE: where_text(r)}
+        value = cells[c]
         if isinstance(value, str):
             return value.casefold()
         return -1.0 if value is None else float(value)

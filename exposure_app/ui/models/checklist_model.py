@@ -8,6 +8,7 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from enum import IntEnum
 from typing import ClassVar
@@ -65,7 +66,7 @@ class ChecklistModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.currency = "USD"
-        self.on_edit = None
+        self.on_edit: Callable[[ChecklistRow, bool | None, str | None], bool] | None = None
         self._rows: tuple[ChecklistRow, ...] = ()
 
     @property

@@ -96,7 +96,9 @@ class EventsFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int,
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        e: RiskEvent = self.sourceModel().row_at(source_row)
+        model = self.sourceModel()
+        assert isinstance(model, EventsModel)
+        e: RiskEvent = model.row_at(source_row)
         if self.counterparty and e.counterparty != self.counterparty:
             return False
         if self.category and e.category.value != self.category:

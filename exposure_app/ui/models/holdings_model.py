@@ -171,6 +171,7 @@ class HoldingsFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int,
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()
+        assert isinstance(model, HoldingsModel)
         r: HoldingRow = model.row_at(source_row)
         if self._account and r.account != self._account:
             return False

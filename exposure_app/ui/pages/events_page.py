@@ -126,9 +126,9 @@ class EventsPage(QWidget):
         self.remove_button = action_button("remove", "Remove mine", self.remove_selected)
         for b in (self.edit_button, self.remove_button):
             b.setEnabled(False)          # until one of the user's events is selected
-        for b in (self.add_button, self.import_button, self.report_button, self.feed_button,
+        for widget in (self.add_button, self.import_button, self.report_button, self.feed_button,
                   self.more_button):
-            actions.addWidget(b)
+            actions.addWidget(widget)
         actions.addStretch(1)
         actions.addWidget(self.edit_button)
         actions.addWidget(self.remove_button)
@@ -190,8 +190,8 @@ class EventsPage(QWidget):
         self.count = muted()
         layout.addWidget(self.count)
         self._calls: list[BackgroundCall] = []
-        for widget in (self.counterparty, self.category):
-            widget.currentIndexChanged.connect(self._apply_filter)
+        for box in (self.counterparty, self.category):
+            box.currentIndexChanged.connect(self._apply_filter)
         self.since.dateChanged.connect(self._apply_filter)
         self.search.textChanged.connect(self._apply_filter)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())

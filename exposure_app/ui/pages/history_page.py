@@ -86,7 +86,7 @@ class HistoryPage(QWidget):
         # on its own line: at 1024 px it does not fit beside the date, presets and Export
         self.note = muted()
         layout.addWidget(self.note)
-        self.chart = HistoryChart()
+        self.chart: HistoryChart = HistoryChart()
         layout.addWidget(self.chart, 1)
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)

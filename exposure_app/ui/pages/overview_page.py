@@ -165,7 +165,7 @@ class OverviewPage(QScrollArea):
         grid.addLayout(right, 1, 2)
         grid.setRowStretch(1, 1)
         self._shown_warnings: tuple | None = None
-        self._shown_bars: list | None = None
+        self._shown_bars: tuple[list[BarRow], str] | None = None
         self._shown_split: tuple | None = None
         self._shown_reminders: tuple | None = None
         self._fitted: tuple | None = None
@@ -179,8 +179,8 @@ class OverviewPage(QScrollArea):
         accounts = len(data.accounts)
         lines = [f"{when} · {accounts} account{'s' if accounts != 1 else ''}"]
         if report.counterparties:
-            top = report.counterparties[0]
-            lines.append(f"Largest custodian: {top.name}, {format_share(top.share)}")
+            largest = report.counterparties[0]
+            lines.append(f"Largest custodian: {largest.name}, {format_share(largest.share)}")
             lines.append(f"Concentration (HHI): {float(report.hhi):.2f}")
         stale = sum(1 for s in report.accounts if s.is_stale)
         if stale:
@@ -307,9 +307,10 @@ class OverviewPage(QScrollArea):
     def _show_warnings(self, data: ViewData) -> None:
         while self.warnings_box.count() > 1:   # the last item is the stretch
             item = self.warnings_box.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
         widgets: list[QWidget] = []
         if not data.warnings:
             widgets.append(muted(

@@ -114,8 +114,8 @@ class SettingsPage(QScrollArea):
         labels = {k: _LABELS.get(k, k.replace("_", " ").capitalize()) for k in declared}
         # one label column width for every section, so the editors line up
         label_width = max(self.fontMetrics().horizontalAdvance(t) for t in labels.values()) + 12
-        for title, keys in groups:
-            keys = [k for k in keys if k in declared]
+        for title, group_keys in groups:
+            keys = [k for k in group_keys if k in declared]
             if not keys:
                 continue
             card = Card(title)
@@ -172,11 +172,11 @@ class SettingsPage(QScrollArea):
                 spin.setSpecialValueText("off")
             return spin
         if _is_fraction(setting):
-            spin = QDoubleSpinBox()
-            spin.setRange(float(setting.minimum) * 100, 100)
-            spin.setDecimals(1)
-            spin.setSuffix(" %")
-            return spin
+            percent = QDoubleSpinBox()
+            percent.setRange(float(setting.minimum or 0) * 100, 100)
+            percent.setDecimals(1)
+            percent.setSuffix(" %")
+            return percent
         edit = QLineEdit()
         edit.setClearButtonEnabled(True)
         return edit

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QDragMoveEvent, QDropEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
@@ -344,12 +344,13 @@ class SuggestionsPanel(Card):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and isinstance(event, QDragMoveEvent):
             mime = event.mimeData()
             if mime.hasUrls() or mime.hasText():
                 event.acceptProposedAction()
                 return True
-        elif kind == QEvent.Type.Drop and self.read_mime(event.mimeData()):
+        elif kind == QEvent.Type.Drop and isinstance(event, QDropEvent) \
+                and self.read_mime(event.mimeData()):
             event.acceptProposedAction()
             return True
         return super().eventFilter(watched, event)

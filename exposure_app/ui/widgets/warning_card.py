@@ -14,6 +14,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from exposure_app.risk.events import RiskEvent
+from exposure_app.risk.warnings import RiskWarning
 from exposure_app.ui import risk_source
 from exposure_app.ui.formatting import format_money, format_share
 from exposure_app.ui.icons import action_icon, level_icon
@@ -23,22 +25,21 @@ MAX_REASONS = 4
 MAX_EVENTS = 3
 
 
-def _event_line(event: object) -> str:
-    day = getattr(event, "date", None) or getattr(event, "happened_on", None)
-    title = html.escape(str(getattr(event, "title", "") or getattr(event, "id", "event")))
-    sources = tuple(getattr(event, "sources", ()) or ())
+def _event_line(event: RiskEvent) -> str:
+    """One cited event: its day, title and numbered source links."""
+    title = html.escape(event.title or event.id)
+    sources = event.sources
     links = " ".join(
-        f'<a href="{html.escape(str(url))}">source{"" if len(sources) == 1 else f" {i}"}</a>'
+        f'<a href="{html.escape(url)}">source{"" if len(sources) == 1 else f" {i}"}</a>'
         for i, url in enumerate(sources, 1)
     )
-    day_text = f"{day.isoformat() if hasattr(day, 'isoformat') else day} · " if day else ""
-    return f"{day_text}{title} {links}".strip()
+    return f"{event.date.isoformat()} · {title} {links}".strip()
 
 
 class WarningCard(QFrame):
     checklist_requested = Signal(str)
 
-    def __init__(self, warning: object, currency: str, parent: QWidget | None = None) -> None:
+    def __init__(self, warning: RiskWarning, currency: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.warning = warning
         level = risk_source.warning_level(warning)
@@ -100,11 +101,11 @@ class WarningCard(QFrame):
             outer.addWidget(label)
         events = risk_source.warning_events(warning)
         if events:
-            shown = events[:MAX_EVENTS]
-            text = "<br>".join(_event_line(e) for e in shown)
-            if len(events) > len(shown):
-                text += f"<br>… and {len(events) - len(shown)} more in Events"
-            cited = QLabel(f"<span style='color:palette(placeholder-text)'>{text}</span>")
+            cited_events = events[:MAX_EVENTS]
+            lines = "<br>".join(_event_line(e) for e in cited_events)
+            if len(events) > len(cited_events):
+                lines += f"<br>… and {len(events) - len(cited_events)} more in Events"
+            cited = QLabel(f"<span style='color:palette(placeholder-text)'>{lines}</span>")
             cited.setTextFormat(Qt.TextFormat.RichText)
             cited.setOpenExternalLinks(True)
             cited.setWordWrap(True)

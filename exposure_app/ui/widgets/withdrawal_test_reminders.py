@@ -14,6 +14,8 @@ Threading: GUI thread only; reads and writes through the GUI thread's store.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.services.reminders import ReminderError, proof_of_keys_prompt, reminders, set_interval
+
+if TYPE_CHECKING:
+    from exposure_app.ui.view_state import ViewData
 
 TRAY_RETRY_MS = 3000
 
@@ -76,11 +81,9 @@ class WithdrawalTestReminders(QWidget):
         interval.addStretch(1)
         layout.addLayout(interval)
 
-    def show_reminders(self, data=None) -> None:
+    def show_reminders(self, data: ViewData | None = None) -> None:
         """Reminders as of now; reuses the window's account states when they are live."""
-        report = getattr(data, "report", None)
-        live = data is not None and getattr(data, "live", True) and report is not None
-        states = report.accounts if live else None
+        states = data.report.accounts if data is not None and data.live else None
         every = reminders(self.state.store, self.state.settings, states=states)
         self._reminders = every
         current = self.interval_custodian.currentData()
