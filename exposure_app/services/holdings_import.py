@@ -52,6 +52,11 @@ from exposure_app.storage.snapshot_batches import SnapshotBatchWriter
 from exposure_app.storage.snapshots import holding_key
 from exposure_app.storage.store import ProfileStore
 
+__all__ = [
+    "REPLACEABLE", "CheckResult", "ImportRejected", "ImportResult", "LineError",
+    "check_holdings_csv", "import_holdings_csv",
+]
+
 REQUIRED = ("account", "asset", "amount")
 REPLACEABLE = "already has other holdings recorded"   # the refusal --replace overrides
 OPTIONAL = ("date", "price", "value")
