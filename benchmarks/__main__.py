@@ -20,6 +20,7 @@ BENCHMARKS = [
     "benchmarks.bench_bundle",
     "benchmarks.bench_backtest",
     "benchmarks.bench_news",
+    "benchmarks.bench_import",
 ]
 
 

@@ -6,7 +6,8 @@
 syncs every exchange account of the profile through the window's sync
 controller and prints the peak RSS in kB. ``bare`` does the same with a
 plain QMainWindow holding one pyqtgraph plot: the floor any Qt + pyqtgraph
-app pays.
+app pays. ``plain`` is an empty QMainWindow alone: the floor of any Qt
+window, the yardstick now that the app no longer loads pyqtgraph at start.
 """
 
 from __future__ import annotations
@@ -23,13 +24,15 @@ def main(argv: list[str]) -> int:
     mode = argv[0]
     from PySide6.QtCore import QTimer
 
-    if mode == "bare":
-        import pyqtgraph as pg
+    if mode in ("bare", "plain"):
         from PySide6.QtWidgets import QApplication, QMainWindow
 
         app = QApplication([sys.argv[0]])
         window = QMainWindow()
-        window.setCentralWidget(pg.PlotWidget())
+        if mode == "bare":
+            import pyqtgraph as pg
+
+            window.setCentralWidget(pg.PlotWidget())
         window.resize(1280, 820)
         window.show()
 

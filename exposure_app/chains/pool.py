@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import aiohttp
+if TYPE_CHECKING:
+    import aiohttp
 
 from exposure_app.exchanges.errors import (
     BadResponseError,
@@ -75,6 +76,8 @@ class ChainPool:
         key = proxy if proxy and proxy.startswith("socks") else None
         session = self._sessions.get(key)
         if session is None:
+            import aiohttp  # here, not at import: the CLI's other commands start without it
+
             if key is not None:
                 from aiohttp_socks import ProxyConnector
 

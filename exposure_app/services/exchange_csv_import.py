@@ -44,12 +44,9 @@ from pathlib import Path
 
 from exposure_app.domain.models import Account, AccountKind, Snapshot, SnapshotSource, SnapshotStatus
 from exposure_app.domain.money import ZERO, AmountError, parse_decimal
-from exposure_app.services.holdings_import import (
-    ImportRejected,
-    ImportResult,
-    LineError,
-    _read_text,
-)
+from exposure_app.services.csv_text import ImportRejected, LineError
+from exposure_app.services.csv_text import read_whole_text as _read_text
+from exposure_app.services.holdings_import import ImportResult
 from exposure_app.services.manual_holdings import make_holding, normalise_asset
 from exposure_app.services.manual_revaluation import price_from_records
 from exposure_app.storage.store import ProfileStore

@@ -5,11 +5,11 @@ and is killed at a random moment. Two unkilled imports are timed first on
 this machine, watching when their snapshots become visible (the commit):
 
 * half the kills are drawn across the first nine tenths of an import
-  (start-up, reading and checking the CSV);
-* the other half in a window around the commit, because the rows reach the
-  database file only in the last few tens of milliseconds before it, and a
-  kill while they are being written is the one that could leave a partial
-  snapshot behind.
+  (start-up, then reading and checking the CSV while its rows are written in
+  batches inside the still-open transaction);
+* the other half in a window around the commit, where the snapshots' totals
+  are set and the transaction ends: a kill there is the one that could leave
+  a partial snapshot behind.
 
 After every kill: ``PRAGMA integrity_check`` is ok, no partial snapshot is
 visible (either every snapshot of the file or none), and the next import

@@ -17,8 +17,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import dateparser
-
 _MONTHS = (r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?")
 _WEEKDAYS = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
@@ -42,6 +40,8 @@ class DateHit:
 
 
 def _parse(text: str, base: datetime) -> date | None:
+    import dateparser  # here, not at import: it costs every CLI command's start otherwise
+
     settings = {**_SETTINGS, "RELATIVE_BASE": base}
     parsed = dateparser.parse(text, languages=["en"], settings=settings)
     return parsed.date() if parsed is not None else None

@@ -37,8 +37,8 @@ from exposure_app.services.holdings_import import (
     REPLACEABLE,
     ImportRejected,
     ImportResult,
+    check_holdings_csv,
     import_holdings_csv,
-    parse_holdings_csv,
 )
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.widgets.cards import muted
@@ -150,7 +150,7 @@ class CsvImportDialog(QDialog):
         try:
             if self._exchange_file():
                 return self._check_export(Path(path))
-            rows = parse_holdings_csv(self.store, Path(path))
+            checked = check_holdings_csv(self.store, Path(path))
         except ImportRejected as exc:
             self.errors = [str(e) for e in exc.errors]
             self.summary.setText(f"<b style='color:#d93025'>This file cannot be imported.</b> "
@@ -159,10 +159,8 @@ class CsvImportDialog(QDialog):
             self.report.setPlainText("\n".join(self.errors))
             self.report.setVisible(True)
             return False
-        accounts = sorted({r.account_name for r in rows})
-        dates = {r.taken_at.date() for r in rows}
-        self.summary.setText(f"Ready: {len(rows)} holding(s) for {', '.join(accounts)} on "
-                             f"{len(dates)} date(s).")
+        self.summary.setText(f"Ready: {checked.rows} holding(s) for {', '.join(checked.accounts)} on "
+                             f"{checked.dates} date(s).")
         self.report.setVisible(False)
         self.import_button.setEnabled(True)
         return True

@@ -1,0 +1,104 @@
+"""Writing many snapshots at once: rows streamed in batches, totals set at the end.
+
+An import of a large file cannot hold every holding in memory until its
+snapshots are complete, and the rows of one snapshot may be spread over the
+file. :class:`SnapshotBatchWriter` therefore opens a snapshot row the first
+time its (account, instant) appears, appends holdings to it in batches
+(``executemany``), and sets its totals (or drops it) once the caller has seen
+every row. It must be used inside one :meth:`ProfileStore.transaction`: a
+failure anywhere rolls every row back, so readers never see a half-written
+import.
+
+Snapshots this writer opened have ids of at least :attr:`first_id`; the
+queries for *earlier* snapshots (``*_before``) leave them out, so the caller
+can compare what the file says with what the profile held before it.
+
+Threading: same as the owning :class:`ProfileStore`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from exposure_app.domain.models import SnapshotSource, SnapshotStatus
+from exposure_app.domain.timeutil import to_storage
+
+if TYPE_CHECKING:
+    from exposure_app.storage.store import ProfileStore
+
+BATCH_ROWS = 5000
+
+# (wallet, asset, free, locked, total, price, value, price_source): the stored texts
+HoldingRow = tuple[str, str, str, str, str, str | None, str | None, str | None]
+
+
+class SnapshotBatchWriter:
+    """Opens snapshots, appends their holdings in batches, finishes or drops them."""
+
+    def __init__(self, store: ProfileStore, *, source: SnapshotSource,
+                 coverage: tuple[str, ...] = ("main",)) -> None:
+        self._store = store
+        self._db = store.db.conn
+        self._source = source.value
+        self._coverage = json.dumps(list(coverage))
+        self._pending: list[tuple[object, ...]] = []
+        row = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM snapshots").fetchone()
+        self.first_id = int(row[0]) + 1
+
+    def open_snapshot(self, account_id: int, taken_at: datetime) -> int:
+        """A new usable snapshot row (totals still zero); returns its id."""
+        cursor = self._db.execute(
+            "INSERT INTO snapshots (account_id, taken_at, status, usable, source, error, "
+            "coverage, missing, total_value, unpriced_count, currency) "
+            "VALUES (?, ?, ?, 1, ?, NULL, ?, '{}', '0', 0, ?)",
+            (account_id, to_storage(taken_at), SnapshotStatus.OK.value, self._source,
+             self._coverage, self._store.value_currency),
+        )
+        return int(cursor.lastrowid)  # type: ignore[arg-type]
+
+    def add(self, snapshot_id: int, row: HoldingRow, priced: bool) -> None:
+        """Queue one holding of ``snapshot_id``; written with the next full batch."""
+        self._pending.append((snapshot_id, *row, int(priced)))
+        if len(self._pending) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self._db.executemany(
+                "INSERT INTO holdings (snapshot_id, wallet, asset, free, locked, total, price, "
+                "value, price_source, priced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._pending,
+            )
+            self._pending.clear()
+
+    def finish(self, snapshot_id: int, total_value: str, unpriced_count: int) -> None:
+        self._db.execute(
+            "UPDATE snapshots SET total_value = ?, unpriced_count = ? WHERE id = ?",
+            (total_value, unpriced_count, snapshot_id),
+        )
+
+    def drop(self, snapshot_id: int) -> None:
+        """Remove an opened snapshot and its holdings (flush first)."""
+        self._db.execute("DELETE FROM holdings WHERE snapshot_id = ?", (snapshot_id,))
+        self._db.execute("DELETE FROM snapshots WHERE id = ?", (snapshot_id,))
+
+    def ids_at_before(self, account_id: int, taken_at: datetime) -> list[int]:
+        """Usable snapshots stored before this writer, taken at exactly ``taken_at``."""
+        rows = self._db.execute(
+            "SELECT id FROM snapshots WHERE account_id = ? AND taken_at = ? AND usable = 1 "
+            "AND id < ? ORDER BY id",
+            (account_id, to_storage(taken_at), self.first_id),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def latest_usable_before(self, account_id: int, as_of: datetime) -> tuple[int, str] | None:
+        """(id, taken_at text) of the newest usable snapshot stored before this writer."""
+        row = self._db.execute(
+            "SELECT id, taken_at FROM snapshots INDEXED BY idx_snapshots_usable "
+            "WHERE account_id = ? AND usable = 1 AND taken_at <= ? AND id < ? "
+            "ORDER BY taken_at DESC, id DESC LIMIT 1",
+            (account_id, to_storage(as_of), self.first_id),
+        ).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
