@@ -35,8 +35,10 @@ def test_a_file_with_inverted_thresholds_loads_defaults_and_says_so(data_dir):
         {"risk_score_low": 100, "risk_score_medium": 50, "risk_score_high": 1,
          "dust_threshold": "5"}), encoding="utf-8")
     settings = Settings.load(data_dir)
+    defaults = Settings()
     assert (settings.risk_score_low, settings.risk_score_medium, settings.risk_score_high) == \
-        (10, 30, 60)
+        (defaults.risk_score_low, defaults.risk_score_medium, defaults.risk_score_high)
+    assert defaults.risk_score_low < defaults.risk_score_medium < defaults.risk_score_high
     assert settings.dust_threshold == Decimal(5)
     assert any("risk_score_low (100) must be below" in p for p in settings.problems)
 
