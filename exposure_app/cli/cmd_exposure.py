@@ -40,7 +40,7 @@ def exposure_to_json(report: ExposureReport) -> dict:
             for c in report.counterparties
         ],
         "issuers": [
-            {"issuer": i.issuer, "name": i.name, "assets": list(i.assets), "value": i.value,
+            {"counterparty": i.issuer, "name": i.name, "assets": list(i.assets), "value": i.value,
              "share": i.share}
             for i in report.issuers
         ],

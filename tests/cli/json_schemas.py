@@ -52,7 +52,7 @@ EXPOSURE = document(
     as_of=TIME, base_currency=STR, net_worth=DEC, custodial=VALUE_SHARE, self_custody=VALUE_SHARE,
     counterparties=arr(obj(counterparty=STR, name=STR, value=DEC, share=DEC, direct=DEC,
                            affiliated=DEC)),
-    issuers=arr(obj(issuer=STR, name=STR, assets=arr(STR), value=DEC, share=DEC)),
+    issuers=arr(obj(counterparty=STR, name=STR, assets=arr(STR), value=DEC, share=DEC)),
     assets=arr(obj(asset=STR, value=DEC, share=DEC)),
     hhi=DEC,
     unpriced=arr(obj(account=STR, asset=STR, amount=DEC, wallet=STR)),

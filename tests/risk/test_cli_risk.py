@@ -74,7 +74,7 @@ def test_warnings_before_and_after_the_ftx_halt(run_cli, tmp_path):
     exposure = json.loads(ok(run_cli("exposure", "--as-of", "2022-11-12", "--json")).stdout)
     ftx = next(c for c in exposure["counterparties"] if c["counterparty"] == "ftx")
     assert (ftx["direct"], ftx["affiliated"], ftx["value"]) == ("25000", "2500", "27500")
-    assert [(i["issuer"], i["value"]) for i in exposure["issuers"]] == [("tether", "5000")]
+    assert [(i["counterparty"], i["value"]) for i in exposure["issuers"]] == [("tether", "5000")]
 
 
 def test_only_snapshots_up_to_the_as_of_date_count(run_cli, tmp_path):
