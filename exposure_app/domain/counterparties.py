@@ -20,6 +20,10 @@ class CounterpartyKind(StrEnum):
     BROKER = "broker"
     STABLECOIN_ISSUER = "stablecoin_issuer"
     CUSTODIAN = "custodian"
+    TRADING_FIRM = "trading_firm"
+    """A trading firm or fund that held no user's deposits (Alameda Research, Three Arrows
+    Capital): in the catalogue so that links can carry its failure to the custodians that
+    lent to it or were tied to it; not a custodian, so the backtest does not replay it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ from datetime import date, timedelta
 from statistics import median
 from typing import Any
 
-from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.counterparties import CounterpartyDirectory, CounterpartyKind
 from exposure_app.risk.categories import FAILURES
 from exposure_app.risk.events import RiskEvent
 from exposure_app.risk.health import HealthState, assess_health
@@ -135,8 +135,12 @@ def failures_of(events: Iterable[RiskEvent], directory: CounterpartyDirectory
 
 def custodians_of(directory: CounterpartyDirectory, custodial: Iterable[str] | None = None
                   ) -> list[str]:
-    """Counterparty ids replayed: ``custodial`` if given, else every catalogued one."""
+    """Counterparty ids replayed: ``custodial`` if given, else every catalogued one, less
+    those that cannot hold anyone's assets (trading firms and funds are left out: they are in the
+    catalogue only so that links carry their failures to the custodians tied to them)."""
     ids = [cp.id for cp in directory] if custodial is None else list(custodial)
+    ids = [i for i in ids
+           if (cp := directory.get(i)) is None or cp.kind is not CounterpartyKind.TRADING_FIRM]
     return sorted(set(ids))
 
 

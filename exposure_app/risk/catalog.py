@@ -1,6 +1,6 @@
 """Loads the shipped counterparty catalogue (``resources/counterparties.json``).
 
-Each entry: ``id``, ``name``, ``kind`` (exchange, lender, broker,
+Each entry: ``id``, ``name``, ``kind`` (exchange, lender, broker, trading_firm,
 stablecoin_issuer), ``ccxt_ids`` (current ccxt ids it covers, siblings
 included), ``aliases`` (old or renamed ids such as ``okex``),
 ``affiliated_tokens``, ``issued_stablecoins``, ``reserve_slug`` (DefiLlama

@@ -52,7 +52,7 @@ class ManualAccountDialog(QDialog):
         self.counterparty.setAccessibleName("Custodian")
         directory = load_directory()
         for cp in sorted(directory, key=lambda c: c.name.casefold()):
-            if cp.kind is not CounterpartyKind.STABLECOIN_ISSUER:
+            if cp.kind not in (CounterpartyKind.STABLECOIN_ISSUER, CounterpartyKind.TRADING_FIRM):
                 self.counterparty.addItem(cp.name, cp.id)
         self.counterparty.setCurrentIndex(-1)
         typed = self.counterparty.lineEdit()   # it exists: the box is editable
