@@ -68,7 +68,7 @@ def test_add_sync_remove_with_a_real_secret_service(tmp_path: Path):
     assert out["sync"][0] == 0, out["sync"]
     report = json.loads(out["sync"][1])
     assert report["accounts"][0]["status"] == "ok"
-    assert report["accounts"][0]["total_value"] == "50000"
+    assert report["accounts"][0]["value"] == "50000"
     assert out["remove"][0] == 0, out["remove"]
     assert out["after_remove"] is None
     # the secret went to the keyring only: not in the profile or any output
