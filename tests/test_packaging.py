@@ -208,7 +208,7 @@ def _frozen_app_uses_a_real_secret_service(exe: Path, home: Path) -> None:
     assert "[OK  ] keyring round trip:" in output
     report = json.loads(result.stdout[result.stdout.index("\n{") :])
     assert report["accounts"][0]["status"] == "ok", report
-    assert report["accounts"][0]["total_value"] == "50000"
+    assert report["accounts"][0]["value"] == "50000"
     assert secret not in output
 
 
