@@ -51,6 +51,20 @@ class _Background:
         return f"http://127.0.0.1:{self.port}"
 
 
+def send_drip(handler: BaseHTTPRequestHandler, *, content_type: str, declared_length: int,
+              interval: float) -> None:
+    """Answer 200 with a ``declared_length`` body sent one byte every ``interval`` seconds,
+    until the client gives up: a per-read timeout never fires, only a whole-download one."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(declared_length))
+    handler.end_headers()
+    while True:
+        handler.wfile.write(b" ")
+        handler.wfile.flush()
+        time.sleep(interval)
+
+
 class FaultServer(_Background):
     def __init__(self, *, body: bytes = b"hello", content_type: str = "text/plain",
                  drip_interval: float = 2.0) -> None:
@@ -91,14 +105,8 @@ class FaultServer(_Background):
                     pass
 
             def _drip(self) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "1000000")
-                self.end_headers()
-                while True:
-                    self.wfile.write(b" ")
-                    self.wfile.flush()
-                    time.sleep(outer.drip_interval)
+                send_drip(self, content_type="application/json", declared_length=1_000_000,
+                          interval=outer.drip_interval)
 
             def _huge(self) -> None:
                 self.send_response(200)

@@ -16,7 +16,6 @@ tests change :attr:`pages` between requests (plain dict writes).
 from __future__ import annotations
 
 import html
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +23,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from exposure_app.emulator.http_faults import _Background
+from exposure_app.emulator.http_faults import _Background, send_drip
 
 
 @dataclass(frozen=True)
@@ -126,14 +125,8 @@ class NewsServer(_Background):
                     pass
 
             def _drip(self) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml")
-                self.send_header("Content-Length", "5000")
-                self.end_headers()
-                while True:
-                    self.wfile.write(b" ")
-                    self.wfile.flush()
-                    time.sleep(outer.drip_interval)
+                send_drip(self, content_type="application/rss+xml", declared_length=5000,
+                          interval=outer.drip_interval)
 
             def _huge(self) -> None:
                 self.send_response(200)
