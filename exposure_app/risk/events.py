@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
@@ -65,6 +65,9 @@ FIELDS = (
     "id", "date", "published", "published_note", "scheduled", "counterparty", "category", "magnitude_usd",
     "title", "summary", "sources", "resolved",
 )
+
+
+_Entry = TypeVar("_Entry")
 
 
 class EventError(ValueError):
@@ -387,20 +390,37 @@ def parse_event_set(
     the shipped history's ids: a user or feed event never replaces them).
     Duplicate ids inside the set are refused too.
     """
+    return parse_entry_set(
+        items,
+        lambda raw: parse_event(raw, directory=directory, origin=origin, today=today,
+                                added_at=added_at),
+        what=what, reserved_ids=reserved_ids)
+
+
+def parse_entry_set(
+    items: Iterable[tuple[int, object]],
+    parse_one: Callable[[object], _Entry],
+    *,
+    what: str,
+    reserved_ids: Mapping[str, str] | None = None,
+) -> list[_Entry]:
+    """Validate numbered entries as a whole with ``parse_one`` (events, links); raises
+    :class:`EventSetError` listing every failed entry, with ids that are reserved or repeat
+    inside the set. ``parse_one`` raises :class:`EventError` (or a subclass such as
+    ``LinkError``) listing one bad entry's problems."""
     reserved_ids = reserved_ids or {}
-    events: list[RiskEvent] = []
+    parsed: list[_Entry] = []
     failures: list[EntryProblem] = []
     seen: dict[str, int] = {}
     for index, raw in items:
         raw_id = raw.get("id") if isinstance(raw, Mapping) else None
         raw_id = raw_id if isinstance(raw_id, str) else None
         problems: list[str] = []
+        entry: _Entry | None = None
         try:
-            event = parse_event(raw, directory=directory, origin=origin, today=today,
-                                added_at=added_at)
+            entry = parse_one(raw)
         except EventError as exc:
             problems.extend(exc.problems)
-            event = None
         if raw_id is not None:
             if raw_id in reserved_ids:
                 problems.append(f"id {raw_id!r} {reserved_ids[raw_id]}")
@@ -410,8 +430,8 @@ def parse_event_set(
                 seen[raw_id] = index
         if problems:
             failures.append(EntryProblem(index, raw_id, tuple(problems)))
-        elif event is not None:
-            events.append(event)
+        elif entry is not None:
+            parsed.append(entry)
     if failures:
         raise EventSetError(what, failures)
-    return events
+    return parsed

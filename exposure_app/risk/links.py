@@ -34,10 +34,10 @@ from exposure_app.risk.events import (
     MAX_SOURCES,
     MAX_SUMMARY,
     MAX_TITLE,
-    EntryProblem,
-    EventSetError,
+    EventError,
     Origin,
     format_published,
+    parse_entry_set,
     parse_published,
     valid_url,
 )
@@ -68,12 +68,9 @@ class Strength(StrEnum):
     LOW = "low"
 
 
-class LinkError(ValueError):
-    """One link is invalid; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+class LinkError(EventError):
+    """One link is invalid; ``problems`` lists every reason (an :class:`EventError`, so a
+    set of links is validated by the same :func:`parse_entry_set` as events)."""
 
 
 class LinkFileError(ValueError):
@@ -224,31 +221,11 @@ def parse_link_set(items: Iterable[tuple[int, object]], *, directory: Counterpar
                    reserved_ids: Mapping[str, str] | None = None) -> list[Link]:
     """Validate numbered entries as a whole; raises
     :class:`~exposure_app.risk.events.EventSetError` listing every failed entry."""
-    reserved_ids = reserved_ids or {}
-    links: list[Link] = []
-    failures: list[EntryProblem] = []
-    seen: dict[str, int] = {}
-    for index, raw in items:
-        raw_id = raw.get("id") if isinstance(raw, Mapping) else None
-        raw_id = raw_id if isinstance(raw_id, str) else None
-        problems: list[str] = []
-        try:
-            links.append(parse_link(raw, directory=directory, origin=origin, today=today,
-                                    added_at=added_at))
-        except LinkError as exc:
-            problems.extend(exc.problems)
-        if raw_id is not None:
-            if raw_id in reserved_ids:
-                problems.append(f"id {raw_id!r} {reserved_ids[raw_id]}")
-            if raw_id in seen:
-                problems.append(f"id {raw_id!r} repeats entry {seen[raw_id]}")
-            else:
-                seen[raw_id] = index
-        if problems:
-            failures.append(EntryProblem(index, raw_id, tuple(problems)))
-    if failures:
-        raise EventSetError(what, failures)
-    return links
+    return parse_entry_set(
+        items,
+        lambda raw: parse_link(raw, directory=directory, origin=origin, today=today,
+                               added_at=added_at),
+        what=what, reserved_ids=reserved_ids)
 
 
 def link_entries(data: object, what: str) -> list[tuple[int, object]]:
