@@ -14,7 +14,7 @@ from benchmarks.profile_factory import build_profile
 from benchmarks.result import Figure
 from benchmarks.timing import best_of
 from exposure_app.domain.timeutil import utc_now
-from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.risk_service import warnings_as_of
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore

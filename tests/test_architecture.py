@@ -38,7 +38,7 @@ def test_mypy_is_clean():
 def test_domain_imports_without_qt_or_ccxt():
     code = (
         "import sys\n"
-        "import exposure_app.domain.exposure, exposure_app.risk.catalog, exposure_app.services.portfolio\n"
+        "import exposure_app.domain.exposure, exposure_app.risk.catalog, exposure_app.services.exposure_as_of\n"
         "bad = [m for m in ('PySide6', 'pyqtgraph', 'ccxt') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

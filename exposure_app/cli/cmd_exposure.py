@@ -8,7 +8,7 @@ from exposure_app.cli.context import CliContext, format_money, format_share, par
 from exposure_app.cli.options import add_as_of, add_json, examples
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.services.base_currency import currency_mismatch
-from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.prices import cache_age_text
 
 

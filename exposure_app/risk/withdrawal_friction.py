@@ -2,7 +2,7 @@
 
 At every sync the app records, per asset and network, whether the exchange
 allows withdrawals and its fee, minimum and maximum (ccxt ``currencies``;
-``services.withdrawal_info``). A snapshot signals friction when, against the
+``services.withdrawal_network_refresh``). A snapshot signals friction when, against the
 same custodian's snapshots of the previous ``history_days`` (a baseline is
 required: without history nothing is compared):
 

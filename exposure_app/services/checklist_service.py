@@ -36,11 +36,11 @@ from exposure_app.domain.models import Account, AccountState
 from exposure_app.domain.money import add, to_text
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.catalog import load_directory
-from exposure_app.services.portfolio import account_states
+from exposure_app.services.exposure_as_of import account_states
 from exposure_app.services.risk_service import friction_notes, withdrawals_blocked
 from exposure_app.services.settings import Settings
 from exposure_app.services.withdrawal_confirmations import evidence_by_item
-from exposure_app.services.withdrawal_info import (
+from exposure_app.services.withdrawal_network_refresh import (
     held_assets,
     lock_details,
     networks_for_plan,

@@ -103,7 +103,7 @@ class ReportSpec:
 
 def _exposure_rows(r: ReportRequest) -> Rows:
     from exposure_app.services.checklist_service import risk_levels
-    from exposure_app.services.portfolio import exposure_as_of
+    from exposure_app.services.exposure_as_of import exposure_as_of
 
     report = exposure_as_of(r.store, r.settings, r.as_of, r.directory)
     return exposure_rows(report, risk_levels(r.store, r.settings, r.as_of))

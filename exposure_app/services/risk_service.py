@@ -50,7 +50,7 @@ from exposure_app.risk.own_counterparties import parse_own_counterparties
 from exposure_app.risk.price_signals import ClosesSource, price_events
 from exposure_app.risk.scoring import Level, RiskParameters
 from exposure_app.risk.warnings import WarningsReport, build_warnings
-from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.settings import Settings
 from exposure_app.storage.events import ImportOutcome
 from exposure_app.storage.store import ProfileStore
@@ -139,7 +139,7 @@ def friction_derived_events(store: ProfileStore, report: ExposureReport | None,
     exchanges holding the user's assets as of ``as_of`` (every exchange account when
     ``report`` is None); only records up to ``as_of`` are read."""
     from exposure_app.risk.withdrawal_friction import friction_events
-    from exposure_app.storage.withdrawal_history import WithdrawalHistoryRepository
+    from exposure_app.storage.withdrawal_status_history import WithdrawalHistoryRepository
 
     held_at = None if report is None else {
         row.counterparty for row in report.counterparties if row.direct > 0}

@@ -33,7 +33,7 @@ from exposure_app.domain.withdrawal_confirmation import (
     custodian_side_done,
     matching_arrival,
 )
-from exposure_app.services.portfolio import account_states
+from exposure_app.services.exposure_as_of import account_states
 from exposure_app.storage.checklist import ChecklistRepository, WithdrawalNetworkRepository
 from exposure_app.storage.errors import NotFoundError
 from exposure_app.storage.store import ProfileStore

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from exposure_app.resource_locator import resource_path
-from exposure_app.ui.levels import level_colour, level_name
+from exposure_app.ui.level_colours import level_colour, level_name
 
 _FALLBACK = {
     "sync": QStyle.StandardPixmap.SP_BrowserReload,

@@ -36,7 +36,7 @@ from exposure_app.risk.warnings import PORTFOLIO_ID
 from exposure_app.services.profile import Profile
 from exposure_app.ui.charts import theme
 from exposure_app.ui.icons import action_icon, app_icon, level_icon
-from exposure_app.ui.levels import level_label, level_rank
+from exposure_app.ui.level_colours import level_label, level_rank
 from exposure_app.ui.page_registry import PageRegistry
 from exposure_app.ui.pages.welcome_page import WelcomePage
 from exposure_app.ui.view_state import ViewData, ViewState

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from exposure_app import APP_NAME
 from exposure_app.ui.icons import app_icon, level_icon
-from exposure_app.ui.levels import level_label
+from exposure_app.ui.level_colours import level_label
 from exposure_app.ui.view_state import ViewData
 
 

@@ -30,14 +30,14 @@ from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.warnings import RiskWarning
 from exposure_app.services.base_currency import currency_mismatch
-from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.prices import cache_age_text
 from exposure_app.services.profile import Profile
 from exposure_app.services.reminders import due_reminders
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
-from exposure_app.ui import risk_source
-from exposure_app.ui.levels import highest_level, level_name
+from exposure_app.ui import warning_view
+from exposure_app.ui.level_colours import highest_level, level_name
 
 log = logging.getLogger(__name__)
 REFRESH_DELAY_MS = 120
@@ -149,7 +149,7 @@ class ViewState(QObject):
             problems.append(mismatch)
         warnings: tuple[RiskWarning, ...] = ()
         try:
-            warnings = tuple(risk_source.warnings_as_of(self.store, self.settings, moment,
+            warnings = tuple(warning_view.warnings_as_of(self.store, self.settings, moment,
                                                         report=report))
         except Exception as exc:  # a bad event file must not blank the window
             log.exception("computing warnings failed")
@@ -164,11 +164,11 @@ class ViewState(QObject):
             problems.append(f"Withdrawal-test reminders could not be computed: {exc}")
         levels: dict[str, str] = {}
         for warning in warnings:
-            cp = risk_source.warning_counterparty(warning)
-            name = level_name(risk_source.warning_level(warning))
+            cp = warning_view.warning_counterparty(warning)
+            name = level_name(warning_view.warning_level(warning))
             if cp and (cp not in levels or _rank(name) > _rank(levels[cp])):
                 levels[cp] = name
-        health = {risk_source.warning_counterparty(w): w.health.state.value
+        health = {warning_view.warning_counterparty(w): w.health.state.value
                   for w in warnings if w.health is not None}
         return ViewData(
             as_of=moment,
@@ -190,6 +190,6 @@ class ViewState(QObject):
 
 
 def _rank(name: str) -> int:
-    from exposure_app.ui.levels import level_rank
+    from exposure_app.ui.level_colours import level_rank
 
     return level_rank(name)

@@ -12,7 +12,7 @@ from exposure_app.domain.timeutil import utc_now
 from exposure_app.emulator.base import FaultKind
 from exposure_app.emulator.esplora import EsploraEmulator
 from exposure_app.emulator.evm_rpc import EvmRpcEmulator
-from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.profile import Profile
 from exposure_app.services.sync_events import AccountSyncStatus
 from exposure_app.services.sync_service import SyncService

@@ -21,7 +21,7 @@ class PageState:
     """What the checklist page and the export dialog need from the window's view state."""
 
     def __init__(self, data_dir) -> None:
-        from exposure_app.services.portfolio import exposure_as_of
+        from exposure_app.services.exposure_as_of import exposure_as_of
 
         self.profile = Profile(data_dir)
         self.store = self.profile.open_store()
@@ -89,8 +89,8 @@ def test_checklist_page_on_its_own(qtbot, qtmodeltester, page_state, tmp_path):
     qtbot.mouseClick(reminders.interval_default, Qt.MouseButton.LeftButton)
     assert reminders.interval_days.value() == 90
     # a hand edit that removes an asset (manual account) ticks its item on the next refresh
+    from exposure_app.services.exposure_as_of import exposure_as_of
     from exposure_app.services.manual_holdings import remove_holding
-    from exposure_app.services.portfolio import exposure_as_of
 
     page.open_for("kraken")
     kraken = page_state.store.accounts.by_name("Kraken manual")

@@ -9,7 +9,7 @@ from exposure_app.domain.models import SnapshotSource
 from exposure_app.domain.withdrawal_networks import Memo, NetworkInfo, memo_for, network_options
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.checklist_service import build_checklist, view_checklist
-from exposure_app.services.portfolio import account_states
+from exposure_app.services.exposure_as_of import account_states
 from exposure_app.services.settings import Settings
 from tests.checklist.helpers import T1, populate
 

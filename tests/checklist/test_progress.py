@@ -16,7 +16,7 @@ from exposure_app.services.checklist_service import (
     start_over,
     view_checklist,
 )
-from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
 from tests.checklist.helpers import BINANCE_HOLDINGS, T1, populate, snapshot

@@ -98,7 +98,7 @@ def test_bad_results_are_refused_and_change_nothing(store):
 
 
 def test_warnings_reuse_a_report_of_the_same_instant_and_refuse_another(store):
-    from exposure_app.services.portfolio import exposure_as_of
+    from exposure_app.services.exposure_as_of import exposure_as_of
 
     populate(store)
     settings = Settings()

@@ -15,7 +15,7 @@ from exposure_app.services.risk_service import warnings_as_of
 from exposure_app.services.settings import Settings
 from exposure_app.services.sync_service import sync_blocking
 from exposure_app.storage.secrets import SecretStore
-from exposure_app.storage.withdrawal_history import WithdrawalHistoryRepository
+from exposure_app.storage.withdrawal_status_history import WithdrawalHistoryRepository
 
 OKX = load_directory().get("okx")
 T0 = datetime(2030, 1, 1, 12, tzinfo=UTC)     # made-up dates and statuses (test data)

@@ -13,7 +13,7 @@ from exposure_app.services.checklist_service import build_checklist, open_checkl
 from exposure_app.services.profile import Profile
 from exposure_app.services.settings import Settings
 from exposure_app.services.sync_service import sync_blocking
-from exposure_app.services.withdrawal_info import DEFAULT_NETWORK, parse_network_infos
+from exposure_app.services.withdrawal_network_refresh import DEFAULT_NETWORK, parse_network_infos
 from exposure_app.storage.checklist import WithdrawalNetworkRepository
 from exposure_app.storage.secrets import SecretStore
 
@@ -128,7 +128,7 @@ def test_refresh_is_hourly_and_a_failure_keeps_the_cache(store):
     from datetime import timedelta
 
     from exposure_app.domain.models import AccountKind
-    from exposure_app.services.withdrawal_info import refresh_after_sync
+    from exposure_app.services.withdrawal_network_refresh import refresh_after_sync
 
     account = store.accounts.add("X", AccountKind.EXCHANGE_API, counterparty="binance",
                                  exchange_id="binance")

@@ -17,8 +17,8 @@ from exposure_app.services.demo.history import (
     generate_demo_history,
     recovery_estimate,
 )
+from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.history import daily_history
-from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
 

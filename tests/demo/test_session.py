@@ -17,7 +17,7 @@ from exposure_app.domain.models import AccountKind
 from exposure_app.services.checklist_service import view_checklist
 from exposure_app.services.demo import DemoError, start_demo_session
 from exposure_app.services.demo.session import TEMP_PREFIX
-from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.sync_events import AccountSyncStatus
 from exposure_app.services.sync_service import sync_blocking
 from exposure_app.storage.checklist import ChecklistRepository

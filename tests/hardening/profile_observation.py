@@ -17,7 +17,7 @@ from typing import Any
 
 from exposure_app.domain.timeutil import parse_instant
 from exposure_app.risk.events import Origin
-from exposure_app.services import portfolio, risk_service
+from exposure_app.services import exposure_as_of, risk_service
 from exposure_app.services.settings import Settings
 from exposure_app.storage.checklist import ChecklistRepository, ReminderRepository
 from exposure_app.storage.store import ProfileStore
@@ -59,7 +59,7 @@ def observe(store: ProfileStore, settings: Settings, as_of: str) -> dict[str, An
         plans.append({"plan": plain(plan), "items": plain(checklist.items(plan.id)),
                       "progress": plain(checklist.progress(plan.id))})
     reminders = ReminderRepository(store)
-    report = portfolio.exposure_as_of(store, settings, moment)
+    report = exposure_as_of.exposure_as_of(store, settings, moment)
     warnings = risk_service.warnings_as_of(store, settings, moment)
     return {
         "accounts": plain(accounts),

@@ -11,8 +11,8 @@ import pytest
 
 from exposure_app.domain.models import AccountKind
 from exposure_app.services.base_currency import BaseCurrencyError, change_base_currency
+from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.manual_holdings import set_holding
-from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.prices import refresh_prices
 from exposure_app.services.settings import Settings
 from tests.services.market_fixtures import start_market

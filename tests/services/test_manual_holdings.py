@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from exposure_app.domain.models import AccountKind
+from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.manual_holdings import ManualHoldingError, remove_holding, set_holding
-from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.settings import Settings
 
 D1 = datetime(2022, 1, 1, tzinfo=UTC)

@@ -14,9 +14,9 @@ from exposure_app.domain.models import AccountKind
 from exposure_app.domain.money import share
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.catalog import load_directory
+from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.history import daily_history
 from exposure_app.services.manual_holdings import set_holding
-from exposure_app.services.portfolio import exposure_as_of
 from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.services.prices import CachedCloses, cache_age_text, refresh_prices
 from tests.services.market_fixtures import DEPEG_PRICE, start_market

@@ -94,7 +94,7 @@ def _profile(data_dir, *, added=None):
 
 def test_warning_cards_are_ordered_by_value_at_stake_and_tiny_ones_say_so(
         qtbot, make_window, data_dir):
-    from exposure_app.ui import risk_source
+    from exposure_app.ui import warning_view
     from exposure_app.ui.widgets.warning_card import WarningCard
 
     _profile(data_dir)
@@ -105,9 +105,9 @@ def test_warning_cards_are_ordered_by_value_at_stake_and_tiny_ones_say_so(
     qtbot.waitUntil(lambda: bool(page.findChildren(WarningCard)), timeout=5000)
     cards = [w for w in (page.warnings_box.itemAt(i).widget()
                          for i in range(page.warnings_box.count())) if isinstance(w, WarningCard)]
-    at_stake = [risk_source.warning_at_stake(c.warning) for c in cards]
+    at_stake = [warning_view.warning_at_stake(c.warning) for c in cards]
     assert at_stake == sorted(at_stake, reverse=True)
-    names = [risk_source.warning_counterparty(c.warning) for c in cards]
+    names = [warning_view.warning_counterparty(c.warning) for c in cards]
     assert "binance" in names and "ftx" in names
     assert names.index("binance") < names.index("ftx")
     ftx = cards[names.index("ftx")]

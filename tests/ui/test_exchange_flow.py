@@ -92,7 +92,7 @@ def test_a_key_that_can_trade_is_flagged_before_saving(qtbot, make_window, data_
     qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
     text = dialog.result_label.text()
     assert "TRADE" in text and "read-only key" in text
-    from exposure_app.ui.widgets.cards import ERROR_COLOUR
+    from exposure_app.ui.widgets.card_frames import ERROR_COLOUR
 
     assert f"<b style='color:{ERROR_COLOUR}'>" in text          # the warning stands out in red
     assert dialog.account is None, "testing never saves"

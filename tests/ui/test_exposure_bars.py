@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from exposure_app.ui.charts.exposure_bars import MAX_ROWS, BarRow, ExposureBarChart, fold_rows, value_label
-from exposure_app.ui.levels import level_colour
+from exposure_app.ui.level_colours import level_colour
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -73,7 +73,7 @@ def test_bars_are_coloured_by_health_and_labelled_by_share():
     from decimal import Decimal
 
     from exposure_app.ui.charts.exposure_bars import BarRow, value_label
-    from exposure_app.ui.levels import health_colour_key
+    from exposure_app.ui.level_colours import health_colour_key
 
     assert [health_colour_key(s) for s in ("normal", "watch", "distressed", "failed", None)] == [
         "low", "medium", "high", "critical", "none"]

@@ -10,7 +10,7 @@ from PySide6.QtCore import QLocale, Qt
 
 from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotStatus
 from exposure_app.risk.catalog import load_directory
-from exposure_app.services.portfolio import exposure_as_of
+from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.settings import Settings
 from exposure_app.ui.models import SORT_ROLE
 from exposure_app.ui.models.accounts_model import AccountsModel, account_rows

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from exposure_app.ui.charts import theme
 from exposure_app.ui.formatting import format_compact_money
-from exposure_app.ui.levels import level_colour
+from exposure_app.ui.level_colours import level_colour
 
 MAX_ROWS = 10
 ROW_PIXELS = 34
@@ -53,7 +53,7 @@ class BarRow:
     direct: Decimal
     affiliated: Decimal
     level: str
-    """Colour key (``ui.levels.LEVEL_COLOURS``): the overview passes the custodian's health."""
+    """Colour key (``ui.level_colours.LEVEL_COLOURS``): the overview passes the custodian's health."""
     share: float | None = None
     """Share of net worth, shown first in the label."""
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from exposure_app.domain.models import Account
 from exposure_app.exchanges.client_factory import ConnectionOptions
 from exposure_app.storage.store import ProfileStore
-from exposure_app.ui.widgets.cards import error_label, muted
+from exposure_app.ui.widgets.card_frames import error_label, muted
 
 
 class ConnectionDialog(QDialog):

@@ -41,7 +41,7 @@ from exposure_app.services.holdings_import import (
     import_holdings_csv,
 )
 from exposure_app.storage.store import ProfileStore
-from exposure_app.ui.widgets.cards import muted
+from exposure_app.ui.widgets.card_frames import muted
 
 HOLDINGS, EXCHANGE = "holdings", "exchange"
 EXCHANGE_HELP = ("The file the exchange itself exports: Binance \u201cExport Transaction "

@@ -30,7 +30,7 @@ from exposure_app.risk.events import CATEGORIES, EventError, RiskEvent, format_p
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.models.events_model import CATEGORY_LABELS
-from exposure_app.ui.widgets.cards import error_label
+from exposure_app.ui.widgets.card_frames import error_label
 
 
 def suggested_id(counterparty: str, day: str, title: str) -> str:

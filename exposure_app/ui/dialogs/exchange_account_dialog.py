@@ -48,7 +48,7 @@ from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
-from exposure_app.ui.widgets.cards import ERROR_COLOUR, muted
+from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
 from exposure_app.ui.widgets.credential_fields import CredentialFields, start_key_check
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1        # the ccxt id of a row (None: a group heading)

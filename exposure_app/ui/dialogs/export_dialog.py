@@ -39,7 +39,7 @@ from exposure_app.services.profile import Profile
 from exposure_app.services.reports import REPORTS, ReportOptions, ReportResult, write_report
 from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.formatting import sentence, utc_datetime
-from exposure_app.ui.widgets.cards import ERROR_COLOUR
+from exposure_app.ui.widgets.card_frames import ERROR_COLOUR
 
 
 def export_in_own_store(profile: Profile, name: str, path: Path, options: ReportOptions

@@ -43,7 +43,7 @@ from exposure_app.services.manual_holdings import ManualHoldingError, remove_hol
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.formatting import format_amount, format_money, utc_datetime
 from exposure_app.ui.models import RIGHT
-from exposure_app.ui.widgets.cards import error_label
+from exposure_app.ui.widgets.card_frames import error_label
 
 
 class HoldingsEditorDialog(QDialog):

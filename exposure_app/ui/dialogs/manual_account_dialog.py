@@ -25,7 +25,7 @@ from exposure_app.services.accounts import custodian_for_account
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.formatting import sentence
-from exposure_app.ui.widgets.cards import error_label
+from exposure_app.ui.widgets.card_frames import error_label
 
 
 class ManualAccountDialog(QDialog):

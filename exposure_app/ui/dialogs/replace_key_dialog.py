@@ -36,7 +36,7 @@ from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
-from exposure_app.ui.widgets.cards import ERROR_COLOUR, muted
+from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
 from exposure_app.ui.widgets.credential_fields import CredentialFields, start_key_check
 
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from exposure_app.risk.events import CATEGORIES
 from exposure_app.risk.news.suggestion import Suggestion
-from exposure_app.ui.widgets.cards import error_label
+from exposure_app.ui.widgets.card_frames import error_label
 
 _URL = re.compile(r"^\s*https?://\S+\s*$", re.I)
 

@@ -39,7 +39,7 @@ from exposure_app.domain.watch_only import SecretMaterialError, secret_kind
 from exposure_app.services.watch_accounts import PRIVACY_NOTE, WatchInputError, add_watch_account
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import paused_gc
-from exposure_app.ui.widgets.cards import ERROR_COLOUR, muted
+from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
 
 
 def _import_key_library() -> None:

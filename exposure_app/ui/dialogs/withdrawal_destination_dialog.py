@@ -32,7 +32,7 @@ from exposure_app.services.withdrawal_confirmations import (
 )
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.dialogs.watch_address_dialog import warm_key_library
-from exposure_app.ui.widgets.cards import ERROR_COLOUR, muted
+from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
 
 NONE = "(no destination)"
 

@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from exposure_app.domain.checklist_rows import ChecklistRow
 from exposure_app.ui.formatting import format_amount
 from exposure_app.ui.formatting import format_money as _format_money
-from exposure_app.ui.levels import LEVEL_COLOURS
+from exposure_app.ui.level_colours import LEVEL_COLOURS
 from exposure_app.ui.models import ROW_ROLE, SORT_ROLE
 
 #: A claim at a custodian with blocked withdrawals: the colour of a critical warning.

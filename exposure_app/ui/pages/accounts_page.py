@@ -27,7 +27,7 @@ from exposure_app.ui.models import SORT_ROLE
 from exposure_app.ui.models.accounts_model import AccountRow, AccountsModel, account_rows
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_tool_button, icon_action, menu_button
-from exposure_app.ui.widgets.cards import heading, muted
+from exposure_app.ui.widgets.card_frames import heading, muted
 from exposure_app.ui.widgets.table_columns import fit_columns
 
 

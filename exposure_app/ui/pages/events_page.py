@@ -40,7 +40,7 @@ from exposure_app.ui.formatting import format_share
 from exposure_app.ui.models.events_model import CATEGORY_LABELS, EventsFilter, EventsModel
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_button, icon_action, menu_button
-from exposure_app.ui.widgets.cards import Card, muted
+from exposure_app.ui.widgets.card_frames import Card, muted
 from exposure_app.ui.widgets.export_button import export_button
 
 EARLIEST = QDate(2010, 1, 1)

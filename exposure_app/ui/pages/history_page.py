@@ -30,7 +30,7 @@ from exposure_app.risk.catalog import load_directory
 from exposure_app.services.history import HistoryPoint, daily_history, first_snapshot_day
 from exposure_app.ui.charts.history_chart import HistoryChart, thinning_step
 from exposure_app.ui.view_state import ViewData, ViewState
-from exposure_app.ui.widgets.cards import muted
+from exposure_app.ui.widgets.card_frames import muted
 from exposure_app.ui.widgets.export_button import export_button
 
 RANGE_PRESETS = (("1M", 31), ("3M", 92), ("1Y", 366), ("All", None))

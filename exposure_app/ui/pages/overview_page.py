@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exposure_app.ui import risk_source
+from exposure_app.ui import warning_view
 from exposure_app.ui.charts import theme
 from exposure_app.ui.charts.donut import DonutChart
 from exposure_app.ui.charts.exposure_bars import BarRow, ExposureBarChart
 from exposure_app.ui.formatting import format_amount, format_money, format_share
-from exposure_app.ui.levels import (
+from exposure_app.ui.level_colours import (
     LEVELS,
     health_colour_key,
     level_colour,
@@ -41,7 +41,7 @@ from exposure_app.ui.levels import (
 )
 from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_rows
 from exposure_app.ui.view_state import ViewData
-from exposure_app.ui.widgets.cards import Card, StatCard, muted
+from exposure_app.ui.widgets.card_frames import Card, StatCard, muted
 from exposure_app.ui.widgets.export_button import export_button
 from exposure_app.ui.widgets.table_columns import fit_columns
 from exposure_app.ui.widgets.warning_card import WarningCard
@@ -207,7 +207,7 @@ class OverviewPage(QScrollArea):
             f"{format_share(report.self_custody.share)}")
         top = data.highest_level
         count = len(data.warnings)
-        by_level = Counter(level_name(risk_source.warning_level(w)) for w in data.warnings)
+        by_level = Counter(level_name(warning_view.warning_level(w)) for w in data.warnings)
         counts = " · ".join(f"{by_level[name]} {name}" for name in reversed(LEVELS)
                             if by_level[name])
         self.risk_card.set(level_label(top) if count else "None",
@@ -316,7 +316,7 @@ class OverviewPage(QScrollArea):
             widgets.append(muted(
                 "No warnings for this date. Warnings appear when a custodian you use has a "
                 "record of trouble, or when too much sits with one custodian."))
-        for warning in risk_source.by_value_at_stake(data.warnings)[:MAX_CARDS]:
+        for warning in warning_view.by_value_at_stake(data.warnings)[:MAX_CARDS]:
             card = WarningCard(warning, data.report.base_currency)
             card.checklist_requested.connect(self.checklist_requested)
             widgets.append(card)

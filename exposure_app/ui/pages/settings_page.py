@@ -33,7 +33,7 @@ from exposure_app.services.base_currency import change_base_currency
 from exposure_app.services.settings import Setting, Settings
 from exposure_app.storage.errors import StorageError
 from exposure_app.ui.view_state import ViewState
-from exposure_app.ui.widgets.cards import ERROR_COLOUR, Card, heading
+from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, Card, heading
 from exposure_app.ui.widgets.data_folder_card import DataFolderCard
 
 _LABELS = {

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from exposure_app.ui.icons import action_icon, app_icon
-from exposure_app.ui.widgets.cards import heading, muted
+from exposure_app.ui.widgets.card_frames import heading, muted
 
 
 class WelcomePage(QWidget):

@@ -28,7 +28,7 @@ from exposure_app.services.profile_location import (
     record_choice,
 )
 from exposure_app.ui.background import BackgroundCall
-from exposure_app.ui.widgets.cards import ERROR_COLOUR, Card, muted
+from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, Card, muted
 
 SAME_KEYS_NOTE = ("The old folder was left as it was; delete it when you no longer need it. "
                   "Both copies use the same API keys in your keyring: removing an account in "

@@ -38,7 +38,7 @@ from exposure_app.risk.news.suggestion import Suggestion
 from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.view_state import ViewState
 from exposure_app.ui.widgets.action_button import action_button
-from exposure_app.ui.widgets.cards import Card, muted
+from exposure_app.ui.widgets.card_frames import Card, muted
 
 _URL = re.compile(r"^\s*https?://\S+\s*$", re.I)
 

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from exposure_app.risk.events import RiskEvent
 from exposure_app.risk.warnings import RiskWarning
-from exposure_app.ui import risk_source
+from exposure_app.ui import warning_view
 from exposure_app.ui.formatting import format_money, format_share
 from exposure_app.ui.icons import action_icon, level_icon
-from exposure_app.ui.levels import level_colour, level_label, level_name
+from exposure_app.ui.level_colours import level_colour, level_label, level_name
 
 MAX_REASONS = 4
 MAX_EVENTS = 3
@@ -42,12 +42,12 @@ class WarningCard(QFrame):
     def __init__(self, warning: RiskWarning, currency: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.warning = warning
-        level = risk_source.warning_level(warning)
+        level = warning_view.warning_level(warning)
         name = level_name(level)
         colour = level_colour(level).name()
-        counterparty = risk_source.warning_counterparty(warning)
+        counterparty = warning_view.warning_counterparty(warning)
         self.setObjectName("warningCard")
-        self.setAccessibleName(f"{risk_source.warning_name(warning)}: {level_label(level)}")
+        self.setAccessibleName(f"{warning_view.warning_name(warning)}: {level_label(level)}")
         self._colour = level_colour(level)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 8, 12, 8)
@@ -56,7 +56,7 @@ class WarningCard(QFrame):
         badge = QLabel()
         badge.setPixmap(level_icon(name).pixmap(QSize(18, 18)))
         badge.setAccessibleName(f"Level {level_label(level)}")
-        title = QLabel(f"<b>{html.escape(risk_source.warning_name(warning))}</b>"
+        title = QLabel(f"<b>{html.escape(warning_view.warning_name(warning))}</b>"
                        f" &nbsp;<span style='color:{colour}'><b>{level_label(level)}</b></span>")
         title.setTextFormat(Qt.TextFormat.RichText)
         # wraps rather than widening the card: a long name must not push the
@@ -77,7 +77,7 @@ class WarningCard(QFrame):
         exposure = getattr(warning, "exposure", None)
         if exposure is not None and getattr(exposure, "value", None) is not None:
             share = getattr(exposure, "share", None)
-            if risk_source.is_tiny_exposure(warning):
+            if warning_view.is_tiny_exposure(warning):
                 # "0.0% of net worth" reads like nothing is at stake, or like an error
                 shown = format_share(share)
                 part = ("less than 0.1%" if shown in ("0.0%", "0,0%") else shown)
@@ -89,7 +89,7 @@ class WarningCard(QFrame):
             figure.setAccessibleName("Exposure")
             figure.setWordWrap(True)   # a narrow warnings column wraps it, never clips it
             outer.addWidget(figure)
-        reasons = risk_source.warning_reasons(warning)
+        reasons = warning_view.warning_reasons(warning)
         if reasons:
             shown_reasons = reasons[:MAX_REASONS]
             more = len(reasons) - len(shown_reasons)
@@ -99,7 +99,7 @@ class WarningCard(QFrame):
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
             outer.addWidget(label)
-        events = risk_source.warning_events(warning)
+        events = warning_view.warning_events(warning)
         if events:
             cited_events = events[:MAX_EVENTS]
             lines = "<br>".join(_event_line(e) for e in cited_events)
@@ -111,7 +111,7 @@ class WarningCard(QFrame):
             cited.setWordWrap(True)
             cited.setAccessibleName("Cited events")
             outer.addWidget(cited)
-        action = risk_source.warning_action(warning)
+        action = warning_view.warning_action(warning)
         self._action_text = action
         if action:
             hint = QLabel(f"<i>{html.escape(action)}</i>")

@@ -35,7 +35,7 @@ from exposure_app.domain.timeutil import utc_now
 from exposure_app.domain.withdrawal_networks import NetworkInfo
 from exposure_app.storage.checklist import HoldingLockRepository, WithdrawalNetworkRepository
 from exposure_app.storage.store import ProfileStore
-from exposure_app.storage.withdrawal_history import WithdrawalHistoryRepository
+from exposure_app.storage.withdrawal_status_history import WithdrawalHistoryRepository
 
 log = logging.getLogger(__name__)
 
