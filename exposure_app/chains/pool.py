@@ -1,7 +1,9 @@
 """One HTTP session for a sync run's chain reads, with a concurrency limit per server.
 
-Every answer is bounded: a whole-request timeout, a size cap on the body, JSON
-only. Failures become :class:`~exposure_app.exchanges.errors.SyncError` with
+Every answer is bounded: a timeout for the whole request, body included
+(aiohttp's ``total``), a size cap on the body (:data:`MAX_BODY_BYTES`, read to
+the end in chunks by :func:`~exposure_app.exchanges.answer_limits.read_capped`),
+JSON only. Failures become :class:`~exposure_app.exchanges.errors.SyncError` with
 the same kinds and messages exchanges get (rate limit with its Retry-After,
 server error, timeout, unreachable, bad answer), named after the server.
 
@@ -23,6 +25,7 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     import aiohttp
 
+from exposure_app.exchanges.answer_limits import read_capped
 from exposure_app.exchanges.errors import (
     BadResponseError,
     ErrorKind,
@@ -126,9 +129,7 @@ class ChainPool:
                                  detail=f"HTTP {response.status} for this request")
             if response.status != 200:
                 raise make_error(ErrorKind.BAD_RESPONSE, name, detail=f"HTTP {response.status}")
-            body = await response.content.read(MAX_BODY_BYTES + 1)
-        if len(body) > MAX_BODY_BYTES:
-            raise BadResponseError(f"answer larger than {MAX_BODY_BYTES // 1024} KiB")
+            body = await read_capped(response, MAX_BODY_BYTES)
         try:
             return json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError):

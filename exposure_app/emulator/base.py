@@ -26,6 +26,7 @@ from typing import ClassVar
 
 from aiohttp import web
 
+from exposure_app.emulator.http_faults import drip_answer, endless_answer
 from exposure_app.emulator.market_tape import MarketTape
 
 
@@ -44,6 +45,8 @@ class FaultKind(StrEnum):
     EMPTY_BODY = "empty_body"          # status 200, empty body
     CLOCK_SKEW = "clock_skew"          # server clock far from the client's: timestamp rejected
     NOT_FOUND = "not_found"            # 404 with a plain-text body (a proxy's or web server's)
+    DRIP = "drip"                      # 200, one byte a second: only a whole-request deadline ends it
+    HUGE_BODY = "huge_body"            # 200 with an endless chunked body: only a size cap ends it
 
 
 GENERIC_FAULTS = frozenset(
@@ -338,6 +341,10 @@ class ExchangeEmulator:
             return web.Response(text="", content_type="application/json")
         if fault.kind is FaultKind.NOT_FOUND:
             return web.Response(status=404, text="404 page not found", content_type="text/plain")
+        if fault.kind is FaultKind.DRIP:
+            return await drip_answer(request)
+        if fault.kind is FaultKind.HUGE_BODY:
+            return await endless_answer(request)
         if fault.kind is FaultKind.SERVER_ERROR:
             return web.Response(
                 status=503,

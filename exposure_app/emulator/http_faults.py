@@ -4,6 +4,8 @@
   ``drip_interval`` seconds, forever), ``/huge`` (an endless body),
   ``/redirect?to=URL`` (a 302 to any URL), ``/loop`` (a 302 to itself), ``/ok`` (a small body, or
   ``body`` if set) and ``/json`` (``body`` as JSON).
+* :func:`drip_answer` and :func:`endless_answer` are the same two answers for
+  the aiohttp emulators (their ``DRIP`` and ``HUGE_BODY`` faults).
 * :class:`CountingHttpProxy` is a forwarding HTTP proxy (absolute-form
   requests and ``CONNECT`` tunnels) that counts what passes through it.
 * :class:`CountingSocks5Proxy` is a SOCKS5 proxy (no authentication,
@@ -15,7 +17,9 @@ bound to 127.0.0.1 on a free port; use them as context managers.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import http.client
 import select
 import socket
@@ -25,6 +29,10 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from aiohttp import web
+
+ENDLESS_LIMIT = 1 << 30     # an endless answer stops after 1 GiB, in case a client reads it all
 
 
 class _Background:
@@ -63,6 +71,33 @@ def send_drip(handler: BaseHTTPRequestHandler, *, content_type: str, declared_le
         handler.wfile.write(b" ")
         handler.wfile.flush()
         time.sleep(interval)
+
+
+async def drip_answer(request: web.Request, *, interval: float = 1.0,
+                      declared_length: int = 1_000_000) -> web.StreamResponse:
+    """:func:`send_drip` on an aiohttp server: 200, JSON, one byte every ``interval``
+    seconds until the client goes away."""
+    response = web.StreamResponse(headers={"Content-Type": "application/json",
+                                           "Content-Length": str(declared_length)})
+    await response.prepare(request)
+    with contextlib.suppress(ConnectionError):
+        for _ in range(declared_length):
+            await response.write(b" ")
+            await asyncio.sleep(interval)
+    return response
+
+
+async def endless_answer(request: web.Request) -> web.StreamResponse:
+    """200, JSON, a chunked body of spaces with no declared length that goes on
+    until the client goes away (or :data:`ENDLESS_LIMIT`)."""
+    response = web.StreamResponse(headers={"Content-Type": "application/json"})
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    chunk = b" " * 65536
+    with contextlib.suppress(ConnectionError):
+        for _ in range(ENDLESS_LIMIT // len(chunk)):
+            await response.write(chunk)
+    return response
 
 
 class FaultServer(_Background):

@@ -25,6 +25,7 @@ from exposure_app.domain.urls import (
     validate_api_url,
     validate_proxy_url,
 )
+from exposure_app.exchanges.answer_limits import ACCOUNT_ANSWERS, AnswerLimit, cap_client_answers
 from exposure_app.exchanges.errors import UnusableSecretError
 from exposure_app.exchanges.validation import note_answer
 
@@ -207,6 +208,8 @@ def build_client(
     connection: ConnectionOptions,
     options: Mapping[str, Any] | None = None,
     extra_config: Mapping[str, Any] | None = None,
+    *,
+    answer_limit: AnswerLimit = ACCOUNT_ANSWERS,
 ):
     """A configured ``ccxt.async_support`` client for one account.
 
@@ -218,6 +221,11 @@ def build_client(
     request of the client goes through the proxy when one is set.
     ``extra_config`` adds top-level ccxt settings (e.g. the rate limiter
     algorithm) chosen by the exchange's adapter.
+
+    Every answer is bounded in time (``connection.timeout_seconds``, for the
+    whole request, body included) and in size (``answer_limit``, one of the
+    kinds in :mod:`exposure_app.exchanges.answer_limits`; a larger answer raises
+    :class:`~exposure_app.exchanges.answer_limits.AnswerTooLargeError`).
     """
     ccxt_async = ccxt_async_module()
     try:
@@ -241,6 +249,7 @@ def build_client(
         else:
             config["httpProxy"] = connection.proxy
     client = cls(config)
+    cap_client_answers(client, answer_limit)
     _record_retry_after(client)
     _guard_signing(client)
     if connection.sandbox:

@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlparse
 
+from exposure_app.exchanges.answer_limits import MARKET_DATA_ANSWERS
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
 from exposure_app.exchanges.errors import BadResponseError
 
@@ -216,6 +217,7 @@ class MarketDataClient:
                 self.source.exchange_id, {}, self._connection,
                 options=_SPOT_ONLY.get(self.source.exchange_id),
                 extra_config=None if self._throttle else {"enableRateLimit": False},
+                answer_limit=MARKET_DATA_ANSWERS,
             )
         if self._client.markets is None:
             await self._client.load_markets()
