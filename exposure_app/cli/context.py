@@ -103,6 +103,8 @@ class CliContext:
     def store(self) -> ProfileStore:
         if self._store is None:
             self._store = self.profile.open_store()
+            if self.profile.url_login_notice:
+                self.warn(f"warning: {self.profile.url_login_notice}")
         return self._store
 
     @property

@@ -57,6 +57,9 @@ class Profile:
     chosen: bool = False
     """The folder came from the choice made in Settings (``services.profile_location``)."""
     lock: ProfileLock = field(init=False)
+    url_login_notice: str | None = field(default=None, init=False)
+    """Set by :meth:`open_store` when a login older versions kept inside a stored URL
+    could not be moved to the keyring (one line to show the user)."""
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).expanduser().resolve()
@@ -93,8 +96,22 @@ class Profile:
         return self.data_dir / "logs"
 
     def open_store(self) -> ProfileStore:
+        """The profile's database, opened (and migrated) for the calling thread.
+
+        A login an older version stored inside an account's URL moves to the
+        keyring here (:mod:`exposure_app.services.url_login_upgrade`); when it
+        cannot, :attr:`url_login_notice` says so."""
         self.check_present()
-        return ProfileStore.open(self.data_dir)
+        store = ProfileStore.open(self.data_dir)
+        if not store.read_only and store.accounts.any_options_contain("@"):
+            from exposure_app.services.url_login_upgrade import move_stored_url_logins
+
+            try:
+                self.url_login_notice = move_stored_url_logins(store).notice
+            except BaseException:
+                store.close()
+                raise
+        return store
 
     def load_settings(self) -> Settings:
         return Settings.load(self.data_dir)

@@ -123,6 +123,14 @@ class AccountRepository:
         ).fetchall()
         return [_row_to_account(row) for row in rows]
 
+    def any_options_contain(self, fragment: str) -> bool:
+        """Whether any account's stored options text contains ``fragment`` (a cheap
+        pre-check before reading the options: ``"@"`` for a login inside a URL)."""
+        row = self._store.db.execute(
+            "SELECT 1 FROM accounts WHERE instr(options, ?) > 0 LIMIT 1", [fragment]
+        ).fetchone()
+        return row is not None
+
     def update_options(self, account_id: int, options: Mapping[str, object]) -> Account:
         with self._store.transaction() as db:
             db.execute(

@@ -13,6 +13,10 @@
   backup API (consistent even while another connection writes) into
   ``backups/`` in the profile; the last :data:`KEEP_BACKUPS` are kept. The
   store takes one before every schema migration.
+* Erasing: :func:`erase_freed_text` leaves no deleted or overwritten text in
+  the file (``VACUUM``, then the WAL checkpointed and truncated);
+  :func:`rewrite_account_options_in_backups` applies the same change of the
+  accounts' options to every backup (used when secrets leave the database).
 * Restoring: :func:`restore_backup` checks a backup, moves the current
   (damaged) file aside — it is never deleted — and copies the backup in.
   :func:`start_anew` only moves the damaged file aside.
@@ -23,11 +27,14 @@ change the file (restore, start anew) hold the profile's write lock.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from exposure_app.storage.errors import DiskFullError, ReadOnlyProfileError, StorageError
 
@@ -152,6 +159,58 @@ def make_backup(source: sqlite3.Connection, data_dir: Path, label: str) -> Path:
     for old in list_backups(data_dir)[KEEP_BACKUPS:]:
         old.unlink(missing_ok=True)
     return target
+
+
+def erase_freed_text(conn: sqlite3.Connection) -> bool:
+    """Rebuild the database so no deleted or overwritten row text stays anywhere in the
+    file (free pages and the unused space inside pages keep old text otherwise), then
+    checkpoint the WAL into the file and truncate it. ``conn`` must be in autocommit
+    mode, outside a transaction. Returns ``False`` when another connection's open read
+    kept the checkpoint from finishing (the rest is copied at a later checkpoint)."""
+    conn.execute("VACUUM")
+    busy, _frames, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
+
+
+Rewrite = Callable[[dict[str, Any]], dict[str, Any] | None]
+
+
+def rewrite_account_options_in_backups(data_dir: Path, rewrite: Rewrite) -> list[Path]:
+    """Apply ``rewrite`` (options -> new options, or ``None`` to leave them) to every
+    account in every backup of the profile, with ``secure_delete`` and a ``VACUUM`` so
+    the old text does not stay in the backup. A backup that cannot be opened or written
+    is left as it is and returned (so the caller can say so)."""
+    left: list[Path] = []
+    for backup in list_backups(data_dir):
+        try:
+            _rewrite_account_options(backup, rewrite)
+        except (OSError, sqlite3.Error, ValueError):
+            left.append(backup)
+    return left
+
+
+def _rewrite_account_options(path: Path, rewrite: Rewrite) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA secure_delete = ON")
+        changed = False
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for account_id, text in conn.execute("SELECT id, options FROM accounts").fetchall():
+                options = json.loads(text or "{}")
+                new = rewrite(options) if isinstance(options, dict) else None
+                if new is not None and new != options:
+                    conn.execute("UPDATE accounts SET options = ? WHERE id = ?",
+                                 [json.dumps(new, sort_keys=True), account_id])
+                    changed = True
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        if changed:
+            erase_freed_text(conn)
+    finally:
+        conn.close()
 
 
 def _check_backup(backup: Path) -> None:

@@ -144,6 +144,8 @@ class ViewState(QObject):
         moment = self._as_of or utc_now()
         report = exposure_as_of(self.store, self.settings, moment)
         problems = list(self.settings.problems)
+        if self.profile.url_login_notice:
+            problems.append(self.profile.url_login_notice)
         mismatch = currency_mismatch(self.store, self.settings.base_currency)
         if mismatch:
             problems.append(mismatch)
