@@ -13,6 +13,9 @@ Pure Python: no I/O.
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -62,6 +65,57 @@ def entered_amount_problem(value: Decimal, field: str, *, limit: Decimal) -> str
     if _places(value.normalize()) > MAX_PLACES:
         return f"{field} has more than {MAX_PLACES} digits after the point"
     return None
+
+
+@functools.cache
+def _plain_figure(limit: Decimal) -> re.Pattern[str]:
+    """Digits, an optional point and digits, with fewer significant whole digits than
+    ``limit`` has and at most :data:`MAX_PLACES` places once trailing zeros go; the
+    groups are the whole part and the places without their zeros (bounded runs of
+    zeros keep the text shorter than ``money.MAX_NUMBER_TEXT``)."""
+    return re.compile(
+        rf"(?=[0-9])0{{0,40}}([1-9][0-9]{{0,{limit.adjusted() - 1}}})?"
+        rf"(?:\.([0-9]{{0,{MAX_PLACES}}}?)0{{0,40}})?", re.ASCII)
+
+
+@functools.cache
+def canonical_figure(limit: Decimal) -> re.Pattern[str]:
+    """Texts that :func:`plain_entered_text` gives back unchanged: already canonical
+    (no leading zeros, no trailing zeros after the point) and plainly within the bounds.
+    A loop over many cells tries this first and calls the reader only for the others."""
+    return re.compile(rf"(?:0|[1-9][0-9]{{0,{limit.adjusted() - 1}}})"
+                      rf"(?:\.[0-9]{{0,{MAX_PLACES - 1}}}[1-9])?", re.ASCII)
+
+
+@functools.cache
+def plain_figure_reader(limit: Decimal) -> Callable[[str], str | None]:
+    """:func:`plain_entered_text` for one ``limit``, its pattern bound once (for loops)."""
+    match = _plain_figure(limit).fullmatch
+
+    def read(text: str) -> str | None:
+        found = match(text)
+        if found is None:
+            return None
+        whole, places = found.groups()
+        if places:
+            return f"{whole or '0'}.{places}"
+        return whole or "0"
+
+    return read
+
+
+def plain_entered_text(text: str, limit: Decimal) -> str | None:
+    """The canonical text (``money.to_text``) of a figure a person entered, when ``text``
+    is plainly within the bounds :func:`entered_amount_problem` holds it to; else ``None``.
+
+    Only plain decimals (ASCII digits, an optional point and digits, no sign or
+    exponent) with fewer whole digits than ``limit`` has (so below it) and at most
+    :data:`MAX_PLACES` places once trailing zeros go qualify. ``None`` does not mean
+    the figure is wrong: check it the full way (``money.parse_decimal``, then
+    :func:`entered_amount_problem`), which also names the problem. A large import
+    takes this path for nearly every cell, without a ``Decimal`` per cell.
+    """
+    return plain_figure_reader(limit)(text)
 
 
 def check_entered_holding(amount: Decimal, price: Decimal | None, value: Decimal | None) -> None:

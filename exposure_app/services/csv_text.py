@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import TextIO
 
@@ -73,8 +74,13 @@ def guarded_lines(source: Path | str, stream: TextIO) -> Iterator[str]:
 
     As when the file was read whole: bad UTF-8 is named (with its byte
     offset) before NUL bytes, and both before any line's problems. Read in
-    blocks of whole lines, so the checks run once per block, not per line.
+    blocks of whole lines, so the checks run once per block, not per line
+    (and the lines of a block are handed on without Python code per line).
     """
+    return chain.from_iterable(_guarded_blocks(source, stream))
+
+
+def _guarded_blocks(source: Path | str, stream: TextIO) -> Iterator[io.StringIO]:
     nul = False
     try:
         while block := stream.read(_BLOCK_CHARS):
@@ -83,7 +89,7 @@ def guarded_lines(source: Path | str, stream: TextIO) -> Iterator[str]:
                 nul = True
                 drain(stream)
                 break
-            yield from io.StringIO(block, newline="")
+            yield io.StringIO(block, newline="")
     except UnicodeDecodeError:
         raise _undecodable(source) from None
     except OSError as exc:

@@ -18,11 +18,21 @@ bad line stops the writing, the rest of the file is still checked so that
 every offending line is named, and the transaction is rolled back. Memory
 grows with the number of snapshots (account and date pairs) and assets per
 snapshot, not with the file.
+
+Speed: nearly every line of a real file is plain (a known account, a date
+already seen, an asset ticker already seen, plain decimal figures well inside
+their bounds). Such a line is checked on a short path that produces the
+stored texts directly (:func:`~exposure_app.domain.bounds.plain_entered_text`,
+one ``Decimal`` product for the value) instead of building a ``Holding``; any
+other line takes the full path (``parse_decimal``, ``make_holding`` and its
+bounds), which also words the problems. Both give the same stored rows
+(``tests/services/test_holdings_import_fast_path.py``).
 """
 
 from __future__ import annotations
 
 import csv
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -32,11 +42,26 @@ from pathlib import Path
 from typing import TextIO
 
 from exposure_app.domain.account_names import name_key
-from exposure_app.domain.bounds import BoundsError, check_holding_time
-from exposure_app.domain.market_valuation import follows_market
+from exposure_app.domain.bounds import (
+    MAX_PRICE,
+    MAX_UNITS,
+    MAX_VALUE,
+    BoundsError,
+    canonical_figure,
+    check_holding_time,
+    plain_figure_reader,
+)
+from exposure_app.domain.market_valuation import MARKET_PREFIX, follows_market
 from exposure_app.domain.models import Account, AccountKind, Holding, SnapshotSource
-from exposure_app.domain.money import AmountError, add, parse_decimal, to_text
-from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
+from exposure_app.domain.money import (
+    WIDE_CONTEXT,
+    AmountError,
+    add,
+    mul,
+    parse_decimal,
+    to_text,
+)
+from exposure_app.domain.timeutil import DateError, parse_instant, to_storage, utc_now
 from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.services.csv_text import (
     ImportRejected,
@@ -48,7 +73,7 @@ from exposure_app.services.csv_text import (
 from exposure_app.services.manual_holdings import ManualHoldingError, make_holding, normalise_asset
 from exposure_app.services.manual_revaluation import price_from_records
 from exposure_app.services.price_lookup import MarketPrices
-from exposure_app.storage.snapshot_batches import SnapshotBatchWriter
+from exposure_app.storage.snapshot_batches import SnapshotBatchWriter, StoredHolding
 from exposure_app.storage.snapshots import holding_key
 from exposure_app.storage.store import ProfileStore
 
@@ -97,9 +122,23 @@ class _Group:
     snapshot_id: int | None = None
     total: Decimal = Decimal(0)
     unpriced: int = 0
-    raw_digest: int = 0
-    recorded_digest: int = 0
+    digest: int = 0
+    market_delta: int = 0   # recorded_digest - digest, from rows priced at the market
 
+    @property
+    def raw_digest(self) -> int:
+        return self.digest
+
+    @property
+    def recorded_digest(self) -> int:
+        return (self.digest + self.market_delta) & _DIGEST_MASK
+
+
+# A plain line, checked: its key as :func:`holding_key` gives it (wallet, asset, free,
+# locked, total, price or "", value or "") and its value (``None``: unpriced).
+Stored = tuple[tuple[str, str, str, str, str, str, str], Decimal | None]
+# What the check yields per line: stored texts (the short path) or a Holding (the full one).
+Row = Stored | Holding
 
 _DIGEST_MASK = (1 << 64) - 1
 
@@ -132,7 +171,19 @@ class _FileCheck:
     whole (size, encoding, NUL bytes, header) raises :class:`ImportRejected`.
     """
 
-    def __init__(self, store: ProfileStore) -> None:
+    def __init__(self, store: ProfileStore, writer: SnapshotBatchWriter | None = None, *,
+                 base: str | None = None) -> None:
+        """With ``writer``, :meth:`rows_of` yields each valid row as it is to be stored
+        (its snapshot opened with ``writer`` at its first row), until a bad line is
+        found; without, it only checks. ``base``: rows without a price or value are
+        valued from the stored prices in that currency (on the full path)."""
+        self._store = store
+        self._writer = writer
+        self._base = base
+        self._market: MarketPrices | None = None
+        self._assets: dict[str, str] = {}
+        self._plain_amount = plain_figure_reader(MAX_UNITS)
+        self._plain_price = plain_figure_reader(MAX_PRICE)
         self.errors: list[LineError] = []
         self.groups: dict[tuple[int, datetime], _Group] = {}
         self.rows = 0
@@ -141,12 +192,12 @@ class _FileCheck:
         self._dates: dict[str, datetime | str] = {}
         self._account_cells: dict[str, tuple[Account | None, str | None]] = {}
 
-    def rows_of(self, source: Path | str) -> Iterator[tuple[_Group, Holding]]:
+    def rows_of(self, source: Path | str) -> Iterator[StoredHolding]:
         with ExitStack() as stack:
             stream = open_text(source, stack)
             yield from self._read(source, stream)
 
-    def _read(self, source: Path | str, stream: TextIO) -> Iterator[tuple[_Group, Holding]]:
+    def _read(self, source: Path | str, stream: TextIO) -> Iterator[StoredHolding]:
         lines = guarded_lines(source, stream)
         reader = csv.reader(lines)
         errors = self.errors
@@ -174,33 +225,92 @@ class _FileCheck:
         at = {c: i for i, c in enumerate(columns)}
         account_at, asset_at, amount_at = at["account"], at["asset"], at["amount"]
         date_at, price_at, value_at = at.get("date"), at.get("price"), at.get("value")
-        check_row = self._row
+        check_row, stage, assets = self._row, self._stage, self._assets
+        canonical_amount = canonical_figure(MAX_UNITS).fullmatch
+        canonical_price = canonical_figure(MAX_PRICE).fullmatch
+        read_amount, read_price = self._plain_amount, self._plain_price
+        # (account cell, date cell) -> the snapshot of a line with those cells that was fine
+        known_groups: dict[tuple[str, str], _Group] = {}
+        staging = self._writer is not None
+        # rows without a price are valued from stored prices on the full path
+        plain_unpriced = self._base is None
+        mask = _DIGEST_MASK
+        multiply, wide_add = WIDE_CONTEXT.multiply, WIDE_CONTEXT.add
         line = 1
+        rows = 0
         try:
             for record in reader:
                 line = reader.line_num
-                if not "".join(record).strip():
-                    continue   # a blank line, or only separators
                 if len(record) != width:
-                    errors.append(LineError(line, f"expected {width} fields, found {len(record)}"))
+                    if "".join(record).strip():   # not a blank line
+                        errors.append(LineError(line, f"expected {width} fields, "
+                                                      f"found {len(record)}"))
                     continue
-                row = check_row(
-                    line, record[account_at].strip(), record[asset_at].strip(),
-                    record[amount_at].strip(),
-                    "" if date_at is None else record[date_at].strip(),
-                    "" if price_at is None else record[price_at].strip(),
-                    "" if value_at is None else record[value_at].strip(),
-                )
+                account_cell = record[account_at].strip()
+                asset_cell = record[asset_at].strip()
+                amount_cell = record[amount_at].strip()
+                date_cell = "" if date_at is None else record[date_at].strip()
+                price_cell = "" if price_at is None else record[price_at].strip()
+                value_cell = "" if value_at is None else record[value_at].strip()
+                if not (account_cell or asset_cell or amount_cell or date_cell or price_cell
+                        or value_cell):
+                    continue   # only separators (every column is one of these six)
+                # The short path (see the module docstring), inlined: it runs for nearly
+                # every line of a large file. An account and a date whose snapshot a line
+                # already opened, an asset already seen, plain figures; else _row.
+                group = known_groups.get((account_cell, date_cell))
+                if group is not None and not value_cell and (price_cell or plain_unpriced):
+                    amount = (amount_cell if canonical_amount(amount_cell)
+                              else read_amount(amount_cell))
+                    asset = assets.get(asset_cell)
+                    if amount is not None and asset is not None:
+                        value = None
+                        price = value_text = ""
+                        if price_cell:
+                            price = (price_cell if canonical_price(price_cell)
+                                     else read_price(price_cell))
+                            if price is not None:
+                                value = multiply(Decimal(amount), Decimal(price))
+                                if value <= MAX_VALUE:
+                                    value_text = format(value, "f")   # to_text, inlined
+                                    if "." in value_text:
+                                        value_text = value_text.rstrip("0").rstrip(".")
+                        # a duplicate keeps its first line, and _row names both
+                        if (not price_cell or value_text) and (
+                                group.assets.setdefault(asset, line) == line):
+                            rows += 1
+                            if errors or not staging:
+                                continue
+                            # as _stage does; the price is the user's own, so the
+                            # recorded key is the key (no market delta)
+                            group.digest = (group.digest + hash(
+                                ("main", asset, amount, "0", amount, price, value_text))) & mask
+                            if value is None:
+                                if amount != "0":
+                                    group.unpriced += 1
+                                yield (group.snapshot_id, "main", asset, amount, "0",  # type: ignore[misc]
+                                       amount, None, None, None, 0)
+                            else:
+                                group.total = wide_add(group.total, value)
+                                yield (group.snapshot_id, "main", asset, amount, "0",  # type: ignore[misc]
+                                       amount, price, value_text, "manual", 1)
+                            continue
+                row = check_row(line, account_cell, asset_cell, amount_cell, date_cell,
+                                price_cell, value_cell)
                 if row is not None:
-                    self.rows += 1
-                    yield row
+                    known_groups[(account_cell, date_cell)] = row[0]
+                    rows += 1
+                    if staging and not errors:
+                        yield stage(*row)
         except csv.Error as exc:
             errors.append(LineError(line, f"unreadable CSV: {exc}"))
+        finally:
+            self.rows = rows
         if not errors and not self.rows:
             errors.append(LineError(0, "the file has no data rows"))
 
     def _row(self, line: int, account_cell: str, asset_cell: str, amount_cell: str,
-             date_cell: str, price_cell: str, value_cell: str) -> tuple[_Group, Holding] | None:
+             date_cell: str, price_cell: str, value_cell: str) -> tuple[_Group, Row] | None:
         """Checks one line's cells; records its problems and returns ``None``, or returns the row."""
         row_errors: list[str] = []
         account, problem = self._account(account_cell)
@@ -213,6 +323,10 @@ class _FileCheck:
                 row_errors.append(moment)
             else:
                 taken_at = moment
+        if not row_errors and not value_cell and (price_cell or self._base is None):
+            plain = self._plain_row(asset_cell, amount_cell, price_cell)
+            if plain is not None:
+                return self._grouped(line, account, taken_at, plain[0][1], plain)  # type: ignore[arg-type]
         amount = price = value = None
         try:
             amount = parse_decimal(amount_cell, field="amount")
@@ -239,21 +353,82 @@ class _FileCheck:
             if problem:
                 row_errors.append(problem)
         if holding is not None and account is not None:
-            group = self.groups.get((account.id, taken_at))
-            if group is None:
-                group = self.groups[(account.id, taken_at)] = _Group(account, taken_at, line)
-            first = group.assets.get(holding.asset)
-            if first is None:
-                group.assets[holding.asset] = line
-                if not row_errors:
-                    return group, holding
-            else:
-                row_errors.append(
-                    f"duplicate row: {holding.asset} for {account.name!r} at that date "
-                    f"is already on line {first}"
-                )
+            return self._grouped(line, account, taken_at, holding.asset, holding, row_errors)
         self.errors.extend(LineError(line, reason) for reason in row_errors)
         return None
+
+    def _grouped(self, line: int, account: Account, taken_at: datetime, asset: str, row: Row,
+                 row_errors: list[str] | None = None) -> tuple[_Group, Row] | None:
+        """``row`` in its snapshot, unless the snapshot already has ``asset`` (or the
+        line has other problems, which are recorded)."""
+        group = self.groups.get((account.id, taken_at))
+        if group is None:
+            group = self.groups[(account.id, taken_at)] = _Group(account, taken_at, line)
+        first = group.assets.get(asset)
+        if first is None:
+            group.assets[asset] = line
+            if not row_errors:
+                return group, row
+        else:
+            row_errors = [*(row_errors or ()), (
+                f"duplicate row: {asset} for {account.name!r} at that date "
+                f"is already on line {first}")]
+        self.errors.extend(LineError(line, reason) for reason in row_errors or ())
+        return None
+
+    def _plain_row(self, asset_cell: str, amount_cell: str, price_cell: str) -> Stored | None:
+        """The stored form of a plain line (see the module docstring), or ``None``: then
+        the line takes the full path, which gives the same result or words the problem."""
+        amount = self._plain_amount(amount_cell)
+        asset = self._assets.get(asset_cell)
+        if amount is None or asset is None:
+            if amount is None or not asset_cell:
+                return None
+            try:
+                asset = normalise_asset(asset_cell)
+            except ManualHoldingError:
+                return None
+            if len(self._assets) >= _CACHE_LIMIT:
+                self._assets.clear()
+            self._assets[asset_cell] = asset
+        if not price_cell:   # unpriced (the caller asked for no market prices)
+            return ("main", asset, amount, "0", amount, "", ""), None
+        price = self._plain_price(price_cell)
+        if price is None:
+            return None
+        value = mul(Decimal(amount), Decimal(price))
+        if value > MAX_VALUE:
+            return None
+        return ("main", asset, amount, "0", amount, price, to_text(value)), value
+
+    def _stage(self, group: _Group, row: Row) -> StoredHolding:
+        """``row`` as it is stored, its snapshot opened if it is the first; the snapshot's
+        digests and totals follow it."""
+        if isinstance(row, Holding):
+            if self._base is not None:
+                if self._market is None:
+                    self._market = MarketPrices.load(self._store, utc_now())
+                row = price_from_records(self._store, row, self._base, group.taken_at,
+                                         self._market)
+            key, value, price_source = _stored_key(row), row.value, row.price_source
+        else:
+            key, value = row
+            price_source = None if value is None else "manual"
+        if group.snapshot_id is None:
+            group.snapshot_id = self._writer.open_snapshot(  # type: ignore[union-attr]
+                group.account.id, group.taken_at)
+        digest = _key_hash(key)
+        group.digest = (group.digest + digest) & _DIGEST_MASK
+        if price_source is not None and price_source.startswith(MARKET_PREFIX):
+            recorded = _key_hash((*key[:5], "", ""))   # recorded without the market's price
+            group.market_delta = (group.market_delta + recorded - digest) & _DIGEST_MASK
+        if value is None:
+            if key[4] != "0":
+                group.unpriced += 1
+        else:
+            group.total = add(group.total, value)
+        return (group.snapshot_id, *key[:5], key[5] or None, key[6] or None, price_source,
+                int(value is not None))
 
     def _account(self, text: str) -> tuple[Account | None, str | None]:
         """The account a cell names, or why it cannot take imported rows (remembered per text)."""
@@ -325,48 +500,15 @@ def import_holdings_csv(
     Every snapshot of the file is compared with what the profile held before
     the import, not with the file's other snapshots.
     """
-    check = _FileCheck(store)
-    market: MarketPrices | None = None
     with store.transaction():
         writer = SnapshotBatchWriter(store, source=SnapshotSource.IMPORT)
-        for group, holding in check.rows_of(source):
-            if check.errors:
-                continue   # the file is rejected: only checking goes on
-            if base is not None:
-                if market is None:
-                    market = MarketPrices.load(store, utc_now())
-                holding = price_from_records(store, holding, base, group.taken_at, market)
-            _queue(writer, group, holding)
+        check = _FileCheck(store, writer, base=base)
+        writer.insert_holdings(check.rows_of(source))
         if check.errors:
             raise ImportRejected(check.errors)
-        writer.flush()
         written, unchanged = _settle(store, writer, check.groups.values(), replace)
     names = tuple(sorted({g.account.name for g in check.groups.values()}))
     return ImportResult(written, unchanged, check.rows, names)
-
-
-def _queue(writer: SnapshotBatchWriter, group: _Group, holding: Holding) -> None:
-    if group.snapshot_id is None:
-        group.snapshot_id = writer.open_snapshot(group.account.id, group.taken_at)
-    key = _stored_key(holding)
-    recorded = _recorded_key(holding, key)
-    raw_hash = _key_hash(key)
-    group.raw_digest = (group.raw_digest + raw_hash) & _DIGEST_MASK
-    group.recorded_digest = (
-        group.recorded_digest + (raw_hash if recorded is key else _key_hash(recorded))
-    ) & _DIGEST_MASK
-    if holding.value is None:
-        if holding.total != 0:
-            group.unpriced += 1
-    else:
-        group.total = add(group.total, holding.value)
-    writer.add(
-        group.snapshot_id,
-        (holding.wallet, holding.asset, key[2], key[3], key[4],
-         key[5] if holding.price is not None else None,
-         key[6] if holding.value is not None else None, holding.price_source),
-        holding.priced,
-    )
 
 
 def _stored_key(h: Holding) -> tuple[str, str, str, str, str, str, str]:
@@ -378,6 +520,36 @@ def _stored_key(h: Holding) -> tuple[str, str, str, str, str, str, str]:
             "" if h.value is None else to_text(h.value))
 
 
+class _Earlier:
+    """The snapshots the profile held before the import, near the file's: per account, one
+    query for the span of the file's instants (:meth:`SnapshotBatchWriter.usable_before_between`)
+    instead of two per snapshot of the file."""
+
+    def __init__(self, writer: SnapshotBatchWriter, groups: list[_Group]) -> None:
+        spans: dict[int, tuple[datetime, datetime]] = {}
+        for group in groups:
+            low, high = spans.get(group.account.id, (group.taken_at, group.taken_at))
+            spans[group.account.id] = (min(low, group.taken_at), max(high, group.taken_at))
+        self._rows = {account_id: writer.usable_before_between(account_id, low, high)
+                      for account_id, (low, high) in spans.items()}
+
+    def ids_at(self, group: _Group) -> list[int]:
+        """``writer.ids_at_before(account, taken_at)``."""
+        rows = self._rows[group.account.id]
+        at = to_storage(group.taken_at)
+        start = bisect_left(rows, (at, 0))
+        return [snapshot_id for taken_at, snapshot_id in rows[start:] if taken_at == at]
+
+    def latest(self, group: _Group) -> int | None:
+        """The id ``writer.latest_usable_before(account, taken_at)`` gives."""
+        rows = self._rows[group.account.id]
+        end = bisect_right(rows, (to_storage(group.taken_at), _AFTER_ANY_ID))
+        return rows[end - 1][1] if end else None
+
+
+_AFTER_ANY_ID = 1 << 62
+
+
 def _settle(store: ProfileStore, writer: SnapshotBatchWriter, groups: Iterable[_Group],
             replace: bool) -> tuple[int, int]:
     """Keep each written snapshot that says something new, drop the others (oldest first).
@@ -386,14 +558,17 @@ def _settle(store: ProfileStore, writer: SnapshotBatchWriter, groups: Iterable[_
     a snapshot would sit beside another one of its account and instant and
     ``replace`` is false.
     """
+    ordered = sorted(groups, key=lambda g: (g.taken_at, g.first_line))
+    earlier = _Earlier(writer, ordered)
     unchanged: list[_Group] = []
     plan: list[tuple[_Group, list[int]]] = []
     conflicts: list[LineError] = []
-    for group in sorted(groups, key=lambda g: (g.taken_at, g.first_line)):
-        if _identical_before(store, writer, group) or _same_as_latest(store, writer, group):
+    for group in ordered:
+        existing = earlier.ids_at(group)
+        if (_identical_before(store, group, existing)
+                or _same_as_latest(store, group, earlier.latest(group))):
             unchanged.append(group)
             continue
-        existing = writer.ids_at_before(group.account.id, group.taken_at)
         if existing and not replace:
             lines = list(group.assets.values())
             conflicts.append(LineError(lines[0], (
@@ -406,10 +581,11 @@ def _settle(store: ProfileStore, writer: SnapshotBatchWriter, groups: Iterable[_
         raise ImportRejected(conflicts)
     for group in unchanged:
         writer.drop(group.snapshot_id)  # type: ignore[arg-type]
-    for group, existing in plan:
+    for _group, existing in plan:
         for snapshot_id in existing:
             store.snapshots.delete(snapshot_id)
-        writer.finish(group.snapshot_id, to_text(group.total), group.unpriced)  # type: ignore[arg-type]
+    writer.finish_many((to_text(group.total), group.unpriced, group.snapshot_id)  # type: ignore[misc]
+                       for group, _existing in plan)
     return len(plan), len(unchanged)
 
 
@@ -434,10 +610,11 @@ def _keys(holdings: list[Holding], *, recorded: bool) -> list[tuple[str, ...]]:
     return sorted(keys)
 
 
-def _identical_before(store: ProfileStore, writer: SnapshotBatchWriter, group: _Group) -> bool:
-    """Whether the profile already held exactly these holdings at exactly that instant."""
+def _identical_before(store: ProfileStore, group: _Group, existing: list[int]) -> bool:
+    """Whether the profile already held exactly these holdings at exactly that instant
+    (in one of the ``existing`` snapshots taken then)."""
     mine: list[tuple[str, ...]] | None = None
-    for snapshot_id in writer.ids_at_before(group.account.id, group.taken_at):
+    for snapshot_id in existing:
         theirs = store.snapshots.holdings(snapshot_id)
         if _digests(theirs)[0] != group.raw_digest:
             continue
@@ -448,17 +625,17 @@ def _identical_before(store: ProfileStore, writer: SnapshotBatchWriter, group: _
     return False
 
 
-def _same_as_latest(store: ProfileStore, writer: SnapshotBatchWriter, group: _Group) -> bool:
-    """Whether the account already holds exactly this at that instant.
+def _same_as_latest(store: ProfileStore, group: _Group, before: int | None) -> bool:
+    """Whether the account already holds exactly this at that instant (``before``: its
+    newest usable snapshot at or before it, stored before the import).
 
     Makes re-importing a file whose rows have no date (meaning "now") a no-op,
     also after a sync has re-valued those holdings at market prices: a price
     the app filled in is not part of what the file says.
     """
-    before = writer.latest_usable_before(group.account.id, group.taken_at)
     if before is None:
         return False
-    theirs = store.snapshots.holdings(before[0])
+    theirs = store.snapshots.holdings(before)
     if _digests(theirs)[1] != group.recorded_digest:
         return False
     mine = store.snapshots.holdings(group.snapshot_id)  # type: ignore[arg-type]

@@ -19,7 +19,9 @@ Threading: same as the owning :class:`ProfileStore`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from exposure_app.domain.models import SnapshotSource, SnapshotStatus
@@ -32,6 +34,11 @@ BATCH_ROWS = 5000
 
 # (wallet, asset, free, locked, total, price, value, price_source): the stored texts
 HoldingRow = tuple[str, str, str, str, str, str | None, str | None, str | None]
+# (snapshot id, the texts above, priced as 0 or 1): one holdings row as inserted
+StoredHolding = tuple[int, str, str, str, str, str, str | None, str | None, str | None, int]
+_INSERT_HOLDING = (
+    "INSERT INTO holdings (snapshot_id, wallet, asset, free, locked, total, price, value, "
+    "price_source, priced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 class SnapshotBatchWriter:
@@ -66,18 +73,24 @@ class SnapshotBatchWriter:
 
     def flush(self) -> None:
         if self._pending:
-            self._db.executemany(
-                "INSERT INTO holdings (snapshot_id, wallet, asset, free, locked, total, price, "
-                "value, price_source, priced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self._pending,
-            )
+            self._db.executemany(_INSERT_HOLDING, self._pending)
             self._pending.clear()
 
+    def insert_holdings(self, rows: Iterable[StoredHolding]) -> None:
+        """Insert every row of ``rows`` (consumed :data:`BATCH_ROWS` at a time, one
+        ``executemany`` each). ``rows`` may open snapshots with this writer as it goes."""
+        self.flush()
+        rows = iter(rows)
+        while batch := list(islice(rows, BATCH_ROWS)):
+            self._db.executemany(_INSERT_HOLDING, batch)
+
     def finish(self, snapshot_id: int, total_value: str, unpriced_count: int) -> None:
-        self._db.execute(
-            "UPDATE snapshots SET total_value = ?, unpriced_count = ? WHERE id = ?",
-            (total_value, unpriced_count, snapshot_id),
-        )
+        self.finish_many([(total_value, unpriced_count, snapshot_id)])
+
+    def finish_many(self, totals: Iterable[tuple[str, int, int]]) -> None:
+        """Set ``(total_value, unpriced_count, snapshot_id)`` of many snapshots at once."""
+        self._db.executemany(
+            "UPDATE snapshots SET total_value = ?, unpriced_count = ? WHERE id = ?", totals)
 
     def drop(self, snapshot_id: int) -> None:
         """Remove an opened snapshot and its holdings (flush first)."""
@@ -92,6 +105,23 @@ class SnapshotBatchWriter:
             (account_id, to_storage(taken_at), self.first_id),
         ).fetchall()
         return [row[0] for row in rows]
+
+    def usable_before_between(self, account_id: int, start: datetime, end: datetime
+                              ) -> list[tuple[str, int]]:
+        """``(taken_at text, id)`` of the usable snapshots of ``account_id`` stored before
+        this writer and taken from ``start`` to ``end``, after the newest one taken before
+        ``start`` (if any), in time and then id order: what :meth:`ids_at_before` and
+        :meth:`latest_usable_before` answer for any instant in that span, in one query."""
+        first, last = to_storage(start), to_storage(end)
+        rows = self._db.execute(
+            "SELECT taken_at, id FROM (SELECT taken_at, id FROM snapshots "
+            "INDEXED BY idx_snapshots_usable WHERE account_id = ? AND usable = 1 "
+            "AND taken_at < ? AND id < ? ORDER BY taken_at DESC, id DESC LIMIT 1) "
+            "UNION ALL SELECT taken_at, id FROM snapshots WHERE account_id = ? AND usable = 1 "
+            "AND taken_at BETWEEN ? AND ? AND id < ? ORDER BY 1, 2",
+            (account_id, first, self.first_id, account_id, first, last, self.first_id),
+        ).fetchall()
+        return [(str(taken_at), int(snapshot_id)) for taken_at, snapshot_id in rows]
 
     def latest_usable_before(self, account_id: int, as_of: datetime) -> tuple[int, str] | None:
         """(id, taken_at text) of the newest usable snapshot stored before this writer."""
