@@ -32,8 +32,7 @@ bounds), which also words the problems. Both give the same stored rows
 from __future__ import annotations
 
 import csv
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,7 +50,7 @@ from exposure_app.domain.bounds import (
     check_holding_time,
     plain_figure_reader,
 )
-from exposure_app.domain.market_valuation import MARKET_PREFIX, follows_market
+from exposure_app.domain.market_valuation import MARKET_PREFIX
 from exposure_app.domain.models import Account, AccountKind, Holding, SnapshotSource
 from exposure_app.domain.money import (
     WIDE_CONTEXT,
@@ -61,7 +60,7 @@ from exposure_app.domain.money import (
     parse_decimal,
     to_text,
 )
-from exposure_app.domain.timeutil import DateError, parse_instant, to_storage, utc_now
+from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
 from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.services.csv_text import (
     ImportRejected,
@@ -70,11 +69,18 @@ from exposure_app.services.csv_text import (
     guarded_lines,
     open_text,
 )
+from exposure_app.services.holdings_snapshots import (
+    DIGEST_MASK,
+    REPLACEABLE,
+    FileSnapshot,
+    key_hash,
+    settle,
+    stored_key,
+)
 from exposure_app.services.manual_holdings import ManualHoldingError, make_holding, normalise_asset
 from exposure_app.services.manual_revaluation import price_from_records
 from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.storage.snapshot_batches import SnapshotBatchWriter, StoredHolding
-from exposure_app.storage.snapshots import holding_key
 from exposure_app.storage.store import ProfileStore
 
 __all__ = [
@@ -83,7 +89,6 @@ __all__ = [
 ]
 
 REQUIRED = ("account", "asset", "amount")
-REPLACEABLE = "already has other holdings recorded"   # the refusal --replace overrides
 OPTIONAL = ("date", "price", "value")
 _CACHE_LIMIT = 10_000   # distinct date / asset cells remembered while reading
 
@@ -105,63 +110,11 @@ class CheckResult:
     dates: int
 
 
-@dataclass(slots=True)
-class _Group:
-    """One snapshot of the file: an account at an instant, and what is known of its rows.
-
-    ``raw_digest`` and ``recorded_digest`` are order-independent sums of the
-    hashes of its holdings' keys (as written, and without market-filled
-    prices): two snapshots whose digests differ certainly differ; equal
-    digests are confirmed row by row before anything is skipped.
-    """
-
-    account: Account
-    taken_at: datetime
-    first_line: int
-    assets: dict[str, int] = field(default_factory=dict)   # asset -> line
-    snapshot_id: int | None = None
-    total: Decimal = Decimal(0)
-    unpriced: int = 0
-    digest: int = 0
-    market_delta: int = 0   # recorded_digest - digest, from rows priced at the market
-
-    @property
-    def raw_digest(self) -> int:
-        return self.digest
-
-    @property
-    def recorded_digest(self) -> int:
-        return (self.digest + self.market_delta) & _DIGEST_MASK
-
-
 # A plain line, checked: its key as :func:`holding_key` gives it (wallet, asset, free,
 # locked, total, price or "", value or "") and its value (``None``: unpriced).
 Stored = tuple[tuple[str, str, str, str, str, str, str], Decimal | None]
 # What the check yields per line: stored texts (the short path) or a Holding (the full one).
 Row = Stored | Holding
-
-_DIGEST_MASK = (1 << 64) - 1
-
-
-def _key_hash(key: tuple[str, ...]) -> int:
-    return hash(key) & _DIGEST_MASK
-
-
-def _recorded_key(holding: Holding, key: tuple[str, ...]) -> tuple[str, ...]:
-    """``holding_key(without_market_price(holding))`` from an already computed key."""
-    if holding.price_source is None or not follows_market(holding):
-        return key
-    return (*key[:5], "", "")
-
-
-def _digests(holdings: list[Holding]) -> tuple[int, int]:
-    raw = recorded = 0
-    for holding in holdings:
-        key = _stored_key(holding)
-        raw = (raw + _key_hash(key)) & _DIGEST_MASK
-        recorded = (recorded + _key_hash(_recorded_key(holding, key))) & _DIGEST_MASK
-    return raw, recorded
-
 
 class _FileCheck:
     """Reads and checks a holdings CSV line by line; yields each valid row.
@@ -185,7 +138,7 @@ class _FileCheck:
         self._plain_amount = plain_figure_reader(MAX_UNITS)
         self._plain_price = plain_figure_reader(MAX_PRICE)
         self.errors: list[LineError] = []
-        self.groups: dict[tuple[int, datetime], _Group] = {}
+        self.groups: dict[tuple[int, datetime], FileSnapshot] = {}
         self.rows = 0
         self._now = utc_now()
         self._accounts = {name_key(a.name): a for a in store.accounts.list()}
@@ -230,11 +183,11 @@ class _FileCheck:
         canonical_price = canonical_figure(MAX_PRICE).fullmatch
         read_amount, read_price = self._plain_amount, self._plain_price
         # (account cell, date cell) -> the snapshot of a line with those cells that was fine
-        known_groups: dict[tuple[str, str], _Group] = {}
+        known_groups: dict[tuple[str, str], FileSnapshot] = {}
         staging = self._writer is not None
         # rows without a price are valued from stored prices on the full path
         plain_unpriced = self._base is None
-        mask = _DIGEST_MASK
+        mask = DIGEST_MASK
         multiply, wide_add = WIDE_CONTEXT.multiply, WIDE_CONTEXT.add
         line = 1
         rows = 0
@@ -265,7 +218,8 @@ class _FileCheck:
                     asset = assets.get(asset_cell)
                     if amount is not None and asset is not None:
                         value = None
-                        price = value_text = ""
+                        price: str | None = ""
+                        value_text = ""
                         if price_cell:
                             price = (price_cell if canonical_price(price_cell)
                                      else read_price(price_cell))
@@ -310,7 +264,7 @@ class _FileCheck:
             errors.append(LineError(0, "the file has no data rows"))
 
     def _row(self, line: int, account_cell: str, asset_cell: str, amount_cell: str,
-             date_cell: str, price_cell: str, value_cell: str) -> tuple[_Group, Row] | None:
+             date_cell: str, price_cell: str, value_cell: str) -> tuple[FileSnapshot, Row] | None:
         """Checks one line's cells; records its problems and returns ``None``, or returns the row."""
         row_errors: list[str] = []
         account, problem = self._account(account_cell)
@@ -358,12 +312,12 @@ class _FileCheck:
         return None
 
     def _grouped(self, line: int, account: Account, taken_at: datetime, asset: str, row: Row,
-                 row_errors: list[str] | None = None) -> tuple[_Group, Row] | None:
+                 row_errors: list[str] | None = None) -> tuple[FileSnapshot, Row] | None:
         """``row`` in its snapshot, unless the snapshot already has ``asset`` (or the
         line has other problems, which are recorded)."""
         group = self.groups.get((account.id, taken_at))
         if group is None:
-            group = self.groups[(account.id, taken_at)] = _Group(account, taken_at, line)
+            group = self.groups[(account.id, taken_at)] = FileSnapshot(account, taken_at, line)
         first = group.assets.get(asset)
         if first is None:
             group.assets[asset] = line
@@ -401,7 +355,7 @@ class _FileCheck:
             return None
         return ("main", asset, amount, "0", amount, price, to_text(value)), value
 
-    def _stage(self, group: _Group, row: Row) -> StoredHolding:
+    def _stage(self, group: FileSnapshot, row: Row) -> StoredHolding:
         """``row`` as it is stored, its snapshot opened if it is the first; the snapshot's
         digests and totals follow it."""
         if isinstance(row, Holding):
@@ -410,18 +364,18 @@ class _FileCheck:
                     self._market = MarketPrices.load(self._store, utc_now())
                 row = price_from_records(self._store, row, self._base, group.taken_at,
                                          self._market)
-            key, value, price_source = _stored_key(row), row.value, row.price_source
+            key, value, price_source = stored_key(row), row.value, row.price_source
         else:
             key, value = row
             price_source = None if value is None else "manual"
         if group.snapshot_id is None:
             group.snapshot_id = self._writer.open_snapshot(  # type: ignore[union-attr]
                 group.account.id, group.taken_at)
-        digest = _key_hash(key)
-        group.digest = (group.digest + digest) & _DIGEST_MASK
+        digest = key_hash(key)
+        group.digest = (group.digest + digest) & DIGEST_MASK
         if price_source is not None and price_source.startswith(MARKET_PREFIX):
-            recorded = _key_hash((*key[:5], "", ""))   # recorded without the market's price
-            group.market_delta = (group.market_delta + recorded - digest) & _DIGEST_MASK
+            recorded = key_hash((*key[:5], "", ""))   # recorded without the market's price
+            group.market_delta = (group.market_delta + recorded - digest) & DIGEST_MASK
         if value is None:
             if key[4] != "0":
                 group.unpriced += 1
@@ -506,137 +460,6 @@ def import_holdings_csv(
         writer.insert_holdings(check.rows_of(source))
         if check.errors:
             raise ImportRejected(check.errors)
-        written, unchanged = _settle(store, writer, check.groups.values(), replace)
+        written, unchanged = settle(store, writer, check.groups.values(), replace)
     names = tuple(sorted({g.account.name for g in check.groups.values()}))
     return ImportResult(written, unchanged, check.rows, names)
-
-
-def _stored_key(h: Holding) -> tuple[str, str, str, str, str, str, str]:
-    """``holding_key(h)``, the texts as stored, each Decimal written out once."""
-    free = to_text(h.free)
-    return (h.wallet, h.asset, free, to_text(h.locked),
-            free if h.total is h.free else to_text(h.total),
-            "" if h.price is None else to_text(h.price),
-            "" if h.value is None else to_text(h.value))
-
-
-class _Earlier:
-    """The snapshots the profile held before the import, near the file's: per account, one
-    query for the span of the file's instants (:meth:`SnapshotBatchWriter.usable_before_between`)
-    instead of two per snapshot of the file."""
-
-    def __init__(self, writer: SnapshotBatchWriter, groups: list[_Group]) -> None:
-        spans: dict[int, tuple[datetime, datetime]] = {}
-        for group in groups:
-            low, high = spans.get(group.account.id, (group.taken_at, group.taken_at))
-            spans[group.account.id] = (min(low, group.taken_at), max(high, group.taken_at))
-        self._rows = {account_id: writer.usable_before_between(account_id, low, high)
-                      for account_id, (low, high) in spans.items()}
-
-    def ids_at(self, group: _Group) -> list[int]:
-        """``writer.ids_at_before(account, taken_at)``."""
-        rows = self._rows[group.account.id]
-        at = to_storage(group.taken_at)
-        start = bisect_left(rows, (at, 0))
-        return [snapshot_id for taken_at, snapshot_id in rows[start:] if taken_at == at]
-
-    def latest(self, group: _Group) -> int | None:
-        """The id ``writer.latest_usable_before(account, taken_at)`` gives."""
-        rows = self._rows[group.account.id]
-        end = bisect_right(rows, (to_storage(group.taken_at), _AFTER_ANY_ID))
-        return rows[end - 1][1] if end else None
-
-
-_AFTER_ANY_ID = 1 << 62
-
-
-def _settle(store: ProfileStore, writer: SnapshotBatchWriter, groups: Iterable[_Group],
-            replace: bool) -> tuple[int, int]:
-    """Keep each written snapshot that says something new, drop the others (oldest first).
-
-    Raises :class:`ImportRejected` (the caller's transaction rolls back) when
-    a snapshot would sit beside another one of its account and instant and
-    ``replace`` is false.
-    """
-    ordered = sorted(groups, key=lambda g: (g.taken_at, g.first_line))
-    earlier = _Earlier(writer, ordered)
-    unchanged: list[_Group] = []
-    plan: list[tuple[_Group, list[int]]] = []
-    conflicts: list[LineError] = []
-    for group in ordered:
-        existing = earlier.ids_at(group)
-        if (_identical_before(store, group, existing)
-                or _same_as_latest(store, group, earlier.latest(group))):
-            unchanged.append(group)
-            continue
-        if existing and not replace:
-            lines = list(group.assets.values())
-            conflicts.append(LineError(lines[0], (
-                f"{group.account.name!r} {REPLACEABLE} at {group.taken_at.isoformat()} "
-                f"(lines {_ranges(lines)} of this file); import with replace "
-                "(--replace) to replace them")))
-            continue
-        plan.append((group, existing))
-    if conflicts:
-        raise ImportRejected(conflicts)
-    for group in unchanged:
-        writer.drop(group.snapshot_id)  # type: ignore[arg-type]
-    for _group, existing in plan:
-        for snapshot_id in existing:
-            store.snapshots.delete(snapshot_id)
-    writer.finish_many((to_text(group.total), group.unpriced, group.snapshot_id)  # type: ignore[misc]
-                       for group, _existing in plan)
-    return len(plan), len(unchanged)
-
-
-def _ranges(numbers: list[int]) -> str:
-    """``[2, 3, 4, 7]`` -> ``"2-4, 7"``."""
-    out: list[str] = []
-    start = prev = numbers[0]
-    for n in [*numbers[1:], None]:
-        if n is not None and n == prev + 1:
-            prev = n
-            continue
-        out.append(str(start) if start == prev else f"{start}-{prev}")
-        if n is not None:
-            start = prev = n
-    return ", ".join(out)
-
-
-def _keys(holdings: list[Holding], *, recorded: bool) -> list[tuple[str, ...]]:
-    keys = (holding_key(h) for h in holdings)
-    if recorded:
-        return sorted(_recorded_key(h, k) for h, k in zip(holdings, keys, strict=True))
-    return sorted(keys)
-
-
-def _identical_before(store: ProfileStore, group: _Group, existing: list[int]) -> bool:
-    """Whether the profile already held exactly these holdings at exactly that instant
-    (in one of the ``existing`` snapshots taken then)."""
-    mine: list[tuple[str, ...]] | None = None
-    for snapshot_id in existing:
-        theirs = store.snapshots.holdings(snapshot_id)
-        if _digests(theirs)[0] != group.raw_digest:
-            continue
-        if mine is None:
-            mine = _keys(store.snapshots.holdings(group.snapshot_id), recorded=False)  # type: ignore[arg-type]
-        if _keys(theirs, recorded=False) == mine:
-            return True
-    return False
-
-
-def _same_as_latest(store: ProfileStore, group: _Group, before: int | None) -> bool:
-    """Whether the account already holds exactly this at that instant (``before``: its
-    newest usable snapshot at or before it, stored before the import).
-
-    Makes re-importing a file whose rows have no date (meaning "now") a no-op,
-    also after a sync has re-valued those holdings at market prices: a price
-    the app filled in is not part of what the file says.
-    """
-    if before is None:
-        return False
-    theirs = store.snapshots.holdings(before)
-    if _digests(theirs)[1] != group.recorded_digest:
-        return False
-    mine = store.snapshots.holdings(group.snapshot_id)  # type: ignore[arg-type]
-    return _keys(theirs, recorded=True) == _keys(mine, recorded=True)
