@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from exposure_app.exchanges.client_factory import ConnectionOptions
 from exposure_app.storage.database_file import list_backups
 from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.store import DB_NAME
+from tests.conftest import REPO_ROOT, cli_env
 from tests.hardening.file_keyring import FileKeyring
 from tests.hardening.make_v1_fixture import FIXTURES, SETTINGS_NAME, SQL_NAME
 from tests.hardening.sync_fixtures import keyring_env
@@ -128,4 +131,34 @@ def test_with_the_keyring_unavailable_the_login_stays_and_the_user_is_told(old_p
     again = run_cli("accounts", "list", env=keyring_env(keyring_file))
     assert again.returncode == 0 and "warning" not in again.stderr.lower(), again.stderr
     assert SecretStore(FileKeyring(keyring_file)).load(REF)["proxy_credentials"] == PROXY_LOGIN
+    assert_no_login_text(data_dir)
+
+
+@pytest.mark.secret_service
+def test_the_logins_move_into_a_real_secret_service(old_profile, tmp_path):
+    """The same move with keyring's Secret Service backend on a private gnome-keyring."""
+    from tests.test_secrets_secret_service import _require_tools
+
+    _require_tools()
+    data_dir, _keyring_file = old_profile
+    home = tmp_path / "home"
+    home.mkdir()
+    env = cli_env(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
+                  XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"))
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    proc = subprocess.run(
+        ["dbus-run-session", "--", sys.executable,
+         str(REPO_ROOT / "tests" / "hardening" / "url_login_secret_service_helper.py"),
+         str(data_dir), REF],
+        capture_output=True, text=True, env=env, timeout=240, cwd=REPO_ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["backend"] == "keyring.backends.SecretService.Keyring"
+    code, stdout, stderr = out["list"]
+    assert code == 0 and "warning" not in stderr.lower(), stderr
+    assert "Binance Main" in stdout
+    assert out["stored"]["api_url_credentials"] == API_LOGIN
+    assert out["stored"]["proxy_credentials"] == PROXY_LOGIN
+    assert out["stored"]["apiKey"] == "release1-key"
     assert_no_login_text(data_dir)
