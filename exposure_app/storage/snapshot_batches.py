@@ -50,6 +50,7 @@ class SnapshotBatchWriter:
         self._db = store.db.conn
         self._source = source.value
         self._coverage = json.dumps(list(coverage))
+        self._currency = store.value_currency   # read once: it cannot change inside the import
         self._pending: list[tuple[object, ...]] = []
         row = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM snapshots").fetchone()
         self.first_id = int(row[0]) + 1
@@ -61,7 +62,7 @@ class SnapshotBatchWriter:
             "coverage, missing, total_value, unpriced_count, currency) "
             "VALUES (?, ?, ?, 1, ?, NULL, ?, '{}', '0', 0, ?)",
             (account_id, to_storage(taken_at), SnapshotStatus.OK.value, self._source,
-             self._coverage, self._store.value_currency),
+             self._coverage, self._currency),
         )
         return int(cursor.lastrowid)  # type: ignore[arg-type]
 
