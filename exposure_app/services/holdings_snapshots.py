@@ -102,6 +102,8 @@ class _Earlier:
     def ids_at(self, group: FileSnapshot) -> list[int]:
         """``writer.ids_at_before(account, taken_at)``."""
         rows = self._rows[group.account.id]
+        if not rows:
+            return []
         at = to_storage(group.taken_at)
         start = bisect_left(rows, (at, 0))
         return [snapshot_id for taken_at, snapshot_id in rows[start:] if taken_at == at]
@@ -109,6 +111,8 @@ class _Earlier:
     def latest(self, group: FileSnapshot) -> int | None:
         """The id ``writer.latest_usable_before(account, taken_at)`` gives."""
         rows = self._rows[group.account.id]
+        if not rows:
+            return None
         end = bisect_right(rows, (to_storage(group.taken_at), _AFTER_ANY_ID))
         return rows[end - 1][1] if end else None
 

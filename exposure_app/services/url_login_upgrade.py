@@ -137,7 +137,9 @@ def move_stored_url_logins(store: ProfileStore,
     left: list[str] = []
     if moved:
         if not erase_freed_text(store.db.conn):
-            log.info("another connection kept the WAL checkpoint from finishing")
+            log.warning("the database file could not be rebuilt now (another connection "
+                        "kept it busy): the old URL text may stay in its free space until the "
+                        "next VACUUM")
         left = [str(p) for p in rewrite_account_options_in_backups(store.path.parent,
                                                                    options_without_logins)]
     outcome = UrlLoginMove(tuple(moved), tuple(waiting), reason, tuple(left))

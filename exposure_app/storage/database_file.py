@@ -165,10 +165,14 @@ def erase_freed_text(conn: sqlite3.Connection) -> bool:
     """Rebuild the database so no deleted or overwritten row text stays anywhere in the
     file (free pages and the unused space inside pages keep old text otherwise), then
     checkpoint the WAL into the file and truncate it. ``conn`` must be in autocommit
-    mode, outside a transaction. Returns ``False`` when another connection's open read
-    kept the checkpoint from finishing (the rest is copied at a later checkpoint)."""
-    conn.execute("VACUUM")
-    busy, _frames, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    mode, outside a transaction. Returns ``False`` when it could not finish: another
+    connection kept the database busy past the busy timeout, or its open read kept the
+    checkpoint from completing (the rest is then copied at a later checkpoint)."""
+    try:
+        conn.execute("VACUUM")
+        busy, _frames, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:   # "database is locked"
+        return False
     return not busy
 
 
