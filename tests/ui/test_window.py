@@ -41,14 +41,20 @@ def test_empty_profile_shows_the_welcome_state(make_window, data_dir):
     assert window.stack.currentWidget() is window.settings_page
 
 
-def test_try_the_demo_opens_it_in_another_process_or_says_why_not(make_window, data_dir,
-                                                                   monkeypatch):
-    from exposure_app.ui import window_actions
+def test_try_the_demo_opens_it_in_another_process_or_says_why_not(qtbot, secret_store,
+                                                                   data_dir, monkeypatch):
+    from exposure_app.services.profile import Profile
+    from exposure_app.ui import demo
+    from exposure_app.ui.app import build_window
 
     launched = []
-    monkeypatch.setattr(window_actions.subprocess, "Popen",
+    monkeypatch.setattr(demo.subprocess, "Popen",
                         lambda command, **kw: launched.append((command, kw)))
-    window = make_window(data_dir)
+    # the app wires "Try the demo" (the window knows nothing of the demo)
+    window = build_window(Profile(data_dir), secret_store=secret_store, tray=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
     window.welcome.try_demo.click()
     assert launched and launched[0][0][-1] == "--demo"
     assert launched[0][1] == {"start_new_session": True}
@@ -56,9 +62,11 @@ def test_try_the_demo_opens_it_in_another_process_or_says_why_not(make_window, d
     def refuse(command, **kw):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(window_actions.subprocess, "Popen", refuse)
+    monkeypatch.setattr(demo.subprocess, "Popen", refuse)
     window.welcome.try_demo.click()
     assert any("could not be started: Permission denied" in m for m in window.banner.messages())
+    window.close()
+    window.error_reporter.uninstall()
 
 
 def test_window_opens_without_ccxt_and_shows_the_figures(make_window, data_dir):
