@@ -56,7 +56,6 @@ def build_window(profile, *, secret_store=None, tray: bool = True):
         from exposure_app.ui.tray import TrayIcon
 
         window.tray = TrayIcon(window)
-        window.tray.show_data(window.state.data)
         window.tray.show()
     return window
 

@@ -25,11 +25,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QAbstractButton, QDialog, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QWidget
 
-from exposure_app.risk.warnings import PORTFOLIO_ID
 from exposure_app.services.profile import Profile
-from exposure_app.ui.icons import action_icon, app_icon
+from exposure_app.ui.icons import app_icon
 from exposure_app.ui.notice_controller import NoticeController
 from exposure_app.ui.page_registry import PageRegistry
 from exposure_app.ui.view_state import ViewData, ViewState
@@ -55,6 +54,8 @@ log = logging.getLogger(__name__)
 
 # how long after the window is built its sync controller is made (auto-sync timer)
 SYNC_CONTROLLER_DELAY_MS = 250
+# the first figures are read after the first frame, or after this if none is painted
+FIRST_REFRESH_FALLBACK_MS = 500
 # pages whose table header layout (column widths and order) is saved
 HEADER_PAGES = ("holdings", "accounts", "events")
 
@@ -88,7 +89,7 @@ class MainWindow(PageAccessors, QMainWindow):
         self.notices = NoticeController(self)
         self.setWindowTitle(self.notices.title(None))
 
-        self.nav, self.banner, self.stack, self.welcome = build_navigation(self)
+        self.nav, self.banner, self.stack, self.welcome, self.reading = build_navigation(self)
         self.pages = PageRegistry(self.nav, self.stack, self._on_page_built)
         register_pages(self)
         self.nav.currentRowChanged.connect(self._on_nav_changed)
@@ -108,9 +109,26 @@ class MainWindow(PageAccessors, QMainWindow):
         self.state.as_of_changed.connect(self._on_as_of_changed)
         if not self.window_state.restore_window(self):
             self.resize(1280, 820)
-        self.state.refresh_now()
+        # The first figures are read just after the first frame (see event()), or at
+        # once if something needs them before then; until then the saved page is
+        # selected and the stack shows the "Reading the portfolio…" placeholder.
         page = str(self.window_state.value("window/page", "overview"))
-        self.show_page(page if page in self.pages else "overview")
+        self.nav.blockSignals(True)
+        self.nav.setCurrentItem(self.pages.item(page if page in self.pages else "overview"))
+        self.nav.blockSignals(False)
+        QTimer.singleShot(FIRST_REFRESH_FALLBACK_MS, self, self.read_first_figures)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        # an UpdateRequest paints the window: the first one is the first frame
+        if event.type() == QEvent.Type.UpdateRequest and getattr(self, "_latest", 0) is None:
+            QTimer.singleShot(0, self, self.read_first_figures)
+        return handled
+
+    def read_first_figures(self) -> None:
+        """The first refresh, once (later ones come from ``ViewState``'s own timer)."""
+        if self._latest is None and not self._shut:
+            self.state.refresh_now()   # refreshed -> _on_refreshed -> the saved page
 
     # -- pages -----------------------------------------------------------------------
 
@@ -122,6 +140,7 @@ class MainWindow(PageAccessors, QMainWindow):
             page._sized = True   # a restored layout is kept, not auto-sized
         self.notices.page_built(key)
         self._stale_pages.add(key)
+        self.read_first_figures()   # a page built before the first refresh gets the figures
 
     @property
     def sync(self) -> SyncController:
@@ -168,6 +187,9 @@ class MainWindow(PageAccessors, QMainWindow):
             page.show_data(self._latest)
 
     def _show_current(self) -> None:
+        if self._latest is None:   # needed before the first refresh: read the figures now
+            self.read_first_figures()
+            return
         key = self.current_page_key()
         if self.state.data.is_empty and key in ("overview", "holdings", "history"):
             self.stack.setCurrentWidget(self.welcome)   # the page itself is not needed yet
@@ -178,6 +200,8 @@ class MainWindow(PageAccessors, QMainWindow):
 
     def open_checklist(self, counterparty_id: str = "") -> None:
         """Show the move-to-self-custody checklist for ``counterparty_id`` ("" = all)."""
+        from exposure_app.risk.warnings import PORTFOLIO_ID
+
         if counterparty_id == PORTFOLIO_ID:   # the "all custodians combined" warning
             counterparty_id = ""
         self.checklist_requested.emit(counterparty_id)
@@ -272,35 +296,10 @@ class MainWindow(PageAccessors, QMainWindow):
             self.apply_palette()
 
     def apply_palette(self) -> None:
-        # style sheets resolve palette(...) when set: set them again so muted labels and
-        # the navigation take the new palette's colours
-        for widget in (self, *self.findChildren(QWidget)):
-            sheet = widget.styleSheet()
-            if "palette(" in sheet:
-                widget.setStyleSheet("")
-                widget.setStyleSheet(sheet)
-        # actions and page buttons made with an icon name (window_actions, action_button)
-        iconed: list[QAction | QAbstractButton] = [*self.findChildren(QAction),
-                                                   *self.findChildren(QAbstractButton)]
-        for item in iconed:
-            name = item.property("icon_name")
-            if name:
-                item.setIcon(action_icon(name))
-        for row in range(self.nav.count()):
-            entry = self.nav.item(row)
-            entry.setIcon(action_icon(entry.data(Qt.ItemDataRole.UserRole + 1)))
-        # pages not built yet are styled from the palette when they are
-        if self.pages.built("overview") is not None:
-            overview = self.overview
-            overview.bars.update()    # painted widgets: they take their colours
-            overview.donut.update()   # from the palette when they paint
-            overview.forget_drawn()
-        if self.pages.built("history") is not None:
-            from exposure_app.ui.charts import theme
+        """Redraw what does not follow a palette change by itself (``ui.window_palette``)."""
+        from exposure_app.ui.window_palette import restyle_for_palette
 
-            history = self.history
-            theme.style_plot(history.chart)
-            history._loaded_key = None
+        restyle_for_palette(self)
         self._stale_pages = set(self.pages.keys())
         self._show_current()
 

@@ -30,12 +30,12 @@ from PySide6.QtCore import QObject, QSize, QTimer, Signal
 from exposure_app import APP_NAME
 from exposure_app.ui.icons import level_icon
 from exposure_app.ui.level_colours import level_label, level_rank
-from exposure_app.ui.view_state import ViewData
 
 if TYPE_CHECKING:
     from exposure_app.ui.main_window import MainWindow
     from exposure_app.ui.news_poller import NewsPoller
     from exposure_app.ui.sync_controller import SyncController
+    from exposure_app.ui.view_state import ViewData
 
 # how long a due-test tray notice waits for the checklist page to be built
 DUE_NOTICE_DELAY_MS = 2000

@@ -1,7 +1,8 @@
 """Which pages the main window has, how each is built, and how it is wired.
 
 :func:`build_navigation` lays out the window's navigation list, banner and
-page stack (with the welcome page). :class:`PageAccessors` gives the window
+page stack (with the welcome page, and the placeholder shown until the first
+figures are read). :class:`PageAccessors` gives the window
 one typed property per page. :func:`register_pages` gives the window's :class:`PageRegistry` one entry per
 page, in navigation order, with a factory that imports the page's module only
 when the page is first needed. :func:`wire_page` connects a page the moment it
@@ -15,9 +16,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from PySide6.QtCore import QSize, SignalInstance
+from PySide6.QtCore import QSize, Qt, SignalInstance
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QMainWindow,
     QStackedWidget,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 from exposure_app.ui.page_registry import PageRegistry
 from exposure_app.ui.pages.welcome_page import WelcomePage
 from exposure_app.ui.widgets.banner import MessageBanner
+from exposure_app.ui.widgets.card_frames import muted
 
 if TYPE_CHECKING:
     from exposure_app.ui.main_window import MainWindow
@@ -91,8 +94,12 @@ class AutoSizedTable(Protocol):
 
 
 def build_navigation(window: QMainWindow) -> tuple[QListWidget, MessageBanner, QStackedWidget,
-                                                    WelcomePage]:
-    """The central area: the navigation list on the left, the banner above the pages."""
+                                                    WelcomePage, QLabel]:
+    """The central area: the navigation list on the left, the banner above the pages.
+
+    The stack starts on a "Reading the portfolio…" placeholder, which the window
+    replaces by a page once its first figures are read.
+    """
     central = QWidget()
     layout = QHBoxLayout(central)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -118,9 +125,13 @@ def build_navigation(window: QMainWindow) -> tuple[QListWidget, MessageBanner, Q
     layout.addWidget(nav)
     layout.addLayout(right, 1)
     window.setCentralWidget(central)
+    reading = muted("Reading the portfolio…")
+    reading.setObjectName("reading-placeholder")
+    reading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    stack.addWidget(reading)
     welcome = WelcomePage()
     stack.addWidget(welcome)
-    return nav, banner, stack, welcome
+    return nav, banner, stack, welcome, reading
 
 
 class PageAccessors:

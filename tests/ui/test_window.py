@@ -152,6 +152,44 @@ def test_pages_are_built_when_first_needed_and_get_the_latest_data(make_window, 
     assert window.pages.built("history") is None
 
 
+def test_the_first_frame_says_it_is_reading_then_the_figures_follow(qtbot, secret_store,
+                                                                     data_dir):
+    """The window is shown before the figures are read, and says so; nothing has to ask."""
+    from exposure_app.services.profile import Profile
+    from exposure_app.ui.main_window import MainWindow
+
+    _populate(data_dir)
+    window = MainWindow(Profile(data_dir), secret_store=secret_store)
+    qtbot.addWidget(window)
+    refreshed = []
+    window.state.refreshed.connect(refreshed.append)
+    assert window.stack.currentWidget() is window.reading   # nothing read yet
+    assert window.reading.text() == "Reading the portfolio…"
+    assert window.pages.built("overview") is None and not refreshed
+    window.show()
+    qtbot.waitUntil(lambda: bool(refreshed), timeout=5000)  # after the first frame
+    assert len(refreshed) == 1
+    assert window.stack.currentWidget() is window.overview
+    assert window.overview.net_worth.value.text() == "62,500.00 USD"
+    window.close()
+
+
+def test_a_page_asked_for_before_the_first_frame_gets_the_figures(qtbot, secret_store,
+                                                                 data_dir):
+    from exposure_app.services.profile import Profile
+    from exposure_app.ui.main_window import MainWindow
+
+    _populate(data_dir)
+    window = MainWindow(Profile(data_dir), secret_store=secret_store)   # never shown
+    qtbot.addWidget(window)
+    holdings = window.holdings     # needs the figures now: they are read at once
+    window.show_page("holdings")
+    assert window.stack.currentWidget() is holdings
+    assert holdings.proxy.rowCount() == 2
+    assert window.windowTitle().startswith("Exposure")
+    window.close()
+
+
 def test_the_sync_controller_starts_just_after_the_window_shows(qtbot, make_window, data_dir):
     settings = Settings.load(data_dir)
     settings.set("sync_interval_minutes", 30)
