@@ -94,6 +94,9 @@ def run_gui(argv: Sequence[str]) -> int:
     """
     args = parse_gui_args(argv)
 
+    # The profile's modules (storage, sqlite-utils, settings) load before Qt: once
+    # PySide6 is imported it inspects the source of every module imported after it.
+    from exposure_app.services.profile import Profile  # noqa: F401
     from exposure_app.ui.quit_on_signals import install_quit_on_signals
 
     app = create_application()
