@@ -20,7 +20,6 @@ to its signals.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -49,8 +48,6 @@ if TYPE_CHECKING:
     from exposure_app.ui.errors import ErrorReporter
     from exposure_app.ui.sync_controller import SyncController
     from exposure_app.ui.tray import TrayIcon
-
-log = logging.getLogger(__name__)
 
 # how long after the window is built its sync controller is made (auto-sync timer)
 SYNC_CONTROLLER_DELAY_MS = 250
@@ -218,15 +215,6 @@ class MainWindow(PageAccessors, QMainWindow):
         self.welcome.add_wallet_requested.connect(lambda: self.accounts.add_manual())
         self.welcome.demo_requested.connect(self.demo_requested)
 
-    def sync_selected_account(self) -> None:
-        ids = self.accounts.selected_account_ids()
-        if not ids:
-            self.show_page("accounts")
-            self.banner.show_message("Select an account in Accounts first.", "info",
-                                     key="select-account")
-            return
-        self.sync.sync(ids)
-
     def open_export(self, report: str = "exposure") -> QDialog | None:
         """File → Export (and each page's Export… button) with ``report`` preselected."""
         from exposure_app.ui.dialogs.export_dialog import ExportDialog
@@ -235,10 +223,6 @@ class MainWindow(PageAccessors, QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
-
-    def record_test_withdrawal(self, counterparty_id: str = "") -> QDialog | None:
-        """The checklist page's "Record a test withdrawal…" dialog (from the overview)."""
-        return self.checklist_page.record_test(counterparty_id or None)
 
     # -- refresh -----------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ def build_actions(window) -> None:
 
     window.sync_all_action = a("&Sync all", lambda: window.sync.sync_all(), "Ctrl+R", "sync",
                              "Sync every exchange account now")
-    window.sync_one_action = a("Sync this &account", lambda: window.sync_selected_account(),
+    window.sync_one_action = a("Sync this &account", lambda: window.sync.sync_selected(),
                              "Ctrl+Shift+R", None, "Sync the account selected in Accounts")
     window.cancel_action = a("&Cancel sync", lambda: window.sync.cancel(), "Ctrl+.", None,
                            "Stop the sync that is running")

@@ -236,7 +236,9 @@ def wire_page(window: MainWindow, key: str, page: QWidget) -> None:
     # the page-specific signals, through the window's typed page accessors
     if key == "overview":
         overview = window.overview
-        overview.test_withdrawal_requested.connect(window.record_test_withdrawal)
+        # the checklist page's "Record a test withdrawal…" dialog, for that custodian
+        overview.test_withdrawal_requested.connect(
+            lambda cp="": window.checklist_page.record_test(cp or None))
         if sync is not None:
             overview.live_status = dict(sync.live_status)
     elif key == "accounts":

@@ -341,3 +341,26 @@ def test_settings_page_refuses_inverted_risk_thresholds(make_window, data_dir):
     assert not page.save()
     assert "must be below" in page.status.text()
     assert Settings.load(data_dir).risk_score_low == 10
+
+
+def test_sync_this_account_without_a_selection_points_to_the_accounts_page(make_window,
+                                                                           data_dir):
+    _populate(data_dir)
+    window = make_window(data_dir)
+    window.sync_one_action.trigger()
+    assert window.current_page_key() == "accounts"
+    assert "Select an account in Accounts first." in window.banner.messages()
+    assert not window.sync.is_running
+
+
+def test_the_overview_opens_the_checklist_dialog_for_a_test_withdrawal(make_window, data_dir):
+    from exposure_app.ui.dialogs.withdrawal_test_dialog import WithdrawalTestDialog
+
+    _populate(data_dir)
+    window = make_window(data_dir)
+    assert window.pages.built("checklist") is None
+    window.overview.test_withdrawal_requested.emit("binance")
+    dialogs = [d for d in window.findChildren(WithdrawalTestDialog) if d.isVisible()]
+    assert len(dialogs) == 1
+    assert dialogs[0].custodian.currentData() == "binance"
+    dialogs[0].reject()
