@@ -94,6 +94,7 @@ def evidence_by_item(store: ProfileStore, plan_id: int | None) -> dict[str, With
     if plan_id is None:
         return {}
     names = {a.id: a.name for a in store.accounts.list()}
+    plan = ChecklistRepository(store).get_plan(plan_id)
     evidence = {}
     for d in WatchRepository(store).destinations(plan_id):
         basis = None
@@ -104,6 +105,10 @@ def evidence_by_item(store: ProfileStore, plan_id: int | None) -> dict[str, With
             basis = rise.describe() if rise is not None else (
                 "balance rose by the amount; no transaction id (the details of the blocks "
                 "are no longer stored)")
+            if rise is not None and rise.since is not None and plan is not None \
+                    and rise.since < plan.created_at:
+                basis += ("; the earlier sync was before the plan was made, so the same "
+                          "amount arriving just before the plan would look the same")
         evidence[d.item_key] = WithdrawalEvidence(
             d.chain, d.address, names.get(d.account_id) if d.account_id is not None else None,
             d.txid, d.received_at, d.amount, d.custodian_confirmed_at, basis)

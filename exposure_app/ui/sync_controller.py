@@ -199,7 +199,10 @@ class SyncController(QObject):
                     f"{cache_age_text(self.state.store)}.")
             self._prices_done(None)
         else:
-            reasons = "; ".join(s.message for s in report.sources if not s.ok)[:200]
+            failed = [s.message.rstrip(". ") for s in report.sources if not s.ok]
+            reasons = failed[0][:200] + (f" (and {len(failed) - 1} more source"
+                                         f"{'s' if len(failed) > 2 else ''} failed)"
+                                         if len(failed) > 1 else "")
             text = f"Market prices could not be updated ({reasons}); cached prices kept."
             self._prices_done(f"Market prices could not be updated: {reasons}")
         self.window.statusBar().showMessage(text, 8000)

@@ -118,6 +118,7 @@ def test_pruned_node_confirms_on_the_balance_alone_and_says_so(store, data_dir, 
     assert w.txid is None and w.amount == D("1.999")
     assert w.basis is not None and f"between blocks {first_block + 1} and {rpc.block_number}" \
         in w.basis and "no transaction id" in w.basis
+    assert "the earlier sync was before the plan was made" in w.basis   # said, not hidden
     out = io.StringIO(newline="")
     write_report_to(out, store, settings, "checklist", ReportOptions(scope="binance"))
     [line] = [r for r in csv.DictReader(io.StringIO(out.getvalue())) if r["item"] == KEY]
