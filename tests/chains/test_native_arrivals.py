@@ -225,3 +225,19 @@ def test_first_read_looks_back_when_the_server_keeps_past_state(chain_server):
     nothing = _read(pruned_url, None, [_expect("1")])   # no baseline: nothing claimed
     assert not nothing.receipts and nothing.ledger.rises == ()
     assert nothing.ledger.last.wei == ETH
+
+
+def test_the_stored_ledger_round_trips_and_malformed_facts_read_as_empty():
+    from exposure_app.chains.evm_native import ledger_of
+    from exposure_app.domain.withdrawal_confirmation import BalanceRise
+
+    now = utc_now().replace(microsecond=0)
+    rise = BalanceRise(HOLDER, "ETH", D("1.5"), now, 10, 20, now - timedelta(hours=1))
+    ledger = NativeLedger().advanced(BalanceObservation(20, 3 * ETH, now), [rise])
+    facts = ledger.to_facts({"other": 1})
+    assert facts["other"] == 1 and ledger_of(json.loads(json.dumps(facts))) == ledger
+    for bad in ({"native_ledger": {"last": {"block": -5, "wei": "1", "at": "x"}}},
+                {"native_ledger": {"rises": "many"}},
+                {"native_ledger": {"last": {"block": 1, "wei": str(2 ** 300), "at": "x"}}},
+                {"native_ledger": []}):
+        assert ledger_of(bad) == NativeLedger()
