@@ -15,7 +15,8 @@ from typing import Any
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.risk.catalog import CatalogError, parse_counterparty
-from exposure_app.risk.events import ID_PATTERN, EntryProblem, EventSetError
+from exposure_app.risk.entry_fields import ID_PATTERN
+from exposure_app.risk.events import EntryProblem, EventSetError
 
 MAX_COUNTERPARTIES = 500
 MAX_TEXT = 200

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from exposure_app.domain.money import to_text
+from exposure_app.risk.entry_fields import MAX_SOURCES
 from exposure_app.risk.events import Category, RiskEvent
 from exposure_app.risk.news.reader import Candidate
 
@@ -26,7 +27,6 @@ EPISODE_DAYS = 3
 """Readings of one custodian and category this many days apart may be one episode."""
 AMOUNT_RATIO = Decimal("1.35")
 """Two figures within this ratio of each other are "similar" (sources round differently)."""
-MAX_SOURCES = 10
 
 Day = date
 """A calendar day (an alias: records have a field named ``date``)."""
