@@ -30,10 +30,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import ClassVar
 
+from exposure_app.domain.balances import WalletBalance
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import AccountState
 from exposure_app.domain.money import ZERO, add, mul, to_text
@@ -65,23 +67,29 @@ class LockDetail:
 
 
 @dataclass(frozen=True, slots=True)
-class WalletPart:
-    """One wallet's share of an asset at a custodian."""
+class WalletPart(WalletBalance):
+    """One wallet's share of an asset at a custodian: its balance and lock, and the account."""
 
-    account: str
-    wallet: str
-    free: Decimal
-    locked: Decimal
-    total: Decimal
-    lock_reason: str | None = None
-    unlock_at: str | None = None
+    account: str = field(kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
-class AssetItem:
-    key: str
+class CustodianAssetItem:
+    """A plan item about one asset of one custodian; its ``key`` (``KIND:counterparty:asset``)
+    is how progress on it is stored."""
+
+    KIND: ClassVar[str]
     counterparty: str
     asset: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.KIND}:{self.counterparty}:{self.asset}"
+
+
+@dataclass(frozen=True, slots=True)
+class AssetItem(CustodianAssetItem):
+    KIND = "asset"
     free: Decimal
     locked: Decimal
     total: Decimal
@@ -103,10 +111,8 @@ class AssetItem:
 
 
 @dataclass(frozen=True, slots=True)
-class AffiliatedItem:
-    key: str
-    counterparty: str
-    asset: str
+class AffiliatedItem(CustodianAssetItem):
+    KIND = "affiliated"
     held_at: tuple[str, ...]
     amount: Decimal
     value: Decimal | None
@@ -118,6 +124,7 @@ class AffiliatedItem:
 
 @dataclass(frozen=True, slots=True)
 class GeneralStep:
+    KIND: ClassVar[str] = "step"
     key: str
     title: str
     detail: str
@@ -327,8 +334,9 @@ def build_plan(
                 continue
             lock = lock_index.get((h.wallet, h.asset))
             parts[(holder, h.asset)].append(WalletPart(
-                account.name, h.wallet, h.free, h.locked, h.total,
+                h.wallet, h.asset, h.free, h.locked, h.total,
                 lock.lock_reason if lock else None, lock.unlock_at if lock else None,
+                account=account.name,
             ))
             values[(holder, h.asset)].append(h.value)
             if account.exchange_id:
@@ -350,7 +358,7 @@ def build_plan(
         options = network_options(asset, infos)
         memo, memo_label = asset_memo(asset, options)
         sections_assets[cp].append(AssetItem(
-            key=f"asset:{cp}:{asset}", counterparty=cp, asset=asset,
+            counterparty=cp, asset=asset,
             free=free, locked=locked, total=total, price=price, value=value,
             parts=tuple(sorted(wallet_parts, key=lambda p: (p.account, p.wallet))),
             unlock_steps=unlock_steps(wallet_parts),
@@ -366,7 +374,7 @@ def build_plan(
             continue
         vals = [v for _, _, v in rows]
         sections_affiliated[owner].append(AffiliatedItem(
-            key=f"affiliated:{owner}:{asset}", counterparty=owner, asset=asset,
+            counterparty=owner, asset=asset,
             held_at=tuple(sorted({name for name, _, _ in rows})),
             amount=add(*(t for _, t, _ in rows)),
             value=None if any(v is None for v in vals) else add(*[v for v in vals if v is not None]),
