@@ -37,6 +37,7 @@ from typing import ClassVar
 
 from exposure_app.domain.balances import WalletBalance
 from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.levels import Level
 from exposure_app.domain.models import AccountState
 from exposure_app.domain.money import ZERO, add, mul, to_text
 from exposure_app.domain.withdrawal_networks import (
@@ -51,8 +52,6 @@ NEVER_WITHDRAWS = (
     "Exposure never withdraws or moves funds: it only plans. Your exchange keys are "
     "read-only by design; every withdrawal below is made by you, on the exchange."
 )
-
-LEVEL_RANK: Mapping[str, int] = {"critical": 5, "high": 4, "medium": 3, "low": 2, "info": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,7 +392,7 @@ def build_plan(
             withdrawal_info_note=notes.get(cp, ""),
             withdrawals_blocked=(withdrawals_blocked or {}).get(cp, ""),
         ))
-    sections.sort(key=lambda s: (-LEVEL_RANK.get(s.level or "", 0), -s.value, s.counterparty))
+    sections.sort(key=lambda s: (-_level_rank(s.level), -s.value, s.counterparty))
     return ChecklistPlan(
         scope=wanted or "all", as_of=as_of, base_currency=base_currency,
         steps=general_steps(sections), sections=tuple(sections),
@@ -411,6 +410,14 @@ def general_steps(sections: Iterable[CustodianSection]) -> tuple[GeneralStep, ..
     if with_assets and all(s.withdrawals_blocked for s in with_assets):
         return CLAIM_STEPS
     return GENERAL_STEPS
+
+
+def _level_rank(level: str | None) -> int:
+    """A section's order of severity: its level's rank; without a known level, below all."""
+    return _LEVEL_RANKS.get(level or "", -1)
+
+
+_LEVEL_RANKS: Mapping[str, int] = {level.value: level.rank for level in Level}
 
 
 def _asset_order(item: AssetItem) -> tuple[bool, bool, Decimal, str]:

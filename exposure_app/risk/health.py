@@ -26,26 +26,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
+from exposure_app.domain.levels import RankedStrEnum
 from exposure_app.risk.events import Category, RiskEvent
 from exposure_app.risk.scoring import RiskParameters, is_unresolved_failure
 from exposure_app.risk.signals import SIGNALS, Evidence, RiskInputs
 
 
-class HealthState(StrEnum):
+class HealthState(RankedStrEnum):
+    """A custodian's health, best first."""
+
     NORMAL = "normal"
     WATCH = "watch"
     DISTRESSED = "distressed"
     FAILED = "failed"
-
-    @property
-    def rank(self) -> int:
-        return _STATE_RANK[self]
-
-
-_STATE_RANK = {HealthState.NORMAL: 0, HealthState.WATCH: 1, HealthState.DISTRESSED: 2,
-               HealthState.FAILED: 3}
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,36 +32,10 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 
+from exposure_app.domain.levels import Level as Level  # the engine's output, ordered in domain
 from exposure_app.risk.categories import FAILURES, HALF_LIFE_DAYS, SEVERITY
 from exposure_app.risk.events import Category, RiskEvent
-
-
-class Level(StrEnum):
-    INFO = "info"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-    def shifted(self, steps: int, *, floor: Level | None = None, cap: Level | None = None
-                ) -> Level:
-        low = (floor or Level.INFO).rank
-        high = (cap or Level.CRITICAL).rank
-        return _BY_RANK[max(low, min(high, self.rank + steps))]
-
-    @staticmethod
-    def highest(*levels: Level) -> Level:
-        return max(levels, key=lambda lv: lv.rank)
-
-
-_RANK = {Level.INFO: 0, Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3, Level.CRITICAL: 4}
-_BY_RANK = {rank: level for level, rank in _RANK.items()}
 
 DEFAULT_SEVERITY: Mapping[Category, float] = SEVERITY
 DEFAULT_HALF_LIFE_DAYS: Mapping[Category, float] = HALF_LIFE_DAYS
