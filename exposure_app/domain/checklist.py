@@ -38,7 +38,7 @@ from typing import ClassVar
 from exposure_app.domain.balances import WalletBalance
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.levels import Level
-from exposure_app.domain.models import AccountState
+from exposure_app.domain.models import AccountState, captured
 from exposure_app.domain.money import ZERO, add, mul, to_text
 from exposure_app.domain.withdrawal_networks import (
     Memo,
@@ -311,12 +311,9 @@ def build_plan(
     stale: dict[str, str] = {}
     elsewhere: dict[tuple[str, str], list[tuple[str, Decimal, Decimal | None]]] = defaultdict(list)
 
-    for state in states:
-        snap = state.snapshot
-        if snap is None:
-            continue
+    for state, snap in captured(states):
         account = state.account
-        holder = directory.resolve(account.counterparty) if account.counterparty else None
+        holder = directory.holder(account.counterparty)
         lock_index: dict[tuple[str, str], LockDetail] = {}
         if snap.id is not None:
             for detail in locks.get(snap.id, ()):

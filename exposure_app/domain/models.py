@@ -6,7 +6,7 @@ thread hands them to the GUI thread) without anyone mutating shared state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -172,3 +172,10 @@ class AccountState:
     @property
     def is_stale(self) -> bool:
         return self.stale_reason is not None
+
+
+def captured(states: Iterable[AccountState]) -> Iterator[tuple[AccountState, Snapshot]]:
+    """Each state that has a usable snapshot, with it (accounts never captured are skipped)."""
+    for state in states:
+        if state.snapshot is not None:
+            yield state, state.snapshot
