@@ -16,10 +16,11 @@ Documented in ``docs/risk-model.md``; the numbers here are the defaults.
   least as severe) and a friction signal (withdrawal halt, insolvency, hack)
   are two different events both inside the last ``escalation_window_days``:
   ``escalation_bonus * min(w_run, w_friction)`` for the strongest such pair.
-* Score to level: ``>= high`` high, ``>= medium`` medium, ``>= low`` low,
-  ``>= info`` info; ``critical`` is reserved for the rule in
-  :mod:`exposure_app.risk.warnings` (assets held at a custodian that has
-  halted withdrawals or is insolvent).
+* Score to level: the thresholds ``score_info`` .. ``score_high`` place a
+  custodian's health (:mod:`exposure_app.risk.health`), which
+  :mod:`exposure_app.risk.warning_matrix` crosses with the exposure to give the
+  level; ``critical`` is reserved for assets held at a custodian that has halted
+  withdrawals or is insolvent.
 
 Every step is monotone: adding an event, making one more recent or replacing
 its category by a more severe one never lowers the score (property-tested).
@@ -73,17 +74,6 @@ class RiskParameters:
     def __post_init__(self) -> None:
         if self.concentration_cap.rank > Level.MEDIUM.rank:
             raise ValueError("concentration_cap must be info, low or medium")
-
-    def level_for(self, score: float) -> Level | None:
-        if score >= self.score_high:
-            return Level.HIGH
-        if score >= self.score_medium:
-            return Level.MEDIUM
-        if score >= self.score_low:
-            return Level.LOW
-        if score >= self.score_info:
-            return Level.INFO
-        return None
 
     def is_run_signal(self, category: Category) -> bool:
         return self.severity[category] >= self.severity[Category.OUTFLOW_SURGE]
