@@ -52,6 +52,15 @@ def parse_published(raw: object) -> datetime:
     raise ValueError(f"expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, got {raw!r}")
 
 
+def check_format_version(document: Mapping[str, object], what: str, newest: int,
+                         error: type[ValueError]) -> None:
+    """Refuse (``error``) a file whose ``version`` is not a whole number up to ``newest``
+    (a missing one is read as ``newest``)."""
+    version = document.get("version", newest)
+    if not isinstance(version, int) or version > newest:
+        raise error(f"{what}: format version {version!r} is newer than this app reads ({newest})")
+
+
 def unknown_fields(raw: Mapping[str, object], known: Collection[str], problems: list[str]) -> None:
     unknown = sorted(str(key) for key in raw if key not in known)
     if unknown:

@@ -30,6 +30,7 @@ from exposure_app.domain.json_limits import JsonError, loads_bounded
 from exposure_app.domain.text import restore_cell
 from exposure_app.resource_locator import read_resource_text
 from exposure_app.risk.catalog import load_directory
+from exposure_app.risk.entry_fields import check_format_version
 from exposure_app.risk.events import (
     EntryProblem,
     EntrySetOptions,
@@ -59,12 +60,7 @@ def _json_entries(text: str, what: str) -> list[tuple[int, object]]:
     except JsonError as exc:
         raise EventFileError(str(exc)) from None
     if isinstance(data, Mapping):
-        version = data.get("version", FORMAT_VERSION)
-        if not isinstance(version, int) or version > FORMAT_VERSION:
-            raise EventFileError(
-                f"{what}: format version {version!r} is newer than this app reads "
-                f"({FORMAT_VERSION})"
-            )
+        check_format_version(data, what, FORMAT_VERSION, EventFileError)
         data = data.get("events", [] if "links" in data else None)
     if not isinstance(data, list):
         raise EventFileError(f"{what}: expected a list of events or {{\"events\": [...]}}")

@@ -33,6 +33,7 @@ from exposure_app.risk.entry_fields import (
     MAX_SUMMARY,
     MAX_TITLE,
     catalogue_party,
+    check_format_version,
     entry_id,
     format_published,
     published_field,
@@ -193,9 +194,7 @@ def link_entries(data: object, what: str) -> list[tuple[int, object]]:
     """The numbered entries of a parsed ``{"version": 1, "links": [...]}`` object."""
     if not isinstance(data, Mapping):
         raise LinkFileError(f"{what}: expected {{\"version\": 1, \"links\": [...]}}")
-    version = data.get("version", FORMAT_VERSION)
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise LinkFileError(f"{what}: format version {version!r} is newer than this app reads")
+    check_format_version(data, what, FORMAT_VERSION, LinkFileError)
     items = data.get("links", [])
     if not isinstance(items, list):
         raise LinkFileError(f"{what}: \"links\" must be a list")
