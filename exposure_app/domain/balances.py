@@ -15,12 +15,12 @@ from types import MappingProxyType
 
 
 @dataclass(frozen=True, slots=True)
-class WalletBalance:
-    """One asset in one wallet (``spot``, ``funding``, ``earn_flexible``, ...).
+class WalletAmount:
+    """How much of one asset one wallet holds (``spot``, ``funding``, ``earn_flexible``, ...
+    or ``main``): ``locked`` is the part that cannot be withdrawn now, ``total`` the whole.
 
-    ``locked`` is the part that cannot be withdrawn now; ``lock_reason`` says
-    why (``open_orders``, ``locked_earn``, ``staking``, ``margin``...) and
-    ``unlock_at`` (ISO text) when the exchange tells.
+    The first fields of what an exchange reports (:class:`WalletBalance`) and of what
+    a snapshot records (:class:`~exposure_app.domain.models.Holding`).
     """
 
     wallet: str
@@ -28,6 +28,15 @@ class WalletBalance:
     free: Decimal
     locked: Decimal
     total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class WalletBalance(WalletAmount):
+    """One asset in one wallet as the exchange reports it: ``lock_reason`` says why part
+    is locked (``open_orders``, ``locked_earn``, ``staking``, ``margin``...) and
+    ``unlock_at`` (ISO text) until when, where the exchange tells.
+    """
+
     lock_reason: str | None = None
     unlock_at: str | None = None
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
+from exposure_app.domain.balances import WalletAmount
 from exposure_app.domain.money import ZERO, mul
 
 
@@ -78,7 +79,7 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True)
-class Holding:
+class Holding(WalletAmount):
     """One asset in one wallet of one snapshot.
 
     ``locked`` is what cannot be withdrawn right now (open orders, locked
@@ -89,11 +90,6 @@ class Holding:
     snapshot with that id (a partial snapshot).
     """
 
-    wallet: str
-    asset: str
-    free: Decimal
-    locked: Decimal
-    total: Decimal
     price: Decimal | None = None
     value: Decimal | None = None
     price_source: str | None = None
