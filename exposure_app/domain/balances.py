@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from types import MappingProxyType
+
+from exposure_app.domain.frozen import freeze_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,4 @@ class AccountReading:
     """How complete ``coverage`` is, e.g. for the generic fallback adapter."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "balances", tuple(self.balances))
-        object.__setattr__(self, "coverage", tuple(self.coverage))
-        object.__setattr__(self, "missing", MappingProxyType(dict(self.missing)))
-        object.__setattr__(self, "skipped", MappingProxyType(dict(self.skipped)))
+        freeze_fields(self, tuples=("balances", "coverage"), mappings=("missing", "skipped"))

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from types import MappingProxyType
 
 from exposure_app.domain.balances import WalletAmount
+from exposure_app.domain.frozen import freeze_fields
 from exposure_app.domain.money import ZERO, mul
 
 
@@ -47,10 +47,6 @@ class SnapshotSource(StrEnum):
     """Hand-recorded holdings re-valued at a sync's market prices (same amounts)."""
 
 
-def _frozen_mapping(value: Mapping[str, object] | None) -> Mapping[str, object]:
-    return MappingProxyType(dict(value or {}))
-
-
 @dataclass(frozen=True, slots=True)
 class Account:
     """A place where the user holds assets.
@@ -71,7 +67,7 @@ class Account:
     created_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "options", _frozen_mapping(self.options))
+        freeze_fields(self, mappings=("options",))
 
     @property
     def is_custodial(self) -> bool:
@@ -141,9 +137,7 @@ class Snapshot:
     value currency (``ProfileStore.value_currency``)."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "holdings", tuple(self.holdings))
-        object.__setattr__(self, "coverage", tuple(self.coverage))
-        object.__setattr__(self, "missing", _frozen_mapping(self.missing))
+        freeze_fields(self, tuples=("holdings", "coverage"), mappings=("missing",))
 
     @property
     def is_usable(self) -> bool:

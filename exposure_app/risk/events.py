@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any, TypedDict, TypeVar
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.frozen import freeze_fields
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
 from exposure_app.domain.text import clean_line, clean_text
 from exposure_app.risk.entry_fields import (
@@ -126,7 +126,7 @@ class RiskEvent:
     """How ``published`` was established, where the sources alone do not show it."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+        freeze_fields(self, mappings=("data",))
         if self.published is None:
             object.__setattr__(self, "published", datetime.combine(self.date, time.min, UTC))
         elif self.published.tzinfo is None:
