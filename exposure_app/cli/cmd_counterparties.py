@@ -5,17 +5,15 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.context import CliContext
-from exposure_app.cli.options import ACTION, add_json, examples
+from exposure_app.cli.options import Action, add_command
 from exposure_app.risk.catalog import load_details, load_directory
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("counterparties", help="the catalogue of custodians and issuers")
-    sub = p.add_subparsers(dest="subcommand", metavar=ACTION, required=True)
-    lst = sub.add_parser("list", help="list every known counterparty")
-    add_json(lst, "the catalogue")
-    examples(lst, "counterparties list", "counterparties list --json")
-    lst.set_defaults(handler=list_cmd)
+    add_command(subparsers, "counterparties", "the catalogue of custodians and issuers", [
+        Action("list", "list every known counterparty", list_cmd,
+               ("counterparties list", "counterparties list --json"), json="the catalogue"),
+    ])
 
 
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:

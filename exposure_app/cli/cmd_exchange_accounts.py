@@ -15,7 +15,7 @@ import os
 import sys
 
 from exposure_app.cli.context import CliContext, UserError
-from exposure_app.cli.options import add_json, examples
+from exposure_app.cli.options import Action, add_action
 from exposure_app.domain.account_names import clean_account_name
 from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.models import AccountKind
@@ -52,9 +52,13 @@ PROMPTS = {
 
 def register_add_exchange(sub: argparse._SubParsersAction) -> None:
     """Adds the ``add-exchange`` action to the ``accounts`` command."""
-    p = sub.add_parser(
-        "add-exchange",
-        help="connect an exchange account with a read-only API key",
+    add_action(sub, Action(
+        "add-exchange", "connect an exchange account with a read-only API key", add_exchange,
+        ('accounts add-exchange "Binance main" --exchange binance',
+         "echo '{\"apiKey\": \"...\", \"secret\": \"...\"}' | exposure-app accounts "
+         'add-exchange "Kraken" --exchange kraken --secrets-stdin',
+         'accounts add-exchange "Emulated" --exchange binance --api-url http://127.0.0.1:8801'),
+        json="the result", arguments=_add_exchange_arguments,
         description=(
             "Connect an exchange account through ccxt. Asks for exactly the credentials the "
             "exchange needs with a hidden prompt (or reads one JSON object such as "
@@ -63,7 +67,10 @@ def register_add_exchange(sub: argparse._SubParsersAction) -> None:
             "check) and nothing is stored if the test fails, unless --no-check is given; "
             "use a key that can only read."
         ),
-    )
+    ))
+
+
+def _add_exchange_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="a name for the account, e.g. 'Binance main'")
     p.add_argument("--exchange", required=True, metavar="ID", help="ccxt exchange id (binance)")
     p.add_argument("--api-url", metavar="URL",
@@ -77,34 +84,28 @@ def register_add_exchange(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-check", action="store_true",
                    help="store the key without testing it (e.g. while the exchange is down); "
                         "without it an exchange that cannot be reached is refused")
-    add_json(p)
-    examples(p, 'accounts add-exchange "Binance main" --exchange binance',
-             "echo '{\"apiKey\": \"...\", \"secret\": \"...\"}' | exposure-app accounts "
-             'add-exchange "Kraken" --exchange kraken --secrets-stdin',
-             'accounts add-exchange "Emulated" --exchange binance --api-url http://127.0.0.1:8801')
-    p.set_defaults(handler=add_exchange)
 
 
 def register_set_key(sub: argparse._SubParsersAction) -> None:
     """Adds the ``set-key`` action to the ``accounts`` command."""
-    p = sub.add_parser(
-        "set-key",
-        help="give an exchange account a new API key (its history stays)",
+    add_action(sub, Action(
+        "set-key", "give an exchange account a new API key (its history stays)", set_key,
+        ('accounts set-key "Binance main"',), json="the result", arguments=_set_key_arguments,
         description=(
             "Replace the API key of an exchange account, for a rotated key or a keyring that "
             "lost its entry. Asks for the credentials the way add-exchange does, tests the new "
             "key with the account's connection options, and only then writes it over the old "
             "one in the OS keyring. The account's snapshots and settings are kept."
         ),
-    )
+    ))
+
+
+def _set_key_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="the account's name (see 'accounts list')")
     p.add_argument("--secrets-stdin", action="store_true",
                    help="read the credentials as one JSON object from stdin")
     p.add_argument("--no-check", action="store_true",
                    help="store the key without testing it (e.g. while the exchange is down)")
-    add_json(p)
-    examples(p, 'accounts set-key "Binance main"')
-    p.set_defaults(handler=set_key)
 
 
 def _connection(args: argparse.Namespace) -> ConnectionOptions:

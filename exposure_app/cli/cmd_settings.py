@@ -5,25 +5,26 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.context import CliContext, UserError
-from exposure_app.cli.options import ACTION, add_json, examples
+from exposure_app.cli.options import Action, add_command
 from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.suggest import did_you_mean
 from exposure_app.services.network_proxy import set_proxy
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("settings", help="show or change preferences")
-    sub = parser.add_subparsers(dest="settings_command", metavar=ACTION, required=True)
-    p = sub.add_parser("show", help="print every setting")
-    add_json(p, "the settings")
-    examples(p, "settings show", "settings show --json")
-    p.set_defaults(handler=show)
-    p = sub.add_parser("set", help="change one setting")
+    add_command(subparsers, "settings", "show or change preferences", [
+        Action("show", "print every setting", show, ("settings show", "settings show --json"),
+               json="the settings"),
+        Action("set", "change one setting", set_value,
+               ("settings set base_currency EUR", "settings set withdrawal_test_interval_days 90"),
+               arguments=_set_arguments),
+    ])
+
+
+def _set_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("key", help="the setting's name (see 'settings show'), e.g. base_currency")
     p.add_argument("value", help="a JSON value (30, true, \"EUR\") or plain text; currency "
                                  "codes are case-insensitive")
-    examples(p, "settings set base_currency EUR", "settings set withdrawal_test_interval_days 90")
-    p.set_defaults(handler=set_value)
 
 
 def show(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from exposure_app.cli.context import CliContext, UserError
-from exposure_app.cli.options import add_json, day_arg, examples
+from exposure_app.cli.options import Action, day_arg
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.text import terminal_safe as escape_controls
 from exposure_app.risk.events import CATEGORIES
@@ -55,46 +55,6 @@ def _suggestion_id(text: str) -> int:
     if match is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a suggestion id (see events suggestions)")
     return int(match.group(1))
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    """Adds the suggestion commands to ``events`` (called by ``cmd_events.register``)."""
-    sug = sub.add_parser("suggest", help="read a news article and suggest events from it")
-    sug.add_argument("source", metavar="FILE|URL|-",
-                     help="a .txt/.md/.html file, a web address, or - to read stdin")
-    sug.add_argument("--published", type=day_arg, metavar="DAY",
-                     help="when the article was published (if the page does not say), "
-                          "e.g. --published 2022-11-08")
-    add_json(sug, "the suggestions")
-    examples(sug, "events suggest article.html", "events suggest https://example.com/news/1",
-             "pbpaste | exposure-app events suggest - --published 2022-11-08")
-    sug.set_defaults(handler=suggest_cmd)
-
-    lst = sub.add_parser("suggestions", help="list suggested events waiting for review")
-    add_json(lst, "the suggestions")
-    examples(lst, "events suggestions", "events suggestions --json")
-    lst.set_defaults(handler=suggestions_cmd)
-
-    acc = sub.add_parser("accept", help="make a suggestion one of your events (optionally edited)")
-    acc.add_argument("id", type=_suggestion_id, help="the suggestion's number, e.g. 12 or #12")
-    acc.add_argument("--date", type=day_arg, metavar="DAY",
-                     help="the event's date, e.g. --date 2022-11-08")
-    acc.add_argument("--category", choices=CATEGORIES, metavar="CATEGORY",
-                     help="one of: " + ", ".join(CATEGORIES))
-    acc.add_argument("--amount", type=_amount, metavar="USD",
-                     help="size in US dollars, e.g. --amount 6000000000")
-    acc.add_argument("--counterparty", metavar="ID",
-                     help="the counterparty id (see counterparties list), e.g. --counterparty ftx")
-    acc.add_argument("--title", metavar="TEXT", help="a short title for the event")
-    acc.add_argument("--source", action="append", default=[], metavar="URL",
-                     help="the article's web address (needed for pasted text or files)")
-    examples(acc, "events accept 12", "events accept 12 --category withdrawal_halt --date 2022-11-08")
-    acc.set_defaults(handler=accept_cmd)
-
-    rej = sub.add_parser("reject", help="reject a suggestion (it will not come back)")
-    rej.add_argument("id", type=_suggestion_id, help="the suggestion's number, e.g. 12 or #12")
-    examples(rej, "events reject 12")
-    rej.set_defaults(handler=reject_cmd)
 
 
 def _read(source: str, ctx: CliContext) -> ArticleText:
@@ -183,3 +143,44 @@ def reject_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UserError(str(exc)) from None
     ctx.warn(f"rejected #{args.id}; that episode will not be suggested again")
     return 0
+
+
+def _suggest_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", metavar="FILE|URL|-",
+                   help="a .txt/.md/.html file, a web address, or - to read stdin")
+    p.add_argument("--published", type=day_arg, metavar="DAY",
+                   help="when the article was published (if the page does not say), "
+                        "e.g. --published 2022-11-08")
+
+
+def _accept_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", type=_suggestion_id, help="the suggestion's number, e.g. 12 or #12")
+    p.add_argument("--date", type=day_arg, metavar="DAY",
+                   help="the event's date, e.g. --date 2022-11-08")
+    p.add_argument("--category", choices=CATEGORIES, metavar="CATEGORY",
+                   help="one of: " + ", ".join(CATEGORIES))
+    p.add_argument("--amount", type=_amount, metavar="USD",
+                   help="size in US dollars, e.g. --amount 6000000000")
+    p.add_argument("--counterparty", metavar="ID",
+                   help="the counterparty id (see counterparties list), e.g. --counterparty ftx")
+    p.add_argument("--title", metavar="TEXT", help="a short title for the event")
+    p.add_argument("--source", action="append", default=[], metavar="URL",
+                   help="the article's web address (needed for pasted text or files)")
+
+
+ACTIONS = (
+    Action("suggest", "read a news article and suggest events from it", suggest_cmd,
+           ("events suggest article.html", "events suggest https://example.com/news/1",
+            "pbpaste | exposure-app events suggest - --published 2022-11-08"),
+           json="the suggestions", arguments=_suggest_arguments),
+    Action("suggestions", "list suggested events waiting for review", suggestions_cmd,
+           ("events suggestions", "events suggestions --json"), json="the suggestions"),
+    Action("accept", "make a suggestion one of your events (optionally edited)", accept_cmd,
+           ("events accept 12", "events accept 12 --category withdrawal_halt --date 2022-11-08"),
+           arguments=_accept_arguments),
+    Action("reject", "reject a suggestion (it will not come back)", reject_cmd,
+           ("events reject 12",),
+           arguments=lambda p: p.add_argument(
+               "id", type=_suggestion_id, help="the suggestion's number, e.g. 12 or #12")),
+)
+"""The suggestion actions of the ``events`` command (``cmd_events.register`` adds them)."""
