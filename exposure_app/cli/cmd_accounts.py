@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, TypedDict
 
 from exposure_app.cli import cmd_exchange_accounts, cmd_watch_accounts
-from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.context import CliContext, user_errors
 from exposure_app.cli.options import Action, add_action, add_command
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.timeutil import utc_now
@@ -111,18 +111,12 @@ def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None,
          new_custodian: str | None = None) -> int:
     ctx.lock_for_writing()
     counterparty = None
-    try:
+    with user_errors(ValueError):
         if kind is not AccountKind.SELF_CUSTODY:
             counterparty = custodian_for_account(ctx.store, custodian,
                                                  new_custodian=new_custodian)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
-    try:
+    with user_errors(ConflictError, ValueError):
         account = ctx.store.accounts.add(name, kind, counterparty=counterparty)
-    except ConflictError as exc:
-        raise UserError(str(exc)) from None
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     where = f" at {load_directory().name(counterparty)}" if counterparty else ""
     if new_custodian is not None:
         where += " (a new custodian, not in the catalogue: no risk history)"

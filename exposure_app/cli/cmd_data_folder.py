@@ -17,7 +17,7 @@ import argparse
 import os
 from pathlib import Path
 
-from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.context import CliContext, UserError, user_errors
 from exposure_app.cli.options import Action, add_command
 from exposure_app.services.profile import ENV_DATA_DIR
 from exposure_app.services.profile_location import (
@@ -73,10 +73,8 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
 def move(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()     # no other process writes while the copy is taken
     _ = ctx.store              # opens (and if needed creates and migrates) the database
-    try:
+    with user_errors(ProfileLocationError):
         result = move_profile(ctx.profile.data_dir, Path(args.folder))
-    except ProfileLocationError as exc:
-        raise UserError(str(exc)) from None
     what = "copied this profile to" if result.copied else "will use the profile already in"
     ctx.out(f"Exposure {what} {result.data_dir}; it is the default from the next start.")
     if result.copied:

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from exposure_app.cli.cmd_warnings import event_json
-from exposure_app.cli.context import CliContext, UsageError, UserError, parse_as_of
+from exposure_app.cli.context import CliContext, UsageError, UserError, parse_as_of, user_errors
 from exposure_app.cli.options import (
     Action,
     add_as_of,
@@ -168,10 +168,8 @@ def _listed(e, as_of) -> dict:
 def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     args.counterparty = ctx.counterparty(args.counterparty, what="counterparty")
-    try:
+    with user_errors(EventError, prefix="event not added: "):
         event = risk_service.add_user_event(ctx.store, {"id": args.id, **_raw(args)})
-    except EventError as exc:
-        raise UserError(f"event not added: {exc}") from None
     ctx.warn(f"added {event.id}")
     return 0
 
@@ -183,10 +181,8 @@ def edit_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if not changes:
         raise UsageError("nothing to change: give at least one field (--title, --date, ...)")
     ctx.lock_for_writing()
-    try:
+    with user_errors(EventError, prefix="event not changed: "):
         risk_service.edit_user_event(ctx.store, args.id, changes)
-    except EventError as exc:
-        raise UserError(f"event not changed: {exc}") from None
     ctx.warn(f"changed {args.id}")
     return 0
 
@@ -202,10 +198,8 @@ def remove_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def import_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(EventFileError, EventSetError, prefix="nothing imported. "):
         outcome = risk_service.import_user_events(ctx.store, args.file)
-    except (EventFileError, EventSetError) as exc:
-        raise UserError(f"nothing imported. {exc}") from None
     ctx.warn(f"imported {args.file.name}: {outcome.added} added, {outcome.updated} updated, "
              f"{outcome.unchanged} unchanged")
     if outcome.counterparties is not None:
@@ -244,14 +238,10 @@ def export_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 def update_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     url = args.url or ctx.settings.events_feed_url
     ctx.lock_for_writing()
-    try:
+    with user_errors(ValueError, prefix="feed not fetched (nothing changed): "):
         proxy = proxy_for_requests(ctx.settings)
-    except ValueError as exc:
-        raise UserError(f"feed not fetched (nothing changed): {exc}") from None
-    try:
+    with user_errors(FeedError, prefix="feed not applied (nothing changed): "):
         result = update_from_feed(ctx.store, url, proxy=proxy,
                                   timeout=ctx.settings.sync_timeout_seconds)
-    except FeedError as exc:
-        raise UserError(f"feed not applied (nothing changed): {exc}") from None
     ctx.warn(f"feed {result.url}: {result.events} event(s)")
     return 0

@@ -14,7 +14,7 @@ import getpass
 import os
 import sys
 
-from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.context import CliContext, UserError, user_errors
 from exposure_app.cli.options import Action, add_action
 from exposure_app.domain.account_names import clean_account_name
 from exposure_app.domain.json_limits import loads_bounded
@@ -197,10 +197,8 @@ def _test_key(ctx: CliContext, exchange_id: str, credentials: dict[str, str],
     does not leave an account that never syncs. An account without a proxy of
     its own is tested through the profile's proxy, as its syncs will be.
     """
-    try:
+    with user_errors(ValueError, prefix="the key was not stored: "):
         default_proxy = proxy_for_requests(ctx.settings)
-    except ValueError as exc:
-        raise UserError(f"the key was not stored: {exc}") from None
     result = check_key(exchange_id, credentials,
                        connection_with_default_proxy(connection, default_proxy))
     if result.key_unusable:
@@ -224,23 +222,17 @@ def _shout(ctx: CliContext, warning: str | None) -> None:
 def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     connection = _connection(args)
-    try:
+    with user_errors(ExchangeAccountError):
         needed = required_credential_names(args.exchange)
-    except ExchangeAccountError as exc:
-        raise UserError(str(exc)) from None
     secret_store = SecretStore()
     secret_store.check_available()          # before asking for anything
-    try:
+    with user_errors(ValueError):
         name = clean_account_name(args.name)   # before asking for anything
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     if ctx.store.accounts.find(name) is not None:
         raise UserError(f"an account named {name!r} already exists")
     exchange_id = args.exchange.strip().lower()
-    try:
+    with user_errors(ExchangeAccountError, ValueError):
         credentials = check_credentials(exchange_id, _read_secrets(args, needed))
-    except (ExchangeAccountError, ValueError) as exc:
-        raise UserError(str(exc)) from None
     permissions = None
     warning = None
     tested = False
@@ -249,13 +241,11 @@ def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
         tested = result.error is None
         permissions = result.permissions
         warning = result.warning
-    try:
+    with user_errors(ConflictError, ExchangeAccountError, ValueError):
         account = create_exchange_account(
             ctx.store, secret_store, name=name, exchange_id=exchange_id,
             credentials=credentials, connection=connection,
         )
-    except (ConflictError, ExchangeAccountError, ValueError) as exc:
-        raise UserError(str(exc)) from None
     _shout(ctx, warning)
     level = permissions.level.value if permissions else "not checked"
     if args.json:
@@ -278,17 +268,13 @@ def set_key(args: argparse.Namespace, ctx: CliContext) -> int:
     secret_store = SecretStore()
     secret_store.check_available()          # before asking for anything
     needed = required_credential_names(account.exchange_id)
-    try:
+    with user_errors(ExchangeAccountError, ValueError):
         credentials = check_credentials(account.exchange_id, _read_secrets(args, needed))
-    except (ExchangeAccountError, ValueError) as exc:
-        raise UserError(str(exc)) from None
     result = None
     if not args.no_check:
         result = _test_key(ctx, account.exchange_id, credentials, connection_of(account))
-    try:
+    with user_errors(ExchangeAccountError):
         account = replace_credentials(ctx.store, secret_store, account, credentials)
-    except ExchangeAccountError as exc:
-        raise UserError(str(exc)) from None
     tested = result is not None and result.error is None
     if result is not None and tested:
         ctx.store.exchange_state.save_permissions(account.id, result.permissions, utc_now())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.cmd_suggestions import terminal_safe
-from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.context import CliContext, user_errors
 from exposure_app.cli.options import Action, add_command
 from exposure_app.services import news_feeds
 from exposure_app.services.suggestions import repository
@@ -33,10 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(ValueError, prefix="feed not added: "):
         news_feeds.add_feed(ctx.settings, args.url)
-    except ValueError as exc:
-        raise UserError(f"feed not added: {exc}") from None
     ctx.warn(f"added {args.url}")
     if not ctx.settings.news_feeds_enabled:
         ctx.warn("news feeds are off: nothing is fetched until you run "
@@ -69,20 +67,16 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def remove_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(ValueError, prefix="feed not removed: "):
         news_feeds.remove_feed(ctx.settings, ctx.store, args.url)
-    except ValueError as exc:
-        raise UserError(f"feed not removed: {exc}") from None
     ctx.warn(f"removed {args.url}")
     return 0
 
 
 def poll_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(news_feeds.FeedsOff, ValueError):   # ValueError: the proxy setting
         polls = news_feeds.poll_all(ctx.store, ctx.settings)
-    except (news_feeds.FeedsOff, ValueError) as exc:   # ValueError: the proxy setting
-        raise UserError(str(exc)) from None
     if args.json:
         ctx.emit_json({"polls": [p.to_dict() for p in polls]})
     for p in polls:

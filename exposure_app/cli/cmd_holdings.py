@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypedDict
 
-from exposure_app.cli.context import CliContext, UserError, format_money, parse_as_of
+from exposure_app.cli.context import CliContext, UserError, format_money, parse_as_of, user_errors
 from exposure_app.cli.options import Action, add_as_of, add_command, instant_arg
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.suggest import did_you_mean
@@ -58,16 +58,14 @@ def _list_arguments(p: argparse.ArgumentParser) -> None:
 def _decimal(text: str | None, name: str):
     if text is None:
         return None
-    try:
+    with user_errors(AmountError):
         return parse_decimal(text, field=name)
-    except AmountError as exc:
-        raise UserError(str(exc)) from None
 
 
 def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     account = ctx.account(args.account)
-    try:
+    with user_errors(ManualHoldingError):
         snapshot = set_holding(
             ctx.store,
             account,
@@ -78,8 +76,6 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             when=args.date,
             base=ctx.settings.base_currency,
         )
-    except ManualHoldingError as exc:
-        raise UserError(str(exc)) from None
     ctx.warn(f"{account.name}: {args.asset.upper()} set to {args.amount} "
              f"({len(snapshot.holdings)} asset(s) recorded).")
     return 0
@@ -96,10 +92,8 @@ def remove_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         holds = f"it holds {', '.join(held)}" if held else "it holds nothing"
         raise UserError(f"{account.name} does not hold {asset}{did_you_mean(asset, held)}; "
                         f"{holds}; nothing changed", code="not_found")
-    try:
+    with user_errors(ManualHoldingError):
         remove_holding(ctx.store, account, asset, when=args.date)
-    except ManualHoldingError as exc:
-        raise UserError(str(exc)) from None
     ctx.warn(f"{account.name}: {asset} removed.")
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.context import CliContext, user_errors
 from exposure_app.cli.options import Action, add_command
 from exposure_app.services.holdings_import import ImportRejected, import_holdings_csv
 
@@ -28,11 +28,9 @@ def _holdings_arguments(p: argparse.ArgumentParser) -> None:
 
 def import_holdings(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(ImportRejected):
         result = import_holdings_csv(ctx.store, args.file, base=ctx.settings.base_currency,
                                      replace=args.replace)
-    except ImportRejected as exc:
-        raise UserError(str(exc)) from None
     if args.json:
         ctx.emit_json(
             {

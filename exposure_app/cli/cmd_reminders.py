@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from exposure_app.cli.context import CliContext, UsageError, UserError
+from exposure_app.cli.context import CliContext, UsageError, user_errors
 from exposure_app.cli.options import Action, add_command, instant_arg
 from exposure_app.services.reminders import (
     ReminderError,
@@ -99,10 +99,8 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             days = int(text)
         except ValueError:
             raise UsageError(f"{args.interval!r}: give a number of days, 'off' or 'default'") from None
-    try:
+    with user_errors(ReminderError):
         cp = set_interval(ctx.store, ctx.counterparty(args.counterparty), days)
-    except ReminderError as exc:
-        raise UserError(str(exc)) from None
     what = "the default interval" if days is None else ("off" if days == 0 else f"every {days} days")
     ctx.warn(f"{cp}: withdrawal-test reminder {what}.")
     return 0
@@ -111,11 +109,9 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 def record_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     counterparty = ctx.counterparty(args.counterparty)
-    try:
+    with user_errors(ReminderError):
         test = record_test(ctx.store, counterparty, args.result, tested_at=args.date,
                            asset=args.asset, network=args.network, note=args.note)
-    except ReminderError as exc:
-        raise UserError(str(exc)) from None
     if args.json:
         ctx.emit_json({"id": test.id, "counterparty": test.counterparty, "tested_at": test.tested_at,
                        "result": test.result, "event_id": test.event_id})

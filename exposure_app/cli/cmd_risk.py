@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.context import CliContext, user_errors
 from exposure_app.cli.options import Action, add_command
 from exposure_app.risk.backtest import to_json, to_markdown
 from exposure_app.services.risk_service import catalogue_backtest
@@ -58,11 +58,9 @@ def _backtest_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def backtest_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    try:
+    with user_errors(ValueError):
         result = catalogue_backtest(ctx.settings, start=args.start, end=args.end,
                                     share=args.exposure, calibrated=not args.no_calibrate)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     if args.json:
         ctx.emit_json(to_json(result))
         return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.context import CliContext, UserError, user_errors
 from exposure_app.cli.options import Action, add_command
 from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.suggest import did_you_mean
@@ -59,14 +59,12 @@ def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
                     .casefold()), raw)
     if args.key == "base_currency":
         return _change_base_currency(ctx, str(raw))
-    try:
+    with user_errors(ValueError):
         if args.key == "proxy":    # a login in the URL goes to the keyring
             set_proxy(ctx.settings, args.value)
         else:
             ctx.settings.set(args.key, raw)
         moved = ctx.settings.save()   # refuses settings that contradict each other
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     if moved is not None:
         ctx.warn(f"settings.json could not be read, so it was kept as {moved} and a new "
                  "settings.json was written; copy any other settings back from that file")
@@ -79,10 +77,8 @@ def _change_base_currency(ctx: CliContext, new: str) -> int:
     change used to relabel USD figures as the new currency)."""
     from exposure_app.services.base_currency import change_base_currency
 
-    try:
+    with user_errors(ValueError):
         change = change_base_currency(ctx.store, ctx.settings, new.strip().upper())
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     ctx.warn(f"base_currency = {change.new} ({change.converted_snapshots} stored snapshot(s) "
              f"converted from {change.old})")
     return 0

@@ -15,7 +15,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.context import CliContext, user_errors
 from exposure_app.cli.options import Action, day_arg
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.text import terminal_safe as escape_controls
@@ -62,10 +62,8 @@ def _read(source: str, ctx: CliContext) -> ArticleText:
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         return read_bytes(data, "pasted text")
     if re.match(r"(?i)https?://", source):
-        try:
+        with user_errors(ValueError, prefix="not read: "):
             proxy = proxy_for_requests(ctx.settings)
-        except ValueError as exc:
-            raise UserError(f"not read: {exc}") from None
         return read_url(source, proxy=proxy)
     return read_file(Path(source))
 
@@ -87,15 +85,11 @@ def _print(ctx: CliContext, s: Suggestion, note: str = "") -> None:
 
 
 def suggest_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    try:
+    with user_errors(ArticleError, prefix="article not read (nothing stored): "):
         article = _read(args.source, ctx)
-    except ArticleError as exc:
-        raise UserError(f"article not read (nothing stored): {exc}") from None
     ctx.lock_for_writing()
-    try:
+    with user_errors(SuggestionError, prefix="article not read (nothing stored): "):
         outcome = suggestions.suggest_from_article(ctx.store, article, published=args.published)
-    except SuggestionError as exc:
-        raise UserError(f"article not read (nothing stored): {exc}") from None
     if args.json:
         ctx.emit_json({"suggestions": [s.to_dict() for s in outcome.suggestions]})
     else:
@@ -125,22 +119,18 @@ def suggestions_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def accept_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(SuggestionError):
         event = suggestions.accept(
             ctx.store, args.id, day=args.date, category=args.category, amount_usd=args.amount,
             counterparty=args.counterparty, title=args.title, sources=tuple(args.source))
-    except SuggestionError as exc:
-        raise UserError(str(exc)) from None
     ctx.warn(terminal_safe(f"accepted #{args.id} as your event {event.id}: {event.title}"))
     return 0
 
 
 def reject_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(SuggestionError):
         suggestions.reject(ctx.store, args.id)
-    except SuggestionError as exc:
-        raise UserError(str(exc)) from None
     ctx.warn(f"rejected #{args.id}; that episode will not be suggested again")
     return 0
 

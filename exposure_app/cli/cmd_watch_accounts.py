@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from exposure_app.cli.context import CliContext, UserError
+from exposure_app.cli.context import CliContext, user_errors
 from exposure_app.cli.options import Action, add_action
 from exposure_app.domain.chains import CHAINS, chain_spec
 from exposure_app.domain.watch_only import ScriptType, watch_target_of
@@ -76,10 +76,8 @@ def _set_server_arguments(p: argparse.ArgumentParser) -> None:
 
 def set_server(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(WatchInputError):
         account = set_watch_server(ctx.store, args.name, args.url, args.proxy)
-    except WatchInputError as exc:
-        raise UserError(str(exc)) from None
     target = watch_target_of(account.options)
     assert target is not None
     try:
@@ -96,13 +94,9 @@ def add_address(args: argparse.Namespace, ctx: CliContext) -> int:
     if text == "-":
         text = sys.stdin.read(4096)
     ctx.lock_for_writing()
-    try:
+    with user_errors(SecretMaterialError, WatchInputError):
         account = add_watch_account(ctx.store, args.name, args.chain, text, args.api_url,
                                     args.proxy, args.script)
-    except SecretMaterialError as exc:
-        raise UserError(str(exc)) from None
-    except WatchInputError as exc:
-        raise UserError(str(exc)) from None
     target = watch_target_of(account.options)
     assert target is not None
     spec = chain_spec(target.chain)
