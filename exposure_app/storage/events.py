@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
@@ -23,9 +23,7 @@ from exposure_app.risk.links import Link, LinkError, parse_link
 from exposure_app.risk.outflows import ReserveSeries
 from exposure_app.risk.reserve_data import ReserveDataError, series_from_json, series_to_json
 from exposure_app.storage.errors import ConflictError, NotFoundError, StorageError
-
-if TYPE_CHECKING:
-    from exposure_app.storage.store import ProfileStore
+from exposure_app.storage.repository import Repository, optional, row_mapper
 
 # Parsed reserve series keyed by (database path, slug, fetched_at). The records
 # are immutable, so threads may share them; the lock guards the dict itself.
@@ -60,11 +58,11 @@ class CachedSeries:
     source_url: str
 
 
-class RiskEventRepository:
-    """Threading: same as the owning :class:`ProfileStore`."""
+_FEED_STATE = row_mapper(FeedState, None, from_storage, optional(from_storage), None, None)
 
-    def __init__(self, store: ProfileStore) -> None:
-        self._store = store
+
+class RiskEventRepository(Repository):
+    """Threading: same as the owning :class:`ProfileStore`."""
 
     # -- events ------------------------------------------------------------------
 
@@ -134,10 +132,8 @@ class RiskEventRepository:
                 for origin, body, created_at in rows]
 
     def get(self, event_id: str) -> RiskEvent | None:
-        row = self._store.db.execute(
-            "SELECT origin, body, created_at FROM risk_events WHERE id = ?", [event_id]
-        ).fetchone()
-        return None if row is None else self._row_to_event(*row)
+        return self._one("SELECT origin, body, created_at FROM risk_events WHERE id = ?",
+                         [event_id], lambda row: self._row_to_event(*row))
 
     def _write(self, event: RiskEvent, *, now: str, insert: bool) -> None:
         body = json.dumps(event.to_dict(), sort_keys=True, ensure_ascii=False)
@@ -293,14 +289,9 @@ class RiskEventRepository:
                               count=None)
 
     def feed_state(self, url: str) -> FeedState | None:
-        row = self._store.db.execute(
+        return self._one(
             "SELECT url, attempted_at, succeeded_at, error, event_count FROM event_feed_state "
-            "WHERE url = ?", [url]
-        ).fetchone()
-        if row is None:
-            return None
-        return FeedState(row[0], from_storage(row[1]),
-                         from_storage(row[2]) if row[2] else None, row[3], row[4])
+            "WHERE url = ?", [url], _FEED_STATE)
 
     # -- reserve data cache ----------------------------------------------------------
 
@@ -332,10 +323,8 @@ class RiskEventRepository:
             )
 
     def series_error(self, slug: str) -> str | None:
-        row = self._store.db.execute(
-            "SELECT error FROM reserve_fetch_log WHERE slug = ?", [slug]
-        ).fetchone()
-        return None if row is None else row[0]
+        return self._one("SELECT error FROM reserve_fetch_log WHERE slug = ?", [slug],
+                         lambda row: row[0])
 
     def cached_series(self, slug: str) -> CachedSeries | None:
         """The cached series (parsed once per fetch and process: parsing is the slow part)."""
