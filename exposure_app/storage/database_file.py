@@ -116,6 +116,16 @@ def quick_check(conn: sqlite3.Connection) -> str | None:
     return findings[0] if findings else None
 
 
+def quick_check_file(path: Path) -> str | None:
+    """:func:`quick_check` on a read-only connection to ``path``, which (unlike a
+    writer's close) never checkpoints a left-over ``-wal`` into a file that may be damaged."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return quick_check(conn)
+    finally:
+        conn.close()
+
+
 def backup_dir(data_dir: Path) -> Path:
     return Path(data_dir) / BACKUP_DIR
 
@@ -156,11 +166,7 @@ def make_backup(source: sqlite3.Connection, data_dir: Path, label: str) -> Path:
 
 def _check_backup(backup: Path) -> None:
     check_file(backup)
-    conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    try:
-        problem = quick_check(conn)
-    finally:
-        conn.close()
+    problem = quick_check_file(backup)
     if problem is not None:
         raise StorageError(f"The backup {backup} is damaged too ({problem}); choose another one.")
 
