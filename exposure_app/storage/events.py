@@ -23,7 +23,8 @@ from exposure_app.risk.links import Link, LinkError, parse_link
 from exposure_app.risk.outflows import ReserveSeries
 from exposure_app.risk.reserve_data import ReserveDataError, series_from_json, series_to_json
 from exposure_app.storage.errors import ConflictError, NotFoundError, StorageError
-from exposure_app.storage.repository import Repository, optional, row_mapper
+from exposure_app.storage.feed_state import EVENT_FEED_STATE, FEED_STATE, FeedState
+from exposure_app.storage.repository import Repository
 
 # Parsed reserve series keyed by (database path, slug, fetched_at). The records
 # are immutable, so threads may share them; the lock guards the dict itself.
@@ -43,22 +44,10 @@ class ImportOutcome:
 
 
 @dataclass(frozen=True, slots=True)
-class FeedState:
-    url: str
-    attempted_at: datetime
-    succeeded_at: datetime | None
-    error: str | None
-    event_count: int
-
-
-@dataclass(frozen=True, slots=True)
 class CachedSeries:
     series: ReserveSeries
     fetched_at: datetime
     source_url: str
-
-
-_FEED_STATE = row_mapper(FeedState, None, from_storage, optional(from_storage), None, None)
 
 
 class RiskEventRepository(Repository):
@@ -218,7 +207,7 @@ class RiskEventRepository(Repository):
                         f"feed event id {event.id!r} is already one of your own events"
                     )
                 self._write(event, now=now, insert=True)
-            self._record_feed(url, now, succeeded=True, error=None, count=len(events))
+            EVENT_FEED_STATE.record(db, url, now, error=None, count=len(events))
         return len(events)
 
     # -- the user's links ------------------------------------------------------------
@@ -270,28 +259,12 @@ class RiskEventRepository(Repository):
 
     # -- feed state ----------------------------------------------------------------
 
-    def _record_feed(self, url: str, now: str, *, succeeded: bool, error: str | None,
-                     count: int | None) -> None:
-        db = self._store.db
-        db.execute(
-            "INSERT INTO event_feed_state (url, attempted_at, succeeded_at, error, event_count) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
-            "attempted_at = excluded.attempted_at, error = excluded.error, "
-            "succeeded_at = COALESCE(excluded.succeeded_at, event_feed_state.succeeded_at), "
-            "event_count = CASE WHEN excluded.succeeded_at IS NULL "
-            "THEN event_feed_state.event_count ELSE excluded.event_count END",
-            [url, now, now if succeeded else None, error, count or 0],
-        )
-
     def record_feed_failure(self, url: str, error: str) -> None:
-        with self._store.transaction():
-            self._record_feed(url, to_storage(utc_now()), succeeded=False, error=error,
-                              count=None)
+        with self._store.transaction() as db:
+            EVENT_FEED_STATE.record(db, url, to_storage(utc_now()), error=error, count=0)
 
     def feed_state(self, url: str) -> FeedState | None:
-        return self._one(
-            "SELECT url, attempted_at, succeeded_at, error, event_count FROM event_feed_state "
-            "WHERE url = ?", [url], _FEED_STATE)
+        return self._one(EVENT_FEED_STATE.select, [url], FEED_STATE)
 
     # -- reserve data cache ----------------------------------------------------------
 

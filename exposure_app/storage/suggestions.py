@@ -8,27 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 
-from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
+from exposure_app.domain.timeutil import to_storage, utc_now
 from exposure_app.risk.news.suggestion import Status, Suggestion
 from exposure_app.storage.errors import NotFoundError, StorageError
-from exposure_app.storage.repository import Repository, Row, optional, row_mapper
+from exposure_app.storage.feed_state import FEED_STATE, NEWS_FEED_STATE, FeedState
+from exposure_app.storage.repository import Repository, Row
 
 _COLUMNS = "id, status, counterparty, category, date, published, body, event_id"
-
-
-@dataclass(frozen=True, slots=True)
-class NewsFeedState:
-    url: str
-    attempted_at: datetime
-    succeeded_at: datetime | None
-    error: str | None
-    entry_count: int
-
-
-_FEED_STATE = row_mapper(NewsFeedState, None, from_storage, optional(from_storage), None, None)
 
 
 class SuggestionRepository(Repository):
@@ -109,21 +97,10 @@ class SuggestionRepository(Repository):
                 db.execute(
                     "INSERT OR IGNORE INTO news_feed_entries (feed_url, entry_key, seen_at) "
                     "VALUES (?, ?, ?)", [feed_url, key, now])
-            ok = error is None
-            db.execute(
-                "INSERT INTO news_feed_state (url, attempted_at, succeeded_at, error, "
-                "entry_count) VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
-                "attempted_at = excluded.attempted_at, error = excluded.error, "
-                "succeeded_at = COALESCE(excluded.succeeded_at, news_feed_state.succeeded_at), "
-                "entry_count = CASE WHEN excluded.succeeded_at IS NULL "
-                "THEN news_feed_state.entry_count ELSE excluded.entry_count END",
-                [feed_url, now, now if ok else None, error, len(entries)],
-            )
+            NEWS_FEED_STATE.record(db, feed_url, now, error=error, count=len(entries))
 
-    def feed_state(self, feed_url: str) -> NewsFeedState | None:
-        return self._one(
-            "SELECT url, attempted_at, succeeded_at, error, entry_count FROM news_feed_state "
-            "WHERE url = ?", [feed_url], _FEED_STATE)
+    def feed_state(self, feed_url: str) -> FeedState | None:
+        return self._one(NEWS_FEED_STATE.select, [feed_url], FEED_STATE)
 
     def forget_feed(self, feed_url: str) -> None:
         with self._store.transaction() as db:
