@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 from exposure_app.cli import cmd_exchange_accounts, cmd_watch_accounts
 from exposure_app.cli.context import CliContext, user_errors
 from exposure_app.cli.options import Action, add_action, add_command
+from exposure_app.cli.tables import Column, TextTable
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.domain.watch_only import watch_target_of
@@ -57,6 +58,10 @@ def _remove_arguments(p: argparse.ArgumentParser) -> None:
                    help="do not ask (scripts): without a terminal to ask on, --yes is required")
 
 
+LISTING = TextTable(Column("ACCOUNT", "<24"), Column("KIND", "<17"), Column("CUSTODIAN", "<14"),
+                    Column("LAST SNAPSHOT"))
+
+
 class AccountRow(TypedDict):
     """One account in ``accounts list`` (and its ``--json`` output)."""
 
@@ -97,12 +102,12 @@ def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.out("No accounts yet. Add one with 'accounts add-manual', 'accounts add-wallet' "
                 "or 'accounts add-exchange'.")
         return 0
-    ctx.out(f"{'ACCOUNT':<24} {'KIND':<17} {'CUSTODIAN':<14} LAST SNAPSHOT")
+    ctx.out(LISTING.header())
     for row in rows:
         where = row["counterparty"] or ("watch-only" if row["watch"] else "self-custody")
         when = row["snapshot_at"].strftime("%Y-%m-%d %H:%M UTC") if row["snapshot_at"] else "never"
         stale = f"  STALE: {row['stale_reason']}" if row["stale"] else ""
-        ctx.out_painted(f"{row['account']:<24} {row['kind']:<17} {where:<14} {when}{stale}",
+        ctx.out_painted(LISTING.line(row["account"], row["kind"], where, when + stale),
                         "warn" if row["stale"] else None)
     return 0
 

@@ -22,6 +22,7 @@ from exposure_app.cli.options import (
     published_arg,
     to_file_or_stdout,
 )
+from exposure_app.cli.tables import Column, TextTable
 from exposure_app.reports.event_files import write_events_file
 from exposure_app.risk.event_io import EventFileError, load_shipped_events
 from exposure_app.risk.events import CATEGORIES, EventError, EventSetError, Origin
@@ -135,6 +136,10 @@ def _raw(args: argparse.Namespace) -> dict:
     return raw
 
 
+LISTING = TextTable(Column("DATE", "<10", gap="  "), Column("COUNTERPARTY", "<14"),
+                    Column("CATEGORY", "<16"), Column("TITLE"))
+
+
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     counterparty = None
     if args.counterparty is not None:
@@ -146,12 +151,12 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.emit_json({"as_of": as_of, "events": [_listed(e, as_of) for e in events]})
         return 0
     if events:
-        ctx.out(f"{'DATE':<10}  {'COUNTERPARTY':<14} {'CATEGORY':<16} TITLE")
+        ctx.out(LISTING.header())
     for e in events:
         mark = "" if e.origin is Origin.SHIPPED else f" [{e.origin.value}]"
         if e.published_day != e.date:
             mark += f" (public {e.published_day})"
-        ctx.out(f"{e.date}  {e.counterparty:<14} {e.category.value:<16} {e.title}{mark}")
+        ctx.out(LISTING.line(e.date.isoformat(), e.counterparty, e.category.value, e.title + mark))
     if not events:
         ctx.out("No events.")
     return 0

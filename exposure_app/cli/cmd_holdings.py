@@ -9,6 +9,7 @@ from typing import TypedDict
 
 from exposure_app.cli.context import CliContext, UserError, format_money, parse_as_of, user_errors
 from exposure_app.cli.options import Action, add_as_of, add_command, instant_arg
+from exposure_app.cli.tables import Column, TextTable
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.suggest import did_you_mean
 from exposure_app.domain.timeutil import utc_now
@@ -143,6 +144,10 @@ def holding_rows(ctx: CliContext, accounts, as_of) -> list[HoldingRow]:
     return rows
 
 
+LISTING = TextTable(Column("ACCOUNT", "<22"), Column("WALLET", "<14"), Column("ASSET", "<8"),
+                    Column("AMOUNT", ">20", gap="  "), Column("VALUE"))
+
+
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     as_of = parse_as_of(args.as_of)
     accounts = [ctx.account(args.account)] if args.account else ctx.store.accounts.list()
@@ -154,8 +159,8 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if not rows:
         ctx.out("No holdings recorded.")
         return 0
-    ctx.out(f"{'ACCOUNT':<22} {'WALLET':<14} {'ASSET':<8} {'AMOUNT':>20}  VALUE")
+    ctx.out(LISTING.header())
     for r in rows:
-        ctx.out(f"{r['account']:<22} {r['wallet']:<14} {r['asset']:<8} {r['total']:>20}  "
-                f"{format_money(r['value'], currency)}")
+        ctx.out(LISTING.line(r["account"], r["wallet"], r["asset"], r["total"],
+                             format_money(r["value"], currency)))
     return 0

@@ -6,6 +6,7 @@ import argparse
 
 from exposure_app.cli.context import CliContext, UserError, user_errors
 from exposure_app.cli.options import Action, add_command
+from exposure_app.cli.tables import Column, TextTable
 from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.suggest import did_you_mean
 from exposure_app.services.network_proxy import set_proxy
@@ -27,15 +28,18 @@ def _set_arguments(p: argparse.ArgumentParser) -> None:
                                  "codes are case-insensitive")
 
 
+LISTING = TextTable(Column("SETTING", "<32"), Column("VALUE", "<12"), Column("MEANING"))
+
+
 def show(args: argparse.Namespace, ctx: CliContext) -> int:
     values = ctx.settings.as_dict()
     if args.json:
         ctx.emit_json(values)
         return 0
     declared = {s.key: s for s in ctx.settings.declared().values()}
-    ctx.out(f"{'SETTING':<32} {'VALUE':<12} MEANING")
+    ctx.out(LISTING.header())
     for key, value in values.items():
-        ctx.out(f"{key:<32} {value!s:<12} {declared[key].help}")
+        ctx.out(LISTING.line(key, str(value), declared[key].help))
     return 0
 
 
