@@ -66,7 +66,9 @@ class WithdrawalDestinationDialog(QDialog):
             layout.addWidget(muted(f"No watch-only account can receive {row.asset}. Add one with "
                                    "Accounts → Add watch-only address…"))
         if current is not None and current.confirmed:
-            layout.addWidget(muted(f"Arrived: {current.amount} {row.asset} in {current.txid}."))
+            layout.addWidget(muted(f"Arrived: {current.amount} {row.asset} in {current.txid}."
+                                   if current.txid else
+                                   f"Arrived: {current.amount} {row.asset}; {current.basis}."))
         layout.addWidget(muted("A sync ticks the item when the amount (less the network fee) "
                                "arrives there after the plan was made."))
         self.error_label = QLabel(self)
