@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import IntEnum
-from typing import ClassVar
 
 from PySide6.QtGui import QBrush, QColor
 
@@ -24,7 +22,7 @@ from exposure_app.ui.models.freshness_model import (
     STATE_LABELS,
     freshness_rows,
 )
-from exposure_app.ui.models.table_model import RowTableModel
+from exposure_app.ui.models.table_model import RowTableModel, TableColumns, time_key
 
 PERMISSION_TEXT = {
     PermissionLevel.READ_ONLY: "Read-only",
@@ -70,18 +68,14 @@ def account_rows(store: ProfileStore, report: ExposureReport, directory: Counter
 
 
 class AccountsModel(RowTableModel):
-    class Columns(IntEnum):
-        NAME = 0
-        KIND = 1
-        COUNTERPARTY = 2
-        STATUS = 3
-        LAST_SYNC = 4
-        PERMISSIONS = 5
-        COVERAGE = 6
-
-    HEADERS: ClassVar[dict[int, str]] = {
-        0: "Account", 1: "Kind", 2: "Custodian", 3: "Status", 4: "Last good data",
-        5: "Key permissions", 6: "Coverage (wallets read)"}
+    class Columns(TableColumns):
+        NAME = "Account"
+        KIND = "Kind"
+        COUNTERPARTY = "Custodian"
+        STATUS = "Status"
+        LAST_SYNC = "Last good data"
+        PERMISSIONS = "Key permissions"
+        COVERAGE = "Coverage (wallets read)"
 
     def display(self, r: AccountRow, c) -> str:
         col = self.Columns
@@ -100,8 +94,8 @@ class AccountsModel(RowTableModel):
 
     def raw(self, r: AccountRow, c):
         if c == self.Columns.LAST_SYNC:
-            return r.last_sync.timestamp() if r.last_sync else 0.0
-        return self.display(r, c).casefold()
+            return time_key(r.last_sync)
+        return super().raw(r, c)
 
     def foreground(self, r: AccountRow, c):
         if c == self.Columns.STATUS:

@@ -5,13 +5,9 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from enum import IntEnum
-from typing import ClassVar
-
 from exposure_app.domain.asset_totals import AssetTotal
 from exposure_app.ui.formatting import format_amount, format_money, format_share
-from exposure_app.ui.models.table_model import RowTableModel
+from exposure_app.ui.models.table_model import NUMERIC, RowTableModel, TableColumns, number_key
 
 MAX_PLACES_SHOWN = 4
 
@@ -23,17 +19,14 @@ def where_text(total: AssetTotal) -> str:
 
 
 class AssetTotalsModel(RowTableModel):
-    class Columns(IntEnum):
-        ASSET = 0
-        AMOUNT = 1
-        VALUE = 2
-        SHARE = 3
-        CUSTODIAL = 4
-        WHERE = 5
+    class Columns(TableColumns):
+        ASSET = "Asset"
+        AMOUNT = "Total amount", NUMERIC
+        VALUE = "Value", NUMERIC
+        SHARE = "Share", NUMERIC
+        CUSTODIAL = "With custodians", NUMERIC
+        WHERE = "Where"
 
-    HEADERS: ClassVar[dict[int, str]] = {0: "Asset", 1: "Total amount", 2: "Value", 3: "Share",
-                                         4: "With custodians", 5: "Where"}
-    NUMERIC = frozenset({1, 2, 3, 4})
     currency = ""
 
     def display(self, r: AssetTotal, c) -> str:
@@ -49,13 +42,9 @@ class AssetTotalsModel(RowTableModel):
 
     def raw(self, r: AssetTotal, c):
         col = self.Columns
-        cells: dict[object, str | Decimal | None] = {
-            col.ASSET: r.asset, col.AMOUNT: r.amount, col.VALUE: r.value,
-            col.SHARE: r.share, col.CUSTODIAL: r.custodial_fraction, col.WHERE: where_text(r)}
-        value = cells[c]
-        if isinstance(value, str):
-            return value.casefold()
-        return -1.0 if value is None else float(value)
+        numbers = {col.AMOUNT: r.amount, col.VALUE: r.value, col.SHARE: r.share,
+                   col.CUSTODIAL: r.custodial_fraction}
+        return number_key(numbers[c]) if c in numbers else super().raw(r, c)
 
     def tooltip(self, r: AssetTotal, c):
         return "\n".join(f"{p.account}: {format_amount(p.amount)} {r.asset}"

@@ -6,16 +6,13 @@ Threading: GUI thread only.
 from __future__ import annotations
 
 from datetime import date
-from enum import IntEnum
-from typing import ClassVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.risk.events import RiskEvent
 from exposure_app.ui.formatting import format_compact_money
-from exposure_app.ui.models import SORT_ROLE, change_filter
-from exposure_app.ui.models.table_model import RowTableModel
+from exposure_app.ui.models import change_filter
+from exposure_app.ui.models.table_model import NUMERIC, RowFilter, RowTableModel, TableColumns, number_key
 
 CATEGORY_LABELS = {
     "insolvency": "Insolvency", "withdrawal_halt": "Withdrawal halt", "hack": "Hack",
@@ -26,19 +23,14 @@ ORIGIN_LABELS = {"shipped": "History", "user": "Yours", "feed": "Feed", "derived
 
 
 class EventsModel(RowTableModel):
-    class Columns(IntEnum):
-        DATE = 0
-        COUNTERPARTY = 1
-        CATEGORY = 2
-        TITLE = 3
-        MAGNITUDE = 4
-        ORIGIN = 5
-        SOURCES = 6
-
-    HEADERS: ClassVar[dict[int, str]] = {
-        0: "Date", 1: "Counterparty", 2: "Category", 3: "Title", 4: "Magnitude",
-               5: "Origin", 6: "Sources"}
-    NUMERIC = frozenset({4})
+    class Columns(TableColumns):
+        DATE = "Date"
+        COUNTERPARTY = "Counterparty"
+        CATEGORY = "Category"
+        TITLE = "Title"
+        MAGNITUDE = "Magnitude", NUMERIC
+        ORIGIN = "Origin"
+        SOURCES = "Sources"
 
     def __init__(self, names: dict[str, str] | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -62,10 +54,10 @@ class EventsModel(RowTableModel):
         if c == col.DATE:
             return e.date.toordinal()
         if c == col.MAGNITUDE:
-            return float(e.magnitude_usd) if e.magnitude_usd is not None else -1.0
+            return number_key(e.magnitude_usd)
         if c == col.SOURCES:
             return len(e.sources)
-        return self.display(e, c).casefold()
+        return super().raw(e, c)
 
     def tooltip(self, e: RiskEvent, c):
         return e.summary or None
@@ -76,10 +68,9 @@ class EventsModel(RowTableModel):
         return None
 
 
-class EventsFilter(QSortFilterProxyModel):
+class EventsFilter(RowFilter):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self.counterparty = ""
         self.category = ""
         self.since: date | None = None
@@ -94,11 +85,7 @@ class EventsFilter(QSortFilterProxyModel):
 
         change_filter(self, apply)
 
-    def filterAcceptsRow(self, source_row: int,
-                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, EventsModel)
-        e: RiskEvent = model.row_at(source_row)
+    def accepts(self, e: RiskEvent) -> bool:
         if self.counterparty and e.counterparty != self.counterparty:
             return False
         if self.category and e.category.value != self.category:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import IntEnum
-from typing import ClassVar
 
 from PySide6.QtGui import QBrush, QColor
 
@@ -16,7 +14,7 @@ from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import AccountKind, SnapshotStatus
 from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.ui.formatting import format_age, format_time
-from exposure_app.ui.models.table_model import RowTableModel
+from exposure_app.ui.models.table_model import RowTableModel, TableColumns, time_key
 
 KIND_LABELS = {
     AccountKind.EXCHANGE_API: "Exchange (API)",
@@ -84,15 +82,12 @@ AS_OF_LABELS = {"ok": "Synced", "syncing": "Synced"}
 
 
 class FreshnessModel(RowTableModel):
-    class Columns(IntEnum):
-        ACCOUNT = 0
-        KIND = 1
-        STATE = 2
-        LAST_GOOD = 3
-        DETAIL = 4
-
-    HEADERS: ClassVar[dict[int, str]] = {
-        0: "Account", 1: "Kind", 2: "Status", 3: "Last good data", 4: "Detail"}
+    class Columns(TableColumns):
+        ACCOUNT = "Account"
+        KIND = "Kind"
+        STATE = "Status"
+        LAST_GOOD = "Last good data"
+        DETAIL = "Detail"
 
     #: the instant ages count from: ``None`` for now (live), else the window's as-of date
     as_of: datetime | None = None
@@ -110,8 +105,8 @@ class FreshnessModel(RowTableModel):
     def raw(self, r: FreshnessRow, c):
         col = self.Columns
         if c == col.LAST_GOOD:
-            return r.last_good.timestamp() if r.last_good else 0.0
-        return self.display(r, c).casefold()
+            return time_key(r.last_good)
+        return super().raw(r, c)
 
     def foreground(self, r: FreshnessRow, c):
         if c == self.Columns.STATE:

@@ -8,10 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from enum import IntEnum
-from typing import ClassVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
@@ -20,7 +18,7 @@ from exposure_app.domain.models import AccountKind
 from exposure_app.domain.money import share
 from exposure_app.ui.formatting import format_amount, format_money, format_share
 from exposure_app.ui.models import SORT_ROLE, change_filter
-from exposure_app.ui.models.table_model import RowTableModel
+from exposure_app.ui.models.table_model import NUMERIC, RowFilter, RowTableModel, TableColumns, number_key
 
 MANUAL_WALLET = "main"   # services.manual_holdings.make_holding's wallet
 
@@ -68,22 +66,20 @@ def holding_rows(report: ExposureReport, directory: CounterpartyDirectory) -> li
 
 
 class HoldingsModel(RowTableModel):
-    class Columns(IntEnum):
-        ACCOUNT = 0
-        COUNTERPARTY = 1
-        WALLET = 2
-        ASSET = 3
-        FREE = 4
-        LOCKED = 5
-        TOTAL = 6
-        PRICE = 7
-        VALUE = 8
-        SHARE = 9
+    class Columns(TableColumns):
+        ACCOUNT = "Account"
+        COUNTERPARTY = "Custodian"
+        WALLET = "Wallet"
+        ASSET = "Asset"
+        FREE = "Free", NUMERIC
+        LOCKED = "Locked", NUMERIC
+        TOTAL = "Total", NUMERIC
+        PRICE = "Price", NUMERIC
+        VALUE = "Value", NUMERIC
+        SHARE = "Share", NUMERIC
 
-    HEADERS: ClassVar[dict[int, str]] = {
-        0: "Account", 1: "Custodian", 2: "Wallet", 3: "Asset", 4: "Free", 5: "Locked",
-        6: "Total", 7: "Price", 8: "Value", 9: "Share"}
-    NUMERIC = frozenset({4, 5, 6, 7, 8, 9})
+    #: the columns whose header names the base currency
+    IN_CURRENCY = (Columns.PRICE, Columns.VALUE)
     currency = ""
 
     def set_rows(self, rows) -> bool:
@@ -91,14 +87,14 @@ class HoldingsModel(RowTableModel):
         currency = rows[0].currency if rows else self.currency
         if currency != self.currency:
             self.currency = currency
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 7, 8)
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, min(self.IN_CURRENCY),
+                                        max(self.IN_CURRENCY))
         return super().set_rows(rows)
 
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        text = super().headerData(section, orientation, role)
-        if role == Qt.ItemDataRole.DisplayRole and section in (7, 8) and self.currency:
-            return f"{text} ({self.currency})"
-        return text
+    def header_text(self, column) -> str:
+        if column in self.IN_CURRENCY and self.currency:
+            return f"{column.header} ({self.currency})"
+        return column.header
 
     def display(self, r: HoldingRow, c) -> str:
         col = self.Columns
@@ -115,15 +111,9 @@ class HoldingsModel(RowTableModel):
 
     def raw(self, r: HoldingRow, c):
         col = self.Columns
-        value = {
-            col.ACCOUNT: r.account.casefold(), col.COUNTERPARTY: r.counterparty.casefold(),
-            col.WALLET: r.wallet.casefold(), col.ASSET: r.asset.casefold(), col.FREE: r.free,
-            col.LOCKED: r.locked, col.TOTAL: r.total, col.PRICE: r.price, col.VALUE: r.value,
-            col.SHARE: r.share,
-        }[c]
-        if isinstance(value, Decimal):
-            return float(value)
-        return -1.0 if value is None else value
+        numbers = {col.FREE: r.free, col.LOCKED: r.locked, col.TOTAL: r.total,
+                   col.PRICE: r.price, col.VALUE: r.value, col.SHARE: r.share}
+        return number_key(numbers[c]) if c in numbers else super().raw(r, c)
 
     def foreground(self, r: HoldingRow, c):
         if r.value is None and c in (self.Columns.PRICE, self.Columns.VALUE):
@@ -141,19 +131,18 @@ class HoldingsModel(RowTableModel):
 
     def copy_text(self, rows: list[int]) -> str:
         """Tab-separated text of ``rows`` with a header, for the clipboard."""
-        lines = ["\t".join(self.HEADERS[c] for c in self.Columns)]
+        lines = ["\t".join(c.header for c in self.Columns)]
         for row in rows:
             record = self._rows[row]
             lines.append("\t".join(self.display(record, c) for c in self.Columns))
         return "\n".join(lines) + "\n"
 
 
-class HoldingsFilter(QSortFilterProxyModel):
+class HoldingsFilter(RowFilter):
     """Text filter over account, custodian, wallet and asset; plus account and custodian."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
         self._text = ""
         self._account = ""
@@ -168,11 +157,7 @@ class HoldingsFilter(QSortFilterProxyModel):
     def set_counterparty(self, name: str) -> None:
         change_filter(self, lambda: setattr(self, "_counterparty", name))
 
-    def filterAcceptsRow(self, source_row: int,
-                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, HoldingsModel)
-        r: HoldingRow = model.row_at(source_row)
+    def accepts(self, r: HoldingRow) -> bool:
         if self._account and r.account != self._account:
             return False
         if self._counterparty and r.counterparty != self._counterparty:

@@ -1,29 +1,80 @@
 """A small base for read-only table models over a tuple of frozen rows.
 
-Subclasses declare ``Columns`` (an ``IntEnum``), ``HEADERS`` and implement
-:meth:`display` and :meth:`raw`. :meth:`set_rows` resets only when the rows
-really changed, so refreshing an unchanged view costs nothing and keeps the
-selection.
+A subclass declares its columns once, as a :class:`TableColumns` enum named
+``Columns`` (each member's header and whether it is a right-aligned number),
+and implements :meth:`RowTableModel.display`; it overrides
+:meth:`RowTableModel.raw` for the columns that do not sort by their folded
+text, and the other per-cell hooks (tooltip, colour, font, check state, edit
+text) where it has something to say. The base answers every Qt role from those
+hooks, so a model holds no role switch of its own. :meth:`set_rows` resets only
+when the rows really changed, so refreshing an unchanged view costs nothing and
+keeps the selection. Its view sorts and filters through a :class:`RowFilter`.
 
 Threading: GUI thread only.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from enum import IntEnum
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from exposure_app.ui.models import LEFT, RIGHT, ROW_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
+NUMERIC = True
+"""Second item of a column's declaration: the column holds a number (right-aligned)."""
+
+
+class TableColumns(IntEnum):
+    """A model's columns, numbered from 0 in the order they are written.
+
+    ``NAME = "Account"`` declares a text column headed "Account";
+    ``VALUE = "Value", NUMERIC`` a right-aligned number.
+    """
+
+    header: str
+    numeric: bool
+
+    def __new__(cls, header: str, numeric: bool = False) -> TableColumns:
+        value = len(cls.__members__)
+        member = int.__new__(cls, value)
+        member._value_ = value
+        member.header = header
+        member.numeric = numeric
+        return member
+
+    @classmethod
+    def at(cls, section: int) -> TableColumns:
+        """The column at ``section`` (a lookup by number; the header built it)."""
+        return cls(section)  # type: ignore[arg-type]  # Enum's lookup, not __new__ above
+
+    @property
+    def alignment(self) -> Qt.AlignmentFlag:
+        return RIGHT if self.numeric else LEFT
+
+
+def number_key(value: Decimal | float | int | None) -> float:
+    """Sort key of an optional number: a missing one (unpriced, unknown) sorts below zero."""
+    return -1.0 if value is None else float(value)
+
+
+def time_key(value: datetime | None) -> float:
+    """Sort key of an optional instant: never (``None``) sorts first."""
+    return value.timestamp() if value is not None else 0.0
 
 
 class RowTableModel(QAbstractTableModel):
-    Columns: ClassVar[type[IntEnum]]
-    HEADERS: ClassVar[dict[int, str]]
-    NUMERIC: ClassVar[frozenset[int]] = frozenset()
+    Columns: ClassVar[type[TableColumns]]
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -45,6 +96,9 @@ class RowTableModel(QAbstractTableModel):
     def row_at(self, row: int):
         return self._rows[row]
 
+    def header_text(self, column: TableColumns) -> str:
+        return column.header
+
     # -- Qt interface ----------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
@@ -56,17 +110,18 @@ class RowTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.Columns):
             return None
+        column = self.Columns.at(section)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return self.header_text(column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if section in self.NUMERIC else LEFT
+            return column.alignment
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         record = self._rows[index.row()]
-        column = self.Columns(index.column())
+        column = self.Columns.at(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display(record, column)
         if role == SORT_ROLE:
@@ -74,13 +129,19 @@ class RowTableModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return record
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in self.NUMERIC else LEFT
+            return column.alignment
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(record, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             return self.foreground(record, column)
         if role == Qt.ItemDataRole.DecorationRole:
             return self.decoration(record, column)
+        if role == Qt.ItemDataRole.FontRole:
+            return self.font(record, column)
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return self.check_state(record, column)
+        if role == Qt.ItemDataRole.EditRole:
+            return self.edit_text(record, column)
         return None
 
     # -- to implement ----------------------------------------------------------
@@ -88,14 +149,45 @@ class RowTableModel(QAbstractTableModel):
     def display(self, record, column) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def raw(self, record, column):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def raw(self, record, column):
+        """The value ``SORT_ROLE`` sorts by: the shown text, case-folded, unless overridden."""
+        return self.display(record, column).casefold()
 
-    def tooltip(self, record, column):
+    def _nothing(self, record, column) -> Any:
         return None
 
-    def foreground(self, record, column):
-        return None
+    #: what a cell shows in the other roles (tooltip, text colour, icon, font, check box,
+    #: text to edit): nothing unless a subclass says
+    tooltip = foreground = decoration = font = check_state = edit_text = _nothing
 
-    def decoration(self, record, column):
-        return None
+
+class RowFilter(QSortFilterProxyModel):
+    """The sorting and filtering proxy of a :class:`RowTableModel`.
+
+    Sorts by ``SORT_ROLE``; keeps the rows that :meth:`accepts` lets through
+    (every row unless a subclass narrows it) and Qt's own text filter, if set.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+
+    def source(self) -> RowTableModel:
+        model = self.sourceModel()
+        assert isinstance(model, RowTableModel)
+        return model
+
+    def accepts(self, record) -> bool:
+        return True
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        return (self.accepts(self.source().row_at(source_row))
+                and super().filterAcceptsRow(source_row, source_parent))
+
+    def record_at(self, index: Index):
+        """The row record behind a (proxy) index of the view."""
+        return self.source().row_at(self.mapToSource(index).row())
+
+    def shown_rows(self) -> list:
+        """The records the view shows, in its order."""
+        return [self.record_at(self.index(i, 0)) for i in range(self.rowCount())]
