@@ -6,15 +6,13 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QMenu,
     QMessageBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,12 +21,12 @@ from exposure_app.domain.models import AccountKind
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.accounts import key_shared_with, remove_account_everywhere
 from exposure_app.storage.errors import StorageError
-from exposure_app.ui.models import SORT_ROLE
 from exposure_app.ui.models.accounts_model import AccountRow, AccountsModel, account_rows
+from exposure_app.ui.models.table_model import RowFilter
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_tool_button, icon_action, menu_button
 from exposure_app.ui.widgets.card_frames import heading, muted
-from exposure_app.ui.widgets.table_columns import fit_columns
+from exposure_app.ui.widgets.table_columns import data_table, fit_columns
 
 
 class AccountsPage(QWidget):
@@ -83,23 +81,13 @@ class AccountsPage(QWidget):
         bar.addWidget(action_tool_button(self.remove_action))
         layout.addLayout(bar)
         self.model = AccountsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = RowFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setAccessibleName("Accounts table")
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(AccountsModel.Columns.COVERAGE, QHeaderView.ResizeMode.Stretch)
+        self.view = data_table(self.proxy, "Accounts table", sort_by=AccountsModel.Columns.NAME,
+                               descending=False)
+        self.view.horizontalHeader().setSectionResizeMode(AccountsModel.Columns.COVERAGE,
+                                                          QHeaderView.ResizeMode.Stretch)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.view.setWordWrap(False)
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
@@ -139,8 +127,7 @@ class AccountsPage(QWidget):
         self._update_buttons()
 
     def selected_rows(self) -> list[AccountRow]:
-        return [self.model.row_at(self.proxy.mapToSource(i).row())
-                for i in self.view.selectionModel().selectedRows()]
+        return [self.proxy.record_at(i) for i in self.view.selectionModel().selectedRows()]
 
     def selected_account_ids(self) -> list[int]:
         return [r.account_id for r in self.selected_rows()]

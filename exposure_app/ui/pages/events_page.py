@@ -19,7 +19,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFileDialog,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +40,7 @@ from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_button, icon_action, menu_button
 from exposure_app.ui.widgets.card_frames import Card, muted
 from exposure_app.ui.widgets.export_button import export_button
+from exposure_app.ui.widgets.table_columns import data_table
 
 EARLIEST = QDate(2010, 1, 1)
 
@@ -138,20 +137,9 @@ class EventsPage(QWidget):
         self.model = EventsModel(self.names, self)
         self.proxy = EventsFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setAccessibleName("Events table")
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(EventsModel.Columns.DATE, Qt.SortOrder.DescendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(EventsModel.Columns.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.view = data_table(self.proxy, "Events table", sort_by=EventsModel.Columns.DATE)
+        self.view.horizontalHeader().setSectionResizeMode(EventsModel.Columns.TITLE,
+                                                          QHeaderView.ResizeMode.Stretch)
         splitter.addWidget(self.view)
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
@@ -258,7 +246,7 @@ class EventsPage(QWidget):
         index = self.view.selectionModel().currentIndex()
         if not index.isValid():
             return None
-        return self.model.row_at(self.proxy.mapToSource(index).row())
+        return self.proxy.record_at(index)
 
     def _show_selected(self) -> None:
         event = self.selected_event()
@@ -320,8 +308,7 @@ class EventsPage(QWidget):
                                                   "JSON (*.json);;CSV (*.csv)")
             if not path:
                 return False
-        shown = [self.model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
-                 for i in range(self.proxy.rowCount())]
+        shown = self.proxy.shown_rows()
         try:
             write_events_file(Path(path), [e for e in shown if not e.is_derived])
         except (OSError, ValueError) as exc:
