@@ -15,6 +15,7 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum
@@ -122,27 +123,14 @@ class RowTableModel(QAbstractTableModel):
             return None
         record = self._rows[index.row()]
         column = self.Columns.at(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(record, column)
         if role == SORT_ROLE:
             return self.raw(record, column)
         if role == ROW_ROLE:
             return record
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return column.alignment
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip(record, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self.foreground(record, column)
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self.decoration(record, column)
-        if role == Qt.ItemDataRole.FontRole:
-            return self.font(record, column)
-        if role == Qt.ItemDataRole.CheckStateRole:
-            return self.check_state(record, column)
-        if role == Qt.ItemDataRole.EditRole:
-            return self.edit_text(record, column)
-        return None
+        hook = CELL_HOOKS.get(role)
+        return None if hook is None else hook(self, record, column)
 
     # -- to implement ----------------------------------------------------------
 
@@ -159,6 +147,21 @@ class RowTableModel(QAbstractTableModel):
     #: what a cell shows in the other roles (tooltip, text colour, icon, font, check box,
     #: text to edit): nothing unless a subclass says
     tooltip = foreground = decoration = font = check_state = edit_text = _nothing
+
+
+CellHook = Callable[[RowTableModel, Any, TableColumns], Any]
+
+#: the hook that answers each role of a cell (a lambda, so that a subclass's override counts)
+CELL_HOOKS: dict[int, CellHook] = {
+    Qt.ItemDataRole.DisplayRole: lambda model, record, column: model.display(record, column),
+    Qt.ItemDataRole.ToolTipRole: lambda model, record, column: model.tooltip(record, column),
+    Qt.ItemDataRole.ForegroundRole: lambda model, record, column: model.foreground(record, column),
+    Qt.ItemDataRole.DecorationRole: lambda model, record, column: model.decoration(record, column),
+    Qt.ItemDataRole.FontRole: lambda model, record, column: model.font(record, column),
+    Qt.ItemDataRole.CheckStateRole: lambda model, record, column: model.check_state(record,
+                                                                                    column),
+    Qt.ItemDataRole.EditRole: lambda model, record, column: model.edit_text(record, column),
+}
 
 
 class RowFilter(QSortFilterProxyModel):

@@ -169,20 +169,24 @@ class AccountsPage(QWidget):
         from exposure_app.ui.dialogs.exchange_account_dialog import ExchangeAccountDialog
 
         dialog = ExchangeAccountDialog(self.state.store, self.secret_store, self)
-        dialog.account_created.connect(self._on_exchange_added)
+        dialog.account_created.connect(self._on_added)
         dialog.open()
         return dialog
 
-    def _on_exchange_added(self, account) -> None:
+    def _on_added(self, account) -> None:
+        self._sync_new(account, f"{account.name} was added.")
+
+    def _sync_new(self, account, what: str) -> None:
+        """After an account was added or got a new key: refresh, say so, and sync it."""
         self.changed.emit()
-        self.message.emit(f"{account.name} was added. Syncing it now…", "info")
+        self.message.emit(f"{what} Syncing it now…", "info")
         self.sync_requested.emit([account.id])
 
     def add_address(self):
         from exposure_app.ui.dialogs.watch_address_dialog import WatchAddressDialog
 
         dialog = WatchAddressDialog(self.state.store, self)
-        dialog.account_created.connect(self._on_exchange_added)   # same: refresh, then sync it
+        dialog.account_created.connect(self._on_added)   # same: refresh, then sync it
         dialog.open()
         return dialog
 
@@ -244,14 +248,10 @@ class AccountsPage(QWidget):
 
         dialog = ReplaceKeyDialog(self.state.store, self.state.store.accounts.get(
             rows[0].account_id), self.secret_store, self)
-        dialog.key_replaced.connect(self._on_key_replaced)
+        dialog.key_replaced.connect(lambda account: self._sync_new(
+            account, f"The API key of {account.name} was replaced."))
         dialog.open()
         return dialog
-
-    def _on_key_replaced(self, account) -> None:
-        self.changed.emit()
-        self.message.emit(f"The API key of {account.name} was replaced. Syncing it now…", "info")
-        self.sync_requested.emit([account.id])
 
     def import_csv(self):
         from exposure_app.ui.dialogs.csv_import_dialog import CsvImportDialog
