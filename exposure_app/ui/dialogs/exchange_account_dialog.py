@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.domain.models import Account
-from exposure_app.domain.timeutil import utc_now
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
 from exposure_app.ui.dialogs.key_check_dialog import KeyCheckDialog
@@ -344,10 +343,4 @@ class ExchangeAccountDialog(KeyCheckDialog):
         except Exception as exc:   # keyring missing, duplicate name...: shown, nothing kept
             self._show_error(f"Not saved: {exc}")
             return False
-        if self.check.error is None:
-            self.store.exchange_state.save_permissions(account.id, self.check.permissions,
-                                                       utc_now())
-        self.account = account
-        self.account_created.emit(account)
-        self.accept()
-        return True
+        return self._saved(account, self.account_created)

@@ -16,9 +16,10 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
+from exposure_app.domain.timeutil import utc_now
 from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR
 from exposure_app.ui.widgets.credential_fields import start_key_check
@@ -59,6 +60,17 @@ class KeyCheckDialog(QDialog):
 
     def _on_test_failed(self, exc: Exception) -> None:
         self._show_error(f"The key could not be tested: {exc}")
+
+    def _saved(self, account, announce: SignalInstance) -> bool:
+        """The key is stored: keep what a passing test read of its permissions, say so
+        through ``announce`` and close."""
+        if self.check is not None and self.check.error is None:
+            self.store.exchange_state.save_permissions(account.id, self.check.permissions,
+                                                       utc_now())
+        self.account = account
+        announce.emit(account)
+        self.accept()
+        return True
 
     def done(self, result: int) -> None:
         for call in self._calls:

@@ -24,7 +24,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QPushButton, QVBoxLayout, QWidget
 
 from exposure_app.domain.models import Account
-from exposure_app.domain.timeutil import utc_now
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
 from exposure_app.ui.dialogs.key_check_dialog import KeyCheckDialog
@@ -149,10 +148,4 @@ class ReplaceKeyDialog(KeyCheckDialog):
         except Exception as exc:   # keyring locked or missing: shown, the old key stays
             self._show_error(f"Not replaced: {exc}")
             return False
-        if self.check is not None and self.check.error is None:
-            self.store.exchange_state.save_permissions(account.id, self.check.permissions,
-                                                       utc_now())
-        self.account = account
-        self.key_replaced.emit(account)
-        self.accept()
-        return True
+        return self._saved(account, self.key_replaced)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
-from exposure_app.domain.models import AccountKind
+from exposure_app.domain.models import AccountKind, Holding
 from exposure_app.domain.money import share
 from exposure_app.ui.formatting import format_amount, format_money, format_share
 from exposure_app.ui.models import SORT_ROLE, change_filter
@@ -25,20 +25,25 @@ MANUAL_WALLET = "main"   # services.manual_holdings.make_holding's wallet
 
 @dataclass(frozen=True, slots=True)
 class HoldingRow:
+    """One holding of the report (its asset, amounts, price and value) where it is shown."""
+
     account: str
     counterparty: str          # display name; "Self-custody" for wallets
     counterparty_id: str
-    wallet: str
-    asset: str
-    free: Decimal
-    locked: Decimal
-    total: Decimal
-    price: Decimal | None
-    value: Decimal | None
+    wallet: str                # as shown: "" for the one wallet of a hand-recorded account
+    holding: Holding
     share: Decimal | None
     currency: str
     taken_at: datetime | None
     stale: bool
+
+    @property
+    def asset(self) -> str:
+        return self.holding.asset
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.holding.value
 
 
 def holding_rows(report: ExposureReport, directory: CounterpartyDirectory) -> list[HoldingRow]:
@@ -56,8 +61,7 @@ def holding_rows(report: ExposureReport, directory: CounterpartyDirectory) -> li
             wallet = ("" if account.kind is not AccountKind.EXCHANGE_API
                       and h.wallet == MANUAL_WALLET else h.wallet)
             rows.append(HoldingRow(
-                account.name, cp_name, cp_id, wallet, h.asset, h.free, h.locked, h.total,
-                h.price, h.value,
+                account.name, cp_name, cp_id, wallet, h,
                 share(h.value, report.net_worth) if h.value is not None else None,
                 report.base_currency, snapshot.taken_at, state.is_stale,
             ))
@@ -98,11 +102,12 @@ class HoldingsModel(RowTableModel):
 
     def display(self, r: HoldingRow, c) -> str:
         col = self.Columns
+        h = r.holding
         return {
             col.ACCOUNT: r.account, col.COUNTERPARTY: r.counterparty, col.WALLET: r.wallet,
-            col.ASSET: r.asset, col.FREE: format_amount(r.free), col.LOCKED: format_amount(r.locked),
-            col.TOTAL: format_amount(r.total),
-            col.PRICE: format_money(r.price, r.currency, with_currency=False) if r.price is not None
+            col.ASSET: h.asset, col.FREE: format_amount(h.free), col.LOCKED: format_amount(h.locked),
+            col.TOTAL: format_amount(h.total),
+            col.PRICE: format_money(h.price, r.currency, with_currency=False) if h.price is not None
             else "unpriced",
             col.VALUE: format_money(r.value, r.currency, with_currency=False)
             if r.value is not None else "unpriced",
@@ -111,8 +116,9 @@ class HoldingsModel(RowTableModel):
 
     def raw(self, r: HoldingRow, c):
         col = self.Columns
-        numbers = {col.FREE: r.free, col.LOCKED: r.locked, col.TOTAL: r.total,
-                   col.PRICE: r.price, col.VALUE: r.value, col.SHARE: r.share}
+        h = r.holding
+        numbers = {col.FREE: h.free, col.LOCKED: h.locked, col.TOTAL: h.total,
+                   col.PRICE: h.price, col.VALUE: h.value, col.SHARE: r.share}
         return number_key(numbers[c]) if c in numbers else super().raw(r, c)
 
     def foreground(self, r: HoldingRow, c):
