@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +40,7 @@ from exposure_app.ui.widgets.action_button import action_button, icon_action, me
 from exposure_app.ui.widgets.card_frames import Card, muted
 from exposure_app.ui.widgets.export_button import export_button
 from exposure_app.ui.widgets.table_columns import data_table
+from exposure_app.ui.widgets.table_splitter import TableSplitter, scrolled
 
 EARLIEST = QDate(2010, 1, 1)
 
@@ -132,15 +132,12 @@ class EventsPage(QWidget):
         actions.addWidget(self.edit_button)
         actions.addWidget(self.remove_button)
         layout.addLayout(actions)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter = splitter
         self.model = EventsModel(self.names, self)
         self.proxy = EventsFilter(self)
         self.proxy.setSourceModel(self.model)
         self.view = data_table(self.proxy, "Events table", sort_by=EventsModel.Columns.DATE)
         self.view.horizontalHeader().setSectionResizeMode(EventsModel.Columns.TITLE,
                                                           QHeaderView.ResizeMode.Stretch)
-        splitter.addWidget(self.view)
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
         lower_layout.setContentsMargins(0, 8, 0, 0)
@@ -161,20 +158,15 @@ class EventsPage(QWidget):
         self.signals_card.body.addWidget(self.signals_text, 1)
         lower_layout.addWidget(details_card, 3)
         lower_layout.addWidget(self.signals_card, 2)
-        splitter.addWidget(lower)
         from exposure_app.ui.widgets.news_suggestions import SuggestionsPanel
 
         self.suggestions = SuggestionsPanel(state, self.names)
         self.suggestions.changed.connect(self._after_change)
         self.suggestions.message.connect(self.message)
         self.suggestions.install_on(self)
-        splitter.addWidget(self.suggestions)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setStretchFactor(2, 1)
-        # the table first: at 1024x640 the details and the suggestions took all but two rows
-        splitter.setSizes([600, 150, 150])
-        layout.addWidget(splitter, 1)
+        # the table first: at 1024x640 the details and the suggestions took all but four rows
+        self.splitter = TableSplitter(self.view, lower, scrolled(self.suggestions))
+        layout.addWidget(self.splitter, 1)
         self.count = muted()
         layout.addWidget(self.count)
         self._calls: list[BackgroundCall] = []
