@@ -51,6 +51,7 @@ from exposure_app.services.checklist_service import (
 )
 from exposure_app.services.reports import ReportError, ReportOptions, write_report
 from exposure_app.ui.models.checklist_model import ChecklistModel, Col, format_money
+from exposure_app.ui.widgets.tick_boxes import TickBoxDelegate
 from exposure_app.ui.widgets.withdrawal_test_reminders import WithdrawalTestReminders
 
 
@@ -119,6 +120,7 @@ class ChecklistPage(QWidget):
         self.model.on_edit = self._edit
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(Col.DONE, TickBoxDelegate(self.table))
         self.table.setAccessibleName("Checklist items")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
