@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from exposure_app.domain.asset_totals import AssetTotal
 from exposure_app.ui.formatting import format_amount, format_money, format_share
-from exposure_app.ui.models.table_model import NUMERIC, RowTableModel, TableColumns, number_key
+from exposure_app.ui.models.table_model import (
+    Column,
+    RowTableModel,
+    TableColumns,
+    number_column,
+    number_key,
+)
 
 MAX_PLACES_SHOWN = 4
 
@@ -20,31 +26,20 @@ def where_text(total: AssetTotal) -> str:
 
 class AssetTotalsModel(RowTableModel):
     class Columns(TableColumns):
-        ASSET = "Asset"
-        AMOUNT = "Total amount", NUMERIC
-        VALUE = "Value", NUMERIC
-        SHARE = "Share", NUMERIC
-        CUSTODIAL = "With custodians", NUMERIC
-        WHERE = "Where"
+        ASSET = Column("Asset", lambda r: r.asset)
+        AMOUNT = number_column("Total amount", lambda r: r.amount, format_amount)
+        VALUE = Column("Value", sort=lambda r: number_key(r.value), numeric=True)  # in currency
+        SHARE = number_column("Share", lambda r: r.share, lambda v: format_share(v, places=2))
+        CUSTODIAL = number_column("With custodians", lambda r: r.custodial_fraction,
+                                  lambda v: format_share(v, places=0))
+        WHERE = Column("Where", where_text)
 
     currency = ""
 
     def display(self, r: AssetTotal, c) -> str:
-        col = self.Columns
-        if c == col.VALUE:
+        if c == self.Columns.VALUE:
             return format_money(r.value, self.currency) if r.value is not None else "unpriced"
-        return {
-            col.ASSET: r.asset, col.AMOUNT: format_amount(r.amount),
-            col.SHARE: format_share(r.share, places=2),
-            col.CUSTODIAL: format_share(r.custodial_fraction, places=0),
-            col.WHERE: where_text(r),
-        }[c]
-
-    def raw(self, r: AssetTotal, c):
-        col = self.Columns
-        numbers = {col.AMOUNT: r.amount, col.VALUE: r.value, col.SHARE: r.share,
-                   col.CUSTODIAL: r.custodial_fraction}
-        return number_key(numbers[c]) if c in numbers else super().raw(r, c)
+        return super().display(r, c)
 
     def tooltip(self, r: AssetTotal, c):
         return "\n".join(f"{p.account}: {format_amount(p.amount)} {r.asset}"

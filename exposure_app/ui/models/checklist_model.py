@@ -19,7 +19,7 @@ from exposure_app.ui.formatting import format_amount
 from exposure_app.ui.formatting import format_money as _format_money
 from exposure_app.ui.level_colours import LEVEL_COLOURS
 from exposure_app.ui.models.table_model import (
-    NUMERIC,
+    Column,
     Index,
     RowTableModel,
     TableColumns,
@@ -38,17 +38,26 @@ def format_money(value: Decimal | None, currency: str) -> str:
     return _format_money(value, currency)
 
 
+def _done_text(r: ChecklistRow) -> str:
+    return ("by sync" if r.done_by == "sync" else "") if r.done else ""
+
+
+def _amount_text(r: ChecklistRow) -> str:
+    return "" if r.total is None else f"{format_amount(r.total)} {r.asset or ''}".strip()
+
+
 class Col(TableColumns):
-    DONE = "Done"
-    CUSTODIAN = "Custodian"
-    ITEM = "What to do"
-    AMOUNT = "Amount", NUMERIC
-    VALUE = "Value", NUMERIC
-    UNLOCK = "Unlock first"
-    NETWORKS = "Withdrawal networks"
-    MEMO = "Memo/tag"
-    DUST = "Dust"
-    NOTE = "Note (e.g. tx id)"
+    DONE = Column("Done", _done_text, sort=lambda r: int(r.done))
+    CUSTODIAN = Column("Custodian", lambda r: r.counterparty_name
+                       or ("Before you start" if r.kind == "step" else ""))
+    ITEM = Column("What to do", lambda r: r.title + ("" if r.listed else " (no longer held there)"))
+    AMOUNT = Column("Amount", _amount_text, sort=lambda r: number_key(r.total), numeric=True)
+    VALUE = Column("Value", sort=lambda r: number_key(r.value), numeric=True)  # in the currency
+    UNLOCK = Column("Unlock first", lambda r: r.unlock)
+    NETWORKS = Column("Withdrawal networks", lambda r: r.networks)
+    MEMO = Column("Memo/tag", lambda r: r.memo)
+    DUST = Column("Dust", lambda r: r.dust)
+    NOTE = Column("Note (e.g. tx id)", lambda r: r.note)
 
 
 class ChecklistModel(RowTableModel):
@@ -64,30 +73,12 @@ class ChecklistModel(RowTableModel):
         self.currency = "USD"
         self.on_edit: Callable[[ChecklistRow, bool | None, str | None], bool] | None = None
 
-    def display(self, r: ChecklistRow, c: Col):
-        if c is Col.DONE:
-            return ("by sync" if r.done_by == "sync" else "") if r.done else ""
-        if c is Col.CUSTODIAN:
-            return r.counterparty_name or ("Before you start" if r.kind == "step" else "")
-        if c is Col.ITEM:
-            return r.title + ("" if r.listed else " (no longer held there)")
-        if c is Col.AMOUNT:
-            return "" if r.total is None else f"{format_amount(r.total)} {r.asset or ''}".strip()
+    def display(self, r: ChecklistRow, c) -> str:
         if c is Col.VALUE:
             if r.kind == "step":
                 return ""
             return format_money(r.value, self.currency) if r.value is not None else "unpriced"
-        return {Col.UNLOCK: r.unlock, Col.NETWORKS: r.networks, Col.MEMO: r.memo,
-                Col.DUST: r.dust, Col.NOTE: r.note}[c]
-
-    def raw(self, r: ChecklistRow, c: Col):
-        if c is Col.VALUE:
-            return number_key(r.value)
-        if c is Col.AMOUNT:
-            return number_key(r.total)
-        if c is Col.DONE:
-            return int(r.done)
-        return super().raw(r, c)
+        return super().display(r, c)
 
     def tooltip(self, r: ChecklistRow, c: Col):
         if c is Col.ITEM:

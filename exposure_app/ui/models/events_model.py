@@ -12,7 +12,13 @@ from PySide6.QtGui import QBrush, QColor
 from exposure_app.risk.events import RiskEvent
 from exposure_app.ui.formatting import format_compact_money
 from exposure_app.ui.models import change_filter
-from exposure_app.ui.models.table_model import NUMERIC, RowFilter, RowTableModel, TableColumns, number_key
+from exposure_app.ui.models.table_model import (
+    Column,
+    RowFilter,
+    RowTableModel,
+    TableColumns,
+    number_column,
+)
 
 CATEGORY_LABELS = {
     "insolvency": "Insolvency", "withdrawal_halt": "Withdrawal halt", "hack": "Hack",
@@ -24,40 +30,24 @@ ORIGIN_LABELS = {"shipped": "History", "user": "Yours", "feed": "Feed", "derived
 
 class EventsModel(RowTableModel):
     class Columns(TableColumns):
-        DATE = "Date"
-        COUNTERPARTY = "Counterparty"
-        CATEGORY = "Category"
-        TITLE = "Title"
-        MAGNITUDE = "Magnitude", NUMERIC
-        ORIGIN = "Origin"
-        SOURCES = "Sources"
+        DATE = Column("Date", lambda e: e.date.isoformat(), sort=lambda e: e.date.toordinal())
+        COUNTERPARTY = Column("Counterparty")       # by the model's names
+        CATEGORY = Column("Category",
+                          lambda e: CATEGORY_LABELS.get(e.category.value, e.category.value))
+        TITLE = Column("Title", lambda e: e.title)
+        MAGNITUDE = number_column("Magnitude", lambda e: e.magnitude_usd,
+                                  lambda v: format_compact_money(v, "USD") if v is not None else "")
+        ORIGIN = Column("Origin", lambda e: ORIGIN_LABELS.get(e.origin.value, e.origin.value))
+        SOURCES = Column("Sources", lambda e: str(len(e.sources)), sort=lambda e: len(e.sources))
 
     def __init__(self, names: dict[str, str] | None = None, parent=None) -> None:
         super().__init__(parent)
         self.names = dict(names or {})
 
     def display(self, e: RiskEvent, c) -> str:
-        col = self.Columns
-        return {
-            col.DATE: e.date.isoformat(),
-            col.COUNTERPARTY: self.names.get(e.counterparty, e.counterparty),
-            col.CATEGORY: CATEGORY_LABELS.get(e.category.value, e.category.value),
-            col.TITLE: e.title,
-            col.MAGNITUDE: format_compact_money(e.magnitude_usd, "USD") if e.magnitude_usd
-            is not None else "",
-            col.ORIGIN: ORIGIN_LABELS.get(e.origin.value, e.origin.value),
-            col.SOURCES: str(len(e.sources)),
-        }[c]
-
-    def raw(self, e: RiskEvent, c):
-        col = self.Columns
-        if c == col.DATE:
-            return e.date.toordinal()
-        if c == col.MAGNITUDE:
-            return number_key(e.magnitude_usd)
-        if c == col.SOURCES:
-            return len(e.sources)
-        return super().raw(e, c)
+        if c == self.Columns.COUNTERPARTY:
+            return self.names.get(e.counterparty, e.counterparty)
+        return super().display(e, c)
 
     def tooltip(self, e: RiskEvent, c):
         return e.summary or None

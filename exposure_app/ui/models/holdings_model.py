@@ -18,7 +18,14 @@ from exposure_app.domain.models import AccountKind, Holding
 from exposure_app.domain.money import share
 from exposure_app.ui.formatting import format_amount, format_money, format_share
 from exposure_app.ui.models import SORT_ROLE, change_filter
-from exposure_app.ui.models.table_model import NUMERIC, RowFilter, RowTableModel, TableColumns, number_key
+from exposure_app.ui.models.table_model import (
+    Column,
+    RowFilter,
+    RowTableModel,
+    TableColumns,
+    number_column,
+    number_key,
+)
 
 MANUAL_WALLET = "main"   # services.manual_holdings.make_holding's wallet
 
@@ -69,18 +76,25 @@ def holding_rows(report: ExposureReport, directory: CounterpartyDirectory) -> li
     return rows
 
 
+def _money_text(value: Decimal | None, r: HoldingRow) -> str:
+    return format_money(value, r.currency, with_currency=False) if value is not None \
+        else "unpriced"
+
+
 class HoldingsModel(RowTableModel):
     class Columns(TableColumns):
-        ACCOUNT = "Account"
-        COUNTERPARTY = "Custodian"
-        WALLET = "Wallet"
-        ASSET = "Asset"
-        FREE = "Free", NUMERIC
-        LOCKED = "Locked", NUMERIC
-        TOTAL = "Total", NUMERIC
-        PRICE = "Price", NUMERIC
-        VALUE = "Value", NUMERIC
-        SHARE = "Share", NUMERIC
+        ACCOUNT = Column("Account", lambda r: r.account)
+        COUNTERPARTY = Column("Custodian", lambda r: r.counterparty)
+        WALLET = Column("Wallet", lambda r: r.wallet)
+        ASSET = Column("Asset", lambda r: r.asset)
+        FREE = number_column("Free", lambda r: r.holding.free, format_amount)
+        LOCKED = number_column("Locked", lambda r: r.holding.locked, format_amount)
+        TOTAL = number_column("Total", lambda r: r.holding.total, format_amount)
+        PRICE = Column("Price", lambda r: _money_text(r.holding.price, r),
+                       sort=lambda r: number_key(r.holding.price), numeric=True)
+        VALUE = Column("Value", lambda r: _money_text(r.value, r),
+                       sort=lambda r: number_key(r.value), numeric=True)
+        SHARE = number_column("Share", lambda r: r.share, lambda v: format_share(v, places=2))
 
     #: the columns whose header names the base currency
     IN_CURRENCY = (Columns.PRICE, Columns.VALUE)
@@ -99,27 +113,6 @@ class HoldingsModel(RowTableModel):
         if column in self.IN_CURRENCY and self.currency:
             return f"{column.header} ({self.currency})"
         return column.header
-
-    def display(self, r: HoldingRow, c) -> str:
-        col = self.Columns
-        h = r.holding
-        return {
-            col.ACCOUNT: r.account, col.COUNTERPARTY: r.counterparty, col.WALLET: r.wallet,
-            col.ASSET: h.asset, col.FREE: format_amount(h.free), col.LOCKED: format_amount(h.locked),
-            col.TOTAL: format_amount(h.total),
-            col.PRICE: format_money(h.price, r.currency, with_currency=False) if h.price is not None
-            else "unpriced",
-            col.VALUE: format_money(r.value, r.currency, with_currency=False)
-            if r.value is not None else "unpriced",
-            col.SHARE: format_share(r.share, places=2),
-        }[c]
-
-    def raw(self, r: HoldingRow, c):
-        col = self.Columns
-        h = r.holding
-        numbers = {col.FREE: h.free, col.LOCKED: h.locked, col.TOTAL: h.total,
-                   col.PRICE: h.price, col.VALUE: h.value, col.SHARE: r.share}
-        return number_key(numbers[c]) if c in numbers else super().raw(r, c)
 
     def foreground(self, r: HoldingRow, c):
         if r.value is None and c in (self.Columns.PRICE, self.Columns.VALUE):

@@ -1,12 +1,13 @@
 """A small base for read-only table models over a tuple of frozen rows.
 
 A subclass declares its columns once, as a :class:`TableColumns` enum named
-``Columns`` (each member's header and whether it is a right-aligned number),
-and implements :meth:`RowTableModel.display`; it overrides
-:meth:`RowTableModel.raw` for the columns that do not sort by their folded
-text, and the other per-cell hooks (tooltip, colour, font, check state, edit
-text) where it has something to say. The base answers every Qt role from those
-hooks, so a model holds no role switch of its own. :meth:`set_rows` resets only
+``Columns`` whose members are :class:`Column` specs: the header, the text a
+row shows in the column, how it sorts, whether it is a right-aligned number.
+A column whose text needs the model's state (a currency, names, an as-of
+date) leaves ``text`` out and the model's :meth:`RowTableModel.display` gives
+it. The other per-cell hooks (tooltip, colour, font, check state, edit text)
+are overridden where a model has something to say. The base answers every Qt
+role from the columns and those hooks, so a model holds no role switch. :meth:`set_rows` resets only
 when the rows really changed, so refreshing an unchanged view costs nothing and
 keeps the selection. Its view sorts and filters through a :class:`RowFilter`.
 
@@ -16,6 +17,7 @@ Threading: GUI thread only.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum
@@ -32,27 +34,36 @@ from PySide6.QtCore import (
 from exposure_app.ui.models import LEFT, RIGHT, ROW_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
-NUMERIC = True
-"""Second item of a column's declaration: the column holds a number (right-aligned)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: its ``header``; the ``text`` a row shows in it (``None``: the model's
+    ``display`` gives it); its ``sort`` key (``None``: the text, case-folded); ``numeric``
+    columns are right-aligned."""
+
+    header: str
+    text: Callable[[Any], str] | None = None
+    sort: Callable[[Any], Any] | None = None
+    numeric: bool = False
 
 
 class TableColumns(IntEnum):
-    """A model's columns, numbered from 0 in the order they are written.
+    """A model's columns, numbered from 0 in the order they are written:
+    ``NAME = Column("Account", lambda r: r.name)``."""
 
-    ``NAME = "Account"`` declares a text column headed "Account";
-    ``VALUE = "Value", NUMERIC`` a right-aligned number.
-    """
+    spec: Column
 
-    header: str
-    numeric: bool
-
-    def __new__(cls, header: str, numeric: bool = False) -> TableColumns:
+    def __new__(cls, spec: Column) -> TableColumns:
         value = len(cls.__members__)
         member = int.__new__(cls, value)
         member._value_ = value
-        member.header = header
-        member.numeric = numeric
+        member.spec = spec
         return member
+
+    @property
+    def header(self) -> str:
+        return self.spec.header
 
     @classmethod
     def at(cls, section: int) -> TableColumns:
@@ -61,12 +72,19 @@ class TableColumns(IntEnum):
 
     @property
     def alignment(self) -> Qt.AlignmentFlag:
-        return RIGHT if self.numeric else LEFT
+        return RIGHT if self.spec.numeric else LEFT
 
 
 def number_key(value: Decimal | float | int | None) -> float:
     """Sort key of an optional number: a missing one (unpriced, unknown) sorts below zero."""
     return -1.0 if value is None else float(value)
+
+
+def number_column(header: str, value: Callable[[Any], Any],
+                  shown: Callable[[Any], str]) -> Column:
+    """A right-aligned number: ``shown(value(row))`` as text, sorted by the number itself."""
+    return Column(header, lambda row: shown(value(row)), sort=lambda row: number_key(value(row)),
+                  numeric=True)
 
 
 def time_key(value: datetime | None) -> float:
@@ -134,12 +152,17 @@ class RowTableModel(QAbstractTableModel):
 
     # -- to implement ----------------------------------------------------------
 
-    def display(self, record, column) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def display(self, record, column: TableColumns) -> str:
+        """The text of ``column``: its spec's, or (overridden) the model's own."""
+        text = column.spec.text
+        if text is None:  # pragma: no cover - a column without text is the subclass's to show
+            raise NotImplementedError(f"{type(self).__name__} shows no {column.name}")
+        return text(record)
 
-    def raw(self, record, column):
-        """The value ``SORT_ROLE`` sorts by: the shown text, case-folded, unless overridden."""
-        return self.display(record, column).casefold()
+    def raw(self, record, column: TableColumns):
+        """The value ``SORT_ROLE`` sorts by: the spec's sort key, or the text case-folded."""
+        sort = column.spec.sort
+        return sort(record) if sort is not None else self.display(record, column).casefold()
 
     def _nothing(self, record, column) -> Any:
         return None
