@@ -11,7 +11,6 @@ from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.risk.events import RiskEvent
 from exposure_app.ui.formatting import format_compact_money
-from exposure_app.ui.models import change_filter
 from exposure_app.ui.models.table_model import (
     Column,
     RowFilter,
@@ -73,7 +72,7 @@ class EventsFilter(RowFilter):
             self.counterparty, self.category = counterparty, category
             self.since, self.until, self.text = since, until, text.strip().casefold()
 
-        change_filter(self, apply)
+        self.change(apply)
 
     def accepts(self, e: RiskEvent) -> bool:
         if self.counterparty and e.counterparty != self.counterparty:

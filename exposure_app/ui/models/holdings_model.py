@@ -17,7 +17,6 @@ from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import AccountKind, Holding
 from exposure_app.domain.money import share
 from exposure_app.ui.formatting import format_amount, format_money, format_share
-from exposure_app.ui.models import SORT_ROLE, change_filter
 from exposure_app.ui.models.table_model import (
     Column,
     RowFilter,
@@ -148,13 +147,13 @@ class HoldingsFilter(RowFilter):
         self._counterparty = ""
 
     def set_text(self, text: str) -> None:
-        change_filter(self, lambda: setattr(self, "_text", text.strip().casefold()))
+        self.change(lambda: setattr(self, "_text", text.strip().casefold()))
 
     def set_account(self, name: str) -> None:
-        change_filter(self, lambda: setattr(self, "_account", name))
+        self.change(lambda: setattr(self, "_account", name))
 
     def set_counterparty(self, name: str) -> None:
-        change_filter(self, lambda: setattr(self, "_counterparty", name))
+        self.change(lambda: setattr(self, "_counterparty", name))
 
     def accepts(self, r: HoldingRow) -> bool:
         if self._account and r.account != self._account:
@@ -165,12 +164,3 @@ class HoldingsFilter(RowFilter):
             haystack = f"{r.account} {r.counterparty} {r.wallet} {r.asset}".casefold()
             return all(word in haystack for word in self._text.split())
         return True
-
-    def lessThan(self, left, right) -> bool:
-        a = left.data(SORT_ROLE)
-        b = right.data(SORT_ROLE)
-        if type(a) is not type(b):
-            return str(a) < str(b)
-        return a < b
-
-

@@ -206,6 +206,28 @@ class RowFilter(QSortFilterProxyModel):
     def accepts(self, record) -> bool:
         return True
 
+    def change(self, apply: Callable[[], object]) -> None:
+        """Change the filter's state through ``apply()`` and filter again.
+
+        Qt 6.9+ wants ``beginFilterChange``/``endFilterChange`` around the change
+        (``invalidateFilter`` is deprecated there); older Qt only has the latter.
+        """
+        begin = getattr(self, "beginFilterChange", None)
+        if begin is None:
+            apply()
+            self.invalidateFilter()
+            return
+        begin()
+        apply()
+        self.endFilterChange()
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        """Sort keys of different types (a number and a missing one's text) compare as text."""
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if type(a) is not type(b):
+            return str(a) < str(b)
+        return a < b
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         return (self.accepts(self.source().row_at(source_row))
                 and super().filterAcceptsRow(source_row, source_parent))
