@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -51,6 +50,7 @@ from exposure_app.services.checklist_service import (
 )
 from exposure_app.services.reports import ReportError, ReportOptions, write_report
 from exposure_app.ui.models.checklist_model import ChecklistModel, Col, format_money
+from exposure_app.ui.widgets.file_prompts import path_to_write
 from exposure_app.ui.widgets.tick_boxes import TickBoxDelegate
 from exposure_app.ui.widgets.withdrawal_test_reminders import WithdrawalTestReminders
 
@@ -268,18 +268,14 @@ class ChecklistPage(QWidget):
 
     # -- export and print ----------------------------------------------------------------
 
-    def _ask_path(self, title: str, suffix: str, filter_: str) -> Path | None:
-        name = f"checklist-{self.view.scope if self.view else ALL}{suffix}"
-        path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filter_)
-        return Path(path) if path else None
-
     def _save(self, path: Path | None, title: str, suffix: str, filter_: str,
               write: Callable[[Path, ChecklistView], object]) -> Path | None:
         """Write the shown plan to ``path`` (asked for when ``None``) and say where it went."""
         view = self.view
         if view is None:
             return None
-        path = path or self._ask_path(title, suffix, filter_)
+        path = path_to_write(self, title, Path.home() / f"checklist-{view.scope}{suffix}", filter_,
+                             path)
         if path is None:
             return None
         try:

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import html
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -39,6 +37,7 @@ from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_button, icon_action, menu_button
 from exposure_app.ui.widgets.card_frames import Card, muted
 from exposure_app.ui.widgets.export_button import export_button
+from exposure_app.ui.widgets.file_prompts import path_to_read, path_to_write
 from exposure_app.ui.widgets.table_columns import data_table
 from exposure_app.ui.widgets.table_splitter import TableSplitter, scrolled
 
@@ -278,35 +277,32 @@ class EventsPage(QWidget):
     def import_events(self, path: str | None = None) -> bool:
         from exposure_app.services.risk_service import import_user_events
 
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Import events", "",
-                                                  "Events (*.json *.csv);;All files (*)")
-            if not path:
-                return False
+        chosen = path_to_read(self, "Import events", "Events (*.json *.csv);;All files (*)", path)
+        if chosen is None:
+            return False
         try:
-            outcome = import_user_events(self.state.store, Path(path))
+            outcome = import_user_events(self.state.store, chosen)
         except (ValueError, OSError) as exc:   # EventSetError / EventFileError: nothing changed
             self.message.emit(f"Nothing was imported. {exc}", "error")
             return False
-        self.message.emit(f"Imported events from {Path(path).name} ({outcome}).", "info")
+        self.message.emit(f"Imported events from {chosen.name} ({outcome}).", "info")
         self._after_change()
         return True
 
     def export_events(self, path: str | None = None) -> bool:
         from exposure_app.reports.event_files import write_events_file
 
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export events", "events.json",
-                                                  "JSON (*.json);;CSV (*.csv)")
-            if not path:
-                return False
+        chosen = path_to_write(self, "Export events", "events.json", "JSON (*.json);;CSV (*.csv)",
+                               path)
+        if chosen is None:
+            return False
         shown = self.proxy.shown_rows()
         try:
-            write_events_file(Path(path), [e for e in shown if not e.is_derived])
+            write_events_file(chosen, [e for e in shown if not e.is_derived])
         except (OSError, ValueError) as exc:
             self.message.emit(f"The events could not be exported: {exc}", "error")
             return False
-        self.message.emit(f"Exported {len(shown)} event(s) to {path}.", "info")
+        self.message.emit(f"Exported {len(shown)} event(s) to {chosen}.", "info")
         return True
 
     def remove_selected(self) -> None:
