@@ -133,7 +133,7 @@ def withdrawal_json(row: ChecklistRow) -> dict:
     return {
         "destination": {"chain": w.chain, "address": w.address, "account": w.account_name},
         "confirmation": None if not w.confirmed else {
-            "txid": w.txid, "at": w.received_at, "amount": w.amount,
+            "txid": w.txid, "at": w.received_at, "amount": w.amount, "basis": w.basis,
             "custodian_confirmed_at": w.custodian_confirmed_at},
     }
 
@@ -190,7 +190,8 @@ def _print(ctx: CliContext, view: ChecklistView) -> None:
             ctx.out(f"        destination: {w.destination_text}")
             if w.confirmed and w.received_at is not None:
                 ctx.out(f"        arrived: {w.amount} {r.asset} in {w.txid} "
-                        f"({w.received_at:%Y-%m-%d %H:%M} UTC)")
+                        f"({w.received_at:%Y-%m-%d %H:%M} UTC)" if w.txid else
+                        f"        arrived: {w.amount} {r.asset}; {w.basis}")
             if w.custodian_confirmed_at is not None:
                 ctx.out("        the custodian's balance fell accordingly")
     for s in view.plan.sections:

@@ -45,6 +45,8 @@ CHECKLIST_COLUMNS = (
     Column("confirmed_txid", T, "the transaction that brought the amount to the destination"),
     Column("confirmed_at", TM, "when that transaction was confirmed on chain"),
     Column("confirmed_amount", D, "the amount it brought"),
+    Column("confirmed_by", T, "empty for a transaction; a native coin seen only in the balance "
+                              "(no transaction id): the blocks where it rose and why"),
     Column("custodian_confirmed_at", TM, "when a sync saw the custodian's balance fall by it"),
 )
 
@@ -63,5 +65,6 @@ def _evidence(r: ChecklistRow) -> tuple:
     """The withdrawal's destination and on-chain evidence (empty cells without one)."""
     w = r.withdrawal
     if w is None:
-        return (None, None, None, None, None)
-    return (f"{w.chain}:{w.address}", w.txid, w.received_at, w.amount, w.custodian_confirmed_at)
+        return (None, None, None, None, None, None)
+    return (f"{w.chain}:{w.address}", w.txid, w.received_at, w.amount, w.basis,
+            w.custodian_confirmed_at)

@@ -42,6 +42,10 @@ def build_actions(window) -> None:
     window.cancel_action = a("&Cancel sync", lambda: window.sync.cancel(), "Ctrl+.", None,
                            "Stop the sync that is running")
     window.cancel_action.setEnabled(False)
+    window.update_prices_action = a("Update &prices", lambda: window.sync.refresh_prices(),
+                                    "Ctrl+Shift+P", None,
+                                    "Update the market prices that value wallets and "
+                                    "hand-recorded holdings")
     window.add_exchange_action = a("Add &exchange…", lambda: window.accounts.add_exchange(),
                                  "Ctrl+Shift+E", "add-exchange",
                                  "Connect an exchange with a read-only API key")
@@ -75,7 +79,8 @@ def build_actions(window) -> None:
     view_menu.addSeparator()
     view_menu.addAction(window.today_action)
     sync_menu = menus.addMenu("&Sync")
-    for action in (window.sync_all_action, window.sync_one_action, window.cancel_action):
+    for action in (window.sync_all_action, window.sync_one_action, window.cancel_action,
+                   window.update_prices_action):
         sync_menu.addAction(action)
     tools = menus.addMenu("&Tools")
     tools.addAction(window.checklist_action)
@@ -90,7 +95,7 @@ def build_toolbar(window) -> None:
     bar.setMovable(False)
     bar.setIconSize(QSize(20, 20))
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    for action in (window.sync_all_action, window.cancel_action):
+    for action in (window.sync_all_action, window.cancel_action, window.update_prices_action):
         bar.addAction(action)
     bar.addSeparator()
     for action in (window.add_exchange_action, window.add_wallet_action, window.import_action,

@@ -53,7 +53,9 @@ class WithdrawalDestinationDialog(FormDialog):
             self.body.addWidget(muted(f"No watch-only account can receive {row.asset}. Add one "
                                       "with Accounts → Add watch-only address…"))
         if current is not None and current.confirmed:
-            self.body.addWidget(muted(f"Arrived: {current.amount} {row.asset} in {current.txid}."))
+            self.body.addWidget(muted(f"Arrived: {current.amount} {row.asset} in {current.txid}."
+                                      if current.txid else
+                                      f"Arrived: {current.amount} {row.asset}; {current.basis}."))
         self.body.addWidget(muted("A sync ticks the item when the amount (less the network fee) "
                                   "arrives there after the plan was made."))
         self.finish(self.save)
