@@ -271,9 +271,7 @@ class ExchangeAccountDialog(KeyCheckDialog):
     def test_key(self, then_save: bool = False) -> bool:
         if self.exchange_id is None:
             return False
-        missing = self.fields.missing()
-        if missing:
-            self._show_error(f"Fill in: {', '.join(missing)}.")
+        if not self._filled_in():
             return False
         try:
             self.connection().validated()    # the API URL and proxy, before any request

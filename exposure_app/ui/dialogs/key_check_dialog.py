@@ -22,10 +22,12 @@ from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR
-from exposure_app.ui.widgets.credential_fields import start_key_check
+from exposure_app.ui.widgets.credential_fields import CredentialFields, start_key_check
 
 
 class KeyCheckDialog(QDialog):
+    fields: CredentialFields   # the subclass's, in its own form
+
     def __init__(self, store, secret_store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
@@ -40,6 +42,13 @@ class KeyCheckDialog(QDialog):
 
     def _show_error(self, text: str) -> None:
         self.result_label.setText(f"<span style='color:{ERROR_COLOUR}'>{html.escape(text)}</span>")
+
+    def _filled_in(self) -> bool:
+        """True if every credential field has a value; else says which are empty."""
+        missing = self.fields.missing()
+        if missing:
+            self._show_error(f"Fill in: {', '.join(missing)}.")
+        return not missing
 
     def run(self, call: BackgroundCall, on_done: Callable, on_failed: Callable) -> None:
         """Start ``call``; its answer or its exception comes back on the GUI thread."""

@@ -94,9 +94,7 @@ class ReplaceKeyDialog(KeyCheckDialog):
         """Test the key if these values were not tested yet; replace it if the test allows."""
         if not self.fields_loaded():
             return False
-        missing = self.fields.missing()
-        if missing:
-            self._show_error(f"Fill in: {', '.join(missing)}.")
+        if not self._filled_in():
             return False
         if self.check is None or self._checked_values != self._values():
             self._test()

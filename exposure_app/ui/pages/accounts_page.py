@@ -206,13 +206,19 @@ class AccountsPage(QWidget):
             self.select_account(dialog.account.id)
             self.edit_holdings()
 
-    def edit_holdings(self):
+    def _selected_account(self, *, exchange: bool):
+        """The selected account if it is an exchange account (``exchange``) or is not one."""
         rows = self.selected_rows()
-        if not rows or rows[0].kind is AccountKind.EXCHANGE_API:
+        if not rows or (rows[0].kind is AccountKind.EXCHANGE_API) != exchange:
+            return None
+        return self.state.store.accounts.get(rows[0].account_id)
+
+    def edit_holdings(self):
+        account = self._selected_account(exchange=False)
+        if account is None:
             return None
         from exposure_app.ui.dialogs.holdings_editor_dialog import HoldingsEditorDialog
 
-        account = self.state.store.accounts.get(rows[0].account_id)
         dialog = HoldingsEditorDialog(self.state.store, account,
                                       self.state.settings.base_currency, self)
         dialog.finished.connect(lambda _r: self.changed.emit() if dialog.changed else None)
@@ -229,25 +235,23 @@ class AccountsPage(QWidget):
         return self.edit_holdings()
 
     def edit_connection(self):
-        rows = self.selected_rows()
-        if not rows or rows[0].kind is not AccountKind.EXCHANGE_API:
+        account = self._selected_account(exchange=True)
+        if account is None:
             return None
         from exposure_app.ui.dialogs.connection_dialog import ConnectionDialog
 
-        dialog = ConnectionDialog(self.state.store, self.state.store.accounts.get(
-            rows[0].account_id), self, secret_store=self.secret_store)
+        dialog = ConnectionDialog(self.state.store, account, self, secret_store=self.secret_store)
         dialog.accepted.connect(self.changed.emit)
         dialog.open()
         return dialog
 
     def replace_key(self):
-        rows = self.selected_rows()
-        if not rows or rows[0].kind is not AccountKind.EXCHANGE_API:
+        account = self._selected_account(exchange=True)
+        if account is None:
             return None
         from exposure_app.ui.dialogs.replace_key_dialog import ReplaceKeyDialog
 
-        dialog = ReplaceKeyDialog(self.state.store, self.state.store.accounts.get(
-            rows[0].account_id), self.secret_store, self)
+        dialog = ReplaceKeyDialog(self.state.store, account, self.secret_store, self)
         dialog.key_replaced.connect(lambda account: self._sync_new(
             account, f"The API key of {account.name} was replaced."))
         dialog.open()
