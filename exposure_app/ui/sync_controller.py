@@ -208,6 +208,16 @@ class SyncController(QObject):
         self.window.statusBar().showMessage(text, 8000)
         self.state.mark_dirty()
 
+    def sync_selected(self) -> bool:
+        """Sync → Sync this account: the accounts selected on the Accounts page."""
+        ids = self.window.accounts.selected_account_ids()
+        if not ids:
+            self.window.show_page("accounts")
+            self.window.banner.show_message("Select an account in Accounts first.", "info",
+                                            key="select-account")
+            return False
+        return self.sync(ids)
+
     def sync(self, account_ids: Iterable[int] | None) -> bool:
         if self.is_running:
             self.window.statusBar().showMessage("A sync is already running.", 4000)
