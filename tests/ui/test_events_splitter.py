@@ -1,9 +1,9 @@
-"""At 1024x640 the Events table keeps most of the page's height; a saved layout wins."""
+"""The Events table keeps most of the page's height by default (at 1024x640: see
+test_daily_layout); a restored layout wins."""
 
 from __future__ import annotations
 
 from exposure_app.ui.widgets.table_splitter import TABLE_SHARE, table_first_sizes
-from tests.ui.test_daily_layout import _accounts
 
 
 def test_default_sizes_give_the_table_its_share_and_the_panes_their_wish_when_room():
@@ -12,24 +12,6 @@ def test_default_sizes_give_the_table_its_share_and_the_panes_their_wish_when_ro
     assert sum(small) == 400 and small[0] >= 400 * TABLE_SHARE
     assert small[1] / small[2] == 100 / 300
     assert table_first_sizes(400, [100, 300], minimum=70) == [225, 70, 105]
-
-
-def test_events_table_favoured_at_1024x640_and_a_restored_state_wins(qtbot, make_window,
-                                                                     data_dir):
-    _accounts(data_dir)
-    window = make_window(data_dir)
-    window.resize(1024, 640)
-    window.show_page("events")
-    qtbot.wait(50)
-    page = window.events
-    splitter, view = page.splitter, page.view
-    rows = view.viewport().height() / view.verticalHeader().defaultSectionSize()
-    assert rows >= 7, rows            # it was about 4 (the panes below kept their minimums)
-    table, details, news = splitter.sizes()
-    assert table > details + news and news >= details
-    suggestions = page.suggestions
-    assert suggestions.isVisibleTo(page) and suggestions.read_button.isVisibleTo(page)
-
 
 
 def test_a_restored_layout_wins_over_the_default_and_survives_resizes(qtbot):
