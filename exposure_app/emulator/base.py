@@ -18,11 +18,12 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
+from types import FunctionType, MethodType
+from typing import Any, ClassVar, TypeVar
 
 from aiohttp import web
 
@@ -153,6 +154,39 @@ class ErrorSpec:
     bad_signature: str | int | None = None   # when not the AUTH fault's code
 
 
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One endpoint a handler serves, declared with :func:`route` beside the handler.
+
+    A ``signed`` route answers only after :meth:`ExchangeEmulator.authenticate`
+    let the request through with the permission ``needs``.
+    """
+
+    path: str
+    method: str = "GET"
+    signed: bool = False
+    needs: str = "read"
+
+
+_Handler = TypeVar("_Handler", bound=Callable[..., Awaitable[web.StreamResponse]])
+# handler function -> the routes it serves, in the order they are declared
+_DECLARED_ROUTES: dict[Callable[..., Any], tuple[Route, ...]] = {}
+
+
+def route(path: str, *, method: str = "GET", signed: bool = False,
+          needs: str = "read") -> Callable[[_Handler], _Handler]:
+    """Declares that the decorated handler serves ``method path`` (stack it for
+    several paths); :meth:`ExchangeEmulator.add_routes` registers every declared
+    route in the order the handlers are defined."""
+
+    def declare(handler: _Handler) -> _Handler:
+        _DECLARED_ROUTES[handler] = (Route(path, method, signed, needs),
+                                     *_DECLARED_ROUTES.get(handler, ()))
+        return handler
+
+    return declare
+
+
 def json_response(body: object, *, status: int = 200,
                   headers: Mapping[str, str] | None = None) -> web.Response:
     """Compact JSON, as the exchanges send it."""
@@ -201,8 +235,38 @@ class ExchangeEmulator:
 
     # -- to implement ----------------------------------------------------------
 
-    def add_routes(self, app: web.Application) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def declared_routes(self) -> Iterator[tuple[Route, Callable[[web.Request], Awaitable[Any]]]]:
+        """Every :func:`route` declared on this class and its bases, with its bound
+        handler, in definition order (a subclass's handler replaces its base's)."""
+        handlers: dict[str, Callable[..., Any]] = {}
+        for klass in reversed(type(self).__mro__):
+            for name, member in vars(klass).items():
+                if isinstance(member, FunctionType) and (member in _DECLARED_ROUTES
+                                                         or name in handlers):
+                    handlers[name] = member
+        for function in handlers.values():
+            for declared in _DECLARED_ROUTES.get(function, ()):
+                yield declared, MethodType(function, self)
+
+    def add_routes(self, app: web.Application) -> None:
+        """Registers the :func:`route` declarations; signed ones authenticate first."""
+        for declared, handler in self.declared_routes():
+            app.router.add_route(declared.method, declared.path,
+                                 self._guarded(handler, declared) if declared.signed else handler)
+
+    def _guarded(self, handler: Callable[[web.Request], Awaitable[Any]],
+                 declared: Route) -> Callable[[web.Request], Awaitable[Any]]:
+        async def serve(request: web.Request) -> web.StreamResponse:
+            denied = await self.authenticate(request, needs=declared.needs)
+            return denied if denied is not None else await handler(request)
+
+        return serve
+
+    async def authenticate(self, request: web.Request, *,
+                           needs: str = "read") -> web.Response | None:  # pragma: no cover
+        """The exchange's refusal of a signed request, or ``None`` to let it through
+        (key, timestamp, signature, IP whitelist, then the permission ``needs``)."""
+        raise NotImplementedError(f"{self.exchange_id} emulator has no signed routes")
 
     # the venue's error table; with it, error() and fault_response() need no code of their own
     error_spec: ClassVar[ErrorSpec | None] = None
@@ -281,6 +345,14 @@ class ExchangeEmulator:
 
     def ticker_price(self, symbol: str) -> Decimal | None:
         return self.tickers.get(symbol)
+
+    def ticker_pairs(self) -> list[tuple[str, str, Decimal]]:
+        """``(base, quote, last price)`` of every ticker served, in ticker order."""
+        pairs = []
+        for symbol, price in self.tickers.items():
+            base, quote = symbol.split("/")
+            pairs.append((base, quote, price))
+        return pairs
 
     def server_time_ms(self) -> int:
         """The server clock, shifted while a CLOCK_SKEW fault is active."""
