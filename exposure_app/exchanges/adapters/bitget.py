@@ -49,6 +49,7 @@ from exposure_app.domain.timeutil import start_of_day, to_storage, utc_now
 from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.validation import (
+    BalanceFields,
     Envelope,
     amount,
     asset_code,
@@ -67,6 +68,21 @@ PRODUCT_TYPES = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
 # Every answer: {"code": "00000", "msg": "success", "data": ...}; savings in pages of 100.
 ENVELOPE = Envelope("Bitget", success=("00000",), page_size=100, max_pages=50)
 bitget_data = ENVELOPE.data
+bitget_list = ENVELOPE.data_list
+# Balance lines. Classic spot: available plus frozen (open orders, Launchpad) and
+# locked (e.g. a fiat merchant deposit). Unified: equity with its lock kept within
+# it. Futures: accountEquity, of which what exceeds maxTransferOut is margin.
+# Margin: net (assets less debt and interest), frozen locked.
+SPOT_COIN = BalanceFields("coin", free="available", locked=("frozen", "locked"),
+                          lock_reason="open_orders")
+UNIFIED_COIN = BalanceFields("coin", total="equity", locked=("locked",), clamp=True,
+                             lock_reason="open_orders")
+FUNDING_COIN = BalanceFields("coin", total="balance", locked=("frozen",), lock_reason="frozen")
+FUTURES_COIN = BalanceFields("marginCoin", total="accountEquity", movable="maxTransferOut",
+                             lock_reason="margin")
+MARGIN_COIN = BalanceFields("coin", total="net", locked=("frozen",), clamp=True,
+                            lock_reason="open_orders")
+SAVINGS_ITEM = BalanceFields("productCoin", total="holdAmount")
 
 
 async def _nothing(client: Any) -> list[WalletBalance]:
@@ -163,43 +179,21 @@ class BitgetAdapter(ExchangeAdapter):
 
     async def _classic_spot(self, client: Any) -> list[WalletBalance]:
         what = "Bitget spot assets"
-        rows = []
-        for entry in _rows(bitget_data(await client.private_spot_get_v2_spot_account_assets(),
-                                       what), what):
-            asset = asset_code(client, entry.get("coin"), what)
-            free = amount(entry.get("available"), f"{what} {asset} available")
-            frozen = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
-            locked = frozen + amount(entry.get("locked"), f"{what} {asset} locked", default=ZERO)
-            rows.append(WalletBalance("spot", asset, free, locked, free + locked,
-                                      "open_orders" if locked else None))
-        return merge_rows(rows)
+        return SPOT_COIN.rows(client, bitget_list(
+            await client.private_spot_get_v2_spot_account_assets(), what), "spot", what)
 
     async def _unified_spot(self, client: Any) -> list[WalletBalance]:
         what = "Bitget unified account assets"
         data = require_mapping(
             bitget_data(await client.private_uta_get_v3_account_assets(), what), what
         )
-        rows = []
-        for entry in _rows(require_key(data, "assets", what), what):
-            asset = asset_code(client, entry.get("coin"), what)
-            total = amount(entry.get("equity"), f"{what} {asset} equity")
-            locked = amount(entry.get("locked"), f"{what} {asset} locked", default=ZERO)
-            locked = min(max(locked, ZERO), max(total, ZERO))
-            rows.append(WalletBalance("spot", asset, total - locked, locked, total,
-                                      "open_orders" if locked else None))
-        return merge_rows(rows)
+        assets = require_list(require_key(data, "assets", what), f"{what} data")
+        return UNIFIED_COIN.rows(client, assets, "spot", what)
 
     async def _unified_funding(self, client: Any) -> list[WalletBalance]:
         what = "Bitget funding assets"
-        rows = []
-        data = bitget_data(await client.private_uta_get_v3_account_funding_assets(), what)
-        for entry in _rows(data, what):
-            asset = asset_code(client, entry.get("coin"), what)
-            total = amount(entry.get("balance"), f"{what} {asset} balance")
-            locked = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
-            rows.append(WalletBalance("funding", asset, total - locked, locked, total,
-                                      "frozen" if locked else None))
-        return merge_rows(rows)
+        return FUNDING_COIN.rows(client, bitget_list(
+            await client.private_uta_get_v3_account_funding_assets(), what), "funding", what)
 
     async def _classic_futures(self, client: Any) -> list[WalletBalance]:
         rows = []
@@ -208,14 +202,7 @@ class BitgetAdapter(ExchangeAdapter):
             response = await client.private_mix_get_v2_mix_account_accounts(
                 {"productType": product}
             )
-            for entry in _rows(bitget_data(response, what), what):
-                asset = asset_code(client, entry.get("marginCoin"), what)
-                total = amount(entry.get("accountEquity"), f"{what} {asset} accountEquity")
-                movable = amount(entry.get("maxTransferOut"), f"{what} {asset} maxTransferOut",
-                                 default=total)
-                locked = min(max(total - movable, ZERO), max(total, ZERO))
-                rows.append(WalletBalance("futures", asset, total - locked, locked, total,
-                                          "margin" if locked else None))
+            rows += FUTURES_COIN.rows(client, bitget_list(response, what), "futures", what)
         return merge_rows(rows)
 
     async def _classic_margin(self, client: Any) -> list[WalletBalance]:
@@ -226,13 +213,7 @@ class BitgetAdapter(ExchangeAdapter):
              client.private_margin_get_v2_margin_isolated_account_assets),
         )
         for what, call in sources:
-            for entry in _rows(bitget_data(await call(), what), what):
-                asset = asset_code(client, entry.get("coin"), what)
-                net = amount(entry.get("net"), f"{what} {asset} net")
-                frozen = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
-                locked = min(frozen, net) if net > 0 else ZERO
-                rows.append(WalletBalance("margin", asset, net - locked, locked, net,
-                                          "open_orders" if locked else None))
+            rows += MARGIN_COIN.rows(client, bitget_list(await call(), what), "margin", what)
         return merge_rows(rows)
 
     async def _savings(self, client: Any, period_type: str, what: str) -> list[dict[str, Any]]:
@@ -259,12 +240,8 @@ class BitgetAdapter(ExchangeAdapter):
 
     async def read_flexible_savings(self, client: Any) -> list[WalletBalance]:
         what = "Bitget flexible savings"
-        rows = []
-        for item in await self._savings(client, "flexible", what):
-            asset = asset_code(client, item.get("productCoin"), what)
-            total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
-            rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
-        return merge_rows(rows)
+        return SAVINGS_ITEM.rows(client, await self._savings(client, "flexible", what),
+                                 "earn_flexible", what)
 
     async def read_fixed_savings(self, client: Any) -> list[WalletBalance]:
         what = "Bitget fixed savings"

@@ -40,10 +40,12 @@ from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
+    BalanceFields,
     Envelope,
     amount,
     asset_code,
     merge_rows,
+    nested_entries,
     require_key,
     require_list,
     require_mapping,
@@ -60,6 +62,15 @@ TRADE_GROUPS = ("ContractTrade", "Spot", "Options", "Derivatives", "Exchange", "
 ENVELOPE = Envelope("Bybit", code_key="retCode", success=("0",), data_key="result",
                     error_codes={"10016": ErrorKind.MAINTENANCE})
 bybit_result = ENVELOPE.data_mapping
+# Balance lines: a unified or spot coin's equity with its open-order lock; a contract
+# coin's equity, of which what exceeds availableToWithdraw is margin; a funding coin's
+# walletBalance, of which what exceeds transferBalance cannot move now.
+UNIFIED_COIN = BalanceFields("coin", total="equity", locked=("locked",), lock_reason="open_orders")
+CONTRACT_COIN = BalanceFields("coin", total="equity", movable="availableToWithdraw",
+                              lock_reason="margin")
+FUND_COIN = BalanceFields("coin", total="walletBalance", movable="transferBalance",
+                          lock_reason="frozen")
+POSITION = BalanceFields("coin", total="amount")
 
 
 class BybitAdapter(ExchangeAdapter):
@@ -156,27 +167,9 @@ class BybitAdapter(ExchangeAdapter):
                    what: str) -> list[WalletBalance]:
         result = bybit_result(response, what)
         accounts = require_list(require_key(result, "list", what), f"{what} list")
-        if not accounts:
-            raise BadResponseError(f"{what}: no account in the answer")
-        rows = []
-        for account in accounts:
-            coins = require_list(require_key(require_mapping(account, what), "coin", what),
-                                 f"{what} coins")
-            for coin in coins:
-                coin = require_mapping(coin, what)
-                asset = asset_code(client, coin.get("coin"), what)
-                total = amount(coin.get("equity"), f"{what} {asset} equity")
-                if wallet == "futures":
-                    movable = amount(coin.get("availableToWithdraw"),
-                                     f"{what} {asset} availableToWithdraw", default=total)
-                    locked = min(max(total - movable, ZERO), max(total, ZERO))
-                    reason = "margin"
-                else:
-                    locked = amount(coin.get("locked"), f"{what} {asset} locked", default=ZERO)
-                    reason = "open_orders"
-                rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
-                                          reason if locked else None))
-        return merge_rows(rows)
+        coins = nested_entries(accounts, "coin", what, list_what="coins")
+        fields = CONTRACT_COIN if wallet == "futures" else UNIFIED_COIN
+        return fields.rows(client, coins, wallet, what)
 
     async def read_funding(self, client: Any) -> list[WalletBalance]:
         what = "Bybit funding account balance"
@@ -186,17 +179,8 @@ class BybitAdapter(ExchangeAdapter):
             ),
             what,
         )
-        rows = []
-        for coin in require_list(require_key(result, "balance", what), f"{what} balance"):
-            coin = require_mapping(coin, what)
-            asset = asset_code(client, coin.get("coin"), what)
-            total = amount(coin.get("walletBalance"), f"{what} {asset} walletBalance")
-            movable = amount(coin.get("transferBalance"), f"{what} {asset} transferBalance",
-                             default=total)
-            locked = max(total - movable, ZERO)
-            rows.append(WalletBalance("funding", asset, total - locked, locked, total,
-                                      "frozen" if locked else None))
-        return merge_rows(rows)
+        return FUND_COIN.rows(client, require_list(require_key(result, "balance", what),
+                                                   f"{what} balance"), "funding", what)
 
     async def _positions(self, client: Any, category: str, what: str) -> list[dict[str, Any]]:
         result = bybit_result(await client.private_get_v5_earn_position({"category": category}),
@@ -206,12 +190,8 @@ class BybitAdapter(ExchangeAdapter):
 
     async def read_flexible_saving(self, client: Any) -> list[WalletBalance]:
         what = "Bybit Flexible Savings positions"
-        rows = []
-        for position in await self._positions(client, "FlexibleSaving", what):
-            asset = asset_code(client, position.get("coin"), what)
-            total = amount(position.get("amount"), f"{what} {asset} amount")
-            rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
-        return merge_rows(rows)
+        return POSITION.rows(client, await self._positions(client, "FlexibleSaving", what),
+                             "earn_flexible", what)
 
     async def read_onchain_earn(self, client: Any) -> list[WalletBalance]:
         what = "Bybit On-chain Earn positions"

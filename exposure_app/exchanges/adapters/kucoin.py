@@ -47,10 +47,12 @@ from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.validation import (
+    BalanceFields,
     Envelope,
     amount,
     asset_code,
     merge_rows,
+    nested_entries,
     require_key,
     require_list,
     require_mapping,
@@ -70,6 +72,18 @@ ENVELOPE = Envelope("KuCoin", success=("200000",), page_size=500, max_pages=50)
 kucoin_data = ENVELOPE.data
 # the futures host names Bitcoin XBT
 ALIASES = {"XBT": "BTC"}
+# Balance lines: an account's balance with its holds; a unified currency's equity (its
+# balance where no equity is given) with its hold kept within it; a margin currency's
+# total less its liability (negative for a borrowed coin), hold locked; a futures
+# currency's accountEquity, of which what exceeds availableBalance is margin.
+ACCOUNT_LINE = BalanceFields("currency", total="balance", locked=("holds",),
+                             lock_reason="open_orders", aliases=ALIASES)
+UNIFIED_LINE = BalanceFields("currency", total="equity", total_else="balance", locked=("hold",),
+                             clamp=True, lock_reason="open_orders", aliases=ALIASES)
+MARGIN_LINE = BalanceFields("currency", total="total", debt="liability", locked=("hold",),
+                            clamp=True, lock_reason="open_orders", aliases=ALIASES)
+FUTURES_LINE = BalanceFields("currency", total="accountEquity", movable="availableBalance",
+                             lock_reason="margin", aliases=ALIASES)
 
 
 def _mappings(value: Any, what: str) -> list[dict[str, Any]]:
@@ -135,17 +149,8 @@ class KucoinAdapter(ExchangeAdapter):
         return await self.once_per_read("accounts", fetch)
 
     def _account_rows(self, client: Any, accounts, types: tuple[str, ...], wallet: str):
-        what = f"KuCoin {wallet} accounts"
-        rows = []
-        for entry in accounts:
-            if entry.get("type") not in types:
-                continue
-            asset = asset_code(client, entry.get("currency"), what, ALIASES)
-            total = amount(entry.get("balance"), f"{what} {asset} balance")
-            locked = amount(entry.get("holds"), f"{what} {asset} holds", default=ZERO)
-            rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
-                                      "open_orders" if locked else None))
-        return merge_rows(rows)
+        return ACCOUNT_LINE.rows(client, [e for e in accounts if e.get("type") in types],
+                                 wallet, f"KuCoin {wallet} accounts")
 
     async def read_spot(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
@@ -166,45 +171,27 @@ class KucoinAdapter(ExchangeAdapter):
 
     def _uta_rows(self, client: Any, response: Any, wallet: str, what: str):
         data = require_mapping(kucoin_data(response, what), what)
-        rows = []
-        for account in _mappings(require_key(data, "accounts", what), what):
-            for entry in _mappings(require_key(account, "currencies", what), what):
-                asset = asset_code(client, entry.get("currency"), what, ALIASES)
-                total = amount(entry.get("equity", entry.get("balance")), f"{what} {asset} equity")
-                hold = amount(entry.get("hold"), f"{what} {asset} hold", default=ZERO)
-                locked = min(max(hold, ZERO), max(total, ZERO))
-                rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
-                                          "open_orders" if locked else None))
-        return merge_rows(rows)
+        accounts = _mappings(require_key(data, "accounts", what), what)
+        currencies = nested_entries(accounts, "currencies", what, list_what="list",
+                                    allow_empty=True)
+        return UNIFIED_LINE.rows(client, currencies, wallet, what)
 
     # -- margin and futures --------------------------------------------------------------
-
-    def _margin_row(self, client: Any, entry: dict[str, Any], what: str) -> WalletBalance:
-        asset = asset_code(client, entry.get("currency"), what, ALIASES)
-        gross = amount(entry.get("total"), f"{what} {asset} total")
-        liability = amount(entry.get("liability"), f"{what} {asset} liability", default=ZERO)
-        net = gross - liability
-        hold = amount(entry.get("hold"), f"{what} {asset} hold", default=ZERO)
-        locked = min(hold, net) if net > 0 else ZERO
-        return WalletBalance("margin", asset, net - locked, locked, net,
-                             "open_orders" if locked else None)
 
     async def read_margin(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
             return []   # cross margin is part of the unified account
         what = "KuCoin cross margin account"
         cross = require_mapping(kucoin_data(await client.private_get_margin_accounts(), what), what)
-        rows = [self._margin_row(client, entry, what)
-                for entry in _mappings(require_key(cross, "accounts", what), what)]
+        rows = MARGIN_LINE.rows(client, _mappings(require_key(cross, "accounts", what), what),
+                                "margin", what)
         what = "KuCoin isolated margin accounts"
         isolated = require_mapping(kucoin_data(await client.private_get_isolated_accounts(), what),
                                    what)
-        for pair in _mappings(require_key(isolated, "assets", what), what):
-            for side in ("baseAsset", "quoteAsset"):
-                rows.append(self._margin_row(
-                    client, require_mapping(require_key(pair, side, what), what), what
-                ))
-        return merge_rows(rows)
+        sides = [require_key(pair, side, what)
+                 for pair in _mappings(require_key(isolated, "assets", what), what)
+                 for side in ("baseAsset", "quoteAsset")]
+        return merge_rows(rows + MARGIN_LINE.rows(client, sides, "margin", what))
 
     async def read_futures(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
@@ -213,16 +200,8 @@ class KucoinAdapter(ExchangeAdapter):
         data = require_mapping(
             kucoin_data(await client.futuresprivate_get_account_overview_all(), what), what
         )
-        rows = []
-        for entry in _mappings(require_key(data, "accounts", what), what):
-            asset = asset_code(client, entry.get("currency"), what, ALIASES)
-            total = amount(entry.get("accountEquity"), f"{what} {asset} accountEquity")
-            available = amount(entry.get("availableBalance"), f"{what} {asset} availableBalance",
-                               default=total)
-            locked = min(max(total - available, ZERO), max(total, ZERO))
-            rows.append(WalletBalance("futures", asset, total - locked, locked, total,
-                                      "margin" if locked else None))
-        return merge_rows(rows)
+        return FUTURES_LINE.rows(client, _mappings(require_key(data, "accounts", what), what),
+                                 "futures", what)
 
     # -- earn ------------------------------------------------------------------------------
 

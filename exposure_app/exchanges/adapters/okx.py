@@ -39,10 +39,12 @@ from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
+    BalanceFields,
     Envelope,
     amount,
     asset_code,
     merge_rows,
+    nested_entries,
     require_key,
     require_list,
     require_mapping,
@@ -53,6 +55,10 @@ from exposure_app.exchanges.validation import (
 # it arrives as a plain ExchangeError.
 ENVELOPE = Envelope("OKX", success=("0",), error_codes={"50030": ErrorKind.PERMISSION})
 okx_data = ENVELOPE.data_list
+# Balance lines: the trading account's equity (eq) nets liabilities; frozenBal is locked.
+TRADING = BalanceFields("ccy", total="eq", locked=("frozenBal",), lock_reason="open_orders")
+FUNDING = BalanceFields("ccy", total="bal", locked=("frozenBal",), lock_reason="frozen")
+SAVINGS = BalanceFields("ccy", total="amt")
 
 
 class OkxAdapter(ExchangeAdapter):
@@ -77,43 +83,20 @@ class OkxAdapter(ExchangeAdapter):
 
     async def read_trading(self, client: Any) -> list[WalletBalance]:
         what = "OKX trading account balance"
-        data = okx_data(await client.private_get_account_balance(), what)
-        if not data:
-            raise BadResponseError(f"{what}: no account in the answer")
-        rows = []
-        for account in data:
-            details = require_list(require_key(require_mapping(account, what), "details", what),
-                                   f"{what} details")
-            for detail in details:
-                detail = require_mapping(detail, what)
-                asset = asset_code(client, detail.get("ccy"), what)
-                total = amount(detail.get("eq"), f"{what} {asset} eq")
-                locked = amount(detail.get("frozenBal"), f"{what} {asset} frozenBal", default=ZERO)
-                rows.append(WalletBalance("spot", asset, total - locked, locked, total,
-                                          "open_orders" if locked else None))
-        return merge_rows(rows)
+        accounts = okx_data(await client.private_get_account_balance(), what)
+        return TRADING.rows(client, nested_entries(accounts, "details", what, list_what="details"),
+                            "spot", what)
 
     async def read_funding(self, client: Any) -> list[WalletBalance]:
         what = "OKX funding account balance"
-        rows = []
-        for entry in okx_data(await client.private_get_asset_balances(), what):
-            entry = require_mapping(entry, what)
-            asset = asset_code(client, entry.get("ccy"), what)
-            total = amount(entry.get("bal"), f"{what} {asset} bal")
-            locked = amount(entry.get("frozenBal"), f"{what} {asset} frozenBal", default=ZERO)
-            rows.append(WalletBalance("funding", asset, total - locked, locked, total,
-                                      "frozen" if locked else None))
-        return merge_rows(rows)
+        return FUNDING.rows(client, okx_data(await client.private_get_asset_balances(), what),
+                            "funding", what)
 
     async def read_savings(self, client: Any) -> list[WalletBalance]:
         what = "OKX Simple Earn balance"
-        rows = []
-        for entry in okx_data(await client.private_get_finance_savings_balance(), what):
-            entry = require_mapping(entry, what)
-            asset = asset_code(client, entry.get("ccy"), what)
-            total = amount(entry.get("amt"), f"{what} {asset} amt")
-            rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
-        return merge_rows(rows)
+        return SAVINGS.rows(client,
+                            okx_data(await client.private_get_finance_savings_balance(), what),
+                            "earn_flexible", what)
 
     async def read_onchain_earn(self, client: Any) -> list[WalletBalance]:
         what = "OKX On-chain Earn orders"
