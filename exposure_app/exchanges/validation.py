@@ -180,7 +180,11 @@ class Envelope:
     ``code_key``/``success``: the field telling success and its value(s)
     (compared as text); ``data_key``: where the payload sits; ``error_codes``:
     exchange codes ccxt does not map, read from an error's text, with the kind
-    they mean; ``page_size``/``max_pages``: the page limits of its paged lists
+    they mean; ``error_words``: words of an error's text (any case) that tell
+    its kind where ccxt's class does not, checked in order; ``never_opened``:
+    the words (or ccxt error class names) of the exchange's explicit answer for
+    an account the user never opened, read as an empty wallet;
+    ``page_size``/``max_pages``: the page limits of its paged lists
     (``max_pages`` stops a cursor loop). An exchange answering bare bodies
     (Binance, Gate, Coinbase) declares ``code_key`` and ``data_key`` None.
     """
@@ -190,6 +194,8 @@ class Envelope:
     success: tuple[str, ...] = ()
     data_key: str | None = "data"
     error_codes: Mapping[str, ErrorKind] = field(default_factory=dict)
+    error_words: Mapping[str, ErrorKind] = field(default_factory=dict)
+    never_opened: tuple[str, ...] = ()
     page_size: int = 100
     max_pages: int = 50
 
@@ -209,7 +215,12 @@ class Envelope:
         return require_list(self.data(response, what), f"{what} {self.data_key}")
 
     def error_kind(self, exc: BaseException) -> ErrorKind | None:
-        """The kind of an error whose text carries one of ``error_codes``."""
+        """The kind of an error whose text carries one of ``error_words``, else
+        one of ``error_codes``."""
+        lowered = str(exc).lower()
+        for words, kind in self.error_words.items():
+            if words.lower() in lowered:
+                return kind
         if self.code_key is None:
             return None
         text = str(exc).replace(" ", "")
@@ -217,6 +228,11 @@ class Envelope:
             if re.search(rf'"{re.escape(self.code_key)}":"?{re.escape(code)}(?!\d)', text):
                 return kind
         return None
+
+    def says_never_opened(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is the exchange's answer for an account never opened."""
+        text, classes = str(exc), {klass.__name__ for klass in type(exc).__mro__}
+        return any(words in text or words in classes for words in self.never_opened)
 
     def too_many_pages(self, what: str) -> BadResponseError:
         return BadResponseError(f"{what}: more than {self.max_pages} pages")

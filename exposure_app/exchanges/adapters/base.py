@@ -166,6 +166,17 @@ class ExchangeAdapter:
     def coverage_note(self) -> str:
         return ""
 
+    async def unless_never_opened(self, answer: Awaitable[Any]) -> Any | None:
+        """``answer``'s result, or ``None`` when the exchange says explicitly that
+        the account was never opened (:attr:`Envelope.never_opened`): nothing is
+        held there, so the wallet reads as empty rather than failed."""
+        try:
+            return await answer
+        except Exception as exc:
+            if self.envelope is not None and self.envelope.says_never_opened(exc):
+                return None
+            raise
+
     # -- the framework ---------------------------------------------------------
 
     async def read_balances(self, client: Any) -> AccountReading:

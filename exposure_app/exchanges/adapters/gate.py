@@ -54,7 +54,7 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import AccountReading, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
+from exposure_app.exchanges.errors import ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
@@ -177,7 +177,12 @@ def unread_accounts(response: Any) -> dict[str, Decimal]:
 
 _DUAL_DONE = frozenset({"SETTLEMENT_SUCCESS", "CANCELED", "FAILED", "REFUND_SUCCESS"})
 # Bare JSON bodies (errors carry a "label"); dual investment orders in pages of 100.
-ENVELOPE = Envelope("Gate", code_key=None, data_key=None, page_size=100, max_pages=100)
+# ccxt raises AuthenticationError for REQUEST_EXPIRED: it is the computer's clock.
+# A contract or options account never opened answers USER_NOT_FOUND.
+ENVELOPE = Envelope("Gate", code_key=None, data_key=None, page_size=100, max_pages=100,
+                    error_words={"REQUEST_EXPIRED": ErrorKind.CLOCK_SKEW,
+                                 "IP_FORBIDDEN": ErrorKind.IP_NOT_WHITELISTED},
+                    never_opened=("USER_NOT_FOUND",))
 
 
 def parse_dual_orders(client: Any, orders: list[Any]) -> list[WalletBalance]:
@@ -201,10 +206,6 @@ def parse_dual_orders(client: Any, orders: list[Any]) -> list[WalletBalance]:
         rows.append(row("earn_locked", code, total=invested, locked=invested,
                         lock_reason="dual_investment", unlock_at=unlock_at))
     return sum_rows(rows)
-
-
-def _not_opened(exc: Exception) -> bool:
-    return "USER_NOT_FOUND" in str(exc)
 
 
 class GateAdapter(ExchangeAdapter):
@@ -256,14 +257,6 @@ class GateAdapter(ExchangeAdapter):
             )
         return replace(reading, missing=missing)
 
-    def classify(self, exc: BaseException, client: Any) -> SyncError:
-        if "REQUEST_EXPIRED" in str(exc):
-            # ccxt raises AuthenticationError; it is the computer's clock
-            return make_error(ErrorKind.CLOCK_SKEW, self.exchange_id)
-        if "IP_FORBIDDEN" in str(exc):
-            return make_error(ErrorKind.IP_NOT_WHITELISTED, self.exchange_id)
-        return super().classify(exc, client)
-
     async def read_spot(self, client: Any) -> list[WalletBalance]:
         return parse_spot(client, await client.private_spot_get_accounts())
 
@@ -271,23 +264,13 @@ class GateAdapter(ExchangeAdapter):
         return parse_isolated_margin(client, await client.private_margin_get_accounts())
 
     async def read_cross_margin(self, client: Any) -> list[WalletBalance]:
-        try:
-            response = await client.private_margin_get_cross_accounts()
-        except Exception as exc:
-            if _not_opened(exc):
-                return []
-            raise
-        return parse_cross_margin(client, response)
+        response = await self.unless_never_opened(client.private_margin_get_cross_accounts())
+        return [] if response is None else parse_cross_margin(client, response)
 
     async def _contract(self, client: Any, method: str, settle: str | None, wallet: str):
         call = getattr(client, method)
-        try:
-            response = await (call({"settle": settle}) if settle else call())
-        except Exception as exc:
-            if _not_opened(exc):
-                return []
-            raise
-        return parse_contract_account(client, response, wallet)
+        response = await self.unless_never_opened(call({"settle": settle}) if settle else call())
+        return [] if response is None else parse_contract_account(client, response, wallet)
 
     async def read_futures(self, client: Any) -> list[WalletBalance]:
         return await self._contract(client, "private_futures_get_settle_accounts", "usdt",

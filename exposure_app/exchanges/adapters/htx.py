@@ -37,7 +37,7 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
@@ -64,7 +64,11 @@ _DEBTS = frozenset({"loan", "interest"})
 
 
 # Spot-host answers: {"status": "ok", "data": ...}; "error" with err-code otherwise.
-ENVELOPE = Envelope("HTX", code_key="status", success=("ok",))
+# An account never opened: ccxt's AccountNotEnabled, or "...inexistent" / for
+# contracts {"err_code": 1010, "err_msg": "Account doesnt exist."}.
+ENVELOPE = Envelope("HTX", code_key="status", success=("ok",),
+                    error_words={"Timestamp expired": ErrorKind.CLOCK_SKEW},
+                    never_opened=("AccountNotEnabled", "inexistent"))
 
 
 def parse_account_ids(response: Any) -> dict[str, int]:
@@ -164,13 +168,6 @@ def parse_api_key(response: Any, access_key: str) -> KeyPermissions:
     raise BadResponseError("HTX: api-key did not list this key")
 
 
-def _never_opened(exc: Exception) -> bool:
-    """HTX's explicit answers for an account the user never opened."""
-    text = str(exc)
-    return "AccountNotEnabled" in {c.__name__ for c in type(exc).__mro__} or \
-        "inexistent" in text
-
-
 class HtxAdapter(ExchangeAdapter):
     """Reads HTX's spot-host accounts and the USDT-M contract account.
 
@@ -221,11 +218,6 @@ class HtxAdapter(ExchangeAdapter):
             WalletSpec("futures_coinm", self.read_coin_margined),
         ]
 
-    def classify(self, exc: BaseException, client: Any) -> SyncError:
-        if "Timestamp expired" in str(exc):
-            return make_error(ErrorKind.CLOCK_SKEW, self.exchange_id)
-        return super().classify(exc, client)
-
     async def _account_ids(self, client: Any) -> dict[str, int]:
         cached = client.options.get(_OPTION)
         if isinstance(cached, dict) and cached.get("spot"):
@@ -267,38 +259,26 @@ class HtxAdapter(ExchangeAdapter):
         return sum_rows(rows)
 
     async def read_cross_margin(self, client: Any) -> list[WalletBalance]:
-        try:
-            response = await client.spot_private_get_v1_cross_margin_accounts_balance()
-        except Exception as exc:
-            if _never_opened(exc):
-                return []
-            raise
+        response = await self.unless_never_opened(
+            client.spot_private_get_v1_cross_margin_accounts_balance())
+        if response is None:
+            return []
         data = ENVELOPE.data_mapping(response, "HTX cross margin balance")
         return parse_balance_list(client, require_key(data, "list", "HTX cross margin balance"),
                                   "cross_margin", "cross margin balance.list")
 
     async def read_futures(self, client: Any) -> list[WalletBalance]:
-        try:
-            response = await client.contract_private_get_v5_account_balance()
-        except Exception as exc:
-            # {"err_code": 1010, "err_msg": "Account doesnt exist."}: never opened
-            if _never_opened(exc):
-                return []
-            raise
-        return parse_contract_balance(client, response)
+        response = await self.unless_never_opened(client.contract_private_get_v5_account_balance())
+        return [] if response is None else parse_contract_balance(client, response)
 
     async def read_coin_margined(self, client: Any) -> list[WalletBalance]:
         """Coin-margined perpetual swaps and delivery futures, summed per coin."""
         rows: list[WalletBalance] = []
         for method in ("contract_private_post_swap_api_v1_swap_account_info",
                        "contract_private_post_api_v1_contract_account_info"):
-            try:
-                response = await getattr(client, method)()
-            except Exception as exc:
-                if _never_opened(exc):
-                    continue
-                raise
-            rows += parse_coin_margined(client, response)
+            response = await self.unless_never_opened(getattr(client, method)())
+            if response is not None:
+                rows += parse_coin_margined(client, response)
         return sum_rows(rows)
 
     async def read_permissions(self, client: Any) -> KeyPermissions:

@@ -44,7 +44,7 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
     list_at,
@@ -77,7 +77,10 @@ _TRANSFER_PERMISSIONS = frozenset({"earn-funds"})
 
 # Every answer: {"error": [], "result": {...}}; a non-empty error list is a
 # failure (ccxt has raised for the ones it knows already).
-ENVELOPE = Envelope("Kraken", code_key=None, data_key="result")
+# "EService:Unavailable" is Kraken's answer while its API is offline for
+# maintenance (its status page then says "maintenance").
+ENVELOPE = Envelope("Kraken", code_key=None, data_key="result",
+                    error_words={"EService:Unavailable": ErrorKind.MAINTENANCE})
 
 
 def _check_envelope(response: Any, what: str) -> Any:
@@ -233,13 +236,6 @@ class KrakenAdapter(ExchangeAdapter):
             log.info("Kraken unlock dates unavailable: %s", type(exc).__name__)
             return rows
         return apply_unlock_dates(rows, unbonding)
-
-    def classify(self, exc: BaseException, client: Any) -> SyncError:
-        # "EService:Unavailable" is Kraken's answer while its API is offline
-        # for maintenance (its status page then says "maintenance").
-        if "EService:Unavailable" in str(exc):
-            return make_error(ErrorKind.MAINTENANCE, self.exchange_id)
-        return super().classify(exc, client)
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
         return parse_api_key_info(await client.private_post_getapikeyinfo())
