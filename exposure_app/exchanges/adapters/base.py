@@ -25,7 +25,8 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from types import FunctionType, MethodType
+from typing import Any, ClassVar, TypeVar
 
 from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
 from exposure_app.domain.bounds import reported_balance_problem
@@ -61,6 +62,24 @@ class WalletSpec:
     derivatives wallets (``domain.bounds.WALLETS_THAT_MAY_OWE``): a unified
     trading account read as ``spot`` (OKX, Bybit, Bitget UTA) reports equity
     net of what is borrowed."""
+
+
+_Reader = TypeVar("_Reader", bound=Callable[..., Awaitable[list[WalletBalance]]])
+# reader method -> the wallet it reads (a WalletSpec without its bound reader)
+_DECLARED_WALLETS: dict[Callable[..., Any], WalletSpec] = {}
+
+
+def reads_wallet(name: str, *, required: bool = True,
+                 may_owe: bool = False) -> Callable[[_Reader], _Reader]:
+    """Declares that the decorated reader method reads wallet ``name`` (see
+    :class:`WalletSpec`); :meth:`ExchangeAdapter.wallets` lists the declared
+    readers in the order they are defined, the primary wallet first."""
+
+    def declare(reader: _Reader) -> _Reader:
+        _DECLARED_WALLETS[reader] = WalletSpec(name, reader, required, may_owe)
+        return reader
+
+    return declare
 
 
 def credential_values(client: Any) -> list[str]:
@@ -139,8 +158,18 @@ class ExchangeAdapter:
             facts[ADJUST_TIME_FACT] = True
         return facts
 
-    def wallets(self) -> list[WalletSpec]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def wallets(self) -> list[WalletSpec]:
+        """One spec per :func:`reads_wallet` reader of this class and its bases,
+        in definition order (adapters whose wallets are built at run time
+        override this)."""
+        readers: dict[str, Callable[..., Any]] = {}
+        for klass in reversed(type(self).__mro__):
+            for name, member in vars(klass).items():
+                if isinstance(member, FunctionType) and (member in _DECLARED_WALLETS
+                                                         or name in readers):
+                    readers[name] = member
+        return [replace(_DECLARED_WALLETS[reader], read=MethodType(reader, self))
+                for reader in readers.values() if reader in _DECLARED_WALLETS]
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
         return KeyPermissions.unknown()

@@ -47,7 +47,7 @@ from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletB
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import start_of_day, to_storage, utc_now
 from exposure_app.exchanges.adapters.account_mode import AccountMode
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
 from exposure_app.exchanges.validation import (
     BalanceFields,
     Envelope,
@@ -109,16 +109,6 @@ class BitgetAdapter(ExchangeAdapter):
     def detected_facts(self, client: Any) -> dict[str, Any]:
         return {**super().detected_facts(client), **self.mode.detected_facts(client)}
 
-    def wallets(self) -> list[WalletSpec]:
-        return [
-            WalletSpec("spot", self.read_spot, may_owe=True),   # UTA equity
-            WalletSpec("funding", self.read_funding),
-            WalletSpec("futures", self.read_futures),
-            WalletSpec("margin", self.read_margin),
-            WalletSpec("earn_flexible", self.read_flexible_savings),
-            WalletSpec("earn_locked", self.read_fixed_savings),
-        ]
-
     async def read_balances(self, client: Any) -> AccountReading:
         # If a cached mode proved stale during the read (one reader got 40084 or
         # 40085 and learnt the mode again), wallets read under the old mode are
@@ -162,17 +152,21 @@ class BitgetAdapter(ExchangeAdapter):
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @reads_wallet("spot", may_owe=True)   # UTA equity
     async def read_spot(self, client: Any) -> list[WalletBalance]:
         return await self._by_mode(client, self._classic_spot, self._unified_spot)
 
+    @reads_wallet("funding")
     async def read_funding(self, client: Any) -> list[WalletBalance]:
         # classic accounts keep funding in the spot account
         return await self._by_mode(client, _nothing, self._unified_funding)
 
+    @reads_wallet("futures")
     async def read_futures(self, client: Any) -> list[WalletBalance]:
         # in a unified account futures collateral is part of the unified wallet
         return await self._by_mode(client, self._classic_futures, _nothing)
 
+    @reads_wallet("margin")
     async def read_margin(self, client: Any) -> list[WalletBalance]:
         # in a unified account margin balances are part of the unified wallet
         return await self._by_mode(client, self._classic_margin, _nothing)
@@ -238,11 +232,13 @@ class BitgetAdapter(ExchangeAdapter):
             params = {**params, "idLessThan": str(end_id)}
         raise self.envelope.too_many_pages(what)
 
+    @reads_wallet("earn_flexible")
     async def read_flexible_savings(self, client: Any) -> list[WalletBalance]:
         what = "Bitget flexible savings"
         return SAVINGS_ITEM.rows(client, await self._savings(client, "flexible", what),
                                  "earn_flexible", what)
 
+    @reads_wallet("earn_locked")
     async def read_fixed_savings(self, client: Any) -> list[WalletBalance]:
         what = "Bitget fixed savings"
         today = start_of_day(utc_now())

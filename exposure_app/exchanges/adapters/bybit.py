@@ -37,7 +37,7 @@ from exposure_app.domain.balances import AccountReading, KeyPermissions, Permiss
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.account_mode import AccountMode
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     BalanceFields,
@@ -94,15 +94,6 @@ class BybitAdapter(ExchangeAdapter):
     def detected_facts(self, client: Any) -> dict[str, Any]:
         return {**super().detected_facts(client), **self.mode.detected_facts(client)}
 
-    def wallets(self) -> list[WalletSpec]:
-        return [
-            WalletSpec("spot", self.read_spot, may_owe=True),   # unified equity
-            WalletSpec("futures", self.read_futures),
-            WalletSpec("funding", self.read_funding),
-            WalletSpec("earn_flexible", self.read_flexible_saving),
-            WalletSpec("staking", self.read_onchain_earn),
-        ]
-
     async def read_balances(self, client: Any) -> AccountReading:
         self._key_info = None   # only an answer from this read may stand in for the key check
         # a cached mode that proved stale during the read: read again under the new one
@@ -140,6 +131,7 @@ class BybitAdapter(ExchangeAdapter):
         wallet = "futures" if account_type == "CONTRACT" else "spot"
         return self._coin_rows(client, response, wallet, f"Bybit {account_type} wallet balance")
 
+    @reads_wallet("spot", may_owe=True)   # unified equity
     async def read_spot(self, client: Any) -> list[WalletBalance]:
         account_type = "UNIFIED" if await self.is_unified(client) else "SPOT"
         try:
@@ -151,6 +143,7 @@ class BybitAdapter(ExchangeAdapter):
                 )
             raise
 
+    @reads_wallet("futures")
     async def read_futures(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
             return []   # futures collateral is part of the unified account
@@ -171,6 +164,7 @@ class BybitAdapter(ExchangeAdapter):
         fields = CONTRACT_COIN if wallet == "futures" else UNIFIED_COIN
         return fields.rows(client, coins, wallet, what)
 
+    @reads_wallet("funding")
     async def read_funding(self, client: Any) -> list[WalletBalance]:
         what = "Bybit funding account balance"
         result = bybit_result(
@@ -188,11 +182,13 @@ class BybitAdapter(ExchangeAdapter):
         return [require_mapping(p, what)
                 for p in require_list(require_key(result, "list", what), f"{what} list")]
 
+    @reads_wallet("earn_flexible")
     async def read_flexible_saving(self, client: Any) -> list[WalletBalance]:
         what = "Bybit Flexible Savings positions"
         return POSITION.rows(client, await self._positions(client, "FlexibleSaving", what),
                              "earn_flexible", what)
 
+    @reads_wallet("staking")
     async def read_onchain_earn(self, client: Any) -> list[WalletBalance]:
         what = "Bybit On-chain Earn positions"
         rows = []

@@ -53,7 +53,7 @@ from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
 from exposure_app.exchanges.errors import ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -223,20 +223,6 @@ class GateAdapter(ExchangeAdapter):
         # unified-mode check, which only ccxt's own fetch_balance would use.
         return {"fetchMarkets": {"types": ["spot"]}, "unifiedAccount": False}
 
-    def wallets(self) -> list[WalletSpec]:
-        return [
-            WalletSpec("spot", self.read_spot),
-            WalletSpec("margin", self.read_isolated_margin),
-            WalletSpec("cross_margin", self.read_cross_margin),
-            WalletSpec("futures", self.read_futures),
-            WalletSpec("futures_coinm", self.read_coin_margined_futures),
-            WalletSpec("delivery", self.read_delivery),
-            WalletSpec("options", self.read_options),
-            WalletSpec("earn_flexible", self.read_uni_lends),
-            WalletSpec("earn_locked", self.read_dual_orders),
-            WalletSpec("staking", self.read_staking),
-        ]
-
     async def read_balances(self, client: Any) -> AccountReading:
         reading = await super().read_balances(client)
         try:
@@ -257,12 +243,15 @@ class GateAdapter(ExchangeAdapter):
             )
         return replace(reading, missing=missing)
 
+    @reads_wallet("spot")
     async def read_spot(self, client: Any) -> list[WalletBalance]:
         return parse_spot(client, await client.private_spot_get_accounts())
 
+    @reads_wallet("margin")
     async def read_isolated_margin(self, client: Any) -> list[WalletBalance]:
         return parse_isolated_margin(client, await client.private_margin_get_accounts())
 
+    @reads_wallet("cross_margin")
     async def read_cross_margin(self, client: Any) -> list[WalletBalance]:
         response = await self.unless_never_opened(client.private_margin_get_cross_accounts())
         return [] if response is None else parse_cross_margin(client, response)
@@ -272,24 +261,30 @@ class GateAdapter(ExchangeAdapter):
         response = await self.unless_never_opened(call({"settle": settle}) if settle else call())
         return [] if response is None else parse_contract_account(client, response, wallet)
 
+    @reads_wallet("futures")
     async def read_futures(self, client: Any) -> list[WalletBalance]:
         return await self._contract(client, "private_futures_get_settle_accounts", "usdt",
                                     "futures")
 
+    @reads_wallet("futures_coinm")
     async def read_coin_margined_futures(self, client: Any) -> list[WalletBalance]:
         return await self._contract(client, "private_futures_get_settle_accounts", "btc",
                                     "futures_coinm")
 
+    @reads_wallet("delivery")
     async def read_delivery(self, client: Any) -> list[WalletBalance]:
         return await self._contract(client, "private_delivery_get_settle_accounts", "usdt",
                                     "delivery")
 
+    @reads_wallet("options")
     async def read_options(self, client: Any) -> list[WalletBalance]:
         return await self._contract(client, "private_options_get_accounts", None, "options")
 
+    @reads_wallet("earn_flexible")
     async def read_uni_lends(self, client: Any) -> list[WalletBalance]:
         return parse_uni_lends(client, await client.private_earn_get_uni_lends())
 
+    @reads_wallet("earn_locked")
     async def read_dual_orders(self, client: Any) -> list[WalletBalance]:
         orders: list[Any] = []
         page_size = self.envelope.page_size
@@ -301,5 +296,6 @@ class GateAdapter(ExchangeAdapter):
                 return parse_dual_orders(client, orders)
         raise self.envelope.too_many_pages("Gate dual investment orders")
 
+    @reads_wallet("staking")
     async def read_staking(self, client: Any) -> list[WalletBalance]:
         return parse_staking_assets(client, await client.private_earn_get_staking_assets())

@@ -44,7 +44,7 @@ from exposure_app.domain.balances import KeyPermissions, PermissionLevel, Wallet
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.account_mode import AccountMode
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
 from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.validation import (
     BalanceFields,
@@ -127,17 +127,6 @@ class KucoinAdapter(ExchangeAdapter):
             raise BadResponseError(f"{what}: unknown mode {mode!r}")
         return mode == "UNIFIED"
 
-    def wallets(self) -> list[WalletSpec]:
-        return [
-            WalletSpec("spot", self.read_spot),
-            WalletSpec("funding", self.read_funding),
-            WalletSpec("margin", self.read_margin),
-            WalletSpec("futures", self.read_futures),
-            WalletSpec("earn_flexible", self.read_earn_flexible),
-            WalletSpec("earn_locked", self.read_earn_locked),
-            WalletSpec("staking", self.read_staking),
-        ]
-
     # -- spot and funding ------------------------------------------------------------
 
     async def _accounts(self, client: Any) -> list[dict[str, Any]]:
@@ -152,6 +141,7 @@ class KucoinAdapter(ExchangeAdapter):
         return ACCOUNT_LINE.rows(client, [e for e in accounts if e.get("type") in types],
                                  wallet, f"KuCoin {wallet} accounts")
 
+    @reads_wallet("spot")
     async def read_spot(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
             what = "KuCoin unified account balance"
@@ -162,6 +152,7 @@ class KucoinAdapter(ExchangeAdapter):
         return self._account_rows(client, await self._accounts(client), ("trade", "trade_hf"),
                                   "spot")
 
+    @reads_wallet("funding")
     async def read_funding(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
             what = "KuCoin funding account balance"
@@ -178,6 +169,7 @@ class KucoinAdapter(ExchangeAdapter):
 
     # -- margin and futures --------------------------------------------------------------
 
+    @reads_wallet("margin")
     async def read_margin(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
             return []   # cross margin is part of the unified account
@@ -193,6 +185,7 @@ class KucoinAdapter(ExchangeAdapter):
                  for side in ("baseAsset", "quoteAsset")]
         return merge_rows(rows + MARGIN_LINE.rows(client, sides, "margin", what))
 
+    @reads_wallet("futures")
     async def read_futures(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
             return []   # futures collateral is part of the unified account
@@ -249,12 +242,15 @@ class KucoinAdapter(ExchangeAdapter):
                                           "redeeming" if locked else None))
         return merge_rows(rows)
 
+    @reads_wallet("earn_flexible")
     async def read_earn_flexible(self, client: Any) -> list[WalletBalance]:
         return self._earn_rows(client, await self._earn_items(client), "earn_flexible")
 
+    @reads_wallet("earn_locked")
     async def read_earn_locked(self, client: Any) -> list[WalletBalance]:
         return self._earn_rows(client, await self._earn_items(client), "earn_locked")
 
+    @reads_wallet("staking")
     async def read_staking(self, client: Any) -> list[WalletBalance]:
         return self._earn_rows(client, await self._earn_items(client), "staking")
 

@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     BalanceFields,
@@ -73,31 +73,27 @@ class OkxAdapter(ExchangeAdapter):
         # instruments are fetched, not futures, swaps and two option families.
         return {"fetchMarkets": {"types": ["spot"]}}
 
-    def wallets(self) -> list[WalletSpec]:
-        return [
-            WalletSpec("spot", self.read_trading, may_owe=True),   # eq nets liabilities
-            WalletSpec("funding", self.read_funding),
-            WalletSpec("earn_flexible", self.read_savings),
-            WalletSpec("staking", self.read_onchain_earn),
-        ]
-
+    @reads_wallet("spot", may_owe=True)   # eq nets liabilities
     async def read_trading(self, client: Any) -> list[WalletBalance]:
         what = "OKX trading account balance"
         accounts = okx_data(await client.private_get_account_balance(), what)
         return TRADING.rows(client, nested_entries(accounts, "details", what, list_what="details"),
                             "spot", what)
 
+    @reads_wallet("funding")
     async def read_funding(self, client: Any) -> list[WalletBalance]:
         what = "OKX funding account balance"
         return FUNDING.rows(client, okx_data(await client.private_get_asset_balances(), what),
                             "funding", what)
 
+    @reads_wallet("earn_flexible")
     async def read_savings(self, client: Any) -> list[WalletBalance]:
         what = "OKX Simple Earn balance"
         return SAVINGS.rows(client,
                             okx_data(await client.private_get_finance_savings_balance(), what),
                             "earn_flexible", what)
 
+    @reads_wallet("staking")
     async def read_onchain_earn(self, client: Any) -> list[WalletBalance]:
         what = "OKX On-chain Earn orders"
         rows = []
