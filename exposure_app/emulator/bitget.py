@@ -81,12 +81,10 @@ class BitgetEmulator(PassphraseSignedEmulator):
         FaultKind.IP_NOT_WHITELISTED: "40018", FaultKind.RATE_LIMIT: "429",
         FaultKind.BAN: "429", FaultKind.MAINTENANCE: "40200"})
     passphrase_auth: ClassVar[PassphraseAuth] = PassphraseAuth(
-        key="ACCESS-KEY", sign="ACCESS-SIGN", timestamp="ACCESS-TIMESTAMP",
-        passphrase="ACCESS-PASSPHRASE",
-        missing=(("ACCESS-KEY", "40001"), ("ACCESS-SIGN", "40003"),
-                 ("ACCESS-PASSPHRASE", "40011"), ("ACCESS-TIMESTAMP", "40005")),
-        bad_timestamp="40005", expired="40008", window_ms=TIMESTAMP_WINDOW_MS,
-        unknown_key="40006", wrong_passphrase="40012")
+        "ACCESS-", bad_timestamp="40005", expired="40008", window_ms=TIMESTAMP_WINDOW_MS,
+        unknown_key="40006", wrong_passphrase="40012",
+        missing=(("KEY", "40001"), ("SIGN", "40003"), ("PASSPHRASE", "40011"),
+                 ("TIMESTAMP", "40005")))
     wallet_names: ClassVar[tuple[str, ...]] = ("spot", "futures", "margin", "earn_flexible", "earn_locked")
 
     def __init__(self, *args, unified: bool = False, **kwargs) -> None:

@@ -72,12 +72,9 @@ class KucoinEmulator(PassphraseSignedEmulator):
         FaultKind.IP_NOT_WHITELISTED: "400006", FaultKind.RATE_LIMIT: "429000",
         FaultKind.BAN: "429000", FaultKind.MAINTENANCE: "503"})
     passphrase_auth: ClassVar[PassphraseAuth] = PassphraseAuth(
-        key="KC-API-KEY", sign="KC-API-SIGN", timestamp="KC-API-TIMESTAMP",
-        passphrase="KC-API-PASSPHRASE",
-        missing=tuple((header, "400001") for header in (
-            "KC-API-KEY", "KC-API-SIGN", "KC-API-TIMESTAMP", "KC-API-PASSPHRASE")),
-        bad_timestamp="400002", expired="400002", window_ms=TIMESTAMP_WINDOW_MS,
-        unknown_key="400003", wrong_passphrase="400004", key_version="KC-API-KEY-VERSION")
+        "KC-API-", bad_timestamp="400002", expired="400002", window_ms=TIMESTAMP_WINDOW_MS,
+        unknown_key="400003", wrong_passphrase="400004", missing_code="400001",
+        key_version=True)
     wallet_names: ClassVar[tuple[str, ...]] = (
         "spot", "funding", "margin", "futures", "earn_flexible", "earn_locked", "staking",
     )

@@ -60,12 +60,10 @@ class OkxEmulator(PassphraseSignedEmulator):
         FaultKind.IP_NOT_WHITELISTED: "50110", FaultKind.RATE_LIMIT: "50011",
         FaultKind.BAN: "50011", FaultKind.MAINTENANCE: "50001"})
     passphrase_auth: ClassVar[PassphraseAuth] = PassphraseAuth(
-        key="OK-ACCESS-KEY", sign="OK-ACCESS-SIGN", timestamp="OK-ACCESS-TIMESTAMP",
-        passphrase="OK-ACCESS-PASSPHRASE",
-        missing=(("OK-ACCESS-KEY", "50103"), ("OK-ACCESS-PASSPHRASE", "50104"),
-                 ("OK-ACCESS-SIGN", "50106"), ("OK-ACCESS-TIMESTAMP", "50107")),
-        bad_timestamp="50112", expired="50102", window_ms=TIMESTAMP_WINDOW_MS,
-        unknown_key="50111", wrong_passphrase="50105", iso_timestamp=True)
+        "OK-ACCESS-", bad_timestamp="50112", expired="50102", window_ms=TIMESTAMP_WINDOW_MS,
+        unknown_key="50111", wrong_passphrase="50105", iso_timestamp=True,
+        missing=(("KEY", "50103"), ("PASSPHRASE", "50104"), ("SIGN", "50106"),
+                 ("TIMESTAMP", "50107")))
     wallet_names: ClassVar[tuple[str, ...]] = ("spot", "funding", "earn_flexible", "staking")
 
     # -- errors ------------------------------------------------------------------

@@ -24,26 +24,30 @@ from exposure_app.emulator.signing import hmac_b64, same
 
 @dataclass(frozen=True, slots=True)
 class PassphraseAuth:
-    """One venue's header names, limits and refusal codes.
+    """One venue's header prefix, limits and refusal codes.
 
-    ``missing``: (header, code) checked in this order, the first absent header
-    refused with its code; ``iso_timestamp``: the timestamp is ISO 8601 (OKX),
-    else epoch milliseconds; ``key_version``: the header whose value 2 or 3 says
-    the passphrase is sent as base64(HMAC-SHA256(secret, passphrase)) (KuCoin).
+    The headers are ``prefix`` + ``KEY``, ``SIGN``, ``TIMESTAMP`` and
+    ``PASSPHRASE`` (``OK-ACCESS-KEY``, ``ACCESS-KEY``, ``KC-API-KEY``).
+    ``missing``: (header suffix, code) checked in this order, the first absent
+    header refused with its code (all four with ``missing_code`` otherwise);
+    ``iso_timestamp``: the timestamp is ISO 8601 (OKX), else epoch
+    milliseconds; ``key_version``: a ``KEY-VERSION`` header of 2 or 3 says the
+    passphrase is sent as base64(HMAC-SHA256(secret, passphrase)) (KuCoin).
     """
 
-    key: str
-    sign: str
-    timestamp: str
-    passphrase: str
-    missing: tuple[tuple[str, str], ...]
+    prefix: str
     bad_timestamp: str
     expired: str
     window_ms: int
     unknown_key: str
     wrong_passphrase: str
+    missing: tuple[tuple[str, str], ...] = ()
+    missing_code: str = ""
     iso_timestamp: bool = False
-    key_version: str | None = None
+    key_version: bool = False
+
+    def header(self, request: web.Request, suffix: str) -> str:
+        return request.headers.get(self.prefix + suffix, "")
 
     def sent_ms(self, stamp: str) -> int | None:
         """The request's timestamp in epoch milliseconds, ``None`` when malformed."""
@@ -57,27 +61,29 @@ class PassphraseAuth:
     async def refusal(self, emulator: ExchangeEmulator, request: web.Request,
                       needs: str) -> web.Response | None:
         """The venue's answer to a request that is not properly signed, or ``None``."""
-        headers = request.headers
-        for header, code in self.missing:
-            if not headers.get(header):
+        missing = self.missing or tuple(
+            (suffix, self.missing_code) for suffix in ("KEY", "SIGN", "TIMESTAMP", "PASSPHRASE"))
+        for suffix, code in missing:
+            if not self.header(request, suffix):
                 return emulator.error(code)
-        stamp = headers[self.timestamp]
+        stamp = self.header(request, "TIMESTAMP")
         sent = self.sent_ms(stamp)
         if sent is None:
             return emulator.error(self.bad_timestamp)
         if abs(emulator.server_time_ms() - sent) > self.window_ms:
             return emulator.error(self.expired)
         account = emulator.account
-        if not same(headers[self.key], account.api_key):
+        if not same(self.header(request, "KEY"), account.api_key):
             return emulator.error(self.unknown_key)
         passphrase = account.password or ""
-        if self.key_version is not None and headers.get(self.key_version, "1") in ("2", "3"):
+        if self.key_version and self.header(request, "KEY-VERSION") in ("2", "3"):
             passphrase = hmac_b64(account.secret, passphrase)
-        if not same(headers[self.passphrase], passphrase):
+        if not same(self.header(request, "PASSPHRASE"), passphrase):
             return emulator.error(self.wrong_passphrase)
         body = await request.text()
         expected = hmac_b64(account.secret, stamp + request.method + request.raw_path + body)
-        return emulator.refusal(request, signed=same(headers[self.sign], expected), needs=needs)
+        signed = same(self.header(request, "SIGN"), expected)
+        return emulator.refusal(request, signed=signed, needs=needs)
 
 
 class PassphraseSignedEmulator(ExchangeEmulator):
