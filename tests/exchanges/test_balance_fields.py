@@ -1,4 +1,4 @@
-"""The declared balance-line reader every field-based adapter uses (validation.BalanceFields)."""
+"""The declared balance-line reader every field-based adapter uses (balance_fields.BalanceFields)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import ccxt
 import pytest
 
 from exposure_app.domain.balances import WalletBalance
+from exposure_app.exchanges.balance_fields import BalanceFields, nested_entries
 from exposure_app.exchanges.errors import BadResponseError
-from exposure_app.exchanges.validation import BalanceFields, nested_entries
 
 D = Decimal
 CLIENT = ccxt.okx()

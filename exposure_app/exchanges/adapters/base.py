@@ -28,7 +28,12 @@ from dataclasses import dataclass, replace
 from types import FunctionType, MethodType
 from typing import Any, ClassVar, TypeVar
 
-from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
+from exposure_app.domain.balances import (
+    AccountReading,
+    KeyPermissions,
+    PermissionLevel,
+    WalletBalance,
+)
 from exposure_app.domain.bounds import reported_balance_problem
 from exposure_app.exchanges.errors import (
     ErrorKind,
@@ -80,6 +85,18 @@ def reads_wallet(name: str, *, required: bool = True,
         return reader
 
     return declare
+
+
+def permission_level(*, can_withdraw: bool, can_trade: bool,
+                     read_only: bool = True) -> PermissionLevel:
+    """The level a key's grants amount to: withdrawing over trading over reading.
+    ``read_only`` False (a grant the adapter does not know) leaves a key that
+    can neither withdraw nor trade ``UNKNOWN``, never guessed as read-only."""
+    if can_withdraw:
+        return PermissionLevel.WITHDRAW
+    if can_trade:
+        return PermissionLevel.TRADE
+    return PermissionLevel.READ_ONLY if read_only else PermissionLevel.UNKNOWN
 
 
 def credential_values(client: Any) -> list[str]:

@@ -48,8 +48,8 @@ from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import start_of_day, to_storage, utc_now
 from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
+from exposure_app.exchanges.balance_fields import BalanceFields
 from exposure_app.exchanges.validation import (
-    BalanceFields,
     Envelope,
     amount,
     asset_code,

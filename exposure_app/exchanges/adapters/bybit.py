@@ -30,22 +30,19 @@ Key permissions: ``GET /v5/user/query-api`` (``readOnly``, ``permissions``,
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
+from exposure_app.exchanges.balance_fields import BalanceFields, nested_entries, unlock_from_ms
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
-    BalanceFields,
     Envelope,
     amount,
     asset_code,
     merge_rows,
-    nested_entries,
     require_key,
     require_list,
     require_mapping,
@@ -197,8 +194,7 @@ class BybitAdapter(ExchangeAdapter):
             total = amount(position.get("amount"), f"{what} {asset} amount")
             settlement = position.get("settlementTime")
             if settlement not in (None, ""):
-                ms = int(amount(settlement, f"{what} settlementTime"))
-                unlock = to_storage(datetime.fromtimestamp(ms / 1000, UTC))
+                unlock = unlock_from_ms(settlement, f"{what} settlementTime")
                 rows.append(WalletBalance("staking", asset, ZERO, total, total, "locked_earn",
                                           unlock))
             elif position.get("status") == "Processing":

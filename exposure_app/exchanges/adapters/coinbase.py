@@ -30,9 +30,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
+from exposure_app.exchanges.balance_fields import numbered_entries
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -80,9 +81,7 @@ def classify_account(account: Any, what: str) -> tuple[str, str, bool, str | Non
 def parse_holds(accounts: list[Any]) -> dict[str, Decimal]:
     """Currency -> amount held for open orders, from v3 brokerage accounts."""
     holds: dict[str, Decimal] = {}
-    for index, account in enumerate(accounts):
-        what = f"brokerage accounts[{index}]"
-        account = require_mapping(account, f"Coinbase {what}")
+    for what, account in numbered_entries(accounts, "Coinbase", "brokerage accounts"):
         hold = mapping_at(account, "hold", f"Coinbase {what}")
         value = quantity_at(hold, "value", f"Coinbase {what}.hold")
         currency = hold.get("currency") or account.get("currency")
@@ -124,14 +123,8 @@ def parse_key_permissions(response: Any) -> KeyPermissions:
         if not isinstance(value, bool):
             raise BadResponseError(f"Coinbase: key_permissions.{name} is not true/false")
         flags[name] = value
-    if flags["can_transfer"]:
-        level = PermissionLevel.WITHDRAW
-    elif flags["can_trade"]:
-        level = PermissionLevel.TRADE
-    else:
-        level = PermissionLevel.READ_ONLY
     return KeyPermissions(
-        level=level,
+        level=permission_level(can_withdraw=flags["can_transfer"], can_trade=flags["can_trade"]),
         can_trade=flags["can_trade"],
         can_withdraw=flags["can_transfer"],
         can_transfer=flags["can_transfer"],

@@ -54,6 +54,7 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import AccountReading, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
+from exposure_app.exchanges.balance_fields import numbered_entries
 from exposure_app.exchanges.errors import ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -74,9 +75,7 @@ log = logging.getLogger(__name__)
 
 def parse_spot(client: Any, response: Any, wallet: str = "spot") -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(response, f"Gate {wallet} accounts")):
-        what = f"{wallet} accounts[{index}]"
-        entry = require_mapping(entry, f"Gate {what}")
+    for what, entry in numbered_entries(response, "Gate", f"{wallet} accounts"):
         code = asset_code(client, require_key(entry, "currency", f"Gate {what}"), what)
         free = quantity_at(entry, "available", f"Gate {what}")
         locked = quantity_at(entry, "locked", f"Gate {what}")
@@ -86,9 +85,7 @@ def parse_spot(client: Any, response: Any, wallet: str = "spot") -> list[WalletB
 
 def parse_isolated_margin(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
-    for index, pair in enumerate(require_list(response, "Gate margin accounts")):
-        what = f"margin accounts[{index}]"
-        pair = require_mapping(pair, f"Gate {what}")
+    for what, pair in numbered_entries(response, "Gate", "margin accounts"):
         for side in ("base", "quote"):
             part = require_mapping(require_key(pair, side, f"Gate {what}"), f"Gate {what}.{side}")
             code = asset_code(client, require_key(part, "currency", f"Gate {what}.{side}"), what)
@@ -130,9 +127,7 @@ def parse_contract_account(client: Any, response: Any, wallet: str) -> list[Wall
 
 def parse_uni_lends(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(response, "Gate uni lends")):
-        what = f"uni lends[{index}]"
-        entry = require_mapping(entry, f"Gate {what}")
+    for what, entry in numbered_entries(response, "Gate", "uni lends"):
         code = asset_code(client, require_key(entry, "currency", f"Gate {what}"), what)
         total = quantity_at(entry, "amount", f"Gate {what}")
         frozen = optional_quantity(entry, "frozen_amount", f"Gate {what}")
@@ -142,9 +137,7 @@ def parse_uni_lends(client: Any, response: Any) -> list[WalletBalance]:
 
 def parse_staking_assets(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(response, "Gate staking assets")):
-        what = f"staking assets[{index}]"
-        entry = require_mapping(entry, f"Gate {what}")
+    for what, entry in numbered_entries(response, "Gate", "staking assets"):
         code = asset_code(client, require_key(entry, "mortgage_coin", f"Gate {what}"), what)
         staked = quantity_at(entry, "mortgage_amount", f"Gate {what}")
         frozen = optional_quantity(entry, "freeze_amount", f"Gate {what}")
@@ -192,9 +185,7 @@ def parse_dual_orders(client: Any, orders: list[Any]) -> list[WalletBalance]:
     (created, settling, or one Gate adds later) still holds the funds.
     """
     rows = []
-    for index, order in enumerate(orders):
-        what = f"dual orders[{index}]"
-        order = require_mapping(order, f"Gate {what}")
+    for what, order in numbered_entries(orders, "Gate", "dual orders"):
         if require_key(order, "status", f"Gate {what}") in _DUAL_DONE:
             continue
         code = asset_code(client, require_key(order, "invest_currency", f"Gate {what}"), what)

@@ -34,9 +34,10 @@ from __future__ import annotations
 import time
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
+from exposure_app.exchanges.balance_fields import numbered_entries
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -88,9 +89,7 @@ def parse_account_ids(response: Any) -> dict[str, int]:
 
 def parse_balance_list(client: Any, entries: Any, wallet: str, what: str) -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(entries, f"HTX {what}")):
-        line = f"{what}[{index}]"
-        entry = require_mapping(entry, f"HTX {line}")
+    for line, entry in numbered_entries(entries, "HTX", what):
         currency = require_key(entry, "currency", f"HTX {line}")
         kind = require_key(entry, "type", f"HTX {line}")
         if not isinstance(currency, str) or not currency:
@@ -117,9 +116,7 @@ def parse_contract_balance(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
     details = require_list(require_key(data, "details", "HTX contract balance.data"),
                            "HTX contract balance.details")
-    for index, entry in enumerate(details):
-        what = f"contract balance.details[{index}]"
-        entry = require_mapping(entry, f"HTX {what}")
+    for what, entry in numbered_entries(details, "HTX", "contract balance.details"):
         currency = require_key(entry, "currency", f"HTX {what}")
         equity = amount(require_key(entry, "equity", f"HTX {what}"), f"HTX {what}.equity")
         margin = entry.get("initial_margin")
@@ -131,9 +128,8 @@ def parse_contract_balance(client: Any, response: Any) -> list[WalletBalance]:
 
 def parse_coin_margined(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(ENVELOPE.data_list(response, "HTX coin-margined account")):
-        what = f"coin-margined account[{index}]"
-        entry = require_mapping(entry, f"HTX {what}")
+    accounts = ENVELOPE.data_list(response, "HTX coin-margined account")
+    for what, entry in numbered_entries(accounts, "HTX", "coin-margined account"):
         symbol = require_key(entry, "symbol", f"HTX {what}")
         if not isinstance(symbol, str) or not symbol:
             raise BadResponseError(f"HTX: {what} has no symbol")
@@ -158,10 +154,9 @@ def parse_api_key(response: Any, access_key: str) -> KeyPermissions:
             permission = str(require_key(entry, "permission", "HTX api-key"))
             granted = {p.strip() for p in permission.split(",") if p.strip()}
             can_trade, can_withdraw = "trade" in granted, "withdraw" in granted
-            level = (PermissionLevel.WITHDRAW if can_withdraw
-                     else PermissionLevel.TRADE if can_trade else PermissionLevel.READ_ONLY)
             return KeyPermissions(
-                level=level, can_trade=can_trade, can_withdraw=can_withdraw,
+                level=permission_level(can_withdraw=can_withdraw, can_trade=can_trade),
+                can_trade=can_trade, can_withdraw=can_withdraw,
                 ip_restricted=bool(entry.get("ipAddresses")), source="v2/user/api-key",
                 detail=",".join(sorted(granted)),
             )

@@ -41,9 +41,10 @@ import logging
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
+from exposure_app.exchanges.balance_fields import numbered_entries
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -126,9 +127,7 @@ def parse_unbonding(client: Any, response: Any) -> dict[str, list[tuple[Decimal,
     result = require_mapping(_check_envelope(response, "Earn/Allocations"), "Kraken Earn/Allocations.result")
     items = list_at(result, "items", "Kraken Earn/Allocations.result")
     unbonding: dict[str, list[tuple[Decimal, str]]] = {}
-    for index, item in enumerate(items):
-        what = f"Earn/Allocations.items[{index}]"
-        item = require_mapping(item, f"Kraken {what}")
+    for what, item in numbered_entries(items, "Kraken", "Earn/Allocations.items"):
         code = client.safe_currency_code(str(require_key(item, "native_asset", f"Kraken {what}")))
         allocated = mapping_at(item, "amount_allocated", f"Kraken {what}")
         for state in ("unbonding", "exit_queue"):
@@ -177,15 +176,9 @@ def parse_api_key_info(response: Any) -> KeyPermissions:
     names = {str(name) for name in granted}
     can_trade = bool(names & _TRADE_PERMISSIONS)
     can_withdraw = bool(names & _WITHDRAW_PERMISSIONS)
-    if can_withdraw:
-        level = PermissionLevel.WITHDRAW
-    elif can_trade:
-        level = PermissionLevel.TRADE
-    else:
-        level = PermissionLevel.READ_ONLY
     allow_list = info.get("ipAllowlist")
     return KeyPermissions(
-        level=level,
+        level=permission_level(can_withdraw=can_withdraw, can_trade=can_trade),
         can_trade=can_trade,
         can_withdraw=can_withdraw,
         can_transfer=bool(names & _TRANSFER_PERMISSIONS),

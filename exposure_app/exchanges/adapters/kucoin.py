@@ -37,22 +37,19 @@ is read-only, ``Transfer``/``Withdrawal`` allow withdrawals).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.account_mode import AccountMode
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, permission_level, reads_wallet
+from exposure_app.exchanges.balance_fields import BalanceFields, nested_entries, unlock_from_ms
 from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.validation import (
-    BalanceFields,
     Envelope,
     amount,
     asset_code,
     merge_rows,
-    nested_entries,
     require_key,
     require_list,
     require_mapping,
@@ -232,8 +229,7 @@ class KucoinAdapter(ExchangeAdapter):
             if fixed or lock_end:
                 unlock = None
                 if lock_end not in (None, ""):
-                    ms = int(amount(lock_end, f"{what} lockEndTime"))
-                    unlock = to_storage(datetime.fromtimestamp(ms / 1000, UTC))
+                    unlock = unlock_from_ms(lock_end, f"{what} lockEndTime")
                 rows.append(WalletBalance(wallet, asset, ZERO, total, total, "locked_earn",
                                           unlock))
             else:
@@ -267,17 +263,12 @@ class KucoinAdapter(ExchangeAdapter):
         can_withdraw = bool(granted & WITHDRAW_PERMISSIONS)
         can_transfer = bool(granted & TRANSFER_PERMISSIONS) or can_withdraw
         known = {"General"} | TRADE_PERMISSIONS | WITHDRAW_PERMISSIONS | TRANSFER_PERMISSIONS
-        if can_withdraw:
-            level = PermissionLevel.WITHDRAW
-        elif can_trade:
-            level = PermissionLevel.TRADE
-        elif granted == {"General"} or (granted <= known and "General" in granted):
-            level = PermissionLevel.READ_ONLY
-        else:
-            level = PermissionLevel.UNKNOWN   # a permission name we do not know
+        # a permission name we do not know leaves the level unknown
+        read_only = granted <= known and "General" in granted
         whitelist = data.get("ipWhitelist")
         return KeyPermissions(
-            level=level,
+            level=permission_level(can_withdraw=can_withdraw, can_trade=can_trade,
+                                   read_only=read_only),
             can_trade=can_trade,
             can_withdraw=can_withdraw,
             can_transfer=can_transfer,

@@ -33,18 +33,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, permission_level, reads_wallet
+from exposure_app.exchanges.balance_fields import BalanceFields, nested_entries
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
-    BalanceFields,
     Envelope,
     amount,
     asset_code,
     merge_rows,
-    nested_entries,
     require_key,
     require_list,
     require_mapping,
@@ -131,17 +130,10 @@ class OkxAdapter(ExchangeAdapter):
         granted = {p.strip() for p in perm.split(",") if p.strip()}
         can_trade = "trade" in granted
         can_withdraw = "withdraw" in granted
-        if can_withdraw:
-            level = PermissionLevel.WITHDRAW
-        elif can_trade:
-            level = PermissionLevel.TRADE
-        elif granted == {"read_only"}:
-            level = PermissionLevel.READ_ONLY
-        else:
-            level = PermissionLevel.UNKNOWN
         ip = config.get("ip")
         return KeyPermissions(
-            level=level,
+            level=permission_level(can_withdraw=can_withdraw, can_trade=can_trade,
+                                   read_only=granted == {"read_only"}),
             can_trade=can_trade,
             can_withdraw=can_withdraw,
             ip_restricted=bool(ip) if isinstance(ip, str) else None,
