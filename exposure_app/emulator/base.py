@@ -22,11 +22,11 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from types import FunctionType, MethodType
 from typing import Any, ClassVar, TypeVar
 
 from aiohttp import web
 
+from exposure_app.domain.method_marks import MethodMarks
 from exposure_app.emulator.market_tape import MarketTape
 
 
@@ -170,7 +170,7 @@ class Route:
 
 _Handler = TypeVar("_Handler", bound=Callable[..., Awaitable[web.StreamResponse]])
 # handler function -> the routes it serves, in the order they are declared
-_DECLARED_ROUTES: dict[Callable[..., Any], tuple[Route, ...]] = {}
+_DECLARED_ROUTES: MethodMarks[tuple[Route, ...]] = MethodMarks()
 
 
 def route(path: str, *, method: str = "GET", signed: bool = False,
@@ -180,8 +180,8 @@ def route(path: str, *, method: str = "GET", signed: bool = False,
     route in the order the handlers are defined."""
 
     def declare(handler: _Handler) -> _Handler:
-        _DECLARED_ROUTES[handler] = (Route(path, method, signed, needs),
-                                     *_DECLARED_ROUTES.get(handler, ()))
+        _DECLARED_ROUTES.mark(handler, (Route(path, method, signed, needs),
+                                        *(_DECLARED_ROUTES.get(handler) or ())))
         return handler
 
     return declare
@@ -238,15 +238,9 @@ class ExchangeEmulator:
     def declared_routes(self) -> Iterator[tuple[Route, Callable[[web.Request], Awaitable[Any]]]]:
         """Every :func:`route` declared on this class and its bases, with its bound
         handler, in definition order (a subclass's handler replaces its base's)."""
-        handlers: dict[str, Callable[..., Any]] = {}
-        for klass in reversed(type(self).__mro__):
-            for name, member in vars(klass).items():
-                if isinstance(member, FunctionType) and (member in _DECLARED_ROUTES
-                                                         or name in handlers):
-                    handlers[name] = member
-        for function in handlers.values():
-            for declared in _DECLARED_ROUTES.get(function, ()):
-                yield declared, MethodType(function, self)
+        for routes, handler in _DECLARED_ROUTES.on(self):
+            for declared in routes:
+                yield declared, handler
 
     def add_routes(self, app: web.Application) -> None:
         """Registers the :func:`route` declarations; signed ones authenticate first."""

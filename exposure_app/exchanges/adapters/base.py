@@ -25,7 +25,6 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from types import FunctionType, MethodType
 from typing import Any, ClassVar, TypeVar
 
 from exposure_app.domain.balances import (
@@ -35,6 +34,7 @@ from exposure_app.domain.balances import (
     WalletBalance,
 )
 from exposure_app.domain.bounds import reported_balance_problem
+from exposure_app.domain.method_marks import MethodMarks
 from exposure_app.exchanges.errors import (
     ErrorKind,
     SyncError,
@@ -71,7 +71,7 @@ class WalletSpec:
 
 _Reader = TypeVar("_Reader", bound=Callable[..., Awaitable[list[WalletBalance]]])
 # reader method -> the wallet it reads (a WalletSpec without its bound reader)
-_DECLARED_WALLETS: dict[Callable[..., Any], WalletSpec] = {}
+_DECLARED_WALLETS: MethodMarks[WalletSpec] = MethodMarks()
 
 
 def reads_wallet(name: str, *, required: bool = True,
@@ -81,7 +81,7 @@ def reads_wallet(name: str, *, required: bool = True,
     readers in the order they are defined, the primary wallet first."""
 
     def declare(reader: _Reader) -> _Reader:
-        _DECLARED_WALLETS[reader] = WalletSpec(name, reader, required, may_owe)
+        _DECLARED_WALLETS.mark(reader, WalletSpec(name, reader, required, may_owe))
         return reader
 
     return declare
@@ -179,14 +179,7 @@ class ExchangeAdapter:
         """One spec per :func:`reads_wallet` reader of this class and its bases,
         in definition order (adapters whose wallets are built at run time
         override this)."""
-        readers: dict[str, Callable[..., Any]] = {}
-        for klass in reversed(type(self).__mro__):
-            for name, member in vars(klass).items():
-                if isinstance(member, FunctionType) and (member in _DECLARED_WALLETS
-                                                         or name in readers):
-                    readers[name] = member
-        return [replace(_DECLARED_WALLETS[reader], read=MethodType(reader, self))
-                for reader in readers.values() if reader in _DECLARED_WALLETS]
+        return [replace(spec, read=reader) for spec, reader in _DECLARED_WALLETS.on(self)]
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
         return KeyPermissions.unknown()
