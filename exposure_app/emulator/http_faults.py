@@ -24,7 +24,7 @@ import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 
 class _Background:
@@ -60,9 +60,22 @@ class LoopbackHandler(BaseHTTPRequestHandler):
     """
 
     protocol_version = "HTTP/1.1"
+    paths: list[str] | None = None   # where to record each GET's path, if anywhere
 
     def log_message(self, *args) -> None:
         pass
+
+    def do_GET(self) -> None:
+        if self.paths is not None:
+            self.paths.append(self.path)
+        try:
+            self.answer(urlsplit(self.path))
+        except (BrokenPipeError, ConnectionResetError):
+            pass   # the client hung up mid-answer
+
+    def answer(self, parts: SplitResult) -> None:
+        """The answer to a GET of ``parts`` (the request's path and query)."""
+        self.send_whole(404, "text/plain", b"not found")
 
     def send_whole(self, status: int, content_type: str, body: bytes,
                    headers: dict[str, str] | None = None) -> None:
@@ -111,27 +124,24 @@ class FaultServer(_Background):
         self.paths: list[str] = []
 
         class Handler(LoopbackHandler):
-            def do_GET(self) -> None:
-                outer.paths.append(self.path)
-                parts = urlsplit(self.path)
-                try:
-                    if parts.path == "/drip":
-                        self.send_drip(content_type="application/json",
-                                       declared_length=1_000_000, interval=outer.drip_interval)
-                    elif parts.path == "/huge":
-                        self.send_endless(content_type="application/json", chunk=b" " * 65536,
-                                          repeat=100_000)
-                    elif parts.path in ("/redirect", "/loop"):
-                        target = ("/loop" if parts.path == "/loop"
-                                  else parse_qs(parts.query)["to"][0])
-                        self.send_response(302)
-                        self.send_header("Location", target)
-                        self.send_header("Content-Length", "0")
-                        self.end_headers()
-                    else:
-                        self.send_whole(200, outer.content_type, outer.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+            paths = self.paths
+
+            def answer(self, parts: SplitResult) -> None:
+                if parts.path == "/drip":
+                    self.send_drip(content_type="application/json",
+                                   declared_length=1_000_000, interval=outer.drip_interval)
+                elif parts.path == "/huge":
+                    self.send_endless(content_type="application/json", chunk=b" " * 65536,
+                                      repeat=100_000)
+                elif parts.path in ("/redirect", "/loop"):
+                    target = ("/loop" if parts.path == "/loop"
+                              else parse_qs(parts.query)["to"][0])
+                    self.send_response(302)
+                    self.send_header("Location", target)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                else:
+                    self.send_whole(200, outer.content_type, outer.body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from http.server import ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs
 
 from exposure_app.emulator.http_faults import LoopbackHandler, _Background
 
@@ -86,32 +86,29 @@ class NewsServer(_Background):
         self.paths: list[str] = []
 
         class Handler(LoopbackHandler):
-            def do_GET(self) -> None:
-                outer.paths.append(self.path)
-                parts = urlsplit(self.path)
-                try:
-                    if parts.path in outer.pages:
-                        self.send_whole(200, *outer.pages[parts.path])
-                    elif parts.path == "/redirect":
-                        self.send_whole(302, "text/plain", b"",
-                                        {"Location": parse_qs(parts.query)["to"][0]})
-                    elif parts.path == "/down":
-                        self.send_whole(503, "text/plain", b"down for maintenance")
-                    elif parts.path == "/garbage":
-                        self.send_whole(200, "application/rss+xml",
-                                        b"\x89PNG\r\n\x1a\n\x00\x00 not a feed <rss><item>")
-                    elif parts.path == "/slow":
-                        self.send_drip(content_type="application/rss+xml", declared_length=5000,
-                                       interval=outer.drip_interval)
-                    elif parts.path == "/huge":
-                        self.send_endless(
-                            content_type="application/rss+xml",
-                            head=b'<?xml version="1.0"?><rss version="2.0"><channel>',
-                            chunk=b"<item><title>x</title></item>" * 2000, repeat=10_000)
-                    else:
-                        self.send_whole(404, "text/plain", b"not found")
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+            paths = self.paths
+
+            def answer(self, parts: SplitResult) -> None:
+                if parts.path in outer.pages:
+                    self.send_whole(200, *outer.pages[parts.path])
+                elif parts.path == "/redirect":
+                    self.send_whole(302, "text/plain", b"",
+                                    {"Location": parse_qs(parts.query)["to"][0]})
+                elif parts.path == "/down":
+                    self.send_whole(503, "text/plain", b"down for maintenance")
+                elif parts.path == "/garbage":
+                    self.send_whole(200, "application/rss+xml",
+                                    b"\x89PNG\r\n\x1a\n\x00\x00 not a feed <rss><item>")
+                elif parts.path == "/slow":
+                    self.send_drip(content_type="application/rss+xml", declared_length=5000,
+                                   interval=outer.drip_interval)
+                elif parts.path == "/huge":
+                    self.send_endless(
+                        content_type="application/rss+xml",
+                        head=b'<?xml version="1.0"?><rss version="2.0"><channel>',
+                        chunk=b"<item><title>x</title></item>" * 2000, repeat=10_000)
+                else:
+                    super().answer(parts)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
