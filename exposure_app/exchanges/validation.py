@@ -14,6 +14,7 @@ float-based unified structures) so amounts stay exact ``Decimal``.
 An exchange's answer envelope (the success code, where the data sits, which
 error codes mean what, page limits) is declared once per adapter as an
 :class:`Envelope`, the way a ccxt exchange class declares ``describe()``.
+Turning checked answers into wallet rows is :mod:`exposure_app.exchanges.balance_rows`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -270,56 +271,3 @@ def unified_balance_rows(balance: Any, wallet: str, what: str) -> list[WalletBal
             lock_reason="open_orders" if used else None,
         ))
     return rows
-
-
-def merge_rows(rows: list[WalletBalance]) -> list[WalletBalance]:
-    """Sum rows with the same (wallet, asset, lock_reason, unlock_at), in first-seen order."""
-    merged: dict[tuple, WalletBalance] = {}
-    for row in rows:
-        key = (row.wallet, row.asset, row.lock_reason, row.unlock_at)
-        prev = merged.get(key)
-        if prev is None:
-            merged[key] = row
-        else:
-            merged[key] = WalletBalance(
-                row.wallet, row.asset, prev.free + row.free, prev.locked + row.locked,
-                prev.total + row.total, row.lock_reason, row.unlock_at,
-            )
-    return list(merged.values())
-
-
-def sum_rows(rows: Iterable[WalletBalance]) -> list[WalletBalance]:
-    """Adds rows of the same (wallet, asset, unlock date), sorted; zero rows dropped.
-
-    Several exchange lines can hold one asset in one wallet (Coinbase has a
-    wallet per currency plus vaults, Gate isolated margin one per pair, HTX a
-    ``trade`` and a ``frozen`` line), so rows are summed rather than
-    overwritten; the lock reason is the first one given for a locked part.
-    """
-    merged: dict[tuple[str, str, str | None], list] = {}
-    for item in rows:
-        key = (item.wallet, item.asset, item.unlock_at)
-        sums = merged.setdefault(key, [ZERO, ZERO, ZERO, None])
-        sums[0] += item.free
-        sums[1] += item.locked
-        sums[2] += item.total
-        if item.locked and sums[3] is None:
-            sums[3] = item.lock_reason
-    result = []
-    for (wallet, asset, unlock_at), (free, locked, total, reason) in merged.items():
-        if total == 0 and free == 0 and locked == 0:
-            continue
-        result.append(WalletBalance(wallet=wallet, asset=asset, free=free, locked=locked,
-                                    total=total, lock_reason=reason if locked else None,
-                                    unlock_at=unlock_at))
-    result.sort(key=lambda r: (r.wallet, r.asset, r.unlock_at or ""))
-    return result
-
-
-def row(wallet: str, asset: str, *, total: Decimal, locked: Decimal = ZERO,
-        lock_reason: str | None = None, unlock_at: str | None = None) -> WalletBalance:
-    """A row where ``free = total - locked`` (the locked part clamped to the total)."""
-    locked = min(max(locked, ZERO), total) if total >= 0 else ZERO
-    return WalletBalance(wallet=wallet, asset=asset, free=total - locked, locked=locked,
-                         total=total, lock_reason=lock_reason if locked else None,
-                         unlock_at=unlock_at)

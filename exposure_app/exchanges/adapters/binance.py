@@ -32,11 +32,11 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
+from exposure_app.exchanges.balance_rows import merge_rows
 from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
-    merge_rows,
     require_key,
     require_list,
     require_mapping,

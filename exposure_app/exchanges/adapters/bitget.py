@@ -48,12 +48,11 @@ from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import start_of_day, to_storage, utc_now
 from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
-from exposure_app.exchanges.balance_fields import BalanceFields
+from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
     asset_code,
-    merge_rows,
     require_key,
     require_list,
     require_mapping,

@@ -36,13 +36,12 @@ from exposure_app.domain.balances import AccountReading, KeyPermissions, Permiss
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.account_mode import AccountMode
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
-from exposure_app.exchanges.balance_fields import BalanceFields, nested_entries, unlock_from_ms
+from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows, nested_entries, unlock_from_ms
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
     asset_code,
-    merge_rows,
     require_key,
     require_list,
     require_mapping,

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
-from exposure_app.exchanges.balance_fields import numbered_entries
+from exposure_app.exchanges.balance_rows import numbered_entries, row, sum_rows
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -42,8 +42,6 @@ from exposure_app.exchanges.validation import (
     quantity_at,
     require_key,
     require_mapping,
-    row,
-    sum_rows,
 )
 
 # Bare JSON bodies; account lists in pages of 250, at most 200 pages (50,000

@@ -54,7 +54,7 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import AccountReading, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
-from exposure_app.exchanges.balance_fields import numbered_entries
+from exposure_app.exchanges.balance_rows import numbered_entries, row, sum_rows
 from exposure_app.exchanges.errors import ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -66,8 +66,6 @@ from exposure_app.exchanges.validation import (
     require_key,
     require_list,
     require_mapping,
-    row,
-    sum_rows,
 )
 
 log = logging.getLogger(__name__)

@@ -37,7 +37,7 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
-from exposure_app.exchanges.balance_fields import numbered_entries
+from exposure_app.exchanges.balance_rows import numbered_entries, row, sum_rows
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -49,8 +49,6 @@ from exposure_app.exchanges.validation import (
     require_key,
     require_list,
     require_mapping,
-    row,
-    sum_rows,
 )
 
 ACCOUNT_IDS_FACT = "htx_account_ids"

@@ -37,13 +37,12 @@ from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, permission_level, reads_wallet
-from exposure_app.exchanges.balance_fields import BalanceFields, nested_entries
+from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows, nested_entries
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
     asset_code,
-    merge_rows,
     require_key,
     require_list,
     require_mapping,

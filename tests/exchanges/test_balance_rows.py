@@ -1,4 +1,4 @@
-"""The declared balance-line reader every field-based adapter uses (balance_fields.BalanceFields)."""
+"""The declared balance-line reader every field-based adapter uses (balance_rows.BalanceFields)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import ccxt
 import pytest
 
 from exposure_app.domain.balances import WalletBalance
-from exposure_app.exchanges.balance_fields import BalanceFields, nested_entries
+from exposure_app.exchanges.balance_rows import BalanceFields, nested_entries
 from exposure_app.exchanges.errors import BadResponseError
 
 D = Decimal

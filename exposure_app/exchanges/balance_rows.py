@@ -1,4 +1,4 @@
-"""Balance lines read from declared fields, and the small steps every reader shares.
+"""Balance rows: read from declared fields, built, merged and summed.
 
 Most exchanges answer a wallet as a list of lines, one per currency, with the
 total (or the free part), what is locked, or what may move now. Each adapter
@@ -26,7 +26,6 @@ from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.validation import (
     amount,
     asset_code,
-    merge_rows,
     require_key,
     require_list,
     require_mapping,
@@ -120,3 +119,54 @@ class BalanceFields:
                            for entry in entries])
 
 
+def merge_rows(rows: list[WalletBalance]) -> list[WalletBalance]:
+    """Sum rows with the same (wallet, asset, lock_reason, unlock_at), in first-seen order."""
+    merged: dict[tuple, WalletBalance] = {}
+    for row in rows:
+        key = (row.wallet, row.asset, row.lock_reason, row.unlock_at)
+        prev = merged.get(key)
+        if prev is None:
+            merged[key] = row
+        else:
+            merged[key] = WalletBalance(
+                row.wallet, row.asset, prev.free + row.free, prev.locked + row.locked,
+                prev.total + row.total, row.lock_reason, row.unlock_at,
+            )
+    return list(merged.values())
+
+
+def sum_rows(rows: Iterable[WalletBalance]) -> list[WalletBalance]:
+    """Adds rows of the same (wallet, asset, unlock date), sorted; zero rows dropped.
+
+    Several exchange lines can hold one asset in one wallet (Coinbase has a
+    wallet per currency plus vaults, Gate isolated margin one per pair, HTX a
+    ``trade`` and a ``frozen`` line), so rows are summed rather than
+    overwritten; the lock reason is the first one given for a locked part.
+    """
+    merged: dict[tuple[str, str, str | None], list] = {}
+    for item in rows:
+        key = (item.wallet, item.asset, item.unlock_at)
+        sums = merged.setdefault(key, [ZERO, ZERO, ZERO, None])
+        sums[0] += item.free
+        sums[1] += item.locked
+        sums[2] += item.total
+        if item.locked and sums[3] is None:
+            sums[3] = item.lock_reason
+    result = []
+    for (wallet, asset, unlock_at), (free, locked, total, reason) in merged.items():
+        if total == 0 and free == 0 and locked == 0:
+            continue
+        result.append(WalletBalance(wallet=wallet, asset=asset, free=free, locked=locked,
+                                    total=total, lock_reason=reason if locked else None,
+                                    unlock_at=unlock_at))
+    result.sort(key=lambda r: (r.wallet, r.asset, r.unlock_at or ""))
+    return result
+
+
+def row(wallet: str, asset: str, *, total: Decimal, locked: Decimal = ZERO,
+        lock_reason: str | None = None, unlock_at: str | None = None) -> WalletBalance:
+    """A row where ``free = total - locked`` (the locked part clamped to the total)."""
+    locked = min(max(locked, ZERO), total) if total >= 0 else ZERO
+    return WalletBalance(wallet=wallet, asset=asset, free=total - locked, locked=locked,
+                         total=total, lock_reason=lock_reason if locked else None,
+                         unlock_at=unlock_at)
