@@ -43,11 +43,11 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import start_of_day, to_storage, utc_now
-from exposure_app.exchanges.adapters.account_mode import AccountMode
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
+from exposure_app.exchanges.adapters.account_mode import AccountMode, UnifiedModeAdapter
+from exposure_app.exchanges.adapters.base import reads_wallet
 from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -58,10 +58,6 @@ from exposure_app.exchanges.validation import (
     require_mapping,
 )
 
-# The account mode is kept under our own option name: ccxt's ``uta`` option
-# is pinned to False so that ccxt neither probes the mode nor switches its
-# public market-data calls (used for prices) to the unified-account API.
-MODE_OPTION = "exposureUnifiedAccount"
 UTA_FACT = "bitget_uta"
 PRODUCT_TYPES = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
 # Every answer: {"code": "00000", "msg": "success", "data": ...}; savings in pages of 100.
@@ -92,38 +88,18 @@ def _rows(data: Any, what: str) -> list[dict[str, Any]]:
     return [require_mapping(item, what) for item in require_list(data, f"{what} data")]
 
 
-class BitgetAdapter(ExchangeAdapter):
+class BitgetAdapter(UnifiedModeAdapter):
     """Reads Bitget wallets; stateless, runs on the sync service's loop."""
 
     exchange_id: ClassVar[str] = "bitget"
     envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
-        self.mode = AccountMode(MODE_OPTION, UTA_FACT, self._probe_mode)
+        self.mode = AccountMode(UTA_FACT, self._probe_mode)
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
-        options: dict[str, Any] = {"uta": False, "fetchMarkets": {"types": ["spot"]}}
-        return {**options, **self.mode.ccxt_options(cached)}
-
-    def detected_facts(self, client: Any) -> dict[str, Any]:
-        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
-
-    async def read_balances(self, client: Any) -> AccountReading:
-        # If a cached mode proved stale during the read (one reader got 40084 or
-        # 40085 and learnt the mode again), wallets read under the old mode are
-        # wrong: read everything once more under the new one.
-        before = client.options.get(MODE_OPTION)
-        reading = await self._read_all(client)
-        after = client.options.get(MODE_OPTION)
-        if isinstance(before, bool) and isinstance(after, bool) and after != before:
-            reading = await self._read_all(client)
-        return reading
-
-    async def _read_all(self, client: Any) -> AccountReading:
-        return await super().read_balances(client)
-
-    async def is_unified(self, client: Any) -> bool:
-        return await self.mode.is_unified(client)
+        # ccxt's uta option pinned (account_mode.OWN_OPTION keeps the mode)
+        return {"uta": False, "fetchMarkets": {"types": ["spot"]}, **super().ccxt_options(cached)}
 
     async def _probe_mode(self, client: Any) -> bool:
         try:

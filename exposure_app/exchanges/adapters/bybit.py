@@ -34,8 +34,8 @@ from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.account_mode import AccountMode
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
+from exposure_app.exchanges.adapters.account_mode import AccountMode, UnifiedModeAdapter
+from exposure_app.exchanges.adapters.base import reads_wallet
 from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows, nested_entries, unlock_from_ms
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
@@ -69,7 +69,7 @@ FUND_COIN = BalanceFields("coin", total="walletBalance", movable="transferBalanc
 POSITION = BalanceFields("coin", total="amount")
 
 
-class BybitAdapter(ExchangeAdapter):
+class BybitAdapter(UnifiedModeAdapter):
     """Reads Bybit wallets; stateless, runs on the sync service's loop."""
 
     exchange_id: ClassVar[str] = "bybit"
@@ -77,7 +77,7 @@ class BybitAdapter(ExchangeAdapter):
 
     def __init__(self) -> None:
         # ccxt's own option: with it set, ccxt never probes the mode itself
-        self.mode = AccountMode("enableUnifiedAccount", UTA_FACT, self._probe_mode)
+        self.mode = AccountMode(UTA_FACT, self._probe_mode, option="enableUnifiedAccount")
         self._key_info: dict[str, Any] | None = None
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
@@ -85,23 +85,11 @@ class BybitAdapter(ExchangeAdapter):
         # markets (prices through fetch_tickers), only spot instruments.
         options: dict[str, Any] = {"enableUnifiedMargin": False,
                                    "fetchMarkets": {"types": ["spot"]}}
-        return {**options, **self.mode.ccxt_options(cached)}
-
-    def detected_facts(self, client: Any) -> dict[str, Any]:
-        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
+        return {**options, **super().ccxt_options(cached)}
 
     async def read_balances(self, client: Any) -> AccountReading:
         self._key_info = None   # only an answer from this read may stand in for the key check
-        # a cached mode that proved stale during the read: read again under the new one
-        before = client.options.get("enableUnifiedAccount")
-        reading = await super().read_balances(client)
-        after = client.options.get("enableUnifiedAccount")
-        if isinstance(before, bool) and isinstance(after, bool) and after != before:
-            reading = await super().read_balances(client)
-        return reading
-
-    async def is_unified(self, client: Any) -> bool:
-        return await self.mode.is_unified(client)
+        return await super().read_balances(client)
 
     async def _probe_mode(self, client: Any) -> bool:
         what = "Bybit API key information"

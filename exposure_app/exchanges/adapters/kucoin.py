@@ -41,8 +41,8 @@ from typing import Any, ClassVar
 
 from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.account_mode import AccountMode
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, permission_level, reads_wallet
+from exposure_app.exchanges.adapters.account_mode import AccountMode, UnifiedModeAdapter
+from exposure_app.exchanges.adapters.base import permission_level, reads_wallet
 from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows, nested_entries, unlock_from_ms
 from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.validation import (
@@ -54,10 +54,6 @@ from exposure_app.exchanges.validation import (
     require_mapping,
 )
 
-# The account mode is kept under our own option name: ccxt's ``uta`` option
-# is pinned to False so that ccxt neither probes the mode nor switches its
-# public market-data calls (used for prices) to the unified-account API.
-MODE_OPTION = "exposureUnifiedAccount"
 UTA_FACT = "kucoin_uta"
 STAKING_CATEGORIES = frozenset({"STAKING", "KCS_STAKING", "ETH2"})
 TRADE_PERMISSIONS = frozenset({"Spot", "Margin", "Futures", "Earn", "LeveragedToken"})
@@ -86,7 +82,7 @@ def _mappings(value: Any, what: str) -> list[dict[str, Any]]:
     return [require_mapping(item, what) for item in require_list(value, f"{what} list")]
 
 
-class KucoinAdapter(ExchangeAdapter):
+class KucoinAdapter(UnifiedModeAdapter):
     """Reads KuCoin wallets on the sync service's loop.
 
     Two wallets share one ``/api/v1/accounts`` answer and three share the Earn
@@ -98,7 +94,7 @@ class KucoinAdapter(ExchangeAdapter):
     envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
-        self.mode = AccountMode(MODE_OPTION, UTA_FACT, self._probe_mode)
+        self.mode = AccountMode(UTA_FACT, self._probe_mode)
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         options: dict[str, Any] = {
@@ -106,13 +102,7 @@ class KucoinAdapter(ExchangeAdapter):
             "hf": False,   # our readers list every account type; skips ccxt's hf probe
             "fetchMarkets": {"types": ["spot"], "fetchTickersFees": False},
         }
-        return {**options, **self.mode.ccxt_options(cached)}
-
-    def detected_facts(self, client: Any) -> dict[str, Any]:
-        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
-
-    async def is_unified(self, client: Any) -> bool:
-        return await self.mode.is_unified(client)
+        return {**options, **super().ccxt_options(cached)}
 
     async def _probe_mode(self, client: Any) -> bool:
         what = "KuCoin account mode"
