@@ -22,12 +22,12 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from aiohttp import web
 
-from exposure_app.domain.method_marks import MethodMarks
 from exposure_app.emulator.market_tape import MarketTape
+from exposure_app.emulator.routes import DECLARED_ROUTES, Route
 
 
 class FaultKind(StrEnum):
@@ -154,39 +154,6 @@ class ErrorSpec:
     bad_signature: str | int | None = None   # when not the AUTH fault's code
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
-    """One endpoint a handler serves, declared with :func:`route` beside the handler.
-
-    A ``signed`` route answers only after :meth:`ExchangeEmulator.authenticate`
-    let the request through with the permission ``needs``.
-    """
-
-    path: str
-    method: str = "GET"
-    signed: bool = False
-    needs: str = "read"
-
-
-_Handler = TypeVar("_Handler", bound=Callable[..., Awaitable[web.StreamResponse]])
-# handler function -> the routes it serves, in the order they are declared
-_DECLARED_ROUTES: MethodMarks[tuple[Route, ...]] = MethodMarks()
-
-
-def route(path: str, *, method: str = "GET", signed: bool = False,
-          needs: str = "read") -> Callable[[_Handler], _Handler]:
-    """Declares that the decorated handler serves ``method path`` (stack it for
-    several paths); :meth:`ExchangeEmulator.add_routes` registers every declared
-    route in the order the handlers are defined."""
-
-    def declare(handler: _Handler) -> _Handler:
-        _DECLARED_ROUTES.mark(handler, (Route(path, method, signed, needs),
-                                        *(_DECLARED_ROUTES.get(handler) or ())))
-        return handler
-
-    return declare
-
-
 def json_response(body: object, *, status: int = 200,
                   headers: Mapping[str, str] | None = None) -> web.Response:
     """Compact JSON, as the exchanges send it."""
@@ -238,7 +205,7 @@ class ExchangeEmulator:
     def declared_routes(self) -> Iterator[tuple[Route, Callable[[web.Request], Awaitable[Any]]]]:
         """Every :func:`route` declared on this class and its bases, with its bound
         handler, in definition order (a subclass's handler replaces its base's)."""
-        for routes, handler in _DECLARED_ROUTES.on(self):
+        for routes, handler in DECLARED_ROUTES.on(self):
             for declared in routes:
                 yield declared, handler
 

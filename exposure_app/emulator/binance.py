@@ -33,7 +33,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind, route
+from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
 from exposure_app.emulator.binance_bodies import (
     DEFAULT_COIN_NETWORKS,
     margin_asset,
@@ -44,6 +44,7 @@ from exposure_app.emulator.binance_bodies import (
     wallet_overview,
 )
 from exposure_app.emulator.market_tape import day_of_ms, day_start_ms
+from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import hmac_hex, same, strip_param
 
 # A signed endpoint's body: (emulator, the request's parameters) -> the JSON answer.

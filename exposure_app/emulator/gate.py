@@ -25,7 +25,8 @@ from decimal import Decimal
 
 from aiohttp import web
 
-from exposure_app.emulator.base import EmulatedBalance, ExchangeEmulator, Fault, FaultKind, route
+from exposure_app.emulator.base import EmulatedBalance, ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import hmac_hex, same, sha512_hex
 
 ZERO = Decimal(0)

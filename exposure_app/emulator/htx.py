@@ -34,7 +34,8 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind, route
+from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import same, strip_param
 
 SPOT_HOST = "api.huobi.pro"

@@ -30,8 +30,9 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind, route
+from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
 from exposure_app.emulator.market_tape import day_of_ms, day_start_ms
+from exposure_app.emulator.routes import route
 
 # unified code -> Kraken's asset id (X/Z-prefixed for the oldest assets)
 _NATIVE_IDS = {
