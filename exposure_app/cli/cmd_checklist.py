@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from exposure_app.cli.context import CliContext, UsageError, UserError, format_money
+from exposure_app.cli.context import CliContext, UsageError, UserError, format_money, user_errors
 from exposure_app.cli.options import add_json, examples, to_file_or_stdout
 from exposure_app.domain.checklist import AssetItem
 from exposure_app.domain.checklist_rows import ChecklistRow
@@ -213,7 +213,7 @@ def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         locked = False   # the app has the profile open: show the plan without saving it
         ctx.warn("The profile is open in another Exposure process: showing the plan without "
                  "saving it (ticks shown are the saved ones).")
-    try:
+    with user_errors(ChecklistError, ReportError):
         if args.new and start_over(ctx.store, scope):
             ctx.warn("Archived the previous plan; starting a fresh one.")
         if locked:
@@ -259,6 +259,4 @@ def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.emit_json(view_json(view))
         elif ref is None and args.destination is None:
             _print(ctx, view)
-    except (ChecklistError, ReportError) as exc:
-        raise UserError(str(exc)) from None
     return 0
