@@ -5,8 +5,8 @@
   the global ``QThreadPool`` busy, once its widgets are closed.
 * ``memory_keyring``: the process keyring is an in-memory backend; the real
   one is never touched.
-* ``make_window(data_dir)``: a shown :class:`MainWindow` on that profile,
-  closed (sync thread joined) at teardown.
+* ``make_window(data_dir)``: a shown :class:`MainWindow` on that profile, its first
+  figures read, closed (sync thread joined) at teardown.
 * ``emulators``: a started loopback emulator server, stopped at teardown.
 """
 
@@ -96,6 +96,8 @@ def make_window(qtbot, secret_store):
         window.show()
         qtbot.waitExposed(window)
         window.activateWindow()   # shortcuts need the active window
+        # the first figures are read just after the first frame
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is not window.reading)
         QApplication.processEvents()
         windows.append(window)
         return window
