@@ -275,15 +275,15 @@ class GateAdapter(ExchangeAdapter):
 
     @reads_wallet("earn_locked")
     async def read_dual_orders(self, client: Any) -> list[WalletBalance]:
-        orders: list[Any] = []
-        page_size = self.envelope.page_size
-        for page in range(1, self.envelope.max_pages + 1):
-            batch = require_list(await client.private_earn_get_dual_orders({"page": page,
-                                                           "limit": page_size}), "Gate dual orders")
-            orders += batch
-            if len(batch) < page_size:
-                return parse_dual_orders(client, orders)
-        raise self.envelope.too_many_pages("Gate dual investment orders")
+        size = self.envelope.page_size
+
+        async def page(number: int) -> tuple[list[Any], int | None]:
+            batch = require_list(await client.private_earn_get_dual_orders(
+                {"page": number, "limit": size}), "Gate dual orders")
+            return batch, None if len(batch) < size else number + 1
+
+        orders = await self.envelope.all_pages(page, "Gate dual investment orders", first=1)
+        return parse_dual_orders(client, orders)
 
     @reads_wallet("staking")
     async def read_staking(self, client: Any) -> list[WalletBalance]:
