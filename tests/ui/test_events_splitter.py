@@ -40,3 +40,35 @@ def test_a_restored_layout_wins_over_the_default_and_survives_resizes(qtbot):
     second.resize(600, 700)
     qtbot.wait(20)
     assert second.sizes()[1] == 150     # the table takes the new room, the panes stay
+
+
+def test_the_window_keeps_the_split_the_user_made_across_restarts(qtbot, make_window, data_dir):
+    first = make_window(data_dir)
+    first.show_page("events")
+    splitter = first.events.splitter
+    qtbot.waitUntil(lambda: splitter.sizes()[0] > 0)
+    total = sum(splitter.sizes())
+    splitter.setSizes([total // 3, total // 3, total - 2 * (total // 3)])
+    splitter.splitterMoved.emit(total // 3, 1)      # what a drag of the handle sends
+    chosen = splitter.sizes()
+    first.close()                                   # saves the window state
+
+    second = make_window(data_dir)
+    second.show_page("events")
+    restored = second.events.splitter
+    qtbot.waitUntil(lambda: sum(restored.sizes()) > 0)
+    assert not restored.default_layout
+    # the panes keep the user's heights; the table takes whatever the window gives
+    assert restored.sizes()[1:] == chosen[1:]
+    assert restored.sizes()[0] < total * 0.5       # not the default's table-first split
+
+
+def test_an_untouched_split_is_not_saved_so_the_default_keeps_adapting(qtbot, make_window,
+                                                                       data_dir):
+    first = make_window(data_dir)
+    first.show_page("events")
+    first.close()
+    second = make_window(data_dir)
+    second.show_page("events")
+    assert second.events.splitter.default_layout
+    assert second.window_state.value("splitters/events") is None
