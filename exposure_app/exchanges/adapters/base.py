@@ -202,9 +202,8 @@ class ExchangeAdapter:
             secrets=credential_values(client),
         )
 
-    @property
-    def coverage_note(self) -> str:
-        return ""
+    # what the adapter cannot read on this exchange, given with every reading
+    coverage_note: str = ""
 
     async def unless_never_opened(self, answer: Awaitable[Any]) -> Any | None:
         """``answer``'s result, or ``None`` when the exchange says explicitly that

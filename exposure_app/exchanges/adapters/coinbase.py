@@ -141,10 +141,8 @@ class CoinbaseAdapter(ExchangeAdapter):
     exchange_id: ClassVar[str] = "coinbase"
     envelope: ClassVar[Envelope] = ENVELOPE
 
-    @property
-    def coverage_note(self) -> str:
-        return ("Coinbase: the wallets this API key can see (Coinbase ties each key to "
-                "one portfolio)")
+    coverage_note = ("Coinbase: the wallets this API key can see (Coinbase ties each key to "
+                     "one portfolio)")
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         # The readers call the implicit endpoints directly, so no markets or
