@@ -1,7 +1,9 @@
 """The emulator framework: accounts, fault injection and the server thread.
 
-An :class:`ExchangeEmulator` subclass adds the exchange's routes and knows how
-that exchange words its errors. The framework handles what is the same
+An :class:`ExchangeEmulator` subclass declares the exchange's routes beside
+their handlers (:func:`exposure_app.emulator.routes.route`), checks a signed
+request in :meth:`ExchangeEmulator.authenticate` and knows how that exchange
+words its errors (:class:`ErrorSpec`). The framework handles what is the same
 everywhere: latency, the request log, and faults that do not depend on the
 exchange (timeouts, connection resets, HTML or malformed bodies, 5xx).
 
@@ -165,8 +167,8 @@ def json_response(body: object, *, status: int = 200,
 
 
 class ExchangeEmulator:
-    """Base class; subclasses set ``exchange_id`` and implement
-    :meth:`add_routes` and :meth:`fault_response`."""
+    """Base class; subclasses set ``exchange_id``, declare their routes and
+    either an :attr:`error_spec` or their own :meth:`fault_response`."""
 
     exchange_id: ClassVar[str] = ""
     # Wallet names this emulator serves (used to build the sample portfolio).

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -237,6 +237,28 @@ class Envelope:
 
     def too_many_pages(self, what: str) -> BadResponseError:
         return BadResponseError(f"{what}: more than {self.max_pages} pages")
+
+    async def all_pages(self, fetch: Callable[[Any], Awaitable[tuple[list[Any], Any]]],
+                        what: str, *, first: Any = None) -> list[Any]:
+        """Every item of a paged list, whatever the exchange pages by.
+
+        ``fetch(cursor)`` asks for one page (``first`` for the first one) and
+        answers its items and the next page's cursor (a page number, an id,
+        an opaque token), ``None`` after the last page. At most
+        :attr:`max_pages` pages are asked for, and a cursor given twice is a
+        loop: both are bad answers, never an endless read.
+        """
+        items: list[Any] = []
+        cursor, seen = first, set()
+        for _ in range(self.max_pages):
+            page, cursor = await fetch(cursor)
+            items += page
+            if cursor is None:
+                return items
+            if str(cursor) in seen:
+                raise BadResponseError(f"{what}: the pages repeat (cursor loop)")
+            seen.add(str(cursor))
+        raise self.too_many_pages(what)
 
 
 def unified_balance_rows(balance: Any, wallet: str, what: str) -> list[WalletBalance]:

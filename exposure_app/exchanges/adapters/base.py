@@ -8,10 +8,11 @@ response without the expected structure raises
 :class:`~exposure_app.exchanges.errors.BadResponseError` rather than reading
 as an empty wallet.
 
-Subclasses implement :meth:`ExchangeAdapter.wallets` (one
-:class:`WalletSpec` per wallet, each reader validating its response through
-:mod:`exposure_app.exchanges.validation`) and, where the exchange tells,
-:meth:`ExchangeAdapter.read_permissions`. The framework here reads all wallets
+Subclasses mark each wallet's reader with :func:`reads_wallet` (or build
+:meth:`ExchangeAdapter.wallets` at run time), each reader validating its
+response through :mod:`exposure_app.exchanges.validation` and building rows
+through :mod:`exposure_app.exchanges.balance_rows`, and implement, where the
+exchange tells, :meth:`ExchangeAdapter.read_permissions`. The framework here reads all wallets
 concurrently, classifies failures, retries once after clock skew (turning on
 ccxt's time-difference adjustment) and once after a short Retry-After.
 
@@ -201,9 +202,8 @@ class ExchangeAdapter:
             secrets=credential_values(client),
         )
 
-    @property
-    def coverage_note(self) -> str:
-        return ""
+    # what the adapter cannot read on this exchange, given with every reading
+    coverage_note: str = ""
 
     async def unless_never_opened(self, answer: Awaitable[Any]) -> Any | None:
         """``answer``'s result, or ``None`` when the exchange says explicitly that

@@ -228,16 +228,19 @@ class BinanceAdapter(ExchangeAdapter):
         return await self._futures(await client.dapiprivate_get_account(), "futures_coinm")
 
     async def _paged(self, call, what: str) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
         size = self.envelope.page_size
-        for page in range(1, self.envelope.max_pages + 1):
-            data = require_mapping(await call({"current": page, "size": size}), what)
-            batch = require_list(require_key(data, "rows", what), what)
-            rows += [require_mapping(r, what) for r in batch]
-            total = int(amount(data.get("total"), f"{what} total", default=Decimal(len(rows))))
-            if len(batch) < size or len(rows) >= total:
-                return rows
-        raise self.envelope.too_many_pages(what)
+        count = 0
+
+        async def page(number: int) -> tuple[list[Any], int | None]:
+            nonlocal count
+            data = require_mapping(await call({"current": number, "size": size}), what)
+            batch = [require_mapping(r, what)
+                     for r in require_list(require_key(data, "rows", what), what)]
+            count += len(batch)
+            total = int(amount(data.get("total"), f"{what} total", default=Decimal(count)))
+            return batch, None if len(batch) < size or count >= total else number + 1
+
+        return await self.envelope.all_pages(page, what, first=1)
 
     async def read_flexible(self, client: Any) -> list[WalletBalance]:
         rows = []

@@ -191,21 +191,21 @@ class BitgetAdapter(UnifiedModeAdapter):
 
     async def _fetch_savings(self, client: Any, period_type: str,
                              what: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        page_size = self.envelope.page_size
-        params: dict[str, Any] = {"periodType": period_type, "limit": str(page_size)}
-        for _ in range(self.envelope.max_pages):
+        size = self.envelope.page_size
+
+        async def page(before: Any) -> tuple[list[Any], Any]:
+            params: dict[str, Any] = {"periodType": period_type, "limit": str(size)}
+            if before is not None:
+                params["idLessThan"] = str(before)
             data = require_mapping(
                 bitget_data(await client.private_earn_get_v2_earn_savings_assets(params), what),
                 what,
             )
-            page = _rows(require_key(data, "resultList", what), what)
-            items += page
+            items = _rows(require_key(data, "resultList", what), what)
             end_id = data.get("endId")
-            if len(page) < page_size or not end_id:
-                return items
-            params = {**params, "idLessThan": str(end_id)}
-        raise self.envelope.too_many_pages(what)
+            return items, None if len(items) < size or not end_id else end_id
+
+        return await self.envelope.all_pages(page, what)
 
     @reads_wallet("earn_flexible")
     async def read_flexible_savings(self, client: Any) -> list[WalletBalance]:

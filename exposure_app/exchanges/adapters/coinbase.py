@@ -141,10 +141,8 @@ class CoinbaseAdapter(ExchangeAdapter):
     exchange_id: ClassVar[str] = "coinbase"
     envelope: ClassVar[Envelope] = ENVELOPE
 
-    @property
-    def coverage_note(self) -> str:
-        return ("Coinbase: the wallets this API key can see (Coinbase ties each key to "
-                "one portfolio)")
+    coverage_note = ("Coinbase: the wallets this API key can see (Coinbase ties each key to "
+                     "one portfolio)")
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         # The readers call the implicit endpoints directly, so no markets or
@@ -168,42 +166,34 @@ class CoinbaseAdapter(ExchangeAdapter):
 
     async def read_holds(self, client: Any) -> dict[str, Decimal]:
         """Open-order holds per currency from every page of the v3 account list."""
-        accounts: list[Any] = []
-        cursor: str | None = None
-        for _ in range(self.envelope.max_pages):
+        what = "Coinbase brokerage accounts"
+
+        async def page(cursor: str | None) -> tuple[list[Any], str | None]:
             params: dict[str, Any] = {"limit": self.envelope.page_size}
             if cursor:
                 params["cursor"] = cursor
-            page = require_mapping(await client.v3_private_get_brokerage_accounts(params),
-                                   "Coinbase brokerage accounts")
-            accounts += list_at(page, "accounts", "Coinbase brokerage accounts")
-            next_cursor = page.get("cursor")
-            if not page.get("has_next") or not next_cursor:
-                return parse_holds(accounts)
-            if next_cursor == cursor:
-                raise BadResponseError("Coinbase: the brokerage account list's pages repeat (cursor loop)")
-            cursor = str(next_cursor)
-        raise self.envelope.too_many_pages("Coinbase brokerage accounts")
+            body = require_mapping(await client.v3_private_get_brokerage_accounts(params), what)
+            following = body.get("cursor")
+            return (list_at(body, "accounts", what),
+                    str(following) if body.get("has_next") and following else None)
+
+        return parse_holds(await self.envelope.all_pages(page, what))
 
     async def read_v2_accounts(self, client: Any) -> list[WalletBalance]:
         """Every account on every page of ``GET /v2/accounts``."""
-        accounts: list[Any] = []
-        cursor: str | None = None
-        seen: set[str] = set()
-        for _ in range(self.envelope.max_pages):
+        what = "Coinbase accounts"
+
+        async def page(cursor: Any) -> tuple[list[Any], Any]:
             params: dict[str, Any] = {"limit": self.envelope.page_size}
             if cursor:
                 params["starting_after"] = cursor
-            page = require_mapping(await client.v2_private_get_accounts(params), "Coinbase accounts")
-            accounts += list_at(page, "data", "Coinbase accounts")
-            pagination = page.get("pagination")
-            cursor = pagination.get("next_starting_after") if isinstance(pagination, dict) else None
-            if not cursor:
-                return parse_accounts(accounts)
-            if cursor in seen:
-                raise BadResponseError("Coinbase: the account list's pages repeat (cursor loop)")
-            seen.add(cursor)
-        raise self.envelope.too_many_pages("Coinbase accounts")
+            body = require_mapping(await client.v2_private_get_accounts(params), what)
+            pagination = body.get("pagination")
+            following = (pagination.get("next_starting_after") if isinstance(pagination, dict)
+                         else None)
+            return list_at(body, "data", what), following or None
+
+        return parse_accounts(await self.envelope.all_pages(page, what))
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
         return parse_key_permissions(await client.v3_private_get_brokerage_key_permissions())

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -197,6 +198,20 @@ def parse_dual_orders(client: Any, orders: list[Any]) -> list[WalletBalance]:
     return sum_rows(rows)
 
 
+def contract_account(wallet: str, method: str, settle: str | None
+                     ) -> Callable[[GateAdapter, Any], Awaitable[list[WalletBalance]]]:
+    """The reader of one contract account (``settle`` picks the settle currency's
+    account); an account never opened (``USER_NOT_FOUND``) is empty."""
+
+    @reads_wallet(wallet)
+    async def read(self: GateAdapter, client: Any) -> list[WalletBalance]:
+        call = getattr(client, method)
+        response = await self.unless_never_opened(call({"settle": settle}) if settle else call())
+        return [] if response is None else parse_contract_account(client, response, wallet)
+
+    return read
+
+
 class GateAdapter(ExchangeAdapter):
     """Reads every Gate wallet from its own v4 endpoint.
 
@@ -245,29 +260,12 @@ class GateAdapter(ExchangeAdapter):
         response = await self.unless_never_opened(client.private_margin_get_cross_accounts())
         return [] if response is None else parse_cross_margin(client, response)
 
-    async def _contract(self, client: Any, method: str, settle: str | None, wallet: str):
-        call = getattr(client, method)
-        response = await self.unless_never_opened(call({"settle": settle}) if settle else call())
-        return [] if response is None else parse_contract_account(client, response, wallet)
-
-    @reads_wallet("futures")
-    async def read_futures(self, client: Any) -> list[WalletBalance]:
-        return await self._contract(client, "private_futures_get_settle_accounts", "usdt",
-                                    "futures")
-
-    @reads_wallet("futures_coinm")
-    async def read_coin_margined_futures(self, client: Any) -> list[WalletBalance]:
-        return await self._contract(client, "private_futures_get_settle_accounts", "btc",
-                                    "futures_coinm")
-
-    @reads_wallet("delivery")
-    async def read_delivery(self, client: Any) -> list[WalletBalance]:
-        return await self._contract(client, "private_delivery_get_settle_accounts", "usdt",
-                                    "delivery")
-
-    @reads_wallet("options")
-    async def read_options(self, client: Any) -> list[WalletBalance]:
-        return await self._contract(client, "private_options_get_accounts", None, "options")
+    # The contract accounts, one wallet each: the ccxt method and the settle currency.
+    read_futures = contract_account("futures", "private_futures_get_settle_accounts", "usdt")
+    read_coin_margined_futures = contract_account(
+        "futures_coinm", "private_futures_get_settle_accounts", "btc")
+    read_delivery = contract_account("delivery", "private_delivery_get_settle_accounts", "usdt")
+    read_options = contract_account("options", "private_options_get_accounts", None)
 
     @reads_wallet("earn_flexible")
     async def read_uni_lends(self, client: Any) -> list[WalletBalance]:
@@ -275,15 +273,15 @@ class GateAdapter(ExchangeAdapter):
 
     @reads_wallet("earn_locked")
     async def read_dual_orders(self, client: Any) -> list[WalletBalance]:
-        orders: list[Any] = []
-        page_size = self.envelope.page_size
-        for page in range(1, self.envelope.max_pages + 1):
-            batch = require_list(await client.private_earn_get_dual_orders({"page": page,
-                                                           "limit": page_size}), "Gate dual orders")
-            orders += batch
-            if len(batch) < page_size:
-                return parse_dual_orders(client, orders)
-        raise self.envelope.too_many_pages("Gate dual investment orders")
+        size = self.envelope.page_size
+
+        async def page(number: int) -> tuple[list[Any], int | None]:
+            batch = require_list(await client.private_earn_get_dual_orders(
+                {"page": number, "limit": size}), "Gate dual orders")
+            return batch, None if len(batch) < size else number + 1
+
+        orders = await self.envelope.all_pages(page, "Gate dual investment orders", first=1)
+        return parse_dual_orders(client, orders)
 
     @reads_wallet("staking")
     async def read_staking(self, client: Any) -> list[WalletBalance]:

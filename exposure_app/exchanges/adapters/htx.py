@@ -171,10 +171,8 @@ class HtxAdapter(ExchangeAdapter):
     exchange_id: ClassVar[str] = "htx"
     envelope: ClassVar[Envelope] = ENVELOPE
 
-    @property
-    def coverage_note(self) -> str:
-        return ("HTX fixed-term earn and staking products have no API; only the flexible "
-                "earn (deposit-earning) account is read")
+    coverage_note = ("HTX fixed-term earn and staking products have no API; only the flexible "
+                     "earn (deposit-earning) account is read")
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         # Prices load markets (fetch_tickers): spot ones only. Cached account

@@ -187,19 +187,15 @@ class KucoinAdapter(UnifiedModeAdapter):
     async def _earn_items(self, client: Any) -> list[dict[str, Any]]:
         what = "KuCoin Earn holdings"
 
-        async def fetch() -> list[dict[str, Any]]:
-            items: list[dict[str, Any]] = []
-            for page in range(1, self.envelope.max_pages + 1):
-                data = self.envelope.data_mapping(await client.earn_get_earn_hold_assets(
-                    {"currentPage": page, "pageSize": self.envelope.page_size}), what)
-                items += _mappings(require_key(data, "items", what), what)
-                total_pages = int(amount(data.get("totalPage"), f"{what} totalPage",
-                                         default=ZERO))
-                if page >= total_pages:
-                    return items
-            raise self.envelope.too_many_pages(what)
+        async def page(number: int) -> tuple[list[Any], int | None]:
+            data = self.envelope.data_mapping(await client.earn_get_earn_hold_assets(
+                {"currentPage": number, "pageSize": self.envelope.page_size}), what)
+            items = _mappings(require_key(data, "items", what), what)
+            total_pages = int(amount(data.get("totalPage"), f"{what} totalPage", default=ZERO))
+            return items, None if number >= total_pages else number + 1
 
-        return await self.once_per_read("earn", fetch)
+        return await self.once_per_read("earn",
+                                        lambda: self.envelope.all_pages(page, what, first=1))
 
     def _earn_rows(self, client: Any, items, wallet: str) -> list[WalletBalance]:
         what = f"KuCoin Earn holdings ({wallet})"

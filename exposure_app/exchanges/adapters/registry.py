@@ -110,17 +110,16 @@ class GenericAdapter(ExchangeAdapter):
         # wallet types ccxt lists only with extra arguments (mexc's margin wallet
         # needs a market symbol): learnt once, then never asked for again
         self._unlistable: dict[str, str] = {}
+        self._note_coverage()
 
-    @property
-    def coverage_note(self) -> str:
-        note = (
+    def _note_coverage(self) -> None:
+        self.coverage_note = (
             "generic: ccxt unified balances only (earn, staking and savings are not "
             "covered for this exchange)"
         )
         if self._unlistable:
-            note += (f"; not read: {', '.join(sorted(self._unlistable))} (listed only "
-                     "market by market)")
-        return note
+            self.coverage_note += (f"; not read: {', '.join(sorted(self._unlistable))} (listed "
+                                   "only market by market)")
 
     def prepare(self, client: Any) -> None:
         has = getattr(client, "has", {}) or {}
@@ -151,6 +150,7 @@ class GenericAdapter(ExchangeAdapter):
                     reason = (f"{friendly_name(self.exchange_id)} lists its {name} wallet "
                               "only market by market (ccxt needs a symbol), so it is not read")
                     self._unlistable[name] = reason
+                    self._note_coverage()
                     raise SyncError(ErrorKind.NOT_SUPPORTED, reason) from None
             require_json_answers(answers, f"{name} balance")
             rows = unified_balance_rows(balance, name, f"{name} balance")
