@@ -37,7 +37,6 @@ async def _read_all(client, adapter):
     return list(reading.balances)
 
 
-
 def test_portfolio_over_every_wallet_folds_suffixes_and_locks_staking():
     emulator = _emulator()
     rows = _run(emulator, _read_all)
@@ -144,13 +143,6 @@ def test_clock_skew_rejects_the_nonce_until_time_difference_is_adjusted():
     reading = _run(emulator, lambda client, adapter: adapter.read_account(client))
     assert by_key(reading.balances)[("spot", "BTC")].total == D("1")
     assert ("GET", "/0/public/Time") in emulator.requests
-
-
-def test_public_tickers_price_the_holdings():
-    emulator = _emulator()
-    tickers = _run(emulator, lambda client, adapter: client.fetch_tickers())
-    assert tickers["BTC/USD"]["last"] == 60000
-    assert tickers["DOT/USD"]["last"] == 5
 
 
 def test_a_stored_secret_that_cannot_sign_fails_the_sync_with_what_to_do(
