@@ -1,9 +1,4 @@
-"""The exchange tests' fixtures (in-memory keyring, emulator server, exchange accounts)."""
+"""The exchange tests' ``add_exchange_account`` fixture (the keyring and emulator server
+fixtures are the whole suite's)."""
 
-from tests.exchanges.conftest import (  # noqa: F401 - fixtures
-    add_exchange_account,
-    emulator_server,
-    memory_keyring,
-    memory_keyring_backend,
-    secret_store,
-)
+from tests.exchanges.conftest import add_exchange_account  # noqa: F401 - a fixture

@@ -24,6 +24,8 @@ from exposure_app.services.checklist_service import ALL
 
 from .json_schemas import SCHEMAS
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 HOLDINGS = """date,account,asset,amount,price
 2022-11-01,FTX main,BTC,1,20000
 2022-11-01,FTX main,USDT,5000,1

@@ -31,6 +31,8 @@ from exposure_app.storage.migrations import LATEST_VERSION
 from exposure_app.storage.store import DB_NAME, ProfileStore
 from tests.conftest import REPO_ROOT, cli_env
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 
 def _one_error_line(result) -> str:
     assert result.returncode == 1, (result.stdout, result.stderr)

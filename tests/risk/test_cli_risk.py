@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from .helpers import as_json_bytes, loopback_server, raw_event
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
 
 HOLDINGS = """date,account,asset,amount,price
 2022-11-01,FTX main,BTC,1,20000
