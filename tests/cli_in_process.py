@@ -13,7 +13,10 @@ point (``exposure_app.main.main``) with what a child would have had:
 * ``input`` on a UTF-8 stdin with a byte buffer; stdout and stderr captured the
   same way (pipes: not terminals);
 * an exception escaping the entry point printed as a traceback on stderr with
-  status 1, ``SystemExit`` turned into its status, as the interpreter does.
+  status 1, ``SystemExit`` turned into its status, as the interpreter does;
+* log records of WARNING and above written to that stderr, as ``logging``'s
+  last-resort handler does in a child (the CLI configures no logging), so a
+  test searching the output for secrets sees what a child's stderr would hold.
 
 Returns a :class:`subprocess.CompletedProcess`, so a test reads it as it reads a
 child's. Keep :func:`tests.conftest.run_cli` (a real subprocess) for what is
@@ -24,6 +27,7 @@ Not thread-safe: one call at a time (it swaps ``sys.std*``).
 from __future__ import annotations
 
 import io
+import logging
 import os
 import subprocess
 import sys
@@ -44,6 +48,9 @@ def _read(stream: io.TextIOWrapper) -> str:
     return buffer.getvalue().decode("utf-8", errors="replace").replace("\r\n", "\n")
 
 
+SERVER_LOGGERS = ("aiohttp.server", "aiohttp.access", "aiohttp.web")
+
+
 @contextmanager
 def _environment(env: Mapping[str, str]) -> Iterator[None]:
     saved = dict(os.environ)
@@ -54,6 +61,20 @@ def _environment(env: Mapping[str, str]) -> Iterator[None]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+@contextmanager
+def _warnings_logged_to(stream: io.TextIOWrapper) -> Iterator[None]:
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.WARNING)
+    # the loopback servers the test serves log in this process, a child never sees them
+    handler.addFilter(lambda record: not record.name.startswith(SERVER_LOGGERS))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
 
 
 @contextmanager
@@ -76,7 +97,8 @@ def run_cli_in_process(argv: Sequence[str], *, env: Mapping[str, str],
 
     stdin, stdout, stderr = _pipe(input or ""), _pipe(), _pipe()
     saved = sys.stdin, sys.stdout, sys.stderr
-    with _environment(env), _keyring_backend(env.get("PYTHON_KEYRING_BACKEND")):
+    with _environment(env), _keyring_backend(env.get("PYTHON_KEYRING_BACKEND")), \
+            _warnings_logged_to(stderr):
         sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
         try:
             status = main(list(argv))
