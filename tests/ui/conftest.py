@@ -5,6 +5,7 @@
   the global ``QThreadPool`` busy, once its widgets are closed.
 * ``make_window(data_dir)``: a shown :class:`MainWindow` on that profile,
   closed (sync thread joined) at teardown.
+* ``binance_emulator``: a sample Binance emulator served by ``emulators``.
 * ``emulators``: the suite's ``emulator_server`` (``tests/conftest.py``), as the GUI
   tests name it; ``memory_keyring`` and ``secret_store`` are the suite's too.
 """
@@ -86,3 +87,12 @@ def make_window(qtbot, secret_store):
 @pytest.fixture
 def emulators(emulator_server):
     return emulator_server
+
+
+@pytest.fixture
+def binance_emulator(emulators):
+    from exposure_app.emulator.registry import emulator_class
+
+    emulator = emulator_class("binance").sample()
+    emulators.add(emulator)
+    return emulator

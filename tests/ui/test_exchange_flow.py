@@ -9,38 +9,24 @@ import pytest
 
 from exposure_app.emulator.registry import emulator_class
 from exposure_app.ui.models.accounts_model import AccountsModel
-
-
-def _choose(qtbot, dialog, exchange_id: str) -> None:
-    qtbot.waitUntil(dialog.exchanges_loaded, timeout=30000)
-    dialog.search.setText(exchange_id)
-    assert dialog.choose(exchange_id)
-
-
-def _fill(dialog, emulator) -> None:
-    for name, value in emulator.account.credentials().items():
-        dialog.fields.edits[name].setText(value)
-    dialog.advanced_toggle.setChecked(True)
-    dialog.api_url.setText(emulator.base_url)
-    dialog.timeout.setValue(10)
+from tests.ui.add_exchange_steps import choose, fill, open_add_exchange
 
 
 @pytest.mark.slow
 def test_add_exchange_sync_and_see_exposure_and_warnings(qtbot, make_window, data_dir,
-                                                         emulators, memory_keyring):
-    emulator = emulator_class("binance").sample()
-    emulators.add(emulator)
+                                                         binance_emulator, memory_keyring):
+    emulator = binance_emulator
     window = make_window(data_dir)
     assert window.stack.currentWidget() is window.welcome
 
     dialog = window.accounts.add_exchange()
-    _choose(qtbot, dialog, "binance")
+    choose(qtbot, dialog, "binance")
     # exactly the credentials binance needs, the secret masked, advanced options folded
     assert list(dialog.fields.edits) == ["apiKey", "secret"]
     assert dialog.fields.edits["secret"].echoMode() == dialog.fields.edits[
         "secret"].echoMode().Password
     assert not dialog.advanced.isVisibleTo(dialog)
-    _fill(dialog, emulator)
+    fill(dialog, emulator)
     dialog.name.setText("Binance main")
     with qtbot.waitSignal(window.sync.bridge.run_finished, timeout=60000) as finished:
         dialog.save_button.click()   # tests the key, saves, then the account syncs
@@ -79,15 +65,10 @@ def test_add_exchange_sync_and_see_exposure_and_warnings(qtbot, make_window, dat
 
 
 @pytest.mark.slow
-def test_a_key_that_can_trade_is_flagged_before_saving(qtbot, make_window, data_dir, emulators,
-                                                       memory_keyring):
-    emulator = emulator_class("binance").sample()
-    emulator.account.permissions = frozenset({"read", "trade"})
-    emulators.add(emulator)
-    window = make_window(data_dir)
-    dialog = window.accounts.add_exchange()
-    _choose(qtbot, dialog, "binance")
-    _fill(dialog, emulator)
+def test_a_key_that_can_trade_is_flagged_before_saving(qtbot, make_window, data_dir,
+                                                       binance_emulator, memory_keyring):
+    binance_emulator.account.permissions = frozenset({"read", "trade"})
+    dialog = open_add_exchange(qtbot, make_window(data_dir), binance_emulator)
     dialog.test_key()
     qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
     text = dialog.result_label.text()
@@ -102,13 +83,9 @@ def test_a_key_that_can_trade_is_flagged_before_saving(qtbot, make_window, data_
 
 @pytest.mark.slow
 def test_a_wrong_secret_is_refused_and_nothing_is_stored(qtbot, make_window, data_dir,
-                                                         emulators, memory_keyring):
-    emulator = emulator_class("binance").sample()
-    emulators.add(emulator)
+                                                         binance_emulator, memory_keyring):
     window = make_window(data_dir)
-    dialog = window.accounts.add_exchange()
-    _choose(qtbot, dialog, "binance")
-    _fill(dialog, emulator)
+    dialog = open_add_exchange(qtbot, window, binance_emulator)
     dialog.fields.edits["secret"].setText("not-the-secret")
     dialog.save_button.click()
     qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
@@ -233,7 +210,7 @@ def test_a_coinbase_pem_secret_pasted_from_the_clipboard_is_tested_and_stored_wh
     pem = emulator.account.secret.strip()
     window = make_window(data_dir)
     dialog = window.accounts.add_exchange()
-    _choose(qtbot, dialog, "coinbase")
+    choose(qtbot, dialog, "coinbase")
     dialog.fields.edits["apiKey"].setText(emulator.account.api_key)
     QApplication.clipboard().setText(pem + "\n")            # copied from the key file
     dialog.fields.edits["secret"].paste()
