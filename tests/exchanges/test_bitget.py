@@ -17,13 +17,11 @@ from exposure_app.exchanges.adapters.bitget import BitgetAdapter
 
 D = Decimal
 VENUE = VENUES["bitget"]
-emulator = VENUE.emulator
-run = VENUE.run
 
 
 def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
-    emu = emulator()
-    reading = run(emu, BitgetAdapter().read_account)
+    emu = VENUE.emulator()
+    reading = VENUE.run(emu, BitgetAdapter().read_account)
     rows = {(r.wallet, r.asset): r for r in reading.balances}
     assert rows["futures", "USDT"].lock_reason == "margin"
     eth = rows["earn_locked", "ETH"]
@@ -36,16 +34,16 @@ def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
 
 
 def test_a_failed_mode_probe_is_not_taken_for_classic():
-    emu = emulator()
+    emu = VENUE.emulator()
     emu.inject(FaultKind.AUTH, path_prefix="/api/v3/account/settings")
     with pytest.raises(ccxt.AuthenticationError):
-        run(emu, BitgetAdapter().read_spot)
+        VENUE.run(emu, BitgetAdapter().read_spot)
 
 
 def test_other_earn_products_are_found_by_difference_with_the_earn_account():
     balances = [*VENUE.portfolio, EmulatedBalance("earn_locked", "USDT", D("0"), locked=D("77"))]
-    emu = emulator(balances=balances)
-    reading = run(emu, BitgetAdapter().read_account)
+    emu = VENUE.emulator(balances=balances)
+    reading = VENUE.run(emu, BitgetAdapter().read_account)
     assert read_by_wallet(reading.balances) == expected_by_wallet(balances)
     other = [r for r in reading.balances if r.lock_reason == "earn_other_products"]
     assert [(r.wallet, r.asset, r.locked, r.unlock_at) for r in other] == \

@@ -15,13 +15,11 @@ from exposure_app.exchanges.adapters.bybit import BybitAdapter
 D = Decimal
 VENUE = VENUES["bybit"]
 CREDS = VENUE.credentials()
-emulator = VENUE.emulator
-run = VENUE.run
 
 
 def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
-    emu = emulator()
-    reading = run(emu, BybitAdapter().read_account)
+    emu = VENUE.emulator()
+    reading = VENUE.run(emu, BybitAdapter().read_account)
     rows = {(r.wallet, r.asset): r for r in reading.balances}
     assert rows["spot", "BTC"].lock_reason == "open_orders"
     assert rows["funding", "USDT"].locked == D("10")
@@ -37,12 +35,12 @@ def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
 
 
 def test_unknown_key_is_an_authentication_error():
-    emu = emulator()
+    emu = VENUE.emulator()
     with pytest.raises(ccxt.AuthenticationError, match="10003"):
-        run(emu, BybitAdapter().read_funding, creds=dict(CREDS, apiKey="other"))
+        VENUE.run(emu, BybitAdapter().read_funding, creds=dict(CREDS, apiKey="other"))
 
 
 def test_ip_bound_key_reports_the_restriction():
-    emu = emulator(ip_whitelist=("127.0.0.1",))
-    perms = run(emu, BybitAdapter().read_permissions)
+    emu = VENUE.emulator(ip_whitelist=("127.0.0.1",))
+    perms = VENUE.run(emu, BybitAdapter().read_permissions)
     assert perms.ip_restricted is True

@@ -21,22 +21,14 @@ from exposure_app.exchanges.adapters.htx import (
 from exposure_app.exchanges.errors import BadResponseError
 
 D = Decimal
-
-
 VENUE = VENUES["htx"]
 WALLETS = VENUE.wallets
 
 
-_emulator = VENUE.emulator
-
-
-
 def test_portfolio_over_every_wallet_type(run_adapter):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     adapter = HtxAdapter()
-    reading = run_adapter(emulator, adapter)
-    assert set(reading.coverage) == WALLETS
-    assert not reading.missing
+    reading = run_adapter(emulator, adapter)   # every wallet read: test_conformance.py
     got = {key: (r.total, r.locked) for key, r in by_key(reading.balances).items()}
     assert got == {
         ("spot", "BTC"): (D("0.25"), D("0.05")),
@@ -55,7 +47,7 @@ def test_portfolio_over_every_wallet_type(run_adapter):
 
 
 def test_cached_account_ids_skip_the_account_list(run_adapter):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     adapter = HtxAdapter()
 
     async def first(client):
@@ -75,7 +67,7 @@ def test_cached_account_ids_skip_the_account_list(run_adapter):
 
 
 def test_a_stale_cached_account_id_is_forgotten(run_adapter):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     adapter = HtxAdapter()
     import time
 
@@ -92,7 +84,7 @@ def test_a_stale_cached_account_id_is_forgotten(run_adapter):
 
 
 def test_accounts_never_opened_read_as_empty(run_adapter):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     emulator.account.balances = [b for b in emulator.account.balances
                                  if b.wallet not in ("cross_margin", "futures", "futures_coinm")]
     reading = run_adapter(emulator, HtxAdapter())
@@ -111,7 +103,7 @@ def test_structure_without_expected_fields_is_rejected():
 
 
 def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     adapter = HtxAdapter()
     emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=900_000)
     with pytest.raises(ccxt.AuthenticationError, match="Timestamp expired"):
@@ -123,7 +115,7 @@ def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
 
 def test_a_second_sync_reuses_the_cached_account_ids(data_dir, store, secret_store,
                                                     add_exchange_account):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     account = add_exchange_account(store, "HTX", emulator)
     first, _ = sync_through_service(data_dir, store, secret_store, account.id)
     assert first.status.value == "ok"

@@ -16,13 +16,11 @@ from exposure_app.exchanges.adapters.kucoin import KucoinAdapter
 D = Decimal
 VENUE = VENUES["kucoin"]
 CREDS = VENUE.credentials()
-emulator = VENUE.emulator
-run = VENUE.run
 
 
 def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
-    emu = emulator()
-    reading = run(emu, KucoinAdapter().read_account)
+    emu = VENUE.emulator()
+    reading = VENUE.run(emu, KucoinAdapter().read_account)
     rows = {(r.wallet, r.asset, r.lock_reason): r for r in reading.balances}
     assert parse_instant(rows["earn_locked", "USDT", "locked_earn"].unlock_at) == \
         parse_instant("2027-01-20")
@@ -40,29 +38,29 @@ def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
 
 
 def test_broken_accounts_body_makes_spot_and_funding_missing_not_empty():
-    emu = emulator()
+    emu = VENUE.emulator()
     emu.inject(FaultKind.HTML_200, path_prefix="/api/v1/accounts")
-    reading = run(emu, KucoinAdapter().read_account)
+    reading = VENUE.run(emu, KucoinAdapter().read_account)
     assert set(reading.missing) == {"spot", "funding"}
     assert not [r for r in reading.balances if r.wallet in ("spot", "funding")]
     assert {"margin", "futures", "earn_flexible"} <= set(reading.coverage)
 
 
 def test_rate_limit_headers():
-    emu = emulator()
+    emu = VENUE.emulator()
 
     async def action(client):
         await client.private_get_accounts()
         return client.last_response_headers
 
-    headers = run(emu, action)
+    headers = VENUE.run(emu, action)
     assert headers["gw-ratelimit-limit"] == "4000"
 
 
 def test_a_classic_account_asking_the_unified_balance_is_refused():
-    emu = emulator()
+    emu = VENUE.emulator()
     with pytest.raises(ccxt.PermissionDenied, match="112010"):
-        run(emu, lambda client: client.utaprivate_get_accountmode_account_balance(
+        VENUE.run(emu, lambda client: client.utaprivate_get_accountmode_account_balance(
             {"accountMode": "unified"}))
 
 
@@ -76,7 +74,7 @@ def test_a_bad_signature_with_the_right_passphrase_is_400005():
     from exposure_app.emulator.base import start_emulators
     from exposure_app.emulator.signing import hmac_b64
 
-    emu = emulator()
+    emu = VENUE.emulator()
 
     async def call(signature_secret: str):
         stamp = str(int(time.time() * 1000))

@@ -15,13 +15,11 @@ from exposure_app.exchanges.adapters.okx import OkxAdapter
 
 D = Decimal
 VENUE = VENUES["okx"]
-emulator = VENUE.emulator
-run = VENUE.run
 
 
 def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
-    emu = emulator()
-    reading = run(emu, OkxAdapter().read_account)
+    emu = VENUE.emulator()
+    reading = VENUE.run(emu, OkxAdapter().read_account)
     rows = {(r.wallet, r.asset): r for r in reading.balances}
     assert rows["spot", "BTC"].lock_reason == "open_orders"
     eth = rows["staking", "ETH"]
@@ -35,13 +33,13 @@ def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
 
 
 def test_clock_skew_without_adjustment_is_invalid_nonce():
-    emu = emulator()
+    emu = VENUE.emulator()
     emu.inject(FaultKind.CLOCK_SKEW, skew_ms=120_000)
     with pytest.raises(ccxt.InvalidNonce, match="50102"):
-        run(emu, lambda client: client.private_get_account_balance())
+        VENUE.run(emu, lambda client: client.private_get_account_balance())
 
 
 def test_ip_whitelist_on_the_key_is_enforced():
-    emu = emulator(ip_whitelist=("10.1.2.3",))
+    emu = VENUE.emulator(ip_whitelist=("10.1.2.3",))
     with pytest.raises(ccxt.PermissionDenied, match="50110"):
-        run(emu, lambda client: client.private_get_asset_balances())
+        VENUE.run(emu, lambda client: client.private_get_asset_balances())
