@@ -424,3 +424,16 @@ def test_prices_come_from_one_tickers_call(venue, run_adapter):
         None, dict(venue.ticker_params)))
     for symbol, price in venue.tickers.items():
         assert Decimal(str(tickers[symbol]["last"])) == price, symbol
+
+
+@pytest.mark.parametrize("venue", venue_params(lambda v: v.skew_refusal is not None))
+def test_a_skewed_clock_is_refused_in_the_exchanges_words_then_adjusted_for(venue, run_adapter):
+    emulator = venue.emulator()
+    emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=900_000)
+    error, words = venue.skew_refusal
+    with pytest.raises(error, match=re.escape(words)):
+        run_adapter(emulator, action=lambda client: _raise_first_error(venue, fast(client)))
+    # the adapter's one retry turns on ccxt's time adjustment and reads everything
+    reading = run_adapter(emulator)
+    assert read_by_wallet(reading.balances) == expected_holdings(venue, emulator)
+    assert ("GET", venue.time_path) in emulator.requests

@@ -94,17 +94,6 @@ def test_a_key_without_read_permission_is_refused(run_adapter):
         run_adapter(emulator, adapter, action=adapter.read_spot)
 
 
-def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
-    emulator = VENUE.emulator()
-    adapter = GateAdapter()
-    emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=300_000)
-    with pytest.raises(ccxt.AuthenticationError, match="REQUEST_EXPIRED"):
-        run_adapter(emulator, adapter, action=adapter.read_spot)
-    reading = run_adapter(emulator, adapter)
-    assert by_key(reading.balances)[("spot", "BTC")].total == D("0.5")
-    assert ("GET", "/api/v4/spot/time") in emulator.requests
-
-
 def test_rate_limit_headers_are_sent(run_adapter):
     emulator = VENUE.emulator()
     adapter = GateAdapter()

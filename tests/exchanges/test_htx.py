@@ -10,7 +10,6 @@ from signed_venues import assert_complete_sync, by_key, sync_through_service
 from venues import VENUES
 
 from exposure_app.domain.balances import PermissionLevel
-from exposure_app.emulator.base import FaultKind
 from exposure_app.exchanges.adapters.htx import (
     ACCOUNT_IDS_CHECKED_FACT,
     ACCOUNT_IDS_FACT,
@@ -100,17 +99,6 @@ def test_structure_without_expected_fields_is_rejected():
         parse_contract_balance(client, {"code": 200, "data": {"state": "normal"}})
     with pytest.raises(BadResponseError):
         parse_contract_balance(client, "<html></html>")
-
-
-def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
-    emulator = VENUE.emulator()
-    adapter = HtxAdapter()
-    emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=900_000)
-    with pytest.raises(ccxt.AuthenticationError, match="Timestamp expired"):
-        run_adapter(emulator, adapter, action=adapter.read_isolated_margin)
-    reading = run_adapter(emulator, adapter)
-    assert by_key(reading.balances)[("futures", "USDT")].total == D("500")
-    assert ("GET", "/v1/common/timestamp") in emulator.requests
 
 
 def test_a_second_sync_reuses_the_cached_account_ids(data_dir, store, secret_store,

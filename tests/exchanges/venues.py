@@ -112,6 +112,10 @@ class Venue:
     ticker_params: Mapping[str, Any] | None = None   # fetch_tickers(None, params) prices
     rate_limit_headers: Mapping[str, str] | None = None   # sent with a 429 beside Retry-After
     short_body: ShortBody | None = None
+    # a clock off by 15 minutes: (the ccxt error, the exchange's words) before the
+    # adjustment, and the time endpoint the adjustment asks
+    skew_refusal: tuple[type[Exception], str] | None = None
+    time_path: str | None = None
 
     def credentials(self, **changes: str) -> dict[str, str]:
         creds = {"apiKey": self.api_key, "secret": self.secret}
@@ -373,6 +377,7 @@ GATE = Venue(
     stored_in={("futures", "BTC"): "futures_coinm"},
     ccxt_errors={**CCXT_ERRORS, FaultKind.MAINTENANCE: ccxt.ExchangeNotAvailable},
     reads_permissions=False,
+    skew_refusal=(ccxt.AuthenticationError, "REQUEST_EXPIRED"), time_path="/api/v4/spot/time",
 )
 
 HTX = Venue(
@@ -395,6 +400,7 @@ HTX = Venue(
     unpriced=("ETH",),
     one_wallet=("/v5/account/balance", frozenset({"futures"})),
     ccxt_errors={**CCXT_ERRORS, FaultKind.MAINTENANCE: ccxt.OnMaintenance},
+    skew_refusal=(ccxt.AuthenticationError, "Timestamp expired"), time_path="/v1/common/timestamp",
 )
 
 COINBASE_KEY = "organizations/3b910e93-aaaa/apiKeys/41f2-bbbb"
@@ -442,6 +448,7 @@ KRAKEN = Venue(
     # Kraken words a key used from another IP as a permission denial
     fault_kinds={FaultKind.IP_NOT_WHITELISTED: "permission"},
     ticker_params={},
+    skew_refusal=(ccxt.InvalidNonce, ""), time_path="/0/public/Time",
     ccxt_errors={**CCXT_ERRORS, FaultKind.IP_NOT_WHITELISTED: ccxt.PermissionDenied,
                  FaultKind.RATE_LIMIT: ccxt.DDoSProtection, FaultKind.BAN: ccxt.DDoSProtection,
                  FaultKind.MAINTENANCE: ccxt.ExchangeNotAvailable},
