@@ -431,7 +431,7 @@ def test_a_skewed_clock_is_refused_in_the_exchanges_words_then_adjusted_for(venu
     emulator = venue.emulator()
     emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=900_000)
     error, words = venue.skew_refusal
-    with pytest.raises(error, match=re.escape(words)):
+    with pytest.raises(error, match=re.escape(words) if words else None):
         run_adapter(emulator, action=lambda client: _raise_first_error(venue, fast(client)))
     # the adapter's one retry turns on ccxt's time adjustment and reads everything
     reading = run_adapter(emulator)

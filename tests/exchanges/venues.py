@@ -448,7 +448,7 @@ KRAKEN = Venue(
     # Kraken words a key used from another IP as a permission denial
     fault_kinds={FaultKind.IP_NOT_WHITELISTED: "permission"},
     ticker_params={},
-    skew_refusal=(ccxt.InvalidNonce, ""), time_path="/0/public/Time",
+    skew_refusal=(ccxt.InvalidNonce, ""), time_path="/0/public/Time",   # no words: a bare nonce
     ccxt_errors={**CCXT_ERRORS, FaultKind.IP_NOT_WHITELISTED: ccxt.PermissionDenied,
                  FaultKind.RATE_LIMIT: ccxt.DDoSProtection, FaultKind.BAN: ccxt.DDoSProtection,
                  FaultKind.MAINTENANCE: ccxt.ExchangeNotAvailable},
