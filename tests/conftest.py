@@ -17,6 +17,9 @@
 * ``secret_store``: a :class:`SecretStore` on that backend.
 * ``emulator_server``: a started :class:`EmulatorServer`; ``server.add(emu)``
   serves an emulator on loopback and sets ``emu.base_url``. Stopped afterwards.
+* ``add_exchange_account``: ``add(store, name, emu)`` adds an ``exchange_api``
+  account pointed at ``emu`` (served if it is not yet) with its credentials in
+  the memory keyring, through the same service the CLI uses (no key test).
 """
 
 from __future__ import annotations
@@ -135,3 +138,23 @@ def emulator_server():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def add_exchange_account(secret_store, emulator_server):
+    """``add(store, name, emu, timeout_seconds=5)`` -> the Account pointed at ``emu``."""
+    from exposure_app.exchanges.client_factory import ConnectionOptions
+    from exposure_app.services.exchange_accounts import create_exchange_account
+
+    def add(store, name: str, emulator, *, timeout_seconds: float = 5.0,
+            exchange_id: str | None = None):
+        if emulator.base_url is None:
+            emulator_server.add(emulator, key=f"{name}-{id(emulator)}")
+        return create_exchange_account(
+            store, secret_store, name=name, exchange_id=exchange_id or emulator.exchange_id,
+            credentials=emulator.account.credentials(),
+            connection=ConnectionOptions(api_url=emulator.base_url,
+                                         timeout_seconds=timeout_seconds),
+        )
+
+    return add

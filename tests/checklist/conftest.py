@@ -1,4 +1,1 @@
-"""The exchange tests' ``add_exchange_account`` fixture (the keyring and emulator server
-fixtures are the whole suite's)."""
-
-from tests.exchanges.conftest import add_exchange_account  # noqa: F401 - a fixture
+"""The checklist tests use the whole suite's fixtures (``tests/conftest.py``)."""

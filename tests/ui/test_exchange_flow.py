@@ -101,23 +101,15 @@ def test_a_wrong_secret_is_refused_and_nothing_is_stored(qtbot, make_window, dat
 
 @pytest.mark.slow
 def test_sync_this_account_shows_progress_and_can_be_cancelled(qtbot, make_window, data_dir,
-                                                                emulators, secret_store):
+                                                                add_exchange_account):
     from PySide6.QtCore import Qt
 
-    from exposure_app.exchanges.client_factory import ConnectionOptions
-    from exposure_app.services.exchange_accounts import create_exchange_account
     from exposure_app.storage.store import ProfileStore
 
-    emulator = emulator_class("binance").sample(latency=0.5)
-    emulators.add(emulator)
-    store = ProfileStore.open(data_dir)
-    try:
-        account = create_exchange_account(
-            store, secret_store, name="Slow Binance", exchange_id="binance",
-            credentials=emulator.account.credentials(),
-            connection=ConnectionOptions(api_url=emulator.base_url, timeout_seconds=20))
-    finally:
-        store.close()
+    with ProfileStore.open(data_dir) as store:
+        account = add_exchange_account(store, "Slow Binance",
+                                       emulator_class("binance").sample(latency=0.5),
+                                       timeout_seconds=20)
     window = make_window(data_dir)
     window.show_page("accounts")
     window.accounts.select_account(account.id)
@@ -139,22 +131,13 @@ def test_sync_this_account_shows_progress_and_can_be_cancelled(qtbot, make_windo
 
 
 @pytest.mark.slow
-def test_automatic_sync_runs_on_the_interval(qtbot, make_window, data_dir, emulators,
-                                             secret_store):
-    from exposure_app.exchanges.client_factory import ConnectionOptions
-    from exposure_app.services.exchange_accounts import create_exchange_account
+def test_automatic_sync_runs_on_the_interval(qtbot, make_window, data_dir,
+                                             add_exchange_account):
     from exposure_app.storage.store import ProfileStore
 
     emulator = emulator_class("kraken").sample()
-    emulators.add(emulator)
-    store = ProfileStore.open(data_dir)
-    try:
-        create_exchange_account(
-            store, secret_store, name="Kraken", exchange_id="kraken",
-            credentials=emulator.account.credentials(),
-            connection=ConnectionOptions(api_url=emulator.base_url, timeout_seconds=20))
-    finally:
-        store.close()
+    with ProfileStore.open(data_dir) as store:
+        add_exchange_account(store, "Kraken", emulator, timeout_seconds=20)
     window = make_window(data_dir)
     assert window.sync.auto_timer.isActive()
     assert window.sync.auto_timer.interval() == 60 * 60_000   # the default setting

@@ -7,8 +7,6 @@ import json
 
 import pytest
 
-from exposure_app.exchanges.client_factory import ConnectionOptions
-from exposure_app.services.exchange_accounts import create_exchange_account
 from exposure_app.storage.store import ProfileStore
 
 NEW_KEY = "gui-rotated-key-7c1e"
@@ -16,13 +14,10 @@ NEW_SECRET = "gui-rotated-secret-93ab5d"
 
 
 @pytest.fixture
-def binance_account(binance_emulator, data_dir, secret_store):
+def binance_account(binance_emulator, data_dir, add_exchange_account):
     """(emulator, account): "Binance main" on the served Binance emulator, key in the keyring."""
     with ProfileStore.open(data_dir) as store:
-        account = create_exchange_account(
-            store, secret_store, name="Binance main", exchange_id="binance",
-            credentials=binance_emulator.account.credentials(),
-            connection=ConnectionOptions(api_url=binance_emulator.base_url, timeout_seconds=10))
+        account = add_exchange_account(store, "Binance main", binance_emulator, timeout_seconds=10)
     return binance_emulator, account
 
 
