@@ -25,6 +25,10 @@ BENCHMARKS = [
 
 
 def main(argv: list[str]) -> int:
+    if {"-h", "--help"} & set(argv):
+        names = " ".join(m.removeprefix("benchmarks.bench_") for m in BENCHMARKS)
+        print(f"usage: python -m benchmarks [NAME ...]\n\nNAME: {names} (default: all)")
+        return 0
     wanted = [f"benchmarks.bench_{name}" for name in argv] or BENCHMARKS
     print("| benchmark | figure | goal | verdict | detail |")
     print("|---|---|---|---|---|")

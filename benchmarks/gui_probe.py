@@ -2,7 +2,10 @@
 
 ``python -m benchmarks.gui_probe app DIR`` starts the real GUI start-up path
 (application, main window built from the profile, shown) and prints
-``shown`` once the event loop has painted the window; with ``--sync`` it then
+``shown`` once the event loop runs with the window shown (its first frame
+is painted next), then ``figures`` once the window has read the profile's
+figures and handed them to the page on screen (the window reads them just
+after its first frame); with ``--sync`` it then
 syncs every exchange account of the profile through the window's sync
 controller and prints the peak RSS in kB. ``bare`` does the same with a
 plain QMainWindow holding one pyqtgraph plot: the floor any Qt + pyqtgraph
@@ -12,12 +15,20 @@ window, the yardstick now that the app no longer loads pyqtgraph at start.
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 
 
 def _peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _print_shown() -> None:
+    """``shown``, then the CPU seconds this process used until then (``cpu S``)."""
+    times = os.times()
+    print("shown", flush=True)
+    print(f"cpu {times.user + times.system:.3f}", flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -37,7 +48,7 @@ def main(argv: list[str]) -> int:
         window.show()
 
         def done() -> None:
-            print("shown", flush=True)
+            _print_shown()
             print(f"rss {_peak_rss_kb()}", flush=True)
             app.quit()
 
@@ -58,11 +69,20 @@ def main(argv: list[str]) -> int:
     if sync:
         secret_store, server = _emulated_exchange_account(profile)
     window = build_window(profile, secret_store=secret_store, tray=False)
+    figures_read: list[bool] = []
+    window.state.refreshed.connect(lambda _data: figures_read.append(True))
     window.show()
     settle_heap()
 
     def shown() -> None:
-        print("shown", flush=True)
+        _print_shown()
+        wait_for_figures()
+
+    def wait_for_figures() -> None:
+        if not figures_read:   # the page on screen has not had the figures yet
+            QTimer.singleShot(0, wait_for_figures)
+            return
+        print("figures", flush=True)
         if not sync:
             print(f"rss {_peak_rss_kb()}", flush=True)
             app.quit()

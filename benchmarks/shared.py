@@ -25,18 +25,29 @@ def million_row_profile() -> Path:
 
 def run_probe(*args: str, timeout: float = 300) -> tuple[float, int]:
     """Run benchmarks.gui_probe; returns (seconds until 'shown', peak RSS kB)."""
+    marks, rss = probe_marks(*args, timeout=timeout)
+    return marks["shown"], rss
+
+
+def probe_marks(*args: str, timeout: float = 300) -> tuple[dict[str, float], int]:
+    """Run benchmarks.gui_probe; returns (seconds from launch to each mark it printed,
+    such as 'shown' and 'figures', with 'cpu': the CPU seconds it had used when shown;
+    and the peak RSS in kB)."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "benchmarks.gui_probe", *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    shown_at = None
+    marks: dict[str, float] = {}
     rss = None
     assert proc.stdout is not None
     for line in proc.stdout:
-        if line.strip() == "shown" and shown_at is None:
-            shown_at = time.perf_counter() - start
+        word = line.strip()
+        if word in ("shown", "figures") and word not in marks:
+            marks[word] = time.perf_counter() - start
         elif line.startswith("rss "):
             rss = int(line.split()[1])
+        elif line.startswith("cpu "):
+            marks["cpu"] = float(line.split()[1])
     proc.wait(timeout)
-    if proc.returncode != 0 or shown_at is None or rss is None:
+    if proc.returncode != 0 or "shown" not in marks or rss is None:
         raise RuntimeError(f"probe {args} failed: {proc.stderr.read()[-2000:] if proc.stderr else ''}")
-    return shown_at, rss
+    return marks, rss

@@ -9,7 +9,10 @@ endpoints cap batch sizes; 10 is accepted everywhere we know of):
   token of the chain's list: ERC-20 ``balanceOf(address)``.
 
 Every result must be a hex quantity of at most 256 bits; an error object, a
-missing id or a wrong chain fails the read with the usual error kinds.
+missing id or a wrong chain fails the read with the usual error kinds. A node
+that keeps no state for an asked block (a pruned full node answers ``missing
+trie node``, ``header not found`` or "state … is not available") fails with
+:class:`StateUnavailableError`, so callers can fall back instead of failing.
 
 Threading: sync loop only.
 """
@@ -48,6 +51,14 @@ def quantity(value: Any, name: str) -> int:
     if not isinstance(value, str) or not _HEX_QUANTITY.fullmatch(value):
         raise make_error(ErrorKind.BAD_RESPONSE, name, detail="result is not a 256-bit hex number")
     return int(value, 16) if len(value) > 2 else 0
+
+
+class StateUnavailableError(SyncError):
+    """The node keeps no state (or no header) for the block asked about."""
+
+
+_NO_STATE = re.compile(r"missing trie node|header not found|not available|historical state|"
+                       r"state histor|pruned|MissingTrieNode", re.IGNORECASE)
 
 
 class EvmRpcClient:
@@ -111,6 +122,10 @@ def _rpc_error(error: Any, name: str) -> SyncError:
     code = error.get("code") if isinstance(error, dict) else None
     message = error.get("message") if isinstance(error, dict) else None
     text = str(message)[:120] if isinstance(message, str) else "no message"
+    data = error.get("data") if isinstance(error, dict) else None
+    if _NO_STATE.search(text) or (isinstance(data, str) and _NO_STATE.search(data[:2000])):
+        return StateUnavailableError(ErrorKind.EXCHANGE, (
+            f"{name} keeps no state for that block (JSON-RPC error {code}: {text})"))
     if code in (-32005, 429) or "rate" in text.lower() or "limit" in text.lower():
         return make_error(ErrorKind.RATE_LIMIT, name)
     return make_error(ErrorKind.EXCHANGE, name, detail=f"JSON-RPC error {code}: {text}")

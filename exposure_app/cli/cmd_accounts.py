@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any, TypedDict
 
 from exposure_app.cli import cmd_exchange_accounts, cmd_watch_accounts
-from exposure_app.cli.context import CliContext, UserError
-from exposure_app.cli.options import ACTION, add_json, examples
+from exposure_app.cli.context import CliContext, user_errors
+from exposure_app.cli.options import Action, add_action, add_command
+from exposure_app.cli.tables import Column, TextTable
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.domain.watch_only import watch_target_of
@@ -18,15 +19,29 @@ from exposure_app.storage.errors import ConflictError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("accounts", help="list, add and remove accounts")
-    sub = parser.add_subparsers(dest="accounts_command", metavar=ACTION, required=True)
+    sub = add_command(subparsers, "accounts", "list, add and remove accounts", [
+        Action("list", "list accounts", list_accounts, ("accounts list", "accounts list --json"),
+               json="the accounts"),
+        Action("add-manual", "a custodial account whose balances you record yourself",
+               add_manual, ('accounts add-manual "Celsius" --custodian celsius',
+                            'accounts add-manual "Broker" --new-custodian "My Broker"'),
+               arguments=_add_manual_arguments),
+        Action("add-wallet", "a self-custody wallet (hardware, software, paper)", add_wallet,
+               ('accounts add-wallet "Ledger"',),
+               arguments=lambda p: p.add_argument(
+                   "name", help="a name for the wallet, e.g. 'Ledger'")),
+    ])
+    cmd_exchange_accounts.register_add_exchange(sub)
+    cmd_exchange_accounts.register_set_key(sub)
+    cmd_watch_accounts.register_add_address(sub)
+    cmd_watch_accounts.register_set_server(sub)
+    add_action(sub, Action("remove", "remove an account and its history (asks first)",
+                           remove_account, ('accounts remove "Old exchange"',
+                                            'accounts remove "Old exchange" --yes'),
+                           arguments=_remove_arguments))
 
-    p = sub.add_parser("list", help="list accounts")
-    add_json(p, "the accounts")
-    examples(p, "accounts list", "accounts list --json")
-    p.set_defaults(handler=list_accounts)
 
-    p = sub.add_parser("add-manual", help="a custodial account whose balances you record yourself")
+def _add_manual_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="a name for the account, e.g. 'Celsius'")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--custodian", metavar="ID",
@@ -35,26 +50,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     which.add_argument("--new-custodian", metavar="NAME",
                        help="create a custodian that is not in the catalogue (it has no "
                             "risk history), e.g. --new-custodian 'My Broker'")
-    examples(p, 'accounts add-manual "Celsius" --custodian celsius',
-             'accounts add-manual "Broker" --new-custodian "My Broker"')
-    p.set_defaults(handler=add_manual)
 
-    p = sub.add_parser("add-wallet", help="a self-custody wallet (hardware, software, paper)")
-    p.add_argument("name", help="a name for the wallet, e.g. 'Ledger'")
-    examples(p, 'accounts add-wallet "Ledger"')
-    p.set_defaults(handler=add_wallet)
 
-    cmd_exchange_accounts.register_add_exchange(sub)
-    cmd_exchange_accounts.register_set_key(sub)
-    cmd_watch_accounts.register_add_address(sub)
-    cmd_watch_accounts.register_set_server(sub)
-
-    p = sub.add_parser("remove", help="remove an account and its history (asks first)")
+def _remove_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="the account's name (see 'accounts list')")
     p.add_argument("--yes", action="store_true",
                    help="do not ask (scripts): without a terminal to ask on, --yes is required")
-    examples(p, 'accounts remove "Old exchange"', 'accounts remove "Old exchange" --yes')
-    p.set_defaults(handler=remove_account)
+
+
+LISTING = TextTable(Column("ACCOUNT", "<24"), Column("KIND", "<17"), Column("CUSTODIAN", "<14"),
+                    Column("LAST SNAPSHOT"))
 
 
 class AccountRow(TypedDict):
@@ -97,12 +102,12 @@ def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.out("No accounts yet. Add one with 'accounts add-manual', 'accounts add-wallet' "
                 "or 'accounts add-exchange'.")
         return 0
-    ctx.out(f"{'ACCOUNT':<24} {'KIND':<17} {'CUSTODIAN':<14} LAST SNAPSHOT")
+    ctx.out(LISTING.header())
     for row in rows:
         where = row["counterparty"] or ("watch-only" if row["watch"] else "self-custody")
         when = row["snapshot_at"].strftime("%Y-%m-%d %H:%M UTC") if row["snapshot_at"] else "never"
         stale = f"  STALE: {row['stale_reason']}" if row["stale"] else ""
-        ctx.out_painted(f"{row['account']:<24} {row['kind']:<17} {where:<14} {when}{stale}",
+        ctx.out_painted(LISTING.line(row["account"], row["kind"], where, when + stale),
                         "warn" if row["stale"] else None)
     return 0
 
@@ -111,18 +116,12 @@ def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None,
          new_custodian: str | None = None) -> int:
     ctx.lock_for_writing()
     counterparty = None
-    try:
+    with user_errors(ValueError):
         if kind is not AccountKind.SELF_CUSTODY:
             counterparty = custodian_for_account(ctx.store, custodian,
                                                  new_custodian=new_custodian)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
-    try:
+    with user_errors(ConflictError, ValueError):
         account = ctx.store.accounts.add(name, kind, counterparty=counterparty)
-    except ConflictError as exc:
-        raise UserError(str(exc)) from None
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     where = f" at {load_directory().name(counterparty)}" if counterparty else ""
     if new_custodian is not None:
         where += " (a new custodian, not in the catalogue: no risk history)"

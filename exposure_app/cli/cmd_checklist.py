@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from exposure_app.cli.context import CliContext, UsageError, UserError, format_money
+from exposure_app.cli.context import CliContext, UsageError, UserError, format_money, user_errors
 from exposure_app.cli.options import add_json, examples, to_file_or_stdout
 from exposure_app.domain.checklist import AssetItem
 from exposure_app.domain.checklist_rows import ChecklistRow
@@ -133,7 +133,7 @@ def withdrawal_json(row: ChecklistRow) -> dict:
     return {
         "destination": {"chain": w.chain, "address": w.address, "account": w.account_name},
         "confirmation": None if not w.confirmed else {
-            "txid": w.txid, "at": w.received_at, "amount": w.amount,
+            "txid": w.txid, "at": w.received_at, "amount": w.amount, "basis": w.basis,
             "custodian_confirmed_at": w.custodian_confirmed_at},
     }
 
@@ -190,7 +190,8 @@ def _print(ctx: CliContext, view: ChecklistView) -> None:
             ctx.out(f"        destination: {w.destination_text}")
             if w.confirmed and w.received_at is not None:
                 ctx.out(f"        arrived: {w.amount} {r.asset} in {w.txid} "
-                        f"({w.received_at:%Y-%m-%d %H:%M} UTC)")
+                        f"({w.received_at:%Y-%m-%d %H:%M} UTC)" if w.txid else
+                        f"        arrived: {w.amount} {r.asset}; {w.basis}")
             if w.custodian_confirmed_at is not None:
                 ctx.out("        the custodian's balance fell accordingly")
     for s in view.plan.sections:
@@ -212,7 +213,7 @@ def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         locked = False   # the app has the profile open: show the plan without saving it
         ctx.warn("The profile is open in another Exposure process: showing the plan without "
                  "saving it (ticks shown are the saved ones).")
-    try:
+    with user_errors(ChecklistError, ReportError):
         if args.new and start_over(ctx.store, scope):
             ctx.warn("Archived the previous plan; starting a fresh one.")
         if locked:
@@ -258,6 +259,4 @@ def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.emit_json(view_json(view))
         elif ref is None and args.destination is None:
             _print(ctx, view)
-    except (ChecklistError, ReportError) as exc:
-        raise UserError(str(exc)) from None
     return 0

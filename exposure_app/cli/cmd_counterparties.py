@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.context import CliContext
-from exposure_app.cli.options import ACTION, add_json, examples
+from exposure_app.cli.options import Action, add_command
+from exposure_app.cli.tables import Column, TextTable
 from exposure_app.risk.catalog import load_details, load_directory
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("counterparties", help="the catalogue of custodians and issuers")
-    sub = p.add_subparsers(dest="subcommand", metavar=ACTION, required=True)
-    lst = sub.add_parser("list", help="list every known counterparty")
-    add_json(lst, "the catalogue")
-    examples(lst, "counterparties list", "counterparties list --json")
-    lst.set_defaults(handler=list_cmd)
+    add_command(subparsers, "counterparties", "the catalogue of custodians and issuers", [
+        Action("list", "list every known counterparty", list_cmd,
+               ("counterparties list", "counterparties list --json"), json="the catalogue"),
+    ])
+
+
+LISTING = TextTable(Column("COUNTERPARTY", "<20"), Column("NAME", "<28"), Column("KIND", "<18"),
+                    Column("STATUS", "<24"), Column("DETAILS"))
 
 
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -37,7 +40,7 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             for c in rows
         ]})
         return 0
-    ctx.out(f"{'COUNTERPARTY':<20} {'NAME':<28} {'KIND':<18} {'STATUS':<24} DETAILS")
+    ctx.out(LISTING.header())
     for c in rows:
         status = f"defunct since {c.defunct_since}" if c.defunct_since else "active"
         extra = []
@@ -47,5 +50,5 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             extra.append("tokens: " + ", ".join(c.affiliated_tokens))
         if c.issued_stablecoins:
             extra.append("issues: " + ", ".join(c.issued_stablecoins))
-        ctx.out(f"{c.id:<20} {c.name:<28} {c.kind.value:<18} {status:<24} {'; '.join(extra)}")
+        ctx.out(LISTING.line(c.id, c.name, c.kind.value, status, "; ".join(extra)))
     return 0

@@ -17,8 +17,8 @@ import argparse
 import os
 from pathlib import Path
 
-from exposure_app.cli.context import CliContext, UserError
-from exposure_app.cli.options import ACTION, add_json, examples
+from exposure_app.cli.context import CliContext, UserError, user_errors
+from exposure_app.cli.options import Action, add_command
 from exposure_app.services.profile import ENV_DATA_DIR
 from exposure_app.services.profile_location import (
     ProfileLocationError,
@@ -37,34 +37,26 @@ SAME_KEYS_NOTE = (
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("data-folder", help="where the profile lives by default")
-    sub = parser.add_subparsers(dest="data_folder_command", metavar=ACTION, required=True)
-    p = sub.add_parser("show", help="the folder in use, and the chosen default")
-    add_json(p, "both folders")
-    examples(p, "data-folder show")
-    p.set_defaults(handler=show)
-    p = sub.add_parser("move", help="copy this profile to DIR (or use the profile there) and "
-                                    "make DIR the default from the next start")
-    p.add_argument("folder", metavar="DIR",
-                   help="an empty folder, or one that holds an Exposure profile already")
-    examples(p, "data-folder move /media/vault/Exposure")
-    p.set_defaults(handler=move)
-    p = sub.add_parser("reset", help="make the platform's data folder the default again")
-    examples(p, "data-folder reset")
-    p.set_defaults(handler=reset)
-    p = sub.add_parser("backups", help="list the database backups (newest first)")
-    add_json(p, "the backups' paths")
-    examples(p, "data-folder backups", "data-folder backups --json")
-    p.set_defaults(handler=backups)
-    p = sub.add_parser("restore", help="replace the database with a backup (the current file "
-                                       "is kept beside it)")
-    p.add_argument("backup", metavar="BACKUP", help="a file listed by `data-folder backups`")
-    examples(p, "data-folder restore BACKUP")
-    p.set_defaults(handler=restore)
-    p = sub.add_parser("start-anew", help="set a damaged database aside (kept) and start with "
-                                          "an empty one")
-    examples(p, "data-folder start-anew")
-    p.set_defaults(handler=start_anew_cmd)
+    add_command(subparsers, "data-folder", "where the profile lives by default", [
+        Action("show", "the folder in use, and the chosen default", show, ("data-folder show",),
+               json="both folders"),
+        Action("move", "copy this profile to DIR (or use the profile there) and make DIR the "
+                       "default from the next start", move,
+               ("data-folder move /media/vault/Exposure",),
+               arguments=lambda p: p.add_argument(
+                   "folder", metavar="DIR",
+                   help="an empty folder, or one that holds an Exposure profile already")),
+        Action("reset", "make the platform's data folder the default again", reset,
+               ("data-folder reset",)),
+        Action("backups", "list the database backups (newest first)", backups,
+               ("data-folder backups", "data-folder backups --json"), json="the backups' paths"),
+        Action("restore", "replace the database with a backup (the current file is kept "
+                          "beside it)", restore, ("data-folder restore BACKUP",),
+               arguments=lambda p: p.add_argument(
+                   "backup", metavar="BACKUP", help="a file listed by `data-folder backups`")),
+        Action("start-anew", "set a damaged database aside (kept) and start with an empty one",
+               start_anew_cmd, ("data-folder start-anew",)),
+    ])
 
 
 def show(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -81,10 +73,8 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
 def move(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()     # no other process writes while the copy is taken
     _ = ctx.store              # opens (and if needed creates and migrates) the database
-    try:
+    with user_errors(ProfileLocationError):
         result = move_profile(ctx.profile.data_dir, Path(args.folder))
-    except ProfileLocationError as exc:
-        raise UserError(str(exc)) from None
     what = "copied this profile to" if result.copied else "will use the profile already in"
     ctx.out(f"Exposure {what} {result.data_dir}; it is the default from the next start.")
     if result.copied:

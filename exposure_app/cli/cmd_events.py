@@ -12,17 +12,17 @@ import argparse
 from pathlib import Path
 
 from exposure_app.cli.cmd_warnings import event_json
-from exposure_app.cli.context import CliContext, UsageError, UserError, parse_as_of
+from exposure_app.cli.context import CliContext, UsageError, UserError, parse_as_of, user_errors
 from exposure_app.cli.options import (
-    ACTION,
+    Action,
     add_as_of,
-    add_json,
+    add_command,
     day_arg,
-    examples,
     is_stdout,
     published_arg,
     to_file_or_stdout,
 )
+from exposure_app.cli.tables import Column, TextTable
 from exposure_app.reports.event_files import write_events_file
 from exposure_app.risk.event_io import EventFileError, load_shipped_events
 from exposure_app.risk.events import CATEGORIES, EventError, EventSetError, Origin
@@ -58,61 +58,64 @@ def _event_fields(p: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("events", help="the history of counterparty events")
-    sub = p.add_subparsers(dest="subcommand", metavar=ACTION, required=True)
-
-    lst = sub.add_parser("list", help="list events (shipped, yours, feed and derived)")
-    lst.add_argument("--counterparty", metavar="ID",
-                     help="only this counterparty's events, e.g. --counterparty ftx")
-    lst.add_argument("--since", type=day_arg, metavar="DAY",
-                     help="only events that happened on or after this day, e.g. --since 2022-01-01")
-    add_as_of(lst, "events published")
-    add_json(lst, "the events")
-    examples(lst, "events list --counterparty ftx", "events list --as-of 2022-11-10 --json")
-    lst.set_defaults(handler=list_cmd)
-
-    add = sub.add_parser("add", help="add an event of your own")
-    add.add_argument("id", help="a new id (a-z, 0-9, '.', '_' or '-'), e.g. 2024-05-01-mybroker-halt")
-    _event_fields(add, required=True)
-    examples(add, "events add 2024-05-01-mybroker-halt --date 2024-05-01 --counterparty mybroker "
-                  "--category withdrawal_halt --title 'Withdrawals paused' --summary '...' "
-                  "--source https://example.com/notice")
-    add.set_defaults(handler=add_cmd)
-
-    edit = sub.add_parser("edit", help="change an event of your own")
-    edit.add_argument("id", help="the id of one of your events (see events list)")
-    _event_fields(edit, required=False)
-    examples(edit, "events edit 2024-05-01-mybroker-halt --resolved 2024-05-20")
-    edit.set_defaults(handler=edit_cmd)
-
-    rm = sub.add_parser("remove", help="remove an event of your own")
-    rm.add_argument("id", help="the id of one of your events (see events list)")
-    examples(rm, "events remove 2024-05-01-mybroker-halt")
-    rm.set_defaults(handler=remove_cmd)
-
-    imp = sub.add_parser("import", help="import events from a .json or .csv file")
-    imp.add_argument("file", type=Path, metavar="FILE",
-                     help="a file written by 'events export' or 'export events' (.json or .csv)")
-    examples(imp, "events import my-events.csv")
-    imp.set_defaults(handler=import_cmd)
-
-    exp = sub.add_parser("export", help="export events to a .json or .csv file")
-    exp.add_argument("file", type=Path, nargs="?", help=argparse.SUPPRESS)
-    exp.add_argument("--out", type=Path, metavar="FILE",
-                     help="the .json or .csv file to write ('-' for JSON on standard output)")
-    exp.add_argument("--all", action="store_true",
-                     help="include shipped and feed events, not just yours")
-    examples(exp, "events export --out my-events.csv", "events export --all --out -")
-    exp.set_defaults(handler=export_cmd)
-
-    upd = sub.add_parser("update", help="update events from the feed URL")
-    upd.add_argument("url", nargs="?", help="feed URL (default: the events_feed_url setting)")
-    examples(upd, "events update", "events update https://example.com/events.json")
-    upd.set_defaults(handler=update_cmd)
-
     from exposure_app.cli import cmd_suggestions
 
-    cmd_suggestions.register(sub)
+    add_command(subparsers, "events", "the history of counterparty events", [
+        Action("list", "list events (shipped, yours, feed and derived)", list_cmd,
+               ("events list --counterparty ftx", "events list --as-of 2022-11-10 --json"),
+               json="the events", arguments=_list_arguments),
+        Action("add", "add an event of your own", add_cmd,
+               ("events add 2024-05-01-mybroker-halt --date 2024-05-01 --counterparty mybroker "
+                "--category withdrawal_halt --title 'Withdrawals paused' --summary '...' "
+                "--source https://example.com/notice",),
+               arguments=_add_arguments),
+        Action("edit", "change an event of your own", edit_cmd,
+               ("events edit 2024-05-01-mybroker-halt --resolved 2024-05-20",),
+               arguments=_edit_arguments),
+        Action("remove", "remove an event of your own", remove_cmd,
+               ("events remove 2024-05-01-mybroker-halt",),
+               arguments=lambda p: p.add_argument(
+                   "id", help="the id of one of your events (see events list)")),
+        Action("import", "import events from a .json or .csv file", import_cmd,
+               ("events import my-events.csv",),
+               arguments=lambda p: p.add_argument(
+                   "file", type=Path, metavar="FILE",
+                   help="a file written by 'events export' or 'export events' (.json or .csv)")),
+        Action("export", "export events to a .json or .csv file", export_cmd,
+               ("events export --out my-events.csv", "events export --all --out -"),
+               arguments=_export_arguments),
+        Action("update", "update events from the feed URL", update_cmd,
+               ("events update", "events update https://example.com/events.json"),
+               arguments=lambda p: p.add_argument(
+                   "url", nargs="?", help="feed URL (default: the events_feed_url setting)")),
+        *cmd_suggestions.ACTIONS,
+    ])
+
+
+def _list_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--counterparty", metavar="ID",
+                   help="only this counterparty's events, e.g. --counterparty ftx")
+    p.add_argument("--since", type=day_arg, metavar="DAY",
+                   help="only events that happened on or after this day, e.g. --since 2022-01-01")
+    add_as_of(p, "events published")
+
+
+def _add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="a new id (a-z, 0-9, '.', '_' or '-'), e.g. 2024-05-01-mybroker-halt")
+    _event_fields(p, required=True)
+
+
+def _edit_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="the id of one of your events (see events list)")
+    _event_fields(p, required=False)
+
+
+def _export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, nargs="?", help=argparse.SUPPRESS)
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help="the .json or .csv file to write ('-' for JSON on standard output)")
+    p.add_argument("--all", action="store_true",
+                   help="include shipped and feed events, not just yours")
 
 
 def _raw(args: argparse.Namespace) -> dict:
@@ -133,6 +136,10 @@ def _raw(args: argparse.Namespace) -> dict:
     return raw
 
 
+LISTING = TextTable(Column("DATE", "<10", gap="  "), Column("COUNTERPARTY", "<14"),
+                    Column("CATEGORY", "<16"), Column("TITLE"))
+
+
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     counterparty = None
     if args.counterparty is not None:
@@ -144,12 +151,12 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.emit_json({"as_of": as_of, "events": [_listed(e, as_of) for e in events]})
         return 0
     if events:
-        ctx.out(f"{'DATE':<10}  {'COUNTERPARTY':<14} {'CATEGORY':<16} TITLE")
+        ctx.out(LISTING.header())
     for e in events:
         mark = "" if e.origin is Origin.SHIPPED else f" [{e.origin.value}]"
         if e.published_day != e.date:
             mark += f" (public {e.published_day})"
-        ctx.out(f"{e.date}  {e.counterparty:<14} {e.category.value:<16} {e.title}{mark}")
+        ctx.out(LISTING.line(e.date.isoformat(), e.counterparty, e.category.value, e.title + mark))
     if not events:
         ctx.out("No events.")
     return 0
@@ -166,10 +173,8 @@ def _listed(e, as_of) -> dict:
 def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     args.counterparty = ctx.counterparty(args.counterparty, what="counterparty")
-    try:
+    with user_errors(EventError, prefix="event not added: "):
         event = risk_service.add_user_event(ctx.store, {"id": args.id, **_raw(args)})
-    except EventError as exc:
-        raise UserError(f"event not added: {exc}") from None
     ctx.warn(f"added {event.id}")
     return 0
 
@@ -181,10 +186,8 @@ def edit_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if not changes:
         raise UsageError("nothing to change: give at least one field (--title, --date, ...)")
     ctx.lock_for_writing()
-    try:
+    with user_errors(EventError, prefix="event not changed: "):
         risk_service.edit_user_event(ctx.store, args.id, changes)
-    except EventError as exc:
-        raise UserError(f"event not changed: {exc}") from None
     ctx.warn(f"changed {args.id}")
     return 0
 
@@ -200,10 +203,8 @@ def remove_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def import_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(EventFileError, EventSetError, prefix="nothing imported. "):
         outcome = risk_service.import_user_events(ctx.store, args.file)
-    except (EventFileError, EventSetError) as exc:
-        raise UserError(f"nothing imported. {exc}") from None
     ctx.warn(f"imported {args.file.name}: {outcome.added} added, {outcome.updated} updated, "
              f"{outcome.unchanged} unchanged")
     if outcome.counterparties is not None:
@@ -242,14 +243,10 @@ def export_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 def update_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     url = args.url or ctx.settings.events_feed_url
     ctx.lock_for_writing()
-    try:
+    with user_errors(ValueError, prefix="feed not fetched (nothing changed): "):
         proxy = proxy_for_requests(ctx.settings)
-    except ValueError as exc:
-        raise UserError(f"feed not fetched (nothing changed): {exc}") from None
-    try:
+    with user_errors(FeedError, prefix="feed not applied (nothing changed): "):
         result = update_from_feed(ctx.store, url, proxy=proxy,
                                   timeout=ctx.settings.sync_timeout_seconds)
-    except FeedError as exc:
-        raise UserError(f"feed not applied (nothing changed): {exc}") from None
     ctx.warn(f"feed {result.url}: {result.events} event(s)")
     return 0

@@ -14,8 +14,8 @@ import getpass
 import os
 import sys
 
-from exposure_app.cli.context import CliContext, UserError
-from exposure_app.cli.options import add_json, examples
+from exposure_app.cli.context import CliContext, UserError, user_errors
+from exposure_app.cli.options import Action, add_action
 from exposure_app.domain.account_names import clean_account_name
 from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.models import AccountKind
@@ -52,9 +52,13 @@ PROMPTS = {
 
 def register_add_exchange(sub: argparse._SubParsersAction) -> None:
     """Adds the ``add-exchange`` action to the ``accounts`` command."""
-    p = sub.add_parser(
-        "add-exchange",
-        help="connect an exchange account with a read-only API key",
+    add_action(sub, Action(
+        "add-exchange", "connect an exchange account with a read-only API key", add_exchange,
+        ('accounts add-exchange "Binance main" --exchange binance',
+         "echo '{\"apiKey\": \"...\", \"secret\": \"...\"}' | exposure-app accounts "
+         'add-exchange "Kraken" --exchange kraken --secrets-stdin',
+         'accounts add-exchange "Emulated" --exchange binance --api-url http://127.0.0.1:8801'),
+        json="the result", arguments=_add_exchange_arguments,
         description=(
             "Connect an exchange account through ccxt. Asks for exactly the credentials the "
             "exchange needs with a hidden prompt (or reads one JSON object such as "
@@ -63,7 +67,10 @@ def register_add_exchange(sub: argparse._SubParsersAction) -> None:
             "check) and nothing is stored if the test fails, unless --no-check is given; "
             "use a key that can only read."
         ),
-    )
+    ))
+
+
+def _add_exchange_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="a name for the account, e.g. 'Binance main'")
     p.add_argument("--exchange", required=True, metavar="ID", help="ccxt exchange id (binance)")
     p.add_argument("--api-url", metavar="URL",
@@ -77,34 +84,28 @@ def register_add_exchange(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-check", action="store_true",
                    help="store the key without testing it (e.g. while the exchange is down); "
                         "without it an exchange that cannot be reached is refused")
-    add_json(p)
-    examples(p, 'accounts add-exchange "Binance main" --exchange binance',
-             "echo '{\"apiKey\": \"...\", \"secret\": \"...\"}' | exposure-app accounts "
-             'add-exchange "Kraken" --exchange kraken --secrets-stdin',
-             'accounts add-exchange "Emulated" --exchange binance --api-url http://127.0.0.1:8801')
-    p.set_defaults(handler=add_exchange)
 
 
 def register_set_key(sub: argparse._SubParsersAction) -> None:
     """Adds the ``set-key`` action to the ``accounts`` command."""
-    p = sub.add_parser(
-        "set-key",
-        help="give an exchange account a new API key (its history stays)",
+    add_action(sub, Action(
+        "set-key", "give an exchange account a new API key (its history stays)", set_key,
+        ('accounts set-key "Binance main"',), json="the result", arguments=_set_key_arguments,
         description=(
             "Replace the API key of an exchange account, for a rotated key or a keyring that "
             "lost its entry. Asks for the credentials the way add-exchange does, tests the new "
             "key with the account's connection options, and only then writes it over the old "
             "one in the OS keyring. The account's snapshots and settings are kept."
         ),
-    )
+    ))
+
+
+def _set_key_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="the account's name (see 'accounts list')")
     p.add_argument("--secrets-stdin", action="store_true",
                    help="read the credentials as one JSON object from stdin")
     p.add_argument("--no-check", action="store_true",
                    help="store the key without testing it (e.g. while the exchange is down)")
-    add_json(p)
-    examples(p, 'accounts set-key "Binance main"')
-    p.set_defaults(handler=set_key)
 
 
 def _connection(args: argparse.Namespace) -> ConnectionOptions:
@@ -196,10 +197,8 @@ def _test_key(ctx: CliContext, exchange_id: str, credentials: dict[str, str],
     does not leave an account that never syncs. An account without a proxy of
     its own is tested through the profile's proxy, as its syncs will be.
     """
-    try:
+    with user_errors(ValueError, prefix="the key was not stored: "):
         default_proxy = proxy_for_requests(ctx.settings)
-    except ValueError as exc:
-        raise UserError(f"the key was not stored: {exc}") from None
     result = check_key(exchange_id, credentials,
                        connection_with_default_proxy(connection, default_proxy))
     if result.key_unusable:
@@ -223,23 +222,17 @@ def _shout(ctx: CliContext, warning: str | None) -> None:
 def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     connection = _connection(args)
-    try:
+    with user_errors(ExchangeAccountError):
         needed = required_credential_names(args.exchange)
-    except ExchangeAccountError as exc:
-        raise UserError(str(exc)) from None
     secret_store = SecretStore()
     secret_store.check_available()          # before asking for anything
-    try:
+    with user_errors(ValueError):
         name = clean_account_name(args.name)   # before asking for anything
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     if ctx.store.accounts.find(name) is not None:
         raise UserError(f"an account named {name!r} already exists")
     exchange_id = args.exchange.strip().lower()
-    try:
+    with user_errors(ExchangeAccountError, ValueError):
         credentials = check_credentials(exchange_id, _read_secrets(args, needed))
-    except (ExchangeAccountError, ValueError) as exc:
-        raise UserError(str(exc)) from None
     permissions = None
     warning = None
     tested = False
@@ -248,13 +241,11 @@ def add_exchange(args: argparse.Namespace, ctx: CliContext) -> int:
         tested = result.error is None
         permissions = result.permissions
         warning = result.warning
-    try:
+    with user_errors(ConflictError, ExchangeAccountError, ValueError):
         account = create_exchange_account(
             ctx.store, secret_store, name=name, exchange_id=exchange_id,
             credentials=credentials, connection=connection,
         )
-    except (ConflictError, ExchangeAccountError, ValueError) as exc:
-        raise UserError(str(exc)) from None
     _shout(ctx, warning)
     level = permissions.level.value if permissions else "not checked"
     if args.json:
@@ -277,17 +268,13 @@ def set_key(args: argparse.Namespace, ctx: CliContext) -> int:
     secret_store = SecretStore()
     secret_store.check_available()          # before asking for anything
     needed = required_credential_names(account.exchange_id)
-    try:
+    with user_errors(ExchangeAccountError, ValueError):
         credentials = check_credentials(account.exchange_id, _read_secrets(args, needed))
-    except (ExchangeAccountError, ValueError) as exc:
-        raise UserError(str(exc)) from None
     result = None
     if not args.no_check:
         result = _test_key(ctx, account.exchange_id, credentials, connection_of(account))
-    try:
+    with user_errors(ExchangeAccountError):
         account = replace_credentials(ctx.store, secret_store, account, credentials)
-    except ExchangeAccountError as exc:
-        raise UserError(str(exc)) from None
     tested = result is not None and result.error is None
     if result is not None and tested:
         ctx.store.exchange_state.save_permissions(account.id, result.permissions, utc_now())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from exposure_app.cli.context import CliContext, UserError, parse_as_of
+from exposure_app.cli.context import CliContext, parse_as_of, user_errors
 from exposure_app.cli.options import add_as_of, add_json, examples, to_file_or_stdout
 from exposure_app.services.checklist_service import ALL, ChecklistError
 from exposure_app.services.reports import REPORTS, ReportError, ReportOptions, write_report
@@ -36,11 +36,8 @@ def export_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     as_of = parse_as_of(args.as_of)
     scope = args.counterparty if args.counterparty == ALL else ctx.counterparty(args.counterparty)
     options = ReportOptions(as_of=as_of, scope=scope, all_snapshots=args.all_snapshots)
-    try:
-        with to_file_or_stdout(args.out, ctx, ".csv") as path:
-            result = write_report(ctx.store, ctx.settings, args.report, path, options)
-    except (ReportError, ChecklistError) as exc:
-        raise UserError(str(exc)) from None
+    with user_errors(ReportError, ChecklistError), to_file_or_stdout(args.out, ctx, ".csv") as path:
+        result = write_report(ctx.store, ctx.settings, args.report, path, options)
     if args.json:
         ctx.emit_json({"report": result.name, "path": str(args.out), "rows": result.rows,
                        "as_of": result.as_of})

@@ -9,39 +9,32 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.cmd_suggestions import terminal_safe
-from exposure_app.cli.context import CliContext, UserError
-from exposure_app.cli.options import ACTION, add_json, examples
+from exposure_app.cli.context import CliContext, user_errors
+from exposure_app.cli.options import Action, add_command
 from exposure_app.services import news_feeds
 from exposure_app.services.suggestions import repository
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("feeds", help="news feeds (RSS/Atom) read for suggested events")
-    sub = p.add_subparsers(dest="subcommand", metavar=ACTION, required=True)
-    add = sub.add_parser("add", help="add a feed")
-    add.add_argument("url", metavar="URL", help="an RSS or Atom feed's https:// address")
-    examples(add, "feeds add https://example.com/news/rss.xml")
-    add.set_defaults(handler=add_cmd)
-    lst = sub.add_parser("list", help="list the feeds and when each was last read")
-    add_json(lst, "the feeds")
-    examples(lst, "feeds list", "feeds list --json")
-    lst.set_defaults(handler=list_cmd)
-    rm = sub.add_parser("remove", help="remove a feed")
-    rm.add_argument("url", metavar="URL", help="the feed's address as listed by 'feeds list'")
-    examples(rm, "feeds remove https://example.com/news/rss.xml")
-    rm.set_defaults(handler=remove_cmd)
-    poll = sub.add_parser("poll", help="read the feeds now (when feeds are enabled)")
-    add_json(poll, "what each feed gave")
-    examples(poll, "feeds poll", "feeds poll --json")
-    poll.set_defaults(handler=poll_cmd)
+    add_command(subparsers, "feeds", "news feeds (RSS/Atom) read for suggested events", [
+        Action("add", "add a feed", add_cmd, ("feeds add https://example.com/news/rss.xml",),
+               arguments=lambda p: p.add_argument(
+                   "url", metavar="URL", help="an RSS or Atom feed's https:// address")),
+        Action("list", "list the feeds and when each was last read", list_cmd,
+               ("feeds list", "feeds list --json"), json="the feeds"),
+        Action("remove", "remove a feed", remove_cmd,
+               ("feeds remove https://example.com/news/rss.xml",),
+               arguments=lambda p: p.add_argument(
+                   "url", metavar="URL", help="the feed's address as listed by 'feeds list'")),
+        Action("poll", "read the feeds now (when feeds are enabled)", poll_cmd,
+               ("feeds poll", "feeds poll --json"), json="what each feed gave"),
+    ])
 
 
 def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(ValueError, prefix="feed not added: "):
         news_feeds.add_feed(ctx.settings, args.url)
-    except ValueError as exc:
-        raise UserError(f"feed not added: {exc}") from None
     ctx.warn(f"added {args.url}")
     if not ctx.settings.news_feeds_enabled:
         ctx.warn("news feeds are off: nothing is fetched until you run "
@@ -74,20 +67,16 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def remove_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(ValueError, prefix="feed not removed: "):
         news_feeds.remove_feed(ctx.settings, ctx.store, args.url)
-    except ValueError as exc:
-        raise UserError(f"feed not removed: {exc}") from None
     ctx.warn(f"removed {args.url}")
     return 0
 
 
 def poll_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(news_feeds.FeedsOff, ValueError):   # ValueError: the proxy setting
         polls = news_feeds.poll_all(ctx.store, ctx.settings)
-    except (news_feeds.FeedsOff, ValueError) as exc:   # ValueError: the proxy setting
-        raise UserError(str(exc)) from None
     if args.json:
         ctx.emit_json({"polls": [p.to_dict() for p in polls]})
     for p in polls:

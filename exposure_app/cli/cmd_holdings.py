@@ -7,8 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypedDict
 
-from exposure_app.cli.context import CliContext, UserError, format_money, parse_as_of
-from exposure_app.cli.options import ACTION, add_as_of, add_json, examples, instant_arg
+from exposure_app.cli.context import CliContext, UserError, format_money, parse_as_of, user_errors
+from exposure_app.cli.options import Action, add_as_of, add_command, instant_arg
+from exposure_app.cli.tables import Column, TextTable
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.suggest import did_you_mean
 from exposure_app.domain.timeutil import utc_now
@@ -16,10 +17,20 @@ from exposure_app.services.manual_holdings import ManualHoldingError, remove_hol
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("holdings", help="set and list holdings")
-    sub = parser.add_subparsers(dest="holdings_command", metavar=ACTION, required=True)
+    add_command(subparsers, "holdings", "set and list holdings", [
+        Action("set", "set the amount of one asset in a manual or wallet account", set_cmd,
+               ("holdings set Ledger BTC 0.5", "holdings set Ledger ETH 2 --price 3000",
+                "holdings set Celsius USDC 2500 --value 2500 --date 2022-06-01"),
+               arguments=_set_arguments),
+        Action("remove", "remove one asset from a manual or wallet account", remove_cmd,
+               ("holdings remove Ledger DOGE",), arguments=_remove_arguments),
+        Action("list", "list holdings (latest snapshot of each account)", list_cmd,
+               ("holdings list", "holdings list Ledger --as-of 2022-11-10 --json"),
+               json="the holdings", arguments=_list_arguments),
+    ])
 
-    p = sub.add_parser("set", help="set the amount of one asset in a manual or wallet account")
+
+def _set_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("account", help="the account's name (see 'accounts list')")
     p.add_argument("asset", help="ticker, case-insensitive, e.g. BTC")
     p.add_argument("amount", help="the amount held, a decimal with '.' (e.g. 0.5)")
@@ -31,39 +42,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="total value in the base currency (kept as given), e.g. --value 2500")
     p.add_argument("--date", type=instant_arg, metavar="WHEN",
                    help="date or date-time of the balance (default now), e.g. --date 2022-06-01")
-    examples(p, "holdings set Ledger BTC 0.5", "holdings set Ledger ETH 2 --price 3000",
-             "holdings set Celsius USDC 2500 --value 2500 --date 2022-06-01")
-    p.set_defaults(handler=set_cmd)
 
-    p = sub.add_parser("remove", help="remove one asset from a manual or wallet account")
+
+def _remove_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("account", help="the account's name (see 'accounts list')")
     p.add_argument("asset", help="ticker of an asset the account holds, e.g. DOGE")
     p.add_argument("--date", type=instant_arg, metavar="WHEN",
                    help="date or date-time it was gone (default now), e.g. --date 2023-01-31")
-    examples(p, "holdings remove Ledger DOGE")
-    p.set_defaults(handler=remove_cmd)
 
-    p = sub.add_parser("list", help="list holdings (latest snapshot of each account)")
+
+def _list_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("account", nargs="?", help="only this account (default: every account)")
     add_as_of(p, "snapshots taken")
-    add_json(p, "the holdings")
-    examples(p, "holdings list", "holdings list Ledger --as-of 2022-11-10 --json")
-    p.set_defaults(handler=list_cmd)
 
 
 def _decimal(text: str | None, name: str):
     if text is None:
         return None
-    try:
+    with user_errors(AmountError):
         return parse_decimal(text, field=name)
-    except AmountError as exc:
-        raise UserError(str(exc)) from None
 
 
 def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     account = ctx.account(args.account)
-    try:
+    with user_errors(ManualHoldingError):
         snapshot = set_holding(
             ctx.store,
             account,
@@ -74,8 +77,6 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             when=args.date,
             base=ctx.settings.base_currency,
         )
-    except ManualHoldingError as exc:
-        raise UserError(str(exc)) from None
     ctx.warn(f"{account.name}: {args.asset.upper()} set to {args.amount} "
              f"({len(snapshot.holdings)} asset(s) recorded).")
     return 0
@@ -92,10 +93,8 @@ def remove_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         holds = f"it holds {', '.join(held)}" if held else "it holds nothing"
         raise UserError(f"{account.name} does not hold {asset}{did_you_mean(asset, held)}; "
                         f"{holds}; nothing changed", code="not_found")
-    try:
+    with user_errors(ManualHoldingError):
         remove_holding(ctx.store, account, asset, when=args.date)
-    except ManualHoldingError as exc:
-        raise UserError(str(exc)) from None
     ctx.warn(f"{account.name}: {asset} removed.")
     return 0
 
@@ -145,6 +144,10 @@ def holding_rows(ctx: CliContext, accounts, as_of) -> list[HoldingRow]:
     return rows
 
 
+LISTING = TextTable(Column("ACCOUNT", "<22"), Column("WALLET", "<14"), Column("ASSET", "<8"),
+                    Column("AMOUNT", ">20", gap="  "), Column("VALUE"))
+
+
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     as_of = parse_as_of(args.as_of)
     accounts = [ctx.account(args.account)] if args.account else ctx.store.accounts.list()
@@ -156,8 +159,8 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if not rows:
         ctx.out("No holdings recorded.")
         return 0
-    ctx.out(f"{'ACCOUNT':<22} {'WALLET':<14} {'ASSET':<8} {'AMOUNT':>20}  VALUE")
+    ctx.out(LISTING.header())
     for r in rows:
-        ctx.out(f"{r['account']:<22} {r['wallet']:<14} {r['asset']:<8} {r['total']:>20}  "
-                f"{format_money(r['value'], currency)}")
+        ctx.out(LISTING.line(r["account"], r["wallet"], r["asset"], r["total"],
+                             format_money(r["value"], currency)))
     return 0

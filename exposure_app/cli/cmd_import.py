@@ -5,32 +5,32 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from exposure_app.cli.context import CliContext, UserError
-from exposure_app.cli.options import add_json, examples
+from exposure_app.cli.context import CliContext, user_errors
+from exposure_app.cli.options import Action, add_command
 from exposure_app.services.holdings_import import ImportRejected, import_holdings_csv
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("import", help="import data from files")
-    sub = parser.add_subparsers(dest="import_command", metavar="ACTION", required=True)
-    p = sub.add_parser("holdings", help="import holdings from CSV (see README: CSV format)")
+    add_command(subparsers, "import", "import data from files", [
+        Action("holdings", "import holdings from CSV (see README: CSV format)", import_holdings,
+               ("import holdings holdings.csv", "import holdings corrected.csv --replace"),
+               json="a summary", arguments=_holdings_arguments),
+    ])
+
+
+def _holdings_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, metavar="FILE",
                    help="a UTF-8 CSV file with a header row: date,account,asset,amount[,price|value]")
     p.add_argument("--replace", action="store_true",
                    help="replace holdings already recorded for an account at a date in the file "
                         "(otherwise such a file is refused)")
-    add_json(p, "a summary")
-    examples(p, "import holdings holdings.csv", "import holdings corrected.csv --replace")
-    p.set_defaults(handler=import_holdings)
 
 
 def import_holdings(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(ImportRejected):
         result = import_holdings_csv(ctx.store, args.file, base=ctx.settings.base_currency,
                                      replace=args.replace)
-    except ImportRejected as exc:
-        raise UserError(str(exc)) from None
     if args.json:
         ctx.emit_json(
             {

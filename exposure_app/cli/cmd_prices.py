@@ -11,33 +11,33 @@ from __future__ import annotations
 import argparse
 
 from exposure_app.cli.context import CliContext, UserError, format_money, parse_as_of
-from exposure_app.cli.options import add_as_of, add_json, day_arg, examples
+from exposure_app.cli.options import Action, add_as_of, add_command, day_arg
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.services.prices import cache_age_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("prices", help="market prices: update the cache, show one")
-    sub = parser.add_subparsers(dest="prices_command", metavar="ACTION", required=True)
-    p = sub.add_parser(
-        "update", help="fetch tickers and daily closes from the price sources",
-        description="Ask the price sources (settings: price_sources) for current prices and "
-                    "the daily closes missing from the cache, for every held asset, the "
-                    "custodians' own tokens and the stablecoins. Exit status 1 if no source "
-                    "answered.")
-    p.add_argument("--since", metavar="DAY", type=day_arg,
+    add_command(subparsers, "prices", "market prices: update the cache, show one", [
+        Action("update", "fetch tickers and daily closes from the price sources", update,
+               ("prices update", "prices update --since 2022-01-01 --json"), json="the report",
+               arguments=lambda p: p.add_argument(
+                   "--since", metavar="DAY", type=day_arg,
                    help="fetch daily closes back to this date (default: the first snapshot, "
-                        "at least 400 days; at most 5 years per market and update)")
-    add_json(p, "the report")
-    examples(p, "prices update", "prices update --since 2022-01-01 --json")
-    p.set_defaults(handler=update)
-    p = sub.add_parser("show", help="one asset's cached price, now or at a date's close")
+                        "at least 400 days; at most 5 years per market and update)"),
+               description="Ask the price sources (settings: price_sources) for current prices "
+                           "and the daily closes missing from the cache, for every held asset, "
+                           "the custodians' own tokens and the stablecoins. Exit status 1 if no "
+                           "source answered."),
+        Action("show", "one asset's cached price, now or at a date's close", show,
+               ("prices show BTC", "prices show eth --as-of 2022-11-10 --json"),
+               json="the price", arguments=_show_arguments),
+    ])
+
+
+def _show_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("asset", help="ticker, case-insensitive, e.g. BTC")
     add_as_of(p, "daily closes")
-    add_json(p, "the price")
-    examples(p, "prices show BTC", "prices show eth --as-of 2022-11-10 --json")
-    p.set_defaults(handler=show)
 
 
 def update(args: argparse.Namespace, ctx: CliContext) -> int:

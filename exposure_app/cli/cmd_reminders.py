@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from exposure_app.cli.context import CliContext, UsageError, UserError
-from exposure_app.cli.options import ACTION, add_json, examples, instant_arg
+from exposure_app.cli.context import CliContext, UsageError, user_errors
+from exposure_app.cli.options import Action, add_command, instant_arg
 from exposure_app.services.reminders import (
     ReminderError,
     proof_of_keys_prompt,
@@ -21,22 +21,31 @@ from exposure_app.storage.checklist import TEST_RESULTS, ReminderRepository
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("reminders", help="withdrawal-test reminders and results")
-    sub = parser.add_subparsers(dest="reminders_command", metavar=ACTION, required=True)
+    add_command(subparsers, "reminders", "withdrawal-test reminders and results", [
+        Action("list", "each custodian's next test (due ones first)", list_cmd,
+               ("reminders list", "reminders list --due --json"), json="the reminders",
+               arguments=lambda p: p.add_argument(
+                   "--due", action="store_true", help="only the ones due now")),
+        Action("set", "set a custodian's interval: DAYS, off, or default", set_cmd,
+               ("reminders set binance 30", "reminders set kraken off"),
+               arguments=_set_arguments),
+        Action("record", "record a test withdrawal's result", record_cmd,
+               ("reminders record binance worked --asset USDT --network TRC20 --note 0xabc",),
+               json="the recorded test", arguments=_record_arguments),
+        Action("history", "recorded test results", history_cmd,
+               ("reminders history", "reminders history binance --json"),
+               json="the recorded tests",
+               arguments=lambda p: p.add_argument(
+                   "counterparty", nargs="?", help="only this custodian, e.g. binance")),
+    ])
 
-    p = sub.add_parser("list", help="each custodian's next test (due ones first)")
-    p.add_argument("--due", action="store_true", help="only the ones due now")
-    add_json(p, "the reminders")
-    examples(p, "reminders list", "reminders list --due --json")
-    p.set_defaults(handler=list_cmd)
 
-    p = sub.add_parser("set", help="set a custodian's interval: DAYS, off, or default")
+def _set_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("counterparty", help="custodian id of one of your accounts, e.g. binance")
     p.add_argument("interval", help="days between tests, 'off', or 'default', e.g. 30")
-    examples(p, "reminders set binance 30", "reminders set kraken off")
-    p.set_defaults(handler=set_cmd)
 
-    p = sub.add_parser("record", help="record a test withdrawal's result")
+
+def _record_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("counterparty", help="custodian id of one of your accounts, e.g. binance")
     p.add_argument("result", choices=TEST_RESULTS, metavar="RESULT",
                    help="one of: " + ", ".join(TEST_RESULTS))
@@ -45,15 +54,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--asset", metavar="TICKER", help="what was withdrawn, e.g. --asset USDT")
     p.add_argument("--network", metavar="NETWORK", help="the network used, e.g. --network TRC20")
     p.add_argument("--note", default="", metavar="TEXT", help="e.g. the transaction id")
-    add_json(p, "the recorded test")
-    examples(p, "reminders record binance worked --asset USDT --network TRC20 --note 0xabc")
-    p.set_defaults(handler=record_cmd)
-
-    p = sub.add_parser("history", help="recorded test results")
-    p.add_argument("counterparty", nargs="?", help="only this custodian, e.g. binance")
-    add_json(p, "the recorded tests")
-    examples(p, "reminders history", "reminders history binance --json")
-    p.set_defaults(handler=history_cmd)
 
 
 def _reminder_json(r) -> dict:
@@ -99,10 +99,8 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             days = int(text)
         except ValueError:
             raise UsageError(f"{args.interval!r}: give a number of days, 'off' or 'default'") from None
-    try:
+    with user_errors(ReminderError):
         cp = set_interval(ctx.store, ctx.counterparty(args.counterparty), days)
-    except ReminderError as exc:
-        raise UserError(str(exc)) from None
     what = "the default interval" if days is None else ("off" if days == 0 else f"every {days} days")
     ctx.warn(f"{cp}: withdrawal-test reminder {what}.")
     return 0
@@ -111,11 +109,9 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 def record_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     counterparty = ctx.counterparty(args.counterparty)
-    try:
+    with user_errors(ReminderError):
         test = record_test(ctx.store, counterparty, args.result, tested_at=args.date,
                            asset=args.asset, network=args.network, note=args.note)
-    except ReminderError as exc:
-        raise UserError(str(exc)) from None
     if args.json:
         ctx.emit_json({"id": test.id, "counterparty": test.counterparty, "tested_at": test.tested_at,
                        "result": test.result, "event_id": test.event_id})

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from exposure_app.cli.context import CliContext, UserError
-from exposure_app.cli.options import ACTION, examples
+from exposure_app.cli.context import CliContext, user_errors
+from exposure_app.cli.options import Action, add_command
 from exposure_app.risk.backtest import to_json, to_markdown
 from exposure_app.services.risk_service import catalogue_backtest
 
@@ -35,9 +35,14 @@ def _share(text: str) -> float:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    risk = subparsers.add_parser("risk", help="the risk model's own record")
-    sub = risk.add_subparsers(dest="risk_command", metavar=ACTION, required=True)
-    p = sub.add_parser("backtest", help="replay the catalogue and print the warnings' record")
+    add_command(subparsers, "risk", "the risk model's own record", [
+        Action("backtest", "replay the catalogue and print the warnings' record", backtest_cmd,
+               ("risk backtest", "risk backtest --from 2020-01-01 --exposure 0.3 --json"),
+               arguments=_backtest_arguments),
+    ])
+
+
+def _backtest_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--from", dest="start", type=_date, metavar="DATE",
                    help="first day replayed (default 2014-01-01)")
     p.add_argument("--to", dest="end", type=_date, metavar="DATE",
@@ -50,16 +55,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--markdown", action="store_true", help="print Markdown tables")
-    examples(p, "risk backtest", "risk backtest --from 2020-01-01 --exposure 0.3 --json")
-    p.set_defaults(handler=backtest_cmd)
 
 
 def backtest_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    try:
+    with user_errors(ValueError):
         result = catalogue_backtest(ctx.settings, start=args.start, end=args.end,
                                     share=args.exposure, calibrated=not args.no_calibrate)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     if args.json:
         ctx.emit_json(to_json(result))
         return 0

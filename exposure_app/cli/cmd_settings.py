@@ -4,26 +4,31 @@ from __future__ import annotations
 
 import argparse
 
-from exposure_app.cli.context import CliContext, UserError
-from exposure_app.cli.options import ACTION, add_json, examples
+from exposure_app.cli.context import CliContext, UserError, user_errors
+from exposure_app.cli.options import Action, add_command
+from exposure_app.cli.tables import Column, TextTable
 from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.suggest import did_you_mean
 from exposure_app.services.network_proxy import set_proxy
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("settings", help="show or change preferences")
-    sub = parser.add_subparsers(dest="settings_command", metavar=ACTION, required=True)
-    p = sub.add_parser("show", help="print every setting")
-    add_json(p, "the settings")
-    examples(p, "settings show", "settings show --json")
-    p.set_defaults(handler=show)
-    p = sub.add_parser("set", help="change one setting")
+    add_command(subparsers, "settings", "show or change preferences", [
+        Action("show", "print every setting", show, ("settings show", "settings show --json"),
+               json="the settings"),
+        Action("set", "change one setting", set_value,
+               ("settings set base_currency EUR", "settings set withdrawal_test_interval_days 90"),
+               arguments=_set_arguments),
+    ])
+
+
+def _set_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("key", help="the setting's name (see 'settings show'), e.g. base_currency")
     p.add_argument("value", help="a JSON value (30, true, \"EUR\") or plain text; currency "
                                  "codes are case-insensitive")
-    examples(p, "settings set base_currency EUR", "settings set withdrawal_test_interval_days 90")
-    p.set_defaults(handler=set_value)
+
+
+LISTING = TextTable(Column("SETTING", "<32"), Column("VALUE", "<12"), Column("MEANING"))
 
 
 def show(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -32,9 +37,9 @@ def show(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.emit_json(values)
         return 0
     declared = {s.key: s for s in ctx.settings.declared().values()}
-    ctx.out(f"{'SETTING':<32} {'VALUE':<12} MEANING")
+    ctx.out(LISTING.header())
     for key, value in values.items():
-        ctx.out(f"{key:<32} {value!s:<12} {declared[key].help}")
+        ctx.out(LISTING.line(key, str(value), declared[key].help))
     return 0
 
 
@@ -58,14 +63,12 @@ def set_value(args: argparse.Namespace, ctx: CliContext) -> int:
                     .casefold()), raw)
     if args.key == "base_currency":
         return _change_base_currency(ctx, str(raw))
-    try:
+    with user_errors(ValueError):
         if args.key == "proxy":    # a login in the URL goes to the keyring
             set_proxy(ctx.settings, args.value)
         else:
             ctx.settings.set(args.key, raw)
         moved = ctx.settings.save()   # refuses settings that contradict each other
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     if moved is not None:
         ctx.warn(f"settings.json could not be read, so it was kept as {moved} and a new "
                  "settings.json was written; copy any other settings back from that file")
@@ -78,10 +81,8 @@ def _change_base_currency(ctx: CliContext, new: str) -> int:
     change used to relabel USD figures as the new currency)."""
     from exposure_app.services.base_currency import change_base_currency
 
-    try:
+    with user_errors(ValueError):
         change = change_base_currency(ctx.store, ctx.settings, new.strip().upper())
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
     ctx.warn(f"base_currency = {change.new} ({change.converted_snapshots} stored snapshot(s) "
              f"converted from {change.old})")
     return 0

@@ -15,8 +15,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from exposure_app.cli.context import CliContext, UserError
-from exposure_app.cli.options import add_json, day_arg, examples
+from exposure_app.cli.context import CliContext, user_errors
+from exposure_app.cli.options import Action, day_arg
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.text import terminal_safe as escape_controls
 from exposure_app.risk.events import CATEGORIES
@@ -57,55 +57,13 @@ def _suggestion_id(text: str) -> int:
     return int(match.group(1))
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Adds the suggestion commands to ``events`` (called by ``cmd_events.register``)."""
-    sug = sub.add_parser("suggest", help="read a news article and suggest events from it")
-    sug.add_argument("source", metavar="FILE|URL|-",
-                     help="a .txt/.md/.html file, a web address, or - to read stdin")
-    sug.add_argument("--published", type=day_arg, metavar="DAY",
-                     help="when the article was published (if the page does not say), "
-                          "e.g. --published 2022-11-08")
-    add_json(sug, "the suggestions")
-    examples(sug, "events suggest article.html", "events suggest https://example.com/news/1",
-             "pbpaste | exposure-app events suggest - --published 2022-11-08")
-    sug.set_defaults(handler=suggest_cmd)
-
-    lst = sub.add_parser("suggestions", help="list suggested events waiting for review")
-    add_json(lst, "the suggestions")
-    examples(lst, "events suggestions", "events suggestions --json")
-    lst.set_defaults(handler=suggestions_cmd)
-
-    acc = sub.add_parser("accept", help="make a suggestion one of your events (optionally edited)")
-    acc.add_argument("id", type=_suggestion_id, help="the suggestion's number, e.g. 12 or #12")
-    acc.add_argument("--date", type=day_arg, metavar="DAY",
-                     help="the event's date, e.g. --date 2022-11-08")
-    acc.add_argument("--category", choices=CATEGORIES, metavar="CATEGORY",
-                     help="one of: " + ", ".join(CATEGORIES))
-    acc.add_argument("--amount", type=_amount, metavar="USD",
-                     help="size in US dollars, e.g. --amount 6000000000")
-    acc.add_argument("--counterparty", metavar="ID",
-                     help="the counterparty id (see counterparties list), e.g. --counterparty ftx")
-    acc.add_argument("--title", metavar="TEXT", help="a short title for the event")
-    acc.add_argument("--source", action="append", default=[], metavar="URL",
-                     help="the article's web address (needed for pasted text or files)")
-    examples(acc, "events accept 12", "events accept 12 --category withdrawal_halt --date 2022-11-08")
-    acc.set_defaults(handler=accept_cmd)
-
-    rej = sub.add_parser("reject", help="reject a suggestion (it will not come back)")
-    rej.add_argument("id", type=_suggestion_id, help="the suggestion's number, e.g. 12 or #12")
-    examples(rej, "events reject 12")
-    rej.set_defaults(handler=reject_cmd)
-
-
 def _read(source: str, ctx: CliContext) -> ArticleText:
     if source == "-":
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         return read_bytes(data, "pasted text")
     if re.match(r"(?i)https?://", source):
-        try:
+        with user_errors(ValueError, prefix="not read: "):
             proxy = proxy_for_requests(ctx.settings)
-        except ValueError as exc:
-            raise UserError(f"not read: {exc}") from None
         return read_url(source, proxy=proxy)
     return read_file(Path(source))
 
@@ -127,15 +85,11 @@ def _print(ctx: CliContext, s: Suggestion, note: str = "") -> None:
 
 
 def suggest_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
-    try:
+    with user_errors(ArticleError, prefix="article not read (nothing stored): "):
         article = _read(args.source, ctx)
-    except ArticleError as exc:
-        raise UserError(f"article not read (nothing stored): {exc}") from None
     ctx.lock_for_writing()
-    try:
+    with user_errors(SuggestionError, prefix="article not read (nothing stored): "):
         outcome = suggestions.suggest_from_article(ctx.store, article, published=args.published)
-    except SuggestionError as exc:
-        raise UserError(f"article not read (nothing stored): {exc}") from None
     if args.json:
         ctx.emit_json({"suggestions": [s.to_dict() for s in outcome.suggestions]})
     else:
@@ -165,21 +119,58 @@ def suggestions_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def accept_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(SuggestionError):
         event = suggestions.accept(
             ctx.store, args.id, day=args.date, category=args.category, amount_usd=args.amount,
             counterparty=args.counterparty, title=args.title, sources=tuple(args.source))
-    except SuggestionError as exc:
-        raise UserError(str(exc)) from None
     ctx.warn(terminal_safe(f"accepted #{args.id} as your event {event.id}: {event.title}"))
     return 0
 
 
 def reject_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(SuggestionError):
         suggestions.reject(ctx.store, args.id)
-    except SuggestionError as exc:
-        raise UserError(str(exc)) from None
     ctx.warn(f"rejected #{args.id}; that episode will not be suggested again")
     return 0
+
+
+def _suggest_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", metavar="FILE|URL|-",
+                   help="a .txt/.md/.html file, a web address, or - to read stdin")
+    p.add_argument("--published", type=day_arg, metavar="DAY",
+                   help="when the article was published (if the page does not say), "
+                        "e.g. --published 2022-11-08")
+
+
+def _accept_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", type=_suggestion_id, help="the suggestion's number, e.g. 12 or #12")
+    p.add_argument("--date", type=day_arg, metavar="DAY",
+                   help="the event's date, e.g. --date 2022-11-08")
+    p.add_argument("--category", choices=CATEGORIES, metavar="CATEGORY",
+                   help="one of: " + ", ".join(CATEGORIES))
+    p.add_argument("--amount", type=_amount, metavar="USD",
+                   help="size in US dollars, e.g. --amount 6000000000")
+    p.add_argument("--counterparty", metavar="ID",
+                   help="the counterparty id (see counterparties list), e.g. --counterparty ftx")
+    p.add_argument("--title", metavar="TEXT", help="a short title for the event")
+    p.add_argument("--source", action="append", default=[], metavar="URL",
+                   help="the article's web address (needed for pasted text or files)")
+
+
+ACTIONS = (
+    Action("suggest", "read a news article and suggest events from it", suggest_cmd,
+           ("events suggest article.html", "events suggest https://example.com/news/1",
+            "pbpaste | exposure-app events suggest - --published 2022-11-08"),
+           json="the suggestions", arguments=_suggest_arguments),
+    Action("suggestions", "list suggested events waiting for review", suggestions_cmd,
+           ("events suggestions", "events suggestions --json"), json="the suggestions"),
+    Action("accept", "make a suggestion one of your events (optionally edited)", accept_cmd,
+           ("events accept 12", "events accept 12 --category withdrawal_halt --date 2022-11-08"),
+           arguments=_accept_arguments),
+    Action("reject", "reject a suggestion (it will not come back)", reject_cmd,
+           ("events reject 12",),
+           arguments=lambda p: p.add_argument(
+               "id", type=_suggestion_id, help="the suggestion's number, e.g. 12 or #12")),
+)
+"""The suggestion actions of the ``events`` command (``cmd_events.register`` adds them)."""

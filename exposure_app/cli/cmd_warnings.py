@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from exposure_app.cli.context import CliContext, UserError, format_money, format_share, parse_as_of
+from exposure_app.cli.context import (
+    CliContext,
+    format_money,
+    format_share,
+    parse_as_of,
+    user_errors,
+)
 from exposure_app.cli.options import add_as_of, add_json, examples
 from exposure_app.risk.events import RiskEvent, format_published
 from exposure_app.risk.warnings import WarningsReport
@@ -66,10 +72,8 @@ def warnings_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     as_of = parse_as_of(args.as_of)
     if args.refresh:
         ctx.lock_for_writing()
-        try:
+        with user_errors(ValueError, prefix="reserve data not refreshed: "):
             results = refresh_held_reserves(ctx.store, ctx.settings)
-        except ValueError as exc:
-            raise UserError(f"reserve data not refreshed: {exc}") from None
         if not results:
             ctx.warn("reserve data: nothing to refresh (outflow signals are off, or no custodian "
                      "you use publishes reserve data)")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from exposure_app.cli.context import CliContext, UserError
-from exposure_app.cli.options import examples
+from exposure_app.cli.context import CliContext, user_errors
+from exposure_app.cli.options import Action, add_action
 from exposure_app.domain.chains import CHAINS, chain_spec
 from exposure_app.domain.watch_only import ScriptType, watch_target_of
 from exposure_app.services.watch_accounts import (
@@ -28,12 +28,18 @@ from exposure_app.services.watch_accounts import (
 
 
 def register_add_address(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "add-address", help="watch a self-custody address or xpub/ypub/zpub (read-only)",
+    add_action(sub, Action(
+        "add-address", "watch a self-custody address or xpub/ypub/zpub (read-only)", add_address,
+        ('accounts add-address "Cold BTC" --chain bitcoin bc1q...',
+         'accounts add-address "Vault" --chain ethereum 0x...'),
+        arguments=_add_address_arguments,
         description="Watch an address or an account's extended PUBLIC key on a chain; its "
                     "balances sync with the other accounts and count as self-custody. "
                     "Never give a private key or seed phrase: it is refused. " + PRIVACY_NOTE,
-    )
+    ))
+
+
+def _add_address_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="a name for the wallet, e.g. 'Cold BTC'")
     p.add_argument("--chain", required=True, choices=sorted(CHAINS), metavar="CHAIN",
                    help="one of: " + ", ".join(CHAINS))
@@ -46,32 +52,32 @@ def register_add_address(sub: argparse._SubParsersAction) -> None:
                         "(e.g. an 'xpub' exported for a native segwit account: p2wpkh)")
     p.add_argument("--proxy", metavar="URL",
                    help="http://, https:// or socks5:// proxy for this server (e.g. Tor)")
-    examples(p, 'accounts add-address "Cold BTC" --chain bitcoin bc1q...',
-             'accounts add-address "Vault" --chain ethereum 0x...')
-    p.set_defaults(handler=add_address)
 
 
 def register_set_server(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("set-server", help="change the server a watched address is read from",
-                       description="Point a watch-only account at another Esplora or JSON-RPC "
-                                   "server; without URL it goes back to the profile's server "
-                                   "for its chain (chain_api_urls) or the public default.")
+    add_action(sub, Action(
+        "set-server", "change the server a watched address is read from", set_server,
+        ('accounts set-server "Cold BTC" http://127.0.0.1:3002', 'accounts set-server "Cold BTC"'),
+        arguments=_set_server_arguments,
+        description="Point a watch-only account at another Esplora or JSON-RPC server; without "
+                    "URL it goes back to the profile's server for its chain (chain_api_urls) or "
+                    "the public default.",
+    ))
+
+
+def _set_server_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="the watch-only account's name (see 'accounts list')")
     p.add_argument("url", nargs="?", metavar="URL",
                    help="the Esplora or JSON-RPC server, e.g. http://127.0.0.1:3002 "
                         "(default: the profile's server for the chain)")
     p.add_argument("--proxy", metavar="URL",
                    help="http://, https:// or socks5:// proxy (none when left out)")
-    examples(p, 'accounts set-server "Cold BTC" http://127.0.0.1:3002', 'accounts set-server "Cold BTC"')
-    p.set_defaults(handler=set_server)
 
 
 def set_server(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
-    try:
+    with user_errors(WatchInputError):
         account = set_watch_server(ctx.store, args.name, args.url, args.proxy)
-    except WatchInputError as exc:
-        raise UserError(str(exc)) from None
     target = watch_target_of(account.options)
     assert target is not None
     try:
@@ -88,13 +94,9 @@ def add_address(args: argparse.Namespace, ctx: CliContext) -> int:
     if text == "-":
         text = sys.stdin.read(4096)
     ctx.lock_for_writing()
-    try:
+    with user_errors(SecretMaterialError, WatchInputError):
         account = add_watch_account(ctx.store, args.name, args.chain, text, args.api_url,
                                     args.proxy, args.script)
-    except SecretMaterialError as exc:
-        raise UserError(str(exc)) from None
-    except WatchInputError as exc:
-        raise UserError(str(exc)) from None
     target = watch_target_of(account.options)
     assert target is not None
     spec = chain_spec(target.chain)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -53,6 +55,17 @@ class UsageError(UserError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, code="usage")
+
+
+@contextmanager
+def user_errors(*kinds: type[Exception], prefix: str = "") -> Iterator[None]:
+    """Inside the block, a service's refusal (an exception of ``kinds``) becomes a
+    :class:`UserError` with its message after ``prefix``: the one way a command turns
+    "nothing changed, because..." into a one-line error without a traceback."""
+    try:
+        yield
+    except kinds as exc:
+        raise UserError(f"{prefix}{exc}") from None
 
 
 def error_document(code: str, message: str) -> dict:

@@ -11,7 +11,10 @@ dialect:
 * files a command writes are named with ``--out FILE`` (:func:`add_out`),
   ``-`` meaning standard output;
 * every leaf command ends its ``--help`` with examples (:func:`examples`);
-* sub-command placeholders are all called :data:`ACTION`.
+* sub-command placeholders are all called :data:`ACTION`;
+* a command's sub-commands are declared as a table of :class:`Action` rows and
+  built by :func:`add_command` (name, help, arguments, ``--json``, examples,
+  handler), so each one is wired the same way.
 
 Threading: argparse helpers; main thread only.
 """
@@ -21,8 +24,9 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -130,3 +134,48 @@ def examples(p: argparse.ArgumentParser, *lines: str) -> None:
     p.formatter_class = HelpFormatter
     body = "\n".join(f"  exposure-app {line}" for line in lines)
     p.epilog = f"examples:\n{body}"
+
+
+Handler = Callable[[argparse.Namespace, Any], int]
+"""``handler(args, ctx) -> exit status`` (``ctx`` is a :class:`~exposure_app.cli.context.CliContext`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One sub-command (``accounts list``, ``feeds add``), declared as data."""
+
+    name: str
+    help: str
+    handler: Handler
+    examples: tuple[str, ...]
+    """Command lines after ``exposure-app``, shown at the end of ``--help``."""
+    json: str | None = None
+    """What ``--json`` prints (:func:`add_json`); ``None``: the action has no ``--json``."""
+    arguments: Callable[[argparse.ArgumentParser], object] | None = None
+    """Adds the action's own arguments; they come before ``--json`` in its help."""
+    description: str | None = None
+
+
+def add_action(sub: argparse._SubParsersAction, action: Action) -> argparse.ArgumentParser:
+    """Build ``action``'s parser in ``sub``: arguments, then ``--json``, examples, handler."""
+    p = sub.add_parser(action.name, help=action.help, description=action.description)
+    if action.arguments is not None:
+        action.arguments(p)
+    if action.json is not None:
+        add_json(p, action.json)
+    examples(p, *action.examples)
+    p.set_defaults(handler=action.handler)
+    return p
+
+
+def add_command(subparsers: argparse._SubParsersAction, name: str, help: str,
+                actions: Iterable[Action]) -> argparse._SubParsersAction:
+    """The command ``name`` with the sub-commands ``actions`` (one of them is required).
+
+    Returns the sub-command group, for actions another module adds to it."""
+    parser = subparsers.add_parser(name, help=help)
+    sub = parser.add_subparsers(dest=f"{name.replace('-', '_')}_command", metavar=ACTION,
+                                required=True)
+    for action in actions:
+        add_action(sub, action)
+    return sub

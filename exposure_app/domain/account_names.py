@@ -24,7 +24,8 @@ import functools
 import re
 import unicodedata
 
-from confusable_homoglyphs import categories, confusables
+# confusable_homoglyphs is imported where it is used: it loads its Unicode tables (and
+# urllib) on import, which opening a profile, reading plain ASCII names, never needs.
 
 MAX_NAME_LENGTH = 64
 
@@ -54,6 +55,8 @@ def clean_account_name(raw: str) -> str:
             f"an account name may have at most {MAX_NAME_LENGTH} characters "
             f"(this one has {len(text)})"
         )
+    from confusable_homoglyphs import categories
+
     scripts = {categories.alias(ch) for ch in text if ch.isalpha()}
     mixed = sorted(scripts & _LOOKALIKE_SCRIPTS)
     if "LATIN" in scripts and mixed:
@@ -66,6 +69,8 @@ def clean_account_name(raw: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _ascii_lookalike(char: str) -> str:
+    from confusable_homoglyphs import confusables
+
     found = confusables.is_confusable(char, greedy=True, preferred_aliases=[])
     for entry in found or ():
         for glyph in entry.get("homoglyphs", ()):

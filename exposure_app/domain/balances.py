@@ -11,16 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from types import MappingProxyType
+
+from exposure_app.domain.frozen import freeze_fields
 
 
 @dataclass(frozen=True, slots=True)
-class WalletBalance:
-    """One asset in one wallet (``spot``, ``funding``, ``earn_flexible``, ...).
+class WalletAmount:
+    """How much of one asset one wallet holds (``spot``, ``funding``, ``earn_flexible``, ...
+    or ``main``): ``locked`` is the part that cannot be withdrawn now, ``total`` the whole.
 
-    ``locked`` is the part that cannot be withdrawn now; ``lock_reason`` says
-    why (``open_orders``, ``locked_earn``, ``staking``, ``margin``...) and
-    ``unlock_at`` (ISO text) when the exchange tells.
+    The first fields of what an exchange reports (:class:`WalletBalance`) and of what
+    a snapshot records (:class:`~exposure_app.domain.models.Holding`).
     """
 
     wallet: str
@@ -28,6 +29,15 @@ class WalletBalance:
     free: Decimal
     locked: Decimal
     total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class WalletBalance(WalletAmount):
+    """One asset in one wallet as the exchange reports it: ``lock_reason`` says why part
+    is locked (``open_orders``, ``locked_earn``, ``staking``, ``margin``...) and
+    ``unlock_at`` (ISO text) until when, where the exchange tells.
+    """
+
     lock_reason: str | None = None
     unlock_at: str | None = None
 
@@ -84,7 +94,4 @@ class AccountReading:
     """How complete ``coverage`` is, e.g. for the generic fallback adapter."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "balances", tuple(self.balances))
-        object.__setattr__(self, "coverage", tuple(self.coverage))
-        object.__setattr__(self, "missing", MappingProxyType(dict(self.missing)))
-        object.__setattr__(self, "skipped", MappingProxyType(dict(self.skipped)))
+        freeze_fields(self, tuples=("balances", "coverage"), mappings=("missing", "skipped"))

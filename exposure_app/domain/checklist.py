@@ -30,12 +30,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import ClassVar
 
+from exposure_app.domain.balances import WalletBalance
 from exposure_app.domain.counterparties import CounterpartyDirectory
-from exposure_app.domain.models import AccountState
+from exposure_app.domain.levels import Level
+from exposure_app.domain.models import AccountState, captured
 from exposure_app.domain.money import ZERO, add, mul, to_text
 from exposure_app.domain.withdrawal_networks import (
     Memo,
@@ -50,8 +53,6 @@ NEVER_WITHDRAWS = (
     "read-only by design; every withdrawal below is made by you, on the exchange."
 )
 
-LEVEL_RANK: Mapping[str, int] = {"critical": 5, "high": 4, "medium": 3, "low": 2, "info": 1}
-
 
 @dataclass(frozen=True, slots=True)
 class LockDetail:
@@ -65,23 +66,35 @@ class LockDetail:
 
 
 @dataclass(frozen=True, slots=True)
-class WalletPart:
-    """One wallet's share of an asset at a custodian."""
+class WalletPart(WalletBalance):
+    """One wallet's share of an asset at a custodian: its balance and lock, and the account."""
 
-    account: str
-    wallet: str
-    free: Decimal
-    locked: Decimal
-    total: Decimal
-    lock_reason: str | None = None
-    unlock_at: str | None = None
+    account: str = field(kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
-class AssetItem:
-    key: str
+class CustodianAssetItem:
+    """A plan item about one asset of one custodian; its ``key`` (``KIND:counterparty:asset``)
+    is how progress on it is stored, its ``title`` the kind's ``TITLE`` filled in."""
+
+    KIND: ClassVar[str]
+    TITLE: ClassVar[str]
     counterparty: str
     asset: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.KIND}:{self.counterparty}:{self.asset}"
+
+    @property
+    def title(self) -> str:
+        return self.TITLE.format(asset=self.asset, counterparty=self.counterparty)
+
+
+@dataclass(frozen=True, slots=True)
+class AssetItem(CustodianAssetItem):
+    KIND = "asset"
+    TITLE = "Withdraw {asset} from {counterparty}"
     free: Decimal
     locked: Decimal
     total: Decimal
@@ -97,27 +110,19 @@ class AssetItem:
     own_token: bool
     stale_reason: str | None = None
 
-    @property
-    def title(self) -> str:
-        return f"Withdraw {self.asset} from {self.counterparty}"
-
 
 @dataclass(frozen=True, slots=True)
-class AffiliatedItem:
-    key: str
-    counterparty: str
-    asset: str
+class AffiliatedItem(CustodianAssetItem):
+    KIND = "affiliated"
+    TITLE = "Reduce {asset} (value depends on {counterparty})"
     held_at: tuple[str, ...]
     amount: Decimal
     value: Decimal | None
 
-    @property
-    def title(self) -> str:
-        return f"Reduce {self.asset} (value depends on {self.counterparty})"
-
 
 @dataclass(frozen=True, slots=True)
 class GeneralStep:
+    KIND: ClassVar[str] = "step"
     key: str
     title: str
     detail: str
@@ -305,12 +310,9 @@ def build_plan(
     stale: dict[str, str] = {}
     elsewhere: dict[tuple[str, str], list[tuple[str, Decimal, Decimal | None]]] = defaultdict(list)
 
-    for state in states:
-        snap = state.snapshot
-        if snap is None:
-            continue
+    for state, snap in captured(states):
         account = state.account
-        holder = directory.resolve(account.counterparty) if account.counterparty else None
+        holder = directory.holder(account.counterparty)
         lock_index: dict[tuple[str, str], LockDetail] = {}
         if snap.id is not None:
             for detail in locks.get(snap.id, ()):
@@ -327,8 +329,9 @@ def build_plan(
                 continue
             lock = lock_index.get((h.wallet, h.asset))
             parts[(holder, h.asset)].append(WalletPart(
-                account.name, h.wallet, h.free, h.locked, h.total,
+                h.wallet, h.asset, h.free, h.locked, h.total,
                 lock.lock_reason if lock else None, lock.unlock_at if lock else None,
+                account=account.name,
             ))
             values[(holder, h.asset)].append(h.value)
             if account.exchange_id:
@@ -350,7 +353,7 @@ def build_plan(
         options = network_options(asset, infos)
         memo, memo_label = asset_memo(asset, options)
         sections_assets[cp].append(AssetItem(
-            key=f"asset:{cp}:{asset}", counterparty=cp, asset=asset,
+            counterparty=cp, asset=asset,
             free=free, locked=locked, total=total, price=price, value=value,
             parts=tuple(sorted(wallet_parts, key=lambda p: (p.account, p.wallet))),
             unlock_steps=unlock_steps(wallet_parts),
@@ -366,7 +369,7 @@ def build_plan(
             continue
         vals = [v for _, _, v in rows]
         sections_affiliated[owner].append(AffiliatedItem(
-            key=f"affiliated:{owner}:{asset}", counterparty=owner, asset=asset,
+            counterparty=owner, asset=asset,
             held_at=tuple(sorted({name for name, _, _ in rows})),
             amount=add(*(t for _, t, _ in rows)),
             value=None if any(v is None for v in vals) else add(*[v for v in vals if v is not None]),
@@ -385,7 +388,7 @@ def build_plan(
             withdrawal_info_note=notes.get(cp, ""),
             withdrawals_blocked=(withdrawals_blocked or {}).get(cp, ""),
         ))
-    sections.sort(key=lambda s: (-LEVEL_RANK.get(s.level or "", 0), -s.value, s.counterparty))
+    sections.sort(key=lambda s: (-_level_rank(s.level), -s.value, s.counterparty))
     return ChecklistPlan(
         scope=wanted or "all", as_of=as_of, base_currency=base_currency,
         steps=general_steps(sections), sections=tuple(sections),
@@ -403,6 +406,14 @@ def general_steps(sections: Iterable[CustodianSection]) -> tuple[GeneralStep, ..
     if with_assets and all(s.withdrawals_blocked for s in with_assets):
         return CLAIM_STEPS
     return GENERAL_STEPS
+
+
+def _level_rank(level: str | None) -> int:
+    """A section's order of severity: its level's rank; without a known level, below all."""
+    return _LEVEL_RANKS.get(level or "", -1)
+
+
+_LEVEL_RANKS: Mapping[str, int] = {level.value: level.rank for level in Level}
 
 
 def _asset_order(item: AssetItem) -> tuple[bool, bool, Decimal, str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
-from exposure_app.domain.models import AccountState
+from exposure_app.domain.models import AccountState, captured
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +44,12 @@ def still_held(states: Iterable[AccountState], directory: CounterpartyDirectory,
     to judge from: the item stays as it is).
     """
     seen = False
-    for state in states:
+    for state, snapshot in captured(states):
         account = state.account
-        if not account.is_custodial or not account.counterparty:
-            continue
-        if directory.resolve(account.counterparty) != counterparty or state.snapshot is None:
+        if not account.is_custodial or directory.holder(account.counterparty) != counterparty:
             continue
         seen = True
-        if any(h.asset == asset and h.total > 0 for h in state.snapshot.holdings):
+        if any(h.asset == asset and h.total > 0 for h in snapshot.holdings):
             return True
     return False if seen else None
 
@@ -59,13 +57,9 @@ def still_held(states: Iterable[AccountState], directory: CounterpartyDirectory,
 def held_elsewhere(states: Iterable[AccountState], directory: CounterpartyDirectory,
                    owner: str, asset: str) -> bool:
     """Whether the affiliated ``asset`` of ``owner`` is still held outside ``owner``."""
-    for state in states:
-        if state.snapshot is None:
+    for state, snapshot in captured(states):
+        if directory.holder(state.account.counterparty) == owner:
             continue
-        account = state.account
-        holder = directory.resolve(account.counterparty) if account.counterparty else None
-        if holder == owner:
-            continue
-        if any(h.asset.upper() == asset and h.total > 0 for h in state.snapshot.holdings):
+        if any(h.asset.upper() == asset and h.total > 0 for h in snapshot.holdings):
             return True
     return False

@@ -78,7 +78,7 @@ def flatten(plan: ChecklistPlan) -> list[ChecklistRow]:
     """The plan as rows, in plan order (positions from 1)."""
     rows: list[ChecklistRow] = []
     for step in plan.steps:
-        rows.append(ChecklistRow(len(rows) + 1, step.key, "step", None, None, None, None,
+        rows.append(ChecklistRow(len(rows) + 1, step.key, step.KIND, None, None, None, None,
                                  step.title, step.detail))
     for section in plan.sections:
         for a in section.assets:
@@ -101,14 +101,14 @@ def flatten(plan: ChecklistPlan) -> list[ChecklistRow]:
             if a.own_token:
                 title += f" ({section.name}'s own token: falls with it)"
             rows.append(ChecklistRow(
-                len(rows) + 1, a.key, "asset", section.counterparty, section.name, section.level,
+                len(rows) + 1, a.key, a.KIND, section.counterparty, section.name, section.level,
                 a.asset, title, _asset_detail(a), a.free, a.locked, a.total, a.value,
                 unlock=unlock, networks=networks, memo=memo, dust=a.dust_reason or "",
                 blocked=bool(section.withdrawals_blocked),
             ))
         for f in section.affiliated:
             rows.append(ChecklistRow(
-                len(rows) + 1, f.key, "affiliated", section.counterparty, section.name,
+                len(rows) + 1, f.key, f.KIND, section.counterparty, section.name,
                 section.level, f.asset,
                 f"Reduce {f.asset} held outside {section.name} (separate exposure)",
                 f"{f.asset} is {section.name}'s own token; its value depends on {section.name} even "

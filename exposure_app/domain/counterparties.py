@@ -90,6 +90,11 @@ class CounterpartyDirectory:
         key = any_id.strip().lower()
         return self._alias.get(key, key)
 
+    def holder(self, counterparty: str | None) -> str | None:
+        """The canonical id of an account's custodian (``Account.counterparty``); ``None``
+        for an account that names none (self-custody)."""
+        return self.resolve(counterparty) if counterparty else None
+
     def knows(self, any_id: str) -> bool:
         """Whether ``any_id`` is a catalogue id, ccxt id or alias."""
         return any_id.strip().lower() in self._alias

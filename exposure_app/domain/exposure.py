@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
-from exposure_app.domain.models import AccountState
+from exposure_app.domain.models import AccountState, captured
 from exposure_app.domain.money import ZERO, add, mul, share
 
 
@@ -133,12 +133,9 @@ def compute_exposure(
     custodial = ZERO
     self_custody = ZERO
 
-    for state in states:
-        snapshot = state.snapshot
-        if snapshot is None:
-            continue
+    for state, snapshot in captured(states):
         account = state.account
-        holder = directory.resolve(account.counterparty) if account.counterparty else None
+        holder = directory.holder(account.counterparty)
         if account.is_custodial and holder is not None:
             direct_accounts[holder].add(account.name)
         for holding in snapshot.holdings:

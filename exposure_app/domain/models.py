@@ -6,13 +6,14 @@ thread hands them to the GUI thread) without anyone mutating shared state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from types import MappingProxyType
 
+from exposure_app.domain.balances import WalletAmount
+from exposure_app.domain.frozen import freeze_fields
 from exposure_app.domain.money import ZERO, mul
 
 
@@ -46,10 +47,6 @@ class SnapshotSource(StrEnum):
     """Hand-recorded holdings re-valued at a sync's market prices (same amounts)."""
 
 
-def _frozen_mapping(value: Mapping[str, object] | None) -> Mapping[str, object]:
-    return MappingProxyType(dict(value or {}))
-
-
 @dataclass(frozen=True, slots=True)
 class Account:
     """A place where the user holds assets.
@@ -70,7 +67,7 @@ class Account:
     created_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "options", _frozen_mapping(self.options))
+        freeze_fields(self, mappings=("options",))
 
     @property
     def is_custodial(self) -> bool:
@@ -78,7 +75,7 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True)
-class Holding:
+class Holding(WalletAmount):
     """One asset in one wallet of one snapshot.
 
     ``locked`` is what cannot be withdrawn right now (open orders, locked
@@ -89,11 +86,6 @@ class Holding:
     snapshot with that id (a partial snapshot).
     """
 
-    wallet: str
-    asset: str
-    free: Decimal
-    locked: Decimal
-    total: Decimal
     price: Decimal | None = None
     value: Decimal | None = None
     price_source: str | None = None
@@ -145,9 +137,7 @@ class Snapshot:
     value currency (``ProfileStore.value_currency``)."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "holdings", tuple(self.holdings))
-        object.__setattr__(self, "coverage", tuple(self.coverage))
-        object.__setattr__(self, "missing", _frozen_mapping(self.missing))
+        freeze_fields(self, tuples=("holdings", "coverage"), mappings=("missing",))
 
     @property
     def is_usable(self) -> bool:
@@ -172,3 +162,10 @@ class AccountState:
     @property
     def is_stale(self) -> bool:
         return self.stale_reason is not None
+
+
+def captured(states: Iterable[AccountState]) -> Iterator[tuple[AccountState, Snapshot]]:
+    """Each state that has a usable snapshot, with it (accounts never captured are skipped)."""
+    for state in states:
+        if state.snapshot is not None:
+            yield state, state.snapshot

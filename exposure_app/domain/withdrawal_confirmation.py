@@ -7,6 +7,14 @@ amount is the item's amount within the network fee (an exchange deducts its
 withdrawal fee from what arrives). When the fee is unknown,
 :data:`DEFAULT_TOLERANCE` of the amount is allowed.
 
+A native coin sent to an EVM address (ETH, POL, BNB) leaves no log, so it is
+found from the address's balance (``chains.evm_native``): as a transaction
+(a :class:`Receipt`, matched as above) when the server keeps past state, else
+as a :class:`BalanceRise`: the balance rose by the amount, in one known block
+(an internal transfer: no transaction to the address) or between two syncs'
+blocks (a server without past state). A rise confirms the item the same way,
+and its evidence says which it was and names the blocks, never a transaction id.
+
 The custodian's side is confirmed when, at a sync after the arrival, what the
 custodian still holds of the asset has fallen by at least the amount received.
 
@@ -46,6 +54,71 @@ def matching_arrival(receipts: Iterable[Receipt], *, address: str, asset: str,
     return min(candidates, key=lambda r: r.at) if candidates else None
 
 
+@dataclass(frozen=True, slots=True)
+class ExpectedArrival:
+    """What a waiting withdrawal should bring to a watched address (for the chain reader)."""
+
+    address: str
+    amount: Decimal
+    tolerance: Decimal
+    after: datetime
+    """When the plan was made; an arrival must be later (less :data:`BLOCK_TIME_SLACK`)."""
+
+    def matches(self, received: Decimal) -> bool:
+        return abs(received - self.amount) <= self.tolerance
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceRise:
+    """A native coin arrival seen in the balance, without a transaction id.
+
+    ``first_block == last_block``: the block where the balance rose is known and ``at``
+    is its time, but no transaction in it goes to the address (an internal transfer
+    through a contract). Otherwise the rise happened somewhere in ``first_block`` ..
+    ``last_block`` (the server keeps no past state to narrow it), between the syncs of
+    ``since`` and ``at``.
+    """
+
+    address: str
+    asset: str
+    amount: Decimal
+    at: datetime
+    first_block: int
+    last_block: int
+    since: datetime | None = None
+
+    @property
+    def block_known(self) -> bool:
+        return self.first_block == self.last_block
+
+    def describe(self) -> str:
+        """One line of evidence that says what was seen and what was not."""
+        rose = f"balance rose by {self.amount.normalize():f} {self.asset}"
+        if self.block_known:
+            return (f"{rose} in block {self.first_block} ({self.at:%Y-%m-%d %H:%M} UTC); no "
+                    "transaction in that block goes to the address (an internal transfer "
+                    "through a contract), so there is no transaction id")
+        since = f" (syncs of {self.since:%Y-%m-%d %H:%M} and {self.at:%Y-%m-%d %H:%M} UTC)" \
+            if self.since is not None else ""
+        return (f"{rose} between blocks {self.first_block} and {self.last_block}{since}; the "
+                "server keeps no state for past blocks, so the transaction was not identified "
+                "and there is no transaction id")
+
+
+def matching_rise(rises: Iterable[BalanceRise], *, address: str, asset: str, amount: Decimal,
+                  fee: Decimal | None, after: datetime) -> BalanceRise | None:
+    """The earliest balance rise that completes the withdrawal, or ``None``.
+
+    A rise between two syncs counts when the later sync came after the plan was made.
+    """
+    tolerance = tolerance_for(amount, fee)
+    candidates = [r for r in rises
+                  if r.address == address and r.asset == asset
+                  and r.at >= (after - BLOCK_TIME_SLACK if r.block_known else after)
+                  and abs(r.amount - amount) <= tolerance]
+    return min(candidates, key=lambda r: r.at) if candidates else None
+
+
 def custodian_side_done(planned: Decimal, held_now: Decimal | None, received: Decimal) -> bool:
     """Whether the custodian's balance fell by at least what arrived (it sent that plus its fee)."""
     return held_now is not None and planned - held_now >= received
@@ -62,10 +135,12 @@ class WithdrawalEvidence:
     received_at: datetime | None = None
     amount: Decimal | None = None
     custodian_confirmed_at: datetime | None = None
+    basis: str | None = None
+    """How an arrival without a transaction id was seen (:meth:`BalanceRise.describe`)."""
 
     @property
     def confirmed(self) -> bool:
-        return self.txid is not None
+        return self.received_at is not None
 
     @property
     def destination_text(self) -> str:

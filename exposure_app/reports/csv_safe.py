@@ -20,15 +20,17 @@ Threading: pure functions; the caller owns the output stream.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum, StrEnum
+from types import MappingProxyType
 from typing import IO, Any
 
 from exposure_app.domain.money import round_money, to_text
-from exposure_app.domain.text import FORMULA_PREFIXES, QUOTE, neutralise_cell
+from exposure_app.domain.text import FORMULA_PREFIXES, neutralise_cell
+from exposure_app.domain.text import QUOTE as QUOTE  # what neutralise puts before a formula
 from exposure_app.domain.timeutil import ensure_utc
 
 
@@ -64,66 +66,63 @@ def is_safe(text: str) -> bool:
     return not text.startswith(FORMULA_PREFIXES)
 
 
-def format_cell(value: Any, kind: Kind) -> str:
-    """The cell text for ``value`` of column ``kind``; ``None`` is an empty cell."""
+def _text(value: Any) -> str:
     if value is None:
         return ""
-    if kind is Kind.DECIMAL:
-        if not isinstance(value, Decimal):
-            raise TypeError(f"expected a Decimal, got {type(value).__name__}")
-        return to_text(value)
-    if kind is Kind.TIME:
-        if not isinstance(value, datetime):
-            raise TypeError(f"expected a datetime, got {type(value).__name__}")
-        return ensure_utc(value).isoformat()
-    if kind is Kind.DATE:
-        if isinstance(value, datetime):
-            value = value.date()
-        if not isinstance(value, date):
-            raise TypeError(f"expected a date, got {type(value).__name__}")
-        return value.isoformat()
-    if kind is Kind.BOOL:
-        return "true" if value else "false"
-    if kind is Kind.INT:
-        return str(int(value))
-    if isinstance(value, Enum):
-        value = value.value
-    return neutralise(str(value))
+    if not isinstance(value, str):
+        value = str(value.value) if isinstance(value, Enum) else str(value)
+    return neutralise(value)
 
 
-def _column_formatter(kind: Kind):
-    """A fast formatter for one column (``None`` -> empty cell).
+def _typed(expected: type, write: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A cell of a typed kind: ``write`` of a value of type ``expected`` (anything else is a
+    bug in the report's rows: ``TypeError``; a float never passes for a Decimal)."""
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, expected):
+            raise TypeError(f"expected a {expected.__name__}, got {type(value).__name__}")
+        return write(value)
+    return cell
 
-    Times repeat down a column (the "as of", a snapshot's time), so the last
-    one formatted is remembered; the result is the same as :func:`format_cell`.
-    """
-    if kind is Kind.TEXT:
-        def text(value: Any) -> str:
-            if value is None:
-                return ""
-            if not isinstance(value, str):
-                value = value.value if isinstance(value, Enum) else str(value)
-            return QUOTE + value if value.startswith(FORMULA_PREFIXES) else value
-        return text
-    if kind is Kind.TIME:
-        last: list[Any] = [None, ""]
 
-        def time(value: Any) -> str:
-            if value is None:
-                return ""
-            if value != last[0]:
-                last[0], last[1] = value, format_cell(value, Kind.TIME)
-            return last[1]
-        return time
-    if kind is Kind.DECIMAL:
-        def decimal(value: Any) -> str:
-            if value is None:
-                return ""
-            if not isinstance(value, Decimal):
-                raise TypeError(f"expected a Decimal, got {type(value).__name__}")
-            return to_text(value)
-        return decimal
-    return lambda value: format_cell(value, kind)
+_decimal = _typed(Decimal, to_text)
+_time = _typed(datetime, lambda moment: ensure_utc(moment).isoformat())
+_date = _typed(date, lambda day: (day.date() if isinstance(day, datetime) else day).isoformat())
+
+
+def _bool(value: Any) -> str:
+    return "" if value is None else "true" if value else "false"
+
+
+def _int(value: Any) -> str:
+    return "" if value is None else str(int(value))
+
+
+_FORMATTERS: Mapping[Kind, Callable[[Any], str]] = MappingProxyType({
+    Kind.TEXT: _text, Kind.DECIMAL: _decimal, Kind.TIME: _time, Kind.DATE: _date,
+    Kind.BOOL: _bool, Kind.INT: _int,
+})
+"""How a cell of each kind is written; ``None`` is an empty cell in every kind."""
+
+
+def format_cell(value: Any, kind: Kind) -> str:
+    """The cell text for ``value`` of column ``kind``; ``None`` is an empty cell."""
+    return _FORMATTERS[kind](value)
+
+
+def _column_formatter(kind: Kind) -> Callable[[Any], str]:
+    """The formatter of one column: :func:`format_cell`'s, except that times, which repeat
+    down a column (the "as of", a snapshot's time), remember the last one formatted."""
+    if kind is not Kind.TIME:
+        return _FORMATTERS[kind]
+    last: list[Any] = [None, ""]
+
+    def time(value: Any) -> str:
+        if value != last[0]:
+            last[0], last[1] = value, _time(value)
+        return last[1]
+    return time
 
 
 class PreformattedLines:

@@ -91,7 +91,10 @@ def _withdrawal_lines(row: ChecklistRow) -> list[str]:
     if w is None:
         return []
     lines = [f"  - Destination: `{escape(w.destination_text)}`"]
-    if w.confirmed and w.received_at is not None:
+    if w.confirmed and w.received_at is not None and w.txid is None:
+        lines.append(f"  - Arrived: {_amount(w.amount)} {escape(row.asset or '')}, seen in the "
+                     f"balance only: {escape(w.basis or '')}")
+    elif w.confirmed and w.received_at is not None:
         lines.append(f"  - Arrived: {_amount(w.amount)} {escape(row.asset or '')} in transaction "
                      f"`{escape(w.txid or '')}`, confirmed {ensure_utc(w.received_at).isoformat()}")
     else:

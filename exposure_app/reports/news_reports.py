@@ -10,37 +10,38 @@ Threading: pure; run anywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from decimal import Decimal
 
-from exposure_app.reports.csv_safe import Column, Kind
+from exposure_app.reports.csv_safe import Kind
+from exposure_app.reports.record_rows import RecordColumn, joined, record_rows
+from exposure_app.risk.news.suggestion import Suggestion
 
 T, D, DT, INT = Kind.TEXT, Kind.DECIMAL, Kind.DATE, Kind.INT
-LIST_SEPARATOR = " | "
 
-SUGGESTIONS_COLUMNS = (
-    Column("id", INT, "suggestion id (events accept ID)"),
-    Column("status", T, "pending, accepted or rejected"),
-    Column("date", DT, "the day the article says it happened"),
-    Column("published", DT, "when the earliest article about it was published"),
-    Column("counterparty", T, "counterparty id"),
-    Column("category", T, "event category read from the article"),
-    Column("amount_usd", D, "the dollar figure the article gives, if any"),
-    Column("period_days", INT, "the period that figure covers, if stated"),
-    Column("title", T, "title in plain words"),
-    Column("evidence", T, "the sentence the suggestion rests on"),
-    Column("sources", T, "article URLs or file names, separated by ' | '"),
-    Column("confidence", D, "0 to 1: how sure the reading is"),
-    Column("duplicate_of", T, "id of a known event it repeats, if any"),
-    Column("event_id", T, "your event made from it, once accepted"),
+SUGGESTIONS_COLUMNS: tuple[RecordColumn[Suggestion], ...] = (
+    RecordColumn("id", INT, "suggestion id (events accept ID)", cell=lambda s, _row: s.id),
+    RecordColumn("status", T, "pending, accepted or rejected", cell=lambda s, _row: s.status.value),
+    RecordColumn("date", DT, "the day the article says it happened", cell=lambda s, _row: s.date),
+    RecordColumn("published", DT, "when the earliest article about it was published",
+                 cell=lambda s, _row: s.published),
+    RecordColumn("counterparty", T, "counterparty id", cell=lambda s, _row: s.counterparty),
+    RecordColumn("category", T, "event category read from the article",
+                 cell=lambda s, _row: s.category.value),
+    RecordColumn("amount_usd", D, "the dollar figure the article gives, if any",
+                 cell=lambda s, _row: s.amount_usd),
+    RecordColumn("period_days", INT, "the period that figure covers, if stated",
+                 cell=lambda s, _row: s.period_days),
+    RecordColumn("title", T, "title in plain words", cell=lambda s, _row: s.title),
+    RecordColumn("evidence", T, "the sentence the suggestion rests on", cell=lambda s, _row: s.evidence),
+    RecordColumn("sources", T, "article URLs or file names, separated by ' | '",
+                 cell=lambda s, _row: joined(s.sources)),
+    RecordColumn("confidence", D, "0 to 1: how sure the reading is",
+                 cell=lambda s, _row: Decimal(str(s.confidence))),
+    RecordColumn("duplicate_of", T, "id of a known event it repeats, if any",
+                 cell=lambda s, _row: s.duplicate_of),
+    RecordColumn("event_id", T, "your event made from it, once accepted", cell=lambda s, _row: s.event_id),
 )
 
 
-def suggestions_rows(suggestions: Iterable[Any]) -> Iterator[tuple]:
-    from decimal import Decimal
-
-    for s in suggestions:
-        yield (
-            s.id, s.status.value, s.date, s.published, s.counterparty, s.category.value,
-            s.amount_usd, s.period_days, s.title, s.evidence, LIST_SEPARATOR.join(s.sources),
-            Decimal(str(s.confidence)), s.duplicate_of, s.event_id,
-        )
+def suggestions_rows(suggestions: Iterable[Suggestion]) -> Iterator[tuple]:
+    return record_rows(SUGGESTIONS_COLUMNS, suggestions)

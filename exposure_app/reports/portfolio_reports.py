@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -80,14 +80,20 @@ HOLDINGS_COLUMNS = (
     Column("stale_reason", T, "why the account could not be refreshed"),
 )
 
-_HOLDING_SQL = (
-    "SELECT wallet, asset, free, locked, total, price, value, price_source, priced "
-    "FROM holdings WHERE snapshot_id = ? ORDER BY id"
-)
+_HOLDING_FIELDS = "h.wallet, h.asset, h.free, h.locked, h.total, h.price, h.value, h.priced, h.price_source"
+"""The stored holding, as both holdings queries select it (:func:`_holding_cells` reads it)."""
+_HOLDING_SQL = f"SELECT {_HOLDING_FIELDS} FROM holdings h WHERE h.snapshot_id = ? ORDER BY h.id"
 
 
 def _dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
+
+
+def _holding_cells(r: Sequence[Any], base_currency: str) -> tuple:
+    """The holding's cells (wallet .. price_source) from a row that starts with
+    :data:`_HOLDING_FIELDS`."""
+    return (r[0], r[1], Decimal(r[2]), Decimal(r[3]), Decimal(r[4]), _dec(r[5]),
+            money_or_none(_dec(r[6]), base_currency), base_currency, bool(r[7]), r[8])
 
 
 def holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) -> Iterator[tuple]:
@@ -101,9 +107,8 @@ def holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) -> I
         if snap is None or snap.id is None:
             continue
         for r in store.db.execute(_HOLDING_SQL, [snap.id]):
-            yield (as_of, account.name, account.kind.value, account.counterparty, r[0], r[1],
-                   Decimal(r[2]), Decimal(r[3]), Decimal(r[4]), _dec(r[5]),
-                   money_or_none(_dec(r[6]), base_currency), base_currency, bool(r[8]), r[7],
+            yield (as_of, account.name, account.kind.value, account.counterparty,
+                   *_holding_cells(r, base_currency),
                    snap.taken_at, snap.status.value, state.is_stale, state.stale_reason)
 
 
@@ -114,8 +119,7 @@ def all_holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) 
     the history. ``stale`` is false here: each row is the capture as taken.
     """
     cursor = store.db.execute(
-        "SELECT a.name, a.kind, a.counterparty, h.wallet, h.asset, h.free, h.locked, h.total, "
-        "h.price, h.value, h.priced, h.price_source, s.taken_at, s.status "
+        f"SELECT {_HOLDING_FIELDS}, a.name, a.kind, a.counterparty, s.taken_at, s.status "
         "FROM snapshots s JOIN accounts a ON a.id = s.account_id "
         "JOIN holdings h ON h.snapshot_id = s.id "
         "WHERE s.usable = 1 AND s.taken_at <= ? ORDER BY s.taken_at, s.id, h.id",
@@ -125,9 +129,7 @@ def all_holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) 
     for r in cursor:
         if r[12] != taken_text:          # rows of one snapshot share its time
             taken_text, taken = r[12], from_storage(r[12])
-        yield (as_of, r[0], r[1], r[2], r[3], r[4], Decimal(r[5]), Decimal(r[6]), Decimal(r[7]),
-               _dec(r[8]), money_or_none(_dec(r[9]), base_currency), base_currency, bool(r[10]),
-               r[11], taken, r[13], False, None)
+        yield (as_of, r[9], r[10], r[11], *_holding_cells(r, base_currency), taken, r[13], False, None)
 
 
 # Stored times are fixed-width ``...HH:MM:SS.ffffff+00:00``; ``datetime.isoformat``

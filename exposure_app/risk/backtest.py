@@ -278,7 +278,7 @@ def evaluate(prepared: Prepared, *, share: float, params: RiskParameters) -> Bac
         before = level_of(days.scores[index - 1], days.failed[index - 1])
         leads[failure.day >= SPLIT].append(FailureLead(
             failure, _lead(days, index, level_of, Level.MEDIUM),
-            _lead(days, index, level_of, Level.HIGH), None if before < 0 else _BY_RANK[before]))
+            _lead(days, index, level_of, Level.HIGH), None if before < 0 else Level.at_rank(before)))
     lowest = level_of.lowest_score_at(Level.HIGH)
     records = []
     for label, found, scores in zip(("before 2022", "2022 on (held out)"), leads,
@@ -292,8 +292,6 @@ def evaluate(prepared: Prepared, *, share: float, params: RiskParameters) -> Bac
     return BacktestResult(start, end, share, params.score_high, params.score_medium,
                           prepared.horizon_days, len(prepared.scored), tuple(records))
 
-
-_BY_RANK = {level.rank: level for level in Level}
 
 
 def calibrate(prepared: Prepared, *, share: float, params: RiskParameters,

@@ -21,18 +21,19 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.json_limits import JsonError, loads_bounded
 from exposure_app.domain.text import restore_cell
 from exposure_app.resource_locator import read_resource_text
 from exposure_app.risk.catalog import load_directory
+from exposure_app.risk.entry_fields import check_format_version
 from exposure_app.risk.events import (
     EntryProblem,
+    EntrySetOptions,
     EventSetError,
     Origin,
     RiskEvent,
@@ -59,12 +60,7 @@ def _json_entries(text: str, what: str) -> list[tuple[int, object]]:
     except JsonError as exc:
         raise EventFileError(str(exc)) from None
     if isinstance(data, Mapping):
-        version = data.get("version", FORMAT_VERSION)
-        if not isinstance(version, int) or version > FORMAT_VERSION:
-            raise EventFileError(
-                f"{what}: format version {version!r} is newer than this app reads "
-                f"({FORMAT_VERSION})"
-            )
+        check_format_version(data, what, FORMAT_VERSION, EventFileError)
         data = data.get("events", [] if "links" in data else None)
     if not isinstance(data, list):
         raise EventFileError(f"{what}: expected a list of events or {{\"events\": [...]}}")
@@ -125,9 +121,7 @@ def read_events_text(
     directory: CounterpartyDirectory,
     origin: Origin,
     what: str,
-    today: date | None = None,
-    reserved_ids: Mapping[str, str] | None = None,
-    added_at: datetime | None = None,
+    **options: Unpack[EntrySetOptions],
 ) -> list[RiskEvent]:
     """Parse and validate ``text`` (``fmt`` is ``"json"`` or ``"csv"``) as a whole.
 
@@ -139,10 +133,7 @@ def read_events_text(
         entries = _csv_entries(text, what)
     else:
         raise EventFileError(f"{what}: unknown format {fmt!r} (use json or csv)")
-    return parse_event_set(
-        entries, directory=directory, origin=origin, what=what, today=today,
-        reserved_ids=reserved_ids, added_at=added_at,
-    )
+    return parse_event_set(entries, directory=directory, origin=origin, what=what, **options)
 
 
 def format_for(path: Path) -> str:
@@ -159,19 +150,15 @@ def read_events_file(
     *,
     directory: CounterpartyDirectory,
     origin: Origin = Origin.USER,
-    today: date | None = None,
-    reserved_ids: Mapping[str, str] | None = None,
-    added_at: datetime | None = None,
+    **options: Unpack[EntrySetOptions],
 ) -> list[RiskEvent]:
     fmt = format_for(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise EventFileError(f"{path}: cannot be read ({exc})") from None
-    return read_events_text(
-        text, fmt=fmt, directory=directory, origin=origin, what=path.name, today=today,
-        reserved_ids=reserved_ids, added_at=added_at,
-    )
+    return read_events_text(text, fmt=fmt, directory=directory, origin=origin, what=path.name,
+                            **options)
 
 
 def events_to_json(events: Iterable[RiskEvent], *, with_origin: bool = False,

@@ -12,19 +12,32 @@ Pure Python: no storage, no network. Threading: all records are frozen.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
-from types import MappingProxyType
-from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from typing import Any, TypedDict, TypeVar
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.frozen import freeze_fields
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
 from exposure_app.domain.text import clean_line, clean_text
+from exposure_app.risk.entry_fields import (
+    MAX_SUMMARY,
+    MAX_TITLE,
+    catalogue_party,
+    entry_id,
+    published_field,
+    required_text,
+    source_urls,
+    unknown_fields,
+)
+
+# Re-exported: the app reads and writes ``published`` and checks source URLs through here.
+from exposure_app.risk.entry_fields import format_published as format_published
+from exposure_app.risk.entry_fields import parse_published as parse_published
+from exposure_app.risk.entry_fields import valid_url as valid_url
 
 
 class Category(StrEnum):
@@ -57,10 +70,6 @@ class Origin(StrEnum):
 
 
 CATEGORIES = tuple(c.value for c in Category)
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,99}$")
-MAX_TITLE = 200
-MAX_SUMMARY = 2000
-MAX_SOURCES = 10
 FIELDS = (
     "id", "date", "published", "published_note", "scheduled", "counterparty", "category", "magnitude_usd",
     "title", "summary", "sources", "resolved",
@@ -117,7 +126,7 @@ class RiskEvent:
     """How ``published`` was established, where the sources alone do not show it."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+        freeze_fields(self, mappings=("data",))
         if self.published is None:
             object.__setattr__(self, "published", datetime.combine(self.date, time.min, UTC))
         elif self.published.tzinfo is None:
@@ -169,34 +178,6 @@ class RiskEvent:
         return out
 
 
-def format_published(moment: datetime) -> str:
-    """``YYYY-MM-DD`` for midnight UTC, else ``YYYY-MM-DDTHH:MM:SSZ``."""
-    moment = moment.astimezone(UTC)
-    if moment.time() == time.min:
-        return moment.date().isoformat()
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_published(raw: object) -> datetime:
-    """``YYYY-MM-DD`` (midnight UTC) or ``YYYY-MM-DDTHH:MM:SSZ``; raises ``ValueError``."""
-    if not isinstance(raw, str):
-        raise ValueError(f"expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, got {raw!r}")
-    text = raw.strip()
-    if len(text) == 10:
-        return datetime.combine(date.fromisoformat(text), time.min, UTC)
-    if len(text) == 20 and text.endswith("Z") and text[10] == "T":
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    raise ValueError(f"expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, got {raw!r}")
-
-
-def valid_url(text: str) -> bool:
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text
-
-
 def _parse_date(raw: object, what: str, problems: list[str]) -> date | None:
     if not isinstance(raw, str) or len(raw.strip()) != 10:
         problems.append(f"{what}: expected a date as YYYY-MM-DD, got {raw!r}")
@@ -231,15 +212,8 @@ def parse_event(
     if not isinstance(raw, Mapping):
         raise EventError([f"expected an object, got {type(raw).__name__}"])
     problems: list[str] = []
-    unknown = sorted(set(raw) - set(FIELDS) - {"origin", "data"})
-    if unknown:
-        problems.append(f"unknown field(s): {', '.join(unknown)}")
-
-    event_id = raw.get("id")
-    if not isinstance(event_id, str) or not ID_PATTERN.match(event_id):
-        problems.append(
-            f"id: {event_id!r} must be 3-100 characters of a-z, 0-9, '.', '_' or '-'"
-        )
+    unknown_fields(raw, (*FIELDS, "origin", "data"), problems)
+    event_id = entry_id(raw, problems)
     day = _parse_date(raw.get("date"), "date", problems)
     if day is not None and today is not None and day > today:
         problems.append(f"date: {day} is in the future")
@@ -247,61 +221,30 @@ def parse_event(
     if not isinstance(scheduled, bool):
         problems.append(f"scheduled: expected true or false, got {scheduled!r}")
         scheduled = False
-    published: datetime | None = None
-    raw_published = raw.get("published")
-    if raw_published in (None, ""):
-        if origin is Origin.SHIPPED:
-            problems.append("published: required (when the event became public)")
-        elif added_at is not None:
-            published = added_at.astimezone(UTC).replace(microsecond=0)
-    else:
-        try:
-            published = parse_published(raw_published)
-        except ValueError as exc:
-            problems.append(f"published: {exc}")
+    published = published_field(
+        raw, problems, added_at=added_at, today=today,
+        missing="published: required (when the event became public)"
+        if origin is Origin.SHIPPED else None)
     published_note = raw.get("published_note") or ""
     if not isinstance(published_note, str) or len(published_note) > MAX_SUMMARY:
         problems.append(f"published_note: text of at most {MAX_SUMMARY} characters")
         published_note = ""
-    if published is not None:
-        if today is not None and published.date() > today:
-            problems.append(f"published: {format_published(published)} is in the future")
-        if day is not None and published.date() < day and not scheduled:
-            problems.append(f"published: {format_published(published)} is before the date "
-                            f"{day}; only an event announced in advance (\"scheduled\": "
-                            "true) may be published before it happened")
+    if published is not None and day is not None and published.date() < day and not scheduled:
+        problems.append(f"published: {format_published(published)} is before the date "
+                        f"{day}; only an event announced in advance (\"scheduled\": "
+                        "true) may be published before it happened")
 
-    counterparty = raw.get("counterparty")
-    canonical = None
-    if not isinstance(counterparty, str) or not counterparty.strip():
-        problems.append("counterparty: missing")
-    elif directory.get(counterparty) is None:
-        problems.append(f"counterparty: {counterparty!r} is not in the catalogue")
-    else:
-        canonical = directory.resolve(counterparty)
+    canonical = catalogue_party(raw, "counterparty", directory, problems)
 
     category = raw.get("category")
     if category not in CATEGORIES:
         problems.append(f"category: {category!r} is not one of {', '.join(CATEGORIES)}")
 
-    title = raw.get("title")
-    if not isinstance(title, str) or not clean_line(title) or len(title) > MAX_TITLE:
-        problems.append(f"title: required, at most {MAX_TITLE} characters")
-    summary = raw.get("summary")
-    if not isinstance(summary, str) or not clean_text(summary) or len(summary) > MAX_SUMMARY:
-        problems.append(f"summary: required, at most {MAX_SUMMARY} characters")
-
-    sources = raw.get("sources")
-    if isinstance(sources, str):
-        sources = sources.split()
-    if not isinstance(sources, list | tuple) or not sources:
-        problems.append("sources: at least one source URL is required")
-        sources = []
-    elif len(sources) > MAX_SOURCES:
-        problems.append(f"sources: at most {MAX_SOURCES}")
-    for url in sources:
-        if not isinstance(url, str) or not valid_url(url):
-            problems.append(f"sources: {url!r} is not an http(s) URL")
+    title = required_text(raw, "title", MAX_TITLE, problems, clean_line)
+    summary = required_text(raw, "summary", MAX_SUMMARY, problems, clean_text)
+    raw_sources = raw.get("sources")
+    sources = source_urls(raw_sources.split() if isinstance(raw_sources, str) else raw_sources,
+                          problems)
 
     magnitude = None
     raw_magnitude = raw.get("magnitude_usd")
@@ -334,13 +277,13 @@ def parse_event(
     if problems:
         raise EventError(problems)
     return RiskEvent(
-        id=event_id,  # type: ignore[arg-type]
+        id=event_id,
         date=day,  # type: ignore[arg-type]
-        counterparty=canonical,  # type: ignore[arg-type]
+        counterparty=canonical,
         category=Category(str(category)),
-        title=clean_line(title),  # type: ignore[arg-type]
-        summary=clean_text(summary),  # type: ignore[arg-type]
-        sources=tuple(s.strip() for s in sources),
+        title=title,
+        summary=summary,
+        sources=sources,
         magnitude_usd=magnitude,
         resolved=resolution,
         origin=origin,
@@ -372,6 +315,14 @@ class EventSetError(ValueError):
         lines += [f"  {entry}" for entry in entries]
         super().__init__("\n".join(lines))
         self.entries = entries
+
+
+class EntrySetOptions(TypedDict, total=False):
+    """What a reader of a whole file passes on to :func:`parse_event_set` (or the links')."""
+
+    today: date | None
+    reserved_ids: Mapping[str, str] | None
+    added_at: datetime | None
 
 
 def parse_event_set(

@@ -26,26 +26,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
-from exposure_app.risk.events import Category, RiskEvent
-from exposure_app.risk.scoring import RiskParameters, is_unresolved_failure
+from exposure_app.domain.levels import RankedStrEnum
+from exposure_app.risk.events import RiskEvent
+from exposure_app.risk.scoring import RiskParameters, combine, is_unresolved_failure
 from exposure_app.risk.signals import SIGNALS, Evidence, RiskInputs
 
 
-class HealthState(StrEnum):
+class HealthState(RankedStrEnum):
+    """A custodian's health, best first."""
+
     NORMAL = "normal"
     WATCH = "watch"
     DISTRESSED = "distressed"
     FAILED = "failed"
-
-    @property
-    def rank(self) -> int:
-        return _STATE_RANK[self]
-
-
-_STATE_RANK = {HealthState.NORMAL: 0, HealthState.WATCH: 1, HealthState.DISTRESSED: 2,
-               HealthState.FAILED: 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,35 +57,6 @@ class Health:
 
     def reasons(self, limit: int = 5) -> tuple[str, ...]:
         return tuple(e.reason for e in self.evidence[:limit])
-
-
-def _is_run(category: Category, params: RiskParameters) -> bool:
-    return params.severity[category] >= params.severity[Category.OUTFLOW_SURGE]
-
-
-def _is_friction(category: Category, params: RiskParameters) -> bool:
-    return params.severity[category] >= params.severity[Category.HACK]
-
-
-def combine(evidence: list[Evidence], day: date, params: RiskParameters
-            ) -> tuple[float, tuple[Evidence, Evidence] | None]:
-    """The score of a set of evidence and the escalating pair, if any."""
-    if not evidence:
-        return 0.0, None
-    weights = [e.weight for e in evidence]
-    score = max(weights) + params.others_weight * (sum(weights) - max(weights))
-    recent = [e for e in evidence if (day - e.published).days <= params.escalation_window_days]
-    best_pair, best_bonus = None, 0.0
-    for run in recent:
-        if not _is_run(run.category, params):
-            continue
-        for friction in recent:
-            if friction is run or not _is_friction(friction.category, params):
-                continue
-            bonus = params.escalation_bonus * min(run.weight, friction.weight)
-            if bonus > best_bonus:
-                best_bonus, best_pair = bonus, (run, friction)
-    return score + best_bonus, best_pair
 
 
 def health_state(score: float, failed: bool, params: RiskParameters) -> HealthState:

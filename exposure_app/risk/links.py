@@ -21,26 +21,27 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Unpack
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.resource_locator import read_resource_text
 from exposure_app.risk.catalog import load_directory
-from exposure_app.risk.events import (
-    ID_PATTERN,
-    MAX_SOURCES,
+from exposure_app.risk.entry_fields import (
     MAX_SUMMARY,
     MAX_TITLE,
-    EventError,
-    Origin,
+    catalogue_party,
+    check_format_version,
+    entry_id,
     format_published,
-    parse_entry_set,
-    parse_published,
-    valid_url,
+    published_field,
+    required_text,
+    source_urls,
+    unknown_fields,
 )
+from exposure_app.risk.events import EntrySetOptions, EventError, Origin, parse_entry_set
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 2_000_000
@@ -132,26 +133,6 @@ def _date_or_none(raw: object, what: str, problems: list[str]) -> date | None:
     return None
 
 
-def _text(raw: Mapping[str, Any], key: str, limit: int, problems: list[str]) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        problems.append(f"{key}: required text, at most {limit} characters")
-        return ""
-    return value.strip()
-
-
-def _party(raw: Mapping[str, Any], key: str, directory: CounterpartyDirectory,
-           problems: list[str]) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        problems.append(f"{key}: missing")
-        return ""
-    if directory.get(value) is None:
-        problems.append(f"{key}: {value!r} is not in the catalogue")
-        return ""
-    return directory.resolve(value)
-
-
 def parse_link(raw: object, *, directory: CounterpartyDirectory, origin: Origin,
                today: date | None = None, added_at: datetime | None = None) -> Link:
     """Validate one link; raises :class:`LinkError`.
@@ -162,14 +143,10 @@ def parse_link(raw: object, *, directory: CounterpartyDirectory, origin: Origin,
     if not isinstance(raw, Mapping):
         raise LinkError([f"expected an object, got {type(raw).__name__}"])
     problems: list[str] = []
-    unknown = sorted(str(k) for k in set(raw) - FIELDS)
-    if unknown:
-        problems.append(f"unknown field(s): {', '.join(unknown)}")
-    link_id = raw.get("id")
-    if not isinstance(link_id, str) or not ID_PATTERN.match(link_id):
-        problems.append(f"id: {link_id!r} must be 3-100 characters of a-z, 0-9, '.', '_' or '-'")
-    counterparty = _party(raw, "counterparty", directory, problems)
-    exposed_to = _party(raw, "exposed_to", directory, problems)
+    unknown_fields(raw, FIELDS, problems)
+    link_id = entry_id(raw, problems)
+    counterparty = catalogue_party(raw, "counterparty", directory, problems)
+    exposed_to = catalogue_party(raw, "exposed_to", directory, problems)
     if counterparty and counterparty == exposed_to:
         problems.append("exposed_to: a counterparty cannot be linked to itself")
     link_type = raw.get("type")
@@ -182,35 +159,20 @@ def parse_link(raw: object, *, directory: CounterpartyDirectory, origin: Origin,
     until = _date_or_none(raw.get("until"), "until", problems)
     if since and until and until < since:
         problems.append("until: before since")
-    published = None
-    if raw.get("published") in (None, ""):
-        if origin is Origin.SHIPPED or added_at is None:
-            problems.append("published: required (when the link became public)")
-        else:
-            published = added_at.astimezone(UTC).replace(microsecond=0)
-    else:
-        try:
-            published = parse_published(raw.get("published"))
-        except ValueError as exc:
-            problems.append(f"published: {exc}")
-    if published is not None and today is not None and published.date() > today:
-        problems.append(f"published: {format_published(published)} is in the future")
-    title = _text(raw, "title", MAX_TITLE, problems)
-    summary = _text(raw, "summary", MAX_SUMMARY, problems)
-    sources = raw.get("sources")
-    if not isinstance(sources, list) or not sources or len(sources) > MAX_SOURCES:
-        problems.append(f"sources: 1 to {MAX_SOURCES} source URLs are required")
-        sources = []
-    for url in sources:
-        if not isinstance(url, str) or not valid_url(url):
-            problems.append(f"sources: {url!r} is not an http(s) URL")
+    published = published_field(
+        raw, problems, added_at=added_at, today=today,
+        missing="published: required (when the link became public)"
+        if origin is Origin.SHIPPED or added_at is None else None)
+    title = required_text(raw, "title", MAX_TITLE, problems, str.strip)
+    summary = required_text(raw, "summary", MAX_SUMMARY, problems, str.strip)
+    sources = source_urls(raw.get("sources"), problems)
     if problems:
         raise LinkError(problems)
     return Link(
-        id=link_id, counterparty=counterparty, exposed_to=exposed_to,  # type: ignore[arg-type]
+        id=link_id, counterparty=counterparty, exposed_to=exposed_to,
         type=LinkType(str(link_type)), strength=Strength(str(strength)),
         published=published,  # type: ignore[arg-type]
-        title=title, summary=summary, sources=tuple(s.strip() for s in sources),
+        title=title, summary=summary, sources=sources,
         since=since, until=until, origin=origin,
     )
 
@@ -232,9 +194,7 @@ def link_entries(data: object, what: str) -> list[tuple[int, object]]:
     """The numbered entries of a parsed ``{"version": 1, "links": [...]}`` object."""
     if not isinstance(data, Mapping):
         raise LinkFileError(f"{what}: expected {{\"version\": 1, \"links\": [...]}}")
-    version = data.get("version", FORMAT_VERSION)
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise LinkFileError(f"{what}: format version {version!r} is newer than this app reads")
+    check_format_version(data, what, FORMAT_VERSION, LinkFileError)
     items = data.get("links", [])
     if not isinstance(items, list):
         raise LinkFileError(f"{what}: \"links\" must be a list")
@@ -244,7 +204,7 @@ def link_entries(data: object, what: str) -> list[tuple[int, object]]:
 
 
 def read_links_text(text: str, *, directory: CounterpartyDirectory, origin: Origin, what: str,
-                    today: date | None = None, added_at: datetime | None = None) -> list[Link]:
+                    **options: Unpack[EntrySetOptions]) -> list[Link]:
     """Parse and validate a whole links file; raises :class:`LinkFileError` or
     :class:`~exposure_app.risk.events.EventSetError` (nothing partial is returned)."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
@@ -254,7 +214,7 @@ def read_links_text(text: str, *, directory: CounterpartyDirectory, origin: Orig
     except (ValueError, RecursionError) as exc:
         raise LinkFileError(f"{what}: not valid JSON ({str(exc)[:120]})") from None
     return parse_link_set(link_entries(data, what), directory=directory, origin=origin,
-                          what=what, today=today, added_at=added_at)
+                          what=what, **options)
 
 
 @cache

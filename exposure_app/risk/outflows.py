@@ -24,7 +24,7 @@ or before the instant they are asked about.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -106,20 +106,25 @@ class FlowWindow:
     """``net_flow / clean_assets``; negative means net outflow."""
 
 
-def _excluded(token: str, exclude: frozenset[str]) -> bool:
-    return token.upper() in exclude
+def _kept(tokens: Iterable[str], exclude: Iterable[str]) -> Iterator[str]:
+    """``tokens`` in their order, without the excluded ones (compared upper-cased)."""
+    skip = frozenset(t.upper() for t in exclude)
+    return (token for token in tokens if token.upper() not in skip)
+
+
+def _priced_at(amounts: Mapping[str, float], prices: TokenPoint,
+               exclude: Iterable[str]) -> Iterator[tuple[str, float, float]]:
+    """``(token, amount, price)`` for each kept token that ``prices`` can price, in order."""
+    for token in _kept(amounts, exclude):
+        price = prices.price(token)
+        if price is not None:
+            yield token, amounts[token], price
 
 
 def net_flow(old: TokenPoint, new: TokenPoint, exclude: Iterable[str] = ()) -> float:
     """Sum over tokens of ``(amount_new - amount_old) * price_new`` (DefiLlama's rule)."""
-    skip = frozenset(t.upper() for t in exclude)
     total = 0.0
-    for token, amount in new.amounts.items():
-        if _excluded(token, skip):
-            continue
-        price = new.price(token)
-        if price is None:
-            continue
+    for token, amount, price in _priced_at(new.amounts, new, exclude):
         total += (amount - old.amounts.get(token, 0.0)) * price
     return total
 
@@ -127,20 +132,14 @@ def net_flow(old: TokenPoint, new: TokenPoint, exclude: Iterable[str] = ()) -> f
 def clean_assets_at_end_prices(old: TokenPoint, new: TokenPoint,
                                exclude: Iterable[str] = ()) -> float:
     """The older point's token amounts valued at the newer point's prices, own tokens out."""
-    skip = frozenset(t.upper() for t in exclude)
     total = 0.0
-    for token, amount in old.amounts.items():
-        if _excluded(token, skip):
-            continue
-        price = new.price(token)
-        if price is not None:
-            total += amount * price
+    for _token, amount, price in _priced_at(old.amounts, new, exclude):
+        total += amount * price
     return total
 
 
 def clean_assets(point: TokenPoint, exclude: Iterable[str] = ()) -> float:
-    skip = frozenset(t.upper() for t in exclude)
-    return sum(v for t, v in point.usd.items() if not _excluded(t, skip))
+    return sum(point.usd[t] for t in _kept(point.usd, exclude))
 
 
 def flow_windows(

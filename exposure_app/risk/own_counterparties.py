@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.counterparties import Counterparty, CounterpartyDirectory
 from exposure_app.risk.catalog import CatalogError, parse_counterparty
-from exposure_app.risk.events import ID_PATTERN, EntryProblem, EventSetError
+from exposure_app.risk.entry_fields import entry_id
+from exposure_app.risk.events import EntryProblem, EventError, EventSetError, parse_entry_set
 
 MAX_COUNTERPARTIES = 500
 MAX_TEXT = 200
@@ -25,41 +26,36 @@ def parse_own_counterparties(items: Iterable[tuple[int, object]], *,
                              base: CounterpartyDirectory, what: str
                              ) -> tuple[list[dict[str, Any]], CounterpartyDirectory]:
     """The validated entries and ``base`` extended with them; raises
-    :class:`~exposure_app.risk.events.EventSetError` listing every refused entry."""
+    :class:`~exposure_app.risk.events.EventSetError` listing every refused entry (through
+    the same :func:`~exposure_app.risk.events.parse_entry_set` as events and links)."""
     items = list(items)
     if len(items) > MAX_COUNTERPARTIES:
         raise EventSetError(what, [EntryProblem(0, None, (
             f"counterparties: at most {MAX_COUNTERPARTIES}",))])
-    entries: list[dict[str, Any]] = []
-    failures: list[EntryProblem] = []
-    parsed = []
-    for index, raw in items:
-        cp_id = raw.get("id") if isinstance(raw, Mapping) else None
-        cp_id = cp_id if isinstance(cp_id, str) else None
-        problems: list[str] = []
-        if not isinstance(raw, Mapping):
-            problems.append(f"expected an object, got {type(raw).__name__}")
-        else:
-            if cp_id is None or not ID_PATTERN.match(cp_id):
-                problems.append(f"id: {cp_id!r} must be 3-100 characters of a-z, 0-9, '.', '_' "
-                                "or '-'")
-            elif base.get(cp_id) is not None:
-                problems.append(f"id: {cp_id!r} is already in the catalogue")
-            too_long = [k for k, v in raw.items() if isinstance(v, str) and len(v) > MAX_TEXT]
-            if too_long:
-                problems.append(f"{', '.join(sorted(too_long))}: at most {MAX_TEXT} characters")
-            try:
-                parsed.append(parse_counterparty(dict(raw)))
-            except CatalogError as exc:
-                problems.append(str(exc))
-        if problems or not isinstance(raw, Mapping):   # no problems: it is a Mapping
-            failures.append(EntryProblem(index, cp_id, tuple(problems)))
-        else:
-            entries.append(dict(raw))
-    if failures:
-        raise EventSetError(what, failures)
+    parsed = parse_entry_set(items, lambda raw: _parse_own(raw, base), what=what)
     try:
-        combined = CounterpartyDirectory([*base, *parsed])
+        combined = CounterpartyDirectory([*base, *(cp for _, cp in parsed)])
     except ValueError as exc:
         raise EventSetError(what, [EntryProblem(0, None, (f"counterparties: {exc}",))]) from None
-    return entries, combined
+    return [entry for entry, _ in parsed], combined
+
+
+def _parse_own(raw: object, base: CounterpartyDirectory) -> tuple[dict[str, Any], Counterparty]:
+    """One entry, checked against ``base``; raises :class:`EventError` with every problem."""
+    if not isinstance(raw, Mapping):
+        raise EventError([f"expected an object, got {type(raw).__name__}"])
+    problems: list[str] = []
+    cp_id = entry_id(raw, problems)
+    if cp_id and base.get(cp_id) is not None:
+        problems.append(f"id: {cp_id!r} is already in the catalogue")
+    too_long = [k for k, v in raw.items() if isinstance(v, str) and len(v) > MAX_TEXT]
+    if too_long:
+        problems.append(f"{', '.join(sorted(too_long))}: at most {MAX_TEXT} characters")
+    counterparty = None
+    try:
+        counterparty = parse_counterparty(dict(raw))
+    except CatalogError as exc:
+        problems.append(str(exc))
+    if problems or counterparty is None:
+        raise EventError(problems)
+    return dict(raw), counterparty

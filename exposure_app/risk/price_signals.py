@@ -19,7 +19,7 @@ never shows up in an earlier evaluation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -63,8 +63,39 @@ def _clean(closes: Iterable[tuple[date, Decimal]], as_of: date) -> list[tuple[da
     return sorted(by_day.items())
 
 
-def _published(day: date) -> datetime:
-    return datetime.combine(day, time.min, UTC)
+@dataclass(frozen=True, slots=True)
+class _Signal:
+    """How one kind of price episode becomes a derived event (id part, category, data keys)."""
+
+    name: str
+    category: Category
+    asset_key: str
+    size_key: str
+    percent_places: int
+
+
+_DRAWDOWN = _Signal("drawdown", Category.TOKEN_DRAWDOWN, "token", "fall", 0)
+_DEPEG = _Signal("depeg", Category.DEPEG, "coin", "gap", 1)
+
+
+def _episode_events(hits: list[tuple[date, Decimal]], signal: _Signal, counterparty: Counterparty,
+                    asset: str, words: Callable[[str, date], tuple[str, str]]) -> list[RiskEvent]:
+    """One derived event per episode of ``hits`` (day, size), dated and published on its first
+    day; ``words(percent, worst_day)`` gives its title and summary."""
+    events = []
+    for episode in _episodes(hits):
+        first = episode[0][0]
+        worst_day, worst = max(episode, key=lambda item: item[1])
+        title, summary = words(f"{worst * 100:.{signal.percent_places}f}", worst_day)
+        events.append(RiskEvent(
+            id=f"derived-{counterparty.id}-{asset.lower()}-{signal.name}-{first.isoformat()}",
+            date=first, counterparty=counterparty.id, category=signal.category,
+            title=title, summary=summary,
+            sources=(), origin=Origin.DERIVED, published=datetime.combine(first, time.min, UTC),
+            data={signal.asset_key: asset, "worst_day": worst_day.isoformat(),
+                  signal.size_key: to_text(worst.quantize(Decimal("0.0001")))},
+        ))
+    return events
 
 
 def drawdown_events(closes: Iterable[tuple[date, Decimal]], *, counterparty: Counterparty,
@@ -79,24 +110,13 @@ def drawdown_events(closes: Iterable[tuple[date, Decimal]], *, counterparty: Cou
         fall = 1 - close / max(window)
         if fall >= thresholds.drawdown:
             hits.append((day, fall))
-    events = []
-    for episode in _episodes(hits):
-        first = episode[0][0]
-        worst_day, worst = max(episode, key=lambda item: item[1])
-        pct = f"{worst * 100:.0f}"
-        events.append(RiskEvent(
-            id=f"derived-{counterparty.id}-{token.lower()}-drawdown-{first.isoformat()}",
-            date=first, counterparty=counterparty.id, category=Category.TOKEN_DRAWDOWN,
-            title=f"{counterparty.name}'s own token {token} fell {pct}% within "
-                  f"{thresholds.window_days} days",
-            summary=(f"Daily USD closes of {token} fell {pct}% below the highest close of the "
-                     f"previous {thresholds.window_days} days (worst on {worst_day}). "
-                     "Derived by Exposure from cached daily closes, not reported by a source."),
-            sources=(), origin=Origin.DERIVED, published=_published(first),
-            data={"token": token, "worst_day": worst_day.isoformat(),
-                  "fall": to_text(worst.quantize(Decimal("0.0001")))},
-        ))
-    return events
+    days = thresholds.window_days
+    return _episode_events(hits, _DRAWDOWN, counterparty, token, lambda pct, worst_day: (
+        f"{counterparty.name}'s own token {token} fell {pct}% within {days} days",
+        f"Daily USD closes of {token} fell {pct}% below the highest close of the previous "
+        f"{days} days (worst on {worst_day}). Derived by Exposure from cached daily closes, "
+        "not reported by a source.",
+    ))
 
 
 def depeg_events(closes: Iterable[tuple[date, Decimal]], *, counterparty: Counterparty,
@@ -104,23 +124,11 @@ def depeg_events(closes: Iterable[tuple[date, Decimal]], *, counterparty: Counte
                  ) -> list[RiskEvent]:
     hits = [(day, abs(close - 1)) for day, close in _clean(closes, as_of)
             if abs(close - 1) >= thresholds.depeg]
-    events = []
-    for episode in _episodes(hits):
-        first = episode[0][0]
-        worst_day, worst = max(episode, key=lambda item: item[1])
-        pct = f"{worst * 100:.1f}"
-        events.append(RiskEvent(
-            id=f"derived-{counterparty.id}-{coin.lower()}-depeg-{first.isoformat()}",
-            date=first, counterparty=counterparty.id, category=Category.DEPEG,
-            title=f"{coin}, issued by {counterparty.name}, closed {pct}% off its dollar peg",
-            summary=(f"Daily USD closes of {coin} were {pct}% away from 1 at worst (on "
-                     f"{worst_day}). Derived by Exposure from cached daily closes, not "
-                     "reported by a source."),
-            sources=(), origin=Origin.DERIVED, published=_published(first),
-            data={"coin": coin, "worst_day": worst_day.isoformat(),
-                  "gap": to_text(worst.quantize(Decimal("0.0001")))},
-        ))
-    return events
+    return _episode_events(hits, _DEPEG, counterparty, coin, lambda pct, worst_day: (
+        f"{coin}, issued by {counterparty.name}, closed {pct}% off its dollar peg",
+        f"Daily USD closes of {coin} were {pct}% away from 1 at worst (on {worst_day}). "
+        "Derived by Exposure from cached daily closes, not reported by a source.",
+    ))
 
 
 def price_events(source: ClosesSource, counterparties: Iterable[Counterparty], as_of: date,

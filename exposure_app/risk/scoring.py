@@ -13,13 +13,14 @@ Documented in ``docs/risk-model.md``; the numbers here are the defaults.
   ``resolved_factor`` of its weight.
 * A counterparty's event score is ``max(w) + others_weight * sum(other w)``,
   plus an escalation bonus when a run signal (outflow surge or anything at
-  least as severe) and a friction signal (withdrawal halt, insolvency, hack)
+  least as severe) and a friction signal (anything at least as severe as a hack)
   are two different events both inside the last ``escalation_window_days``:
   ``escalation_bonus * min(w_run, w_friction)`` for the strongest such pair.
-* Score to level: ``>= high`` high, ``>= medium`` medium, ``>= low`` low,
-  ``>= info`` info; ``critical`` is reserved for the rule in
-  :mod:`exposure_app.risk.warnings` (assets held at a custodian that has
-  halted withdrawals or is insolvent).
+* Score to level: the thresholds ``score_info`` .. ``score_high`` place a
+  custodian's health (:mod:`exposure_app.risk.health`), which
+  :mod:`exposure_app.risk.warning_matrix` crosses with the exposure to give the
+  level; ``critical`` is reserved for assets held at a custodian that has halted
+  withdrawals or is insolvent.
 
 Every step is monotone: adding an event, making one more recent or replacing
 its category by a more severe one never lowers the score (property-tested).
@@ -29,45 +30,18 @@ Only events *published* on or before the evaluation day are ever read.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
+from typing import Protocol, TypeVar
 
+from exposure_app.domain.levels import Level as Level  # the engine's output, ordered in domain
 from exposure_app.risk.categories import FAILURES, HALF_LIFE_DAYS, SEVERITY
 from exposure_app.risk.events import Category, RiskEvent
-
-
-class Level(StrEnum):
-    INFO = "info"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-    def shifted(self, steps: int, *, floor: Level | None = None, cap: Level | None = None
-                ) -> Level:
-        low = (floor or Level.INFO).rank
-        high = (cap or Level.CRITICAL).rank
-        return _BY_RANK[max(low, min(high, self.rank + steps))]
-
-    @staticmethod
-    def highest(*levels: Level) -> Level:
-        return max(levels, key=lambda lv: lv.rank)
-
-
-_RANK = {Level.INFO: 0, Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3, Level.CRITICAL: 4}
-_BY_RANK = {rank: level for level, rank in _RANK.items()}
 
 DEFAULT_SEVERITY: Mapping[Category, float] = SEVERITY
 DEFAULT_HALF_LIFE_DAYS: Mapping[Category, float] = HALF_LIFE_DAYS
 NON_DECAYING_WHEN_UNRESOLVED = FAILURES
-FRICTION = frozenset({Category.WITHDRAWAL_HALT, Category.INSOLVENCY, Category.HACK,
-                      Category.WITHDRAWAL_FRICTION, Category.ASSET_FREEZE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,19 +74,13 @@ class RiskParameters:
         if self.concentration_cap.rank > Level.MEDIUM.rank:
             raise ValueError("concentration_cap must be info, low or medium")
 
-    def level_for(self, score: float) -> Level | None:
-        if score >= self.score_high:
-            return Level.HIGH
-        if score >= self.score_medium:
-            return Level.MEDIUM
-        if score >= self.score_low:
-            return Level.LOW
-        if score >= self.score_info:
-            return Level.INFO
-        return None
-
     def is_run_signal(self, category: Category) -> bool:
+        """At least as severe as an outflow surge (closed upwards)."""
         return self.severity[category] >= self.severity[Category.OUTFLOW_SURGE]
+
+    def is_friction_signal(self, category: Category) -> bool:
+        """At least as severe as a hack (closed upwards)."""
+        return self.severity[category] >= self.severity[Category.HACK]
 
 
 def magnitude_factor(event: RiskEvent, params: RiskParameters) -> float:
@@ -143,10 +111,58 @@ def event_weight(event: RiskEvent, day: date, params: RiskParameters) -> float:
     return weight
 
 
+class Weighed(Protocol):
+    """Something that weighs on a score on one day: a signal's evidence, or a scored event."""
+
+    @property
+    def category(self) -> Category: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def published(self) -> date: ...
+
+
+W = TypeVar("W", bound=Weighed)
+
+
+def combine(items: Sequence[W], day: date, params: RiskParameters) -> tuple[float, tuple[W, W] | None]:
+    """The score of ``items`` on ``day`` and the escalating (run, friction) pair, if any.
+
+    The heaviest weight plus ``others_weight`` times the others, plus ``escalation_bonus``
+    times the lighter of the best run and friction signals both published within
+    ``escalation_window_days``; ties keep the first pair in ``items`` order.
+    """
+    if not items:
+        return 0.0, None
+    weights = [item.weight for item in items]
+    score = max(weights) + params.others_weight * (sum(weights) - max(weights))
+    recent = [item for item in items
+              if (day - item.published).days <= params.escalation_window_days]
+    best_pair, best_bonus = None, 0.0
+    for run in recent:
+        if not params.is_run_signal(run.category):
+            continue
+        for friction in recent:
+            if friction is run or not params.is_friction_signal(friction.category):
+                continue
+            bonus = params.escalation_bonus * min(run.weight, friction.weight)
+            if bonus > best_bonus:
+                best_bonus, best_pair = bonus, (run, friction)
+    return score + best_bonus, best_pair
+
+
 @dataclass(frozen=True, slots=True)
 class ScoredEvent:
     event: RiskEvent
     weight: float
+
+    @property
+    def category(self) -> Category:
+        return self.event.category
+
+    @property
+    def published(self) -> date:
+        return self.event.published_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,25 +176,10 @@ class EventScore:
 
 
 def score_events(events: Iterable[RiskEvent], day: date, params: RiskParameters) -> EventScore:
+    """The events alone, combined as the health score combines evidence (:func:`combine`)."""
     scored = sorted(
         (ScoredEvent(e, event_weight(e, day, params)) for e in events if e.known_on(day)),
         key=lambda s: (-s.weight, s.event.date, s.event.id),
     )
-    if not scored:
-        return EventScore(0.0, ())
-    weights = [s.weight for s in scored]
-    score = weights[0] + params.others_weight * sum(weights[1:])
-    recent = [s for s in scored
-              if (day - s.event.published_day).days <= params.escalation_window_days]
-    best_pair = None
-    best_bonus = 0.0
-    for run in recent:
-        if not params.is_run_signal(run.event.category):
-            continue
-        for friction in recent:
-            if friction is run or friction.event.category not in FRICTION:
-                continue
-            bonus = params.escalation_bonus * min(run.weight, friction.weight)
-            if bonus > best_bonus:
-                best_bonus, best_pair = bonus, (run, friction)
-    return EventScore(score + best_bonus, tuple(scored), best_pair)
+    score, pair = combine(scored, day, params)
+    return EventScore(score, tuple(scored), pair)

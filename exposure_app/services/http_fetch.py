@@ -26,7 +26,7 @@ import concurrent.futures
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from exposure_app.domain.urls import ProxyUrlError, validate_proxy_url
+from exposure_app.domain.urls import ProxyUrlError, strip_credentials, validate_proxy_url
 
 __all__ = ["MAX_REDIRECTS", "FetchError", "Fetched", "fetch", "fetch_async", "origin_of",
            "validate_proxy_url"]
@@ -56,18 +56,10 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme.lower()}://{(parts.netloc.rsplit('@', 1)[-1]).lower()}"
 
 
-def _shown(url: str) -> str:
-    """The URL without any user:password part, for messages."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]).geturl()
-
-
 def _check_start(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"{_shown(url)!r} is not an http(s) URL")
+        raise FetchError(f"{strip_credentials(url)!r} is not an http(s) URL")
 
 
 def _check_redirect(source: str, target: str, allowed_origins: tuple[str, ...]) -> None:
@@ -77,7 +69,7 @@ def _check_redirect(source: str, target: str, allowed_origins: tuple[str, ...]) 
         return
     if scheme == "https" and parts.hostname:
         return
-    raise FetchError(f"{_shown(source)}: refused a redirect to {_shown(target)} "
+    raise FetchError(f"{strip_credentials(source)}: refused a redirect to {strip_credentials(target)} "
                      "(only https redirects are followed)")
 
 
@@ -93,7 +85,7 @@ async def fetch_async(url: str, *, max_bytes: int, total_timeout: float, proxy: 
         async with asyncio.timeout(total_timeout):
             return await _download(url, max_bytes, proxy, accept, allowed_origins)
     except TimeoutError:
-        raise FetchError(f"{_shown(url)}: no complete answer within {total_timeout:g} s") from None
+        raise FetchError(f"{strip_credentials(url)}: no complete answer within {total_timeout:g} s") from None
 
 
 async def _download(url: str, max_bytes: int, proxy: str | None, accept: str,
@@ -120,33 +112,34 @@ async def _download(url: str, max_bytes: int, proxy: str | None, accept: str,
                     if response.status in _REDIRECTS:
                         location = response.headers.get("Location")
                         if not location:
-                            raise FetchError(f"{_shown(current)}: redirect without a location")
+                            raise FetchError(f"{strip_credentials(current)}: redirect without a location")
                         target = urljoin(current, location)
                         _check_redirect(current, target, allowed_origins)
                         current = target
                         continue
                     if response.status >= 400:
-                        raise FetchError(f"{_shown(current)}: HTTP {response.status} "
+                        raise FetchError(f"{strip_credentials(current)}: HTTP {response.status} "
                                          f"{response.reason or ''}".rstrip())
                     declared = response.content_length
                     if declared is not None and declared > max_bytes:
-                        raise FetchError(f"{_shown(current)}: answer larger than {max_bytes} bytes")
+                        raise FetchError(f"{strip_credentials(current)}: answer larger than "
+                                         f"{max_bytes} bytes")
                     body = bytearray()
                     async for chunk in response.content.iter_chunked(_CHUNK):
                         body += chunk
                         if len(body) > max_bytes:
-                            raise FetchError(f"{_shown(current)}: answer larger than "
+                            raise FetchError(f"{strip_credentials(current)}: answer larger than "
                                              f"{max_bytes} bytes")
                     return Fetched(url, current, response.status,
                                    response.headers.get("Content-Type", ""), bytes(body))
-            raise FetchError(f"{_shown(url)}: more than {MAX_REDIRECTS} redirects")
+            raise FetchError(f"{strip_credentials(url)}: more than {MAX_REDIRECTS} redirects")
     except FetchError:
         raise
     except (aiohttp.ClientError, OSError, ValueError) as exc:
-        raise FetchError(f"{_shown(current)}: {_reason(exc)}") from None
+        raise FetchError(f"{strip_credentials(current)}: {_reason(exc)}") from None
     except Exception as exc:  # aiohttp-socks errors do not share a base with aiohttp's
         if type(exc).__module__.startswith(("python_socks", "aiohttp_socks")):
-            raise FetchError(f"{_shown(current)}: proxy failed ({_reason(exc)})") from None
+            raise FetchError(f"{strip_credentials(current)}: proxy failed ({_reason(exc)})") from None
         raise
 
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from exposure_app.domain.urls import strip_credentials
 from exposure_app.services.http_fetch import FetchError, fetch
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -67,14 +67,6 @@ def _decode(data: bytes, what: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ArticleError(f"{what} is not UTF-8 text") from None
-
-
-def public_url(url: str) -> str:
-    """``url`` without any user:password part: what may be stored as a source."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]).geturl()
 
 
 def _paragraphs(text: str) -> str:
@@ -150,7 +142,7 @@ def read_url(url: str, *, proxy: str | None = None, allowed_origins: tuple[str, 
     if kind and not (kind.startswith("text/") or kind in ("application/xhtml+xml", "")):
         raise ArticleError(f"{url}: the page is {kind}, not an article")
     text = _decode(page.body, url)
-    source = public_url(page.final_url)
+    source = strip_credentials(page.final_url)
     if kind == "text/plain" and not _looks_like_html(text):
         return ArticleText(text, source)
     return from_html(text, source)
@@ -203,7 +195,7 @@ def read_feed(url: str, *, proxy: str | None = None, allowed_origins: tuple[str,
         text = _entry_text(entry)
         if not key or not (text or title):
             continue
-        source = public_url(link if re.match(r"https?://", link) else url)
+        source = strip_credentials(link if re.match(r"https?://", link) else url)
         entries.append(FeedEntry(str(key)[:500], ArticleText(text, source, title,
                                                              _entry_date(entry))))
     if parsed.get("bozo") and not entries:

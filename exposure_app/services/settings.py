@@ -26,12 +26,13 @@ from typing import Any, Generic, TypeVar, cast
 from exposure_app.domain.json_limits import loads_bounded
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
 from exposure_app.domain.urls import split_credentials, validate_proxy_url
-from exposure_app.exchanges.market_data import parse_price_sources
 
 T = TypeVar("T")
 
 
 def _check_price_sources(value: str) -> None:
+    from exposure_app.exchanges.market_data import parse_price_sources  # ccxt-free, not small
+
     if not parse_price_sources(value):
         raise ValueError("price_sources: name at least one exchange (e.g. kraken)")
 SETTINGS_NAME = "settings.json"

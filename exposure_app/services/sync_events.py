@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any
 
 from exposure_app.domain.balances import KeyPermissions
+from exposure_app.domain.frozen import freeze_fields
 
 
 class SyncPhase(StrEnum):
@@ -92,10 +92,8 @@ class AccountSyncFinished:
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("missing", "skipped", "wallet_values"):
-            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
-        for name in ("coverage", "unpriced_assets", "assumed_prices", "notes"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
+        freeze_fields(self, tuples=("coverage", "unpriced_assets", "assumed_prices", "notes"),
+                      mappings=("missing", "skipped", "wallet_values"))
 
 
 @dataclass(frozen=True, slots=True)

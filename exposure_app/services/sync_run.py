@@ -51,7 +51,11 @@ from exposure_app.services.sync_events import (
 )
 from exposure_app.services.sync_snapshot import build_snapshot, save_snapshot, taken_at_text
 from exposure_app.services.sync_watch import is_watch_only, market_valued, read_watch, source_id
-from exposure_app.services.withdrawal_confirmations import awaited_accounts, confirm_withdrawals
+from exposure_app.services.withdrawal_confirmations import (
+    AwaitedArrivals,
+    awaited_accounts,
+    confirm_withdrawals,
+)
 from exposure_app.storage.secrets import SecretStore, SecretStoreError, secret_ref_of
 from exposure_app.storage.store import ProfileStore
 from exposure_app.storage.watch import WatchRepository
@@ -117,7 +121,7 @@ class SyncRun:
         self.started_at = utc_now()
         self._pending: list[_Pending] = []
         self._chain_pool: ChainPool | None = None
-        self._awaited: frozenset[int] = frozenset()
+        self._awaited: AwaitedArrivals = {}
 
     # -- phase 1: reading -------------------------------------------------------------
 
@@ -190,7 +194,8 @@ class SyncRun:
         try:
             pending.outcome = await asyncio.wait_for(
                 read_watch(self._chain_pool, account, target, now,
-                           awaited=account.id in self._awaited,
+                           awaited=self._awaited.get(account.id),
+                           facts=self.store.exchange_state.facts(account.id),
                            default_urls=self.chain_api_urls,
                            default_proxy=self.default_proxy), self.timeout)
         except TimeoutError:

@@ -11,9 +11,13 @@ the custodian's own balance of the asset, at a sync after the arrival, has
 fallen by what arrived, the other side is recorded too.
 
 Arrivals come from Esplora transaction lists on Bitcoin and from ERC-20
-``Transfer`` logs on EVM chains (``chains.evm_transfers``); a native coin sent
-to an EVM address (ETH, POL, BNB) leaves no log, so such items are not
-confirmed automatically.
+``Transfer`` logs on EVM chains (``chains.evm_transfers``). A native coin sent
+to an EVM address (ETH, POL, BNB) leaves no log: :func:`awaited_accounts` tells
+the sync which amounts to look for, and ``chains.evm_native`` finds them from
+the address's balance history, as a transaction (a receipt like the others)
+or, when the server keeps no past state or the coins came through a contract,
+as a balance rise kept in the account's facts. A rise confirms the item with
+no txid; its evidence (``basis``) names the blocks and says why there is none.
 
 Threading: the thread that owns ``store`` (the sync thread after a sync, or the
 GUI/CLI thread when a destination is set).
@@ -21,17 +25,28 @@ GUI/CLI thread when a destination is set).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 
+from exposure_app.chains.evm_native import ledger_of
 from exposure_app.domain.chains import ChainFamily, chain_spec
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import utc_now
-from exposure_app.domain.watch_only import TargetKind, derive_addresses, watch_target_of
+from exposure_app.domain.watch_only import (
+    Receipt,
+    TargetKind,
+    derive_addresses,
+    watch_target_of,
+)
 from exposure_app.domain.withdrawal_confirmation import (
+    BalanceRise,
+    ExpectedArrival,
     WithdrawalEvidence,
     custodian_side_done,
     matching_arrival,
+    matching_rise,
+    tolerance_for,
 )
 from exposure_app.services.exposure_as_of import account_states
 from exposure_app.storage.checklist import ChecklistRepository, WithdrawalNetworkRepository
@@ -44,10 +59,34 @@ class DestinationError(ValueError):
     """A destination that cannot be used; the message says why in one line."""
 
 
-def awaited_accounts(store: ProfileStore) -> frozenset[int]:
-    """Watch-only accounts a checklist withdrawal is still waiting on."""
-    return frozenset(d.account_id for d in WatchRepository(store).destinations()
-                     if d.account_id is not None and not d.confirmed)
+AwaitedArrivals = Mapping[int, tuple[ExpectedArrival, ...]]
+"""Watch-only account id -> the native coin amounts withdrawals wait for there."""
+
+
+def awaited_accounts(store: ProfileStore) -> dict[int, tuple[ExpectedArrival, ...]]:
+    """Watch-only accounts a checklist withdrawal is still waiting on, each with the native
+    coin arrivals awaited on an EVM chain (empty for bitcoin and tokens, found otherwise)."""
+    checklist = ChecklistRepository(store)
+    awaited: dict[int, tuple[ExpectedArrival, ...]] = {}
+    for d in WatchRepository(store).destinations():
+        if d.account_id is None or d.confirmed:
+            continue
+        expected = awaited.setdefault(d.account_id, ())
+        spec = chain_spec(d.chain)
+        plan = checklist.get_plan(d.plan_id)
+        item = {i.item_key: i for i in checklist.items(d.plan_id)}.get(d.item_key)
+        if spec.family is not ChainFamily.EVM or plan is None or item is None \
+                or item.asset != spec.native_symbol or not item.payload.get("total"):
+            continue
+        amount = Decimal(item.payload["total"])
+        tolerance = tolerance_for(amount, _fee(store, item.counterparty, item.asset, d.chain))
+        awaited[d.account_id] = (*expected,
+                                 ExpectedArrival(d.address, amount, tolerance, plan.created_at))
+    return awaited
+
+
+def _rises(store: ProfileStore, account_id: int) -> tuple[BalanceRise, ...]:
+    return ledger_of(store.exchange_state.facts(account_id)).rises
 
 
 def evidence_by_item(store: ProfileStore, plan_id: int | None) -> dict[str, WithdrawalEvidence]:
@@ -55,12 +94,25 @@ def evidence_by_item(store: ProfileStore, plan_id: int | None) -> dict[str, With
     if plan_id is None:
         return {}
     names = {a.id: a.name for a in store.accounts.list()}
-    return {
-        d.item_key: WithdrawalEvidence(
+    plan = ChecklistRepository(store).get_plan(plan_id)
+    evidence = {}
+    for d in WatchRepository(store).destinations(plan_id):
+        basis = None
+        if d.confirmed and d.txid is None:
+            rise = next((r for r in _rises(store, d.account_id) if r.address == d.address
+                         and r.at == d.received_at and r.amount == d.amount), None) \
+                if d.account_id is not None else None
+            basis = rise.describe() if rise is not None else (
+                "balance rose by the amount; no transaction id (the details of the blocks "
+                "are no longer stored)")
+            if rise is not None and rise.since is not None and plan is not None \
+                    and rise.since < plan.created_at:
+                basis += ("; the earlier sync was before the plan was made, so the same "
+                          "amount arriving just before the plan would look the same")
+        evidence[d.item_key] = WithdrawalEvidence(
             d.chain, d.address, names.get(d.account_id) if d.account_id is not None else None,
-            d.txid, d.received_at, d.amount, d.custodian_confirmed_at)
-        for d in WatchRepository(store).destinations(plan_id)
-    }
+            d.txid, d.received_at, d.amount, d.custodian_confirmed_at, basis)
+    return evidence
 
 
 def set_destination(store: ProfileStore, plan_id: int, item_key: str, account_name: str,
@@ -171,16 +223,21 @@ def confirm_withdrawals(store: ProfileStore, report: object = None, *,
         received, arrived_at = d.amount, d.received_at
         if not d.confirmed:
             assert d.account_id is not None
-            receipt = matching_arrival(repo.receipts(d.account_id), address=d.address,
-                                       asset=item.asset, amount=amount, fee=fee,
-                                       after=plan.created_at)
-            if receipt is None:
+            found: Receipt | BalanceRise | None = matching_arrival(
+                repo.receipts(d.account_id), address=d.address, asset=item.asset,
+                amount=amount, fee=fee, after=plan.created_at)
+            if found is None and item.asset == chain_spec(d.chain).native_symbol:
+                found = matching_rise(_rises(store, d.account_id), address=d.address,
+                                      asset=item.asset, amount=amount, fee=fee,
+                                      after=plan.created_at)
+            if found is None:
                 continue
-            repo.record_arrival(d.plan_id, d.item_key, receipt, now)
+            txid = found.txid if isinstance(found, Receipt) else None
+            repo.record_arrival(d.plan_id, d.item_key, txid, found.at, found.amount, now)
             if not checklist.progress(d.plan_id).get(d.item_key).done:
                 checklist.set_progress(d.plan_id, d.item_key, done=True, by="sync", now=now)
             ticked.append((d.plan_id, d.item_key))
-            received, arrived_at = receipt.amount, receipt.at
+            received, arrived_at = found.amount, found.at
         if d.custodian_confirmed_at is None and item.counterparty and received is not None \
                 and arrived_at is not None:
             held = _held_at(store, item.counterparty, item.asset, arrived_at, now)

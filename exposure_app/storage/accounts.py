@@ -6,34 +6,24 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from exposure_app.domain.account_names import clean_account_name, name_key
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.suggest import did_you_mean
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
 from exposure_app.storage.errors import ConflictError, NotFoundError
+from exposure_app.storage.repository import Repository, row_mapper
 from exposure_app.storage.sql import inserted_id
-
-if TYPE_CHECKING:
-    from exposure_app.storage.store import ProfileStore
 
 _COLUMNS = "id, name, kind, counterparty, exchange_id, options, created_at"
 
 
-def _row_to_account(row: tuple[Any, ...]) -> Account:
-    return Account(
-        id=row[0],
-        name=row[1],
-        kind=AccountKind(row[2]),
-        counterparty=row[3],
-        exchange_id=row[4],
-        options=json.loads(row[5] or "{}"),
-        created_at=from_storage(row[6]),
-    )
+_ACCOUNT = row_mapper(Account, None, None, AccountKind, None, None,
+                      lambda options: json.loads(options or "{}"), from_storage)
+"""A row of :data:`_COLUMNS` as an :class:`Account`."""
 
 
-class AccountRepository:
+class AccountRepository(Repository):
     """Threading: same as the owning :class:`ProfileStore`.
 
     Names are stored in their clean form and compared by
@@ -41,9 +31,6 @@ class AccountRepository:
     look-alike-insensitive); :class:`~exposure_app.domain.account_names.AccountNameError`
     (a ``ValueError``) rejects a name that cannot be used.
     """
-
-    def __init__(self, store: ProfileStore) -> None:
-        self._store = store
 
     def _clash(self, name: str, *, except_id: int | None = None) -> None:
         key = name_key(name)
@@ -95,19 +82,15 @@ class AccountRepository:
                        [to_storage(when), account_id])
 
     def get(self, account_id: int) -> Account:
-        row = self._store.db.execute(
-            f"SELECT {_COLUMNS} FROM accounts WHERE id = ?", [account_id]
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(f"no account with id {account_id}")
-        return _row_to_account(row)
+        return self._get(f"SELECT {_COLUMNS} FROM accounts WHERE id = ?", [account_id],
+                         _ACCOUNT, f"no account with id {account_id}")
 
     def find(self, name: str) -> Account | None:
         """The account whose name has the same key as ``name`` (see the class docstring)."""
         key = name_key(name)
         for row in self._store.db.execute(f"SELECT {_COLUMNS} FROM accounts"):
             if name_key(row[1]) == key:
-                return _row_to_account(row)
+                return _ACCOUNT(row)
         return None
 
     def by_name(self, name: str) -> Account:
@@ -118,10 +101,8 @@ class AccountRepository:
         return account
 
     def list(self) -> list[Account]:
-        rows = self._store.db.execute(
-            f"SELECT {_COLUMNS} FROM accounts ORDER BY name COLLATE NOCASE"
-        ).fetchall()
-        return [_row_to_account(row) for row in rows]
+        return self._all(f"SELECT {_COLUMNS} FROM accounts ORDER BY name COLLATE NOCASE", [],
+                         _ACCOUNT)
 
     def update_options(self, account_id: int, options: Mapping[str, object]) -> Account:
         with self._store.transaction() as db:

@@ -16,6 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from exposure_app.domain.money import to_text
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
+from exposure_app.storage.repository import (
+    Repository,
+    amount_from_column,
+    amount_to_column,
+    flag_from_column,
+    flag_to_column,
+    optional,
+    row_mapper,
+)
 from exposure_app.storage.sql import inserted_id
 
 if TYPE_CHECKING:
@@ -25,25 +34,8 @@ if TYPE_CHECKING:
     from exposure_app.domain.checklist import LockDetail
     from exposure_app.domain.checklist_progress import PlanProgress
     from exposure_app.domain.withdrawal_networks import NetworkInfo
-    from exposure_app.storage.store import ProfileStore
 
 TEST_RESULTS = ("worked", "delayed", "failed")
-
-
-def _b(value: bool | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def _bool(value: int | None) -> bool | None:
-    return None if value is None else bool(value)
-
-
-def _d(value: Decimal | None) -> str | None:
-    return None if value is None else to_text(value)
-
-
-def _dec(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,32 +59,26 @@ class StoredItem:
     payload: Mapping[str, Any]
 
 
-class ChecklistRepository:
+_PLAN_COLUMNS = "id, scope, base_currency, created_at, updated_at"
+_PLAN = row_mapper(StoredPlan, None, None, None, from_storage, from_storage)
+_ITEM = row_mapper(StoredItem, None, None, None, None, None, None, None, json.loads)
+
+
+class ChecklistRepository(Repository):
     """Plans, the items they listed, and the user's ticks and notes."""
 
-    def __init__(self, store: ProfileStore) -> None:
-        self._store = store
-
     def active_plan(self, scope: str) -> StoredPlan | None:
-        row = self._store.db.execute(
-            "SELECT id, scope, base_currency, created_at, updated_at FROM checklist_plans "
-            "WHERE scope = ? AND archived = 0 ORDER BY id DESC LIMIT 1", [scope]
-        ).fetchone()
-        return None if row is None else _plan(row)
+        return self._one(
+            f"SELECT {_PLAN_COLUMNS} FROM checklist_plans "
+            "WHERE scope = ? AND archived = 0 ORDER BY id DESC LIMIT 1", [scope], _PLAN)
 
     def plans(self) -> list[StoredPlan]:
-        rows = self._store.db.execute(
-            "SELECT id, scope, base_currency, created_at, updated_at FROM checklist_plans "
-            "WHERE archived = 0 ORDER BY id"
-        ).fetchall()
-        return [_plan(r) for r in rows]
+        return self._all(f"SELECT {_PLAN_COLUMNS} FROM checklist_plans "
+                         "WHERE archived = 0 ORDER BY id", [], _PLAN)
 
     def get_plan(self, plan_id: int) -> StoredPlan | None:
-        row = self._store.db.execute(
-            "SELECT id, scope, base_currency, created_at, updated_at FROM checklist_plans "
-            "WHERE id = ?", [plan_id]
-        ).fetchone()
-        return None if row is None else _plan(row)
+        return self._one(f"SELECT {_PLAN_COLUMNS} FROM checklist_plans WHERE id = ?",
+                         [plan_id], _PLAN)
 
     def save_plan(self, scope: str, base_currency: str, items: Iterable[StoredItem],
                   *, now: datetime | None = None) -> StoredPlan:
@@ -130,23 +116,22 @@ class ChecklistRepository:
             db.execute("UPDATE checklist_plans SET archived = 1 WHERE id = ?", [plan_id])
 
     def items(self, plan_id: int) -> list[StoredItem]:
-        rows = self._store.db.execute(
+        return self._all(
             "SELECT plan_id, item_key, kind, counterparty, asset, position, title, payload "
-            "FROM checklist_items WHERE plan_id = ? ORDER BY position, item_key", [plan_id]
-        ).fetchall()
-        return [StoredItem(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7])) for r in rows]
+            "FROM checklist_items WHERE plan_id = ? ORDER BY position, item_key", [plan_id],
+            _ITEM)
 
     def progress(self, plan_id: int) -> PlanProgress:
-        rows = self._store.db.execute(
-            "SELECT item_key, done, done_at, done_by, note FROM checklist_progress WHERE plan_id = ?",
-            [plan_id],
-        ).fetchall()
+        return self._progress(
+            plan_id, "SELECT item_key, done, done_at, done_by, note FROM checklist_progress "
+                     "WHERE plan_id = ?", [plan_id])
+
+    def _progress(self, plan_id: int, sql: str, params: list[Any]) -> PlanProgress:
+        """Rows of (item_key, done, done_at, done_by, note) by item; a later row of an item wins."""
         from exposure_app.domain.checklist_progress import ItemProgress, PlanProgress
 
-        return PlanProgress(plan_id, {
-            r[0]: ItemProgress(r[0], bool(r[1]), from_storage(r[2]) if r[2] else None, r[3], r[4])
-            for r in rows
-        })
+        to = row_mapper(ItemProgress, None, bool, optional(from_storage), None, None)
+        return PlanProgress(plan_id, {p.item_key: p for p in self._all(sql, params, to)})
 
     def shared_progress(self) -> PlanProgress:
         """The latest tick and note of each item across every active plan.
@@ -155,17 +140,10 @@ class ChecklistRepository:
         and in "all custodians": a tick in one shows in the other. The most
         recently updated record of an item wins.
         """
-        rows = self._store.db.execute(
-            "SELECT p.item_key, p.done, p.done_at, p.done_by, p.note FROM checklist_progress p "
-            "JOIN checklist_plans c ON c.id = p.plan_id WHERE c.archived = 0 "
-            "ORDER BY p.updated_at, p.plan_id",
-        ).fetchall()
-        from exposure_app.domain.checklist_progress import ItemProgress, PlanProgress
-
-        return PlanProgress(0, {
-            r[0]: ItemProgress(r[0], bool(r[1]), from_storage(r[2]) if r[2] else None, r[3], r[4])
-            for r in rows
-        })
+        return self._progress(
+            0, "SELECT p.item_key, p.done, p.done_at, p.done_by, p.note FROM checklist_progress p "
+               "JOIN checklist_plans c ON c.id = p.plan_id WHERE c.archived = 0 "
+               "ORDER BY p.updated_at, p.plan_id", [])
 
     def set_progress(self, plan_id: int, item_key: str, *, done: bool | None = None,
                      note: str | None = None, by: str = "user", now: datetime | None = None) -> None:
@@ -190,23 +168,17 @@ class ChecklistRepository:
                            [note, to_storage(now), plan_id, item_key])
 
 
-def _plan(row: tuple[Any, ...]) -> StoredPlan:
-    return StoredPlan(row[0], row[1], row[2], from_storage(row[3]), from_storage(row[4]))
-
-
-class WithdrawalNetworkRepository:
+class WithdrawalNetworkRepository(Repository):
     """The cache of what each exchange says about withdrawals, per asset and network."""
-
-    def __init__(self, store: ProfileStore) -> None:
-        self._store = store
 
     def replace_exchange(self, exchange_id: str, infos: Iterable[NetworkInfo],
                          fetched_at: datetime) -> int:
         """Replace everything cached for ``exchange_id`` in one transaction."""
         rows = [
-            (exchange_id, i.asset, i.network, i.network_id, _b(i.withdraw_enabled),
-             _b(i.deposit_enabled), _d(i.fee), _d(i.minimum), _d(i.maximum), _b(i.memo_required),
-             to_storage(fetched_at))
+            (exchange_id, i.asset, i.network, i.network_id, flag_to_column(i.withdraw_enabled),
+             flag_to_column(i.deposit_enabled), amount_to_column(i.fee),
+             amount_to_column(i.minimum), amount_to_column(i.maximum),
+             flag_to_column(i.memo_required), to_storage(fetched_at))
             for i in infos
         ]
         with self._store.transaction() as db:
@@ -232,31 +204,28 @@ class WithdrawalNetworkRepository:
             [exchange_id, to_storage(at), status, error])
 
     def last_fetch(self, exchange_id: str) -> tuple[datetime, str, str | None] | None:
-        row = self._store.db.execute(
+        return self._one(
             "SELECT fetched_at, status, error FROM withdrawal_info_fetches WHERE exchange_id = ?",
-            [exchange_id]).fetchone()
-        return None if row is None else (from_storage(row[0]), row[1], row[2])
+            [exchange_id], lambda row: (from_storage(row[0]), row[1], row[2]))
 
     def for_exchange(self, exchange_id: str) -> dict[tuple[str, str], list[NetworkInfo]]:
         from exposure_app.domain.withdrawal_networks import NetworkInfo
 
-        rows = self._store.db.execute(
+        flag, amount = flag_from_column, amount_from_column
+        infos = self._all(
             "SELECT exchange_id, asset, network, network_id, withdraw_enabled, deposit_enabled, fee, "
             "min_amount, max_amount, memo_required, fetched_at FROM withdrawal_networks "
-            "WHERE exchange_id = ? ORDER BY asset, network", [exchange_id]).fetchall()
+            "WHERE exchange_id = ? ORDER BY asset, network", [exchange_id],
+            row_mapper(NetworkInfo, None, None, None, None, flag, flag, amount, amount, amount,
+                       flag, from_storage))
         out: dict[tuple[str, str], list[NetworkInfo]] = {}
-        for r in rows:
-            out.setdefault((r[0], r[1]), []).append(NetworkInfo(
-                r[0], r[1], r[2], r[3], _bool(r[4]), _bool(r[5]), _dec(r[6]), _dec(r[7]), _dec(r[8]),
-                _bool(r[9]), from_storage(r[10])))
+        for info in infos:
+            out.setdefault((info.exchange_id, info.asset), []).append(info)
         return out
 
 
-class HoldingLockRepository:
+class HoldingLockRepository(Repository):
     """Why locked amounts are locked, per snapshot (written by the sync hook)."""
-
-    def __init__(self, store: ProfileStore) -> None:
-        self._store = store
 
     def record(self, snapshot_id: int, details: Iterable[LockDetail]) -> None:
         rows = [(snapshot_id, d.wallet, d.asset, d.lock_reason, d.unlock_at, to_text(d.locked))
@@ -276,11 +245,12 @@ class HoldingLockRepository:
         if not ids:
             return out
         marks = ",".join("?" for _ in ids)
+        detail = row_mapper(LockDetail, None, None, None, None, Decimal)
         for r in self._store.db.execute(
             f"SELECT snapshot_id, wallet, asset, lock_reason, unlock_at, locked FROM holding_locks "
             f"WHERE snapshot_id IN ({marks}) ORDER BY rowid", ids
         ).fetchall():
-            out.setdefault(r[0], []).append(LockDetail(r[1], r[2], r[3], r[4], Decimal(r[5])))
+            out.setdefault(r[0], []).append(detail(r[1:]))
         return out
 
 
@@ -296,11 +266,11 @@ class WithdrawalTest:
     event_id: str | None
 
 
-class ReminderRepository:
-    """Per-custodian withdrawal-test schedules and the recorded results."""
+_TEST = row_mapper(WithdrawalTest, None, None, from_storage, None, None, None, None, None)
 
-    def __init__(self, store: ProfileStore) -> None:
-        self._store = store
+
+class ReminderRepository(Repository):
+    """Per-custodian withdrawal-test schedules and the recorded results."""
 
     def intervals(self) -> dict[str, int | None]:
         """Per-custodian overrides: days, 0 = off; custodians absent use the default."""
@@ -346,9 +316,7 @@ class ReminderRepository:
         if counterparty is not None:
             sql += " WHERE counterparty = ?"
             params.append(counterparty)
-        rows = self._store.db.execute(sql + " ORDER BY tested_at, id", params).fetchall()
-        return [WithdrawalTest(r[0], r[1], from_storage(r[2]), r[3], r[4], r[5], r[6], r[7])
-                for r in rows]
+        return self._all(sql + " ORDER BY tested_at, id", params, _TEST)
 
     def last_tests(self) -> dict[str, WithdrawalTest]:
         out: dict[str, WithdrawalTest] = {}

@@ -116,6 +116,16 @@ def quick_check(conn: sqlite3.Connection) -> str | None:
     return findings[0] if findings else None
 
 
+def quick_check_file(path: Path) -> str | None:
+    """:func:`quick_check` on a read-only connection to ``path``, which (unlike a
+    writer's close) never checkpoints a left-over ``-wal`` into a file that may be damaged."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return quick_check(conn)
+    finally:
+        conn.close()
+
+
 def backup_dir(data_dir: Path) -> Path:
     return Path(data_dir) / BACKUP_DIR
 
@@ -134,6 +144,16 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
+def _copy_into(source: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy of the open database ``source`` written to the file ``target``
+    (SQLite's online backup API, safe while ``source`` is in use)."""
+    dest = sqlite3.connect(target)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+
+
 def make_backup(source: sqlite3.Connection, data_dir: Path, label: str) -> Path:
     """Copy the open database ``source`` into ``backups/`` (SQLite backup API); keep the
     newest :data:`KEEP_BACKUPS`. Raises ``OSError``/``sqlite3.Error`` when it cannot."""
@@ -141,11 +161,7 @@ def make_backup(source: sqlite3.Connection, data_dir: Path, label: str) -> Path:
     folder.mkdir(mode=0o700, exist_ok=True)
     target = folder / f"exposure-{_stamp()}-{label}.sqlite3"
     partial = target.with_name(target.name + ".partial")
-    dest = sqlite3.connect(partial)
-    try:
-        source.backup(dest)
-    finally:
-        dest.close()
+    _copy_into(source, partial)
     if os.name == "posix":
         os.chmod(partial, 0o600)
     os.replace(partial, target)
@@ -156,11 +172,7 @@ def make_backup(source: sqlite3.Connection, data_dir: Path, label: str) -> Path:
 
 def _check_backup(backup: Path) -> None:
     check_file(backup)
-    conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    try:
-        problem = quick_check(conn)
-    finally:
-        conn.close()
+    problem = quick_check_file(backup)
     if problem is not None:
         raise StorageError(f"The backup {backup} is damaged too ({problem}); choose another one.")
 
@@ -193,11 +205,9 @@ def restore_backup(path: Path, backup: Path) -> Restored:
                            "choose another one.") from None
     partial = path.with_name(path.name + ".restoring")
     source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    dest = sqlite3.connect(partial)
     try:
-        source.backup(dest)
+        _copy_into(source, partial)
     finally:
-        dest.close()
         source.close()
     kept = _move_aside(path)
     os.replace(partial, path)

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
@@ -23,9 +23,8 @@ from exposure_app.risk.links import Link, LinkError, parse_link
 from exposure_app.risk.outflows import ReserveSeries
 from exposure_app.risk.reserve_data import ReserveDataError, series_from_json, series_to_json
 from exposure_app.storage.errors import ConflictError, NotFoundError, StorageError
-
-if TYPE_CHECKING:
-    from exposure_app.storage.store import ProfileStore
+from exposure_app.storage.feed_state import EVENT_FEED_STATE, FEED_STATE, FeedState
+from exposure_app.storage.repository import Repository
 
 # Parsed reserve series keyed by (database path, slug, fetched_at). The records
 # are immutable, so threads may share them; the lock guards the dict itself.
@@ -45,26 +44,14 @@ class ImportOutcome:
 
 
 @dataclass(frozen=True, slots=True)
-class FeedState:
-    url: str
-    attempted_at: datetime
-    succeeded_at: datetime | None
-    error: str | None
-    event_count: int
-
-
-@dataclass(frozen=True, slots=True)
 class CachedSeries:
     series: ReserveSeries
     fetched_at: datetime
     source_url: str
 
 
-class RiskEventRepository:
+class RiskEventRepository(Repository):
     """Threading: same as the owning :class:`ProfileStore`."""
-
-    def __init__(self, store: ProfileStore) -> None:
-        self._store = store
 
     # -- events ------------------------------------------------------------------
 
@@ -134,10 +121,8 @@ class RiskEventRepository:
                 for origin, body, created_at in rows]
 
     def get(self, event_id: str) -> RiskEvent | None:
-        row = self._store.db.execute(
-            "SELECT origin, body, created_at FROM risk_events WHERE id = ?", [event_id]
-        ).fetchone()
-        return None if row is None else self._row_to_event(*row)
+        return self._one("SELECT origin, body, created_at FROM risk_events WHERE id = ?",
+                         [event_id], lambda row: self._row_to_event(*row))
 
     def _write(self, event: RiskEvent, *, now: str, insert: bool) -> None:
         body = json.dumps(event.to_dict(), sort_keys=True, ensure_ascii=False)
@@ -222,7 +207,7 @@ class RiskEventRepository:
                         f"feed event id {event.id!r} is already one of your own events"
                     )
                 self._write(event, now=now, insert=True)
-            self._record_feed(url, now, succeeded=True, error=None, count=len(events))
+            EVENT_FEED_STATE.record(db, url, now, error=None, count=len(events))
         return len(events)
 
     # -- the user's links ------------------------------------------------------------
@@ -274,33 +259,12 @@ class RiskEventRepository:
 
     # -- feed state ----------------------------------------------------------------
 
-    def _record_feed(self, url: str, now: str, *, succeeded: bool, error: str | None,
-                     count: int | None) -> None:
-        db = self._store.db
-        db.execute(
-            "INSERT INTO event_feed_state (url, attempted_at, succeeded_at, error, event_count) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
-            "attempted_at = excluded.attempted_at, error = excluded.error, "
-            "succeeded_at = COALESCE(excluded.succeeded_at, event_feed_state.succeeded_at), "
-            "event_count = CASE WHEN excluded.succeeded_at IS NULL "
-            "THEN event_feed_state.event_count ELSE excluded.event_count END",
-            [url, now, now if succeeded else None, error, count or 0],
-        )
-
     def record_feed_failure(self, url: str, error: str) -> None:
-        with self._store.transaction():
-            self._record_feed(url, to_storage(utc_now()), succeeded=False, error=error,
-                              count=None)
+        with self._store.transaction() as db:
+            EVENT_FEED_STATE.record(db, url, to_storage(utc_now()), error=error, count=0)
 
     def feed_state(self, url: str) -> FeedState | None:
-        row = self._store.db.execute(
-            "SELECT url, attempted_at, succeeded_at, error, event_count FROM event_feed_state "
-            "WHERE url = ?", [url]
-        ).fetchone()
-        if row is None:
-            return None
-        return FeedState(row[0], from_storage(row[1]),
-                         from_storage(row[2]) if row[2] else None, row[3], row[4])
+        return self._one(EVENT_FEED_STATE.select, [url], FEED_STATE)
 
     # -- reserve data cache ----------------------------------------------------------
 
@@ -332,10 +296,8 @@ class RiskEventRepository:
             )
 
     def series_error(self, slug: str) -> str | None:
-        row = self._store.db.execute(
-            "SELECT error FROM reserve_fetch_log WHERE slug = ?", [slug]
-        ).fetchone()
-        return None if row is None else row[0]
+        return self._one("SELECT error FROM reserve_fetch_log WHERE slug = ?", [slug],
+                         lambda row: row[0])
 
     def cached_series(self, slug: str) -> CachedSeries | None:
         """The cached series (parsed once per fetch and process: parsing is the slow part)."""

@@ -8,13 +8,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from exposure_app.domain.balances import KeyPermissions, PermissionLevel
 from exposure_app.domain.timeutil import from_storage, to_storage
-
-if TYPE_CHECKING:
-    from exposure_app.storage.store import ProfileStore
+from exposure_app.storage.repository import Repository
 
 MARKETS_MAX_AGE = timedelta(days=1)
 
@@ -29,11 +27,8 @@ def permissions_from_json(text: str) -> KeyPermissions:
     return KeyPermissions(**data)
 
 
-class ExchangeStateRepository:
+class ExchangeStateRepository(Repository):
     """Threading: same as the owning :class:`ProfileStore`."""
-
-    def __init__(self, store: ProfileStore) -> None:
-        self._store = store
 
     def _ensure_row(self, db: Any, account_id: int) -> None:
         db.execute(
@@ -70,13 +65,10 @@ class ExchangeStateRepository:
             )
 
     def permissions(self, account_id: int) -> tuple[KeyPermissions, datetime] | None:
-        row = self._store.db.execute(
+        return self._one(
             "SELECT permissions, permissions_checked_at FROM exchange_account_state "
-            "WHERE account_id = ?", [account_id],
-        ).fetchone()
-        if row is None or row[0] is None:
-            return None
-        return permissions_from_json(row[0]), from_storage(row[1])
+            "WHERE account_id = ? AND permissions IS NOT NULL", [account_id],
+            lambda row: (permissions_from_json(row[0]), from_storage(row[1])))
 
     def forget_key_state(self, account_id: int) -> None:
         """Drop what was learnt through the account's previous API key.
@@ -104,13 +96,10 @@ class ExchangeStateRepository:
             )
 
     def backoff(self, account_id: int) -> tuple[datetime, str] | None:
-        row = self._store.db.execute(
+        return self._one(
             "SELECT backoff_until, backoff_reason FROM exchange_account_state "
-            "WHERE account_id = ?", [account_id],
-        ).fetchone()
-        if row is None or row[0] is None:
-            return None
-        return from_storage(row[0]), row[1] or ""
+            "WHERE account_id = ? AND backoff_until IS NOT NULL", [account_id],
+            lambda row: (from_storage(row[0]), row[1] or ""))
 
     # -- last sync summary -----------------------------------------------------------
 

@@ -11,13 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from exposure_app.domain.money import to_text
 from exposure_app.domain.timeutil import from_storage, to_storage
-
-if TYPE_CHECKING:
-    from exposure_app.storage.store import ProfileStore
+from exposure_app.storage.repository import Repository, row_mapper
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +35,11 @@ class CachedTicker:
     taken_at: datetime
 
 
-class MarketCacheRepository:
-    """Threading: same as the owning :class:`ProfileStore`."""
+_TICKER = row_mapper(CachedTicker, None, None, Decimal, None, from_storage)
 
-    def __init__(self, store: ProfileStore) -> None:
-        self._store = store
+
+class MarketCacheRepository(Repository):
+    """Threading: same as the owning :class:`ProfileStore`."""
 
     def save(self, closes: Iterable[CachedClose], tickers: Iterable[CachedTicker],
              fetched_at: datetime) -> None:
@@ -93,10 +90,9 @@ class MarketCacheRepository:
         return None if row[0] is None else date.fromisoformat(row[0])
 
     def tickers(self) -> list[CachedTicker]:
-        rows = self._store.db.execute(
-            "SELECT asset, quote, price, source, taken_at FROM market_tickers ORDER BY asset, quote"
-        ).fetchall()
-        return [CachedTicker(a, q, Decimal(p), s, from_storage(t)) for a, q, p, s, t in rows]
+        return self._all(
+            "SELECT asset, quote, price, source, taken_at FROM market_tickers ORDER BY asset, quote",
+            [], _TICKER)
 
     def newest_fetch(self) -> datetime | None:
         """When prices were last fetched (the newest ticker or close), ``None`` if never."""

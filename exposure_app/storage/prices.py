@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from exposure_app.domain.money import to_text
 from exposure_app.domain.timeutil import from_storage, to_storage
-
-if TYPE_CHECKING:
-    from exposure_app.storage.store import ProfileStore
+from exposure_app.storage.repository import Repository, row_mapper
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,11 +20,11 @@ class PriceRecord:
     taken_at: datetime
 
 
-class PriceRepository:
-    """Threading: same as the owning :class:`ProfileStore`."""
+_PRICE = row_mapper(PriceRecord, None, None, Decimal, None, from_storage)
 
-    def __init__(self, store: ProfileStore) -> None:
-        self._store = store
+
+class PriceRepository(Repository):
+    """Threading: same as the owning :class:`ProfileStore`."""
 
     def record(self, records: list[PriceRecord]) -> None:
         with self._store.transaction() as db:
@@ -40,11 +37,7 @@ class PriceRepository:
             )
 
     def latest(self, asset: str, quote: str, as_of: datetime) -> PriceRecord | None:
-        row = self._store.db.execute(
+        return self._one(
             "SELECT asset, quote, price, source, taken_at FROM prices "
             "WHERE asset = ? AND quote = ? AND taken_at <= ? ORDER BY taken_at DESC LIMIT 1",
-            [asset, quote, to_storage(as_of)],
-        ).fetchone()
-        if row is None:
-            return None
-        return PriceRecord(row[0], row[1], Decimal(row[2]), row[3], from_storage(row[4]))
+            [asset, quote, to_storage(as_of)], _PRICE)

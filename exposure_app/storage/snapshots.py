@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from exposure_app.domain.models import (
     Account,
@@ -24,37 +24,26 @@ from exposure_app.domain.models import (
 )
 from exposure_app.domain.money import add, to_text
 from exposure_app.domain.timeutil import from_storage, to_storage
+from exposure_app.storage.repository import Repository, amount_from_column, amount_to_column, row_mapper
 from exposure_app.storage.sql import inserted_id
-
-if TYPE_CHECKING:
-    from exposure_app.storage.store import ProfileStore
 
 _SNAPSHOT_COLUMNS = (
     "id, account_id, taken_at, status, source, error, coverage, missing, currency"
 )
-_HOLDING_COLUMNS = (
-    "snapshot_id, wallet, asset, free, locked, total, price, value, price_source, carried_from"
-)
+_HOLDING_FIELDS = "wallet, asset, free, locked, total, price, value, price_source, carried_from"
+_HOLDING_COLUMNS = f"snapshot_id, {_HOLDING_FIELDS}"
+_HOLDING = row_mapper(Holding, None, None, Decimal, Decimal, Decimal, amount_from_column,
+                      amount_from_column, None, None)
+"""A row of :data:`_HOLDING_FIELDS` as a :class:`Holding`."""
 
 
-def _dec(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
-def _txt(value: Decimal | None) -> str | None:
-    return None if value is None else to_text(value)
-
-
-class SnapshotRepository:
+class SnapshotRepository(Repository):
     """Threading: same as the owning :class:`ProfileStore`.
 
     Each snapshot row also keeps ``total_value`` (the exact Decimal sum of its
     priced holdings) so that history charts and reports read one row per
     capture instead of scanning every holding.
     """
-
-    def __init__(self, store: ProfileStore) -> None:
-        self._store = store
 
     # -- writing ---------------------------------------------------------------
 
@@ -91,8 +80,8 @@ class SnapshotRepository:
                         to_text(h.free),
                         to_text(h.locked),
                         to_text(h.total),
-                        _txt(h.price),
-                        _txt(h.value),
+                        amount_to_column(h.price),
+                        amount_to_column(h.value),
                         h.price_source,
                         h.carried_from,
                         int(h.priced),
@@ -129,7 +118,7 @@ class SnapshotRepository:
             db.conn.executemany(
                 "UPDATE holdings SET price = ?, value = ?, price_source = ?, priced = ? "
                 "WHERE id = ?",
-                [(_txt(h.price), _txt(h.value), h.price_source, int(h.priced), row_id)
+                [(amount_to_column(h.price), amount_to_column(h.value), h.price_source, int(h.priced), row_id)
                  for h, row_id in zip(holdings, ids, strict=True)],
             )
             db.execute(
@@ -164,50 +153,32 @@ class SnapshotRepository:
             currency=row[8],
         )
 
+    def _snapshot_without_holdings(self, row: Sequence[Any]) -> Snapshot:
+        return self._snapshot_from_row(row, with_holdings=False)
+
     def holdings(self, snapshot_id: int) -> list[Holding]:
-        rows = self._store.db.execute(
-            f"SELECT {_HOLDING_COLUMNS} FROM holdings WHERE snapshot_id = ? ORDER BY id",
-            [snapshot_id],
-        ).fetchall()
-        return [
-            Holding(
-                wallet=r[1],
-                asset=r[2],
-                free=Decimal(r[3]),
-                locked=Decimal(r[4]),
-                total=Decimal(r[5]),
-                price=_dec(r[6]),
-                value=_dec(r[7]),
-                price_source=r[8],
-                carried_from=r[9],
-            )
-            for r in rows
-        ]
+        return self._all(
+            f"SELECT {_HOLDING_FIELDS} FROM holdings WHERE snapshot_id = ? ORDER BY id",
+            [snapshot_id], _HOLDING)
 
     def get(self, snapshot_id: int) -> Snapshot | None:
-        row = self._store.db.execute(
-            f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE id = ?", [snapshot_id]
-        ).fetchone()
-        return None if row is None else self._snapshot_from_row(row)
+        return self._one(f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE id = ?",
+                         [snapshot_id], self._snapshot_from_row)
 
     def latest_usable(self, account_id: int, as_of: datetime) -> Snapshot | None:
         """The newest ok/partial snapshot at or before ``as_of`` (index seek, no scan)."""
-        row = self._store.db.execute(
+        return self._one(
             f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots INDEXED BY idx_snapshots_usable "
             "WHERE account_id = ? AND usable = 1 AND taken_at <= ? "
             "ORDER BY taken_at DESC, id DESC LIMIT 1",
-            [account_id, to_storage(as_of)],
-        ).fetchone()
-        return None if row is None else self._snapshot_from_row(row)
+            [account_id, to_storage(as_of)], self._snapshot_from_row)
 
     def latest_attempt(self, account_id: int, as_of: datetime) -> Snapshot | None:
         """The newest capture of any status at or before ``as_of``, without holdings."""
-        row = self._store.db.execute(
+        return self._one(
             f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots INDEXED BY idx_snapshots_account_time "
             "WHERE account_id = ? AND taken_at <= ? ORDER BY taken_at DESC, id DESC LIMIT 1",
-            [account_id, to_storage(as_of)],
-        ).fetchone()
-        return None if row is None else self._snapshot_from_row(row, with_holdings=False)
+            [account_id, to_storage(as_of)], self._snapshot_without_holdings)
 
     def state(self, account: Account, as_of: datetime) -> AccountState:
         """The account as seen at ``as_of``: last good snapshot, stale if a later try failed."""
@@ -235,8 +206,7 @@ class SnapshotRepository:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        rows = self._store.db.execute(sql, params).fetchall()
-        return [self._snapshot_from_row(r, with_holdings=False) for r in rows]
+        return self._all(sql, params, self._snapshot_without_holdings)
 
     def ids_at(self, account_id: int, taken_at: datetime) -> list[int]:
         """The usable snapshots of an account taken at exactly ``taken_at``."""

@@ -8,11 +8,13 @@ own store on the same file; WAL mode lets the reader run beside the writer.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
@@ -27,6 +29,9 @@ from exposure_app.storage.database_file import (
 )
 from exposure_app.storage.errors import ReadOnlyProfileError, SchemaTooNewError
 from exposure_app.storage.migrations import LATEST_VERSION, MIGRATIONS
+
+if TYPE_CHECKING:
+    from exposure_app.storage.events import RiskEventRepository
 
 DB_NAME = "exposure.sqlite3"
 
@@ -110,12 +115,16 @@ class ProfileStore:
         from exposure_app.storage.exchange_state import ExchangeStateRepository
 
         self.exchange_state = ExchangeStateRepository(self)
-        from exposure_app.storage.events import RiskEventRepository
-
-        self.risk = RiskEventRepository(self)
         from exposure_app.storage.market_cache import MarketCacheRepository
 
         self.market = MarketCacheRepository(self)
+
+    @functools.cached_property
+    def risk(self) -> RiskEventRepository:
+        """Made on first use: its modules (the catalogue's types) wait for the first read."""
+        from exposure_app.storage.events import RiskEventRepository
+
+        return RiskEventRepository(self)
 
     # -- opening ---------------------------------------------------------------
 

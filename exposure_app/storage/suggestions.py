@@ -8,36 +8,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
 
-from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
+from exposure_app.domain.timeutil import to_storage, utc_now
 from exposure_app.risk.news.suggestion import Status, Suggestion
 from exposure_app.storage.errors import NotFoundError, StorageError
-
-if TYPE_CHECKING:
-    from exposure_app.storage.store import ProfileStore
+from exposure_app.storage.feed_state import FEED_STATE, NEWS_FEED_STATE, FeedState
+from exposure_app.storage.repository import Repository, Row
 
 _COLUMNS = "id, status, counterparty, category, date, published, body, event_id"
 
 
-@dataclass(frozen=True, slots=True)
-class NewsFeedState:
-    url: str
-    attempted_at: datetime
-    succeeded_at: datetime | None
-    error: str | None
-    entry_count: int
-
-
-class SuggestionRepository:
+class SuggestionRepository(Repository):
     """Threading: same as the owning :class:`ProfileStore`."""
 
-    def __init__(self, store: ProfileStore) -> None:
-        self._store = store
-
-    def _from_row(self, row: tuple[Any, ...]) -> Suggestion:
+    def _from_row(self, row: Row) -> Suggestion:
         keys = ("id", "status", "counterparty", "category", "date", "published", "body",
                 "event_id")
         values = dict(zip(keys, row, strict=True))
@@ -52,8 +37,7 @@ class SuggestionRepository:
         if status is not None:
             sql += " WHERE status = ?"
             params.append(status.value)
-        rows = self._store.db.execute(sql + " ORDER BY date DESC, id", params).fetchall()
-        return [self._from_row(r) for r in rows]
+        return self._all(sql + " ORDER BY date DESC, id", params, self._from_row)
 
     def count(self, status: Status = Status.PENDING) -> int:
         return int(self._store.db.execute(
@@ -61,12 +45,8 @@ class SuggestionRepository:
         ).fetchone()[0])
 
     def get(self, suggestion_id: int) -> Suggestion:
-        row = self._store.db.execute(
-            f"SELECT {_COLUMNS} FROM news_suggestions WHERE id = ?", [suggestion_id]
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(f"no suggestion with id {suggestion_id}")
-        return self._from_row(row)
+        return self._get(f"SELECT {_COLUMNS} FROM news_suggestions WHERE id = ?",
+                         [suggestion_id], self._from_row, f"no suggestion with id {suggestion_id}")
 
     def add(self, suggestion: Suggestion) -> Suggestion:
         with self._store.transaction() as db:
@@ -117,25 +97,10 @@ class SuggestionRepository:
                 db.execute(
                     "INSERT OR IGNORE INTO news_feed_entries (feed_url, entry_key, seen_at) "
                     "VALUES (?, ?, ?)", [feed_url, key, now])
-            ok = error is None
-            db.execute(
-                "INSERT INTO news_feed_state (url, attempted_at, succeeded_at, error, "
-                "entry_count) VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
-                "attempted_at = excluded.attempted_at, error = excluded.error, "
-                "succeeded_at = COALESCE(excluded.succeeded_at, news_feed_state.succeeded_at), "
-                "entry_count = CASE WHEN excluded.succeeded_at IS NULL "
-                "THEN news_feed_state.entry_count ELSE excluded.entry_count END",
-                [feed_url, now, now if ok else None, error, len(entries)],
-            )
+            NEWS_FEED_STATE.record(db, feed_url, now, error=error, count=len(entries))
 
-    def feed_state(self, feed_url: str) -> NewsFeedState | None:
-        row = self._store.db.execute(
-            "SELECT url, attempted_at, succeeded_at, error, entry_count FROM news_feed_state "
-            "WHERE url = ?", [feed_url]).fetchone()
-        if row is None:
-            return None
-        return NewsFeedState(row[0], from_storage(row[1]),
-                             from_storage(row[2]) if row[2] else None, row[3], row[4])
+    def feed_state(self, feed_url: str) -> FeedState | None:
+        return self._one(NEWS_FEED_STATE.select, [feed_url], FEED_STATE)
 
     def forget_feed(self, feed_url: str) -> None:
         with self._store.transaction() as db:

@@ -37,7 +37,9 @@ class Destination:
 
     @property
     def confirmed(self) -> bool:
-        return self.txid is not None
+        """Arrived: by a transaction (``txid``) or, for a native coin on an EVM chain, by the
+        balance rise alone (``txid`` empty; see ``domain.withdrawal_confirmation.BalanceRise``)."""
+        return self.confirmed_at is not None
 
 
 _DEST_COLUMNS = ("plan_id, item_key, account_id, chain, address, set_at, txid, received_at, "
@@ -104,14 +106,15 @@ class WatchRepository:
             "ORDER BY plan_id, item_key", params).fetchall()
         return [_destination(r) for r in rows]
 
-    def record_arrival(self, plan_id: int, item_key: str, receipt: Receipt,
-                       now: datetime) -> None:
+    def record_arrival(self, plan_id: int, item_key: str, txid: str | None, at: datetime,
+                       amount: Decimal, now: datetime) -> None:
+        """The evidence: the transaction (``None`` when only the balance showed it), when
+        it arrived and how much."""
         with self._store.transaction() as db:
             db.execute(
                 "UPDATE checklist_destinations SET txid = ?, received_at = ?, amount = ?, "
                 "confirmed_at = ? WHERE plan_id = ? AND item_key = ?",
-                [receipt.txid, to_storage(receipt.at), to_text(receipt.amount),
-                 to_storage(now), plan_id, item_key])
+                [txid, to_storage(at), to_text(amount), to_storage(now), plan_id, item_key])
 
     def record_custodian_side(self, plan_id: int, item_key: str, now: datetime) -> None:
         with self._store.transaction() as db:

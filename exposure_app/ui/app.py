@@ -1,4 +1,9 @@
-"""GUI start-up: parse GUI options, open the profile, show the main window.
+"""GUI start-up: parse GUI options, open the demo or the profile, show the main window.
+
+:func:`run_gui` alone chooses between the demo (``--demo``, :mod:`ui.demo`) and
+the user's profile; both then run through :func:`_run_window`. The window
+itself knows neither: :func:`build_window` wires its "Try the demo" to a new
+process.
 
 Order matters for a fast, calm start: the store is read (and the window
 built from it) before ccxt is ever imported, and the window is shown before
@@ -37,7 +42,7 @@ def create_application():
 
 
 def build_window(profile, *, secret_store=None, tray: bool = True):
-    """The main window with its error reporter and (where available) tray icon."""
+    """The main window with its error reporter, "Try the demo" and (where available) tray icon."""
     from PySide6.QtWidgets import QSystemTrayIcon
 
     from exposure_app.ui.errors import install_excepthook
@@ -45,14 +50,25 @@ def build_window(profile, *, secret_store=None, tray: bool = True):
 
     window = MainWindow(profile, secret_store=secret_store)
     window.error_reporter = install_excepthook(window, profile.log_dir)
+    window.demo_requested.connect(lambda: _open_demo_process(window))
     window.tray = None
     if tray and QSystemTrayIcon.isSystemTrayAvailable():
         from exposure_app.ui.tray import TrayIcon
 
         window.tray = TrayIcon(window)
-        window.tray.show_data(window.state.data)
         window.tray.show()
     return window
+
+
+def _open_demo_process(window) -> None:
+    """"Try the demo" in a window with a real profile: the demo opens in a new process."""
+    from exposure_app.ui.demo import launch_demo_process
+
+    error = launch_demo_process()
+    if error is not None:
+        window.banner.show_message(error)
+        return
+    window.statusBar().showMessage("Opening the demo in a new window…", 8000)
 
 
 def settle_heap() -> None:
@@ -71,17 +87,31 @@ def settle_heap() -> None:
 
 
 def run_gui(argv: Sequence[str]) -> int:
+    """Open the demo (``--demo``) or the profile, run the window until it closes.
+
+    This is the one place that chooses between the two; the window is built,
+    shown and shut down the same way for both (:func:`_run_window`).
+    """
     args = parse_gui_args(argv)
 
-    from exposure_app.services.profile import Profile
+    # The profile's modules (storage, sqlite-utils, settings) load before Qt: once
+    # PySide6 is imported it inspects the source of every module imported after it.
+    from exposure_app.services.profile import Profile  # noqa: F401
     from exposure_app.ui.quit_on_signals import install_quit_on_signals
 
     app = create_application()
-    if args.demo:
-        from exposure_app.ui.demo import open_demo_profile
+    quitter = install_quit_on_signals(app)   # Ctrl+C / SIGTERM quit like closing the window
+    try:
+        return _run_demo(app) if args.demo else _run_profile(app, args.data_dir)
+    finally:
+        quitter.uninstall()
 
-        return open_demo_profile(app, args)
-    profile = Profile.resolve(args.data_dir)
+
+def _run_profile(app, data_dir: str | None) -> int:
+    """The user's profile (``--data-dir``, else the default or the one chosen in Settings)."""
+    from exposure_app.services.profile import Profile
+
+    profile = Profile.resolve(data_dir)
     if profile.missing:
         from exposure_app.ui.missing_folder_prompt import resolve_present_profile
 
@@ -89,21 +119,50 @@ def run_gui(argv: Sequence[str]) -> int:
         if found is None:
             return 1
         profile = found
-    quitter = install_quit_on_signals(app)   # Ctrl+C / SIGTERM quit like closing the window
+    window = _open_window(profile)   # takes the profile's lock
+    if window is None:
+        return 1
+    return _run_window(app, window, profile)
+
+
+def _run_demo(app) -> int:
+    """A throw-away demo profile, deleted (emulators stopped, keyring restored) at the end."""
+    from exposure_app.ui import demo
+
+    started = demo.start_demo_session()
+    if started is None:
+        return 1
+    session, splash = started
     try:
-        window = _open_window(profile)
-        if window is None:
-            return 1
-        window.show()
-        settle_heap()
+        profile = session.profile
+        profile.lock.acquire()
         try:
-            return app.exec()
-        finally:
-            window.shutdown()
-            window.error_reporter.uninstall()
+            window = build_window(profile, secret_store=session.secret_store)
+        except BaseException:
             profile.lock.release()
+            raise
+        return _run_window(app, window, profile, splash=splash,
+                           quit_after_ms=demo.quit_after_ms())
     finally:
-        quitter.uninstall()
+        session.close()
+
+
+def _run_window(app, window, profile, *, splash=None, quit_after_ms: int | None = None) -> int:
+    """Show ``window``, run the event loop; then shut the window down and free the profile."""
+    window.show()
+    settle_heap()
+    if splash is not None:
+        splash.finish(window)
+    if quit_after_ms is not None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(quit_after_ms, app.quit)
+    try:
+        return app.exec()
+    finally:
+        window.shutdown()
+        window.error_reporter.uninstall()
+        profile.lock.release()
 
 
 def _open_read_only(error) -> bool:
@@ -141,9 +200,7 @@ def _open_window(profile):
             # the folder cannot be written (not even the lock file): offer to look only
             if not _open_read_only(exc):
                 return None
-            window = build_window(profile)
-            window.setWindowTitle(f"{APP_NAME} (read-only)")
-            return window
+            return build_window(profile)   # its title says "(read-only)"
         except StorageError as exc:
             QMessageBox.critical(None, APP_NAME, str(exc))
             profile.lock.release()

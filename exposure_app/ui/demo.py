@@ -1,32 +1,44 @@
-"""``exposure-app --demo``: the window on a throw-away demo profile.
+"""The demo: a throw-away demo profile, and opening it from a window with a real one.
 
-The session (:func:`exposure_app.services.demo.start_demo_session`) makes a
-temporary profile with a seeded history, swaps this process's keyring for an
-in-memory one and starts the loopback exchange emulators, so "Sync" works
-live. When the window closes, the window's sync thread stops first, then the
-session stops the emulators, restores the keyring and deletes the folder.
+:func:`start_demo_session` makes the session
+(:func:`exposure_app.services.demo.start_demo_session`: a temporary profile with
+a seeded history, this process's keyring swapped for an in-memory one, the
+loopback exchange emulators started, so "Sync" works live) behind a splash
+screen. ``ui.app`` runs the window on it like on any profile; when the window
+closes, the window's sync thread stops first, then the session stops the
+emulators, restores the keyring and deletes the folder.
 
-``EXPOSURE_APP_QUIT_AFTER_MS`` (smoke tests, screenshots) quits the app by
-itself after that many milliseconds.
+:func:`launch_demo_process` is "Try the demo" in a window that has a real
+profile open: the demo swaps the process's keyring, so it runs in a new process.
+
+``EXPOSURE_APP_QUIT_AFTER_MS`` (smoke tests, screenshots) quits the demo by
+itself after that many milliseconds (:func:`quit_after_ms`).
+
+This module knows nothing of the window; ``ui.app`` calls it.
 
 Threading: GUI thread only.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
+import subprocess
 import sys
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QSplashScreen
 
 from exposure_app import APP_NAME
 
+if TYPE_CHECKING:
+    from exposure_app.services.demo import DemoSession
+
 QUIT_AFTER_ENV = "EXPOSURE_APP_QUIT_AFTER_MS"
 
 
-def _quit_after_ms() -> int | None:
+def quit_after_ms() -> int | None:
+    """``EXPOSURE_APP_QUIT_AFTER_MS`` as a number of milliseconds, if set."""
     raw = os.environ.get(QUIT_AFTER_ENV, "").strip()
     return int(raw) if raw.isdigit() else None
 
@@ -42,6 +54,15 @@ def demo_command() -> list[str]:
     return [sys.executable, "-m", "exposure_app", "--demo"]
 
 
+def launch_demo_process() -> str | None:
+    """Open the demo in a separate process; ``None``, or why it could not be started."""
+    try:
+        subprocess.Popen(demo_command(), start_new_session=True)
+    except OSError as exc:
+        return f"The demo could not be started: {exc.strerror}."
+    return None
+
+
 def _splash() -> QSplashScreen:
     from exposure_app.ui.icons import app_icon
 
@@ -53,40 +74,24 @@ def _splash() -> QSplashScreen:
     return splash
 
 
-def open_demo_profile(app: QApplication, args: argparse.Namespace) -> int:
-    """Run the app on a demo session; returns the exit status."""
-    from exposure_app.services.demo import DemoError, start_demo_session
+def start_demo_session() -> tuple[DemoSession, QSplashScreen] | None:
+    """The demo session and its splash (to finish once the window is shown).
+
+    ``None`` after telling the user why it could not be started.
+    """
+    from exposure_app.services.demo import DemoError
+    from exposure_app.services.demo import start_demo_session as start_session
     from exposure_app.storage.errors import StorageError
-    from exposure_app.ui.app import build_window, settle_heap
 
     # Setting up takes a few seconds (history, emulators, ccxt): say so at once.
     splash = _splash()
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        session = start_demo_session()
+        session = start_session()
     except (DemoError, StorageError, OSError) as exc:
         QApplication.restoreOverrideCursor()
         splash.close()
         QMessageBox.critical(None, APP_NAME, f"The demo could not be started: {exc}")
-        return 1
+        return None
     QApplication.restoreOverrideCursor()
-    try:
-        profile = session.profile
-        profile.lock.acquire()
-        try:
-            window = build_window(profile, secret_store=session.secret_store)
-            window.show()
-            settle_heap()
-            splash.finish(window)
-            quit_after = _quit_after_ms()
-            if quit_after is not None:
-                QTimer.singleShot(quit_after, app.quit)
-            try:
-                return app.exec()
-            finally:
-                window.shutdown()
-                window.error_reporter.uninstall()
-        finally:
-            profile.lock.release()
-    finally:
-        session.close()
+    return session, splash

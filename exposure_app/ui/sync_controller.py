@@ -8,6 +8,14 @@ controller keeps per-account live status, marks the view dirty (one refresh
 per burst, see :class:`ViewState`) and reports failures once per account in
 the window's banner, never as dialogs.
 
+Market prices are refreshed on the same service thread: by the "Update prices"
+action (the way a profile of wallets and custodians recorded by hand, with
+nothing to sync, updates its values at will), after a sync and on the timer.
+While one runs
+the progress bar says so (unless a sync is using it); afterwards the status
+bar gives the cache's age, and a failure leaves a notice saying the last good
+prices are kept, with their age, until an update succeeds.
+
 Threading: GUI thread only, except the service's own thread behind it.
 """
 
@@ -23,6 +31,7 @@ from PySide6.QtWidgets import QProgressBar
 
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.watch_only import is_watch_only
+from exposure_app.services.prices import cache_age_text
 from exposure_app.services.sync_events import (
     AccountSyncFinished,
     AccountSyncProgress,
@@ -61,6 +70,8 @@ class SyncController(QObject):
         self.bridge.run_finished.connect(self._on_run_finished, q)
         self.bridge.prices_refreshed.connect(self._on_prices_refreshed, q)
         self._prices_pending = False
+        self.prices_running = False
+        self._shut_down = False
         self.live_status: dict[int, str] = {}
         self.last_results: dict[int, AccountSyncFinished] = {}
         self._future: Future | None = None
@@ -116,8 +127,10 @@ class SyncController(QObject):
     def sync_all(self) -> bool:
         ids = self.exchange_account_ids()
         if not ids:
+            prices = (" Sync → Update prices brings your wallets' market prices up to date."
+                      if self._has_hand_recorded_accounts() else "")
             self.window.statusBar().showMessage(
-                "No exchange account to sync: add one with File → Add exchange.", 6000)
+                "No exchange account to sync: add one with File → Add exchange." + prices, 8000)
             return False
         return self.sync(None)
 
@@ -125,8 +138,28 @@ class SyncController(QObject):
         return any(a.kind is not AccountKind.EXCHANGE_API
                    for a in self.state.store.accounts.list())
 
-    def refresh_prices(self) -> None:
-        """Update the market price cache on the sync thread (after any sync running)."""
+    def refresh_prices(self) -> bool:
+        """Update the market price cache on the sync thread (after any sync running);
+        ``False`` if an update is already under way."""
+        if self.prices_running:
+            self.window.statusBar().showMessage("Market prices are already being updated.", 4000)
+            return False
+        self.prices_running = True
+        self._prices_action_enabled(False)
+        if not self.is_running:   # a sync in progress keeps the bar; prices follow it
+            self.progress.setRange(0, 0)
+            self.progress.setFormat("Updating market prices…")
+            self.progress.setVisible(True)
+        self.window.statusBar().showMessage("Updating market prices…", 4000)
+        self._request_prices()
+        return True
+
+    def _prices_action_enabled(self, enabled: bool) -> None:
+        action = getattr(self.window, "update_prices_action", None)   # absent in test doubles
+        if action is not None:
+            action.setEnabled(enabled)
+
+    def _request_prices(self) -> None:
         if self.service is None:
             self._prices_pending = True
             if self._starter is None or not self._starter.is_running():
@@ -139,18 +172,51 @@ class SyncController(QObject):
             return
         try:
             self.service.refresh_prices()   # the result arrives as PricesRefreshed
-        except Exception:
+        except Exception as exc:
             log.exception("starting a price update failed")
+            self._prices_done(f"Market prices could not be updated: {exc}")
+
+    def _prices_done(self, problem: str | None) -> None:
+        """The update ended: progress off, and a failure left as a notice with the cache's age."""
+        self.prices_running = False
+        self._prices_action_enabled(True)
+        if not self.is_running:
+            self.progress.setVisible(False)
+            self.progress.setRange(0, 1)
+        if problem is None:
+            self.window.banner.dismiss("prices")
+            return
+        self.window.banner.show_message(
+            f"{sentence(problem)} The last good prices are kept and used: "
+            f"{cache_age_text(self.state.store)}.", "warning", key="prices", sticky=True)
 
     def _on_prices_refreshed(self, event) -> None:
+        if self._shut_down:   # queued before the window closed: its store is gone
+            return
         report = event.report
         if report.ok or not report.sources:
-            text = f"Market prices updated ({report.tickers} prices, {report.closes} closes)."
+            text = (f"Market prices updated ({report.tickers} prices, {report.closes} closes); "
+                    f"{cache_age_text(self.state.store)}.")
+            self._prices_done(None)
         else:
-            reasons = "; ".join(s.message for s in report.sources if not s.ok)[:200]
+            failed = [s.message.rstrip(". ") for s in report.sources if not s.ok]
+            reasons = failed[0][:200] + (f" (and {len(failed) - 1} more source"
+                                         f"{'s' if len(failed) > 2 else ''} failed)"
+                                         if len(failed) > 1 else "")
             text = f"Market prices could not be updated ({reasons}); cached prices kept."
+            self._prices_done(f"Market prices could not be updated: {reasons}")
         self.window.statusBar().showMessage(text, 8000)
         self.state.mark_dirty()
+
+    def sync_selected(self) -> bool:
+        """Sync → Sync this account: the accounts selected on the Accounts page."""
+        ids = self.window.accounts.selected_account_ids()
+        if not ids:
+            self.window.show_page("accounts")
+            self.window.banner.show_message("Select an account in Accounts first.", "info",
+                                            key="select-account")
+            return False
+        return self.sync(ids)
 
     def sync(self, account_ids: Iterable[int] | None) -> bool:
         if self.is_running:
@@ -187,11 +253,14 @@ class SyncController(QObject):
         self._start_pending()
         if self._prices_pending:
             self._prices_pending = False
-            self.refresh_prices()
+            self._request_prices()
 
     def _on_service_failed(self, exc: Exception) -> None:
         log.error("the sync service could not start: %s", exc)
         self._pending = None
+        if self._prices_pending:
+            self._prices_pending = False
+            self._prices_done(f"Market prices could not be updated: {exc}")
         self._finish_ui(f"Syncing could not start: {exc}")
 
     def _start_pending(self) -> None:
@@ -224,10 +293,12 @@ class SyncController(QObject):
     def _on_auto_timer(self) -> None:
         if not self.is_running and self.state.as_of is None and self.exchange_account_ids():
             self.sync(None)
-        elif self.state.as_of is None and self._has_hand_recorded_accounts():
+        elif self.state.as_of is None and self._has_hand_recorded_accounts() \
+                and not self.prices_running:
             self.refresh_prices()   # wallets only: nothing to sync, but prices move
 
     def shutdown(self) -> None:
+        self._shut_down = True
         self.auto_timer.stop()
         self._pending = None
         if self._starter is not None:
@@ -295,6 +366,10 @@ class SyncController(QObject):
         self.progress.setVisible(False)
         self._set_running(False)
         self._future = None
+        if self.prices_running:   # a price update asked for during the sync runs now
+            self.progress.setRange(0, 0)
+            self.progress.setFormat("Updating market prices…")
+            self.progress.setVisible(True)
         failed = sum(1 for r in report.results if r.status is AccountSyncStatus.FAILED)
         text = "Sync cancelled." if report.cancelled else (
             f"Synced {len(report.results)} account(s)" + (f", {failed} failed." if failed
@@ -302,7 +377,8 @@ class SyncController(QObject):
         self.window.statusBar().showMessage(text, 8000)
         self._publish_status()
         self.state.mark_dirty()
-        if not report.cancelled and self._has_hand_recorded_accounts():
+        if not report.cancelled and self._has_hand_recorded_accounts() \
+                and not self.prices_running:
             # wallets and unconnected custodians are valued at the market's prices
             # (exchange accounts were just priced by their own exchanges' tickers)
             self.refresh_prices()

@@ -31,7 +31,7 @@ class TrayIcon(QSystemTrayIcon):
         self.setToolTip(APP_NAME)
         self.activated.connect(self._on_activated)
         window.state.refreshed.connect(self.show_data)
-        window.level_changed.connect(self.notify_level_rise)
+        window.notices.level_changed.connect(self.notify_level_rise)
 
     def show_data(self, data: ViewData) -> None:
         if data.warnings:

@@ -22,22 +22,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from exposure_app.domain.exposure import ExposureReport
-from exposure_app.domain.models import Account
 from exposure_app.domain.timeutil import utc_now
-from exposure_app.risk.warnings import RiskWarning
-from exposure_app.services.base_currency import currency_mismatch
-from exposure_app.services.exposure_as_of import exposure_as_of
-from exposure_app.services.prices import cache_age_text
 from exposure_app.services.profile import Profile
-from exposure_app.services.reminders import due_reminders
 from exposure_app.services.settings import Settings
-from exposure_app.storage.store import ProfileStore
-from exposure_app.ui import warning_view
 from exposure_app.ui.level_colours import highest_level, level_name
+
+if TYPE_CHECKING:
+    from exposure_app.domain.exposure import ExposureReport
+    from exposure_app.domain.models import Account
+    from exposure_app.risk.warnings import RiskWarning
+    from exposure_app.storage.store import ProfileStore
 
 log = logging.getLogger(__name__)
 REFRESH_DELAY_MS = 120
@@ -140,6 +138,13 @@ class ViewState(QObject):
         self.refreshed.emit(self._data)
 
     def _compute(self) -> ViewData:
+        # imported here, not at start: the window's first frame needs none of them
+        from exposure_app.services.base_currency import currency_mismatch
+        from exposure_app.services.exposure_as_of import exposure_as_of
+        from exposure_app.services.prices import cache_age_text
+        from exposure_app.services.reminders import due_reminders
+        from exposure_app.ui import warning_view
+
         live = self._as_of is None
         moment = self._as_of or utc_now()
         report = exposure_as_of(self.store, self.settings, moment)

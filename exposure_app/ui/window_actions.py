@@ -1,11 +1,12 @@
 """The main window's actions, menus and toolbar (one place for every shortcut).
 
+The toolbar's as-of indicator is set by :func:`show_as_of` (the window calls
+it when :attr:`ViewState.as_of_changed` fires).
+
 Threading: GUI thread only.
 """
 
 from __future__ import annotations
-
-import subprocess
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -37,11 +38,15 @@ def build_actions(window) -> None:
 
     window.sync_all_action = a("&Sync all", lambda: window.sync.sync_all(), "Ctrl+R", "sync",
                              "Sync every exchange account now")
-    window.sync_one_action = a("Sync this &account", lambda: window.sync_selected_account(),
+    window.sync_one_action = a("Sync this &account", lambda: window.sync.sync_selected(),
                              "Ctrl+Shift+R", None, "Sync the account selected in Accounts")
     window.cancel_action = a("&Cancel sync", lambda: window.sync.cancel(), "Ctrl+.", None,
                            "Stop the sync that is running")
     window.cancel_action.setEnabled(False)
+    window.update_prices_action = a("Update &prices", lambda: window.sync.refresh_prices(),
+                                    "Ctrl+Shift+P", None,
+                                    "Update the market prices that value wallets and "
+                                    "hand-recorded holdings")
     window.add_exchange_action = a("Add &exchange…", lambda: window.accounts.add_exchange(),
                                  "Ctrl+Shift+E", "add-exchange",
                                  "Connect an exchange with a read-only API key")
@@ -75,7 +80,8 @@ def build_actions(window) -> None:
     view_menu.addSeparator()
     view_menu.addAction(window.today_action)
     sync_menu = menus.addMenu("&Sync")
-    for action in (window.sync_all_action, window.sync_one_action, window.cancel_action):
+    for action in (window.sync_all_action, window.sync_one_action, window.cancel_action,
+                   window.update_prices_action):
         sync_menu.addAction(action)
     tools = menus.addMenu("&Tools")
     tools.addAction(window.checklist_action)
@@ -90,7 +96,7 @@ def build_toolbar(window) -> None:
     bar.setMovable(False)
     bar.setIconSize(QSize(20, 20))
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    for action in (window.sync_all_action, window.cancel_action):
+    for action in (window.sync_all_action, window.cancel_action, window.update_prices_action):
         bar.addAction(action)
     bar.addSeparator()
     for action in (window.add_exchange_action, window.add_wallet_action, window.import_action,
@@ -110,19 +116,19 @@ def build_toolbar(window) -> None:
     bar.addWidget(window.level_label)
     window.addToolBar(bar)
     window.toolbar = bar
+    show_as_of(window, window.state.as_of)
 
 
-def start_demo(window) -> None:
-    """Open the demo profile in a separate process (this profile stays as it is)."""
-    from exposure_app.ui.demo import demo_command
-
-    command = demo_command()
-    try:
-        subprocess.Popen(command, start_new_session=True)
-    except OSError as exc:
-        window.banner.show_message(f"The demo could not be started: {exc.strerror}.")
-        return
-    window.statusBar().showMessage("Opening the demo in a new window…", 8000)
+def show_as_of(window, moment) -> None:
+    """The toolbar's "Showing <date>" and "Back to today" while the window looks at a past day."""
+    # note: a widget in a toolbar is shown and hidden through its action
+    if moment is None:
+        window.as_of_label.setText("")
+    else:
+        window.as_of_label.setText(f"Showing {moment:%Y-%m-%d} (end of day, UTC) ")
+    window.as_of_label_action.setVisible(moment is not None)
+    window.as_of_reset_action.setVisible(moment is not None)
+    window.today_action.setEnabled(moment is not None)
 
 
 def open_logs(window) -> None:

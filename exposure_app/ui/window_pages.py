@@ -1,6 +1,9 @@
 """Which pages the main window has, how each is built, and how it is wired.
 
-:func:`register_pages` gives the window's :class:`PageRegistry` one entry per
+:func:`build_navigation` lays out the window's navigation list, banner and
+page stack (with the welcome page, and the placeholder shown until the first
+figures are read). :class:`PageAccessors` gives the window
+one typed property per page. :func:`register_pages` gives the window's :class:`PageRegistry` one entry per
 page, in navigation order, with a factory that imports the page's module only
 when the page is first needed. :func:`wire_page` connects a page the moment it
 is built (the registry's ``on_built``), and hands it what happened before it
@@ -13,12 +16,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from PySide6.QtCore import SignalInstance
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtCore import QSize, Qt, SignalInstance
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exposure_app.ui.page_registry import PageRegistry
+from exposure_app.ui.pages.welcome_page import WelcomePage
+from exposure_app.ui.widgets.banner import MessageBanner
+from exposure_app.ui.widgets.card_frames import muted
 
 if TYPE_CHECKING:
     from exposure_app.ui.main_window import MainWindow
+    from exposure_app.ui.pages.accounts_page import AccountsPage
+    from exposure_app.ui.pages.checklist_page import ChecklistPage
+    from exposure_app.ui.pages.events_page import EventsPage
+    from exposure_app.ui.pages.history_page import HistoryPage
+    from exposure_app.ui.pages.holdings_page import HoldingsPage
+    from exposure_app.ui.pages.overview_page import OverviewPage
+    from exposure_app.ui.pages.settings_page import SettingsPage
     from exposure_app.ui.view_state import ViewData
+    from exposure_app.ui.widgets.table_splitter import TableSplitter
 
 
 # What a page may offer the window; each page class has the members it needs.
@@ -63,10 +88,108 @@ class TablePage(Protocol):
 
 
 @runtime_checkable
+class SplitPage(Protocol):
+    """A page whose table shares its height with panes below it; the window saves the split.
+
+    Only a split the user made (dragged, or restored from an earlier drag) is saved: the
+    default keeps adapting to the window's height.
+    """
+
+    @property
+    def splitter(self) -> TableSplitter: ...
+
+
+@runtime_checkable
 class AutoSizedTable(Protocol):
     """A table page that sizes its columns to the first data unless a layout was restored."""
 
     _sized: bool
+
+
+def build_navigation(window: QMainWindow) -> tuple[QListWidget, MessageBanner, QStackedWidget,
+                                                    WelcomePage, QLabel]:
+    """The central area: the navigation list on the left, the banner above the pages.
+
+    The stack starts on a "Reading the portfolio…" placeholder, which the window
+    replaces by a page once its first figures are read.
+    """
+    central = QWidget()
+    layout = QHBoxLayout(central)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    nav = QListWidget()
+    nav.setObjectName("navigation")
+    nav.setAccessibleName("Pages")
+    nav.setIconSize(QSize(20, 20))
+    nav.setFixedWidth(170)
+    nav.setFrameShape(QListWidget.Shape.NoFrame)
+    nav.setStyleSheet("QListWidget#navigation { background: palette(window); }"
+                      "QListWidget#navigation::item { padding: 8px 10px; }")
+    right = QVBoxLayout()
+    right.setContentsMargins(0, 0, 0, 0)
+    right.setSpacing(0)
+    banner = MessageBanner()
+    banner_box = QHBoxLayout()
+    banner_box.setContentsMargins(12, 8, 12, 0)
+    banner_box.addWidget(banner)
+    stack = QStackedWidget()
+    right.addLayout(banner_box)
+    right.addWidget(stack, 1)
+    layout.addWidget(nav)
+    layout.addLayout(right, 1)
+    window.setCentralWidget(central)
+    reading = muted("Reading the portfolio…")
+    reading.setObjectName("reading-placeholder")
+    reading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    stack.addWidget(reading)
+    welcome = WelcomePage()
+    stack.addWidget(welcome)
+    return nav, banner, stack, welcome, reading
+
+
+class PageAccessors:
+    """The window's typed page properties: each builds its page on first use.
+
+    Each import is of a module the page's factory loads anyway; a page of the
+    wrong class is a ``TypeError`` (:meth:`PageRegistry.get_as`).
+    """
+
+    pages: PageRegistry
+
+    @property
+    def overview(self) -> OverviewPage:
+        from exposure_app.ui.pages.overview_page import OverviewPage
+        return self.pages.get_as("overview", OverviewPage)
+
+    @property
+    def holdings(self) -> HoldingsPage:
+        from exposure_app.ui.pages.holdings_page import HoldingsPage
+        return self.pages.get_as("holdings", HoldingsPage)
+
+    @property
+    def history(self) -> HistoryPage:
+        from exposure_app.ui.pages.history_page import HistoryPage
+        return self.pages.get_as("history", HistoryPage)
+
+    @property
+    def accounts(self) -> AccountsPage:
+        from exposure_app.ui.pages.accounts_page import AccountsPage
+        return self.pages.get_as("accounts", AccountsPage)
+
+    @property
+    def events(self) -> EventsPage:
+        from exposure_app.ui.pages.events_page import EventsPage
+        return self.pages.get_as("events", EventsPage)
+
+    @property
+    def checklist_page(self) -> ChecklistPage:
+        from exposure_app.ui.pages.checklist_page import ChecklistPage
+        return self.pages.get_as("checklist", ChecklistPage)
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        from exposure_app.ui.pages.settings_page import SettingsPage
+        return self.pages.get_as("settings", SettingsPage)
 
 
 def register_pages(window: MainWindow) -> None:
@@ -126,7 +249,9 @@ def wire_page(window: MainWindow, key: str, page: QWidget) -> None:
     # the page-specific signals, through the window's typed page accessors
     if key == "overview":
         overview = window.overview
-        overview.test_withdrawal_requested.connect(window.record_test_withdrawal)
+        # the checklist page's "Record a test withdrawal…" dialog, for that custodian
+        overview.test_withdrawal_requested.connect(
+            lambda cp="": window.checklist_page.record_test(cp or None))
         if sync is not None:
             overview.live_status = dict(sync.live_status)
     elif key == "accounts":

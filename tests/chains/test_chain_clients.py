@@ -106,7 +106,8 @@ def test_evm_native_and_token_balances_in_batches(chain_server):
     got = {b.asset: b.total for b in result.reading.balances}
     assert got == {"ETH": D("1.5"), "USDT": D("1234.56"), "WBTC": D("0.12345678"), "FTT": D(3)}
     batches = [p for m, p in rpc.requests if m == "POST"]
-    assert len(batches) == 2          # 12 calls in batches of at most 10
+    # 12 calls in batches of at most 10, then the latest block and the balance at it
+    assert len(batches) == 4
 
 
 def test_evm_wrong_chain_is_a_configuration_error(chain_server):

@@ -108,6 +108,7 @@ CHECKLIST = document(
                   done=BOOL, done_at=null(TIME), done_by=null(STR), note=null(STR),
                   destination=null(obj(chain=STR, address=null(STR), account=STR)),
                   confirmation=null(obj(txid=null(STR), at=null(TIME), amount=null(DEC),
+                                        basis=null(STR),
                                         custodian_confirmed_at=null(TIME))))),
 )
 

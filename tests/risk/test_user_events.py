@@ -108,7 +108,7 @@ def test_feed_update_replaces_feed_events_and_refuses_bad_feeds(store):
         assert result.events == 2
         assert {e.id for e in store.risk.list(origin=Origin.FEED)} == {"feed-1", "feed-2"}
         state = store.risk.feed_state(url)
-        assert state.error is None and state.event_count == 2
+        assert state.error is None and state.count == 2
         before = snapshot(store)
 
         routes["/feed.json"] = (200, as_json_bytes({"events": [

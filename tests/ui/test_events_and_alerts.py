@@ -128,12 +128,12 @@ def test_a_rising_level_is_notified_once(qtbot, make_window, data_dir):
         "id": "user-kraken-halt", "date": datetime.now(UTC).date().isoformat(),
         "counterparty": "kraken", "category": "withdrawal_halt", "title": "Withdrawals halted",
         "summary": "Kraken paused withdrawals.", "sources": ["https://example.org/k"]})
-    with qtbot.waitSignal(window.level_changed) as rose:
+    with qtbot.waitSignal(window.notices.level_changed) as rose:
         window.state.refresh_now()
     assert rose.args == ["Kraken", "critical"] and start != "critical"
     assert tray.notices and "Kraken" in tray.notices[0][0]
     assert "Critical" in tray.toolTip()
-    with qtbot.assertNotEmitted(window.level_changed):
+    with qtbot.assertNotEmitted(window.notices.level_changed):
         window.state.refresh_now()   # unchanged: no second notice
     tray.hide()
 

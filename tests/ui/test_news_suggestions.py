@@ -170,9 +170,10 @@ def test_feeds_are_read_after_a_sync_only_when_enabled(qtbot, make_window, data_
         settings.news_feeds = f"{site.url}/rss.xml"
         settings.save()
         window = make_window(data_dir)
-        if getattr(window, "news_poller", None) is None:
+        if window.notices.news_poller is None:
             window._start_sync_controller()
-        poller = window.news_poller
+        poller = window.notices.news_poller
+        assert poller is not None
         assert not poller.timer.isActive() and not poller.poll_now()
         window.sync.running_changed.emit(False)      # a sync run ended
         assert site.paths == []                      # feeds are off: nothing fetched

@@ -148,7 +148,7 @@ def test_overview_button_opens_the_record_a_test_dialog(qtbot, window):
 
 def test_due_tests_are_announced_soon_after_start_not_during_it(qtbot, make_window, data_dir,
                                                               monkeypatch):
-    from exposure_app.ui import main_window
+    from exposure_app.ui import notice_controller
 
     store = ProfileStore.open(data_dir)
     try:
@@ -156,7 +156,7 @@ def test_due_tests_are_announced_soon_after_start_not_during_it(qtbot, make_wind
     finally:
         store.close()
     # long enough that a loaded machine still opens the window well before it fires
-    monkeypatch.setattr(main_window, "DUE_NOTICE_DELAY_MS", 3000)
+    monkeypatch.setattr(notice_controller, "DUE_NOTICE_DELAY_MS", 3000)
     window = make_window(data_dir)
     assert window.state.data.due_reminders
     assert window.pages.built("checklist") is None   # not built while the window opens

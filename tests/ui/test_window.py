@@ -41,14 +41,20 @@ def test_empty_profile_shows_the_welcome_state(make_window, data_dir):
     assert window.stack.currentWidget() is window.settings_page
 
 
-def test_try_the_demo_opens_it_in_another_process_or_says_why_not(make_window, data_dir,
-                                                                   monkeypatch):
-    from exposure_app.ui import window_actions
+def test_try_the_demo_opens_it_in_another_process_or_says_why_not(qtbot, secret_store,
+                                                                   data_dir, monkeypatch):
+    from exposure_app.services.profile import Profile
+    from exposure_app.ui import demo
+    from exposure_app.ui.app import build_window
 
     launched = []
-    monkeypatch.setattr(window_actions.subprocess, "Popen",
+    monkeypatch.setattr(demo.subprocess, "Popen",
                         lambda command, **kw: launched.append((command, kw)))
-    window = make_window(data_dir)
+    # the app wires "Try the demo" (the window knows nothing of the demo)
+    window = build_window(Profile(data_dir), secret_store=secret_store, tray=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
     window.welcome.try_demo.click()
     assert launched and launched[0][0][-1] == "--demo"
     assert launched[0][1] == {"start_new_session": True}
@@ -56,9 +62,11 @@ def test_try_the_demo_opens_it_in_another_process_or_says_why_not(make_window, d
     def refuse(command, **kw):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(window_actions.subprocess, "Popen", refuse)
+    monkeypatch.setattr(demo.subprocess, "Popen", refuse)
     window.welcome.try_demo.click()
     assert any("could not be started: Permission denied" in m for m in window.banner.messages())
+    window.close()
+    window.error_reporter.uninstall()
 
 
 def test_window_opens_without_ccxt_and_shows_the_figures(make_window, data_dir):
@@ -142,6 +150,44 @@ def test_pages_are_built_when_first_needed_and_get_the_latest_data(make_window, 
     assert window.stack.currentWidget() is holdings
     assert holdings.proxy.rowCount() == 2   # the data of the refresh before it existed
     assert window.pages.built("history") is None
+
+
+def test_the_first_frame_says_it_is_reading_then_the_figures_follow(qtbot, secret_store,
+                                                                     data_dir):
+    """The window is shown before the figures are read, and says so; nothing has to ask."""
+    from exposure_app.services.profile import Profile
+    from exposure_app.ui.main_window import MainWindow
+
+    _populate(data_dir)
+    window = MainWindow(Profile(data_dir), secret_store=secret_store)
+    qtbot.addWidget(window)
+    refreshed = []
+    window.state.refreshed.connect(refreshed.append)
+    assert window.stack.currentWidget() is window.reading   # nothing read yet
+    assert window.reading.text() == "Reading the portfolio…"
+    assert window.pages.built("overview") is None and not refreshed
+    window.show()
+    qtbot.waitUntil(lambda: bool(refreshed), timeout=5000)  # after the first frame
+    assert len(refreshed) == 1
+    assert window.stack.currentWidget() is window.overview
+    assert window.overview.net_worth.value.text() == "62,500.00 USD"
+    window.close()
+
+
+def test_a_page_asked_for_before_the_first_frame_gets_the_figures(qtbot, secret_store,
+                                                                 data_dir):
+    from exposure_app.services.profile import Profile
+    from exposure_app.ui.main_window import MainWindow
+
+    _populate(data_dir)
+    window = MainWindow(Profile(data_dir), secret_store=secret_store)   # never shown
+    qtbot.addWidget(window)
+    holdings = window.holdings     # needs the figures now: they are read at once
+    window.show_page("holdings")
+    assert window.stack.currentWidget() is holdings
+    assert holdings.proxy.rowCount() == 2
+    assert window.windowTitle().startswith("Exposure")
+    window.close()
 
 
 def test_the_sync_controller_starts_just_after_the_window_shows(qtbot, make_window, data_dir):
@@ -295,3 +341,26 @@ def test_settings_page_refuses_inverted_risk_thresholds(make_window, data_dir):
     assert not page.save()
     assert "must be below" in page.status.text()
     assert Settings.load(data_dir).risk_score_low == 10
+
+
+def test_sync_this_account_without_a_selection_points_to_the_accounts_page(make_window,
+                                                                           data_dir):
+    _populate(data_dir)
+    window = make_window(data_dir)
+    window.sync_one_action.trigger()
+    assert window.current_page_key() == "accounts"
+    assert "Select an account in Accounts first." in window.banner.messages()
+    assert not window.sync.is_running
+
+
+def test_the_overview_opens_the_checklist_dialog_for_a_test_withdrawal(make_window, data_dir):
+    from exposure_app.ui.dialogs.withdrawal_test_dialog import WithdrawalTestDialog
+
+    _populate(data_dir)
+    window = make_window(data_dir)
+    assert window.pages.built("checklist") is None
+    window.overview.test_withdrawal_requested.emit("binance")
+    dialogs = [d for d in window.findChildren(WithdrawalTestDialog) if d.isVisible()]
+    assert len(dialogs) == 1
+    assert dialogs[0].custodian.currentData() == "binance"
+    dialogs[0].reject()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -66,13 +66,12 @@ class NewsError(ValueError):
     """The text cannot be read as a news article; the message says why (one line)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One event the article seems to report, with the sentence it rests on.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reading:
+    """What an article says happened: one event, with the sentence it rests on.
 
     ``highlights`` are (start, end) offsets into ``evidence`` of the words that
-    made the reading (name, trigger, amount, date). ``date_stated`` is False
-    when the date fell back to the publication date.
+    made the reading (name, trigger, amount, date).
     """
 
     counterparty: str
@@ -85,10 +84,24 @@ class Candidate:
     amount_usd: Decimal | None = None
     period_days: int | None = None
     highlights: tuple[tuple[int, int], ...] = ()
+
+    def reading(self) -> dict[str, Any]:
+        """The :class:`Reading` fields alone, to build another kind of reading from this one."""
+        return {name: getattr(self, name) for name in _READING_FIELDS}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidate(Reading):
+    """A reading as the reader found it, with how it was found (to merge readings of one
+    article): ``date_stated`` is False when the date fell back to the publication date."""
+
     date_stated: bool = False
     named: bool = True
     from_headline: bool = False
     amount_is_floor: bool = False
+
+
+_READING_FIELDS = tuple(f.name for f in fields(Reading))
 
 
 @dataclass(slots=True)

@@ -19,17 +19,14 @@ from enum import StrEnum
 from typing import Any
 
 from exposure_app.domain.money import to_text
+from exposure_app.risk.entry_fields import MAX_SOURCES
 from exposure_app.risk.events import Category, RiskEvent
-from exposure_app.risk.news.reader import Candidate
+from exposure_app.risk.news.reader import Candidate, Reading
 
 EPISODE_DAYS = 3
 """Readings of one custodian and category this many days apart may be one episode."""
 AMOUNT_RATIO = Decimal("1.35")
 """Two figures within this ratio of each other are "similar" (sources round differently)."""
-MAX_SOURCES = 10
-
-Day = date
-"""A calendar day (an alias: records have a field named ``date``)."""
 
 
 class Status(StrEnum):
@@ -38,35 +35,20 @@ class Status(StrEnum):
     REJECTED = "rejected"
 
 
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """One proposed event with the evidence it rests on; ``id`` is 0 until stored."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Suggestion(Reading):
+    """One proposed event: a reading with its sources and review state; ``id`` is 0 until
+    stored."""
 
     id: int
     status: Status
-    counterparty: str
-    category: Category
-    date: Day
-    published: Day
-    title: str
-    evidence: str
     sources: tuple[str, ...]
-    confidence: float
-    amount_usd: Decimal | None = None
-    period_days: int | None = None
-    highlights: tuple[tuple[int, int], ...] = ()
     duplicate_of: str | None = None
     event_id: str | None = None
 
     @classmethod
     def from_candidate(cls, candidate: Candidate, source: str) -> Suggestion:
-        return cls(
-            id=0, status=Status.PENDING, counterparty=candidate.counterparty,
-            category=candidate.category, date=candidate.date, published=candidate.published,
-            title=candidate.title, evidence=candidate.evidence, sources=(source,),
-            confidence=candidate.confidence, amount_usd=candidate.amount_usd,
-            period_days=candidate.period_days, highlights=candidate.highlights,
-        )
+        return cls(id=0, status=Status.PENDING, sources=(source,), **candidate.reading())
 
     def with_source(self, other: Suggestion) -> Suggestion:
         """This suggestion with ``other``'s sources and any figure it lacked (one episode)."""
