@@ -437,3 +437,13 @@ def test_a_skewed_clock_is_refused_in_the_exchanges_words_then_adjusted_for(venu
     reading = run_adapter(emulator)
     assert read_by_wallet(reading.balances) == expected_holdings(venue, emulator)
     assert ("GET", venue.time_path) in emulator.requests
+
+
+@pytest.mark.parametrize("venue", venue_params(lambda v: bool(v.never_opened)))
+def test_accounts_never_opened_read_as_empty(venue, run_adapter):
+    emulator = venue.emulator(balances=[b for b in venue.portfolio
+                                        if b.wallet not in venue.never_opened])
+    reading = run_adapter(emulator)
+    assert set(reading.coverage) == venue.wallets and not reading.missing
+    assert {r.wallet for r in reading.balances} == (
+        {b.wallet for b in venue.portfolio} - venue.never_opened)

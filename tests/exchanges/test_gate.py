@@ -68,15 +68,6 @@ def test_the_cross_check_failing_leaves_the_wallets_read(run_adapter):
     assert set(reading.coverage) == WALLETS and not reading.missing
 
 
-def test_unopened_contract_accounts_read_as_empty(run_adapter):
-    emulator = VENUE.emulator()
-    emulator.account.balances = [b for b in emulator.account.balances
-                                 if b.wallet not in ("futures", "delivery", "options")]
-    reading = run_adapter(emulator, GateAdapter())
-    assert set(reading.coverage) == WALLETS
-    assert not {r.wallet for r in reading.balances} & {"futures", "delivery", "options"}
-
-
 def test_structure_without_expected_fields_is_rejected():
     client = ccxt.gate()
     with pytest.raises(BadResponseError, match="available"):

@@ -82,15 +82,6 @@ def test_a_stale_cached_account_id_is_forgotten(run_adapter):
     assert ACCOUNT_IDS_FACT not in facts   # the next sync reads the account list again
 
 
-def test_accounts_never_opened_read_as_empty(run_adapter):
-    emulator = VENUE.emulator()
-    emulator.account.balances = [b for b in emulator.account.balances
-                                 if b.wallet not in ("cross_margin", "futures", "futures_coinm")]
-    reading = run_adapter(emulator, HtxAdapter())
-    assert set(reading.coverage) == WALLETS
-    assert {r.wallet for r in reading.balances} == {"spot", "funding", "earn_flexible", "margin"}
-
-
 def test_structure_without_expected_fields_is_rejected():
     client = ccxt.htx()
     with pytest.raises(BadResponseError, match="balance"):

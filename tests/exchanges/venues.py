@@ -116,6 +116,8 @@ class Venue:
     # adjustment, and the time endpoint the adjustment asks
     skew_refusal: tuple[type[Exception], str] | None = None
     time_path: str | None = None
+    # wallets whose accounts a user may never have opened: read as empty, not missing
+    never_opened: frozenset[str] = frozenset()
 
     def credentials(self, **changes: str) -> dict[str, str]:
         creds = {"apiKey": self.api_key, "secret": self.secret}
@@ -378,6 +380,7 @@ GATE = Venue(
     ccxt_errors={**CCXT_ERRORS, FaultKind.MAINTENANCE: ccxt.ExchangeNotAvailable},
     reads_permissions=False,
     skew_refusal=(ccxt.AuthenticationError, "REQUEST_EXPIRED"), time_path="/api/v4/spot/time",
+    never_opened=frozenset({"futures", "delivery", "options"}),
 )
 
 HTX = Venue(
@@ -401,6 +404,7 @@ HTX = Venue(
     one_wallet=("/v5/account/balance", frozenset({"futures"})),
     ccxt_errors={**CCXT_ERRORS, FaultKind.MAINTENANCE: ccxt.OnMaintenance},
     skew_refusal=(ccxt.AuthenticationError, "Timestamp expired"), time_path="/v1/common/timestamp",
+    never_opened=frozenset({"cross_margin", "futures", "futures_coinm"}),
 )
 
 COINBASE_KEY = "organizations/3b910e93-aaaa/apiKeys/41f2-bbbb"
