@@ -3,7 +3,9 @@
 :func:`open_add_exchange` opens the dialog from the accounts page, picks the
 exchange once the list has loaded and fills the emulator's credentials, its
 loopback API URL and a short timeout; :func:`choose` and :func:`fill` are its
-two halves, for tests that look at the dialog in between.
+two halves, for tests that look at the dialog in between. :func:`save_refused`
+saves a key dialog (Add exchange or Replace API key) with a wrong secret and
+checks that the key test refused it without echoing the secret.
 """
 
 from __future__ import annotations
@@ -29,3 +31,14 @@ def open_add_exchange(qtbot, window, emulator):
     choose(qtbot, dialog, emulator.exchange_id)
     fill(dialog, emulator)
     return dialog
+
+
+def save_refused(qtbot, dialog, wrong_secret: str = "not-the-secret") -> str:
+    """Types ``wrong_secret``, saves, waits for the key test; returns the result text."""
+    dialog.fields.edits["secret"].setText(wrong_secret)
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
+    assert dialog.check.key_unusable
+    text = dialog.result_label.text()
+    assert wrong_secret not in text
+    return text
