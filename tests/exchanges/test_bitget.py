@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import expected_by_wallet, read_by_wallet
+from signed_venues import by_key, expected_by_wallet, read_by_wallet
 from venues import VENUES
 
 from exposure_app.domain.balances import PermissionLevel
@@ -20,9 +20,8 @@ VENUE = VENUES["bitget"]
 
 
 def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
-    emu = VENUE.emulator()
-    reading = VENUE.run(emu, BitgetAdapter().read_account)
-    rows = {(r.wallet, r.asset): r for r in reading.balances}
+    emu, reading = VENUE.full_read()
+    rows = by_key(reading.balances)
     assert rows["futures", "USDT"].lock_reason == "margin"
     eth = rows["earn_locked", "ETH"]
     assert parse_instant(eth.unlock_at) == parse_instant("2027-04-30")

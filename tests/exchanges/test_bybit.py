@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import ccxt
 import pytest
+from signed_venues import by_key
 from venues import VENUES
 
 from exposure_app.domain.timeutil import parse_instant
@@ -18,9 +19,8 @@ CREDS = VENUE.credentials()
 
 
 def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
-    emu = VENUE.emulator()
-    reading = VENUE.run(emu, BybitAdapter().read_account)
-    rows = {(r.wallet, r.asset): r for r in reading.balances}
+    emu, reading = VENUE.full_read()
+    rows = by_key(reading.balances)
     assert rows["spot", "BTC"].lock_reason == "open_orders"
     assert rows["funding", "USDT"].locked == D("10")
     eth = rows["staking", "ETH"]

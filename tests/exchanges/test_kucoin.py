@@ -19,8 +19,7 @@ CREDS = VENUE.credentials()
 
 
 def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
-    emu = VENUE.emulator()
-    reading = VENUE.run(emu, KucoinAdapter().read_account)
+    emu, reading = VENUE.full_read()
     rows = {(r.wallet, r.asset, r.lock_reason): r for r in reading.balances}
     assert parse_instant(rows["earn_locked", "USDT", "locked_earn"].unlock_at) == \
         parse_instant("2027-01-20")

@@ -7,20 +7,19 @@ from decimal import Decimal
 
 import ccxt
 import pytest
+from signed_venues import by_key
 from venues import VENUES
 
 from exposure_app.domain.timeutil import parse_instant
 from exposure_app.emulator.base import FaultKind
-from exposure_app.exchanges.adapters.okx import OkxAdapter
 
 D = Decimal
 VENUE = VENUES["okx"]
 
 
 def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
-    emu = VENUE.emulator()
-    reading = VENUE.run(emu, OkxAdapter().read_account)
-    rows = {(r.wallet, r.asset): r for r in reading.balances}
+    emu, reading = VENUE.full_read()
+    rows = by_key(reading.balances)
     assert rows["spot", "BTC"].lock_reason == "open_orders"
     eth = rows["staking", "ETH"]
     assert eth.lock_reason == "locked_earn"

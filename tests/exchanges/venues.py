@@ -153,6 +153,11 @@ class Venue:
         return run_client(self.exchange_id, emulator, self.adapter(),
                           self.credentials() if creds is None else creds, action, options=options)
 
+    def full_read(self) -> tuple[ExchangeEmulator, Any]:
+        """A fresh emulator of the venue's portfolio and its whole reading by the adapter."""
+        emulator = self.emulator()
+        return emulator, self.run(emulator, self.adapter().read_account)
+
     @property
     def wallets(self) -> frozenset[str]:
         return frozenset(spec.name for spec in self.adapter().wallets())
