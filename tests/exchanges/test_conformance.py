@@ -14,7 +14,12 @@ against the venue's loopback emulator (the table is in ``venues.py``):
   cache learnt again;
 * pagination: every page of a paged list is read;
 * the client's own checks where a venue has them: a wrong passphrase, a 429's
-  headers, a well-formed answer missing a field, prices from one tickers call.
+  headers, a well-formed answer missing a field, prices from one tickers call, a
+  skewed clock refused in the exchange's words then adjusted for, accounts never
+  opened read as empty.
+
+A venue takes part in a "where a venue has them" scenario by declaring the field
+it needs in ``venues.py`` (``wrong_password_words``, ``skew_refusal``, ...).
 
 Run one exchange's scenarios alone with ``pytest tests/exchanges/test_conformance.py -k kraken``.
 Per-exchange files keep only that exchange's quirks.
