@@ -38,6 +38,7 @@ from signed_venues import (
     expected_by_wallet,
     holdings_by_wallet,
     read_by_wallet,
+    second_sync,
     sync_through_service,
     unlock_dates,
 )
@@ -347,10 +348,7 @@ def test_the_account_mode_is_cached_between_syncs(venue, data_dir, store, secret
                                                   add_exchange_account):
     emulator = venue.emulator()
     account = add_exchange_account(store, "mode cache", emulator)
-    first, _ = sync_through_service(data_dir, store, secret_store, account.id)
-    assert first.status.value == "ok"
-    emulator.requests.clear()
-    second, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    second, snapshot = second_sync(data_dir, store, secret_store, account.id, emulator)
     assert second.status.value == "ok"
     assert _probes(venue, emulator) == 0
     assert store.exchange_state.facts(account.id)[venue.mode.fact] is (

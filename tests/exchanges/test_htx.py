@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import assert_complete_sync, by_key, sync_through_service
+from signed_venues import assert_complete_sync, by_key, second_sync
 from venues import VENUES
 
 from exposure_app.domain.balances import PermissionLevel
@@ -96,9 +96,6 @@ def test_a_second_sync_reuses_the_cached_account_ids(data_dir, store, secret_sto
                                                     add_exchange_account):
     emulator = VENUE.emulator()
     account = add_exchange_account(store, "HTX", emulator)
-    first, _ = sync_through_service(data_dir, store, secret_store, account.id)
-    assert first.status.value == "ok"
-    emulator.requests.clear()
-    again, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    again, snapshot = second_sync(data_dir, store, secret_store, account.id, emulator)
     assert assert_complete_sync(again, snapshot, coverage=WALLETS, emulator=emulator)
     assert ("GET", "/v1/account/accounts") not in emulator.requests
