@@ -17,8 +17,9 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
-from secret_service_helper import start_secret_service
+from secret_service_helper import report_with_secret_service
 
 # Loads every account's credentials from one thread each, all released together.
 CONCURRENT_LOADS = """
@@ -40,60 +41,54 @@ print(json.dumps(failures))
 """
 
 
-def main() -> int:
+def sync_many_accounts(out: dict[str, Any]) -> None:
+    """ACCOUNTS accounts stored, then ROUNDS fresh-process syncs and ROUNDS x 6 loads."""
     data_dir, base_url, accounts, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
         int(sys.argv[4])
     credentials = json.loads(sys.stdin.read())
-    daemon = start_secret_service()
-    out: dict[str, object] = {"statuses": [], "errors": [], "load_failures": []}
-    try:
-        env = dict(os.environ)
-        env.pop("PYTHON_KEYRING_BACKEND", None)   # keyring's own discovery, as on a desktop
-        from exposure_app.exchanges.client_factory import ConnectionOptions
-        from exposure_app.services.exchange_accounts import create_exchange_account
-        from exposure_app.storage.secrets import SecretStore, secret_ref_of
-        from exposure_app.storage.store import ProfileStore
+    out.update(statuses=[], errors=[], load_failures=[])
+    env = dict(os.environ)
+    env.pop("PYTHON_KEYRING_BACKEND", None)   # keyring's own discovery, as on a desktop
+    from exposure_app.exchanges.client_factory import ConnectionOptions
+    from exposure_app.services.exchange_accounts import create_exchange_account
+    from exposure_app.storage.secrets import SecretStore, secret_ref_of
+    from exposure_app.storage.store import ProfileStore
 
-        store = ProfileStore.open(data_dir)
-        secrets = SecretStore()
-        refs = []
-        for number in range(accounts):
-            account = create_exchange_account(
-                store, secrets, name=f"Binance {number}", exchange_id="binance",
-                credentials=credentials,
-                connection=ConnectionOptions(api_url=base_url, timeout_seconds=20),
-            )
-            refs.append(secret_ref_of(account))
-        store.close()
-        out["backend"] = secrets.description
-        for _ in range(rounds):
-            sync = subprocess.run(
-                [sys.executable, "-m", "exposure_app", "--data-dir", data_dir, "sync", "--json"],
-                capture_output=True, text=True, env=env, timeout=180,
-            )
-            try:
-                report = json.loads(sync.stdout)
-            except ValueError:
-                out["errors"].append(sync.stderr[-2000:])
-                continue
-            for item in report["accounts"]:
-                out["statuses"].append(item["status"])
-                if item["status"] != "ok":
-                    out["errors"].append(item.get("error"))
-        for _ in range(rounds * 6):
-            loads = subprocess.run([sys.executable, "-c", CONCURRENT_LOADS],
-                                   input=json.dumps(refs), capture_output=True, text=True,
-                                   env=env, timeout=120)
-            try:
-                out["load_failures"] += json.loads(loads.stdout.strip().splitlines()[-1])
-            except (ValueError, IndexError):
-                out["load_failures"].append(loads.stderr[-2000:])
-    finally:
-        daemon.terminate()
-        daemon.wait(timeout=10)
-    print(json.dumps(out))
-    return 0
+    store = ProfileStore.open(data_dir)
+    secrets = SecretStore()
+    refs = []
+    for number in range(accounts):
+        account = create_exchange_account(
+            store, secrets, name=f"Binance {number}", exchange_id="binance",
+            credentials=credentials,
+            connection=ConnectionOptions(api_url=base_url, timeout_seconds=20),
+        )
+        refs.append(secret_ref_of(account))
+    store.close()
+    out["backend"] = secrets.description
+    for _ in range(rounds):
+        sync = subprocess.run(
+            [sys.executable, "-m", "exposure_app", "--data-dir", data_dir, "sync", "--json"],
+            capture_output=True, text=True, env=env, timeout=180,
+        )
+        try:
+            report = json.loads(sync.stdout)
+        except ValueError:
+            out["errors"].append(sync.stderr[-2000:])
+            continue
+        for item in report["accounts"]:
+            out["statuses"].append(item["status"])
+            if item["status"] != "ok":
+                out["errors"].append(item.get("error"))
+    for _ in range(rounds * 6):
+        loads = subprocess.run([sys.executable, "-c", CONCURRENT_LOADS],
+                               input=json.dumps(refs), capture_output=True, text=True,
+                               env=env, timeout=120)
+        try:
+            out["load_failures"] += json.loads(loads.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            out["load_failures"].append(loads.stderr[-2000:])
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(report_with_secret_service(sync_many_accounts))

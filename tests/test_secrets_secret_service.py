@@ -39,13 +39,15 @@ def _require_tools() -> None:
     pytest.skip(message)
 
 
-def test_add_sync_remove_with_a_real_secret_service(tmp_path: Path):
+def _run_helper(tmp_path: Path, helper: str, *args: str, timeout: float) -> dict:
+    """Runs ``tests/<helper>`` on a private D-Bus session, a temporary home and a served
+    Binance emulator (its base URL follows ``tmp_path / "profile"`` on the command line),
+    with the credentials on stdin; returns the JSON object it printed last."""
     _require_tools()
     emu = BinanceEmulator(
         EmulatedAccount(API_KEY, SECRET, balances=[EmulatedBalance("spot", "BTC", 1)]),
         tickers={"BTC/USDT": 50000},
     )
-    data_dir = tmp_path / "profile"
     home = tmp_path / "home"
     home.mkdir()
     env = cli_env(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
@@ -54,14 +56,18 @@ def test_add_sync_remove_with_a_real_secret_service(tmp_path: Path):
     env.pop("PYTHON_KEYRING_BACKEND", None)
     with start_emulators([emu]):
         proc = subprocess.run(
-            ["dbus-run-session", "--", sys.executable,
-             str(REPO_ROOT / "tests" / "secret_service_helper.py"), str(data_dir),
-             str(emu.base_url)],
+            ["dbus-run-session", "--", sys.executable, str(REPO_ROOT / "tests" / helper),
+             str(tmp_path / "profile"), str(emu.base_url), *args],
             input=json.dumps({"apiKey": API_KEY, "secret": SECRET}),
-            capture_output=True, text=True, env=env, timeout=240, cwd=REPO_ROOT,
+            capture_output=True, text=True, env=env, timeout=timeout, cwd=REPO_ROOT,
         )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_add_sync_remove_with_a_real_secret_service(tmp_path: Path):
+    data_dir = tmp_path / "profile"
+    out = _run_helper(tmp_path, "secret_service_helper.py", timeout=240)
     assert out["backend"] == "keyring.backends.SecretService.Keyring"
     assert out["add"][0] == 0, out["add"]
     assert json.loads(out["stored"]) == {"apiKey": API_KEY, "secret": SECRET}
@@ -86,28 +92,9 @@ def test_many_accounts_sync_at_once_on_a_real_secret_service(tmp_path: Path):
     during iteration"); unserialised, about one fresh process in six lost one
     account's credentials ("No usable keyring was found") with 12 accounts.
     """
-    _require_tools()
     accounts, rounds = 12, 4
-    emu = BinanceEmulator(
-        EmulatedAccount(API_KEY, SECRET, balances=[EmulatedBalance("spot", "BTC", 1)]),
-        tickers={"BTC/USDT": 50000},
-    )
-    home = tmp_path / "home"
-    home.mkdir()
-    env = cli_env(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
-                  XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"))
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    env.pop("PYTHON_KEYRING_BACKEND", None)
-    with start_emulators([emu]):
-        proc = subprocess.run(
-            ["dbus-run-session", "--", sys.executable,
-             str(REPO_ROOT / "tests" / "secret_service_sync_helper.py"),
-             str(tmp_path / "profile"), str(emu.base_url), str(accounts), str(rounds)],
-            input=json.dumps({"apiKey": API_KEY, "secret": SECRET}),
-            capture_output=True, text=True, env=env, timeout=500, cwd=REPO_ROOT,
-        )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = _run_helper(tmp_path, "secret_service_sync_helper.py", str(accounts), str(rounds),
+                      timeout=500)
     assert out["backend"] == "keyring.backends.SecretService.Keyring"
     assert out["errors"] == [] and out["load_failures"] == []
     assert out["statuses"] == ["ok"] * (accounts * rounds)

@@ -9,6 +9,8 @@ import pytest
 
 from .test_watch_input import MNEMONIC, XPRV_44, ZPUB_84
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 WIF = "KwdMAjGmerYanjeui5SHS7JkmpZvVipYvB2LJGU1ZxJwYvP98617"
 HEX_KEY = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
 

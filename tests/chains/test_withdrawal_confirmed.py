@@ -27,6 +27,8 @@ from exposure_app.services.withdrawal_confirmations import (
 )
 from exposure_app.storage.secrets import SecretStore, memory_keyring
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 D = Decimal
 ADDRESS = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
 KEY = "asset:binance:BTC"

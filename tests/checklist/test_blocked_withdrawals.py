@@ -8,6 +8,8 @@ import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
+
 from exposure_app.cli.main import run_cli
 from exposure_app.domain.checklist_rows import flatten
 from exposure_app.domain.models import AccountKind
@@ -15,6 +17,8 @@ from exposure_app.services.checklist_service import build_checklist, view_checkl
 from exposure_app.services.manual_holdings import set_holding
 from exposure_app.services.reports import ReportOptions, write_report
 from exposure_app.services.settings import Settings
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
 
 RECORDED = datetime(2022, 11, 1, 12, tzinfo=UTC)
 BEFORE_HALT = datetime(2022, 11, 7, 23, tzinfo=UTC)       # FTX halted withdrawals on 2022-11-08

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from exposure_app.storage.store import ProfileStore
 from tests.checklist.helpers import populate
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
 
 
 def test_checklist_json_tick_note_and_reminders(data_dir, run_cli):

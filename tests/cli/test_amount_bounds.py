@@ -9,6 +9,8 @@ import pytest
 
 from exposure_app.domain.money import AmountError, parse_decimal, to_text
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 HOSTILE = ["1E+999999999", "1E-999999999", "1E-99999999999", "1e400", "1e-400",
            "9" * 5000, "0." + "0" * 200 + "1"]
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import pytest
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 
 def ok(result):
     assert result.returncode == 0, result.stderr

@@ -6,8 +6,12 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from exposure_app.services.settings import Settings
 from tests.services.market_fixtures import start_market
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
 
 
 def test_prices_update_and_show_current_and_dated(run_cli, data_dir):

@@ -6,8 +6,12 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from exposure_app.cli.main import run_cli
 from exposure_app.services.profile import ENV_DATA_DIR
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
 
 
 def _cli(*args: str) -> tuple[int, str, str]:

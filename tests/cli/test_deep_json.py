@@ -10,6 +10,8 @@ from exposure_app.domain.json_limits import JsonError, loads_bounded
 from exposure_app.emulator.http_faults import FaultServer
 from exposure_app.services.reserve_feed import ReserveFetchError, fetch_protocol_json
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 DEEP = '{"version": 1, "events": ' + "[" * 100_000 + "]" * 100_000 + "}"
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 FORMULA = "=cmd|' /C calc'!A0"
 
 

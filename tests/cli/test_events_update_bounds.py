@@ -9,6 +9,8 @@ import pytest
 
 from exposure_app.emulator.http_faults import FaultServer
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 FEED = json.dumps({"version": 1, "events": []}).encode()
 
 

@@ -18,6 +18,8 @@ import pytest
 
 from exposure_app.cli.main import build_parser, run_cli
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 HOLDINGS = """date,account,asset,amount,price
 2022-11-01,FTX main,BTC,1,20000
 2022-11-01,Ledger,BTC,1,20000

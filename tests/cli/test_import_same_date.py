@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 
 def _write(path, rows: str):
     path.write_text("date,account,asset,amount,price\n" + rows, encoding="utf-8")

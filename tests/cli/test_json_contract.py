@@ -21,15 +21,9 @@ from exposure_app.cli.main import run_cli
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
 from exposure_app.emulator.binance import BinanceEmulator
 from exposure_app.services.checklist_service import ALL
+from tests.risk.helpers import FTX_HOLDINGS
 
 from .json_schemas import SCHEMAS
-
-HOLDINGS = """date,account,asset,amount,price
-2022-11-01,FTX main,BTC,1,20000
-2022-11-01,FTX main,USDT,5000,1
-2022-11-01,Ledger,BTC,1,20000
-2022-11-01,Ledger,FTT,100,25
-"""
 
 
 class Cli:
@@ -85,7 +79,7 @@ def test_every_command_prints_its_documented_json(cli, binance, tmp_path):
     assert cli("accounts", "add-manual", "FTX main", "--custodian", "ftx")[0] == 0
     assert cli("accounts", "add-wallet", "Ledger")[0] == 0
     csv = tmp_path / "holdings.csv"
-    csv.write_text(HOLDINGS, encoding="utf-8")
+    csv.write_text(FTX_HOLDINGS, encoding="utf-8")
     assert cli.json("import holdings", "import", "holdings", str(csv))["rows"] == 4
     added = cli.json("accounts add-exchange", "accounts", "add-exchange", "Binance main",
                      "--exchange", "binance", "--api-url", binance.base_url, "--timeout", "5",

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from exposure_app.services.settings import Settings
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
 
 BROKEN = '{"base_currency": "EUR", "dust_threshold": "5", "proxy": "http://127.0.0.1:3128",\n'
 

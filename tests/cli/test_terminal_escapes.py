@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 ESC_TITLE = "Hack\x1b]0;pwned\x07\x1b[2J\rsafe\nline"
 ESC_NAME = "Main\x1b[31m red\r\x9b"
 

@@ -1,16 +1,10 @@
-"""Fixtures shared by the exchange tests.
+"""Fixtures shared by the exchange tests (``memory_keyring``, ``secret_store``,
+``emulator_server`` and ``add_exchange_account`` are the whole suite's, in
+``tests/conftest.py``).
 
-* ``memory_keyring``: the process keyring replaced by an in-memory backend
-  (restored afterwards); returns the backend (``.entries`` to inspect).
-* ``secret_store``: a :class:`SecretStore` on that backend.
-* ``emulator_server``: a started :class:`EmulatorServer`; ``server.add(emu)``
-  serves an emulator and sets ``emu.base_url``. Stopped after the test.
 * ``run_adapter``: ``run_adapter(emu, adapter=None, credentials=None, ...)``
   builds the real ccxt client with ``build_client`` pointed at ``emu`` and
   runs ``adapter.read_account`` (or ``action(client)``) in ``asyncio.run``.
-* ``add_exchange_account``: ``add_exchange_account(store, name, emu)`` adds an
-  ``exchange_api`` account pointed at ``emu`` with its credentials in the
-  memory keyring, through the same service the CLI uses (no key test).
 """
 
 from __future__ import annotations
@@ -21,44 +15,10 @@ from typing import Any
 
 import pytest
 
-from exposure_app.emulator.base import EmulatorServer, ExchangeEmulator
+from exposure_app.emulator.base import ExchangeEmulator
 from exposure_app.exchanges.adapters.base import ExchangeAdapter
 from exposure_app.exchanges.adapters.registry import adapter_for
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
-from exposure_app.storage.secrets import SecretStore
-from exposure_app.storage.secrets import memory_keyring as new_memory_keyring
-
-
-@pytest.fixture
-def memory_keyring_backend():
-    import keyring
-
-    previous = keyring.get_keyring()
-    backend = new_memory_keyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def memory_keyring(memory_keyring_backend):
-    return memory_keyring_backend
-
-
-@pytest.fixture
-def secret_store(memory_keyring_backend) -> SecretStore:
-    return SecretStore(memory_keyring_backend)
-
-
-@pytest.fixture
-def emulator_server():
-    server = EmulatorServer()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def run_adapter_on(
@@ -104,26 +64,3 @@ def run_adapter(emulator_server):
         return run_adapter_on(emulator, adapter, **kwargs)
 
     return run
-
-
-@pytest.fixture
-def add_exchange_account(memory_keyring_backend, emulator_server):
-    """``add(store, name, emu, **options)`` -> Account pointed at ``emu`` (served if needed)."""
-    from exposure_app.services.exchange_accounts import create_exchange_account
-
-    def add(store, name: str, emulator: ExchangeEmulator, *, timeout_seconds: float = 5.0,
-            exchange_id: str | None = None):
-        if emulator.base_url is None:
-            emulator_server.add(emulator, key=f"{name}-{id(emulator)}")
-        return create_exchange_account(
-            store,
-            SecretStore(memory_keyring_backend),
-            name=name,
-            exchange_id=exchange_id or emulator.exchange_id,
-            credentials=emulator.account.credentials(),
-            connection=ConnectionOptions(
-                api_url=emulator.base_url, timeout_seconds=timeout_seconds
-            ),
-        )
-
-    return add

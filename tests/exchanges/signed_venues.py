@@ -96,6 +96,16 @@ def sync_through_service(data_dir, store, secret_store, account_id: int):
     return result, snapshot
 
 
+def second_sync(data_dir, store, secret_store, account_id: int, emulator: ExchangeEmulator):
+    """Syncs ``account_id`` twice through the service (the first must be ``ok``) and returns
+    the second's (result, snapshot), with ``emulator.requests`` holding its requests only:
+    for what a sync caches for the next one."""
+    first, _ = sync_through_service(data_dir, store, secret_store, account_id)
+    assert first.status.value == "ok", first.error
+    emulator.requests.clear()
+    return sync_through_service(data_dir, store, secret_store, account_id)
+
+
 def holdings_by_wallet(snapshot) -> dict[tuple[str, str], tuple]:
     """(wallet, asset) -> (free, locked) over a stored snapshot's holdings."""
     result: dict[tuple[str, str], list[Decimal]] = {}

@@ -10,8 +10,16 @@ against the venue's loopback emulator (the table is in ``venues.py``):
   reads normally once the fault is gone, clock skew is recovered;
 * a bad body (HTML, empty, broken JSON) is never read as an empty wallet;
 * partial coverage: a wallet the key may not read is missing with the reason;
-* unified/classic mode detection, cached between syncs;
-* pagination: every page of a paged list is read.
+* unified/classic mode detection in either mode, cached between syncs, a stale
+  cache learnt again;
+* pagination: every page of a paged list is read;
+* the client's own checks where a venue has them: a wrong passphrase, a 429's
+  headers, a well-formed answer missing a field, prices from one tickers call, a
+  skewed clock refused in the exchange's words then adjusted for, accounts never
+  opened read as empty.
+
+A venue takes part in a "where a venue has them" scenario by declaring the field
+it needs in ``venues.py`` (``wrong_password_words``, ``skew_refusal``, ...).
 
 Run one exchange's scenarios alone with ``pytest tests/exchanges/test_conformance.py -k kraken``.
 Per-exchange files keep only that exchange's quirks.
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 import ccxt
 import pytest
@@ -29,6 +38,7 @@ from signed_venues import (
     expected_by_wallet,
     holdings_by_wallet,
     read_by_wallet,
+    second_sync,
     sync_through_service,
     unlock_dates,
 )
@@ -37,7 +47,7 @@ from venues import VENUES, Venue, venue_params
 from exposure_app.domain.balances import PermissionLevel
 from exposure_app.domain.timeutil import parse_instant
 from exposure_app.emulator.base import FaultKind
-from exposure_app.exchanges.errors import ErrorKind, SyncError
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
 
 EXPECTED_KIND = {
     FaultKind.AUTH: "auth",
@@ -260,19 +270,67 @@ def _probes(venue: Venue, emulator) -> int:
     return count - 1 if venue.mode.probe_reads_permissions else count
 
 
-@pytest.mark.parametrize("venue", venue_params(lambda v: v.mode is not None))
-def test_the_mode_is_detected_once_and_reported_as_a_fact(venue, run_adapter):
-    emulator = venue.emulator()
+def _emulator_in_mode(venue: Venue, unified: bool):
+    """The venue's emulator in the ``unified`` mode: its portfolio in its own mode,
+    the mode's other portfolio in the other."""
+    if unified is venue.emulator_kwargs["unified"]:
+        return venue.emulator()
+    return venue.emulator(balances=venue.mode.other_portfolio, unified=unified)
+
+
+_MODE_VENUES = venue_params(lambda v: v.mode is not None)
+
+
+@pytest.mark.parametrize("unified", [True, False], ids=["unified", "classic"])
+@pytest.mark.parametrize("venue", _MODE_VENUES)
+def test_the_mode_is_detected_once_and_reported_as_a_fact(venue, unified, run_adapter):
+    emulator = _emulator_in_mode(venue, unified)
     adapter = venue.adapter()
 
     async def action(client):
         return await adapter.read_account(fast(client)), adapter.detected_facts(client)
 
     reading, facts = run_adapter(emulator, adapter, action=action)
+    assert set(reading.coverage) == venue.wallets and dict(reading.missing) == {}
     assert read_by_wallet(reading.balances) == expected_by_wallet(emulator.account.balances)
-    assert facts[venue.mode.fact] is venue.emulator_kwargs["unified"]
+    assert facts[venue.mode.fact] is unified
     assert _probes(venue, emulator) in (0, 1)   # bybit learns it from the key check itself
-    assert [p for _, p in emulator.requests].count(venue.mode.probe_path) == 1
+    paths = [p for _, p in emulator.requests]
+    assert paths.count(venue.mode.probe_path) == 1
+    if unified:
+        assert not [p for p in paths if p.startswith(venue.mode.classic_paths)]
+    if venue.reads_permissions:
+        assert reading.permissions.level is PermissionLevel.READ_ONLY
+
+
+@pytest.mark.parametrize("venue", venue_params(lambda v: v.mode is not None
+                                               and v.mode.relearns_stale))
+def test_a_stale_cached_classic_mode_is_learnt_again_on_a_unified_account(venue, run_adapter):
+    emulator = _emulator_in_mode(venue, unified=True)
+    adapter = venue.adapter()
+
+    async def action(client):
+        return await adapter.read_account(fast(client)), adapter.detected_facts(client)
+
+    reading, facts = run_adapter(emulator, adapter, action=action,
+                                 options=adapter.client_options({venue.mode.fact: False}))
+    assert dict(reading.missing) == {}
+    assert read_by_wallet(reading.balances) == expected_by_wallet(emulator.account.balances)
+    assert facts[venue.mode.fact] is True
+
+
+@pytest.mark.parametrize("venue", venue_params(lambda v: v.mode is not None
+                                               and v.mode.priced_by is not None))
+def test_a_unified_account_syncs_with_the_exchanges_prices(venue, data_dir, store, secret_store,
+                                                           add_exchange_account):
+    emulator = _emulator_in_mode(venue, unified=True)
+    account = add_exchange_account(store, f"{venue.exchange_id} unified", emulator)
+    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    assert result.status.value == "ok", result
+    assert holdings_by_wallet(snapshot) == expected_by_wallet(emulator.account.balances)
+    assert result.unpriced_assets == ()
+    assert all(h.price is not None for h in snapshot.holdings)
+    assert venue.mode.priced_by in [p for _, p in emulator.requests]
 
 
 @pytest.mark.parametrize("venue", venue_params(lambda v: v.mode is not None))
@@ -290,10 +348,7 @@ def test_the_account_mode_is_cached_between_syncs(venue, data_dir, store, secret
                                                   add_exchange_account):
     emulator = venue.emulator()
     account = add_exchange_account(store, "mode cache", emulator)
-    first, _ = sync_through_service(data_dir, store, secret_store, account.id)
-    assert first.status.value == "ok"
-    emulator.requests.clear()
-    second, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    second, snapshot = second_sync(data_dir, store, secret_store, account.id, emulator)
     assert second.status.value == "ok"
     assert _probes(venue, emulator) == 0
     assert store.exchange_state.facts(account.id)[venue.mode.fact] is (
@@ -320,3 +375,78 @@ def test_every_page_of_a_paged_list_is_read(venue, run_adapter):
     assert {r.unlock_at[:10] for r in rows if r.unlock_at} == {
         b.unlock_at for b in paging.balances if b.unlock_at}
     assert len([p for _, p in emulator.requests if p.endswith(paging.path)]) == paging.requests
+
+
+# -- the client's own checks, where a venue has them ------------------------------------------------
+
+
+@pytest.mark.parametrize("venue", venue_params(lambda v: v.wrong_password_words is not None))
+def test_a_wrong_passphrase_is_an_authentication_error(venue, run_adapter):
+    wrong = venue.credentials(password="wrong")
+    with pytest.raises(ccxt.AuthenticationError, match=re.escape(venue.wrong_password_words)):
+        run_adapter(venue.emulator(), credentials=wrong,
+                    action=lambda client: _raise_first_error(venue, fast(client)))
+
+
+@pytest.mark.parametrize("venue", venue_params(lambda v: v.rate_limit_headers is not None))
+def test_a_rate_limit_answers_429_with_retry_after(venue, run_adapter):
+    emulator = venue.emulator()
+    emulator.inject(FaultKind.RATE_LIMIT, retry_after=7)
+
+    async def action(client):
+        try:
+            await _raise_first_error(venue, fast(client))
+        except ccxt.RateLimitExceeded:
+            return client.last_response_headers
+        raise AssertionError("no rate limit error")
+
+    headers = run_adapter(emulator, action=action)
+    assert headers["Retry-After"] == "7"
+    for name, value in venue.rate_limit_headers.items():
+        assert headers[name] == value
+
+
+@pytest.mark.parametrize("venue", venue_params(lambda v: v.short_body is not None))
+def test_an_answer_missing_a_needed_field_is_rejected(venue, run_adapter):
+    short = venue.short_body
+    adapter = venue.adapter()
+
+    async def action(client):
+        async def answer(params=None):
+            return dict(short.body)
+        setattr(client, short.client_method, answer)
+        return await getattr(adapter, short.reader)(fast(client))
+
+    with pytest.raises(BadResponseError, match=short.words):
+        run_adapter(venue.emulator(), adapter, action=action)
+
+
+@pytest.mark.parametrize("venue", venue_params(lambda v: v.ticker_params is not None))
+def test_prices_come_from_one_tickers_call(venue, run_adapter):
+    tickers = run_adapter(venue.emulator(), action=lambda client: fast(client).fetch_tickers(
+        None, dict(venue.ticker_params)))
+    for symbol, price in venue.tickers.items():
+        assert Decimal(str(tickers[symbol]["last"])) == price, symbol
+
+
+@pytest.mark.parametrize("venue", venue_params(lambda v: v.skew_refusal is not None))
+def test_a_skewed_clock_is_refused_in_the_exchanges_words_then_adjusted_for(venue, run_adapter):
+    emulator = venue.emulator()
+    emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=900_000)
+    error, words = venue.skew_refusal
+    with pytest.raises(error, match=re.escape(words) if words else None):
+        run_adapter(emulator, action=lambda client: _raise_first_error(venue, fast(client)))
+    # the adapter's one retry turns on ccxt's time adjustment and reads everything
+    reading = run_adapter(emulator)
+    assert read_by_wallet(reading.balances) == expected_holdings(venue, emulator)
+    assert ("GET", venue.time_path) in emulator.requests
+
+
+@pytest.mark.parametrize("venue", venue_params(lambda v: bool(v.never_opened)))
+def test_accounts_never_opened_read_as_empty(venue, run_adapter):
+    emulator = venue.emulator(balances=[b for b in venue.portfolio
+                                        if b.wallet not in venue.never_opened])
+    reading = run_adapter(emulator)
+    assert set(reading.coverage) == venue.wallets and not reading.missing
+    assert {r.wallet for r in reading.balances} == (
+        {b.wallet for b in venue.portfolio} - venue.never_opened)

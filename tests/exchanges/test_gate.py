@@ -16,21 +16,13 @@ from exposure_app.exchanges.adapters.gate import GateAdapter, parse_contract_acc
 from exposure_app.exchanges.errors import BadResponseError
 
 D = Decimal
-
-
 VENUE = VENUES["gate"]
 WALLETS = VENUE.wallets
 
 
-_emulator = VENUE.emulator
-
-
-
 def test_portfolio_over_every_wallet_type(run_adapter):
-    emulator = _emulator()
-    reading = run_adapter(emulator, GateAdapter())
-    assert set(reading.coverage) == WALLETS
-    assert not reading.missing
+    emulator = VENUE.emulator()
+    reading = run_adapter(emulator, GateAdapter())   # every wallet read: test_conformance.py
     got = by_key(reading.balances)
     expected = {
         ("spot", "BTC"): (D("0.5"), D("0.2")),
@@ -59,7 +51,7 @@ def test_portfolio_over_every_wallet_type(run_adapter):
 
 
 def test_an_account_gate_values_but_no_wallet_reads_is_named_missing(run_adapter):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     emulator.account.balances.append(EmulatedBalance("quant", "USDT", D("250")))
     reading = run_adapter(emulator, GateAdapter())
     assert set(reading.coverage) == WALLETS
@@ -70,19 +62,10 @@ def test_an_account_gate_values_but_no_wallet_reads_is_named_missing(run_adapter
 
 
 def test_the_cross_check_failing_leaves_the_wallets_read(run_adapter):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     emulator.inject(FaultKind.SERVER_ERROR, path_prefix="/api/v4/wallet/total_balance")
     reading = run_adapter(emulator, GateAdapter())
     assert set(reading.coverage) == WALLETS and not reading.missing
-
-
-def test_unopened_contract_accounts_read_as_empty(run_adapter):
-    emulator = _emulator()
-    emulator.account.balances = [b for b in emulator.account.balances
-                                 if b.wallet not in ("futures", "delivery", "options")]
-    reading = run_adapter(emulator, GateAdapter())
-    assert set(reading.coverage) == WALLETS
-    assert not {r.wallet for r in reading.balances} & {"futures", "delivery", "options"}
 
 
 def test_structure_without_expected_fields_is_rejected():
@@ -96,25 +79,14 @@ def test_structure_without_expected_fields_is_rejected():
 
 
 def test_a_key_without_read_permission_is_refused(run_adapter):
-    emulator = _emulator(permissions=frozenset())
+    emulator = VENUE.emulator(permissions=frozenset())
     adapter = GateAdapter()
     with pytest.raises(ccxt.PermissionDenied, match="FORBIDDEN"):
         run_adapter(emulator, adapter, action=adapter.read_spot)
 
 
-def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
-    emulator = _emulator()
-    adapter = GateAdapter()
-    emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=300_000)
-    with pytest.raises(ccxt.AuthenticationError, match="REQUEST_EXPIRED"):
-        run_adapter(emulator, adapter, action=adapter.read_spot)
-    reading = run_adapter(emulator, adapter)
-    assert by_key(reading.balances)[("spot", "BTC")].total == D("0.5")
-    assert ("GET", "/api/v4/spot/time") in emulator.requests
-
-
 def test_rate_limit_headers_are_sent(run_adapter):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     adapter = GateAdapter()
 
     async def action(client):
@@ -131,7 +103,7 @@ def test_sync_service_stores_a_partial_snapshot_naming_the_unread_account(
     from exposure_app.services.sync_service import sync_blocking
     from exposure_app.storage.secrets import SecretStore
 
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     emulator.account.balances.append(EmulatedBalance("quant", "USDT", D("250")))
     account = add_exchange_account(store, "Gate with bots", emulator)
     report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring),
@@ -145,7 +117,7 @@ def test_sync_service_stores_a_partial_snapshot_naming_the_unread_account(
 
 
 def test_dual_orders_are_read_over_every_page(run_adapter):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     emulator.account.balances.append(
         EmulatedBalance("earn_locked", "ETH", D("0"), locked=D("1.5"), unlock_at="2027-02-01"))
     adapter = GateAdapter()
@@ -160,7 +132,7 @@ def test_dual_orders_are_read_over_every_page(run_adapter):
 def test_one_settle_currency_failing_keeps_the_other(run_adapter):
     """Issue 15, point 27: BTC-settled futures answering 404 keeps the USDT-settled
     account, names only the failed one, and a 404 is not called a server error."""
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     emulator.inject(FaultKind.NOT_FOUND, path_prefix="/api/v4/futures/btc/accounts")
     reading = run_adapter(emulator, GateAdapter())
     assert set(reading.coverage) == WALLETS - {"futures_coinm"}

@@ -6,11 +6,10 @@ from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import assert_complete_sync, by_key, sync_through_service
+from signed_venues import assert_complete_sync, by_key, second_sync
 from venues import VENUES
 
 from exposure_app.domain.balances import PermissionLevel
-from exposure_app.emulator.base import FaultKind
 from exposure_app.exchanges.adapters.htx import (
     ACCOUNT_IDS_CHECKED_FACT,
     ACCOUNT_IDS_FACT,
@@ -21,22 +20,14 @@ from exposure_app.exchanges.adapters.htx import (
 from exposure_app.exchanges.errors import BadResponseError
 
 D = Decimal
-
-
 VENUE = VENUES["htx"]
 WALLETS = VENUE.wallets
 
 
-_emulator = VENUE.emulator
-
-
-
 def test_portfolio_over_every_wallet_type(run_adapter):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     adapter = HtxAdapter()
-    reading = run_adapter(emulator, adapter)
-    assert set(reading.coverage) == WALLETS
-    assert not reading.missing
+    reading = run_adapter(emulator, adapter)   # every wallet read: test_conformance.py
     got = {key: (r.total, r.locked) for key, r in by_key(reading.balances).items()}
     assert got == {
         ("spot", "BTC"): (D("0.25"), D("0.05")),
@@ -55,7 +46,7 @@ def test_portfolio_over_every_wallet_type(run_adapter):
 
 
 def test_cached_account_ids_skip_the_account_list(run_adapter):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     adapter = HtxAdapter()
 
     async def first(client):
@@ -75,7 +66,7 @@ def test_cached_account_ids_skip_the_account_list(run_adapter):
 
 
 def test_a_stale_cached_account_id_is_forgotten(run_adapter):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     adapter = HtxAdapter()
     import time
 
@@ -91,15 +82,6 @@ def test_a_stale_cached_account_id_is_forgotten(run_adapter):
     assert ACCOUNT_IDS_FACT not in facts   # the next sync reads the account list again
 
 
-def test_accounts_never_opened_read_as_empty(run_adapter):
-    emulator = _emulator()
-    emulator.account.balances = [b for b in emulator.account.balances
-                                 if b.wallet not in ("cross_margin", "futures", "futures_coinm")]
-    reading = run_adapter(emulator, HtxAdapter())
-    assert set(reading.coverage) == WALLETS
-    assert {r.wallet for r in reading.balances} == {"spot", "funding", "earn_flexible", "margin"}
-
-
 def test_structure_without_expected_fields_is_rejected():
     client = ccxt.htx()
     with pytest.raises(BadResponseError, match="balance"):
@@ -110,24 +92,10 @@ def test_structure_without_expected_fields_is_rejected():
         parse_contract_balance(client, "<html></html>")
 
 
-def test_clock_skew_is_fixed_by_the_time_adjustment(run_adapter):
-    emulator = _emulator()
-    adapter = HtxAdapter()
-    emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=900_000)
-    with pytest.raises(ccxt.AuthenticationError, match="Timestamp expired"):
-        run_adapter(emulator, adapter, action=adapter.read_isolated_margin)
-    reading = run_adapter(emulator, adapter)
-    assert by_key(reading.balances)[("futures", "USDT")].total == D("500")
-    assert ("GET", "/v1/common/timestamp") in emulator.requests
-
-
 def test_a_second_sync_reuses_the_cached_account_ids(data_dir, store, secret_store,
                                                     add_exchange_account):
-    emulator = _emulator()
+    emulator = VENUE.emulator()
     account = add_exchange_account(store, "HTX", emulator)
-    first, _ = sync_through_service(data_dir, store, secret_store, account.id)
-    assert first.status.value == "ok"
-    emulator.requests.clear()
-    again, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
+    again, snapshot = second_sync(data_dir, store, secret_store, account.id, emulator)
     assert assert_complete_sync(again, snapshot, coverage=WALLETS, emulator=emulator)
     assert ("GET", "/v1/account/accounts") not in emulator.requests

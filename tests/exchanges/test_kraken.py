@@ -37,7 +37,6 @@ async def _read_all(client, adapter):
     return list(reading.balances)
 
 
-
 def test_portfolio_over_every_wallet_folds_suffixes_and_locks_staking():
     emulator = _emulator()
     rows = _run(emulator, _read_all)
@@ -118,10 +117,6 @@ def test_held_cash_joins_the_spot_row_as_locked():
         ("spot", "USD", D("120.5"), D("20"), "held")]
 
 
-async def _read_raw(client, adapter):
-    return await adapter.read_balance_ex(client)
-
-
 def test_structure_without_balance_field_is_rejected():
     from exposure_app.exchanges.adapters.kraken import parse_balance_ex
 
@@ -132,25 +127,6 @@ def test_structure_without_balance_field_is_rejected():
         parse_balance_ex(client, {"error": []})
     with pytest.raises(BadResponseError):
         parse_balance_ex(client, "<html>captive portal</html>")
-
-
-def test_clock_skew_rejects_the_nonce_until_time_difference_is_adjusted():
-    emulator = _emulator()
-    emulator.inject(FaultKind.CLOCK_SKEW, skew_ms=120_000)
-    with pytest.raises(ccxt.InvalidNonce):
-        _run(emulator, _read_raw)
-
-    # the framework's one retry turns on ccxt's time adjustment and succeeds
-    reading = _run(emulator, lambda client, adapter: adapter.read_account(client))
-    assert by_key(reading.balances)[("spot", "BTC")].total == D("1")
-    assert ("GET", "/0/public/Time") in emulator.requests
-
-
-def test_public_tickers_price_the_holdings():
-    emulator = _emulator()
-    tickers = _run(emulator, lambda client, adapter: client.fetch_tickers())
-    assert tickers["BTC/USD"]["last"] == 60000
-    assert tickers["DOT/USD"]["last"] == 5
 
 
 def test_a_stored_secret_that_cannot_sign_fails_the_sync_with_what_to_do(

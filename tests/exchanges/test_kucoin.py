@@ -1,4 +1,5 @@
-"""KuCoin: the real ccxt client against the loopback KuCoin emulator."""
+"""KuCoin's own quirks (the shared scenarios are in test_conformance.py): the real
+ccxt client against the loopback KuCoin emulator."""
 
 from __future__ import annotations
 
@@ -6,30 +7,19 @@ from decimal import Decimal
 
 import ccxt
 import pytest
-from signed_venues import expected_by_wallet, holdings_by_wallet, read_by_wallet, sync_through_service
 from venues import VENUES
 
 from exposure_app.domain.timeutil import parse_instant
-from exposure_app.emulator.base import EmulatedBalance, FaultKind
+from exposure_app.emulator.base import FaultKind
 from exposure_app.exchanges.adapters.kucoin import KucoinAdapter
-from exposure_app.exchanges.errors import BadResponseError
 
 D = Decimal
 VENUE = VENUES["kucoin"]
 CREDS = VENUE.credentials()
-WALLETS = VENUE.wallets
 
 
-emulator = VENUE.emulator
-run = VENUE.run
-
-
-def test_every_wallet_is_read_with_exact_totals_and_locks():
-    emu = emulator()
-    reading = run(emu, KucoinAdapter().read_account)
-    assert set(reading.coverage) == WALLETS
-    assert dict(reading.missing) == {}
-    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
+def test_a_full_read_keeps_the_exchanges_lock_reasons_dates_and_calls():
+    emu, reading = VENUE.full_read()
     rows = {(r.wallet, r.asset, r.lock_reason): r for r in reading.balances}
     assert parse_instant(rows["earn_locked", "USDT", "locked_earn"].unlock_at) == \
         parse_instant("2027-01-20")
@@ -46,93 +36,31 @@ def test_every_wallet_is_read_with_exact_totals_and_locks():
     assert "/api/v2/symbols" not in paths
 
 
-def test_wrong_passphrase_is_an_authentication_error():
-    emu = emulator()
-    with pytest.raises(ccxt.AuthenticationError, match="400004"):
-        run(emu, KucoinAdapter().read_margin, creds=dict(CREDS, password="wrong"))
-
-
 def test_broken_accounts_body_makes_spot_and_funding_missing_not_empty():
-    emu = emulator()
+    emu = VENUE.emulator()
     emu.inject(FaultKind.HTML_200, path_prefix="/api/v1/accounts")
-    reading = run(emu, KucoinAdapter().read_account)
+    reading = VENUE.run(emu, KucoinAdapter().read_account)
     assert set(reading.missing) == {"spot", "funding"}
     assert not [r for r in reading.balances if r.wallet in ("spot", "funding")]
     assert {"margin", "futures", "earn_flexible"} <= set(reading.coverage)
 
 
-def test_an_overview_without_accounts_is_rejected():
-    emu = emulator()
-
-    async def action(client):
-        async def fake(params=None):
-            return {"code": "200000", "data": {"summary": {}}}
-        client.futuresprivate_get_account_overview_all = fake
-        return await KucoinAdapter().read_futures(client)
-
-    with pytest.raises(BadResponseError, match="accounts"):
-        run(emu, action)
-
-
 def test_rate_limit_headers():
-    emu = emulator()
+    emu = VENUE.emulator()
 
     async def action(client):
         await client.private_get_accounts()
         return client.last_response_headers
 
-    headers = run(emu, action)
+    headers = VENUE.run(emu, action)
     assert headers["gw-ratelimit-limit"] == "4000"
 
 
-def test_prices_from_one_tickers_call():
-    emu = emulator()
-    tickers = run(emu, lambda client: client.fetch_tickers())
-    assert tickers["KCS/USDT"]["last"] == 10
-
-
-def test_a_unified_trading_account_is_detected_and_read():
-    balances = [
-        EmulatedBalance("spot", "BTC", D("0.25"), locked=D("0.05")),
-        EmulatedBalance("spot", "USDT", D("700")),
-        EmulatedBalance("funding", "KCS", D("9"), locked=D("1")),
-        EmulatedBalance("earn_flexible", "USDT", D("50")),
-        EmulatedBalance("staking", "KCS", D("0"), locked=D("3"), unlock_at="2027-02-01"),
-    ]
-    emu = emulator(balances=balances, unified=True)
-    adapter = KucoinAdapter()
-
-    async def action(client):
-        return await adapter.read_account(client), adapter.detected_facts(client)
-
-    reading, facts = run(emu, action)
-    assert set(reading.coverage) == WALLETS and dict(reading.missing) == {}
-    assert read_by_wallet(reading.balances) == expected_by_wallet(emu.account.balances)
-    assert facts["kucoin_uta"] is True
-    paths = [p for _, p in emu.requests]
-    assert paths.count("/api/ua/v1/account/mode") == 1
-    assert "/api/v1/accounts" not in paths and "/api/v1/account-overview-all" not in paths
-
-
 def test_a_classic_account_asking_the_unified_balance_is_refused():
-    emu = emulator()
+    emu = VENUE.emulator()
     with pytest.raises(ccxt.PermissionDenied, match="112010"):
-        run(emu, lambda client: client.utaprivate_get_accountmode_account_balance(
+        VENUE.run(emu, lambda client: client.utaprivate_get_accountmode_account_balance(
             {"accountMode": "unified"}))
-
-
-def test_a_unified_account_syncs_with_prices(data_dir, store, secret_store,
-                                             add_exchange_account):
-    balances = [EmulatedBalance("spot", "BTC", D("0.25"), locked=D("0.05")),
-                EmulatedBalance("funding", "KCS", D("9"))]
-    emu = emulator(balances=balances, unified=True)
-    account = add_exchange_account(store, "kucoin uta", emu)
-    result, snapshot = sync_through_service(data_dir, store, secret_store, account.id)
-    assert result.status.value == "ok", result
-    assert holdings_by_wallet(snapshot) == expected_by_wallet(balances)
-    assert result.unpriced_assets == ()
-    assert all(h.price is not None for h in snapshot.holdings)
-    assert "/api/v1/market/allTickers" in [p for _, p in emu.requests]   # priced by this exchange
 
 
 def test_a_bad_signature_with_the_right_passphrase_is_400005():
@@ -145,7 +73,7 @@ def test_a_bad_signature_with_the_right_passphrase_is_400005():
     from exposure_app.emulator.base import start_emulators
     from exposure_app.emulator.signing import hmac_b64
 
-    emu = emulator()
+    emu = VENUE.emulator()
 
     async def call(signature_secret: str):
         stamp = str(int(time.time() * 1000))

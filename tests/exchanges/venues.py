@@ -30,11 +30,19 @@ B = EmulatedBalance
 
 @dataclass(frozen=True)
 class ModeSpec:
-    """How an adapter learns a unified/classic account mode and caches it as a fact."""
+    """How an adapter learns a unified/classic account mode and caches it as a fact.
+
+    The venue's emulator serves its ``emulator_kwargs["unified"]`` mode with the
+    venue's portfolio; ``other_portfolio`` is served in the other mode.
+    """
 
     fact: str                    # the cached fact (bybit_uta, ...)
     probe_path: str              # the endpoint that tells the mode
+    other_portfolio: tuple[EmulatedBalance, ...]
     probe_reads_permissions: bool = False   # the same endpoint also serves the key check
+    classic_paths: tuple[str, ...] = ()     # path prefixes a unified account is never asked
+    relearns_stale: bool = False            # a cached "classic" on a unified account is redone
+    priced_by: str | None = None            # the tickers path pricing a unified account's sync
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,25 @@ class PagingSpec:
     requests: int                # how many pages the adapter must ask for
     page_size: int | None = None            # the adapter's page size, shrunk through its envelope
     emulator_page_size: int | None = None   # or the emulator's own page cap (Coinbase)
+
+
+@dataclass(frozen=True)
+class ShortBody:
+    """A well-formed answer missing a field the adapter needs: ``reader`` must refuse it."""
+
+    client_method: str           # the ccxt implicit method replaced to answer ``body``
+    body: Mapping[str, Any]
+    reader: str                  # the adapter's reader that calls it
+    words: str                   # the refusal names the missing field
+
+
+# the ccxt errors an exchange's own refusal is raised as, where the venue says
+CCXT_ERRORS: Mapping[FaultKind, type[Exception]] = {
+    FaultKind.AUTH: ccxt.AuthenticationError,
+    FaultKind.PERMISSION_DENIED: ccxt.PermissionDenied,
+    FaultKind.IP_NOT_WHITELISTED: ccxt.AuthenticationError,
+    FaultKind.RATE_LIMIT: ccxt.RateLimitExceeded,
+}
 
 
 @dataclass(frozen=True)
@@ -80,6 +107,17 @@ class Venue:
     ccxt_errors: Mapping[FaultKind, type[Exception]] = field(default_factory=dict)
     mode: ModeSpec | None = None
     paging: PagingSpec | None = None
+    # what the shared client checks (test_conformance.py) need, where the venue has them:
+    wrong_password_words: str | None = None  # a wrong passphrase is refused in these words
+    ticker_params: Mapping[str, Any] | None = None   # fetch_tickers(None, params) prices
+    rate_limit_headers: Mapping[str, str] | None = None   # sent with a 429 beside Retry-After
+    short_body: ShortBody | None = None
+    # a clock off by 15 minutes: (the ccxt error, the exchange's words) before the
+    # adjustment, and the time endpoint the adjustment asks
+    skew_refusal: tuple[type[Exception], str] | None = None
+    time_path: str | None = None
+    # wallets whose accounts a user may never have opened: read as empty, not missing
+    never_opened: frozenset[str] = frozenset()
 
     def credentials(self, **changes: str) -> dict[str, str]:
         creds = {"apiKey": self.api_key, "secret": self.secret}
@@ -114,6 +152,11 @@ class Venue:
 
         return run_client(self.exchange_id, emulator, self.adapter(),
                           self.credentials() if creds is None else creds, action, options=options)
+
+    def full_read(self) -> tuple[ExchangeEmulator, Any]:
+        """A fresh emulator of the venue's portfolio and its whole reading by the adapter."""
+        emulator = self.emulator()
+        return emulator, self.run(emulator, self.adapter().read_account)
 
     @property
     def wallets(self) -> frozenset[str]:
@@ -193,7 +236,21 @@ BYBIT = Venue(
     unpriced=("MNT",),
     one_wallet=("/v5/earn/", frozenset({"earn_flexible", "staking"})),
     emulator_kwargs={"unified": True},
-    mode=ModeSpec("bybit_uta", "/v5/user/query-api", probe_reads_permissions=True),
+    mode=ModeSpec(
+        "bybit_uta", "/v5/user/query-api", probe_reads_permissions=True, relearns_stale=True,
+        other_portfolio=(   # a classic account, read per account type
+            B("spot", "BTC", D("0.1"), locked=D("0.02")),
+            B("futures", "USDT", D("300"), locked=D("200")),
+            B("funding", "USDT", D("5")),
+            B("earn_flexible", "ETH", D("1")),
+        )),
+    # ccxt's default type for bybit is swap; spot prices need type=spot
+    ticker_params={"type": "spot"},
+    rate_limit_headers={"X-Bapi-Limit-Status": "0"},
+    short_body=ShortBody("private_get_v5_account_wallet_balance",
+                         {"retCode": 0, "retMsg": "OK",
+                          "result": {"list": [{"accountType": "UNIFIED"}]}},
+                         "read_spot", "coin"),
 )
 
 OKX = Venue(
@@ -213,6 +270,12 @@ OKX = Venue(
     values={("spot", "BTC"): D("37500"), ("staking", "DOT"): D("100")},
     unlock=("staking", "ETH", "2027-03-01"),
     one_wallet=("/api/v5/finance/", frozenset({"earn_flexible", "staking"})),
+    wrong_password_words="50105",
+    ticker_params={},
+    rate_limit_headers={},
+    short_body=ShortBody("private_get_account_balance",
+                         {"code": "0", "msg": "", "data": [{"totalEq": "1"}]},
+                         "read_trading", "details"),
 )
 
 KUCOIN = Venue(
@@ -237,7 +300,21 @@ KUCOIN = Venue(
     unlock=("earn_locked", "USDT", "2027-01-20"),
     one_wallet=("/api/v1/account-overview-all", frozenset({"futures"})),
     emulator_kwargs={"unified": False},
-    mode=ModeSpec("kucoin_uta", "/api/ua/v1/account/mode"),
+    mode=ModeSpec(
+        "kucoin_uta", "/api/ua/v1/account/mode",
+        classic_paths=("/api/v1/accounts", "/api/v1/account-overview-all"),
+        priced_by="/api/v1/market/allTickers",
+        other_portfolio=(   # a unified trading account
+            B("spot", "BTC", D("0.25"), locked=D("0.05")),
+            B("spot", "USDT", D("700")),
+            B("funding", "KCS", D("9"), locked=D("1")),
+            B("earn_flexible", "USDT", D("50")),
+            B("staking", "KCS", D("0"), locked=D("3"), unlock_at="2027-02-01"),
+        )),
+    wrong_password_words="400004",
+    ticker_params={},
+    short_body=ShortBody("futuresprivate_get_account_overview_all",
+                         {"code": "200000", "data": {"summary": {}}}, "read_futures", "accounts"),
     paging=PagingSpec("earn_flexible", "/api/v1/earn/hold-assets",
                       tuple(B("earn_flexible", f"C{n}", D(n + 1)) for n in range(7)),
                       requests=3, page_size=3),
@@ -263,7 +340,22 @@ BITGET = Venue(
     one_wallet=("/api/v2/margin/", frozenset({"margin"})),
     reads_permissions=False,
     emulator_kwargs={"unified": False},
-    mode=ModeSpec("bitget_uta", "/api/v3/account/settings"),
+    mode=ModeSpec(
+        "bitget_uta", "/api/v3/account/settings", relearns_stale=True,
+        classic_paths=("/api/v2/spot/", "/api/v2/mix/", "/api/v2/margin/"),
+        priced_by="/api/v2/spot/market/tickers",
+        other_portfolio=(   # a unified trading account, read through v3
+            B("spot", "BTC", D("0.7"), locked=D("0.1")),
+            B("spot", "USDT", D("9000.5")),
+            B("funding", "BGB", D("12"), locked=D("2")),
+            B("earn_flexible", "USDT", D("10")),
+            B("earn_locked", "ETH", D("0"), locked=D("1"), unlock_at="2027-05-05"),
+        )),
+    wrong_password_words="40012",
+    ticker_params={},
+    short_body=ShortBody("private_spot_get_v2_spot_account_assets",
+                         {"code": "00000", "msg": "success", "data": [{"coin": "BTC"}]},
+                         "read_spot", "available"),
 )
 
 GATE = Venue(
@@ -290,12 +382,10 @@ GATE = Venue(
     one_wallet=("/api/v4/spot/accounts", frozenset({"spot"})),
     # the emulator serves BTC-settled perpetuals from its futures wallet
     stored_in={("futures", "BTC"): "futures_coinm"},
-    ccxt_errors={FaultKind.AUTH: ccxt.AuthenticationError,
-                 FaultKind.PERMISSION_DENIED: ccxt.PermissionDenied,
-                 FaultKind.IP_NOT_WHITELISTED: ccxt.AuthenticationError,
-                 FaultKind.RATE_LIMIT: ccxt.RateLimitExceeded,
-                 FaultKind.MAINTENANCE: ccxt.ExchangeNotAvailable},
+    ccxt_errors={**CCXT_ERRORS, FaultKind.MAINTENANCE: ccxt.ExchangeNotAvailable},
     reads_permissions=False,
+    skew_refusal=(ccxt.AuthenticationError, "REQUEST_EXPIRED"), time_path="/api/v4/spot/time",
+    never_opened=frozenset({"futures", "delivery", "options"}),
 )
 
 HTX = Venue(
@@ -317,11 +407,9 @@ HTX = Venue(
     values={("spot", "BTC"): D("15000"), ("earn_flexible", "TRX"): D("1200")},
     unpriced=("ETH",),
     one_wallet=("/v5/account/balance", frozenset({"futures"})),
-    ccxt_errors={FaultKind.AUTH: ccxt.AuthenticationError,
-                 FaultKind.PERMISSION_DENIED: ccxt.PermissionDenied,
-                 FaultKind.IP_NOT_WHITELISTED: ccxt.AuthenticationError,
-                 FaultKind.RATE_LIMIT: ccxt.RateLimitExceeded,
-                 FaultKind.MAINTENANCE: ccxt.OnMaintenance},
+    ccxt_errors={**CCXT_ERRORS, FaultKind.MAINTENANCE: ccxt.OnMaintenance},
+    skew_refusal=(ccxt.AuthenticationError, "Timestamp expired"), time_path="/v1/common/timestamp",
+    never_opened=frozenset({"cross_margin", "futures", "futures_coinm"}),
 )
 
 COINBASE_KEY = "organizations/3b910e93-aaaa/apiKeys/41f2-bbbb"
@@ -342,10 +430,8 @@ COINBASE = Venue(
     values={("staking", "SOL"): D("3750"), ("spot", "BTC"): D("24000"),
             ("spot", "USD"): D("2500.25")},
     emulator_attributes={"page_size": 3},
-    ccxt_errors={FaultKind.AUTH: ccxt.AuthenticationError,
-                 FaultKind.PERMISSION_DENIED: ccxt.AuthenticationError,
-                 FaultKind.IP_NOT_WHITELISTED: ccxt.AuthenticationError,
-                 FaultKind.RATE_LIMIT: ccxt.RateLimitExceeded,
+    # CDP keys: every refusal is an authentication error
+    ccxt_errors={**CCXT_ERRORS, FaultKind.PERMISSION_DENIED: ccxt.AuthenticationError,
                  FaultKind.MAINTENANCE: ccxt.ExchangeError},
     paging=PagingSpec("spot", "/api/v3/brokerage/accounts",
                       tuple(B("spot", f"C{n}", D(n + 1)) for n in range(5)),
@@ -370,11 +456,10 @@ KRAKEN = Venue(
             ("earn_locked", "SOL"): D("6375")},
     # Kraken words a key used from another IP as a permission denial
     fault_kinds={FaultKind.IP_NOT_WHITELISTED: "permission"},
-    ccxt_errors={FaultKind.AUTH: ccxt.AuthenticationError,
-                 FaultKind.PERMISSION_DENIED: ccxt.PermissionDenied,
-                 FaultKind.IP_NOT_WHITELISTED: ccxt.PermissionDenied,
-                 FaultKind.RATE_LIMIT: ccxt.DDoSProtection,
-                 FaultKind.BAN: ccxt.DDoSProtection,
+    ticker_params={},
+    skew_refusal=(ccxt.InvalidNonce, ""), time_path="/0/public/Time",   # no words: a bare nonce
+    ccxt_errors={**CCXT_ERRORS, FaultKind.IP_NOT_WHITELISTED: ccxt.PermissionDenied,
+                 FaultKind.RATE_LIMIT: ccxt.DDoSProtection, FaultKind.BAN: ccxt.DDoSProtection,
                  FaultKind.MAINTENANCE: ccxt.ExchangeNotAvailable},
 )
 

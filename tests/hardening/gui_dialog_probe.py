@@ -11,40 +11,24 @@ closed, so a test can read what a user would have seen. Not a test module.
 from __future__ import annotations
 
 import json
-import sys
+
+from tests.hardening.gui_probe import run_app_looking
 
 
-def main() -> int:
-    import exposure_app.ui.app as app_module
+def answer(app) -> None:
+    """Reports the modal dialog up now, if any, with the main windows that exist, and closes it."""
+    from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
-    original = app_module.create_application
-
-    def create_application():
-        app = original()
-        from PySide6.QtCore import QTimer
-        from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
-
-        def answer() -> None:
-            dialog = QApplication.activeModalWidget()
-            if dialog is None:
-                return
-            windows = [type(w).__name__ for w in QApplication.topLevelWidgets()
-                       if isinstance(w, QMainWindow)]
-            text = dialog.text() if isinstance(dialog, QMessageBox) else ""
-            print(json.dumps({"dialog": type(dialog).__name__, "title": dialog.windowTitle(),
-                              "text": text, "main_windows": windows}), flush=True)
-            dialog.close()
-
-        timer = QTimer(app)
-        timer.timeout.connect(answer)
-        timer.start(100)
-        return app
-
-    app_module.create_application = create_application
-    from exposure_app.main import main as app_main
-
-    return app_main(sys.argv[1:])
+    dialog = QApplication.activeModalWidget()
+    if dialog is None:
+        return
+    windows = [type(w).__name__ for w in QApplication.topLevelWidgets()
+               if isinstance(w, QMainWindow)]
+    text = dialog.text() if isinstance(dialog, QMessageBox) else ""
+    print(json.dumps({"dialog": type(dialog).__name__, "title": dialog.windowTitle(),
+                      "text": text, "main_windows": windows}), flush=True)
+    dialog.close()
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_app_looking(answer))

@@ -1,8 +1,11 @@
-"""Helpers for hardening tests that run ``exposure-app sync`` in a subprocess.
+"""Helpers for hardening tests that run ``exposure-app sync``: in a subprocess
+(:func:`sync_argv`, for the tests that kill it) or in the test process
+(:func:`run_sync`, :func:`run_cli_with_keyring_file`).
 
-The subprocess reads credentials through :mod:`tests.hardening.file_keyring`
-(a plain-text JSON keyring in tmp, for tests only); the emulator is served by
-the test process on loopback.
+Either reads credentials through :mod:`tests.hardening.file_keyring` (a
+plain-text JSON keyring in tmp, for tests only), selected by the environment
+as a child process would select it; the emulator is served by the test
+process on loopback.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from exposure_app.exchanges.client_factory import ConnectionOptions
 from exposure_app.services.exchange_accounts import create_exchange_account
 from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.store import ProfileStore
-from tests.conftest import REPO_ROOT, cli_env
+from tests.cli_in_process import run_cli_in_process
+from tests.conftest import cli_env
 from tests.hardening.file_keyring import BACKEND_NAME, FAIL_VARIABLE, FILE_VARIABLE, FileKeyring
 
 API_KEY = "hardening-api-key-7Qx2Lm9Vb4"
@@ -59,5 +63,6 @@ def sync_argv(data_dir: Path, *extra: str) -> list[str]:
 
 def run_sync(data_dir: Path, keyring_file: Path, *extra: str, fail: str = ""
              ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(sync_argv(data_dir, *extra), env=keyring_env(keyring_file, fail),
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    """``sync`` run by the real entry point in this process, keyring from ``keyring_file``."""
+    return run_cli_in_process(["--data-dir", str(data_dir), "sync", *extra],
+                              env=keyring_env(keyring_file, fail))

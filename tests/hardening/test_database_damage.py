@@ -31,6 +31,8 @@ from exposure_app.storage.migrations import LATEST_VERSION
 from exposure_app.storage.store import DB_NAME, ProfileStore
 from tests.conftest import REPO_ROOT, cli_env
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 
 def _one_error_line(result) -> str:
     assert result.returncode == 1, (result.stdout, result.stderr)
@@ -219,12 +221,18 @@ def shared_profile():
         shutil.rmtree(root)
 
 
-def test_a_read_only_profile_opens_for_reading_and_refuses_changes(run_cli, shared_profile):
-    profile = shared_profile
+@pytest.fixture
+def kept_profile(run_cli, shared_profile):
+    """``shared_profile`` with one manual account, "Kept", holding 2 BTC at 100."""
     assert run_cli("accounts", "add-manual", "Kept", "--custodian", "kraken",
-                   data=profile).returncode == 0
+                   data=shared_profile).returncode == 0
     assert run_cli("holdings", "set", "Kept", "BTC", "2", "--price", "100", "--date",
-                   "2024-01-01", data=profile).returncode == 0
+                   "2024-01-01", data=shared_profile).returncode == 0
+    return shared_profile
+
+
+def test_a_read_only_profile_opens_for_reading_and_refuses_changes(run_cli, kept_profile):
+    profile = kept_profile
     expected = json.loads(run_cli("holdings", "list", "--json", data=profile).stdout)["holdings"]
     os.chmod(profile, 0o555)            # read-only to everyone but root
     os.chmod(profile / DB_NAME, 0o444)
@@ -240,12 +248,8 @@ def test_a_read_only_profile_opens_for_reading_and_refuses_changes(run_cli, shar
                               data=profile).stdout)["holdings"] == expected
 
 
-def test_the_desktop_app_opens_a_read_only_profile_to_look_at(run_cli, shared_profile):
-    profile = shared_profile
-    assert run_cli("accounts", "add-manual", "Kept", "--custodian", "kraken",
-                   data=profile).returncode == 0
-    assert run_cli("holdings", "set", "Kept", "BTC", "2", "--price", "100", "--date",
-                   "2024-01-01", data=profile).returncode == 0
+def test_the_desktop_app_opens_a_read_only_profile_to_look_at(kept_profile):
+    profile = kept_profile
     before = (profile / DB_NAME).read_bytes()
     os.chmod(profile, 0o555)
     os.chmod(profile / DB_NAME, 0o444)

@@ -113,15 +113,24 @@ def fingerprint(store):
     ).fetchall()
 
 
-@settings(max_examples=600, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# the store is shared by the examples on purpose; generation may be slow
+FUZZ = settings(deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def written(events_store, name: str, text: str):
+    """(store, path, fingerprint before): ``text`` written to ``name`` in the store's folder."""
+    store, folder = events_store
+    path = Path(folder) / name
+    path.write_text(text, encoding="utf-8")
+    return store, path, fingerprint(store)
+
+
+@settings(FUZZ, max_examples=600)
 @given(generated=event_files())
 def test_event_import_gives_a_clear_error_or_a_clean_import(events_store, generated):
-    store, folder = events_store
     fmt, text = generated
-    path = Path(folder) / f"events.{fmt}"
-    path.write_text(text, encoding="utf-8")
-    before = fingerprint(store)
+    store, path, before = written(events_store, f"events.{fmt}", text)
     try:
         outcome = import_user_events(store, path)
     except (EventFileError, EventSetError) as exc:
@@ -134,15 +143,11 @@ def test_event_import_gives_a_clear_error_or_a_clean_import(events_store, genera
     assert all(e.origin is Origin.USER for e in store.risk.list(origin=Origin.USER))
 
 
-@settings(max_examples=400, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(FUZZ, max_examples=400)
 @given(generated=event_files())
 def test_event_feed_gives_a_clear_error_or_replaces_the_feed(events_store, generated):
-    store, folder = events_store
     _, text = generated
-    path = Path(folder) / "feed.json"
-    path.write_text(text, encoding="utf-8")
-    before = fingerprint(store)
+    store, path, before = written(events_store, "feed.json", text)
     try:
         update = update_from_feed(store, path.as_uri())
     except FeedError as exc:

@@ -1,6 +1,7 @@
 """The keyring unavailable, locked, or failing half-way: clear messages, no plaintext, nothing lost.
 
-Every step runs the real CLI in a subprocess with the test file keyring
+Every step runs the real CLI (in the test process, as a child would run it:
+``tests/cli_in_process.py``) with the test file keyring
 (:mod:`tests.hardening.file_keyring`), which can be told to refuse reads or
 writes like a locked Secret Service; "unavailable" is keyring's own ``fail``
 backend. After each fault the profile is searched for the credentials.
@@ -10,8 +11,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from decimal import Decimal
 
 import pytest
@@ -19,7 +18,8 @@ import pytest
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
 from exposure_app.emulator.binance import BinanceEmulator
 from exposure_app.storage.store import DB_NAME, ProfileStore
-from tests.conftest import REPO_ROOT, cli_env
+from tests.cli_in_process import run_cli_in_process
+from tests.conftest import cli_env
 from tests.hardening.sync_fixtures import (
     API_KEY,
     SECRET,
@@ -35,9 +35,7 @@ SECRETS = (API_KEY, SECRET, OTHER_KEY, OTHER_SECRET)
 
 
 def cli(data_dir, *args, env, stdin=None):
-    return subprocess.run([sys.executable, "-m", "exposure_app", "--data-dir", str(data_dir), *args],
-                          input=stdin, env=env, cwd=REPO_ROOT, capture_output=True, text=True,
-                          timeout=120)
+    return run_cli_in_process(["--data-dir", str(data_dir), *args], env=env, input=stdin)
 
 
 def assert_no_plaintext(data_dir, *outputs):
@@ -127,10 +125,8 @@ def test_one_missing_keyring_entry_fails_only_that_account(profile):
 
 def test_no_keyring_at_all_fails_exchange_accounts_with_a_remedy(profile):
     data_dir, _, _ = profile
-    done = subprocess.run(
-        [sys.executable, "-m", "exposure_app", "--data-dir", str(data_dir), "sync", "--json"],
-        env=cli_env(PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring"), cwd=REPO_ROOT,
-        capture_output=True, text=True, timeout=120)
+    done = cli(data_dir, "sync", "--json",
+               env=cli_env(PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring"))
     assert done.returncode == 1
     for result in json.loads(done.stdout)["accounts"]:
         assert result["status"] == "failed" and "No usable keyring" in result["error"]

@@ -18,6 +18,8 @@ from exposure_app.emulator.http_faults import CountingHttpProxy, FaultServer
 from exposure_app.storage.store import DB_NAME
 from tests.hardening.sync_fixtures import add_account, big_binance, keyring_env, run_sync
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 
 def _settings(data_dir, **values) -> None:
     path = data_dir / "settings.json"

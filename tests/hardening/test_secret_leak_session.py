@@ -1,10 +1,12 @@
 """After a full session, the known key and secret appear in no file the app wrote and no output.
 
-The session runs the real CLI in subprocesses: ``accounts add-exchange`` with
+The session runs the real CLI (in the test process, as a child would run it:
+``tests/cli_in_process.py``): ``accounts add-exchange`` with
 ``--secrets-stdin``, manual holdings, ``sync`` (a good one and one that the
 exchange rejects, whose error message is stored), exposure and warnings,
 every ``export`` report, the checklist as JSON, CSV and Markdown (with a
-tick), events add/export, then a short run of the desktop app on the profile.
+tick), events add/export, then a short run of the desktop app on the profile
+(a subprocess).
 Then the whole profile folder (database, ``-wal``/``-shm``, settings, logs,
 lock) and every output file, stdout and stderr are searched for the API key
 and the secret, raw and as base64, URL-safe base64 and hex.
@@ -23,6 +25,7 @@ import sys
 import time
 
 from exposure_app.emulator.base import FaultKind
+from tests.cli_in_process import run_cli_in_process
 from tests.conftest import REPO_ROOT
 from tests.hardening.sync_fixtures import API_KEY, SECRET, big_binance, keyring_env
 
@@ -53,9 +56,7 @@ def test_no_secret_in_any_file_or_output_after_a_full_session(tmp_path, emulator
     outputs: list[str] = []
 
     def cli(*args: str, stdin: str | None = None, ok: tuple[int, ...] = (0,)):
-        done = subprocess.run(
-            [sys.executable, "-m", "exposure_app", "--data-dir", str(data_dir), *args],
-            input=stdin, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+        done = run_cli_in_process(["--data-dir", str(data_dir), *args], env=env, input=stdin)
         outputs.extend([done.stdout, done.stderr])
         assert done.returncode in ok, (args, done.returncode, done.stderr)
         return done

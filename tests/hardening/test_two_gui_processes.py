@@ -32,6 +32,16 @@ def _wait_for_lock_owner(data_dir, pid: int, timeout: float = 60) -> None:
     raise AssertionError("the first app never took the profile lock")
 
 
+def _terminate(app: subprocess.Popen) -> None:
+    """SIGTERM (the app quits cleanly), SIGKILL after 20 s; its pipes are drained."""
+    app.send_signal(signal.SIGTERM)
+    try:
+        app.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        app.kill()
+        app.communicate()
+
+
 def test_second_gui_on_an_open_profile_explains_and_exits(data_dir):
     with ProfileStore.open(data_dir) as store:
         store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
@@ -46,12 +56,7 @@ def test_second_gui_on_an_open_profile_explains_and_exits(data_dir):
             env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
         assert first.poll() is None, "the first app must keep running"
     finally:
-        first.send_signal(signal.SIGTERM)
-        try:
-            first.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            first.kill()
-            first.communicate()
+        _terminate(first)
     assert second.returncode == 1, second.stderr
     assert "Traceback" not in second.stderr
     dialogs = [json.loads(line) for line in second.stdout.splitlines() if line.startswith("{")]
@@ -84,9 +89,4 @@ def test_second_gui_opens_once_the_first_has_exited(data_dir):
         _wait_for_lock_owner(data_dir, second.pid)
         assert second.poll() is None
     finally:
-        second.send_signal(signal.SIGTERM)
-        try:
-            second.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            second.kill()
-            second.wait()
+        _terminate(second)

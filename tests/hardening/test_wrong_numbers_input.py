@@ -9,6 +9,8 @@ from exposure_app.domain.models import AccountKind
 from exposure_app.services.holdings_import import ImportRejected, import_holdings_csv
 from exposure_app.storage.errors import ConflictError
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 
 def counts(store):
     return tuple(store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from exposure_app.emulator.news_server import NewsItem, NewsServer, article_html, rss_feed
 
 from .test_suggestions import CORPUS
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
 
 
 def body(stem: str) -> str:

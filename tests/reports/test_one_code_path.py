@@ -9,6 +9,8 @@ from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
 from tests.reports import profile
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 
 @pytest.fixture
 def built(data_dir):

@@ -13,6 +13,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from exposure_app.risk.events import Category, Origin, Resolution, RiskEvent
 from exposure_app.risk.outflows import ReserveSeries, TokenPoint
 
+# A holdings CSV for the CLI tests: FTX and a Ledger, with an FTT position, before the halt.
+FTX_HOLDINGS = """date,account,asset,amount,price
+2022-11-01,FTX main,BTC,1,20000
+2022-11-01,FTX main,USDT,5000,1
+2022-11-01,Ledger,BTC,1,20000
+2022-11-01,Ledger,FTT,100,25
+"""
+
 
 def event(
     cp: str = "binance", day: str | date = "2022-01-01", category: str = "hack", *,

@@ -20,6 +20,8 @@ from exposure_app.risk.scoring import Level, RiskParameters
 
 from .helpers import event
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 DIRECTORY = CounterpartyDirectory(
     Counterparty(cp, cp.title(), CounterpartyKind.EXCHANGE) for cp in ("alpha", "beta", "gamma"))
 START, END = date(2020, 1, 1), date(2022, 12, 31)

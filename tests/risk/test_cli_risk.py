@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .helpers import as_json_bytes, loopback_server, raw_event
+import pytest
 
-HOLDINGS = """date,account,asset,amount,price
-2022-11-01,FTX main,BTC,1,20000
-2022-11-01,FTX main,USDT,5000,1
-2022-11-01,Ledger,BTC,1,20000
-2022-11-01,Ledger,FTT,100,25
-"""
+from .helpers import FTX_HOLDINGS, as_json_bytes, loopback_server, raw_event
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 MOVED_OUT = """date,account,asset,amount,price
 2022-11-10,FTX main,USDT,0,1
 """
@@ -27,7 +25,7 @@ def setup_ftx(run_cli, tmp_path: Path):
     ok(run_cli("accounts", "add-manual", "FTX main", "--custodian", "ftx"))
     ok(run_cli("accounts", "add-wallet", "Ledger"))
     path = tmp_path / "holdings.csv"
-    path.write_text(HOLDINGS, encoding="utf-8")
+    path.write_text(FTX_HOLDINGS, encoding="utf-8")
     ok(run_cli("import", "holdings", str(path)))
 
 

@@ -17,6 +17,8 @@ from exposure_app.services.prices import refresh_prices
 from exposure_app.services.settings import Settings
 from tests.services.market_fixtures import start_market
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 
 @pytest.fixture(scope="module")
 def market():

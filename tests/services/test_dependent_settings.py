@@ -9,6 +9,8 @@ import pytest
 
 from exposure_app.services.settings import Settings
 
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
 
 def test_inverted_risk_thresholds_are_refused_and_nothing_is_written(data_dir):
     settings = Settings.load(data_dir)

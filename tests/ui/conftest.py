@@ -3,11 +3,11 @@
 * ``no_leaks`` (autouse, napari style): fails a test that leaves a thread it
   started (the sync loop, emulators, key tests), a ``QTimer`` it started, or
   the global ``QThreadPool`` busy, once its widgets are closed.
-* ``memory_keyring``: the process keyring is an in-memory backend; the real
-  one is never touched.
 * ``make_window(data_dir)``: a shown :class:`MainWindow` on that profile, its first
   figures read, closed (sync thread joined) at teardown.
-* ``emulators``: a started loopback emulator server, stopped at teardown.
+* ``binance_emulator``: a sample Binance emulator served by ``emulators``.
+* ``emulators``: the suite's ``emulator_server`` (``tests/conftest.py``), as the GUI
+  tests name it; ``memory_keyring`` and ``secret_store`` are the suite's too.
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ import threading
 import weakref
 
 import pytest
-
-from exposure_app.storage.secrets import SecretStore
-from exposure_app.storage.secrets import memory_keyring as new_memory_keyring
 
 
 def find_leaks(before: set, started: list, *, join_timeout: float = 5) -> list[str]:
@@ -64,24 +61,6 @@ def no_leaks(request, monkeypatch):
 
 
 @pytest.fixture
-def memory_keyring():
-    import keyring
-
-    previous = keyring.get_keyring()
-    backend = new_memory_keyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def secret_store(memory_keyring) -> SecretStore:
-    return SecretStore(memory_keyring)
-
-
-@pytest.fixture
 def make_window(qtbot, secret_store):
     from PySide6.QtWidgets import QApplication
 
@@ -108,11 +87,14 @@ def make_window(qtbot, secret_store):
 
 
 @pytest.fixture
-def emulators():
-    from exposure_app.emulator.base import EmulatorServer
+def emulators(emulator_server):
+    return emulator_server
 
-    server = EmulatorServer()
-    try:
-        yield server
-    finally:
-        server.stop()
+
+@pytest.fixture
+def binance_emulator(emulators):
+    from exposure_app.emulator.registry import emulator_class
+
+    emulator = emulator_class("binance").sample()
+    emulators.add(emulator)
+    return emulator

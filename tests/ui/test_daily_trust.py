@@ -6,8 +6,7 @@ import socket
 
 import pytest
 
-from exposure_app.emulator.registry import emulator_class
-from tests.ui.test_exchange_flow import _choose, _fill
+from tests.ui.add_exchange_steps import open_add_exchange
 
 
 def _closed_port_url() -> str:
@@ -19,13 +18,10 @@ def _closed_port_url() -> str:
 
 @pytest.mark.slow
 def test_a_failed_key_test_keeps_the_dialog_open_until_corrected_or_saved_anyway(
-        qtbot, make_window, data_dir, emulators, memory_keyring):
-    emulator = emulator_class("binance").sample()
-    emulators.add(emulator)
+        qtbot, make_window, data_dir, binance_emulator, memory_keyring):
+    emulator = binance_emulator
     window = make_window(data_dir)
-    dialog = window.accounts.add_exchange()
-    _choose(qtbot, dialog, "binance")
-    _fill(dialog, emulator)
+    dialog = open_add_exchange(qtbot, window, emulator)
     dialog.api_url.setText(_closed_port_url())
     dialog.timeout.setValue(3)
     dialog.name.setText("Binance main")
@@ -48,13 +44,9 @@ def test_a_failed_key_test_keeps_the_dialog_open_until_corrected_or_saved_anyway
 
 @pytest.mark.slow
 def test_save_anyway_saves_an_account_whose_test_failed(qtbot, make_window, data_dir,
-                                                        emulators, memory_keyring):
-    emulator = emulator_class("binance").sample()
-    emulators.add(emulator)
+                                                        binance_emulator, memory_keyring):
     window = make_window(data_dir)
-    dialog = window.accounts.add_exchange()
-    _choose(qtbot, dialog, "binance")
-    _fill(dialog, emulator)
+    dialog = open_add_exchange(qtbot, window, binance_emulator)
     dialog.api_url.setText(_closed_port_url())
     dialog.timeout.setValue(3)
     dialog.test_key()

@@ -9,38 +9,24 @@ import pytest
 
 from exposure_app.emulator.registry import emulator_class
 from exposure_app.ui.models.accounts_model import AccountsModel
-
-
-def _choose(qtbot, dialog, exchange_id: str) -> None:
-    qtbot.waitUntil(dialog.exchanges_loaded, timeout=30000)
-    dialog.search.setText(exchange_id)
-    assert dialog.choose(exchange_id)
-
-
-def _fill(dialog, emulator) -> None:
-    for name, value in emulator.account.credentials().items():
-        dialog.fields.edits[name].setText(value)
-    dialog.advanced_toggle.setChecked(True)
-    dialog.api_url.setText(emulator.base_url)
-    dialog.timeout.setValue(10)
+from tests.ui.add_exchange_steps import choose, fill, open_add_exchange, save_refused
 
 
 @pytest.mark.slow
 def test_add_exchange_sync_and_see_exposure_and_warnings(qtbot, make_window, data_dir,
-                                                         emulators, memory_keyring):
-    emulator = emulator_class("binance").sample()
-    emulators.add(emulator)
+                                                         binance_emulator, memory_keyring):
+    emulator = binance_emulator
     window = make_window(data_dir)
     assert window.stack.currentWidget() is window.welcome
 
     dialog = window.accounts.add_exchange()
-    _choose(qtbot, dialog, "binance")
+    choose(qtbot, dialog, "binance")
     # exactly the credentials binance needs, the secret masked, advanced options folded
     assert list(dialog.fields.edits) == ["apiKey", "secret"]
     assert dialog.fields.edits["secret"].echoMode() == dialog.fields.edits[
         "secret"].echoMode().Password
     assert not dialog.advanced.isVisibleTo(dialog)
-    _fill(dialog, emulator)
+    fill(dialog, emulator)
     dialog.name.setText("Binance main")
     with qtbot.waitSignal(window.sync.bridge.run_finished, timeout=60000) as finished:
         dialog.save_button.click()   # tests the key, saves, then the account syncs
@@ -79,15 +65,10 @@ def test_add_exchange_sync_and_see_exposure_and_warnings(qtbot, make_window, dat
 
 
 @pytest.mark.slow
-def test_a_key_that_can_trade_is_flagged_before_saving(qtbot, make_window, data_dir, emulators,
-                                                       memory_keyring):
-    emulator = emulator_class("binance").sample()
-    emulator.account.permissions = frozenset({"read", "trade"})
-    emulators.add(emulator)
-    window = make_window(data_dir)
-    dialog = window.accounts.add_exchange()
-    _choose(qtbot, dialog, "binance")
-    _fill(dialog, emulator)
+def test_a_key_that_can_trade_is_flagged_before_saving(qtbot, make_window, data_dir,
+                                                       binance_emulator, memory_keyring):
+    binance_emulator.account.permissions = frozenset({"read", "trade"})
+    dialog = open_add_exchange(qtbot, make_window(data_dir), binance_emulator)
     dialog.test_key()
     qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
     text = dialog.result_label.text()
@@ -102,19 +83,10 @@ def test_a_key_that_can_trade_is_flagged_before_saving(qtbot, make_window, data_
 
 @pytest.mark.slow
 def test_a_wrong_secret_is_refused_and_nothing_is_stored(qtbot, make_window, data_dir,
-                                                         emulators, memory_keyring):
-    emulator = emulator_class("binance").sample()
-    emulators.add(emulator)
+                                                         binance_emulator, memory_keyring):
     window = make_window(data_dir)
-    dialog = window.accounts.add_exchange()
-    _choose(qtbot, dialog, "binance")
-    _fill(dialog, emulator)
-    dialog.fields.edits["secret"].setText("not-the-secret")
-    dialog.save_button.click()
-    qtbot.waitUntil(lambda: dialog.check is not None, timeout=30000)
-    assert dialog.check.key_unusable
-    assert "test failed" in dialog.result_label.text()
-    assert "not-the-secret" not in dialog.result_label.text()
+    dialog = open_add_exchange(qtbot, window, binance_emulator)
+    assert "test failed" in save_refused(qtbot, dialog)
     assert dialog.account is None and not memory_keyring.entries
     assert window.state.store.accounts.list() == []
     dialog.reject()
@@ -124,23 +96,15 @@ def test_a_wrong_secret_is_refused_and_nothing_is_stored(qtbot, make_window, dat
 
 @pytest.mark.slow
 def test_sync_this_account_shows_progress_and_can_be_cancelled(qtbot, make_window, data_dir,
-                                                                emulators, secret_store):
+                                                                add_exchange_account):
     from PySide6.QtCore import Qt
 
-    from exposure_app.exchanges.client_factory import ConnectionOptions
-    from exposure_app.services.exchange_accounts import create_exchange_account
     from exposure_app.storage.store import ProfileStore
 
-    emulator = emulator_class("binance").sample(latency=0.5)
-    emulators.add(emulator)
-    store = ProfileStore.open(data_dir)
-    try:
-        account = create_exchange_account(
-            store, secret_store, name="Slow Binance", exchange_id="binance",
-            credentials=emulator.account.credentials(),
-            connection=ConnectionOptions(api_url=emulator.base_url, timeout_seconds=20))
-    finally:
-        store.close()
+    with ProfileStore.open(data_dir) as store:
+        account = add_exchange_account(store, "Slow Binance",
+                                       emulator_class("binance").sample(latency=0.5),
+                                       timeout_seconds=20)
     window = make_window(data_dir)
     window.show_page("accounts")
     window.accounts.select_account(account.id)
@@ -162,22 +126,13 @@ def test_sync_this_account_shows_progress_and_can_be_cancelled(qtbot, make_windo
 
 
 @pytest.mark.slow
-def test_automatic_sync_runs_on_the_interval(qtbot, make_window, data_dir, emulators,
-                                             secret_store):
-    from exposure_app.exchanges.client_factory import ConnectionOptions
-    from exposure_app.services.exchange_accounts import create_exchange_account
+def test_automatic_sync_runs_on_the_interval(qtbot, make_window, data_dir,
+                                             add_exchange_account):
     from exposure_app.storage.store import ProfileStore
 
     emulator = emulator_class("kraken").sample()
-    emulators.add(emulator)
-    store = ProfileStore.open(data_dir)
-    try:
-        create_exchange_account(
-            store, secret_store, name="Kraken", exchange_id="kraken",
-            credentials=emulator.account.credentials(),
-            connection=ConnectionOptions(api_url=emulator.base_url, timeout_seconds=20))
-    finally:
-        store.close()
+    with ProfileStore.open(data_dir) as store:
+        add_exchange_account(store, "Kraken", emulator, timeout_seconds=20)
     window = make_window(data_dir)
     assert window.sync.auto_timer.isActive()
     assert window.sync.auto_timer.interval() == 60 * 60_000   # the default setting
@@ -233,7 +188,7 @@ def test_a_coinbase_pem_secret_pasted_from_the_clipboard_is_tested_and_stored_wh
     pem = emulator.account.secret.strip()
     window = make_window(data_dir)
     dialog = window.accounts.add_exchange()
-    _choose(qtbot, dialog, "coinbase")
+    choose(qtbot, dialog, "coinbase")
     dialog.fields.edits["apiKey"].setText(emulator.account.api_key)
     QApplication.clipboard().setText(pem + "\n")            # copied from the key file
     dialog.fields.edits["secret"].paste()

@@ -40,13 +40,18 @@ def test_add_a_wallet_and_set_its_holdings(qtbot, make_window, data_dir):
     assert window.overview.net_worth.value.text() == "45,000.00 USD"
 
 
-def test_a_custodian_needs_a_custodian(qtbot, make_window, data_dir):
-    window = make_window(data_dir)
+def _save_custodial(window, name: str, custodian_typed: str):
+    """The Add manual account dialog, saved as a custodial account with ``custodian_typed``."""
     dialog = window.accounts.add_manual()
-    dialog.name.setText("Celsius")
+    dialog.name.setText(name)
     dialog.custodial.setChecked(True)
-    dialog.counterparty.setCurrentText("")
+    dialog.counterparty.setCurrentText(custodian_typed)
     dialog.save()
+    return dialog
+
+
+def test_a_custodian_needs_a_custodian(qtbot, make_window, data_dir):
+    dialog = _save_custodial(make_window(data_dir), "Celsius", "")
     assert "custodian" in dialog.error.text() and dialog.account is None
     dialog.counterparty.setCurrentIndex(dialog.counterparty.findData("celsius"))
     dialog.save()
@@ -91,11 +96,7 @@ def test_csv_import_with_a_bad_line_is_rejected_with_a_report(qtbot, make_window
 
 def test_an_unknown_custodian_is_refused_with_the_closest_one(qtbot, make_window, data_dir):
     window = make_window(data_dir)
-    dialog = window.accounts.add_manual()
-    dialog.name.setText("Savings")
-    dialog.custodial.setChecked(True)
-    dialog.counterparty.setCurrentText("celsus")
-    dialog.save()
+    dialog = _save_custodial(window, "Savings", "celsus")
     assert "did you mean celsius?" in dialog.error.text() and dialog.account is None
     dialog.new_custodian.setChecked(True)
     dialog.save()
