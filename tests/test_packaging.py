@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.frozen_app_checks import check_frozen_app
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = REPO_ROOT / "packaging"
 ICONS = REPO_ROOT / "resources" / "icons"
@@ -116,6 +118,8 @@ def test_frozen_bundle_builds_and_passes_its_self_test(tmp_path) -> None:
     assert "[FAIL]" not in output
     assert "[OK  ] keyring backends:" in output  # entry points survived freezing
     assert "[OK  ] icons render:" in output  # the SVG icon engine was bundled
+    for library_check in ("watch-only keys", "look-alike names", "news articles", "news feeds"):
+        assert f"[OK  ] {library_check}:" in output  # the libraries' data files came along
     assert "frozen=True" in output
     bundle = tmp_path / "dist" / "exposure-app"
     files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()]
@@ -128,6 +132,7 @@ def test_frozen_bundle_builds_and_passes_its_self_test(tmp_path) -> None:
         assert size_mb < LINUX_SIZE_TARGET_MB, f"bundle is {size_mb:.1f} MB"
     exe = bundle / ("exposure-app.exe" if sys.platform == "win32" else "exposure-app")
     _frozen_cli_and_gui_start(exe, tmp_path / "smoke")
+    check_frozen_app(exe, tmp_path / "libraries")
     if sys.platform.startswith("linux"):
         assert (bundle / "share" / "applications" / "io.github.exposure_app.Exposure.desktop").exists()
         _frozen_app_uses_a_real_secret_service(exe, tmp_path / "home")
