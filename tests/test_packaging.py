@@ -9,6 +9,7 @@ read-only bundle); it takes a few minutes, so it only runs with ``-m packaging``
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import os
 import shutil
@@ -386,7 +387,8 @@ def test_the_self_test_probe_notices_icu_data_without_collation_or_zones(monkeyp
 
 
 def test_ccxt_signs_secp256k1_the_same_without_coincurve(monkeypatch) -> None:
-    """The bundle leaves coincurve out; ccxt's fallback gives the same signatures."""
+    """ccxt signs with coincurve when it is there (the bundle carries it for bip-utils) and
+    with its pure-Python fallback otherwise: the same signatures either way."""
     pytest.importorskip("coincurve")
     from ccxt.base.exchange import Exchange
 
@@ -415,14 +417,14 @@ charts = [cls for module in list(sys.modules.values())
           for cls in vars(module).values()
           if isinstance(cls, type) and issubclass(cls, pg.PlotWidget) and cls.__module__ == module.__name__]
 print("CHARTS:" + " ".join(sorted(f"{c.__name__}={c().getPlotItem().menuEnabled()}" for c in charts)))
-left_out = ("numpy.random", "numpy.fft", "numpy._core._multiarray_tests", "coincurve", "readline")
+left_out = ("numpy.random", "numpy.fft", "numpy._core._multiarray_tests", "readline")
 print("LOADED:" + " ".join(name for name in left_out if name in sys.modules))
 print("OPENGL:" + " ".join(f"{n}={pg.getConfigOption(n)}" for n in ("useOpenGL", "enableExperimental")))
 """
 
 
 def test_the_app_never_loads_what_the_bundle_leaves_out() -> None:
-    """numpy.random/fft, coincurve and readline are not imported by any app module.
+    """numpy.random/fft and readline are not imported by any app module.
 
     pyqtgraph reaches numpy.fft only through the FFT transform in a chart's
     context menu, so every chart of the app must disable that menu; it
@@ -438,6 +440,32 @@ def test_the_app_never_loads_what_the_bundle_leaves_out() -> None:
     assert all(chart.endswith("=False") for chart in charts), charts
     assert lines["LOADED"] == ""
     assert lines["OPENGL"] == "useOpenGL=False enableExperimental=False"
+
+
+def test_news_reading_needs_none_of_babels_locale_data(monkeypatch, tmp_path) -> None:
+    """The bundle leaves Babel's locale data out (courlan imports babel, trafilatura courlan).
+
+    With babel pointed at an empty folder, a locale lookup fails (so the data is
+    really gone), while the app's article, feed-entry and look-alike-name paths,
+    as the self-test runs them, still work.
+    """
+    import babel
+    import babel.localedata
+
+    from exposure_app import self_test
+    from exposure_app.services import news_fetch
+
+    monkeypatch.setattr(babel.localedata, "_dirname", str(tmp_path))
+    babel.localedata._cache.clear()
+    with pytest.raises((babel.UnknownLocaleError, FileNotFoundError, OSError)):
+        babel.Locale.parse("de_DE")
+    report = self_test.CheckReport(io.StringIO())
+    for check in (self_test.check_news_articles, self_test.check_news_feeds,
+                  self_test.check_lookalike_names):
+        report.run(check.__name__, check)
+    assert report.failures == 0, report.lines
+    entry = {"summary": "<p>Withdrawals were paused on Monday.</p>"}
+    assert news_fetch._entry_text(entry) == "Withdrawals were paused on Monday."
 
 
 def test_qtopengl_placeholder_lets_pyqtgraph_import_and_draw() -> None:
