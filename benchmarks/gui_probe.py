@@ -15,12 +15,20 @@ window, the yardstick now that the app no longer loads pyqtgraph at start.
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 
 
 def _peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _print_shown() -> None:
+    """``shown``, then the CPU seconds this process used until then (``cpu S``)."""
+    times = os.times()
+    print("shown", flush=True)
+    print(f"cpu {times.user + times.system:.3f}", flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -40,7 +48,7 @@ def main(argv: list[str]) -> int:
         window.show()
 
         def done() -> None:
-            print("shown", flush=True)
+            _print_shown()
             print(f"rss {_peak_rss_kb()}", flush=True)
             app.quit()
 
@@ -67,7 +75,7 @@ def main(argv: list[str]) -> int:
     settle_heap()
 
     def shown() -> None:
-        print("shown", flush=True)
+        _print_shown()
         wait_for_figures()
 
     def wait_for_figures() -> None:

@@ -31,7 +31,8 @@ def run_probe(*args: str, timeout: float = 300) -> tuple[float, int]:
 
 def probe_marks(*args: str, timeout: float = 300) -> tuple[dict[str, float], int]:
     """Run benchmarks.gui_probe; returns (seconds from launch to each mark it printed,
-    such as 'shown' and 'figures', and the peak RSS in kB)."""
+    such as 'shown' and 'figures', with 'cpu': the CPU seconds it had used when shown;
+    and the peak RSS in kB)."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "benchmarks.gui_probe", *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -44,6 +45,8 @@ def probe_marks(*args: str, timeout: float = 300) -> tuple[dict[str, float], int
             marks[word] = time.perf_counter() - start
         elif line.startswith("rss "):
             rss = int(line.split()[1])
+        elif line.startswith("cpu "):
+            marks["cpu"] = float(line.split()[1])
     proc.wait(timeout)
     if proc.returncode != 0 or "shown" not in marks or rss is None:
         raise RuntimeError(f"probe {args} failed: {proc.stderr.read()[-2000:] if proc.stderr else ''}")

@@ -75,9 +75,10 @@ class WalletPart(WalletBalance):
 @dataclass(frozen=True, slots=True)
 class CustodianAssetItem:
     """A plan item about one asset of one custodian; its ``key`` (``KIND:counterparty:asset``)
-    is how progress on it is stored."""
+    is how progress on it is stored, its ``title`` the kind's ``TITLE`` filled in."""
 
     KIND: ClassVar[str]
+    TITLE: ClassVar[str]
     counterparty: str
     asset: str
 
@@ -85,10 +86,15 @@ class CustodianAssetItem:
     def key(self) -> str:
         return f"{self.KIND}:{self.counterparty}:{self.asset}"
 
+    @property
+    def title(self) -> str:
+        return self.TITLE.format(asset=self.asset, counterparty=self.counterparty)
+
 
 @dataclass(frozen=True, slots=True)
 class AssetItem(CustodianAssetItem):
     KIND = "asset"
+    TITLE = "Withdraw {asset} from {counterparty}"
     free: Decimal
     locked: Decimal
     total: Decimal
@@ -104,21 +110,14 @@ class AssetItem(CustodianAssetItem):
     own_token: bool
     stale_reason: str | None = None
 
-    @property
-    def title(self) -> str:
-        return f"Withdraw {self.asset} from {self.counterparty}"
-
 
 @dataclass(frozen=True, slots=True)
 class AffiliatedItem(CustodianAssetItem):
     KIND = "affiliated"
+    TITLE = "Reduce {asset} (value depends on {counterparty})"
     held_at: tuple[str, ...]
     amount: Decimal
     value: Decimal | None
-
-    @property
-    def title(self) -> str:
-        return f"Reduce {self.asset} (value depends on {self.counterparty})"
 
 
 @dataclass(frozen=True, slots=True)

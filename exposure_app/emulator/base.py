@@ -18,15 +18,16 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from aiohttp import web
 
 from exposure_app.emulator.market_tape import MarketTape
+from exposure_app.emulator.routes import DECLARED_ROUTES, Route
 
 
 class FaultKind(StrEnum):
@@ -201,8 +202,32 @@ class ExchangeEmulator:
 
     # -- to implement ----------------------------------------------------------
 
-    def add_routes(self, app: web.Application) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def declared_routes(self) -> Iterator[tuple[Route, Callable[[web.Request], Awaitable[Any]]]]:
+        """Every :func:`route` declared on this class and its bases, with its bound
+        handler, in definition order (a subclass's handler replaces its base's)."""
+        for routes, handler in DECLARED_ROUTES.on(self):
+            for declared in routes:
+                yield declared, handler
+
+    def add_routes(self, app: web.Application) -> None:
+        """Registers the :func:`route` declarations; signed ones authenticate first."""
+        for declared, handler in self.declared_routes():
+            app.router.add_route(declared.method, declared.path,
+                                 self._guarded(handler, declared) if declared.signed else handler)
+
+    def _guarded(self, handler: Callable[[web.Request], Awaitable[Any]],
+                 declared: Route) -> Callable[[web.Request], Awaitable[Any]]:
+        async def serve(request: web.Request) -> web.StreamResponse:
+            denied = await self.authenticate(request, needs=declared.needs)
+            return denied if denied is not None else await handler(request)
+
+        return serve
+
+    async def authenticate(self, request: web.Request, *,
+                           needs: str = "read") -> web.Response | None:  # pragma: no cover
+        """The exchange's refusal of a signed request, or ``None`` to let it through
+        (key, timestamp, signature, IP whitelist, then the permission ``needs``)."""
+        raise NotImplementedError(f"{self.exchange_id} emulator has no signed routes")
 
     # the venue's error table; with it, error() and fault_response() need no code of their own
     error_spec: ClassVar[ErrorSpec | None] = None
@@ -281,6 +306,14 @@ class ExchangeEmulator:
 
     def ticker_price(self, symbol: str) -> Decimal | None:
         return self.tickers.get(symbol)
+
+    def ticker_pairs(self) -> list[tuple[str, str, Decimal]]:
+        """``(base, quote, last price)`` of every ticker served, in ticker order."""
+        pairs = []
+        for symbol, price in self.tickers.items():
+            base, quote = symbol.split("/")
+            pairs.append((base, quote, price))
+        return pairs
 
     def server_time_ms(self) -> int:
         """The server clock, shifted while a CLOCK_SKEW fault is active."""

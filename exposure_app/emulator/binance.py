@@ -44,6 +44,7 @@ from exposure_app.emulator.binance_bodies import (
     wallet_overview,
 )
 from exposure_app.emulator.market_tape import day_of_ms, day_start_ms
+from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import hmac_hex, same, strip_param
 
 # A signed endpoint's body: (emulator, the request's parameters) -> the JSON answer.
@@ -166,33 +167,6 @@ class BinanceEmulator(ExchangeEmulator):
 
     # -- routes ------------------------------------------------------------------------
 
-    def add_routes(self, app: web.Application) -> None:
-        r = app.router
-        r.add_get("/api/v3/ping", self.ping)
-        r.add_get("/api/v3/time", self.time)
-        r.add_get("/api/v3/exchangeInfo", self.exchange_info)
-        # what ccxt's default load_markets also asks for (the generic adapter's path)
-        r.add_get("/fapi/v1/exchangeInfo", self.derivatives_info)
-        r.add_get("/dapi/v1/exchangeInfo", self.derivatives_info)
-        r.add_get("/sapi/v1/margin/allPairs", self.margin_pairs)
-        r.add_get("/sapi/v1/margin/isolated/allPairs", self.margin_pairs)
-        r.add_get("/api/v3/ticker/24hr", self.ticker_24hr)
-        r.add_get("/api/v3/ticker/price", self.ticker_price_route)
-        r.add_get("/api/v3/klines", self.klines)
-        r.add_get("/api/v3/account", self.spot_account)
-        r.add_post("/sapi/v1/asset/get-funding-asset", self.funding_assets)
-        r.add_get("/sapi/v1/margin/account", self.margin_account)
-        r.add_get("/sapi/v1/margin/isolated/account", self.isolated_margin_account)
-        r.add_get("/fapi/v2/account", self.usdm_account)
-        r.add_get("/fapi/v3/account", self.usdm_account)
-        r.add_get("/dapi/v1/account", self.coinm_account)
-        r.add_get("/sapi/v1/simple-earn/flexible/position", self.flexible_positions)
-        r.add_get("/sapi/v1/simple-earn/locked/position", self.locked_positions)
-        r.add_get("/sapi/v1/staking/position", self.staking_positions)
-        r.add_get("/sapi/v1/account/apiRestrictions", self.api_restrictions)
-        r.add_get("/sapi/v1/asset/wallet/balance", self.wallet_balance)
-        r.add_get("/sapi/v1/capital/config/getall", self.capital_config)
-
     # public
 
     def _symbols(self) -> dict[str, tuple[str, str]]:
@@ -202,12 +176,15 @@ class BinanceEmulator(ExchangeEmulator):
             symbols[base + quote] = (base, quote)
         return symbols
 
+    @route("/api/v3/ping")
     async def ping(self, request: web.Request) -> web.Response:
         return self._ok(request, {})
 
+    @route("/api/v3/time")
     async def time(self, request: web.Request) -> web.Response:
         return self._ok(request, {"serverTime": self.server_time_ms()})
 
+    @route("/api/v3/exchangeInfo")
     async def exchange_info(self, request: web.Request) -> web.Response:
         symbols = [
             {
@@ -225,11 +202,16 @@ class BinanceEmulator(ExchangeEmulator):
             "exchangeFilters": [], "symbols": symbols,
         }, weight=20)
 
+    # what ccxt's default load_markets also asks for (the generic adapter's path)
+    @route("/fapi/v1/exchangeInfo")
+    @route("/dapi/v1/exchangeInfo")
     async def derivatives_info(self, request: web.Request) -> web.Response:
         return self._ok(request, {"timezone": "UTC", "serverTime": self.server_time_ms(),
                                   "rateLimits": [], "exchangeFilters": [], "assets": [],
                                   "symbols": []}, weight=1)
 
+    @route("/sapi/v1/margin/allPairs")
+    @route("/sapi/v1/margin/isolated/allPairs")
     async def margin_pairs(self, request: web.Request) -> web.Response:
         return self._ok(request, [], weight=1)
 
@@ -255,12 +237,15 @@ class BinanceEmulator(ExchangeEmulator):
             })
         return rows
 
+    @route("/api/v3/ticker/24hr")
     async def ticker_24hr(self, request: web.Request) -> web.Response:
         return self._ok(request, self._ticker_rows(request, True), weight=40)
 
+    @route("/api/v3/ticker/price")
     async def ticker_price_route(self, request: web.Request) -> web.Response:
         return self._ok(request, self._ticker_rows(request, False), weight=4)
 
+    @route("/api/v3/klines")
     async def klines(self, request: web.Request) -> web.Response:
         """Daily candles of the attached market tape (only ``interval=1d``), in the
         documented row shape: open time, OHLC, volume, close time, quote volume,
@@ -295,6 +280,7 @@ class BinanceEmulator(ExchangeEmulator):
             entry[1] += b.locked
         return sums
 
+    @route("/api/v3/account")
     @_signed(20)
     def spot_account(self, params: dict[str, str]) -> object:
         sums = self._wallet_rows("spot")
@@ -314,6 +300,7 @@ class BinanceEmulator(ExchangeEmulator):
             "permissions": ["SPOT"], "uid": 354937868,
         }
 
+    @route("/sapi/v1/asset/get-funding-asset", method="POST")
     @_signed(1)
     def funding_assets(self, params: dict[str, str]) -> object:
         return [
@@ -322,6 +309,7 @@ class BinanceEmulator(ExchangeEmulator):
             for a, (f, lk) in self._wallet_rows("funding").items()
         ]
 
+    @route("/sapi/v1/margin/account")
     @_signed(10)
     def margin_account(self, params: dict[str, str]) -> object:
         assets = [
@@ -336,6 +324,7 @@ class BinanceEmulator(ExchangeEmulator):
             "transferOutEnabled": True, "accountType": "MARGIN_1", "userAssets": assets,
         }
 
+    @route("/sapi/v1/margin/isolated/account")
     @_signed(10)
     def isolated_margin_account(self, params: dict[str, str]) -> object:
         """One pair per balance; ``asset`` is "BASE/QUOTE:ASSET" (e.g. "BTC/USDT:USDT")."""
@@ -362,17 +351,21 @@ class BinanceEmulator(ExchangeEmulator):
             for a, (f, lk) in self._wallet_rows(wallet).items()
         ]
 
+    @route("/fapi/v2/account")
+    @route("/fapi/v3/account")
     @_signed(5)
     def usdm_account(self, params: dict[str, str]) -> object:
         return {"totalWalletBalance": "0", "availableBalance": "0",
                 "assets": self._futures_assets("futures"), "positions": []}
 
+    @route("/dapi/v1/account")
     @_signed(5)
     def coinm_account(self, params: dict[str, str]) -> object:
         return {"canDeposit": True, "canTrade": True, "canWithdraw": True, "feeTier": 0,
                 "updateTime": 0, "assets": self._futures_assets("futures_coinm"),
                 "positions": []}
 
+    @route("/sapi/v1/simple-earn/flexible/position")
     @_signed(150)
     def flexible_positions(self, params: dict[str, str]) -> object:
         rows = [
@@ -399,18 +392,22 @@ class BinanceEmulator(ExchangeEmulator):
             })
         return rows
 
+    @route("/sapi/v1/simple-earn/locked/position")
     @_signed(150)
     def locked_positions(self, params: dict[str, str]) -> object:
         return page(self._locked_rows("earn_locked"), params)
 
+    @route("/sapi/v1/staking/position")
     @_signed(1)
     def staking_positions(self, params: dict[str, str]) -> object:
         return self._locked_rows("staking") if params.get("product", "STAKING") == "STAKING" else []
 
+    @route("/sapi/v1/asset/wallet/balance")
     @_signed(60)
     def wallet_balance(self, params: dict[str, str]) -> object:
         return wallet_overview(self.account.balances, self.tickers)
 
+    @route("/sapi/v1/account/apiRestrictions")
     @_signed(1)
     def api_restrictions(self, params: dict[str, str]) -> object:
         perms = self.account.permissions
@@ -425,6 +422,7 @@ class BinanceEmulator(ExchangeEmulator):
 
     # withdrawal networks (GET /sapi/v1/capital/config/getall, "All Coins' Information")
 
+    @route("/sapi/v1/capital/config/getall")
     @_signed(10)
     def capital_config(self, params: dict[str, str]) -> object:
         """Per-coin network list; ``coin_networks`` overrides the defaults per test."""

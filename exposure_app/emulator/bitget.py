@@ -32,12 +32,17 @@ from typing import ClassVar
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, FaultKind, json_response
+from exposure_app.emulator.base import ErrorSpec, FaultKind, json_response
 from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
-from exposure_app.emulator.signing import hmac_b64, same
+from exposure_app.emulator.passphrase_auth import PassphraseAuth, PassphraseSignedEmulator
+from exposure_app.emulator.routes import route
 
 TIMESTAMP_WINDOW_MS = 30_000
 DAY_MS = 86_400_000
+# the v3 unified-account API and the v2 classic account APIs, refused in the other mode
+UNIFIED_API = "/api/v3/"
+CLASSIC_API = ("/api/v2/spot/account/", "/api/v2/mix/account/", "/api/v2/margin/crossed/",
+               "/api/v2/margin/isolated/")
 
 ERRORS: dict[str | int, tuple[int, str]] = {
     "40001": (401, "ACCESS_KEY cannot be empty"),
@@ -68,7 +73,7 @@ def product_type(margin_coin: str) -> str:
     return "COIN-FUTURES"
 
 
-class BitgetEmulator(ExchangeEmulator):
+class BitgetEmulator(PassphraseSignedEmulator):
     """Serves the Bitget endpoints the app calls; see the module docstring."""
 
     exchange_id: ClassVar[str] = "bitget"
@@ -76,22 +81,16 @@ class BitgetEmulator(ExchangeEmulator):
         FaultKind.AUTH: "40009", FaultKind.PERMISSION_DENIED: "40014",
         FaultKind.IP_NOT_WHITELISTED: "40018", FaultKind.RATE_LIMIT: "429",
         FaultKind.BAN: "429", FaultKind.MAINTENANCE: "40200"})
-    needs_password: ClassVar[bool] = True
+    passphrase_auth: ClassVar[PassphraseAuth] = PassphraseAuth(
+        "ACCESS-", bad_timestamp="40005", expired="40008", window_ms=TIMESTAMP_WINDOW_MS,
+        unknown_key="40006", wrong_passphrase="40012",
+        missing=(("KEY", "40001"), ("SIGN", "40003"), ("PASSPHRASE", "40011"),
+                 ("TIMESTAMP", "40005")))
     wallet_names: ClassVar[tuple[str, ...]] = ("spot", "futures", "margin", "earn_flexible", "earn_locked")
 
     def __init__(self, *args, unified: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.unified = unified
-
-    async def guard(self, request: web.Request, *, unified_api: bool) -> web.Response | None:
-        """Authentication, then the account-mode check for v2 classic / v3 unified APIs."""
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
-        if unified_api and not self.unified:
-            return self.error("40084")
-        if not unified_api and self.unified:
-            return self.error("40085")
-        return None
 
     def envelope(self, code: str, msg: str, data: object) -> dict:
         return {"code": code, "msg": msg, "requestTime": self.server_time_ms(), "data": data}
@@ -107,61 +106,25 @@ class BitgetEmulator(ExchangeEmulator):
         return not ("/market/" in request.path or "/public/" in request.path
                     or request.path == "/api/v2/margin/currencies")
 
-    async def authenticate(self, request: web.Request, *, needs: str = "read") -> web.Response | None:
-        headers = request.headers
-        key = headers.get("ACCESS-KEY")
-        sign = headers.get("ACCESS-SIGN")
-        stamp = headers.get("ACCESS-TIMESTAMP")
-        passphrase = headers.get("ACCESS-PASSPHRASE")
-        if not key:
-            return self.error("40001")
-        if not sign:
-            return self.error("40003")
-        if not passphrase:
-            return self.error("40011")
-        if not stamp:
-            return self.error("40005")
-        try:
-            sent = int(stamp)
-        except ValueError:
-            return self.error("40005")
-        if abs(self.server_time_ms() - sent) > TIMESTAMP_WINDOW_MS:
-            return self.error("40008")
-        if not same(key, self.account.api_key):
-            return self.error("40006")
-        if not same(passphrase, self.account.password):
-            return self.error("40012")
-        body = await request.text()
-        expected = hmac_b64(self.account.secret,
-                                      stamp + request.method + request.raw_path + body)
-        return self.refusal(request, signed=same(sign, expected), needs=needs)
+    async def authenticate(self, request: web.Request, *,
+                           needs: str = "read") -> web.Response | None:
+        """The signature, then the account mode: a classic account refuses the v3
+        unified-account API (``40084``), a unified one the v2 account APIs (``40085``)."""
+        if (denied := await super().authenticate(request, needs=needs)) is not None:
+            return denied
+        if request.path.startswith(UNIFIED_API) and not self.unified:
+            return self.error("40084")
+        if request.path.startswith(CLASSIC_API) and self.unified:
+            return self.error("40085")
+        return None
 
     # -- routes ----------------------------------------------------------------------
 
-    def add_routes(self, app: web.Application) -> None:
-        app.router.add_get("/api/v2/public/time", self.public_time)
-        app.router.add_get("/api/v2/spot/public/symbols", self.symbols)
-        app.router.add_get("/api/v2/spot/public/coins", self.coins)
-        app.router.add_get("/api/v2/margin/currencies", self.margin_currencies)
-        app.router.add_get("/api/v2/spot/market/tickers", self.tickers_route)
-        app.router.add_get("/api/v2/spot/account/assets", self.spot_assets)
-        app.router.add_get("/api/v2/mix/account/accounts", self.mix_accounts)
-        app.router.add_get("/api/v2/margin/crossed/account/assets", self.crossed_assets)
-        app.router.add_get("/api/v2/margin/isolated/account/assets", self.isolated_assets)
-        app.router.add_get("/api/v2/earn/savings/assets", self.savings_assets)
-        app.router.add_get("/api/v2/earn/account/assets", self.earn_account_assets)
-        app.router.add_get("/api/v3/account/settings", self.uta_settings)
-        app.router.add_get("/api/v3/account/assets", self.uta_assets)
-        app.router.add_get("/api/v3/account/funding-assets", self.uta_funding_assets)
-
-    def _pairs(self):
-        for symbol, price in self.tickers.items():
-            base, quote = symbol.split("/")
-            yield base, quote, price
-
+    @route("/api/v2/public/time")
     async def public_time(self, request: web.Request) -> web.Response:
         return self.ok({"serverTime": str(self.server_time_ms())})
 
+    @route("/api/v2/spot/public/symbols")
     async def symbols(self, request: web.Request) -> web.Response:
         data = [
             {
@@ -173,10 +136,11 @@ class BitgetEmulator(ExchangeEmulator):
                 "areaSymbol": "no", "orderQuantity": "200", "openTime": "1532454360000",
                 "offTime": "",
             }
-            for base, quote, _ in self._pairs()
+            for base, quote, _ in self.ticker_pairs()
         ]
         return self.ok(data)
 
+    @route("/api/v2/margin/currencies")
     async def margin_currencies(self, request: web.Request) -> web.Response:
         data = [
             {
@@ -189,22 +153,24 @@ class BitgetEmulator(ExchangeEmulator):
                 "isIsolatedBaseBorrowable": True, "isIsolatedQuoteBorrowable": True,
                 "isCrossBorrowable": True,
             }
-            for base, quote, _ in self._pairs()
+            for base, quote, _ in self.ticker_pairs()
         ]
         return self.ok(data)
 
+    @route("/api/v2/spot/public/coins")
     async def coins(self, request: web.Request) -> web.Response:
         codes = sorted({b.asset for b in self.account.balances}
-                       | {c for base, quote, _ in self._pairs() for c in (base, quote)})
+                       | {c for base, quote, _ in self.ticker_pairs() for c in (base, quote)})
         data: list[dict[str, object]] = [
             {"coinId": str(n), "coin": c, "transfer": "true", "areaCoin": "no", "chains": []}
             for n, c in enumerate(codes, start=1)]
         return self.ok(data)
 
+    @route("/api/v2/spot/market/tickers")
     async def tickers_route(self, request: web.Request) -> web.Response:
         now = str(self.server_time_ms())
         data = []
-        for base, quote, price in self._pairs():
+        for base, quote, price in self.ticker_pairs():
             last = amount(price)
             data.append(
                 {
@@ -216,9 +182,8 @@ class BitgetEmulator(ExchangeEmulator):
             )
         return self.ok(data)
 
+    @route("/api/v2/spot/account/assets", signed=True)
     async def spot_assets(self, request: web.Request) -> web.Response:
-        if (denied := await self.guard(request, unified_api=False)) is not None:
-            return denied
         now = str(self.server_time_ms())
         data = [
             {
@@ -229,9 +194,8 @@ class BitgetEmulator(ExchangeEmulator):
         ]
         return self.ok(data)
 
+    @route("/api/v2/mix/account/accounts", signed=True)
     async def mix_accounts(self, request: web.Request) -> web.Response:
-        if (denied := await self.guard(request, unified_api=False)) is not None:
-            return denied
         wanted = request.query.get("productType", "")
         data = []
         for row in totals_by_asset(self.account.wallet("futures")):
@@ -253,9 +217,8 @@ class BitgetEmulator(ExchangeEmulator):
             )
         return self.ok(data)
 
+    @route("/api/v2/margin/crossed/account/assets", signed=True)
     async def crossed_assets(self, request: web.Request) -> web.Response:
-        if (denied := await self.guard(request, unified_api=False)) is not None:
-            return denied
         now = str(self.server_time_ms())
         data = [
             {
@@ -268,14 +231,12 @@ class BitgetEmulator(ExchangeEmulator):
         ]
         return self.ok(data)
 
+    @route("/api/v2/margin/isolated/account/assets", signed=True)
     async def isolated_assets(self, request: web.Request) -> web.Response:
-        if (denied := await self.guard(request, unified_api=False)) is not None:
-            return denied
         return self.ok([])
 
+    @route("/api/v2/earn/savings/assets", signed=True)
     async def savings_assets(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         period_type = request.query.get("periodType")
         if period_type not in ("flexible", "fixed"):
             return json_response(self.envelope("40017", "Parameter verification failed", None),
@@ -297,10 +258,9 @@ class BitgetEmulator(ExchangeEmulator):
                                             str(remaining + hold_days), str(hold_days)))
         return self.ok({"resultList": rows, "endId": rows[-1]["orderId"] if rows else ""})
 
+    @route("/api/v2/earn/account/assets", signed=True)
     async def earn_account_assets(self, request: web.Request) -> web.Response:
         """Everything in the Earn account per coin (savings and other products)."""
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         balances = self.account.wallet("earn_flexible") + self.account.wallet("earn_locked")
         return self.ok([{"coin": row.asset, "amount": amount(row.total)}
                         for row in totals_by_asset(balances)])
@@ -319,15 +279,13 @@ class BitgetEmulator(ExchangeEmulator):
 
     # -- unified trading account (v3) ---------------------------------------------------
 
+    @route("/api/v3/account/settings", signed=True)
     async def uta_settings(self, request: web.Request) -> web.Response:
-        if (denied := await self.guard(request, unified_api=True)) is not None:
-            return denied
         return self.ok({"assetMode": "union", "holdMode": "one_way_mode",
                         "stpMode": "none", "symbolConfigList": [], "coinConfigList": []})
 
+    @route("/api/v3/account/assets", signed=True)
     async def uta_assets(self, request: web.Request) -> web.Response:
-        if (denied := await self.guard(request, unified_api=True)) is not None:
-            return denied
         assets = [
             {
                 "coin": row.asset, "equity": amount(row.total), "usdValue": "0",
@@ -341,9 +299,8 @@ class BitgetEmulator(ExchangeEmulator):
                         "effEquity": "0", "mmr": "0", "imr": "0", "mgnRatio": "0",
                         "positionMgnRatio": "0", "assets": assets})
 
+    @route("/api/v3/account/funding-assets", signed=True)
     async def uta_funding_assets(self, request: web.Request) -> web.Response:
-        if (denied := await self.guard(request, unified_api=True)) is not None:
-            return denied
         return self.ok([
             {"coin": row.asset, "available": amount(row.free), "frozen": amount(row.locked),
              "balance": amount(row.total)}

@@ -33,6 +33,7 @@ from aiohttp import web
 
 from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, Fault, FaultKind, json_response
 from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
+from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import hmac_hex, same
 
 RATE_LIMIT = 50
@@ -115,26 +116,13 @@ class BybitEmulator(ExchangeEmulator):
 
     # -- routes ----------------------------------------------------------------------
 
-    def add_routes(self, app: web.Application) -> None:
-        app.router.add_get("/v5/market/time", self.market_time)
-        app.router.add_get("/v5/market/instruments-info", self.instruments)
-        app.router.add_get("/v5/market/tickers", self.market_tickers)
-        app.router.add_get("/v5/asset/coin/query-info", self.coin_info)
-        app.router.add_get("/v5/account/wallet-balance", self.wallet_balance)
-        app.router.add_get("/v5/asset/transfer/query-account-coins-balance", self.fund_balance)
-        app.router.add_get("/v5/earn/position", self.earn_position)
-        app.router.add_get("/v5/user/query-api", self.query_api)
-
-    def _pairs(self):
-        for symbol, price in self.tickers.items():
-            base, quote = symbol.split("/")
-            yield base, quote, price
-
+    @route("/v5/market/time")
     async def market_time(self, request: web.Request) -> web.Response:
         now = self.server_time_ms()
         return self.ok({"timeSecond": str(now // 1000), "timeNano": str(now * 1_000_000)},
                        private=False)
 
+    @route("/v5/market/instruments-info")
     async def instruments(self, request: web.Request) -> web.Response:
         category = request.query.get("category", "spot")
         rows = []
@@ -150,15 +138,16 @@ class BybitEmulator(ExchangeEmulator):
                     "priceFilter": {"tickSize": "0.01"},
                     "riskParameters": {"priceLimitRatioX": "0.01", "priceLimitRatioY": "0.02"},
                 }
-                for base, quote, _ in self._pairs()
+                for base, quote, _ in self.ticker_pairs()
             ]
         return self.ok({"category": category, "list": rows, "nextPageCursor": ""}, private=False)
 
+    @route("/v5/market/tickers")
     async def market_tickers(self, request: web.Request) -> web.Response:
         category = request.query.get("category", "spot")
         rows = []
         if category == "spot":
-            for base, quote, price in self._pairs():
+            for base, quote, price in self.ticker_pairs():
                 last = amount(price)
                 rows.append(
                     {
@@ -171,18 +160,16 @@ class BybitEmulator(ExchangeEmulator):
                 )
         return self.ok({"category": category, "list": rows}, private=False)
 
+    @route("/v5/asset/coin/query-info", signed=True)
     async def coin_info(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         coins = sorted({b.asset for b in self.account.balances}
-                       | {c for base, quote, _ in self._pairs() for c in (base, quote)})
+                       | {c for base, quote, _ in self.ticker_pairs() for c in (base, quote)})
         rows: list[dict[str, object]] = [
             {"name": c, "coin": c, "remainAmount": "1000000", "chains": []} for c in coins]
         return self.ok({"rows": rows})
 
+    @route("/v5/account/wallet-balance", signed=True)
     async def wallet_balance(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         account_type = request.query.get("accountType")
         if self.unified and account_type != "UNIFIED":
             return json_response(self.envelope(10001, "accountType only support UNIFIED.", {}))
@@ -216,9 +203,8 @@ class BybitEmulator(ExchangeEmulator):
         }
         return self.ok({"list": [account]})
 
+    @route("/v5/asset/transfer/query-account-coins-balance", signed=True)
     async def fund_balance(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         account_type = request.query.get("accountType", "")
         if account_type != "FUND":
             return self.ok({"memberId": "1", "accountType": account_type, "balance": []})
@@ -233,9 +219,8 @@ class BybitEmulator(ExchangeEmulator):
         return self.ok({"memberId": self.account.uid or "533285", "accountType": "FUND",
                         "balance": balance})
 
+    @route("/v5/earn/position", signed=True)
     async def earn_position(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         category = request.query.get("category")
         if category not in ("FlexibleSaving", "OnChain"):
             return json_response(self.envelope(10001, "category is invalid", {}))
@@ -264,10 +249,9 @@ class BybitEmulator(ExchangeEmulator):
             "estimateInterestCalculationTime": "", "settlementTime": settlement,
         }
 
+    @route("/v5/user/query-api", signed=True)
     async def query_api(self, request: web.Request) -> web.Response:
-        # "Any permission can access this endpoint."
-        if (denied := await self.authenticate(request, needs="read")) is not None:
-            return denied
+        """The key's information; "Any permission can access this endpoint"."""
         perms = self.account.permissions
         trade = "trade" in perms
         wallet = ["AccountTransfer", "SubMemberTransfer"] if "transfer" in perms or trade else []

@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import hmac_hex, same
 
 _FIAT = frozenset({"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "SGD"})
@@ -118,7 +119,8 @@ class CoinbaseEmulator(ExchangeEmulator):
 
     # -- authentication ----------------------------------------------------------
 
-    async def _authenticate(self, request: web.Request) -> web.Response | None:
+    async def authenticate(self, request: web.Request, *,
+                           needs: str = "read") -> web.Response | None:
         account = self.account
         authorization = request.headers.get("Authorization", "")
         now = self.server_time_ms() // 1000
@@ -195,17 +197,7 @@ class CoinbaseEmulator(ExchangeEmulator):
 
     # -- routes -------------------------------------------------------------------
 
-    def add_routes(self, app: web.Application) -> None:
-        app.router.add_get("/v2/time", self.time)
-        app.router.add_get("/v2/accounts", self.accounts)
-        app.router.add_get("/api/v3/brokerage/key_permissions", self.key_permissions)
-        app.router.add_get("/api/v3/brokerage/accounts", self.brokerage_accounts)
-        app.router.add_get("/api/v3/brokerage/transaction_summary", self.transaction_summary)
-        app.router.add_get("/api/v3/brokerage/market/products", self.market_products)
-        app.router.add_get("/v2/currencies", self.fiat_currencies)
-        app.router.add_get("/v2/currencies/crypto", self.crypto_currencies)
-        app.router.add_get("/v2/exchange-rates", self.exchange_rates)
-
+    @route("/v2/time")
     async def time(self, request: web.Request) -> web.Response:
         seconds = self.server_time_ms() / 1000
         iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
@@ -219,11 +211,13 @@ class CoinbaseEmulator(ExchangeEmulator):
             codes.update(symbol.split("/"))
         return codes
 
+    @route("/v2/currencies")
     async def fiat_currencies(self, request: web.Request) -> web.Response:
         fiat = sorted(self._codes() & _FIAT) or ["USD"]
         return web.json_response({"data": [{"id": code, "name": code, "min_size": "0.01"}
                                            for code in fiat]})
 
+    @route("/v2/currencies/crypto")
     async def crypto_currencies(self, request: web.Request) -> web.Response:
         crypto = sorted(self._codes() - _FIAT)
         return web.json_response({"data": [
@@ -232,6 +226,7 @@ class CoinbaseEmulator(ExchangeEmulator):
             for index, code in enumerate(crypto)
         ]})
 
+    @route("/v2/exchange-rates")
     async def exchange_rates(self, request: web.Request) -> web.Response:
         rates = {"USD": "1"}
         for symbol, price in self.tickers.items():
@@ -240,6 +235,7 @@ class CoinbaseEmulator(ExchangeEmulator):
                 rates[base] = f"{Decimal(1) / price:.12f}"
         return web.json_response({"data": {"currency": "USD", "rates": rates}})
 
+    @route("/api/v3/brokerage/market/products")
     async def market_products(self, request: web.Request) -> web.Response:
         if request.query.get("product_type", "SPOT") != "SPOT":
             return web.json_response({"products": [], "num_products": 0})
@@ -267,10 +263,8 @@ class CoinbaseEmulator(ExchangeEmulator):
             })
         return web.json_response({"products": products, "num_products": len(products)})
 
+    @route("/api/v3/brokerage/transaction_summary", signed=True)
     async def transaction_summary(self, request: web.Request) -> web.Response:
-        error = await self._authenticate(request)
-        if error is not None:
-            return error
         return web.json_response({
             "total_volume": 0, "total_fees": 0,
             "fee_tier": {"pricing_tier": "Advanced 1", "usd_from": "0", "usd_to": "10000",
@@ -311,10 +305,8 @@ class CoinbaseEmulator(ExchangeEmulator):
             })
         return records
 
+    @route("/v2/accounts", signed=True)
     async def accounts(self, request: web.Request) -> web.Response:
-        error = await self._authenticate(request)
-        if error is not None:
-            return error
         if not self.account.can("read"):
             return self._error(403, "invalid_scope", "Key does not have the wallet:accounts:read scope")
         records = self._account_records()
@@ -344,15 +336,13 @@ class CoinbaseEmulator(ExchangeEmulator):
         }
         return web.json_response({"pagination": pagination, "data": page})
 
+    @route("/api/v3/brokerage/accounts", signed=True)
     async def brokerage_accounts(self, request: web.Request) -> web.Response:
         """Advanced Trade accounts: ``available_balance`` and ``hold`` (open orders).
 
         Staked wallets are not listed here (ccxt issue #23853), only trading
         wallets; cursor pagination with ``has_next``/``cursor``.
         """
-        error = await self._authenticate(request)
-        if error is not None:
-            return error
         if not self.account.can("read"):
             return self._error(403, "invalid_scope", "Key does not have the view permission")
         namespace = uuid.uuid5(uuid.NAMESPACE_URL, "v3:" + self.account.api_key)
@@ -382,10 +372,8 @@ class CoinbaseEmulator(ExchangeEmulator):
                                   "cursor": str(start + limit) if more else "",
                                   "size": len(page)})
 
+    @route("/api/v3/brokerage/key_permissions", signed=True)
     async def key_permissions(self, request: web.Request) -> web.Response:
-        error = await self._authenticate(request)
-        if error is not None:
-            return error
         return web.json_response({
             "can_view": self.account.can("read"),
             "can_trade": self.account.can("trade"),

@@ -26,6 +26,7 @@ from decimal import Decimal
 from aiohttp import web
 
 from exposure_app.emulator.base import EmulatedBalance, ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import hmac_hex, same, sha512_hex
 
 ZERO = Decimal(0)
@@ -88,7 +89,8 @@ class GateEmulator(ExchangeEmulator):
     def _ok(self, body) -> web.Response:
         return web.json_response(body, headers=self._rate_headers())
 
-    async def _authenticate(self, request: web.Request, permission: str = "read"):
+    async def authenticate(self, request: web.Request, *,
+                           needs: str = "read") -> web.Response | None:
         account = self.account
         if request.headers.get("KEY") != account.api_key:
             return self._error(401, "INVALID_KEY", "Invalid key provided")
@@ -109,33 +111,17 @@ class GateEmulator(ExchangeEmulator):
                                "Gap between request Timestamp and server time exceeds 60")
         if account.ip_whitelist and request.remote not in account.ip_whitelist:
             return self._error(403, "IP_FORBIDDEN", f"Request IP {request.remote} not in whitelist")
-        if not account.can(permission):
+        if not account.can(needs):
             return self._error(403, "FORBIDDEN", "API key lacks the permission for this request")
         return None
 
     # -- routes ---------------------------------------------------------------
 
-    def add_routes(self, app: web.Application) -> None:
-        get = app.router.add_get
-        get("/api/v4/spot/time", self.server_time)
-        get("/api/v4/spot/tickers", self.spot_tickers)
-        get("/api/v4/spot/currencies", self.spot_currencies)
-        get("/api/v4/spot/currency_pairs", self.spot_currency_pairs)
-        get("/api/v4/margin/currency_pairs", self.margin_currency_pairs)
-        get("/api/v4/spot/accounts", self.spot_accounts)
-        get("/api/v4/margin/accounts", self.margin_accounts)
-        get("/api/v4/margin/cross/accounts", self.cross_margin_accounts)
-        get("/api/v4/futures/{settle}/accounts", self.futures_accounts)
-        get("/api/v4/delivery/{settle}/accounts", self.futures_accounts)
-        get("/api/v4/options/accounts", self.options_accounts)
-        get("/api/v4/earn/uni/lends", self.uni_lends)
-        get("/api/v4/earn/staking/assets", self.staking_assets)
-        get("/api/v4/earn/dual/orders", self.dual_orders)
-        get("/api/v4/wallet/total_balance", self.total_balance)
-
+    @route("/api/v4/spot/time")
     async def server_time(self, request: web.Request) -> web.Response:
         return web.json_response({"server_time": self.server_time_ms()})
 
+    @route("/api/v4/spot/tickers")
     async def spot_tickers(self, request: web.Request) -> web.Response:
         wanted = request.query.get("currency_pair")
         rows = []
@@ -159,6 +145,7 @@ class GateEmulator(ExchangeEmulator):
             codes.update(symbol.split("/"))
         return sorted(codes)
 
+    @route("/api/v4/spot/currencies")
     async def spot_currencies(self, request: web.Request) -> web.Response:
         return web.json_response([
             {"currency": code, "name": code, "delisted": False, "withdraw_disabled": False,
@@ -168,6 +155,7 @@ class GateEmulator(ExchangeEmulator):
             for code in self._codes()
         ])
 
+    @route("/api/v4/spot/currency_pairs")
     async def spot_currency_pairs(self, request: web.Request) -> web.Response:
         return web.json_response([
             {"id": symbol.replace("/", "_"), "base": symbol.split("/")[0],
@@ -179,12 +167,12 @@ class GateEmulator(ExchangeEmulator):
             for symbol in self.tickers
         ])
 
+    @route("/api/v4/margin/currency_pairs")
     async def margin_currency_pairs(self, request: web.Request) -> web.Response:
         return web.json_response([])
 
+    @route("/api/v4/spot/accounts", signed=True)
     async def spot_accounts(self, request: web.Request) -> web.Response:
-        if (error := await self._authenticate(request)) is not None:
-            return error
         rows = [
             {"currency": b.asset, "available": _text(b.free), "locked": _text(b.locked),
              "update_id": 1}
@@ -199,9 +187,8 @@ class GateEmulator(ExchangeEmulator):
         return {"currency": currency, "available": _text(free), "locked": _text(locked),
                 "borrowed": "0", "interest": "0"}
 
+    @route("/api/v4/margin/accounts", signed=True)
     async def margin_accounts(self, request: web.Request) -> web.Response:
-        if (error := await self._authenticate(request)) is not None:
-            return error
         rows = []
         for b in self.account.wallet("margin"):
             if b.asset == "USDT":
@@ -215,9 +202,8 @@ class GateEmulator(ExchangeEmulator):
                          "quote": quote})
         return self._ok(rows)
 
+    @route("/api/v4/margin/cross/accounts", signed=True)
     async def cross_margin_accounts(self, request: web.Request) -> web.Response:
-        if (error := await self._authenticate(request)) is not None:
-            return error
         balances = {
             b.asset: {"available": _text(b.free), "freeze": _text(b.locked), "borrowed": "0",
                       "interest": "0"}
@@ -240,9 +226,9 @@ class GateEmulator(ExchangeEmulator):
             "bonus": "0",
         }
 
+    @route("/api/v4/futures/{settle}/accounts", signed=True)
+    @route("/api/v4/delivery/{settle}/accounts", signed=True)
     async def futures_accounts(self, request: web.Request) -> web.Response:
-        if (error := await self._authenticate(request)) is not None:
-            return error
         settle = request.match_info["settle"]
         wallet = "futures" if request.path.startswith("/api/v4/futures/") else "delivery"
         if settle not in ("usdt", "btc"):
@@ -253,9 +239,8 @@ class GateEmulator(ExchangeEmulator):
                                "please transfer funds first to create futures account")
         return self._ok(account)
 
+    @route("/api/v4/options/accounts", signed=True)
     async def options_accounts(self, request: web.Request) -> web.Response:
-        if (error := await self._authenticate(request)) is not None:
-            return error
         account = self._contract_account("options", "USDT")
         if account is None:
             return self._error(400, "USER_NOT_FOUND", "please open the options account first")
@@ -264,9 +249,8 @@ class GateEmulator(ExchangeEmulator):
                          "maint_margin": "0", "order_margin": "0",
                          "available": account["available"], "point": "0", "currency": "USDT"})
 
+    @route("/api/v4/earn/uni/lends", signed=True)
     async def uni_lends(self, request: web.Request) -> web.Response:
-        if (error := await self._authenticate(request)) is not None:
-            return error
         now = int(time.time())
         rows = [
             {"currency": b.asset, "current_amount": _text(b.free + b.locked),
@@ -278,14 +262,13 @@ class GateEmulator(ExchangeEmulator):
         ]
         return self._ok(rows)
 
+    @route("/api/v4/wallet/total_balance", signed=True)
     async def total_balance(self, request: web.Request) -> web.Response:
         """Gate's own valuation of each account, in USDT (approximate).
 
         Wallets map to Gate's account names; a balance in a wallet Gate has
         but the app does not read (``quant`` bots, say) shows up here only.
         """
-        if (error := await self._authenticate(request)) is not None:
-            return error
         names = {"spot": "spot", "margin": "margin", "cross_margin": "cross_margin",
                  "futures": "futures", "delivery": "delivery", "options": "options",
                  "earn_flexible": "finance", "earn_locked": "finance", "staking": "finance"}
@@ -303,11 +286,10 @@ class GateEmulator(ExchangeEmulator):
                         for name, value in sorted(details.items())},
         })
 
+    @route("/api/v4/earn/dual/orders", signed=True)
     async def dual_orders(self, request: web.Request) -> web.Response:
         """Dual investment orders, paged with ``page``/``limit``; a settled one
         stays in the list (the adapter must skip it)."""
-        if (error := await self._authenticate(request)) is not None:
-            return error
         now = int(time.time())
         orders = [{
             "id": 9000, "plan_id": 1, "copies": "1", "invest_amount": "100",
@@ -336,9 +318,8 @@ class GateEmulator(ExchangeEmulator):
             return self._error(400, "INVALID_PARAM_VALUE", "invalid page or limit")
         return self._ok(orders[(page - 1) * limit: page * limit])
 
+    @route("/api/v4/earn/staking/assets", signed=True)
     async def staking_assets(self, request: web.Request) -> web.Response:
-        if (error := await self._authenticate(request)) is not None:
-            return error
         rows: list[dict[str, object]] = [
             {"pid": index + 1, "mortgage_coin": b.asset, "mortgage_amount": _text(b.free + b.locked),
              "createStamp": int(time.time()) - 86400, "extra_income": "0",

@@ -24,7 +24,7 @@ import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 
 class _Background:
@@ -51,18 +51,67 @@ class _Background:
         return f"http://127.0.0.1:{self.port}"
 
 
-def send_drip(handler: BaseHTTPRequestHandler, *, content_type: str, declared_length: int,
-              interval: float) -> None:
-    """Answer 200 with a ``declared_length`` body sent one byte every ``interval`` seconds,
-    until the client gives up: a per-read timeout never fires, only a whole-download one."""
-    handler.send_response(200)
-    handler.send_header("Content-Type", content_type)
-    handler.send_header("Content-Length", str(declared_length))
-    handler.end_headers()
-    while True:
-        handler.wfile.write(b" ")
-        handler.wfile.flush()
-        time.sleep(interval)
+class LoopbackHandler(BaseHTTPRequestHandler):
+    """What the loopback servers' request handlers share: HTTP/1.1 without a
+    request log, whole answers, and the two hostile ones (a drip, an endless body).
+
+    Runs on the server's request thread; a client that hangs up mid-answer
+    raises ``BrokenPipeError``/``ConnectionResetError`` for the caller to ignore.
+    """
+
+    protocol_version = "HTTP/1.1"
+    paths: list[str] | None = None   # where to record each GET's path, if anywhere
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.paths is not None:
+            self.paths.append(self.path)
+        try:
+            self.answer(urlsplit(self.path))
+        except (BrokenPipeError, ConnectionResetError):
+            pass   # the client hung up mid-answer
+
+    def answer(self, parts: SplitResult) -> None:
+        """The answer to a GET of ``parts`` (the request's path and query)."""
+        self.send_whole(404, "text/plain", b"not found")
+
+    def send_whole(self, status: int, content_type: str, body: bytes,
+                   headers: dict[str, str] | None = None) -> None:
+        """One complete answer with its length."""
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_drip(self, *, content_type: str, declared_length: int, interval: float) -> None:
+        """Answer 200 with a ``declared_length`` body sent one byte every ``interval``
+        seconds, until the client gives up: a per-read timeout never fires, only a
+        whole-download one."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(declared_length))
+        self.end_headers()
+        while True:
+            self.wfile.write(b" ")
+            self.wfile.flush()
+            time.sleep(interval)
+
+    def send_endless(self, *, content_type: str, chunk: bytes, repeat: int,
+                     head: bytes = b"") -> None:
+        """Answer 200 without a length: ``head``, then ``chunk`` ``repeat`` times; the
+        body ends when the connection does."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.end_headers()
+        self.wfile.write(head)
+        for _ in range(repeat):
+            self.wfile.write(chunk)
+        self.close_connection = True
 
 
 class FaultServer(_Background):
@@ -74,48 +123,25 @@ class FaultServer(_Background):
         self.drip_interval = drip_interval
         self.paths: list[str] = []
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+        class Handler(LoopbackHandler):
+            paths = self.paths
 
-            def log_message(self, *args) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                outer.paths.append(self.path)
-                parts = urlsplit(self.path)
-                try:
-                    if parts.path == "/drip":
-                        self._drip()
-                    elif parts.path == "/huge":
-                        self._huge()
-                    elif parts.path in ("/redirect", "/loop"):
-                        target = ("/loop" if parts.path == "/loop"
-                                  else parse_qs(parts.query)["to"][0])
-                        self.send_response(302)
-                        self.send_header("Location", target)
-                        self.send_header("Content-Length", "0")
-                        self.end_headers()
-                    else:
-                        self.send_response(200)
-                        self.send_header("Content-Type", outer.content_type)
-                        self.send_header("Content-Length", str(len(outer.body)))
-                        self.end_headers()
-                        self.wfile.write(outer.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def _drip(self) -> None:
-                send_drip(self, content_type="application/json", declared_length=1_000_000,
-                          interval=outer.drip_interval)
-
-            def _huge(self) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()   # no length: the body ends when the connection does
-                chunk = b" " * 65536
-                for _ in range(100_000):
-                    self.wfile.write(chunk)
-                self.close_connection = True
+            def answer(self, parts: SplitResult) -> None:
+                if parts.path == "/drip":
+                    self.send_drip(content_type="application/json",
+                                   declared_length=1_000_000, interval=outer.drip_interval)
+                elif parts.path == "/huge":
+                    self.send_endless(content_type="application/json", chunk=b" " * 65536,
+                                      repeat=100_000)
+                elif parts.path in ("/redirect", "/loop"):
+                    target = ("/loop" if parts.path == "/loop"
+                              else parse_qs(parts.query)["to"][0])
+                    self.send_response(302)
+                    self.send_header("Location", target)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                else:
+                    self.send_whole(200, outer.content_type, outer.body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -147,12 +173,7 @@ class CountingHttpProxy(_Background):
         self.logins: list[str | None] = []
         self._lock = threading.Lock()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args) -> None:
-                pass
-
+        class Handler(LoopbackHandler):
             def do_CONNECT(self) -> None:
                 outer._count(f"CONNECT {self.path}", self.headers)
                 host, _, port = self.path.rpartition(":")

@@ -35,6 +35,7 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import same, strip_param
 
 SPOT_HOST = "api.huobi.pro"
@@ -98,7 +99,8 @@ class HtxEmulator(ExchangeEmulator):
         headers = {"Retry-After": str(fault.retry_after)} if status == 429 else None
         return self._error(request, code, message, status, headers)
 
-    def _authenticate(self, request: web.Request) -> web.Response | None:
+    async def authenticate(self, request: web.Request, *,
+                           needs: str = "read") -> web.Response | None:
         account = self.account
         query = request.query
         if query.get("AccessKeyId") != account.api_key:
@@ -129,7 +131,7 @@ class HtxEmulator(ExchangeEmulator):
         if account.ip_whitelist and request.remote not in account.ip_whitelist:
             return self._error(request, "api-signature-not-valid",
                                "Signature not valid: Incorrect IP address [IP地址错误]")
-        if not account.can("read"):
+        if not account.can(needs):
             return self._error(request, "api-signature-not-valid",
                                "Signature not valid: API key has no permission [API Key没有权限]")
         return None
@@ -144,25 +146,11 @@ class HtxEmulator(ExchangeEmulator):
 
     # -- routes ---------------------------------------------------------------
 
-    def add_routes(self, app: web.Application) -> None:
-        get = app.router.add_get
-        get("/v1/common/timestamp", self.timestamp)
-        get("/market/tickers", self.market_tickers)
-        get("/v1/common/symbols", self.common_symbols)
-        get("/v2/reference/currencies", self.reference_currencies)
-        get("/v1/account/accounts", self.accounts)
-        get("/v1/account/accounts/{account_id}/balance", self.account_balance)
-        get("/v1/margin/accounts/balance", self.isolated_margin)
-        get("/v1/cross-margin/accounts/balance", self.cross_margin)
-        get("/v5/account/balance", self.contract_balance)
-        app.router.add_post("/swap-api/v1/swap_account_info", self.coin_margined_swap)
-        app.router.add_post("/api/v1/contract_account_info", self.coin_margined_delivery)
-        get("/v2/user/uid", self.user_uid)
-        get("/v2/user/api-key", self.user_api_key)
-
+    @route("/v1/common/timestamp")
     async def timestamp(self, request: web.Request) -> web.Response:
         return self._ok(self.server_time_ms())
 
+    @route("/market/tickers")
     async def market_tickers(self, request: web.Request) -> web.Response:
         rows = []
         for symbol, price in self.tickers.items():
@@ -172,6 +160,7 @@ class HtxEmulator(ExchangeEmulator):
                          "count": 100, "bid": last, "bidSize": 1.0, "ask": last, "askSize": 1.0})
         return web.json_response({"status": "ok", "ts": int(time.time() * 1000), "data": rows})
 
+    @route("/v1/common/symbols")
     async def common_symbols(self, request: web.Request) -> web.Response:
         rows = []
         for symbol in self.tickers:
@@ -187,6 +176,7 @@ class HtxEmulator(ExchangeEmulator):
             })
         return self._ok(rows)
 
+    @route("/v2/reference/currencies")
     async def reference_currencies(self, request: web.Request) -> web.Response:
         codes = {b.asset for b in self.account.balances}
         for symbol in self.tickers:
@@ -204,9 +194,8 @@ class HtxEmulator(ExchangeEmulator):
         } for code in sorted(codes)]
         return web.json_response({"code": 200, "data": data})
 
+    @route("/v1/account/accounts", signed=True)
     async def accounts(self, request: web.Request) -> web.Response:
-        if (error := self._authenticate(request)) is not None:
-            return error
         rows = [{"id": account_id, "type": kind, "subtype": "", "state": "working"}
                 for kind, account_id in _ACCOUNT_IDS.items()]
         for index, balance in enumerate(self.account.wallet("margin")):
@@ -224,9 +213,8 @@ class HtxEmulator(ExchangeEmulator):
                          "balance": _text(b.locked), "seq-num": "1", "debt": "", "available": ""})
         return rows
 
+    @route("/v1/account/accounts/{account_id}/balance", signed=True)
     async def account_balance(self, request: web.Request) -> web.Response:
-        if (error := self._authenticate(request)) is not None:
-            return error
         try:
             account_id = int(request.match_info["account_id"])
         except ValueError:
@@ -242,9 +230,8 @@ class HtxEmulator(ExchangeEmulator):
         return self._ok({"id": account_id, "type": kind, "state": "working",
                          "list": self._list(balances)})
 
+    @route("/v1/margin/accounts/balance", signed=True)
     async def isolated_margin(self, request: web.Request) -> web.Response:
-        if (error := self._authenticate(request)) is not None:
-            return error
         rows = []
         for index, b in enumerate(self.account.wallet("margin")):
             rows.append({"id": 20000 + index, "type": "margin", "state": "working",
@@ -252,9 +239,8 @@ class HtxEmulator(ExchangeEmulator):
                          "risk-rate": "10", "list": self._list([b])})
         return self._ok(rows)
 
+    @route("/v1/cross-margin/accounts/balance", signed=True)
     async def cross_margin(self, request: web.Request) -> web.Response:
-        if (error := self._authenticate(request)) is not None:
-            return error
         balances = self.account.wallet("cross_margin")
         if not balances:
             return self._error(request, "account-get-accounts-inexistent-error",
@@ -263,9 +249,8 @@ class HtxEmulator(ExchangeEmulator):
                          "state": "working", "risk-rate": "10", "acct-balance-sum": "0",
                          "debt-balance-sum": "0", "list": self._list(balances)})
 
+    @route("/v5/account/balance", signed=True)
     async def contract_balance(self, request: web.Request) -> web.Response:
-        if (error := self._authenticate(request)) is not None:
-            return error
         now = int(time.time() * 1000)
         if not self.account.wallet("futures"):
             return web.json_response({"status": "error", "err_code": 1010,
@@ -289,9 +274,8 @@ class HtxEmulator(ExchangeEmulator):
         }, "ts": now}
         return web.json_response(body, headers=self._rate_headers())
 
+    @route("/swap-api/v1/swap_account_info", method="POST", signed=True)
     async def coin_margined_swap(self, request: web.Request) -> web.Response:
-        if (error := self._authenticate(request)) is not None:
-            return error
         rows = []
         for b in self.account.wallet("futures_coinm"):
             rows.append({
@@ -306,20 +290,17 @@ class HtxEmulator(ExchangeEmulator):
         return web.json_response({"status": "ok", "data": rows, "ts": int(time.time() * 1000)},
                                  headers=self._rate_headers())
 
+    @route("/api/v1/contract_account_info", method="POST", signed=True)
     async def coin_margined_delivery(self, request: web.Request) -> web.Response:
-        if (error := self._authenticate(request)) is not None:
-            return error
         return web.json_response({"status": "ok", "data": [], "ts": int(time.time() * 1000)},
                                  headers=self._rate_headers())
 
+    @route("/v2/user/uid", signed=True)
     async def user_uid(self, request: web.Request) -> web.Response:
-        if (error := self._authenticate(request)) is not None:
-            return error
         return web.json_response({"code": 200, "data": self.uid, "ok": True})
 
+    @route("/v2/user/api-key", signed=True)
     async def user_api_key(self, request: web.Request) -> web.Response:
-        if (error := self._authenticate(request)) is not None:
-            return error
         if request.query.get("uid") != str(self.uid):
             return web.json_response({"code": 2002, "message": "invalid field value in `uid`",
                                       "ok": False})

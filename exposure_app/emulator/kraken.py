@@ -32,6 +32,7 @@ from aiohttp import web
 
 from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
 from exposure_app.emulator.market_tape import day_of_ms, day_start_ms
+from exposure_app.emulator.routes import route
 
 # unified code -> Kraken's asset id (X/Z-prefixed for the oldest assets)
 _NATIVE_IDS = {
@@ -96,52 +97,45 @@ class KrakenEmulator(ExchangeEmulator):
     def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
         return self._answer(errors=[_ERRORS.get(fault.kind, "EGeneral:Internal error")])
 
-    async def _authenticate(self, request: web.Request) -> tuple[dict[str, str] | None, web.Response | None]:
+    async def authenticate(self, request: web.Request, *,
+                           needs: str = "read") -> web.Response | None:
+        """Key, signature, nonce and IP whitelist; Kraken's permission checks are the
+        handlers' own (``needs`` is not used)."""
         body = await request.text()
-        params = dict(parse_qsl(body, keep_blank_values=True))
+        nonce = dict(parse_qsl(body, keep_blank_values=True)).get("nonce", "")
         account = self.account
         if request.headers.get("API-Key") != account.api_key:
-            return None, self._answer(errors=["EAPI:Invalid key"])
-        nonce = params.get("nonce", "")
+            return self._answer(errors=["EAPI:Invalid key"])
         try:
             secret = base64.b64decode(account.secret)
         except ValueError:
-            return None, self._answer(errors=["EAPI:Invalid key"])
+            return self._answer(errors=["EAPI:Invalid key"])
         digest = hashlib.sha256((nonce + body).encode()).digest()
         expected = base64.b64encode(
             hmac.new(secret, request.path.encode() + digest, hashlib.sha512).digest()
         ).decode()
         if not hmac.compare_digest(expected, request.headers.get("API-Sign", "")):
-            return None, self._answer(errors=["EAPI:Invalid key"])
+            return self._answer(errors=["EAPI:Invalid key"])
         if not nonce.isdigit():
-            return None, self._answer(errors=["EAPI:Invalid nonce"])
+            return self._answer(errors=["EAPI:Invalid nonce"])
         floor = self.last_nonce
         if self.clock_skew_active():
             floor = max(floor, self.server_time_ms() - 5000)
         if int(nonce) <= floor:
-            return None, self._answer(errors=["EAPI:Invalid nonce"])
+            return self._answer(errors=["EAPI:Invalid nonce"])
         self.last_nonce = int(nonce)
         if account.ip_whitelist and request.remote not in account.ip_whitelist:
-            return None, self._answer(errors=["EGeneral:Permission denied"])
-        return params, None
+            return self._answer(errors=["EGeneral:Permission denied"])
+        return None
 
     # -- routes ----------------------------------------------------------------
 
-    def add_routes(self, app: web.Application) -> None:
-        app.router.add_get("/0/public/Time", self.time)
-        app.router.add_get("/0/public/SystemStatus", self.system_status)
-        app.router.add_get("/0/public/Assets", self.assets)
-        app.router.add_get("/0/public/AssetPairs", self.asset_pairs)
-        app.router.add_get("/0/public/Ticker", self.ticker)
-        app.router.add_get("/0/public/OHLC", self.ohlc)
-        app.router.add_post("/0/private/BalanceEx", self.balance_ex)
-        app.router.add_post("/0/private/GetApiKeyInfo", self.api_key_info)
-        app.router.add_post("/0/private/Earn/Allocations", self.earn_allocations)
-
+    @route("/0/public/Time")
     async def time(self, request: web.Request) -> web.Response:
         seconds = self.server_time_ms() // 1000
         return self._answer({"unixtime": seconds, "rfc1123": formatdate(seconds, usegmt=True)})
 
+    @route("/0/public/SystemStatus")
     async def system_status(self, request: web.Request) -> web.Response:
         maintenance = any(f.kind is FaultKind.MAINTENANCE for f in self.faults)
         status = "maintenance" if maintenance else "online"
@@ -180,6 +174,7 @@ class KrakenEmulator(ExchangeEmulator):
             }
         return pairs
 
+    @route("/0/public/Assets")
     async def assets(self, request: web.Request) -> web.Response:
         codes = {b.asset for b in self.account.balances}
         for symbol in self.tickers:
@@ -196,9 +191,11 @@ class KrakenEmulator(ExchangeEmulator):
         }
         return self._answer(result)
 
+    @route("/0/public/AssetPairs")
     async def asset_pairs(self, request: web.Request) -> web.Response:
         return self._answer(self._pairs())
 
+    @route("/0/public/Ticker")
     async def ticker(self, request: web.Request) -> web.Response:
         pairs = self._pairs()
         wanted = request.query.get("pair")
@@ -216,6 +213,7 @@ class KrakenEmulator(ExchangeEmulator):
             return self._answer(errors=["EQuery:Unknown asset pair"])
         return self._answer(result)
 
+    @route("/0/public/OHLC")
     async def ohlc(self, request: web.Request) -> web.Response:
         """Daily candles (``interval=1440``) of the attached market tape, newer than
         ``since`` (seconds), at most 720, as Kraken documents: rows of time, open,
@@ -241,10 +239,8 @@ class KrakenEmulator(ExchangeEmulator):
         last = rows[-1][0] if rows else int(time.time()) // 86400 * 86400
         return self._answer({pair_id: rows, "last": last})
 
+    @route("/0/private/BalanceEx", method="POST", signed=True)
     async def balance_ex(self, request: web.Request) -> web.Response:
-        _params, error = await self._authenticate(request)
-        if error is not None:
-            return error
         if "read" not in self.account.permissions:
             return self._answer(errors=["EGeneral:Permission denied"])
         result: dict[str, dict[str, str]] = {}
@@ -260,10 +256,8 @@ class KrakenEmulator(ExchangeEmulator):
             entry["hold_trade"] = _text(hold)
         return self._answer(result)
 
+    @route("/0/private/GetApiKeyInfo", method="POST", signed=True)
     async def api_key_info(self, request: web.Request) -> web.Response:
-        _params, error = await self._authenticate(request)
-        if error is not None:
-            return error
         granted = self.account.permissions
         permissions = []
         if "read" in granted:
@@ -291,12 +285,10 @@ class KrakenEmulator(ExchangeEmulator):
             "lastUsed": str(int(time.time())),
         })
 
+    @route("/0/private/Earn/Allocations", method="POST", signed=True)
     async def earn_allocations(self, request: web.Request) -> web.Response:
         """Allocations per strategy; a staked balance with ``unlock_at`` is
         shown as unbonding until then (its ``expires``)."""
-        _params, error = await self._authenticate(request)
-        if error is not None:
-            return error
         items = []
         for index, balance in enumerate(self.account.balances):
             if balance.wallet == "spot":

@@ -37,9 +37,10 @@ from typing import ClassVar
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, Fault, FaultKind, json_response
+from exposure_app.emulator.base import ErrorSpec, Fault, FaultKind, json_response
 from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
-from exposure_app.emulator.signing import hmac_b64, same
+from exposure_app.emulator.passphrase_auth import PassphraseAuth, PassphraseSignedEmulator
+from exposure_app.emulator.routes import route
 
 TIMESTAMP_WINDOW_MS = 5_000
 RATE_LIMIT = 4000
@@ -63,7 +64,7 @@ ERRORS: dict[str | int, tuple[int, str]] = {
 
 
 
-class KucoinEmulator(ExchangeEmulator):
+class KucoinEmulator(PassphraseSignedEmulator):
     """Serves the KuCoin endpoints the app calls; see the module docstring."""
 
     exchange_id: ClassVar[str] = "kucoin"
@@ -71,7 +72,10 @@ class KucoinEmulator(ExchangeEmulator):
         FaultKind.AUTH: "400005", FaultKind.PERMISSION_DENIED: "400007",
         FaultKind.IP_NOT_WHITELISTED: "400006", FaultKind.RATE_LIMIT: "429000",
         FaultKind.BAN: "429000", FaultKind.MAINTENANCE: "503"})
-    needs_password: ClassVar[bool] = True
+    passphrase_auth: ClassVar[PassphraseAuth] = PassphraseAuth(
+        "KC-API-", bad_timestamp="400002", expired="400002", window_ms=TIMESTAMP_WINDOW_MS,
+        unknown_key="400003", wrong_passphrase="400004", missing_code="400001",
+        key_version=True)
     wallet_names: ClassVar[tuple[str, ...]] = (
         "spot", "funding", "margin", "futures", "earn_flexible", "earn_locked", "staking",
     )
@@ -100,62 +104,13 @@ class KucoinEmulator(ExchangeEmulator):
                   "/api/v1/market/")
         return not request.path.startswith(public)
 
-    async def authenticate(self, request: web.Request, *, needs: str = "read") -> web.Response | None:
-        headers = request.headers
-        key = headers.get("KC-API-KEY")
-        sign = headers.get("KC-API-SIGN")
-        stamp = headers.get("KC-API-TIMESTAMP")
-        passphrase = headers.get("KC-API-PASSPHRASE")
-        if not (key and sign and stamp and passphrase):
-            return self.error("400001")
-        try:
-            sent = int(stamp)
-        except ValueError:
-            return self.error("400002")
-        if abs(self.server_time_ms() - sent) > TIMESTAMP_WINDOW_MS:
-            return self.error("400002")
-        account = self.account
-        if not same(key, account.api_key):
-            return self.error("400003")
-        expected_passphrase = account.password or ""
-        if headers.get("KC-API-KEY-VERSION", "1") in ("2", "3"):
-            expected_passphrase = hmac_b64(account.secret, expected_passphrase)
-        if not same(passphrase, expected_passphrase):
-            return self.error("400004")
-        body = await request.text()
-        expected = hmac_b64(account.secret,
-                                      stamp + request.method + request.raw_path + body)
-        return self.refusal(request, signed=same(sign, expected), needs=needs)
-
     # -- routes ----------------------------------------------------------------------
-
-    def add_routes(self, app: web.Application) -> None:
-        app.router.add_get("/api/v1/timestamp", self.timestamp)
-        app.router.add_get("/api/v2/symbols", self.symbols)
-        app.router.add_get("/api/v3/currencies", self.currencies)
-        app.router.add_get("/api/v1/market/allTickers", self.all_tickers)
-        app.router.add_get("/api/v3/margin/symbols", self.margin_symbols)
-        app.router.add_get("/api/v1/isolated/symbols", self.isolated_symbols)
-        app.router.add_get("/api/v1/hf/accounts/opened", self.hf_opened)
-        app.router.add_get("/api/v1/accounts", self.accounts)
-        app.router.add_get("/api/v3/margin/accounts", self.margin_accounts)
-        app.router.add_get("/api/v3/isolated/accounts", self.isolated_accounts)
-        app.router.add_get("/api/v1/account-overview-all", self.futures_overview)
-        app.router.add_get("/api/v1/earn/hold-assets", self.earn_hold_assets)
-        app.router.add_get("/api/v1/user/api-key", self.api_key_info)
-        app.router.add_get("/api/ua/v1/account/mode", self.account_mode)
-        app.router.add_get("/api/ua/v1/{mode}/account/balance", self.uta_mode_balance)
-        app.router.add_get("/api/ua/v1/account/balance", self.uta_account_balance)
-
-    def _pairs(self):
-        for symbol, price in self.tickers.items():
-            base, quote = symbol.split("/")
-            yield base, quote, price
 
     def _codes(self) -> list[str]:
         return sorted({b.asset for b in self.account.balances}
-                      | {c for base, quote, _ in self._pairs() for c in (base, quote)})
+                      | {c for base, quote, _ in self.ticker_pairs() for c in (base, quote)})
 
+    @route("/api/v1/timestamp")
     async def timestamp(self, request: web.Request) -> web.Response:
         return self.ok(self.server_time_ms())
 
@@ -171,9 +126,11 @@ class KucoinEmulator(ExchangeEmulator):
             "st": False,
         }
 
+    @route("/api/v2/symbols")
     async def symbols(self, request: web.Request) -> web.Response:
-        return self.ok([self._symbol(base, quote) for base, quote, _ in self._pairs()])
+        return self.ok([self._symbol(base, quote) for base, quote, _ in self.ticker_pairs()])
 
+    @route("/api/v3/currencies")
     async def currencies(self, request: web.Request) -> web.Response:
         return self.ok([
             {"currency": c, "name": c, "fullName": c, "precision": 8, "confirms": None,
@@ -182,9 +139,10 @@ class KucoinEmulator(ExchangeEmulator):
             for c in self._codes()
         ])
 
+    @route("/api/v1/market/allTickers")
     async def all_tickers(self, request: web.Request) -> web.Response:
         rows = []
-        for base, quote, price in self._pairs():
+        for base, quote, price in self.ticker_pairs():
             last = amount(price)
             rows.append(
                 {
@@ -198,25 +156,21 @@ class KucoinEmulator(ExchangeEmulator):
             )
         return self.ok({"time": self.server_time_ms(), "ticker": rows})
 
+    @route("/api/v3/margin/symbols", signed=True)
     async def margin_symbols(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         return self.ok({"timestamp": self.server_time_ms(),
-                        "items": [self._symbol(b, q) for b, q, _ in self._pairs()]})
+                        "items": [self._symbol(b, q) for b, q, _ in self.ticker_pairs()]})
 
+    @route("/api/v1/isolated/symbols", signed=True)
     async def isolated_symbols(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         return self.ok([])
 
+    @route("/api/v1/hf/accounts/opened", signed=True)
     async def hf_opened(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         return self.ok(False)
 
+    @route("/api/v1/accounts", signed=True)
     async def accounts(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         wanted = request.query.get("type")
         data = []
         for wallet, kind in (("funding", "main"), ("spot", "trade")):
@@ -232,9 +186,8 @@ class KucoinEmulator(ExchangeEmulator):
                 )
         return self.ok(data)
 
+    @route("/api/v3/margin/accounts", signed=True)
     async def margin_accounts(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         accounts = [
             {
                 "currency": row.asset, "total": amount(row.total), "available": amount(row.free),
@@ -246,15 +199,13 @@ class KucoinEmulator(ExchangeEmulator):
         return self.ok({"totalAssetOfQuoteCurrency": "0", "totalLiabilityOfQuoteCurrency": "0",
                         "debtRatio": "0", "status": "EFFECTIVE", "accounts": accounts})
 
+    @route("/api/v3/isolated/accounts", signed=True)
     async def isolated_accounts(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         return self.ok({"totalAssetOfQuoteCurrency": "0", "totalLiabilityOfQuoteCurrency": "0",
                         "timestamp": self.server_time_ms(), "assets": []})
 
+    @route("/api/v1/account-overview-all", signed=True)
     async def futures_overview(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         accounts = []
         for row in totals_by_asset(self.account.wallet("futures")):
             accounts.append(
@@ -272,9 +223,8 @@ class KucoinEmulator(ExchangeEmulator):
                    "availableBalanceTotal": 0.0, "currency": "USDT"}
         return self.ok({"summary": summary, "accounts": accounts})
 
+    @route("/api/v1/earn/hold-assets", signed=True)
     async def earn_hold_assets(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         now = self.server_time_ms()
         items: list[dict[str, object]] = []
         for wallet in ("earn_flexible", "earn_locked", "staking"):
@@ -307,9 +257,8 @@ class KucoinEmulator(ExchangeEmulator):
         return self.ok({"totalNum": len(items), "totalPage": pages, "currentPage": page,
                         "pageSize": size, "items": chunk})
 
+    @route("/api/v1/user/api-key", signed=True)
     async def api_key_info(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         perms = ["General"]
         if "trade" in self.account.permissions:
             perms += ["Spot", "Margin", "Futures", "Earn"]
@@ -328,9 +277,8 @@ class KucoinEmulator(ExchangeEmulator):
 
     # -- unified trading account ------------------------------------------------------
 
+    @route("/api/ua/v1/account/mode", signed=True)
     async def account_mode(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         uid = "165111215"
         return self.ok({
             "selfAccountMode": "UNIFIED" if self.unified else "CLASSIC",
@@ -345,17 +293,15 @@ class KucoinEmulator(ExchangeEmulator):
             for row in totals_by_asset(self.account.wallet(wallet))
         ]
 
+    @route("/api/ua/v1/{mode}/account/balance", signed=True)
     async def uta_mode_balance(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         if not self.unified or request.match_info["mode"] != "unified":
             return self.error("112010")
         return self.ok({"accountType": "UNIFIED", "ts": self.server_time_ms(),
                         "accounts": [{"currencies": self._uta_currencies("spot")}]})
 
+    @route("/api/ua/v1/account/balance", signed=True)
     async def uta_account_balance(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         kind = request.query.get("accountType", "")
         wallet = {"FUNDING": "funding"}.get(kind)
         currencies = self._uta_currencies(wallet) if wallet else []

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from http.server import ThreadingHTTPServer
+from urllib.parse import SplitResult, parse_qs
 
-from exposure_app.emulator.http_faults import _Background, send_drip
+from exposure_app.emulator.http_faults import LoopbackHandler, _Background
 
 
 @dataclass(frozen=True)
@@ -85,58 +85,30 @@ class NewsServer(_Background):
         self.drip_interval = drip_interval
         self.paths: list[str] = []
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+        class Handler(LoopbackHandler):
+            paths = self.paths
 
-            def log_message(self, *args) -> None:
-                pass
-
-            def _send(self, status: int, content_type: str, body: bytes,
-                      headers: dict[str, str] | None = None) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self) -> None:
-                outer.paths.append(self.path)
-                parts = urlsplit(self.path)
-                try:
-                    if parts.path in outer.pages:
-                        self._send(200, *outer.pages[parts.path])
-                    elif parts.path == "/redirect":
-                        self._send(302, "text/plain", b"",
-                                   {"Location": parse_qs(parts.query)["to"][0]})
-                    elif parts.path == "/down":
-                        self._send(503, "text/plain", b"down for maintenance")
-                    elif parts.path == "/garbage":
-                        self._send(200, "application/rss+xml",
-                                   b"\x89PNG\r\n\x1a\n\x00\x00 not a feed <rss><item>")
-                    elif parts.path == "/slow":
-                        self._drip()
-                    elif parts.path == "/huge":
-                        self._huge()
-                    else:
-                        self._send(404, "text/plain", b"not found")
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def _drip(self) -> None:
-                send_drip(self, content_type="application/rss+xml", declared_length=5000,
-                          interval=outer.drip_interval)
-
-            def _huge(self) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml")
-                self.end_headers()
-                self.wfile.write(b'<?xml version="1.0"?><rss version="2.0"><channel>')
-                chunk = b"<item><title>x</title></item>" * 2000
-                for _ in range(10_000):
-                    self.wfile.write(chunk)
-                self.close_connection = True
+            def answer(self, parts: SplitResult) -> None:
+                if parts.path in outer.pages:
+                    self.send_whole(200, *outer.pages[parts.path])
+                elif parts.path == "/redirect":
+                    self.send_whole(302, "text/plain", b"",
+                                    {"Location": parse_qs(parts.query)["to"][0]})
+                elif parts.path == "/down":
+                    self.send_whole(503, "text/plain", b"down for maintenance")
+                elif parts.path == "/garbage":
+                    self.send_whole(200, "application/rss+xml",
+                                    b"\x89PNG\r\n\x1a\n\x00\x00 not a feed <rss><item>")
+                elif parts.path == "/slow":
+                    self.send_drip(content_type="application/rss+xml", declared_length=5000,
+                                   interval=outer.drip_interval)
+                elif parts.path == "/huge":
+                    self.send_endless(
+                        content_type="application/rss+xml",
+                        head=b'<?xml version="1.0"?><rss version="2.0"><channel>',
+                        chunk=b"<item><title>x</title></item>" * 2000, repeat=10_000)
+                else:
+                    super().answer(parts)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

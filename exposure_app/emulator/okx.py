@@ -21,15 +21,15 @@ fixed-term order ending at ``unlock_at``).
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, FaultKind, json_response
+from exposure_app.emulator.base import ErrorSpec, FaultKind, json_response
 from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
-from exposure_app.emulator.signing import hmac_b64, same
+from exposure_app.emulator.passphrase_auth import PassphraseAuth, PassphraseSignedEmulator
+from exposure_app.emulator.routes import route
 
 TIMESTAMP_WINDOW_MS = 30_000
 DAY_MS = 86_400_000
@@ -52,7 +52,7 @@ ERRORS: dict[str | int, tuple[int, str]] = {
 }
 
 
-class OkxEmulator(ExchangeEmulator):
+class OkxEmulator(PassphraseSignedEmulator):
     """Serves the OKX endpoints the app calls; see the module docstring."""
 
     exchange_id: ClassVar[str] = "okx"
@@ -60,7 +60,11 @@ class OkxEmulator(ExchangeEmulator):
         FaultKind.AUTH: "50113", FaultKind.PERMISSION_DENIED: "50030",
         FaultKind.IP_NOT_WHITELISTED: "50110", FaultKind.RATE_LIMIT: "50011",
         FaultKind.BAN: "50011", FaultKind.MAINTENANCE: "50001"})
-    needs_password: ClassVar[bool] = True
+    passphrase_auth: ClassVar[PassphraseAuth] = PassphraseAuth(
+        "OK-ACCESS-", bad_timestamp="50112", expired="50102", window_ms=TIMESTAMP_WINDOW_MS,
+        unknown_key="50111", wrong_passphrase="50105", iso_timestamp=True,
+        missing=(("KEY", "50103"), ("PASSPHRASE", "50104"), ("SIGN", "50106"),
+                 ("TIMESTAMP", "50107")))
     wallet_names: ClassVar[tuple[str, ...]] = ("spot", "funding", "earn_flexible", "staking")
 
     # -- errors ------------------------------------------------------------------
@@ -71,64 +75,16 @@ class OkxEmulator(ExchangeEmulator):
     def is_private(self, request: web.Request) -> bool:
         return not request.path.startswith(("/api/v5/public/", "/api/v5/market/"))
 
-    # -- authentication ------------------------------------------------------------
-
-    async def authenticate(self, request: web.Request, *, needs: str = "read") -> web.Response | None:
-        """``None`` when the request is properly signed by the account's key."""
-        headers = request.headers
-        key = headers.get("OK-ACCESS-KEY")
-        passphrase = headers.get("OK-ACCESS-PASSPHRASE")
-        sign = headers.get("OK-ACCESS-SIGN")
-        stamp = headers.get("OK-ACCESS-TIMESTAMP")
-        if not key:
-            return self.error("50103")
-        if not passphrase:
-            return self.error("50104")
-        if not sign:
-            return self.error("50106")
-        if not stamp:
-            return self.error("50107")
-        try:
-            sent = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-        except ValueError:
-            return self.error("50112")
-        if abs(self.server_time_ms() - int(sent.timestamp() * 1000)) > TIMESTAMP_WINDOW_MS:
-            return self.error("50102")
-        account = self.account
-        if not same(key, account.api_key):
-            return self.error("50111")
-        if not same(passphrase, account.password):
-            return self.error("50105")
-        body = await request.text()
-        expected = hmac_b64(account.secret, stamp + request.method + request.raw_path + body)
-        return self.refusal(request, signed=same(sign, expected), needs=needs)
-
     def ok(self, data: list) -> web.Response:
         return json_response({"code": "0", "msg": "", "data": data})
 
     # -- routes ----------------------------------------------------------------------
 
-    def add_routes(self, app: web.Application) -> None:
-        app.router.add_get("/api/v5/public/time", self.public_time)
-        app.router.add_get("/api/v5/public/instruments", self.instruments)
-        app.router.add_get("/api/v5/market/tickers", self.market_tickers)
-        app.router.add_get("/api/v5/account/balance", self.trading_balance)
-        app.router.add_get("/api/v5/asset/balances", self.funding_balance)
-        app.router.add_get("/api/v5/finance/savings/balance", self.savings_balance)
-        app.router.add_get("/api/v5/finance/staking-defi/orders-active", self.onchain_orders)
-        app.router.add_get("/api/v5/account/config", self.account_config)
-        app.router.add_get("/api/v5/asset/currencies", self.currencies)
-
+    @route("/api/v5/public/time")
     async def public_time(self, request: web.Request) -> web.Response:
         return self.ok([{"ts": str(self.server_time_ms())}])
 
-    def _spot_pairs(self) -> list[tuple[str, str, Decimal]]:
-        pairs = []
-        for symbol, price in self.tickers.items():
-            base, quote = symbol.split("/")
-            pairs.append((base, quote, price))
-        return pairs
-
+    @route("/api/v5/public/instruments")
     async def instruments(self, request: web.Request) -> web.Response:
         if request.query.get("instType", "SPOT") != "SPOT":
             return self.ok([])
@@ -143,14 +99,15 @@ class OkxEmulator(ExchangeEmulator):
                 "maxTwapSz": "9999999999", "minSz": "0.00001", "optType": "", "quoteCcy": quote,
                 "settleCcy": "", "state": "live", "stk": "", "tickSz": "0.01", "uly": "",
             }
-            for base, quote, _ in self._spot_pairs()
+            for base, quote, _ in self.ticker_pairs()
         ]
         return self.ok(data)
 
+    @route("/api/v5/market/tickers")
     async def market_tickers(self, request: web.Request) -> web.Response:
         now = str(self.server_time_ms())
         data = []
-        for base, quote, price in self._spot_pairs():
+        for base, quote, price in self.ticker_pairs():
             last = amount(price)
             data.append(
                 {
@@ -162,9 +119,8 @@ class OkxEmulator(ExchangeEmulator):
             )
         return self.ok(data)
 
+    @route("/api/v5/account/balance", signed=True)
     async def trading_balance(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         now = str(self.server_time_ms())
         details = []
         for row in totals_by_asset(self.account.wallet("spot")):
@@ -189,9 +145,8 @@ class OkxEmulator(ExchangeEmulator):
             ]
         )
 
+    @route("/api/v5/asset/balances", signed=True)
     async def funding_balance(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         data = [
             {
                 "availBal": amount(row.free), "bal": amount(row.total), "ccy": row.asset,
@@ -201,9 +156,8 @@ class OkxEmulator(ExchangeEmulator):
         ]
         return self.ok(data)
 
+    @route("/api/v5/finance/savings/balance", signed=True)
     async def savings_balance(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         data = [
             {
                 "ccy": row.asset, "amt": amount(row.total), "earnings": "0",
@@ -214,9 +168,8 @@ class OkxEmulator(ExchangeEmulator):
         ]
         return self.ok(data)
 
+    @route("/api/v5/finance/staking-defi/orders-active", signed=True)
     async def onchain_orders(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         now = self.server_time_ms()
         data: list[dict[str, object]] = []
         for number, balance in enumerate(self.account.wallet("staking"), start=1):
@@ -247,10 +200,9 @@ class OkxEmulator(ExchangeEmulator):
                 )
         return self.ok(data)
 
+    @route("/api/v5/asset/currencies", signed=True)
     async def currencies(self, request: web.Request) -> web.Response:
         """Funding currencies (ccxt's load_markets asks for them when keys are set)."""
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         codes = sorted({b.asset for b in self.account.balances}
                        | {part for symbol in self.tickers for part in symbol.split("/")})
         table = getattr(self, "coin_networks", None) or {}
@@ -269,9 +221,8 @@ class OkxEmulator(ExchangeEmulator):
                 })
         return self.ok(data)
 
+    @route("/api/v5/account/config", signed=True)
     async def account_config(self, request: web.Request) -> web.Response:
-        if (denied := await self.authenticate(request)) is not None:
-            return denied
         perms = ["read_only"]
         if "withdraw" in self.account.permissions:
             perms.append("withdraw")

@@ -14,6 +14,7 @@ float-based unified structures) so amounts stay exact ``Decimal``.
 An exchange's answer envelope (the success code, where the data sits, which
 error codes mean what, page limits) is declared once per adapter as an
 :class:`Envelope`, the way a ccxt exchange class declares ``describe()``.
+Turning checked answers into wallet rows is :mod:`exposure_app.exchanges.balance_rows`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -180,7 +181,11 @@ class Envelope:
     ``code_key``/``success``: the field telling success and its value(s)
     (compared as text); ``data_key``: where the payload sits; ``error_codes``:
     exchange codes ccxt does not map, read from an error's text, with the kind
-    they mean; ``page_size``/``max_pages``: the page limits of its paged lists
+    they mean; ``error_words``: words of an error's text (any case) that tell
+    its kind where ccxt's class does not, checked in order; ``never_opened``:
+    the words (or ccxt error class names) of the exchange's explicit answer for
+    an account the user never opened, read as an empty wallet;
+    ``page_size``/``max_pages``: the page limits of its paged lists
     (``max_pages`` stops a cursor loop). An exchange answering bare bodies
     (Binance, Gate, Coinbase) declares ``code_key`` and ``data_key`` None.
     """
@@ -190,6 +195,8 @@ class Envelope:
     success: tuple[str, ...] = ()
     data_key: str | None = "data"
     error_codes: Mapping[str, ErrorKind] = field(default_factory=dict)
+    error_words: Mapping[str, ErrorKind] = field(default_factory=dict)
+    never_opened: tuple[str, ...] = ()
     page_size: int = 100
     max_pages: int = 50
 
@@ -209,7 +216,12 @@ class Envelope:
         return require_list(self.data(response, what), f"{what} {self.data_key}")
 
     def error_kind(self, exc: BaseException) -> ErrorKind | None:
-        """The kind of an error whose text carries one of ``error_codes``."""
+        """The kind of an error whose text carries one of ``error_words``, else
+        one of ``error_codes``."""
+        lowered = str(exc).lower()
+        for words, kind in self.error_words.items():
+            if words.lower() in lowered:
+                return kind
         if self.code_key is None:
             return None
         text = str(exc).replace(" ", "")
@@ -217,6 +229,11 @@ class Envelope:
             if re.search(rf'"{re.escape(self.code_key)}":"?{re.escape(code)}(?!\d)', text):
                 return kind
         return None
+
+    def says_never_opened(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is the exchange's answer for an account never opened."""
+        text, classes = str(exc), {klass.__name__ for klass in type(exc).__mro__}
+        return any(words in text or words in classes for words in self.never_opened)
 
     def too_many_pages(self, what: str) -> BadResponseError:
         return BadResponseError(f"{what}: more than {self.max_pages} pages")
@@ -254,56 +271,3 @@ def unified_balance_rows(balance: Any, wallet: str, what: str) -> list[WalletBal
             lock_reason="open_orders" if used else None,
         ))
     return rows
-
-
-def merge_rows(rows: list[WalletBalance]) -> list[WalletBalance]:
-    """Sum rows with the same (wallet, asset, lock_reason, unlock_at), in first-seen order."""
-    merged: dict[tuple, WalletBalance] = {}
-    for row in rows:
-        key = (row.wallet, row.asset, row.lock_reason, row.unlock_at)
-        prev = merged.get(key)
-        if prev is None:
-            merged[key] = row
-        else:
-            merged[key] = WalletBalance(
-                row.wallet, row.asset, prev.free + row.free, prev.locked + row.locked,
-                prev.total + row.total, row.lock_reason, row.unlock_at,
-            )
-    return list(merged.values())
-
-
-def sum_rows(rows: Iterable[WalletBalance]) -> list[WalletBalance]:
-    """Adds rows of the same (wallet, asset, unlock date), sorted; zero rows dropped.
-
-    Several exchange lines can hold one asset in one wallet (Coinbase has a
-    wallet per currency plus vaults, Gate isolated margin one per pair, HTX a
-    ``trade`` and a ``frozen`` line), so rows are summed rather than
-    overwritten; the lock reason is the first one given for a locked part.
-    """
-    merged: dict[tuple[str, str, str | None], list] = {}
-    for item in rows:
-        key = (item.wallet, item.asset, item.unlock_at)
-        sums = merged.setdefault(key, [ZERO, ZERO, ZERO, None])
-        sums[0] += item.free
-        sums[1] += item.locked
-        sums[2] += item.total
-        if item.locked and sums[3] is None:
-            sums[3] = item.lock_reason
-    result = []
-    for (wallet, asset, unlock_at), (free, locked, total, reason) in merged.items():
-        if total == 0 and free == 0 and locked == 0:
-            continue
-        result.append(WalletBalance(wallet=wallet, asset=asset, free=free, locked=locked,
-                                    total=total, lock_reason=reason if locked else None,
-                                    unlock_at=unlock_at))
-    result.sort(key=lambda r: (r.wallet, r.asset, r.unlock_at or ""))
-    return result
-
-
-def row(wallet: str, asset: str, *, total: Decimal, locked: Decimal = ZERO,
-        lock_reason: str | None = None, unlock_at: str | None = None) -> WalletBalance:
-    """A row where ``free = total - locked`` (the locked part clamped to the total)."""
-    locked = min(max(locked, ZERO), total) if total >= 0 else ZERO
-    return WalletBalance(wallet=wallet, asset=asset, free=total - locked, locked=locked,
-                         total=total, lock_reason=lock_reason if locked else None,
-                         unlock_at=unlock_at)

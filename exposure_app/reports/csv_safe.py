@@ -74,30 +74,21 @@ def _text(value: Any) -> str:
     return neutralise(value)
 
 
-def _decimal(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, Decimal):
-        raise TypeError(f"expected a Decimal, got {type(value).__name__}")
-    return to_text(value)
+def _typed(expected: type, write: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A cell of a typed kind: ``write`` of a value of type ``expected`` (anything else is a
+    bug in the report's rows: ``TypeError``; a float never passes for a Decimal)."""
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, expected):
+            raise TypeError(f"expected a {expected.__name__}, got {type(value).__name__}")
+        return write(value)
+    return cell
 
 
-def _time(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, datetime):
-        raise TypeError(f"expected a datetime, got {type(value).__name__}")
-    return ensure_utc(value).isoformat()
-
-
-def _date(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    if not isinstance(value, date):
-        raise TypeError(f"expected a date, got {type(value).__name__}")
-    return value.isoformat()
+_decimal = _typed(Decimal, to_text)
+_time = _typed(datetime, lambda moment: ensure_utc(moment).isoformat())
+_date = _typed(date, lambda day: (day.date() if isinstance(day, datetime) else day).isoformat())
 
 
 def _bool(value: Any) -> str:

@@ -36,6 +36,7 @@ from exposure_app.ui.window_pages import (
     AutoSizedTable,
     PageAccessors,
     ShowsData,
+    SplitPage,
     TablePage,
     build_navigation,
     register_pages,
@@ -135,6 +136,8 @@ class MainWindow(PageAccessors, QMainWindow):
                     and self.window_state.restore_header(key, page.view.horizontalHeader()))
         if restored and isinstance(page, AutoSizedTable):
             page._sized = True   # a restored layout is kept, not auto-sized
+        if isinstance(page, SplitPage):
+            self.window_state.restore_splitter(key, page.splitter)
         self.notices.page_built(key)
         self._stale_pages.add(key)
         self.read_first_figures()   # a page built before the first refresh gets the figures
@@ -240,11 +243,13 @@ class MainWindow(PageAccessors, QMainWindow):
     # -- state -------------------------------------------------------------------------
 
     def save_state(self) -> None:
-        """Window geometry, page and header layouts (pages never built keep theirs)."""
+        """Window geometry, page, header layouts and splits the user made (pages never built keep theirs)."""
         self.window_state.save_window(self)
         for key, page in self.pages.built_pages():
             if key in HEADER_PAGES and isinstance(page, TablePage):
                 self.window_state.save_header(key, page.view.horizontalHeader())
+            if isinstance(page, SplitPage) and not page.splitter.default_layout:
+                self.window_state.save_splitter(key, page.splitter)
         self.window_state.set_value("window/page", self.current_page_key())
         self.window_state.sync()
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from exposure_app.ui.pages.overview_page import OverviewPage
     from exposure_app.ui.pages.settings_page import SettingsPage
     from exposure_app.ui.view_state import ViewData
+    from exposure_app.ui.widgets.table_splitter import TableSplitter
 
 
 # What a page may offer the window; each page class has the members it needs.
@@ -84,6 +85,18 @@ class TablePage(Protocol):
 
     @property
     def view(self) -> QTableView: ...
+
+
+@runtime_checkable
+class SplitPage(Protocol):
+    """A page whose table shares its height with panes below it; the window saves the split.
+
+    Only a split the user made (dragged, or restored from an earlier drag) is saved: the
+    default keeps adapting to the window's height.
+    """
+
+    @property
+    def splitter(self) -> TableSplitter: ...
 
 
 @runtime_checkable

@@ -39,7 +39,7 @@ def test_destination_picker_on_a_withdrawal_item(qtbot, data_dir):
         dialog.account_combo.setCurrentText("Cold zpub")
         dialog.address_edit.setText("1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA")   # not this key's
         dialog.save()
-        assert dialog.error_label.isVisible() and not WatchRepository(state.store).destinations()
+        assert dialog.error.isVisible() and not WatchRepository(state.store).destinations()
         dialog.address_edit.clear()
         dialog.save()
         [destination] = WatchRepository(state.store).destinations()

@@ -75,7 +75,7 @@ def test_unlock_dates_are_an_enrichment_that_may_fail():
 
 def test_unbonding_part_is_split_into_a_dated_row():
     from exposure_app.exchanges.adapters.kraken import apply_unlock_dates
-    from exposure_app.exchanges.validation import row
+    from exposure_app.exchanges.balance_rows import row
 
     rows = [row("staking", "DOT", total=D("100"), locked=D("100"), lock_reason="staking"),
             row("spot", "DOT", total=D("5"))]

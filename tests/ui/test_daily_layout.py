@@ -124,6 +124,10 @@ def test_the_events_toolbar_fits_1024_px_and_amounts_are_grouped(qtbot, make_win
     for button in buttons:
         assert button.width() >= button.sizeHint().width(), button.text()
         assert button.geometry().right() <= page.width()
+    # the table keeps most of the height (it was about 4 rows under the panes below it)
+    rows = page.view.viewport().height() / page.view.verticalHeader().defaultSectionSize()
+    table, details, news = page.splitter.sizes()
+    assert rows >= 7 and table > details + news, (rows, page.splitter.sizes())
 
     window.show_page("checklist")
     checklist = window.pages.get("checklist")

@@ -16,7 +16,7 @@ def test_pasted_private_key_is_cleared_and_nothing_saved(qtbot, store, data_dir)
     dialog.name_edit.setText("Oops")
     dialog.target_edit.setText(XPRV)
     assert dialog.target_edit.text() == ""
-    assert "Refused" in dialog.error_label.text() and XPRV not in dialog.error_label.text()
+    assert "Refused" in dialog.error.text() and XPRV not in dialog.error.text()
     dialog.save()
     assert store.accounts.list() == []
     assert dialog.result() != WatchAddressDialog.DialogCode.Accepted
@@ -32,7 +32,7 @@ def test_address_saved_with_own_server(qtbot, store):
     dialog.chain_combo.setCurrentIndex(dialog.chain_combo.findData("ethereum"))
     dialog.target_edit.setText("0xdAC17F958D2ee523a2206206994597C13D831Ec7")   # bad checksum
     dialog.save()
-    assert "EIP-55" in dialog.error_label.text() and store.accounts.list() == []
+    assert "EIP-55" in dialog.error.text() and store.accounts.list() == []
     dialog.target_edit.setText("0xdAC17F958D2ee523a2206206994597C13D831ec7")
     dialog.url_edit.setText("http://127.0.0.1:8545")
     with qtbot.waitSignal(dialog.account_created, timeout=1000) as signal:

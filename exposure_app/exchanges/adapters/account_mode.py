@@ -6,7 +6,8 @@ with one probe per client (concurrent wallet readers share it), keeps it in
 the client's ``options`` for the rest of the sync, and hands it to the sync
 service as a fact (:meth:`detected_facts`) so later syncs make no probe
 (:meth:`ccxt_options` puts it back). A cached mode that proves stale is
-forgotten (:meth:`forget`) and learnt again.
+forgotten (:meth:`forget`) and learnt again; :class:`UnifiedModeAdapter` then
+reads the account once more under the new mode.
 
 Threading: used on the sync service's loop only.
 """
@@ -17,12 +18,21 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from exposure_app.domain.balances import AccountReading
+from exposure_app.exchanges.adapters.base import ExchangeAdapter
+
+# The client option the mode is kept under, unless the adapter names ccxt's own:
+# where ccxt's ``uta`` option is pinned to False (so that ccxt neither probes the
+# mode nor switches its public market-data calls, used for prices, to the
+# unified-account API), the mode needs a name of our own.
+OWN_OPTION = "exposureUnifiedAccount"
+
 
 class AccountMode:
-    """``option``: where the mode sits in ``client.options``; ``fact``: its cached name."""
+    """``fact``: the mode's cached name; ``option``: where it sits in ``client.options``."""
 
-    def __init__(self, option: str, fact: str,
-                 probe: Callable[[Any], Awaitable[bool]]) -> None:
+    def __init__(self, fact: str, probe: Callable[[Any], Awaitable[bool]], *,
+                 option: str = OWN_OPTION) -> None:
         self.option = option
         self.fact = fact
         self._probe = probe
@@ -62,3 +72,32 @@ class AccountMode:
         """The cached mode proved stale: the next :meth:`is_unified` probes again."""
         client.options[self.option] = None
         self._pending = None
+
+
+class UnifiedModeAdapter(ExchangeAdapter):
+    """An adapter for an exchange with unified and classic accounts (its :attr:`mode`).
+
+    The mode is passed to ccxt and cached as a fact with the adapter's own;
+    a cached mode that proved stale during a read (a reader was refused for the
+    old mode and learnt it again) makes every wallet read once more, since
+    wallets read under the old mode are wrong.
+    """
+
+    mode: AccountMode
+
+    def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
+        return self.mode.ccxt_options(cached)
+
+    def detected_facts(self, client: Any) -> dict[str, Any]:
+        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
+
+    async def is_unified(self, client: Any) -> bool:
+        return await self.mode.is_unified(client)
+
+    async def read_balances(self, client: Any) -> AccountReading:
+        before = self.mode.known(client)
+        reading = await super().read_balances(client)
+        after = self.mode.known(client)
+        if before is not None and after is not None and after != before:
+            reading = await super().read_balances(client)
+        return reading

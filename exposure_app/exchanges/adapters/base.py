@@ -25,10 +25,16 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
+from exposure_app.domain.balances import (
+    AccountReading,
+    KeyPermissions,
+    PermissionLevel,
+    WalletBalance,
+)
 from exposure_app.domain.bounds import reported_balance_problem
+from exposure_app.domain.method_marks import MethodMarks
 from exposure_app.exchanges.errors import (
     ErrorKind,
     SyncError,
@@ -61,6 +67,36 @@ class WalletSpec:
     derivatives wallets (``domain.bounds.WALLETS_THAT_MAY_OWE``): a unified
     trading account read as ``spot`` (OKX, Bybit, Bitget UTA) reports equity
     net of what is borrowed."""
+
+
+_Reader = TypeVar("_Reader", bound=Callable[..., Awaitable[list[WalletBalance]]])
+# reader method -> the wallet it reads (a WalletSpec without its bound reader)
+_DECLARED_WALLETS: MethodMarks[WalletSpec] = MethodMarks()
+
+
+def reads_wallet(name: str, *, required: bool = True,
+                 may_owe: bool = False) -> Callable[[_Reader], _Reader]:
+    """Declares that the decorated reader method reads wallet ``name`` (see
+    :class:`WalletSpec`); :meth:`ExchangeAdapter.wallets` lists the declared
+    readers in the order they are defined, the primary wallet first."""
+
+    def declare(reader: _Reader) -> _Reader:
+        _DECLARED_WALLETS.mark(reader, WalletSpec(name, reader, required, may_owe))
+        return reader
+
+    return declare
+
+
+def permission_level(*, can_withdraw: bool, can_trade: bool,
+                     read_only: bool = True) -> PermissionLevel:
+    """The level a key's grants amount to: withdrawing over trading over reading.
+    ``read_only`` False (a grant the adapter does not know) leaves a key that
+    can neither withdraw nor trade ``UNKNOWN``, never guessed as read-only."""
+    if can_withdraw:
+        return PermissionLevel.WITHDRAW
+    if can_trade:
+        return PermissionLevel.TRADE
+    return PermissionLevel.READ_ONLY if read_only else PermissionLevel.UNKNOWN
 
 
 def credential_values(client: Any) -> list[str]:
@@ -139,8 +175,11 @@ class ExchangeAdapter:
             facts[ADJUST_TIME_FACT] = True
         return facts
 
-    def wallets(self) -> list[WalletSpec]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def wallets(self) -> list[WalletSpec]:
+        """One spec per :func:`reads_wallet` reader of this class and its bases,
+        in definition order (adapters whose wallets are built at run time
+        override this)."""
+        return [replace(spec, read=reader) for spec, reader in _DECLARED_WALLETS.on(self)]
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
         return KeyPermissions.unknown()
@@ -165,6 +204,17 @@ class ExchangeAdapter:
     @property
     def coverage_note(self) -> str:
         return ""
+
+    async def unless_never_opened(self, answer: Awaitable[Any]) -> Any | None:
+        """``answer``'s result, or ``None`` when the exchange says explicitly that
+        the account was never opened (:attr:`Envelope.never_opened`): nothing is
+        held there, so the wallet reads as empty rather than failed."""
+        try:
+            return await answer
+        except Exception as exc:
+            if self.envelope is not None and self.envelope.says_never_opened(exc):
+                return None
+            raise
 
     # -- the framework ---------------------------------------------------------
 

@@ -29,14 +29,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
+from exposure_app.exchanges.balance_rows import merge_rows
 from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
-    merge_rows,
     require_key,
     require_list,
     require_mapping,
@@ -336,12 +336,7 @@ class BinanceAdapter(ExchangeAdapter):
         ))
         withdraw = bool(data.get("enableWithdrawals"))
         transfer = bool(data.get("enableInternalTransfer") or data.get("permitsUniversalTransfer"))
-        if withdraw:
-            level = PermissionLevel.WITHDRAW
-        elif trade:
-            level = PermissionLevel.TRADE
-        else:
-            level = PermissionLevel.READ_ONLY
+        level = permission_level(can_withdraw=withdraw, can_trade=trade)
         enabled = [k for k, v in sorted(data.items()) if k.startswith(("enable", "permits")) and v]
         return KeyPermissions(
             level=level, can_trade=trade, can_withdraw=withdraw, can_transfer=transfer,

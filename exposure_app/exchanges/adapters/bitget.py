@@ -43,30 +43,41 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import start_of_day, to_storage, utc_now
-from exposure_app.exchanges.adapters.account_mode import AccountMode
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.account_mode import AccountMode, UnifiedModeAdapter
+from exposure_app.exchanges.adapters.base import reads_wallet
+from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
     asset_code,
-    merge_rows,
     require_key,
     require_list,
     require_mapping,
 )
 
-# The account mode is kept under our own option name: ccxt's ``uta`` option
-# is pinned to False so that ccxt neither probes the mode nor switches its
-# public market-data calls (used for prices) to the unified-account API.
-MODE_OPTION = "exposureUnifiedAccount"
 UTA_FACT = "bitget_uta"
 PRODUCT_TYPES = ("USDT-FUTURES", "USDC-FUTURES", "COIN-FUTURES")
 # Every answer: {"code": "00000", "msg": "success", "data": ...}; savings in pages of 100.
 ENVELOPE = Envelope("Bitget", success=("00000",), page_size=100, max_pages=50)
 bitget_data = ENVELOPE.data
+bitget_list = ENVELOPE.data_list
+# Balance lines. Classic spot: available plus frozen (open orders, Launchpad) and
+# locked (e.g. a fiat merchant deposit). Unified: equity with its lock kept within
+# it. Futures: accountEquity, of which what exceeds maxTransferOut is margin.
+# Margin: net (assets less debt and interest), frozen locked.
+SPOT_COIN = BalanceFields("coin", free="available", locked=("frozen", "locked"),
+                          lock_reason="open_orders")
+UNIFIED_COIN = BalanceFields("coin", total="equity", locked=("locked",), clamp=True,
+                             lock_reason="open_orders")
+FUNDING_COIN = BalanceFields("coin", total="balance", locked=("frozen",), lock_reason="frozen")
+FUTURES_COIN = BalanceFields("marginCoin", total="accountEquity", movable="maxTransferOut",
+                             lock_reason="margin")
+MARGIN_COIN = BalanceFields("coin", total="net", locked=("frozen",), clamp=True,
+                            lock_reason="open_orders")
+SAVINGS_ITEM = BalanceFields("productCoin", total="holdAmount")
 
 
 async def _nothing(client: Any) -> list[WalletBalance]:
@@ -77,48 +88,18 @@ def _rows(data: Any, what: str) -> list[dict[str, Any]]:
     return [require_mapping(item, what) for item in require_list(data, f"{what} data")]
 
 
-class BitgetAdapter(ExchangeAdapter):
+class BitgetAdapter(UnifiedModeAdapter):
     """Reads Bitget wallets; stateless, runs on the sync service's loop."""
 
     exchange_id: ClassVar[str] = "bitget"
     envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
-        self.mode = AccountMode(MODE_OPTION, UTA_FACT, self._probe_mode)
+        self.mode = AccountMode(UTA_FACT, self._probe_mode)
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
-        options: dict[str, Any] = {"uta": False, "fetchMarkets": {"types": ["spot"]}}
-        return {**options, **self.mode.ccxt_options(cached)}
-
-    def detected_facts(self, client: Any) -> dict[str, Any]:
-        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
-
-    def wallets(self) -> list[WalletSpec]:
-        return [
-            WalletSpec("spot", self.read_spot, may_owe=True),   # UTA equity
-            WalletSpec("funding", self.read_funding),
-            WalletSpec("futures", self.read_futures),
-            WalletSpec("margin", self.read_margin),
-            WalletSpec("earn_flexible", self.read_flexible_savings),
-            WalletSpec("earn_locked", self.read_fixed_savings),
-        ]
-
-    async def read_balances(self, client: Any) -> AccountReading:
-        # If a cached mode proved stale during the read (one reader got 40084 or
-        # 40085 and learnt the mode again), wallets read under the old mode are
-        # wrong: read everything once more under the new one.
-        before = client.options.get(MODE_OPTION)
-        reading = await self._read_all(client)
-        after = client.options.get(MODE_OPTION)
-        if isinstance(before, bool) and isinstance(after, bool) and after != before:
-            reading = await self._read_all(client)
-        return reading
-
-    async def _read_all(self, client: Any) -> AccountReading:
-        return await super().read_balances(client)
-
-    async def is_unified(self, client: Any) -> bool:
-        return await self.mode.is_unified(client)
+        # ccxt's uta option pinned (account_mode.OWN_OPTION keeps the mode)
+        return {"uta": False, "fetchMarkets": {"types": ["spot"]}, **super().ccxt_options(cached)}
 
     async def _probe_mode(self, client: Any) -> bool:
         try:
@@ -146,60 +127,42 @@ class BitgetAdapter(ExchangeAdapter):
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @reads_wallet("spot", may_owe=True)   # UTA equity
     async def read_spot(self, client: Any) -> list[WalletBalance]:
         return await self._by_mode(client, self._classic_spot, self._unified_spot)
 
+    @reads_wallet("funding")
     async def read_funding(self, client: Any) -> list[WalletBalance]:
         # classic accounts keep funding in the spot account
         return await self._by_mode(client, _nothing, self._unified_funding)
 
+    @reads_wallet("futures")
     async def read_futures(self, client: Any) -> list[WalletBalance]:
         # in a unified account futures collateral is part of the unified wallet
         return await self._by_mode(client, self._classic_futures, _nothing)
 
+    @reads_wallet("margin")
     async def read_margin(self, client: Any) -> list[WalletBalance]:
         # in a unified account margin balances are part of the unified wallet
         return await self._by_mode(client, self._classic_margin, _nothing)
 
     async def _classic_spot(self, client: Any) -> list[WalletBalance]:
         what = "Bitget spot assets"
-        rows = []
-        for entry in _rows(bitget_data(await client.private_spot_get_v2_spot_account_assets(),
-                                       what), what):
-            asset = asset_code(client, entry.get("coin"), what)
-            free = amount(entry.get("available"), f"{what} {asset} available")
-            frozen = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
-            locked = frozen + amount(entry.get("locked"), f"{what} {asset} locked", default=ZERO)
-            rows.append(WalletBalance("spot", asset, free, locked, free + locked,
-                                      "open_orders" if locked else None))
-        return merge_rows(rows)
+        return SPOT_COIN.rows(client, bitget_list(
+            await client.private_spot_get_v2_spot_account_assets(), what), "spot", what)
 
     async def _unified_spot(self, client: Any) -> list[WalletBalance]:
         what = "Bitget unified account assets"
         data = require_mapping(
             bitget_data(await client.private_uta_get_v3_account_assets(), what), what
         )
-        rows = []
-        for entry in _rows(require_key(data, "assets", what), what):
-            asset = asset_code(client, entry.get("coin"), what)
-            total = amount(entry.get("equity"), f"{what} {asset} equity")
-            locked = amount(entry.get("locked"), f"{what} {asset} locked", default=ZERO)
-            locked = min(max(locked, ZERO), max(total, ZERO))
-            rows.append(WalletBalance("spot", asset, total - locked, locked, total,
-                                      "open_orders" if locked else None))
-        return merge_rows(rows)
+        assets = require_list(require_key(data, "assets", what), f"{what} data")
+        return UNIFIED_COIN.rows(client, assets, "spot", what)
 
     async def _unified_funding(self, client: Any) -> list[WalletBalance]:
         what = "Bitget funding assets"
-        rows = []
-        data = bitget_data(await client.private_uta_get_v3_account_funding_assets(), what)
-        for entry in _rows(data, what):
-            asset = asset_code(client, entry.get("coin"), what)
-            total = amount(entry.get("balance"), f"{what} {asset} balance")
-            locked = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
-            rows.append(WalletBalance("funding", asset, total - locked, locked, total,
-                                      "frozen" if locked else None))
-        return merge_rows(rows)
+        return FUNDING_COIN.rows(client, bitget_list(
+            await client.private_uta_get_v3_account_funding_assets(), what), "funding", what)
 
     async def _classic_futures(self, client: Any) -> list[WalletBalance]:
         rows = []
@@ -208,14 +171,7 @@ class BitgetAdapter(ExchangeAdapter):
             response = await client.private_mix_get_v2_mix_account_accounts(
                 {"productType": product}
             )
-            for entry in _rows(bitget_data(response, what), what):
-                asset = asset_code(client, entry.get("marginCoin"), what)
-                total = amount(entry.get("accountEquity"), f"{what} {asset} accountEquity")
-                movable = amount(entry.get("maxTransferOut"), f"{what} {asset} maxTransferOut",
-                                 default=total)
-                locked = min(max(total - movable, ZERO), max(total, ZERO))
-                rows.append(WalletBalance("futures", asset, total - locked, locked, total,
-                                          "margin" if locked else None))
+            rows += FUTURES_COIN.rows(client, bitget_list(response, what), "futures", what)
         return merge_rows(rows)
 
     async def _classic_margin(self, client: Any) -> list[WalletBalance]:
@@ -226,13 +182,7 @@ class BitgetAdapter(ExchangeAdapter):
              client.private_margin_get_v2_margin_isolated_account_assets),
         )
         for what, call in sources:
-            for entry in _rows(bitget_data(await call(), what), what):
-                asset = asset_code(client, entry.get("coin"), what)
-                net = amount(entry.get("net"), f"{what} {asset} net")
-                frozen = amount(entry.get("frozen"), f"{what} {asset} frozen", default=ZERO)
-                locked = min(frozen, net) if net > 0 else ZERO
-                rows.append(WalletBalance("margin", asset, net - locked, locked, net,
-                                          "open_orders" if locked else None))
+            rows += MARGIN_COIN.rows(client, bitget_list(await call(), what), "margin", what)
         return merge_rows(rows)
 
     async def _savings(self, client: Any, period_type: str, what: str) -> list[dict[str, Any]]:
@@ -257,15 +207,13 @@ class BitgetAdapter(ExchangeAdapter):
             params = {**params, "idLessThan": str(end_id)}
         raise self.envelope.too_many_pages(what)
 
+    @reads_wallet("earn_flexible")
     async def read_flexible_savings(self, client: Any) -> list[WalletBalance]:
         what = "Bitget flexible savings"
-        rows = []
-        for item in await self._savings(client, "flexible", what):
-            asset = asset_code(client, item.get("productCoin"), what)
-            total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
-            rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
-        return merge_rows(rows)
+        return SAVINGS_ITEM.rows(client, await self._savings(client, "flexible", what),
+                                 "earn_flexible", what)
 
+    @reads_wallet("earn_locked")
     async def read_fixed_savings(self, client: Any) -> list[WalletBalance]:
         what = "Bitget fixed savings"
         today = start_of_day(utc_now())

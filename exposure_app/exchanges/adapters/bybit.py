@@ -30,20 +30,18 @@ Key permissions: ``GET /v5/user/query-api`` (``readOnly``, ``permissions``,
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.domain.timeutil import to_storage
-from exposure_app.exchanges.adapters.account_mode import AccountMode
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.account_mode import AccountMode, UnifiedModeAdapter
+from exposure_app.exchanges.adapters.base import reads_wallet
+from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows, nested_entries, unlock_from_ms
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
     asset_code,
-    merge_rows,
     require_key,
     require_list,
     require_mapping,
@@ -60,9 +58,18 @@ TRADE_GROUPS = ("ContractTrade", "Spot", "Options", "Derivatives", "Exchange", "
 ENVELOPE = Envelope("Bybit", code_key="retCode", success=("0",), data_key="result",
                     error_codes={"10016": ErrorKind.MAINTENANCE})
 bybit_result = ENVELOPE.data_mapping
+# Balance lines: a unified or spot coin's equity with its open-order lock; a contract
+# coin's equity, of which what exceeds availableToWithdraw is margin; a funding coin's
+# walletBalance, of which what exceeds transferBalance cannot move now.
+UNIFIED_COIN = BalanceFields("coin", total="equity", locked=("locked",), lock_reason="open_orders")
+CONTRACT_COIN = BalanceFields("coin", total="equity", movable="availableToWithdraw",
+                              lock_reason="margin")
+FUND_COIN = BalanceFields("coin", total="walletBalance", movable="transferBalance",
+                          lock_reason="frozen")
+POSITION = BalanceFields("coin", total="amount")
 
 
-class BybitAdapter(ExchangeAdapter):
+class BybitAdapter(UnifiedModeAdapter):
     """Reads Bybit wallets; stateless, runs on the sync service's loop."""
 
     exchange_id: ClassVar[str] = "bybit"
@@ -70,7 +77,7 @@ class BybitAdapter(ExchangeAdapter):
 
     def __init__(self) -> None:
         # ccxt's own option: with it set, ccxt never probes the mode itself
-        self.mode = AccountMode("enableUnifiedAccount", UTA_FACT, self._probe_mode)
+        self.mode = AccountMode(UTA_FACT, self._probe_mode, option="enableUnifiedAccount")
         self._key_info: dict[str, Any] | None = None
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
@@ -78,32 +85,11 @@ class BybitAdapter(ExchangeAdapter):
         # markets (prices through fetch_tickers), only spot instruments.
         options: dict[str, Any] = {"enableUnifiedMargin": False,
                                    "fetchMarkets": {"types": ["spot"]}}
-        return {**options, **self.mode.ccxt_options(cached)}
-
-    def detected_facts(self, client: Any) -> dict[str, Any]:
-        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
-
-    def wallets(self) -> list[WalletSpec]:
-        return [
-            WalletSpec("spot", self.read_spot, may_owe=True),   # unified equity
-            WalletSpec("futures", self.read_futures),
-            WalletSpec("funding", self.read_funding),
-            WalletSpec("earn_flexible", self.read_flexible_saving),
-            WalletSpec("staking", self.read_onchain_earn),
-        ]
+        return {**options, **super().ccxt_options(cached)}
 
     async def read_balances(self, client: Any) -> AccountReading:
         self._key_info = None   # only an answer from this read may stand in for the key check
-        # a cached mode that proved stale during the read: read again under the new one
-        before = client.options.get("enableUnifiedAccount")
-        reading = await super().read_balances(client)
-        after = client.options.get("enableUnifiedAccount")
-        if isinstance(before, bool) and isinstance(after, bool) and after != before:
-            reading = await super().read_balances(client)
-        return reading
-
-    async def is_unified(self, client: Any) -> bool:
-        return await self.mode.is_unified(client)
+        return await super().read_balances(client)
 
     async def _probe_mode(self, client: Any) -> bool:
         what = "Bybit API key information"
@@ -129,6 +115,7 @@ class BybitAdapter(ExchangeAdapter):
         wallet = "futures" if account_type == "CONTRACT" else "spot"
         return self._coin_rows(client, response, wallet, f"Bybit {account_type} wallet balance")
 
+    @reads_wallet("spot", may_owe=True)   # unified equity
     async def read_spot(self, client: Any) -> list[WalletBalance]:
         account_type = "UNIFIED" if await self.is_unified(client) else "SPOT"
         try:
@@ -140,6 +127,7 @@ class BybitAdapter(ExchangeAdapter):
                 )
             raise
 
+    @reads_wallet("futures")
     async def read_futures(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
             return []   # futures collateral is part of the unified account
@@ -156,28 +144,11 @@ class BybitAdapter(ExchangeAdapter):
                    what: str) -> list[WalletBalance]:
         result = bybit_result(response, what)
         accounts = require_list(require_key(result, "list", what), f"{what} list")
-        if not accounts:
-            raise BadResponseError(f"{what}: no account in the answer")
-        rows = []
-        for account in accounts:
-            coins = require_list(require_key(require_mapping(account, what), "coin", what),
-                                 f"{what} coins")
-            for coin in coins:
-                coin = require_mapping(coin, what)
-                asset = asset_code(client, coin.get("coin"), what)
-                total = amount(coin.get("equity"), f"{what} {asset} equity")
-                if wallet == "futures":
-                    movable = amount(coin.get("availableToWithdraw"),
-                                     f"{what} {asset} availableToWithdraw", default=total)
-                    locked = min(max(total - movable, ZERO), max(total, ZERO))
-                    reason = "margin"
-                else:
-                    locked = amount(coin.get("locked"), f"{what} {asset} locked", default=ZERO)
-                    reason = "open_orders"
-                rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
-                                          reason if locked else None))
-        return merge_rows(rows)
+        coins = nested_entries(accounts, "coin", what, list_what="coins")
+        fields = CONTRACT_COIN if wallet == "futures" else UNIFIED_COIN
+        return fields.rows(client, coins, wallet, what)
 
+    @reads_wallet("funding")
     async def read_funding(self, client: Any) -> list[WalletBalance]:
         what = "Bybit funding account balance"
         result = bybit_result(
@@ -186,17 +157,8 @@ class BybitAdapter(ExchangeAdapter):
             ),
             what,
         )
-        rows = []
-        for coin in require_list(require_key(result, "balance", what), f"{what} balance"):
-            coin = require_mapping(coin, what)
-            asset = asset_code(client, coin.get("coin"), what)
-            total = amount(coin.get("walletBalance"), f"{what} {asset} walletBalance")
-            movable = amount(coin.get("transferBalance"), f"{what} {asset} transferBalance",
-                             default=total)
-            locked = max(total - movable, ZERO)
-            rows.append(WalletBalance("funding", asset, total - locked, locked, total,
-                                      "frozen" if locked else None))
-        return merge_rows(rows)
+        return FUND_COIN.rows(client, require_list(require_key(result, "balance", what),
+                                                   f"{what} balance"), "funding", what)
 
     async def _positions(self, client: Any, category: str, what: str) -> list[dict[str, Any]]:
         result = bybit_result(await client.private_get_v5_earn_position({"category": category}),
@@ -204,15 +166,13 @@ class BybitAdapter(ExchangeAdapter):
         return [require_mapping(p, what)
                 for p in require_list(require_key(result, "list", what), f"{what} list")]
 
+    @reads_wallet("earn_flexible")
     async def read_flexible_saving(self, client: Any) -> list[WalletBalance]:
         what = "Bybit Flexible Savings positions"
-        rows = []
-        for position in await self._positions(client, "FlexibleSaving", what):
-            asset = asset_code(client, position.get("coin"), what)
-            total = amount(position.get("amount"), f"{what} {asset} amount")
-            rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
-        return merge_rows(rows)
+        return POSITION.rows(client, await self._positions(client, "FlexibleSaving", what),
+                             "earn_flexible", what)
 
+    @reads_wallet("staking")
     async def read_onchain_earn(self, client: Any) -> list[WalletBalance]:
         what = "Bybit On-chain Earn positions"
         rows = []
@@ -221,8 +181,7 @@ class BybitAdapter(ExchangeAdapter):
             total = amount(position.get("amount"), f"{what} {asset} amount")
             settlement = position.get("settlementTime")
             if settlement not in (None, ""):
-                ms = int(amount(settlement, f"{what} settlementTime"))
-                unlock = to_storage(datetime.fromtimestamp(ms / 1000, UTC))
+                unlock = unlock_from_ms(settlement, f"{what} settlementTime")
                 rows.append(WalletBalance("staking", asset, ZERO, total, total, "locked_earn",
                                           unlock))
             elif position.get("status") == "Processing":

@@ -30,10 +30,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
+from exposure_app.exchanges.balance_rows import numbered_entries, row, sum_rows
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
     list_at,
@@ -41,13 +42,17 @@ from exposure_app.exchanges.validation import (
     quantity_at,
     require_key,
     require_mapping,
-    row,
-    sum_rows,
 )
 
 # Bare JSON bodies; account lists in pages of 250, at most 200 pages (50,000
 # accounts: far beyond any real user; stops a cursor loop).
-ENVELOPE = Envelope("Coinbase", code_key=None, data_key=None, page_size=250, max_pages=200)
+# ccxt raises AuthenticationError for the scope error and for an expired
+# timestamp (it matches the id, authentication_error, before the message), and a
+# plain ExchangeError for any other "errors" body, maintenance included.
+ENVELOPE = Envelope("Coinbase", code_key=None, data_key=None, page_size=250, max_pages=200,
+                    error_words={"timestamp expired": ErrorKind.CLOCK_SKEW,
+                                 "invalid_scope": ErrorKind.PERMISSION,
+                                 "maintenance": ErrorKind.MAINTENANCE})
 
 
 def classify_account(account: Any, what: str) -> tuple[str, str, bool, str | None]:
@@ -74,9 +79,7 @@ def classify_account(account: Any, what: str) -> tuple[str, str, bool, str | Non
 def parse_holds(accounts: list[Any]) -> dict[str, Decimal]:
     """Currency -> amount held for open orders, from v3 brokerage accounts."""
     holds: dict[str, Decimal] = {}
-    for index, account in enumerate(accounts):
-        what = f"brokerage accounts[{index}]"
-        account = require_mapping(account, f"Coinbase {what}")
+    for what, account in numbered_entries(accounts, "Coinbase", "brokerage accounts"):
         hold = mapping_at(account, "hold", f"Coinbase {what}")
         value = quantity_at(hold, "value", f"Coinbase {what}.hold")
         currency = hold.get("currency") or account.get("currency")
@@ -118,14 +121,8 @@ def parse_key_permissions(response: Any) -> KeyPermissions:
         if not isinstance(value, bool):
             raise BadResponseError(f"Coinbase: key_permissions.{name} is not true/false")
         flags[name] = value
-    if flags["can_transfer"]:
-        level = PermissionLevel.WITHDRAW
-    elif flags["can_trade"]:
-        level = PermissionLevel.TRADE
-    else:
-        level = PermissionLevel.READ_ONLY
     return KeyPermissions(
-        level=level,
+        level=permission_level(can_withdraw=flags["can_transfer"], can_trade=flags["can_trade"]),
         can_trade=flags["can_trade"],
         can_withdraw=flags["can_transfer"],
         can_transfer=flags["can_transfer"],
@@ -207,19 +204,6 @@ class CoinbaseAdapter(ExchangeAdapter):
                 raise BadResponseError("Coinbase: the account list's pages repeat (cursor loop)")
             seen.add(cursor)
         raise self.envelope.too_many_pages("Coinbase accounts")
-
-    def classify(self, exc: BaseException, client: Any) -> SyncError:
-        # ccxt raises AuthenticationError for the scope error and a plain
-        # ExchangeError for any other "errors" body, maintenance included
-        text = str(exc)
-        if "timestamp expired" in text:
-            # ccxt matches the id (authentication_error) before the message
-            return make_error(ErrorKind.CLOCK_SKEW, self.exchange_id)
-        if "invalid_scope" in text:
-            return make_error(ErrorKind.PERMISSION, self.exchange_id)
-        if "maintenance" in text.lower():
-            return make_error(ErrorKind.MAINTENANCE, self.exchange_id)
-        return super().classify(exc, client)
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
         return parse_key_permissions(await client.v3_private_get_brokerage_key_permissions())

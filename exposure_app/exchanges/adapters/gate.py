@@ -53,8 +53,9 @@ from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
+from exposure_app.exchanges.balance_rows import numbered_entries, row, sum_rows
+from exposure_app.exchanges.errors import ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
@@ -65,8 +66,6 @@ from exposure_app.exchanges.validation import (
     require_key,
     require_list,
     require_mapping,
-    row,
-    sum_rows,
 )
 
 log = logging.getLogger(__name__)
@@ -74,9 +73,7 @@ log = logging.getLogger(__name__)
 
 def parse_spot(client: Any, response: Any, wallet: str = "spot") -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(response, f"Gate {wallet} accounts")):
-        what = f"{wallet} accounts[{index}]"
-        entry = require_mapping(entry, f"Gate {what}")
+    for what, entry in numbered_entries(response, "Gate", f"{wallet} accounts"):
         code = asset_code(client, require_key(entry, "currency", f"Gate {what}"), what)
         free = quantity_at(entry, "available", f"Gate {what}")
         locked = quantity_at(entry, "locked", f"Gate {what}")
@@ -86,9 +83,7 @@ def parse_spot(client: Any, response: Any, wallet: str = "spot") -> list[WalletB
 
 def parse_isolated_margin(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
-    for index, pair in enumerate(require_list(response, "Gate margin accounts")):
-        what = f"margin accounts[{index}]"
-        pair = require_mapping(pair, f"Gate {what}")
+    for what, pair in numbered_entries(response, "Gate", "margin accounts"):
         for side in ("base", "quote"):
             part = require_mapping(require_key(pair, side, f"Gate {what}"), f"Gate {what}.{side}")
             code = asset_code(client, require_key(part, "currency", f"Gate {what}.{side}"), what)
@@ -130,9 +125,7 @@ def parse_contract_account(client: Any, response: Any, wallet: str) -> list[Wall
 
 def parse_uni_lends(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(response, "Gate uni lends")):
-        what = f"uni lends[{index}]"
-        entry = require_mapping(entry, f"Gate {what}")
+    for what, entry in numbered_entries(response, "Gate", "uni lends"):
         code = asset_code(client, require_key(entry, "currency", f"Gate {what}"), what)
         total = quantity_at(entry, "amount", f"Gate {what}")
         frozen = optional_quantity(entry, "frozen_amount", f"Gate {what}")
@@ -142,9 +135,7 @@ def parse_uni_lends(client: Any, response: Any) -> list[WalletBalance]:
 
 def parse_staking_assets(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(response, "Gate staking assets")):
-        what = f"staking assets[{index}]"
-        entry = require_mapping(entry, f"Gate {what}")
+    for what, entry in numbered_entries(response, "Gate", "staking assets"):
         code = asset_code(client, require_key(entry, "mortgage_coin", f"Gate {what}"), what)
         staked = quantity_at(entry, "mortgage_amount", f"Gate {what}")
         frozen = optional_quantity(entry, "freeze_amount", f"Gate {what}")
@@ -177,7 +168,12 @@ def unread_accounts(response: Any) -> dict[str, Decimal]:
 
 _DUAL_DONE = frozenset({"SETTLEMENT_SUCCESS", "CANCELED", "FAILED", "REFUND_SUCCESS"})
 # Bare JSON bodies (errors carry a "label"); dual investment orders in pages of 100.
-ENVELOPE = Envelope("Gate", code_key=None, data_key=None, page_size=100, max_pages=100)
+# ccxt raises AuthenticationError for REQUEST_EXPIRED: it is the computer's clock.
+# A contract or options account never opened answers USER_NOT_FOUND.
+ENVELOPE = Envelope("Gate", code_key=None, data_key=None, page_size=100, max_pages=100,
+                    error_words={"REQUEST_EXPIRED": ErrorKind.CLOCK_SKEW,
+                                 "IP_FORBIDDEN": ErrorKind.IP_NOT_WHITELISTED},
+                    never_opened=("USER_NOT_FOUND",))
 
 
 def parse_dual_orders(client: Any, orders: list[Any]) -> list[WalletBalance]:
@@ -187,9 +183,7 @@ def parse_dual_orders(client: Any, orders: list[Any]) -> list[WalletBalance]:
     (created, settling, or one Gate adds later) still holds the funds.
     """
     rows = []
-    for index, order in enumerate(orders):
-        what = f"dual orders[{index}]"
-        order = require_mapping(order, f"Gate {what}")
+    for what, order in numbered_entries(orders, "Gate", "dual orders"):
         if require_key(order, "status", f"Gate {what}") in _DUAL_DONE:
             continue
         code = asset_code(client, require_key(order, "invest_currency", f"Gate {what}"), what)
@@ -201,10 +195,6 @@ def parse_dual_orders(client: Any, orders: list[Any]) -> list[WalletBalance]:
         rows.append(row("earn_locked", code, total=invested, locked=invested,
                         lock_reason="dual_investment", unlock_at=unlock_at))
     return sum_rows(rows)
-
-
-def _not_opened(exc: Exception) -> bool:
-    return "USER_NOT_FOUND" in str(exc)
 
 
 class GateAdapter(ExchangeAdapter):
@@ -221,20 +211,6 @@ class GateAdapter(ExchangeAdapter):
         # (fetch_tickers): spot markets only, and no /account/detail
         # unified-mode check, which only ccxt's own fetch_balance would use.
         return {"fetchMarkets": {"types": ["spot"]}, "unifiedAccount": False}
-
-    def wallets(self) -> list[WalletSpec]:
-        return [
-            WalletSpec("spot", self.read_spot),
-            WalletSpec("margin", self.read_isolated_margin),
-            WalletSpec("cross_margin", self.read_cross_margin),
-            WalletSpec("futures", self.read_futures),
-            WalletSpec("futures_coinm", self.read_coin_margined_futures),
-            WalletSpec("delivery", self.read_delivery),
-            WalletSpec("options", self.read_options),
-            WalletSpec("earn_flexible", self.read_uni_lends),
-            WalletSpec("earn_locked", self.read_dual_orders),
-            WalletSpec("staking", self.read_staking),
-        ]
 
     async def read_balances(self, client: Any) -> AccountReading:
         reading = await super().read_balances(client)
@@ -256,57 +232,48 @@ class GateAdapter(ExchangeAdapter):
             )
         return replace(reading, missing=missing)
 
-    def classify(self, exc: BaseException, client: Any) -> SyncError:
-        if "REQUEST_EXPIRED" in str(exc):
-            # ccxt raises AuthenticationError; it is the computer's clock
-            return make_error(ErrorKind.CLOCK_SKEW, self.exchange_id)
-        if "IP_FORBIDDEN" in str(exc):
-            return make_error(ErrorKind.IP_NOT_WHITELISTED, self.exchange_id)
-        return super().classify(exc, client)
-
+    @reads_wallet("spot")
     async def read_spot(self, client: Any) -> list[WalletBalance]:
         return parse_spot(client, await client.private_spot_get_accounts())
 
+    @reads_wallet("margin")
     async def read_isolated_margin(self, client: Any) -> list[WalletBalance]:
         return parse_isolated_margin(client, await client.private_margin_get_accounts())
 
+    @reads_wallet("cross_margin")
     async def read_cross_margin(self, client: Any) -> list[WalletBalance]:
-        try:
-            response = await client.private_margin_get_cross_accounts()
-        except Exception as exc:
-            if _not_opened(exc):
-                return []
-            raise
-        return parse_cross_margin(client, response)
+        response = await self.unless_never_opened(client.private_margin_get_cross_accounts())
+        return [] if response is None else parse_cross_margin(client, response)
 
     async def _contract(self, client: Any, method: str, settle: str | None, wallet: str):
         call = getattr(client, method)
-        try:
-            response = await (call({"settle": settle}) if settle else call())
-        except Exception as exc:
-            if _not_opened(exc):
-                return []
-            raise
-        return parse_contract_account(client, response, wallet)
+        response = await self.unless_never_opened(call({"settle": settle}) if settle else call())
+        return [] if response is None else parse_contract_account(client, response, wallet)
 
+    @reads_wallet("futures")
     async def read_futures(self, client: Any) -> list[WalletBalance]:
         return await self._contract(client, "private_futures_get_settle_accounts", "usdt",
                                     "futures")
 
+    @reads_wallet("futures_coinm")
     async def read_coin_margined_futures(self, client: Any) -> list[WalletBalance]:
         return await self._contract(client, "private_futures_get_settle_accounts", "btc",
                                     "futures_coinm")
 
+    @reads_wallet("delivery")
     async def read_delivery(self, client: Any) -> list[WalletBalance]:
         return await self._contract(client, "private_delivery_get_settle_accounts", "usdt",
                                     "delivery")
 
+    @reads_wallet("options")
     async def read_options(self, client: Any) -> list[WalletBalance]:
         return await self._contract(client, "private_options_get_accounts", None, "options")
 
+    @reads_wallet("earn_flexible")
     async def read_uni_lends(self, client: Any) -> list[WalletBalance]:
         return parse_uni_lends(client, await client.private_earn_get_uni_lends())
 
+    @reads_wallet("earn_locked")
     async def read_dual_orders(self, client: Any) -> list[WalletBalance]:
         orders: list[Any] = []
         page_size = self.envelope.page_size
@@ -318,5 +285,6 @@ class GateAdapter(ExchangeAdapter):
                 return parse_dual_orders(client, orders)
         raise self.envelope.too_many_pages("Gate dual investment orders")
 
+    @reads_wallet("staking")
     async def read_staking(self, client: Any) -> list[WalletBalance]:
         return parse_staking_assets(client, await client.private_earn_get_staking_assets())

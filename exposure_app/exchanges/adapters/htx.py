@@ -34,10 +34,11 @@ from __future__ import annotations
 import time
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
+from exposure_app.exchanges.balance_rows import numbered_entries, row, sum_rows
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
@@ -48,8 +49,6 @@ from exposure_app.exchanges.validation import (
     require_key,
     require_list,
     require_mapping,
-    row,
-    sum_rows,
 )
 
 ACCOUNT_IDS_FACT = "htx_account_ids"
@@ -64,7 +63,11 @@ _DEBTS = frozenset({"loan", "interest"})
 
 
 # Spot-host answers: {"status": "ok", "data": ...}; "error" with err-code otherwise.
-ENVELOPE = Envelope("HTX", code_key="status", success=("ok",))
+# An account never opened: ccxt's AccountNotEnabled, or "...inexistent" / for
+# contracts {"err_code": 1010, "err_msg": "Account doesnt exist."}.
+ENVELOPE = Envelope("HTX", code_key="status", success=("ok",),
+                    error_words={"Timestamp expired": ErrorKind.CLOCK_SKEW},
+                    never_opened=("AccountNotEnabled", "inexistent"))
 
 
 def parse_account_ids(response: Any) -> dict[str, int]:
@@ -84,9 +87,7 @@ def parse_account_ids(response: Any) -> dict[str, int]:
 
 def parse_balance_list(client: Any, entries: Any, wallet: str, what: str) -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(require_list(entries, f"HTX {what}")):
-        line = f"{what}[{index}]"
-        entry = require_mapping(entry, f"HTX {line}")
+    for line, entry in numbered_entries(entries, "HTX", what):
         currency = require_key(entry, "currency", f"HTX {line}")
         kind = require_key(entry, "type", f"HTX {line}")
         if not isinstance(currency, str) or not currency:
@@ -113,9 +114,7 @@ def parse_contract_balance(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
     details = require_list(require_key(data, "details", "HTX contract balance.data"),
                            "HTX contract balance.details")
-    for index, entry in enumerate(details):
-        what = f"contract balance.details[{index}]"
-        entry = require_mapping(entry, f"HTX {what}")
+    for what, entry in numbered_entries(details, "HTX", "contract balance.details"):
         currency = require_key(entry, "currency", f"HTX {what}")
         equity = amount(require_key(entry, "equity", f"HTX {what}"), f"HTX {what}.equity")
         margin = entry.get("initial_margin")
@@ -127,9 +126,8 @@ def parse_contract_balance(client: Any, response: Any) -> list[WalletBalance]:
 
 def parse_coin_margined(client: Any, response: Any) -> list[WalletBalance]:
     rows = []
-    for index, entry in enumerate(ENVELOPE.data_list(response, "HTX coin-margined account")):
-        what = f"coin-margined account[{index}]"
-        entry = require_mapping(entry, f"HTX {what}")
+    accounts = ENVELOPE.data_list(response, "HTX coin-margined account")
+    for what, entry in numbered_entries(accounts, "HTX", "coin-margined account"):
         symbol = require_key(entry, "symbol", f"HTX {what}")
         if not isinstance(symbol, str) or not symbol:
             raise BadResponseError(f"HTX: {what} has no symbol")
@@ -154,21 +152,13 @@ def parse_api_key(response: Any, access_key: str) -> KeyPermissions:
             permission = str(require_key(entry, "permission", "HTX api-key"))
             granted = {p.strip() for p in permission.split(",") if p.strip()}
             can_trade, can_withdraw = "trade" in granted, "withdraw" in granted
-            level = (PermissionLevel.WITHDRAW if can_withdraw
-                     else PermissionLevel.TRADE if can_trade else PermissionLevel.READ_ONLY)
             return KeyPermissions(
-                level=level, can_trade=can_trade, can_withdraw=can_withdraw,
+                level=permission_level(can_withdraw=can_withdraw, can_trade=can_trade),
+                can_trade=can_trade, can_withdraw=can_withdraw,
                 ip_restricted=bool(entry.get("ipAddresses")), source="v2/user/api-key",
                 detail=",".join(sorted(granted)),
             )
     raise BadResponseError("HTX: api-key did not list this key")
-
-
-def _never_opened(exc: Exception) -> bool:
-    """HTX's explicit answers for an account the user never opened."""
-    text = str(exc)
-    return "AccountNotEnabled" in {c.__name__ for c in type(exc).__mro__} or \
-        "inexistent" in text
 
 
 class HtxAdapter(ExchangeAdapter):
@@ -221,11 +211,6 @@ class HtxAdapter(ExchangeAdapter):
             WalletSpec("futures_coinm", self.read_coin_margined),
         ]
 
-    def classify(self, exc: BaseException, client: Any) -> SyncError:
-        if "Timestamp expired" in str(exc):
-            return make_error(ErrorKind.CLOCK_SKEW, self.exchange_id)
-        return super().classify(exc, client)
-
     async def _account_ids(self, client: Any) -> dict[str, int]:
         cached = client.options.get(_OPTION)
         if isinstance(cached, dict) and cached.get("spot"):
@@ -267,38 +252,26 @@ class HtxAdapter(ExchangeAdapter):
         return sum_rows(rows)
 
     async def read_cross_margin(self, client: Any) -> list[WalletBalance]:
-        try:
-            response = await client.spot_private_get_v1_cross_margin_accounts_balance()
-        except Exception as exc:
-            if _never_opened(exc):
-                return []
-            raise
+        response = await self.unless_never_opened(
+            client.spot_private_get_v1_cross_margin_accounts_balance())
+        if response is None:
+            return []
         data = ENVELOPE.data_mapping(response, "HTX cross margin balance")
         return parse_balance_list(client, require_key(data, "list", "HTX cross margin balance"),
                                   "cross_margin", "cross margin balance.list")
 
     async def read_futures(self, client: Any) -> list[WalletBalance]:
-        try:
-            response = await client.contract_private_get_v5_account_balance()
-        except Exception as exc:
-            # {"err_code": 1010, "err_msg": "Account doesnt exist."}: never opened
-            if _never_opened(exc):
-                return []
-            raise
-        return parse_contract_balance(client, response)
+        response = await self.unless_never_opened(client.contract_private_get_v5_account_balance())
+        return [] if response is None else parse_contract_balance(client, response)
 
     async def read_coin_margined(self, client: Any) -> list[WalletBalance]:
         """Coin-margined perpetual swaps and delivery futures, summed per coin."""
         rows: list[WalletBalance] = []
         for method in ("contract_private_post_swap_api_v1_swap_account_info",
                        "contract_private_post_api_v1_contract_account_info"):
-            try:
-                response = await getattr(client, method)()
-            except Exception as exc:
-                if _never_opened(exc):
-                    continue
-                raise
-            rows += parse_coin_margined(client, response)
+            response = await self.unless_never_opened(getattr(client, method)())
+            if response is not None:
+                rows += parse_coin_margined(client, response)
         return sum_rows(rows)
 
     async def read_permissions(self, client: Any) -> KeyPermissions:

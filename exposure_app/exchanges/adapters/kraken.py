@@ -41,10 +41,11 @@ import logging
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError, make_error
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
+from exposure_app.exchanges.balance_rows import numbered_entries, row, sum_rows
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
     list_at,
@@ -53,8 +54,6 @@ from exposure_app.exchanges.validation import (
     quantity_at,
     require_key,
     require_mapping,
-    row,
-    sum_rows,
 )
 
 log = logging.getLogger(__name__)
@@ -77,7 +76,10 @@ _TRANSFER_PERMISSIONS = frozenset({"earn-funds"})
 
 # Every answer: {"error": [], "result": {...}}; a non-empty error list is a
 # failure (ccxt has raised for the ones it knows already).
-ENVELOPE = Envelope("Kraken", code_key=None, data_key="result")
+# "EService:Unavailable" is Kraken's answer while its API is offline for
+# maintenance (its status page then says "maintenance").
+ENVELOPE = Envelope("Kraken", code_key=None, data_key="result",
+                    error_words={"EService:Unavailable": ErrorKind.MAINTENANCE})
 
 
 def _check_envelope(response: Any, what: str) -> Any:
@@ -123,9 +125,7 @@ def parse_unbonding(client: Any, response: Any) -> dict[str, list[tuple[Decimal,
     result = require_mapping(_check_envelope(response, "Earn/Allocations"), "Kraken Earn/Allocations.result")
     items = list_at(result, "items", "Kraken Earn/Allocations.result")
     unbonding: dict[str, list[tuple[Decimal, str]]] = {}
-    for index, item in enumerate(items):
-        what = f"Earn/Allocations.items[{index}]"
-        item = require_mapping(item, f"Kraken {what}")
+    for what, item in numbered_entries(items, "Kraken", "Earn/Allocations.items"):
         code = client.safe_currency_code(str(require_key(item, "native_asset", f"Kraken {what}")))
         allocated = mapping_at(item, "amount_allocated", f"Kraken {what}")
         for state in ("unbonding", "exit_queue"):
@@ -174,15 +174,9 @@ def parse_api_key_info(response: Any) -> KeyPermissions:
     names = {str(name) for name in granted}
     can_trade = bool(names & _TRADE_PERMISSIONS)
     can_withdraw = bool(names & _WITHDRAW_PERMISSIONS)
-    if can_withdraw:
-        level = PermissionLevel.WITHDRAW
-    elif can_trade:
-        level = PermissionLevel.TRADE
-    else:
-        level = PermissionLevel.READ_ONLY
     allow_list = info.get("ipAllowlist")
     return KeyPermissions(
-        level=level,
+        level=permission_level(can_withdraw=can_withdraw, can_trade=can_trade),
         can_trade=can_trade,
         can_withdraw=can_withdraw,
         can_transfer=bool(names & _TRANSFER_PERMISSIONS),
@@ -233,13 +227,6 @@ class KrakenAdapter(ExchangeAdapter):
             log.info("Kraken unlock dates unavailable: %s", type(exc).__name__)
             return rows
         return apply_unlock_dates(rows, unbonding)
-
-    def classify(self, exc: BaseException, client: Any) -> SyncError:
-        # "EService:Unavailable" is Kraken's answer while its API is offline
-        # for maintenance (its status page then says "maintenance").
-        if "EService:Unavailable" in str(exc):
-            return make_error(ErrorKind.MAINTENANCE, self.exchange_id)
-        return super().classify(exc, client)
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
         return parse_api_key_info(await client.private_post_getapikeyinfo())

@@ -37,29 +37,23 @@ is read-only, ``Transfer``/``Withdrawal`` allow withdrawals).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
-from exposure_app.domain.timeutil import to_storage
-from exposure_app.exchanges.adapters.account_mode import AccountMode
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.account_mode import AccountMode, UnifiedModeAdapter
+from exposure_app.exchanges.adapters.base import permission_level, reads_wallet
+from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows, nested_entries, unlock_from_ms
 from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
     asset_code,
-    merge_rows,
     require_key,
     require_list,
     require_mapping,
 )
 
-# The account mode is kept under our own option name: ccxt's ``uta`` option
-# is pinned to False so that ccxt neither probes the mode nor switches its
-# public market-data calls (used for prices) to the unified-account API.
-MODE_OPTION = "exposureUnifiedAccount"
 UTA_FACT = "kucoin_uta"
 STAKING_CATEGORIES = frozenset({"STAKING", "KCS_STAKING", "ETH2"})
 TRADE_PERMISSIONS = frozenset({"Spot", "Margin", "Futures", "Earn", "LeveragedToken"})
@@ -70,13 +64,25 @@ ENVELOPE = Envelope("KuCoin", success=("200000",), page_size=500, max_pages=50)
 kucoin_data = ENVELOPE.data
 # the futures host names Bitcoin XBT
 ALIASES = {"XBT": "BTC"}
+# Balance lines: an account's balance with its holds; a unified currency's equity (its
+# balance where no equity is given) with its hold kept within it; a margin currency's
+# total less its liability (negative for a borrowed coin), hold locked; a futures
+# currency's accountEquity, of which what exceeds availableBalance is margin.
+ACCOUNT_LINE = BalanceFields("currency", total="balance", locked=("holds",),
+                             lock_reason="open_orders", aliases=ALIASES)
+UNIFIED_LINE = BalanceFields("currency", total="equity", total_else="balance", locked=("hold",),
+                             clamp=True, lock_reason="open_orders", aliases=ALIASES)
+MARGIN_LINE = BalanceFields("currency", total="total", debt="liability", locked=("hold",),
+                            clamp=True, lock_reason="open_orders", aliases=ALIASES)
+FUTURES_LINE = BalanceFields("currency", total="accountEquity", movable="availableBalance",
+                             lock_reason="margin", aliases=ALIASES)
 
 
 def _mappings(value: Any, what: str) -> list[dict[str, Any]]:
     return [require_mapping(item, what) for item in require_list(value, f"{what} list")]
 
 
-class KucoinAdapter(ExchangeAdapter):
+class KucoinAdapter(UnifiedModeAdapter):
     """Reads KuCoin wallets on the sync service's loop.
 
     Two wallets share one ``/api/v1/accounts`` answer and three share the Earn
@@ -88,7 +94,7 @@ class KucoinAdapter(ExchangeAdapter):
     envelope: ClassVar[Envelope] = ENVELOPE
 
     def __init__(self) -> None:
-        self.mode = AccountMode(MODE_OPTION, UTA_FACT, self._probe_mode)
+        self.mode = AccountMode(UTA_FACT, self._probe_mode)
 
     def ccxt_options(self, cached: dict[str, Any]) -> dict[str, Any]:
         options: dict[str, Any] = {
@@ -96,13 +102,7 @@ class KucoinAdapter(ExchangeAdapter):
             "hf": False,   # our readers list every account type; skips ccxt's hf probe
             "fetchMarkets": {"types": ["spot"], "fetchTickersFees": False},
         }
-        return {**options, **self.mode.ccxt_options(cached)}
-
-    def detected_facts(self, client: Any) -> dict[str, Any]:
-        return {**super().detected_facts(client), **self.mode.detected_facts(client)}
-
-    async def is_unified(self, client: Any) -> bool:
-        return await self.mode.is_unified(client)
+        return {**options, **super().ccxt_options(cached)}
 
     async def _probe_mode(self, client: Any) -> bool:
         what = "KuCoin account mode"
@@ -112,17 +112,6 @@ class KucoinAdapter(ExchangeAdapter):
         if mode not in ("UNIFIED", "CLASSIC"):
             raise BadResponseError(f"{what}: unknown mode {mode!r}")
         return mode == "UNIFIED"
-
-    def wallets(self) -> list[WalletSpec]:
-        return [
-            WalletSpec("spot", self.read_spot),
-            WalletSpec("funding", self.read_funding),
-            WalletSpec("margin", self.read_margin),
-            WalletSpec("futures", self.read_futures),
-            WalletSpec("earn_flexible", self.read_earn_flexible),
-            WalletSpec("earn_locked", self.read_earn_locked),
-            WalletSpec("staking", self.read_staking),
-        ]
 
     # -- spot and funding ------------------------------------------------------------
 
@@ -135,18 +124,10 @@ class KucoinAdapter(ExchangeAdapter):
         return await self.once_per_read("accounts", fetch)
 
     def _account_rows(self, client: Any, accounts, types: tuple[str, ...], wallet: str):
-        what = f"KuCoin {wallet} accounts"
-        rows = []
-        for entry in accounts:
-            if entry.get("type") not in types:
-                continue
-            asset = asset_code(client, entry.get("currency"), what, ALIASES)
-            total = amount(entry.get("balance"), f"{what} {asset} balance")
-            locked = amount(entry.get("holds"), f"{what} {asset} holds", default=ZERO)
-            rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
-                                      "open_orders" if locked else None))
-        return merge_rows(rows)
+        return ACCOUNT_LINE.rows(client, [e for e in accounts if e.get("type") in types],
+                                 wallet, f"KuCoin {wallet} accounts")
 
+    @reads_wallet("spot")
     async def read_spot(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
             what = "KuCoin unified account balance"
@@ -157,6 +138,7 @@ class KucoinAdapter(ExchangeAdapter):
         return self._account_rows(client, await self._accounts(client), ("trade", "trade_hf"),
                                   "spot")
 
+    @reads_wallet("funding")
     async def read_funding(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
             what = "KuCoin funding account balance"
@@ -166,46 +148,30 @@ class KucoinAdapter(ExchangeAdapter):
 
     def _uta_rows(self, client: Any, response: Any, wallet: str, what: str):
         data = require_mapping(kucoin_data(response, what), what)
-        rows = []
-        for account in _mappings(require_key(data, "accounts", what), what):
-            for entry in _mappings(require_key(account, "currencies", what), what):
-                asset = asset_code(client, entry.get("currency"), what, ALIASES)
-                total = amount(entry.get("equity", entry.get("balance")), f"{what} {asset} equity")
-                hold = amount(entry.get("hold"), f"{what} {asset} hold", default=ZERO)
-                locked = min(max(hold, ZERO), max(total, ZERO))
-                rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
-                                          "open_orders" if locked else None))
-        return merge_rows(rows)
+        accounts = _mappings(require_key(data, "accounts", what), what)
+        currencies = nested_entries(accounts, "currencies", what, list_what="list",
+                                    allow_empty=True)
+        return UNIFIED_LINE.rows(client, currencies, wallet, what)
 
     # -- margin and futures --------------------------------------------------------------
 
-    def _margin_row(self, client: Any, entry: dict[str, Any], what: str) -> WalletBalance:
-        asset = asset_code(client, entry.get("currency"), what, ALIASES)
-        gross = amount(entry.get("total"), f"{what} {asset} total")
-        liability = amount(entry.get("liability"), f"{what} {asset} liability", default=ZERO)
-        net = gross - liability
-        hold = amount(entry.get("hold"), f"{what} {asset} hold", default=ZERO)
-        locked = min(hold, net) if net > 0 else ZERO
-        return WalletBalance("margin", asset, net - locked, locked, net,
-                             "open_orders" if locked else None)
-
+    @reads_wallet("margin")
     async def read_margin(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
             return []   # cross margin is part of the unified account
         what = "KuCoin cross margin account"
         cross = require_mapping(kucoin_data(await client.private_get_margin_accounts(), what), what)
-        rows = [self._margin_row(client, entry, what)
-                for entry in _mappings(require_key(cross, "accounts", what), what)]
+        rows = MARGIN_LINE.rows(client, _mappings(require_key(cross, "accounts", what), what),
+                                "margin", what)
         what = "KuCoin isolated margin accounts"
         isolated = require_mapping(kucoin_data(await client.private_get_isolated_accounts(), what),
                                    what)
-        for pair in _mappings(require_key(isolated, "assets", what), what):
-            for side in ("baseAsset", "quoteAsset"):
-                rows.append(self._margin_row(
-                    client, require_mapping(require_key(pair, side, what), what), what
-                ))
-        return merge_rows(rows)
+        sides = [require_key(pair, side, what)
+                 for pair in _mappings(require_key(isolated, "assets", what), what)
+                 for side in ("baseAsset", "quoteAsset")]
+        return merge_rows(rows + MARGIN_LINE.rows(client, sides, "margin", what))
 
+    @reads_wallet("futures")
     async def read_futures(self, client: Any) -> list[WalletBalance]:
         if await self.is_unified(client):
             return []   # futures collateral is part of the unified account
@@ -213,16 +179,8 @@ class KucoinAdapter(ExchangeAdapter):
         data = require_mapping(
             kucoin_data(await client.futuresprivate_get_account_overview_all(), what), what
         )
-        rows = []
-        for entry in _mappings(require_key(data, "accounts", what), what):
-            asset = asset_code(client, entry.get("currency"), what, ALIASES)
-            total = amount(entry.get("accountEquity"), f"{what} {asset} accountEquity")
-            available = amount(entry.get("availableBalance"), f"{what} {asset} availableBalance",
-                               default=total)
-            locked = min(max(total - available, ZERO), max(total, ZERO))
-            rows.append(WalletBalance("futures", asset, total - locked, locked, total,
-                                      "margin" if locked else None))
-        return merge_rows(rows)
+        return FUTURES_LINE.rows(client, _mappings(require_key(data, "accounts", what), what),
+                                 "futures", what)
 
     # -- earn ------------------------------------------------------------------------------
 
@@ -260,8 +218,7 @@ class KucoinAdapter(ExchangeAdapter):
             if fixed or lock_end:
                 unlock = None
                 if lock_end not in (None, ""):
-                    ms = int(amount(lock_end, f"{what} lockEndTime"))
-                    unlock = to_storage(datetime.fromtimestamp(ms / 1000, UTC))
+                    unlock = unlock_from_ms(lock_end, f"{what} lockEndTime")
                 rows.append(WalletBalance(wallet, asset, ZERO, total, total, "locked_earn",
                                           unlock))
             else:
@@ -270,12 +227,15 @@ class KucoinAdapter(ExchangeAdapter):
                                           "redeeming" if locked else None))
         return merge_rows(rows)
 
+    @reads_wallet("earn_flexible")
     async def read_earn_flexible(self, client: Any) -> list[WalletBalance]:
         return self._earn_rows(client, await self._earn_items(client), "earn_flexible")
 
+    @reads_wallet("earn_locked")
     async def read_earn_locked(self, client: Any) -> list[WalletBalance]:
         return self._earn_rows(client, await self._earn_items(client), "earn_locked")
 
+    @reads_wallet("staking")
     async def read_staking(self, client: Any) -> list[WalletBalance]:
         return self._earn_rows(client, await self._earn_items(client), "staking")
 
@@ -292,17 +252,12 @@ class KucoinAdapter(ExchangeAdapter):
         can_withdraw = bool(granted & WITHDRAW_PERMISSIONS)
         can_transfer = bool(granted & TRANSFER_PERMISSIONS) or can_withdraw
         known = {"General"} | TRADE_PERMISSIONS | WITHDRAW_PERMISSIONS | TRANSFER_PERMISSIONS
-        if can_withdraw:
-            level = PermissionLevel.WITHDRAW
-        elif can_trade:
-            level = PermissionLevel.TRADE
-        elif granted == {"General"} or (granted <= known and "General" in granted):
-            level = PermissionLevel.READ_ONLY
-        else:
-            level = PermissionLevel.UNKNOWN   # a permission name we do not know
+        # a permission name we do not know leaves the level unknown
+        read_only = granted <= known and "General" in granted
         whitelist = data.get("ipWhitelist")
         return KeyPermissions(
-            level=level,
+            level=permission_level(can_withdraw=can_withdraw, can_trade=can_trade,
+                                   read_only=read_only),
             can_trade=can_trade,
             can_withdraw=can_withdraw,
             can_transfer=can_transfer,

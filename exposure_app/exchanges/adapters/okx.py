@@ -33,16 +33,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from exposure_app.domain.balances import KeyPermissions, PermissionLevel, WalletBalance
+from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.domain.timeutil import to_storage
-from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec
+from exposure_app.exchanges.adapters.base import ExchangeAdapter, permission_level, reads_wallet
+from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows, nested_entries
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
     asset_code,
-    merge_rows,
     require_key,
     require_list,
     require_mapping,
@@ -53,6 +53,10 @@ from exposure_app.exchanges.validation import (
 # it arrives as a plain ExchangeError.
 ENVELOPE = Envelope("OKX", success=("0",), error_codes={"50030": ErrorKind.PERMISSION})
 okx_data = ENVELOPE.data_list
+# Balance lines: the trading account's equity (eq) nets liabilities; frozenBal is locked.
+TRADING = BalanceFields("ccy", total="eq", locked=("frozenBal",), lock_reason="open_orders")
+FUNDING = BalanceFields("ccy", total="bal", locked=("frozenBal",), lock_reason="frozen")
+SAVINGS = BalanceFields("ccy", total="amt")
 
 
 class OkxAdapter(ExchangeAdapter):
@@ -67,54 +71,27 @@ class OkxAdapter(ExchangeAdapter):
         # instruments are fetched, not futures, swaps and two option families.
         return {"fetchMarkets": {"types": ["spot"]}}
 
-    def wallets(self) -> list[WalletSpec]:
-        return [
-            WalletSpec("spot", self.read_trading, may_owe=True),   # eq nets liabilities
-            WalletSpec("funding", self.read_funding),
-            WalletSpec("earn_flexible", self.read_savings),
-            WalletSpec("staking", self.read_onchain_earn),
-        ]
-
+    @reads_wallet("spot", may_owe=True)   # eq nets liabilities
     async def read_trading(self, client: Any) -> list[WalletBalance]:
         what = "OKX trading account balance"
-        data = okx_data(await client.private_get_account_balance(), what)
-        if not data:
-            raise BadResponseError(f"{what}: no account in the answer")
-        rows = []
-        for account in data:
-            details = require_list(require_key(require_mapping(account, what), "details", what),
-                                   f"{what} details")
-            for detail in details:
-                detail = require_mapping(detail, what)
-                asset = asset_code(client, detail.get("ccy"), what)
-                total = amount(detail.get("eq"), f"{what} {asset} eq")
-                locked = amount(detail.get("frozenBal"), f"{what} {asset} frozenBal", default=ZERO)
-                rows.append(WalletBalance("spot", asset, total - locked, locked, total,
-                                          "open_orders" if locked else None))
-        return merge_rows(rows)
+        accounts = okx_data(await client.private_get_account_balance(), what)
+        return TRADING.rows(client, nested_entries(accounts, "details", what, list_what="details"),
+                            "spot", what)
 
+    @reads_wallet("funding")
     async def read_funding(self, client: Any) -> list[WalletBalance]:
         what = "OKX funding account balance"
-        rows = []
-        for entry in okx_data(await client.private_get_asset_balances(), what):
-            entry = require_mapping(entry, what)
-            asset = asset_code(client, entry.get("ccy"), what)
-            total = amount(entry.get("bal"), f"{what} {asset} bal")
-            locked = amount(entry.get("frozenBal"), f"{what} {asset} frozenBal", default=ZERO)
-            rows.append(WalletBalance("funding", asset, total - locked, locked, total,
-                                      "frozen" if locked else None))
-        return merge_rows(rows)
+        return FUNDING.rows(client, okx_data(await client.private_get_asset_balances(), what),
+                            "funding", what)
 
+    @reads_wallet("earn_flexible")
     async def read_savings(self, client: Any) -> list[WalletBalance]:
         what = "OKX Simple Earn balance"
-        rows = []
-        for entry in okx_data(await client.private_get_finance_savings_balance(), what):
-            entry = require_mapping(entry, what)
-            asset = asset_code(client, entry.get("ccy"), what)
-            total = amount(entry.get("amt"), f"{what} {asset} amt")
-            rows.append(WalletBalance("earn_flexible", asset, total, ZERO, total))
-        return merge_rows(rows)
+        return SAVINGS.rows(client,
+                            okx_data(await client.private_get_finance_savings_balance(), what),
+                            "earn_flexible", what)
 
+    @reads_wallet("staking")
     async def read_onchain_earn(self, client: Any) -> list[WalletBalance]:
         what = "OKX On-chain Earn orders"
         rows = []
@@ -152,17 +129,10 @@ class OkxAdapter(ExchangeAdapter):
         granted = {p.strip() for p in perm.split(",") if p.strip()}
         can_trade = "trade" in granted
         can_withdraw = "withdraw" in granted
-        if can_withdraw:
-            level = PermissionLevel.WITHDRAW
-        elif can_trade:
-            level = PermissionLevel.TRADE
-        elif granted == {"read_only"}:
-            level = PermissionLevel.READ_ONLY
-        else:
-            level = PermissionLevel.UNKNOWN
         ip = config.get("ip")
         return KeyPermissions(
-            level=level,
+            level=permission_level(can_withdraw=can_withdraw, can_trade=can_trade,
+                                   read_only=granted == {"read_only"}),
             can_trade=can_trade,
             can_withdraw=can_withdraw,
             ip_restricted=bool(ip) if isinstance(ip, str) else None,

@@ -9,36 +9,25 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLineEdit, QWidget
 
 from exposure_app.domain.models import Account
 from exposure_app.exchanges.client_factory import ConnectionOptions
 from exposure_app.storage.store import ProfileStore
-from exposure_app.ui.widgets.card_frames import error_label, muted
+from exposure_app.ui.dialogs.form_dialog import FormDialog
+from exposure_app.ui.widgets.card_frames import muted
 
 
-class ConnectionDialog(QDialog):
+class ConnectionDialog(FormDialog):
     def __init__(self, store: ProfileStore, account: Account,
                  parent: QWidget | None = None, secret_store=None) -> None:
-        super().__init__(parent)
+        super().__init__(f"Connection of {account.name}", parent)
         self.store = store
         self.secret_store = secret_store
         self.account = account
-        self.setWindowTitle(f"Connection of {account.name}")
         options = dict(account.options)
-        layout = QVBoxLayout(self)
-        layout.addWidget(muted(f"{account.exchange_id}: these options change how Exposure "
+        self.body.addWidget(muted(f"{account.exchange_id}: these options change how Exposure "
                                "reaches the exchange. The API key is kept as it is."))
-        form = QFormLayout()
         self.api_url = QLineEdit(str(options.get("api_url") or ""))
         self.api_url.setPlaceholderText("default (the exchange's own address)")
         self.sandbox = QCheckBox("Use the exchange's sandbox / testnet")
@@ -49,18 +38,9 @@ class ConnectionDialog(QDialog):
         self.timeout.setRange(1, 600)
         self.timeout.setSuffix(" s")
         self.timeout.setValue(float(str(options.get("timeout_seconds", 30.0))))
-        for label, widget in (("API URL", self.api_url), ("Sandbox", self.sandbox),
-                              ("Proxy", self.proxy), ("Timeout", self.timeout)):
-            widget.setAccessibleName(label)
-            form.addRow(label, widget)
-        layout.addLayout(form)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.add_fields(("API URL", self.api_url), ("Sandbox", self.sandbox),
+                        ("Proxy", self.proxy), ("Timeout", self.timeout))
+        self.finish(self.save)
 
     def save(self) -> bool:
         """Validate and store through the service: a user name and password in
@@ -77,7 +57,7 @@ class ConnectionDialog(QDialog):
             self.account = set_connection(self.store, self.secret_store or SecretStore(),
                                           self.account, connection)
         except (ExchangeAccountError, StorageError) as exc:
-            self.error.setText(str(exc))
+            self.show_error(str(exc))
             return False
         self.accept()
         return True

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -42,6 +41,7 @@ from exposure_app.services.holdings_import import (
 )
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.widgets.card_frames import muted
+from exposure_app.ui.widgets.file_prompts import path_to_read
 
 HOLDINGS, EXCHANGE = "holdings", "exchange"
 EXCHANGE_HELP = ("The file the exchange itself exports: Binance \u201cExport Transaction "
@@ -134,11 +134,10 @@ class CsvImportDialog(QDialog):
             self.check(self.path.text())
 
     def browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Import holdings", "",
-                                              "CSV files (*.csv);;All files (*)")
-        if name:
-            self.path.setText(name)
-            self.check(name)
+        path = path_to_read(self, "Import holdings", "CSV files (*.csv);;All files (*)")
+        if path is not None:
+            self.path.setText(str(path))
+            self.check(str(path))
 
     def check(self, path: str) -> bool:
         """Validate the file without writing; fills the report. True if importable."""

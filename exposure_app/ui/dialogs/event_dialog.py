@@ -13,24 +13,14 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
 
 from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.events import CATEGORIES, EventError, RiskEvent, format_published
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.dialogs.form_dialog import FormDialog
 from exposure_app.ui.models.events_model import CATEGORY_LABELS
-from exposure_app.ui.widgets.card_frames import error_label
 
 
 def suggested_id(counterparty: str, day: str, title: str) -> str:
@@ -38,19 +28,16 @@ def suggested_id(counterparty: str, day: str, title: str) -> str:
     return f"user-{counterparty}-{day}-{slug}"[:100]
 
 
-class EventDialog(QDialog):
+class EventDialog(FormDialog):
     def __init__(self, store: ProfileStore, parent: QWidget | None = None,
                  counterparty: str | None = None, *, editing: RiskEvent | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Edit your event" if editing else "Add an event", parent)
         self.store = store
         self.editing = editing
         self.created: RiskEvent | None = None
-        self.setWindowTitle("Edit your event" if editing else "Add an event")
         if editing is not None:
             counterparty = editing.counterparty
         self.resize(560, 480)
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
         self.counterparty = QComboBox()
         for cp in sorted(load_directory(), key=lambda c: c.name.casefold()):
             self.counterparty.addItem(cp.name, cp.id)
@@ -74,23 +61,13 @@ class EventDialog(QDialog):
         self.magnitude.setPlaceholderText("optional, USD")
         self.published = QLineEdit()
         self.published.setPlaceholderText("when it became public, YYYY-MM-DD (empty: now)")
-        for label, widget in (("Counterparty", self.counterparty), ("Date", self.date),
-                              ("Published", self.published),
-                              ("Category", self.category), ("Title", self.title_edit),
-                              ("Summary", self.summary), ("Sources", self.sources),
-                              ("Magnitude", self.magnitude)):
-            widget.setAccessibleName(label)
-            form.addRow(label, widget)
-        layout.addLayout(form)
+        self.add_fields(("Counterparty", self.counterparty), ("Date", self.date),
+                        ("Published", self.published), ("Category", self.category),
+                        ("Title", self.title_edit), ("Summary", self.summary),
+                        ("Sources", self.sources), ("Magnitude", self.magnitude))
         if editing is not None:
             self._fill(editing)
-        self.error = error_label("Problems")
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.finish(self.save, error_name="Problems")
 
     def _fill(self, event: RiskEvent) -> None:
         self.date.setDate(QDate(event.date.year, event.date.month, event.date.day))
@@ -131,10 +108,10 @@ class EventDialog(QDialog):
                 clear = () if "magnitude_usd" in raw else ("magnitude_usd",)
                 self.created = edit_user_event(self.store, self.editing.id, raw, clear=clear)
         except EventError as exc:
-            self.error.setText("Not saved:\n• " + "\n• ".join(exc.problems))
+            self.show_error("Not saved:\n• " + "\n• ".join(exc.problems))
             return False
         except StorageError as exc:
-            self.error.setText(f"Not saved: {exc}")
+            self.show_error(f"Not saved: {exc}")
             return False
         self.accept()
         return True

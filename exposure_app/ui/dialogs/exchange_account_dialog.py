@@ -18,8 +18,7 @@
 Credentials go to the OS keyring only (``create_exchange_account``); they are
 never logged or shown again.
 
-Threading: GUI thread; blocking calls run in :class:`BackgroundCall` threads
-that :meth:`done` joins before the dialog closes.
+Threading: as :class:`~exposure_app.ui.dialogs.key_check_dialog.KeyCheckDialog`.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -45,11 +43,11 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.domain.models import Account
-from exposure_app.domain.timeutil import utc_now
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
+from exposure_app.ui.dialogs.key_check_dialog import KeyCheckDialog
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
-from exposure_app.ui.widgets.credential_fields import CredentialFields, start_key_check
+from exposure_app.ui.widgets.credential_fields import CredentialFields
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1        # the ccxt id of a row (None: a group heading)
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2    # name, id and custodian: what the search matches
@@ -73,19 +71,14 @@ def _item(text: str, exchange_id: str | None, search: str) -> QStandardItem:
     return item
 
 
-class ExchangeAccountDialog(QDialog):
+class ExchangeAccountDialog(KeyCheckDialog):
     account_created = Signal(object)   # Account
 
     def __init__(self, store: ProfileStore, secret_store=None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.secret_store = secret_store
+        super().__init__(store, secret_store, parent)
         self.account: Account | None = None
-        self.check = None               # the last KeyCheck
-        self._checked_values: tuple | None = None
         self._save_after_test = False
-        self._calls: list[BackgroundCall] = []
         self.setWindowTitle("Add an exchange account")
         self.resize(760, 520)
         outer = QHBoxLayout(self)
@@ -152,10 +145,6 @@ class ExchangeAccountDialog(QDialog):
             adv.addRow(label, widget)
         self.advanced.setVisible(False)
         right.addWidget(self.advanced)
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.result_label.setTextFormat(Qt.TextFormat.RichText)
-        self.result_label.setAccessibleName("Key test result")
         right.addWidget(self.result_label)
         right.addStretch(1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -181,12 +170,9 @@ class ExchangeAccountDialog(QDialog):
         self.list.selectionModel().currentChanged.connect(
             lambda current, _prev: self.select_exchange(current.data(ID_ROLE))
             if current.isValid() and current.data(ID_ROLE) else None)
-        loader = BackgroundCall(_load_exchange_groups, "load-exchange-ids", self)
-        loader.done.connect(self._on_ids_loaded, Qt.ConnectionType.QueuedConnection)
-        loader.failed.connect(lambda exc: self._show_error(f"The exchange list could not be "
-                                                          f"loaded: {exc}"),
-                              Qt.ConnectionType.QueuedConnection)
-        self._calls.append(loader.start())
+        self.run(BackgroundCall(_load_exchange_groups, "load-exchange-ids", self),
+                 self._on_ids_loaded,
+                 lambda exc: self._show_error(f"The exchange list could not be loaded: {exc}"))
 
     # -- exchange choice -------------------------------------------------------------
 
@@ -282,15 +268,10 @@ class ExchangeAccountDialog(QDialog):
         self.save_anyway_button.setEnabled(ready)
         self.list.setEnabled(not busy)
 
-    def _show_error(self, text: str) -> None:
-        self.result_label.setText(f"<span style='color:{ERROR_COLOUR}'>{html.escape(text)}</span>")
-
     def test_key(self, then_save: bool = False) -> bool:
         if self.exchange_id is None:
             return False
-        missing = self.fields.missing()
-        if missing:
-            self._show_error(f"Fill in: {', '.join(missing)}.")
+        if not self._filled_in():
             return False
         try:
             self.connection().validated()    # the API URL and proxy, before any request
@@ -300,19 +281,13 @@ class ExchangeAccountDialog(QDialog):
         values = self._values()
         self._save_after_test = then_save
         self.save_anyway_button.setVisible(False)
-        self.result_label.setText("Testing the key…")
         self._set_busy(True)
-        call = start_key_check(self, self.exchange_id, self.credentials(), values[2],
-                               self.store, self.secret_store)
-        call.done.connect(lambda result: self._on_tested(values, result),
-                          Qt.ConnectionType.QueuedConnection)
-        call.failed.connect(self._on_test_failed, Qt.ConnectionType.QueuedConnection)
-        self._calls.append(call.start())
+        self.check_key(self.exchange_id, self.credentials(), values[2], values)
         return True
 
     def _on_test_failed(self, exc: Exception) -> None:
         self._set_busy(False)
-        self._show_error(f"The key could not be tested: {exc}")
+        super()._on_test_failed(exc)
 
     def _on_tested(self, values: tuple, check) -> None:
         self._set_busy(False)
@@ -366,15 +341,4 @@ class ExchangeAccountDialog(QDialog):
         except Exception as exc:   # keyring missing, duplicate name...: shown, nothing kept
             self._show_error(f"Not saved: {exc}")
             return False
-        if self.check.error is None:
-            self.store.exchange_state.save_permissions(account.id, self.check.permissions,
-                                                       utc_now())
-        self.account = account
-        self.account_created.emit(account)
-        self.accept()
-        return True
-
-    def done(self, result: int) -> None:
-        for call in self._calls:
-            call.wait(30)
-        super().done(result)
+        return self._saved(account, self.account_created)

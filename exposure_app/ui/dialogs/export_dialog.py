@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -40,6 +39,7 @@ from exposure_app.services.reports import REPORTS, ReportOptions, ReportResult, 
 from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.formatting import sentence, utc_datetime
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR
+from exposure_app.ui.widgets.file_prompts import path_to_write
 
 
 def export_in_own_store(profile: Profile, name: str, path: Path, options: ReportOptions
@@ -135,11 +135,10 @@ class ExportDialog(QDialog):
             self.path.setText(str(folder / f"{name}.csv"))
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export report", self.path.text(),
-                                              "CSV files (*.csv)")
-        if path:
-            self.path.setText(path)
-            self._replace_confirmed = path   # the file dialog asked already
+        path = path_to_write(self, "Export report", self.path.text(), "CSV files (*.csv)")
+        if path is not None:
+            self.path.setText(str(path))
+            self._replace_confirmed = str(path)   # the file dialog asked already
 
     def options(self) -> ReportOptions:
         as_of: datetime | None = None

@@ -23,16 +23,12 @@ from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -41,22 +37,20 @@ from exposure_app.domain.money import AmountError, parse_decimal, to_text
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.manual_holdings import ManualHoldingError, remove_holding, set_holding
 from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.dialogs.form_dialog import Buttons, FormDialog
 from exposure_app.ui.formatting import format_amount, format_money, utc_datetime
 from exposure_app.ui.models import RIGHT
-from exposure_app.ui.widgets.card_frames import error_label
 
 
-class HoldingsEditorDialog(QDialog):
+class HoldingsEditorDialog(FormDialog):
     def __init__(self, store: ProfileStore, account: Account, currency: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(f"Holdings of {account.name}", parent)
         self.store = store
         self.account = account
         self.currency = currency
         self.changed = False
-        self.setWindowTitle(f"Holdings of {account.name}")
         self.resize(640, 460)
-        layout = QVBoxLayout(self)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Asset", "Amount", "Price", "Value"])
         self.table.setAccessibleName("Current holdings")
@@ -65,8 +59,7 @@ class HoldingsEditorDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._on_selected)
-        layout.addWidget(self.table, 1)
-        form = QFormLayout()
+        self.body.addWidget(self.table, 1)
         self.asset = QLineEdit()
         self.asset.setPlaceholderText("BTC")
         self.amount = QLineEdit()
@@ -75,18 +68,13 @@ class HoldingsEditorDialog(QDialog):
         self.price.setPlaceholderText(f"optional, in {currency}")
         self.value = QLineEdit()
         self.value.setPlaceholderText(f"optional total, in {currency} (instead of a price)")
-        for label, edit in (("Asset", self.asset), ("Amount", self.amount),
-                            ("Price", self.price), ("Value", self.value)):
-            edit.setAccessibleName(label)
-            form.addRow(label, edit)
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.when.setCalendarPopup(True)
         self.when.setMaximumDateTime(QDateTime.currentDateTime().addSecs(60))
-        self.when.setAccessibleName("As of")
         self.when.setToolTip("When the account held this amount (now, or an earlier date)")
-        form.addRow("As of", self.when)
-        layout.addLayout(form)
+        self.add_fields(("Asset", self.asset), ("Amount", self.amount), ("Price", self.price),
+                        ("Value", self.value), ("As of", self.when))
         row = QHBoxLayout()
         self.set_button = QPushButton("Set holding")
         self.remove_button = QPushButton("Remove selected")
@@ -95,12 +83,8 @@ class HoldingsEditorDialog(QDialog):
         row.addWidget(self.set_button)
         row.addWidget(self.remove_button)
         row.addStretch(1)
-        layout.addLayout(row)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.accept)
-        layout.addWidget(buttons)
+        self.body.addLayout(row)
+        self.finish(self.accept, buttons=Buttons.Close, on_reject=self.accept)
         self.reload()
 
     def reload(self) -> None:
@@ -147,9 +131,9 @@ class HoldingsEditorDialog(QDialog):
             set_holding(self.store, self.account, self.asset.text(), amount, price=price,
                         value=value, base=self.currency, when=when)
         except (AmountError, ManualHoldingError) as exc:
-            self.error.setText(f"Not saved: {exc}.")
+            self.show_error(f"Not saved: {exc}.")
             return False
-        self.error.setText("")
+        self.show_error("")
         self.changed = True
         for edit in (self.asset, self.amount, self.price, self.value):
             edit.clear()
@@ -165,7 +149,7 @@ class HoldingsEditorDialog(QDialog):
             try:
                 remove_holding(self.store, self.account, asset)
             except ManualHoldingError as exc:
-                self.error.setText(f"Not removed: {exc}.")
+                self.show_error(f"Not removed: {exc}.")
                 return
         self.changed = True
         self.reload()

@@ -9,12 +9,8 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLineEdit,
     QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,32 +20,27 @@ from exposure_app.risk.catalog import load_directory
 from exposure_app.services.accounts import custodian_for_account
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.dialogs.form_dialog import FormDialog
 from exposure_app.ui.formatting import sentence
-from exposure_app.ui.widgets.card_frames import error_label
 
 
-class ManualAccountDialog(QDialog):
+class ManualAccountDialog(FormDialog):
     def __init__(self, store: ProfileStore, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Add a wallet or custodian", parent)
         self.store = store
         self.account: Account | None = None
-        self.setWindowTitle("Add a wallet or custodian")
-        layout = QVBoxLayout(self)
         self.self_custody = QRadioButton("Self-custody wallet (hardware, software or paper)")
         self.custodial = QRadioButton("Held by a custodian I record by hand (exchange, lender…)")
         self.self_custody.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.self_custody)
         group.addButton(self.custodial)
-        layout.addWidget(self.self_custody)
-        layout.addWidget(self.custodial)
-        form = QFormLayout()
+        self.body.addWidget(self.self_custody)
+        self.body.addWidget(self.custodial)
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Ledger, Cold storage, Celsius")
-        self.name.setAccessibleName("Account name")
         self.counterparty = QComboBox()
         self.counterparty.setEditable(True)
-        self.counterparty.setAccessibleName("Custodian")
         directory = load_directory()
         for cp in sorted(directory, key=lambda c: c.name.casefold()):
             if cp.kind not in (CounterpartyKind.STABLECOIN_ISSUER, CounterpartyKind.TRADING_FIRM):
@@ -58,19 +49,12 @@ class ManualAccountDialog(QDialog):
         typed = self.counterparty.lineEdit()   # it exists: the box is editable
         if typed is not None:
             typed.setPlaceholderText("Choose or type a custodian")
-        form.addRow("Name", self.name)
-        form.addRow("Custodian", self.counterparty)
+        self.add_fields(("Name", self.name), ("Custodian", self.counterparty))
+        self.name.setAccessibleName("Account name")   # "Name" alone says too little
         self.new_custodian = QCheckBox(
             "Create a new custodian with this name (not in the catalogue: no risk history)")
-        form.addRow("", self.new_custodian)
-        layout.addLayout(form)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.form.addRow("", self.new_custodian)
+        self.finish(self.save)
         self.self_custody.toggled.connect(self._update)
         self._update()
 
@@ -95,15 +79,15 @@ class ManualAccountDialog(QDialog):
         try:
             cp = None if kind is AccountKind.SELF_CUSTODY else self.counterparty_id()
         except ValueError as exc:   # unknown custodian: the closest ones are named
-            self.error.setText(str(exc).replace("--new-custodian NAME", "the box below")
-                               .capitalize())
+            self.show_error(str(exc).replace("--new-custodian NAME", "the box below")
+                            .capitalize())
             return
         if kind is AccountKind.MANUAL_CUSTODIAL and not cp:
-            self.error.setText("Choose the custodian that holds these assets.")
+            self.show_error("Choose the custodian that holds these assets.")
             return
         try:
             self.account = self.store.accounts.add(self.name.text(), kind, counterparty=cp)
         except (ValueError, StorageError) as exc:
-            self.error.setText(sentence(str(exc)))   # the name keeps its case
+            self.show_error(sentence(str(exc)))   # the name keeps its case
             return
         self.accept()

@@ -13,31 +13,22 @@ options before it is written over the old one (``replace_credentials``):
 The fields are exactly the credentials the exchange needs (ccxt's
 ``requiredCredentials``), read on a worker thread because they need ccxt.
 
-Threading: GUI thread; blocking calls run in :class:`BackgroundCall` threads
-that :meth:`done` joins before the dialog closes.
+Threading: as :class:`~exposure_app.ui.dialogs.key_check_dialog.KeyCheckDialog`.
 """
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QPushButton, QVBoxLayout, QWidget
 
 from exposure_app.domain.models import Account
-from exposure_app.domain.timeutil import utc_now
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
+from exposure_app.ui.dialogs.key_check_dialog import KeyCheckDialog
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
-from exposure_app.ui.widgets.credential_fields import CredentialFields, start_key_check
+from exposure_app.ui.widgets.credential_fields import CredentialFields
 
 
 def _credential_names(exchange_id: str) -> list[str]:
@@ -47,18 +38,13 @@ def _credential_names(exchange_id: str) -> list[str]:
     return required_credential_names(exchange_id)
 
 
-class ReplaceKeyDialog(QDialog):
+class ReplaceKeyDialog(KeyCheckDialog):
     key_replaced = Signal(object)   # Account
 
     def __init__(self, store: ProfileStore, account: Account, secret_store=None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
+        super().__init__(store, secret_store, parent)
         self.account = account
-        self.secret_store = secret_store
-        self.check = None                  # the KeyCheck of the values in _checked_values
-        self._checked_values: tuple | None = None
-        self._calls: list[BackgroundCall] = []
         self.setWindowTitle(f"Replace the API key of {account.name}")
         self.resize(520, 300)
         layout = QVBoxLayout(self)
@@ -69,10 +55,7 @@ class ReplaceKeyDialog(QDialog):
         self.form = QFormLayout()
         layout.addLayout(self.form)
         self.fields = CredentialFields(self.form)
-        self.result_label = QLabel("Loading the fields this exchange needs…")
-        self.result_label.setWordWrap(True)
-        self.result_label.setTextFormat(Qt.TextFormat.RichText)
-        self.result_label.setAccessibleName("Key test result")
+        self.result_label.setText("Loading the fields this exchange needs…")
         layout.addWidget(self.result_label)
         layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -83,12 +66,9 @@ class ReplaceKeyDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(self.save)
         layout.addWidget(buttons)
-        loader = BackgroundCall(lambda: _credential_names(account.exchange_id or ""),
-                                "load-credential-names", self)
-        loader.done.connect(self._on_names_loaded, Qt.ConnectionType.QueuedConnection)
-        loader.failed.connect(lambda exc: self._show_error(str(exc)),
-                              Qt.ConnectionType.QueuedConnection)
-        self._calls.append(loader.start())
+        self.run(BackgroundCall(lambda: _credential_names(account.exchange_id or ""),
+                                "load-credential-names", self),
+                 self._on_names_loaded, lambda exc: self._show_error(str(exc)))
 
     def _on_names_loaded(self, names: list[str]) -> None:
         self.fields.set_names(names, on_edit=self._values_changed)
@@ -108,18 +88,13 @@ class ReplaceKeyDialog(QDialog):
     def _values_changed(self) -> None:
         self.save_button.setText("Test and replace")
 
-    def _show_error(self, text: str) -> None:
-        self.result_label.setText(f"<span style='color:{ERROR_COLOUR}'>{html.escape(text)}</span>")
-
     # -- test, then replace ------------------------------------------------------------
 
     def save(self) -> bool:
         """Test the key if these values were not tested yet; replace it if the test allows."""
         if not self.fields_loaded():
             return False
-        missing = self.fields.missing()
-        if missing:
-            self._show_error(f"Fill in: {', '.join(missing)}.")
+        if not self._filled_in():
             return False
         if self.check is None or self._checked_values != self._values():
             self._test()
@@ -132,19 +107,13 @@ class ReplaceKeyDialog(QDialog):
     def _test(self) -> None:
         from exposure_app.services.exchange_accounts import connection_of
 
-        values = self._values()
-        self.result_label.setText("Testing the key…")
         self.save_button.setEnabled(False)
-        call = start_key_check(self, self.account.exchange_id or "", self.credentials(),
-                               connection_of(self.account), self.store, self.secret_store)
-        call.done.connect(lambda result: self._on_tested(values, result),
-                          Qt.ConnectionType.QueuedConnection)
-        call.failed.connect(self._on_test_failed, Qt.ConnectionType.QueuedConnection)
-        self._calls.append(call.start())
+        self.check_key(self.account.exchange_id or "", self.credentials(),
+                       connection_of(self.account), self._values())
 
     def _on_test_failed(self, exc: Exception) -> None:
         self.save_button.setEnabled(True)
-        self._show_error(f"The key could not be tested: {exc}")
+        super()._on_test_failed(exc)
 
     def _on_tested(self, values: tuple, check) -> None:
         self.save_button.setEnabled(True)
@@ -177,15 +146,4 @@ class ReplaceKeyDialog(QDialog):
         except Exception as exc:   # keyring locked or missing: shown, the old key stays
             self._show_error(f"Not replaced: {exc}")
             return False
-        if self.check is not None and self.check.error is None:
-            self.store.exchange_state.save_permissions(account.id, self.check.permissions,
-                                                       utc_now())
-        self.account = account
-        self.key_replaced.emit(account)
-        self.accept()
-        return True
-
-    def done(self, result: int) -> None:
-        for call in self._calls:
-            call.wait(30)
-        super().done(result)
+        return self._saved(account, self.key_replaced)

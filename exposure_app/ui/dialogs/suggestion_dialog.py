@@ -10,34 +10,23 @@ from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
 
 from exposure_app.risk.events import CATEGORIES
 from exposure_app.risk.news.suggestion import Suggestion
-from exposure_app.ui.widgets.card_frames import error_label
+from exposure_app.ui.dialogs.form_dialog import Buttons, FormDialog
 
 _URL = re.compile(r"^\s*https?://\S+\s*$", re.I)
 
 
-class SuggestionDialog(QDialog):
+class SuggestionDialog(FormDialog):
     """Edit a suggestion's fields before accepting it."""
 
     def __init__(self, suggestion: Suggestion, names: dict[str, str], store,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Edit and accept the suggestion")
+        super().__init__("Edit and accept the suggestion", parent)
         self.suggestion = suggestion
         self.store = store
-        form = QFormLayout(self)
         self.day = QDateEdit(QDate(suggestion.date.year, suggestion.date.month,
                                    suggestion.date.day))
         self.day.setCalendarPopup(True)
@@ -57,18 +46,12 @@ class SuggestionDialog(QDialog):
         self.title_edit = QLineEdit(suggestion.title)
         self.sources = QPlainTextEdit("\n".join(s for s in suggestion.sources if _URL.match(s)))
         self.sources.setPlaceholderText("The article's web address (one per line)")
-        self.error = error_label("Suggestion error")
-        for label, widget in (("Date", self.day), ("Custodian", self.counterparty),
-                              ("Category", self.category), ("Amount (USD)", self.amount),
-                              ("Title", self.title_edit), ("Sources", self.sources)):
-            form.addRow(label, widget)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Accept")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.add_fields(("Date", self.day), ("Custodian", self.counterparty),
+                        ("Category", self.category), ("Amount (USD)", self.amount),
+                        ("Title", self.title_edit), ("Sources", self.sources))
+        buttons = self.finish(self.save, buttons=Buttons.Ok | Buttons.Cancel,
+                              error_name="Suggestion error")
+        buttons.button(Buttons.Ok).setText("Accept")
 
     def save(self) -> bool:
         from exposure_app.services.suggestions import SuggestionError, accept
@@ -77,7 +60,7 @@ class SuggestionDialog(QDialog):
         try:
             amount = Decimal(text) if text else None
         except ArithmeticError:
-            self.error.setText("The amount is not a number.")
+            self.show_error("The amount is not a number.")
             return False
         qd = self.day.date()
         try:
@@ -87,7 +70,7 @@ class SuggestionDialog(QDialog):
                    title=self.title_edit.text(),
                    sources=tuple(self.sources.toPlainText().split()))
         except SuggestionError as exc:
-            self.error.setText(str(exc))
+            self.show_error(str(exc))
             return False
         self.accept()
         return True

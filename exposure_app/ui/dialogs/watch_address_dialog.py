@@ -22,16 +22,7 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from exposure_app.domain.chains import CHAINS
 from exposure_app.domain.models import Account
@@ -39,7 +30,8 @@ from exposure_app.domain.watch_only import SecretMaterialError, secret_kind
 from exposure_app.services.watch_accounts import PRIVACY_NOTE, WatchInputError, add_watch_account
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import paused_gc
-from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
+from exposure_app.ui.dialogs.form_dialog import FormDialog
+from exposure_app.ui.widgets.card_frames import muted
 
 
 def _import_key_library() -> None:
@@ -57,34 +49,28 @@ def warm_key_library() -> threading.Thread:
     return thread
 
 
-class WatchAddressDialog(QDialog):
+class WatchAddressDialog(FormDialog):
     """Threading: GUI thread (see module docstring)."""
 
     account_created = Signal(object)   # the new Account
 
     def __init__(self, store: ProfileStore, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Add watch-only address", parent)
         self.store = store
         self.account: Account | None = None
-        self.setWindowTitle("Add watch-only address")
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(
+        self.body.addWidget(QLabel(
             "Watch a wallet you control by its address or its account's extended public key "
             "(xpub, ypub or zpub). Exposure only reads balances; it never needs a private key "
             "or recovery words, and refuses them."))
-        form = QFormLayout()
         self.name_edit = QLineEdit(self)
         self.name_edit.setPlaceholderText("e.g. Hardware wallet BTC")
-        form.addRow("Name", self.name_edit)
         self.chain_combo = QComboBox(self)
         for spec in CHAINS.values():
             self.chain_combo.addItem(spec.name, spec.id)
         self.chain_combo.currentIndexChanged.connect(self._chain_changed)
-        form.addRow("Chain", self.chain_combo)
         self.target_edit = QLineEdit(self)
         self.target_edit.setPlaceholderText("address, or xpub/ypub/zpub")
         self.target_edit.textChanged.connect(self._target_changed)
-        form.addRow("Address or xpub", self.target_edit)
         self.script_combo = QComboBox(self)
         self.script_combo.addItem("as the key's prefix says (xpub, ypub, zpub)", None)
         for label, script in (("legacy (1…, BIP44)", "p2pkh"),
@@ -93,22 +79,13 @@ class WatchAddressDialog(QDialog):
             self.script_combo.addItem(label, script)
         self.script_combo.setToolTip("Some wallets export a plain xpub for a native segwit "
                                      "account: choose its address type here")
-        form.addRow("Address type", self.script_combo)
         self.url_edit = QLineEdit(self)
-        form.addRow("Server URL", self.url_edit)
-        layout.addLayout(form)
-        layout.addWidget(muted(PRIVACY_NOTE + " Leave the URL empty to use the public server "
-                               "shown."))
-        self.error_label = QLabel(self)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.error_label.hide()
-        layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.add_fields(("Name", self.name_edit), ("Chain", self.chain_combo),
+                        ("Address or xpub", self.target_edit),
+                        ("Address type", self.script_combo), ("Server URL", self.url_edit))
+        self.body.addWidget(muted(PRIVACY_NOTE + " Leave the URL empty to use the public server "
+                                  "shown."))
+        self.finish(self.save)
         self._chain_changed()
         self._warm = warm_key_library()
 
@@ -124,23 +101,19 @@ class WatchAddressDialog(QDialog):
         kind = "Esplora API" if spec.family.value == "bitcoin" else "JSON-RPC"
         self.url_edit.setPlaceholderText(f"{spec.default_api_url}  ({kind}; your own node is best)")
 
-    def _show_error(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.setVisible(bool(text))
-
     def _target_changed(self, text: str) -> None:
         if secret_kind(text) is not None:
             self._refuse(SecretMaterialError(
                 f"Refused: that looked like {secret_kind(text)}. It was removed from the field "
                 "and not kept. Enter an address or an extended PUBLIC key instead."))
-        elif self.error_label.isVisible():
-            self._show_error("")
+        elif self.error.isVisible():
+            self.show_error("")
 
     def _refuse(self, error: SecretMaterialError) -> None:
         self.target_edit.blockSignals(True)
         self.target_edit.clear()
         self.target_edit.blockSignals(False)
-        self._show_error(str(error))
+        self.show_error(str(error))
 
     def save(self) -> None:
         try:
@@ -152,7 +125,7 @@ class WatchAddressDialog(QDialog):
             self._refuse(exc)
             return
         except WatchInputError as exc:
-            self._show_error(str(exc))
+            self.show_error(str(exc))
             return
         self.account_created.emit(self.account)
         self.accept()

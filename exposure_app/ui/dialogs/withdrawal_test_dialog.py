@@ -12,22 +12,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLabel, QLineEdit, QWidget
 
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.reminders import ReminderError, record_test
 from exposure_app.storage.checklist import TEST_RESULTS, WithdrawalTest
 from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.dialogs.form_dialog import FormDialog
 from exposure_app.ui.formatting import utc_datetime
 
 RESULT_LABELS = {
@@ -37,23 +28,19 @@ RESULT_LABELS = {
 }
 
 
-class WithdrawalTestDialog(QDialog):
+class WithdrawalTestDialog(FormDialog):
     recorded = Signal(object)   # the WithdrawalTest
 
     def __init__(self, store: ProfileStore, custodians: Sequence[tuple[str, str]],
                  parent: QWidget | None = None, *, counterparty: str | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Record a test withdrawal", parent)
         self.store = store
-        self.setWindowTitle("Record a test withdrawal")
-        layout = QVBoxLayout(self)
         intro = QLabel("A small withdrawal now and then proves the custodian still pays out. "
                        "A failed or delayed test is added to your events and raises the "
                        "custodian's warning level.")
         intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
+        self.body.addWidget(intro)
         self.custodian = QComboBox()
-        self.custodian.setAccessibleName("Custodian")
         for cp, name in custodians:
             self.custodian.addItem(name, cp)
         if counterparty is not None:
@@ -61,38 +48,20 @@ class WithdrawalTestDialog(QDialog):
             if index >= 0:
                 self.custodian.setCurrentIndex(index)
         self.outcome = QComboBox()
-        self.outcome.setAccessibleName("Result")
         for result in TEST_RESULTS:
             self.outcome.addItem(RESULT_LABELS[result], result)
         self.when = QDateTimeEdit(QDateTime.currentDateTimeUtc().toLocalTime())
         self.when.setCalendarPopup(True)
-        self.when.setAccessibleName("When")
         self.asset = QLineEdit()
         self.asset.setPlaceholderText("e.g. USDT (optional)")
-        self.asset.setAccessibleName("Asset")
         self.network = QLineEdit()
         self.network.setPlaceholderText("e.g. TRC20 (optional)")
-        self.network.setAccessibleName("Network")
         self.note = QLineEdit()
         self.note.setPlaceholderText("transaction id, how long it took… (optional)")
-        self.note.setAccessibleName("Note")
-        form.addRow("Custodian", self.custodian)
-        form.addRow("Result", self.outcome)
-        form.addRow("When", self.when)
-        form.addRow("Asset", self.asset)
-        form.addRow("Network", self.network)
-        form.addRow("Note", self.note)
-        layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: palette(highlight);")
-        self.error.hide()
-        layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.add_fields(("Custodian", self.custodian), ("Result", self.outcome),
+                        ("When", self.when), ("Asset", self.asset), ("Network", self.network),
+                        ("Note", self.note))
+        self.finish(self.save)
         self.test: WithdrawalTest | None = None
 
     def tested_at(self) -> datetime:
@@ -116,6 +85,5 @@ class WithdrawalTestDialog(QDialog):
         self.accept()
 
     def _fail(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+        self.show_error(text)
         self.error.setFocus(Qt.FocusReason.OtherFocusReason)

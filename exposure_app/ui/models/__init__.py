@@ -11,19 +11,3 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-
-
-def change_filter(proxy, apply) -> None:
-    """Change a proxy's filter state through ``apply()`` and refilter.
-
-    Qt 6.9+ wants ``beginFilterChange``/``endFilterChange`` around the change
-    (``invalidateFilter`` is deprecated there); older Qt only has the latter.
-    """
-    begin = getattr(proxy, "beginFilterChange", None)
-    if begin is None:
-        apply()
-        proxy.invalidateFilter()
-        return
-    begin()
-    apply()
-    proxy.endFilterChange()

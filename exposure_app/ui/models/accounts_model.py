@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import IntEnum
-from typing import ClassVar
 
 from PySide6.QtGui import QBrush, QColor
 
@@ -24,7 +22,7 @@ from exposure_app.ui.models.freshness_model import (
     STATE_LABELS,
     freshness_rows,
 )
-from exposure_app.ui.models.table_model import RowTableModel
+from exposure_app.ui.models.table_model import Column, RowTableModel, TableColumns, time_key
 
 PERMISSION_TEXT = {
     PermissionLevel.READ_ONLY: "Read-only",
@@ -69,39 +67,31 @@ def account_rows(store: ProfileStore, report: ExposureReport, directory: Counter
     return rows
 
 
+def _last_sync_text(r: AccountRow) -> str:
+    return f"{format_time(r.last_sync)} ({format_age(r.last_sync)})" if r.last_sync else "never"
+
+
+def _permissions_text(r: AccountRow) -> str:
+    if r.kind is not AccountKind.EXCHANGE_API:
+        return "—"
+    return PERMISSION_TEXT[r.permissions.level] if r.permissions else "Not checked yet"
+
+
+def _status_text(r: AccountRow) -> str:
+    return STATE_LABELS[r.state] if r.state != "syncing" else f"Syncing: {r.detail}"
+
+
 class AccountsModel(RowTableModel):
-    class Columns(IntEnum):
-        NAME = 0
-        KIND = 1
-        COUNTERPARTY = 2
-        STATUS = 3
-        LAST_SYNC = 4
-        PERMISSIONS = 5
-        COVERAGE = 6
-
-    HEADERS: ClassVar[dict[int, str]] = {
-        0: "Account", 1: "Kind", 2: "Custodian", 3: "Status", 4: "Last good data",
-        5: "Key permissions", 6: "Coverage (wallets read)"}
-
-    def display(self, r: AccountRow, c) -> str:
-        col = self.Columns
-        if c == col.LAST_SYNC:
-            return f"{format_time(r.last_sync)} ({format_age(r.last_sync)})" if r.last_sync \
-                else "never"
-        if c == col.PERMISSIONS:
-            if r.kind is not AccountKind.EXCHANGE_API:
-                return "—"
-            return PERMISSION_TEXT[r.permissions.level] if r.permissions else "Not checked yet"
-        return {
-            col.NAME: r.name, col.KIND: KIND_LABELS[r.kind], col.COUNTERPARTY: r.counterparty,
-            col.STATUS: STATE_LABELS[r.state] if r.state != "syncing" else f"Syncing: {r.detail}",
-            col.COVERAGE: ", ".join(r.coverage) if r.coverage else "—",
-        }[c]
-
-    def raw(self, r: AccountRow, c):
-        if c == self.Columns.LAST_SYNC:
-            return r.last_sync.timestamp() if r.last_sync else 0.0
-        return self.display(r, c).casefold()
+    class Columns(TableColumns):
+        NAME = Column("Account", lambda r: r.name)
+        KIND = Column("Kind", lambda r: KIND_LABELS[r.kind])
+        COUNTERPARTY = Column("Custodian", lambda r: r.counterparty)
+        STATUS = Column("Status", _status_text)
+        LAST_SYNC = Column("Last good data", _last_sync_text,
+                           sort=lambda r: time_key(r.last_sync))
+        PERMISSIONS = Column("Key permissions", _permissions_text)
+        COVERAGE = Column("Coverage (wallets read)",
+                          lambda r: ", ".join(r.coverage) if r.coverage else "—")
 
     def foreground(self, r: AccountRow, c):
         if c == self.Columns.STATUS:

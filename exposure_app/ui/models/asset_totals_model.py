@@ -5,13 +5,15 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from enum import IntEnum
-from typing import ClassVar
-
 from exposure_app.domain.asset_totals import AssetTotal
 from exposure_app.ui.formatting import format_amount, format_money, format_share
-from exposure_app.ui.models.table_model import RowTableModel
+from exposure_app.ui.models.table_model import (
+    Column,
+    RowTableModel,
+    TableColumns,
+    number_column,
+    number_key,
+)
 
 MAX_PLACES_SHOWN = 4
 
@@ -23,39 +25,21 @@ def where_text(total: AssetTotal) -> str:
 
 
 class AssetTotalsModel(RowTableModel):
-    class Columns(IntEnum):
-        ASSET = 0
-        AMOUNT = 1
-        VALUE = 2
-        SHARE = 3
-        CUSTODIAL = 4
-        WHERE = 5
+    class Columns(TableColumns):
+        ASSET = Column("Asset", lambda r: r.asset)
+        AMOUNT = number_column("Total amount", lambda r: r.amount, format_amount)
+        VALUE = Column("Value", sort=lambda r: number_key(r.value), numeric=True)  # in currency
+        SHARE = number_column("Share", lambda r: r.share, lambda v: format_share(v, places=2))
+        CUSTODIAL = number_column("With custodians", lambda r: r.custodial_fraction,
+                                  lambda v: format_share(v, places=0))
+        WHERE = Column("Where", where_text)
 
-    HEADERS: ClassVar[dict[int, str]] = {0: "Asset", 1: "Total amount", 2: "Value", 3: "Share",
-                                         4: "With custodians", 5: "Where"}
-    NUMERIC = frozenset({1, 2, 3, 4})
     currency = ""
 
     def display(self, r: AssetTotal, c) -> str:
-        col = self.Columns
-        if c == col.VALUE:
+        if c == self.Columns.VALUE:
             return format_money(r.value, self.currency) if r.value is not None else "unpriced"
-        return {
-            col.ASSET: r.asset, col.AMOUNT: format_amount(r.amount),
-            col.SHARE: format_share(r.share, places=2),
-            col.CUSTODIAL: format_share(r.custodial_fraction, places=0),
-            col.WHERE: where_text(r),
-        }[c]
-
-    def raw(self, r: AssetTotal, c):
-        col = self.Columns
-        cells: dict[object, str | Decimal | None] = {
-            col.ASSET: r.asset, col.AMOUNT: r.amount, col.VALUE: r.value,
-            col.SHARE: r.share, col.CUSTODIAL: r.custodial_fraction, col.WHERE: where_text(r)}
-        value = cells[c]
-        if isinstance(value, str):
-            return value.casefold()
-        return -1.0 if value is None else float(value)
+        return super().display(r, c)
 
     def tooltip(self, r: AssetTotal, c):
         return "\n".join(f"{p.account}: {format_amount(p.amount)} {r.asset}"

@@ -1,7 +1,7 @@
 """The checklist page's table model: plan rows, a checkable Done column, an editable Note.
 
-Columns are the :class:`Col` enum; raw values for sorting are under
-``SORT_ROLE`` and the row record under ``ROW_ROLE``.
+Columns are the :class:`Col` enum; the roles are answered by
+:class:`~exposure_app.ui.models.table_model.RowTableModel` from the hooks here.
 
 Threading: GUI thread only.
 """
@@ -10,24 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from enum import IntEnum
-from typing import ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from exposure_app.domain.checklist_rows import ChecklistRow
 from exposure_app.ui.formatting import format_amount
 from exposure_app.ui.formatting import format_money as _format_money
 from exposure_app.ui.level_colours import LEVEL_COLOURS
-from exposure_app.ui.models import ROW_ROLE, SORT_ROLE
+from exposure_app.ui.models.table_model import (
+    Column,
+    Index,
+    RowTableModel,
+    TableColumns,
+    number_key,
+)
 
 #: A claim at a custodian with blocked withdrawals: the colour of a critical warning.
 BLOCKED_COLOUR = LEVEL_COLOURS["critical"]
-
-Index = QModelIndex | QPersistentModelIndex
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 def format_money(value: Decimal | None, currency: str) -> str:
@@ -38,88 +38,47 @@ def format_money(value: Decimal | None, currency: str) -> str:
     return _format_money(value, currency)
 
 
-class Col(IntEnum):
-    DONE = 0
-    CUSTODIAN = 1
-    ITEM = 2
-    AMOUNT = 3
-    VALUE = 4
-    UNLOCK = 5
-    NETWORKS = 6
-    MEMO = 7
-    DUST = 8
-    NOTE = 9
+def _done_text(r: ChecklistRow) -> str:
+    return ("by sync" if r.done_by == "sync" else "") if r.done else ""
 
 
-class ChecklistModel(QAbstractTableModel):
+def _amount_text(r: ChecklistRow) -> str:
+    return "" if r.total is None else f"{format_amount(r.total)} {r.asset or ''}".strip()
+
+
+class Col(TableColumns):
+    DONE = Column("Done", _done_text, sort=lambda r: int(r.done))
+    CUSTODIAN = Column("Custodian", lambda r: r.counterparty_name
+                       or ("Before you start" if r.kind == "step" else ""))
+    ITEM = Column("What to do", lambda r: r.title + ("" if r.listed else " (no longer held there)"))
+    AMOUNT = Column("Amount", _amount_text, sort=lambda r: number_key(r.total), numeric=True)
+    VALUE = Column("Value", sort=lambda r: number_key(r.value), numeric=True)  # in the currency
+    UNLOCK = Column("Unlock first", lambda r: r.unlock)
+    NETWORKS = Column("Withdrawal networks", lambda r: r.networks)
+    MEMO = Column("Memo/tag", lambda r: r.memo)
+    DUST = Column("Dust", lambda r: r.dust)
+    NOTE = Column("Note (e.g. tx id)", lambda r: r.note)
+
+
+class ChecklistModel(RowTableModel):
     """Rows are :class:`ChecklistRow`; the Done column is checkable, Note editable.
 
     Edits call ``on_edit(row, done, note)``, which saves them and reloads.
     """
 
-    HEADERS: ClassVar[dict[int, str]] = {Col.DONE: "Done", Col.CUSTODIAN: "Custodian", Col.ITEM: "What to do",
-               Col.AMOUNT: "Amount", Col.VALUE: "Value", Col.UNLOCK: "Unlock first",
-               Col.NETWORKS: "Withdrawal networks", Col.MEMO: "Memo/tag", Col.DUST: "Dust",
-               Col.NOTE: "Note (e.g. tx id)"}
-    NUMERIC = frozenset({Col.AMOUNT, Col.VALUE})
+    Columns = Col
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.currency = "USD"
         self.on_edit: Callable[[ChecklistRow, bool | None, str | None], bool] | None = None
-        self._rows: tuple[ChecklistRow, ...] = ()
 
-    @property
-    def rows(self) -> tuple[ChecklistRow, ...]:
-        return self._rows
-
-    def set_rows(self, rows) -> None:
-        rows = tuple(rows)
-        if rows == self._rows:
-            return
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Col)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Col):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if section in self.NUMERIC else _LEFT
-        return None
-
-    def display(self, r: ChecklistRow, c: Col):
-        if c is Col.DONE:
-            return ("by sync" if r.done_by == "sync" else "") if r.done else ""
-        if c is Col.CUSTODIAN:
-            return r.counterparty_name or ("Before you start" if r.kind == "step" else "")
-        if c is Col.ITEM:
-            return r.title + ("" if r.listed else " (no longer held there)")
-        if c is Col.AMOUNT:
-            return "" if r.total is None else f"{format_amount(r.total)} {r.asset or ''}".strip()
+    def display(self, r: ChecklistRow, c) -> str:
         if c is Col.VALUE:
             if r.kind == "step":
                 return ""
             return format_money(r.value, self.currency) if r.value is not None else "unpriced"
-        return {Col.UNLOCK: r.unlock, Col.NETWORKS: r.networks, Col.MEMO: r.memo,
-                Col.DUST: r.dust, Col.NOTE: r.note}[c]
-
-    def raw(self, r: ChecklistRow, c: Col):
-        if c is Col.VALUE:
-            return float(r.value) if r.value is not None else -1.0
-        if c is Col.AMOUNT:
-            return float(r.total) if r.total is not None else -1.0
-        if c is Col.DONE:
-            return int(r.done)
-        return str(self.display(r, c)).lower()
+        return super().display(r, c)
 
     def tooltip(self, r: ChecklistRow, c: Col):
         if c is Col.ITEM:
@@ -131,31 +90,24 @@ class ChecklistModel(QAbstractTableModel):
             return r.networks.replace("; ", "\n")   # the whole list, however narrow the column
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        c = Col(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(r, c)
-        if role == Qt.ItemDataRole.CheckStateRole and c is Col.DONE:
+    def check_state(self, r: ChecklistRow, c: Col):
+        if c is Col.DONE:
             return Qt.CheckState.Checked if r.done else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.EditRole and c is Col.NOTE:
-            return r.note
-        if role == Qt.ItemDataRole.FontRole and r.kind == "step" and c is Col.ITEM:
+        return None
+
+    def edit_text(self, r: ChecklistRow, c: Col):
+        return r.note if c is Col.NOTE else None
+
+    def font(self, r: ChecklistRow, c: Col):
+        if r.kind == "step" and c is Col.ITEM:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and r.blocked and c in (Col.ITEM, Col.UNLOCK):
+        return None
+
+    def foreground(self, r: ChecklistRow, c: Col):
+        if r.blocked and c in (Col.ITEM, Col.UNLOCK):
             return QBrush(QColor(BLOCKED_COLOUR))   # a claim, not a withdrawal: set it apart
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip(r, c)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if c in self.NUMERIC else _LEFT
-        if role == SORT_ROLE:
-            return self.raw(r, c)
-        if role == ROW_ROLE:
-            return r
         return None
 
     def flags(self, index: Index):

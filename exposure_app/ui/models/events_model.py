@@ -6,16 +6,18 @@ Threading: GUI thread only.
 from __future__ import annotations
 
 from datetime import date
-from enum import IntEnum
-from typing import ClassVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.risk.events import RiskEvent
 from exposure_app.ui.formatting import format_compact_money
-from exposure_app.ui.models import SORT_ROLE, change_filter
-from exposure_app.ui.models.table_model import RowTableModel
+from exposure_app.ui.models.table_model import (
+    Column,
+    RowFilter,
+    RowTableModel,
+    TableColumns,
+    number_column,
+)
 
 CATEGORY_LABELS = {
     "insolvency": "Insolvency", "withdrawal_halt": "Withdrawal halt", "hack": "Hack",
@@ -26,46 +28,25 @@ ORIGIN_LABELS = {"shipped": "History", "user": "Yours", "feed": "Feed", "derived
 
 
 class EventsModel(RowTableModel):
-    class Columns(IntEnum):
-        DATE = 0
-        COUNTERPARTY = 1
-        CATEGORY = 2
-        TITLE = 3
-        MAGNITUDE = 4
-        ORIGIN = 5
-        SOURCES = 6
-
-    HEADERS: ClassVar[dict[int, str]] = {
-        0: "Date", 1: "Counterparty", 2: "Category", 3: "Title", 4: "Magnitude",
-               5: "Origin", 6: "Sources"}
-    NUMERIC = frozenset({4})
+    class Columns(TableColumns):
+        DATE = Column("Date", lambda e: e.date.isoformat(), sort=lambda e: e.date.toordinal())
+        COUNTERPARTY = Column("Counterparty")       # by the model's names
+        CATEGORY = Column("Category",
+                          lambda e: CATEGORY_LABELS.get(e.category.value, e.category.value))
+        TITLE = Column("Title", lambda e: e.title)
+        MAGNITUDE = number_column("Magnitude", lambda e: e.magnitude_usd,
+                                  lambda v: format_compact_money(v, "USD") if v is not None else "")
+        ORIGIN = Column("Origin", lambda e: ORIGIN_LABELS.get(e.origin.value, e.origin.value))
+        SOURCES = Column("Sources", lambda e: str(len(e.sources)), sort=lambda e: len(e.sources))
 
     def __init__(self, names: dict[str, str] | None = None, parent=None) -> None:
         super().__init__(parent)
         self.names = dict(names or {})
 
     def display(self, e: RiskEvent, c) -> str:
-        col = self.Columns
-        return {
-            col.DATE: e.date.isoformat(),
-            col.COUNTERPARTY: self.names.get(e.counterparty, e.counterparty),
-            col.CATEGORY: CATEGORY_LABELS.get(e.category.value, e.category.value),
-            col.TITLE: e.title,
-            col.MAGNITUDE: format_compact_money(e.magnitude_usd, "USD") if e.magnitude_usd
-            is not None else "",
-            col.ORIGIN: ORIGIN_LABELS.get(e.origin.value, e.origin.value),
-            col.SOURCES: str(len(e.sources)),
-        }[c]
-
-    def raw(self, e: RiskEvent, c):
-        col = self.Columns
-        if c == col.DATE:
-            return e.date.toordinal()
-        if c == col.MAGNITUDE:
-            return float(e.magnitude_usd) if e.magnitude_usd is not None else -1.0
-        if c == col.SOURCES:
-            return len(e.sources)
-        return self.display(e, c).casefold()
+        if c == self.Columns.COUNTERPARTY:
+            return self.names.get(e.counterparty, e.counterparty)
+        return super().display(e, c)
 
     def tooltip(self, e: RiskEvent, c):
         return e.summary or None
@@ -76,10 +57,9 @@ class EventsModel(RowTableModel):
         return None
 
 
-class EventsFilter(QSortFilterProxyModel):
+class EventsFilter(RowFilter):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self.counterparty = ""
         self.category = ""
         self.since: date | None = None
@@ -92,13 +72,9 @@ class EventsFilter(QSortFilterProxyModel):
             self.counterparty, self.category = counterparty, category
             self.since, self.until, self.text = since, until, text.strip().casefold()
 
-        change_filter(self, apply)
+        self.change(apply)
 
-    def filterAcceptsRow(self, source_row: int,
-                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, EventsModel)
-        e: RiskEvent = model.row_at(source_row)
+    def accepts(self, e: RiskEvent) -> bool:
         if self.counterparty and e.counterparty != self.counterparty:
             return False
         if self.category and e.category.value != self.category:

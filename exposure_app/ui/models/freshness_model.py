@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import IntEnum
-from typing import ClassVar
 
 from PySide6.QtGui import QBrush, QColor
 
@@ -16,7 +14,7 @@ from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import AccountKind, SnapshotStatus
 from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.ui.formatting import format_age, format_time
-from exposure_app.ui.models.table_model import RowTableModel
+from exposure_app.ui.models.table_model import Column, RowTableModel, TableColumns, time_key
 
 KIND_LABELS = {
     AccountKind.EXCHANGE_API: "Exchange (API)",
@@ -84,34 +82,25 @@ AS_OF_LABELS = {"ok": "Synced", "syncing": "Synced"}
 
 
 class FreshnessModel(RowTableModel):
-    class Columns(IntEnum):
-        ACCOUNT = 0
-        KIND = 1
-        STATE = 2
-        LAST_GOOD = 3
-        DETAIL = 4
-
-    HEADERS: ClassVar[dict[int, str]] = {
-        0: "Account", 1: "Kind", 2: "Status", 3: "Last good data", 4: "Detail"}
+    class Columns(TableColumns):
+        ACCOUNT = Column("Account", lambda r: r.account)
+        KIND = Column("Kind", lambda r: KIND_LABELS[r.kind])
+        STATE = Column("Status")              # the words depend on the as-of date
+        LAST_GOOD = Column("Last good data", sort=lambda r: time_key(r.last_good))
+        DETAIL = Column("Detail", lambda r: r.detail)
 
     #: the instant ages count from: ``None`` for now (live), else the window's as-of date
     as_of: datetime | None = None
 
     def display(self, r: FreshnessRow, c) -> str:
-        col = self.Columns
-        if c == col.LAST_GOOD:
+        if c == self.Columns.LAST_GOOD:
             if r.last_good is None:
                 return "never"
             return f"{format_time(r.last_good)} ({format_age(r.last_good, self.as_of)})"
-        labels = STATE_LABELS if self.as_of is None else {**STATE_LABELS, **AS_OF_LABELS}
-        return {col.ACCOUNT: r.account, col.KIND: KIND_LABELS[r.kind],
-                col.STATE: labels[r.state], col.DETAIL: r.detail}[c]
-
-    def raw(self, r: FreshnessRow, c):
-        col = self.Columns
-        if c == col.LAST_GOOD:
-            return r.last_good.timestamp() if r.last_good else 0.0
-        return self.display(r, c).casefold()
+        if c == self.Columns.STATE:
+            return (AS_OF_LABELS if self.as_of is not None else {}).get(r.state,
+                                                                        STATE_LABELS[r.state])
+        return super().display(r, c)
 
     def foreground(self, r: FreshnessRow, c):
         if c == self.Columns.STATE:

@@ -8,39 +8,48 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from enum import IntEnum
-from typing import ClassVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
-from exposure_app.domain.models import AccountKind
+from exposure_app.domain.models import AccountKind, Holding
 from exposure_app.domain.money import share
 from exposure_app.ui.formatting import format_amount, format_money, format_share
-from exposure_app.ui.models import SORT_ROLE, change_filter
-from exposure_app.ui.models.table_model import RowTableModel
+from exposure_app.ui.models.table_model import (
+    Column,
+    RowFilter,
+    RowTableModel,
+    TableColumns,
+    number_column,
+    number_key,
+)
 
 MANUAL_WALLET = "main"   # services.manual_holdings.make_holding's wallet
 
 
 @dataclass(frozen=True, slots=True)
 class HoldingRow:
+    """One holding of the report (its asset, amounts, price and value) where it is shown."""
+
     account: str
     counterparty: str          # display name; "Self-custody" for wallets
     counterparty_id: str
-    wallet: str
-    asset: str
-    free: Decimal
-    locked: Decimal
-    total: Decimal
-    price: Decimal | None
-    value: Decimal | None
+    wallet: str                # as shown: "" for the one wallet of a hand-recorded account
+    holding: Holding
     share: Decimal | None
     currency: str
     taken_at: datetime | None
     stale: bool
+
+    @property
+    def asset(self) -> str:
+        return self.holding.asset
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.holding.value
 
 
 def holding_rows(report: ExposureReport, directory: CounterpartyDirectory) -> list[HoldingRow]:
@@ -58,8 +67,7 @@ def holding_rows(report: ExposureReport, directory: CounterpartyDirectory) -> li
             wallet = ("" if account.kind is not AccountKind.EXCHANGE_API
                       and h.wallet == MANUAL_WALLET else h.wallet)
             rows.append(HoldingRow(
-                account.name, cp_name, cp_id, wallet, h.asset, h.free, h.locked, h.total,
-                h.price, h.value,
+                account.name, cp_name, cp_id, wallet, h,
                 share(h.value, report.net_worth) if h.value is not None else None,
                 report.base_currency, snapshot.taken_at, state.is_stale,
             ))
@@ -67,23 +75,28 @@ def holding_rows(report: ExposureReport, directory: CounterpartyDirectory) -> li
     return rows
 
 
-class HoldingsModel(RowTableModel):
-    class Columns(IntEnum):
-        ACCOUNT = 0
-        COUNTERPARTY = 1
-        WALLET = 2
-        ASSET = 3
-        FREE = 4
-        LOCKED = 5
-        TOTAL = 6
-        PRICE = 7
-        VALUE = 8
-        SHARE = 9
+def _money_text(value: Decimal | None, r: HoldingRow) -> str:
+    return format_money(value, r.currency, with_currency=False) if value is not None \
+        else "unpriced"
 
-    HEADERS: ClassVar[dict[int, str]] = {
-        0: "Account", 1: "Custodian", 2: "Wallet", 3: "Asset", 4: "Free", 5: "Locked",
-        6: "Total", 7: "Price", 8: "Value", 9: "Share"}
-    NUMERIC = frozenset({4, 5, 6, 7, 8, 9})
+
+class HoldingsModel(RowTableModel):
+    class Columns(TableColumns):
+        ACCOUNT = Column("Account", lambda r: r.account)
+        COUNTERPARTY = Column("Custodian", lambda r: r.counterparty)
+        WALLET = Column("Wallet", lambda r: r.wallet)
+        ASSET = Column("Asset", lambda r: r.asset)
+        FREE = number_column("Free", lambda r: r.holding.free, format_amount)
+        LOCKED = number_column("Locked", lambda r: r.holding.locked, format_amount)
+        TOTAL = number_column("Total", lambda r: r.holding.total, format_amount)
+        PRICE = Column("Price", lambda r: _money_text(r.holding.price, r),
+                       sort=lambda r: number_key(r.holding.price), numeric=True)
+        VALUE = Column("Value", lambda r: _money_text(r.value, r),
+                       sort=lambda r: number_key(r.value), numeric=True)
+        SHARE = number_column("Share", lambda r: r.share, lambda v: format_share(v, places=2))
+
+    #: the columns whose header names the base currency
+    IN_CURRENCY = (Columns.PRICE, Columns.VALUE)
     currency = ""
 
     def set_rows(self, rows) -> bool:
@@ -91,39 +104,14 @@ class HoldingsModel(RowTableModel):
         currency = rows[0].currency if rows else self.currency
         if currency != self.currency:
             self.currency = currency
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 7, 8)
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, min(self.IN_CURRENCY),
+                                        max(self.IN_CURRENCY))
         return super().set_rows(rows)
 
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        text = super().headerData(section, orientation, role)
-        if role == Qt.ItemDataRole.DisplayRole and section in (7, 8) and self.currency:
-            return f"{text} ({self.currency})"
-        return text
-
-    def display(self, r: HoldingRow, c) -> str:
-        col = self.Columns
-        return {
-            col.ACCOUNT: r.account, col.COUNTERPARTY: r.counterparty, col.WALLET: r.wallet,
-            col.ASSET: r.asset, col.FREE: format_amount(r.free), col.LOCKED: format_amount(r.locked),
-            col.TOTAL: format_amount(r.total),
-            col.PRICE: format_money(r.price, r.currency, with_currency=False) if r.price is not None
-            else "unpriced",
-            col.VALUE: format_money(r.value, r.currency, with_currency=False)
-            if r.value is not None else "unpriced",
-            col.SHARE: format_share(r.share, places=2),
-        }[c]
-
-    def raw(self, r: HoldingRow, c):
-        col = self.Columns
-        value = {
-            col.ACCOUNT: r.account.casefold(), col.COUNTERPARTY: r.counterparty.casefold(),
-            col.WALLET: r.wallet.casefold(), col.ASSET: r.asset.casefold(), col.FREE: r.free,
-            col.LOCKED: r.locked, col.TOTAL: r.total, col.PRICE: r.price, col.VALUE: r.value,
-            col.SHARE: r.share,
-        }[c]
-        if isinstance(value, Decimal):
-            return float(value)
-        return -1.0 if value is None else value
+    def header_text(self, column) -> str:
+        if column in self.IN_CURRENCY and self.currency:
+            return f"{column.header} ({self.currency})"
+        return column.header
 
     def foreground(self, r: HoldingRow, c):
         if r.value is None and c in (self.Columns.PRICE, self.Columns.VALUE):
@@ -141,38 +129,33 @@ class HoldingsModel(RowTableModel):
 
     def copy_text(self, rows: list[int]) -> str:
         """Tab-separated text of ``rows`` with a header, for the clipboard."""
-        lines = ["\t".join(self.HEADERS[c] for c in self.Columns)]
+        lines = ["\t".join(c.header for c in self.Columns)]
         for row in rows:
             record = self._rows[row]
             lines.append("\t".join(self.display(record, c) for c in self.Columns))
         return "\n".join(lines) + "\n"
 
 
-class HoldingsFilter(QSortFilterProxyModel):
+class HoldingsFilter(RowFilter):
     """Text filter over account, custodian, wallet and asset; plus account and custodian."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
         self._text = ""
         self._account = ""
         self._counterparty = ""
 
     def set_text(self, text: str) -> None:
-        change_filter(self, lambda: setattr(self, "_text", text.strip().casefold()))
+        self.change(lambda: setattr(self, "_text", text.strip().casefold()))
 
     def set_account(self, name: str) -> None:
-        change_filter(self, lambda: setattr(self, "_account", name))
+        self.change(lambda: setattr(self, "_account", name))
 
     def set_counterparty(self, name: str) -> None:
-        change_filter(self, lambda: setattr(self, "_counterparty", name))
+        self.change(lambda: setattr(self, "_counterparty", name))
 
-    def filterAcceptsRow(self, source_row: int,
-                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, HoldingsModel)
-        r: HoldingRow = model.row_at(source_row)
+    def accepts(self, r: HoldingRow) -> bool:
         if self._account and r.account != self._account:
             return False
         if self._counterparty and r.counterparty != self._counterparty:
@@ -181,12 +164,3 @@ class HoldingsFilter(QSortFilterProxyModel):
             haystack = f"{r.account} {r.counterparty} {r.wallet} {r.asset}".casefold()
             return all(word in haystack for word in self._text.split())
         return True
-
-    def lessThan(self, left, right) -> bool:
-        a = left.data(SORT_ROLE)
-        b = right.data(SORT_ROLE)
-        if type(a) is not type(b):
-            return str(a) < str(b)
-        return a < b
-
-

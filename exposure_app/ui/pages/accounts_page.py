@@ -6,15 +6,13 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QMenu,
     QMessageBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,12 +21,12 @@ from exposure_app.domain.models import AccountKind
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.accounts import key_shared_with, remove_account_everywhere
 from exposure_app.storage.errors import StorageError
-from exposure_app.ui.models import SORT_ROLE
 from exposure_app.ui.models.accounts_model import AccountRow, AccountsModel, account_rows
+from exposure_app.ui.models.table_model import RowFilter
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_tool_button, icon_action, menu_button
 from exposure_app.ui.widgets.card_frames import heading, muted
-from exposure_app.ui.widgets.table_columns import fit_columns
+from exposure_app.ui.widgets.table_columns import data_table, fit_columns
 
 
 class AccountsPage(QWidget):
@@ -83,23 +81,13 @@ class AccountsPage(QWidget):
         bar.addWidget(action_tool_button(self.remove_action))
         layout.addLayout(bar)
         self.model = AccountsModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = RowFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setAccessibleName("Accounts table")
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(AccountsModel.Columns.COVERAGE, QHeaderView.ResizeMode.Stretch)
+        self.view = data_table(self.proxy, "Accounts table", sort_by=AccountsModel.Columns.NAME,
+                               descending=False)
+        self.view.horizontalHeader().setSectionResizeMode(AccountsModel.Columns.COVERAGE,
+                                                          QHeaderView.ResizeMode.Stretch)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.view.setWordWrap(False)
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
@@ -139,8 +127,7 @@ class AccountsPage(QWidget):
         self._update_buttons()
 
     def selected_rows(self) -> list[AccountRow]:
-        return [self.model.row_at(self.proxy.mapToSource(i).row())
-                for i in self.view.selectionModel().selectedRows()]
+        return [self.proxy.record_at(i) for i in self.view.selectionModel().selectedRows()]
 
     def selected_account_ids(self) -> list[int]:
         return [r.account_id for r in self.selected_rows()]
@@ -182,20 +169,24 @@ class AccountsPage(QWidget):
         from exposure_app.ui.dialogs.exchange_account_dialog import ExchangeAccountDialog
 
         dialog = ExchangeAccountDialog(self.state.store, self.secret_store, self)
-        dialog.account_created.connect(self._on_exchange_added)
+        dialog.account_created.connect(self._on_added)
         dialog.open()
         return dialog
 
-    def _on_exchange_added(self, account) -> None:
+    def _on_added(self, account) -> None:
+        self._sync_new(account, f"{account.name} was added.")
+
+    def _sync_new(self, account, what: str) -> None:
+        """After an account was added or got a new key: refresh, say so, and sync it."""
         self.changed.emit()
-        self.message.emit(f"{account.name} was added. Syncing it now…", "info")
+        self.message.emit(f"{what} Syncing it now…", "info")
         self.sync_requested.emit([account.id])
 
     def add_address(self):
         from exposure_app.ui.dialogs.watch_address_dialog import WatchAddressDialog
 
         dialog = WatchAddressDialog(self.state.store, self)
-        dialog.account_created.connect(self._on_exchange_added)   # same: refresh, then sync it
+        dialog.account_created.connect(self._on_added)   # same: refresh, then sync it
         dialog.open()
         return dialog
 
@@ -215,13 +206,19 @@ class AccountsPage(QWidget):
             self.select_account(dialog.account.id)
             self.edit_holdings()
 
-    def edit_holdings(self):
+    def _selected_account(self, *, exchange: bool):
+        """The selected account if it is an exchange account (``exchange``) or is not one."""
         rows = self.selected_rows()
-        if not rows or rows[0].kind is AccountKind.EXCHANGE_API:
+        if not rows or (rows[0].kind is AccountKind.EXCHANGE_API) != exchange:
+            return None
+        return self.state.store.accounts.get(rows[0].account_id)
+
+    def edit_holdings(self):
+        account = self._selected_account(exchange=False)
+        if account is None:
             return None
         from exposure_app.ui.dialogs.holdings_editor_dialog import HoldingsEditorDialog
 
-        account = self.state.store.accounts.get(rows[0].account_id)
         dialog = HoldingsEditorDialog(self.state.store, account,
                                       self.state.settings.base_currency, self)
         dialog.finished.connect(lambda _r: self.changed.emit() if dialog.changed else None)
@@ -238,33 +235,27 @@ class AccountsPage(QWidget):
         return self.edit_holdings()
 
     def edit_connection(self):
-        rows = self.selected_rows()
-        if not rows or rows[0].kind is not AccountKind.EXCHANGE_API:
+        account = self._selected_account(exchange=True)
+        if account is None:
             return None
         from exposure_app.ui.dialogs.connection_dialog import ConnectionDialog
 
-        dialog = ConnectionDialog(self.state.store, self.state.store.accounts.get(
-            rows[0].account_id), self, secret_store=self.secret_store)
+        dialog = ConnectionDialog(self.state.store, account, self, secret_store=self.secret_store)
         dialog.accepted.connect(self.changed.emit)
         dialog.open()
         return dialog
 
     def replace_key(self):
-        rows = self.selected_rows()
-        if not rows or rows[0].kind is not AccountKind.EXCHANGE_API:
+        account = self._selected_account(exchange=True)
+        if account is None:
             return None
         from exposure_app.ui.dialogs.replace_key_dialog import ReplaceKeyDialog
 
-        dialog = ReplaceKeyDialog(self.state.store, self.state.store.accounts.get(
-            rows[0].account_id), self.secret_store, self)
-        dialog.key_replaced.connect(self._on_key_replaced)
+        dialog = ReplaceKeyDialog(self.state.store, account, self.secret_store, self)
+        dialog.key_replaced.connect(lambda account: self._sync_new(
+            account, f"The API key of {account.name} was replaced."))
         dialog.open()
         return dialog
-
-    def _on_key_replaced(self, account) -> None:
-        self.changed.emit()
-        self.message.emit(f"The API key of {account.name} was replaced. Syncing it now…", "info")
-        self.sync_requested.emit([account.id])
 
     def import_csv(self):
         from exposure_app.ui.dialogs.csv_import_dialog import CsvImportDialog

@@ -15,6 +15,7 @@ Threading: GUI thread only; reads and writes through the GUI thread's store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -50,6 +50,8 @@ from exposure_app.services.checklist_service import (
 )
 from exposure_app.services.reports import ReportError, ReportOptions, write_report
 from exposure_app.ui.models.checklist_model import ChecklistModel, Col, format_money
+from exposure_app.ui.widgets.file_prompts import path_to_write
+from exposure_app.ui.widgets.tick_boxes import TickBoxDelegate
 from exposure_app.ui.widgets.withdrawal_test_reminders import WithdrawalTestReminders
 
 
@@ -118,6 +120,7 @@ class ChecklistPage(QWidget):
         self.model.on_edit = self._edit
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(Col.DONE, TickBoxDelegate(self.table))
         self.table.setAccessibleName("Checklist items")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
@@ -265,25 +268,29 @@ class ChecklistPage(QWidget):
 
     # -- export and print ----------------------------------------------------------------
 
-    def _ask_path(self, title: str, suffix: str, filter_: str) -> Path | None:
-        name = f"checklist-{self.view.scope if self.view else ALL}{suffix}"
-        path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filter_)
-        return Path(path) if path else None
-
-    def export_csv(self, path: Path | None = None) -> Path | None:
-        if self.view is None:
+    def _save(self, path: Path | None, title: str, suffix: str, filter_: str,
+              write: Callable[[Path, ChecklistView], object]) -> Path | None:
+        """Write the shown plan to ``path`` (asked for when ``None``) and say where it went."""
+        view = self.view
+        if view is None:
             return None
-        path = path or self._ask_path("Export the plan as CSV", ".csv", "CSV files (*.csv)")
+        path = path_to_write(self, title, Path.home() / f"checklist-{view.scope}{suffix}", filter_,
+                             path)
         if path is None:
             return None
         try:
-            write_report(self.state.store, self.state.settings, "checklist", path,
-                         ReportOptions(as_of=self.view.as_of, scope=self.view.scope))
+            write(path, view)
         except ReportError as exc:
             self.message.emit(str(exc), "error")
             return None
         self.message.emit(f"Saved the plan to {path}.", "info")
         return path
+
+    def export_csv(self, path: Path | None = None) -> Path | None:
+        return self._save(path, "Export the plan as CSV", ".csv", "CSV files (*.csv)",
+                          lambda path, view: write_report(
+                              self.state.store, self.state.settings, "checklist", path,
+                              ReportOptions(as_of=view.as_of, scope=view.scope)))
 
     def markdown(self) -> str:
         assert self.view is not None
@@ -291,21 +298,12 @@ class ChecklistPage(QWidget):
                              base_currency=self.view.base_currency)
 
     def export_markdown(self, path: Path | None = None) -> Path | None:
-        if self.view is None:
-            return None
-        path = path or self._ask_path("Export the plan as Markdown", ".md", "Markdown (*.md)")
-        if path is None:
-            return None
         from exposure_app.services.reports import write_checklist_markdown
 
-        try:
-            write_checklist_markdown(self.state.store, self.state.settings, path,
-                                     scope=self.view.scope, as_of=self.view.as_of)
-        except ReportError as exc:
-            self.message.emit(str(exc), "error")
-            return None
-        self.message.emit(f"Saved the plan to {path}.", "info")
-        return path
+        return self._save(path, "Export the plan as Markdown", ".md", "Markdown (*.md)",
+                          lambda path, view: write_checklist_markdown(
+                              self.state.store, self.state.settings, path, scope=view.scope,
+                              as_of=view.as_of))
 
     def document(self) -> QTextDocument:
         doc = QTextDocument(self)
@@ -328,17 +326,12 @@ class ChecklistPage(QWidget):
         return dialog
 
     def save_pdf(self, path: Path | None = None) -> Path | None:
-        if self.view is None:
-            return None
-        path = path or self._ask_path("Save the plan as PDF", ".pdf", "PDF (*.pdf)")
-        if path is None:
-            return None
+        return self._save(path, "Save the plan as PDF", ".pdf", "PDF (*.pdf)", self._write_pdf)
+
+    def _write_pdf(self, path: Path, view: ChecklistView) -> None:
         from PySide6.QtGui import QPageSize, QPdfWriter
 
         writer = QPdfWriter(str(path))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setTitle(f"Move to self-custody: {self.view.scope_name}")
+        writer.setTitle(f"Move to self-custody: {view.scope_name}")
         self.document().print_(writer)
-        self.message.emit(f"Saved the plan to {path}.", "info")
-        return path
-

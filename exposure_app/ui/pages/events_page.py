@@ -15,20 +15,15 @@ from __future__ import annotations
 
 import html
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +37,9 @@ from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_button, icon_action, menu_button
 from exposure_app.ui.widgets.card_frames import Card, muted
 from exposure_app.ui.widgets.export_button import export_button
+from exposure_app.ui.widgets.file_prompts import path_to_read, path_to_write
+from exposure_app.ui.widgets.table_columns import data_table
+from exposure_app.ui.widgets.table_splitter import TableSplitter, scrolled
 
 EARLIEST = QDate(2010, 1, 1)
 
@@ -133,26 +131,12 @@ class EventsPage(QWidget):
         actions.addWidget(self.edit_button)
         actions.addWidget(self.remove_button)
         layout.addLayout(actions)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter = splitter
         self.model = EventsModel(self.names, self)
         self.proxy = EventsFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setAccessibleName("Events table")
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(EventsModel.Columns.DATE, Qt.SortOrder.DescendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(EventsModel.Columns.TITLE, QHeaderView.ResizeMode.Stretch)
-        splitter.addWidget(self.view)
+        self.view = data_table(self.proxy, "Events table", sort_by=EventsModel.Columns.DATE)
+        self.view.horizontalHeader().setSectionResizeMode(EventsModel.Columns.TITLE,
+                                                          QHeaderView.ResizeMode.Stretch)
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
         lower_layout.setContentsMargins(0, 8, 0, 0)
@@ -173,20 +157,15 @@ class EventsPage(QWidget):
         self.signals_card.body.addWidget(self.signals_text, 1)
         lower_layout.addWidget(details_card, 3)
         lower_layout.addWidget(self.signals_card, 2)
-        splitter.addWidget(lower)
         from exposure_app.ui.widgets.news_suggestions import SuggestionsPanel
 
         self.suggestions = SuggestionsPanel(state, self.names)
         self.suggestions.changed.connect(self._after_change)
         self.suggestions.message.connect(self.message)
         self.suggestions.install_on(self)
-        splitter.addWidget(self.suggestions)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setStretchFactor(2, 1)
-        # the table first: at 1024x640 the details and the suggestions took all but two rows
-        splitter.setSizes([600, 150, 150])
-        layout.addWidget(splitter, 1)
+        # the table first: at 1024x640 the details and the suggestions took all but four rows
+        self.splitter = TableSplitter(self.view, lower, scrolled(self.suggestions))
+        layout.addWidget(self.splitter, 1)
         self.count = muted()
         layout.addWidget(self.count)
         self._calls: list[BackgroundCall] = []
@@ -258,7 +237,7 @@ class EventsPage(QWidget):
         index = self.view.selectionModel().currentIndex()
         if not index.isValid():
             return None
-        return self.model.row_at(self.proxy.mapToSource(index).row())
+        return self.proxy.record_at(index)
 
     def _show_selected(self) -> None:
         event = self.selected_event()
@@ -298,36 +277,32 @@ class EventsPage(QWidget):
     def import_events(self, path: str | None = None) -> bool:
         from exposure_app.services.risk_service import import_user_events
 
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Import events", "",
-                                                  "Events (*.json *.csv);;All files (*)")
-            if not path:
-                return False
+        chosen = path_to_read(self, "Import events", "Events (*.json *.csv);;All files (*)", path)
+        if chosen is None:
+            return False
         try:
-            outcome = import_user_events(self.state.store, Path(path))
+            outcome = import_user_events(self.state.store, chosen)
         except (ValueError, OSError) as exc:   # EventSetError / EventFileError: nothing changed
             self.message.emit(f"Nothing was imported. {exc}", "error")
             return False
-        self.message.emit(f"Imported events from {Path(path).name} ({outcome}).", "info")
+        self.message.emit(f"Imported events from {chosen.name} ({outcome}).", "info")
         self._after_change()
         return True
 
     def export_events(self, path: str | None = None) -> bool:
         from exposure_app.reports.event_files import write_events_file
 
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export events", "events.json",
-                                                  "JSON (*.json);;CSV (*.csv)")
-            if not path:
-                return False
-        shown = [self.model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
-                 for i in range(self.proxy.rowCount())]
+        chosen = path_to_write(self, "Export events", "events.json", "JSON (*.json);;CSV (*.csv)",
+                               path)
+        if chosen is None:
+            return False
+        shown = self.proxy.shown_rows()
         try:
-            write_events_file(Path(path), [e for e in shown if not e.is_derived])
+            write_events_file(chosen, [e for e in shown if not e.is_derived])
         except (OSError, ValueError) as exc:
             self.message.emit(f"The events could not be exported: {exc}", "error")
             return False
-        self.message.emit(f"Exported {len(shown)} event(s) to {path}.", "info")
+        self.message.emit(f"Exported {len(shown)} event(s) to {chosen}.", "info")
         return True
 
     def remove_selected(self) -> None:

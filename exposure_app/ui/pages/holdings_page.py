@@ -5,19 +5,16 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,12 +22,12 @@ from PySide6.QtWidgets import (
 from exposure_app.domain.asset_totals import asset_totals
 from exposure_app.risk.catalog import load_directory
 from exposure_app.ui.formatting import format_money
-from exposure_app.ui.models import SORT_ROLE
 from exposure_app.ui.models.asset_totals_model import AssetTotalsModel
 from exposure_app.ui.models.holdings_model import HoldingsFilter, HoldingsModel, holding_rows
+from exposure_app.ui.models.table_model import RowFilter
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.export_button import export_button
-from exposure_app.ui.widgets.table_columns import fit_columns
+from exposure_app.ui.widgets.table_columns import Selection, data_table, fit_columns
 
 ALL = "All"
 
@@ -76,37 +73,20 @@ class HoldingsPage(QWidget):
         self.model = HoldingsModel(self)
         self.proxy = HoldingsFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView()
+        self.view = data_table(self.proxy, "Holdings table", sort_by=HoldingsModel.Columns.VALUE,
+                               selection=Selection.ExtendedSelection, wrap=True)
         self.view.setObjectName("holdingsTable")
-        self.view.setModel(self.proxy)
-        self.view.setAccessibleName("Holdings table")
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(HoldingsModel.Columns.VALUE, Qt.SortOrder.DescendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
-        self.view.setShowGrid(False)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
         self.assets_model = AssetTotalsModel(self)
-        self.assets_proxy = QSortFilterProxyModel(self)
+        self.assets_proxy = RowFilter(self)
         self.assets_proxy.setSourceModel(self.assets_model)
-        self.assets_proxy.setSortRole(SORT_ROLE)
         self.assets_proxy.setFilterKeyColumn(-1)
         self.assets_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.assets_view = QTableView()
-        self.assets_view.setModel(self.assets_proxy)
-        self.assets_view.setAccessibleName("Totals per asset")
-        self.assets_view.setSortingEnabled(True)
-        self.assets_view.sortByColumn(AssetTotalsModel.Columns.VALUE,
-                                      Qt.SortOrder.DescendingOrder)
-        self.assets_view.setAlternatingRowColors(True)
-        self.assets_view.verticalHeader().hide()
-        self.assets_view.setShowGrid(False)
-        self.assets_view.setWordWrap(False)
+        self.assets_view = data_table(self.assets_proxy, "Totals per asset",
+                                      sort_by=AssetTotalsModel.Columns.VALUE,
+                                      selection=Selection.ExtendedSelection)
         self.views = QStackedWidget()
         self.views.addWidget(self.view)
         self.views.addWidget(self.assets_view)
@@ -177,8 +157,7 @@ class HoldingsPage(QWidget):
             return
         shown = self.proxy.rowCount()
         total = self.model.rowCount()
-        rows = [self.model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
-                for i in range(shown)]
+        rows = self.proxy.shown_rows()
         value = sum((r.value for r in rows if r.value is not None), start=0)
         unpriced = sum(1 for r in rows if r.value is None)
         cur = self.data.report.base_currency if self.data else ""

@@ -16,13 +16,11 @@ from collections import Counter
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,7 +41,7 @@ from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_row
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.card_frames import Card, StatCard, muted
 from exposure_app.ui.widgets.export_button import export_button
-from exposure_app.ui.widgets.table_columns import fit_columns
+from exposure_app.ui.widgets.table_columns import Selection, data_table, fit_columns
 from exposure_app.ui.widgets.warning_card import WarningCard
 
 MAX_CARDS = 8
@@ -111,14 +109,8 @@ class OverviewPage(QScrollArea):
 
         self.fresh_card = Card("Accounts")
         self.fresh_model = FreshnessModel(self)
-        self.fresh_view = QTableView()
-        self.fresh_view.setModel(self.fresh_model)
-        self.fresh_view.setAccessibleName("Account freshness")
-        self.fresh_view.verticalHeader().hide()
-        self.fresh_view.setShowGrid(False)
-        self.fresh_view.setAlternatingRowColors(True)
-        self.fresh_view.setWordWrap(False)
-        self.fresh_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.fresh_view = data_table(self.fresh_model, "Account freshness",
+                                     selection=Selection.NoSelection)
         self.fresh_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.fresh_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fresh_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

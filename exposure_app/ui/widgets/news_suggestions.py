@@ -25,7 +25,6 @@ from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QDragMoveEvent, QDropEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -39,6 +38,7 @@ from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.view_state import ViewState
 from exposure_app.ui.widgets.action_button import action_button
 from exposure_app.ui.widgets.card_frames import Card, muted
+from exposure_app.ui.widgets.file_prompts import path_to_read
 
 _URL = re.compile(r"^\s*https?://\S+\s*$", re.I)
 
@@ -238,10 +238,9 @@ class SuggestionsPanel(Card):
             self.read_text(text)
 
     def open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Read an article", "",
-                                              "Articles (*.txt *.md *.html *.htm)")
-        if path:
-            self.read_path(Path(path))
+        path = path_to_read(self, "Read an article", "Articles (*.txt *.md *.html *.htm)")
+        if path is not None:
+            self.read_path(path)
 
     def read_text(self, text: str) -> None:
         """A pasted URL is fetched; other pasted text is read as the article."""

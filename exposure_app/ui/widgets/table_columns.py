@@ -1,4 +1,8 @@
-"""Column widths for the app's tables: names elided, numbers and headers given their room.
+"""The app's tables: one way to build a list view, and column widths that fit.
+
+:func:`data_table` builds every list of rows the pages show the same way:
+whole rows selected, alternating row colours, no grid and no row numbers,
+columns the user can resize, and a first sort when the list is sortable.
 
 A table sized by ``resizeColumnsToContents`` lets one long account name push
 the numeric columns (Total, Price, Value, Share) off the screen, and a column
@@ -14,13 +18,40 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+Selection = QAbstractItemView.SelectionMode
 
 NAME_WIDTH = 240
 """The widest an elided text column (an account or custodian name) is sized by default."""
 
 PADDING = 16
+
+
+def data_table(model: QAbstractItemModel, name: str, *, sort_by: int | None = None,
+               descending: bool = True, selection: Selection = Selection.SingleSelection,
+               wrap: bool = False) -> QTableView:
+    """A read-only table over ``model``, named ``name`` for screen readers (and tests).
+
+    ``sort_by``: the column it is first sorted by (``None``: not sortable);
+    ``wrap``: long cells wrap instead of ending in "…".
+    """
+    view = QTableView()
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(selection)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(wrap)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    if sort_by is not None:
+        view.setSortingEnabled(True)
+        view.sortByColumn(sort_by, Qt.SortOrder.DescendingOrder if descending
+                          else Qt.SortOrder.AscendingOrder)
+    return view
 
 
 def fit_columns(view: QTableView, *, elided: Iterable[int] = (), max_width: int = NAME_WIDTH,

@@ -1,0 +1,62 @@
+"""The shape most of the app's dialogs share: labelled fields, a line that says what is
+wrong, and a button row.
+
+A dialog builds its fields, puts them in with :meth:`FormDialog.add_fields`
+(each field gets its label as its accessible name, so screen readers and
+tests find it by that name; the form joins :attr:`FormDialog.body` at the
+first call), adds notes above or below with ``body.addWidget``, then calls
+:meth:`FormDialog.finish`, which places the error line and the buttons.
+:meth:`FormDialog.show_error` says what is wrong (the line is hidden while
+there is nothing to say) and leaves the dialog open.
+
+Threading: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLayout, QVBoxLayout, QWidget
+
+from exposure_app.ui.widgets.card_frames import error_label
+
+Buttons = QDialogButtonBox.StandardButton
+SAVE_CANCEL = Buttons.Save | Buttons.Cancel
+
+
+class FormDialog(QDialog):
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.body = QVBoxLayout(self)
+        self.form = QFormLayout()
+        self.error = error_label()
+        self.buttons = QDialogButtonBox()
+
+    def add_fields(self, *fields: tuple[str, QWidget | QLayout]) -> None:
+        """Add ``(label, field)`` rows; a widget is named by its label."""
+        if self.form.parent() is None:
+            self.body.addLayout(self.form)
+        for label, field in fields:
+            if isinstance(field, QWidget):
+                field.setAccessibleName(label)
+            self.form.addRow(label, field)
+
+    def finish(self, on_accept: Callable[[], object], *, buttons=SAVE_CANCEL,
+               error_name: str = "Error", on_reject: Callable[[], object] | None = None,
+               ) -> QDialogButtonBox:
+        """Place the error line and the buttons: accepting (Save, OK) calls ``on_accept``,
+        Cancel or Close ``on_reject`` (default: close the dialog)."""
+        self.error.setAccessibleName(error_name)
+        self.error.hide()
+        self.body.addWidget(self.error)
+        self.buttons.setStandardButtons(buttons)
+        self.buttons.accepted.connect(on_accept)
+        self.buttons.rejected.connect(on_reject or self.reject)
+        self.body.addWidget(self.buttons)
+        return self.buttons
+
+    def show_error(self, text: str) -> None:
+        """Say what is wrong (an empty ``text`` clears and hides the line)."""
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
