@@ -26,7 +26,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
@@ -339,6 +339,9 @@ def run_self_test(out: TextIO | None = None) -> int:
     report.run("database", check_database)
     report.run("numpy", check_numpy)
     report.run("watch-only keys", check_watch_only)
+    report.run("look-alike names", check_lookalike_names)
+    report.run("news articles", check_news_articles)
+    report.run("news feeds", check_news_feeds)
     return report.exit_code
 
 
@@ -358,3 +361,82 @@ def check_watch_only(report: CheckReport) -> None:
                                        "only be refused by their shape")
         return
     report.ok("watch-only keys", "BIP84 vector derived; BIP39 word lists present")
+
+
+def check_lookalike_names(report: CheckReport) -> None:
+    """confusable-homoglyphs reads its two Unicode tables (JSON data files) to compare names."""
+    from exposure_app.domain.account_names import AccountNameError, clean_account_name, name_key
+
+    if name_key("\u0412\u041e\u0425") != name_key("BOX"):  # Cyrillic "ВОХ"
+        report.fail("look-alike names", "Cyrillic 'ВОХ' is not matched with 'BOX' (confusables table)")
+        return
+    try:
+        clean_account_name("Bi\u043dance")  # a Cyrillic "н" among Latin letters
+    except AccountNameError:
+        report.ok("look-alike names", "confusables and script tables loaded")
+        return
+    report.fail("look-alike names", "a name mixing Latin and Cyrillic letters was accepted")
+
+
+#: A page the news check reads: the article's date in its metadata, a weekday in its text.
+_SAMPLE_ARTICLE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Self-test article</title>
+<meta property="article:published_time" content="2022-11-11T09:30:00+00:00"></head>
+<body><nav><a href="/">Home</a></nav><main><article><h1>Self-test article</h1>
+<p>This page is a sample the self-test reads to check that article extraction works. The
+sample exchange said on Thursday that it was pausing client withdrawals while it reviewed
+its balance sheet.</p>
+<p>A second paragraph gives the extractor enough text to treat the page as an article rather
+than as navigation, which is what a real news page looks like to it.</p>
+</article></main><footer>Footer text.</footer></body></html>"""
+
+
+def check_news_articles(report: CheckReport) -> None:
+    """trafilatura (its settings file), htmldate, jusText's stop lists and dateparser's data.
+
+    trafilatura falls back to jusText on short pages (feed summaries), which
+    reads a stop list file per language; dateparser loads its language data as
+    modules found at run time, which a freezer's import analysis cannot see.
+    """
+    import justext
+
+    from exposure_app.risk.news.dates import find_dates
+    from exposure_app.services.news_fetch import from_html
+
+    article = from_html(_SAMPLE_ARTICLE, "self-test")
+    if article.published != date(2022, 11, 11) or "pausing client withdrawals" not in article.text:
+        report.fail("news articles", f"sample page read as {article!r}")
+        return
+    days = [hit.day for hit in find_dates("it was pausing withdrawals on Thursday", article.published)]
+    if days != [date(2022, 11, 10)]:
+        report.fail("news articles", f"'on Thursday' before 2022-11-11 read as {days}")
+        return
+    short = from_html("<html><body><p>Withdrawals resumed.</p></body></html>", "self-test")
+    stoplists = justext.get_stoplists()
+    if short.text != "Withdrawals resumed." or "English" not in stoplists:
+        report.fail("news articles", f"short page read as {short.text!r}; "
+                                     f"{len(stoplists)} jusText stop lists")
+        return
+    report.ok("news articles", f"text, publication date and a weekday read; "
+                               f"{len(stoplists)} jusText stop lists")
+
+
+_SAMPLE_FEED = (b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+                b"<title>Self-test</title><link>https://example.org/</link><description>d"
+                b"</description><item><title>Sample entry</title><link>https://example.org/1"
+                b"</link><pubDate>Fri, 11 Nov 2022 09:30:00 GMT</pubDate><description>&lt;p&gt;"
+                b"Withdrawals paused.&lt;/p&gt;</description></item></channel></rss>")
+
+
+def check_news_feeds(report: CheckReport) -> None:
+    """feedparser reads an RSS document with its entry's date (and its sgmllib helper loads)."""
+    import feedparser
+
+    parsed = feedparser.parse(_SAMPLE_FEED)
+    entries = parsed.get("entries") or []
+    when = entries[0].get("published_parsed") if entries else None
+    if parsed.get("version") != "rss20" or when is None or tuple(when[:3]) != (2022, 11, 11):
+        report.fail("news feeds", f"sample RSS read as version {parsed.get('version')!r}, "
+                                  f"{len(entries)} entries, date {when}")
+        return
+    report.ok("news feeds", f"RSS entry and date read (feedparser {feedparser.__version__})")

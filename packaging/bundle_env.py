@@ -83,6 +83,36 @@ def constraints(versions: dict[str, str]) -> list[str]:
     return [f"{name}=={version}" for name, version in sorted(versions.items()) if name not in UNPINNED]
 
 
+def dependency_pins(requirements: list[str], versions: dict[str, str]) -> list[str]:
+    """``name==version`` for every distribution ``requirements`` reach in the running environment.
+
+    Walks the installed metadata, extras included (jusText requires
+    ``lxml[html_clean]``, which brings ``lxml_html_clean``): installing with
+    constraints alone, pip left such an extra's packages out of the bundle
+    environment, and the frozen app failed on ``lxml.html.clean``. Listing
+    them as requirements installs exactly what the tests ran with.
+    """
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    queue = [(Requirement(text), ("",)) for text in requirements]
+    while queue:
+        req, parent_extras = queue.pop()
+        if req.marker is not None and not any(req.marker.evaluate({"extra": e}) for e in parent_extras):
+            continue
+        name = canonical_name(req.name)
+        key = f"{name}[{','.join(sorted(req.extras))}]"
+        if key in seen or name not in versions:
+            continue
+        seen.add(key)
+        seen.add(name)
+        extras = ("", *req.extras)
+        for text in metadata.distribution(name).requires or ():
+            queue.append((Requirement(text), extras))
+    return [f"{name}=={versions[name]}" for name in sorted(n for n in seen if "[" not in n)
+            if name not in UNPINNED]
+
+
 def env_python(env: Path) -> Path:
     return env / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
 
@@ -144,6 +174,7 @@ def ensure_bundle_env(build_dir: Path = ROOT / "build") -> Path:
         raise BundleEnvError("numpy is not installed in the environment running the build")
     wheel = numpy_wheel(versions["numpy"], build_dir / "wheels")
     requirements = project_requirements()
+    requirements += dependency_pins(requirements, versions)
     pins = constraints(versions)
     wanted = _wanted_state(requirements, pins, wheel)
     env = build_dir / "bundle-env"

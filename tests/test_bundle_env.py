@@ -52,6 +52,19 @@ def test_constraints_pin_what_the_tests_ran_with_except_numpy_and_the_project() 
     assert names == sorted(names)
 
 
+def test_dependency_pins_follow_extras_and_skip_other_extras_and_the_unpinned() -> None:
+    """jusText requires ``lxml[html_clean]``: pip's constraints alone left lxml_html_clean out."""
+    env = _bundle_env()
+    versions = env.installed_versions()
+    pins = dict(line.split("==") for line in env.dependency_pins(env.project_requirements(), versions))
+    assert pins["lxml-html-clean"] == metadata.version("lxml_html_clean")  # through an extra
+    assert pins["coincurve"] == metadata.version("coincurve")  # bip-utils' dependency
+    assert pins["ccxt"] == metadata.version("ccxt")
+    assert "numpy" not in pins and "exposure-app" not in pins
+    assert "pytest" not in pins and "mypy" not in pins  # trafilatura's "dev" extra is not asked for
+    assert "pandas" not in pins  # nor its "eval" extra
+
+
 def test_names_are_compared_in_their_canonical_form() -> None:
     env = _bundle_env()
     pins = env.constraints({"Foo_Bar": "1", "numpy": "2.4.6", "exposure-app": "0.1", "a.b": "3"})

@@ -9,6 +9,7 @@ read-only bundle); it takes a few minutes, so it only runs with ``-m packaging``
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import os
 import shutil
@@ -19,6 +20,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.frozen_app_checks import check_frozen_app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = REPO_ROOT / "packaging"
@@ -116,6 +119,8 @@ def test_frozen_bundle_builds_and_passes_its_self_test(tmp_path) -> None:
     assert "[FAIL]" not in output
     assert "[OK  ] keyring backends:" in output  # entry points survived freezing
     assert "[OK  ] icons render:" in output  # the SVG icon engine was bundled
+    for library_check in ("watch-only keys", "look-alike names", "news articles", "news feeds"):
+        assert f"[OK  ] {library_check}:" in output  # the libraries' data files came along
     assert "frozen=True" in output
     bundle = tmp_path / "dist" / "exposure-app"
     files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()]
@@ -125,12 +130,14 @@ def test_frozen_bundle_builds_and_passes_its_self_test(tmp_path) -> None:
         # numpy built without BLAS (packaging/bundle_env.py): no OpenBLAS inside, linalg still right.
         assert "[OK  ] numpy: matrix product, solve and inverse correct (BLAS: none)" in output
         assert not [p.name for p in files if "openblas" in p.name.lower()]
-        assert size_mb < LINUX_SIZE_TARGET_MB, f"bundle is {size_mb:.1f} MB"
     exe = bundle / ("exposure-app.exe" if sys.platform == "win32" else "exposure-app")
     _frozen_cli_and_gui_start(exe, tmp_path / "smoke")
+    check_frozen_app(exe, tmp_path / "libraries")
     if sys.platform.startswith("linux"):
         assert (bundle / "share" / "applications" / "io.github.exposure_app.Exposure.desktop").exists()
         _frozen_app_uses_a_real_secret_service(exe, tmp_path / "home")
+        # last, so that a bundle over the target still shows what works in it
+        assert size_mb < LINUX_SIZE_TARGET_MB, f"bundle is {size_mb:.1f} MB"
 
 
 def _frozen_cli_and_gui_start(exe: Path, scratch: Path) -> None:
@@ -381,7 +388,8 @@ def test_the_self_test_probe_notices_icu_data_without_collation_or_zones(monkeyp
 
 
 def test_ccxt_signs_secp256k1_the_same_without_coincurve(monkeypatch) -> None:
-    """The bundle leaves coincurve out; ccxt's fallback gives the same signatures."""
+    """ccxt signs with coincurve when it is there (the bundle carries it for bip-utils) and
+    with its pure-Python fallback otherwise: the same signatures either way."""
     pytest.importorskip("coincurve")
     from ccxt.base.exchange import Exchange
 
@@ -410,14 +418,14 @@ charts = [cls for module in list(sys.modules.values())
           for cls in vars(module).values()
           if isinstance(cls, type) and issubclass(cls, pg.PlotWidget) and cls.__module__ == module.__name__]
 print("CHARTS:" + " ".join(sorted(f"{c.__name__}={c().getPlotItem().menuEnabled()}" for c in charts)))
-left_out = ("numpy.random", "numpy.fft", "numpy._core._multiarray_tests", "coincurve", "readline")
+left_out = ("numpy.random", "numpy.fft", "numpy._core._multiarray_tests", "readline")
 print("LOADED:" + " ".join(name for name in left_out if name in sys.modules))
 print("OPENGL:" + " ".join(f"{n}={pg.getConfigOption(n)}" for n in ("useOpenGL", "enableExperimental")))
 """
 
 
 def test_the_app_never_loads_what_the_bundle_leaves_out() -> None:
-    """numpy.random/fft, coincurve and readline are not imported by any app module.
+    """numpy.random/fft and readline are not imported by any app module.
 
     pyqtgraph reaches numpy.fft only through the FFT transform in a chart's
     context menu, so every chart of the app must disable that menu; it
@@ -433,6 +441,32 @@ def test_the_app_never_loads_what_the_bundle_leaves_out() -> None:
     assert all(chart.endswith("=False") for chart in charts), charts
     assert lines["LOADED"] == ""
     assert lines["OPENGL"] == "useOpenGL=False enableExperimental=False"
+
+
+def test_news_reading_needs_none_of_babels_locale_data(monkeypatch, tmp_path) -> None:
+    """The bundle leaves Babel's locale data out (courlan imports babel, trafilatura courlan).
+
+    With babel pointed at an empty folder, a locale lookup fails (so the data is
+    really gone), while the app's article, feed-entry and look-alike-name paths,
+    as the self-test runs them, still work.
+    """
+    import babel
+    import babel.localedata
+
+    from exposure_app import self_test
+    from exposure_app.services import news_fetch
+
+    monkeypatch.setattr(babel.localedata, "_dirname", str(tmp_path))
+    babel.localedata._cache.clear()
+    with pytest.raises((babel.UnknownLocaleError, FileNotFoundError, OSError)):
+        babel.Locale.parse("de_DE")
+    report = self_test.CheckReport(io.StringIO())
+    for check in (self_test.check_news_articles, self_test.check_news_feeds,
+                  self_test.check_lookalike_names):
+        report.run(check.__name__, check)
+    assert report.failures == 0, report.lines
+    entry = {"summary": "<p>Withdrawals were paused on Monday.</p>"}
+    assert news_fetch._entry_text(entry) == "Withdrawals were paused on Monday."
 
 
 def test_qtopengl_placeholder_lets_pyqtgraph_import_and_draw() -> None:

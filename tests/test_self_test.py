@@ -35,6 +35,9 @@ def test_self_test_reports_versions_resources_and_database() -> None:
     assert "[OK  ] keyring backends:" in text
     assert "[OK  ] numpy: matrix product, solve and inverse correct (BLAS: " in text
     assert "[OK  ] watch-only keys: BIP84 vector derived; BIP39 word lists present" in text
+    assert "[OK  ] look-alike names: confusables and script tables loaded" in text
+    assert "[OK  ] news articles: text, publication date and a weekday read; 100 jusText stop lists" in text
+    assert "[OK  ] news feeds: RSS entry and date read" in text
     assert "[FAIL]" not in text
 
 
@@ -113,6 +116,28 @@ def test_numpy_check_fails_when_linear_algebra_breaks_or_lies(monkeypatch) -> No
     self_test.check_numpy(report)
     assert report.exit_code == 1
     assert "[FAIL] numpy: wrong answers" in report.out.getvalue()
+
+
+def test_library_data_checks_fail_when_their_data_is_missing(monkeypatch) -> None:
+    """What a bundle without confusables.json, jusText's stop lists or feedparser's date
+    handling would report (each check's data made to go missing here)."""
+    import feedparser
+    import justext
+
+    from exposure_app.domain import account_names
+
+    monkeypatch.setattr(account_names, "_ascii_lookalike", lambda char: char)
+    monkeypatch.setattr(justext, "get_stoplists", lambda: frozenset())
+    monkeypatch.setattr(feedparser, "parse", lambda data: {"version": "rss20", "entries": []})
+    report = CheckReport(io.StringIO())
+    for check in (self_test.check_lookalike_names, self_test.check_news_articles,
+                  self_test.check_news_feeds):
+        check(report)
+    assert report.failures == 3, report.lines
+    assert report.lines[0].startswith("[FAIL] look-alike names: Cyrillic")
+    assert report.lines[1].startswith("[FAIL] news articles: short page read as")
+    assert report.lines[1].endswith("0 jusText stop lists")
+    assert report.lines[2] == "[FAIL] news feeds: sample RSS read as version 'rss20', 0 entries, date None"
 
 
 def test_a_missing_icon_fails_the_run(monkeypatch) -> None:
