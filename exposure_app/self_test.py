@@ -24,7 +24,7 @@ import sqlite3
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -128,6 +128,12 @@ class CheckReport:
             check(self)
         except Exception as exc:
             self.fail(what, f"{type(exc).__name__}: {exc}")
+
+    def run_all(self, checks: Iterable[tuple[str, Callable[[CheckReport], None]]]) -> int:
+        """Run each ``(name, check)`` in turn; the exit code once all have run."""
+        for what, check in checks:
+            self.run(what, check)
+        return self.exit_code
 
     @property
     def exit_code(self) -> int:
@@ -330,21 +336,6 @@ def check_database(report: CheckReport) -> None:
     report.ok("database", f"schema {version}, account + snapshot written and read back")
 
 
-def run_self_test(out: TextIO | None = None) -> int:
-    """Run the non-Qt checks, print one line per fact, return 0 if none failed."""
-    report = CheckReport(out if out is not None else sys.stdout)
-    report.run("versions", check_versions)
-    report.run("keyring", check_keyring)
-    report.run("resources", check_resources)
-    report.run("database", check_database)
-    report.run("numpy", check_numpy)
-    report.run("watch-only keys", check_watch_only)
-    report.run("look-alike names", check_lookalike_names)
-    report.run("news articles", check_news_articles)
-    report.run("news feeds", check_news_feeds)
-    return report.exit_code
-
-
 def check_watch_only(report: CheckReport) -> None:
     """bip-utils derives BIP84's published first address and knows the BIP39 word lists
     (data files a bundle must carry, or a pasted seed phrase would not be recognised)."""
@@ -440,3 +431,22 @@ def check_news_feeds(report: CheckReport) -> None:
                                   f"{len(entries)} entries, date {when}")
         return
     report.ok("news feeds", f"RSS entry and date read (feedparser {feedparser.__version__})")
+
+
+CHECKS: tuple[tuple[str, Callable[[CheckReport], None]], ...] = (
+    ("versions", check_versions),
+    ("keyring", check_keyring),
+    ("resources", check_resources),
+    ("database", check_database),
+    ("numpy", check_numpy),
+    ("watch-only keys", check_watch_only),
+    ("look-alike names", check_lookalike_names),
+    ("news articles", check_news_articles),
+    ("news feeds", check_news_feeds),
+)
+"""The non-Qt checks, in the order they print: the one place a check is registered."""
+
+
+def run_self_test(out: TextIO | None = None) -> int:
+    """Run the non-Qt checks, print one line per fact, return 0 if none failed."""
+    return CheckReport(out if out is not None else sys.stdout).run_all(CHECKS)

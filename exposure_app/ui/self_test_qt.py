@@ -194,6 +194,18 @@ def _check_icu(report: CheckReport) -> None:
     report.ok("ICU", "collation (sv, de), time-zone names (de), Shift_JIS and windows-1251, Turkish case")
 
 
+QT_CHECKS = (
+    ("Qt versions", _check_versions),
+    ("Qt platform plugin", _check_platform),
+    ("icons render", _check_icons),
+    ("Qt print support", _check_print_support),
+    ("pyqtgraph", _check_chart),
+    ("pyqtgraph OpenGL", _check_chart_opengl),
+    ("ICU", _check_icu),
+)
+"""The Qt checks, in the order they print."""
+
+
 def check_qt(out: TextIO | None = None) -> int:
     """Run the Qt checks; 0 if none failed, else 1."""
     report = CheckReport(out if out is not None else sys.stdout)
@@ -202,11 +214,4 @@ def check_qt(out: TextIO | None = None) -> int:
         # before the QApplication exists: Qt reads the platform once, at start-up
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         report.info("display", f"{reason}; the Qt checks use the offscreen platform")
-    report.run("Qt versions", _check_versions)
-    report.run("Qt platform plugin", _check_platform)
-    report.run("icons render", _check_icons)
-    report.run("Qt print support", _check_print_support)
-    report.run("pyqtgraph", _check_chart)
-    report.run("pyqtgraph OpenGL", _check_chart_opengl)
-    report.run("ICU", _check_icu)
-    return report.exit_code
+    return report.run_all(QT_CHECKS)
