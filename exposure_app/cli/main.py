@@ -204,6 +204,13 @@ def run_cli(argv: Sequence[str], *, stdout=None, stderr=None) -> int:
     except KeyboardInterrupt:
         ctx.warn("interrupted")
         return 130
+    except ImportError as exc:
+        # a library loaded on first use is missing or broken (an incomplete install or
+        # bundle): say which, not a traceback; nothing was written before the import
+        missing = exc.name or str(exc)
+        return _fail(ctx, as_json, "missing_library",
+                     f"a part of Exposure could not be loaded ({missing}); the installation "
+                     "looks incomplete: reinstall Exposure or run 'exposure --self-test'", 1)
     finally:
         ctx.close()
         # a command that only reads, run on a folder without a profile: most likely a

@@ -81,3 +81,17 @@ def test_sync_reads_watched_addresses_from_the_cli(run_cli, chain_server):
     assert result["coverage"] == ["bitcoin"] and result["coverage_note"] == "one address"
     holdings = json.loads(run_cli("holdings", "list", "Cold", "--json").stdout)["holdings"]
     assert [(h["asset"], h["total"]) for h in holdings] == [("BTC", "0.12345678")]
+
+
+def test_a_missing_key_library_is_one_clear_line_and_nothing_is_stored(run_cli, monkeypatch):
+    # an incomplete install or bundle: bip-utils cannot be imported when it is first needed
+    import sys
+
+    monkeypatch.setitem(sys.modules, "bip_utils", None)
+    done = run_cli("accounts", "add-address", "Cold", "--chain", "bitcoin", ZPUB_84,
+                   "--api-url", "http://127.0.0.1:3002/api")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "could not be loaded (bip_utils)" in done.stderr
+    monkeypatch.undo()
+    assert json.loads(run_cli("accounts", "list", "--json").stdout)["accounts"] == []
