@@ -19,7 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	scripts/install-system-deps.sh test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n auto
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 4
 
 lint: $(STAMP)
 	$(BIN)/ruff check exposure_app tests
