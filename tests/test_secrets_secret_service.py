@@ -39,6 +39,18 @@ def _require_tools() -> None:
     pytest.skip(message)
 
 
+def private_session_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a child that starts its own D-Bus session and keyring: a fresh
+    home under ``tmp_path`` and no session bus or keyring backend inherited from the test."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = cli_env(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
+                  XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"))
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    return env
+
+
 def _run_helper(tmp_path: Path, helper: str, *args: str, timeout: float) -> dict:
     """Runs ``tests/<helper>`` on a private D-Bus session, a temporary home and a served
     Binance emulator (its base URL follows ``tmp_path / "profile"`` on the command line),
@@ -48,12 +60,7 @@ def _run_helper(tmp_path: Path, helper: str, *args: str, timeout: float) -> dict
         EmulatedAccount(API_KEY, SECRET, balances=[EmulatedBalance("spot", "BTC", 1)]),
         tickers={"BTC/USDT": 50000},
     )
-    home = tmp_path / "home"
-    home.mkdir()
-    env = cli_env(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
-                  XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"))
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    env.pop("PYTHON_KEYRING_BACKEND", None)
+    env = private_session_env(tmp_path)
     with start_emulators([emu]):
         proc = subprocess.run(
             ["dbus-run-session", "--", sys.executable, str(REPO_ROOT / "tests" / helper),

@@ -44,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [e for e in wanted if e not in classes]
     if unknown:
         parser.error(f"no emulator for: {', '.join(unknown)} (have: {', '.join(sorted(classes))})")
+    # Stop cleanly on Ctrl-C or SIGTERM from the start: whoever reads the endpoints
+    # printed below may stop the server at once, before a later line could run.
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     server = EmulatorServer()
     endpoints = []
     try:
@@ -71,9 +76,6 @@ def main(argv: list[str] | None = None) -> int:
                           f"set price_sources '{e['exchange']}={e['base_url']}'")
             print("Serving; press Ctrl-C to stop.")
         sys.stdout.flush()
-        stop = threading.Event()
-        signal.signal(signal.SIGINT, lambda *_: stop.set())
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         stop.wait()
     finally:
         server.stop()

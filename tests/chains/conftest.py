@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from exposure_app.emulator.base import EmulatorServer
+from exposure_app.services.profile import Profile
+from exposure_app.services.sync_service import SyncService
+from exposure_app.storage.secrets import SecretStore, memory_keyring
 
 
 @pytest.fixture
@@ -14,3 +17,12 @@ def chain_server():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def service(data_dir):
+    """A sync service on the test's profile, keys in memory; shut down after the test."""
+    svc = SyncService(Profile(data_dir), secret_store=SecretStore(memory_keyring()),
+                      account_timeout=10)
+    yield svc
+    svc.shutdown()

@@ -14,8 +14,6 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
-
 from exposure_app.chains.evm_native import BalanceObservation, NativeLedger
 from exposure_app.chains.pool import ChainPool
 from exposure_app.chains.reader import read_target
@@ -27,23 +25,13 @@ from exposure_app.emulator.evm_rpc import EvmRpcEmulator
 from exposure_app.services.checklist_service import open_checklist, view_checklist
 from exposure_app.services.profile import Profile
 from exposure_app.services.reports import ReportOptions, write_checklist_markdown, write_report_to
-from exposure_app.services.sync_service import SyncService
 from exposure_app.services.watch_accounts import add_watch_account
 from exposure_app.services.withdrawal_confirmations import set_destination
-from exposure_app.storage.secrets import SecretStore, memory_keyring
 
 D = Decimal
 HOLDER = "0x" + "cd" * 20
 KEY = "asset:binance:ETH"
 ETH = 10 ** 18
-
-
-@pytest.fixture
-def service(data_dir):
-    svc = SyncService(Profile(data_dir), secret_store=SecretStore(memory_keyring()),
-                      account_timeout=10)
-    yield svc
-    svc.shutdown()
 
 
 def _plan(store, data_dir, url, amount=D(2)):

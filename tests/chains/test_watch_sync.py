@@ -13,24 +13,13 @@ from exposure_app.emulator.base import FaultKind
 from exposure_app.emulator.esplora import EsploraEmulator
 from exposure_app.emulator.evm_rpc import EvmRpcEmulator
 from exposure_app.services.exposure_as_of import exposure_as_of
-from exposure_app.services.profile import Profile
 from exposure_app.services.sync_events import AccountSyncStatus
-from exposure_app.services.sync_service import SyncService
 from exposure_app.services.watch_accounts import WatchInputError, add_watch_account
 from exposure_app.storage.prices import PriceRecord
-from exposure_app.storage.secrets import SecretStore, memory_keyring
 
 D = Decimal
 BTC_ADDRESS = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
 HOLDER = "0x" + "cd" * 20
-
-
-@pytest.fixture
-def service(data_dir):
-    svc = SyncService(Profile(data_dir), secret_store=SecretStore(memory_keyring()),
-                      account_timeout=10)
-    yield svc
-    svc.shutdown()
 
 
 def test_wallet_only_profile_syncs_addresses_as_self_custody(store, service, chain_server):

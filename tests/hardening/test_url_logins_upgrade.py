@@ -25,7 +25,7 @@ from exposure_app.exchanges.client_factory import ConnectionOptions
 from exposure_app.storage.database_file import list_backups
 from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.store import DB_NAME
-from tests.conftest import REPO_ROOT, cli_env
+from tests.conftest import REPO_ROOT
 from tests.hardening.file_keyring import FileKeyring
 from tests.hardening.make_v1_fixture import FIXTURES, SETTINGS_NAME, SQL_NAME
 from tests.hardening.sync_fixtures import keyring_env
@@ -137,16 +137,11 @@ def test_with_the_keyring_unavailable_the_login_stays_and_the_user_is_told(old_p
 @pytest.mark.secret_service
 def test_the_logins_move_into_a_real_secret_service(old_profile, tmp_path):
     """The same move with keyring's Secret Service backend on a private gnome-keyring."""
-    from tests.test_secrets_secret_service import _require_tools
+    from tests.test_secrets_secret_service import _require_tools, private_session_env
 
     _require_tools()
     data_dir, _keyring_file = old_profile
-    home = tmp_path / "home"
-    home.mkdir()
-    env = cli_env(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
-                  XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"))
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    env.pop("PYTHON_KEYRING_BACKEND", None)
+    env = private_session_env(tmp_path)
     proc = subprocess.run(
         ["dbus-run-session", "--", sys.executable,
          str(REPO_ROOT / "tests" / "hardening" / "url_login_secret_service_helper.py"),
