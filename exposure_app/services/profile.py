@@ -99,8 +99,9 @@ class Profile:
         """The profile's database, opened (and migrated) for the calling thread.
 
         A login an older version stored inside an account's URL moves to the
-        keyring here (:mod:`exposure_app.services.url_login_upgrade`); when it
-        cannot, :attr:`url_login_notice` says so."""
+        keyring here (:mod:`exposure_app.services.url_login_upgrade`), and so does a
+        proxy login an older version wrote into ``settings.json``; when either cannot,
+        :attr:`url_login_notice` says so."""
         self.check_present()
         store = ProfileStore.open(self.data_dir)
         if not store.read_only and store.accounts.any_options_contain("@"):
@@ -111,6 +112,14 @@ class Profile:
             except BaseException:
                 store.close()
                 raise
+        if not store.read_only:
+            from exposure_app.services import url_login_upgrade as upgrade
+
+            if upgrade.settings_may_hold_proxy_login(self.data_dir):
+                notice = upgrade.move_settings_proxy_login(self.data_dir)
+                if notice:
+                    self.url_login_notice = " ".join(filter(None, (self.url_login_notice,
+                                                                   notice)))
         return store
 
     def load_settings(self) -> Settings:

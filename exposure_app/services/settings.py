@@ -266,6 +266,9 @@ class Settings:
         # Settings whose stored value was refused, with why: a refused proxy must not
         # silently become "no proxy" (see exposure_app.services.network_proxy).
         self.refused: dict[str, str] = {}
+        # ... and the refused value itself, for an upgrade step that can still use it (an
+        # older version's proxy login: exposure_app.services.url_login_upgrade)
+        self.refused_values: dict[str, object] = {}
         self._unreadable = False    # the file exists but could not be read: never write over it
         self.moved_aside: Path | None = None
 
@@ -302,6 +305,7 @@ class Settings:
                 except ValueError as exc:
                     settings.problems.append(f"{exc}; using the default")
                     settings.refused[key] = str(exc)
+                    settings.refused_values[key] = value
             for keys, problem in settings._group_problems():
                 settings.problems.append(f"{problem}; the defaults of {', '.join(keys)} are used")
                 for key in keys:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from exposure_app.domain.models import Account, AccountKind
@@ -46,6 +47,8 @@ from exposure_app.services.exchange_accounts import (
     found_fields,
     move_url_logins,
 )
+from exposure_app.services.network_proxy import set_proxy
+from exposure_app.services.settings import SETTINGS_NAME, Settings
 from exposure_app.storage.database_file import (
     erase_freed_text,
     rewrite_account_options_in_backups,
@@ -149,3 +152,40 @@ def move_stored_url_logins(store: ProfileStore,
         log.warning("%s", outcome.notice)
     return outcome
 
+
+def settings_may_hold_proxy_login(data_dir: Path) -> bool:
+    """A cheap look before :func:`move_settings_proxy_login`: ``@`` anywhere in settings.json."""
+    try:
+        return b"@" in (data_dir / SETTINGS_NAME).read_bytes()
+    except OSError:
+        return False
+
+
+def move_settings_proxy_login(data_dir: Path,
+                              secret_store: SecretStore | None = None) -> str | None:
+    """Move a proxy login an older version wrote into ``settings.json`` to the keyring.
+
+    Older versions stored ``settings set proxy http://user:pass@host`` as typed. This
+    version refuses such a value when settings load (it is never used from the file), so
+    here it is moved the way ``settings set proxy`` stores one now
+    (:func:`~exposure_app.services.network_proxy.set_proxy`: the login in the keyring,
+    the bare URL in the file) and the file is rewritten, leaving no login text in it.
+    A proxy value refused for another reason (not a URL, another scheme) is left for
+    the load's own message. Returns a one-line notice when the keyring could not take
+    the login (the file is then left as it is), else ``None``. Never raises for that.
+    """
+    settings = Settings.load(data_dir)
+    raw = settings.refused_values.get("proxy")
+    if not isinstance(raw, str) or "@" not in raw:
+        return None
+    try:
+        set_proxy(settings, raw, secret_store)
+        settings.save()
+    except ValueError:
+        return None
+    except (SecretStoreError, OSError) as exc:
+        return (f"The proxy's user name and password are still in {SETTINGS_NAME}, where an "
+                f"older version put them: they could not be moved to the keyring ({exc}). "
+                "The proxy is not used until they are; Exposure tries again at every start.")
+    log.info("moved the proxy's login from %s to the keyring", SETTINGS_NAME)
+    return None

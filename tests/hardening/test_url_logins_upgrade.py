@@ -157,3 +157,42 @@ def test_the_logins_move_into_a_real_secret_service(old_profile, tmp_path):
     assert out["stored"]["proxy_credentials"] == PROXY_LOGIN
     assert out["stored"]["apiKey"] == "release1-key"
     assert_no_login_text(data_dir)
+
+
+OLD_SETTINGS_PROXY = "http://proxyuser:oldpass-Settings7@127.0.0.1:3128"
+
+
+def _with_settings_proxy(data_dir: Path) -> Path:
+    """settings.json as an older version wrote ``settings set proxy`` with a login."""
+    path = data_dir / "settings.json"
+    settings = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**settings, "proxy": OLD_SETTINGS_PROXY}), encoding="utf-8")
+    return path
+
+
+def test_a_proxy_login_in_old_settings_moves_to_the_keyring(old_profile, run_cli):
+    data_dir, keyring_file = old_profile
+    path = _with_settings_proxy(data_dir)
+    result = run_cli("accounts", "list", env=keyring_env(keyring_file))
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr.lower() and "oldpass" not in result.stdout
+    assert "oldpass-Settings7" not in path.read_text(encoding="utf-8")
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["proxy"] == "http://127.0.0.1:3128" and written["proxy_keyring_entry"]
+    stored = SecretStore(FileKeyring(keyring_file)).load(written["proxy_keyring_entry"])
+    assert "proxyuser" in json.dumps(stored) and "oldpass-Settings7" in json.dumps(stored)
+    # the other settings the older version wrote are kept
+    assert {k: v for k, v in written.items() if k not in ("proxy", "proxy_keyring_entry")} \
+        == {k: v for k, v in json.loads((FIXTURES / SETTINGS_NAME).read_text()).items()
+            if k not in ("proxy", "proxy_keyring_entry")}
+
+
+def test_with_the_keyring_unavailable_the_settings_proxy_login_stays_and_is_reported(
+        old_profile, run_cli):
+    data_dir, keyring_file = old_profile
+    path = _with_settings_proxy(data_dir)
+    before = path.read_bytes()
+    locked = run_cli("accounts", "list", env=keyring_env(keyring_file, fail="all"))
+    assert locked.returncode == 0 and "Traceback" not in locked.stderr, locked.stderr
+    assert "settings.json" in locked.stderr and "keyring" in locked.stderr
+    assert path.read_bytes() == before       # nothing lost while the keyring is away
