@@ -13,7 +13,7 @@ recognised and skipped). The whole import is one transaction.
 
 The file is streamed, so a million-row file costs neither a million objects
 nor a second pass: each line is read, checked and (while the file is still
-clean) queued for writing in batches inside that one transaction; the first
+clean) handed to one streaming insert inside that one transaction; the first
 bad line stops the writing, the rest of the file is still checked so that
 every offending line is named, and the transaction is rolled back. Memory
 grows with the number of snapshots (account and date pairs) and assets per

@@ -100,7 +100,7 @@ class _Earlier:
                       for account_id, (low, high) in spans.items()}
 
     def ids_at(self, group: FileSnapshot) -> list[int]:
-        """``writer.ids_at_before(account, taken_at)``."""
+        """Usable snapshots stored before the import, taken at exactly the group's instant."""
         rows = self._rows[group.account.id]
         if not rows:
             return []
@@ -109,7 +109,7 @@ class _Earlier:
         return [snapshot_id for taken_at, snapshot_id in rows[start:] if taken_at == at]
 
     def latest(self, group: FileSnapshot) -> int | None:
-        """The id ``writer.latest_usable_before(account, taken_at)`` gives."""
+        """The newest usable snapshot stored before the import, taken at or before the group's instant."""
         rows = self._rows[group.account.id]
         if not rows:
             return None

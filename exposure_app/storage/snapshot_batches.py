@@ -1,17 +1,18 @@
-"""Writing many snapshots at once: rows streamed in batches, totals set at the end.
+"""Writing many snapshots at once: rows streamed into one insert, totals set at the end.
 
 An import of a large file cannot hold every holding in memory until its
 snapshots are complete, and the rows of one snapshot may be spread over the
 file. :class:`SnapshotBatchWriter` therefore opens a snapshot row the first
-time its (account, instant) appears, appends holdings to it in batches
-(``executemany``), and sets its totals (or drops it) once the caller has seen
-every row. It must be used inside one :meth:`ProfileStore.transaction`: a
-failure anywhere rolls every row back, so readers never see a half-written
-import.
+time its (account, instant) appears, inserts the holdings as the caller
+produces them (one ``executemany`` over a generator), and sets its totals
+(or drops it) once the caller has seen every row. It must be used inside
+one :meth:`ProfileStore.transaction`: a failure anywhere rolls every row
+back, so readers never see a half-written import.
 
 Snapshots this writer opened have ids of at least :attr:`first_id`; the
-queries for *earlier* snapshots (``*_before``) leave them out, so the caller
-can compare what the file says with what the profile held before it.
+query for *earlier* snapshots (:meth:`SnapshotBatchWriter.usable_before_between`)
+leaves them out, so the caller can compare what the file says with what the
+profile held before it.
 
 Threading: same as the owning :class:`ProfileStore`.
 """
@@ -29,11 +30,8 @@ from exposure_app.domain.timeutil import to_storage
 if TYPE_CHECKING:
     from exposure_app.storage.store import ProfileStore
 
-BATCH_ROWS = 5000
-
-# (wallet, asset, free, locked, total, price, value, price_source): the stored texts
-HoldingRow = tuple[str, str, str, str, str, str | None, str | None, str | None]
-# (snapshot id, the texts above, priced as 0 or 1): one holdings row as inserted
+# (snapshot id, wallet, asset, free, locked, total, price, value, price_source, priced as
+# 0 or 1): one holdings row as inserted, every figure its stored text
 StoredHolding = tuple[int, str, str, str, str, str, str | None, str | None, str | None, int]
 _INSERT_HOLDING = (
     "INSERT INTO holdings (snapshot_id, wallet, asset, free, locked, total, price, value, "
@@ -41,7 +39,7 @@ _INSERT_HOLDING = (
 
 
 class SnapshotBatchWriter:
-    """Opens snapshots, appends their holdings in batches, finishes or drops them."""
+    """Opens snapshots, inserts their holdings, finishes or drops them."""
 
     def __init__(self, store: ProfileStore, *, source: SnapshotSource,
                  coverage: tuple[str, ...] = ("main",)) -> None:
@@ -50,7 +48,6 @@ class SnapshotBatchWriter:
         self._source = source.value
         self._coverage = json.dumps(list(coverage))
         self._currency = store.value_currency   # read once: it cannot change inside the import
-        self._pending: list[tuple[object, ...]] = []
         row = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM snapshots").fetchone()
         self.first_id = int(row[0]) + 1
 
@@ -65,23 +62,11 @@ class SnapshotBatchWriter:
         )
         return int(cursor.lastrowid)  # type: ignore[arg-type]
 
-    def add(self, snapshot_id: int, row: HoldingRow, priced: bool) -> None:
-        """Queue one holding of ``snapshot_id``; written with the next full batch."""
-        self._pending.append((snapshot_id, *row, int(priced)))
-        if len(self._pending) >= BATCH_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        if self._pending:
-            self._db.executemany(_INSERT_HOLDING, self._pending)
-            self._pending.clear()
-
     def insert_holdings(self, rows: Iterable[StoredHolding]) -> None:
         """Insert every row of ``rows`` with one ``executemany`` that pulls them as they
         come: each row is bound and freed at once, so none pile up (a list of batched
         tuples kept the garbage collector scanning; at a million rows that was a quarter
         of the import's time). ``rows`` may open snapshots with this writer as it goes."""
-        self.flush()
         self._db.executemany(_INSERT_HOLDING, rows)
 
     def finish(self, snapshot_id: int, total_value: str, unpriced_count: int) -> None:
@@ -93,25 +78,17 @@ class SnapshotBatchWriter:
             "UPDATE snapshots SET total_value = ?, unpriced_count = ? WHERE id = ?", totals)
 
     def drop(self, snapshot_id: int) -> None:
-        """Remove an opened snapshot and its holdings (flush first)."""
+        """Remove an opened snapshot and its holdings."""
         self._db.execute("DELETE FROM holdings WHERE snapshot_id = ?", (snapshot_id,))
         self._db.execute("DELETE FROM snapshots WHERE id = ?", (snapshot_id,))
-
-    def ids_at_before(self, account_id: int, taken_at: datetime) -> list[int]:
-        """Usable snapshots stored before this writer, taken at exactly ``taken_at``."""
-        rows = self._db.execute(
-            "SELECT id FROM snapshots WHERE account_id = ? AND taken_at = ? AND usable = 1 "
-            "AND id < ? ORDER BY id",
-            (account_id, to_storage(taken_at), self.first_id),
-        ).fetchall()
-        return [row[0] for row in rows]
 
     def usable_before_between(self, account_id: int, start: datetime, end: datetime
                               ) -> list[tuple[str, int]]:
         """``(taken_at text, id)`` of the usable snapshots of ``account_id`` stored before
         this writer and taken from ``start`` to ``end``, after the newest one taken before
-        ``start`` (if any), in time and then id order: what :meth:`ids_at_before` and
-        :meth:`latest_usable_before` answer for any instant in that span, in one query."""
+        ``start`` (if any), in time and then id order: enough to tell, for any instant in
+        that span, the snapshots taken exactly then and the newest one at or before it,
+        in one query."""
         first, last = to_storage(start), to_storage(end)
         rows = self._db.execute(
             "SELECT taken_at, id FROM (SELECT taken_at, id FROM snapshots "
@@ -122,13 +99,3 @@ class SnapshotBatchWriter:
             (account_id, first, self.first_id, account_id, first, last, self.first_id),
         ).fetchall()
         return [(str(taken_at), int(snapshot_id)) for taken_at, snapshot_id in rows]
-
-    def latest_usable_before(self, account_id: int, as_of: datetime) -> tuple[int, str] | None:
-        """(id, taken_at text) of the newest usable snapshot stored before this writer."""
-        row = self._db.execute(
-            "SELECT id, taken_at FROM snapshots INDEXED BY idx_snapshots_usable "
-            "WHERE account_id = ? AND usable = 1 AND taken_at <= ? AND id < ? "
-            "ORDER BY taken_at DESC, id DESC LIMIT 1",
-            (account_id, to_storage(as_of), self.first_id),
-        ).fetchone()
-        return None if row is None else (int(row[0]), str(row[1]))

@@ -20,9 +20,8 @@ from exposure_app.services.holdings_import import (
     check_holdings_csv,
     import_holdings_csv,
 )
-from exposure_app.storage.snapshot_batches import BATCH_ROWS
-
-DAYS = 3 * BATCH_ROWS // 40 + 1   # 40 rows a day: more rows than three batches
+BATCH_ROWS = 5000   # a file far larger than any one read or write step
+DAYS = 3 * BATCH_ROWS // 40 + 1   # 40 rows a day: 15,000 rows and more
 
 
 @pytest.fixture
