@@ -20,6 +20,7 @@ from exposure_app.services.holdings_import import (
     check_holdings_csv,
     import_holdings_csv,
 )
+
 BATCH_ROWS = 5000   # a file far larger than any one read or write step
 DAYS = 3 * BATCH_ROWS // 40 + 1   # 40 rows a day: 15,000 rows and more
 
