@@ -155,9 +155,7 @@ class SyncController(QObject):
         return True
 
     def _prices_action_enabled(self, enabled: bool) -> None:
-        action = getattr(self.window, "update_prices_action", None)   # absent in test doubles
-        if action is not None:
-            action.setEnabled(enabled)
+        self.window.update_prices_action.setEnabled(enabled)
 
     def _request_prices(self) -> None:
         if self.service is None:
