@@ -41,6 +41,7 @@ REQUIRED_ICONS: tuple[str, ...] = (
         f"actions/{name}.svg"
         for name in (
             "sync",
+            "prices",
             "add-exchange",
             "add-wallet",
             "import",

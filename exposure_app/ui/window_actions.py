@@ -44,7 +44,7 @@ def build_actions(window) -> None:
                            "Stop the sync that is running")
     window.cancel_action.setEnabled(False)
     window.update_prices_action = a("Update &prices", lambda: window.sync.refresh_prices(),
-                                    "Ctrl+Shift+P", None,
+                                    "Ctrl+Shift+P", "prices",
                                     "Update the market prices that value wallets and "
                                     "hand-recorded holdings")
     window.add_exchange_action = a("Add &exchange…", lambda: window.accounts.add_exchange(),
