@@ -126,9 +126,10 @@ class WidthKeeper(QObject):
             return
         header = self.view.horizontalHeader()
         model = self.view.model()
-        fixed = sum(header.sectionSize(c) for c in range(model.columnCount() if model else 0)
-                    if c != self.stretch and c not in self.natural
-                    and not header.isSectionHidden(c))
+        others = [c for c in range(model.columnCount() if model else 0)
+                  if c != self.stretch and c not in self.natural
+                  and not header.isSectionHidden(c)]
+        fixed = sum(header.sectionSize(c) for c in others)
         budget = self.view.viewport().width() - fixed - MIN_STRETCH
         cap = shared_width(list(self.natural.values()), budget, MIN_ELIDED)
         for column, width in self.natural.items():
