@@ -89,8 +89,9 @@ class BalanceFields:
     never_negative: bool = False
 
     def row(self, client: Any, entry: Mapping[str, Any], wallet: str,
-            what: str) -> WalletBalance:
-        """One line as a row of ``wallet``."""
+            what: str, *, unlock_at: str | None = None) -> WalletBalance:
+        """One line as a row of ``wallet``; ``unlock_at`` dates a fixed-term line
+        (each exchange tells the end its own way)."""
         asset = asset_code(client, entry.get(self.currency), what, self.aliases)
 
         def figure(key: str, default: Decimal | None = None) -> Decimal:
@@ -119,7 +120,7 @@ class BalanceFields:
         if self.all_locked:
             locked = total
         return WalletBalance(wallet, asset, total - locked, locked, total,
-                             self.lock_reason if locked else None)
+                             self.lock_reason if locked else None, unlock_at)
 
     def rows(self, client: Any, entries: Iterable[Any], wallet: str,
              what: str) -> list[WalletBalance]:

@@ -73,10 +73,12 @@ def test_a_fixed_term_line_is_all_locked_and_a_holding_is_never_negative() -> No
                            lock_reason="staking", never_negative=True)
     line = {"mortgage_coin": "SOL", "mortgage_amount": "10", "freeze_amount": "2"}
     flexible = staked.row(CLIENT, line, "staking", "Gate staking")
-    fixed = replace(staked, all_locked=True).row(CLIENT, line, "staking", "Gate staking")
-    assert (flexible.free, flexible.locked, flexible.total) == (D("10"), D("2"), D("12"))
-    assert (fixed.free, fixed.locked, fixed.total, fixed.lock_reason) == (
-        D("0"), D("12"), D("12"), "staking")
+    fixed = replace(staked, all_locked=True).row(CLIENT, line, "staking", "Gate staking",
+                                                  unlock_at="2027-01-15T00:00:00+00:00")
+    assert (flexible.free, flexible.locked, flexible.total, flexible.unlock_at) == (
+        D("10"), D("2"), D("12"), None)
+    assert (fixed.free, fixed.locked, fixed.total, fixed.lock_reason, fixed.unlock_at) == (
+        D("0"), D("12"), D("12"), "staking", "2027-01-15T00:00:00+00:00")
     with pytest.raises(BadResponseError, match="Gate staking SOL freeze_amount: is negative"):
         staked.row(CLIENT, {**line, "freeze_amount": "-1"}, "staking", "Gate staking")
     signed = replace(staked, never_negative=False)

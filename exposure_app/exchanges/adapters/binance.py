@@ -25,6 +25,7 @@ Key permissions come from GET sapi/v1/account/apiRestrictions.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -81,17 +82,13 @@ MARGIN_LINE = BalanceFields("asset", total="netAsset", locked=("locked",), clamp
 FUTURES_LINE = BalanceFields("asset", total="marginBalance", movable="maxWithdrawAmount",
                              lock_reason="margin")
 FLEXIBLE_POSITION = BalanceFields("asset", total="totalAmount")
+LOCKED_POSITION = BalanceFields("asset", total="amount", all_locked=True, lock_reason="locked_earn")
+STAKING_POSITION = replace(LOCKED_POSITION, lock_reason="staking")
 
 
 def _held(rows: list[WalletBalance]) -> list[WalletBalance]:
     """The rows that hold anything (Binance lists empty lines too)."""
     return [r for r in rows if r.free or r.locked]
-
-
-def _row(wallet: str, asset: str, free: Decimal, locked: Decimal, *, reason: str | None = None,
-         unlock_at: str | None = None) -> WalletBalance:
-    return WalletBalance(wallet, asset, free, locked, free + locked,
-                         lock_reason=reason if locked else None, unlock_at=unlock_at)
 
 
 def _unlock_date(value: Any) -> str | None:
@@ -223,16 +220,17 @@ class BinanceAdapter(ExchangeAdapter):
                                       "flexible earn positions")
         return _held(FLEXIBLE_POSITION.rows(client, positions, "earn_flexible", "flexible earn"))
 
-    def _locked_row(self, wallet: str, entry: dict[str, Any], reason: str) -> WalletBalance:
-        asset = str(require_key(entry, "asset", f"{wallet} position"))
-        total = amount(entry.get("amount"), f"{wallet} {asset} amount")
+    @staticmethod
+    def _locked_row(client: Any, fields: BalanceFields, wallet: str,
+                    entry: dict[str, Any]) -> WalletBalance:
         unlock = _unlock_date(entry.get("redeemDate") or entry.get("endTime"))
-        return _row(wallet, asset, ZERO, total, reason=reason, unlock_at=unlock)
+        return fields.row(client, entry, wallet, wallet, unlock_at=unlock)
 
     async def read_locked(self, client: Any) -> list[WalletBalance]:
         entries = await self._paged(client.sapi_get_simple_earn_locked_position,
                                     "locked earn positions")
-        return merge_rows([self._locked_row("earn_locked", e, "locked_earn") for e in entries])
+        return merge_rows([self._locked_row(client, LOCKED_POSITION, "earn_locked", e)
+                           for e in entries])
 
     async def read_staking(self, client: Any) -> list[WalletBalance]:
         data = require_list(
@@ -241,7 +239,8 @@ class BinanceAdapter(ExchangeAdapter):
             "staking positions",
         )
         entries = [require_mapping(e, "staking position") for e in data]
-        return merge_rows([self._locked_row("staking", e, "staking") for e in entries])
+        return merge_rows([self._locked_row(client, STAKING_POSITION, "staking", e)
+                           for e in entries])
 
     # -- receipts ------------------------------------------------------------------
 
