@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from exposure_app.domain.models import AccountKind
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.services.manual_holdings import set_holding
 from exposure_app.services.settings import Settings
-from exposure_app.storage.market_cache import CachedTicker
 from exposure_app.storage.store import ProfileStore
 
 
@@ -22,7 +22,7 @@ def _wallet_only_profile(data_dir, price_sources: str) -> None:
     with ProfileStore.open(data_dir) as store:
         wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
         fetched = datetime.now(UTC) - timedelta(hours=3)
-        store.market.save([], [CachedTicker("BTC", "USD", Decimal("50000"), "kraken", fetched)],
+        store.market.save([], [MarketPrice("BTC", "USD", Decimal("50000"), "kraken", fetched)],
                           fetched)
         set_holding(store, wallet, "BTC", Decimal("2"), base="USD")
 
