@@ -46,6 +46,7 @@ from exposure_app.exchanges.market_data import (
     symbols_for,
 )
 from exposure_app.exchanges.pricing import USD_STABLECOINS
+from exposure_app.services.history import first_snapshot_day
 from exposure_app.services.manual_revaluation import revalue_manual_accounts
 from exposure_app.services.network_proxy import proxy_for_requests
 from exposure_app.services.price_lookup import MarketPrices
@@ -110,11 +111,6 @@ def held_assets(store: ProfileStore, now: datetime) -> set[str]:
         if latest is not None:
             assets.update(h.asset for h in latest.holdings)
     return assets
-
-
-def first_snapshot_day(store: ProfileStore) -> date | None:
-    row = store.db.execute("SELECT min(taken_at) FROM snapshots WHERE usable = 1").fetchone()
-    return None if row[0] is None else date.fromisoformat(row[0][:10])
 
 
 @dataclass
