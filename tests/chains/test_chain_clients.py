@@ -122,10 +122,12 @@ def test_balance_of_call_data():
     assert balance_of_data(HOLDER) == "0x70a08231" + "0" * 24 + "ab" * 20
 
 
-@pytest.mark.parametrize("url", ["ftp://node", "http://user:pw@node:3000", "node:3000"])
+@pytest.mark.parametrize("url", ["ftp://node", "http://user:pw@node:3000", "node:3000", "   ",
+                                 "http://node:99999", "http://no de:3000"])
 def test_server_url_checked(url):
     with pytest.raises(ValueError):
         check_api_url(url)
+    assert check_api_url(" https://node.example:3000/ ") == "https://node.example:3000"
 
 
 def test_evm_token_receipts_from_transfer_logs(emulator_server):

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from exposure_app.domain.models import Account, AccountKind
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.emulator.base import EmulatedAccount, EmulatorServer
 from exposure_app.emulator.binance import BinanceEmulator
 from exposure_app.emulator.kraken import KrakenEmulator
 from exposure_app.emulator.market_tape import MarketTape, demo_tape
 from exposure_app.services.manual_holdings import set_holding
 from exposure_app.services.settings import Settings
-from exposure_app.storage.market_cache import CachedTicker
 from exposure_app.storage.store import ProfileStore
 
 KRAKEN_SYMBOLS = ("BTC/USD", "ETH/USD", "USDT/USD", "EUR/USD")
@@ -62,7 +62,7 @@ def add_wallet_priced_hours_ago(store: ProfileStore, btc: Decimal, *, hours: int
     cached ticker (BTC/USD 50,000 from Kraken) fetched ``hours`` ago."""
     wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
     fetched = datetime.now(UTC) - timedelta(hours=hours)
-    store.market.save([], [CachedTicker("BTC", "USD", Decimal("50000"), "kraken", fetched)],
+    store.market.save([], [MarketPrice("BTC", "USD", Decimal("50000"), "kraken", fetched)],
                       fetched)
     set_holding(store, wallet, "BTC", btc, base="USD")
     return wallet
