@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlparse
 
+from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.exchanges.answer_limits import MARKET_DATA_ANSWERS
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
 from exposure_app.exchanges.errors import BadResponseError
@@ -85,26 +86,6 @@ def parse_price_sources(text: str) -> tuple[PriceSource, ...]:
 
 def format_price_sources(sources: Iterable[PriceSource]) -> str:
     return ", ".join(s.exchange_id + (f"={s.api_url}" if s.api_url else "") for s in sources)
-
-
-@dataclass(frozen=True, slots=True)
-class MarketQuote:
-    """``1 asset = price quote`` at ``taken_at`` (a ticker), from ``source``."""
-
-    asset: str
-    quote: str
-    price: Decimal
-    source: str
-    taken_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class DailyClose:
-    asset: str
-    quote: str
-    day: date
-    close: Decimal
-    source: str
 
 
 @dataclass
@@ -228,7 +209,7 @@ class MarketDataClient:
         return markets
 
     async def tickers(self, symbols: Sequence[str], now: datetime,
-                      rejected: Rejected) -> list[MarketQuote]:
+                      rejected: Rejected) -> list[MarketPrice]:
         if not symbols:
             return []
         client = self._client
@@ -252,7 +233,7 @@ class MarketDataClient:
                 rejected.add(str(exc))
                 continue
             asset, quote = symbol.split(":")[0].split("/")
-            quotes.append(MarketQuote(asset, quote, price, self.source.exchange_id, now))
+            quotes.append(MarketPrice(asset, quote, price, self.source.exchange_id, now))
         return quotes
 
     async def daily_closes(self, symbol: str, start: date, today: date,

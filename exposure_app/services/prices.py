@@ -33,14 +33,12 @@ from exposure_app.domain.market_valuation import (
     with_market_price,
 )
 from exposure_app.domain.models import AccountKind, Holding
-from exposure_app.domain.prices import MarketPrice
+from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.domain.timeutil import describe_age, utc_now
 from exposure_app.exchanges.errors import describe_exception
 from exposure_app.exchanges.market_data import (
     FIAT,
-    DailyClose,
     MarketDataClient,
-    MarketQuote,
     Rejected,
     parse_price_sources,
     symbols_for,
@@ -51,7 +49,6 @@ from exposure_app.services.manual_revaluation import revalue_manual_accounts
 from exposure_app.services.network_proxy import proxy_for_requests
 from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.services.settings import Settings
-from exposure_app.storage.market_cache import CachedClose
 from exposure_app.storage.store import ProfileStore
 
 log = logging.getLogger(__name__)
@@ -115,7 +112,7 @@ def held_assets(store: ProfileStore, now: datetime) -> set[str]:
 
 @dataclass
 class _Gathered:
-    quotes: list[MarketQuote] = field(default_factory=list)
+    quotes: list[MarketPrice] = field(default_factory=list)
     closes: list[DailyClose] = field(default_factory=list)
     outcomes: list[SourceOutcome] = field(default_factory=list)
 
@@ -200,11 +197,7 @@ async def refresh_prices(
         got = tuple(a for a in remaining if a in priced)
         gathered.outcomes.append(SourceOutcome(source.label, True, f"{len(got)} assets", got))
         remaining = [a for a in remaining if a not in priced]
-    store.market.save(
-        [CachedClose(c.asset, c.quote, c.day, c.close, c.source) for c in gathered.closes],
-        [MarketPrice(q.asset, q.quote, q.price, q.source, q.taken_at) for q in gathered.quotes],
-        now,
-    )
+    store.market.save(gathered.closes, gathered.quotes, now)
     revalued = revalue_from_cache(store, base, now) if gathered.quotes else []
     if gathered.closes:
         price_dated_records(store, now)

@@ -8,30 +8,20 @@ writes nothing, so the last good prices stay, and their age is shown.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from exposure_app.domain.money import to_text
-from exposure_app.domain.prices import MarketPrice
+from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.domain.timeutil import from_storage, to_storage
 from exposure_app.storage.prices import MARKET_PRICE_ROW
 from exposure_app.storage.repository import Repository
 
 
-@dataclass(frozen=True, slots=True)
-class CachedClose:
-    asset: str
-    quote: str
-    day: date
-    close: Decimal
-    source: str
-
-
 class MarketCacheRepository(Repository):
     """Threading: same as the owning :class:`ProfileStore`."""
 
-    def save(self, closes: Iterable[CachedClose], tickers: Iterable[MarketPrice],
+    def save(self, closes: Iterable[DailyClose], tickers: Iterable[MarketPrice],
              fetched_at: datetime) -> None:
         """Store closes (a newer fetch of the same day replaces it) and tickers, in one go."""
         fetched = to_storage(fetched_at)
