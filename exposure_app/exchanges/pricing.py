@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from exposure_app.domain.money import ONE, derived_price, div, mul, parse_decimal
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import describe_age
 from exposure_app.exchanges.errors import BadResponseError
 
@@ -39,17 +40,6 @@ _MARKET_KEYS = (
     "id", "symbol", "base", "quote", "baseId", "quoteId", "type", "spot", "margin", "swap",
     "future", "option", "contract", "active",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class PriceQuote:
-    """``1 base = price quote`` at ``taken_at``, from exchange ``source``."""
-
-    base: str
-    quote: str
-    price: Decimal
-    source: str
-    taken_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +111,9 @@ async def fetch_quotes(
     now: datetime,
     *,
     cached_markets: list[dict[str, Any]] | None,
-) -> tuple[list[PriceQuote], list[dict[str, Any]] | None]:
-    """Quotes for ``assets`` from one exchange; returns (quotes, markets to cache or None)."""
+) -> tuple[list[MarketPrice], list[dict[str, Any]] | None]:
+    """Tickers for ``assets`` from one exchange, as :class:`MarketPrice` records with
+    ``source`` the exchange id; returns (prices, markets to cache or None)."""
     fresh_markets = None
     if client.markets is None:
         if cached_markets:
@@ -145,8 +136,8 @@ async def fetch_quotes(
             continue
         price = _ticker_price(tickers[symbol], symbol)
         if price is not None:
-            base, quote = symbol.split("/")
-            quotes.append(PriceQuote(base, quote.split(":")[0], price, exchange_id, now))
+            asset, quote = symbol.split("/")
+            quotes.append(MarketPrice(asset, quote.split(":")[0], price, exchange_id, now))
     return quotes, fresh_markets
 
 
@@ -156,7 +147,7 @@ class PriceBook:
     def __init__(
         self,
         target: str,
-        quotes: Iterable[PriceQuote],
+        quotes: Iterable[MarketPrice],
         last_known: Callable[[str], KnownPrice | None],
         now: datetime,
     ) -> None:
@@ -166,10 +157,10 @@ class PriceBook:
         self._known_cache: dict[str, KnownPrice | None] = {}
         self._edges: dict[str, list[tuple[str, Decimal, str, str]]] = {}
         for q in quotes:
-            label = f"{q.source} {q.base}/{q.quote}"
-            self._edges.setdefault(q.base, []).append((q.quote, q.price, label, q.source))
+            label = f"{q.source} {q.asset}/{q.quote}"
+            self._edges.setdefault(q.asset, []).append((q.quote, q.price, label, q.source))
             inverse = derived_price(div(ONE, q.price), q.price)
-            self._edges.setdefault(q.quote, []).append((q.base, inverse, label, q.source))
+            self._edges.setdefault(q.quote, []).append((q.asset, inverse, label, q.source))
 
     def _known(self, asset: str) -> KnownPrice | None:
         if asset not in self._known_cache:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
 from exposure_app.emulator.binance import BinanceEmulator
-from exposure_app.exchanges.pricing import KnownPrice, PriceBook, PriceQuote
+from exposure_app.exchanges.pricing import KnownPrice, PriceBook
 from exposure_app.services.profile import Profile
 from exposure_app.services.sync_service import sync_blocking
 from exposure_app.storage.secrets import SecretStore
@@ -17,8 +18,8 @@ D = Decimal
 NOW = utc_now()
 
 
-def q(base, quote, price, source):
-    return PriceQuote(base, quote, D(price), source, NOW)
+def q(asset, quote, price, source):
+    return MarketPrice(asset, quote, D(price), source, NOW)
 
 
 def book(quotes, known=None, target="USD"):
@@ -112,8 +113,6 @@ def test_prices_from_another_connected_exchange_and_last_known(
 
 def test_an_asset_the_exchange_cannot_price_is_valued_from_the_market_cache(
         store, data_dir, add_exchange_account, memory_keyring):
-    from exposure_app.domain.prices import MarketPrice
-
     a = _emulator("a", {"BTC/USDT": "64000"},
                   [EmulatedBalance("spot", "BTC", D(1)), EmulatedBalance("spot", "FTT", D(100))])
     acc = add_exchange_account(store, "A", a)
