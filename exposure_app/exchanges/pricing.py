@@ -54,15 +54,6 @@ class Valuation:
         return self.tier <= 1.5
 
 
-@dataclass(frozen=True, slots=True)
-class KnownPrice:
-    """A price from the store (``prices`` table)."""
-
-    price: Decimal
-    source: str
-    taken_at: datetime
-
-
 def compact_markets(markets: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Spot markets reduced to what ticker symbols need (cached in SQLite)."""
     result = []
@@ -142,19 +133,23 @@ async def fetch_quotes(
 
 
 class PriceBook:
-    """Values assets in ``target`` from live quotes, last known prices and assumptions."""
+    """Values assets in ``target`` from live quotes, last known prices and assumptions.
+
+    ``last_known(asset)`` is the newest price of ``asset`` in ``target`` known from
+    before this sync (its ``source`` and age are shown), or ``None``.
+    """
 
     def __init__(
         self,
         target: str,
         quotes: Iterable[MarketPrice],
-        last_known: Callable[[str], KnownPrice | None],
+        last_known: Callable[[str], MarketPrice | None],
         now: datetime,
     ) -> None:
         self.target = target
         self.now = now
         self._last_known = last_known
-        self._known_cache: dict[str, KnownPrice | None] = {}
+        self._known_cache: dict[str, MarketPrice | None] = {}
         self._edges: dict[str, list[tuple[str, Decimal, str, str]]] = {}
         for q in quotes:
             label = f"{q.source} {q.asset}/{q.quote}"
@@ -162,7 +157,7 @@ class PriceBook:
             inverse = derived_price(div(ONE, q.price), q.price)
             self._edges.setdefault(q.quote, []).append((q.asset, inverse, label, q.source))
 
-    def _known(self, asset: str) -> KnownPrice | None:
+    def _known(self, asset: str) -> MarketPrice | None:
         if asset not in self._known_cache:
             self._known_cache[asset] = self._last_known(asset)
         return self._known_cache[asset]

@@ -9,7 +9,7 @@ from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
 from exposure_app.emulator.binance import BinanceEmulator
-from exposure_app.exchanges.pricing import KnownPrice, PriceBook
+from exposure_app.exchanges.pricing import PriceBook
 from exposure_app.services.profile import Profile
 from exposure_app.services.sync_service import sync_blocking
 from exposure_app.storage.secrets import SecretStore
@@ -58,7 +58,7 @@ def test_a_converted_price_has_no_digits_its_quotes_do_not_carry():
 
 
 def test_last_known_price_before_stablecoin_assumption_and_with_its_age():
-    known = {"FOO": KnownPrice(D("3.5"), "binance FOO/USDT", NOW - timedelta(hours=5))}
+    known = {"FOO": MarketPrice("FOO", "USD", D("3.5"), "binance FOO/USDT", NOW - timedelta(hours=5))}
     b = book([], known)
     v = b.value("FOO", "binance")
     assert v.price == D("3.5") and "last known" in v.source and "5 h old" in v.source
@@ -68,7 +68,7 @@ def test_last_known_price_before_stablecoin_assumption_and_with_its_age():
 
 
 def test_live_price_in_a_stablecoin_beats_an_old_price_but_is_flagged():
-    known = {"BTC": KnownPrice(D("50000"), "old", NOW - timedelta(days=3))}
+    known = {"BTC": MarketPrice("BTC", "USD", D("50000"), "old", NOW - timedelta(days=3))}
     v = book([q("BTC", "USDT", "64000", "binance")], known).value("BTC", "binance")
     assert v.price == D("64000") and "assumed" in v.source and v.recordable
 
