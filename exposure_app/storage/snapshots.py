@@ -9,7 +9,7 @@ can be shown as stale with the reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -161,6 +161,25 @@ class SnapshotRepository(Repository):
             f"SELECT {_HOLDING_FIELDS} FROM holdings WHERE snapshot_id = ? ORDER BY id",
             [snapshot_id], _HOLDING)
 
+    def usable_holdings(self, as_of: datetime) -> Iterator[tuple[Snapshot, Holding]]:
+        """Every holding of every usable snapshot taken at or before ``as_of``, oldest
+        capture first, each with its snapshot (without holdings; one object per capture).
+
+        Streams one cursor over the join, so memory stays flat however long the history.
+        """
+        cursor = self._store.db.execute(
+            f"SELECT {_prefixed('s', _SNAPSHOT_COLUMNS)}, {_prefixed('h', _HOLDING_FIELDS)} "
+            "FROM snapshots s JOIN holdings h ON h.snapshot_id = s.id "
+            "WHERE s.usable = 1 AND s.taken_at <= ? ORDER BY s.taken_at, s.id, h.id",
+            [to_storage(as_of)],
+        )
+        split = _SNAPSHOT_COLUMNS.count(",") + 1
+        snapshot: Snapshot | None = None
+        for row in cursor:
+            if snapshot is None or snapshot.id != row[0]:
+                snapshot = self._snapshot_without_holdings(row[:split])
+            yield snapshot, _HOLDING(row[split:])
+
     def get(self, snapshot_id: int) -> Snapshot | None:
         return self._one(f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE id = ?",
                          [snapshot_id], self._snapshot_from_row)
@@ -230,6 +249,11 @@ class SnapshotRepository(Repository):
             if sorted(holding_key(h) for h in self.holdings(snapshot_id)) == wanted:
                 return int(snapshot_id)
         return None
+
+
+def _prefixed(table: str, columns: str) -> str:
+    """``"a, b"`` as ``"t.a, t.b"`` (columns of one table in a join)."""
+    return ", ".join(f"{table}.{column.strip()}" for column in columns.split(","))
 
 
 def holding_key(h: Holding) -> tuple[str, ...]:

@@ -49,6 +49,24 @@ def test_latest_usable_snapshot_as_of_and_stale_after_failure(store):
     assert not store.snapshots.state(a, T0 + timedelta(days=2, hours=1)).is_stale
 
 
+def test_usable_holdings_stream_every_usable_capture_oldest_first(store):
+    a = store.accounts.add("Binance", AccountKind.MANUAL_CUSTODIAL, counterparty="binance")
+    b = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    eth = Holding.simple("ETH", Decimal("2"))
+    later = store.snapshots.save(snap(b.id, T0 + timedelta(days=1), eth, btc("0.5")))
+    first = store.snapshots.save(snap(a.id, T0, btc("1")))
+    store.snapshots.record_failure(a.id, T0 + timedelta(days=2), "timeout", SnapshotSource.SYNC)
+    store.snapshots.save(snap(a.id, T0 + timedelta(days=3), btc("3")))   # after the as-of
+
+    rows = list(store.snapshots.usable_holdings(T0 + timedelta(days=2)))
+
+    assert [(s.id, h.asset, h.total) for s, h in rows] == [
+        (first, "BTC", Decimal("1")), (later, "ETH", Decimal("2")), (later, "BTC", Decimal("0.5"))]
+    assert rows[1][0] is rows[2][0] and rows[1][0].holdings == ()
+    assert rows[1][0].account_id == b.id and rows[1][0].taken_at == T0 + timedelta(days=1)
+    assert rows[2][1] == btc("0.5") and rows[1][1] == eth
+
+
 def test_as_of_query_uses_the_index_not_a_scan(store):
     plan = store.db.execute(
         "EXPLAIN QUERY PLAN SELECT id FROM snapshots INDEXED BY idx_snapshots_usable "
