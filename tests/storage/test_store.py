@@ -8,6 +8,7 @@ import pytest
 
 from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotSource, SnapshotStatus
 from exposure_app.domain.timeutil import to_storage
+from exposure_app.storage.database_file import MigrationFailedError
 from exposure_app.storage.errors import ConflictError, SchemaTooNewError
 from exposure_app.storage.migrations import LATEST_VERSION, MIGRATIONS
 from exposure_app.storage.store import DB_NAME, ProfileStore
@@ -115,6 +116,30 @@ def test_every_earlier_schema_version_migrates_with_data(tmp_path):
         assert state.snapshot.holdings[0].total == Decimal("1.25")
         assert state.snapshot.currency == "USD"   # rows from before m0011 are USD
         new.close()
+
+
+def test_a_failed_open_leaves_no_connection_open(tmp_path, monkeypatch):
+    folder = tmp_path / "p"
+    ProfileStore.open(folder, target_version=1).close()
+    opened: list[sqlite3.Connection] = []
+    connect = sqlite3.connect
+
+    def recording_connect(*args, **kwargs):
+        opened.append(connect(*args, **kwargs))
+        return opened[-1]
+
+    def broken_step(db):
+        raise RuntimeError("step failed")
+
+    monkeypatch.setattr(sqlite3, "connect", recording_connect)
+    monkeypatch.setattr("exposure_app.storage.store.MIGRATIONS",
+                        [MIGRATIONS[0], broken_step, *MIGRATIONS[2:]])
+    with pytest.raises(MigrationFailedError, match="step failed"):
+        ProfileStore.open(folder)
+    assert opened
+    for conn in opened:
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            conn.execute("SELECT 1")
 
 
 def test_newer_schema_is_refused_and_left_untouched(tmp_path):
