@@ -40,8 +40,11 @@ MAX_SOURCES = 5
 MAX_CANDLES = 5 * 366          # rows read from one answer (venues send up to 1000)
 MAX_PAGES = 8                  # requests per market and refresh (the size bound)
 EARLIEST_DAY = date(2009, 1, 3)
-# Quote currencies that give a USD value, in order of preference.
-USD_QUOTES = ("USD", "USDT", "USDC")
+# Quote currencies that give a USD value, in order of preference: USD itself, then the
+# stablecoins most markets are quoted in (valued at their own /USD close, see
+# services.price_lookup). The refresh fetches these markets; lookups read them.
+USD_STABLE_QUOTES = ("USDT", "USDC")
+USD_QUOTES = ("USD", *USD_STABLE_QUOTES)
 FIAT = frozenset({"USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD"})
 _SOURCE = re.compile(r"^([a-z0-9_]{2,32})(?:=(https?://[^\s,=]+))?$")
 _DAY_MS = 86_400_000

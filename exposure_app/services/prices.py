@@ -38,6 +38,8 @@ from exposure_app.domain.timeutil import describe_age, utc_now
 from exposure_app.exchanges.errors import describe_exception
 from exposure_app.exchanges.market_data import (
     FIAT,
+    USD_QUOTES,
+    USD_STABLE_QUOTES,
     MarketDataClient,
     Rejected,
     parse_price_sources,
@@ -166,7 +168,7 @@ async def refresh_prices(
                                                now.date() - timedelta(days=DEFAULT_HISTORY_DAYS)]))
     start: dict[str, date] = {}
     for asset in wanted:
-        cached = [store.market.last_day(asset, q) for q in ("USD", "USDT", "USDC")]
+        cached = [store.market.last_day(asset, q) for q in USD_QUOTES]
         last = max((d for d in cached if d is not None), default=None)
         start[asset] = last + timedelta(days=1) if last is not None and last >= first else first
     remaining = list(wanted)
@@ -305,7 +307,7 @@ class CachedCloses:
     def daily_closes(self, asset: str, start: date, end: date) -> Sequence[tuple[date, Decimal]]:
         if end < start:
             return []
-        closes = self._store.market.all_closes([asset, "USDT", "USDC"])
+        closes = self._store.market.all_closes([asset, *USD_STABLE_QUOTES])
         # a day counts only when a close of that very day is cached (no carried values)
         days = sorted({d for (a, _q), series in closes.items() if a == asset
                        for d in series if start <= d <= end})
