@@ -33,6 +33,7 @@ from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.exchanges.answer_limits import MARKET_DATA_ANSWERS
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
 from exposure_app.exchanges.errors import BadResponseError
+from exposure_app.exchanges.pricing import is_open_spot_market
 
 MIN_PRICE = Decimal("1e-12")
 MAX_PRICE = Decimal("1e12")
@@ -167,8 +168,7 @@ def symbols_for(markets: Mapping[str, Any], asset: str) -> list[str]:
         if asset in FIAT:
             candidates.append(f"{quote}/{asset}")
         for symbol in candidates:
-            market = markets.get(symbol)
-            if isinstance(market, dict) and market.get("spot") and market.get("active") is not False:
+            if is_open_spot_market(markets.get(symbol)):
                 found.append(symbol)
     return found
 

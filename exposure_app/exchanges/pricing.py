@@ -54,6 +54,12 @@ class Valuation:
         return self.tier <= 1.5
 
 
+def is_open_spot_market(market: object) -> bool:
+    """Whether a ccxt market entry is a spot market that is not marked inactive (ccxt
+    leaves ``active`` ``None`` when the exchange does not say: taken as open)."""
+    return isinstance(market, dict) and bool(market.get("spot")) and market.get("active") is not False
+
+
 def compact_markets(markets: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Spot markets reduced to what ticker symbols need (cached in SQLite)."""
     result = []
@@ -74,8 +80,7 @@ def wanted_symbols(markets: dict[str, Any], assets: Iterable[str], target: str) 
             if quote == asset:
                 continue
             for symbol in (f"{asset}/{quote}", f"{quote}/{asset}"):
-                market = markets.get(symbol)
-                if market and market.get("spot") and market.get("active") is not False:
+                if is_open_spot_market(markets.get(symbol)):
                     wanted.append(symbol)
     return list(dict.fromkeys(wanted))
 

@@ -9,7 +9,8 @@ from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
 from exposure_app.emulator.binance import BinanceEmulator
-from exposure_app.exchanges.pricing import PriceBook
+from exposure_app.exchanges.market_data import symbols_for
+from exposure_app.exchanges.pricing import PriceBook, wanted_symbols
 from exposure_app.services.profile import Profile
 from exposure_app.services.sync_service import sync_blocking
 from exposure_app.storage.secrets import SecretStore
@@ -55,6 +56,18 @@ def test_a_converted_price_has_no_digits_its_quotes_do_not_carry():
     the price shown and exported is 91116.6."""
     b = book([q("BTC", "USDT", "91153.06122449", "binance"), q("USDT", "USD", "0.9996", "kraken")])
     assert b.value("BTC", "binance").price == D("91116.6")
+
+
+def test_both_symbol_finders_skip_markets_that_are_not_open_spot_markets():
+    markets = {
+        "BTC/USDT": {"spot": True, "active": None},     # the exchange did not say: open
+        "ETH/USDT": {"spot": True, "active": False},    # delisted
+        "SOL/USDT": {"spot": False, "swap": True},      # a derivative
+        "ADA/USDT": "not a market",                      # a damaged cache entry
+    }
+    assets = ["BTC", "ETH", "SOL", "ADA"]
+    assert wanted_symbols(markets, assets, "USD") == ["BTC/USDT"]
+    assert [s for a in assets for s in symbols_for(markets, a)] == ["BTC/USDT"]
 
 
 def test_last_known_price_before_stablecoin_assumption_and_with_its_age():
