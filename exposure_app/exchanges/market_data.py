@@ -8,11 +8,12 @@ reached through the profile's proxy. The first source that lists a market for
 an asset is asked for it; later ones fill what earlier ones lack or failed on.
 
 Every answer is checked before it is used: a price must be a finite decimal,
-above zero and within :data:`MIN_PRICE`..:data:`MAX_PRICE`; a candle must be
-a row of numbers on a UTC day boundary, not in the future, in order. A bad
-value is dropped (and counted); a malformed answer raises
-:class:`~exposure_app.exchanges.errors.BadResponseError`, so the caller keeps
-its last good data.
+above zero and within :data:`MIN_PRICE`..``domain.bounds.MAX_PRICE`` (the bound
+every price is held to); a candle must be a row of numbers on a UTC day boundary,
+not in the future, in order. A bad value is dropped (and counted); a malformed
+answer raises :class:`~exposure_app.exchanges.errors.BadResponseError`, so the
+caller keeps its last good data. Closes are asked for from Bitcoin's first day
+(``domain.bounds.EARLIEST_HOLDING_DAY``) at the earliest.
 
 Threading: a :class:`MarketDataClient` is created, used and closed on the sync
 loop thread (it owns a ccxt async client).
@@ -29,6 +30,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlparse
 
+from exposure_app.domain.bounds import EARLIEST_HOLDING_DAY, MAX_PRICE
 from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.exchanges.answer_limits import MARKET_DATA_ANSWERS
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
@@ -36,11 +38,9 @@ from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.pricing import is_open_spot_market
 
 MIN_PRICE = Decimal("1e-12")
-MAX_PRICE = Decimal("1e12")
 MAX_SOURCES = 5
 MAX_CANDLES = 5 * 366          # rows read from one answer (venues send up to 1000)
 MAX_PAGES = 8                  # requests per market and refresh (the size bound)
-EARLIEST_DAY = date(2009, 1, 3)
 # Quote currencies that give a USD value, in order of preference: USD itself, then the
 # stablecoins most markets are quoted in (valued at their own /USD close, see
 # services.price_lookup). The refresh fetches these markets; lookups read them.
@@ -242,7 +242,7 @@ class MarketDataClient:
     async def daily_closes(self, symbol: str, start: date, today: date,
                            rejected: Rejected) -> list[DailyClose]:
         """Closes of ``symbol`` from ``start`` to yesterday, in a bounded number of pages."""
-        start = max(start, EARLIEST_DAY)
+        start = max(start, EARLIEST_HOLDING_DAY)
         asset, quote = symbol.split(":")[0].split("/")
         closes: list[DailyClose] = []
         since = start
