@@ -102,16 +102,6 @@ class PriceRefreshReport:
         }
 
 
-def held_assets(store: ProfileStore, now: datetime) -> set[str]:
-    """Every asset in any account's latest usable snapshot."""
-    assets: set[str] = set()
-    for account in store.accounts.list():
-        latest = store.snapshots.latest_usable(account.id, now)
-        if latest is not None:
-            assets.update(h.asset for h in latest.holdings)
-    return assets
-
-
 @dataclass
 class _Gathered:
     quotes: list[MarketPrice] = field(default_factory=list)
@@ -162,7 +152,7 @@ async def refresh_prices(
         proxy, proxy_problem = None, str(exc)
     base = settings.base_currency
     # the fiat currencies too: a change of base currency converts stored figures at them
-    wanted = sorted({*held_assets(store, utc_now()), *WATCHED_ASSETS, *extra_assets, *FIAT,
+    wanted = sorted({*store.snapshots.held_assets(utc_now()), *WATCHED_ASSETS, *extra_assets, *FIAT,
                      base} - {"USD"})[:MAX_ASSETS]
     first = history_start or min(filter(None, [first_snapshot_day(store),
                                                now.date() - timedelta(days=DEFAULT_HISTORY_DAYS)]))
@@ -203,7 +193,7 @@ async def refresh_prices(
     revalued = revalue_from_cache(store, base, now) if gathered.quotes else []
     if gathered.closes:
         price_dated_records(store, now)
-    held = held_assets(store, utc_now())
+    held = store.snapshots.held_assets(utc_now())
     return PriceRefreshReport(
         started_at=now, sources=tuple(gathered.outcomes), tickers=len(gathered.quotes),
         closes=len(gathered.closes), unpriced=tuple(a for a in remaining if a in held),

@@ -192,6 +192,24 @@ class SnapshotRepository(Repository):
             "ORDER BY taken_at DESC, id DESC LIMIT 1",
             [account_id, to_storage(as_of)], self._snapshot_from_row)
 
+    def held_assets(self, as_of: datetime | None = None, *,
+                    exchange_id: str | None = None) -> set[str]:
+        """The assets in every account's latest usable snapshot (taken at or before
+        ``as_of``, when given), of the accounts on ``exchange_id`` only, when given."""
+        bound, params = ("", []) if as_of is None else (" AND s2.taken_at <= ?",
+                                                        [to_storage(as_of)])
+        accounts = ""
+        if exchange_id is not None:
+            accounts, params = " WHERE a.exchange_id = ?", [*params, exchange_id]
+        rows = self._store.db.execute(
+            "SELECT DISTINCT h.asset FROM accounts a JOIN snapshots s ON s.id = ("
+            "  SELECT s2.id FROM snapshots s2 INDEXED BY idx_snapshots_usable"
+            f"  WHERE s2.account_id = a.id AND s2.usable = 1{bound}"
+            "  ORDER BY s2.taken_at DESC, s2.id DESC LIMIT 1) "
+            f"JOIN holdings h ON h.snapshot_id = s.id{accounts}", params,
+        ).fetchall()
+        return {r[0] for r in rows}
+
     def latest_attempt(self, account_id: int, as_of: datetime) -> Snapshot | None:
         """The newest capture of any status at or before ``as_of``, without holdings."""
         return self._one(

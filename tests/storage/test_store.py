@@ -68,6 +68,23 @@ def test_usable_holdings_stream_every_usable_capture_oldest_first(store):
     assert rows[2][1] == btc("0.5") and rows[1][1] == eth
 
 
+def test_held_assets_are_those_of_each_account_s_latest_usable_capture(store):
+    a = store.accounts.add("Binance", AccountKind.EXCHANGE_API, counterparty="binance",
+                           exchange_id="binance")
+    b = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    store.snapshots.save(snap(a.id, T0, btc("1"), Holding.simple("FTT", Decimal("5"))))
+    store.snapshots.save(snap(a.id, T0 + timedelta(days=2), btc("1")))
+    store.snapshots.record_failure(a.id, T0 + timedelta(days=3), "timeout", SnapshotSource.SYNC)
+    store.snapshots.save(snap(b.id, T0 + timedelta(days=1), Holding.simple("ETH", Decimal("2"))))
+
+    assert store.snapshots.held_assets() == {"BTC", "ETH"}
+    assert store.snapshots.held_assets(T0 + timedelta(days=1)) == {"BTC", "FTT", "ETH"}
+    assert store.snapshots.held_assets(T0 - timedelta(days=1)) == set()
+    assert store.snapshots.held_assets(exchange_id="binance") == {"BTC"}
+    assert store.snapshots.held_assets(T0, exchange_id="binance") == {"BTC", "FTT"}
+    assert store.snapshots.held_assets(exchange_id="kraken") == set()
+
+
 def test_as_of_query_uses_the_index_not_a_scan(store):
     plan = store.db.execute(
         "EXPLAIN QUERY PLAN SELECT id FROM snapshots INDEXED BY idx_snapshots_usable "
