@@ -114,6 +114,8 @@ class WidthKeeper(QObject):
         self.shrinkable = tuple(shrinkable)
         self.stretch = stretch
         self.natural: dict[int, int] = {}
+        # a narrowed column's header ends in "…" too (headers do not elide by default)
+        view.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         view.viewport().installEventFilter(self)
 
     def fitted(self) -> None:
