@@ -19,7 +19,7 @@ So on Linux ``build.py`` builds from a separate virtual environment,
   without numpy's run-time CPU dispatch (``-Dcpu-dispatch=none``): numpy's
   wheels compile their loops, sorts and string routines once more for each
   newer x86 level (AVX2, AVX-512, ...) and pick one at run time, which for
-  arrays of a few hundred chart points buys nothing and costs 3.7 MB. The
+  arrays of a few hundred chart points buys nothing and costs 5.1 MB. The
   baseline (SSE4.2 on x86-64) stays vectorised;
 * the project's runtime dependencies and the ``packaging`` extra, pinned to
   the versions installed in the environment running ``build.py``, i.e. the
