@@ -31,12 +31,12 @@ def _size_mb(folder: Path) -> float:
 
 
 def is_stale(bundle: Path, sources: Path = PACKAGING) -> bool:
-    """No bundle, or one built before the newest file of ``sources`` changed."""
+    """No bundle, or one built before a file of ``sources`` changed (documentation aside)."""
     executables = [p for p in bundle.glob("exposure-app*") if p.is_file()]
     if not executables:
         return True
     built = min(p.stat().st_mtime for p in executables)
-    return any(p.stat().st_mtime > built for p in _files(sources))
+    return any(p.stat().st_mtime > built for p in _files(sources) if p.suffix != ".md")
 
 
 def largest_parts(bundle: Path, count: int = 4) -> list[tuple[str, float]]:

@@ -19,6 +19,8 @@ def test_a_bundle_older_than_the_packaging_files_is_stale(tmp_path) -> None:
     _touch(sources / "exposure-app.spec", 1_000)
     _touch(bundle / "exposure-app", 2_000)
     assert not bench_bundle.is_stale(bundle, sources)
+    _touch(sources / "README.md", 3_000)  # documentation does not change the bundle
+    assert not bench_bundle.is_stale(bundle, sources)
     _touch(sources / "icu_trim.py", 3_000)  # a packaging change after the build
     assert bench_bundle.is_stale(bundle, sources)
 
