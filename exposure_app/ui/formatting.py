@@ -93,6 +93,17 @@ def format_age(moment: datetime | None, now: datetime | None = None) -> str:
     return f"{int(seconds // 86400)} days {ago}"
 
 
+def format_last_good(moment: datetime | None, as_of: datetime | None = None) -> str:
+    """When an account's last good data was taken, age first: ``3 h ago (2026-12-02 20:15)``;
+    ``never`` when there is none. With ``as_of`` the age counts from that date (``2 days
+    before``). The one wording of this fact on every page: the age is what a reader needs,
+    so a column narrowed to fit the window cuts the instant, never the age (its tooltip has
+    the whole text)."""
+    if moment is None:
+        return "never"
+    return f"{format_age(moment, as_of)} ({format_time(moment)})"
+
+
 def sentence(text: str) -> str:
     """``text`` as a sentence: its first letter upper case (the rest untouched, so a
     name keeps its case) and exactly one full stop at the end (never "..")."""

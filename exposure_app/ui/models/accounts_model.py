@@ -15,7 +15,7 @@ from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import AccountKind
 from exposure_app.storage.store import ProfileStore
-from exposure_app.ui.formatting import format_age, format_time
+from exposure_app.ui.formatting import format_last_good
 from exposure_app.ui.models.freshness_model import (
     KIND_LABELS,
     STATE_COLOURS,
@@ -67,10 +67,6 @@ def account_rows(store: ProfileStore, report: ExposureReport, directory: Counter
     return rows
 
 
-def _last_sync_text(r: AccountRow) -> str:
-    return f"{format_time(r.last_sync)} ({format_age(r.last_sync)})" if r.last_sync else "never"
-
-
 def _permissions_text(r: AccountRow) -> str:
     if r.kind is not AccountKind.EXCHANGE_API:
         return "—"
@@ -87,11 +83,18 @@ class AccountsModel(RowTableModel):
         KIND = Column("Kind", lambda r: KIND_LABELS[r.kind])
         COUNTERPARTY = Column("Custodian", lambda r: r.counterparty)
         STATUS = Column("Status", _status_text)
-        LAST_SYNC = Column("Last good data", _last_sync_text,
-                           sort=lambda r: time_key(r.last_sync))
+        LAST_SYNC = Column("Last good data", sort=lambda r: time_key(r.last_sync))
         PERMISSIONS = Column("Key permissions", _permissions_text)
         COVERAGE = Column("Coverage (wallets read)",
                           lambda r: ", ".join(r.coverage) if r.coverage else "—")
+
+    #: the instant ages count from: ``None`` for now (live), else the window's as-of date
+    as_of: datetime | None = None
+
+    def display(self, r: AccountRow, c) -> str:
+        if c == self.Columns.LAST_SYNC:
+            return format_last_good(r.last_sync, self.as_of)
+        return super().display(r, c)
 
     def foreground(self, r: AccountRow, c):
         if c == self.Columns.STATUS:

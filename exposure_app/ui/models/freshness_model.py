@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.models import AccountKind, SnapshotStatus
 from exposure_app.domain.watch_only import is_watch_only
-from exposure_app.ui.formatting import format_age, format_time
+from exposure_app.ui.formatting import format_last_good
 from exposure_app.ui.models.table_model import Column, RowTableModel, TableColumns, time_key
 
 KIND_LABELS = {
@@ -94,9 +94,7 @@ class FreshnessModel(RowTableModel):
 
     def display(self, r: FreshnessRow, c) -> str:
         if c == self.Columns.LAST_GOOD:
-            if r.last_good is None:
-                return "never"
-            return f"{format_time(r.last_good)} ({format_age(r.last_good, self.as_of)})"
+            return format_last_good(r.last_good, self.as_of)
         if c == self.Columns.STATE:
             return (AS_OF_LABELS if self.as_of is not None else {}).get(r.state,
                                                                         STATE_LABELS[r.state])
@@ -110,4 +108,6 @@ class FreshnessModel(RowTableModel):
     def tooltip(self, r: FreshnessRow, c):
         if c == self.Columns.ACCOUNT:
             return r.account   # the full name of an elided one
+        if c == self.Columns.LAST_GOOD:
+            return self.display(r, c) if r.last_good else None   # the whole of a narrowed one
         return r.detail or None

@@ -119,6 +119,7 @@ class AccountsPage(QWidget):
         if self.data is None:
             return
         selected = self.selected_account_ids()
+        self.model.as_of = None if self.data.live else self.data.as_of   # ages as the overview's
         self.model.set_rows(account_rows(self.state.store, self.data.report, load_directory(),
                                          self.live_status))
         names = tuple(r.name for r in self.model.rows)
