@@ -234,6 +234,27 @@ async def refresh_after_sync(
     return count
 
 
+def _cache_note(last: tuple[datetime, str, str | None] | None,
+                cached: dict[tuple[str, str], list[NetworkInfo]]) -> str:
+    """How old the cached withdrawal networks are, and why there are none when there are none.
+
+    Only what is true: after a failed read, older figures are mentioned only when some are
+    cached (with the time they were read); otherwise the note says there are none yet and why.
+    """
+    if last is None:
+        return "withdrawal networks not read yet (they are read on the next sync)"
+    when, status, error = last
+    if status == "ok":
+        return f"withdrawal networks as of {when:%Y-%m-%d %H:%M} UTC"
+    read = [i.fetched_at for infos in cached.values() for i in infos if i.fetched_at]
+    if read:
+        return (f"withdrawal networks could not be refreshed on {when:%Y-%m-%d %H:%M} UTC "
+                f"({error}); the figures shown were read on {max(read):%Y-%m-%d %H:%M} UTC")
+    return (f"no withdrawal network figures yet: reading them failed on "
+            f"{when:%Y-%m-%d %H:%M} UTC ({error}); they are tried again on the first sync after "
+            f"{when + REFRESH_INTERVAL:%H:%M} UTC")
+
+
 def networks_for_plan(
     store: ProfileStore, exchange_ids: Iterable[str], states: Iterable[AccountState],
     directory: CounterpartyDirectory,
@@ -243,17 +264,9 @@ def networks_for_plan(
     networks: dict[tuple[str, str], list[NetworkInfo]] = {}
     notes: dict[str, str] = {}
     for exchange_id in sorted(set(exchange_ids)):
-        networks.update(repo.for_exchange(exchange_id))
-        cp = directory.resolve(exchange_id)
-        last = repo.last_fetch(exchange_id)
-        if last is None:
-            note = "withdrawal networks not read yet (they are read on the next sync)"
-        elif last[1] != "ok":
-            note = (f"withdrawal networks could not be refreshed on {last[0]:%Y-%m-%d %H:%M} UTC "
-                    f"({last[2]}); older figures shown where cached")
-        else:
-            note = f"withdrawal networks as of {last[0]:%Y-%m-%d %H:%M} UTC"
-        notes[cp] = note
+        cached = repo.for_exchange(exchange_id)
+        networks.update(cached)
+        notes[directory.resolve(exchange_id)] = _cache_note(repo.last_fetch(exchange_id), cached)
     for state in states:
         account = state.account
         if account.is_custodial and account.counterparty and not account.exchange_id:

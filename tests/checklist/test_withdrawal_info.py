@@ -269,3 +269,35 @@ def test_a_read_only_kraken_key_gets_no_withdrawal_methods_and_the_checklist_say
     section = plan.sections[0]
     assert not section.assets[0].networks
     assert "only to API keys that may also withdraw" in section.withdrawal_info_note
+    assert "older figures" not in section.withdrawal_info_note      # none were ever cached
+    assert "figures shown" not in section.withdrawal_info_note
+    assert section.withdrawal_info_note.startswith("no withdrawal network figures yet: ")
+
+
+def test_a_failed_refresh_says_when_the_figures_shown_were_read_and_only_if_there_are_some(
+        store):
+    from exposure_app.domain.models import AccountKind
+    from exposure_app.domain.withdrawal_networks import NetworkInfo
+    from tests.checklist.helpers import h, snapshot
+
+    account = store.accounts.add("Binance", AccountKind.EXCHANGE_API, counterparty="binance",
+                                 exchange_id="binance")
+    store.snapshots.save(snapshot(account.id, [h("spot", "BTC", "0.5", price="60000")]))
+    repo = WithdrawalNetworkRepository(store)
+    repo.record_failure("binance", datetime(2026, 3, 1, 9, 30, tzinfo=UTC), "timed out")
+    note = build_checklist(store, Settings(), "binance", levels={}).sections[0] \
+        .withdrawal_info_note
+    assert note == ("no withdrawal network figures yet: reading them failed on 2026-03-01 "
+                    "09:30 UTC (timed out); they are tried again on the first sync after "
+                    "10:30 UTC")
+
+    read = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    repo.replace_exchange("binance", [NetworkInfo("binance", "BTC", "BTC", fee=D("0.0001"),
+                                                  fetched_at=read)], read)
+    repo.record_failure("binance", datetime(2026, 3, 3, 9, 30, tzinfo=UTC), "timed out")
+    section = build_checklist(store, Settings(), "binance", levels={}).sections[0]
+    btc = next(a for a in section.assets if a.asset == "BTC")
+    assert btc.networks[0].fee == D("0.0001")                       # the cached figures stay
+    assert section.withdrawal_info_note == (
+        "withdrawal networks could not be refreshed on 2026-03-03 09:30 UTC (timed out); "
+        "the figures shown were read on 2026-03-02 08:00 UTC")
