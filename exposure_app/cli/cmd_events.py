@@ -1,4 +1,4 @@
-"""``events list|add|edit|remove|import|export|update``: the event history.
+"""``events list|show|add|edit|remove|import|export|update``: the event history.
 
 Shipped events are read-only; the user's own events can be added, edited,
 removed, imported and exported (JSON or CSV, same schema); ``update`` fetches
@@ -24,6 +24,7 @@ from exposure_app.cli.options import (
 )
 from exposure_app.cli.tables import Column, TextTable
 from exposure_app.reports.event_files import write_events_file
+from exposure_app.risk.entry_fields import format_published
 from exposure_app.risk.event_io import EventFileError, load_shipped_events
 from exposure_app.risk.events import CATEGORIES, EventError, EventSetError, Origin
 from exposure_app.services import risk_service
@@ -64,6 +65,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         Action("list", "list events (shipped, yours, feed and derived)", list_cmd,
                ("events list --counterparty ftx", "events list --as-of 2022-11-10 --json"),
                json="the events", arguments=_list_arguments),
+        Action("show", "one event in full: summary, sources, when it became public", show_cmd,
+               ("events show 2022-11-08-ftx-withdrawal-halt",),
+               arguments=lambda p: p.add_argument(
+                   "id", help="the event's id (the ID column of 'events list')")),
         Action("add", "add an event of your own", add_cmd,
                ("events add 2024-05-01-mybroker-halt --date 2024-05-01 --counterparty mybroker "
                 "--category withdrawal_halt --title 'Withdrawals paused' --summary '...' "
@@ -75,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         Action("remove", "remove an event of your own", remove_cmd,
                ("events remove 2024-05-01-mybroker-halt",),
                arguments=lambda p: p.add_argument(
-                   "id", help="the id of one of your events (see events list)")),
+                   "id", help="the id of one of your events (the ID column of 'events list')")),
         Action("import", "import events from a .json or .csv file", import_cmd,
                ("events import my-events.csv",),
                arguments=lambda p: p.add_argument(
@@ -106,7 +111,7 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _edit_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("id", help="the id of one of your events (see events list)")
+    p.add_argument("id", help="the id of one of your events (the ID column of 'events list')")
     _event_fields(p, required=False)
 
 
@@ -136,8 +141,12 @@ def _raw(args: argparse.Namespace) -> dict:
     return raw
 
 
-LISTING = TextTable(Column("DATE", "<10", gap="  "), Column("COUNTERPARTY", "<14"),
-                    Column("CATEGORY", "<16"), Column("TITLE"))
+def _listing(title_width: int) -> TextTable:
+    """The listing's columns; the title column is as wide as the longest title shown, so the
+    ids (what 'events show', 'edit' and 'remove' take) line up after it."""
+    return TextTable(Column("DATE", "<10", gap="  "), Column("COUNTERPARTY", "<14"),
+                     Column("CATEGORY", f"<{max(len(c) for c in CATEGORIES)}"),
+                     Column("TITLE", f"<{title_width}", gap="  "), Column("ID"))
 
 
 def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -150,15 +159,48 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         ctx.emit_json({"as_of": as_of, "events": [_listed(e, as_of) for e in events]})
         return 0
-    if events:
-        ctx.out(LISTING.header())
+    if not events:
+        ctx.out("No events.")
+        return 0
+    titles = []
     for e in events:
         mark = "" if e.origin is Origin.SHIPPED else f" [{e.origin.value}]"
         if e.published_day != e.date:
             mark += f" (public {e.published_day})"
-        ctx.out(LISTING.line(e.date.isoformat(), e.counterparty, e.category.value, e.title + mark))
-    if not events:
-        ctx.out("No events.")
+        titles.append(e.title + mark)
+    listing = _listing(max(len(t) for t in titles))
+    ctx.out(listing.header())
+    for e, title in zip(events, titles, strict=True):
+        ctx.out(listing.line(e.date.isoformat(), e.counterparty, e.category.value, title, e.id))
+    return 0
+
+
+def show_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Everything known about one event, including what the listing leaves out."""
+    found = [e for e in risk_service.list_events(ctx.store, ctx.settings) if e.id == args.id]
+    if not found:
+        raise UserError(f"no event with the id {args.id!r}; the ids are in the ID column of "
+                        "'events list'")
+    e = found[0]
+    directory = ctx.store.risk.directory()
+    ctx.out(f"{e.title}")
+    ctx.out(f"  id            {e.id} ({e.origin.value})")
+    ctx.out(f"  counterparty  {directory.name(e.counterparty)} ({e.counterparty})")
+    ctx.out(f"  category      {e.category.value}")
+    ctx.out(f"  happened      {e.date.isoformat()}")
+    public = format_published(e.published)
+    ctx.out(f"  public        {public}{' (announced in advance)' if e.scheduled else ''}"
+            + (f"; {e.published_note}" if e.published_note else ""))
+    if e.magnitude_usd is not None:
+        ctx.out(f"  amount        about {e.magnitude_usd:,f} USD")
+    if e.resolved is None:
+        ctx.out("  resolved      not resolved")
+    else:
+        note = f": {e.resolved.note}" if e.resolved.note else ""
+        ctx.out(f"  resolved      {e.resolved.date.isoformat()}{note}")
+    ctx.out(f"  summary       {e.summary}")
+    for i, url in enumerate(e.sources):
+        ctx.out(f"  {'sources' if i == 0 else '':<12}  {url}")
     return 0
 
 
