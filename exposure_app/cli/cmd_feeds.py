@@ -31,6 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ])
 
 
+def why_not_read(url: str, error: str | None) -> str | None:
+    """A failed read's reason without the feed's address in front (the line names it)."""
+    return error.removeprefix(f"{url}: ") if error else error
+
+
 def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     with user_errors(ValueError, prefix="feed not added: "):
@@ -57,9 +62,14 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     ctx.out(f"News feeds are {'on' if ctx.settings.news_feeds_enabled else 'off'}.")
     for row in rows:
-        when = row["last_read"] or "never read"
-        stale = f"  STALE: {row['error']}" if row["error"] else ""
-        ctx.out(terminal_safe(f"{row['url']}  (last read: {when}){stale}"))
+        problem = why_not_read(row["url"], row["error"])
+        if row["last_read"] is None:
+            state = f"not read yet: {problem}" if problem else "not read yet"
+        else:
+            state = f"last read {row['last_read']}"
+            if problem:   # its last good entries are kept
+                state += f"; STALE, the last try failed: {problem}"
+        ctx.out(terminal_safe(f"{row['url']}  ({state})"))
     if not rows:
         ctx.out("No feeds. Add one with `feeds add URL`.")
     return 0
@@ -85,7 +95,8 @@ def poll_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
                                    f"{p.added} new suggestion(s), {p.merged} merged"
                                    + (f", {p.unreadable} unreadable" if p.unreadable else "")))
         else:
-            ctx.warn(terminal_safe(f"{p.url}: not read, kept as it was ({p.error})"))
+            ctx.warn(terminal_safe(f"{p.url}: not read, kept as it was "
+                                   f"({why_not_read(p.url, p.error)})"))
     if not polls:
         ctx.warn("no feeds: add one with `feeds add URL`")
     return 0 if all(p.ok for p in polls) else 1

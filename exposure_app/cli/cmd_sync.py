@@ -144,6 +144,7 @@ def sync_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _read_news_feeds(ctx: CliContext) -> None:
     """After a sync, the news feeds are read too, when the user enabled them."""
+    from exposure_app.cli.cmd_feeds import why_not_read
     from exposure_app.services import news_feeds
 
     if not (ctx.settings.news_feeds_enabled and news_feeds.feed_urls(ctx.settings)):
@@ -155,4 +156,5 @@ def _read_news_feeds(ctx: CliContext) -> None:
         return
     for poll in polls:
         ctx.warn(f"news feed {poll.url}: " + (f"{poll.added} new suggestion(s)" if poll.ok
-                                               else f"not read, kept as it was ({poll.error})"))
+                                               else "not read, kept as it was "
+                                               f"({why_not_read(poll.url, poll.error)})"))
