@@ -141,6 +141,9 @@ class CustodianSection:
     withdrawals_blocked: str = ""
     """Why withdrawals there cannot be expected to work (an unresolved halt or
     insolvency, or the custodian is defunct); empty when nothing is known."""
+    read_from_exchange: bool = False
+    """Some of the holdings come from an exchange account, so withdrawal networks are read
+    from the exchange; False when every account there is recorded by hand."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,6 +390,7 @@ def build_plan(
             assets=tuple(assets), affiliated=tuple(affiliated),
             withdrawal_info_note=notes.get(cp, ""),
             withdrawals_blocked=(withdrawals_blocked or {}).get(cp, ""),
+            read_from_exchange=bool(exchanges.get(cp)),
         ))
     sections.sort(key=lambda s: (-_level_rank(s.level), -s.value, s.counterparty))
     return ChecklistPlan(

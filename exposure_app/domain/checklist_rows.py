@@ -84,8 +84,10 @@ def flatten(plan: ChecklistPlan) -> list[ChecklistRow]:
         for a in section.assets:
             if a.networks:
                 networks = "; ".join(o.describe() for o in a.networks)
-            else:
+            elif section.read_from_exchange:
                 networks = "unknown (the exchange did not say)"
+            else:   # nobody was asked: say where to look, as the section's note does
+                networks = "unknown (recorded by hand: check on the custodian's site)"
             memo = {
                 Memo.REQUIRED: f"required: {a.memo_label}",
                 Memo.LIKELY: f"likely: {a.memo_label}",
