@@ -1,0 +1,78 @@
+"""What a new user meets on a first walk through the CLI: events they can look up by the id
+the listing shows, feed states that say only what happened, and withdrawal networks of a
+hand-recorded custodian that do not blame an exchange nobody asked."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from exposure_app.cli.main import run_cli
+
+pytestmark = pytest.mark.cli_in_process
+
+
+@pytest.fixture
+def cli(data_dir, monkeypatch):
+    def call(*args: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+        code = run_cli(["--data-dir", str(data_dir), *args], stdout=out, stderr=err)
+        return code, out.getvalue(), err.getvalue()
+    return call
+
+
+def test_every_listed_event_can_be_shown_by_the_id_the_listing_gives(cli):
+    code, out, _ = cli("events", "list", "--counterparty", "ftx")
+    assert code == 0
+    header, *lines = out.splitlines()
+    assert header.split() == ["DATE", "COUNTERPARTY", "CATEGORY", "TITLE", "ID"]
+    # the columns line up, even for the longest category ("withdrawal_friction")
+    assert any("withdrawal_friction" in line for line in lines)
+    for column in ("CATEGORY", "TITLE", "ID"):
+        at = header.index(column)
+        assert all(line[at - 1] == " " and line[at] != " " for line in lines), column
+    ids = [line[header.index("ID"):] for line in lines]
+    assert "2022-11-08-ftx-withdrawal-halt" in ids
+
+    code, out, err = cli("events", "show", "2022-11-08-ftx-withdrawal-halt")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "FTX stops processing withdrawals"
+    assert "counterparty  FTX (ftx)" in out and "happened      2022-11-08" in out
+    assert "sources       https://" in out and "summary       " in out
+
+    code, out, err = cli("events", "show", "2022-11-08-ftx-nothing")
+    assert code == 1 and out == ""
+    assert err.strip() == ("error: no event with the id '2022-11-08-ftx-nothing'; the ids are "
+                           "in the ID column of 'events list'")
+
+
+def test_the_feed_list_says_a_feed_was_never_read_once_and_names_it_once(cli, data_dir):
+    from exposure_app.services.suggestions import repository
+    from exposure_app.storage.store import ProfileStore
+
+    url = "https://news.example.org/feed.xml"
+    assert cli("feeds", "add", url)[0] == 0
+    code, out, _ = cli("feeds", "list")
+    assert code == 0 and f"{url}  (not read yet)" in out.splitlines()
+    assert "never read" not in out
+
+    store = ProfileStore.open(data_dir)
+    try:
+        repository(store).record_poll(url, entries=(), error=f"{url}: not an RSS or Atom feed")
+    finally:
+        store.close()
+    code, out, _ = cli("feeds", "list")
+    line = next(line for line in out.splitlines() if line.startswith(url))
+    assert line == f"{url}  (not read yet: not an RSS or Atom feed)"    # no STALE: nothing kept
+
+
+def test_a_hand_recorded_custodian_does_not_blame_an_exchange_for_unknown_networks(cli):
+    assert cli("accounts", "add-manual", "Broker", "--new-custodian", "My Broker")[0] == 0
+    assert cli("holdings", "set", "Broker", "USDT", "100", "--price", "1")[0] == 0
+    code, out, _ = cli("checklist")
+    assert code == 0
+    assert "the exchange did not say" not in out
+    assert "networks: unknown (recorded by hand: check on the custodian's site)" in out
