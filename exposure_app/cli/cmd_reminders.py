@@ -102,7 +102,7 @@ def set_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     with user_errors(ReminderError):
         cp = set_interval(ctx.store, ctx.counterparty(args.counterparty), days)
     what = "the default interval" if days is None else ("off" if days == 0 else f"every {days} days")
-    ctx.warn(f"{cp}: withdrawal-test reminder {what}.")
+    ctx.warn(f"{ctx.store.risk.directory().name(cp)}: withdrawal-test reminder {what}.")
     return 0
 
 
@@ -117,7 +117,8 @@ def record_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
                        "result": test.result, "event_id": test.event_id})
     else:
         extra = f"; added event {test.event_id}" if test.event_id else ""
-        ctx.warn(f"Recorded a {test.result} test withdrawal at {test.counterparty}{extra}.")
+        name = ctx.store.risk.directory().name(test.counterparty)   # as 'reminders list' names it
+        ctx.warn(f"Recorded a {test.result} test withdrawal at {name}{extra}.")
     return 0
 
 

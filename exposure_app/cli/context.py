@@ -175,7 +175,8 @@ class CliContext:
         return account
 
     def counterparty(self, name: str, *, what: str = "custodian") -> str:
-        """The canonical id of a catalogue counterparty, or of one an account of yours uses.
+        """The canonical id of a catalogue counterparty, or of one an account of yours uses,
+        given by its id or by the name the other commands print ("Celsius Network").
 
         Anything else is refused with the closest known ids, so a typo never
         becomes a new, silently empty name.
@@ -187,6 +188,11 @@ class CliContext:
         own = {a.counterparty for a in self.store.accounts.list() if a.counterparty}
         if directory.get(cp) is not None or cp in own:
             return cp
+        wanted = " ".join(name.split()).casefold()
+        by_name = {c.name.casefold(): c.id for c in directory}
+        by_name.update({directory.name(o).casefold(): o for o in sorted(own)})
+        if wanted in by_name:
+            return by_name[wanted]
         known = [c.id for c in directory] + sorted(own)
         raise UserError(unknown(what, name, known, listing="see 'counterparties list'"),
                         code="not_found")

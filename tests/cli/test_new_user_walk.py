@@ -76,3 +76,17 @@ def test_a_hand_recorded_custodian_does_not_blame_an_exchange_for_unknown_networ
     assert code == 0
     assert "the exchange did not say" not in out
     assert "networks: unknown (recorded by hand: check on the custodian's site)" in out
+
+
+def test_a_custodian_can_be_given_by_the_name_the_commands_print_and_is_named_back(cli):
+    assert cli("accounts", "add-manual", "Broker", "--new-custodian", "My Broker")[0] == 0
+    assert cli("accounts", "add-manual", "Celsius", "--custodian", "celsius")[0] == 0
+    assert cli("holdings", "set", "Broker", "USDT", "100", "--price", "1")[0] == 0
+    code, _, err = cli("reminders", "set", "my broker", "30")     # the name, any case
+    assert (code, err.strip()) == (0, "My Broker: withdrawal-test reminder every 30 days.")
+    code, _, err = cli("reminders", "record", "my_broker", "worked")
+    assert (code, err.strip()) == (0, "Recorded a worked test withdrawal at My Broker.")
+    code, out, _ = cli("checklist", "Celsius Network")
+    assert code == 0 and out.startswith("Move to self-custody: Celsius Network ")
+    code, out, err = cli("checklist", "Celsius Networks")          # a typo is still refused
+    assert code == 1 and out == "" and "did you mean 'celsius'?" in err
