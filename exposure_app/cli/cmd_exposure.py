@@ -81,7 +81,8 @@ def exposure_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.out(f"Self-custody   {format_money(report.self_custody.value, cur)}  "
             f"({format_share(report.self_custody.share)})")
     ctx.out(f"Concentration  HHI {report.hhi:.3f} over custodians")
-    ctx.out(f"Market         {cache_age_text(ctx.store)}")
+    market = cache_age_text(ctx.store, how="run 'prices update'")
+    ctx.out(f"Market         {market}")
     if report.counterparties:
         ctx.out("\nCustodians                     direct          affiliated      share")
         for c in report.counterparties:

@@ -265,12 +265,14 @@ def price_dated_records(store: ProfileStore, now: datetime) -> int:
     return changed
 
 
-def cache_age_text(store: ProfileStore, now: datetime | None = None) -> str:
-    """``"prices as of 2026-12-02 14:05 UTC (3 h old)"``, or that none are cached."""
+def cache_age_text(store: ProfileStore, now: datetime | None = None, *, how: str = "") -> str:
+    """``"prices as of 2026-12-02 14:05 UTC (3 h old)"``, or that none are cached yet, then
+    ``how`` to get some when given (each front end names its own command: the CLI's
+    ``prices update``, the window's Update prices); a caller that has just tried gives none."""
     now = now or utc_now()
     newest = store.market.newest_fetch()
     if newest is None:
-        return "no market prices cached yet (run a price update)"
+        return f"no market prices cached yet ({how})" if how else "no market prices cached yet"
     return f"prices as of {newest:%Y-%m-%d %H:%M} UTC ({describe_age(newest, now)})"
 
 

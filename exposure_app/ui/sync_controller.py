@@ -184,9 +184,11 @@ class SyncController(QObject):
         if problem is None:
             self.window.banner.dismiss("prices")
             return
-        self.window.banner.show_message(
-            f"{sentence(problem)} The last good prices are kept and used: "
-            f"{cache_age_text(self.state.store)}.", "warning", key="prices", sticky=True)
+        age = cache_age_text(self.state.store)
+        kept = ("The last good prices are kept and used: " if self.state.store.market.newest_fetch()
+                else "")   # say only what is true: with nothing cached, nothing is kept
+        self.window.banner.show_message(f"{sentence(problem)} {sentence(kept + age)}", "warning",
+                                        key="prices", sticky=True)
 
     def _on_prices_refreshed(self, event) -> None:
         if self._shut_down:   # queued before the window closed: its store is gone

@@ -90,3 +90,15 @@ def test_a_custodian_can_be_given_by_the_name_the_commands_print_and_is_named_ba
     assert code == 0 and out.startswith("Move to self-custody: Celsius Network ")
     code, out, err = cli("checklist", "Celsius Networks")          # a typo is still refused
     assert code == 1 and out == "" and "did you mean 'celsius'?" in err
+
+
+def test_with_no_prices_cached_the_cli_names_its_own_command_once(cli):
+    assert cli("accounts", "add-wallet", "Ledger")[0] == 0
+    assert cli("holdings", "set", "Ledger", "BTC", "0.5")[0] == 0
+    code, out, _ = cli("exposure")
+    assert code == 0
+    assert "Market         no market prices cached yet (run 'prices update')" in out.splitlines()
+    code, out, err = cli("prices", "show", "BTC")
+    assert code == 1 and out == ""
+    assert err.strip() == ("error: no cached market price for BTC in USD (no market prices "
+                           "cached yet); run 'prices update' while online")
