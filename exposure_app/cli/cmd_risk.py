@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from exposure_app.cli.context import CliContext, user_errors
+from exposure_app.cli.context import CliContext, UsageError, user_errors
 from exposure_app.cli.options import Action, add_command
-from exposure_app.risk.backtest import to_json, to_markdown
+from exposure_app.risk.backtest import DEFAULT_END, DEFAULT_START, to_json, to_markdown
 from exposure_app.services.risk_service import catalogue_backtest
 
 
@@ -58,6 +58,11 @@ def _backtest_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def backtest_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
+    start, end = args.start or DEFAULT_START, args.end or DEFAULT_END
+    if end < start:   # name both days: one of them may be a default the user never typed
+        first = f"--from {start}" + ("" if args.start else " (the default first day)")
+        last = f"--to {end}" + ("" if args.end else " (the default last day)")
+        raise UsageError(f"{first} is after {last}: give a --from on or before the --to")
     with user_errors(ValueError):
         result = catalogue_backtest(ctx.settings, start=args.start, end=args.end,
                                     share=args.exposure, calibrated=not args.no_calibrate)

@@ -102,3 +102,13 @@ def test_with_no_prices_cached_the_cli_names_its_own_command_once(cli):
     assert code == 1 and out == ""
     assert err.strip() == ("error: no cached market price for BTC in USD (no market prices "
                            "cached yet); run 'prices update' while online")
+
+
+def test_a_backtest_start_after_its_end_is_a_usage_error_naming_the_default_day(cli):
+    code, out, err = cli("risk", "backtest", "--from", "2030-01-01")
+    assert code == 2 and out == ""
+    assert err.strip() == ("usage error: --from 2030-01-01 is after --to 2025-12-31 (the "
+                           "default last day): give a --from on or before the --to")
+    code, out, _ = cli("risk", "backtest", "--from", "2024-01-01", "--to", "2023-01-01", "--json")
+    assert code == 2
+    assert '"code": "usage"' in out and "(the default" not in out
