@@ -268,7 +268,7 @@ def price_dated_records(store: ProfileStore, now: datetime) -> int:
 def cache_age_text(store: ProfileStore, now: datetime | None = None, *, how: str = "") -> str:
     """``"prices as of 2026-12-02 14:05 UTC (3 h old)"``, or that none are cached yet, then
     ``how`` to get some when given (each front end names its own command: the CLI's
-    ``prices update``, the window's Update prices); a caller that has just tried gives none."""
+    ``prices update``, the window's Update prices action); a caller that has just tried gives none."""
     now = now or utc_now()
     newest = store.market.newest_fetch()
     if newest is None:

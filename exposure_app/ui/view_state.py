@@ -187,7 +187,7 @@ class ViewState(QObject):
             accounts=tuple(s.account for s in report.accounts),
             problems=tuple(problems),
             due_reminders=due,
-            prices_age=cache_age_text(self.store, how="Update prices in the Sync menu"),
+            prices_age=cache_age_text(self.store, how="use Update prices"),
         )
 
     def close(self) -> None:

@@ -21,7 +21,7 @@ def test_a_failed_first_price_update_does_not_claim_kept_prices(qtbot, make_wind
         set_holding(store, wallet, "BTC", Decimal("0.5"))   # follows the market: unpriced yet
     window = make_window(data_dir)
     window.show_page("overview")
-    assert "No market prices cached yet (Update prices in the Sync menu)" in \
+    assert "No market prices cached yet (use Update prices)" in \
         window.overview.net_worth.detail.text()
     assert window.sync.refresh_prices()
     qtbot.waitUntil(lambda: not window.sync.prices_running, timeout=60_000)
