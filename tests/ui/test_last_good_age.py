@@ -61,6 +61,10 @@ def test_the_accounts_page_shows_the_age_first_as_the_overview_does(qtbot, make_
 
     window.show_page("overview")
     qtbot.wait(50)
+    fresh_view = window.overview.fresh_view
+    assert fresh_view.horizontalHeader().length() <= fresh_view.viewport().width()
+    for row in range(fresh_view.model().rowCount()):            # the age is on screen here too
+        assert "3 h ago" in _shown(fresh_view, row, FreshnessModel.Columns.LAST_GOOD)
     fresh = window.overview.fresh_model
     overview_texts = {fresh.index(r, FreshnessModel.Columns.LAST_GOOD).data()
                       for r in range(fresh.rowCount())}

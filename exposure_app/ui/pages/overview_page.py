@@ -41,7 +41,12 @@ from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_row
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.card_frames import Card, StatCard, muted
 from exposure_app.ui.widgets.export_button import export_button
-from exposure_app.ui.widgets.table_columns import Selection, data_table, fit_columns
+from exposure_app.ui.widgets.table_columns import (
+    Selection,
+    WidthKeeper,
+    data_table,
+    fit_columns,
+)
 from exposure_app.ui.widgets.warning_card import WarningCard
 
 MAX_CARDS = 8
@@ -115,6 +120,11 @@ class OverviewPage(QScrollArea):
         self.fresh_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fresh_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fresh_view.horizontalHeader().setStretchLastSection(True)
+        # no sideways scrolling, so at 1024 px the columns give way (whole in their tooltips)
+        # rather than the last good data's age falling off the right edge
+        fresh = FreshnessModel.Columns
+        self.fresh_widths = WidthKeeper(self.fresh_view, stretch=fresh.DETAIL, shrinkable=(
+            fresh.ACCOUNT, fresh.KIND, fresh.STATE, fresh.LAST_GOOD))
         self.fresh_card.body.addWidget(self.fresh_view)
         left.addWidget(self.fresh_card)
         left.addStretch(1)
@@ -288,6 +298,7 @@ class OverviewPage(QScrollArea):
         self._fitted = names
         fit_columns(self.fresh_view, elided=(FreshnessModel.Columns.ACCOUNT,),
                     stretch=FreshnessModel.Columns.DETAIL)
+        self.fresh_widths.fitted()
         # every row shown: the page scrolls, so the table must not scroll inside it
         self.fresh_view.resizeRowsToContents()
         height = (self.fresh_view.horizontalHeader().sizeHint().height()

@@ -132,7 +132,9 @@ class WidthKeeper(QObject):
                   if c != self.stretch and c not in self.natural
                   and not header.isSectionHidden(c)]
         fixed = sum(header.sectionSize(c) for c in others)
-        budget = self.view.viewport().width() - fixed - MIN_STRETCH
+        # Qt does not narrow a stretched column below the default section size (seen with Qt 6)
+        least = max(MIN_STRETCH, header.defaultSectionSize())
+        budget = self.view.viewport().width() - fixed - least
         cap = shared_width(list(self.natural.values()), budget, MIN_ELIDED)
         for column, width in self.natural.items():
             if header.sectionSize(column) != min(width, cap):
