@@ -62,14 +62,15 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     ctx.out(f"News feeds are {'on' if ctx.settings.news_feeds_enabled else 'off'}.")
     for row in rows:
-        problem = why_not_read(row["url"], row["error"])
+        url = str(row["url"])
+        problem = why_not_read(url, row["error"])
         if row["last_read"] is None:
-            state = f"not read yet: {problem}" if problem else "not read yet"
+            shown = f"not read yet: {problem}" if problem else "not read yet"
         else:
-            state = f"last read {row['last_read']}"
+            shown = f"last read {row['last_read']}"
             if problem:   # its last good entries are kept
-                state += f"; STALE, the last try failed: {problem}"
-        ctx.out(terminal_safe(f"{row['url']}  ({state})"))
+                shown += f"; STALE, the last try failed: {problem}"
+        ctx.out(terminal_safe(f"{url}  ({shown})"))
     if not rows:
         ctx.out("No feeds. Add one with `feeds add URL`.")
     return 0
