@@ -35,7 +35,7 @@ from exposure_app.ui.formatting import format_share
 from exposure_app.ui.models.events_model import CATEGORY_LABELS, EventsFilter, EventsModel
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_button, icon_action, menu_button
-from exposure_app.ui.widgets.card_frames import Card, muted
+from exposure_app.ui.widgets.card_frames import Card, RichLabel, muted
 from exposure_app.ui.widgets.export_button import export_button
 from exposure_app.ui.widgets.file_prompts import path_to_read, path_to_write
 from exposure_app.ui.widgets.table_columns import data_table
@@ -140,9 +140,7 @@ class EventsPage(QWidget):
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
         lower_layout.setContentsMargins(0, 8, 0, 0)
-        self.details = QLabel("Select an event to see its summary and sources.")
-        self.details.setWordWrap(True)
-        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details = RichLabel("Select an event to see its summary and sources.")
         self.details.setOpenExternalLinks(True)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.details.setAccessibleName("Event details")

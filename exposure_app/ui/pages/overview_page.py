@@ -39,7 +39,7 @@ from exposure_app.ui.level_colours import (
 )
 from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_rows
 from exposure_app.ui.view_state import ViewData
-from exposure_app.ui.widgets.card_frames import Card, StatCard, muted
+from exposure_app.ui.widgets.card_frames import Card, RichLabel, StatCard, muted
 from exposure_app.ui.widgets.export_button import export_button
 from exposure_app.ui.widgets.table_columns import Selection, data_table, fit_columns
 from exposure_app.ui.widgets.warning_card import WarningCard
@@ -139,9 +139,7 @@ class OverviewPage(QScrollArea):
         _add_header_button(self.warnings_card, self.warnings_export_button)
 
         self.reminders_card = Card("Withdrawal tests due")
-        self.reminders_text = QLabel()
-        self.reminders_text.setWordWrap(True)
-        self.reminders_text.setTextFormat(Qt.TextFormat.RichText)
+        self.reminders_text = RichLabel()
         self.reminders_text.setAccessibleName("Withdrawal tests due")
         self.record_test_button = QPushButton("Record a test withdrawal…")
         self.record_test_button.setAccessibleName("Record a test withdrawal")

@@ -5,7 +5,7 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 
@@ -38,6 +38,28 @@ def muted(text: str = "") -> QLabel:
     label.setForegroundRole(label.foregroundRole())
     label.setStyleSheet("color: palette(placeholder-text);")
     return label
+
+
+class RichLabel(QLabel):
+    """A rich-text label whose ``palette(…)`` colours follow a light/dark switch.
+
+    Qt resolves a ``palette(placeholder-text)`` inside rich text once, when it
+    parses the text, and ``setText`` with the same text does not parse it again:
+    a muted line drawn for the light theme stayed dark grey on the dark one
+    (hard to read). On a palette change this label parses its text again.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and "palette(" in self.text():
+            text = self.text()
+            self.setText("")
+            self.setText(text)
 
 
 class Card(QFrame):

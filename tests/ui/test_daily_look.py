@@ -1,0 +1,43 @@
+"""What a user sees in daily use at 1024x640 and after a light/dark switch: muted lines
+that stay readable, buttons and dialogs that fit, dates written one way."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _drawn(label):
+    from PySide6.QtWidgets import QLabel
+
+    fresh = QLabel()
+    fresh.setTextFormat(label.textFormat())
+    fresh.setWordWrap(label.wordWrap())
+    fresh.setText(label.text())
+    fresh.setFixedSize(label.size())
+    fresh.setParent(label.parentWidget())
+    fresh.show()
+    try:
+        return fresh.grab().toImage()
+    finally:
+        fresh.deleteLater()
+
+
+def test_the_events_muted_line_takes_the_dark_palette_after_a_theme_switch(qtbot, make_window,
+                                                                            data_dir):
+    from exposure_app.ui.theme_mode import apply_theme
+
+    window = make_window(data_dir)
+    try:
+        apply_theme("light")
+        window.show_page("events")
+        page = window.events
+        page.view.selectRow(0)
+        qtbot.wait(20)
+        details = page.details
+        assert "palette(placeholder-text)" in details.text()
+        apply_theme("dark")
+        qtbot.wait(20)
+        # drawn as a label parsed under the dark palette is: not the light grey on dark grey
+        assert details.grab().toImage() == _drawn(details)
+    finally:
+        apply_theme("system")
