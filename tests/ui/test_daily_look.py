@@ -3,8 +3,6 @@ that stay readable, buttons and dialogs that fit, dates written one way."""
 
 from __future__ import annotations
 
-import pytest
-
 
 def _drawn(label):
     from PySide6.QtWidgets import QLabel
@@ -41,3 +39,20 @@ def test_the_events_muted_line_takes_the_dark_palette_after_a_theme_switch(qtbot
         assert details.grab().toImage() == _drawn(details)
     finally:
         apply_theme("system")
+
+
+def test_the_checklist_bar_fits_1024_px(qtbot, make_window, data_dir):
+    from PySide6.QtWidgets import QAbstractButton, QComboBox
+
+    window = make_window(data_dir)
+    window.resize(1024, 640)
+    window.show_page("checklist")
+    qtbot.wait(50)
+    page = window.page("checklist")
+    bar = [w for w in [*page.findChildren(QAbstractButton), *page.findChildren(QComboBox)]
+           if w.isVisibleTo(page) and w.parent() is page
+           and w.geometry().top() < page.summary.geometry().top()]
+    assert len(bar) >= 4
+    for widget in bar:
+        assert widget.width() >= widget.sizeHint().width(), widget.accessibleName()
+        assert widget.geometry().right() <= page.width()
