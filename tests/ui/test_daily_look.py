@@ -56,3 +56,20 @@ def test_the_checklist_bar_fits_1024_px(qtbot, make_window, data_dir):
     for widget in bar:
         assert widget.width() >= widget.sizeHint().width(), widget.accessibleName()
         assert widget.geometry().right() <= page.width()
+
+
+def test_the_add_and_record_dialogs_fit_a_1024_by_640_screen(qtbot, make_window, data_dir):
+    window = make_window(data_dir)
+    window.resize(1024, 640)
+    accounts = window.accounts
+    dialogs = {"add exchange": accounts.add_exchange, "add address": accounts.add_address,
+               "add wallet": accounts.add_manual, "import CSV": accounts.import_csv,
+               "export": window.open_export, "add event": window.events.add_event,
+               "record a test": window.page("checklist").record_test}
+    for name, open_dialog in dialogs.items():
+        dialog = open_dialog()
+        qtbot.waitExposed(dialog)
+        try:
+            assert dialog.width() <= 1000 and dialog.height() <= 600, (name, dialog.size())
+        finally:
+            dialog.reject()

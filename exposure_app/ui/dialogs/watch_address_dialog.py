@@ -58,10 +58,12 @@ class WatchAddressDialog(FormDialog):
         super().__init__("Add watch-only address", parent)
         self.store = store
         self.account: Account | None = None
-        self.body.addWidget(QLabel(
+        intro = QLabel(
             "Watch a wallet you control by its address or its account's extended public key "
             "(xpub, ypub or zpub). Exposure only reads balances; it never needs a private key "
-            "or recovery words, and refuses them."))
+            "or recovery words, and refuses them.")
+        intro.setWordWrap(True)   # on one line it made the dialog wider than a 1024 px screen
+        self.body.addWidget(intro)
         self.name_edit = QLineEdit(self)
         self.name_edit.setPlaceholderText("e.g. Hardware wallet BTC")
         self.chain_combo = QComboBox(self)
