@@ -58,7 +58,12 @@ def test_the_checklist_bar_fits_1024_px(qtbot, make_window, data_dir):
         assert widget.geometry().right() <= page.width()
 
 
-def test_the_add_and_record_dialogs_fit_a_1024_by_640_screen(qtbot, make_window, data_dir):
+def test_the_add_and_record_dialogs_fit_a_1024_by_640_screen_and_write_dates_in_iso(
+        qtbot, make_window, data_dir):
+    import re
+
+    from PySide6.QtWidgets import QDateTimeEdit
+
     window = make_window(data_dir)
     window.resize(1024, 640)
     accounts = window.accounts
@@ -71,5 +76,8 @@ def test_the_add_and_record_dialogs_fit_a_1024_by_640_screen(qtbot, make_window,
         qtbot.waitExposed(dialog)
         try:
             assert dialog.width() <= 1000 and dialog.height() <= 600, (name, dialog.size())
+            for field in dialog.findChildren(QDateTimeEdit):   # QDateEdit is one too
+                assert re.fullmatch(r"\d{4}-\d\d-\d\d( \d\d:\d\d)?", field.text()), \
+                    (name, field.text())
         finally:
             dialog.reject()

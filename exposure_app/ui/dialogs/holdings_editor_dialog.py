@@ -38,7 +38,7 @@ from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.manual_holdings import ManualHoldingError, remove_holding, set_holding
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.dialogs.form_dialog import Buttons, FormDialog
-from exposure_app.ui.formatting import format_amount, format_money, utc_datetime
+from exposure_app.ui.formatting import DATE_TIME_EDIT_FORMAT, format_amount, format_money, utc_datetime
 from exposure_app.ui.models import RIGHT
 
 
@@ -69,7 +69,7 @@ class HoldingsEditorDialog(FormDialog):
         self.value = QLineEdit()
         self.value.setPlaceholderText(f"optional total, in {currency} (instead of a price)")
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when.setDisplayFormat(DATE_TIME_EDIT_FORMAT)
         self.when.setCalendarPopup(True)
         self.when.setMaximumDateTime(QDateTime.currentDateTime().addSecs(60))
         self.when.setToolTip("When the account held this amount (now, or an earlier date)")

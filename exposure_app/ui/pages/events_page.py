@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.events import CATEGORIES, Origin, RiskEvent
 from exposure_app.ui.background import BackgroundCall
-from exposure_app.ui.formatting import format_share
+from exposure_app.ui.formatting import DATE_EDIT_FORMAT, format_share
 from exposure_app.ui.models.events_model import CATEGORY_LABELS, EventsFilter, EventsModel
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_button, icon_action, menu_button
@@ -92,7 +92,7 @@ class EventsPage(QWidget):
             self.category.addItem(CATEGORY_LABELS.get(category, category), category)
         self.since = QDateEdit(EARLIEST)
         self.since.setCalendarPopup(True)
-        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.since.setDisplayFormat(DATE_EDIT_FORMAT)
         self.since.setAccessibleName("Events since")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search titles and summaries…")
