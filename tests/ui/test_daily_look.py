@@ -3,6 +3,30 @@ that stay readable, buttons and dialogs that fit, dates written one way."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
+LONG = "My very long savings account name at the family trust exchange"
+
+
+def _holdings(data_dir) -> None:
+    """A long-named custodial account and a wallet, valued, as people record them by hand."""
+    from exposure_app.domain.models import AccountKind
+    from exposure_app.services.manual_holdings import set_holding
+    from exposure_app.storage.store import ProfileStore
+
+    when = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    store = ProfileStore.open(data_dir)
+    try:
+        trust = store.accounts.add(LONG, AccountKind.MANUAL_CUSTODIAL, counterparty="kraken")
+        set_holding(store, trust, "BTC", Decimal("1.23456789"), value=Decimal("112345.67"),
+                    when=when)
+        set_holding(store, trust, "USDT", Decimal("7350"), value=Decimal("7350"), when=when)
+        wallet = store.accounts.add("Ledger hardware wallet", AccountKind.SELF_CUSTODY)
+        set_holding(store, wallet, "ETH", Decimal("4.4"), value=Decimal("10418.32"), when=when)
+    finally:
+        store.close()
+
 
 def _drawn(label):
     from PySide6.QtWidgets import QLabel
@@ -81,3 +105,53 @@ def test_the_add_and_record_dialogs_fit_a_1024_by_640_screen_and_write_dates_in_
                     (name, field.text())
         finally:
             dialog.reject()
+
+
+def test_the_holdings_table_fits_1024_px_without_a_scroll_bar_and_widens_back(
+        qtbot, make_window, data_dir):
+    from exposure_app.ui.models.holdings_model import HoldingsModel
+    from exposure_app.ui.widgets.table_columns import NARROW_FLOOR
+
+    _holdings(data_dir)
+    window = make_window(data_dir)
+    window.resize(1920, 1080)
+    window.show_page("holdings")
+    view = window.holdings.view
+    header = view.horizontalHeader()
+    columns = HoldingsModel.Columns
+    qtbot.waitUntil(lambda: view.model().rowCount() == 3)
+    roomy = {c: header.sectionSize(c) for c in HoldingsModel.ELIDED}
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: header.length() <= view.viewport().width())
+    assert view.horizontalScrollBar().maximum() == 0
+    for column in (columns.FREE, columns.LOCKED, columns.TOTAL, columns.PRICE, columns.VALUE,
+                   columns.SHARE):
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), column.header
+    for column in HoldingsModel.ELIDED:
+        # at least the floor ("Ledger ha…"), or its header and cells if they need less
+        assert header.sectionSize(column) >= min(NARROW_FLOOR, header.sectionSizeHint(column)), \
+            column.header
+    row = next(r for r in range(view.model().rowCount())
+               if view.model().index(r, columns.ACCOUNT).data() == LONG)
+    assert view.model().index(row, columns.ACCOUNT).data(3) == LONG     # tooltip: full name
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: {c: header.sectionSize(c) for c in roomy} == roomy)
+
+
+def test_the_filter_fields_show_their_whole_hint_at_1024_px(qtbot, make_window, data_dir):
+    from PySide6.QtWidgets import QLineEdit
+
+    _holdings(data_dir)
+    window = make_window(data_dir)
+    window.resize(1024, 640)
+    for key in ("holdings", "events"):
+        window.show_page(key)
+        qtbot.wait(20)
+        page = window.page(key)
+        assert window.stack.currentWidget().isAncestorOf(page) or window.stack.currentWidget() is page
+        fields = [f for f in page.findChildren(QLineEdit)
+                  if f.isVisibleTo(page) and f.placeholderText() and f.parent() is page]
+        assert fields, key
+        for field in fields:
+            needed = field.fontMetrics().horizontalAdvance(field.placeholderText())
+            assert field.width() >= needed + 12, (key, field.placeholderText(), field.width())

@@ -11,14 +11,22 @@ sizes every column to its content *and* its header, caps the text columns
 listed in ``elided`` (their cells end in "…"; the models give the full text
 as the tooltip) and leaves the caller's stretch column to take what is left.
 
+Widths that fit a wide window can still overflow a narrow one (the Holdings
+table at 1024 px put Value and Share past a horizontal scroll bar).
+:class:`NarrowFit` keeps such a table inside its viewport while it is narrow:
+columns first give back the padding beyond their header and content, then
+the elided text columns shrink toward :data:`NARROW_FLOOR`; the numbers keep
+their room, and the widths come back when the window widens.
+
 Threading: GUI thread only.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 Selection = QAbstractItemView.SelectionMode
@@ -27,6 +35,9 @@ NAME_WIDTH = 240
 """The widest an elided text column (an account or custodian name) is sized by default."""
 
 PADDING = 16
+
+NARROW_FLOOR = 80
+"""The narrowest :class:`NarrowFit` makes an elided text column ("Ledger ha…")."""
 
 
 def data_table(model: QAbstractItemModel, name: str, *, sort_by: int | None = None,
@@ -73,3 +84,78 @@ def fit_columns(view: QTableView, *, elided: Iterable[int] = (), max_width: int 
         header.resizeSection(column, width)
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+class NarrowFit(QObject):
+    """Fits ``view``'s columns into its viewport when it is narrower than their widths.
+
+    Call :meth:`remember` after sizing the columns (:func:`fit_columns`): those
+    are the widths the table has whenever there is room. A column the user
+    resizes (or a restored header) becomes its new width with room. Owned by
+    ``view``; GUI thread only.
+    """
+
+    def __init__(self, view: QTableView, *, elided: Iterable[int],
+                 floor: int = NARROW_FLOOR) -> None:
+        super().__init__(view)
+        self.view = view
+        self.elided = tuple(elided)
+        self.floor = floor
+        self.roomy: dict[int, int] = {}      # column -> width when there is room
+        self.tight: dict[int, int] = {}      # column -> width it keeps when narrow
+        self._fitting = False
+        view.viewport().installEventFilter(self)
+        view.horizontalHeader().sectionResized.connect(self._resized_by_hand)
+
+    def remember(self) -> None:
+        """Take the columns' present widths as their widths with room, then fit."""
+        header = self.view.horizontalHeader()
+        self.roomy, self.tight = {}, {}
+        for column in range(header.count()):
+            if header.isSectionHidden(column):
+                continue
+            width = header.sectionSize(column)
+            self.roomy[column] = width
+            tight = max(header.sectionSizeHint(column), self.view.sizeHintForColumn(column) + 4)
+            if column in self.elided:
+                tight = min(tight, self.floor)
+            self.tight[column] = min(width, tight)
+        self.fit()
+
+    def _resized_by_hand(self, column: int, _old: int, new: int) -> None:
+        if not self._fitting and column in self.roomy:
+            self.roomy[column] = new
+            self.tight[column] = min(self.tight[column], new)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.roomy:
+            self.fit()
+        return False
+
+    def widths(self, available: int) -> dict[int, int]:
+        """Each column's width in ``available`` pixels (the widths with room if they fit)."""
+        widths = dict(self.roomy)
+        excess = sum(widths.values()) - available
+        # first every column's padding, then the elided columns down to the floor
+        for columns in ([c for c in widths if c not in self.elided],
+                        [c for c in widths if c in self.elided]):
+            spare = {c: widths[c] - self.tight[c] for c in columns if widths[c] > self.tight[c]}
+            total = sum(spare.values())
+            if excess <= 0 or total <= 0:
+                continue
+            share = min(1.0, excess / total)
+            for column, room in spare.items():
+                cut = min(room, math.ceil(room * share))
+                widths[column] -= cut
+                excess -= cut
+        return widths
+
+    def fit(self) -> None:
+        header = self.view.horizontalHeader()
+        self._fitting = True
+        try:
+            for column, width in self.widths(self.view.viewport().width()).items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
