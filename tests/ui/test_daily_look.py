@@ -155,3 +155,22 @@ def test_the_filter_fields_show_their_whole_hint_at_1024_px(qtbot, make_window, 
         for field in fields:
             needed = field.fontMetrics().horizontalAdvance(field.placeholderText())
             assert field.width() >= needed + 12, (key, field.placeholderText(), field.width())
+
+
+def test_a_long_event_summary_can_be_read_whole_at_1024_px(qtbot, make_window, data_dir):
+    window = make_window(data_dir)
+    window.resize(1024, 640)
+    window.show_page("events")
+    page = window.events
+    model = page.view.model()
+    for row in range(model.rowCount()):     # an event with a long summary and sources
+        page.view.selectRow(row)
+        qtbot.wait(1)
+        if len(page.details.text()) > 900:
+            break
+    qtbot.wait(50)
+    details = page.details
+    assert len(details.text()) > 900
+    # all of it is on screen, or the pane scrolls to it: never cut off
+    assert details.height() >= details.heightForWidth(details.width()), \
+        (details.height(), details.heightForWidth(details.width()))

@@ -161,8 +161,13 @@ class EventsPage(QWidget):
         self.suggestions.changed.connect(self._after_change)
         self.suggestions.message.connect(self.message)
         self.suggestions.install_on(self)
-        # the table first: at 1024x640 the details and the suggestions took all but four rows
-        self.splitter = TableSplitter(self.view, lower, scrolled(self.suggestions))
+        # the table first: at 1024x640 the details and the suggestions took all but four rows;
+        # the details scroll, so a long summary is never cut off where the pane ends (and keep
+        # room for the event's title, its date and two lines of its summary)
+        details_pane = scrolled(lower)
+        details_pane.setMinimumHeight(lower.minimumSizeHint().height()
+                                      + 3 * self.details.fontMetrics().lineSpacing())
+        self.splitter = TableSplitter(self.view, details_pane, scrolled(self.suggestions))
         layout.addWidget(self.splitter, 1)
         self.count = muted()
         layout.addWidget(self.count)
