@@ -174,3 +174,40 @@ def test_a_long_event_summary_can_be_read_whole_at_1024_px(qtbot, make_window, d
     # all of it is on screen, or the pane scrolls to it: never cut off
     assert details.height() >= details.heightForWidth(details.width()), \
         (details.height(), details.heightForWidth(details.width()))
+
+
+def test_enter_in_the_add_exchange_and_replace_key_dialogs_never_means_cancel(
+        qtbot, make_window, data_dir):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+    from exposure_app.ui.dialogs.replace_key_dialog import ReplaceKeyDialog
+
+    window = make_window(data_dir)
+    dialog = window.accounts.add_exchange()
+    qtbot.waitExposed(dialog)
+    try:
+        defaults = [b.text() for b in dialog.findChildren(QPushButton) if b.isDefault()]
+        assert defaults == ["Save"]
+        dialog.name.setFocus()
+        qtbot.keyClicks(dialog.name, "Binance main")
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)   # Save is off: no exchange yet
+        assert dialog.isVisible() and dialog.name.text() == "Binance main"
+        cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        assert not cancel.autoDefault()
+    finally:
+        dialog.reject()
+
+    from exposure_app.domain.models import AccountKind
+    account = window.state.store.accounts.add("Kraken", AccountKind.EXCHANGE_API,
+                                             counterparty="kraken", exchange_id="kraken")
+    replace = ReplaceKeyDialog(window.state.store, account, window.accounts.secret_store, window)
+    replace.open()
+    qtbot.waitExposed(replace)
+    try:
+        assert [b.text() for b in replace.findChildren(QPushButton) if b.isDefault()] == \
+            ["Test and replace"]
+        qtbot.keyClick(replace, Qt.Key.Key_Return)
+        assert replace.isVisible()
+    finally:
+        replace.reject()

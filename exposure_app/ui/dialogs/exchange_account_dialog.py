@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from exposure_app.domain.models import Account
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
+from exposure_app.ui.dialogs.form_dialog import enter_presses
 from exposure_app.ui.dialogs.key_check_dialog import KeyCheckDialog
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
 from exposure_app.ui.widgets.credential_fields import CredentialFields
@@ -150,7 +151,6 @@ class ExchangeAccountDialog(KeyCheckDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.test_button = QPushButton("Test key")
         self.save_button = QPushButton("Save")
-        self.save_button.setDefault(True)
         self.save_anyway_button = QPushButton("Save anyway")
         self.save_anyway_button.setToolTip("Save the account although its key test failed; "
                                            "it will be synced later")
@@ -164,6 +164,7 @@ class ExchangeAccountDialog(KeyCheckDialog):
         self.save_anyway_button.clicked.connect(self.save_anyway)
         right.addWidget(self.buttons)
         outer.addLayout(right, 1)
+        enter_presses(self.save_button, self.buttons)
         self.exchange_id: str | None = None
         self._set_busy(False)
         self.search.textChanged.connect(self.ids_proxy.setFilterFixedString)

@@ -16,12 +16,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from exposure_app.ui.widgets.card_frames import error_label
 
 Buttons = QDialogButtonBox.StandardButton
 SAVE_CANCEL = Buttons.Save | Buttons.Cancel
+
+
+def enter_presses(button: QPushButton, box: QDialogButtonBox) -> None:
+    """Make ``button`` the one Enter presses in ``box``'s dialog, and no other button.
+
+    Call it once ``box`` is in the dialog: a button made default before it has a
+    dialog is forgotten, and on showing, the dialog made its first auto-default
+    button the default, Cancel, so Enter in a field closed the dialog and lost
+    what was typed. While ``button`` is disabled, Enter does nothing.
+    """
+    for other in box.buttons():
+        if isinstance(other, QPushButton):
+            other.setAutoDefault(other is button)
+    button.setDefault(True)
 
 
 class FormDialog(QDialog):
