@@ -211,3 +211,22 @@ def test_enter_in_the_add_exchange_and_replace_key_dialogs_never_means_cancel(
         assert replace.isVisible()
     finally:
         replace.reject()
+
+
+def test_the_connection_and_key_dialogs_name_the_account_not_the_library_id(qtbot, store,
+                                                                             secret_store):
+    from PySide6.QtWidgets import QLabel
+
+    from exposure_app.domain.models import AccountKind
+    from exposure_app.ui.dialogs.connection_dialog import ConnectionDialog
+    from exposure_app.ui.dialogs.replace_key_dialog import ReplaceKeyDialog
+
+    account = store.accounts.add("Kraken <main>", AccountKind.EXCHANGE_API,
+                                 counterparty="kraken", exchange_id="kraken")
+    for dialog in (ConnectionDialog(store, account, secret_store=secret_store),
+                   ReplaceKeyDialog(store, account, secret_store)):
+        qtbot.addWidget(dialog)
+        texts = [label.text() for label in dialog.findChildren(QLabel)]
+        assert any(t.startswith("Kraken <main>: ") for t in texts), texts
+        assert not any(t.startswith("kraken:") for t in texts), texts
+        dialog.reject()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QPushButton, QVBoxLayout, QWidget
 
 from exposure_app.domain.models import Account
@@ -49,10 +49,12 @@ class ReplaceKeyDialog(KeyCheckDialog):
         self.setWindowTitle(f"Replace the API key of {account.name}")
         self.resize(520, 300)
         layout = QVBoxLayout(self)
-        layout.addWidget(muted(
-            f"{account.exchange_id}: enter the new key. It is tested with this account's "
+        note = muted(
+            f"{account.name}: enter the new key. It is tested with this account's "
             "connection options, then replaces the old key in your system keyring. The "
-            "account's history stays. Use a read-only key."))
+            "account's history stays. Use a read-only key.")
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(note)
         self.form = QFormLayout()
         layout.addLayout(self.form)
         self.fields = CredentialFields(self.form)
