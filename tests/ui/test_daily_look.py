@@ -230,3 +230,17 @@ def test_the_connection_and_key_dialogs_name_the_account_not_the_library_id(qtbo
         assert any(t.startswith("Kraken <main>: ") for t in texts), texts
         assert not any(t.startswith("kraken:") for t in texts), texts
         dialog.reject()
+
+
+def test_every_event_category_has_a_label_in_the_table_the_filter_and_the_dialog(qtbot, store):
+    from exposure_app.risk.events import Category
+    from exposure_app.ui.dialogs.event_dialog import EventDialog
+    from exposure_app.ui.models.events_model import CATEGORY_LABELS
+
+    for category in Category:
+        label = CATEGORY_LABELS[category.value]
+        assert "_" not in label and label[0].isupper(), label
+    dialog = EventDialog(store)
+    qtbot.addWidget(dialog)
+    shown = [dialog.category.itemText(i) for i in range(dialog.category.count())]
+    assert "Key person event" in shown and not any("_" in text for text in shown), shown

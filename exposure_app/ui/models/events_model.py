@@ -9,6 +9,7 @@ from datetime import date
 
 from PySide6.QtGui import QBrush, QColor
 
+from exposure_app.risk.categories import WORDS
 from exposure_app.risk.events import RiskEvent
 from exposure_app.ui.formatting import format_compact_money
 from exposure_app.ui.models.table_model import (
@@ -19,11 +20,9 @@ from exposure_app.ui.models.table_model import (
     number_column,
 )
 
-CATEGORY_LABELS = {
-    "insolvency": "Insolvency", "withdrawal_halt": "Withdrawal halt", "hack": "Hack",
-    "outflow_surge": "Outflow surge", "reserve_concern": "Reserve concern",
-    "regulatory": "Regulatory", "depeg": "Depeg",
-}
+CATEGORY_LABELS = {c.value: words[:1].upper() + words[1:] for c, words in WORDS.items()}
+"""Each category as the tables and filters name it: the words the warnings use, from the
+one category table (a hand list here lacked six, shown as "key_person")."""
 ORIGIN_LABELS = {"shipped": "History", "user": "Yours", "feed": "Feed", "derived": "Signal"}
 
 
