@@ -244,3 +244,27 @@ def test_every_event_category_has_a_label_in_the_table_the_filter_and_the_dialog
     qtbot.addWidget(dialog)
     shown = [dialog.category.itemText(i) for i in range(dialog.category.count())]
     assert "Key person event" in shown and not any("_" in text for text in shown), shown
+
+
+def test_the_checklist_before_any_holding_says_why_nothing_is_there(qtbot, make_window,
+                                                                     data_dir):
+    window = make_window(data_dir)
+    window.resize(1024, 640)
+    window.show_page("checklist")
+    page = window.page("checklist")
+    qtbot.wait(50)
+    reminders = page.reminders
+    assert "no custodian holds anything" in reminders.reminder_label.text()
+    assert not reminders.interval_row.isVisible()        # no empty list set to "off"
+    assert not reminders.test_button.isEnabled()
+    # the empty plan's headers are whole, with no scroll bar under an empty table
+    header = page.table.horizontalHeader()
+    for column in range(page.model.columnCount()):
+        assert header.sectionSize(column) >= header.sectionSizeHint(column)
+    assert page.table.horizontalScrollBar().maximum() == 0
+
+    _holdings(data_dir)
+    window.state.refresh_now()
+    page.show_data(window.state.data)
+    assert reminders.interval_row.isVisible() and reminders.test_button.isEnabled()
+    assert "no custodian holds anything" not in reminders.reminder_label.text()

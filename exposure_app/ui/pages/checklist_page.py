@@ -135,6 +135,7 @@ class ChecklistPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        self.table.resizeColumnsToContents()   # before a plan: each column as wide as its header
         layout.addWidget(self.table, 1)
 
         self.reminders = WithdrawalTestReminders(state, self)
