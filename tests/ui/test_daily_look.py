@@ -268,3 +268,16 @@ def test_the_checklist_before_any_holding_says_why_nothing_is_there(qtbot, make_
     page.show_data(window.state.data)
     assert reminders.interval_row.isVisible() and reminders.test_button.isEnabled()
     assert "no custodian holds anything" not in reminders.reminder_label.text()
+
+
+def test_tab_leaves_the_event_dialog_text_boxes_instead_of_typing_a_tab(qtbot, store):
+    from PySide6.QtCore import Qt
+
+    from exposure_app.ui.dialogs.event_dialog import EventDialog
+
+    dialog = EventDialog(store)
+    qtbot.addWidget(dialog)
+    for box in (dialog.summary, dialog.sources):
+        qtbot.keyClicks(box, "words")
+        qtbot.keyClick(box, Qt.Key.Key_Tab)
+        assert box.toPlainText() == "words"

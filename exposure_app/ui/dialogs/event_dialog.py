@@ -58,6 +58,8 @@ class EventDialog(FormDialog):
         self.sources = QPlainTextEdit()
         self.sources.setPlaceholderText("One source URL per line (https://…)")
         self.sources.setMaximumHeight(70)
+        for text in (self.summary, self.sources):
+            text.setTabChangesFocus(True)   # Tab moves on, as in every other field
         self.magnitude = QLineEdit()
         self.magnitude.setPlaceholderText("optional, USD")
         self.published = QLineEdit()
