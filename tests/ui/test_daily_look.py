@@ -195,6 +195,7 @@ def test_enter_in_the_add_exchange_and_replace_key_dialogs_never_means_cancel(
         assert dialog.isVisible() and dialog.name.text() == "Binance main"
         cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         assert not cancel.autoDefault()
+        assert not dialog.save_anyway_button.isVisible()     # only after a failed key test
     finally:
         dialog.reject()
 

@@ -154,10 +154,11 @@ class ExchangeAccountDialog(KeyCheckDialog):
         self.save_anyway_button = QPushButton("Save anyway")
         self.save_anyway_button.setToolTip("Save the account although its key test failed; "
                                            "it will be synced later")
-        self.save_anyway_button.setVisible(False)
         self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.save_anyway_button, QDialogButtonBox.ButtonRole.ActionRole)
+        # shown after a failed key test only (hidden after adding: adding shows a button)
+        self.save_anyway_button.setVisible(False)
         self.buttons.rejected.connect(self.reject)
         self.test_button.clicked.connect(lambda: self.test_key())
         self.save_button.clicked.connect(self.save)
