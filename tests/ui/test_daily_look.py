@@ -65,21 +65,22 @@ def test_the_events_muted_line_takes_the_dark_palette_after_a_theme_switch(qtbot
         apply_theme("system")
 
 
-def test_the_checklist_bar_fits_1024_px(qtbot, make_window, data_dir):
+def test_the_checklist_and_accounts_bars_fit_1024_px(qtbot, make_window, data_dir):
     from PySide6.QtWidgets import QAbstractButton, QComboBox
 
     window = make_window(data_dir)
     window.resize(1024, 640)
-    window.show_page("checklist")
-    qtbot.wait(50)
-    page = window.page("checklist")
-    bar = [w for w in [*page.findChildren(QAbstractButton), *page.findChildren(QComboBox)]
-           if w.isVisibleTo(page) and w.parent() is page
-           and w.geometry().top() < page.summary.geometry().top()]
-    assert len(bar) >= 4
-    for widget in bar:
-        assert widget.width() >= widget.sizeHint().width(), widget.accessibleName()
-        assert widget.geometry().right() <= page.width()
+    for key, below in (("checklist", "summary"), ("accounts", "view")):
+        window.show_page(key)
+        qtbot.wait(50)
+        page = window.page(key)
+        top = getattr(page, below).geometry().top()
+        bar = [w for w in [*page.findChildren(QAbstractButton), *page.findChildren(QComboBox)]
+               if w.isVisibleTo(page) and w.parent() is page and w.geometry().top() < top]
+        assert len(bar) >= 4, key
+        for widget in bar:
+            assert widget.width() >= widget.sizeHint().width(), (key, widget.accessibleName())
+            assert widget.geometry().right() <= page.width()
 
 
 def test_the_add_and_record_dialogs_fit_a_1024_by_640_screen_and_write_dates_in_iso(
