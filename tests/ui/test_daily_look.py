@@ -283,3 +283,18 @@ def test_tab_leaves_the_event_dialog_text_boxes_instead_of_typing_a_tab(qtbot, s
         qtbot.keyClicks(box, "words")
         qtbot.keyClick(box, Qt.Key.Key_Tab)
         assert box.toPlainText() == "words"
+
+
+def test_the_holdings_editor_says_why_its_table_is_empty(qtbot, store):
+    from exposure_app.domain.models import AccountKind
+    from exposure_app.ui.dialogs.holdings_editor_dialog import HoldingsEditorDialog
+
+    account = store.accounts.add("Paper wallet", AccountKind.SELF_CUSTODY)
+    dialog = HoldingsEditorDialog(store, account, "USD")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.table.rowCount() == 0 and dialog.empty_note.isVisible()
+    dialog.asset.setText("BTC")
+    dialog.amount.setText("0.5")
+    assert dialog.apply()
+    assert dialog.table.rowCount() == 1 and not dialog.empty_note.isVisible()
