@@ -298,3 +298,22 @@ def test_the_holdings_editor_says_why_its_table_is_empty(qtbot, store):
     dialog.amount.setText("0.5")
     assert dialog.apply()
     assert dialog.table.rowCount() == 1 and not dialog.empty_note.isVisible()
+
+
+def test_ctrl_f_goes_to_the_holdings_filter_and_the_events_search(qtbot, make_window, data_dir):
+    from PySide6.QtCore import Qt
+
+    _holdings(data_dir)
+    window = make_window(data_dir)
+    for key in ("holdings", "events"):
+        window.show_page(key)
+        page = window.page(key)
+        qtbot.waitUntil(lambda p=page: p.isVisible())
+        page.search.setText("btc")
+        view = page.view
+        view.setFocus()
+        qtbot.waitUntil(view.hasFocus)
+        qtbot.keyClick(view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(page.search.hasFocus)
+        assert page.search.selectedText() == "btc"      # typing replaces the old filter
+        assert "Ctrl+F" in page.search.toolTip()

@@ -38,6 +38,7 @@ from exposure_app.ui.widgets.action_button import action_button, icon_action, me
 from exposure_app.ui.widgets.card_frames import Card, RichLabel, muted
 from exposure_app.ui.widgets.export_button import export_button
 from exposure_app.ui.widgets.file_prompts import path_to_read, path_to_write
+from exposure_app.ui.widgets.find_shortcut import find_shortcut
 from exposure_app.ui.widgets.table_columns import data_table
 from exposure_app.ui.widgets.table_splitter import TableSplitter, scrolled
 
@@ -98,6 +99,7 @@ class EventsPage(QWidget):
         self.search.setPlaceholderText("Search titles and summaries…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search events")
+        self.find_action = find_shortcut(self, self.search)
         bar.addWidget(self.counterparty)
         bar.addWidget(self.category)
         bar.addWidget(QLabel("since"))

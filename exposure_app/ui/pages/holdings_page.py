@@ -27,6 +27,7 @@ from exposure_app.ui.models.holdings_model import HoldingsFilter, HoldingsModel,
 from exposure_app.ui.models.table_model import RowFilter
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.export_button import export_button
+from exposure_app.ui.widgets.find_shortcut import find_shortcut
 from exposure_app.ui.widgets.table_columns import NarrowFit, Selection, data_table, fit_columns
 
 ALL = "All"
@@ -57,6 +58,7 @@ class HoldingsPage(QWidget):
         self.search.setToolTip("Filter by asset, account, wallet or custodian")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Filter holdings")
+        self.find_action = find_shortcut(self, self.search)
         self.account_box = QComboBox()
         self.account_box.setAccessibleName("Account filter")
         self.counterparty_box = QComboBox()
