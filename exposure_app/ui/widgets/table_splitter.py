@@ -29,13 +29,13 @@ def table_first_sizes(total: int, below: Sequence[int], share: float = TABLE_SHA
     then they shrink in proportion, none under ``minimum`` (one for all, or each pane's own).
     A pane held up by its minimum takes its extra height from the other panes, down to
     their minimums, before it takes it from the table."""
-    floors = [minimum] * len(below) if isinstance(minimum, int) else list(minimum)
+    floors: list[int] = [minimum] * len(below) if isinstance(minimum, int) else list(minimum)
     room = min(sum(below), total - int(total * share))
     scale = room / sum(below) if sum(below) else 0.0
     heights = [max(int(h * scale), floor) for h, floor in zip(below, floors, strict=True)]
     over = sum(heights) - room
     spare = [h - floor for h, floor in zip(heights, floors, strict=True)]
-    if over > 0 and sum(spare):
+    if over > 0 and sum(spare) > 0:
         give = min(1.0, over / sum(spare))
         heights = [h - int(room_left * give) for h, room_left in zip(heights, spare, strict=True)]
     return [total - sum(heights), *heights]
