@@ -87,7 +87,7 @@ def test_the_add_and_record_dialogs_fit_a_1024_by_640_screen_and_write_dates_in_
         qtbot, make_window, data_dir):
     import re
 
-    from PySide6.QtWidgets import QDateTimeEdit
+    from PySide6.QtWidgets import QDateTimeEdit, QLineEdit
 
     window = make_window(data_dir)
     window.resize(1024, 640)
@@ -104,6 +104,12 @@ def test_the_add_and_record_dialogs_fit_a_1024_by_640_screen_and_write_dates_in_
             for field in dialog.findChildren(QDateTimeEdit):   # QDateEdit is one too
                 assert re.fullmatch(r"\d{4}-\d\d-\d\d( \d\d:\d\d)?", field.text()), \
                     (name, field.text())
+            for field in dialog.findChildren(QLineEdit):       # each hint is read whole
+                hint = field.placeholderText()
+                if hint and field.isVisibleTo(dialog) and not isinstance(field.parent(),
+                                                                        QDateTimeEdit):
+                    needed = field.fontMetrics().horizontalAdvance(hint) + 12
+                    assert field.width() >= needed, (name, hint, field.width(), needed)
         finally:
             dialog.reject()
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLayout,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -30,6 +31,17 @@ from exposure_app.ui.widgets.card_frames import error_label
 
 Buttons = QDialogButtonBox.StandardButton
 SAVE_CANCEL = Buttons.Save | Buttons.Cancel
+
+
+HINT_MARGIN = 16
+"""Room around a field's placeholder text (the frame and the text margins)."""
+
+
+def fit_hint(field: QLineEdit) -> None:
+    """Make ``field`` at least wide enough to show its placeholder whole; call it again
+    after changing the placeholder (a cut hint, "your own node i…", says half of it)."""
+    hint = field.placeholderText()
+    field.setMinimumWidth(field.fontMetrics().horizontalAdvance(hint) + HINT_MARGIN if hint else 0)
 
 
 def enter_presses(button: QPushButton, box: QDialogButtonBox) -> None:
@@ -62,6 +74,8 @@ class FormDialog(QDialog):
         for label, field in fields:
             if isinstance(field, QWidget):
                 field.setAccessibleName(label)
+            if isinstance(field, QLineEdit):
+                fit_hint(field)
             self.form.addRow(label, field)
 
     def finish(self, on_accept: Callable[[], object], *, buttons=SAVE_CANCEL,

@@ -30,7 +30,7 @@ from exposure_app.domain.watch_only import SecretMaterialError, secret_kind
 from exposure_app.services.watch_accounts import PRIVACY_NOTE, WatchInputError, add_watch_account
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import paused_gc
-from exposure_app.ui.dialogs.form_dialog import FormDialog
+from exposure_app.ui.dialogs.form_dialog import FormDialog, fit_hint
 from exposure_app.ui.widgets.card_frames import muted
 
 
@@ -102,6 +102,7 @@ class WatchAddressDialog(FormDialog):
             self.script_combo.setCurrentIndex(0)
         kind = "Esplora API" if spec.family.value == "bitcoin" else "JSON-RPC"
         self.url_edit.setPlaceholderText(f"{spec.default_api_url}  ({kind}; your own node is best)")
+        fit_hint(self.url_edit)
 
     def _target_changed(self, text: str) -> None:
         if secret_kind(text) is not None:
