@@ -323,3 +323,23 @@ def test_ctrl_f_goes_to_the_holdings_filter_and_the_events_search(qtbot, make_wi
         qtbot.waitUntil(page.search.hasFocus)
         assert page.search.selectedText() == "btc"      # typing replaces the old filter
         assert "Ctrl+F" in page.search.toolTip()
+
+
+def test_every_count_and_figure_in_the_tables_is_right_aligned(qtbot):
+    from PySide6.QtCore import Qt
+
+    from exposure_app.ui.models.asset_totals_model import AssetTotalsModel
+    from exposure_app.ui.models.events_model import EventsModel
+    from exposure_app.ui.models.holdings_model import HoldingsModel
+
+    figures = {EventsModel: ("MAGNITUDE", "SOURCES"),
+               HoldingsModel: ("FREE", "LOCKED", "TOTAL", "PRICE", "VALUE", "SHARE"),
+               AssetTotalsModel: ("AMOUNT", "VALUE", "SHARE", "CUSTODIAL")}
+    for model_class, names in figures.items():
+        model = model_class()
+        for name in names:
+            section = list(model_class.Columns).index(model_class.Columns[name])
+            align = model.headerData(section, Qt.Orientation.Horizontal,
+                                     Qt.ItemDataRole.TextAlignmentRole)
+            assert align is not None and Qt.AlignmentFlag(int(align)) & Qt.AlignmentFlag.AlignRight, \
+                (model_class.__name__, name)

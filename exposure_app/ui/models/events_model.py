@@ -36,7 +36,8 @@ class EventsModel(RowTableModel):
         MAGNITUDE = number_column("Magnitude", lambda e: e.magnitude_usd,
                                   lambda v: format_compact_money(v, "USD") if v is not None else "")
         ORIGIN = Column("Origin", lambda e: ORIGIN_LABELS.get(e.origin.value, e.origin.value))
-        SOURCES = Column("Sources", lambda e: str(len(e.sources)), sort=lambda e: len(e.sources))
+        SOURCES = Column("Sources", lambda e: str(len(e.sources)), sort=lambda e: len(e.sources),
+                         numeric=True)
 
     def __init__(self, names: dict[str, str] | None = None, parent=None) -> None:
         super().__init__(parent)
