@@ -343,3 +343,22 @@ def test_every_count_and_figure_in_the_tables_is_right_aligned(qtbot):
                                      Qt.ItemDataRole.TextAlignmentRole)
             assert align is not None and Qt.AlignmentFlag(int(align)) & Qt.AlignmentFlag.AlignRight, \
                 (model_class.__name__, name)
+
+
+def test_the_overview_accounts_table_shows_every_column_at_1024_px(qtbot, make_window,
+                                                                   data_dir):
+    from exposure_app.ui.models.freshness_model import FreshnessModel
+
+    _holdings(data_dir)
+    window = make_window(data_dir)
+    window.resize(1024, 640)
+    window.show_page("overview")
+    view = window.overview.fresh_view
+    header = view.horizontalHeader()
+    qtbot.waitUntil(lambda: view.model().rowCount() == 2)
+    qtbot.wait(100)
+    # no scroll bar there: every column must end inside the table
+    qtbot.waitUntil(lambda: header.length() <= view.viewport().width())
+    columns = FreshnessModel.Columns
+    for column in (columns.KIND, columns.STATE, columns.LAST_GOOD, columns.DETAIL):
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), column.header

@@ -26,8 +26,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 Selection = QAbstractItemView.SelectionMode
 
@@ -86,23 +92,38 @@ def fit_columns(view: QTableView, *, elided: Iterable[int] = (), max_width: int 
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
+class OneLine(QStyledItemDelegate):
+    """Cells on one line, ending in "…", in a table whose other columns wrap."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:
+        super().initStyleOption(option, index)
+        option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+
+
 class NarrowFit(QObject):
     """Fits ``view``'s columns into its viewport when it is narrower than their widths.
 
     Call :meth:`remember` after sizing the columns (:func:`fit_columns`): those
     are the widths the table has whenever there is room. A column the user
-    resizes (or a restored header) becomes its new width with room. Owned by
-    ``view``; GUI thread only.
+    resizes (or a restored header) becomes its new width with room. A stretch
+    column keeps the room its header needs and takes what is left. ``wrapped``
+    columns (in a view that wraps its text) give way last, down to their
+    header's width, their cells wrapping; :attr:`fitted` then tells the owner,
+    which may have rows to make taller. Owned by ``view``; GUI thread only.
     """
 
-    def __init__(self, view: QTableView, *, elided: Iterable[int],
+    fitted = Signal()
+
+    def __init__(self, view: QTableView, *, elided: Iterable[int], wrapped: Iterable[int] = (),
                  floor: int = NARROW_FLOOR) -> None:
         super().__init__(view)
         self.view = view
         self.elided = tuple(elided)
+        self.wrapped = tuple(wrapped)
         self.floor = floor
         self.roomy: dict[int, int] = {}      # column -> width when there is room
-        self.tight: dict[int, int] = {}      # column -> width it keeps when narrow
+        self.stages: list[dict[int, int]] = []   # in turn: column -> the width it gives way to
+        self.reserved = 0                    # kept for the stretch columns' headers
         self._fitting = False
         view.viewport().installEventFilter(self)
         view.horizontalHeader().sectionResized.connect(self._resized_by_hand)
@@ -110,22 +131,37 @@ class NarrowFit(QObject):
     def remember(self) -> None:
         """Take the columns' present widths as their widths with room, then fit."""
         header = self.view.horizontalHeader()
-        self.roomy, self.tight = {}, {}
+        self.roomy, self.reserved = {}, 0
+        padding: dict[int, int] = {}
+        names: dict[int, int] = {}
+        wraps: dict[int, int] = {}
         for column in range(header.count()):
             if header.isSectionHidden(column):
                 continue
+            if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
+                self.reserved += max(header.sectionSizeHint(column), header.minimumSectionSize())
+                continue
             width = header.sectionSize(column)
             self.roomy[column] = width
-            tight = max(header.sectionSizeHint(column), self.view.sizeHintForColumn(column) + 4)
+            fitted = min(width, max(header.sectionSizeHint(column),
+                                    self.view.sizeHintForColumn(column) + 4))
             if column in self.elided:
-                tight = min(tight, self.floor)
-            self.tight[column] = min(width, tight)
+                names[column] = min(fitted, self.floor)
+            else:
+                padding[column] = fitted
+            if column in self.wrapped:
+                wraps[column] = min(fitted, header.sectionSizeHint(column))
+        # first every column's padding, then the elided names down to the floor, then
+        # the wrapped columns down to their headers
+        self.stages = [padding, names, wraps]
         self.fit()
 
     def _resized_by_hand(self, column: int, _old: int, new: int) -> None:
         if not self._fitting and column in self.roomy:
             self.roomy[column] = new
-            self.tight[column] = min(self.tight[column], new)
+            for stage in self.stages:
+                if column in stage:
+                    stage[column] = min(stage[column], new)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and self.roomy:
@@ -136,10 +172,8 @@ class NarrowFit(QObject):
         """Each column's width in ``available`` pixels (the widths with room if they fit)."""
         widths = dict(self.roomy)
         excess = sum(widths.values()) - available
-        # first every column's padding, then the elided columns down to the floor
-        for columns in ([c for c in widths if c not in self.elided],
-                        [c for c in widths if c in self.elided]):
-            spare = {c: widths[c] - self.tight[c] for c in columns if widths[c] > self.tight[c]}
+        for stage in self.stages:
+            spare = {c: widths[c] - least for c, least in stage.items() if widths[c] > least}
             total = sum(spare.values())
             if excess <= 0 or total <= 0:
                 continue
@@ -153,9 +187,14 @@ class NarrowFit(QObject):
     def fit(self) -> None:
         header = self.view.horizontalHeader()
         self._fitting = True
+        changed = False
         try:
-            for column, width in self.widths(self.view.viewport().width()).items():
+            available = self.view.viewport().width() - self.reserved
+            for column, width in self.widths(available).items():
                 if header.sectionSize(column) != width:
                     header.resizeSection(column, width)
+                    changed = True
         finally:
             self._fitting = False
+        if changed:
+            self.fitted.emit()
