@@ -22,10 +22,10 @@ BTC_ADDRESS = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
 HOLDER = "0x" + "cd" * 20
 
 
-def test_wallet_only_profile_syncs_addresses_as_self_custody(store, service, chain_server):
+def test_wallet_only_profile_syncs_addresses_as_self_custody(store, service, emulator_server):
     esplora, rpc = EsploraEmulator(), EvmRpcEmulator(chain_id=1)
-    btc_url = chain_server.add(esplora, key="esplora")
-    eth_url = chain_server.add(rpc, key="rpc")
+    btc_url = emulator_server.add(esplora, key="esplora")
+    eth_url = emulator_server.add(rpc, key="rpc")
     esplora.receive(BTC_ADDRESS, 25_000_000)
     rpc.set_native(HOLDER, 2 * 10 ** 18)
     usdc = next(t for t in CHAINS["ethereum"].tokens if t.symbol == "USDC")
@@ -77,11 +77,11 @@ def _settings(service):
     return service.profile.load_settings()
 
 
-def test_profile_server_per_chain_and_failing_closed(store, data_dir, service, chain_server):
+def test_profile_server_per_chain_and_failing_closed(store, data_dir, service, emulator_server):
     from exposure_app.services.settings import Settings
 
     esplora = EsploraEmulator()
-    url = chain_server.add(esplora, key="esplora")
+    url = emulator_server.add(esplora, key="esplora")
     esplora.receive(BTC_ADDRESS, 1_000)
     account = add_watch_account(store, "Cold", "bitcoin", BTC_ADDRESS)   # no URL of its own
     settings = Settings.load(data_dir)

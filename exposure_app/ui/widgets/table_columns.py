@@ -10,13 +10,15 @@ sized to its data alone clips its header ("Key permissio"). :func:`fit_columns`
 sizes every column to its content *and* its header, caps the text columns
 listed in ``elided`` (their cells end in "…"; the models give the full text
 as the tooltip) and leaves the caller's stretch column to take what is left.
-
-Widths that fit a wide window can still overflow a narrow one (the Holdings
-table at 1024 px put Value and Share past a horizontal scroll bar).
-:class:`NarrowFit` keeps such a table inside its viewport while it is narrow:
-columns first give back the padding beyond their header and content, then
-the elided text columns shrink toward :data:`NARROW_FLOOR`; the numbers keep
-their room, and the widths come back when the window widens.
+:class:`WidthKeeper` goes one step further for a table that must not scroll
+sideways (the Accounts page at 1024 px; the Holdings table, whose Value and
+Share went past a horizontal scroll bar; the overview's accounts, which has
+none): whenever the view is resized it gives the columns their fitted widths
+if they fit, and otherwise, in turn, takes back the padding beyond each
+column's header and content (when asked to), narrows the columns it may
+elide, the widest first, down to :data:`MIN_ELIDED`, then lets the columns
+that may wrap shrink to their headers; a stretched right-hand column keeps
+:data:`MIN_STRETCH` pixels. The widths come back when the view widens.
 
 Threading: GUI thread only.
 """
@@ -42,8 +44,10 @@ NAME_WIDTH = 240
 
 PADDING = 16
 
-NARROW_FLOOR = 80
-"""The narrowest :class:`NarrowFit` makes an elided text column ("Ledger ha…")."""
+MIN_ELIDED = 72
+"""The narrowest :class:`WidthKeeper` makes a column: a few letters and the "…"."""
+MIN_STRETCH = 96
+"""What :class:`WidthKeeper` leaves the stretched right-hand column at the least."""
 
 
 def data_table(model: QAbstractItemModel, name: str, *, sort_by: int | None = None,
@@ -92,6 +96,21 @@ def fit_columns(view: QTableView, *, elided: Iterable[int] = (), max_width: int 
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
+def shared_width(wanted: list[int], budget: int, floor: int) -> int:
+    """The widest any of the ``wanted`` widths may be for them all to fit ``budget`` (each
+    keeps the smaller of its own width and this; never below ``floor``)."""
+    if sum(wanted) <= budget:
+        return max(wanted, default=floor)
+    left = budget
+    ordered = sorted(wanted)
+    for index, width in enumerate(ordered):
+        share = left // (len(ordered) - index)
+        if width > share:
+            return max(share, floor)
+        left -= width
+    return max(ordered[-1], floor)
+
+
 class OneLine(QStyledItemDelegate):
     """Cells on one line, ending in "…", in a table whose other columns wrap."""
 
@@ -100,101 +119,102 @@ class OneLine(QStyledItemDelegate):
         option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
 
 
-class NarrowFit(QObject):
-    """Fits ``view``'s columns into its viewport when it is narrower than their widths.
+class WidthKeeper(QObject):
+    """Keeps ``view``'s columns within its width (see the module docstring).
 
-    Call :meth:`remember` after sizing the columns (:func:`fit_columns`): those
-    are the widths the table has whenever there is room. A column the user
-    resizes (or a restored header) becomes its new width with room. A stretch
-    column keeps the room its header needs and takes what is left. ``wrapped``
-    columns (in a view that wraps its text) give way last, down to their
-    header's width, their cells wrapping; :attr:`fitted` then tells the owner,
-    which may have rows to make taller. Owned by ``view``; GUI thread only.
+    Call :meth:`fitted` after :func:`fit_columns` (the widths it chose are the most a
+    column gets); the keeper then follows every resize of the view. ``shrinkable``
+    columns must elide, with their full text as the tooltip; ``wrapped`` ones are in a
+    view that wraps its text, and :attr:`refitted` tells the owner when widths changed
+    (its rows may need their heights again). With ``trim``, every other column first
+    gives back the padding beyond its header and content. A column the user resizes
+    (or a restored header) takes that width as its most. Threading: GUI thread only.
     """
 
-    fitted = Signal()
+    refitted = Signal()
 
-    def __init__(self, view: QTableView, *, elided: Iterable[int], wrapped: Iterable[int] = (),
-                 floor: int = NARROW_FLOOR) -> None:
+    def __init__(self, view: QTableView, *, shrinkable: Iterable[int], stretch: int | None = None,
+                 wrapped: Iterable[int] = (), trim: bool = False) -> None:
         super().__init__(view)
         self.view = view
-        self.elided = tuple(elided)
+        self.shrinkable = tuple(shrinkable)
+        self.stretch = stretch
         self.wrapped = tuple(wrapped)
-        self.floor = floor
-        self.roomy: dict[int, int] = {}      # column -> width when there is room
-        self.stages: list[dict[int, int]] = []   # in turn: column -> the width it gives way to
-        self.reserved = 0                    # kept for the stretch columns' headers
-        self._fitting = False
+        self.trim = trim
+        self.natural: dict[int, int] = {}    # every sized column -> its most
+        self.least: dict[int, int] = {}      # padding trimmed: what a column keeps (trim)
+        self.headers: dict[int, int] = {}    # wrapped columns -> their header's width
+        self._applying = False
+        # a narrowed column's header ends in "…" too (headers do not elide by default)
+        view.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         view.viewport().installEventFilter(self)
         view.horizontalHeader().sectionResized.connect(self._resized_by_hand)
 
-    def remember(self) -> None:
-        """Take the columns' present widths as their widths with room, then fit."""
+    def fitted(self) -> None:
         header = self.view.horizontalHeader()
-        self.roomy, self.reserved = {}, 0
-        padding: dict[int, int] = {}
-        names: dict[int, int] = {}
-        wraps: dict[int, int] = {}
-        for column in range(header.count()):
-            if header.isSectionHidden(column):
-                continue
-            if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
-                self.reserved += max(header.sectionSizeHint(column), header.minimumSectionSize())
+        model = self.view.model()
+        self.natural, self.least, self.headers = {}, {}, {}
+        for column in range(model.columnCount() if model else 0):
+            if column == self.stretch or header.isSectionHidden(column):
                 continue
             width = header.sectionSize(column)
-            self.roomy[column] = width
-            fitted = min(width, max(header.sectionSizeHint(column),
-                                    self.view.sizeHintForColumn(column) + 4))
-            if column in self.elided:
-                names[column] = min(fitted, self.floor)
-            else:
-                padding[column] = fitted
+            self.natural[column] = width
+            if self.trim and column not in self.shrinkable:
+                self.least[column] = min(width, max(header.sectionSizeHint(column),
+                                                    self.view.sizeHintForColumn(column) + 4))
             if column in self.wrapped:
-                wraps[column] = min(fitted, header.sectionSizeHint(column))
-        # first every column's padding, then the elided names down to the floor, then
-        # the wrapped columns down to their headers
-        self.stages = [padding, names, wraps]
-        self.fit()
+                self.headers[column] = min(width, header.sectionSizeHint(column))
+        self.apply()
 
     def _resized_by_hand(self, column: int, _old: int, new: int) -> None:
-        if not self._fitting and column in self.roomy:
-            self.roomy[column] = new
-            for stage in self.stages:
-                if column in stage:
-                    stage[column] = min(stage[column], new)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and self.roomy:
-            self.fit()
-        return False
+        if not self._applying and column in self.natural:
+            self.natural[column] = new
+            for least in (self.least, self.headers):
+                if column in least:
+                    least[column] = min(least[column], new)
 
     def widths(self, available: int) -> dict[int, int]:
-        """Each column's width in ``available`` pixels (the widths with room if they fit)."""
-        widths = dict(self.roomy)
-        excess = sum(widths.values()) - available
-        for stage in self.stages:
-            spare = {c: widths[c] - least for c, least in stage.items() if widths[c] > least}
-            total = sum(spare.values())
-            if excess <= 0 or total <= 0:
-                continue
-            share = min(1.0, excess / total)
-            for column, room in spare.items():
-                cut = min(room, math.ceil(room * share))
-                widths[column] -= cut
-                excess -= cut
+        """Each sized column's width when the view shows ``available`` pixels."""
+        widths = dict(self.natural)
+        reserve = MIN_STRETCH if self.stretch is not None else 0
+        _give_way(widths, self.least, sum(widths.values()) + reserve - available)
+        names = {c: widths[c] for c in self.shrinkable if c in widths}
+        if names:
+            budget = available - reserve - sum(w for c, w in widths.items() if c not in names)
+            cap = shared_width(list(names.values()), budget, MIN_ELIDED)
+            widths.update({c: min(w, cap) for c, w in names.items()})
+        _give_way(widths, self.headers, sum(widths.values()) + reserve - available)
         return widths
 
-    def fit(self) -> None:
+    def apply(self) -> None:
+        if not self.natural:
+            return
         header = self.view.horizontalHeader()
-        self._fitting = True
         changed = False
+        self._applying = True
         try:
-            available = self.view.viewport().width() - self.reserved
-            for column, width in self.widths(available).items():
+            for column, width in self.widths(self.view.viewport().width()).items():
                 if header.sectionSize(column) != width:
                     header.resizeSection(column, width)
                     changed = True
         finally:
-            self._fitting = False
+            self._applying = False
         if changed:
-            self.fitted.emit()
+            self.refitted.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.apply()
+        return False
+
+
+def _give_way(widths: dict[int, int], least: dict[int, int], excess: int) -> None:
+    """Take ``excess`` pixels from the columns of ``least``, in proportion to what each
+    has above its least width (never below it)."""
+    spare = {c: widths[c] - w for c, w in least.items() if widths[c] > w}
+    total = sum(spare.values())
+    if excess <= 0 or total <= 0:
+        return
+    share = min(1.0, excess / total)
+    for column, room in spare.items():
+        widths[column] -= min(room, math.ceil(room * share))
