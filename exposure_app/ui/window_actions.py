@@ -1,7 +1,9 @@
 """The main window's actions, menus and toolbar (one place for every shortcut).
 
 The toolbar's as-of indicator is set by :func:`show_as_of` (the window calls
-it when :attr:`ViewState.as_of_changed` fires).
+it when :attr:`ViewState.as_of_changed` fires). The actions that need the
+profile's store are listed once (``window.store_actions``): the window
+disables them until its store is open (:func:`enable_store_actions`).
 
 Threading: GUI thread only.
 """
@@ -62,6 +64,12 @@ def build_actions(window) -> None:
     window.today_action = a("Back to &today", lambda: window.state.set_as_of(None), "Ctrl+T",
                           None, "Show the latest figures")
     window.quit_action = a("&Quit", window.close, QKeySequence.StandardKey.Quit)
+    # the actions that read or change the store (Cancel sync and Back to today keep
+    # their own state: enabled only while a sync runs / while a past day is shown)
+    window.store_actions = (window.sync_all_action, window.sync_one_action,
+                            window.update_prices_action, window.add_exchange_action,
+                            window.add_wallet_action, window.import_action,
+                            window.export_action, window.checklist_action)
     window.page_actions = []
     for i, key in enumerate(window.pages.keys()):
         title = window.pages.item(key).text()
@@ -116,7 +124,13 @@ def build_toolbar(window) -> None:
     bar.addWidget(window.level_label)
     window.addToolBar(bar)
     window.toolbar = bar
-    show_as_of(window, window.state.as_of)
+    show_as_of(window, None)
+
+
+def enable_store_actions(window, enabled: bool) -> None:
+    """Enable (the store is open) or disable (not yet) the actions that need the store."""
+    for action in window.store_actions:
+        action.setEnabled(enabled)
 
 
 def show_as_of(window, moment) -> None:

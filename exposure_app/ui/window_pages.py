@@ -46,6 +46,11 @@ if TYPE_CHECKING:
     from exposure_app.ui.widgets.table_splitter import TableSplitter
 
 
+# what the page area says until the profile's store is open, then until the first figures
+OPENING_TEXT = "Opening the profile…"
+READING_TEXT = "Reading the portfolio…"
+
+
 # What a page may offer the window; each page class has the members it needs.
 
 @runtime_checkable
@@ -110,8 +115,9 @@ def build_navigation(window: QMainWindow) -> tuple[QListWidget, MessageBanner, Q
                                                     WelcomePage, QLabel]:
     """The central area: the navigation list on the left, the banner above the pages.
 
-    The stack starts on a "Reading the portfolio…" placeholder, which the window
-    replaces by a page once its first figures are read.
+    The stack starts on a placeholder saying "Opening the profile…" (then
+    :data:`READING_TEXT`), which the window replaces by a page once its first
+    figures are read.
     """
     central = QWidget()
     layout = QHBoxLayout(central)
@@ -138,7 +144,7 @@ def build_navigation(window: QMainWindow) -> tuple[QListWidget, MessageBanner, Q
     layout.addWidget(nav)
     layout.addLayout(right, 1)
     window.setCentralWidget(central)
-    reading = muted("Reading the portfolio…")
+    reading = muted(OPENING_TEXT)
     reading.setObjectName("reading-placeholder")
     reading.setAlignment(Qt.AlignmentFlag.AlignCenter)
     stack.addWidget(reading)
@@ -193,9 +199,12 @@ class PageAccessors:
 
 
 def register_pages(window: MainWindow) -> None:
-    """Navigation entries for every page; each widget is built on first use."""
-    state, secret_store = window.state, window.secret_store
+    """Navigation entries for every page; each widget is built on first use.
 
+    The factories read ``window.state`` when they run, so registering needs no
+    store (the shell has the entries) and building a page before the profile is
+    open fails instead of reading it.
+    """
     def overview() -> QWidget:
         from exposure_app.ui.pages.overview_page import OverviewPage
         return OverviewPage()
@@ -206,23 +215,23 @@ def register_pages(window: MainWindow) -> None:
 
     def history() -> QWidget:
         from exposure_app.ui.pages.history_page import HistoryPage
-        return HistoryPage(state)
+        return HistoryPage(window.state)
 
     def accounts() -> QWidget:
         from exposure_app.ui.pages.accounts_page import AccountsPage
-        return AccountsPage(state, secret_store=secret_store)
+        return AccountsPage(window.state, secret_store=window.secret_store)
 
     def events() -> QWidget:
         from exposure_app.ui.pages.events_page import EventsPage
-        return EventsPage(state)
+        return EventsPage(window.state)
 
     def checklist() -> QWidget:
         from exposure_app.ui.pages.checklist_page import ChecklistPage
-        return ChecklistPage(state)
+        return ChecklistPage(window.state)
 
     def settings() -> QWidget:
         from exposure_app.ui.pages.settings_page import SettingsPage
-        return SettingsPage(state)
+        return SettingsPage(window.state)
 
     for key, title, icon, factory in (
         # each page its own icon (resources/icons/actions/<page>.svg), none shared with an action
