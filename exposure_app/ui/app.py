@@ -235,8 +235,6 @@ def _lock_profile(profile) -> bool:
     Held by another process: a message naming it. A folder that cannot be written
     (not even the lock file): the offer to open it read-only, without the lock.
     """
-    from PySide6.QtWidgets import QMessageBox
-
     from exposure_app.storage.errors import ReadOnlyProfileError, StorageError
 
     try:
@@ -244,6 +242,8 @@ def _lock_profile(profile) -> bool:
     except ReadOnlyProfileError as exc:
         return _open_read_only(exc)   # its title will say "(read-only)"
     except StorageError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, APP_NAME, str(exc))
         return False
     return True

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QWidget
 
@@ -43,6 +43,7 @@ from exposure_app.ui.icons import app_icon
 from exposure_app.ui.notice_controller import NoticeController
 from exposure_app.ui.page_registry import PageRegistry
 from exposure_app.ui.window_actions import (
+    add_shortcuts,
     build_actions,
     build_toolbar,
     enable_store_actions,
@@ -55,6 +56,7 @@ from exposure_app.ui.window_pages import (
     ShowsData,
     SplitPage,
     TablePage,
+    add_welcome_page,
     build_navigation,
     register_pages,
     wire_page,
@@ -64,9 +66,11 @@ from exposure_app.ui.window_state import WindowState
 if TYPE_CHECKING:
     from exposure_app.services.settings import Settings
     from exposure_app.ui.errors import ErrorReporter
+    from exposure_app.ui.pages.welcome_page import WelcomePage
     from exposure_app.ui.sync_controller import SyncController
     from exposure_app.ui.tray import TrayIcon
     from exposure_app.ui.view_state import ViewData, ViewState
+    from exposure_app.ui.widgets.banner import MessageBanner
 
 # how long after the profile is opened the sync controller is made (auto-sync timer)
 SYNC_CONTROLLER_DELAY_MS = 250
@@ -89,6 +93,7 @@ class MainWindow(PageAccessors, QMainWindow):
     as_of_reset_action: QAction
     level_label: QLabel
     store_actions: tuple[QAction, ...]
+    pending_shortcuts: list[tuple[QAction, str]]   # attached by window_actions.add_shortcuts
     # set by ui.app.build_shell
     error_reporter: ErrorReporter | None
     tray: TrayIcon | None
@@ -110,7 +115,9 @@ class MainWindow(PageAccessors, QMainWindow):
         self.notices = NoticeController(self)
         self.setWindowTitle(self.notices.title(None))
 
-        self.nav, self.banner, self.stack, self.welcome, self.reading = build_navigation(self)
+        self.nav, self._banner_row, self.stack, self.reading = build_navigation(self)
+        self._banner: MessageBanner | None = None
+        self.welcome: WelcomePage   # added by open_profile
         self.pages = PageRegistry(self.nav, self.stack, self._on_page_built)
         register_pages(self)
         self.nav.currentRowChanged.connect(self._on_nav_changed)
@@ -148,6 +155,8 @@ class MainWindow(PageAccessors, QMainWindow):
 
         self._state = state or ViewState(self.profile, parent=self)
         self.reading.setText(READING_TEXT)
+        self.welcome = add_welcome_page(self.stack)
+        add_shortcuts(self)
         self._connect()
         self.state.refreshed.connect(self._on_refreshed)
         self.state.settings_changed.connect(self._apply_theme)
@@ -161,6 +170,16 @@ class MainWindow(PageAccessors, QMainWindow):
         self.opened.emit()
         if self._framed:
             QTimer.singleShot(0, self, self.read_first_figures)
+
+    @property
+    def banner(self) -> MessageBanner:
+        """The window's notice area, made when first needed (it is hidden until a notice)."""
+        if self._banner is None:
+            from exposure_app.ui.widgets.banner import MessageBanner
+
+            self._banner = MessageBanner()
+            self._banner_row.addWidget(self._banner)
+        return self._banner
 
     @property
     def is_open(self) -> bool:
@@ -237,8 +256,7 @@ class MainWindow(PageAccessors, QMainWindow):
         self._show_current()
 
     def current_page_key(self) -> str:
-        item = self.nav.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else "overview"
+        return self.pages.key_at(self.nav.currentRow()) or "overview"
 
     def _on_nav_changed(self, _row: int) -> None:
         self._show_current()
@@ -286,6 +304,8 @@ class MainWindow(PageAccessors, QMainWindow):
 
     def open_export(self, report: str = "exposure") -> QDialog | None:
         """File → Export (and each page's Export… button) with ``report`` preselected."""
+        from PySide6.QtCore import Qt
+
         from exposure_app.ui.dialogs.export_dialog import ExportDialog
 
         dialog = ExportDialog(self.state, self, report=report or "exposure")

@@ -77,11 +77,26 @@ def test_actions_that_need_the_store_are_disabled_until_it_opens(qtbot, shell, d
     assert shell.stack.currentWidget() is shell.reading
     assert shell.reading.text() == "Opening the profile…"
     assert not (data_dir / DB_NAME).exists()    # nothing has opened the store
+    assert shell.sync_all_action.shortcut().isEmpty()   # shortcuts come with the store
     open_in_window(shell, tray=False)
     assert shell.is_open and all(a.isEnabled() for a in shell.store_actions)
+    assert shell.sync_all_action.shortcut().toString() == "Ctrl+R"
+    assert shell.sync_all_action.toolTip().endswith("(Ctrl+R)")
+    assert "()" not in shell.quit_action.toolTip()   # no empty keys where a platform has none
     assert (data_dir / DB_NAME).is_file()
     qtbot.waitUntil(lambda: shell.stack.currentWidget() is shell.pages.built("accounts"),
                     timeout=5000)               # the page chosen before is shown with data
+
+
+def test_the_shell_looks_as_the_open_window_does(shell):
+    """Set by property name in the shell (no ``Qt`` namespace yet): still what Qt shows."""
+    from PySide6.QtCore import Qt
+
+    assert shell.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    assert shell.reading.alignment() == Qt.AlignmentFlag.AlignCenter
+    assert [shell.pages.key_at(row) for row in range(shell.nav.count())] == shell.page_keys()
+    shell.nav.setCurrentRow(2)
+    assert shell.current_page_key() == "history"
 
 
 def test_a_damaged_database_asks_over_the_shown_window_and_starting_anew_opens_it(

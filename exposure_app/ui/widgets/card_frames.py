@@ -5,7 +5,6 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 
@@ -66,6 +65,8 @@ class StatCard(Card):
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
         self.value.setFont(font)
+        from PySide6.QtCore import Qt  # not at import: the window's first frame needs muted()
+
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.value.setAccessibleName(title)
         self.detail = muted()
