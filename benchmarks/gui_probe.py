@@ -1,9 +1,10 @@
 """Child process for the start-up and memory benchmarks.
 
-``python -m benchmarks.gui_probe app DIR`` runs the desktop app's real start-up
-path for the profile in DIR (``ui.app.show_profile_window``, as ``exposure-app
---data-dir DIR`` does: profile locked, the window's shell built and shown, the
-store opened just after its first frame) and prints three marks:
+``python -m benchmarks.gui_probe app DIR`` runs the desktop app's real entry
+point, ``exposure-app --data-dir DIR`` (``exposure_app.main.main``: options,
+Ctrl+C handling, the profile locked, the window's shell built and shown by
+``ui.app.show_profile_window``, the store opened just after its first frame),
+with marks attached to the window it shows, and prints:
 
 * ``shown`` (then ``cpu S``, the CPU seconds used so far) the moment the
   window's first frame has been painted: what the user sees then is the whole
@@ -27,9 +28,9 @@ window, the yardstick now that the app no longer loads pyqtgraph at start).
 
 from __future__ import annotations
 
-import os
 import resource
 import sys
+import time
 
 
 def _peak_rss_kb() -> int:
@@ -37,34 +38,48 @@ def _peak_rss_kb() -> int:
 
 
 def _print_shown() -> None:
-    """``shown``, then the CPU seconds this process used until then (``cpu S``)."""
-    times = os.times()
+    """``shown``, then the CPU seconds this process used until then (``cpu S``: user +
+    system, from the process CPU clock, finer than the 10 ms ticks of ``os.times``)."""
+    cpu = time.process_time()
     print("shown", flush=True)
-    print(f"cpu {times.user + times.system:.3f}", flush=True)
+    print(f"cpu {cpu:.4f}", flush=True)
 
 
 def main(argv: list[str]) -> int:
     mode = argv[0]
-    from PySide6.QtCore import QTimer
-
     if mode in ("bare", "plain"):
         return _yardstick(mode)
-
-    import gc
-
-    gc.disable()   # as exposure_app.main does before the GUI's imports
-    from exposure_app.services.profile import Profile
-    from exposure_app.ui.app import create_application, show_profile_window
-
-    app = create_application()
-    profile = Profile.resolve(argv[1])
     sync = "--sync" in argv
-    secret_store = server = None
-    if sync:
-        secret_store, server = _emulated_exchange_account(profile)
-    window = show_profile_window(profile, secret_store=secret_store, tray=False)
-    if window is None:
-        return 1
+    server = None
+    import exposure_app.ui.app as app_module
+
+    original = app_module.show_profile_window
+
+    def show_profile_window(profile, **kwargs):
+        """The app's own, with the probe's marks attached to the window it shows."""
+        nonlocal server
+        if sync:
+            kwargs["secret_store"], server = _emulated_exchange_account(profile)
+        window = original(profile, **kwargs)
+        if window is not None:
+            _attach_marks(window, sync)
+        return window
+
+    app_module.show_profile_window = show_profile_window
+    from exposure_app.main import main as app_main
+
+    try:   # the real entry point, as `exposure-app --data-dir DIR` runs it
+        return app_main(["--data-dir", argv[1]])
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _attach_marks(window, sync: bool) -> None:
+    """``shown`` at the first frame, ``store open``, ``figures``; then quit (or sync first)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
     # the store opens in a zero-timer queued when the first frame is painted: after this
     window.first_frame.connect(_print_shown)
 
@@ -77,7 +92,7 @@ def main(argv: list[str]) -> int:
         print("figures", flush=True)
         if not sync:
             print(f"rss {_peak_rss_kb()}", flush=True)
-            app.quit()
+            QApplication.quit()
             return
         QTimer.singleShot(0, start_sync)
 
@@ -89,18 +104,11 @@ def main(argv: list[str]) -> int:
         if window.sync.is_running:
             QTimer.singleShot(100, poll)
             return
-        app.processEvents()
+        QApplication.processEvents()
         print(f"rss {_peak_rss_kb()}", flush=True)
-        app.quit()
+        QApplication.quit()
 
     window.opened.connect(opened)
-    try:
-        return app.exec()
-    finally:
-        window.shutdown()
-        profile.lock.release()
-        if server is not None:
-            server.stop()
 
 
 def _yardstick(mode: str) -> int:
