@@ -76,6 +76,8 @@ if TYPE_CHECKING:
 SYNC_CONTROLLER_DELAY_MS = 250
 # the first frame counts as painted after this if none is (a window hidden or never shown)
 FIRST_FRAME_FALLBACK_MS = 500
+# the theme the window last had, kept with its state for the next start's first frame
+THEME_KEY = "window/theme"
 # pages whose table header layout (column widths and order) is saved
 HEADER_PAGES = ("holdings", "accounts", "events")
 
@@ -110,6 +112,13 @@ class MainWindow(PageAccessors, QMainWindow):
         self.profile = profile
         self.secret_store = secret_store
         self.window_state = WindowState(profile.data_dir)
+        # the theme the window last had (Settings -> Theme is read with the store): a
+        # window that was dark is dark from its first frame, its icons drawn for it
+        self._theme = str(self.window_state.value(THEME_KEY, "system"))
+        if self._theme != "system":
+            from exposure_app.ui.theme_mode import apply_theme
+
+            apply_theme(self._theme)
         self.setWindowIcon(app_icon())
         self.setMinimumSize(900, 600)
         self.notices = NoticeController(self)
@@ -160,8 +169,11 @@ class MainWindow(PageAccessors, QMainWindow):
         self._connect()
         self.state.refreshed.connect(self._on_refreshed)
         self.state.settings_changed.connect(self._apply_theme)
-        if self.state.settings.theme != "system":   # the default leaves the palette alone
+        if self.state.settings.theme != self._theme:   # else the shell has it already
+            from exposure_app.ui.window_palette import restyle_for_palette
+
             self._apply_theme(self.state.settings)
+            restyle_for_palette(self)   # the icons were drawn for the shell's palette
         self.state.as_of_changed.connect(self._on_as_of_changed)
         self.setWindowTitle(self.notices.title(None))
         enable_store_actions(self, True)
@@ -361,7 +373,8 @@ class MainWindow(PageAccessors, QMainWindow):
     def _apply_theme(self, settings: Settings) -> None:
         from exposure_app.ui.theme_mode import apply_theme
 
-        apply_theme(settings.theme)
+        self._theme = apply_theme(settings.theme)
+        self.window_state.set_value(THEME_KEY, self._theme)   # for the next shell
 
     def changeEvent(self, event: QEvent) -> None:
         """Follow a light/dark palette switch while running: icons and charts redraw."""

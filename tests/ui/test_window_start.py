@@ -99,6 +99,37 @@ def test_the_shell_looks_as_the_open_window_does(shell):
     assert shell.current_page_key() == "history"
 
 
+def test_a_dark_window_is_dark_from_its_first_frame_on(qtbot, data_dir, secret_store):
+    """The theme is read with the store; the shell takes the one the window last had."""
+    from exposure_app.services.settings import Settings
+    from exposure_app.ui.app import build_shell, open_in_window
+    from exposure_app.ui.theme_mode import apply_theme, is_dark
+
+    settings = Settings.load(data_dir)
+    settings.set("theme", "dark")
+    settings.save()
+    try:
+        first = build_shell(Profile(data_dir), secret_store=secret_store)
+        qtbot.addWidget(first)
+        assert not is_dark()                       # a first start: not known before the store
+        open_in_window(first, tray=False)
+        assert is_dark()
+        first.close()
+        apply_theme("system")
+        again = build_shell(Profile(data_dir), secret_store=secret_store)
+        qtbot.addWidget(again)
+        assert is_dark() and not again.is_open    # dark before its store is opened
+        settings.set("theme", "system")           # changed meanwhile (the command line)
+        settings.save()
+        open_in_window(again, tray=False)
+        assert not is_dark()
+        again.close()
+        again.error_reporter.uninstall()
+        first.error_reporter.uninstall()
+    finally:
+        apply_theme("system")
+
+
 def test_a_damaged_database_asks_over_the_shown_window_and_starting_anew_opens_it(
         shell, boxes, data_dir):
     from exposure_app.ui.app import _open_store_in
