@@ -55,7 +55,14 @@ def build_window(profile, *, secret_store=None, tray: bool = True):
     window first, the store after its first frame.
     """
     window = build_shell(profile, secret_store=secret_store)
-    open_in_window(window, tray=tray)
+    try:
+        open_in_window(window, tray=tray)
+    except BaseException:
+        window.shutdown()   # a window that never opened leaves no hook or timer behind
+        if window.error_reporter is not None:
+            window.error_reporter.uninstall()
+        window.deleteLater()
+        raise
     return window
 
 

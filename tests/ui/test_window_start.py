@@ -200,3 +200,19 @@ def test_a_keyring_refusing_the_url_login_upgrade_is_a_notice_once_the_shell_ope
                     timeout=5000)
     [notice] = [m for m in shell.banner.messages() if "keyring" in m]
     assert "'Kraken'" in notice and "still in the profile's database" in notice
+
+
+def test_a_window_built_in_one_go_that_cannot_open_leaves_no_error_hook(qtbot, data_dir):
+    import sys
+
+    from exposure_app.storage.errors import SchemaTooNewError
+    from exposure_app.ui.app import build_window
+
+    ProfileStore.open(data_dir).close()
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    hook = sys.excepthook
+    with pytest.raises(SchemaTooNewError):
+        build_window(Profile(data_dir), tray=False)
+    assert sys.excepthook is hook
