@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     import aiohttp
 
+from exposure_app.domain.urls import origin_of, validate_api_url, validate_proxy_url
 from exposure_app.exchanges.answer_limits import read_capped
 from exposure_app.exchanges.errors import (
     BadResponseError,
@@ -39,29 +40,25 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 REQUEST_TIMEOUT = 20.0
 
 
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def check_proxy_url(url: str) -> str:
-    """``url`` if it is an http, https or socks5 proxy URL; ``ValueError`` otherwise."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https", "socks5", "socks5h") or not parts.hostname:
-        raise ValueError("the proxy must be an http://, https:// or socks5:// URL")
-    if parts.username or parts.password:
-        raise ValueError("the proxy URL must not contain a user name or password")
-    return url.strip()
+    """``url`` checked as every proxy is (:func:`~exposure_app.domain.urls.validate_proxy_url`),
+    and without a login (a watch-only account keeps none); ``ValueError`` otherwise."""
+    return _without_login(validate_proxy_url(url), "proxy")
 
 
 def check_api_url(url: str) -> str:
-    """``url`` if it is a plain http(s) URL without credentials; ``ValueError`` otherwise."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("the server URL must start with http:// or https://")
+    """``url`` checked as every API origin is (:func:`~exposure_app.domain.urls.validate_api_url`),
+    without a login and a trailing slash; ``ValueError`` otherwise."""
+    return _without_login(validate_api_url(url, what="server URL"), "server URL").rstrip("/")
+
+
+def _without_login(url: str | None, what: str) -> str:
+    if url is None:
+        raise ValueError(f"{what}: empty")
+    parts = urlsplit(url)
     if parts.username or parts.password:
-        raise ValueError("the server URL must not contain a user name or password")
-    return url.strip().rstrip("/")
+        raise ValueError(f"the {what} must not contain a user name or password")
+    return url
 
 
 class ChainPool:

@@ -73,11 +73,19 @@ def validate_proxy_url(url: str | None) -> str | None:
     return _checked(url, PROXY_SCHEMES, "proxy", ProxyUrlError)
 
 
-def validate_api_url(url: str | None) -> str | None:
-    """An exchange API origin override: ``http(s)://host[:port]`` or :class:`UrlError`."""
+def validate_api_url(url: str | None, *, what: str = "API URL") -> str | None:
+    """An API origin override (an exchange's, a chain server's): ``http(s)://host[:port]``
+    or :class:`UrlError`, whose message starts with ``what``."""
     if url is None or not url.strip():
         return None
-    return _checked(url, API_SCHEMES, "API URL", UrlError)
+    return _checked(url, API_SCHEMES, what, UrlError)
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of ``url`` (lower case, without a login): what a redirect
+    may stay within, and what a per-server limit counts."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{(parts.netloc.rsplit('@', 1)[-1]).lower()}"
 
 
 def split_credentials(url: str) -> tuple[str, UrlCredentials | None]:

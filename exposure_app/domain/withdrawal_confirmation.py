@@ -24,7 +24,7 @@ Pure functions; no I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -125,22 +125,47 @@ def custodian_side_done(planned: Decimal, held_now: Decimal | None, received: De
 
 
 @dataclass(frozen=True, slots=True)
-class WithdrawalEvidence:
-    """A withdrawal item's destination and, once it arrived, the chain's evidence."""
+class WithdrawalDestination:
+    """Where a checklist withdrawal item is sent, and the chain's evidence once it arrived.
 
+    As stored (``storage.watch``, migration 12). The evidence (``txid``, ``received_at``,
+    ``amount`` and ``confirmed_at``, when the app saw it) is recorded at once and cleared
+    at once when the destination changes; ``txid`` stays empty for a native coin seen only
+    as a :class:`BalanceRise`.
+    """
+
+    plan_id: int
+    item_key: str
+    account_id: int | None
     chain: str
     address: str
-    account_name: str | None
+    set_at: datetime
     txid: str | None = None
     received_at: datetime | None = None
     amount: Decimal | None = None
+    confirmed_at: datetime | None = None
     custodian_confirmed_at: datetime | None = None
-    basis: str | None = None
-    """How an arrival without a transaction id was seen (:meth:`BalanceRise.describe`)."""
 
     @property
     def confirmed(self) -> bool:
+        """Arrived: by a transaction (``txid``) or by the balance rise alone (no ``txid``)."""
         return self.received_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalEvidence(WithdrawalDestination):
+    """A destination as the checklist shows it: with the watched account's name and, for
+    an arrival without a transaction id, how it was seen."""
+
+    account_name: str | None = None
+    basis: str | None = None
+    """How an arrival without a transaction id was seen (:meth:`BalanceRise.describe`)."""
+
+    @classmethod
+    def of(cls, destination: WithdrawalDestination, account_name: str | None,
+           basis: str | None = None) -> WithdrawalEvidence:
+        stored = {f.name: getattr(destination, f.name) for f in fields(WithdrawalDestination)}
+        return cls(**stored, account_name=account_name, basis=basis)
 
     @property
     def destination_text(self) -> str:

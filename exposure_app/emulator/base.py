@@ -21,7 +21,8 @@ import json
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -80,11 +81,31 @@ class Fault:
 
 @dataclass
 class EmulatedBalance:
+    """One asset in one wallet of an emulated account (tests, samples and the demo).
+
+    A locked earn or staking product ends at ``unlock_at`` (an ISO date), or
+    ``unlock_in_days`` after the day the emulator is built, for portfolios that
+    must look the same whenever they are served (the demo's); :meth:`dated`
+    turns the second into the first, and emulators read only ``unlock_at``.
+    """
+
     wallet: str          # the app's wallet name: spot, funding, margin, futures, earn_flexible...
     asset: str           # the unified code (BTC), emulators translate to native ids (XBT...)
     free: Decimal
     locked: Decimal = Decimal(0)
     unlock_at: str | None = None   # ISO date for locked earn, where the exchange tells
+    unlock_in_days: int | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return self.free + self.locked
+
+    def dated(self, today: date) -> EmulatedBalance:
+        """A copy with ``unlock_in_days`` resolved against ``today`` into ``unlock_at``."""
+        if self.unlock_in_days is None:
+            return replace(self)
+        unlock = (today + timedelta(days=self.unlock_in_days)).isoformat()
+        return replace(self, unlock_at=unlock, unlock_in_days=None)
 
 
 @dataclass

@@ -28,6 +28,7 @@ import json
 import time
 import uuid
 from decimal import Decimal
+from typing import ClassVar
 
 from aiohttp import web
 from cryptography.exceptions import InvalidSignature
@@ -36,19 +37,20 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, FaultKind, json_response
 from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import hmac_hex, same
 
 _FIAT = frozenset({"USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "SGD"})
 
-_FAULTS = {
-    FaultKind.AUTH: (401, "authentication_error", "invalid signature"),
-    FaultKind.PERMISSION_DENIED: (403, "invalid_scope", "Key does not have the required scope"),
-    FaultKind.IP_NOT_WHITELISTED: (401, "unauthorized", "IP address is not allowlisted for this key"),
-    FaultKind.RATE_LIMIT: (429, "rate_limit_exceeded", "Too many requests"),
-    FaultKind.BAN: (429, "rate_limit_exceeded", "Too many requests, try again later"),
-    FaultKind.MAINTENANCE: (503, "internal_server_error", "Coinbase is down for scheduled maintenance"),
+# error id -> (HTTP status, message), the ids and statuses Coinbase documents; the
+# fault answers below use them (Coinbase words a rate limit and a ban alike).
+ERRORS: dict[str | int, tuple[int, str]] = {
+    "authentication_error": (401, "invalid signature"),
+    "invalid_scope": (403, "Key does not have the required scope"),
+    "unauthorized": (401, "IP address is not allowlisted for this key"),
+    "rate_limit_exceeded": (429, "Too many requests"),
+    "internal_server_error": (503, "Coinbase is down for scheduled maintenance"),
 }
 
 
@@ -85,6 +87,11 @@ def new_ed25519_secret() -> str:
 class CoinbaseEmulator(ExchangeEmulator):
     exchange_id = "coinbase"
     wallet_names = ("spot", "staking")
+    error_spec: ClassVar[ErrorSpec] = ErrorSpec(ERRORS, {
+        FaultKind.AUTH: "authentication_error", FaultKind.PERMISSION_DENIED: "invalid_scope",
+        FaultKind.IP_NOT_WHITELISTED: "unauthorized", FaultKind.RATE_LIMIT: "rate_limit_exceeded",
+        FaultKind.BAN: "rate_limit_exceeded", FaultKind.MAINTENANCE: "internal_server_error"},
+        retry_faults=frozenset({FaultKind.RATE_LIMIT, FaultKind.BAN}))
     page_size = 250   # tests lower it to exercise pagination
 
     def __init__(self, *args, **kwargs) -> None:
@@ -100,22 +107,17 @@ class CoinbaseEmulator(ExchangeEmulator):
 
     # -- errors -----------------------------------------------------------------
 
-    @staticmethod
-    def _error(status: int, error_id: str, message: str, headers: dict[str, str] | None = None):
-        body = {"errors": [{"id": error_id, "message": message}]}
-        return web.json_response(body, status=status, headers=headers)
+    def error_body(self, code: str | int, message: str) -> object:
+        return {"errors": [{"id": code, "message": message}]}
+
+    def _error(self, status: int, error_id: str, message: str) -> web.Response:
+        """An answer worded apart from :data:`ERRORS` (the handler names the detail)."""
+        return json_response(self.error_body(error_id, message), status=status)
 
     def is_private(self, request: web.Request) -> bool:
         return request.path.startswith("/v2/accounts") or (request.path.startswith(
             "/api/v3/brokerage/"
         ) and not request.path.startswith("/api/v3/brokerage/market/"))
-
-    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
-        status, error_id, message = _FAULTS.get(
-            fault.kind, (500, "internal_server_error", "Internal server error")
-        )
-        headers = {"Retry-After": str(fault.retry_after)} if status == 429 else None
-        return self._error(status, error_id, message, headers)
 
     # -- authentication ----------------------------------------------------------
 
@@ -131,12 +133,12 @@ class CoinbaseEmulator(ExchangeEmulator):
         if error is not None:
             return error
         if account.ip_whitelist and request.remote not in account.ip_whitelist:
-            return self._error(401, "unauthorized", "IP address is not allowlisted for this key")
+            return self.error("unauthorized")
         return None
 
     def _check_jwt(self, request: web.Request, token: str, now: int) -> web.Response | None:
         account = self.account
-        invalid = self._error(401, "authentication_error", "invalid signature")
+        invalid = self.error("authentication_error")
         try:
             header_part, payload_part, signature_part = token.split(".")
             header = json.loads(_b64url_decode(header_part))
@@ -189,7 +191,7 @@ class CoinbaseEmulator(ExchangeEmulator):
             path += "?" + raw_query
         expected = hmac_hex(account.secret, f"{timestamp}{request.method}{path}{body}")
         if not same(expected, request.headers.get("CB-ACCESS-SIGN")):
-            return self._error(401, "authentication_error", "invalid signature")
+            return self.error("authentication_error")
         if not timestamp.isdigit() or abs(int(timestamp) - now) > 30:
             return self._error(401, "authentication_error", "request timestamp expired")
         self.auth_schemes.append("hmac")

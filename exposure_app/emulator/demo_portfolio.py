@@ -20,8 +20,7 @@ passphrase).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from exposure_app.emulator.base import EmulatedBalance, ExchangeEmulator
@@ -34,74 +33,53 @@ DEMO_EXCHANGES: tuple[str, ...] = ("binance", "okx", "kraken", "bybit", "coinbas
 QUOTE = "USDT"
 
 
-@dataclass(frozen=True, slots=True)
-class DemoBalance:
-    """One row of a demo portfolio; ``unlock_in_days`` dates a locked earn product."""
-
-    wallet: str
-    asset: str
-    free: Decimal
-    locked: Decimal = Decimal(0)
-    unlock_in_days: int | None = None
-
-    @property
-    def total(self) -> Decimal:
-        return self.free + self.locked
-
-    def emulated(self, today: date) -> EmulatedBalance:
-        unlock = None
-        if self.unlock_in_days is not None:
-            unlock = (today + timedelta(days=self.unlock_in_days)).isoformat()
-        return EmulatedBalance(self.wallet, self.asset, self.free, self.locked, unlock_at=unlock)
-
-
 def _d(text: str) -> Decimal:
     return Decimal(text)
 
 
 # exchange id -> today's balances. Locked spot amounts are open orders.
-DEMO_BALANCES: dict[str, tuple[DemoBalance, ...]] = {
+DEMO_BALANCES: dict[str, tuple[EmulatedBalance, ...]] = {
     "binance": (
-        DemoBalance("spot", "BTC", _d("0.38"), _d("0.04")),
-        DemoBalance("spot", "ETH", _d("2.6")),
-        DemoBalance("spot", "BNB", _d("14.2")),
-        DemoBalance("spot", "USDT", _d("1850"), _d("400")),
-        DemoBalance("spot", "USDC", _d("620")),
-        DemoBalance("funding", "USDT", _d("900")),
-        DemoBalance("funding", "USDC", _d("1200")),
-        DemoBalance("earn_flexible", "USDT", _d("4200")),
-        DemoBalance("earn_flexible", "BNB", _d("5.5")),
-        DemoBalance("earn_locked", "ETH", _d("0"), _d("1.5"), unlock_in_days=47),
+        EmulatedBalance("spot", "BTC", _d("0.38"), _d("0.04")),
+        EmulatedBalance("spot", "ETH", _d("2.6")),
+        EmulatedBalance("spot", "BNB", _d("14.2")),
+        EmulatedBalance("spot", "USDT", _d("1850"), _d("400")),
+        EmulatedBalance("spot", "USDC", _d("620")),
+        EmulatedBalance("funding", "USDT", _d("900")),
+        EmulatedBalance("funding", "USDC", _d("1200")),
+        EmulatedBalance("earn_flexible", "USDT", _d("4200")),
+        EmulatedBalance("earn_flexible", "BNB", _d("5.5")),
+        EmulatedBalance("earn_locked", "ETH", _d("0"), _d("1.5"), unlock_in_days=47),
     ),
     "okx": (
-        DemoBalance("spot", "BTC", _d("0.12")),
-        DemoBalance("spot", "OKB", _d("38")),
-        DemoBalance("spot", "USDT", _d("1400"), _d("300")),
-        DemoBalance("funding", "USDC", _d("750")),
-        DemoBalance("funding", "USDT", _d("250")),
-        DemoBalance("earn_flexible", "USDT", _d("2600")),
-        DemoBalance("staking", "SOL", _d("0"), _d("24"), unlock_in_days=19),
+        EmulatedBalance("spot", "BTC", _d("0.12")),
+        EmulatedBalance("spot", "OKB", _d("38")),
+        EmulatedBalance("spot", "USDT", _d("1400"), _d("300")),
+        EmulatedBalance("funding", "USDC", _d("750")),
+        EmulatedBalance("funding", "USDT", _d("250")),
+        EmulatedBalance("earn_flexible", "USDT", _d("2600")),
+        EmulatedBalance("staking", "SOL", _d("0"), _d("24"), unlock_in_days=19),
     ),
     "kraken": (
-        DemoBalance("spot", "BTC", _d("0.21")),
-        DemoBalance("spot", "ETH", _d("0.8"), _d("0.2")),
-        DemoBalance("spot", "USDC", _d("7100")),
-        DemoBalance("spot", "USDT", _d("450")),
-        DemoBalance("earn_flexible", "USDC", _d("10000")),
-        DemoBalance("staking", "ETH", _d("2.5")),
-        DemoBalance("earn_locked", "SOL", _d("0"), _d("30"), unlock_in_days=33),
+        EmulatedBalance("spot", "BTC", _d("0.21")),
+        EmulatedBalance("spot", "ETH", _d("0.8"), _d("0.2")),
+        EmulatedBalance("spot", "USDC", _d("7100")),
+        EmulatedBalance("spot", "USDT", _d("450")),
+        EmulatedBalance("earn_flexible", "USDC", _d("10000")),
+        EmulatedBalance("staking", "ETH", _d("2.5")),
+        EmulatedBalance("earn_locked", "SOL", _d("0"), _d("30"), unlock_in_days=33),
     ),
     "bybit": (
-        DemoBalance("spot", "BTC", _d("0.05"), _d("0.01")),
-        DemoBalance("spot", "USDT", _d("1200"), _d("250")),
-        DemoBalance("funding", "USDC", _d("800")),
-        DemoBalance("earn_flexible", "USDT", _d("1800")),
-        DemoBalance("staking", "SOL", _d("0"), _d("12"), unlock_in_days=61),
+        EmulatedBalance("spot", "BTC", _d("0.05"), _d("0.01")),
+        EmulatedBalance("spot", "USDT", _d("1200"), _d("250")),
+        EmulatedBalance("funding", "USDC", _d("800")),
+        EmulatedBalance("earn_flexible", "USDT", _d("1800")),
+        EmulatedBalance("staking", "SOL", _d("0"), _d("12"), unlock_in_days=61),
     ),
     "coinbase": (
-        DemoBalance("spot", "BTC", _d("0.09")),
-        DemoBalance("spot", "USDC", _d("1500")),
-        DemoBalance("staking", "ETH", _d("1.2")),
+        EmulatedBalance("spot", "BTC", _d("0.09")),
+        EmulatedBalance("spot", "USDC", _d("1500")),
+        EmulatedBalance("staking", "ETH", _d("1.2")),
     ),
 }
 
@@ -146,7 +124,7 @@ def build_demo_emulator(
     """
     exchange_id = cls.exchange_id
     emulator = cls.sample()
-    emulator.account.balances = [b.emulated(today) for b in DEMO_BALANCES[exchange_id]]
+    emulator.account.balances = [b.dated(today) for b in DEMO_BALANCES[exchange_id]]
     emulator.tickers = demo_tickers(exchange_id, usd_prices)
     return emulator
 

@@ -22,23 +22,34 @@ import hashlib
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from aiohttp import web
 
-from exposure_app.emulator.base import EmulatedBalance, ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.base import (
+    EmulatedBalance,
+    ErrorSpec,
+    ExchangeEmulator,
+    FaultKind,
+    json_response,
+)
 from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import hmac_hex, same, sha512_hex
 
 ZERO = Decimal(0)
 _LIMIT = 200
 
-_FAULTS = {
-    FaultKind.AUTH: (401, "INVALID_KEY", "Invalid key provided"),
-    FaultKind.PERMISSION_DENIED: (403, "FORBIDDEN", "API key lacks the permission for this request"),
-    FaultKind.IP_NOT_WHITELISTED: (403, "IP_FORBIDDEN", "Request IP not in whitelist"),
-    FaultKind.RATE_LIMIT: (429, "TOO_MANY_REQUESTS", "Request Rate Limit Exceeded"),
-    FaultKind.BAN: (429, "TOO_MANY_REQUESTS", "Request Rate Limit Exceeded, banned for a while"),
-    FaultKind.MAINTENANCE: (503, "SERVER_ERROR", "System under maintenance, please retry later"),
+# label -> (HTTP status, message), as Gate words them; the fault answers below use
+# them (Gate words a rate limit and a ban alike).
+ERRORS: dict[str | int, tuple[int, str]] = {
+    "INVALID_KEY": (401, "Invalid key provided"),
+    "INVALID_SIGNATURE": (401, "Signature mismatch"),
+    "MISSING_REQUIRED_HEADER": (401, "Timestamp header is not valid"),
+    "REQUEST_EXPIRED": (401, "Gap between request Timestamp and server time exceeds 60"),
+    "IP_FORBIDDEN": (403, "Request IP {ip} not in whitelist"),
+    "FORBIDDEN": (403, "API key lacks the permission for this request"),
+    "TOO_MANY_REQUESTS": (429, "Request Rate Limit Exceeded"),
+    "SERVER_ERROR": (503, "System under maintenance, please retry later"),
 }
 
 
@@ -52,6 +63,11 @@ class GateEmulator(ExchangeEmulator):
         "spot", "margin", "cross_margin", "futures", "delivery", "options",
         "earn_flexible", "earn_locked", "staking",
     )
+    error_spec: ClassVar[ErrorSpec] = ErrorSpec(ERRORS, {
+        FaultKind.AUTH: "INVALID_KEY", FaultKind.PERMISSION_DENIED: "FORBIDDEN",
+        FaultKind.IP_NOT_WHITELISTED: "IP_FORBIDDEN", FaultKind.RATE_LIMIT: "TOO_MANY_REQUESTS",
+        FaultKind.BAN: "TOO_MANY_REQUESTS", FaultKind.MAINTENANCE: "SERVER_ERROR"},
+        retry_faults=frozenset({FaultKind.RATE_LIMIT, FaultKind.BAN}))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -59,9 +75,12 @@ class GateEmulator(ExchangeEmulator):
 
     # -- errors ---------------------------------------------------------------
 
-    def _error(self, status: int, label: str, message: str, headers=None) -> web.Response:
-        return web.json_response({"label": label, "message": message}, status=status,
-                                 headers=headers)
+    def error_body(self, code: str | int, message: str) -> object:
+        return {"label": code, "message": message}
+
+    def _error(self, status: int, label: str, message: str) -> web.Response:
+        """An answer worded apart from :data:`ERRORS` (the handler names the detail)."""
+        return json_response(self.error_body(label, message), status=status)
 
     def is_private(self, request: web.Request) -> bool:
         return "KEY" in request.headers or not self._is_public_path(request.path)
@@ -71,11 +90,6 @@ class GateEmulator(ExchangeEmulator):
         return path.startswith(("/api/v4/spot/tickers", "/api/v4/spot/currency_pairs",
                                 "/api/v4/spot/currencies", "/api/v4/margin/currency_pairs",
                                 "/api/v4/spot/time"))
-
-    def fault_response(self, fault: Fault, request: web.Request) -> web.StreamResponse:
-        status, label, message = _FAULTS.get(fault.kind, (500, "SERVER_ERROR", "Internal error"))
-        headers = {"Retry-After": str(fault.retry_after)} if status == 429 else None
-        return self._error(status, label, message, headers)
 
     def _rate_headers(self) -> dict[str, str]:
         self.remaining = self.remaining - 1 if self.remaining > 1 else _LIMIT
@@ -93,26 +107,25 @@ class GateEmulator(ExchangeEmulator):
                            needs: str = "read") -> web.Response | None:
         account = self.account
         if request.headers.get("KEY") != account.api_key:
-            return self._error(401, "INVALID_KEY", "Invalid key provided")
+            return self.error("INVALID_KEY")
         timestamp = request.headers.get("Timestamp", "")
         body = await request.text()
         payload = "\n".join([
             request.method, request.path, request.query_string, sha512_hex(body), timestamp,
         ])
         if not same(hmac_hex(account.secret, payload, hashlib.sha512), request.headers.get("SIGN")):
-            return self._error(401, "INVALID_SIGNATURE", "Signature mismatch")
+            return self.error("INVALID_SIGNATURE")
         now = self.server_time_ms() / 1000
         try:
             stamp = float(timestamp)
         except ValueError:
-            return self._error(401, "MISSING_REQUIRED_HEADER", "Timestamp header is not valid")
+            return self.error("MISSING_REQUIRED_HEADER")
         if abs(stamp - now) > 60:
-            return self._error(401, "REQUEST_EXPIRED",
-                               "Gap between request Timestamp and server time exceeds 60")
+            return self.error("REQUEST_EXPIRED")
         if account.ip_whitelist and request.remote not in account.ip_whitelist:
-            return self._error(403, "IP_FORBIDDEN", f"Request IP {request.remote} not in whitelist")
+            return self.error("IP_FORBIDDEN", ip=str(request.remote))
         if not account.can(needs):
-            return self._error(403, "FORBIDDEN", "API key lacks the permission for this request")
+            return self.error("FORBIDDEN")
         return None
 
     # -- routes ---------------------------------------------------------------

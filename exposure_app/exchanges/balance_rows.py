@@ -69,8 +69,10 @@ class BalanceFields:
     part is the sum of the ``locked`` fields, or what exceeds ``movable`` (the
     part that may move now). ``clamp`` keeps it within nought and the total,
     for answers whose figures can disagree (equity net of debt, margin);
-    a ``movable`` reading is always clamped. Each figure's error names the
-    field (``"<what> <asset> <field>"``).
+    a ``movable`` reading is always clamped. ``all_locked`` locks the whole
+    line (a fixed-term product); ``never_negative`` refuses a negative figure,
+    for lines that hold only what the user owns (no equity, no debt). Each
+    figure's error names the field (``"<what> <asset> <field>"``).
     """
 
     currency: str
@@ -83,14 +85,20 @@ class BalanceFields:
     lock_reason: str | None = None
     clamp: bool = False
     aliases: Mapping[str, str] | None = None
+    all_locked: bool = False
+    never_negative: bool = False
 
     def row(self, client: Any, entry: Mapping[str, Any], wallet: str,
-            what: str) -> WalletBalance:
-        """One line as a row of ``wallet``."""
+            what: str, *, unlock_at: str | None = None) -> WalletBalance:
+        """One line as a row of ``wallet``; ``unlock_at`` dates a fixed-term line
+        (each exchange tells the end its own way)."""
         asset = asset_code(client, entry.get(self.currency), what, self.aliases)
 
         def figure(key: str, default: Decimal | None = None) -> Decimal:
-            return amount(entry.get(key), f"{what} {asset} {key}", default=default)
+            value = amount(entry.get(key), f"{what} {asset} {key}", default=default)
+            if self.never_negative and value < 0:
+                raise BadResponseError(f"{what} {asset} {key}: is negative ({value})")
+            return value
 
         if self.free is not None:
             primary = figure(self.free)
@@ -109,8 +117,10 @@ class BalanceFields:
             locked = total - figure(self.movable, total)
         if self.clamp or self.movable is not None:
             locked = min(max(locked, ZERO), max(total, ZERO))
+        if self.all_locked:
+            locked = total
         return WalletBalance(wallet, asset, total - locked, locked, total,
-                             self.lock_reason if locked else None)
+                             self.lock_reason if locked else None, unlock_at)
 
     def rows(self, client: Any, entries: Iterable[Any], wallet: str,
              what: str) -> list[WalletBalance]:

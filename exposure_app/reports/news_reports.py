@@ -19,27 +19,23 @@ from exposure_app.risk.news.suggestion import Suggestion
 T, D, DT, INT = Kind.TEXT, Kind.DECIMAL, Kind.DATE, Kind.INT
 
 SUGGESTIONS_COLUMNS: tuple[RecordColumn[Suggestion], ...] = (
-    RecordColumn("id", INT, "suggestion id (events accept ID)", cell=lambda s, _row: s.id),
+    RecordColumn("id", INT, "suggestion id (events accept ID)"),
     RecordColumn("status", T, "pending, accepted or rejected", cell=lambda s, _row: s.status.value),
-    RecordColumn("date", DT, "the day the article says it happened", cell=lambda s, _row: s.date),
-    RecordColumn("published", DT, "when the earliest article about it was published",
-                 cell=lambda s, _row: s.published),
-    RecordColumn("counterparty", T, "counterparty id", cell=lambda s, _row: s.counterparty),
+    RecordColumn("date", DT, "the day the article says it happened"),
+    RecordColumn("published", DT, "when the earliest article about it was published"),
+    RecordColumn("counterparty", T, "counterparty id"),
     RecordColumn("category", T, "event category read from the article",
                  cell=lambda s, _row: s.category.value),
-    RecordColumn("amount_usd", D, "the dollar figure the article gives, if any",
-                 cell=lambda s, _row: s.amount_usd),
-    RecordColumn("period_days", INT, "the period that figure covers, if stated",
-                 cell=lambda s, _row: s.period_days),
-    RecordColumn("title", T, "title in plain words", cell=lambda s, _row: s.title),
-    RecordColumn("evidence", T, "the sentence the suggestion rests on", cell=lambda s, _row: s.evidence),
+    RecordColumn("amount_usd", D, "the dollar figure the article gives, if any"),
+    RecordColumn("period_days", INT, "the period that figure covers, if stated"),
+    RecordColumn("title", T, "title in plain words"),
+    RecordColumn("evidence", T, "the sentence the suggestion rests on"),
     RecordColumn("sources", T, "article URLs or file names, separated by ' | '",
                  cell=lambda s, _row: joined(s.sources)),
     RecordColumn("confidence", D, "0 to 1: how sure the reading is",
                  cell=lambda s, _row: Decimal(str(s.confidence))),
-    RecordColumn("duplicate_of", T, "id of a known event it repeats, if any",
-                 cell=lambda s, _row: s.duplicate_of),
-    RecordColumn("event_id", T, "your event made from it, once accepted", cell=lambda s, _row: s.event_id),
+    RecordColumn("duplicate_of", T, "id of a known event it repeats, if any"),
+    RecordColumn("event_id", T, "your event made from it, once accepted"),
 )
 
 

@@ -9,7 +9,8 @@ read) that also says how its cell comes from one record and the row's
 ``checklist`` and ``suggestions`` reports.
 
 Records are read by attribute, or by key for a mapping (:func:`field_of`), so a
-report does not depend on the classes of the layer that made them.
+report does not depend on the classes of the layer that made them. A column whose
+cell is the record's attribute of the same name declares no ``cell``.
 
 Threading: pure; run anywhere.
 """
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from exposure_app.reports.csv_safe import Column
@@ -44,13 +46,23 @@ class RowContext:
 
 @dataclass(frozen=True, slots=True)
 class RecordColumn(Column, Generic[R]):
-    cell: Callable[[R, RowContext], object] = field(kw_only=True)
+    """A column and how its cell is read; without ``cell``, the cell is the record's
+    attribute of the column's name, as it is (a record lacking it is an error, not an
+    empty cell)."""
+
+    cell: Callable[[R, RowContext], object] | None = field(default=None, kw_only=True)
+
+    def reader(self) -> Callable[[R, RowContext], object]:
+        if self.cell is not None:
+            return self.cell
+        read = attrgetter(self.name)
+        return lambda record, _row: read(record)
 
 
 def record_rows(columns: Sequence[RecordColumn[R]], records: Iterable[R],
                 context: RowContext = RowContext()) -> Iterator[tuple[object, ...]]:
     """One row per record (lazily), its cells in column order."""
-    cells = [column.cell for column in columns]
+    cells = [column.reader() for column in columns]
     for position, record in enumerate(records, start=1):
         row = RowContext(context.as_of, context.base_currency, context.scope, position)
         yield tuple(cell(record, row) for cell in cells)

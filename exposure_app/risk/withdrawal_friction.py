@@ -31,23 +31,21 @@ from decimal import Decimal
 from statistics import median
 
 from exposure_app.domain.counterparties import Counterparty
+from exposure_app.domain.withdrawal_networks import NetworkInfo
 from exposure_app.risk.events import Category, Origin, RiskEvent
 
 
 @dataclass(frozen=True, slots=True)
-class NetworkStatus:
-    asset: str
-    network: str
-    withdraw_enabled: bool | None
-    fee: Decimal | None = None
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class StatusSnapshot:
+    """What one exchange said at one refresh, per asset and network.
+
+    The fields compared are ``withdraw_enabled``, ``fee``, ``minimum`` and ``maximum``
+    of each :class:`~exposure_app.domain.withdrawal_networks.NetworkInfo`; the history
+    keeps no others (they are ``None`` when read back).
+    """
+
     at: datetime
-    networks: tuple[NetworkStatus, ...]
+    networks: tuple[NetworkInfo, ...]
 
     def disabled_share(self) -> tuple[int, int]:
         known = [n for n in self.networks if n.withdraw_enabled is not None]

@@ -116,11 +116,19 @@ def _binance(rows: Rows, errors: list[LineError]) -> Parsed:
         latest = when if latest is None else max(latest, when)
         key = (wallet, asset)
         balances[key] = balances.get(key, ZERO) + change
+    _check_whole_history(balances, errors, name_wallet=True)
+    return latest, balances
+
+
+def _check_whole_history(balances: dict[tuple[str, str], Decimal], errors: list[LineError], *,
+                         name_wallet: bool) -> None:
+    """A balance summed from a ledger's changes that comes below zero means the export
+    starts after the account did; each such balance is an error (the import refuses)."""
     for (wallet, asset), amount in balances.items():
         if amount < 0:
-            errors.append(LineError(0, f"{asset} in {wallet} comes to {amount}: the export "
-                                       "does not cover the account's whole history"))
-    return latest, balances
+            where = f"{asset} in {wallet}" if name_wallet else asset
+            errors.append(LineError(0, f"{where} comes to {amount}: the export does not cover "
+                                       "the account's whole history"))
 
 
 # -- Kraken --------------------------------------------------------------------------------
@@ -219,10 +227,7 @@ def _coinbase(rows: Rows, errors: list[LineError]) -> Parsed:
         else:
             errors.append(LineError(line, f"transaction type {r['Transaction Type']!r} is not "
                                           "one this import knows"))
-    for (_wallet, asset), amount in balances.items():
-        if amount < 0:
-            errors.append(LineError(0, f"{asset} comes to {amount}: the export does not cover "
-                                       "the account's whole history"))
+    _check_whole_history(balances, errors, name_wallet=False)
     return latest, balances
 
 

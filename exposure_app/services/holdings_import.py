@@ -281,21 +281,17 @@ class _FileCheck:
             plain = self._plain_row(asset_cell, amount_cell, price_cell)
             if plain is not None:
                 return self._grouped(line, account, taken_at, plain[0][1], plain)  # type: ignore[arg-type]
-        amount = price = value = None
-        try:
-            amount = parse_decimal(amount_cell, field="amount")
-        except AmountError as exc:
-            row_errors.append(f"bad number: {exc}")
-        if price_cell:
+
+        def number(cell: str, field: str) -> Decimal | None:
             try:
-                price = parse_decimal(price_cell, field="price")
+                return parse_decimal(cell, field=field)
             except AmountError as exc:
                 row_errors.append(f"bad number: {exc}")
-        if value_cell:
-            try:
-                value = parse_decimal(value_cell, field="value")
-            except AmountError as exc:
-                row_errors.append(f"bad number: {exc}")
+                return None
+
+        amount = number(amount_cell, "amount")
+        price = number(price_cell, "price") if price_cell else None
+        value = number(value_cell, "value") if value_cell else None
         holding = None
         if not row_errors:
             try:

@@ -26,7 +26,12 @@ import concurrent.futures
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from exposure_app.domain.urls import ProxyUrlError, strip_credentials, validate_proxy_url
+from exposure_app.domain.urls import (
+    ProxyUrlError,
+    origin_of,
+    strip_credentials,
+    validate_proxy_url,
+)
 
 __all__ = ["MAX_REDIRECTS", "FetchError", "Fetched", "fetch", "fetch_async", "origin_of",
            "validate_proxy_url"]
@@ -48,12 +53,6 @@ class Fetched:
     status: int
     content_type: str
     body: bytes
-
-
-def origin_of(url: str) -> str:
-    """``scheme://host[:port]`` of ``url`` (lower case, without a login), for ``allowed_origins``."""
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{(parts.netloc.rsplit('@', 1)[-1]).lower()}"
 
 
 def _check_start(url: str) -> None:

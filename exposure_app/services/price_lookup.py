@@ -29,9 +29,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from exposure_app.domain.money import ONE, div, mul
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.exchanges.market_data import FIAT
 from exposure_app.exchanges.pricing import USD_STABLECOINS
-from exposure_app.storage.market_cache import CachedTicker
 from exposure_app.storage.store import ProfileStore
 
 LOOKBACK_DAYS = 7
@@ -54,7 +54,7 @@ class MarketPrices:
     def __init__(
         self,
         closes: Mapping[tuple[str, str], Mapping[date, Decimal]],
-        tickers: Iterable[CachedTicker],
+        tickers: Iterable[MarketPrice],
         today: date,
     ) -> None:
         self._closes = closes

@@ -33,6 +33,7 @@ from exposure_app.domain.market_valuation import (
     with_market_price,
 )
 from exposure_app.domain.models import AccountKind, Holding
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import describe_age, utc_now
 from exposure_app.exchanges.errors import describe_exception
 from exposure_app.exchanges.market_data import (
@@ -45,11 +46,12 @@ from exposure_app.exchanges.market_data import (
     symbols_for,
 )
 from exposure_app.exchanges.pricing import USD_STABLECOINS
+from exposure_app.services.history import first_snapshot_day
 from exposure_app.services.manual_revaluation import revalue_manual_accounts
 from exposure_app.services.network_proxy import proxy_for_requests
 from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.services.settings import Settings
-from exposure_app.storage.market_cache import CachedClose, CachedTicker
+from exposure_app.storage.market_cache import CachedClose
 from exposure_app.storage.store import ProfileStore
 
 log = logging.getLogger(__name__)
@@ -109,11 +111,6 @@ def held_assets(store: ProfileStore, now: datetime) -> set[str]:
         if latest is not None:
             assets.update(h.asset for h in latest.holdings)
     return assets
-
-
-def first_snapshot_day(store: ProfileStore) -> date | None:
-    row = store.db.execute("SELECT min(taken_at) FROM snapshots WHERE usable = 1").fetchone()
-    return None if row[0] is None else date.fromisoformat(row[0][:10])
 
 
 @dataclass
@@ -205,7 +202,7 @@ async def refresh_prices(
         remaining = [a for a in remaining if a not in priced]
     store.market.save(
         [CachedClose(c.asset, c.quote, c.day, c.close, c.source) for c in gathered.closes],
-        [CachedTicker(q.asset, q.quote, q.price, q.source, q.taken_at) for q in gathered.quotes],
+        [MarketPrice(q.asset, q.quote, q.price, q.source, q.taken_at) for q in gathered.quotes],
         now,
     )
     revalued = revalue_from_cache(store, base, now) if gathered.quotes else []

@@ -27,16 +27,16 @@ from exposure_app.domain.models import (
     SnapshotStatus,
 )
 from exposure_app.domain.money import ZERO, add, mul
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.exchanges.pricing import PriceBook, Valuation
 from exposure_app.storage.checklist import HoldingLockRepository
-from exposure_app.storage.prices import PriceRecord
 from exposure_app.storage.store import ProfileStore
 
 
 @dataclass(frozen=True, slots=True)
 class BuiltSnapshot:
     snapshot: Snapshot
-    prices: tuple[PriceRecord, ...]
+    prices: tuple[MarketPrice, ...]
     total_value: Decimal
     wallet_values: dict[str, Decimal]
     unpriced: tuple[str, ...]
@@ -108,7 +108,7 @@ def build_snapshot(
         if h.value is not None:
             wallet_values[h.wallet] = add(wallet_values.get(h.wallet, ZERO), h.value)
     records = tuple(
-        PriceRecord(asset, book.target, v.price, v.source, taken_at)
+        MarketPrice(asset, book.target, v.price, v.source, taken_at)
         for asset, v in sorted(valuations.items())
         if v is not None and v.recordable and asset != book.target
     )

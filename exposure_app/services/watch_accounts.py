@@ -58,17 +58,7 @@ def add_watch_account(store: ProfileStore, name: str, chain: str, text: str,
         raise
     except ValueError as exc:
         raise WatchInputError(str(exc)) from None
-    options: dict[str, object] = dict(target.to_options())
-    if api_url:
-        try:
-            options["api_url"] = check_api_url(api_url)
-        except ValueError as exc:
-            raise WatchInputError(str(exc)) from None
-    if proxy:
-        try:
-            options["proxy"] = check_proxy_url(proxy)
-        except ValueError as exc:
-            raise WatchInputError(str(exc)) from None
+    options: dict[str, object] = {**target.to_options(), **_server_options(api_url, proxy)}
     for account in store.accounts.list():
         existing = watch_target_of(account.options)
         if existing is not None and (existing.chain, existing.value) == (target.chain,
@@ -92,6 +82,14 @@ def set_watch_server(store: ProfileStore, name: str, api_url: str | None,
     if watch_target_of(account.options) is None:
         raise WatchInputError(f"{account.name!r} is not a watch-only address")
     options = {k: v for k, v in account.options.items() if k not in ("api_url", "proxy")}
+    return store.accounts.update_options(account.id,
+                                         {**options, **_server_options(api_url, proxy)})
+
+
+def _server_options(api_url: str | None, proxy: str | None) -> dict[str, str]:
+    """An account's own server and proxy (each only when given), checked;
+    :class:`WatchInputError` says which is not usable."""
+    options = {}
     try:
         if api_url:
             options["api_url"] = check_api_url(api_url)
@@ -99,4 +97,4 @@ def set_watch_server(store: ProfileStore, name: str, api_url: str | None,
             options["proxy"] = check_proxy_url(proxy)
     except ValueError as exc:
         raise WatchInputError(str(exc)) from None
-    return store.accounts.update_options(account.id, options)
+    return options

@@ -42,6 +42,7 @@ from exposure_app.domain.watch_only import (
 from exposure_app.domain.withdrawal_confirmation import (
     BalanceRise,
     ExpectedArrival,
+    WithdrawalDestination,
     WithdrawalEvidence,
     custodian_side_done,
     matching_arrival,
@@ -52,7 +53,7 @@ from exposure_app.services.exposure_as_of import account_states
 from exposure_app.storage.checklist import ChecklistRepository, WithdrawalNetworkRepository
 from exposure_app.storage.errors import NotFoundError
 from exposure_app.storage.store import ProfileStore
-from exposure_app.storage.watch import Destination, WatchRepository
+from exposure_app.storage.watch import WatchRepository
 
 
 class DestinationError(ValueError):
@@ -109,14 +110,14 @@ def evidence_by_item(store: ProfileStore, plan_id: int | None) -> dict[str, With
                     and rise.since < plan.created_at:
                 basis += ("; the earlier sync was before the plan was made, so the same "
                           "amount arriving just before the plan would look the same")
-        evidence[d.item_key] = WithdrawalEvidence(
-            d.chain, d.address, names.get(d.account_id) if d.account_id is not None else None,
-            d.txid, d.received_at, d.amount, d.custodian_confirmed_at, basis)
+        evidence[d.item_key] = WithdrawalEvidence.of(
+            d, names.get(d.account_id) if d.account_id is not None else None, basis)
     return evidence
 
 
 def set_destination(store: ProfileStore, plan_id: int, item_key: str, account_name: str,
-                    address: str | None = None, *, now: datetime | None = None) -> Destination:
+                    address: str | None = None, *, now: datetime | None = None
+                    ) -> WithdrawalDestination:
     """Send the item to the watch-only account ``account_name`` (at ``address``, or its own).
 
     For an extended key, ``address`` must be one of its first receive addresses;

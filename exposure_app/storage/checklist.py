@@ -18,9 +18,7 @@ from exposure_app.domain.money import to_text
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
 from exposure_app.storage.repository import (
     Repository,
-    amount_from_column,
     amount_to_column,
-    flag_from_column,
     flag_to_column,
     optional,
     row_mapper,
@@ -209,15 +207,12 @@ class WithdrawalNetworkRepository(Repository):
             [exchange_id], lambda row: (from_storage(row[0]), row[1], row[2]))
 
     def for_exchange(self, exchange_id: str) -> dict[tuple[str, str], list[NetworkInfo]]:
-        from exposure_app.domain.withdrawal_networks import NetworkInfo
+        from exposure_app.storage.withdrawal_status_history import NETWORK_INFO_ROW
 
-        flag, amount = flag_from_column, amount_from_column
         infos = self._all(
             "SELECT exchange_id, asset, network, network_id, withdraw_enabled, deposit_enabled, fee, "
             "min_amount, max_amount, memo_required, fetched_at FROM withdrawal_networks "
-            "WHERE exchange_id = ? ORDER BY asset, network", [exchange_id],
-            row_mapper(NetworkInfo, None, None, None, None, flag, flag, amount, amount, amount,
-                       flag, from_storage))
+            "WHERE exchange_id = ? ORDER BY asset, network", [exchange_id], NETWORK_INFO_ROW)
         out: dict[tuple[str, str], list[NetworkInfo]] = {}
         for info in infos:
             out.setdefault((info.exchange_id, info.asset), []).append(info)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import builtins
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
@@ -30,6 +30,14 @@ from exposure_app.storage.repository import Repository
 # are immutable, so threads may share them; the lock guards the dict itself.
 _PARSED: dict[tuple[str, str, str], CachedSeries] = {}
 _PARSED_LOCK = threading.Lock()
+
+
+T = TypeVar("T")
+
+
+def _json_body(entry: dict[str, Any]) -> str:
+    """How an entry is stored: its JSON with sorted keys, so equal entries store equal."""
+    return json.dumps(entry, sort_keys=True, ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,22 +83,31 @@ class RiskEventRepository(Repository):
 
     def import_user_counterparties(self, entries: Iterable[dict[str, Any]]) -> ImportOutcome:
         """Add or update the user's counterparties (already validated) in one transaction."""
+        return self._import_bodies("user_counterparties", entries, lambda entry: entry["id"],
+                                   lambda entry, _stored: _json_body(entry))
+
+    def _import_bodies(self, table: str, items: Iterable[T], id_of: Callable[[T], str],
+                       body_of: Callable[[T, str | None], str]) -> ImportOutcome:
+        """Add or update rows of a user table kept as JSON bodies (``user_counterparties``,
+        ``user_links``: id, body, created_at, updated_at), in one transaction, counting
+        what was added, updated and left as it was. ``body_of`` gets the item and the
+        body stored under its id (``None`` for a new one)."""
         added = updated = unchanged = 0
         now = to_storage(utc_now())
         with self._store.transaction() as db:
-            for entry in entries:
-                body = json.dumps(entry, sort_keys=True, ensure_ascii=False)
-                row = db.execute("SELECT body FROM user_counterparties WHERE id = ?",
-                                 [entry["id"]]).fetchone()
+            for item in items:
+                item_id = id_of(item)
+                row = db.execute(f"SELECT body FROM {table} WHERE id = ?", [item_id]).fetchone()
+                body = body_of(item, None if row is None else row[0])
                 if row is None:
-                    db.execute("INSERT INTO user_counterparties (id, body, created_at, "
-                               "updated_at) VALUES (?, ?, ?, ?)", [entry["id"], body, now, now])
+                    db.execute(f"INSERT INTO {table} (id, body, created_at, updated_at) "
+                               "VALUES (?, ?, ?, ?)", [item_id, body, now, now])
                     added += 1
                 elif row[0] == body:
                     unchanged += 1
                 else:
-                    db.execute("UPDATE user_counterparties SET body = ?, updated_at = ? "
-                               "WHERE id = ?", [body, now, entry["id"]])
+                    db.execute(f"UPDATE {table} SET body = ?, updated_at = ? WHERE id = ?",
+                               [body, now, item_id])
                     updated += 1
         return ImportOutcome(added, updated, unchanged)
 
@@ -125,7 +142,7 @@ class RiskEventRepository(Repository):
                          [event_id], lambda row: self._row_to_event(*row))
 
     def _write(self, event: RiskEvent, *, now: str, insert: bool) -> None:
-        body = json.dumps(event.to_dict(), sort_keys=True, ensure_ascii=False)
+        body = _json_body(event.to_dict())
         db = self._store.db
         if insert:
             db.execute(
@@ -229,28 +246,16 @@ class RiskEventRepository(Repository):
                           defaulted_at: datetime | None = None) -> ImportOutcome:
         """Add or update the user's links in one transaction (``defaulted_at``: as for
         :meth:`import_user`)."""
-        added = updated = unchanged = 0
-        now = to_storage(utc_now())
-        with self._store.transaction() as db:
-            for link in links:
-                row = db.execute("SELECT body FROM user_links WHERE id = ?", [link.id]).fetchone()
-                if (row is not None and defaulted_at is not None
-                        and link.published == defaulted_at.replace(microsecond=0)):
-                    old = json.loads(row[0]).get("published")
-                    if old:
-                        link = replace(link, published=parse_published(old))
-                body = json.dumps(link.to_dict(), sort_keys=True, ensure_ascii=False)
-                if row is None:
-                    db.execute("INSERT INTO user_links (id, body, created_at, updated_at) "
-                               "VALUES (?, ?, ?, ?)", [link.id, body, now, now])
-                    added += 1
-                elif row[0] == body:
-                    unchanged += 1
-                else:
-                    db.execute("UPDATE user_links SET body = ?, updated_at = ? WHERE id = ?",
-                               [body, now, link.id])
-                    updated += 1
-        return ImportOutcome(added, updated, unchanged)
+
+        def body_of(link: Link, stored: str | None) -> str:
+            if (stored is not None and defaulted_at is not None
+                    and link.published == defaulted_at.replace(microsecond=0)):
+                old = json.loads(stored).get("published")
+                if old:
+                    link = replace(link, published=parse_published(old))
+            return _json_body(link.to_dict())
+
+        return self._import_bodies("user_links", links, lambda link: link.id, body_of)
 
     def remove_user_link(self, link_id: str) -> None:
         with self._store.transaction() as db:

@@ -30,10 +30,15 @@ def permissions_from_json(text: str) -> KeyPermissions:
 class ExchangeStateRepository(Repository):
     """Threading: same as the owning :class:`ProfileStore`."""
 
-    def _ensure_row(self, db: Any, account_id: int) -> None:
-        db.execute(
-            "INSERT OR IGNORE INTO exchange_account_state (account_id) VALUES (?)", [account_id]
-        )
+    def _set(self, account_id: int, **columns: Any) -> None:
+        """Set ``columns`` of the account's state row (made first if there is none), in one
+        transaction; the names are this module's own, never input."""
+        sets = ", ".join(f"{name} = ?" for name in columns)
+        with self._store.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO exchange_account_state (account_id) VALUES (?)",
+                       [account_id])
+            db.execute(f"UPDATE exchange_account_state SET {sets} WHERE account_id = ?",
+                       [*columns.values(), account_id])
 
     # -- facts -------------------------------------------------------------------
 
@@ -44,25 +49,15 @@ class ExchangeStateRepository(Repository):
         return {} if row is None else dict(json.loads(row[0]))
 
     def save_facts(self, account_id: int, facts: dict[str, Any]) -> None:
-        with self._store.transaction() as db:
-            self._ensure_row(db, account_id)
-            db.execute(
-                "UPDATE exchange_account_state SET facts = ? WHERE account_id = ?",
-                [json.dumps(facts, sort_keys=True), account_id],
-            )
+        self._set(account_id, facts=json.dumps(facts, sort_keys=True))
 
     # -- key permissions -------------------------------------------------------------
 
     def save_permissions(
         self, account_id: int, permissions: KeyPermissions, checked_at: datetime
     ) -> None:
-        with self._store.transaction() as db:
-            self._ensure_row(db, account_id)
-            db.execute(
-                "UPDATE exchange_account_state SET permissions = ?, permissions_checked_at = ? "
-                "WHERE account_id = ?",
-                [permissions_to_json(permissions), to_storage(checked_at), account_id],
-            )
+        self._set(account_id, permissions=permissions_to_json(permissions),
+                  permissions_checked_at=to_storage(checked_at))
 
     def permissions(self, account_id: int) -> tuple[KeyPermissions, datetime] | None:
         return self._one(
@@ -87,13 +82,8 @@ class ExchangeStateRepository(Repository):
     # -- back-off after rate limits and bans -------------------------------------------
 
     def set_backoff(self, account_id: int, until: datetime | None, reason: str | None) -> None:
-        with self._store.transaction() as db:
-            self._ensure_row(db, account_id)
-            db.execute(
-                "UPDATE exchange_account_state SET backoff_until = ?, backoff_reason = ? "
-                "WHERE account_id = ?",
-                [None if until is None else to_storage(until), reason, account_id],
-            )
+        self._set(account_id, backoff_until=None if until is None else to_storage(until),
+                  backoff_reason=reason)
 
     def backoff(self, account_id: int) -> tuple[datetime, str] | None:
         return self._one(
@@ -104,12 +94,7 @@ class ExchangeStateRepository(Repository):
     # -- last sync summary -----------------------------------------------------------
 
     def save_last_sync(self, account_id: int, summary: dict[str, Any]) -> None:
-        with self._store.transaction() as db:
-            self._ensure_row(db, account_id)
-            db.execute(
-                "UPDATE exchange_account_state SET last_sync = ? WHERE account_id = ?",
-                [json.dumps(summary, sort_keys=True, default=str), account_id],
-            )
+        self._set(account_id, last_sync=json.dumps(summary, sort_keys=True, default=str))
 
     def last_sync(self, account_id: int) -> dict[str, Any] | None:
         row = self._store.db.execute(

@@ -13,8 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from exposure_app.domain.money import to_text
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import from_storage, to_storage
-from exposure_app.storage.repository import Repository, row_mapper
+from exposure_app.storage.prices import MARKET_PRICE_ROW
+from exposure_app.storage.repository import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,22 +28,10 @@ class CachedClose:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class CachedTicker:
-    asset: str
-    quote: str
-    price: Decimal
-    source: str
-    taken_at: datetime
-
-
-_TICKER = row_mapper(CachedTicker, None, None, Decimal, None, from_storage)
-
-
 class MarketCacheRepository(Repository):
     """Threading: same as the owning :class:`ProfileStore`."""
 
-    def save(self, closes: Iterable[CachedClose], tickers: Iterable[CachedTicker],
+    def save(self, closes: Iterable[CachedClose], tickers: Iterable[MarketPrice],
              fetched_at: datetime) -> None:
         """Store closes (a newer fetch of the same day replaces it) and tickers, in one go."""
         fetched = to_storage(fetched_at)
@@ -89,10 +79,10 @@ class MarketCacheRepository(Repository):
         ).fetchone()
         return None if row[0] is None else date.fromisoformat(row[0])
 
-    def tickers(self) -> list[CachedTicker]:
+    def tickers(self) -> list[MarketPrice]:
         return self._all(
             "SELECT asset, quote, price, source, taken_at FROM market_tickers ORDER BY asset, quote",
-            [], _TICKER)
+            [], MARKET_PRICE_ROW)
 
     def newest_fetch(self) -> datetime | None:
         """When prices were last fetched (the newest ticker or close), ``None`` if never."""

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from exposure_app.domain.money import to_text
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import from_storage, to_storage
 from exposure_app.storage.repository import Repository, row_mapper
 
-
-@dataclass(frozen=True, slots=True)
-class PriceRecord:
-    asset: str
-    quote: str
-    price: Decimal
-    source: str
-    taken_at: datetime
-
-
-_PRICE = row_mapper(PriceRecord, None, None, Decimal, None, from_storage)
+MARKET_PRICE_ROW = row_mapper(MarketPrice, None, None, Decimal, None, from_storage)
+"""(asset, quote, price, source, taken_at) as a :class:`MarketPrice`; the market cache's
+tickers are the same rows."""
 
 
 class PriceRepository(Repository):
     """Threading: same as the owning :class:`ProfileStore`."""
 
-    def record(self, records: list[PriceRecord]) -> None:
+    def record(self, records: list[MarketPrice]) -> None:
         with self._store.transaction() as db:
             db.conn.executemany(
                 "INSERT INTO prices (asset, quote, price, source, taken_at) VALUES (?, ?, ?, ?, ?)",
@@ -36,8 +28,8 @@ class PriceRepository(Repository):
                 ],
             )
 
-    def latest(self, asset: str, quote: str, as_of: datetime) -> PriceRecord | None:
+    def latest(self, asset: str, quote: str, as_of: datetime) -> MarketPrice | None:
         return self._one(
             "SELECT asset, quote, price, source, taken_at FROM prices "
             "WHERE asset = ? AND quote = ? AND taken_at <= ? ORDER BY taken_at DESC LIMIT 1",
-            [asset, quote, to_storage(as_of)], _PRICE)
+            [asset, quote, to_storage(as_of)], MARKET_PRICE_ROW)

@@ -16,16 +16,23 @@ from exposure_app.storage.errors import NotFoundError, StorageError
 from exposure_app.storage.feed_state import FEED_STATE, NEWS_FEED_STATE, FeedState
 from exposure_app.storage.repository import Repository, Row
 
-_COLUMNS = "id, status, counterparty, category, date, published, body, event_id"
+_FIELDS = ("status", "counterparty", "category", "date", "published", "body", "event_id")
+"""A suggestion's stored columns besides ``id`` and the times, in :func:`_values`' order."""
+_COLUMNS = ", ".join(("id", *_FIELDS))
+
+
+def _values(suggestion: Suggestion) -> list[object]:
+    """What :data:`_FIELDS` store of ``suggestion``."""
+    return [suggestion.status.value, suggestion.counterparty, suggestion.category.value,
+            suggestion.date.isoformat(), suggestion.published.isoformat(),
+            json.dumps(suggestion.body(), ensure_ascii=False), suggestion.event_id]
 
 
 class SuggestionRepository(Repository):
     """Threading: same as the owning :class:`ProfileStore`."""
 
     def _from_row(self, row: Row) -> Suggestion:
-        keys = ("id", "status", "counterparty", "category", "date", "published", "body",
-                "event_id")
-        values = dict(zip(keys, row, strict=True))
+        values = dict(zip(("id", *_FIELDS), row, strict=True))
         try:
             return Suggestion.from_row(values, json.loads(values["body"]))
         except (ValueError, KeyError, TypeError) as exc:
@@ -51,12 +58,9 @@ class SuggestionRepository(Repository):
     def add(self, suggestion: Suggestion) -> Suggestion:
         with self._store.transaction() as db:
             cursor = db.execute(
-                "INSERT INTO news_suggestions (status, counterparty, category, date, "
-                "published, body, event_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [suggestion.status.value, suggestion.counterparty, suggestion.category.value,
-                 suggestion.date.isoformat(), suggestion.published.isoformat(),
-                 json.dumps(suggestion.body(), ensure_ascii=False), suggestion.event_id,
-                 to_storage(utc_now())],
+                f"INSERT INTO news_suggestions ({', '.join(_FIELDS)}, created_at) "
+                f"VALUES ({', '.join('?' * (len(_FIELDS) + 1))})",
+                [*_values(suggestion), to_storage(utc_now())],
             )
             return replace(suggestion, id=int(cursor.lastrowid or 0))
 
@@ -65,13 +69,9 @@ class SuggestionRepository(Repository):
         decided = None if suggestion.status is Status.PENDING else to_storage(utc_now())
         with self._store.transaction() as db:
             cursor = db.execute(
-                "UPDATE news_suggestions SET status = ?, counterparty = ?, category = ?, "
-                "date = ?, published = ?, body = ?, event_id = ?, "
+                f"UPDATE news_suggestions SET {', '.join(f'{name} = ?' for name in _FIELDS)}, "
                 "decided_at = COALESCE(decided_at, ?) WHERE id = ?",
-                [suggestion.status.value, suggestion.counterparty, suggestion.category.value,
-                 suggestion.date.isoformat(), suggestion.published.isoformat(),
-                 json.dumps(suggestion.body(), ensure_ascii=False), suggestion.event_id,
-                 decided, suggestion.id],
+                [*_values(suggestion), decided, suggestion.id],
             )
             if cursor.rowcount == 0:
                 raise NotFoundError(f"no suggestion with id {suggestion.id}")

@@ -6,7 +6,6 @@ Threading: belongs to the thread of the :class:`ProfileStore` it was made with.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -14,44 +13,22 @@ from typing import TYPE_CHECKING, Any
 from exposure_app.domain.money import to_text
 from exposure_app.domain.timeutil import from_storage, to_storage
 from exposure_app.domain.watch_only import Receipt
+from exposure_app.domain.withdrawal_confirmation import WithdrawalDestination
 
 if TYPE_CHECKING:
     from exposure_app.storage.store import ProfileStore
-
-
-@dataclass(frozen=True, slots=True)
-class Destination:
-    """Where a checklist withdrawal item is sent, and the evidence once it arrived."""
-
-    plan_id: int
-    item_key: str
-    account_id: int | None
-    chain: str
-    address: str
-    set_at: datetime
-    txid: str | None = None
-    received_at: datetime | None = None
-    amount: Decimal | None = None
-    confirmed_at: datetime | None = None
-    custodian_confirmed_at: datetime | None = None
-
-    @property
-    def confirmed(self) -> bool:
-        """Arrived: by a transaction (``txid``) or, for a native coin on an EVM chain, by the
-        balance rise alone (``txid`` empty; see ``domain.withdrawal_confirmation.BalanceRise``)."""
-        return self.confirmed_at is not None
 
 
 _DEST_COLUMNS = ("plan_id, item_key, account_id, chain, address, set_at, txid, received_at, "
                  "amount, confirmed_at, custodian_confirmed_at")
 
 
-def _destination(row: tuple[Any, ...]) -> Destination:
-    return Destination(row[0], row[1], row[2], row[3], row[4], from_storage(row[5]), row[6],
-                       from_storage(row[7]) if row[7] else None,
-                       Decimal(row[8]) if row[8] is not None else None,
-                       from_storage(row[9]) if row[9] else None,
-                       from_storage(row[10]) if row[10] else None)
+def _destination(row: tuple[Any, ...]) -> WithdrawalDestination:
+    return WithdrawalDestination(row[0], row[1], row[2], row[3], row[4], from_storage(row[5]),
+                                 row[6], from_storage(row[7]) if row[7] else None,
+                                 Decimal(row[8]) if row[8] is not None else None,
+                                 from_storage(row[9]) if row[9] else None,
+                                 from_storage(row[10]) if row[10] else None)
 
 
 class WatchRepository:
@@ -99,7 +76,7 @@ class WatchRepository:
             db.execute("DELETE FROM checklist_destinations WHERE plan_id = ? AND item_key = ?",
                        [plan_id, item_key])
 
-    def destinations(self, plan_id: int | None = None) -> list[Destination]:
+    def destinations(self, plan_id: int | None = None) -> list[WithdrawalDestination]:
         where, params = ("WHERE plan_id = ?", [plan_id]) if plan_id is not None else ("", [])
         rows = self._store.db.execute(
             f"SELECT {_DEST_COLUMNS} FROM checklist_destinations {where} "

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from exposure_app.domain.timeutil import from_storage, to_storage
 from exposure_app.domain.withdrawal_networks import NetworkInfo
-from exposure_app.risk.withdrawal_friction import NetworkStatus, StatusSnapshot
+from exposure_app.risk.withdrawal_friction import StatusSnapshot
 from exposure_app.storage.repository import (
     Repository,
     amount_from_column,
@@ -26,9 +26,12 @@ from exposure_app.storage.repository import (
 KEEP_DAYS = 120
 
 
-_STATUS = row_mapper(NetworkStatus, None, None, flag_from_column, amount_from_column,
-                     amount_from_column, amount_from_column)
-"""(asset, network, withdraw_enabled, fee, min_amount, max_amount) as a NetworkStatus."""
+NETWORK_INFO_ROW = row_mapper(NetworkInfo, None, None, None, None, flag_from_column,
+                              flag_from_column, amount_from_column, amount_from_column,
+                              amount_from_column, flag_from_column, from_storage)
+"""A row of ``withdrawal_networks``, or of this table with the columns it does not keep
+selected as NULL, as a :class:`NetworkInfo`: (exchange_id, asset, network, network_id,
+withdraw_enabled, deposit_enabled, fee, min_amount, max_amount, memo_required, fetched_at)."""
 
 
 class WithdrawalHistoryRepository(Repository):
@@ -49,12 +52,15 @@ class WithdrawalHistoryRepository(Repository):
 
     def snapshots(self, exchange_id: str, *, since: datetime, until: datetime
                   ) -> list[StatusSnapshot]:
+        """Each refresh from ``since`` to ``until``, oldest first; network id, deposit and
+        memo flags are not kept here, so they read as ``None`` (unknown)."""
         rows = self._store.db.execute(
-            "SELECT fetched_at, asset, network, withdraw_enabled, fee, min_amount, max_amount "
-            "FROM withdrawal_status_history WHERE exchange_id = ? AND fetched_at >= ? AND "
-            "fetched_at <= ? ORDER BY fetched_at, asset, network",
+            "SELECT fetched_at, exchange_id, asset, network, NULL, withdraw_enabled, NULL, fee, "
+            "min_amount, max_amount, NULL, fetched_at FROM withdrawal_status_history "
+            "WHERE exchange_id = ? AND fetched_at >= ? AND fetched_at <= ? "
+            "ORDER BY fetched_at, asset, network",
             [exchange_id, to_storage(since), to_storage(until)]).fetchall()
-        grouped: dict[str, list[NetworkStatus]] = {}
+        grouped: dict[str, list[NetworkInfo]] = {}
         for row in rows:
-            grouped.setdefault(row[0], []).append(_STATUS(row[1:]))
+            grouped.setdefault(row[0], []).append(NETWORK_INFO_ROW(row[1:]))
         return [StatusSnapshot(from_storage(at), tuple(nets)) for at, nets in grouped.items()]

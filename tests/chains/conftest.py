@@ -1,22 +1,13 @@
-"""Fixtures for the watch-only tests: a loopback server for the chain emulators."""
+"""Fixtures for the watch-only tests (the chain emulators run on ``emulator_server``,
+shared with every other test in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from exposure_app.emulator.base import EmulatorServer
 from exposure_app.services.profile import Profile
 from exposure_app.services.sync_service import SyncService
 from exposure_app.storage.secrets import SecretStore, memory_keyring
-
-
-@pytest.fixture
-def chain_server():
-    server = EmulatorServer()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -52,9 +52,9 @@ def request(url: str, *, timeout: float = 5.0):
 
 
 @pytest.mark.parametrize("chain", ["bitcoin", "ethereum"])
-def test_a_dripping_answer_ends_at_the_request_timeout(chain_server, chain):
+def test_a_dripping_answer_ends_at_the_request_timeout(emulator_server, chain):
     server = EsploraEmulator() if chain == "bitcoin" else EvmRpcEmulator(chain_id=1)
-    url = chain_server.add(server, key=chain)
+    url = emulator_server.add(server, key=chain)
     server.inject(FaultKind.DRIP, private_only=False)
     started = time.monotonic()
     with pytest.raises(SyncError) as info:
@@ -64,9 +64,9 @@ def test_a_dripping_answer_ends_at_the_request_timeout(chain_server, chain):
 
 
 @pytest.mark.parametrize("chain", ["bitcoin", "ethereum"])
-def test_an_endless_answer_is_refused_at_the_cap(chain_server, chain):
+def test_an_endless_answer_is_refused_at_the_cap(emulator_server, chain):
     server = EsploraEmulator() if chain == "bitcoin" else EvmRpcEmulator(chain_id=1)
-    url = chain_server.add(server, key=chain)
+    url = emulator_server.add(server, key=chain)
     server.inject(FaultKind.HUGE_BODY, private_only=False)
     with pytest.raises(SyncError) as info:
         read(chain, BTC_ADDRESS if chain == "bitcoin" else HOLDER, url, timeout=30.0)
@@ -85,9 +85,9 @@ def test_an_answer_in_many_pieces_is_read_whole_and_a_declared_giant_refused():
 
 
 def test_a_refused_answer_fails_the_account_and_keeps_its_last_balance(store, data_dir,
-                                                                       chain_server):
+                                                                       emulator_server):
     esplora = EsploraEmulator()
-    url = chain_server.add(esplora, key="esplora")
+    url = emulator_server.add(esplora, key="esplora")
     esplora.receive(BTC_ADDRESS, 25_000_000)
     account = add_watch_account(store, "Cold BTC", "bitcoin", BTC_ADDRESS, url)
     service = SyncService(Profile(data_dir), secret_store=SecretStore(memory_keyring()),

@@ -34,9 +34,9 @@ def read(target, url, *, want_receipts=False, concurrency=16):
     return asyncio.run(main())
 
 
-def test_xpub_sums_used_addresses_up_to_the_gap_limit(chain_server):
+def test_xpub_sums_used_addresses_up_to_the_gap_limit(emulator_server):
     esplora = EsploraEmulator(max_concurrent=8)
-    url = chain_server.add(esplora, key="esplora")
+    url = emulator_server.add(esplora, key="esplora")
     target = parse_watch_input("bitcoin", ZPUB_84)
     receive = derive_addresses(target, 0, 0, 61)
     change = derive_addresses(target, 1, 0, 3)
@@ -57,9 +57,9 @@ def test_xpub_sums_used_addresses_up_to_the_gap_limit(chain_server):
     assert f"/address/{receive[59]}" in asked     # the gap after index 39 was scanned
 
 
-def test_single_address_receipts_exclude_outgoing(chain_server):
+def test_single_address_receipts_exclude_outgoing(emulator_server):
     esplora = EsploraEmulator()
-    url = chain_server.add(esplora, key="esplora")
+    url = emulator_server.add(esplora, key="esplora")
     address = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
     txid = esplora.receive(address, 25_000_000, block_time=1_767_225_600)
     esplora.spend(address, 1_000_000)
@@ -77,9 +77,9 @@ def test_single_address_receipts_exclude_outgoing(chain_server):
     (FaultKind.HTML_200, ErrorKind.BAD_RESPONSE),
     (FaultKind.MALFORMED_JSON, ErrorKind.BAD_RESPONSE),
 ])
-def test_esplora_faults_are_classified(chain_server, fault, kind):
+def test_esplora_faults_are_classified(emulator_server, fault, kind):
     esplora = EsploraEmulator()
-    url = chain_server.add(esplora, key="esplora")
+    url = emulator_server.add(esplora, key="esplora")
     esplora.inject(fault)
     with pytest.raises(SyncError) as info:
         read(parse_watch_input("bitcoin", "1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA"), url)
@@ -94,9 +94,9 @@ def test_unreachable_server_is_a_network_error():
     assert info.value.kind is ErrorKind.NETWORK
 
 
-def test_evm_native_and_token_balances_in_batches(chain_server):
+def test_evm_native_and_token_balances_in_batches(emulator_server):
     rpc = EvmRpcEmulator(chain_id=1, max_batch=10)
-    url = chain_server.add(rpc, key="rpc")
+    url = emulator_server.add(rpc, key="rpc")
     tokens = {t.symbol: t for t in CHAINS["ethereum"].tokens}
     rpc.set_native(HOLDER, 1_500_000_000_000_000_000)
     rpc.set_token(tokens["USDT"].contract, HOLDER, 1_234_560_000)            # 6 decimals
@@ -110,9 +110,9 @@ def test_evm_native_and_token_balances_in_batches(chain_server):
     assert len(batches) == 4
 
 
-def test_evm_wrong_chain_is_a_configuration_error(chain_server):
+def test_evm_wrong_chain_is_a_configuration_error(emulator_server):
     rpc = EvmRpcEmulator(chain_id=56)
-    url = chain_server.add(rpc, key="rpc")
+    url = emulator_server.add(rpc, key="rpc")
     with pytest.raises(SyncError) as info:
         read(parse_watch_input("ethereum", HOLDER), url)
     assert info.value.kind is ErrorKind.CONFIG and "chain id 56" in info.value.message
@@ -122,15 +122,17 @@ def test_balance_of_call_data():
     assert balance_of_data(HOLDER) == "0x70a08231" + "0" * 24 + "ab" * 20
 
 
-@pytest.mark.parametrize("url", ["ftp://node", "http://user:pw@node:3000", "node:3000"])
+@pytest.mark.parametrize("url", ["ftp://node", "http://user:pw@node:3000", "node:3000", "   ",
+                                 "http://node:99999", "http://no de:3000"])
 def test_server_url_checked(url):
     with pytest.raises(ValueError):
         check_api_url(url)
+    assert check_api_url(" https://node.example:3000/ ") == "https://node.example:3000"
 
 
-def test_evm_token_receipts_from_transfer_logs(chain_server):
+def test_evm_token_receipts_from_transfer_logs(emulator_server):
     rpc = EvmRpcEmulator(chain_id=1, max_batch=10)
-    url = chain_server.add(rpc, key="rpc")
+    url = emulator_server.add(rpc, key="rpc")
     usdt = next(t for t in CHAINS["ethereum"].tokens if t.symbol == "USDT")
     txid = rpc.transfer_token(usdt.contract, HOLDER, 2_500_000_000, when=1_798_000_000)
     rpc.transfer_token(usdt.contract, "0x" + "99" * 20, 7)          # to someone else
@@ -142,9 +144,9 @@ def test_evm_token_receipts_from_transfer_logs(chain_server):
     assert int(receipt.at.timestamp()) == 1_798_000_000 and receipt.address == HOLDER
 
 
-def test_evm_receipts_failing_keeps_the_balance(chain_server):
+def test_evm_receipts_failing_keeps_the_balance(emulator_server):
     rpc = EvmRpcEmulator(chain_id=1)
-    url = chain_server.add(rpc, key="rpc")
+    url = emulator_server.add(rpc, key="rpc")
     rpc.set_native(HOLDER, 10 ** 18)
     rpc.block_number = -1             # eth_blockNumber answers "-0x1": not a quantity
     result = read(parse_watch_input("ethereum", HOLDER), url, want_receipts=True)

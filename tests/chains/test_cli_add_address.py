@@ -66,11 +66,11 @@ def test_bad_address_is_one_clear_line(run_cli):
     assert len(done.stderr.strip().splitlines()) == 1
 
 
-def test_sync_reads_watched_addresses_from_the_cli(run_cli, chain_server):
+def test_sync_reads_watched_addresses_from_the_cli(run_cli, emulator_server):
     from exposure_app.emulator.esplora import EsploraEmulator
 
     esplora = EsploraEmulator()
-    url = chain_server.add(esplora, key="esplora")
+    url = emulator_server.add(esplora, key="esplora")
     esplora.receive("bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu", 12_345_678)
     assert run_cli("accounts", "add-address", "Cold", "--chain", "bitcoin",
                    "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu", "--api-url", url).returncode == 0

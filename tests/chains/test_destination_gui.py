@@ -8,8 +8,7 @@ from PySide6.QtCore import Qt
 from exposure_app.services.watch_accounts import add_watch_account
 from exposure_app.storage.store import ProfileStore
 from exposure_app.storage.watch import WatchRepository
-from tests.checklist.helpers import populate
-from tests.checklist.test_gui import PageState
+from tests.checklist.helpers import populated_state, shown_checklist_page
 
 from .test_watch_input import ZPUB_84
 
@@ -17,18 +16,12 @@ FIRST_RECEIVE = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
 
 
 def test_destination_picker_on_a_withdrawal_item(qtbot, data_dir):
-    from exposure_app.ui.pages.checklist_page import ChecklistPage
+    def add_watch_accounts(store: ProfileStore) -> None:
+        add_watch_account(store, "Cold zpub", "bitcoin", ZPUB_84)
+        add_watch_account(store, "Ledger ETH", "ethereum", "0x" + "ab" * 20)
 
-    store = ProfileStore.open(data_dir)
-    populate(store)
-    add_watch_account(store, "Cold zpub", "bitcoin", ZPUB_84)
-    add_watch_account(store, "Ledger ETH", "ethereum", "0x" + "ab" * 20)
-    store.close()
-    state = PageState(data_dir)
-    try:
-        page = ChecklistPage(state)
-        qtbot.addWidget(page)
-        page.show_data(state.data)
+    with populated_state(data_dir, add_watch_accounts) as state:
+        page = shown_checklist_page(qtbot, state)
         page.scope.setCurrentIndex(page.scope.findData("binance"))
         qtbot.mouseClick(page.make_button, Qt.MouseButton.LeftButton)
         row = next(r for r in page.model.rows if r.item_key == "asset:binance:BTC")
@@ -46,5 +39,3 @@ def test_destination_picker_on_a_withdrawal_item(qtbot, data_dir):
         assert (destination.item_key, destination.address) == ("asset:binance:BTC", FIRST_RECEIVE)
         row = next(r for r in page.model.rows if r.item_key == "asset:binance:BTC")
         assert row.withdrawal is not None and row.withdrawal.account_name == "Cold zpub"
-    finally:
-        state.store.close()

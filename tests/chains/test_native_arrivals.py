@@ -54,10 +54,10 @@ def _soon() -> int:
     return int((utc_now() + timedelta(seconds=5)).timestamp())
 
 
-def test_native_withdrawal_is_confirmed_with_its_transaction(store, data_dir, chain_server,
+def test_native_withdrawal_is_confirmed_with_its_transaction(store, data_dir, emulator_server,
                                                              service, tmp_path):
     rpc = EvmRpcEmulator(chain_id=1)
-    url = chain_server.add(rpc, key="rpc")
+    url = emulator_server.add(rpc, key="rpc")
     rpc.set_native(HOLDER, 5 * ETH // 10)
     add_watch_account(store, "Ledger ETH", "ethereum", HOLDER, url)
     service.sync().result(60)                        # the balance and its block, recorded
@@ -86,10 +86,10 @@ def test_native_withdrawal_is_confirmed_with_its_transaction(store, data_dir, ch
         txid, "1.998", "")
 
 
-def test_pruned_node_confirms_on_the_balance_alone_and_says_so(store, data_dir, chain_server,
+def test_pruned_node_confirms_on_the_balance_alone_and_says_so(store, data_dir, emulator_server,
                                                                service, tmp_path, run_cli):
     rpc = EvmRpcEmulator(chain_id=1, state_window=0)   # serves the latest state only
-    url = chain_server.add(rpc, key="rpc")
+    url = emulator_server.add(rpc, key="rpc")
     rpc.set_native(HOLDER, ETH)
     add_watch_account(store, "Ledger ETH", "ethereum", HOLDER, url)
     service.sync().result(60)
@@ -124,9 +124,9 @@ def test_pruned_node_confirms_on_the_balance_alone_and_says_so(store, data_dir, 
     assert item["confirmation"]["basis"] == w.basis
 
 
-def test_a_rise_by_another_amount_confirms_nothing(store, data_dir, chain_server, service):
+def test_a_rise_by_another_amount_confirms_nothing(store, data_dir, emulator_server, service):
     rpc = EvmRpcEmulator(chain_id=1, state_window=0)
-    url = chain_server.add(rpc, key="rpc")
+    url = emulator_server.add(rpc, key="rpc")
     add_watch_account(store, "Ledger ETH", "ethereum", HOLDER, url)
     service.sync().result(60)
     settings = _plan(store, data_dir, url)
@@ -136,10 +136,10 @@ def test_a_rise_by_another_amount_confirms_nothing(store, data_dir, chain_server
     assert _row(store, settings).withdrawal.confirmed is False
 
 
-def test_the_same_amount_before_the_plan_is_not_the_withdrawal(store, data_dir, chain_server,
+def test_the_same_amount_before_the_plan_is_not_the_withdrawal(store, data_dir, emulator_server,
                                                                 service):
     rpc = EvmRpcEmulator(chain_id=1)
-    url = chain_server.add(rpc, key="rpc")
+    url = emulator_server.add(rpc, key="rpc")
     add_watch_account(store, "Ledger ETH", "ethereum", HOLDER, url)
     service.sync().result(60)
     rpc.mine(20)
@@ -171,9 +171,9 @@ def _expect(amount: str) -> ExpectedArrival:
     return ExpectedArrival(HOLDER, D(amount), D("0.01"), utc_now() - timedelta(hours=1))
 
 
-def test_bisection_is_bounded_over_a_long_range(chain_server):
+def test_bisection_is_bounded_over_a_long_range(emulator_server):
     rpc = EvmRpcEmulator(chain_id=1)
-    url = chain_server.add(rpc, key="rpc")
+    url = emulator_server.add(rpc, key="rpc")
     earlier = rpc.block_number - 1_000_000           # the last sync, a million blocks back
     txid = rpc.send_native(HOLDER, ETH, when=_soon())
     rpc.mine(3)
@@ -186,9 +186,9 @@ def test_bisection_is_bounded_over_a_long_range(chain_server):
     assert result.ledger is not None and result.ledger.last.block == rpc.block_number
 
 
-def test_coins_through_a_contract_name_the_block_without_a_txid(chain_server):
+def test_coins_through_a_contract_name_the_block_without_a_txid(emulator_server):
     rpc = EvmRpcEmulator(chain_id=1)
-    url = chain_server.add(rpc, key="rpc")
+    url = emulator_server.add(rpc, key="rpc")
     start = rpc.block_number
     rpc.mine(10)
     rpc.send_native(HOLDER, 3 * ETH, when=_soon(), internal=True)
@@ -200,15 +200,15 @@ def test_coins_through_a_contract_name_the_block_without_a_txid(chain_server):
     assert f"in block {block}" in rise.describe() and "no transaction id" in rise.describe()
 
 
-def test_first_read_looks_back_when_the_server_keeps_past_state(chain_server):
+def test_first_read_looks_back_when_the_server_keeps_past_state(emulator_server):
     rpc = EvmRpcEmulator(chain_id=1)
-    url = chain_server.add(rpc, key="rpc")
+    url = emulator_server.add(rpc, key="rpc")
     rpc.mine(100)
     txid = rpc.send_native(HOLDER, ETH, when=_soon())
     found = _read(url, None, [_expect("1")])
     assert [r.txid for r in found.receipts if r.asset == "ETH"] == [txid]
     pruned = EvmRpcEmulator(chain_id=1, state_window=0)
-    pruned_url = chain_server.add(pruned, key="pruned")
+    pruned_url = emulator_server.add(pruned, key="pruned")
     pruned.send_native(HOLDER, ETH, when=_soon())
     nothing = _read(pruned_url, None, [_expect("1")])   # no baseline: nothing claimed
     assert not nothing.receipts and nothing.ledger.rises == ()

@@ -21,16 +21,10 @@ def test_prompt_only_when_switched_on_and_in_its_week():
 
 
 def test_the_checklist_reminders_show_the_prompt(qtbot, data_dir, monkeypatch):
-    from exposure_app.storage.store import ProfileStore
     from exposure_app.ui.widgets import withdrawal_test_reminders as widget_module
-    from tests.checklist.helpers import populate
-    from tests.checklist.test_gui import PageState
+    from tests.checklist.helpers import populated_state
 
-    store = ProfileStore.open(data_dir)
-    populate(store)
-    store.close()
-    state = PageState(data_dir)
-    try:
+    with populated_state(data_dir) as state:
         state.settings.set("proof_of_keys_reminder", True)
         jan3 = datetime(2027, 1, 3, 9, tzinfo=UTC)
         monkeypatch.setattr(widget_module, "proof_of_keys_prompt",
@@ -39,5 +33,3 @@ def test_the_checklist_reminders_show_the_prompt(qtbot, data_dir, monkeypatch):
         qtbot.addWidget(widget)
         widget.show_reminders()
         assert "Proof of Keys day (03 January 2027)" in widget.reminder_label.text()
-    finally:
-        state.store.close()

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from exposure_app.domain.chains import CHAINS
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.emulator.base import FaultKind
 from exposure_app.emulator.esplora import EsploraEmulator
@@ -15,22 +16,21 @@ from exposure_app.emulator.evm_rpc import EvmRpcEmulator
 from exposure_app.services.exposure_as_of import exposure_as_of
 from exposure_app.services.sync_events import AccountSyncStatus
 from exposure_app.services.watch_accounts import WatchInputError, add_watch_account
-from exposure_app.storage.prices import PriceRecord
 
 D = Decimal
 BTC_ADDRESS = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
 HOLDER = "0x" + "cd" * 20
 
 
-def test_wallet_only_profile_syncs_addresses_as_self_custody(store, service, chain_server):
+def test_wallet_only_profile_syncs_addresses_as_self_custody(store, service, emulator_server):
     esplora, rpc = EsploraEmulator(), EvmRpcEmulator(chain_id=1)
-    btc_url = chain_server.add(esplora, key="esplora")
-    eth_url = chain_server.add(rpc, key="rpc")
+    btc_url = emulator_server.add(esplora, key="esplora")
+    eth_url = emulator_server.add(rpc, key="rpc")
     esplora.receive(BTC_ADDRESS, 25_000_000)
     rpc.set_native(HOLDER, 2 * 10 ** 18)
     usdc = next(t for t in CHAINS["ethereum"].tokens if t.symbol == "USDC")
     rpc.set_token(usdc.contract, HOLDER, 500_000_000)
-    store.prices.record([PriceRecord(a, "USD", p, "test", utc_now()) for a, p in
+    store.prices.record([MarketPrice(a, "USD", p, "test", utc_now()) for a, p in
                          (("BTC", D(60000)), ("ETH", D(3000)), ("USDC", D("0.999")))])
     btc = add_watch_account(store, "Cold BTC", "bitcoin", BTC_ADDRESS, btc_url)
     eth = add_watch_account(store, "Ledger ETH", "ethereum", HOLDER, eth_url)
@@ -77,11 +77,11 @@ def _settings(service):
     return service.profile.load_settings()
 
 
-def test_profile_server_per_chain_and_failing_closed(store, data_dir, service, chain_server):
+def test_profile_server_per_chain_and_failing_closed(store, data_dir, service, emulator_server):
     from exposure_app.services.settings import Settings
 
     esplora = EsploraEmulator()
-    url = chain_server.add(esplora, key="esplora")
+    url = emulator_server.add(esplora, key="esplora")
     esplora.receive(BTC_ADDRESS, 1_000)
     account = add_watch_account(store, "Cold", "bitcoin", BTC_ADDRESS)   # no URL of its own
     settings = Settings.load(data_dir)

@@ -43,10 +43,10 @@ def _custodian(store, amount: Decimal, when=None):
     return account
 
 
-def test_withdrawal_to_a_watched_address_is_confirmed(store, data_dir, chain_server, run_cli,
+def test_withdrawal_to_a_watched_address_is_confirmed(store, data_dir, emulator_server, run_cli,
                                                       tmp_path):
     esplora = EsploraEmulator()
-    url = chain_server.add(esplora, key="esplora")
+    url = emulator_server.add(esplora, key="esplora")
     profile = Profile(data_dir)
     settings = profile.load_settings()
     _custodian(store, D("0.5"), utc_now() - timedelta(minutes=5))
@@ -100,12 +100,12 @@ def _row(store, settings):
     return next(r for r in view_checklist(store, settings, "binance").rows if r.item_key == KEY)
 
 
-def test_token_withdrawal_to_an_evm_address_is_confirmed(store, data_dir, chain_server):
+def test_token_withdrawal_to_an_evm_address_is_confirmed(store, data_dir, emulator_server):
     from exposure_app.domain.chains import CHAINS
     from exposure_app.emulator.evm_rpc import EvmRpcEmulator
 
     rpc = EvmRpcEmulator(chain_id=1)
-    url = chain_server.add(rpc, key="rpc")
+    url = emulator_server.add(rpc, key="rpc")
     holder = "0x" + "cd" * 20
     usdt = next(t for t in CHAINS["ethereum"].tokens if t.symbol == "USDT")
     profile = Profile(data_dir)

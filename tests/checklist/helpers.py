@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from exposure_app.domain.checklist import LockDetail
 from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotSource, SnapshotStatus
 from exposure_app.domain.withdrawal_networks import NetworkInfo
+from exposure_app.services.profile import Profile
 from exposure_app.storage.checklist import HoldingLockRepository, WithdrawalNetworkRepository
 from exposure_app.storage.store import ProfileStore
 
@@ -83,3 +87,47 @@ def cache_networks(store: ProfileStore) -> None:
         n("USDC", "BEP20", fee=None, minimum=None, nid="BSC"),
         n("ETH", "ERC20", fee="0.0012", minimum="0.005", nid="ETH"),
     ], T0)
+
+
+class PageState:
+    """What the checklist page and the export dialog need from the window's view state."""
+
+    def __init__(self, data_dir) -> None:
+        from exposure_app.services.exposure_as_of import exposure_as_of
+
+        self.profile = Profile(data_dir)
+        self.store = self.profile.open_store()
+        self.settings = self.profile.load_settings()
+        self.as_of = None
+        self.dirty = 0
+        self.data = SimpleNamespace(report=exposure_as_of(self.store, self.settings), levels={},
+                                    live=True)
+
+    def mark_dirty(self) -> None:
+        self.dirty += 1
+
+
+@contextmanager
+def populated_state(data_dir, *more: Callable[[ProfileStore], object]) -> Iterator[PageState]:
+    """The view state of :func:`populate`'s profile, after each of ``more`` added to it;
+    the state's store is closed afterwards."""
+    store = ProfileStore.open(data_dir)
+    populate(store)
+    for add in more:
+        add(store)
+    store.close()
+    state = PageState(data_dir)
+    try:
+        yield state
+    finally:
+        state.store.close()
+
+
+def shown_checklist_page(qtbot, state: PageState):
+    """A checklist page on ``state`` showing its data, before any plan is made."""
+    from exposure_app.ui.pages.checklist_page import ChecklistPage
+
+    page = ChecklistPage(state)
+    qtbot.addWidget(page)
+    page.show_data(state.data)
+    return page

@@ -13,36 +13,14 @@ from exposure_app.services.profile import Profile
 from exposure_app.services.reports import ReportOptions, write_report
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
-from tests.checklist.helpers import populate
+from tests.checklist.helpers import PageState, populate, populated_state, shown_checklist_page
 from tests.reports import profile as golden_profile
-
-
-class PageState:
-    """What the checklist page and the export dialog need from the window's view state."""
-
-    def __init__(self, data_dir) -> None:
-        from exposure_app.services.exposure_as_of import exposure_as_of
-
-        self.profile = Profile(data_dir)
-        self.store = self.profile.open_store()
-        self.settings = self.profile.load_settings()
-        self.as_of = None
-        self.dirty = 0
-        self.data = SimpleNamespace(report=exposure_as_of(self.store, self.settings), levels={},
-                                    live=True)
-
-    def mark_dirty(self) -> None:
-        self.dirty += 1
 
 
 @pytest.fixture
 def page_state(data_dir):
-    store = ProfileStore.open(data_dir)
-    populate(store)
-    store.close()
-    state = PageState(data_dir)
-    yield state
-    state.store.close()
+    with populated_state(data_dir) as state:
+        yield state
 
 
 def test_checklist_page_on_its_own(qtbot, qtmodeltester, page_state, tmp_path):
@@ -126,11 +104,7 @@ def test_print_opens_the_real_print_dialog_and_prints_only_on_ok(qtbot, page_sta
     """Qt's own print dialog, driven as a user would; the printer writes a PDF file here."""
     from PySide6.QtWidgets import QComboBox, QLineEdit
 
-    from exposure_app.ui.pages.checklist_page import ChecklistPage
-
-    page = ChecklistPage(page_state)
-    qtbot.addWidget(page)
-    page.show_data(page_state.data)
+    page = shown_checklist_page(qtbot, page_state)
     assert page.print_plan() is None                     # no plan yet: nothing to print
     page.open_for("binance")
 
@@ -246,18 +220,14 @@ def test_a_blocked_custodians_items_stand_apart_on_the_page(qtbot, qtmodeltester
     from exposure_app.domain.models import AccountKind
     from exposure_app.services.manual_holdings import set_holding
     from exposure_app.ui.models.checklist_model import BLOCKED_COLOUR, Col
-    from exposure_app.ui.pages.checklist_page import ChecklistPage
 
-    store = ProfileStore.open(data_dir)
-    populate(store)
-    celsius = store.accounts.add("Celsius", AccountKind.MANUAL_CUSTODIAL, counterparty="celsius")
-    set_holding(store, celsius, "USDC", Decimal(2500), value=Decimal(300))
-    store.close()
-    state = PageState(data_dir)
-    try:
-        page = ChecklistPage(state)
-        qtbot.addWidget(page)
-        page.show_data(state.data)
+    def add_celsius(store: ProfileStore) -> None:
+        celsius = store.accounts.add("Celsius", AccountKind.MANUAL_CUSTODIAL,
+                                     counterparty="celsius")
+        set_holding(store, celsius, "USDC", Decimal(2500), value=Decimal(300))
+
+    with populated_state(data_dir, add_celsius) as state:
+        page = shown_checklist_page(qtbot, state)
         page.open_for("all")
         qtmodeltester.check(page.model)
         keys = [r.item_key for r in page.model.rows]
@@ -271,5 +241,3 @@ def test_a_blocked_custodians_items_stand_apart_on_the_page(qtbot, qtmodeltester
         assert unlock.startswith("Withdrawals are blocked: insolvency since 2022-07-13")
         # the blocked custodian's reminder is not due and says why
         assert "Celsius Network: no test withdrawal" not in page.reminders.reminder_label.text()
-    finally:
-        state.store.close()

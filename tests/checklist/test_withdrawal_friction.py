@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D  # noqa: N817
 
+from exposure_app.domain.withdrawal_networks import NetworkInfo
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
 from exposure_app.emulator.okx import OkxEmulator
 from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.events import Category
-from exposure_app.risk.withdrawal_friction import NetworkStatus, StatusSnapshot, friction_events
+from exposure_app.risk.withdrawal_friction import StatusSnapshot, friction_events
 from exposure_app.services.profile import Profile
 from exposure_app.services.risk_service import warnings_as_of
 from exposure_app.services.settings import Settings
@@ -23,7 +24,8 @@ T0 = datetime(2030, 1, 1, 12, tzinfo=UTC)     # made-up dates and statuses (test
 
 def snap(hours: float, *statuses: tuple[str, str, bool, str | None, str | None]):
     return StatusSnapshot(T0 + timedelta(hours=hours), tuple(
-        NetworkStatus(a, n, on, D(fee) if fee else None, None, D(mx) if mx else None)
+        NetworkInfo("okx", a, n, withdraw_enabled=on, fee=D(fee) if fee else None,
+                    maximum=D(mx) if mx else None)
         for a, n, on, fee, mx in statuses))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import ccxt
@@ -65,6 +66,23 @@ def test_a_bad_figure_is_named_by_its_field_and_a_bad_line_by_what() -> None:
                     "OKX funding")
     with pytest.raises(BadResponseError, match=r"^OKX funding: "):
         fields.rows(CLIENT, ["<html>"], "funding", "OKX funding")
+
+
+def test_a_fixed_term_line_is_all_locked_and_a_holding_is_never_negative() -> None:
+    staked = BalanceFields("mortgage_coin", free="mortgage_amount", locked=("freeze_amount",),
+                           lock_reason="staking", never_negative=True)
+    line = {"mortgage_coin": "SOL", "mortgage_amount": "10", "freeze_amount": "2"}
+    flexible = staked.row(CLIENT, line, "staking", "Gate staking")
+    fixed = replace(staked, all_locked=True).row(CLIENT, line, "staking", "Gate staking",
+                                                  unlock_at="2027-01-15T00:00:00+00:00")
+    assert (flexible.free, flexible.locked, flexible.total, flexible.unlock_at) == (
+        D("10"), D("2"), D("12"), None)
+    assert (fixed.free, fixed.locked, fixed.total, fixed.lock_reason, fixed.unlock_at) == (
+        D("0"), D("12"), D("12"), "staking", "2027-01-15T00:00:00+00:00")
+    with pytest.raises(BadResponseError, match="Gate staking SOL freeze_amount: is negative"):
+        staked.row(CLIENT, {**line, "freeze_amount": "-1"}, "staking", "Gate staking")
+    signed = replace(staked, never_negative=False)
+    assert signed.row(CLIENT, {**line, "freeze_amount": "-1"}, "staking", "x").total == D("9")
 
 
 def test_nested_entries_flatten_and_an_answer_without_accounts_is_bad() -> None:

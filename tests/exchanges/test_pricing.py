@@ -112,13 +112,13 @@ def test_prices_from_another_connected_exchange_and_last_known(
 
 def test_an_asset_the_exchange_cannot_price_is_valued_from_the_market_cache(
         store, data_dir, add_exchange_account, memory_keyring):
-    from exposure_app.storage.market_cache import CachedTicker
+    from exposure_app.domain.prices import MarketPrice
 
     a = _emulator("a", {"BTC/USDT": "64000"},
                   [EmulatedBalance("spot", "BTC", D(1)), EmulatedBalance("spot", "FTT", D(100))])
     acc = add_exchange_account(store, "A", a)
     fetched = utc_now() - timedelta(hours=2)
-    store.market.save([], [CachedTicker("FTT", "USD", D("1.5"), "kraken", fetched)], fetched)
+    store.market.save([], [MarketPrice("FTT", "USD", D("1.5"), "kraken", fetched)], fetched)
     report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring))
     snap = store.snapshots.get(report.result_for(acc.id).snapshot_id)
     ftt = next(h for h in snap.holdings if h.asset == "FTT")

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from exposure_app.domain.models import Account, AccountKind
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.emulator.base import EmulatedAccount, EmulatorServer
 from exposure_app.emulator.binance import BinanceEmulator
 from exposure_app.emulator.kraken import KrakenEmulator
 from exposure_app.emulator.market_tape import MarketTape, demo_tape
+from exposure_app.services.manual_holdings import set_holding
 from exposure_app.services.settings import Settings
+from exposure_app.storage.store import ProfileStore
 
 KRAKEN_SYMBOLS = ("BTC/USD", "ETH/USD", "USDT/USD", "EUR/USD")
 BINANCE_SYMBOLS = ("BTC/USDT", "ETH/USDT", "USDC/USDT", "FTT/USDT", "BNB/USDT")
@@ -51,3 +55,14 @@ def start_market() -> Market:
     server.add(kraken)
     server.add(binance)
     return Market(server, tape, kraken, binance, today, depeg_day, crash_day)
+
+
+def add_wallet_priced_hours_ago(store: ProfileStore, btc: Decimal, *, hours: int = 3) -> Account:
+    """A self-custody wallet, "Ledger", holding ``btc`` BTC, valued in USD from the one
+    cached ticker (BTC/USD 50,000 from Kraken) fetched ``hours`` ago."""
+    wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    fetched = datetime.now(UTC) - timedelta(hours=hours)
+    store.market.save([], [MarketPrice("BTC", "USD", Decimal("50000"), "kraken", fetched)],
+                      fetched)
+    set_holding(store, wallet, "BTC", btc, base="USD")
+    return wallet

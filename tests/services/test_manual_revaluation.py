@@ -7,11 +7,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from exposure_app.domain.models import AccountKind, SnapshotSource
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.holdings_import import import_holdings_csv
 from exposure_app.services.manual_holdings import set_holding
 from exposure_app.services.manual_revaluation import revalue_manual_accounts
-from exposure_app.storage.prices import PriceRecord
 
 D = Decimal
 
@@ -57,7 +57,7 @@ def test_exchange_accounts_are_left_to_their_own_sync(store):
 def test_a_new_holding_is_priced_at_once_from_the_last_stored_price(store):
     ledger = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
     seen = utc_now() - timedelta(hours=3)
-    store.prices.record([PriceRecord("BTC", "USD", D(58000), "kraken BTC/USD", seen)])
+    store.prices.record([MarketPrice("BTC", "USD", D(58000), "kraken BTC/USD", seen)])
     snapshot = set_holding(store, ledger, "BTC", D(1), base="USD")
     (btc,) = snapshot.holdings
     assert btc.value == D(58000)
@@ -85,8 +85,8 @@ def test_an_import_with_the_base_currency_prices_rows_at_their_date(store, tmp_p
     ledger = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
     t = utc_now()
     store.prices.record([
-        PriceRecord("BTC", "USD", D(20000), "binance BTC/USDT", t - timedelta(days=400)),
-        PriceRecord("BTC", "USD", D(60000), "binance BTC/USDT", t - timedelta(hours=1)),
+        MarketPrice("BTC", "USD", D(20000), "binance BTC/USDT", t - timedelta(days=400)),
+        MarketPrice("BTC", "USD", D(60000), "binance BTC/USDT", t - timedelta(hours=1)),
     ])
     old_day = (t - timedelta(days=399)).date().isoformat()
     csv = tmp_path / "holdings.csv"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.services.price_lookup import MarketPrices
-from exposure_app.storage.market_cache import CachedTicker
 
 D = Decimal
 DAY = date(2024, 3, 10)
@@ -45,6 +45,6 @@ def test_stablecoins_fiat_and_assumptions():
 def test_now_the_freshest_ticker_wins():
     old = datetime(2024, 3, 10, 8, tzinfo=UTC)
     new = old + timedelta(hours=3)
-    p = prices({}, [CachedTicker("BTC", "USD", D(60000), "kraken", old),
-                    CachedTicker("BTC", "USDT", D(61000), "binance", new)])
+    p = prices({}, [MarketPrice("BTC", "USD", D(60000), "kraken", old),
+                    MarketPrice("BTC", "USDT", D(61000), "binance", new)])
     assert p.usd("BTC").label.startswith("binance BTC/USDT")

@@ -3,23 +3,21 @@ it cannot convert (instead of relabelling stored figures)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from exposure_app.domain.models import AccountKind
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.services.manual_holdings import set_holding
 from exposure_app.services.settings import Settings
-from exposure_app.storage.market_cache import CachedClose, CachedTicker
+from exposure_app.storage.market_cache import CachedClose
 from exposure_app.storage.store import ProfileStore
+from tests.services.market_fixtures import add_wallet_priced_hours_ago
 
 
 def test_overview_shows_how_old_the_prices_are(make_window, data_dir):
     with ProfileStore.open(data_dir) as store:
-        wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
-        fetched = datetime.now(UTC) - timedelta(hours=3)
-        store.market.save([], [CachedTicker("BTC", "USD", Decimal("50000"), "kraken", fetched)],
-                          fetched)
-        set_holding(store, wallet, "BTC", Decimal("1"), base="USD")
+        add_wallet_priced_hours_ago(store, Decimal("1"), hours=3)
     window = make_window(data_dir)
     detail = window.overview.net_worth.detail.text()
     assert "Prices as of" in detail and "(3 h old)" in detail
@@ -47,7 +45,7 @@ def test_base_currency_change_with_rates_converts_in_settings(make_window, data_
                     when=datetime(2024, 5, 1, 12, tzinfo=UTC))
         store.market.save([CachedClose("EUR", "USD", date(2024, 5, 1), Decimal("1.25"), "kraken"),
                            CachedClose("EUR", "USD", date(2024, 4, 30), Decimal("1.0"), "kraken")],
-                          [CachedTicker("EUR", "USD", Decimal("1.1"), "kraken",
+                          [MarketPrice("EUR", "USD", Decimal("1.1"), "kraken",
                                         datetime.now(UTC))], datetime.now(UTC))
     window = make_window(data_dir)
     page = window.settings_page

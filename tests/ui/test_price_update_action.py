@@ -4,14 +4,11 @@ source leaves the last good prices, marked stale with the reason."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from exposure_app.domain.models import AccountKind
-from exposure_app.services.manual_holdings import set_holding
 from exposure_app.services.settings import Settings
-from exposure_app.storage.market_cache import CachedTicker
 from exposure_app.storage.store import ProfileStore
+from tests.services.market_fixtures import add_wallet_priced_hours_ago
 
 
 def _wallet_only_profile(data_dir, price_sources: str) -> None:
@@ -20,11 +17,7 @@ def _wallet_only_profile(data_dir, price_sources: str) -> None:
     settings.sync_interval_minutes = 0          # no timer: only the action updates prices
     settings.save()
     with ProfileStore.open(data_dir) as store:
-        wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
-        fetched = datetime.now(UTC) - timedelta(hours=3)
-        store.market.save([], [CachedTicker("BTC", "USD", Decimal("50000"), "kraken", fetched)],
-                          fetched)
-        set_holding(store, wallet, "BTC", Decimal("2"), base="USD")
+        add_wallet_priced_hours_ago(store, Decimal("2"), hours=3)
 
 
 def test_update_prices_action_revalues_a_wallet_only_profile(qtbot, make_window, data_dir):

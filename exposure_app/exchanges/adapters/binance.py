@@ -25,6 +25,7 @@ Key permissions come from GET sapi/v1/account/apiRestrictions.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -32,7 +33,7 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
-from exposure_app.exchanges.balance_rows import merge_rows
+from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows
 from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -70,10 +71,24 @@ MSG_2015 = (
 ENVELOPE = Envelope("Binance", code_key=None, data_key=None, page_size=100)
 
 
-def _row(wallet: str, asset: str, free: Decimal, locked: Decimal, *, reason: str | None = None,
-         unlock_at: str | None = None) -> WalletBalance:
-    return WalletBalance(wallet, asset, free, locked, free + locked,
-                         lock_reason=reason if locked else None, unlock_at=unlock_at)
+# Where each wallet's lines keep their figures. Margin lines are net of debt
+# (netAsset), their open orders kept within it; a futures line's locked part is
+# the margin balance it cannot withdraw.
+SPOT_LINE = BalanceFields("asset", free="free", locked=("locked",), lock_reason="open_orders")
+FUNDING_LINE = BalanceFields("asset", free="free", locked=("locked", "freeze", "withdrawing"),
+                             lock_reason="frozen")
+MARGIN_LINE = BalanceFields("asset", total="netAsset", locked=("locked",), clamp=True,
+                            lock_reason="open_orders")
+FUTURES_LINE = BalanceFields("asset", total="marginBalance", movable="maxWithdrawAmount",
+                             lock_reason="margin")
+FLEXIBLE_POSITION = BalanceFields("asset", total="totalAmount")
+LOCKED_POSITION = BalanceFields("asset", total="amount", all_locked=True, lock_reason="locked_earn")
+STAKING_POSITION = replace(LOCKED_POSITION, lock_reason="staking")
+
+
+def _held(rows: list[WalletBalance]) -> list[WalletBalance]:
+    """The rows that hold anything (Binance lists empty lines too)."""
+    return [r for r in rows if r.free or r.locked]
 
 
 def _unlock_date(value: Any) -> str | None:
@@ -151,81 +166,39 @@ class BinanceAdapter(ExchangeAdapter):
         data = require_mapping(
             await client.private_get_account({"omitZeroBalances": "true"}), "spot account"
         )
-        rows = []
-        for entry in require_list(require_key(data, "balances", "spot account"), "spot balances"):
-            entry = require_mapping(entry, "spot balance")
-            asset = str(require_key(entry, "asset", "spot balance"))
-            free = amount(entry.get("free"), f"spot {asset} free")
-            locked = amount(entry.get("locked"), f"spot {asset} locked")
-            if free or locked:
-                rows.append(_row("spot", asset, free, locked, reason="open_orders"))
-        return rows
+        balances = require_list(require_key(data, "balances", "spot account"), "spot balances")
+        return _held(SPOT_LINE.rows(client, balances, "spot", "spot"))
 
     async def read_funding(self, client: Any) -> list[WalletBalance]:
         data = require_list(await client.sapi_post_asset_get_funding_asset(), "funding wallet")
-        rows = []
-        for entry in data:
-            entry = require_mapping(entry, "funding balance")
-            asset = str(require_key(entry, "asset", "funding balance"))
-            free = amount(entry.get("free"), f"funding {asset} free")
-            locked = sum(
-                (amount(entry.get(k), f"funding {asset} {k}", default=ZERO)
-                 for k in ("locked", "freeze", "withdrawing")), ZERO,
-            )
-            if free or locked:
-                rows.append(_row("funding", asset, free, locked, reason="frozen"))
-        return rows
+        return _held(FUNDING_LINE.rows(client, data, "funding", "funding"))
 
     async def read_margin(self, client: Any) -> list[WalletBalance]:
         data = require_mapping(await client.sapi_get_margin_account(), "margin account")
-        rows = []
-        for entry in require_list(require_key(data, "userAssets", "margin account"), "margin"):
-            entry = require_mapping(entry, "margin balance")
-            asset = str(require_key(entry, "asset", "margin balance"))
-            net = amount(entry.get("netAsset"), f"margin {asset} netAsset")
-            locked = min(amount(entry.get("locked"), f"margin {asset} locked", default=ZERO),
-                         max(net, ZERO))
-            if net:
-                rows.append(_row("margin", asset, net - locked, locked, reason="open_orders"))
-        return rows
+        assets = require_list(require_key(data, "userAssets", "margin account"), "margin")
+        return _held(MARGIN_LINE.rows(client, assets, "margin", "margin"))
 
     async def read_isolated(self, client: Any) -> list[WalletBalance]:
         data = require_mapping(await client.sapi_get_margin_isolated_account(),
                                "isolated margin account")
-        rows = []
+        sides = []
         for pair in require_list(require_key(data, "assets", "isolated margin"), "isolated"):
             pair = require_mapping(pair, "isolated margin pair")
-            for side in ("baseAsset", "quoteAsset"):
-                entry = require_mapping(require_key(pair, side, "isolated margin pair"),
-                                        "isolated margin asset")
-                asset = str(require_key(entry, "asset", "isolated margin asset"))
-                net = amount(entry.get("netAsset"), f"isolated margin {asset} netAsset")
-                locked = min(amount(entry.get("locked"), f"isolated {asset} locked",
-                                    default=ZERO), max(net, ZERO))
-                if net:
-                    rows.append(_row("margin_isolated", asset, net - locked, locked,
-                                     reason="open_orders"))
-        return merge_rows(rows)
+            sides += [require_key(pair, side, "isolated margin pair")
+                      for side in ("baseAsset", "quoteAsset")]
+        return _held(MARGIN_LINE.rows(client, sides, "margin_isolated", "isolated margin"))
 
-    async def _futures(self, response: Any, wallet: str) -> list[WalletBalance]:
+    @staticmethod
+    def _futures(client: Any, response: Any, wallet: str) -> list[WalletBalance]:
         data = require_mapping(response, f"{wallet} account")
-        rows = []
-        for entry in require_list(require_key(data, "assets", f"{wallet} account"), wallet):
-            entry = require_mapping(entry, f"{wallet} balance")
-            asset = str(require_key(entry, "asset", f"{wallet} balance"))
-            total = amount(entry.get("marginBalance"), f"{wallet} {asset} marginBalance")
-            free = amount(entry.get("maxWithdrawAmount"), f"{wallet} {asset} maxWithdrawAmount",
-                          default=total)
-            free = min(max(free, ZERO), total) if total > 0 else total
-            if total:
-                rows.append(_row(wallet, asset, free, total - free, reason="margin"))
-        return rows
+        assets = require_list(require_key(data, "assets", f"{wallet} account"), wallet)
+        return _held(FUTURES_LINE.rows(client, assets, wallet, wallet))
 
     async def read_usdm(self, client: Any) -> list[WalletBalance]:
-        return await self._futures(await client.fapiprivatev3_get_account(), "futures")
+        return self._futures(client, await client.fapiprivatev3_get_account(), "futures")
 
     async def read_coinm(self, client: Any) -> list[WalletBalance]:
-        return await self._futures(await client.dapiprivate_get_account(), "futures_coinm")
+        return self._futures(client, await client.dapiprivate_get_account(), "futures_coinm")
 
     async def _paged(self, call, what: str) -> list[dict[str, Any]]:
         size = self.envelope.page_size
@@ -243,25 +216,21 @@ class BinanceAdapter(ExchangeAdapter):
         return await self.envelope.all_pages(page, what, first=1)
 
     async def read_flexible(self, client: Any) -> list[WalletBalance]:
-        rows = []
-        for entry in await self._paged(client.sapi_get_simple_earn_flexible_position,
-                                       "flexible earn positions"):
-            asset = str(require_key(entry, "asset", "flexible earn position"))
-            total = amount(entry.get("totalAmount"), f"flexible earn {asset} totalAmount")
-            if total:
-                rows.append(_row("earn_flexible", asset, total, ZERO))
-        return merge_rows(rows)
+        positions = await self._paged(client.sapi_get_simple_earn_flexible_position,
+                                      "flexible earn positions")
+        return _held(FLEXIBLE_POSITION.rows(client, positions, "earn_flexible", "flexible earn"))
 
-    def _locked_row(self, wallet: str, entry: dict[str, Any], reason: str) -> WalletBalance:
-        asset = str(require_key(entry, "asset", f"{wallet} position"))
-        total = amount(entry.get("amount"), f"{wallet} {asset} amount")
+    @staticmethod
+    def _locked_row(client: Any, fields: BalanceFields, wallet: str,
+                    entry: dict[str, Any]) -> WalletBalance:
         unlock = _unlock_date(entry.get("redeemDate") or entry.get("endTime"))
-        return _row(wallet, asset, ZERO, total, reason=reason, unlock_at=unlock)
+        return fields.row(client, entry, wallet, wallet, unlock_at=unlock)
 
     async def read_locked(self, client: Any) -> list[WalletBalance]:
         entries = await self._paged(client.sapi_get_simple_earn_locked_position,
                                     "locked earn positions")
-        return merge_rows([self._locked_row("earn_locked", e, "locked_earn") for e in entries])
+        return merge_rows([self._locked_row(client, LOCKED_POSITION, "earn_locked", e)
+                           for e in entries])
 
     async def read_staking(self, client: Any) -> list[WalletBalance]:
         data = require_list(
@@ -270,7 +239,8 @@ class BinanceAdapter(ExchangeAdapter):
             "staking positions",
         )
         entries = [require_mapping(e, "staking position") for e in data]
-        return merge_rows([self._locked_row("staking", e, "staking") for e in entries])
+        return merge_rows([self._locked_row(client, STAKING_POSITION, "staking", e)
+                           for e in entries])
 
     # -- receipts ------------------------------------------------------------------
 

@@ -78,6 +78,8 @@ FUTURES_COIN = BalanceFields("marginCoin", total="accountEquity", movable="maxTr
 MARGIN_COIN = BalanceFields("coin", total="net", locked=("frozen",), clamp=True,
                             lock_reason="open_orders")
 SAVINGS_ITEM = BalanceFields("productCoin", total="holdAmount")
+FIXED_SAVINGS_ITEM = BalanceFields("productCoin", total="holdAmount", all_locked=True,
+                                   lock_reason="locked_earn")
 
 
 async def _nothing(client: Any) -> list[WalletBalance]:
@@ -219,15 +221,13 @@ class BitgetAdapter(UnifiedModeAdapter):
         today = start_of_day(utc_now())
         rows = []
         for item in await self._savings(client, "fixed", what):
-            asset = asset_code(client, item.get("productCoin"), what)
-            total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
             period = amount(item.get("period"), f"{what} period", default=ZERO)
             held = amount(item.get("holdDays"), f"{what} holdDays", default=ZERO)
             unlock_at = None
             if period > 0:
                 unlock_at = to_storage(today + timedelta(days=int(max(period - held, ZERO))))
-            rows.append(WalletBalance("earn_locked", asset, ZERO, total, total, "locked_earn",
-                                      unlock_at))
+            rows.append(FIXED_SAVINGS_ITEM.row(client, item, "earn_locked", what,
+                                               unlock_at=unlock_at))
         # whatever else the Earn account holds (Shark Fin and other products)
         savings: dict[str, Decimal] = {}
         for row in rows + await self.read_flexible_savings(client):

@@ -30,18 +30,16 @@ Key permissions: ``GET /v5/user/query-api`` (``readOnly``, ``permissions``,
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, KeyPermissions, PermissionLevel, WalletBalance
-from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.account_mode import AccountMode, UnifiedModeAdapter
 from exposure_app.exchanges.adapters.base import reads_wallet
 from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows, nested_entries, unlock_from_ms
 from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
-    amount,
-    asset_code,
     require_key,
     require_list,
     require_mapping,
@@ -67,6 +65,9 @@ CONTRACT_COIN = BalanceFields("coin", total="equity", movable="availableToWithdr
 FUND_COIN = BalanceFields("coin", total="walletBalance", movable="transferBalance",
                           lock_reason="frozen")
 POSITION = BalanceFields("coin", total="amount")
+# an On-chain Earn position with a settlement time, or one being processed: all locked
+FIXED_POSITION = BalanceFields("coin", total="amount", all_locked=True, lock_reason="locked_earn")
+PROCESSING_POSITION = replace(FIXED_POSITION, lock_reason="processing")
 
 
 class BybitAdapter(UnifiedModeAdapter):
@@ -177,17 +178,15 @@ class BybitAdapter(UnifiedModeAdapter):
         what = "Bybit On-chain Earn positions"
         rows = []
         for position in await self._positions(client, "OnChain", what):
-            asset = asset_code(client, position.get("coin"), what)
-            total = amount(position.get("amount"), f"{what} {asset} amount")
             settlement = position.get("settlementTime")
             if settlement not in (None, ""):
                 unlock = unlock_from_ms(settlement, f"{what} settlementTime")
-                rows.append(WalletBalance("staking", asset, ZERO, total, total, "locked_earn",
-                                          unlock))
+                rows.append(FIXED_POSITION.row(client, position, "staking", what,
+                                               unlock_at=unlock))
             elif position.get("status") == "Processing":
-                rows.append(WalletBalance("staking", asset, ZERO, total, total, "processing"))
+                rows.append(PROCESSING_POSITION.row(client, position, "staking", what))
             else:
-                rows.append(WalletBalance("staking", asset, total, ZERO, total))
+                rows.append(POSITION.row(client, position, "staking", what))
         return merge_rows(rows)
 
     async def read_permissions(self, client: Any) -> KeyPermissions:

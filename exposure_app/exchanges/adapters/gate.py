@@ -55,7 +55,7 @@ from typing import Any, ClassVar
 from exposure_app.domain.balances import AccountReading, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, reads_wallet
-from exposure_app.exchanges.balance_rows import numbered_entries, row, sum_rows
+from exposure_app.exchanges.balance_rows import BalanceFields, numbered_entries, row, sum_rows
 from exposure_app.exchanges.errors import ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
@@ -72,26 +72,32 @@ from exposure_app.exchanges.validation import (
 log = logging.getLogger(__name__)
 
 
+# Where Gate's balance lines keep their figures. Every figure is a holding
+# (never negative): margin is stored gross, and equity is read only from the
+# contract accounts below.
+SPOT_LINE = BalanceFields("currency", free="available", locked=("locked",),
+                          lock_reason="open_orders", never_negative=True)
+CROSS_MARGIN_LINE = BalanceFields("currency", free="available", locked=("freeze",),
+                                  lock_reason="open_orders", never_negative=True)
+UNI_LEND = BalanceFields("currency", total="amount", locked=("frozen_amount",), clamp=True,
+                         lock_reason="redeeming", never_negative=True)
+STAKED = BalanceFields("mortgage_coin", free="mortgage_amount", locked=("freeze_amount",),
+                       lock_reason="staking", never_negative=True)
+STAKED_FIXED = replace(STAKED, all_locked=True)   # a locked product (type 1): all of it
+
+
 def parse_spot(client: Any, response: Any, wallet: str = "spot") -> list[WalletBalance]:
-    rows = []
-    for what, entry in numbered_entries(response, "Gate", f"{wallet} accounts"):
-        code = asset_code(client, require_key(entry, "currency", f"Gate {what}"), what)
-        free = quantity_at(entry, "available", f"Gate {what}")
-        locked = quantity_at(entry, "locked", f"Gate {what}")
-        rows.append(row(wallet, code, total=free + locked, locked=locked, lock_reason="open_orders"))
-    return sum_rows(rows)
+    return sum_rows(SPOT_LINE.row(client, entry, wallet, f"Gate {what}")
+                    for what, entry in numbered_entries(response, "Gate", f"{wallet} accounts"))
 
 
 def parse_isolated_margin(client: Any, response: Any) -> list[WalletBalance]:
+    """Each isolated pair's base and quote, summed per asset (stored gross)."""
     rows = []
     for what, pair in numbered_entries(response, "Gate", "margin accounts"):
         for side in ("base", "quote"):
             part = require_mapping(require_key(pair, side, f"Gate {what}"), f"Gate {what}.{side}")
-            code = asset_code(client, require_key(part, "currency", f"Gate {what}.{side}"), what)
-            free = quantity_at(part, "available", f"Gate {what}.{side}")
-            locked = optional_quantity(part, "locked", f"Gate {what}.{side}")
-            rows.append(row("margin", code, total=free + locked, locked=locked,
-                            lock_reason="open_orders"))
+            rows.append(SPOT_LINE.row(client, part, "margin", f"Gate {what}.{side}"))
     return sum_rows(rows)
 
 
@@ -100,12 +106,9 @@ def parse_cross_margin(client: Any, response: Any) -> list[WalletBalance]:
     balances = mapping_at(body, "balances", "Gate cross margin account")
     rows = []
     for currency_id, entry in balances.items():
-        what = f"cross margin balances[{currency_id!r}]"
-        entry = require_mapping(entry, f"Gate {what}")
-        free = quantity_at(entry, "available", f"Gate {what}")
-        frozen = optional_quantity(entry, "freeze", f"Gate {what}")
-        rows.append(row("cross_margin", asset_code(client, currency_id, what), total=free + frozen,
-                        locked=frozen, lock_reason="open_orders"))
+        what = f"Gate cross margin balances[{currency_id!r}]"
+        line = {**require_mapping(entry, what), "currency": currency_id}
+        rows.append(CROSS_MARGIN_LINE.row(client, line, "cross_margin", what))
     return sum_rows(rows)
 
 
@@ -125,26 +128,14 @@ def parse_contract_account(client: Any, response: Any, wallet: str) -> list[Wall
 
 
 def parse_uni_lends(client: Any, response: Any) -> list[WalletBalance]:
-    rows = []
-    for what, entry in numbered_entries(response, "Gate", "uni lends"):
-        code = asset_code(client, require_key(entry, "currency", f"Gate {what}"), what)
-        total = quantity_at(entry, "amount", f"Gate {what}")
-        frozen = optional_quantity(entry, "frozen_amount", f"Gate {what}")
-        rows.append(row("earn_flexible", code, total=total, locked=frozen, lock_reason="redeeming"))
-    return sum_rows(rows)
+    return sum_rows(UNI_LEND.row(client, entry, "earn_flexible", f"Gate {what}")
+                    for what, entry in numbered_entries(response, "Gate", "uni lends"))
 
 
 def parse_staking_assets(client: Any, response: Any) -> list[WalletBalance]:
-    rows = []
-    for what, entry in numbered_entries(response, "Gate", "staking assets"):
-        code = asset_code(client, require_key(entry, "mortgage_coin", f"Gate {what}"), what)
-        staked = quantity_at(entry, "mortgage_amount", f"Gate {what}")
-        frozen = optional_quantity(entry, "freeze_amount", f"Gate {what}")
-        total = staked + frozen
-        locked_product = str(entry.get("type")) == "1"
-        rows.append(row("staking", code, total=total, locked=total if locked_product else frozen,
-                        lock_reason="staking"))
-    return sum_rows(rows)
+    return sum_rows((STAKED_FIXED if str(entry.get("type")) == "1" else STAKED).row(
+                        client, entry, "staking", f"Gate {what}")
+                    for what, entry in numbered_entries(response, "Gate", "staking assets"))
 
 
 # Gate's account names (wallet/total_balance "details") that the wallets above read

@@ -48,7 +48,6 @@ from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
-    asset_code,
     require_key,
     require_list,
     require_mapping,
@@ -76,6 +75,11 @@ MARGIN_LINE = BalanceFields("currency", total="total", debt="liability", locked=
                             clamp=True, lock_reason="open_orders", aliases=ALIASES)
 FUTURES_LINE = BalanceFields("currency", total="accountEquity", movable="availableBalance",
                              lock_reason="margin", aliases=ALIASES)
+# An Earn holding: what is being redeemed is locked; a fixed-term one is locked whole.
+EARN_ITEM = BalanceFields("currency", total="holdAmount", locked=("redeemingAmount",), clamp=True,
+                          lock_reason="redeeming", aliases=ALIASES)
+FIXED_EARN_ITEM = BalanceFields("currency", total="holdAmount", all_locked=True,
+                                lock_reason="locked_earn", aliases=ALIASES)
 
 
 def _mappings(value: Any, what: str) -> list[dict[str, Any]]:
@@ -206,21 +210,14 @@ class KucoinAdapter(UnifiedModeAdapter):
             item_wallet = "staking" if staking else ("earn_locked" if fixed else "earn_flexible")
             if item_wallet != wallet:
                 continue
-            asset = asset_code(client, item.get("currency"), what, ALIASES)
-            total = amount(item.get("holdAmount"), f"{what} {asset} holdAmount")
-            redeeming = amount(item.get("redeemingAmount"), f"{what} redeemingAmount",
-                               default=ZERO)
             lock_end = item.get("lockEndTime")
             if fixed or lock_end:
                 unlock = None
                 if lock_end not in (None, ""):
                     unlock = unlock_from_ms(lock_end, f"{what} lockEndTime")
-                rows.append(WalletBalance(wallet, asset, ZERO, total, total, "locked_earn",
-                                          unlock))
+                rows.append(FIXED_EARN_ITEM.row(client, item, wallet, what, unlock_at=unlock))
             else:
-                locked = min(redeeming, total)
-                rows.append(WalletBalance(wallet, asset, total - locked, locked, total,
-                                          "redeeming" if locked else None))
+                rows.append(EARN_ITEM.row(client, item, wallet, what))
         return merge_rows(rows)
 
     @reads_wallet("earn_flexible")

@@ -30,6 +30,7 @@ Key permissions come from ``GET /api/v5/account/config`` (``perm``:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -42,7 +43,6 @@ from exposure_app.exchanges.errors import BadResponseError, ErrorKind
 from exposure_app.exchanges.validation import (
     Envelope,
     amount,
-    asset_code,
     require_key,
     require_list,
     require_mapping,
@@ -57,6 +57,10 @@ okx_data = ENVELOPE.data_list
 TRADING = BalanceFields("ccy", total="eq", locked=("frozenBal",), lock_reason="open_orders")
 FUNDING = BalanceFields("ccy", total="bal", locked=("frozenBal",), lock_reason="frozen")
 SAVINGS = BalanceFields("ccy", total="amt")
+# An On-chain Earn order's legs read like savings lines (a flexible order's are free);
+# a fixed-term order's are locked whole, as are a flexible one's being redeemed.
+FIXED_LEG = replace(SAVINGS, all_locked=True, lock_reason="locked_earn")
+REDEEMING_LEG = replace(FIXED_LEG, lock_reason="redeeming")
 
 
 class OkxAdapter(ExchangeAdapter):
@@ -106,15 +110,10 @@ class OkxAdapter(ExchangeAdapter):
                 start = datetime.fromtimestamp(int(purchased) / 1000, UTC)
                 unlock_at = to_storage(start + timedelta(days=term))
             invested = require_list(require_key(order, "investData", what), f"{what} investData")
+            leg_fields = FIXED_LEG if term > 0 else (REDEEMING_LEG if redeeming else SAVINGS)
             for leg in invested:
-                leg = require_mapping(leg, what)
-                asset = asset_code(client, leg.get("ccy"), what)
-                amt = amount(leg.get("amt"), f"{what} {asset} amt")
-                if term > 0 or redeeming:
-                    reason = "redeeming" if redeeming and term == 0 else "locked_earn"
-                    rows.append(WalletBalance("staking", asset, ZERO, amt, amt, reason, unlock_at))
-                else:
-                    rows.append(WalletBalance("staking", asset, amt, ZERO, amt))
+                rows.append(leg_fields.row(client, require_mapping(leg, what), "staking", what,
+                                           unlock_at=unlock_at))
         return merge_rows(rows)
 
     async def read_permissions(self, client: Any) -> KeyPermissions:

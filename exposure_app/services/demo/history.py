@@ -27,6 +27,7 @@ from itertools import pairwise
 
 from exposure_app.domain.models import Holding, Snapshot, SnapshotSource, SnapshotStatus
 from exposure_app.domain.money import mul
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.services.demo.portfolio import (
     START,
     DemoAccountSpec,
@@ -36,7 +37,6 @@ from exposure_app.services.demo.portfolio import (
 )
 from exposure_app.services.demo.prices import PricePath, generate_price_path
 from exposure_app.storage.checklist import ReminderRepository
-from exposure_app.storage.prices import PriceRecord
 from exposure_app.storage.store import ProfileStore
 
 DEFAULT_SEED = 20221108
@@ -208,14 +208,14 @@ def generate_demo_history(
     return DemoHistory(seed, START, end, now, specs, tuple(captures), path)
 
 
-def price_records(history: DemoHistory) -> Iterable[PriceRecord]:
+def price_records(history: DemoHistory) -> Iterable[MarketPrice]:
     """One USD price per asset per day, at the capture time (today's at today's capture)."""
     day = history.start
     today_at = today_capture_time(history.now)
     while day <= history.end:
         taken_at = today_at if day == history.end else datetime.combine(day, CAPTURE_TIME)
         for asset in history.prices.assets:
-            yield PriceRecord(asset, "USD", history.prices.price(asset, day), PRICE_SOURCE, taken_at)
+            yield MarketPrice(asset, "USD", history.prices.price(asset, day), PRICE_SOURCE, taken_at)
         day += timedelta(days=1)
 
 
