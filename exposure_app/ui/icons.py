@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from exposure_app.resource_locator import resource_path
@@ -56,6 +56,8 @@ def _is_dark() -> bool:
 
 def _tinted(icon: QIcon, colour: QColor) -> QIcon:
     """The icon recoloured (its shape kept): dark line icons stay visible on dark themes."""
+    from PySide6.QtGui import QPainter
+
     tinted = QIcon()
     for size in (16, 20, 24, 32, 48):
         pixmap = icon.pixmap(QSize(size, size))
@@ -94,6 +96,8 @@ def app_icon() -> QIcon:
 
 
 def _dot(colour: QColor, size: int = 32) -> QIcon:
+    from PySide6.QtGui import QPainter, QPixmap
+
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(0, 0, 0, 0))
     painter = QPainter(pixmap)
