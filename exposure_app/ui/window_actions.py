@@ -57,7 +57,7 @@ def add_shortcuts(window) -> None:
 
 
 def build_actions(window) -> None:
-    """The window's actions (with shortcuts), its menus."""
+    """The window's actions (their shortcuts attached later: add_shortcuts), its menus."""
     def a(*args, **kwargs):
         return _action(window, *args, **kwargs)
 
