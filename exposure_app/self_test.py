@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TextIO
 
 import exposure_app
+from exposure_app.self_test_tls import check_tls
 
 #: Icons the GUI relies on; each must ship as a parseable SVG in resources/icons.
 REQUIRED_ICONS: tuple[str, ...] = (
@@ -439,6 +440,7 @@ CHECKS: tuple[tuple[str, Callable[[CheckReport], None]], ...] = (
     ("keyring", check_keyring),
     ("resources", check_resources),
     ("database", check_database),
+    ("TLS", check_tls),
     ("numpy", check_numpy),
     ("watch-only keys", check_watch_only),
     ("look-alike names", check_lookalike_names),

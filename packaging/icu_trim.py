@@ -22,8 +22,21 @@ translit   ``utrans_*`` transliterators                1.1 MB
 rbnf       rule-based number formatting (spell-out)    0.6 MB
 =========  ==========================================  ======
 
-Everything else stays: converters (``.cnv``, ``cnvalias.icu``), ``coll/``,
-``zone/`` and ``region/``, every root-level ``.res`` (locale data,
+The conversion tables for legacy charsets (every root-level ``.cnv``: 5.1 MB
+for ICU 73, Shift_JIS, GB18030, EBCDIC and the other table-driven codecs)
+go too. Qt reaches them only through a ``QStringDecoder``/``QStringEncoder``
+made from a charset name that is not one of Qt's own (UTF-8/16/32,
+Latin-1, the locale's): in the bundled Qt libraries that happens only in
+``QTextBrowser::setSource`` (an HTML file's ``<meta charset>``), in Qt's
+print dialog (the PPD's encoding, which CUPS always reports as UTF-8) and
+through the PySide6 bindings of those classes. The app has no
+``QTextBrowser`` and decodes every file, feed and page in Python, whose
+codecs are its own (``tests/test_packaging.py`` checks the app's code).
+UTF-8, UTF-16, UTF-32, Latin-1 and US-ASCII are built into ICU's code and
+work without tables, should anything ask ICU for them.
+
+Everything else stays: the converter alias table (``cnvalias.icu``),
+``coll/``, ``zone/`` and ``region/``, every root-level ``.res`` (locale data,
 ``supplementalData``, ``zoneinfo64``, ``metaZones``, ``likelySubtags``...),
 normalization (``.nrm``), StringPrep (``.spp``) and confusables (``.cfu``).
 ``icupkg`` refuses to write a package in which a kept item refers to a
@@ -35,8 +48,8 @@ SONAME and the same exported symbol (``as`` with ``.incbin``, then
 version are never hard-coded: the version comes from the library's file
 name, the data's position from its ELF symbol table. ``exposure-app
 --self-test`` then exercises what Qt uses ICU for (collation in Swedish and
-German, a German time-zone name, Shift_JIS and windows-1251 converters,
-Turkish upper-casing), so a bad rebuild fails the build.
+German, a German time-zone name, Turkish upper-casing), so a bad rebuild
+fails the build.
 
 Needs ``icupkg`` (Debian/Ubuntu: ``icu-devtools``; Fedora: ``icu``; any
 ICU version reads the package format) and binutils' ``as`` and ``ld``.
@@ -55,6 +68,10 @@ from elf_sections import read_elf
 
 #: Top-level trees of the ICU data package that Qt's ICU calls never open.
 REMOVED_TREES = ("brkitr", "curr", "lang", "rbnf", "translit", "unit")
+
+#: Root-level items by kind: ``.cnv`` are the legacy charsets' conversion tables,
+#: which nothing in the app makes Qt open (see the module docstring).
+REMOVED_ROOT_SUFFIXES = (".cnv",)
 
 #: Trees that must survive, checked after trimming (Qt reads them).
 REQUIRED_TREES = ("coll", "zone")
@@ -133,8 +150,13 @@ def package_type_letter(package: bytes) -> str:
 
 
 def removable_items(items: Iterable[str]) -> list[str]:
-    """The package items inside :data:`REMOVED_TREES`, in their given order."""
-    return [item for item in items if item.split("/", 1)[0] in REMOVED_TREES and "/" in item]
+    """The items inside :data:`REMOVED_TREES` or at the root with one of
+    :data:`REMOVED_ROOT_SUFFIXES`, in their given order."""
+    return [
+        item for item in items
+        if (item.split("/", 1)[0] in REMOVED_TREES and "/" in item)
+        or ("/" not in item and item.endswith(REMOVED_ROOT_SUFFIXES))
+    ]  # fmt: skip
 
 
 def _tool(name: str, hint: str) -> str:

@@ -75,7 +75,7 @@ def test_names_are_compared_in_their_canonical_form() -> None:
 
 def test_a_cached_numpy_wheel_is_reused_without_compiling(monkeypatch, tmp_path) -> None:
     env = _bundle_env()
-    cached = tmp_path / "numpy-2.4.6-noblas" / "numpy-2.4.6-cp311-cp311-linux_x86_64.whl"
+    cached = tmp_path / "numpy-2.4.6-noblas-nodispatch" / "numpy-2.4.6-cp311-cp311-linux_x86_64.whl"
     cached.parent.mkdir()
     cached.write_bytes(b"wheel")
 
@@ -86,7 +86,7 @@ def test_a_cached_numpy_wheel_is_reused_without_compiling(monkeypatch, tmp_path)
     assert env.numpy_wheel("2.4.6", tmp_path) == cached
 
 
-def test_numpy_is_compiled_from_source_without_blas_or_lapack(monkeypatch, tmp_path) -> None:
+def test_numpy_is_compiled_from_source_without_blas_lapack_or_cpu_dispatch(monkeypatch, tmp_path) -> None:
     env = _bundle_env()
     commands: list[list[str]] = []
 
@@ -99,13 +99,48 @@ def test_numpy_is_compiled_from_source_without_blas_or_lapack(monkeypatch, tmp_p
     monkeypatch.setattr(env, "_check_compiler", lambda: None)
     monkeypatch.setattr(env.subprocess, "run", fake_pip)
     wheel = env.numpy_wheel("2.4.6", tmp_path)
-    assert wheel.parent == tmp_path / "numpy-2.4.6-noblas"
+    assert wheel.parent == tmp_path / "numpy-2.4.6-noblas-nodispatch"
     (command,) = commands
     assert command[:4] == [sys.executable, "-m", "pip", "wheel"]
     assert "numpy==2.4.6" in command
     assert command[command.index("--no-binary") + 1] == "numpy"  # from source, never the PyPI wheel
-    for arg in ("-Dblas=none", "-Dlapack=none", "-Dallow-noblas=true"):
+    for arg in ("-Dblas=none", "-Dlapack=none", "-Dallow-noblas=true", "-Dcpu-dispatch=none"):
         assert f"--config-settings=setup-args={arg}" in command
+
+
+def test_numpy_build_problems_name_blas_and_dispatch() -> None:
+    env = _bundle_env()
+    plain = {"Build Dependencies": {"blas": {"name": "none"}},
+             "SIMD Extensions": {"baseline": ["X86_V2"], "found": []}}  # fmt: skip
+    assert env.numpy_build_problem(plain) is None
+    with_blas = {**plain, "Build Dependencies": {"blas": {"name": "scipy-openblas"}}}
+    assert env.numpy_build_problem(with_blas) == "still uses BLAS: scipy-openblas"
+    dispatching = {**plain, "SIMD Extensions": {"baseline": ["X86_V2"], "found": ["X86_V3", "X86_V4"]}}
+    assert env.numpy_build_problem(dispatching) == "still dispatches to X86_V3 X86_V4"
+    # the running environment's numpy is PyPI's wheel: BLAS and dispatch both on
+    import numpy
+
+    assert env.numpy_build_problem(numpy.show_config(mode="dicts")) is not None
+
+
+def test_a_wheel_built_with_other_options_is_not_reused(monkeypatch, tmp_path) -> None:
+    """A wheel cached by an older build (BLAS off, dispatch on) sits in another folder."""
+    env = _bundle_env()
+    old = tmp_path / "numpy-2.4.6-noblas" / "numpy-2.4.6-cp311-cp311-linux_x86_64.whl"
+    old.parent.mkdir()
+    old.write_bytes(b"wheel with dispatch")
+    compiled: list[list[str]] = []
+
+    def fake_pip(command, check):
+        compiled.append(command)
+        out = Path(command[command.index("--wheel-dir") + 1])
+        (out / "numpy-2.4.6-cp311-cp311-linux_x86_64.whl").write_bytes(b"wheel")
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(env, "_check_compiler", lambda: None)
+    monkeypatch.setattr(env.subprocess, "run", fake_pip)
+    assert env.numpy_wheel("2.4.6", tmp_path) != old
+    assert len(compiled) == 1
 
 
 def test_pip_building_nothing_is_an_error(monkeypatch, tmp_path) -> None:

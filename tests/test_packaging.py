@@ -12,6 +12,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -130,6 +131,10 @@ def test_frozen_bundle_builds_and_passes_its_self_test(tmp_path) -> None:
         # numpy built without BLAS (packaging/bundle_env.py): no OpenBLAS inside, linalg still right.
         assert "[OK  ] numpy: matrix product, solve and inverse correct (BLAS: none)" in output
         assert not [p.name for p in files if "openblas" in p.name.lower()]
+        # OpenSSL and the C++ runtime come from the host, and the frozen ssl module found them.
+        host_owned = ("libssl.so", "libcrypto.so", "libstdc++.so", "libgcc_s.so")
+        assert not [p.name for p in files if p.name.startswith(host_owned)]
+        assert re.search(r"\[OK  \] TLS: OpenSSL .*\((?!" + re.escape(str(bundle)) + r")/\S*libssl\.so", output)
     exe = bundle / ("exposure-app.exe" if sys.platform == "win32" else "exposure-app")
     _frozen_cli_and_gui_start(exe, tmp_path / "smoke")
     check_frozen_app(exe, tmp_path / "libraries")
@@ -287,16 +292,17 @@ def test_icu_version_and_symbol_come_from_the_library_name() -> None:
         icu.icu_version("libicui18n.so.73")
 
 
-def test_removable_items_are_whole_unused_trees_only() -> None:
+def test_removable_items_are_whole_unused_trees_and_conversion_tables_only() -> None:
     icu = _load("icu_trim")
     items = [
         "root.res", "de.res", "supplementalData.res", "zoneinfo64.res", "ibm-943_P15A-2003.cnv",
         "cnvalias.icu", "nfkc.nrm", "coll/de.res", "coll/ucadata.icu", "zone/de.res", "region/de.res",
         "brkitr/char.brk", "curr/de.res", "lang/de.res", "rbnf/de.res", "translit/root.res",
-        "unit/de.res", "unit.res", "currencyNumericCodes.res",
+        "unit/de.res", "unit.res", "currencyNumericCodes.res", "gb18030.cnv", "coll/x.cnv",
     ]  # fmt: skip
     assert icu.removable_items(items) == [
-        "brkitr/char.brk", "curr/de.res", "lang/de.res", "rbnf/de.res", "translit/root.res", "unit/de.res",
+        "ibm-943_P15A-2003.cnv", "brkitr/char.brk", "curr/de.res", "lang/de.res", "rbnf/de.res",
+        "translit/root.res", "unit/de.res", "gb18030.cnv",
     ]  # fmt: skip
 
 
@@ -331,19 +337,27 @@ from PySide6.QtCore import QCoreApplication
 app = QCoreApplication([])
 problems, note = _icu_problems()
 maps = [line.split()[-1] for line in open("/proc/self/maps") if "libicudata" in line]
+from PySide6.QtCore import QStringDecoder
+codecs = [name for name in ("UTF-8", "ISO-8859-1", "UTF-16LE", "Shift_JIS", "windows-1251")
+          if QStringDecoder(name).isValid()]
+print("CODECS:" + " ".join(codecs))
 print(sorted(set(maps)))
 print("PROBLEMS:" + "; ".join(problems))
 """
 
 
-def _icu_problems_with(library_dir: Path) -> tuple[str, str]:
-    """Run the self-test's ICU probe with ``library_dir``'s libicudata loaded first."""
+def _icu_problems_with(library_dir: Path) -> tuple[str, str, str]:
+    """Run the self-test's ICU probe with ``library_dir``'s libicudata loaded first.
+
+    Returns the libicudata files mapped, the probe's problems and the charsets
+    ``QStringDecoder`` accepts from a few (Qt's own and two of ICU's tables).
+    """
     env = dict(os.environ, LD_LIBRARY_PATH=str(library_dir), QT_QPA_PLATFORM="offscreen")
     result = subprocess.run([sys.executable, "-c", _ICU_PROBE], cwd=REPO_ROOT, env=env,
                             capture_output=True, text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    loaded, problems = result.stdout.strip().splitlines()[-2:]
-    return loaded, problems.removeprefix("PROBLEMS:")
+    codecs, loaded, problems = result.stdout.strip().splitlines()[-3:]
+    return loaded, problems.removeprefix("PROBLEMS:"), codecs.removeprefix("CODECS:")
 
 
 def _require_icupkg() -> None:
@@ -362,10 +376,14 @@ def test_trimmed_icu_data_serves_everything_qt_asks_icu_for(tmp_path) -> None:
     trimmed, figures = icu.trim_icu_data(original, tmp_path / "work")
     assert trimmed.name == original.name
     assert figures["before"] == original.stat().st_size
-    assert figures["after"] < figures["before"] - 10_000_000  # the six trees are most of 14 MB
-    loaded, problems = _icu_problems_with(trimmed.parent)
+    assert figures["after"] < figures["before"] - 18_000_000  # six trees (14 MB) and the .cnv tables (5 MB)
+    loaded, problems, codecs = _icu_problems_with(trimmed.parent)
     assert str(trimmed) in loaded  # the probe really ran on the rebuilt library
     assert problems == ""
+    # The legacy charsets' tables are gone; Qt's own codecs never needed them.
+    assert codecs == "UTF-8 ISO-8859-1 UTF-16LE"
+    _, _, untrimmed_codecs = _icu_problems_with(original.parent)
+    assert untrimmed_codecs == "UTF-8 ISO-8859-1 UTF-16LE Shift_JIS windows-1251"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF libraries")
@@ -378,7 +396,7 @@ def test_the_self_test_probe_notices_icu_data_without_collation_or_zones(monkeyp
         icu.trim_icu_data(_pyside_icu_data(), tmp_path / "guarded")
     monkeypatch.setattr(icu, "REQUIRED_TREES", ())
     broken, _ = icu.trim_icu_data(_pyside_icu_data(), tmp_path / "work")
-    loaded, problems = _icu_problems_with(broken.parent)
+    loaded, problems, _codecs = _icu_problems_with(broken.parent)
     assert str(broken) in loaded
     assert "sv_SE collation" in problems
     assert "German name of Europe/Berlin" in problems

@@ -108,6 +108,18 @@ class EmulatedBalance:
         return replace(self, unlock_at=unlock, unlock_in_days=None)
 
 
+def totals_by_asset(balances: Iterable[EmulatedBalance]) -> list[EmulatedBalance]:
+    """Free and locked summed per asset, in first-seen order: one balance per asset,
+    in the wallet of its first balance, without an unlock date (sums of products that
+    end on different days have none)."""
+    sums: dict[str, EmulatedBalance] = {}
+    for b in balances:
+        seen = sums.get(b.asset)
+        sums[b.asset] = (EmulatedBalance(b.wallet, b.asset, b.free, b.locked) if seen is None
+                         else replace(seen, free=seen.free + b.free, locked=seen.locked + b.locked))
+    return list(sums.values())
+
+
 @dataclass
 class EmulatedAccount:
     """The state of one user's account on an emulated exchange."""

@@ -33,7 +33,13 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.base import (
+    EmulatedBalance,
+    ExchangeEmulator,
+    Fault,
+    FaultKind,
+    totals_by_asset,
+)
 from exposure_app.emulator.binance_bodies import (
     DEFAULT_COIN_NETWORKS,
     margin_asset,
@@ -272,21 +278,17 @@ class BinanceEmulator(ExchangeEmulator):
 
     # signed
 
-    def _wallet_rows(self, wallet: str) -> dict[str, list[Decimal]]:
-        sums: dict[str, list[Decimal]] = {}
-        for b in self.account.wallet(wallet):
-            entry = sums.setdefault(b.asset, [Decimal(0), Decimal(0)])
-            entry[0] += b.free
-            entry[1] += b.locked
-        return sums
+    def _wallet_rows(self, wallet: str) -> list[EmulatedBalance]:
+        """One row per asset of ``wallet`` (its balances summed)."""
+        return totals_by_asset(self.account.wallet(wallet))
 
     @route("/api/v3/account")
     @_signed(20)
     def spot_account(self, params: dict[str, str]) -> object:
-        sums = self._wallet_rows("spot")
-        for asset, (free, locked) in self._wallet_rows("earn_flexible").items():
-            receipt = sums.setdefault("LD" + asset, [Decimal(0), Decimal(0)])
-            receipt[0] += free + locked
+        # flexible earn shows in spot as its LD receipt token, all of it free
+        receipts = [EmulatedBalance("spot", "LD" + b.asset, b.total)
+                    for b in self.account.wallet("earn_flexible")]
+        rows = totals_by_asset([*self.account.wallet("spot"), *receipts])
         perms = self.account.permissions
         return {
             "makerCommission": 10, "takerCommission": 10, "buyerCommission": 0,
@@ -295,7 +297,7 @@ class BinanceEmulator(ExchangeEmulator):
             "requireSelfTradePrevention": False, "preventSor": False,
             "updateTime": self.server_time_ms(), "accountType": "SPOT",
             "balances": [
-                {"asset": a, "free": t(f), "locked": t(lk)} for a, (f, lk) in sums.items()
+                {"asset": b.asset, "free": t(b.free), "locked": t(b.locked)} for b in rows
             ],
             "permissions": ["SPOT"], "uid": 354937868,
         }
@@ -304,18 +306,18 @@ class BinanceEmulator(ExchangeEmulator):
     @_signed(1)
     def funding_assets(self, params: dict[str, str]) -> object:
         return [
-            {"asset": a, "free": t(f), "locked": t(lk), "freeze": "0", "withdrawing": "0",
-             "btcValuation": "0"}
-            for a, (f, lk) in self._wallet_rows("funding").items()
+            {"asset": b.asset, "free": t(b.free), "locked": t(b.locked), "freeze": "0",
+             "withdrawing": "0", "btcValuation": "0"}
+            for b in self._wallet_rows("funding")
         ]
 
     @route("/sapi/v1/margin/account")
     @_signed(10)
     def margin_account(self, params: dict[str, str]) -> object:
         assets = [
-            {"asset": a, "borrowed": "0", "free": t(f), "interest": "0", "locked": t(lk),
-             "netAsset": t(f + lk)}
-            for a, (f, lk) in self._wallet_rows("margin").items()
+            {"asset": b.asset, "borrowed": "0", "free": t(b.free), "interest": "0",
+             "locked": t(b.locked), "netAsset": t(b.total)}
+            for b in self._wallet_rows("margin")
         ]
         return {
             "created": True, "borrowEnabled": True, "marginLevel": "999", "collateralMarginLevel":
@@ -343,12 +345,12 @@ class BinanceEmulator(ExchangeEmulator):
 
     def _futures_assets(self, wallet: str) -> list[dict[str, object]]:
         return [
-            {"asset": a, "walletBalance": t(f + lk), "unrealizedProfit": "0",
-             "marginBalance": t(f + lk), "maintMargin": "0", "initialMargin": t(lk),
-             "positionInitialMargin": t(lk), "openOrderInitialMargin": "0",
-             "crossWalletBalance": t(f + lk), "crossUnPnl": "0", "availableBalance": t(f),
-             "maxWithdrawAmount": t(f), "updateTime": self.server_time_ms()}
-            for a, (f, lk) in self._wallet_rows(wallet).items()
+            {"asset": b.asset, "walletBalance": t(b.total), "unrealizedProfit": "0",
+             "marginBalance": t(b.total), "maintMargin": "0", "initialMargin": t(b.locked),
+             "positionInitialMargin": t(b.locked), "openOrderInitialMargin": "0",
+             "crossWalletBalance": t(b.total), "crossUnPnl": "0", "availableBalance": t(b.free),
+             "maxWithdrawAmount": t(b.free), "updateTime": self.server_time_ms()}
+            for b in self._wallet_rows(wallet)
         ]
 
     @route("/fapi/v2/account")
@@ -369,12 +371,12 @@ class BinanceEmulator(ExchangeEmulator):
     @_signed(150)
     def flexible_positions(self, params: dict[str, str]) -> object:
         rows = [
-            {"totalAmount": t(f + lk), "tierAnnualPercentageRate": {}, "latestAnnualPercentageRate":
-             "0.05", "asset": a, "canRedeem": True, "collateralAmount": "0",
-             "productId": f"{a}001", "yesterdayRealTimeRewards": "0", "cumulativeBonusRewards":
+            {"totalAmount": t(b.total), "tierAnnualPercentageRate": {}, "latestAnnualPercentageRate":
+             "0.05", "asset": b.asset, "canRedeem": True, "collateralAmount": "0",
+             "productId": f"{b.asset}001", "yesterdayRealTimeRewards": "0", "cumulativeBonusRewards":
              "0", "cumulativeRealTimeRewards": "0", "cumulativeTotalRewards": "0",
              "autoSubscribe": True}
-            for a, (f, lk) in self._wallet_rows("earn_flexible").items()
+            for b in self._wallet_rows("earn_flexible")
         ]
         return page(rows, params)
 
@@ -427,18 +429,14 @@ class BinanceEmulator(ExchangeEmulator):
     def capital_config(self, params: dict[str, str]) -> object:
         """Per-coin network list; ``coin_networks`` overrides the defaults per test."""
         table = getattr(self, "coin_networks", None) or DEFAULT_COIN_NETWORKS
-        held: dict[str, list[Decimal]] = {}
-        for b in self.account.balances:
-            entry = held.setdefault(b.asset, [Decimal(0), Decimal(0)])
-            entry[0] += b.free
-            entry[1] += b.locked
+        held = {b.asset: b for b in totals_by_asset(self.account.balances)}
         coins = []
         for coin, networks in table.items():
-            free, locked = held.get(coin, [Decimal(0), Decimal(0)])
+            mine = held.get(coin) or EmulatedBalance("spot", coin, Decimal(0))
             coins.append({
                 "coin": coin, "depositAllEnable": any(n.get("deposit", True) for n in networks),
                 "withdrawAllEnable": any(n.get("withdraw", True) for n in networks),
-                "name": coin, "free": t(free), "locked": t(locked), "freeze": "0",
+                "name": coin, "free": t(mine.free), "locked": t(mine.locked), "freeze": "0",
                 "withdrawing": "0", "ipoing": "0", "ipoable": "0", "storage": "0",
                 "isLegalMoney": False, "trading": True,
                 "networkList": [network_entry(coin, i, n) for i, n in enumerate(networks)],

@@ -32,8 +32,8 @@ from typing import ClassVar
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ErrorSpec, FaultKind, json_response
-from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
+from exposure_app.emulator.base import ErrorSpec, FaultKind, json_response, totals_by_asset
+from exposure_app.emulator.hmac_common import amount, unlock_ms
 from exposure_app.emulator.passphrase_auth import PassphraseAuth, PassphraseSignedEmulator
 from exposure_app.emulator.routes import route
 

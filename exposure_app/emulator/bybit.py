@@ -31,8 +31,15 @@ from typing import ClassVar
 
 from aiohttp import web
 
-from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, Fault, FaultKind, json_response
-from exposure_app.emulator.hmac_common import amount, totals_by_asset, unlock_ms
+from exposure_app.emulator.base import (
+    ErrorSpec,
+    ExchangeEmulator,
+    Fault,
+    FaultKind,
+    json_response,
+    totals_by_asset,
+)
+from exposure_app.emulator.hmac_common import amount, unlock_ms
 from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import hmac_hex, same
 

@@ -4,15 +4,14 @@ These exchanges all sign with HMAC-SHA256 over a text built from the
 timestamp, method, path and body, answer JSON envelopes with their own error
 codes, and check the request's IP against the key's whitelist. What differs
 (header names, the signed text, the words of each error) stays in each
-emulator; this module only holds the amount arithmetic and small body helpers.
+emulator; this module only holds small body helpers (amount text, unlock times).
+Summing an asset's balances is :func:`exposure_app.emulator.base.totals_by_asset`.
 Signing is in :mod:`exposure_app.emulator.signing`, error answers in
 :class:`exposure_app.emulator.base.ErrorSpec`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from exposure_app.domain.money import to_text
@@ -25,31 +24,8 @@ def amount(value: Decimal) -> str:
     return to_text(value)
 
 
-
-
 def unlock_ms(balance: EmulatedBalance) -> int | None:
     """``unlock_at`` as epoch milliseconds, or ``None``."""
     if not balance.unlock_at:
         return None
     return int(parse_instant(balance.unlock_at).timestamp() * 1000)
-
-
-@dataclass(frozen=True, slots=True)
-class AssetTotals:
-    asset: str
-    free: Decimal
-    locked: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.free + self.locked
-
-
-def totals_by_asset(balances: Iterable[EmulatedBalance]) -> list[AssetTotals]:
-    """Free and locked summed per asset, in first-seen order."""
-    free: dict[str, Decimal] = {}
-    locked: dict[str, Decimal] = {}
-    for balance in balances:
-        free[balance.asset] = free.get(balance.asset, Decimal(0)) + balance.free
-        locked[balance.asset] = locked.get(balance.asset, Decimal(0)) + balance.locked
-    return [AssetTotals(asset, free[asset], locked[asset]) for asset in free]

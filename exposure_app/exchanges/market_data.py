@@ -8,11 +8,12 @@ reached through the profile's proxy. The first source that lists a market for
 an asset is asked for it; later ones fill what earlier ones lack or failed on.
 
 Every answer is checked before it is used: a price must be a finite decimal,
-above zero and within :data:`MIN_PRICE`..:data:`MAX_PRICE`; a candle must be
-a row of numbers on a UTC day boundary, not in the future, in order. A bad
-value is dropped (and counted); a malformed answer raises
-:class:`~exposure_app.exchanges.errors.BadResponseError`, so the caller keeps
-its last good data.
+above zero and within :data:`MIN_PRICE`..``domain.bounds.MAX_PRICE`` (the bound
+every price is held to); a candle must be a row of numbers on a UTC day boundary,
+not in the future, in order. A bad value is dropped (and counted); a malformed
+answer raises :class:`~exposure_app.exchanges.errors.BadResponseError`, so the
+caller keeps its last good data. Closes are asked for from Bitcoin's first day
+(``domain.bounds.EARLIEST_HOLDING_DAY``) at the earliest.
 
 Threading: a :class:`MarketDataClient` is created, used and closed on the sync
 loop thread (it owns a ccxt async client).
@@ -29,18 +30,22 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlparse
 
+from exposure_app.domain.bounds import EARLIEST_HOLDING_DAY, MAX_PRICE
+from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.exchanges.answer_limits import MARKET_DATA_ANSWERS
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
 from exposure_app.exchanges.errors import BadResponseError
+from exposure_app.exchanges.pricing import is_open_spot_market
 
 MIN_PRICE = Decimal("1e-12")
-MAX_PRICE = Decimal("1e12")
 MAX_SOURCES = 5
 MAX_CANDLES = 5 * 366          # rows read from one answer (venues send up to 1000)
 MAX_PAGES = 8                  # requests per market and refresh (the size bound)
-EARLIEST_DAY = date(2009, 1, 3)
-# Quote currencies that give a USD value, in order of preference.
-USD_QUOTES = ("USD", "USDT", "USDC")
+# Quote currencies that give a USD value, in order of preference: USD itself, then the
+# stablecoins most markets are quoted in (valued at their own /USD close, see
+# services.price_lookup). The refresh fetches these markets; lookups read them.
+USD_STABLE_QUOTES = ("USDT", "USDC")
+USD_QUOTES = ("USD", *USD_STABLE_QUOTES)
 FIAT = frozenset({"USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD"})
 _SOURCE = re.compile(r"^([a-z0-9_]{2,32})(?:=(https?://[^\s,=]+))?$")
 _DAY_MS = 86_400_000
@@ -85,26 +90,6 @@ def parse_price_sources(text: str) -> tuple[PriceSource, ...]:
 
 def format_price_sources(sources: Iterable[PriceSource]) -> str:
     return ", ".join(s.exchange_id + (f"={s.api_url}" if s.api_url else "") for s in sources)
-
-
-@dataclass(frozen=True, slots=True)
-class MarketQuote:
-    """``1 asset = price quote`` at ``taken_at`` (a ticker), from ``source``."""
-
-    asset: str
-    quote: str
-    price: Decimal
-    source: str
-    taken_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class DailyClose:
-    asset: str
-    quote: str
-    day: date
-    close: Decimal
-    source: str
 
 
 @dataclass
@@ -183,8 +168,7 @@ def symbols_for(markets: Mapping[str, Any], asset: str) -> list[str]:
         if asset in FIAT:
             candidates.append(f"{quote}/{asset}")
         for symbol in candidates:
-            market = markets.get(symbol)
-            if isinstance(market, dict) and market.get("spot") and market.get("active") is not False:
+            if is_open_spot_market(markets.get(symbol)):
                 found.append(symbol)
     return found
 
@@ -228,7 +212,7 @@ class MarketDataClient:
         return markets
 
     async def tickers(self, symbols: Sequence[str], now: datetime,
-                      rejected: Rejected) -> list[MarketQuote]:
+                      rejected: Rejected) -> list[MarketPrice]:
         if not symbols:
             return []
         client = self._client
@@ -252,13 +236,13 @@ class MarketDataClient:
                 rejected.add(str(exc))
                 continue
             asset, quote = symbol.split(":")[0].split("/")
-            quotes.append(MarketQuote(asset, quote, price, self.source.exchange_id, now))
+            quotes.append(MarketPrice(asset, quote, price, self.source.exchange_id, now))
         return quotes
 
     async def daily_closes(self, symbol: str, start: date, today: date,
                            rejected: Rejected) -> list[DailyClose]:
         """Closes of ``symbol`` from ``start`` to yesterday, in a bounded number of pages."""
-        start = max(start, EARLIEST_DAY)
+        start = max(start, EARLIEST_HOLDING_DAY)
         asset, quote = symbol.split(":")[0].split("/")
         closes: list[DailyClose] = []
         since = start

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from exposure_app.domain.money import ONE, derived_price, div, mul, parse_decimal
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import describe_age
 from exposure_app.exchanges.errors import BadResponseError
 
@@ -42,17 +43,6 @@ _MARKET_KEYS = (
 
 
 @dataclass(frozen=True, slots=True)
-class PriceQuote:
-    """``1 base = price quote`` at ``taken_at``, from exchange ``source``."""
-
-    base: str
-    quote: str
-    price: Decimal
-    source: str
-    taken_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class Valuation:
     price: Decimal
     source: str
@@ -64,13 +54,10 @@ class Valuation:
         return self.tier <= 1.5
 
 
-@dataclass(frozen=True, slots=True)
-class KnownPrice:
-    """A price from the store (``prices`` table)."""
-
-    price: Decimal
-    source: str
-    taken_at: datetime
+def is_open_spot_market(market: object) -> bool:
+    """Whether a ccxt market entry is a spot market that is not marked inactive (ccxt
+    leaves ``active`` ``None`` when the exchange does not say: taken as open)."""
+    return isinstance(market, dict) and bool(market.get("spot")) and market.get("active") is not False
 
 
 def compact_markets(markets: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -93,8 +80,7 @@ def wanted_symbols(markets: dict[str, Any], assets: Iterable[str], target: str) 
             if quote == asset:
                 continue
             for symbol in (f"{asset}/{quote}", f"{quote}/{asset}"):
-                market = markets.get(symbol)
-                if market and market.get("spot") and market.get("active") is not False:
+                if is_open_spot_market(markets.get(symbol)):
                     wanted.append(symbol)
     return list(dict.fromkeys(wanted))
 
@@ -121,8 +107,9 @@ async def fetch_quotes(
     now: datetime,
     *,
     cached_markets: list[dict[str, Any]] | None,
-) -> tuple[list[PriceQuote], list[dict[str, Any]] | None]:
-    """Quotes for ``assets`` from one exchange; returns (quotes, markets to cache or None)."""
+) -> tuple[list[MarketPrice], list[dict[str, Any]] | None]:
+    """Tickers for ``assets`` from one exchange, as :class:`MarketPrice` records with
+    ``source`` the exchange id; returns (prices, markets to cache or None)."""
     fresh_markets = None
     if client.markets is None:
         if cached_markets:
@@ -145,33 +132,37 @@ async def fetch_quotes(
             continue
         price = _ticker_price(tickers[symbol], symbol)
         if price is not None:
-            base, quote = symbol.split("/")
-            quotes.append(PriceQuote(base, quote.split(":")[0], price, exchange_id, now))
+            asset, quote = symbol.split("/")
+            quotes.append(MarketPrice(asset, quote.split(":")[0], price, exchange_id, now))
     return quotes, fresh_markets
 
 
 class PriceBook:
-    """Values assets in ``target`` from live quotes, last known prices and assumptions."""
+    """Values assets in ``target`` from live quotes, last known prices and assumptions.
+
+    ``last_known(asset)`` is the newest price of ``asset`` in ``target`` known from
+    before this sync (its ``source`` and age are shown), or ``None``.
+    """
 
     def __init__(
         self,
         target: str,
-        quotes: Iterable[PriceQuote],
-        last_known: Callable[[str], KnownPrice | None],
+        quotes: Iterable[MarketPrice],
+        last_known: Callable[[str], MarketPrice | None],
         now: datetime,
     ) -> None:
         self.target = target
         self.now = now
         self._last_known = last_known
-        self._known_cache: dict[str, KnownPrice | None] = {}
+        self._known_cache: dict[str, MarketPrice | None] = {}
         self._edges: dict[str, list[tuple[str, Decimal, str, str]]] = {}
         for q in quotes:
-            label = f"{q.source} {q.base}/{q.quote}"
-            self._edges.setdefault(q.base, []).append((q.quote, q.price, label, q.source))
+            label = f"{q.source} {q.asset}/{q.quote}"
+            self._edges.setdefault(q.asset, []).append((q.quote, q.price, label, q.source))
             inverse = derived_price(div(ONE, q.price), q.price)
-            self._edges.setdefault(q.quote, []).append((q.base, inverse, label, q.source))
+            self._edges.setdefault(q.quote, []).append((q.asset, inverse, label, q.source))
 
-    def _known(self, asset: str) -> KnownPrice | None:
+    def _known(self, asset: str) -> MarketPrice | None:
         if asset not in self._known_cache:
             self._known_cache[asset] = self._last_known(asset)
         return self._known_cache[asset]

@@ -2,8 +2,11 @@
 
 Each report is a list of :class:`~exposure_app.reports.csv_safe.Column` and a
 generator of rows (typed values; :mod:`csv_safe` formats them). Generators
-never build the whole report in memory: ``holdings`` and ``history`` read
-the store through a cursor, row by row.
+never build the whole report in memory: ``holdings`` reads one account's latest
+snapshot at a time, its full history and ``history`` come from the store
+through a cursor, row by row. Holdings are read through the store's
+repositories; only :func:`all_holdings_cells`, the export's fast path, builds
+its lines in SQL.
 
 Threading: run on the thread that owns the store passed in.
 """
@@ -12,15 +15,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
+from exposure_app.domain.models import Holding
 from exposure_app.domain.money import round_money, share, to_text
-from exposure_app.domain.timeutil import from_storage, to_storage
+from exposure_app.domain.timeutil import to_storage
 from exposure_app.reports.csv_safe import (
     Column,
     Kind,
@@ -80,56 +84,38 @@ HOLDINGS_COLUMNS = (
     Column("stale_reason", T, "why the account could not be refreshed"),
 )
 
-_HOLDING_FIELDS = "h.wallet, h.asset, h.free, h.locked, h.total, h.price, h.value, h.priced, h.price_source"
-"""The stored holding, as both holdings queries select it (:func:`_holding_cells` reads it)."""
-_HOLDING_SQL = f"SELECT {_HOLDING_FIELDS} FROM holdings h WHERE h.snapshot_id = ? ORDER BY h.id"
-
-
-def _dec(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
-def _holding_cells(r: Sequence[Any], base_currency: str) -> tuple:
-    """The holding's cells (wallet .. price_source) from a row that starts with
-    :data:`_HOLDING_FIELDS`."""
-    return (r[0], r[1], Decimal(r[2]), Decimal(r[3]), Decimal(r[4]), _dec(r[5]),
-            money_or_none(_dec(r[6]), base_currency), base_currency, bool(r[7]), r[8])
+def _holding_cells(h: Holding, base_currency: str) -> tuple:
+    """The holding's cells, wallet .. price_source."""
+    return (h.wallet, h.asset, h.free, h.locked, h.total, h.price,
+            money_or_none(h.value, base_currency), base_currency, h.priced, h.price_source)
 
 
 def holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) -> Iterator[tuple]:
-    """Each account's holdings in its latest usable snapshot at or before ``as_of``.
-
-    Streams each snapshot's holdings from a cursor.
-    """
+    """Each account's holdings in its latest usable snapshot at or before ``as_of``."""
     for account in store.accounts.list():
         state = store.snapshots.state(account, as_of)
         snap = state.snapshot
-        if snap is None or snap.id is None:
+        if snap is None:
             continue
-        for r in store.db.execute(_HOLDING_SQL, [snap.id]):
+        for h in snap.holdings:
             yield (as_of, account.name, account.kind.value, account.counterparty,
-                   *_holding_cells(r, base_currency),
+                   *_holding_cells(h, base_currency),
                    snap.taken_at, snap.status.value, state.is_stale, state.stale_reason)
 
 
 def all_holdings_rows(store: ProfileStore, as_of: datetime, base_currency: str) -> Iterator[tuple]:
     """Every holding of every usable snapshot at or before ``as_of`` (the full history).
 
-    One SQL cursor over the join, oldest first; memory stays flat however long
-    the history. ``stale`` is false here: each row is the capture as taken.
+    Oldest first, streamed from the store (``SnapshotRepository.usable_holdings``);
+    memory stays flat however long the history. ``stale`` is false here: each row
+    is the capture as taken. The export writes :func:`all_holdings_cells`, which
+    must give the same file; this typed path is what it is checked against.
     """
-    cursor = store.db.execute(
-        f"SELECT {_HOLDING_FIELDS}, a.name, a.kind, a.counterparty, s.taken_at, s.status "
-        "FROM snapshots s JOIN accounts a ON a.id = s.account_id "
-        "JOIN holdings h ON h.snapshot_id = s.id "
-        "WHERE s.usable = 1 AND s.taken_at <= ? ORDER BY s.taken_at, s.id, h.id",
-        [to_storage(as_of)],
-    )
-    taken_text, taken = None, None
-    for r in cursor:
-        if r[12] != taken_text:          # rows of one snapshot share its time
-            taken_text, taken = r[12], from_storage(r[12])
-        yield (as_of, r[9], r[10], r[11], *_holding_cells(r, base_currency), taken, r[13], False, None)
+    accounts = {a.id: a for a in store.accounts.list()}
+    for snap, h in store.snapshots.usable_holdings(as_of):
+        account = accounts[snap.account_id]
+        yield (as_of, account.name, account.kind.value, account.counterparty,
+               *_holding_cells(h, base_currency), snap.taken_at, snap.status.value, False, None)
 
 
 # Stored times are fixed-width ``...HH:MM:SS.ffffff+00:00``; ``datetime.isoformat``

@@ -41,7 +41,6 @@ from exposure_app.services.risk_service import friction_notes, withdrawals_block
 from exposure_app.services.settings import Settings
 from exposure_app.services.withdrawal_confirmations import evidence_by_item
 from exposure_app.services.withdrawal_network_refresh import (
-    held_assets,
     lock_details,
     networks_for_plan,
     record_lock_details,
@@ -313,7 +312,8 @@ async def after_sync(store: ProfileStore, accounts: list[tuple[Account, Any, Acc
             clients.setdefault(account.exchange_id, (account, client))
         jobs = [
             refresh_after_sync(store, account, client,
-                               assets=read[exchange_id] | held_assets(store, exchange_id))
+                               assets=read[exchange_id]
+                               | store.snapshots.held_assets(exchange_id=exchange_id))
             for exchange_id, (account, client) in clients.items()
         ]
         if jobs:

@@ -30,12 +30,11 @@ from decimal import Decimal
 
 from exposure_app.domain.money import ONE, div, mul
 from exposure_app.domain.prices import MarketPrice
-from exposure_app.exchanges.market_data import FIAT
+from exposure_app.exchanges.market_data import FIAT, USD_STABLE_QUOTES
 from exposure_app.exchanges.pricing import USD_STABLECOINS
 from exposure_app.storage.store import ProfileStore
 
 LOOKBACK_DAYS = 7
-_STABLE_QUOTES = ("USDT", "USDC")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +65,7 @@ class MarketPrices:
              ) -> MarketPrices:
         wanted = None
         if assets is not None:
-            wanted = {*assets, *_STABLE_QUOTES, *FIAT}
+            wanted = {*assets, *USD_STABLE_QUOTES, *FIAT}
         return cls(store.market.all_closes(wanted), store.market.tickers(), now.date())
 
     # -- raw market values --------------------------------------------------------------
@@ -129,7 +128,7 @@ class MarketPrices:
         direct = self._raw(asset, "USD", day)
         if direct is not None:
             found.append((direct[3], PricePoint(direct[0], direct[1], direct[2])))
-        for quote in _STABLE_QUOTES:
+        for quote in USD_STABLE_QUOTES:
             if quote == asset:
                 continue
             via = self._raw(asset, quote, day)

@@ -33,14 +33,14 @@ from exposure_app.domain.market_valuation import (
     with_market_price,
 )
 from exposure_app.domain.models import AccountKind, Holding
-from exposure_app.domain.prices import MarketPrice
+from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.domain.timeutil import describe_age, utc_now
 from exposure_app.exchanges.errors import describe_exception
 from exposure_app.exchanges.market_data import (
     FIAT,
-    DailyClose,
+    USD_QUOTES,
+    USD_STABLE_QUOTES,
     MarketDataClient,
-    MarketQuote,
     Rejected,
     parse_price_sources,
     symbols_for,
@@ -51,7 +51,6 @@ from exposure_app.services.manual_revaluation import revalue_manual_accounts
 from exposure_app.services.network_proxy import proxy_for_requests
 from exposure_app.services.price_lookup import MarketPrices
 from exposure_app.services.settings import Settings
-from exposure_app.storage.market_cache import CachedClose
 from exposure_app.storage.store import ProfileStore
 
 log = logging.getLogger(__name__)
@@ -103,19 +102,9 @@ class PriceRefreshReport:
         }
 
 
-def held_assets(store: ProfileStore, now: datetime) -> set[str]:
-    """Every asset in any account's latest usable snapshot."""
-    assets: set[str] = set()
-    for account in store.accounts.list():
-        latest = store.snapshots.latest_usable(account.id, now)
-        if latest is not None:
-            assets.update(h.asset for h in latest.holdings)
-    return assets
-
-
 @dataclass
 class _Gathered:
-    quotes: list[MarketQuote] = field(default_factory=list)
+    quotes: list[MarketPrice] = field(default_factory=list)
     closes: list[DailyClose] = field(default_factory=list)
     outcomes: list[SourceOutcome] = field(default_factory=list)
 
@@ -163,13 +152,13 @@ async def refresh_prices(
         proxy, proxy_problem = None, str(exc)
     base = settings.base_currency
     # the fiat currencies too: a change of base currency converts stored figures at them
-    wanted = sorted({*held_assets(store, utc_now()), *WATCHED_ASSETS, *extra_assets, *FIAT,
+    wanted = sorted({*store.snapshots.held_assets(utc_now()), *WATCHED_ASSETS, *extra_assets, *FIAT,
                      base} - {"USD"})[:MAX_ASSETS]
     first = history_start or min(filter(None, [first_snapshot_day(store),
                                                now.date() - timedelta(days=DEFAULT_HISTORY_DAYS)]))
     start: dict[str, date] = {}
     for asset in wanted:
-        cached = [store.market.last_day(asset, q) for q in ("USD", "USDT", "USDC")]
+        cached = [store.market.last_day(asset, q) for q in USD_QUOTES]
         last = max((d for d in cached if d is not None), default=None)
         start[asset] = last + timedelta(days=1) if last is not None and last >= first else first
     remaining = list(wanted)
@@ -200,15 +189,11 @@ async def refresh_prices(
         got = tuple(a for a in remaining if a in priced)
         gathered.outcomes.append(SourceOutcome(source.label, True, f"{len(got)} assets", got))
         remaining = [a for a in remaining if a not in priced]
-    store.market.save(
-        [CachedClose(c.asset, c.quote, c.day, c.close, c.source) for c in gathered.closes],
-        [MarketPrice(q.asset, q.quote, q.price, q.source, q.taken_at) for q in gathered.quotes],
-        now,
-    )
+    store.market.save(gathered.closes, gathered.quotes, now)
     revalued = revalue_from_cache(store, base, now) if gathered.quotes else []
     if gathered.closes:
         price_dated_records(store, now)
-    held = held_assets(store, utc_now())
+    held = store.snapshots.held_assets(utc_now())
     return PriceRefreshReport(
         started_at=now, sources=tuple(gathered.outcomes), tickers=len(gathered.quotes),
         closes=len(gathered.closes), unpriced=tuple(a for a in remaining if a in held),
@@ -312,7 +297,7 @@ class CachedCloses:
     def daily_closes(self, asset: str, start: date, end: date) -> Sequence[tuple[date, Decimal]]:
         if end < start:
             return []
-        closes = self._store.market.all_closes([asset, "USDT", "USDC"])
+        closes = self._store.market.all_closes([asset, *USD_STABLE_QUOTES])
         # a day counts only when a close of that very day is cached (no carried values)
         days = sorted({d for (a, _q), series in closes.items() if a == asset
                        for d in series if start <= d <= end})

@@ -144,20 +144,15 @@ def friction_derived_events(store: ProfileStore, report: ExposureReport | None,
     held_at = None if report is None else {
         row.counterparty for row in report.counterparties if row.direct > 0}
     history = WithdrawalHistoryRepository(store)
-    held: dict[str, set[str]] = {}
-    for account in store.accounts.list():
-        if not account.exchange_id or (
-                held_at is not None and directory.resolve(account.exchange_id) not in held_at):
-            continue
-        state = store.snapshots.state(account, as_of)
-        assets = held.setdefault(account.exchange_id, set())
-        if state.snapshot is not None:
-            assets.update(h.asset for h in state.snapshot.holdings)
+    exchanges = {account.exchange_id for account in store.accounts.list()
+                 if account.exchange_id and (
+                     held_at is None or directory.resolve(account.exchange_id) in held_at)}
     events: list[RiskEvent] = []
-    for exchange_id, assets in sorted(held.items()):
+    for exchange_id in sorted(exchanges):
         cp = directory.get(exchange_id)
         if cp is None:
             continue
+        assets = store.snapshots.held_assets(as_of, exchange_id=exchange_id)
         snaps = history.snapshots(exchange_id, since=as_of - timedelta(days=60), until=as_of)
         events += friction_events(snaps, counterparty=cp, held=assets, as_of=as_of)
     return events

@@ -21,12 +21,13 @@ from typing import Any
 
 from exposure_app.domain.balances import AccountReading
 from exposure_app.domain.models import Account
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.watch_only import Receipt
 from exposure_app.exchanges.adapters.base import ExchangeAdapter
 from exposure_app.exchanges.adapters.registry import adapter_for
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
 from exposure_app.exchanges.errors import ConfigurationError, SyncError
-from exposure_app.exchanges.pricing import PriceQuote, fetch_quotes
+from exposure_app.exchanges.pricing import fetch_quotes
 
 
 def _fingerprint(account: Account, credentials: dict[str, str], facts: dict[str, Any],
@@ -45,7 +46,7 @@ class ReadOutcome:
 
     reading: AccountReading | None = None
     error: SyncError | None = None
-    quotes: list[PriceQuote] = field(default_factory=list)
+    quotes: list[MarketPrice] = field(default_factory=list)
     fresh_markets: list[dict[str, Any]] | None = None
     pricing_error: str | None = None
     facts: dict[str, Any] = field(default_factory=dict)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from exposure_app.chains.pool import ChainPool
 from exposure_app.domain.models import Account, Holding, SnapshotSource
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.domain.watch_only import WatchTarget, watch_target_of
 from exposure_app.exchanges.errors import (
@@ -34,7 +35,7 @@ from exposure_app.exchanges.errors import (
     describe_exception,
     make_error,
 )
-from exposure_app.exchanges.pricing import KnownPrice, PriceBook
+from exposure_app.exchanges.pricing import PriceBook
 from exposure_app.services.exchange_accounts import move_url_logins, permission_warning
 from exposure_app.services.manual_revaluation import revalue_manual_accounts
 from exposure_app.services.price_lookup import MarketPrices
@@ -278,15 +279,14 @@ class SyncRun:
 
         market = MarketPrices.load(self.store, taken_at)
 
-        def last_known(asset: str) -> KnownPrice | None:
+        def last_known(asset: str) -> MarketPrice | None:
             """The newer of the last price a sync recorded and the market price cache."""
-            record = self.store.prices.latest(asset, self.base, taken_at)
-            known = None if record is None else KnownPrice(record.price, record.source,
-                                                           record.taken_at)
+            known = self.store.prices.latest(asset, self.base, taken_at)
             point = market.price(asset, self.base)
             if point is not None and not point.assumed:
-                cached = KnownPrice(point.price, f"market price cache: {point.label}",
-                                    datetime.combine(point.day, datetime.min.time(), tzinfo=UTC))
+                cached = MarketPrice(asset, self.base, point.price,
+                                     f"market price cache: {point.label}",
+                                     datetime.combine(point.day, datetime.min.time(), tzinfo=UTC))
                 if known is None or cached.taken_at > known.taken_at:
                     known = cached
             return known

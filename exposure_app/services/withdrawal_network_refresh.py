@@ -180,17 +180,6 @@ def needs_refresh(store: ProfileStore, exchange_id: str, now: datetime) -> bool:
     return last is None or now - last[0] >= REFRESH_INTERVAL
 
 
-def held_assets(store: ProfileStore, exchange_id: str) -> set[str]:
-    """Assets in the latest usable snapshot of every account on ``exchange_id``."""
-    rows = store.db.execute(
-        "SELECT DISTINCT h.asset FROM accounts a JOIN snapshots s ON s.id = ("
-        "  SELECT s2.id FROM snapshots s2 WHERE s2.account_id = a.id AND s2.usable = 1"
-        "  ORDER BY s2.taken_at DESC, s2.id DESC LIMIT 1) "
-        "JOIN holdings h ON h.snapshot_id = s.id WHERE a.exchange_id = ?", [exchange_id]
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
 def lock_details(store: ProfileStore, snapshot_ids: Iterable[int]) -> dict[int, list[LockDetail]]:
     """Why locked amounts are locked, per snapshot (recorded by the sync hook)."""
     return HoldingLockRepository(store).for_snapshots(snapshot_ids)

@@ -8,30 +8,20 @@ writes nothing, so the last good prices stay, and their age is shown.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from exposure_app.domain.money import to_text
-from exposure_app.domain.prices import MarketPrice
+from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.domain.timeutil import from_storage, to_storage
-from exposure_app.storage.prices import MARKET_PRICE_ROW
+from exposure_app.storage.prices import MARKET_PRICE_ROW, market_price_columns
 from exposure_app.storage.repository import Repository
-
-
-@dataclass(frozen=True, slots=True)
-class CachedClose:
-    asset: str
-    quote: str
-    day: date
-    close: Decimal
-    source: str
 
 
 class MarketCacheRepository(Repository):
     """Threading: same as the owning :class:`ProfileStore`."""
 
-    def save(self, closes: Iterable[CachedClose], tickers: Iterable[MarketPrice],
+    def save(self, closes: Iterable[DailyClose], tickers: Iterable[MarketPrice],
              fetched_at: datetime) -> None:
         """Store closes (a newer fetch of the same day replaces it) and tickers, in one go."""
         fetched = to_storage(fetched_at)
@@ -47,8 +37,7 @@ class MarketCacheRepository(Repository):
                 "INSERT INTO market_tickers (asset, quote, price, source, taken_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(asset, quote) DO UPDATE SET "
                 "price = excluded.price, source = excluded.source, taken_at = excluded.taken_at",
-                [(t.asset, t.quote, to_text(t.price), t.source, to_storage(t.taken_at))
-                 for t in tickers],
+                [market_price_columns(t) for t in tickers],
             )
 
     def closes(self, asset: str, quote: str, start: date, end: date) -> list[tuple[date, Decimal]]:

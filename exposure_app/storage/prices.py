@@ -15,6 +15,13 @@ MARKET_PRICE_ROW = row_mapper(MarketPrice, None, None, Decimal, None, from_stora
 tickers are the same rows."""
 
 
+def market_price_columns(price: MarketPrice) -> tuple[str, str, str, str, str]:
+    """``price`` as stored: (asset, quote, price, source, taken_at), exact text; what
+    :data:`MARKET_PRICE_ROW` reads back."""
+    return (price.asset, price.quote, to_text(price.price), price.source,
+            to_storage(price.taken_at))
+
+
 class PriceRepository(Repository):
     """Threading: same as the owning :class:`ProfileStore`."""
 
@@ -22,10 +29,7 @@ class PriceRepository(Repository):
         with self._store.transaction() as db:
             db.conn.executemany(
                 "INSERT INTO prices (asset, quote, price, source, taken_at) VALUES (?, ?, ?, ?, ?)",
-                [
-                    (r.asset, r.quote, to_text(r.price), r.source, to_storage(r.taken_at))
-                    for r in records
-                ],
+                [market_price_columns(r) for r in records],
             )
 
     def latest(self, asset: str, quote: str, as_of: datetime) -> MarketPrice | None:

@@ -9,7 +9,7 @@ can be shown as stale with the reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -161,6 +161,25 @@ class SnapshotRepository(Repository):
             f"SELECT {_HOLDING_FIELDS} FROM holdings WHERE snapshot_id = ? ORDER BY id",
             [snapshot_id], _HOLDING)
 
+    def usable_holdings(self, as_of: datetime) -> Iterator[tuple[Snapshot, Holding]]:
+        """Every holding of every usable snapshot taken at or before ``as_of``, oldest
+        capture first, each with its snapshot (without holdings; one object per capture).
+
+        Streams one cursor over the join, so memory stays flat however long the history.
+        """
+        cursor = self._store.db.execute(
+            f"SELECT {_prefixed('s', _SNAPSHOT_COLUMNS)}, {_prefixed('h', _HOLDING_FIELDS)} "
+            "FROM snapshots s JOIN holdings h ON h.snapshot_id = s.id "
+            "WHERE s.usable = 1 AND s.taken_at <= ? ORDER BY s.taken_at, s.id, h.id",
+            [to_storage(as_of)],
+        )
+        split = _SNAPSHOT_COLUMNS.count(",") + 1
+        snapshot: Snapshot | None = None
+        for row in cursor:
+            if snapshot is None or snapshot.id != row[0]:
+                snapshot = self._snapshot_without_holdings(row[:split])
+            yield snapshot, _HOLDING(row[split:])
+
     def get(self, snapshot_id: int) -> Snapshot | None:
         return self._one(f"SELECT {_SNAPSHOT_COLUMNS} FROM snapshots WHERE id = ?",
                          [snapshot_id], self._snapshot_from_row)
@@ -172,6 +191,24 @@ class SnapshotRepository(Repository):
             "WHERE account_id = ? AND usable = 1 AND taken_at <= ? "
             "ORDER BY taken_at DESC, id DESC LIMIT 1",
             [account_id, to_storage(as_of)], self._snapshot_from_row)
+
+    def held_assets(self, as_of: datetime | None = None, *,
+                    exchange_id: str | None = None) -> set[str]:
+        """The assets in every account's latest usable snapshot (taken at or before
+        ``as_of``, when given), of the accounts on ``exchange_id`` only, when given."""
+        bound, params = ("", []) if as_of is None else (" AND s2.taken_at <= ?",
+                                                        [to_storage(as_of)])
+        accounts = ""
+        if exchange_id is not None:
+            accounts, params = " WHERE a.exchange_id = ?", [*params, exchange_id]
+        rows = self._store.db.execute(
+            "SELECT DISTINCT h.asset FROM accounts a JOIN snapshots s ON s.id = ("
+            "  SELECT s2.id FROM snapshots s2 INDEXED BY idx_snapshots_usable"
+            f"  WHERE s2.account_id = a.id AND s2.usable = 1{bound}"
+            "  ORDER BY s2.taken_at DESC, s2.id DESC LIMIT 1) "
+            f"JOIN holdings h ON h.snapshot_id = s.id{accounts}", params,
+        ).fetchall()
+        return {r[0] for r in rows}
 
     def latest_attempt(self, account_id: int, as_of: datetime) -> Snapshot | None:
         """The newest capture of any status at or before ``as_of``, without holdings."""
@@ -230,6 +267,11 @@ class SnapshotRepository(Repository):
             if sorted(holding_key(h) for h in self.holdings(snapshot_id)) == wanted:
                 return int(snapshot_id)
         return None
+
+
+def _prefixed(table: str, columns: str) -> str:
+    """``"a, b"`` as ``"t.a, t.b"`` (columns of one table in a join)."""
+    return ", ".join(f"{table}.{column.strip()}" for column in columns.split(","))
 
 
 def holding_key(h: Holding) -> tuple[str, ...]:

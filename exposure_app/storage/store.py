@@ -154,14 +154,11 @@ class ProfileStore:
         if not writable:
             return cls._open_read_only(path, exists, version, target_version)
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-        store = cls(_database(conn), path)
-        try:
+        with _closed_on_error(conn):
+            store = cls(_database(conn), path)
             store._configure()
             make_owner_only(data_dir, path)
             store.migrate(target_version)
-        except BaseException:
-            conn.close()
-            raise
         return store
 
     @classmethod
@@ -180,12 +177,9 @@ class ProfileStore:
         immutable = "&immutable=1" if not os.access(path.parent, os.W_OK) else ""
         conn = sqlite3.connect(f"file:{path}?mode=ro{immutable}", uri=True,
                                isolation_level=None, timeout=30)
-        store = cls(_database(conn), path, read_only=True)
-        try:
+        with _closed_on_error(conn):
+            store = cls(_database(conn), path, read_only=True)
             store.db.execute("PRAGMA foreign_keys = ON")
-        except BaseException:
-            conn.close()
-            raise
         return store
 
     @classmethod
@@ -296,6 +290,17 @@ class ProfileStore:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [key, value],
             )
+
+
+@contextmanager
+def _closed_on_error(conn: sqlite3.Connection) -> Iterator[None]:
+    """Close ``conn`` if preparing the store on it fails (or is interrupted), so a
+    failed open leaves no connection, and no lock on the file, behind."""
+    try:
+        yield
+    except BaseException:
+        conn.close()
+        raise
 
 
 def _database(conn: sqlite3.Connection) -> Database:

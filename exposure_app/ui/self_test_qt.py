@@ -5,7 +5,7 @@ plugin that can start a ``QApplication`` (``offscreen`` is enough on a
 headless build machine), the SVG icon engine and image plugin (without them
 every ``QIcon`` built from our SVGs is silently empty), print support for the
 checklist, pyqtgraph drawing a chart, and the ICU features Qt relies on
-(collation, time-zone names, legacy codecs, locale-aware case mapping).
+(collation, time-zone names, locale-aware case mapping).
 
 Threading: GUI thread only; creates the ``QApplication`` if none exists and
 leaves it for the caller (``exposure_app.main`` exits right after).
@@ -138,15 +138,13 @@ COLLATION_SAMPLES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("sv_SE", ("ö", "z", "å", "a", "ä"), ("a", "z", "å", "ä", "ö")),
     ("de_DE", ("z", "ä", "a"), ("a", "ä", "z")),
 )
-#: Legacy encodings whose converters live in ICU's data (.cnv tables).
-ICU_CODECS = ("Shift_JIS", "windows-1251")
 
 
 def _icu_problems() -> tuple[list[str], str | None]:
     """What Qt's ICU-backed features get wrong, and an environment note (not a failure)."""
     import functools
 
-    from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QStringEncoder, QTimeZone
+    from PySide6.QtCore import QCollator, QLocale, QTimeZone
 
     problems: list[str] = []
     for locale, words, expected in COLLATION_SAMPLES:
@@ -163,9 +161,6 @@ def _icu_problems() -> tuple[list[str], str | None]:
         name = berlin.displayName(standard, long_name, QLocale("de_DE"))
         if "Mitteleurop" not in name:
             problems.append(f"German name of Europe/Berlin is {name!r}")
-    for codec in ICU_CODECS:
-        if not (QStringDecoder(codec).isValid() and QStringEncoder(codec).isValid()):
-            problems.append(f"no {codec} converter")
     turkish = QLocale("tr_TR")
     if (turkish.toUpper("i"), turkish.toLower("I")) != ("\u0130", "\u0131"):
         problems.append(f"Turkish case mapping gives {turkish.toUpper('i')!r}, {turkish.toLower('I')!r}")
@@ -173,13 +168,15 @@ def _icu_problems() -> tuple[list[str], str | None]:
 
 
 def _check_icu(report: CheckReport) -> None:
-    """Collation, time-zone names, legacy codecs and Turkish case mapping.
+    """Collation, time-zone names and Turkish case mapping.
 
     Qt uses ICU for these on Linux, where the bundle ships ICU with its data
-    trimmed to what Qt reads (packaging/icu_trim.py): a data library that ICU
-    cannot use, or that lost a tree Qt needs, fails here. Elsewhere Qt may
-    use the system's own services instead of ICU, which can lack the legacy
-    codecs, so a problem there is a warning.
+    trimmed to what the app makes Qt read (packaging/icu_trim.py): a data
+    library that ICU cannot use, or that lost a tree Qt needs, fails here.
+    (The legacy charsets' conversion tables are left out there on purpose:
+    the app never asks Qt to decode text by charset name.) Elsewhere Qt may
+    use the system's own services instead of ICU, so a problem there is a
+    warning.
     """
     problems, note = _icu_problems()
     if problems:
@@ -191,7 +188,7 @@ def _check_icu(report: CheckReport) -> None:
         return
     if note is not None:
         report.warn("ICU time zones", note)
-    report.ok("ICU", "collation (sv, de), time-zone names (de), Shift_JIS and windows-1251, Turkish case")
+    report.ok("ICU", "collation (sv, de), time-zone names (de), Turkish case")
 
 
 QT_CHECKS = (

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
 from exposure_app.emulator.binance import BinanceEmulator
-from exposure_app.exchanges.pricing import KnownPrice, PriceBook, PriceQuote
+from exposure_app.exchanges.market_data import symbols_for
+from exposure_app.exchanges.pricing import PriceBook, wanted_symbols
 from exposure_app.services.profile import Profile
 from exposure_app.services.sync_service import sync_blocking
 from exposure_app.storage.secrets import SecretStore
@@ -17,8 +19,8 @@ D = Decimal
 NOW = utc_now()
 
 
-def q(base, quote, price, source):
-    return PriceQuote(base, quote, D(price), source, NOW)
+def q(asset, quote, price, source):
+    return MarketPrice(asset, quote, D(price), source, NOW)
 
 
 def book(quotes, known=None, target="USD"):
@@ -56,8 +58,20 @@ def test_a_converted_price_has_no_digits_its_quotes_do_not_carry():
     assert b.value("BTC", "binance").price == D("91116.6")
 
 
+def test_both_symbol_finders_skip_markets_that_are_not_open_spot_markets():
+    markets = {
+        "BTC/USDT": {"spot": True, "active": None},     # the exchange did not say: open
+        "ETH/USDT": {"spot": True, "active": False},    # delisted
+        "SOL/USDT": {"spot": False, "swap": True},      # a derivative
+        "ADA/USDT": "not a market",                      # a damaged cache entry
+    }
+    assets = ["BTC", "ETH", "SOL", "ADA"]
+    assert wanted_symbols(markets, assets, "USD") == ["BTC/USDT"]
+    assert [s for a in assets for s in symbols_for(markets, a)] == ["BTC/USDT"]
+
+
 def test_last_known_price_before_stablecoin_assumption_and_with_its_age():
-    known = {"FOO": KnownPrice(D("3.5"), "binance FOO/USDT", NOW - timedelta(hours=5))}
+    known = {"FOO": MarketPrice("FOO", "USD", D("3.5"), "binance FOO/USDT", NOW - timedelta(hours=5))}
     b = book([], known)
     v = b.value("FOO", "binance")
     assert v.price == D("3.5") and "last known" in v.source and "5 h old" in v.source
@@ -67,7 +81,7 @@ def test_last_known_price_before_stablecoin_assumption_and_with_its_age():
 
 
 def test_live_price_in_a_stablecoin_beats_an_old_price_but_is_flagged():
-    known = {"BTC": KnownPrice(D("50000"), "old", NOW - timedelta(days=3))}
+    known = {"BTC": MarketPrice("BTC", "USD", D("50000"), "old", NOW - timedelta(days=3))}
     v = book([q("BTC", "USDT", "64000", "binance")], known).value("BTC", "binance")
     assert v.price == D("64000") and "assumed" in v.source and v.recordable
 
@@ -112,8 +126,6 @@ def test_prices_from_another_connected_exchange_and_last_known(
 
 def test_an_asset_the_exchange_cannot_price_is_valued_from_the_market_cache(
         store, data_dir, add_exchange_account, memory_keyring):
-    from exposure_app.domain.prices import MarketPrice
-
     a = _emulator("a", {"BTC/USDT": "64000"},
                   [EmulatedBalance("spot", "BTC", D(1)), EmulatedBalance("spot", "FTT", D(100))])
     acc = add_exchange_account(store, "A", a)

@@ -8,6 +8,7 @@ import pytest
 
 from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotSource, SnapshotStatus
 from exposure_app.domain.timeutil import to_storage
+from exposure_app.storage.database_file import MigrationFailedError
 from exposure_app.storage.errors import ConflictError, SchemaTooNewError
 from exposure_app.storage.migrations import LATEST_VERSION, MIGRATIONS
 from exposure_app.storage.store import DB_NAME, ProfileStore
@@ -47,6 +48,41 @@ def test_latest_usable_snapshot_as_of_and_stale_after_failure(store):
     assert state.is_stale and state.stale_reason == "Binance rejected the key"
     # As of before the failure the account was not stale: no look-ahead.
     assert not store.snapshots.state(a, T0 + timedelta(days=2, hours=1)).is_stale
+
+
+def test_usable_holdings_stream_every_usable_capture_oldest_first(store):
+    a = store.accounts.add("Binance", AccountKind.MANUAL_CUSTODIAL, counterparty="binance")
+    b = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    eth = Holding.simple("ETH", Decimal("2"))
+    later = store.snapshots.save(snap(b.id, T0 + timedelta(days=1), eth, btc("0.5")))
+    first = store.snapshots.save(snap(a.id, T0, btc("1")))
+    store.snapshots.record_failure(a.id, T0 + timedelta(days=2), "timeout", SnapshotSource.SYNC)
+    store.snapshots.save(snap(a.id, T0 + timedelta(days=3), btc("3")))   # after the as-of
+
+    rows = list(store.snapshots.usable_holdings(T0 + timedelta(days=2)))
+
+    assert [(s.id, h.asset, h.total) for s, h in rows] == [
+        (first, "BTC", Decimal("1")), (later, "ETH", Decimal("2")), (later, "BTC", Decimal("0.5"))]
+    assert rows[1][0] is rows[2][0] and rows[1][0].holdings == ()
+    assert rows[1][0].account_id == b.id and rows[1][0].taken_at == T0 + timedelta(days=1)
+    assert rows[2][1] == btc("0.5") and rows[1][1] == eth
+
+
+def test_held_assets_are_those_of_each_account_s_latest_usable_capture(store):
+    a = store.accounts.add("Binance", AccountKind.EXCHANGE_API, counterparty="binance",
+                           exchange_id="binance")
+    b = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    store.snapshots.save(snap(a.id, T0, btc("1"), Holding.simple("FTT", Decimal("5"))))
+    store.snapshots.save(snap(a.id, T0 + timedelta(days=2), btc("1")))
+    store.snapshots.record_failure(a.id, T0 + timedelta(days=3), "timeout", SnapshotSource.SYNC)
+    store.snapshots.save(snap(b.id, T0 + timedelta(days=1), Holding.simple("ETH", Decimal("2"))))
+
+    assert store.snapshots.held_assets() == {"BTC", "ETH"}
+    assert store.snapshots.held_assets(T0 + timedelta(days=1)) == {"BTC", "FTT", "ETH"}
+    assert store.snapshots.held_assets(T0 - timedelta(days=1)) == set()
+    assert store.snapshots.held_assets(exchange_id="binance") == {"BTC"}
+    assert store.snapshots.held_assets(T0, exchange_id="binance") == {"BTC", "FTT"}
+    assert store.snapshots.held_assets(exchange_id="kraken") == set()
 
 
 def test_as_of_query_uses_the_index_not_a_scan(store):
@@ -97,6 +133,30 @@ def test_every_earlier_schema_version_migrates_with_data(tmp_path):
         assert state.snapshot.holdings[0].total == Decimal("1.25")
         assert state.snapshot.currency == "USD"   # rows from before m0011 are USD
         new.close()
+
+
+def test_a_failed_open_leaves_no_connection_open(tmp_path, monkeypatch):
+    folder = tmp_path / "p"
+    ProfileStore.open(folder, target_version=1).close()
+    opened: list[sqlite3.Connection] = []
+    connect = sqlite3.connect
+
+    def recording_connect(*args, **kwargs):
+        opened.append(connect(*args, **kwargs))
+        return opened[-1]
+
+    def broken_step(db):
+        raise RuntimeError("step failed")
+
+    monkeypatch.setattr(sqlite3, "connect", recording_connect)
+    monkeypatch.setattr("exposure_app.storage.store.MIGRATIONS",
+                        [MIGRATIONS[0], broken_step, *MIGRATIONS[2:]])
+    with pytest.raises(MigrationFailedError, match="step failed"):
+        ProfileStore.open(folder)
+    assert opened
+    for conn in opened:
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            conn.execute("SELECT 1")
 
 
 def test_newer_schema_is_refused_and_left_untouched(tmp_path):

@@ -7,10 +7,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from exposure_app.domain.models import AccountKind
-from exposure_app.domain.prices import MarketPrice
+from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.services.manual_holdings import set_holding
 from exposure_app.services.settings import Settings
-from exposure_app.storage.market_cache import CachedClose
 from exposure_app.storage.store import ProfileStore
 from tests.services.market_fixtures import add_wallet_priced_hours_ago
 
@@ -43,8 +42,8 @@ def test_base_currency_change_with_rates_converts_in_settings(make_window, data_
         wallet = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
         set_holding(store, wallet, "CASH", Decimal("13900"), price=Decimal("1"), base="USD",
                     when=datetime(2024, 5, 1, 12, tzinfo=UTC))
-        store.market.save([CachedClose("EUR", "USD", date(2024, 5, 1), Decimal("1.25"), "kraken"),
-                           CachedClose("EUR", "USD", date(2024, 4, 30), Decimal("1.0"), "kraken")],
+        store.market.save([DailyClose("EUR", "USD", date(2024, 5, 1), Decimal("1.25"), "kraken"),
+                           DailyClose("EUR", "USD", date(2024, 4, 30), Decimal("1.0"), "kraken")],
                           [MarketPrice("EUR", "USD", Decimal("1.1"), "kraken",
                                         datetime.now(UTC))], datetime.now(UTC))
     window = make_window(data_dir)
