@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from exposure_app.chains.pool import ChainPool
+from exposure_app.chains.pool import MAX_BODY_BYTES, ChainPool
 from exposure_app.domain.chains import ChainSpec
 from exposure_app.exchanges.errors import ErrorKind, SyncError, make_error
 
@@ -73,12 +73,14 @@ class EvmRpcClient:
         self.name = name
         self._ids = itertools.count(1)
 
-    async def batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
-        """The results of ``calls`` (at most :data:`MAX_BATCH`), in order; any error fails all."""
+    async def batch(self, calls: list[tuple[str, list[Any]]], *,
+                    max_bytes: int = MAX_BODY_BYTES) -> list[Any]:
+        """The results of ``calls`` (at most :data:`MAX_BATCH`), in order; any error fails all.
+        ``max_bytes`` caps the answer (:class:`~exposure_app.chains.pool.OversizedAnswerError`)."""
         requests = [{"jsonrpc": "2.0", "id": next(self._ids), "method": m, "params": p}
                     for m, p in calls]
         body = await self.pool.request_json("POST", self.url, name=self.name, payload=requests,
-                                            proxy=self.proxy)
+                                            proxy=self.proxy, max_bytes=max_bytes)
         if not isinstance(body, list) or len(body) != len(requests):
             raise make_error(ErrorKind.BAD_RESPONSE, self.name,
                              detail="the batch answer does not match the batch")

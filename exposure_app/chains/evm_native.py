@@ -12,11 +12,15 @@ leaves no log, so arrivals are found from the balance:
    less the fee, the block where it crossed is found by bisecting
    ``eth_getBalance(address, n)`` between the two observed blocks (at most
    :data:`MAX_PROBES` calls), and that block is read with
-   ``eth_getBlockByNumber(n, true)``: the transaction to the address with the
-   matching value gives the txid and the block time (a :class:`Receipt`). If
-   the block holds no such transaction but the balance rose there by the
-   amount (an internal transfer through a contract), a
-   :class:`BalanceRise` names the block.
+   ``eth_getBlockByNumber(n, true)`` (an answer of up to :data:`FULL_BLOCK_BYTES`):
+   the transaction to the address with the matching value gives the txid and the
+   block time (a :class:`Receipt`). If the block holds no such transaction but
+   the balance rose there by the amount (an internal transfer through a
+   contract), a :class:`BalanceRise` names the block. A block whose full
+   transactions are larger still is read without them (its time only); the
+   rise in it is then kept as a :class:`BalanceRise` that says the block could
+   not be read, so the search ends there rather than being tried again at
+   every sync.
 3. A server without past state (a pruned node: :class:`StateUnavailableError`)
    cannot be bisected; then, only if the balance rose between the two
    observations by the amount within the fee, a :class:`BalanceRise` names the
@@ -45,6 +49,7 @@ from typing import Any
 
 from exposure_app.chains.evm import EvmRpcClient, StateUnavailableError, quantity
 from exposure_app.chains.evm_transfers import LOOKBACK_BLOCKS
+from exposure_app.chains.pool import MAX_BODY_BYTES, OversizedAnswerError
 from exposure_app.domain.timeutil import from_storage, to_storage
 from exposure_app.domain.watch_only import Receipt
 from exposure_app.domain.withdrawal_confirmation import BalanceRise, ExpectedArrival
@@ -56,6 +61,15 @@ MAX_EXPECTED = 4
 """Waiting withdrawals looked for per read at most (each may cost a bisection)."""
 MAX_TRANSACTIONS = 5000
 """A block with more transactions than this is refused as malformed."""
+FULL_BLOCK_BYTES = 20 * 1024 * 1024
+"""The answer cap for one block with its full transactions (other answers get the pool's
+2 MiB). Since the Fusaka upgrade an Ethereum execution block is at most 8 MiB RLP-encoded
+(EIP-7934: 10 MiB less a 2 MiB margin for the beacon block). JSON writes each of those
+bytes as two hex digits (16 MiB at most) and adds, per transaction, fields RLP leaves out
+(hash, sender, block hash, number and index: under 400 bytes), for at most gas limit /
+21,000 transactions (2,857 at 60 M gas: about 1.1 MiB). 20 MiB holds the largest valid
+mainnet block with room to spare, where 2 MiB failed on busy mainnet blocks; a chain with
+larger blocks ends in the stored "could not be read" rise described above."""
 MAX_RISES_KEPT = 20
 FACTS_KEY = "native_ledger"
 _TXID = re.compile(r"0x[0-9a-fA-F]{64}")
@@ -127,7 +141,8 @@ def _rise_json(rise: BalanceRise) -> dict[str, Any]:
     return {"address": rise.address, "asset": rise.asset, "amount": str(rise.amount),
             "at": to_storage(rise.at), "first_block": rise.first_block,
             "last_block": rise.last_block,
-            "since": to_storage(rise.since) if rise.since is not None else None}
+            "since": to_storage(rise.since) if rise.since is not None else None,
+            "unread": rise.unread}
 
 
 def _rise(raw: Any) -> BalanceRise:
@@ -136,7 +151,8 @@ def _rise(raw: Any) -> BalanceRise:
     since = raw.get("since")
     return BalanceRise(str(raw["address"]), str(raw["asset"]), Decimal(str(raw["amount"])),
                        from_storage(str(raw["at"])), _block(raw["first_block"]),
-                       _block(raw["last_block"]), from_storage(since) if since else None)
+                       _block(raw["last_block"]), from_storage(since) if since else None,
+                       str(raw.get("unread") or "")[:300])
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,13 +250,17 @@ async def _locate(client: EvmRpcClient, history: _History, baseline: BalanceObse
             raise make_error(ErrorKind.BAD_RESPONSE, client.name,
                              detail="the block range is too long to search")
     step = Decimal(await history.at(high) - await history.at(high - 1)).scaleb(-decimals)
-    [block] = await client.batch([("eth_getBlockByNumber", [hex(high), True])])
-    if not isinstance(block, dict) or not isinstance(block.get("transactions"), list) \
-            or len(block["transactions"]) > MAX_TRANSACTIONS:
-        raise make_error(ErrorKind.BAD_RESPONSE, client.name, detail="block missing or malformed")
-    if quantity(block.get("number"), client.name) != high:
-        raise make_error(ErrorKind.BAD_RESPONSE, client.name, detail="answer for another block")
-    at = datetime.fromtimestamp(min(quantity(block.get("timestamp"), client.name), 2 ** 33), UTC)
+    symbol = client.spec.native_symbol
+    try:
+        block, at = await _read_block(client, high, full=True)
+    except OversizedAnswerError as error:
+        # too large to read whole: the block's time from its header and hashes alone, and
+        # the rise kept with the reason, so the next sync does not try it again
+        _header, at = await _read_block(client, high, full=False)
+        if wanted.matches(step):
+            return BalanceRise(history.address, symbol, step, at, high, high,
+                               unread=_unread_reason(error))
+        return None
     candidates = []
     for tx in block["transactions"]:
         if not isinstance(tx, dict) or str(tx.get("to")).lower() != history.address:
@@ -251,7 +271,6 @@ async def _locate(client: EvmRpcClient, history: _History, baseline: BalanceObse
         value = Decimal(quantity(tx.get("value"), client.name)).scaleb(-decimals)
         if wanted.matches(value):
             candidates.append((abs(value - wanted.amount), txid.lower(), value))
-    symbol = client.spec.native_symbol
     if candidates:
         _gap, txid, value = min(candidates)
         return Receipt(txid, history.address, symbol, value, at, True)
@@ -259,3 +278,22 @@ async def _locate(client: EvmRpcClient, history: _History, baseline: BalanceObse
         return BalanceRise(history.address, symbol, step, at, high, high)
     return None
 
+
+
+async def _read_block(client: EvmRpcClient, number: int, *,
+                      full: bool) -> tuple[dict[str, Any], datetime]:
+    """Block ``number`` (with full transactions, or their hashes) and its time."""
+    [block] = await client.batch([("eth_getBlockByNumber", [hex(number), full])],
+                                 max_bytes=FULL_BLOCK_BYTES if full else MAX_BODY_BYTES)
+    if not isinstance(block, dict) or not isinstance(block.get("transactions"), list) \
+            or len(block["transactions"]) > MAX_TRANSACTIONS:
+        raise make_error(ErrorKind.BAD_RESPONSE, client.name, detail="block missing or malformed")
+    if quantity(block.get("number"), client.name) != number:
+        raise make_error(ErrorKind.BAD_RESPONSE, client.name, detail="answer for another block")
+    at = datetime.fromtimestamp(min(quantity(block.get("timestamp"), client.name), 2 ** 33), UTC)
+    return block, at
+
+
+def _unread_reason(error: OversizedAnswerError) -> str:
+    """The stored reason: the error's sentence without its closing full stop."""
+    return error.message.rstrip(".")

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import aiohttp
 
 from exposure_app.domain.urls import origin_of, validate_api_url, validate_proxy_url
-from exposure_app.exchanges.answer_limits import read_capped
+from exposure_app.exchanges.answer_limits import AnswerTooLargeError, read_capped
 from exposure_app.exchanges.errors import (
     BadResponseError,
     ErrorKind,
@@ -38,6 +38,11 @@ from exposure_app.exchanges.errors import (
 DEFAULT_CONCURRENCY = 16
 MAX_BODY_BYTES = 2 * 1024 * 1024
 REQUEST_TIMEOUT = 20.0
+
+
+class OversizedAnswerError(SyncError):
+    """A ``BAD_RESPONSE``: the answer was over the size cap of its request, and nothing of it
+    was kept. Raised apart from other bad answers so a caller can ask for less instead."""
 
 
 def check_proxy_url(url: str) -> str:
@@ -95,20 +100,25 @@ class ChainPool:
             await session.close()
 
     async def request_json(self, method: str, url: str, *, name: str,
-                           payload: Any = None, proxy: str | None = None) -> Any:
-        """The JSON body of one request; :class:`SyncError` for any failure."""
+                           payload: Any = None, proxy: str | None = None,
+                           max_bytes: int = MAX_BODY_BYTES) -> Any:
+        """The JSON body of one request; :class:`SyncError` for any failure
+        (:class:`OversizedAnswerError` for a body over ``max_bytes``)."""
         origin = origin_of(url)
         limit = self._limits.setdefault(origin, asyncio.Semaphore(self.concurrency))
         async with limit:
             try:
-                return await self._request(method, url, name, payload, proxy)
+                return await self._request(method, url, name, payload, proxy, max_bytes)
             except SyncError:
                 raise
+            except AnswerTooLargeError as exc:
+                error = describe_exception(exc, name)
+                raise OversizedAnswerError(error.kind, error.message) from None
             except Exception as exc:
                 raise describe_exception(exc, name) from None
 
     async def _request(self, method: str, url: str, name: str, payload: Any,
-                       proxy: str | None) -> Any:
+                       proxy: str | None, max_bytes: int) -> Any:
         kwargs: dict[str, Any] = {"allow_redirects": False,
                                   "headers": {"Accept": "application/json"}}
         if payload is not None:
@@ -126,7 +136,7 @@ class ChainPool:
                                  detail=f"HTTP {response.status} for this request")
             if response.status != 200:
                 raise make_error(ErrorKind.BAD_RESPONSE, name, detail=f"HTTP {response.status}")
-            body = await read_capped(response, MAX_BODY_BYTES)
+            body = await read_capped(response, max_bytes)
         try:
             return json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError):

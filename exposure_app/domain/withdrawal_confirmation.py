@@ -86,6 +86,9 @@ class BalanceRise:
     first_block: int
     last_block: int
     since: datetime | None = None
+    unread: str = ""
+    """Why the block's transactions could not be read (too large an answer); empty when
+    they were read and none of them goes to the address."""
 
     @property
     def block_known(self) -> bool:
@@ -94,6 +97,10 @@ class BalanceRise:
     def describe(self) -> str:
         """One line of evidence that says what was seen and what was not."""
         rose = f"balance rose by {self.amount.normalize():f} {self.asset}"
+        if self.block_known and self.unread:
+            return (f"{rose} in block {self.first_block} ({self.at:%Y-%m-%d %H:%M} UTC); the "
+                    f"block's transactions could not be read ({self.unread}), so there is no "
+                    "transaction id")
         if self.block_known:
             return (f"{rose} in block {self.first_block} ({self.at:%Y-%m-%d %H:%M} UTC); no "
                     "transaction in that block goes to the address (an internal transfer "

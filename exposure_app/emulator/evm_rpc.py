@@ -116,6 +116,20 @@ class EvmRpcEmulator(ChainEmulator):
         })
         return txid
 
+    def crowd_block(self, number: int, count: int, input_bytes: int) -> None:
+        """Add ``count`` unrelated contract calls, each with ``input_bytes`` of call data, to
+        block ``number``: a busy block whose full transactions make a large answer."""
+        txs = self.transactions.setdefault(number, [])
+        data = "0x" + "ab" * input_bytes
+        for _ in range(count):
+            n = next(self._tx_counter)
+            txs.append({
+                "hash": _hash("tx", n), "from": "0x" + f"{n:040x}", "to": WITHDRAWAL_CONTRACT,
+                "value": "0x0", "input": data, "nonce": hex(n), "gas": hex(1_000_000),
+                "gasPrice": hex(20 * 10 ** 9), "type": "0x0", "chainId": hex(self.chain_id),
+                "v": "0x25", "r": "0x1", "s": "0x1",
+            })
+
     def transfer_token(self, contract: str, to: str, units: int, *,
                        when: int | None = None) -> str:
         """An ERC-20 transfer to ``to`` in a new block: balance, ``Transfer`` log and block time."""

@@ -15,6 +15,13 @@ Balances: ``BalanceEx`` lists each asset by Kraken's id (``XXBT``, ``ZUSD``,
 ``DOT``) and the earn/staking balances as separate ids with a suffix:
 ``.F`` flexible earn (wallet ``earn_flexible``), ``.S`` staked (``staking``)
 and ``.B`` bonded earn (``earn_locked``). Open-order holds are ``hold_trade``.
+
+Withdrawal methods: ``WithdrawMethods`` lists, for each asset the account holds,
+the methods in :data:`DEFAULT_WITHDRAW_METHODS` (or ``withdraw_methods`` set per
+test) as Kraken documents them: ``asset`` (Kraken's id), ``method``, ``network``
+(``null`` for a bank method) and ``minimum``; the optional ``asset`` field of
+the request filters them. As on Kraken, only a key allowed to query *and*
+withdraw funds gets them; any other gets ``EGeneral:Permission denied``.
 """
 
 from __future__ import annotations
@@ -43,6 +50,17 @@ _NATIVE_IDS = {
 # unified code -> Kraken's altname (used with suffixes: XBT.F, XDG.S)
 _ALTNAMES = {"BTC": "XBT", "DOGE": "XDG"}
 _WALLET_SUFFIX = {"spot": "", "earn_flexible": ".F", "staking": ".S", "earn_locked": ".B"}
+
+# unified code -> (method, network, minimum) rows, in the shape of Kraken's own example
+DEFAULT_WITHDRAW_METHODS: dict[str, tuple[tuple[str, str | None, str], ...]] = {
+    "BTC": (("Bitcoin", "Bitcoin", "0.0004"), ("Bitcoin Lightning", "Lightning", "0.00001")),
+    "ETH": (("Ether", "Ethereum", "0.004"), ("Ether (Arbitrum One)", "Arbitrum One", "0.002")),
+    "USDT": (("Tether USD (ERC20)", "Ethereum", "10.00"), ("Tether USD (TRC20)", "Tron", "6.00"),
+             ("Tether USD (SPL)", "Solana", "2.00")),
+    "USDC": (("USDC", "Ethereum", "10.00"), ("USDC (SPL)", "Solana", "2.00")),
+    "SOL": (("Solana", "Solana", "0.02"),),
+    "USD": (("Bank wire", None, "20.00"),),
+}
 
 _ERRORS = {
     FaultKind.AUTH: "EAPI:Invalid key",
@@ -81,6 +99,7 @@ class KrakenEmulator(ExchangeEmulator):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.last_nonce = 0
+        self.withdraw_methods = dict(DEFAULT_WITHDRAW_METHODS)
 
     # -- wire helpers ----------------------------------------------------------
 
@@ -284,6 +303,21 @@ class KrakenEmulator(ExchangeEmulator):
             "ipAllowlist": list(self.account.ip_whitelist),
             "lastUsed": str(int(time.time())),
         })
+
+    @route("/0/private/WithdrawMethods", method="POST", signed=True)
+    async def withdraw_methods_route(self, request: web.Request) -> web.Response:
+        if not {"read", "withdraw"} <= set(self.account.permissions):
+            return self._answer(errors=["EGeneral:Permission denied"])
+        wanted = dict(parse_qsl(await request.text())).get("asset")
+        result = []
+        for code in sorted({b.asset for b in self.account.balances}):
+            asset_id = kraken_asset_id(code)
+            if wanted and wanted not in (asset_id, _ALTNAMES.get(code, code), code):
+                continue
+            for method, network, minimum in self.withdraw_methods.get(code, ()):
+                result.append({"asset": asset_id, "method": method, "network": network,
+                               "minimum": minimum})
+        return self._answer(result)
 
     @route("/0/private/Earn/Allocations", method="POST", signed=True)
     async def earn_allocations(self, request: web.Request) -> web.Response:

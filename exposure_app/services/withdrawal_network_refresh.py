@@ -33,6 +33,7 @@ from exposure_app.domain.models import Account, AccountState
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.domain.withdrawal_networks import NetworkInfo
+from exposure_app.exchanges.errors import SyncError
 from exposure_app.storage.checklist import HoldingLockRepository, WithdrawalNetworkRepository
 from exposure_app.storage.store import ProfileStore
 from exposure_app.storage.withdrawal_status_history import WithdrawalHistoryRepository
@@ -145,8 +146,16 @@ def parse_network_infos(
 
 async def fetch_network_infos(client: Any, exchange_id: str, *, assets: Iterable[str] | None = None,
                               now: datetime | None = None) -> list[NetworkInfo]:
-    """Ask the exchange (on the sync loop). Raises whatever ccxt raises."""
+    """Ask the exchange (on the sync loop): the adapter's own withdrawal figures where it
+    reads them (:meth:`~exposure_app.exchanges.adapters.base.ExchangeAdapter.withdrawal_currencies`),
+    else ccxt's currencies. Raises whatever ccxt or the adapter raises."""
+    from exposure_app.exchanges.adapters.registry import adapter_for
+
     now = now or utc_now()
+    assets = list(assets) if assets is not None else None
+    own = await adapter_for(exchange_id).withdrawal_currencies(client)
+    if own is not None:
+        return parse_network_infos(exchange_id, own, fetched_at=now, assets=assets)
     has = getattr(client, "has", {}) or {}
     if not has.get("fetchCurrencies"):
         return []
@@ -161,7 +170,6 @@ async def fetch_network_infos(client: Any, exchange_id: str, *, assets: Iterable
     finally:
         if disabled:
             options["fetchCurrencies"] = False
-    assets = list(assets) if assets is not None else None
     rows = parse_network_infos(exchange_id, currencies, fetched_at=now, assets=assets)
     if has.get("fetchDepositWithdrawFees") and any(r.fee is None for r in rows):
         codes = sorted({r.asset for r in rows if r.fee is None})
@@ -215,7 +223,8 @@ async def refresh_after_sync(
     try:
         rows = await fetch_network_infos(client, exchange_id, now=now, assets=assets)
     except Exception as exc:  # any exchange failure keeps the old cache
-        reason = f"{type(exc).__name__}: could not read withdrawal info"
+        reason = exc.message if isinstance(exc, SyncError) else \
+            f"{type(exc).__name__}: could not read withdrawal info"
         log.info("withdrawal info for %s not refreshed (%s)", exchange_id, type(exc).__name__)
         repo.record_failure(exchange_id, now, reason)
         return None

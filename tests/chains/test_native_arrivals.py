@@ -200,6 +200,51 @@ def test_coins_through_a_contract_name_the_block_without_a_txid(emulator_server)
     assert f"in block {block}" in rise.describe() and "no transaction id" in rise.describe()
 
 
+def test_a_busy_block_over_two_mib_is_read_whole(emulator_server):
+    rpc = EvmRpcEmulator(chain_id=1)
+    url = emulator_server.add(rpc, key="rpc")
+    start = rpc.block_number
+    rpc.mine(10)
+    txid = rpc.send_native(HOLDER, 2 * ETH, when=_soon())
+    rpc.crowd_block(rpc.block_number, 300, 4096)     # about 2.4 MiB of call data as hex
+    rpc.mine(2)
+    result = _read(url, NativeLedger(BalanceObservation(start, 0, utc_now())), [_expect("2")])
+    assert [r.txid for r in result.receipts if r.asset == "ETH"] == [txid]
+    assert result.ledger is not None and result.ledger.last.block == rpc.block_number
+
+
+def test_a_block_too_large_even_so_ends_in_a_stored_reason(emulator_server, monkeypatch):
+    from exposure_app.chains import evm_native
+
+    # the rule at a smaller cap, so the test need not build answers of 20 MiB
+    monkeypatch.setattr(evm_native, "FULL_BLOCK_BYTES", 3 * 1024 * 1024)
+    rpc = EvmRpcEmulator(chain_id=1)
+    url = emulator_server.add(rpc, key="rpc")
+    start = rpc.block_number
+    rpc.mine(10)
+    rpc.send_native(HOLDER, 2 * ETH, when=_soon())
+    block = rpc.block_number
+    rpc.crowd_block(block, 500, 4096)                 # about 4 MiB as hex
+    rpc.mine(2)
+    result = _read(url, NativeLedger(BalanceObservation(start, 0, utc_now())), [_expect("2")])
+    assert not [r for r in result.receipts if r.asset == "ETH"]
+    assert result.ledger is not None and result.ledger.last.block == rpc.block_number
+    [rise] = result.ledger.rises
+    assert (rise.first_block, rise.last_block, rise.amount) == (block, block, D(2))
+    assert int(rise.at.timestamp()) == rpc.block_times[block]
+    assert "larger than 3 MiB" in rise.unread
+    text = rise.describe()
+    assert f"in block {block}" in text and "could not be read" in text
+    assert "internal transfer" not in text
+    # kept with the ledger, which has moved past the block: the next sync starts after it
+    assert evm_native.ledger_of(json.loads(json.dumps(result.ledger.to_facts({})))) \
+        == result.ledger
+    rpc.mine(1)
+    again = _read(url, result.ledger, [_expect("2")])
+    assert again.ledger is not None and again.ledger.rises == result.ledger.rises
+    assert again.ledger.last.block == rpc.block_number
+
+
 def test_first_read_looks_back_when_the_server_keeps_past_state(emulator_server):
     rpc = EvmRpcEmulator(chain_id=1)
     url = emulator_server.add(rpc, key="rpc")

@@ -227,3 +227,45 @@ def test_okx_emulator_sync_fills_the_checklist_from_its_chains(store, data_dir, 
     assert items["XRP"].memo is Memo.REQUIRED                  # OKX's needTag flag
     (xrp,) = items["XRP"].networks
     assert xrp.fee == D("0.2") and xrp.minimum == D("20")
+
+
+def _kraken(balances, permissions):
+    from exposure_app.emulator.kraken import KrakenEmulator, kraken_secret
+
+    account = EmulatedAccount("kraken-k", kraken_secret("kraken-s"), balances=balances,
+                              permissions=frozenset(permissions))
+    return KrakenEmulator(account, tickers={"BTC/USD": D("60000"), "USDT/USD": D("1")})
+
+
+def test_kraken_sync_fills_the_checklist_from_its_withdrawal_methods(
+        store, data_dir, add_exchange_account, memory_keyring):
+    """Kraken's currencies name no network: they come from WithdrawMethods (asset, method,
+    network, minimum; no fee, so the fee stays unknown)."""
+    balances = [EmulatedBalance("spot", "BTC", D("0.5")), EmulatedBalance("spot", "USDT", D("900"))]
+    emu = _kraken(balances, {"read", "withdraw"})
+    add_exchange_account(store, "Kraken", emu)
+    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring))
+    assert all(r.status.value == "ok" for r in report.results), [r.error for r in report.results]
+    assert ("POST", "/0/private/WithdrawMethods") in emu.requests
+
+    plan = build_checklist(store, Settings(), "kraken", levels={})
+    items = {a.asset: a for a in plan.sections[0].assets}
+    btc = {o.network: o for o in items["BTC"].networks}
+    assert set(btc) == {"Bitcoin", "Lightning"}
+    assert btc["Bitcoin"].minimum == D("0.0004") and btc["Bitcoin"].fee is None
+    assert btc["Lightning"].network_id == "Bitcoin Lightning"
+    assert btc["Bitcoin"].withdraw_enabled is True
+    assert {o.network for o in items["USDT"].networks} == {"Ethereum", "Tron", "Solana"}
+    assert "withdrawal networks as of" in plan.sections[0].withdrawal_info_note
+
+
+def test_a_read_only_kraken_key_gets_no_withdrawal_methods_and_the_checklist_says_why(
+        store, data_dir, add_exchange_account, memory_keyring):
+    emu = _kraken([EmulatedBalance("spot", "BTC", D("0.5"))], {"read"})
+    add_exchange_account(store, "Kraken", emu)
+    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring))
+    assert all(r.status.value == "ok" for r in report.results), [r.error for r in report.results]
+    plan = build_checklist(store, Settings(), "kraken", levels={})
+    section = plan.sections[0]
+    assert not section.assets[0].networks
+    assert "only to API keys that may also withdraw" in section.withdrawal_info_note

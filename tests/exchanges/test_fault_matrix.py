@@ -4,6 +4,13 @@ Three Binance accounts on three emulators sync once cleanly; then one of them
 gets a fault and all three sync concurrently again. The healthy ones must
 store new good snapshots; the faulty one keeps its last good snapshot, shown
 as stale with a plain-language reason, and nothing invalid is stored.
+
+Timing: only the waits a fault is about are short. A healthy account gets a
+request timeout and an account deadline far beyond what its loopback answers
+need even on a busy machine, so it never fails for want of CPU; the faulty
+account's request timeout is cut to :data:`FAULT_REQUEST_TIMEOUT` only when its
+fault is a hanging answer. The unreachable server is a port this test keeps
+bound without listening, so no other process can take it in the meantime.
 """
 
 from __future__ import annotations
@@ -39,12 +46,27 @@ MATRIX = {
 }
 
 
+HEALTHY_REQUEST_TIMEOUT = 20.0
+"""Seconds a healthy account's request may take: loopback answers need milliseconds, but a
+machine busy with other work can hold the process off the CPU for seconds."""
+ACCOUNT_DEADLINE = 30.0
+FAULT_REQUEST_TIMEOUT = 1.0
+"""The faulty account's request timeout when its fault is an answer that never comes."""
+
+
 def make(n: int) -> BinanceEmulator:
     balances = [EmulatedBalance("spot", "BTC", D(n) / 10, D("0.01")),
                 EmulatedBalance("funding", "ETH", D(n)),
                 EmulatedBalance("earn_flexible", "USDT", D(100 * n))]
     account = EmulatedAccount(f"key-{n}", f"secret-{n}", balances=balances)
     return BinanceEmulator(account, tickers=TICKERS)
+
+
+def hang(store, emulator, account) -> None:
+    """Make ``account``'s answers never come, with a request timeout that gives up soon."""
+    options = {**store.accounts.get(account.id).options, "timeout_seconds": FAULT_REQUEST_TIMEOUT}
+    store.accounts.update_options(account.id, options)
+    emulator.inject(FaultKind.TIMEOUT)
 
 
 def rows(snapshot):
@@ -54,13 +76,14 @@ def rows(snapshot):
 @pytest.fixture
 def three_accounts(store, data_dir, add_exchange_account, memory_keyring):
     emus = [make(n) for n in (1, 2, 3)]
-    accounts = [add_exchange_account(store, f"Binance {n}", e, timeout_seconds=1.0)
+    accounts = [add_exchange_account(store, f"Binance {n}", e,
+                                     timeout_seconds=HEALTHY_REQUEST_TIMEOUT)
                 for n, e in zip((1, 2, 3), emus, strict=True)]
     profile = Profile(data_dir)
 
     def sync():
         return sync_blocking(profile, secret_store=SecretStore(memory_keyring),
-                             account_timeout=4.0)
+                             account_timeout=ACCOUNT_DEADLINE)
 
     first = sync()
     assert all(r.status.value == "ok" for r in first.results), first.results
@@ -72,7 +95,10 @@ def test_one_faulty_account_never_stops_the_others(store, three_accounts, fault)
     emus, accounts, sync, first = three_accounts
     faulty_emu, faulty = emus[2], accounts[2]
     last_good = store.snapshots.latest_usable(faulty.id, first.finished_at)
-    faulty_emu.inject(fault, retry_after=30)
+    if fault is FaultKind.TIMEOUT:
+        hang(store, faulty_emu, faulty)
+    else:
+        faulty_emu.inject(fault, retry_after=30)
     report = sync()
     kind, words = MATRIX[fault]
     for account in accounts[:2]:
@@ -100,7 +126,7 @@ def test_one_faulty_account_never_stops_the_others(store, three_accounts, fault)
 def test_healthy_accounts_are_stored_with_their_figures(store, three_accounts):
     emus, accounts, sync, _first = three_accounts
     emus[0].account.balances[1] = EmulatedBalance("funding", "ETH", D("7.5"))
-    emus[2].inject(FaultKind.TIMEOUT)
+    hang(store, emus[2], accounts[2])
     report = sync()
     snap = store.snapshots.get(report.result_for(accounts[0].id).snapshot_id)
     assert ("funding", "ETH", D("7.5"), D(0), D("7.5")) in rows(snap)
@@ -138,27 +164,30 @@ def test_network_down_and_the_account_deadline(store, data_dir, add_exchange_acc
     import socket
 
     healthy = make(1)
-    add_exchange_account(store, "Healthy", healthy)
-    # a port with nothing listening: connection refused
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        free_port = sock.getsockname()[1]
+    add_exchange_account(store, "Healthy", healthy, timeout_seconds=HEALTHY_REQUEST_TIMEOUT)
+    # A port bound but not listening refuses connections; it stays bound until the sync
+    # is over, so no other process's server can be given it meanwhile.
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
     down = make(2)
-    down.base_url = f"http://127.0.0.1:{free_port}"
+    down.base_url = f"http://127.0.0.1:{closed.getsockname()[1]}"
     unreachable = add_exchange_account(store, "Down", down)
     # every answer within the request timeout, but reading, then pricing (markets,
-    # tickers) one after the other take longer than the account's deadline
+    # tickers) one after the other take longer than the account's deadline: at least
+    # three answers of 2.5 s one after the other against a deadline of 6 s, which the
+    # healthy account's loopback answers meet with room to spare on a busy machine
     slow = make(3)
-    slow.latency = 0.6
+    slow.latency = 2.5
     slow_account = add_exchange_account(store, "Slow", slow, timeout_seconds=30)
-    report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring),
-                           account_timeout=1.5)
+    with closed:
+        report = sync_blocking(Profile(data_dir), secret_store=SecretStore(memory_keyring),
+                               account_timeout=6.0)
     assert {r.account_name: r.status.value for r in report.results}["Healthy"] == "ok"
     down_result = report.result_for(unreachable.id)
     assert down_result.error_kind == "network" and "Could not reach" in down_result.error
     slow_result = report.result_for(slow_account.id)
     assert slow_result.error_kind == "timeout"
-    assert "within 1.5 s" in slow_result.error
+    assert "within 6 s" in slow_result.error
 
 
 def test_a_failing_binance_account_beside_other_exchanges(store, data_dir, add_exchange_account,
@@ -166,7 +195,8 @@ def test_a_failing_binance_account_beside_other_exchanges(store, data_dir, add_e
     from exposure_app.emulator.registry import emulator_class
 
     others = [emulator_class(e).sample() for e in ("okx", "kraken")]
-    healthy = [add_exchange_account(store, e.exchange_id, e) for e in others]
+    healthy = [add_exchange_account(store, e.exchange_id, e,
+                                    timeout_seconds=HEALTHY_REQUEST_TIMEOUT) for e in others]
     faulty_emu = make(9)
     faulty = add_exchange_account(store, "Binance", faulty_emu)
     faulty_emu.inject(FaultKind.AUTH)

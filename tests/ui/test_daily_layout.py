@@ -162,3 +162,45 @@ def test_every_page_has_its_own_icon_in_light_and_dark(qtbot, make_window, data_
         assert (lightness > 128) == (theme == "dark")
     finally:
         apply_theme("system")
+
+
+def test_the_accounts_table_fits_a_1024_px_window_without_scrolling_sideways(
+        qtbot, make_window, data_dir, binance_emulator, add_exchange_account):
+    from exposure_app.domain.models import AccountKind
+    from exposure_app.storage.store import ProfileStore
+    from exposure_app.ui.models.accounts_model import AccountsModel
+
+    _accounts(data_dir, 3)
+    store = ProfileStore.open(data_dir)
+    try:
+        add_exchange_account(store, "Binance trading account of the family office", binance_emulator)
+        store.accounts.add("Cold storage multisig wallet in the bank vault",
+                           AccountKind.SELF_CUSTODY)
+        store.accounts.add("Savings", AccountKind.MANUAL_CUSTODIAL, counterparty="celsius")
+    finally:
+        store.close()
+    window = make_window(data_dir)
+    window.resize(1024, 640)
+    window.show_page("accounts")
+    page = window.accounts
+    page.set_live_status({1: "reading balances, then prices and withdrawal networks"}, {})
+    qtbot.wait(50)
+    view = page.view
+    assert view.model().rowCount() == 6
+    assert not view.horizontalScrollBar().isVisible()
+    header = view.horizontalHeader()
+    assert header.length() <= view.viewport().width()
+    columns = AccountsModel.Columns
+    permissions = columns.PERMISSIONS
+    assert header.sectionSize(permissions) >= header.sectionSizeHint(permissions)
+    assert header.sectionSize(columns.COVERAGE) >= 60           # the stretched right column
+    # every elided text is whole in its tooltip
+    model = view.model()
+    for row in range(model.rowCount()):
+        for column in (columns.NAME, columns.COUNTERPARTY, columns.STATUS, columns.LAST_SYNC):
+            text = model.index(row, column).data()
+            if text not in ("—", "never"):
+                assert text in (model.index(row, column).data(3) or ""), (column, text)
+    window.resize(1400, 800)               # a wider window gives the columns their room back
+    qtbot.wait(50)
+    assert header.sectionSize(columns.NAME) >= 200

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, TypeVar
 
@@ -184,6 +184,12 @@ class ExchangeAdapter:
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
         return KeyPermissions.unknown()
+
+    async def withdrawal_currencies(self, client: Any) -> Mapping[str, Any] | None:
+        """Per-network withdrawal figures in the shape of ccxt's ``fetch_currencies``, for an
+        exchange whose ccxt currencies leave them out (Kraken); ``None``, the default, means
+        ccxt's own ``fetch_currencies`` has them. Raises like the wallet readers."""
+        return None
 
     def classify(self, exc: BaseException, client: Any) -> SyncError:
         """Turn any exception from a reader into a :class:`SyncError`.

@@ -32,6 +32,15 @@ still stored, without dates.
 Key permissions come from ``GetApiKeyInfo`` (docs.kraken.com: "API Key
 Permissions Required: None"), whose ``permissions`` list names
 ``withdraw-funds``, ``modify-trades``... for the key that signs the request.
+
+Withdrawal networks: ccxt's ``fetch_currencies`` reads Kraken's public
+``Assets``, which names no network, fee or minimum. They come from
+``WithdrawMethods`` (docs.kraken.com, "Get Withdrawal Methods"): one entry per
+method with ``asset``, ``method``, ``network`` and ``minimum`` ("minimum net
+amount that can be withdrawn right now"); the answer has no fee, so the fee
+stays unknown. Kraken answers it only for a key with the Funds permissions
+*Query and Withdraw*: a read-only key is refused, and the checklist then says
+so instead of "unknown".
 """
 
 from __future__ import annotations
@@ -45,7 +54,7 @@ from exposure_app.domain.balances import KeyPermissions, WalletBalance
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
 from exposure_app.exchanges.balance_rows import numbered_entries, row, sum_rows
-from exposure_app.exchanges.errors import BadResponseError, ErrorKind
+from exposure_app.exchanges.errors import BadResponseError, ErrorKind, SyncError
 from exposure_app.exchanges.validation import (
     Envelope,
     list_at,
@@ -186,6 +195,34 @@ def parse_api_key_info(response: Any) -> KeyPermissions:
     )
 
 
+READ_ONLY_KEY_HAS_NO_METHODS = (
+    "Kraken lists withdrawal networks only to API keys that may also withdraw, so a "
+    "read-only key cannot read them; see them on Kraken's withdrawal page")
+
+
+def parse_withdraw_methods(client: Any, response: Any) -> dict[str, dict[str, Any]]:
+    """``WithdrawMethods`` as ccxt's unified currencies: code -> {"networks": {network:
+    {"id": method, "withdraw": True, "fee": None, "limits": {"withdraw": {"min": ...}}}}}.
+
+    A listed method is one the account can use now (``withdraw`` True); what Kraken does
+    not say (fee, deposits, memo) stays ``None``."""
+    methods = _check_envelope(response, "WithdrawMethods")
+    currencies: dict[str, dict[str, Any]] = {}
+    for what, entry in numbered_entries(methods, "Kraken", "WithdrawMethods.result"):
+        asset = str(require_key(entry, "asset", f"Kraken {what}"))
+        method = str(require_key(entry, "method", f"Kraken {what}"))
+        network = entry.get("network") or method     # fiat methods name no network
+        minimum = entry.get("minimum")
+        code = client.safe_currency_code(asset)
+        networks = currencies.setdefault(code, {"networks": {}})["networks"]
+        networks[str(network)] = {
+            "id": method, "network": str(network), "withdraw": True, "deposit": None,
+            "fee": None, "limits": {"withdraw": {"min": minimum, "max": None}},
+            "info": dict(entry),
+        }
+    return currencies
+
+
 def _rows_of(wallet: str):
     return lambda rows: [r for r in rows if r.wallet == wallet]
 
@@ -230,3 +267,14 @@ class KrakenAdapter(ExchangeAdapter):
 
     async def read_permissions(self, client: Any) -> KeyPermissions:
         return parse_api_key_info(await client.private_post_getapikeyinfo())
+
+    async def withdrawal_currencies(self, client: Any) -> dict[str, dict[str, Any]]:
+        """Withdrawal networks from ``WithdrawMethods`` (see the module docstring)."""
+        try:
+            response = await client.private_post_withdrawmethods()
+        except Exception as exc:
+            error = self.classify(exc, client)
+            if error.kind is ErrorKind.PERMISSION:
+                raise SyncError(ErrorKind.PERMISSION, READ_ONLY_KEY_HAS_NO_METHODS) from None
+            raise error from None
+        return parse_withdraw_methods(client, response)

@@ -102,15 +102,18 @@ class AccountsModel(RowTableModel):
         return None
 
     def tooltip(self, r: AccountRow, c):
-        if c == self.Columns.NAME:
-            return r.name        # the full name of an elided one
+        # the page narrows these columns to fit its width: the tooltip has the whole text
+        if c in (self.Columns.NAME, self.Columns.KIND, self.Columns.COUNTERPARTY,
+                 self.Columns.LAST_SYNC):
+            return self.display(r, c)
         if c == self.Columns.PERMISSIONS and r.permissions is not None:
             if r.permissions.is_dangerous:
                 return ("This key can move funds. Exposure only reads balances: replace it with a "
                         "read-only key.")
             return r.permissions.detail or None
         if c == self.Columns.STATUS:
-            return r.detail or None
+            status = _status_text(r)
+            return status if not r.detail or r.detail in status else f"{status}: {r.detail}"
         if c == self.Columns.COVERAGE and r.coverage:
             return ", ".join(r.coverage)
         return None

@@ -26,7 +26,7 @@ from exposure_app.ui.models.table_model import RowFilter
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_tool_button, icon_action, menu_button
 from exposure_app.ui.widgets.card_frames import heading, muted
-from exposure_app.ui.widgets.table_columns import data_table, fit_columns
+from exposure_app.ui.widgets.table_columns import WidthKeeper, data_table, fit_columns
 
 
 class AccountsPage(QWidget):
@@ -88,6 +88,10 @@ class AccountsPage(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(AccountsModel.Columns.COVERAGE,
                                                           QHeaderView.ResizeMode.Stretch)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # never a sideways scroll bar (1024 px wide): text columns give way, whole in tooltips
+        columns = AccountsModel.Columns
+        self.widths = WidthKeeper(self.view, stretch=columns.COVERAGE, shrinkable=(
+            columns.NAME, columns.KIND, columns.COUNTERPARTY, columns.STATUS, columns.LAST_SYNC))
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
@@ -122,6 +126,7 @@ class AccountsPage(QWidget):
             self._fitted = names
             fit_columns(self.view, elided=(AccountsModel.Columns.NAME,),
                         stretch=AccountsModel.Columns.COVERAGE)
+            self.widths.fitted()
         if selected:
             self.select_account(selected[0])
         self._update_buttons()
