@@ -117,7 +117,7 @@ def test_the_add_and_record_dialogs_fit_a_1024_by_640_screen_and_write_dates_in_
 def test_the_holdings_table_fits_1024_px_without_a_scroll_bar_and_widens_back(
         qtbot, make_window, data_dir):
     from exposure_app.ui.models.holdings_model import HoldingsModel
-    from exposure_app.ui.widgets.table_columns import NARROW_FLOOR
+    from exposure_app.ui.widgets.table_columns import MIN_ELIDED
 
     _holdings(data_dir)
     window = make_window(data_dir)
@@ -136,7 +136,7 @@ def test_the_holdings_table_fits_1024_px_without_a_scroll_bar_and_widens_back(
         assert header.sectionSize(column) >= header.sectionSizeHint(column), column.header
     for column in HoldingsModel.ELIDED:
         # at least the floor ("Ledger ha…"), or its header and cells if they need less
-        assert header.sectionSize(column) >= min(NARROW_FLOOR, header.sectionSizeHint(column)), \
+        assert header.sectionSize(column) >= min(MIN_ELIDED, header.sectionSizeHint(column)), \
             column.header
     row = next(r for r in range(view.model().rowCount())
                if view.model().index(r, columns.ACCOUNT).data() == LONG)

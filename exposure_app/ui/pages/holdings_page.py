@@ -28,7 +28,7 @@ from exposure_app.ui.models.table_model import RowFilter
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.export_button import export_button
 from exposure_app.ui.widgets.find_shortcut import find_shortcut
-from exposure_app.ui.widgets.table_columns import NarrowFit, Selection, data_table, fit_columns
+from exposure_app.ui.widgets.table_columns import Selection, WidthKeeper, data_table, fit_columns
 
 ALL = "All"
 
@@ -86,7 +86,8 @@ class HoldingsPage(QWidget):
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
-        self.narrow_fit = NarrowFit(self.view, elided=HoldingsModel.ELIDED)
+        # at 1024 px Value and Share stay in view: padding and names give way first
+        self.widths = WidthKeeper(self.view, shrinkable=HoldingsModel.ELIDED, trim=True)
         self.assets_model = AssetTotalsModel(self)
         self.assets_proxy = RowFilter(self)
         self.assets_proxy.setSourceModel(self.assets_model)
@@ -134,7 +135,7 @@ class HoldingsPage(QWidget):
             self._refill(self.counterparty_box, sorted({r.counterparty for r in self.model.rows}))
         if changed and not self._sized and self.model.rowCount():
             fit_columns(self.view, elided=HoldingsModel.ELIDED)
-            self.narrow_fit.remember()
+            self.widths.fitted()
             self._sized = True
         self._update_summary()
 

@@ -42,9 +42,9 @@ from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.card_frames import Card, RichLabel, StatCard, muted
 from exposure_app.ui.widgets.export_button import export_button
 from exposure_app.ui.widgets.table_columns import (
-    NarrowFit,
     OneLine,
     Selection,
+    WidthKeeper,
     data_table,
     fit_columns,
 )
@@ -128,9 +128,10 @@ class OverviewPage(QScrollArea):
         self._one_line = OneLine(self.fresh_view)
         for column in (columns.ACCOUNT, columns.DETAIL):
             self.fresh_view.setItemDelegateForColumn(column, self._one_line)
-        self.fresh_fit = NarrowFit(self.fresh_view, elided=(columns.ACCOUNT,),
-                                   wrapped=(columns.KIND, columns.STATE, columns.LAST_GOOD))
-        self.fresh_fit.fitted.connect(self._fit_fresh_height)
+        self.fresh_fit = WidthKeeper(self.fresh_view, shrinkable=(columns.ACCOUNT,),
+                                     stretch=columns.DETAIL, trim=True,
+                                     wrapped=(columns.KIND, columns.STATE, columns.LAST_GOOD))
+        self.fresh_fit.refitted.connect(self._fit_fresh_height)
         self.fresh_card.body.addWidget(self.fresh_view)
         left.addWidget(self.fresh_card)
         left.addStretch(1)
@@ -302,7 +303,7 @@ class OverviewPage(QScrollArea):
         self._fitted = names
         fit_columns(self.fresh_view, elided=(FreshnessModel.Columns.ACCOUNT,),
                     stretch=FreshnessModel.Columns.DETAIL)
-        self.fresh_fit.remember()
+        self.fresh_fit.fitted()
         self._fit_fresh_height()
         self.fresh_card.setVisible(bool(rows))
 
