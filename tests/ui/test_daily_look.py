@@ -68,8 +68,7 @@ def test_the_events_muted_line_takes_the_dark_palette_after_a_theme_switch(qtbot
 def test_the_checklist_and_accounts_bars_fit_1024_px(qtbot, make_window, data_dir):
     from PySide6.QtWidgets import QAbstractButton, QComboBox
 
-    window = make_window(data_dir)
-    window.resize(1024, 640)
+    window = make_window(data_dir, size=(1024, 640))
     for key, below in (("checklist", "summary"), ("accounts", "view")):
         window.show_page(key)
         qtbot.wait(50)
@@ -89,8 +88,7 @@ def test_the_add_and_record_dialogs_fit_a_1024_by_640_screen_and_write_dates_in_
 
     from PySide6.QtWidgets import QDateTimeEdit, QLineEdit
 
-    window = make_window(data_dir)
-    window.resize(1024, 640)
+    window = make_window(data_dir, size=(1024, 640))
     accounts = window.accounts
     dialogs = {"add exchange": accounts.add_exchange, "add address": accounts.add_address,
                "add wallet": accounts.add_manual, "import CSV": accounts.import_csv,
@@ -120,9 +118,7 @@ def test_the_holdings_table_fits_1024_px_without_a_scroll_bar_and_widens_back(
     from exposure_app.ui.widgets.table_columns import MIN_ELIDED
 
     _holdings(data_dir)
-    window = make_window(data_dir)
-    window.resize(1920, 1080)
-    window.show_page("holdings")
+    window = make_window(data_dir, size=(1920, 1080), page="holdings")
     view = window.holdings.view
     header = view.horizontalHeader()
     columns = HoldingsModel.Columns
@@ -149,8 +145,7 @@ def test_the_filter_fields_show_their_whole_hint_at_1024_px(qtbot, make_window, 
     from PySide6.QtWidgets import QLineEdit
 
     _holdings(data_dir)
-    window = make_window(data_dir)
-    window.resize(1024, 640)
+    window = make_window(data_dir, size=(1024, 640))
     for key in ("holdings", "events"):
         window.show_page(key)
         qtbot.wait(20)
@@ -165,9 +160,7 @@ def test_the_filter_fields_show_their_whole_hint_at_1024_px(qtbot, make_window, 
 
 
 def test_a_long_event_summary_can_be_read_whole_at_1024_px(qtbot, make_window, data_dir):
-    window = make_window(data_dir)
-    window.resize(1024, 640)
-    window.show_page("events")
+    window = make_window(data_dir, size=(1024, 640), page="events")
     page = window.events
     model = page.view.model()
     for row in range(model.rowCount()):     # an event with a long summary and sources
@@ -256,9 +249,7 @@ def test_every_event_category_has_a_label_in_the_table_the_filter_and_the_dialog
 
 def test_the_checklist_before_any_holding_says_why_nothing_is_there(qtbot, make_window,
                                                                      data_dir):
-    window = make_window(data_dir)
-    window.resize(1024, 640)
-    window.show_page("checklist")
+    window = make_window(data_dir, size=(1024, 640), page="checklist")
     page = window.page("checklist")
     qtbot.wait(50)
     reminders = page.reminders
@@ -350,9 +341,7 @@ def test_the_overview_accounts_table_shows_every_column_at_1024_px(qtbot, make_w
     from exposure_app.ui.models.freshness_model import FreshnessModel
 
     _holdings(data_dir)
-    window = make_window(data_dir)
-    window.resize(1024, 640)
-    window.show_page("overview")
+    window = make_window(data_dir, size=(1024, 640), page="overview")
     view = window.overview.fresh_view
     header = view.horizontalHeader()
     qtbot.waitUntil(lambda: view.model().rowCount() == 2)
