@@ -106,12 +106,8 @@ class FreshnessModel(RowTableModel):
         return None
 
     def tooltip(self, r: FreshnessRow, c):
-        # the page narrows these columns to fit its width: the tooltip has the whole text
-        if c in (self.Columns.ACCOUNT, self.Columns.KIND):
-            return self.display(r, c)
+        if c == self.Columns.ACCOUNT:
+            return r.account   # the full name of an elided one
         if c == self.Columns.LAST_GOOD:
-            return self.display(r, c) if r.last_good else None
-        if c == self.Columns.STATE:
-            state = self.display(r, c)
-            return f"{state}: {r.detail}" if r.detail else state
+            return self.display(r, c) if r.last_good else None   # the age and the instant
         return r.detail or None
