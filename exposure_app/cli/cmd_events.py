@@ -215,6 +215,13 @@ def _listed(e, as_of) -> dict:
 def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     args.counterparty = ctx.counterparty(args.counterparty, what="counterparty")
+    directory = ctx.store.risk.directory()
+    if directory.get(args.counterparty) is None:   # a custodian made with --new-custodian
+        raise UserError(
+            f"event not added: {directory.name(args.counterparty)} ({args.counterparty}) is a "
+            "custodian you named yourself, not in the catalogue; events can be recorded for "
+            "catalogue counterparties ('counterparties list') and for counterparties "
+            "imported with 'events import'")
     with user_errors(EventError, prefix="event not added: "):
         event = risk_service.add_user_event(ctx.store, {"id": args.id, **_raw(args)})
     ctx.warn(f"added {event.id}")

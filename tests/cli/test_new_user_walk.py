@@ -112,3 +112,16 @@ def test_a_backtest_start_after_its_end_is_a_usage_error_naming_the_default_day(
     code, out, _ = cli("risk", "backtest", "--from", "2024-01-01", "--to", "2023-01-01", "--json")
     assert code == 2
     assert '"code": "usage"' in out and "(the default" not in out
+
+
+def test_an_event_for_a_self_named_custodian_is_refused_with_the_way_that_works(cli):
+    assert cli("accounts", "add-manual", "Broker", "--new-custodian", "My Broker")[0] == 0
+    code, out, err = cli("events", "add", "2024-05-01-mybroker-halt", "--date", "2024-05-01",
+                         "--counterparty", "my_broker", "--category", "withdrawal_halt",
+                         "--title", "Withdrawals paused", "--summary", "Paused for a day.",
+                         "--source", "https://example.com/notice")
+    assert code == 1 and out == ""
+    assert err.startswith("error: event not added: My Broker (my_broker) is a custodian you "
+                          "named yourself, not in the catalogue; ")
+    assert "'events import'" in err
+    assert cli("events", "list", "--counterparty", "my_broker")[1] == "No events.\n"
