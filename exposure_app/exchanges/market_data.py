@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from exposure_app.domain.bounds import EARLIEST_HOLDING_DAY
+from exposure_app.domain.money import FIAT_CURRENCIES
 from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.exchanges.answer_limits import MARKET_DATA_ANSWERS
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
@@ -45,7 +46,6 @@ MAX_PAGES = 8                  # requests per market and refresh (the size bound
 # services.price_lookup). The refresh fetches these markets; lookups read them.
 USD_STABLE_QUOTES = ("USDT", "USDC")
 USD_QUOTES = ("USD", *USD_STABLE_QUOTES)
-FIAT = frozenset({"USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD"})
 _SOURCE = re.compile(r"^([a-z0-9_]{2,32})(?:=(https?://[^\s,=]+))?$")
 _DAY_MS = 86_400_000
 # Only spot markets are needed; derivative market lists cost requests and may need keys.
@@ -134,7 +134,7 @@ def symbols_for(markets: Mapping[str, Any], asset: str) -> list[str]:
         if quote == asset:
             continue
         candidates = [f"{asset}/{quote}"]
-        if asset in FIAT:
+        if asset in FIAT_CURRENCIES:
             candidates.append(f"{quote}/{asset}")
         for symbol in candidates:
             if is_open_spot_market(markets.get(symbol)):

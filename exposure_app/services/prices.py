@@ -33,11 +33,11 @@ from exposure_app.domain.market_valuation import (
     with_market_price,
 )
 from exposure_app.domain.models import AccountKind, Holding
+from exposure_app.domain.money import FIAT_CURRENCIES
 from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.domain.timeutil import describe_age, utc_now
 from exposure_app.exchanges.errors import describe_exception
 from exposure_app.exchanges.market_data import (
-    FIAT,
     USD_QUOTES,
     USD_STABLE_QUOTES,
     MarketDataClient,
@@ -152,8 +152,8 @@ async def refresh_prices(
         proxy, proxy_problem = None, str(exc)
     base = settings.base_currency
     # the fiat currencies too: a change of base currency converts stored figures at them
-    wanted = sorted({*store.snapshots.held_assets(utc_now()), *WATCHED_ASSETS, *extra_assets, *FIAT,
-                     base} - {"USD"})[:MAX_ASSETS]
+    wanted = sorted({*store.snapshots.held_assets(utc_now()), *WATCHED_ASSETS, *extra_assets,
+                     *FIAT_CURRENCIES, base} - {"USD"})[:MAX_ASSETS]
     first = history_start or min(filter(None, [first_snapshot_day(store),
                                                now.date() - timedelta(days=DEFAULT_HISTORY_DAYS)]))
     start: dict[str, date] = {}
