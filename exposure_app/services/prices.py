@@ -212,18 +212,22 @@ def revalue_from_cache(store: ProfileStore, base: str, now: datetime) -> list[in
     return revalue_manual_accounts(store, price_of, now)
 
 
+# Prices a record was given by assumption (a stablecoin taken as 1) rather than a market.
+_ASSUMED_PREFIX = MARKET_PREFIX + "assumed"
+# Snapshots recorded by hand or imported holding something unpriced or assumed; the
+# parameter is _ASSUMED_PREFIX + "%".
 _UNPRICED_RECORDS_SQL = (
     "SELECT DISTINCT s.id FROM snapshots s JOIN accounts a ON a.id = s.account_id "
     "JOIN holdings h ON h.snapshot_id = s.id WHERE s.usable = 1 AND a.kind != 'exchange_api' "
     "AND s.source IN ('manual', 'import') AND h.total != '0' "
-    "AND (h.price_source IS NULL OR h.price_source LIKE 'market: assumed%') "
+    "AND (h.price_source IS NULL OR h.price_source LIKE ?) "
     "ORDER BY s.id"
 )
 
 
 def _unpriced_or_assumed(holding: Holding) -> bool:
     source = holding.price_source
-    return source is None or source.startswith(MARKET_PREFIX + "assumed")
+    return source is None or source.startswith(_ASSUMED_PREFIX)
 
 
 def price_dated_records(store: ProfileStore, now: datetime) -> int:
@@ -234,7 +238,7 @@ def price_dated_records(store: ProfileStore, now: datetime) -> int:
     holding from the market close of the record's own day (in the snapshot's
     currency). Returns how many snapshots changed.
     """
-    ids = [r[0] for r in store.db.execute(_UNPRICED_RECORDS_SQL)]
+    ids = [r[0] for r in store.db.execute(_UNPRICED_RECORDS_SQL, [_ASSUMED_PREFIX + "%"])]
     if not ids:
         return 0
     prices = MarketPrices.load(store, now)
