@@ -15,13 +15,15 @@ the account's own exchange, ``pricing.fetch_quotes``) and the price refresh
   :class:`~exposure_app.exchanges.errors.BadResponseError` (the caller keeps its
   last good data).
 * The price is ``last`` (ccxt's ``close`` is the same figure, read when ``last``
-  is missing), else the midpoint of ``bid`` and ``ask`` when the book is
-  two-sided, not crossed and at most :data:`MAX_MIDPOINT_SPREAD` wide. Some
-  venues' ticker calls carry only the best bid and ask; within that spread the
-  midpoint is at most 1 % from either side, closer to what the asset can be sold
-  for than the last known price of an earlier sync. A wider or crossed book
-  (an idle market: a stray bid far under a stray ask) says nothing about the
-  price, so its midpoint is dropped and counted.
+  is missing). Without a trade price (none, or 0: venues write 0 for a market
+  that has not traded) it is the midpoint of ``bid`` and ``ask`` when both are
+  there and the book is at most :data:`MAX_MIDPOINT_SPREAD` wide. Some venues'
+  ticker calls carry only the best bid and ask; within that spread the midpoint
+  is at most 1 % from either side, a fair figure for what a holding is worth. A
+  one-sided book, or a wide one (an idle market: a stray bid far under a stray
+  ask), gives no price: nothing is wrong with the answer, it simply does not say
+  (the asset is then priced elsewhere or from its last known price). A crossed
+  book (bid above ask) contradicts itself and is dropped and counted.
 
 Threading: :func:`read_tickers` runs on the loop that owns ``client``;
 :class:`Rejected` is plain data used on that one thread.
@@ -85,21 +87,33 @@ def checked_price(raw: object, what: str) -> Decimal:
     return value
 
 
+def _is_zero(raw: object) -> bool:
+    """Whether an answer's figure is a plain zero (``0``, ``"0.00000000"``)."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
+        return False
+    try:
+        return Decimal(str(raw)) == 0
+    except InvalidOperation:
+        return False
+
+
 def ticker_price(ticker: object, what: str) -> Decimal | None:
     """The price of one ccxt ticker (see the module docstring), ``None`` when it
-    carries none, or ``BadResponseError`` saying why it is unusable."""
+    gives none, or ``BadResponseError`` saying why it is unusable."""
     if not isinstance(ticker, dict):
         raise BadResponseError(f"{what}: the ticker is not an object")
     for key in ("last", "close"):
-        if ticker.get(key) is not None:
-            return checked_price(ticker[key], what)
+        raw = ticker.get(key)
+        if raw is not None and not _is_zero(raw):
+            return checked_price(raw, what)
     bid, ask = ticker.get("bid"), ticker.get("ask")
-    if bid is None or ask is None:
+    if bid is None or ask is None or _is_zero(bid) or _is_zero(ask):
         return None
     bid, ask = checked_price(bid, f"{what} bid"), checked_price(ask, f"{what} ask")
-    if ask < bid or ask - bid > bid * MAX_MIDPOINT_SPREAD:
-        raise BadResponseError(f"{what}: no last price, and bid {bid} / ask {ask} is too wide "
-                               "or crossed for a midpoint")
+    if ask < bid:
+        raise BadResponseError(f"{what}: bid {bid} is above ask {ask}")
+    if ask - bid > bid * MAX_MIDPOINT_SPREAD:
+        return None
     return (bid + ask) / 2
 
 

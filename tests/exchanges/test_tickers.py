@@ -22,17 +22,28 @@ def test_last_then_close_then_a_tight_midpoint():
     assert ticker_price({"last": "64000.5", "close": 1}, "x") == D("64000.5")
     assert ticker_price({"last": None, "close": 0.88}, "x") == D("0.88")
     assert ticker_price({"last": None, "bid": "99.5", "ask": "100.5"}, "x") == D("100")
-    assert ticker_price({"last": None, "bid": "99.5", "ask": None}, "x") is None
-    assert ticker_price({"symbol": "BTC/USD"}, "x") is None
+    # 0 is how venues say "no trade yet": the book still prices the market
+    assert ticker_price({"last": "0.00000000", "bid": 99.5, "ask": 100.5}, "x") == D("100")
 
 
 @pytest.mark.parametrize("ticker", [
-    {"bid": "1", "ask": "1000"},               # an idle book: the midpoint means nothing
-    {"bid": "101", "ask": "100"},              # crossed
+    {"symbol": "BTC/USD"},
+    {"last": 0, "close": 0},
+    {"last": None, "bid": "99.5", "ask": None},
     {"bid": "0", "ask": "100"},                # one-sided
+    {"bid": "1", "ask": "1000"},               # an idle book: its midpoint says nothing
+    {"bid": "100", "ask": "102.01"},           # just over MAX_MIDPOINT_SPREAD
+])
+def test_a_ticker_without_a_price_gives_none_and_is_not_an_error(ticker):
+    assert ticker_price(ticker, "x") is None
+
+
+@pytest.mark.parametrize("ticker", [
+    {"bid": "101", "ask": "100"},              # crossed
     {"last": "1e30"},                          # beyond any price
     {"last": float("nan")},
     {"last": -3},
+    {"last": None, "bid": "1e-20", "ask": "1e-20"},
     ["not", "a", "ticker"],
 ])
 def test_unusable_tickers_are_refused_with_a_reason(ticker):
