@@ -1,23 +1,36 @@
 """Child process for the start-up and memory benchmarks.
 
-``python -m benchmarks.gui_probe app DIR`` starts the real GUI start-up path
-(application, main window built from the profile, shown) and prints
-``shown`` once the event loop runs with the window shown (its first frame
-is painted next), then ``figures`` once the window has read the profile's
-figures and handed them to the page on screen (the window reads them just
-after its first frame); with ``--sync`` it then
-syncs every exchange account of the profile through the window's sync
-controller and prints the peak RSS in kB. ``bare`` does the same with a
-plain QMainWindow holding one pyqtgraph plot: the floor any Qt + pyqtgraph
-app pays. ``plain`` is an empty QMainWindow alone: the floor of any Qt
-window, the yardstick now that the app no longer loads pyqtgraph at start.
+``python -m benchmarks.gui_probe app DIR`` runs the desktop app's real entry
+point, ``exposure-app --data-dir DIR`` (``exposure_app.main.main``: options,
+Ctrl+C handling, the profile locked, the window's shell built and shown by
+``ui.app.show_profile_window``, the store opened just after its first frame),
+with marks attached to the window it shows, and prints:
+
+* ``shown`` (then ``cpu S``, the CPU seconds used so far) the moment the
+  window's first frame has been painted: what the user sees then is the whole
+  window (title, navigation with the page names, menus, toolbar, status bar)
+  with the page area saying "Opening the profile…", and its actions that need
+  the store still disabled. No figure is on screen yet.
+* ``store open`` once the store has been checked, opened and migrated (logins
+  moved to the keyring) and the window's actions enabled;
+* ``figures`` once the first figures have been read and handed to the page on
+  screen: when there are numbers to read.
+
+With ``--sync`` it then syncs every exchange account of the profile through the
+window's sync controller (the account is added, on an in-process emulator,
+before the window is built) and prints the peak RSS in kB.
+
+The yardsticks print ``shown`` at the same moment, their first frame painted:
+``bare`` is a QMainWindow holding one pyqtgraph plot (the floor any Qt +
+pyqtgraph app pays), ``plain`` an empty QMainWindow alone (the floor of any Qt
+window, the yardstick now that the app no longer loads pyqtgraph at start).
 """
 
 from __future__ import annotations
 
-import os
 import resource
 import sys
+import time
 
 
 def _peak_rss_kb() -> int:
@@ -25,68 +38,65 @@ def _peak_rss_kb() -> int:
 
 
 def _print_shown() -> None:
-    """``shown``, then the CPU seconds this process used until then (``cpu S``)."""
-    times = os.times()
+    """``shown``, then the CPU seconds this process used until then (``cpu S``: user +
+    system, from the process CPU clock, finer than the 10 ms ticks of ``os.times``)."""
+    cpu = time.process_time()
     print("shown", flush=True)
-    print(f"cpu {times.user + times.system:.3f}", flush=True)
+    print(f"cpu {cpu:.4f}", flush=True)
 
 
 def main(argv: list[str]) -> int:
     mode = argv[0]
-    from PySide6.QtCore import QTimer
-
     if mode in ("bare", "plain"):
-        from PySide6.QtWidgets import QApplication, QMainWindow
-
-        app = QApplication([sys.argv[0]])
-        window = QMainWindow()
-        if mode == "bare":
-            import pyqtgraph as pg
-
-            window.setCentralWidget(pg.PlotWidget())
-        window.resize(1280, 820)
-        window.show()
-
-        def done() -> None:
-            _print_shown()
-            print(f"rss {_peak_rss_kb()}", flush=True)
-            app.quit()
-
-        QTimer.singleShot(0, done)
-        return app.exec()
-
-    import gc
-
-    gc.disable()   # as exposure_app.main does before the GUI's imports
-    from exposure_app.services.profile import Profile
-    from exposure_app.ui.app import build_window, create_application, settle_heap
-
-    app = create_application()
-    profile = Profile.resolve(argv[1])
-    profile.lock.acquire()
+        return _yardstick(mode)
     sync = "--sync" in argv
-    secret_store = server = None
-    if sync:
-        secret_store, server = _emulated_exchange_account(profile)
-    window = build_window(profile, secret_store=secret_store, tray=False)
-    figures_read: list[bool] = []
-    window.state.refreshed.connect(lambda _data: figures_read.append(True))
-    window.show()
-    settle_heap()
+    server = None
+    import exposure_app.ui.app as app_module
 
-    def shown() -> None:
-        _print_shown()
-        wait_for_figures()
+    original = app_module.show_profile_window
 
-    def wait_for_figures() -> None:
-        if not figures_read:   # the page on screen has not had the figures yet
-            QTimer.singleShot(0, wait_for_figures)
-            return
+    def show_profile_window(profile, **kwargs):
+        """The app's own, with the probe's marks attached to the window it shows."""
+        nonlocal server
+        if sync:
+            kwargs["secret_store"], server = _emulated_exchange_account(profile)
+        window = original(profile, **kwargs)
+        if window is not None:
+            _attach_marks(window, sync)
+        return window
+
+    app_module.show_profile_window = show_profile_window
+    from exposure_app.main import main as app_main
+
+    try:   # the real entry point, as `exposure-app --data-dir DIR` runs it
+        return app_main(["--data-dir", argv[1]])
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _attach_marks(window, sync: bool) -> None:
+    """``shown`` at the first frame, ``store open``, ``figures``; then quit (or sync first)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    # the store opens in a zero-timer queued when the first frame is painted: after this
+    window.first_frame.connect(_print_shown)
+
+    def opened() -> None:
+        print("store open", flush=True)
+        window.state.refreshed.connect(figures)
+
+    def figures(_data) -> None:
+        window.state.refreshed.disconnect(figures)
         print("figures", flush=True)
         if not sync:
             print(f"rss {_peak_rss_kb()}", flush=True)
-            app.quit()
+            QApplication.quit()
             return
+        QTimer.singleShot(0, start_sync)
+
+    def start_sync() -> None:
         window.sync.sync_all()
         poll()
 
@@ -94,18 +104,43 @@ def main(argv: list[str]) -> int:
         if window.sync.is_running:
             QTimer.singleShot(100, poll)
             return
-        app.processEvents()
+        QApplication.processEvents()
+        print(f"rss {_peak_rss_kb()}", flush=True)
+        QApplication.quit()
+
+    window.opened.connect(opened)
+
+
+def _yardstick(mode: str) -> int:
+    """An empty QMainWindow (``plain``) or one with a pyqtgraph plot (``bare``), to its first frame."""
+    from PySide6.QtCore import QEvent, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    class Window(QMainWindow):
+        painted = False
+
+        def event(self, event: QEvent) -> bool:
+            handled = super().event(event)
+            if event.type() == QEvent.Type.UpdateRequest and not self.painted:
+                self.painted = True   # the first frame, as the app's window sees it
+                _print_shown()
+                QTimer.singleShot(0, done)
+            return handled
+
+    app = QApplication([sys.argv[0]])
+    window = Window()
+    if mode == "bare":
+        import pyqtgraph as pg
+
+        window.setCentralWidget(pg.PlotWidget())
+    window.resize(1280, 820)
+    window.show()
+
+    def done() -> None:
         print(f"rss {_peak_rss_kb()}", flush=True)
         app.quit()
 
-    QTimer.singleShot(0, shown)
-    try:
-        return app.exec()
-    finally:
-        window.shutdown()
-        profile.lock.release()
-        if server is not None:
-            server.stop()
+    return app.exec()
 
 
 def _emulated_exchange_account(profile):

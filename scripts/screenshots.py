@@ -6,8 +6,11 @@
 
 The full set is every page at 1024x640 and 1920x1080, in the light and the
 dark theme (Settings -> Theme), written to ``screenshots-tmp/<theme>-<size>/``
-(ignored by git). The README's pictures (``docs/screenshots/*.png``, light,
-1440x900) are written too unless ``--no-docs`` is given.
+(ignored by git), and the dialogs a user opens from them (adding an account,
+importing, exporting, an event, a test withdrawal, a checklist destination) in
+``screenshots-tmp/<theme>-dialogs/`` unless ``--no-dialogs`` is given. The README's
+pictures (``docs/screenshots/*.png``, light, 1440x900) are written too unless
+``--no-docs`` is given.
 
 The profile is the demo's (a seeded history from mid-2022 through the FTX
 collapse, served by the loopback exchange emulators, in a throw-away folder
@@ -79,9 +82,65 @@ def _shoot(app, window, key: str, path: Path, *, history_as_of: bool) -> Path:
     return path
 
 
+def _dialogs(window) -> dict:
+    """The dialogs to picture: name -> a call that opens one on the window (or ``None``)."""
+    accounts = window.accounts
+    checklist = window.page("checklist")
+
+    def first_row(exchange: bool):
+        for row in range(accounts.view.model().rowCount()):
+            accounts.view.selectRow(row)
+            rows = accounts.selected_rows()
+            if rows and (rows[0].kind.value == "exchange_api") == exchange:
+                return True
+        return False
+
+    def destination():
+        checklist.open_for("kraken")
+        rows = [i for i, r in enumerate(checklist.model.rows) if r.kind == "asset"]
+        if not rows:
+            return None
+        checklist.table.selectRow(rows[0])
+        return checklist.choose_destination()
+
+    return {
+        "add-exchange": accounts.add_exchange,
+        "add-address": accounts.add_address,
+        "add-wallet": accounts.add_manual,
+        "import-csv": accounts.import_csv,
+        "connection": lambda: accounts.edit_connection() if first_row(True) else None,
+        "replace-key": lambda: accounts.replace_key() if first_row(True) else None,
+        "holdings-editor": lambda: accounts.edit_holdings() if first_row(False) else None,
+        "export": window.open_export,
+        "add-event": window.events.add_event,
+        "record-test": checklist.record_test,
+        "destination": destination,
+    }
+
+
+def _shoot_dialogs(app, window, folder: Path) -> list[Path]:
+    written = []
+    window.show_page("accounts")
+    _settle(app, 300)
+    for name, open_dialog in _dialogs(window).items():
+        dialog = open_dialog()
+        if dialog is None:
+            continue
+        _settle(app, 1500 if name == "add-exchange" else 400)   # its exchange list loads
+        path = folder / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        dialog.grab().save(str(path))
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+        written.append(path)
+        dialog.reject()
+        _settle(app, 100)
+    return written
+
+
 def render(out: Path, sizes=SIZES, themes=THEMES, *, docs: Path | None = None,
-           pages=PAGES) -> list[Path]:
-    """Every page in every size and theme under ``out``; the README set in ``docs``."""
+           pages=PAGES, dialogs: bool = False) -> list[Path]:
+    """Every page in every size and theme under ``out`` (and with ``dialogs``, each
+    theme's dialogs under ``<theme>-dialogs``); the README set in ``docs``."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     from exposure_app.services.demo import start_demo_session
@@ -113,6 +172,8 @@ def render(out: Path, sizes=SIZES, themes=THEMES, *, docs: Path | None = None,
                         if key in window.page_keys():
                             path = out / f"{theme}-{width}x{height}" / f"{key}.png"
                             written.append(_shoot(app, window, key, path, history_as_of=False))
+                if dialogs:
+                    written.extend(_shoot_dialogs(app, window, out / f"{theme}-dialogs"))
             if docs is not None:
                 apply_theme("light", app)
                 window.resize(*DOCS_SIZE)
@@ -142,12 +203,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--themes", nargs="+", default=list(THEMES), choices=THEMES)
     parser.add_argument("--no-docs", action="store_true",
                         help="do not rewrite the README's pictures in docs/screenshots")
+    parser.add_argument("--no-dialogs", action="store_true",
+                        help="pages only, not the dialogs opened from them")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("EXPOSURE_SCREENSHOTS_CHILD"):
         largest = max([*args.sizes, DOCS_SIZE])
         return _reexec_under_xvfb(*largest)
     written = render(args.out, args.sizes, args.themes,
-                     docs=None if args.no_docs else DOCS)
+                     docs=None if args.no_docs else DOCS, dialogs=not args.no_dialogs)
     return 0 if written else 1
 
 

@@ -86,8 +86,8 @@ def test_a_cached_numpy_wheel_is_reused_without_compiling(monkeypatch, tmp_path)
     assert env.numpy_wheel("2.4.6", tmp_path) == cached
 
 
-def test_numpy_is_compiled_from_source_without_blas_lapack_or_cpu_dispatch(monkeypatch, tmp_path) -> None:
-    env = _bundle_env()
+def _pip_builds_a_wheel(env, monkeypatch) -> list[list[str]]:
+    """Stand in for ``pip wheel`` (no compiler here): record each command, write a wheel file."""
     commands: list[list[str]] = []
 
     def fake_pip(command, check):
@@ -98,6 +98,12 @@ def test_numpy_is_compiled_from_source_without_blas_lapack_or_cpu_dispatch(monke
 
     monkeypatch.setattr(env, "_check_compiler", lambda: None)
     monkeypatch.setattr(env.subprocess, "run", fake_pip)
+    return commands
+
+
+def test_numpy_is_compiled_from_source_without_blas_lapack_or_cpu_dispatch(monkeypatch, tmp_path) -> None:
+    env = _bundle_env()
+    commands = _pip_builds_a_wheel(env, monkeypatch)
     wheel = env.numpy_wheel("2.4.6", tmp_path)
     assert wheel.parent == tmp_path / "numpy-2.4.6-noblas-nodispatch"
     (command,) = commands
@@ -129,16 +135,7 @@ def test_a_wheel_built_with_other_options_is_not_reused(monkeypatch, tmp_path) -
     old = tmp_path / "numpy-2.4.6-noblas" / "numpy-2.4.6-cp311-cp311-linux_x86_64.whl"
     old.parent.mkdir()
     old.write_bytes(b"wheel with dispatch")
-    compiled: list[list[str]] = []
-
-    def fake_pip(command, check):
-        compiled.append(command)
-        out = Path(command[command.index("--wheel-dir") + 1])
-        (out / "numpy-2.4.6-cp311-cp311-linux_x86_64.whl").write_bytes(b"wheel")
-        return subprocess.CompletedProcess(command, 0)
-
-    monkeypatch.setattr(env, "_check_compiler", lambda: None)
-    monkeypatch.setattr(env.subprocess, "run", fake_pip)
+    compiled = _pip_builds_a_wheel(env, monkeypatch)
     assert env.numpy_wheel("2.4.6", tmp_path) != old
     assert len(compiled) == 1
 

@@ -4,6 +4,10 @@ The folder is chosen by ``--data-dir``, else ``EXPOSURE_APP_DATA_DIR``, else
 the folder chosen in Settings (``services.profile_location``), else the
 platform's per-user data location (platformdirs: XDG on Linux,
 ``~/Library/Application Support`` on macOS, ``%LOCALAPPDATA%`` on Windows).
+
+Resolving a profile and taking its lock load neither sqlite-utils nor the
+settings: the desktop app does both before its window is shown, and opens the
+store (:meth:`Profile.open_store`) just after.
 """
 
 from __future__ import annotations
@@ -11,11 +15,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from exposure_app.services.settings import Settings
+from exposure_app.storage import DB_NAME
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.profile_lock import ProfileLock
-from exposure_app.storage.store import DB_NAME, ProfileStore
+
+if TYPE_CHECKING:
+    from exposure_app.services.settings import Settings
+    from exposure_app.storage.store import ProfileStore
 
 ENV_DATA_DIR = "EXPOSURE_APP_DATA_DIR"
 
@@ -102,6 +110,8 @@ class Profile:
         keyring here (:mod:`exposure_app.services.url_login_upgrade`), and so does a
         proxy login an older version wrote into ``settings.json``; when either cannot,
         :attr:`url_login_notice` says so."""
+        from exposure_app.storage.store import ProfileStore
+
         self.check_present()
         store = ProfileStore.open(self.data_dir)
         if not store.read_only and store.accounts.any_options_contain("@"):
@@ -123,4 +133,6 @@ class Profile:
         return store
 
     def load_settings(self) -> Settings:
+        from exposure_app.services.settings import Settings
+
         return Settings.load(self.data_dir)

@@ -44,9 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from exposure_app.domain.json_limits import loads_bounded
-from exposure_app.storage.migrations import LATEST_VERSION
-from exposure_app.storage.secrets import SECRET_REF_OPTION
-from exposure_app.storage.store import DB_NAME, read_user_version
+from exposure_app.storage import DB_NAME
 
 LOCATION_FILE = "profile-location.json"
 ENV_CONFIG_DIR = "EXPOSURE_APP_CONFIG_DIR"
@@ -140,6 +138,8 @@ def other_copy_using(secret_ref: str, data_dir: Path, config: Path | None = None
     that is there but cannot be read is taken to use it: keeping a keyring
     entry that may be unused is better than breaking a copy's account.
     """
+    from exposure_app.storage.secrets import SECRET_REF_OPTION
+
     here = Path(data_dir).resolve()
     for folder in profile_copies(config):
         if folder.resolve() == here or not (folder / DB_NAME).is_file():
@@ -175,6 +175,10 @@ def _check_copy(copy: Path, version: int) -> None:
 
 
 def _check_existing_profile(folder: Path) -> None:
+    # the store's modules load only here: finding the chosen folder at start-up needs none
+    from exposure_app.storage.migrations import LATEST_VERSION
+    from exposure_app.storage.store import read_user_version
+
     try:
         version = read_user_version(folder / DB_NAME)
     except sqlite3.DatabaseError as exc:

@@ -41,12 +41,6 @@ from typing import Any
 
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.exchanges.client_factory import ConnectionOptions
-from exposure_app.services.exchange_accounts import (
-    URL_LOGINS_OPTION,
-    ExchangeAccountError,
-    found_fields,
-    move_url_logins,
-)
 from exposure_app.services.network_proxy import set_proxy
 from exposure_app.services.settings import SETTINGS_NAME, Settings
 from exposure_app.storage.database_file import (
@@ -103,6 +97,8 @@ def options_without_logins(options: dict[str, Any]) -> dict[str, Any] | None:
         return None
     if not found:
         return None
+    from exposure_app.services.exchange_accounts import URL_LOGINS_OPTION, found_fields
+
     marked = options.get(URL_LOGINS_OPTION)
     fields = {str(f) for f in marked} if isinstance(marked, list) else set()
     new = {k: v for k, v in options.items() if k not in ("api_url", "proxy")}
@@ -125,6 +121,9 @@ def move_stored_url_logins(store: ProfileStore,
     pending = _with_url_logins(store)
     if not pending:
         return UrlLoginMove()
+    # here, not at import: every start imports this module, few have a login to move
+    from exposure_app.services.exchange_accounts import ExchangeAccountError, move_url_logins
+
     secrets = secret_store or SecretStore()
     moved: list[str] = []
     waiting: list[str] = []

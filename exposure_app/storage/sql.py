@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlite_utils import Database
+from exposure_app.storage.sqlite_db import Database
 
 
 def inserted_id(cursor: sqlite3.Cursor) -> int:

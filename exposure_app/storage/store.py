@@ -16,8 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
+from exposure_app.storage import DB_NAME as DB_NAME  # defined with the package: no sqlite-utils
 from exposure_app.storage.database_file import (
     DamagedDatabaseError,
     MigrationFailedError,
@@ -29,11 +28,10 @@ from exposure_app.storage.database_file import (
 )
 from exposure_app.storage.errors import ReadOnlyProfileError, SchemaTooNewError
 from exposure_app.storage.migrations import LATEST_VERSION, MIGRATIONS
+from exposure_app.storage.sqlite_db import Database
 
 if TYPE_CHECKING:
     from exposure_app.storage.events import RiskEventRepository
-
-DB_NAME = "exposure.sqlite3"
 
 
 def read_user_version(path: Path) -> int:

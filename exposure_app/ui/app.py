@@ -5,9 +5,15 @@ the user's profile; both then run through :func:`_run_window`. The window
 itself knows neither: :func:`build_window` wires its "Try the demo" to a new
 process.
 
-Order matters for a fast, calm start: the store is read (and the window
-built from it) before ccxt is ever imported, and the window is shown before
-any network work starts. The sync service and ccxt load on the first sync.
+Order matters for a fast, calm start, and the user's profile takes it in two
+phases (:func:`show_profile_window`): the profile's lock is taken and the
+window's shell shown first, with PySide6 and light modules only; just after
+its first frame the store is checked, opened and migrated, the actions that
+need it are enabled and the figures read. A prompt or message the store's
+opening needs (a damaged database, a too new one) comes over the shown
+window, which closes if the user quits. ccxt is never imported before the
+window is shown and the store read; the sync service and ccxt load on the
+first sync. The demo and tests build the window in one go (:func:`build_window`).
 
 Threading: runs on the main (GUI) thread.
 """
@@ -42,21 +48,84 @@ def create_application():
 
 
 def build_window(profile, *, secret_store=None, tray: bool = True):
-    """The main window with its error reporter, "Try the demo" and (where available) tray icon."""
-    from PySide6.QtWidgets import QSystemTrayIcon
+    """The main window with the profile open at once: both phases before it is shown.
 
-    from exposure_app.ui.errors import install_excepthook
+    For the demo and tests. Raises what opening the store raises. The user's own
+    profile takes the real path instead (:func:`show_profile_window`): the
+    window first, the store after its first frame.
+    """
+    window = build_shell(profile, secret_store=secret_store)
+    try:
+        open_in_window(window, tray=tray)
+    except BaseException:
+        window.shutdown()   # a window that never opened leaves no hook or timer behind
+        if window.error_reporter is not None:
+            window.error_reporter.uninstall()
+        window.deleteLater()
+        raise
+    return window
+
+
+def build_shell(profile, *, secret_store=None):
+    """The main window without its store (``MainWindow(open_now=False)``), "Try the demo" wired.
+
+    Only PySide6 and light modules load here: no sqlite-utils, no settings, no logging
+    handlers. :func:`open_in_window` does the rest.
+    """
     from exposure_app.ui.main_window import MainWindow
 
-    window = MainWindow(profile, secret_store=secret_store)
-    window.error_reporter = install_excepthook(window, profile.log_dir)
+    window = MainWindow(profile, secret_store=secret_store, open_now=False)
     window.demo_requested.connect(lambda: _open_demo_process(window))
+    window.error_reporter = None
     window.tray = None
-    if tray and QSystemTrayIcon.isSystemTrayAvailable():
+    return window
+
+
+def open_in_window(window, *, tray: bool = True) -> None:
+    """The second phase: the error reporter, the store (:meth:`MainWindow.open_profile`), the tray.
+
+    Raises what opening the store raises; the window then stays closed to the store.
+    """
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    _report_errors(window)
+    window.open_profile()
+    if tray and window.tray is None and QSystemTrayIcon.isSystemTrayAvailable():
         from exposure_app.ui.tray import TrayIcon
 
         window.tray = TrayIcon(window)
         window.tray.show()
+
+
+def _report_errors(window) -> None:
+    """Unexpected errors logged to the profile's log file and told in ``window`` (once)."""
+    from exposure_app.ui.errors import install_excepthook
+
+    if window.error_reporter is None:
+        window.error_reporter = install_excepthook(window, window.profile.log_dir)
+
+
+def show_profile_window(profile, *, secret_store=None, tray: bool = True):
+    """The user's profile, the real start-up path: lock, shell shown, store after the first frame.
+
+    The profile's lock is taken first (in use: a message; a folder that cannot be
+    written: "open read-only?"), then the shell is built and shown. Once its first
+    frame is painted, a zero-timer opens the store (:func:`_open_after_first_frame`):
+    checked, migrated, logins moved to the keyring, the actions enabled, the figures
+    read just after. ``None`` when the user chose to quit before any window.
+    """
+    from PySide6.QtCore import QTimer
+
+    if not _lock_profile(profile):
+        return None
+    try:
+        window = build_shell(profile, secret_store=secret_store)
+    except BaseException:
+        profile.lock.release()
+        raise
+    window.first_frame.connect(
+        lambda: QTimer.singleShot(0, window, lambda: _open_after_first_frame(window, tray)))
+    window.show()
     return window
 
 
@@ -72,13 +141,13 @@ def _open_demo_process(window) -> None:
 
 
 def settle_heap() -> None:
-    """Freeze the objects made at start-up (Qt, pyqtgraph, numpy modules...), collect again.
+    """Freeze the objects made at start-up (Qt, the store's modules, numpy...), collect again.
 
     The garbage collector then never rescans them, so its full collections
     stay short enough not to be felt in the window. Collection is switched off
-    by :func:`exposure_app.main.main` while the window is built; this turns it
-    back on, so call it once the window is shown on every path that runs the
-    event loop.
+    by :func:`exposure_app.main.main` while the window is built and its profile
+    opened; this turns it back on, so call it once the store is open (or could
+    not be) on every path that runs the event loop.
     """
     import gc
 
@@ -94,8 +163,8 @@ def run_gui(argv: Sequence[str]) -> int:
     """
     args = parse_gui_args(argv)
 
-    # The profile's modules (storage, sqlite-utils, settings) load before Qt: once
-    # PySide6 is imported it inspects the source of every module imported after it.
+    # The profile's light modules (its paths, the lock) load before Qt; the store's
+    # load after the window's first frame.
     from exposure_app.services.profile import Profile  # noqa: F401
     from exposure_app.ui.quit_on_signals import install_quit_on_signals
 
@@ -119,7 +188,7 @@ def _run_profile(app, data_dir: str | None) -> int:
         if found is None:
             return 1
         profile = found
-    window = _open_window(profile)   # takes the profile's lock
+    window = show_profile_window(profile)   # takes the profile's lock
     if window is None:
         return 1
     return _run_window(app, window, profile)
@@ -150,7 +219,8 @@ def _run_demo(app) -> int:
 def _run_window(app, window, profile, *, splash=None, quit_after_ms: int | None = None) -> int:
     """Show ``window``, run the event loop; then shut the window down and free the profile."""
     window.show()
-    settle_heap()
+    if window.is_open:   # else once its store is open (_open_after_first_frame)
+        settle_heap()
     if splash is not None:
         splash.finish(window)
     if quit_after_ms is not None:
@@ -161,8 +231,29 @@ def _run_window(app, window, profile, *, splash=None, quit_after_ms: int | None 
         return app.exec()
     finally:
         window.shutdown()
-        window.error_reporter.uninstall()
+        if window.error_reporter is not None:
+            window.error_reporter.uninstall()
         profile.lock.release()
+
+
+def _lock_profile(profile) -> bool:
+    """The profile's lock, taken before any window; ``False`` to quit.
+
+    Held by another process: a message naming it. A folder that cannot be written
+    (not even the lock file): the offer to open it read-only, without the lock.
+    """
+    from exposure_app.storage.errors import ReadOnlyProfileError, StorageError
+
+    try:
+        profile.lock.acquire()
+    except ReadOnlyProfileError as exc:
+        return _open_read_only(exc)   # its title will say "(read-only)"
+    except StorageError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return False
+    return True
 
 
 def _open_read_only(error) -> bool:
@@ -177,31 +268,54 @@ def _open_read_only(error) -> bool:
     return box.clickedButton() is open_button
 
 
-def _open_window(profile):
-    """The main window, after the damaged-database prompt if needed; ``None`` to quit."""
+def _open_after_first_frame(window, tray: bool) -> None:
+    """Open the store in the shown shell; when the user chooses to quit, the app exits with 1."""
+    from PySide6.QtWidgets import QApplication
+
+    if window.is_open or not window.isVisible():   # closed before its first frame was handled
+        return
+    opened = _open_store_in(window, tray)
+    settle_heap()
+    if not opened:
+        QApplication.exit(1)
+        window.hide()
+
+
+def _open_store_in(window, tray: bool) -> bool:
+    """The store checked, opened and migrated in ``window``, after the prompts it may need.
+
+    A damaged database: restore a backup, start anew (then open again) or quit. Any other
+    storage error (a database too new, a full disk...): its message, then quit. Anything
+    else: logged, one line, then quit. ``False`` to quit.
+    """
+    import logging
+
     from PySide6.QtWidgets import QMessageBox
 
+    from exposure_app.storage import DB_NAME
     from exposure_app.storage.database_file import DamagedDatabaseError
-    from exposure_app.storage.errors import ReadOnlyProfileError, StorageError
-    from exposure_app.storage.store import DB_NAME, check_existing_database
+    from exposure_app.storage.errors import StorageError
+    from exposure_app.storage.store import check_existing_database
     from exposure_app.ui.damaged_database_prompt import resolve_damaged_database
 
+    profile = window.profile
+    _report_errors(window)   # the log file first: what goes wrong below is written there
     while True:
         try:
-            profile.lock.acquire()
             if (profile.data_dir / DB_NAME).exists():
-                check_existing_database(profile.data_dir)   # before any window is built
-            return build_window(profile)
+                check_existing_database(profile.data_dir)   # before anything writes to it
+            open_in_window(window, tray=tray)
+            return True
         except DamagedDatabaseError as exc:
-            if not resolve_damaged_database(exc):
-                profile.lock.release()
-                return None
-        except ReadOnlyProfileError as exc:
-            # the folder cannot be written (not even the lock file): offer to look only
-            if not _open_read_only(exc):
-                return None
-            return build_window(profile)   # its title says "(read-only)"
+            if not resolve_damaged_database(exc, window):
+                return False
         except StorageError as exc:
-            QMessageBox.critical(None, APP_NAME, str(exc))
-            profile.lock.release()
-            return None
+            QMessageBox.critical(window, APP_NAME, str(exc))
+            return False
+        except Exception as exc:   # not foreseen: never a traceback in the user's face
+            logging.getLogger("exposure_app").exception("opening the profile failed")
+            QMessageBox.critical(window, APP_NAME, (
+                f"Exposure could not open the profile in {profile.data_dir} "
+                f"({type(exc).__name__}: {exc}). The details were written to "
+                f"{profile.log_dir}."))
+            return False

@@ -18,6 +18,11 @@ from PySide6.QtCore import QDateTime, QLocale
 from exposure_app.domain.money import money_places
 from exposure_app.domain.timeutil import ensure_utc, utc_now
 
+DATE_EDIT_FORMAT = "yyyy-MM-dd"
+DATE_TIME_EDIT_FORMAT = "yyyy-MM-dd HH:mm"
+"""How date and date-time fields show their value: ISO, as every table and report writes
+dates (a field left to the locale showed "2 12 2026 20:28" next to "2026-12-02")."""
+
 
 def _localise(text: str, locale: QLocale | None = None) -> str:
     """Swap Python's ``,`` / ``.`` for the locale's group and decimal characters."""

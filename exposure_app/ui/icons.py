@@ -12,24 +12,32 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
 
 from exposure_app.resource_locator import resource_path
 from exposure_app.ui.level_colours import level_colour, level_name
 
+# the style's standard icons (``QStyle.StandardPixmap`` names) for missing SVGs; by name,
+# so that QStyle's many Python enums are made only when a fallback is needed
 _FALLBACK = {
-    "sync": QStyle.StandardPixmap.SP_BrowserReload,
-    "add-exchange": QStyle.StandardPixmap.SP_FileDialogNewFolder,
-    "add-wallet": QStyle.StandardPixmap.SP_DriveHDIcon,
-    "import": QStyle.StandardPixmap.SP_DialogOpenButton,
-    "export": QStyle.StandardPixmap.SP_DialogSaveButton,
-    "checklist": QStyle.StandardPixmap.SP_FileDialogDetailedView,
-    "settings": QStyle.StandardPixmap.SP_FileDialogContentsView,
-    "cancel": QStyle.StandardPixmap.SP_BrowserStop,
-    "remove": QStyle.StandardPixmap.SP_TrashIcon,
-    "edit": QStyle.StandardPixmap.SP_FileDialogInfoView,
+    "sync": "SP_BrowserReload",
+    "add-exchange": "SP_FileDialogNewFolder",
+    "add-wallet": "SP_DriveHDIcon",
+    "import": "SP_DialogOpenButton",
+    "export": "SP_DialogSaveButton",
+    "checklist": "SP_FileDialogDetailedView",
+    "settings": "SP_FileDialogContentsView",
+    "cancel": "SP_BrowserStop",
+    "remove": "SP_TrashIcon",
+    "edit": "SP_FileDialogInfoView",
 }
+
+
+def _standard_icon(name: str) -> QIcon:
+    from PySide6.QtWidgets import QStyle
+
+    return QApplication.style().standardIcon(QStyle.StandardPixmap[name])
 
 
 def _svg(*parts: str) -> QIcon | None:
@@ -48,6 +56,8 @@ def _is_dark() -> bool:
 
 def _tinted(icon: QIcon, colour: QColor) -> QIcon:
     """The icon recoloured (its shape kept): dark line icons stay visible on dark themes."""
+    from PySide6.QtGui import QPainter
+
     tinted = QIcon()
     for size in (16, 20, 24, 32, 48):
         pixmap = icon.pixmap(QSize(size, size))
@@ -74,9 +84,7 @@ def _action_icon(name: str, dark: bool) -> QIcon:
         if dark:
             return _tinted(icon, QApplication.palette().color(QPalette.ColorRole.ButtonText))
         return icon
-    style = QApplication.style()
-    pixmap = _FALLBACK.get(name, QStyle.StandardPixmap.SP_FileIcon)
-    return style.standardIcon(pixmap)
+    return _standard_icon(_FALLBACK.get(name, "SP_FileIcon"))
 
 
 @cache
@@ -84,10 +92,12 @@ def app_icon() -> QIcon:
     icon = _svg("app", "exposure.svg")
     if icon is not None:
         return icon
-    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
+    return _standard_icon("SP_ComputerIcon")
 
 
 def _dot(colour: QColor, size: int = 32) -> QIcon:
+    from PySide6.QtGui import QPainter, QPixmap
+
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(0, 0, 0, 0))
     painter = QPainter(pixmap)

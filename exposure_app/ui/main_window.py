@@ -13,6 +13,18 @@ has to tell: problems, the highest level, rising levels, withdrawal tests due,
 news polls). The window knows nothing of the demo or of how it was opened:
 ``ui.app`` builds it and connects :attr:`MainWindow.demo_requested`.
 
+Two phases, so that the window is on screen before the profile's store is
+touched: the constructor builds the *shell* (title, navigation with every
+page's name, menus, toolbar, status bar, the page area saying "Opening the
+profile…") from PySide6 and light modules only; :meth:`MainWindow.open_profile`
+then opens the store (checked, migrated, logins moved to the keyring), enables
+the actions that need it and reads the first figures after the next frame.
+``MainWindow(profile)`` does both at once (tests, the demo);
+``MainWindow(profile, open_now=False)`` builds the shell alone, and ``ui.app``
+calls :meth:`open_profile` once :attr:`first_frame` has been painted. Until
+then :attr:`state` raises (so no page that reads the store can be built), the
+actions that need the store are disabled and navigating only selects a page.
+
 Threading: GUI thread only. Network work happens in the sync service's own
 thread (see :mod:`exposure_app.ui.sync_controller`); the window only reacts
 to its signals.
@@ -22,7 +34,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QWidget
 
@@ -30,14 +42,21 @@ from exposure_app.services.profile import Profile
 from exposure_app.ui.icons import app_icon
 from exposure_app.ui.notice_controller import NoticeController
 from exposure_app.ui.page_registry import PageRegistry
-from exposure_app.ui.view_state import ViewData, ViewState
-from exposure_app.ui.window_actions import build_actions, build_toolbar, show_as_of
+from exposure_app.ui.window_actions import (
+    add_shortcuts,
+    build_actions,
+    build_toolbar,
+    enable_store_actions,
+    show_as_of,
+)
 from exposure_app.ui.window_pages import (
+    READING_TEXT,
     AutoSizedTable,
     PageAccessors,
     ShowsData,
     SplitPage,
     TablePage,
+    add_welcome_page,
     build_navigation,
     register_pages,
     wire_page,
@@ -47,13 +66,18 @@ from exposure_app.ui.window_state import WindowState
 if TYPE_CHECKING:
     from exposure_app.services.settings import Settings
     from exposure_app.ui.errors import ErrorReporter
+    from exposure_app.ui.pages.welcome_page import WelcomePage
     from exposure_app.ui.sync_controller import SyncController
     from exposure_app.ui.tray import TrayIcon
+    from exposure_app.ui.view_state import ViewData, ViewState
+    from exposure_app.ui.widgets.banner import MessageBanner
 
-# how long after the window is built its sync controller is made (auto-sync timer)
+# how long after the profile is opened the sync controller is made (auto-sync timer)
 SYNC_CONTROLLER_DELAY_MS = 250
-# the first figures are read after the first frame, or after this if none is painted
-FIRST_REFRESH_FALLBACK_MS = 500
+# the first frame counts as painted after this if none is (a window hidden or never shown)
+FIRST_FRAME_FALLBACK_MS = 500
+# the theme the window last had, kept with its state for the next start's first frame
+THEME_KEY = "window/theme"
 # pages whose table header layout (column widths and order) is saved
 HEADER_PAGES = ("holdings", "accounts", "events")
 
@@ -61,6 +85,8 @@ HEADER_PAGES = ("holdings", "accounts", "events")
 class MainWindow(PageAccessors, QMainWindow):
     checklist_requested = Signal(str)   # counterparty id ("" = all custodians)
     demo_requested = Signal()           # "Try the demo" (ui.app opens it in a new process)
+    first_frame = Signal()              # the first frame is painted (once)
+    opened = Signal()                   # the profile's store is open, its actions enabled (once)
 
     # made by window_actions.build_actions / build_toolbar
     today_action: QAction
@@ -68,65 +94,136 @@ class MainWindow(PageAccessors, QMainWindow):
     as_of_label_action: QAction
     as_of_reset_action: QAction
     level_label: QLabel
-    # set by ui.app.build_window
-    error_reporter: ErrorReporter
+    store_actions: tuple[QAction, ...]
+    pending_shortcuts: list[tuple[QAction, str]]   # attached by window_actions.add_shortcuts
+    # set by ui.app.build_shell
+    error_reporter: ErrorReporter | None
     tray: TrayIcon | None
 
     def __init__(self, profile: Profile, *, state: ViewState | None = None,
-                 secret_store=None) -> None:
+                 secret_store=None, open_now: bool = True) -> None:
+        """The shell; with ``open_now`` (the default) the profile is opened at once too."""
         super().__init__()
         self._shut = False
+        self._framed = False
+        self._state: ViewState | None = None
         self._latest: ViewData | None = None
         self._stale_pages: set[str] = set()
         self.profile = profile
-        self.state = state or ViewState(profile, parent=self)
         self.secret_store = secret_store
         self.window_state = WindowState(profile.data_dir)
+        # the theme the window last had (Settings -> Theme is read with the store): a
+        # window that was dark is dark from its first frame, its icons drawn for it
+        self._theme = str(self.window_state.value(THEME_KEY, "system"))
+        if self._theme != "system":
+            from exposure_app.ui.theme_mode import apply_theme
+
+            apply_theme(self._theme)
         self.setWindowIcon(app_icon())
         self.setMinimumSize(900, 600)
         self.notices = NoticeController(self)
         self.setWindowTitle(self.notices.title(None))
 
-        self.nav, self.banner, self.stack, self.welcome, self.reading = build_navigation(self)
+        self.nav, self._banner_row, self.stack, self.reading = build_navigation(self)
+        self._banner: MessageBanner | None = None
+        self.welcome: WelcomePage   # added by open_profile
         self.pages = PageRegistry(self.nav, self.stack, self._on_page_built)
         register_pages(self)
         self.nav.currentRowChanged.connect(self._on_nav_changed)
 
         build_actions(self)
         build_toolbar(self)
+        enable_store_actions(self, False)   # until open_profile
         self.statusBar().setSizeGripEnabled(True)
         # The sync controller (and the modules it needs) is made just after the
-        # window is shown, or at once if something asks for it before then.
+        # profile is opened, or at once if something asks for it before then.
         self._sync: SyncController | None = None
-        QTimer.singleShot(SYNC_CONTROLLER_DELAY_MS, self, self._start_sync_controller)
-        self._connect()
-        self.state.refreshed.connect(self._on_refreshed)
-        self.state.settings_changed.connect(self._apply_theme)
-        if self.state.settings.theme != "system":   # the default leaves the palette alone
-            self._apply_theme(self.state.settings)
-        self.state.as_of_changed.connect(self._on_as_of_changed)
         if not self.window_state.restore_window(self):
             self.resize(1280, 820)
-        # The first figures are read just after the first frame (see event()), or at
-        # once if something needs them before then; until then the saved page is
-        # selected and the stack shows the "Reading the portfolio…" placeholder.
+        # The saved page is selected; the stack shows the placeholder until the first
+        # figures are read (just after the first frame once the profile is open).
         page = str(self.window_state.value("window/page", "overview"))
         self.nav.blockSignals(True)
         self.nav.setCurrentItem(self.pages.item(page if page in self.pages else "overview"))
         self.nav.blockSignals(False)
-        QTimer.singleShot(FIRST_REFRESH_FALLBACK_MS, self, self.read_first_figures)
+        QTimer.singleShot(FIRST_FRAME_FALLBACK_MS, self, self._on_first_frame)
+        if open_now:
+            self.open_profile(state)
+
+    def open_profile(self, state: ViewState | None = None) -> None:
+        """The second phase: open the store, connect what reads it, enable its actions.
+
+        Raises what opening the store raises (``StorageError`` and its kinds, such as
+        a damaged or too new database); the window is then left as it was, still
+        closed to the store, for the caller to say so. The first figures follow the
+        first frame (at once if it has been painted already).
+        """
+        if self._state is not None or self._shut:
+            return
+        from exposure_app.ui.view_state import ViewState
+
+        self._state = state or ViewState(self.profile, parent=self)
+        self.reading.setText(READING_TEXT)
+        self.welcome = add_welcome_page(self.stack)
+        add_shortcuts(self)
+        self._connect()
+        self.state.refreshed.connect(self._on_refreshed)
+        self.state.settings_changed.connect(self._apply_theme)
+        if self.state.settings.theme != self._theme:   # else the shell has it already
+            from exposure_app.ui.window_palette import restyle_for_palette
+
+            self._apply_theme(self.state.settings)
+            restyle_for_palette(self)   # the icons were drawn for the shell's palette
+        self.state.as_of_changed.connect(self._on_as_of_changed)
+        self.setWindowTitle(self.notices.title(None))
+        enable_store_actions(self, True)
+        show_as_of(self, self.state.as_of)
+        QTimer.singleShot(SYNC_CONTROLLER_DELAY_MS, self, self._start_sync_controller)
+        self.opened.emit()
+        if self._framed:
+            QTimer.singleShot(0, self, self.read_first_figures)
+
+    @property
+    def banner(self) -> MessageBanner:
+        """The window's notice area, made when first needed (it is hidden until a notice)."""
+        if self._banner is None:
+            from exposure_app.ui.widgets.banner import MessageBanner
+
+            self._banner = MessageBanner()
+            self._banner_row.addWidget(self._banner)
+        return self._banner
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the profile's store is open (:meth:`open_profile` has run)."""
+        return self._state is not None
+
+    @property
+    def state(self) -> ViewState:
+        """The view's state and its store; only once the profile is open."""
+        if self._state is None:
+            raise RuntimeError("the profile is not open yet: nothing may read its store")
+        return self._state
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
         # an UpdateRequest paints the window: the first one is the first frame
-        if event.type() == QEvent.Type.UpdateRequest and getattr(self, "_latest", 0) is None:
-            QTimer.singleShot(0, self, self.read_first_figures)
+        if event.type() == QEvent.Type.UpdateRequest and not getattr(self, "_framed", True):
+            self._on_first_frame()
         return handled
+
+    def _on_first_frame(self) -> None:
+        if self._framed or self._shut:
+            return
+        self._framed = True
+        self.first_frame.emit()
+        if self.is_open:
+            QTimer.singleShot(0, self, self.read_first_figures)
 
     def read_first_figures(self) -> None:
         """The first refresh, once (later ones come from ``ViewState``'s own timer)."""
-        if self._latest is None and not self._shut:
-            self.state.refresh_now()   # refreshed -> _on_refreshed -> the saved page
+        if self._latest is None and not self._shut and self._state is not None:
+            self._state.refresh_now()   # refreshed -> _on_refreshed -> the saved page
 
     # -- pages -----------------------------------------------------------------------
 
@@ -171,8 +268,7 @@ class MainWindow(PageAccessors, QMainWindow):
         self._show_current()
 
     def current_page_key(self) -> str:
-        item = self.nav.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else "overview"
+        return self.pages.key_at(self.nav.currentRow()) or "overview"
 
     def _on_nav_changed(self, _row: int) -> None:
         self._show_current()
@@ -220,6 +316,8 @@ class MainWindow(PageAccessors, QMainWindow):
 
     def open_export(self, report: str = "exposure") -> QDialog | None:
         """File → Export (and each page's Export… button) with ``report`` preselected."""
+        from PySide6.QtCore import Qt
+
         from exposure_app.ui.dialogs.export_dialog import ExportDialog
 
         dialog = ExportDialog(self.state, self, report=report or "exposure")
@@ -269,12 +367,14 @@ class MainWindow(PageAccessors, QMainWindow):
         if self._sync is not None:
             self._sync.shutdown()
         self.save_state()
-        self.state.close()
+        if self._state is not None:
+            self._state.close()
 
     def _apply_theme(self, settings: Settings) -> None:
         from exposure_app.ui.theme_mode import apply_theme
 
-        apply_theme(settings.theme)
+        self._theme = apply_theme(settings.theme)
+        self.window_state.set_value(THEME_KEY, self._theme)   # for the next shell
 
     def changeEvent(self, event: QEvent) -> None:
         """Follow a light/dark palette switch while running: icons and charts redraw."""

@@ -71,7 +71,7 @@ class NoticeController(QObject):
             title += f" — as of {data.as_of:%Y-%m-%d}"
         if data is not None and data.warnings:
             title += f" — {level_label(data.highest_level)}"
-        if self.window.state.store.read_only:
+        if self.window.is_open and self.window.state.store.read_only:
             title += " (read-only)"
         return title
 

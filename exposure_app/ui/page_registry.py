@@ -10,6 +10,11 @@ window, and a page nobody opens in a session should cost nothing.
 ``on_built(key, widget)`` lets the window wire a page's signals and restore
 its saved state at the moment it comes into being, wherever that happens.
 
+Each row's key and icon name are kept here rather than as item data: item
+data roles live in PySide's ``Qt`` namespace, whose Python enums (about 90,
+made on first use) cost more than the rest of the navigation, and the window's
+first frame does without them.
+
 Threading: GUI thread only.
 """
 
@@ -19,7 +24,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStackedWidget, QWidget
 
 from exposure_app.ui.icons import action_icon
@@ -32,6 +36,7 @@ P = TypeVar("P", bound=QWidget)
 class PageEntry:
     key: str
     item: QListWidgetItem
+    icon: str
     factory: PageFactory
     widget: QWidget | None = None
 
@@ -50,11 +55,9 @@ class PageRegistry:
         if key in self._entries:
             raise ValueError(f"page {key!r} is registered twice")
         item = QListWidgetItem(action_icon(icon), title)
-        item.setData(Qt.ItemDataRole.UserRole, key)
-        item.setData(Qt.ItemDataRole.UserRole + 1, icon)
         item.setToolTip(f"{title} (Ctrl+{self._nav.count() + 1})")
         self._nav.addItem(item)
-        self._entries[key] = PageEntry(key, item, factory)
+        self._entries[key] = PageEntry(key, item, icon, factory)
 
     def get(self, key: str) -> QWidget:
         """The page's widget, built now if this is the first time it is needed."""
@@ -87,6 +90,15 @@ class PageRegistry:
 
     def item(self, key: str) -> QListWidgetItem:
         return self._entries[key].item
+
+    def icon_name(self, key: str) -> str:
+        """The page's icon (``resources/icons/actions/<name>.svg``)."""
+        return self._entries[key].icon
+
+    def key_at(self, row: int) -> str | None:
+        """The key of the page in navigation row ``row`` (``None`` for no row)."""
+        keys = list(self._entries)
+        return keys[row] if 0 <= row < len(keys) else None
 
     def keys(self) -> list[str]:
         return list(self._entries)

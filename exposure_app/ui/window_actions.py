@@ -1,40 +1,67 @@
 """The main window's actions, menus and toolbar (one place for every shortcut).
 
 The toolbar's as-of indicator is set by :func:`show_as_of` (the window calls
-it when :attr:`ViewState.as_of_changed` fires).
+it when :attr:`ViewState.as_of_changed` fires). The actions that need the
+profile's store are listed once (``window.store_actions``): the window
+disables them until its store is open (:func:`enable_store_actions`).
+
+The shell the window shows first does not touch PySide's ``Qt`` namespace or
+``QKeySequence``, whose Python enums (about a hundred, made on first use) cost
+more than the rest of the shell: the toolbar's button style is set by the
+property's name, which Qt resolves itself, and the shortcuts are attached with
+the store (:func:`add_shortcuts`), when the actions they trigger work.
 
 Threading: GUI thread only.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from exposure_app.ui.icons import action_icon
 
+# the standard shortcut named instead of keys ("Quit": what the platform uses)
+QUIT_SHORTCUT = "Quit"
 
-def _action(window, text: str, slot, shortcut=None, icon: str | None = None,
+
+def _action(window, text: str, slot, shortcut: str | None = None, icon: str | None = None,
             tip: str = "") -> QAction:
+    """An action of the window; its ``shortcut`` (keys, or :data:`QUIT_SHORTCUT`) is
+    attached by :func:`add_shortcuts`."""
     action = QAction(text, window)
     if icon:
         action.setIcon(action_icon(icon))
         action.setProperty("icon_name", icon)   # to redraw it when the palette changes
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
-    action.setToolTip(f"{tip or text.replace('…', '')}"
-                      + (f" ({action.shortcut().toString()})" if shortcut else ""))
+    action.setToolTip(tip or text.replace("…", ""))
     action.setStatusTip(tip or text)
     action.triggered.connect(slot)
     window.addAction(action)
+    if shortcut is not None:
+        window.pending_shortcuts.append((action, shortcut))
     return action
 
 
+def add_shortcuts(window) -> None:
+    """Attach the actions' shortcuts (once), naming each in its tooltip."""
+    from PySide6.QtGui import QKeySequence
+
+    for action, keys in window.pending_shortcuts:
+        action.setShortcut(QKeySequence.StandardKey.Quit if keys == QUIT_SHORTCUT
+                           else QKeySequence(keys))
+        keys_text = action.shortcut().toString()   # a standard key may have none here
+        if keys_text:
+            action.setToolTip(f"{action.toolTip()} ({keys_text})")
+    window.pending_shortcuts.clear()
+
+
 def build_actions(window) -> None:
-    """The window's actions (with shortcuts), its menus."""
+    """The window's actions (their shortcuts attached later: add_shortcuts), its menus."""
     def a(*args, **kwargs):
         return _action(window, *args, **kwargs)
+
+    window.pending_shortcuts = []
 
     window.sync_all_action = a("&Sync all", lambda: window.sync.sync_all(), "Ctrl+R", "sync",
                              "Sync every exchange account now")
@@ -61,7 +88,13 @@ def build_actions(window) -> None:
                               "Ctrl+L", "checklist", "Plan moving assets to self-custody")
     window.today_action = a("Back to &today", lambda: window.state.set_as_of(None), "Ctrl+T",
                           None, "Show the latest figures")
-    window.quit_action = a("&Quit", window.close, QKeySequence.StandardKey.Quit)
+    window.quit_action = a("&Quit", window.close, QUIT_SHORTCUT)
+    # the actions that read or change the store (Cancel sync and Back to today keep
+    # their own state: enabled only while a sync runs / while a past day is shown)
+    window.store_actions = (window.sync_all_action, window.sync_one_action,
+                            window.update_prices_action, window.add_exchange_action,
+                            window.add_wallet_action, window.import_action,
+                            window.export_action, window.checklist_action)
     window.page_actions = []
     for i, key in enumerate(window.pages.keys()):
         title = window.pages.item(key).text()
@@ -95,7 +128,7 @@ def build_toolbar(window) -> None:
     bar.setObjectName("mainToolbar")
     bar.setMovable(False)
     bar.setIconSize(QSize(20, 20))
-    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    bar.setProperty("toolButtonStyle", "ToolButtonTextBesideIcon")   # see the module docstring
     for action in (window.sync_all_action, window.cancel_action, window.update_prices_action):
         bar.addAction(action)
     bar.addSeparator()
@@ -116,7 +149,13 @@ def build_toolbar(window) -> None:
     bar.addWidget(window.level_label)
     window.addToolBar(bar)
     window.toolbar = bar
-    show_as_of(window, window.state.as_of)
+    show_as_of(window, None)
+
+
+def enable_store_actions(window, enabled: bool) -> None:
+    """Enable (the store is open) or disable (not yet) the actions that need the store."""
+    for action in window.store_actions:
+        action.setEnabled(enabled)
 
 
 def show_as_of(window, moment) -> None:

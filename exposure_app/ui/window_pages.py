@@ -1,8 +1,9 @@
 """Which pages the main window has, how each is built, and how it is wired.
 
-:func:`build_navigation` lays out the window's navigation list, banner and
-page stack (with the welcome page, and the placeholder shown until the first
-figures are read). :class:`PageAccessors` gives the window
+:func:`build_navigation` lays out the window's navigation list, the place
+of its notice area and the page stack (with the placeholder shown until the
+first figures are read); :func:`add_welcome_page` adds the first-run page
+once the profile is open. :class:`PageAccessors` gives the window
 one typed property per page. :func:`register_pages` gives the window's :class:`PageRegistry` one entry per
 page, in navigation order, with a factory that imports the page's module only
 when the page is first needed. :func:`wire_page` connects a page the moment it
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from PySide6.QtCore import QSize, Qt, SignalInstance
+from PySide6.QtCore import QSize, SignalInstance
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,8 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.ui.page_registry import PageRegistry
-from exposure_app.ui.pages.welcome_page import WelcomePage
-from exposure_app.ui.widgets.banner import MessageBanner
 from exposure_app.ui.widgets.card_frames import muted
 
 if TYPE_CHECKING:
@@ -42,8 +41,14 @@ if TYPE_CHECKING:
     from exposure_app.ui.pages.holdings_page import HoldingsPage
     from exposure_app.ui.pages.overview_page import OverviewPage
     from exposure_app.ui.pages.settings_page import SettingsPage
+    from exposure_app.ui.pages.welcome_page import WelcomePage
     from exposure_app.ui.view_state import ViewData
     from exposure_app.ui.widgets.table_splitter import TableSplitter
+
+
+# what the page area says until the profile's store is open, then until the first figures
+OPENING_TEXT = "Opening the profile…"
+READING_TEXT = "Reading the portfolio…"
 
 
 # What a page may offer the window; each page class has the members it needs.
@@ -106,12 +111,18 @@ class AutoSizedTable(Protocol):
     _sized: bool
 
 
-def build_navigation(window: QMainWindow) -> tuple[QListWidget, MessageBanner, QStackedWidget,
-                                                    WelcomePage, QLabel]:
-    """The central area: the navigation list on the left, the banner above the pages.
+def build_navigation(window: QMainWindow) -> tuple[QListWidget, QHBoxLayout, QStackedWidget,
+                                                    QLabel]:
+    """The central area: the navigation list on the left, the notice area's row above the pages.
 
-    The stack starts on a "Reading the portfolio…" placeholder, which the window
-    replaces by a page once its first figures are read.
+    The notice area (``MainWindow.banner``) goes into the returned row when it is
+    first needed. The stack starts on a placeholder saying :data:`OPENING_TEXT`
+    (then :data:`READING_TEXT`), which the window replaces by a page once its
+    first figures are read.
+
+    Nothing here touches PySide's ``Qt`` namespace (its Python enums, made on first
+    use, cost more than this whole shell): the placeholder is centred by the
+    property's name, which Qt resolves itself.
     """
     central = QWidget()
     layout = QHBoxLayout(central)
@@ -128,23 +139,28 @@ def build_navigation(window: QMainWindow) -> tuple[QListWidget, MessageBanner, Q
     right = QVBoxLayout()
     right.setContentsMargins(0, 0, 0, 0)
     right.setSpacing(0)
-    banner = MessageBanner()
-    banner_box = QHBoxLayout()
-    banner_box.setContentsMargins(12, 8, 12, 0)
-    banner_box.addWidget(banner)
+    banner_row = QHBoxLayout()
+    banner_row.setContentsMargins(12, 8, 12, 0)
     stack = QStackedWidget()
-    right.addLayout(banner_box)
+    right.addLayout(banner_row)
     right.addWidget(stack, 1)
     layout.addWidget(nav)
     layout.addLayout(right, 1)
     window.setCentralWidget(central)
-    reading = muted("Reading the portfolio…")
+    reading = muted(OPENING_TEXT)
     reading.setObjectName("reading-placeholder")
-    reading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    reading.setProperty("alignment", "AlignCenter")
     stack.addWidget(reading)
+    return nav, banner_row, stack, reading
+
+
+def add_welcome_page(stack: QStackedWidget) -> WelcomePage:
+    """The first-run page (no accounts yet), added to the stack once the profile is open."""
+    from exposure_app.ui.pages.welcome_page import WelcomePage
+
     welcome = WelcomePage()
     stack.addWidget(welcome)
-    return nav, banner, stack, welcome, reading
+    return welcome
 
 
 class PageAccessors:
@@ -193,9 +209,12 @@ class PageAccessors:
 
 
 def register_pages(window: MainWindow) -> None:
-    """Navigation entries for every page; each widget is built on first use."""
-    state, secret_store = window.state, window.secret_store
+    """Navigation entries for every page; each widget is built on first use.
 
+    The factories read ``window.state`` when they run, so registering needs no
+    store (the shell has the entries) and building a page before the profile is
+    open fails instead of reading it.
+    """
     def overview() -> QWidget:
         from exposure_app.ui.pages.overview_page import OverviewPage
         return OverviewPage()
@@ -206,23 +225,23 @@ def register_pages(window: MainWindow) -> None:
 
     def history() -> QWidget:
         from exposure_app.ui.pages.history_page import HistoryPage
-        return HistoryPage(state)
+        return HistoryPage(window.state)
 
     def accounts() -> QWidget:
         from exposure_app.ui.pages.accounts_page import AccountsPage
-        return AccountsPage(state, secret_store=secret_store)
+        return AccountsPage(window.state, secret_store=window.secret_store)
 
     def events() -> QWidget:
         from exposure_app.ui.pages.events_page import EventsPage
-        return EventsPage(state)
+        return EventsPage(window.state)
 
     def checklist() -> QWidget:
         from exposure_app.ui.pages.checklist_page import ChecklistPage
-        return ChecklistPage(state)
+        return ChecklistPage(window.state)
 
     def settings() -> QWidget:
         from exposure_app.ui.pages.settings_page import SettingsPage
-        return SettingsPage(state)
+        return SettingsPage(window.state)
 
     for key, title, icon, factory in (
         # each page its own icon (resources/icons/actions/<page>.svg), none shared with an action

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
@@ -40,9 +39,8 @@ def restyle_for_palette(window: MainWindow) -> None:
         name = item.property("icon_name")
         if name:
             item.setIcon(action_icon(name))
-    for row in range(window.nav.count()):
-        entry = window.nav.item(row)
-        entry.setIcon(action_icon(entry.data(Qt.ItemDataRole.UserRole + 1)))
+    for key in window.page_keys():
+        window.pages.item(key).setIcon(action_icon(window.pages.icon_name(key)))
     # pages not built yet are styled from the palette when they are
     if window.pages.built("overview") is not None:
         overview = window.overview

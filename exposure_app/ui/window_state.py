@@ -11,9 +11,13 @@ Threading: GUI thread only.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
+from PySide6.QtWidgets import QMainWindow
+
+if TYPE_CHECKING:   # only named here: the window's first frame makes neither type
+    from PySide6.QtWidgets import QHeaderView, QSplitter
 
 FILE_NAME = "window-state.ini"
 VERSION = 1

@@ -37,10 +37,12 @@ def test_checklist_page_on_its_own(qtbot, qtmodeltester, page_state, tmp_path):
     assert [page.scope.itemData(i) for i in range(page.scope.count())] == ["all", "binance", "kraken"]
     reminders = page.reminders
     assert "due" in reminders.reminder_label.text()     # the fixture's holdings are from March
-    assert not page.csv_button.isEnabled()              # nothing to export before a plan
+    assert not page.csv_action.isEnabled()              # nothing to export before a plan
+    assert not page.output_button.isEnabled()
     page.scope.setCurrentIndex(page.scope.findData("binance"))
     qtbot.mouseClick(page.make_button, Qt.MouseButton.LeftButton)
-    assert page.view.scope == "binance" and page.csv_button.isEnabled()
+    assert page.view.scope == "binance" and page.csv_action.isEnabled()
+    assert page.output_button.isEnabled()
     qtmodeltester.check(page.model)
     keys = [r.item_key for r in page.model.rows]
     row = keys.index("asset:binance:BTC")

@@ -3,8 +3,9 @@
 Usage: ``python -m tests.hardening.gui_read_only_probe ARGS...``. Every 100 ms
 a timer looks at the app: a modal QMessageBox is reported (JSON line with its
 text) and answered with its "Open read-only" button (else closed); once a main
-window is shown it reports the window's title and what it reads from its
-store (accounts, holdings), then quits the app. Not a test module.
+window is shown and has opened its store (just after its first frame) it
+reports the window's title and what it reads from that store (accounts,
+holdings), then quits the app. Not a test module.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def look(app) -> None:
             dialog.close()
         return
     windows = [w for w in QApplication.topLevelWidgets()
-               if isinstance(w, QMainWindow) and w.isVisible()]
+               if isinstance(w, QMainWindow) and w.isVisible() and getattr(w, "is_open", False)]
     if windows:
         window = windows[0]
         store = window.state.store

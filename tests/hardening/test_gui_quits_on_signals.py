@@ -52,7 +52,10 @@ def test_the_gui_quits_cleanly_on_a_signal(data_dir, signum, settle):
 
 def test_the_gui_asks_what_to_do_with_a_damaged_database(data_dir):
     """The same start-up, on an empty database file: a prompt (restore / start anew /
-    quit) instead of a new, empty profile; quitting it leaves the file as it was."""
+    quit) instead of a new, empty profile; quitting it leaves the file as it was.
+
+    The window's shell is on screen by then (the store is checked after its first
+    frame), but nothing has read the store; quitting closes it and the app exits 1."""
     import json
 
     (data_dir / "exposure.sqlite3").write_bytes(b"")
@@ -65,5 +68,6 @@ def test_the_gui_asks_what_to_do_with_a_damaged_database(data_dir):
     dialogs = [json.loads(line) for line in probe.stdout.splitlines() if line.startswith("{")]
     assert len(dialogs) == 1, probe.stdout
     assert "damaged" in dialogs[0]["text"] and "empty (0 bytes)" in dialogs[0]["text"]
-    assert dialogs[0]["main_windows"] == []
+    assert dialogs[0]["main_windows"] == ["MainWindow"]
+    assert dialogs[0]["stores_open"] == [False]
     assert (data_dir / "exposure.sqlite3").read_bytes() == b""

@@ -3,8 +3,9 @@
 * ``no_leaks`` (autouse, napari style): fails a test that leaves a thread it
   started (the sync loop, emulators, key tests), a ``QTimer`` it started, or
   the global ``QThreadPool`` busy, once its widgets are closed.
-* ``make_window(data_dir)``: a shown :class:`MainWindow` on that profile, its first
-  figures read, closed (sync thread joined) at teardown.
+* ``make_window(data_dir, size=None, page=None)``: a shown :class:`MainWindow` on
+  that profile (at that size, on that page), its first figures read, closed (sync
+  thread joined) at teardown.
 * ``binance_emulator``: a sample Binance emulator served by ``emulators``.
 * ``emulators``: the suite's ``emulator_server`` (``tests/conftest.py``), as the GUI
   tests name it; ``memory_keyring`` and ``secret_store`` are the suite's too.
@@ -69,15 +70,19 @@ def make_window(qtbot, secret_store):
 
     windows = []
 
-    def make(data_dir, **kwargs):
+    def make(data_dir, *, size=None, page=None, **kwargs):
         window = MainWindow(Profile(data_dir), secret_store=secret_store, **kwargs)
         qtbot.addWidget(window)
+        if size is not None:
+            window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
         window.activateWindow()   # shortcuts need the active window
         # the first figures are read just after the first frame
         qtbot.waitUntil(lambda: window.stack.currentWidget() is not window.reading)
         QApplication.processEvents()
+        if page is not None:
+            window.show_page(page)
         windows.append(window)
         return window
 

@@ -38,9 +38,7 @@ def test_a_long_account_name_is_elided_and_numbers_keep_their_room(qtbot, make_w
     from exposure_app.ui.widgets.table_columns import NAME_WIDTH
 
     _accounts(data_dir)
-    window = make_window(data_dir)
-    window.resize(1024, 640)
-    window.show_page("holdings")
+    window = make_window(data_dir, size=(1024, 640), page="holdings")
     view = window.holdings.view
     header = view.horizontalHeader()
     columns = HoldingsModel.Columns
@@ -67,9 +65,7 @@ def test_a_long_account_name_is_elided_and_numbers_keep_their_room(qtbot, make_w
 def test_with_32_accounts_the_overview_does_not_scroll_inside_its_scrolling_page(
         qtbot, make_window, data_dir):
     _accounts(data_dir, 32)
-    window = make_window(data_dir)
-    window.resize(1024, 640)
-    window.show_page("overview")
+    window = make_window(data_dir, size=(1024, 640), page="overview")
     qtbot.wait(50)
     fresh = window.overview.fresh_view
     assert fresh.model().rowCount() == 32
@@ -113,9 +109,7 @@ def test_the_events_toolbar_fits_1024_px_and_amounts_are_grouped(qtbot, make_win
     from exposure_app.ui.models.checklist_model import Col
 
     _accounts(data_dir)
-    window = make_window(data_dir)
-    window.resize(1024, 640)
-    window.show_page("events")
+    window = make_window(data_dir, size=(1024, 640), page="events")
     qtbot.wait(50)
     page = window.events
     buttons = [b for b in page.findChildren(QAbstractButton)
@@ -179,9 +173,7 @@ def test_the_accounts_table_fits_a_1024_px_window_without_scrolling_sideways(
         store.accounts.add("Savings", AccountKind.MANUAL_CUSTODIAL, counterparty="celsius")
     finally:
         store.close()
-    window = make_window(data_dir)
-    window.resize(1024, 640)
-    window.show_page("accounts")
+    window = make_window(data_dir, size=(1024, 640), page="accounts")
     page = window.accounts
     page.set_live_status({1: "reading balances, then prices and withdrawal networks"}, {})
     qtbot.wait(50)

@@ -103,7 +103,9 @@ def test_warning_cards_are_ordered_by_value_at_stake_and_tiny_ones_say_so(
     assert "binance" in names and "ftx" in names
     assert names.index("binance") < names.index("ftx")
     ftx = cards[names.index("ftx")]
-    text = " ".join(label.text() for label in ftx.findChildren(type(page.reminders_text)))
+    from PySide6.QtWidgets import QLabel
+
+    text = " ".join(label.text() for label in ftx.findChildren(QLabel))
     assert "small exposure" in text and "0.0%" not in text
 
 

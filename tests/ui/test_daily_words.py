@@ -136,11 +136,13 @@ def test_the_theme_setting_switches_light_and_dark(qtbot, make_window, data_dir)
     window.show_page("settings")
     page = window.settings_page
     try:
-        page.editors["theme"].setCurrentText("dark")
+        theme = page.editors["theme"]
+        assert [theme.itemText(i) for i in range(theme.count())] == ["System", "Light", "Dark"]
+        theme.setCurrentIndex(theme.findData("dark"))
         assert page.save()
         window_colour = QApplication.palette().color(QPalette.ColorRole.Window)
         assert window_colour.lightness() < 128
-        page.editors["theme"].setCurrentText("light")
+        theme.setCurrentIndex(theme.findData("light"))
         assert page.save()
         assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 128
         assert window.state.profile.load_settings().theme == "light"

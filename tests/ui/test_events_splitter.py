@@ -11,7 +11,9 @@ def test_default_sizes_give_the_table_its_share_and_the_panes_their_wish_when_ro
     small = table_first_sizes(400, [100, 300])
     assert sum(small) == 400 and small[0] >= 400 * TABLE_SHARE
     assert small[1] / small[2] == 100 / 300
-    assert table_first_sizes(400, [100, 300], minimum=70) == [225, 70, 105]
+    # a pane held at its minimum takes the room from the other pane, not from the table
+    assert table_first_sizes(400, [100, 300], minimum=70) == [260, 70, 70]
+    assert table_first_sizes(400, [100, 300], minimum=[110, 70]) == [220, 110, 70]
 
 
 def test_a_restored_layout_wins_over_the_default_and_survives_resizes(qtbot):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlite_utils import Database
-
+# sqlite_db first: the migration modules import sqlite-utils, which must load without numpy
+from exposure_app.storage import sqlite_db
 from exposure_app.storage.migrations import (
     m0001_foundation,
     m0002_exchanges,
@@ -25,7 +25,7 @@ from exposure_app.storage.migrations import (
     m0012_watch_only,
 )
 
-Migration = Callable[[Database], None]
+Migration = Callable[[sqlite_db.Database], None]
 
 MIGRATIONS: list[Migration] = [
     m0001_foundation.migrate,

@@ -9,6 +9,7 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLineEdit, QWidget
 
 from exposure_app.domain.models import Account
@@ -26,8 +27,11 @@ class ConnectionDialog(FormDialog):
         self.secret_store = secret_store
         self.account = account
         options = dict(account.options)
-        self.body.addWidget(muted(f"{account.exchange_id}: these options change how Exposure "
-                               "reaches the exchange. The API key is kept as it is."))
+        # the account's name, as on every page, not the exchange library's id ("binance")
+        note = muted(f"{account.name}: these options change how Exposure reaches the exchange. "
+                     "The API key is kept as it is.")
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        self.body.addWidget(note)
         self.api_url = QLineEdit(str(options.get("api_url") or ""))
         self.api_url.setPlaceholderText("default (the exchange's own address)")
         self.sandbox = QCheckBox("Use the exchange's sandbox / testnet")

@@ -20,6 +20,7 @@ from exposure_app.risk.events import CATEGORIES, EventError, RiskEvent, format_p
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.dialogs.form_dialog import FormDialog
+from exposure_app.ui.formatting import DATE_EDIT_FORMAT
 from exposure_app.ui.models.events_model import CATEGORY_LABELS
 
 
@@ -46,7 +47,7 @@ class EventDialog(FormDialog):
             self.counterparty.setCurrentIndex(max(index, 0))
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setDisplayFormat(DATE_EDIT_FORMAT)
         self.date.setMaximumDate(QDate.currentDate())
         self.category = QComboBox()
         for category in CATEGORIES:
@@ -57,6 +58,8 @@ class EventDialog(FormDialog):
         self.sources = QPlainTextEdit()
         self.sources.setPlaceholderText("One source URL per line (https://…)")
         self.sources.setMaximumHeight(70)
+        for text in (self.summary, self.sources):
+            text.setTabChangesFocus(True)   # Tab moves on, as in every other field
         self.magnitude = QLineEdit()
         self.magnitude.setPlaceholderText("optional, USD")
         self.published = QLineEdit()

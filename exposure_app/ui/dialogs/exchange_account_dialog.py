@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from exposure_app.domain.models import Account
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
+from exposure_app.ui.dialogs.form_dialog import enter_presses
 from exposure_app.ui.dialogs.key_check_dialog import KeyCheckDialog
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
 from exposure_app.ui.widgets.credential_fields import CredentialFields
@@ -150,20 +151,21 @@ class ExchangeAccountDialog(KeyCheckDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.test_button = QPushButton("Test key")
         self.save_button = QPushButton("Save")
-        self.save_button.setDefault(True)
         self.save_anyway_button = QPushButton("Save anyway")
         self.save_anyway_button.setToolTip("Save the account although its key test failed; "
                                            "it will be synced later")
-        self.save_anyway_button.setVisible(False)
         self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.save_anyway_button, QDialogButtonBox.ButtonRole.ActionRole)
+        # shown after a failed key test only (hidden after adding: adding shows a button)
+        self.save_anyway_button.setVisible(False)
         self.buttons.rejected.connect(self.reject)
         self.test_button.clicked.connect(lambda: self.test_key())
         self.save_button.clicked.connect(self.save)
         self.save_anyway_button.clicked.connect(self.save_anyway)
         right.addWidget(self.buttons)
         outer.addLayout(right, 1)
+        enter_presses(self.save_button, self.buttons)
         self.exchange_id: str | None = None
         self._set_busy(False)
         self.search.textChanged.connect(self.ids_proxy.setFilterFixedString)

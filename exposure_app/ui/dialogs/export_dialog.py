@@ -37,7 +37,7 @@ from exposure_app.services.checklist_service import ALL
 from exposure_app.services.profile import Profile
 from exposure_app.services.reports import REPORTS, ReportOptions, ReportResult, write_report
 from exposure_app.ui.background import BackgroundCall
-from exposure_app.ui.formatting import sentence, utc_datetime
+from exposure_app.ui.formatting import DATE_TIME_EDIT_FORMAT, sentence, utc_datetime
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR
 from exposure_app.ui.widgets.file_prompts import path_to_write
 
@@ -74,7 +74,7 @@ class ExportDialog(QDialog):
         self.now = QCheckBox("Latest figures (now)")
         self.when = QDateTimeEdit()
         self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")   # ISO, never "2 12 2026 13:20"
+        self.when.setDisplayFormat(DATE_TIME_EDIT_FORMAT)
         self.when.setAccessibleName("As of")
         as_of = getattr(state, "as_of", None)
         self.now.setChecked(as_of is None)

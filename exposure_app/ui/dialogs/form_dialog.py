@@ -16,12 +16,46 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from exposure_app.ui.widgets.card_frames import error_label
 
 Buttons = QDialogButtonBox.StandardButton
 SAVE_CANCEL = Buttons.Save | Buttons.Cancel
+
+
+HINT_MARGIN = 16
+"""Room around a field's placeholder text (the frame and the text margins)."""
+
+
+def fit_hint(field: QLineEdit) -> None:
+    """Make ``field`` at least wide enough to show its placeholder whole; call it again
+    after changing the placeholder (a cut hint, "your own node i…", says half of it)."""
+    hint = field.placeholderText()
+    field.setMinimumWidth(field.fontMetrics().horizontalAdvance(hint) + HINT_MARGIN if hint else 0)
+
+
+def enter_presses(button: QPushButton, box: QDialogButtonBox) -> None:
+    """Make ``button`` the one Enter presses in ``box``'s dialog, and no other button.
+
+    Call it once ``box`` is in the dialog: a button made default before it has a
+    dialog is forgotten, and on showing, the dialog made its first auto-default
+    button the default, Cancel, so Enter in a field closed the dialog and lost
+    what was typed. While ``button`` is disabled, Enter does nothing.
+    """
+    for other in box.buttons():
+        if isinstance(other, QPushButton):
+            other.setAutoDefault(other is button)
+    button.setDefault(True)
 
 
 class FormDialog(QDialog):
@@ -40,6 +74,8 @@ class FormDialog(QDialog):
         for label, field in fields:
             if isinstance(field, QWidget):
                 field.setAccessibleName(label)
+            if isinstance(field, QLineEdit):
+                fit_hint(field)
             self.form.addRow(label, field)
 
     def finish(self, on_accept: Callable[[], object], *, buttons=SAVE_CANCEL,

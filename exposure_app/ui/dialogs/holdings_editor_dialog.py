@@ -38,8 +38,9 @@ from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.manual_holdings import ManualHoldingError, remove_holding, set_holding
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.dialogs.form_dialog import Buttons, FormDialog
-from exposure_app.ui.formatting import format_amount, format_money, utc_datetime
+from exposure_app.ui.formatting import DATE_TIME_EDIT_FORMAT, format_amount, format_money, utc_datetime
 from exposure_app.ui.models import RIGHT
+from exposure_app.ui.widgets.card_frames import muted
 
 
 class HoldingsEditorDialog(FormDialog):
@@ -60,6 +61,10 @@ class HoldingsEditorDialog(FormDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._on_selected)
         self.body.addWidget(self.table, 1)
+        self.empty_note = muted("Nothing recorded for this account yet: enter an asset and its "
+                                "amount below, then Set holding.")
+        self.empty_note.setAccessibleName("No holdings")
+        self.body.addWidget(self.empty_note)
         self.asset = QLineEdit()
         self.asset.setPlaceholderText("BTC")
         self.amount = QLineEdit()
@@ -69,7 +74,7 @@ class HoldingsEditorDialog(FormDialog):
         self.value = QLineEdit()
         self.value.setPlaceholderText(f"optional total, in {currency} (instead of a price)")
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when.setDisplayFormat(DATE_TIME_EDIT_FORMAT)
         self.when.setCalendarPopup(True)
         self.when.setMaximumDateTime(QDateTime.currentDateTime().addSecs(60))
         self.when.setToolTip("When the account held this amount (now, or an earlier date)")
@@ -92,6 +97,7 @@ class HoldingsEditorDialog(FormDialog):
         holdings = snapshot.holdings if snapshot else ()
         self._holdings = list(holdings)
         self.table.setRowCount(len(holdings))
+        self.empty_note.setVisible(not holdings)
         for i, h in enumerate(holdings):
             cells = [h.asset, format_amount(h.total),
                      format_money(h.price, self.currency, with_currency=False),

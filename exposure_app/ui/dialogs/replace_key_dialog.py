@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QPushButton, QVBoxLayout, QWidget
 
 from exposure_app.domain.models import Account
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
+from exposure_app.ui.dialogs.form_dialog import enter_presses
 from exposure_app.ui.dialogs.key_check_dialog import KeyCheckDialog
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
 from exposure_app.ui.widgets.credential_fields import CredentialFields
@@ -48,10 +49,12 @@ class ReplaceKeyDialog(KeyCheckDialog):
         self.setWindowTitle(f"Replace the API key of {account.name}")
         self.resize(520, 300)
         layout = QVBoxLayout(self)
-        layout.addWidget(muted(
-            f"{account.exchange_id}: enter the new key. It is tested with this account's "
+        note = muted(
+            f"{account.name}: enter the new key. It is tested with this account's "
             "connection options, then replaces the old key in your system keyring. The "
-            "account's history stays. Use a read-only key."))
+            "account's history stays. Use a read-only key.")
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(note)
         self.form = QFormLayout()
         layout.addLayout(self.form)
         self.fields = CredentialFields(self.form)
@@ -60,12 +63,12 @@ class ReplaceKeyDialog(KeyCheckDialog):
         layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = QPushButton("Test and replace")
-        self.save_button.setDefault(True)
         self.save_button.setEnabled(False)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(self.save)
         layout.addWidget(buttons)
+        enter_presses(self.save_button, buttons)
         self.run(BackgroundCall(lambda: _credential_names(account.exchange_id or ""),
                                 "load-credential-names", self),
                  self._on_names_loaded, lambda exc: self._show_error(str(exc)))

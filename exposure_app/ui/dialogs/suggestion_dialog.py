@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, Q
 from exposure_app.risk.events import CATEGORIES
 from exposure_app.risk.news.suggestion import Suggestion
 from exposure_app.ui.dialogs.form_dialog import Buttons, FormDialog
+from exposure_app.ui.formatting import DATE_EDIT_FORMAT
 
 _URL = re.compile(r"^\s*https?://\S+\s*$", re.I)
 
@@ -30,7 +31,7 @@ class SuggestionDialog(FormDialog):
         self.day = QDateEdit(QDate(suggestion.date.year, suggestion.date.month,
                                    suggestion.date.day))
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setDisplayFormat(DATE_EDIT_FORMAT)
         self.counterparty = QComboBox()
         for cp_id, name in sorted(names.items(), key=lambda kv: kv[1].casefold()):
             self.counterparty.addItem(name, cp_id)

@@ -30,7 +30,7 @@ from exposure_app.domain.watch_only import SecretMaterialError, secret_kind
 from exposure_app.services.watch_accounts import PRIVACY_NOTE, WatchInputError, add_watch_account
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import paused_gc
-from exposure_app.ui.dialogs.form_dialog import FormDialog
+from exposure_app.ui.dialogs.form_dialog import FormDialog, fit_hint
 from exposure_app.ui.widgets.card_frames import muted
 
 
@@ -58,10 +58,12 @@ class WatchAddressDialog(FormDialog):
         super().__init__("Add watch-only address", parent)
         self.store = store
         self.account: Account | None = None
-        self.body.addWidget(QLabel(
+        intro = QLabel(
             "Watch a wallet you control by its address or its account's extended public key "
             "(xpub, ypub or zpub). Exposure only reads balances; it never needs a private key "
-            "or recovery words, and refuses them."))
+            "or recovery words, and refuses them.")
+        intro.setWordWrap(True)   # on one line it made the dialog wider than a 1024 px screen
+        self.body.addWidget(intro)
         self.name_edit = QLineEdit(self)
         self.name_edit.setPlaceholderText("e.g. Hardware wallet BTC")
         self.chain_combo = QComboBox(self)
@@ -100,6 +102,7 @@ class WatchAddressDialog(FormDialog):
             self.script_combo.setCurrentIndex(0)
         kind = "Esplora API" if spec.family.value == "bitcoin" else "JSON-RPC"
         self.url_edit.setPlaceholderText(f"{spec.default_api_url}  ({kind}; your own node is best)")
+        fit_hint(self.url_edit)
 
     def _target_changed(self, text: str) -> None:
         if secret_kind(text) is not None:

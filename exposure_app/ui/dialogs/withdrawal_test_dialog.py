@@ -19,7 +19,7 @@ from exposure_app.services.reminders import ReminderError, record_test
 from exposure_app.storage.checklist import TEST_RESULTS, WithdrawalTest
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.dialogs.form_dialog import FormDialog
-from exposure_app.ui.formatting import utc_datetime
+from exposure_app.ui.formatting import DATE_TIME_EDIT_FORMAT, utc_datetime
 
 RESULT_LABELS = {
     "worked": "Worked: it arrived as expected",
@@ -51,6 +51,7 @@ class WithdrawalTestDialog(FormDialog):
         for result in TEST_RESULTS:
             self.outcome.addItem(RESULT_LABELS[result], result)
         self.when = QDateTimeEdit(QDateTime.currentDateTimeUtc().toLocalTime())
+        self.when.setDisplayFormat(DATE_TIME_EDIT_FORMAT)
         self.when.setCalendarPopup(True)
         self.asset = QLineEdit()
         self.asset.setPlaceholderText("e.g. USDT (optional)")

@@ -9,6 +9,7 @@ from datetime import date
 
 from PySide6.QtGui import QBrush, QColor
 
+from exposure_app.risk.categories import WORDS
 from exposure_app.risk.events import RiskEvent
 from exposure_app.ui.formatting import format_compact_money
 from exposure_app.ui.models.table_model import (
@@ -19,11 +20,9 @@ from exposure_app.ui.models.table_model import (
     number_column,
 )
 
-CATEGORY_LABELS = {
-    "insolvency": "Insolvency", "withdrawal_halt": "Withdrawal halt", "hack": "Hack",
-    "outflow_surge": "Outflow surge", "reserve_concern": "Reserve concern",
-    "regulatory": "Regulatory", "depeg": "Depeg",
-}
+CATEGORY_LABELS = {c.value: words[:1].upper() + words[1:] for c, words in WORDS.items()}
+"""Each category as the tables and filters name it: the words the warnings use, from the
+one category table (a hand list here lacked six, shown as "key_person")."""
 ORIGIN_LABELS = {"shipped": "History", "user": "Yours", "feed": "Feed", "derived": "Signal"}
 
 
@@ -37,7 +36,8 @@ class EventsModel(RowTableModel):
         MAGNITUDE = number_column("Magnitude", lambda e: e.magnitude_usd,
                                   lambda v: format_compact_money(v, "USD") if v is not None else "")
         ORIGIN = Column("Origin", lambda e: ORIGIN_LABELS.get(e.origin.value, e.origin.value))
-        SOURCES = Column("Sources", lambda e: str(len(e.sources)), sort=lambda e: len(e.sources))
+        SOURCES = Column("Sources", lambda e: str(len(e.sources)), sort=lambda e: len(e.sources),
+                         numeric=True)
 
     def __init__(self, names: dict[str, str] | None = None, parent=None) -> None:
         super().__init__(parent)

@@ -95,6 +95,8 @@ class HoldingsModel(RowTableModel):
                        sort=lambda r: number_key(r.value), numeric=True)
         SHARE = number_column("Share", lambda r: r.share, lambda v: format_share(v, places=2))
 
+    #: the text columns that end in "…" when narrow; their tooltip is the full text
+    ELIDED = (Columns.ACCOUNT, Columns.COUNTERPARTY, Columns.WALLET)
     #: the columns whose header names the base currency
     IN_CURRENCY = (Columns.PRICE, Columns.VALUE)
     currency = ""
@@ -119,8 +121,8 @@ class HoldingsModel(RowTableModel):
         return None
 
     def tooltip(self, r: HoldingRow, c):
-        if c == self.Columns.ACCOUNT:
-            return r.account     # the full name of an elided one
+        if c in self.ELIDED:
+            return self.display(r, c) or None     # the full text of an elided one
         if r.value is None:
             return "No price was found for this asset: it is not in the totals."
         if r.stale:

@@ -65,8 +65,14 @@ class AccountsPage(QWidget):
         self.remove_action = icon_action("remove", "Remove…", self.remove_selected, self)
         self.selection_actions = (self.holdings_action, self.sync_action, self.connection_action,
                                   self.key_action, self.rename_action, self.remove_action)
-        self.sync_action.setIconText("Sync")        # short on the button: fits 1024 px
-        self.sync_action.setToolTip("Sync this account")
+        # short on the buttons, so the bar fits 1024 px unclipped ("Add wa…ddress");
+        # the tooltip and the menus keep the whole name
+        for action, short in ((self.sync_action, "Sync"),
+                              (self.add_address_action, "Add address"),
+                              (self.add_wallet_action, "Add wallet"),
+                              (self.import_action, "Import")):
+            action.setToolTip(action.text().rstrip("…"))
+            action.setIconText(short)
         bar = QHBoxLayout()
         for action in (self.add_exchange_action, self.add_address_action, self.add_wallet_action,
                        self.import_action):

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -50,6 +50,7 @@ from exposure_app.services.checklist_service import (
 )
 from exposure_app.services.reports import ReportError, ReportOptions, write_report
 from exposure_app.ui.models.checklist_model import ChecklistModel, Col, format_money
+from exposure_app.ui.widgets.action_button import menu_button
 from exposure_app.ui.widgets.file_prompts import path_to_write
 from exposure_app.ui.widgets.tick_boxes import TickBoxDelegate
 from exposure_app.ui.widgets.withdrawal_test_reminders import WithdrawalTestReminders
@@ -91,14 +92,21 @@ class ChecklistPage(QWidget):
         self.make_button = QPushButton("Make plan")
         self.make_button.setAccessibleName("Make plan")
         self.make_button.clicked.connect(lambda: self.open_for(self.scope.currentData()))
-        self.csv_button = QPushButton("Export CSV…")
-        self.csv_button.clicked.connect(lambda: self.export_csv())
-        self.md_button = QPushButton("Export Markdown…")
-        self.md_button.clicked.connect(lambda: self.export_markdown())
-        self.print_button = QPushButton("Print…")
-        self.print_button.clicked.connect(self.print_plan)
-        self.pdf_button = QPushButton("Save as PDF…")
-        self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        # the plan's four outputs share one menu: as four buttons beside the plan's own
+        # they pushed "Send to watched address…" into a clipped stub at 1024 px
+        self.csv_action = QAction("Export CSV…", self)
+        self.csv_action.triggered.connect(lambda: self.export_csv())
+        self.md_action = QAction("Export Markdown…", self)
+        self.md_action.triggered.connect(lambda: self.export_markdown())
+        self.print_action = QAction("Print…", self)
+        self.print_action.triggered.connect(lambda: self.print_plan())
+        self.pdf_action = QAction("Save as PDF…", self)
+        self.pdf_action.triggered.connect(lambda: self.save_pdf())
+        self.output_button = menu_button(
+            "Save or print", (self.csv_action, self.md_action, self.print_action,
+                              self.pdf_action), self)
+        self.output_button.setToolTip("Export the plan as CSV or Markdown, print it or save "
+                                      "it as PDF")
         self.destination_button = QPushButton("Send to watched address…")
         self.destination_button.setToolTip("Choose the watch-only address this withdrawal goes "
                                            "to; a sync ticks it when the coins arrive")
@@ -108,8 +116,7 @@ class ChecklistPage(QWidget):
         bar.addWidget(self.make_button)
         bar.addWidget(self.destination_button)
         bar.addStretch(1)
-        for button in (self.csv_button, self.md_button, self.print_button, self.pdf_button):
-            bar.addWidget(button)
+        bar.addWidget(self.output_button)
         layout.addLayout(bar)
 
         self.summary = QLabel("Choose a custodian (or all) and make a plan.")
@@ -128,6 +135,7 @@ class ChecklistPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        self.table.resizeColumnsToContents()   # before a plan: each column as wide as its header
         layout.addWidget(self.table, 1)
 
         self.reminders = WithdrawalTestReminders(state, self)
@@ -249,8 +257,8 @@ class ChecklistPage(QWidget):
         return dialog
 
     def _set_export_enabled(self, enabled: bool) -> None:
-        for button in (self.csv_button, self.md_button, self.print_button, self.pdf_button):
-            button.setEnabled(enabled)
+        for action in (self.csv_action, self.md_action, self.print_action, self.pdf_action):
+            action.setEnabled(enabled)
 
     # -- reminders -------------------------------------------------------------------
 

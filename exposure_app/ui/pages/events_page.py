@@ -31,13 +31,14 @@ from PySide6.QtWidgets import (
 from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.events import CATEGORIES, Origin, RiskEvent
 from exposure_app.ui.background import BackgroundCall
-from exposure_app.ui.formatting import format_share
+from exposure_app.ui.formatting import DATE_EDIT_FORMAT, format_share
 from exposure_app.ui.models.events_model import CATEGORY_LABELS, EventsFilter, EventsModel
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_button, icon_action, menu_button
-from exposure_app.ui.widgets.card_frames import Card, muted
+from exposure_app.ui.widgets.card_frames import Card, RichLabel, muted
 from exposure_app.ui.widgets.export_button import export_button
 from exposure_app.ui.widgets.file_prompts import path_to_read, path_to_write
+from exposure_app.ui.widgets.find_shortcut import find_shortcut
 from exposure_app.ui.widgets.table_columns import data_table
 from exposure_app.ui.widgets.table_splitter import TableSplitter, scrolled
 
@@ -92,12 +93,13 @@ class EventsPage(QWidget):
             self.category.addItem(CATEGORY_LABELS.get(category, category), category)
         self.since = QDateEdit(EARLIEST)
         self.since.setCalendarPopup(True)
-        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.since.setDisplayFormat(DATE_EDIT_FORMAT)
         self.since.setAccessibleName("Events since")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search titles and summaries…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search events")
+        self.find_action = find_shortcut(self, self.search)
         bar.addWidget(self.counterparty)
         bar.addWidget(self.category)
         bar.addWidget(QLabel("since"))
@@ -140,9 +142,7 @@ class EventsPage(QWidget):
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
         lower_layout.setContentsMargins(0, 8, 0, 0)
-        self.details = QLabel("Select an event to see its summary and sources.")
-        self.details.setWordWrap(True)
-        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details = RichLabel("Select an event to see its summary and sources.")
         self.details.setOpenExternalLinks(True)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.details.setAccessibleName("Event details")
@@ -163,8 +163,13 @@ class EventsPage(QWidget):
         self.suggestions.changed.connect(self._after_change)
         self.suggestions.message.connect(self.message)
         self.suggestions.install_on(self)
-        # the table first: at 1024x640 the details and the suggestions took all but four rows
-        self.splitter = TableSplitter(self.view, lower, scrolled(self.suggestions))
+        # the table first: at 1024x640 the details and the suggestions took all but four rows;
+        # the details scroll, so a long summary is never cut off where the pane ends (and keep
+        # room for the event's title, its date and two lines of its summary)
+        details_pane = scrolled(lower)
+        details_pane.setMinimumHeight(lower.minimumSizeHint().height()
+                                      + 3 * self.details.fontMetrics().lineSpacing())
+        self.splitter = TableSplitter(self.view, details_pane, scrolled(self.suggestions))
         layout.addWidget(self.splitter, 1)
         self.count = muted()
         layout.addWidget(self.count)

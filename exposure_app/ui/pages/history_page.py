@@ -29,6 +29,7 @@ from exposure_app.domain.timeutil import utc_now
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.history import HistoryPoint, daily_history, first_snapshot_day
 from exposure_app.ui.charts.history_chart import HistoryChart, thinning_step
+from exposure_app.ui.formatting import DATE_EDIT_FORMAT
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.card_frames import muted
 from exposure_app.ui.widgets.export_button import export_button
@@ -57,7 +58,7 @@ class HistoryPage(QWidget):
         bar.addWidget(QLabel("Show the whole window as of"))
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setDisplayFormat(DATE_EDIT_FORMAT)
         self.date_edit.setAccessibleName("As-of date")
         self.date_edit.setToolTip("Overview, holdings and warnings show this day, without "
                                   "anything learned later")

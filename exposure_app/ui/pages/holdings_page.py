@@ -27,7 +27,8 @@ from exposure_app.ui.models.holdings_model import HoldingsFilter, HoldingsModel,
 from exposure_app.ui.models.table_model import RowFilter
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.export_button import export_button
-from exposure_app.ui.widgets.table_columns import Selection, data_table, fit_columns
+from exposure_app.ui.widgets.find_shortcut import find_shortcut
+from exposure_app.ui.widgets.table_columns import Selection, WidthKeeper, data_table, fit_columns
 
 ALL = "All"
 
@@ -52,15 +53,21 @@ class HoldingsPage(QWidget):
         self.each_button.setChecked(True)
         self.per_asset_button.setToolTip("How much of each asset you hold in all, and where")
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter by asset, account, wallet or custodian…")
+        # short enough to be read whole at 1024 px beside the two filters
+        self.search.setPlaceholderText("Filter holdings…")
+        self.search.setToolTip("Filter by asset, account, wallet or custodian")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Filter holdings")
+        self.find_action = find_shortcut(self, self.search)
         self.account_box = QComboBox()
         self.account_box.setAccessibleName("Account filter")
         self.counterparty_box = QComboBox()
         self.counterparty_box.setAccessibleName("Custodian filter")
-        self.account_box.setMinimumContentsLength(14)
-        self.counterparty_box.setMinimumContentsLength(14)
+        # sized by a fixed number of characters, not by the longest account name (which
+        # squeezed the filter field to nothing); the open list shows names whole
+        for box in (self.account_box, self.counterparty_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(12)
         bar.addWidget(self.search, 1)
         bar.addWidget(QLabel("Account"))
         bar.addWidget(self.account_box)
@@ -79,6 +86,8 @@ class HoldingsPage(QWidget):
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
+        # at 1024 px Value and Share stay in view: padding and names give way first
+        self.widths = WidthKeeper(self.view, shrinkable=HoldingsModel.ELIDED, trim=True)
         self.assets_model = AssetTotalsModel(self)
         self.assets_proxy = RowFilter(self)
         self.assets_proxy.setSourceModel(self.assets_model)
@@ -125,8 +134,8 @@ class HoldingsPage(QWidget):
             self._refill(self.account_box, sorted({r.account for r in self.model.rows}))
             self._refill(self.counterparty_box, sorted({r.counterparty for r in self.model.rows}))
         if changed and not self._sized and self.model.rowCount():
-            columns = HoldingsModel.Columns
-            fit_columns(self.view, elided=(columns.ACCOUNT, columns.COUNTERPARTY))
+            fit_columns(self.view, elided=HoldingsModel.ELIDED)
+            self.widths.fitted()
             self._sized = True
         self._update_summary()
 
@@ -136,6 +145,7 @@ class HoldingsPage(QWidget):
         box.blockSignals(True)
         box.clear()
         box.addItems([ALL, *items])
+        box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
         index = box.findText(current)
         box.setCurrentIndex(index if index >= 0 else 0)
         box.blockSignals(False)

@@ -39,9 +39,15 @@ from exposure_app.ui.level_colours import (
 )
 from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_rows
 from exposure_app.ui.view_state import ViewData
-from exposure_app.ui.widgets.card_frames import Card, StatCard, muted
+from exposure_app.ui.widgets.card_frames import Card, RichLabel, StatCard, muted
 from exposure_app.ui.widgets.export_button import export_button
-from exposure_app.ui.widgets.table_columns import Selection, data_table, fit_columns
+from exposure_app.ui.widgets.table_columns import (
+    OneLine,
+    Selection,
+    WidthKeeper,
+    data_table,
+    fit_columns,
+)
 from exposure_app.ui.widgets.warning_card import WarningCard
 
 MAX_CARDS = 8
@@ -114,7 +120,18 @@ class OverviewPage(QScrollArea):
         self.fresh_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.fresh_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fresh_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.fresh_view.horizontalHeader().setStretchLastSection(True)
+        self.fresh_view.horizontalHeader().setStretchLastSection(False)   # Detail stretches
+        # no scroll bar here (the page scrolls): at 1024 px the names give way and the
+        # other cells wrap instead, or "Last good data" was cut off with no way to read it
+        self.fresh_view.setWordWrap(True)
+        columns = FreshnessModel.Columns
+        self._one_line = OneLine(self.fresh_view)
+        for column in (columns.ACCOUNT, columns.DETAIL):
+            self.fresh_view.setItemDelegateForColumn(column, self._one_line)
+        self.fresh_fit = WidthKeeper(self.fresh_view, shrinkable=(columns.ACCOUNT,),
+                                     stretch=columns.DETAIL, trim=True,
+                                     wrapped=(columns.KIND, columns.STATE, columns.LAST_GOOD))
+        self.fresh_fit.refitted.connect(self._fit_fresh_height)
         self.fresh_card.body.addWidget(self.fresh_view)
         left.addWidget(self.fresh_card)
         left.addStretch(1)
@@ -139,9 +156,7 @@ class OverviewPage(QScrollArea):
         _add_header_button(self.warnings_card, self.warnings_export_button)
 
         self.reminders_card = Card("Withdrawal tests due")
-        self.reminders_text = QLabel()
-        self.reminders_text.setWordWrap(True)
-        self.reminders_text.setTextFormat(Qt.TextFormat.RichText)
+        self.reminders_text = RichLabel()
         self.reminders_text.setAccessibleName("Withdrawal tests due")
         self.record_test_button = QPushButton("Record a test withdrawal…")
         self.record_test_button.setAccessibleName("Record a test withdrawal")
@@ -288,13 +303,18 @@ class OverviewPage(QScrollArea):
         self._fitted = names
         fit_columns(self.fresh_view, elided=(FreshnessModel.Columns.ACCOUNT,),
                     stretch=FreshnessModel.Columns.DETAIL)
-        # every row shown: the page scrolls, so the table must not scroll inside it
+        self.fresh_fit.fitted()
+        self._fit_fresh_height()
+        self.fresh_card.setVisible(bool(rows))
+
+    def _fit_fresh_height(self) -> None:
+        """Every row shown: the page scrolls, so the table must not scroll inside it."""
         self.fresh_view.resizeRowsToContents()
+        rows = self.fresh_model.rowCount()
         height = (self.fresh_view.horizontalHeader().sizeHint().height()
                   + 2 * self.fresh_view.frameWidth() + 2)
         height += sum(self.fresh_view.rowHeight(r) for r in range(rows)) or 28
         self.fresh_view.setFixedHeight(height)
-        self.fresh_card.setVisible(bool(rows))
 
     def _show_warnings(self, data: ViewData) -> None:
         while self.warnings_box.count() > 1:   # the last item is the stretch

@@ -159,7 +159,9 @@ class SettingsPage(QScrollArea):
     def _editor(setting: Setting) -> QWidget:
         if setting.choices is not None:
             box = QComboBox()
-            box.addItems([str(c) for c in setting.choices])
+            for choice in setting.choices:   # "Dark", "Medium" as words; "USD" as it is
+                text = str(choice)
+                box.addItem(text[:1].upper() + text[1:], text)
             return box
         if setting.kind is bool:
             return QCheckBox(setting.help)
@@ -189,7 +191,7 @@ class SettingsPage(QScrollArea):
                 continue
             value = setting.__get__(settings, Settings)
             if isinstance(editor, QComboBox):
-                editor.setCurrentText(str(value))
+                editor.setCurrentIndex(editor.findData(str(value)))
             elif isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
             elif isinstance(editor, QDoubleSpinBox):
@@ -209,7 +211,7 @@ class SettingsPage(QScrollArea):
     def _raw(self, setting: Setting) -> object:
         editor = self.editors[setting.key]
         if isinstance(editor, QComboBox):
-            return editor.currentText()
+            return editor.currentData()
         if isinstance(editor, QCheckBox):
             return editor.isChecked()
         if isinstance(editor, QDoubleSpinBox):

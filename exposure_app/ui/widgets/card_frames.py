@@ -5,8 +5,12 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
 
 
 def heading(text: str, *, level: int = 2) -> QLabel:
@@ -40,6 +44,32 @@ def muted(text: str = "") -> QLabel:
     return label
 
 
+class RichLabel(QLabel):
+    """A rich-text label whose ``palette(…)`` colours follow a light/dark switch.
+
+    Qt resolves a ``palette(placeholder-text)`` inside rich text once, when it
+    parses the text, and ``setText`` with the same text does not parse it again:
+    a muted line drawn for the light theme stayed dark grey on the dark one
+    (hard to read). On a palette change this label parses its text again.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt  # not at import, as StatCard (the first frame)
+
+        super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+
+    def changeEvent(self, event: QEvent) -> None:
+        from PySide6.QtCore import QEvent
+
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and "palette(" in self.text():
+            text = self.text()
+            self.setText("")
+            self.setText(text)
+
+
 class Card(QFrame):
     """A framed panel with a title; add content to :attr:`body`."""
 
@@ -66,6 +96,8 @@ class StatCard(Card):
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
         self.value.setFont(font)
+        from PySide6.QtCore import Qt  # not at import: the window's first frame needs muted()
+
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.value.setAccessibleName(title)
         self.detail = muted()

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from exposure_app.risk.news.suggestion import Suggestion
 from exposure_app.ui.background import BackgroundCall
+from exposure_app.ui.formatting import DATE_EDIT_FORMAT
 from exposure_app.ui.view_state import ViewState
 from exposure_app.ui.widgets.action_button import action_button
 from exposure_app.ui.widgets.card_frames import Card, muted
@@ -105,7 +106,7 @@ class SuggestionsPanel(Card):
         self.url.returnPressed.connect(self.read_url)
         self.published = QDateEdit(QDate.currentDate())
         self.published.setCalendarPopup(True)
-        self.published.setDisplayFormat("yyyy-MM-dd")
+        self.published.setDisplayFormat(DATE_EDIT_FORMAT)
         self.published.setToolTip("Publication date, used when the article does not give one")
         self.read_button = action_button("import", "Read", self.read_url)
         self.open_button = action_button("import", "Open article…", self.open_file)

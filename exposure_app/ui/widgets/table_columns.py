@@ -10,21 +10,32 @@ sized to its data alone clips its header ("Key permissio"). :func:`fit_columns`
 sizes every column to its content *and* its header, caps the text columns
 listed in ``elided`` (their cells end in "…"; the models give the full text
 as the tooltip) and leaves the caller's stretch column to take what is left.
-:class:`WidthKeeper` goes one step further for a table that must never scroll
-sideways (the Accounts page at 1024 px): whenever the view is resized it gives
-the columns their fitted widths if they fit, and otherwise narrows the columns
-it may elide, the widest first, until the right-hand column keeps
-:data:`MIN_STRETCH` pixels.
+:class:`WidthKeeper` goes one step further for a table that must not scroll
+sideways (the Accounts page at 1024 px; the Holdings table, whose Value and
+Share went past a horizontal scroll bar; the overview's accounts, which has
+none): whenever the view is resized it gives the columns their fitted widths
+if they fit, and otherwise, in turn, takes back the padding beyond each
+column's header and content (when asked to), narrows the columns it may
+elide, the widest first, down to :data:`MIN_ELIDED`, then lets the columns
+that may wrap shrink to their headers; a stretched right-hand column keeps
+:data:`MIN_STRETCH` pixels. The widths come back when the view widens.
 
 Threading: GUI thread only.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 Selection = QAbstractItemView.SelectionMode
 
@@ -100,45 +111,110 @@ def shared_width(wanted: list[int], budget: int, floor: int) -> int:
     return max(ordered[-1], floor)
 
 
+class OneLine(QStyledItemDelegate):
+    """Cells on one line, ending in "…", in a table whose other columns wrap."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:
+        super().initStyleOption(option, index)
+        option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+
+
 class WidthKeeper(QObject):
     """Keeps ``view``'s columns within its width (see the module docstring).
 
     Call :meth:`fitted` after :func:`fit_columns` (the widths it chose are the most a
     column gets); the keeper then follows every resize of the view. ``shrinkable``
-    columns must elide, with their full text as the tooltip. Threading: GUI thread only.
+    columns must elide, with their full text as the tooltip; ``wrapped`` ones are in a
+    view that wraps its text, and :attr:`refitted` tells the owner when widths changed
+    (its rows may need their heights again). With ``trim``, every other column first
+    gives back the padding beyond its header and content. A column the user resizes
+    (or a restored header) takes that width as its most. Threading: GUI thread only.
     """
 
-    def __init__(self, view: QTableView, *, shrinkable: Iterable[int], stretch: int) -> None:
+    refitted = Signal()
+
+    def __init__(self, view: QTableView, *, shrinkable: Iterable[int], stretch: int | None = None,
+                 wrapped: Iterable[int] = (), trim: bool = False) -> None:
         super().__init__(view)
         self.view = view
         self.shrinkable = tuple(shrinkable)
         self.stretch = stretch
-        self.natural: dict[int, int] = {}
+        self.wrapped = tuple(wrapped)
+        self.trim = trim
+        self.natural: dict[int, int] = {}    # every sized column -> its most
+        self.least: dict[int, int] = {}      # padding trimmed: what a column keeps (trim)
+        self.headers: dict[int, int] = {}    # wrapped columns -> their header's width
+        self._applying = False
         # a narrowed column's header ends in "…" too (headers do not elide by default)
         view.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         view.viewport().installEventFilter(self)
+        view.horizontalHeader().sectionResized.connect(self._resized_by_hand)
 
     def fitted(self) -> None:
         header = self.view.horizontalHeader()
-        self.natural = {c: header.sectionSize(c) for c in self.shrinkable}
+        model = self.view.model()
+        self.natural, self.least, self.headers = {}, {}, {}
+        for column in range(model.columnCount() if model else 0):
+            if column == self.stretch or header.isSectionHidden(column):
+                continue
+            width = header.sectionSize(column)
+            self.natural[column] = width
+            if self.trim and column not in self.shrinkable:
+                self.least[column] = min(width, max(header.sectionSizeHint(column),
+                                                    self.view.sizeHintForColumn(column) + 4))
+            if column in self.wrapped:
+                self.headers[column] = min(width, header.sectionSizeHint(column))
         self.apply()
+
+    def _resized_by_hand(self, column: int, _old: int, new: int) -> None:
+        if not self._applying and column in self.natural:
+            self.natural[column] = new
+            for least in (self.least, self.headers):
+                if column in least:
+                    least[column] = min(least[column], new)
+
+    def widths(self, available: int) -> dict[int, int]:
+        """Each sized column's width when the view shows ``available`` pixels."""
+        widths = dict(self.natural)
+        reserve = MIN_STRETCH if self.stretch is not None else 0
+        _give_way(widths, self.least, sum(widths.values()) + reserve - available)
+        names = {c: widths[c] for c in self.shrinkable if c in widths}
+        if names:
+            budget = available - reserve - sum(w for c, w in widths.items() if c not in names)
+            cap = shared_width(list(names.values()), budget, MIN_ELIDED)
+            widths.update({c: min(w, cap) for c, w in names.items()})
+        _give_way(widths, self.headers, sum(widths.values()) + reserve - available)
+        return widths
 
     def apply(self) -> None:
         if not self.natural:
             return
         header = self.view.horizontalHeader()
-        model = self.view.model()
-        others = [c for c in range(model.columnCount() if model else 0)
-                  if c != self.stretch and c not in self.natural
-                  and not header.isSectionHidden(c)]
-        fixed = sum(header.sectionSize(c) for c in others)
-        budget = self.view.viewport().width() - fixed - MIN_STRETCH
-        cap = shared_width(list(self.natural.values()), budget, MIN_ELIDED)
-        for column, width in self.natural.items():
-            if header.sectionSize(column) != min(width, cap):
-                header.resizeSection(column, min(width, cap))
+        changed = False
+        self._applying = True
+        try:
+            for column, width in self.widths(self.view.viewport().width()).items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+                    changed = True
+        finally:
+            self._applying = False
+        if changed:
+            self.refitted.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self.apply()
         return False
+
+
+def _give_way(widths: dict[int, int], least: dict[int, int], excess: int) -> None:
+    """Take ``excess`` pixels from the columns of ``least``, in proportion to what each
+    has above its least width (never below it)."""
+    spare = {c: widths[c] - w for c, w in least.items() if widths[c] > w}
+    total = sum(spare.values())
+    if excess <= 0 or total <= 0:
+        return
+    share = min(1.0, excess / total)
+    for column, room in spare.items():
+        widths[column] -= min(room, math.ceil(room * share))

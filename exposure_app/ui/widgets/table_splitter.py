@@ -23,13 +23,21 @@ TABLE_SHARE = 0.65
 
 
 def table_first_sizes(total: int, below: Sequence[int], share: float = TABLE_SHARE,
-                      minimum: int = 0) -> list[int]:
+                      minimum: int | Sequence[int] = 0) -> list[int]:
     """Heights for a table and the panes ``below`` it (their preferred heights) in ``total``:
     the panes get what they prefer unless that leaves the table under ``share`` of ``total``,
-    then they shrink in proportion, none under ``minimum`` (a pane's scroll area)."""
+    then they shrink in proportion, none under ``minimum`` (one for all, or each pane's own).
+    A pane held up by its minimum takes its extra height from the other panes, down to
+    their minimums, before it takes it from the table."""
+    floors: list[int] = [minimum] * len(below) if isinstance(minimum, int) else list(minimum)
     room = min(sum(below), total - int(total * share))
     scale = room / sum(below) if sum(below) else 0.0
-    heights = [max(int(h * scale), minimum) for h in below]
+    heights = [max(int(h * scale), floor) for h, floor in zip(below, floors, strict=True)]
+    over = sum(heights) - room
+    spare = [h - floor for h, floor in zip(heights, floors, strict=True)]
+    if over > 0 and sum(spare) > 0:
+        give = min(1.0, over / sum(spare))
+        heights = [h - int(room_left * give) for h, room_left in zip(heights, spare, strict=True)]
     return [total - sum(heights), *heights]
 
 
@@ -68,6 +76,8 @@ class TableSplitter(QSplitter):
         super().resizeEvent(event)
         if self.default_layout:
             handles = self.handleWidth() * (self.count() - 1)
+            shared = max(pane.minimumSizeHint().height() for pane in self._below)
             self.setSizes(table_first_sizes(
                 self.height() - handles, [pane.sizeHint().height() for pane in self._below],
-                minimum=max(pane.minimumSizeHint().height() for pane in self._below)))
+                minimum=[max(pane.minimumHeight(), pane.minimumSizeHint().height(), shared)
+                         for pane in self._below]))

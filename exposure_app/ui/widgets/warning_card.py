@@ -20,6 +20,7 @@ from exposure_app.ui import warning_view
 from exposure_app.ui.formatting import format_money, format_share
 from exposure_app.ui.icons import action_icon, level_icon
 from exposure_app.ui.level_colours import level_colour, level_label, level_name
+from exposure_app.ui.widgets.card_frames import RichLabel
 
 MAX_REASONS = 4
 MAX_EVENTS = 3
@@ -105,10 +106,8 @@ class WarningCard(QFrame):
             lines = "<br>".join(_event_line(e) for e in cited_events)
             if len(events) > len(cited_events):
                 lines += f"<br>… and {len(events) - len(cited_events)} more in Events"
-            cited = QLabel(f"<span style='color:palette(placeholder-text)'>{lines}</span>")
-            cited.setTextFormat(Qt.TextFormat.RichText)
+            cited = RichLabel(f"<span style='color:palette(placeholder-text)'>{lines}</span>")
             cited.setOpenExternalLinks(True)
-            cited.setWordWrap(True)
             cited.setAccessibleName("Cited events")
             outer.addWidget(cited)
         action = warning_view.warning_action(warning)

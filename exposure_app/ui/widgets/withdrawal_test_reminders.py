@@ -59,7 +59,10 @@ class WithdrawalTestReminders(QWidget):
         due_row.addWidget(self.reminder_label, 1)
         due_row.addWidget(self.test_button)
         layout.addLayout(due_row)
-        interval = QHBoxLayout()
+        # the interval row, hidden while no custodian holds anything (an empty list and "off")
+        self.interval_row = QWidget()
+        interval = QHBoxLayout(self.interval_row)
+        interval.setContentsMargins(0, 0, 0, 0)
         self.interval_custodian = QComboBox()
         self.interval_custodian.setAccessibleName("Reminder custodian")
         self.interval_days = QSpinBox()
@@ -79,7 +82,7 @@ class WithdrawalTestReminders(QWidget):
         interval.addWidget(self.interval_apply)
         interval.addWidget(self.interval_default)
         interval.addStretch(1)
-        layout.addLayout(interval)
+        layout.addWidget(self.interval_row)
 
     def show_reminders(self, data: ViewData | None = None) -> None:
         """Reminders as of now; reuses the window's account states when they are live."""
@@ -96,7 +99,12 @@ class WithdrawalTestReminders(QWidget):
         self._show_interval()
         due = [r for r in every if r.is_due]
         self.notify(due)
-        if due:
+        self.interval_row.setVisible(bool(every))
+        self.test_button.setEnabled(bool(every))
+        if not every:
+            self.reminder_label.setText(
+                "No withdrawal test to plan: no custodian holds anything of yours yet.")
+        elif due:
             self.reminder_label.setText("Withdrawal tests due: " + "; ".join(r.message for r in due))
         else:
             upcoming = [r for r in every if r.enabled and not r.withdrawals_blocked]
