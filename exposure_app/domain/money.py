@@ -130,6 +130,12 @@ def to_text(value: Decimal) -> str:
     return text
 
 
+#: Government currencies a profile's values can be shown in; the price refresh
+#: fetches their rates (a change of base currency converts stored figures at them).
+FIAT_CURRENCIES = ("USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD")
+#: Every currency a profile's values can be shown in (setting ``base_currency``).
+BASE_CURRENCIES = (*FIAT_CURRENCIES, "BTC", "ETH", "USDT", "USDC")
+
 #: Decimal places of a value in each base currency ("cents"); others have 2.
 #: JPY has no minor unit in use; BTC and ETH values keep satoshi / gwei-ish detail.
 CURRENCY_PLACES = {"JPY": 0, "BTC": 8, "ETH": 6}

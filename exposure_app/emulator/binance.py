@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from exposure_app.domain.money import to_text
 from exposure_app.emulator.base import (
     EmulatedBalance,
     ExchangeEmulator,
@@ -46,7 +47,6 @@ from exposure_app.emulator.binance_bodies import (
     ms,
     network_entry,
     page,
-    t,
     wallet_overview,
 )
 from exposure_app.emulator.market_tape import day_of_ms, day_start_ms
@@ -229,7 +229,7 @@ class BinanceEmulator(ExchangeEmulator):
         for sid, (base, quote) in self._symbols().items():
             if ids is not None and sid not in ids:
                 continue
-            price = t(self.tickers[f"{base}/{quote}"])
+            price = to_text(self.tickers[f"{base}/{quote}"])
             if not full:
                 rows.append({"symbol": sid, "price": price})
                 continue
@@ -271,8 +271,8 @@ class BinanceEmulator(ExchangeEmulator):
         rows = []
         for day, open_, close in self.market.candles(f"{base}/{quote}", start, limit):
             opened = day_start_ms(day)
-            high, low = t(max(open_, close)), t(min(open_, close))
-            rows.append([opened, t(open_), high, low, t(close), "100", opened + 86_399_999,
+            high, low = to_text(max(open_, close)), to_text(min(open_, close))
+            rows.append([opened, to_text(open_), high, low, to_text(close), "100", opened + 86_399_999,
                          "100", 10, "50", "50", "0"])
         return self._ok(request, rows, weight=2)
 
@@ -297,7 +297,7 @@ class BinanceEmulator(ExchangeEmulator):
             "requireSelfTradePrevention": False, "preventSor": False,
             "updateTime": self.server_time_ms(), "accountType": "SPOT",
             "balances": [
-                {"asset": b.asset, "free": t(b.free), "locked": t(b.locked)} for b in rows
+                {"asset": b.asset, "free": to_text(b.free), "locked": to_text(b.locked)} for b in rows
             ],
             "permissions": ["SPOT"], "uid": 354937868,
         }
@@ -306,7 +306,7 @@ class BinanceEmulator(ExchangeEmulator):
     @_signed(1)
     def funding_assets(self, params: dict[str, str]) -> object:
         return [
-            {"asset": b.asset, "free": t(b.free), "locked": t(b.locked), "freeze": "0",
+            {"asset": b.asset, "free": to_text(b.free), "locked": to_text(b.locked), "freeze": "0",
              "withdrawing": "0", "btcValuation": "0"}
             for b in self._wallet_rows("funding")
         ]
@@ -315,8 +315,8 @@ class BinanceEmulator(ExchangeEmulator):
     @_signed(10)
     def margin_account(self, params: dict[str, str]) -> object:
         assets = [
-            {"asset": b.asset, "borrowed": "0", "free": t(b.free), "interest": "0",
-             "locked": t(b.locked), "netAsset": t(b.total)}
+            {"asset": b.asset, "borrowed": "0", "free": to_text(b.free), "interest": "0",
+             "locked": to_text(b.locked), "netAsset": to_text(b.total)}
             for b in self._wallet_rows("margin")
         ]
         return {
@@ -345,11 +345,11 @@ class BinanceEmulator(ExchangeEmulator):
 
     def _futures_assets(self, wallet: str) -> list[dict[str, object]]:
         return [
-            {"asset": b.asset, "walletBalance": t(b.total), "unrealizedProfit": "0",
-             "marginBalance": t(b.total), "maintMargin": "0", "initialMargin": t(b.locked),
-             "positionInitialMargin": t(b.locked), "openOrderInitialMargin": "0",
-             "crossWalletBalance": t(b.total), "crossUnPnl": "0", "availableBalance": t(b.free),
-             "maxWithdrawAmount": t(b.free), "updateTime": self.server_time_ms()}
+            {"asset": b.asset, "walletBalance": to_text(b.total), "unrealizedProfit": "0",
+             "marginBalance": to_text(b.total), "maintMargin": "0", "initialMargin": to_text(b.locked),
+             "positionInitialMargin": to_text(b.locked), "openOrderInitialMargin": "0",
+             "crossWalletBalance": to_text(b.total), "crossUnPnl": "0", "availableBalance": to_text(b.free),
+             "maxWithdrawAmount": to_text(b.free), "updateTime": self.server_time_ms()}
             for b in self._wallet_rows(wallet)
         ]
 
@@ -371,7 +371,7 @@ class BinanceEmulator(ExchangeEmulator):
     @_signed(150)
     def flexible_positions(self, params: dict[str, str]) -> object:
         rows = [
-            {"totalAmount": t(b.total), "tierAnnualPercentageRate": {}, "latestAnnualPercentageRate":
+            {"totalAmount": to_text(b.total), "tierAnnualPercentageRate": {}, "latestAnnualPercentageRate":
              "0.05", "asset": b.asset, "canRedeem": True, "collateralAmount": "0",
              "productId": f"{b.asset}001", "yesterdayRealTimeRewards": "0", "cumulativeBonusRewards":
              "0", "cumulativeRealTimeRewards": "0", "cumulativeTotalRewards": "0",
@@ -385,7 +385,7 @@ class BinanceEmulator(ExchangeEmulator):
         for n, b in enumerate(self.account.wallet(wallet), start=1):
             rows.append({
                 "positionId": n, "parentPositionId": n, "projectId": f"{b.asset}*120",
-                "asset": b.asset, "amount": t(b.free + b.locked), "purchaseTime": "1700000000000",
+                "asset": b.asset, "amount": to_text(b.free + b.locked), "purchaseTime": "1700000000000",
                 "duration": "120", "accrualDays": "4", "rewardAsset": b.asset, "APY": "0.05",
                 "rewardAmt": "0", "nextPay": "0", "nextPayDate": "0", "payPeriod": "1",
                 "rewardsAmt": "0", "redeemDate": str(ms(b.unlock_at) or 0),
@@ -436,7 +436,7 @@ class BinanceEmulator(ExchangeEmulator):
             coins.append({
                 "coin": coin, "depositAllEnable": any(n.get("deposit", True) for n in networks),
                 "withdrawAllEnable": any(n.get("withdraw", True) for n in networks),
-                "name": coin, "free": t(mine.free), "locked": t(mine.locked), "freeze": "0",
+                "name": coin, "free": to_text(mine.free), "locked": to_text(mine.locked), "freeze": "0",
                 "withdrawing": "0", "ipoing": "0", "ipoable": "0", "storage": "0",
                 "isLegalMoney": False, "trading": True,
                 "networkList": [network_entry(coin, i, n) for i, n in enumerate(networks)],

@@ -1,5 +1,5 @@
-"""Body builders for the Binance emulator (amount text, paging, margin assets,
-withdrawal networks), kept apart so the emulator module stays readable."""
+"""Body builders for the Binance emulator (paging, margin assets, withdrawal
+networks), kept apart so the emulator module stays readable."""
 
 from __future__ import annotations
 
@@ -11,14 +11,10 @@ from exposure_app.domain.timeutil import parse_instant
 D = Decimal
 
 
-def t(value: Decimal) -> str:
-    return to_text(value) if value else "0"
-
-
 def margin_asset(asset: str, free: Decimal | int, locked: Decimal | int) -> dict[str, str | bool]:
-    return {"asset": asset, "borrowEnabled": True, "borrowed": "0", "free": t(D(free)),
-            "interest": "0", "locked": t(D(locked)), "netAsset": t(D(free) + D(locked)),
-            "netAssetOfBtc": "0", "repayEnabled": True, "totalAsset": t(D(free) + D(locked))}
+    return {"asset": asset, "borrowEnabled": True, "borrowed": "0", "free": to_text(D(free)),
+            "interest": "0", "locked": to_text(D(locked)), "netAsset": to_text(D(free) + D(locked)),
+            "netAssetOfBtc": "0", "repayEnabled": True, "totalAsset": to_text(D(free) + D(locked))}
 
 
 def page(rows: list, params: dict[str, str]) -> dict[str, object]:
@@ -86,5 +82,5 @@ def wallet_overview(balances, tickers: dict[str, Decimal]) -> list[dict[str, obj
         usdt = D(1) if asset == "USDT" else tickers.get(f"{asset}/USDT", D(0))
         name = WALLET_NAMES.get(b.wallet, b.wallet)
         values[name] = values.get(name, D(0)) + (b.free + b.locked) * usdt / btc_usdt
-    return [{"activate": True, "balance": t(v.quantize(D("1e-8"))), "walletName": n}
+    return [{"activate": True, "balance": to_text(v.quantize(D("1e-8"))), "walletName": n}
             for n, v in values.items()]

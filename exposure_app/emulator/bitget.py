@@ -32,8 +32,9 @@ from typing import ClassVar
 
 from aiohttp import web
 
+from exposure_app.domain.money import to_text
 from exposure_app.emulator.base import ErrorSpec, FaultKind, json_response, totals_by_asset
-from exposure_app.emulator.hmac_common import amount, unlock_ms
+from exposure_app.emulator.hmac_common import unlock_ms
 from exposure_app.emulator.passphrase_auth import PassphraseAuth, PassphraseSignedEmulator
 from exposure_app.emulator.routes import route
 
@@ -171,7 +172,7 @@ class BitgetEmulator(PassphraseSignedEmulator):
         now = str(self.server_time_ms())
         data = []
         for base, quote, price in self.ticker_pairs():
-            last = amount(price)
+            last = to_text(price)
             data.append(
                 {
                     "symbol": f"{base}{quote}", "high24h": last, "open": last, "low24h": last,
@@ -187,7 +188,7 @@ class BitgetEmulator(PassphraseSignedEmulator):
         now = str(self.server_time_ms())
         data = [
             {
-                "coin": row.asset, "available": amount(row.free), "frozen": amount(row.locked),
+                "coin": row.asset, "available": to_text(row.free), "frozen": to_text(row.locked),
                 "locked": "0", "limitAvailable": "0", "uTime": now,
             }
             for row in totals_by_asset(self.account.wallet("spot"))
@@ -201,17 +202,17 @@ class BitgetEmulator(PassphraseSignedEmulator):
         for row in totals_by_asset(self.account.wallet("futures")):
             if product_type(row.asset) != wanted:
                 continue
-            total = amount(row.total)
+            total = to_text(row.total)
             data.append(
                 {
-                    "marginCoin": row.asset, "locked": amount(row.locked),
-                    "available": amount(row.free), "crossedMaxAvailable": amount(row.free),
-                    "isolatedMaxAvailable": amount(row.free), "maxTransferOut": amount(row.free),
+                    "marginCoin": row.asset, "locked": to_text(row.locked),
+                    "available": to_text(row.free), "crossedMaxAvailable": to_text(row.free),
+                    "isolatedMaxAvailable": to_text(row.free), "maxTransferOut": to_text(row.free),
                     "accountEquity": total, "usdtEquity": total, "btcEquity": "0",
                     "crossedRiskRate": "0", "unrealizedPL": "0", "coupon": "0",
-                    "unionTotalMargin": total, "unionAvailable": amount(row.free),
+                    "unionTotalMargin": total, "unionAvailable": to_text(row.free),
                     "unionMm": "0", "assetList": [], "isolatedMargin": "0",
-                    "crossedMargin": amount(row.locked), "crossedUnrealizedPL": "0",
+                    "crossedMargin": to_text(row.locked), "crossedUnrealizedPL": "0",
                     "isolatedUnrealizedPL": "0", "assetMode": "single",
                 }
             )
@@ -222,9 +223,9 @@ class BitgetEmulator(PassphraseSignedEmulator):
         now = str(self.server_time_ms())
         data = [
             {
-                "coin": row.asset, "totalAmount": amount(row.total),
-                "available": amount(row.free), "frozen": amount(row.locked), "borrow": "0",
-                "interest": "0", "net": amount(row.total), "coupon": "0", "cTime": now,
+                "coin": row.asset, "totalAmount": to_text(row.total),
+                "available": to_text(row.free), "frozen": to_text(row.locked), "borrow": "0",
+                "interest": "0", "net": to_text(row.total), "coupon": "0", "cTime": now,
                 "uTime": now,
             }
             for row in totals_by_asset(self.account.wallet("margin"))
@@ -245,7 +246,7 @@ class BitgetEmulator(PassphraseSignedEmulator):
         rows = []
         if period_type == "flexible":
             for n, row in enumerate(totals_by_asset(self.account.wallet("earn_flexible"))):
-                rows.append(self._asset_row(n, row.asset, amount(row.total), "flexible", "", "3"))
+                rows.append(self._asset_row(n, row.asset, to_text(row.total), "flexible", "", "3"))
         else:
             for n, balance in enumerate(self.account.wallet("earn_locked")):
                 unlock = unlock_ms(balance)
@@ -254,7 +255,7 @@ class BitgetEmulator(PassphraseSignedEmulator):
                 hold_days = 1
                 remaining = max(1, -(-(unlock - now) // DAY_MS))
                 rows.append(self._asset_row(100 + n, balance.asset,
-                                            amount(balance.locked + balance.free), "fixed",
+                                            to_text(balance.locked + balance.free), "fixed",
                                             str(remaining + hold_days), str(hold_days)))
         return self.ok({"resultList": rows, "endId": rows[-1]["orderId"] if rows else ""})
 
@@ -262,7 +263,7 @@ class BitgetEmulator(PassphraseSignedEmulator):
     async def earn_account_assets(self, request: web.Request) -> web.Response:
         """Everything in the Earn account per coin (savings and other products)."""
         balances = self.account.wallet("earn_flexible") + self.account.wallet("earn_locked")
-        return self.ok([{"coin": row.asset, "amount": amount(row.total)}
+        return self.ok([{"coin": row.asset, "amount": to_text(row.total)}
                         for row in totals_by_asset(balances)])
 
     def _asset_row(self, n: int, coin: str, amt: str, period_type: str, period: str,
@@ -288,9 +289,9 @@ class BitgetEmulator(PassphraseSignedEmulator):
     async def uta_assets(self, request: web.Request) -> web.Response:
         assets = [
             {
-                "coin": row.asset, "equity": amount(row.total), "usdValue": "0",
-                "balance": amount(row.total), "available": amount(row.free), "debt": "0",
-                "locked": amount(row.locked),
+                "coin": row.asset, "equity": to_text(row.total), "usdValue": "0",
+                "balance": to_text(row.total), "available": to_text(row.free), "debt": "0",
+                "locked": to_text(row.locked),
             }
             for row in totals_by_asset(self.account.wallet("spot"))
         ]
@@ -302,7 +303,7 @@ class BitgetEmulator(PassphraseSignedEmulator):
     @route("/api/v3/account/funding-assets", signed=True)
     async def uta_funding_assets(self, request: web.Request) -> web.Response:
         return self.ok([
-            {"coin": row.asset, "available": amount(row.free), "frozen": amount(row.locked),
-             "balance": amount(row.total)}
+            {"coin": row.asset, "available": to_text(row.free), "frozen": to_text(row.locked),
+             "balance": to_text(row.total)}
             for row in totals_by_asset(self.account.wallet("funding"))
         ])

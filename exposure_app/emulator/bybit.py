@@ -31,6 +31,7 @@ from typing import ClassVar
 
 from aiohttp import web
 
+from exposure_app.domain.money import to_text
 from exposure_app.emulator.base import (
     ErrorSpec,
     ExchangeEmulator,
@@ -39,7 +40,7 @@ from exposure_app.emulator.base import (
     json_response,
     totals_by_asset,
 )
-from exposure_app.emulator.hmac_common import amount, unlock_ms
+from exposure_app.emulator.hmac_common import unlock_ms
 from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import hmac_hex, same
 
@@ -155,7 +156,7 @@ class BybitEmulator(ExchangeEmulator):
         rows = []
         if category == "spot":
             for base, quote, price in self.ticker_pairs():
-                last = amount(price)
+                last = to_text(price)
                 rows.append(
                     {
                         "symbol": f"{base}{quote}", "bid1Price": last, "bid1Size": "1",
@@ -187,14 +188,14 @@ class BybitEmulator(ExchangeEmulator):
         wallet = "spot" if self.unified else classic_wallets[account_type or ""]
         coins = []
         for row in totals_by_asset(self.account.wallet(wallet)):
-            total = amount(row.total)
+            total = to_text(row.total)
             coins.append(
                 {
                     "coin": row.asset, "equity": total, "usdValue": "0", "walletBalance": total,
-                    "free": amount(row.free) if account_type == "SPOT" else "",
-                    "locked": amount(row.locked) if wallet == "spot" else "0",
+                    "free": to_text(row.free) if account_type == "SPOT" else "",
+                    "locked": to_text(row.locked) if wallet == "spot" else "0",
                     "spotHedgingQty": "0", "borrowAmount": "0",
-                    "availableToWithdraw": amount(row.free) if account_type == "CONTRACT" else "",
+                    "availableToWithdraw": to_text(row.free) if account_type == "CONTRACT" else "",
                     "accruedInterest": "0",
                     "totalOrderIM": "0", "totalPositionIM": "0", "totalPositionMM": "0",
                     "unrealisedPnl": "0", "cumRealisedPnl": "0", "bonus": "0",
@@ -217,8 +218,8 @@ class BybitEmulator(ExchangeEmulator):
             return self.ok({"memberId": "1", "accountType": account_type, "balance": []})
         balance = [
             {
-                "coin": row.asset, "walletBalance": amount(row.total),
-                "transferBalance": amount(row.free), "bonus": "0",
+                "coin": row.asset, "walletBalance": to_text(row.total),
+                "transferBalance": to_text(row.free), "bonus": "0",
                 "transferSafeAmount": "", "ltvTransferSafeAmount": "",
             }
             for row in totals_by_asset(self.account.wallet("funding"))
@@ -234,15 +235,15 @@ class BybitEmulator(ExchangeEmulator):
         rows = []
         if category == "FlexibleSaving":
             for row in totals_by_asset(self.account.wallet("earn_flexible")):
-                rows.append(self._position(row.asset, amount(row.total), "1", ""))
+                rows.append(self._position(row.asset, to_text(row.total), "1", ""))
         else:
             for n, balance in enumerate(self.account.wallet("staking")):
                 if balance.free:
-                    rows.append(self._position(balance.asset, amount(balance.free), str(100 + n),
+                    rows.append(self._position(balance.asset, to_text(balance.free), str(100 + n),
                                                "", onchain=True))
                 if balance.locked:
                     settle = unlock_ms(balance) or self.server_time_ms() + 30 * 86_400_000
-                    rows.append(self._position(balance.asset, amount(balance.locked),
+                    rows.append(self._position(balance.asset, to_text(balance.locked),
                                                str(200 + n), str(settle), onchain=True))
         return self.ok({"list": rows})
 

@@ -28,6 +28,7 @@ import json
 import time
 import uuid
 from decimal import Decimal
+from functools import partial
 from typing import ClassVar
 
 from aiohttp import web
@@ -38,6 +39,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from exposure_app.emulator.base import ErrorSpec, ExchangeEmulator, FaultKind, json_response
+from exposure_app.emulator.number_text import fixed_places
 from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import hmac_hex, same
 
@@ -58,8 +60,8 @@ def _b64url_decode(part: str) -> bytes:
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
-def _text(value: Decimal) -> str:
-    return f"{value:.8f}"
+# Coinbase writes amounts with 8 decimals
+_text = partial(fixed_places, places=8)
 
 
 def new_ec_secret() -> str:

@@ -22,6 +22,7 @@ import hashlib
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from typing import ClassVar
 
 from aiohttp import web
@@ -33,6 +34,7 @@ from exposure_app.emulator.base import (
     FaultKind,
     json_response,
 )
+from exposure_app.emulator.number_text import fixed_places
 from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import hmac_hex, same, sha512_hex
 
@@ -53,8 +55,8 @@ ERRORS: dict[str | int, tuple[int, str]] = {
 }
 
 
-def _text(value: Decimal) -> str:
-    return f"{value:.8f}"
+# Gate writes amounts with 8 decimals
+_text = partial(fixed_places, places=8)
 
 
 class GateEmulator(ExchangeEmulator):

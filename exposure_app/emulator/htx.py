@@ -30,11 +30,13 @@ import hmac
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from urllib.parse import unquote
 
 from aiohttp import web
 
 from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
+from exposure_app.emulator.number_text import fixed_places
 from exposure_app.emulator.routes import route
 from exposure_app.emulator.signing import same, strip_param
 
@@ -59,8 +61,8 @@ _FAULTS = {
 }
 
 
-def _text(value: Decimal) -> str:
-    return f"{value:.8f}"
+# HTX writes amounts with 8 decimals
+_text = partial(fixed_places, places=8)
 
 
 def _is_contract(path: str) -> bool:

@@ -33,12 +33,14 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 from email.utils import formatdate
+from functools import partial
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from exposure_app.emulator.base import ExchangeEmulator, Fault, FaultKind
 from exposure_app.emulator.market_tape import day_of_ms, day_start_ms
+from exposure_app.emulator.number_text import fixed_places
 from exposure_app.emulator.routes import route
 
 # unified code -> Kraken's asset id (X/Z-prefixed for the oldest assets)
@@ -81,8 +83,8 @@ def kraken_asset_id(code: str, wallet: str = "spot") -> str:
     return _NATIVE_IDS.get(code, code)
 
 
-def _text(value: Decimal) -> str:
-    return f"{value:.10f}"
+# Kraken writes amounts with 10 decimals
+_text = partial(fixed_places, places=10)
 
 
 class KrakenEmulator(ExchangeEmulator):

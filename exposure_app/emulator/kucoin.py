@@ -37,8 +37,9 @@ from typing import ClassVar
 
 from aiohttp import web
 
+from exposure_app.domain.money import to_text
 from exposure_app.emulator.base import ErrorSpec, Fault, FaultKind, json_response, totals_by_asset
-from exposure_app.emulator.hmac_common import amount, unlock_ms
+from exposure_app.emulator.hmac_common import unlock_ms
 from exposure_app.emulator.passphrase_auth import PassphraseAuth, PassphraseSignedEmulator
 from exposure_app.emulator.routes import route
 
@@ -143,7 +144,7 @@ class KucoinEmulator(PassphraseSignedEmulator):
     async def all_tickers(self, request: web.Request) -> web.Response:
         rows = []
         for base, quote, price in self.ticker_pairs():
-            last = amount(price)
+            last = to_text(price)
             rows.append(
                 {
                     "symbol": f"{base}-{quote}", "symbolName": f"{base}-{quote}", "buy": last,
@@ -180,8 +181,8 @@ class KucoinEmulator(PassphraseSignedEmulator):
                 data.append(
                     {
                         "id": f"{kind}-{row.asset}", "currency": row.asset, "type": kind,
-                        "balance": amount(row.total), "available": amount(row.free),
-                        "holds": amount(row.locked),
+                        "balance": to_text(row.total), "available": to_text(row.free),
+                        "holds": to_text(row.locked),
                     }
                 )
         return self.ok(data)
@@ -190,8 +191,8 @@ class KucoinEmulator(PassphraseSignedEmulator):
     async def margin_accounts(self, request: web.Request) -> web.Response:
         accounts = [
             {
-                "currency": row.asset, "total": amount(row.total), "available": amount(row.free),
-                "hold": amount(row.locked), "liability": "0", "maxBorrowSize": "0",
+                "currency": row.asset, "total": to_text(row.total), "available": to_text(row.free),
+                "hold": to_text(row.locked), "liability": "0", "maxBorrowSize": "0",
                 "borrowEnabled": True, "transferInEnabled": True,
             }
             for row in totals_by_asset(self.account.wallet("margin"))
@@ -242,7 +243,7 @@ class KucoinEmulator(PassphraseSignedEmulator):
                             "productCategory": category,
                             "productType": "TIME" if lock_end else "DEMAND",
                             "currency": balance.asset, "incomeCurrency": balance.asset,
-                            "returnRate": "0.05", "holdAmount": amount(amt),
+                            "returnRate": "0.05", "holdAmount": to_text(amt),
                             "redeemedAmount": "0", "redeemingAmount": "0",
                             "lockStartTime": now - 86_400_000,
                             "lockEndTime": lock_end, "purchaseTime": now - 86_400_000,
@@ -288,8 +289,8 @@ class KucoinEmulator(PassphraseSignedEmulator):
 
     def _uta_currencies(self, wallet: str) -> list[dict]:
         return [
-            {"currency": row.asset, "equity": amount(row.total), "hold": amount(row.locked),
-             "balance": amount(row.total), "available": amount(row.free), "liability": "0"}
+            {"currency": row.asset, "equity": to_text(row.total), "hold": to_text(row.locked),
+             "balance": to_text(row.total), "available": to_text(row.free), "liability": "0"}
             for row in totals_by_asset(self.account.wallet(wallet))
         ]
 

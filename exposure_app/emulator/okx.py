@@ -26,8 +26,9 @@ from typing import ClassVar
 
 from aiohttp import web
 
+from exposure_app.domain.money import to_text
 from exposure_app.emulator.base import ErrorSpec, FaultKind, json_response, totals_by_asset
-from exposure_app.emulator.hmac_common import amount, unlock_ms
+from exposure_app.emulator.hmac_common import unlock_ms
 from exposure_app.emulator.passphrase_auth import PassphraseAuth, PassphraseSignedEmulator
 from exposure_app.emulator.routes import route
 
@@ -108,7 +109,7 @@ class OkxEmulator(PassphraseSignedEmulator):
         now = str(self.server_time_ms())
         data = []
         for base, quote, price in self.ticker_pairs():
-            last = amount(price)
+            last = to_text(price)
             data.append(
                 {
                     "instType": "SPOT", "instId": f"{base}-{quote}", "last": last, "lastSz": "0.1",
@@ -126,12 +127,12 @@ class OkxEmulator(PassphraseSignedEmulator):
         for row in totals_by_asset(self.account.wallet("spot")):
             details.append(
                 {
-                    "availBal": amount(row.free), "availEq": amount(row.free),
-                    "cashBal": amount(row.total), "ccy": row.asset, "crossLiab": "0",
-                    "disEq": "0", "eq": amount(row.total), "eqUsd": "0",
-                    "fixedBal": "0", "frozenBal": amount(row.locked), "interest": "0",
+                    "availBal": to_text(row.free), "availEq": to_text(row.free),
+                    "cashBal": to_text(row.total), "ccy": row.asset, "crossLiab": "0",
+                    "disEq": "0", "eq": to_text(row.total), "eqUsd": "0",
+                    "fixedBal": "0", "frozenBal": to_text(row.locked), "interest": "0",
                     "isoEq": "0", "isoLiab": "0", "isoUpl": "0", "liab": "0", "maxLoan": "0",
-                    "mgnRatio": "", "notionalLever": "0", "ordFrozen": amount(row.locked),
+                    "mgnRatio": "", "notionalLever": "0", "ordFrozen": to_text(row.locked),
                     "stgyEq": "0", "twap": "0", "uTime": now, "upl": "0", "uplLiab": "0",
                 }
             )
@@ -149,8 +150,8 @@ class OkxEmulator(PassphraseSignedEmulator):
     async def funding_balance(self, request: web.Request) -> web.Response:
         data = [
             {
-                "availBal": amount(row.free), "bal": amount(row.total), "ccy": row.asset,
-                "frozenBal": amount(row.locked),
+                "availBal": to_text(row.free), "bal": to_text(row.total), "ccy": row.asset,
+                "frozenBal": to_text(row.locked),
             }
             for row in totals_by_asset(self.account.wallet("funding"))
         ]
@@ -160,8 +161,8 @@ class OkxEmulator(PassphraseSignedEmulator):
     async def savings_balance(self, request: web.Request) -> web.Response:
         data = [
             {
-                "ccy": row.asset, "amt": amount(row.total), "earnings": "0",
-                "loanAmt": amount(row.total), "pendingAmt": "0", "rate": "0.01",
+                "ccy": row.asset, "amt": to_text(row.total), "earnings": "0",
+                "loanAmt": to_text(row.total), "pendingAmt": "0", "rate": "0.01",
                 "redemptAmt": "",
             }
             for row in totals_by_asset(self.account.wallet("earn_flexible"))
@@ -190,7 +191,7 @@ class OkxEmulator(PassphraseSignedEmulator):
                         "ordId": str(2413000 + number * 10 + len(data)), "ccy": balance.asset,
                         "productId": "101", "state": "1", "protocol": f"{balance.asset} staking",
                         "protocolType": "defi", "term": term, "apy": "0.05",
-                        "investData": [{"ccy": balance.asset, "amt": amount(amt)}],
+                        "investData": [{"ccy": balance.asset, "amt": to_text(amt)}],
                         "earningData": [
                             {"ccy": balance.asset, "earningType": "0", "earnings": "0"}
                         ],

@@ -7,9 +7,9 @@ table the same way an account's ``--api-url`` is (:mod:`client_factory`), and
 reached through the profile's proxy. The first source that lists a market for
 an asset is asked for it; later ones fill what earlier ones lack or failed on.
 
-Every answer is checked before it is used: a price must be a finite decimal,
-above zero and within :data:`MIN_PRICE`..``domain.bounds.MAX_PRICE`` (the bound
-every price is held to); a candle must be a row of numbers on a UTC day boundary,
+Every answer is checked before it is used: a price is held to
+``tickers.checked_price`` (tickers are read by ``tickers.read_tickers``, as a
+sync reads them); a candle must be a row of numbers on a UTC day boundary,
 not in the future, in order. A bad value is dropped (and counted); a malformed
 answer raises :class:`~exposure_app.exchanges.errors.BadResponseError`, so the
 caller keeps its last good data. Closes are asked for from Bitcoin's first day
@@ -21,23 +21,23 @@ loop thread (it owns a ccxt async client).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlparse
 
-from exposure_app.domain.bounds import EARLIEST_HOLDING_DAY, MAX_PRICE
+from exposure_app.domain.bounds import EARLIEST_HOLDING_DAY
+from exposure_app.domain.money import FIAT_CURRENCIES
 from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.exchanges.answer_limits import MARKET_DATA_ANSWERS
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
 from exposure_app.exchanges.errors import BadResponseError
 from exposure_app.exchanges.pricing import is_open_spot_market
+from exposure_app.exchanges.tickers import Rejected, checked_price, read_tickers
 
-MIN_PRICE = Decimal("1e-12")
 MAX_SOURCES = 5
 MAX_CANDLES = 5 * 366          # rows read from one answer (venues send up to 1000)
 MAX_PAGES = 8                  # requests per market and refresh (the size bound)
@@ -46,7 +46,6 @@ MAX_PAGES = 8                  # requests per market and refresh (the size bound
 # services.price_lookup). The refresh fetches these markets; lookups read them.
 USD_STABLE_QUOTES = ("USDT", "USDC")
 USD_QUOTES = ("USD", *USD_STABLE_QUOTES)
-FIAT = frozenset({"USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD"})
 _SOURCE = re.compile(r"^([a-z0-9_]{2,32})(?:=(https?://[^\s,=]+))?$")
 _DAY_MS = 86_400_000
 # Only spot markets are needed; derivative market lists cost requests and may need keys.
@@ -92,36 +91,6 @@ def format_price_sources(sources: Iterable[PriceSource]) -> str:
     return ", ".join(s.exchange_id + (f"={s.api_url}" if s.api_url else "") for s in sources)
 
 
-@dataclass
-class Rejected:
-    """Values dropped from otherwise good answers (reported, never used)."""
-
-    reasons: list[str] = field(default_factory=list)
-
-    def add(self, reason: str) -> None:
-        if len(self.reasons) < 20:
-            self.reasons.append(reason)
-
-
-def checked_price(raw: object, what: str) -> Decimal:
-    """A price from an answer, or ``BadResponseError`` saying why it is unusable."""
-    if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
-        raise BadResponseError(f"{what}: price is not a number ({type(raw).__name__})")
-    if isinstance(raw, float) and not math.isfinite(raw):
-        raise BadResponseError(f"{what}: price is not finite")
-    try:
-        value = Decimal(str(raw)) if not isinstance(raw, Decimal) else raw
-    except InvalidOperation:
-        raise BadResponseError(f"{what}: price {str(raw)[:20]!r} is not a number") from None
-    if not value.is_finite():
-        raise BadResponseError(f"{what}: price is not finite")
-    if value <= 0:
-        raise BadResponseError(f"{what}: price {value} is not above zero")
-    if not MIN_PRICE <= value <= MAX_PRICE:
-        raise BadResponseError(f"{what}: price {value:.3E} is outside the plausible range")
-    return value
-
-
 def checked_candles(
     rows: object, symbol: str, today: date, rejected: Rejected
 ) -> list[tuple[date, Decimal]]:
@@ -165,7 +134,7 @@ def symbols_for(markets: Mapping[str, Any], asset: str) -> list[str]:
         if quote == asset:
             continue
         candidates = [f"{asset}/{quote}"]
-        if asset in FIAT:
+        if asset in FIAT_CURRENCIES:
             candidates.append(f"{quote}/{asset}")
         for symbol in candidates:
             if is_open_spot_market(markets.get(symbol)):
@@ -213,31 +182,10 @@ class MarketDataClient:
 
     async def tickers(self, symbols: Sequence[str], now: datetime,
                       rejected: Rejected) -> list[MarketPrice]:
-        if not symbols:
-            return []
-        client = self._client
-        if client.has.get("fetchTickers"):
-            answer = await client.fetch_tickers(list(symbols))
-        else:
-            answer = {s: await client.fetch_ticker(s) for s in symbols}
-        if not isinstance(answer, dict):
-            raise BadResponseError("tickers: not an object")
-        quotes = []
-        for symbol in symbols:
-            ticker = answer.get(symbol)
-            if not isinstance(ticker, dict):
-                continue
-            raw = ticker.get("last") if ticker.get("last") is not None else ticker.get("close")
-            if raw is None:
-                continue
-            try:
-                price = checked_price(raw, f"{self.source.exchange_id} {symbol}")
-            except BadResponseError as exc:
-                rejected.add(str(exc))
-                continue
-            asset, quote = symbol.split(":")[0].split("/")
-            quotes.append(MarketPrice(asset, quote, price, self.source.exchange_id, now))
-        return quotes
+        """Prices of ``symbols`` (``tickers.read_tickers``; asked one by one where the
+        source has no many-tickers call: the refresh asks at most one market per asset)."""
+        return await read_tickers(self._client, symbols, self.source.exchange_id, now,
+                                  rejected, one_by_one=len(symbols))
 
     async def daily_closes(self, symbol: str, start: date, today: date,
                            rejected: Rejected) -> list[DailyClose]:

@@ -23,10 +23,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from exposure_app.domain.money import ONE, derived_price, div, mul, parse_decimal
+from exposure_app.domain.money import ONE, derived_price, div, mul
 from exposure_app.domain.prices import MarketPrice
 from exposure_app.domain.timeutil import describe_age
-from exposure_app.exchanges.errors import BadResponseError
+from exposure_app.exchanges.tickers import Rejected, read_tickers
 
 USD_STABLECOINS = frozenset({
     "USDT", "USDC", "DAI", "FDUSD", "TUSD", "USDP", "PYUSD", "BUSD", "GUSD", "USDS", "USDE",
@@ -34,6 +34,8 @@ USD_STABLECOINS = frozenset({
 })
 # Quote currencies worth asking tickers for (besides the base currency).
 REFERENCE_QUOTES = ("USD", "USDT", "USDC", "EUR", "BTC", "ETH", "FDUSD", "DAI", "GBP")
+# Markets asked one at a time from an exchange without a many-tickers call (a sync
+# asks every pair of an asset and the reference quotes: many more than it needs).
 MAX_TICKERS_ONE_BY_ONE = 25
 
 _MARKET_KEYS = (
@@ -85,20 +87,6 @@ def wanted_symbols(markets: dict[str, Any], assets: Iterable[str], target: str) 
     return list(dict.fromkeys(wanted))
 
 
-def _ticker_price(ticker: Any, symbol: str) -> Decimal | None:
-    if not isinstance(ticker, dict):
-        raise BadResponseError(f"ticker {symbol}: not an object")
-    for key in ("last", "close"):
-        if ticker.get(key) is not None:
-            price = parse_decimal(ticker[key], field=f"ticker {symbol}")
-            return price if price > 0 else None
-    bid, ask = ticker.get("bid"), ticker.get("ask")
-    if bid is not None and ask is not None:
-        mid = (parse_decimal(bid, field=symbol) + parse_decimal(ask, field=symbol)) / 2
-        return mid if mid > 0 else None
-    return None
-
-
 async def fetch_quotes(
     client: Any,
     exchange_id: str,
@@ -107,9 +95,12 @@ async def fetch_quotes(
     now: datetime,
     *,
     cached_markets: list[dict[str, Any]] | None,
+    rejected: Rejected,
 ) -> tuple[list[MarketPrice], list[dict[str, Any]] | None]:
     """Tickers for ``assets`` from one exchange, as :class:`MarketPrice` records with
-    ``source`` the exchange id; returns (prices, markets to cache or None)."""
+    ``source`` the exchange id; returns (prices, markets to cache or None). Tickers are
+    read by ``tickers.read_tickers``: a bad one is dropped alone and counted in
+    ``rejected``."""
     fresh_markets = None
     if client.markets is None:
         if cached_markets:
@@ -120,20 +111,8 @@ async def fetch_quotes(
     symbols = wanted_symbols(client.markets or {}, assets, target)
     if not symbols:
         return [], fresh_markets
-    if client.has.get("fetchTickers"):
-        tickers = await client.fetch_tickers(symbols)
-    else:
-        tickers = {s: await client.fetch_ticker(s) for s in symbols[:MAX_TICKERS_ONE_BY_ONE]}
-    if not isinstance(tickers, dict):
-        raise BadResponseError("tickers: not an object")
-    quotes = []
-    for symbol in symbols:
-        if symbol not in tickers:
-            continue
-        price = _ticker_price(tickers[symbol], symbol)
-        if price is not None:
-            asset, quote = symbol.split("/")
-            quotes.append(MarketPrice(asset, quote.split(":")[0], price, exchange_id, now))
+    quotes = await read_tickers(client, symbols, exchange_id, now, rejected,
+                                one_by_one=MAX_TICKERS_ONE_BY_ONE)
     return quotes, fresh_markets
 
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
+from exposure_app.domain.market_valuation import MARKET_PREFIX
 from exposure_app.domain.models import AccountKind
 from exposure_app.domain.money import ZERO, share
 from exposure_app.domain.timeutil import from_storage, to_storage, utc_now
@@ -61,12 +62,13 @@ HISTORY_WALK_SQL = (
     "WHERE usable = 1 AND taken_at <= ? ORDER BY taken_at, id"
 )
 
-# Hand-recorded holdings that follow the market (no price of the user's own).
+# Hand-recorded holdings that follow the market (no price of the user's own, see
+# ``domain.market_valuation.follows_market``); the last parameter is MARKET_PREFIX + "%".
 _MARKET_HOLDINGS_SQL = (
     "SELECT h.snapshot_id, h.asset, h.total, h.value FROM snapshots s "
     "JOIN holdings h ON h.snapshot_id = s.id "
     "WHERE s.account_id = ? AND s.usable = 1 AND s.taken_at <= ? "
-    "AND (h.price_source IS NULL OR h.price_source LIKE 'market: %') AND h.total != '0'"
+    "AND (h.price_source IS NULL OR h.price_source LIKE ?) AND h.total != '0'"
 )
 
 
@@ -94,7 +96,7 @@ def _market_snapshots(store: ProfileStore, account_ids: list[int], end: date
     bound = end_of_day_bound(end)
     for account_id in account_ids:
         for snapshot_id, asset, total, value in store.db.execute(
-                _MARKET_HOLDINGS_SQL, [account_id, bound]):
+                _MARKET_HOLDINGS_SQL, [account_id, bound, MARKET_PREFIX + "%"]):
             by_snapshot.setdefault(snapshot_id, []).append(
                 (asset, Decimal(total), Decimal(value) if value is not None else ZERO))
             assets.add(asset)

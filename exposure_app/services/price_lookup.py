@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from exposure_app.domain.money import ONE, div, mul
+from exposure_app.domain.money import FIAT_CURRENCIES, ONE, div, mul
 from exposure_app.domain.prices import MarketPrice
-from exposure_app.exchanges.market_data import FIAT, USD_STABLE_QUOTES
+from exposure_app.exchanges.market_data import USD_STABLE_QUOTES
 from exposure_app.exchanges.pricing import USD_STABLECOINS
 from exposure_app.storage.store import ProfileStore
 
@@ -65,7 +65,7 @@ class MarketPrices:
              ) -> MarketPrices:
         wanted = None
         if assets is not None:
-            wanted = {*assets, *USD_STABLE_QUOTES, *FIAT}
+            wanted = {*assets, *USD_STABLE_QUOTES, *FIAT_CURRENCIES}
         return cls(store.market.all_closes(wanted), store.market.tickers(), now.date())
 
     # -- raw market values --------------------------------------------------------------
@@ -136,7 +136,7 @@ class MarketPrices:
                 conv = self._stable_usd(quote, day)
                 found.append((via[3], PricePoint(mul(via[0], conv.price),
                                                  f"{via[1]} × {conv.label}", via[2])))
-            if asset in FIAT:
+            if asset in FIAT_CURRENCIES:
                 inverted = self._raw(quote, asset, day)
                 if inverted is not None:
                     conv = self._stable_usd(quote, day)

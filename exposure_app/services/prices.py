@@ -33,11 +33,11 @@ from exposure_app.domain.market_valuation import (
     with_market_price,
 )
 from exposure_app.domain.models import AccountKind, Holding
+from exposure_app.domain.money import FIAT_CURRENCIES
 from exposure_app.domain.prices import DailyClose, MarketPrice
 from exposure_app.domain.timeutil import describe_age, utc_now
 from exposure_app.exchanges.errors import describe_exception
 from exposure_app.exchanges.market_data import (
-    FIAT,
     USD_QUOTES,
     USD_STABLE_QUOTES,
     MarketDataClient,
@@ -152,8 +152,8 @@ async def refresh_prices(
         proxy, proxy_problem = None, str(exc)
     base = settings.base_currency
     # the fiat currencies too: a change of base currency converts stored figures at them
-    wanted = sorted({*store.snapshots.held_assets(utc_now()), *WATCHED_ASSETS, *extra_assets, *FIAT,
-                     base} - {"USD"})[:MAX_ASSETS]
+    wanted = sorted({*store.snapshots.held_assets(utc_now()), *WATCHED_ASSETS, *extra_assets,
+                     *FIAT_CURRENCIES, base} - {"USD"})[:MAX_ASSETS]
     first = history_start or min(filter(None, [first_snapshot_day(store),
                                                now.date() - timedelta(days=DEFAULT_HISTORY_DAYS)]))
     start: dict[str, date] = {}
@@ -212,18 +212,22 @@ def revalue_from_cache(store: ProfileStore, base: str, now: datetime) -> list[in
     return revalue_manual_accounts(store, price_of, now)
 
 
+# Prices a record was given by assumption (a stablecoin taken as 1) rather than a market.
+_ASSUMED_PREFIX = MARKET_PREFIX + "assumed"
+# Snapshots recorded by hand or imported holding something unpriced or assumed; the
+# parameter is _ASSUMED_PREFIX + "%".
 _UNPRICED_RECORDS_SQL = (
     "SELECT DISTINCT s.id FROM snapshots s JOIN accounts a ON a.id = s.account_id "
     "JOIN holdings h ON h.snapshot_id = s.id WHERE s.usable = 1 AND a.kind != 'exchange_api' "
     "AND s.source IN ('manual', 'import') AND h.total != '0' "
-    "AND (h.price_source IS NULL OR h.price_source LIKE 'market: assumed%') "
+    "AND (h.price_source IS NULL OR h.price_source LIKE ?) "
     "ORDER BY s.id"
 )
 
 
 def _unpriced_or_assumed(holding: Holding) -> bool:
     source = holding.price_source
-    return source is None or source.startswith(MARKET_PREFIX + "assumed")
+    return source is None or source.startswith(_ASSUMED_PREFIX)
 
 
 def price_dated_records(store: ProfileStore, now: datetime) -> int:
@@ -234,7 +238,7 @@ def price_dated_records(store: ProfileStore, now: datetime) -> int:
     holding from the market close of the record's own day (in the snapshot's
     currency). Returns how many snapshots changed.
     """
-    ids = [r[0] for r in store.db.execute(_UNPRICED_RECORDS_SQL)]
+    ids = [r[0] for r in store.db.execute(_UNPRICED_RECORDS_SQL, [_ASSUMED_PREFIX + "%"])]
     if not ids:
         return 0
     prices = MarketPrices.load(store, now)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from exposure_app.domain.json_limits import loads_bounded
-from exposure_app.domain.money import AmountError, parse_decimal, to_text
+from exposure_app.domain.money import BASE_CURRENCIES, AmountError, parse_decimal, to_text
 from exposure_app.domain.urls import split_credentials, validate_proxy_url
 
 T = TypeVar("T")
@@ -36,7 +36,6 @@ def _check_price_sources(value: str) -> None:
     if not parse_price_sources(value):
         raise ValueError("price_sources: name at least one exchange (e.g. kraken)")
 SETTINGS_NAME = "settings.json"
-BASE_CURRENCIES = ("USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD", "BTC", "ETH", "USDT", "USDC")
 
 
 @dataclass(frozen=True)

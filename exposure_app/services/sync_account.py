@@ -28,6 +28,7 @@ from exposure_app.exchanges.adapters.registry import adapter_for
 from exposure_app.exchanges.client_factory import ConnectionOptions, build_client
 from exposure_app.exchanges.errors import ConfigurationError, SyncError
 from exposure_app.exchanges.pricing import fetch_quotes
+from exposure_app.exchanges.tickers import Rejected
 
 
 def _fingerprint(account: Account, credentials: dict[str, str], facts: dict[str, Any],
@@ -49,6 +50,8 @@ class ReadOutcome:
     quotes: list[MarketPrice] = field(default_factory=list)
     fresh_markets: list[dict[str, Any]] | None = None
     pricing_error: str | None = None
+    rejected_prices: Rejected = field(default_factory=Rejected)
+    """Tickers of this exchange dropped as unusable (the others were kept)."""
     facts: dict[str, Any] = field(default_factory=dict)
     read_seconds: float | None = None
     pricing_seconds: float | None = None
@@ -116,7 +119,7 @@ class AccountSession:
         try:
             outcome.quotes, outcome.fresh_markets = await fetch_quotes(
                 client, self.account.exchange_id or "", assets, base_currency, now,
-                cached_markets=cached_markets,
+                cached_markets=cached_markets, rejected=outcome.rejected_prices,
             )
         except Exception as exc:
             failure = self.adapter.classify(exc, client)   # scrubbed of the credentials

@@ -360,7 +360,8 @@ class SyncRun:
         built = build_snapshot(account, reading, book, taken_at, last_good, self._locks_of)
         if is_watch_only(account):
             built = market_valued(built)
-        notes = [n for n in (outcome.pricing_error,) if n]
+        notes = [n for n in (outcome.pricing_error,
+                             outcome.rejected_prices.summary("prices from this exchange")) if n]
         notes += [assumed_price_note(asset, built.snapshot.holdings) for asset in built.assumed]
         timings = self._timings(p, outcome)
         with self.store.transaction():
