@@ -56,6 +56,34 @@ def isolated_config_dir(tmp_path_factory, monkeypatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def no_held_modifier_keys():
+    """Each test starts with no modifier key held, as a user's next action would.
+
+    A test that types a shortcut (``qtbot.keyClick(w, Key_R, Ctrl | Shift)``) leaves Qt
+    believing Ctrl and Shift are still down: the key's release event carries them, and Qt
+    takes the held modifiers from the last key event it saw. The next test's
+    ``selectRow`` then extends a range from no anchor and selects nothing. Releasing the
+    modifier keys after such a test gives the next one a keyboard at rest.
+    """
+    yield
+    if "PySide6.QtWidgets" not in sys.modules:   # a test without Qt: nothing to release
+        return
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    if QApplication.instance() is None or \
+            QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier:
+        return
+    receiver = QWidget()
+    for key in (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta):
+        QTest.keyRelease(receiver, key)
+    receiver.deleteLater()
+    assert QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "profile"
