@@ -18,7 +18,8 @@
   ``hhi_warning`` (custody concentrated in one or two places).
 
 Only events and links published on or before the as-of day are read.
-Warnings are frozen dataclasses (the GUI shows them); sorted most severe first.
+Warnings are frozen dataclasses (the GUI shows them), in :func:`warning_order`: most
+severe level first, then most at stake. The CLI and the window both show that order.
 """
 
 from __future__ import annotations
@@ -75,6 +76,17 @@ class WarningsReport:
 
     def for_counterparty(self, counterparty_id: str) -> RiskWarning | None:
         return next((w for w in self.warnings if w.counterparty == counterparty_id), None)
+
+
+def warning_order(warnings: Iterable[RiskWarning]) -> tuple[RiskWarning, ...]:
+    """The one order warnings are shown in (CLI, JSON and window alike).
+
+    Level first (critical before high before medium ...), so a ``high`` warning never
+    sits below a ``medium`` one; within a level the most value at stake first; then
+    the counterparty id, so equal warnings keep a stable order.
+    """
+    return tuple(sorted(warnings, key=lambda w: (-w.level.rank, -w.exposure.value,
+                                                 w.counterparty)))
 
 
 def _money(value: Decimal, currency: str) -> str:
@@ -204,5 +216,4 @@ def build_warnings(
             action="Move part of your holdings to self-custody: exposure-app checklist",
         ))
 
-    warnings.sort(key=lambda w: (-w.level.rank, -w.exposure.value, w.counterparty))
-    return WarningsReport(report.as_of, currency, net_worth, tuple(warnings))
+    return WarningsReport(report.as_of, currency, net_worth, warning_order(warnings))

@@ -16,7 +16,7 @@ from decimal import Decimal
 from exposure_app.domain.exposure import ExposureReport
 from exposure_app.risk.events import RiskEvent
 from exposure_app.risk.scoring import Level
-from exposure_app.risk.warnings import RiskWarning
+from exposure_app.risk.warnings import RiskWarning, warning_order
 from exposure_app.services import risk_service
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
@@ -83,15 +83,10 @@ def warning_share(warning: RiskWarning) -> Decimal:
     return warning.exposure.share
 
 
-def by_value_at_stake(warnings: Sequence[RiskWarning]) -> tuple[RiskWarning, ...]:
-    """Warnings ordered by what the user stands to lose, most first.
-
-    Why: a ``medium`` warning about 119 USD must not sit above a ``high`` or
-    ``low`` one about a quarter of the net worth. Equal values keep the more
-    severe level first, then the name.
-    """
-    return tuple(sorted(warnings, key=lambda w: (-warning_at_stake(w), -w.level.rank,
-                                                  warning_name(w))))
+def in_shown_order(warnings: Sequence[RiskWarning]) -> tuple[RiskWarning, ...]:
+    """Warnings in the risk engine's one order (level, then value at stake), the
+    order the CLI prints too."""
+    return warning_order(warnings)
 
 
 TINY_SHARE = Decimal("0.01")

@@ -328,13 +328,13 @@ class OverviewPage(QScrollArea):
             widgets.append(muted(
                 "No warnings for this date. Warnings appear when a custodian you use has a "
                 "record of trouble, or when too much sits with one custodian."))
-        for warning in warning_view.by_value_at_stake(data.warnings)[:MAX_CARDS]:
+        for warning in warning_view.in_shown_order(data.warnings)[:MAX_CARDS]:
             card = WarningCard(warning, data.report.base_currency)
             card.checklist_requested.connect(self.checklist_requested)
             widgets.append(card)
         if len(data.warnings) > MAX_CARDS:
-            widgets.append(muted(f"… and {len(data.warnings) - MAX_CARDS} more, with less "
-                                 "at stake."))
+            widgets.append(muted(f"… and {len(data.warnings) - MAX_CARDS} more, less severe or "
+                                 "with less at stake."))
         for i, widget in enumerate(widgets):
             self.warnings_box.insertWidget(i, widget)
 
