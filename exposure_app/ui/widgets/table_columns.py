@@ -20,6 +20,10 @@ elide, the widest first, down to :data:`MIN_ELIDED`, then lets the columns
 that may wrap shrink to their headers; a stretched right-hand column keeps
 :data:`MIN_STRETCH` pixels. The widths come back when the view widens.
 
+Every table's header is a :class:`SortArrowHeader`: Fusion draws the sort arrow at
+the right of the section over the end of a right-aligned label ("Value (USD)" with
+the arrow on its last letters); this header ends the label before the arrow.
+
 Threading: GUI thread only.
 """
 
@@ -28,13 +32,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyle,
     QStyledItemDelegate,
+    QStyleOptionHeader,
+    QStyleOptionHeaderV2,
     QStyleOptionViewItem,
     QTableView,
+    QWidget,
 )
 
 Selection = QAbstractItemView.SelectionMode
@@ -59,6 +68,7 @@ def data_table(model: QAbstractItemModel, name: str, *, sort_by: int | None = No
     ``wrap``: long cells wrap instead of ending in "…".
     """
     view = QTableView()
+    view.setHorizontalHeader(SortArrowHeader(view))
     view.setModel(model)
     view.setAccessibleName(name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -73,6 +83,71 @@ def data_table(model: QAbstractItemModel, name: str, *, sort_by: int | None = No
         view.sortByColumn(sort_by, Qt.SortOrder.DescendingOrder if descending
                           else Qt.SortOrder.AscendingOrder)
     return view
+
+
+class SortArrowHeader(QHeaderView):
+    """A horizontal table header whose labels end before the sort arrow.
+
+    Paints a section as the style's ``CE_Header`` does (section, label, arrow), with
+    the label's rectangle ending one header margin left of the arrow's, and sizes a
+    section so that its whole label fits beside the arrow. Threading: GUI thread only.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        # what QTableView sets on the header it makes itself
+        self.setSectionsClickable(True)
+        self.setHighlightSections(True)
+
+    def label_rect(self, option: QStyleOptionHeader) -> QRect:
+        """Where the label of the section in ``option`` is drawn: clear of the arrow."""
+        style = self.style()
+        label = style.subElementRect(QStyle.SubElement.SE_HeaderLabel, option, self)
+        if option.sortIndicator == QStyleOptionHeader.SortIndicator.None_:
+            return label
+        arrow = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, option, self)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, option, self)
+        if arrow.isValid() and arrow.left() > label.center().x():
+            label.setRight(min(label.right(), arrow.left() - margin - 1))
+        return label
+
+    def paintSection(self, painter: QPainter, rect: QRect, logical_index: int) -> None:
+        if not rect.isValid():
+            return
+        option = QStyleOptionHeaderV2()
+        self.initStyleOption(option)
+        self.initStyleOptionForIndex(option, logical_index)
+        option.rect = rect
+        if option.sortIndicator == QStyleOptionHeader.SortIndicator.None_:
+            super().paintSection(painter, rect, logical_index)
+            return
+        style = self.style()
+        painter.save()
+        painter.setClipRect(rect, Qt.ClipOperation.IntersectClip)
+        style.drawControl(QStyle.ControlElement.CE_HeaderSection, option, painter, self)
+        label = QStyleOptionHeaderV2(option)
+        label.rect = self.label_rect(option)
+        if label.rect.isValid():
+            style.drawControl(QStyle.ControlElement.CE_HeaderLabel, label, painter, self)
+        arrow = QStyleOptionHeaderV2(option)
+        arrow.rect = style.subElementRect(QStyle.SubElement.SE_HeaderArrow, option, self)
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorHeaderArrow, arrow, painter,
+                            self)
+        painter.restore()
+
+    def sectionSizeFromContents(self, logical_index: int) -> QSize:
+        """Room for the label, the arrow and a margin between them."""
+        size = super().sectionSizeFromContents(logical_index)
+        if not self.isSortIndicatorShown():
+            return size
+        option = QStyleOptionHeaderV2()
+        self.initStyleOption(option)
+        self.initStyleOptionForIndex(option, logical_index)
+        option.sortIndicator = QStyleOptionHeader.SortIndicator.SortDown
+        option.rect = QRect(0, 0, size.width(), max(size.height(), self.height()))
+        text = option.fontMetrics.horizontalAdvance(option.text)
+        short = text - self.label_rect(option).width()
+        return QSize(size.width() + max(0, short), size.height())
 
 
 def fit_columns(view: QTableView, *, elided: Iterable[int] = (), max_width: int = NAME_WIDTH,
