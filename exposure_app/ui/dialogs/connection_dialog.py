@@ -10,13 +10,14 @@ Threading: GUI thread only.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
 from exposure_app.domain.models import Account
 from exposure_app.exchanges.client_factory import ConnectionOptions
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.dialogs.form_dialog import FormDialog
 from exposure_app.ui.widgets.card_frames import muted
+from exposure_app.ui.widgets.seconds_box import SecondsBox
 
 
 class ConnectionDialog(FormDialog):
@@ -38,10 +39,7 @@ class ConnectionDialog(FormDialog):
         self.sandbox.setChecked(bool(options.get("sandbox", False)))
         self.proxy = QLineEdit(str(options.get("proxy") or ""))
         self.proxy.setPlaceholderText("none (http://, https:// or socks5:// URL)")
-        self.timeout = QDoubleSpinBox()
-        self.timeout.setRange(1, 600)
-        self.timeout.setSuffix(" s")
-        self.timeout.setValue(float(str(options.get("timeout_seconds", 30.0))))
+        self.timeout = SecondsBox(value=float(str(options.get("timeout_seconds", 30.0))))
         self.add_fields(("API URL", self.api_url), ("Sandbox", self.sandbox),
                         ("Proxy", self.proxy), ("Timeout", self.timeout))
         self.finish(self.save)

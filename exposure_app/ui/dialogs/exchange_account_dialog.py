@@ -30,7 +30,6 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -49,6 +48,7 @@ from exposure_app.ui.dialogs.form_dialog import enter_presses
 from exposure_app.ui.dialogs.key_check_dialog import KeyCheckDialog
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
 from exposure_app.ui.widgets.credential_fields import CredentialFields
+from exposure_app.ui.widgets.seconds_box import SecondsBox
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1        # the ccxt id of a row (None: a group heading)
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2    # name, id and custodian: what the search matches
@@ -136,10 +136,7 @@ class ExchangeAccountDialog(KeyCheckDialog):
         self.sandbox = QCheckBox("Use the exchange's sandbox / testnet")
         self.proxy = QLineEdit()
         self.proxy.setPlaceholderText("http://, https:// or socks5:// URL")
-        self.timeout = QDoubleSpinBox()
-        self.timeout.setRange(1, 600)
-        self.timeout.setValue(30)
-        self.timeout.setSuffix(" s")
+        self.timeout = SecondsBox()
         for label, widget in (("API URL", self.api_url), ("Sandbox", self.sandbox),
                               ("Proxy", self.proxy), ("Timeout", self.timeout)):
             widget.setAccessibleName(label)

@@ -35,6 +35,7 @@ from exposure_app.storage.errors import StorageError
 from exposure_app.ui.view_state import ViewState
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, Card, heading
 from exposure_app.ui.widgets.data_folder_card import DataFolderCard
+from exposure_app.ui.widgets.seconds_box import SECONDS_SUFFIX
 
 _LABELS = {
     "base_currency": "Base currency",
@@ -73,7 +74,7 @@ _GROUPS = (
                                "risk_score_medium", "risk_score_high")),
 )
 EDITOR_WIDTH = 380
-_SUFFIX = {"sync_interval_minutes": " min", "sync_timeout_seconds": " s",
+_SUFFIX = {"sync_interval_minutes": " min", "sync_timeout_seconds": SECONDS_SUFFIX,
            "withdrawal_test_interval_days": " days"}
 
 
