@@ -67,6 +67,11 @@ class ChecklistModel(RowTableModel):
     """
 
     Columns = Col
+    #: text columns the page narrows to fit its width (one line, ending in "…"): the
+    #: tooltip has the whole text
+    ELIDED = (Col.CUSTODIAN, Col.UNLOCK, Col.NETWORKS, Col.MEMO, Col.DUST)
+    #: the column that wraps (the step's title is read whole) and shrinks last
+    WRAPPED = (Col.ITEM,)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -88,6 +93,8 @@ class ChecklistModel(RowTableModel):
                     f"{format_amount(r.locked or Decimal(0))} locked")
         if c is Col.NETWORKS and r.networks:
             return r.networks.replace("; ", "\n")   # the whole list, however narrow the column
+        if c in self.ELIDED or c is Col.NOTE:
+            return self.display(r, c) or None
         return None
 
     def check_state(self, r: ChecklistRow, c: Col):

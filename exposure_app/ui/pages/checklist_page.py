@@ -24,14 +24,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -52,8 +49,14 @@ from exposure_app.services.reports import ReportError, ReportOptions, write_repo
 from exposure_app.ui.models.checklist_model import ChecklistModel, Col, format_money
 from exposure_app.ui.widgets.action_button import menu_button
 from exposure_app.ui.widgets.file_prompts import path_to_write
+from exposure_app.ui.widgets.table_columns import OneLine, WidthKeeper, data_table, fit_columns
 from exposure_app.ui.widgets.tick_boxes import TickBoxDelegate
 from exposure_app.ui.widgets.withdrawal_test_reminders import WithdrawalTestReminders
+
+ITEM_WIDTH = 420
+"""The widest the "What to do" column is fitted (longer titles wrap)."""
+TEXT_WIDTH = 300
+"""The widest the other text columns are fitted (longer text ends in "…")."""
 
 
 class ChecklistPage(QWidget):
@@ -125,17 +128,17 @@ class ChecklistPage(QWidget):
         layout.addWidget(self.summary)
         self.model = ChecklistModel(self)
         self.model.on_edit = self._edit
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        # as the other tables: no sideways scroll bar at 1024 px; the text columns give
+        # way (one line, "…", the whole text in the tooltip), the numbers keep their room
+        self.table = data_table(self.model, "Checklist items", wrap=True)
         self.table.setItemDelegateForColumn(Col.DONE, TickBoxDelegate(self.table))
-        self.table.setAccessibleName("Checklist items")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        self.table.resizeColumnsToContents()   # before a plan: each column as wide as its header
+        self._one_line = OneLine(self.table)
+        for column in ChecklistModel.ELIDED:
+            self.table.setItemDelegateForColumn(column, self._one_line)
+        self.widths = WidthKeeper(self.table, shrinkable=ChecklistModel.ELIDED,
+                                  wrapped=ChecklistModel.WRAPPED, stretch=Col.NOTE, trim=True)
+        self.widths.refitted.connect(self.table.resizeRowsToContents)
+        self._fit_columns()   # before a plan: each column as wide as its header
         layout.addWidget(self.table, 1)
 
         self.reminders = WithdrawalTestReminders(state, self)
@@ -221,11 +224,16 @@ class ChecklistPage(QWidget):
             f"Plan for {view.scope_name}: {view.done_count} of {total} done; still to move "
             f"{format_money(view.remaining_value, view.base_currency)}."
             + (f" {notes}." if notes else ""))
-        self.table.resizeColumnsToContents()
-        for col, width in ((Col.ITEM, 320), (Col.UNLOCK, 260), (Col.NETWORKS, 300)):
-            self.table.setColumnWidth(col, min(self.table.columnWidth(col), width))
-        self.table.resizeRowsToContents()
+        self._fit_columns()
         self._set_export_enabled(True)
+
+    def _fit_columns(self) -> None:
+        """Columns fitted to header and content, then kept within the table's width."""
+        fit_columns(self.table, elided=ChecklistModel.ELIDED, max_width=TEXT_WIDTH,
+                    stretch=Col.NOTE)
+        self.table.setColumnWidth(Col.ITEM, min(self.table.columnWidth(Col.ITEM), ITEM_WIDTH))
+        self.widths.fitted()
+        self.table.resizeRowsToContents()
 
     def _edit(self, row: ChecklistRow, done: bool | None, note: str | None) -> bool:
         if self.view is None or self.view.plan_id is None:

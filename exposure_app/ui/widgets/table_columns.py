@@ -18,7 +18,8 @@ if they fit, and otherwise, in turn, takes back the padding beyond each
 column's header and content (when asked to), narrows the columns it may
 elide, the widest first, down to :data:`MIN_ELIDED`, then lets the columns
 that may wrap shrink to their headers; a stretched right-hand column keeps
-:data:`MIN_STRETCH` pixels. The widths come back when the view widens.
+:data:`MIN_STRETCH` pixels, or its whole header if wider. The widths come
+back when the view widens.
 
 Every table's header is a :class:`SortArrowHeader`: Fusion draws the sort arrow at
 the right of the section over the end of a right-aligned label ("Value (USD)" with
@@ -251,7 +252,8 @@ class WidthKeeper(QObject):
     def widths(self, available: int) -> dict[int, int]:
         """Each sized column's width when the view shows ``available`` pixels."""
         widths = dict(self.natural)
-        reserve = MIN_STRETCH if self.stretch is not None else 0
+        reserve = 0 if self.stretch is None else max(
+            MIN_STRETCH, self.view.horizontalHeader().sectionSizeHint(self.stretch))
         _give_way(widths, self.least, sum(widths.values()) + reserve - available)
         names = {c: widths[c] for c in self.shrinkable if c in widths}
         if names:
