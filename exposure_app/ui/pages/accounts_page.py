@@ -25,6 +25,7 @@ from exposure_app.ui.models.accounts_model import AccountRow, AccountsModel, acc
 from exposure_app.ui.models.table_model import RowFilter
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_tool_button, icon_action, menu_button
+from exposure_app.ui.widgets.age_ticker import AgeTicker
 from exposure_app.ui.widgets.card_frames import heading, muted
 from exposure_app.ui.widgets.table_columns import WidthKeeper, data_table, fit_columns
 
@@ -98,6 +99,7 @@ class AccountsPage(QWidget):
         columns = AccountsModel.Columns
         self.widths = WidthKeeper(self.view, stretch=columns.COVERAGE, shrinkable=(
             columns.NAME, columns.KIND, columns.COUNTERPARTY, columns.STATUS, columns.LAST_SYNC))
+        self.ages = AgeTicker(self, self.model, (columns.LAST_SYNC,))   # "3 h ago" moves on
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)

@@ -39,6 +39,7 @@ from exposure_app.ui.level_colours import (
 )
 from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_rows
 from exposure_app.ui.view_state import ViewData
+from exposure_app.ui.widgets.age_ticker import AgeTicker
 from exposure_app.ui.widgets.card_frames import Card, RichLabel, StatCard, muted
 from exposure_app.ui.widgets.export_button import export_button
 from exposure_app.ui.widgets.table_columns import (
@@ -132,6 +133,8 @@ class OverviewPage(QScrollArea):
                                      stretch=columns.DETAIL, trim=True,
                                      wrapped=(columns.KIND, columns.STATE, columns.LAST_GOOD))
         self.fresh_fit.refitted.connect(self._fit_fresh_height)
+        self.ages = AgeTicker(self, self.fresh_model, (columns.LAST_GOOD,))  # "3 h ago" moves on
+        self.ages.ticked.connect(self._fit_fresh_height)
         self.fresh_card.body.addWidget(self.fresh_view)
         left.addWidget(self.fresh_card)
         left.addStretch(1)
