@@ -1,0 +1,65 @@
+"""The CLI's text listings say what the GUI says: kinds by their labels, ages first.
+
+The labels and the age wording come from one place (``domain.labels``,
+``domain.timeutil.format_age``) that the Accounts page reads too; ``--json`` keeps
+the ids scripts rely on (docs/json.md)."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from exposure_app.cli.main import run_cli
+from exposure_app.domain.models import AccountKind
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.services.manual_holdings import set_holding
+from exposure_app.storage.store import ProfileStore
+
+pytestmark = pytest.mark.cli_in_process   # what commands do, not the process
+
+
+def _cli(data_dir, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run_cli(["--data-dir", str(data_dir), *args], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_accounts_list_names_kinds_as_the_gui_does_and_says_how_old_the_snapshot_is(data_dir):
+    store = ProfileStore.open(data_dir)
+    try:
+        celsius = store.accounts.add("Celsius", AccountKind.MANUAL_CUSTODIAL,
+                                     counterparty="celsius")
+        store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+        set_holding(store, celsius, "BTC", Decimal("1"), value=Decimal("30000"),
+                    when=utc_now() - timedelta(hours=3, minutes=5))
+    finally:
+        store.close()
+    code, out, err = _cli(data_dir, "accounts", "list")
+    assert code == 0, err
+    lines = {line.split()[0]: line for line in out.splitlines()[1:]}
+    assert "Custodian (manual)" in lines["Celsius"] and "Self-custody" in lines["Ledger"]
+    assert "manual_custodial" not in out and "self_custody" not in out
+    assert "3 h ago (" in lines["Celsius"] and lines["Celsius"].endswith(" UTC)")
+    assert lines["Ledger"].rstrip().endswith("never")
+    # the header still lines up with the longest label
+    header = out.splitlines()[0]
+    assert lines["Celsius"].index("celsius") == header.index("CUSTODIAN")
+
+    code, out, _ = _cli(data_dir, "accounts", "list", "--json")
+    kinds = {a["account"]: a["kind"] for a in json.loads(out)["accounts"]}
+    assert kinds == {"Celsius": "manual_custodial", "Ledger": "self_custody"}
+
+
+def test_the_gui_and_the_cli_read_one_label_table_and_one_age_formatter():
+    from exposure_app.domain import labels, timeutil
+    from exposure_app.ui import formatting
+    from exposure_app.ui.models import accounts_model, freshness_model
+
+    assert formatting.format_age is timeutil.format_age
+    for module in (accounts_model, freshness_model):
+        assert not hasattr(module, "KIND_LABELS"), module.__name__
+        assert module.account_kind_label is labels.account_kind_label
