@@ -1,7 +1,7 @@
-"""What people read for the domain's ids: account kinds.
+"""What people read for the domain's ids: account kinds and exchange wallets.
 
 One table per kind of id, declared here (the lowest layer) so the GUI and the CLI say
-the same thing ("Custodian (manual)"). Storage, ``--json`` output and
+the same thing ("Custodian (manual)", "Earn (flexible)"). Storage, ``--json`` output and
 CSV reports keep the ids themselves: they are the documented values scripts read.
 
 Threading: constant tables and pure functions.
@@ -9,6 +9,7 @@ Threading: constant tables and pure functions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import MappingProxyType
 
 from exposure_app.domain.models import AccountKind
@@ -19,8 +20,35 @@ ACCOUNT_KIND_LABELS = MappingProxyType({
     AccountKind.SELF_CUSTODY: "Self-custody",
 })
 
+WALLET_LABELS = MappingProxyType({
+    "spot": "Spot",
+    "funding": "Funding",
+    "margin": "Margin",
+    "margin_isolated": "Margin (isolated)",
+    "cross_margin": "Margin (cross)",
+    "futures": "Futures",
+    "futures_coinm": "Futures (coin-margined)",
+    "delivery": "Futures (delivery)",
+    "options": "Options",
+    "swap": "Perpetual swaps",
+    "earn_flexible": "Earn (flexible)",
+    "earn_locked": "Earn (locked)",
+    "staking": "Staking",
+})
+"""The wallets exchange adapters read (``exchanges/adapters``), by the app's wallet id."""
+
 
 def account_kind_label(kind: AccountKind) -> str:
     """``Custodian (manual)`` for ``manual_custodial``."""
     return ACCOUNT_KIND_LABELS[kind]
 
+
+def wallet_label(wallet: str) -> str:
+    """``Earn (flexible)`` for ``earn_flexible``. A wallet the table does not know (one a
+    person named in an import, a watched chain's name) is shown as it was written."""
+    return WALLET_LABELS.get(wallet, wallet)
+
+
+def wallet_list(wallets: Iterable[str]) -> str:
+    """``Spot, Earn (flexible)``: the wallets an account's capture read, by their labels."""
+    return ", ".join(wallet_label(w) for w in wallets)

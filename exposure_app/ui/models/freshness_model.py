@@ -11,7 +11,7 @@ from datetime import datetime
 from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.domain.exposure import ExposureReport
-from exposure_app.domain.labels import account_kind_label
+from exposure_app.domain.labels import account_kind_label, wallet_label, wallet_list
 from exposure_app.domain.models import AccountKind, SnapshotStatus
 from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.ui.formatting import format_last_good
@@ -54,11 +54,12 @@ def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = 
             detail = f"last sync failed: {state.stale_reason}"
         elif snapshot.status is SnapshotStatus.PARTIAL:
             status = "partial"
-            detail = "missing: " + "; ".join(f"{w} ({why})" for w, why in snapshot.missing.items())
+            detail = "missing: " + "; ".join(f"{wallet_label(w)} ({why})"
+                                             for w, why in snapshot.missing.items())
         else:
             status = "ok" if _synced(account) else "manual"
             if snapshot.coverage:
-                detail = "wallets: " + ", ".join(snapshot.coverage)
+                detail = "wallets: " + wallet_list(snapshot.coverage)
         if account.id in live_status:
             status, detail = "syncing", live_status[account.id]
         rows.append(FreshnessRow(account.id, account.name, account.kind, status,
