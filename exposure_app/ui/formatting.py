@@ -68,10 +68,22 @@ def format_amount(value: Decimal | None, *, locale: QLocale | None = None) -> st
     return _localise(text, locale)
 
 
-def format_share(value: Decimal | float | None, *, places: int = 1) -> str:
+SHARE_PLACES = 1
+"""Places of every share of a whole the GUI shows (the overview's, the holdings', a
+chart's): one, so one figure reads the same on every page."""
+
+
+def format_share(value: Decimal | float | None) -> str:
+    """A fraction as a percentage with :data:`SHARE_PLACES` places: ``0.154`` is ``15.4%``;
+    ``—`` for none. A share too small to show at that precision reads ``<0.1%`` (or
+    ``>-0.1%``), never ``0.0%``, so a small holding is not taken for nothing."""
     if value is None:
         return "—"
-    return _localise(f"{float(value) * 100:.{places}f}") + "%"
+    percent = float(value) * 100
+    smallest = 10.0 ** -SHARE_PLACES
+    if 0 < abs(percent) < smallest / 2:
+        return ("<" if percent > 0 else ">-") + _localise(f"{smallest:.{SHARE_PLACES}f}") + "%"
+    return _localise(f"{percent:.{SHARE_PLACES}f}") + "%"
 
 
 def format_time(moment: datetime | None) -> str:

@@ -95,7 +95,7 @@ class HoldingsModel(RowTableModel):
                        sort=lambda r: number_key(r.holding.price), numeric=True)
         VALUE = Column("Value", lambda r: _money_text(r.value, r),
                        sort=lambda r: number_key(r.value), numeric=True)
-        SHARE = number_column("Share", lambda r: r.share, lambda v: format_share(v, places=2))
+        SHARE = number_column("Share", lambda r: r.share, format_share)
 
     #: the text columns that end in "…" when narrow; their tooltip is the full text
     ELIDED = (Columns.ACCOUNT, Columns.COUNTERPARTY, Columns.WALLET)

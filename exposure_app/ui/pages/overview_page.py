@@ -205,7 +205,7 @@ class OverviewPage(QScrollArea):
             self._shown_split = split
             self.donut.set_slices(
                 [(float(split[0]), custodial), (float(split[1]), self_colour)],
-                format_share(report.custodial.share, places=0) if report.net_worth else "—")
+                format_share(report.custodial.share) if report.net_worth else "—")
         self.split_text.setText(
             f"<span style='color:{custodial.name()}'>■</span> Custodial<br>"
             f"<b>{format_money(report.custodial.value, cur)}</b> · "
