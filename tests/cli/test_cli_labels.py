@@ -63,3 +63,4 @@ def test_the_gui_and_the_cli_read_one_label_table_and_one_age_formatter():
     for module in (accounts_model, freshness_model):
         assert not hasattr(module, "KIND_LABELS"), module.__name__
         assert module.account_kind_label is labels.account_kind_label
+
