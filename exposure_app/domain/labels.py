@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from types import MappingProxyType
 
+from exposure_app.domain.chains import CHAINS
 from exposure_app.domain.models import AccountKind
 
 ACCOUNT_KIND_LABELS = MappingProxyType({
@@ -44,9 +45,15 @@ def account_kind_label(kind: AccountKind) -> str:
 
 
 def wallet_label(wallet: str) -> str:
-    """``Earn (flexible)`` for ``earn_flexible``. A wallet the table does not know (one a
-    person named in an import, a watched chain's name) is shown as it was written."""
-    return WALLET_LABELS.get(wallet, wallet)
+    """``Earn (flexible)`` for ``earn_flexible``; a watched address's wallet, named after its
+    chain (``bitcoin``), by the chain's name in :data:`~exposure_app.domain.chains.CHAINS`
+    (``Bitcoin``). A wallet neither knows (one a person named in an import) is shown as it
+    was written."""
+    label = WALLET_LABELS.get(wallet)
+    if label is None:
+        chain = CHAINS.get(wallet)
+        label = chain.name if chain is not None else wallet
+    return label
 
 
 def wallet_list(wallets: Iterable[str]) -> str:
