@@ -1,7 +1,8 @@
 """What people read for the domain's ids: account kinds and exchange wallets.
 
 One table per kind of id, declared here (the lowest layer) so the GUI and the CLI say
-the same thing ("Custodian (manual)", "Earn (flexible)"). Storage, ``--json`` output and
+the same thing ("Custodian (manual)", "Earn (flexible)"), in the GUI's tables and the
+CLI's text listings. Storage, ``--json`` output and
 CSV reports keep the ids themselves: they are the documented values scripts read.
 
 Threading: constant tables and pure functions.
@@ -28,7 +29,7 @@ WALLET_LABELS = MappingProxyType({
     "margin_isolated": "Margin (isolated)",
     "cross_margin": "Margin (cross)",
     "futures": "Futures",
-    "futures_coinm": "Futures (coin-margined)",
+    "futures_coinm": "Futures (COIN-M)",
     "delivery": "Futures (delivery)",
     "options": "Options",
     "swap": "Perpetual swaps",
@@ -36,7 +37,8 @@ WALLET_LABELS = MappingProxyType({
     "earn_locked": "Earn (locked)",
     "staking": "Staking",
 })
-"""The wallets exchange adapters read (``exchanges/adapters``), by the app's wallet id."""
+"""The wallets exchange adapters read (``exchanges/adapters``), by the app's wallet id; each
+label at most 18 characters, the width of the CLI's wallet column (``holdings list``)."""
 
 
 def account_kind_label(kind: AccountKind) -> str:

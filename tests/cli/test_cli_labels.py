@@ -54,6 +54,31 @@ def test_accounts_list_names_kinds_as_the_gui_does_and_says_how_old_the_snapshot
     assert kinds == {"Celsius": "manual_custodial", "Ledger": "self_custody"}
 
 
+def test_holdings_list_names_wallets_by_their_labels_and_json_keeps_the_ids(data_dir):
+    from datetime import UTC, datetime
+
+    from exposure_app.domain.models import Holding, Snapshot, SnapshotStatus
+
+    store = ProfileStore.open(data_dir)
+    try:
+        kraken = store.accounts.add("Kraken", AccountKind.EXCHANGE_API, counterparty="kraken")
+        store.snapshots.save(Snapshot(None, kraken.id, datetime(2026, 3, 1, tzinfo=UTC),
+                                      SnapshotStatus.OK, (
+            Holding.simple("USDT", Decimal("5250"), wallet="earn_flexible", price=Decimal(1)),
+            Holding.simple("BTC", Decimal("1"), wallet="futures_coinm", price=Decimal(9)),
+        ), ("earn_flexible", "futures_coinm")))
+    finally:
+        store.close()
+    code, out, err = _cli(data_dir, "holdings", "list")
+    assert code == 0, err
+    header, *lines = out.splitlines()
+    assert {line[23:41].rstrip() for line in lines} == {"Earn (flexible)", "Futures (COIN-M)"}
+    assert {line[header.index("ASSET"):].split()[0] for line in lines} == {"USDT", "BTC"}
+    assert "earn_flexible" not in out
+    code, out, _ = _cli(data_dir, "holdings", "list", "--json")
+    assert {h["wallet"] for h in json.loads(out)["holdings"]} == {"earn_flexible", "futures_coinm"}
+
+
 def test_the_gui_and_the_cli_read_one_label_table_and_one_age_formatter():
     from exposure_app.domain import labels, timeutil
     from exposure_app.ui import formatting

@@ -34,10 +34,10 @@ def report(store):
 
 def test_the_table_reads_each_wallet_the_adapters_name_and_leaves_unknown_ones_be():
     assert wallet_label("earn_flexible") == "Earn (flexible)"
-    assert wallet_label("futures_coinm") == "Futures (coin-margined)"
+    assert wallet_label("futures_coinm") == "Futures (COIN-M)"
     assert wallet_label("bitcoin") == "Bitcoin"   # a watched address's chain
     assert wallet_label("claim") == "claim"       # a wallet named in an import
-    assert all("_" not in label for label in WALLET_LABELS.values())
+    assert all("_" not in label and len(label) <= 18 for label in WALLET_LABELS.values())
     assert wallet_list(("spot", "earn_flexible")) == "Spot, Earn (flexible)"
 
 
