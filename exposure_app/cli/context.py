@@ -25,7 +25,7 @@ from enum import Enum
 from typing import IO, Any
 
 from exposure_app.cli.options import as_of_arg
-from exposure_app.domain.money import to_text
+from exposure_app.domain.money import share_text, to_text
 from exposure_app.domain.suggest import unknown
 from exposure_app.domain.text import json_terminal_safe, terminal_safe
 from exposure_app.domain.timeutil import utc_now
@@ -227,4 +227,5 @@ def format_money(value: Decimal | None, currency: str) -> str:
 
 
 def format_share(value: Decimal) -> str:
-    return f"{value * 100:.1f}%"
+    """The share as the GUI shows it (one place, ``<0.1%`` rather than ``0.0%``)."""
+    return share_text(value)

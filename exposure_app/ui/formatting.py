@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from PySide6.QtCore import QDateTime, QLocale
 
-from exposure_app.domain.money import money_places
+from exposure_app.domain.money import money_places, share_text
 from exposure_app.domain.timeutil import ensure_utc, format_age
 
 DATE_EDIT_FORMAT = "yyyy-MM-dd"
@@ -68,22 +68,13 @@ def format_amount(value: Decimal | None, *, locale: QLocale | None = None) -> st
     return _localise(text, locale)
 
 
-SHARE_PLACES = 1
-"""Places of every share of a whole the GUI shows (the overview's, the holdings', a
-chart's): one, so one figure reads the same on every page."""
-
-
 def format_share(value: Decimal | float | None) -> str:
-    """A fraction as a percentage with :data:`SHARE_PLACES` places: ``0.154`` is ``15.4%``;
-    ``—`` for none. A share too small to show at that precision reads ``<0.1%`` (or
-    ``>-0.1%``), never ``0.0%``, so a small holding is not taken for nothing."""
+    """A fraction as a percentage, as :func:`~exposure_app.domain.money.share_text` words it
+    (one place; ``<0.1%`` for a share too small to show), in the user's locale; ``—`` for
+    none."""
     if value is None:
         return "—"
-    percent = float(value) * 100
-    smallest = 10.0 ** -SHARE_PLACES
-    if 0 < abs(percent) < smallest / 2:
-        return ("<" if percent > 0 else ">-") + _localise(f"{smallest:.{SHARE_PLACES}f}") + "%"
-    return _localise(f"{percent:.{SHARE_PLACES}f}") + "%"
+    return _localise(share_text(value))
 
 
 def format_time(moment: datetime | None) -> str:

@@ -89,3 +89,23 @@ def test_the_gui_and_the_cli_read_one_label_table_and_one_age_formatter():
         assert not hasattr(module, "KIND_LABELS"), module.__name__
         assert module.account_kind_label is labels.account_kind_label
 
+
+
+def test_exposure_words_a_tiny_share_as_the_gui_does_not_as_nothing(data_dir):
+    """A custodian holding 0.02 % reads ``<0.1%`` on the command line, as on the pages."""
+    from exposure_app.ui.formatting import format_share
+
+    store = ProfileStore.open(data_dir)
+    try:
+        ledger = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+        kraken = store.accounts.add("Kraken dust", AccountKind.MANUAL_CUSTODIAL,
+                                    counterparty="kraken")
+        set_holding(store, ledger, "BTC", Decimal("1"), value=Decimal("99980"))
+        set_holding(store, kraken, "USDC", Decimal("20"), value=Decimal("20"))
+    finally:
+        store.close()
+    code, out, _err = _cli(data_dir, "exposure")
+    assert code == 0
+    kraken_line = next(line for line in out.splitlines() if line.strip().startswith("Kraken"))
+    assert kraken_line.rstrip().endswith("<0.1%"), kraken_line
+    assert format_share(Decimal("0.0002")) == "<0.1%"
