@@ -32,8 +32,8 @@ def _age_changes(qtbot, model, column: int) -> str:
 
 def test_ages_move_on_while_a_page_is_shown_and_its_timer_stops_when_hidden(
         qtbot, make_window, data_dir, monkeypatch):
+    from exposure_app.domain import timeutil
     from exposure_app.domain.timeutil import utc_now
-    from exposure_app.ui import formatting
     from exposure_app.ui.models.accounts_model import AccountsModel
     from exposure_app.ui.models.freshness_model import FreshnessModel
 
@@ -46,7 +46,7 @@ def test_ages_move_on_while_a_page_is_shown_and_its_timer_stops_when_hidden(
     assert accounts.ages.timer.isActive() and not overview.ages.timer.isActive()
 
     # three hours on, nothing else happening: the shown age follows on the next tick
-    monkeypatch.setattr(formatting, "utc_now", lambda: start + timedelta(hours=3))
+    monkeypatch.setattr(timeutil, "utc_now", lambda: start + timedelta(hours=3))
     accounts.ages.timer.setInterval(20)
     assert _age_changes(qtbot, accounts.model, last_sync).startswith("3 h ago")
 
@@ -55,7 +55,7 @@ def test_ages_move_on_while_a_page_is_shown_and_its_timer_stops_when_hidden(
     window.show_page("overview")
     assert not accounts.ages.timer.isActive() and overview.ages.timer.isActive()
     last_good = FreshnessModel.Columns.LAST_GOOD
-    monkeypatch.setattr(formatting, "utc_now", lambda: start + timedelta(hours=5))
+    monkeypatch.setattr(timeutil, "utc_now", lambda: start + timedelta(hours=5))
     assert _age_changes(qtbot, overview.fresh_model, last_good).startswith("5 h ago")
 
     window.close()
