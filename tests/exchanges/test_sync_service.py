@@ -216,9 +216,11 @@ def test_shutdown_during_a_price_update_closes_its_client_and_ends_its_tasks(
         finally:
             service.shutdown()
         assert not service.running
+        cancelled = refresh.cancelled()   # whoever waits on it is not left waiting forever
+        del refresh   # its Future holds the task: let go, so a task left behind is collected
         gc.collect()   # a task or client left behind complains when it is collected
     problems = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
     problems += [r.getMessage() for r in caplog.records
                  if r.name == "asyncio" and r.levelno >= logging.ERROR]
     assert problems == []
-    assert refresh.cancelled()   # whoever waits on it is not left waiting forever
+    assert cancelled
