@@ -10,8 +10,9 @@ from exposure_app.cli import cmd_exchange_accounts, cmd_watch_accounts
 from exposure_app.cli.context import CliContext, user_errors
 from exposure_app.cli.options import Action, add_action, add_command
 from exposure_app.cli.tables import Column, TextTable
+from exposure_app.domain.labels import account_kind_label
 from exposure_app.domain.models import Account, AccountKind
-from exposure_app.domain.timeutil import utc_now
+from exposure_app.domain.timeutil import ensure_utc, format_age, utc_now
 from exposure_app.domain.watch_only import watch_target_of
 from exposure_app.risk.catalog import load_directory
 from exposure_app.services.accounts import custodian_for_account, remove_account_everywhere
@@ -58,8 +59,10 @@ def _remove_arguments(p: argparse.ArgumentParser) -> None:
                    help="do not ask (scripts): without a terminal to ask on, --yes is required")
 
 
-LISTING = TextTable(Column("ACCOUNT", "<24"), Column("KIND", "<17"), Column("CUSTODIAN", "<14"),
+LISTING = TextTable(Column("ACCOUNT", "<24"), Column("KIND", "<18"), Column("CUSTODIAN", "<14"),
                     Column("LAST SNAPSHOT"))
+"""Kinds read as on the Accounts page (``--json`` keeps the ids); the last snapshot age first,
+as the GUI words it: ``3 h ago (2026-12-02 20:15 UTC)``."""
 
 
 class AccountRow(TypedDict):
@@ -105,11 +108,18 @@ def list_accounts(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.out(LISTING.header())
     for row in rows:
         where = row["counterparty"] or ("watch-only" if row["watch"] else "self-custody")
-        when = row["snapshot_at"].strftime("%Y-%m-%d %H:%M UTC") if row["snapshot_at"] else "never"
+        when = _last_snapshot(row["snapshot_at"])
         stale = f"  STALE: {row['stale_reason']}" if row["stale"] else ""
-        ctx.out_painted(LISTING.line(row["account"], row["kind"], where, when + stale),
+        kind = account_kind_label(AccountKind(row["kind"]))
+        ctx.out_painted(LISTING.line(row["account"], kind, where, when + stale),
                         "warn" if row["stale"] else None)
     return 0
+
+
+def _last_snapshot(taken_at: datetime | None) -> str:
+    if taken_at is None:
+        return "never"
+    return f"{format_age(taken_at)} ({ensure_utc(taken_at):%Y-%m-%d %H:%M} UTC)"
 
 
 def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None,

@@ -199,6 +199,12 @@ def _print(ctx: CliContext, view: ChecklistView) -> None:
             ctx.out(f"\n{s.name}: {s.withdrawal_info_note}")
 
 
+def _named(row: ChecklistRow) -> str:
+    """An item as the listing shows it (``1. Set up your own wallet``), not its key: what
+    a person ticked by position or key reads back as what it is."""
+    return f"{row.position}. {row.title}"
+
+
 def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     scope = _scope(args, ctx)
     out_path, out_format = _output(args)
@@ -233,7 +239,7 @@ def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
                                          args.address)
             except DestinationError as exc:
                 raise UserError(str(exc)) from None
-            ctx.warn(f"{row.item_key}: send to {chosen.chain}:{chosen.address}; a sync will tick "
+            ctx.warn(f"{_named(row)}: send to {chosen.chain}:{chosen.address}; a sync will tick "
                      "it when the amount arrives")
             view = open_checklist(ctx.store, ctx.settings, scope, now=view.as_of)
             ref = None if args.note is None else ref
@@ -244,7 +250,8 @@ def checklist_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
             done = True if args.tick else (False if args.untick else None)
             set_item(ctx.store, view.plan_id, row.item_key, done=done, note=args.note)
             view = open_checklist(ctx.store, ctx.settings, scope, now=view.as_of)
-            ctx.warn(f"{row.item_key}: {'done' if done else 'not done' if done is False else 'noted'}")
+            ctx.warn(f"{_named(row)}: "
+                     f"{'done' if done else 'not done' if done is False else 'noted'}")
         if out_path is not None and out_format == "csv":
             with to_file_or_stdout(out_path, ctx, ".csv") as path:
                 result = write_report(ctx.store, ctx.settings, "checklist", path,

@@ -10,6 +10,7 @@ from typing import TypedDict
 from exposure_app.cli.context import CliContext, UserError, format_money, parse_as_of, user_errors
 from exposure_app.cli.options import Action, add_as_of, add_command, instant_arg
 from exposure_app.cli.tables import Column, TextTable
+from exposure_app.domain.labels import wallet_label
 from exposure_app.domain.money import AmountError, parse_decimal
 from exposure_app.domain.suggest import did_you_mean
 from exposure_app.domain.timeutil import utc_now
@@ -144,7 +145,7 @@ def holding_rows(ctx: CliContext, accounts, as_of) -> list[HoldingRow]:
     return rows
 
 
-LISTING = TextTable(Column("ACCOUNT", "<22"), Column("WALLET", "<14"), Column("ASSET", "<8"),
+LISTING = TextTable(Column("ACCOUNT", "<22"), Column("WALLET", "<18"), Column("ASSET", "<8"),
                     Column("AMOUNT", ">20", gap="  "), Column("VALUE"))
 
 
@@ -161,6 +162,6 @@ def list_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     ctx.out(LISTING.header())
     for r in rows:
-        ctx.out(LISTING.line(r["account"], r["wallet"], r["asset"], r["total"],
+        ctx.out(LISTING.line(r["account"], wallet_label(r["wallet"]), r["asset"], r["total"],
                              format_money(r["value"], currency)))
     return 0

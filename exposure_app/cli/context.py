@@ -13,6 +13,7 @@ a name, title or error text cannot send escape sequences to the terminal.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Iterator
@@ -23,10 +24,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import IO, Any
 
-from exposure_app.domain.money import to_text
+from exposure_app.cli.options import as_of_arg
+from exposure_app.domain.money import share_text, to_text
 from exposure_app.domain.suggest import unknown
 from exposure_app.domain.text import json_terminal_safe, terminal_safe
-from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
+from exposure_app.domain.timeutil import utc_now
 from exposure_app.services.profile import Profile
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
@@ -95,8 +97,8 @@ def parse_as_of(value: datetime | str | None) -> datetime:
     if isinstance(value, datetime):
         return value
     try:
-        return parse_instant(value, end_of_day=True)
-    except DateError as exc:
+        return as_of_arg(value)
+    except argparse.ArgumentTypeError as exc:
         raise UsageError(f"--as-of: {exc}") from None
 
 
@@ -225,4 +227,5 @@ def format_money(value: Decimal | None, currency: str) -> str:
 
 
 def format_share(value: Decimal) -> str:
-    return f"{value * 100:.1f}%"
+    """The share as the GUI shows it (one place, ``<0.1%`` rather than ``0.0%``)."""
+    return share_text(value)

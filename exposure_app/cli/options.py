@@ -31,6 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from exposure_app.domain.bounds import FUTURE_SLACK
 from exposure_app.domain.timeutil import DateError, parse_instant, utc_now
 
 ACTION = "ACTION"
@@ -49,8 +50,20 @@ def _instant(text: str, *, end_of_day: bool) -> datetime:
 
 
 def as_of_arg(text: str) -> datetime:
-    """``--as-of``: a bare date means the end of that UTC day (everything that day counts)."""
-    return _instant(text, end_of_day=True)
+    """``--as-of``: a bare date means the end of that UTC day (everything that day counts).
+
+    A moment in the future is refused (a usage error, exit status 2): nothing is known of
+    it, and a report dated then would be shown as if it were. "Future" allows what a date
+    may be ahead of UTC somewhere (the domain's :data:`~exposure_app.domain.bounds.FUTURE_SLACK`,
+    a day, as for capture dates): so today and, east of UTC, tomorrow are accepted."""
+    moment = _instant(text, end_of_day=True)
+    start = _instant(text, end_of_day=False)
+    now = utc_now()
+    if start > now + FUTURE_SLACK:
+        raise argparse.ArgumentTypeError(
+            f"{text.strip()!r} is in the future (it is now {now:%Y-%m-%d %H:%M} UTC); "
+            "--as-of looks back: give today or an earlier date")
+    return moment
 
 
 def instant_arg(text: str) -> datetime:

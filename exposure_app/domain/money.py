@@ -116,6 +116,24 @@ def share(part: Decimal, whole: Decimal) -> Decimal:
     return _CONTEXT.divide(part, whole).quantize(SHARE_QUANTUM, context=_CONTEXT)
 
 
+SHARE_PLACES = 1
+"""Places of every share of a whole shown to the user (the GUI's pages and charts, the
+command line's tables): one, so one figure reads the same everywhere."""
+
+
+def share_text(value: Decimal | float) -> str:
+    """A fraction as a percentage with :data:`SHARE_PLACES` places: ``0.154`` is ``15.4%``.
+
+    A share too small to show at that precision reads ``<0.1%`` (or ``>-0.1%``), never
+    ``0.0%``, so a small holding is not taken for nothing. Plain ``.`` for the point: the
+    GUI swaps in its locale's characters.
+    """
+    percent = float(value) * 100
+    smallest = 10.0 ** -SHARE_PLACES
+    if 0 < abs(percent) < smallest / 2:
+        return ("<" if percent > 0 else ">-") + f"{smallest:.{SHARE_PLACES}f}%"
+    return f"{percent:.{SHARE_PLACES}f}%"
+
 def to_text(value: Decimal) -> str:
     """Canonical TEXT form for storage and JSON: plain notation, no exponent.
 

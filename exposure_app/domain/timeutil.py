@@ -71,3 +71,20 @@ def describe_age(taken_at: datetime, now: datetime) -> str:
     if seconds < 172800:
         return f"{int(seconds // 3600)} h old"
     return f"{int(seconds // 86400)} days old"
+
+
+def format_age(moment: datetime | None, now: datetime | None = None) -> str:
+    """How long ago ``moment`` was, for people: ``5 min ago``, ``3 h ago``, ``2 days ago``;
+    ``never`` for none. With ``now`` (an as-of date) counted from it and worded
+    ``before``: ``2 days before``. The one wording of an age, in the GUI and the CLI."""
+    if moment is None:
+        return "never"
+    ago = "ago" if now is None else "before"
+    seconds = (ensure_utc(now or utc_now()) - ensure_utc(moment)).total_seconds()
+    if seconds < 60:
+        return "just now" if now is None else "at that time"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min {ago}"
+    if seconds < 86400 * 2:
+        return f"{int(seconds // 3600)} h {ago}"
+    return f"{int(seconds // 86400)} days {ago}"

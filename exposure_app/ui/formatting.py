@@ -15,8 +15,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from PySide6.QtCore import QDateTime, QLocale
 
-from exposure_app.domain.money import money_places
-from exposure_app.domain.timeutil import ensure_utc, utc_now
+from exposure_app.domain.money import money_places, share_text
+from exposure_app.domain.timeutil import ensure_utc, format_age
 
 DATE_EDIT_FORMAT = "yyyy-MM-dd"
 DATE_TIME_EDIT_FORMAT = "yyyy-MM-dd HH:mm"
@@ -68,10 +68,13 @@ def format_amount(value: Decimal | None, *, locale: QLocale | None = None) -> st
     return _localise(text, locale)
 
 
-def format_share(value: Decimal | float | None, *, places: int = 1) -> str:
+def format_share(value: Decimal | float | None) -> str:
+    """A fraction as a percentage, as :func:`~exposure_app.domain.money.share_text` words it
+    (one place; ``<0.1%`` for a share too small to show), in the user's locale; ``—`` for
+    none."""
     if value is None:
         return "—"
-    return _localise(f"{float(value) * 100:.{places}f}") + "%"
+    return _localise(share_text(value))
 
 
 def format_time(moment: datetime | None) -> str:
@@ -80,22 +83,6 @@ def format_time(moment: datetime | None) -> str:
         return "never"
     local = ensure_utc(moment).astimezone()
     return local.strftime("%Y-%m-%d %H:%M")
-
-
-def format_age(moment: datetime | None, now: datetime | None = None) -> str:
-    """``5 min ago``, ``3 h ago``, ``2 days ago``; with ``now`` (an as-of date),
-    counted from it and worded ``before``: ``2 days before``."""
-    if moment is None:
-        return "never"
-    ago = "ago" if now is None else "before"
-    seconds = (ensure_utc(now or utc_now()) - ensure_utc(moment)).total_seconds()
-    if seconds < 60:
-        return "just now" if now is None else "at that time"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min {ago}"
-    if seconds < 86400 * 2:
-        return f"{int(seconds // 3600)} h {ago}"
-    return f"{int(seconds // 86400)} days {ago}"
 
 
 def format_last_good(moment: datetime | None, as_of: datetime | None = None) -> str:

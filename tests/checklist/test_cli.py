@@ -55,6 +55,25 @@ def test_checklist_json_tick_note_and_reminders(data_dir, run_cli):
     assert run_cli("reminders", "set", "kraken", "soon").returncode == 2
 
 
+def test_a_tick_reads_back_the_items_title_not_its_key(data_dir, run_cli):
+    store = ProfileStore.open(data_dir)
+    populate(store)
+    store.close()
+    items = {i["item"]: i for i in
+             json.loads(run_cli("checklist", "binance", "--json").stdout)["items"]}
+    wallet, xrp = items["step:wallet"], items["asset:binance:XRP"]
+
+    ticked = run_cli("checklist", "binance", "--tick", "step:wallet")
+    assert ticked.returncode == 0, ticked.stderr
+    assert f"{wallet['position']}. {wallet['title']}: done" in ticked.stderr
+    assert "step:wallet" not in ticked.stderr
+    unticked = run_cli("checklist", "binance", "--untick", str(wallet["position"]))
+    assert f"{wallet['position']}. {wallet['title']}: not done" in unticked.stderr
+    noted = run_cli("checklist", "binance", "--item", "asset:binance:XRP", "--note", "tx 0xabc")
+    assert noted.returncode == 0, noted.stderr
+    assert f"{xrp['position']}. Withdraw XRP from Binance: noted" in noted.stderr
+
+
 def test_checklist_reads_while_the_app_holds_the_profile(data_dir, run_cli):
     from exposure_app.storage.profile_lock import ProfileLock
 

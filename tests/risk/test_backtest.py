@@ -106,3 +106,15 @@ def test_cli_backtest_on_the_shipped_catalogue(run_cli):
     assert all(x["lead_high"] <= x["lead_medium"] for x in leads.values())
     bad = run_cli("risk", "backtest", "--exposure", "3")
     assert bad.returncode == 2 and "exposure share" in bad.stderr
+
+
+def test_cli_backtest_prints_markdown_by_default_and_no_second_option_for_it(run_cli):
+    days = ("--from", "2022-10-01", "--to", "2022-11-30", "--no-calibrate")
+    default = run_cli("risk", "backtest", *days)
+    assert default.returncode == 0, default.stderr
+    lines = default.stdout.splitlines()
+    assert lines[2].startswith("| period |") and lines[3].startswith("|---|")   # a table
+    helped = run_cli("risk", "backtest", "--help")
+    assert "--markdown" not in helped.stdout and "Markdown" in helped.stdout
+    older = run_cli("risk", "backtest", *days, "--markdown")     # scripts that pass it still work
+    assert older.returncode == 0 and older.stdout == default.stdout

@@ -37,7 +37,7 @@ def test_per_asset_totals_say_how_much_in_all_and_where(qtbot, make_window, data
     assert model.index(0, columns.AMOUNT).data() == "1.42"
     assert model.index(0, columns.VALUE).data() == "71,000.00 USD"
     assert model.index(0, columns.WHERE).data() == "0.6 Ledger, 0.42 Binance, 0.4 Kraken"
-    assert model.index(0, columns.CUSTODIAL).data() == "58%"
+    assert model.index(0, columns.CUSTODIAL).data() == "57.7%"
     assert "1 of 1 assets" in page.summary.text()
     page.each_button.click()
     assert page.views.currentWidget() is page.view

@@ -36,7 +36,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from exposure_app.ui.charts import theme
-from exposure_app.ui.formatting import format_compact_money
+from exposure_app.ui.formatting import format_compact_money, format_share
 from exposure_app.ui.level_colours import level_colour
 
 MAX_ROWS = 10
@@ -73,7 +73,7 @@ def fold_rows(rows: list[BarRow]) -> list[BarRow]:
 def value_label(row: BarRow, currency: str) -> str:
     text = format_compact_money(row.direct + row.affiliated, currency)
     if row.share is not None:
-        text = f"{row.share * 100:.1f}% · {text}"
+        text = f"{format_share(row.share)} · {text}"
     if row.affiliated:
         text += f"  (incl. {format_compact_money(row.affiliated)} affiliated)"
     return text

@@ -13,11 +13,11 @@ from PySide6.QtGui import QBrush, QColor
 from exposure_app.domain.balances import KeyPermissions, PermissionLevel
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
+from exposure_app.domain.labels import account_kind_label, wallet_list
 from exposure_app.domain.models import AccountKind
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.formatting import format_last_good
 from exposure_app.ui.models.freshness_model import (
-    KIND_LABELS,
     STATE_COLOURS,
     STATE_LABELS,
     freshness_rows,
@@ -80,13 +80,13 @@ def _status_text(r: AccountRow) -> str:
 class AccountsModel(RowTableModel):
     class Columns(TableColumns):
         NAME = Column("Account", lambda r: r.name)
-        KIND = Column("Kind", lambda r: KIND_LABELS[r.kind])
+        KIND = Column("Kind", lambda r: account_kind_label(r.kind))
         COUNTERPARTY = Column("Custodian", lambda r: r.counterparty)
         STATUS = Column("Status", _status_text)
         LAST_SYNC = Column("Last good data", sort=lambda r: time_key(r.last_sync))
         PERMISSIONS = Column("Key permissions", _permissions_text)
         COVERAGE = Column("Coverage (wallets read)",
-                          lambda r: ", ".join(r.coverage) if r.coverage else "—")
+                          lambda r: wallet_list(r.coverage) if r.coverage else "—")
 
     #: the instant ages count from: ``None`` for now (live), else the window's as-of date
     as_of: datetime | None = None
@@ -118,5 +118,5 @@ class AccountsModel(RowTableModel):
             status = _status_text(r)
             return status if not r.detail or r.detail in status else f"{status}: {r.detail}"
         if c == self.Columns.COVERAGE and r.coverage:
-            return ", ".join(r.coverage)
+            return wallet_list(r.coverage)
         return None

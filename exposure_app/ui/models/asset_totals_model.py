@@ -29,9 +29,9 @@ class AssetTotalsModel(RowTableModel):
         ASSET = Column("Asset", lambda r: r.asset)
         AMOUNT = number_column("Total amount", lambda r: r.amount, format_amount)
         VALUE = Column("Value", sort=lambda r: number_key(r.value), numeric=True)  # in currency
-        SHARE = number_column("Share", lambda r: r.share, lambda v: format_share(v, places=2))
+        SHARE = number_column("Share", lambda r: r.share, format_share)
         CUSTODIAL = number_column("With custodians", lambda r: r.custodial_fraction,
-                                  lambda v: format_share(v, places=0))
+                                  format_share)
         WHERE = Column("Where", where_text)
 
     currency = ""

@@ -11,16 +11,11 @@ from datetime import datetime
 from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.domain.exposure import ExposureReport
+from exposure_app.domain.labels import account_kind_label, wallet_label, wallet_list
 from exposure_app.domain.models import AccountKind, SnapshotStatus
 from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.ui.formatting import format_last_good
 from exposure_app.ui.models.table_model import Column, RowTableModel, TableColumns, time_key
-
-KIND_LABELS = {
-    AccountKind.EXCHANGE_API: "Exchange (API)",
-    AccountKind.MANUAL_CUSTODIAL: "Custodian (manual)",
-    AccountKind.SELF_CUSTODY: "Self-custody",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +54,12 @@ def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = 
             detail = f"last sync failed: {state.stale_reason}"
         elif snapshot.status is SnapshotStatus.PARTIAL:
             status = "partial"
-            detail = "missing: " + "; ".join(f"{w} ({why})" for w, why in snapshot.missing.items())
+            detail = "missing: " + "; ".join(f"{wallet_label(w)} ({why})"
+                                             for w, why in snapshot.missing.items())
         else:
             status = "ok" if _synced(account) else "manual"
             if snapshot.coverage:
-                detail = "wallets: " + ", ".join(snapshot.coverage)
+                detail = "wallets: " + wallet_list(snapshot.coverage)
         if account.id in live_status:
             status, detail = "syncing", live_status[account.id]
         rows.append(FreshnessRow(account.id, account.name, account.kind, status,
@@ -84,7 +80,7 @@ AS_OF_LABELS = {"ok": "Synced", "syncing": "Synced"}
 class FreshnessModel(RowTableModel):
     class Columns(TableColumns):
         ACCOUNT = Column("Account", lambda r: r.account)
-        KIND = Column("Kind", lambda r: KIND_LABELS[r.kind])
+        KIND = Column("Kind", lambda r: account_kind_label(r.kind))
         STATE = Column("Status")              # the words depend on the as-of date
         LAST_GOOD = Column("Last good data", sort=lambda r: time_key(r.last_good))
         DETAIL = Column("Detail", lambda r: r.detail)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
+from exposure_app.domain.labels import wallet_label
 from exposure_app.domain.models import AccountKind, Holding
 from exposure_app.domain.money import share
 from exposure_app.ui.formatting import format_amount, format_money, format_share
@@ -36,7 +37,8 @@ class HoldingRow:
     account: str
     counterparty: str          # display name; "Self-custody" for wallets
     counterparty_id: str
-    wallet: str                # as shown: "" for the one wallet of a hand-recorded account
+    wallet: str                # as shown ("Earn (flexible)"): "" for the one wallet of a
+    #                            hand-recorded account; the id stays in ``holding.wallet``
     holding: Holding
     share: Decimal | None
     currency: str
@@ -65,7 +67,7 @@ def holding_rows(report: ExposureReport, directory: CounterpartyDirectory) -> li
             # "main" is the one wallet of a hand-recorded account: not a wallet the user
             # made, so it is not shown as one
             wallet = ("" if account.kind is not AccountKind.EXCHANGE_API
-                      and h.wallet == MANUAL_WALLET else h.wallet)
+                      and h.wallet == MANUAL_WALLET else wallet_label(h.wallet))
             rows.append(HoldingRow(
                 account.name, cp_name, cp_id, wallet, h,
                 share(h.value, report.net_worth) if h.value is not None else None,
@@ -93,7 +95,7 @@ class HoldingsModel(RowTableModel):
                        sort=lambda r: number_key(r.holding.price), numeric=True)
         VALUE = Column("Value", lambda r: _money_text(r.value, r),
                        sort=lambda r: number_key(r.value), numeric=True)
-        SHARE = number_column("Share", lambda r: r.share, lambda v: format_share(v, places=2))
+        SHARE = number_column("Share", lambda r: r.share, format_share)
 
     #: the text columns that end in "…" when narrow; their tooltip is the full text
     ELIDED = (Columns.ACCOUNT, Columns.COUNTERPARTY, Columns.WALLET)
@@ -163,6 +165,7 @@ class HoldingsFilter(RowFilter):
         if self._counterparty and r.counterparty != self._counterparty:
             return False
         if self._text:
-            haystack = f"{r.account} {r.counterparty} {r.wallet} {r.asset}".casefold()
+            haystack = (f"{r.account} {r.counterparty} {r.wallet} {r.holding.wallet} "
+                        f"{r.asset}").casefold()
             return all(word in haystack for word in self._text.split())
         return True

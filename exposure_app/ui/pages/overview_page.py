@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exposure_app.domain.labels import wallet_label
 from exposure_app.ui import warning_view
 from exposure_app.ui.charts import theme
 from exposure_app.ui.charts.donut import DonutChart
@@ -204,7 +205,7 @@ class OverviewPage(QScrollArea):
             self._shown_split = split
             self.donut.set_slices(
                 [(float(split[0]), custodial), (float(split[1]), self_colour)],
-                format_share(report.custodial.share, places=0) if report.net_worth else "—")
+                format_share(report.custodial.share) if report.net_worth else "—")
         self.split_text.setText(
             f"<span style='color:{custodial.name()}'>■</span> Custodial<br>"
             f"<b>{format_money(report.custodial.value, cur)}</b> · "
@@ -249,7 +250,7 @@ class OverviewPage(QScrollArea):
                 # next turn of the event loop, so no single turn keeps the window busy long
                 QTimer.singleShot(0, self, lambda: self._show_latest_warnings(data))
         if report.unpriced:
-            lines = [f"{u.account} · {u.wallet}: {format_amount(u.amount)} {u.asset}"
+            lines = [f"{u.account} · {wallet_label(u.wallet)}: {format_amount(u.amount)} {u.asset}"
                      for u in report.unpriced[:12]]
             more = len(report.unpriced) - 12
             self.unpriced_text.setText(

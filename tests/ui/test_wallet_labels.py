@@ -1,0 +1,86 @@
+"""Wallets by their human label on Holdings, Accounts and the Overview, from one table
+(``domain.labels.WALLET_LABELS``); the CSV holdings report keeps the ids (docs/reports.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from exposure_app.domain.labels import WALLET_LABELS, wallet_label, wallet_list
+from exposure_app.domain.models import AccountKind, Holding, Snapshot, SnapshotStatus
+from exposure_app.reports.portfolio_reports import holdings_rows
+from exposure_app.risk.catalog import load_directory
+from exposure_app.services.exposure_as_of import exposure_as_of
+from exposure_app.services.settings import Settings
+from exposure_app.ui.models.accounts_model import AccountsModel, account_rows
+from exposure_app.ui.models.freshness_model import freshness_rows
+from exposure_app.ui.models.holdings_model import HoldingsFilter, HoldingsModel, holding_rows
+
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def report(store):
+    kraken = store.accounts.add("Kraken", AccountKind.EXCHANGE_API, counterparty="kraken")
+    store.snapshots.save(Snapshot(None, kraken.id, NOW - timedelta(hours=2), SnapshotStatus.OK, (
+        Holding.simple("BTC", Decimal("0.5"), wallet="spot", price=Decimal("60000")),
+        Holding.simple("USDT", Decimal("5250"), wallet="earn_flexible", price=Decimal("1")),
+        Holding.simple("DOT", Decimal("40"), wallet="earn_locked"),           # unpriced
+    ), ("spot", "earn_flexible", "earn_locked")))
+    return exposure_as_of(store, Settings(), NOW)
+
+
+def test_the_table_reads_each_wallet_the_adapters_name_and_leaves_unknown_ones_be():
+    assert wallet_label("earn_flexible") == "Earn (flexible)"
+    assert wallet_label("futures_coinm") == "Futures (COIN-M)"
+    assert wallet_label("bitcoin") == "Bitcoin"   # a watched address's chain
+    assert wallet_label("claim") == "claim"       # a wallet named in an import
+    assert all("_" not in label and len(label) <= 18 for label in WALLET_LABELS.values())
+    assert wallet_list(("spot", "earn_flexible")) == "Spot, Earn (flexible)"
+
+
+def test_holdings_accounts_and_overview_show_labels_and_the_csv_keeps_ids(store, report):
+    directory = load_directory()
+    holdings = HoldingsModel()
+    holdings.set_rows(holding_rows(report, directory))
+    shown = {holdings.index(r, HoldingsModel.Columns.WALLET).data()
+             for r in range(holdings.rowCount())}
+    assert shown == {"Spot", "Earn (flexible)", "Earn (locked)"}
+    proxy = HoldingsFilter()
+    proxy.setSourceModel(holdings)
+    for typed in ("earn (flex", "earn_flexible"):       # the label or the id finds the row
+        proxy.set_text(typed)
+        assert proxy.rowCount() == 1, typed
+
+    accounts = AccountsModel()
+    accounts.set_rows(account_rows(store, report, directory))
+    coverage = accounts.index(0, AccountsModel.Columns.COVERAGE)
+    assert coverage.data() == "Spot, Earn (flexible), Earn (locked)"
+    assert coverage.data(3) == coverage.data()                  # the tooltip alike
+
+    (overview,) = freshness_rows(report)
+    assert overview.detail == "wallets: Spot, Earn (flexible), Earn (locked)"
+
+    csv_wallets = {row[4] for row in holdings_rows(store, NOW, "USD")}
+    assert csv_wallets == {"spot", "earn_flexible", "earn_locked"}
+
+
+def test_the_overview_names_an_unpriced_holdings_wallet_by_its_label(qtbot, make_window,
+                                                                      data_dir):
+    from exposure_app.storage.store import ProfileStore
+
+    store = ProfileStore.open(data_dir)
+    try:
+        kraken = store.accounts.add("Kraken", AccountKind.EXCHANGE_API, counterparty="kraken")
+        store.snapshots.save(Snapshot(None, kraken.id, datetime.now(UTC) - timedelta(hours=1),
+                                      SnapshotStatus.OK, (
+            Holding.simple("NOPRICECOIN", Decimal("40"), wallet="earn_locked"),),
+            ("earn_locked",)))
+    finally:
+        store.close()
+    window = make_window(data_dir, page="overview")
+    qtbot.waitUntil(lambda: window.overview.unpriced_card.isVisibleTo(window.overview))
+    text = window.overview.unpriced_text.text()
+    assert "Kraken · Earn (locked): 40 NOPRICECOIN" in text and "earn_locked" not in text
