@@ -463,6 +463,11 @@ class EmulatorServer:
         async def _cleanup() -> None:
             for runner in self._runners:
                 await runner.cleanup()
+            # answers still held back (a TIMEOUT fault, latency) end before the loop closes
+            held = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in held:
+                task.cancel()
+            await asyncio.gather(*held, return_exceptions=True)
 
         try:
             asyncio.run_coroutine_threadsafe(_cleanup(), self._loop).result(timeout=10)

@@ -222,8 +222,8 @@ class BinanceEmulator(ExchangeEmulator):
         return self._ok(request, [], weight=1)
 
     def _ticker_rows(self, request: web.Request, full: bool) -> list[dict[str, object]]:
-        wanted = request.query.get("symbols")
-        ids = set(json.loads(wanted)) if wanted else None
+        wanted, one = request.query.get("symbols"), request.query.get("symbol")
+        ids = set(json.loads(wanted)) if wanted else {one} if one else None
         now = self.server_time_ms()
         rows: list[dict[str, object]] = []
         for sid, (base, quote) in self._symbols().items():
@@ -243,13 +243,23 @@ class BinanceEmulator(ExchangeEmulator):
             })
         return rows
 
+    def _ticker_answer(self, request: web.Request, full: bool, weight: int) -> web.Response:
+        """All tickers or those of ``symbols`` (a list); one ``symbol`` gets its object alone,
+        or -1121 when the exchange does not list it (as Binance answers)."""
+        rows = self._ticker_rows(request, full)
+        if "symbol" not in request.query:
+            return self._ok(request, rows, weight=weight)
+        if not rows:
+            return self._error(400, -1121, "Invalid symbol.")
+        return self._ok(request, rows[0], weight=2)   # one symbol weighs 2 on both
+
     @route("/api/v3/ticker/24hr")
     async def ticker_24hr(self, request: web.Request) -> web.Response:
-        return self._ok(request, self._ticker_rows(request, True), weight=40)
+        return self._ticker_answer(request, True, weight=40)
 
     @route("/api/v3/ticker/price")
     async def ticker_price_route(self, request: web.Request) -> web.Response:
-        return self._ok(request, self._ticker_rows(request, False), weight=4)
+        return self._ticker_answer(request, False, weight=4)
 
     @route("/api/v3/klines")
     async def klines(self, request: web.Request) -> web.Response:

@@ -48,6 +48,25 @@ ACCOUNT_LEVEL = frozenset(
     }
 )
 
+# Kinds that say the exchange itself cannot be asked right now (the key, the way
+# there, its limits, an outage), as opposed to one request it refused (a market it
+# no longer lists): when one ticker of many fails with one of these, asking for the
+# next one would fail the same way, so the whole read fails.
+EXCHANGE_WIDE = frozenset(
+    {
+        ErrorKind.AUTH,
+        ErrorKind.PERMISSION,
+        ErrorKind.IP_NOT_WHITELISTED,
+        ErrorKind.RATE_LIMIT,
+        ErrorKind.MAINTENANCE,
+        ErrorKind.UNAVAILABLE,
+        ErrorKind.TIMEOUT,
+        ErrorKind.NETWORK,
+        ErrorKind.CLOCK_SKEW,
+        ErrorKind.CONFIG,
+    }
+)
+
 _MESSAGES: dict[ErrorKind, str] = {
     ErrorKind.AUTH: (
         "{name} rejected the API key or its signature. Check that the key and secret "

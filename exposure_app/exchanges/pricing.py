@@ -100,7 +100,8 @@ async def fetch_quotes(
     """Tickers for ``assets`` from one exchange, as :class:`MarketPrice` records with
     ``source`` the exchange id; returns (prices, markets to cache or None). Tickers are
     read by ``tickers.read_tickers``: a bad one is dropped alone and counted in
-    ``rejected``."""
+    ``rejected``, and so is a market the exchange refuses when asked one at a time
+    (a failure of the exchange itself still raises)."""
     fresh_markets = None
     if client.markets is None:
         if cached_markets:

@@ -7,6 +7,11 @@ the account's own exchange, ``pricing.fetch_quotes``) and the price refresh
 * Only the symbols asked for are read from the answer, and an exchange without
   a many-tickers call is asked one market at a time for at most ``one_by_one``
   of them (each such request costs a round trip and a share of the rate limit).
+  Asked one at a time, a request refused for its market alone (a symbol the
+  exchange no longer lists, a malformed answer) drops that symbol and is
+  counted like a bad ticker; a failure of the exchange itself
+  (:data:`~exposure_app.exchanges.errors.EXCHANGE_WIDE`: the key, the network,
+  a rate limit, an outage) raises, as a many-tickers call failing does.
 * Every price is held to :func:`checked_price`: a finite decimal within
   :data:`MIN_PRICE`..``domain.bounds.MAX_PRICE``, the bound every price is held to.
 * A ticker that is not an object, or whose price is unusable, is dropped alone
@@ -40,7 +45,7 @@ from typing import Any
 
 from exposure_app.domain.bounds import MAX_PRICE
 from exposure_app.domain.prices import MarketPrice
-from exposure_app.exchanges.errors import BadResponseError
+from exposure_app.exchanges.errors import EXCHANGE_WIDE, BadResponseError, describe_exception
 
 MIN_PRICE = Decimal("1e-12")
 # A bid/ask midpoint is used only when (ask - bid) / bid is at most this.
@@ -127,7 +132,7 @@ async def read_tickers(client: Any, symbols: Sequence[str], source: str, now: da
     if client.has.get("fetchTickers"):
         answer = await client.fetch_tickers(list(symbols))
     else:
-        answer = {s: await client.fetch_ticker(s) for s in symbols[:one_by_one]}
+        answer = await _one_by_one(client, symbols[:one_by_one], source, rejected)
     if not isinstance(answer, dict):
         raise BadResponseError("tickers: not an object")
     quotes = []
@@ -143,3 +148,19 @@ async def read_tickers(client: Any, symbols: Sequence[str], source: str, now: da
             asset, quote = symbol.split(":")[0].split("/")
             quotes.append(MarketPrice(asset, quote, price, source, now))
     return quotes
+
+
+async def _one_by_one(client: Any, symbols: Sequence[str], source: str,
+                      rejected: Rejected) -> dict[str, object]:
+    """``{symbol: ticker}`` asked one ``fetch_ticker`` at a time; a symbol whose request
+    failed for itself alone is left out and counted (see the module docstring)."""
+    answer: dict[str, object] = {}
+    for symbol in symbols:
+        try:
+            answer[symbol] = await client.fetch_ticker(symbol)
+        except Exception as exc:
+            failure = describe_exception(exc, source)
+            if failure.kind in EXCHANGE_WIDE:
+                raise
+            rejected.add(f"{source} {symbol}: not read ({failure.message})")
+    return answer

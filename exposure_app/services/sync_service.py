@@ -13,6 +13,12 @@ Threading contract:
 * Listeners are plain callables invoked **on the sync thread** with frozen
   event dataclasses; the GUI bridges them to Qt signals, the CLI ignores or
   prints them. A listener that raises is logged and does not stop the sync.
+* :meth:`shutdown` (the GUI's, the CLI's and the demo's one way out) cancels
+  every sync and price update still running and waits for them, so each
+  closes its own clients; then it closes the accounts' clients, cancels
+  whatever task is still left on the loop (ccxt's and aiohttp's own) and
+  only then stops and closes the loop. No task is left pending and no ccxt
+  client or aiohttp session open when the thread ends.
 
 A run reads all selected accounts concurrently, each bounded by the
 per-account timeout, so the slowest account bounds the wall time. Prices are
@@ -29,9 +35,9 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from exposure_app.domain.models import AccountKind
 from exposure_app.services.network_proxy import proxy_for_requests
@@ -55,6 +61,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Listener = Callable[[SyncEvent], None]
+T = TypeVar("T")
+LEFTOVER_TASKS_WAIT = 5.0
+"""Seconds the loop gives its last tasks to end once cancelled, before it closes."""
 
 
 class SyncService:
@@ -83,6 +92,7 @@ class SyncService:
         self._sessions: dict[int, AccountSession] = {}
         self._run_lock: asyncio.Lock | None = None
         self._current: asyncio.Task[SyncReport] | None = None
+        self._work: set[asyncio.Task[Any]] = set()   # loop thread only: runs and price updates
 
     # -- listeners (any thread) ----------------------------------------------------
 
@@ -142,6 +152,7 @@ class SyncService:
         finally:
             try:
                 loop.run_until_complete(self._close_sessions())
+                loop.run_until_complete(_end_leftover_tasks())
                 loop.run_until_complete(loop.shutdown_asyncgens())
             finally:
                 if self._store is not None:
@@ -156,7 +167,7 @@ class SyncService:
             self.start()
         assert self._loop is not None
         ids = None if account_ids is None else frozenset(account_ids)
-        return asyncio.run_coroutine_threadsafe(self._run(ids), self._loop)
+        return self._submit(self._run(ids))
 
     def refresh_prices(self, history_start: date | None = None,
                        ) -> concurrent.futures.Future[PriceRefreshReport]:
@@ -167,7 +178,21 @@ class SyncService:
         if not self.running:
             self.start()
         assert self._loop is not None
-        return asyncio.run_coroutine_threadsafe(self._refresh_prices(history_start), self._loop)
+        return self._submit(self._refresh_prices(history_start))
+
+    def _submit(self, work: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Run ``work`` on the loop as a task :meth:`shutdown` knows to cancel and await."""
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(self._tracked(work), self._loop)
+
+    async def _tracked(self, work: Coroutine[Any, Any, T]) -> T:
+        task = asyncio.current_task()
+        assert task is not None
+        self._work.add(task)
+        try:
+            return await work
+        finally:
+            self._work.discard(task)
 
     async def _refresh_prices(self, history_start: date | None = None) -> PriceRefreshReport:
         from exposure_app.domain.timeutil import utc_now
@@ -208,10 +233,13 @@ class SyncService:
             return
 
         async def _finish() -> None:
-            current = self._current
-            if current is not None and not current.done():
-                current.cancel()
-                await asyncio.wait({current}, timeout=timeout / 2)
+            # every run and price update ends first, closing the clients it opened
+            # (a price update's sources); a cancelled run stores nothing
+            work = {task for task in self._work if not task.done()}
+            for task in work:
+                task.cancel()
+            if work:
+                await asyncio.wait(work, timeout=timeout / 2)
             await self._close_sessions()
 
         try:
@@ -279,6 +307,23 @@ class SyncService:
                 self._current = None
             self._emit(SyncRunFinished(report))
             return report
+
+
+async def _end_leftover_tasks() -> None:
+    """Cancel every other task still on the running loop and wait for them (bounded).
+
+    After the clients are closed, what is left is the libraries' own work
+    (ccxt's market loading, aiohttp's host lookups): closing the loop with it
+    pending would destroy it mid-flight.
+    """
+    this = asyncio.current_task()
+    leftover = {task for task in asyncio.all_tasks() if task is not this}
+    for task in leftover:
+        task.cancel()
+    if leftover:
+        _, pending = await asyncio.wait(leftover, timeout=LEFTOVER_TASKS_WAIT)
+        if pending:
+            log.warning("sync service: %d task(s) did not end when cancelled", len(pending))
 
 
 def sync_blocking(

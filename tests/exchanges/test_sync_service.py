@@ -4,6 +4,7 @@ closed there, listeners with frozen events, cancel and shutdown from any thread.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import sys
 import threading
 from decimal import Decimal
@@ -180,3 +181,46 @@ def test_a_sync_revalues_a_wallet_recorded_by_hand(store, service, add_exchange_
     count = store.db.execute("SELECT count(*) FROM snapshots WHERE account_id = ?",
                              [ledger.id]).fetchone()[0]
     assert count == 2
+
+
+def test_shutdown_during_a_price_update_closes_its_client_and_ends_its_tasks(
+        data_dir, store, memory_keyring, add_exchange_account, emulator_server, caplog):
+    """A real sync, then a price update whose source never answers, then shutdown:
+    the loop must not stop with a task pending or a ccxt / aiohttp client open."""
+    import gc
+    import time
+    import warnings
+
+    from exposure_app.services.settings import Settings
+
+    add_exchange_account(store, "B1", make(1))
+    prices = make(2)
+    emulator_server.add(prices, key="price-source")
+    prices.inject(FaultKind.TIMEOUT, private_only=False)   # its markets never answer
+    settings = Settings.load(data_dir)
+    settings.price_sources = f"binance={prices.base_url}"
+    settings.save()
+    service = SyncService(Profile(data_dir), secret_store=SecretStore(memory_keyring),
+                          account_timeout=10)
+    caplog.set_level(logging.ERROR, logger="asyncio")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            report = service.sync().result(60)
+            assert report.results[0].status is AccountSyncStatus.OK
+            refresh = service.refresh_prices()
+            deadline = time.monotonic() + 30
+            while not prices.requests and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert prices.requests, "the price update never reached its source"
+        finally:
+            service.shutdown()
+        assert not service.running
+        cancelled = refresh.cancelled()   # whoever waits on it is not left waiting forever
+        del refresh   # its Future holds the task: let go, so a task left behind is collected
+        gc.collect()   # a task or client left behind complains when it is collected
+    problems = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    problems += [r.getMessage() for r in caplog.records
+                 if r.name == "asyncio" and r.levelno >= logging.ERROR]
+    assert problems == []
+    assert cancelled

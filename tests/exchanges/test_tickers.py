@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance
+from exposure_app.domain.timeutil import utc_now
+from exposure_app.emulator.base import EmulatedAccount, EmulatedBalance, FaultKind
 from exposure_app.emulator.binance import BinanceEmulator
-from exposure_app.exchanges.errors import BadResponseError
+from exposure_app.exchanges.errors import EXCHANGE_WIDE, BadResponseError, describe_exception
+from exposure_app.exchanges.pricing import compact_markets, fetch_quotes
 from exposure_app.exchanges.tickers import Rejected, ticker_price
 from exposure_app.services.profile import Profile
 from exposure_app.services.sync_service import sync_blocking
@@ -101,3 +103,61 @@ def test_a_sync_refuses_an_oversized_price_and_keeps_the_others(
     assert _ticker_notes(result) == [
         "prices from this exchange: 1 dropped as unusable (first: binance FOO/USDT: price "
         "1.000E+15 is outside the plausible range)"]
+
+
+def _one_at_a_time(emulator, cached_markets, rejected):
+    """``fetch_quotes`` on a real ccxt Binance client pointed at ``emulator`` that, like an
+    exchange without a many-tickers call, asks for each market with ``fetch_ticker``."""
+
+    async def action(client):
+        client.has["fetchTickers"] = False   # this instance only: ccxt copies ``has``
+        return await fetch_quotes(client, "binance", ["BTC", "FOO", "GONE"], "USD", utc_now(),
+                                  cached_markets=cached_markets, rejected=rejected)
+
+    return action
+
+
+def _listing(emulator, run_adapter):
+    """The markets the emulator lists now, as a sync caches them."""
+
+    async def load(client):
+        await client.load_markets()
+        return compact_markets(client.markets)
+
+    return run_adapter(emulator, action=load)
+
+
+def _price_emulator() -> BinanceEmulator:
+    return BinanceEmulator(EmulatedAccount("k", "k-secret"), tickers={
+        "BTC/USDT": D("64000"), "FOO/USDT": D("2"), "GONE/USDT": D("5")})
+
+
+def test_one_at_a_time_a_market_the_exchange_refuses_is_dropped_alone(run_adapter):
+    """GONE/USDT is in the markets cached by an earlier sync but delisted since: Binance
+    answers -1121 "Invalid symbol." for it; BTC and FOO keep their prices."""
+    emulator = _price_emulator()
+    cached = _listing(emulator, run_adapter)
+    del emulator.tickers["GONE/USDT"]
+    rejected = Rejected()
+    quotes, _ = run_adapter(emulator, action=_one_at_a_time(emulator, cached, rejected))
+    assert {(q.asset, q.quote): q.price for q in quotes} == {
+        ("BTC", "USDT"): D("64000"), ("FOO", "USDT"): D("2")}
+    assert rejected.count == 1 and rejected.reasons[0].startswith("binance GONE/USDT: not read")
+    asked = [path for _, path in emulator.requests if path.startswith("/api/v3/ticker")]
+    assert len(asked) == 3   # one request per market: it was the one-by-one path
+
+
+@pytest.mark.parametrize("fault", [FaultKind.RATE_LIMIT, FaultKind.CONNECTION_RESET,
+                                   FaultKind.SERVER_ERROR])
+def test_one_at_a_time_a_failure_of_the_exchange_itself_still_fails_its_prices(
+        run_adapter, fault):
+    """A rate limit, a dropped connection or an outage on the second ticker is no
+    reason to drop that market alone: the exchange's prices fail as a whole."""
+    emulator = _price_emulator()
+    cached = _listing(emulator, run_adapter)
+    emulator.inject(fault, path_prefix="/api/v3/ticker", private_only=False)
+    rejected = Rejected()
+    with pytest.raises(Exception) as raised:
+        run_adapter(emulator, action=_one_at_a_time(emulator, cached, rejected))
+    assert describe_exception(raised.value, "binance").kind in EXCHANGE_WIDE
+    assert rejected.count == 0
