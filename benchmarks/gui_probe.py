@@ -18,7 +18,8 @@ with marks attached to the window it shows, and prints:
 
 With ``--sync`` it then syncs every exchange account of the profile through the
 window's sync controller (the account is added, on an in-process emulator,
-before the window is built) and prints the peak RSS in kB.
+before the window is built), waits for the price update the sync starts (asked
+of the same emulator) and prints the peak RSS in kB.
 
 The yardsticks print ``shown`` at the same moment, their first frame painted:
 ``bare`` is a QMainWindow holding one pyqtgraph plot (the floor any Qt +
@@ -101,7 +102,8 @@ def _attach_marks(window, sync: bool) -> None:
         poll()
 
     def poll() -> None:
-        if window.sync.is_running:
+        # the sync, then the price update it starts for the hand-recorded holdings
+        if window.sync.is_running or window.sync.prices_running:
             QTimer.singleShot(100, poll)
             return
         QApplication.processEvents()
@@ -144,17 +146,28 @@ def _yardstick(mode: str) -> int:
 
 
 def _emulated_exchange_account(profile):
-    """A Binance account on an in-process emulator, its key in a memory keyring."""
+    """A Binance account on an in-process emulator, its key in a memory keyring.
+
+    The profile's settings send everything the sync starts to loopback: the price
+    update after the sync asks the same emulator (``price_sources``), and the public
+    reserve data, which has no emulator here, is switched off. A benchmark that
+    reached for public services would time out here and measure the wait.
+    """
     from exposure_app.emulator.base import EmulatorServer
     from exposure_app.emulator.registry import emulator_class
     from exposure_app.exchanges.client_factory import ConnectionOptions
     from exposure_app.services.exchange_accounts import create_exchange_account
+    from exposure_app.services.settings import Settings
     from exposure_app.storage.secrets import SecretStore, memory_keyring
 
     secrets = SecretStore(memory_keyring())
     server = EmulatorServer()
     emulator = emulator_class("binance").sample()
     server.add(emulator)
+    settings = Settings.load(profile.data_dir)
+    settings.set("price_sources", f"binance={emulator.base_url}")
+    settings.set("outflow_signals_enabled", False)
+    settings.save()
     with profile.open_store() as store:
         for account in store.accounts.list():
             if account.name == "Benchmark Binance":
