@@ -9,6 +9,11 @@ process is a first keyring use: backend discovery happens inside the sync's
 worker threads), and ROUNDS × 6 times loads every account's credentials from
 that many threads at once in a fresh process. Prints one JSON object with
 every account status seen and every failure. Not a test module.
+
+A round during which the keyring daemon itself died (an upstream gnome-keyring
+abort, see ``secret_service_helper``) says nothing about the app: its results are
+set aside, the daemon is started again and the round is run again, at most
+:data:`MAX_DAEMON_CRASHES` times in all; the deaths are reported.
 """
 
 from __future__ import annotations
@@ -17,9 +22,12 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Any
 
-from secret_service_helper import report_with_secret_service
+from secret_service_helper import KeyringDaemon, report_with_secret_service
+
+MAX_DAEMON_CRASHES = 3
 
 # Loads every account's credentials from one thread each, all released together.
 CONCURRENT_LOADS = """
@@ -41,7 +49,20 @@ print(json.dumps(failures))
 """
 
 
-def sync_many_accounts(out: dict[str, Any]) -> None:
+def run_round(daemon: KeyringDaemon, round_: Callable[[], dict[str, list[Any]]],
+              out: dict[str, Any]) -> None:
+    """``round_()``'s findings added to ``out``; run again when the daemon died during it."""
+    while True:
+        found = round_()
+        if not daemon.restart_if_dead():
+            break
+        if len(daemon.crashes) >= MAX_DAEMON_CRASHES:
+            raise RuntimeError(f"gnome-keyring died {len(daemon.crashes)} times")
+    for key, values in found.items():
+        out[key] += values
+
+
+def sync_many_accounts(out: dict[str, Any], daemon: KeyringDaemon) -> None:
     """ACCOUNTS accounts stored, then ROUNDS fresh-process syncs and ROUNDS x 6 loads."""
     data_dir, base_url, accounts, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
         int(sys.argv[4])
@@ -66,7 +87,8 @@ def sync_many_accounts(out: dict[str, Any]) -> None:
         refs.append(secret_ref_of(account))
     store.close()
     out["backend"] = secrets.description
-    for _ in range(rounds):
+
+    def sync_round() -> dict[str, list[Any]]:
         sync = subprocess.run(
             [sys.executable, "-m", "exposure_app", "--data-dir", data_dir, "sync", "--json"],
             capture_output=True, text=True, env=env, timeout=180,
@@ -74,20 +96,24 @@ def sync_many_accounts(out: dict[str, Any]) -> None:
         try:
             report = json.loads(sync.stdout)
         except ValueError:
-            out["errors"].append(sync.stderr[-2000:])
-            continue
-        for item in report["accounts"]:
-            out["statuses"].append(item["status"])
-            if item["status"] != "ok":
-                out["errors"].append(item.get("error"))
-    for _ in range(rounds * 6):
+            return {"errors": [sync.stderr[-2000:]]}
+        statuses = [item["status"] for item in report["accounts"]]
+        errors = [item.get("error") for item in report["accounts"] if item["status"] != "ok"]
+        return {"statuses": statuses, "errors": errors}
+
+    def load_round() -> dict[str, list[Any]]:
         loads = subprocess.run([sys.executable, "-c", CONCURRENT_LOADS],
                                input=json.dumps(refs), capture_output=True, text=True,
                                env=env, timeout=120)
         try:
-            out["load_failures"] += json.loads(loads.stdout.strip().splitlines()[-1])
+            return {"load_failures": json.loads(loads.stdout.strip().splitlines()[-1])}
         except (ValueError, IndexError):
-            out["load_failures"].append(loads.stderr[-2000:])
+            return {"load_failures": [loads.stderr[-2000:]]}
+
+    for _ in range(rounds):
+        run_round(daemon, sync_round, out)
+    for _ in range(rounds * 6):
+        run_round(daemon, load_round, out)
 
 
 if __name__ == "__main__":

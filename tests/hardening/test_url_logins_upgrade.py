@@ -137,13 +137,17 @@ def test_with_the_keyring_unavailable_the_login_stays_and_the_user_is_told(old_p
 @pytest.mark.secret_service
 def test_the_logins_move_into_a_real_secret_service(old_profile, tmp_path):
     """The same move with keyring's Secret Service backend on a private gnome-keyring."""
-    from tests.test_secrets_secret_service import _require_tools, private_session_env
+    from tests.test_secrets_secret_service import (
+        PRIVATE_BUS_CONFIG,
+        _require_tools,
+        private_session_env,
+    )
 
     _require_tools()
     data_dir, _keyring_file = old_profile
     env = private_session_env(tmp_path)
     proc = subprocess.run(
-        ["dbus-run-session", "--", sys.executable,
+        ["dbus-run-session", f"--config-file={PRIVATE_BUS_CONFIG}", "--", sys.executable,
          str(REPO_ROOT / "tests" / "hardening" / "url_login_secret_service_helper.py"),
          str(data_dir), REF],
         capture_output=True, text=True, env=env, timeout=240, cwd=REPO_ROOT)

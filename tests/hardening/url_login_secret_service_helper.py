@@ -17,12 +17,12 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-from tests.secret_service_helper import start_secret_service
+from tests.secret_service_helper import KeyringDaemon
 
 
 def main() -> int:
     data_dir, ref = sys.argv[1], sys.argv[2]
-    daemon = start_secret_service()
+    daemon = KeyringDaemon()
     out: dict[str, object] = {}
     try:
         from keyring.backends.SecretService import Keyring
@@ -39,8 +39,7 @@ def main() -> int:
         out["stored"] = SecretStore(backend).load(ref)
         out["backend"] = f"{type(backend).__module__}.{type(backend).__name__}"
     finally:
-        daemon.terminate()
-        daemon.wait(timeout=10)
+        daemon.stop()
     print(json.dumps(out))
     return 0
 
