@@ -221,7 +221,7 @@ class HistoryChart(pg.PlotWidget):
             lines.append(f"<span style='color:{colour.name()}'>■</span> {html.escape(name)}: "
                          f"{format_money(Decimal(str(round(value, 2))), self.currency)}")
         lines.append(f"Net worth: {format_money(point.net_worth, self.currency)}")
-        lines.append(f"Custodial share: {format_share(point.custodial_share)}")
+        lines.append(f"Custodial share: {html.escape(format_share(point.custodial_share))}")
         return "<br>".join(lines)
 
     def show_readout(self, ts: float) -> None:

@@ -56,7 +56,8 @@ def describe_event(event: RiskEvent, name: str) -> str:
         parts.append(
             f"Net flow {html.escape(str(d.get('net_flow_usd', '?')))} USD over "
             f"{d.get('window_days', '?')} day(s) to {html.escape(str(d.get('window_end', ''))[:10])}"
-            f" = {format_share(float(d['share']) if 'share' in d else None)} of clean assets "
+            f" = {html.escape(format_share(float(d['share']) if 'share' in d else None))} of "
+            "clean assets "
             f"({html.escape(str(d.get('clean_assets_usd', '?')))} USD).")
     if event.resolved is not None:
         parts.append(f"Resolved by {event.resolved.date.isoformat()}"
@@ -221,7 +222,8 @@ class EventsPage(QWidget):
         for e in derived[:6]:
             share = e.data.get("share")
             lines.append(f"<b>{html.escape(self.names.get(e.counterparty, e.counterparty))}</b> "
-                         f"{e.date.isoformat()}: {format_share(float(share)) if share else '?'} "
+                         f"{e.date.isoformat()}: "
+                         f"{html.escape(format_share(float(share))) if share else '?'} "
                          f"in {e.data.get('window_days', '?')} day(s), net "
                          f"{html.escape(str(e.data.get('net_flow_usd', '?')))} USD")
         self.signals_text.setText("<br>".join(lines))

@@ -212,10 +212,10 @@ class OverviewPage(QScrollArea):
         self.split_text.setText(
             f"<span style='color:{custodial.name()}'>■</span> Custodial<br>"
             f"<b>{format_money(report.custodial.value, cur)}</b> · "
-            f"{format_share(report.custodial.share)}<br><br>"
+            f"{html.escape(format_share(report.custodial.share))}<br><br>"
             f"<span style='color:{self_colour.name()}'>■</span> Self-custody<br>"
             f"<b>{format_money(report.self_custody.value, cur)}</b> · "
-            f"{format_share(report.self_custody.share)}")
+            f"{html.escape(format_share(report.self_custody.share))}")
         top = data.highest_level
         count = len(data.warnings)
         by_level = Counter(level_name(warning_view.warning_level(w)) for w in data.warnings)

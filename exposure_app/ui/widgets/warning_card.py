@@ -75,21 +75,19 @@ class WarningCard(QFrame):
             button.setToolTip("Plan moving these assets to self-custody")
             button.clicked.connect(lambda: self.checklist_requested.emit(counterparty))
             self.checklist_button = button
-        exposure = getattr(warning, "exposure", None)
-        if exposure is not None and getattr(exposure, "value", None) is not None:
-            share = getattr(exposure, "share", None)
-            if warning_view.is_tiny_exposure(warning):
-                # "0.0% of net worth" reads like nothing is at stake, or like an error
-                shown = format_share(share)
-                part = ("less than 0.1%" if shown in ("0.0%", "0,0%") else shown)
-                figure = QLabel(f"<b>{format_money(exposure.value, currency)}</b> · "
-                                f"a small exposure ({part} of net worth)")
-            else:
-                figure = QLabel(f"<b>{format_money(exposure.value, currency)}</b> · "
-                                f"{format_share(share)} of net worth")
-            figure.setAccessibleName("Exposure")
-            figure.setWordWrap(True)   # a narrow warnings column wraps it, never clips it
-            outer.addWidget(figure)
+        # the share is escaped: a tiny one reads "<0.1%", which rich text would take for a tag
+        exposure = warning.exposure
+        share = html.escape(format_share(exposure.share))
+        if warning_view.is_tiny_exposure(warning):
+            # a share alone ("<0.1% of net worth") reads like nothing is at stake
+            words = f"a small exposure ({share} of net worth)"
+        else:
+            words = f"{share} of net worth"
+        figure = QLabel(f"<b>{html.escape(format_money(exposure.value, currency))}</b> · {words}")
+        figure.setTextFormat(Qt.TextFormat.RichText)
+        figure.setAccessibleName("Exposure")
+        figure.setWordWrap(True)   # a narrow warnings column wraps it, never clips it
+        outer.addWidget(figure)
         reasons = warning_view.warning_reasons(warning)
         if reasons:
             shown_reasons = reasons[:MAX_REASONS]
