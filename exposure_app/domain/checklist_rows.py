@@ -81,11 +81,16 @@ def flatten(plan: ChecklistPlan) -> list[ChecklistRow]:
         rows.append(ChecklistRow(len(rows) + 1, step.key, step.KIND, None, None, None, None,
                                  step.title, step.detail))
     for section in plan.sections:
+        # none read for any asset: the exchange was not asked yet or refused (the section's
+        # note says which), so "it did not say" would be untrue of every row
+        any_read = any(a.networks for a in section.assets)
         for a in section.assets:
             if a.networks:
                 networks = "; ".join(o.describe() for o in a.networks)
-            elif section.read_from_exchange:
+            elif section.read_from_exchange and any_read:
                 networks = "unknown (the exchange did not say)"
+            elif section.read_from_exchange:
+                networks = f"unknown (not read from {section.name} yet: see the plan's note)"
             else:   # nobody was asked: say where to look, as the section's note does
                 networks = "unknown (recorded by hand: check on the custodian's site)"
             memo = {
