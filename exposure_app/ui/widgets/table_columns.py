@@ -23,7 +23,8 @@ can be kept readable instead (the checklist's "What to do" at 1024 px, which
 was squeezed to its header and wrapped a step over five lines): it gives way
 only down to a readable width, and the elided columns go on narrowing, down to
 :data:`MIN_CRAMPED`, before it gives more. The widths come back when the view
-widens.
+widens; a view wider than every fitted width gives what is left to one column
+(the ``fill`` column: no blank band at the right of a wide window).
 
 Every table's header is a :class:`SortArrowHeader`: Fusion draws the sort arrow at
 the right of the section over the end of a right-aligned label ("Value (USD)" with
@@ -212,20 +213,24 @@ class WidthKeeper(QObject):
     (its rows may need their heights again); with ``readable``, a wrapped column keeps
     that many pixels (or its fitted width if less) while the elided ones can narrow to
     :data:`MIN_CRAMPED`. With ``trim``, every other column first gives back the padding
-    beyond its header and content. A column the user resizes (or a restored header) takes
-    that width as its most. Threading: GUI thread only.
+    beyond its header and content. The ``fill`` column takes the width the others leave
+    (it is not a Qt stretch section: it keeps its fitted width as its least, and the user
+    can still resize it). A column the user resizes (or a restored header) takes that
+    width as its most. Threading: GUI thread only.
     """
 
     refitted = Signal()
 
     def __init__(self, view: QTableView, *, shrinkable: Iterable[int], stretch: int | None = None,
-                 wrapped: Iterable[int] = (), readable: int = 0, trim: bool = False) -> None:
+                 wrapped: Iterable[int] = (), readable: int = 0, fill: int | None = None,
+                 trim: bool = False) -> None:
         super().__init__(view)
         self.view = view
         self.shrinkable = tuple(shrinkable)
         self.stretch = stretch
         self.wrapped = tuple(wrapped)
         self.readable = readable
+        self.fill = fill
         self.trim = trim
         self.natural: dict[int, int] = {}    # every sized column -> its most
         self.least: dict[int, int] = {}      # padding trimmed: what a column keeps (trim)
@@ -275,6 +280,8 @@ class WidthKeeper(QObject):
             _give_way(widths, self.legible, sum(widths.values()) - room)
             self._narrow_names(widths, room, MIN_CRAMPED)
         _give_way(widths, self.headers, sum(widths.values()) - room)
+        if self.fill in widths:
+            widths[self.fill] += max(0, room - sum(widths.values()))
         return widths
 
     def _narrow_names(self, widths: dict[int, int], room: int, floor: int) -> None:
