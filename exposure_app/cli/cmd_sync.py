@@ -12,6 +12,7 @@ import argparse
 
 from exposure_app.cli.context import CliContext, UserError, format_money
 from exposure_app.cli.options import add_json, examples
+from exposure_app.domain.labels import HAND_OR_IMPORTED
 from exposure_app.domain.models import AccountKind
 from exposure_app.services.sync_events import AccountSyncFinished, AccountSyncStatus, SyncReport
 from exposure_app.services.sync_service import sync_blocking
@@ -46,7 +47,7 @@ def _select(ctx: CliContext, names: list[str]) -> list[int] | None:
         account = ctx.account(name)
         if account.kind is not AccountKind.EXCHANGE_API and not is_watch_only(account):
             raise UserError(f"{account.name!r} is not an exchange account; its balances are "
-                            "entered by hand or imported")
+                            f"{HAND_OR_IMPORTED}")
         ids.append(account.id)
     return ids
 

@@ -15,6 +15,7 @@ import sys
 from exposure_app.cli.context import CliContext, user_errors
 from exposure_app.cli.options import Action, add_action
 from exposure_app.domain.chains import CHAINS, chain_spec
+from exposure_app.domain.labels import watch_source_label
 from exposure_app.domain.watch_only import ScriptType, watch_target_of
 from exposure_app.services.watch_accounts import (
     PRIVACY_NOTE,
@@ -100,16 +101,15 @@ def add_address(args: argparse.Namespace, ctx: CliContext) -> int:
     target = watch_target_of(account.options)
     assert target is not None
     spec = chain_spec(target.chain)
-    what = ("extended public key" if target.kind.value == "xpub" else "address") + (
-        f" ({target.script.value} addresses)" if target.script else "")
+    script = f" ({target.script.value} addresses)" if target.script else ""
     try:
         profile_urls = chain_api_urls(ctx.settings.chain_api_urls)
     except ValueError as exc:
         profile_urls = {}
         ctx.warn(f"The setting {exc}: this address will not sync until it is fixed.")
     server = api_url_of(target, account.options, profile_urls)
-    ctx.warn(f"Watching {spec.name} {what} {target.short} as {account.name!r} (self-custody); "
-             f"balances from {server}. Run 'sync' to read them.")
+    ctx.warn(f"Watching {watch_source_label(target)}{script} as {account.name!r} "
+             f"(self-custody); balances from {server}. Run 'sync' to read them.")
     if server == spec.default_api_url:
         ctx.warn(PRIVACY_NOTE)
     return 0

@@ -24,15 +24,20 @@ def _kraken_holdings(data_dir) -> None:
         store.close()
 
 
-def test_the_checklist_fits_1024_px_without_scrolling_sideways(qtbot, make_window, data_dir):
-    from exposure_app.ui.models.checklist_model import ChecklistModel, Col
-
+def _kraken_plan(qtbot, make_window, data_dir, size):
+    """The window at ``size`` on the checklist page, showing Kraken's plan."""
     _kraken_holdings(data_dir)
-    window = make_window(data_dir, size=(1024, 640), page="checklist")
+    window = make_window(data_dir, size=size, page="checklist")
     page = window.page("checklist")
     page.open_for("kraken")
     qtbot.wait(50)
-    table = page.table
+    return window, page.table
+
+
+def test_the_checklist_fits_1024_px_without_scrolling_sideways(qtbot, make_window, data_dir):
+    from exposure_app.ui.models.checklist_model import ChecklistModel, Col
+
+    window, table = _kraken_plan(qtbot, make_window, data_dir, (1024, 640))
     header = table.horizontalHeader()
     assert table.model().rowCount() > 3
     shown = sum(header.sectionSize(c) for c in range(header.count()))
@@ -51,3 +56,38 @@ def test_the_checklist_fits_1024_px_without_scrolling_sideways(qtbot, make_windo
     window.resize(1920, 1080)
     qtbot.wait(50)
     assert header.sectionSize(Col.CUSTODIAN) > header.sectionSizeHint(Col.CUSTODIAN)
+
+
+def test_at_1024_px_each_step_is_read_whole_in_a_what_to_do_column_of_sensible_width(
+        qtbot, make_window, data_dir):
+    """The "What to do" column was squeezed to its header (about 120 px) so a step wrapped
+    over five lines and its row cut it; the other text columns give way first now."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QFont, QFontMetrics
+    from PySide6.QtWidgets import QStyle
+
+    from exposure_app.ui.models.checklist_model import Col
+
+    _window, table = _kraken_plan(qtbot, make_window, data_dir, (1024, 700))
+    header = table.horizontalHeader()
+    model = table.model()
+    width = header.sectionSize(Col.ITEM)
+    assert width >= max(200, table.viewport().width() // 4), (width, table.viewport().width())
+    assert header.length() <= table.viewport().width()      # still no sideways scrolling
+    # the text is drawn inside the cell less the style's text margin on either side
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    steps = 0
+    for row in range(model.rowCount()):
+        index = model.index(row, Col.ITEM)
+        text = index.data()
+        font = QFont(table.font())
+        if isinstance(index.data(Qt.ItemDataRole.FontRole), QFont):
+            font = index.data(Qt.ItemDataRole.FontRole).resolve(table.font())
+        metrics = QFontMetrics(font)
+        needed = metrics.boundingRect(QRect(0, 0, width - 2 * margin, 10_000),
+                                      int(Qt.TextFlag.TextWordWrap), text).height()
+        lines = round(needed / metrics.lineSpacing())
+        assert table.rowHeight(row) >= needed, (text, table.rowHeight(row), needed)
+        assert lines <= 3, (text, lines)   # a step is a sentence, not a column of words
+        steps += "self-custody wallet" in text
+    assert steps == 1   # the plan's long first step is among the rows checked

@@ -112,17 +112,22 @@ def test_the_add_and_record_dialogs_fit_a_1024_by_640_screen_and_write_dates_in_
             dialog.reject()
 
 
+def _wide_holdings(qtbot, make_window, data_dir):
+    """The window at 1920x1080 on the Holdings page, its three holdings shown."""
+    _holdings(data_dir)
+    window = make_window(data_dir, size=(1920, 1080), page="holdings")
+    view = window.holdings.view
+    qtbot.waitUntil(lambda: view.model().rowCount() == 3)
+    return window, view, view.horizontalHeader()
+
+
 def test_the_holdings_table_fits_1024_px_without_a_scroll_bar_and_widens_back(
         qtbot, make_window, data_dir):
     from exposure_app.ui.models.holdings_model import HoldingsModel
     from exposure_app.ui.widgets.table_columns import MIN_ELIDED
 
-    _holdings(data_dir)
-    window = make_window(data_dir, size=(1920, 1080), page="holdings")
-    view = window.holdings.view
-    header = view.horizontalHeader()
+    window, view, header = _wide_holdings(qtbot, make_window, data_dir)
     columns = HoldingsModel.Columns
-    qtbot.waitUntil(lambda: view.model().rowCount() == 3)
     roomy = {c: header.sectionSize(c) for c in HoldingsModel.ELIDED}
     window.resize(1024, 640)
     qtbot.waitUntil(lambda: header.length() <= view.viewport().width())
@@ -139,6 +144,34 @@ def test_the_holdings_table_fits_1024_px_without_a_scroll_bar_and_widens_back(
     assert view.model().index(row, columns.ACCOUNT).data(3) == LONG     # tooltip: full name
     window.resize(1920, 1080)
     qtbot.waitUntil(lambda: {c: header.sectionSize(c) for c in roomy} == roomy)
+
+
+def test_at_1920_px_the_holdings_columns_fill_the_table_and_a_long_name_is_read_whole(
+        qtbot, make_window, data_dir):
+    """No blank band at the right of a wide window: the account's name takes the room the
+    other columns leave, and gives it back first when the window narrows."""
+    from exposure_app.ui.models.holdings_model import HoldingsModel
+    from exposure_app.ui.widgets.table_columns import NAME_WIDTH
+
+    window, view, header = _wide_holdings(qtbot, make_window, data_dir)
+    columns = HoldingsModel.Columns
+    qtbot.wait(50)
+    assert header.length() == view.viewport().width(), (header.length(), view.viewport().width())
+    assert view.horizontalScrollBar().maximum() == 0
+    right = max(header.sectionViewportPosition(c) + header.sectionSize(c)
+                for c in range(header.count()))
+    assert right == view.viewport().width()            # the last column ends at the edge
+    account = header.sectionSize(columns.ACCOUNT)
+    assert account > NAME_WIDTH
+    assert account >= view.fontMetrics().horizontalAdvance(LONG)   # the long name, whole
+    for column in columns:                               # every other column as fitted
+        if column is not columns.ACCOUNT:
+            assert header.sectionSize(column) < account, column.header
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: header.length() <= view.viewport().width())
+    assert header.sectionSize(columns.ACCOUNT) <= NAME_WIDTH
+    for column in (columns.TOTAL, columns.PRICE, columns.VALUE, columns.SHARE):
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), column.header
 
 
 def test_the_filter_fields_show_their_whole_hint_at_1024_px(qtbot, make_window, data_dir):

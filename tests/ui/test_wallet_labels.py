@@ -84,3 +84,110 @@ def test_the_overview_names_an_unpriced_holdings_wallet_by_its_label(qtbot, make
     qtbot.waitUntil(lambda: window.overview.unpriced_card.isVisibleTo(window.overview))
     text = window.overview.unpriced_text.text()
     assert "Kraken · Earn (locked): 40 NOPRICECOIN" in text and "earn_locked" not in text
+
+
+# -- where a hand-recorded or watched account's figures come from ------------------------
+
+GENESIS = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"   # a well-known public Bitcoin address
+
+
+def test_coverage_says_how_a_hand_recorded_account_was_filled_and_what_a_watched_one_reads(
+        store):
+    """A hand-recorded account has no wallets that were read: its one wallet, "main", is
+    not shown as one; a watched wallet names the address it reads. CLI and GUI share the
+    words (``domain.labels``)."""
+    from exposure_app.domain.labels import ENTERED_BY_HAND, IMPORTED
+    from exposure_app.domain.models import SnapshotSource
+    from exposure_app.services.manual_holdings import set_holding
+    from exposure_app.services.watch_accounts import add_watch_account
+
+    celsius = store.accounts.add("Celsius", AccountKind.MANUAL_CUSTODIAL, counterparty="celsius")
+    set_holding(store, celsius, "BTC", Decimal("1"), value=Decimal("60000"),
+                when=NOW - timedelta(hours=3))
+    ledger = store.accounts.add("Ledger", AccountKind.SELF_CUSTODY)
+    set_holding(store, ledger, "ETH", Decimal("2"), value=Decimal("6000"),
+                when=NOW - timedelta(hours=3))
+    nexo = store.accounts.add("Nexo", AccountKind.MANUAL_CUSTODIAL, counterparty="nexo")
+    store.snapshots.save(Snapshot(None, nexo.id, NOW - timedelta(hours=3), SnapshotStatus.OK, (
+        Holding.simple("USDC", Decimal("500"), wallet="earn", price=Decimal("1")),),
+        ("earn",), source=SnapshotSource.IMPORT))
+    watched = add_watch_account(store, "Cold storage", "bitcoin", GENESIS)
+    store.snapshots.save(Snapshot(None, watched.id, NOW - timedelta(hours=1), SnapshotStatus.OK, (
+        Holding.simple("BTC", Decimal("0.5"), wallet="bitcoin", price=Decimal("60000")),),
+        ("bitcoin",), source=SnapshotSource.SYNC))
+    kraken = store.accounts.add("Kraken", AccountKind.EXCHANGE_API, counterparty="kraken")
+    report = exposure_as_of(store, Settings(), NOW)
+
+    accounts = AccountsModel()
+    accounts.set_rows(account_rows(store, report, load_directory()))
+    shown = {accounts.index(r, AccountsModel.Columns.NAME).data():
+             accounts.index(r, AccountsModel.Columns.COVERAGE).data()
+             for r in range(accounts.rowCount())}
+    assert shown["Celsius"] == ENTERED_BY_HAND == "entered by hand"
+    assert shown["Ledger"] == ENTERED_BY_HAND
+    assert shown["Nexo"] == IMPORTED
+    assert shown["Cold storage"].startswith("Bitcoin address 1A1zP1eP5Q")
+    assert shown["Cold storage"].endswith("DivfNa")
+    assert shown[kraken.name] == "—"                  # an exchange account never synced
+    assert not any("main" in text.casefold() for text in shown.values())
+
+    details = {r.account: r.detail for r in freshness_rows(report)}
+    assert details["Celsius"] == ENTERED_BY_HAND     # was "wallets: main"
+    assert details["Cold storage"] == shown["Cold storage"]
+
+
+# -- characters the UI font has no glyph for ---------------------------------------------
+
+USDM = "USDⓈ-M Futures"   # Binance's own name of its USD-margined futures wallet (U+24C8)
+
+
+def _missing(text: str, font) -> list[str]:
+    from PySide6.QtGui import QFontMetrics
+
+    metrics = QFontMetrics(font)
+    return [c for c in text if not metrics.inFontUcs4(ord(c))]
+
+
+def test_the_circled_s_is_drawn_as_a_plain_s_where_the_ui_font_has_no_glyph_for_it(qapp):
+    from exposure_app.exchanges.adapters.binance import OVERVIEW_NAMES
+    from exposure_app.ui.glyphs import drawable
+
+    font = qapp.font()
+    # the offscreen platform's font is DejaVu Sans (as on Linux and in the bundle): no Ⓢ
+    assert _missing(USDM, font) == ["Ⓢ"], font.family()
+    assert drawable(USDM, font) == "USDS-M Futures"
+    assert drawable(USDM) == "USDS-M Futures"           # the application's font by default
+    assert drawable("usdⓢ-m futures", font) == "usds-m futures"   # as Binance's CSV has it
+    for kept in ("Earn (flexible)", "Nexo · earn: 40 NOPRICECOIN", "12 345,67 €", "ETH …"):
+        assert drawable(kept, font) == kept             # what the font draws stays as it is
+    # the domain and the adapter keep Binance's spelling: only the GUI shows it otherwise
+    assert OVERVIEW_NAMES["futures"] == USDM and wallet_label(USDM) == USDM
+
+
+def test_every_table_shows_the_usd_m_futures_wallet_in_characters_its_font_can_draw(
+        qtbot, store):
+    from PySide6.QtCore import Qt
+
+    from exposure_app.ui.models.freshness_model import FreshnessModel
+    from exposure_app.ui.widgets.table_columns import data_table
+
+    binance = store.accounts.add("Binance export", AccountKind.MANUAL_CUSTODIAL,
+                                 counterparty="binance")
+    store.snapshots.save(Snapshot(None, binance.id, NOW - timedelta(hours=2),
+                                  SnapshotStatus.PARTIAL, (
+        Holding.simple("USDT", Decimal("900"), wallet=USDM, price=Decimal("1")),),
+        (USDM,), missing={"other:Options": f"read with '{USDM}' closed"}))
+    report = exposure_as_of(store, Settings(), NOW)
+    holdings = HoldingsModel()
+    holdings.set_rows(holding_rows(report, load_directory()))
+    freshness = FreshnessModel()
+    freshness.set_rows(freshness_rows(report))
+    for model, index in ((holdings, holdings.index(0, HoldingsModel.Columns.WALLET)),
+                         (freshness, freshness.index(0, FreshnessModel.Columns.DETAIL))):
+        view = data_table(model, "table")
+        qtbot.addWidget(view)
+        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = index.data(role)
+            assert "USDS-M Futures" in text, (model, role, text)
+            assert _missing(text, view.font()) == [], (model, role, text)
+    assert holdings.rows[0].wallet == USDM               # the record keeps the name

@@ -46,6 +46,7 @@ from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
 from exposure_app.ui.dialogs.form_dialog import enter_presses
 from exposure_app.ui.dialogs.key_check_dialog import KeyCheckDialog
+from exposure_app.ui.glyphs import drawable
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
 from exposure_app.ui.widgets.credential_fields import CredentialFields
 from exposure_app.ui.widgets.seconds_box import SecondsBox
@@ -62,10 +63,13 @@ def _load_exchange_groups() -> list:
 
 
 def _item(text: str, exchange_id: str | None, search: str) -> QStandardItem:
-    item = QStandardItem(text)
+    # ccxt's names as the font can draw them ("Binance USDⓈ-M" reads "Binance USDS-M");
+    # the search finds either spelling
+    item = QStandardItem(drawable(text))
     item.setEditable(False)
     item.setData(exchange_id, ID_ROLE)
-    item.setData(search, SEARCH_ROLE)
+    shown = drawable(search)
+    item.setData(search if shown == search else f"{search} {shown}", SEARCH_ROLE)
     item.setToolTip(exchange_id or "")
     if exchange_id is None:
         item.setSelectable(False)
@@ -227,6 +231,7 @@ class ExchangeAccountDialog(KeyCheckDialog):
             from exposure_app.exchanges.errors import friendly_name
 
             name = friendly_name(exchange_id)
+        name = drawable(name, self.exchange_label.font())   # the label's and the default name
         self.exchange_label.setText(f"<b>{html.escape(name)}</b>")
         self.exchange_label.setToolTip(f"ccxt id: {exchange_id}")
         if not self.name.text().strip() or self.name.property("auto"):

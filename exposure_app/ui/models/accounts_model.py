@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 from exposure_app.domain.balances import KeyPermissions, PermissionLevel
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport
-from exposure_app.domain.labels import account_kind_label, wallet_list
+from exposure_app.domain.labels import account_kind_label, coverage_label
 from exposure_app.domain.models import AccountKind
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.formatting import format_last_good
@@ -44,6 +44,8 @@ class AccountRow:
     last_sync: datetime | None
     coverage: tuple[str, ...]
     permissions: KeyPermissions | None
+    coverage_text: str = "—"    # labels.coverage_label: wallets read, the watched address,
+    #                             or "entered by hand" (a hand-recorded account's "main")
 
 
 def account_rows(store: ProfileStore, report: ExposureReport, directory: CounterpartyDirectory,
@@ -63,6 +65,7 @@ def account_rows(store: ProfileStore, report: ExposureReport, directory: Counter
             directory.name(account.counterparty) if account.counterparty else "—",
             account.exchange_id or "", f.state, f.detail, f.last_good,
             state.snapshot.coverage if state.snapshot else (), permissions,
+            coverage_label(account, state.snapshot),
         ))
     return rows
 
@@ -85,8 +88,7 @@ class AccountsModel(RowTableModel):
         STATUS = Column("Status", _status_text)
         LAST_SYNC = Column("Last good data", sort=lambda r: time_key(r.last_sync))
         PERMISSIONS = Column("Key permissions", _permissions_text)
-        COVERAGE = Column("Coverage (wallets read)",
-                          lambda r: wallet_list(r.coverage) if r.coverage else "—")
+        COVERAGE = Column("Coverage (wallets read)", lambda r: r.coverage_text)
 
     #: the instant ages count from: ``None`` for now (live), else the window's as-of date
     as_of: datetime | None = None
@@ -117,6 +119,6 @@ class AccountsModel(RowTableModel):
         if c == self.Columns.STATUS:
             status = _status_text(r)
             return status if not r.detail or r.detail in status else f"{status}: {r.detail}"
-        if c == self.Columns.COVERAGE and r.coverage:
-            return wallet_list(r.coverage)
+        if c == self.Columns.COVERAGE and r.coverage_text != "—":
+            return r.coverage_text
         return None

@@ -11,7 +11,12 @@ from datetime import datetime
 from PySide6.QtGui import QBrush, QColor
 
 from exposure_app.domain.exposure import ExposureReport
-from exposure_app.domain.labels import account_kind_label, wallet_label, wallet_list
+from exposure_app.domain.labels import (
+    account_kind_label,
+    coverage_label,
+    wallet_label,
+    wallet_list,
+)
 from exposure_app.domain.models import AccountKind, SnapshotStatus
 from exposure_app.domain.watch_only import is_watch_only
 from exposure_app.ui.formatting import format_last_good
@@ -58,8 +63,10 @@ def freshness_rows(report: ExposureReport, live_status: dict[int, str] | None = 
                                              for w, why in snapshot.missing.items())
         else:
             status = "ok" if _synced(account) else "manual"
-            if snapshot.coverage:
-                detail = "wallets: " + wallet_list(snapshot.coverage)
+            if account.kind is AccountKind.EXCHANGE_API:
+                detail = "wallets: " + wallet_list(snapshot.coverage) if snapshot.coverage else ""
+            else:   # not "wallets: main": a watched address's source, or how it was recorded
+                detail = coverage_label(account, snapshot)
         if account.id in live_status:
             status, detail = "syncing", live_status[account.id]
         rows.append(FreshnessRow(account.id, account.name, account.kind, status,

@@ -9,7 +9,8 @@ it. The other per-cell hooks (tooltip, colour, font, check state, edit text)
 are overridden where a model has something to say. The base answers every Qt
 role from the columns and those hooks, so a model holds no role switch. :meth:`set_rows` resets only
 when the rows really changed, so refreshing an unchanged view costs nothing and
-keeps the selection. Its view sorts and filters through a :class:`RowFilter`.
+keeps the selection. Its view sorts and filters through a :class:`RowFilter`. The text
+and tooltips it gives the view are :func:`~exposure_app.ui.glyphs.drawable` by the UI font.
 
 Threading: GUI thread only.
 """
@@ -31,6 +32,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from exposure_app.ui.glyphs import drawable
 from exposure_app.ui.models import LEFT, RIGHT, ROW_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
@@ -174,10 +176,18 @@ class RowTableModel(QAbstractTableModel):
 
 CellHook = Callable[[RowTableModel, Any, TableColumns], Any]
 
+
+def _shown(text: Any) -> Any:
+    """Text as the UI font can draw it (``ui.glyphs``: Binance's "USDⓈ-M" reads "USDS-M")."""
+    return drawable(text) if isinstance(text, str) else text
+
+
 #: the hook that answers each role of a cell (a lambda, so that a subclass's override counts)
 CELL_HOOKS: dict[int, CellHook] = {
-    Qt.ItemDataRole.DisplayRole: lambda model, record, column: model.display(record, column),
-    Qt.ItemDataRole.ToolTipRole: lambda model, record, column: model.tooltip(record, column),
+    Qt.ItemDataRole.DisplayRole: lambda model, record, column: _shown(model.display(record,
+                                                                                    column)),
+    Qt.ItemDataRole.ToolTipRole: lambda model, record, column: _shown(model.tooltip(record,
+                                                                                    column)),
     Qt.ItemDataRole.ForegroundRole: lambda model, record, column: model.foreground(record, column),
     Qt.ItemDataRole.DecorationRole: lambda model, record, column: model.decoration(record, column),
     Qt.ItemDataRole.FontRole: lambda model, record, column: model.font(record, column),

@@ -55,6 +55,9 @@ from exposure_app.ui.widgets.withdrawal_test_reminders import WithdrawalTestRemi
 
 ITEM_WIDTH = 420
 """The widest the "What to do" column is fitted (longer titles wrap)."""
+ITEM_READABLE = 220
+"""The narrowest the "What to do" column gets while the other text columns can give way: a
+step wraps over two or three lines at 1024 px, not five."""
 TEXT_WIDTH = 300
 """The widest the other text columns are fitted (longer text ends in "…")."""
 
@@ -136,7 +139,8 @@ class ChecklistPage(QWidget):
         for column in ChecklistModel.ELIDED:
             self.table.setItemDelegateForColumn(column, self._one_line)
         self.widths = WidthKeeper(self.table, shrinkable=ChecklistModel.ELIDED,
-                                  wrapped=ChecklistModel.WRAPPED, stretch=Col.NOTE, trim=True)
+                                  wrapped=ChecklistModel.WRAPPED, readable=ITEM_READABLE,
+                                  stretch=Col.NOTE, trim=True)
         self.widths.refitted.connect(self.table.resizeRowsToContents)
         self._fit_columns()   # before a plan: each column as wide as its header
         layout.addWidget(self.table, 1)

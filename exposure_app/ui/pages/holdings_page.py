@@ -84,10 +84,14 @@ class HoldingsPage(QWidget):
                                selection=Selection.ExtendedSelection, wrap=True)
         self.view.setObjectName("holdingsTable")
         header = self.view.horizontalHeader()
+        # no Qt stretch section: the keeper below sizes every column, Account included
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
-        # at 1024 px Value and Share stay in view: padding and names give way first
-        self.widths = WidthKeeper(self.view, shrinkable=HoldingsModel.ELIDED, trim=True)
+        # at 1024 px Value and Share stay in view: padding and names give way first; in a
+        # wide window the account's name takes the room left (no blank band at the right,
+        # and a long name is read whole)
+        self.widths = WidthKeeper(self.view, shrinkable=HoldingsModel.ELIDED, trim=True,
+                                  fill=HoldingsModel.Columns.ACCOUNT)
         self.assets_model = AssetTotalsModel(self)
         self.assets_proxy = RowFilter(self)
         self.assets_proxy.setSourceModel(self.assets_model)

@@ -31,6 +31,7 @@ from exposure_app.ui.charts import theme
 from exposure_app.ui.charts.donut import DonutChart
 from exposure_app.ui.charts.exposure_bars import BarRow, ExposureBarChart
 from exposure_app.ui.formatting import format_amount, format_money, format_share
+from exposure_app.ui.glyphs import drawable
 from exposure_app.ui.level_colours import (
     LEVELS,
     health_colour_key,
@@ -253,7 +254,8 @@ class OverviewPage(QScrollArea):
                 # next turn of the event loop, so no single turn keeps the window busy long
                 QTimer.singleShot(0, self, lambda: self._show_latest_warnings(data))
         if report.unpriced:
-            lines = [f"{u.account} · {wallet_label(u.wallet)}: {format_amount(u.amount)} {u.asset}"
+            lines = [drawable(f"{u.account} · {wallet_label(u.wallet)}: "
+                              f"{format_amount(u.amount)} {u.asset}", self.unpriced_text.font())
                      for u in report.unpriced[:12]]
             more = len(report.unpriced) - 12
             self.unpriced_text.setText(

@@ -18,8 +18,13 @@ if they fit, and otherwise, in turn, takes back the padding beyond each
 column's header and content (when asked to), narrows the columns it may
 elide, the widest first, down to :data:`MIN_ELIDED`, then lets the columns
 that may wrap shrink to their headers; a stretched right-hand column keeps
-:data:`MIN_STRETCH` pixels, or its whole header if wider. The widths come
-back when the view widens.
+:data:`MIN_STRETCH` pixels, or its whole header if wider. A column that wraps
+can be kept readable instead (the checklist's "What to do" at 1024 px, which
+was squeezed to its header and wrapped a step over five lines): it gives way
+only down to a readable width, and the elided columns go on narrowing, down to
+:data:`MIN_CRAMPED`, before it gives more. The widths come back when the view
+widens; a view wider than every fitted width gives what is left to one column
+(the ``fill`` column: no blank band at the right of a wide window).
 
 Every table's header is a :class:`SortArrowHeader`: Fusion draws the sort arrow at
 the right of the section over the end of a right-aligned label ("Value (USD)" with
@@ -58,6 +63,9 @@ MIN_ELIDED = 72
 """The narrowest :class:`WidthKeeper` makes a column: a few letters and the "…"."""
 MIN_STRETCH = 96
 """What :class:`WidthKeeper` leaves the stretched right-hand column at the least."""
+MIN_CRAMPED = 48
+"""The narrowest an elided column gets for a wrapped column to stay readable: two letters
+and the "…" (the whole text is in its tooltip)."""
 
 
 def data_table(model: QAbstractItemModel, name: str, *, sort_by: int | None = None,
@@ -202,23 +210,31 @@ class WidthKeeper(QObject):
     column gets); the keeper then follows every resize of the view. ``shrinkable``
     columns must elide, with their full text as the tooltip; ``wrapped`` ones are in a
     view that wraps its text, and :attr:`refitted` tells the owner when widths changed
-    (its rows may need their heights again). With ``trim``, every other column first
-    gives back the padding beyond its header and content. A column the user resizes
-    (or a restored header) takes that width as its most. Threading: GUI thread only.
+    (its rows may need their heights again); with ``readable``, a wrapped column keeps
+    that many pixels (or its fitted width if less) while the elided ones can narrow to
+    :data:`MIN_CRAMPED`. With ``trim``, every other column first gives back the padding
+    beyond its header and content. The ``fill`` column takes the width the others leave
+    (it is not a Qt stretch section: it keeps its fitted width as its least, and the user
+    can still resize it). A column the user resizes (or a restored header) takes that
+    width as its most. Threading: GUI thread only.
     """
 
     refitted = Signal()
 
     def __init__(self, view: QTableView, *, shrinkable: Iterable[int], stretch: int | None = None,
-                 wrapped: Iterable[int] = (), trim: bool = False) -> None:
+                 wrapped: Iterable[int] = (), readable: int = 0, fill: int | None = None,
+                 trim: bool = False) -> None:
         super().__init__(view)
         self.view = view
         self.shrinkable = tuple(shrinkable)
         self.stretch = stretch
         self.wrapped = tuple(wrapped)
+        self.readable = readable
+        self.fill = fill
         self.trim = trim
         self.natural: dict[int, int] = {}    # every sized column -> its most
         self.least: dict[int, int] = {}      # padding trimmed: what a column keeps (trim)
+        self.legible: dict[int, int] = {}    # wrapped columns -> their readable width
         self.headers: dict[int, int] = {}    # wrapped columns -> their header's width
         self._applying = False
         # a narrowed column's header ends in "…" too (headers do not elide by default)
@@ -229,7 +245,7 @@ class WidthKeeper(QObject):
     def fitted(self) -> None:
         header = self.view.horizontalHeader()
         model = self.view.model()
-        self.natural, self.least, self.headers = {}, {}, {}
+        self.natural, self.least, self.legible, self.headers = {}, {}, {}, {}
         for column in range(model.columnCount() if model else 0):
             if column == self.stretch or header.isSectionHidden(column):
                 continue
@@ -240,12 +256,15 @@ class WidthKeeper(QObject):
                                                     self.view.sizeHintForColumn(column) + 4))
             if column in self.wrapped:
                 self.headers[column] = min(width, header.sectionSizeHint(column))
+                if self.readable:
+                    self.legible[column] = min(width, max(self.readable,
+                                                          self.headers[column]))
         self.apply()
 
     def _resized_by_hand(self, column: int, _old: int, new: int) -> None:
         if not self._applying and column in self.natural:
             self.natural[column] = new
-            for least in (self.least, self.headers):
+            for least in (self.least, self.legible, self.headers):
                 if column in least:
                     least[column] = min(least[column], new)
 
@@ -254,14 +273,24 @@ class WidthKeeper(QObject):
         widths = dict(self.natural)
         reserve = 0 if self.stretch is None else max(
             MIN_STRETCH, self.view.horizontalHeader().sectionSizeHint(self.stretch))
-        _give_way(widths, self.least, sum(widths.values()) + reserve - available)
+        room = available - reserve
+        _give_way(widths, self.least, sum(widths.values()) - room)
+        self._narrow_names(widths, room, MIN_ELIDED)
+        if self.legible:
+            _give_way(widths, self.legible, sum(widths.values()) - room)
+            self._narrow_names(widths, room, MIN_CRAMPED)
+        _give_way(widths, self.headers, sum(widths.values()) - room)
+        if self.fill in widths:
+            widths[self.fill] += max(0, room - sum(widths.values()))
+        return widths
+
+    def _narrow_names(self, widths: dict[int, int], room: int, floor: int) -> None:
+        """Narrow the elided columns (the widest first, none below ``floor``) to ``room``."""
         names = {c: widths[c] for c in self.shrinkable if c in widths}
         if names:
-            budget = available - reserve - sum(w for c, w in widths.items() if c not in names)
-            cap = shared_width(list(names.values()), budget, MIN_ELIDED)
+            budget = room - sum(w for c, w in widths.items() if c not in names)
+            cap = shared_width(list(names.values()), budget, floor)
             widths.update({c: min(w, cap) for c, w in names.items()})
-        _give_way(widths, self.headers, sum(widths.values()) + reserve - available)
-        return widths
 
     def apply(self) -> None:
         if not self.natural:
