@@ -38,6 +38,7 @@ WALLET_LABELS = MappingProxyType({
     "earn_flexible": "Earn (flexible)",
     "earn_locked": "Earn (locked)",
     "staking": "Staking",
+    "vault": "Vault",
 })
 """The wallets exchange adapters read (``exchanges/adapters``), by the app's wallet id; each
 label at most 18 characters, the width of the CLI's wallet column (``holdings list``)."""
@@ -48,11 +49,20 @@ def account_kind_label(kind: AccountKind) -> str:
     return ACCOUNT_KIND_LABELS[kind]
 
 
+OTHER_WALLET_PREFIX = "other:"
+"""Starts the id of a wallet an exchange reports but no adapter reads (``other:Trading
+Bots`` from Binance's wallet overview): it only ever appears among a snapshot's missing
+wallets, with the reason."""
+
+
 def wallet_label(wallet: str) -> str:
     """``Earn (flexible)`` for ``earn_flexible``; a watched address's wallet, named after its
     chain (``bitcoin``), by the chain's name in :data:`~exposure_app.domain.chains.CHAINS`
-    (``Bitcoin``). A wallet neither knows (one a person named in an import) is shown as it
-    was written."""
+    (``Bitcoin``); an unread wallet the exchange named, by that name (``Trading Bots`` for
+    ``other:Trading Bots``). A wallet none of these know (one a person named in an import)
+    is shown as it was written."""
+    if wallet.startswith(OTHER_WALLET_PREFIX) and len(wallet) > len(OTHER_WALLET_PREFIX):
+        return wallet.removeprefix(OTHER_WALLET_PREFIX)
     label = WALLET_LABELS.get(wallet)
     if label is None:
         chain = CHAINS.get(wallet)

@@ -191,3 +191,13 @@ def test_every_table_shows_the_usd_m_futures_wallet_in_characters_its_font_can_d
             assert "USDS-M Futures" in text, (model, role, text)
             assert _missing(text, view.font()) == [], (model, role, text)
     assert holdings.rows[0].wallet == USDM               # the record keeps the name
+
+
+def test_wallets_read_or_reported_by_exchanges_have_readable_names():
+    """Coinbase's vault, and a Binance wallet its overview names but no adapter reads."""
+    from exposure_app.domain.labels import OTHER_WALLET_PREFIX
+
+    assert wallet_label("vault") == "Vault"
+    assert wallet_label(f"{OTHER_WALLET_PREFIX}Trading Bots") == "Trading Bots"
+    assert wallet_label(OTHER_WALLET_PREFIX) == OTHER_WALLET_PREFIX   # no name: as written
+    assert wallet_label("my cold box") == "my cold box"

@@ -31,6 +31,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from exposure_app.domain.balances import AccountReading, KeyPermissions, WalletBalance
+from exposure_app.domain.labels import OTHER_WALLET_PREFIX
 from exposure_app.domain.money import ZERO
 from exposure_app.exchanges.adapters.base import ExchangeAdapter, WalletSpec, permission_level
 from exposure_app.exchanges.balance_rows import BalanceFields, merge_rows
@@ -277,7 +278,7 @@ class BinanceAdapter(ExchangeAdapter):
                                    f"Binance's wallet overview shows '{name}' empty")
         for name, btc in sorted((overview or {}).items()):
             if name not in OVERVIEW_WALLETS and btc > 0:
-                missing[f"other:{name}"] = (
+                missing[f"{OTHER_WALLET_PREFIX}{name}"] = (
                     f"Binance reports about {btc.normalize():f} BTC in its '{name}' wallet, "
                     "which Exposure cannot read; it is not in the total."
                 )
