@@ -251,7 +251,9 @@ def _lock_profile(profile) -> bool:
     except StorageError as exc:
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(None, APP_NAME, str(exc))
+        from exposure_app.ui.rich_text import plain
+
+        QMessageBox.critical(None, APP_NAME, plain(str(exc)))
         return False
     return True
 
@@ -259,8 +261,10 @@ def _lock_profile(profile) -> bool:
 def _open_read_only(error) -> bool:
     from PySide6.QtWidgets import QMessageBox
 
+    from exposure_app.ui.rich_text import plain
+
     box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME,
-                      f"{error}\n\nOpen it to look at? Nothing can be changed or synced.")
+                      plain(f"{error}\n\nOpen it to look at? Nothing can be changed or synced."))
     box.setObjectName("read-only-profile")
     open_button = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
     box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
@@ -297,6 +301,7 @@ def _open_store_in(window, tray: bool) -> bool:
     from exposure_app.storage.errors import StorageError
     from exposure_app.storage.store import check_existing_database
     from exposure_app.ui.damaged_database_prompt import resolve_damaged_database
+    from exposure_app.ui.rich_text import plain
 
     profile = window.profile
     _report_errors(window)   # the log file first: what goes wrong below is written there
@@ -310,11 +315,11 @@ def _open_store_in(window, tray: bool) -> bool:
             if not resolve_damaged_database(exc, window):
                 return False
         except StorageError as exc:
-            QMessageBox.critical(window, APP_NAME, str(exc))
+            QMessageBox.critical(window, APP_NAME, plain(str(exc)))
             return False
         except Exception as exc:   # not foreseen: never a traceback in the user's face
             logging.getLogger("exposure_app").exception("opening the profile failed")
-            QMessageBox.critical(window, APP_NAME, (
+            QMessageBox.critical(window, APP_NAME, plain(
                 f"Exposure could not open the profile in {profile.data_dir} "
                 f"({type(exc).__name__}: {exc}). The details were written to "
                 f"{profile.log_dir}."))

@@ -24,6 +24,7 @@ from exposure_app.storage.database_file import (
     start_anew,
 )
 from exposure_app.storage.errors import StorageError
+from exposure_app.ui.rich_text import plain
 
 
 def resolve_damaged_database(error: DamagedDatabaseError, parent=None) -> bool:
@@ -31,7 +32,7 @@ def resolve_damaged_database(error: DamagedDatabaseError, parent=None) -> bool:
     again), ``False`` to quit."""
     path = error.path
     backups = list_backups(path.parent)
-    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, str(error), parent=parent)
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, plain(str(error)), parent=parent)
     box.setObjectName("damaged-database")
     newest = (box.addButton(f"Restore {backups[0].name}", QMessageBox.ButtonRole.AcceptRole)
               if backups else None)
@@ -53,10 +54,11 @@ def resolve_damaged_database(error: DamagedDatabaseError, parent=None) -> bool:
             return True
         if clicked is anew:
             kept = start_anew(path)
-            QMessageBox.information(parent, APP_NAME, f"The damaged database was kept as "
-                                    f"{kept}. Exposure starts with an empty profile.")
+            QMessageBox.information(parent, APP_NAME, plain(
+                f"The damaged database was kept as {kept}. Exposure starts with an empty "
+                "profile."))
             return True
     except (StorageError, OSError) as exc:
-        QMessageBox.critical(parent, APP_NAME, f"Nothing was changed: {exc}")
+        QMessageBox.critical(parent, APP_NAME, plain(f"Nothing was changed: {exc}"))
         return resolve_damaged_database(error, parent)
     return False

@@ -30,6 +30,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QSplashScreen
 
 from exposure_app import APP_NAME
+from exposure_app.ui.rich_text import plain
 
 if TYPE_CHECKING:
     from exposure_app.services.demo import DemoSession
@@ -91,7 +92,7 @@ def start_demo_session() -> tuple[DemoSession, QSplashScreen] | None:
     except (DemoError, StorageError, OSError) as exc:
         QApplication.restoreOverrideCursor()
         splash.close()
-        QMessageBox.critical(None, APP_NAME, f"The demo could not be started: {exc}")
+        QMessageBox.critical(None, APP_NAME, plain(f"The demo could not be started: {exc}"))
         return None
     QApplication.restoreOverrideCursor()
     return session, splash

@@ -15,15 +15,16 @@ from PySide6.QtWidgets import QMessageBox
 from exposure_app import APP_NAME
 from exposure_app.services.profile import Profile
 from exposure_app.services.profile_location import record_choice
+from exposure_app.ui.rich_text import plain
 
 
 def resolve_present_profile(profile: Profile, parent=None) -> Profile | None:
     """``profile`` once its chosen folder is there, the default one, or ``None`` to quit."""
     while profile.missing:
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME,
-                          f"The data folder chosen in Settings holds no Exposure profile:\n"
-                          f"{profile.data_dir}\n\nIs its drive connected? Nothing was created "
-                          "there.", parent=parent)
+                          plain(f"The data folder chosen in Settings holds no Exposure profile:\n"
+                                f"{profile.data_dir}\n\nIs its drive connected? Nothing was "
+                                "created there."), parent=parent)
         box.setObjectName("missing-data-folder")
         retry = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
         default = box.addButton("Use the default folder", QMessageBox.ButtonRole.ResetRole)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from exposure_app import APP_NAME
 from exposure_app.ui.icons import app_icon, level_icon
 from exposure_app.ui.level_colours import level_label
+from exposure_app.ui.rich_text import plain
 from exposure_app.ui.view_state import ViewData
 
 
@@ -48,7 +49,9 @@ class TrayIcon(QSystemTrayIcon):
         text = "Open Exposure to see why and what to do."
         self.notices.append((title, text))
         if self.isVisible() and self.supportsMessages():
-            self.showMessage(title, text, level_icon(level), 10_000)
+            # Qt's own balloon reads the title as rich text if it looks like it (the message
+            # is plain): a custodian's name goes through plain()
+            self.showMessage(plain(title), text, level_icon(level), 10_000)
 
     def _show_window(self) -> None:
         self.window.showNormal()

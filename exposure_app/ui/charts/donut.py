@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPaintE
 from PySide6.QtWidgets import QWidget
 
 from exposure_app.ui.charts import theme
+from exposure_app.ui.rich_text import plain
 
 HOLE = 0.62        # inner radius / outer radius
 FULL_CIRCLE = 359.999   # a 360° arc collapses to nothing in QPainterPath
@@ -69,7 +70,7 @@ class DonutChart(QWidget):
     def set_slices(self, slices: list[tuple[float, QColor]], caption: str) -> None:
         self.slices = [(float(v), QColor(c)) for v, c in slices]
         self.caption = caption
-        self.setToolTip(caption)
+        self.setToolTip(plain(caption))
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from exposure_app.ui.charts import theme
 from exposure_app.ui.formatting import format_compact_money, format_share
 from exposure_app.ui.level_colours import level_colour
+from exposure_app.ui.rich_text import plain
 
 MAX_ROWS = 10
 ROW_PIXELS = 34
@@ -198,7 +199,7 @@ class ExposureBarChart(QWidget):
             else:
                 row = self.rows[index]
                 hint = " · click for its self-custody checklist" if row.counterparty else ""
-                QToolTip.showText(event.globalPos(), f"{row.name}: {self._labels[index]}{hint}",
-                                  self)
+                QToolTip.showText(event.globalPos(),
+                                  plain(f"{row.name}: {self._labels[index]}{hint}"), self)
             return True
         return super().event(event)

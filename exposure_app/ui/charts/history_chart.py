@@ -19,7 +19,6 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
@@ -32,6 +31,7 @@ from exposure_app.services.history import HistoryPoint
 from exposure_app.ui.charts import theme
 from exposure_app.ui.charts.stacked_areas import StackedAreasItem
 from exposure_app.ui.formatting import format_money, format_share
+from exposure_app.ui.rich_text import escaped
 
 # pyqtgraph picks the Qt binding already loaded: the app has imported PySide6 by now.
 pg.setConfigOptions(antialias=True, foreground="k", background="w")
@@ -218,10 +218,10 @@ class HistoryChart(pg.PlotWidget):
         lines = [f"<b>{point.day.isoformat()}</b>"]
         for (name, colour), value in zip(self.legend_entries, self._band_values[:, i],
                                          strict=True):
-            lines.append(f"<span style='color:{colour.name()}'>■</span> {html.escape(name)}: "
-                         f"{format_money(Decimal(str(round(value, 2))), self.currency)}")
-        lines.append(f"Net worth: {format_money(point.net_worth, self.currency)}")
-        lines.append(f"Custodial share: {html.escape(format_share(point.custodial_share))}")
+            lines.append(f"<span style='color:{colour.name()}'>■</span> {escaped(name)}: "
+                         f"{escaped(format_money(Decimal(str(round(value, 2))), self.currency))}")
+        lines.append(f"Net worth: {escaped(format_money(point.net_worth, self.currency))}")
+        lines.append(f"Custodial share: {escaped(format_share(point.custodial_share))}")
         return "<br>".join(lines)
 
     def show_readout(self, ts: float) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,6 +41,7 @@ from exposure_app.services.holdings_import import (
     import_holdings_csv,
 )
 from exposure_app.storage.store import ProfileStore
+from exposure_app.ui.rich_text import escaped
 from exposure_app.ui.widgets.card_frames import muted
 from exposure_app.ui.widgets.file_prompts import path_to_read
 
@@ -89,6 +91,7 @@ class CsvImportDialog(QDialog):
         row.addWidget(browse)
         layout.addLayout(row)
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Check result")
         layout.addWidget(self.summary)
@@ -158,8 +161,9 @@ class CsvImportDialog(QDialog):
             self.report.setPlainText("\n".join(self.errors))
             self.report.setVisible(True)
             return False
-        self.summary.setText(f"Ready: {checked.rows} holding(s) for {', '.join(checked.accounts)} on "
-                             f"{checked.dates} date(s).")
+        # account names come from the file: escaped in this rich-text line
+        self.summary.setText(f"Ready: {checked.rows} holding(s) for "
+                             f"{escaped(', '.join(checked.accounts))} on {checked.dates} date(s).")
         self.report.setVisible(False)
         self.import_button.setEnabled(True)
         return True
@@ -175,10 +179,10 @@ class CsvImportDialog(QDialog):
         assets = sorted({asset for (_wallet, asset), amount in parsed.balances.items()
                          if amount})
         self.summary.setText(
-            f"Ready: a {parsed.exchange.capitalize()} export of {parsed.rows} row(s): "
-            f"balances of {len(assets)} asset(s) ({', '.join(assets[:8])}"
+            f"Ready: a {escaped(parsed.exchange.capitalize())} export of {parsed.rows} row(s): "
+            f"balances of {len(assets)} asset(s) ({escaped(', '.join(assets[:8]))}"
             f"{'…' if len(assets) > 8 else ''}) as of {parsed.taken_at:%Y-%m-%d %H:%M} UTC, "
-            f"into {self.account.currentText()}.")
+            f"into {escaped(self.account.currentText())}.")
         self.report.setVisible(False)
         self.import_button.setEnabled(True)
         return True

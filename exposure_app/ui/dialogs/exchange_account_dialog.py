@@ -23,8 +23,6 @@ Threading: as :class:`~exposure_app.ui.dialogs.key_check_dialog.KeyCheckDialog`.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -47,6 +45,7 @@ from exposure_app.ui.background import BackgroundCall, import_ccxt
 from exposure_app.ui.dialogs.form_dialog import enter_presses
 from exposure_app.ui.dialogs.key_check_dialog import KeyCheckDialog
 from exposure_app.ui.glyphs import drawable
+from exposure_app.ui.rich_text import escaped
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
 from exposure_app.ui.widgets.credential_fields import CredentialFields
 from exposure_app.ui.widgets.seconds_box import SecondsBox
@@ -232,7 +231,7 @@ class ExchangeAccountDialog(KeyCheckDialog):
 
             name = friendly_name(exchange_id)
         name = drawable(name, self.exchange_label.font())   # the label's and the default name
-        self.exchange_label.setText(f"<b>{html.escape(name)}</b>")
+        self.exchange_label.setText(f"<b>{escaped(name)}</b>")
         self.exchange_label.setToolTip(f"ccxt id: {exchange_id}")
         if not self.name.text().strip() or self.name.property("auto"):
             self.name.setText(name)
@@ -315,7 +314,7 @@ class ExchangeAccountDialog(KeyCheckDialog):
         if check.warning:
             self.result_label.setText(self.result_label.text()
                                       + f"<br><b style='color:{ERROR_COLOUR}'>"
-                                      f"{html.escape(check.warning)}</b>")
+                                      f"{escaped(check.warning)}</b>")
         if self._save_after_test and check.warning is None:
             self.save()
 

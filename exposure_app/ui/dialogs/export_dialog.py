@@ -11,7 +11,6 @@ and closes its own :class:`ProfileStore`.
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from exposure_app.services.profile import Profile
 from exposure_app.services.reports import REPORTS, ReportOptions, ReportResult, write_report
 from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.formatting import DATE_TIME_EDIT_FORMAT, sentence, utc_datetime
+from exposure_app.ui.rich_text import escaped, plain
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR
 from exposure_app.ui.widgets.file_prompts import path_to_write
 
@@ -115,6 +115,7 @@ class ExportDialog(QDialog):
         self.note = note
         layout.addWidget(note)
         self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.RichText)   # escaped: "a&b" is not "a&amp;b"
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Export status")
         layout.addWidget(self.status)
@@ -188,24 +189,25 @@ class ExportDialog(QDialog):
     def confirm_replace(self, path: Path) -> bool:
         """Ask before overwriting an existing file (typed paths; the file dialog asks itself)."""
         answer = QMessageBox.question(
-            self, "Replace the file?", f"{path.name} already exists in {path.parent}. "
-            "Replace it?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self, "Replace the file?",
+            plain(f"{path.name} already exists in {path.parent}. Replace it?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
     def _show_error(self, text: str) -> None:
         self.status.setText(f"<span style='color:{ERROR_COLOUR}'><b>Error:</b> "
-                            f"{html.escape(text)}</span>")
+                            f"{escaped(text)}</span>")
         self.status.setProperty("kind", "error")
 
     def _show_info(self, text: str) -> None:
-        self.status.setText(html.escape(text))
+        self.status.setText(escaped(text))
         self.status.setProperty("kind", "info")
 
     def show_columns(self) -> QMessageBox:
         """The selected report's columns and what each holds (the in-app help)."""
         name = self.report.currentData()
-        rows = "".join(f"<tr><td><b>{html.escape(c.name)}</b></td><td>{html.escape(c.doc)}</td></tr>"
+        rows = "".join(f"<tr><td><b>{escaped(c.name)}</b></td><td>{escaped(c.doc)}</td></tr>"
                        for c in REPORTS[name].columns)
         box = QMessageBox(QMessageBox.Icon.Information, f"The {name} report's columns",
                           f"<table cellspacing='4'>{rows}</table>",

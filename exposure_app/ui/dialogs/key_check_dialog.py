@@ -13,7 +13,6 @@ come back to the GUI thread through queued connections.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, SignalInstance
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from exposure_app.domain.timeutil import utc_now
 from exposure_app.ui.background import BackgroundCall
+from exposure_app.ui.rich_text import escaped
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR
 from exposure_app.ui.widgets.credential_fields import CredentialFields, start_key_check
 
@@ -41,7 +41,7 @@ class KeyCheckDialog(QDialog):
         self.result_label.setAccessibleName("Key test result")
 
     def _show_error(self, text: str) -> None:
-        self.result_label.setText(f"<span style='color:{ERROR_COLOUR}'>{html.escape(text)}</span>")
+        self.result_label.setText(f"<span style='color:{ERROR_COLOUR}'>{escaped(text)}</span>")
 
     def _filled_in(self) -> bool:
         """True if every credential field has a value; else says which are empty."""

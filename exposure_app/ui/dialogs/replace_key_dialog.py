@@ -18,8 +18,6 @@ Threading: as :class:`~exposure_app.ui.dialogs.key_check_dialog.KeyCheckDialog`.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -28,6 +26,7 @@ from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.background import BackgroundCall, import_ccxt
 from exposure_app.ui.dialogs.form_dialog import enter_presses
 from exposure_app.ui.dialogs.key_check_dialog import KeyCheckDialog
+from exposure_app.ui.rich_text import escaped
 from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, muted
 from exposure_app.ui.widgets.credential_fields import CredentialFields
 
@@ -134,7 +133,7 @@ class ReplaceKeyDialog(KeyCheckDialog):
             return
         if check.warning:
             self.result_label.setText(f"<b style='color:{ERROR_COLOUR}'>"
-                                      f"{html.escape(check.warning)}</b>")
+                                      f"{escaped(check.warning)}</b>")
             self.save_button.setText("Replace anyway")
             return
         self._replace()

@@ -24,7 +24,7 @@ from exposure_app.services.withdrawal_confirmations import (
 from exposure_app.storage.store import ProfileStore
 from exposure_app.ui.dialogs.form_dialog import FormDialog
 from exposure_app.ui.dialogs.watch_address_dialog import warm_key_library
-from exposure_app.ui.widgets.card_frames import muted
+from exposure_app.ui.widgets.card_frames import muted, plain_text
 
 NONE = "(no destination)"
 
@@ -36,7 +36,7 @@ class WithdrawalDestinationDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__("Send to a watched address", parent)
         self.store, self.plan_id, self.row = store, plan_id, row
-        self.body.addWidget(QLabel(f"{row.title}: where will the {row.asset} go?"))
+        self.body.addWidget(plain_text(QLabel(f"{row.title}: where will the {row.asset} go?")))
         self.account_combo = QComboBox(self)
         self.account_combo.addItem(NONE)
         choices = destination_choices(store, row.asset or "")

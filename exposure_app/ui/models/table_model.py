@@ -34,6 +34,7 @@ from PySide6.QtCore import (
 
 from exposure_app.ui.glyphs import drawable
 from exposure_app.ui.models import LEFT, RIGHT, ROW_ROLE, SORT_ROLE
+from exposure_app.ui.rich_text import plain
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -182,12 +183,18 @@ def _shown(text: Any) -> Any:
     return drawable(text) if isinstance(text, str) else text
 
 
+def _tip(text: Any) -> Any:
+    """A cell's tooltip as written: Qt guesses a tooltip's format, and a name or note with
+    ``<b>`` in it was read as a tag (``ui/rich_text.py``)."""
+    return plain(drawable(text)) if isinstance(text, str) else text
+
+
 #: the hook that answers each role of a cell (a lambda, so that a subclass's override counts)
 CELL_HOOKS: dict[int, CellHook] = {
     Qt.ItemDataRole.DisplayRole: lambda model, record, column: _shown(model.display(record,
                                                                                     column)),
-    Qt.ItemDataRole.ToolTipRole: lambda model, record, column: _shown(model.tooltip(record,
-                                                                                    column)),
+    Qt.ItemDataRole.ToolTipRole: lambda model, record, column: _tip(model.tooltip(record,
+                                                                                  column)),
     Qt.ItemDataRole.ForegroundRole: lambda model, record, column: model.foreground(record, column),
     Qt.ItemDataRole.DecorationRole: lambda model, record, column: model.decoration(record, column),
     Qt.ItemDataRole.FontRole: lambda model, record, column: model.font(record, column),

@@ -23,6 +23,7 @@ from exposure_app.services.accounts import key_shared_with, remove_account_every
 from exposure_app.storage.errors import StorageError
 from exposure_app.ui.models.accounts_model import AccountRow, AccountsModel, account_rows
 from exposure_app.ui.models.table_model import RowFilter
+from exposure_app.ui.rich_text import plain
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_tool_button, icon_action, menu_button
 from exposure_app.ui.widgets.age_ticker import AgeTicker
@@ -316,7 +317,7 @@ class AccountsPage(QWidget):
                        "still uses it." if shared else " Its API key is deleted from the keyring.")
             answer = QMessageBox.question(
                 self, "Remove account",
-                f"Remove {row.name} and its whole history from this profile?{key}")
+                plain(f"Remove {row.name} and its whole history from this profile?{key}"))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         try:

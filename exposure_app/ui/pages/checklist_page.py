@@ -48,6 +48,7 @@ from exposure_app.services.checklist_service import (
 from exposure_app.services.reports import ReportError, ReportOptions, write_report
 from exposure_app.ui.models.checklist_model import ChecklistModel, Col, format_money
 from exposure_app.ui.widgets.action_button import menu_button
+from exposure_app.ui.widgets.card_frames import plain_text
 from exposure_app.ui.widgets.file_prompts import path_to_write
 from exposure_app.ui.widgets.table_columns import OneLine, WidthKeeper, data_table, fit_columns
 from exposure_app.ui.widgets.tick_boxes import TickBoxDelegate
@@ -125,7 +126,8 @@ class ChecklistPage(QWidget):
         bar.addWidget(self.output_button)
         layout.addLayout(bar)
 
-        self.summary = QLabel("Choose a custodian (or all) and make a plan.")
+        # custodian names and their withdrawal notes: shown as written
+        self.summary = plain_text(QLabel("Choose a custodian (or all) and make a plan."))
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Plan summary")
         layout.addWidget(self.summary)
@@ -149,7 +151,7 @@ class ChecklistPage(QWidget):
         self.reminders.message.connect(self.message)
         self.reminders.reminders_due.connect(self.reminders_due)
         layout.addWidget(self.reminders)
-        self.status = QLabel()
+        self.status = plain_text(QLabel())
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Status")
         layout.addWidget(self.status)

@@ -13,7 +13,6 @@ Threading: GUI thread only (workers open their own ProfileStore).
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -33,6 +32,7 @@ from exposure_app.risk.events import CATEGORIES, Origin, RiskEvent
 from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.formatting import DATE_EDIT_FORMAT, format_share
 from exposure_app.ui.models.events_model import CATEGORY_LABELS, EventsFilter, EventsModel
+from exposure_app.ui.rich_text import bold, escaped, lines, link, muted_line
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_button, icon_action, menu_button
 from exposure_app.ui.widgets.card_frames import Card, RichLabel, muted
@@ -47,24 +47,23 @@ EARLIEST = QDate(2010, 1, 1)
 
 def describe_event(event: RiskEvent, name: str) -> str:
     """Rich text for the details panel: title, summary, figures, source links."""
-    parts = [f"<b>{html.escape(event.title)}</b>",
-             f"<span style='color:palette(placeholder-text)'>{event.date.isoformat()} · "
-             f"{html.escape(name)} · {CATEGORY_LABELS.get(event.category.value, '')}</span>",
-             html.escape(event.summary)]
+    parts = [bold(event.title),
+             muted_line(f"{event.date.isoformat()} · {escaped(name)} · "
+                        f"{escaped(CATEGORY_LABELS.get(event.category.value, ''))}"),
+             escaped(event.summary)]
     if event.is_derived and event.data:
         d = event.data
         parts.append(
-            f"Net flow {html.escape(str(d.get('net_flow_usd', '?')))} USD over "
-            f"{d.get('window_days', '?')} day(s) to {html.escape(str(d.get('window_end', ''))[:10])}"
-            f" = {html.escape(format_share(float(d['share']) if 'share' in d else None))} of "
-            "clean assets "
-            f"({html.escape(str(d.get('clean_assets_usd', '?')))} USD).")
+            f"Net flow {escaped(d.get('net_flow_usd', '?'))} USD over "
+            f"{escaped(d.get('window_days', '?'))} day(s) to "
+            f"{escaped(str(d.get('window_end', ''))[:10])}"
+            f" = {escaped(format_share(float(d['share']) if 'share' in d else None))} of "
+            f"clean assets ({escaped(d.get('clean_assets_usd', '?'))} USD).")
     if event.resolved is not None:
         parts.append(f"Resolved by {event.resolved.date.isoformat()}"
-                     f"{': ' + html.escape(event.resolved.note) if event.resolved.note else ''}")
-    links = " · ".join(f'<a href="{html.escape(u)}">{html.escape(u)}</a>' for u in event.sources)
-    parts.append(f"Sources: {links}")
-    return "<br>".join(parts)
+                     f"{': ' + escaped(event.resolved.note) if event.resolved.note else ''}")
+    parts.append(f"Sources: {' · '.join(link(u) for u in event.sources)}")
+    return lines(parts)
 
 
 class EventsPage(QWidget):
@@ -218,15 +217,15 @@ class EventsPage(QWidget):
                 "No outflow signal for the custodians you use." if enabled else
                 "Outflow signals are off (Settings → Outflow signals).")
             return
-        lines = []
+        rows = []
         for e in derived[:6]:
             share = e.data.get("share")
-            lines.append(f"<b>{html.escape(self.names.get(e.counterparty, e.counterparty))}</b> "
-                         f"{e.date.isoformat()}: "
-                         f"{html.escape(format_share(float(share))) if share else '?'} "
-                         f"in {e.data.get('window_days', '?')} day(s), net "
-                         f"{html.escape(str(e.data.get('net_flow_usd', '?')))} USD")
-        self.signals_text.setText("<br>".join(lines))
+            rows.append(f"{bold(self.names.get(e.counterparty, e.counterparty))} "
+                        f"{e.date.isoformat()}: "
+                        f"{escaped(format_share(float(share))) if share else '?'} "
+                        f"in {escaped(e.data.get('window_days', '?'))} day(s), net "
+                        f"{escaped(e.data.get('net_flow_usd', '?'))} USD")
+        self.signals_text.setText(lines(rows))
 
     def _apply_filter(self) -> None:
         qdate = self.since.date()

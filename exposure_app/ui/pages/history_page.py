@@ -12,7 +12,6 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, date, datetime, time
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -30,6 +29,7 @@ from exposure_app.risk.catalog import load_directory
 from exposure_app.services.history import HistoryPoint, daily_history, first_snapshot_day
 from exposure_app.ui.charts.history_chart import HistoryChart, thinning_step
 from exposure_app.ui.formatting import DATE_EDIT_FORMAT
+from exposure_app.ui.rich_text import escaped
 from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.card_frames import muted
 from exposure_app.ui.widgets.export_button import export_button
@@ -145,7 +145,7 @@ class HistoryPage(QWidget):
         self.range_buttons["All"].setChecked(True)   # new data: all of it is shown
         self.chart.getPlotItem().getAxis("left").setLabel(
             "Value", units=self.state.settings.base_currency)
-        entries = [f"<span style='color:{c.name()}'>■</span>&nbsp;{html.escape(n)}"
+        entries = [f"<span style='color:{c.name()}'>■</span>&nbsp;{escaped(n)}"
                    for n, c in self.chart.legend_entries]
         if entries:
             entries.append("<b>┈</b>&nbsp;Custodial share (right axis)")

@@ -10,7 +10,6 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -40,6 +39,7 @@ from exposure_app.ui.level_colours import (
     level_name,
 )
 from exposure_app.ui.models.freshness_model import FreshnessModel, freshness_rows
+from exposure_app.ui.rich_text import bold, escaped, lines, muted_line
 from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.age_ticker import AgeTicker
 from exposure_app.ui.widgets.card_frames import Card, RichLabel, StatCard, muted
@@ -112,6 +112,7 @@ class OverviewPage(QScrollArea):
 
         self.unpriced_card = Card("Unpriced holdings")
         self.unpriced_text = QLabel()
+        self.unpriced_text.setTextFormat(Qt.TextFormat.RichText)
         self.unpriced_text.setWordWrap(True)
         self.unpriced_card.body.addWidget(self.unpriced_text)
         left.addWidget(self.unpriced_card)
@@ -189,19 +190,19 @@ class OverviewPage(QScrollArea):
         cur = report.base_currency
         when = "now" if data.live else f"as of {data.as_of:%Y-%m-%d} (end of day, UTC)"
         accounts = len(data.accounts)
-        lines = [f"{when} · {accounts} account{'s' if accounts != 1 else ''}"]
+        detail = [f"{when} · {accounts} account{'s' if accounts != 1 else ''}"]
         if report.counterparties:
             largest = report.counterparties[0]
-            lines.append(f"Largest custodian: {largest.name}, {format_share(largest.share)}")
-            lines.append(f"Concentration (HHI): {float(report.hhi):.2f}")
+            detail.append(f"Largest custodian: {largest.name}, {format_share(largest.share)}")
+            detail.append(f"Concentration (HHI): {float(report.hhi):.2f}")
         stale = sum(1 for s in report.accounts if s.is_stale)
         if stale:
-            lines.append(f"{stale} account{'s' if stale != 1 else ''} stale: see below")
+            detail.append(f"{stale} account{'s' if stale != 1 else ''} stale: see below")
         if report.unpriced:
-            lines.append(f"{len(report.unpriced)} holding(s) without a price: not counted")
+            detail.append(f"{len(report.unpriced)} holding(s) without a price: not counted")
         if data.prices_age:
-            lines.append(data.prices_age[0].upper() + data.prices_age[1:])
-        self.net_worth.set(format_money(report.net_worth, cur), "\n".join(lines))
+            detail.append(data.prices_age[0].upper() + data.prices_age[1:])
+        self.net_worth.set(format_money(report.net_worth, cur), "\n".join(detail))
         custodial = QColor(theme.CUSTODIAL_COLOUR)
         self_colour = QColor(theme.SELF_CUSTODY_COLOUR)
         split = (report.custodial.value, report.self_custody.value)
@@ -210,13 +211,14 @@ class OverviewPage(QScrollArea):
             self.donut.set_slices(
                 [(float(split[0]), custodial), (float(split[1]), self_colour)],
                 format_share(report.custodial.share) if report.net_worth else "—")
-        self.split_text.setText(
-            f"<span style='color:{custodial.name()}'>■</span> Custodial<br>"
-            f"<b>{format_money(report.custodial.value, cur)}</b> · "
-            f"{html.escape(format_share(report.custodial.share))}<br><br>"
-            f"<span style='color:{self_colour.name()}'>■</span> Self-custody<br>"
-            f"<b>{format_money(report.self_custody.value, cur)}</b> · "
-            f"{html.escape(format_share(report.self_custody.share))}")
+        self.split_text.setText(lines((
+            f"<span style='color:{custodial.name()}'>■</span> Custodial",
+            f"{bold(format_money(report.custodial.value, cur))} · "
+            f"{escaped(format_share(report.custodial.share))}",
+            "",
+            f"<span style='color:{self_colour.name()}'>■</span> Self-custody",
+            f"{bold(format_money(report.self_custody.value, cur))} · "
+            f"{escaped(format_share(report.self_custody.share))}")))
         top = data.highest_level
         count = len(data.warnings)
         by_level = Counter(level_name(warning_view.warning_level(w)) for w in data.warnings)
@@ -254,13 +256,15 @@ class OverviewPage(QScrollArea):
                 # next turn of the event loop, so no single turn keeps the window busy long
                 QTimer.singleShot(0, self, lambda: self._show_latest_warnings(data))
         if report.unpriced:
-            lines = [drawable(f"{u.account} · {wallet_label(u.wallet)}: "
-                              f"{format_amount(u.amount)} {u.asset}", self.unpriced_text.font())
-                     for u in report.unpriced[:12]]
+            # account, wallet and asset are the user's or the exchange's: escaped
+            unpriced = [escaped(drawable(f"{u.account} · {wallet_label(u.wallet)}: "
+                                         f"{format_amount(u.amount)} {u.asset}",
+                                         self.unpriced_text.font()))
+                        for u in report.unpriced[:12]]
             more = len(report.unpriced) - 12
-            self.unpriced_text.setText(
-                "No price was found for these; they are <b>not</b> in the totals above:<br>"
-                + "<br>".join(lines) + (f"<br>… and {more} more" if more > 0 else ""))
+            self.unpriced_text.setText(lines((
+                "No price was found for these; they are <b>not</b> in the totals above:",
+                *unpriced, *([f"… and {more} more"] if more > 0 else []))))
         self.unpriced_card.setVisible(bool(report.unpriced))
         self._show_reminders(data)
         self.refresh_freshness()
@@ -270,17 +274,16 @@ class OverviewPage(QScrollArea):
         if due == self._shown_reminders:
             return
         self._shown_reminders = due
-        lines = []
+        due_lines = []
         for r in due:
             last = ("never tested" if r.last_test is None else
                     f"last test {r.last_test.tested_at:%Y-%m-%d}: {r.last_test.result}")
             late = f", {r.overdue_days} day{'s' if r.overdue_days != 1 else ''} ago" \
                 if r.overdue_days else ""
-            lines.append(f"<b>{html.escape(r.name)}</b>: due {r.due_at:%Y-%m-%d}{late} "
-                         f"({html.escape(last)})")
-        self.reminders_text.setText(
-            "<br>".join(lines) + "<br><span style='color:palette(placeholder-text)'>A small "
-            "test withdrawal proves the custodian still pays out.</span>" if lines else "")
+            due_lines.append(f"{bold(r.name)}: due {r.due_at:%Y-%m-%d}{late} "
+                             f"({escaped(last)})")
+        self.reminders_text.setText(lines((*due_lines, muted_line(
+            "A small test withdrawal proves the custodian still pays out."))) if due_lines else "")
         self.reminders_card.setVisible(bool(due))
 
     def _request_test(self) -> None:

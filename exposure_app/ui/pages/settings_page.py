@@ -33,7 +33,7 @@ from exposure_app.services.base_currency import change_base_currency
 from exposure_app.services.settings import Setting, Settings
 from exposure_app.storage.errors import StorageError
 from exposure_app.ui.view_state import ViewState
-from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, Card, heading
+from exposure_app.ui.widgets.card_frames import ERROR_COLOUR, Card, heading, plain_text
 from exposure_app.ui.widgets.data_folder_card import DataFolderCard
 from exposure_app.ui.widgets.seconds_box import SECONDS_SUFFIX
 
@@ -140,7 +140,7 @@ class SettingsPage(QScrollArea):
                 form.addRow(label, editor)
         self.folder_card = DataFolderCard(state.profile)
         outer.addWidget(self.folder_card)
-        self.status = QLabel()
+        self.status = plain_text(QLabel())   # an error may quote what was typed
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Settings status")
         self.save_button = QPushButton("Save")

@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exposure_app.ui.rich_text import plain
+
 AUTO_DISMISS_MS = 8000
 LOG_SIZE = 200
 _STYLES = {
@@ -120,7 +122,7 @@ class MessageBanner(QFrame):
             f"QFrame#noticeArea {{ background: {bg}; border-left: 4px solid {edge}; "
             f"border-radius: 3px; }} QFrame#noticeArea QLabel {{ color: {fg}; }}")
         self.label.setText(" ".join(text.split()))
-        self.label.setToolTip(text)
+        self.label.setToolTip(plain(text))
         self.setAccessibleName(f"{kind} message")
         self.setAccessibleDescription(text)
         self._update_log_button()

@@ -13,9 +13,20 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QEvent
 
 
+def plain_text(label: QLabel) -> QLabel:
+    """``label`` shows its text as written, never read as HTML (``ui/rich_text.py``).
+
+    Set by property name: the window's first frame makes these labels before
+    anything touches PySide's ``Qt`` namespace (see docs/architecture.md).
+    """
+    label.setProperty("textFormat", "PlainText")
+    return label
+
+
 def heading(text: str, *, level: int = 2) -> QLabel:
     """A bold section heading, scaled from the application font."""
     label = QLabel(text)
+    plain_text(label)
     font = label.font()
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * {1: 1.6, 2: 1.2, 3: 1.0}[level])
@@ -30,6 +41,7 @@ ERROR_COLOUR = "#d93025"
 def error_label(accessible_name: str = "Error") -> QLabel:
     """A wrapped, red label where a dialog says what is wrong with the input."""
     label = QLabel()
+    plain_text(label)   # an error often quotes a name or an exchange's message
     label.setWordWrap(True)
     label.setStyleSheet(f"color: {ERROR_COLOUR};")
     label.setAccessibleName(accessible_name)
@@ -37,7 +49,9 @@ def error_label(accessible_name: str = "Error") -> QLabel:
 
 
 def muted(text: str = "") -> QLabel:
+    """A wrapped line in the muted colour, shown as plain text."""
     label = QLabel(text)
+    plain_text(label)
     label.setWordWrap(True)
     label.setForegroundRole(label.foregroundRole())
     label.setStyleSheet("color: palette(placeholder-text);")
@@ -91,7 +105,7 @@ class StatCard(Card):
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
-        self.value = QLabel("—")
+        self.value = plain_text(QLabel("—"))
         font = self.value.font()
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)

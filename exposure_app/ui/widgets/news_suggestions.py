@@ -15,7 +15,6 @@ Accept and reject are quick local writes on the GUI thread's store.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from datetime import date
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 from exposure_app.risk.news.suggestion import Suggestion
 from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.formatting import DATE_EDIT_FORMAT
+from exposure_app.ui.rich_text import bold, escaped, lines, link, plain
 from exposure_app.ui.view_state import ViewState
 from exposure_app.ui.widgets.action_button import action_button
 from exposure_app.ui.widgets.card_frames import Card, muted
@@ -57,11 +57,11 @@ def highlighted(text: str, spans: tuple[tuple[int, int], ...]) -> str:
         start, end = max(start, at), min(end, len(text))
         if start >= end:
             continue
-        out.append(html.escape(shown_text(text[at:start])))
+        out.append(escaped(shown_text(text[at:start])))
         out.append("<b style='background-color:#ffe08a;color:#000'>"
-                   f"{html.escape(shown_text(text[start:end]))}</b>")
+                   f"{escaped(shown_text(text[start:end]))}</b>")
         at = end
-    out.append(html.escape(shown_text(text[at:])))
+    out.append(escaped(shown_text(text[at:])))
     return "".join(out)
 
 
@@ -69,18 +69,17 @@ def describe(s: Suggestion, names: dict[str, str]) -> str:
     amount = f" · ${s.amount_usd:,.0f}" if s.amount_usd is not None else ""
     period = f" over {s.period_days} day(s)" if s.period_days else ""
     parts = [
-        f"<b>{html.escape(shown_text(s.title))}</b>",
-        f"{s.date.isoformat()} · {html.escape(names.get(s.counterparty, s.counterparty))} · "
-        f"{html.escape(s.category.value.replace('_', ' '))}{amount}{period} · "
+        bold(shown_text(s.title)),
+        f"{s.date.isoformat()} · {escaped(names.get(s.counterparty, s.counterparty))} · "
+        f"{escaped(s.category.value.replace('_', ' '))}{amount}{period} · "
         f"published {s.published.isoformat()} · confidence {s.confidence:.0%}",
         f"“{highlighted(s.evidence, s.highlights)}”",
-        "Sources: " + " · ".join(
-            f'<a href="{html.escape(u)}">{html.escape(shown_text(u))}</a>' if _URL.match(u)
-            else html.escape(shown_text(u)) for u in s.sources),
+        "Sources: " + " · ".join(link(u, shown_text(u)) if _URL.match(u)
+                                 else escaped(shown_text(u)) for u in s.sources),
     ]
     if s.duplicate_of:
-        parts.append(f"Looks like a known event: {html.escape(s.duplicate_of)}")
-    return "<br>".join(parts)
+        parts.append(f"Looks like a known event: {escaped(s.duplicate_of)}")
+    return lines(parts)
 
 
 class SuggestionsPanel(Card):
@@ -158,7 +157,7 @@ class SuggestionsPanel(Card):
             item = QListWidgetItem(shown_text(
                 f"{s.date.isoformat()}  {self.names.get(s.counterparty, s.counterparty)}: "
                 f"{s.title}"))
-            item.setToolTip(shown_text(s.evidence))
+            item.setToolTip(plain(shown_text(s.evidence)))
             self.list.addItem(item)
         self.badge.setText(str(len(self.rows)))
         self.badge.setVisible(bool(self.rows))

@@ -8,8 +8,6 @@ Threading: GUI thread only.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -20,6 +18,7 @@ from exposure_app.ui import warning_view
 from exposure_app.ui.formatting import format_money, format_share
 from exposure_app.ui.icons import action_icon, level_icon
 from exposure_app.ui.level_colours import level_colour, level_label, level_name
+from exposure_app.ui.rich_text import bold, escaped, lines, link, muted_line, plain
 from exposure_app.ui.widgets.card_frames import RichLabel
 
 MAX_REASONS = 4
@@ -28,10 +27,10 @@ MAX_EVENTS = 3
 
 def _event_line(event: RiskEvent) -> str:
     """One cited event: its day, title and numbered source links."""
-    title = html.escape(event.title or event.id)
+    title = escaped(event.title or event.id)
     sources = event.sources
     links = " ".join(
-        f'<a href="{html.escape(url)}">source{"" if len(sources) == 1 else f" {i}"}</a>'
+        link(url, f'source{"" if len(sources) == 1 else f" {i}"}')
         for i, url in enumerate(sources, 1)
     )
     return f"{event.date.isoformat()} · {title} {links}".strip()
@@ -57,7 +56,7 @@ class WarningCard(QFrame):
         badge = QLabel()
         badge.setPixmap(level_icon(name).pixmap(QSize(18, 18)))
         badge.setAccessibleName(f"Level {level_label(level)}")
-        title = QLabel(f"<b>{html.escape(warning_view.warning_name(warning))}</b>"
+        title = QLabel(f"{bold(warning_view.warning_name(warning))}"
                        f" &nbsp;<span style='color:{colour}'><b>{level_label(level)}</b></span>")
         title.setTextFormat(Qt.TextFormat.RichText)
         # wraps rather than widening the card: a long name must not push the
@@ -77,13 +76,13 @@ class WarningCard(QFrame):
             self.checklist_button = button
         # the share is escaped: a tiny one reads "<0.1%", which rich text would take for a tag
         exposure = warning.exposure
-        share = html.escape(format_share(exposure.share))
+        share = escaped(format_share(exposure.share))
         if warning_view.is_tiny_exposure(warning):
             # a share alone ("<0.1% of net worth") reads like nothing is at stake
             words = f"a small exposure ({share} of net worth)"
         else:
             words = f"{share} of net worth"
-        figure = QLabel(f"<b>{html.escape(format_money(exposure.value, currency))}</b> · {words}")
+        figure = QLabel(f"{bold(format_money(exposure.value, currency))} · {words}")
         figure.setTextFormat(Qt.TextFormat.RichText)
         figure.setAccessibleName("Exposure")
         figure.setWordWrap(True)   # a narrow warnings column wraps it, never clips it
@@ -92,26 +91,27 @@ class WarningCard(QFrame):
         if reasons:
             shown_reasons = reasons[:MAX_REASONS]
             more = len(reasons) - len(shown_reasons)
-            label = QLabel("<br>".join(f"• {html.escape(r)}" for r in shown_reasons)
-                           + (f"<br>• … {more} more in Events" if more > 0 else ""))
-            label.setToolTip("\n".join(reasons))
+            label = QLabel(lines([*(f"• {escaped(r)}" for r in shown_reasons),
+                                  *([f"• … {more} more in Events"] if more > 0 else [])]))
+            label.setToolTip(plain("\n".join(reasons)))
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
             outer.addWidget(label)
         events = warning_view.warning_events(warning)
         if events:
             cited_events = events[:MAX_EVENTS]
-            lines = "<br>".join(_event_line(e) for e in cited_events)
-            if len(events) > len(cited_events):
-                lines += f"<br>… and {len(events) - len(cited_events)} more in Events"
-            cited = RichLabel(f"<span style='color:palette(placeholder-text)'>{lines}</span>")
+            more_events = len(events) - len(cited_events)
+            cited = RichLabel(muted_line(lines(
+                [*(_event_line(e) for e in cited_events),
+                 *([f"… and {more_events} more in Events"] if more_events > 0 else [])])))
             cited.setOpenExternalLinks(True)
             cited.setAccessibleName("Cited events")
             outer.addWidget(cited)
         action = warning_view.warning_action(warning)
         self._action_text = action
         if action:
-            hint = QLabel(f"<i>{html.escape(action)}</i>")
+            hint = QLabel(f"<i>{escaped(action)}</i>")
+            hint.setTextFormat(Qt.TextFormat.RichText)
             hint.setWordWrap(True)
             outer.addWidget(hint)
         if self.checklist_button is not None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.services.reminders import ReminderError, proof_of_keys_prompt, reminders, set_interval
+from exposure_app.ui.widgets.card_frames import plain_text
 
 if TYPE_CHECKING:
     from exposure_app.ui.view_state import ViewData
@@ -51,7 +52,7 @@ class WithdrawalTestReminders(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         due_row = QHBoxLayout()
-        self.reminder_label = QLabel()
+        self.reminder_label = plain_text(QLabel())   # custodian names, as written
         self.reminder_label.setWordWrap(True)
         self.reminder_label.setAccessibleName("Withdrawal-test reminders")
         self.test_button = QPushButton("Record a test withdrawal…")
