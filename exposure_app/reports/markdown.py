@@ -17,7 +17,8 @@ from exposure_app.domain.checklist_rows import ChecklistRow
 from exposure_app.domain.money import round_money, to_text
 from exposure_app.domain.timeutil import ensure_utc
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+# "&" too: an entity in a note ("&amp;", "&lt;") would otherwise print as the character
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
 
 
 def escape(text: str) -> str:
