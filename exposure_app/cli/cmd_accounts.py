@@ -14,7 +14,6 @@ from exposure_app.domain.labels import account_kind_label
 from exposure_app.domain.models import Account, AccountKind
 from exposure_app.domain.timeutil import ensure_utc, format_age, utc_now
 from exposure_app.domain.watch_only import watch_target_of
-from exposure_app.risk.catalog import load_directory
 from exposure_app.services.accounts import custodian_for_account, remove_account_everywhere
 from exposure_app.storage.errors import ConflictError
 
@@ -132,7 +131,7 @@ def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None,
                                                  new_custodian=new_custodian)
     with user_errors(ConflictError, ValueError):
         account = ctx.store.accounts.add(name, kind, counterparty=counterparty)
-    where = f" at {load_directory().name(counterparty)}" if counterparty else ""
+    where = f" at {ctx.store.risk.directory().name(counterparty)}" if counterparty else ""
     if new_custodian is not None:
         where += " (a new custodian, not in the catalogue: no risk history)"
     what = "self-custody wallet" if kind is AccountKind.SELF_CUSTODY else "custodian account"

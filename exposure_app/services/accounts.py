@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from exposure_app.domain.counterparties import CounterpartyKind
 from exposure_app.domain.models import Account, AccountKind
-from exposure_app.risk.catalog import load_directory
+from exposure_app.risk.catalog import parse_counterparty
 from exposure_app.storage.secrets import SecretStore
 from exposure_app.storage.store import ProfileStore
 
@@ -43,9 +44,10 @@ def custodian_for_account(store: ProfileStore, custodian: str | None = None, *,
     matches, because a new custodian has no history and would read as
     low-risk where the intended one may be critical. Creating one is an
     explicit choice: ``new_custodian`` (a name) gives its id, refused when
-    that id is already known (then the known one is meant).
+    that id is already known (then the known one is meant), and is kept with
+    its name among the profile's own custodians (``store.risk.directory()``).
     """
-    directory = load_directory()
+    directory = store.risk.directory()
     in_use = {a.counterparty for a in store.accounts.list() if a.counterparty}
     if new_custodian is not None:
         slug = custodian_slug(new_custodian)
@@ -55,6 +57,12 @@ def custodian_for_account(store: ProfileStore, custodian: str | None = None, *,
             known = directory.resolve(slug)
             raise ValueError(f"{directory.name(known)} is already known as {known!r}; "
                              f"use --custodian {known}")
+        # kept as one of the profile's own custodians, so it is shown by the name given
+        # ("eToro Money (EU)"), not one made from its id ("Etoro Money Eu")
+        entry = {"id": slug, "name": " ".join(new_custodian.split()),
+                 "kind": CounterpartyKind.CUSTODIAN.value}
+        parse_counterparty(entry)   # the catalogue's own check: raises if it could not load
+        store.risk.import_user_counterparties([entry])
         return slug
     text = (custodian or "").strip()
     if not text or any(ch.isspace() for ch in text):

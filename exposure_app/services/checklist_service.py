@@ -35,7 +35,6 @@ from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import Account, AccountState
 from exposure_app.domain.money import add, to_text
 from exposure_app.domain.timeutil import utc_now
-from exposure_app.risk.catalog import load_directory
 from exposure_app.services.exposure_as_of import account_states
 from exposure_app.services.risk_service import friction_notes, withdrawals_blocked
 from exposure_app.services.settings import Settings
@@ -115,7 +114,7 @@ def build_checklist(
     directory: CounterpartyDirectory | None = None, levels: Mapping[str, str] | None = None,
     states: list[AccountState] | None = None,
 ) -> ChecklistPlan:
-    directory = directory or load_directory()
+    directory = directory or store.risk.directory()
     as_of = as_of or utc_now()
     scope = resolve_scope(store, scope, directory)
     states = states if states is not None else account_states(store, as_of)
@@ -195,7 +194,7 @@ def view_checklist(store: ProfileStore, settings: Settings, scope: str, *,
 
     ``states``: the accounts as of ``as_of`` if the caller has them already.
     """
-    directory = directory or load_directory()
+    directory = directory or store.risk.directory()
     plan = build_checklist(store, settings, scope, as_of=as_of, directory=directory, levels=levels,
                            states=states)
     stored = ChecklistRepository(store).active_plan(plan.scope)
@@ -206,7 +205,7 @@ def open_checklist(store: ProfileStore, settings: Settings, scope: str, *,
                    now: datetime | None = None, directory: CounterpartyDirectory | None = None,
                    levels: Mapping[str, str] | None = None) -> ChecklistView:
     """Build the plan from the latest data, save it (keeping progress) and return it."""
-    directory = directory or load_directory()
+    directory = directory or store.risk.directory()
     now = now or utc_now()
     states = account_states(store, now)
     close_moved_items(store, directory=directory, now=now, states=states)
@@ -223,7 +222,7 @@ def start_over(store: ProfileStore, scope: str, *,
                directory: CounterpartyDirectory | None = None) -> bool:
     """Archive the scope's active plan (its ticks stay in the archive); the next
     :func:`open_checklist` starts a fresh one. Returns whether there was one."""
-    directory = directory or load_directory()
+    directory = directory or store.risk.directory()
     repo = ChecklistRepository(store)
     active = repo.active_plan(resolve_scope(store, scope, directory))
     if active is None:
@@ -254,7 +253,7 @@ def close_moved_items(store: ProfileStore, *, directory: CounterpartyDirectory |
     plans = repo.plans()
     if not plans:
         return []            # nothing to close: skip reading the accounts
-    directory = directory or load_directory()
+    directory = directory or store.risk.directory()
     now = now or utc_now()
     states = states if states is not None else account_states(store, now)
     changed: list[tuple[int, str]] = []

@@ -12,7 +12,6 @@ from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.exposure import ExposureReport, compute_exposure
 from exposure_app.domain.models import AccountState
 from exposure_app.domain.timeutil import utc_now
-from exposure_app.risk.catalog import load_directory
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
 
@@ -37,5 +36,5 @@ def exposure_as_of(
         account_states(store, as_of),
         as_of=as_of,
         base_currency=settings.base_currency,
-        directory=directory or load_directory(),
+        directory=directory or store.risk.directory(),
     )

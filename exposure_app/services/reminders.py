@@ -41,7 +41,6 @@ from typing import Any
 from exposure_app.domain.counterparties import CounterpartyDirectory
 from exposure_app.domain.models import AccountState
 from exposure_app.domain.timeutil import ensure_utc, from_storage, to_storage, utc_now
-from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.events import format_published
 from exposure_app.services.risk_service import (
     add_user_event,
@@ -149,7 +148,7 @@ def reminders(store: ProfileStore, settings: Settings, *, now: datetime | None =
     ``states``: the accounts as of ``now`` if the caller has them already.
     """
     now = ensure_utc(now or utc_now())
-    directory = directory or load_directory()
+    directory = directory or store.risk.directory()
     repo = ReminderRepository(store)
     overrides = repo.intervals()
     last_tests = repo.last_tests()
@@ -185,7 +184,7 @@ def due_reminders(store: ProfileStore, settings: Settings, *, now: datetime | No
 def set_interval(store: ProfileStore, counterparty: str, days: int | None, *,
                  directory: CounterpartyDirectory | None = None, now: datetime | None = None) -> str:
     """Per-custodian interval in days (0 = off, ``None`` = back to the default)."""
-    directory = directory or load_directory()
+    directory = directory or store.risk.directory()
     if days is not None and not 0 <= days <= 3650:
         raise ReminderError("the interval must be between 0 (off) and 3650 days")
     cp = directory.resolve(counterparty)
@@ -199,7 +198,7 @@ def record_test(
     now: datetime | None = None, directory: CounterpartyDirectory | None = None,
 ) -> WithdrawalTest:
     """Record a test result; ``failed``/``delayed`` also add a user event (see module doc)."""
-    directory = directory or load_directory()
+    directory = directory or store.risk.directory()
     now = ensure_utc(now or utc_now())
     tested_at = ensure_utc(tested_at or now)
     if result not in TEST_RESULTS:

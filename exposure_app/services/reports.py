@@ -45,7 +45,6 @@ from exposure_app.reports.risk_reports import (
     events_rows,
     warnings_rows,
 )
-from exposure_app.risk.catalog import load_directory
 from exposure_app.services.settings import Settings
 from exposure_app.storage.store import ProfileStore
 
@@ -180,7 +179,7 @@ def report_table(store: ProfileStore, settings: Settings, name: str, options: Re
     """Columns and lazy rows for report ``name``."""
     spec = report_spec(name)
     as_of = options.as_of or utc_now()
-    request = ReportRequest(store, settings, options, directory or load_directory(), as_of)
+    request = ReportRequest(store, settings, options, directory or store.risk.directory(), as_of)
     return spec.columns, spec.rows(request), as_of
 
 

@@ -24,7 +24,6 @@ from datetime import date
 from decimal import Decimal
 
 from exposure_app.domain.timeutil import utc_now
-from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.events import CATEGORIES, Category, EventError, RiskEvent, valid_url
 from exposure_app.risk.news.reader import NewsError, read_article
 from exposure_app.risk.news.suggestion import (
@@ -76,7 +75,7 @@ def suggest_from_article(store: ProfileStore, article: ArticleText, *,
                               "give it (--published YYYY-MM-DD)")
     if day > utc_now().date():
         raise SuggestionError(f"publication date {day} is in the future")
-    directory = load_directory()
+    directory = store.risk.directory()
     try:
         candidates = read_article(article.text, published=day, title=article.title,
                                   names={cp.id: cp.name for cp in directory})
@@ -152,7 +151,7 @@ def accept(store: ProfileStore, suggestion_id: int, *, day: date | None = None,
         date=day or suggestion.date,
         category=Category(category) if category else suggestion.category,
         amount_usd=amount_usd if amount_usd is not None else suggestion.amount_usd,
-        counterparty=(load_directory().resolve(counterparty) if counterparty
+        counterparty=(store.risk.directory().resolve(counterparty) if counterparty
                       else suggestion.counterparty),
         title=title.strip() if title and title.strip() else suggestion.title,
         sources=tuple(dict.fromkeys((*sources, *suggestion.sources))),

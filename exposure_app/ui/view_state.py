@@ -32,6 +32,7 @@ from exposure_app.services.settings import Settings
 from exposure_app.ui.level_colours import highest_level, level_name
 
 if TYPE_CHECKING:
+    from exposure_app.domain.counterparties import CounterpartyDirectory
     from exposure_app.domain.exposure import ExposureReport
     from exposure_app.domain.models import Account
     from exposure_app.risk.warnings import RiskWarning
@@ -111,6 +112,22 @@ class ViewState(QObject):
         self.settings_changed.emit(settings)
         self.mark_dirty()
 
+    # -- counterparties ------------------------------------------------------
+
+    def directory(self) -> CounterpartyDirectory:
+        """The custodians every page names and weighs: the shipped catalogue plus the
+        profile's own (imported with an events file, or created for an account), so that
+        an own custodian is shown by its own name, with its own tokens. A damaged stored
+        entry falls back to the catalogue alone (the warnings say what is wrong)."""
+        from exposure_app.risk.catalog import load_directory
+        from exposure_app.storage.errors import StorageError
+
+        try:
+            return self.store.risk.directory()
+        except StorageError:
+            log.exception("the profile's own custodians could not be read")
+            return load_directory()
+
     # -- refreshing ----------------------------------------------------------
 
     @property
@@ -147,7 +164,7 @@ class ViewState(QObject):
 
         live = self._as_of is None
         moment = self._as_of or utc_now()
-        report = exposure_as_of(self.store, self.settings, moment)
+        report = exposure_as_of(self.store, self.settings, moment, directory=self.directory())
         problems = list(self.settings.problems)
         if self.profile.url_login_notice:
             problems.append(self.profile.url_login_notice)

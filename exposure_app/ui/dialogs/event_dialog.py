@@ -15,7 +15,6 @@ import re
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
 
-from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.events import CATEGORIES, EventError, RiskEvent, format_published
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.store import ProfileStore
@@ -40,7 +39,7 @@ class EventDialog(FormDialog):
             counterparty = editing.counterparty
         self.resize(560, 480)
         self.counterparty = QComboBox()
-        for cp in sorted(load_directory(), key=lambda c: c.name.casefold()):
+        for cp in sorted(store.risk.directory(), key=lambda c: c.name.casefold()):
             self.counterparty.addItem(cp.name, cp.id)
         if counterparty:
             index = self.counterparty.findData(counterparty)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 
 from exposure_app.domain.counterparties import CounterpartyKind
 from exposure_app.domain.models import Account, AccountKind
-from exposure_app.risk.catalog import load_directory
 from exposure_app.services.accounts import custodian_for_account
 from exposure_app.storage.errors import StorageError
 from exposure_app.storage.store import ProfileStore
@@ -41,7 +40,7 @@ class ManualAccountDialog(FormDialog):
         self.name.setPlaceholderText("e.g. Ledger, Cold storage, Celsius")
         self.counterparty = QComboBox()
         self.counterparty.setEditable(True)
-        directory = load_directory()
+        directory = store.risk.directory()   # the profile's own custodians too
         for cp in sorted(directory, key=lambda c: c.name.casefold()):
             if cp.kind not in (CounterpartyKind.STABLECOIN_ISSUER, CounterpartyKind.TRADING_FIRM):
                 self.counterparty.addItem(cp.name, cp.id)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.domain.models import AccountKind
-from exposure_app.risk.catalog import load_directory
 from exposure_app.services.accounts import key_shared_with, remove_account_everywhere
 from exposure_app.storage.errors import StorageError
 from exposure_app.ui.models.accounts_model import AccountRow, AccountsModel, account_rows
@@ -129,7 +128,7 @@ class AccountsPage(QWidget):
             return
         selected = self.selected_account_ids()
         self.model.as_of = None if self.data.live else self.data.as_of   # ages as the overview's
-        self.model.set_rows(account_rows(self.state.store, self.data.report, load_directory(),
+        self.model.set_rows(account_rows(self.state.store, self.data.report, self.state.directory(),
                                          self.live_status))
         names = tuple(r.name for r in self.model.rows)
         if names != getattr(self, "_fitted", None):   # not on every sync status change

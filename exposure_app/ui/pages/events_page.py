@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exposure_app.risk.catalog import load_directory
 from exposure_app.risk.events import CATEGORIES, Origin, RiskEvent
 from exposure_app.ui.background import BackgroundCall
 from exposure_app.ui.formatting import DATE_EDIT_FORMAT, format_share
@@ -76,15 +75,15 @@ class EventsPage(QWidget):
         super().__init__(parent)
         self.state = state
         self.setAccessibleName("Events")
-        directory = load_directory()
-        self.names = {cp.id: cp.name for cp in directory}
+        # one mapping, shared with the table and the suggestions; refreshed with the data
+        self.names = {cp.id: cp.name for cp in state.directory()}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         bar = QHBoxLayout()
         self.counterparty = QComboBox()
         self.counterparty.setAccessibleName("Counterparty filter")
         self.counterparty.addItem("All counterparties", "")
-        for cp in sorted(directory, key=lambda c: c.name.casefold()):
+        for cp in sorted(state.directory(), key=lambda c: c.name.casefold()):
             self.counterparty.addItem(cp.name, cp.id)
         self.category = QComboBox()
         self.category.setAccessibleName("Category filter")
@@ -186,6 +185,8 @@ class EventsPage(QWidget):
 
     def show_data(self, data: ViewData) -> None:
         self.data = data
+        # own custodians imported since: named in place (the table and suggestions share it)
+        self.names.update({cp.id: cp.name for cp in self.state.directory()})
         self.reload()
 
     def reload(self) -> None:
@@ -367,7 +368,7 @@ class EventsPage(QWidget):
 
         if self.data is None:
             return
-        slugs = sorted(set(held_reserve_slugs(self.data.report, load_directory()).values()))
+        slugs = sorted(set(held_reserve_slugs(self.data.report, self.state.directory()).values()))
         if not slugs:
             self.message.emit("None of your custodians publishes reserve data.", "info")
             return

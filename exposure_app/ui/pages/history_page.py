@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from exposure_app.domain.timeutil import utc_now
-from exposure_app.risk.catalog import load_directory
 from exposure_app.services.history import HistoryPoint, daily_history, first_snapshot_day
 from exposure_app.ui.charts.history_chart import HistoryChart, thinning_step
 from exposure_app.ui.formatting import DATE_EDIT_FORMAT
@@ -129,7 +128,7 @@ class HistoryPage(QWidget):
             self._on_as_of_changed(self.state.as_of)
             return
         self._loaded_key = key
-        directory = load_directory()
+        directory = self.state.directory()
         first = first_snapshot_day(self.state.store)
         today = utc_now().date()
         # only the days the chart can show: it draws at most MAX_POINTS of them
