@@ -93,7 +93,13 @@ def format_last_good(moment: datetime | None, as_of: datetime | None = None) -> 
     the whole text)."""
     if moment is None:
         return "never"
-    return f"{format_age(moment, as_of)} ({format_time(moment)})"
+    return f"{last_good_age(moment, as_of)} ({format_time(moment)})"
+
+
+def last_good_age(moment: datetime | None, as_of: datetime | None = None) -> str:
+    """The age alone of :func:`format_last_good` (``3 h ago``; ``never``): what a column too
+    narrow for the whole text shows, the whole being in its tooltip."""
+    return "never" if moment is None else format_age(moment, as_of)
 
 
 def sentence(text: str) -> str:

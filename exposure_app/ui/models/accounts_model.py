@@ -16,7 +16,7 @@ from exposure_app.domain.exposure import ExposureReport
 from exposure_app.domain.labels import account_kind_label, coverage_label
 from exposure_app.domain.models import AccountKind
 from exposure_app.storage.store import ProfileStore
-from exposure_app.ui.formatting import format_last_good
+from exposure_app.ui.formatting import format_last_good, last_good_age
 from exposure_app.ui.models.freshness_model import (
     STATE_COLOURS,
     STATE_LABELS,
@@ -97,6 +97,14 @@ class AccountsModel(RowTableModel):
         if c == self.Columns.LAST_SYNC:
             return format_last_good(r.last_sync, self.as_of)
         return super().display(r, c)
+
+    def short(self, r: AccountRow, c):
+        # what a column too narrow for the whole text shows (the tooltip has the whole)
+        if c == self.Columns.LAST_SYNC and r.last_sync is not None:
+            return last_good_age(r.last_sync, self.as_of)          # "652 days ago"
+        if c == self.Columns.STATUS and r.state == "syncing":
+            return STATE_LABELS[r.state]                             # "Syncing…"
+        return None
 
     def foreground(self, r: AccountRow, c):
         if c == self.Columns.STATUS:

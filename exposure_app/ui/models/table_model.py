@@ -5,7 +5,7 @@ A subclass declares its columns once, as a :class:`TableColumns` enum named
 row shows in the column, how it sorts, whether it is a right-aligned number.
 A column whose text needs the model's state (a currency, names, an as-of
 date) leaves ``text`` out and the model's :meth:`RowTableModel.display` gives
-it. The other per-cell hooks (tooltip, colour, font, check state, edit text)
+it. The other per-cell hooks (tooltip, colour, font, check state, edit text, short form)
 are overridden where a model has something to say. The base answers every Qt
 role from the columns and those hooks, so a model holds no role switch. :meth:`set_rows` resets only
 when the rows really changed, so refreshing an unchanged view costs nothing and
@@ -33,7 +33,7 @@ from PySide6.QtCore import (
 )
 
 from exposure_app.ui.glyphs import drawable
-from exposure_app.ui.models import LEFT, RIGHT, ROW_ROLE, SORT_ROLE
+from exposure_app.ui.models import LEFT, RIGHT, ROW_ROLE, SHORT_ROLE, SORT_ROLE
 from exposure_app.ui.rich_text import plain
 
 Index = QModelIndex | QPersistentModelIndex
@@ -171,8 +171,8 @@ class RowTableModel(QAbstractTableModel):
         return None
 
     #: what a cell shows in the other roles (tooltip, text colour, icon, font, check box,
-    #: text to edit): nothing unless a subclass says
-    tooltip = foreground = decoration = font = check_state = edit_text = _nothing
+    #: text to edit, short form for a narrow column): nothing unless a subclass says
+    tooltip = foreground = decoration = font = check_state = edit_text = short = _nothing
 
 
 CellHook = Callable[[RowTableModel, Any, TableColumns], Any]
@@ -201,6 +201,7 @@ CELL_HOOKS: dict[int, CellHook] = {
     Qt.ItemDataRole.CheckStateRole: lambda model, record, column: model.check_state(record,
                                                                                     column),
     Qt.ItemDataRole.EditRole: lambda model, record, column: model.edit_text(record, column),
+    SHORT_ROLE: lambda model, record, column: _shown(model.short(record, column)),
 }
 
 

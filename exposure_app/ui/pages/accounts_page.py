@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QMenu,
     QMessageBox,
@@ -27,7 +26,16 @@ from exposure_app.ui.view_state import ViewData, ViewState
 from exposure_app.ui.widgets.action_button import action_tool_button, icon_action, menu_button
 from exposure_app.ui.widgets.age_ticker import AgeTicker
 from exposure_app.ui.widgets.card_frames import heading, muted
-from exposure_app.ui.widgets.table_columns import WidthKeeper, data_table, fit_columns
+from exposure_app.ui.widgets.table_columns import (
+    ShortWhenNarrow,
+    WidthKeeper,
+    data_table,
+    fit_columns,
+)
+
+NAME_READABLE = 120
+"""The narrowest the Account column gets while other columns can give way: a useful part
+of a name ("Hardware wallet…", "Ledger hardware…"), the whole in its tooltip."""
 
 
 class AccountsPage(QWidget):
@@ -92,13 +100,21 @@ class AccountsPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.view = data_table(self.proxy, "Accounts table", sort_by=AccountsModel.Columns.NAME,
                                descending=False)
-        self.view.horizontalHeader().setSectionResizeMode(AccountsModel.Columns.COVERAGE,
-                                                          QHeaderView.ResizeMode.Stretch)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        # never a sideways scroll bar (1024 px wide): text columns give way, whole in tooltips
+        # never a sideways scroll bar (1024 px wide), and no blank band at 1920: Coverage takes
+        # the room the others leave and gives way first; Kind, Status and the age of the last
+        # good data keep their whole words ("652 days ago", the date then only in the
+        # tooltip), Account a useful part of a name; every cut text is whole in its tooltip
         columns = AccountsModel.Columns
-        self.widths = WidthKeeper(self.view, stretch=columns.COVERAGE, shrinkable=(
-            columns.NAME, columns.KIND, columns.COUNTERPARTY, columns.STATUS, columns.LAST_SYNC))
+        self.view.horizontalHeader().setStretchLastSection(False)
+        self._short = ShortWhenNarrow(self.view)
+        for column in (columns.STATUS, columns.LAST_SYNC):
+            self.view.setItemDelegateForColumn(column, self._short)
+        self.widths = WidthKeeper(
+            self.view, fill=columns.COVERAGE, trim=True, keep={columns.NAME: NAME_READABLE},
+            whole=(columns.KIND, columns.STATUS, columns.LAST_SYNC),
+            shrinkable=(columns.NAME, columns.KIND, columns.COUNTERPARTY, columns.STATUS,
+                        columns.LAST_SYNC, columns.COVERAGE))
         self.ages = AgeTicker(self, self.model, (columns.LAST_SYNC,))   # "3 h ago" moves on
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -133,8 +149,7 @@ class AccountsPage(QWidget):
         names = tuple(r.name for r in self.model.rows)
         if names != getattr(self, "_fitted", None):   # not on every sync status change
             self._fitted = names
-            fit_columns(self.view, elided=(AccountsModel.Columns.NAME,),
-                        stretch=AccountsModel.Columns.COVERAGE)
+            fit_columns(self.view, elided=(AccountsModel.Columns.NAME,))
             self.widths.fitted()
         if selected:
             self.select_account(selected[0])

@@ -24,7 +24,12 @@ was squeezed to its header and wrapped a step over five lines): it gives way
 only down to a readable width, and the elided columns go on narrowing, down to
 :data:`MIN_CRAMPED`, before it gives more. The widths come back when the view
 widens; a view wider than every fitted width gives what is left to one column
-(the ``fill`` column: no blank band at the right of a wide window).
+(the ``fill`` column: no blank band at the right of a wide window). Elided columns can
+also keep a readable width while the others give way (the Accounts page at 1024 px, whose
+columns were all cut to one width, "Exchange (A…", "just now (20…", while Coverage took the
+most room): a useful part of a name, or the whole words of a short column, with
+:class:`ShortWhenNarrow` drawing a cell's short form ("652 days ago" without its date)
+when its whole text does not fit.
 
 Every table's header is a :class:`SortArrowHeader`: Fusion draws the sort arrow at
 the right of the section over the end of a right-aligned label ("Value (USD)" with
@@ -36,12 +41,13 @@ Threading: GUI thread only.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QStyle,
     QStyledItemDelegate,
@@ -51,6 +57,8 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
+
+from exposure_app.ui.models import SHORT_ROLE
 
 Selection = QAbstractItemView.SelectionMode
 
@@ -180,19 +188,38 @@ def fit_columns(view: QTableView, *, elided: Iterable[int] = (), max_width: int 
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
-def shared_width(wanted: list[int], budget: int, floor: int) -> int:
-    """The widest any of the ``wanted`` widths may be for them all to fit ``budget`` (each
-    keeps the smaller of its own width and this; never below ``floor``)."""
-    if sum(wanted) <= budget:
-        return max(wanted, default=floor)
-    left = budget
-    ordered = sorted(wanted)
-    for index, width in enumerate(ordered):
-        share = left // (len(ordered) - index)
-        if width > share:
-            return max(share, floor)
-        left -= width
-    return max(ordered[-1], floor)
+def shared_width(wanted: list[int], budget: int, floors: list[int]) -> int:
+    """The widest any of the ``wanted`` widths may be for them all to fit ``budget``: each
+    keeps the smaller of its own width and the larger of this and its floor (``floors``,
+    in the same order), so the widest give way first and none below its floor."""
+    def total(cap: int) -> int:
+        return sum(min(w, max(cap, f)) for w, f in zip(wanted, floors, strict=True))
+
+    top = max(wanted, default=0)
+    if total(top) <= budget:
+        return top
+    low, high = 0, top          # total(high) > budget: find the largest cap that fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        if total(middle) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def text_margin(view: QWidget) -> int:
+    """The room a view's style leaves on either side of a cell's text."""
+    return view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+
+
+def fitting_text(text: str, short: str | None, width: int, metrics: QFontMetrics,
+                 margin: int) -> str:
+    """What a cell ``width`` pixels wide shows: ``text`` if it fits, else its ``short`` form
+    (if any; Qt elides what still does not fit)."""
+    if short and metrics.horizontalAdvance(text) > width - 2 * margin:
+        return short
+    return text
 
 
 class OneLine(QStyledItemDelegate):
@@ -201,6 +228,30 @@ class OneLine(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:
         super().initStyleOption(option, index)
         option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+
+
+class ShortWhenNarrow(QStyledItemDelegate):
+    """Cells that show their short form (the model's ``SHORT_ROLE``: ``652 days ago`` for
+    ``652 days ago (2025-02-18 18:00)``) when the whole text does not fit the column, rather
+    than the whole text cut ("652 days ag…"). The model's text, its size hint and tooltip
+    stay whole."""
+
+    def text_for(self, index, width: int) -> str:
+        """What the cell at ``index`` shows in a column ``width`` pixels wide."""
+        view = self.parent()
+        assert isinstance(view, QWidget)
+        return fitting_text(str(index.data() or ""), index.data(SHORT_ROLE), width,
+                            view.fontMetrics(), text_margin(view))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        shown = QStyleOptionViewItem(option)
+        self.initStyleOption(shown, index)
+        widget = shown.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        margin = text_margin(widget) if widget is not None else 1
+        shown.text = fitting_text(shown.text, index.data(SHORT_ROLE), shown.rect.width(),
+                                  shown.fontMetrics, margin)
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, shown, painter, widget)
 
 
 class WidthKeeper(QObject):
@@ -215,18 +266,25 @@ class WidthKeeper(QObject):
     :data:`MIN_CRAMPED`. With ``trim``, every other column first gives back the padding
     beyond its header and content. The ``fill`` column takes the width the others leave
     (it is not a Qt stretch section: it keeps its fitted width as its least, and the user
-    can still resize it). A column the user resizes (or a restored header) takes that
-    width as its most. Threading: GUI thread only.
+    can still resize it). Elided columns can keep more than :data:`MIN_ELIDED` while the
+    others give way: ``keep`` maps a column to a readable width (a useful part of a name),
+    and a ``whole`` column keeps its whole header and the whole text of each cell, or its
+    short form (``SHORT_ROLE``, drawn by :class:`ShortWhenNarrow`); they narrow further only
+    when every other elided column is down to :data:`MIN_ELIDED`. A column the user resizes
+    (or a restored header) takes that width as its most. Threading: GUI thread only.
     """
 
     refitted = Signal()
 
     def __init__(self, view: QTableView, *, shrinkable: Iterable[int], stretch: int | None = None,
                  wrapped: Iterable[int] = (), readable: int = 0, fill: int | None = None,
-                 trim: bool = False) -> None:
+                 trim: bool = False, keep: Mapping[int, int] | None = None,
+                 whole: Iterable[int] = ()) -> None:
         super().__init__(view)
         self.view = view
         self.shrinkable = tuple(shrinkable)
+        self.keep = dict(keep or {})
+        self.whole = tuple(whole)
         self.stretch = stretch
         self.wrapped = tuple(wrapped)
         self.readable = readable
@@ -236,6 +294,7 @@ class WidthKeeper(QObject):
         self.least: dict[int, int] = {}      # padding trimmed: what a column keeps (trim)
         self.legible: dict[int, int] = {}    # wrapped columns -> their readable width
         self.headers: dict[int, int] = {}    # wrapped columns -> their header's width
+        self.kept: dict[int, int] = {}       # elided columns -> what each keeps (keep, whole)
         self._applying = False
         # a narrowed column's header ends in "…" too (headers do not elide by default)
         view.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -245,7 +304,7 @@ class WidthKeeper(QObject):
     def fitted(self) -> None:
         header = self.view.horizontalHeader()
         model = self.view.model()
-        self.natural, self.least, self.legible, self.headers = {}, {}, {}, {}
+        self.natural, self.least, self.legible, self.headers, self.kept = {}, {}, {}, {}, {}
         for column in range(model.columnCount() if model else 0):
             if column == self.stretch or header.isSectionHidden(column):
                 continue
@@ -259,12 +318,26 @@ class WidthKeeper(QObject):
                 if self.readable:
                     self.legible[column] = min(width, max(self.readable,
                                                           self.headers[column]))
+            kept = self.keep.get(column, 0)
+            if column in self.whole:
+                kept = max(kept, header.sectionSizeHint(column), self._widest_text(column))
+            if column in self.shrinkable and kept > MIN_ELIDED:
+                self.kept[column] = min(width, kept)
         self.apply()
+
+    def _widest_text(self, column: int) -> int:
+        """The width of the column's widest cell, each by its short form where it has one."""
+        model = self.view.model()
+        metrics = self.view.fontMetrics()
+        texts = (model.index(row, column) for row in range(model.rowCount()))
+        widest = max((metrics.horizontalAdvance(str(i.data(SHORT_ROLE) or i.data() or ""))
+                      for i in texts), default=0)
+        return widest + 2 * text_margin(self.view) + 1
 
     def _resized_by_hand(self, column: int, _old: int, new: int) -> None:
         if not self._applying and column in self.natural:
             self.natural[column] = new
-            for least in (self.least, self.legible, self.headers):
+            for least in (self.least, self.legible, self.headers, self.kept):
                 if column in least:
                     least[column] = min(least[column], new)
 
@@ -275,6 +348,8 @@ class WidthKeeper(QObject):
             MIN_STRETCH, self.view.horizontalHeader().sectionSizeHint(self.stretch))
         room = available - reserve
         _give_way(widths, self.least, sum(widths.values()) - room)
+        if self.kept:
+            self._narrow_names(widths, room, MIN_ELIDED, self.kept)
         self._narrow_names(widths, room, MIN_ELIDED)
         if self.legible:
             _give_way(widths, self.legible, sum(widths.values()) - room)
@@ -284,13 +359,16 @@ class WidthKeeper(QObject):
             widths[self.fill] += max(0, room - sum(widths.values()))
         return widths
 
-    def _narrow_names(self, widths: dict[int, int], room: int, floor: int) -> None:
-        """Narrow the elided columns (the widest first, none below ``floor``) to ``room``."""
+    def _narrow_names(self, widths: dict[int, int], room: int, floor: int,
+                      kept: Mapping[int, int] | None = None) -> None:
+        """Narrow the elided columns (the widest first, none below ``floor`` or what it keeps
+        in ``kept``) to ``room``."""
         names = {c: widths[c] for c in self.shrinkable if c in widths}
         if names:
+            floors = {c: max(floor, (kept or {}).get(c, 0)) for c in names}
             budget = room - sum(w for c, w in widths.items() if c not in names)
-            cap = shared_width(list(names.values()), budget, floor)
-            widths.update({c: min(w, cap) for c, w in names.items()})
+            cap = shared_width(list(names.values()), budget, list(floors.values()))
+            widths.update({c: min(w, max(cap, floors[c])) for c, w in names.items()})
 
     def apply(self) -> None:
         if not self.natural:
