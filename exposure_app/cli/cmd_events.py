@@ -216,7 +216,8 @@ def add_cmd(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.lock_for_writing()
     args.counterparty = ctx.counterparty(args.counterparty, what="counterparty")
     directory = ctx.store.risk.directory()
-    if directory.get(args.counterparty) is None:   # a custodian made with --new-custodian
+    # a custodian named with --new-custodian by an older version (only its id was kept)
+    if directory.get(args.counterparty) is None:
         raise UserError(
             f"event not added: {directory.name(args.counterparty)} ({args.counterparty}) is a "
             "custodian you named yourself, not in the catalogue; events can be recorded for "

@@ -114,8 +114,28 @@ def test_a_backtest_start_after_its_end_is_a_usage_error_naming_the_default_day(
     assert '"code": "usage"' in out and "(the default" not in out
 
 
-def test_an_event_for_a_self_named_custodian_is_refused_with_the_way_that_works(cli):
+def test_an_event_for_a_custodian_named_with_new_custodian_is_recorded(cli):
     assert cli("accounts", "add-manual", "Broker", "--new-custodian", "My Broker")[0] == 0
+    code, out, err = cli("events", "add", "2024-05-01-mybroker-halt", "--date", "2024-05-01",
+                         "--counterparty", "my_broker", "--category", "withdrawal_halt",
+                         "--title", "Withdrawals paused", "--summary", "Paused for a day.",
+                         "--source", "https://example.com/notice")
+    assert code == 0, err
+    listed = cli("events", "list", "--counterparty", "my_broker")[1]
+    assert "Withdrawals paused" in listed and "my_broker" in listed
+
+
+def test_an_event_for_an_older_self_named_custodian_is_refused_with_the_way_that_works(
+        cli, data_dir):
+    """An older version kept a --new-custodian's id only, with no entry to hang events on."""
+    from exposure_app.domain.models import AccountKind
+    from exposure_app.storage.store import ProfileStore
+
+    store = ProfileStore.open(data_dir)
+    try:
+        store.accounts.add("Broker", AccountKind.MANUAL_CUSTODIAL, counterparty="my_broker")
+    finally:
+        store.close()
     code, out, err = cli("events", "add", "2024-05-01-mybroker-halt", "--date", "2024-05-01",
                          "--counterparty", "my_broker", "--category", "withdrawal_halt",
                          "--title", "Withdrawals paused", "--summary", "Paused for a day.",
