@@ -120,7 +120,8 @@ def test_an_event_for_a_custodian_named_with_new_custodian_is_recorded(cli):
                          "--counterparty", "my_broker", "--category", "withdrawal_halt",
                          "--title", "Withdrawals paused", "--summary", "Paused for a day.",
                          "--source", "https://example.com/notice")
-    assert code == 0, err
+    assert code == 0 and out == "", err
+    assert "added 2024-05-01-mybroker-halt" in err
     listed = cli("events", "list", "--counterparty", "my_broker")[1]
     assert "Withdrawals paused" in listed and "my_broker" in listed
 
