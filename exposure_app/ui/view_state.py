@@ -49,6 +49,9 @@ class ViewData:
     as_of: datetime
     live: bool
     report: ExposureReport
+    directory: CounterpartyDirectory
+    """The custodians the report was made with (:meth:`ViewState.directory`): pages name
+    and weigh them by this one, read once per refresh."""
     warnings: tuple[RiskWarning, ...] = ()
     levels: Mapping[str, str] = field(default_factory=dict)
     health: Mapping[str, str] = field(default_factory=dict)
@@ -164,7 +167,8 @@ class ViewState(QObject):
 
         live = self._as_of is None
         moment = self._as_of or utc_now()
-        report = exposure_as_of(self.store, self.settings, moment, directory=self.directory())
+        directory = self.directory()
+        report = exposure_as_of(self.store, self.settings, moment, directory=directory)
         problems = list(self.settings.problems)
         if self.profile.url_login_notice:
             problems.append(self.profile.url_login_notice)
@@ -198,6 +202,7 @@ class ViewState(QObject):
             as_of=moment,
             live=live,
             report=report,
+            directory=directory,
             warnings=warnings,
             levels=MappingProxyType(levels),
             health=MappingProxyType(health),

@@ -221,7 +221,7 @@ def register_pages(window: MainWindow) -> None:
 
     def holdings() -> QWidget:
         from exposure_app.ui.pages.holdings_page import HoldingsPage
-        return HoldingsPage(window.state)
+        return HoldingsPage()
 
     def history() -> QWidget:
         from exposure_app.ui.pages.history_page import HistoryPage

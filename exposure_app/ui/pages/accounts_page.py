@@ -144,7 +144,7 @@ class AccountsPage(QWidget):
             return
         selected = self.selected_account_ids()
         self.model.as_of = None if self.data.live else self.data.as_of   # ages as the overview's
-        self.model.set_rows(account_rows(self.state.store, self.data.report, self.state.directory(),
+        self.model.set_rows(account_rows(self.state.store, self.data.report, self.data.directory,
                                          self.live_status))
         names = tuple(r.name for r in self.model.rows)
         if names != getattr(self, "_fitted", None):   # not on every sync status change

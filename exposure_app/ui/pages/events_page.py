@@ -75,15 +75,16 @@ class EventsPage(QWidget):
         super().__init__(parent)
         self.state = state
         self.setAccessibleName("Events")
+        directory = state.directory()
         # one mapping, shared with the table and the suggestions; refreshed with the data
-        self.names = {cp.id: cp.name for cp in state.directory()}
+        self.names = {cp.id: cp.name for cp in directory}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
         bar = QHBoxLayout()
         self.counterparty = QComboBox()
         self.counterparty.setAccessibleName("Counterparty filter")
         self.counterparty.addItem("All counterparties", "")
-        for cp in sorted(state.directory(), key=lambda c: c.name.casefold()):
+        for cp in sorted(directory, key=lambda c: c.name.casefold()):
             self.counterparty.addItem(cp.name, cp.id)
         self.category = QComboBox()
         self.category.setAccessibleName("Category filter")
@@ -186,7 +187,7 @@ class EventsPage(QWidget):
     def show_data(self, data: ViewData) -> None:
         self.data = data
         # own custodians imported since: named in place (the table and suggestions share it)
-        self.names.update({cp.id: cp.name for cp in self.state.directory()})
+        self.names.update({cp.id: cp.name for cp in data.directory})
         self.reload()
 
     def reload(self) -> None:
@@ -368,7 +369,7 @@ class EventsPage(QWidget):
 
         if self.data is None:
             return
-        slugs = sorted(set(held_reserve_slugs(self.data.report, self.state.directory()).values()))
+        slugs = sorted(set(held_reserve_slugs(self.data.report, self.data.directory).values()))
         if not slugs:
             self.message.emit("None of your custodians publishes reserve data.", "info")
             return

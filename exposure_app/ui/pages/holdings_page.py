@@ -24,7 +24,7 @@ from exposure_app.ui.formatting import format_money
 from exposure_app.ui.models.asset_totals_model import AssetTotalsModel
 from exposure_app.ui.models.holdings_model import HoldingsFilter, HoldingsModel, holding_rows
 from exposure_app.ui.models.table_model import RowFilter
-from exposure_app.ui.view_state import ViewData, ViewState
+from exposure_app.ui.view_state import ViewData
 from exposure_app.ui.widgets.export_button import export_button
 from exposure_app.ui.widgets.find_shortcut import find_shortcut
 from exposure_app.ui.widgets.table_columns import Selection, WidthKeeper, data_table, fit_columns
@@ -36,9 +36,8 @@ class HoldingsPage(QWidget):
     title = "Holdings"
     export_requested = Signal(str)   # report name: File → Export with it preselected
 
-    def __init__(self, state: ViewState, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = state   # asked for the custodians' names (the profile's own included)
         self.setAccessibleName("Holdings")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
@@ -133,7 +132,7 @@ class HoldingsPage(QWidget):
         self.assets_model.currency = data.report.base_currency
         if self.assets_model.set_rows(asset_totals(data.report.accounts, data.report.net_worth)):
             fit_columns(self.assets_view, stretch=AssetTotalsModel.Columns.WHERE)
-        changed = self.model.set_rows(holding_rows(data.report, self.state.directory()))
+        changed = self.model.set_rows(holding_rows(data.report, data.directory))
         if changed:
             self._refill(self.account_box, sorted({r.account for r in self.model.rows}))
             self._refill(self.counterparty_box, sorted({r.counterparty for r in self.model.rows}))
