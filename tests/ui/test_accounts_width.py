@@ -76,9 +76,11 @@ def _accounts(qtbot, make_window, data_dir, size):
 
 def _shown(view, row: int, column: int) -> str:
     """The text the cell draws: its delegate's choice (whole or short form) or the model's."""
+    from exposure_app.ui.widgets.table_columns import ShortWhenNarrow
+
     index = view.model().index(row, column)
     delegate = view.itemDelegateForColumn(column)
-    if hasattr(delegate, "text_for"):
+    if isinstance(delegate, ShortWhenNarrow):
         return delegate.text_for(index, view.horizontalHeader().sectionSize(column))
     return index.data()
 
@@ -86,10 +88,9 @@ def _shown(view, row: int, column: int) -> str:
 def _fits(view, text: str, column: int) -> bool:
     """Whether ``text`` is drawn whole in the column: the cell less the style's text margin
     on either side."""
-    from PySide6.QtWidgets import QStyle
+    from exposure_app.ui.widgets.table_columns import text_margin
 
-    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
-    width = view.horizontalHeader().sectionSize(column) - 2 * margin
+    width = view.horizontalHeader().sectionSize(column) - 2 * text_margin(view)
     return view.fontMetrics().horizontalAdvance(text) <= width
 
 

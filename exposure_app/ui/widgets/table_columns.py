@@ -236,21 +236,20 @@ class ShortWhenNarrow(QStyledItemDelegate):
     than the whole text cut ("652 days ag…"). The model's text, its size hint and tooltip
     stay whole."""
 
-    def text_for(self, index, width: int) -> str:
-        """What the cell at ``index`` shows in a column ``width`` pixels wide."""
+    def text_for(self, index, width: int, metrics: QFontMetrics | None = None) -> str:
+        """What the cell at ``index`` shows in a column ``width`` pixels wide, its text
+        measured by ``metrics`` (the cell's font; by default the view's)."""
         view = self.parent()
         assert isinstance(view, QWidget)
         return fitting_text(str(index.data() or ""), index.data(SHORT_ROLE), width,
-                            view.fontMetrics(), text_margin(view))
+                            metrics or view.fontMetrics(), text_margin(view))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
         shown = QStyleOptionViewItem(option)
         self.initStyleOption(shown, index)
+        shown.text = self.text_for(index, shown.rect.width(), shown.fontMetrics)
         widget = shown.widget
         style = widget.style() if widget is not None else QApplication.style()
-        margin = text_margin(widget) if widget is not None else 1
-        shown.text = fitting_text(shown.text, index.data(SHORT_ROLE), shown.rect.width(),
-                                  shown.fontMetrics, margin)
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, shown, painter, widget)
 
 
