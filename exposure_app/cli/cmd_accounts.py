@@ -125,12 +125,14 @@ def _add(ctx: CliContext, name: str, kind: AccountKind, custodian: str | None,
          new_custodian: str | None = None) -> int:
     ctx.lock_for_writing()
     counterparty = None
-    with user_errors(ValueError):
-        if kind is not AccountKind.SELF_CUSTODY:
-            counterparty = custodian_for_account(ctx.store, custodian,
-                                                 new_custodian=new_custodian)
-    with user_errors(ConflictError, ValueError):
-        account = ctx.store.accounts.add(name, kind, counterparty=counterparty)
+    # one transaction: a new custodian is kept only with the account made for it
+    with ctx.store.transaction():
+        with user_errors(ValueError):
+            if kind is not AccountKind.SELF_CUSTODY:
+                counterparty = custodian_for_account(ctx.store, custodian,
+                                                     new_custodian=new_custodian)
+        with user_errors(ConflictError, ValueError):
+            account = ctx.store.accounts.add(name, kind, counterparty=counterparty)
     where = f" at {ctx.store.risk.directory().name(counterparty)}" if counterparty else ""
     if new_custodian is not None:
         where += " (a new custodian, not in the catalogue: no risk history)"

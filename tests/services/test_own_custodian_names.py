@@ -44,3 +44,13 @@ def test_reports_and_the_cli_name_it_as_given(store, data_dir, run_cli):
     assert listed.returncode == 0, listed.stderr
     assert NAME in listed.stdout and "Etoro Money Eu" not in listed.stdout
 
+
+
+def test_a_refused_account_leaves_no_new_custodian_behind(store, data_dir, run_cli):
+    store.close()
+    assert run_cli("accounts", "add-manual", "Broker", "--custodian", "kraken").returncode == 0
+    refused = run_cli("accounts", "add-manual", "Broker", "--new-custodian", NAME)
+    assert refused.returncode != 0 and "already exists" in refused.stderr
+    added = run_cli("accounts", "add-manual", "Broker 2", "--new-custodian", NAME)
+    assert added.returncode == 0, added.stderr
+    assert NAME in added.stderr

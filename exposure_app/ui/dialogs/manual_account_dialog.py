@@ -23,6 +23,10 @@ from exposure_app.ui.dialogs.form_dialog import FormDialog
 from exposure_app.ui.formatting import sentence
 
 
+class _Refused(Exception):
+    """What is wrong with the form, as shown to the user; nothing was added."""
+
+
 class ManualAccountDialog(FormDialog):
     def __init__(self, store: ProfileStore, parent: QWidget | None = None) -> None:
         super().__init__("Add a wallet or custodian", parent)
@@ -73,20 +77,27 @@ class ManualAccountDialog(FormDialog):
         return custodian_for_account(self.store, text.replace(" ", "_"))
 
     def save(self) -> None:
+        try:
+            # one transaction: a new custodian is kept only with the account made for it
+            with self.store.transaction():
+                self.account = self._add()
+        except _Refused as refused:
+            self.show_error(str(refused))
+            return
+        self.accept()
+
+    def _add(self) -> Account:
+        """The account the form describes, added; :class:`_Refused` says what is wrong."""
         kind = AccountKind.SELF_CUSTODY if self.self_custody.isChecked() \
             else AccountKind.MANUAL_CUSTODIAL
         try:
             cp = None if kind is AccountKind.SELF_CUSTODY else self.counterparty_id()
         except ValueError as exc:   # unknown custodian: the closest ones are named
-            self.show_error(str(exc).replace("--new-custodian NAME", "the box below")
-                            .capitalize())
-            return
+            raise _Refused(str(exc).replace("--new-custodian NAME", "the box below")
+                           .capitalize()) from None
         if kind is AccountKind.MANUAL_CUSTODIAL and not cp:
-            self.show_error("Choose the custodian that holds these assets.")
-            return
+            raise _Refused("Choose the custodian that holds these assets.")
         try:
-            self.account = self.store.accounts.add(self.name.text(), kind, counterparty=cp)
+            return self.store.accounts.add(self.name.text(), kind, counterparty=cp)
         except (ValueError, StorageError) as exc:
-            self.show_error(sentence(str(exc)))   # the name keeps its case
-            return
-        self.accept()
+            raise _Refused(sentence(str(exc))) from None   # the name keeps its case
